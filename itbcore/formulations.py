@@ -1,0 +1,2 @@
+"""itbcore.formulations (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""itbcore.maintenance (being written)."""
+__all__: list[str] = []

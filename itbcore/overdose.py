@@ -1,0 +1,2 @@
+"""itbcore.overdose (being written)."""
+__all__: list[str] = []

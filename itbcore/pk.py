@@ -1,0 +1,2 @@
+"""itbcore.pk (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""itbcore.pump (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""itbcore.scenarios (being written)."""
+__all__: list[str] = []

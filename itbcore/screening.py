@@ -1,0 +1,2 @@
+"""itbcore.screening (being written)."""
+__all__: list[str] = []

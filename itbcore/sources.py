@@ -1,0 +1,199 @@
+"""Label profiles, citations and the places where the labels disagree.
+
+Every rule in the suite cites a label key and section, e.g. ``"lionova 4.2"``.
+The three product texts live in ``shared/seeds`` (see :data:`LABELS`).  Practice
+guidance that goes beyond the labels is cited with :data:`PRACTICE` and is never
+mixed silently with a label rule.
+
+>>> cite("lionova", "4.2")
+'lionova 4.2'
+>>> check_label("lioresal")
+'lioresal'
+>>> check_label("lioresol")
+Traceback (most recent call last):
+...
+itbcore.errors.LabelError: Unknown label profile 'lioresol'; choose one of: lionova, lioresal, baclorex.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .errors import LabelError
+
+__all__ = [
+    "LabelProfile",
+    "LABELS",
+    "DEFAULT_LABEL",
+    "RULE_LABELS",
+    "PRACTICE",
+    "cite",
+    "practice",
+    "check_label",
+    "Finding",
+    "Action",
+    "LabelDifference",
+    "LABEL_DIFFERENCES",
+    "differences",
+]
+
+
+@dataclass(frozen=True)
+class LabelProfile:
+    """One of the three product texts the suite is built from."""
+
+    key: str
+    product: str
+    document: str
+    country: str
+    year: int
+    language: str
+    seed_file: str
+
+
+LABELS: dict[str, LabelProfile] = {
+    "lionova": LabelProfile(
+        "lionova", "Lionova 50 µg/mL, 0.5 mg/mL, 2 mg/mL", "Summary of product characteristics (SmPC), sections 4.1–6.6",
+        "Norway", 2021, "Norwegian", "000_2fd8641a6ccf2b8c.txt",
+    ),
+    "lioresal": LabelProfile(
+        "lioresal", "Lioresal Intrathecal", "Instructions for medical use (Novartis, Russian registration)",
+        "Russia", 2014, "English translation", "001_44a8ff065085413d.txt",
+    ),
+    "baclorex": LabelProfile(
+        "baclorex", "Baclorex 0.05 mg/mL", "Patient leaflet", "Turkey", 2021, "Turkish", "002_605159c14b4e1c9e.txt",
+    ),
+}
+
+#: The default label profile: the most complete text.
+DEFAULT_LABEL = "lionova"
+#: Profiles a user may choose where dosing rules differ (baclorex is a leaflet for the 50 µg/mL strength only).
+RULE_LABELS = ("lionova", "lioresal")
+
+#: Prefix of every citation of practice guidance beyond the labels.
+PRACTICE = "practice guidance"
+
+
+def check_label(label: str) -> str:
+    """Return ``label`` if it names a known profile, else raise :class:`LabelError`."""
+    if label not in LABELS:
+        raise LabelError(f"Unknown label profile {label!r}; choose one of: {', '.join(LABELS)}.")
+    return label
+
+
+def cite(label: str, section: str) -> str:
+    """A citation string ``"<label> <section>"`` for a known label key."""
+    return f"{check_label(label)} {section}"
+
+
+def practice(reference: str) -> str:
+    """A citation of practice guidance beyond the labels.
+
+    >>> practice("Neuromodulation 2016, Saulino et al.")
+    'practice guidance: Neuromodulation 2016, Saulino et al.'
+    """
+    return f"{PRACTICE}: {reference}"
+
+
+Severity = Literal["info", "warning", "violation"]
+_SEVERITIES = ("info", "warning", "violation")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a rule says about a proposal: ``severity`` is info, warning or violation."""
+
+    code: str
+    severity: Severity
+    message: str
+    source: str
+
+    def __post_init__(self) -> None:
+        if self.severity not in _SEVERITIES:
+            raise ValueError(f"severity must be one of {_SEVERITIES}, not {self.severity!r}")
+
+
+@dataclass(frozen=True)
+class Action:
+    """One step of management, with the section that asks for it."""
+
+    code: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
+class LabelDifference:
+    """A point where the texts (or the labels and practice guidance) say different things."""
+
+    code: str
+    topic: str
+    values: dict[str, str] = field(hash=False)
+    sources: dict[str, str] = field(hash=False)
+    note: str = ""
+
+
+LABEL_DIFFERENCES: tuple[LabelDifference, ...] = (
+    LabelDifference(
+        "pediatric_titration_limits",
+        "Daily increase during titration, children",
+        {"lionova": "no separate paediatric band; the adult bands by origin (spinal +10–30 %, cerebral +5–15 %)",
+         "lioresal": "children, spinal origin: +5–15 % per 24 h; cerebral origin (adults and children): +5–15 %"},
+        {"lionova": "lionova 4.2", "lioresal": "lioresal Dosing: phase of dose selection"},
+        "Lioresal allows children of spinal origin only half the adult spinal band.",
+    ),
+    LabelDifference(
+        "pediatric_initial_maintenance",
+        "Initial maintenance range, children 4 to < 18 years",
+        {"lionova": "25–200 µg/day (mean 100 µg/day)", "lioresal": "35–200 µg/day"},
+        {"lionova": "lionova 4.2", "lioresal": "lioresal Dosing: supportive therapy"},
+    ),
+    LabelDifference(
+        "physostigmine",
+        "Physostigmine in overdose",
+        {"lionova": "not mentioned: no antidote, supportive care only",
+         "lioresal": "adults 1–2 mg IV over 5–10 min, may repeat 1 mg every 30–60 min; children 0.02 mg/kg IV at ≤ 0.5 mg/min, up to 2 mg",
+         PRACTICE: "advises against physostigmine in most overdoses (troubleshooting panel, Neuromodulation 2016)"},
+        {"lionova": "lionova 4.9", "lioresal": "lioresal Overdose", PRACTICE: practice("Neuromodulation 2016, troubleshooting panel")},
+        "The labels and practice disagree: the suite shows the lioresal regimen with the practice caution.",
+    ),
+    LabelDifference(
+        "under_4",
+        "Children under 4 years",
+        {"lionova": "safety and efficacy not established", "lioresal": "contraindicated"},
+        {"lionova": "lionova 4.2", "lioresal": "lioresal Contraindications"},
+    ),
+    LabelDifference(
+        "twelve_hour_boundary",
+        "First daily dose when the test dose's effect lasted exactly 12 h",
+        {"lionova": "'over 12 h' → equal to the test dose, 'under 12 h' → double; exactly 12 h is not covered (the suite doubles)",
+         "lioresal": "'up to 12 h' → double, 'more than 12 h' → equal, so exactly 12 h → double",
+         PRACTICE: "double, or equal when the effect lasted more than 8 h or caused side effects"},
+        {"lionova": "lionova 4.2", "lioresal": "lioresal Dosing: phase of dose selection",
+         PRACTICE: practice("Neuromodulation 2016, Saulino et al.")},
+        "Lionova leaves exactly 12 h open; practice guidance uses 8 h instead of 12 h.",
+    ),
+    LabelDifference(
+        "pump_stability",
+        "How long the solution may stay in the pump",
+        {"lionova": "no stability period in the pump stated", "lioresal": "11 weeks in a SynchroMed pump",
+         PRACTICE: "manufacturers cap refill intervals at 180 days"},
+        {"lionova": "lionova 6.3", "lioresal": "lioresal Stability of the drug",
+         PRACTICE: practice("device documentation")},
+        "Under the lioresal profile a refill plan is capped at 11 weeks.",
+    ),
+)
+
+
+def differences(code: str | None = None) -> tuple[LabelDifference, ...]:
+    """The label differences, or the one with ``code``.
+
+    >>> [d.code for d in differences("under_4")]
+    ['under_4']
+    """
+    if code is None:
+        return LABEL_DIFFERENCES
+    found = tuple(d for d in LABEL_DIFFERENCES if d.code == code)
+    if not found:
+        raise LabelError(f"No recorded label difference {code!r}.")
+    return found

@@ -1,0 +1,2 @@
+"""itbcore.titration (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,236 @@
+"""The suite's one unit registry and the parsing every public function uses.
+
+All quantities in :mod:`itbcore` belong to :data:`ureg`; :data:`Q_` is its
+Quantity.  Public functions accept a Quantity or a string such as ``"50 ug"``,
+``"50 mcg"``, ``"50 µg"`` (micro sign), ``"50 μg"`` (Greek mu), ``"0.05 mg"``,
+``"12 h"``, ``"2 mg/mL"`` or ``"500 ug/day"``; a bare number is refused because a
+dose without a unit is how decimal-point and mg/µg errors reach patients.
+
+>>> as_quantity("50 mcg", "ug")
+<Quantity(50, 'microgram')>
+>>> as_quantity("0.05 mg", "ug")
+<Quantity(50.0, 'microgram')>
+>>> fmt(as_quantity("500 ug/day", "ug/day"))
+'500 µg/day'
+>>> as_quantity(50, "ug", name="test dose")
+Traceback (most recent call last):
+...
+itbcore.errors.UnitError: The test dose 50 has no unit; give it in µg (for example '50 µg').
+"""
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pint
+
+from .errors import InputError, UnitError
+
+__all__ = ["ureg", "Q_", "as_quantity", "as_array_quantity", "fmt", "display_unit", "magnitude_in"]
+
+#: The one registry of the suite. Never create another.
+ureg: pint.UnitRegistry = pint.UnitRegistry(cache_folder=None)
+ureg.formatter.default_format = "~"
+#: Quantity class of :data:`ureg`.
+Q_ = ureg.Quantity
+
+# Spellings clinicians write that pint reads differently or not at all.
+_SPELLINGS = [
+    (re.compile(r"\bmicrograms?\b", re.I), "ug"),
+    (re.compile(r"\bmcg\b", re.I), "ug"),
+    (re.compile("[\u00b5\u03bc]g"), "ug"),
+    (re.compile(r"\bmilligrams?\b", re.I), "mg"),
+    (re.compile(r"\bml\b"), "mL"),
+    (re.compile(r"\bhrs?\b", re.I), "h"),
+    (re.compile(r"\bhours?\b", re.I), "h"),
+    (re.compile(r"\bdays?\b", re.I), "day"),
+    (re.compile(r"\bd\b"), "day"),
+    (re.compile(r"\bmins?\b", re.I), "min"),
+    (re.compile(r"\bminutes?\b", re.I), "min"),
+    (re.compile(r"\bweeks?\b", re.I), "week"),
+    (re.compile(r"\bwk\b", re.I), "week"),
+    (re.compile("\u00d7"), "*"),
+    (re.compile(","), "."),  # decimal comma, as in the Norwegian and Turkish texts
+]
+
+# How the suite writes units to a clinician.
+_DISPLAY = {
+    "microgram": "µg",
+    "milligram": "mg",
+    "gram": "g",
+    "nanogram": "ng",
+    "milliliter": "mL",
+    "microliter": "µL",
+    "liter": "L",
+    "hour": "h",
+    "minute": "min",
+    "second": "s",
+    "day": "day",
+    "week": "week",
+    "kilogram": "kg",
+    "millimole": "mmol",
+    "centimeter": "cm",
+    "year": "year",
+}
+
+
+@lru_cache(maxsize=256)
+def _unit(spec: str) -> pint.Unit:
+    return ureg.Unit(_normalise(spec))
+
+
+def _normalise(text: str) -> str:
+    s = text.strip()
+    for pattern, repl in _SPELLINGS:
+        s = pattern.sub(repl, s)
+    return s
+
+
+def display_unit(unit: str | pint.Unit) -> str:
+    """Write a unit the way a clinician reads it.
+
+    >>> display_unit("ug/day")
+    'µg/day'
+    >>> display_unit("mg/mL")
+    'mg/mL'
+    """
+    u = _unit(unit) if isinstance(unit, str) else unit
+    num, den = [], []
+    for name, power in u._units.items():
+        label = _DISPLAY.get(name, str(ureg.Unit(name)))
+        target = num if power > 0 else den
+        p = abs(power)
+        target.append(label if p == 1 else f"{label}^{p:g}")
+    text = "·".join(num) or "1"
+    if den:
+        text += "/" + "/".join(den)
+    return text
+
+
+def _refuse_bare(value: Any, unit: str, name: str) -> UnitError:
+    shown = display_unit(unit)
+    return UnitError(
+        f"The {name} {value!r} has no unit; give it in {shown} (for example '{_example(unit)}')."
+        if isinstance(value, str)
+        else f"The {name} {value} has no unit; give it in {shown} (for example '{_example(unit)}')."
+    )
+
+
+def _example(unit: str) -> str:
+    examples = {
+        "ug": "50 µg", "mg": "10 mg", "ug/day": "500 µg/day", "ug/h": "20 µg/h",
+        "ug/mL": "500 µg/mL", "mg/mL": "2 mg/mL", "mL": "20 mL", "mL/day": "1 mL/day",
+        "h": "12 h", "day": "90 day", "min": "5 min", "kg": "70 kg", "mL/h": "30 mL/h",
+        "ng/mL": "200 ng/mL", "uL/cm": "2 µL/cm", "cm": "76 cm", "uL": "200 µL",
+    }
+    return examples.get(unit, f"1 {display_unit(unit)}")
+
+
+def as_quantity(value: Any, unit: str, name: str = "value", *, array: bool = False) -> pint.Quantity:
+    """Read ``value`` as a Quantity of :data:`ureg` expressed in ``unit``.
+
+    ``value`` may be a Quantity (of this or another pint registry) or a string.
+    Refuses (``UnitError``) a bare number, an unknown unit or the wrong dimension,
+    and (``InputError``) empty text, text that is no number, NaN and infinities.
+    With ``array=True`` array magnitudes are allowed (each element must be finite).
+    """
+    target = _unit(unit)
+    if isinstance(value, pint.Quantity):
+        if value._REGISTRY is not ureg:
+            value = Q_(value.magnitude, str(value.units))
+        q = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise InputError(f"The {name} is empty; give it in {display_unit(unit)} (for example '{_example(unit)}').")
+        try:
+            q = ureg.Quantity(_normalise(text))
+        except Exception:
+            raise UnitError(
+                f"The {name} {value!r} could not be read; write a number and a unit such as '{_example(unit)}'."
+            ) from None
+        if not isinstance(q, pint.Quantity):
+            raise _refuse_bare(value, unit, name)
+        if q.dimensionless and not target.dimensionless:
+            raise _refuse_bare(value, unit, name)
+    elif value is None:
+        raise InputError(f"The {name} is missing; give it in {display_unit(unit)} (for example '{_example(unit)}').")
+    elif isinstance(value, (bool, int, float, np.number, np.ndarray, list, tuple)):
+        if target.dimensionless:
+            q = Q_(np.asarray(value, dtype=float) if array else value, "")
+        else:
+            raise _refuse_bare(value, unit, name)
+    else:
+        raise InputError(f"The {name} {value!r} is not a quantity; give it in {display_unit(unit)}.")
+
+    if q.dimensionality != target.dimensionality:
+        raise UnitError(
+            f"The {name} {fmt(q) if np.ndim(q.magnitude) == 0 else q.units} is not in a unit of "
+            f"{display_unit(unit)} (wrong dimension)."
+        )
+    mag = q.magnitude
+    if np.ndim(mag) != 0:
+        if not array:
+            raise InputError(f"The {name} must be a single value, not a list.")
+        arr = np.asarray(mag, dtype=float)
+        if not np.all(np.isfinite(arr)):
+            raise InputError(f"The {name} contains a value that is not a finite number.")
+        return Q_(arr, q.units).to(target)
+    try:
+        fmag = float(mag)
+    except (TypeError, ValueError):
+        raise InputError(f"The {name} {mag!r} is not a number.") from None
+    if not math.isfinite(fmag):
+        raise InputError(f"The {name} must be a finite number, not {fmag}.")
+    out = q.to(target)
+    if not math.isfinite(float(out.magnitude)):
+        raise InputError(f"The {name} is too large to compute with.")
+    return out
+
+
+def as_array_quantity(value: Any, unit: str, name: str = "value") -> pint.Quantity:
+    """Like :func:`as_quantity` but also accepts arrays and sequences of Quantities or strings.
+
+    >>> as_array_quantity(["1 h", "90 min"], "h").magnitude.tolist()
+    [1.0, 1.5]
+    """
+    if isinstance(value, (list, tuple)) and value and not isinstance(value[0], (int, float, np.number)):
+        mags = [as_quantity(v, unit, name).magnitude for v in value]
+        return Q_(np.asarray(mags, dtype=float), _unit(unit))
+    return as_quantity(value, unit, name, array=True)
+
+
+def magnitude_in(value: Any, unit: str, name: str = "value") -> float:
+    """The plain float of ``value`` in ``unit`` (after the same checks as :func:`as_quantity`).
+
+    >>> magnitude_in("0.5 mL", "uL")
+    500.0
+    """
+    return float(as_quantity(value, unit, name).magnitude)
+
+
+def fmt(q: pint.Quantity, unit: str | None = None, digits: int = 3) -> str:
+    """Format a quantity for a clinician: significant digits, no float noise, µ for micro.
+
+    >>> fmt(Q_(0.49999999, "mL"))
+    '0.5 mL'
+    >>> fmt(Q_(1234.6, "ug/day"))
+    '1235 µg/day'
+    >>> fmt(Q_(2, "mg/mL"), "ug/mL")
+    '2000 µg/mL'
+    """
+    if unit is not None:
+        q = as_quantity(q, unit)
+    mag = float(q.magnitude)
+    if mag == 0 or not math.isfinite(mag):
+        text = f"{mag:g}"
+    else:
+        exponent = math.floor(math.log10(abs(mag)))
+        decimals = max(0, digits - 1 - exponent)
+        text = f"{round(mag, decimals):.{decimals}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    return f"{text} {display_unit(q.units)}"

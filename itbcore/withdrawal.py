@@ -1,0 +1,2 @@
+"""itbcore.withdrawal (being written)."""
+__all__: list[str] = []
