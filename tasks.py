@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Set up and run the ITB training suite with nothing but Python 3.11+.
+
+    python3 tasks.py serve    # install into .venv and serve the apps with Voila on http://localhost:8866
+    python3 tasks.py test     # install into .venv (with test extras and Debian's chromium) and run every test
+    python3 tasks.py bench    # run the benchmarks in bench/ and print their tables
+
+Extra arguments after ``test`` go to pytest (``python3 tasks.py test -k refill``).
+The virtual environment is rebuilt only when pyproject.toml changes.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+PORT = os.environ.get("ITB_PORT", "8866")
+
+
+def _run(*cmd: str | os.PathLike, **kw) -> int:
+    print("+", " ".join(map(str, cmd)), flush=True)
+    return subprocess.call([str(c) for c in cmd], cwd=ROOT, **kw)
+
+
+def ensure_venv(extras: str = "") -> None:
+    """Create .venv and install the project (editable) unless pyproject.toml is unchanged."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
+    if not PY.exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / f".install-stamp{extras}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    spec = f".[{extras}]" if extras else "."
+    if _run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", spec) != 0:
+        sys.exit("Installing the project into .venv failed (see pip's message above).")
+    stamp.write_text(digest)
+
+
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's chromium; install it with apt-get when we are root."""
+    if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        _run("apt-get", "update", "-q", env=env)
+        _run("apt-get", "install", "-y", "-q", "chromium", env=env)
+    if not Path("/usr/bin/chromium").exists():
+        print("chromium is not installed: the browser tests will be skipped "
+              "(install Debian's 'chromium' package to run them).", flush=True)
+
+
+def serve(args: list[str]) -> int:
+    ensure_venv()
+    voila = BIN / "voila"
+    return _run(voila, "--no-browser", f"--port={PORT}", *args, "notebooks/index.ipynb")
+
+
+def test(args: list[str]) -> int:
+    ensure_venv("test")
+    ensure_chromium()
+    return _run(PY, "-m", "pytest", *args)
+
+
+def bench(args: list[str]) -> int:
+    ensure_venv("test")
+    ensure_chromium()
+    return _run(PY, "-m", "bench", *args)
+
+
+COMMANDS = {"serve": serve, "test": test, "bench": bench}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(__doc__)
+    sys.exit(COMMANDS[sys.argv[1]](sys.argv[2:]))
