@@ -1,2 +1,707 @@
-"""itbcore.screening (being written)."""
-__all__: list[str] = []
+"""Screening: the intrathecal test bolus that decides whether a patient is a candidate.
+
+For training only, not for treating patients.
+
+Rules come from lionova 4.2 ("Screeningsfase hos voksne", "Screeningsfase i den
+pediatriske populasjonen") and lioresal "Dosing: initial phase":
+
+* only the 50 µg/mL solution is used for the test bolus;
+* adults start with 25 or 50 µg; children 4 to < 18 years 25–50 µg/day by age and size;
+* without enough response the bolus rises in 25 µg steps at least 24 h apart;
+* the test dose never exceeds 100 µg; no response at 100 µg means no continuous infusion;
+* after each bolus the patient is observed for 4 to 8 h (lionova 4.2).
+
+The choice between 25 and 50 µg (:func:`initial_test_dose`) uses practice guidance
+(Neuromodulation 2016, Boster et al.), cited as such and never as a label rule.
+
+>>> from itbcore.patient import Patient
+>>> p = Patient(40, "spinal")
+>>> step = next_step(p, ["50 ug"], responded=False)
+>>> step.action, step.next_dose, step.wait
+('escalate', <Quantity(75.0, 'microgram')>, <Quantity(24, 'hour')>)
+>>> [f"{d.magnitude:g}" for d in screening_ladder(p, "50 mcg")]
+['50', '75', '100']
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pint
+
+from .errors import DoseLimitError, InputError, LabelError
+from .patient import CONDITIONS, MEDICINES, Patient
+from .sources import DEFAULT_LABEL, RULE_LABELS, Finding, check_label, cite, practice
+from .units import Q_, as_quantity, fmt
+
+__all__ = [
+    "TEST_SOLUTION_CONCENTRATION",
+    "MAX_TEST_DOSE",
+    "TEST_DOSE_STEP",
+    "MIN_TEST_INTERVAL",
+    "MONITOR_WINDOW",
+    "ADULT_START_DOSES",
+    "PEDIATRIC_START_RANGE",
+    "test_dose_volume",
+    "ScreeningStep",
+    "next_step",
+    "TestDoseSuggestion",
+    "initial_test_dose",
+    "screening_warnings",
+    "BolusTimeline",
+    "bolus_timeline",
+    "screening_ladder",
+]
+
+# lionova 4.2, lioresal Dosing: initial phase: the test bolus uses the 50 µg/mL (0.05 mg/mL) solution only.
+TEST_SOLUTION_CONCENTRATION: pint.Quantity = Q_(50, "ug/mL")
+# lionova 4.2: "til en maksimal testdose på 100 mikrogram"; lioresal Dosing: initial phase: 100 μg.
+MAX_TEST_DOSE: pint.Quantity = Q_(100, "ug")
+# lionova 4.2: "i trinn på 25 mikrogram"; lioresal Dosing: initial phase: "stepwise by 25 μg".
+TEST_DOSE_STEP: pint.Quantity = Q_(25, "ug")
+# lionova 4.2: "med intervaller på minst 24 timer"; lioresal Dosing: initial phase: "every 24 hours".
+MIN_TEST_INTERVAL: pint.Quantity = Q_(24, "h")
+# lionova 4.2: "Etter hver bolusinjeksjon skal pasienten overvåkes i 4 til 8 timer".
+MONITOR_WINDOW: tuple[pint.Quantity, pint.Quantity] = (Q_(4, "h"), Q_(8, "h"))
+# lionova 4.2: usual adult initial test dose "25 eller 50 mikrogram"; lioresal Dosing: initial phase: "25 or 50 μg".
+ADULT_START_DOSES: tuple[pint.Quantity, pint.Quantity] = (Q_(25, "ug"), Q_(50, "ug"))
+# lionova 4.2: children 4 to < 18 years "25-50 mikrogram/dag basert på barnets alder og størrelse".
+PEDIATRIC_START_RANGE: tuple[pint.Quantity, pint.Quantity] = (Q_(25, "ug"), Q_(50, "ug"))
+
+_SCREENING_SECTION = {"lionova": "4.2", "lioresal": "Dosing: initial phase"}
+_BOSTER = practice("Neuromodulation 2016, Boster et al.")
+# Relative tolerance for comparing doses read from different units (0.1 mg vs 100 µg).
+_RTOL = 1e-9
+
+
+def _rule_label(label: str) -> str:
+    """The label, if it carries dosing rules (baclorex is a patient leaflet without them)."""
+    check_label(label)
+    if label not in RULE_LABELS:
+        raise LabelError(
+            f"The {label} text is a patient leaflet without screening or dosing rules; "
+            f"choose one of: {', '.join(RULE_LABELS)}."
+        )
+    return label
+
+
+def _src(label: str) -> str:
+    return cite(label, _SCREENING_SECTION[label])
+
+
+def _clean(q: pint.Quantity) -> pint.Quantity:
+    """Drop float noise from a unit conversion (0.1 mg → 100.00000000000001 µg)."""
+    return Q_(float(f"{float(q.magnitude):.12g}"), q.units)
+
+
+def _read_test_dose(value: Any, name: str = "test dose") -> pint.Quantity:
+    dose = _clean(as_quantity(value, "ug", name=name))
+    if dose.magnitude <= 0:
+        raise DoseLimitError(
+            f"The {name} {fmt(dose)} is not above zero; a test bolus is 25 to 100 µg ({cite('lionova', '4.2')})."
+        )
+    if dose.magnitude > MAX_TEST_DOSE.magnitude * (1 + _RTOL):
+        raise DoseLimitError(
+            f"The {name} {fmt(dose)} is above the maximum test dose of 100 µg ({cite('lionova', '4.2')})."
+        )
+    return dose
+
+
+def test_dose_volume(dose: Any) -> pint.Quantity:
+    """Volume of the 50 µg/mL solution that holds a test bolus.
+
+    Parameters
+    ----------
+    dose : Quantity or str
+        The test bolus, a mass (``"50 ug"``, ``"50 mcg"``, ``"0.05 mg"``).
+
+    Returns
+    -------
+    Quantity[mL]
+        ``dose / (50 µg/mL)``: only the 50 µg/mL solution is used for screening
+        (lionova 4.2; lioresal Dosing: initial phase).
+
+    Raises
+    ------
+    DoseLimitError
+        If the dose is not above zero or is above the 100 µg maximum test dose (lionova 4.2).
+    UnitError
+        If the dose has no unit or is not a mass.
+
+    Examples
+    --------
+    >>> test_dose_volume("50 mcg")
+    <Quantity(1.0, 'milliliter')>
+    >>> test_dose_volume("0.025 mg")
+    <Quantity(0.5, 'milliliter')>
+    >>> test_dose_volume("125 ug")
+    Traceback (most recent call last):
+    ...
+    itbcore.errors.DoseLimitError: The test dose 125 µg is above the maximum test dose of 100 µg (lionova 4.2).
+    """
+    d = _read_test_dose(dose)
+    return _clean((d / TEST_SOLUTION_CONCENTRATION).to("mL"))
+
+
+# The name starts with "test": keep pytest from collecting this function as a test.
+test_dose_volume.__test__ = False  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class ScreeningStep:
+    """What to do after the latest test bolus.
+
+    Attributes
+    ----------
+    action : {"candidate", "escalate", "not_candidate"}
+        ``candidate``: the last bolus gave a positive response; ``escalate``: give
+        ``next_dose`` after ``wait``; ``not_candidate``: no response at 100 µg.
+    next_dose : Quantity[µg] or None
+        The next test bolus (never above 100 µg), or ``None``.
+    wait : Quantity[h] or None
+        Minimum time before ``next_dose`` (24 h), or ``None`` when there is no next bolus.
+    monitor : tuple of Quantity[h]
+        Observation window after a bolus, ``(4 h, 8 h)`` (lionova 4.2).
+    findings : tuple of Finding
+        The rule notes for this step and the patient's screening warnings.
+    label : str
+        The label profile applied.
+    source : str
+        The section the decision rests on.
+    """
+
+    action: Literal["candidate", "escalate", "not_candidate"]
+    next_dose: pint.Quantity | None
+    wait: pint.Quantity | None
+    monitor: tuple[pint.Quantity, pint.Quantity]
+    findings: tuple[Finding, ...]
+    label: str
+    source: str
+
+
+def _read_history(doses_given: Any) -> list[pint.Quantity]:
+    if isinstance(doses_given, (str, pint.Quantity)):
+        doses_given = [doses_given]
+    if not isinstance(doses_given, Iterable):
+        raise InputError("The doses given must be a list of test boluses, oldest first (for example ['50 µg']).")
+    doses = [_read_test_dose(d, name=f"test dose no. {i + 1}") for i, d in enumerate(doses_given)]
+    if not doses:
+        raise InputError(
+            "No test bolus has been given yet; choose the first one with initial_test_dose (25 or 50 µg, "
+            f"{cite('lionova', '4.2')})."
+        )
+    for i in range(1, len(doses)):
+        prev, cur = doses[i - 1].magnitude, doses[i].magnitude
+        if cur < prev * (1 - _RTOL):
+            raise InputError(
+                f"Test dose no. {i + 1} ({fmt(doses[i])}) is lower than the one before ({fmt(doses[i - 1])}); "
+                f"after no response the bolus is kept or raised, never lowered ({cite('lionova', '4.2')})."
+            )
+        if cur - prev > TEST_DOSE_STEP.magnitude * (1 + _RTOL):
+            raise DoseLimitError(
+                f"Test dose no. {i + 1} ({fmt(doses[i])}) rises by {fmt(doses[i] - doses[i - 1])}, more than "
+                f"the 25 µg step allowed between test doses ({cite('lionova', '4.2')})."
+            )
+    return doses
+
+
+def next_step(patient: Patient, doses_given: Sequence[Any], responded: bool, label: str = DEFAULT_LABEL) -> ScreeningStep:
+    """Decide the next screening step from the boluses given so far.
+
+    Parameters
+    ----------
+    patient : Patient
+        Must be eligible under ``label`` (4 years or older, no contraindication).
+    doses_given : sequence of Quantity or str
+        The test boluses given so far, oldest first; every one above zero and at
+        most 100 µg, never lower than the one before and never more than 25 µg above it.
+    responded : bool
+        Whether the latest bolus gave a positive response: a clear reduction of
+        muscle tone and/or of the frequency or severity of spasms (lionova 4.2).
+    label : {"lionova", "lioresal"}
+        Label profile.
+
+    Returns
+    -------
+    ScreeningStep
+        ``candidate`` after a positive response; ``escalate`` to the last dose + 25 µg
+        (capped at 100 µg) after at least 24 h; ``not_candidate`` after no response at
+        100 µg (lionova 4.2; lioresal Dosing: initial phase).
+
+    Raises
+    ------
+    EligibilityError
+        For a patient under 4 years or with a contraindication.
+    DoseLimitError
+        For a bolus not above zero, above 100 µg, or more than 25 µg above the one before.
+    InputError
+        For an empty history or a bolus lower than the one before.
+
+    Examples
+    --------
+    >>> from itbcore.patient import Patient
+    >>> adult = Patient(52, "cerebral")
+    >>> next_step(adult, ["50 ug", "75 ug"], responded=False).next_dose
+    <Quantity(100.0, 'microgram')>
+    >>> next_step(adult, ["50 ug", "75 ug", "0.1 mg"], responded=False).action
+    'not_candidate'
+    >>> s = next_step(adult, ["25 µg"], responded=True)
+    >>> s.action, s.next_dose, [f"{q.magnitude:g} h" for q in s.monitor]
+    ('candidate', None, ['4 h', '8 h'])
+    """
+    label = _rule_label(label)
+    patient.require_eligible(label)
+    if not isinstance(responded, bool):
+        raise InputError(f"Whether the patient responded must be True or False, not {responded!r}.")
+    doses = _read_history(doses_given)
+    last = doses[-1]
+    src = _src(label)
+    findings: list[Finding] = []
+    unit_word = "µg/day" if patient.population == "pediatric" else "µg"
+
+    first = doses[0]
+    if patient.population == "adult":
+        usual = [d.magnitude for d in ADULT_START_DOSES]
+        if not any(abs(first.magnitude - u) <= u * _RTOL for u in usual):
+            findings.append(Finding(
+                "first_dose_not_usual", "warning" if first.magnitude > usual[-1] else "info",
+                f"The first test dose was {fmt(first)}; the usual adult first test dose is 25 or 50 µg ({src}).",
+                src,
+            ))
+    else:
+        lo, hi = (d.magnitude for d in PEDIATRIC_START_RANGE)
+        if not lo * (1 - _RTOL) <= first.magnitude <= hi * (1 + _RTOL):
+            findings.append(Finding(
+                "first_dose_not_usual", "warning" if first.magnitude > hi else "info",
+                f"The first test dose was {fmt(first)}; for children 4 to < 18 years it is 25–50 µg/day by age "
+                f"and size ({cite('lionova', '4.2')}).",
+                cite("lionova", "4.2"),
+            ))
+
+    monitor = (MONITOR_WINDOW[0], MONITOR_WINDOW[1])
+    # lionova 4.2 gives the 4–8 h observation after each bolus; lioresal says only that the effect lasts about 4–8 h.
+    findings.append(Finding(
+        "monitor_after_bolus", "info",
+        f"Observe the patient for 4 to 8 h after each bolus, with resuscitation equipment and trained staff at hand "
+        f"({cite('lionova', '4.2')}).",
+        cite("lionova", "4.2"),
+    ))
+
+    if responded:
+        action: Literal["candidate", "escalate", "not_candidate"] = "candidate"
+        next_dose = wait = None
+        findings.append(Finding(
+            "positive_response", "info",
+            f"A positive response to {fmt(last)}: the patient may go on to pump implantation and dose titration; "
+            f"the effective test dose and how long its effect lasted set the first daily dose ({src}).",
+            src,
+        ))
+    elif last.magnitude >= MAX_TEST_DOSE.magnitude * (1 - _RTOL):
+        # lionova 4.2: no response at 100 µg → no further increase, no continuous infusion.
+        action, next_dose, wait = "not_candidate", None, None
+        findings.append(Finding(
+            "no_response_at_max", "violation",
+            f"No response at the maximum test dose of 100 {unit_word}: do not raise the dose further and do not "
+            f"go on to continuous intrathecal infusion ({src}).",
+            src,
+        ))
+    else:
+        action = "escalate"
+        next_dose = _clean(Q_(min(last.magnitude + TEST_DOSE_STEP.magnitude, MAX_TEST_DOSE.magnitude), "ug"))
+        wait = MIN_TEST_INTERVAL
+        findings.append(Finding(
+            "escalate", "info",
+            f"Response to {fmt(last)} less than wanted: give {fmt(next_dose)} at least 24 h later "
+            f"(25 {unit_word} steps, at most 100 {unit_word}) ({src}).",
+            src,
+        ))
+    if patient.population == "pediatric":
+        findings.append(Finding(
+            "pediatric_screening", "info",
+            "Children 4 to < 18 years: 25–50 µg/day by age and size, then +25 µg/day every 24 h in non-responders, "
+            f"at most 100 µg/day ({cite('lionova', '4.2')}; lioresal: the dose depends on body weight and age).",
+            cite("lionova", "4.2") if label == "lionova" else _src("lioresal"),
+        ))
+    findings.extend(screening_warnings(patient, label))
+    return ScreeningStep(action, next_dose, wait, monitor, tuple(findings), label, src)
+
+
+@dataclass(frozen=True)
+class TestDoseSuggestion:
+    """A suggested first test bolus, with the label's options and where the choice comes from.
+
+    Attributes
+    ----------
+    dose : Quantity[µg]
+        The suggested first bolus (practice guidance's choice between the label's options).
+    alternatives : tuple of Quantity[µg]
+        The first doses the label allows (25 and 50 µg).
+    reason : str
+        Why this dose was suggested.
+    source : str
+        The practice guidance the choice rests on.
+    label_source : str
+        The label section that gives the options.
+    label : str
+        The label profile applied.
+    findings : tuple of Finding
+        The patient's screening warnings (:func:`screening_warnings`).
+    """
+
+    # pytest would otherwise try to collect this class because its name starts with "Test".
+    __test__ = False
+
+    dose: pint.Quantity
+    alternatives: tuple[pint.Quantity, ...]
+    reason: str
+    source: str
+    label_source: str
+    label: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def volume(self) -> pint.Quantity:
+        """Volume of the 50 µg/mL solution for :attr:`dose`."""
+        return test_dose_volume(self.dose)
+
+
+def initial_test_dose(
+    patient: Patient,
+    relies_on_spasticity: bool = False,
+    very_small_child: bool = False,
+    label: str = DEFAULT_LABEL,
+) -> TestDoseSuggestion:
+    """Suggest the first test bolus.
+
+    The labels allow 25 or 50 µg (lionova 4.2; lioresal Dosing: initial phase;
+    children 25–50 µg/day by age and size, lionova 4.2).  Which one to choose is
+    practice guidance (Neuromodulation 2016, Boster et al.): 50 µg as standard,
+    25 µg for very small children and for patients who rely on their spasticity
+    to stand or walk.
+
+    Parameters
+    ----------
+    patient : Patient
+        Must be eligible under ``label``.
+    relies_on_spasticity : bool
+        The patient uses spasticity to stand, transfer or walk.
+    very_small_child : bool
+        A very small child (the clinician's judgement of age and size).
+    label : {"lionova", "lioresal"}
+
+    Returns
+    -------
+    TestDoseSuggestion
+
+    Examples
+    --------
+    >>> from itbcore.patient import Patient
+    >>> initial_test_dose(Patient(30, "spinal")).dose
+    <Quantity(50, 'microgram')>
+    >>> s = initial_test_dose(Patient(30, "spinal"), relies_on_spasticity=True)
+    >>> s.dose, s.source
+    (<Quantity(25, 'microgram')>, 'practice guidance: Neuromodulation 2016, Boster et al.')
+    >>> s.volume
+    <Quantity(0.5, 'milliliter')>
+    """
+    label = _rule_label(label)
+    patient.require_eligible(label)
+    for name, flag in (("relies_on_spasticity", relies_on_spasticity), ("very_small_child", very_small_child)):
+        if not isinstance(flag, bool):
+            raise InputError(f"{name} must be True or False, not {flag!r}.")
+    if very_small_child and patient.population == "adult":
+        raise InputError(f"A patient aged {patient.age_years:g} years is an adult, not a very small child.")
+    reasons = []
+    if relies_on_spasticity:
+        reasons.append("the patient relies on spasticity to stand or walk")
+    if very_small_child:
+        reasons.append("a very small child")
+    if reasons:
+        dose, reason = ADULT_START_DOSES[0], "25 µg because " + " and ".join(reasons) + "."
+    else:
+        dose, reason = ADULT_START_DOSES[1], "50 µg, the standard first test bolus."
+    if patient.population == "pediatric":
+        label_source = cite("lionova", "4.2") if label == "lionova" else _src("lioresal")
+        alternatives = PEDIATRIC_START_RANGE
+    else:
+        label_source, alternatives = _src(label), ADULT_START_DOSES
+    return TestDoseSuggestion(dose, alternatives, reason, _BOSTER, label_source, label,
+                              tuple(screening_warnings(patient, label)))
+
+
+# lionova 4.4 caution list ("særlig forsiktighet"); lioresal "Carefully" names the same conditions and adds diabetes.
+_CAUTION = (
+    "impaired_csf_flow", "epilepsy", "bulbar_paresis", "confusion", "psychosis", "autonomic_dysreflexia_history",
+    "cerebrovascular_insufficiency", "sphincter_hypertonia", "renal_impairment", "peptic_ulcer", "hepatic_impairment",
+)
+
+# lionova 4.5 / lioresal Interaction: what each concurrent medicine adds.
+_INTERACTIONS: dict[str, tuple[str, str, str]] = {
+    "cns_depressant": ("warning", "CNS depressants and alcohol add to the effect of baclofen; avoid alcohol.",
+                       "Interaction"),
+    "tricyclic_antidepressant": ("warning", "Tricyclic antidepressants may increase the effect of baclofen and "
+                                 "cause marked muscle hypotonia.", "Interaction"),
+    "antihypertensive": ("warning", "Antihypertensives may deepen a fall in blood pressure: monitor blood pressure "
+                         "and lower the antihypertensive dose if needed.", "Interaction"),
+    "levodopa_carbidopa": ("warning", "Levodopa/carbidopa raises the risk of visual hallucinations, confusion, "
+                           "headache and nausea; Parkinson's symptoms may worsen.", "Interaction"),
+    "morphine": ("warning", "Morphine with intrathecal baclofen caused hypotension in one patient; breathing and "
+                 "CNS depression cannot be ruled out.", "Interaction"),
+    "general_anaesthetic": ("warning", "General anaesthetics (e.g. fentanyl, propofol) may raise the risk of "
+                            "cardiac disorders and seizures.", "Interaction"),
+}
+
+
+def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Finding]:
+    """Everything about this patient that the screening team must act on or watch.
+
+    Always: resuscitation equipment and trained staff at hand, variable sensitivity
+    (coma after a single 25 µg test dose), 4–8 h observation after each bolus
+    (lionova 4.2).  Then, from the patient's conditions and medicines: higher risk
+    of respiratory depression (benzodiazepines, opiates, cardiopulmonary disease,
+    respiratory muscle weakness: monitor breathing and heart), infection (be
+    infection-free before screening), head injury less than 1 year ago (wait until
+    spasticity is stable, at least 1 year), the caution list (lionova 4.4; lioresal
+    adds diabetes) and interactions (lionova 4.5).  A patient the label does not
+    cover (under 4, contraindication) gets a violation here rather than a refusal,
+    so the whole picture can be shown.
+
+    Parameters
+    ----------
+    patient : Patient
+    label : {"lionova", "lioresal"}
+
+    Returns
+    -------
+    list of Finding
+        Most serious first (violation, warning, info).
+
+    Examples
+    --------
+    >>> from itbcore.patient import Patient
+    >>> p = Patient(45, "spinal", medicines=["benzodiazepine"], conditions=["infection"])
+    >>> [(f.code, f.severity) for f in screening_warnings(p)][:2]
+    [('infection', 'violation'), ('respiratory_risk_benzodiazepine', 'warning')]
+    >>> screening_warnings(p)[0].source
+    'lionova 4.2'
+    """
+    label = _rule_label(label)
+    lio = label == "lionova"
+    out: list[Finding] = []
+    meds, conds = patient.medicines, patient.conditions
+
+    if patient.age_years < 4:
+        src = cite("lionova", "4.2") if lio else cite("lioresal", "Contraindications")
+        out.append(Finding(
+            "under_4", "violation",
+            f"Under 4 years: {'safety and efficacy are not established' if lio else 'a contraindication'} ({src}).",
+            src,
+        ))
+    for code in ("hypersensitivity", "treatment_resistant_epilepsy"):
+        if code in conds:
+            src = cite("lionova", "4.3") if lio else cite("lioresal", "Contraindications")
+            out.append(Finding(f"contraindication_{code}", "violation",
+                               f"{CONDITIONS[code].capitalize()} is a contraindication ({src}).", src))
+    if "infection" in conds:
+        # lionova 4.2: "Pasienten bør være infeksjonsfri før screening"; lioresal Dosing: initial phase.
+        src = cite("lionova", "4.2") if lio else _src("lioresal")
+        out.append(Finding(
+            "infection", "violation",
+            "The patient must be free of infection before screening: a systemic infection can prevent an accurate "
+            f"assessment of the response ({src}).",
+            src,
+        ))
+    if "head_injury_under_1_year" in conds:
+        # lionova 4.4; lioresal Dosing and Administration: wait until spasticity is stable, ≥ 1 year after the trauma.
+        src = cite("lionova", "4.4") if lio else cite("lioresal", "Dosing and Administration")
+        out.append(Finding(
+            "head_injury_under_1_year", "warning",
+            "Spasticity after a head injury: long-term intrathecal baclofen is not recommended until the spasticity "
+            f"is stable, at least 1 year after the trauma ({src}).",
+            src,
+        ))
+
+    # lionova 4.2 and 4.5; lioresal Special instructions: higher risk of respiratory depression.
+    resp_src = cite("lionova", "4.2") if lio else cite("lioresal", "Special instructions")
+    respiratory = [
+        ("benzodiazepine", meds, "takes a benzodiazepine"),
+        ("opiate", meds, "takes an opiate"),
+        ("morphine", meds, "takes morphine (an opiate)"),
+        ("cardiopulmonary_disease", conds, "has cardiopulmonary disease"),
+        ("respiratory_muscle_weakness", conds, "has respiratory muscle weakness"),
+    ]
+    for code, pool, what in respiratory:
+        if code in pool:
+            out.append(Finding(
+                f"respiratory_risk_{code}", "warning",
+                f"The patient {what}: higher risk of respiratory depression, so monitor breathing and heart "
+                f"function closely during screening ({resp_src}).",
+                resp_src,
+            ))
+
+    for code in _CAUTION:
+        if code in conds:
+            src = cite("lionova", "4.4") if lio else cite("lioresal", "Carefully")
+            out.append(Finding(f"caution_{code}", "warning",
+                               f"Use with particular caution: {CONDITIONS[code]} ({src}).", src))
+    if "diabetes" in conds:
+        # Only lioresal lists diabetes; under the lionova profile it is shown as information from the other label.
+        src = cite("lioresal", "Carefully")
+        out.append(Finding(
+            "caution_diabetes", "warning" if not lio else "info",
+            f"Diabetes mellitus: lioresal asks for caution ({src}); lionova 4.4 does not list it.", src,
+        ))
+
+    for code, (severity, text, section) in _INTERACTIONS.items():
+        if code in meds:
+            src = cite("lionova", "4.5") if lio else cite("lioresal", section)
+            out.append(Finding(f"interaction_{code}", severity, f"{text} ({src})", src))
+    for code in ("oral_baclofen", "other_muscle_relaxant"):
+        if code in meds:
+            src = cite("lionova", "4.4") if lio else cite("lioresal", "Special instructions")
+            out.append(Finding(
+                f"interaction_{code}", "warning",
+                f"The patient takes {MEDICINES[code]}: where possible stop other oral muscle relaxants before the "
+                f"infusion starts, under close supervision, to avoid overdose and interactions; avoid stopping them "
+                f"suddenly during intrathecal treatment ({src}).",
+                src,
+            ))
+
+    if patient.population == "pediatric" and patient.age_years < 6 and not lio:
+        src = cite("lioresal", "Carefully")
+        out.append(Finding("limited_data_under_6", "info",
+                           f"Clinical data in children under 6 years are limited ({src}).", src))
+    if patient.age_years > 65 and not lio:
+        src = cite("lioresal", "Carefully")
+        out.append(Finding(
+            "older_patient", "info",
+            f"Over 65 years: adverse events may be more frequent, especially during dose selection ({src}).", src,
+        ))
+
+    src = cite("lionova", "4.2") if lio else _src("lioresal")
+    out.append(Finding(
+        "resuscitation_equipment", "info",
+        f"Resuscitation equipment and trained staff must be at hand during screening ({src}).", src,
+    ))
+    src = cite("lionova", "4.2") if lio else _src("lioresal")
+    out.append(Finding(
+        "variable_sensitivity", "info",
+        "Sensitivity to intrathecal baclofen varies widely: one adult went into a coma after a single 25 µg test "
+        f"dose ({src}).",
+        src,
+    ))
+    order = {"violation": 0, "warning": 1, "info": 2}
+    return sorted(out, key=lambda f: order[f.severity])
+
+
+@dataclass(frozen=True)
+class BolusTimeline:
+    """Time course of the effect of one intrathecal test bolus, for the timeline plot.
+
+    All times are hours after the bolus.
+
+    Attributes
+    ----------
+    onset : tuple of Quantity[h]
+        When the effect usually begins, ``(0.5 h, 1 h)``.
+    peak : Quantity[h]
+        About when the maximal spasmolytic effect is seen, ``4 h``.
+    duration : tuple of Quantity[h]
+        How long the effect lasts, ``(4 h, 8 h)``.
+    monitor : tuple of Quantity[h]
+        The observation window after each bolus, ``(4 h, 8 h)``.
+    next_bolus : Quantity[h]
+        Earliest next test bolus, ``24 h``.
+    sources : dict
+        The section each value comes from, keyed by attribute name.
+    note : str
+        Onset, peak and duration vary between patients with dose, severity and mode and rate of administration.
+    """
+
+    onset: tuple[pint.Quantity, pint.Quantity]
+    peak: pint.Quantity
+    duration: tuple[pint.Quantity, pint.Quantity]
+    monitor: tuple[pint.Quantity, pint.Quantity]
+    next_bolus: pint.Quantity
+    sources: dict[str, str]
+    note: str
+
+
+def bolus_timeline(label: str = DEFAULT_LABEL) -> BolusTimeline:
+    """Onset, peak, duration and observation window of a test bolus, with their sources.
+
+    lionova 4.2 and 5.1 (lioresal Pharmacodynamics): onset ½–1 h, peak about 4 h,
+    effect lasting 4–8 h; observe 4–8 h after each bolus (lionova 4.2); next bolus at
+    least 24 h later.
+
+    Examples
+    --------
+    >>> t = bolus_timeline()
+    >>> t.onset, t.peak
+    ((<Quantity(0.5, 'hour')>, <Quantity(1, 'hour')>), <Quantity(4, 'hour')>)
+    >>> t.sources["peak"]
+    'lionova 4.2, lionova 5.1'
+    >>> bolus_timeline("lioresal").sources["onset"]
+    'lioresal Pharmacodynamics'
+    """
+    label = _rule_label(label)
+    if label == "lionova":
+        effect = f"{cite('lionova', '4.2')}, {cite('lionova', '5.1')}"
+    else:
+        effect = cite("lioresal", "Pharmacodynamics")
+    sources = {
+        "onset": effect,
+        "peak": effect,
+        "duration": effect,
+        # lioresal gives no observation window; the 4–8 h comes from lionova 4.2 under both profiles.
+        "monitor": cite("lionova", "4.2"),
+        "next_bolus": _src(label),
+    }
+    return BolusTimeline(
+        onset=(Q_(0.5, "h"), Q_(1, "h")),
+        peak=Q_(4, "h"),
+        duration=(Q_(4, "h"), Q_(8, "h")),
+        monitor=MONITOR_WINDOW,
+        next_bolus=MIN_TEST_INTERVAL,
+        sources=sources,
+        note="Onset, peak and duration vary between patients with the dose, the severity of symptoms and the mode "
+             "and rate of administration.",
+    )
+
+
+def screening_ladder(patient: Patient, start: Any = None, label: str = DEFAULT_LABEL) -> tuple[pint.Quantity, ...]:
+    """The test boluses that could be given, one per 24 h, from ``start`` up to 100 µg.
+
+    Each step adds 25 µg; the last step is capped at 100 µg (lionova 4.2; lioresal
+    Dosing: initial phase).  Without ``start`` the first dose is the one
+    :func:`initial_test_dose` suggests (50 µg, or 25 µg per practice guidance).
+
+    Parameters
+    ----------
+    patient : Patient
+        Must be eligible under ``label``.
+    start : Quantity or str, optional
+        The first bolus, above zero and at most 100 µg.
+    label : {"lionova", "lioresal"}
+
+    Returns
+    -------
+    tuple of Quantity[µg]
+
+    Examples
+    --------
+    >>> from itbcore.patient import Patient
+    >>> [f"{d.magnitude:g}" for d in screening_ladder(Patient(8, "cerebral"), "25 ug")]
+    ['25', '50', '75', '100']
+    >>> [f"{d.magnitude:g}" for d in screening_ladder(Patient(30, "spinal"), "60 ug")]
+    ['60', '85', '100']
+    """
+    label = _rule_label(label)
+    patient.require_eligible(label)
+    first = initial_test_dose(patient, label=label).dose if start is None else _read_test_dose(start, "first test dose")
+    ladder = [_clean(first)]
+    while ladder[-1].magnitude < MAX_TEST_DOSE.magnitude * (1 - _RTOL):
+        nxt = min(ladder[-1].magnitude + TEST_DOSE_STEP.magnitude, MAX_TEST_DOSE.magnitude)
+        ladder.append(_clean(Q_(nxt, "ug")))
+    return tuple(ladder)
