@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .errors import LabelError
+from .errors import InputError, LabelError
 
 __all__ = [
     "LabelProfile",
@@ -76,7 +76,7 @@ PRACTICE = "practice guidance"
 
 def check_label(label: str) -> str:
     """Return ``label`` if it names a known profile, else raise :class:`LabelError`."""
-    if label not in LABELS:
+    if not isinstance(label, str) or label not in LABELS:
         raise LabelError(f"Unknown label profile {label!r}; choose one of: {', '.join(LABELS)}.")
     return label
 
@@ -110,7 +110,7 @@ class Finding:
 
     def __post_init__(self) -> None:
         if self.severity not in _SEVERITIES:
-            raise ValueError(f"severity must be one of {_SEVERITIES}, not {self.severity!r}")
+            raise InputError(f"A finding's severity must be one of {', '.join(_SEVERITIES)}, not {self.severity!r}.")
 
 
 @dataclass(frozen=True)
@@ -193,6 +193,8 @@ def differences(code: str | None = None) -> tuple[LabelDifference, ...]:
     """
     if code is None:
         return LABEL_DIFFERENCES
+    if not isinstance(code, str):
+        raise LabelError(f"A label difference is named by a text code, not {code!r}.")
     found = tuple(d for d in LABEL_DIFFERENCES if d.code == code)
     if not found:
         raise LabelError(f"No recorded label difference {code!r}.")

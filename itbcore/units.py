@@ -77,9 +77,20 @@ _DISPLAY = {
 }
 
 
+def _unit(spec: Any) -> pint.Unit:
+    if isinstance(spec, pint.Unit):
+        return spec
+    if not isinstance(spec, str):
+        raise UnitError(f"A unit is named by text such as 'ug/day', not {spec!r}.")
+    return _parse_unit(spec)
+
+
 @lru_cache(maxsize=256)
-def _unit(spec: str) -> pint.Unit:
-    return ureg.Unit(_normalise(spec))
+def _parse_unit(spec: str) -> pint.Unit:
+    try:
+        return ureg.Unit(_normalise(spec))
+    except Exception:
+        raise UnitError(f"The unit {spec!r} is not known; write it as, for example, 'ug/day' or 'mL'.") from None
 
 
 def _normalise(text: str) -> str:
@@ -97,7 +108,7 @@ def display_unit(unit: str | pint.Unit) -> str:
     >>> display_unit("mg/mL")
     'mg/mL'
     """
-    u = _unit(unit) if isinstance(unit, str) else unit
+    u = _unit(unit)
     num, den = [], []
     for name, power in u._units.items():
         label = _DISPLAY.get(name, str(ureg.Unit(name)))
@@ -148,7 +159,7 @@ def as_quantity(value: Any, unit: str, name: str = "value", *, array: bool = Fal
             raise InputError(f"The {name} is empty; give it in {display_unit(unit)} (for example '{_example(unit)}').")
         try:
             q = ureg.Quantity(_normalise(text))
-        except Exception:
+        except Exception:  # pint raises many kinds (syntax, undefined unit, tokenizer, zero division)
             raise UnitError(
                 f"The {name} {value!r} could not be read; write a number and a unit such as '{_example(unit)}'."
             ) from None
@@ -160,7 +171,10 @@ def as_quantity(value: Any, unit: str, name: str = "value", *, array: bool = Fal
         raise InputError(f"The {name} is missing; give it in {display_unit(unit)} (for example '{_example(unit)}').")
     elif isinstance(value, (bool, int, float, np.number, np.ndarray, list, tuple)):
         if target.dimensionless:
-            q = Q_(np.asarray(value, dtype=float) if array else value, "")
+            try:
+                q = Q_(np.asarray(value, dtype=float) if array else value, "")
+            except (TypeError, ValueError):
+                raise InputError(f"The {name} {value!r} is not a number.") from None
         else:
             raise _refuse_bare(value, unit, name)
     else:
@@ -222,9 +236,12 @@ def fmt(q: pint.Quantity, unit: str | None = None, digits: int = 3) -> str:
     >>> fmt(Q_(2, "mg/mL"), "ug/mL")
     '2000 µg/mL'
     """
-    if unit is not None:
-        q = as_quantity(q, unit)
-    mag = float(q.magnitude)
+    if unit is not None or not isinstance(q, pint.Quantity):
+        q = as_quantity(q, unit if unit is not None else "", "value")
+    try:
+        mag = float(q.magnitude)
+    except (TypeError, ValueError):
+        raise InputError("Only a single value can be formatted.") from None
     if mag == 0 or not math.isfinite(mag):
         text = f"{mag:g}"
     else:
