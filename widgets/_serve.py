@@ -1,0 +1,87 @@
+"""Serve the suite's apps with Voilà: ``python -m widgets._serve --no-browser --port=8866``.
+
+For training only, not for treating patients.
+
+Plain ``voila`` serves either one notebook (the other apps are then unreachable) or a
+directory (whose home page is a file listing).  This launcher serves the repository root
+with the configuration in ``voila.json`` (sources stripped, no tracebacks, preheated
+kernels, idle kernels culled) and adds two rules:
+
+* ``/`` redirects to the home page, ``/voila/render/notebooks/index.ipynb``;
+* only notebooks under ``notebooks/`` and ``exercises/`` are rendered (404 elsewhere),
+  so nothing in ``tests/``, ``.venv/`` or a build folder can be executed by a visitor.
+
+Every notebook in ``notebooks/`` (and ``exercises/practice.ipynb``) gets one preheated
+kernel, including apps added after ``voila.json`` was written.  Any Voilà option may be
+given on the command line (``--port``, ``--Voila.ip``, ``--VoilaConfiguration.preheat_kernel=False``).
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import tornado.web
+from jupyter_core.paths import jupyter_config_path
+from jupyter_server.utils import url_path_join
+from traitlets import default
+from voila.app import Voila
+
+ROOT = Path(__file__).resolve().parent.parent
+HOME = "notebooks/index.ipynb"
+#: Folders whose notebooks may be rendered.
+SERVED = ("notebooks", "exercises")
+
+__all__ = ["SuiteVoila", "main", "app_notebooks", "ROOT", "HOME"]
+
+
+def app_notebooks(root: Path = ROOT) -> list[str]:
+    """The notebooks served as apps, relative to ``root`` (home first)."""
+    found = sorted(p.relative_to(root).as_posix() for p in (root / "notebooks").glob("*.ipynb"))
+    found += [p.relative_to(root).as_posix() for p in sorted((root / "exercises").glob("practice*.ipynb"))]
+    return sorted(found, key=lambda p: (p != HOME, p))
+
+
+class _NotServed(tornado.web.RequestHandler):
+    def get(self, *args, **kwargs):
+        raise tornado.web.HTTPError(404)
+
+
+class SuiteVoila(Voila):
+    """Voilà with the suite's root, config file, home redirect and render allow-list."""
+
+    @default("config_file_paths")
+    def _config_file_paths_default(self):
+        return [str(ROOT), *jupyter_config_path()]
+
+    @default("root_dir")
+    def _default_root_dir(self):
+        return str(ROOT)
+
+    def initialize(self, argv=None):
+        super().initialize(argv)
+        # One preheated kernel for every app, also those added after voila.json was written.
+        pools = dict(self.config.VoilaKernelManager.get("kernel_pools_config", {}) or {})
+        for nb in app_notebooks(Path(self.root_dir)):
+            pools.setdefault(nb, {"pool_size": 1})
+        pools.setdefault("default", {"pool_size": 0})
+        self.config.VoilaKernelManager.kernel_pools_config = pools
+
+    def init_handlers(self):
+        handlers = super().init_handlers()
+        home = url_path_join(self.server_url, "voila/render", HOME)
+        allowed = "|".join(SERVED)
+        extra = [
+            (self.server_url.rstrip("/") + "/?", tornado.web.RedirectHandler, {"url": home}),
+            (url_path_join(self.server_url, rf"/voila/render/(?!(?:{allowed})/)(.*)"), _NotServed),
+        ]
+        return extra + handlers
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.chdir(ROOT)
+    SuiteVoila.launch_instance(argv=argv if argv is not None else sys.argv[1:])
+
+
+if __name__ == "__main__":
+    main()

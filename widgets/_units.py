@@ -1,0 +1,61 @@
+"""Units and strengths: the same dose written in µg and mg, and its volume at each strength.
+
+For training only, not for treating patients.  The smallest real app of the suite and the
+worked example of the :class:`widgets.common.App` pattern: it uses only :mod:`itbcore.units`.
+"""
+from __future__ import annotations
+
+import ipywidgets as W
+import plotly.graph_objects as go
+
+from itbcore import units
+
+from .common import App, QuantityField, make_figure, set_trace
+
+__all__ = ["UnitsApp", "build_app", "STRENGTHS"]
+
+#: The strengths of the solution for intrathecal use (lionova 2, 6.5; label-facts: 50 µg/mL
+#: for screening only, 500 µg/mL and 2000 µg/mL for the pump).
+STRENGTHS = ("50 ug/mL", "500 ug/mL", "2000 ug/mL")
+
+
+class UnitsApp(App):
+    title = "Units and strengths"
+    intro = ("Write a dose in µg, mcg or mg and see it in both units, and the volume it needs at each "
+             "strength: a mg/µg slip is a thousand-fold error, a wrong strength forty-fold.")
+    label_choice = False
+    sources = ("lionova 2 (strengths)", "lionova 6.5 (ampoules)")
+
+    def build(self):
+        self.dose = QuantityField("Dose", "ug", "0.05 mg", name="dose", min="0 ug", min_inclusive=False,
+                                  max="20 mg")
+        self.watch(self.dose)
+        self.result = W.HTML()
+        self.result.add_class("itb-result")
+        self.fig = make_figure("Volume of this dose at each strength", "strength", "volume (mL)",
+                               traces=[go.Bar(x=[], y=[], name="volume", texttemplate="%{y:.3g} mL")])
+        return [self.dose], [self.result, self.fig]
+
+    def volumes(self):
+        dose = self.dose.quantity
+        return [(s, units.as_quantity(dose / units.as_quantity(s, "ug/mL"), "mL", name="volume")) for s in STRENGTHS]
+
+    def update(self):
+        dose = self.dose.quantity
+        vols = self.volumes()
+        rows = "".join(f"<li>at {units.fmt(units.as_quantity(s, 'ug/mL'))}: {units.fmt(v)}</li>" for s, v in vols)
+        self.result.value = (f"<p><strong>{units.fmt(dose, 'ug')}</strong> = <strong>{units.fmt(dose, 'mg')}</strong>"
+                             f"</p><ul>{rows}</ul>")
+        set_trace(self.fig, 0, [units.fmt(units.as_quantity(s, "ug/mL")) for s, _ in vols],
+                  [v.magnitude for _, v in vols])
+
+    def summary(self):
+        dose = self.dose.quantity
+        lines = [f"dose: {units.fmt(dose, 'ug')} = {units.fmt(dose, 'mg')}"]
+        lines += [f"volume at {units.fmt(units.as_quantity(s, 'ug/mL'))}: {units.fmt(v)}" for s, v in self.volumes()]
+        return "\n".join(lines)
+
+
+def build_app(**kwargs) -> UnitsApp:
+    """The units-and-strengths app (an :class:`~widgets.common.App`, an ipywidgets VBox)."""
+    return UnitsApp(**kwargs)

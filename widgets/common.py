@@ -1,0 +1,554 @@
+"""Building blocks every Voilà app of the suite uses.
+
+For training only, not for treating patients.
+
+An app is a subclass of :class:`App` (an ``ipywidgets.VBox``): it builds its inputs and
+outputs, recomputes in :meth:`App.update` by calling :mod:`itbcore`, and reports its
+clinical numbers as plain text in :meth:`App.summary` (nbval compares that text).
+Widgets only format, plot and report errors; every number comes from :mod:`itbcore`.
+See ``docs/APPS.md`` for the pattern.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import ipywidgets as W
+import plotly.graph_objects as go
+
+import itbcore
+from itbcore import units
+from itbcore.errors import ITBError, InputError
+from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, LabelDifference
+
+__all__ = [
+    "TRAINING_ONLY",
+    "GENERIC_ERROR",
+    "SEVERITY_COLOURS",
+    "banner",
+    "label_chooser",
+    "label_differences_html",
+    "label_differences_box",
+    "QuantityField",
+    "QuantitySlider",
+    "Status",
+    "safe_callback",
+    "findings_html",
+    "findings_text",
+    "FindingsView",
+    "make_figure",
+    "set_trace",
+    "sources_html",
+    "App",
+    "print_summary",
+    "in_voila",
+    "css_key",
+]
+
+#: The notice at the top of every app.
+TRAINING_ONLY: str = getattr(
+    itbcore,
+    "TRAINING_ONLY",
+    "For training only — not for treating patients. Follow your local protocol and the product "
+    "information in practice.",
+)
+
+#: What a user sees when something unexpected fails (the details go to the server log).
+GENERIC_ERROR = (
+    "Something went wrong while updating this app; the last valid result is still shown. "
+    "The details were written to the server log."
+)
+
+#: Severity → colour; the severity word is always written too, colour is never the only cue.
+SEVERITY_COLOURS = {
+    "info": "#1f5fa8",
+    "warning": "#8a5a00",
+    "violation": "#b3261e",
+    "action": "#2e6b30",
+}
+
+# Errors are logged to the process's real stderr: in a Voilà kernel that is the server's
+# terminal, never the page.
+log = logging.getLogger("widgets")
+if not log.handlers:
+    _handler = logging.StreamHandler(sys.__stderr__)
+    _handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    log.addHandler(_handler)
+    log.propagate = False
+
+
+def in_voila() -> bool:
+    """True inside a kernel started by Voilà (it sets ``VOILA_PREHEAT``/``VOILA_KERNEL_ID``)."""
+    return any(k in os.environ for k in ("VOILA_PREHEAT", "VOILA_KERNEL_ID", "VOILA_BASE_URL"))
+
+
+def css_key(text: str) -> str:
+    """A CSS-class-safe key: ``"Test dose"`` → ``"test-dose"``.
+
+    >>> css_key("Test dose (µg)")
+    'test-dose'
+    """
+    text = re.sub(r"\(.*?\)", "", text)
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+# --------------------------------------------------------------------------- banner and labels
+def banner(text: str = TRAINING_ONLY) -> W.HTML:
+    """The training-only banner shown at the top of every app."""
+    w = W.HTML(
+        f'<div role="note" style="background:#fff4ce;border:2px solid #8a5a00;border-radius:4px;'
+        f'padding:6px 10px;font-weight:600;color:#3d2a00">⚠ {_esc(text)}</div>'
+    )
+    w.add_class("itb-banner")
+    return w
+
+
+_LABEL_NAMES = {"lionova": "Lionova (default)", "lioresal": "Lioresal"}
+
+
+def label_chooser(value: str = DEFAULT_LABEL) -> W.ToggleButtons:
+    """Choose the label profile where dosing rules differ (lionova default, lioresal)."""
+    w = W.ToggleButtons(
+        options=[(_LABEL_NAMES.get(k, k), k) for k in RULE_LABELS],
+        value=value,
+        description="Label:",
+        tooltips=["Norwegian SmPC (2021)", "Novartis instructions (Russian registration, 2014)"],
+        style={"button_width": "auto"},
+    )
+    w.add_class("itb-label-chooser")
+    return w
+
+
+def _differences(codes: Iterable[str] | None) -> list[LabelDifference]:
+    if codes is None:
+        return list(LABEL_DIFFERENCES)
+    by_code = {d.code: d for d in LABEL_DIFFERENCES}
+    return [by_code[c] for c in codes if c in by_code]
+
+
+def label_differences_html(codes: Iterable[str] | None = None, label: str | None = None) -> str:
+    """HTML "where labels differ" boxes for the differences named by ``codes`` (all if None).
+
+    The value of the chosen ``label`` is marked "applied here".
+    """
+    parts = []
+    for d in _differences(codes):
+        rows = []
+        for key, value in d.values.items():
+            applied = " <strong>(applied here)</strong>" if key == label else ""
+            rows.append(
+                f"<li><strong>{_esc(key)}</strong>{applied}: {_esc(value)} "
+                f"<cite>({_esc(d.sources.get(key, ''))})</cite></li>"
+            )
+        note = f"<p>{_esc(d.note)}</p>" if d.note else ""
+        parts.append(
+            f'<details class="itb-difference" style="border-left:4px solid #6b4fa0;padding:2px 8px;margin:4px 0">'
+            f"<summary>Where labels differ: {_esc(d.topic)}</summary><ul>{''.join(rows)}</ul>{note}</details>"
+        )
+    return "".join(parts)
+
+
+def label_differences_box(codes: Iterable[str] | None = None, label: str | None = None) -> W.HTML:
+    """A widget of :func:`label_differences_html`; update with ``box.value = label_differences_html(...)``."""
+    w = W.HTML(label_differences_html(codes, label))
+    w.add_class("itb-differences")
+    return w
+
+
+# --------------------------------------------------------------------------- inputs
+class QuantityField(W.HBox):
+    """A text field for a quantity with a unit hint and an inline error message.
+
+    The text is read with :func:`itbcore.units.as_quantity` when the user presses Enter or
+    leaves the field (``continuous_update=False``).  A bad entry (empty, not a number, no or
+    wrong unit, outside ``min``/``max``) shows a specific message next to the field and keeps
+    :attr:`quantity` at the last good value; callbacks registered with :meth:`on_change` run
+    only for good values.  ``min``/``max`` bound what the field accepts as an entry; clinical
+    limits belong to :mod:`itbcore` and are reported by its errors.
+
+    >>> f = QuantityField("Test dose", "ug", "50 ug", min="0 ug", max="100 ug")
+    >>> f.value = "0.075 mg"
+    >>> units.fmt(f.quantity)
+    '75 µg'
+    >>> f.value = "75"
+    >>> f.error_message
+    "The test dose '75' has no unit; give it in µg (for example '50 µg')."
+    >>> units.fmt(f.quantity)
+    '75 µg'
+    """
+
+    def __init__(
+        self,
+        label: str,
+        unit: str,
+        value: str,
+        *,
+        name: str | None = None,
+        min: Any = None,  # noqa: A002 - mirrors ipywidgets' names
+        max: Any = None,  # noqa: A002
+        min_inclusive: bool = True,
+        key: str | None = None,
+        placeholder: str | None = None,
+        width: str = "11em",
+    ) -> None:
+        self.unit = unit
+        self.name = name or label.lower()
+        self.key = key or css_key(label)
+        self.min = None if min is None else units.as_quantity(min, unit, name=f"lower bound of the {self.name}")
+        self.max = None if max is None else units.as_quantity(max, unit, name=f"upper bound of the {self.name}")
+        self.min_inclusive = min_inclusive
+        self._callbacks: list[Callable[[QuantityField], Any]] = []
+        self.text = W.Text(
+            value=value,
+            description=label,
+            continuous_update=False,
+            placeholder=placeholder or units._example(unit),
+            style={"description_width": "initial"},
+            layout=W.Layout(width="auto"),
+        )
+        self.text.layout.min_width = width
+        self.hint = W.HTML(f'<span style="color:#555">in {_esc(units.display_unit(unit))}</span>')
+        self.error = W.HTML("")
+        self.error.add_class("itb-field-error")
+        self.error_message = ""
+        self.quantity = self._parse(value)  # a bad default is a programming error: raise
+        super().__init__(children=[self.text, self.hint, self.error], layout=W.Layout(align_items="center"))
+        self.add_class("itb-field")
+        self.add_class(f"itb-field-{self.key}")
+        self.text.observe(self._on_text, "value")
+
+    @property
+    def value(self) -> str:
+        """The text in the field; setting it behaves as if the user typed it and pressed Enter."""
+        return self.text.value
+
+    @value.setter
+    def value(self, text: str) -> None:
+        if text == self.text.value:
+            self._on_text({"new": text})
+        else:
+            self.text.value = text
+
+    def on_change(self, callback: Callable[[QuantityField], Any]) -> None:
+        """Call ``callback(field)`` after each good new value."""
+        self._callbacks.append(callback)
+
+    def _parse(self, text: str):
+        q = units.as_quantity(text, self.unit, name=self.name)
+        shown = units.fmt(q)
+        if self.min is not None and (q < self.min or (not self.min_inclusive and q == self.min)):
+            word = "at least" if self.min_inclusive else "above"
+            raise InputError(f"The {self.name} must be {word} {units.fmt(self.min)}; {shown} was entered.")
+        if self.max is not None and q > self.max:
+            raise InputError(f"The {self.name} must be at most {units.fmt(self.max)}; {shown} was entered.")
+        return q
+
+    def _on_text(self, change: dict) -> None:
+        try:
+            q = self._parse(change["new"])
+        except ITBError as exc:
+            self._show_error(str(exc))
+            return
+        except Exception:  # noqa: BLE001 - a field never shows a traceback
+            log.exception("could not read %r for %s", change["new"], self.name)
+            self._show_error(f"The {self.name} could not be read; write a number and a unit.")
+            return
+        self.error_message = ""
+        self.error.value = ""
+        self.text.remove_class("itb-invalid")
+        self.quantity = q
+        for cb in list(self._callbacks):
+            cb(self)
+
+    def _show_error(self, message: str) -> None:
+        self.error_message = message
+        self.error.value = f'<span role="alert" style="color:{SEVERITY_COLOURS["violation"]}">✖ {_esc(message)}</span>'
+        self.text.add_class("itb-invalid")
+
+
+class QuantitySlider(W.FloatSlider):
+    """A slider for a quantity in ``unit`` (``continuous_update=False``); read :attr:`quantity`.
+
+    >>> s = QuantitySlider("Effect lasted", "h", 8, min=1, max=24, step=1)
+    >>> units.fmt(s.quantity)
+    '8 h'
+    """
+
+    def __init__(self, label: str, unit: str, value: float, *, min: float, max: float, step: float = 1.0,  # noqa: A002
+                 key: str | None = None, readout_format: str = ".3g", **kwargs: Any) -> None:
+        super().__init__(
+            value=value, min=min, max=max, step=step,
+            description=f"{label} ({units.display_unit(unit)})",
+            continuous_update=False,
+            readout_format=readout_format,
+            style={"description_width": "initial"},
+            layout=W.Layout(width="28em"),
+            **kwargs,
+        )
+        self.unit = unit
+        self.key = key or css_key(label)
+        self.add_class("itb-field")
+        self.add_class(f"itb-field-{self.key}")
+
+    @property
+    def quantity(self):
+        return units.Q_(float(self.value), units._unit(self.unit))
+
+    def on_change(self, callback: Callable[[QuantitySlider], Any]) -> None:
+        """Call ``callback(slider)`` after each new value (same interface as :class:`QuantityField`)."""
+        self.observe(lambda _change: callback(self), "value")
+
+
+# --------------------------------------------------------------------------- status and errors
+class Status(W.HTML):
+    """The app's status area: the latest refusal or failure, empty when all is well."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self.add_class("itb-status")
+        self.message = ""
+        self.kind = ""
+
+    def show(self, message: str, kind: str = "violation") -> None:
+        self.message, self.kind = message, kind
+        colour = SEVERITY_COLOURS.get(kind, SEVERITY_COLOURS["violation"])
+        self.value = (
+            f'<div role="alert" style="border-left:4px solid {colour};padding:4px 8px;color:{colour}">'
+            f"{_esc(message)}</div>"
+        )
+
+    def clear(self) -> None:
+        self.message, self.kind, self.value = "", "", ""
+
+
+def safe_callback(status: Status | Callable[[], Status]) -> Callable:
+    """Decorate a callback so it never puts a traceback on screen.
+
+    An :class:`itbcore.ITBError` is shown (its one-sentence message) in ``status``; any other
+    exception is logged and replaced by :data:`GENERIC_ERROR`.  On success ``status`` is cleared.
+    ``status`` may be a callable returning the Status (for methods: ``lambda: self.status``).
+    """
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            target = status() if callable(status) and not isinstance(status, Status) else status
+            try:
+                result = fn(*args, **kwargs)
+            except ITBError as exc:
+                target.show(str(exc))
+                return None
+            except Exception:  # noqa: BLE001 - the user gets a short message, the log the traceback
+                log.exception("unexpected error in %s", getattr(fn, "__qualname__", fn))
+                target.show(GENERIC_ERROR)
+                return None
+            target.clear()
+            return result
+
+        return wrapper
+
+    return decorate
+
+
+# --------------------------------------------------------------------------- findings and actions
+def _severity(item: Any) -> str:
+    return getattr(item, "severity", None) or "action"
+
+
+def findings_html(items: Iterable[Any], empty: str = "No findings.") -> str:
+    """HTML for :class:`itbcore.Finding` / :class:`itbcore.Action` objects, severity-coloured, with sources."""
+    rows = []
+    for item in items:
+        sev = _severity(item)
+        colour = SEVERITY_COLOURS.get(sev, "#333")
+        text = getattr(item, "message", None) or getattr(item, "text", "")
+        rows.append(
+            f'<div class="itb-finding itb-{_esc(sev)}" style="border-left:5px solid {colour};padding:3px 8px;margin:3px 0">'
+            f'<strong style="color:{colour};text-transform:uppercase;font-size:0.85em">{_esc(sev)}</strong> '
+            f"{_esc(text)} <cite style=\"color:#555\">({_esc(item.source)})</cite></div>"
+        )
+    return "".join(rows) or f'<div class="itb-finding itb-none" style="color:#555">{_esc(empty)}</div>'
+
+
+def findings_text(items: Iterable[Any], empty: str = "No findings.") -> str:
+    """Plain-text lines ``[severity] message (source)`` for summaries and tests."""
+    lines = [
+        f"[{_severity(i)}] {getattr(i, 'message', None) or getattr(i, 'text', '')} ({i.source})" for i in items
+    ]
+    return "\n".join(lines) or empty
+
+
+class FindingsView(W.HTML):
+    """An HTML widget showing findings or actions; :attr:`items` holds what is shown."""
+
+    def __init__(self, empty: str = "No findings.") -> None:
+        super().__init__(findings_html((), empty))
+        self.empty = empty
+        self.items: tuple = ()
+        self.add_class("itb-findings")
+
+    def show(self, items: Iterable[Any]) -> None:
+        self.items = tuple(items)
+        self.value = findings_html(self.items, self.empty)
+
+    def text(self) -> str:
+        return findings_text(self.items, self.empty)
+
+
+# --------------------------------------------------------------------------- plots
+_TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        font=dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=13, color="#222"),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        colorway=["#1f5fa8", "#b3261e", "#2e6b30", "#8a5a00", "#6b4fa0", "#0f7c80"],
+        xaxis=dict(showgrid=True, gridcolor="#e5e5e5", zeroline=False, linecolor="#888", ticks="outside"),
+        yaxis=dict(showgrid=True, gridcolor="#e5e5e5", zeroline=False, linecolor="#888", ticks="outside"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
+        margin=dict(l=60, r=20, t=50, b=50),
+        hovermode="x unified",
+    )
+)
+
+
+def make_figure(title: str, x_title: str, y_title: str, *, traces: Sequence[go.BaseTraceType] = (),
+                height: int = 360) -> go.FigureWidget:
+    """A plotly FigureWidget in the suite's template; update it with :func:`set_trace`.
+
+    Axis titles carry the unit (``"time (h)"``, ``"CSF baclofen (ng/mL)"``).
+    """
+    fig = go.FigureWidget(
+        data=list(traces),
+        layout=go.Layout(template=_TEMPLATE, title=dict(text=title), height=height,
+                         xaxis_title=x_title, yaxis_title=y_title),
+    )
+    return fig
+
+
+def set_trace(fig: go.FigureWidget, index: int, x: Any, y: Any, **props: Any) -> None:
+    """Replace trace ``index``'s data (and any other properties) in one message to the browser."""
+    with fig.batch_update():
+        trace = fig.data[index]
+        trace.x = list(x) if not isinstance(x, (list, tuple)) else x
+        trace.y = list(y) if not isinstance(y, (list, tuple)) else y
+        for k, v in props.items():
+            setattr(trace, k, v)
+
+
+# --------------------------------------------------------------------------- sources
+def sources_html(sources: Iterable[str]) -> str:
+    items = "".join(f"<li>{_esc(s)}</li>" for s in dict.fromkeys(sources))
+    return f'<div class="itb-sources" style="color:#444;font-size:0.9em"><strong>Sources</strong><ul>{items}</ul></div>' if items else ""
+
+
+# --------------------------------------------------------------------------- the app pattern
+class App(W.VBox):
+    """Base of every app: banner, title, label chooser, inputs, status, outputs, sources.
+
+    Subclasses set the class attributes and implement :meth:`build` and :meth:`update`
+    (plus :meth:`summary`).  ``build()`` returns ``(inputs, outputs)``, two lists of widgets;
+    register inputs with :meth:`watch` so a change re-runs :meth:`update` through the safe
+    wrapper.  ``update()`` reads ``self.label_profile`` and the inputs, calls :mod:`itbcore`,
+    and writes the outputs; an :class:`itbcore.ITBError` it raises is shown in
+    ``self.status`` and leaves the previous outputs in place.
+    """
+
+    #: Shown as the app's heading.
+    title: str = "ITB training app"
+    #: One short paragraph under the heading (optional; HTML allowed).
+    intro: str = ""
+    #: Codes of :data:`itbcore.LABEL_DIFFERENCES` relevant to this app (shown under the outputs).
+    label_differences: tuple[str, ...] = ()
+    #: Whether the app shows the label-profile chooser.
+    label_choice: bool = True
+    #: Citations listed at the bottom (add the ones your results carry).
+    sources: tuple[str, ...] = ()
+
+    def __init__(self, label: str = DEFAULT_LABEL) -> None:
+        self.banner = banner()
+        self.heading = W.HTML(f"<h2 style='margin:4px 0'>{_esc(self.title)}</h2>"
+                              + (f"<p>{self.intro}</p>" if self.intro else ""))
+        self.label = label_chooser(label)
+        self.status = Status()
+        self.differences = label_differences_box(self.label_differences, label) if self.label_differences else None
+        self.sources_box = W.HTML(sources_html(self.sources))
+        self.updates = 0  # how many times update() completed; tests and the benchmark read it
+        inputs, outputs = self.build()
+        self.inputs, self.outputs = list(inputs), list(outputs)
+        children: list[W.Widget] = [self.banner, self.heading]
+        if self.label_choice:
+            children.append(self.label)
+        children += [W.VBox(self.inputs, layout=W.Layout(margin="4px 0")), self.status,
+                     W.VBox(self.outputs, layout=W.Layout(margin="4px 0"))]
+        if self.differences is not None:
+            children.append(self.differences)
+        children.append(self.sources_box)
+        super().__init__(children=children, layout=W.Layout(max_width="1100px", padding="4px"))
+        self.add_class("itb-app")
+        self.label.observe(self._on_label, "value")
+        self.refresh()
+
+    # -- for subclasses
+    def build(self) -> tuple[list[W.Widget], list[W.Widget]]:
+        raise NotImplementedError
+
+    def update(self) -> None:
+        raise NotImplementedError
+
+    def summary(self) -> str:
+        """The clinical numbers of the current state as plain text (nbval compares it)."""
+        raise NotImplementedError
+
+    # -- wiring
+    @property
+    def label_profile(self) -> str:
+        """The chosen label profile key (``"lionova"`` or ``"lioresal"``)."""
+        return self.label.value
+
+    def watch(self, *inputs: W.Widget) -> None:
+        """Re-run :meth:`update` when any of ``inputs`` changes (QuantityField, slider, dropdown…)."""
+        for w in inputs:
+            if hasattr(w, "on_change"):
+                w.on_change(lambda _w: self.refresh())
+            else:
+                w.observe(lambda _change: self.refresh(), "value")
+
+    def refresh(self) -> bool:
+        """Run :meth:`update` safely; True when it completed, False when it refused or failed."""
+        try:
+            self.update()
+        except ITBError as exc:
+            self.status.show(str(exc))
+            return False
+        except Exception:  # noqa: BLE001
+            log.exception("unexpected error updating %s", type(self).__name__)
+            self.status.show(GENERIC_ERROR)
+            return False
+        self.status.clear()
+        self.updates += 1
+        return True
+
+    def _on_label(self, change: dict) -> None:
+        if self.differences is not None:
+            self.differences.value = label_differences_html(self.label_differences, change["new"])
+        self.refresh()
+
+    def __repr__(self) -> str:
+        # Short and stable: nbval compares the text/plain of the app cell.
+        return f"<{type(self).__name__}: {self.title}>"
+
+
+def print_summary(app: App) -> None:
+    """Print ``app.summary()`` for nbval; prints nothing when the notebook is served by Voilà."""
+    if not in_voila():
+        print(app.summary())
