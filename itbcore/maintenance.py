@@ -1,2 +1,599 @@
-"""itbcore.maintenance (being written)."""
-__all__: list[str] = []
+"""Maintenance dosing: the dose ranges the labels report, flex programmes and the drug holiday.
+
+Sources: lionova 4.2 "Vedlikeholdsbehandling", "Innledende vedlikeholdsbehandling hos den
+pediatriske populasjonen", "Administrasjonsmåte"; lioresal Dosing: supportive therapy and
+Dosing: mode of infusion.
+
+>>> r = maintenance_range(Patient(40, "spinal"))
+>>> r.low, r.high, r.observed_low, r.observed_high
+(<Quantity(300, 'microgram / day')>, <Quantity(800, 'microgram / day')>, <Quantity(12, 'microgram / day')>, <Quantity(2003, 'microgram / day')>)
+>>> flex_start_for_effect("22 h")
+<Quantity(20.0, 'hour')>
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+import pint
+
+from .errors import DoseLimitError, InputError, LabelError
+from .patient import Patient
+from .sources import RULE_LABELS, Action, Finding, check_label, cite, practice
+from .units import Q_, as_quantity, fmt
+
+__all__ = [
+    "DoseRange",
+    "maintenance_range",
+    "dose_range_findings",
+    "LIMITED_EXPERIENCE_ABOVE",
+    "FLEX_NIGHT_INCREASE",
+    "FLEX_EFFECT_LEAD",
+    "FlexStep",
+    "FlexProgramme",
+    "flex_programme",
+    "flex_start_for_effect",
+    "flex_unit_check",
+    "flex_from_continuous",
+    "DrugHoliday",
+    "drug_holiday",
+]
+
+#: lionova 4.2; lioresal Dosing: supportive therapy: limited experience above 1000 µg/day.
+LIMITED_EXPERIENCE_ABOVE = Q_(1000, "ug/day")
+#: lionova 4.2 "Administrasjonsmåte"; lioresal Dosing: mode of infusion: e.g. +20 % hourly rate at night.
+FLEX_NIGHT_INCREASE = 0.20
+#: lionova 4.2; lioresal Dosing: mode of infusion: program the change 2 h before the wanted effect.
+FLEX_EFFECT_LEAD = Q_(2, "h")
+
+_SRC_FLEX = f"{cite('lionova', '4.2')}; {cite('lioresal', 'Dosing: mode of infusion')}"
+_SRC_MAINT = {"lionova": cite("lionova", "4.2"), "lioresal": cite("lioresal", "Dosing: supportive therapy")}
+_SRC_DEVICE = practice("device documentation")
+_SRC_INCIDENT = practice("reported pump incidents: flex-mode programming")
+
+
+def _ud(x: float) -> pint.Quantity:
+    return Q_(x, "ug/day")
+
+
+def _rule_label(label: str) -> str:
+    check_label(label)
+    if label not in RULE_LABELS:
+        raise LabelError(f"The label profile {label!r} has no dosing rules; choose one of: {', '.join(RULE_LABELS)}.")
+    return label
+
+
+# ---------------------------------------------------------------------------------------------- ranges
+@dataclass(frozen=True)
+class DoseRange:
+    """Maintenance doses a label reports for a kind of patient.
+
+    Attributes
+    ----------
+    kind : str
+        What the range describes, e.g. ``"adult, spinal origin"``.
+    low, high : Quantity[µg/day]
+        The usual range (spinal adults), the range seen (cerebral origin) or the initial
+        maintenance range (children 4 to < 18).
+    observed_low, observed_high : Quantity[µg/day] or None
+        The lowest and highest doses seen in single patients, when the label gives them.
+    means : tuple of (str, Quantity[µg/day])
+        Mean doses the label reports, with what they are the mean of.
+    limited_experience_above : Quantity[µg/day]
+        1000 µg/day.
+    label : str
+    source : str
+    notes : tuple of str
+    """
+
+    kind: str
+    low: pint.Quantity
+    high: pint.Quantity
+    observed_low: pint.Quantity | None
+    observed_high: pint.Quantity | None
+    means: tuple[tuple[str, pint.Quantity], ...]
+    limited_experience_above: pint.Quantity
+    label: str
+    source: str
+    notes: tuple[str, ...] = ()
+
+
+def maintenance_range(patient: Patient, label: str = "lionova") -> DoseRange:
+    """The maintenance dose range the label reports for this patient.
+
+    Parameters
+    ----------
+    patient : Patient
+    label : {"lionova", "lioresal"}
+
+    Returns
+    -------
+    DoseRange
+
+    Raises
+    ------
+    EligibilityError
+        For a patient the label does not cover (under 4 years).
+
+    Notes
+    -----
+    - Adults, spinal origin: usually 300–800 µg/day; 12 and 2003 µg/day the lowest and highest
+      in single patients (US studies) (lionova 4.2; lioresal Dosing: supportive therapy).
+    - Adults, cerebral origin: 22–1400 µg/day; mean 276 µg/day after 1 year, 307 after 2 years.
+    - Children 4 to < 18, initial maintenance: 25–200 µg/day, mean 100 (lionova 4.2);
+      35–200 µg/day, mean 100 (lioresal Dosing: supportive therapy).
+    - Children under 12 with cerebral origin usually need less: 24–1199 µg/day, mean 274
+      (lionova 4.2 only; stated with the cerebral-origin doses).
+
+    Examples
+    --------
+    >>> r = maintenance_range(Patient(8, "cerebral"))
+    >>> r.low, r.high, r.observed_high
+    (<Quantity(25, 'microgram / day')>, <Quantity(200, 'microgram / day')>, <Quantity(1199, 'microgram / day')>)
+    >>> maintenance_range(Patient(8, "cerebral"), label="lioresal").low
+    <Quantity(35, 'microgram / day')>
+    """
+    label = _rule_label(label)
+    if not isinstance(patient, Patient):
+        raise InputError("maintenance_range needs a Patient.")
+    patient.require_eligible(label)
+    src = _SRC_MAINT[label]
+    limited = LIMITED_EXPERIENCE_ABOVE
+    if patient.population == "pediatric":
+        # lionova 4.2: initial maintenance 25-200 µg/day (mean 100); lioresal: 35-200 µg/day (mean 100).
+        low = 25 if label == "lionova" else 35
+        notes = ["The total daily dose commonly rises during the first year; adjust to the clinical response."]
+        obs_low = obs_high = None
+        means: list[tuple[str, pint.Quantity]] = [("initial maintenance, children 4 to < 18", _ud(100))]
+        if label == "lionova" and patient.origin == "cerebral" and patient.age_years < 12:
+            # lionova 4.2: children under 12 usually need lower doses: 24-1199 µg/day, mean 274.
+            obs_low, obs_high = _ud(24), _ud(1199)
+            means.append(("children under 12, cerebral origin", _ud(274)))
+        return DoseRange(
+            f"child {patient.age_years:g} years, {patient.origin} origin: initial maintenance",
+            _ud(low), _ud(200), obs_low, obs_high, tuple(means), limited, label, src, tuple(notes),
+        )
+    if patient.origin == "spinal":
+        # lionova 4.2 / lioresal supportive therapy: usually 300-800; 12 and 2003 µg/day in single patients.
+        return DoseRange(
+            "adult, spinal origin", _ud(300), _ud(800), _ud(12), _ud(2003), (), limited, label, src,
+            ("12 and 2003 µg/day were the lowest and highest doses in single patients (US studies).",),
+        )
+    # lionova 4.2 / lioresal supportive therapy: cerebral origin 22-1400 µg/day; mean 276 (1 y), 307 (2 y).
+    return DoseRange(
+        "adult, cerebral origin", _ud(22), _ud(1400), _ud(22), _ud(1400),
+        (("after 1 year", _ud(276)), ("after 2 years", _ud(307))), limited, label, src,
+    )
+
+
+def dose_range_findings(patient: Patient, daily_dose: Any, label: str = "lionova") -> list[Finding]:
+    """Where a maintenance daily dose lies against the ranges the label reports.
+
+    None of these ranges is a limit, so nothing here is a violation: a dose outside them is a
+    prompt to look again (lowest effective dose, catheter or pump problems, limited experience).
+
+    Examples
+    --------
+    >>> [f.code for f in dose_range_findings(Patient(40, "spinal"), "500 ug/day")]
+    ['within_range']
+    >>> [f.code for f in dose_range_findings(Patient(40, "spinal"), "1.2 mg/day")]
+    ['above_range', 'above_1000']
+    """
+    r = maintenance_range(patient, label)
+    dose = as_quantity(daily_dose, "ug/day", "daily dose")
+    if dose.magnitude <= 0:
+        raise DoseLimitError(f"The daily dose {fmt(dose)} must be above zero.")
+    out: list[Finding] = []
+    what = "initial maintenance range" if patient.population == "pediatric" else "usual range"
+    rng = f"{fmt(r.low)} to {fmt(r.high)}"
+    if dose < r.low:
+        out.append(Finding("below_range", "info",
+                           f"{fmt(dose)} is below the {what} ({rng}); the lowest dose that gives a suitable response "
+                           "is the aim.", r.source))
+    elif dose > r.high:
+        out.append(Finding("above_range", "warning",
+                           f"{fmt(dose)} is above the {what} ({rng}); a sudden need for a large increase suggests a "
+                           "catheter complication or pump failure.", r.source))
+    else:
+        out.append(Finding("within_range", "info", f"{fmt(dose)} lies within the {what} ({rng}).", r.source))
+    if r.observed_low is not None and r.observed_high is not None and r.kind != "adult, cerebral origin":
+        if not r.observed_low <= dose <= r.observed_high:
+            out.append(Finding("outside_observed_range", "warning",
+                               f"{fmt(dose)} is outside the doses reported ({fmt(r.observed_low)} to "
+                               f"{fmt(r.observed_high)}).", r.source))
+    if dose > r.limited_experience_above:
+        out.append(Finding("above_1000", "warning",
+                           f"{fmt(dose)} is above 1000 µg/day, where experience is limited.", r.source))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- flex
+def _hour_of_day(value: Any, name: str) -> pint.Quantity:
+    h = as_quantity(value, "h", name)
+    if not 0 <= h.magnitude < 24:
+        raise InputError(f"The {name} {fmt(h)} is not an hour of the day (0 h to before 24 h).")
+    return Q_(float(h.magnitude), "h")
+
+
+@dataclass(frozen=True)
+class FlexStep:
+    """One step of a flex programme: from ``start`` (hour of the day) the pump runs at ``rate``.
+
+    Examples
+    --------
+    >>> FlexStep("22 h", "25 ug/h").rate
+    <Quantity(25.0, 'microgram / hour')>
+    """
+
+    start: pint.Quantity
+    rate: pint.Quantity
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "start", _hour_of_day(self.start, "step start"))
+        rate = as_quantity(self.rate, "ug/h", "step rate")
+        if rate.magnitude < 0:
+            raise DoseLimitError(f"The step rate {fmt(rate)} must not be negative.")
+        object.__setattr__(self, "rate", Q_(float(rate.magnitude), "ug/h"))
+
+
+@dataclass(frozen=True)
+class FlexProgramme:
+    """A 24 h flex programme: steps sorted by start; the last step runs on past midnight to the first.
+
+    Attributes
+    ----------
+    steps : tuple of FlexStep
+    daily_total : Quantity[µg/day]
+        The integral of the rates over 24 h.
+    findings : tuple of Finding
+    """
+
+    steps: tuple[FlexStep, ...]
+    daily_total: pint.Quantity
+    findings: tuple[Finding, ...]
+
+    def durations(self) -> pint.Quantity:
+        """How long each step runs (h), in the order of :attr:`steps`; they add up to 24 h."""
+        starts = [float(s.start.magnitude) for s in self.steps]
+        ends = starts[1:] + [starts[0] + 24.0]
+        return Q_(np.asarray(ends) - np.asarray(starts), "h")
+
+    def rate_at(self, hour: Any) -> pint.Quantity:
+        """The rate running at ``hour`` of the day (µg/h).
+
+        >>> flex_from_continuous("480 ug/day").rate_at("23 h")
+        <Quantity(24.0, 'microgram / hour')>
+        """
+        h = float(as_quantity(hour, "h", "hour").magnitude) % 24.0
+        current = self.steps[-1]
+        for s in self.steps:
+            if float(s.start.magnitude) <= h:
+                current = s
+        return current.rate
+
+    def hourly_rates(self) -> pint.Quantity:
+        """Mean rate in each clock hour 0–1, 1–2, …, 23–24 (24 values, µg/h); their sum × 1 h is the daily total.
+
+        >>> flex_from_continuous("480 ug/day").hourly_rates()[19:22].magnitude.tolist()
+        [20.0, 24.0, 24.0]
+        """
+        edges = self._edges()
+        out = np.zeros(24)
+        for h in range(24):
+            out[h] = _integral(edges, h, h + 1)
+        return Q_(out, "ug/h")
+
+    def step_function(self) -> tuple[pint.Quantity, pint.Quantity]:
+        """Times (h, from 0 to 24) and rates (µg/h) for a step plot (``line_shape="hv"``).
+
+        >>> t, r = flex_from_continuous("480 ug/day").step_function()
+        >>> t.magnitude.tolist(), r.magnitude.tolist()
+        ([0.0, 4.0, 20.0, 24.0], [24.0, 20.0, 24.0, 24.0])
+        """
+        edges = self._edges()
+        times = [a for a, _, _ in edges] + [24.0]
+        rates = [r for _, _, r in edges] + [edges[-1][2]]
+        return Q_(np.asarray(times), "h"), Q_(np.asarray(rates), "ug/h")
+
+    def _edges(self) -> list[tuple[float, float, float]]:
+        """Pieces (start, end, rate) covering 0–24 h on the clock."""
+        starts = [float(s.start.magnitude) for s in self.steps]
+        rates = [float(s.rate.magnitude) for s in self.steps]
+        pieces: list[tuple[float, float, float]] = []
+        if starts[0] > 0:
+            pieces.append((0.0, starts[0], rates[-1]))
+        for i, a in enumerate(starts):
+            b = starts[i + 1] if i + 1 < len(starts) else 24.0
+            pieces.append((a, b, rates[i]))
+        return pieces
+
+
+def _integral(pieces: list[tuple[float, float, float]], lo: float, hi: float) -> float:
+    total = 0.0
+    for a, b, r in pieces:
+        overlap = min(b, hi) - max(a, lo)
+        if overlap > 0:
+            total += overlap * r
+    return total
+
+
+def flex_programme(steps: Sequence[FlexStep | tuple[Any, Any]]) -> FlexProgramme:
+    """Build a 24 h flex programme from steps.
+
+    Parameters
+    ----------
+    steps : sequence of FlexStep or (start, rate) pairs
+        At least one step; starts are hours of the day and must differ.
+
+    Returns
+    -------
+    FlexProgramme
+
+    Examples
+    --------
+    >>> p = flex_programme([FlexStep("6 h", "20 ug/h"), FlexStep("20 h", "24 ug/h")])
+    >>> p.daily_total
+    <Quantity(520.0, 'microgram / day')>
+    """
+    built = [s if isinstance(s, FlexStep) else FlexStep(*s) for s in steps]
+    if not built:
+        raise InputError("A flex programme needs at least one step.")
+    built.sort(key=lambda s: float(s.start.magnitude))
+    starts = [float(s.start.magnitude) for s in built]
+    if len(set(starts)) != len(starts):
+        raise InputError("Two flex steps start at the same hour; give each step its own start.")
+    ends = starts[1:] + [starts[0] + 24.0]
+    total = sum((e - a) * float(s.rate.magnitude) for a, e, s in zip(starts, ends, built))
+    findings: list[Finding] = []
+    if len(built) > 13:
+        findings.append(Finding("too_many_steps", "warning",
+                                f"{len(built)} steps: programmable pumps of the SynchroMed II type allow up to 13 a day.",
+                                _SRC_DEVICE))
+    if any(s.rate.magnitude == 0 for s in built):
+        findings.append(Finding("zero_rate_step", "warning",
+                                "A step delivers nothing: an interruption of intrathecal baclofen can cause withdrawal.",
+                                cite("lionova", "4.4")))
+    if len(built) > 1:
+        findings.append(Finding("clock_changes", "info",
+                                "Clock changes (daylight saving time) shift a flex programme by an hour.",
+                                practice("Neuromodulation 2016: delivery modes")))
+    findings.append(Finding("flex_after_stabilisation", "info",
+                            "Use flex dosing once daily dose and function are stable, if the pump allows it.",
+                            _SRC_FLEX))
+    return FlexProgramme(tuple(built), Q_(total, "ug/day"), tuple(findings))
+
+
+def flex_start_for_effect(wanted_effect_time: Any, lead: Any = FLEX_EFFECT_LEAD) -> pint.Quantity:
+    """Hour of the day at which to program a rate change for an effect wanted at ``wanted_effect_time``.
+
+    The change is programmed to start 2 h before the wanted clinical effect
+    (lionova 4.2 "Administrasjonsmåte"; lioresal Dosing: mode of infusion).
+
+    Examples
+    --------
+    >>> flex_start_for_effect("1 h")
+    <Quantity(23.0, 'hour')>
+    """
+    wanted = _hour_of_day(wanted_effect_time, "wanted effect time")
+    lead_q = as_quantity(lead, "h", "lead time")
+    if lead_q.magnitude < 0:
+        raise InputError(f"The lead time {fmt(lead_q)} must not be negative.")
+    return Q_((float(wanted.magnitude) - float(lead_q.magnitude)) % 24.0, "h")
+
+
+def flex_unit_check(programme_or_rate: Any, intended_daily_dose: Any) -> list[Finding]:
+    """Guard against a per-hour / per-day mix-up when programming (a 24-fold dose).
+
+    Parameters
+    ----------
+    programme_or_rate : FlexProgramme, or a rate (Quantity or str in µg/h)
+        What is about to be programmed; a plain rate is taken as running all day.
+    intended_daily_dose : Quantity or str
+        The prescribed daily dose (µg/day).
+
+    Returns
+    -------
+    list of Finding
+        A violation when the programmed daily total is about 24 times (or 1/24 of) the intended
+        dose, or otherwise at least ten-fold off; a warning when at least two-fold off.
+
+    Examples
+    --------
+    >>> [f.code for f in flex_unit_check("60 ug/h", "60 ug/day")]
+    ['per_hour_per_day_mixup']
+    >>> flex_unit_check("2.5 ug/h", "60 ug/day")
+    []
+    """
+    intended = as_quantity(intended_daily_dose, "ug/day", "intended daily dose")
+    if intended.magnitude <= 0:
+        raise DoseLimitError(f"The intended daily dose {fmt(intended)} must be above zero.")
+    if isinstance(programme_or_rate, FlexProgramme):
+        total = programme_or_rate.daily_total
+        rates = [s.rate for s in programme_or_rate.steps]
+    else:
+        rate = as_quantity(programme_or_rate, "ug/h", "programmed rate")
+        if rate.magnitude < 0:
+            raise DoseLimitError(f"The programmed rate {fmt(rate)} must not be negative.")
+        total = (rate * Q_(24, "h/day")).to("ug/day")
+        rates = [rate]
+    if total.magnitude == 0:
+        return [Finding("nothing_programmed", "violation",
+                        f"The programme delivers nothing, against an intended {fmt(intended)}: withdrawal risk.",
+                        cite("lionova", "4.4"))]
+    ratio = float((total / intended).to("").magnitude)
+    big = max(ratio, 1 / ratio)
+    literal = any(math.isclose(float(r.to("ug/h").magnitude), float(intended.magnitude), rel_tol=1e-6) for r in rates)
+    if literal or 24 / 1.5 <= big <= 24 * 1.5:
+        direction = "overdose" if ratio > 1 else "under-dose (withdrawal risk)"
+        return [Finding("per_hour_per_day_mixup", "violation",
+                        f"The programme gives {fmt(total)}, about {big:.0f} times the intended {fmt(intended)}: a "
+                        f"per-hour / per-day mix-up ({direction}); {fmt(intended)} is "
+                        f"{fmt((intended / Q_(24, 'h/day')).to('ug/h'))} per hour.", _SRC_INCIDENT)]
+    if big >= 10:
+        return [Finding("tenfold_off", "violation",
+                        f"The programme gives {fmt(total)}, {big:.3g}-fold the intended {fmt(intended)}.", _SRC_INCIDENT)]
+    if big >= 2:
+        return [Finding("twofold_off", "warning",
+                        f"The programme gives {fmt(total)}, {big:.3g}-fold the intended {fmt(intended)}.", _SRC_INCIDENT)]
+    return []
+
+
+def flex_from_continuous(
+    daily_dose: Any,
+    night_increase: float = FLEX_NIGHT_INCREASE,
+    night_start: Any = "22 h",
+    night_end: Any = "6 h",
+    effect_lead: Any = FLEX_EFFECT_LEAD,
+) -> FlexProgramme:
+    """The label's flex example: a higher hourly rate at night, programmed 2 h before the wanted effect.
+
+    The continuous rate (daily dose / 24 h) runs by day; from ``night_start − effect_lead`` to
+    ``night_end − effect_lead`` the hourly rate is raised by ``night_increase`` (label example: 20 %)
+    (lionova 4.2 "Administrasjonsmåte"; lioresal Dosing: mode of infusion).  The daily total rises
+    accordingly; a finding states by how much.
+
+    Examples
+    --------
+    >>> p = flex_from_continuous("480 ug/day")
+    >>> [(s.start.magnitude, s.rate.magnitude) for s in p.steps]
+    [(4.0, 20.0), (20.0, 24.0)]
+    >>> p.daily_total
+    <Quantity(512.0, 'microgram / day')>
+    """
+    dose = as_quantity(daily_dose, "ug/day", "daily dose")
+    if dose.magnitude <= 0:
+        raise DoseLimitError(f"The daily dose {fmt(dose)} must be above zero.")
+    if isinstance(night_increase, bool) or not isinstance(night_increase, (int, float)) or not math.isfinite(night_increase):
+        raise InputError(f"The night increase {night_increase!r} must be a fraction such as 0.2.")
+    if not 0 < night_increase <= 1:
+        raise DoseLimitError(f"The night increase {night_increase:g} must lie above 0 and at most 1 (100 %).")
+    on = flex_start_for_effect(night_start, effect_lead)
+    off = flex_start_for_effect(night_end, effect_lead)
+    if math.isclose(float(on.magnitude), float(off.magnitude)):
+        raise InputError("The night must start and end at different hours.")
+    base = float((dose / Q_(24, "h/day")).to("ug/h").magnitude)
+    p = flex_programme([FlexStep(off, Q_(base, "ug/h")), FlexStep(on, Q_(base * (1 + night_increase), "ug/h"))])
+    rise = float((p.daily_total / dose).to("").magnitude) - 1
+    extra = [Finding("flex_daily_total", "info",
+                     f"The night increase raises the daily total from {fmt(dose)} to {fmt(p.daily_total)} "
+                     f"(+{100 * rise:.1f} %); the rate change starts {fmt(as_quantity(effect_lead, 'h'))} before the "
+                     "wanted effect.", _SRC_FLEX)]
+    if night_increase > FLEX_NIGHT_INCREASE + 1e-12:
+        extra.append(Finding("night_increase_above_example", "warning",
+                             f"A night increase of {100 * night_increase:.0f} % is above the label example (20 %).",
+                             _SRC_FLEX))
+    return FlexProgramme(p.steps, p.daily_total, p.findings + tuple(extra))
+
+
+# ---------------------------------------------------------------------------------------------- drug holiday
+@dataclass(frozen=True)
+class DrugHoliday:
+    """A planned drug holiday for a patient refractory to rising doses (lionova 4.2).
+
+    Attributes
+    ----------
+    current_daily_dose : Quantity[µg/day]
+    weeks : float
+    schedule : tuple of (int, Quantity[µg/day])
+        (day, daily dose) pairs from day 0 (current dose) to the last day (0 µg/day), one step a day.
+    restart_dose : Quantity[µg/day]
+        The initial continuous infusion dose, at which treatment restarts (then titrated again).
+    actions : tuple of Action
+    findings : tuple of Finding
+    source : str
+    """
+
+    current_daily_dose: pint.Quantity
+    weeks: float
+    schedule: tuple[tuple[int, pint.Quantity], ...]
+    restart_dose: pint.Quantity
+    actions: tuple[Action, ...]
+    findings: tuple[Finding, ...]
+    source: str
+
+
+def drug_holiday(current_daily_dose: Any, initial_infusion_dose: Any, weeks: Any = 3) -> DrugHoliday:
+    """Plan a drug holiday: a gradual reduction over 2 to 4 weeks, then a restart at the initial dose.
+
+    About 5 % of patients on long-term treatment become refractory to rising doses; this has been
+    handled in hospital by reducing intrathecal baclofen gradually over 2–4 weeks while switching to
+    other antispastic treatment, then restarting at the initial continuous infusion dose with a new
+    titration to avoid overdose, as an in-patient (lionova 4.2; lioresal Dosing: supportive therapy).
+
+    Parameters
+    ----------
+    current_daily_dose : Quantity or str
+        Dose now (µg/day).
+    initial_infusion_dose : Quantity or str
+        The dose at the start of continuous infusion (µg/day).
+    weeks : number or Quantity/str of time
+        Length of the reduction, 2 to 4 weeks.
+
+    Returns
+    -------
+    DrugHoliday
+
+    Raises
+    ------
+    DoseLimitError
+        For a reduction shorter than 2 or longer than 4 weeks (lionova 4.2), or non-positive doses.
+
+    Examples
+    --------
+    >>> h = drug_holiday("700 ug/day", "150 ug/day", weeks=2)
+    >>> h.schedule[0], h.schedule[7], h.schedule[-1]
+    ((0, <Quantity(700.0, 'microgram / day')>), (7, <Quantity(350.0, 'microgram / day')>), (14, <Quantity(0.0, 'microgram / day')>))
+    >>> h.restart_dose
+    <Quantity(150.0, 'microgram / day')>
+    >>> drug_holiday("700 ug/day", "150 ug/day", weeks=1)
+    Traceback (most recent call last):
+    ...
+    itbcore.errors.DoseLimitError: A drug holiday reduces the dose gradually over 2 to 4 weeks, not 1 week (lionova 4.2).
+    """
+    src = f"{cite('lionova', '4.2')}; {cite('lioresal', 'Dosing: supportive therapy')}"
+    current = as_quantity(current_daily_dose, "ug/day", "current daily dose")
+    initial = as_quantity(initial_infusion_dose, "ug/day", "initial infusion dose")
+    for q, name in ((current, "current daily dose"), (initial, "initial infusion dose")):
+        if q.magnitude <= 0:
+            raise DoseLimitError(f"The {name} {fmt(q)} must be above zero.")
+    if isinstance(weeks, bool):
+        raise InputError("The number of weeks must be a number or a time such as '3 week'.")
+    if isinstance(weeks, (int, float)):
+        if not math.isfinite(weeks):
+            raise InputError(f"The number of weeks {weeks} is not a finite number.")
+        w = float(weeks)
+    else:
+        w = float(as_quantity(weeks, "week", "holiday length").magnitude)
+    if not 2 <= w <= 4:
+        raise DoseLimitError(
+            f"A drug holiday reduces the dose gradually over 2 to 4 weeks, not {w:g} week{'s' if w != 1 else ''} "
+            f"({cite('lionova', '4.2')})."
+        )
+    days = round(w * 7)
+    c = float(current.to("ug/day").magnitude)
+    # lionova 4.2 / 4.4: never an abrupt stop; an even daily reduction over the whole period.
+    schedule = tuple((d, Q_(c * (1 - d / days), "ug/day")) for d in range(days + 1))
+    restart = Q_(float(initial.to("ug/day").magnitude), "ug/day")
+    actions = (
+        Action("admit", "Plan the drug holiday in hospital.", cite("lionova", "4.2")),
+        Action("other_antispastic", "Start other antispastic treatment as the intrathecal dose is reduced.", src),
+        Action("gradual_reduction",
+               f"Reduce the intrathecal dose gradually over {days} days; never stop abruptly (withdrawal).",
+               f"{cite('lionova', '4.2')}; {cite('lionova', '4.4')}; {cite('lioresal', 'Dosing: discontinuation of treatment')}"),
+        Action("watch_withdrawal",
+               "Watch for withdrawal: return of spasticity, pruritus, hypotension, paraesthesia; later high fever, "
+               "altered mental state, rebound spasticity and muscle rigidity.", cite("lionova", "4.4")),
+        Action("restart_initial_dose",
+               f"Restart at the initial continuous infusion dose ({fmt(restart)}), then titrate again to avoid "
+               "overdose, as an in-patient.", src),
+    )
+    findings = [Finding("morphine_switch", "warning",
+                        "Take care when switching from baclofen to morphine and back.",
+                        f"{cite('lionova', '4.2')}; {cite('lionova', '4.5')}; {cite('lioresal', 'Dosing: supportive therapy')}")]
+    if restart > current:
+        findings.append(Finding("restart_above_current", "warning",
+                                f"The restart dose {fmt(restart)} is above the dose before the holiday ({fmt(current)}); "
+                                "sensitivity may be restored, so a high restart risks overdose.", src))
+    return DrugHoliday(Q_(c, "ug/day"), w, schedule, restart, actions, tuple(findings), src)
