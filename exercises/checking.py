@@ -1,0 +1,337 @@
+"""Answer parts and their checks: quantities in any equivalent unit, choices and orderings.
+
+For training only, not for treating patients.
+
+A quantity answer is read with :func:`itbcore.units.as_quantity`, so ``"0.5 mL"``,
+``"500 µL"`` and ``"500 uL"`` are the same answer; a bare number is refused with
+the unit hint.  A wrong answer is compared with the slips clinicians make (the
+exercise's own first, then mg/µg ×1000 and doubled/halved) and the feedback
+names the slip, the rule and its source.
+
+>>> from itbcore.units import Q_
+>>> part = QuantityPart("volume", "Volume to draw up?", Q_(0.5, "mL"), unit="mL",
+...                     rule="50 µg/mL solution: volume = dose / 50 µg/mL", source="lionova 4.2")
+>>> part.check("500 µL").status
+'correct'
+>>> part.check(0.5).status
+'invalid'
+>>> part.check("500 mL").slip
+'unit_x1000'
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import html
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import pint
+
+from itbcore.errors import ITBError, UnitError
+from itbcore.testing import quantity_close
+from itbcore.units import as_quantity, display_unit, fmt
+
+__all__ = ["Slip", "CheckResult", "Part", "QuantityPart", "ChoicePart", "OrderPart", "DatePart"]
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A typical wrong answer: what value it gives and what to say about it."""
+
+    code: str
+    value: Any
+    message: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of checking one answer: ``status`` is correct, wrong, invalid or missing."""
+
+    exercise: str
+    part: str
+    status: str
+    message: str
+    rule: str = ""
+    source: str = ""
+    slip: str | None = None
+    answer_text: str = ""
+
+    @property
+    def correct(self) -> bool:
+        return self.status == "correct"
+
+    def __bool__(self) -> bool:
+        return self.correct
+
+    def text(self) -> str:
+        head = {"correct": "✔ Correct", "wrong": "✘ Not yet", "invalid": "⚠ Cannot check",
+                "missing": "… No answer yet"}[self.status]
+        out = f"{head}: {self.message}"
+        if self.rule and self.status in ("correct", "wrong"):
+            out += f"\nRule: {self.rule} (source: {self.source})"
+        return out
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def _repr_html_(self) -> str:
+        colour = {"correct": "#1b7a34", "wrong": "#a61b1b", "invalid": "#8a5a00", "missing": "#555"}[self.status]
+        lines = html.escape(self.text()).replace("\n", "<br>")
+        return f'<div style="border-left:4px solid {colour};padding:4px 8px">{lines}</div>'
+
+
+def _missing(answer: Any) -> bool:
+    return answer is None or answer is Ellipsis or (isinstance(answer, str) and not answer.strip())
+
+
+@dataclass(frozen=True)
+class Part:
+    """One question of an exercise. Subclasses implement :meth:`_check`."""
+
+    id: str
+    prompt: str
+    expected: Any
+    rule: str = ""
+    source: str = ""
+    hints: tuple[str, ...] = ()
+
+    kind = "part"
+
+    def check(self, answer: Any, exercise: str = "") -> CheckResult:
+        """Check ``answer``; never raises for bad input (the result says what was wrong)."""
+        if _missing(answer):
+            return CheckResult(exercise, self.id, "missing",
+                               f"replace ... with your answer, {self.answer_hint()}.")
+        try:
+            return self._check(answer, exercise)
+        except ITBError as exc:
+            return CheckResult(exercise, self.id, "invalid", f"{exc} Answer {self.answer_hint()}.",
+                               answer_text=_text_of(answer))
+
+    def answer_hint(self) -> str:
+        return "as asked"
+
+    def expected_text(self) -> str:
+        return str(self.expected)
+
+    def _result(self, exercise: str, ok: bool, message: str, answer: Any, slip: str | None = None,
+                source: str | None = None) -> CheckResult:
+        return CheckResult(exercise, self.id, "correct" if ok else "wrong", message, self.rule,
+                           source or self.source, slip, _text_of(answer))
+
+    def _check(self, answer: Any, exercise: str) -> CheckResult:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def _text_of(answer: Any) -> str:
+    if isinstance(answer, pint.Quantity):
+        try:
+            return fmt(answer)
+        except Exception:
+            return str(answer)
+    if isinstance(answer, (list, tuple)):
+        return ", ".join(map(str, answer))
+    return str(answer)
+
+
+@dataclass(frozen=True)
+class QuantityPart(Part):
+    """A numeric answer with a unit, accepted in any equivalent unit within the tolerance.
+
+    ``rtol`` is relative (0.02 = 2 %); ``atol`` an absolute tolerance in ``unit``'s
+    dimension (``"0.5 day"``).  The tolerance is stated to the trainee.
+    """
+
+    unit: str = ""
+    rtol: float = 0.01
+    atol: str | None = None
+    slips: tuple[Slip, ...] = ()
+    generic_slips: bool = True
+
+    kind = "quantity"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "expected", as_quantity(self.expected, self.unit, "expected answer"))
+
+    def tolerance_text(self) -> str:
+        if self.atol is not None:
+            return f"± {fmt(as_quantity(self.atol, self.unit))}"
+        return f"± {self.rtol * 100:g} %"
+
+    def answer_hint(self) -> str:
+        return (f"with its unit, for example '12.5 {display_unit(self.unit)}' (any equivalent unit is "
+                f"accepted; tolerance {self.tolerance_text()})")
+
+    def expected_text(self) -> str:
+        return fmt(self.expected)
+
+    def _close(self, q: pint.Quantity, target: Any) -> bool:
+        return quantity_close(q, target, rtol=self.rtol, atol=self.atol)
+
+    def _read(self, answer: Any) -> pint.Quantity:
+        if isinstance(answer, (int, float)) and not isinstance(answer, bool) or _bare_number_text(answer):
+            raise UnitError(
+                f"The answer {answer!r} is a bare number; a dose or volume without its unit is how "
+                f"mg/µg errors reach patients, so give the unit ({display_unit(self.unit)} or any equivalent)."
+            )
+        return as_quantity(answer, self.unit, "answer")
+
+    def _check(self, answer: Any, exercise: str) -> CheckResult:
+        q = self._read(answer)
+        if self._close(q, self.expected):
+            shown = _text_of(answer)
+            same = fmt(q) if shown.replace(" ", "") != fmt(q).replace(" ", "") else ""
+            msg = f"{shown}" + (f" (= {same})" if same else "") + f" is right, within {self.tolerance_text()}."
+            return self._result(exercise, True, msg, answer)
+        for slip in self._all_slips():
+            if self._close(q, slip.value):
+                return self._result(exercise, False, slip.message, answer, slip.code, slip.source or None)
+        msg = (f"{fmt(q)} is not within {self.tolerance_text()} of the answer, and it does not match a "
+               f"common slip. Work through the rule again or ask for a hint.")
+        return self._result(exercise, False, msg, answer)
+
+    def _all_slips(self) -> list[Slip]:
+        out = []
+        for slip in self.slips:
+            value = as_quantity(slip.value, self.unit, "slip value")
+            if not self._close(value, self.expected):
+                out.append(Slip(slip.code, value, slip.message, slip.source))
+        if self.generic_slips:
+            e = self.expected
+            out += [
+                Slip("unit_x1000", e * 1000, "Your answer is 1000 times too large: a mg/µg (or mL/µL) slip. "
+                     "1 mg = 1000 µg; check which unit each number is in before you divide."),
+                Slip("unit_div1000", e / 1000, "Your answer is 1000 times too small: a mg/µg (or mL/µL) slip. "
+                     "1 mg = 1000 µg; check which unit each number is in before you divide."),
+                Slip("doubled", e * 2, "Your answer is twice the right value: check whether the rule doubles "
+                     "here at all, and that you did not count something twice."),
+                Slip("halved", e / 2, "Your answer is half the right value: check whether a factor of 2 was "
+                     "dropped, or whether the rule doubles here."),
+            ]
+        return [s for s in out if not self._close(s.value, self.expected)]
+
+
+def _bare_number_text(answer: Any) -> bool:
+    if not isinstance(answer, str):
+        return False
+    try:
+        float(answer.strip().replace(",", "."))
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class ChoicePart(Part):
+    """Choose one option. ``options`` maps a key ("a") to its text; ``slips`` maps a wrong key to feedback."""
+
+    options: dict[str, str] = field(default_factory=dict, hash=False)
+    slips: dict[str, Slip] = field(default_factory=dict, hash=False)
+
+    kind = "choice"
+
+    def answer_hint(self) -> str:
+        return "as the letter of one option (" + ", ".join(f"'{k}'" for k in self.options) + ")"
+
+    def expected_text(self) -> str:
+        return f"{self.expected}) {self.options[self.expected]}"
+
+    def _key(self, answer: Any) -> str:
+        text = str(answer).strip()
+        low = text.lower().rstrip(")")
+        if low in self.options:
+            return low
+        for key, option in self.options.items():
+            if text.lower() == option.lower():
+                return key
+        raise ITBError(f"{text!r} is not one of the options.")
+
+    def _check(self, answer: Any, exercise: str) -> CheckResult:
+        key = self._key(answer)
+        if key == self.expected:
+            return self._result(exercise, True, f"{key}) {self.options[key]}.", answer)
+        slip = self.slips.get(key)
+        if slip is not None:
+            return self._result(exercise, False, slip.message, answer, slip.code, slip.source or None)
+        return self._result(exercise, False, f"{key}) is not what the rule says.", answer)
+
+
+@dataclass(frozen=True)
+class OrderPart(Part):
+    """Put items in order. ``items`` maps a key to its text; ``expected`` is the keys in the right order."""
+
+    items: dict[str, str] = field(default_factory=dict, hash=False)
+    item_sources: dict[str, str] = field(default_factory=dict, hash=False)
+
+    kind = "order"
+
+    def answer_hint(self) -> str:
+        return "as the letters in order, e.g. '" + ", ".join(sorted(self.items)) + "'"
+
+    def expected_text(self) -> str:
+        return " → ".join(f"{k}) {self.items[k]}" for k in self.expected)
+
+    def _keys(self, answer: Any) -> list[str]:
+        if isinstance(answer, str):
+            parts = [p for p in answer.replace(">", ",").replace(";", ",").replace(" ", ",").split(",") if p]
+        elif isinstance(answer, Sequence):
+            parts = [str(p) for p in answer]
+        else:
+            raise ITBError(f"{answer!r} is not an ordering.")
+        keys = [p.strip().lower().rstrip(")") for p in parts]
+        unknown = [k for k in keys if k not in self.items]
+        if unknown:
+            raise ITBError(f"{unknown[0]!r} is not one of the items.")
+        if sorted(keys) != sorted(self.items):
+            raise ITBError(f"Give each of the {len(self.items)} items exactly once.")
+        return keys
+
+    def _check(self, answer: Any, exercise: str) -> CheckResult:
+        keys = self._keys(answer)
+        if keys == list(self.expected):
+            return self._result(exercise, True, "the order is right.", answer)
+        pos = next(i for i, (a, b) in enumerate(zip(keys, self.expected)) if a != b)
+        want = self.expected[pos]
+        if set(keys[: pos + 1]) == set(self.expected[: pos + 1]):
+            msg = f"steps {pos + 1} and after are out of order."
+        else:
+            msg = (f"step {pos + 1} should be '{self.items[want]}' "
+                   f"({self.item_sources.get(want, self.source)}), not '{self.items[keys[pos]]}'.")
+        return self._result(exercise, False, msg, answer, slip="order")
+
+
+
+@dataclass(frozen=True)
+class DatePart(Part):
+    """A calendar date, answered as ``datetime.date`` or ``"YYYY-MM-DD"``; ``slips`` maps a wrong date to feedback."""
+
+    slips: tuple[Slip, ...] = ()
+
+    kind = "date"
+
+    def answer_hint(self) -> str:
+        return "as a date 'YYYY-MM-DD'"
+
+    def expected_text(self) -> str:
+        return self.expected.isoformat()
+
+    def _read(self, answer: Any) -> _dt.date:
+        if isinstance(answer, _dt.datetime):
+            return answer.date()
+        if isinstance(answer, _dt.date):
+            return answer
+        try:
+            return _dt.date.fromisoformat(str(answer).strip())
+        except ValueError:
+            raise ITBError(f"{answer!r} is not a date written as YYYY-MM-DD.") from None
+
+    def _check(self, answer: Any, exercise: str) -> CheckResult:
+        day = self._read(answer)
+        if day == self.expected:
+            return self._result(exercise, True, f"{day.isoformat()} is right.", answer)
+        for slip in self.slips:
+            if slip.value == day and slip.value != self.expected:
+                return self._result(exercise, False, slip.message, answer, slip.code, slip.source or None)
+        return self._result(exercise, False, f"{day.isoformat()} is not the date the rule gives; count whole "
+                            "days from the fill date, or ask for a hint.", answer)

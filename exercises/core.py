@@ -1,0 +1,281 @@
+"""Exercises: a registry of builders, seeded variants, and the object a trainee works with.
+
+For training only, not for treating patients.
+
+An exercise is a builder function registered with :func:`exercise`.  It receives a
+:class:`Draw` (a seeded random source plus the case library) and returns a
+:class:`Variant`: the patient, the situation, the story, the given values and the
+parts to answer, with every expected answer computed through :mod:`itbcore`.
+The same seed always gives the same variant (the random source is seeded with the
+exercise id and the seed, never with Python's per-process hash).
+
+>>> ex = load_exercise("test_bolus_volume", seed=7)
+>>> ex.id, ex.seed
+('test_bolus_volume', 7)
+>>> ex.check(ex.solution()).correct
+True
+>>> ex.check(1).status
+'invalid'
+"""
+from __future__ import annotations
+
+import html
+import importlib
+import pkgutil
+import random
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from itbcore.sources import DEFAULT_LABEL
+from itbcore.units import as_quantity, fmt
+
+from .cases import CaseLibrary, PatientCase, Situation, load_library
+from .checking import CheckResult, Part
+
+__all__ = [
+    "TRAINING_NOTICE",
+    "Draw",
+    "Variant",
+    "Exercise",
+    "ExerciseDef",
+    "exercise",
+    "load_exercise",
+    "list_exercises",
+    "EXERCISES",
+]
+
+TRAINING_NOTICE = "For training only — not for treating patients."
+
+#: Registered exercises by id (filled when :mod:`exercises.catalogue` is imported).
+EXERCISES: dict[str, "ExerciseDef"] = {}
+
+
+@dataclass(frozen=True)
+class ExerciseDef:
+    """A registered exercise: id, title, one-line summary and its builder."""
+
+    id: str
+    title: str
+    summary: str
+    build: Callable[["Draw"], "Variant"]
+
+
+def exercise(ident: str, title: str, summary: str) -> Callable:
+    """Register a builder ``build(draw) -> Variant`` under ``ident``."""
+
+    def register(build: Callable[["Draw"], "Variant"]) -> Callable[["Draw"], "Variant"]:
+        if ident in EXERCISES and EXERCISES[ident].build is not build:
+            raise ValueError(f"Exercise id {ident!r} is registered twice.")
+        EXERCISES[ident] = ExerciseDef(ident, title, summary, build)
+        return build
+
+    return register
+
+
+class Draw:
+    """The seeded random source a builder draws its case from."""
+
+    def __init__(self, rng: random.Random, library: CaseLibrary) -> None:
+        self.rng = rng
+        self.library = library
+
+    def patient(self, **filters: Any) -> PatientCase:
+        """A patient of the library matching ``filters`` (see :meth:`CaseLibrary.find_patients`)."""
+        return self.rng.choice(self.library.find_patients(**filters))
+
+    def situation(self, kind: str) -> Situation:
+        return self.rng.choice(self.library.find_situations(kind))
+
+    def situation_by_id(self, ident: str) -> Situation:
+        return self.library.situation(ident)
+
+    def quantity(self, situation: Situation, name: str, unit: str) -> Any:
+        """One of the situation's ``choices[name]``, read as a Quantity in ``unit``."""
+        return as_quantity(self.rng.choice(situation.choices[name]), unit, name)
+
+    def choice(self, values: Any) -> Any:
+        return self.rng.choice(list(values))
+
+    def shuffled(self, values: Any) -> list:
+        out = list(values)
+        self.rng.shuffle(out)
+        return out
+
+
+@dataclass(frozen=True)
+class Variant:
+    """What a builder returns: one concrete case with its parts."""
+
+    patient: PatientCase | None
+    situation: Situation | None
+    story: str
+    given: dict[str, Any]
+    parts: tuple[Part, ...]
+    label: str = DEFAULT_LABEL
+
+
+@dataclass
+class Exercise:
+    """One exercise variant as the trainee sees it: ``show()``, ``hint()``, ``check(answer)``."""
+
+    definition: ExerciseDef
+    seed: int
+    variant: Variant
+    trainee: str | None = None
+    progress: Any = None
+    _hints_shown: dict[str, int] = field(default_factory=dict)
+
+    # -- what the trainee reads -------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        return self.definition.id
+
+    @property
+    def title(self) -> str:
+        return self.definition.title
+
+    @property
+    def given(self) -> dict[str, Any]:
+        """The values of the case (Quantities), for working in code."""
+        return dict(self.variant.given)
+
+    @property
+    def parts(self) -> tuple[Part, ...]:
+        return self.variant.parts
+
+    def part(self, part: str | None = None) -> Part:
+        if part is None:
+            return self.parts[0]
+        for p in self.parts:
+            if p.id == part:
+                return p
+        raise KeyError(f"Exercise {self.id!r} has no part {part!r}; parts: {', '.join(p.id for p in self.parts)}.")
+
+    def markdown(self) -> str:
+        v = self.variant
+        lines = [f"### {self.title}", f"*{TRAINING_NOTICE}*  Exercise `{self.id}`, seed {self.seed}.", ""]
+        if v.situation is not None:
+            lines += [f"**{v.situation.title}.** {v.situation.setting}", ""]
+        if v.patient is not None:
+            lines += [f"**Patient:** {v.patient.describe()}", ""]
+        lines += [v.story, ""]
+        for p in v.parts:
+            lines.append(f"- **{p.id}**: {p.prompt}")
+            if getattr(p, "options", None):
+                lines += [f"    - {k}) {t}" for k, t in p.options.items()]
+            if getattr(p, "items", None):
+                lines += [f"    - {k}) {t}" for k, t in p.items.items()]
+            lines.append(f"    - *Answer {p.answer_hint()}.*")
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown()
+
+    def show(self) -> None:
+        """Display the case (rendered Markdown in Jupyter, plain text elsewhere)."""
+        try:
+            from IPython.display import Markdown, display
+        except ImportError:  # pragma: no cover - IPython ships with Jupyter
+            print(self.markdown())
+            return
+        display(Markdown(self.markdown()))
+
+    # -- hints, checks, solutions ---------------------------------------------------------
+    def hint(self, part: str | None = None) -> str:
+        """The next hint for ``part`` (each call reveals one more)."""
+        p = self.part(part)
+        if not p.hints:
+            return "No hint for this part: read the rule in its source."
+        n = self._hints_shown.get(p.id, 0)
+        text = p.hints[min(n, len(p.hints) - 1)]
+        self._hints_shown[p.id] = n + 1
+        if self.progress is not None and self.trainee:
+            self.progress.record_hint(self.trainee, self.id, self.seed, p.id)
+        return f"Hint {min(n, len(p.hints) - 1) + 1}/{len(p.hints)}: {text}"
+
+    def check(self, answer: Any, part: str | None = None) -> CheckResult:
+        """Check an answer; returns a :class:`CheckResult` and never raises for bad input."""
+        if part is None and len(self.parts) > 1:
+            names = ", ".join(repr(p.id) for p in self.parts)
+            return CheckResult(self.id, "", "invalid", f"this exercise has several parts ({names}); "
+                               f"say which one, e.g. ex.check(answer, part={self.parts[0].id!r}).")
+        try:
+            p = self.part(part)
+        except KeyError as exc:
+            return CheckResult(self.id, str(part), "invalid", str(exc.args[0]))
+        result = p.check(answer, exercise=self.id)
+        if self.progress is not None and self.trainee and result.status in ("correct", "wrong"):
+            self.progress.record(self.trainee, self.id, self.seed, p.id, result)
+        return result
+
+    def solution(self, part: str | None = None) -> Any:
+        """The expected answer of ``part`` (for educators and the answer key)."""
+        return self.part(part).expected
+
+    def answer_key(self) -> str:
+        """Markdown lines with every part's answer, rule and source."""
+        out = []
+        for p in self.parts:
+            value = p.expected_text()
+            out.append(f"- `{p.id}`: **{value}** — {p.rule} ({p.source})")
+        return "\n".join(out)
+
+    def _repr_html_(self) -> str:  # pragma: no cover - Jupyter prefers markdown
+        return f"<pre>{html.escape(self.markdown())}</pre>"
+
+
+_catalogue_loaded = False
+
+
+def _load_catalogue() -> None:
+    global _catalogue_loaded
+    if _catalogue_loaded:
+        return
+    from . import catalogue
+
+    for mod in pkgutil.iter_modules(catalogue.__path__):
+        importlib.import_module(f"{catalogue.__name__}.{mod.name}")
+    _catalogue_loaded = True
+
+
+def list_exercises() -> list[ExerciseDef]:
+    """Every registered exercise, sorted by id."""
+    _load_catalogue()
+    return [EXERCISES[k] for k in sorted(EXERCISES)]
+
+
+_library: CaseLibrary | None = None
+
+
+def _default_library() -> CaseLibrary:
+    global _library
+    if _library is None:
+        _library = load_library()
+    return _library
+
+
+def load_exercise(ident: str, seed: int = 0, *, trainee: str | None = None, progress: Any = None,
+                  library: CaseLibrary | None = None) -> Exercise:
+    """The variant of exercise ``ident`` for ``seed`` (same seed → same case).
+
+    With ``trainee`` and ``progress`` (a :class:`exercises.progress.ProgressStore`, or ``True`` for
+    the default store) every checked answer is recorded.
+    """
+    _load_catalogue()
+    if ident not in EXERCISES:
+        raise KeyError(f"No exercise {ident!r}; known: {', '.join(sorted(EXERCISES))}.")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"The seed must be a whole number 0 or more, not {seed!r}.")
+    definition = EXERCISES[ident]
+    rng = random.Random(f"itb-exercise:{ident}:{seed}")
+    variant = definition.build(Draw(rng, library or _default_library()))
+    if progress is True:
+        from .progress import ProgressStore
+
+        progress = ProgressStore()
+    return Exercise(definition, seed, variant, trainee=trainee, progress=progress)
+
+
+def _fmt(q: Any, unit: str | None = None) -> str:
+    """Format helper for builders' stories."""
+    return fmt(q, unit)
