@@ -23,7 +23,7 @@ The grade is the highest class among the signs present, so adding a sign never l
 >>> a.severity
 'severe'
 >>> [x.code for x in a.actions][:3]
-['intubate', 'empty_pump', 'admit']
+['intubate', 'cardiovascular_support', 'empty_pump']
 """
 from __future__ import annotations
 
