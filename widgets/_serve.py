@@ -18,7 +18,12 @@ given on the command line (``--port``, ``--Voila.ip``, ``--VoilaConfiguration.pr
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import tornado.web
@@ -32,7 +37,7 @@ HOME = "notebooks/index.ipynb"
 #: Folders whose notebooks may be rendered.
 SERVED = ("notebooks", "exercises")
 
-__all__ = ["SuiteVoila", "main", "app_notebooks", "ROOT", "HOME"]
+__all__ = ["SuiteVoila", "main", "app_notebooks", "free_port", "start_server", "wait_until_ready", "ROOT", "HOME"]
 
 
 def app_notebooks(root: Path = ROOT) -> list[str]:
@@ -76,6 +81,38 @@ class SuiteVoila(Voila):
             (url_path_join(self.server_url, rf"/voila/render/(?!(?:{allowed})/)(.*)"), _NotServed),
         ]
         return extra + handlers
+
+
+def free_port() -> int:
+    """A free TCP port on localhost."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(port: int, *extra: str, log_path: Path | None = None, env: dict | None = None) -> subprocess.Popen:
+    """Start this launcher in a subprocess on ``port`` (tests and benchmarks); stop it with ``.terminate()``."""
+    out = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
+    return subprocess.Popen(
+        [sys.executable, "-m", "widgets._serve", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", *extra],
+        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+    )
+
+
+def wait_until_ready(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
+    """Wait until ``url`` answers (any HTTP status); raise TimeoutError or RuntimeError if the server died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"the Voilà server exited with code {proc.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=5).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.25)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,0 +1,58 @@
+"""Shared fixtures: a served Voilà instance and a headless chromium for the browser tests.
+
+For training only, not for treating patients.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path(os.environ.get("ITB_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def voila_server():
+    """Serve the suite as ``python -m widgets._serve`` would, on a free localhost port.
+
+    Yields the base URL (``http://127.0.0.1:<port>/``); the server log is in
+    ``test-artifacts/voila.log``.
+    """
+    from widgets._serve import free_port, start_server, wait_until_ready
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    port = free_port()
+    proc = start_server(port, log_path=ARTIFACTS / "voila.log")
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_ready(base + "voila/tree", timeout=90, proc=proc)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except Exception:  # noqa: BLE001
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian chromium driven by Playwright (skips when /usr/bin/chromium is absent)."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed: the browser tests need Debian's chromium package.")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=60_000)
+        try:
+            yield b
+        finally:
+            b.close()
