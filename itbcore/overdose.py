@@ -109,10 +109,10 @@ def _read_signs(signs: Any, known: dict[str, Any], what: str) -> tuple[str, ...]
     try:
         items = list(signs)
     except TypeError:
-        raise InputError(f"The {what} signs must be a list of codes; known codes: {', '.join(known)}.") from None
+        raise InputError(f"The {what}s must be a list of codes; known codes: {', '.join(known)}.") from None
     for item in items:
         if not isinstance(item, str) or item not in known:
-            raise InputError(f"Unknown {what} sign code {item!r}; known codes: {', '.join(known)}.")
+            raise InputError(f"Unknown {what} code {item!r}; known codes: {', '.join(known)}.")
     present = set(items)
     return tuple(code for code in known if code in present)
 
@@ -178,7 +178,7 @@ def assess(signs: Iterable[str], *, lumbar_puncture_contraindicated: bool = Fals
     itbcore.errors.InputError: Unknown overdose sign code 'yawning'; known codes: hypotonia, drowsiness, dizziness, somnolence, sedation, hypothermia, hypersalivation, nausea, vomiting, seizures, loss_of_consciousness, respiratory_depression, apnea, coma.
     """
     check_label(label)
-    codes = _read_signs(signs, SIGNS, "overdose")
+    codes = _read_signs(signs, SIGNS, "overdose sign")
     if not isinstance(lumbar_puncture_contraindicated, bool):
         raise InputError("Say whether lumbar puncture is contraindicated with True or False.")
     severity: SeverityLevel = "none"
