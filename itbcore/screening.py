@@ -101,7 +101,8 @@ def _read_test_dose(value: Any, name: str = "test dose") -> pint.Quantity:
         raise DoseLimitError(
             f"The {name} {fmt(dose)} is not above zero; a test bolus is 25 to 100 µg ({cite('lionova', '4.2')})."
         )
-    if dose.magnitude > MAX_TEST_DOSE.magnitude * (1 + _RTOL):
+    # _clean has already removed conversion noise, so the ceiling is compared exactly.
+    if dose.magnitude > MAX_TEST_DOSE.magnitude:
         raise DoseLimitError(
             f"The {name} {fmt(dose)} is above the maximum test dose of 100 µg ({cite('lionova', '4.2')})."
         )
