@@ -1,2 +1,699 @@
-"""itbcore.scenarios (being written)."""
-__all__: list[str] = []
+"""Error scenarios: how refill and programming mistakes change what reaches the CSF.
+
+For training only, not for treating patients.
+
+Each builder returns a :class:`ScenarioResult`: what was intended, what was delivered,
+the factor between them, the boluses and infusions that reach the CSF (ready for
+:func:`itbcore.pk.csf_concentration`), findings with sources, and the source of the
+scenario.  The scenarios come from reported incidents (practice guidance: pocket fill,
+catheter access port injection, flex-mode programming, concentration mismatch, mg/µg
+confusion) and from the causes of overdose and withdrawal the labels name (lionova 4.4,
+4.9; lioresal Overdose: programming errors, too-rapid dose increase, injection through
+the catheter access port, an emptied reservoir).
+
+:data:`SCENARIOS` lists every scenario with sensible defaults; :func:`simulate` turns a
+result into intended and delivered CSF curves.
+
+>>> r = flex_mixup("60 ug/day")
+>>> r.factor, fmt(r.delivered_rate)
+(24.0, '1440 µg/day')
+>>> sim = simulate(r, hours=48)
+>>> round(float(sim.peak_delivered / sim.peak_intended))
+24
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal
+
+import numpy as np
+import pint
+
+from .errors import InputError
+from .pk import csf_concentration
+from .sources import Finding, cite, practice
+from .units import Q_, as_quantity, fmt
+
+__all__ = [
+    "ScenarioResult",
+    "Scenario",
+    "SCENARIOS",
+    "UNIT_SLIPS",
+    "Simulation",
+    "pocket_fill",
+    "access_port_injection",
+    "flex_mixup",
+    "concentration_mismatch",
+    "unit_slip",
+    "too_fast_titration",
+    "simulate",
+]
+
+_L42 = cite("lionova", "4.2")
+_L44 = cite("lionova", "4.4")
+_L49 = cite("lionova", "4.9")
+_LIO_OD = cite("lioresal", "Overdose")
+_INCIDENTS = practice("reported incidents (FDA Class I recall 2011; Neuromodulation 2016)")
+
+Bolus = tuple[pint.Quantity, pint.Quantity]
+Infusion = tuple[pint.Quantity, "pint.Quantity | None", pint.Quantity]
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """What an error delivers compared with what was intended.
+
+    ``factor`` is delivered / intended: for a rate, the delivered daily dose over the
+    intended one; for a one-off amount, the amount over one intended daily dose (so 80
+    means eighty days' doses at once).  ``boluses`` and ``infusions`` are what reaches the
+    CSF under the error, ``intended_boluses`` and ``intended_infusions`` what should have;
+    both pass straight to :func:`itbcore.pk.csf_concentration`.  ``route`` says where the
+    delivered amount went; ``duration`` is a sensible time to simulate.
+    """
+
+    code: str
+    title: str
+    intended_daily_dose: pint.Quantity
+    delivered_amount: pint.Quantity | None
+    delivered_rate: pint.Quantity | None
+    factor: float
+    route: str
+    boluses: tuple[Bolus, ...]
+    infusions: tuple[Infusion, ...]
+    intended_boluses: tuple[Bolus, ...]
+    intended_infusions: tuple[Infusion, ...]
+    findings: list[Finding]
+    source: str
+    explanation: str = ""
+    duration: pint.Quantity = field(default_factory=lambda: Q_(48.0, "h"))
+
+    @property
+    def is_overdose(self) -> bool:
+        """Whether the error delivers more than intended."""
+        return self.factor > 1
+
+
+def _positive(value: Any, unit: str, name: str) -> pint.Quantity:
+    q = as_quantity(value, unit, name)
+    if q.magnitude <= 0:
+        raise InputError(f"The {name} must be above zero.")
+    return q
+
+
+def _h(x: float) -> pint.Quantity:
+    return Q_(float(x), "h")
+
+
+def _time_to_empty(residual_volume: pint.Quantity, concentration: pint.Quantity, daily_dose: pint.Quantity) -> pint.Quantity:
+    # Volume delivered per day = daily dose ÷ concentration.
+    per_day = (daily_dose / concentration).to("mL/day")
+    return (residual_volume / per_day).to("h")
+
+
+def pocket_fill(
+    refill_amount: Any = None,
+    concentration: Any = "2 mg/mL",
+    volume: Any = "20 mL",
+    daily_dose: Any = "500 ug/day",
+    residual_volume: Any = "2 mL",
+) -> ScenarioResult:
+    """The refill injected into the subcutaneous pocket instead of the pump reservoir.
+
+    The refill dose lies under the skin (baclofen must never be given subcutaneously,
+    lionova 4.2); meanwhile the pump keeps delivering from the old residual volume only,
+    and stops when that runs out, which brings on withdrawal (lionova 4.4).  A Class I
+    recall in 2011 counted 8 deaths and 270 serious events from pocket fills (practice
+    guidance, incident reports).
+
+    Parameters
+    ----------
+    refill_amount : Quantity or str, optional
+        Baclofen injected into the pocket; by default ``concentration × volume``.
+    concentration : Quantity or str, optional
+        Concentration of the refill and of the solution already in the pump (default 2 mg/mL).
+    volume : Quantity or str, optional
+        Refill volume (default 20 mL).
+    daily_dose : Quantity or str, optional
+        Programmed daily dose (default 500 µg/day, within the usual 300–800 µg/day, lionova 4.2).
+    residual_volume : Quantity or str, optional
+        Volume left in the reservoir before the refill (default 2 mL).
+
+    Returns
+    -------
+    ScenarioResult
+        ``factor`` is the pocket amount in intended daily doses; the CSF infusion stops
+        when the residual runs out.
+
+    Examples
+    --------
+    >>> r = pocket_fill()
+    >>> fmt(r.delivered_amount), r.factor, r.route
+    ('40000 µg', 80.0, 'subcutaneous pocket')
+    >>> fmt(r.infusions[0][1])
+    '192 h'
+    """
+    c = _positive(concentration, "ug/mL", "concentration")
+    dose = _positive(daily_dose, "ug/day", "daily dose")
+    residual = as_quantity(residual_volume, "mL", "residual volume")
+    if residual.magnitude < 0:
+        raise InputError("The residual volume cannot be negative.")
+    if refill_amount is None:
+        amount = (c * _positive(volume, "mL", "refill volume")).to("ug")
+    else:
+        amount = _positive(refill_amount, "ug", "refill amount")
+    t_empty = _time_to_empty(residual, c, dose)
+    factor = float((amount / (dose * Q_(1, "day"))).to("").magnitude)
+    infusions: tuple[Infusion, ...] = ((_h(0), t_empty, dose),) if t_empty.magnitude > 0 else ()
+    findings = [
+        Finding("pocket_fill", "violation",
+                f"{fmt(amount)} of baclofen ({factor:.3g} days' doses) went into the subcutaneous pocket instead of "
+                "the reservoir; pocket fills have caused deaths and serious harm.", _INCIDENTS),
+        Finding("not_intrathecal", "violation",
+                "Baclofen must be given only intrathecally, never subcutaneously.", _L42),
+        Finding("withdrawal_when_empty", "warning",
+                f"The pump runs on the {fmt(residual)} residual only and empties after about {fmt(t_empty)}; "
+                "an empty reservoir brings on withdrawal.", _L44),
+    ]
+    return ScenarioResult(
+        code="pocket_fill",
+        title="Pocket fill: refill injected under the skin",
+        intended_daily_dose=dose,
+        delivered_amount=amount,
+        delivered_rate=Q_(0.0, "ug/day"),
+        factor=factor,
+        route="subcutaneous pocket",
+        boluses=(),
+        infusions=infusions,
+        intended_boluses=(),
+        intended_infusions=((_h(0), None, dose),),
+        findings=findings,
+        source=_INCIDENTS,
+        explanation="The refill needle missed the reservoir septum; the dose is in the pocket, the pump runs dry.",
+        duration=Q_(max(48.0, float(t_empty.magnitude) + 24.0), "h"),
+    )
+
+
+def access_port_injection(
+    concentration: Any = "2 mg/mL",
+    volume: Any = "20 mL",
+    daily_dose: Any = "500 ug/day",
+    residual_volume: Any = "2 mL",
+) -> ScenarioResult:
+    """The refill injected into the catheter access port: the whole amount goes straight into the CSF.
+
+    Direct injection into the catheter through the access port can cause a
+    life-threatening overdose (lionova 4.4; lioresal Dosing: re-fill); overdose follows
+    accidental delivery of the catheter contents (lionova 4.9).  The reservoir is not
+    refilled, so the pump runs on its residual and then stops.
+
+    Parameters
+    ----------
+    concentration : Quantity or str
+        Concentration of the refill (default 2 mg/mL).
+    volume : Quantity or str
+        Volume injected (default 20 mL).
+    daily_dose : Quantity or str, optional
+        Programmed daily dose (default 500 µg/day).
+    residual_volume : Quantity or str, optional
+        Volume left in the reservoir (default 2 mL), delivered at the programmed rate.
+
+    Returns
+    -------
+    ScenarioResult
+        One bolus of ``concentration × volume`` at time zero.
+
+    Examples
+    --------
+    >>> r = access_port_injection("2 mg/mL", "20 mL")
+    >>> fmt(r.boluses[0][1]), r.factor
+    ('40000 µg', 80.0)
+    >>> fmt(access_port_injection("500 ug/mL", "1 mL").delivered_amount)
+    '500 µg'
+    """
+    c = _positive(concentration, "ug/mL", "concentration")
+    v = _positive(volume, "mL", "injected volume")
+    dose = _positive(daily_dose, "ug/day", "daily dose")
+    residual = as_quantity(residual_volume, "mL", "residual volume")
+    if residual.magnitude < 0:
+        raise InputError("The residual volume cannot be negative.")
+    amount = (c * v).to("ug")
+    factor = float((amount / (dose * Q_(1, "day"))).to("").magnitude)
+    t_empty = _time_to_empty(residual, c, dose)
+    infusions: tuple[Infusion, ...] = ((_h(0), t_empty, dose),) if t_empty.magnitude > 0 else ()
+    peak = (amount / Q_(75.0, "mL")).to("ng/mL")
+    findings = [
+        Finding("access_port_overdose", "violation",
+                f"{fmt(amount)} injected through the catheter access port reaches the CSF at once ({factor:.3g} days' "
+                "doses): a life-threatening overdose.", _L44),
+        Finding("csf_peak", "warning",
+                f"In a 75 mL CSF volume that is a peak near {fmt(peak)}; manage as an overdose "
+                "(empty the pump, airway, 30–40 mL CSF drainage if lumbar puncture is possible).", _L49),
+        Finding("withdrawal_when_empty", "warning",
+                f"The reservoir was not refilled and empties after about {fmt(t_empty)}; plan the refill.", _L44),
+    ]
+    return ScenarioResult(
+        code="access_port_injection",
+        title="Catheter access port: refill injected straight into the CSF",
+        intended_daily_dose=dose,
+        delivered_amount=amount,
+        delivered_rate=dose,
+        factor=factor,
+        route="intrathecal bolus",
+        boluses=((_h(0), amount),),
+        infusions=infusions,
+        intended_boluses=(),
+        intended_infusions=((_h(0), None, dose),),
+        findings=findings,
+        source=_L44,
+        explanation="The needle entered the access port that leads to the catheter, not the reservoir port.",
+    )
+
+
+def flex_mixup(intended_daily_dose: Any = "60 ug/day") -> ScenarioResult:
+    """Flex-mode programming slip: the daily dose entered as an hourly amount (24-fold).
+
+    "60 µg every hour" programmed where 60 µg a day was meant delivers 24 times the
+    dose (practice guidance, incident reports); programming errors are a labelled cause
+    of overdose (lionova 4.9; lioresal Overdose).
+
+    Parameters
+    ----------
+    intended_daily_dose : Quantity or str
+        The daily dose that was meant (default 60 µg/day).
+
+    Returns
+    -------
+    ScenarioResult
+
+    Examples
+    --------
+    >>> r = flex_mixup("100 ug/day")
+    >>> fmt(r.delivered_rate), r.factor
+    ('2400 µg/day', 24.0)
+    """
+    dose = _positive(intended_daily_dose, "ug/day", "intended daily dose")
+    # The number meant per day is programmed per hour.
+    delivered = Q_(dose.magnitude, "ug/h").to("ug/day")
+    factor = float((delivered / dose).to("").magnitude)
+    findings = [
+        Finding("flex_mixup", "violation",
+                f"{fmt(Q_(dose.magnitude, 'ug'))} every hour was programmed instead of "
+                f"{fmt(dose)}: {fmt(delivered)}, {factor:g} times the dose.", _INCIDENTS),
+        Finding("programming_error_overdose", "violation",
+                "Programming errors are a cause of intrathecal baclofen overdose; compare old and new settings "
+                "side by side before sending them to the pump.", _L49),
+    ]
+    return ScenarioResult(
+        code="flex_mixup",
+        title="Flex mode: a daily dose programmed as an hourly one",
+        intended_daily_dose=dose,
+        delivered_amount=None,
+        delivered_rate=delivered,
+        factor=factor,
+        route="intrathecal infusion",
+        boluses=(),
+        infusions=((_h(0), None, delivered),),
+        intended_boluses=(),
+        intended_infusions=((_h(0), None, dose),),
+        findings=findings,
+        source=_INCIDENTS,
+        explanation="A flex step meant as a daily total was entered as an amount per hour.",
+    )
+
+
+def concentration_mismatch(
+    programmed_concentration: Any = "500 ug/mL",
+    filled_concentration: Any = "2000 ug/mL",
+    daily_dose: Any = "500 ug/day",
+) -> ScenarioResult:
+    """Pump programmed for one concentration, filled with another.
+
+    The pump delivers the volume it computes from the programmed concentration, so the
+    delivered dose is that volume times the concentration actually in the reservoir:
+    ``delivered = daily_dose × filled / programmed`` (practice guidance, incident reports).
+    More than intended is an overdose (lionova 4.9, programming errors); less brings
+    on withdrawal (lionova 4.4).
+
+    Parameters
+    ----------
+    programmed_concentration : Quantity or str
+        Concentration entered in the programmer (default 500 µg/mL).
+    filled_concentration : Quantity or str
+        Concentration put into the reservoir (default 2000 µg/mL).
+    daily_dose : Quantity or str
+        Programmed daily dose (default 500 µg/day).
+
+    Returns
+    -------
+    ScenarioResult
+
+    Examples
+    --------
+    >>> r = concentration_mismatch("500 ug/mL", "2 mg/mL", "400 ug/day")
+    >>> fmt(r.delivered_rate), r.factor
+    ('1600 µg/day', 4.0)
+    >>> concentration_mismatch("2 mg/mL", "500 ug/mL", "400 ug/day").factor
+    0.25
+    """
+    cp = _positive(programmed_concentration, "ug/mL", "programmed concentration")
+    cf = _positive(filled_concentration, "ug/mL", "filled concentration")
+    dose = _positive(daily_dose, "ug/day", "daily dose")
+    volume_per_day = (dose / cp).to("mL/day")
+    delivered = (volume_per_day * cf).to("ug/day")
+    factor = float((cf / cp).to("").magnitude)
+    findings: list[Finding] = []
+    if math.isclose(factor, 1.0, rel_tol=1e-12):
+        findings.append(Finding("concentrations_match", "info",
+                                "Programmed and filled concentrations agree; the pump delivers the intended dose.",
+                                _INCIDENTS))
+    else:
+        findings.append(Finding(
+            "concentration_mismatch", "violation",
+            f"Programmed for {fmt(cp)} but filled with {fmt(cf)}: the pump pumps {fmt(volume_per_day)} and "
+            f"delivers {fmt(delivered)} instead of {fmt(dose)} ({factor:.3g} times).", _INCIDENTS))
+        if factor > 1:
+            findings.append(Finding("overdose_risk", "violation",
+                                    "More baclofen than intended reaches the CSF: watch for overdose signs.", _L49))
+        else:
+            findings.append(Finding("withdrawal_risk", "violation",
+                                    "Less baclofen than intended reaches the CSF: watch for withdrawal signs.", _L44))
+    return ScenarioResult(
+        code="concentration_mismatch",
+        title="Concentration mismatch: programmed for one strength, filled with another",
+        intended_daily_dose=dose,
+        delivered_amount=None,
+        delivered_rate=delivered,
+        factor=factor,
+        route="intrathecal infusion",
+        boluses=(),
+        infusions=((_h(0), None, delivered),),
+        intended_boluses=(),
+        intended_infusions=((_h(0), None, dose),),
+        findings=findings,
+        source=_INCIDENTS,
+        explanation="The programmer computes volume from the concentration it was told; the reservoir holds another.",
+    )
+
+
+#: Unit slips: code → (description, factor delivered / intended).
+UNIT_SLIPS: dict[str, tuple[str, float]] = {
+    "mg_for_ug": ("the number meant in µg entered in mg", 1000.0),
+    "ug_for_mg": ("the number meant in mg entered in µg", 0.001),
+}
+
+
+def unit_slip(intended: Any = "500 ug/day", slip: Literal["mg_for_ug", "ug_for_mg"] = "mg_for_ug") -> ScenarioResult:
+    """A milligram / microgram confusion in the daily dose (1000-fold).
+
+    ``"mg_for_ug"``: 500 µg/day meant, 500 mg/day entered — a 1000-fold overdose;
+    ``"ug_for_mg"``: 0.5 mg/day meant, 0.5 µg/day entered — delivery all but stops and
+    withdrawal follows (practice guidance, incident reports: mg/µg confusion;
+    lionova 4.9, 4.4).
+
+    Parameters
+    ----------
+    intended : Quantity or str
+        The daily dose that was meant.
+    slip : {"mg_for_ug", "ug_for_mg"}
+        Which confusion.
+
+    Returns
+    -------
+    ScenarioResult
+
+    Examples
+    --------
+    >>> r = unit_slip("500 ug/day")
+    >>> fmt(r.delivered_rate, "mg/day"), r.factor
+    ('500 mg/day', 1000.0)
+    >>> unit_slip("0.5 mg/day", "ug_for_mg").factor
+    0.001
+    """
+    if slip not in UNIT_SLIPS:
+        raise InputError(f"Unknown unit slip {slip!r}; known slips: {', '.join(UNIT_SLIPS)}.")
+    dose = _positive(intended, "ug/day", "intended daily dose")
+    if slip == "mg_for_ug":
+        delivered = Q_(float(dose.to("ug/day").magnitude), "mg/day").to("ug/day")
+    else:
+        delivered = Q_(float(dose.to("mg/day").magnitude), "ug/day")
+    factor = UNIT_SLIPS[slip][1]
+    findings = [
+        Finding("unit_slip", "violation",
+                f"{UNIT_SLIPS[slip][0].capitalize()}: {fmt(delivered)} instead of {fmt(dose)} "
+                f"({factor:g} times).", _INCIDENTS),
+        Finding("overdose_risk", "violation",
+                "A 1000-fold overdose: respiratory depression and coma are to be expected.", _L49)
+        if factor > 1 else
+        Finding("withdrawal_risk", "violation",
+                "Delivery all but stops: withdrawal follows within hours to a few days.", _L44),
+    ]
+    return ScenarioResult(
+        code="unit_slip",
+        title="Unit slip: milligrams and micrograms confused",
+        intended_daily_dose=dose,
+        delivered_amount=None,
+        delivered_rate=delivered,
+        factor=factor,
+        route="intrathecal infusion",
+        boluses=(),
+        infusions=((_h(0), None, delivered),),
+        intended_boluses=(),
+        intended_infusions=((_h(0), None, dose),),
+        findings=findings,
+        source=_INCIDENTS,
+        explanation=UNIT_SLIPS[slip][0].capitalize() + ".",
+    )
+
+
+# Highest daily increase the labels allow during titration, by (label, origin, population).
+# lionova 4.2: spinal +10–30 %, cerebral +5–15 % (no separate paediatric band);
+# lioresal Dosing: phase of dose selection: spinal adults 10–30 %, children 5–15 %; cerebral 5–15 %.
+_MAX_INCREASE: dict[tuple[str, str, str], tuple[float, str]] = {
+    ("lionova", "spinal", "adult"): (0.30, _L42),
+    ("lionova", "spinal", "pediatric"): (0.30, _L42),
+    ("lionova", "cerebral", "adult"): (0.15, _L42),
+    ("lionova", "cerebral", "pediatric"): (0.15, _L42),
+    ("lioresal", "spinal", "adult"): (0.30, cite("lioresal", "Dosing: phase of dose selection")),
+    ("lioresal", "spinal", "pediatric"): (0.15, cite("lioresal", "Dosing: phase of dose selection")),
+    ("lioresal", "cerebral", "adult"): (0.15, cite("lioresal", "Dosing: phase of dose selection")),
+    ("lioresal", "cerebral", "pediatric"): (0.15, cite("lioresal", "Dosing: phase of dose selection")),
+}
+
+
+def _daily_steps(start: pint.Quantity, fraction: float, days: int) -> tuple[Infusion, ...]:
+    # lionova 4.2: no increase in the first 24 h; then one change per 24 h.
+    steps = []
+    for day in range(days + 1):
+        end = None if day == days else _h(24 * (day + 1))
+        steps.append((_h(24 * day), end, start * (1 + fraction) ** day))
+    return tuple(steps)
+
+
+def too_fast_titration(
+    start: Any = "100 ug/day",
+    daily_increase_fraction: float = 0.5,
+    days: int = 3,
+    origin: Literal["spinal", "cerebral"] = "spinal",
+    population: Literal["adult", "pediatric"] = "adult",
+    label: str = "lionova",
+) -> ScenarioResult:
+    """Daily increases faster than the label allows, against the fastest the label allows.
+
+    Too-rapid dose increase is a labelled cause of overdose (lionova 4.9; lioresal
+    Overdose).  The intended path climbs at the label's highest daily increase for the
+    origin (lionova 4.2: spinal 30 %, cerebral 15 %; lioresal also 15 % for children of
+    spinal origin), the delivered path at ``daily_increase_fraction``; both hold the start
+    dose for the first 24 h (lionova 4.2) and change once a day after that.
+
+    Parameters
+    ----------
+    start : Quantity or str
+        Starting daily dose.
+    daily_increase_fraction : float
+        Increase per 24 h as a fraction (0.5 = +50 %), above 0 and at most 10.
+    days : int
+        Number of daily increases, 1 to 30.
+    origin, population, label : str
+        Which label band applies.
+
+    Returns
+    -------
+    ScenarioResult
+        ``factor`` compares the final daily doses.
+
+    Examples
+    --------
+    >>> r = too_fast_titration("100 ug/day", 0.5, 3)
+    >>> fmt(r.delivered_rate), fmt(r.intended_daily_dose), round(r.factor, 2)
+    ('338 µg/day', '220 µg/day', 1.54)
+    """
+    dose = _positive(start, "ug/day", "starting daily dose")
+    if isinstance(daily_increase_fraction, bool) or not isinstance(daily_increase_fraction, (int, float)):
+        raise InputError(f"The daily increase {daily_increase_fraction!r} must be a fraction such as 0.3 for +30 %.")
+    f = float(daily_increase_fraction)
+    if not (math.isfinite(f) and 0 < f <= 10):
+        raise InputError(f"The daily increase must be above 0 and at most 10 (1000 %), not {f:g}.")
+    if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or not 1 <= days <= 30:
+        raise InputError(f"The number of daily increases must be a whole number from 1 to 30, not {days!r}.")
+    key = (label, origin, population)
+    if key not in _MAX_INCREASE:
+        raise InputError(
+            f"No titration band for label {label!r}, origin {origin!r}, population {population!r}; "
+            "choose lionova or lioresal, spinal or cerebral, adult or pediatric."
+        )
+    f_max, band_source = _MAX_INCREASE[key]
+    delivered_final = dose * (1 + f) ** days
+    intended_final = dose * (1 + f_max) ** days
+    factor = ((1 + f) / (1 + f_max)) ** days
+    findings: list[Finding] = []
+    if f > f_max:
+        findings.append(Finding(
+            "increase_above_label", "violation",
+            f"+{f:.0%} a day exceeds the label's highest +{f_max:.0%} per 24 h for {origin} origin "
+            f"({population}); after {days} days {fmt(delivered_final)} instead of at most {fmt(intended_final)}.",
+            band_source))
+        findings.append(Finding("too_rapid_increase", "violation",
+                                "Too-rapid dose increase is a cause of overdose.", _L49))
+    else:
+        findings.append(Finding("increase_within_label", "info",
+                                f"+{f:.0%} a day is within the label's highest +{f_max:.0%} per 24 h.", band_source))
+    findings.append(Finding(
+        "effect_lags", "info",
+        "The effect of an infusion change begins after 6–8 h and peaks after 24–48 h, so daily increases pile up "
+        "before their effect is seen.", _L42))
+    return ScenarioResult(
+        code="too_fast_titration",
+        title="Titration too fast: daily increases above the label band",
+        intended_daily_dose=intended_final,
+        delivered_amount=None,
+        delivered_rate=delivered_final,
+        factor=float(factor),
+        route="intrathecal infusion",
+        boluses=(),
+        infusions=_daily_steps(dose, f, days),
+        intended_boluses=(),
+        intended_infusions=_daily_steps(dose, f_max, days),
+        findings=findings,
+        source=_L49,
+        explanation=f"Daily increases of {f:.0%} where the label allows at most {f_max:.0%}.",
+        duration=Q_(24.0 * (days + 2), "h"),
+    )
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A registered scenario: its code, title, builder and default arguments.
+
+    Calling it builds the :class:`ScenarioResult`; keywords override the defaults.
+    """
+
+    code: str
+    title: str
+    build: Callable[..., ScenarioResult]
+    defaults: dict[str, Any] = field(hash=False)
+
+    def __call__(self, **overrides: Any) -> ScenarioResult:
+        unknown = sorted(set(overrides) - set(self.defaults))
+        if unknown:
+            raise InputError(
+                f"The scenario {self.code!r} has no setting {unknown[0]!r}; settings: {', '.join(self.defaults)}."
+            )
+        return self.build(**{**self.defaults, **overrides})
+
+
+#: Every scenario with sensible defaults, so an app can list and build them.
+SCENARIOS: dict[str, Scenario] = {
+    s.code: s
+    for s in (
+        Scenario("pocket_fill", "Pocket fill: refill injected under the skin", pocket_fill,
+                 {"refill_amount": None, "concentration": "2 mg/mL", "volume": "20 mL",
+                  "daily_dose": "500 ug/day", "residual_volume": "2 mL"}),
+        Scenario("access_port_injection", "Catheter access port: refill injected straight into the CSF",
+                 access_port_injection,
+                 {"concentration": "2 mg/mL", "volume": "20 mL", "daily_dose": "500 ug/day",
+                  "residual_volume": "2 mL"}),
+        Scenario("flex_mixup", "Flex mode: a daily dose programmed as an hourly one", flex_mixup,
+                 {"intended_daily_dose": "60 ug/day"}),
+        Scenario("concentration_mismatch", "Concentration mismatch: programmed for one strength, filled with another",
+                 concentration_mismatch,
+                 {"programmed_concentration": "500 ug/mL", "filled_concentration": "2000 ug/mL",
+                  "daily_dose": "500 ug/day"}),
+        Scenario("unit_slip", "Unit slip: milligrams and micrograms confused", unit_slip,
+                 {"intended": "500 ug/day", "slip": "mg_for_ug"}),
+        Scenario("too_fast_titration", "Titration too fast: daily increases above the label band", too_fast_titration,
+                 {"start": "100 ug/day", "daily_increase_fraction": 0.5, "days": 3, "origin": "spinal",
+                  "population": "adult", "label": "lionova"}),
+    )
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Simulation:
+    """Intended and delivered CSF concentrations of a scenario over time."""
+
+    code: str
+    title: str
+    times: pint.Quantity
+    intended: pint.Quantity
+    delivered: pint.Quantity
+
+    @property
+    def peak_intended(self) -> pint.Quantity:
+        """Highest intended concentration (per patient when simulated for several)."""
+        return self.intended.max(axis=-1)
+
+    @property
+    def peak_delivered(self) -> pint.Quantity:
+        """Highest delivered concentration (per patient when simulated for several)."""
+        return self.delivered.max(axis=-1)
+
+
+def simulate(
+    result: ScenarioResult,
+    hours: Any = 48,
+    points: int = 481,
+    volume: Any = "75 mL",
+    clearance: Any = "30 mL/h",
+) -> Simulation:
+    """CSF concentration curves, intended and delivered, for a scenario (one-compartment model).
+
+    Parameters
+    ----------
+    result : ScenarioResult
+    hours : number, Quantity or str, optional
+        Length of the simulation; a plain number counts hours (default 48).
+        ``result.duration`` suggests a length that shows the whole scenario.
+    points : int, optional
+        Number of time points, 2 to 100,000.
+    volume, clearance : Quantity or str, optional
+        Model parameters (label values 75 mL and 30 mL/h, lionova 5.2), or arrays per patient.
+
+    Returns
+    -------
+    Simulation
+
+    Examples
+    --------
+    >>> sim = simulate(concentration_mismatch("500 ug/mL", "2 mg/mL", "500 ug/day"), hours="2 day")
+    >>> fmt(sim.peak_intended), fmt(sim.peak_delivered)
+    ('694 ng/mL', '2778 ng/mL')
+    """
+    if not isinstance(result, ScenarioResult):
+        raise InputError(f"simulate needs a ScenarioResult, not {type(result).__name__}.")
+    if isinstance(hours, bool):
+        raise InputError("The simulation length must be a time such as 48 or '48 h'.")
+    if isinstance(hours, (int, float, np.integer, np.floating)):
+        if not math.isfinite(float(hours)):
+            raise InputError("The simulation length must be a finite number of hours.")
+        span = float(hours)
+    else:
+        span = float(as_quantity(hours, "h", "simulation length").magnitude)
+    if not 0 < span <= 24 * 366:
+        raise InputError(f"The simulation length must be above 0 and at most a year, not {span:g} h.")
+    if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or not 2 <= points <= 100_000:
+        raise InputError(f"The number of time points must be a whole number from 2 to 100,000, not {points!r}.")
+    times = Q_(np.linspace(0.0, span, int(points)), "h")
+    intended = csf_concentration(times, result.intended_boluses, result.intended_infusions, volume, clearance)
+    delivered = csf_concentration(times, result.boluses, result.infusions, volume, clearance)
+    return Simulation(result.code, result.title, times, intended, delivered)
