@@ -75,6 +75,9 @@ class CheckResult:
     def __str__(self) -> str:
         return self.text()
 
+    def __repr__(self) -> str:
+        return self.text()
+
     def _repr_html_(self) -> str:
         colour = {"correct": "#1b7a34", "wrong": "#a61b1b", "invalid": "#8a5a00", "missing": "#555"}[self.status]
         lines = html.escape(self.text()).replace("\n", "<br>")

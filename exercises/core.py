@@ -269,10 +269,12 @@ def load_exercise(ident: str, seed: int = 0, *, trainee: str | None = None, prog
     definition = EXERCISES[ident]
     rng = random.Random(f"itb-exercise:{ident}:{seed}")
     variant = definition.build(Draw(rng, library or _default_library()))
-    if progress is True:
+    if progress is True and trainee:
         from .progress import ProgressStore
 
         progress = ProgressStore()
+    elif progress is True or progress is False:
+        progress = None
     return Exercise(definition, seed, variant, trainee=trainee, progress=progress)
 
 
