@@ -111,7 +111,8 @@ FORMULATIONS: dict[str, Formulation] = {
 }
 #: The strength for the screening test bolus (lionova 4.2).
 SCREENING_FORMULATION = FORMULATIONS["50 ug/mL"]
-#: The strengths meant for infusion pumps, lowest first (lionova 4.2 "Administrasjon"; lioresal Dosing: mode of infusion).
+#: The strengths meant for infusion pumps, lowest first
+#: (lionova 4.2 "Administrasjon"; lioresal Dosing: mode of infusion).
 PUMP_FORMULATIONS: tuple[Formulation, ...] = (FORMULATIONS["500 ug/mL"], FORMULATIONS["2000 ug/mL"])
 
 
@@ -175,7 +176,10 @@ def formulation_for(concentration: Any) -> Formulation:
 _GLUCOSE = re.compile(r"glucose|dextrose|\bd5w?\b|\bd10w?\b|\bg5\b|sugar|glukose|glukoz|dekstroz", re.I)
 _NACL_NAME = r"(?:sodium chloride|nacl|natriumklorid|sodyum klor[uü]r)"
 _STRENGTH = r"(?:0?\.9 ?%|9 ?mg ?/ ?ml)"
-_SUFFIX = r"(?: \(?(?:0?\.9 ?%|9 ?mg ?/ ?ml)\)?)?(?: (?:solution|injection|for injection|infusion|solution for injection))?"
+_SUFFIX = (
+    r"(?: \(?(?:0?\.9 ?%|9 ?mg ?/ ?ml)\)?)?"
+    r"(?: (?:solution|injection|for injection|infusion|solution for injection))?"
+)
 _ACCEPTED = [
     re.compile(rf"{_NACL_NAME} {_STRENGTH}{_SUFFIX}"),
     re.compile(rf"{_STRENGTH} {_NACL_NAME}{_SUFFIX}"),
@@ -216,7 +220,8 @@ def check_diluent(diluent: Any) -> str:
         )
     if _GLUCOSE.search(diluent):
         raise DiluentError(
-            f"The diluent {diluent!r} contains glucose, which is incompatible with baclofen ({cite('lionova', '6.2')}); "
+            f"The diluent {diluent!r} contains glucose, which is incompatible with baclofen "
+            f"({cite('lionova', '6.2')}); "
             f"dilute only with sodium chloride 9 mg/mL (0.9 %) ({cite('lionova', '6.6')})."
         )
     norm = _normalise_diluent(diluent)

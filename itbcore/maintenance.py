@@ -28,7 +28,6 @@ __all__ = [
     "DoseRange",
     "maintenance_range",
     "dose_range_findings",
-    "LIMITED_EXPERIENCE_ABOVE",
     "FLEX_NIGHT_INCREASE",
     "FLEX_EFFECT_LEAD",
     "FlexStep",
@@ -41,7 +40,8 @@ __all__ = [
     "drug_holiday",
 ]
 
-#: lionova 4.2; lioresal Dosing: supportive therapy: limited experience above 1000 µg/day.
+#: lionova 4.2; lioresal Dosing: supportive therapy: limited experience above 1000 µg/day
+#: (the same value as :data:`itbcore.titration.LIMITED_EXPERIENCE_ABOVE`, which the package exports).
 LIMITED_EXPERIENCE_ABOVE = Q_(1000, "ug/day")
 #: lionova 4.2 "Administrasjonsmåte"; lioresal Dosing: mode of infusion: e.g. +20 % hourly rate at night.
 FLEX_NIGHT_INCREASE = 0.20
@@ -274,7 +274,7 @@ class FlexProgramme:
         return current.rate
 
     def hourly_rates(self) -> pint.Quantity:
-        """Mean rate in each clock hour 0–1, 1–2, …, 23–24 (24 values, µg/h); their sum × 1 h is the daily total.
+        """Mean rate in each clock hour 0–1, 1–2, …, 23–24 (24 values, µg/h); sum × 1 h = daily total.
 
         >>> flex_from_continuous("480 ug/day").hourly_rates()[19:22].magnitude.tolist()
         [20.0, 24.0, 24.0]
@@ -349,11 +349,13 @@ def flex_programme(steps: Sequence[FlexStep | tuple[Any, Any]]) -> FlexProgramme
     findings: list[Finding] = []
     if len(built) > 13:
         findings.append(Finding("too_many_steps", "warning",
-                                f"{len(built)} steps: programmable pumps of the SynchroMed II type allow up to 13 a day.",
+                                f"{len(built)} steps: programmable pumps of the SynchroMed II type allow up to "
+                                "13 a day.",
                                 _SRC_DEVICE))
     if any(s.rate.magnitude == 0 for s in built):
         findings.append(Finding("zero_rate_step", "warning",
-                                "A step delivers nothing: an interruption of intrathecal baclofen can cause withdrawal.",
+                                "A step delivers nothing: an interruption of intrathecal baclofen can cause "
+                                "withdrawal.",
                                 cite("lionova", "4.4")))
     if len(built) > 1:
         findings.append(Finding("clock_changes", "info",
@@ -433,10 +435,12 @@ def flex_unit_check(programme_or_rate: Any, intended_daily_dose: Any) -> list[Fi
                         f"{fmt((intended / Q_(24, 'h/day')).to('ug/h'))} per hour.", _SRC_INCIDENT)]
     if big >= 10:
         return [Finding("tenfold_off", "violation",
-                        f"The programme gives {fmt(total)}, {big:.3g}-fold the intended {fmt(intended)}.", _SRC_INCIDENT)]
+                        f"The programme gives {fmt(total)}, {big:.3g}-fold the intended {fmt(intended)}.",
+                        _SRC_INCIDENT)]
     if big >= 2:
         return [Finding("twofold_off", "warning",
-                        f"The programme gives {fmt(total)}, {big:.3g}-fold the intended {fmt(intended)}.", _SRC_INCIDENT)]
+                        f"The programme gives {fmt(total)}, {big:.3g}-fold the intended {fmt(intended)}.",
+                        _SRC_INCIDENT)]
     return []
 
 
@@ -465,7 +469,8 @@ def flex_from_continuous(
     dose = as_quantity(daily_dose, "ug/day", "daily dose")
     if dose.magnitude <= 0:
         raise DoseLimitError(f"The daily dose {fmt(dose)} must be above zero.")
-    if isinstance(night_increase, bool) or not isinstance(night_increase, (int, float)) or not math.isfinite(night_increase):
+    if (isinstance(night_increase, bool) or not isinstance(night_increase, (int, float))
+            or not math.isfinite(night_increase)):
         raise InputError(f"The night increase {night_increase!r} must be a fraction such as 0.2.")
     if not 0 < night_increase <= 1:
         raise DoseLimitError(f"The night increase {night_increase:g} must lie above 0 and at most 1 (100 %).")
@@ -581,7 +586,8 @@ def drug_holiday(current_daily_dose: Any, initial_infusion_dose: Any, weeks: Any
         Action("other_antispastic", "Start other antispastic treatment as the intrathecal dose is reduced.", src),
         Action("gradual_reduction",
                f"Reduce the intrathecal dose gradually over {days} days; never stop abruptly (withdrawal).",
-               f"{cite('lionova', '4.2')}; {cite('lionova', '4.4')}; {cite('lioresal', 'Dosing: discontinuation of treatment')}"),
+               f"{cite('lionova', '4.2')}; {cite('lionova', '4.4')}; "
+               f"{cite('lioresal', 'Dosing: discontinuation of treatment')}"),
         Action("watch_withdrawal",
                "Watch for withdrawal: return of spasticity, pruritus, hypotension, paraesthesia; later high fever, "
                "altered mental state, rebound spasticity and muscle rigidity.", cite("lionova", "4.4")),
@@ -591,9 +597,11 @@ def drug_holiday(current_daily_dose: Any, initial_infusion_dose: Any, weeks: Any
     )
     findings = [Finding("morphine_switch", "warning",
                         "Take care when switching from baclofen to morphine and back.",
-                        f"{cite('lionova', '4.2')}; {cite('lionova', '4.5')}; {cite('lioresal', 'Dosing: supportive therapy')}")]
+                        f"{cite('lionova', '4.2')}; {cite('lionova', '4.5')}; "
+                        f"{cite('lioresal', 'Dosing: supportive therapy')}")]
     if restart > current:
         findings.append(Finding("restart_above_current", "warning",
-                                f"The restart dose {fmt(restart)} is above the dose before the holiday ({fmt(current)}); "
+                                f"The restart dose {fmt(restart)} is above the dose before the holiday "
+                                f"({fmt(current)}); "
                                 "sensitivity may be restored, so a high restart risks overdose.", src))
     return DrugHoliday(Q_(c, "ug/day"), w, schedule, restart, actions, tuple(findings), src)

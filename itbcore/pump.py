@@ -862,7 +862,9 @@ class PumpSettings:
         object.__setattr__(self, "concentration", _f(_positive(self.concentration, "ug/mL", "concentration"), "ug/mL"))
         object.__setattr__(self, "daily_dose", _f(_non_negative(self.daily_dose, "ug/day", "daily dose"), "ug/day"))
         if self.mode not in DELIVERY_MODES:
-            raise InputError(f"The delivery mode {self.mode!r} is not known; choose one of: {', '.join(DELIVERY_MODES)}.")
+            raise InputError(
+                f"The delivery mode {self.mode!r} is not known; choose one of: {', '.join(DELIVERY_MODES)}."
+            )
 
     @property
     def daily_volume(self) -> pint.Quantity:
