@@ -363,7 +363,9 @@ class Population:
         v = _positive_array(self.volume, "mL", "volume of distribution")
         cl = _positive_array(self.clearance, "mL/h", "CSF clearance")
         if v.ndim != 1 or cl.shape != v.shape:
-            raise InputError("A population needs one volume and one clearance per patient, as two lists of equal length.")
+            raise InputError(
+                "A population needs one volume and one clearance per patient, as two lists of equal length."
+            )
         object.__setattr__(self, "volume", Q_(v, "mL"))
         object.__setattr__(self, "clearance", Q_(cl, "mL/h"))
 
@@ -477,7 +479,9 @@ def virtual_population(
     return Population(Q_(v, "mL"), Q_(cl, "mL/h"), None if seed is None else int(seed))
 
 
-def percentile_band(concentrations: Any, percentiles: tuple[float, float] = (5, 95)) -> tuple[pint.Quantity, pint.Quantity]:
+def percentile_band(
+    concentrations: Any, percentiles: tuple[float, float] = (5, 95)
+) -> tuple[pint.Quantity, pint.Quantity]:
     """Lower and upper percentile across patients (axis 0) at each time.
 
     Parameters
@@ -544,7 +548,7 @@ def lumbar_to_cisternal(lumbar: Any, ratio: float = 4.0) -> pint.Quantity:
     >>> lumbar_to_cisternal("800 ng/mL", ratio=10)
     Traceback (most recent call last):
     ...
-    itbcore.errors.InputError: A lumbar : cisternal ratio of 10 lies outside the label range 1.8 to 8.7 (lionova 5.2; lioresal Pharmacokinetics).
+    itbcore.errors.InputError: A lumbar : cisternal ratio of 10 lies outside the label range 1.8 to 8.7 ...
     """
     if isinstance(ratio, pint.Quantity):
         ratio = float(as_quantity(ratio, "dimensionless", "ratio").magnitude)

@@ -105,7 +105,9 @@ def _h(x: float) -> pint.Quantity:
     return Q_(float(x), "h")
 
 
-def _time_to_empty(residual_volume: pint.Quantity, concentration: pint.Quantity, daily_dose: pint.Quantity) -> pint.Quantity:
+def _time_to_empty(
+    residual_volume: pint.Quantity, concentration: pint.Quantity, daily_dose: pint.Quantity
+) -> pint.Quantity:
     # Volume delivered per day = daily dose ÷ concentration.
     per_day = (daily_dose / concentration).to("mL/day")
     return (residual_volume / per_day).to("h")

@@ -297,7 +297,7 @@ def taper(daily_dose: Any, days: Any = 21) -> list[tuple[int, pint.Quantity]]:
     >>> taper("420 ug/day", days=7)
     Traceback (most recent call last):
     ...
-    itbcore.errors.DoseLimitError: A taper over 7 days is too fast: a planned discontinuation is a gradual reduction over 14 to 28 days (2–4 weeks, lionova 4.2).
+    itbcore.errors.DoseLimitError: A taper over 7 days is too fast: ... over 14 to 28 days (2–4 weeks, lionova 4.2).
     """
     dose = as_quantity(daily_dose, "ug/day", "daily dose")
     n = _read_days(days)

@@ -23,7 +23,7 @@ from itbcore.pk import (
 from itbcore.testing import assert_quantity_close
 from itbcore.units import Q_, ureg
 
-# ---------------------------------------------------------------- label numbers (lionova 5.2; lioresal Pharmacokinetics)
+# ------------------------------------------------ label numbers (lionova 5.2; lioresal Pharmacokinetics)
 
 
 def test_label_volume_mean_75_ml_lionova_5_2():
