@@ -4,6 +4,9 @@
 >>> assert_quantity_close("0.1 mg/day", "100 ug/day")
 >>> quantity_close("0.5 mL", "0.6 mL", rtol=0.01)
 False
+>>> import numpy as np
+>>> from itbcore.units import Q_
+>>> assert_quantity_close(Q_(np.array([1.0, 2.0]), "mg"), Q_(np.array([1000.0, 2000.0]), "ug"))
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ __all__ = ["quantity_close", "assert_quantity_close"]
 
 
 def _pair(actual: Any, expected: Any) -> tuple[Any, Any]:
-    exp = as_quantity(expected, str(as_quantity(expected, _unit_of(expected)).units), array=True)
+    exp = as_quantity(expected, _unit_of(expected), array=True)
     act = as_quantity(actual, str(exp.units), array=True)
     return act, exp
 
@@ -27,6 +30,8 @@ def _unit_of(value: Any) -> str:
 
     if isinstance(value, str):
         return str(Q_(ureg.Quantity(_normalise(value))).units)
+    if isinstance(value, (list, tuple)) and value:
+        return _unit_of(value[0])
     return str(value.units)
 
 
