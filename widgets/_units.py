@@ -33,7 +33,8 @@ class UnitsApp(App):
         self.result = W.HTML()
         self.result.add_class("itb-result")
         self.fig = make_figure("Volume of this dose at each strength", "strength", "volume (mL)",
-                               traces=[go.Bar(x=[], y=[], name="volume", texttemplate="%{y:.3g} mL")])
+                               traces=[go.Bar(x=[], y=[], name="volume", texttemplate="%{y:.3~g} mL")])
+        self.fig.update_xaxes(type="category")
         return [self.dose], [self.result, self.fig]
 
     def volumes(self):

@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import sys
+from copy import deepcopy
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
@@ -44,6 +45,7 @@ __all__ = [
     "FindingsView",
     "make_figure",
     "set_trace",
+    "sync_figure",
     "sources_html",
     "App",
     "print_summary",
@@ -435,6 +437,19 @@ def make_figure(title: str, x_title: str, y_title: str, *, traces: Sequence[go.B
     return fig
 
 
+def sync_figure(fig: go.FigureWidget) -> None:
+    """Make a figure's stored widget state match its data while no browser view shows it.
+
+    FigureWidget sends ``batch_update`` changes as messages to views that exist; a figure
+    updated while the notebook runs (before Voilà's page connects, or inside a VBox, whose
+    display does not refresh the figure's state) would otherwise be drawn with its data at
+    construction.  Once a view is connected the messages suffice, so large data is not sent twice.
+    """
+    if not getattr(fig, "_view_count", 0):
+        fig._widget_layout = deepcopy(fig._layout_obj._props)
+        fig._widget_data = deepcopy(fig._data)
+
+
 def set_trace(fig: go.FigureWidget, index: int, x: Any, y: Any, **props: Any) -> None:
     """Replace trace ``index``'s data (and any other properties) in one message to the browser."""
     with fig.batch_update():
@@ -443,6 +458,7 @@ def set_trace(fig: go.FigureWidget, index: int, x: Any, y: Any, **props: Any) ->
         trace.y = list(y) if not isinstance(y, (list, tuple)) else y
         for k, v in props.items():
             setattr(trace, k, v)
+    sync_figure(fig)
 
 
 # --------------------------------------------------------------------------- sources
@@ -463,7 +479,7 @@ class App(W.VBox):
     ``self.status`` and leaves the previous outputs in place.
     """
 
-    #: Shown as the app's heading.
+    #: The app's name (its repr; the notebook's markdown heading says the same).
     title: str = "ITB training app"
     #: One short paragraph under the heading (optional; HTML allowed).
     intro: str = ""
@@ -476,8 +492,8 @@ class App(W.VBox):
 
     def __init__(self, label: str = DEFAULT_LABEL) -> None:
         self.banner = banner()
-        self.heading = W.HTML(f"<h2 style='margin:4px 0'>{_esc(self.title)}</h2>"
-                              + (f"<p>{self.intro}</p>" if self.intro else ""))
+        # The notebook's markdown carries the H1; the app adds only its short intro.
+        self.heading = W.HTML(f"<p>{self.intro}</p>" if self.intro else "")
         self.label = label_chooser(label)
         self.status = Status()
         self.differences = label_differences_box(self.label_differences, label) if self.label_differences else None
@@ -497,6 +513,9 @@ class App(W.VBox):
         self.add_class("itb-app")
         self.label.observe(self._on_label, "value")
         self.refresh()
+        for w in self.outputs:
+            if isinstance(w, go.FigureWidget):
+                sync_figure(w)
 
     # -- for subclasses
     def build(self) -> tuple[list[W.Widget], list[W.Widget]]:
