@@ -1,0 +1,85 @@
+"""The case library: every shipped file validates; a bad file names the file and the field."""
+import shutil
+
+import pytest
+
+from exercises.cases import CASES_DIR, CaseFileError, load_library, load_patient_file, load_situation_file
+from itbcore.errors import ITBError
+
+GOOD_PATIENT = """id: {id}
+name: Test (fictional)
+age_years: 40
+origin: spinal
+weight: 70 kg
+diagnosis: multiple sclerosis
+medicines: [oral_baclofen]
+"""
+
+
+def test_library_loads():
+    lib = load_library()
+    assert len(lib.patients) >= 8
+    assert lib.situation_kinds() == {"screening_day", "titration_day", "refill_visit", "emergency_call"}
+    assert "toddler_not_eligible" not in {p.id for p in lib.find_patients()}
+
+
+@pytest.mark.parametrize(
+    "change, field, words",
+    [
+        (("age_years: 40", "age_years: forty"), "age_years", "number"),
+        (("age_years: 40", "age_years: 140"), "age_years", "possible age"),
+        (("origin: spinal", "origin: spinel"), "origin", "spinal"),
+        (("weight: 70 kg", "weight: 70"), "weight", "unit"),
+        (("weight: 70 kg", "weight: 70 mL"), "weight", "dimension"),
+        (("medicines: [oral_baclofen]", "medicines: [aspirin]"), "medicines[0]", "unknown code"),
+        (("name: Test (fictional)\n", ""), "name", "missing"),
+        (("diagnosis: multiple sclerosis", "diagnosis: x\nfavourite: tea"), "favourite", "not a known field"),
+    ],
+)
+def test_bad_patient_names_file_and_field(tmp_path, change, field, words):
+    f = tmp_path / "bad_one.yaml"
+    f.write_text(GOOD_PATIENT.format(id="bad_one").replace(*change))
+    with pytest.raises(CaseFileError) as info:
+        load_patient_file(f)
+    err = info.value
+    assert isinstance(err, ITBError)
+    assert err.file == str(f) and err.field == field and words in err.problem
+    assert str(f) in str(err) and field in str(err)
+
+
+def test_id_must_match_file_name(tmp_path):
+    f = tmp_path / "other.yaml"
+    f.write_text(GOOD_PATIENT.format(id="bad_one"))
+    with pytest.raises(CaseFileError, match="field 'id'"):
+        load_patient_file(f)
+
+
+def test_bad_yaml_names_line(tmp_path):
+    f = tmp_path / "broken.yaml"
+    f.write_text("id: broken\nname: [unclosed\n")
+    with pytest.raises(CaseFileError, match="broken.yaml: field 'line"):
+        load_patient_file(f)
+
+
+def test_bad_situation(tmp_path):
+    f = tmp_path / "s.yaml"
+    f.write_text("id: s\nkind: titration_day\ntitle: T\nsetting: S\n")
+    with pytest.raises(CaseFileError) as info:
+        load_situation_file(f)
+    assert info.value.field == "day"
+    f.write_text("id: s\nkind: picnic\ntitle: T\nsetting: S\n")
+    with pytest.raises(CaseFileError, match="field 'kind'"):
+        load_situation_file(f)
+    f.write_text("id: s\nkind: refill_visit\ntitle: T\nsetting: S\nchoices:\n  dose: []\n")
+    with pytest.raises(CaseFileError, match="choices.dose"):
+        load_situation_file(f)
+
+
+def test_one_bad_file_in_a_library_copy_is_named(tmp_path):
+    root = tmp_path / "cases"
+    shutil.copytree(CASES_DIR, root)
+    (root / "patients" / "spinal_ms_adult.yaml").write_text(
+        GOOD_PATIENT.format(id="spinal_ms_adult").replace("origin: spinal", "origin: 7"))
+    with pytest.raises(CaseFileError) as info:
+        load_library(root)
+    assert info.value.file.endswith("spinal_ms_adult.yaml") and info.value.field == "origin"
