@@ -207,7 +207,9 @@ def _read_history(doses_given: Any) -> list[pint.Quantity]:
     return doses
 
 
-def next_step(patient: Patient, doses_given: Sequence[Any], responded: bool, label: str = DEFAULT_LABEL) -> ScreeningStep:
+def next_step(
+    patient: Patient, doses_given: Sequence[Any], responded: bool, label: str = DEFAULT_LABEL
+) -> ScreeningStep:
     """Decide the next screening step from the boluses given so far.
 
     Parameters

@@ -271,7 +271,8 @@ def initial_dose_options(test_dose: Any, effect_duration: Any, side_effects: boo
         why = "effect over 8 h" if h > PRACTICE_EFFECT_THRESHOLD.magnitude else "the bolus caused side effects"
         value, rule = Q_(float(dose.magnitude), "ug/day"), f"{why}: the daily dose equals the test dose"
     else:
-        value, rule = Q_(2 * float(dose.magnitude), "ug/day"), "effect 8 h or less, no side effects: twice the test dose"
+        value = Q_(2 * float(dose.magnitude), "ug/day")
+        rule = "effect 8 h or less, no side effects: twice the test dose"
     options.append(DoseOption(PRACTICE, value, rule, _SAULINO))
     agree = len({o.dose.magnitude for o in options}) == 1
     return InitialDoseOptions(dose, effect, tuple(options), agree)
@@ -368,7 +369,9 @@ def increase_limits(patient: Patient, phase: str = "titration", label: str = DEF
 
 
 def decrease_limits() -> tuple[float, float]:
-    """Daily decrease for side effects as fractions, ``(0.10, 0.20)`` (lionova 4.2; lioresal Dosing: supportive therapy).
+    """Daily decrease for side effects as fractions, ``(0.10, 0.20)``.
+
+    lionova 4.2; lioresal Dosing: supportive therapy.
 
     >>> decrease_limits()
     (0.1, 0.2)
@@ -616,7 +619,8 @@ def _too_soon(pump: str, last: pint.Quantity, interval: pint.Quantity, src: str,
     else:
         rule = ("with a non-programmable pump whose catheter delivers 1 mL a day (lioresal: a 76 cm catheter) "
                 "48 h are needed to judge the response to a dose")
-    return Finding(code, severity, f"The last change was {fmt(last)} ago; {rule} ({src}).", src)  # type: ignore[arg-type]
+    message = f"The last change was {fmt(last)} ago; {rule} ({src})."
+    return Finding(code, severity, message, src)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -734,10 +738,11 @@ def titration_plan(
     non-programmable pump (lionova 4.2; lioresal Dosing: phase of dose selection).
     Each increase is ``step_fraction`` of the previous dose (default: the band's lower
     end, "slowly"), never above the band's upper end; the last step lands exactly on
-    the target, taking a slightly larger step (still within the band) rather than
-    leaving a remainder smaller than the band's lower end.  Decreases (a lower target, for side effects) use 10–20 % steps
-    (default 10 %).  The plan stops after ``max_steps`` changes and reports if the
-    target was not reached.
+    the target.  When steps lie inside the band, no step is left smaller than the
+    band's lower end: the plan lands early (still within the band) or shortens the
+    step before last so that the last one is the lower end.  Decreases (a lower
+    target, for side effects) use 10–20 % steps (default 10 %).  The plan stops
+    after ``max_steps`` changes and reports if the target was not reached.
 
     Parameters
     ----------
@@ -813,7 +818,7 @@ def titration_plan(
         f = float(step_fraction)
         if not f > 0:
             raise InputError(f"The step fraction {f:g} must be above zero (0.1 means 10 %).")
-        if f > high + _EPS:
+        if f > high + _EPS and direction != "none":
             kind = "increase" if direction != "decrease" else "decrease for side effects"
             raise DoseLimitError(
                 f"A step of {f * 100:g} % is above the {high * 100:g} % daily {kind} allowed here ({src})."
@@ -838,12 +843,17 @@ def titration_plan(
         stepped = cur * (1 + sign * f)
         rest = sign * (t / cur - 1)  # the change still needed, as a positive fraction
         rest_after = sign * (t / stepped - 1)
-        # Land on the target when one chosen step reaches it, or when the band allows reaching it now and a
-        # regular step would leave only a remainder smaller than the band's lower end.
-        if rest <= f + _EPS or (rest <= high + _EPS and rest_after < low - _EPS):
+        # Land on the target when one chosen step reaches it.  With steps inside the band, never leave a
+        # remainder smaller than the band's lower end: land now if the band allows it, or else take a
+        # slightly smaller step that leaves exactly the lower end for the last step.
+        short = f >= low - _EPS and rest_after < low - _EPS
+        if rest <= f + _EPS or (short and rest <= high + _EPS):
             nxt, reached = t, True
+        elif short:
+            nxt = float(f"{t / (1 + sign * low):.12g}")
         else:
             nxt = float(f"{stepped:.12g}")
+        if not reached:
             nxt = min(nxt, far) if sign > 0 else max(nxt, far)
         lo_q, hi_q = (Q_(near, "ug/day"), Q_(far, "ug/day")) if sign > 0 else (Q_(far, "ug/day"), Q_(near, "ug/day"))
         steps.append(PlanStep(day, _date(day), Q_(nxt, "ug/day"), (nxt - cur) / cur, _clean(lo_q), _clean(hi_q), src))
