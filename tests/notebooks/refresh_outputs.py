@@ -2,7 +2,8 @@
 
 For training only, not for treating patients.
 
-    .venv/bin/python tests/notebooks/refresh_outputs.py            # every notebook nbval checks
+    .venv/bin/python tests/notebooks/refresh_outputs.py            # the apps in notebooks/
+    .venv/bin/python tests/notebooks/refresh_outputs.py --all      # every notebook nbval checks
     .venv/bin/python tests/notebooks/refresh_outputs.py notebooks/titration.ipynb
 
 Run it after an intended change to a clinical number, then review the diff of the printed
@@ -40,7 +41,10 @@ def refresh(path: Path, timeout: int = 300) -> None:
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a).resolve() for a in argv] or nbval_notebooks()
+    if argv == ["--all"]:
+        paths = nbval_notebooks()
+    else:
+        paths = [Path(a).resolve() for a in argv] or sorted((ROOT / "notebooks").glob("*.ipynb"))
     for p in paths:
         print(f"executing {p.relative_to(ROOT)}", flush=True)
         refresh(p)

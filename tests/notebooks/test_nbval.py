@@ -56,7 +56,8 @@ def test_notebook_is_stored_with_small_outputs(path: Path) -> None:
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        assert cell.outputs or not cell.source.strip(), f"cell {i} has no stored output: execute the notebook"
+        if "print_summary" in cell.source:
+            assert cell.outputs, f"cell {i} has no stored summary: run tests/notebooks/refresh_outputs.py"
         for out in cell.outputs:
             assert out.output_type != "error", f"cell {i} stored an error"
             assert all(m not in out.get("data", {}) for m in FORBIDDEN_MIMETYPES), (

@@ -1,0 +1,102 @@
+"""widgets.common driven without a browser: set a field, assert on what is displayed."""
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+import itbcore
+from itbcore.errors import DoseLimitError
+from widgets import common
+from widgets._units import build_app
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("", "is empty"),
+    ("abc", "could not be read"),
+    ("75", "has no unit"),
+    ("2 mL", "wrong dimension"),
+    ("150 ug", "at most 100 µg"),
+    ("-5 ug", "at least 0 µg"),
+])
+def test_bad_entry_shows_a_specific_message_and_keeps_the_last_good_value(text, fragment):
+    f = common.QuantityField("Test dose", "ug", "50 ug", min="0 ug", max="100 ug")
+    seen = []
+    f.on_change(lambda fld: seen.append(fld.quantity))
+    f.value = text
+    assert fragment in f.error_message
+    assert "Traceback" not in f.error.value and fragment.split()[0] in f.error.value
+    assert f.quantity.magnitude == 50 and seen == []
+
+
+def test_good_entry_clears_the_error_and_notifies():
+    f = common.QuantityField("Test dose", "ug", "50 ug")
+    seen = []
+    f.on_change(lambda fld: seen.append(itbcore.fmt(fld.quantity)))
+    f.value = "x"
+    f.value = "0.075 mg"
+    assert f.error_message == "" and f.error.value == "" and seen == ["75 µg"]
+    assert f.text.continuous_update is False
+
+
+def test_app_updates_text_and_figure_and_leaves_them_on_bad_input():
+    app = build_app()
+    assert "0.025 mL" in app.summary() and list(app.fig.data[0].y) == [1.0, 0.1, 0.025]
+    app.dose.value = "0.1 mg"
+    assert "100 µg" in app.result.value and list(app.fig.data[0].y) == [2.0, 0.2, 0.05]
+    app.dose.value = "100"  # no unit: refused inline, results untouched
+    assert "no unit" in app.dose.error_message
+    assert "100 µg" in app.result.value and list(app.fig.data[0].y) == [2.0, 0.2, 0.05]
+    assert repr(app) == "<UnitsApp: Units and strengths>"
+    assert isinstance(app.children[0], type(common.banner())) and "training only" in app.children[0].value.lower()
+
+
+def test_figure_state_matches_data_before_a_view_connects():
+    app = build_app()
+    app.dose.value = "0.2 mg"
+    assert list(app.fig._widget_data[0]["y"]) == list(app.fig.data[0].y) == [4.0, 0.4, 0.1]
+
+
+def test_safe_callback_shows_itb_errors_and_hides_unexpected_ones(caplog):
+    status = common.Status()
+
+    @common.safe_callback(status)
+    def refuses():
+        raise DoseLimitError("The test dose 150 µg is above 100 µg (lionova 4.2).")
+
+    @common.safe_callback(status)
+    def breaks():
+        raise KeyError("internal")
+
+    refuses()
+    assert status.message == "The test dose 150 µg is above 100 µg (lionova 4.2)."
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    common.log.addHandler(handler)
+    try:
+        breaks()
+    finally:
+        common.log.removeHandler(handler)
+    assert status.message == common.GENERIC_ERROR and "internal" not in status.value
+    assert records and records[0].exc_info
+
+
+def test_findings_show_severity_words_colours_and_sources():
+    items = [itbcore.Finding("x", "violation", "Too fast.", "lionova 4.2"),
+             itbcore.Action("admit", "Admit.", "lioresal Overdose")]
+    html = common.findings_html(items)
+    assert "violation" in html and common.SEVERITY_COLOURS["violation"] in html and "(lionova 4.2)" in html
+    assert common.findings_text(items) == "[violation] Too fast. (lionova 4.2)\n[action] Admit. (lioresal Overdose)"
+
+
+def test_label_differences_mark_the_applied_label():
+    html = common.label_differences_html(["under_4"], "lioresal")
+    assert "Where labels differ" in html and "contraindicated" in html
+    assert html.index("(applied here)") > html.index("lioresal")
+    assert common.label_chooser().value == "lionova"
+
+
+def test_slider_does_not_update_continuously():
+    s = common.QuantitySlider("Effect lasted", "h", 8, min=1, max=24)
+    assert s.continuous_update is False and itbcore.fmt(s.quantity) == "8 h"
