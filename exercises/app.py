@@ -1,0 +1,190 @@
+"""The practice app: random cases, answer fields, Check and Hint buttons, feedback with sources, progress.
+
+For training only, not for treating patients.  Used by ``exercises/practice.ipynb``
+(JupyterLab or Voilà).  Every callback reports problems inline; a trainee never
+sees a traceback.
+
+>>> app = PracticeApp(progress_path=":memory-test:", seed=5)  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import html
+import random
+import traceback
+from typing import Any
+
+import ipywidgets as W
+
+from .core import TRAINING_NOTICE, Exercise, list_exercises, load_exercise
+from .progress import ProgressStore
+
+__all__ = ["PracticeApp"]
+
+_ANY = "(any exercise)"
+
+
+def _notice() -> W.HTML:
+    return W.HTML(f'<div style="background:#fff3cd;border:1px solid #e0c36c;padding:6px 10px;'
+                  f'font-weight:bold">{html.escape(TRAINING_NOTICE)}</div>')
+
+
+class _PartView(W.VBox):
+    """Prompt, answer input, Check and Hint buttons and the feedback of one part."""
+
+    def __init__(self, app: "PracticeApp", ex: Exercise, part: Any) -> None:
+        self.app, self.ex, self.part = app, ex, part
+        prompt = W.HTML(f"<b>{html.escape(part.id)}</b>: {html.escape(part.prompt)}<br>"
+                        f"<i>Answer {html.escape(part.answer_hint())}.</i>")
+        if part.kind == "choice":
+            self.input = W.RadioButtons(options=[(f"{k}) {t}", k) for k, t in part.options.items()], value=None,
+                                        layout=W.Layout(width="auto"))
+        elif part.kind == "order":
+            items = "; ".join(f"{k}) {t}" for k, t in part.items.items())
+            prompt.value += f"<br>{html.escape(items)}"
+            self.input = W.Text(placeholder="letters in order, e.g. b, a, c")
+        else:
+            self.input = W.Text(placeholder="e.g. 0.5 mL" if part.kind == "quantity" else "YYYY-MM-DD")
+        self.check_button = W.Button(description="Check", button_style="primary", icon="check")
+        self.hint_button = W.Button(description="Hint", icon="question")
+        self.feedback = W.HTML()
+        self.check_button.on_click(self._safe(self._check))
+        self.hint_button.on_click(self._safe(self._hint))
+        super().__init__([prompt, W.HBox([self.input, self.check_button, self.hint_button]), self.feedback],
+                         layout=W.Layout(border="1px solid #ddd", padding="4px", margin="4px 0"))
+
+    def _safe(self, fn: Any) -> Any:
+        def run(_button: Any) -> None:
+            try:
+                fn()
+            except Exception as exc:  # never a traceback for the trainee
+                self.feedback.value = (f'<span style="color:#8a5a00">Could not check this: '
+                                       f"{html.escape(str(exc) or type(exc).__name__)}</span>")
+                self.app.problems.append(traceback.format_exc())
+        return run
+
+    def _check(self) -> None:
+        value = self.input.value
+        multi = len(self.ex.parts) > 1
+        result = self.ex.check(value, part=self.part.id if multi else None)
+        if result.status in ("correct", "wrong"):
+            self.app.record(self.ex, self.part.id, result)
+        self.feedback.value = result._repr_html_()
+
+    def _hint(self) -> None:
+        text = self.ex.hint(self.part.id)
+        self.app.record_hint(self.ex, self.part.id)
+        self.feedback.value = f'<span style="color:#244f8f">{html.escape(text)}</span>'
+
+
+class PracticeApp(W.VBox):
+    """Serve random exercise variants; save every checked answer for the named trainee."""
+
+    def __init__(self, progress_path: Any = None, seed: int | None = None) -> None:
+        self.rng = random.Random(seed)
+        self.problems: list[str] = []
+        self.status = W.HTML()
+        self.store_status = W.HTML()
+        self.store: ProgressStore | None = None
+        try:
+            self.store = ProgressStore(progress_path)
+        except Exception as exc:  # the app still works; progress is just not saved
+            self.store_status.value = (f'<span style="color:#8a5a00">Progress cannot be saved '
+                                 f"({html.escape(str(exc))}); set ITB_PROGRESS_DB to a writable file.</span>")
+        defs = list_exercises()
+        self.trainee = W.Text(description="Trainee", placeholder="your name")
+        self.choice = W.Dropdown(description="Exercise", options=[(_ANY, _ANY)] + [(d.title, d.id) for d in defs],
+                                 value=_ANY)
+        self.seed_box = W.IntText(description="Seed", value=0, layout=W.Layout(width="180px"))
+        self.new_button = W.Button(description="New case", icon="random", button_style="info")
+        self.same_button = W.Button(description="Open seed", icon="folder-open")
+        self.case = W.HTML()
+        self.parts = W.VBox()
+        self.progress = W.HTML()
+        self.new_button.on_click(lambda _b: self._guard(self.new_case))
+        self.same_button.on_click(lambda _b: self._guard(lambda: self.open_case(self._chosen(), self.seed_box.value)))
+        self.trainee.observe(lambda _c: self._guard(self.refresh_progress), names="value")
+        super().__init__([
+            _notice(),
+            W.HTML("<h3>ITB practice: checked exercises</h3>"),
+            W.HBox([self.trainee, self.choice]),
+            W.HBox([self.seed_box, self.new_button, self.same_button]),
+            self.store_status, self.status, self.case, self.parts, W.HTML("<h4>Progress</h4>"), self.progress,
+        ])
+        self._guard(self.new_case)
+
+    # -- actions --------------------------------------------------------------------------
+    def _guard(self, fn: Any) -> None:
+        try:
+            fn()
+        except Exception as exc:
+            self.status.value = f'<span style="color:#8a5a00">{html.escape(str(exc) or type(exc).__name__)}</span>'
+            self.problems.append(traceback.format_exc())
+
+    def _chosen(self) -> str:
+        value = self.choice.value
+        return self.rng.choice([d.id for d in list_exercises()]) if value == _ANY else value
+
+    def new_case(self) -> None:
+        self.open_case(self._chosen(), self.rng.randrange(10_000))
+
+    def open_case(self, ident: str, seed: int) -> None:
+        if seed is None or seed < 0:
+            raise ValueError("The seed must be a whole number 0 or more.")
+        self.exercise = load_exercise(ident, seed=int(seed))
+        self.seed_box.value = int(seed)
+        self.status.value = ""
+        md = self.exercise.markdown().split("\n- **")[0]  # the case; the parts get their own fields
+        self.case.value = _markdown_html(md)
+        self.parts.children = [_PartView(self, self.exercise, p) for p in self.exercise.parts]
+        self.refresh_progress()
+
+    # -- progress -------------------------------------------------------------------------
+    def _name(self) -> str:
+        return self.trainee.value.strip()
+
+    def record(self, ex: Exercise, part: str, result: Any) -> None:
+        if self.store is None:
+            return
+        if not self._name():
+            self.status.value = '<span style="color:#555">Enter your name above to save your progress.</span>'
+            return
+        self.store.record(self._name(), ex.id, ex.seed, part, result)
+        self.refresh_progress()
+
+    def record_hint(self, ex: Exercise, part: str) -> None:
+        if self.store is not None and self._name():
+            self.store.record_hint(self._name(), ex.id, ex.seed, part)
+            self.refresh_progress()
+
+    def refresh_progress(self) -> None:
+        if self.store is None:
+            self.progress.value = "<i>Progress is not being saved.</i>"
+            return
+        if not self._name():
+            self.progress.value = "<i>Enter your name to see and save your progress.</i>"
+            return
+        rows = self.store.summary(self._name())
+        if not rows:
+            self.progress.value = f"<i>No attempts saved yet for {html.escape(self._name())}.</i>"
+            return
+        body = "".join(f"<tr><td>{html.escape(r.exercise)}</td><td>{r.attempts}</td><td>{r.correct}</td>"
+                       f"<td>{r.solved}</td><td>{r.hints}</td><td>{html.escape(r.last)}</td></tr>" for r in rows)
+        self.progress.value = ("<table><tr><th>exercise</th><th>attempts</th><th>correct</th><th>parts solved</th>"
+                               f"<th>hints</th><th>last</th></tr>{body}</table>"
+                               f"<small>Saved in {html.escape(str(self.store.path))}</small>")
+
+
+def _markdown_html(md: str) -> str:
+    """Minimal Markdown for the case text (headings, bold, italics, code), escaped first."""
+    import re
+
+    out = []
+    for line in html.escape(md).split("\n"):
+        if line.startswith("### "):
+            out.append(f"<h4>{line[4:]}</h4>")
+            continue
+        line = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", line)
+        line = re.sub(r"\*(.+?)\*", r"<i>\1</i>", line)
+        line = re.sub(r"`(.+?)`", r"<code>\1</code>", line)
+        out.append(line + "<br>" if line else "")
+    return "".join(out)

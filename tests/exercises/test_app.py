@@ -1,0 +1,68 @@
+"""The practice app: serves cases, checks, hints, records progress, and never shows a traceback."""
+import nbformat
+import pytest
+
+from exercises.app import PracticeApp
+from exercises.core import load_exercise
+from exercises.generate import ROOT
+
+
+@pytest.fixture
+def app(tmp_path):
+    return PracticeApp(progress_path=tmp_path / "p.sqlite", seed=3)
+
+
+def test_notice_and_case(app):
+    assert "not for treating patients" in app.children[0].value
+    assert app.exercise is not None and app.parts.children
+
+
+def test_check_hint_and_progress(app):
+    app.trainee.value = "ana"
+    app.open_case("test_bolus_volume", 8)
+    view = app.parts.children[0]
+    right = load_exercise("test_bolus_volume", seed=8).solution()
+    view.input.value = f"{right.to('uL').magnitude:g} uL"
+    view.check_button.click()
+    assert "Correct" in view.feedback.value and "lionova 4.2" in view.feedback.value
+    view.input.value = "0.5"
+    view.check_button.click()
+    assert "bare number" in view.feedback.value and "Traceback" not in view.feedback.value
+    view.hint_button.click()
+    assert "Hint 1/" in view.feedback.value
+    assert "test_bolus_volume" in app.progress.value
+    (row,) = app.store.summary("ana")
+    assert (row.attempts, row.correct, row.hints) == (1, 1, 1)
+
+
+def test_choice_part_and_bad_inputs(app):
+    app.open_case("flex_dosing", 2)
+    views = {v.part.id: v for v in app.parts.children}
+    views["night_rate"].input.value = "lots"
+    views["night_rate"].check_button.click()
+    assert "Cannot check" in views["night_rate"].feedback.value
+    views["start_time"].check_button.click()  # nothing chosen
+    assert "No answer yet" in views["start_time"].feedback.value
+    views["start_time"].input.value = app.exercise.solution("start_time")
+    views["start_time"].check_button.click()
+    assert "Correct" in views["start_time"].feedback.value
+
+
+def test_bad_seed_is_inline(app):
+    app.seed_box.value = -4
+    app.choice.value = "refill_dates"
+    app.same_button.click()
+    assert "seed" in app.status.value and "Traceback" not in app.status.value
+
+
+def test_unwritable_store_still_serves(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    app = PracticeApp(progress_path=blocker / "p.sqlite")
+    assert "cannot be saved" in app.store_status.value and app.parts.children
+
+
+def test_practice_notebook_builds_the_app():
+    nb = nbformat.read(ROOT / "practice.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert len(code) == 1 and code[0].source.rstrip().endswith("app")
