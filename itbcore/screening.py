@@ -86,6 +86,12 @@ def _rule_label(label: str) -> str:
     return label
 
 
+def _patient(patient: Any) -> Patient:
+    if not isinstance(patient, Patient):
+        raise InputError(f"Expected a Patient (itbcore.Patient(age_years, origin)), not {type(patient).__name__}.")
+    return patient
+
+
 def _src(label: str) -> str:
     return cite(label, _SCREENING_SECTION[label])
 
@@ -254,7 +260,7 @@ def next_step(
     ('candidate', None, ['4 h', '8 h'])
     """
     label = _rule_label(label)
-    patient.require_eligible(label)
+    _patient(patient).require_eligible(label)
     if not isinstance(responded, bool):
         raise InputError(f"Whether the patient responded must be True or False, not {responded!r}.")
     doses = _read_history(doses_given)
@@ -409,7 +415,7 @@ def initial_test_dose(
     <Quantity(0.5, 'milliliter')>
     """
     label = _rule_label(label)
-    patient.require_eligible(label)
+    _patient(patient).require_eligible(label)
     for name, flag in (("relies_on_spasticity", relies_on_spasticity), ("very_small_child", very_small_child)):
         if not isinstance(flag, bool):
             raise InputError(f"{name} must be True or False, not {flag!r}.")
@@ -490,6 +496,7 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
     'lionova 4.2'
     """
     label = _rule_label(label)
+    _patient(patient)
     lio = label == "lionova"
     out: list[Finding] = []
     meds, conds = patient.medicines, patient.conditions
@@ -701,7 +708,7 @@ def screening_ladder(patient: Patient, start: Any = None, label: str = DEFAULT_L
     ['60', '85', '100']
     """
     label = _rule_label(label)
-    patient.require_eligible(label)
+    _patient(patient).require_eligible(label)
     first = initial_test_dose(patient, label=label).dose if start is None else _read_test_dose(start, "first test dose")
     ladder = [_clean(first)]
     while ladder[-1].magnitude < MAX_TEST_DOSE.magnitude * (1 - _RTOL):

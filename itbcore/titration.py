@@ -27,6 +27,7 @@ Rules come from lionova 4.2 ("Dosetitreringsfase", "Vedlikeholdsbehandling",
 from __future__ import annotations
 
 import datetime as _dt
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -96,6 +97,12 @@ def _rule_label(label: str) -> str:
             f"The {label} text is a patient leaflet without titration rules; choose one of: {', '.join(RULE_LABELS)}."
         )
     return label
+
+
+def _patient(patient: Any) -> Patient:
+    if not isinstance(patient, Patient):
+        raise InputError(f"Expected a Patient (itbcore.Patient(age_years, origin)), not {type(patient).__name__}.")
+    return patient
 
 
 def _phase(phase: str) -> str:
@@ -327,7 +334,7 @@ def increase_band(patient: Patient, phase: str = "titration", label: str = DEFAU
     """
     label = _rule_label(label)
     phase = _phase(phase)
-    origin, population = patient.origin, patient.population
+    origin, population = _patient(patient).origin, patient.population
     note = ""
     if phase == "titration":
         source = cite(label, _SELECTION[label])
@@ -395,7 +402,7 @@ def observed_range(patient: Patient, label: str = DEFAULT_LABEL) -> tuple[pint.Q
     """
     label = _rule_label(label)
     source = cite(label, _SUPPORTIVE[label])
-    if patient.origin == "spinal":
+    if _patient(patient).origin == "spinal":
         return Q_(12, "ug/day"), Q_(2003, "ug/day"), source
     if label == "lionova" and patient.age_years < 12:
         # lionova 4.2: "Barn under 12 år krever som regel lavere doser (område: 24 til 1199 mikrogram/dag)".
@@ -497,7 +504,7 @@ def check_change(
     label = _rule_label(label)
     phase = _phase(phase)
     pump = _pump(pump)
-    patient.require_eligible(label)
+    _patient(patient).require_eligible(label)
     if not isinstance(no_effect, bool):
         raise InputError(f"no_effect must be True or False, not {no_effect!r}.")
     cur = _daily(current, "current daily dose")
@@ -784,7 +791,7 @@ def titration_plan(
     label = _rule_label(label)
     phase = _phase(phase)
     pump = _pump(pump)
-    patient.require_eligible(label)
+    _patient(patient).require_eligible(label)
     start = _daily(start_dose, "start dose")
     target = _daily(target_dose, "target dose")
     date0 = _start_date(start_date)
@@ -816,6 +823,8 @@ def titration_plan(
         if isinstance(step_fraction, bool) or not isinstance(step_fraction, (int, float)):
             raise InputError(f"The step fraction {step_fraction!r} is not a number (0.1 means 10 %).")
         f = float(step_fraction)
+        if not math.isfinite(f):
+            raise InputError(f"The step fraction {step_fraction!r} is not a finite number (0.1 means 10 %).")
         if not f > 0:
             raise InputError(f"The step fraction {f:g} must be above zero (0.1 means 10 %).")
         if f > high + _EPS and direction != "none":

@@ -431,8 +431,9 @@ def test_plan_step_fraction_above_band_is_refused():
         tit.titration_plan(ADULT_CEREBRAL, "100 ug/day", "200 ug/day", step_fraction=0.2)
     with pytest.raises(DoseLimitError):
         tit.titration_plan(ADULT_SPINAL, "200 ug/day", "100 ug/day", step_fraction=0.25)
-    with pytest.raises(InputError):
-        tit.titration_plan(ADULT_SPINAL, "100 ug/day", "200 ug/day", step_fraction=0)
+    for bad in (0, -0.1, float("nan"), "10 %", True):
+        with pytest.raises(InputError):
+            tit.titration_plan(ADULT_SPINAL, "100 ug/day", "200 ug/day", step_fraction=bad)
 
 
 def test_plan_small_steps_are_information():
