@@ -1,0 +1,704 @@
+"""Maintenance and refill: refill plan, dilution and ampoules, flex dosing, bridge bolus and residual
+volume, and the old-versus-new settings check before programming.
+
+For training only, not for treating patients.  Five tabs over :mod:`itbcore.pump`,
+:mod:`itbcore.formulations` and :mod:`itbcore.maintenance`; every number comes from an
+:mod:`itbcore` call, the widgets only format, plot and report errors.  Each tab has its own
+status line under its inputs, so a refusal in one tab leaves the others (and its own last valid
+result) in place.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+from typing import Any, Callable
+
+import ipywidgets as W
+import plotly.graph_objects as go
+
+import itbcore
+from itbcore import units
+from itbcore.errors import DiluentError, ITBError
+from itbcore.units import fmt
+
+from .common import (
+    GENERIC_ERROR,
+    SEVERITY_COLOURS,
+    App,
+    FindingsView,
+    QuantityField,
+    QuantitySlider,
+    Status,
+    findings_text,
+    make_figure,
+    set_trace,
+    sync_figure,
+)
+
+log = logging.getLogger("widgets")
+
+__all__ = ["MaintenanceApp", "build_app", "TABS", "EXAMPLE_DEVICE"]
+
+#: Tab titles, in order.
+TABS = ("Refill plan", "Dilution and ampoules", "Flex dosing", "Bridge bolus and residual", "Old vs new settings")
+
+#: Example device values for the bridge bolus.  They are device settings the user enters from the
+#: pump and catheter documentation and the implant record; itbcore holds no default for them.
+EXAMPLE_DEVICE = {"catheter_length": "50 cm", "catheter_volume_per_length": "2 uL/cm", "pump_tubing_volume": "100 uL"}
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _date(d: dt.date | None) -> str:
+    return d.isoformat() if d is not None else "—"
+
+
+def _box(html_text: str, kind: str = "info") -> str:
+    colour = SEVERITY_COLOURS.get(kind, "#333")
+    return (f'<div style="border:2px solid {colour};border-radius:4px;padding:6px 10px;margin:4px 0">'
+            f"{html_text}</div>")
+
+
+def _rows(pairs: list[tuple[str, str]]) -> str:
+    cells = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{_esc(k)}</th><td>{_esc(v)}</td></tr>"
+                    for k, v in pairs)
+    return f"<table class='itb-result-table'>{cells}</table>"
+
+
+def _result_widget(key: str) -> W.HTML:
+    w = W.HTML()
+    w.add_class("itb-result")
+    w.add_class(f"itb-result-{key}")
+    return w
+
+
+class _Section:
+    """One tab: its inputs, a status line under them, and outputs; refreshed on its own inputs."""
+
+    def __init__(self, app: MaintenanceApp) -> None:
+        self.app = app
+        self.status = Status()
+        self.updates = 0
+
+    def watch(self, *inputs: Any) -> None:
+        for w in inputs:
+            if hasattr(w, "on_change"):
+                w.on_change(lambda _w: self.refresh())
+            else:
+                w.observe(lambda _c: self.refresh(), "value")
+
+    def refresh(self) -> bool:
+        """Run :meth:`update`; a refusal is shown in this tab's status and the last result stays."""
+        try:
+            self.update()
+        except ITBError as exc:
+            self.status.show(str(exc))
+            return False
+        except Exception:  # noqa: BLE001 - a tab never shows a traceback
+            log.exception("unexpected error in %s", type(self).__name__)
+            self.status.show(GENERIC_ERROR)
+            return False
+        self.status.clear()
+        self.updates += 1
+        return True
+
+    def update(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+# ---------------------------------------------------------------------------------------------- refill
+class RefillSection(_Section):
+    """Refill plan: reservoir draining to the alarm and to empty, the refill date and what set it."""
+
+    def __init__(self, app: MaintenanceApp) -> None:
+        super().__init__(app)
+        self.reservoir = QuantityField("Reservoir volume", "mL", "20 mL", name="reservoir volume",
+                                       key="refill-reservoir", min="0 mL", min_inclusive=False, max="100 mL")
+        self.concentration = QuantityField("Concentration", "ug/mL", "500 ug/mL", name="concentration",
+                                           key="refill-concentration", min="0 ug/mL", min_inclusive=False,
+                                           max="2000 ug/mL")
+        self.dose = QuantityField("Daily dose", "ug/day", "100 ug/day", name="daily dose", key="refill-dose",
+                                  min="0 ug/day", min_inclusive=False, max="5000 ug/day")
+        self.alarm = QuantityField("Alarm volume (device setting)", "mL", "2 mL", name="alarm volume",
+                                   key="refill-alarm", min="0 mL", min_inclusive=False, max="100 mL")
+        self.fill_date = W.DatePicker(description="Fill date", value=dt.date.today(),
+                                      style={"description_width": "initial"})
+        self.fill_date.add_class("itb-field")
+        self.fill_date.add_class("itb-field-refill-date")
+        self.date_error = W.HTML("")
+        self.date_error.add_class("itb-field-error")
+        self.margin = QuantitySlider("Refill margin before the alarm", "day", 4, min=0, max=14, step=1,
+                                     key="refill-margin")
+        self.watch(self.reservoir, self.concentration, self.dose, self.alarm, self.margin)
+        self.fill_date.observe(self._on_date, "value")
+        self.result = _result_widget("refill")
+        self.findings = FindingsView()
+        self.fig = make_figure("Reservoir volume after this fill", "date", "volume in reservoir (mL)", height=380,
+                               traces=[
+                                   go.Scatter(x=[], y=[], mode="lines", name="reservoir volume",
+                                              line=dict(width=3)),
+                                   go.Scatter(x=[], y=[], mode="lines", name="alarm volume",
+                                              line=dict(dash="dash", color=SEVERITY_COLOURS["warning"])),
+                                   go.Scatter(x=[], y=[], mode="markers+text", name="alarm / empty",
+                                              textposition="top right",
+                                              marker=dict(size=11, color=SEVERITY_COLOURS["violation"])),
+                                   go.Scatter(x=[], y=[], mode="lines+markers+text", name="recommended refill",
+                                              textposition="top left",
+                                              line=dict(color=SEVERITY_COLOURS["action"], width=2),
+                                              marker=dict(size=[0, 12], color=SEVERITY_COLOURS["action"])),
+                                   go.Scatter(x=[], y=[], mode="lines", name="refill cap",
+                                              line=dict(dash="dot", color="#6b4fa0")),
+                               ])
+        self.plan: itbcore.RefillPlan | None = None
+        inputs = W.VBox([self.reservoir, self.concentration, self.dose, self.alarm,
+                         W.HBox([self.fill_date, self.date_error]), self.margin])
+        self.widget = W.VBox([inputs, self.status, self.result, self.fig, self.findings])
+
+    def _on_date(self, change: dict) -> None:
+        if change["new"] is None:
+            self.date_error.value = (f'<span role="alert" style="color:{SEVERITY_COLOURS["violation"]}">✖ Give the '
+                                     "date of this fill (the dates of the alarm and the refill count from it).</span>")
+            return
+        self.date_error.value = ""
+        self.refresh()
+
+    def update(self) -> None:
+        fill = self.fill_date.value or (self.plan.fill_date if self.plan else dt.date.today())
+        plan = itbcore.refill_plan(self.reservoir.quantity, self.concentration.quantity, self.dose.quantity,
+                                   alarm_volume=self.alarm.quantity, fill_date=fill,
+                                   margin=self.margin.quantity, label=self.app.label_profile)
+        at_refill = itbcore.expected_residual(plan.reservoir_volume, plan.daily_dose, plan.concentration,
+                                              plan.refill_after)
+        self.plan = plan
+        start = dt.datetime.combine(plan.fill_date, dt.time())
+
+        def at(days: Any) -> dt.datetime:
+            return start + dt.timedelta(days=float(units.as_quantity(days, "day").magnitude))
+
+        t_alarm, t_empty, t_refill = at(plan.days_to_alarm), at(plan.days_to_empty), at(plan.refill_after)
+        res, alarm = float(plan.reservoir_volume.magnitude), float(plan.alarm_volume.magnitude)
+        cap_days = None
+        if plan.label == "lioresal":
+            cap_days, cap_name = itbcore.LIORESAL_STABILITY, "lioresal 11-week stability"
+        if plan.limited_by == "manufacturer 180-day cap" or (
+                cap_days is None and plan.days_to_empty > itbcore.MANUFACTURER_REFILL_CAP):
+            cap_days, cap_name = itbcore.MANUFACTURER_REFILL_CAP, "manufacturer 180-day cap"
+        fig = self.fig
+        with fig.batch_update():
+            set_trace(fig, 0, [start, t_alarm, t_empty], [res, alarm, 0.0],
+                      hovertemplate="%{x|%Y-%m-%d}: %{y:.3~g} mL<extra></extra>")
+            set_trace(fig, 1, [start, t_empty], [alarm, alarm], name=f"alarm volume {fmt(plan.alarm_volume)}")
+            set_trace(fig, 2, [t_alarm, t_empty], [alarm, 0.0],
+                      text=[f"alarm {_date(plan.alarm_date)}", f"empty {_date(plan.empty_date)}"])
+            set_trace(fig, 3, [t_refill, t_refill], [0.0, float(at_refill.magnitude)],
+                      text=["", f"refill {_date(plan.refill_date)}"],
+                      name=f"recommended refill ({plan.limited_by})")
+            if cap_days is not None:
+                t_cap = at(cap_days)
+                set_trace(fig, 4, [t_cap, t_cap], [0.0, res], name=f"{cap_name} ({fmt(cap_days.to('day'))})",
+                          visible=True)
+            else:
+                set_trace(fig, 4, [], [], visible=False)
+        sync_figure(fig)
+        days_to_refill = fmt(plan.refill_after)
+        self.result.value = (
+            _rows([
+                ("Daily volume", fmt(plan.daily_volume)),
+                ("Low-reservoir alarm", f"after {fmt(plan.days_to_alarm)}, on {_date(plan.alarm_date)}"),
+                ("Reservoir empty", f"after {fmt(plan.days_to_empty)}, on {_date(plan.empty_date)}"),
+                ("Volume left at the refill", fmt(at_refill)),
+            ])
+            + _box(f"<strong>Refill after {_esc(days_to_refill)}, on {_esc(_date(plan.refill_date))}</strong> — "
+                   f"limited by: <strong>{_esc(plan.limited_by)}</strong> (label profile {_esc(plan.label)})",
+                   "action")
+        )
+        self.findings.show(plan.findings)
+
+    def summary(self) -> str:
+        p = self.plan
+        if p is None:
+            return "refill plan: none"
+        return "\n".join([
+            f"refill plan ({p.label}): {fmt(p.reservoir_volume)} of {fmt(p.concentration)} at {fmt(p.daily_dose)}, "
+            f"alarm at {fmt(p.alarm_volume)}, margin {fmt(p.margin)}",
+            f"  daily volume {fmt(p.daily_volume)}; alarm after {fmt(p.days_to_alarm)}; empty after "
+            f"{fmt(p.days_to_empty)}",
+            f"  refill after {fmt(p.refill_after)} (limited by {p.limited_by}); dates: fill {_date(p.fill_date)}, "
+            f"refill {_date(p.refill_date)}, alarm {_date(p.alarm_date)}, empty {_date(p.empty_date)}",
+        ])
+
+
+# ---------------------------------------------------------------------------------------------- dilution
+class DilutionSection(_Section):
+    """Dilution with sodium chloride 0.9 % and the ampoules a fill needs."""
+
+    def __init__(self, app: MaintenanceApp) -> None:
+        super().__init__(app)
+        self.stock = QuantityField("Stock (ampoule strength)", "ug/mL", "500 ug/mL", name="stock concentration",
+                                   key="dilution-stock", min="0 ug/mL", min_inclusive=False, max="2000 ug/mL")
+        self.target = QuantityField("Target concentration", "ug/mL", "300 ug/mL", name="target concentration",
+                                    key="dilution-target", min="0 ug/mL", min_inclusive=False, max="2000 ug/mL")
+        self.volume = QuantityField("Final (fill) volume", "mL", "20 mL", name="final volume", key="dilution-volume",
+                                    min="0 mL", min_inclusive=False, max="100 mL")
+        self.diluent = W.Text(value="sodium chloride 0.9%", description="Diluent", continuous_update=False,
+                              style={"description_width": "initial"}, layout=W.Layout(width="22em"))
+        self.diluent_error = W.HTML("")
+        self.diluent_error.add_class("itb-field-error")
+        self.diluent_error_message = ""
+        diluent_row = W.HBox([self.diluent, self.diluent_error], layout=W.Layout(align_items="center"))
+        diluent_row.add_class("itb-field")
+        diluent_row.add_class("itb-field-diluent")
+        self.watch(self.stock, self.target, self.volume, self.diluent)
+        self.result = _result_widget("dilution")
+        self.findings = FindingsView()
+        self.fig = make_figure("What goes into the syringe, and what is discarded", "volume (mL)", "", height=240,
+                               traces=[
+                                   go.Bar(x=[], y=[], orientation="h", name="stock",
+                                          marker_color=SEVERITY_COLOURS["info"], texttemplate="%{x:.3~g} mL"),
+                                   go.Bar(x=[], y=[], orientation="h", name="sodium chloride 0.9 %",
+                                          marker_color="#9ecae1", texttemplate="%{x:.3~g} mL"),
+                                   go.Bar(x=[], y=[], orientation="h", name="discarded from opened ampoules",
+                                          marker_color="#bbbbbb", texttemplate="%{x:.3~g} mL"),
+                               ])
+        self.fig.update_layout(barmode="stack")
+        self.dilution: itbcore.Dilution | None = None
+        self.fill: itbcore.FillRequirement | None = None
+        inputs = W.VBox([self.stock, self.target, self.volume, diluent_row])
+        self.widget = W.VBox([inputs, self.status, self.result, self.fig, self.findings])
+
+    def _show_diluent_error(self, message: str) -> None:
+        self.diluent_error_message = message
+        self.diluent_error.value = (f'<span role="alert" style="color:{SEVERITY_COLOURS["violation"]}">✖ '
+                                    f"{_esc(message)}</span>")
+
+    def update(self) -> None:
+        try:
+            itbcore.check_diluent(self.diluent.value)
+        except DiluentError as exc:
+            # The refusal belongs to the diluent field; the last valid result stays.
+            self._show_diluent_error(str(exc))
+            return
+        self.diluent_error_message = ""
+        self.diluent_error.value = ""
+        d = itbcore.dilution(self.stock.quantity, self.target.quantity, self.volume.quantity,
+                             diluent=self.diluent.value)
+        fill = itbcore.ampoules_for_fill(self.target.quantity, self.volume.quantity, stock=self.stock.quantity)
+        self.dilution, self.fill = d, fill
+        self.result.value = _rows([
+            ("Stock to draw", f"{fmt(d.stock_volume)} of {fmt(d.stock)}"),
+            ("Diluent to add", f"{fmt(d.diluent_volume)} of {d.diluent}"),
+            ("Final", f"{fmt(d.final_volume)} of {fmt(d.target)} ({fmt(d.amount)} baclofen)"),
+            ("Ampoules to open", f"{fill.ampoules} × {fmt(fill.stock.ampoule_volume)} of {fmt(fill.stock.concentration)}"
+                                 f" (single use)"),
+            ("Discarded", fmt(fill.discarded_volume)),
+            ("Sodium in the fill", f"{fmt(fill.sodium)} ({fmt(fill.sodium_mmol)})"),
+        ])
+        y = ["fill"]
+        with self.fig.batch_update():
+            set_trace(self.fig, 0, [float(d.stock_volume.magnitude)], y)
+            set_trace(self.fig, 1, [float(d.diluent_volume.magnitude)], y)
+            set_trace(self.fig, 2, [float(fill.discarded_volume.to("mL").magnitude)], y)
+        sync_figure(self.fig)
+        seen: set[str] = set()
+        items = [f for f in d.findings + fill.findings if not (f.code in seen or seen.add(f.code))]
+        self.findings.show(items)
+
+    def summary(self) -> str:
+        d, f = self.dilution, self.fill
+        if d is None or f is None:
+            return "dilution: none"
+        return (f"dilution: {fmt(d.final_volume)} of {fmt(d.target)} from {fmt(d.stock)}: stock {fmt(d.stock_volume)}"
+                f" + {d.diluent} {fmt(d.diluent_volume)}\n"
+                f"  ampoules: {f.ampoules} × {fmt(f.stock.ampoule_volume)}; discarded {fmt(f.discarded_volume)}; "
+                f"sodium {fmt(f.sodium)} ({fmt(f.sodium_mmol)})")
+
+
+# ---------------------------------------------------------------------------------------------- flex
+class _StepRow(W.HBox):
+    def __init__(self, start: str, rate: str, on_change: Callable[[], None], on_remove: Callable[[_StepRow], None],
+                 index: int) -> None:
+        self.start = QuantityField("from", "h", start, name="step start", key=f"flex-start-{index}",
+                                   min="0 h", max="23.99 h", width="6em")
+        self.rate = QuantityField("rate", "ug/h", rate, name="step rate", key=f"flex-rate-{index}",
+                                  min="0 ug/h", max="500 ug/h", width="7em")
+        self.remove = W.Button(description="Remove", icon="minus", layout=W.Layout(width="auto"),
+                               tooltip="Remove this step")
+        self.start.on_change(lambda _f: on_change())
+        self.rate.on_change(lambda _f: on_change())
+        self.remove.on_click(lambda _b: on_remove(self))
+        super().__init__([self.start, self.rate, self.remove], layout=W.Layout(align_items="center"))
+
+
+class FlexSection(_Section):
+    """Flex dosing editor: steps, the 24 h rate plot, daily total and the per-hour/per-day guard."""
+
+    def __init__(self, app: MaintenanceApp) -> None:
+        super().__init__(app)
+        self._next_index = 0
+        self.rows_box = W.VBox()
+        self.add = W.Button(description="Add step", icon="plus", layout=W.Layout(width="auto"))
+        self.add.on_click(lambda _b: self.add_step())
+        self.intended = QuantityField("Intended (prescribed) daily dose", "ug/day", "480 ug/day",
+                                      name="intended daily dose", key="flex-intended", min="0 ug/day",
+                                      min_inclusive=False, max="5000 ug/day")
+        self.effect = QuantitySlider("Effect wanted at (hour of day)", "h", 22, min=0, max=23.5, step=0.5,
+                                     key="flex-effect")
+        self.from_continuous = W.Button(description="Label example: +20 % at night from the intended dose",
+                                        layout=W.Layout(width="auto"))
+        self.from_continuous.on_click(lambda _b: self.load_label_example())
+        self.watch(self.intended, self.effect)
+        self.guard = _result_widget("flex-guard")
+        self.result = _result_widget("flex")
+        self.helper = _result_widget("flex-helper")
+        self.findings = FindingsView()
+        self.fig = make_figure("Programmed rate over 24 h", "hour of day (h)", "rate (µg/h)", height=320, traces=[
+            go.Scatter(x=[], y=[], mode="lines", line_shape="hv", name="programmed rate", fill="tozeroy",
+                       line=dict(width=3)),
+            go.Scatter(x=[], y=[], mode="lines", name="intended dose as an hourly rate",
+                       line=dict(dash="dash", color=SEVERITY_COLOURS["action"])),
+        ])
+        self.fig.update_xaxes(range=[0, 24], dtick=2)
+        self.programme: itbcore.FlexProgramme | None = None
+        self.guard_findings: list = []
+        self._loading = False
+        for start, rate in (("6 h", "20 ug/h"), ("20 h", "24 ug/h")):
+            self.add_step(start, rate, refresh=False)
+        inputs = W.VBox([
+            W.HTML("<strong>Steps</strong> (each runs from its start until the next; the last runs past midnight)"),
+            self.rows_box, W.HBox([self.add, self.from_continuous]), self.intended, self.effect, self.helper,
+        ])
+        self.widget = W.VBox([inputs, self.status, self.guard, self.result, self.fig, self.findings])
+
+    @property
+    def rows(self) -> list[_StepRow]:
+        return list(self.rows_box.children)
+
+    def add_step(self, start: str | None = None, rate: str | None = None, refresh: bool = True) -> _StepRow:
+        rows = self.rows
+        if start is None:
+            start = "12 h"
+        if rate is None:
+            rate = rows[-1].rate.value if rows else "20 ug/h"
+        row = _StepRow(start, rate, self.refresh, self.remove_step, self._next_index)
+        self._next_index += 1
+        self.rows_box.children = tuple(rows) + (row,)
+        if refresh:
+            self.refresh()
+        return row
+
+    def remove_step(self, row: _StepRow) -> None:
+        if len(self.rows) <= 1:
+            self.status.show("A flex programme needs at least one step; add another before removing this one.")
+            return
+        self.rows_box.children = tuple(r for r in self.rows if r is not row)
+        self.refresh()
+
+    def load_label_example(self) -> None:
+        try:
+            p = itbcore.flex_from_continuous(self.intended.quantity)
+        except ITBError as exc:
+            self.status.show(str(exc))
+            return
+        self.rows_box.children = ()
+        for s in p.steps:
+            self.add_step(fmt(s.start), fmt(s.rate, "ug/h", digits=4), refresh=False)
+        self.refresh()
+
+    def update(self) -> None:
+        bad = [r for r in self.rows for f in (r.start, r.rate) if f.error_message]
+        if bad:
+            raise itbcore.InputError("Correct the step marked in red; the last valid programme is shown.")
+        programme = itbcore.flex_programme([(r.start.quantity, r.rate.quantity) for r in self.rows])
+        guard = itbcore.flex_unit_check(programme, self.intended.quantity)
+        start_at = itbcore.flex_start_for_effect(self.effect.quantity)
+        self.programme, self.guard_findings = programme, guard
+        t, r = programme.step_function()
+        intended_rate = units.as_quantity(self.intended.quantity, "ug/h", name="intended rate")
+        with self.fig.batch_update():
+            set_trace(self.fig, 0, t.magnitude.tolist(), r.magnitude.tolist(),
+                      hovertemplate="%{x:.3~g} h: %{y:.3~g} µg/h<extra></extra>")
+            set_trace(self.fig, 1, [0, 24], [float(intended_rate.magnitude)] * 2,
+                      name=f"intended {fmt(self.intended.quantity)} = {fmt(intended_rate)}")
+        sync_figure(self.fig)
+        if guard:
+            worst = "violation" if any(f.severity == "violation" for f in guard) else "warning"
+            items = "".join(f"<p>{_esc(f.message)} <cite>({_esc(f.source)})</cite></p>" for f in guard)
+            self.guard.value = _box(f'<strong style="color:{SEVERITY_COLOURS[worst]};font-size:1.15em">'
+                                    f"⚠ Per-hour / per-day check: {worst.upper()}</strong>{items}", worst)
+        else:
+            self.guard.value = _box(
+                f"<strong>Per-hour / per-day check: daily total {_esc(fmt(programme.daily_total))} matches the "
+                f"intended {_esc(fmt(self.intended.quantity))}</strong> (no two-fold or larger difference).", "action")
+        self.result.value = _rows([
+            ("Daily total", fmt(programme.daily_total)),
+            ("Steps", "; ".join(f"from {fmt(s.start)} at {fmt(s.rate)}" for s in programme.steps)),
+        ])
+        self.helper.value = (f"Programme the change at <strong>{_esc(fmt(start_at))}</strong> for an effect wanted at "
+                             f"{_esc(fmt(self.effect.quantity))}: 2 h before the wanted effect "
+                             f"<cite>(lionova 4.2; lioresal Dosing: mode of infusion)</cite>.")
+        self.findings.show(programme.findings)
+
+    def summary(self) -> str:
+        p = self.programme
+        if p is None:
+            return "flex: none"
+        steps = "; ".join(f"{fmt(s.start)} {fmt(s.rate)}" for s in p.steps)
+        return (f"flex programme: {steps}; daily total {fmt(p.daily_total)} against intended "
+                f"{fmt(self.intended.quantity)}\n  unit check: {findings_text(self.guard_findings, 'no finding')}")
+
+
+# ---------------------------------------------------------------------------------------------- bridge, residual
+class BridgeResidualSection(_Section):
+    """Bridge bolus at a change of concentration, and the residual-volume check at refill."""
+
+    def __init__(self, app: MaintenanceApp) -> None:
+        super().__init__(app)
+        self.residual_status = Status()
+        self.old = QuantityField("Old concentration", "ug/mL", "500 ug/mL", name="old concentration",
+                                 key="bridge-old", min="0 ug/mL", min_inclusive=False, max="2000 ug/mL")
+        self.new = QuantityField("New concentration", "ug/mL", "2000 ug/mL", name="new concentration",
+                                 key="bridge-new", min="0 ug/mL", min_inclusive=False, max="2000 ug/mL")
+        self.dose = QuantityField("Daily dose", "ug/day", "480 ug/day", name="daily dose", key="bridge-dose",
+                                  min="0 ug/day", min_inclusive=False, max="5000 ug/day")
+        self.length = QuantityField("Catheter length (implant record)", "cm", EXAMPLE_DEVICE["catheter_length"],
+                                    name="catheter length", key="bridge-length", min="0 cm", max="200 cm")
+        self.per_cm = QuantityField("Catheter volume per cm (catheter documentation)", "uL/cm",
+                                    EXAMPLE_DEVICE["catheter_volume_per_length"], name="catheter volume per length",
+                                    key="bridge-per-cm", min="0 uL/cm", max="50 uL/cm")
+        self.tubing = QuantityField("Pump tubing volume (pump documentation)", "uL",
+                                    EXAMPLE_DEVICE["pump_tubing_volume"], name="pump tubing volume",
+                                    key="bridge-tubing", min="0 uL", max="2000 uL")
+        for f in (self.old, self.new, self.dose, self.length, self.per_cm, self.tubing):
+            f.on_change(lambda _f: self.refresh_bridge())
+        self.bridge_result = _result_widget("bridge")
+        self.bridge_findings = FindingsView()
+        self.fig = make_figure("Dose delivered after the refill", "time after the refill (h)", "dose rate (µg/day)",
+                               height=300, traces=[
+                                   go.Scatter(x=[], y=[], mode="lines", line_shape="hv", name="without bridge bolus",
+                                              line=dict(color=SEVERITY_COLOURS["violation"], width=3)),
+                                   go.Scatter(x=[], y=[], mode="lines", line_shape="hv", name="with bridge bolus",
+                                              line=dict(color=SEVERITY_COLOURS["action"], dash="dash", width=3)),
+                               ])
+        self.bridge: itbcore.BridgeBolus | None = None
+
+        self.prev = QuantityField("Previous fill volume", "mL", "20 mL", name="previous fill volume",
+                                  key="residual-previous", min="0 mL", max="100 mL")
+        self.r_dose = QuantityField("Programmed daily dose", "ug/day", "500 ug/day", name="programmed daily dose",
+                                    key="residual-dose", min="0 ug/day", max="5000 ug/day")
+        self.r_conc = QuantityField("Concentration", "ug/mL", "500 ug/mL", name="concentration",
+                                    key="residual-concentration", min="0 ug/mL", min_inclusive=False, max="2000 ug/mL")
+        self.elapsed = QuantityField("Time since that fill", "day", "14 day", name="time since the fill",
+                                     key="residual-elapsed", min="0 day", max="400 day")
+        self.found = QuantityField("Volume found (withdrawn)", "mL", "6 mL", name="volume found",
+                                   key="residual-found", min="0 mL", max="100 mL")
+        for f in (self.prev, self.r_dose, self.r_conc, self.elapsed, self.found):
+            f.on_change(lambda _f: self.refresh_residual())
+        self.residual_result = _result_widget("residual")
+        self.residual_findings = FindingsView(empty="No discrepancy.")
+        self.residual: itbcore.ResidualCheck | None = None
+        self.widget = W.VBox([
+            W.HTML("<h4>Bridge bolus when the concentration changes "
+                   "<small>(practice guidance: Neuromodulation 2016, Saulino et al.)</small></h4>"
+                   "<p style='color:#555'>Catheter and tubing volumes are device values: the defaults are "
+                   "examples; enter those of the patient's pump and catheter.</p>"),
+            W.VBox([self.old, self.new, self.dose, self.length, self.per_cm, self.tubing]), self.status,
+            self.bridge_result, self.fig, self.bridge_findings,
+            W.HTML("<h4>Residual volume at refill</h4>"),
+            W.VBox([self.prev, self.r_dose, self.r_conc, self.elapsed, self.found]), self.residual_status,
+            self.residual_result, self.residual_findings,
+        ])
+
+    def update(self) -> None:
+        self.refresh_bridge()
+        self.refresh_residual()
+
+    def refresh(self) -> bool:
+        return self.refresh_bridge() & self.refresh_residual()
+
+    def _safe(self, fn: Callable[[], None], status: Status) -> bool:
+        try:
+            fn()
+        except ITBError as exc:
+            status.show(str(exc))
+            return False
+        except Exception:  # noqa: BLE001
+            log.exception("unexpected error in %s", fn)
+            status.show(GENERIC_ERROR)
+            return False
+        status.clear()
+        self.updates += 1
+        return True
+
+    def refresh_bridge(self) -> bool:
+        return self._safe(self._update_bridge, self.status)
+
+    def refresh_residual(self) -> bool:
+        return self._safe(self._update_residual, self.residual_status)
+
+    def _update_bridge(self) -> None:
+        b = itbcore.bridge_bolus(self.old.quantity, self.new.quantity, self.dose.quantity, self.length.quantity,
+                                 self.per_cm.quantity, self.tubing.quantity)
+        self.bridge = b
+        self.bridge_result.value = _rows([
+            ("Dead volume (tubing + catheter)", fmt(b.dead_volume)),
+            ("Old solution in it", fmt(b.old_amount)),
+            ("Without a bridge", f"{fmt(b.dose_rate_without_bridge)} for {fmt(b.clear_time_new_rate)} "
+                                 f"instead of {fmt(self.dose.quantity)}"),
+            ("Bridge bolus", f"{fmt(b.bolus_volume)} over {fmt(b.bolus_duration)}"),
+        ]) + f"<p><cite>Source: {_esc(b.source)}</cite></p>"
+        dose = float(units.as_quantity(self.dose.quantity, "ug/day").magnitude)
+        without = float(b.dose_rate_without_bridge.magnitude)
+        t_new = float(b.clear_time_new_rate.magnitude)
+        end = max(24.0, 1.5 * t_new)
+        with self.fig.batch_update():
+            set_trace(self.fig, 0, [0.0, t_new, end], [without, dose, dose])
+            set_trace(self.fig, 1, [0.0, end], [dose, dose])
+        sync_figure(self.fig)
+        self.bridge_findings.show(b.findings)
+
+    def _update_residual(self) -> None:
+        expected = itbcore.expected_residual(self.prev.quantity, self.r_dose.quantity, self.r_conc.quantity,
+                                             self.elapsed.quantity)
+        check = itbcore.residual_check(expected, self.found.quantity)
+        self.residual = check
+        kind = "action" if check.status == "ok" else "violation"
+        head = ("OK: the volume found matches the expected residual" if check.status == "ok"
+                else "DISCREPANCY: do not simply refill and restart (overdose risk on restart)")
+        self.residual_result.value = _box(
+            f"<strong style='color:{SEVERITY_COLOURS[kind]}'>{_esc(head)}</strong>"
+            + _rows([("Expected", fmt(check.expected)), ("Found", fmt(check.found)),
+                     ("Difference (found − expected)", fmt(check.difference)), ("Tolerance", fmt(check.tolerance))]),
+            kind)
+        self.residual_findings.show(check.findings)
+
+    def summary(self) -> str:
+        lines = []
+        b, r = self.bridge, self.residual
+        if b is not None:
+            lines.append(f"bridge bolus: dead volume {fmt(b.dead_volume)} holding {fmt(b.old_amount)}; bolus "
+                         f"{fmt(b.bolus_volume)} over {fmt(b.bolus_duration)}; without it "
+                         f"{fmt(b.dose_rate_without_bridge)} for {fmt(b.clear_time_new_rate)}")
+        if r is not None:
+            lines.append(f"residual: expected {fmt(r.expected)}, found {fmt(r.found)} -> {r.status}")
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------- settings
+class SettingsSection(_Section):
+    """Old versus new pump settings side by side, and a Programme button refused on a violation."""
+
+    def __init__(self, app: MaintenanceApp) -> None:
+        super().__init__(app)
+        modes = list(itbcore.DELIVERY_MODES)
+        self.old_conc = QuantityField("Concentration", "ug/mL", "500 ug/mL", name="old concentration",
+                                      key="old-concentration", min="0 ug/mL", min_inclusive=False, max="20000 ug/mL")
+        self.old_dose = QuantityField("Daily dose", "ug/day", "400 ug/day", name="old daily dose", key="old-dose",
+                                      min="0 ug/day", max="1000000 ug/day")
+        self.old_mode = W.Dropdown(options=modes, value=modes[0], description="Mode")
+        self.new_conc = QuantityField("Concentration", "ug/mL", "500 ug/mL", name="new concentration",
+                                      key="new-concentration", min="0 ug/mL", min_inclusive=False, max="20000 ug/mL")
+        self.new_dose = QuantityField("Daily dose", "ug/day", "440 ug/day", name="new daily dose", key="new-dose",
+                                      min="0 ug/day", max="1000000 ug/day")
+        self.new_mode = W.Dropdown(options=modes, value=modes[0], description="Mode")
+        self.watch(self.old_conc, self.old_dose, self.old_mode, self.new_conc, self.new_dose, self.new_mode)
+        self.programme = W.Button(description="Programme", icon="upload", button_style="primary",
+                                  layout=W.Layout(width="auto"))
+        self.programme.add_class("itb-field")
+        self.programme.add_class("itb-field-programme")
+        self.programme.on_click(lambda _b: self.press_programme())
+        self.outcome = _result_widget("programme")
+        self.result = _result_widget("settings")
+        self.findings = FindingsView(empty="No finding: no two-fold or larger change.")
+        self.comparison: list = []
+        self.old_settings: itbcore.PumpSettings | None = None
+        self.new_settings: itbcore.PumpSettings | None = None
+        col = dict(border="1px solid #ccc", padding="6px", margin="0 6px 0 0")
+        columns = W.HBox([
+            W.VBox([W.HTML("<strong>Old (in the pump)</strong>"), self.old_conc, self.old_dose, self.old_mode],
+                   layout=W.Layout(**col)),
+            W.VBox([W.HTML("<strong>New (to programme)</strong>"), self.new_conc, self.new_dose, self.new_mode],
+                   layout=W.Layout(**col)),
+        ], layout=W.Layout(flex_flow="row wrap"))
+        self.widget = W.VBox([columns, self.status, self.result, self.findings, self.programme, self.outcome])
+
+    def update(self) -> None:
+        old = itbcore.PumpSettings(self.old_conc.quantity, self.old_dose.quantity, self.old_mode.value)
+        new = itbcore.PumpSettings(self.new_conc.quantity, self.new_dose.quantity, self.new_mode.value)
+        found = itbcore.compare_settings(old, new)
+        self.old_settings, self.new_settings, self.comparison = old, new, found
+        self.result.value = _rows([
+            ("", "old → new"),
+            ("Concentration", f"{fmt(old.concentration)} → {fmt(new.concentration)}"),
+            ("Daily dose", f"{fmt(old.daily_dose)} → {fmt(new.daily_dose)}"),
+            ("Daily volume", f"{fmt(old.daily_volume)} → {fmt(new.daily_volume)}"),
+            ("Mode", f"{old.mode} → {new.mode}"),
+        ])
+        self.findings.show(found)
+        self.outcome.value = ""  # a changed setting needs a new press
+
+    def violations(self) -> list:
+        return [f for f in self.comparison if f.severity == "violation"]
+
+    def press_programme(self) -> None:
+        if not self.refresh():
+            self.outcome.value = _box("<strong>Not programmed:</strong> correct the settings first.", "violation")
+            return
+        bad = self.violations()
+        if bad:
+            reasons = "".join(f"<li>{_esc(f.message)} <cite>({_esc(f.source)})</cite></li>" for f in bad)
+            self.outcome.value = _box(f"<strong style='color:{SEVERITY_COLOURS['violation']}'>Programming refused"
+                                      f"</strong> while a violation is present:<ul>{reasons}</ul>", "violation")
+            return
+        new = self.new_settings
+        self.outcome.value = _box(
+            f"<strong>Programmed (training simulation):</strong> {_esc(fmt(new.concentration))}, "
+            f"{_esc(fmt(new.daily_dose))}, {_esc(new.mode)}. Check the warnings above with a second person.",
+            "action")
+
+    def summary(self) -> str:
+        o, n = self.old_settings, self.new_settings
+        if o is None or n is None:
+            return "settings: none"
+        return (f"settings: {fmt(o.concentration)} {fmt(o.daily_dose)} {o.mode} -> {fmt(n.concentration)} "
+                f"{fmt(n.daily_dose)} {n.mode}\n  comparison: {findings_text(self.comparison, 'no finding')}")
+
+
+# ---------------------------------------------------------------------------------------------- the app
+class MaintenanceApp(App):
+    title = "Maintenance and refill"
+    intro = ("Plan the next refill so the reservoir never empties, prepare the fill, program a flex "
+             "day, bridge a change of concentration, check the volume found at refill, and compare old "
+             "and new settings before programming.")
+    label_differences = ("pump_stability",)
+    sources = ("lionova 4.2, 4.4, 6.2, 6.3, 6.6 (refill, dilution, flex dosing)",
+               "lioresal Dosing: re-fill; Dosing: mode of infusion; Stability of the drug",
+               "practice guidance: device documentation; Neuromodulation 2016, Saulino et al.")
+
+    def build(self):
+        self.refill = RefillSection(self)
+        self.dilution = DilutionSection(self)
+        self.flex = FlexSection(self)
+        self.bridge = BridgeResidualSection(self)
+        self.settings = SettingsSection(self)
+        self.sections = (self.refill, self.dilution, self.flex, self.bridge, self.settings)
+        self.tabs = W.Tab(children=[s.widget for s in self.sections])
+        for i, name in enumerate(TABS):
+            self.tabs.set_title(i, name)
+        self.tabs.add_class("itb-tabs")
+        return [], [self.tabs]
+
+    def update(self) -> None:
+        # Each tab reports its own refusals next to its inputs; one bad tab never blocks the others.
+        for s in self.sections:
+            s.refresh()
+
+    def summary(self) -> str:
+        return "\n".join(s.summary() for s in self.sections)
+
+
+def build_app(**kwargs) -> MaintenanceApp:
+    """The maintenance-and-refill app (an :class:`~widgets.common.App`, an ipywidgets VBox)."""
+    return MaintenanceApp(**kwargs)
