@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pint
@@ -337,7 +337,16 @@ def flex_programme(steps: Sequence[FlexStep | tuple[Any, Any]]) -> FlexProgramme
     >>> p.daily_total
     <Quantity(520.0, 'microgram / day')>
     """
-    built = [s if isinstance(s, FlexStep) else FlexStep(*s) for s in steps]
+    if isinstance(steps, (str, bytes)) or not isinstance(steps, Iterable):
+        raise InputError("A flex programme is a list of steps, each a start hour and a rate (for example ('6 h', '20 ug/h')).")
+    built = []
+    for s in steps:
+        if isinstance(s, FlexStep):
+            built.append(s)
+        elif isinstance(s, (tuple, list)) and len(s) == 2:
+            built.append(FlexStep(*s))
+        else:
+            raise InputError(f"A flex step is a start hour and a rate (for example ('6 h', '20 ug/h')), not {s!r}.")
     if not built:
         raise InputError("A flex programme needs at least one step.")
     built.sort(key=lambda s: float(s.start.magnitude))

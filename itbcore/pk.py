@@ -231,8 +231,8 @@ def time_to_steady_state(
 def _pairs(items: Iterable[Any], size: int, what: str) -> list[tuple]:
     if items is None:
         return []
-    if isinstance(items, (str, bytes)):
-        raise InputError(f"The {what}s must be a list of tuples, not text.")
+    if isinstance(items, (str, bytes)) or not isinstance(items, Iterable):
+        raise InputError(f"The {what}s must be a list of tuples, not {items!r}.")
     out = []
     for item in items:
         if not isinstance(item, (tuple, list)) or len(item) != size:

@@ -432,7 +432,7 @@ def unit_slip(intended: Any = "500 ug/day", slip: Literal["mg_for_ug", "ug_for_m
     >>> unit_slip("0.5 mg/day", "ug_for_mg").factor
     0.001
     """
-    if slip not in UNIT_SLIPS:
+    if not isinstance(slip, str) or slip not in UNIT_SLIPS:
         raise InputError(f"Unknown unit slip {slip!r}; known slips: {', '.join(UNIT_SLIPS)}.")
     dose = _positive(intended, "ug/day", "intended daily dose")
     if slip == "mg_for_ug":
