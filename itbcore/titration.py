@@ -576,7 +576,8 @@ def check_change(
         drop = -change
         lo, hi = DECREASE_LIMITS
         if n == 0:
-            src = cite("lionova", "4.4") if label == "lionova" else cite(
+            # lionova 4.2 "Seponering av behandling" and 4.4: never stop abruptly; lioresal discontinuation.
+            src = f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}" if label == "lionova" else cite(
                 "lioresal", "Dosing: discontinuation of treatment")
             out.append(Finding(
                 "abrupt_stop", "violation",

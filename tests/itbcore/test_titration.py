@@ -316,6 +316,7 @@ def test_decrease_sooner_than_24_h_warns_under_lionova_informs_under_lioresal():
 def test_stopping_abruptly_is_a_violation():
     found = tit.check_change(ADULT_SPINAL, "100 ug/day", "0 ug/day", "10 day", "2 day")
     assert by_code(found, "abrupt_stop").severity == "violation"
+    assert by_code(found, "abrupt_stop").source == "lionova 4.2, lionova 4.4"
 
 
 def test_increase_without_effect_checks_pump_and_catheter():
