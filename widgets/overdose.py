@@ -1,0 +1,384 @@
+"""Overdose: how refill and programming errors overdose a patient, the signs, what to do first.
+
+For training only, not for treating patients.
+
+Three parts, each with its own inputs and status line so that a refusal in one leaves the
+others working:
+
+* an error scenario from :data:`itbcore.scenarios.SCENARIOS` with its settings → the dose
+  delivered against the dose intended (the factor) and the CSF concentration curves of both
+  (:func:`itbcore.scenarios.simulate`);
+* a checklist of :data:`itbcore.overdose.SIGNS` → severity and the actions in order
+  (:func:`itbcore.overdose.assess`);
+* the physostigmine regimen of the lioresal label (:func:`itbcore.overdose.physostigmine`),
+  shown beside the disagreement: practice guidance advises against it, lionova names no antidote.
+
+Every number comes from :mod:`itbcore`; this module formats and plots.
+"""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as W
+import plotly.graph_objects as go
+
+import itbcore.overdose as od
+from itbcore import scenarios, units
+from itbcore.patient import Patient
+from itbcore.sources import LABEL_DIFFERENCES, PRACTICE
+
+from .common import (
+    SEVERITY_COLOURS,
+    App,
+    FindingsView,
+    QuantityField,
+    QuantitySlider,
+    Status,
+    findings_text,
+    make_figure,
+    safe_callback,
+    sync_figure,
+)
+
+__all__ = ["OverdoseApp", "build_app", "SCENARIO_FIELDS", "actions_html", "actions_text", "section"]
+
+_esc = html.escape
+
+#: The settings each scenario shows as a quantity field: (setting, label, unit).  Settings not
+#: listed keep the registry's default (a pocket fill's amount is concentration × volume).
+SCENARIO_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "pocket_fill": (("concentration", "Concentration", "ug/mL"), ("volume", "Refill volume", "mL"),
+                    ("daily_dose", "Programmed daily dose", "ug/day"),
+                    ("residual_volume", "Residual volume before refill", "mL")),
+    "access_port_injection": (("concentration", "Concentration", "ug/mL"), ("volume", "Volume injected", "mL"),
+                              ("daily_dose", "Programmed daily dose", "ug/day"),
+                              ("residual_volume", "Residual volume in reservoir", "mL")),
+    "flex_mixup": (("intended_daily_dose", "Intended daily dose", "ug/day"),),
+    "concentration_mismatch": (("programmed_concentration", "Programmed concentration", "ug/mL"),
+                               ("filled_concentration", "Filled concentration", "ug/mL"),
+                               ("daily_dose", "Programmed daily dose", "ug/day")),
+    "unit_slip": (("intended", "Intended daily dose", "ug/day"),),
+    "too_fast_titration": (("start", "Starting daily dose", "ug/day"),),
+}
+
+_GRADE_COLOURS = {"none": "#2e6b30", "mild": SEVERITY_COLOURS["info"], "moderate": SEVERITY_COLOURS["warning"],
+                  "severe": SEVERITY_COLOURS["violation"]}
+
+
+def section(title: str) -> W.HTML:
+    """A section heading inside an app."""
+    return W.HTML(f'<h3 style="margin:14px 0 4px 0;border-bottom:1px solid #ccc">{_esc(title)}</h3>')
+
+
+def actions_html(actions: Any, empty: str = "No action needed.") -> str:
+    """An ordered list of :class:`itbcore.Action` (most urgent first), each with its source."""
+    items = "".join(
+        f'<li style="margin:2px 0"><span class="itb-action">{_esc(a.text)}</span> '
+        f'<cite style="color:#555">({_esc(a.source)})</cite></li>' for a in actions)
+    if not items:
+        return f'<p class="itb-actions itb-none" style="color:#555">{_esc(empty)}</p>'
+    return (f'<ol class="itb-actions" style="border-left:5px solid {SEVERITY_COLOURS["action"]};'
+            f'padding-left:2.2em;margin:4px 0">{items}</ol>')
+
+
+def actions_text(actions: Any, empty: str = "No action needed.") -> str:
+    """Numbered plain-text lines ``1. text (source)`` for summaries and tests."""
+    return "\n".join(f"{i}. {a.text} ({a.source})" for i, a in enumerate(actions, 1)) or empty
+
+
+def _badge(word: str, colour: str, prefix: str) -> str:
+    return (f'<span class="itb-grade" style="display:inline-block;background:{colour};color:white;'
+            f'border-radius:4px;padding:2px 10px;font-weight:700">{_esc(prefix)}: {_esc(word.upper())}</span>')
+
+
+def _checklist(options: dict[str, Any], describe) -> dict[str, W.Checkbox]:
+    boxes = {}
+    for code, item in options.items():
+        cb = W.Checkbox(value=False, description=describe(item), indent=False, layout=W.Layout(width="auto"))
+        cb.add_class("itb-field")
+        cb.add_class(f"itb-field-sign-{code.replace('_', '-')}")
+        boxes[code] = cb
+    return boxes
+
+
+class OverdoseApp(App):
+    title = "Overdose"
+    intro = ("Pick a refill or programming error and see how much more baclofen reaches the CSF than was meant; "
+             "tick the signs to grade an overdose and list what to do first; look up the physostigmine regimen of "
+             "the lioresal label next to the advice against it.")
+    label_differences = ("physostigmine",)
+    sources = ("lionova 4.9", "lioresal Overdose", "baclorex 3", "lionova 4.4", "lionova 4.2",
+               "practice guidance: reported incidents (FDA Class I recall 2011; Neuromodulation 2016)",
+               "practice guidance: Neuromodulation 2016, troubleshooting panel")
+
+    #: Signs ticked when the app opens.
+    default_signs: tuple[str, ...] = ("hypotonia", "drowsiness")
+
+    def __init__(self, label: str = "lionova", scenario: str = "access_port_injection") -> None:
+        self._initial_scenario = scenario
+        self.result: scenarios.ScenarioResult | None = None
+        self.simulation: scenarios.Simulation | None = None
+        self.assessment: od.Assessment | None = None
+        self.regimen: od.Regimen | None = None
+        super().__init__(label=label)
+
+    # ------------------------------------------------------------------ build
+    def build(self):
+        # -- scenario
+        self.scenario = W.Dropdown(options=[(s.title, code) for code, s in scenarios.SCENARIOS.items()],
+                                   value=self._initial_scenario, description="Error scenario",
+                                   style={"description_width": "initial"}, layout=W.Layout(width="auto"))
+        self.scenario.add_class("itb-field")
+        self.scenario.add_class("itb-field-scenario")
+        self.fields: dict[str, dict[str, Any]] = {}
+        self.setting_boxes: dict[str, W.VBox] = {}
+        for code, spec in SCENARIO_FIELDS.items():
+            defaults = scenarios.SCENARIOS[code].defaults
+            ws: dict[str, Any] = {}
+            for name, label, unit in spec:
+                ws[name] = QuantityField(label, unit, defaults[name], name=label.lower(), min=f"0 {unit}",
+                                         min_inclusive=name.startswith("residual"), key=f"{code}-{name}")
+            if code == "unit_slip":
+                ws["slip"] = W.Dropdown(options=[(text.capitalize(), k) for k, (text, _f) in scenarios.UNIT_SLIPS.items()],
+                                        value=defaults["slip"], description="Slip",
+                                        style={"description_width": "initial"}, layout=W.Layout(width="auto"))
+            if code == "too_fast_titration":
+                ws["daily_increase_fraction"] = QuantitySlider(
+                    "Daily increase given", "percent", 100 * defaults["daily_increase_fraction"], min=5, max=200,
+                    step=5, key="daily-increase", readout_format=".0f")
+                ws["days"] = W.IntSlider(value=defaults["days"], min=1, max=10, description="Daily increases",
+                                         continuous_update=False, style={"description_width": "initial"})
+                ws["origin"] = W.ToggleButtons(options=[("spinal", "spinal"), ("cerebral", "cerebral")],
+                                               value=defaults["origin"], description="Origin")
+                ws["population"] = W.ToggleButtons(options=[("adult", "adult"), ("child", "pediatric")],
+                                                   value=defaults["population"], description="Patient")
+            self.fields[code] = ws
+            box = W.VBox(list(ws.values()))
+            self.setting_boxes[code] = box
+            for w in ws.values():
+                self._on(w, self._update_scenario)
+        self.scenario.observe(lambda _c: self._update_scenario(), "value")
+        self.log_axis = W.Checkbox(value=False, description="logarithmic concentration axis", indent=False)
+        self.log_axis.observe(lambda _c: self._update_scenario(), "value")
+        self.scenario_status = Status()
+        self.scenario_result = W.HTML()
+        self.scenario_result.add_class("itb-result")
+        self.scenario_findings = FindingsView()
+        self.fig = make_figure("CSF baclofen after the error: delivered against intended",
+                               "time after the error (h)", "CSF baclofen (ng/mL)",
+                               traces=[go.Scatter(x=[], y=[], name="intended", mode="lines",
+                                                  line=dict(dash="dash", width=2)),
+                                       go.Scatter(x=[], y=[], name="delivered", mode="lines", line=dict(width=3))],
+                               height=340)
+
+        # -- signs
+        self.signs = _checklist(od.SIGNS, lambda s: f"{s.text} [{s.severity}]")
+        for code in self.default_signs:
+            self.signs[code].value = True
+        self.lp_contraindicated = W.Checkbox(value=False, description="lumbar puncture is contraindicated",
+                                             indent=False, layout=W.Layout(width="auto"))
+        self.lp_contraindicated.add_class("itb-field")
+        self.lp_contraindicated.add_class("itb-field-lp-contraindicated")
+        for w in (*self.signs.values(), self.lp_contraindicated):
+            w.observe(lambda _c: self._update_signs(), "value")
+        by_grade = {g: [self.signs[c] for c, s in od.SIGNS.items() if s.severity == g] for g in od.SEVERITIES[1:]}
+        sign_grid = W.HBox([W.VBox([W.HTML(f"<strong>{g} class</strong>")] + boxes,
+                                   layout=W.Layout(margin="0 16px 0 0")) for g, boxes in by_grade.items()])
+        self.signs_status = Status()
+        self.grade = W.HTML()
+        self.grade.add_class("itb-result")
+        self.actions = W.HTML()
+        self.sign_findings = FindingsView()
+
+        # -- physostigmine
+        self.age = W.IntSlider(value=40, min=4, max=90, description="Age (years)", continuous_update=False,
+                               style={"description_width": "initial"})
+        self.age.add_class("itb-field")
+        self.age.add_class("itb-field-age")
+        self.weight = QuantityField("Body weight", "kg", "25 kg", name="body weight", min="0 kg",
+                                    min_inclusive=False, key="weight")
+        for w in (self.age, self.weight):
+            self._on(w, self._update_physostigmine)
+        self.physo_status = Status()
+        self.physo_warning = W.HTML()
+        self.physo_result = W.HTML()
+        self.physo_result.add_class("itb-result")
+        self.physo_cautions = FindingsView()
+
+        inputs = [section("1 · An error and what it delivers"), self.scenario,
+                  *self.setting_boxes.values(), self.scenario_status]
+        outputs = [self.scenario_result, self.log_axis, self.fig, self.scenario_findings,
+                   section("2 · Signs: how severe, and what to do first"), sign_grid, self.lp_contraindicated,
+                   self.signs_status, self.grade, self.actions, self.sign_findings,
+                   section("3 · Physostigmine: the label and practice disagree"), self.physo_warning,
+                   W.HBox([self.age, self.weight]), self.physo_status, self.physo_result, self.physo_cautions]
+        return inputs, outputs
+
+    @staticmethod
+    def _on(widget: Any, callback) -> None:
+        if hasattr(widget, "on_change"):
+            widget.on_change(lambda _w: callback())
+        else:
+            widget.observe(lambda _c: callback(), "value")
+
+    # ------------------------------------------------------------------ update
+    def update(self) -> None:
+        # Each part reports its own refusals next to its inputs and keeps its last valid result.
+        self._update_scenario()
+        self._update_signs()
+        self._update_physostigmine()
+
+    def scenario_kwargs(self) -> dict[str, Any]:
+        """The settings of the chosen scenario as itbcore arguments (quantities, codes)."""
+        code = self.scenario.value
+        kwargs: dict[str, Any] = {}
+        for name, w in self.fields[code].items():
+            if name == "daily_increase_fraction":
+                kwargs[name] = float(w.quantity.to("").magnitude)
+            elif isinstance(w, QuantityField):
+                kwargs[name] = w.quantity
+            else:
+                kwargs[name] = w.value
+        if code == "too_fast_titration":
+            kwargs["label"] = self.label_profile
+        return kwargs
+
+    def _update_scenario(self) -> bool:
+        return bool(safe_callback(self.scenario_status)(self._scenario)())
+
+    def _scenario(self) -> bool:
+        code = self.scenario.value
+        for c, box in self.setting_boxes.items():
+            box.layout.display = None if c == code else "none"
+        result = scenarios.SCENARIOS[code](**self.scenario_kwargs())
+        sim = scenarios.simulate(result, hours=result.duration)
+        self.result, self.simulation = result, sim
+        self.scenario_result.value = self._result_html(result, sim)
+        self.scenario_findings.show(result.findings)
+        t = sim.times.to("h").magnitude
+        with self.fig.batch_update():
+            self.fig.data[0].x, self.fig.data[0].y = t, sim.intended.to("ng/mL").magnitude
+            self.fig.data[1].x, self.fig.data[1].y = t, sim.delivered.to("ng/mL").magnitude
+            self.fig.layout.yaxis.type = "log" if self.log_axis.value else "linear"
+            self.fig.layout.yaxis.title.text = ("CSF baclofen (ng/mL, log scale)" if self.log_axis.value
+                                                else "CSF baclofen (ng/mL)")
+            self.fig.layout.title.text = f"CSF baclofen: {result.title}"
+        sync_figure(self.fig)
+        return True
+
+    @staticmethod
+    def _factor_text(r: scenarios.ScenarioResult) -> str:
+        if r.delivered_amount is not None:
+            return (f"{units.fmt(r.delivered_amount)} = {r.factor:.3g} × the intended daily dose "
+                    f"({units.fmt(r.intended_daily_dose)})")
+        return f"{units.fmt(r.delivered_rate)} ÷ {units.fmt(r.intended_daily_dose)} = ×{r.factor:.3g}"
+
+    def _result_html(self, r: scenarios.ScenarioResult, sim: scenarios.Simulation) -> str:
+        colour = SEVERITY_COLOURS["violation"] if r.factor != 1 else SEVERITY_COLOURS["info"]
+        word = "overdose" if r.is_overdose else ("under-dose: withdrawal risk" if r.factor < 1 else "as intended")
+        delivered = []
+        if r.delivered_amount is not None:
+            delivered.append(f"{units.fmt(r.delivered_amount)} at once into the {_esc(r.route)}")
+        if r.delivered_rate is not None and r.code != "pocket_fill":
+            delivered.append(f"{units.fmt(r.delivered_rate)} by {_esc(r.route) if r.delivered_amount is None else 'the pump'}")
+        return (
+            f'<div style="border-left:6px solid {colour};padding:4px 10px">'
+            f"<p style='margin:2px 0'><em>{_esc(r.explanation)}</em></p>"
+            f"<table style='border-collapse:collapse'>"
+            f"<tr><td style='padding-right:12px'>intended</td><td><strong>{units.fmt(r.intended_daily_dose)}</strong></td></tr>"
+            f"<tr><td style='padding-right:12px'>delivered</td><td><strong>{'; '.join(delivered) or '—'}</strong></td></tr>"
+            f"<tr><td style='padding-right:12px'>factor</td><td><strong class='itb-factor' style='color:{colour};"
+            f"font-size:1.25em'>{_esc(self._factor_text(r))}</strong> — {_esc(word)}</td></tr>"
+            f"<tr><td style='padding-right:12px'>CSF peak</td><td>{units.fmt(sim.peak_delivered)} delivered, "
+            f"{units.fmt(sim.peak_intended)} intended (one-compartment model, lionova 5.2)</td></tr>"
+            f"</table><cite style='color:#555'>({_esc(r.source)})</cite></div>")
+
+    def _update_signs(self) -> bool:
+        return bool(safe_callback(self.signs_status)(self._signs)())
+
+    def ticked_signs(self) -> list[str]:
+        return [c for c, cb in self.signs.items() if cb.value]
+
+    def _signs(self) -> bool:
+        a = od.assess(self.ticked_signs(), lumbar_puncture_contraindicated=self.lp_contraindicated.value,
+                      label=self.label_profile)
+        self.assessment = a
+        self.grade.value = (f"<p>{_badge(a.severity, _GRADE_COLOURS[a.severity], 'Overdose grade')} "
+                            f"<cite style='color:#555'>({_esc(a.source)}; label profile {_esc(a.label)})</cite></p>")
+        self.actions.value = "<strong>What to do, most urgent first</strong>" + actions_html(a.actions)
+        self.sign_findings.show(a.findings)
+        return True
+
+    def _update_physostigmine(self) -> bool:
+        return bool(safe_callback(self.physo_status)(self._physostigmine)())
+
+    def _physostigmine(self) -> bool:
+        self.physo_warning.value = self._physo_warning_html()
+        patient = Patient(self.age.value, "spinal")
+        child = patient.population != "adult"
+        self.weight.layout.display = None if child else "none"
+        r = od.physostigmine(patient, weight=self.weight.quantity if child else None)
+        self.regimen = r
+        self.physo_result.value = self._regimen_html(r)
+        self.physo_cautions.show(r.cautions)
+        return True
+
+    def _physo_warning_html(self) -> str:
+        diff = next(d for d in LABEL_DIFFERENCES if d.code == "physostigmine")
+        label = self.label_profile
+        applied = ' style="font-weight:700"'
+        rows = "".join(
+            f"<li{applied if k == label else ''}><strong>{_esc(k)}</strong>: {_esc(v)} "
+            f"<cite>({_esc(diff.sources.get(k, ''))})</cite>{' ← profile applied' if k == label else ''}</li>"
+            for k, v in diff.values.items())
+        head = ("Under the lionova profile there is no antidote: supportive care only. The regimen below is the "
+                "lioresal label's, shown for comparison." if label == "lionova" else
+                "The lioresal label lists physostigmine; practice guidance advises against it in most overdoses.")
+        return (f'<div class="itb-physostigmine-warning" role="note" style="border:2px solid '
+                f'{SEVERITY_COLOURS["violation"]};background:#fdecea;padding:6px 10px;border-radius:4px">'
+                f'<strong style="color:{SEVERITY_COLOURS["violation"]}">⚠ {_esc(head)}</strong><ul style="margin:4px 0">'
+                f"{rows}</ul></div>")
+
+    @staticmethod
+    def _regimen_html(r: od.Regimen) -> str:
+        lo, hi = r.dose_range
+        dose = units.fmt(r.dose) if lo == hi else f"{units.fmt(lo)} to {units.fmt(hi)}"
+        if r.over is not None:
+            how = f"{_esc(r.route)} over {units.fmt(r.over[0])} to {units.fmt(r.over[1])}"
+        else:
+            how = f"{_esc(r.route)} at no more than {units.fmt(r.max_rate)} (at least {units.fmt(r.min_duration)})"
+        interval = (f" every {units.fmt(r.repeat.interval[0])} to {units.fmt(r.repeat.interval[1])}"
+                    if r.repeat.interval else "")
+        cap = units.fmt(r.max_total) if r.max_total is not None else "none set by the label"
+        who = "adult" if r.population == "adult" else "child (dosed by weight, capped)"
+        return (f"<table class='itb-regimen'><tr><td style='padding-right:12px'>patient</td><td>{who}</td></tr>"
+                f"<tr><td>dose</td><td><strong>{dose}</strong> {how}</td></tr>"
+                f"<tr><td>repeat</td><td>{units.fmt(r.repeat.dose)}{interval}, {_esc(r.repeat.until)}</td></tr>"
+                f"<tr><td>maximum total</td><td>{cap}</td></tr></table>"
+                f"<cite style='color:#555'>({_esc(r.source)} — label profile {_esc(r.label)} only)</cite>")
+
+    # ------------------------------------------------------------------ summary
+    def summary(self) -> str:
+        lines = [f"label profile: {self.label_profile}"]
+        r, sim = self.result, self.simulation
+        if r is not None and sim is not None:
+            lines += [f"scenario: {r.title}", f"intended: {units.fmt(r.intended_daily_dose)}",
+                      f"factor: {self._factor_text(r)}",
+                      f"CSF peak delivered: {units.fmt(sim.peak_delivered)}; intended: {units.fmt(sim.peak_intended)}",
+                      findings_text(r.findings)]
+        a = self.assessment
+        if a is not None:
+            lines += [f"signs: {', '.join(a.signs) or 'none'}", f"overdose grade: {a.severity} ({a.source})",
+                      actions_text(a.actions), findings_text(a.findings)]
+        g = self.regimen
+        if g is not None:
+            lines.append(f"physostigmine ({g.source}, {g.population}): {units.fmt(g.dose)} per dose; maximum total "
+                         f"{units.fmt(g.max_total) if g.max_total is not None else 'none'}; "
+                         f"practice: {next(d for d in LABEL_DIFFERENCES if d.code == 'physostigmine').values[PRACTICE]}")
+        return "\n".join(lines)
+
+
+def build_app(**kwargs: Any) -> OverdoseApp:
+    """The overdose app (an :class:`~widgets.common.App`, an ipywidgets VBox)."""
+    return OverdoseApp(**kwargs)
