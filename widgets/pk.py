@@ -243,7 +243,6 @@ class PKApp(App):
             what = "daily total of the flex programme" if c["regimen"] == "flex" else "daily dose"
             rows.append(("Steady state (model)", f"{fmt(c['steady'])} at a {what} of {fmt(c['daily'])}"))
             rows.append(("Model reaches 95 % of steady state", f"after {fmt(c['to_steady'])}"))
-        else:
             lo_e, hi_e = c["end_band"]
             rows.append((f"At {fmt(c['times'][-1])}", f"{fmt(c['end'])} (5–95 %: {fmt(lo_e)} to {fmt(hi_e)})"))
             rows.append((f"Cisternal at {fmt(c['times'][-1])}",
