@@ -3,8 +3,6 @@
 For training only, not for treating patients.  Used by ``exercises/practice.ipynb``
 (JupyterLab or Voilà).  Every callback reports problems inline; a trainee never
 sees a traceback.
-
->>> app = PracticeApp(progress_path=":memory-test:", seed=5)  # doctest: +SKIP
 """
 from __future__ import annotations
 

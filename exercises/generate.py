@@ -118,7 +118,7 @@ def generate(check: bool = False) -> list[Path]:
     known = {d.id for d in list_exercises()}
     for src in sources:
         if src.stem not in known:
-            raise SystemExit(f"{src}: no registered exercise {src.stem!r} (add exercises/catalogue/{src.stem}.py).")
+            raise SystemExit(f"{src}: no registered exercise {src.stem!r} (register it in exercises/catalogue/).")
         nb = nbformat.read(src, as_version=4)
         for target, make in ((TRAINEE_DIR / src.name, trainee_notebook), (SOLUTION_DIR / src.name, solution_notebook)):
             if _write(target, nbformat.writes(make(nb)) + "\n", check):

@@ -137,3 +137,14 @@ def test_hints_step_through():
     ex = load_exercise("test_bolus_volume", seed=0)
     first, second = ex.hint(), ex.hint()
     assert first.startswith("Hint 1/") and second.startswith("Hint 2/") and first != second
+
+
+def test_order_part():
+    from exercises import OrderPart
+
+    part = OrderPart("steps", "Order the steps", ["b", "a", "c"], rule="most urgent first", source="lionova 4.9",
+                     items={"a": "empty the pump", "b": "secure the airway", "c": "admit"})
+    assert part.check("b, a, c").correct and part.check(["B", "A", "C"]).correct
+    wrong = part.check("a, b, c")
+    assert not wrong.correct and "secure the airway" in wrong.message and wrong.source == "lionova 4.9"
+    assert part.check("a, b").status == "invalid" and part.check("a, b, x").status == "invalid"
