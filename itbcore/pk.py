@@ -100,8 +100,8 @@ LABEL_PK = PKLabelFacts(
         "lumbar_cisternal_ratio_mean": _PK_BOTH,
         "lumbar_cisternal_dose_range": _PK_LIONOVA,
         "plasma_max": _PK_BOTH,
-        # Only lionova gives the children's plasma bound (≤ 10 ng/mL).
-        "plasma_max_children": _PK_LIONOVA,
+        # Both give the children's plasma bound (lioresal Pharmacokinetics: "Patients aged <18 years ... < 10 ng/ml").
+        "plasma_max_children": _PK_BOTH,
     },
 )
 

@@ -174,6 +174,31 @@ LABEL_DIFFERENCES: tuple[LabelDifference, ...] = (
         "Lionova leaves exactly 12 h open; practice guidance uses 8 h instead of 12 h.",
     ),
     LabelDifference(
+        "pediatric_maintenance_band",
+        "Daily increase in maintenance, children",
+        {"lionova": "no separate paediatric band; the adult maintenance bands by origin apply",
+         "lioresal": "maintenance bands are given for adults only; the suite keeps the children's +5–15 % band "
+                     "from the dose-selection phase (a cautious choice, not a label statement)"},
+        {"lionova": "lionova 4.2", "lioresal": "lioresal Dosing: supportive therapy"},
+        "Lioresal is silent on children in maintenance; the suite's choice is marked as its own.",
+    ),
+    LabelDifference(
+        "change_interval_wording",
+        "What may change only once per 24 h with a programmable pump",
+        {"lionova": "the dose is adjusted (any change, up or down) only once in 24 h",
+         "lioresal": "the dose is increased only once in 24 h (decreases are not limited by the text)"},
+        {"lionova": "lionova 4.2", "lioresal": "lioresal Dosing: phase of dose selection"},
+        "So a second decrease within 24 h is a warning under lionova and only a note under lioresal.",
+    ),
+    LabelDifference(
+        "csf_volume_mean",
+        "Mean CSF volume of distribution",
+        {"lionova": "22–157 mL, mean about 75 mL (about the human CSF volume)",
+         "lioresal": "22–157 mL; no mean stated"},
+        {"lionova": "lionova 5.2", "lioresal": "lioresal Pharmacokinetics"},
+        "The model's default of 75 mL comes from lionova.",
+    ),
+    LabelDifference(
         "pump_stability",
         "How long the solution may stay in the pump",
         {"lionova": "no stability period in the pump stated", "lioresal": "11 weeks in a SynchroMed pump",

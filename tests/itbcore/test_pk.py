@@ -66,10 +66,11 @@ def test_label_lumbar_cisternal_ratio_1_8_to_8_7_mean_4():
     assert_quantity_close(LABEL_PK.lumbar_cisternal_dose_range[1], "190 ug/day")
 
 
-def test_label_plasma_below_5_ng_ml_children_10_lionova_only():
+def test_label_plasma_below_5_ng_ml_children_10_in_both_labels():
+    # lionova 5.2 and lioresal Pharmacokinetics ("Patients aged <18 years ... < 10 ng/ml")
     assert_quantity_close(LABEL_PK.plasma_max, "5 ng/mL")
     assert_quantity_close(LABEL_PK.plasma_max_children, "10 ng/mL")
-    assert LABEL_PK.sources["plasma_max_children"] == "lionova 5.2"
+    assert LABEL_PK.sources["plasma_max_children"] == "lionova 5.2; lioresal Pharmacokinetics"
 
 
 def test_every_label_fact_has_a_source():
