@@ -1,0 +1,133 @@
+"""The withdrawal app driven without a browser: stage and actions, causes, taper, drug holiday, bad input.
+
+For training only, not for treating patients.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from widgets.withdrawal import WithdrawalApp, build_app
+
+
+@pytest.fixture
+def app() -> WithdrawalApp:
+    return build_app()
+
+
+def test_default_is_early_withdrawal_with_ordered_actions(app: WithdrawalApp) -> None:
+    assert "EARLY" in app.stage.value
+    html = app.actions.value
+    # lionova 4.2: admission first; lionova 4.4: check pump and catheter, restore ITB at or near the previous dose.
+    assert html.index("Admit as an emergency") < html.index("Check the pump") < html.index("Restore intrathecal")
+    assert "(lionova 4.4; lioresal Dosing: discontinuation of treatment)" in html
+    assert "baclofen overdose" in app.differentials.value
+    assert all(s.message == "" for s in (app.status, app.signs_status, app.causes_status, app.taper_status,
+                                         app.holiday_status))
+
+
+def test_advanced_sign_goes_to_intensive_care_and_lists_mimics(app: WithdrawalApp) -> None:
+    app.signs["high_fever"].value = True
+    assert "ADVANCED" in app.stage.value
+    assert app.actions.value.index("intensive care") < app.actions.value.index("Check the pump")
+    for text in ("autonomic dysreflexia", "infection or sepsis", "malignant hyperthermia",
+                 "neuroleptic malignant syndrome"):
+        assert text in app.differentials.value
+
+
+def test_risk_factor_adds_warning(app: WithdrawalApp) -> None:
+    app.risks["sci_t6_or_above"].value = True
+    assert "spinal cord injury at T6 or above" in app.sign_findings.value
+    assert app.assessment.risk_factors == ("sci_t6_or_above",)
+
+
+def test_no_signs_no_actions(app: WithdrawalApp) -> None:
+    for cb in app.signs.values():
+        cb.value = False
+    assert "NONE" in app.stage.value and "No action needed" in app.actions.value
+
+
+def test_low_reservoir_ranked_first_and_mismatch_points_to_the_pump(app: WithdrawalApp) -> None:
+    assert app.causes.codes[0] == "low_reservoir"
+    assert "1.5 mL" in app.cause_list.value
+    app.found.value = "19 mL"
+    app.expected.value = "2 mL"
+    assert app.causes.codes[0] == "pump_failure"
+    assert "was not delivering" in app.cause_findings.value
+    app.reservoir_checked.value = False
+    assert app.causes.codes[0] == "catheter_failure"
+    assert app.found.layout.display == "none"
+
+
+def test_time_since_interruption_moves_the_marker_and_warns_when_late(app: WithdrawalApp) -> None:
+    assert list(app.cause_fig.data[0].x) == [36.0]
+    assert app.cause_fig.layout.xaxis.title.text == "time since delivery stopped (h)"
+    app.hours.value = "5 day"
+    assert list(app.cause_fig.data[0].x) == [120.0]
+    assert "later than the usual onset" in app.cause_findings.value
+
+
+def test_taper_step_down_plot(app: WithdrawalApp) -> None:
+    y = np.asarray(app.taper_fig.data[0].y, dtype=float)
+    assert y[0] == pytest.approx(500) and y[-1] == 0 and len(y) == 22  # 21 days (lionova 4.2: 2–4 weeks)
+    assert np.all(np.diff(y) < 0)
+    assert app.taper_fig.data[0].line.shape == "hv"
+    assert app.taper_fig.layout.yaxis.title.text == "daily dose (µg/day)"
+    app.taper_days.value = "14 day"
+    assert "day 1: 464 µg/day" in app.taper_result.value
+    assert len(app.taper_fig.data[0].y) == 15
+
+
+def test_taper_refused_by_itbcore_keeps_last_plan(app: WithdrawalApp) -> None:
+    shown, y = app.taper_result.value, list(app.taper_fig.data[0].y)
+    holiday = app.holiday_result.value
+    app.taper_days.value = "7 day"
+    assert "too fast" in app.taper_status.message and "lionova 4.2" in app.taper_status.message
+    assert app.taper_result.value == shown and list(app.taper_fig.data[0].y) == y
+    assert app.holiday_result.value == holiday and app.holiday_status.message == ""
+    app.taper_days.value = "28 day"
+    assert app.taper_status.message == "" and len(app.taper_fig.data[0].y) == 29
+
+
+@pytest.mark.parametrize("text", ["", "five hundred", "500", "500 mL", "-1 ug/day"])
+def test_bad_dose_shows_inline_message_and_changes_nothing(app: WithdrawalApp, text: str) -> None:
+    shown, y, summary = app.taper_result.value, list(app.taper_fig.data[0].y), app.summary()
+    app.taper_dose.value = text
+    assert app.taper_dose.error_message and "✖" in app.taper_dose.error.value
+    assert app.taper_result.value == shown and list(app.taper_fig.data[0].y) == y
+    assert app.summary() == summary
+    # the rest still works
+    app.signs["seizures"].value = True
+    assert "ADVANCED" in app.stage.value
+
+
+def test_drug_holiday_schedule_restart_and_refusal(app: WithdrawalApp) -> None:
+    fig = app.holiday_fig
+    assert fig.data[0].y[0] == pytest.approx(700) and fig.data[0].y[-1] == 0
+    assert list(fig.data[1].y) == [pytest.approx(150)]
+    assert "restart at <strong class='itb-restart'>150 µg/day</strong>" in app.holiday_result.value
+    assert "Plan the drug holiday in hospital" in app.holiday_actions.value
+    app.holiday_weeks.value = "2 week"
+    assert len(fig.data[0].x) == 15
+    app.holiday_weeks.value = "6 week"
+    assert "2 to 4 weeks" in app.holiday_status.message
+    assert len(fig.data[0].x) == 15
+    app.holiday_restart.value = "900 ug/day"
+    # still refused for the weeks: the status keeps saying why, the last valid plan stays
+    assert "2 to 4 weeks" in app.holiday_status.message
+    app.holiday_weeks.value = "4 week"
+    assert "above the dose before the holiday" in app.holiday_findings.value
+
+
+def test_no_label_chooser_since_withdrawal_rules_do_not_differ(app: WithdrawalApp) -> None:
+    assert app.label not in app.children
+    assert app.differences is None
+
+
+def test_summary(app: WithdrawalApp) -> None:
+    s = app.summary()
+    assert "withdrawal stage: early (lionova 4.4)" in s
+    assert "likely causes: low_reservoir, catheter_failure" in s
+    assert "day 1 476 µg/day" in s
+    assert "restart 150 µg/day" in s
+    assert repr(app) == "<WithdrawalApp: Withdrawal>"

@@ -1,0 +1,305 @@
+"""Withdrawal: recognise it early, act in order, find the cause, and plan a stop that is never abrupt.
+
+For training only, not for treating patients.
+
+Four parts, each with its own inputs and status line (a refusal in one leaves the others
+working with their last valid result):
+
+* signs (:data:`itbcore.withdrawal.SIGNS`) and high-risk factors → stage, actions in order,
+  differentials (:func:`itbcore.withdrawal.assess`);
+* likely causes of the interruption (:func:`itbcore.withdrawal.likely_causes`) from the time
+  since delivery stopped and the reservoir volume found against the one expected;
+* a planned discontinuation (:func:`itbcore.withdrawal.taper`, 14–28 days) drawn as a step-down;
+* a drug holiday (:func:`itbcore.maintenance.drug_holiday`): the reduction, the restart dose, the actions.
+
+The withdrawal rules do not differ between the labels, so the app has no label chooser.
+Every number comes from :mod:`itbcore`; this module formats and plots.
+"""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as W
+import plotly.graph_objects as go
+
+import itbcore.withdrawal as wd
+from itbcore import maintenance, units
+
+from .common import (
+    SEVERITY_COLOURS,
+    App,
+    FindingsView,
+    QuantityField,
+    Status,
+    findings_text,
+    make_figure,
+    safe_callback,
+    sync_figure,
+)
+from .overdose import actions_html, actions_text, section
+
+__all__ = ["WithdrawalApp", "build_app", "differentials_html"]
+
+_esc = html.escape
+_STAGE_COLOURS = {"none": "#2e6b30", "early": SEVERITY_COLOURS["warning"], "advanced": SEVERITY_COLOURS["violation"]}
+
+
+def differentials_html(codes: list[str]) -> str:
+    """The differentials (codes of :data:`itbcore.withdrawal.DIFFERENTIALS`) with their sources."""
+    if not codes:
+        return ""
+    items = "".join(
+        f"<li>{_esc(wd.DIFFERENTIALS[c][0])} <cite style='color:#555'>({_esc(wd.DIFFERENTIALS[c][1])})</cite></li>"
+        for c in codes)
+    return f"<strong>Think also of</strong><ul class='itb-differentials' style='margin:2px 0'>{items}</ul>"
+
+
+def _checkbox(text: str, key: str) -> W.Checkbox:
+    cb = W.Checkbox(value=False, description=text, indent=False, layout=W.Layout(width="auto"))
+    cb.add_class("itb-field")
+    cb.add_class(f"itb-field-{key}")
+    return cb
+
+
+def _on(widget: Any, callback) -> None:
+    if hasattr(widget, "on_change"):
+        widget.on_change(lambda _w: callback())
+    else:
+        widget.observe(lambda _c: callback(), "value")
+
+
+class WithdrawalApp(App):
+    title = "Withdrawal"
+    intro = ("Tick the signs to stage a withdrawal and see what to do first; enter what you found at the pump to "
+             "rank the likely causes; plan a planned discontinuation or a drug holiday that is never abrupt.")
+    label_choice = False  # the withdrawal rules are the same under lionova and lioresal
+    sources = ("lionova 4.2", "lionova 4.4", "lioresal Dosing: discontinuation of treatment",
+               "lioresal Dosing: supportive therapy", "baclorex 3",
+               "practice guidance: Coffey et al. 2002; Neuromodulation 2016 troubleshooting panel")
+
+    default_signs: tuple[str, ...] = ("spasticity_return", "pruritus")
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.assessment: wd.Assessment | None = None
+        self.causes: wd.LikelyCauses | None = None
+        self.plan: list | None = None
+        self.holiday: maintenance.DrugHoliday | None = None
+        super().__init__(**kwargs)
+
+    # ------------------------------------------------------------------ build
+    def build(self):
+        # -- signs and risk factors
+        self.signs = {c: _checkbox(s.text, f"sign-{c.replace('_', '-')}") for c, s in wd.SIGNS.items()}
+        for c in self.default_signs:
+            self.signs[c].value = True
+        self.risks = {c: _checkbox(r.text, f"risk-{c.replace('_', '-')}") for c, r in wd.HIGH_RISK.items()}
+        for w in (*self.signs.values(), *self.risks.values()):
+            w.observe(lambda _c: self._run(self._assess, self.signs_status), "value")
+        cols = [W.VBox([W.HTML(f"<strong>{stage} signs</strong>")]
+                       + [self.signs[c] for c, s in wd.SIGNS.items() if s.stage == stage],
+                       layout=W.Layout(margin="0 16px 0 0")) for stage in ("early", "advanced")]
+        cols.append(W.VBox([W.HTML("<strong>high risk of withdrawal</strong>")] + list(self.risks.values())))
+        self.sign_grid = W.HBox(cols)
+        self.signs_status = Status()
+        self.stage = W.HTML()
+        self.stage.add_class("itb-result")
+        self.actions = W.HTML()
+        self.differentials = W.HTML()
+        self.sign_findings = FindingsView()
+
+        # -- likely causes
+        self.hours = QuantityField("Time since delivery stopped", "h", "36 h", name="time since delivery stopped",
+                                   min="0 h", key="hours-since")
+        self.reservoir_checked = W.Checkbox(value=True, description="the reservoir volume was checked", indent=False)
+        self.found = QuantityField("Volume found in reservoir", "mL", "1.5 mL", name="volume found", min="0 mL",
+                                   key="found-volume")
+        self.expected = QuantityField("Volume expected", "mL", "6 mL", name="volume expected", min="0 mL",
+                                      key="expected-volume")
+        self.alarm = QuantityField("Low-reservoir alarm", "mL", "2 mL", name="alarm volume", min="0 mL",
+                                   key="alarm-volume")
+        self.programming = W.Checkbox(value=False, description="the programme was changed just before",
+                                      indent=False)
+        for w in (self.hours, self.reservoir_checked, self.found, self.expected, self.alarm, self.programming):
+            _on(w, lambda: self._run(self._causes, self.causes_status))
+        self.causes_status = Status()
+        self.cause_list = W.HTML()
+        self.cause_list.add_class("itb-result")
+        self.cause_findings = FindingsView()
+        self.cause_fig = make_figure("When withdrawal usually begins", "time since delivery stopped (h)", "",
+                                     traces=[go.Scatter(x=[], y=[], mode="markers+text", name="this patient",
+                                                        marker=dict(size=16, symbol="diamond"),
+                                                        textposition="top center")],
+                                     height=200)
+        self.cause_fig.update_yaxes(visible=False, range=[-1, 1])
+        self.cause_fig.update_layout(margin=dict(t=40, b=45), showlegend=False)
+
+        # -- planned discontinuation
+        self.taper_dose = QuantityField("Current daily dose", "ug/day", "500 ug/day", name="current daily dose",
+                                        min="0 ug/day", min_inclusive=False, key="taper-dose")
+        self.taper_days = QuantityField("Taper length", "day", "21 day", name="taper length", min="1 day",
+                                        key="taper-length")
+        for w in (self.taper_dose, self.taper_days):
+            _on(w, lambda: self._run(self._taper, self.taper_status))
+        self.taper_status = Status()
+        self.taper_result = W.HTML()
+        self.taper_result.add_class("itb-result")
+        self.taper_fig = make_figure("Planned discontinuation: a gradual step-down, never an abrupt stop",
+                                     "day of the taper (day)", "daily dose (µg/day)",
+                                     traces=[go.Scatter(x=[], y=[], name="daily dose", mode="lines+markers",
+                                                        line=dict(shape="hv", width=3))], height=300)
+
+        # -- drug holiday
+        self.holiday_dose = QuantityField("Dose now", "ug/day", "700 ug/day", name="dose now", min="0 ug/day",
+                                          min_inclusive=False, key="holiday-dose")
+        self.holiday_restart = QuantityField("Initial infusion dose", "ug/day", "150 ug/day",
+                                             name="initial infusion dose", min="0 ug/day", min_inclusive=False,
+                                             key="holiday-restart")
+        self.holiday_weeks = QuantityField("Reduction over", "week", "3 week", name="reduction length",
+                                           min="0 week", min_inclusive=False, key="holiday-weeks")
+        for w in (self.holiday_dose, self.holiday_restart, self.holiday_weeks):
+            _on(w, lambda: self._run(self._holiday, self.holiday_status))
+        self.holiday_status = Status()
+        self.holiday_result = W.HTML()
+        self.holiday_result.add_class("itb-result")
+        self.holiday_actions = W.HTML()
+        self.holiday_findings = FindingsView()
+        self.holiday_fig = make_figure("Drug holiday: reduce, pause, restart at the initial dose",
+                                       "day (day)", "daily dose (µg/day)",
+                                       traces=[go.Scatter(x=[], y=[], name="reduction", mode="lines",
+                                                          line=dict(shape="hv", width=3)),
+                                               go.Scatter(x=[], y=[], name="restart dose (then titrate again)",
+                                                          mode="markers+text", marker=dict(size=14),
+                                                          textposition="top center")], height=300)
+
+        inputs = [section("1 · Signs: which stage, and what to do first"), self.sign_grid, self.signs_status]
+        outputs = [self.stage, self.actions, self.differentials, self.sign_findings,
+                   section("2 · Why did delivery stop? Likely causes"),
+                   W.HBox([self.hours]), self.reservoir_checked, W.HBox([self.found, self.expected]), self.alarm,
+                   self.programming, self.causes_status, self.cause_fig, self.cause_list, self.cause_findings,
+                   section("3 · Planned discontinuation (taper)"), W.HBox([self.taper_dose, self.taper_days]),
+                   self.taper_status, self.taper_result, self.taper_fig,
+                   section("4 · Drug holiday"), W.HBox([self.holiday_dose, self.holiday_restart]), self.holiday_weeks,
+                   self.holiday_status, self.holiday_result, self.holiday_fig, self.holiday_actions,
+                   self.holiday_findings]
+        return inputs, outputs
+
+    # ------------------------------------------------------------------ update
+    @staticmethod
+    def _run(fn, status: Status) -> bool:
+        return bool(safe_callback(status)(fn)())
+
+    def update(self) -> None:
+        # Each part reports its own refusals next to its inputs and keeps its last valid result.
+        self._run(self._assess, self.signs_status)
+        self._run(self._causes, self.causes_status)
+        self._run(self._taper, self.taper_status)
+        self._run(self._holiday, self.holiday_status)
+
+    def ticked(self, boxes: dict[str, W.Checkbox]) -> list[str]:
+        return [c for c, cb in boxes.items() if cb.value]
+
+    def _assess(self) -> bool:
+        a = wd.assess(self.ticked(self.signs), risk_factors=self.ticked(self.risks))
+        self.assessment = a
+        colour = _STAGE_COLOURS[a.stage]
+        self.stage.value = (f'<p><span class="itb-grade" style="display:inline-block;background:{colour};color:white;'
+                            f'border-radius:4px;padding:2px 10px;font-weight:700">Withdrawal stage: '
+                            f'{_esc(a.stage.upper())}</span> <cite style="color:#555">({_esc(a.source)})</cite></p>')
+        self.actions.value = "<strong>What to do, most urgent first</strong>" + actions_html(a.actions)
+        self.differentials.value = differentials_html(a.differentials)
+        self.sign_findings.show(a.findings)
+        return True
+
+    def _causes(self) -> bool:
+        checked = self.reservoir_checked.value
+        for w in (self.found, self.expected):
+            w.layout.display = None if checked else "none"
+        lc = wd.likely_causes(
+            self.hours.quantity,
+            reservoir_volume=self.found.quantity if checked else None,
+            expected_reservoir_volume=self.expected.quantity if checked else None,
+            alarm_volume=self.alarm.quantity,
+            recent_programming_change=self.programming.value,
+        )
+        self.causes = lc
+        items = "".join(
+            f"<li><strong>{_esc(c.text)}</strong> — {_esc(c.reason)} <cite style='color:#555'>({_esc(c.source)})"
+            f"</cite></li>" for c in lc.causes)
+        self.cause_list.value = (f"<strong>Check, most likely first</strong><ol class='itb-causes'>{items}</ol>"
+                                 f"<cite style='color:#555'>({_esc(lc.source)})</cite>")
+        self.cause_findings.show(lc.findings)
+        lo, hi = (float(q.to("h").magnitude) for q in lc.onset_window)
+        h = float(self.hours.quantity.to("h").magnitude)
+        fig = self.cause_fig
+        with fig.batch_update():
+            fig.data[0].x, fig.data[0].y = [h], [0]
+            fig.data[0].text = [f"{units.fmt(self.hours.quantity)}"]
+            fig.layout.shapes = [dict(type="rect", x0=lo, x1=hi, y0=-0.6, y1=0.6, fillcolor="#fde7c8",
+                                      line=dict(width=0), layer="below")]
+            fig.layout.annotations = [dict(x=(lo + hi) / 2, y=-0.8, showarrow=False,
+                                           text=f"usual onset {units.fmt(lc.onset_window[0])}–"
+                                                f"{units.fmt(lc.onset_window[1])} (practice; labels: hours to days)")]
+            fig.layout.xaxis.range = [0, max(hi * 1.25, h * 1.15)]
+        sync_figure(fig)
+        return True
+
+    def _taper(self) -> bool:
+        plan = wd.taper(self.taper_dose.quantity, self.taper_days.quantity)
+        self.plan = plan
+        days = [d for d, _q in plan]
+        doses = [float(q.to("ug/day").magnitude) for _d, q in plan]
+        shown = " → ".join(f"day {d}: {units.fmt(q)}" for d, q in plan[:3])
+        self.taper_result.value = (
+            f"<p>{shown} → … → <strong>day {plan[-1][0]}: {units.fmt(plan[-1][1])}</strong> "
+            f"({len(plan) - 1} daily reductions) <cite style='color:#555'>(lionova 4.2; lioresal Dosing: "
+            f"discontinuation of treatment)</cite></p>")
+        with self.taper_fig.batch_update():
+            self.taper_fig.data[0].x, self.taper_fig.data[0].y = days, doses
+        sync_figure(self.taper_fig)
+        return True
+
+    def _holiday(self) -> bool:
+        h = maintenance.drug_holiday(self.holiday_dose.quantity, self.holiday_restart.quantity,
+                                     self.holiday_weeks.quantity)
+        self.holiday = h
+        last = h.schedule[-1][0]
+        self.holiday_result.value = (
+            f"<p>From <strong>{units.fmt(h.current_daily_dose)}</strong> to {units.fmt(h.schedule[-1][1])} over "
+            f"<strong>{last} days</strong>; restart at <strong class='itb-restart'>{units.fmt(h.restart_dose)}</strong>, "
+            f"then titrate again. <cite style='color:#555'>({_esc(h.source)})</cite></p>")
+        self.holiday_actions.value = "<strong>Steps</strong>" + actions_html(h.actions)
+        self.holiday_findings.show(h.findings)
+        fig = self.holiday_fig
+        with fig.batch_update():
+            fig.data[0].x = [d for d, _q in h.schedule]
+            fig.data[0].y = [float(q.to("ug/day").magnitude) for _d, q in h.schedule]
+            fig.data[1].x, fig.data[1].y = [last], [float(h.restart_dose.to("ug/day").magnitude)]
+            fig.data[1].text = [f"restart {units.fmt(h.restart_dose)}"]
+        sync_figure(fig)
+        return True
+
+    # ------------------------------------------------------------------ summary
+    def summary(self) -> str:
+        lines: list[str] = []
+        a = self.assessment
+        if a is not None:
+            lines += [f"signs: {', '.join(a.signs) or 'none'}; risk factors: {', '.join(a.risk_factors) or 'none'}",
+                      f"withdrawal stage: {a.stage} ({a.source})", actions_text(a.actions),
+                      f"differentials: {', '.join(a.differentials) or 'none'}", findings_text(a.findings)]
+        lc = self.causes
+        if lc is not None:
+            lines += ["likely causes: " + ", ".join(lc.codes), findings_text(lc.findings)]
+        if self.plan is not None:
+            lines.append("taper: " + "; ".join(f"day {d} {units.fmt(q)}" for d, q in self.plan))
+        h = self.holiday
+        if h is not None:
+            lines += [f"drug holiday: {units.fmt(h.current_daily_dose)} to {units.fmt(h.schedule[-1][1])} over "
+                      f"{h.schedule[-1][0]} days; restart {units.fmt(h.restart_dose)} ({h.source})",
+                      actions_text(h.actions), findings_text(h.findings)]
+        return "\n".join(lines)
+
+
+def build_app(**kwargs: Any) -> WithdrawalApp:
+    """The withdrawal app (an :class:`~widgets.common.App`, an ipywidgets VBox)."""
+    return WithdrawalApp(**kwargs)
