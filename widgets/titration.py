@@ -1,0 +1,421 @@
+"""Titration: the first daily dose from the test dose, a day-by-day plan within the band, and a proposed change.
+
+For training only, not for treating patients.  Every number comes from :mod:`itbcore.titration`:
+the first daily dose under each label and under practice guidance
+(:func:`~itbcore.titration.initial_dose_options`), the plan with the band allowed on each day
+(:func:`~itbcore.titration.titration_plan`) and the rules a proposed change breaks
+(:func:`~itbcore.titration.check_change`).  The app only formats, plots and reports refusals.
+"""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as W
+import plotly.graph_objects as go
+
+from itbcore import titration, units
+from itbcore.errors import EligibilityError, ITBError
+from itbcore.patient import ORIGINS, Patient
+from itbcore.sources import PRACTICE
+
+from .common import (
+    SEVERITY_COLOURS,
+    App,
+    FindingsView,
+    QuantityField,
+    QuantitySlider,
+    Status,
+    findings_text,
+    make_figure,
+    sync_figure,
+)
+from .screening import FieldGuard, _labelled, clear_inline_error, inline_error
+
+__all__ = ["TitrationApp", "build_app", "EFFECT_GRID_H", "STEP_CHOICES"]
+
+#: Effect durations (h) at which the first-daily-dose curves are drawn: every half hour to 24 h.
+EFFECT_GRID_H = tuple(x / 2 for x in range(1, 49))
+#: Step sizes a trainee may choose for the plan (0: the band's lower end, itbcore's default).
+STEP_CHOICES = (("lower end of the band", 0.0), ("5 %", 0.05), ("10 %", 0.10), ("15 %", 0.15), ("20 %", 0.20),
+                ("30 %", 0.30), ("40 %", 0.40))
+PUMP_CHOICES = (("programmable", "programmable"), ("non-programmable (1 mL/day)", "non_programmable"))
+_BASIS_STYLE = {
+    "lionova": dict(color="#1f5fa8", width=4, dash="solid"),
+    "lioresal": dict(color="#b3261e", width=2, dash="dash"),
+    PRACTICE: dict(color="#2e6b30", width=3, dash="dot"),
+}
+_ORDER = {"violation": 0, "warning": 1, "info": 2}
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _pct(f: float) -> str:
+    return f"{f * 100:.3g} %"
+
+
+def _ud(q) -> float:
+    return float(units.magnitude_in(q, "ug/day"))
+
+
+class TitrationApp(App):
+    title = "Titration"
+    intro = ("From the effective test dose to the first daily dose, then day by day to the target within the "
+             "band the label allows, and a check of any proposed change. Where the labels and practice guidance "
+             "differ, all three are shown.")
+    label_differences = ("twelve_hour_boundary", "pediatric_titration_limits", "pediatric_initial_maintenance")
+    sources = ("lionova 4.2 (dose titration, maintenance, mode of administration)", "lionova 5.1",
+               "lioresal Dosing: phase of dose selection", "lioresal Dosing: supportive therapy",
+               "practice guidance: Neuromodulation 2016, Saulino et al. (8 h rule)")
+
+    # ------------------------------------------------------------------ build
+    def build(self):
+        # Patient and setting
+        self.age = QuantityField("Age", "year", "40 years", name="age", min="0 year", max="120 year", width="9em")
+        self.origin = W.ToggleButtons(options=[(o, o) for o in ORIGINS], value="spinal", description="Origin:",
+                                      style={"button_width": "6em"})
+        self.origin.add_class("itb-field-origin")
+        self.phase = W.ToggleButtons(options=[("titration", "titration"), ("maintenance", "maintenance")],
+                                     value="titration", description="Phase:", style={"button_width": "7em"})
+        self.phase.add_class("itb-field-phase")
+        self.pump = W.ToggleButtons(options=list(PUMP_CHOICES), value="programmable", description="Pump:",
+                                    style={"button_width": "auto"})
+        self.pump.add_class("itb-field-pump")
+
+        # 1. First daily dose
+        self.test_dose = QuantityField("Effective test dose", "ug", "50 ug", name="test dose", min="0 ug",
+                                       min_inclusive=False, width="9em")
+        self.test_guard = FieldGuard(self.test_dose, lambda q: titration.initial_dose_options(q, "12 h"))
+        self.effect = QuantitySlider("Effect lasted", "h", 12, min=0.5, max=24, step=0.5, key="effect-lasted")
+        self.side_effects = W.Checkbox(False, description="the test dose caused side effects", indent=False,
+                                       layout=W.Layout(width="auto"))
+        self.options_html = W.HTML()
+        self.options_html.add_class("itb-result")
+        self.options_html.add_class("itb-first-dose")
+        self.fig_first = make_figure("First daily dose by how long the test dose acted",
+                                     "duration of the test dose's effect (h)", "first daily dose (µg/day)",
+                                     height=320)
+        for basis, style in _BASIS_STYLE.items():
+            self.fig_first.add_trace(go.Scatter(name=basis, mode="lines", line=dict(shape="vh", **style),
+                                                hovertemplate="%{y:.4~g} µg/day<extra>" + basis + "</extra>"))
+        self.fig_first.add_trace(go.Scatter(name="this patient", mode="markers+text", textposition="middle right",
+                                            marker=dict(size=11, color="#222", symbol="circle-open", line_width=2),
+                                            hovertemplate="%{text}<extra></extra>"))
+        self.fig_first.add_vline(x=8, line=dict(color="#2e6b30", dash="dot", width=1),
+                                 annotation_text="8 h (practice)", annotation_position="top left")
+        self.fig_first.add_vline(x=12, line=dict(color="#1f5fa8", dash="dot", width=1),
+                                 annotation_text="12 h (labels)", annotation_position="top right")
+        self.fig_first.update_xaxes(range=[0, 24.5], dtick=2)
+        self.fig_first.update_layout(hovermode="x unified")
+        self._curves_key = self._plan_key = self._check_key = None
+
+        # 2. Plan
+        self.target = QuantityField("Target daily dose", "ug/day", "200 ug/day", name="target daily dose",
+                                    min="0 ug/day", min_inclusive=False, width="10em")
+        self.step = W.Dropdown(options=list(STEP_CHOICES), value=0.0, description="Step per change:",
+                               style={"description_width": "initial"}, layout=W.Layout(width="22em"))
+        self.step_box, self.step_msg = _labelled(self.step, "step")
+        self.plan_status = Status()
+        self.plan_html = W.HTML()
+        self.plan_html.add_class("itb-plan")
+        self.plan_findings = FindingsView("No findings for this plan.")
+        self.fig_plan = make_figure("Day-by-day plan within the allowed band", "day since the infusion started (day)",
+                                    "daily dose (µg/day)", height=360)
+        self.fig_plan.add_trace(go.Scatter(name="band low", mode="lines", line=dict(shape="hv", width=0),
+                                           showlegend=False, hoverinfo="skip"))
+        self.fig_plan.add_trace(go.Scatter(name="allowed band", mode="lines", fill="tonexty",
+                                           fillcolor="rgba(46,107,48,0.18)", line=dict(shape="hv", width=0),
+                                           hoverinfo="skip"))
+        self.fig_plan.add_trace(go.Scatter(name="planned dose", mode="lines+markers", line=dict(shape="hv", width=3,
+                                           color="#1f5fa8"), customdata=[], hovertemplate="%{customdata}<extra></extra>"))
+        self.fig_plan.add_trace(go.Scatter(name="target", mode="lines", line=dict(dash="dash", color="#6b4fa0"),
+                                           hoverinfo="skip"))
+        # lionova 4.2: no increase in the first 24 h (day 0 to day 1).
+        self.fig_plan.add_vrect(x0=0, x1=1, fillcolor="#888", opacity=0.18, line_width=0,
+                                annotation_text="first 24 h: no increase", annotation_position="top left")
+        self.fig_plan.update_layout(hovermode="closest")
+
+        # 3. Proposed change
+        self.current = QuantityField("Current daily dose", "ug/day", "100 ug/day", name="current daily dose",
+                                     min="0 ug/day", min_inclusive=False, width="10em")
+        self.proposed = QuantityField("Proposed daily dose", "ug/day", "140 ug/day", name="proposed daily dose",
+                                      min="0 ug/day", width="10em")
+        self.since_start = QuantityField("Time since the infusion started", "h", "72 h",
+                                         name="time since the infusion started", min="0 h", width="8em")
+        self.since_last = QuantityField("Time since the last change", "h", "24 h", name="time since the last change",
+                                        min="0 h", width="8em")
+        self.no_change_yet = W.Checkbox(False, description="no change since the start", indent=False,
+                                        layout=W.Layout(width="auto"))
+        self.no_effect = W.Checkbox(False, description="increases so far brought no effect", indent=False,
+                                    layout=W.Layout(width="auto"))
+        self.check_status = Status()
+        self.check_findings = FindingsView("No findings.")
+        self.fig_check = make_figure("The proposed change in time", "time since the infusion started (h)",
+                                     "daily dose (µg/day)", height=320)
+        self.fig_check.add_trace(go.Scatter(name="current dose", mode="lines", line=dict(color="#1f5fa8", width=3),
+                                            hoverinfo="skip"))
+        self.fig_check.add_trace(go.Scatter(name="allowed band for this change", mode="lines",
+                                            line=dict(color="rgba(46,107,48,0.35)", width=18), hovertemplate=
+                                            "%{y:.4~g} µg/day<extra>allowed band</extra>"))
+        self.fig_check.add_trace(go.Scatter(name="proposed dose", mode="markers+text", textposition="middle right",
+                                            marker=dict(size=14, symbol="diamond"), hovertemplate="%{text}<extra></extra>"))
+        self.fig_check.add_vrect(x0=0, x1=24, fillcolor="#888", opacity=0.18, line_width=0,
+                                 annotation_text="first 24 h: no increase", annotation_position="top left")
+        self.fig_check.update_layout(hovermode="closest")
+
+        self.watch(self.age, self.origin, self.phase, self.pump, self.test_dose, self.effect, self.side_effects,
+                   self.target, self.step, self.current, self.proposed, self.since_start, self.since_last,
+                   self.no_change_yet, self.no_effect)
+
+        inputs = [
+            W.HTML("<strong>Patient and pump</strong>"),
+            W.HBox([self.age, self.origin], layout=W.Layout(flex_flow="row wrap", gap="1em")),
+            W.HBox([self.phase, self.pump], layout=W.Layout(flex_flow="row wrap", gap="1em")),
+        ]
+        outputs = [
+            W.HTML("<h3>1. First daily dose</h3>"),
+            W.HBox([self.test_dose, self.side_effects], layout=W.Layout(flex_flow="row wrap", gap="1em")),
+            self.effect,
+            self.options_html,
+            self.fig_first,
+            W.HTML("<h3>2. Day-by-day plan</h3><p>Starts at the first daily dose of the chosen label.</p>"),
+            W.HBox([self.target, self.step_box], layout=W.Layout(flex_flow="row wrap", gap="1em")),
+            self.plan_status,
+            self.plan_html,
+            self.fig_plan,
+            self.plan_findings,
+            W.HTML("<h3>3. Check a proposed change</h3>"),
+            W.HBox([self.current, self.proposed], layout=W.Layout(flex_flow="row wrap", gap="1em")),
+            W.HBox([self.since_start, self.since_last], layout=W.Layout(flex_flow="row wrap", gap="1em")),
+            W.HBox([self.no_change_yet, self.no_effect], layout=W.Layout(flex_flow="row wrap", gap="2em")),
+            self.check_status,
+            self.check_findings,
+            self.fig_check,
+        ]
+        self.options = None
+        self.plan = None
+        self.check: list = []
+        self.check_inputs: dict = {}
+        self.refusal = ""
+        return inputs, outputs
+
+    # ------------------------------------------------------------------ update
+    @property
+    def pump_kind(self) -> str:
+        return self.pump.value
+
+    def update(self) -> None:
+        label = self.label_profile
+        patient = Patient(self.age.quantity, self.origin.value)
+        self._update_first_dose(label)
+        try:
+            patient.require_eligible(label)
+        except EligibilityError as exc:
+            self.refusal = str(exc)
+            inline_error(self.age.error, self.refusal)
+            self.plan_status.show(self.refusal)
+            self.check_status.show(self.refusal)
+            return
+        if self.refusal:
+            self.refusal = ""
+            self._plan_key = self._check_key = None
+            if not self.age.error_message:
+                clear_inline_error(self.age.error)
+        self.patient = patient
+        # A section is recomputed only when one of its inputs changed, so moving the effect slider
+        # redraws the first-dose section alone (the plan follows only when the first daily dose changes).
+        common = (patient.age_years, patient.origin, label, self.pump_kind, self.phase.value)
+        plan_key = common + (_ud(self.options.by(label).dose), _ud(self.target.quantity), self.step.value)
+        if plan_key != self._plan_key:
+            self._plan_key = plan_key if self._update_plan(patient, label) else None
+        last = None if self.no_change_yet.value else float(units.magnitude_in(self.since_last.quantity, "h"))
+        check_key = common + (_ud(self.current.quantity), _ud(self.proposed.quantity),
+                              float(units.magnitude_in(self.since_start.quantity, "h")), last, self.no_effect.value)
+        if check_key != self._check_key:
+            self._check_key = check_key if self._update_check(patient, label) else None
+
+    # -- 1. first daily dose
+    def _update_first_dose(self, label: str) -> None:
+        dose = self.test_guard.read()
+        options = titration.initial_dose_options(dose, self.effect.quantity, side_effects=self.side_effects.value)
+        key = (float(dose.magnitude), self.side_effects.value)
+        curves = None
+        if key != self._curves_key:
+            # The curves depend on the test dose and side effects only; moving the duration slider reuses them.
+            grid = [titration.initial_dose_options(dose, units.Q_(h, "h"), side_effects=self.side_effects.value)
+                    for h in EFFECT_GRID_H]
+            curves = {o.basis: [_ud(g.by(o.basis).dose) for g in grid] for o in options.options}
+        self.options = options
+        rows = []
+        for o in options.options:
+            applied = o.basis == label
+            style = ' style="background:#eef4fb;font-weight:600"' if applied else ""
+            mark = " (applied)" if applied else ""
+            rows.append(f"<tr{style}><td>{_esc(o.basis)}{mark}</td><td>{_esc(units.fmt(o.dose))}</td>"
+                        f"<td>{_esc(o.rule)}</td><td><cite>{_esc(o.source)}</cite></td></tr>")
+        agree = ("All three agree." if options.agree else
+                 "<strong>They disagree</strong>: see “where labels differ” below.")
+        self.options_html.value = (
+            f"<p>Test dose {_esc(units.fmt(options.test_dose))}, effect lasted "
+            f"{_esc(units.fmt(options.effect_duration))}. {agree}</p>"
+            '<table style="border-collapse:collapse" cellpadding="4"><thead><tr><th align="left">basis</th>'
+            '<th align="left">first daily dose</th><th align="left">rule</th><th align="left">source</th></tr>'
+            f"</thead><tbody>{''.join(rows)}</tbody></table>")
+        h = float(units.magnitude_in(options.effect_duration, "h"))
+        with self.fig_first.batch_update():
+            if curves is not None:
+                for i, o in enumerate(options.options):
+                    self.fig_first.data[i].x = EFFECT_GRID_H
+                    self.fig_first.data[i].y = curves[o.basis]
+                self._curves_key = key
+            pts = self.fig_first.data[len(_BASIS_STYLE)]
+            pts.x = [h] * len(options.options)
+            pts.y = [_ud(o.dose) for o in options.options]
+            pts.text = [f"{o.basis}: {units.fmt(o.dose)}" for o in options.options]
+        sync_figure(self.fig_first)
+
+    # -- 2. plan
+    def _update_plan(self, patient: Patient, label: str) -> bool:
+        start = self.options.by(label).dose
+        args = dict(pump=self.pump_kind, phase=self.phase.value, label=label)
+        try:
+            plan = titration.titration_plan(patient, start, self.target.quantity, step_fraction=self.step.value or None,
+                                            **args)
+        except ITBError as exc:
+            try:
+                step_refused = bool(self.step.value) and titration.titration_plan(
+                    patient, start, self.target.quantity, **args) is not None
+            except ITBError:
+                step_refused = False
+            if step_refused:
+                # The chosen step is what the label refuses: say so beside it, keep the last plan.
+                inline_error(self.step_msg, str(exc))
+                self.plan_status.clear()
+            else:
+                clear_inline_error(self.step_msg)
+                self.plan_status.show(str(exc))
+            return False
+        clear_inline_error(self.step_msg)
+        self.plan_status.clear()
+        self.plan = plan
+        s = plan.steps
+        lo, hi = plan.band
+        kind = {"increase": "increase", "decrease": "decrease for side effects", "none": "no change"}[plan.direction]
+        every = units.fmt(plan.interval)
+        reach = "reaches the target" if plan.reaches_target else "does <strong>not</strong> reach the target"
+        self.plan_html.value = (
+            f"<p>From <strong>{_esc(units.fmt(plan.start_dose))}</strong> ({_esc(label)} first daily dose) to "
+            f"<strong>{_esc(units.fmt(plan.target_dose))}</strong>: {_esc(kind)}, steps of "
+            f"{_esc(_pct(plan.step_fraction))} (band {_esc(_pct(lo))}–{_esc(_pct(hi))} per change), one change every "
+            f"{_esc(every)}; the plan {reach} on day {s[-1].day} with {_esc(units.fmt(plan.final_dose))} "
+            f"<cite style=\"color:#555\">({_esc(s[0].source)})</cite>.</p>")
+        self.plan_findings.show(plan.findings)
+        days = [st.day for st in s]
+        end = days[-1] + max(1, int(round(float(units.magnitude_in(plan.interval, "day")))))
+        band_x = [st.day for st in s[1:]] + ([end] if len(s) > 1 else [])
+        band_lo = [_ud(st.allowed_low) for st in s[1:]] + ([_ud(s[-1].allowed_low)] if len(s) > 1 else [])
+        band_hi = [_ud(st.allowed_high) for st in s[1:]] + ([_ud(s[-1].allowed_high)] if len(s) > 1 else [])
+        hover = [f"day {st.day}: {units.fmt(st.dose)}"
+                 + (f" ({'+' if st.change >= 0 else ''}{_pct(st.change)}; allowed {units.fmt(st.allowed_low)}–"
+                    f"{units.fmt(st.allowed_high)}, {st.source})" if st.day else " (start)") for st in s]
+        with self.fig_plan.batch_update():
+            d = self.fig_plan.data
+            d[0].x, d[0].y = band_x, band_lo
+            d[1].x, d[1].y = band_x, band_hi
+            d[1].name = f"allowed band ({_pct(lo)}–{_pct(hi)} of the day before)"
+            d[2].x = days + [end]
+            d[2].y = [_ud(st.dose) for st in s] + [_ud(s[-1].dose)]
+            d[2].customdata = hover + [hover[-1]]
+            d[3].x, d[3].y = [0, end], [_ud(plan.target_dose)] * 2
+            self.fig_plan.layout.xaxis.range = [-0.3, end + 0.3]
+        sync_figure(self.fig_plan)
+        return True
+
+    # -- 3. proposed change
+    def _update_check(self, patient: Patient, label: str) -> bool:
+        last = None if self.no_change_yet.value else self.since_last.quantity
+        self.since_last.text.disabled = self.no_change_yet.value
+        cur, new, started = self.current.quantity, self.proposed.quantity, self.since_start.quantity
+        try:
+            findings = titration.check_change(patient, cur, new, started, last, pump=self.pump_kind,
+                                              phase=self.phase.value, label=label, no_effect=self.no_effect.value)
+            band = None
+            if _ud(new) > 0 and _ud(new) != _ud(cur):
+                # The band for one change from the current dose, as the plan gives it.
+                one = titration.titration_plan(patient, cur, new, pump=self.pump_kind, phase=self.phase.value,
+                                               label=label, max_steps=1)
+                if len(one.steps) > 1:
+                    band = (one.steps[1].allowed_low, one.steps[1].allowed_high, one.steps[1].source)
+        except ITBError as exc:
+            self.check_status.show(str(exc))
+            return False
+        self.check_status.clear()
+        self.check = sorted(findings, key=lambda f: _ORDER[f.severity])
+        self.check_inputs = dict(current=cur, proposed=new, since_start=started, since_last=last, band=band)
+        self.check_findings.show(self.check)
+        worst = self.check[0].severity if self.check else "info"
+        t_now = float(units.magnitude_in(started, "h"))
+        t_last = t_now - float(units.magnitude_in(last, "h")) if last is not None else 0.0
+        wait = float(units.magnitude_in(titration.MIN_CHANGE_INTERVAL[self.pump_kind], "h"))
+        with self.fig_check.batch_update():
+            d = self.fig_check.data
+            d[0].x, d[0].y = [t_last, t_now], [_ud(cur)] * 2
+            if band is None:
+                d[1].x, d[1].y = [], []
+            else:
+                d[1].x, d[1].y = [t_now, t_now], [_ud(band[0]), _ud(band[1])]
+            d[2].x, d[2].y = [t_now], [_ud(new)]
+            d[2].marker.color = SEVERITY_COLOURS[worst]
+            d[2].text = [f"{units.fmt(new)} ({worst})"]
+            shapes = list(self.fig_check.layout.shapes[:1])
+            annotations = list(self.fig_check.layout.annotations[:1])
+            if last is not None:
+                # lionova 4.2: at most one change per 24 h (48 h with a non-programmable pump).
+                shapes.append(dict(type="rect", xref="x", yref="paper", x0=t_last, x1=t_last + wait, y0=0, y1=1,
+                                   fillcolor="#b3261e", opacity=0.08, line_width=0))
+                annotations.append(dict(x=t_last + wait, xref="x", y=0.02, yref="paper", xanchor="right",
+                                        showarrow=False, text=f"next change from {units.fmt(units.Q_(t_last + wait, 'h'))}",
+                                        font=dict(color="#b3261e", size=11)))
+            self.fig_check.layout.shapes = shapes
+            self.fig_check.layout.annotations = annotations
+            self.fig_check.layout.xaxis.range = [-2, max(t_now, t_last + wait, 24) * 1.15 + 4]
+        sync_figure(self.fig_check)
+        return True
+
+    # ------------------------------------------------------------------ summary
+    def summary(self) -> str:
+        o = self.options
+        lines = [f"label: {self.label_profile}; phase: {self.phase.value}; pump: {self.pump_kind}",
+                 f"first daily dose from a test dose of {units.fmt(o.test_dose)} whose effect lasted "
+                 f"{units.fmt(o.effect_duration)}:"]
+        lines += [f"  {x.basis}: {units.fmt(x.dose)} — {x.rule} ({x.source})" for x in o.options]
+        if self.refusal:
+            lines.append(f"not eligible: {self.refusal}")
+            return "\n".join(lines)
+        p = self.plan
+        if p is not None:
+            lines.append(f"plan {units.fmt(p.start_dose)} → {units.fmt(p.target_dose)} ({p.direction}), steps of "
+                         f"{_pct(p.step_fraction)}, band {_pct(p.band[0])}–{_pct(p.band[1])}, one change per "
+                         f"{units.fmt(p.interval)}; reaches target: {'yes' if p.reaches_target else 'no'}")
+            for st in p.steps:
+                extra = (f" ({'+' if st.change >= 0 else ''}{_pct(st.change)}; allowed {units.fmt(st.allowed_low)}–"
+                         f"{units.fmt(st.allowed_high)})" if st.day else "")
+                lines.append(f"  day {st.day}: {units.fmt(st.dose)}{extra}")
+            lines.append(findings_text(p.findings))
+        c = self.check_inputs
+        if c:
+            last = units.fmt(c["since_last"]) if c["since_last"] is not None else "no change yet"
+            lines.append(f"proposed change {units.fmt(c['current'])} → {units.fmt(c['proposed'])}, "
+                         f"{units.fmt(c['since_start'])} after the start, last change: {last}:")
+            if c["band"] is not None:
+                lines.append(f"  allowed for one change: {units.fmt(c['band'][0])}–{units.fmt(c['band'][1])} "
+                             f"({c['band'][2]})")
+            lines.append(findings_text(self.check))
+        return "\n".join(lines)
+
+
+def build_app(**kwargs) -> TitrationApp:
+    """The titration app (an :class:`~widgets.common.App`, an ipywidgets VBox)."""
+    return TitrationApp(**kwargs)
