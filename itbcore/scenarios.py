@@ -33,6 +33,8 @@ import pint
 from .errors import InputError
 from .pk import csf_concentration
 from .sources import Finding, cite, practice
+from .patient import Patient
+from .titration import increase_band
 from .units import Q_, as_quantity, fmt
 
 __all__ = [
@@ -468,21 +470,6 @@ def unit_slip(intended: Any = "500 ug/day", slip: Literal["mg_for_ug", "ug_for_m
     )
 
 
-# Highest daily increase the labels allow during titration, by (label, origin, population).
-# lionova 4.2: spinal +10–30 %, cerebral +5–15 % (no separate paediatric band);
-# lioresal Dosing: phase of dose selection: spinal adults 10–30 %, children 5–15 %; cerebral 5–15 %.
-_MAX_INCREASE: dict[tuple[str, str, str], tuple[float, str]] = {
-    ("lionova", "spinal", "adult"): (0.30, _L42),
-    ("lionova", "spinal", "pediatric"): (0.30, _L42),
-    ("lionova", "cerebral", "adult"): (0.15, _L42),
-    ("lionova", "cerebral", "pediatric"): (0.15, _L42),
-    ("lioresal", "spinal", "adult"): (0.30, cite("lioresal", "Dosing: phase of dose selection")),
-    ("lioresal", "spinal", "pediatric"): (0.15, cite("lioresal", "Dosing: phase of dose selection")),
-    ("lioresal", "cerebral", "adult"): (0.15, cite("lioresal", "Dosing: phase of dose selection")),
-    ("lioresal", "cerebral", "pediatric"): (0.15, cite("lioresal", "Dosing: phase of dose selection")),
-}
-
-
 def _daily_steps(start: pint.Quantity, fraction: float, days: int) -> tuple[Infusion, ...]:
     # lionova 4.2: no increase in the first 24 h; then one change per 24 h.
     steps = []
@@ -538,13 +525,12 @@ def too_fast_titration(
         raise InputError(f"The daily increase must be above 0 and at most 10 (1000 %), not {f:g}.")
     if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or not 1 <= days <= 30:
         raise InputError(f"The number of daily increases must be a whole number from 1 to 30, not {days!r}.")
-    key = (label, origin, population)
-    if key not in _MAX_INCREASE:
-        raise InputError(
-            f"No titration band for label {label!r}, origin {origin!r}, population {population!r}; "
-            "choose lionova or lioresal, spinal or cerebral, adult or pediatric."
-        )
-    f_max, band_source = _MAX_INCREASE[key]
+    if population not in ("adult", "pediatric"):
+        raise InputError(f"The population must be 'adult' or 'pediatric', not {population!r}.")
+    # The band itself is titration's rule (lionova 4.2; lioresal Dosing: phase of dose selection);
+    # a representative patient of the population stands in for the age.
+    band = increase_band(Patient(40 if population == "adult" else 10, origin), "titration", label)
+    f_max, band_source = band.high, band.source
     delivered_final = dose * (1 + f) ** days
     intended_final = dose * (1 + f_max) ** days
     factor = ((1 + f) / (1 + f_max)) ** days

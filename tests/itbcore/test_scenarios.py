@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from itbcore.errors import InputError, ITBError, UnitError
+from itbcore.errors import LabelError, InputError, ITBError, UnitError
 from itbcore.pk import csf_concentration, steady_state_concentration
 from itbcore.scenarios import (
     SCENARIOS,
@@ -138,11 +138,16 @@ def test_too_fast_titration_lioresal_children_spinal_15_percent():
 @pytest.mark.parametrize("kwargs", [
     {"daily_increase_fraction": 0}, {"daily_increase_fraction": -0.1}, {"daily_increase_fraction": True},
     {"daily_increase_fraction": "30 %"}, {"days": 0}, {"days": 31}, {"days": 2.5}, {"origin": "spine"},
-    {"label": "baclorex"},
+    {"population": "elderly"},
 ])
 def test_too_fast_titration_refuses_bad_input(kwargs):
     with pytest.raises(InputError):
         too_fast_titration(**kwargs)
+
+
+def test_too_fast_titration_refuses_a_leaflet_without_dosing_rules():
+    with pytest.raises(LabelError, match="baclorex"):
+        too_fast_titration(label="baclorex")
 
 
 @pytest.mark.parametrize("builder, args", [
