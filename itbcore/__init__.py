@@ -38,6 +38,7 @@ from .maintenance import *  # noqa: F403
 from .patient import CONDITIONS, MEDICINES, ORIGINS, Patient
 from .pk import *  # noqa: F403
 from .pump import *  # noqa: F403
+from .report import explain
 from .scenarios import *  # noqa: F403
 from .screening import *  # noqa: F403
 from .sources import LABEL_DIFFERENCES, LABELS, Action, Finding, LabelDifference, cite, differences
