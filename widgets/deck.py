@@ -1,0 +1,413 @@
+"""Teaching deck: one patient from screening to a withdrawal emergency, one compact widget per slide.
+
+For training only, not for treating patients.
+
+``notebooks/teaching_deck.ipynb`` is served with Voilà's reveal template (its notebook
+metadata says ``"voila": {"template": "reveal"}``) and shows the widgets built here, one per
+slide.  The slides share one patient and pass their results on, so a change on one slide
+carries through the story: the test dose that worked starts the titration, the titration's
+target is the dose in the pump, the pump's plan sets the volumes found at the missed refill.
+
+Each slide widget is a small :class:`widgets.common.App`: it fits a 960 × 700 slide (no
+banner of its own: the first slide carries the training-only notice), calls :mod:`itbcore`
+and only formats and plots.
+"""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as W
+import plotly.graph_objects as go
+
+import itbcore.withdrawal as wd
+from itbcore import pump, screening, titration, units
+from itbcore.patient import Patient
+
+from .common import (
+    SEVERITY_COLOURS,
+    App,
+    FindingsView,
+    QuantityField,
+    QuantitySlider,
+    banner,
+    findings_text,
+    make_figure,
+    sync_figure,
+)
+from .overdose import actions_html, actions_text
+from .withdrawal import differentials_html
+
+__all__ = [
+    "PATIENT",
+    "PATIENT_TEXT",
+    "Deck",
+    "build_deck",
+    "ScreeningSlide",
+    "TitrationSlide",
+    "RefillSlide",
+    "MissedRefillSlide",
+    "EmergencySlide",
+]
+
+_esc = html.escape
+
+#: The deck's patient: an adult with spasticity of spinal origin.
+PATIENT = Patient(34, "spinal", weight="70 kg")
+PATIENT_TEXT = ("Mr K., 34 years, 70 kg: spinal cord injury at T4 (spinal origin) with severe spasticity that oral "
+                "baclofen no longer controls.")
+_SLIDE_HEIGHT = 250
+
+
+def _row(*ws: W.Widget) -> W.HBox:
+    return W.HBox(list(ws), layout=W.Layout(flex_flow="row wrap", align_items="center"))
+
+
+class _Slide(App):
+    """A compact app for a slide: no banner of its own, small figures, short sources line."""
+
+    label_choice = False
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.banner.layout.display = "none"
+        self.layout.max_width = "940px"
+        self.add_class("itb-slide")
+
+
+# ------------------------------------------------------------------------------------------ 1 screening
+class ScreeningSlide(_Slide):
+    title = "Screening"
+    sources = ("lionova 4.2", "lioresal Dosing: initial phase")
+
+    def build(self):
+        self.ladder = screening.screening_ladder(PATIENT, label="lionova")
+        opts = [(f"{units.fmt(d)} (day {i + 1})", i) for i, d in enumerate(self.ladder)] + [("no response", -1)]
+        self.response = W.ToggleButtons(options=opts, value=1, description="Responded at",
+                                        style={"button_width": "auto"})
+        self.response.add_class("itb-field")
+        self.response.add_class("itb-field-deck-response")
+        self.watch(self.response)
+        self.result = W.HTML()
+        self.result.add_class("itb-result")
+        self.findings = FindingsView()
+        self.fig = make_figure("Test boluses, one per 24 h, each watched for 4–8 h", "time from first bolus (h)",
+                               "bolus (µg)", height=_SLIDE_HEIGHT,
+                               traces=[go.Bar(x=[], y=[], name="bolus", width=4, texttemplate="%{y:.3~g} µg"),
+                                       go.Scatter(x=[], y=[], name="observation window", mode="lines",
+                                                  line=dict(width=8, color="#8a5a00"))])
+        self.step: screening.ScreeningStep | None = None
+        self.candidate_dose = None
+        return [self.response], [self.result, self.fig]
+
+    def update(self):
+        k = self.response.value
+        given = self.ladder if k < 0 else self.ladder[: k + 1]
+        step = screening.next_step(PATIENT, list(given), responded=k >= 0, label="lionova")
+        self.step = step
+        lo, hi = (float(q.to("h").magnitude) for q in step.monitor)
+        xs, ys = [], []
+        for i, _d in enumerate(given):
+            xs += [24 * i + lo, 24 * i + hi, None]
+            ys += [0, 0, None]
+        if step.action == "candidate":
+            dose = given[-1]
+            self.candidate_dose = dose
+            vol = screening.test_dose_volume(dose)
+            text = (f"<strong style='color:{SEVERITY_COLOURS['action']}'>Candidate</strong>: effective test dose "
+                    f"<strong class='itb-deck-test-dose'>{units.fmt(dose)}</strong> ({units.fmt(vol)} of the "
+                    f"50 µg/mL solution).")
+        else:
+            text = (f"<strong style='color:{SEVERITY_COLOURS['violation']}'>Not a candidate</strong>: no response "
+                    f"at {units.fmt(given[-1])}.")
+        self.result.value = f"<p>{text} <cite style='color:#555'>({_esc(step.source)})</cite></p>"
+        with self.fig.batch_update():
+            self.fig.data[0].x = [24 * i for i in range(len(given))]
+            self.fig.data[0].y = [float(d.to("ug").magnitude) for d in given]
+            self.fig.data[1].x, self.fig.data[1].y = xs, ys
+        sync_figure(self.fig)
+
+    def summary(self):
+        s = self.step
+        return (f"screening: {s.action}; boluses {', '.join(units.fmt(d) for d in self.ladder)}; "
+                f"effective test dose {units.fmt(self.candidate_dose) if s.action == 'candidate' else 'none'} "
+                f"({s.source})")
+
+
+# ------------------------------------------------------------------------------------------ 2 titration
+class TitrationSlide(_Slide):
+    title = "Titration"
+    sources = ("lionova 4.2", "lioresal Dosing: phase of dose selection")
+
+    def build(self):
+        self.test_dose = QuantityField("Effective test dose", "ug", "50 ug", name="test dose", min="0 ug",
+                                       min_inclusive=False, key="deck-test-dose", width="8em")
+        self.effect = QuantitySlider("Effect lasted", "h", 8, min=1, max=24, step=1, key="deck-effect")
+        self.effect.layout.width = "22em"
+        self.target = QuantityField("Target daily dose", "ug/day", "400 ug/day", name="target daily dose",
+                                    min="0 ug/day", min_inclusive=False, key="deck-target", width="9em")
+        self.watch(self.test_dose, self.effect, self.target)
+        self.result = W.HTML()
+        self.result.add_class("itb-result")
+        self.fig = make_figure("Daily steps inside the label's band", "day of infusion (day)", "daily dose (µg/day)",
+                               height=_SLIDE_HEIGHT,
+                               traces=[go.Scatter(x=[], y=[], name="allowed band", mode="lines",
+                                                  line=dict(width=0, shape="hv"), showlegend=False),
+                                       go.Scatter(x=[], y=[], name="allowed band", mode="lines", fill="tonexty",
+                                                  fillcolor="rgba(46,107,48,0.18)", line=dict(width=0, shape="hv")),
+                                       go.Scatter(x=[], y=[], name="plan", mode="lines+markers",
+                                                  line=dict(width=3, shape="hv"))])
+        self.first = None
+        self.plan: titration.TitrationPlan | None = None
+        return [_row(self.test_dose, self.effect), self.target], [self.result, self.fig]
+
+    def update(self):
+        first = titration.initial_daily_dose(self.test_dose.quantity, self.effect.quantity, label="lionova")
+        plan = titration.titration_plan(PATIENT, first, self.target.quantity, label="lionova")
+        self.first, self.plan = first, plan
+        last = plan.steps[-1]
+        reach = "reaches" if plan.reaches_target else "does not reach"
+        self.result.value = (
+            f"<p>First daily dose <strong class='itb-deck-first-dose'>{units.fmt(first)}</strong>; "
+            f"{len(plan.steps) - 1} daily steps of about +{100 * plan.step_fraction:.0f} % {reach} "
+            f"{units.fmt(plan.target_dose)} on day {last.day}. "
+            f"<cite style='color:#555'>({_esc(plan.steps[-1].source)})</cite></p>")
+        days = [s.day for s in plan.steps]
+        with self.fig.batch_update():
+            self.fig.data[0].x, self.fig.data[0].y = days, [float(s.allowed_low.to("ug/day").magnitude)
+                                                            for s in plan.steps]
+            self.fig.data[1].x, self.fig.data[1].y = days, [float(s.allowed_high.to("ug/day").magnitude)
+                                                            for s in plan.steps]
+            self.fig.data[2].x, self.fig.data[2].y = days, [float(s.dose.to("ug/day").magnitude) for s in plan.steps]
+        sync_figure(self.fig)
+
+    def summary(self):
+        p = self.plan
+        return (f"titration: first daily dose {units.fmt(self.first)}; plan "
+                + " → ".join(units.fmt(s.dose) for s in p.steps) + f" ({p.steps[-1].source})")
+
+
+# ------------------------------------------------------------------------------------------ 3 refill
+class RefillSlide(_Slide):
+    title = "Refill"
+    label_choice = True
+    label_differences = ("pump_stability",)
+    sources = ("lionova 4.2", "lioresal Stability of the drug", "practice guidance: device documentation")
+
+    def build(self):
+        self.reservoir = QuantityField("Reservoir filled", "mL", "20 mL", name="reservoir volume", min="0 mL",
+                                       min_inclusive=False, key="deck-reservoir", width="7em")
+        self.concentration = W.Dropdown(options=[("500 µg/mL", "500 ug/mL"), ("2000 µg/mL", "2000 ug/mL")],
+                                        value="2000 ug/mL", description="Concentration",
+                                        layout=W.Layout(width="auto"))
+        self.concentration.add_class("itb-field")
+        self.concentration.add_class("itb-field-deck-concentration")
+        self.dose = QuantityField("Daily dose", "ug/day", "400 ug/day", name="daily dose", min="0 ug/day",
+                                  min_inclusive=False, key="deck-daily-dose", width="9em")
+        self.watch(self.reservoir, self.concentration, self.dose)
+        self.result = W.HTML()
+        self.result.add_class("itb-result")
+        self.fig = make_figure("The reservoir drains toward the low-reservoir alarm", "days after the fill (day)",
+                               "volume in reservoir (mL)", height=_SLIDE_HEIGHT,
+                               traces=[go.Scatter(x=[], y=[], name="reservoir", mode="lines", line=dict(width=3)),
+                                       go.Scatter(x=[], y=[], name="alarm volume", mode="lines",
+                                                  line=dict(dash="dash", color=SEVERITY_COLOURS["violation"])),
+                                       go.Scatter(x=[], y=[], name="refill", mode="markers+text",
+                                                  marker=dict(size=14, symbol="triangle-down",
+                                                              color=SEVERITY_COLOURS["action"]),
+                                                  textposition="top center")])
+        self.plan: pump.RefillPlan | None = None
+        return [_row(self.reservoir, self.concentration, self.dose)], [self.result, self.fig]
+
+    def update(self):
+        p = pump.refill_plan(self.reservoir.quantity, self.concentration.value, self.dose.quantity,
+                             label=self.label_profile)
+        self.plan = p
+        alarm, empty = (float(q.to("day").magnitude) for q in (p.days_to_alarm, p.days_to_empty))
+        refill = float(p.refill_after.to("day").magnitude)
+        v0, va = float(p.reservoir_volume.to("mL").magnitude), float(p.alarm_volume.to("mL").magnitude)
+        self.result.value = (
+            f"<p>{units.fmt(p.daily_volume)}; alarm after <strong>{units.fmt(p.days_to_alarm)}</strong>, empty after "
+            f"{units.fmt(p.days_to_empty)}; refill after <strong class='itb-deck-refill'>{units.fmt(p.refill_after)}"
+            f"</strong> (set by the {_esc(p.limited_by)}).</p>")
+        with self.fig.batch_update():
+            self.fig.data[0].x, self.fig.data[0].y = [0, alarm, empty], [v0, va, 0]
+            self.fig.data[1].x, self.fig.data[1].y = [0, empty], [va, va]
+            self.fig.data[2].x, self.fig.data[2].y = [refill], [va]
+            self.fig.data[2].text = [f"refill day {refill:g}"]
+        sync_figure(self.fig)
+
+    def summary(self):
+        p = self.plan
+        return (f"refill ({p.label}): {units.fmt(p.daily_volume)}; alarm after {units.fmt(p.days_to_alarm)}; "
+                f"empty after {units.fmt(p.days_to_empty)}; refill after {units.fmt(p.refill_after)} "
+                f"({p.limited_by})")
+
+
+# ------------------------------------------------------------------------------------------ 4 missed refill
+class MissedRefillSlide(_Slide):
+    title = "A missed refill, or a catheter problem"
+    sources = ("lionova 4.4", "lionova 4.2", "practice guidance: incident reports, residual volume mismatch")
+
+    def build(self):
+        self.story = W.ToggleButtons(options=["missed refill", "catheter problem"], value="missed refill",
+                                     description="Story", style={"button_width": "auto"})
+        self.story.add_class("itb-field")
+        self.story.add_class("itb-field-deck-story")
+        self.days = QuantitySlider("Days since the fill", "day", 90, min=0, max=200, step=1, key="deck-days")
+        self.days.layout.width = "26em"
+        self.hours = QuantityField("Symptoms for", "h", "30 h", name="time since delivery stopped", min="0 h",
+                                   key="deck-hours", width="7em")
+        self.found = QuantityField("Found in reservoir", "mL", "0 mL", name="volume found", min="0 mL",
+                                   key="deck-found", width="7em")
+        self.expected_text = W.HTML()
+        self.story.observe(lambda _c: self._preset(), "value")
+        self.days.observe(lambda _c: self._expect(), "value")
+        self.watch(self.hours, self.found)
+        self.result = W.HTML()
+        self.result.add_class("itb-result")
+        self.findings = FindingsView()
+        self.causes: wd.LikelyCauses | None = None
+        self.plan: pump.RefillPlan | None = None
+        self.expected = units.Q_(0.0, "mL")
+        return ([self.story, _row(self.days, self.hours), _row(self.found, self.expected_text)],
+                [self.result, self.findings])
+
+    def follow(self, plan: pump.RefillPlan) -> None:
+        """Take the pump from the refill slide and replay the chosen story on it."""
+        self.plan = plan
+        self._preset()
+
+    def _preset(self) -> None:
+        if self.plan is None:
+            return
+        empty = float(self.plan.days_to_empty.to("day").magnitude)
+        refill = float(self.plan.refill_after.to("day").magnitude)
+        # the story's day: a day after the reservoir ran dry, or half-way to the refill when the catheter fails
+        day = min(self.days.max, round(empty) + 1) if self.story.value == "missed refill" else round(refill / 2)
+        if self.days.value == day:
+            self._expect()
+        else:
+            self.days.value = day
+
+    def _expect(self) -> None:
+        if self.plan is None:
+            return
+        p = self.plan
+        self.expected = pump.expected_residual(p.reservoir_volume, p.daily_dose, p.concentration, self.days.quantity)
+        self.expected_text.value = (f"<span>expected by the programme: <strong>{units.fmt(self.expected)}</strong>"
+                                    f"</span>")
+        # the pump delivered as programmed in both stories, so the volume found is the one expected
+        self.found.value = units.fmt(self.expected)
+
+    def update(self):
+        lc = wd.likely_causes(self.hours.quantity, reservoir_volume=self.found.quantity,
+                              expected_reservoir_volume=self.expected)
+        self.causes = lc
+        items = "".join(f"<li><strong>{_esc(c.text)}</strong> — {_esc(c.reason)} "
+                        f"<cite style='color:#555'>({_esc(c.source)})</cite></li>" for c in lc.causes[:3])
+        self.result.value = f"<strong>Check first</strong><ol class='itb-causes' style='margin:2px 0'>{items}</ol>"
+        self.findings.show(lc.findings)
+
+    def summary(self):
+        return (f"missed refill ({self.story.value}, day {self.days.value:g}): found {units.fmt(self.found.quantity)}, "
+                f"expected {units.fmt(self.expected)}; causes {', '.join(self.causes.codes)}\n"
+                + findings_text(self.causes.findings))
+
+
+# ------------------------------------------------------------------------------------------ 5 emergency
+class EmergencySlide(_Slide):
+    title = "Withdrawal emergency"
+    sources = ("lionova 4.2", "lionova 4.4", "lioresal Dosing: discontinuation of treatment")
+
+    default_signs = ("high_fever", "altered_mental_status", "rebound_spasticity")
+
+    def build(self):
+        self.signs = {}
+        for code, s in wd.SIGNS.items():
+            cb = W.Checkbox(value=code in self.default_signs, description=s.text, indent=False,
+                            layout=W.Layout(width="32%"))
+            cb.add_class("itb-field")
+            cb.add_class(f"itb-field-deck-sign-{code.replace('_', '-')}")
+            self.signs[code] = cb
+        self.watch(*self.signs.values())
+        grid = W.HBox(list(self.signs.values()), layout=W.Layout(flex_flow="row wrap"))
+        self.stage = W.HTML()
+        self.stage.add_class("itb-result")
+        self.actions = W.HTML()
+        self.differentials = W.HTML()
+        self.assessment: wd.Assessment | None = None
+        return [grid], [self.stage, W.HBox([self.actions, self.differentials])]
+
+    def update(self):
+        a = wd.assess([c for c, cb in self.signs.items() if cb.value])
+        self.assessment = a
+        colour = {"none": "#2e6b30", "early": SEVERITY_COLOURS["warning"], "advanced": SEVERITY_COLOURS["violation"]}
+        self.stage.value = (f"<span class='itb-grade' style='background:{colour[a.stage]};color:white;padding:2px 10px;"
+                            f"border-radius:4px;font-weight:700'>Withdrawal stage: {a.stage.upper()}</span> "
+                            f"<cite style='color:#555'>({_esc(a.source)})</cite>")
+        self.actions.value = actions_html(a.actions[:3], empty="No action needed.")
+        self.differentials.value = differentials_html(a.differentials[:4])
+
+    def summary(self):
+        a = self.assessment
+        return (f"emergency: stage {a.stage}; differentials {', '.join(a.differentials) or 'none'}\n"
+                + actions_text(a.actions))
+
+
+# ------------------------------------------------------------------------------------------ the deck
+class Deck:
+    """The slides' widgets, linked so that each slide starts from the one before."""
+
+    title = "Teaching deck"
+
+    def __init__(self) -> None:
+        self.banner = banner()
+        self.patient = W.HTML(f"<p class='itb-deck-patient' style='font-size:1.1em'>{_esc(PATIENT_TEXT)}</p>")
+        self.screening = ScreeningSlide()
+        self.titration = TitrationSlide()
+        self.refill = RefillSlide()
+        self.missed_refill = MissedRefillSlide()
+        self.emergency = EmergencySlide()
+        self.screening.response.observe(lambda _c: self._screening_to_titration(), "value")
+        self.titration.target.on_change(lambda _f: self._titration_to_refill())
+        for w in (self.refill.reservoir, self.refill.dose):
+            w.on_change(lambda _f: self._refill_to_missed())
+        self.refill.concentration.observe(lambda _c: self._refill_to_missed(), "value")
+        self.refill.label.observe(lambda _c: self._refill_to_missed(), "value")
+        self._screening_to_titration()
+        self._titration_to_refill()
+        self._refill_to_missed()
+
+    @property
+    def slides(self) -> list[App]:
+        return [self.screening, self.titration, self.refill, self.missed_refill, self.emergency]
+
+    def _screening_to_titration(self) -> None:
+        if self.screening.step is not None and self.screening.step.action == "candidate":
+            self.titration.test_dose.value = units.fmt(self.screening.candidate_dose)
+
+    def _titration_to_refill(self) -> None:
+        self.refill.dose.value = units.fmt(self.titration.target.quantity, "ug/day")
+
+    def _refill_to_missed(self) -> None:
+        plan = self.refill.plan
+        if plan is not None:
+            self.missed_refill.follow(plan)
+
+    def title_slide(self) -> W.VBox:
+        """The first slide's widget: the training-only notice and the patient."""
+        box = W.VBox([self.banner, self.patient])
+        box.add_class("itb-deck-title")
+        return box
+
+    def summary(self) -> str:
+        return "\n".join([f"patient: {PATIENT_TEXT}"] + [s.summary() for s in self.slides])
+
+    def __repr__(self) -> str:
+        return f"<Deck: {self.title}>"
+
+
+def build_deck() -> Deck:
+    """The teaching deck's linked slide widgets."""
+    return Deck()
