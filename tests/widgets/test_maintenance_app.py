@@ -1,0 +1,270 @@
+"""The maintenance-and-refill app without a browser: results, figures, inline errors, label switch.
+
+For training only, not for treating patients.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from widgets.maintenance import TABS, MaintenanceApp, build_app
+
+
+@pytest.fixture(scope="module")
+def _app_cache():
+    return {}
+
+
+@pytest.fixture
+def app() -> MaintenanceApp:
+    a = build_app()
+    a.refill.fill_date.value = dt.date(2025, 1, 6)
+    return a
+
+
+def _text(widget) -> str:
+    return widget.value
+
+
+def test_builds_with_five_tabs_and_no_error(app):
+    assert [app.tabs.get_title(i) for i in range(len(TABS))] == list(TABS)
+    assert app.status.message == ""
+    for s in app.sections:
+        assert s.status.message == "", type(s).__name__
+    assert repr(app) == "<MaintenanceApp: Maintenance and refill>"
+
+
+# ---------------------------------------------------------------------------------------------- refill plan
+def test_refill_plan_default_numbers_and_figure(app):
+    r = app.refill
+    text = _text(r.result)
+    # 20 mL, 500 µg/mL, 100 µg/day: 0.2 mL/day, alarm (2 mL) after 90 days, empty after 100 (pump doctest)
+    assert "0.2 mL/day" in text and "after 90 day, on 2025-04-06" in text and "after 100 day" in text
+    assert "Refill after 86 day, on 2025-04-02" in text and "alarm margin" in text
+    x, y = r.fig.data[0].x, r.fig.data[0].y
+    assert list(y) == [20.0, 2.0, 0.0]
+    assert x[0] == dt.datetime(2025, 1, 6) and x[2] == dt.datetime(2025, 4, 16)
+    assert list(r.fig.data[1].y) == [2.0, 2.0]  # alarm level line
+    assert r.fig.data[3].x[0] == dt.datetime(2025, 4, 2)  # refill marker
+    assert r.fig.data[3].y[1] == pytest.approx(2.8)  # 20 mL - 86 day × 0.2 mL/day
+    assert r.fig.layout.yaxis.title.text == "volume in reservoir (mL)"
+    codes = [f.code for f in r.findings.items]
+    assert "observe_after_refill" in codes and "stability_not_stated" in codes
+    assert "(lionova 4.4)" in r.findings.value  # sources next to the findings
+
+
+def test_label_switch_caps_refill_at_eleven_weeks(app):
+    r = app.refill
+    assert "Refill after 86 day" in r.result.value
+    app.label.value = "lioresal"
+    # lioresal Stability of the drug: 11 weeks in a SynchroMed pump → 77 days
+    assert "Refill after 77 day, on 2025-03-24" in r.result.value
+    assert "lioresal 11-week stability" in r.result.value
+    assert r.fig.data[4].visible is True and r.fig.data[4].x[0] == dt.datetime(2025, 3, 24)
+    assert "stability_cap" in [f.code for f in r.findings.items]
+    assert "(applied here)" in app.differences.value
+    app.label.value = "lionova"
+    assert "Refill after 86 day" in r.result.value
+
+
+def test_long_interval_capped_at_180_days(app):
+    app.refill.reservoir.value = "40 mL"
+    assert "manufacturer 180-day cap" in app.refill.result.value
+    assert "after 190 day" in app.refill.result.value
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "give it in mL"),
+    ("twenty", "mL"),
+    ("20 mg", "mL"),
+    ("20", "has no unit"),
+    ("500 mL", "at most 100 mL"),
+])
+def test_bad_reservoir_entry_is_inline_and_keeps_the_result(app, text, message):
+    r = app.refill
+    before_result, before_y = r.result.value, list(r.fig.data[0].y)
+    r.reservoir.value = text
+    assert r.reservoir.error_message and message.lower() in r.reservoir.error_message.lower()
+    assert r.result.value == before_result and list(r.fig.data[0].y) == before_y
+
+
+def test_itbcore_refusal_shown_in_the_tab_and_other_tabs_keep_working(app):
+    r = app.refill
+    before = r.result.value
+    r.alarm.value = "25 mL"  # above the reservoir: refused by itbcore.refill_plan
+    assert "must be below the reservoir volume" in r.status.message
+    assert r.result.value == before
+    app.dilution.target.value = "400 ug/mL"
+    assert "16 mL" in app.dilution.result.value
+    r.alarm.value = "2 mL"
+    assert r.status.message == ""
+
+
+def test_empty_fill_date_is_inline(app):
+    r = app.refill
+    before = r.result.value
+    r.fill_date.value = None
+    assert "Give the date of this fill" in r.date_error.value
+    assert r.result.value == before
+
+
+# ---------------------------------------------------------------------------------------------- dilution
+def test_dilution_and_ampoules(app):
+    d = app.dilution
+    text = d.result.value
+    # 300 µg/mL × 20 mL from 500 µg/mL: 12 mL stock + 8 mL NaCl; one 20 mL ampoule, 8 mL discarded
+    assert "12 mL of 500 µg/mL" in text and "8 mL of sodium chloride 9 mg/mL (0.9 %)" in text
+    assert "1 × 20 mL of 500 µg/mL" in text and "70.8 mg (3.08 mmol)" in text
+    assert list(d.fig.data[0].x) == [12.0] and list(d.fig.data[1].x) == [8.0] and list(d.fig.data[2].x) == [8.0]
+    d.stock.value = "2000 ug/mL"
+    # 2 mg/mL: 3 mL of stock → one 5 mL ampoule, 2 mL discarded
+    assert "3 mL of 2000 µg/mL" in d.result.value and "Discarded</th><td>2 mL" in d.result.value
+
+
+def test_glucose_diluent_refused_inline(app):
+    d = app.dilution
+    before, before_x = d.result.value, list(d.fig.data[0].x)
+    d.diluent.value = "glucose 5%"
+    assert "incompatible with baclofen (lionova 6.2)" in d.diluent_error_message
+    assert "incompatible" in d.diluent_error.value
+    assert d.result.value == before and list(d.fig.data[0].x) == before_x
+    d.diluent.value = "water for injection"
+    assert "only allowed diluent" in d.diluent_error_message
+    d.diluent.value = "NaCl 0.9%"
+    assert d.diluent_error_message == "" and d.diluent_error.value == ""
+
+
+def test_target_above_stock_refused(app):
+    d = app.dilution
+    before = d.result.value
+    d.target.value = "1000 ug/mL"
+    assert "above the stock" in d.status.message
+    assert d.result.value == before
+
+
+# ---------------------------------------------------------------------------------------------- flex
+def test_flex_default_programme_and_plot(app):
+    f = app.flex
+    assert "520 µg/day" in f.result.value  # flex_programme doctest: 6 h 20 µg/h, 20 h 24 µg/h
+    assert list(f.fig.data[0].x) == [0.0, 6.0, 20.0, 24.0]
+    assert list(f.fig.data[0].y) == [24.0, 20.0, 24.0, 24.0]
+    assert f.fig.data[1].y[0] == pytest.approx(20.0)  # 480 µg/day as µg/h
+    assert "matches the intended" in f.guard.value
+    # lionova 4.2: programme 2 h before the wanted effect (22 h → 20 h)
+    assert "Programme the change at <strong>20 h</strong>" in f.helper.value
+
+
+def test_flex_per_hour_per_day_mixup_is_prominent(app):
+    f = app.flex
+    f.rows[0].rate.value = "480 ug/h"
+    assert "VIOLATION" in f.guard.value and "per-hour / per-day mix-up" in f.guard.value
+    assert [x.code for x in f.guard_findings] == ["per_hour_per_day_mixup"]
+
+
+def test_flex_add_remove_and_label_example(app):
+    f = app.flex
+    f.add_step()  # starts at 12 h with the last rate
+    assert len(f.rows) == 3
+    assert list(f.fig.data[0].x) == [0.0, 6.0, 12.0, 20.0, 24.0]
+    f.remove_step(f.rows[-1])
+    assert len(f.rows) == 2
+    f.load_label_example()
+    # flex_from_continuous("480 ug/day"): 20 µg/h from 4 h, 24 µg/h from 20 h, 512 µg/day
+    assert "512 µg/day" in f.result.value
+    assert list(f.fig.data[0].x) == [0.0, 4.0, 20.0, 24.0]
+
+
+def test_flex_bad_step_keeps_the_plot(app):
+    f = app.flex
+    before = list(f.fig.data[0].y)
+    f.rows[0].start.value = "25 h"
+    assert "at most" in f.rows[0].start.error_message
+    f.rows[1].rate.value = "30 ug/h"  # another change while a step is wrong: refused, plot kept
+    assert "Correct the step marked in red" in f.status.message
+    assert list(f.fig.data[0].y) == before
+    f.rows[0].start.value = "6 h"
+    assert f.status.message == "" and list(f.fig.data[0].y) == [30.0, 20.0, 30.0, 30.0]
+    before = list(f.fig.data[0].y)
+    f.rows[1].start.value = "6 h"  # duplicate start: refused by itbcore.flex_programme
+    assert "same hour" in f.status.message
+    assert list(f.fig.data[0].y) == before
+
+
+def test_remove_last_step_refused(app):
+    f = app.flex
+    f.remove_step(f.rows[0])
+    f.remove_step(f.rows[0])
+    assert len(f.rows) == 1 and "at least one step" in f.status.message
+
+
+# ---------------------------------------------------------------------------------------------- bridge, residual
+def test_bridge_bolus(app):
+    b = app.bridge
+    # pump doctest: 500 → 2000 µg/mL at 480 µg/day, 50 cm × 2 µL/cm + 100 µL
+    assert "200 µL over 5 h" in b.bridge_result.value and "120 µg/day for 20 h" in b.bridge_result.value
+    assert "Neuromodulation 2016" in b.bridge_result.value
+    assert list(b.fig.data[0].y) == [120.0, 480.0, 480.0] and list(b.fig.data[0].x)[1] == 20.0
+    b.new.value = "500 ug/mL"
+    assert "no_bridge_needed" in [f.code for f in b.bridge_findings.items]
+
+
+def test_residual_discrepancy_warns_against_restart(app):
+    b = app.bridge
+    assert "OK" in b.residual_result.value
+    b.found.value = "19 mL"
+    assert "DISCREPANCY" in b.residual_result.value and "do not simply refill and restart" in b.residual_result.value
+    assert [f.code for f in b.residual_findings.items] == ["pump_not_delivering"]
+    assert "overdose" in b.residual_findings.value
+    before = b.residual_result.value
+    b.found.value = "-3 mL"
+    assert b.found.error_message and b.residual_result.value == before
+
+
+# ---------------------------------------------------------------------------------------------- settings
+def test_programme_accepted_without_violation(app):
+    s = app.settings
+    s.press_programme()
+    assert "Programmed (training simulation)" in s.outcome.value
+
+
+def test_mg_ug_slip_refuses_programming(app):
+    s = app.settings
+    s.new_dose.value = "400 mg/day"
+    codes = [f.code for f in s.comparison]
+    assert "dose_mg_ug_slip" in codes
+    assert "mg/µg slip" in s.findings.value
+    s.press_programme()
+    assert "Programming refused" in s.outcome.value and "mg/µg" in s.outcome.value
+    s.new_dose.value = "440 ug/day"
+    assert s.outcome.value == ""
+    s.press_programme()
+    assert "Programmed" in s.outcome.value
+
+
+def test_tenfold_concentration_change_refused(app):
+    s = app.settings
+    s.new_conc.value = "5000 ug/mL"
+    assert "concentration_tenfold" in [f.code for f in s.comparison]
+    s.press_programme()
+    assert "Programming refused" in s.outcome.value
+
+
+def test_summary_lists_every_tab(app):
+    text = app.summary()
+    for word in ("refill after 86 day", "ampoules: 1", "daily total 520 µg/day", "bridge bolus", "residual",
+                 "settings"):
+        assert word in text
+
+
+def test_updates_are_fast(app):
+    import time
+    r = app.refill
+    times = []
+    for v in range(3, 9):
+        t = time.perf_counter()
+        r.margin.value = v
+        times.append(time.perf_counter() - t)
+    assert r.updates >= 6
+    # generous bound: the benchmark lives in bench/, this only catches a pathological slowdown
+    assert sorted(times)[len(times) // 2] < 0.5
