@@ -1,0 +1,195 @@
+"""The titration app without a browser: displayed text, figure data, inline refusals, label profiles.
+
+For training only, not for treating patients.
+"""
+from __future__ import annotations
+
+import pytest
+
+from widgets.titration import TitrationApp, build_app
+
+
+@pytest.fixture
+def app() -> TitrationApp:
+    return build_app()
+
+
+def _figs(app: TitrationApp):
+    return tuple(tuple((tuple(t.x or ()), tuple(t.y or ())) for t in f.data)
+                 for f in (app.fig_first, app.fig_plan, app.fig_check))
+
+
+def _state(app: TitrationApp):
+    return (app.summary(), app.options_html.value, app.plan_html.value, app.plan_findings.value,
+            app.check_findings.value, _figs(app))
+
+
+def test_default_first_daily_dose_at_exactly_12_h(app):
+    assert "not for treating patients" in app.banner.value
+    assert app.status.message == ""
+    html = app.options_html.value
+    # At exactly 12 h: lionova does not cover it (the suite doubles), lioresal doubles, practice (8 h) is equal.
+    assert "not covered by the text" in html and "lionova 4.2" in html
+    assert "effect up to 12 h: twice the test dose" in html and "lioresal Dosing: phase of dose selection" in html
+    assert "50 µg/day" in html and "Saulino" in html and "They disagree" in html
+    pts = app.fig_first.data[3]
+    assert list(pts.x) == [12.0, 12.0, 12.0] and list(pts.y) == [100.0, 100.0, 50.0]
+    assert app.fig_first.layout.xaxis.title.text == "duration of the test dose's effect (h)"
+    assert app.fig_first.layout.yaxis.title.text == "first daily dose (µg/day)"
+
+
+def test_first_dose_curves_step_at_8_and_12_h(app):
+    x = list(app.fig_first.data[0].x)
+    lionova, practice = list(app.fig_first.data[0].y), list(app.fig_first.data[2].y)
+    assert lionova[x.index(12.0)] == 100.0 and lionova[x.index(12.5)] == 50.0
+    assert practice[x.index(8.0)] == 100.0 and practice[x.index(8.5)] == 50.0
+
+
+def test_effect_slider_moves_the_marker_and_the_plan_start(app):
+    app.effect.value = 14
+    assert list(app.fig_first.data[3].y) == [50.0, 50.0, 50.0]
+    assert "All three agree" in app.options_html.value
+    assert app.fig_plan.data[2].y[0] == 50.0  # the plan starts at lionova's first daily dose
+    app.effect.value = 6
+    assert list(app.fig_first.data[3].y) == [100.0, 100.0, 100.0]
+    assert app.fig_plan.data[2].y[0] == 100.0
+
+
+def test_side_effects_change_practice_guidance_only(app):
+    app.effect.value = 6
+    app.side_effects.value = True
+    assert list(app.fig_first.data[3].y) == [100.0, 100.0, 50.0]
+
+
+def test_plan_plot_has_band_around_each_step(app):
+    d = app.fig_plan.data
+    # 100 → 200 µg/day, spinal adult: 10 % steps, band +10–30 % of the day before (lionova 4.2).
+    assert list(d[2].y[:3]) == [100.0, 110.0, 121.0]
+    assert list(d[2].x[:3]) == [0, 1, 2]
+    assert d[0].y[0] == pytest.approx(110.0) and d[1].y[0] == pytest.approx(130.0)
+    assert d[0].x[0] == 1  # no band on day 0: no increase in the first 24 h
+    assert d[2].y[-1] == 200.0 and list(d[3].y) == [200.0, 200.0]
+    assert "10 %–30 %" in d[1].name
+    assert "reaches the target" in app.plan_html.value
+    assert "first 24 h" in app.fig_plan.layout.shapes[0].to_plotly_json().get("name", "") or \
+        "first 24 h" in app.fig_plan.layout.annotations[0].text
+
+
+def test_non_programmable_pump_changes_every_48_h(app):
+    app.pump.value = "non_programmable"
+    assert list(app.fig_plan.data[2].x[:3]) == [0, 2, 4]
+    assert "every 48 h" in app.plan_html.value
+    assert "48 h" in app.plan_findings.value
+
+
+def test_cerebral_origin_narrows_the_band(app):
+    app.origin.value = "cerebral"
+    assert "5 %–15 %" in app.fig_plan.data[1].name
+    assert app.fig_plan.data[2].y[1] == pytest.approx(105.0)
+
+
+def test_step_above_band_is_inline_and_keeps_the_plan(app):
+    app.origin.value = "cerebral"
+    before = _state(app)
+    app.step.value = 0.30
+    assert "A step of 30 % is above the 15 %" in app.step_msg.value and 'role="alert"' in app.step_msg.value
+    assert _state(app) == before
+    app.step.value = 0.10
+    assert app.step_msg.value == ""
+    assert app.fig_plan.data[2].y[1] == pytest.approx(110.0)
+
+
+def test_default_proposed_change_is_above_band(app):
+    assert "violation" in app.check_findings.value
+    assert "An increase of 40 %" in app.check_findings.value and "lionova 4.2" in app.check_findings.value
+    d = app.fig_check.data
+    assert list(d[2].y) == [140.0] and list(d[2].x) == [72.0]
+    assert list(d[1].y) == pytest.approx([110.0, 130.0])  # allowed band for one change from 100 µg/day
+    assert d[2].marker.color == "#b3261e"
+
+
+def test_proposed_change_within_band(app):
+    app.proposed.value = "120 ug/day"
+    assert "An increase of 20 %" in app.check_findings.value and "violation" not in app.check_findings.value
+    assert app.fig_check.data[2].marker.color == "#1f5fa8"
+
+
+def test_increase_in_first_24_h_and_too_soon(app):
+    app.no_change_yet.value = True
+    app.since_start.value = "12 h"
+    app.proposed.value = "120 ug/day"
+    assert "No increase in the first 24 h" in app.check_findings.value
+    app.no_change_yet.value = False
+    app.since_start.value = "3 day"
+    app.since_last.value = "30 h"
+    app.pump.value = "non_programmable"
+    assert "48 h" in app.check_findings.value and "violation" in app.check_findings.value
+
+
+@pytest.mark.parametrize(
+    "field, entry, words",
+    [("proposed", "", "is empty"), ("proposed", "lots", "could not be read"), ("current", "100", "no unit"),
+     ("current", "100 ug", "wrong dimension"), ("current", "0 ug/day", "above 0 µg/day"),
+     ("target", "-5 ug/day", "above 0 µg/day"), ("since_start", "2 mL", "wrong dimension"),
+     ("test_dose", "150 ug", "100 µg maximum test dose"), ("test_dose", "0.5 ug/mL", "wrong dimension")],
+)
+def test_bad_input_is_inline_and_changes_nothing_else(app, field, entry, words):
+    before = _state(app)
+    f = getattr(app, field)
+    f.value = entry
+    assert words in f.error_message, f.error_message
+    assert 'role="alert"' in f.error.value
+    assert _state(app) == before
+    assert app.status.message == "" and app.check_status.message == "" and app.plan_status.message == ""
+
+
+def test_refused_test_dose_keeps_last_valid_dose_on_other_changes(app):
+    app.test_dose.value = "150 ug"
+    app.effect.value = 14
+    assert "100 µg maximum test dose" in app.test_dose.error_message
+    assert list(app.fig_first.data[3].y) == [50.0, 50.0, 50.0]  # from the last accepted 50 µg
+    app.test_dose.value = "80 ug"
+    assert app.test_dose.error_message == "" and list(app.fig_first.data[3].y) == [80.0, 80.0, 80.0]
+
+
+def test_last_change_longer_than_infusion_is_refused_in_the_section(app):
+    before = _state(app)
+    app.since_last.value = "100 h"
+    assert "longer than the time since the infusion started" in app.check_status.message
+    assert _state(app) == before
+
+
+def test_under_4_refused_with_each_labels_wording(app):
+    app.age.value = "3 years"
+    assert "not established" in app.age.error.value and "lionova 4.2" in app.age.error.value
+    assert "under 4" in app.plan_status.message
+    app.label.value = "lioresal"
+    assert "contraindication" in app.age.error.value
+    app.age.value = "10 years"
+    assert app.age.error.value == "" and app.plan_status.message == "" and app.check_status.message == ""
+
+
+def test_label_switch_changes_child_band(app):
+    # A child of spinal origin: lionova applies the adult band 10–30 %, lioresal 5–15 %.
+    app.age.value = "10 years"
+    assert "10 %–30 %" in app.fig_plan.data[1].name
+    assert "An increase of 40 %" in app.check_findings.value
+    app.label.value = "lioresal"
+    assert "5 %–15 %" in app.fig_plan.data[1].name
+    assert "lioresal Dosing: phase of dose selection" in app.check_findings.value
+    assert list(app.fig_check.data[1].y) == pytest.approx([105.0, 115.0])
+    assert "applied here" in app.differences.value
+
+
+def test_decrease_and_abrupt_stop(app):
+    app.proposed.value = "85 ug/day"
+    assert "A decrease of 15 %" in app.check_findings.value
+    app.proposed.value = "0 ug/day"
+    assert "abruptly" in app.check_findings.value and "violation" in app.check_findings.value
+
+
+def test_summary_carries_the_clinical_numbers(app):
+    s = app.summary()
+    assert "lionova: 100 µg/day" in s and "practice guidance: 50 µg/day" in s
+    assert "day 1: 110 µg/day (+10 %; allowed 110 µg/day–130 µg/day)" in s
+    assert "allowed for one change: 110 µg/day–130 µg/day" in s
