@@ -41,7 +41,7 @@ log = logging.getLogger("widgets")
 __all__ = ["MaintenanceApp", "build_app", "TABS", "EXAMPLE_DEVICE"]
 
 #: Tab titles, in order.
-TABS = ("Refill plan", "Dilution and ampoules", "Flex dosing", "Bridge bolus and residual", "Old vs new settings")
+TABS = ("Refill plan", "Dilution, ampoules", "Flex dosing", "Bridge, residual", "Old vs new")
 
 #: Example device values for the bridge bolus.  They are device settings the user enters from the
 #: pump and catheter documentation and the implant record; itbcore holds no default for them.
@@ -131,7 +131,8 @@ class RefillSection(_Section):
         self.date_error = W.HTML("")
         self.date_error.add_class("itb-field-error")
         self.margin = QuantitySlider("Refill margin before the alarm", "day", 4, min=0, max=14, step=1,
-                                     key="refill-margin")
+                                     key="refill-margin", readout_format=".0f")
+        self.margin.layout.width = "40em"
         self.watch(self.reservoir, self.concentration, self.dose, self.alarm, self.margin)
         self.fill_date.observe(self._on_date, "value")
         self.result = _result_widget("refill")
@@ -345,7 +346,8 @@ class FlexSection(_Section):
                                       name="intended daily dose", key="flex-intended", min="0 ug/day",
                                       min_inclusive=False, max="5000 ug/day")
         self.effect = QuantitySlider("Effect wanted at (hour of day)", "h", 22, min=0, max=23.5, step=0.5,
-                                     key="flex-effect")
+                                     key="flex-effect", readout_format=".1f")
+        self.effect.layout.width = "40em"
         self.from_continuous = W.Button(description="Label example: +20 % at night from the intended dose",
                                         layout=W.Layout(width="auto"))
         self.from_continuous.on_click(lambda _b: self.load_label_example())

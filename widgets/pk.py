@@ -98,8 +98,9 @@ class PKApp(App):
         self.daily = QuantityField("Daily dose", "ug/day", "500 ug/day", name="daily dose", key="daily-dose",
                                    min="0 ug/day", min_inclusive=False, max="50 mg/day")
         self.night = QuantitySlider("Night increase (flex)", "percent", 20, min=5, max=100, step=5,
-                                    key="night-increase")
-        self.duration = QuantitySlider("Time shown", "h", 48, min=12, max=72, step=6, key="duration")
+                                    key="night-increase", readout_format=".0f")
+        self.duration = QuantitySlider("Time shown", "h", 48, min=12, max=72, step=6, key="duration",
+                                       readout_format=".0f")
         self.ratio = W.FloatSlider(value=pk.LABEL_PK.lumbar_cisternal_ratio_mean,
                                    min=pk.LABEL_PK.lumbar_cisternal_ratio_range[0],
                                    max=pk.LABEL_PK.lumbar_cisternal_ratio_range[1], step=0.1,
