@@ -15,7 +15,7 @@ def _check(ex, answer, part):
 
 def test_five_or_more_exercises_registered():
     assert {"test_bolus_volume", "initial_daily_dose", "refill_dates", "flex_dosing",
-            "titration_increase"} <= {d.id for d in list_exercises()}
+            "titration_increase", "withdrawal_call"} <= {d.id for d in list_exercises()}
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -30,6 +30,8 @@ def test_right_answer_accepted_in_two_spellings(ident, seed):
             spellings = [fmt(e), f"{e.to(small).magnitude!r} {small}", e]
         elif p.kind == "date":
             spellings = [e.isoformat(), e, dt.datetime.combine(e, dt.time())]
+        elif p.kind == "order":
+            spellings = [list(p.expected), ", ".join(p.expected), " > ".join(k.upper() for k in p.expected)]
         else:
             spellings = [p.expected, p.expected.upper(), p.options[p.expected]]
         for s in spellings:
@@ -148,3 +150,21 @@ def test_order_part():
     wrong = part.check("a, b, c")
     assert not wrong.correct and "secure the airway" in wrong.message and wrong.source == "lionova 4.9"
     assert part.check("a, b").status == "invalid" and part.check("a, b, x").status == "invalid"
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_withdrawal_stage_and_order(seed):
+    from itbcore import withdrawal
+
+    ex = load_exercise("withdrawal_call", seed=seed)
+    stage = withdrawal.assess(ex.given["signs"]).stage
+    if stage == "advanced":
+        r = ex.check("b", part="stage")
+        assert r.slip == "underestimated" and "advanced" in r.message
+    else:
+        r = ex.check("c", part="stage")
+        assert r.slip == "overestimated"
+    assert ex.check("a", part="stage").slip == "missed_withdrawal"
+    right = list(ex.solution("first_steps"))
+    r = ex.check(list(reversed(right)), part="first_steps")
+    assert not r.correct and "step 1" in r.message and "lionova" in r.message

@@ -62,5 +62,7 @@ def test_no_variant_violates_the_label(seed):
     assert titr.variant.situation.day > 1  # no increase in the first 24 h
     top = (titr.solution("max_daily_dose") / titr.given["current"]).to("").magnitude
     assert top <= 1.30 + 1e-9  # lionova 4.2: at most +30 % per 24 h
-    for ex in (bolus, first, refill, flex, titr):
+    call = load_exercise("withdrawal_call", seed=seed)
+    assert call.part("first_steps").items[call.solution("first_steps")[0]].startswith(("Admit", "Treat in intensive"))
+    for ex in (bolus, first, refill, flex, titr, call):
         ex.variant.patient.to_patient().require_eligible()
