@@ -170,7 +170,9 @@ class OverdoseApp(App):
                                traces=[go.Scatter(x=[], y=[], name="intended", mode="lines",
                                                   line=dict(dash="dash", width=2)),
                                        go.Scatter(x=[], y=[], name="delivered", mode="lines", line=dict(width=3))],
-                               height=340)
+                               height=360)
+        # room for the legend under a long title
+        self.fig.update_layout(margin=dict(t=80), legend=dict(y=1.0, yanchor="bottom"), title=dict(y=0.97))
 
         # -- signs
         self.signs = _checklist(od.SIGNS, lambda s: f"{s.text} [{s.severity}]")

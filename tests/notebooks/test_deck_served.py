@@ -1,0 +1,52 @@
+"""The teaching deck served as reveal slides: notice first, slides advance, a live widget responds.
+
+For training only, not for treating patients.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _discovery import ROOT  # noqa: E402
+from test_browser import ERROR_PATTERNS, PAGE_TIMEOUT_MS, SHOTS, UPDATE_TIMEOUT_MS  # noqa: E402
+
+pytestmark = pytest.mark.browser
+DECK = "notebooks/teaching_deck.ipynb"
+
+
+def test_deck_is_served_as_slides_and_its_widgets_are_live(voila_server, browser) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(UPDATE_TIMEOUT_MS)
+    try:
+        r = page.goto(f"{voila_server}voila/render/{DECK}", timeout=PAGE_TIMEOUT_MS, wait_until="domcontentloaded")
+        assert r is not None and r.status == 200
+        page.wait_for_selector(".reveal .slides section", state="attached", timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_selector(".itb-banner", state="visible", timeout=PAGE_TIMEOUT_MS)
+        page.screenshot(path=str(SHOTS / "notebooks__teaching_deck__slide1.png"))
+        assert "For training only" in page.locator(".reveal .slides section.present").first.inner_text()
+        assert "build_deck" not in page.content() and "print_summary" not in page.content()
+        # the refill slide: 1 title, 2 screening, 3 titration, 4 refill
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+            page.wait_for_timeout(400)
+        present = page.locator(".reveal .slides section.present").first
+        present.get_by_text("Refill: when does the reservoir").wait_for(timeout=UPDATE_TIMEOUT_MS)
+        result = present.locator(".itb-result").first
+        result.get_by_text("86 day").wait_for(timeout=UPDATE_TIMEOUT_MS)
+        page.wait_for_function("document.querySelectorAll('.reveal section.present .js-plotly-plot .main-svg')"
+                               ".length >= 1", timeout=PAGE_TIMEOUT_MS)
+        page.screenshot(path=str(SHOTS / "notebooks__teaching_deck__refill.png"))
+        present.get_by_text("Lioresal", exact=True).click()
+        result.get_by_text("77 day").wait_for(timeout=UPDATE_TIMEOUT_MS)
+        page.screenshot(path=str(SHOTS / "notebooks__teaching_deck__refill_lioresal.png"))
+        text = page.inner_text("body")
+        found = ERROR_PATTERNS.search(text)
+        assert not found, found.group(0)
+        assert re.search(r"Withdrawal emergency|withdrawal emergency", page.content())
+    finally:
+        page.close()
