@@ -68,6 +68,12 @@ def _rows(pairs: list[tuple[str, str]]) -> str:
     return f"<table class='itb-result-table'>{cells}</table>"
 
 
+def _room(fig: go.FigureWidget) -> go.FigureWidget:
+    """Room above the plot for the title and, under it, the legend (they overlap in the template)."""
+    fig.update_layout(margin=dict(t=95), title=dict(y=0.98, yanchor="top"))
+    return fig
+
+
 def _result_widget(key: str) -> W.HTML:
     w = W.HTML()
     w.add_class("itb-result")
@@ -137,7 +143,7 @@ class RefillSection(_Section):
         self.fill_date.observe(self._on_date, "value")
         self.result = _result_widget("refill")
         self.findings = FindingsView()
-        self.fig = make_figure("Reservoir volume after this fill", "date", "volume in reservoir (mL)", height=380,
+        self.fig = _room(make_figure("Reservoir volume after this fill", "date", "volume in reservoir (mL)", height=380,
                                traces=[
                                    go.Scatter(x=[], y=[], mode="lines", name="reservoir volume",
                                               line=dict(width=3)),
@@ -152,7 +158,7 @@ class RefillSection(_Section):
                                               marker=dict(size=[0, 12], color=SEVERITY_COLOURS["action"])),
                                    go.Scatter(x=[], y=[], mode="lines", name="refill cap",
                                               line=dict(dash="dot", color="#6b4fa0")),
-                               ])
+                               ]))
         self.plan: itbcore.RefillPlan | None = None
         inputs = W.VBox([self.reservoir, self.concentration, self.dose, self.alarm,
                          W.HBox([self.fill_date, self.date_error]), self.margin])
@@ -203,6 +209,8 @@ class RefillSection(_Section):
                           visible=True)
             else:
                 set_trace(fig, 4, [], [], visible=False)
+            # a little room after the empty day so its label is not cut off
+            fig.update_xaxes(range=[start - dt.timedelta(days=2), t_empty + (t_empty - start) * 0.12])
         sync_figure(fig)
         days_to_refill = fmt(plan.refill_after)
         self.result.value = (
@@ -255,7 +263,7 @@ class DilutionSection(_Section):
         self.watch(self.stock, self.target, self.volume, self.diluent)
         self.result = _result_widget("dilution")
         self.findings = FindingsView()
-        self.fig = make_figure("What goes into the syringe, and what is discarded", "volume (mL)", "", height=240,
+        self.fig = _room(make_figure("What goes into the syringe, and what is discarded", "volume (mL)", "", height=240,
                                traces=[
                                    go.Bar(x=[], y=[], orientation="h", name="stock",
                                           marker_color=SEVERITY_COLOURS["info"], texttemplate="%{x:.3~g} mL"),
@@ -263,7 +271,7 @@ class DilutionSection(_Section):
                                           marker_color="#9ecae1", texttemplate="%{x:.3~g} mL"),
                                    go.Bar(x=[], y=[], orientation="h", name="discarded from opened ampoules",
                                           marker_color="#bbbbbb", texttemplate="%{x:.3~g} mL"),
-                               ])
+                               ]))
         self.fig.update_layout(barmode="stack")
         self.dilution: itbcore.Dilution | None = None
         self.fill: itbcore.FillRequirement | None = None
@@ -356,12 +364,12 @@ class FlexSection(_Section):
         self.result = _result_widget("flex")
         self.helper = _result_widget("flex-helper")
         self.findings = FindingsView()
-        self.fig = make_figure("Programmed rate over 24 h", "hour of day (h)", "rate (µg/h)", height=320, traces=[
+        self.fig = _room(make_figure("Programmed rate over 24 h", "hour of day (h)", "rate (µg/h)", height=320, traces=[
             go.Scatter(x=[], y=[], mode="lines", line_shape="hv", name="programmed rate", fill="tozeroy",
                        line=dict(width=3)),
             go.Scatter(x=[], y=[], mode="lines", name="intended dose as an hourly rate",
                        line=dict(dash="dash", color=SEVERITY_COLOURS["action"])),
-        ])
+        ]))
         self.fig.update_xaxes(range=[0, 24], dtick=2)
         self.programme: itbcore.FlexProgramme | None = None
         self.guard_findings: list = []
@@ -477,13 +485,13 @@ class BridgeResidualSection(_Section):
             f.on_change(lambda _f: self.refresh_bridge())
         self.bridge_result = _result_widget("bridge")
         self.bridge_findings = FindingsView()
-        self.fig = make_figure("Dose delivered after the refill", "time after the refill (h)", "dose rate (µg/day)",
+        self.fig = _room(make_figure("Dose delivered after the refill", "time after the refill (h)", "dose rate (µg/day)",
                                height=300, traces=[
                                    go.Scatter(x=[], y=[], mode="lines", line_shape="hv", name="without bridge bolus",
                                               line=dict(color=SEVERITY_COLOURS["violation"], width=3)),
                                    go.Scatter(x=[], y=[], mode="lines", line_shape="hv", name="with bridge bolus",
                                               line=dict(color=SEVERITY_COLOURS["action"], dash="dash", width=3)),
-                               ])
+                               ]))
         self.bridge: itbcore.BridgeBolus | None = None
 
         self.prev = QuantityField("Previous fill volume", "mL", "20 mL", name="previous fill volume",

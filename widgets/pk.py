@@ -101,12 +101,13 @@ class PKApp(App):
                                     key="night-increase", readout_format=".0f")
         self.duration = QuantitySlider("Time shown", "h", 48, min=12, max=72, step=6, key="duration",
                                        readout_format=".0f")
+        self.duration.layout.width = "36em"
         self.ratio = W.FloatSlider(value=pk.LABEL_PK.lumbar_cisternal_ratio_mean,
                                    min=pk.LABEL_PK.lumbar_cisternal_ratio_range[0],
                                    max=pk.LABEL_PK.lumbar_cisternal_ratio_range[1], step=0.1,
                                    description="Lumbar : cisternal ratio (label 1.8–8.7)", continuous_update=False,
                                    readout_format=".1f", style={"description_width": "initial"},
-                                   layout=W.Layout(width="32em"))
+                                   layout=W.Layout(width="40em"))
         self.ratio.add_class("itb-field")
         self.ratio.add_class("itb-field-ratio")
         # A bolus is gone within hours: show it over 12 h (registered before watch(), so one update follows).
@@ -136,6 +137,9 @@ class PKApp(App):
                                          go.Scatter(x=[], y=[], mode="lines", name="cisternal",
                                                     line=dict(width=3, color="#6b4fa0")),
                                      ])
+        for f in (self.fig, self.fig_spine):
+            # room above the plot for the title and, under it, the legend
+            f.update_layout(margin=dict(t=95), title=dict(y=0.98, yanchor="top"))
         rows = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{_esc(a)}</th><td>{_esc(b)}</td>"
                        f"<td><cite style='color:#555'>{_esc(c)}</cite></td></tr>" for a, b, c in label_pk_rows())
         self.label_numbers = W.HTML(f"<details open><summary><strong>The label numbers</strong></summary>"
