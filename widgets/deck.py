@@ -56,7 +56,18 @@ _esc = html.escape
 PATIENT = Patient(34, "spinal", weight="70 kg")
 PATIENT_TEXT = ("Mr K., 34 years, 70 kg: spinal cord injury at T4 (spinal origin) with severe spasticity that oral "
                 "baclofen no longer controls.")
-_SLIDE_HEIGHT = 250
+_SLIDE_HEIGHT = 230
+
+# reveal's own stylesheet comes from a CDN (nbconvert's reveal template); without network the
+# slides would be drawn one under another.  These few rules keep one slide at a time on screen and
+# agree with reveal.css when it does load.
+_OFFLINE_REVEAL_CSS = """<style>
+.reveal{position:relative;width:100%;height:100%;overflow:hidden}
+.reveal .slides{position:absolute;inset:0;margin:auto;pointer-events:none;overflow:visible;z-index:1;text-align:left}
+.reveal .slides>section{position:absolute;width:100%;pointer-events:auto;z-index:10;box-sizing:border-box}
+.reveal .slides>section:not(.present){visibility:hidden}
+.reveal .pause-overlay,.reveal .resume-button{display:none}
+</style>"""
 
 
 def _row(*ws: W.Widget) -> W.HBox:
@@ -397,7 +408,7 @@ class Deck:
 
     def title_slide(self) -> W.VBox:
         """The first slide's widget: the training-only notice and the patient."""
-        box = W.VBox([self.banner, self.patient])
+        box = W.VBox([W.HTML(_OFFLINE_REVEAL_CSS), self.banner, self.patient])
         box.add_class("itb-deck-title")
         return box
 

@@ -41,7 +41,7 @@ def test_deck_is_served_as_slides_and_its_widgets_are_live(voila_server, browser
         page.wait_for_function("document.querySelectorAll('.reveal section.present .js-plotly-plot .main-svg')"
                                ".length >= 1", timeout=PAGE_TIMEOUT_MS)
         page.screenshot(path=str(SHOTS / "notebooks__teaching_deck__refill.png"))
-        present.get_by_text("Lioresal", exact=True).click()
+        present.get_by_text("Lioresal", exact=True).dispatch_event("click")
         result.get_by_text("77 day").wait_for(timeout=UPDATE_TIMEOUT_MS)
         page.screenshot(path=str(SHOTS / "notebooks__teaching_deck__refill_lioresal.png"))
         text = page.inner_text("body")
