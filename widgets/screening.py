@@ -31,7 +31,8 @@ from .common import (
     sync_figure,
 )
 
-__all__ = ["ScreeningApp", "build_app", "FieldGuard", "inline_error", "clear_inline_error", "MAX_BOLUSES"]
+__all__ = ["ScreeningApp", "build_app", "FieldGuard", "inline_error", "clear_inline_error", "room_for_legend",
+           "MAX_BOLUSES"]
 
 #: Rows of the ladder: a ladder from the smallest start rises in 25 µg steps to 100 µg, so at most 5 boluses.
 MAX_BOLUSES = 5
@@ -113,6 +114,11 @@ def _checkbox_grid(options: dict[str, str], columns: int = 3) -> tuple[W.GridBox
     return grid, boxes
 
 
+def room_for_legend(fig: go.FigureWidget) -> None:
+    """Put the title above the legend (the suite's template puts the legend just above the plot)."""
+    fig.update_layout(margin=dict(t=95), title=dict(y=0.97, yanchor="top", x=0.01, xanchor="left"))
+
+
 def _h(q) -> float:
     """Hours as a plain number for a plot axis."""
     return float(units.magnitude_in(q, "h"))
@@ -172,7 +178,7 @@ class ScreeningApp(App):
         self.warnings = FindingsView("No warnings for this patient.")
         self.rows: list[dict[str, Any]] = []
         for i in range(MAX_BOLUSES):
-            text = W.HTML(layout=W.Layout(width="30em"))
+            text = W.HTML(layout=W.Layout(width="36em"))
             toggle = W.ToggleButtons(options=list(RESPONSES), value="none", style={"button_width": "8.5em"})
             toggle.observe(lambda change, i=i: self._on_response(i), "value")
             row = W.HBox([text, toggle], layout=W.Layout(align_items="center"))
@@ -189,7 +195,7 @@ class ScreeningApp(App):
         self.decision.add_class("itb-result")
         self.decision_findings = FindingsView("No further findings.")
         self.fig = make_figure("Each test bolus: onset, peak, duration of effect and observation",
-                               "time since the first test bolus (h)", "test bolus", height=330)
+                               "time since the first test bolus (h)", "test bolus", height=360)
         self._add_traces()
         self.timeline_sources = W.HTML()
 
@@ -227,13 +233,15 @@ class ScreeningApp(App):
                              width=0.35, **bar))
         fig.add_trace(go.Scatter(name="peak ≈ 4 h", mode="markers", marker=dict(symbol="diamond", size=11,
                                  color="#1b3d1c"), hovertemplate="%{customdata}<extra></extra>"))
-        fig.add_trace(go.Scatter(name="bolus given", mode="markers+text", textposition="top right",
+        fig.add_trace(go.Scatter(name="bolus given", mode="markers",
                                  marker=dict(symbol="triangle-right", size=13, color="#1f5fa8"),
                                  hovertemplate="%{customdata}<extra></extra>"))
         fig.add_trace(go.Scatter(name="next bolus (not before)", mode="markers+text", textposition="top right",
                                  marker=dict(symbol="triangle-right-open", size=13, color="#6b4fa0"),
                                  hovertemplate="%{customdata}<extra></extra>"))
         fig.update_layout(barmode="overlay", hovermode="closest")
+        room_for_legend(fig)
+        fig.update_layout(margin=dict(l=170))
         fig.update_yaxes(autorange="reversed", type="category")
         fig.update_xaxes(dtick=6, rangemode="tozero")
 
@@ -402,7 +410,6 @@ class ScreeningApp(App):
             d[_T_PEAK].customdata = [f"{h}: peak effect about {hrs(peak)} after the bolus ({t.sources['peak']})"
                                      for h in hover]
             d[_T_BOLUS].x, d[_T_BOLUS].y = starts, cats
-            d[_T_BOLUS].text = [f"{units.fmt(ladder[i])}" for i in range(n)]
             d[_T_BOLUS].customdata = [f"{h} at {hrs(s)}" for h, s in zip(hover, starts)]
             nxt = None
             if step is None:

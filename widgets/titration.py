@@ -30,7 +30,7 @@ from .common import (
     make_figure,
     sync_figure,
 )
-from .screening import FieldGuard, _labelled, clear_inline_error, inline_error
+from .screening import FieldGuard, _labelled, clear_inline_error, inline_error, room_for_legend
 
 __all__ = ["TitrationApp", "build_app", "EFFECT_GRID_H", "STEP_CHOICES"]
 
@@ -78,7 +78,7 @@ class TitrationApp(App):
                                       style={"button_width": "6em"})
         self.origin.add_class("itb-field-origin")
         self.phase = W.ToggleButtons(options=[("titration", "titration"), ("maintenance", "maintenance")],
-                                     value="titration", description="Phase:", style={"button_width": "7em"})
+                                     value="titration", description="Phase:", style={"button_width": "auto"})
         self.phase.add_class("itb-field-phase")
         self.pump = W.ToggleButtons(options=list(PUMP_CHOICES), value="programmable", description="Pump:",
                                     style={"button_width": "auto"})
@@ -104,9 +104,9 @@ class TitrationApp(App):
                                             marker=dict(size=11, color="#222", symbol="circle-open", line_width=2),
                                             hovertemplate="%{text}<extra></extra>"))
         self.fig_first.add_vline(x=8, line=dict(color="#2e6b30", dash="dot", width=1),
-                                 annotation_text="8 h (practice)", annotation_position="top left")
+                                 annotation_text="8 h (practice)", annotation_position="bottom left")
         self.fig_first.add_vline(x=12, line=dict(color="#1f5fa8", dash="dot", width=1),
-                                 annotation_text="12 h (labels)", annotation_position="top right")
+                                 annotation_text="12 h (labels)", annotation_position="bottom left")
         self.fig_first.update_xaxes(range=[0, 24.5], dtick=2)
         self.fig_first.update_layout(hovermode="x unified")
         self._curves_key = self._plan_key = self._check_key = None
@@ -165,6 +165,8 @@ class TitrationApp(App):
                                  annotation_text="first 24 h: no increase", annotation_position="top left")
         self.fig_check.update_layout(hovermode="closest")
 
+        for fig in (self.fig_first, self.fig_plan, self.fig_check):
+            room_for_legend(fig)
         self.watch(self.age, self.origin, self.phase, self.pump, self.test_dose, self.effect, self.side_effects,
                    self.target, self.step, self.current, self.proposed, self.since_start, self.since_last,
                    self.no_change_yet, self.no_effect)
@@ -274,6 +276,8 @@ class TitrationApp(App):
             pts.x = [h] * len(options.options)
             pts.y = [_ud(o.dose) for o in options.options]
             pts.text = [f"{o.basis}: {units.fmt(o.dose)}" for o in options.options]
+            # Labels of equal doses would overlap: lionova above, lioresal below, practice beside.
+            pts.textposition = ["top right", "bottom right", "middle right"][: len(options.options)]
         sync_figure(self.fig_first)
 
     # -- 2. plan
