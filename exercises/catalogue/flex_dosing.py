@@ -4,14 +4,15 @@ For training only, not for treating patients.
 """
 from __future__ import annotations
 
-from itbcore.units import Q_, as_quantity, fmt
+from itbcore import maintenance
+from itbcore.units import Q_, fmt
 
 from ..checking import ChoicePart, QuantityPart, Slip
 from ..core import Draw, Variant, exercise
 
 _SOURCE = "lionova 4.2; lioresal Dosing: mode of infusion"
-_BOOST = 0.20  # lionova 4.2: e.g. a 20 % higher hourly rate at night
-_LEAD = Q_(2, "h")  # lionova 4.2: programme the change 2 h before the effect is wanted
+_BOOST = maintenance.FLEX_NIGHT_INCREASE  # lionova 4.2: e.g. a 20 % higher hourly rate at night
+_LEAD = maintenance.FLEX_EFFECT_LEAD  # lionova 4.2: programme the change 2 h before the effect is wanted
 
 
 @exercise("flex_dosing", "Flex dosing: night-time boost",
@@ -22,20 +23,27 @@ def build(draw: Draw) -> Variant:
     daily = draw.quantity(situation, "daily_dose", "ug/day")
     hours = draw.quantity(situation, "boost_hours", "h")
     wanted = draw.choice([21, 22, 23])
-    base_rate = as_quantity(daily, "ug/h")
-    night_rate = base_rate * (1 + _BOOST)
-    # what the pump delivers over one 24 h day, as a daily dose
-    total = ((base_rate * (Q_(24, "h") - hours) + night_rate * hours) / Q_(1, "day")).to("ug/day")
+    # the label's flex example through itbcore: the boost covers the wanted hours, programmed 2 h earlier
+    programme = maintenance.flex_from_continuous(daily, _BOOST, night_start=f"{wanted} h",
+                                                 night_end=f"{(wanted + int(hours.magnitude)) % 24} h")
+    start_q = maintenance.flex_start_for_effect(f"{wanted} h")
+    base_rate = programme.rate_at(start_q - Q_(1, "h"))
+    night_rate = programme.rate_at(start_q)
+    total = programme.daily_total
+    # the per-hour/per-day trap: the boosted daily dose keyed in as an hourly rate (itbcore names the mix-up)
+    trap_rate = Q_(float((daily * (1 + _BOOST)).to("ug/day").magnitude), "ug/h")
+    trap = maintenance.flex_unit_check(maintenance.flex_programme([("0 h", trap_rate)]), daily)[0]
+    whole_day = maintenance.flex_programme([("0 h", night_rate)]).daily_total
     rate = QuantityPart(
         "night_rate", f"What hourly rate does the pump deliver during the {fmt(hours)} of the boost?",
         night_rate, unit="ug/h", rtol=0.02,
         rule="night rate = (daily dose ÷ 24 h) × 1.20", source=_SOURCE,
         slips=(
-            Slip("per_day_as_per_hour", (daily * (1 + _BOOST)).to("ug/day").magnitude * Q_(1, "ug/h"),
+            Slip("per_day_as_per_hour", trap_rate,
                  "That number is a daily dose written per hour (24 times too much): divide the daily dose by 24 "
-                 "before adding 20 %.", _SOURCE),
+                 f"before adding 20 %. {trap.message}", trap.source),
             Slip("no_boost", base_rate, "That is the base hourly rate; the boost adds 20 % to it.", _SOURCE),
-            Slip("boost_of_daily", base_rate + (daily * _BOOST).to("ug/day").magnitude * Q_(1, "ug/h"),
+            Slip("boost_of_daily", base_rate + Q_(float((daily * _BOOST).to("ug/day").magnitude), "ug/h"),
                  "You added 20 % of the daily dose to the hourly rate: the boost is 20 % of the hourly rate.",
                  _SOURCE),
         ),
@@ -47,7 +55,7 @@ def build(draw: Draw) -> Variant:
         total, unit="ug/day", rtol=0.01,
         rule="total = base rate × hours without boost + night rate × boost hours", source=_SOURCE,
         slips=(
-            Slip("boost_whole_day", daily * (1 + _BOOST), "You added 20 % to the whole day; the boost runs only "
+            Slip("boost_whole_day", whole_day, "You added 20 % to the whole day; the boost runs only "
                  f"for {fmt(hours)}.", _SOURCE),
             Slip("unchanged", daily, "The daily total does change: the boost hours add 20 % of the hourly rate "
                  f"for {fmt(hours)}.", _SOURCE),
@@ -58,7 +66,7 @@ def build(draw: Draw) -> Variant:
         hints=("Split the day into boost hours and normal hours.",
                f"Extra per boost hour = 20 % of the hourly rate; multiply by {fmt(hours)} and add to the daily dose."),
     )
-    start = (wanted - int(_LEAD.magnitude)) % 24
+    start = int(round(float(start_q.magnitude))) % 24
     options = {"a": f"{start:02d}:00", "b": f"{wanted:02d}:00", "c": f"{(wanted - 7) % 24:02d}:00",
                "d": f"{(wanted + 2) % 24:02d}:00"}
     order = draw.shuffled(list(options.values()))
