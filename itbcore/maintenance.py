@@ -297,6 +297,22 @@ class FlexProgramme:
         rates = [r for _, _, r in edges] + [edges[-1][2]]
         return Q_(np.asarray(times), "h"), Q_(np.asarray(rates), "ug/h")
 
+    def infusions(self, days: int = 2) -> tuple[tuple[pint.Quantity, pint.Quantity, pint.Quantity], ...]:
+        """The programme repeated for ``days`` days as ``(start, end, rate)`` infusions from hour 0.
+
+        Ready for :func:`itbcore.pk.csf_concentration`: one constant-rate piece per step and day.
+
+        >>> inf = flex_from_continuous("480 ug/day").infusions(days=1)
+        >>> [(fmt(a), fmt(b), fmt(r)) for a, b, r in inf]
+        [('0 h', '4 h', '24 µg/h'), ('4 h', '20 h', '20 µg/h'), ('20 h', '24 h', '24 µg/h')]
+        """
+        if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or not 1 <= days <= 366:
+            raise InputError(f"The number of days must be a whole number from 1 to 366, not {days!r}.")
+        return tuple(
+            (Q_(24.0 * d + a, "h"), Q_(24.0 * d + b, "h"), Q_(r, "ug/h"))
+            for d in range(int(days)) for a, b, r in self._edges() if b > a
+        )
+
     def _edges(self) -> list[tuple[float, float, float]]:
         """Pieces (start, end, rate) covering 0–24 h on the clock."""
         starts = [float(s.start.magnitude) for s in self.steps]

@@ -173,12 +173,7 @@ class PKApp(App):
         if regimen == "continuous":
             return [], [("0 h", None, self.daily.quantity)], self.daily.quantity, None
         programme = itbcore.flex_from_continuous(self.daily.quantity, night_increase=float(self.night.value) / 100)
-        t, r = programme.step_function()
-        tm, rm = t.magnitude.tolist(), r.magnitude.tolist()
-        # The programme repeats every day: one infusion per step and day (presentation of itbcore's steps).
-        infusions = [(Q_(d * 24 + tm[i], "h"), Q_(d * 24 + tm[i + 1], "h"), Q_(rm[i], "ug/h"))
-                     for d in range(days) for i in range(len(tm) - 1) if tm[i + 1] > tm[i]]
-        return [], infusions, programme.daily_total, programme
+        return [], list(programme.infusions(days)), programme.daily_total, programme
 
     def _compute(self) -> dict[str, Any]:
         regimen = self.regimen.value
