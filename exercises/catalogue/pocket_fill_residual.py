@@ -82,7 +82,9 @@ def build(draw: Draw) -> Variant:
                                f"Less than expected would point to over-delivery or a pocket fill; here {diff}.",
                                _SOURCE),
         "restart": Slip("simply_restart", "",
-                        (check.findings[0].message if check.findings else
+                        (check.findings[0].message if check.findings and "restart" in check.findings[0].message
+                         else f"{check.findings[0].message} Do not simply refill and restart: find the cause first."
+                         if check.findings else
                          "Within tolerance the refill goes ahead as planned; but never restart blindly after a "
                          "mismatch: " + not_delivering.message),
                         check.findings[0].source if check.findings else not_delivering.source),

@@ -68,21 +68,35 @@ def build(draw: Draw) -> Variant:
     )
 
     next_dose = step.next_dose if step.next_dose is not None else Q_(0, "ug")
-    dose_slips = [
-        Slip("step_50", last + 2 * _STEP, f"The test bolus rises in {fmt(_STEP)} steps, not 50 µg.", _SOURCE),
-        Slip("same_dose", last, "Repeating a dose that gave no response does not move screening on: raise it by "
-             f"{fmt(_STEP)}." if step.action == "escalate" else "No further bolus is given here.", _SOURCE),
-        Slip("jump_to_max", _MAX, f"The dose rises step by step ({fmt(_STEP)} at a time), not straight to "
-             f"{fmt(_MAX)}." if step.action == "escalate" else "No further bolus is given here.", _SOURCE),
-        Slip("above_max", last + _STEP, f"{fmt(last + _STEP)} would be above the {fmt(_MAX)} maximum test dose."
-             if step.action == "not_candidate" else
-             f"After a positive response no further test bolus is given." if responded else "", _SOURCE),
-    ]
+    if step.action == "escalate":
+        dose_slips = [
+            Slip("step_50", last + 2 * _STEP, f"The test bolus rises in {fmt(_STEP)} steps, not 50 µg.", _SOURCE),
+            Slip("same_dose", last, "Repeating a dose that gave no response does not move screening on: raise it "
+                 f"by {fmt(_STEP)}.", _SOURCE),
+            Slip("jump_to_max", _MAX, f"The dose rises step by step ({fmt(_STEP)} at a time), not straight to "
+                 f"{fmt(_MAX)}.", _SOURCE),
+            Slip("no_bolus", Q_(0, "ug"), f"Without a response below {fmt(_MAX)}, screening goes on with a higher "
+                 "test bolus.", _SOURCE),
+        ]
+    elif step.action == "candidate":
+        dose_slips = [
+            Slip("escalated_after_response", last + _STEP, f"The patient responded to {fmt(last)}: a positive "
+                 "response ends screening, so no further test bolus is given (answer 0 µg).", _SOURCE),
+            Slip("repeat_effective_dose", last, f"{fmt(last)} gave the positive response; it is not repeated as a "
+                 "test bolus but sets the first daily dose after implantation (answer 0 µg).", _SOURCE),
+        ]
+    else:
+        dose_slips = [
+            Slip("above_max", last + _STEP, f"{fmt(last + _STEP)} would be above the {fmt(_MAX)} maximum test dose: "
+                 f"no response at {fmt(_MAX)} ends screening (answer 0 µg).", _SOURCE),
+            Slip("repeat_max", last, f"No response at {fmt(_MAX)} means no further test bolus and no continuous "
+                 "infusion (answer 0 µg).", _SOURCE),
+        ]
     dose = QuantityPart(
         "next_dose", "What test dose is given next? (Answer 0 µg if no further test bolus is given.)",
         next_dose, unit="ug", rtol=0.01, rule="next test dose = last dose + 25 µg, at most 100 µg; "
         "none after a positive response or after no response at 100 µg", source=step.source,
-        slips=tuple(s for s in dose_slips if s.message), generic_slips=step.next_dose is not None,
+        slips=tuple(dose_slips), generic_slips=step.next_dose is not None,
         hints=("Does screening go on at all? If not, the answer is 0 µg.",
                "The step between test boluses is 25 µg; the ceiling is 100 µg."),
     )

@@ -4,6 +4,8 @@ For training only, not for treating patients.
 """
 from __future__ import annotations
 
+import math
+
 from itbcore import titration
 from itbcore.units import Q_, fmt
 
@@ -43,7 +45,8 @@ def build(draw: Draw) -> Variant:
     current = draw.quantity(situation, "current", "ug/day")
     kind = draw.choice(_CODES)
     since_start, since_last, rise = _case(draw, kind, current)
-    proposed = Q_(round(float(current.magnitude) * (1 + rise)), "ug/day")
+    # whole µg/day, rounded down so that a rise at the top of the band stays within it
+    proposed = Q_(math.floor(float(current.magnitude) * (1 + rise) + 1e-9), "ug/day")
     findings = titration.check_change(patient, current, proposed, since_start, since_last)
     violations = [f for f in findings if f.severity == "violation"]
     found = violations[0].code if violations else "none"  # the case is built to break at most one rule
@@ -74,7 +77,7 @@ def build(draw: Draw) -> Variant:
                f"The band for adults with spasticity of {patient.origin} origin is "
                f"+{band.low * 100:g} % to +{band.high * 100:g} % per 24 h."),
     )
-    slips = [Slip("proposed", proposed, "That is the proposed dose, the one being checked.", _SOURCE)]
+    slips = []
     if timing_blocks:
         slips.append(Slip("band_ignores_timing", current * (1 + band.high),
                           "That is the top of the band, but no increase is allowed now: "
@@ -87,6 +90,7 @@ def build(draw: Draw) -> Variant:
                        f"{patient.origin} origin.", band.source),
                   Slip("increase_only", current * band.high, "That is the increase alone; add it to the current "
                        "dose.", band.source)]
+    slips.append(Slip("proposed", proposed, "That is the proposed dose, the one being checked.", _SOURCE))
     top = QuantityPart(
         "max_allowed", "What is the highest daily dose the label allows you to programme now?",
         allowed, unit="ug/day", rtol=0.01,
@@ -98,7 +102,7 @@ def build(draw: Draw) -> Variant:
     last_text = "no change yet since the start" if since_last is None else f"last change **{since_last}** ago"
     story = (f"Continuous infusion on a programmable pump, started **{since_start}** ago; {last_text}. Current "
              f"daily dose **{fmt(current)}**; the resident proposes **{fmt(proposed)}** "
-             f"(+{rise * 100:g} %).")
+             f"(+{(float(proposed.magnitude) / float(current.magnitude) - 1) * 100:.3g} %).")
     given = {"current": current, "proposed": proposed, "since_start": Q_(since_start),
              "since_last_change": None if since_last is None else Q_(since_last)}
     return Variant(patient_case, situation, story, given, (choice, top))

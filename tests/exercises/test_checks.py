@@ -13,9 +13,12 @@ def _check(ex, answer, part):
     return ex.check(answer, part=part if len(ex.parts) > 1 else None)
 
 
-def test_five_or_more_exercises_registered():
+def test_twelve_or_more_exercises_registered():
     assert {"test_bolus_volume", "initial_daily_dose", "refill_dates", "flex_dosing",
-            "titration_increase", "withdrawal_call"} <= {d.id for d in list_exercises()}
+            "titration_increase", "withdrawal_call", "screening_next_step", "titration_violation", "dilution",
+            "ampoules_sodium", "csf_half_life", "overdose_management", "pocket_fill_residual"} <= {
+        d.id for d in list_exercises()}
+    assert len(list_exercises()) >= 12
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -26,7 +29,8 @@ def test_right_answer_accepted_in_two_spellings(ident, seed):
         e = p.expected
         if p.kind == "quantity":
             base = fmt(e).split(" ", 1)[1]
-            small = {"mL": "uL", "µg/day": "mg/day", "µg/h": "mg/h", "day": "h"}[base]
+            small = {"mL": "uL", "µg/day": "mg/day", "µg/h": "mg/h", "day": "h", "µg": "mg", "mg": "g",
+                     "mmol": "umol", "h": "min", "ng/mL": "ug/L"}[base]
             spellings = [fmt(e), f"{e.to(small).magnitude!r} {small}", e]
         elif p.kind == "date":
             spellings = [e.isoformat(), e, dt.datetime.combine(e, dt.time())]
@@ -168,3 +172,177 @@ def test_withdrawal_stage_and_order(seed):
     right = list(ex.solution("first_steps"))
     r = ex.check(list(reversed(right)), part="first_steps")
     assert not r.correct and "step 1" in r.message and "lionova" in r.message
+
+
+def _key_of(ex, part, words):
+    return next(k for k, t in ex.part(part).options.items() if words in t)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_screening_next_step_slips(seed):
+    from itbcore import screening
+
+    ex = load_exercise("screening_next_step", seed=seed)
+    doses, responded = ex.given["doses_given"], ex.given["responded"]
+    step = screening.next_step(ex.variant.patient.to_patient(), doses, responded)
+    last = doses[-1]
+    if step.action == "escalate":
+        r = ex.check(_key_of(ex, "decision", "today"), part="decision")
+        assert r.slip == "no_24h_wait" and "24 h" in r.message and "lionova 4.2" in r.source
+        r = ex.check(last + Q_(50, "ug"), part="next_dose")
+        assert r.slip == "step_50" and "25 µg" in r.message
+        r = ex.check(_key_of(ex, "decision", "not a candidate"), part="decision")
+        assert r.slip == "stopped_too_early" and "100 µg" in r.message
+    elif step.action == "candidate":
+        r = ex.check(_key_of(ex, "decision", "at least 24 h"), part="decision")
+        assert r.slip == "escalated_after_response" and "positive response" in r.message
+        r = ex.check(last + Q_(25, "ug"), part="next_dose")
+        assert r.slip == "escalated_after_response" and "0 µg" in r.message
+    else:
+        r = ex.check(_key_of(ex, "decision", "at least 24 h"), part="decision")
+        assert r.slip == "escalated_past_max" and "100 µg" in r.message
+        r = ex.check("125 ug", part="next_dose")
+        assert r.slip == "above_max" and "100 µg" in r.message
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_titration_violation_slips(seed):
+    from itbcore import titration
+
+    ex = load_exercise("titration_violation", seed=seed)
+    g, patient = ex.given, ex.variant.patient.to_patient()
+    codes = [f.code for f in titration.check_change(patient, g["current"], g["proposed"], g["since_start"],
+                                                    g["since_last_change"]) if f.severity == "violation"]
+    band = titration.increase_band(patient)
+    if codes and codes[0] in ("increase_first_24h", "change_too_soon"):
+        # the band's top is the typical wrong answer while a timing rule blocks any increase
+        r = ex.check(g["current"] * (1 + band.high), part="max_allowed")
+        assert r.slip == "band_ignores_timing" and "24 h" in r.message and "lionova 4.2" in r.source
+        r = ex.check(_key_of(ex, "violation", "No rule is broken"), part="violation")
+        assert r.slip == "not_none" and "24 h" in r.message
+    else:
+        r = ex.check(g["current"] * band.high, part="max_allowed")
+        assert r.slip == "increase_only"
+        r = ex.check(_key_of(ex, "violation", "first 24 h"), part="violation")
+        assert r.slip == "not_increase_first_24h" and "first-day rule is met" in r.message
+    if codes:
+        assert not ex.check(g["proposed"], part="max_allowed").correct
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_dilution_slips(seed):
+    ex = load_exercise("dilution", seed=seed)
+    g = ex.given
+    r = ex.check(g["final_volume"] * (g["stock"] / g["target"]), part="stock_volume")
+    assert r.slip == "inverted_ratio" and "smaller" in r.message
+    if ex.solution("stock_volume") != ex.solution("diluent_volume"):
+        r = ex.check(ex.solution("stock_volume"), part="diluent_volume")
+        assert r.slip == "stock_for_diluent"
+    r = ex.check(g["final_volume"], part="diluent_volume")
+    assert r.slip == "whole_volume"
+    r = ex.check(_key_of(ex, "diluent", "glucose"), part="diluent")
+    assert r.slip == "glucose" and "lionova 6.2" in r.message and "lionova 6.6" in r.message
+    assert "6.2" in r.source
+    r = ex.check(_key_of(ex, "diluent", "water"), part="diluent")
+    assert r.slip == "other_solution" and "only allowed diluent" in r.message
+    assert ex.check("sodium chloride 9 mg/mL (0.9 %)", part="diluent").correct  # the option's text
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_ampoules_sodium_slips(seed):
+    from itbcore import formulations
+
+    ex = load_exercise("ampoules_sodium", seed=seed)
+    fill = formulations.ampoules_for_fill(ex.given["target"], ex.given["fill_volume"])
+    r = ex.check(f"{fill.sodium.to('mg').magnitude:g} mmol", part="sodium_mmol")
+    assert r.slip == "mg_as_mmol" and "23 mg" in r.message
+    r = ex.check(Q_(9, "mg/mL") * ex.given["fill_volume"], part="sodium")
+    assert r.slip == "nacl_not_sodium" and "sodium chloride" in r.message
+    if fill.diluent_volume.magnitude > 0:
+        r = ex.check(fill.sodium - fill.diluent_volume * Q_(9, "mg/mL") * 22.99 / 58.44, part="sodium")
+        assert r.slip == "forgot_diluent" and "lionova 6.6" in r.source
+    wrong = next(k for k in ex.part("ampoules").options if k != str(fill.ampoules))
+    assert not ex.check(wrong, part="ampoules").correct
+
+
+def test_ampoules_rounded_down():
+    for seed in range(60):
+        ex = load_exercise("ampoules_sodium", seed=seed)
+        slips = ex.part("ampoules").slips
+        hit = [k for k, s in slips.items() if s.code == "rounded_down"]
+        if hit:
+            r = ex.check(hit[0], part="ampoules")
+            assert "round up" in r.message and "6.3" in r.source
+            return
+    pytest.fail("no variant where rounding down is a slip")
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_csf_per_hour_per_day_trap(seed):
+    import math
+
+    ex = load_exercise("csf_half_life", seed=seed)
+    g = ex.given
+    cl = g["clearance"]
+    if str(cl.units) == "milliliter / day":
+        # the per-day clearance read as per hour: 24 times too short
+        trap = Q_(math.log(2) * g["volume"].to("mL").magnitude / cl.magnitude, "h")
+        r = ex.check(trap, part="half_life")
+        assert r.slip == "per_day_as_per_hour" and "mL/h" in r.message and "lionova 5.2" in r.source
+    r = ex.check(g["daily_dose"].to("ug/day").magnitude / cl.to("mL/h").magnitude * Q_(1000, "ng/mL"),
+                 part="steady_state")
+    assert r.slip == "per_day_rate_per_hour_cl" and "24" in r.message
+    r = ex.check((g["volume"] / cl).to("h"), part="half_life")
+    assert r.slip == "no_ln2" and "ln 2" in r.message
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_overdose_grade_and_order(seed):
+    from itbcore import overdose
+
+    ex = load_exercise("overdose_management", seed=seed)
+    grade = overdose.assess(ex.given["signs"]).severity
+    wrong = "a" if grade != "mild" else "c"
+    r = ex.check(wrong, part="severity")
+    assert r.slip == ("underestimated" if grade != "mild" else "overestimated")
+    assert "physostigmine" in r.message and "no specific antidote" in r.message  # label vs practice
+    right = list(ex.solution("first_steps"))
+    r = ex.check(list(reversed(right)), part="first_steps")
+    assert not r.correct and "step 1" in r.message and "lionova 4.9" in r.message
+    assert "physostigmine" in ex.part("first_steps").rule
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_residual_slips(seed):
+    from itbcore import pump
+
+    ex = load_exercise("pocket_fill_residual", seed=seed)
+    g = ex.given
+    r = ex.check(g["previous_volume"] - ex.solution("expected_residual"), part="expected_residual")
+    assert r.slip == "volume_delivered"
+    status = pump.residual_check(ex.solution("expected_residual"), g["found"], g["tolerance"]).status
+    r = ex.check(_key_of(ex, "decision", "restart at the programmed dose"), part="decision")
+    assert r.slip == "simply_restart" and "restart" in r.message
+    if status == "ok":
+        r = ex.check(_key_of(ex, "decision", "not delivering"), part="decision")
+        assert r.slip == "false_alarm" and "tolerance" in r.message
+    else:
+        r = ex.check(_key_of(ex, "decision", "Within tolerance"), part="decision")
+        assert r.slip == "missed_discrepancy" and "tolerance" in r.message
+
+
+def test_residual_not_delivering_names_restart_risk():
+    for seed in range(100):
+        ex = load_exercise("pocket_fill_residual", seed=seed)
+        if "not delivering" in ex.part("decision").options[ex.solution("decision")]:
+            r = ex.check(_key_of(ex, "decision", "restart at the programmed dose"), part="decision")
+            assert "Do not simply refill and restart" in r.message and "lionova 4.4" in r.source
+            return
+    pytest.fail("no variant where the pump was not delivering")
+
+
+def test_flex_uses_itbcore_unit_check():
+    ex = load_exercise("flex_dosing", seed=3)
+    trap = f"{(ex.given['daily_dose'] * 1.2).to('ug/day').magnitude:g} ug/h"
+    r = ex.check(trap, part="night_rate")
+    assert r.slip == "per_day_as_per_hour" and "per-hour / per-day mix-up" in r.message
