@@ -271,6 +271,8 @@ class TitrationApp(App):
                 for i, o in enumerate(options.options):
                     self.fig_first.data[i].x = EFFECT_GRID_H
                     self.fig_first.data[i].y = curves[o.basis]
+                # Room above the highest dose for the marker labels.
+                self.fig_first.layout.yaxis.range = [0, max(max(c) for c in curves.values()) * 1.25]
                 self._curves_key = key
             pts = self.fig_first.data[len(_BASIS_STYLE)]
             pts.x = [h] * len(options.options)
