@@ -61,8 +61,10 @@ def ensure_chromium() -> None:
 
 def serve(args: list[str]) -> int:
     ensure_venv()
-    voila = BIN / "voila"
-    return _run(voila, "--no-browser", f"--port={PORT}", *args, "notebooks/index.ipynb")
+    print(f"Serving the apps on http://localhost:{PORT}/ (home page: notebooks/index.ipynb); Ctrl+C stops.", flush=True)
+    # widgets._serve serves the repository root with voila.json, redirects / to the home page and
+    # renders only notebooks/ and exercises/ (see docs/APPS.md).
+    return _run(PY, "-m", "widgets._serve", "--no-browser", f"--port={PORT}", *args)
 
 
 def test(args: list[str]) -> int:
