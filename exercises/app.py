@@ -22,8 +22,10 @@ _ANY = "(any exercise)"
 
 
 def _notice() -> W.HTML:
-    return W.HTML(f'<div style="background:#fff3cd;border:1px solid #e0c36c;padding:6px 10px;'
-                  f'font-weight:bold">{html.escape(TRAINING_NOTICE)}</div>')
+    # The same training-only banner as every app of the suite.
+    from widgets.common import banner
+
+    return banner(TRAINING_NOTICE)
 
 
 class _PartView(W.VBox):
@@ -94,6 +96,7 @@ class PracticeApp(W.VBox):
                                  value=_ANY)
         self.seed_box = W.IntText(description="Seed", value=0, layout=W.Layout(width="180px"))
         self.new_button = W.Button(description="New case", icon="random", button_style="info")
+        self.new_button.add_class("itb-field-new-case")
         self.same_button = W.Button(description="Open seed", icon="folder-open")
         self.case = W.HTML()
         self.parts = W.VBox()
@@ -108,6 +111,7 @@ class PracticeApp(W.VBox):
             W.HBox([self.seed_box, self.new_button, self.same_button]),
             self.store_status, self.status, self.case, self.parts, W.HTML("<h4>Progress</h4>"), self.progress,
         ])
+        self.add_class("itb-app")
         self._guard(self.new_case)
 
     # -- actions --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ Usage::
 
     python -m exercises.generate            # regenerate everything
     python -m exercises.generate --check    # exit 1 if the generated files are out of date
+    python -m exercises.generate --execute  # also re-run every solution to refresh its stored outputs
     python -m exercises.generate --new ID   # start the source notebook of a new registered exercise
 """
 from __future__ import annotations
@@ -71,7 +72,7 @@ def trainee_notebook(source: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def solution_notebook(source: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """The educator's version: the source with the solution markers removed and outputs cleared."""
+    """The educator's version: the source with the solution markers removed (outputs are added by running it)."""
     exporter = _exporter([ClearOutputPreprocessor])
     nb = copy.deepcopy(source)
     _clean_metadata(nb)
@@ -111,8 +112,47 @@ def _write(path: Path, text: str, check: bool) -> bool:
     return True
 
 
-def generate(check: bool = False) -> list[Path]:
-    """Regenerate every trainee and solution notebook and the answer key; returns the changed paths."""
+def _without_outputs(nb: nbformat.NotebookNode) -> str:
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cell.get("metadata", {}).pop("execution", None)
+    nb.metadata.pop("language_info", None)  # added by running it
+    return nbformat.writes(nb)
+
+
+def execute_solution(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Run a solution notebook so that its stored outputs are nbval's regression baseline."""
+    from nbclient import NotebookClient
+
+    nb = copy.deepcopy(nb)
+    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(SOLUTION_DIR)}}).execute()
+    for cell in nb.cells:
+        cell.get("metadata", {}).pop("execution", None)
+    return nb
+
+
+def _write_solution(target: Path, nb: nbformat.NotebookNode, check: bool, execute: bool) -> bool:
+    """Write a solution with its executed outputs; unchanged sources keep their stored outputs."""
+    old = nbformat.read(target, as_version=4) if target.exists() else None
+    same = old is not None and _without_outputs(old) == _without_outputs(nb)
+    has_outputs = old is not None and any(c.get("outputs") for c in old.cells if c.cell_type == "code")
+    if same and has_outputs and not execute:
+        return False
+    if check:
+        return not same  # outputs are checked by nbval against a fresh run, not here
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(nbformat.writes(execute_solution(nb)) + "\n", encoding="utf-8")
+    return not same or execute
+
+
+def generate(check: bool = False, execute: bool = False) -> list[Path]:
+    """Regenerate every trainee and solution notebook and the answer key; returns the changed paths.
+
+    Solutions are executed so that they carry their outputs (the nbval baseline); ``execute=True``
+    re-runs them all even when their source did not change.
+    """
     changed = []
     sources = sorted(SOURCE_DIR.glob("*.ipynb"))
     known = {d.id for d in list_exercises()}
@@ -120,9 +160,12 @@ def generate(check: bool = False) -> list[Path]:
         if src.stem not in known:
             raise SystemExit(f"{src}: no registered exercise {src.stem!r} (register it in exercises/catalogue/).")
         nb = nbformat.read(src, as_version=4)
-        for target, make in ((TRAINEE_DIR / src.name, trainee_notebook), (SOLUTION_DIR / src.name, solution_notebook)):
-            if _write(target, nbformat.writes(make(nb)) + "\n", check):
-                changed.append(target)
+        target = TRAINEE_DIR / src.name
+        if _write(target, nbformat.writes(trainee_notebook(nb)) + "\n", check):
+            changed.append(target)
+        target = SOLUTION_DIR / src.name
+        if _write_solution(target, solution_notebook(nb), check, execute):
+            changed.append(target)
     if _write(ANSWER_KEY, answer_key() + "\n", check):
         changed.append(ANSWER_KEY)
     return changed
@@ -178,6 +221,7 @@ def new_source(ident: str, solutions: dict[str, str] | None = None, seed: int = 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m exercises.generate", description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true", help="only report whether generated files are out of date")
+    parser.add_argument("--execute", action="store_true", help="re-run every solution to refresh its stored outputs")
     parser.add_argument("--new", metavar="ID", help="write exercises/source/ID.ipynb for a registered exercise")
     args = parser.parse_args(argv)
     if args.new:
@@ -188,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         nbformat.write(new_source(args.new), target)
         print(f"wrote {target}: replace each ex.solution(...) line with the working through itbcore.")
         return 0
-    changed = generate(check=args.check)
+    changed = generate(check=args.check, execute=args.execute)
     for path in changed:
         print(("out of date: " if args.check else "wrote ") + str(path.relative_to(ROOT.parent)))
     return 1 if (args.check and changed) else 0
