@@ -11,6 +11,17 @@ kernels, idle kernels culled) and adds two rules:
 * only notebooks under ``notebooks/`` and ``exercises/`` are rendered (404 elsewhere),
   so nothing in ``tests/``, ``.venv/`` or a build folder can be executed by a visitor.
 
+It also serves, under ``<base_url>itb-static/``, two sets of files from installed packages
+so that a page needs nothing from the internet and nothing large over its kernel websocket:
+
+* ``itb-static/plotly/widgetbundle.js``: plotly's FigureWidget front end, imported by the
+  figures of :func:`widgets.common.make_figure` (kernels get the path in
+  ``ITB_PLOTLY_BUNDLE``) instead of each figure carrying the ~5 MB bundle in its widget state;
+  cached by the browser (versioned URL);
+* ``itb-static/reveal/``: reveal.js's stylesheets and themes (package ``sphinx-revealjs``),
+  the ``url_prefix`` of Voilà's reveal template (the teaching deck), which otherwise loads them
+  from a CDN.
+
 Every notebook in ``notebooks/`` (and ``exercises/practice.ipynb``) gets one preheated
 kernel, including apps added after ``voila.json`` was written.  Any Voilà option may be
 given on the command line (``--port``, ``--Voila.ip``, ``--VoilaConfiguration.preheat_kernel=False``).
@@ -26,18 +37,39 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import plotly
 import tornado.web
 from jupyter_core.paths import jupyter_config_path
 from jupyter_server.utils import url_path_join
 from traitlets import default
 from voila.app import Voila
 
+from .common import PLOTLY_BUNDLE_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 HOME = "notebooks/index.ipynb"
 #: Folders whose notebooks may be rendered.
 SERVED = ("notebooks", "exercises")
 
-__all__ = ["SuiteVoila", "main", "app_notebooks", "free_port", "start_server", "wait_until_ready", "ROOT", "HOME"]
+#: URL path (under the server's base URL) of the files served from installed packages.
+STATIC = "itb-static"
+#: plotly's widget front end (the ``_esm`` of its FigureWidget).
+PLOTLY_BUNDLE = Path(plotly.__file__).parent / "package_data" / "widgetbundle.js"
+#: Path of the bundle relative to the base URL, versioned so browsers cache it for good.
+PLOTLY_BUNDLE_URL = f"{STATIC}/plotly/widgetbundle.js?v={plotly.__version__}"
+
+__all__ = ["SuiteVoila", "main", "app_notebooks", "free_port", "start_server", "wait_until_ready", "reveal_dir",
+           "ROOT", "HOME", "STATIC", "PLOTLY_BUNDLE_ENV"]
+
+
+def reveal_dir() -> Path | None:
+    """reveal.js's files (``dist/reveal.css``, ``dist/theme/…``, ``plugin/…``) from sphinx-revealjs, or None."""
+    try:
+        import sphinx_revealjs
+    except ImportError:
+        return None
+    found = Path(sphinx_revealjs.__file__).parent / "_static" / "revealjs"
+    return found if (found / "dist" / "reveal.css").is_file() else None
 
 
 def app_notebooks(root: Path = ROOT) -> list[str]:
@@ -71,6 +103,19 @@ class SuiteVoila(Voila):
             pools.setdefault(nb, {"pool_size": 1})
         pools.setdefault("default", {"pool_size": 0})
         self.config.VoilaKernelManager.kernel_pools_config = pools
+        # Kernels (started after this) build figures that import plotly's bundle from us.
+        os.environ[PLOTLY_BUNDLE_ENV] = PLOTLY_BUNDLE_URL
+        # The reveal template (teaching deck) takes reveal.js's stylesheets from us, not a CDN.
+        reveal = reveal_dir()
+        if reveal is not None:
+            resources = self.config.VoilaConfiguration.get("resources", {}) or {}
+            resources = dict(resources if isinstance(resources, dict) else resources.to_dict())
+            resources["reveal"] = {"url_prefix": url_path_join(self.base_url, STATIC, "reveal"),
+                                   **(resources.get("reveal") or {})}
+            self.config.VoilaConfiguration.resources = resources
+            self.voila_configuration.config.VoilaConfiguration.resources = resources
+        else:
+            self.log.warning("sphinx-revealjs is not installed: slides load reveal.js's stylesheets from a CDN")
 
     def init_handlers(self):
         handlers = super().init_handlers()
@@ -79,7 +124,13 @@ class SuiteVoila(Voila):
         extra = [
             (self.server_url.rstrip("/") + "/?", tornado.web.RedirectHandler, {"url": home}),
             (url_path_join(self.server_url, rf"/voila/render/(?!(?:{allowed})/)(.*)"), _NotServed),
+            (url_path_join(self.server_url, STATIC, r"plotly/(widgetbundle\.js)"), tornado.web.StaticFileHandler,
+             {"path": str(PLOTLY_BUNDLE.parent)}),
         ]
+        reveal = reveal_dir()
+        if reveal is not None:
+            extra.append((url_path_join(self.server_url, STATIC, r"reveal/(.*)"), tornado.web.StaticFileHandler,
+                          {"path": str(reveal)}))
         return extra + handlers
 
 

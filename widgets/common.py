@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import html
+import json
 import logging
 import os
 import re
@@ -21,12 +22,37 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import ipywidgets as W
-import plotly.graph_objects as go
 
-import itbcore
-from itbcore import units
-from itbcore.errors import ITBError, InputError
-from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, LabelDifference
+#: Environment variable the suite's launcher (:mod:`widgets._serve`) sets for its kernels: the
+#: path, relative to the server's base URL, where it serves plotly's widget bundle.
+PLOTLY_BUNDLE_ENV = "ITB_PLOTLY_BUNDLE"
+
+
+def _import_plotly_widget() -> None:
+    """Import plotly's FigureWidget without nbformat in a kernel served by the suite's launcher.
+
+    ``plotly.basewidget`` imports ``plotly.io._renderers``, which imports nbformat only for
+    ``fig.show()``'s mime renderer; nbformat imports jsonschema, which imports
+    ``rfc3987_syntax`` and builds its grammar: about 2 s and 30–50 MB per kernel that the apps
+    (FigureWidgets, never ``show()``) do not use.  Elsewhere (JupyterLab, tests, nbval) plotly
+    is imported as usual.
+    """
+    if not os.environ.get(PLOTLY_BUNDLE_ENV) or "nbformat" in sys.modules or "plotly.basewidget" in sys.modules:
+        return
+    sys.modules["nbformat"] = None  # type: ignore[assignment] - makes ``import nbformat`` fail
+    try:
+        import plotly.basewidget  # noqa: F401
+    finally:
+        del sys.modules["nbformat"]
+
+
+_import_plotly_widget()
+import plotly.graph_objects as go  # noqa: E402
+
+import itbcore  # noqa: E402
+from itbcore import units  # noqa: E402
+from itbcore.errors import ITBError, InputError  # noqa: E402
+from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, LabelDifference  # noqa: E402
 
 __all__ = [
     "TRAINING_ONLY",
@@ -44,6 +70,8 @@ __all__ = [
     "findings_text",
     "FindingsView",
     "make_figure",
+    "figure_class",
+    "PLOTLY_BUNDLE_ENV",
     "set_trace",
     "sync_figure",
     "sources_html",
@@ -423,13 +451,49 @@ _TEMPLATE = go.layout.Template(
 )
 
 
+# The front-end module of a served figure: instead of plotly's ~5 MB widget bundle (which
+# anywidget would send over the websocket once per FigureWidget, and the browser would parse once
+# per figure), a few lines that import the bundle from the server.  The URL is built in the browser
+# from the page's base URL, so it works on any host, port and base_url; the browser fetches and
+# evaluates it once per page (one module per URL) and caches it between pages.
+_PLOTLY_LOADER = """\
+const config = document.getElementById("jupyter-config-data");
+const baseUrl = (config && JSON.parse(config.textContent).baseUrl) || "/";
+const bundle = await import(new URL(baseUrl.replace(/\\/*$/, "/") + __PATH__, document.baseURI).href);
+export default bundle.default;
+"""
+
+
+@functools.cache
+def _served_figure_class(path: str) -> type[go.FigureWidget]:
+    class ServedFigureWidget(go.FigureWidget):
+        """A FigureWidget whose front end imports plotly's bundle from ``path`` on the server."""
+
+        _esm = _PLOTLY_LOADER.replace("__PATH__", json.dumps(path))
+
+    return ServedFigureWidget
+
+
+def figure_class() -> type[go.FigureWidget]:
+    """The FigureWidget class for this kernel.
+
+    Under the suite's launcher (:data:`PLOTLY_BUNDLE_ENV` set) a subclass whose front end loads
+    plotly's bundle from the server; anywhere else (JupyterLab, plain ``voila``, tests) plotly's own
+    FigureWidget, which carries its bundle with each figure.
+    """
+    path = os.environ.get(PLOTLY_BUNDLE_ENV)
+    return _served_figure_class(path) if path else go.FigureWidget
+
+
 def make_figure(title: str, x_title: str, y_title: str, *, traces: Sequence[go.BaseTraceType] = (),
                 height: int = 360) -> go.FigureWidget:
     """A plotly FigureWidget in the suite's template; update it with :func:`set_trace`.
 
-    Axis titles carry the unit (``"time (h)"``, ``"CSF baclofen (ng/mL)"``).
+    Axis titles carry the unit (``"time (h)"``, ``"CSF baclofen (ng/mL)"``).  Served by the
+    suite's launcher, the figure's front end loads plotly's bundle from the server once per page
+    (see :func:`figure_class`).
     """
-    fig = go.FigureWidget(
+    fig = figure_class()(
         data=list(traces),
         layout=go.Layout(template=_TEMPLATE, title=dict(text=title), height=height,
                          xaxis_title=x_title, yaxis_title=y_title),
