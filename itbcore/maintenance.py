@@ -19,9 +19,9 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pint
 
-from .errors import DoseLimitError, InputError, LabelError
+from .errors import DoseLimitError, InputError
 from .patient import Patient
-from .sources import RULE_LABELS, Action, Finding, check_label, cite, practice
+from .sources import Action, Finding, check_rule_label, cite, practice
 from .units import Q_, as_quantity, fmt
 
 __all__ = [
@@ -58,11 +58,7 @@ def _ud(x: float) -> pint.Quantity:
     return Q_(x, "ug/day")
 
 
-def _rule_label(label: str) -> str:
-    check_label(label)
-    if label not in RULE_LABELS:
-        raise LabelError(f"The label profile {label!r} has no dosing rules; choose one of: {', '.join(RULE_LABELS)}.")
-    return label
+_rule_label = check_rule_label
 
 
 # ---------------------------------------------------------------------------------------------- ranges

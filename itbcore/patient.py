@@ -22,7 +22,7 @@ from .errors import EligibilityError, InputError
 from .sources import DEFAULT_LABEL, check_label, cite
 from .units import as_quantity
 
-__all__ = ["Patient", "ORIGINS", "MEDICINES", "CONDITIONS"]
+__all__ = ["Patient", "ORIGINS", "MEDICINES", "CONDITIONS", "as_patient"]
 
 ORIGINS = ("spinal", "cerebral")
 
@@ -140,3 +140,16 @@ class Patient:
                     f"({cite('lionova', '4.3')})."
                 )
         return self
+
+
+def as_patient(patient: Any) -> Patient:
+    """Return ``patient`` if it is a :class:`Patient`, else raise :class:`InputError`.
+
+    >>> as_patient("40 year old")
+    Traceback (most recent call last):
+    ...
+    itbcore.errors.InputError: Expected a Patient (itbcore.Patient(age_years, origin)), not str.
+    """
+    if not isinstance(patient, Patient):
+        raise InputError(f"Expected a Patient (itbcore.Patient(age_years, origin)), not {type(patient).__name__}.")
+    return patient

@@ -28,9 +28,9 @@ from typing import Any, Literal
 
 import pint
 
-from .errors import DoseLimitError, InputError, LabelError
+from .errors import DoseLimitError, InputError
 from .formulations import DILUENT, PUMP_FORMULATIONS, SCREENING_FORMULATION, check_diluent, is_marketed
-from .sources import RULE_LABELS, Finding, check_label, cite, practice
+from .sources import Finding, check_rule_label, cite, practice
 from .units import Q_, as_quantity, fmt
 
 __all__ = [
@@ -188,11 +188,7 @@ def _read_date(fill_date: Any) -> _dt.date | None:
     raise InputError(f"The fill date {fill_date!r} is not a date; give a datetime.date or 'YYYY-MM-DD'.")
 
 
-def _rule_label(label: str) -> str:
-    check_label(label)
-    if label not in RULE_LABELS:
-        raise LabelError(f"The label profile {label!r} has no pump rules; choose one of: {', '.join(RULE_LABELS)}.")
-    return label
+_rule_label = check_rule_label
 
 
 def refill_plan(

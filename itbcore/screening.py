@@ -30,9 +30,9 @@ from typing import Any, Literal
 
 import pint
 
-from .errors import DoseLimitError, InputError, LabelError
-from .patient import CONDITIONS, MEDICINES, Patient
-from .sources import DEFAULT_LABEL, RULE_LABELS, Finding, check_label, cite, practice
+from .errors import DoseLimitError, InputError
+from .patient import CONDITIONS, MEDICINES, Patient, as_patient
+from .sources import DEFAULT_LABEL, Finding, check_rule_label, cite, practice
 from .units import Q_, as_quantity, fmt
 
 __all__ = [
@@ -75,21 +75,10 @@ _BOSTER = practice("Neuromodulation 2016, Boster et al.")
 _RTOL = 1e-9
 
 
-def _rule_label(label: str) -> str:
-    """The label, if it carries dosing rules (baclorex is a patient leaflet without them)."""
-    check_label(label)
-    if label not in RULE_LABELS:
-        raise LabelError(
-            f"The {label} text is a patient leaflet without screening or dosing rules; "
-            f"choose one of: {', '.join(RULE_LABELS)}."
-        )
-    return label
+_rule_label = check_rule_label
 
 
-def _patient(patient: Any) -> Patient:
-    if not isinstance(patient, Patient):
-        raise InputError(f"Expected a Patient (itbcore.Patient(age_years, origin)), not {type(patient).__name__}.")
-    return patient
+_patient = as_patient
 
 
 def _src(label: str) -> str:

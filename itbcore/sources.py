@@ -30,6 +30,7 @@ __all__ = [
     "cite",
     "practice",
     "check_label",
+    "check_rule_label",
     "Finding",
     "Action",
     "LabelDifference",
@@ -78,6 +79,23 @@ def check_label(label: str) -> str:
     """Return ``label`` if it names a known profile, else raise :class:`LabelError`."""
     if not isinstance(label, str) or label not in LABELS:
         raise LabelError(f"Unknown label profile {label!r}; choose one of: {', '.join(LABELS)}.")
+    return label
+
+
+def check_rule_label(label: str) -> str:
+    """Return ``label`` if it carries dosing rules (lionova, lioresal), else raise :class:`LabelError`.
+
+    >>> check_rule_label("baclorex")
+    Traceback (most recent call last):
+    ...
+    itbcore.errors.LabelError: The baclorex text is a patient leaflet without screening, dosing or pump rules; choose one of: lionova, lioresal.
+    """
+    check_label(label)
+    if label not in RULE_LABELS:
+        raise LabelError(
+            f"The {label} text is a patient leaflet without screening, dosing or pump rules; "
+            f"choose one of: {', '.join(RULE_LABELS)}."
+        )
     return label
 
 

@@ -33,9 +33,9 @@ from typing import Any, Literal
 
 import pint
 
-from .errors import DoseLimitError, InputError, LabelError
-from .patient import Patient
-from .sources import DEFAULT_LABEL, PRACTICE, RULE_LABELS, Finding, check_label, cite, practice
+from .errors import DoseLimitError, InputError
+from .patient import Patient, as_patient
+from .sources import DEFAULT_LABEL, Finding, PRACTICE, RULE_LABELS, check_rule_label, cite, practice
 from .units import Q_, as_quantity, fmt
 
 __all__ = [
@@ -90,19 +90,10 @@ _EPS = 1e-9
 _PHASES = ("titration", "maintenance")
 
 
-def _rule_label(label: str) -> str:
-    check_label(label)
-    if label not in RULE_LABELS:
-        raise LabelError(
-            f"The {label} text is a patient leaflet without titration rules; choose one of: {', '.join(RULE_LABELS)}."
-        )
-    return label
+_rule_label = check_rule_label
 
 
-def _patient(patient: Any) -> Patient:
-    if not isinstance(patient, Patient):
-        raise InputError(f"Expected a Patient (itbcore.Patient(age_years, origin)), not {type(patient).__name__}.")
-    return patient
+_patient = as_patient
 
 
 def _phase(phase: str) -> str:
