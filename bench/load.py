@@ -83,7 +83,7 @@ TAG = re.compile(r"<[^>]+>")
 #: just ahead of it has been handled and logs this, then delivers the message normally.
 BENIGN_STDERR = re.compile(r"^No such comm: [0-9a-f]+\s*$")
 #: Bytes of available memory below which trainees stop opening apps (the machine is shared).
-MEMORY_FLOOR = 3 * 2**30
+MEMORY_FLOOR = 6 * 2**30
 
 __all__ = ["run", "main", "load_test", "ServerWatch", "kernel_pids", "visit", "LoadResult"]
 
@@ -599,7 +599,7 @@ async def _trainee(i: int, base: str, apps: list[str], deadline: float, start_at
         if k and time.monotonic() >= deadline:
             break
         if psutil.virtual_memory().available < MEMORY_FLOOR:
-            visits.append(Visit(i, "(memory guard)", errors=["stopped: less than 3 GiB of memory available"]))
+            visits.append(Visit(i, "(memory guard)", errors=["stopped: less than 6 GiB of memory available"]))
             break
         nb = apps[(i + k) % len(apps)]
         if browser is not None:
