@@ -802,9 +802,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, default=None, help="write the raw visits and samples here")
     ap.add_argument("server_args", nargs="*", help="extra Voilà options after --, e.g. -- --MappingKernelManager.cull_idle_timeout=60")
     a = ap.parse_args(argv)
+    before = os.getloadavg()[0]
     res = load_test(a.trainees, a.duration, ramp=a.ramp, abrupt=a.abrupt, browsers=a.browsers,
                     server_args=tuple(a.server_args), log_path=a.log, dwell=tuple(a.dwell))
-    print(f"Machine: {machine()}, load average before: {os.getloadavg()[0]:.2f}\n")
+    print(f"Machine: {machine()}, load average before: {before:.2f}\n")
     print(report(res))
     if a.json:
         a.json.write_text(json.dumps({"visits": [v.__dict__ for v in res.visits], "samples": res.samples,
