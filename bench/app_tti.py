@@ -1,130 +1,382 @@
-"""Time to interactive of each served app against a bare Voilà notebook, and in-kernel update latency.
+"""The served apps against a bare Voilà notebook: time to interactive, kernel memory, update latency.
 
 For training only, not for treating patients.
 
     .venv/bin/python -m bench app_tti      # or: python3 tasks.py bench
 
-Time to interactive: from navigation until the app's widgets are drawn (``.itb-app``, or the
-banner for the home page) and, when the notebook declares ``plots`` in its probe, its plots
-drawn.  The bare notebook (one IntSlider, made in a temporary folder, served by plain Voilà
-with preheating off) is the floor Voilà itself costs.  Each app is timed twice: the first visit
-(a preheated kernel when the pool is warm) and a second visit.  Update latency: in the kernel,
-setting the probe input to the updated plot's data (median of 7), without the browser.
+What is measured (all in one run, the suite and the bare notebook served side by side):
+
+* **Time to interactive (TTI)**: from navigation until the app's widgets are drawn
+  (``.itb-app``, or the banner for pages without an app) and, when the notebook's probe declares
+  ``plots``, that many plotly plots have drawn data.  The floor is a bare notebook (one
+  ``IntSlider``) served by plain Voilà with the *same* kernel preheating as the suite (one
+  preheated kernel), so the ratio is what the suite adds on top of Voilà itself.  Each page is
+  visited ``VISITS`` times in one fresh browser profile per page (the first visit loads static
+  files cold, the next ones from the browser cache, as an educator's browser does); before each
+  visit the benchmark waits until the servers are idle (the preheated kernel used by the
+  previous visit has been replaced).  Reported: the median of the visits and the first (cold)
+  visit, and the bytes the page received over its kernel websocket on the first visit.
+* **Kernel memory**: resident set size (psutil) of an ipykernel that has run the notebook's
+  code cells, against an ipykernel that has displayed one ``ipywidgets.IntSlider``.
+* **Kernel latency**: in that kernel, setting the app's input (its first slider that changes
+  a plot, else the probe field) and returning with the figure's data changed, ``KERNEL_REPS``
+  repetitions alternating two values; p50 and p95.  Widget messages are really sent (iopub).
+* **Browser latency**: in the served page, changing the same input (ArrowRight/ArrowLeft on a
+  slider, or typing the probe value / the default and Enter) until a plot's drawn traces
+  differ; ``BROWSER_REPS`` repetitions, p50 and p95.
 """
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 from pathlib import Path
 
-from ._util import ms, table
+from ._util import machine, table
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+VISITS = 3
+KERNEL_REPS = 60
+BROWSER_REPS = 15
+BARE_SOURCE = "import ipywidgets as W\nW.IntSlider(description='bare')"
 BARE = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-                   "source": "import ipywidgets as W\nW.IntSlider(description='bare')"}],
+                   "source": BARE_SOURCE}],
         "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
         "nbformat": 4, "nbformat_minor": 5}
+#: The bare server preheats like the suite (voila.json): one kernel for its notebook.
+BARE_CONFIG = {"VoilaConfiguration": {"preheat_kernel": True},
+               "VoilaKernelManager": {"fill_delay": 0, "kernel_pools_config": {"default": {"pool_size": 1}}}}
+
+#: JavaScript: a signature of the data every plotly plot on the page has drawn.
+PLOT_SIGNATURE = ("() => [...document.querySelectorAll('.js-plotly-plot')].map(p => "
+                  "[...p.querySelectorAll('g.trace path, g.trace text')].map(e => (e.getAttribute('d') || '') + "
+                  "e.textContent).join('|')).join('#')")
+PLOTS_DRAWN = ("(n) => [...document.querySelectorAll('.js-plotly-plot')].filter("
+               "p => [...p.querySelectorAll('g.trace path')].some(e => (e.getAttribute('d') || '').length > 4))"
+               ".length >= n")
+
+# Runs in the measured kernel after the notebook's cells: choose the input, time updates.
+_LATENCY = r'''
+import gc as _gc, json as _json, statistics as _st, time as _time
+import ipywidgets as _W
+import plotly.graph_objects as _go
+from widgets.common import QuantityField as _QF
+
+def _walk(w):
+    yield w
+    for c in getattr(w, "children", ()) or ():
+        yield from _walk(c)
+
+def _figs():
+    return [w for w in _walk(app) if isinstance(w, _go.FigureWidget)]
+
+def _sig():
+    return repr([f._data for f in _figs()])
+
+def _first_slider():
+    for w in _walk(app):
+        if isinstance(w, (_W.FloatSlider, _W.IntSlider)) and getattr(w, "key", None):
+            old, before = w.value, _sig()
+            w.value = w.value + w.step if w.value + w.step <= w.max else w.value - w.step
+            changed = _sig() != before
+            w.value = old
+            if changed:
+                return w
+    return None
+
+def _by_key(key):
+    return next(w for w in _walk(app) if getattr(w, "key", None) == key
+                or "itb-field-" + key in getattr(w, "_dom_classes", ()))
+
+_probe = __PROBE__
+_slider = _first_slider()
+if _slider is not None:
+    _field, _kind = _slider, "slider"
+    _values = [_slider.value + _slider.step if _slider.value + _slider.step <= _slider.max
+               else _slider.value - _slider.step, _slider.value]
+else:
+    _field, _kind = _by_key(_probe["field"]), _probe.get("kind", "text")
+    _values = [_probe["value"], _field.value]
+    if _kind == "select":
+        _values = [dict(_field.options).get(_probe["value"], _probe["value"]), _field.value]
+_times, _unchanged = [], 0
+for _i in range(__REPS__):
+    _before = _sig()
+    _t0 = _time.perf_counter()
+    _field.value = _values[_i % 2]
+    _changed = _sig() != _before
+    _times.append(_time.perf_counter() - _t0)
+    _unchanged += not _changed
+_times.sort()
+_esm = sum(len(getattr(f, "_esm", "") or "") for f in _figs())
+print("ITB-BENCH " + _json.dumps({
+    "input": getattr(_field, "key", None) or _probe["field"], "kind": _kind, "figures": len(_figs()), "esm_bytes": _esm,
+    "p50": _st.median(_times), "p95": _times[int(0.95 * (len(_times) - 1))], "unchanged": _unchanged}))
+'''
 
 
-def _tti(page, url: str, selector: str, plots: int) -> float:
+def _cells(nb: Path) -> list[str]:
+    cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in cells if c["cell_type"] == "code"]
+
+
+def _execute(kc, code: str, timeout: float = 300) -> str:
+    """Run ``code`` in the kernel; return its stdout, raise on error."""
+    out: list[str] = []
+    msg_id = kc.execute(code, store_history=False)
+    while True:
+        msg = kc.get_iopub_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        kind, content = msg["msg_type"], msg["content"]
+        if kind == "stream" and content.get("name") == "stdout":
+            out.append(content["text"])
+        elif kind == "error":
+            raise RuntimeError(f"{content['ename']}: {content['evalue']}")
+        elif kind == "status" and content["execution_state"] == "idle":
+            return "".join(out)
+
+
+def _kernel_measure(cells: list[str], cwd: Path, probe: dict | None) -> dict:
+    """Run ``cells`` in a fresh ipykernel; its RSS (MiB) and, with an app, the update latency."""
+    import psutil
+    from jupyter_client.manager import KernelManager
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    try:  # the environment the launcher gives its kernels
+        from widgets._serve import PLOTLY_BUNDLE_ENV, PLOTLY_BUNDLE_URL
+        env[PLOTLY_BUNDLE_ENV] = PLOTLY_BUNDLE_URL
+    except ImportError:
+        pass
+    km = KernelManager(kernel_name="python3")
+    km.start_kernel(cwd=str(cwd), env=env)
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=120)
+        for code in cells:
+            _execute(kc, code)
+        _execute(kc, "import gc; gc.collect()")
+        pid = km.provisioner.process.pid
+        result = {"rss": psutil.Process(pid).memory_info().rss / 2**20}
+        if probe is not None:
+            code = _LATENCY.replace("__PROBE__", repr(probe)).replace("__REPS__", str(KERNEL_REPS))
+            line = [x for x in _execute(kc, code).splitlines() if x.startswith("ITB-BENCH ")][-1]
+            result.update(json.loads(line.removeprefix("ITB-BENCH ")))
+        return result
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def _wait_idle(procs: list[subprocess.Popen], limit: float = 120.0, below: float = 15.0) -> None:
+    """Wait until the servers and their kernels use < ``below`` % CPU for two 0.5 s samples."""
+    import psutil
+
+    tree = []
+    deadline, quiet = time.monotonic() + limit, 0
+    while time.monotonic() < deadline and quiet < 2:
+        tree = [psutil.Process(p.pid) for p in procs]
+        for p in list(tree):
+            try:
+                tree += p.children(recursive=True)
+            except psutil.Error:
+                pass
+        for p in tree:
+            try:
+                p.cpu_percent(None)
+            except psutil.Error:
+                pass
+        time.sleep(0.5)
+        total = 0.0
+        for p in tree:
+            try:
+                total += p.cpu_percent(None)
+            except psutil.Error:
+                pass
+        quiet = quiet + 1 if total < below else 0
+
+
+def _visit(context, url: str, selector: str, plots: int, ws_bytes: list[int]):
+    """Open ``url`` in a new page of ``context``; return (page, seconds to interactive)."""
+    page = context.new_page()
+    count = [0]
+
+    def on_ws(ws):
+        ws.on("framereceived", lambda payload: count.__setitem__(0, count[0] + len(payload)))
+
+    page.on("websocket", on_ws)
     t0 = time.perf_counter()
     page.goto(url, timeout=120_000, wait_until="commit")
     page.wait_for_selector(selector, state="visible", timeout=120_000)
     if plots:
-        page.wait_for_function(
-            "(n) => [...document.querySelectorAll('.js-plotly-plot')].filter("
-            "p => [...p.querySelectorAll('g.trace path')].some(e => (e.getAttribute('d') || '').length > 4)).length >= n",
-            arg=plots, timeout=120_000)
-    return time.perf_counter() - t0
+        page.wait_for_function(PLOTS_DRAWN, arg=plots, timeout=120_000, polling="raf")
+    tti = time.perf_counter() - t0
+    ws_bytes.append(count[0])
+    return page, tti
 
 
-def _kernel_latency(nb: Path) -> str:
-    """Median seconds from setting the probe field to updated figure data, in a fresh Python."""
-    meta = json.loads(nb.read_text(encoding="utf-8")).get("metadata", {}).get("itb", {})
-    pr = meta.get("probe")
-    src = json.loads(nb.read_text(encoding="utf-8"))["cells"]
-    build = next((c["source"] if isinstance(c["source"], str) else "".join(c["source"])
-                  for c in src if c["cell_type"] == "code" and "build_app" in "".join(c["source"])), None)
-    if not pr or not build:
-        return "–"
-    code = f"""
-import time, statistics
-{build.rsplit(chr(10) + 'app', 1)[0] if build.rstrip().endswith('app') else build}
-import plotly.graph_objects as go
-w = [x for x in app.children]
-field = None
-def find(ws):
-    for x in ws:
-        if getattr(x, 'key', None) == {pr['field']!r}: return x
-        r = find(getattr(x, 'children', ()))
-        if r is not None: return r
-field = find(app.children)
-values = [{pr['value']!r}, field.value]
-times = []
-for i in range(8):
-    t0 = time.perf_counter(); field.value = values[i % 2]; times.append(time.perf_counter() - t0)
-print(statistics.median(times[1:]))
-"""
-    out = subprocess.run([sys.executable, "-c", code], cwd=nb.parent, capture_output=True, text=True, timeout=300)
-    try:
-        return ms(float(out.stdout.strip().splitlines()[-1]))
-    except (ValueError, IndexError):
-        return "failed"
+def _browser_latency(page, info: dict, probe: dict) -> list[float]:
+    """Seconds from changing the input in the page to a changed plot, ``BROWSER_REPS`` times."""
+    key = info["input"]
+    scope = page.locator(f".itb-field-{key}").first
+    times = []
+    if info["kind"] == "slider":
+        handle = scope.locator(".noUi-handle, [role=slider]").first
+        handle.focus()
+        actions = [lambda: handle.press("ArrowRight"), lambda: handle.press("ArrowLeft")]
+    elif info["kind"] == "text":
+        box = scope.locator("input").first
+        default = box.input_value()
+
+        def typed(text):
+            def act():
+                box.fill(text)
+                box.press("Enter")
+            return act
+        actions = [typed(str(probe["value"])), typed(default)]
+    elif info["kind"] == "select":
+        sel = scope.locator("select").first
+        default = sel.evaluate("s => s.options[s.selectedIndex].label")
+        actions = [lambda: sel.select_option(label=str(probe["value"])), lambda: sel.select_option(label=default)]
+    else:
+        return []
+    for i in range(BROWSER_REPS):
+        before = page.evaluate(PLOT_SIGNATURE)
+        t0 = time.perf_counter()
+        actions[i % 2]()
+        page.wait_for_function(f"(b) => ({PLOT_SIGNATURE})() !== b", arg=before, timeout=30_000, polling="raf")
+        times.append(time.perf_counter() - t0)
+        page.wait_for_timeout(100)
+    return times
+
+
+def _p(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[int(q * (len(xs) - 1))]
+
+
+def _ms(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds * 1000:.0f} ms"
 
 
 def run() -> str:
     sys.path.insert(0, str(ROOT / "tests" / "notebooks"))
+    import psutil  # noqa: F401 - fail early when the test extra is missing
     from _discovery import app_notebooks, probe
     from playwright.sync_api import sync_playwright
 
     from widgets._serve import free_port, start_server, wait_until_ready
 
     if not Path(CHROMIUM).exists():
-        return "### App time to interactive\n\nSkipped: /usr/bin/chromium is not installed."
-    rows = []
+        return "### Apps\n\nSkipped: /usr/bin/chromium is not installed."
+    load_before = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    notebooks = app_notebooks()
+
+    # --- kernels: memory and in-kernel latency, one fresh kernel per notebook
+    kern: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        bare = Path(tmp) / "bare.ipynb"
-        bare.write_text(json.dumps(BARE), encoding="utf-8")
+        kern["bare"] = _kernel_measure([BARE_SOURCE], Path(tmp), None)
+    for nb in notebooks:
+        rel = nb.relative_to(ROOT).as_posix()
+        try:
+            kern[rel] = _kernel_measure(_cells(nb), nb.parent, probe(nb))
+        except Exception as exc:  # noqa: BLE001 - report, keep measuring the others
+            kern[rel] = {"error": f"{type(exc).__name__}: {exc}"[:80]}
+
+    # --- browser: TTI against the bare notebook, browser latency
+    tti: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "bare.ipynb").write_text(json.dumps(BARE), encoding="utf-8")
+        (Path(tmp) / "voila.json").write_text(json.dumps(BARE_CONFIG), encoding="utf-8")
         bport, sport = free_port(), free_port()
         bare_proc = subprocess.Popen(
-            [sys.executable, "-m", "voila", "--no-browser", f"--port={bport}", "--Voila.ip=127.0.0.1", str(bare)],
+            [sys.executable, "-m", "voila", "--no-browser", f"--port={bport}", "--Voila.ip=127.0.0.1", "bare.ipynb"],
             cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         suite_proc = start_server(sport)
+        procs = [bare_proc, suite_proc]
         try:
-            wait_until_ready(f"http://127.0.0.1:{bport}/", 90, bare_proc)
-            wait_until_ready(f"http://127.0.0.1:{sport}/voila/tree", 90, suite_proc)
-            time.sleep(15)  # let the preheated pools fill, as on a server that has been up a while
+            wait_until_ready(f"http://127.0.0.1:{bport}/", 120, bare_proc)
+            wait_until_ready(f"http://127.0.0.1:{sport}/voila/tree", 120, suite_proc)
+            t_fill = time.perf_counter()
+            time.sleep(5)
+            _wait_idle(procs, limit=240)
+            t_fill = time.perf_counter() - t_fill
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-                page = browser.new_page()
-                bare_times = [_tti(page, f"http://127.0.0.1:{bport}/", ".widget-slider", 0) for _ in range(2)]
-                rows.append(["bare Voilà notebook (no preheat)", ms(bare_times[0]), ms(bare_times[1]), "–"])
-                for nb in app_notebooks():
-                    pr = probe(nb) or {}
+                pages = [("bare", f"http://127.0.0.1:{bport}/", ".widget-slider", 0, None)]
+                for nb in notebooks:
+                    pr = probe(nb)
                     rel = nb.relative_to(ROOT).as_posix()
-                    url = f"http://127.0.0.1:{sport}/voila/render/{rel}"
-                    sel = ".itb-app" if pr else ".itb-banner"
+                    pages.append((rel, f"http://127.0.0.1:{sport}/voila/render/{rel}",
+                                  ".itb-app" if pr else ".itb-banner", int((pr or {}).get("plots", 0)), pr))
+                for name, url, sel, plots, pr in pages:
+                    ctx = browser.new_context(viewport={"width": 1280, "height": 1000})
+                    times, ws = [], []
                     try:
-                        t = [_tti(page, url, sel, int(pr.get("plots", 0))) for _ in range(2)]
-                        rows.append([rel, ms(t[0]), ms(t[1]), _kernel_latency(nb)])
-                    except Exception as exc:  # noqa: BLE001 - report, keep timing the others
-                        rows.append([rel, f"failed: {type(exc).__name__}", "", ""])
+                        for i in range(VISITS):
+                            _wait_idle(procs)
+                            page, t = _visit(ctx, url, sel, plots, ws)
+                            times.append(t)
+                            info = kern.get(name, {})
+                            if i == VISITS - 1 and pr and "input" in info:
+                                lat = _browser_latency(page, info, pr)
+                                if lat:
+                                    tti.setdefault(name, {})["browser"] = lat
+                            page.close()
+                        tti.setdefault(name, {}).update(times=times, ws=ws[0])
+                    except Exception as exc:  # noqa: BLE001
+                        tti.setdefault(name, {})["error"] = f"{type(exc).__name__}: {exc}".splitlines()[0][:80]
+                    finally:
+                        ctx.close()
                 browser.close()
         finally:
-            for p in (bare_proc, suite_proc):
+            for p in procs:
                 p.terminate()
                 p.wait(timeout=30)
+    load_after = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+    bare_t = statistics.median(tti["bare"]["times"])
+    bare_rss = kern["bare"]["rss"]
+    rows = []
+    for name in ["bare", *(nb.relative_to(ROOT).as_posix() for nb in notebooks)]:
+        t, k = tti.get(name, {}), kern.get(name, {})
+        if "times" in t:
+            med = statistics.median(t["times"])
+            tti_cells = [_ms(med), f"{med / bare_t:.2f}×", _ms(t["times"][0]), f"{t['ws'] / 2**20:.2f} MiB"]
+        else:
+            tti_cells = [t.get("error", "–"), "", "", ""]
+        if "rss" in k:
+            mem = [f"{k['rss']:.0f} MiB", f"{k['rss'] / bare_rss:.2f}×"]
+        else:
+            mem = [k.get("error", "–"), ""]
+        if "p50" in k:
+            lat_in = f"{k['input']} ({k['kind']})"
+            klat = f"{_ms(k['p50'])} / {_ms(k['p95'])}" + (f" ({k['unchanged']} unchanged)" if k["unchanged"] else "")
+        else:
+            lat_in, klat = "–", "–"
+        b = t.get("browser")
+        blat = f"{_ms(statistics.median(b))} / {_ms(_p(b, 0.95))}" if b else "–"
+        label = "bare Voilà notebook (IntSlider, preheated)" if name == "bare" else name
+        rows.append([label, *tti_cells, *mem, lat_in, klat, blat])
     return "\n".join([
-        "### App time to interactive (Voilà, headless chromium)", "",
-        table(["notebook", "first visit", "second visit", "input → plot data (kernel, median)"], rows), "",
-        f"Median app first visit vs bare: see rows; bare median {ms(statistics.median(bare_times))}.",
+        "### Apps: time to interactive, kernel memory, update latency", "",
+        f"Machine: {machine()}; load average (1/5/15 min) {load_before} before, {load_after} after.",
+        f"TTI: median of {VISITS} visits (first one with a cold browser cache), preheated kernels for the suite "
+        f"and the bare notebook alike; kernel latency over {KERNEL_REPS} changes, browser latency over "
+        f"{BROWSER_REPS}. Preheated pools filled {t_fill:.0f} s after the server answered "
+        f"({len(notebooks) + 1} kernels).", "",
+        table(["notebook", "TTI (median)", "× bare", "TTI first visit", "websocket bytes (1st visit)",
+               "kernel RSS", "× bare", "input", "kernel p50 / p95", "browser p50 / p95"], rows),
     ])
 
 

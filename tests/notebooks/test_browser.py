@@ -36,6 +36,42 @@ ERROR_PATTERNS = re.compile(
 
 APPS = app_notebooks()
 pytestmark = pytest.mark.browser
+#: Most bytes a page may receive over its kernel websocket while it loads.  The widget state of
+#: an app is tens of kB; plotly's front end (~5 MB) must come from the server's static files
+#: (widgets._serve), never with each figure's state.
+MAX_WEBSOCKET_BYTES = 2 * 2**20
+#: Requests to other hosts that Voilà's own templates hard-code (Font Awesome in the lab and
+#: reveal templates; jQuery in the reveal template, used only by its scroll option).  They fail
+#: harmlessly offline; anything else external (reveal.js, plotly, fonts…) is a failure.
+VOILA_TEMPLATE_EXTERNALS = re.compile(
+    r"^https://cdn\.jsdelivr\.net/npm/@fortawesome/fontawesome-free@(\^|%5E)5/css/(all|v4-shims)\.min\.css$|"
+    r"^https://cdnjs\.cloudflare\.com/ajax/libs/jquery/[0-9.]+/jquery\.min\.js$"
+)
+
+
+def _watch_traffic(page, base: str) -> dict:
+    """Record requests to other hosts and the bytes received over websockets."""
+    seen: dict = {"external": [], "ws_bytes": 0}
+
+    def on_request(request) -> None:
+        url = request.url
+        if not url.startswith((base, "data:", "blob:", "about:")):
+            seen["external"].append(url)
+
+    def on_ws(ws) -> None:
+        def received(payload) -> None:
+            seen["ws_bytes"] += len(payload)
+        ws.on("framereceived", received)
+
+    page.on("request", on_request)
+    page.on("websocket", on_ws)
+    return seen
+
+
+def _assert_offline_and_light(seen: dict) -> None:
+    external = [u for u in seen["external"] if not VOILA_TEMPLATE_EXTERNALS.match(u)]
+    assert not external, f"requests to external hosts: {external}"
+    assert seen["ws_bytes"] <= MAX_WEBSOCKET_BYTES, f"{seen['ws_bytes']} bytes over the websocket"
 
 
 def _url(base: str, path: Path) -> str:
@@ -90,6 +126,7 @@ def test_app_renders_and_responds(voila_server, browser, path: Path) -> None:
     pr = probe(path)
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.set_default_timeout(UPDATE_TIMEOUT_MS)
+    seen = _watch_traffic(page, voila_server)
     try:
         response = page.goto(_url(voila_server, path), timeout=PAGE_TIMEOUT_MS, wait_until="domcontentloaded")
         assert response is not None and response.status == 200
@@ -99,6 +136,8 @@ def test_app_renders_and_responds(voila_server, browser, path: Path) -> None:
         html = page.content()
         assert "print_summary" not in html and "build_app" not in html, "notebook sources are shown"
         if pr is None:
+            page.wait_for_load_state("load", timeout=PAGE_TIMEOUT_MS)
+            _assert_offline_and_light(seen)
             return
         plots = int(pr.get("plots", 0))
         if plots:
@@ -109,6 +148,7 @@ def test_app_renders_and_responds(voila_server, browser, path: Path) -> None:
                 "(n) => [...document.querySelectorAll('.js-plotly-plot')].filter("
                 "p => [...p.querySelectorAll('g.trace path')].some(e => (e.getAttribute('d') || '').length > 4)).length >= n",
                 arg=plots, timeout=UPDATE_TIMEOUT_MS)
+        _assert_offline_and_light(seen)
         before = _app_state(page)
         _change(page, pr)
         if pr.get("expect_text"):
@@ -142,5 +182,41 @@ def test_home_links_every_app(voila_server, browser) -> None:
             if m and (ROOT / m.group(1)).exists():
                 r = page.request.get(href, timeout=PAGE_TIMEOUT_MS)
                 assert r.status == 200, href
+    finally:
+        page.close()
+
+
+def test_static_files_come_from_the_server(voila_server, browser) -> None:
+    """plotly's widget bundle and reveal.js's stylesheets are served locally, the bundle cacheable."""
+    page = browser.new_page()
+    try:
+        r = page.request.get(f"{voila_server}itb-static/plotly/widgetbundle.js?v=1", timeout=PAGE_TIMEOUT_MS)
+        assert r.status == 200 and "javascript" in r.headers["content-type"]
+        assert "max-age" in r.headers.get("cache-control", "")
+        assert len(r.body()) > 1_000_000
+        for name in ("dist/reveal.css", "dist/theme/white.css", "plugin/notes/notes.js"):
+            assert page.request.get(f"{voila_server}itb-static/reveal/{name}").status == 200, name
+        assert page.request.get(f"{voila_server}itb-static/plotly/plotly.min.js").status == 404
+    finally:
+        page.close()
+
+
+def test_deck_loads_reveal_from_the_server(voila_server, browser) -> None:
+    """The teaching deck takes reveal.js's stylesheets from the suite's server, not from a CDN."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    seen = _watch_traffic(page, voila_server)
+    local: list[str] = []
+    page.on("requestfinished", lambda req: local.append(req.url) if "/itb-static/reveal/" in req.url else None)
+    try:
+        page.goto(f"{voila_server}voila/render/notebooks/teaching_deck.ipynb", timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_selector(".reveal .slides section.present .itb-banner", state="visible", timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_load_state("load", timeout=PAGE_TIMEOUT_MS)
+        assert any(u.endswith("/dist/reveal.css") for u in local), local
+        assert any("/dist/theme/" in u for u in local), local
+        # reveal's stylesheet and theme are parsed and applied
+        assert page.evaluate("[...document.styleSheets].some(s => (s.href || '').endsWith('/dist/reveal.css')"
+                             " && s.cssRules.length > 50)")
+        assert page.evaluate("[...document.styleSheets].some(s => (s.href || '').includes('/dist/theme/'))")
+        _assert_offline_and_light(seen)
     finally:
         page.close()

@@ -26,7 +26,7 @@ def test_deck_is_served_as_slides_and_its_widgets_are_live(voila_server, browser
         r = page.goto(f"{voila_server}voila/render/{DECK}", timeout=PAGE_TIMEOUT_MS, wait_until="domcontentloaded")
         assert r is not None and r.status == 200
         page.wait_for_selector(".reveal .slides section", state="attached", timeout=PAGE_TIMEOUT_MS)
-        page.wait_for_selector(".itb-banner", state="visible", timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_selector(".reveal .slides section.present .itb-banner", state="visible", timeout=PAGE_TIMEOUT_MS)
         page.screenshot(path=str(SHOTS / "notebooks__teaching_deck__slide1.png"))
         assert "For training only" in page.locator(".reveal .slides section.present").first.inner_text()
         assert "build_deck" not in page.content() and "print_summary" not in page.content()
