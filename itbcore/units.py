@@ -37,6 +37,25 @@ ureg.formatter.default_format = "~"
 #: Quantity class of :data:`ureg`.
 Q_ = ureg.Quantity
 
+# pint parses a unit string such as "ug/day" afresh on every Q_(x, "ug/day") and q.to("mL");
+# the suite uses a few dozen unit strings millions of times, so the registry remembers them.
+# A UnitsContainer is immutable, so sharing the parsed result is safe.
+_parse_units_as_container = ureg.parse_units_as_container
+
+
+@lru_cache(maxsize=4096)
+def _cached_units_container(input_string: str, as_delta: Any = None, case_sensitive: Any = None):
+    return _parse_units_as_container(input_string, as_delta, case_sensitive)
+
+
+def _parse_units_as_container_cached(input_string: Any, as_delta: Any = None, case_sensitive: Any = None):
+    if isinstance(input_string, str):
+        return _cached_units_container(input_string, as_delta, case_sensitive)
+    return _parse_units_as_container(input_string, as_delta, case_sensitive)
+
+
+ureg.parse_units_as_container = _parse_units_as_container_cached
+
 # Spellings clinicians write that pint reads differently or not at all.
 _SPELLINGS = [
     (re.compile(r"\bmicrograms?\b", re.I), "ug"),
@@ -91,6 +110,19 @@ def _parse_unit(spec: str) -> pint.Unit:
         return ureg.Unit(_normalise(spec))
     except Exception:
         raise UnitError(f"The unit {spec!r} is not known; write it as, for example, 'ug/day' or 'mL'.") from None
+
+
+def _parse_text(text: str) -> Any:
+    """Parse a quantity written as text; a fresh Quantity each time from a remembered parse."""
+    parsed = _parse_text_cached(text)
+    return Q_(*parsed) if isinstance(parsed, tuple) else parsed
+
+
+@lru_cache(maxsize=4096)
+def _parse_text_cached(text: str) -> Any:
+    q = ureg.Quantity(_normalise(text))
+    # Keep (magnitude, units), never the Quantity itself: a caller could change it in place.
+    return (q.magnitude, q.units) if isinstance(q, pint.Quantity) else q
 
 
 def _normalise(text: str) -> str:
@@ -158,7 +190,7 @@ def as_quantity(value: Any, unit: str, name: str = "value", *, array: bool = Fal
         if not text:
             raise InputError(f"The {name} is empty; give it in {display_unit(unit)} (for example '{_example(unit)}').")
         try:
-            q = ureg.Quantity(_normalise(text))
+            q = _parse_text(text)
         except Exception:  # pint raises many kinds (syntax, undefined unit, tokenizer, zero division)
             raise UnitError(
                 f"The {name} {value!r} could not be read; write a number and a unit such as '{_example(unit)}'."
