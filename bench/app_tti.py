@@ -44,6 +44,9 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VISITS = 3
+#: Extra options for the suite's server, to compare settings (``ITB_APP_TTI_ARGS``, e.g.
+#: ``--VoilaKernelManager.fill_delay=10``).
+SERVER_ARGS = os.environ.get("ITB_APP_TTI_ARGS", "").split()
 KERNEL_REPS = 60
 BROWSER_REPS = 15
 BARE_SOURCE = "import ipywidgets as W\nW.IntSlider(description='bare')"
@@ -305,7 +308,7 @@ def run() -> str:
         bare_proc = subprocess.Popen(
             [sys.executable, "-m", "voila", "--no-browser", f"--port={bport}", "--Voila.ip=127.0.0.1", "bare.ipynb"],
             cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        suite_proc = start_server(sport)
+        suite_proc = start_server(sport, *SERVER_ARGS)
         procs = [bare_proc, suite_proc]
         try:
             wait_until_ready(f"http://127.0.0.1:{bport}/", 120, bare_proc)
@@ -380,7 +383,8 @@ def run() -> str:
         f"TTI: median of {VISITS} visits (first one with a cold browser cache), preheated kernels for the suite "
         f"and the bare notebook alike; kernel latency over {KERNEL_REPS} changes, browser latency over "
         f"{BROWSER_REPS}. Preheated pools filled {t_fill:.0f} s after the server answered "
-        f"({len(notebooks) + 1} kernels).", "",
+        f"({len(notebooks) + 1} kernels)." + (f" Server options: `{' '.join(SERVER_ARGS)}`." if SERVER_ARGS else ""),
+        "",
         table(["notebook", "TTI (median)", "× bare", "TTI first visit", "websocket bytes (1st visit)",
                "kernel RSS", "× bare", "input", "kernel p50 / p95", "browser p50 / p95"], rows),
     ])
