@@ -90,6 +90,18 @@ __all__ = ["run", "main", "load_test", "ServerWatch", "kernel_pids", "visit", "L
 
 # --------------------------------------------------------------------------- server side
 
+
+def run_async(coro):
+    """Run ``coro`` to completion in a thread of its own.
+
+    ``asyncio.run`` refuses to start inside a thread that already has a running event loop
+    (Playwright's sync API leaves one in the main thread of a pytest session).
+    """
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
 def kernel_pids(server_pid: int) -> list[int]:
     """The pids of the kernels started by the server ``server_pid``."""
     try:
@@ -686,7 +698,7 @@ def load_test(trainees: int = 30, duration: float = 120.0, *, ramp: float | None
         pool = wait_for_pools(proc.pid, expected=len(pooled()) if preheat else 0)
         ready_s = time.monotonic() - t_start
         with ServerWatch(proc.pid) as watch:
-            visits = asyncio.run(_class(base, apps, trainees, duration, ramp, abrupt, browsers, dwell))
+            visits = run_async(_class(base, apps, trainees, duration, ramp, abrupt, browsers, dwell))
             # departed trainees' kernels go (shutdown beacon); the pools refill
             deadline = time.monotonic() + drain
             while time.monotonic() < deadline and len(kernel_pids(proc.pid)) > pool:

@@ -39,10 +39,13 @@ from pathlib import Path
 
 import plotly
 import tornado.web
+from jupyter_server._tz import utcnow
 from jupyter_core.paths import jupyter_config_path
 from jupyter_server.utils import url_path_join
 from traitlets import default
+from jupyter_server.utils import ensure_async
 from voila.app import Voila
+from voila.handler import VoilaHandler
 
 from .common import PLOTLY_BUNDLE_ENV
 
@@ -84,6 +87,43 @@ class _NotServed(tornado.web.RequestHandler):
         raise tornado.web.HTTPError(404)
 
 
+class _RenderHandler(VoilaHandler):
+    """Voilà's render handler that also sets the ``_xsrf`` cookie.
+
+    The page asks the server to shut its kernel down when the tab closes
+    (``POST /voila/api/shutdown/<id>``); without the cookie that request is refused with 403
+    and every visit's kernel lingers until the culler removes it.
+    """
+
+    async def prepare(self, *args, **kwargs):
+        await ensure_async(super().prepare(*args, **kwargs))
+        self.xsrf_token  # noqa: B018 - reading it sets the cookie
+
+
+def _refresh_activity_on_handout(kernel_manager) -> None:
+    """A preheated kernel handed to a page starts its idle time afresh.
+
+    Voilà keeps a pool kernel's ``last_activity`` from when it finished running the
+    notebook; one that waited longer than ``cull_idle_timeout`` for its first visitor
+    (a class server started early) could be culled between the page's HTML and its
+    websocket, leaving a dead app on the screen.
+    """
+    get_rendered = getattr(kernel_manager, "get_rendered_notebook", None)
+    if get_rendered is None:  # preheating switched off
+        return
+
+    async def get_rendered_notebook(*args, **kwargs):
+        result = await get_rendered(*args, **kwargs)
+        kernel_id = result[-1]
+        try:
+            kernel_manager.get_kernel(kernel_id).last_activity = utcnow()
+        except KeyError:
+            pass
+        return result
+
+    kernel_manager.get_rendered_notebook = get_rendered_notebook
+
+
 class SuiteVoila(Voila):
     """Voilà with the suite's root, config file, home redirect and render allow-list."""
 
@@ -118,7 +158,9 @@ class SuiteVoila(Voila):
             self.log.warning("sphinx-revealjs is not installed: slides load reveal.js's stylesheets from a CDN")
 
     def init_handlers(self):
-        handlers = super().init_handlers()
+        handlers = [(h[0], _RenderHandler, *h[2:]) if len(h) > 1 and h[1] is VoilaHandler else h
+                    for h in super().init_handlers()]
+        _refresh_activity_on_handout(self.kernel_manager)
         home = url_path_join(self.server_url, "voila/render", HOME)
         allowed = "|".join(SERVED)
         extra = [

@@ -130,7 +130,16 @@ def test_app_renders_and_responds(voila_server, browser, path: Path) -> None:
     try:
         response = page.goto(_url(voila_server, path), timeout=PAGE_TIMEOUT_MS, wait_until="domcontentloaded")
         assert response is not None and response.status == 200
-        _wait_rendered(page, expect_app=pr is not None)
+        try:
+            _wait_rendered(page, expect_app=pr is not None)
+        except Exception:  # noqa: BLE001
+            # On this 2-core machine a page sometimes never finishes loading its widget scripts
+            # (seen only in long browser sessions, not reproduced alone); a trainee would reload,
+            # so the test does too, once, and the app must then render.
+            page.screenshot(path=f"{shot}__first_try.png", full_page=True)
+            response = page.reload(timeout=PAGE_TIMEOUT_MS, wait_until="domcontentloaded")
+            assert response is not None and response.status == 200
+            _wait_rendered(page, expect_app=pr is not None)
         page.screenshot(path=f"{shot}.png", full_page=True)
         _assert_no_error_text(page)
         html = page.content()

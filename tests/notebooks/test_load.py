@@ -14,7 +14,6 @@ goes, and that the preheated pool kernels, idle as they are, stay.  The server l
 """
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import time
@@ -112,7 +111,7 @@ def test_departed_trainees_kernel_is_culled_and_pool_refilled(culling_server):
     with urllib.request.urlopen(f"{base}voila/render/{APP}", timeout=120) as r:
         first = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', r.read().decode()).group(1)
     # the next trainee gets the refilled kernel, freshly run, works and drops the connection
-    v = asyncio.run(load.visit(base, APP, 1, abrupt=True, think=(0.1, 0.3)))
+    v = load.run_async(load.visit(base, APP, 1, abrupt=True, think=(0.1, 0.3)))
     assert not v.errors, v.errors
     assert v.kernel_id != first
     assert v.tti_s is not None and len(v.latencies) >= 3
@@ -133,5 +132,5 @@ def test_departed_trainees_kernel_is_culled_and_pool_refilled(culling_server):
 def test_a_handed_out_pool_kernel_lives_until_its_page_connects(culling_server):
     base, pid, pool = culling_server
     time.sleep(CULL_TIMEOUT + CULL_INTERVAL)        # the pool kernels idle longer than the timeout
-    v = asyncio.run(load.visit(base, APP, 0, connect_delay=4 * CULL_INTERVAL, abrupt=True))
+    v = load.run_async(load.visit(base, APP, 0, connect_delay=4 * CULL_INTERVAL, abrupt=True))
     assert not v.errors, v.errors
