@@ -125,11 +125,6 @@ def test_departed_trainees_kernel_is_culled_and_pool_refilled(culling_server):
     assert f"({v.kernel_id}) with 0 connections due to" in log
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "widgets._serve now refreshes a handed-out kernel's last activity; not yet confirmed in a full run, so "
-    "this stays an expected failure until it has passed there. Voilà hands out a preheated kernel without refreshing its last activity: one that idled longer than "
-    "cull_idle_timeout can be culled between the page's HTML and its websocket (a class server after 15 min "
-    "without visitors; a page that loads its scripts in more than the cull interval's phase)"))
 def test_a_handed_out_pool_kernel_lives_until_its_page_connects(culling_server):
     base, pid, pool = culling_server
     time.sleep(CULL_TIMEOUT + CULL_INTERVAL)        # the pool kernels idle longer than the timeout
