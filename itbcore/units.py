@@ -112,6 +112,101 @@ def _parse_unit(spec: str) -> pint.Unit:
         raise UnitError(f"The unit {spec!r} is not known; write it as, for example, 'ug/day' or 'mL'.") from None
 
 
+# ---------------------------------------------------------------------------------------------- fast path
+# Core calls read every argument into one canonical unit and compute on plain floats.  pint's
+# ``q.to(unit)`` re-derives the conversion on each call; for the multiplicative units the suite uses,
+# the conversion is ``magnitude * factor`` with a factor that depends only on (source units, target
+# unit), so the factor is remembered per pair.  Anything pint converts otherwise (offset or
+# logarithmic units) or anything unknown falls back to pint: the fast path only ever answers what
+# pint would answer, bit for bit (pint also multiplies by the very same factor, and returns the
+# magnitude untouched when the units are the same).
+
+#: (source UnitsContainer, target unit text) -> factor, or ``None`` when the pair is not for the fast path.
+_FACTORS: dict[tuple[Any, str], float | None] = {}
+_SAME = object()  # marks a pair whose source units are the target units (pint returns the magnitude as is)
+_FACTOR_CACHE_MAX = 4096
+
+
+def _factor(src: Any, unit: str) -> Any:
+    """The multiplicative factor from ``src`` (a UnitsContainer of :data:`ureg`) to ``unit``, or ``None``."""
+    key = (src, unit)
+    try:
+        return _FACTORS[key]
+    except KeyError:
+        pass
+    factor: Any = None
+    try:
+        dst = _parse_unit(unit)._units
+        if src == dst:
+            factor = _SAME
+        elif all(ureg._is_multiplicative(n) for n in src) and all(ureg._is_multiplicative(n) for n in dst):
+            if ureg._get_dimensionality(src) == ureg._get_dimensionality(dst):
+                f = ureg._get_conversion_factor(src, dst)
+                # pint keeps an int factor (day -> h is 24) and so an int magnitude; so does the fast path.
+                if f.__class__ in (float, int) and math.isfinite(f) and f != 0:
+                    factor = f
+    except Exception:  # an unknown unit, or anything pint refuses: leave it to the full path
+        factor = None
+    if len(_FACTORS) < _FACTOR_CACHE_MAX:
+        _FACTORS[key] = factor
+    return factor
+
+
+def _fast_magnitude(value: Any, unit: str) -> Any:
+    """``as_quantity(value, unit).magnitude`` when it can be had cheaply, else ``None``.
+
+    Covers a scalar Quantity of :data:`ureg` and a quantity written as text (the parse is remembered),
+    with a finite int or float magnitude, in units the fast path knows.  Returns ``None`` for anything
+    else, including every input :func:`as_quantity` would refuse, so its messages stay the only ones.
+    """
+    if ureg._active_ctx.contexts:  # a pint context can redefine conversions: leave it to pint
+        return None
+    if value.__class__ is Q_:
+        mag, src = value._magnitude, value._units
+    elif value.__class__ is str:
+        try:
+            parsed = _parse_text_cached(value.strip())
+        except Exception:
+            return None
+        if parsed.__class__ is not tuple:
+            return None
+        mag, src = parsed[0], parsed[1]._units
+    else:
+        return None
+    if mag.__class__ is not float and mag.__class__ is not int:
+        return None
+    if not math.isfinite(mag):
+        return None
+    factor = _factor(src, unit)
+    if factor is None:
+        return None
+    if factor is _SAME:
+        return mag
+    out = mag * factor
+    return out if math.isfinite(out) else None
+
+
+@lru_cache(maxsize=256)
+def _container(unit: str) -> Any:
+    """The parsed UnitsContainer of ``unit`` (immutable, so safe to share between Quantities)."""
+    return _parse_unit(unit)._units
+
+
+def _make_q(magnitude: Any, unit: str) -> pint.Quantity:
+    """``Q_(magnitude, unit)`` for a scalar int or float magnitude, without pint's argument sniffing.
+
+    pint's ``Quantity.__new__`` checks the value's type, parses ``unit`` and builds the container on
+    every call; for a plain number and a remembered container this sets the same two attributes.
+    """
+    q = _new_quantity(Q_)
+    q._magnitude = magnitude
+    q._units = _container(unit)
+    return q
+
+
+_new_quantity = object.__new__
+
+
 def _parse_text(text: str) -> Any:
     """Parse a quantity written as text; a fresh Quantity each time from a remembered parse."""
     parsed = _parse_text_cached(text)
@@ -180,6 +275,10 @@ def as_quantity(value: Any, unit: str, name: str = "value", *, array: bool = Fal
     and (``InputError``) empty text, text that is no number, NaN and infinities.
     With ``array=True`` array magnitudes are allowed (each element must be finite).
     """
+    if unit.__class__ is str:
+        mag = _fast_magnitude(value, unit)
+        if mag is not None:
+            return _make_q(mag, unit)
     target = _unit(unit)
     if isinstance(value, pint.Quantity):
         if value._REGISTRY is not ureg:
@@ -255,6 +354,10 @@ def magnitude_in(value: Any, unit: str, name: str = "value") -> float:
     >>> magnitude_in("0.5 mL", "uL")
     500.0
     """
+    if unit.__class__ is str:
+        mag = _fast_magnitude(value, unit)
+        if mag is not None:
+            return float(mag)
     return float(as_quantity(value, unit, name).magnitude)
 
 
@@ -274,12 +377,29 @@ def fmt(q: pint.Quantity, unit: str | None = None, digits: int = 3) -> str:
         mag = float(q.magnitude)
     except (TypeError, ValueError):
         raise InputError("Only a single value can be formatted.") from None
+    return f"{_number_text(mag, digits)} {display_unit(q.units)}"
+
+
+def _number_text(mag: float, digits: int = 3) -> str:
     if mag == 0 or not math.isfinite(mag):
-        text = f"{mag:g}"
-    else:
-        exponent = math.floor(math.log10(abs(mag)))
-        decimals = max(0, digits - 1 - exponent)
-        text = f"{round(mag, decimals):.{decimals}f}"
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-    return f"{text} {display_unit(q.units)}"
+        return f"{mag:g}"
+    exponent = math.floor(math.log10(abs(mag)))
+    decimals = max(0, digits - 1 - exponent)
+    text = f"{round(mag, decimals):.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+@lru_cache(maxsize=256)
+def _display_text(unit: str) -> str:
+    return display_unit(unit)
+
+
+def _fmt_float(mag: float, unit: str, digits: int = 3) -> str:
+    """``fmt(Q_(mag, unit))`` for a plain number already in ``unit`` (the float kernels' formatter).
+
+    >>> _fmt_float(0.49999999, "mL") == fmt(Q_(0.49999999, "mL"))
+    True
+    """
+    return f"{_number_text(float(mag), digits)} {_display_text(unit)}"
