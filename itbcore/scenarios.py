@@ -115,6 +115,40 @@ def _time_to_empty(
     return (residual_volume / per_day).to("h")
 
 
+def _rate_error(
+    code: str,
+    title: str,
+    *,
+    intended: pint.Quantity,
+    delivered: pint.Quantity,
+    factor: float,
+    findings: list[Finding],
+    source: str,
+    explanation: str,
+) -> ScenarioResult:
+    """A continuous-infusion error: from hour 0 the pump infuses ``delivered`` instead of ``intended``.
+
+    Only the builders' numbers, findings, source and explanation differ; nothing is a bolus and
+    the rates run on to the end of any simulation.
+    """
+    return ScenarioResult(
+        code=code,
+        title=title,
+        intended_daily_dose=intended,
+        delivered_amount=None,
+        delivered_rate=delivered,
+        factor=factor,
+        route="intrathecal infusion",
+        boluses=(),
+        infusions=((_h(0), None, delivered),),
+        intended_boluses=(),
+        intended_infusions=((_h(0), None, intended),),
+        findings=findings,
+        source=source,
+        explanation=explanation,
+    )
+
+
 def pocket_fill(
     refill_amount: Any = None,
     concentration: Any = "2 mg/mL",
@@ -308,20 +342,9 @@ def flex_mixup(intended_daily_dose: Any = "60 ug/day") -> ScenarioResult:
                 "Programming errors are a cause of intrathecal baclofen overdose; compare old and new settings "
                 "side by side before sending them to the pump.", _L49),
     ]
-    return ScenarioResult(
-        code="flex_mixup",
-        title="Flex mode: a daily dose programmed as an hourly one",
-        intended_daily_dose=dose,
-        delivered_amount=None,
-        delivered_rate=delivered,
-        factor=factor,
-        route="intrathecal infusion",
-        boluses=(),
-        infusions=((_h(0), None, delivered),),
-        intended_boluses=(),
-        intended_infusions=((_h(0), None, dose),),
-        findings=findings,
-        source=_INCIDENTS,
+    return _rate_error(
+        "flex_mixup", "Flex mode: a daily dose programmed as an hourly one",
+        intended=dose, delivered=delivered, factor=factor, findings=findings, source=_INCIDENTS,
         explanation="A flex step meant as a daily total was entered as an amount per hour.",
     )
 
@@ -382,20 +405,9 @@ def concentration_mismatch(
         else:
             findings.append(Finding("withdrawal_risk", "violation",
                                     "Less baclofen than intended reaches the CSF: watch for withdrawal signs.", _L44))
-    return ScenarioResult(
-        code="concentration_mismatch",
-        title="Concentration mismatch: programmed for one strength, filled with another",
-        intended_daily_dose=dose,
-        delivered_amount=None,
-        delivered_rate=delivered,
-        factor=factor,
-        route="intrathecal infusion",
-        boluses=(),
-        infusions=((_h(0), None, delivered),),
-        intended_boluses=(),
-        intended_infusions=((_h(0), None, dose),),
-        findings=findings,
-        source=_INCIDENTS,
+    return _rate_error(
+        "concentration_mismatch", "Concentration mismatch: programmed for one strength, filled with another",
+        intended=dose, delivered=delivered, factor=factor, findings=findings, source=_INCIDENTS,
         explanation="The programmer computes volume from the concentration it was told; the reservoir holds another.",
     )
 
@@ -452,20 +464,9 @@ def unit_slip(intended: Any = "500 ug/day", slip: Literal["mg_for_ug", "ug_for_m
         Finding("withdrawal_risk", "violation",
                 "Delivery all but stops: withdrawal follows within hours to a few days.", _L44),
     ]
-    return ScenarioResult(
-        code="unit_slip",
-        title="Unit slip: milligrams and micrograms confused",
-        intended_daily_dose=dose,
-        delivered_amount=None,
-        delivered_rate=delivered,
-        factor=factor,
-        route="intrathecal infusion",
-        boluses=(),
-        infusions=((_h(0), None, delivered),),
-        intended_boluses=(),
-        intended_infusions=((_h(0), None, dose),),
-        findings=findings,
-        source=_INCIDENTS,
+    return _rate_error(
+        "unit_slip", "Unit slip: milligrams and micrograms confused",
+        intended=dose, delivered=delivered, factor=factor, findings=findings, source=_INCIDENTS,
         explanation=UNIT_SLIPS[slip][0].capitalize() + ".",
     )
 

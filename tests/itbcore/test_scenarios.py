@@ -196,6 +196,36 @@ def test_registry_overrides_and_refuses_unknown_settings():
         SCENARIOS["flex_mixup"](dose="100 ug/day")
 
 
+@pytest.mark.parametrize(
+    "result, intended, delivered, explanation",
+    [
+        (flex_mixup("60 ug/day"), "60 ug/day", "1440 ug/day",
+         "A flex step meant as a daily total was entered as an amount per hour."),
+        (concentration_mismatch("500 ug/mL", "2 mg/mL", "400 ug/day"), "400 ug/day", "1600 ug/day",
+         "The programmer computes volume from the concentration it was told; the reservoir holds another."),
+        (unit_slip("0.5 mg/day", "ug_for_mg"), "500 ug/day", "0.5 ug/day",
+         "The number meant in mg entered in µg."),
+    ],
+)
+def test_rate_errors_infuse_the_wrong_rate_from_hour_zero_on(result, intended, delivered, explanation):
+    # A continuous-infusion error: one open-ended infusion at the delivered rate against one at the intended.
+    assert result.route == "intrathecal infusion" and result.delivered_amount is None
+    assert result.boluses == () and result.intended_boluses == ()
+    ((t0, end, rate),) = result.infusions
+    ((it0, iend, irate),) = result.intended_infusions
+    assert end is None and iend is None
+    assert_quantity_close(t0, "0 h")
+    assert_quantity_close(it0, "0 h")
+    assert_quantity_close(rate, delivered)
+    assert_quantity_close(result.delivered_rate, delivered)
+    assert_quantity_close(irate, intended)
+    assert_quantity_close(result.intended_daily_dose, intended)
+    assert result.source.startswith("practice guidance") and "reported incidents" in result.source
+    assert result.explanation == explanation
+    assert_quantity_close(result.duration, "48 h")
+    assert result.title == SCENARIOS[result.code].title
+
+
 def test_result_is_frozen():
     r = flex_mixup()
     with pytest.raises(dataclasses.FrozenInstanceError):
