@@ -23,7 +23,7 @@ from itbcore.maintenance import (
 )
 from itbcore.patient import Patient
 from itbcore.testing import assert_quantity_close
-from itbcore.units import Q_
+from itbcore.units import Q_, fmt
 
 pos = dict(allow_nan=False, allow_infinity=False)
 
@@ -268,3 +268,73 @@ def test_property_drug_holiday_is_gradual(dose, weeks):
     # never an abrupt stop: no single day drops more than 1/14 of the starting dose (2 weeks is the shortest)
     assert np.max(-np.diff(doses)) <= dose / 14 + 1e-9
     assert np.isclose(doses[0], dose) and np.isclose(doses[-1], 0)
+
+
+def test_drug_holiday_pinned():
+    # Regression pin of the whole plan for the app's default inputs (Quantities from its fields).
+    h = drug_holiday(Q_(700, "ug/day"), Q_(150, "ug/day"), Q_(3, "week"))
+    assert h.weeks == 3.0 and type(h.weeks) is float
+    assert [d for d, _ in h.schedule] == list(range(22))
+    assert [q.magnitude for _, q in h.schedule] == [700.0 * (1 - d / 21) for d in range(22)]
+    quantities = [h.current_daily_dose, h.restart_dose] + [q for _, q in h.schedule]
+    assert all(type(q.magnitude) is float and q.units == Q_(1, "ug/day").units for q in quantities)
+    assert h.current_daily_dose.magnitude == 700.0 and h.restart_dose.magnitude == 150.0
+    src = "lionova 4.2; lioresal Dosing: supportive therapy"
+    assert h.source == src
+    assert [(a.code, a.text, a.source) for a in h.actions] == [
+        ("admit", "Plan the drug holiday in hospital.", "lionova 4.2"),
+        ("other_antispastic", "Start other antispastic treatment as the intrathecal dose is reduced.", src),
+        ("gradual_reduction", "Reduce the intrathecal dose gradually over 21 days; never stop abruptly (withdrawal).",
+         "lionova 4.2; lionova 4.4; lioresal Dosing: discontinuation of treatment"),
+        ("watch_withdrawal",
+         "Watch for withdrawal: return of spasticity, pruritus, hypotension, paraesthesia; later high fever, "
+         "altered mental state, rebound spasticity and muscle rigidity.", "lionova 4.4"),
+        ("restart_initial_dose",
+         "Restart at the initial continuous infusion dose (150 µg/day), then titrate again to avoid overdose, "
+         "as an in-patient.", src),
+    ]
+    assert [(f.code, f.severity, f.message, f.source) for f in h.findings] == [
+        ("morphine_switch", "warning", "Take care when switching from baclofen to morphine and back.",
+         "lionova 4.2; lionova 4.5; lioresal Dosing: supportive therapy"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "current, initial, weeks, days, c, restart",
+    [
+        ("0.45 mg/day", "0.5 mg/day", 3.3, 23, float(Q_(0.45, "mg/day").to("ug/day").magnitude),
+         float(Q_(0.5, "mg/day").to("ug/day").magnitude)),
+        (Q_(1, "ug/h"), "100 ug/day", "28 day", 28, 24.0, 100.0),
+        ("333.3 ug/day", Q_(333.3, "ug/day"), Q_(2.5, "week"), 18, 333.3, 333.3),
+    ],
+)
+def test_drug_holiday_values_pinned(current, initial, weeks, days, c, restart):
+    h = drug_holiday(current, initial, weeks)
+    assert [q.magnitude for _, q in h.schedule] == [c * (1 - d / days) for d in range(days + 1)]
+    assert h.current_daily_dose.magnitude == c and h.restart_dose.magnitude == restart
+    above = [f.message for f in h.findings if f.code == "restart_above_current"]
+    if restart > c:
+        assert above == [f"The restart dose {fmt(Q_(restart, 'ug/day'))} is above the dose before the holiday "
+                         f"({fmt(Q_(c, 'ug/day'))}); sensitivity may be restored, so a high restart risks overdose."]
+    else:
+        assert above == []
+
+
+@pytest.mark.parametrize(
+    "current, initial, weeks, error, message",
+    [
+        ("0 ug/day", "150 ug/day", 3, DoseLimitError, "The current daily dose 0 µg/day must be above zero."),
+        ("700 ug/day", "-0.1 mg/day", 3, DoseLimitError, "The initial infusion dose -100 µg/day must be above zero."),
+        ("700 ug/day", "150 ug/day", 1, DoseLimitError,
+         "A drug holiday reduces the dose gradually over 2 to 4 weeks, not 1 week (lionova 4.2)."),
+        ("700 ug/day", "150 ug/day", "10 day", DoseLimitError,
+         "A drug holiday reduces the dose gradually over 2 to 4 weeks, not 1.42857 weeks (lionova 4.2)."),
+        ("700 ug/day", "150 ug/day", float("inf"), InputError, "The number of weeks inf is not a finite number."),
+        ("700 ug/day", "150 ug/day", True, InputError,
+         "The number of weeks must be a number or a time such as '3 week'."),
+    ],
+)
+def test_drug_holiday_refusals_pinned(current, initial, weeks, error, message):
+    with pytest.raises(error) as info:
+        drug_holiday(current, initial, weeks)
+    assert str(info.value) == message

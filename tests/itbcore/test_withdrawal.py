@@ -191,6 +191,42 @@ def test_taper_is_gradual_never_abrupt(dose, days):
     assert all(q.units == Q_(1, "ug/day").units for _, q in plan)
 
 
+@pytest.mark.parametrize(
+    "dose, days, d0, n",
+    [
+        (Q_(500, "ug/day"), Q_(21, "day"), 500.0, 21),  # what the app passes: Quantities from its fields
+        ("420 ug/day", 14, 420.0, 14),
+        ("0.7 mg/day", "4 week", float(Q_(0.7, "mg/day").to("ug/day").magnitude), 28),
+        (Q_(1, "ug/h"), 20.0, 24.0, 20),
+    ],
+)
+def test_taper_values_pinned(dose, days, d0, n):
+    # Regression pin: day k's dose is exactly d0 * (n - k) / n, a float in µg/day.
+    plan = taper(dose, days)
+    assert [d for d, _ in plan] == list(range(n + 1))
+    assert [q.magnitude for _, q in plan] == [d0 * (n - k) / n for k in range(n + 1)]
+    assert all(type(q.magnitude) is float and q.units == Q_(1, "ug/day").units for _, q in plan)
+
+
+@pytest.mark.parametrize(
+    "dose, days, error, message",
+    [
+        ("500 ug/day", 13, DoseLimitError,
+         "A taper over 13 days is too fast: a planned discontinuation is a gradual reduction over 14 to 28 days "
+         "(2–4 weeks, lionova 4.2)."),
+        ("500 ug/day", Q_(5, "week"), DoseLimitError,
+         "A taper over 35 days is longer than the label's 2–4 weeks (14 to 28 days, lionova 4.2)."),
+        ("500 ug/day", 21.5, InputError, "The taper length must be a whole number of days, not 21.5."),
+        ("-5 ug/day", 21, InputError, "There is nothing to taper: the daily dose must be above zero."),
+        ("500 ug/day", "2 h", InputError, "The taper length must be a whole number of days, not 0.0833333."),
+    ],
+)
+def test_taper_refusals_pinned(dose, days, error, message):
+    with pytest.raises(error) as info:
+        taper(dose, days)
+    assert str(info.value) == message
+
+
 # ---------------------------------------------------------------- likely causes
 
 
