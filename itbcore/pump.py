@@ -31,7 +31,7 @@ import pint
 from .errors import DoseLimitError, InputError
 from .formulations import DILUENT, PUMP_FORMULATIONS, SCREENING_FORMULATION, check_diluent, is_marketed
 from .sources import Finding, check_rule_label, cite, practice
-from .units import Q_, as_quantity, fmt
+from .units import Q_, _fmt_float, _make_q, as_quantity, fmt, magnitude_in
 
 __all__ = [
     "daily_volume",
@@ -83,6 +83,22 @@ def _non_negative(value: Any, unit: str, name: str) -> pint.Quantity:
     if q.magnitude < 0:
         raise DoseLimitError(f"The {name} {fmt(q)} must not be negative.")
     return q
+
+
+def _positive_float(value: Any, unit: str, name: str) -> float:
+    """:func:`_positive` as a plain float in ``unit`` (the same checks and messages)."""
+    m = magnitude_in(value, unit, name)
+    if m <= 0:
+        raise DoseLimitError(f"The {name} {fmt(as_quantity(value, unit, name))} must be above zero.")
+    return m
+
+
+def _non_negative_float(value: Any, unit: str, name: str) -> float:
+    """:func:`_non_negative` as a plain float in ``unit`` (the same checks and messages)."""
+    m = magnitude_in(value, unit, name)
+    if m < 0:
+        raise DoseLimitError(f"The {name} {fmt(as_quantity(value, unit, name))} must not be negative.")
+    return m
 
 
 def _f(q: pint.Quantity, unit: str) -> pint.Quantity:
@@ -246,58 +262,94 @@ def refill_plan(
     >>> refill_plan("20 mL", "500 ug/mL", "100 ug/day", label="lioresal").refill_after
     <Quantity(77, 'day')>
     """
+    # (a) The unit boundary: read and check every argument, once, into a float in a canonical unit.
     label = _rule_label(label)
-    reservoir = _f(_positive(reservoir_volume, "mL", "reservoir volume"), "mL")
-    conc = _f(_positive(concentration, "ug/mL", "concentration"), "ug/mL")
-    dose = _f(_positive(daily_dose, "ug/day", "daily dose"), "ug/day")
-    alarm = _f(_positive(alarm_volume, "mL", "alarm volume"), "mL")
-    margin_q = _f(_non_negative(margin, "day", "refill margin"), "day")
+    reservoir = _positive_float(reservoir_volume, "mL", "reservoir volume")
+    conc = _positive_float(concentration, "ug/mL", "concentration")
+    dose = _positive_float(daily_dose, "ug/day", "daily dose")
+    alarm = _positive_float(alarm_volume, "mL", "alarm volume")
+    margin_days = _non_negative_float(margin, "day", "refill margin")
     start = _read_date(fill_date)
+    # (b) Every rule and the dates, on floats.
+    rate, to_alarm, to_empty, refill_days, limited_by, findings, dates = _refill_plan_floats(
+        reservoir, conc, dose, alarm, margin_days, label, start)
+    # (c) The results as Quantities again.
+    return RefillPlan(
+        reservoir_volume=_make_q(reservoir, "mL"), alarm_volume=_make_q(alarm, "mL"),
+        concentration=_make_q(conc, "ug/mL"), daily_dose=_make_q(dose, "ug/day"),
+        daily_volume=_make_q(rate, "mL/day"), days_to_alarm=_make_q(to_alarm, "day"),
+        days_to_empty=_make_q(to_empty, "day"), refill_after=_make_q(refill_days, "day"),
+        margin=_make_q(margin_days, "day"),
+        fill_date=start, alarm_date=dates[0], empty_date=dates[1], refill_date=dates[2],
+        limited_by=limited_by, label=label, findings=findings,
+    )
+
+
+#: The caps of :func:`refill_plan` as plain days (the kernel's canonical unit).
+_STABILITY_DAYS = float(LIORESAL_STABILITY.to("day").magnitude)
+_CAP180_DAYS = float(MANUFACTURER_REFILL_CAP.to("day").magnitude)
+_MARGIN_LO_DAYS, _MARGIN_HI_DAYS = (float(q.to("day").magnitude) for q in PRACTICE_REFILL_MARGIN)
+
+
+def _refill_plan_floats(
+    reservoir: float, conc: float, dose: float, alarm: float, margin: float, label: str,
+    start: _dt.date | None = None,
+) -> tuple[float, float, float, int, str, tuple[Finding, ...], tuple[_dt.date | None, ...]]:
+    """The rules of :func:`refill_plan` on plain floats, in canonical units.
+
+    ``reservoir`` and ``alarm`` in mL, ``conc`` in µg/mL, ``dose`` in µg/day, ``margin`` in days, all
+    already checked (positive; the margin not negative); ``label`` already checked; ``start`` the fill
+    date or ``None``.  Returns ``(daily volume mL/day, days to alarm, days to empty, refill after (whole
+    days), limited_by, findings, (alarm date, empty date, refill date))``.  Raises
+    :class:`DoseLimitError` for an alarm volume not below the reservoir.
+    """
     if alarm >= reservoir:
         raise DoseLimitError(
-            f"The alarm volume {fmt(alarm)} must be below the reservoir volume {fmt(reservoir)}, or the alarm "
-            f"sounds at once ({_SRC_DEVICE})."
+            f"The alarm volume {_fmt_float(alarm, 'mL')} must be below the reservoir volume "
+            f"{_fmt_float(reservoir, 'mL')}, or the alarm sounds at once ({_SRC_DEVICE})."
         )
-    rate = daily_volume(dose, conc)
-    to_alarm = _f((reservoir - alarm) / rate, "day")
-    to_empty = _f(reservoir / rate, "day")
-    alarm_days = float(to_alarm.magnitude)
+    rate = dose / conc  # mL/day
+    to_alarm = (reservoir - alarm) / rate  # days
+    to_empty = reservoir / rate
 
     findings: list[Finding] = []
     # lionova 4.4: intervals are calculated so the reservoir never empties; practice: 3-5 days before the alarm.
-    wanted = alarm_days - float(margin_q.magnitude)
+    wanted = to_alarm - margin
     if wanted >= 1:
         refill_days, limited_by = math.floor(wanted), "alarm margin"
     else:
-        refill_days, limited_by = max(0, math.floor(alarm_days)), "alarm"
+        refill_days, limited_by = max(0, math.floor(to_alarm)), "alarm"
         findings.append(Finding(
             "margin_does_not_fit", "violation",
-            f"The alarm is reached after {fmt(to_alarm)}, which leaves no room for a {fmt(margin_q)} margin: "
+            f"The alarm is reached after {_fmt_float(to_alarm, 'day')}, which leaves no room for a "
+            f"{_fmt_float(margin, 'day')} margin: "
             "use a higher concentration or a larger fill so the reservoir cannot run empty.",
             f"{cite('lionova', '4.4')}; {_SRC_PUMPS}",
         ))
     if label == "lioresal":
-        cap = float(LIORESAL_STABILITY.to("day").magnitude)
-        if refill_days > cap:
-            refill_days, limited_by = int(cap), "lioresal 11-week stability"
+        # lioresal Stability of the drug: 11 weeks in a SynchroMed pump.
+        if refill_days > _STABILITY_DAYS:
+            refill_days, limited_by = int(_STABILITY_DAYS), "lioresal 11-week stability"
             findings.append(Finding(
                 "stability_cap", "info",
                 "Refill within 11 weeks: the solution is stable for 11 weeks in a SynchroMed pump.",
                 cite("lioresal", "Stability of the drug"),
             ))
-    cap180 = float(MANUFACTURER_REFILL_CAP.to("day").magnitude)
-    if refill_days > cap180:
-        refill_days, limited_by = int(cap180), "manufacturer 180-day cap"
+    # Practice guidance (device documentation): manufacturers cap refill intervals at 180 days.
+    if refill_days > _CAP180_DAYS:
+        refill_days, limited_by = int(_CAP180_DAYS), "manufacturer 180-day cap"
         findings.append(Finding(
             "manufacturer_cap", "info", "Refill within 180 days, the manufacturers' cap on refill intervals.",
             _SRC_DEVICE,
         ))
-    lo, hi = PRACTICE_REFILL_MARGIN
-    if not lo <= margin_q <= hi:
+    # Practice guidance: refill 3 to 5 days before the alarm date.
+    if not _MARGIN_LO_DAYS <= margin <= _MARGIN_HI_DAYS:
         findings.append(Finding(
             "margin_outside_practice", "info",
-            f"A margin of {fmt(margin_q)} is outside the usual 3 to 5 days before the alarm date.", _SRC_PUMPS,
+            f"A margin of {_fmt_float(margin, 'day')} is outside the usual 3 to 5 days before the alarm date.",
+            _SRC_PUMPS,
         ))
+    # lionova 4.2: the concentration needed depends on the daily dose and the reservoir size.
     if refill_days < 30 and limited_by == "alarm margin":
         findings.append(Finding(
             "short_interval", "info",
@@ -306,17 +358,20 @@ def refill_plan(
             f"{cite('lionova', '4.2')}; {_SRC_PUMPS}",
         ))
     findings += [
+        # lionova 4.4; lioresal Dosing: re-fill: the reservoir must never empty.
         Finding(
             "never_empty", "info",
             "Keep the refill date: an empty reservoir interrupts delivery and can cause withdrawal; patients "
             "and carers must know the refill dates and the early signs of withdrawal.",
             _SRC_REFILL,
         ),
+        # lionova 4.4: observe for 24 h after a refill.
         Finding(
             "observe_after_refill", "warning",
             "Observe the patient for 24 h after the refill, with a doctor quickly available.",
             cite("lionova", "4.4"),
         ),
+        # lionova 4.4; lioresal Dosing: re-fill: catheter access port.
         Finding(
             "catheter_access_port", "warning",
             "Take extreme care with pumps that have a catheter access port: injecting into it delivers straight "
@@ -325,18 +380,14 @@ def refill_plan(
         ),
     ]
     if label == "lionova":
+        # lionova 6.3 states no stability period in the pump; lioresal Stability of the drug: 11 weeks.
         findings.append(Finding(
             "stability_not_stated", "info",
             "This label states no stability period in the pump (lioresal: 11 weeks in a SynchroMed pump).",
             f"{cite('lionova', '6.3')}; {cite('lioresal', 'Stability of the drug')}",
         ))
-    return RefillPlan(
-        reservoir_volume=reservoir, alarm_volume=alarm, concentration=conc, daily_dose=dose, daily_volume=rate,
-        days_to_alarm=to_alarm, days_to_empty=to_empty, refill_after=Q_(refill_days, "day"), margin=margin_q,
-        fill_date=start, alarm_date=_date_after(start, alarm_days),
-        empty_date=_date_after(start, float(to_empty.magnitude)), refill_date=_date_after(start, refill_days),
-        limited_by=limited_by, label=label, findings=tuple(findings),
-    )
+    dates = (_date_after(start, to_alarm), _date_after(start, to_empty), _date_after(start, refill_days))
+    return rate, to_alarm, to_empty, refill_days, limited_by, tuple(findings), dates
 
 
 # ---------------------------------------------------------------------------------------------- dilution

@@ -36,7 +36,7 @@ import pint
 from .errors import DoseLimitError, InputError
 from .patient import Patient, as_patient
 from .sources import DEFAULT_LABEL, Finding, PRACTICE, RULE_LABELS, check_rule_label, cite, practice
-from .units import Q_, as_quantity, fmt
+from .units import Q_, _fmt_float, as_quantity, fmt, magnitude_in
 
 __all__ = [
     "TWELVE_HOURS",
@@ -121,6 +121,22 @@ def _daily(value: Any, name: str, allow_zero: bool = False) -> pint.Quantity:
     if q.magnitude < 0 or (q.magnitude == 0 and not allow_zero):
         raise InputError(f"The {name} {fmt(q)} must be above zero.")
     return q
+
+
+def _daily_float(value: Any, name: str, allow_zero: bool = False) -> float:
+    """:func:`_daily` as a plain float in µg/day (the same checks and messages)."""
+    m = float(f"{magnitude_in(value, 'ug/day', name):.12g}")
+    if m < 0 or (m == 0 and not allow_zero):
+        raise InputError(f"The {name} {_fmt_float(m, 'ug/day')} must be above zero.")
+    return m
+
+
+def _hours_float(value: Any, name: str) -> float:
+    """:func:`_hours` as a plain float in hours (the same checks and messages)."""
+    m = float(f"{magnitude_in(value, 'h', name):.12g}")
+    if m < 0:
+        raise InputError(f"The {name} {_fmt_float(m, 'h')} cannot be negative.")
+    return m
 
 
 def _hours(value: Any, name: str) -> pint.Quantity:
@@ -391,14 +407,21 @@ def observed_range(patient: Patient, label: str = DEFAULT_LABEL) -> tuple[pint.Q
     >>> lo, hi, src
     (<Quantity(12, 'microgram / day')>, <Quantity(2003, 'microgram / day')>, 'lionova 4.2')
     """
+    lo, hi, source = _observed_range_floats(patient, label)
+    return Q_(lo, "ug/day"), Q_(hi, "ug/day"), source
+
+
+def _observed_range_floats(patient: Patient, label: str) -> tuple[int, int, str]:
+    """:func:`observed_range` in µg/day as plain numbers."""
     label = _rule_label(label)
+    # lionova 4.2; lioresal Dosing: supportive therapy: doses reported in long-term use.
     source = cite(label, _SUPPORTIVE[label])
     if _patient(patient).origin == "spinal":
-        return Q_(12, "ug/day"), Q_(2003, "ug/day"), source
+        return 12, 2003, source
     if label == "lionova" and patient.age_years < 12:
         # lionova 4.2: "Barn under 12 år krever som regel lavere doser (område: 24 til 1199 mikrogram/dag)".
-        return Q_(24, "ug/day"), Q_(1199, "ug/day"), source
-    return Q_(22, "ug/day"), Q_(1400, "ug/day"), source
+        return 24, 1199, source
+    return 22, 1400, source
 
 
 # lionova 4.2 / lioresal Dosing: supportive therapy: initial maintenance range for children 4 to < 18 years.
@@ -409,19 +432,32 @@ _ORDER = {"violation": 0, "warning": 1, "info": 2}
 
 def _dose_findings(patient: Patient, dose: pint.Quantity, phase: str, label: str, what: str) -> list[Finding]:
     """Notes on a resulting daily dose: above 1000 µg/day, outside the observed ranges, children's range."""
+    return _dose_findings_floats(patient, float(dose.to("ug/day").magnitude), phase, label, what)
+
+
+#: Canonical-unit constants of the float kernels (µg/day and hours).
+_LIMITED_EXPERIENCE_UG_DAY = float(LIMITED_EXPERIENCE_ABOVE.to("ug/day").magnitude)
+_FIRST_DAY_H = float(FIRST_DAY.to("h").magnitude)
+_INTERVAL_H = {k: float(v.to("h").magnitude) for k, v in MIN_CHANGE_INTERVAL.items()}
+
+
+def _dose_findings_floats(patient: Patient, m: float, phase: str, label: str, what: str) -> list[Finding]:
+    """:func:`_dose_findings` for a daily dose ``m`` in µg/day."""
     out: list[Finding] = []
-    m = dose.magnitude
-    if m > LIMITED_EXPERIENCE_ABOVE.magnitude * (1 + _EPS):
+    dose_text = _fmt_float(m, "ug/day")
+    # lionova 4.2; lioresal Dosing: phase of dose selection: limited experience above 1000 µg/day.
+    if m > _LIMITED_EXPERIENCE_UG_DAY * (1 + _EPS):
         src = cite(label, _SELECTION[label])
         out.append(Finding(
             "above_1000", "warning",
-            f"The {what} {fmt(dose)} is above 1000 µg/day, where experience is limited ({src}).", src,
+            f"The {what} {dose_text} is above 1000 µg/day, where experience is limited ({src}).", src,
         ))
-    lo, hi, src = observed_range(patient, label)
-    if m > 0 and not lo.magnitude * (1 - _EPS) <= m <= hi.magnitude * (1 + _EPS):
+    lo, hi, src = _observed_range_floats(patient, label)
+    if m > 0 and not lo * (1 - _EPS) <= m <= hi * (1 + _EPS):
         out.append(Finding(
             "outside_observed_range", "warning",
-            f"The {what} {fmt(dose)} lies outside the {fmt(lo)} to {fmt(hi)} reported in long-term use for "
+            f"The {what} {dose_text} lies outside the {_fmt_float(lo, 'ug/day')} to {_fmt_float(hi, 'ug/day')} "
+            "reported in long-term use for "
             f"{patient.origin} spasticity ({src}).",
             src,
         ))
@@ -431,7 +467,7 @@ def _dose_findings(patient: Patient, dose: pint.Quantity, phase: str, label: str
             src = cite(label, _SUPPORTIVE[label])
             out.append(Finding(
                 "pediatric_initial_maintenance_range", "info",
-                f"The {what} {fmt(dose)} lies outside the initial maintenance range for children 4 to < 18 years, "
+                f"The {what} {dose_text} lies outside the initial maintenance range for children 4 to < 18 years, "
                 f"{plo}–{phi} µg/day ({src}).",
                 src,
             ))
@@ -492,50 +528,64 @@ def check_change(
     >>> check_change(p, "100 ug/day", "120 ug/day", "5 day", "30 h", pump="non_programmable")[0].source
     'lionova 4.2'
     """
+    # (a) The unit boundary: read and check every argument, once, into floats (µg/day, hours).
     label = _rule_label(label)
     phase = _phase(phase)
     pump = _pump(pump)
     _patient(patient).require_eligible(label)
     if not isinstance(no_effect, bool):
         raise InputError(f"no_effect must be True or False, not {no_effect!r}.")
-    cur = _daily(current, "current daily dose")
-    new = _daily(proposed, "proposed daily dose", allow_zero=True)
-    started = _hours(since_start, "time since the infusion started")
-    last = started if since_last_change is None else _hours(since_last_change, "time since the last change")
-    if last.magnitude > started.magnitude * (1 + _EPS):
+    c = _daily_float(current, "current daily dose")
+    n = _daily_float(proposed, "proposed daily dose", allow_zero=True)
+    started = _hours_float(since_start, "time since the infusion started")
+    first_change = since_last_change is None
+    last = started if first_change else _hours_float(since_last_change, "time since the last change")
+    if last > started * (1 + _EPS):
         raise InputError(
-            f"The time since the last change ({fmt(last)}) is longer than the time since the infusion started "
-            f"({fmt(started)})."
+            f"The time since the last change ({_fmt_float(last, 'h')}) is longer than the time since the infusion "
+            f"started ({_fmt_float(started, 'h')})."
         )
+    # (b) Every rule, on floats; the findings carry no Quantity, so there is nothing to wrap back.
+    return _check_change_floats(patient, c, n, started, last, first_change, pump, phase, label, no_effect)
+
+
+def _check_change_floats(
+    patient: Patient, c: float, n: float, started: float, last: float, first_change: bool, pump: str, phase: str,
+    label: str, no_effect: bool,
+) -> list[Finding]:
+    """The rules of :func:`check_change` on plain floats.
+
+    ``c`` (above zero) and ``n`` (zero or more): current and proposed daily doses in µg/day, already
+    cleaned of conversion noise; ``started`` and ``last``: hours since the infusion started and since
+    the last change (``first_change``: no change yet, so ``last == started``); ``pump``, ``phase``,
+    ``label`` and ``patient`` already checked.
+    """
     sel = cite(label, _SELECTION[label])
     sup = cite(label, _SUPPORTIVE[label])
-    interval = MIN_CHANGE_INTERVAL[pump]
+    interval = _INTERVAL_H[pump]
     out: list[Finding] = []
-    c, n = cur.magnitude, new.magnitude
     change = (n - c) / c
 
     if abs(change) <= _EPS:
-        out.append(Finding("no_change", "info", f"The daily dose stays at {fmt(cur)}.", sel))
+        out.append(Finding("no_change", "info", f"The daily dose stays at {_fmt_float(c, 'ug/day')}.", sel))
         return out
 
     if change > 0:
         band = increase_band(patient, phase, label)
-        if started.magnitude < FIRST_DAY.magnitude * (1 - _EPS):
+        if started < _FIRST_DAY_H * (1 - _EPS):
             # lionova 4.2: no increase in the first 24 h; lioresal Dosing: phase of dose selection.
             out.append(Finding(
                 "increase_first_24h", "violation",
-                f"No increase in the first 24 h of the continuous infusion; it started {fmt(started)} ago ({sel}).",
+                f"No increase in the first 24 h of the continuous infusion; it started {_fmt_float(started, 'h')} ago ({sel}).",
                 sel,
             ))
-        if last.magnitude < interval.magnitude * (1 - _EPS) and not (
-            since_last_change is None and started.magnitude < FIRST_DAY.magnitude * (1 - _EPS)
-        ):
+        if last < interval * (1 - _EPS) and not (first_change and started < _FIRST_DAY_H * (1 - _EPS)):
             out.append(_too_soon(pump, last, interval, sel, "violation", "change_too_soon"))
         pct = f"{change * 100:.3g} %"
         if change > band.high + _EPS:
             out.append(Finding(
                 "increase_above_band", "violation",
-                f"An increase of {pct} ({fmt(cur)} → {fmt(new)}) is above the {band.low * 100:g}–{band.high * 100:g} % "
+                f"An increase of {pct} ({_fmt_float(c, 'ug/day')} → {_fmt_float(n, 'ug/day')}) is above the {band.low * 100:g}–{band.high * 100:g} % "
                 f"allowed per day for {_who(patient)} in {phase} ({band.source}).",
                 band.source,
             ))
@@ -576,7 +626,7 @@ def check_change(
                 f"reduce the dose gradually ({src}).",
                 src,
             ))
-        if last.magnitude < interval.magnitude * (1 - _EPS) and since_last_change is not None:
+        if last < interval * (1 - _EPS) and not first_change:
             # lionova 4.2: a programmable pump's dose is adjusted ("justeres") once per 24 h, decreases included;
             # lioresal limits only increases ("increased only once for 24 hours").
             severity = "warning" if label == "lionova" else "info"
@@ -599,7 +649,7 @@ def check_change(
                 "decrease_within_band", "info",
                 f"A decrease of {pct} lies within the 10–20 % for side effects ({sup}).", sup,
             ))
-    out.extend(_dose_findings(patient, new, phase, label, "proposed daily dose"))
+    out.extend(_dose_findings_floats(patient, n, phase, label, "proposed daily dose"))
     return sorted(out, key=lambda f: _ORDER[f.severity])
 
 
@@ -612,13 +662,14 @@ def _pediatric_note(band: IncreaseBand) -> str:
     return f"{text} {band.note}" if band.note else text
 
 
-def _too_soon(pump: str, last: pint.Quantity, interval: pint.Quantity, src: str, severity: str, code: str) -> Finding:
+def _too_soon(pump: str, last: float, interval: float, src: str, severity: str, code: str) -> Finding:
+    """The finding for a change sooner than the pump's interval; ``last`` and ``interval`` in hours."""
     if pump == "programmable":
         rule = "with a programmable pump the dose is changed at most once per 24 h"
     else:
         rule = ("with a non-programmable pump whose catheter delivers 1 mL a day (lioresal: a 76 cm catheter) "
                 "48 h are needed to judge the response to a dose")
-    message = f"The last change was {fmt(last)} ago; {rule} ({src})."
+    message = f"The last change was {_fmt_float(last, 'h')} ago; {rule} ({src})."
     return Finding(code, severity, message, src)  # type: ignore[arg-type]
 
 
