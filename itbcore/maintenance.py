@@ -22,7 +22,7 @@ import pint
 from .errors import DoseLimitError, InputError
 from .patient import Patient
 from .sources import Action, Finding, check_rule_label, cite, practice
-from .units import Q_, as_quantity, fmt
+from .units import Q_, as_quantity, fmt, magnitude_in, ureg
 
 __all__ = [
     "DoseRange",
@@ -54,8 +54,12 @@ _SRC_DEVICE = practice("device documentation")
 _SRC_INCIDENT = practice("reported pump incidents: flex-mode programming")
 
 
+# Parsed once: the drug holiday builds one Quantity a day from plain floats (the app redraws it on every keystroke).
+_UG_PER_DAY = ureg.Unit("ug/day")
+
+
 def _ud(x: float) -> pint.Quantity:
-    return Q_(x, "ug/day")
+    return Q_(x, _UG_PER_DAY)
 
 
 _rule_label = check_rule_label
@@ -579,11 +583,12 @@ def drug_holiday(current_daily_dose: Any, initial_infusion_dose: Any, weeks: Any
     itbcore.errors.DoseLimitError: A drug holiday reduces the dose gradually over 2 to 4 weeks, not 1 week (lionova 4.2).
     """
     src = f"{cite('lionova', '4.2')}; {cite('lioresal', 'Dosing: supportive therapy')}"
-    current = as_quantity(current_daily_dose, "ug/day", "current daily dose")
-    initial = as_quantity(initial_infusion_dose, "ug/day", "initial infusion dose")
-    for q, name in ((current, "current daily dose"), (initial, "initial infusion dose")):
-        if q.magnitude <= 0:
-            raise DoseLimitError(f"The {name} {fmt(q)} must be above zero.")
+    # Plain floats in µg/day from here on; Quantities only for what is returned.
+    c = magnitude_in(current_daily_dose, "ug/day", "current daily dose")
+    i = magnitude_in(initial_infusion_dose, "ug/day", "initial infusion dose")
+    for m, name in ((c, "current daily dose"), (i, "initial infusion dose")):
+        if m <= 0:
+            raise DoseLimitError(f"The {name} {fmt(_ud(m))} must be above zero.")
     if isinstance(weeks, bool):
         raise InputError("The number of weeks must be a number or a time such as '3 week'.")
     if isinstance(weeks, (int, float)):
@@ -591,17 +596,16 @@ def drug_holiday(current_daily_dose: Any, initial_infusion_dose: Any, weeks: Any
             raise InputError(f"The number of weeks {weeks} is not a finite number.")
         w = float(weeks)
     else:
-        w = float(as_quantity(weeks, "week", "holiday length").magnitude)
+        w = magnitude_in(weeks, "week", "holiday length")
     if not 2 <= w <= 4:
         raise DoseLimitError(
             f"A drug holiday reduces the dose gradually over 2 to 4 weeks, not {w:g} week{'s' if w != 1 else ''} "
             f"({cite('lionova', '4.2')})."
         )
     days = round(w * 7)
-    c = float(current.to("ug/day").magnitude)
     # lionova 4.2 / 4.4: never an abrupt stop; an even daily reduction over the whole period.
-    schedule = tuple((d, Q_(c * (1 - d / days), "ug/day")) for d in range(days + 1))
-    restart = Q_(float(initial.to("ug/day").magnitude), "ug/day")
+    schedule = tuple((d, _ud(c * (1 - d / days))) for d in range(days + 1))
+    current, restart = _ud(c), _ud(i)
     actions = (
         Action("admit", "Plan the drug holiday in hospital.", cite("lionova", "4.2")),
         Action("other_antispastic", "Start other antispastic treatment as the intrathecal dose is reduced.", src),
@@ -620,9 +624,9 @@ def drug_holiday(current_daily_dose: Any, initial_infusion_dose: Any, weeks: Any
                         "Take care when switching from baclofen to morphine and back.",
                         f"{cite('lionova', '4.2')}; {cite('lionova', '4.5')}; "
                         f"{cite('lioresal', 'Dosing: supportive therapy')}")]
-    if restart > current:
+    if i > c:
         findings.append(Finding("restart_above_current", "warning",
                                 f"The restart dose {fmt(restart)} is above the dose before the holiday "
                                 f"({fmt(current)}); "
                                 "sensitivity may be restored, so a high restart risks overdose.", src))
-    return DrugHoliday(Q_(c, "ug/day"), w, schedule, restart, actions, tuple(findings), src)
+    return DrugHoliday(current, w, schedule, restart, actions, tuple(findings), src)

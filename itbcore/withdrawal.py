@@ -32,7 +32,7 @@ import pint
 from .errors import DoseLimitError, InputError
 from .overdose import _read_signs
 from .sources import Action, Finding, cite, practice
-from .units import Q_, as_quantity, fmt  # noqa: F401 (fmt: doctests)
+from .units import Q_, as_quantity, fmt, magnitude_in, ureg  # noqa: F401 (fmt: doctests)
 
 __all__ = [
     "STAGES",
@@ -59,6 +59,9 @@ _L44 = cite("lionova", "4.4")
 _LIO = cite("lioresal", "Dosing: discontinuation of treatment")
 _BAC = cite("baclorex", "3")
 _PRACTICE_WITHDRAWAL = practice("Coffey et al. 2002; Neuromodulation 2016 troubleshooting panel")
+
+# Parsed once: the taper builds one Quantity a day from plain floats (the app redraws it on every keystroke).
+_UG_PER_DAY = ureg.Unit("ug/day")
 
 #: Shortest and longest planned taper in days: a "drug holiday" is a gradual reduction over 2–4 weeks (lionova 4.2).
 TAPER_DAYS: tuple[int, int] = (14, 28)
@@ -249,7 +252,7 @@ def _read_days(days: Any) -> int:
     if isinstance(days, bool):
         raise InputError("The taper length must be a number of days from 14 to 28, not True or False.")
     if isinstance(days, (str, pint.Quantity)):
-        value = float(as_quantity(days, "day", "taper length").magnitude)
+        value = magnitude_in(days, "day", "taper length")
     elif isinstance(days, (int, float)):
         value = float(days)
     else:
@@ -299,7 +302,7 @@ def taper(daily_dose: Any, days: Any = 21) -> list[tuple[int, pint.Quantity]]:
     ...
     itbcore.errors.DoseLimitError: A taper over 7 days is too fast: ... over 14 to 28 days (2–4 weeks, lionova 4.2).
     """
-    dose = as_quantity(daily_dose, "ug/day", "daily dose")
+    d0 = magnitude_in(daily_dose, "ug/day", "daily dose")
     n = _read_days(days)
     lo, hi = TAPER_DAYS
     # lionova 4.2: gradual reduction over 2–4 weeks; never abrupt (lionova 4.2; lioresal discontinuation).
@@ -312,10 +315,9 @@ def taper(daily_dose: Any, days: Any = 21) -> list[tuple[int, pint.Quantity]]:
         raise DoseLimitError(
             f"A taper over {n} days is longer than the label's 2–4 weeks ({lo} to {hi} days, {_L42})."
         )
-    d0 = float(dose.magnitude)
     if d0 <= 0:
         raise InputError("There is nothing to taper: the daily dose must be above zero.")
-    return [(day, Q_(d0 * (n - day) / n, "ug/day")) for day in range(n + 1)]
+    return [(day, Q_(d0 * (n - day) / n, _UG_PER_DAY)) for day in range(n + 1)]
 
 
 @dataclass(frozen=True)
