@@ -71,7 +71,7 @@ PLOTS_DRAWN = ("(n) => [...document.querySelectorAll('.js-plotly-plot')].filter(
 _LATENCY = r'''
 import gc as _gc, json as _json, statistics as _st, time as _time
 import ipywidgets as _W
-import plotly.graph_objects as _go
+from widgets.plot import Figure as _Figure
 from widgets.common import QuantityField as _QF
 
 def _walk(w):
@@ -80,10 +80,10 @@ def _walk(w):
         yield from _walk(c)
 
 def _figs():
-    return [w for w in _walk(app) if isinstance(w, _go.FigureWidget)]
+    return [w for w in _walk(app) if isinstance(w, _Figure)]
 
 def _sig():
-    return repr([f._data for f in _figs()])
+    return repr([f._plot_data for f in _figs()])
 
 def _first_slider():
     for w in _walk(app):
@@ -159,8 +159,9 @@ def _kernel_measure(cells: list[str], cwd: Path, probe: dict | None) -> dict:
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     try:  # the environment the launcher gives its kernels
-        from widgets._serve import PLOTLY_BUNDLE_ENV, PLOTLY_BUNDLE_URL
-        env[PLOTLY_BUNDLE_ENV] = PLOTLY_BUNDLE_URL
+        from widgets._serve import PLOTLY_ESM_URL
+        from widgets.plot import PLOTLY_ESM_ENV
+        env[PLOTLY_ESM_ENV] = PLOTLY_ESM_URL
     except ImportError:
         pass
     km = KernelManager(kernel_name="python3")

@@ -14,10 +14,10 @@ kernels, idle kernels culled) and adds two rules:
 It also serves, under ``<base_url>itb-static/``, two sets of files from installed packages
 so that a page needs nothing from the internet and nothing large over its kernel websocket:
 
-* ``itb-static/plotly/widgetbundle.js``: plotly's FigureWidget front end, imported by the
-  figures of :func:`widgets.common.make_figure` (kernels get the path in
-  ``ITB_PLOTLY_BUNDLE``) instead of each figure carrying the ~5 MB bundle in its widget state;
-  cached by the browser (versioned URL);
+* ``itb-static/plotly/plotly.esm.js``: plotly.js (from the plotly package) as an ES module,
+  imported by the figures of :mod:`widgets.plot` (kernels get the path in ``ITB_PLOTLY_ESM``)
+  instead of each figure carrying the ~5 MB library in its widget state; cached by the browser
+  (versioned URL);
 * ``itb-static/reveal/``: reveal.js's stylesheets and themes (package ``sphinx-revealjs``),
   the ``url_prefix`` of Voilà's reveal template (the teaching deck), which otherwise loads them
   from a CDN.
@@ -47,7 +47,7 @@ from jupyter_server.utils import ensure_async
 from voila.app import Voila
 from voila.handler import VoilaHandler
 
-from .common import PLOTLY_BUNDLE_ENV
+from .plot import PLOTLY_ESM_ENV, plotly_esm_source
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = "notebooks/index.ipynb"
@@ -56,13 +56,11 @@ SERVED = ("notebooks", "exercises")
 
 #: URL path (under the server's base URL) of the files served from installed packages.
 STATIC = "itb-static"
-#: plotly's widget front end (the ``_esm`` of its FigureWidget).
-PLOTLY_BUNDLE = Path(plotly.__file__).parent / "package_data" / "widgetbundle.js"
-#: Path of the bundle relative to the base URL, versioned so browsers cache it for good.
-PLOTLY_BUNDLE_URL = f"{STATIC}/plotly/widgetbundle.js?v={plotly.__version__}"
+#: Path of plotly.js as an ES module relative to the base URL, versioned so browsers cache it for good.
+PLOTLY_ESM_URL = f"{STATIC}/plotly/plotly.esm.js?v={plotly.__version__}"
 
 __all__ = ["SuiteVoila", "main", "app_notebooks", "free_port", "start_server", "wait_until_ready", "reveal_dir",
-           "ROOT", "HOME", "STATIC", "PLOTLY_BUNDLE_ENV"]
+           "ROOT", "HOME", "STATIC", "PLOTLY_ESM_URL"]
 
 
 def reveal_dir() -> Path | None:
@@ -143,8 +141,8 @@ class SuiteVoila(Voila):
             pools.setdefault(nb, {"pool_size": 1})
         pools.setdefault("default", {"pool_size": 0})
         self.config.VoilaKernelManager.kernel_pools_config = pools
-        # Kernels (started after this) build figures that import plotly's bundle from us.
-        os.environ[PLOTLY_BUNDLE_ENV] = PLOTLY_BUNDLE_URL
+        # Kernels (started after this) build figures that import plotly.js from us.
+        os.environ[PLOTLY_ESM_ENV] = PLOTLY_ESM_URL
         # The reveal template (teaching deck) takes reveal.js's stylesheets from us, not a CDN.
         reveal = reveal_dir()
         if reveal is not None:
@@ -166,14 +164,24 @@ class SuiteVoila(Voila):
         extra = [
             (self.server_url.rstrip("/") + "/?", tornado.web.RedirectHandler, {"url": home}),
             (url_path_join(self.server_url, rf"/voila/render/(?!(?:{allowed})/)(.*)"), _NotServed),
-            (url_path_join(self.server_url, STATIC, r"plotly/(widgetbundle\.js)"), tornado.web.StaticFileHandler,
-             {"path": str(PLOTLY_BUNDLE.parent)}),
+            (url_path_join(self.server_url, STATIC, r"plotly/plotly\.esm\.js"), _PlotlyModule),
         ]
         reveal = reveal_dir()
         if reveal is not None:
             extra.append((url_path_join(self.server_url, STATIC, r"reveal/(.*)"), tornado.web.StaticFileHandler,
                           {"path": str(reveal)}))
         return extra + handlers
+
+
+class _PlotlyModule(tornado.web.RequestHandler):
+    """plotly.js as an ES module (:func:`widgets.plot.plotly_esm_source`); cached for good under a
+    versioned URL, revalidated (ETag) otherwise."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/javascript; charset=utf-8")
+        versioned = self.get_query_argument("v", None) == plotly.__version__
+        self.set_header("Cache-Control", "public, max-age=31536000, immutable" if versioned else "no-cache")
+        self.write(plotly_esm_source())
 
 
 def free_port() -> int:

@@ -6,10 +6,10 @@ worked example of the :class:`widgets.common.App` pattern: it uses only :mod:`it
 from __future__ import annotations
 
 import ipywidgets as W
-import plotly.graph_objects as go
 
 from itbcore import units
 
+from .plot import Bar
 from .common import App, QuantityField, make_figure, set_trace
 
 __all__ = ["UnitsApp", "build_app", "STRENGTHS"]
@@ -33,7 +33,7 @@ class UnitsApp(App):
         self.result = W.HTML()
         self.result.add_class("itb-result")
         self.fig = make_figure("Volume of this dose at each strength", "strength", "volume (mL)",
-                               traces=[go.Bar(x=[], y=[], name="volume", texttemplate="%{y:.3~g} mL")])
+                               traces=[Bar(x=[], y=[], name="volume", texttemplate="%{y:.3~g} mL")])
         self.fig.update_xaxes(type="category")
         return [self.dose], [self.result, self.fig]
 

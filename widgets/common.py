@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import html
-import json
 import logging
 import os
 import re
@@ -23,31 +22,7 @@ from typing import Any
 
 import ipywidgets as W
 
-#: Environment variable the suite's launcher (:mod:`widgets._serve`) sets for its kernels: the
-#: path, relative to the server's base URL, where it serves plotly's widget bundle.
-PLOTLY_BUNDLE_ENV = "ITB_PLOTLY_BUNDLE"
-
-
-def _import_plotly_widget() -> None:
-    """Import plotly's FigureWidget without nbformat in a kernel served by the suite's launcher.
-
-    ``plotly.basewidget`` imports ``plotly.io._renderers``, which imports nbformat only for
-    ``fig.show()``'s mime renderer; nbformat imports jsonschema, which imports
-    ``rfc3987_syntax`` and builds its grammar: about 2 s and 30–50 MB per kernel that the apps
-    (FigureWidgets, never ``show()``) do not use.  Elsewhere (JupyterLab, tests, nbval) plotly
-    is imported as usual.
-    """
-    if not os.environ.get(PLOTLY_BUNDLE_ENV) or "nbformat" in sys.modules or "plotly.basewidget" in sys.modules:
-        return
-    sys.modules["nbformat"] = None  # type: ignore[assignment] - makes ``import nbformat`` fail
-    try:
-        import plotly.basewidget  # noqa: F401
-    finally:
-        del sys.modules["nbformat"]
-
-
-_import_plotly_widget()
-import plotly.graph_objects as go  # noqa: E402
+from .plot import PLOTLY_ESM_ENV, Bar, Figure, Scatter, Trace  # noqa: E402
 
 import itbcore  # noqa: E402
 from itbcore import units  # noqa: E402
@@ -70,10 +45,11 @@ __all__ = [
     "findings_text",
     "FindingsView",
     "make_figure",
-    "figure_class",
-    "PLOTLY_BUNDLE_ENV",
+    "Figure",
+    "Scatter",
+    "Bar",
+    "PLOTLY_ESM_ENV",
     "set_trace",
-    "sync_figure",
     "sources_html",
     "App",
     "print_summary",
@@ -436,93 +412,40 @@ class FindingsView(W.HTML):
 
 
 # --------------------------------------------------------------------------- plots
-_TEMPLATE = go.layout.Template(
-    layout=go.Layout(
-        font=dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=13, color="#222"),
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        colorway=["#1f5fa8", "#b3261e", "#2e6b30", "#8a5a00", "#6b4fa0", "#0f7c80"],
-        xaxis=dict(showgrid=True, gridcolor="#e5e5e5", zeroline=False, linecolor="#888", ticks="outside"),
-        yaxis=dict(showgrid=True, gridcolor="#e5e5e5", zeroline=False, linecolor="#888", ticks="outside"),
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0),
-        margin=dict(l=60, r=20, t=50, b=50),
-        hovermode="x unified",
-    )
-)
+#: The suite's look, as a plotly.js layout template (plotly.js applies it under each figure's layout).
+_TEMPLATE: dict[str, Any] = {"layout": {
+    "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13, "color": "#222"},
+    "paper_bgcolor": "white",
+    "plot_bgcolor": "white",
+    "colorway": ["#1f5fa8", "#b3261e", "#2e6b30", "#8a5a00", "#6b4fa0", "#0f7c80"],
+    "xaxis": {"showgrid": True, "gridcolor": "#e5e5e5", "zeroline": False, "linecolor": "#888", "ticks": "outside"},
+    "yaxis": {"showgrid": True, "gridcolor": "#e5e5e5", "zeroline": False, "linecolor": "#888", "ticks": "outside"},
+    "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+    "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+    "hovermode": "x unified",
+}}
 
 
-# The front-end module of a served figure: instead of plotly's ~5 MB widget bundle (which
-# anywidget would send over the websocket once per FigureWidget, and the browser would parse once
-# per figure), a few lines that import the bundle from the server.  The URL is built in the browser
-# from the page's base URL, so it works on any host, port and base_url; the browser fetches and
-# evaluates it once per page (one module per URL) and caches it between pages.
-_PLOTLY_LOADER = """\
-const config = document.getElementById("jupyter-config-data");
-const baseUrl = (config && JSON.parse(config.textContent).baseUrl) || "/";
-const bundle = await import(new URL(baseUrl.replace(/\\/*$/, "/") + __PATH__, document.baseURI).href);
-export default bundle.default;
-"""
-
-
-@functools.cache
-def _served_figure_class(path: str) -> type[go.FigureWidget]:
-    class ServedFigureWidget(go.FigureWidget):
-        """A FigureWidget whose front end imports plotly's bundle from ``path`` on the server."""
-
-        _esm = _PLOTLY_LOADER.replace("__PATH__", json.dumps(path))
-
-    return ServedFigureWidget
-
-
-def figure_class() -> type[go.FigureWidget]:
-    """The FigureWidget class for this kernel.
-
-    Under the suite's launcher (:data:`PLOTLY_BUNDLE_ENV` set) a subclass whose front end loads
-    plotly's bundle from the server; anywhere else (JupyterLab, plain ``voila``, tests) plotly's own
-    FigureWidget, which carries its bundle with each figure.
-    """
-    path = os.environ.get(PLOTLY_BUNDLE_ENV)
-    return _served_figure_class(path) if path else go.FigureWidget
-
-
-def make_figure(title: str, x_title: str, y_title: str, *, traces: Sequence[go.BaseTraceType] = (),
-                height: int = 360) -> go.FigureWidget:
-    """A plotly FigureWidget in the suite's template; update it with :func:`set_trace`.
+def make_figure(title: str, x_title: str, y_title: str, *, traces: Sequence[Trace] = (),
+                height: int = 360) -> Figure:
+    """A figure (:class:`widgets.plot.Figure`) in the suite's template; update it with :func:`set_trace`.
 
     Axis titles carry the unit (``"time (h)"``, ``"CSF baclofen (ng/mL)"``).  Served by the
-    suite's launcher, the figure's front end loads plotly's bundle from the server once per page
-    (see :func:`figure_class`).
+    suite's launcher, the figure's front end imports plotly.js from the server once per page.
     """
-    fig = figure_class()(
-        data=list(traces),
-        layout=go.Layout(template=_TEMPLATE, title=dict(text=title), height=height,
-                         xaxis_title=x_title, yaxis_title=y_title),
-    )
-    return fig
+    return Figure(data=list(traces), layout=dict(
+        template=deepcopy(_TEMPLATE), title=dict(text=title), height=height,
+        xaxis=dict(title=dict(text=x_title)), yaxis=dict(title=dict(text=y_title))))
 
 
-def sync_figure(fig: go.FigureWidget) -> None:
-    """Make a figure's stored widget state match its data while no browser view shows it.
-
-    FigureWidget sends ``batch_update`` changes as messages to views that exist; a figure
-    updated while the notebook runs (before Voilà's page connects, or inside a VBox, whose
-    display does not refresh the figure's state) would otherwise be drawn with its data at
-    construction.  Once a view is connected the messages suffice, so large data is not sent twice.
-    """
-    if not getattr(fig, "_view_count", 0):
-        fig._widget_layout = deepcopy(fig._layout_obj._props)
-        fig._widget_data = deepcopy(fig._data)
-
-
-def set_trace(fig: go.FigureWidget, index: int, x: Any, y: Any, **props: Any) -> None:
+def set_trace(fig: Figure, index: int, x: Any, y: Any, **props: Any) -> None:
     """Replace trace ``index``'s data (and any other properties) in one message to the browser."""
     with fig.batch_update():
         trace = fig.data[index]
-        trace.x = list(x) if not isinstance(x, (list, tuple)) else x
-        trace.y = list(y) if not isinstance(y, (list, tuple)) else y
+        trace.x = x
+        trace.y = y
         for k, v in props.items():
             setattr(trace, k, v)
-    sync_figure(fig)
 
 
 # --------------------------------------------------------------------------- sources
@@ -577,9 +500,6 @@ class App(W.VBox):
         self.add_class("itb-app")
         self.label.observe(self._on_label, "value")
         self.refresh()
-        for w in self.outputs:
-            if isinstance(w, go.FigureWidget):
-                sync_figure(w)
 
     # -- for subclasses
     def build(self) -> tuple[list[W.Widget], list[W.Widget]]:

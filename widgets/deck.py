@@ -18,12 +18,12 @@ import html
 from typing import Any
 
 import ipywidgets as W
-import plotly.graph_objects as go
 
 import itbcore.withdrawal as wd
 from itbcore import pump, screening, titration, units
 from itbcore.patient import Patient
 
+from .plot import Bar, Scatter
 from .common import (
     SEVERITY_COLOURS,
     App,
@@ -33,7 +33,6 @@ from .common import (
     banner,
     findings_text,
     make_figure,
-    sync_figure,
 )
 from .overdose import actions_html, actions_text
 from .withdrawal import differentials_html
@@ -104,8 +103,8 @@ class ScreeningSlide(_Slide):
         self.findings = FindingsView()
         self.fig = make_figure("Test boluses, one per 24 h, each watched for 4–8 h", "time from first bolus (h)",
                                "bolus (µg)", height=_SLIDE_HEIGHT,
-                               traces=[go.Bar(x=[], y=[], name="bolus", width=4, texttemplate="%{y:.3~g} µg"),
-                                       go.Scatter(x=[], y=[], name="observation window", mode="lines",
+                               traces=[Bar(x=[], y=[], name="bolus", width=4, texttemplate="%{y:.3~g} µg"),
+                                       Scatter(x=[], y=[], name="observation window", mode="lines",
                                                   line=dict(width=8, color="#8a5a00"))])
         self.step: screening.ScreeningStep | None = None
         self.candidate_dose = None
@@ -136,7 +135,6 @@ class ScreeningSlide(_Slide):
             self.fig.data[0].x = [24 * i for i in range(len(given))]
             self.fig.data[0].y = [float(d.to("ug").magnitude) for d in given]
             self.fig.data[1].x, self.fig.data[1].y = xs, ys
-        sync_figure(self.fig)
 
     def summary(self):
         s = self.step
@@ -162,11 +160,11 @@ class TitrationSlide(_Slide):
         self.result.add_class("itb-result")
         self.fig = make_figure("Daily steps inside the label's band", "day of infusion (day)", "daily dose (µg/day)",
                                height=_SLIDE_HEIGHT,
-                               traces=[go.Scatter(x=[], y=[], name="allowed band", mode="lines",
+                               traces=[Scatter(x=[], y=[], name="allowed band", mode="lines",
                                                   line=dict(width=0, shape="hv"), showlegend=False),
-                                       go.Scatter(x=[], y=[], name="allowed band", mode="lines", fill="tonexty",
+                                       Scatter(x=[], y=[], name="allowed band", mode="lines", fill="tonexty",
                                                   fillcolor="rgba(46,107,48,0.18)", line=dict(width=0, shape="hv")),
-                                       go.Scatter(x=[], y=[], name="plan", mode="lines+markers",
+                                       Scatter(x=[], y=[], name="plan", mode="lines+markers",
                                                   line=dict(width=3, shape="hv"))])
         self.first = None
         self.plan: titration.TitrationPlan | None = None
@@ -190,7 +188,6 @@ class TitrationSlide(_Slide):
             self.fig.data[1].x, self.fig.data[1].y = days, [float(s.allowed_high.to("ug/day").magnitude)
                                                             for s in plan.steps]
             self.fig.data[2].x, self.fig.data[2].y = days, [float(s.dose.to("ug/day").magnitude) for s in plan.steps]
-        sync_figure(self.fig)
 
     def summary(self):
         p = self.plan
@@ -220,10 +217,10 @@ class RefillSlide(_Slide):
         self.result.add_class("itb-result")
         self.fig = make_figure("The reservoir drains toward the low-reservoir alarm", "days after the fill (day)",
                                "volume in reservoir (mL)", height=_SLIDE_HEIGHT,
-                               traces=[go.Scatter(x=[], y=[], name="reservoir", mode="lines", line=dict(width=3)),
-                                       go.Scatter(x=[], y=[], name="alarm volume", mode="lines",
+                               traces=[Scatter(x=[], y=[], name="reservoir", mode="lines", line=dict(width=3)),
+                                       Scatter(x=[], y=[], name="alarm volume", mode="lines",
                                                   line=dict(dash="dash", color=SEVERITY_COLOURS["violation"])),
-                                       go.Scatter(x=[], y=[], name="refill", mode="markers+text",
+                                       Scatter(x=[], y=[], name="refill", mode="markers+text",
                                                   marker=dict(size=14, symbol="triangle-down",
                                                               color=SEVERITY_COLOURS["action"]),
                                                   textposition="top center")])
@@ -246,7 +243,6 @@ class RefillSlide(_Slide):
             self.fig.data[1].x, self.fig.data[1].y = [0, empty], [va, va]
             self.fig.data[2].x, self.fig.data[2].y = [refill], [va]
             self.fig.data[2].text = [f"refill day {refill:g}"]
-        sync_figure(self.fig)
 
     def summary(self):
         p = self.plan

@@ -15,13 +15,13 @@ import logging
 from typing import Any, Callable
 
 import ipywidgets as W
-import plotly.graph_objects as go
 
 import itbcore
 from itbcore import units
 from itbcore.errors import DiluentError, ITBError
 from itbcore.units import fmt
 
+from .plot import Bar, Figure, Scatter
 from .common import (
     GENERIC_ERROR,
     SEVERITY_COLOURS,
@@ -33,7 +33,6 @@ from .common import (
     findings_text,
     make_figure,
     set_trace,
-    sync_figure,
 )
 
 log = logging.getLogger("widgets")
@@ -68,7 +67,7 @@ def _rows(pairs: list[tuple[str, str]]) -> str:
     return f"<table class='itb-result-table'>{cells}</table>"
 
 
-def _room(fig: go.FigureWidget) -> go.FigureWidget:
+def _room(fig: Figure) -> Figure:
     """Room above the plot for the title and, under it, the legend (they overlap in the template)."""
     fig.update_layout(margin=dict(t=95), title=dict(y=0.98, yanchor="top"))
     return fig
@@ -145,18 +144,18 @@ class RefillSection(_Section):
         self.findings = FindingsView()
         self.fig = _room(make_figure("Reservoir volume after this fill", "date", "volume in reservoir (mL)", height=380,
                                traces=[
-                                   go.Scatter(x=[], y=[], mode="lines", name="reservoir volume",
+                                   Scatter(x=[], y=[], mode="lines", name="reservoir volume",
                                               line=dict(width=3)),
-                                   go.Scatter(x=[], y=[], mode="lines", name="alarm volume",
+                                   Scatter(x=[], y=[], mode="lines", name="alarm volume",
                                               line=dict(dash="dash", color=SEVERITY_COLOURS["warning"])),
-                                   go.Scatter(x=[], y=[], mode="markers+text", name="alarm / empty",
+                                   Scatter(x=[], y=[], mode="markers+text", name="alarm / empty",
                                               textposition="top right",
                                               marker=dict(size=11, color=SEVERITY_COLOURS["violation"])),
-                                   go.Scatter(x=[], y=[], mode="lines+markers+text", name="recommended refill",
+                                   Scatter(x=[], y=[], mode="lines+markers+text", name="recommended refill",
                                               textposition="top left",
                                               line=dict(color=SEVERITY_COLOURS["action"], width=2),
                                               marker=dict(size=[0, 12], color=SEVERITY_COLOURS["action"])),
-                                   go.Scatter(x=[], y=[], mode="lines", name="refill cap",
+                                   Scatter(x=[], y=[], mode="lines", name="refill cap",
                                               line=dict(dash="dot", color="#6b4fa0")),
                                ]))
         self.plan: itbcore.RefillPlan | None = None
@@ -211,7 +210,6 @@ class RefillSection(_Section):
                 set_trace(fig, 4, [], [], visible=False)
             # a little room after the empty day so its label is not cut off
             fig.update_xaxes(range=[start - dt.timedelta(days=2), t_empty + (t_empty - start) * 0.12])
-        sync_figure(fig)
         days_to_refill = fmt(plan.refill_after)
         self.result.value = (
             _rows([
@@ -265,11 +263,11 @@ class DilutionSection(_Section):
         self.findings = FindingsView()
         self.fig = _room(make_figure("What goes into the syringe, and what is discarded", "volume (mL)", "", height=240,
                                traces=[
-                                   go.Bar(x=[], y=[], orientation="h", name="stock",
+                                   Bar(x=[], y=[], orientation="h", name="stock",
                                           marker_color=SEVERITY_COLOURS["info"], texttemplate="%{x:.3~g} mL"),
-                                   go.Bar(x=[], y=[], orientation="h", name="sodium chloride 0.9 %",
+                                   Bar(x=[], y=[], orientation="h", name="sodium chloride 0.9 %",
                                           marker_color="#9ecae1", texttemplate="%{x:.3~g} mL"),
-                                   go.Bar(x=[], y=[], orientation="h", name="discarded from opened ampoules",
+                                   Bar(x=[], y=[], orientation="h", name="discarded from opened ampoules",
                                           marker_color="#bbbbbb", texttemplate="%{x:.3~g} mL"),
                                ]))
         self.fig.update_layout(barmode="stack")
@@ -310,7 +308,6 @@ class DilutionSection(_Section):
             set_trace(self.fig, 0, [float(d.stock_volume.magnitude)], y)
             set_trace(self.fig, 1, [float(d.diluent_volume.magnitude)], y)
             set_trace(self.fig, 2, [float(fill.discarded_volume.to("mL").magnitude)], y)
-        sync_figure(self.fig)
         seen: set[str] = set()
         items = [f for f in d.findings + fill.findings if not (f.code in seen or seen.add(f.code))]
         self.findings.show(items)
@@ -365,9 +362,9 @@ class FlexSection(_Section):
         self.helper = _result_widget("flex-helper")
         self.findings = FindingsView()
         self.fig = _room(make_figure("Programmed rate over 24 h", "hour of day (h)", "rate (µg/h)", height=320, traces=[
-            go.Scatter(x=[], y=[], mode="lines", line_shape="hv", name="programmed rate", fill="tozeroy",
+            Scatter(x=[], y=[], mode="lines", line_shape="hv", name="programmed rate", fill="tozeroy",
                        line=dict(width=3)),
-            go.Scatter(x=[], y=[], mode="lines", name="intended dose as an hourly rate",
+            Scatter(x=[], y=[], mode="lines", name="intended dose as an hourly rate",
                        line=dict(dash="dash", color=SEVERITY_COLOURS["action"])),
         ]))
         self.fig.update_xaxes(range=[0, 24], dtick=2)
@@ -432,7 +429,6 @@ class FlexSection(_Section):
                       hovertemplate="%{x:.3~g} h: %{y:.3~g} µg/h<extra></extra>")
             set_trace(self.fig, 1, [0, 24], [float(intended_rate.magnitude)] * 2,
                       name=f"intended {fmt(self.intended.quantity)} = {fmt(intended_rate)}")
-        sync_figure(self.fig)
         if guard:
             worst = "violation" if any(f.severity == "violation" for f in guard) else "warning"
             items = "".join(f"<p>{_esc(f.message)} <cite>({_esc(f.source)})</cite></p>" for f in guard)
@@ -487,9 +483,9 @@ class BridgeResidualSection(_Section):
         self.bridge_findings = FindingsView()
         self.fig = _room(make_figure("Dose delivered after the refill", "time after the refill (h)", "dose rate (µg/day)",
                                height=300, traces=[
-                                   go.Scatter(x=[], y=[], mode="lines", line_shape="hv", name="without bridge bolus",
+                                   Scatter(x=[], y=[], mode="lines", line_shape="hv", name="without bridge bolus",
                                               line=dict(color=SEVERITY_COLOURS["violation"], width=3)),
-                                   go.Scatter(x=[], y=[], mode="lines", line_shape="hv", name="with bridge bolus",
+                                   Scatter(x=[], y=[], mode="lines", line_shape="hv", name="with bridge bolus",
                                               line=dict(color=SEVERITY_COLOURS["action"], dash="dash", width=3)),
                                ]))
         self.bridge: itbcore.BridgeBolus | None = None
@@ -566,7 +562,6 @@ class BridgeResidualSection(_Section):
         with self.fig.batch_update():
             set_trace(self.fig, 0, [0.0, t_new, end], [without, dose, dose])
             set_trace(self.fig, 1, [0.0, end], [dose, dose])
-        sync_figure(self.fig)
         self.bridge_findings.show(b.findings)
 
     def _update_residual(self) -> None:

@@ -21,13 +21,13 @@ import html
 from typing import Any
 
 import ipywidgets as W
-import plotly.graph_objects as go
 
 import itbcore.overdose as od
 from itbcore import scenarios, units
 from itbcore.patient import Patient
 from itbcore.sources import LABEL_DIFFERENCES, PRACTICE
 
+from .plot import Scatter
 from .common import (
     SEVERITY_COLOURS,
     App,
@@ -38,7 +38,6 @@ from .common import (
     findings_text,
     make_figure,
     safe_callback,
-    sync_figure,
 )
 
 __all__ = ["OverdoseApp", "build_app", "SCENARIO_FIELDS", "actions_html", "actions_text", "section"]
@@ -167,9 +166,9 @@ class OverdoseApp(App):
         self.scenario_findings = FindingsView()
         self.fig = make_figure("CSF baclofen after the error: delivered against intended",
                                "time after the error (h)", "CSF baclofen (ng/mL)",
-                               traces=[go.Scatter(x=[], y=[], name="intended", mode="lines",
+                               traces=[Scatter(x=[], y=[], name="intended", mode="lines",
                                                   line=dict(dash="dash", width=2)),
-                                       go.Scatter(x=[], y=[], name="delivered", mode="lines", line=dict(width=3))],
+                                       Scatter(x=[], y=[], name="delivered", mode="lines", line=dict(width=3))],
                                height=360)
         # room for the legend under a long title
         self.fig.update_layout(margin=dict(t=80), legend=dict(y=1.0, yanchor="bottom"), title=dict(y=0.97))
@@ -266,7 +265,6 @@ class OverdoseApp(App):
             self.fig.layout.yaxis.title.text = ("CSF baclofen (ng/mL, log scale)" if self.log_axis.value
                                                 else "CSF baclofen (ng/mL)")
             self.fig.layout.title.text = f"CSF baclofen: {result.title}"
-        sync_figure(self.fig)
         return True
 
     @staticmethod

@@ -14,13 +14,13 @@ from typing import Any
 
 import ipywidgets as W
 import numpy as np
-import plotly.graph_objects as go
 
 import itbcore
-from itbcore import pk, units
+from itbcore import pk
 from itbcore.units import Q_, fmt
 
-from .common import SEVERITY_COLOURS, App, QuantityField, QuantitySlider, make_figure, set_trace, sync_figure
+from .plot import Scatter
+from .common import SEVERITY_COLOURS, App, QuantityField, QuantitySlider, make_figure, set_trace
 
 __all__ = ["PKApp", "build_app", "POPULATION_SIZE", "population", "REGIMENS"]
 
@@ -118,23 +118,23 @@ class PKApp(App):
         self.result.add_class("itb-result")
         band = "rgba(31,95,168,0.18)"
         self.fig = make_figure("Lumbar CSF baclofen", "time (h)", "CSF baclofen (ng/mL)", height=400, traces=[
-            go.Scatter(x=[], y=[], mode="lines", line=dict(width=0), name="5th percentile", showlegend=False,
+            Scatter(x=[], y=[], mode="lines", line=dict(width=0), name="5th percentile", showlegend=False,
                        hoverinfo="skip"),
-            go.Scatter(x=[], y=[], mode="lines", line=dict(width=0), fill="tonexty", fillcolor=band,
+            Scatter(x=[], y=[], mode="lines", line=dict(width=0), fill="tonexty", fillcolor=band,
                        name="5–95 % of virtual patients", hoverinfo="skip"),
-            go.Scatter(x=[], y=[], mode="lines", name="label-mean patient (75 mL, 30 mL/h)",
+            Scatter(x=[], y=[], mode="lines", name="label-mean patient (75 mL, 30 mL/h)",
                        line=dict(width=3, color=SEVERITY_COLOURS["info"]),
                        hovertemplate="%{x:.3~g} h: %{y:.3~g} ng/mL<extra></extra>"),
-            go.Scatter(x=[], y=[], mode="lines", name="steady state", line=dict(dash="dash",
+            Scatter(x=[], y=[], mode="lines", name="steady state", line=dict(dash="dash",
                                                                                  color=SEVERITY_COLOURS["action"])),
-            go.Scatter(x=[], y=[], mode="markers+text", name="half-life", textposition="top right",
+            Scatter(x=[], y=[], mode="markers+text", name="half-life", textposition="top right",
                        marker=dict(size=10, color=SEVERITY_COLOURS["warning"])),
         ])
         self.fig_spine = make_figure("Lumbar versus cisternal CSF (label-mean patient)", "time (h)",
                                      "CSF baclofen (ng/mL)", height=320, traces=[
-                                         go.Scatter(x=[], y=[], mode="lines", name="lumbar",
+                                         Scatter(x=[], y=[], mode="lines", name="lumbar",
                                                     line=dict(width=3, color=SEVERITY_COLOURS["info"])),
-                                         go.Scatter(x=[], y=[], mode="lines", name="cisternal",
+                                         Scatter(x=[], y=[], mode="lines", name="cisternal",
                                                     line=dict(width=3, color="#6b4fa0")),
                                      ])
         for f in (self.fig, self.fig_spine):
@@ -224,12 +224,10 @@ class PKApp(App):
             else:
                 set_trace(fig, 4, [], [], visible=False)
             fig.update_xaxes(range=[0, xs[-1]])
-        sync_figure(fig)
         with self.fig_spine.batch_update():
             set_trace(self.fig_spine, 0, xs, c["mean"].magnitude.tolist())
             set_trace(self.fig_spine, 1, xs, cisternal.magnitude.tolist(),
                       name=f"cisternal (lumbar ÷ {float(self.ratio.value):.1f})")
-        sync_figure(self.fig_spine)
 
         lo_h, hi_h = c["half_life_band"]
         rows = [

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as W
-import plotly.graph_objects as go
 
 from itbcore import screening, units
 from itbcore.errors import EligibilityError, ITBError
 from itbcore.patient import CONDITIONS, MEDICINES, ORIGINS, Patient
 
+from .plot import Bar, Figure, Scatter
 from .common import (
     SEVERITY_COLOURS,
     App,
@@ -28,7 +28,6 @@ from .common import (
     QuantityField,
     findings_text,
     make_figure,
-    sync_figure,
 )
 
 __all__ = ["ScreeningApp", "build_app", "FieldGuard", "inline_error", "clear_inline_error", "room_for_legend",
@@ -114,7 +113,7 @@ def _checkbox_grid(options: dict[str, str], columns: int = 3) -> tuple[W.GridBox
     return grid, boxes
 
 
-def room_for_legend(fig: go.FigureWidget) -> None:
+def room_for_legend(fig: Figure) -> None:
     """Put the title above the legend (the suite's template puts the legend just above the plot)."""
     fig.update_layout(margin=dict(t=95), title=dict(y=0.97, yanchor="top", x=0.01, xanchor="left"))
 
@@ -224,19 +223,19 @@ class ScreeningApp(App):
     def _add_traces(self) -> None:
         fig = self.fig
         bar = dict(orientation="h", hovertemplate="%{customdata}<extra></extra>")
-        fig.add_trace(go.Bar(name="observe (at least 4 h)", marker_color="#9cc3e6", width=0.8, **bar))
-        fig.add_trace(go.Bar(name="observe up to 8 h", marker=dict(color="#d6e6f5", pattern_shape="/"), width=0.8,
+        fig.add_trace(Bar(name="observe (at least 4 h)", marker_color="#9cc3e6", width=0.8, **bar))
+        fig.add_trace(Bar(name="observe up to 8 h", marker=dict(color="#d6e6f5", pattern_shape="/"), width=0.8,
                              **bar))
-        fig.add_trace(go.Bar(name="onset ½–1 h", marker_color="#e0a030", width=0.35, **bar))
-        fig.add_trace(go.Bar(name="effect", marker_color="#2e6b30", width=0.35, **bar))
-        fig.add_trace(go.Bar(name="effect may last to 8 h", marker=dict(color="#9ccc9c", pattern_shape="."),
+        fig.add_trace(Bar(name="onset ½–1 h", marker_color="#e0a030", width=0.35, **bar))
+        fig.add_trace(Bar(name="effect", marker_color="#2e6b30", width=0.35, **bar))
+        fig.add_trace(Bar(name="effect may last to 8 h", marker=dict(color="#9ccc9c", pattern_shape="."),
                              width=0.35, **bar))
-        fig.add_trace(go.Scatter(name="peak ≈ 4 h", mode="markers", marker=dict(symbol="diamond", size=11,
+        fig.add_trace(Scatter(name="peak ≈ 4 h", mode="markers", marker=dict(symbol="diamond", size=11,
                                  color="#1b3d1c"), hovertemplate="%{customdata}<extra></extra>"))
-        fig.add_trace(go.Scatter(name="bolus given", mode="markers",
+        fig.add_trace(Scatter(name="bolus given", mode="markers",
                                  marker=dict(symbol="triangle-right", size=13, color="#1f5fa8"),
                                  hovertemplate="%{customdata}<extra></extra>"))
-        fig.add_trace(go.Scatter(name="next bolus (not before)", mode="markers+text", textposition="top right",
+        fig.add_trace(Scatter(name="next bolus (not before)", mode="markers+text", textposition="top right",
                                  marker=dict(symbol="triangle-right-open", size=13, color="#6b4fa0"),
                                  hovertemplate="%{customdata}<extra></extra>"))
         fig.update_layout(barmode="overlay", hovermode="closest")
@@ -332,9 +331,8 @@ class ScreeningApp(App):
         with self.fig.batch_update():
             for tr in self.fig.data:
                 tr.x, tr.y = [], []
-                if isinstance(tr, go.Bar):
+                if isinstance(tr, Bar):
                     tr.base = []
-        sync_figure(self.fig)
         self.timeline_sources.value = ""
 
     def _render_ladder(self, ladder, volumes, responses, timeline) -> None:
@@ -428,7 +426,6 @@ class ScreeningApp(App):
                 end = nxt[0] + gap
             self.fig.layout.xaxis.range = [-1, max(end, gap)]
             self.fig.layout.xaxis.dtick = 6 if end <= 48 else 12
-        sync_figure(self.fig)
         self.timeline_sources.value = (
             f'<div style="color:#444;font-size:0.9em">Onset {_esc(hrs(onset0))}–{_esc(hrs(onset1))}, peak about '
             f"{_esc(hrs(peak))}, effect {_esc(hrs(dur0))}–{_esc(hrs(dur1))} ({_esc(t.sources['onset'])}); observe "

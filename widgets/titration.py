@@ -12,13 +12,13 @@ import html
 from typing import Any
 
 import ipywidgets as W
-import plotly.graph_objects as go
 
 from itbcore import titration, units
 from itbcore.errors import EligibilityError, ITBError
 from itbcore.patient import ORIGINS, Patient
 from itbcore.sources import PRACTICE
 
+from .plot import Scatter
 from .common import (
     SEVERITY_COLOURS,
     App,
@@ -28,7 +28,6 @@ from .common import (
     Status,
     findings_text,
     make_figure,
-    sync_figure,
 )
 from .screening import FieldGuard, _labelled, clear_inline_error, inline_error, room_for_legend
 
@@ -98,9 +97,9 @@ class TitrationApp(App):
                                      "duration of the test dose's effect (h)", "first daily dose (µg/day)",
                                      height=320)
         for basis, style in _BASIS_STYLE.items():
-            self.fig_first.add_trace(go.Scatter(name=basis, mode="lines", line=dict(shape="vh", **style),
+            self.fig_first.add_trace(Scatter(name=basis, mode="lines", line=dict(shape="vh", **style),
                                                 hovertemplate="%{y:.4~g} µg/day<extra>" + basis + "</extra>"))
-        self.fig_first.add_trace(go.Scatter(name="this patient", mode="markers+text", textposition="middle right",
+        self.fig_first.add_trace(Scatter(name="this patient", mode="markers+text", textposition="middle right",
                                             marker=dict(size=11, color="#222", symbol="circle-open", line_width=2),
                                             hovertemplate="%{text}<extra></extra>"))
         self.fig_first.add_vline(x=8, line=dict(color="#2e6b30", dash="dot", width=1),
@@ -123,14 +122,14 @@ class TitrationApp(App):
         self.plan_findings = FindingsView("No findings for this plan.")
         self.fig_plan = make_figure("Day-by-day plan within the allowed band", "day since the infusion started (day)",
                                     "daily dose (µg/day)", height=360)
-        self.fig_plan.add_trace(go.Scatter(name="band low", mode="lines", line=dict(shape="hv", width=0),
+        self.fig_plan.add_trace(Scatter(name="band low", mode="lines", line=dict(shape="hv", width=0),
                                            showlegend=False, hoverinfo="skip"))
-        self.fig_plan.add_trace(go.Scatter(name="allowed band", mode="lines", fill="tonexty",
+        self.fig_plan.add_trace(Scatter(name="allowed band", mode="lines", fill="tonexty",
                                            fillcolor="rgba(46,107,48,0.18)", line=dict(shape="hv", width=0),
                                            hoverinfo="skip"))
-        self.fig_plan.add_trace(go.Scatter(name="planned dose", mode="lines+markers", line=dict(shape="hv", width=3,
+        self.fig_plan.add_trace(Scatter(name="planned dose", mode="lines+markers", line=dict(shape="hv", width=3,
                                            color="#1f5fa8"), customdata=[], hovertemplate="%{customdata}<extra></extra>"))
-        self.fig_plan.add_trace(go.Scatter(name="target", mode="lines", line=dict(dash="dash", color="#6b4fa0"),
+        self.fig_plan.add_trace(Scatter(name="target", mode="lines", line=dict(dash="dash", color="#6b4fa0"),
                                            hoverinfo="skip"))
         # lionova 4.2: no increase in the first 24 h (day 0 to day 1).
         self.fig_plan.add_vrect(x0=0, x1=1, fillcolor="#888", opacity=0.18, line_width=0,
@@ -154,12 +153,12 @@ class TitrationApp(App):
         self.check_findings = FindingsView("No findings.")
         self.fig_check = make_figure("The proposed change in time", "time since the infusion started (h)",
                                      "daily dose (µg/day)", height=320)
-        self.fig_check.add_trace(go.Scatter(name="current dose", mode="lines", line=dict(color="#1f5fa8", width=3),
+        self.fig_check.add_trace(Scatter(name="current dose", mode="lines", line=dict(color="#1f5fa8", width=3),
                                             hoverinfo="skip"))
-        self.fig_check.add_trace(go.Scatter(name="allowed band for this change", mode="lines",
+        self.fig_check.add_trace(Scatter(name="allowed band for this change", mode="lines",
                                             line=dict(color="rgba(46,107,48,0.35)", width=18), hovertemplate=
                                             "%{y:.4~g} µg/day<extra>allowed band</extra>"))
-        self.fig_check.add_trace(go.Scatter(name="proposed dose", mode="markers+text", textposition="middle right",
+        self.fig_check.add_trace(Scatter(name="proposed dose", mode="markers+text", textposition="middle right",
                                             marker=dict(size=14, symbol="diamond"), hovertemplate="%{text}<extra></extra>"))
         self.fig_check.add_vrect(x0=0, x1=24, fillcolor="#888", opacity=0.18, line_width=0,
                                  annotation_text="first 24 h: no increase", annotation_position="top left")
@@ -280,7 +279,6 @@ class TitrationApp(App):
             pts.text = [f"{o.basis}: {units.fmt(o.dose)}" for o in options.options]
             # Labels of equal doses would overlap: lionova above, lioresal below, practice beside.
             pts.textposition = ["top right", "bottom right", "middle right"][: len(options.options)]
-        sync_figure(self.fig_first)
 
     # -- 2. plan
     def _update_plan(self, patient: Patient, label: str) -> bool:
@@ -336,7 +334,6 @@ class TitrationApp(App):
             d[2].customdata = hover + [hover[-1]]
             d[3].x, d[3].y = [0, end], [_ud(plan.target_dose)] * 2
             self.fig_plan.layout.xaxis.range = [-0.3, end + 0.3]
-        sync_figure(self.fig_plan)
         return True
 
     # -- 3. proposed change
@@ -387,7 +384,6 @@ class TitrationApp(App):
             self.fig_check.layout.shapes = shapes
             self.fig_check.layout.annotations = annotations
             self.fig_check.layout.xaxis.range = [-2, max(t_now, t_last + wait, 24) * 1.15 + 4]
-        sync_figure(self.fig_check)
         return True
 
     # ------------------------------------------------------------------ summary

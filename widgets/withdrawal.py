@@ -21,11 +21,11 @@ import html
 from typing import Any
 
 import ipywidgets as W
-import plotly.graph_objects as go
 
 import itbcore.withdrawal as wd
 from itbcore import maintenance, units
 
+from .plot import Scatter
 from .common import (
     SEVERITY_COLOURS,
     App,
@@ -35,7 +35,6 @@ from .common import (
     findings_text,
     make_figure,
     safe_callback,
-    sync_figure,
 )
 from .overdose import actions_html, actions_text, section
 
@@ -127,7 +126,7 @@ class WithdrawalApp(App):
         self.cause_list.add_class("itb-result")
         self.cause_findings = FindingsView()
         self.cause_fig = make_figure("When withdrawal usually begins", "time since delivery stopped (h)", "",
-                                     traces=[go.Scatter(x=[], y=[], mode="markers+text", name="this patient",
+                                     traces=[Scatter(x=[], y=[], mode="markers+text", name="this patient",
                                                         marker=dict(size=16, symbol="diamond"),
                                                         textposition="top center")],
                                      height=200)
@@ -146,7 +145,7 @@ class WithdrawalApp(App):
         self.taper_result.add_class("itb-result")
         self.taper_fig = make_figure("Planned discontinuation: a gradual step-down, never an abrupt stop",
                                      "day of the taper (day)", "daily dose (µg/day)",
-                                     traces=[go.Scatter(x=[], y=[], name="daily dose", mode="lines+markers",
+                                     traces=[Scatter(x=[], y=[], name="daily dose", mode="lines+markers",
                                                         line=dict(shape="hv", width=3))], height=300)
 
         # -- drug holiday
@@ -166,9 +165,9 @@ class WithdrawalApp(App):
         self.holiday_findings = FindingsView()
         self.holiday_fig = make_figure("Drug holiday: reduce, pause, restart at the initial dose",
                                        "day (day)", "daily dose (µg/day)",
-                                       traces=[go.Scatter(x=[], y=[], name="reduction", mode="lines",
+                                       traces=[Scatter(x=[], y=[], name="reduction", mode="lines",
                                                           line=dict(shape="hv", width=3)),
-                                               go.Scatter(x=[], y=[], name="restart dose (then titrate again)",
+                                               Scatter(x=[], y=[], name="restart dose (then titrate again)",
                                                           mode="markers+text", marker=dict(size=14),
                                                           textposition="top center")], height=300)
 
@@ -241,7 +240,6 @@ class WithdrawalApp(App):
                                            text=f"usual onset {units.fmt(lc.onset_window[0])}–"
                                                 f"{units.fmt(lc.onset_window[1])} (practice; labels: hours to days)")]
             fig.layout.xaxis.range = [0, max(hi * 1.25, h * 1.15)]
-        sync_figure(fig)
         return True
 
     def _taper(self) -> bool:
@@ -256,7 +254,6 @@ class WithdrawalApp(App):
             f"discontinuation of treatment)</cite></p>")
         with self.taper_fig.batch_update():
             self.taper_fig.data[0].x, self.taper_fig.data[0].y = days, doses
-        sync_figure(self.taper_fig)
         return True
 
     def _holiday(self) -> bool:
@@ -276,7 +273,6 @@ class WithdrawalApp(App):
             fig.data[0].y = [float(q.to("ug/day").magnitude) for _d, q in h.schedule]
             fig.data[1].x, fig.data[1].y = [last], [float(h.restart_dose.to("ug/day").magnitude)]
             fig.data[1].text = [f"restart {units.fmt(h.restart_dose)}"]
-        sync_figure(fig)
         return True
 
     # ------------------------------------------------------------------ summary

@@ -37,7 +37,7 @@ ERROR_PATTERNS = re.compile(
 APPS = app_notebooks()
 pytestmark = pytest.mark.browser
 #: Most bytes a page may receive over its kernel websocket while it loads.  The widget state of
-#: an app is tens of kB; plotly's front end (~5 MB) must come from the server's static files
+#: an app is tens of kB; plotly.js (~5 MB) must come from the server's static files
 #: (widgets._serve), never with each figure's state.
 MAX_WEBSOCKET_BYTES = 2 * 2**20
 #: Requests to other hosts that Voilà's own templates hard-code (Font Awesome in the lab and
@@ -196,16 +196,22 @@ def test_home_links_every_app(voila_server, browser) -> None:
 
 
 def test_static_files_come_from_the_server(voila_server, browser) -> None:
-    """plotly's widget bundle and reveal.js's stylesheets are served locally, the bundle cacheable."""
+    """plotly.js (as an ES module) and reveal.js's stylesheets are served locally, plotly.js cacheable."""
     page = browser.new_page()
     try:
-        r = page.request.get(f"{voila_server}itb-static/plotly/widgetbundle.js?v=1", timeout=PAGE_TIMEOUT_MS)
+        import plotly
+
+        r = page.request.get(f"{voila_server}itb-static/plotly/plotly.esm.js?v={plotly.__version__}",
+                             timeout=PAGE_TIMEOUT_MS)
         assert r.status == 200 and "javascript" in r.headers["content-type"]
         assert "max-age" in r.headers.get("cache-control", "")
-        assert len(r.body()) > 1_000_000
+        body = r.body()
+        assert len(body) > 1_000_000 and body.rstrip().endswith(b"export default module.exports;")
         for name in ("dist/reveal.css", "dist/theme/white.css", "plugin/notes/notes.js"):
             assert page.request.get(f"{voila_server}itb-static/reveal/{name}").status == 200, name
+        # Only that module: nothing else of the plotly package is reachable.
         assert page.request.get(f"{voila_server}itb-static/plotly/plotly.min.js").status == 404
+        assert page.request.get(f"{voila_server}itb-static/plotly/widgetbundle.js").status == 404
     finally:
         page.close()
 

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _discovery import ROOT, nbval_notebooks  # noqa: E402
 
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
-#: An app's stored outputs stay small: FigureWidgets are widget views, never plotly JSON payloads.
+#: An app's stored outputs stay small: figures are widget views, never plotly JSON payloads.
 MAX_OUTPUT_BYTES = 100_000
 FORBIDDEN_MIMETYPES = ("application/vnd.plotly.v1+json",)
 

@@ -54,7 +54,7 @@ def test_app_updates_text_and_figure_and_leaves_them_on_bad_input():
 def test_figure_state_matches_data_before_a_view_connects():
     app = build_app()
     app.dose.value = "0.2 mg"
-    assert list(app.fig._widget_data[0]["y"]) == list(app.fig.data[0].y) == [4.0, 0.4, 0.1]
+    assert list(app.fig._plot_data[0]["y"]) == list(app.fig.data[0].y) == [4.0, 0.4, 0.1]
 
 
 def test_safe_callback_shows_itb_errors_and_hides_unexpected_ones(caplog):
