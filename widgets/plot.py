@@ -67,8 +67,10 @@ def plotly_esm_source() -> str:
     return "const module = { exports: {} };\n" + js + "\nexport default module.exports;\n"
 
 
-# The front end: draw with Plotly.react on every change of the figure's JSON, at most once a frame;
-# resize with the element (a figure first drawn in a hidden tab gets its width when shown).
+# The front end: draw with Plotly.react on every change of the figure's JSON, at most once a frame,
+# and only while the element has a width: a figure in a hidden tab (or not yet laid out) is drawn
+# when it first becomes visible, so a page with several tabs draws one figure, not all, to become
+# interactive.  A change of the element's width resizes the plot.
 _RENDER = """
 function clone(x) { return x == null ? x : JSON.parse(JSON.stringify(x)); }
 function render({ model, el }) {
@@ -76,24 +78,28 @@ function render({ model, el }) {
   div.className = "itb-plot";
   div.style.width = "100%";
   el.appendChild(div);
-  let frame = null;
+  let frame = null, stale = true, width = 0;
   const draw = () => {
     frame = null;
+    if (el.clientWidth === 0) return;  // hidden: drawn when shown (ResizeObserver below)
+    stale = false;
+    width = el.clientWidth;
     Plotly.react(div, clone(model.get("_plot_data")), clone(model.get("_plot_layout")),
                  { responsive: true, displaylogo: false });
   };
-  const schedule = () => { if (frame === null) frame = requestAnimationFrame(draw); };
-  draw();
+  const schedule = () => { stale = true; if (frame === null) frame = requestAnimationFrame(draw); };
   model.on("change:_plot_data change:_plot_layout", schedule);
-  let width = 0;
   const ro = new ResizeObserver(() => {
     const w = el.clientWidth;
-    if (w > 0 && w !== width) { width = w; Plotly.Plots.resize(div); }
+    if (w === 0 || w === width) return;
+    if (stale) draw(); else { width = w; Plotly.Plots.resize(div); }
   });
   ro.observe(el);
+  draw();
   return () => {
     ro.disconnect();
     model.off("change:_plot_data change:_plot_layout", schedule);
+    if (frame !== null) cancelAnimationFrame(frame);
     Plotly.purge(div);
   };
 }
