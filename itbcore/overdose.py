@@ -179,10 +179,19 @@ def assess(
     ...
     itbcore.errors.InputError: Unknown overdose sign code 'yawning'; known codes: hypotonia, drowsiness, ...
     """
+    # (a) The boundary: check the label, read the sign codes and the flag.  assess takes no quantity, so
+    # there is nothing to convert and nothing to wrap back: the kernel's result is the public result.
     check_label(label)
     codes = _read_signs(signs, SIGNS, "overdose sign")
     if not isinstance(lumbar_puncture_contraindicated, bool):
         raise InputError("Say whether lumbar puncture is contraindicated with True or False.")
+    # (b) Every rule.
+    return _assess_codes(codes, lumbar_puncture_contraindicated, label)
+
+
+def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool, label: str) -> Assessment:
+    """The rules of :func:`assess` on sign codes already read (known, in the order of :data:`SIGNS`),
+    a checked flag and a checked label."""
     severity: SeverityLevel = "none"
     for code in codes:
         if SEVERITIES.index(SIGNS[code].severity) > SEVERITIES.index(severity):
