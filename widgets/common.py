@@ -52,6 +52,7 @@ __all__ = [
     "set_trace",
     "sources_html",
     "App",
+    "Refreshing",
     "print_summary",
     "in_voila",
     "css_key",
@@ -455,7 +456,45 @@ def sources_html(sources: Iterable[str]) -> str:
 
 
 # --------------------------------------------------------------------------- the app pattern
-class App(W.VBox):
+class Refreshing:
+    """Re-run ``update()`` safely when watched inputs change (the :class:`App` and each tab of an app).
+
+    The class sets ``self.status`` (a :class:`Status`) and ``self.updates = 0``, and implements
+    ``update()``; an :class:`itbcore.ITBError` it raises is shown in ``status`` and leaves the
+    previous outputs in place, anything else is logged and shown as :data:`GENERIC_ERROR`.
+    """
+
+    status: Status
+    updates: int
+
+    def update(self) -> None:
+        raise NotImplementedError
+
+    def watch(self, *inputs: W.Widget) -> None:
+        """Re-run :meth:`update` when any of ``inputs`` changes (QuantityField, slider, dropdown…)."""
+        for w in inputs:
+            if hasattr(w, "on_change"):
+                w.on_change(lambda _w: self.refresh())
+            else:
+                w.observe(lambda _change: self.refresh(), "value")
+
+    def refresh(self) -> bool:
+        """Run :meth:`update` safely; True when it completed, False when it refused or failed."""
+        try:
+            self.update()
+        except ITBError as exc:
+            self.status.show(str(exc))
+            return False
+        except Exception:  # noqa: BLE001 - an app never shows a traceback
+            log.exception("unexpected error updating %s", type(self).__name__)
+            self.status.show(GENERIC_ERROR)
+            return False
+        self.status.clear()
+        self.updates += 1
+        return True
+
+
+class App(Refreshing, W.VBox):
     """Base of every app: banner, title, label chooser, inputs, status, outputs, sources.
 
     Subclasses set the class attributes and implement :meth:`build` and :meth:`update`
@@ -517,29 +556,6 @@ class App(W.VBox):
     def label_profile(self) -> str:
         """The chosen label profile key (``"lionova"`` or ``"lioresal"``)."""
         return self.label.value
-
-    def watch(self, *inputs: W.Widget) -> None:
-        """Re-run :meth:`update` when any of ``inputs`` changes (QuantityField, slider, dropdown…)."""
-        for w in inputs:
-            if hasattr(w, "on_change"):
-                w.on_change(lambda _w: self.refresh())
-            else:
-                w.observe(lambda _change: self.refresh(), "value")
-
-    def refresh(self) -> bool:
-        """Run :meth:`update` safely; True when it completed, False when it refused or failed."""
-        try:
-            self.update()
-        except ITBError as exc:
-            self.status.show(str(exc))
-            return False
-        except Exception:  # noqa: BLE001
-            log.exception("unexpected error updating %s", type(self).__name__)
-            self.status.show(GENERIC_ERROR)
-            return False
-        self.status.clear()
-        self.updates += 1
-        return True
 
     def _on_label(self, change: dict) -> None:
         if self.differences is not None:

@@ -29,6 +29,7 @@ from .common import (
     FindingsView,
     QuantityField,
     QuantitySlider,
+    Refreshing,
     Status,
     findings_text,
     make_figure,
@@ -80,38 +81,13 @@ def _result_widget(key: str) -> W.HTML:
     return w
 
 
-class _Section:
+class _Section(Refreshing):
     """One tab: its inputs, a status line under them, and outputs; refreshed on its own inputs."""
 
     def __init__(self, app: MaintenanceApp) -> None:
         self.app = app
         self.status = Status()
         self.updates = 0
-
-    def watch(self, *inputs: Any) -> None:
-        for w in inputs:
-            if hasattr(w, "on_change"):
-                w.on_change(lambda _w: self.refresh())
-            else:
-                w.observe(lambda _c: self.refresh(), "value")
-
-    def refresh(self) -> bool:
-        """Run :meth:`update`; a refusal is shown in this tab's status and the last result stays."""
-        try:
-            self.update()
-        except ITBError as exc:
-            self.status.show(str(exc))
-            return False
-        except Exception:  # noqa: BLE001 - a tab never shows a traceback
-            log.exception("unexpected error in %s", type(self).__name__)
-            self.status.show(GENERIC_ERROR)
-            return False
-        self.status.clear()
-        self.updates += 1
-        return True
-
-    def update(self) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
 
 
 # ---------------------------------------------------------------------------------------------- refill
@@ -682,22 +658,51 @@ class MaintenanceApp(App):
                "lioresal Dosing: re-fill; Dosing: mode of infusion; Stability of the drug",
                "practice guidance: device documentation; Neuromodulation 2016, Saulino et al.")
 
+    #: Each tab's section class, in the order of :data:`TABS`, and the attribute that holds it.
+    SECTIONS = (("refill", "RefillSection"), ("dilution", "DilutionSection"), ("flex", "FlexSection"),
+                ("bridge", "BridgeResidualSection"), ("settings", "SettingsSection"))
+
     def build(self):
-        self.refill = RefillSection(self)
-        self.dilution = DilutionSection(self)
-        self.flex = FlexSection(self)
-        self.bridge = BridgeResidualSection(self)
-        self.settings = SettingsSection(self)
-        self.sections = (self.refill, self.dilution, self.flex, self.bridge, self.settings)
-        self.tabs = W.Tab(children=[s.widget for s in self.sections])
+        # A tab is built when it is first shown (or first used from Python: ``app.flex``), so a page
+        # becomes interactive with the first tab's widgets only; the others follow on a click.
+        self._built: dict[str, _Section] = {}
+        self._waiting = W.HTML("<p style='color:#555'>Preparing this tab…</p>")
+        self.tabs = W.Tab(children=[self._waiting] * len(TABS))
         for i, name in enumerate(TABS):
             self.tabs.set_title(i, name)
         self.tabs.add_class("itb-tabs")
+        self.tabs.observe(lambda change: self._section(change["new"]), "selected_index")
+        self._section(0)
         return [], [self.tabs]
+
+    def _section(self, index: int | None) -> _Section | None:
+        if index is None:
+            return None
+        attr, cls_name = self.SECTIONS[index]
+        section = self._built.get(attr)
+        if section is None:
+            section = self._built[attr] = globals()[cls_name](self)
+            children = list(self.tabs.children)
+            children[index] = section.widget
+            self.tabs.children = children
+            if hasattr(self, "label"):  # built after the app: show it for the current label at once
+                section.refresh()
+        return section
+
+    @property
+    def sections(self) -> tuple[_Section, ...]:
+        """All five sections (building those not shown yet)."""
+        return tuple(self._section(i) for i in range(len(TABS)))
+
+    refill = property(lambda self: self._section(0), doc="The refill-plan tab.")
+    dilution = property(lambda self: self._section(1), doc="The dilution-and-ampoules tab.")
+    flex = property(lambda self: self._section(2), doc="The flex-dosing tab.")
+    bridge = property(lambda self: self._section(3), doc="The bridge-bolus and residual-volume tab.")
+    settings = property(lambda self: self._section(4), doc="The old-versus-new settings tab.")
 
     def update(self) -> None:
         # Each tab reports its own refusals next to its inputs; one bad tab never blocks the others.
-        for s in self.sections:
+        for s in tuple(self._built.values()):
             s.refresh()
 
     def summary(self) -> str:

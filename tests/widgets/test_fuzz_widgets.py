@@ -70,7 +70,10 @@ def _build(module: str) -> App:
         mod = importlib.import_module(f"widgets.{module}")
     except ModuleNotFoundError:
         pytest.skip(f"widgets.{module} does not exist")
-    return mod.build_app()
+    app = mod.build_app()
+    if hasattr(type(app), "SECTIONS"):
+        app.sections  # noqa: B018 - tabs built on first show: build them all so every input is fuzzed
+    return app
 
 
 def _status(app: App) -> str:

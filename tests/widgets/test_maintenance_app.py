@@ -268,3 +268,27 @@ def test_updates_are_fast(app):
     assert r.updates >= 6
     # generous bound: the benchmark lives in bench/, this only catches a pathological slowdown
     assert sorted(times)[len(times) // 2] < 0.5
+
+
+# ---------------------------------------------------------------------------------------------- lazy tabs
+def test_only_the_first_tab_is_built_until_another_is_shown():
+    a = build_app()
+    assert list(a._built) == ["refill"]
+    assert all(c is a._waiting for c in a.tabs.children[1:])
+    a.label.value = "lioresal"
+    a.tabs.selected_index = 2  # the user clicks "Flex dosing"
+    assert list(a._built) == ["refill", "flex"] and a.tabs.children[2] is a.flex.widget
+    assert a.flex.updates >= 1 and a.flex.status.message == ""  # shown at once, for the label chosen
+    assert a.tabs.children[1] is a._waiting
+    a.tabs.selected_index = 0
+    a.tabs.selected_index = 2  # built once
+    assert a.tabs.children[2] is a.flex.widget and len(a._built) == 2
+    assert "flex programme" in a.summary() and len(a._built) == len(TABS)  # summary builds every tab
+
+
+def test_a_label_change_updates_only_built_tabs_and_later_tabs_use_it():
+    a = build_app()
+    before = a.refill.updates
+    a.label.value = "lioresal"
+    assert a.refill.updates == before + 1 and list(a._built) == ["refill"]
+    assert a.settings.updates == 1  # built now, refreshed once under the current label
