@@ -31,7 +31,7 @@ import pint
 from .errors import DoseLimitError, InputError
 from .formulations import DILUENT, PUMP_FORMULATIONS, SCREENING_FORMULATION, check_diluent, is_marketed
 from .sources import Finding, check_rule_label, cite, practice
-from .units import Q_, _fmt_float, _make_q, as_quantity, fmt, magnitude_in
+from .units import Q_, _fast_magnitude, _fmt_float, _quantity_maker, as_quantity, fmt, magnitude_in
 
 __all__ = [
     "daily_volume",
@@ -87,7 +87,8 @@ def _non_negative(value: Any, unit: str, name: str) -> pint.Quantity:
 
 def _positive_float(value: Any, unit: str, name: str) -> float:
     """:func:`_positive` as a plain float in ``unit`` (the same checks and messages)."""
-    m = magnitude_in(value, unit, name)
+    m = _fast_magnitude(value, unit)
+    m = float(m) if m is not None else magnitude_in(value, unit, name)
     if m <= 0:
         raise DoseLimitError(f"The {name} {fmt(as_quantity(value, unit, name))} must be above zero.")
     return m
@@ -95,7 +96,8 @@ def _positive_float(value: Any, unit: str, name: str) -> float:
 
 def _non_negative_float(value: Any, unit: str, name: str) -> float:
     """:func:`_non_negative` as a plain float in ``unit`` (the same checks and messages)."""
-    m = magnitude_in(value, unit, name)
+    m = _fast_magnitude(value, unit)
+    m = float(m) if m is not None else magnitude_in(value, unit, name)
     if m < 0:
         raise DoseLimitError(f"The {name} {fmt(as_quantity(value, unit, name))} must not be negative.")
     return m
@@ -211,6 +213,8 @@ _rule_label = check_rule_label
 # __post_init__ and without __slots__ can be filled through its __dict__ instead, which gives an
 # equal object (tests/itbcore/test_unit_boundary.py checks it field by field).
 _new_frozen = object.__new__
+# The result units of refill_plan, parsed once.
+_q_ml, _q_ug_ml, _q_ug_day, _q_ml_day, _q_day = map(_quantity_maker, ["mL", "ug/mL", "ug/day", "mL/day", "day"])
 assert not hasattr(RefillPlan, "__post_init__") and not hasattr(RefillPlan, "__slots__")
 
 
@@ -284,11 +288,9 @@ def refill_plan(
     # per-field object.__setattr__ (RefillPlan has no __post_init__; see _new_frozen).
     plan = _new_frozen(RefillPlan)
     plan.__dict__.update(
-        reservoir_volume=_make_q(reservoir, "mL"), alarm_volume=_make_q(alarm, "mL"),
-        concentration=_make_q(conc, "ug/mL"), daily_dose=_make_q(dose, "ug/day"),
-        daily_volume=_make_q(rate, "mL/day"), days_to_alarm=_make_q(to_alarm, "day"),
-        days_to_empty=_make_q(to_empty, "day"), refill_after=_make_q(refill_days, "day"),
-        margin=_make_q(margin_days, "day"),
+        reservoir_volume=_q_ml(reservoir), alarm_volume=_q_ml(alarm), concentration=_q_ug_ml(conc),
+        daily_dose=_q_ug_day(dose), daily_volume=_q_ml_day(rate), days_to_alarm=_q_day(to_alarm),
+        days_to_empty=_q_day(to_empty), refill_after=_q_day(refill_days), margin=_q_day(margin_days),
         fill_date=start, alarm_date=dates[0], empty_date=dates[1], refill_date=dates[2],
         limited_by=limited_by, label=label, findings=findings,
     )

@@ -123,6 +123,8 @@ def _parse_unit(spec: str) -> pint.Unit:
 
 #: (source UnitsContainer, target unit text) -> factor, or ``None`` when the pair is not for the fast path.
 _FACTORS: dict[tuple[Any, str], float | None] = {}
+#: (id of the source UnitsContainer, target unit text) -> (that container, its factor or ``None``).
+_BY_ID: dict[tuple[int, str], tuple[Any, Any]] = {}
 _SAME = object()  # marks a pair whose source units are the target units (pint returns the magnitude as is)
 _FACTOR_CACHE_MAX = 4096
 
@@ -156,14 +158,14 @@ def _fast_magnitude(value: Any, unit: str) -> Any:
     """``as_quantity(value, unit).magnitude`` when it can be had cheaply, else ``None``.
 
     Covers a scalar Quantity of :data:`ureg` and a quantity written as text (the parse is remembered),
-    with a finite int or float magnitude, in units the fast path knows.  Returns ``None`` for anything
-    else, including every input :func:`as_quantity` would refuse, so its messages stay the only ones.
+    with a finite float or int magnitude (an int within ±2**53), in units the fast path knows.  Returns
+    ``None`` for anything else, including every input :func:`as_quantity` would refuse, so its messages
+    stay the only ones.
     """
-    if ureg._active_ctx.contexts:  # a pint context can redefine conversions: leave it to pint
-        return None
-    if value.__class__ is Q_:
+    cls = value.__class__
+    if cls is Q_:
         mag, src = value._magnitude, value._units
-    elif value.__class__ is str:
+    elif cls is str:
         try:
             parsed = _parse_text_cached(value.strip())
         except Exception:
@@ -173,17 +175,28 @@ def _fast_magnitude(value: Any, unit: str) -> Any:
         mag, src = parsed[0], parsed[1]._units
     else:
         return None
-    if mag.__class__ is not float and mag.__class__ is not int:
+    cls = mag.__class__
+    if cls is not float and (cls is not int or not -_INT_EXACT < mag < _INT_EXACT):
         return None
-    if not math.isfinite(mag):
+    if ureg._active_ctx.contexts:  # a pint context can redefine conversions: leave it to pint
         return None
-    factor = _factor(src, unit)
+    # By identity first: the suite's Quantities share a few remembered containers, and hashing a
+    # UnitsContainer is a Python-level call.  The entry holds the container, so its id stays its own.
+    entry = _BY_ID.get((id(src), unit))
+    if entry is not None and entry[0] is src:
+        factor = entry[1]
+    else:
+        factor = _factor(src, unit)
+        if len(_BY_ID) < _FACTOR_CACHE_MAX:
+            _BY_ID[(id(src), unit)] = (src, factor)
     if factor is None:
         return None
-    if factor is _SAME:
-        return mag
-    out = mag * factor
-    return out if math.isfinite(out) else None
+    out = mag if factor is _SAME else mag * factor
+    # finite (an inf or a NaN, given or from an overflow, goes to the full path and its message)
+    return out if out - out == 0 else None
+
+
+_INT_EXACT = 2**53
 
 
 @lru_cache(maxsize=256)
@@ -205,6 +218,25 @@ def _make_q(magnitude: Any, unit: str) -> pint.Quantity:
 
 
 _new_quantity = object.__new__
+
+
+def _quantity_maker(unit: str) -> Any:
+    """A function ``make(magnitude)`` equal to :func:`_make_q` for a fixed ``unit``, with the container
+    looked up once (for the wrappers that build many results in the same few units).
+
+    >>> _quantity_maker("mL")(2.5) == Q_(2.5, "mL")
+    True
+    """
+    container = _container(unit)
+    new, cls = _new_quantity, Q_
+
+    def make(magnitude: Any) -> pint.Quantity:
+        q = new(cls)
+        q._magnitude = magnitude
+        q._units = container
+        return q
+
+    return make
 
 
 def _parse_text(text: str) -> Any:
