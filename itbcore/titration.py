@@ -576,7 +576,8 @@ def _check_change_floats(
             # lionova 4.2: no increase in the first 24 h; lioresal Dosing: phase of dose selection.
             out.append(Finding(
                 "increase_first_24h", "violation",
-                f"No increase in the first 24 h of the continuous infusion; it started {_fmt_float(started, 'h')} ago ({sel}).",
+                "No increase in the first 24 h of the continuous infusion; it started "
+                f"{_fmt_float(started, 'h')} ago ({sel}).",
                 sel,
             ))
         if last < interval * (1 - _EPS) and not (first_change and started < _FIRST_DAY_H * (1 - _EPS)):
@@ -585,7 +586,8 @@ def _check_change_floats(
         if change > band.high + _EPS:
             out.append(Finding(
                 "increase_above_band", "violation",
-                f"An increase of {pct} ({_fmt_float(c, 'ug/day')} → {_fmt_float(n, 'ug/day')}) is above the {band.low * 100:g}–{band.high * 100:g} % "
+                f"An increase of {pct} ({_fmt_float(c, 'ug/day')} → {_fmt_float(n, 'ug/day')}) is above the "
+                f"{band.low * 100:g}–{band.high * 100:g} % "
                 f"allowed per day for {_who(patient)} in {phase} ({band.source}).",
                 band.source,
             ))

@@ -403,6 +403,8 @@ def fmt(q: pint.Quantity, unit: str | None = None, digits: int = 3) -> str:
     >>> fmt(Q_(2, "mg/mL"), "ug/mL")
     '2000 µg/mL'
     """
+    if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)):
+        raise InputError(f"The number of significant digits must be a whole number, not {digits!r}.")
     if unit is not None or not isinstance(q, pint.Quantity):
         q = as_quantity(q, unit if unit is not None else "", "value")
     try:
