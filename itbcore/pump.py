@@ -208,14 +208,8 @@ def _read_date(fill_date: Any) -> _dt.date | None:
 
 _rule_label = check_rule_label
 
-# A frozen dataclass's generated __init__ sets each field with object.__setattr__ (16 calls for a
-# RefillPlan, about a third of the cost of wrapping the kernel's floats); a class without
-# __post_init__ and without __slots__ can be filled through its __dict__ instead, which gives an
-# equal object (tests/itbcore/test_unit_boundary.py checks it field by field).
-_new_frozen = object.__new__
 # The result units of refill_plan, parsed once.
 _q_ml, _q_ug_ml, _q_ug_day, _q_ml_day, _q_day = map(_quantity_maker, ["mL", "ug/mL", "ug/day", "mL/day", "day"])
-assert not hasattr(RefillPlan, "__post_init__") and not hasattr(RefillPlan, "__slots__")
 
 
 def refill_plan(
@@ -284,17 +278,14 @@ def refill_plan(
     # (b) Every rule and the dates, on floats.
     rate, to_alarm, to_empty, refill_days, limited_by, findings, dates = _refill_plan_floats(
         reservoir, conc, dose, alarm, margin_days, label, start)
-    # (c) The results as Quantities again, in a RefillPlan built without the frozen dataclass's
-    # per-field object.__setattr__ (RefillPlan has no __post_init__; see _new_frozen).
-    plan = _new_frozen(RefillPlan)
-    plan.__dict__.update(
+    # (c) The results as Quantities again.
+    return RefillPlan(
         reservoir_volume=_q_ml(reservoir), alarm_volume=_q_ml(alarm), concentration=_q_ug_ml(conc),
         daily_dose=_q_ug_day(dose), daily_volume=_q_ml_day(rate), days_to_alarm=_q_day(to_alarm),
         days_to_empty=_q_day(to_empty), refill_after=_q_day(refill_days), margin=_q_day(margin_days),
         fill_date=start, alarm_date=dates[0], empty_date=dates[1], refill_date=dates[2],
         limited_by=limited_by, label=label, findings=findings,
     )
-    return plan
 
 
 #: The caps of :func:`refill_plan` as plain days (the kernel's canonical unit).
