@@ -14,7 +14,7 @@ kernels, idle kernels culled) and adds two rules:
 It also serves, under ``<base_url>itb-static/``, two sets of files from installed packages
 so that a page needs nothing from the internet and nothing large over its kernel websocket:
 
-* ``itb-static/plotly/plotly.esm.js``: plotly.js (from the plotly package) as an ES module,
+* ``itb-static/plotly/plotly.esm.js``: plotly.js (the basic bundle in ``widgets/static/``) as an ES module,
   imported by the figures of :mod:`widgets.plot` (kernels get the path in ``ITB_PLOTLY_ESM``)
   instead of each figure carrying the ~5 MB library in its widget state; cached by the browser
   (versioned URL);
@@ -37,7 +37,6 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import plotly
 import tornado.web
 from jupyter_server._tz import utcnow
 from jupyter_core.paths import jupyter_config_path
@@ -47,7 +46,7 @@ from jupyter_server.utils import ensure_async
 from voila.app import Voila
 from voila.handler import VoilaHandler
 
-from .plot import PLOTLY_ESM_ENV, plotly_esm_source
+from .plot import PLOTLY_ESM_ENV, plotly_esm_source, plotly_js_version
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = "notebooks/index.ipynb"
@@ -57,7 +56,7 @@ SERVED = ("notebooks", "exercises")
 #: URL path (under the server's base URL) of the files served from installed packages.
 STATIC = "itb-static"
 #: Path of plotly.js as an ES module relative to the base URL, versioned so browsers cache it for good.
-PLOTLY_ESM_URL = f"{STATIC}/plotly/plotly.esm.js?v={plotly.__version__}"
+PLOTLY_ESM_URL = f"{STATIC}/plotly/plotly.esm.js?v={plotly_js_version()}"
 
 __all__ = ["SuiteVoila", "main", "app_notebooks", "free_port", "start_server", "wait_until_ready", "reveal_dir",
            "ROOT", "HOME", "STATIC", "PLOTLY_ESM_URL"]
@@ -179,7 +178,7 @@ class _PlotlyModule(tornado.web.RequestHandler):
 
     def get(self) -> None:
         self.set_header("Content-Type", "text/javascript; charset=utf-8")
-        versioned = self.get_query_argument("v", None) == plotly.__version__
+        versioned = self.get_query_argument("v", None) == plotly_js_version()
         self.set_header("Cache-Control", "public, max-age=31536000, immutable" if versioned else "no-cache")
         self.write(plotly_esm_source())
 

@@ -12,9 +12,11 @@ behind attribute access shaped like plotly's (``fig.data[0].y``, ``fig.layout.xa
 underscores such as ``line_width``), and its front end calls ``Plotly.react`` — plotly.js, the
 same drawing library, loaded once per page.
 
-Where plotly.js comes from: under the suite's launcher (:mod:`widgets._serve` sets
-:data:`PLOTLY_ESM_ENV`) the browser imports it from the server (cached between pages); anywhere
-else (JupyterLab, plain ``voila``) the module carries plotly.js itself, as plotly's own widget does.
+Where plotly.js comes from: the basic bundle (scatter, bar, pie; 1.2 MB instead of 4.8 MB,
+vendored in ``widgets/static/``, see its README).  Under the suite's launcher (:mod:`widgets._serve`
+sets :data:`PLOTLY_ESM_ENV`) the browser imports it from the server (cached between pages);
+anywhere else (JupyterLab, plain ``voila``) the module carries plotly.js itself, as plotly's own
+widget does.
 """
 from __future__ import annotations
 
@@ -31,8 +33,8 @@ from typing import Any
 import anywidget
 import traitlets
 
-__all__ = ["Figure", "Trace", "Scatter", "Bar", "Props", "PLOTLY_ESM_ENV", "plotly_js_path", "plotly_esm_source",
-           "to_json"]
+__all__ = ["Figure", "Trace", "Scatter", "Bar", "Props", "PLOTLY_ESM_ENV", "PLOTLY_JS", "TRACE_TYPES",
+           "plotly_js_path", "plotly_js_version", "plotly_esm_source", "to_json"]
 
 #: Environment variable the suite's launcher sets for its kernels: the path, relative to the
 #: server's base URL, where it serves plotly.js as an ES module (:func:`plotly_esm_source`).
@@ -46,14 +48,23 @@ COMPOUND = frozenset({
 })
 
 
-def plotly_js_path() -> Path:
-    """plotly.js as shipped inside the plotly Python package (``package_data/plotly.min.js``)."""
-    import importlib.util
+#: plotly.js's basic bundle, vendored (widgets/static/README.md: version, licence, why).
+PLOTLY_JS = Path(__file__).with_name("static") / "plotly-basic.min.js"
+#: The trace types that bundle draws.
+TRACE_TYPES = frozenset({"scatter", "bar", "pie"})
 
-    spec = importlib.util.find_spec("plotly")
-    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - plotly is a dependency
-        raise RuntimeError("the plotly package is not installed: it ships plotly.js for the figures")
-    return Path(list(spec.submodule_search_locations)[0]) / "package_data" / "plotly.min.js"
+
+def plotly_js_path() -> Path:
+    """The plotly.js file the figures use (:data:`PLOTLY_JS`)."""
+    return PLOTLY_JS
+
+
+@functools.lru_cache(maxsize=1)
+def plotly_js_version() -> str:
+    """A short fingerprint of :data:`PLOTLY_JS` (for cache-busting URLs)."""
+    import hashlib
+
+    return hashlib.sha256(PLOTLY_JS.read_bytes()).hexdigest()[:12]
 
 
 @functools.lru_cache(maxsize=1)
@@ -257,6 +268,9 @@ class Trace(Props):
     def __init__(self, arg: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
         d = _normalise({**(arg or {}), **kwargs})
         d["type"] = self.trace_type or d.get("type", "scatter")
+        if d["type"] not in TRACE_TYPES:
+            raise ValueError(f"trace type {d['type']!r} is not in the suite's plotly.js bundle "
+                             f"({', '.join(sorted(TRACE_TYPES))}); see widgets/static/README.md")
         super().__init__(d)
 
 
@@ -311,7 +325,7 @@ class Figure(anywidget.AnyWidget):
     def _append(self, trace: Trace | Mapping[str, Any]) -> Trace:
         if not isinstance(trace, Trace):
             d = _normalise(dict(trace))
-            trace = _TRACE_TYPES.get(d.get("type", "scatter"), Scatter)(d)
+            trace = _TRACE_TYPES.get(d.get("type", "scatter"), Trace)(d)
         object.__setattr__(trace, "_owner", self)
         self._traces.append(trace)
         return trace

@@ -104,7 +104,25 @@ def test_the_front_end_module_loads_plotly_from_the_server_when_served(monkeypat
     assert len(inline._esm) > 1_000_000 and "Plotly.react" in inline._esm
 
 
-def test_plotly_esm_wraps_the_packaged_plotly_js():
+def test_the_vendored_plotly_js_is_the_documented_basic_bundle():
+    import hashlib
+    import re
+    from pathlib import Path
+
+    readme = (Path(plot.__file__).with_name("static") / "README.md").read_text(encoding="utf-8")
+    digest = hashlib.sha256(plot.PLOTLY_JS.read_bytes()).hexdigest()
+    assert digest in readme, "widgets/static/README.md must give the vendored file's sha256"
+    version = re.search(r"plotly\.js \(basic - minified\) v(\S+)", plot.PLOTLY_JS.read_text(encoding="utf-8")[:300])
+    assert version and f"version {version.group(1)}" in readme
+
+
+def test_trace_types_outside_the_bundle_are_refused():
+    with pytest.raises(ValueError, match="not in the suite's plotly.js bundle"):
+        Figure(data=[{"type": "scatter3d", "x": [1]}])
+    assert Figure(data=[{"type": "bar", "x": [1]}]).data[0].type == "bar"
+
+
+def test_plotly_esm_wraps_the_vendored_plotly_js():
     src = plot.plotly_esm_source()
     assert src.startswith("const module = { exports: {} };") and src.rstrip().endswith("export default module.exports;")
     assert plot.plotly_js_path().read_text(encoding="utf-8")[:200] in src
