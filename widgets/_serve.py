@@ -28,7 +28,10 @@ given on the command line (``--port``, ``--Voila.ip``, ``--VoilaConfiguration.pr
 """
 from __future__ import annotations
 
+import functools
+import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -84,17 +87,54 @@ class _NotServed(tornado.web.RequestHandler):
         raise tornado.web.HTTPError(404)
 
 
-class _RenderHandler(VoilaHandler):
-    """Voilà's render handler that also sets the ``_xsrf`` cookie.
+#: A notebook that builds an app with figures imports one of the app modules of ``widgets``.
+_APP_IMPORT = re.compile(r"^\s*from\s+widgets\.(?!common\b)\w+\s+import\b", re.M)
+
+
+@functools.lru_cache(maxsize=64)
+def _draws_figures(path: str, mtime: float) -> bool:
+    """Whether the notebook at ``path`` builds an app of ``widgets`` (which draws with plotly.js)."""
+    try:
+        cells = json.loads(Path(path).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return False
+    return any(c.get("cell_type") == "code" and _APP_IMPORT.search("".join(c.get("source", ""))) for c in cells)
+
+
+class _RenderMixin:
+    """Mixed into Voilà's render handler (:func:`_render_handler`): it also sets the ``_xsrf`` cookie and preloads plotly.js.
 
     The page asks the server to shut its kernel down when the tab closes
     (``POST /voila/api/shutdown/<id>``); without the cookie that request is refused with 403
     and every visit's kernel lingers until the culler removes it.
+
+    For a notebook that draws figures, ``<link rel="modulepreload">`` in the page's head lets the
+    browser fetch and compile plotly.js while Voilà's own scripts start, instead of after the
+    first figure's widget model arrives.
     """
 
     async def prepare(self, *args, **kwargs):
         await ensure_async(super().prepare(*args, **kwargs))
         self.xsrf_token  # noqa: B018 - reading it sets the cookie
+
+    async def get_generator(self, path=None):
+        preload = None
+        if path:
+            file = ROOT / path
+            if file.is_file() and _draws_figures(str(file), file.stat().st_mtime):
+                href = url_path_join(self.base_url, PLOTLY_ESM_URL)
+                preload = f'<link rel="modulepreload" href="{href}">'
+        async for html in super().get_generator(path=path):
+            if preload and "<head>" in html:
+                html = html.replace("<head>", "<head>\n" + preload, 1)
+                preload = None
+            yield html
+
+
+@functools.cache
+def _render_handler(cls: type) -> type:
+    """Voilà's render handler class ``cls`` (``TornadoVoilaHandler`` in Voilà 0.5) with :class:`_RenderMixin`."""
+    return type(f"Suite{cls.__name__}", (_RenderMixin, cls), {})
 
 
 def _refresh_activity_on_handout(kernel_manager) -> None:
@@ -155,7 +195,8 @@ class SuiteVoila(Voila):
             self.log.warning("sphinx-revealjs is not installed: slides load reveal.js's stylesheets from a CDN")
 
     def init_handlers(self):
-        handlers = [(h[0], _RenderHandler, *h[2:]) if len(h) > 1 and h[1] is VoilaHandler else h
+        handlers = [(h[0], _render_handler(h[1]), *h[2:])
+                    if len(h) > 1 and isinstance(h[1], type) and issubclass(h[1], VoilaHandler) else h
                     for h in super().init_handlers()]
         _refresh_activity_on_handout(self.kernel_manager)
         home = url_path_join(self.server_url, "voila/render", HOME)
