@@ -18,6 +18,9 @@ so that a page needs nothing from the internet and nothing large over its kernel
   imported by the figures of :mod:`widgets.plot` (kernels get the path in ``ITB_PLOTLY_ESM``)
   instead of each figure carrying the ~5 MB library in its widget state; cached by the browser
   (versioned URL);
+* ``itb-static/fontawesome/``: Font Awesome's stylesheets and web fonts (package ``fontawesomefree``),
+  which Voilà's lab and reveal templates link from a CDN (the icons of buttons such as "Add step");
+  rendered pages get the local URLs instead;
 * ``itb-static/reveal/``: reveal.js's stylesheets and themes (package ``sphinx-revealjs``),
   the ``url_prefix`` of Voilà's reveal template (the teaching deck), which otherwise loads them
   from a CDN.
@@ -65,6 +68,20 @@ __all__ = ["SuiteVoila", "main", "app_notebooks", "free_port", "start_server", "
            "ROOT", "HOME", "STATIC", "PLOTLY_ESM_URL"]
 
 
+#: Font Awesome's stylesheets as Voilà's templates link them (lab and reveal), by file name.
+FONT_AWESOME_CDN = "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/"
+
+
+def font_awesome_dir() -> Path | None:
+    """Font Awesome's ``css/`` and ``webfonts/`` from the ``fontawesomefree`` package, or None."""
+    try:
+        import fontawesomefree
+    except ImportError:
+        return None
+    found = Path(fontawesomefree.__file__).parent / "static" / "fontawesomefree"
+    return found if (found / "css" / "all.min.css").is_file() else None
+
+
 def reveal_dir() -> Path | None:
     """reveal.js's files (``dist/reveal.css``, ``dist/theme/…``, ``plugin/…``) from sphinx-revealjs, or None."""
     try:
@@ -102,7 +119,8 @@ def _draws_figures(path: str, mtime: float) -> bool:
 
 
 class _RenderMixin:
-    """Mixed into Voilà's render handler (:func:`_render_handler`): it also sets the ``_xsrf`` cookie and preloads plotly.js.
+    """Mixed into Voilà's render handler (:func:`_render_handler`): the ``_xsrf`` cookie, plotly.js
+    preloaded, Font Awesome from the server.
 
     The page asks the server to shut its kernel down when the tab closes
     (``POST /voila/api/shutdown/<id>``); without the cookie that request is refused with 403
@@ -111,6 +129,9 @@ class _RenderMixin:
     For a notebook that draws figures, ``<link rel="modulepreload">`` in the page's head lets the
     browser fetch and compile plotly.js while Voilà's own scripts start, instead of after the
     first figure's widget model arrives.
+
+    Voilà's templates link Font Awesome's stylesheets from a CDN; the page gets the server's copy
+    (:func:`font_awesome_dir`), so button icons draw in an offline classroom.
     """
 
     async def prepare(self, *args, **kwargs):
@@ -124,7 +145,10 @@ class _RenderMixin:
             if file.is_file() and _draws_figures(str(file), file.stat().st_mtime):
                 href = url_path_join(self.base_url, PLOTLY_ESM_URL)
                 preload = f'<link rel="modulepreload" href="{href}">'
+        fa_local = url_path_join(self.base_url, STATIC, "fontawesome", "css") + "/" if font_awesome_dir() else None
         async for html in super().get_generator(path=path):
+            if fa_local and FONT_AWESOME_CDN in html:
+                html = html.replace(FONT_AWESOME_CDN, fa_local)
             if preload and "<head>" in html:
                 html = html.replace("<head>", "<head>\n" + preload, 1)
                 preload = None
@@ -206,6 +230,10 @@ class SuiteVoila(Voila):
             (url_path_join(self.server_url, rf"/voila/render/(?!(?:{allowed})/)(.*)"), _NotServed),
             (url_path_join(self.server_url, STATIC, r"plotly/plotly\.esm\.js"), _PlotlyModule),
         ]
+        fa = font_awesome_dir()
+        if fa is not None:
+            extra.append((url_path_join(self.server_url, STATIC, r"fontawesome/((?:css|webfonts)/[^/]+)"),
+                          tornado.web.StaticFileHandler, {"path": str(fa)}))
         reveal = reveal_dir()
         if reveal is not None:
             extra.append((url_path_join(self.server_url, STATIC, r"reveal/(.*)"), tornado.web.StaticFileHandler,

@@ -40,11 +40,10 @@ pytestmark = pytest.mark.browser
 #: an app is tens of kB; plotly.js (~5 MB) must come from the server's static files
 #: (widgets._serve), never with each figure's state.
 MAX_WEBSOCKET_BYTES = 2 * 2**20
-#: Requests to other hosts that Voilà's own templates hard-code (Font Awesome in the lab and
-#: reveal templates; jQuery in the reveal template, used only by its scroll option).  They fail
-#: harmlessly offline; anything else external (reveal.js, plotly, fonts…) is a failure.
+#: Requests to other hosts that Voilà's own templates hard-code and the launcher leaves: jQuery in
+#: the reveal template, used only by its scroll option (fails harmlessly offline).  Anything else
+#: external (Font Awesome, reveal.js, plotly, fonts…) is a failure.
 VOILA_TEMPLATE_EXTERNALS = re.compile(
-    r"^https://cdn\.jsdelivr\.net/npm/@fortawesome/fontawesome-free@(\^|%5E)5/css/(all|v4-shims)\.min\.css$|"
     r"^https://cdnjs\.cloudflare\.com/ajax/libs/jquery/[0-9.]+/jquery\.min\.js$"
 )
 

@@ -79,3 +79,20 @@ def test_pages_with_figures_preload_plotly(voila_server, notebook, preloads):
     xsrf = next((c.value for c in jar if c.name == "_xsrf"), "")
     if m:
         _shutdown(opener, voila_server, m.group(1), xsrf)
+
+
+def test_font_awesome_comes_from_the_server(voila_server):
+    """Voilà's lab template links Font Awesome from a CDN; the page gets the server's copy (button icons offline)."""
+    opener, jar = _opener()
+    page = _render(opener, voila_server, "notebooks/maintenance.ipynb")
+    assert "cdn.jsdelivr.net" not in page and "fontawesome-free@" not in page
+    css = re.findall(r'href="([^"]*itb-static/fontawesome/css/[^"]+)"', page)
+    assert sorted(c.rsplit("/", 1)[1] for c in css) == ["all.min.css", "v4-shims.min.css"]
+    for href in css:
+        with opener.open(voila_server.rstrip("/") + href, timeout=60) as r:
+            assert r.status == 200 and "css" in r.headers["Content-Type"]
+    with opener.open(f"{voila_server}itb-static/fontawesome/webfonts/fa-solid-900.woff2", timeout=60) as r:
+        assert r.status == 200 and len(r.read()) > 10_000
+    m = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page)
+    if m:
+        _shutdown(opener, voila_server, m.group(1), next((c.value for c in jar if c.name == "_xsrf"), ""))
