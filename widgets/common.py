@@ -56,6 +56,15 @@ __all__ = [
     "print_summary",
     "in_voila",
     "css_key",
+    "esc",
+    "section",
+    "inline_error",
+    "clear_inline_error",
+    "FieldGuard",
+    "field_checkbox",
+    "actions_html",
+    "actions_text",
+    "room_for_legend",
 ]
 
 #: The notice at the top of every app.
@@ -105,7 +114,12 @@ def css_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _esc(text: Any) -> str:
+def esc(text: Any) -> str:
+    """``text`` (any object, as ``str``) escaped for HTML, quotes included.
+
+    >>> esc('<b> "µg"')
+    '&lt;b&gt; &quot;µg&quot;'
+    """
     return html.escape(str(text), quote=True)
 
 
@@ -114,10 +128,15 @@ def banner(text: str = TRAINING_ONLY) -> W.HTML:
     """The training-only banner shown at the top of every app."""
     w = W.HTML(
         f'<div role="note" style="background:#fff4ce;border:2px solid #8a5a00;border-radius:4px;'
-        f'padding:6px 10px;font-weight:600;color:#3d2a00">⚠ {_esc(text)}</div>'
+        f'padding:6px 10px;font-weight:600;color:#3d2a00">⚠ {esc(text)}</div>'
     )
     w.add_class("itb-banner")
     return w
+
+
+def section(title: str) -> W.HTML:
+    """A section heading inside an app."""
+    return W.HTML(f'<h3 style="margin:14px 0 4px 0;border-bottom:1px solid #ccc">{esc(title)}</h3>')
 
 
 _LABEL_NAMES = {"lionova": "Lionova (default)", "lioresal": "Lioresal"}
@@ -154,13 +173,13 @@ def label_differences_html(codes: Iterable[str] | None = None, label: str | None
         for key, value in d.values.items():
             applied = " <strong>(applied here)</strong>" if key == label else ""
             rows.append(
-                f"<li><strong>{_esc(key)}</strong>{applied}: {_esc(value)} "
-                f"<cite>({_esc(d.sources.get(key, ''))})</cite></li>"
+                f"<li><strong>{esc(key)}</strong>{applied}: {esc(value)} "
+                f"<cite>({esc(d.sources.get(key, ''))})</cite></li>"
             )
-        note = f"<p>{_esc(d.note)}</p>" if d.note else ""
+        note = f"<p>{esc(d.note)}</p>" if d.note else ""
         parts.append(
             f'<details class="itb-difference" style="border-left:4px solid #6b4fa0;padding:2px 8px;margin:4px 0">'
-            f"<summary>Where labels differ: {_esc(d.topic)}</summary><ul>{''.join(rows)}</ul>{note}</details>"
+            f"<summary>Where labels differ: {esc(d.topic)}</summary><ul>{''.join(rows)}</ul>{note}</details>"
         )
     return "".join(parts)
 
@@ -224,7 +243,7 @@ class QuantityField(W.HBox):
             layout=W.Layout(width="auto"),
         )
         self.text.layout.min_width = width
-        self.hint = W.HTML(f'<span style="color:#555">in {_esc(units.display_unit(unit))}</span>')
+        self.hint = W.HTML(f'<span style="color:#555">in {esc(units.display_unit(unit))}</span>')
         self.error = W.HTML("")
         self.error.add_class("itb-field-error")
         self.error_message = ""
@@ -271,7 +290,7 @@ class QuantityField(W.HBox):
             self._show_error(f"The {self.name} could not be read; write a number and a unit.")
             return
         self.error_message = ""
-        self.error.value = ""
+        clear_inline_error(self.error)
         self.text.remove_class("itb-invalid")
         self.quantity = q
         for cb in list(self._callbacks):
@@ -279,7 +298,7 @@ class QuantityField(W.HBox):
 
     def _show_error(self, message: str) -> None:
         self.error_message = message
-        self.error.value = f'<span role="alert" style="color:{SEVERITY_COLOURS["violation"]}">✖ {_esc(message)}</span>'
+        inline_error(self.error, message)
         self.text.add_class("itb-invalid")
 
 
@@ -316,6 +335,66 @@ class QuantitySlider(W.FloatSlider):
         self.observe(lambda _change: callback(self), "value")
 
 
+# --------------------------------------------------------------------------- inline refusals
+def inline_error(target: W.HTML, message: str) -> None:
+    """Show ``message`` in ``target`` (an HTML beside a control) in the style of a field's own error."""
+    target.value = (f'<span role="alert" style="color:{SEVERITY_COLOURS["violation"]}">✖ {esc(message)}</span>')
+
+
+def clear_inline_error(target: W.HTML) -> None:
+    """Remove the message :func:`inline_error` showed in ``target``."""
+    target.value = ""
+
+
+class FieldGuard:
+    """The last value of a :class:`QuantityField` that :mod:`itbcore` accepted.
+
+    A QuantityField checks that an entry is a number with the right unit; whether the dose is
+    allowed is for :mod:`itbcore` to say.  :meth:`read` runs ``check(quantity)``; when itbcore
+    refuses, the refusal is shown next to the field and the last accepted value is returned,
+    so the rest of the app keeps its last valid result.
+    """
+
+    def __init__(self, field: QuantityField, check: Callable[[Any], Any]) -> None:
+        self.field = field
+        self.check = check
+        check(field.quantity)  # a refused default is a programming error: raise
+        self.accepted = field.quantity
+        self._shown = ""
+
+    @property
+    def refused(self) -> str:
+        """The refusal shown next to the field, or ``""``."""
+        return self._shown if self._shown and self.field.error_message == self._shown else ""
+
+    def read(self) -> Any:
+        f = self.field
+        if f.error_message and f.error_message != self._shown:
+            # The field could not read the entry (no unit, not a number): its own message stays.
+            return self.accepted
+        try:
+            self.check(f.quantity)
+        except ITBError as exc:
+            self._shown = f.error_message = str(exc)
+            inline_error(f.error, str(exc))
+            f.text.add_class("itb-invalid")
+            return self.accepted
+        if self._shown:
+            self._shown = f.error_message = ""
+            clear_inline_error(f.error)
+            f.text.remove_class("itb-invalid")
+        self.accepted = f.quantity
+        return self.accepted
+
+
+def field_checkbox(text: str, key: str) -> W.Checkbox:
+    """An unticked checkbox labelled ``text``, found by the browser test as ``.itb-field-<key>``."""
+    cb = W.Checkbox(value=False, description=text, indent=False, layout=W.Layout(width="auto"))
+    cb.add_class("itb-field")
+    cb.add_class(f"itb-field-{key}")
+    return cb
+
+
 # --------------------------------------------------------------------------- status and errors
 class Status(W.HTML):
     """The app's status area: the latest refusal or failure, empty when all is well."""
@@ -331,7 +410,7 @@ class Status(W.HTML):
         colour = SEVERITY_COLOURS.get(kind, SEVERITY_COLOURS["violation"])
         self.value = (
             f'<div role="alert" style="border-left:4px solid {colour};padding:4px 8px;color:{colour}">'
-            f"{_esc(message)}</div>"
+            f"{esc(message)}</div>"
         )
 
     def clear(self) -> None:
@@ -380,11 +459,11 @@ def findings_html(items: Iterable[Any], empty: str = "No findings.") -> str:
         colour = SEVERITY_COLOURS.get(sev, "#333")
         text = getattr(item, "message", None) or getattr(item, "text", "")
         rows.append(
-            f'<div class="itb-finding itb-{_esc(sev)}" style="border-left:5px solid {colour};padding:3px 8px;margin:3px 0">'
-            f'<strong style="color:{colour};text-transform:uppercase;font-size:0.85em">{_esc(sev)}</strong> '
-            f"{_esc(text)} <cite style=\"color:#555\">({_esc(item.source)})</cite></div>"
+            f'<div class="itb-finding itb-{esc(sev)}" style="border-left:5px solid {colour};padding:3px 8px;margin:3px 0">'
+            f'<strong style="color:{colour};text-transform:uppercase;font-size:0.85em">{esc(sev)}</strong> '
+            f"{esc(text)} <cite style=\"color:#555\">({esc(item.source)})</cite></div>"
         )
-    return "".join(rows) or f'<div class="itb-finding itb-none" style="color:#555">{_esc(empty)}</div>'
+    return "".join(rows) or f'<div class="itb-finding itb-none" style="color:#555">{esc(empty)}</div>'
 
 
 def findings_text(items: Iterable[Any], empty: str = "No findings.") -> str:
@@ -410,6 +489,22 @@ class FindingsView(W.HTML):
 
     def text(self) -> str:
         return findings_text(self.items, self.empty)
+
+
+def actions_html(actions: Any, empty: str = "No action needed.") -> str:
+    """An ordered list of :class:`itbcore.Action` (most urgent first), each with its source."""
+    items = "".join(
+        f'<li style="margin:2px 0"><span class="itb-action">{esc(a.text)}</span> '
+        f'<cite style="color:#555">({esc(a.source)})</cite></li>' for a in actions)
+    if not items:
+        return f'<p class="itb-actions itb-none" style="color:#555">{esc(empty)}</p>'
+    return (f'<ol class="itb-actions" style="border-left:5px solid {SEVERITY_COLOURS["action"]};'
+            f'padding-left:2.2em;margin:4px 0">{items}</ol>')
+
+
+def actions_text(actions: Any, empty: str = "No action needed.") -> str:
+    """Numbered plain-text lines ``1. text (source)`` for summaries and tests."""
+    return "\n".join(f"{i}. {a.text} ({a.source})" for i, a in enumerate(actions, 1)) or empty
 
 
 # --------------------------------------------------------------------------- plots
@@ -449,9 +544,14 @@ def set_trace(fig: Figure, index: int, x: Any, y: Any, **props: Any) -> None:
             setattr(trace, k, v)
 
 
+def room_for_legend(fig: Figure) -> None:
+    """Put the title above the legend (the suite's template puts the legend just above the plot)."""
+    fig.update_layout(margin=dict(t=95), title=dict(y=0.97, yanchor="top", x=0.01, xanchor="left"))
+
+
 # --------------------------------------------------------------------------- sources
 def sources_html(sources: Iterable[str]) -> str:
-    items = "".join(f"<li>{_esc(s)}</li>" for s in dict.fromkeys(sources))
+    items = "".join(f"<li>{esc(s)}</li>" for s in dict.fromkeys(sources))
     return f'<div class="itb-sources" style="color:#444;font-size:0.9em"><strong>Sources</strong><ul>{items}</ul></div>' if items else ""
 
 

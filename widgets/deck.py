@@ -14,7 +14,6 @@ and only formats and plots.
 """
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets as W
@@ -30,11 +29,13 @@ from .common import (
     FindingsView,
     QuantityField,
     QuantitySlider,
+    actions_html,
+    actions_text,
     banner,
+    esc,
     findings_text,
     make_figure,
 )
-from .overdose import actions_html, actions_text
 from .withdrawal import differentials_html
 
 __all__ = [
@@ -49,7 +50,6 @@ __all__ = [
     "EmergencySlide",
 ]
 
-_esc = html.escape
 
 #: The deck's patient: an adult with spasticity of spinal origin.
 PATIENT = Patient(34, "spinal", weight="70 kg")
@@ -130,7 +130,7 @@ class ScreeningSlide(_Slide):
         else:
             text = (f"<strong style='color:{SEVERITY_COLOURS['violation']}'>Not a candidate</strong>: no response "
                     f"at {units.fmt(given[-1])}.")
-        self.result.value = f"<p>{text} <cite style='color:#555'>({_esc(step.source)})</cite></p>"
+        self.result.value = f"<p>{text} <cite style='color:#555'>({esc(step.source)})</cite></p>"
         with self.fig.batch_update():
             self.fig.data[0].x = [24 * i for i in range(len(given))]
             self.fig.data[0].y = [float(d.to("ug").magnitude) for d in given]
@@ -180,7 +180,7 @@ class TitrationSlide(_Slide):
             f"<p>First daily dose <strong class='itb-deck-first-dose'>{units.fmt(first)}</strong>; "
             f"{len(plan.steps) - 1} daily steps of about +{100 * plan.step_fraction:.0f} % {reach} "
             f"{units.fmt(plan.target_dose)} on day {last.day}. "
-            f"<cite style='color:#555'>({_esc(plan.steps[-1].source)})</cite></p>")
+            f"<cite style='color:#555'>({esc(plan.steps[-1].source)})</cite></p>")
         days = [s.day for s in plan.steps]
         with self.fig.batch_update():
             self.fig.data[0].x, self.fig.data[0].y = days, [float(s.allowed_low.to("ug/day").magnitude)
@@ -237,7 +237,7 @@ class RefillSlide(_Slide):
         self.result.value = (
             f"<p>{units.fmt(p.daily_volume)}; alarm after <strong>{units.fmt(p.days_to_alarm)}</strong>, empty after "
             f"{units.fmt(p.days_to_empty)}; refill after <strong class='itb-deck-refill'>{units.fmt(p.refill_after)}"
-            f"</strong> (set by the {_esc(p.limited_by)}).</p>")
+            f"</strong> (set by the {esc(p.limited_by)}).</p>")
         with self.fig.batch_update():
             self.fig.data[0].x, self.fig.data[0].y = [0, alarm, empty], [v0, va, 0]
             self.fig.data[1].x, self.fig.data[1].y = [0, empty], [va, va]
@@ -311,8 +311,8 @@ class MissedRefillSlide(_Slide):
         lc = wd.likely_causes(self.hours.quantity, reservoir_volume=self.found.quantity,
                               expected_reservoir_volume=self.expected)
         self.causes = lc
-        items = "".join(f"<li><strong>{_esc(c.text)}</strong> — {_esc(c.reason)} "
-                        f"<cite style='color:#555'>({_esc(c.source)})</cite></li>" for c in lc.causes[:3])
+        items = "".join(f"<li><strong>{esc(c.text)}</strong> — {esc(c.reason)} "
+                        f"<cite style='color:#555'>({esc(c.source)})</cite></li>" for c in lc.causes[:3])
         self.result.value = f"<strong>Check first</strong><ol class='itb-causes' style='margin:2px 0'>{items}</ol>"
         self.findings.show(lc.findings)
 
@@ -352,7 +352,7 @@ class EmergencySlide(_Slide):
         colour = {"none": "#2e6b30", "early": SEVERITY_COLOURS["warning"], "advanced": SEVERITY_COLOURS["violation"]}
         self.stage.value = (f"<span class='itb-grade' style='background:{colour[a.stage]};color:white;padding:2px 10px;"
                             f"border-radius:4px;font-weight:700'>Withdrawal stage: {a.stage.upper()}</span> "
-                            f"<cite style='color:#555'>({_esc(a.source)})</cite>")
+                            f"<cite style='color:#555'>({esc(a.source)})</cite>")
         self.actions.value = actions_html(a.actions[:3], empty="No action needed.")
         self.differentials.value = differentials_html(a.differentials[:4])
 
@@ -370,7 +370,7 @@ class Deck:
 
     def __init__(self) -> None:
         self.banner = banner()
-        self.patient = W.HTML(f"<p class='itb-deck-patient' style='font-size:1.1em'>{_esc(PATIENT_TEXT)}</p>")
+        self.patient = W.HTML(f"<p class='itb-deck-patient' style='font-size:1.1em'>{esc(PATIENT_TEXT)}</p>")
         self.screening = ScreeningSlide()
         self.titration = TitrationSlide()
         self.refill = RefillSlide()

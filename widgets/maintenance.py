@@ -10,7 +10,6 @@ result) in place.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import logging
 from typing import Any, Callable
 
@@ -31,6 +30,7 @@ from .common import (
     QuantitySlider,
     Refreshing,
     Status,
+    esc,
     findings_text,
     make_figure,
     set_trace,
@@ -48,10 +48,6 @@ TABS = ("Refill plan", "Dilution, ampoules", "Flex dosing", "Bridge, residual", 
 EXAMPLE_DEVICE = {"catheter_length": "50 cm", "catheter_volume_per_length": "2 uL/cm", "pump_tubing_volume": "100 uL"}
 
 
-def _esc(text: Any) -> str:
-    return html.escape(str(text), quote=True)
-
-
 def _date(d: dt.date | None) -> str:
     return d.isoformat() if d is not None else "—"
 
@@ -63,7 +59,7 @@ def _box(html_text: str, kind: str = "info") -> str:
 
 
 def _rows(pairs: list[tuple[str, str]]) -> str:
-    cells = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{_esc(k)}</th><td>{_esc(v)}</td></tr>"
+    cells = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{esc(k)}</th><td>{esc(v)}</td></tr>"
                     for k, v in pairs)
     return f"<table class='itb-result-table'>{cells}</table>"
 
@@ -194,8 +190,8 @@ class RefillSection(_Section):
                 ("Reservoir empty", f"after {fmt(plan.days_to_empty)}, on {_date(plan.empty_date)}"),
                 ("Volume left at the refill", fmt(at_refill)),
             ])
-            + _box(f"<strong>Refill after {_esc(days_to_refill)}, on {_esc(_date(plan.refill_date))}</strong> — "
-                   f"limited by: <strong>{_esc(plan.limited_by)}</strong> (label profile {_esc(plan.label)})",
+            + _box(f"<strong>Refill after {esc(days_to_refill)}, on {esc(_date(plan.refill_date))}</strong> — "
+                   f"limited by: <strong>{esc(plan.limited_by)}</strong> (label profile {esc(plan.label)})",
                    "action")
         )
         self.findings.show(plan.findings)
@@ -255,7 +251,7 @@ class DilutionSection(_Section):
     def _show_diluent_error(self, message: str) -> None:
         self.diluent_error_message = message
         self.diluent_error.value = (f'<span role="alert" style="color:{SEVERITY_COLOURS["violation"]}">✖ '
-                                    f"{_esc(message)}</span>")
+                                    f"{esc(message)}</span>")
 
     def update(self) -> None:
         try:
@@ -407,19 +403,19 @@ class FlexSection(_Section):
                       name=f"intended {fmt(self.intended.quantity)} = {fmt(intended_rate)}")
         if guard:
             worst = "violation" if any(f.severity == "violation" for f in guard) else "warning"
-            items = "".join(f"<p>{_esc(f.message)} <cite>({_esc(f.source)})</cite></p>" for f in guard)
+            items = "".join(f"<p>{esc(f.message)} <cite>({esc(f.source)})</cite></p>" for f in guard)
             self.guard.value = _box(f'<strong style="color:{SEVERITY_COLOURS[worst]};font-size:1.15em">'
                                     f"⚠ Per-hour / per-day check: {worst.upper()}</strong>{items}", worst)
         else:
             self.guard.value = _box(
-                f"<strong>Per-hour / per-day check: daily total {_esc(fmt(programme.daily_total))} matches the "
-                f"intended {_esc(fmt(self.intended.quantity))}</strong> (no two-fold or larger difference).", "action")
+                f"<strong>Per-hour / per-day check: daily total {esc(fmt(programme.daily_total))} matches the "
+                f"intended {esc(fmt(self.intended.quantity))}</strong> (no two-fold or larger difference).", "action")
         self.result.value = _rows([
             ("Daily total", fmt(programme.daily_total)),
             ("Steps", "; ".join(f"from {fmt(s.start)} at {fmt(s.rate)}" for s in programme.steps)),
         ])
-        self.helper.value = (f"Programme the change at <strong>{_esc(fmt(start_at))}</strong> for an effect wanted at "
-                             f"{_esc(fmt(self.effect.quantity))}: 2 h before the wanted effect "
+        self.helper.value = (f"Programme the change at <strong>{esc(fmt(start_at))}</strong> for an effect wanted at "
+                             f"{esc(fmt(self.effect.quantity))}: 2 h before the wanted effect "
                              f"<cite>(lionova 4.2; lioresal Dosing: mode of infusion)</cite>.")
         self.findings.show(programme.findings)
 
@@ -530,7 +526,7 @@ class BridgeResidualSection(_Section):
             ("Without a bridge", f"{fmt(b.dose_rate_without_bridge)} for {fmt(b.clear_time_new_rate)} "
                                  f"instead of {fmt(self.dose.quantity)}"),
             ("Bridge bolus", f"{fmt(b.bolus_volume)} over {fmt(b.bolus_duration)}"),
-        ]) + f"<p><cite>Source: {_esc(b.source)}</cite></p>"
+        ]) + f"<p><cite>Source: {esc(b.source)}</cite></p>"
         dose = float(units.as_quantity(self.dose.quantity, "ug/day").magnitude)
         without = float(b.dose_rate_without_bridge.magnitude)
         t_new = float(b.clear_time_new_rate.magnitude)
@@ -549,7 +545,7 @@ class BridgeResidualSection(_Section):
         head = ("OK: the volume found matches the expected residual" if check.status == "ok"
                 else "DISCREPANCY: do not simply refill and restart (overdose risk on restart)")
         self.residual_result.value = _box(
-            f"<strong style='color:{SEVERITY_COLOURS[kind]}'>{_esc(head)}</strong>"
+            f"<strong style='color:{SEVERITY_COLOURS[kind]}'>{esc(head)}</strong>"
             + _rows([("Expected", fmt(check.expected)), ("Found", fmt(check.found)),
                      ("Difference (found − expected)", fmt(check.difference)), ("Tolerance", fmt(check.tolerance))]),
             kind)
@@ -629,14 +625,14 @@ class SettingsSection(_Section):
             return
         bad = self.violations()
         if bad:
-            reasons = "".join(f"<li>{_esc(f.message)} <cite>({_esc(f.source)})</cite></li>" for f in bad)
+            reasons = "".join(f"<li>{esc(f.message)} <cite>({esc(f.source)})</cite></li>" for f in bad)
             self.outcome.value = _box(f"<strong style='color:{SEVERITY_COLOURS['violation']}'>Programming refused"
                                       f"</strong> while a violation is present:<ul>{reasons}</ul>", "violation")
             return
         new = self.new_settings
         self.outcome.value = _box(
-            f"<strong>Programmed (training simulation):</strong> {_esc(fmt(new.concentration))}, "
-            f"{_esc(fmt(new.daily_dose))}, {_esc(new.mode)}. Check the warnings above with a second person.",
+            f"<strong>Programmed (training simulation):</strong> {esc(fmt(new.concentration))}, "
+            f"{esc(fmt(new.daily_dose))}, {esc(new.mode)}. Check the warnings above with a second person.",
             "action")
 
     def summary(self) -> str:

@@ -17,7 +17,6 @@ Every number comes from :mod:`itbcore`; this module formats and plots.
 """
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets as W
@@ -35,14 +34,18 @@ from .common import (
     QuantityField,
     QuantitySlider,
     Status,
+    actions_html,
+    actions_text,
+    esc,
+    field_checkbox,
     findings_text,
     make_figure,
     safe_callback,
+    section,
 )
 
-__all__ = ["OverdoseApp", "build_app", "SCENARIO_FIELDS", "actions_html", "actions_text", "section"]
+__all__ = ["OverdoseApp", "build_app", "SCENARIO_FIELDS"]
 
-_esc = html.escape
 
 #: The settings each scenario shows as a quantity field: (setting, label, unit).  Settings not
 #: listed keep the registry's default (a pocket fill's amount is concentration × volume).
@@ -65,40 +68,9 @@ _GRADE_COLOURS = {"none": "#2e6b30", "mild": SEVERITY_COLOURS["info"], "moderate
                   "severe": SEVERITY_COLOURS["violation"]}
 
 
-def section(title: str) -> W.HTML:
-    """A section heading inside an app."""
-    return W.HTML(f'<h3 style="margin:14px 0 4px 0;border-bottom:1px solid #ccc">{_esc(title)}</h3>')
-
-
-def actions_html(actions: Any, empty: str = "No action needed.") -> str:
-    """An ordered list of :class:`itbcore.Action` (most urgent first), each with its source."""
-    items = "".join(
-        f'<li style="margin:2px 0"><span class="itb-action">{_esc(a.text)}</span> '
-        f'<cite style="color:#555">({_esc(a.source)})</cite></li>' for a in actions)
-    if not items:
-        return f'<p class="itb-actions itb-none" style="color:#555">{_esc(empty)}</p>'
-    return (f'<ol class="itb-actions" style="border-left:5px solid {SEVERITY_COLOURS["action"]};'
-            f'padding-left:2.2em;margin:4px 0">{items}</ol>')
-
-
-def actions_text(actions: Any, empty: str = "No action needed.") -> str:
-    """Numbered plain-text lines ``1. text (source)`` for summaries and tests."""
-    return "\n".join(f"{i}. {a.text} ({a.source})" for i, a in enumerate(actions, 1)) or empty
-
-
 def _badge(word: str, colour: str, prefix: str) -> str:
     return (f'<span class="itb-grade" style="display:inline-block;background:{colour};color:white;'
-            f'border-radius:4px;padding:2px 10px;font-weight:700">{_esc(prefix)}: {_esc(word.upper())}</span>')
-
-
-def _checklist(options: dict[str, Any], describe) -> dict[str, W.Checkbox]:
-    boxes = {}
-    for code, item in options.items():
-        cb = W.Checkbox(value=False, description=describe(item), indent=False, layout=W.Layout(width="auto"))
-        cb.add_class("itb-field")
-        cb.add_class(f"itb-field-sign-{code.replace('_', '-')}")
-        boxes[code] = cb
-    return boxes
+            f'border-radius:4px;padding:2px 10px;font-weight:700">{esc(prefix)}: {esc(word.upper())}</span>')
 
 
 class OverdoseApp(App):
@@ -174,7 +146,8 @@ class OverdoseApp(App):
         self.fig.update_layout(margin=dict(t=80), legend=dict(y=1.0, yanchor="bottom"), title=dict(y=0.97))
 
         # -- signs
-        self.signs = _checklist(od.SIGNS, lambda s: f"{s.text} [{s.severity}]")
+        self.signs = {code: field_checkbox(f"{s.text} [{s.severity}]", f"sign-{code.replace('_', '-')}")
+                      for code, s in od.SIGNS.items()}
         for code in self.default_signs:
             self.signs[code].value = True
         self.lp_contraindicated = W.Checkbox(value=False, description="lumbar puncture is contraindicated",
@@ -279,20 +252,20 @@ class OverdoseApp(App):
         word = "overdose" if r.is_overdose else ("under-dose: withdrawal risk" if r.factor < 1 else "as intended")
         delivered = []
         if r.delivered_amount is not None:
-            delivered.append(f"{units.fmt(r.delivered_amount)} at once into the {_esc(r.route)}")
+            delivered.append(f"{units.fmt(r.delivered_amount)} at once into the {esc(r.route)}")
         if r.delivered_rate is not None and r.code != "pocket_fill":
-            delivered.append(f"{units.fmt(r.delivered_rate)} by {_esc(r.route) if r.delivered_amount is None else 'the pump'}")
+            delivered.append(f"{units.fmt(r.delivered_rate)} by {esc(r.route) if r.delivered_amount is None else 'the pump'}")
         return (
             f'<div style="border-left:6px solid {colour};padding:4px 10px">'
-            f"<p style='margin:2px 0'><em>{_esc(r.explanation)}</em></p>"
+            f"<p style='margin:2px 0'><em>{esc(r.explanation)}</em></p>"
             f"<table style='border-collapse:collapse'>"
             f"<tr><td style='padding-right:12px'>intended</td><td><strong>{units.fmt(r.intended_daily_dose)}</strong></td></tr>"
             f"<tr><td style='padding-right:12px'>delivered</td><td><strong>{'; '.join(delivered) or '—'}</strong></td></tr>"
             f"<tr><td style='padding-right:12px'>factor</td><td><strong class='itb-factor' style='color:{colour};"
-            f"font-size:1.25em'>{_esc(self._factor_text(r))}</strong> — {_esc(word)}</td></tr>"
+            f"font-size:1.25em'>{esc(self._factor_text(r))}</strong> — {esc(word)}</td></tr>"
             f"<tr><td style='padding-right:12px'>CSF peak</td><td>{units.fmt(sim.peak_delivered)} delivered, "
             f"{units.fmt(sim.peak_intended)} intended (one-compartment model, lionova 5.2)</td></tr>"
-            f"</table><cite style='color:#555'>({_esc(r.source)})</cite></div>")
+            f"</table><cite style='color:#555'>({esc(r.source)})</cite></div>")
 
     def _update_signs(self) -> bool:
         return bool(safe_callback(self.signs_status)(self._signs)())
@@ -305,7 +278,7 @@ class OverdoseApp(App):
                       label=self.label_profile)
         self.assessment = a
         self.grade.value = (f"<p>{_badge(a.severity, _GRADE_COLOURS[a.severity], 'Overdose grade')} "
-                            f"<cite style='color:#555'>({_esc(a.source)}; label profile {_esc(a.label)})</cite></p>")
+                            f"<cite style='color:#555'>({esc(a.source)}; label profile {esc(a.label)})</cite></p>")
         self.actions.value = "<strong>What to do, most urgent first</strong>" + actions_html(a.actions)
         self.sign_findings.show(a.findings)
         return True
@@ -329,15 +302,15 @@ class OverdoseApp(App):
         label = self.label_profile
         applied = ' style="font-weight:700"'
         rows = "".join(
-            f"<li{applied if k == label else ''}><strong>{_esc(k)}</strong>: {_esc(v)} "
-            f"<cite>({_esc(diff.sources.get(k, ''))})</cite>{' ← profile applied' if k == label else ''}</li>"
+            f"<li{applied if k == label else ''}><strong>{esc(k)}</strong>: {esc(v)} "
+            f"<cite>({esc(diff.sources.get(k, ''))})</cite>{' ← profile applied' if k == label else ''}</li>"
             for k, v in diff.values.items())
         head = ("Under the lionova profile there is no antidote: supportive care only. The regimen below is the "
                 "lioresal label's, shown for comparison." if label == "lionova" else
                 "The lioresal label lists physostigmine; practice guidance advises against it in most overdoses.")
         return (f'<div class="itb-physostigmine-warning" role="note" style="border:2px solid '
                 f'{SEVERITY_COLOURS["violation"]};background:#fdecea;padding:6px 10px;border-radius:4px">'
-                f'<strong style="color:{SEVERITY_COLOURS["violation"]}">⚠ {_esc(head)}</strong><ul style="margin:4px 0">'
+                f'<strong style="color:{SEVERITY_COLOURS["violation"]}">⚠ {esc(head)}</strong><ul style="margin:4px 0">'
                 f"{rows}</ul></div>")
 
     @staticmethod
@@ -345,18 +318,18 @@ class OverdoseApp(App):
         lo, hi = r.dose_range
         dose = units.fmt(r.dose) if lo == hi else f"{units.fmt(lo)} to {units.fmt(hi)}"
         if r.over is not None:
-            how = f"{_esc(r.route)} over {units.fmt(r.over[0])} to {units.fmt(r.over[1])}"
+            how = f"{esc(r.route)} over {units.fmt(r.over[0])} to {units.fmt(r.over[1])}"
         else:
-            how = f"{_esc(r.route)} at no more than {units.fmt(r.max_rate)} (at least {units.fmt(r.min_duration)})"
+            how = f"{esc(r.route)} at no more than {units.fmt(r.max_rate)} (at least {units.fmt(r.min_duration)})"
         interval = (f" every {units.fmt(r.repeat.interval[0])} to {units.fmt(r.repeat.interval[1])}"
                     if r.repeat.interval else "")
         cap = units.fmt(r.max_total) if r.max_total is not None else "none set by the label"
         who = "adult" if r.population == "adult" else "child (dosed by weight, capped)"
         return (f"<table class='itb-regimen'><tr><td style='padding-right:12px'>patient</td><td>{who}</td></tr>"
                 f"<tr><td>dose</td><td><strong>{dose}</strong> {how}</td></tr>"
-                f"<tr><td>repeat</td><td>{units.fmt(r.repeat.dose)}{interval}, {_esc(r.repeat.until)}</td></tr>"
+                f"<tr><td>repeat</td><td>{units.fmt(r.repeat.dose)}{interval}, {esc(r.repeat.until)}</td></tr>"
                 f"<tr><td>maximum total</td><td>{cap}</td></tr></table>"
-                f"<cite style='color:#555'>({_esc(r.source)} — label profile {_esc(r.label)} only)</cite>")
+                f"<cite style='color:#555'>({esc(r.source)} — label profile {esc(r.label)} only)</cite>")
 
     # ------------------------------------------------------------------ summary
     def summary(self) -> str:

@@ -8,7 +8,6 @@ cached), the steady-state line, the half-life, and the lumbar-versus-cisternal g
 from __future__ import annotations
 
 import functools
-import html
 import math
 from typing import Any
 
@@ -20,7 +19,7 @@ from itbcore import pk
 from itbcore.units import Q_, fmt
 
 from .plot import Scatter
-from .common import SEVERITY_COLOURS, App, QuantityField, QuantitySlider, make_figure, set_trace
+from .common import SEVERITY_COLOURS, App, QuantityField, QuantitySlider, esc, make_figure, set_trace
 
 __all__ = ["PKApp", "build_app", "POPULATION_SIZE", "population", "REGIMENS"]
 
@@ -46,10 +45,6 @@ def _quantity_percentiles(q: Any, percentiles: tuple[float, float]) -> tuple[Any
     """
     lo, hi = np.percentile(np.asarray(q.magnitude, dtype=float), percentiles)
     return Q_(float(lo), q.units), Q_(float(hi), q.units)
-
-
-def _esc(text: Any) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def _range(pair: tuple, unit: str | None = None) -> str:
@@ -140,8 +135,8 @@ class PKApp(App):
         for f in (self.fig, self.fig_spine):
             # room above the plot for the title and, under it, the legend
             f.update_layout(margin=dict(t=95), title=dict(y=0.98, yanchor="top"))
-        rows = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{_esc(a)}</th><td>{_esc(b)}</td>"
-                       f"<td><cite style='color:#555'>{_esc(c)}</cite></td></tr>" for a, b, c in label_pk_rows())
+        rows = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{esc(a)}</th><td>{esc(b)}</td>"
+                       f"<td><cite style='color:#555'>{esc(c)}</cite></td></tr>" for a, b, c in label_pk_rows())
         self.label_numbers = W.HTML(f"<details open><summary><strong>The label numbers</strong></summary>"
                                     f"<table>{rows}</table></details>")
         self.label_numbers.add_class("itb-label-pk")
@@ -248,18 +243,18 @@ class PKApp(App):
         if c["programme"] is not None:
             steps = "; ".join(f"from {fmt(s.start)} at {fmt(s.rate)}" for s in c["programme"].steps)
             rows.append(("Flex programme", steps))
-        table = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{_esc(a)}</th><td>{_esc(b)}</td></tr>"
+        table = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{esc(a)}</th><td>{esc(b)}</td></tr>"
                         for a, b in rows)
         self.result.value = (f"<table>{table}</table><p><cite style='color:#555'>Model parameters and ranges: "
-                             f"{_esc(pk.LABEL_PK.sources['clearance'])}</cite></p>")
+                             f"{esc(pk.LABEL_PK.sources['clearance'])}</cite></p>")
         lo_d, hi_d = pk.LABEL_PK.steady_state_time_range
         self.caveat.value = (
             f'<div style="border-left:4px solid {SEVERITY_COLOURS["warning"]};padding:4px 8px">'
             f"<strong>Caveat of the model.</strong> One well-mixed compartment reaches 95 % of its steady state "
-            f"after {_esc(fmt(c['to_steady']))}; the labels report steady state within {_esc(fmt(lo_d))} to "
-            f"{_esc(fmt(hi_d))}, because CSF circulates slowly and concentrations fall along the spine. Read the "
+            f"after {esc(fmt(c['to_steady']))}; the labels report steady state within {esc(fmt(lo_d))} to "
+            f"{esc(fmt(hi_d))}, because CSF circulates slowly and concentrations fall along the spine. Read the "
             f"curves as a teaching baseline, not a prediction for a patient "
-            f"<cite>({_esc(pk.LABEL_PK.sources['steady_state_time_range'])})</cite>.</div>"
+            f"<cite>({esc(pk.LABEL_PK.sources['steady_state_time_range'])})</cite>.</div>"
         )
         self.values = dict(c, cisternal_end=cisternal[-1], ratio=float(self.ratio.value))
 

@@ -10,97 +10,33 @@ bolus (:func:`~itbcore.screening.test_dose_volume`), the decision after the bolu
 """
 from __future__ import annotations
 
-import html
-from collections.abc import Callable
 from typing import Any
 
 import ipywidgets as W
 
 from itbcore import screening, units
-from itbcore.errors import EligibilityError, ITBError
+from itbcore.errors import EligibilityError
 from itbcore.patient import CONDITIONS, MEDICINES, ORIGINS, Patient
 
-from .plot import Bar, Figure, Scatter
+from .plot import Bar, Scatter
 from .common import (
     SEVERITY_COLOURS,
     App,
+    FieldGuard,
     FindingsView,
     QuantityField,
+    esc,
     findings_text,
+    inline_error,
     make_figure,
+    room_for_legend,
 )
 
-__all__ = ["ScreeningApp", "build_app", "FieldGuard", "inline_error", "clear_inline_error", "room_for_legend",
-           "MAX_BOLUSES"]
+__all__ = ["ScreeningApp", "build_app", "MAX_BOLUSES"]
 
 #: Rows of the ladder: a ladder from the smallest start rises in 25 µg steps to 100 µg, so at most 5 boluses.
 MAX_BOLUSES = 5
 RESPONSES = (("not given yet", "none"), ("no response", "no"), ("responded", "yes"))
-
-
-def _esc(text: Any) -> str:
-    return html.escape(str(text), quote=True)
-
-
-# --------------------------------------------------------------------------- inline refusals
-def inline_error(target: W.HTML, message: str) -> None:
-    """Show ``message`` in ``target`` (an HTML beside a control) in the style of a field's own error."""
-    target.value = (f'<span role="alert" style="color:{SEVERITY_COLOURS["violation"]}">✖ {_esc(message)}</span>')
-
-
-def clear_inline_error(target: W.HTML) -> None:
-    target.value = ""
-
-
-class FieldGuard:
-    """The last value of a :class:`QuantityField` that :mod:`itbcore` accepted.
-
-    A QuantityField checks that an entry is a number with the right unit; whether the dose is
-    allowed is for :mod:`itbcore` to say.  :meth:`read` runs ``check(quantity)``; when itbcore
-    refuses, the refusal is shown next to the field and the last accepted value is returned,
-    so the rest of the app keeps its last valid result.
-    """
-
-    def __init__(self, field: QuantityField, check: Callable[[Any], Any]) -> None:
-        self.field = field
-        self.check = check
-        check(field.quantity)  # a refused default is a programming error: raise
-        self.accepted = field.quantity
-        self._shown = ""
-
-    @property
-    def refused(self) -> str:
-        """The refusal shown next to the field, or ``""``."""
-        return self._shown if self._shown and self.field.error_message == self._shown else ""
-
-    def read(self) -> Any:
-        f = self.field
-        if f.error_message and f.error_message != self._shown:
-            # The field could not read the entry (no unit, not a number): its own message stays.
-            return self.accepted
-        try:
-            self.check(f.quantity)
-        except ITBError as exc:
-            self._shown = f.error_message = str(exc)
-            inline_error(f.error, str(exc))
-            f.text.add_class("itb-invalid")
-            return self.accepted
-        if self._shown:
-            self._shown = f.error_message = ""
-            clear_inline_error(f.error)
-            f.text.remove_class("itb-invalid")
-        self.accepted = f.quantity
-        return self.accepted
-
-
-def _labelled(control: W.Widget, key: str) -> tuple[W.HBox, W.HTML]:
-    """A control with an inline message area, found by the browser test as ``.itb-field-<key>``."""
-    msg = W.HTML("")
-    msg.add_class("itb-field-error")
-    box = W.HBox([control, msg], layout=W.Layout(align_items="center"))
-    box.add_class("itb-field")
-    box.add_class(f"itb-field-{key}")
-    return box, msg
 
 
 def _checkbox_grid(options: dict[str, str], columns: int = 3) -> tuple[W.GridBox, dict[str, W.Checkbox]]:
@@ -111,11 +47,6 @@ def _checkbox_grid(options: dict[str, str], columns: int = 3) -> tuple[W.GridBox
     grid = W.GridBox(list(boxes.values()),
                      layout=W.Layout(grid_template_columns=f"repeat({columns}, minmax(14em, 1fr))", padding="4px"))
     return grid, boxes
-
-
-def room_for_legend(fig: Figure) -> None:
-    """Put the title above the legend (the suite's template puts the legend just above the plot)."""
-    fig.update_layout(margin=dict(t=95), title=dict(y=0.97, yanchor="top", x=0.01, xanchor="left"))
 
 
 def _h(q) -> float:
@@ -299,15 +230,15 @@ class ScreeningApp(App):
         self.age.error.value = "" if not self.age.error_message else self.age.error.value
         self.eligibility.value = (
             f'<div style="border-left:5px solid {SEVERITY_COLOURS["info"]};padding:3px 8px">'
-            f"<strong>Eligible for screening</strong> under the {_esc(label)} profile: "
-            f"{_esc(patient.population)}, {patient.age_years:g} years, "
-            f"{_esc(patient.origin)} origin <cite style=\"color:#555\">({_esc(suggestion.label_source)})</cite></div>")
+            f"<strong>Eligible for screening</strong> under the {esc(label)} profile: "
+            f"{esc(patient.population)}, {patient.age_years:g} years, "
+            f"{esc(patient.origin)} origin <cite style=\"color:#555\">({esc(suggestion.label_source)})</cite></div>")
         self.suggestion.value = (
-            f'<div style="color:#333">Suggested first bolus: <strong>{_esc(units.fmt(suggestion.dose))}</strong> '
-            f"({_esc(units.fmt(suggestion.volume))} of 50 µg/mL) — {_esc(suggestion.reason)} "
-            f"<cite style=\"color:#555\">({_esc(suggestion.source)})</cite>; the label allows "
-            f"{_esc(' or '.join(units.fmt(a) for a in suggestion.alternatives))} "
-            f"<cite style=\"color:#555\">({_esc(suggestion.label_source)})</cite>.</div>")
+            f'<div style="color:#333">Suggested first bolus: <strong>{esc(units.fmt(suggestion.dose))}</strong> '
+            f"({esc(units.fmt(suggestion.volume))} of 50 µg/mL) — {esc(suggestion.reason)} "
+            f"<cite style=\"color:#555\">({esc(suggestion.source)})</cite>; the label allows "
+            f"{esc(' or '.join(units.fmt(a) for a in suggestion.alternatives))} "
+            f"<cite style=\"color:#555\">({esc(suggestion.label_source)})</cite>.</div>")
         self.warnings.show(warnings)
         self._render_ladder(ladder, volumes, responses, timeline)
         self._render_decision(step, ladder, volumes, warnings, suggestion.label_source)
@@ -321,7 +252,7 @@ class ScreeningApp(App):
         self.eligibility.value = (
             f'<div role="alert" style="border-left:5px solid {SEVERITY_COLOURS["violation"]};padding:3px 8px;'
             f'color:{SEVERITY_COLOURS["violation"]}"><strong>Not eligible for screening</strong> under the '
-            f"{_esc(self.label_profile)} profile: {_esc(message)}</div>")
+            f"{esc(self.label_profile)} profile: {esc(message)}</div>")
         self.suggestion.value = ""
         self.warnings.show(warnings)
         for row in self.rows:
@@ -352,8 +283,8 @@ class ScreeningApp(App):
                     row["toggle"].value = "none"
                 when = "day 1" if i == 0 else f"day {i + 1}, ≥ {gap} after bolus {i}"
                 row["text"].value = (
-                    f"<span>Bolus {i + 1} ({_esc(when)}): <strong>{_esc(units.fmt(ladder[i]))}</strong> — draw "
-                    f"<strong>{_esc(units.fmt(volumes[i]))}</strong> of 50 µg/mL</span>")
+                    f"<span>Bolus {i + 1} ({esc(when)}): <strong>{esc(units.fmt(ladder[i]))}</strong> — draw "
+                    f"<strong>{esc(units.fmt(volumes[i]))}</strong> of 50 µg/mL</span>")
         finally:
             self._quiet = False
 
@@ -427,10 +358,10 @@ class ScreeningApp(App):
             self.fig.layout.xaxis.range = [-1, max(end, gap)]
             self.fig.layout.xaxis.dtick = 6 if end <= 48 else 12
         self.timeline_sources.value = (
-            f'<div style="color:#444;font-size:0.9em">Onset {_esc(hrs(onset0))}–{_esc(hrs(onset1))}, peak about '
-            f"{_esc(hrs(peak))}, effect {_esc(hrs(dur0))}–{_esc(hrs(dur1))} ({_esc(t.sources['onset'])}); observe "
-            f"{_esc(hrs(obs0))}–{_esc(hrs(obs1))} after each bolus ({_esc(t.sources['monitor'])}); next bolus not "
-            f"before {_esc(hrs(gap))} ({_esc(t.sources['next_bolus'])}). {_esc(t.note)}</div>")
+            f'<div style="color:#444;font-size:0.9em">Onset {esc(hrs(onset0))}–{esc(hrs(onset1))}, peak about '
+            f"{esc(hrs(peak))}, effect {esc(hrs(dur0))}–{esc(hrs(dur1))} ({esc(t.sources['onset'])}); observe "
+            f"{esc(hrs(obs0))}–{esc(hrs(obs1))} after each bolus ({esc(t.sources['monitor'])}); next bolus not "
+            f"before {esc(hrs(gap))} ({esc(t.sources['next_bolus'])}). {esc(t.note)}</div>")
 
     # ------------------------------------------------------------------ summary
     def summary(self) -> str:
@@ -473,9 +404,9 @@ class ScreeningApp(App):
 def _decision_box(kind: str, text: str, source: str) -> str:
     colour = SEVERITY_COLOURS.get(kind, "#333")
     word = {"action": "decision", "violation": "stop", "warning": "next step", "info": "next step"}[kind]
-    return (f'<div class="itb-decision itb-{_esc(kind)}" style="border-left:6px solid {colour};padding:5px 10px;'
+    return (f'<div class="itb-decision itb-{esc(kind)}" style="border-left:6px solid {colour};padding:5px 10px;'
             f'margin:3px 0;font-size:1.05em"><strong style="color:{colour};text-transform:uppercase;'
-            f'font-size:0.85em">{word}</strong> {_esc(text)} <cite style="color:#555">({_esc(source)})</cite></div>')
+            f'font-size:0.85em">{word}</strong> {esc(text)} <cite style="color:#555">({esc(source)})</cite></div>')
 
 
 def build_app(**kwargs) -> ScreeningApp:

@@ -8,9 +8,6 @@ the first daily dose under each label and under practice guidance
 """
 from __future__ import annotations
 
-import html
-from typing import Any
-
 import ipywidgets as W
 
 from itbcore import titration, units
@@ -22,14 +19,18 @@ from .plot import Scatter
 from .common import (
     SEVERITY_COLOURS,
     App,
+    FieldGuard,
     FindingsView,
     QuantityField,
     QuantitySlider,
     Status,
+    clear_inline_error,
+    esc,
     findings_text,
+    inline_error,
     make_figure,
+    room_for_legend,
 )
-from .screening import FieldGuard, _labelled, clear_inline_error, inline_error, room_for_legend
 
 __all__ = ["TitrationApp", "build_app", "EFFECT_GRID_H", "STEP_CHOICES"]
 
@@ -47,8 +48,14 @@ _BASIS_STYLE = {
 _ORDER = {"violation": 0, "warning": 1, "info": 2}
 
 
-def _esc(text: Any) -> str:
-    return html.escape(str(text), quote=True)
+def _labelled(control: W.Widget, key: str) -> tuple[W.HBox, W.HTML]:
+    """A control with an inline message area, found by the browser test as ``.itb-field-<key>``."""
+    msg = W.HTML("")
+    msg.add_class("itb-field-error")
+    box = W.HBox([control, msg], layout=W.Layout(align_items="center"))
+    box.add_class("itb-field")
+    box.add_class(f"itb-field-{key}")
+    return box, msg
 
 
 def _pct(f: float) -> str:
@@ -254,13 +261,13 @@ class TitrationApp(App):
             applied = o.basis == label
             style = ' style="background:#eef4fb;font-weight:600"' if applied else ""
             mark = " (applied)" if applied else ""
-            rows.append(f"<tr{style}><td>{_esc(o.basis)}{mark}</td><td>{_esc(units.fmt(o.dose))}</td>"
-                        f"<td>{_esc(o.rule)}</td><td><cite>{_esc(o.source)}</cite></td></tr>")
+            rows.append(f"<tr{style}><td>{esc(o.basis)}{mark}</td><td>{esc(units.fmt(o.dose))}</td>"
+                        f"<td>{esc(o.rule)}</td><td><cite>{esc(o.source)}</cite></td></tr>")
         agree = ("All three agree." if options.agree else
                  "<strong>They disagree</strong>: see “where labels differ” below.")
         self.options_html.value = (
-            f"<p>Test dose {_esc(units.fmt(options.test_dose))}, effect lasted "
-            f"{_esc(units.fmt(options.effect_duration))}. {agree}</p>"
+            f"<p>Test dose {esc(units.fmt(options.test_dose))}, effect lasted "
+            f"{esc(units.fmt(options.effect_duration))}. {agree}</p>"
             '<table style="border-collapse:collapse" cellpadding="4"><thead><tr><th align="left">basis</th>'
             '<th align="left">first daily dose</th><th align="left">rule</th><th align="left">source</th></tr>'
             f"</thead><tbody>{''.join(rows)}</tbody></table>")
@@ -310,11 +317,11 @@ class TitrationApp(App):
         every = units.fmt(plan.interval)
         reach = "reaches the target" if plan.reaches_target else "does <strong>not</strong> reach the target"
         self.plan_html.value = (
-            f"<p>From <strong>{_esc(units.fmt(plan.start_dose))}</strong> ({_esc(label)} first daily dose) to "
-            f"<strong>{_esc(units.fmt(plan.target_dose))}</strong>: {_esc(kind)}, steps of "
-            f"{_esc(_pct(plan.step_fraction))} (band {_esc(_pct(lo))}–{_esc(_pct(hi))} per change), one change every "
-            f"{_esc(every)}; the plan {reach} on day {s[-1].day} with {_esc(units.fmt(plan.final_dose))} "
-            f"<cite style=\"color:#555\">({_esc(s[0].source)})</cite>.</p>")
+            f"<p>From <strong>{esc(units.fmt(plan.start_dose))}</strong> ({esc(label)} first daily dose) to "
+            f"<strong>{esc(units.fmt(plan.target_dose))}</strong>: {esc(kind)}, steps of "
+            f"{esc(_pct(plan.step_fraction))} (band {esc(_pct(lo))}–{esc(_pct(hi))} per change), one change every "
+            f"{esc(every)}; the plan {reach} on day {s[-1].day} with {esc(units.fmt(plan.final_dose))} "
+            f"<cite style=\"color:#555\">({esc(s[0].source)})</cite>.</p>")
         self.plan_findings.show(plan.findings)
         days = [st.day for st in s]
         end = days[-1] + max(1, int(round(float(units.magnitude_in(plan.interval, "day")))))

@@ -17,7 +17,6 @@ Every number comes from :mod:`itbcore`; this module formats and plots.
 """
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets as W
@@ -32,15 +31,18 @@ from .common import (
     FindingsView,
     QuantityField,
     Status,
+    actions_html,
+    actions_text,
+    esc,
+    field_checkbox,
     findings_text,
     make_figure,
     safe_callback,
+    section,
 )
-from .overdose import actions_html, actions_text, section
 
 __all__ = ["WithdrawalApp", "build_app", "differentials_html"]
 
-_esc = html.escape
 _STAGE_COLOURS = {"none": "#2e6b30", "early": SEVERITY_COLOURS["warning"], "advanced": SEVERITY_COLOURS["violation"]}
 
 
@@ -49,16 +51,9 @@ def differentials_html(codes: list[str]) -> str:
     if not codes:
         return ""
     items = "".join(
-        f"<li>{_esc(wd.DIFFERENTIALS[c][0])} <cite style='color:#555'>({_esc(wd.DIFFERENTIALS[c][1])})</cite></li>"
+        f"<li>{esc(wd.DIFFERENTIALS[c][0])} <cite style='color:#555'>({esc(wd.DIFFERENTIALS[c][1])})</cite></li>"
         for c in codes)
     return f"<strong>Think also of</strong><ul class='itb-differentials' style='margin:2px 0'>{items}</ul>"
-
-
-def _checkbox(text: str, key: str) -> W.Checkbox:
-    cb = W.Checkbox(value=False, description=text, indent=False, layout=W.Layout(width="auto"))
-    cb.add_class("itb-field")
-    cb.add_class(f"itb-field-{key}")
-    return cb
 
 
 def _on(widget: Any, callback) -> None:
@@ -89,10 +84,10 @@ class WithdrawalApp(App):
     # ------------------------------------------------------------------ build
     def build(self):
         # -- signs and risk factors
-        self.signs = {c: _checkbox(s.text, f"sign-{c.replace('_', '-')}") for c, s in wd.SIGNS.items()}
+        self.signs = {c: field_checkbox(s.text, f"sign-{c.replace('_', '-')}") for c, s in wd.SIGNS.items()}
         for c in self.default_signs:
             self.signs[c].value = True
-        self.risks = {c: _checkbox(r.text, f"risk-{c.replace('_', '-')}") for c, r in wd.HIGH_RISK.items()}
+        self.risks = {c: field_checkbox(r.text, f"risk-{c.replace('_', '-')}") for c, r in wd.HIGH_RISK.items()}
         for w in (*self.signs.values(), *self.risks.values()):
             w.observe(lambda _c: self._run(self._assess, self.signs_status), "value")
         cols = [W.VBox([W.HTML(f"<strong>{stage} signs</strong>")]
@@ -204,7 +199,7 @@ class WithdrawalApp(App):
         colour = _STAGE_COLOURS[a.stage]
         self.stage.value = (f'<p><span class="itb-grade" style="display:inline-block;background:{colour};color:white;'
                             f'border-radius:4px;padding:2px 10px;font-weight:700">Withdrawal stage: '
-                            f'{_esc(a.stage.upper())}</span> <cite style="color:#555">({_esc(a.source)})</cite></p>')
+                            f'{esc(a.stage.upper())}</span> <cite style="color:#555">({esc(a.source)})</cite></p>')
         self.actions.value = "<strong>What to do, most urgent first</strong>" + actions_html(a.actions)
         self.differentials.value = differentials_html(a.differentials)
         self.sign_findings.show(a.findings)
@@ -223,10 +218,10 @@ class WithdrawalApp(App):
         )
         self.causes = lc
         items = "".join(
-            f"<li><strong>{_esc(c.text)}</strong> — {_esc(c.reason)} <cite style='color:#555'>({_esc(c.source)})"
+            f"<li><strong>{esc(c.text)}</strong> — {esc(c.reason)} <cite style='color:#555'>({esc(c.source)})"
             f"</cite></li>" for c in lc.causes)
         self.cause_list.value = (f"<strong>Check, most likely first</strong><ol class='itb-causes'>{items}</ol>"
-                                 f"<cite style='color:#555'>({_esc(lc.source)})</cite>")
+                                 f"<cite style='color:#555'>({esc(lc.source)})</cite>")
         self.cause_findings.show(lc.findings)
         lo, hi = (float(q.to("h").magnitude) for q in lc.onset_window)
         h = float(self.hours.quantity.to("h").magnitude)
@@ -264,7 +259,7 @@ class WithdrawalApp(App):
         self.holiday_result.value = (
             f"<p>From <strong>{units.fmt(h.current_daily_dose)}</strong> to {units.fmt(h.schedule[-1][1])} over "
             f"<strong>{last} days</strong>; restart at <strong class='itb-restart'>{units.fmt(h.restart_dose)}</strong>, "
-            f"then titrate again. <cite style='color:#555'>({_esc(h.source)})</cite></p>")
+            f"then titrate again. <cite style='color:#555'>({esc(h.source)})</cite></p>")
         self.holiday_actions.value = "<strong>Steps</strong>" + actions_html(h.actions)
         self.holiday_findings.show(h.findings)
         fig = self.holiday_fig
