@@ -231,3 +231,40 @@ def test_deck_loads_reveal_from_the_server(voila_server, browser) -> None:
         _assert_offline_and_light(seen)
     finally:
         page.close()
+
+
+def test_every_maintenance_tab_opens_with_its_plot(voila_server, browser) -> None:
+    """The maintenance app builds a tab when it is first shown: a click must bring its widgets and draw
+    its figure at the panel's width, with no error text."""
+    from widgets.maintenance import TABS, build_app
+    from widgets.plot import Figure
+
+    def figures(widget) -> int:
+        own = isinstance(widget, Figure)
+        return own + sum(figures(c) for c in getattr(widget, "children", ()) or ())
+
+    app = build_app()
+    expected = {name: figures(section.widget) for name, section in zip(TABS, app.sections)}
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    page.set_default_timeout(UPDATE_TIMEOUT_MS)
+    try:
+        page.goto(_url(voila_server, ROOT / "notebooks/maintenance.ipynb"), timeout=PAGE_TIMEOUT_MS,
+                  wait_until="domcontentloaded")
+        _wait_rendered(page, expect_app=True)
+        # plots drawn (a trace path with data) at a real width: only the shown tab's plots have one
+        drawn = ("(n) => [...document.querySelectorAll('.itb-tabs .js-plotly-plot')].filter("
+                 "p => p.offsetWidth > 300 && [...p.querySelectorAll('g.trace path')].some("
+                 "e => (e.getAttribute('d') || '').length > 4)).length >= n")
+        for name in TABS:
+            page.locator(".itb-tabs .lm-TabBar-tabLabel", has_text=name).first.click()
+            page.wait_for_function("() => ![...document.querySelectorAll('.itb-tabs p')].some("
+                                   "e => e.offsetWidth > 0 && e.textContent.includes('Preparing this tab'))")
+            page.locator(".itb-tabs .itb-field:visible, .itb-tabs .itb-result:visible").first.wait_for()
+            if expected[name]:
+                page.wait_for_function(drawn, arg=expected[name], timeout=PAGE_TIMEOUT_MS)
+            page.screenshot(path=str(SHOTS / f"notebooks__maintenance__tab_{TABS.index(name) + 1}.png"),
+                            full_page=True)
+        _assert_no_error_text(page)
+        assert sum(expected.values()) >= 3, expected
+    finally:
+        page.close()
