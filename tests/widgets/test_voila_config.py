@@ -23,10 +23,11 @@ def test_every_app_has_a_preheated_kernel():
 
 
 def test_a_preheated_app_keeps_its_output_on_a_busy_machine():
-    """nbclient waits ``iopub_timeout`` s after a cell's reply for its output; at the default 4 s a
-    loaded 2-core server dropped an app cell's widget view (hundreds of widget messages precede it),
-    and the page stayed blank: reproduced 1 in 11 visits with both cores busy, 0 in 30 at 60 s."""
-    assert CONFIG["VoilaExecutor"]["iopub_timeout"] >= 30
+    """nbclient waits ``iopub_timeout`` s after a cell's reply for its output, then drops what has not
+    arrived: at the default 4 s a loaded 2-core server dropped an app cell's widget view (hundreds of
+    widget messages precede it) and the page stayed blank (1 in 11 visits with both cores busy); at
+    60 s, 7 such drops in the 30-trainee load with 3 real browsers; at 300 s none (docs/BENCHMARKS.md)."""
+    assert CONFIG["VoilaExecutor"]["iopub_timeout"] >= 300
 
 
 def test_idle_kernels_are_culled_but_not_busy_or_connected_ones():
