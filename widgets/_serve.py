@@ -32,6 +32,7 @@ given on the command line (``--port``, ``--Voila.ip``, ``--VoilaConfiguration.pr
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 import os
 import re
@@ -72,24 +73,24 @@ __all__ = ["SuiteVoila", "main", "app_notebooks", "free_port", "start_server", "
 FONT_AWESOME_CDN = "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/"
 
 
-def font_awesome_dir() -> Path | None:
-    """Font Awesome's ``css/`` and ``webfonts/`` from the ``fontawesomefree`` package, or None."""
+def _package_files(package: str, folder: str, marker: str) -> Path | None:
+    """``folder`` inside the installed ``package`` if it holds ``marker``, else None (not installed)."""
     try:
-        import fontawesomefree
+        module = importlib.import_module(package)
     except ImportError:
         return None
-    found = Path(fontawesomefree.__file__).parent / "static" / "fontawesomefree"
-    return found if (found / "css" / "all.min.css").is_file() else None
+    found = Path(module.__file__).parent / folder
+    return found if (found / marker).is_file() else None
+
+
+def font_awesome_dir() -> Path | None:
+    """Font Awesome's ``css/`` and ``webfonts/`` from the ``fontawesomefree`` package, or None."""
+    return _package_files("fontawesomefree", "static/fontawesomefree", "css/all.min.css")
 
 
 def reveal_dir() -> Path | None:
     """reveal.js's files (``dist/reveal.css``, ``dist/theme/…``, ``plugin/…``) from sphinx-revealjs, or None."""
-    try:
-        import sphinx_revealjs
-    except ImportError:
-        return None
-    found = Path(sphinx_revealjs.__file__).parent / "_static" / "revealjs"
-    return found if (found / "dist" / "reveal.css").is_file() else None
+    return _package_files("sphinx_revealjs", "_static/revealjs", "dist/reveal.css")
 
 
 def app_notebooks(root: Path = ROOT) -> list[str]:
