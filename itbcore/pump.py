@@ -31,7 +31,7 @@ import pint
 from .errors import DoseLimitError, InputError
 from .formulations import DILUENT, PUMP_FORMULATIONS, SCREENING_FORMULATION, check_diluent, is_marketed
 from .sources import Finding, check_rule_label, cite, practice
-from .units import Q_, _fast_magnitude, _fmt_float, _quantity_maker, as_quantity, fmt, magnitude_in
+from .units import Q_, _fmt_float, _quantity_maker, as_quantity, fmt, magnitude_in
 
 __all__ = [
     "daily_volume",
@@ -87,8 +87,7 @@ def _non_negative(value: Any, unit: str, name: str) -> pint.Quantity:
 
 def _positive_float(value: Any, unit: str, name: str) -> float:
     """:func:`_positive` as a plain float in ``unit`` (the same checks and messages)."""
-    m = _fast_magnitude(value, unit)
-    m = float(m) if m is not None else magnitude_in(value, unit, name)
+    m = magnitude_in(value, unit, name)
     if m <= 0:
         raise DoseLimitError(f"The {name} {fmt(as_quantity(value, unit, name))} must be above zero.")
     return m
@@ -96,8 +95,7 @@ def _positive_float(value: Any, unit: str, name: str) -> float:
 
 def _non_negative_float(value: Any, unit: str, name: str) -> float:
     """:func:`_non_negative` as a plain float in ``unit`` (the same checks and messages)."""
-    m = _fast_magnitude(value, unit)
-    m = float(m) if m is not None else magnitude_in(value, unit, name)
+    m = magnitude_in(value, unit, name)
     if m < 0:
         raise DoseLimitError(f"The {name} {fmt(as_quantity(value, unit, name))} must not be negative.")
     return m

@@ -132,18 +132,12 @@ def _daily_float(value: Any, name: str, allow_zero: bool = False) -> float:
 
 
 def _hours_float(value: Any, name: str) -> float:
-    """:func:`_hours` as a plain float in hours (the same checks and messages)."""
+    """A time since an event, as a plain float in hours: ``value`` read in hours, conversion noise
+    dropped, refused when negative."""
     m = float(f"{magnitude_in(value, 'h', name):.12g}")
     if m < 0:
         raise InputError(f"The {name} {_fmt_float(m, 'h')} cannot be negative.")
     return m
-
-
-def _hours(value: Any, name: str) -> pint.Quantity:
-    q = _clean(as_quantity(value, "h", name=name))
-    if q.magnitude < 0:
-        raise InputError(f"The {name} {fmt(q)} cannot be negative.")
-    return q
 
 
 def _bolus(value: Any) -> pint.Quantity:

@@ -199,12 +199,6 @@ def _fast_magnitude(value: Any, unit: str) -> Any:
 _INT_EXACT = 2**53
 
 
-@lru_cache(maxsize=256)
-def _container(unit: str) -> Any:
-    """The parsed UnitsContainer of ``unit`` (immutable, so safe to share between Quantities)."""
-    return _parse_unit(unit)._units
-
-
 def _make_q(magnitude: Any, unit: str) -> pint.Quantity:
     """``Q_(magnitude, unit)`` for a scalar int or float magnitude, without pint's argument sniffing.
 
@@ -213,7 +207,7 @@ def _make_q(magnitude: Any, unit: str) -> pint.Quantity:
     """
     q = _new_quantity(Q_)
     q._magnitude = magnitude
-    q._units = _container(unit)
+    q._units = _parse_unit(unit)._units  # immutable, so safe to share between Quantities
     return q
 
 
@@ -227,7 +221,7 @@ def _quantity_maker(unit: str) -> Any:
     >>> _quantity_maker("mL")(2.5) == Q_(2.5, "mL")
     True
     """
-    container = _container(unit)
+    container = _parse_unit(unit)._units
     new, cls = _new_quantity, Q_
 
     def make(magnitude: Any) -> pint.Quantity:

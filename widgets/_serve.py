@@ -45,11 +45,10 @@ import urllib.request
 from pathlib import Path
 
 import tornado.web
-from jupyter_server._tz import utcnow
 from jupyter_core.paths import jupyter_config_path
-from jupyter_server.utils import url_path_join
+from jupyter_server._tz import utcnow
+from jupyter_server.utils import ensure_async, url_path_join
 from traitlets import default
-from jupyter_server.utils import ensure_async
 from voila.app import Voila
 from voila.handler import VoilaHandler
 
@@ -73,8 +72,10 @@ __all__ = ["SuiteVoila", "main", "app_notebooks", "free_port", "start_server", "
 FONT_AWESOME_CDN = "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/"
 
 
+@functools.cache
 def _package_files(package: str, folder: str, marker: str) -> Path | None:
-    """``folder`` inside the installed ``package`` if it holds ``marker``, else None (not installed)."""
+    """``folder`` inside the installed ``package`` if it holds ``marker``, else None (not installed);
+    looked up once per process (every rendered page asks)."""
     try:
         module = importlib.import_module(package)
     except ImportError:

@@ -22,12 +22,12 @@ from typing import Any
 
 import ipywidgets as W
 
-from .plot import PLOTLY_ESM_ENV, Bar, Figure, Scatter, Trace  # noqa: E402
+import itbcore
+from itbcore import units
+from itbcore.errors import ITBError, InputError
+from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, LabelDifference
 
-import itbcore  # noqa: E402
-from itbcore import units  # noqa: E402
-from itbcore.errors import ITBError, InputError  # noqa: E402
-from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, LabelDifference  # noqa: E402
+from .plot import PLOTLY_ESM_ENV, Bar, Figure, Scatter, Trace
 
 __all__ = [
     "TRAINING_ONLY",

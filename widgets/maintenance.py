@@ -30,8 +30,10 @@ from .common import (
     QuantitySlider,
     Refreshing,
     Status,
+    clear_inline_error,
     esc,
     findings_text,
+    inline_error,
     make_figure,
     set_trace,
 )
@@ -137,10 +139,10 @@ class RefillSection(_Section):
 
     def _on_date(self, change: dict) -> None:
         if change["new"] is None:
-            self.date_error.value = (f'<span role="alert" style="color:{SEVERITY_COLOURS["violation"]}">✖ Give the '
-                                     "date of this fill (the dates of the alarm and the refill count from it).</span>")
+            inline_error(self.date_error,
+                         "Give the date of this fill (the dates of the alarm and the refill count from it).")
             return
-        self.date_error.value = ""
+        clear_inline_error(self.date_error)
         self.refresh()
 
     def update(self) -> None:
@@ -250,8 +252,7 @@ class DilutionSection(_Section):
 
     def _show_diluent_error(self, message: str) -> None:
         self.diluent_error_message = message
-        self.diluent_error.value = (f'<span role="alert" style="color:{SEVERITY_COLOURS["violation"]}">✖ '
-                                    f"{esc(message)}</span>")
+        inline_error(self.diluent_error, message)
 
     def update(self) -> None:
         try:
@@ -261,7 +262,7 @@ class DilutionSection(_Section):
             self._show_diluent_error(str(exc))
             return
         self.diluent_error_message = ""
-        self.diluent_error.value = ""
+        clear_inline_error(self.diluent_error)
         d = itbcore.dilution(self.stock.quantity, self.target.quantity, self.volume.quantity,
                              diluent=self.diluent.value)
         fill = itbcore.ampoules_for_fill(self.target.quantity, self.volume.quantity, stock=self.stock.quantity)
@@ -654,9 +655,9 @@ class MaintenanceApp(App):
                "lioresal Dosing: re-fill; Dosing: mode of infusion; Stability of the drug",
                "practice guidance: device documentation; Neuromodulation 2016, Saulino et al.")
 
-    #: Each tab's section class, in the order of :data:`TABS`, and the attribute that holds it.
-    SECTIONS = (("refill", "RefillSection"), ("dilution", "DilutionSection"), ("flex", "FlexSection"),
-                ("bridge", "BridgeResidualSection"), ("settings", "SettingsSection"))
+    #: Each tab's name (the attribute that holds it) and section class, in the order of :data:`TABS`.
+    SECTIONS = (("refill", RefillSection), ("dilution", DilutionSection), ("flex", FlexSection),
+                ("bridge", BridgeResidualSection), ("settings", SettingsSection))
 
     def build(self):
         # A tab is built when it is first shown (or first used from Python: ``app.flex``), so a page
@@ -668,20 +669,21 @@ class MaintenanceApp(App):
             self.tabs.set_title(i, name)
         self.tabs.add_class("itb-tabs")
         self.tabs.observe(lambda change: self._section(change["new"]), "selected_index")
-        self._section(0)
+        self._section(0, refresh=False)  # the app's first refresh() updates it
         return [], [self.tabs]
 
-    def _section(self, index: int | None) -> _Section | None:
+    def _section(self, index: int | None, refresh: bool = True) -> _Section | None:
+        """Tab ``index``'s section, built (and, after the app's start, shown for the current label) on first use."""
         if index is None:
             return None
-        attr, cls_name = self.SECTIONS[index]
-        section = self._built.get(attr)
+        name, cls = self.SECTIONS[index]
+        section = self._built.get(name)
         if section is None:
-            section = self._built[attr] = globals()[cls_name](self)
+            section = self._built[name] = cls(self)
             children = list(self.tabs.children)
             children[index] = section.widget
             self.tabs.children = children
-            if hasattr(self, "label"):  # built after the app: show it for the current label at once
+            if refresh:
                 section.refresh()
         return section
 

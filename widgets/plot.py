@@ -34,7 +34,7 @@ import anywidget
 import traitlets
 
 __all__ = ["Figure", "Trace", "Scatter", "Bar", "Props", "PLOTLY_ESM_ENV", "PLOTLY_JS", "TRACE_TYPES",
-           "plotly_js_path", "plotly_js_version", "plotly_esm_source", "to_json"]
+           "plotly_js_version", "plotly_esm_source", "to_json"]
 
 #: Environment variable the suite's launcher sets for its kernels: the path, relative to the
 #: server's base URL, where it serves plotly.js as an ES module (:func:`plotly_esm_source`).
@@ -54,28 +54,23 @@ PLOTLY_JS = Path(__file__).with_name("static") / "plotly-basic.min.js"
 TRACE_TYPES = frozenset({"scatter", "bar", "pie"})
 
 
-def plotly_js_path() -> Path:
-    """The plotly.js file the figures use (:data:`PLOTLY_JS`)."""
-    return PLOTLY_JS
-
-
-@functools.lru_cache(maxsize=1)
-def plotly_js_version() -> str:
-    """A short fingerprint of :data:`PLOTLY_JS` (for cache-busting URLs)."""
-    import hashlib
-
-    return hashlib.sha256(PLOTLY_JS.read_bytes()).hexdigest()[:12]
-
-
 @functools.lru_cache(maxsize=1)
 def plotly_esm_source() -> str:
-    """plotly.js wrapped as an ES module whose default export is ``Plotly``.
+    """plotly.js (:data:`PLOTLY_JS`) wrapped as an ES module whose default export is ``Plotly``.
 
     plotly.min.js is a UMD file: given a ``module`` object it assigns ``module.exports`` (it is strict
     code already, so it runs unchanged as module code).
     """
-    js = plotly_js_path().read_text(encoding="utf-8")
+    js = PLOTLY_JS.read_text(encoding="utf-8")
     return "const module = { exports: {} };\n" + js + "\nexport default module.exports;\n"
+
+
+@functools.lru_cache(maxsize=1)
+def plotly_js_version() -> str:
+    """A short fingerprint of the module :func:`plotly_esm_source` serves (for cache-busting URLs)."""
+    import hashlib
+
+    return hashlib.sha256(plotly_esm_source().encode("utf-8")).hexdigest()[:12]
 
 
 # The front end: draw with Plotly.react on every change of the figure's JSON, at most once a frame,

@@ -125,7 +125,7 @@ def test_trace_types_outside_the_bundle_are_refused():
 def test_plotly_esm_wraps_the_vendored_plotly_js():
     src = plot.plotly_esm_source()
     assert src.startswith("const module = { exports: {} };") and src.rstrip().endswith("export default module.exports;")
-    assert plot.plotly_js_path().read_text(encoding="utf-8")[:200] in src
+    assert plot.PLOTLY_JS.read_text(encoding="utf-8")[:200] in src
 
 
 def test_no_app_imports_plotly_in_the_kernel():
