@@ -117,14 +117,13 @@ def _clean(q: pint.Quantity) -> pint.Quantity:
 
 
 def _daily(value: Any, name: str, allow_zero: bool = False) -> pint.Quantity:
-    q = _clean(as_quantity(value, "ug/day", name=name))
-    if q.magnitude < 0 or (q.magnitude == 0 and not allow_zero):
-        raise InputError(f"The {name} {fmt(q)} must be above zero.")
-    return q
+    """:func:`_daily_float` as a Quantity in µg/day."""
+    return Q_(_daily_float(value, name, allow_zero), "ug/day")
 
 
 def _daily_float(value: Any, name: str, allow_zero: bool = False) -> float:
-    """:func:`_daily` as a plain float in µg/day (the same checks and messages)."""
+    """A daily dose as a plain float in µg/day: read in µg/day, conversion noise dropped, refused below
+    zero (and at zero unless ``allow_zero``)."""
     m = float(f"{magnitude_in(value, 'ug/day', name):.12g}")
     if m < 0 or (m == 0 and not allow_zero):
         raise InputError(f"The {name} {_fmt_float(m, 'ug/day')} must be above zero.")
