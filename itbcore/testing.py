@@ -26,10 +26,11 @@ def _pair(actual: Any, expected: Any) -> tuple[Any, Any]:
 
 
 def _unit_of(value: Any) -> str:
-    from .units import Q_, _normalise, ureg
+    from .units import _parse_text
 
     if isinstance(value, str):
-        return str(Q_(ureg.Quantity(_normalise(value))).units)
+        q = _parse_text(value, "expected value")
+        return str(getattr(q, "units", ""))
     if isinstance(value, (list, tuple)) and value:
         return _unit_of(value[0])
     return str(value.units)

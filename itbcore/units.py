@@ -56,24 +56,200 @@ def _parse_units_as_container_cached(input_string: Any, as_delta: Any = None, ca
 
 ureg.parse_units_as_container = _parse_units_as_container_cached
 
-# Spellings clinicians write that pint reads differently or not at all.
-_SPELLINGS = [
-    (re.compile(r"\bmicrograms?\b", re.I), "ug"),
-    (re.compile(r"\bmcg\b", re.I), "ug"),
-    (re.compile("[\u00b5\u03bc]g"), "ug"),
-    (re.compile(r"\bmilligrams?\b", re.I), "mg"),
-    (re.compile(r"\bml\b"), "mL"),
-    (re.compile(r"\bhrs?\b", re.I), "h"),
-    (re.compile(r"\bhours?\b", re.I), "h"),
-    (re.compile(r"\bdays?\b", re.I), "day"),
-    (re.compile(r"\bd\b"), "day"),
-    (re.compile(r"\bmins?\b", re.I), "min"),
-    (re.compile(r"\bminutes?\b", re.I), "min"),
-    (re.compile(r"\bweeks?\b", re.I), "week"),
-    (re.compile(r"\bwk\b", re.I), "week"),
-    (re.compile("\u00d7"), "*"),
-    (re.compile(","), "."),  # decimal comma, as in the Norwegian and Turkish texts
-]
+# ------------------------------------------------------------------------------------------- the reader
+# A quantity typed by a person is read by the suite's own grammar -- *number + unit* -- and never handed to
+# pint's expression parser, which evaluates arithmetic ("9**9**9 ug" hangs a kernel) and reads "2 3 ug" as
+# 6 µg, "ug" as 1 µg and "ML" as megalitres.  The grammar:
+#
+#   text   := sign? number space* unit
+#   number := digits ( [.,] digits )? ( e sign? digits )?   -- "0,5": a decimal comma, as the labels write it
+#           | d{1,3} ( SEP d{3} )+ ( [.,] digits )?         -- "1 500", "12 500 000", "1'500": groups of three
+#   SEP    := space, U+00A0, U+2009, U+202F or an apostrophe
+#   unit   := name ( "/" factor? name ){0,2}                -- "ug/day", "mg/mL", "ug/24 h", "ug per day"
+#
+# A comma followed by exactly three digits ("1,000") means 1000 in English and 1 in Norwegian: refused,
+# with both readings.  Unit names come from an allow-list (_UNIT_NAMES) matched without regard to case:
+# the list holds no mega- or other prefix that a case slip could reach, so "20 ML" is 20 mL.  Digits are
+# ASCII only.  A refusal is kept in the parse cache as (error class, message template) and completed with
+# the field's name, expected unit and example when raised.
+
+#: Longest text the reader looks at; anything longer is refused before it is parsed.
+MAX_TEXT_LENGTH = 64
+#: Most significant digits a typed number may have: a float's full repr, never a 400-digit number.
+MAX_DIGITS = 17
+
+_SEP = " \u00a0\u2009\u202f'\u2019"
+_SIGNS = "+-\u2212"
+
+# name (lower case) -> pint unit name: only what the suite reads (masses, volumes, times, weight, length).
+_UNIT_NAMES: dict[str, str] = {
+    name: pint_name
+    for names, pint_name in (
+        (("ug", "µg", "μg", "mcg", "microgram", "micrograms", "mikrogram"), "microgram"),
+        (("mg", "milligram", "milligrams"), "milligram"),
+        (("g", "gram", "grams"), "gram"),
+        (("ng", "nanogram", "nanograms"), "nanogram"),
+        (("kg", "kilogram", "kilograms"), "kilogram"),
+        (("ml", "milliliter", "milliliters", "millilitre", "millilitres"), "milliliter"),
+        (("ul", "µl", "μl", "microliter", "microliters", "microlitre", "microlitres"), "microliter"),
+        (("l", "liter", "liters", "litre", "litres"), "liter"),
+        (("h", "hr", "hrs", "hour", "hours"), "hour"),
+        (("min", "mins", "minute", "minutes"), "minute"),
+        (("day", "days", "d"), "day"),
+        (("week", "weeks", "wk", "wks"), "week"),
+        (("year", "years", "yr", "yrs"), "year"),
+        (("cm",), "centimeter"),
+        (("mmol",), "millimole"),
+    )
+    for name in names
+}
+
+_NUMBER = re.compile(
+    r"(?P<sign>[+\-\u2212])?"
+    r"(?P<int>[0-9]{1,3}(?:[ \u00a0\u2009\u202f'\u2019][0-9]{3})+(?![0-9])|[0-9]+)"
+    r"(?:(?P<sep>[.,])(?P<frac>[0-9]+))?"
+    r"(?:[eE](?P<exp>[+\-\u2212]?[0-9]+))?"
+)
+_WORD = re.compile(r"[^\W\d_]+")  # a run of letters (µ and μ included)
+_FACTOR = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
+_OPERATOR = re.compile(r"[*^()\[\]{}=\\<>!&|~`$;]")
+_CALCULATION = re.compile(r"\s*(?:[+\-\u2212/×·:]|x(?=\s*[0-9]))\s*[0-9]")
+
+
+def _refusal(cls: type, template: str) -> tuple[str, type, str]:
+    return ("refused", cls, template)
+
+
+@lru_cache(maxsize=4096)
+def _read(text: str) -> tuple[Any, Any]:
+    """``text`` as ``(magnitude, pint.Unit or None)``, or ``("refused", error class, message template)``.
+
+    The template holds ``{name}``, ``{unit}`` and ``{example}`` for :func:`_raise_refusal` to fill in.
+    """
+    s = text.strip()
+    if not s:
+        return _refusal(InputError, "The {name} is empty; give it in {unit} (for example '{example}').")
+    if len(text) > MAX_TEXT_LENGTH:
+        return _refusal(InputError, f"The {{name}} is {len(text)} characters long, too long to be a quantity; "
+                                    f"write a number and a unit such as '{{example}}'.")
+    shown = _braces(repr(s))
+    op = _OPERATOR.search(s)
+    if op:
+        return _refusal(InputError, f"The {{name}} {shown} contains {_braces(repr(op.group()))}: write one plain "
+                                    f"number and a unit such as '{{example}}', not a calculation.")
+    if s[0] in _SIGNS and s[1:2] in tuple(_SIGNS):
+        return _refusal(InputError, f"The {{name}} {shown} has a doubled sign; write one number such as "
+                                    f"'{{example}}'.")
+    word = _WORD.match(s.lstrip(_SIGNS))
+    if word and word.group().lower() in ("nan", "inf", "infinity"):
+        return _refusal(InputError, f"The {{name}} {shown} must be a finite number.")
+    m = _NUMBER.match(s)
+    if m is None:
+        if s[0] in ".," and s[1:2].isascii() and s[1:2].isdigit():
+            return _refusal(InputError, f"The {{name}} {shown} starts with a decimal separator; write a 0 before "
+                                        f"it (for example {_braces(repr('0' + s))}).")
+        if word and word.group().lower() in _UNIT_NAMES:
+            return _refusal(InputError, f"The {{name}} {shown} has a unit but no number; write the number "
+                                        f"before the unit (for example '{{example}}').")
+        return _refusal(UnitError, f"The {{name}} {shown} could not be read; write a number and a unit such as "
+                                   f"'{{example}}'.")
+    int_text, sep, frac, exp = m.group("int"), m.group("sep"), m.group("frac") or "", m.group("exp")
+    grouped = any(c in _SEP for c in int_text)
+    digits = "".join(c for c in int_text if c not in _SEP)
+    rest = s[m.end():]
+    if sep == "," and len(frac) == 3 and not grouped and exp is None:
+        whole = digits.lstrip("0") or "0"
+        norwegian = f"{float(digits + '.' + frac):g}"
+        return _refusal(InputError, f"The {{name}} {shown} is ambiguous: '{digits},{frac}' means {whole}{frac} in "
+                                    f"English but {norwegian} in Norwegian (a decimal comma); write {whole}{frac} or "
+                                    f"{float(norwegian):.1f}.")
+    if rest[:1] in (".", ",") and rest[1:2].isascii() and rest[1:2].isdigit():
+        return _refusal(InputError, f"The {{name}} {shown} has two decimal separators; write one number such as "
+                                    f"'{{example}}'.")
+    if len((digits + frac).lstrip("0")) > MAX_DIGITS:
+        return _refusal(InputError, f"The {{name}} has too many digits (at most {MAX_DIGITS}); write a plain number "
+                                    f"such as '{{example}}'.")
+    exponent = 0 if exp is None else int(exp.replace("\u2212", "-"))
+    mag: Any = float(f"{digits}.{frac or '0'}e{exponent}") if (frac or exp is not None) else int(digits)
+    if not math.isfinite(mag):
+        return _refusal(InputError, f"The {{name}} {shown} is too large to compute with.")
+    if m.group("sign") in ("-", "\u2212"):
+        mag = -mag
+    unit_text = rest.strip()
+    if not unit_text:
+        return (mag, None)
+    number = _braces(repr(m.group()))
+    if _CALCULATION.match(rest):
+        return _refusal(InputError, f"The {{name}} {shown} is a calculation; write one plain number and a unit "
+                                    f"such as '{{example}}'.")
+    if unit_text[0].isascii() and (unit_text[0].isdigit() or unit_text[0] in _SIGNS):
+        other = _NUMBER.match(unit_text)
+        other_text = _braces(repr(other.group() if other else unit_text.split()[0]))
+        return _refusal(InputError, f"The {{name}} {shown} holds two numbers ({number} and {other_text}); write one "
+                                    f"number (digit groups of three, as in '1 500', are one number) and a unit "
+                                    f"such as '{{example}}'.")
+    lead = _WORD.match(rest)
+    if lead and rest[0] in "oOlI" and lead.group().lower() not in _UNIT_NAMES and (
+            len(lead.group()) == 1 or lead.group().translate(_LOOKALIKE).isdigit()):
+        return _refusal(InputError, f"The {{name}} {shown} has a letter inside the number "
+                                    f"({_braces(repr(m.group() + lead.group()))}); type digits only, such as "
+                                    f"'{{example}}'.")
+    unit = _read_unit(unit_text, shown)
+    if unit[0] == "refused":
+        return unit
+    factor, parsed = unit
+    return (mag / factor if factor != 1 else mag, parsed)
+
+
+_LOOKALIKE = str.maketrans("oOlI", "0011")
+
+
+def _braces(text: str) -> str:
+    """Escape braces of user text so it can sit in a message template."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _read_unit(text: str, shown: str) -> tuple[Any, Any]:
+    """The unit part: allow-listed names joined by '/' (or 'per'); a number may follow a '/' ("ug/24 h")."""
+    parts = re.split(r"\s*/\s*|\s+per\s+", text, flags=re.I)
+    if len(parts) > 3:
+        return _refusal(UnitError, f"The {{name}} {shown} has too many '/' in its unit; give it in {{unit}}.")
+    factor = 1.0
+    names: list[str] = []
+    for i, part in enumerate(parts):
+        if i > 0:
+            fm = _FACTOR.match(part)
+            if fm:
+                f = float(fm.group().replace(",", "."))
+                if not f > 0:
+                    return _refusal(InputError, f"The {{name}} {shown} divides by zero; give it in {{unit}}.")
+                factor *= f
+                part = part[fm.end():].strip()
+        if not part:
+            return _refusal(UnitError, f"The {{name}} {shown} has an incomplete unit; give it in {{unit}} "
+                                       f"(for example '{{example}}').")
+        if _WORD.fullmatch(part) and part.lower() in _UNIT_NAMES:
+            names.append(_UNIT_NAMES[part.lower()])
+            continue
+        words = part.split()
+        if len(words) > 1 and words[0].lower() in _UNIT_NAMES:
+            if all(w.lower() in _UNIT_NAMES for w in words):
+                return _refusal(UnitError, f"The {{name}} {shown} has two units "
+                                           f"({_braces(' and '.join(map(repr, words)))}); give one unit, {{unit}}.")
+            if any(c.isascii() and c.isdigit() for c in words[1]):
+                return _refusal(InputError, f"The {{name}} {shown} has a number after its unit "
+                                            f"({_braces(repr(words[1]))}); write one number before the unit, "
+                                            f"such as '{{example}}'.")
+        return _refusal(UnitError, f"The {{name}} {shown}: {_braces(repr(part))} is not a unit the suite reads; "
+                                   f"give it in {{unit}} (for example '{{example}}').")
+    spec = " / ".join(names)
+    return (factor, _pint_unit(spec))
+
+
+@lru_cache(maxsize=256)
+def _pint_unit(spec: str) -> pint.Unit:
+    return ureg.Unit(spec)
+
 
 # How the suite writes units to a clinician.
 _DISPLAY = {
@@ -106,8 +282,12 @@ def _unit(spec: Any) -> pint.Unit:
 
 @lru_cache(maxsize=256)
 def _parse_unit(spec: str) -> pint.Unit:
+    """A unit named by the suite's code (a target such as ``"ug/day"``): the reader's names first, then pint's."""
+    read = _read_unit(spec.strip(), repr(spec)) if spec.strip() else None
+    if read is not None and read[0] != "refused" and read[0] == 1:
+        return read[1]
     try:
-        return ureg.Unit(_normalise(spec))
+        return ureg.Unit(spec)
     except Exception:
         raise UnitError(f"The unit {spec!r} is not known; write it as, for example, 'ug/day' or 'mL'.") from None
 
@@ -233,24 +413,24 @@ def _quantity_maker(unit: str) -> Any:
     return make
 
 
-def _parse_text(text: str) -> Any:
-    """Parse a quantity written as text; a fresh Quantity each time from a remembered parse."""
-    parsed = _parse_text_cached(text)
-    return Q_(*parsed) if isinstance(parsed, tuple) else parsed
+def _parse_text(text: str, name: str = "value", unit: str = "") -> Any:
+    """Read text with the reader: a fresh Quantity, or a bare number (int or float) when it has no unit.
+
+    Raises the reader's refusal (an :class:`ITBError`) completed with ``name`` and ``unit``.
+    """
+    parsed = _read(text)
+    if parsed[0] == "refused":
+        _, cls, template = parsed
+        raise cls(template.format(name=name, unit=display_unit(unit) if unit else "its unit",
+                                  example=_example(unit) if unit else "50 µg"))
+    mag, u = parsed
+    return mag if u is None else Q_(mag, u)
 
 
-@lru_cache(maxsize=4096)
 def _parse_text_cached(text: str) -> Any:
-    q = ureg.Quantity(_normalise(text))
-    # Keep (magnitude, units), never the Quantity itself: a caller could change it in place.
-    return (q.magnitude, q.units) if isinstance(q, pint.Quantity) else q
-
-
-def _normalise(text: str) -> str:
-    s = text.strip()
-    for pattern, repl in _SPELLINGS:
-        s = pattern.sub(repl, s)
-    return s
+    """(magnitude, unit) of a good parse, for the fast path; a refusal or a bare number is not a tuple of two."""
+    parsed = _read(text)
+    return parsed if parsed[0] != "refused" and parsed[1] is not None else None
 
 
 def display_unit(unit: str | pint.Unit) -> str:
@@ -311,19 +491,11 @@ def as_quantity(value: Any, unit: str, name: str = "value", *, array: bool = Fal
             value = Q_(value.magnitude, str(value.units))
         q = value
     elif isinstance(value, str):
-        text = value.strip()
-        if not text:
-            raise InputError(f"The {name} is empty; give it in {display_unit(unit)} (for example '{_example(unit)}').")
-        try:
-            q = _parse_text(text)
-        except Exception:  # pint raises many kinds (syntax, undefined unit, tokenizer, zero division)
-            raise UnitError(
-                f"The {name} {value!r} could not be read; write a number and a unit such as '{_example(unit)}'."
-            ) from None
+        q = _parse_text(value, name, unit)
         if not isinstance(q, pint.Quantity):
-            raise _refuse_bare(value, unit, name)
-        if q.dimensionless and not target.dimensionless:
-            raise _refuse_bare(value, unit, name)
+            if not target.dimensionless:
+                raise _refuse_bare(value, unit, name)
+            q = Q_(q, "")
     elif value is None:
         raise InputError(f"The {name} is missing; give it in {display_unit(unit)} (for example '{_example(unit)}').")
     elif isinstance(value, (bool, int, float, np.number, np.ndarray, list, tuple)):
@@ -338,10 +510,7 @@ def as_quantity(value: Any, unit: str, name: str = "value", *, array: bool = Fal
         raise InputError(f"The {name} {value!r} is not a quantity; give it in {display_unit(unit)}.")
 
     if q.dimensionality != target.dimensionality:
-        raise UnitError(
-            f"The {name} {fmt(q) if np.ndim(q.magnitude) == 0 else q.units} is not in a unit of "
-            f"{display_unit(unit)} (wrong dimension)."
-        )
+        raise _wrong_dimension(q, target, unit, name)
     mag = q.magnitude
     if np.ndim(mag) != 0:
         if not array:
@@ -352,14 +521,50 @@ def as_quantity(value: Any, unit: str, name: str = "value", *, array: bool = Fal
         return Q_(arr, q.units).to(target)
     try:
         fmag = float(mag)
+    except OverflowError:
+        raise InputError(f"The {name} is too large to compute with.") from None
     except (TypeError, ValueError):
         raise InputError(f"The {name} {mag!r} is not a number.") from None
     if not math.isfinite(fmag):
         raise InputError(f"The {name} must be a finite number, not {fmag}.")
-    out = q.to(target)
-    if not math.isfinite(float(out.magnitude)):
+    try:
+        out = q.to(target)
+        finite = math.isfinite(float(out.magnitude))
+    except OverflowError:
+        finite = False
+    if not finite:
         raise InputError(f"The {name} is too large to compute with.")
     return out
+
+
+# What a dimension is called in a refusal ("50 mL is a volume, not a mass").
+_DIMENSION_WORDS = {
+    "[mass]": "a mass",
+    "[length] ** 3": "a volume",
+    "[time]": "a time",
+    "[length]": "a length",
+    "[substance]": "an amount of substance",
+    "[mass] / [time]": "a dose rate (mass per time)",
+    "[mass] / [length] ** 3": "a concentration (mass per volume)",
+    "[length] ** 3 / [time]": "a flow (volume per time)",
+    "[length] ** 2": "an area",
+    "[mass] / [length] ** 3 / [time]": "a concentration per time",
+    "[length] ** 3 / [mass]": "a volume per mass",
+    "1 / [time]": "a rate per time",
+    "dimensionless": "a plain number",
+}
+
+
+def _dimension_word(dimensionality: Any) -> str:
+    return _DIMENSION_WORDS.get(str(dimensionality), f"of dimension {dimensionality}")
+
+
+def _wrong_dimension(q: pint.Quantity, target: pint.Unit, unit: str, name: str) -> UnitError:
+    shown = fmt(q) if np.ndim(q.magnitude) == 0 and np.isfinite(float(q.magnitude)) else display_unit(q.units)
+    return UnitError(
+        f"The {name} {shown} is {_dimension_word(q.dimensionality)}, not {_dimension_word(target.dimensionality)}; "
+        f"give it in {display_unit(unit)} (for example '{_example(unit)}')."
+    )
 
 
 def as_array_quantity(value: Any, unit: str, name: str = "value") -> pint.Quantity:

@@ -166,7 +166,7 @@ def test_contraindication_is_refused():
     (["50 ug", "100 ug"], DoseLimitError, "25 µg step"),
     (["25 ug", "60 ug"], DoseLimitError, "25 µg step"),
     ([50], UnitError, "no unit"),
-    (["50 mL"], UnitError, "wrong dimension"),
+    (["50 mL"], UnitError, "is a volume, not a mass"),
 ])
 def test_dose_history_is_validated(history, error, text):
     with pytest.raises(error, match=text):
