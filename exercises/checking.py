@@ -28,6 +28,7 @@ from typing import Any, Sequence
 import pint
 
 from itbcore.errors import ITBError, UnitError
+from itbcore.library import read_date
 from itbcore.testing import quantity_close
 from itbcore.units import as_quantity, display_unit, fmt
 
@@ -320,14 +321,13 @@ class DatePart(Part):
         return self.expected.isoformat()
 
     def _read(self, answer: Any) -> _dt.date:
-        if isinstance(answer, _dt.datetime):
-            return answer.date()
-        if isinstance(answer, _dt.date):
-            return answer
         try:
-            return _dt.date.fromisoformat(str(answer).strip())
-        except ValueError:
-            raise ITBError(f"{answer!r} is not a date written as YYYY-MM-DD.") from None
+            day = read_date(answer if isinstance(answer, (str, _dt.date)) else str(answer), "answer")
+        except ITBError as exc:
+            raise ITBError(str(exc)) from None
+        if day is None:
+            raise ITBError("The answer is empty; write a date as YYYY-MM-DD.")
+        return day
 
     def _check(self, answer: Any, exercise: str) -> CheckResult:
         day = self._read(answer)

@@ -14,6 +14,7 @@ __all__ = [
     "EligibilityError",
     "DiluentError",
     "LabelError",
+    "LibraryError",
 ]
 
 
@@ -30,7 +31,22 @@ class InputError(ITBError):
 
 
 class DoseLimitError(ITBError):
-    """A dose, volume or rate lies outside a limit that a label sets."""
+    """A dose, volume or rate lies outside a limit that a label or the drug library sets.
+
+    Besides the message it may carry ``name`` (the field), ``value`` and ``limit`` (plain numbers in
+    ``unit``), ``source`` (where the limit comes from) and ``key`` (the drug-library limit), so that an
+    app can show the refusal at its field.
+    """
+
+    def __init__(self, message: str = "", *, name: str | None = None, value: float | None = None,
+                 limit: float | None = None, source: str | None = None, unit: str | None = None,
+                 key: str | None = None) -> None:
+        super().__init__(message)
+        self.name, self.value, self.limit, self.source, self.unit, self.key = name, value, limit, source, unit, key
+
+    def __reduce__(self):  # keep the fields through pickling (multiprocessing, hypothesis' database)
+        return (_rebuild_dose_limit_error, (str(self), self.name, self.value, self.limit, self.source,
+                                            self.unit, self.key))
 
 
 class EligibilityError(ITBError):
@@ -43,3 +59,11 @@ class DiluentError(ITBError):
 
 class LabelError(ITBError):
     """An unknown label profile was named."""
+
+
+class LibraryError(ITBError):
+    """The drug library file is not valid: the message names the file, the key and the problem."""
+
+
+def _rebuild_dose_limit_error(message, name, value, limit, source, unit, key) -> DoseLimitError:
+    return DoseLimitError(message, name=name, value=value, limit=limit, source=source, unit=unit, key=key)

@@ -31,6 +31,7 @@ import pint
 from .errors import DoseLimitError, InputError
 from .formulations import DILUENT, PUMP_FORMULATIONS, SCREENING_FORMULATION, check_diluent, is_marketed
 from .sources import Finding, check_rule_label, cite, practice
+from .library import hard_check, read_date, soft_findings
 from .units import Q_, _fmt_float, _quantity_maker, as_quantity, fmt, magnitude_in
 
 __all__ = [
@@ -71,33 +72,44 @@ _SRC_BRIDGE = practice("Neuromodulation 2016, Saulino et al.: bridge and priming
 _SRC_REFILL = f"{cite('lionova', '4.4')}; {cite('lioresal', 'Dosing: re-fill')}"
 
 
-def _positive(value: Any, unit: str, name: str) -> pint.Quantity:
+def _positive(value: Any, unit: str, name: str, limit: str | None = None) -> pint.Quantity:
+    """``value`` read in ``unit``, refused unless above zero and (with ``limit``) within the drug library's
+    hard range for that quantity."""
     q = as_quantity(value, unit, name)
     if q.magnitude <= 0:
         raise DoseLimitError(f"The {name} {fmt(q)} must be above zero.")
+    if limit is not None:
+        hard_check(limit, float(q.magnitude), unit, name)
     return q
 
 
-def _non_negative(value: Any, unit: str, name: str) -> pint.Quantity:
+def _non_negative(value: Any, unit: str, name: str, limit: str | None = None) -> pint.Quantity:
+    """Like :func:`_positive`, zero allowed."""
     q = as_quantity(value, unit, name)
     if q.magnitude < 0:
         raise DoseLimitError(f"The {name} {fmt(q)} must not be negative.")
+    if limit is not None:
+        hard_check(limit, float(q.magnitude), unit, name)
     return q
 
 
-def _positive_float(value: Any, unit: str, name: str) -> float:
+def _positive_float(value: Any, unit: str, name: str, limit: str | None = None) -> float:
     """:func:`_positive` as a plain float in ``unit`` (the same checks and messages)."""
     m = magnitude_in(value, unit, name)
     if m <= 0:
         raise DoseLimitError(f"The {name} {fmt(as_quantity(value, unit, name))} must be above zero.")
+    if limit is not None:
+        hard_check(limit, m, unit, name)
     return m
 
 
-def _non_negative_float(value: Any, unit: str, name: str) -> float:
+def _non_negative_float(value: Any, unit: str, name: str, limit: str | None = None) -> float:
     """:func:`_non_negative` as a plain float in ``unit`` (the same checks and messages)."""
     m = magnitude_in(value, unit, name)
     if m < 0:
         raise DoseLimitError(f"The {name} {fmt(as_quantity(value, unit, name))} must not be negative.")
+    if limit is not None:
+        hard_check(limit, m, unit, name)
     return m
 
 
@@ -133,8 +145,8 @@ def daily_volume(daily_dose: Any, concentration: Any) -> pint.Quantity:
     ...
     itbcore.errors.DoseLimitError: The concentration 0 µg/mL must be above zero.
     """
-    dose = _non_negative(daily_dose, "ug/day", "daily dose")
-    conc = _positive(concentration, "ug/mL", "concentration")
+    dose = _non_negative(daily_dose, "ug/day", "daily dose", "daily_dose")
+    conc = _positive(concentration, "ug/mL", "concentration", "concentration")
     return _f(dose / conc, "mL/day")
 
 
@@ -190,18 +202,7 @@ def _date_after(start: _dt.date | None, days: float) -> _dt.date | None:
 
 
 def _read_date(fill_date: Any) -> _dt.date | None:
-    if fill_date is None:
-        return None
-    if isinstance(fill_date, _dt.datetime):
-        return fill_date.date()
-    if isinstance(fill_date, _dt.date):
-        return fill_date
-    if isinstance(fill_date, str):
-        try:
-            return _dt.date.fromisoformat(fill_date.strip())
-        except ValueError:
-            pass
-    raise InputError(f"The fill date {fill_date!r} is not a date; give a datetime.date or 'YYYY-MM-DD'.")
+    return read_date(fill_date, "fill date")
 
 
 _rule_label = check_rule_label
@@ -267,15 +268,16 @@ def refill_plan(
     """
     # (a) The unit boundary: read and check every argument, once, into a float in a canonical unit.
     label = _rule_label(label)
-    reservoir = _positive_float(reservoir_volume, "mL", "reservoir volume")
-    conc = _positive_float(concentration, "ug/mL", "concentration")
-    dose = _positive_float(daily_dose, "ug/day", "daily dose")
-    alarm = _positive_float(alarm_volume, "mL", "alarm volume")
-    margin_days = _non_negative_float(margin, "day", "refill margin")
+    reservoir = _positive_float(reservoir_volume, "mL", "reservoir volume", "reservoir_volume")
+    conc = _positive_float(concentration, "ug/mL", "concentration", "concentration")
+    dose = _positive_float(daily_dose, "ug/day", "daily dose", "daily_dose")
+    alarm = _positive_float(alarm_volume, "mL", "alarm volume", "alarm_volume")
+    margin_days = _non_negative_float(margin, "day", "refill margin", "refill_margin")
     start = _read_date(fill_date)
     # (b) Every rule and the dates, on floats.
     rate, to_alarm, to_empty, refill_days, limited_by, findings, dates = _refill_plan_floats(
         reservoir, conc, dose, alarm, margin_days, label, start)
+
     # (c) The results as Quantities again.
     return RefillPlan(
         reservoir_volume=_q_ml(reservoir), alarm_volume=_q_ml(alarm), concentration=_q_ug_ml(conc),
@@ -313,7 +315,13 @@ def _refill_plan_floats(
     to_alarm = (reservoir - alarm) / rate  # days
     to_empty = reservoir / rate
 
-    findings: list[Finding] = []
+    # The drug library's soft limits (its hard limits were checked as each value was read).
+    findings: list[Finding] = [
+        *soft_findings("reservoir_volume", reservoir, "mL", "reservoir volume", label),
+        *soft_findings("concentration", conc, "ug/mL", "concentration", label),
+        *soft_findings("daily_dose", dose, "ug/day", "daily dose", label),
+        *soft_findings("alarm_volume", alarm, "mL", "alarm volume", label),
+    ]
     # lionova 4.4: intervals are calculated so the reservoir never empties; practice: 3-5 days before the alarm.
     wanted = to_alarm - margin
     if wanted >= 1:
@@ -455,9 +463,9 @@ def dilution(stock: Any, target: Any, final_volume: Any, diluent: Any = "sodium 
     itbcore.errors.DiluentError: The diluent 'dextrose 5%' contains glucose, which is incompatible with baclofen (lionova 6.2); dilute only with sodium chloride 9 mg/mL (0.9 %) (lionova 6.6).
     """
     name = check_diluent(diluent)
-    s = _f(_positive(stock, "ug/mL", "stock concentration"), "ug/mL")
-    t = _f(_positive(target, "ug/mL", "target concentration"), "ug/mL")
-    v = _f(_positive(final_volume, "mL", "final volume"), "mL")
+    s = _f(_positive(stock, "ug/mL", "stock concentration", "concentration"), "ug/mL")
+    t = _f(_positive(target, "ug/mL", "target concentration", "concentration"), "ug/mL")
+    v = _f(_positive(final_volume, "mL", "final volume", "reservoir_volume"), "mL")
     if t > s * (1 + 1e-12):
         raise DoseLimitError(
             f"The target {fmt(t)} is above the stock {fmt(s)}; dilution can only lower a concentration "
@@ -589,16 +597,16 @@ def choose_concentration(
     >>> c.concentration, c.needs_dilution
     (<Quantity(200.0, 'microgram / milliliter')>, True)
     """
-    dose = _f(_positive(daily_dose, "ug/day", "daily dose"), "ug/day")
-    reservoir = _f(_positive(reservoir_volume, "mL", "reservoir volume"), "mL")
-    alarm = _f(_positive(alarm_volume, "mL", "alarm volume"), "mL")
+    dose = _f(_positive(daily_dose, "ug/day", "daily dose", "daily_dose"), "ug/day")
+    reservoir = _f(_positive(reservoir_volume, "mL", "reservoir volume", "reservoir_volume"), "mL")
+    alarm = _f(_positive(alarm_volume, "mL", "alarm volume", "alarm_volume"), "mL")
     if alarm >= reservoir:
         raise DoseLimitError(f"The alarm volume {fmt(alarm)} must be below the reservoir volume {fmt(reservoir)}.")
     lo = None if min_rate is None else _f(_positive(min_rate, "mL/day", "minimum pump rate"), "mL/day")
     hi = None if max_rate is None else _f(_positive(max_rate, "mL/day", "maximum pump rate"), "mL/day")
     if lo is not None and hi is not None and lo > hi:
         raise DoseLimitError(f"The minimum pump rate {fmt(lo)} is above the maximum {fmt(hi)}.")
-    interval = _f(_non_negative(min_interval, "day", "minimum refill interval"), "day")
+    interval = _f(_non_negative(min_interval, "day", "minimum refill interval", "time_since_fill"), "day")
     usable = reservoir - alarm
 
     def option(conc: pint.Quantity, diluted: bool) -> ConcentrationOption:
@@ -681,9 +689,9 @@ def expected_residual(previous_volume: Any, daily_dose: Any, concentration: Any,
     >>> expected_residual("20 mL", "500 ug/day", "500 ug/mL", "30 day")
     <Quantity(0.0, 'milliliter')>
     """
-    prev = _f(_non_negative(previous_volume, "mL", "previous volume"), "mL")
+    prev = _f(_non_negative(previous_volume, "mL", "previous volume", "reservoir_volume"), "mL")
     rate = daily_volume(daily_dose, concentration)
-    t = _f(_non_negative(elapsed, "day", "elapsed time"), "day")
+    t = _f(_non_negative(elapsed, "day", "elapsed time", "time_since_fill"), "day")
     return Q_(max(0.0, float((prev - rate * t).to("mL").magnitude)), "mL")
 
 
@@ -712,14 +720,14 @@ def residual_check(expected: Any, found: Any, tolerance: Any = "1 mL") -> Residu
     >>> r.status, [f.code for f in r.findings]
     ('discrepancy', ['pump_not_delivering'])
     """
-    exp = _f(_non_negative(expected, "mL", "expected volume"), "mL")
-    got = _f(_non_negative(found, "mL", "volume found"), "mL")
+    exp = _f(_non_negative(expected, "mL", "expected volume", "reservoir_volume"), "mL")
+    got = _f(_non_negative(found, "mL", "volume found", "reservoir_volume"), "mL")
     if isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool):
         if not (math.isfinite(tolerance) and 0 < tolerance < 1):
             raise InputError(f"A fractional tolerance must lie between 0 and 1, not {tolerance}.")
         tol = Q_(float(exp.magnitude) * tolerance, "mL")
     else:
-        tol = _f(_non_negative(tolerance, "mL", "tolerance"), "mL")
+        tol = _f(_non_negative(tolerance, "mL", "tolerance", "residual_tolerance"), "mL")
     diff = got - exp
     findings: list[Finding] = []
     if diff > tol:
@@ -774,9 +782,9 @@ class BridgeBolus:
 
 
 def _dead_volume(catheter_length: Any, catheter_volume_per_length: Any, pump_tubing_volume: Any) -> pint.Quantity:
-    length = _non_negative(catheter_length, "cm", "catheter length")
-    per = _non_negative(catheter_volume_per_length, "uL/cm", "catheter volume per length")
-    tubing = _non_negative(pump_tubing_volume, "uL", "pump tubing volume")
+    length = _non_negative(catheter_length, "cm", "catheter length", "catheter_length")
+    per = _non_negative(catheter_volume_per_length, "uL/cm", "catheter volume per length", "catheter_volume_per_length")
+    tubing = _non_negative(pump_tubing_volume, "uL", "pump tubing volume", "pump_tubing_volume")
     dead = _f(length * per + tubing, "uL")
     if dead.magnitude <= 0:
         raise DoseLimitError("The tubing and catheter volume must be above zero.")
@@ -818,9 +826,9 @@ def bridge_bolus(
     >>> b.clear_time_new_rate, b.dose_rate_without_bridge
     (<Quantity(20.0, 'hour')>, <Quantity(120.0, 'microgram / day')>)
     """
-    old = _f(_positive(old_concentration, "ug/mL", "old concentration"), "ug/mL")
-    new = _f(_positive(new_concentration, "ug/mL", "new concentration"), "ug/mL")
-    dose = _f(_positive(daily_dose, "ug/day", "daily dose"), "ug/day")
+    old = _f(_positive(old_concentration, "ug/mL", "old concentration", "concentration"), "ug/mL")
+    new = _f(_positive(new_concentration, "ug/mL", "new concentration", "concentration"), "ug/mL")
+    dose = _f(_positive(daily_dose, "ug/day", "daily dose", "daily_dose"), "ug/day")
     dead = _dead_volume(catheter_length, catheter_volume_per_length, pump_tubing_volume)
     old_rate = dose / old
     new_rate = dose / new
@@ -874,7 +882,7 @@ def priming_bolus(
     >>> p.volume, p.amount_in_line
     (<Quantity(200.0, 'microliter')>, <Quantity(100.0, 'microgram')>)
     """
-    conc = _f(_positive(concentration, "ug/mL", "concentration"), "ug/mL")
+    conc = _f(_positive(concentration, "ug/mL", "concentration", "concentration"), "ug/mL")
     dead = _dead_volume(catheter_length, catheter_volume_per_length, pump_tubing_volume)
     findings = (
         Finding("prime_exactly", "warning",
@@ -907,8 +915,8 @@ class PumpSettings:
     mode: str = "simple continuous"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "concentration", _f(_positive(self.concentration, "ug/mL", "concentration"), "ug/mL"))
-        object.__setattr__(self, "daily_dose", _f(_non_negative(self.daily_dose, "ug/day", "daily dose"), "ug/day"))
+        object.__setattr__(self, "concentration", _f(_positive(self.concentration, "ug/mL", "concentration", "concentration"), "ug/mL"))
+        object.__setattr__(self, "daily_dose", _f(_non_negative(self.daily_dose, "ug/day", "daily dose", "daily_dose"), "ug/day"))
         if self.mode not in DELIVERY_MODES:
             raise InputError(
                 f"The delivery mode {self.mode!r} is not known; choose one of: {', '.join(DELIVERY_MODES)}."
@@ -956,8 +964,12 @@ def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
     >>> old = PumpSettings("500 ug/mL", "400 ug/day")
     >>> [f.code for f in compare_settings(old, PumpSettings("500 ug/mL", "440 ug/day"))]
     []
-    >>> [f.code for f in compare_settings(old, PumpSettings("500 ug/mL", "400 mg/day"))]
+    >>> [f.code for f in compare_settings(PumpSettings("500 ug/mL", "2 ug/day"), PumpSettings("500 ug/mL", "2 mg/day"))]
     ['dose_mg_ug_slip', 'daily_volume_mg_ug_slip', 'dose_increase_above_label', 'above_1000']
+    >>> PumpSettings("500 ug/mL", "400 mg/day")  # past the drug library's hard limit: refused where it is entered
+    Traceback (most recent call last):
+    ...
+    itbcore.errors.DoseLimitError: The daily dose 400000 µg/day is above the hard limit of 3000 µg/day (...): 1000 times 400 µg/day — was mg written for µg?
     """
     if not isinstance(old, PumpSettings) or not isinstance(new, PumpSettings):
         raise InputError("compare_settings needs two PumpSettings (old, new).")

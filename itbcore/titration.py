@@ -34,6 +34,7 @@ from typing import Any, Literal
 import pint
 
 from .errors import DoseLimitError, InputError
+from .library import hard_check, read_date, soft_findings
 from .patient import Patient, as_patient
 from .sources import DEFAULT_LABEL, Finding, PRACTICE, RULE_LABELS, check_rule_label, cite, practice
 from .units import Q_, _fmt_float, as_quantity, fmt, magnitude_in
@@ -45,6 +46,7 @@ __all__ = [
     "MIN_CHANGE_INTERVAL",
     "DECREASE_LIMITS",
     "LIMITED_EXPERIENCE_ABOVE",
+    "ABRUPT_CUT_BELOW",
     "INFUSION_ONSET",
     "INFUSION_MAX_EFFECT",
     "PUMPS",
@@ -75,6 +77,10 @@ MIN_CHANGE_INTERVAL: dict[str, pint.Quantity] = {"programmable": Q_(24, "h"), "n
 # lionova 4.2 (maintenance): "kan den daglige dosen også reduseres med 10-20 % dersom pasienten opplever bivirkninger";
 # lioresal Dosing: supportive therapy: "reduced by 10-20%".
 DECREASE_LIMITS: tuple[float, float] = (0.10, 0.20)
+# lionova 4.2 ("Seponering av behandling": always by gradual reduction) and 4.4: a new dose below this
+# fraction of the current one (a cut of 90 % or more at once) is read as an abrupt discontinuation, as a stop
+# to zero is.  The fraction is the suite's reading of "gradual", not a label number.
+ABRUPT_CUT_BELOW = 0.10
 # lionova 4.2: "begrenset erfaring med doser over 1000 mikrogram/dag"; lioresal Dosing: phase of dose selection.
 LIMITED_EXPERIENCE_ABOVE: pint.Quantity = Q_(1000, "ug/day")
 # lionova 4.2, 5.1; lioresal Pharmacodynamics: continuous infusion acts after 6–8 h, maximum after 24–48 h.
@@ -127,7 +133,7 @@ def _daily_float(value: Any, name: str, allow_zero: bool = False) -> float:
     m = float(f"{magnitude_in(value, 'ug/day', name):.12g}")
     if m < 0 or (m == 0 and not allow_zero):
         raise InputError(f"The {name} {_fmt_float(m, 'ug/day')} must be above zero.")
-    return m
+    return hard_check("daily_dose", m, "ug/day", name)
 
 
 def _hours_float(value: Any, name: str) -> float:
@@ -136,7 +142,7 @@ def _hours_float(value: Any, name: str) -> float:
     m = float(f"{magnitude_in(value, 'h', name):.12g}")
     if m < 0:
         raise InputError(f"The {name} {_fmt_float(m, 'h')} cannot be negative.")
-    return m
+    return hard_check("elapsed", m, "h", name)
 
 
 def _bolus(value: Any) -> pint.Quantity:
@@ -146,6 +152,7 @@ def _bolus(value: Any) -> pint.Quantity:
             f"The effective test dose {fmt(dose)} must be above zero and at most the 100 µg maximum test dose "
             f"({cite('lionova', '4.2')})."
         )
+    hard_check("test_dose", float(dose.magnitude), "ug", "effective test dose")
     return dose
 
 
@@ -153,6 +160,7 @@ def _effect(value: Any) -> pint.Quantity:
     q = _clean(as_quantity(value, "h", name="duration of effect"))
     if q.magnitude <= 0:
         raise InputError(f"The duration of effect {fmt(q)} must be above zero for an effective test dose.")
+    hard_check("effect_duration", float(q.magnitude), "h", "duration of effect")
     return q
 
 
@@ -464,6 +472,8 @@ def _dose_findings_floats(patient: Patient, m: float, phase: str, label: str, wh
                 f"{plo}–{phi} µg/day ({src}).",
                 src,
             ))
+    if m > 0:
+        out.extend(soft_findings("daily_dose", m, "ug/day", what, label))
     return out
 
 
@@ -611,14 +621,18 @@ def _check_change_floats(
     else:
         drop = -change
         lo, hi = DECREASE_LIMITS
-        if n == 0:
-            # lionova 4.2 "Seponering av behandling" and 4.4: never stop abruptly; lioresal discontinuation.
+        if n < c * ABRUPT_CUT_BELOW:
+            # lionova 4.2 "Seponering av behandling" and 4.4: never stop abruptly, always reduce gradually;
+            # lioresal discontinuation.  A cut to near zero at once is an abrupt stop as well.
             src = f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}" if label == "lionova" else cite(
                 "lioresal", "Dosing: discontinuation of treatment")
+            what = "Stopping intrathecal baclofen abruptly" if n == 0 else (
+                f"Cutting the dose from {_fmt_float(c, 'ug/day')} to {_fmt_float(n, 'ug/day')} at once (a fall of "
+                f"{drop * 100:.3g} %) is an abrupt discontinuation: it")
             out.append(Finding(
                 "abrupt_stop", "violation",
-                "Stopping intrathecal baclofen abruptly risks a life-threatening withdrawal; outside an acute overdose "
-                f"reduce the dose gradually ({src}).",
+                f"{what} risks a life-threatening withdrawal; outside an acute overdose reduce the dose gradually "
+                f"({src}).",
                 src,
             ))
         if last < interval * (1 - _EPS) and not first_change:
@@ -750,18 +764,7 @@ class TitrationPlan:
 
 
 def _start_date(value: Any) -> _dt.date | None:
-    if value is None:
-        return None
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return _dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise InputError(f"The start date {value!r} is not a date in the form YYYY-MM-DD.") from None
-    raise InputError(f"The start date {value!r} is not a date.")
+    return read_date(value, "start date")
 
 
 def titration_plan(

@@ -53,7 +53,7 @@ def test_daily_volume_refusals():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.floats(min_value=1e-2, max_value=5e3, **pos), st.sampled_from([50.0, 500.0, 2000.0, 137.5]))
+@given(st.floats(min_value=1e-2, max_value=3e3, **pos), st.sampled_from([50.0, 500.0, 2000.0, 137.5]))
 def test_property_daily_volume_round_trips_units(dose_ug, conc_ug):
     a = daily_volume(Q_(dose_ug, "ug/day"), Q_(conc_ug, "ug/mL"))
     b = daily_volume(Q_(dose_ug / 1000, "mg/day"), Q_(conc_ug / 1000, "mg/mL"))
@@ -130,7 +130,7 @@ def test_practice_margin_is_three_to_five_days():
 
 
 def test_margin_that_does_not_fit_is_a_violation_and_refill_is_not_after_alarm():
-    plan = refill_plan("20 mL", "500 ug/mL", "4000 ug/day", margin="5 day")  # 8 mL/day: alarm after 2.25 days
+    plan = refill_plan("20 mL", "500 ug/mL", "2000 ug/day", margin="5 day")  # 4 mL/day: alarm after 4.5 days
     assert plan.limited_by == "alarm"
     assert plan.refill_after <= plan.days_to_alarm
     assert any(f.code == "margin_does_not_fit" and f.severity == "violation" for f in plan.findings)
@@ -151,7 +151,7 @@ def test_refill_plan_refusals(kwargs, error):
 
 @settings(max_examples=300, deadline=None)
 @given(
-    reservoir=st.floats(min_value=1, max_value=60, **pos),
+    reservoir=st.floats(min_value=1, max_value=40, **pos),
     alarm_frac=st.floats(min_value=0.01, max_value=0.95, **pos),
     conc=st.floats(min_value=5, max_value=2000, **pos),
     dose=st.floats(min_value=1, max_value=3000, **pos),
@@ -161,7 +161,8 @@ def test_refill_plan_refusals(kwargs, error):
 )
 def test_property_refill_never_after_alarm_or_empty(reservoir, alarm_frac, conc, dose, margin, label, day):
     start = dt.date(2020, 1, 1) + dt.timedelta(days=day)
-    plan = refill_plan(Q_(reservoir, "mL"), Q_(conc, "ug/mL"), Q_(dose, "ug/day"), Q_(reservoir * alarm_frac, "mL"),
+    alarm = min(reservoir * alarm_frac, 10.0)  # the drug library's hard limit on the alarm volume
+    plan = refill_plan(Q_(reservoir, "mL"), Q_(conc, "ug/mL"), Q_(dose, "ug/day"), Q_(alarm, "mL"),
                        fill_date=start, margin=Q_(margin, "day"), label=label)
     assert plan.days_to_alarm <= plan.days_to_empty
     assert plan.refill_after <= plan.days_to_alarm
@@ -347,9 +348,13 @@ def test_compare_settings_small_change_is_quiet():
 
 
 def test_compare_settings_mg_ug_slip():
-    out = compare_settings(PumpSettings("500 ug/mL", "400 ug/day"), PumpSettings("500 ug/mL", "400 mg/day"))
+    # a thousandfold slip within the drug library's hard limit is flagged in the comparison ...
+    out = compare_settings(PumpSettings("500 ug/mL", "2 ug/day"), PumpSettings("500 ug/mL", "2 mg/day"))
     assert "dose_mg_ug_slip" in codes(out)
     assert all(f.severity == "violation" for f in out if f.code.endswith("slip"))
+    # ... and one past it cannot even be entered: the hard limit refuses it and names the slip
+    with pytest.raises(DoseLimitError, match=r"1000 times 400 µg/day — was mg written for µg\?$"):
+        PumpSettings("500 ug/mL", "400 mg/day")
 
 
 def test_compare_settings_tenfold_and_twofold():
@@ -387,7 +392,11 @@ def test_pump_settings_validation():
 @given(st.floats(min_value=1, max_value=2000, **pos), st.floats(min_value=10, max_value=2000, **pos))
 def test_property_thousandfold_dose_change_always_flagged(dose, conc):
     old = PumpSettings(Q_(conc, "ug/mL"), Q_(dose, "ug/day"))
-    new = PumpSettings(Q_(conc, "ug/mL"), Q_(dose, "mg/day"))
+    try:
+        new = PumpSettings(Q_(conc, "ug/mL"), Q_(dose, "mg/day"))
+    except DoseLimitError as exc:  # past the drug library's hard limit: refused where it is entered
+        assert exc.key == "daily_dose" and exc.value == pytest.approx(dose * 1000)
+        return
     out = compare_settings(old, new)
     assert any(f.code == "dose_mg_ug_slip" and f.severity == "violation" for f in out)
     assert any(f.severity == "violation" for f in compare_settings(new, old))

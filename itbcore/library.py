@@ -1,0 +1,482 @@
+"""The drug library: soft and hard limits for every quantity the suite reads.
+
+For training only, not for treating patients.
+
+Smart infusion pumps reduce dose errors with a drug library kept by the hospital: a value past a
+**hard** limit is refused, a value past a **soft** limit is allowed only after a warning and a
+confirmation.  The suite does the same, from one data file (``itbcore/drug_library.toml``, or the file
+named by the environment variable ``ITB_DRUG_LIBRARY``), loaded and validated at import: a mistake in the
+file is a :class:`~itbcore.errors.LibraryError` that names the file, the key and the problem.
+
+Every range carries its source: a label section, practice guidance, device documentation, or
+``local protocol`` (the suite's default, to be edited for a hospital).  A local library may narrow a
+range a label sets, never widen it.
+
+>>> lib = active_library()
+>>> lib.limit("test_dose").hard.max, lib.limit("test_dose").hard.source
+(100.0, 'lionova 4.2')
+>>> check("daily_dose", 2500.0, "ug/day")[0].code
+'soft_limit_daily_dose'
+>>> check("daily_dose", "100 mg/day", name="daily dose")
+Traceback (most recent call last):
+...
+itbcore.errors.DoseLimitError: The daily dose 100000 µg/day is above the hard limit of 3000 µg/day (about 1.5 times the highest daily dose the labels report; a mg/µg slip lands far above it; local protocol — the suite's default, edit for your hospital): 1000 times 100 µg/day — was mg written for µg?
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import DoseLimitError, InputError, LibraryError
+from .sources import DEFAULT_LABEL, LABELS, Finding
+from .units import _fmt_float, _parse_unit, magnitude_in
+
+__all__ = [
+    "DEFAULT_LIBRARY_PATH",
+    "LIBRARY_ENV",
+    "Range",
+    "Limit",
+    "DrugLibrary",
+    "load_library",
+    "active_library",
+    "use_library",
+    "limit",
+    "check",
+    "check_date",
+    "read_date",
+    "hard_check",
+    "soft_findings",
+]
+
+#: The library the suite ships.
+DEFAULT_LIBRARY_PATH = Path(__file__).with_name("drug_library.toml")
+#: The environment variable that names a hospital's own library file.
+LIBRARY_ENV = "ITB_DRUG_LIBRARY"
+
+_LABEL_KEYS = tuple(LABELS)
+_SOURCE_PREFIXES = (*(f"{k} " for k in _LABEL_KEYS), "practice guidance", "local protocol")
+
+
+@dataclass(frozen=True)
+class Range:
+    """One soft or hard range in the limit's unit (``None``: no bound on that side)."""
+
+    min: Any
+    max: Any
+    source: str
+    why: str = ""
+    min_inclusive: bool = True
+    max_inclusive: bool = True
+
+    def below(self, x: Any) -> bool:
+        """Whether ``x`` lies below this range."""
+        return self.min is not None and (x < self.min or (x == self.min and not self.min_inclusive))
+
+    def above(self, x: Any) -> bool:
+        """Whether ``x`` lies above this range."""
+        return self.max is not None and (x > self.max or (x == self.max and not self.max_inclusive))
+
+    def contains(self, x: Any) -> bool:
+        return not (self.below(x) or self.above(x))
+
+    @property
+    def from_label(self) -> bool:
+        """Whether a product label sets this range (a local library may narrow it, never widen it)."""
+        return self.source.startswith(tuple(f"{k} " for k in _LABEL_KEYS))
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The soft and hard ranges of one quantity, with label-profile overrides."""
+
+    key: str
+    title: str
+    unit: str
+    hard: Range
+    soft: Range | None = None
+    default: Any = None
+    by_label: dict[str, dict[str, Range]] = field(default_factory=dict, hash=False)
+
+    def ranges(self, label: str = DEFAULT_LABEL) -> tuple[Range, Range | None]:
+        """(hard, soft) under ``label``."""
+        over = self.by_label.get(label, {})
+        return over.get("hard", self.hard), over.get("soft", self.soft)
+
+    def text(self, x: Any, unit: str | None = None) -> str:
+        return _show(x, unit or self.unit)
+
+
+@dataclass(frozen=True)
+class DrugLibrary:
+    """A validated drug library: ``limits`` keyed by quantity name, and where it came from."""
+
+    name: str
+    version: str
+    path: str
+    drug: str
+    care_area: str
+    limits: dict[str, Limit] = field(hash=False)
+
+    def limit(self, key: str) -> Limit:
+        try:
+            return self.limits[key]
+        except (KeyError, TypeError):
+            raise InputError(f"The drug library has no limit {key!r}; it has: {', '.join(self.limits)}.") from None
+
+    @property
+    def is_default(self) -> bool:
+        return Path(self.path).resolve() == DEFAULT_LIBRARY_PATH.resolve()
+
+    @property
+    def summary(self) -> str:
+        """One line for the apps: which library is in force."""
+        where = "the suite's default" if self.is_default else f"local file {Path(self.path).name}"
+        return f"Drug library in force: {self.name}, version {self.version} ({where})."
+
+
+# -------------------------------------------------------------------------------------------- loading
+def _problem(path: Path, key: str, text: str) -> LibraryError:
+    return LibraryError(f"Drug library {path}: {key}: {text}")
+
+
+def _number(path: Path, key: str, value: Any, unit: str) -> Any:
+    if unit == "date":
+        if not isinstance(value, _dt.date) or isinstance(value, _dt.datetime):
+            raise _problem(path, key, f"must be a date such as 2000-01-01, not {value!r}.")
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise _problem(path, key, f"must be a finite number, not {value!r}.")
+    return float(value)
+
+
+def _range(path: Path, key: str, raw: Any, unit: str) -> Range:
+    if not isinstance(raw, dict):
+        raise _problem(path, key, "must be a table with min, max and source.")
+    unknown = set(raw) - {"min", "max", "source", "why", "min_inclusive", "max_inclusive"}
+    if unknown:
+        raise _problem(path, key, f"unknown key(s) {', '.join(sorted(unknown))}.")
+    lo = None if "min" not in raw else _number(path, f"{key}.min", raw["min"], unit)
+    hi = None if "max" not in raw else _number(path, f"{key}.max", raw["max"], unit)
+    if lo is None and hi is None:
+        raise _problem(path, key, "needs a min, a max or both.")
+    if lo is not None and hi is not None and lo > hi:
+        raise _problem(path, key, f"min {raw['min']} is above max {raw['max']}.")
+    source = raw.get("source")
+    if not isinstance(source, str) or not source.strip():
+        raise _problem(path, f"{key}.source", "every range needs a source (a label section, practice guidance "
+                                              "or 'local protocol').")
+    if not source.startswith(_SOURCE_PREFIXES):
+        raise _problem(path, f"{key}.source", f"{source!r} names no label ({', '.join(_LABEL_KEYS)}), practice "
+                                              f"guidance or local protocol.")
+    why = raw.get("why", "")
+    if not isinstance(why, str):
+        raise _problem(path, f"{key}.why", "must be text.")
+    flags = {}
+    for flag in ("min_inclusive", "max_inclusive"):
+        v = raw.get(flag, True)
+        if not isinstance(v, bool):
+            raise _problem(path, f"{key}.{flag}", f"must be true or false, not {v!r}.")
+        flags[flag] = v
+    return Range(lo, hi, source.strip(), why, **flags)
+
+
+def _within(outer: Range, inner: Range) -> bool:
+    """Whether ``inner`` lies within ``outer`` (bounds included as ``outer`` includes them)."""
+    if outer.min is not None:
+        if inner.min is None or inner.min < outer.min or (
+                inner.min == outer.min and inner.min_inclusive and not outer.min_inclusive):
+            return False
+    if outer.max is not None:
+        if inner.max is None or inner.max > outer.max or (
+                inner.max == outer.max and inner.max_inclusive and not outer.max_inclusive):
+            return False
+    return True
+
+
+def _limit(path: Path, key: str, raw: Any) -> Limit:
+    where = f"limits.{key}"
+    if not isinstance(raw, dict):
+        raise _problem(path, where, "must be a table.")
+    known = {"title", "unit", "default", "hard", "soft", *_LABEL_KEYS}
+    unknown = set(raw) - known
+    if unknown:
+        raise _problem(path, where, f"unknown key(s) {', '.join(sorted(unknown))}.")
+    title, unit = raw.get("title"), raw.get("unit")
+    if not isinstance(title, str) or not title:
+        raise _problem(path, f"{where}.title", "every limit needs a title.")
+    if not isinstance(unit, str):
+        raise _problem(path, f"{where}.unit", "every limit needs a unit ('' for a count, 'date' for a date).")
+    if unit not in ("", "date"):
+        try:
+            _parse_unit(unit)
+        except Exception:
+            raise _problem(path, f"{where}.unit", f"{unit!r} is not a unit the suite knows.") from None
+    if "hard" not in raw:
+        raise _problem(path, where, "every limit needs a hard range.")
+    hard = _range(path, f"{where}.hard", raw["hard"], unit)
+    soft = None if "soft" not in raw else _range(path, f"{where}.soft", raw["soft"], unit)
+    if soft is not None and not _within(hard, soft):
+        raise _problem(path, f"{where}.soft", "the soft range must lie within the hard range.")
+    default = raw.get("default")
+    if default is not None:
+        default = _number(path, f"{where}.default", default, unit)
+        if not hard.contains(default):
+            raise _problem(path, f"{where}.default", f"{raw['default']} lies outside the hard range.")
+    by_label: dict[str, dict[str, Range]] = {}
+    for label in _LABEL_KEYS:
+        if label not in raw:
+            continue
+        over = raw[label]
+        if not isinstance(over, dict) or not over or set(over) - {"hard", "soft"}:
+            raise _problem(path, f"{where}.{label}", "must hold a hard and/or a soft range.")
+        ranges = {kind: _range(path, f"{where}.{label}.{kind}", over[kind], unit) for kind in over}
+        h = ranges.get("hard", hard)
+        if "soft" in ranges and not _within(h, ranges["soft"]):
+            raise _problem(path, f"{where}.{label}.soft", "the soft range must lie within the hard range.")
+        by_label[label] = ranges
+    return Limit(key, title, unit, hard, soft, default, by_label)
+
+
+def load_library(path: str | os.PathLike | None = None) -> DrugLibrary:
+    """Read and validate a drug library file (default: the one the suite ships).
+
+    A local library must hold every limit of the suite's own library, and may narrow a range that a
+    label sets but never widen it.
+
+    Raises
+    ------
+    LibraryError
+        Naming the file, the key and the problem.
+    """
+    p = Path(path) if path is not None else DEFAULT_LIBRARY_PATH
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise LibraryError(f"Drug library {p}: the file does not exist.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise LibraryError(f"Drug library {p}: the file cannot be read ({exc.__class__.__name__}).") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise LibraryError(f"Drug library {p}: not valid TOML ({exc}).") from None
+    head = raw.get("library")
+    if not isinstance(head, dict):
+        raise _problem(p, "library", "the file needs a [library] table with name and version.")
+    for key in ("name", "version"):
+        if not isinstance(head.get(key), str) or not head[key].strip():
+            raise _problem(p, f"library.{key}", "must be a non-empty text.")
+    limits_raw = raw.get("limits")
+    if not isinstance(limits_raw, dict) or not limits_raw:
+        raise _problem(p, "limits", "the file needs [limits.<quantity>] tables.")
+    limits = {key: _limit(p, key, value) for key, value in limits_raw.items()}
+    lib = DrugLibrary(head["name"].strip(), head["version"].strip(), str(p), str(head.get("drug", "")),
+                      str(head.get("care_area", "")), limits)
+    if path is not None and not lib.is_default:
+        _check_against_default(lib, p)
+    return lib
+
+
+def _check_against_default(lib: DrugLibrary, path: Path) -> None:
+    base = _DEFAULT
+    for key, ref in base.limits.items():
+        if key not in lib.limits:
+            raise _problem(path, f"limits.{key}", "is missing; a local library keeps every limit of the suite's "
+                                                  "library (change its values instead).")
+        mine = lib.limits[key]
+        if mine.unit != ref.unit:
+            raise _problem(path, f"limits.{key}.unit", f"must be {ref.unit!r}, the unit the suite computes in.")
+        for label in (None, *_LABEL_KEYS):
+            r_hard, _ = ref.ranges(label) if label else (ref.hard, ref.soft)
+            m_hard, _ = mine.ranges(label) if label else (mine.hard, mine.soft)
+            if r_hard.from_label and not _within(r_hard, m_hard):
+                where = f"limits.{key}.hard" if label is None else f"limits.{key} under {label}"
+                raise _problem(path, where, f"widens the hard range that {r_hard.source} sets; a local library "
+                                            f"may narrow it, never widen it.")
+
+
+_DEFAULT: DrugLibrary = load_library()
+_ACTIVE: DrugLibrary = _DEFAULT
+
+
+def use_library(path: str | os.PathLike | None = None) -> DrugLibrary:
+    """Put the library in ``path`` in force for this process (``None``: the suite's default) and return it."""
+    global _ACTIVE
+    _ACTIVE = _DEFAULT if path is None else load_library(path)
+    _FACTORS.clear()
+    return _ACTIVE
+
+
+def active_library() -> DrugLibrary:
+    """The library in force."""
+    return _ACTIVE
+
+
+def limit(key: str) -> Limit:
+    """The limit ``key`` of the library in force."""
+    return _ACTIVE.limit(key)
+
+
+if os.environ.get(LIBRARY_ENV):
+    use_library(os.environ[LIBRARY_ENV])
+
+
+# ------------------------------------------------------------------------------------------- checking
+#: (limit key, unit) -> factor from the limit's unit to ``unit``.
+_FACTORS: dict[tuple[str, str], float] = {}
+
+
+def _factor(lim: Limit, unit: str) -> float:
+    key = (lim.key, unit)
+    f = _FACTORS.get(key)
+    if f is None:
+        f = 1.0 if unit == lim.unit or lim.unit == "" else magnitude_in(f"1 {lim.unit}", unit)
+        _FACTORS[key] = f
+    return f
+
+
+def _show(x: float, unit: str) -> str:
+    return _fmt_float(x, unit) if unit else f"{x:g}"
+
+
+def _bound_text(r: Range, side: str, unit: str, f: float) -> str:
+    value = r.min if side == "min" else r.max
+    return _show(value * f, unit)
+
+
+def _slip_note(lim: Limit, x: float, f: float, soft: Range | None, unit: str, above: bool) -> str:
+    """': 1000 times 100 µg/day — was mg written for µg?' when ``x`` is a thousandfold slip of a usual value."""
+    if soft is None or not lim.unit.startswith("ug"):
+        return ""
+    meant = x / 1000 if above else x * 1000
+    if not soft.contains(meant / f):
+        return ""
+    if above:
+        return f": 1000 times {_show(meant, unit)} — was mg written for µg?"
+    return f": a thousandth of {_show(meant, unit)} — was µg written for mg?"
+
+
+def hard_check(key: str, x: float, unit: str, name: str | None = None, label: str = DEFAULT_LABEL) -> float:
+    """Refuse ``x`` (a plain number in ``unit``) past the hard range of ``key``; return it otherwise.
+
+    Raises
+    ------
+    DoseLimitError
+        With ``.name``, ``.value``, ``.limit`` and ``.source``.
+    """
+    lim = _ACTIVE.limits[key]
+    hard, soft = lim.ranges(label)
+    f = _factor(lim, unit)
+    xs = x / f  # in the limit's unit
+    if hard.contains(xs):
+        return x
+    what = name or lim.title.lower()
+    above = hard.above(xs)
+    bound_text = _bound_text(hard, "max" if above else "min", unit, f)
+    if above:
+        head = f"is above the hard limit of {bound_text}" if hard.max_inclusive else f"must be below {bound_text}"
+    else:
+        head = f"is below the hard limit of {bound_text}" if hard.min_inclusive else f"must be above {bound_text}"
+    why = f"{hard.why}; " if hard.why else ""
+    text = f"The {what} {_show(x, unit)} {head} ({why}{hard.source}){_slip_note(lim, x, f, soft, unit, above)}"
+    raise DoseLimitError(
+        text if text.endswith("?") else text + ".",
+        name=what, value=x, limit=(hard.max if above else hard.min) * f, source=hard.source, unit=unit, key=key,
+    )
+
+
+def check(key: str, value: Any, unit: str | None = None, name: str | None = None,
+          label: str = DEFAULT_LABEL) -> list[Finding]:
+    """Check ``value`` against the limit ``key``: refuse past the hard range, warn past the soft range.
+
+    ``value`` is a Quantity or text (read in the limit's unit), or a plain number in ``unit``.  Returns
+    the soft-limit warnings (a list with at most one :class:`Finding`, code ``soft_limit_<key>``).
+
+    Raises
+    ------
+    DoseLimitError
+        Past the hard range.
+    """
+    lim = _ACTIVE.limit(key)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if unit is None and lim.unit:
+            raise InputError(f"A plain number checked against {key!r} needs its unit.")
+        u, x = (unit if unit is not None else lim.unit), float(value)
+    else:
+        u = unit or lim.unit
+        x = magnitude_in(value, u, name or lim.title.lower())
+    hard_check(key, x, u, name, label)
+    return soft_findings(key, x, u, name, label)
+
+
+def soft_findings(key: str, x: float, unit: str, name: str | None = None,
+                  label: str = DEFAULT_LABEL) -> list[Finding]:
+    """The soft-limit warning for ``x`` (a plain number in ``unit``), or an empty list."""
+    lim = _ACTIVE.limits[key]
+    _, soft = lim.ranges(label)
+    if soft is None:
+        return []
+    f = _factor(lim, unit)
+    xs = x / f
+    if soft.contains(xs):
+        return []
+    above = soft.above(xs)
+    what = name or lim.title.lower()
+    bound = _bound_text(soft, "max" if above else "min", unit, f)
+    why = f"{soft.why}; " if soft.why else ""
+    return [Finding(
+        f"soft_limit_{key}", "warning",
+        f"The {what} {_show(x, unit)} is {'above' if above else 'below'} the soft limit of {bound} "
+        f"({why}{soft.source}): confirm it is what is meant.",
+        soft.source,
+    )]
+
+
+def check_date(value: _dt.date, name: str = "date") -> _dt.date:
+    """Refuse a date outside the library's date range (DoseLimitError is not for dates: InputError)."""
+    hard = _ACTIVE.limits["date"].hard
+    if hard.contains(value):
+        return value
+    raise InputError(f"The {name} {value.isoformat()} lies outside the dates the suite plans for "
+                     f"({hard.min.isoformat()} to {hard.max.isoformat()}; {hard.source}).")
+
+
+_DMY = re.compile(r"([0-9]{1,2})[./]([0-9]{1,2})[./]([0-9]{4})")
+
+
+def read_date(value: Any, name: str = "date") -> _dt.date | None:
+    """The suite's one date reader: a ``datetime.date``, ``'YYYY-MM-DD'`` or ``'DD.MM.YYYY'`` (as Norwegian
+    records write it), within the library's date range; ``None`` stays ``None``.
+
+    >>> read_date("2026-11-21"), read_date("21.11.2026")
+    (datetime.date(2026, 11, 21), datetime.date(2026, 11, 21))
+    >>> read_date("9999-12-25", "fill date")
+    Traceback (most recent call last):
+    ...
+    itbcore.errors.InputError: The fill date 9999-12-25 lies outside the dates the suite plans for (2000-01-01 to 2100-12-31; local protocol — the suite's default, edit for your hospital).
+    """
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        return check_date(value, name)
+    if isinstance(value, str) and len(value) <= 32:
+        text = value.strip()
+        day = None
+        try:
+            day = _dt.date.fromisoformat(text)
+        except ValueError:
+            m = _DMY.fullmatch(text)
+            if m:
+                try:
+                    day = _dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+                except ValueError:
+                    pass
+        if day is not None:
+            return check_date(day, name)
+    shown = repr(value) if not isinstance(value, str) or len(value) <= 32 else "text too long to be a date"
+    raise InputError(f"The {name} {shown} is not a date; give it as YYYY-MM-DD (for example 2026-11-21).")
