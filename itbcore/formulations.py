@@ -33,6 +33,7 @@ import pint
 
 from .errors import DiluentError, DoseLimitError, InputError
 from .sources import Finding, cite
+from . import library
 from .units import Q_, as_quantity, fmt
 
 __all__ = [
@@ -333,7 +334,9 @@ def ampoules_for_fill(target_concentration: Any, fill_volume: Any, stock: Any = 
     itbcore.errors.DoseLimitError: The 50 µg/mL strength is for a single screening test bolus, not for filling a pump (lionova 4.2); make a low pump concentration by diluting the 500 µg/mL strength.
     """
     target = _positive(target_concentration, "ug/mL", "target concentration")
+    library.hard_check("concentration", float(target.magnitude), "ug/mL", "target concentration")
     volume = _positive(fill_volume, "mL", "fill volume")
+    library.hard_check("reservoir_volume", float(volume.magnitude), "mL", "fill volume")
     highest = PUMP_FORMULATIONS[-1]
     if stock is None:
         chosen = next((f for f in PUMP_FORMULATIONS if target <= f.concentration * (1 + 1e-12)), None)

@@ -51,6 +51,7 @@ __all__ = [
     "check_date",
     "read_date",
     "hard_check",
+    "hard_check_array",
     "soft_findings",
 ]
 
@@ -386,6 +387,18 @@ def hard_check(key: str, x: float, unit: str, name: str | None = None, label: st
         text if text.endswith("?") else text + ".",
         name=what, value=x, limit=(hard.max if above else hard.min) * f, source=hard.source, unit=unit, key=key,
     )
+
+
+def hard_check_array(key: str, values: Any, unit: str, name: str | None = None,
+                     label: str = DEFAULT_LABEL) -> Any:
+    """:func:`hard_check` on the smallest and largest of an array of plain numbers in ``unit``."""
+    import numpy as np
+
+    arr = np.asarray(values, dtype=float)
+    if arr.size:
+        hard_check(key, float(arr.min()), unit, name, label)
+        hard_check(key, float(arr.max()), unit, name, label)
+    return values
 
 
 def check(key: str, value: Any, unit: str | None = None, name: str | None = None,

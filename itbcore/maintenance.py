@@ -20,7 +20,9 @@ import numpy as np
 import pint
 
 from .errors import DoseLimitError, InputError
+from . import library
 from .patient import Patient
+from .titration import DECREASE_LIMITS, LARGEST_INCREASE, LIMITED_EXPERIENCE_ABOVE
 from .sources import Action, Finding, check_rule_label, cite, practice
 from .units import Q_, as_quantity, fmt, magnitude_in, ureg
 
@@ -40,9 +42,6 @@ __all__ = [
     "drug_holiday",
 ]
 
-#: lionova 4.2; lioresal Dosing: supportive therapy: limited experience above 1000 µg/day
-#: (the same value as :data:`itbcore.titration.LIMITED_EXPERIENCE_ABOVE`, which the package exports).
-LIMITED_EXPERIENCE_ABOVE = Q_(1000, "ug/day")
 #: lionova 4.2 "Administrasjonsmåte"; lioresal Dosing: mode of infusion: e.g. +20 % hourly rate at night.
 FLEX_NIGHT_INCREASE = 0.20
 #: lionova 4.2; lioresal Dosing: mode of infusion: program the change 2 h before the wanted effect.
@@ -185,6 +184,7 @@ def dose_range_findings(patient: Patient, daily_dose: Any, label: str = "lionova
     dose = as_quantity(daily_dose, "ug/day", "daily dose")
     if dose.magnitude <= 0:
         raise DoseLimitError(f"The daily dose {fmt(dose)} must be above zero.")
+    soft = library.check("daily_dose", float(dose.magnitude), "ug/day", "daily dose", label)
     out: list[Finding] = []
     what = "initial maintenance range" if patient.population == "pediatric" else "usual range"
     rng = f"{fmt(r.low)} to {fmt(r.high)}"
@@ -205,8 +205,9 @@ def dose_range_findings(patient: Patient, daily_dose: Any, label: str = "lionova
                                f"{fmt(r.observed_high)}).", r.source))
     if dose > r.limited_experience_above:
         out.append(Finding("above_1000", "warning",
-                           f"{fmt(dose)} is above 1000 µg/day, where experience is limited.", r.source))
-    return out
+                           f"{fmt(dose)} is above {fmt(r.limited_experience_above)}, where experience is limited.",
+                           r.source))
+    return out + soft
 
 
 # ---------------------------------------------------------------------------------------------- flex
@@ -235,6 +236,7 @@ class FlexStep:
         rate = as_quantity(self.rate, "ug/h", "step rate")
         if rate.magnitude < 0:
             raise DoseLimitError(f"The step rate {fmt(rate)} must not be negative.")
+        library.hard_check("infusion_rate", float(rate.magnitude), "ug/h", "step rate")
         object.__setattr__(self, "rate", Q_(float(rate.magnitude), "ug/h"))
 
 
@@ -365,6 +367,8 @@ def flex_programme(steps: Sequence[FlexStep | tuple[Any, Any]]) -> FlexProgramme
             raise InputError(f"A flex step is a start hour and a rate (for example ('6 h', '20 ug/h')), not {s!r}.")
     if not built:
         raise InputError("A flex programme needs at least one step.")
+    # Device documentation: a programmable pump allows up to 13 flex steps a day (the drug library's hard limit).
+    library.hard_check("flex_steps", float(len(built)), "", "number of flex steps")
     built.sort(key=lambda s: float(s.start.magnitude))
     starts = [float(s.start.magnitude) for s in built]
     if len(set(starts)) != len(starts):
@@ -372,11 +376,9 @@ def flex_programme(steps: Sequence[FlexStep | tuple[Any, Any]]) -> FlexProgramme
     ends = starts[1:] + [starts[0] + 24.0]
     total = sum((e - a) * float(s.rate.magnitude) for a, e, s in zip(starts, ends, built))
     findings: list[Finding] = []
-    if len(built) > 13:
-        findings.append(Finding("too_many_steps", "warning",
-                                f"{len(built)} steps: programmable pumps of the SynchroMed II type allow up to "
-                                "13 a day.",
-                                _SRC_DEVICE))
+    for s in built:
+        findings += library.soft_findings("infusion_rate", float(s.rate.magnitude), "ug/h",
+                                          f"step rate from {fmt(s.start)}")
     if any(s.rate.magnitude == 0 for s in built):
         findings.append(Finding("zero_rate_step", "warning",
                                 "A step delivers nothing: an interruption of intrathecal baclofen can cause "
@@ -436,6 +438,7 @@ def flex_unit_check(programme_or_rate: Any, intended_daily_dose: Any) -> list[Fi
     intended = as_quantity(intended_daily_dose, "ug/day", "intended daily dose")
     if intended.magnitude <= 0:
         raise DoseLimitError(f"The intended daily dose {fmt(intended)} must be above zero.")
+    library.hard_check("daily_dose", float(intended.magnitude), "ug/day", "intended daily dose")
     if isinstance(programme_or_rate, FlexProgramme):
         total = programme_or_rate.daily_total
         rates = [s.rate for s in programme_or_rate.steps]
@@ -443,6 +446,7 @@ def flex_unit_check(programme_or_rate: Any, intended_daily_dose: Any) -> list[Fi
         rate = as_quantity(programme_or_rate, "ug/h", "programmed rate")
         if rate.magnitude < 0:
             raise DoseLimitError(f"The programmed rate {fmt(rate)} must not be negative.")
+        library.hard_check("infusion_rate", float(rate.magnitude), "ug/h", "programmed rate")
         total = (rate * Q_(24, "h/day")).to("ug/day")
         rates = [rate]
     if total.magnitude == 0:
@@ -466,6 +470,17 @@ def flex_unit_check(programme_or_rate: Any, intended_daily_dose: Any) -> list[Fi
         return [Finding("twofold_off", "warning",
                         f"The programme gives {fmt(total)}, {big:.3g}-fold the intended {fmt(intended)}.",
                         _SRC_INCIDENT)]
+    # lionova 4.2; lioresal Dosing: supportive therapy: a day's change is at most +30 % (spinal origin) or
+    # -20 % (side effects); a programme further off the intended daily dose than that is a dosing change
+    # the prescription does not name.
+    up, down = LARGEST_INCREASE, DECREASE_LIMITS[1]
+    if ratio > 1 + up + 1e-9 or ratio < 1 - down - 1e-9:
+        pct = (ratio - 1) * 100
+        return [Finding("off_intended_beyond_band", "warning",
+                        f"The programme gives {fmt(total)}, {pct:+.3g} % against the intended {fmt(intended)}: more "
+                        f"than the {up * 100:g} % increase or {down * 100:g} % decrease a day's adjustment allows; "
+                        f"check the programme against the prescription.", _SRC_MAINT["lionova"] + "; "
+                        + _SRC_MAINT["lioresal"])]
     return []
 
 
@@ -589,6 +604,7 @@ def drug_holiday(current_daily_dose: Any, initial_infusion_dose: Any, weeks: Any
     for m, name in ((c, "current daily dose"), (i, "initial infusion dose")):
         if m <= 0:
             raise DoseLimitError(f"The {name} {fmt(_ud(m))} must be above zero.")
+        library.hard_check("daily_dose", m, "ug/day", name)
     if isinstance(weeks, bool):
         raise InputError("The number of weeks must be a number or a time such as '3 week'.")
     if isinstance(weeks, (int, float)):

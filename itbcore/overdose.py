@@ -33,6 +33,7 @@ from typing import Any, Iterable, Literal
 import pint
 
 from .errors import InputError
+from . import library
 from .patient import Patient
 from .sources import DEFAULT_LABEL, Action, Finding, check_label, cite, practice
 from .units import Q_, as_quantity, fmt  # noqa: F401 (fmt: doctests)
@@ -372,8 +373,7 @@ def physostigmine(patient: Patient, weight: Any = None) -> Regimen:
             f"A child's physostigmine dose is 0.02 mg/kg, so the weight is needed ({_LIO})."
         )
     w = as_quantity(w_value, "kg", "weight")
-    if not 0.5 <= w.magnitude <= 400:
-        raise InputError(f"The weight {w.magnitude:g} kg is not a possible body weight (0.5 to 400 kg).")
+    library.hard_check("weight", float(w.magnitude), "kg", "weight")
     cap = Q_(2.0, "mg")
     # lioresal Overdose: children 0.02 mg/kg at ≤ 0.5 mg/min, repeated until effect or 2 mg in all.
     per_dose = (Q_(0.02, "mg/kg") * w).to("mg")

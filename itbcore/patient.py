@@ -20,6 +20,7 @@ import pint
 
 from .errors import EligibilityError, InputError
 from .sources import DEFAULT_LABEL, check_label, cite
+from . import library
 from .units import as_quantity
 
 __all__ = ["Patient", "ORIGINS", "MEDICINES", "CONDITIONS", "as_patient"]
@@ -93,15 +94,15 @@ class Patient:
             age = float(as_quantity(age, "year", "age").magnitude)
         if isinstance(age, bool) or not isinstance(age, (int, float)):
             raise InputError(f"The age {self.age_years!r} is not a number of years.")
-        if not math.isfinite(age) or age < 0 or age > 120:
-            raise InputError(f"The age {age} years is not a possible age (0 to 120 years).")
+        if not math.isfinite(age):
+            raise InputError(f"The age {age} years is not a possible age.")
+        library.hard_check("age", float(age), "year", "age")
         object.__setattr__(self, "age_years", age)
         if self.origin not in ORIGINS:
             raise InputError(f"The origin {self.origin!r} is not known; choose 'spinal' or 'cerebral' (lionova 4.1).")
         if self.weight is not None:
             w = as_quantity(self.weight, "kg", "weight")
-            if not 0.5 <= w.magnitude <= 400:
-                raise InputError(f"The weight {w.magnitude:g} kg is not a possible body weight (0.5 to 400 kg).")
+            library.hard_check("weight", float(w.magnitude), "kg", "weight")
             object.__setattr__(self, "weight", w)
         object.__setattr__(self, "medicines", _codes(self.medicines, MEDICINES, "medicine"))
         object.__setattr__(self, "conditions", _codes(self.conditions, CONDITIONS, "condition"))

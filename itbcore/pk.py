@@ -32,6 +32,7 @@ import pint
 
 from .errors import InputError
 from .sources import cite
+from . import library
 from .units import Q_, as_array_quantity, as_quantity, fmt  # noqa: F401 (fmt: doctests)
 
 __all__ = [
@@ -109,10 +110,16 @@ _DEFAULT_V = "75 mL"
 _DEFAULT_CL = "30 mL/h"
 
 
+# The drug-library limit that bounds each model parameter, by its canonical unit.
+_PARAM_LIMITS = {"mL": "csf_volume", "mL/h": "csf_clearance"}
+
+
 def _positive_array(value: Any, unit: str, name: str) -> np.ndarray:
     mag = np.asarray(as_array_quantity(value, unit, name).magnitude, dtype=float)
     if np.any(mag <= 0):
         raise InputError(f"The {name} must be above zero; a one-compartment model needs a positive {name}.")
+    if unit in _PARAM_LIMITS:
+        library.hard_check_array(_PARAM_LIMITS[unit], mag, unit, name)
     return mag
 
 
@@ -183,6 +190,7 @@ def steady_state_concentration(daily_dose: Any, clearance: Any = _DEFAULT_CL) ->
     rate = as_array_quantity(daily_dose, "ug/h", "daily dose").magnitude
     if np.any(np.asarray(rate) < 0):
         raise InputError("The daily dose cannot be negative.")
+    library.hard_check_array("daily_dose", np.asarray(rate, dtype=float) * 24.0, "ug/day", "daily dose")
     cl = _positive_array(clearance, "mL/h", "CSF clearance")
     # µg/h ÷ mL/h = µg/mL = 1000 ng/mL
     return _wrap(np.asarray(rate, dtype=float) / cl * 1000.0, "ng/mL")
@@ -301,6 +309,7 @@ def csf_concentration(
     (2, 3)
     """
     t = np.asarray(as_array_quantity(times, "h", "times").magnitude, dtype=float)
+    library.hard_check_array("simulated_time", t, "h", "simulated time")
     v = _patient_param(volume, "mL", "volume of distribution", t.ndim)
     cl = _patient_param(clearance, "mL/h", "CSF clearance", t.ndim)
     try:
@@ -310,6 +319,8 @@ def csf_concentration(
             f"The patients (volume {v.shape}, clearance {cl.shape}) and the times {t.shape} do not line up; "
             "give one value per patient and a row of times."
         ) from None
+    # The drug library bounds what one simulation may compute, so no request can exhaust the memory.
+    library.hard_check("simulation_points", float(math.prod(shape)), "", "number of values to simulate")
     bolus_list = _read_boluses(boluses)
     infusion_list = _read_infusions(infusions)
     layout = _segment_layout(t, v, cl, shape)
@@ -332,6 +343,7 @@ def _read_boluses(boluses: Iterable[tuple[Any, Any]]) -> list[tuple[float, float
         d = float(as_quantity(dose, "ug", "bolus dose").magnitude)
         if d < 0:
             raise InputError(f"A bolus dose cannot be negative ({d:g} µg).")
+        library.hard_check("overdose_amount", d, "ug", "bolus dose")
         if d == 0:
             continue
         out.append((t0m, d))
@@ -349,6 +361,7 @@ def _read_infusions(infusions: Iterable[tuple[Any, Any, Any]]) -> list[tuple[flo
             raise InputError(f"An infusion cannot end ({e:g} h) before it starts ({s:g} h).")
         if r < 0:
             raise InputError(f"An infusion rate cannot be negative ({r:g} µg/h).")
+        library.hard_check("simulated_rate", r, "ug/h", "infusion rate")
         if r == 0 or e == s:
             continue
         out.append((s, e, r))

@@ -32,6 +32,7 @@ from .errors import DoseLimitError, InputError
 from .formulations import DILUENT, PUMP_FORMULATIONS, SCREENING_FORMULATION, check_diluent, is_marketed
 from .sources import Finding, check_rule_label, cite, practice
 from .library import hard_check, read_date, soft_findings
+from .titration import ABRUPT_CUT_BELOW, DECREASE_LIMITS, LIMITED_EXPERIENCE_ABOVE, LARGEST_INCREASE, SPINAL_BAND
 from .units import Q_, _fmt_float, _quantity_maker, as_quantity, fmt, magnitude_in
 
 __all__ = [
@@ -978,12 +979,30 @@ def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
     out += _change("daily dose", old.daily_dose, new.daily_dose, "ug/day", "dose", src)
     out += _change("concentration", old.concentration, new.concentration, "ug/mL", "concentration", src)
     out += _change("daily volume", old.daily_volume, new.daily_volume, "mL/day", "daily_volume", src)
-    if old.daily_dose.magnitude > 0 and new.daily_dose > old.daily_dose * 1.30 * (1 + 1e-9):
+    # The same change gets the same severity as in titration.check_change: an increase beyond every label
+    # band and a cut to near zero are violations, a decrease beyond 20 % a warning (lionova 4.2, 4.4).
+    label_src = f"{cite('lionova', '4.2')}; {cite('lioresal', 'Dosing: supportive therapy')}"
+    o, n = float(old.daily_dose.magnitude), float(new.daily_dose.magnitude)
+    if o > 0 and n > o * (1 + LARGEST_INCREASE) * (1 + 1e-9):
         out.append(Finding(
-            "dose_increase_above_label", "warning",
-            f"The dose rises by {100 * (_ratio(new.daily_dose, old.daily_dose) - 1):.0f} %, more than the largest "
-            "daily increase any label band allows (spinal origin: 10 to 30 % per 24 h).",
-            f"{cite('lionova', '4.2')}; {cite('lioresal', 'Dosing: supportive therapy')}",
+            "dose_increase_above_label", "violation",
+            f"The dose rises by {100 * (n / o - 1):.0f} %, more than the largest daily increase any label band "
+            f"allows (spinal origin: {SPINAL_BAND[0] * 100:g} to {SPINAL_BAND[1] * 100:g} % per 24 h).",
+            label_src,
+        ))
+    elif o > 0 and n < o * ABRUPT_CUT_BELOW:
+        out.append(Finding(
+            "abrupt_stop", "violation",
+            f"The dose falls from {fmt(old.daily_dose)} to {fmt(new.daily_dose)} at once: an abrupt discontinuation "
+            "risks a life-threatening withdrawal; reduce gradually unless this is an overdose.",
+            f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}",
+        ))
+    elif o > 0 and n < o * (1 - DECREASE_LIMITS[1]) * (1 - 1e-9):
+        out.append(Finding(
+            "decrease_above_band", "warning",
+            f"The dose falls by {100 * (1 - n / o):.0f} %, more than the {DECREASE_LIMITS[0] * 100:g}–"
+            f"{DECREASE_LIMITS[1] * 100:g} % the labels name for side effects; reduce in steps.",
+            label_src,
         ))
     if new.concentration > PUMP_FORMULATIONS[-1].concentration * (1 + 1e-9):
         out.append(Finding(
@@ -997,8 +1016,9 @@ def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
             "program a bridge bolus for the old solution in tubing and catheter.",
             f"{_SRC_BRIDGE}; {_SRC_INCIDENTS}",
         ))
-    if new.daily_dose > Q_(1000, "ug/day") and not old.daily_dose > Q_(1000, "ug/day"):
-        out.append(Finding("above_1000", "info", "There is limited experience with doses above 1000 µg/day.",
+    if new.daily_dose > LIMITED_EXPERIENCE_ABOVE and not old.daily_dose > LIMITED_EXPERIENCE_ABOVE:
+        out.append(Finding("above_1000", "warning",
+                           f"There is limited experience with doses above {fmt(LIMITED_EXPERIENCE_ABOVE)}.",
                            f"{cite('lionova', '4.2')}; {cite('lioresal', 'Dosing: phase of dose selection')}"))
     if old.mode != new.mode:
         out.append(Finding("mode_changed", "info", f"The delivery mode changes from {old.mode} to {new.mode}.",

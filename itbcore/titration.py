@@ -47,6 +47,10 @@ __all__ = [
     "DECREASE_LIMITS",
     "LIMITED_EXPERIENCE_ABOVE",
     "ABRUPT_CUT_BELOW",
+    "SPINAL_BAND",
+    "CEREBRAL_TITRATION_BAND",
+    "CEREBRAL_MAINTENANCE_BAND",
+    "LARGEST_INCREASE",
     "INFUSION_ONSET",
     "INFUSION_MAX_EFFECT",
     "PUMPS",
@@ -77,6 +81,15 @@ MIN_CHANGE_INTERVAL: dict[str, pint.Quantity] = {"programmable": Q_(24, "h"), "n
 # lionova 4.2 (maintenance): "kan den daglige dosen også reduseres med 10-20 % dersom pasienten opplever bivirkninger";
 # lioresal Dosing: supportive therapy: "reduced by 10-20%".
 DECREASE_LIMITS: tuple[float, float] = (0.10, 0.20)
+# Daily increase bands (fractions per 24 h).  lionova 4.2 and lioresal Dosing: phase of dose selection:
+# spinal origin +10-30 %, cerebral origin +5-15 % (lioresal: children of spinal origin +5-15 % too);
+# maintenance (lionova 4.2 "må doseøkninger begrenses til 20 % (intervall: 5-20 %)"; lioresal Dosing:
+# supportive therapy): spinal +10-30 %, cerebral +5-20 %.
+SPINAL_BAND: tuple[float, float] = (0.10, 0.30)
+CEREBRAL_TITRATION_BAND: tuple[float, float] = (0.05, 0.15)
+CEREBRAL_MAINTENANCE_BAND: tuple[float, float] = (0.05, 0.20)
+#: The largest daily increase any label band allows (spinal origin).
+LARGEST_INCREASE = SPINAL_BAND[1]
 # lionova 4.2 ("Seponering av behandling": always by gradual reduction) and 4.4: a new dose below this
 # fraction of the current one (a cut of 90 % or more at once) is read as an abrupt discontinuation, as a stop
 # to zero is.  The fraction is the suite's reading of "gradual", not a label number.
@@ -347,24 +360,24 @@ def increase_band(patient: Patient, phase: str = "titration", label: str = DEFAU
     if phase == "titration":
         source = cite(label, _SELECTION[label])
         if origin == "spinal" and not (label == "lioresal" and population == "pediatric"):
-            low, high = 0.10, 0.30
+            low, high = SPINAL_BAND
         else:
-            low, high = 0.05, 0.15
+            low, high = CEREBRAL_TITRATION_BAND
         if population == "pediatric" and label == "lionova":
             note = ("lionova 4.2 names bands for adults only; the adult band for this origin is applied "
                     "(lioresal limits children of spinal origin to 5–15 %).")
     else:
         source = cite(label, _SUPPORTIVE[label])
         if label == "lioresal" and population == "pediatric":
-            low, high = 0.05, 0.15
+            low, high = CEREBRAL_TITRATION_BAND
             source = f"{cite('lioresal', 'Dosing: supportive therapy')}, {cite('lioresal', _SELECTION['lioresal'])}"
             note = ("lioresal gives maintenance bands for adults only; the children band of the phase of dose "
                     "selection (5–15 %) is kept, the more cautious reading.")
         elif origin == "spinal":
-            low, high = 0.10, 0.30
+            low, high = SPINAL_BAND
         else:
             # lionova 4.2 "må doseøkninger begrenses til 20 % (intervall: 5-20 %)"; lioresal "5- to 20%".
-            low, high = 0.05, 0.20
+            low, high = CEREBRAL_MAINTENANCE_BAND
     return IncreaseBand(low, high, phase, label, origin, population, source, note)
 
 

@@ -31,6 +31,7 @@ import pint
 
 from .errors import DoseLimitError, InputError
 from .overdose import _read_signs
+from . import library
 from .sources import Action, Finding, cite, practice
 from .units import Q_, as_quantity, fmt, magnitude_in, ureg  # noqa: F401 (fmt: doctests)
 
@@ -317,6 +318,7 @@ def taper(daily_dose: Any, days: Any = 21) -> list[tuple[int, pint.Quantity]]:
         )
     if d0 <= 0:
         raise InputError("There is nothing to taper: the daily dose must be above zero.")
+    library.hard_check("daily_dose", d0, "ug/day", "daily dose")
     return [(day, Q_(d0 * (n - day) / n, _UG_PER_DAY)) for day in range(n + 1)]
 
 

@@ -93,7 +93,8 @@ def test_dose_range_findings():
     assert [f.code for f in dose_range_findings(adult, "500 ug/day")] == ["within_range"]
     assert [f.code for f in dose_range_findings(adult, "200 ug/day")] == ["below_range"]
     out = dose_range_findings(adult, "2.5 mg/day")
-    assert [f.code for f in out] == ["above_range", "outside_observed_range", "above_1000"]
+    # above the labels' highest reported dose (2003 µg/day): the drug library's soft limit as well
+    assert [f.code for f in out] == ["above_range", "outside_observed_range", "above_1000", "soft_limit_daily_dose"]
     assert all(f.severity != "violation" for f in out)  # ranges, not limits
     child = Patient(8, "cerebral")
     assert [f.code for f in dose_range_findings(child, "30 ug/day")] == ["within_range"]
@@ -157,12 +158,13 @@ def test_flex_programme_wraps_midnight_and_validates():
     with pytest.raises(UnitError):
         FlexStep("6 h", "10 ug/day per mL")
     assert any(f.code == "zero_rate_step" for f in flex_programme([("0 h", "0 ug/h"), ("8 h", "5 ug/h")]).findings)
-    many = flex_programme([(f"{h} h", "1 ug/h") for h in range(14)])
-    assert any(f.code == "too_many_steps" for f in many.findings)
+    flex_programme([(f"{h} h", "1 ug/h") for h in range(13)])  # 13 steps: what the pump allows
+    with pytest.raises(DoseLimitError, match="number of flex steps 14 is above the hard limit of 13"):
+        flex_programme([(f"{h} h", "1 ug/h") for h in range(14)])
 
 
 steps_strategy = st.lists(
-    st.tuples(st.floats(min_value=0, max_value=23.99, **pos), st.floats(min_value=0, max_value=200, **pos)),
+    st.tuples(st.floats(min_value=0, max_value=23.99, **pos), st.floats(min_value=0, max_value=125, **pos)),
     min_size=1, max_size=13, unique_by=lambda t: round(t[0], 6),
 )
 
@@ -188,7 +190,7 @@ def test_property_flex_daily_total_is_integral_of_rates(steps):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.floats(min_value=1, max_value=3000, **pos), st.floats(min_value=0.01, max_value=1, **pos))
+@given(st.floats(min_value=1, max_value=1500, **pos), st.floats(min_value=0.01, max_value=1, **pos))
 def test_property_flex_from_continuous_total(dose, inc):
     p = flex_from_continuous(Q_(dose, "ug/day"), night_increase=inc)
     # 8 h night (22 h to 6 h) at +inc
@@ -212,7 +214,10 @@ def test_unit_check_flags_the_opposite_slip():
 def test_unit_check_programme_and_quiet_cases():
     assert flex_unit_check(flex_from_continuous("480 ug/day"), "480 ug/day") == []
     assert [f.code for f in flex_unit_check("50 ug/h", "480 ug/day")] == ["twofold_off"]
-    assert [f.code for f in flex_unit_check("200 ug/h", "480 ug/day")] == ["tenfold_off"]
+    assert [f.code for f in flex_unit_check("120 ug/h", "120 ug/day")] == ["per_hour_per_day_mixup"]
+    assert [f.code for f in flex_unit_check("100 ug/h", "200 ug/day")] == ["tenfold_off"]
+    with pytest.raises(DoseLimitError, match="hard limit of 125 µg/h"):  # the drug library refuses it outright
+        flex_unit_check("200 ug/h", "480 ug/day")
     assert [f.code for f in flex_unit_check("0 ug/h", "480 ug/day")] == ["nothing_programmed"]
     with pytest.raises(DoseLimitError):
         flex_unit_check("20 ug/h", "0 ug/day")
@@ -221,8 +226,12 @@ def test_unit_check_programme_and_quiet_cases():
 @settings(max_examples=200, deadline=None)
 @given(st.floats(min_value=1, max_value=3000, **pos))
 def test_property_daily_dose_entered_per_hour_is_always_caught(dose):
-    out = flex_unit_check(Q_(dose, "ug/h"), Q_(dose, "ug/day"))
-    assert any(f.code == "per_hour_per_day_mixup" and f.severity == "violation" for f in out)
+    try:
+        out = flex_unit_check(Q_(dose, "ug/h"), Q_(dose, "ug/day"))
+    except DoseLimitError as exc:  # past the hourly hard limit: refused where it is entered
+        assert exc.key == "infusion_rate"
+    else:
+        assert any(f.code == "per_hour_per_day_mixup" and f.severity == "violation" for f in out)
     assert flex_unit_check(Q_(dose / 24, "ug/h"), Q_(dose, "ug/day")) == []
 
 

@@ -2,7 +2,7 @@
 import pytest
 
 from itbcore import Patient
-from itbcore.errors import EligibilityError, InputError, ITBError, UnitError
+from itbcore.errors import DoseLimitError, EligibilityError, InputError, ITBError, UnitError
 
 
 def test_population_boundary_is_18_years():  # lionova 4.1: children 4 to < 18
@@ -28,7 +28,7 @@ def test_weight_needs_a_unit_and_a_plausible_value():
     assert Patient(10, "spinal", weight="30 kg").weight.magnitude == 30
     with pytest.raises(UnitError):
         Patient(10, "spinal", weight=30)
-    with pytest.raises(InputError):
+    with pytest.raises(DoseLimitError, match="hard limit of 300 kg"):  # the drug library's hard limit
         Patient(10, "spinal", weight="3000 kg")
 
 
