@@ -17,13 +17,16 @@ Severity grading (a teaching grade of the suite built on the labels' wording):
   hypothermia, hypersalivation, nausea, vomiting);
 * ``none`` — no sign.
 
-The grade is the highest class among the signs present, so adding a sign never lowers it.
+The grade is the highest class among the signs present, so adding a sign never lowers it.  The
+actions come in the order lionova 4.9 gives them (admit, empty the pump, intubate, drain CSF, support the
+circulation, diazepam for seizures), with a threat to the airway (respiratory depression, apnoea, coma,
+loss of consciousness) first of all.
 
 >>> a = assess(["drowsiness", "respiratory_depression"])
 >>> a.severity
 'severe'
 >>> [x.code for x in a.actions][:3]
-['intubate', 'cardiovascular_support', 'empty_pump']
+['intubate', 'admit', 'empty_pump']
 """
 from __future__ import annotations
 
@@ -172,7 +175,7 @@ def assess(
     'none'
     >>> a = assess(["seizures", "nausea"])
     >>> a.severity, a.actions[0].code
-    ('moderate', 'diazepam_for_seizures')
+    ('moderate', 'admit')
     >>> assess(["apnea"], label="lioresal").actions[-1].code
     'physostigmine'
     >>> assess(["yawning"])
@@ -214,32 +217,51 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
             if severe_signs else "the highest class among the signs present."),
         source))
 
+    # lionova 4.9 "Behandling" gives the steps in this order: admit at the first signs; remove the solution
+    # from the pump as soon as possible; intubate for respiratory depression; withdraw 30-40 mL CSF if lumbar
+    # puncture is not contraindicated; maintain cardiovascular function; IV diazepam for seizures.  A threat
+    # to the airway comes first of all (the most urgent step), then the label's order.
     actions: list[Action] = []
     breathing = {"respiratory_depression", "apnea"} & set(codes)
+    unconscious = {"coma", "loss_of_consciousness"} & set(codes)
     if breathing:
         # lionova 4.9: intubate patients with respiratory depression until baclofen is eliminated.
         actions.append(Action("intubate", "Intubate if needed for respiratory depression and ventilate until the "
                                           "baclofen is eliminated.", source))
-    if "seizures" in codes:
-        # lionova 4.9: IV diazepam, given with care, for seizures.
-        actions.append(Action("diazepam_for_seizures", "Give diazepam IV, with care, for seizures.", source))
-    # lionova 4.9: maintain cardiovascular function.
-    actions.append(Action("cardiovascular_support", "Support cardiovascular function (blood pressure, heart rate).",
-                          source))
+    elif unconscious:
+        # lionova 4.9: respiratory depression, apnoea and coma come together in severe overdose; an unconscious
+        # patient cannot protect the airway, so airway and breathing are secured before anything else.
+        actions.append(Action("intubate", "Secure the airway and support breathing: an unconscious patient "
+                                               "cannot protect the airway and may stop breathing; intubate if "
+                                               "breathing is depressed.", source))
+    # lionova 4.9: admit at the first signs if treated as an outpatient (lioresal does not say it).
+    actions.append(Action("admit", "Admit the patient to hospital and monitor closely.", _L49))
     # lionova 4.9: remove the remaining solution from the pump as soon as possible.
     actions.append(Action("empty_pump", "Remove the remaining baclofen solution from the pump reservoir at once.",
                           source))
-    # lionova 4.9: admit at the first signs if treated as an outpatient (lioresal does not say it).
-    actions.append(Action("admit", "Admit the patient to hospital and monitor closely.", _L49))
+    single_mild = len(codes) == 1 and severity == "mild"
     if lumbar_puncture_contraindicated:
         findings.append(Finding(
             "csf_drain_not_possible", "info",
             "Lumbar puncture is contraindicated, so CSF drainage to lower the baclofen concentration is left out.",
             source))
+    elif single_mild:
+        # lionova 4.9 drains CSF to lower a high concentration; one mild sign alone does not show one.
+        findings.append(Finding(
+            "csf_drain_not_indicated", "info",
+            f"A single mild sign ({SIGNS[codes[0]].text}) does not call for CSF drainage; watch for further signs.",
+            source))
     else:
         # lionova 4.9; lioresal Overdose ("at an early stage"): withdraw 30–40 mL CSF.
-        actions.append(Action("csf_drain", "If lumbar puncture is not contraindicated, withdraw 30–40 mL of CSF "
-                                           "to lower the baclofen concentration (early in the overdose).", source))
+        lo, hi = CSF_DRAIN_VOLUME
+        actions.append(Action("csf_drain", f"If lumbar puncture is not contraindicated, withdraw {lo.magnitude:g}–{fmt(hi)} of "
+                                           "CSF to lower the baclofen concentration (early in the overdose).", source))
+    # lionova 4.9: maintain cardiovascular function.
+    actions.append(Action("cardiovascular_support", "Support cardiovascular function (blood pressure, heart rate).",
+                          source))
+    if "seizures" in codes:
+        # lionova 4.9: IV diazepam, given with care, for seizures.
+        actions.append(Action("diazepam_for_seizures", "Give diazepam IV, with care, for seizures.", source))
     if label == "lioresal" and severity in ("moderate", "severe"):
         # lioresal Overdose only; practice guidance advises against it in most overdoses.
         actions.append(Action(
@@ -296,6 +318,12 @@ class Regimen:
     cautions: tuple[Finding, ...]
     source: str
     label: str = "lioresal"
+
+    @property
+    def dose_text(self) -> str:
+        """The dose as the label gives it: a range for adults ("1–2 mg"), one figure for a child."""
+        lo, hi = self.dose_range
+        return fmt(hi) if lo == hi else f"{lo.magnitude:g}–{fmt(hi)}"
 
     @property
     def min_duration(self) -> pint.Quantity:

@@ -39,6 +39,8 @@ __all__ = [
     "PKLabelFacts",
     "LABEL_PK",
     "half_life",
+    "SteadyState",
+    "steady_state",
     "steady_state_concentration",
     "time_to_steady_state",
     "csf_concentration",
@@ -234,6 +236,52 @@ def time_to_steady_state(
     v = _positive_array(volume, "mL", "volume of distribution")
     cl = _positive_array(clearance, "mL/h", "CSF clearance")
     return _wrap(-math.log1p(-f) * v / cl, "h")
+
+
+@dataclass(frozen=True)
+class SteadyState:
+    """The model's steady state of a continuous infusion beside what the labels report.
+
+    ``model`` is the one-compartment figure (ng/mL) and ``model_time`` the time to 95 % of it;
+    ``label_range`` (130–1240 ng/mL, for ``label_dose_range`` 50–1200 µg/day) and ``label_time``
+    (1–2 days) are the labels' numbers; ``note`` says why they differ.
+    """
+
+    daily_dose: pint.Quantity
+    model: pint.Quantity
+    model_time: pint.Quantity
+    label_range: tuple[pint.Quantity, pint.Quantity]
+    label_dose_range: tuple[pint.Quantity, pint.Quantity]
+    label_time: tuple[pint.Quantity, pint.Quantity]
+    within_label_doses: bool
+    source: str
+    note: str
+
+
+def steady_state(daily_dose: Any, volume: Any = _DEFAULT_V, clearance: Any = _DEFAULT_CL) -> SteadyState:
+    """:func:`steady_state_concentration` and :func:`time_to_steady_state` beside the labels' figures.
+
+    Examples
+    --------
+    >>> s = steady_state("500 ug/day")
+    >>> fmt(s.model), fmt(s.model_time), [fmt(q) for q in s.label_range], [fmt(q) for q in s.label_time]
+    ('694 ng/mL', '7.49 h', ['130 ng/mL', '1240 ng/mL'], ['1 day', '2 day'])
+    """
+    dose = as_quantity(daily_dose, "ug/day", "daily dose")
+    model = steady_state_concentration(dose, clearance)
+    if np.ndim(model.magnitude) != 0:
+        raise InputError("steady_state compares one patient with the labels; give a single volume and clearance.")
+    t95 = time_to_steady_state(0.95, volume, clearance)
+    lo, hi = LABEL_PK.steady_state_dose_range
+    inside = bool(lo <= dose <= hi)
+    src = LABEL_PK.sources["steady_state_concentration_range"]
+    c_lo, c_hi = LABEL_PK.steady_state_concentration_range
+    note = (f"The labels report lumbar steady states of {c_lo.magnitude:g}–{fmt(c_hi)} at {lo.magnitude:g}–{fmt(hi)}, reached within "
+            f"{LABEL_PK.steady_state_time_range[0].magnitude:g}–{LABEL_PK.steady_state_time_range[1].magnitude:g} "
+            f"days; the well-mixed model gives {fmt(model)} within {fmt(t95)}: it ignores the gradient along the "
+            f"spine and the slow CSF circulation ({src}).")
+    return SteadyState(dose, model, t95, LABEL_PK.steady_state_concentration_range, LABEL_PK.steady_state_dose_range,
+                       LABEL_PK.steady_state_time_range, inside, src, note)
 
 
 def _pairs(items: Iterable[Any], size: int, what: str) -> list[tuple]:

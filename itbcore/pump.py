@@ -561,6 +561,7 @@ def choose_concentration(
     max_rate: Any = None,
     min_interval: Any = "30 day",
     alarm_volume: Any = "2 mL",
+    label: str = "lionova",
 ) -> ConcentrationChoice:
     """Choose the concentration that gives a deliverable daily volume and a sensible refill interval.
 
@@ -598,6 +599,7 @@ def choose_concentration(
     >>> c.concentration, c.needs_dilution
     (<Quantity(200.0, 'microgram / milliliter')>, True)
     """
+    label = _rule_label(label)
     dose = _f(_positive(daily_dose, "ug/day", "daily dose", "daily_dose"), "ug/day")
     reservoir = _f(_positive(reservoir_volume, "mL", "reservoir volume", "reservoir_volume"), "mL")
     alarm = _f(_positive(alarm_volume, "mL", "alarm volume", "alarm_volume"), "mL")
@@ -658,6 +660,29 @@ def choose_concentration(
             "dilute", "info", f"Make {fmt(chosen.concentration)} by diluting 500 µg/mL with {DILUENT} only.",
             cite("lionova", "6.6"),
         ))
+    # A fill that lasts longer than the solution may stay in the pump must be refilled by the cap, not the alarm:
+    # lioresal Stability of the drug (11 weeks in a SynchroMed pump); manufacturers cap refills at 180 days.
+    lasts = float(chosen.days_to_alarm.magnitude)
+    caps = [(_CAP180_DAYS, "the manufacturers' 180-day cap on refill intervals", _SRC_DEVICE)]
+    if label == "lioresal":
+        caps.insert(0, (_STABILITY_DAYS, "the 11 weeks the solution is stable in a SynchroMed pump",
+                        cite("lioresal", "Stability of the drug")))
+    for cap_days, what, src in caps:
+        if lasts > cap_days:
+            findings.append(Finding(
+                "outlasts_stability", "warning",
+                f"At {fmt(chosen.concentration)} the fill lasts {fmt(chosen.days_to_alarm)} to the alarm, longer "
+                f"than {what}: refill within {cap_days:g} days, before the alarm date.", src,
+            ))
+            break
+    else:
+        if label == "lionova" and lasts > _STABILITY_DAYS:
+            findings.append(Finding(
+                "outlasts_stability", "info",
+                f"At {fmt(chosen.concentration)} the fill lasts {fmt(chosen.days_to_alarm)}: lionova states no "
+                "stability period in the pump, but lioresal gives 11 weeks in a SynchroMed pump.",
+                f"{cite('lionova', '6.3')}; {cite('lioresal', 'Stability of the drug')}",
+            ))
     return ConcentrationChoice(chosen.concentration, chosen.daily_volume, chosen.days_to_alarm,
                                chosen.needs_dilution, fits, tuple(options), tuple(findings))
 
@@ -990,14 +1015,14 @@ def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
             f"allows (spinal origin: {SPINAL_BAND[0] * 100:g} to {SPINAL_BAND[1] * 100:g} % per 24 h).",
             label_src,
         ))
-    elif o > 0 and n < o * ABRUPT_CUT_BELOW:
+    if o > 0 and n < o * ABRUPT_CUT_BELOW:
         out.append(Finding(
             "abrupt_stop", "violation",
             f"The dose falls from {fmt(old.daily_dose)} to {fmt(new.daily_dose)} at once: an abrupt discontinuation "
             "risks a life-threatening withdrawal; reduce gradually unless this is an overdose.",
             f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}",
         ))
-    elif o > 0 and n < o * (1 - DECREASE_LIMITS[1]) * (1 - 1e-9):
+    if o > 0 and n < o * (1 - DECREASE_LIMITS[1]) * (1 - 1e-9):
         out.append(Finding(
             "decrease_above_band", "warning",
             f"The dose falls by {100 * (1 - n / o):.0f} %, more than the {DECREASE_LIMITS[0] * 100:g}–"

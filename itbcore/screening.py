@@ -69,6 +69,9 @@ ADULT_START_DOSES: tuple[pint.Quantity, pint.Quantity] = (Q_(25, "ug"), Q_(50, "
 # lionova 4.2: children 4 to < 18 years "25-50 mikrogram/dag basert på barnets alder og størrelse".
 PEDIATRIC_START_RANGE: tuple[pint.Quantity, pint.Quantity] = (Q_(25, "ug"), Q_(50, "ug"))
 
+# lionova 4.2 "Eldre pasienter (≥ 65 år)"; lioresal Carefully: "aged > 65 years".
+OLDER_PATIENT_AGE = 65
+
 _SCREENING_SECTION = {"lionova": "4.2", "lioresal": "Dosing: initial phase"}
 _BOSTER = practice("Neuromodulation 2016, Boster et al.")
 # Relative tolerance for comparing doses read from different units (0.1 mg vs 100 µg).
@@ -497,11 +500,23 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
             f"Under 4 years: {'safety and efficacy are not established' if lio else 'a contraindication'} ({src}).",
             src,
         ))
-    for code in ("hypersensitivity", "treatment_resistant_epilepsy"):
-        if code in conds:
-            src = cite("lionova", "4.3") if lio else cite("lioresal", "Contraindications")
-            out.append(Finding(f"contraindication_{code}", "violation",
-                               f"{CONDITIONS[code].capitalize()} is a contraindication ({src}).", src))
+    if "hypersensitivity" in conds:
+        src = cite("lionova", "4.3") if lio else cite("lioresal", "Contraindications")
+        out.append(Finding("contraindication_hypersensitivity", "violation",
+                           f"{CONDITIONS['hypersensitivity'].capitalize()} is a contraindication ({src}).", src))
+    if "treatment_resistant_epilepsy" in conds:
+        # lionova 4.3 and baclorex 2 list treatment-resistant epilepsy as a contraindication; lioresal does not
+        # (its contraindications are hypersensitivity and age under 4) and asks for attention to epilepsy instead.
+        src = f"{cite('lionova', '4.3')}; {cite('baclorex', '2')}"
+        if lio:
+            out.append(Finding("contraindication_treatment_resistant_epilepsy", "violation",
+                               f"Treatment-resistant epilepsy is a contraindication ({src}).", src))
+        else:
+            out.append(Finding(
+                "contraindication_treatment_resistant_epilepsy", "warning",
+                f"Treatment-resistant epilepsy: lioresal lists no such contraindication but asks for particular "
+                f"attention to epilepsy ({cite('lioresal', 'Carefully')}); lionova 4.3 and baclorex 2 make it a "
+                "contraindication.", f"{cite('lioresal', 'Carefully')}; {src}"))
     if "infection" in conds:
         # lionova 4.2: "Pasienten bør være infeksjonsfri før screening"; lioresal Dosing: initial phase.
         src = cite("lionova", "4.2") if lio else _src("lioresal")
@@ -542,8 +557,13 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
     for code in _CAUTION:
         if code in conds:
             src = cite("lionova", "4.4") if lio else cite("lioresal", "Carefully")
-            out.append(Finding(f"caution_{code}", "warning",
-                               f"Use with particular caution: {CONDITIONS[code]} ({src}).", src))
+            text = f"Use with particular caution: {CONDITIONS[code]} ({src})."
+            if code == "renal_impairment" and lio:
+                # lionova 4.2 "Nedsatt nyrefunksjon": the dose may need to be reduced; 4.4: caution.
+                src = f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}"
+                text = ("Renal impairment: the dose may need to be reduced for the clinical state and the degree of "
+                        f"renal impairment, and intrathecal baclofen is given with caution ({src}).")
+            out.append(Finding(f"caution_{code}", "warning", text, src))
     if "diabetes" in conds:
         # Only lioresal lists diabetes; under the lionova profile it is shown as information from the other label.
         src = cite("lioresal", "Carefully")
@@ -558,7 +578,9 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
             out.append(Finding(f"interaction_{code}", severity, f"{text} ({src})", src))
     for code in ("oral_baclofen", "other_muscle_relaxant"):
         if code in meds:
-            src = cite("lionova", "4.4") if lio else cite("lioresal", "Special instructions")
+            # lionova 4.5: stop concurrent oral muscle relaxants before the infusion, under supervision, and
+            # avoid any sudden reduction or stop of them during chronic treatment.
+            src = cite("lionova", "4.5") if lio else cite("lioresal", "Special instructions")
             out.append(Finding(
                 f"interaction_{code}", "warning",
                 f"The patient takes {MEDICINES[code]}: where possible stop other oral muscle relaxants before the "
@@ -571,11 +593,21 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
         src = cite("lioresal", "Carefully")
         out.append(Finding("limited_data_under_6", "info",
                            f"Clinical data in children under 6 years are limited ({src}).", src))
-    if patient.age_years > 65 and not lio:
+    if lio and patient.age_years >= OLDER_PATIENT_AGE:
+        # lionova 4.2 "Eldre pasienter (≥ 65 år)": monitor closely for adverse effects; 4.4: more susceptible
+        # in the titration phase.
+        src = f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}"
+        out.append(Finding(
+            "older_patient", "warning",
+            f"{OLDER_PATIENT_AGE:g} years or older: adverse effects may be more frequent, especially during titration; "
+            f"monitor the patient closely for them ({src}).", src,
+        ))
+    elif not lio and patient.age_years > OLDER_PATIENT_AGE:
         src = cite("lioresal", "Carefully")
         out.append(Finding(
             "older_patient", "info",
-            f"Over 65 years: adverse events may be more frequent, especially during dose selection ({src}).", src,
+            f"Over {OLDER_PATIENT_AGE:g} years: tolerability was similar to younger patients; adverse events may be more "
+            f"frequent during dose selection, but with individual dosing a higher risk is unlikely ({src}).", src,
         ))
 
     src = cite("lionova", "4.2") if lio else _src("lioresal")

@@ -628,8 +628,9 @@ def _check_change_floats(
             out.append(Finding(
                 "check_pump_catheter", "warning",
                 "The dose has been raised without added clinical effect: check pump function and catheter patency "
-                f"(kink, break, dislodgement) before raising it further ({src}).",
-                src,
+                "(kink, break, dislodgement) before raising it further, and think of an inflammatory mass at the "
+                f"catheter tip, which shows first as a falling response ({src}; {cite('lionova', '4.4')}).",
+                f"{src}; {cite('lionova', '4.4')}",
             ))
     else:
         drop = -change

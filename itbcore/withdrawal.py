@@ -64,8 +64,12 @@ _PRACTICE_WITHDRAWAL = practice("Coffey et al. 2002; Neuromodulation 2016 troubl
 # Parsed once: the taper builds one Quantity a day from plain floats (the app redraws it on every keystroke).
 _UG_PER_DAY = ureg.Unit("ug/day")
 
-#: Shortest and longest planned taper in days: a "drug holiday" is a gradual reduction over 2–4 weeks (lionova 4.2).
+#: Shortest and longest planned taper in days.  The labels ask for a gradual reduction and give no length for a
+#: planned discontinuation; the suite takes the 2–4 weeks that lionova 4.2 gives for the gradual reduction of a
+#: "drug holiday" (:data:`TAPER_SOURCE`).
 TAPER_DAYS: tuple[int, int] = (14, 28)
+#: Where the taper's 14–28 days come from.
+TAPER_SOURCE = "lionova 4.2: the 2–4 weeks of a drug holiday's gradual reduction"
 
 
 @dataclass(frozen=True)
@@ -218,9 +222,11 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = ()) -> Assessm
                           "Check the pump (reservoir volume, programme, alarms) and the catheter (connectors, kinks, "
                           "breaks, dislodgement).", _L44))
     # lionova 4.4; lioresal: restart at or near the dose before the interruption.
+    # lionova 4.9: watch closely for overdose when baclofen is restarted after an interruption.
     actions.append(Action("restart_itb",
-                          "Restore intrathecal baclofen at or near the dose given before the interruption.",
-                          f"{_L44}; {_LIO}"))
+                          "Restore intrathecal baclofen at or near the dose given before the interruption, and "
+                          "monitor closely for signs of overdose once it is restarted.",
+                          f"{_L44}; {cite('lionova', '4.9')}; {_LIO}"))
     # lionova 4.4; lioresal: if restart is delayed, GABA agonists or benzodiazepines may prevent fatal sequelae.
     actions.append(Action("benzodiazepines",
                           "If the restart is delayed, give benzodiazepines (oral, enteral or IV).", f"{_L44}; {_LIO}"))
@@ -301,7 +307,7 @@ def taper(daily_dose: Any, days: Any = 21) -> list[tuple[int, pint.Quantity]]:
     >>> taper("420 ug/day", days=7)
     Traceback (most recent call last):
     ...
-    itbcore.errors.DoseLimitError: A taper over 7 days is too fast: ... over 14 to 28 days (2–4 weeks, lionova 4.2).
+    itbcore.errors.DoseLimitError: A taper over 7 days is too fast: ... over 14 to 28 days (lionova 4.2: the 2–4 weeks of a drug holiday's gradual reduction).
     """
     d0 = magnitude_in(daily_dose, "ug/day", "daily dose")
     n = _read_days(days)
@@ -310,11 +316,11 @@ def taper(daily_dose: Any, days: Any = 21) -> list[tuple[int, pint.Quantity]]:
     if n < lo:
         raise DoseLimitError(
             f"A taper over {n} days is too fast: a planned discontinuation is a gradual reduction over "
-            f"{lo} to {hi} days (2–4 weeks, {_L42})."
+            f"{lo} to {hi} days ({TAPER_SOURCE})."
         )
     if n > hi:
         raise DoseLimitError(
-            f"A taper over {n} days is longer than the label's 2–4 weeks ({lo} to {hi} days, {_L42})."
+            f"A taper over {n} days is longer than {lo} to {hi} days ({TAPER_SOURCE})."
         )
     if d0 <= 0:
         raise InputError("There is nothing to taper: the daily dose must be above zero.")
@@ -388,7 +394,7 @@ def likely_causes(
     >>> likely_causes(reservoir_volume="19 mL", expected_reservoir_volume="2 mL").codes[0]
     'pump_failure'
     >>> likely_causes("36 h").codes
-    ['catheter_failure', 'low_reservoir', 'pump_failure', 'programming_error', 'local_infection']
+    ['catheter_failure', 'low_reservoir', 'pump_failure', 'programming_error', 'local_infection', 'inflammatory_mass']
     """
     if not isinstance(recent_programming_change, bool):
         raise InputError("Say whether the programme was changed recently with True or False.")
@@ -420,8 +426,13 @@ def likely_causes(
                                    "correct programming and monitoring prevent interruptions", _L44),
         "local_infection": Cause("local_infection", "local infection around pump or catheter",
                                  "local infection can interrupt intrathecal delivery", _L42),
+        # lionova 4.4: an inflammatory mass at the catheter tip shows first as a reduced therapeutic response.
+        "inflammatory_mass": Cause("inflammatory_mass", "inflammatory mass at the catheter tip",
+                                   "a falling response (loss of effect), new pain or neurological deficit; "
+                                   "a neurosurgeon assesses it, with imaging", _L44),
     }
-    order = ["catheter_failure", "low_reservoir", "pump_failure", "programming_error", "local_infection"]
+    order = ["catheter_failure", "low_reservoir", "pump_failure", "programming_error", "local_infection",
+             "inflammatory_mass"]
 
     alarm = as_quantity(alarm_volume, "mL", "alarm volume")
     if alarm.magnitude < 0:

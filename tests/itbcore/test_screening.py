@@ -310,7 +310,7 @@ def test_initial_test_dose_refusals():
     ({"conditions": ["infection"]}, "infection", "violation", "lionova 4.2"),
     ({"conditions": ["head_injury_under_1_year"]}, "head_injury_under_1_year", "warning", "lionova 4.4"),
     ({"conditions": ["epilepsy"]}, "caution_epilepsy", "warning", "lionova 4.4"),
-    ({"conditions": ["renal_impairment"]}, "caution_renal_impairment", "warning", "lionova 4.4"),
+    ({"conditions": ["renal_impairment"]}, "caution_renal_impairment", "warning", "lionova 4.2, lionova 4.4"),
     ({"conditions": ["diabetes"]}, "caution_diabetes", "info", "lioresal Carefully"),
     ({"conditions": ["hypersensitivity"]}, "contraindication_hypersensitivity", "violation", "lionova 4.3"),
     ({"medicines": ["tricyclic_antidepressant"]}, "interaction_tricyclic_antidepressant", "warning", "lionova 4.5"),
@@ -318,8 +318,8 @@ def test_initial_test_dose_refusals():
     ({"medicines": ["levodopa_carbidopa"]}, "interaction_levodopa_carbidopa", "warning", "lionova 4.5"),
     ({"medicines": ["general_anaesthetic"]}, "interaction_general_anaesthetic", "warning", "lionova 4.5"),
     ({"medicines": ["cns_depressant"]}, "interaction_cns_depressant", "warning", "lionova 4.5"),
-    ({"medicines": ["oral_baclofen"]}, "interaction_oral_baclofen", "warning", "lionova 4.4"),
-    ({"medicines": ["other_muscle_relaxant"]}, "interaction_other_muscle_relaxant", "warning", "lionova 4.4"),
+    ({"medicines": ["oral_baclofen"]}, "interaction_oral_baclofen", "warning", "lionova 4.5"),
+    ({"medicines": ["other_muscle_relaxant"]}, "interaction_other_muscle_relaxant", "warning", "lionova 4.5"),
 ])
 def test_screening_warning_for_each_risk(kwargs, code, severity, source):
     found = {f.code: f for f in scr.screening_warnings(Patient(40, "spinal", **kwargs))}

@@ -213,9 +213,10 @@ def test_taper_values_pinned(dose, days, d0, n):
     [
         ("500 ug/day", 13, DoseLimitError,
          "A taper over 13 days is too fast: a planned discontinuation is a gradual reduction over 14 to 28 days "
-         "(2–4 weeks, lionova 4.2)."),
+         "(lionova 4.2: the 2–4 weeks of a drug holiday's gradual reduction)."),
         ("500 ug/day", Q_(5, "week"), DoseLimitError,
-         "A taper over 35 days is longer than the label's 2–4 weeks (14 to 28 days, lionova 4.2)."),
+         "A taper over 35 days is longer than 14 to 28 days (lionova 4.2: the 2–4 weeks of a drug holiday's gradual "
+         "reduction)."),
         ("500 ug/day", 21.5, InputError, "The taper length must be a whole number of days, not 21.5."),
         ("-5 ug/day", 21, InputError, "There is nothing to taper: the daily dose must be above zero."),
         ("500 ug/day", "2 h", InputError, "The taper length must be a whole number of days, not 0.0833333."),
