@@ -299,6 +299,10 @@ def _check_against_default(lib: DrugLibrary, path: Path) -> None:
                                             f"may narrow it, never widen it.")
 
 
+#: (limit key, unit) -> factor from the limit's unit to ``unit``.
+_FACTORS: dict[tuple[str, str], float] = {}
+
+
 _DEFAULT: DrugLibrary = load_library()
 _ACTIVE: DrugLibrary = _DEFAULT
 
@@ -326,8 +330,6 @@ if os.environ.get(LIBRARY_ENV):
 
 
 # ------------------------------------------------------------------------------------------- checking
-#: (limit key, unit) -> factor from the limit's unit to ``unit``.
-_FACTORS: dict[tuple[str, str], float] = {}
 
 
 def _factor(lim: Limit, unit: str) -> float:

@@ -22,7 +22,17 @@ import pint
 from .errors import DoseLimitError, InputError
 from . import library
 from .patient import Patient
-from .titration import DECREASE_LIMITS, LARGEST_INCREASE, LIMITED_EXPERIENCE_ABOVE
+from .titration import (
+    CHILD_UNDER_AGE,
+    DECREASE_LIMITS,
+    LARGEST_INCREASE,
+    LIMITED_EXPERIENCE_ABOVE,
+    OBSERVED_CEREBRAL,
+    OBSERVED_CEREBRAL_UNDER_12,
+    OBSERVED_SPINAL,
+    PEDIATRIC_INITIAL_MAINTENANCE,
+    USUAL_SPINAL,
+)
 from .sources import Action, Finding, check_rule_label, cite, practice
 from .units import Q_, as_quantity, fmt, magnitude_in, ureg
 
@@ -85,6 +95,8 @@ class DoseRange:
     label : str
     source : str
     notes : tuple of str
+    code : str
+        ``"adult_spinal"``, ``"adult_cerebral"`` or ``"child"`` (``kind`` is its display text).
     """
 
     kind: str
@@ -97,6 +109,8 @@ class DoseRange:
     label: str
     source: str
     notes: tuple[str, ...] = ()
+    #: What the range is for, as a code for branches: ``"adult_spinal"``, ``"adult_cerebral"`` or ``"child"``.
+    code: str = ""
 
 
 def maintenance_range(patient: Patient, label: str = "lionova") -> DoseRange:
@@ -142,28 +156,31 @@ def maintenance_range(patient: Patient, label: str = "lionova") -> DoseRange:
     limited = LIMITED_EXPERIENCE_ABOVE
     if patient.population == "pediatric":
         # lionova 4.2: initial maintenance 25-200 µg/day (mean 100); lioresal: 35-200 µg/day (mean 100).
-        low = 25 if label == "lionova" else 35
+        low, high = PEDIATRIC_INITIAL_MAINTENANCE[label]
         notes = ["The total daily dose commonly rises during the first year; adjust to the clinical response."]
         obs_low = obs_high = None
         means: list[tuple[str, pint.Quantity]] = [("initial maintenance, children 4 to < 18", _ud(100))]
-        if label == "lionova" and patient.origin == "cerebral" and patient.age_years < 12:
+        if label == "lionova" and patient.origin == "cerebral" and patient.age_years < CHILD_UNDER_AGE:
             # lionova 4.2: children under 12 usually need lower doses: 24-1199 µg/day, mean 274.
-            obs_low, obs_high = _ud(24), _ud(1199)
+            obs_low, obs_high = (_ud(x) for x in OBSERVED_CEREBRAL_UNDER_12)
             means.append(("children under 12, cerebral origin", _ud(274)))
         return DoseRange(
             f"child {patient.age_years:g} years, {patient.origin} origin: initial maintenance",
-            _ud(low), _ud(200), obs_low, obs_high, tuple(means), limited, label, src, tuple(notes),
+            _ud(low), _ud(high), obs_low, obs_high, tuple(means), limited, label, src, tuple(notes), "child",
         )
     if patient.origin == "spinal":
         # lionova 4.2 / lioresal supportive therapy: usually 300-800; 12 and 2003 µg/day in single patients.
+        lo, hi = OBSERVED_SPINAL
         return DoseRange(
-            "adult, spinal origin", _ud(300), _ud(800), _ud(12), _ud(2003), (), limited, label, src,
-            ("12 and 2003 µg/day were the lowest and highest doses in single patients (US studies).",),
+            "adult, spinal origin", _ud(USUAL_SPINAL[0]), _ud(USUAL_SPINAL[1]), _ud(lo), _ud(hi), (), limited, label,
+            src, (f"{lo} and {hi} µg/day were the lowest and highest doses in single patients (US studies).",),
+            "adult_spinal",
         )
     # lionova 4.2 / lioresal supportive therapy: cerebral origin 22-1400 µg/day; mean 276 (1 y), 307 (2 y).
+    lo, hi = OBSERVED_CEREBRAL
     return DoseRange(
-        "adult, cerebral origin", _ud(22), _ud(1400), _ud(22), _ud(1400),
-        (("after 1 year", _ud(276)), ("after 2 years", _ud(307))), limited, label, src,
+        "adult, cerebral origin", _ud(lo), _ud(hi), _ud(lo), _ud(hi),
+        (("after 1 year", _ud(276)), ("after 2 years", _ud(307))), limited, label, src, (), "adult_cerebral",
     )
 
 
@@ -198,7 +215,7 @@ def dose_range_findings(patient: Patient, daily_dose: Any, label: str = "lionova
                            "catheter complication or pump failure.", r.source))
     else:
         out.append(Finding("within_range", "info", f"{fmt(dose)} lies within the {what} ({rng}).", r.source))
-    if r.observed_low is not None and r.observed_high is not None and r.kind != "adult, cerebral origin":
+    if r.observed_low is not None and r.observed_high is not None and r.code != "adult_cerebral":
         if not r.observed_low <= dose <= r.observed_high:
             out.append(Finding("outside_observed_range", "warning",
                                f"{fmt(dose)} is outside the doses reported ({fmt(r.observed_low)} to "

@@ -225,6 +225,32 @@ LABEL_DIFFERENCES: tuple[LabelDifference, ...] = (
          PRACTICE: practice("device documentation")},
         "Under the lioresal profile a refill plan is capped at 11 weeks.",
     ),
+    LabelDifference(
+        "epilepsy_contraindication",
+        "Treatment-resistant epilepsy",
+        {"lionova": "a contraindication", "baclorex": "a contraindication",
+         "lioresal": "not a contraindication (only hypersensitivity and age under 4 are); particular attention to "
+                     "patients with epilepsy"},
+        {"lionova": "lionova 4.3", "baclorex": "baclorex 2", "lioresal": "lioresal Carefully"},
+        "Under the lionova profile screening treats it as a violation, under lioresal as a warning.",
+    ),
+    LabelDifference(
+        "renal_impairment",
+        "Renal impairment",
+        {"lionova": "the dose may need to be reduced for the clinical state and degree of impairment; caution",
+         "lioresal": "care must be taken: baclofen is excreted unchanged by the kidneys"},
+        {"lionova": "lionova 4.2, lionova 4.4", "lioresal": "lioresal Carefully"},
+        "Only lionova says the dose may need to be reduced.",
+    ),
+    LabelDifference(
+        "older_patients",
+        "Patients 65 years and older",
+        {"lionova": "65 and over: adverse effects may be more frequent; monitor closely",
+         "lioresal": "over 65: tolerability similar to younger patients; with individual dosing a higher risk of "
+                     "adverse events is unlikely"},
+        {"lionova": "lionova 4.2, lionova 4.4", "lioresal": "lioresal Carefully"},
+        "Under the lionova profile screening warns from 65; under lioresal it notes the age over 65.",
+    ),
 )
 
 

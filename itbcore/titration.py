@@ -47,6 +47,11 @@ __all__ = [
     "DECREASE_LIMITS",
     "LIMITED_EXPERIENCE_ABOVE",
     "ABRUPT_CUT_BELOW",
+    "USUAL_SPINAL",
+    "OBSERVED_SPINAL",
+    "OBSERVED_CEREBRAL",
+    "OBSERVED_CEREBRAL_UNDER_12",
+    "PEDIATRIC_INITIAL_MAINTENANCE",
     "SPINAL_BAND",
     "CEREBRAL_TITRATION_BAND",
     "CEREBRAL_MAINTENANCE_BAND",
@@ -81,6 +86,17 @@ MIN_CHANGE_INTERVAL: dict[str, pint.Quantity] = {"programmable": Q_(24, "h"), "n
 # lionova 4.2 (maintenance): "kan den daglige dosen også reduseres med 10-20 % dersom pasienten opplever bivirkninger";
 # lioresal Dosing: supportive therapy: "reduced by 10-20%".
 DECREASE_LIMITS: tuple[float, float] = (0.10, 0.20)
+# Daily doses reported in long-term use, µg/day (lionova 4.2; lioresal Dosing: supportive therapy):
+# spinal origin usually 300-800, and 12 and 2003 in single patients (US studies; lionova gives them for the
+# titration phase, lioresal as the maintenance range); cerebral origin 22-1400; lionova only: children under
+# 12 of cerebral origin "24 til 1199 mikrogram/dag"; initial maintenance for children 4 to < 18: lionova
+# 25-200 (mean 100), lioresal 35-200.
+USUAL_SPINAL: tuple[int, int] = (300, 800)
+OBSERVED_SPINAL: tuple[int, int] = (12, 2003)
+OBSERVED_CEREBRAL: tuple[int, int] = (22, 1400)
+OBSERVED_CEREBRAL_UNDER_12: tuple[int, int] = (24, 1199)
+CHILD_UNDER_AGE = 12
+PEDIATRIC_INITIAL_MAINTENANCE: dict[str, tuple[int, int]] = {"lionova": (25, 200), "lioresal": (35, 200)}
 # Daily increase bands (fractions per 24 h).  lionova 4.2 and lioresal Dosing: phase of dose selection:
 # spinal origin +10-30 %, cerebral origin +5-15 % (lioresal: children of spinal origin +5-15 % too);
 # maintenance (lionova 4.2 "må doseøkninger begrenses til 20 % (intervall: 5-20 %)"; lioresal Dosing:
@@ -431,15 +447,13 @@ def _observed_range_floats(patient: Patient, label: str) -> tuple[int, int, str]
     # lionova 4.2; lioresal Dosing: supportive therapy: doses reported in long-term use.
     source = cite(label, _SUPPORTIVE[label])
     if _patient(patient).origin == "spinal":
-        return 12, 2003, source
-    if label == "lionova" and patient.age_years < 12:
-        # lionova 4.2: "Barn under 12 år krever som regel lavere doser (område: 24 til 1199 mikrogram/dag)".
-        return 24, 1199, source
-    return 22, 1400, source
+        return (*OBSERVED_SPINAL, source)
+    if label == "lionova" and patient.age_years < CHILD_UNDER_AGE:
+        return (*OBSERVED_CEREBRAL_UNDER_12, source)
+    return (*OBSERVED_CEREBRAL, source)
 
 
-# lionova 4.2 / lioresal Dosing: supportive therapy: initial maintenance range for children 4 to < 18 years.
-_PEDIATRIC_INITIAL = {"lionova": (25, 200), "lioresal": (35, 200)}
+_PEDIATRIC_INITIAL = PEDIATRIC_INITIAL_MAINTENANCE
 
 _ORDER = {"violation": 0, "warning": 1, "info": 2}
 

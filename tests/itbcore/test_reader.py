@@ -1,0 +1,171 @@
+"""The reader of typed quantities: every entry read exactly as meant, or refused with a clear message.
+
+Regression tests are named after what a tired clinician or a curious trainee typed.
+"""
+import math
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import itbcore
+from itbcore import Q_, ureg
+from itbcore.errors import InputError, ITBError, UnitError
+from itbcore.units import MAX_TEXT_LENGTH, as_quantity, magnitude_in
+
+SEPARATORS = [" ", "\u00a0", "\u2009", "\u202f", "'"]
+finite = dict(allow_nan=False, allow_infinity=False)
+
+
+# ------------------------------------------------------------------ what clinicians type
+def test_1_500_ug_per_day_is_1500_and_the_pump_does_not_run_dry_early():
+    assert magnitude_in("1 500 µg/day", "ug/day") == 1500
+    plan = itbcore.refill_plan("20 mL", "2 mg/mL", "1 500 ug/day")
+    assert plan.days_to_alarm.magnitude == pytest.approx(24.0)  # not 72: read as 1500, never as 500
+
+
+@pytest.mark.parametrize("sep", SEPARATORS)
+def test_digit_groups_with_every_separator_are_one_number(sep):
+    assert magnitude_in(f"1{sep}500 ug/day", "ug/day") == 1500
+    assert magnitude_in(f"12{sep}500{sep}000 ug", "ug") == 12_500_000
+    assert magnitude_in(f"1{sep}500,5 ug", "ug") == 1500.5
+
+
+@pytest.mark.parametrize("text", ["1,000 µg/day", "10,000 ug/day", "1,500 ug/day", "0,500 mg/day"])
+def test_1_comma_000_is_refused_with_both_readings(text):
+    with pytest.raises(InputError, match="ambiguous") as info:
+        as_quantity(text, "ug/day", "daily dose")
+    msg = str(info.value)
+    digits, frac = re.match(r"([0-9]+),([0-9]{3})", text).groups()
+    assert f"{int(digits + frac)}" in msg and "English" in msg and "Norwegian" in msg
+
+
+@pytest.mark.parametrize("text, meant", [("0,5 mg", 500), ("12,5 µg", 12.5), ("1,25 mg", 1250), ("0,05 mg", 50)])
+def test_decimal_comma_stays_a_decimal_comma(text, meant):
+    assert magnitude_in(text, "ug") == pytest.approx(meant)
+
+
+def test_ug_alone_is_refused_not_read_as_1_ug():
+    with pytest.raises(InputError, match="has a unit but no number"):
+        as_quantity("ug", "ug", "test dose")
+
+
+@pytest.mark.parametrize("text", ["20 ML", "20 Ml", "20 ml", "20 mL"])
+def test_20_ML_is_millilitres_never_megalitres(text):
+    assert magnitude_in(text, "mL") == 20
+
+
+@pytest.mark.parametrize("text", ["2 3 ug", "50 ug 20", "1 50 ug", "5 - 3 ug", "10/2 mg", "2x5 mL", "2 * 3 ug",
+                                  "(5) ug", "5+5 ug"])
+def test_two_numbers_or_a_calculation_is_refused(text):
+    with pytest.raises(InputError):
+        as_quantity(text, "ug" if "g" in text else "mL", "dose")
+
+
+def test_9_pow_9_pow_9_is_refused_at_once_never_evaluated():
+    with pytest.raises(InputError, match="not a calculation"):
+        as_quantity("9**9**9 ug/day", "ug/day", "daily dose")
+
+
+def test_a_400_digit_number_is_an_input_error_not_an_overflow():
+    with pytest.raises(InputError):
+        as_quantity("9" * 400 + " ug", "ug")
+    with pytest.raises(InputError, match="too many digits"):
+        as_quantity("9" * 40 + " ug", "ug")
+    with pytest.raises(InputError, match="too large"):
+        as_quantity(Q_(10**400, "ug"), "ug")
+
+
+def test_start_date_9999_12_25_is_an_input_error():
+    with pytest.raises(InputError, match="outside the dates"):
+        itbcore.refill_plan("20 mL", "500 ug/mL", "100 ug/day", fill_date="9999-12-25")
+    with pytest.raises(InputError, match="outside the dates"):
+        itbcore.titration_plan(itbcore.Patient(40, "spinal"), "100 ug/day", "150 ug/day", start_date="9999-12-25")
+
+
+@pytest.mark.parametrize("text, match", [
+    ("", "empty"), ("5O ug", "letter inside the number"), ("1.2.3 mg", "two decimal separators"),
+    ("--5 ug", "doubled sign"), ("50 ug mg", "two units"), ("20 megalitres", "not a unit the suite reads"),
+    (".5 mL", "starts with a decimal separator"), ("x" * (MAX_TEXT_LENGTH + 1), "too long"),
+])
+def test_malformed_entries_are_refused_with_a_specific_message(text, match):
+    with pytest.raises(ITBError, match=match):
+        as_quantity(text, "ug", "dose")
+
+
+def test_a_refusal_names_the_expected_unit():
+    with pytest.raises(UnitError, match=r"give it in mL \(for example '20 mL'\)"):
+        as_quantity("20 megalitres", "mL", "reservoir volume")
+    with pytest.raises(UnitError, match="is a volume, not a mass; give it in µg"):
+        as_quantity("50 mL", "ug", "test dose")
+
+
+@pytest.mark.parametrize("text", ["400 ug/24 h", "400 mcg/24hr", "0.4 mg/24 h", "400 ug per day", "400 µg/d"])
+def test_per_24_h_reads_as_per_day(text):
+    assert magnitude_in(text, "ug/day") == pytest.approx(400)
+
+
+# ------------------------------------------------------------------ properties
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=40))
+def test_any_text_is_the_meant_quantity_or_an_itb_error(text):
+    try:
+        q = as_quantity(text, "ug/day", "daily dose")
+    except ITBError:
+        return
+    assert q._REGISTRY is ureg and q.units == ureg.Unit("ug/day") and math.isfinite(q.magnitude)
+
+
+alphabet = st.sampled_from(list("0123456789 ,.'-+*/^()eEugmcLlhdayµμ\u00a0\u2009\u202f"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=alphabet, max_size=24))
+def test_number_like_text_is_a_quantity_or_an_itb_error(text):
+    try:
+        as_quantity(text, "ug", "dose")
+    except ITBError:
+        pass
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1000, 10**12), st.sampled_from(SEPARATORS), st.sampled_from(["ug", "µg", "mcg", "UG", "Mcg"]))
+def test_grouped_integers_read_as_written(n, sep, unit):
+    text = f"{n:,}".replace(",", sep)
+    assert magnitude_in(f"{text} {unit}", "ug") == n
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 999), st.integers(0, 999))
+def test_comma_with_three_digits_is_always_refused(a, b):
+    with pytest.raises(InputError, match="ambiguous"):
+        as_quantity(f"{a},{b:03d} ug", "ug")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 9999), st.text(alphabet="0123456789", min_size=1, max_size=6).filter(lambda d: len(d) != 3))
+def test_comma_with_other_digit_counts_is_a_decimal_comma(a, frac):
+    assert magnitude_in(f"{a},{frac} mg", "mg") == pytest.approx(float(f"{a}.{frac}"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(0.001, 1e6, **finite), st.sampled_from(["mL", "ml", "ML", "Ml", "millilitres", "MILLILITER"]))
+def test_volume_in_any_case_is_millilitres(x, unit):
+    assert magnitude_in(f"{x!r} {unit}", "mL") == pytest.approx(x, rel=1e-12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 999), st.integers(1, 999), st.sampled_from(["ug", "mL", "h"]))
+def test_two_numbers_separated_by_a_space_are_refused(a, b, unit):
+    # "2 3 ug" is two numbers unless the second is a group of exactly three digits ("2 300 ug")
+    text = f"{a} {b} {unit}" if b < 100 else f"{a} {b} {unit} {b}"
+    with pytest.raises(InputError):
+        as_quantity(text, unit)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["*", "**", "^", "(", ")", "=", "/"]), st.integers(1, 99), st.integers(1, 99))
+def test_operators_between_numbers_are_refused(op, a, b):
+    with pytest.raises(InputError):
+        as_quantity(f"{a}{op}{b} ug", "ug")
