@@ -50,6 +50,7 @@ __all__ = [
     "check",
     "check_date",
     "read_date",
+    "starting_values",
     "hard_check",
     "hard_check_array",
     "soft_findings",
@@ -123,6 +124,8 @@ class DrugLibrary:
     drug: str
     care_area: str
     limits: dict[str, Limit] = field(hash=False)
+    #: The apps' starting values: app -> field key -> text such as ``"20 mL"`` (a teaching case, not limits).
+    start: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
 
     def limit(self, key: str) -> Limit:
         try:
@@ -274,11 +277,33 @@ def load_library(path: str | os.PathLike | None = None) -> DrugLibrary:
     if not isinstance(limits_raw, dict) or not limits_raw:
         raise _problem(p, "limits", "the file needs [limits.<quantity>] tables.")
     limits = {key: _limit(p, key, value) for key, value in limits_raw.items()}
+    start = _start(p, raw.get("start", {}))
+    unknown = set(raw) - {"library", "limits", "start"}
+    if unknown:
+        raise _problem(p, ", ".join(sorted(unknown)), "unknown table(s); a library has [library], [limits.*] "
+                                                      "and [start.*].")
     lib = DrugLibrary(head["name"].strip(), head["version"].strip(), str(p), str(head.get("drug", "")),
-                      str(head.get("care_area", "")), limits)
+                      str(head.get("care_area", "")), limits, start)
     if path is not None and not lib.is_default:
         _check_against_default(lib, p)
     return lib
+
+
+def _start(path: Path, raw: Any) -> dict[str, dict[str, str]]:
+    from .units import _read
+
+    if not isinstance(raw, dict):
+        raise _problem(path, "start", "must hold one table per app.")
+    out: dict[str, dict[str, str]] = {}
+    for app, fields in raw.items():
+        if not isinstance(fields, dict):
+            raise _problem(path, f"start.{app}", "must be a table of field = \"value with its unit\".")
+        for key, text in fields.items():
+            if not isinstance(text, str) or _read(text)[0] == "refused" or _read(text)[1] is None:
+                raise _problem(path, f"start.{app}.{key}", f"{text!r} is not a value with its unit, such as "
+                                                           f"\"20 mL\".")
+        out[app] = dict(fields)
+    return out
 
 
 def _check_against_default(lib: DrugLibrary, path: Path) -> None:
@@ -323,6 +348,17 @@ def active_library() -> DrugLibrary:
 def limit(key: str) -> Limit:
     """The limit ``key`` of the library in force."""
     return _ACTIVE.limit(key)
+
+
+def starting_values(app: str) -> dict[str, str]:
+    """Where the fields of ``app`` start (field key -> text with its unit), from the library in force.
+
+    A local library that leaves an app out gets the suite's own starting values for it.
+    """
+    values = _ACTIVE.start.get(app) or _DEFAULT.start.get(app)
+    if values is None:
+        raise LibraryError(f"The drug library has no starting values for the app {app!r}.")
+    return {**_DEFAULT.start.get(app, {}), **values}
 
 
 if os.environ.get(LIBRARY_ENV):
@@ -436,7 +472,8 @@ def soft_findings(key: str, x: float, unit: str, name: str | None = None,
         return []
     f = _factor(lim, unit)
     xs = x / f
-    if soft.contains(xs):
+    # Zero (a stop, an empty step) is left to the rules, which judge it more strictly than a soft limit.
+    if soft.contains(xs) or (x == 0 and soft.below(xs)):
         return []
     above = soft.above(xs)
     what = name or lim.title.lower()

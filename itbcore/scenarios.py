@@ -31,6 +31,7 @@ import numpy as np
 import pint
 
 from .errors import InputError
+from . import library
 from .pk import csf_concentration
 from .sources import Finding, cite, practice
 from .patient import Patient
@@ -96,8 +97,14 @@ class ScenarioResult:
         return self.factor > 1
 
 
+# The drug-library limit that bounds an entered setting, by its unit (the scenario's error is computed, not entered).
+_LIMITS = {"ug/day": "daily_dose", "ug/mL": "concentration"}
+
+
 def _positive(value: Any, unit: str, name: str) -> pint.Quantity:
     q = as_quantity(value, unit, name)
+    if unit in _LIMITS and q.magnitude > 0:
+        library.hard_check(_LIMITS[unit], float(q.magnitude), unit, name)
     if q.magnitude <= 0:
         raise InputError(f"The {name} must be above zero.")
     return q

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from itbcore import units
+from itbcore import library, units
 
 from .plot import Bar
 from .common import App, QuantityField, make_figure, set_trace
+
+#: Where the fields start: the drug library's starting values for this app.
+START = library.starting_values("units")
 
 __all__ = ["UnitsApp", "build_app", "STRENGTHS"]
 
@@ -27,8 +30,7 @@ class UnitsApp(App):
     sources = ("lionova 2 (strengths)", "lionova 6.5 (ampoules)")
 
     def build(self):
-        self.dose = QuantityField("Dose", "ug", "0.05 mg", name="dose", min="0 ug", min_inclusive=False,
-                                  max="20 mg")
+        self.dose = QuantityField("Dose", value=START["dose"], limit="overdose_amount", name="dose", positive=True)
         self.watch(self.dose)
         self.result = W.HTML()
         self.result.add_class("itb-result")

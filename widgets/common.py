@@ -23,7 +23,7 @@ from typing import Any
 import ipywidgets as W
 
 import itbcore
-from itbcore import units
+from itbcore import library, units
 from itbcore.errors import ITBError, InputError
 from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, LabelDifference
 
@@ -34,6 +34,7 @@ __all__ = [
     "GENERIC_ERROR",
     "SEVERITY_COLOURS",
     "banner",
+    "library_line",
     "label_chooser",
     "label_differences_html",
     "label_differences_box",
@@ -134,6 +135,15 @@ def banner(text: str = TRAINING_ONLY) -> W.HTML:
     return w
 
 
+def library_line() -> W.HTML:
+    """Which drug library is in force (its soft and hard limits bound every field)."""
+    lib = library.active_library()
+    w = W.HTML(f'<div class="itb-library" role="note">{esc(lib.summary)} Soft limits ask you to confirm a value; '
+               f'hard limits refuse it.</div>')
+    w.add_class("itb-library-line")
+    return w
+
+
 def section(title: str) -> W.HTML:
     """A section heading inside an app."""
     return W.HTML(f'<h3 style="margin:14px 0 4px 0;border-bottom:1px solid #ccc">{esc(title)}</h3>')
@@ -193,32 +203,42 @@ def label_differences_box(codes: Iterable[str] | None = None, label: str | None 
 
 # --------------------------------------------------------------------------- inputs
 class QuantityField(W.HBox):
-    """A text field for a quantity with a unit hint and an inline error message.
+    """A text field for a quantity: unit hint, "read as" confirmation, soft-limit confirmation, inline error.
 
-    The text is read with :func:`itbcore.units.as_quantity` when the user presses Enter or
-    leaves the field (``continuous_update=False``).  A bad entry (empty, not a number, no or
-    wrong unit, outside ``min``/``max``) shows a specific message next to the field and keeps
-    :attr:`quantity` at the last good value; callbacks registered with :meth:`on_change` run
-    only for good values.  ``min``/``max`` bound what the field accepts as an entry; clinical
-    limits belong to :mod:`itbcore` and are reported by its errors.
+    The text is read with :func:`itbcore.units.as_quantity` when the user presses Enter or leaves the
+    field (``continuous_update=False``) and the field shows how it read the entry ("read as 1500
+    µg/day"), as a pump programmer's confirmation screen does.  With ``limit`` (a key of the drug
+    library, :mod:`itbcore.library`) the field's unit, starting value and bounds come from the
+    library: a value past the hard range is refused with the library's message, a value past the
+    soft range waits for the user to press **Confirm** before it is used.  A bad entry (empty, not
+    a number, no or wrong unit, past a bound) shows a specific message next to the field and keeps
+    :attr:`quantity` at the last good value; callbacks registered with :meth:`on_change` run only
+    for good (and, past a soft limit, confirmed) values.
 
-    >>> f = QuantityField("Test dose", "ug", "50 ug", min="0 ug", max="100 ug")
+    >>> f = QuantityField("Test dose", limit="test_dose")
+    >>> units.fmt(f.quantity), f.readback
+    ('50 µg', 'read as 50 µg')
     >>> f.value = "0.075 mg"
-    >>> units.fmt(f.quantity)
-    '75 µg'
+    >>> units.fmt(f.quantity), f.readback
+    ('75 µg', 'read as 75 µg')
     >>> f.value = "75"
     >>> f.error_message
     "The test dose '75' has no unit; give it in µg (for example '50 µg')."
+    >>> f.value = "10 ug"  # below the soft limit: shown, but used only once confirmed
+    >>> units.fmt(f.quantity), f.pending is not None
+    ('75 µg', True)
+    >>> f.confirm_pending()
     >>> units.fmt(f.quantity)
-    '75 µg'
+    '10 µg'
     """
 
     def __init__(
         self,
         label: str,
-        unit: str,
-        value: str,
+        unit: str | None = None,
+        value: str | None = None,
         *,
+        limit: str | None = None,
         name: str | None = None,
         min: Any = None,  # noqa: A002 - mirrors ipywidgets' names
         max: Any = None,  # noqa: A002
@@ -226,10 +246,25 @@ class QuantityField(W.HBox):
         key: str | None = None,
         placeholder: str | None = None,
         width: str = "11em",
+        label_profile: Callable[[], str] | None = None,
+        positive: bool = False,
     ) -> None:
+        lim = library.limit(limit) if limit is not None else None
+        if unit is None:
+            if lim is None:
+                raise InputError("A QuantityField needs a unit or a drug-library limit.")
+            unit = lim.unit
+        if value is None:
+            if lim is None or lim.default is None:
+                raise InputError(f"The field {label!r} needs a starting value.")
+            value = f"{lim.default:g} {lim.unit}"
         self.unit = unit
+        self.limit = limit
         self.name = name or label.lower()
         self.key = key or css_key(label)
+        self._label_profile = label_profile or (lambda: DEFAULT_LABEL)
+        if positive:  # above zero (the drug library's hard range may start at zero)
+            min, min_inclusive = units.Q_(0, units._parse_unit(unit)), False
         self.min = None if min is None else units.as_quantity(min, unit, name=f"lower bound of the {self.name}")
         self.max = None if max is None else units.as_quantity(max, unit, name=f"upper bound of the {self.name}")
         self.min_inclusive = min_inclusive
@@ -243,12 +278,24 @@ class QuantityField(W.HBox):
             layout=W.Layout(width="auto"),
         )
         self.text.layout.min_width = width
-        self.hint = W.HTML(f'<span style="color:#555">in {esc(units.display_unit(unit))}</span>')
+        self.hint = W.HTML("")
+        self.hint.add_class("itb-field-hint")
+        self.confirm = W.Button(description="Confirm", tooltip="Use this value although it is past a soft limit",
+                                layout=W.Layout(display="none", width="auto"))
+        self.confirm.add_class("itb-confirm")
+        self.confirm.on_click(lambda _b: self.confirm_pending())
         self.error = W.HTML("")
         self.error.add_class("itb-field-error")
         self.error_message = ""
-        self.quantity = self._parse(value)  # a bad default is a programming error: raise
-        super().__init__(children=[self.text, self.hint, self.error], layout=W.Layout(align_items="center"))
+        #: The soft-limit warnings of the value in force (empty inside the soft range).
+        self.warnings: list[Any] = []
+        #: A value past a soft limit that waits for Confirm, or ``None``.
+        self.pending: Any = None
+        self.quantity, self.warnings = self._parse(value)  # a bad default is a programming error: raise
+        self.readback = f"read as {units.fmt(self.quantity)}"
+        self._show_hint()
+        super().__init__(children=[self.text, self.hint, self.confirm, self.error],
+                         layout=W.Layout(align_items="center", flex_flow="row wrap"))
         self.add_class("itb-field")
         self.add_class(f"itb-field-{self.key}")
         self.text.observe(self._on_text, "value")
@@ -269,7 +316,9 @@ class QuantityField(W.HBox):
         """Call ``callback(field)`` after each good new value."""
         self._callbacks.append(callback)
 
-    def _parse(self, text: str):
+    def _parse(self, text: Any) -> tuple[Any, list[Any]]:
+        if not isinstance(text, str):
+            raise InputError(f"The {self.name} must be typed as text such as '{units._example(self.unit)}'.")
         q = units.as_quantity(text, self.unit, name=self.name)
         shown = units.fmt(q)
         if self.min is not None and (q < self.min or (not self.min_inclusive and q == self.min)):
@@ -277,11 +326,14 @@ class QuantityField(W.HBox):
             raise InputError(f"The {self.name} must be {word} {units.fmt(self.min)}; {shown} was entered.")
         if self.max is not None and q > self.max:
             raise InputError(f"The {self.name} must be at most {units.fmt(self.max)}; {shown} was entered.")
-        return q
+        warnings: list[Any] = []
+        if self.limit is not None:
+            warnings = library.check(self.limit, float(q.magnitude), self.unit, self.name, self._label_profile())
+        return q, warnings
 
     def _on_text(self, change: dict) -> None:
         try:
-            q = self._parse(change["new"])
+            q, warnings = self._parse(change["new"])
         except ITBError as exc:
             self._show_error(str(exc))
             return
@@ -289,14 +341,46 @@ class QuantityField(W.HBox):
             log.exception("could not read %r for %s", change["new"], self.name)
             self._show_error(f"The {self.name} could not be read; write a number and a unit.")
             return
-        self.error_message = ""
-        clear_inline_error(self.error)
         self.text.remove_class("itb-invalid")
-        self.quantity = q
+        self.error_message = ""
+        if warnings:
+            # Past a soft limit: say so, and wait for the user to confirm (dose-error-reduction practice).
+            self.pending = (q, warnings)
+            self.readback = f"read as {units.fmt(q)}"
+            self._show_hint()
+            self.error.value = (f'<span role="alert" class="itb-soft-limit">⚠ {esc(warnings[0].message)} '
+                                f'Press Confirm to use it.</span>')
+            self.confirm.layout.display = ""
+            self.confirm.description = f"Confirm {units.fmt(q)}"
+            return
+        self._apply(q, warnings)
+
+    def confirm_pending(self) -> None:
+        """Use the value that waits past a soft limit (what the Confirm button does)."""
+        if self.pending is None:
+            return
+        q, warnings = self.pending
+        self._apply(q, warnings)
+        self.error.value = (f'<span class="itb-soft-limit-confirmed">⚠ confirmed: '
+                            f'{esc(warnings[0].message)}</span>')
+
+    def _apply(self, q: Any, warnings: list[Any]) -> None:
+        self.pending = None
+        self.confirm.layout.display = "none"
+        clear_inline_error(self.error)
+        self.quantity, self.warnings = q, warnings
+        self.readback = f"read as {units.fmt(q)}"
+        self._show_hint()
         for cb in list(self._callbacks):
             cb(self)
 
+    def _show_hint(self) -> None:
+        self.hint.value = (f'<span class="itb-unit-hint">in {esc(units.display_unit(self.unit))}</span> '
+                           f'<span class="itb-readback">· {esc(self.readback)}</span>')
+
     def _show_error(self, message: str) -> None:
+        self.pending = None
+        self.confirm.layout.display = "none"
         self.error_message = message
         inline_error(self.error, message)
         self.text.add_class("itb-invalid")
@@ -618,6 +702,7 @@ class App(Refreshing, W.VBox):
 
     def __init__(self, label: str = DEFAULT_LABEL) -> None:
         self.banner = banner()
+        self.library_line = library_line()
         # The notebook's markdown carries the H1; the app adds only its short intro.
         self.heading = W.HTML(f"<p>{self.intro}</p>" if self.intro else "")
         self.label = label_chooser(label)
@@ -627,7 +712,7 @@ class App(Refreshing, W.VBox):
         self.updates = 0  # how many times update() completed; tests and the benchmark read it
         inputs, outputs = self.build()
         self.inputs, self.outputs = list(inputs), list(outputs)
-        children: list[W.Widget] = [self.banner, self.heading]
+        children: list[W.Widget] = [self.banner, self.library_line, self.heading]
         if self.label_choice:
             children.append(self.label)
         children += [W.VBox(self.inputs, layout=W.Layout(margin="4px 0")), self.status,

@@ -19,7 +19,7 @@ from typing import Any
 import ipywidgets as W
 
 import itbcore.withdrawal as wd
-from itbcore import pump, screening, titration, units
+from itbcore import library, pump, screening, titration, units
 from itbcore.patient import Patient
 
 from .plot import Bar, Scatter
@@ -37,6 +37,9 @@ from .common import (
     make_figure,
 )
 from .withdrawal import differentials_html
+
+#: Where the fields start: the drug library's starting values for this app.
+START = library.starting_values("deck")
 
 __all__ = [
     "PATIENT",
@@ -81,6 +84,7 @@ class _Slide(App):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.banner.layout.display = "none"
+        self.library_line.layout.display = "none"
         self.layout.max_width = "940px"
         self.add_class("itb-slide")
 
@@ -149,12 +153,10 @@ class TitrationSlide(_Slide):
     sources = ("lionova 4.2", "lioresal Dosing: phase of dose selection")
 
     def build(self):
-        self.test_dose = QuantityField("Effective test dose", "ug", "50 ug", name="test dose", min="0 ug",
-                                       min_inclusive=False, key="deck-test-dose", width="8em")
+        self.test_dose = QuantityField("Effective test dose", value=START["deck-test-dose"], limit="test_dose", name="test dose", key="deck-test-dose", width="8em", positive=True)
         self.effect = QuantitySlider("Effect lasted", "h", 8, min=1, max=24, step=1, key="deck-effect")
         self.effect.layout.width = "22em"
-        self.target = QuantityField("Target daily dose", "ug/day", "400 ug/day", name="target daily dose",
-                                    min="0 ug/day", min_inclusive=False, key="deck-target", width="9em")
+        self.target = QuantityField("Target daily dose", value=START["deck-target"], limit="daily_dose", name="target daily dose", key="deck-target", width="9em", positive=True)
         self.watch(self.test_dose, self.effect, self.target)
         self.result = W.HTML()
         self.result.add_class("itb-result")
@@ -203,15 +205,13 @@ class RefillSlide(_Slide):
     sources = ("lionova 4.2", "lioresal Stability of the drug", "practice guidance: device documentation")
 
     def build(self):
-        self.reservoir = QuantityField("Reservoir filled", "mL", "20 mL", name="reservoir volume", min="0 mL",
-                                       min_inclusive=False, key="deck-reservoir", width="7em")
+        self.reservoir = QuantityField("Reservoir filled", value=START["deck-reservoir"], limit="reservoir_volume", name="reservoir volume", key="deck-reservoir", width="7em", positive=True)
         self.concentration = W.Dropdown(options=[("500 µg/mL", "500 ug/mL"), ("2000 µg/mL", "2000 ug/mL")],
                                         value="2000 ug/mL", description="Concentration",
                                         layout=W.Layout(width="auto"))
         self.concentration.add_class("itb-field")
         self.concentration.add_class("itb-field-deck-concentration")
-        self.dose = QuantityField("Daily dose", "ug/day", "400 ug/day", name="daily dose", min="0 ug/day",
-                                  min_inclusive=False, key="deck-daily-dose", width="9em")
+        self.dose = QuantityField("Daily dose", value=START["deck-daily-dose"], limit="daily_dose", name="daily dose", key="deck-daily-dose", width="9em", positive=True)
         self.watch(self.reservoir, self.concentration, self.dose)
         self.result = W.HTML()
         self.result.add_class("itb-result")
@@ -263,10 +263,8 @@ class MissedRefillSlide(_Slide):
         self.story.add_class("itb-field-deck-story")
         self.days = QuantitySlider("Days since the fill", "day", 90, min=0, max=200, step=1, key="deck-days")
         self.days.layout.width = "26em"
-        self.hours = QuantityField("Symptoms for", "h", "30 h", name="time since delivery stopped", min="0 h",
-                                   key="deck-hours", width="7em")
-        self.found = QuantityField("Found in reservoir", "mL", "0 mL", name="volume found", min="0 mL",
-                                   key="deck-found", width="7em")
+        self.hours = QuantityField("Symptoms for", value=START["deck-hours"], limit="elapsed", name="time since delivery stopped", key="deck-hours", width="7em")
+        self.found = QuantityField("Found in reservoir", value=START["deck-found"], limit="found_volume", name="volume found", key="deck-found", width="7em")
         self.expected_text = W.HTML()
         self.story.observe(lambda _c: self._preset(), "value")
         self.days.observe(lambda _c: self._expect(), "value")

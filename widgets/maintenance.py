@@ -16,7 +16,7 @@ from typing import Any, Callable
 import ipywidgets as W
 
 import itbcore
-from itbcore import units
+from itbcore import library, units
 from itbcore.errors import DiluentError, ITBError
 from itbcore.units import fmt
 
@@ -37,6 +37,9 @@ from .common import (
     make_figure,
     set_trace,
 )
+
+#: Where the fields start: the drug library's starting values for this app.
+START = library.starting_values("maintenance")
 
 log = logging.getLogger("widgets")
 
@@ -94,15 +97,10 @@ class RefillSection(_Section):
 
     def __init__(self, app: MaintenanceApp) -> None:
         super().__init__(app)
-        self.reservoir = QuantityField("Reservoir volume", "mL", "20 mL", name="reservoir volume",
-                                       key="refill-reservoir", min="0 mL", min_inclusive=False, max="100 mL")
-        self.concentration = QuantityField("Concentration", "ug/mL", "500 ug/mL", name="concentration",
-                                           key="refill-concentration", min="0 ug/mL", min_inclusive=False,
-                                           max="2000 ug/mL")
-        self.dose = QuantityField("Daily dose", "ug/day", "100 ug/day", name="daily dose", key="refill-dose",
-                                  min="0 ug/day", min_inclusive=False, max="5000 ug/day")
-        self.alarm = QuantityField("Alarm volume (device setting)", "mL", "2 mL", name="alarm volume",
-                                   key="refill-alarm", min="0 mL", min_inclusive=False, max="100 mL")
+        self.reservoir = QuantityField("Reservoir volume", value=START["refill-reservoir"], limit="reservoir_volume", name="reservoir volume", key="refill-reservoir", positive=True)
+        self.concentration = QuantityField("Concentration", value=START["refill-concentration"], limit="concentration", name="concentration", key="refill-concentration", positive=True)
+        self.dose = QuantityField("Daily dose", value=START["refill-dose"], limit="daily_dose", name="daily dose", key="refill-dose", positive=True)
+        self.alarm = QuantityField("Alarm volume (device setting)", value=START["refill-alarm"], limit="alarm_volume", name="alarm volume", key="refill-alarm", positive=True)
         self.fill_date = W.DatePicker(description="Fill date", value=dt.date.today(),
                                       style={"description_width": "initial"})
         self.fill_date.add_class("itb-field")
@@ -218,12 +216,9 @@ class DilutionSection(_Section):
 
     def __init__(self, app: MaintenanceApp) -> None:
         super().__init__(app)
-        self.stock = QuantityField("Stock (ampoule strength)", "ug/mL", "500 ug/mL", name="stock concentration",
-                                   key="dilution-stock", min="0 ug/mL", min_inclusive=False, max="2000 ug/mL")
-        self.target = QuantityField("Target concentration", "ug/mL", "300 ug/mL", name="target concentration",
-                                    key="dilution-target", min="0 ug/mL", min_inclusive=False, max="2000 ug/mL")
-        self.volume = QuantityField("Final (fill) volume", "mL", "20 mL", name="final volume", key="dilution-volume",
-                                    min="0 mL", min_inclusive=False, max="100 mL")
+        self.stock = QuantityField("Stock (ampoule strength)", value=START["dilution-stock"], limit="concentration", name="stock concentration", key="dilution-stock", positive=True)
+        self.target = QuantityField("Target concentration", value=START["dilution-target"], limit="concentration", name="target concentration", key="dilution-target", positive=True)
+        self.volume = QuantityField("Final (fill) volume", value=START["dilution-volume"], limit="reservoir_volume", name="final volume", key="dilution-volume", positive=True)
         self.diluent = W.Text(value="sodium chloride 0.9%", description="Diluent", continuous_update=False,
                               style={"description_width": "initial"}, layout=W.Layout(width="22em"))
         self.diluent_error = W.HTML("")
@@ -301,8 +296,8 @@ class _StepRow(W.HBox):
                  index: int) -> None:
         self.start = QuantityField("from", "h", start, name="step start", key=f"flex-start-{index}",
                                    min="0 h", max="23.99 h", width="6em")
-        self.rate = QuantityField("rate", "ug/h", rate, name="step rate", key=f"flex-rate-{index}",
-                                  min="0 ug/h", max="500 ug/h", width="7em")
+        self.rate = QuantityField("rate", value=rate, limit="infusion_rate", name="step rate",
+                                  key=f"flex-rate-{index}", width="7em")
         self.remove = W.Button(description="Remove", icon="minus", layout=W.Layout(width="auto"),
                                tooltip="Remove this step")
         self.start.on_change(lambda _f: on_change())
@@ -320,9 +315,7 @@ class FlexSection(_Section):
         self.rows_box = W.VBox()
         self.add = W.Button(description="Add step", icon="plus", layout=W.Layout(width="auto"))
         self.add.on_click(lambda _b: self.add_step())
-        self.intended = QuantityField("Intended (prescribed) daily dose", "ug/day", "480 ug/day",
-                                      name="intended daily dose", key="flex-intended", min="0 ug/day",
-                                      min_inclusive=False, max="5000 ug/day")
+        self.intended = QuantityField("Intended (prescribed) daily dose", value=START["flex-intended"], limit="daily_dose", name="intended daily dose", key="flex-intended", positive=True)
         self.effect = QuantitySlider("Effect wanted at (hour of day)", "h", 22, min=0, max=23.5, step=0.5,
                                      key="flex-effect", readout_format=".1f")
         self.effect.layout.width = "40em"
@@ -436,12 +429,9 @@ class BridgeResidualSection(_Section):
     def __init__(self, app: MaintenanceApp) -> None:
         super().__init__(app)
         self.residual_status = Status()
-        self.old = QuantityField("Old concentration", "ug/mL", "500 ug/mL", name="old concentration",
-                                 key="bridge-old", min="0 ug/mL", min_inclusive=False, max="2000 ug/mL")
-        self.new = QuantityField("New concentration", "ug/mL", "2000 ug/mL", name="new concentration",
-                                 key="bridge-new", min="0 ug/mL", min_inclusive=False, max="2000 ug/mL")
-        self.dose = QuantityField("Daily dose", "ug/day", "480 ug/day", name="daily dose", key="bridge-dose",
-                                  min="0 ug/day", min_inclusive=False, max="5000 ug/day")
+        self.old = QuantityField("Old concentration", value=START["bridge-old"], limit="concentration", name="old concentration", key="bridge-old", positive=True)
+        self.new = QuantityField("New concentration", value=START["bridge-new"], limit="concentration", name="new concentration", key="bridge-new", positive=True)
+        self.dose = QuantityField("Daily dose", value=START["bridge-dose"], limit="daily_dose", name="daily dose", key="bridge-dose", positive=True)
         self.length = QuantityField("Catheter length (implant record)", "cm", EXAMPLE_DEVICE["catheter_length"],
                                     name="catheter length", key="bridge-length", min="0 cm", max="200 cm")
         self.per_cm = QuantityField("Catheter volume per cm (catheter documentation)", "uL/cm",
@@ -463,16 +453,11 @@ class BridgeResidualSection(_Section):
                                ]))
         self.bridge: itbcore.BridgeBolus | None = None
 
-        self.prev = QuantityField("Previous fill volume", "mL", "20 mL", name="previous fill volume",
-                                  key="residual-previous", min="0 mL", max="100 mL")
-        self.r_dose = QuantityField("Programmed daily dose", "ug/day", "500 ug/day", name="programmed daily dose",
-                                    key="residual-dose", min="0 ug/day", max="5000 ug/day")
-        self.r_conc = QuantityField("Concentration", "ug/mL", "500 ug/mL", name="concentration",
-                                    key="residual-concentration", min="0 ug/mL", min_inclusive=False, max="2000 ug/mL")
-        self.elapsed = QuantityField("Time since that fill", "day", "14 day", name="time since the fill",
-                                     key="residual-elapsed", min="0 day", max="400 day")
-        self.found = QuantityField("Volume found (withdrawn)", "mL", "6 mL", name="volume found",
-                                   key="residual-found", min="0 mL", max="100 mL")
+        self.prev = QuantityField("Previous fill volume", value=START["residual-previous"], limit="reservoir_volume", name="previous fill volume", key="residual-previous")
+        self.r_dose = QuantityField("Programmed daily dose", value=START["residual-dose"], limit="daily_dose", name="programmed daily dose", key="residual-dose")
+        self.r_conc = QuantityField("Concentration", value=START["residual-concentration"], limit="concentration", name="concentration", key="residual-concentration", positive=True)
+        self.elapsed = QuantityField("Time since that fill", value=START["residual-elapsed"], limit="time_since_fill", name="time since the fill", key="residual-elapsed")
+        self.found = QuantityField("Volume found (withdrawn)", value=START["residual-found"], limit="found_volume", name="volume found", key="residual-found")
         for f in (self.prev, self.r_dose, self.r_conc, self.elapsed, self.found):
             f.on_change(lambda _f: self.refresh_residual())
         self.residual_result = _result_widget("residual")
@@ -571,15 +556,11 @@ class SettingsSection(_Section):
     def __init__(self, app: MaintenanceApp) -> None:
         super().__init__(app)
         modes = list(itbcore.DELIVERY_MODES)
-        self.old_conc = QuantityField("Concentration", "ug/mL", "500 ug/mL", name="old concentration",
-                                      key="old-concentration", min="0 ug/mL", min_inclusive=False, max="20000 ug/mL")
-        self.old_dose = QuantityField("Daily dose", "ug/day", "400 ug/day", name="old daily dose", key="old-dose",
-                                      min="0 ug/day", max="1000000 ug/day")
+        self.old_conc = QuantityField("Concentration", value=START["old-concentration"], limit="concentration", name="old concentration", key="old-concentration", positive=True)
+        self.old_dose = QuantityField("Daily dose", value=START["old-dose"], limit="daily_dose", name="old daily dose", key="old-dose")
         self.old_mode = W.Dropdown(options=modes, value=modes[0], description="Mode")
-        self.new_conc = QuantityField("Concentration", "ug/mL", "500 ug/mL", name="new concentration",
-                                      key="new-concentration", min="0 ug/mL", min_inclusive=False, max="20000 ug/mL")
-        self.new_dose = QuantityField("Daily dose", "ug/day", "440 ug/day", name="new daily dose", key="new-dose",
-                                      min="0 ug/day", max="1000000 ug/day")
+        self.new_conc = QuantityField("Concentration", value=START["new-concentration"], limit="concentration", name="new concentration", key="new-concentration", positive=True)
+        self.new_dose = QuantityField("Daily dose", value=START["new-dose"], limit="daily_dose", name="new daily dose", key="new-dose")
         self.new_mode = W.Dropdown(options=modes, value=modes[0], description="Mode")
         self.watch(self.old_conc, self.old_dose, self.old_mode, self.new_conc, self.new_dose, self.new_mode)
         self.programme = W.Button(description="Programme", icon="upload", button_style="primary",

@@ -22,7 +22,7 @@ from typing import Any
 import ipywidgets as W
 
 import itbcore.overdose as od
-from itbcore import scenarios, units
+from itbcore import library, scenarios, units
 from itbcore.patient import Patient
 from itbcore.sources import LABEL_DIFFERENCES, PRACTICE
 
@@ -63,6 +63,13 @@ SCENARIO_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "unit_slip": (("intended", "Intended daily dose", "ug/day"),),
     "too_fast_titration": (("start", "Starting daily dose", "ug/day"),),
 }
+
+#: The drug-library limit that bounds each scenario setting: by unit, with the volumes that are not fills apart.
+_LIMIT_BY_UNIT = {"ug/mL": "concentration", "mL": "reservoir_volume", "ug/day": "daily_dose"}
+SCENARIO_LIMITS = {("residual_volume", "mL"): "found_volume", ("volume", "mL"): "found_volume"}
+
+#: Where the fields start: the drug library's starting values for this app.
+START = library.starting_values("overdose")
 
 _GRADE_COLOURS = {"none": "#2e6b30", "mild": SEVERITY_COLOURS["info"], "moderate": SEVERITY_COLOURS["warning"],
                   "severe": SEVERITY_COLOURS["violation"]}
@@ -108,8 +115,9 @@ class OverdoseApp(App):
             defaults = scenarios.SCENARIOS[code].defaults
             ws: dict[str, Any] = {}
             for name, label, unit in spec:
-                ws[name] = QuantityField(label, unit, defaults[name], name=label.lower(), min=f"0 {unit}",
-                                         min_inclusive=name.startswith("residual"), key=f"{code}-{name}")
+                ws[name] = QuantityField(label, unit, defaults[name], name=label.lower(),
+                                         limit=SCENARIO_LIMITS.get((name, unit), _LIMIT_BY_UNIT[unit]),
+                                         positive=not name.startswith("residual"), key=f"{code}-{name}")
             if code == "unit_slip":
                 ws["slip"] = W.Dropdown(options=[(text.capitalize(), k) for k, (text, _f) in scenarios.UNIT_SLIPS.items()],
                                         value=defaults["slip"], description="Slip",
@@ -170,8 +178,8 @@ class OverdoseApp(App):
                                style={"description_width": "initial"})
         self.age.add_class("itb-field")
         self.age.add_class("itb-field-age")
-        self.weight = QuantityField("Body weight", "kg", "25 kg", name="body weight", min="0 kg",
-                                    min_inclusive=False, key="weight")
+        self.weight = QuantityField("Body weight", value=START["weight"], limit="weight", name="body weight",
+                                    key="weight")
         for w in (self.age, self.weight):
             self._on(w, self._update_physostigmine)
         self.physo_status = Status()

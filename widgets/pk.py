@@ -15,11 +15,14 @@ import ipywidgets as W
 import numpy as np
 
 import itbcore
-from itbcore import pk
+from itbcore import library, pk
 from itbcore.units import Q_, fmt
 
 from .plot import Scatter
 from .common import SEVERITY_COLOURS, App, QuantityField, QuantitySlider, esc, make_figure, set_trace
+
+#: Where the fields start: the drug library's starting values for this app.
+START = library.starting_values("pk")
 
 __all__ = ["PKApp", "build_app", "POPULATION_SIZE", "population", "REGIMENS"]
 
@@ -88,10 +91,8 @@ class PKApp(App):
                                        style={"button_width": "auto"})
         self.regimen.add_class("itb-field")
         self.regimen.add_class("itb-field-regimen")
-        self.bolus = QuantityField("Bolus dose", "ug", "50 ug", name="bolus dose", key="bolus-dose",
-                                   min="0 ug", min_inclusive=False, max="50 mg")
-        self.daily = QuantityField("Daily dose", "ug/day", "500 ug/day", name="daily dose", key="daily-dose",
-                                   min="0 ug/day", min_inclusive=False, max="50 mg/day")
+        self.bolus = QuantityField("Bolus dose", value=START["bolus-dose"], limit="overdose_amount", name="bolus dose", key="bolus-dose", positive=True)
+        self.daily = QuantityField("Daily dose", value=START["daily-dose"], limit="daily_dose", name="daily dose", key="daily-dose", positive=True)
         self.night = QuantitySlider("Night increase (flex)", "percent", 20, min=5, max=100, step=5,
                                     key="night-increase", readout_format=".0f")
         self.duration = QuantitySlider("Time shown", "h", 48, min=12, max=72, step=6, key="duration",

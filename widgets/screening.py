@@ -14,7 +14,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from itbcore import screening, units
+from itbcore import library, screening, units
 from itbcore.errors import EligibilityError
 from itbcore.patient import CONDITIONS, MEDICINES, ORIGINS, Patient
 
@@ -31,6 +31,9 @@ from .common import (
     make_figure,
     room_for_legend,
 )
+
+#: Where the fields start: the drug library's starting values for this app.
+START = library.starting_values("screening")
 
 __all__ = ["ScreeningApp", "build_app", "MAX_BOLUSES"]
 
@@ -71,11 +74,11 @@ class ScreeningApp(App):
     # ------------------------------------------------------------------ build
     def build(self):
         self._quiet = False
-        self.age = QuantityField("Age", "year", "40 years", name="age", min="0 year", max="120 year", width="9em")
+        self.age = QuantityField("Age", value=START["age"], limit="age", name="age", width="9em")
         self.origin = W.ToggleButtons(options=[(o, o) for o in ORIGINS], value="spinal",
                                       description="Origin:", style={"button_width": "6em"})
         self.origin.add_class("itb-field-origin")
-        self.weight = QuantityField("Weight", "kg", "70 kg", name="weight", min="0.5 kg", max="400 kg", width="9em")
+        self.weight = QuantityField("Weight", value=START["weight"], limit="weight", name="weight", width="9em")
         med_grid, self.medicines = _checkbox_grid(MEDICINES)
         cond_grid, self.conditions = _checkbox_grid(CONDITIONS)
         self.tabs = W.Tab([med_grid, cond_grid])
@@ -84,8 +87,7 @@ class ScreeningApp(App):
                                  layout=W.Layout(width="auto"))
         self.small_child = W.Checkbox(False, description="very small child", indent=False,
                                       layout=W.Layout(width="auto"))
-        self.first_dose = QuantityField("First test dose", "ug", "50 ug", name="first test dose", min="0 ug",
-                                        min_inclusive=False, width="9em")
+        self.first_dose = QuantityField("First test dose", value=START["first-test-dose"], limit="test_dose", name="first test dose", width="9em", positive=True)
         self.first_guard = FieldGuard(self.first_dose, screening.test_dose_volume)
         self.suggestion = W.HTML()
         self.suggestion.add_class("itb-suggestion")

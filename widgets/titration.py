@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from itbcore import titration, units
+from itbcore import library, titration, units
 from itbcore.errors import EligibilityError, ITBError
 from itbcore.patient import ORIGINS, Patient
 from itbcore.sources import PRACTICE
@@ -31,6 +31,9 @@ from .common import (
     make_figure,
     room_for_legend,
 )
+
+#: Where the fields start: the drug library's starting values for this app.
+START = library.starting_values("titration")
 
 __all__ = ["TitrationApp", "build_app", "EFFECT_GRID_H", "STEP_CHOICES"]
 
@@ -79,7 +82,7 @@ class TitrationApp(App):
     # ------------------------------------------------------------------ build
     def build(self):
         # Patient and setting
-        self.age = QuantityField("Age", "year", "40 years", name="age", min="0 year", max="120 year", width="9em")
+        self.age = QuantityField("Age", value=START["age"], limit="age", name="age", width="9em")
         self.origin = W.ToggleButtons(options=[(o, o) for o in ORIGINS], value="spinal", description="Origin:",
                                       style={"button_width": "6em"})
         self.origin.add_class("itb-field-origin")
@@ -91,8 +94,7 @@ class TitrationApp(App):
         self.pump.add_class("itb-field-pump")
 
         # 1. First daily dose
-        self.test_dose = QuantityField("Effective test dose", "ug", "50 ug", name="test dose", min="0 ug",
-                                       min_inclusive=False, width="9em")
+        self.test_dose = QuantityField("Effective test dose", value=START["effective-test-dose"], limit="test_dose", name="test dose", width="9em", positive=True)
         self.test_guard = FieldGuard(self.test_dose, lambda q: titration.initial_dose_options(q, "12 h"))
         self.effect = QuantitySlider("Effect lasted", "h", 12, min=0.5, max=24, step=0.5, key="effect-lasted")
         self.side_effects = W.Checkbox(False, description="the test dose caused side effects", indent=False,
@@ -118,8 +120,7 @@ class TitrationApp(App):
         self._curves_key = self._plan_key = self._check_key = None
 
         # 2. Plan
-        self.target = QuantityField("Target daily dose", "ug/day", "200 ug/day", name="target daily dose",
-                                    min="0 ug/day", min_inclusive=False, width="10em")
+        self.target = QuantityField("Target daily dose", value=START["target-daily-dose"], limit="daily_dose", name="target daily dose", width="10em", positive=True)
         self.step = W.Dropdown(options=list(STEP_CHOICES), value=0.0, description="Step per change:",
                                style={"description_width": "initial"}, layout=W.Layout(width="22em"))
         self.step_box, self.step_msg = _labelled(self.step, "step")
@@ -144,14 +145,10 @@ class TitrationApp(App):
         self.fig_plan.update_layout(hovermode="closest")
 
         # 3. Proposed change
-        self.current = QuantityField("Current daily dose", "ug/day", "100 ug/day", name="current daily dose",
-                                     min="0 ug/day", min_inclusive=False, width="10em")
-        self.proposed = QuantityField("Proposed daily dose", "ug/day", "140 ug/day", name="proposed daily dose",
-                                      min="0 ug/day", width="10em")
-        self.since_start = QuantityField("Time since the infusion started", "h", "72 h",
-                                         name="time since the infusion started", min="0 h", width="8em")
-        self.since_last = QuantityField("Time since the last change", "h", "24 h", name="time since the last change",
-                                        min="0 h", width="8em")
+        self.current = QuantityField("Current daily dose", value=START["current-daily-dose"], limit="daily_dose", name="current daily dose", width="10em", positive=True)
+        self.proposed = QuantityField("Proposed daily dose", value=START["proposed-daily-dose"], limit="daily_dose", name="proposed daily dose", width="10em")
+        self.since_start = QuantityField("Time since the infusion started", value=START["time-since-the-infusion-started"], limit="elapsed", name="time since the infusion started", width="8em")
+        self.since_last = QuantityField("Time since the last change", value=START["time-since-the-last-change"], limit="elapsed", name="time since the last change", width="8em")
         self.no_change_yet = W.Checkbox(False, description="no change since the start", indent=False,
                                         layout=W.Layout(width="auto"))
         self.no_effect = W.Checkbox(False, description="increases so far brought no effect", indent=False,

@@ -22,7 +22,7 @@ from typing import Any
 import ipywidgets as W
 
 import itbcore.withdrawal as wd
-from itbcore import maintenance, units
+from itbcore import library, maintenance, units
 
 from .plot import Scatter
 from .common import (
@@ -40,6 +40,9 @@ from .common import (
     safe_callback,
     section,
 )
+
+#: Where the fields start: the drug library's starting values for this app.
+START = library.starting_values("withdrawal")
 
 __all__ = ["WithdrawalApp", "build_app", "differentials_html"]
 
@@ -103,15 +106,11 @@ class WithdrawalApp(App):
         self.sign_findings = FindingsView()
 
         # -- likely causes
-        self.hours = QuantityField("Time since delivery stopped", "h", "36 h", name="time since delivery stopped",
-                                   min="0 h", key="hours-since")
+        self.hours = QuantityField("Time since delivery stopped", value=START["hours-since"], limit="elapsed", name="time since delivery stopped", key="hours-since")
         self.reservoir_checked = W.Checkbox(value=True, description="the reservoir volume was checked", indent=False)
-        self.found = QuantityField("Volume found in reservoir", "mL", "1.5 mL", name="volume found", min="0 mL",
-                                   key="found-volume")
-        self.expected = QuantityField("Volume expected", "mL", "6 mL", name="volume expected", min="0 mL",
-                                      key="expected-volume")
-        self.alarm = QuantityField("Low-reservoir alarm", "mL", "2 mL", name="alarm volume", min="0 mL",
-                                   key="alarm-volume")
+        self.found = QuantityField("Volume found in reservoir", value=START["found-volume"], limit="found_volume", name="volume found", key="found-volume")
+        self.expected = QuantityField("Volume expected", value=START["expected-volume"], limit="found_volume", name="volume expected", key="expected-volume")
+        self.alarm = QuantityField("Low-reservoir alarm", value=START["alarm-volume"], limit="alarm_volume", name="alarm volume", key="alarm-volume")
         self.programming = W.Checkbox(value=False, description="the programme was changed just before",
                                       indent=False)
         for w in (self.hours, self.reservoir_checked, self.found, self.expected, self.alarm, self.programming):
@@ -129,10 +128,8 @@ class WithdrawalApp(App):
         self.cause_fig.update_layout(margin=dict(t=40, b=45), showlegend=False)
 
         # -- planned discontinuation
-        self.taper_dose = QuantityField("Current daily dose", "ug/day", "500 ug/day", name="current daily dose",
-                                        min="0 ug/day", min_inclusive=False, key="taper-dose")
-        self.taper_days = QuantityField("Taper length", "day", "21 day", name="taper length", min="1 day",
-                                        key="taper-length")
+        self.taper_dose = QuantityField("Current daily dose", value=START["taper-dose"], limit="daily_dose", name="current daily dose", key="taper-dose", positive=True)
+        self.taper_days = QuantityField("Taper length", "day", START["taper-length"], name="taper length", key="taper-length", min="1 day")
         for w in (self.taper_dose, self.taper_days):
             _on(w, lambda: self._run(self._taper, self.taper_status))
         self.taper_status = Status()
@@ -144,13 +141,9 @@ class WithdrawalApp(App):
                                                         line=dict(shape="hv", width=3))], height=300)
 
         # -- drug holiday
-        self.holiday_dose = QuantityField("Dose now", "ug/day", "700 ug/day", name="dose now", min="0 ug/day",
-                                          min_inclusive=False, key="holiday-dose")
-        self.holiday_restart = QuantityField("Initial infusion dose", "ug/day", "150 ug/day",
-                                             name="initial infusion dose", min="0 ug/day", min_inclusive=False,
-                                             key="holiday-restart")
-        self.holiday_weeks = QuantityField("Reduction over", "week", "3 week", name="reduction length",
-                                           min="0 week", min_inclusive=False, key="holiday-weeks")
+        self.holiday_dose = QuantityField("Dose now", value=START["holiday-dose"], limit="daily_dose", name="dose now", key="holiday-dose", positive=True)
+        self.holiday_restart = QuantityField("Initial infusion dose", value=START["holiday-restart"], limit="daily_dose", name="initial infusion dose", key="holiday-restart", positive=True)
+        self.holiday_weeks = QuantityField("Reduction over", "week", START["holiday-weeks"], name="reduction length", key="holiday-weeks", min="0 week", min_inclusive=False)
         for w in (self.holiday_dose, self.holiday_restart, self.holiday_weeks):
             _on(w, lambda: self._run(self._holiday, self.holiday_status))
         self.holiday_status = Status()

@@ -15,7 +15,7 @@ from widgets._units import build_app
     ("", "is empty"),
     ("abc", "could not be read"),
     ("75", "has no unit"),
-    ("2 mL", "wrong dimension"),
+    ("2 mL", "is a volume, not a mass"),
     ("150 ug", "at most 100 µg"),
     ("-5 ug", "at least 0 µg"),
 ])

@@ -90,8 +90,9 @@ def test_bad_input_shows_inline_and_keeps_last_result(deck: Deck) -> None:
     deck.refill.reservoir.value = "twenty"
     assert deck.refill.reservoir.error_message
     assert deck.refill.result.value == shown and list(deck.refill.fig.data[0].y) == y
-    deck.titration.test_dose.value = "150 ug"  # above the 100 µg test-dose ceiling: refused by itbcore
-    assert deck.titration.status.message
+    deck.titration.test_dose.value = "150 ug"  # above the 100 µg test-dose ceiling: refused at the field
+    assert "hard limit of 100 µg" in deck.titration.test_dose.error_message and "lionova 4.2" in \
+        deck.titration.test_dose.error_message
     assert deck.refill.status.message == ""
 
 

@@ -79,7 +79,7 @@ def test_long_interval_capped_at_180_days(app):
     ("twenty", "mL"),
     ("20 mg", "mL"),
     ("20", "has no unit"),
-    ("500 mL", "at most 100 mL"),
+    ("500 mL", "hard limit of 40 mL"),
 ])
 def test_bad_reservoir_entry_is_inline_and_keeps_the_result(app, text, message):
     r = app.refill
@@ -91,10 +91,15 @@ def test_bad_reservoir_entry_is_inline_and_keeps_the_result(app, text, message):
 
 def test_itbcore_refusal_shown_in_the_tab_and_other_tabs_keep_working(app):
     r = app.refill
+    r.alarm.value = "25 mL"  # past the drug library's hard limit: refused at the field
+    assert "hard limit of 10 mL" in r.alarm.error_message
+    r.reservoir.value = "8 mL"
     before = r.result.value
-    r.alarm.value = "25 mL"  # above the reservoir: refused by itbcore.refill_plan
+    r.alarm.value = "9 mL"  # past the soft limit: confirmed, then refused by itbcore.refill_plan
+    r.alarm.confirm_pending()
     assert "must be below the reservoir volume" in r.status.message
     assert r.result.value == before
+    r.reservoir.value = "20 mL"
     app.dilution.target.value = "400 ug/mL"
     assert "16 mL" in app.dilution.result.value
     r.alarm.value = "2 mL"
@@ -157,7 +162,11 @@ def test_flex_default_programme_and_plot(app):
 
 def test_flex_per_hour_per_day_mixup_is_prominent(app):
     f = app.flex
-    f.rows[0].rate.value = "480 ug/h"
+    f.rows[0].rate.value = "480 ug/h"  # 480 µg/day typed per hour: past the hourly hard limit
+    assert "hard limit of 125 µg/h" in f.rows[0].rate.error_message
+    f.intended.value = "100 ug/day"
+    f.rows[0].rate.value = "100 ug/h"
+    f.rows[1].rate.value = "100 ug/h"
     assert "VIOLATION" in f.guard.value and "per-hour / per-day mix-up" in f.guard.value
     assert [x.code for x in f.guard_findings] == ["per_hour_per_day_mixup"]
 
@@ -230,12 +239,17 @@ def test_programme_accepted_without_violation(app):
 
 def test_mg_ug_slip_refuses_programming(app):
     s = app.settings
-    s.new_dose.value = "400 mg/day"
+    s.new_dose.value = "400 mg/day"  # past the hard limit: refused where it is typed, naming the slip
+    assert "was mg written for µg?" in s.new_dose.error_message
+    s.old_dose.value = "2 ug/day"  # below the soft limit: confirmed
+    s.old_dose.confirm_pending()
+    s.new_dose.value = "2 mg/day"  # a thousandfold slip within the hard limit: caught by the comparison
     codes = [f.code for f in s.comparison]
     assert "dose_mg_ug_slip" in codes
     assert "mg/µg slip" in s.findings.value
     s.press_programme()
     assert "Programming refused" in s.outcome.value and "mg/µg" in s.outcome.value
+    s.old_dose.value = "400 ug/day"
     s.new_dose.value = "440 ug/day"
     assert s.outcome.value == ""
     s.press_programme()
@@ -244,7 +258,9 @@ def test_mg_ug_slip_refuses_programming(app):
 
 def test_tenfold_concentration_change_refused(app):
     s = app.settings
-    s.new_conc.value = "5000 ug/mL"
+    s.new_conc.value = "5000 ug/mL"  # above the strongest solution: refused at the field
+    assert "hard limit of 2000 µg/mL" in s.new_conc.error_message
+    s.old_conc.value = "50 ug/mL"
     assert "concentration_tenfold" in [f.code for f in s.comparison]
     s.press_programme()
     assert "Programming refused" in s.outcome.value

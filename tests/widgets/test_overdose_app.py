@@ -91,12 +91,12 @@ def test_bad_setting_message_words(app: OverdoseApp) -> None:
 
 
 def test_refusal_by_itbcore_shows_in_section_and_keeps_last_result(app: OverdoseApp) -> None:
-    # A child's weight outside 0.5–400 kg passes the field but is refused by itbcore.overdose.physostigmine.
+    # A weight past the drug library's hard limit is refused at the field and changes nothing.
     app.age.value = 8
     good = app.physo_result.value
     assert "0.5 mg" in good  # 0.02 mg/kg × 25 kg (lioresal Overdose)
     app.weight.value = "1000 kg"
-    assert "not a possible body weight" in app.physo_status.message
+    assert "hard limit of 300 kg" in app.weight.error_message
     assert app.physo_result.value == good
     assert app.scenario_status.message == "" and app.signs_status.message == ""
     app.weight.value = "10 kg"
@@ -109,7 +109,9 @@ def test_signs_grade_and_ordered_actions_with_sources(app: OverdoseApp) -> None:
     app.signs["respiratory_depression"].value = True
     assert "SEVERE" in app.grade.value
     html = app.actions.value
-    assert html.index("Intubate") < html.index("cardiovascular") < html.index("Remove the remaining")
+    # airway first, then the order of lionova 4.9: admit, empty the pump, CSF, circulation
+    assert html.index("Intubate") < html.index("Admit") < html.index("Remove the remaining") < \
+        html.index("cardiovascular")
     assert "(lionova 4.9)" in html
     assert "30–40 mL" in html
     app.lp_contraindicated.value = True

@@ -95,7 +95,7 @@ def test_dose_change_updates_curve_and_text(app):
     ("500 mL", "µg/day"),
     ("500", "no unit"),
     ("0 ug/day", "above 0"),
-    ("100 mg/day", "at most"),
+    ("100 mg/day", "was mg written for µg"),
 ])
 def test_bad_dose_is_inline_and_keeps_the_result(app, text, message):
     before_text, before_y = app.result.value, list(app.fig.data[2].y)

@@ -129,9 +129,9 @@ def test_increase_in_first_24_h_and_too_soon(app):
 @pytest.mark.parametrize(
     "field, entry, words",
     [("proposed", "", "is empty"), ("proposed", "lots", "could not be read"), ("current", "100", "no unit"),
-     ("current", "100 ug", "wrong dimension"), ("current", "0 ug/day", "above 0 µg/day"),
-     ("target", "-5 ug/day", "above 0 µg/day"), ("since_start", "2 mL", "wrong dimension"),
-     ("test_dose", "150 ug", "100 µg maximum test dose"), ("test_dose", "0.5 ug/mL", "wrong dimension")],
+     ("current", "100 ug", ", not a "), ("current", "0 ug/day", "above 0 µg/day"),
+     ("target", "-5 ug/day", "above 0 µg/day"), ("since_start", "2 mL", ", not a "),
+     ("test_dose", "150 ug", "100 µg maximum test dose"), ("test_dose", "0.5 ug/mL", ", not a ")],
 )
 def test_bad_input_is_inline_and_changes_nothing_else(app, field, entry, words):
     before = _state(app)
@@ -184,8 +184,12 @@ def test_label_switch_changes_child_band(app):
 def test_decrease_and_abrupt_stop(app):
     app.proposed.value = "85 ug/day"
     assert "A decrease of 15 %" in app.check_findings.value
-    app.proposed.value = "0 ug/day"
+    app.proposed.value = "0 ug/day"  # a stop: judged by the rules, not held back as a soft limit
     assert "abruptly" in app.check_findings.value and "violation" in app.check_findings.value
+    app.proposed.value = "5 ug/day"  # below the soft limit: waits for Confirm, then an abrupt cut
+    assert app.proposed.pending is not None and "soft limit of 12 µg/day" in app.proposed.error.value
+    app.proposed.confirm_pending()
+    assert "abrupt discontinuation" in app.check_findings.value
 
 
 def test_summary_carries_the_clinical_numbers(app):
