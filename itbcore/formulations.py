@@ -45,6 +45,7 @@ __all__ = [
     "DILUENT_NACL_PER_ML",
     "formulation_for",
     "is_marketed",
+    "volumes_at_strengths",
     "check_diluent",
     "FillRequirement",
     "ampoules_for_fill",
@@ -123,6 +124,20 @@ def _match(conc: pint.Quantity) -> Formulation | None:
         if math.isclose(mag, float(f.concentration.magnitude), rel_tol=1e-9):
             return f
     return None
+
+
+def volumes_at_strengths(dose: Any) -> tuple[tuple[Formulation, pint.Quantity], ...]:
+    """The volume that holds ``dose`` at each marketed strength (a mg/µg slip is 1000-fold, a wrong strength
+    40-fold).
+
+    >>> [(f.key, round(v.magnitude, 3)) for f, v in volumes_at_strengths("0.05 mg")]
+    [('50 ug/mL', 1.0), ('500 ug/mL', 0.1), ('2000 ug/mL', 0.025)]
+    """
+    d = as_quantity(dose, "ug", "dose")
+    if d.magnitude <= 0:
+        raise InputError(f"The dose {fmt(d)} must be above zero.")
+    return tuple((f, Q_(float(d.magnitude) / float(f.concentration.to("ug/mL").magnitude), "mL"))
+                 for f in FORMULATIONS.values())
 
 
 def is_marketed(concentration: Any) -> bool:

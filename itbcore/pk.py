@@ -757,7 +757,7 @@ def virtual_population(
 def percentile_band(
     concentrations: Any, percentiles: tuple[float, float] = (5, 95)
 ) -> tuple[pint.Quantity, pint.Quantity]:
-    """Lower and upper percentile across patients (axis 0) at each time.
+    """Lower and upper percentile across patients (axis 0) at each time (or of a 1-D array across patients).
 
     Parameters
     ----------
@@ -778,12 +778,12 @@ def percentile_band(
     >>> low.magnitude.tolist(), high.magnitude.tolist()
     ([1.0, 2.0], [5.0, 6.0])
     """
-    q = as_array_quantity(concentrations, "ng/mL", "concentrations")
-    if not isinstance(concentrations, pint.Quantity):
-        unit = "ng/mL"
-    else:
+    if isinstance(concentrations, pint.Quantity):
+        # any quantity across patients (concentrations, half-lives, ...) keeps its own unit
+        q = as_array_quantity(concentrations, str(concentrations.units), "values")
         unit = concentrations.units
-        q = q.to(unit)
+    else:
+        q, unit = as_array_quantity(concentrations, "ng/mL", "concentrations"), "ng/mL"
     mag = np.asarray(q.magnitude, dtype=float)
     if mag.ndim == 0 or mag.shape[0] == 0:
         raise InputError("Percentiles need at least one patient's concentrations.")

@@ -192,6 +192,31 @@ class RefillPlan:
     label: str
     findings: tuple[Finding, ...]
 
+    @property
+    def limited_by_code(self) -> str:
+        """What set the refill day, as a code for branches: ``alarm_margin``, ``alarm``, ``stability``, ``cap_180``."""
+        return _LIMITED_BY_CODES[self.limited_by]
+
+    @property
+    def interval_cap(self) -> tuple[pint.Quantity, str] | None:
+        """The cap on the refill interval that bears on this plan, as (days, name), or ``None``.
+
+        Under lioresal the 11-week pump stability (lioresal Stability of the drug); otherwise the
+        manufacturers' 180-day cap when it set the refill day or the reservoir would outlast it.
+        """
+        if self.label == "lioresal":
+            return LIORESAL_STABILITY, _BY_STABILITY
+        if self.limited_by == _BY_CAP180 or self.days_to_empty > MANUFACTURER_REFILL_CAP:
+            return MANUFACTURER_REFILL_CAP, _BY_CAP180
+        return None
+
+
+# What set a refill day (RefillPlan.limited_by), and its code.
+_BY_MARGIN, _BY_ALARM, _BY_STABILITY, _BY_CAP180 = (
+    "alarm margin", "alarm", "lioresal 11-week stability", "manufacturer 180-day cap")
+_LIMITED_BY_CODES = {_BY_MARGIN: "alarm_margin", _BY_ALARM: "alarm", _BY_STABILITY: "stability",
+                     _BY_CAP180: "cap_180"}
+
 
 def _date_after(start: _dt.date | None, days: float) -> _dt.date | None:
     if start is None:
@@ -326,9 +351,9 @@ def _refill_plan_floats(
     # lionova 4.4: intervals are calculated so the reservoir never empties; practice: 3-5 days before the alarm.
     wanted = to_alarm - margin
     if wanted >= 1:
-        refill_days, limited_by = math.floor(wanted), "alarm margin"
+        refill_days, limited_by = math.floor(wanted), _BY_MARGIN
     else:
-        refill_days, limited_by = max(0, math.floor(to_alarm)), "alarm"
+        refill_days, limited_by = max(0, math.floor(to_alarm)), _BY_ALARM
         findings.append(Finding(
             "margin_does_not_fit", "violation",
             f"The alarm is reached after {_fmt_float(to_alarm, 'day')}, which leaves no room for a "
@@ -339,7 +364,7 @@ def _refill_plan_floats(
     if label == "lioresal":
         # lioresal Stability of the drug: 11 weeks in a SynchroMed pump.
         if refill_days > _STABILITY_DAYS:
-            refill_days, limited_by = int(_STABILITY_DAYS), "lioresal 11-week stability"
+            refill_days, limited_by = int(_STABILITY_DAYS), _BY_STABILITY
             findings.append(Finding(
                 "stability_cap", "info",
                 "Refill within 11 weeks: the solution is stable for 11 weeks in a SynchroMed pump.",
@@ -347,7 +372,7 @@ def _refill_plan_floats(
             ))
     # Practice guidance (device documentation): manufacturers cap refill intervals at 180 days.
     if refill_days > _CAP180_DAYS:
-        refill_days, limited_by = int(_CAP180_DAYS), "manufacturer 180-day cap"
+        refill_days, limited_by = int(_CAP180_DAYS), _BY_CAP180
         findings.append(Finding(
             "manufacturer_cap", "info", "Refill within 180 days, the manufacturers' cap on refill intervals.",
             _SRC_DEVICE,
@@ -360,7 +385,7 @@ def _refill_plan_floats(
             _SRC_PUMPS,
         ))
     # lionova 4.2: the concentration needed depends on the daily dose and the reservoir size.
-    if refill_days < 30 and limited_by == "alarm margin":
+    if refill_days < 30 and limited_by == _BY_MARGIN:
         findings.append(Finding(
             "short_interval", "info",
             f"A refill every {refill_days} days is short (usual interval 3 to 4 months, range 1 to 6): the "

@@ -24,6 +24,7 @@ The choice between 25 and 50 µg (:func:`initial_test_dose`) uses practice guida
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -41,6 +42,8 @@ __all__ = [
     "TEST_DOSE_STEP",
     "MIN_TEST_INTERVAL",
     "MONITOR_WINDOW",
+    "MAX_BOLUSES",
+    "OLDER_PATIENT_AGE",
     "ADULT_START_DOSES",
     "PEDIATRIC_START_RANGE",
     "test_dose_volume",
@@ -71,6 +74,10 @@ PEDIATRIC_START_RANGE: tuple[pint.Quantity, pint.Quantity] = (Q_(25, "ug"), Q_(5
 
 # lionova 4.2 "Eldre pasienter (≥ 65 år)"; lioresal Carefully: "aged > 65 years".
 OLDER_PATIENT_AGE = 65
+
+#: The most test boluses a screening can give: from any start above zero, 25 µg steps reach 100 µg in at most
+#: this many boluses (lionova 4.2).
+MAX_BOLUSES = math.ceil(MAX_TEST_DOSE.magnitude / TEST_DOSE_STEP.magnitude) + 1
 
 _SCREENING_SECTION = {"lionova": "4.2", "lioresal": "Dosing: initial phase"}
 _BOSTER = practice("Neuromodulation 2016, Boster et al.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from itbcore import library, units
+from itbcore.formulations import FORMULATIONS, volumes_at_strengths
 
 from .plot import Bar
 from .common import App, QuantityField, make_figure, set_trace
@@ -17,9 +18,8 @@ START = library.starting_values("units")
 
 __all__ = ["UnitsApp", "build_app", "STRENGTHS"]
 
-#: The strengths of the solution for intrathecal use (lionova 2, 6.5; label-facts: 50 µg/mL
-#: for screening only, 500 µg/mL and 2000 µg/mL for the pump).
-STRENGTHS = ("50 ug/mL", "500 ug/mL", "2000 ug/mL")
+#: The strengths of the solution for intrathecal use (itbcore.formulations: lionova 2, 6.5).
+STRENGTHS = tuple(f.key for f in FORMULATIONS.values())
 
 
 class UnitsApp(App):
@@ -40,8 +40,7 @@ class UnitsApp(App):
         return [self.dose], [self.result, self.fig]
 
     def volumes(self):
-        dose = self.dose.quantity
-        return [(s, units.as_quantity(dose / units.as_quantity(s, "ug/mL"), "mL", name="volume")) for s in STRENGTHS]
+        return [(f.key, v) for f, v in volumes_at_strengths(self.dose.quantity)]
 
     def update(self):
         dose = self.dose.quantity

@@ -20,6 +20,7 @@ import ipywidgets as W
 
 import itbcore.withdrawal as wd
 from itbcore import library, pump, screening, titration, units
+from itbcore.formulations import PUMP_FORMULATIONS
 from itbcore.patient import Patient
 
 from .plot import Bar, Scatter
@@ -55,7 +56,7 @@ __all__ = [
 
 
 #: The deck's patient: an adult with spasticity of spinal origin.
-PATIENT = Patient(34, "spinal", weight="70 kg")
+PATIENT = Patient(34, "spinal", weight=START["patient-weight"])
 PATIENT_TEXT = ("Mr K., 34 years, 70 kg: spinal cord injury at T4 (spinal origin) with severe spasticity that oral "
                 "baclofen no longer controls.")
 _SLIDE_HEIGHT = 230
@@ -206,8 +207,8 @@ class RefillSlide(_Slide):
 
     def build(self):
         self.reservoir = QuantityField("Reservoir filled", value=START["deck-reservoir"], limit="reservoir_volume", name="reservoir volume", key="deck-reservoir", width="7em", positive=True)
-        self.concentration = W.Dropdown(options=[("500 µg/mL", "500 ug/mL"), ("2000 µg/mL", "2000 ug/mL")],
-                                        value="2000 ug/mL", description="Concentration",
+        strengths = [(units.fmt(f.concentration), units.fmt(f.concentration)) for f in PUMP_FORMULATIONS]
+        self.concentration = W.Dropdown(options=strengths, value=strengths[-1][1], description="Concentration",
                                         layout=W.Layout(width="auto"))
         self.concentration.add_class("itb-field")
         self.concentration.add_class("itb-field-deck-concentration")

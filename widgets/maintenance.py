@@ -48,9 +48,13 @@ __all__ = ["MaintenanceApp", "build_app", "TABS", "EXAMPLE_DEVICE"]
 #: Tab titles, in order.
 TABS = ("Refill plan", "Dilution, ampoules", "Flex dosing", "Bridge, residual", "Old vs new")
 
-#: Example device values for the bridge bolus.  They are device settings the user enters from the
-#: pump and catheter documentation and the implant record; itbcore holds no default for them.
-EXAMPLE_DEVICE = {"catheter_length": "50 cm", "catheter_volume_per_length": "2 uL/cm", "pump_tubing_volume": "100 uL"}
+#: Example device values for the bridge bolus (the drug library's starting values).  They are device settings
+#: the user enters from the pump and catheter documentation and the implant record.
+EXAMPLE_DEVICE = {"catheter_length": START["bridge-length"], "catheter_volume_per_length": START["bridge-per-cm"],
+                  "pump_tubing_volume": START["bridge-tubing"]}
+#: The flex programme the tab starts with, and where an added step starts.
+FLEX_START_STEPS = ((START["flex-step-1-start"], START["flex-step-1-rate"]),
+                    (START["flex-step-2-start"], START["flex-step-2-rate"]))
 
 
 def _date(d: dt.date | None) -> str:
@@ -158,12 +162,7 @@ class RefillSection(_Section):
 
         t_alarm, t_empty, t_refill = at(plan.days_to_alarm), at(plan.days_to_empty), at(plan.refill_after)
         res, alarm = float(plan.reservoir_volume.magnitude), float(plan.alarm_volume.magnitude)
-        cap_days = None
-        if plan.label == "lioresal":
-            cap_days, cap_name = itbcore.LIORESAL_STABILITY, "lioresal 11-week stability"
-        if plan.limited_by == "manufacturer 180-day cap" or (
-                cap_days is None and plan.days_to_empty > itbcore.MANUFACTURER_REFILL_CAP):
-            cap_days, cap_name = itbcore.MANUFACTURER_REFILL_CAP, "manufacturer 180-day cap"
+        cap_days, cap_name = plan.interval_cap or (None, "")
         fig = self.fig
         with fig.batch_update():
             set_trace(fig, 0, [start, t_alarm, t_empty], [res, alarm, 0.0],
@@ -337,7 +336,7 @@ class FlexSection(_Section):
         self.programme: itbcore.FlexProgramme | None = None
         self.guard_findings: list = []
         self._loading = False
-        for start, rate in (("6 h", "20 ug/h"), ("20 h", "24 ug/h")):
+        for start, rate in FLEX_START_STEPS:
             self.add_step(start, rate, refresh=False)
         inputs = W.VBox([
             W.HTML("<strong>Steps</strong> (each runs from its start until the next; the last runs past midnight)"),
@@ -352,9 +351,9 @@ class FlexSection(_Section):
     def add_step(self, start: str | None = None, rate: str | None = None, refresh: bool = True) -> _StepRow:
         rows = self.rows
         if start is None:
-            start = "12 h"
+            start = START["flex-new-step-start"]
         if rate is None:
-            rate = rows[-1].rate.value if rows else "20 ug/h"
+            rate = rows[-1].rate.value if rows else FLEX_START_STEPS[0][1]
         row = _StepRow(start, rate, self.refresh, self.remove_step, self._next_index)
         self._next_index += 1
         self.rows_box.children = tuple(rows) + (row,)
@@ -401,15 +400,23 @@ class FlexSection(_Section):
             self.guard.value = _box(f'<strong style="color:{SEVERITY_COLOURS[worst]};font-size:1.15em">'
                                     f"⚠ Per-hour / per-day check: {worst.upper()}</strong>{items}", worst)
         else:
+            total, intended = programme.daily_total, self.intended.quantity
+            pct = (float(total.magnitude) / float(units.magnitude_in(intended, "ug/day")) - 1) * 100
+            same = abs(pct) < 0.5
             self.guard.value = _box(
-                f"<strong>Per-hour / per-day check: daily total {esc(fmt(programme.daily_total))} matches the "
-                f"intended {esc(fmt(self.intended.quantity))}</strong> (no two-fold or larger difference).", "action")
+                f"<strong>Per-hour / per-day check: daily total {esc(fmt(total))} "
+                + ("equals" if same else f"is {pct:+.0f} % against")
+                + f" the intended {esc(fmt(intended))}</strong>"
+                + (" (no mix-up of per hour and per day)." if same else
+                   " — no mix-up of per hour and per day, and within a day's adjustment; check it is what the "
+                   "prescription means."), "action" if same else "warning")
         self.result.value = _rows([
             ("Daily total", fmt(programme.daily_total)),
             ("Steps", "; ".join(f"from {fmt(s.start)} at {fmt(s.rate)}" for s in programme.steps)),
         ])
         self.helper.value = (f"Programme the change at <strong>{esc(fmt(start_at))}</strong> for an effect wanted at "
-                             f"{esc(fmt(self.effect.quantity))}: 2 h before the wanted effect "
+                             f"{esc(fmt(self.effect.quantity))}: {esc(fmt(itbcore.FLEX_EFFECT_LEAD))} before the "
+                             f"wanted effect "
                              f"<cite>(lionova 4.2; lioresal Dosing: mode of infusion)</cite>.")
         self.findings.show(programme.findings)
 

@@ -40,16 +40,6 @@ def population(n: int = POPULATION_SIZE, seed: int = 0) -> pk.Population:
     return pk.virtual_population(n, seed=seed)
 
 
-def _quantity_percentiles(q: Any, percentiles: tuple[float, float]) -> tuple[Any, Any]:
-    """Percentiles of a 1-D Quantity across patients, in its unit.
-
-    :func:`itbcore.pk.percentile_band` reads concentrations only; the spread of the population's
-    half-lives is a summary of itbcore's values for display.
-    """
-    lo, hi = np.percentile(np.asarray(q.magnitude, dtype=float), percentiles)
-    return Q_(float(lo), q.units), Q_(float(hi), q.units)
-
-
 def _range(pair: tuple, unit: str | None = None) -> str:
     lo, hi = pair
     if isinstance(lo, (int, float)):
@@ -183,11 +173,11 @@ class PKApp(App):
         mean = pk.csf_concentration(times, boluses, infusions)
         pop = population()
         low, high = pk.percentile_band(pop.concentrations(times, boluses, infusions), (5, 95))
-        t_half_low, t_half_high = _quantity_percentiles(pop.half_life, (5, 95))
+        t_half_low, t_half_high = pk.percentile_band(pop.half_life, (5, 95))
         curves = dict(
             regimen=regimen, times=times, mean=mean, low=low, high=high, daily=daily, programme=programme,
             half_life=pk.half_life(), half_life_band=(t_half_low, t_half_high),
-            steady=None if daily is None else pk.steady_state_concentration(daily),
+            steady=None if daily is None else pk.steady_state(daily),
             to_steady=pk.time_to_steady_state(0.95),
             peak=mean.max(), end=mean[-1], end_band=(low[-1], high[-1]),
             at_6h=pk.csf_concentration(["6 h"], boluses, infusions)[0],
@@ -208,8 +198,9 @@ class PKApp(App):
             set_trace(fig, 1, xs, c["high"].magnitude.tolist())
             set_trace(fig, 2, xs, c["mean"].magnitude.tolist())
             if c["steady"] is not None:
-                ss = float(c["steady"].magnitude)
-                set_trace(fig, 3, [xs[0], xs[-1]], [ss, ss], name=f"steady state {fmt(c['steady'])}", visible=True)
+                ss = float(c["steady"].model.magnitude)
+                set_trace(fig, 3, [xs[0], xs[-1]], [ss, ss], name=f"steady state {fmt(c['steady'].model)}",
+                          visible=True)
             else:
                 set_trace(fig, 3, [], [], visible=False)
             if c["regimen"] == "bolus":
@@ -228,14 +219,18 @@ class PKApp(App):
         lo_h, hi_h = c["half_life_band"]
         rows = [
             ("Half-life, label-mean patient", f"{fmt(t_half)} (virtual patients 5–95 %: {fmt(lo_h)} to "
-                                              f"{fmt(hi_h)}; labels 1 to 5 h)"),
+                                              f"{fmt(hi_h)}; labels {_range(pk.LABEL_PK.half_life_range)})"),
         ]
         if c["regimen"] == "bolus":
             rows.append(("Peak after the bolus", f"{fmt(c['peak'])} (label-mean patient)"))
             rows.append(("6 h after the bolus", fmt(c["at_6h"])))
         else:
             what = "daily total of the flex programme" if c["regimen"] == "flex" else "daily dose"
-            rows.append(("Steady state (model)", f"{fmt(c['steady'])} at a {what} of {fmt(c['daily'])}"))
+            st = c["steady"]
+            rows.append(("Steady state (model)", f"{fmt(st.model)} at a {what} of {fmt(c['daily'])}"))
+            (c_lo, c_hi), (d_lo, d_hi) = st.label_range, st.label_dose_range
+            rows.append(("Steady state (labels, lumbar)", f"{fmt(c_lo)} to {fmt(c_hi)} at {fmt(d_lo)} to "
+                                                          f"{fmt(d_hi)} ({st.source})"))
             rows.append(("Model reaches 95 % of steady state", f"after {fmt(c['to_steady'])}"))
             lo_e, hi_e = c["end_band"]
             rows.append((f"At {fmt(c['times'][-1])}", f"{fmt(c['end'])} (5–95 %: {fmt(lo_e)} to {fmt(hi_e)})"))
@@ -268,7 +263,7 @@ class PKApp(App):
         if v["regimen"] == "bolus":
             lines.append(f"bolus {fmt(self.bolus.quantity)}; peak {fmt(v['peak'])}; at 6 h {fmt(v['at_6h'])}")
         else:
-            lines.append(f"daily dose {fmt(v['daily'])}; steady state {fmt(v['steady'])}; 95 % of steady state "
+            lines.append(f"daily dose {fmt(v['daily'])}; steady state {fmt(v['steady'].model)} (labels {_range(v['steady'].label_range)}); 95 % of steady state "
                          f"after {fmt(v['to_steady'])}")
         lo_h, hi_h = v["half_life_band"]
         lo_e, hi_e = v["end_band"]

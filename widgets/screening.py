@@ -37,8 +37,8 @@ START = library.starting_values("screening")
 
 __all__ = ["ScreeningApp", "build_app", "MAX_BOLUSES"]
 
-#: Rows of the ladder: a ladder from the smallest start rises in 25 µg steps to 100 µg, so at most 5 boluses.
-MAX_BOLUSES = 5
+#: Rows of the ladder (itbcore.screening.MAX_BOLUSES: 25 µg steps from any start reach 100 µg within it).
+MAX_BOLUSES = screening.MAX_BOLUSES
 RESPONSES = (("not given yet", "none"), ("no response", "no"), ("responded", "yes"))
 
 
@@ -305,7 +305,8 @@ class ScreeningApp(App):
                     f"at least {units.fmt(step.wait)} after the last bolus.")
             kind = "warning"
         else:
-            text, kind = "Not a candidate: no response at the maximum test dose of 100 µg.", "violation"
+            text, kind = (f"Not a candidate: no response at the maximum test dose of "
+                          f"{units.fmt(screening.MAX_TEST_DOSE)}.", "violation")
         self.decision.value = _decision_box(kind, text, step.source)
         seen = {f.code for f in warnings}
         order = {"violation": 0, "warning": 1, "info": 2}

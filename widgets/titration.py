@@ -95,7 +95,7 @@ class TitrationApp(App):
 
         # 1. First daily dose
         self.test_dose = QuantityField("Effective test dose", value=START["effective-test-dose"], limit="test_dose", name="test dose", width="9em", positive=True)
-        self.test_guard = FieldGuard(self.test_dose, lambda q: titration.initial_dose_options(q, "12 h"))
+        self.test_guard = FieldGuard(self.test_dose, lambda q: titration.initial_dose_options(q, titration.TWELVE_HOURS))
         self.effect = QuantitySlider("Effect lasted", "h", 12, min=0.5, max=24, step=0.5, key="effect-lasted")
         self.side_effects = W.Checkbox(False, description="the test dose caused side effects", indent=False,
                                        layout=W.Layout(width="auto"))
@@ -111,10 +111,12 @@ class TitrationApp(App):
         self.fig_first.add_trace(Scatter(name="this patient", mode="markers+text", textposition="middle right",
                                             marker=dict(size=11, color="#222", symbol="circle-open", line_width=2),
                                             hovertemplate="%{text}<extra></extra>"))
-        self.fig_first.add_vline(x=8, line=dict(color="#2e6b30", dash="dot", width=1),
-                                 annotation_text="8 h (practice)", annotation_position="bottom left")
-        self.fig_first.add_vline(x=12, line=dict(color="#1f5fa8", dash="dot", width=1),
-                                 annotation_text="12 h (labels)", annotation_position="bottom left")
+        practice_h = units.magnitude_in(titration.PRACTICE_EFFECT_THRESHOLD, "h")
+        label_h = units.magnitude_in(titration.TWELVE_HOURS, "h")
+        self.fig_first.add_vline(x=practice_h, line=dict(color="#2e6b30", dash="dot", width=1),
+                                 annotation_text=f"{practice_h:g} h (practice)", annotation_position="bottom left")
+        self.fig_first.add_vline(x=label_h, line=dict(color="#1f5fa8", dash="dot", width=1),
+                                 annotation_text=f"{label_h:g} h (labels)", annotation_position="bottom left")
         self.fig_first.update_xaxes(range=[0, 24.5], dtick=2)
         self.fig_first.update_layout(hovermode="x unified")
         self._curves_key = self._plan_key = self._check_key = None

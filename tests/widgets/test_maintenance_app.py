@@ -149,13 +149,23 @@ def test_target_above_stock_refused(app):
 
 
 # ---------------------------------------------------------------------------------------------- flex
+def test_flex_576_against_480_is_not_called_a_match(app):
+    f = app.flex
+    for row in f.rows:
+        row.rate.value = "24 ug/h"
+    assert "is +20 % against the intended 480 µg/day" in f.guard.value and "matches" not in f.guard.value
+    f.intended.value = "576 ug/day"
+    assert "equals the intended 576 µg/day" in f.guard.value
+
+
 def test_flex_default_programme_and_plot(app):
     f = app.flex
     assert "520 µg/day" in f.result.value  # flex_programme doctest: 6 h 20 µg/h, 20 h 24 µg/h
     assert list(f.fig.data[0].x) == [0.0, 6.0, 20.0, 24.0]
     assert list(f.fig.data[0].y) == [24.0, 20.0, 24.0, 24.0]
     assert f.fig.data[1].y[0] == pytest.approx(20.0)  # 480 µg/day as µg/h
-    assert "matches the intended" in f.guard.value
+    # 520 against 480 µg/day is no mix-up, but not a "match" either: the difference is named
+    assert "is +8 % against the intended 480 µg/day" in f.guard.value and "matches" not in f.guard.value
     # lionova 4.2: programme 2 h before the wanted effect (22 h → 20 h)
     assert "Programme the change at <strong>20 h</strong>" in f.helper.value
 

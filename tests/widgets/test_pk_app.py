@@ -80,7 +80,7 @@ def test_ratio_change_does_not_recompute_the_population(app, monkeypatch):
     app.ratio.value = 6.0
     assert calls == []
     app.daily.value = "600 ug/day"
-    assert calls == [1]
+    assert calls == [1, 1]  # once for the concentrations, once for the half-lives
 
 
 def test_dose_change_updates_curve_and_text(app):
