@@ -23,7 +23,7 @@ import yaml
 
 from itbcore.errors import ITBError
 from itbcore.patient import CONDITIONS, MEDICINES, ORIGINS, Patient
-from itbcore.units import as_quantity
+from itbcore.units import _example, as_quantity
 
 __all__ = [
     "CaseFileError",
@@ -212,7 +212,7 @@ def load_situation_file(file: str | Path) -> Situation:
             raise CaseFileError(file, f"choices.{name}", "must be a non-empty list of values.")
         for i, v in enumerate(values):
             if not isinstance(v, (str, int, float)) or isinstance(v, bool):
-                raise CaseFileError(file, f"choices.{name}[{i}]", f"must be a value such as '20 mL', not {v!r}.")
+                raise CaseFileError(file, f"choices.{name}[{i}]", f"must be a value such as {_example('mL')!r}, not {v!r}.")
         choices[str(name)] = tuple(str(v) for v in values)
     return Situation(id=ident, kind=kind, title=_text(data, "title", file), setting=_text(data, "setting", file),
                      day=day, choices=choices, file=str(file))

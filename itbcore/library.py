@@ -113,6 +113,13 @@ class Limit:
     def text(self, x: Any, unit: str | None = None) -> str:
         return _show(x, unit or self.unit)
 
+    @property
+    def default_text(self) -> str:
+        """The usual value as text with its unit (``"2 mL"``), for a field or an exercise to start from."""
+        if self.default is None:
+            raise LibraryError(f"The drug-library limit {self.key!r} has no default value.")
+        return f"{self.default:g} {self.unit}".strip()
+
 
 @dataclass(frozen=True)
 class DrugLibrary:

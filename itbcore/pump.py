@@ -381,7 +381,8 @@ def _refill_plan_floats(
     if not _MARGIN_LO_DAYS <= margin <= _MARGIN_HI_DAYS:
         findings.append(Finding(
             "margin_outside_practice", "info",
-            f"A margin of {_fmt_float(margin, 'day')} is outside the usual 3 to 5 days before the alarm date.",
+            f"A margin of {_fmt_float(margin, 'day')} is outside the usual {_MARGIN_LO_DAYS:g} to "
+            f"{_fmt_float(_MARGIN_HI_DAYS, 'day')} before the alarm date.",
             _SRC_PUMPS,
         ))
     # lionova 4.2: the concentration needed depends on the daily dose and the reservoir size.

@@ -35,7 +35,7 @@ from . import library
 from .pk import csf_concentration
 from .sources import Finding, cite, practice
 from .patient import Patient
-from .titration import increase_band
+from .titration import INFUSION_EFFECT_TEXT, increase_band
 from .units import Q_, as_quantity, fmt
 
 __all__ = [
@@ -556,8 +556,8 @@ def too_fast_titration(
                                 f"+{f:.0%} a day is within the label's highest +{f_max:.0%} per 24 h.", band_source))
     findings.append(Finding(
         "effect_lags", "info",
-        "The effect of an infusion change begins after 6–8 h and peaks after 24–48 h, so daily increases pile up "
-        "before their effect is seen.", _L42))
+        f"The effect of an infusion change begins after {INFUSION_EFFECT_TEXT}, so daily increases pile up before "
+        "their effect is seen.", _L42))
     return ScenarioResult(
         code="too_fast_titration",
         title="Titration too fast: daily increases above the label band",

@@ -115,6 +115,9 @@ LIMITED_EXPERIENCE_ABOVE: pint.Quantity = Q_(1000, "ug/day")
 # lionova 4.2, 5.1; lioresal Pharmacodynamics: continuous infusion acts after 6–8 h, maximum after 24–48 h.
 INFUSION_ONSET: tuple[pint.Quantity, pint.Quantity] = (Q_(6, "h"), Q_(8, "h"))
 INFUSION_MAX_EFFECT: tuple[pint.Quantity, pint.Quantity] = (Q_(24, "h"), Q_(48, "h"))
+#: "6–8 h and has its full effect after 24–48 h", from the two constants above (for messages).
+INFUSION_EFFECT_TEXT = (f"{INFUSION_ONSET[0].magnitude:g}–{fmt(INFUSION_ONSET[1])} and has its full effect after "
+                        f"{INFUSION_MAX_EFFECT[0].magnitude:g}–{fmt(INFUSION_MAX_EFFECT[1])}")
 #: Pump kinds the interval rule knows.
 PUMPS = ("programmable", "non_programmable")
 
@@ -299,17 +302,18 @@ def initial_dose_options(test_dose: Any, effect_duration: Any, side_effects: boo
         raise InputError(f"side_effects must be True or False, not {side_effects!r}.")
     dose, effect = _bolus(test_dose), _effect(effect_duration)
     h = effect.magnitude
+    twelve = _fmt_float(_TWELVE_H, "h")
     options = []
     for label in RULE_LABELS:
         value = initial_daily_dose(dose, effect, label=label)
-        if h > 12:
-            rule = "effect over 12 h: the daily dose equals the test dose"
-        elif h < 12:
-            rule = "effect under 12 h: twice the test dose"
+        if h > _TWELVE_H:
+            rule = f"effect over {twelve}: the daily dose equals the test dose"
+        elif h < _TWELVE_H:
+            rule = f"effect under {twelve}: twice the test dose"
         elif label == "lionova":
-            rule = "effect exactly 12 h: not covered by the text (over / under 12 h); the suite doubles"
+            rule = f"effect exactly {twelve}: not covered by the text (over / under {twelve}); the suite doubles"
         else:
-            rule = "effect up to 12 h: twice the test dose"
+            rule = f"effect up to {twelve}: twice the test dose"
         options.append(DoseOption(label, value, rule, cite(label, _SELECTION[label])))
     if h > PRACTICE_EFFECT_THRESHOLD.magnitude or side_effects:
         why = "effect over 8 h" if h > PRACTICE_EFFECT_THRESHOLD.magnitude else "the bolus caused side effects"
@@ -466,6 +470,7 @@ def _dose_findings(patient: Patient, dose: pint.Quantity, phase: str, label: str
 #: Canonical-unit constants of the float kernels (µg/day and hours).
 _LIMITED_EXPERIENCE_UG_DAY = float(LIMITED_EXPERIENCE_ABOVE.to("ug/day").magnitude)
 _FIRST_DAY_H = float(FIRST_DAY.to("h").magnitude)
+_TWELVE_H = float(TWELVE_HOURS.to("h").magnitude)
 _INTERVAL_H = {k: float(v.to("h").magnitude) for k, v in MIN_CHANGE_INTERVAL.items()}
 
 
@@ -951,8 +956,8 @@ def titration_plan(
                  else cite("lioresal", "Pharmacodynamics"))
     findings.append(Finding(
         "infusion_effect_timing", "info",
-        f"A change in the continuous infusion begins to act after 6–8 h and has its full effect after 24–48 h, so "
-        f"judge each step before the next ({onset_src}).",
+        f"A change in the continuous infusion begins to act after {INFUSION_EFFECT_TEXT}, so judge each step before "
+        f"the next ({onset_src}).",
         onset_src,
     ))
     if direction == "increase":

@@ -99,7 +99,9 @@ _UNIT_NAMES: dict[str, str] = {
         (("week", "weeks", "wk", "wks"), "week"),
         (("year", "years", "yr", "yrs"), "year"),
         (("cm",), "centimeter"),
-        (("mmol",), "millimole"),
+        (("mmol", "millimole", "millimoles"), "millimole"),
+        (("umol", "µmol", "μmol", "micromole", "micromoles"), "micromole"),
+        (("s", "sec", "secs", "second", "seconds"), "second"),
     )
     for name in names
 }

@@ -218,18 +218,8 @@ class QuantityField(W.HBox):
     >>> f = QuantityField("Test dose", limit="test_dose")
     >>> units.fmt(f.quantity), f.readback
     ('50 µg', 'read as 50 µg')
-    >>> f.value = "0.075 mg"
-    >>> units.fmt(f.quantity), f.readback
-    ('75 µg', 'read as 75 µg')
-    >>> f.value = "75"
-    >>> f.error_message
-    "The test dose '75' has no unit; give it in µg (for example '50 µg')."
-    >>> f.value = "10 ug"  # below the soft limit: shown, but used only once confirmed
-    >>> units.fmt(f.quantity), f.pending is not None
-    ('75 µg', True)
-    >>> f.confirm_pending()
-    >>> units.fmt(f.quantity)
-    '10 µg'
+
+    (tests/widgets/test_common.py types what users type into it.)
     """
 
     def __init__(

@@ -5,6 +5,7 @@ For training only, not for treating patients.
 from __future__ import annotations
 
 from itbcore import maintenance
+from itbcore.errors import DoseLimitError
 from itbcore.units import Q_, fmt
 
 from ..checking import ChoicePart, QuantityPart, Slip
@@ -32,7 +33,11 @@ def build(draw: Draw) -> Variant:
     total = programme.daily_total
     # the per-hour/per-day trap: the boosted daily dose keyed in as an hourly rate (itbcore names the mix-up)
     trap_rate = Q_(float((daily * (1 + _BOOST)).to("ug/day").magnitude), "ug/h")
-    trap = maintenance.flex_unit_check(maintenance.flex_programme([("0 h", trap_rate)]), daily)[0]
+    try:
+        trap_text = maintenance.flex_unit_check(maintenance.flex_programme([("0 h", trap_rate)]), daily)[0]
+        trap_message, trap_source = trap_text.message, trap_text.source
+    except DoseLimitError as refused:  # past the hourly hard limit: the pump's drug library refuses it outright
+        trap_message, trap_source = str(refused), refused.source
     whole_day = maintenance.flex_programme([("0 h", night_rate)]).daily_total
     rate = QuantityPart(
         "night_rate", f"What hourly rate does the pump deliver during the {fmt(hours)} of the boost?",
@@ -41,7 +46,7 @@ def build(draw: Draw) -> Variant:
         slips=(
             Slip("per_day_as_per_hour", trap_rate,
                  "That number is a daily dose written per hour (24 times too much): divide the daily dose by 24 "
-                 f"before adding 20 %. {trap.message}", trap.source),
+                 f"before adding 20 %. {trap_message}", trap_source),
             Slip("no_boost", base_rate, "That is the base hourly rate; the boost adds 20 % to it.", _SOURCE),
             Slip("boost_of_daily", base_rate + Q_(float((daily * _BOOST).to("ug/day").magnitude), "ug/h"),
                  "You added 20 % of the daily dose to the hourly rate: the boost is 20 % of the hourly rate.",

@@ -4,14 +4,14 @@ For training only, not for treating patients.
 """
 from __future__ import annotations
 
-from itbcore import pump
+from itbcore import library, pump
 from itbcore.units import Q_, fmt
 
 from ..checking import ChoicePart, QuantityPart, Slip
 from ..core import Draw, Variant, exercise
 
 _SOURCE = "lionova 4.4; practice guidance: reported pump incidents"
-_TOL = "1 mL"
+_TOL = library.limit("residual_tolerance").default_text  # the drug library's usual tolerance
 
 
 @exercise("pocket_fill_residual", "Refill: residual volume and pocket fill",

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from itbcore import pump
+from itbcore import library, pump
 from itbcore.units import fmt
 
 from ..checking import DatePart, QuantityPart, Slip
 from ..core import Draw, Variant, exercise
 
 _SOURCE = "lionova 4.2, 4.4; lioresal Dosing: re-fill"
-_ALARM = "2 mL"
-_MARGIN = "4 day"
+_ALARM = library.limit("alarm_volume").default_text  # the drug library's usual alarm volume
+_MARGIN = library.limit("refill_margin").default_text
 
 
 @exercise("refill_dates", "Refill visit: alarm date and refill date",

@@ -30,7 +30,7 @@ def test_library_loads():
         (("age_years: 40", "age_years: 140"), "age_years", "possible age"),
         (("origin: spinal", "origin: spinel"), "origin", "spinal"),
         (("weight: 70 kg", "weight: 70"), "weight", "unit"),
-        (("weight: 70 kg", "weight: 70 mL"), "weight", "dimension"),
+        (("weight: 70 kg", "weight: 70 mL"), "weight", "not a mass"),
         (("medicines: [oral_baclofen]", "medicines: [aspirin]"), "medicines[0]", "unknown code"),
         (("name: Test (fictional)\n", ""), "name", "missing"),
         (("diagnosis: multiple sclerosis", "diagnosis: x\nfavourite: tea"), "favourite", "not a known field"),

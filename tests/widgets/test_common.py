@@ -6,6 +6,7 @@ import logging
 import pytest
 
 import itbcore
+from itbcore import units
 from itbcore.errors import DoseLimitError
 from widgets import common
 from widgets._units import build_app
@@ -100,3 +101,30 @@ def test_label_differences_mark_the_applied_label():
 def test_slider_does_not_update_continuously():
     s = common.QuantitySlider("Effect lasted", "h", 8, min=1, max=24)
     assert s.continuous_update is False and itbcore.fmt(s.quantity) == "8 h"
+
+
+def test_quantity_field_reads_back_and_holds_a_soft_limit_value_until_confirmed():
+    f = common.QuantityField("Test dose", limit="test_dose")
+    seen = []
+    f.on_change(lambda fld: seen.append(units.fmt(fld.quantity)))
+    f.value = "0.075 mg"
+    assert f.readback == "read as 75 µg" and "read as 75 µg" in f.hint.value and seen == ["75 µg"]
+    f.value = "75"
+    assert f.error_message == "The test dose '75' has no unit; give it in µg (for example '50 µg')."
+    f.value = "10 ug"  # below the soft limit of 25 µg: shown, read back, used only once confirmed
+    assert units.fmt(f.quantity) == "75 µg" and f.pending is not None and seen == ["75 µg"]
+    assert "soft limit of 25 µg" in f.error.value and "lionova 4.2" in f.error.value
+    assert f.confirm.layout.display != "none" and "10 µg" in f.confirm.description
+    f.confirm.click()
+    assert units.fmt(f.quantity) == "10 µg" and seen == ["75 µg", "10 µg"] and f.pending is None
+    assert "confirmed" in f.error.value and f.confirm.layout.display == "none"
+    f.value = "150 ug"  # past the hard limit: refused, nothing changes
+    assert "hard limit of 100 µg" in f.error_message and units.fmt(f.quantity) == "10 µg"
+
+
+def test_quantity_field_1_500_is_read_back_as_1500():
+    f = common.QuantityField("Daily dose", limit="daily_dose")
+    f.value = "1 500 µg/day"
+    assert f.readback == "read as 1500 µg/day" and units.fmt(f.quantity) == "1500 µg/day"
+    f.value = "1,000 µg/day"
+    assert "ambiguous" in f.error_message and units.fmt(f.quantity) == "1500 µg/day"
