@@ -51,8 +51,13 @@ patients = st.builds(
 sign_lists = st.lists(st.sampled_from(list(getattr(itbcore.overdose, "SIGNS", {}) or ["coma"])
                                       + list(getattr(itbcore.withdrawal, "SIGNS", {}) or ["pruritus"])
                                       + ["banana", ""]), max_size=6)
+#: What a tired clinician or a curious trainee types.
+typed = st.sampled_from([
+    "1 500 ug/day", "1,000 ug/day", "ug", "20 ML", "2 3 ug", "50 ug 20", "9**9**9 ug/day", "9" * 400 + " ug",
+    "5O ug", "1.2.3 mg", "--5 ug", "400 ug/24 h", "9999-12-25", "100 mg/day", "2000 mg/mL", "x" * 5000,
+])
 anything = st.one_of(
-    numbers, quantity_strings, valid_strings, st.text(max_size=12), st.none(), st.booleans(), patients,
+    typed, numbers, quantity_strings, valid_strings, st.text(max_size=12), st.none(), st.booleans(), patients,
     sign_lists, st.just(()), st.just([]), st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1)),
     st.lists(valid_strings, max_size=4), st.tuples(valid_strings, valid_strings),
     st.tuples(valid_strings, valid_strings, valid_strings),
