@@ -282,16 +282,25 @@ def _unit(spec: Any) -> pint.Unit:
     return _parse_unit(spec)
 
 
+#: A unit spec pint may read when the reader's names do not cover it ("dimensionless", "percent", "1/h"):
+#: letters, spaces, "/" and a leading "1" only -- never an operator or an exponent pint would evaluate.
+_PINT_SAFE_SPEC = re.compile(r"(?:1\s*/\s*)?[A-Za-zµμ _]*(?:/[A-Za-zµμ _]+)*")
+
+
 @lru_cache(maxsize=256)
 def _parse_unit(spec: str) -> pint.Unit:
-    """A unit named by the suite's code (a target such as ``"ug/day"``): the reader's names first, then pint's."""
-    read = _read_unit(spec.strip(), repr(spec)) if spec.strip() else None
+    """A unit named by the suite's code (a target such as ``"ug/day"``): the reader's names first, then pint's
+    for a spec of plain names; anything else (``"9**9**9"``) is refused without evaluating it."""
+    text = spec.strip()
+    read = _read_unit(text, repr(spec)) if text else None
     if read is not None and read[0] != "refused" and read[0] == 1:
         return read[1]
-    try:
-        return ureg.Unit(spec)
-    except Exception:
-        raise UnitError(f"The unit {spec!r} is not known; write it as, for example, 'ug/day' or 'mL'.") from None
+    if len(text) <= MAX_TEXT_LENGTH and _PINT_SAFE_SPEC.fullmatch(text):
+        try:
+            return ureg.Unit(text)
+        except Exception:  # an unknown name: refused below
+            pass
+    raise UnitError(f"The unit {spec[:MAX_TEXT_LENGTH]!r} is not known; write it as, for example, 'ug/day' or 'mL'.")
 
 
 # ---------------------------------------------------------------------------------------------- fast path

@@ -169,3 +169,15 @@ def test_two_numbers_separated_by_a_space_are_refused(a, b, unit):
 def test_operators_between_numbers_are_refused(op, a, b):
     with pytest.raises(InputError):
         as_quantity(f"{a}{op}{b} ug", "ug")
+
+
+@pytest.mark.timeout(30)
+@pytest.mark.parametrize("spec", ["9**9**9", "9**9**9 ug/day", "ug**99999999", "(ug)**9**9", "x" * 5000])
+def test_9_pow_9_pow_9_as_a_unit_is_refused_at_once(spec):
+    # found by the core fuzzer: fmt(q, unit) handed the unit text to pint, which evaluated it for hours
+    with pytest.raises(UnitError):
+        itbcore.fmt(Q_(1, "ug"), spec)
+    with pytest.raises(UnitError):
+        as_quantity("1 ug", spec)
+    with pytest.raises(UnitError):
+        itbcore.units.display_unit(spec)
