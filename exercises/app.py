@@ -13,6 +13,9 @@ from typing import Any
 
 import ipywidgets as W
 
+from widgets.common import close_tree, library_line
+from widgets.common import log as server_log
+
 from .core import TRAINING_NOTICE, Exercise, list_exercises, load_exercise
 from .progress import ProgressStore
 
@@ -88,8 +91,10 @@ class PracticeApp(W.VBox):
         try:
             self.store = ProgressStore(progress_path)
         except Exception as exc:  # the app still works; progress is just not saved
-            self.store_status.value = (f'<span style="color:#8a5a00">Progress cannot be saved '
-                                 f"({html.escape(str(exc))}); set ITB_PROGRESS_DB to a writable file.</span>")
+            # The detail (a path on the server) goes to the server's log, not to the trainee's page.
+            server_log.warning("progress store not available: %s", exc)
+            self.store_status.value = ('<span style="color:#8a5a00">Progress cannot be saved on this server '
+                                       "right now; ask the educator (the server's log says why).</span>")
         defs = list_exercises()
         self.trainee = W.Text(description="Trainee", placeholder="your name")
         self.choice = W.Dropdown(description="Exercise", options=[(_ANY, _ANY)] + [(d.title, d.id) for d in defs],
@@ -106,6 +111,7 @@ class PracticeApp(W.VBox):
         self.trainee.observe(lambda _c: self._guard(self.refresh_progress), names="value")
         super().__init__([
             _notice(),
+            library_line(),
             W.HTML("<h3>ITB practice: checked exercises</h3>"),
             W.HBox([self.trainee, self.choice]),
             W.HBox([self.seed_box, self.new_button, self.same_button]),
@@ -137,7 +143,9 @@ class PracticeApp(W.VBox):
         self.status.value = ""
         md = self.exercise.markdown().split("\n- **")[0]  # the case; the parts get their own fields
         self.case.value = _markdown_html(md)
-        self.parts.children = [_PartView(self, self.exercise, p) for p in self.exercise.parts]
+        old, self.parts.children = self.parts.children, [_PartView(self, self.exercise, p) for p in self.exercise.parts]
+        for view in old:  # the replaced case's widgets are closed, not left to pile up (400 clicks → 16,328 comms)
+            close_tree(view)
         self.refresh_progress()
 
     # -- progress -------------------------------------------------------------------------
@@ -173,7 +181,7 @@ class PracticeApp(W.VBox):
                        f"<td>{r.solved}</td><td>{r.hints}</td><td>{html.escape(r.last)}</td></tr>" for r in rows)
         self.progress.value = ("<table><tr><th>exercise</th><th>attempts</th><th>correct</th><th>parts solved</th>"
                                f"<th>hints</th><th>last</th></tr>{body}</table>"
-                               f"<small>Saved in {html.escape(str(self.store.path))}</small>")
+                               "<small>Saved on this server (where: the educator's set-up).</small>")
 
 
 def _markdown_html(md: str) -> str:

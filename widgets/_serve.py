@@ -35,20 +35,23 @@ import functools
 import importlib
 import json
 import os
+import posixpath
 import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import tornado.ioloop
 import tornado.web
 from jupyter_core.paths import jupyter_config_path
 from jupyter_server._tz import utcnow
 from jupyter_server.utils import ensure_async, url_path_join
-from traitlets import default
+from traitlets import Float, Int, default
 from voila.app import Voila
 from voila.handler import VoilaHandler
 
@@ -101,9 +104,51 @@ def app_notebooks(root: Path = ROOT) -> list[str]:
     return sorted(found, key=lambda p: (p != HOME, p))
 
 
+def served_notebooks(root: Path = ROOT) -> frozenset[str]:
+    """Every notebook a visitor may render: the apps and the trainee notebooks, nothing else.
+
+    Solutions, authored sources, tests, benchmarks and anything else under the root are never rendered.
+    """
+    trainee = [p.relative_to(root).as_posix() for p in (root / "exercises" / "trainee").glob("*.ipynb")]
+    return frozenset([*app_notebooks(root), *trainee])
+
+
+def normalised_path(path: str | None) -> str | None:
+    """The notebook path a request names, decoded (``%2e``, ``%2f``, repeated encodings) and with ``..``
+    resolved; ``None`` when it leaves the root or cannot be read."""
+    if not path:
+        return None
+    text = path
+    for _ in range(4):  # %252e%252e → %2e%2e → ..
+        decoded = urllib.parse.unquote(text)
+        if decoded == text:
+            break
+        text = decoded
+    if "\\" in text or "\x00" in text:
+        return None
+    norm = posixpath.normpath("/" + text.lstrip("/"))
+    if norm.startswith("/.."):
+        return None
+    return norm.lstrip("/")
+
+
+#: Limits of one server (each a SuiteVoila setting; see docs/APPS.md "Serving to a room safely").
+LIMITS = {"max_kernels": 60, "kernel_max_age": 3 * 3600.0, "kernel_memory_limit": 2 * 1024**3}
+#: The environment variable through which the launcher gives its kernels their memory limit (bytes).
+KERNEL_MEMORY_ENV = "ITB_KERNEL_MEMORY_LIMIT_BYTES"
+
+_FULL_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>The class is full</title>
+<meta http-equiv="refresh" content="60"></head><body style="font-family:sans-serif;max-width:40em;margin:3em auto">
+<h1>The class is full</h1><p>Every place on this training server is taken right now. Try again in a minute
+(this page reloads itself); closing an app you no longer use frees its place.</p>
+<p><strong>For training only &mdash; not for treating patients.</strong></p></body></html>"""
+
+
 class _NotServed(tornado.web.RequestHandler):
     def get(self, *args, **kwargs):
         raise tornado.web.HTTPError(404)
+
+    post = put = delete = patch = get
 
 
 #: A notebook that builds an app with figures imports one of the app modules of ``widgets``.
@@ -139,6 +184,21 @@ class _RenderMixin:
     async def prepare(self, *args, **kwargs):
         await ensure_async(super().prepare(*args, **kwargs))
         self.xsrf_token  # noqa: B018 - reading it sets the cookie
+
+    async def get(self, path=None):
+        # The allow-list applies to the decoded, normalised path: an encoded ".." (%2e%2e, %2f) must not
+        # reach a notebook outside the apps and trainee notebooks (solutions, sources, bench, tests).
+        norm = normalised_path(path)
+        if norm is None or norm not in served_notebooks(Path(self.settings.get("server_root_dir") or ROOT)):
+            raise tornado.web.HTTPError(404)
+        # Every page starts a kernel: past the cap a visitor gets a clear page, not a hang.
+        km = self.kernel_manager
+        if len(km.list_kernel_ids()) >= LIMITS["max_kernels"]:
+            self.set_status(503)
+            self.set_header("Retry-After", "60")
+            self.finish(_FULL_PAGE)
+            return
+        return await super().get(path=norm)
 
     async def get_generator(self, path=None):
         preload = None
@@ -188,7 +248,29 @@ def _refresh_activity_on_handout(kernel_manager) -> None:
 
 
 class SuiteVoila(Voila):
-    """Voilà with the suite's root, config file, home redirect and render allow-list."""
+    """Voilà with the suite's root, config file, home redirect, render allow-list and resource limits."""
+
+    max_kernels = Int(LIMITS["max_kernels"], config=True,
+                      help="Most kernels alive at once (preheated ones included); past it a page says the class is "
+                           "full. Env: ITB_MAX_KERNELS.")
+    kernel_max_age = Float(LIMITS["kernel_max_age"], config=True,
+                           help="Seconds after which any kernel is shut down, busy or not (0: never). "
+                                "Env: ITB_KERNEL_MAX_AGE.")
+    kernel_memory_limit = Int(LIMITS["kernel_memory_limit"], config=True,
+                              help="Bytes of data memory one kernel may take (RLIMIT_DATA; 0: no limit). "
+                                   "Env: ITB_KERNEL_MEMORY_LIMIT.")
+
+    @default("max_kernels")
+    def _max_kernels_default(self):
+        return int(os.environ.get("ITB_MAX_KERNELS", LIMITS["max_kernels"]))
+
+    @default("kernel_max_age")
+    def _kernel_max_age_default(self):
+        return float(os.environ.get("ITB_KERNEL_MAX_AGE", LIMITS["kernel_max_age"]))
+
+    @default("kernel_memory_limit")
+    def _kernel_memory_limit_default(self):
+        return int(os.environ.get("ITB_KERNEL_MEMORY_LIMIT", LIMITS["kernel_memory_limit"]))
 
     @default("config_file_paths")
     def _config_file_paths_default(self):
@@ -208,6 +290,13 @@ class SuiteVoila(Voila):
         self.config.VoilaKernelManager.kernel_pools_config = pools
         # Kernels (started after this) build figures that import plotly.js from us.
         os.environ[PLOTLY_ESM_ENV] = PLOTLY_ESM_URL
+        # ... and take their memory limit from us (widgets/__init__.py applies it inside the kernel).
+        LIMITS.update(max_kernels=self.max_kernels, kernel_max_age=self.kernel_max_age,
+                      kernel_memory_limit=self.kernel_memory_limit)
+        if self.kernel_memory_limit > 0:
+            os.environ[KERNEL_MEMORY_ENV] = str(self.kernel_memory_limit)
+        else:
+            os.environ.pop(KERNEL_MEMORY_ENV, None)
         # The reveal template (teaching deck) takes reveal.js's stylesheets from us, not a CDN.
         reveal = reveal_dir()
         if reveal is not None:
@@ -220,6 +309,13 @@ class SuiteVoila(Voila):
         else:
             self.log.warning("sphinx-revealjs is not installed: slides load reveal.js's stylesheets from a CDN")
 
+    def start(self):
+        if self.kernel_max_age > 0:
+            culler = KernelAgeCuller(self.kernel_manager, self.kernel_max_age, self.log)
+            interval_ms = max(1000.0, min(60_000.0, self.kernel_max_age * 1000 / 4))
+            tornado.ioloop.PeriodicCallback(culler.check, interval_ms).start()
+        super().start()
+
     def init_handlers(self):
         handlers = [(h[0], _render_handler(h[1]), *h[2:])
                     if len(h) > 1 and isinstance(h[1], type) and issubclass(h[1], VoilaHandler) else h
@@ -230,6 +326,9 @@ class SuiteVoila(Voila):
         extra = [
             (self.server_url.rstrip("/") + "/?", tornado.web.RedirectHandler, {"url": home}),
             (url_path_join(self.server_url, rf"/voila/render/(?!(?:{allowed})/)(.*)"), _NotServed),
+            # No listing of the tree for visitors: the home page links every app.
+            (url_path_join(self.server_url, r"/voila/tree(.*)"), _NotServed),
+            (url_path_join(self.server_url, r"/voila/api/contents(.*)"), _NotServed),
             (url_path_join(self.server_url, STATIC, r"plotly/plotly\.esm\.js"), _PlotlyModule),
         ]
         fa = font_awesome_dir()
@@ -241,6 +340,50 @@ class SuiteVoila(Voila):
             extra.append((url_path_join(self.server_url, STATIC, r"reveal/(.*)"), tornado.web.StaticFileHandler,
                           {"path": str(reveal)}))
         return extra + handlers
+
+
+def _pooled_ids(kernel_manager) -> set[str]:
+    """Kernels waiting, preheated, in Voilà's pools (not yet handed to a page)."""
+    ids = set()
+    for pool in getattr(kernel_manager, "_pools", {}).values():
+        for f in pool:
+            try:
+                if f.done():
+                    ids.add(f.result().get("kernel_id"))
+            except Exception:  # noqa: BLE001 - a failed pool start has no kernel
+                pass
+    return ids
+
+
+class KernelAgeCuller:
+    """Shut down every kernel handed to a page more than ``max_age`` seconds ago, busy or not.
+
+    Idle kernels are culled by jupyter_server (``MappingKernelManager.cull_*`` in voila.json); this
+    bounds the rest: a tab left open and busy all day, or a computation that never ends.
+    """
+
+    def __init__(self, kernel_manager, max_age: float, log) -> None:
+        self.km, self.max_age, self.log = kernel_manager, max_age, log
+        self.first_seen: dict[str, float] = {}
+
+    async def check(self, now: float | None = None) -> list[str]:
+        now = time.monotonic() if now is None else now
+        pooled = _pooled_ids(self.km)
+        alive = set(self.km.list_kernel_ids())
+        for kid in list(self.first_seen):
+            if kid not in alive:
+                del self.first_seen[kid]
+        stopped = []
+        for kid in alive - pooled:
+            seen = self.first_seen.setdefault(kid, now)
+            if now - seen > self.max_age:
+                self.log.warning("Kernel %s is older than %.0f s: shutting it down", kid, self.max_age)
+                try:
+                    await ensure_async(self.km.shutdown_kernel(kid))
+                    stopped.append(kid)
+                except Exception:  # noqa: BLE001 - gone already
+                    pass
+        return stopped
 
 
 class _PlotlyModule(tornado.web.RequestHandler):

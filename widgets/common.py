@@ -27,6 +27,8 @@ from itbcore import library, units
 from itbcore.errors import ITBError, InputError
 from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, LabelDifference
 
+from ._kernel import harden
+from ._kernel import server_log as log
 from .plot import PLOTLY_ESM_ENV, Bar, Figure, Scatter, Trace
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "SEVERITY_COLOURS",
     "banner",
     "library_line",
+    "close_tree",
     "label_chooser",
     "label_differences_html",
     "label_differences_box",
@@ -90,14 +93,9 @@ SEVERITY_COLOURS = {
     "action": "#2e6b30",
 }
 
-# Errors are logged to the process's real stderr: in a Voilà kernel that is the server's
-# terminal, never the page.
-log = logging.getLogger("widgets")
-if not log.handlers:
-    _handler = logging.StreamHandler(sys.__stderr__)
-    _handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
-    log.addHandler(_handler)
-    log.propagate = False
+# Errors are logged to the process's real stderr (in a Voilà kernel: the server's log, never the page);
+# the kernel's memory is bounded and the browser may set only what a user changes (widgets._kernel).
+harden()
 
 
 def in_voila() -> bool:
@@ -133,6 +131,26 @@ def banner(text: str = TRAINING_ONLY) -> W.HTML:
     )
     w.add_class("itb-banner")
     return w
+
+
+def close_tree(widget: W.Widget) -> None:
+    """Close ``widget`` and every widget inside it (their comms too), e.g. the parts of a replaced case, so a
+    page that keeps replacing content does not pile up widget models in the kernel and the browser."""
+    seen: set[int] = set()
+
+    def walk(w: Any) -> None:
+        if not isinstance(w, W.Widget) or id(w) in seen:
+            return
+        seen.add(id(w))
+        for child in getattr(w, "children", ()) or ():
+            walk(child)
+        for name in ("layout", "style"):
+            sub = getattr(w, name, None)
+            if isinstance(sub, W.Widget):
+                walk(sub)
+        w.close()
+
+    walk(widget)
 
 
 def library_line() -> W.HTML:

@@ -22,6 +22,7 @@ from itbcore.units import fmt
 
 from .plot import Bar, Figure, Scatter
 from .common import (
+    close_tree,
     GENERIC_ERROR,
     SEVERITY_COLOURS,
     App,
@@ -348,8 +349,13 @@ class FlexSection(_Section):
     def rows(self) -> list[_StepRow]:
         return list(self.rows_box.children)
 
-    def add_step(self, start: str | None = None, rate: str | None = None, refresh: bool = True) -> _StepRow:
+    def add_step(self, start: str | None = None, rate: str | None = None, refresh: bool = True) -> _StepRow | None:
         rows = self.rows
+        most = int(library.limit("flex_steps").hard.max)  # what a programmable pump allows (drug library)
+        if len(rows) >= most:
+            self.status.show(f"A pump allows at most {most} flex steps a day; remove one before adding another.")
+            self.add.disabled = True
+            return None
         if start is None:
             start = START["flex-new-step-start"]
         if rate is None:
@@ -357,6 +363,7 @@ class FlexSection(_Section):
         row = _StepRow(start, rate, self.refresh, self.remove_step, self._next_index)
         self._next_index += 1
         self.rows_box.children = tuple(rows) + (row,)
+        self.add.disabled = len(self.rows) >= most
         if refresh:
             self.refresh()
         return row
@@ -366,6 +373,8 @@ class FlexSection(_Section):
             self.status.show("A flex programme needs at least one step; add another before removing this one.")
             return
         self.rows_box.children = tuple(r for r in self.rows if r is not row)
+        close_tree(row)
+        self.add.disabled = False
         self.refresh()
 
     def load_label_example(self) -> None:
@@ -374,7 +383,9 @@ class FlexSection(_Section):
         except ITBError as exc:
             self.status.show(str(exc))
             return
-        self.rows_box.children = ()
+        old, self.rows_box.children = self.rows, ()
+        for r in old:
+            close_tree(r)
         for s in p.steps:
             self.add_step(fmt(s.start), fmt(s.rate, "ug/h", digits=4), refresh=False)
         self.refresh()
