@@ -3,14 +3,22 @@
 For training only, not for treating patients.
 
 The file is ``ITB_PROGRESS_DB`` if that environment variable is set, else
-``~/.itb-training/progress.sqlite``; a path given to :class:`ProgressStore` wins
-over both.  Writes are single transactions in WAL mode with a busy timeout, so
-two notebooks of the same trainee may write at once.
+``~/.itb-training/<course>/progress.sqlite`` with the course named by ``ITB_COURSE``
+(default ``default``): one database per served course.  A path given to
+:class:`ProgressStore` wins over both.  The folder is created 0700 and the files
+0600 (only the serving user reads them).  Writes are single transactions in WAL mode
+with a busy timeout, so two notebooks of the same trainee may write at once.
 
 Every attempt is also appended as one JSON line to a journal beside the database
-(``progress.sqlite.journal``).  If the database is found corrupt or truncated, it
-is moved aside (``*.corrupt-<time>``), every row still readable is copied into a
-new file, and the journal restores the rest — so no earlier record is lost.
+(``progress.sqlite.journal``), signed with a key only this store can read
+(``progress.sqlite.key``, HMAC-SHA256): a line that is malformed, of the wrong types or
+not signed by the store is skipped and counted (:attr:`ProgressStore.skipped`), never
+replayed and never fatal.  Every 20 writes a backup (``progress.sqlite.bak``) is taken.
+If the database is found corrupt, truncated or emptied, it is moved aside
+(``*.corrupt-<time>``), and the rows still readable, the backup and the journal are merged
+into a new file — so recovery never leaves fewer records than they hold together.
+A database that cannot be written (read-only, no permission) is reported as such
+(:class:`ProgressStoreError`) and never taken for a corrupt one.
 
 >>> import tempfile, os
 >>> store = ProgressStore(os.path.join(tempfile.mkdtemp(), "p.sqlite"))
@@ -23,8 +31,11 @@ new file, and the journal restores the rest — so no earlier record is lost.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
+import hmac
 import json
 import os
+import secrets
 import shutil
 import sqlite3
 import time
@@ -33,9 +44,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-__all__ = ["ProgressStore", "Attempt", "ExerciseSummary", "default_progress_path", "ENV_VAR"]
+__all__ = ["ProgressStore", "ProgressStoreError", "Attempt", "ExerciseSummary", "default_progress_path", "ENV_VAR",
+           "COURSE_ENV"]
 
 ENV_VAR = "ITB_PROGRESS_DB"
+COURSE_ENV = "ITB_COURSE"
+_KINDS = ("check", "hint")
+_BACKUP_EVERY = 20
+
+
+class ProgressStoreError(OSError):
+    """The progress database cannot be used as it is (read-only, no permission): the message says which."""
 _COLUMNS = ("uid", "trainee", "exercise", "seed", "part", "answer", "correct", "slip", "kind", "created_at")
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS attempts (
@@ -56,11 +75,12 @@ CREATE INDEX IF NOT EXISTS attempts_trainee ON attempts (trainee, exercise);
 
 
 def default_progress_path() -> Path:
-    """``$ITB_PROGRESS_DB`` or ``~/.itb-training/progress.sqlite``."""
+    """``$ITB_PROGRESS_DB``, or ``~/.itb-training/<$ITB_COURSE or default>/progress.sqlite``."""
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
-    return Path.home() / ".itb-training" / "progress.sqlite"
+    course = "".join(c for c in os.environ.get(COURSE_ENV, "default") if c.isalnum() or c in "-_") or "default"
+    return Path.home() / ".itb-training" / course / "progress.sqlite"
 
 
 @dataclass(frozen=True)
@@ -95,10 +115,54 @@ class ProgressStore:
     def __init__(self, path: str | os.PathLike | None = None, *, busy_timeout: float = 30.0) -> None:
         self.path = Path(path).expanduser() if path is not None else default_progress_path()
         self.journal = self.path.with_name(self.path.name + ".journal")
+        self.backup = self.path.with_name(self.path.name + ".bak")
+        self.key_file = self.path.with_name(self.path.name + ".key")
         self.busy_timeout = busy_timeout
         self.recovered_from: Path | None = None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        #: Journal lines skipped as malformed, mistyped or not signed by this store (reported, never replayed).
+        self.skipped = 0
+        self._writes = 0
+        if not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+        self._check_access()
+        self._key = self._load_key()
         self._open_or_recover()
+        self._private(self.path)
+
+    # -- access ----------------------------------------------------------------------------
+    def _check_access(self) -> None:
+        """Refuse a database that cannot be written, saying so (never taken for corruption)."""
+        folder = self.path.parent
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise ProgressStoreError(f"The progress folder {folder} is not writable by this server.")
+        for p in (self.path, self.journal):
+            if p.exists() and not os.access(p, os.R_OK | os.W_OK):
+                raise ProgressStoreError(f"The progress file {p} is read-only or not readable by this server; "
+                                         "fix its permissions (it is left as it is).")
+
+    @staticmethod
+    def _private(p: Path) -> None:
+        for f in (p, Path(str(p) + "-wal"), Path(str(p) + "-shm")):
+            try:
+                if f.exists():
+                    os.chmod(f, 0o600)
+            except OSError:
+                pass
+
+    def _load_key(self) -> bytes:
+        try:
+            fd = os.open(self.key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return self.key_file.read_bytes()
+        key = secrets.token_bytes(32)
+        try:
+            os.write(fd, key)
+        finally:
+            os.close(fd)
+        return key
+
+    def _sign(self, payload: str) -> str:
+        return hmac.new(self._key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
     # -- connection ----------------------------------------------------------------------
     def _connect(self, path: Path | None = None) -> sqlite3.Connection:
@@ -128,11 +192,26 @@ class ProgressStore:
                 return row is not None and row[0] == "ok"
             finally:
                 conn.close()
+        except sqlite3.OperationalError as exc:
+            if _not_permitted(exc):
+                raise ProgressStoreError(f"The progress database {self.path} cannot be written ({exc}); "
+                                         "it is left as it is.") from None
+            return False
         except sqlite3.DatabaseError:
             return False
 
+    def _count(self) -> int:
+        conn = self._connect()
+        try:
+            return conn.execute("SELECT count(*) FROM attempts").fetchone()[0]
+        finally:
+            conn.close()
+
     def _open_or_recover(self) -> None:
         if self._healthy():
+            if self.backup.exists() and self._count() == 0:
+                # emptied or truncated to nothing (sqlite takes an empty file for a new database)
+                self._insert_rows(list(_readable_rows(self.backup)))
             self._replay_journal()
             return
         self._recover()
@@ -150,31 +229,17 @@ class ProgressStore:
                     shutil.move(str(side), str(bad) + suffix)
             rows = list(_readable_rows(bad))
             self.recovered_from = bad
+        if self.backup.exists():
+            rows += list(_readable_rows(self.backup))
         conn = self._connect()
         try:
             self._init(conn)
-            conn.execute("BEGIN IMMEDIATE")
-            conn.executemany(
-                f"INSERT OR IGNORE INTO attempts ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})",
-                rows,
-            )
-            conn.execute("COMMIT")
         finally:
             conn.close()
+        self._insert_rows(rows)
         self._replay_journal()
 
-    def _replay_journal(self) -> None:
-        """Insert journal lines the database lacks (a crash between the two writes, or a recovery)."""
-        if not self.journal.exists():
-            return
-        rows = []
-        with open(self.journal, encoding="utf-8", errors="replace") as fh:
-            for line in fh:
-                try:
-                    rec = json.loads(line)
-                    rows.append(tuple(rec[c] for c in _COLUMNS))
-                except (ValueError, KeyError, TypeError):
-                    continue  # a line cut short by a crash
+    def _insert_rows(self, rows: list[tuple]) -> None:
         if not rows:
             return
         conn = self._connect()
@@ -187,6 +252,21 @@ class ProgressStore:
             conn.execute("COMMIT")
         finally:
             conn.close()
+
+    def _replay_journal(self) -> None:
+        """Insert journal lines the database lacks (a crash between the two writes, or a recovery)."""
+        if not self.journal.exists():
+            return
+        rows = []
+        with open(self.journal, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                row = self._journal_row(line)
+                if row is None:
+                    if line.strip():
+                        self.skipped += 1  # cut short by a crash, mistyped, or not signed by this store
+                    continue
+                rows.append(row)
+        self._insert_rows(rows)
 
     # -- writing ---------------------------------------------------------------------------
     def add(self, trainee: str, exercise: str, seed: int, part: str, answer: str, correct: bool,
@@ -203,11 +283,30 @@ class ProgressStore:
         except sqlite3.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise
+            if _not_permitted(exc):
+                raise ProgressStoreError(f"The progress database {self.path} cannot be written ({exc}); "
+                                         "it is left as it is.") from None
             self._append_journal(attempt)
             self._recover()
             return attempt
         self._append_journal(attempt)
+        self._writes += 1
+        if self._writes % _BACKUP_EVERY == 1:
+            self._take_backup()
         return attempt
+
+    def _take_backup(self) -> None:
+        """Copy the database to ``progress.sqlite.bak`` (sqlite's online backup, consistent while in use)."""
+        try:
+            src, dst = self._connect(), sqlite3.connect(str(self.backup))
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+                src.close()
+            os.chmod(self.backup, 0o600)
+        except (sqlite3.Error, OSError):
+            pass  # a missed backup is retried at the next write batch; the journal still holds every attempt
 
     def _insert(self, values: tuple) -> None:
         conn = self._connect()
@@ -220,8 +319,35 @@ class ProgressStore:
         finally:
             conn.close()
 
+    def _journal_row(self, line: str) -> tuple | None:
+        """The row a journal line holds, or ``None`` when it is malformed, mistyped or not signed by this store."""
+        try:
+            rec = json.loads(line)
+            mac = rec.pop("mac")
+            payload = json.dumps({c: rec[c] for c in _COLUMNS}, ensure_ascii=False, sort_keys=True)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+        if not isinstance(mac, str) or not hmac.compare_digest(mac, self._sign(payload)):
+            return None
+        ok = (isinstance(rec["uid"], str) and len(rec["uid"]) == 32
+              and isinstance(rec["trainee"], str) and 0 < len(rec["trainee"]) <= 200
+              and all(isinstance(rec[c], str) for c in ("exercise", "part", "answer", "kind", "created_at"))
+              and isinstance(rec["seed"], int) and not isinstance(rec["seed"], bool)
+              and isinstance(rec["correct"], (bool, int)) and rec["kind"] in _KINDS
+              and (rec["slip"] is None or isinstance(rec["slip"], str)))
+        if not ok:
+            return None
+        try:
+            _dt.datetime.fromisoformat(rec["created_at"])
+        except ValueError:
+            return None
+        return tuple(int(rec[c]) if c == "correct" else rec[c] for c in _COLUMNS)
+
     def _append_journal(self, attempt: Attempt) -> None:
-        line = (json.dumps(attempt.__dict__, ensure_ascii=False) + "\n").encode("utf-8")
+        rec = dict(attempt.__dict__)
+        payload = json.dumps({c: rec[c] for c in _COLUMNS}, ensure_ascii=False, sort_keys=True)
+        rec["mac"] = self._sign(payload)
+        line = (json.dumps(rec, ensure_ascii=False) + "\n").encode("utf-8")
         fd = os.open(self.journal, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(fd, line)  # one write of one line with O_APPEND: lines from two processes never interleave
@@ -276,6 +402,11 @@ class ProgressStore:
                  "|---|---|---|---|---|---|"]
         lines += [f"| {r.exercise} | {r.attempts} | {r.correct} | {r.solved} | {r.hints} | {r.last} |" for r in rows]
         return "\n".join(lines)
+
+
+def _not_permitted(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return any(w in text for w in ("readonly", "read-only", "unable to open", "permission", "access permission"))
 
 
 def _readable_rows(path: Path) -> Iterator[tuple]:

@@ -23,7 +23,9 @@ def test_path_from_argument_env_and_home(tmp_path, monkeypatch):
     assert ProgressStore().path == tmp_path / "env.sqlite"
     assert ProgressStore(tmp_path / "arg.sqlite").path == tmp_path / "arg.sqlite"
     monkeypatch.delenv("ITB_PROGRESS_DB")
-    assert default_progress_path().parts[-2:] == (".itb-training", "progress.sqlite")
+    assert default_progress_path().parts[-3:] == (".itb-training", "default", "progress.sqlite")
+    monkeypatch.setenv("ITB_COURSE", "ward-7 ITB")
+    assert default_progress_path().parts[-3:] == (".itb-training", "ward-7ITB", "progress.sqlite")
 
 
 def test_records_survive_a_new_store(tmp_path):
@@ -134,3 +136,86 @@ def test_missing_file_is_created(tmp_path):
     path = tmp_path / "deep" / "dir" / "p.sqlite"
     store = ProgressStore(path)
     assert store.attempts() == [] and path.exists()
+
+
+# ------------------------------------------------------------------ what a class does to the store
+import json as _json
+
+import pytest
+import os as _os
+import stat as _stat
+
+from exercises.progress import ProgressStoreError
+
+
+def test_database_is_0600_in_a_0700_folder(tmp_path):
+    store = ProgressStore(tmp_path / "course" / "p.sqlite")
+    store.add("ana", "dilution", 1, "stock_volume", "4 mL", True)
+    assert _stat.S_IMODE(_os.stat(tmp_path / "course").st_mode) == 0o700
+    for f in (store.path, store.journal, store.key_file):
+        assert _stat.S_IMODE(_os.stat(f).st_mode) == 0o600, f
+
+
+def test_a_read_only_database_is_reported_never_replaced(tmp_path, monkeypatch):
+    path = tmp_path / "p.sqlite"
+    _fill(path, 3)
+    before = path.read_bytes()
+    real = _os.access  # the tests run as root, whom permission bits do not stop: the store asks os.access
+    monkeypatch.setattr(_os, "access", lambda p, mode: False if str(p) == str(path) else real(p, mode))
+    with pytest.raises(ProgressStoreError, match="read-only"):
+        ProgressStore(path)
+    assert path.read_bytes() == before and not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_a_read_only_folder_is_reported_never_replaced(tmp_path, monkeypatch):
+    path = tmp_path / "p.sqlite"
+    _fill(path, 3)
+    real = _os.access
+    monkeypatch.setattr(_os, "access", lambda p, mode: False if str(p) == str(tmp_path) else real(p, mode))
+    with pytest.raises(ProgressStoreError, match="not writable"):
+        ProgressStore(path)
+    assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_a_journal_line_of_the_wrong_type_is_skipped_not_fatal(tmp_path):
+    path = tmp_path / "p.sqlite"
+    _fill(path, 2)
+    with open(path.with_name("p.sqlite.journal"), "a", encoding="utf-8") as fh:
+        fh.write('{"uid": 5, "trainee": [], "seed": "x"}\n[1, 2, 3]\n"text"\nnull\n')
+    store = ProgressStore(path)
+    assert len(store.attempts("ana")) == 2 and store.skipped == 4
+
+
+def test_forged_journal_lines_are_not_replayed(tmp_path):
+    path = tmp_path / "p.sqlite"
+    _fill(path, 1)
+    journal = path.with_name("p.sqlite.journal")
+    good = _json.loads(journal.read_text(encoding="utf-8").splitlines()[0])
+    forged = dict(good, uid="f" * 32, trainee="bob", correct=True)  # the old signature does not fit
+    unsigned = {k: v for k, v in forged.items() if k != "mac"} | {"uid": "e" * 32}
+    with open(journal, "a", encoding="utf-8") as fh:
+        fh.write(_json.dumps(forged) + "\n" + _json.dumps(unsigned) + "\n")
+    path.unlink()  # force a recovery that replays the journal
+    store = ProgressStore(path)
+    assert store.trainees() == ["ana"] and store.skipped == 2
+
+
+def test_truncated_file_and_lost_journal_keep_the_backup_rows(tmp_path):
+    path = tmp_path / "p.sqlite"
+    _fill(path, 25)  # a backup every 20 writes
+    path.with_name("p.sqlite.journal").unlink()
+    for side in ("-wal", "-shm"):
+        if _os.path.exists(str(path) + side):
+            _os.unlink(str(path) + side)
+    path.write_bytes(b"")  # truncated to nothing: sqlite would take it for a new, empty database
+    store = ProgressStore(path)
+    assert len(store.attempts("ana")) >= 21  # never emptier than the backup and the journal together
+
+
+def test_recovery_is_never_emptier_than_database_and_journal_together(tmp_path):
+    path = tmp_path / "p.sqlite"
+    _fill(path, 5)
+    data = path.read_bytes()
+    path.write_bytes(data[:len(data) // 2] + b"\0" * 100)
+    store = ProgressStore(path)
+    assert len(store.attempts("ana")) == 5
