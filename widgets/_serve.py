@@ -189,7 +189,7 @@ class _RenderMixin:
         # The allow-list applies to the decoded, normalised path: an encoded ".." (%2e%2e, %2f) must not
         # reach a notebook outside the apps and trainee notebooks (solutions, sources, bench, tests).
         norm = normalised_path(path)
-        if norm is None or norm not in served_notebooks(Path(self.settings.get("server_root_dir") or ROOT)):
+        if norm is None or norm not in served_notebooks(Path(LIMITS.get("root_dir") or ROOT)):
             raise tornado.web.HTTPError(404)
         # Every page starts a kernel: past the cap a visitor gets a clear page, not a hang.
         km = self.kernel_manager
@@ -292,7 +292,7 @@ class SuiteVoila(Voila):
         os.environ[PLOTLY_ESM_ENV] = PLOTLY_ESM_URL
         # ... and take their memory limit from us (widgets/__init__.py applies it inside the kernel).
         LIMITS.update(max_kernels=self.max_kernels, kernel_max_age=self.kernel_max_age,
-                      kernel_memory_limit=self.kernel_memory_limit)
+                      kernel_memory_limit=self.kernel_memory_limit, root_dir=str(self.root_dir))
         if self.kernel_memory_limit > 0:
             os.environ[KERNEL_MEMORY_ENV] = str(self.kernel_memory_limit)
         else:
@@ -309,18 +309,15 @@ class SuiteVoila(Voila):
         else:
             self.log.warning("sphinx-revealjs is not installed: slides load reveal.js's stylesheets from a CDN")
 
-    def start(self):
-        if self.kernel_max_age > 0:
-            culler = KernelAgeCuller(self.kernel_manager, self.kernel_max_age, self.log)
-            interval_ms = max(1000.0, min(60_000.0, self.kernel_max_age * 1000 / 4))
-            tornado.ioloop.PeriodicCallback(culler.check, interval_ms).start()
-        super().start()
-
     def init_handlers(self):
         handlers = [(h[0], _render_handler(h[1]), *h[2:])
                     if len(h) > 1 and isinstance(h[1], type) and issubclass(h[1], VoilaHandler) else h
                     for h in super().init_handlers()]
         _refresh_activity_on_handout(self.kernel_manager)
+        if self.kernel_max_age > 0:  # the kernel manager exists from here on; the loop starts after the handlers
+            culler = KernelAgeCuller(self.kernel_manager, self.kernel_max_age, self.log)
+            interval_ms = max(1000.0, min(60_000.0, self.kernel_max_age * 1000 / 4))
+            tornado.ioloop.PeriodicCallback(culler.check, interval_ms).start()
         home = url_path_join(self.server_url, "voila/render", HOME)
         allowed = "|".join(SERVED)
         extra = [
