@@ -25,7 +25,7 @@ def voila_server():
     Yields the base URL (``http://127.0.0.1:<port>/``); the server log is in
     ``test-artifacts/voila.log``.
     """
-    from widgets._serve import app_notebooks, free_port, start_server, wait_until_ready
+    from widgets._serve import app_notebooks, free_port, start_server, stop_server, wait_until_ready
 
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
@@ -37,12 +37,7 @@ def voila_server():
         _wait_for_preheated_pools(log, app_notebooks(), timeout=300)
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except Exception:  # noqa: BLE001
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_server(proc)
 
 
 def _wait_for_preheated_pools(log: Path, notebooks: list[str], timeout: float) -> None:

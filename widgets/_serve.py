@@ -67,7 +67,7 @@ STATIC = "itb-static"
 #: Path of plotly.js as an ES module relative to the base URL, versioned so browsers cache it for good.
 PLOTLY_ESM_URL = f"{STATIC}/plotly/plotly.esm.js?v={plotly_js_version()}"
 
-__all__ = ["SuiteVoila", "main", "app_notebooks", "free_port", "start_server", "wait_until_ready", "reveal_dir",
+__all__ = ["SuiteVoila", "main", "app_notebooks", "free_port", "start_server", "stop_server", "wait_until_ready", "reveal_dir",
            "ROOT", "HOME", "STATIC", "PLOTLY_ESM_URL"]
 
 
@@ -408,6 +408,16 @@ def start_server(port: int, *extra: str, log_path: Path | None = None, env: dict
         [sys.executable, "-m", "widgets._serve", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", *extra],
         cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop a server from :func:`start_server`: terminate, then kill if it does not exit within 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
 
 
 def wait_until_ready(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from bench.load import WS_PROTOCOL, KernelSession
-from widgets._serve import free_port, start_server, wait_until_ready
+from widgets._serve import free_port, start_server, stop_server, wait_until_ready
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 MAX_KERNELS = 3
@@ -37,12 +37,7 @@ def server():
         _PROC[:] = [proc]
         yield base, proc, log
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except Exception:  # noqa: BLE001
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_server(proc)
 
 
 def _get(base: str, path: str, timeout: float = 120) -> tuple[int, str]:

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from bench import load
-from widgets._serve import app_notebooks, free_port, start_server, wait_until_ready
+from widgets._serve import app_notebooks, free_port, start_server, stop_server, wait_until_ready
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 pytestmark = [pytest.mark.load, pytest.mark.slow]
@@ -84,12 +84,7 @@ def culling_server():
         assert pool == len(app_notebooks()), "the kernel pools did not fill"
         yield base, proc.pid, pool
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except Exception:  # noqa: BLE001
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_server(proc)
 
 
 def test_idle_pool_kernels_stay(culling_server):
