@@ -61,6 +61,11 @@ CONDITIONS: dict[str, str] = {
     "peptic_ulcer": "peptic ulcer",
     "hepatic_impairment": "severe hepatic impairment",
     "diabetes": "diabetes mellitus",
+    "pregnancy": "pregnancy",
+    "breast_feeding": "breast-feeding",
+    "drives": "drives or operates machines",
+    "scoliosis": "scoliosis",
+    "peg_tube": "PEG (percutaneous endoscopic gastrostomy) tube",
 }
 
 

@@ -596,6 +596,39 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
                 src,
             ))
 
+    if "pregnancy" in conds:
+        # lionova 4.6: not during pregnancy unless the expected benefit outweighs the possible risk to the child;
+        # lioresal Pregnancy and lactation: only if necessary.
+        src = cite("lionova", "4.6") if lio else cite("lioresal", "Pregnancy and lactation")
+        out.append(Finding(
+            "pregnancy", "warning",
+            "Pregnancy: data are limited and baclofen crosses the placenta; use only if the expected benefit for "
+            f"the mother outweighs the possible risk to the child ({src}).", src))
+    if "breast_feeding" in conds:
+        src = cite("lionova", "4.6") if lio else cite("lioresal", "Pregnancy and lactation")
+        text = ("Breast-feeding: baclofen passes into milk, but at intrathecal doses clinically relevant levels are "
+                "not expected; it can be used while breast-feeding" if lio else
+                "Breast-feeding: no special recommendations are needed, as intrathecal baclofen is not excreted in "
+                "milk")
+        out.append(Finding("breast_feeding", "info", f"{text} ({src}; the labels differ).", src))
+    if "drives" in conds:
+        # lionova 4.7: the ability to drive may be much reduced; the doctor reassesses it regularly.
+        src = cite("lionova", "4.7") if lio else cite("lioresal", "Effect on the ability to drive")
+        out.append(Finding(
+            "driving", "warning",
+            "Driving and machines: drowsiness, sedation and other effects can greatly reduce the ability to drive; "
+            f"advise against it when they occur and reassess it regularly ({src}).", src))
+    if "scoliosis" in conds:
+        # lionova 4.4: onset or worsening of scoliosis is reported: watch for its signs.
+        src = cite("lionova", "4.4")
+        out.append(Finding("scoliosis", "warning",
+                           f"Scoliosis can start or worsen during treatment: watch closely for its signs ({src}).", src))
+    if "peg_tube" in conds:
+        # baclorex 2: a PEG tube raises the frequency of infections in children.
+        src = cite("baclorex", "2")
+        out.append(Finding(
+            "peg_tube", "warning" if patient.population == "pediatric" else "info",
+            f"A PEG tube raises the frequency of (deep) infections in children ({src}).", src))
     if patient.population == "pediatric" and patient.age_years < 6 and not lio:
         src = cite("lioresal", "Carefully")
         out.append(Finding("limited_data_under_6", "info",

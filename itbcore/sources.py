@@ -35,6 +35,9 @@ __all__ = [
     "Action",
     "LabelDifference",
     "LABEL_DIFFERENCES",
+    "LABEL_MAP",
+    "cited_sections",
+    "section",
     "differences",
 ]
 
@@ -251,7 +254,78 @@ LABEL_DIFFERENCES: tuple[LabelDifference, ...] = (
         {"lionova": "lionova 4.2, lionova 4.4", "lioresal": "lioresal Carefully"},
         "Under the lionova profile screening warns from 65; under lioresal it notes the age over 65.",
     ),
+    LabelDifference(
+        "limited_data_age",
+        "Children: below which age data are limited",
+        {"lionova": "under 4 years (limited experience; safety not established)", "baclorex": "for children from 4 years",
+         "lioresal": "under 6 years (clinical data limited)"},
+        {"lionova": "lionova 4.2", "baclorex": "baclorex 2", "lioresal": "lioresal Carefully"},
+        "Screening notes the limited data under 6 only under the lioresal profile.",
+    ),
+    LabelDifference(
+        "hepatic_impairment",
+        "Hepatic impairment",
+        {"lionova": "severe hepatic impairment is on the caution list",
+         "lioresal": "no studies; the liver plays no significant role in intrathecal baclofen, so a dose change is "
+                     "unlikely to be needed"},
+        {"lionova": "lionova 4.4", "lioresal": "lioresal Carefully"},
+    ),
+    LabelDifference(
+        "breast_feeding",
+        "Breast-feeding",
+        {"lionova": "can be used while breast-feeding: clinically relevant levels in milk are not expected",
+         "lioresal": "no special recommendations: not excreted in milk after intrathecal use",
+         "baclorex": "not known whether it reaches milk measurably; the doctor weighs breast-feeding against "
+                     "treatment"},
+        {"lionova": "lionova 4.6", "lioresal": "lioresal Pregnancy and lactation", "baclorex": "baclorex 2"},
+    ),
+    LabelDifference(
+        "storage",
+        "Storage and shelf life",
+        {"lionova": "no special storage conditions; 3 years (1 and 5 mL ampoules), 4 years (20 mL); use at once "
+                    "after opening",
+         "lioresal": "at no more than 30 °C, not frozen, not heat-sterilised; 3 years",
+         "baclorex": "below 30 °C, protected from heat; a diluted solution within 24 h"},
+        {"lionova": "lionova 6.3, lionova 6.4", "lioresal": "lioresal Storage conditions, Shelf life",
+         "baclorex": "baclorex 5"},
+    ),
+    LabelDifference(
+        "drug_holiday",
+        "The refractory patient: drug holiday",
+        {"lionova": "gradual reduction over 2–4 weeks with other antispastic treatment, in hospital; restart at the "
+                    "initial continuous dose",
+         "lioresal": "gradual reduction over 2–4 weeks and a switch to another antispastic (for example morphine "
+                     "sulfate); sensitivity may recover within a few days; care when switching to morphine and back"},
+        {"lionova": "lionova 4.2", "lioresal": "lioresal Dosing: supportive therapy"},
+        "Only lioresal names morphine as the alternative and a recovery within days.",
+    ),
+    LabelDifference(
+        "dose_range_12_2003",
+        "12–2003 µg/day",
+        {"lionova": "the lowest and highest daily doses given to single patients during titration (US studies)",
+         "lioresal": "the range of maintenance doses"},
+        {"lionova": "lionova 4.2", "lioresal": "lioresal Dosing: supportive therapy"},
+        "The same numbers for a different phase: the drug library's soft limit uses them for every daily dose.",
+    ),
+    LabelDifference(
+        "observation_windows",
+        "Observation after a bolus and after a refill",
+        {"lionova": "observe 4–8 h after each test bolus and 24 h after each refill",
+         "lioresal": "states that a bolus acts for 4–8 h, but no observation window after a bolus or a refill"},
+        {"lionova": "lionova 4.2, lionova 4.4", "lioresal": "lioresal Pharmacodynamics"},
+        "The suite applies lionova's windows under both profiles, citing lionova.",
+    ),
+    LabelDifference(
+        "test_dose_endpoint",
+        "When test-dose escalation ends",
+        {"lionova": "at a positive response, or at 100 µg without one",
+         "lioresal": "raised until an effect lasting about 4–8 h is seen, at most 100 µg"},
+        {"lionova": "lionova 4.2", "lioresal": "lioresal Dosing: initial phase"},
+    ),
 )
+
+#: Every section of the three texts and what teaches it (see :mod:`itbcore.label_map`).
+from .label_map import LABEL_MAP, cited_sections, section  # noqa: E402
 
 
 def differences(code: str | None = None) -> tuple[LabelDifference, ...]:

@@ -372,7 +372,7 @@ def test_warnings_are_ordered_and_always_sourced(age, origin, meds, conds, label
     found = scr.screening_warnings(p, label=label)
     order = {"violation": 0, "warning": 1, "info": 2}
     assert [order[f.severity] for f in found] == sorted(order[f.severity] for f in found)
-    assert all(f.source.startswith(("lionova ", "lioresal ")) for f in found)
+    assert all(f.source.startswith(("lionova ", "lioresal ", "baclorex ")) for f in found)
     assert len({f.code for f in found}) == len(found)
     assert ("infection" in conds) == any(f.code == "infection" for f in found)
 

@@ -1,0 +1,33 @@
+"""The product-information app: a label and a section, the suite's summary, what teaches it, the differences."""
+from widgets.product_information import build_app, differences_for
+from itbcore.sources import LABEL_MAP, section
+
+
+def test_every_section_of_every_label_can_be_shown():
+    app = build_app()
+    for label, entries in LABEL_MAP.items():
+        app.label_key.value = label
+        for e in entries:
+            app.section.value = e.section
+            assert e.section in app.entry_html.value and app.status.message == ""
+            assert ("Not taught" in app.entry_html.value) == (not e.taught_in)
+
+
+def test_pregnancy_section_links_its_teaching_and_the_breast_feeding_difference():
+    app = build_app()
+    app.section.value = "lionova 4.6"
+    assert 'href="product_information.ipynb"' in app.entry_html.value and "<code>pregnancy</code>" in app.entry_html.value
+    assert "Breast-feeding" in app.diff_html.value and "lioresal Pregnancy and lactation" in app.diff_html.value
+    assert "differences: breast_feeding" in app.summary()
+
+
+def test_changing_the_label_lists_its_sections():
+    app = build_app()
+    app.label_key.value = "baclorex"
+    assert [v for _, v in app.section.options] == [e.section for e in LABEL_MAP["baclorex"]]
+    assert app.entry.section == "baclorex 1"
+
+
+def test_differences_are_found_by_the_sections_they_cite():
+    assert [d.code for d in differences_for(section("lioresal Stability of the drug"))] == ["pump_stability"]
+    assert "older_patients" in [d.code for d in differences_for(section("lioresal Carefully"))]

@@ -1,0 +1,130 @@
+"""The product-information app: every section of the three labels, what teaches it, and where they differ.
+
+For training only, not for treating patients.
+
+Choose a label and a section; the app shows the suite's own summary of it (never the label's text),
+the apps, exercises and rules that teach it (links), why a section is not taught when nothing does,
+and every recorded difference between the labels that touches the section, side by side
+(:data:`itbcore.sources.LABEL_MAP`, :data:`itbcore.sources.LABEL_DIFFERENCES`).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as W
+
+from itbcore.label_map import LabelSection, section
+from itbcore.sources import LABEL_DIFFERENCES, LABEL_MAP, LABELS, LabelDifference, cited_sections
+
+from .common import App, esc
+
+__all__ = ["ProductInformationApp", "build_app", "differences_for"]
+
+_LABEL_TITLES = {k: f"{k} — {p.product} ({p.country}, {p.year})" for k, p in LABELS.items()}
+
+
+def differences_for(entry: LabelSection) -> list[LabelDifference]:
+    """The recorded label differences whose sources cite ``entry``'s section."""
+    out = []
+    for d in LABEL_DIFFERENCES:
+        cited = {s.section for src in d.sources.values() for s in _safe_sections(src)}
+        if entry.section in cited:
+            out.append(d)
+    return out
+
+
+def _safe_sections(source: str) -> list[LabelSection]:
+    try:
+        return cited_sections(source)
+    except ValueError:
+        return []
+
+
+def _taught_html(entry: LabelSection) -> str:
+    if not entry.taught_in:
+        return f"<p><em>Not taught:</em> {esc(entry.reason)}.</p>"
+    apps, exercises, rules = [], [], []
+    for t in entry.taught_in:
+        kind, _, name = t.partition(":")
+        if kind == "app":
+            apps.append(f'<a href="{esc(name)}.ipynb">{esc(name.replace("_", " "))}</a>')
+        elif kind == "exercise":
+            exercises.append(f'<a href="../exercises/trainee/{esc(name)}.ipynb">{esc(name)}</a>')
+        else:
+            rules.append(f"<code>{esc(t)}</code>")
+    rows = [("Apps", apps), ("Exercises", exercises), ("Rules and findings", rules)]
+    return "".join(f"<p><strong>{a}:</strong> {', '.join(b)}</p>" for a, b in rows if b)
+
+
+def _difference_html(d: LabelDifference) -> str:
+    cells = "".join(f"<tr><th scope='row' style='text-align:left;padding-right:1em'>{esc(k)}</th>"
+                    f"<td>{esc(v)}</td><td><cite>{esc(d.sources.get(k, ''))}</cite></td></tr>"
+                    for k, v in d.values.items())
+    note = f"<p>{esc(d.note)}</p>" if d.note else ""
+    return f"<h4>{esc(d.topic)}</h4><table class='itb-differences'>{cells}</table>{note}"
+
+
+class ProductInformationApp(App):
+    title = "Product information"
+    intro = ("Every section of the three product texts: the suite's summary, what teaches it, and where the "
+             "labels disagree. The summaries are the suite's own words; read the product information itself "
+             "for practice.")
+    label_choice = False
+    sources = ("every section of the three product texts: SmPC (lionova), instructions (lioresal), leaflet "
+               "(baclorex)",)
+
+    def build(self):
+        self.label_key = W.ToggleButtons(options=[(k, k) for k in LABEL_MAP], value="lionova", description="Label:",
+                                         tooltips=[_LABEL_TITLES[k] for k in LABEL_MAP])
+        self.label_key.add_class("itb-field")
+        self.label_key.add_class("itb-field-pi-label")
+        self.section = W.Dropdown(description="Section", style={"description_width": "initial"},
+                                  layout=W.Layout(width="auto"))
+        self.section.add_class("itb-field")
+        self.section.add_class("itb-field-pi-section")
+        self._fill_sections("lionova")
+        self.label_key.observe(self._on_label, "value")
+        self.watch(self.section)
+        self.document = W.HTML()
+        self.document.add_class("itb-result")
+        self.entry_html = W.HTML()
+        self.entry_html.add_class("itb-result")
+        self.entry_html.add_class("itb-result-pi-entry")
+        self.diff_html = W.HTML()
+        self.diff_html.add_class("itb-result-pi-differences")
+        return [self.label_key, self.section], [self.document, self.entry_html, self.diff_html]
+
+    def _fill_sections(self, label: str) -> None:
+        entries = LABEL_MAP[label]
+        self.section.options = [(f"{e.section.split(' ', 1)[1]} — {e.title}", e.section) for e in entries]
+        self.section.value = entries[0].section
+
+    def _on_label(self, change: dict) -> None:
+        self._fill_sections(change["new"])
+
+    @property
+    def entry(self) -> LabelSection:
+        return section(self.section.value)
+
+    def update(self) -> None:
+        p = LABELS[self.entry.label]
+        self.document.value = (f"<p><strong>{esc(p.product)}</strong> — {esc(p.document)}, {esc(p.country)} "
+                               f"{p.year} ({esc(p.language)})</p>")
+        e = self.entry
+        summary = f"<p>{esc(e.summary)}</p>" if e.summary else ""
+        self.entry_html.value = (f"<h3>{esc(e.section)}: {esc(e.title)}</h3>{summary}{_taught_html(e)}")
+        diffs = differences_for(e)
+        self.diff_html.value = ("<h3>Where the labels differ</h3>" + "".join(_difference_html(d) for d in diffs)
+                                if diffs else "<p>No recorded difference between the labels touches this section.</p>")
+
+    def summary(self) -> str:
+        e = self.entry
+        lines = [f"section: {e.section} ({e.title})", f"summary: {e.summary or '—'}",
+                 f"taught in: {', '.join(e.taught_in) or 'not taught: ' + e.reason}",
+                 f"differences: {', '.join(d.code for d in differences_for(e)) or 'none'}"]
+        return "\n".join(lines)
+
+
+def build_app(**kwargs: Any) -> ProductInformationApp:
+    """The product-information app (an :class:`~widgets.common.App`)."""
+    return ProductInformationApp(**kwargs)
