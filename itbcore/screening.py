@@ -52,6 +52,10 @@ __all__ = [
     "TestDoseSuggestion",
     "initial_test_dose",
     "screening_warnings",
+    "ChecklistItem",
+    "before_first_fill",
+    "Interaction",
+    "INTERACTIONS",
     "BolusTimeline",
     "bolus_timeline",
     "screening_ladder",
@@ -459,6 +463,87 @@ _INTERACTIONS: dict[str, tuple[str, str, str]] = {
     "general_anaesthetic": ("warning", "General anaesthetics (e.g. fentanyl, propofol) may raise the risk of "
                             "cardiac disorders and seizures.", "Interaction"),
 }
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """What a concurrent medicine adds to intrathecal baclofen, and what to do about it."""
+
+    medicine: str
+    effect: str
+    action: str
+    source: str
+
+
+_INTERACTION_ACTIONS = {
+    "cns_depressant": "avoid alcohol; watch for sedation",
+    "tricyclic_antidepressant": "watch muscle tone",
+    "antihypertensive": "monitor blood pressure; lower the antihypertensive if needed",
+    "levodopa_carbidopa": "watch for hallucinations and confusion",
+    "morphine": "monitor blood pressure, breathing and alertness",
+    "general_anaesthetic": "tell the anaesthetist; monitor heart rhythm and watch for seizures",
+}
+#: Interactions as data: medicine code → effect → what to do (lionova 4.5; lioresal Interaction).
+INTERACTIONS: dict[str, Interaction] = {
+    code: Interaction(code, text, _INTERACTION_ACTIONS[code], f"{cite('lionova', '4.5')}; {cite('lioresal', section)}")
+    for code, (_severity, text, section) in _INTERACTIONS.items()
+}
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    """One thing to confirm before the first fill of a pump, with the section that asks for it."""
+
+    code: str
+    text: str
+    source: str
+    applies: bool = True
+
+
+def before_first_fill(patient: Patient, post_traumatic: bool = False, label: str = DEFAULT_LABEL
+                      ) -> tuple[ChecklistItem, ...]:
+    """What to confirm before a pump is first filled (lionova 4.2, 4.4, 6.6; lioresal).
+
+    Examples
+    --------
+    >>> from itbcore.patient import Patient
+    >>> [i.code for i in before_first_fill(Patient(40, "spinal"), post_traumatic=True)][:3]
+    ['route_intrathecal_only', 'compatible_pump_with_filter', 'arachnoiditis_imaging']
+    """
+    label = _rule_label(label)
+    _patient(patient)
+    if not isinstance(post_traumatic, bool):
+        raise InputError(f"post_traumatic must be True or False, not {post_traumatic!r}.")
+    lio = label == "lionova"
+    route = (cite("lionova", "4.2") if lio else cite("lioresal", "Contraindications"))
+    items = [
+        ChecklistItem("route_intrathecal_only", "The solution is for intrathecal use only: never intravenous, "
+                      f"intramuscular, subcutaneous or epidural ({route}).", route),
+        ChecklistItem("compatible_pump_with_filter", "Use only a pump of materials shown to be compatible with the "
+                      "solution and with an integrated bacterial filter (lionova 4.2).", cite("lionova", "4.2")),
+        ChecklistItem("arachnoiditis_imaging", "Post-traumatic spasticity: image the subarachnoid space first; "
+                      "with radiological signs of arachnoiditis do not start (lionova 4.2).", cite("lionova", "4.2"),
+                      applies=post_traumatic),
+        ChecklistItem("child_body_size", "A child needs enough body size (weight) for an implanted pump "
+                      f"({cite('lionova', '4.2')}; {cite('lioresal', 'Carefully')}).",
+                      f"{cite('lionova', '4.2')}; {cite('lioresal', 'Carefully')}",
+                      applies=patient.population == "pediatric"),
+        ChecklistItem("infection_free", "The patient is free of infection (lionova 4.2, 4.4).",
+                      f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}"),
+        ChecklistItem("inspect_solution", "Inspect the solution: use it only if clear and colourless, without "
+                      "particles; single use, at once after opening "
+                      f"({cite('lionova', '6.6')}, {cite('lionova', '6.3')}; {cite('lioresal', 'Dosing and Administration')}).",
+                      f"{cite('lionova', '6.6')}, {cite('lionova', '6.3')}; {cite('lioresal', 'Dosing and Administration')}"),
+        ChecklistItem("diluent_nacl_only", "If diluted: sodium chloride 9 mg/mL (0.9 %) only, never glucose "
+                      f"({cite('lionova', '6.2')}, {cite('lionova', '6.6')}).",
+                      f"{cite('lionova', '6.2')}, {cite('lionova', '6.6')}"),
+        ChecklistItem("storage", "Stored as the label says (lionova: no special conditions; lioresal and baclorex: "
+                      "at most 30 °C, not frozen; a diluted solution within 24 h).",
+                      f"{cite('lionova', '6.4')}; {cite('lioresal', 'Storage conditions')}; {cite('baclorex', '5')}"),
+        ChecklistItem("resuscitation_ready", "Resuscitation equipment and trained staff are at hand "
+                      f"({cite('lionova', '4.2')}).", cite("lionova", "4.2")),
+    ]
+    return tuple(items)
 
 
 def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Finding]:

@@ -140,3 +140,24 @@ def test_new_teaching_content_is_in_the_core():
     by = {f.code: f for f in screening_warnings(p, "lioresal")}
     assert by["pregnancy"].source == "lioresal Pregnancy and lactation"
     assert len(itbcore.LABEL_DIFFERENCES) >= 20
+
+
+def test_before_the_first_fill_checklist_is_sourced_and_fits_the_patient():
+    from itbcore.screening import before_first_fill
+
+    adult = {i.code: i for i in before_first_fill(Patient(40, "spinal"))}
+    child = {i.code: i for i in before_first_fill(Patient(8, "cerebral"), post_traumatic=True, label="lioresal")}
+    assert not adult["arachnoiditis_imaging"].applies and child["arachnoiditis_imaging"].applies
+    assert not adult["child_body_size"].applies and child["child_body_size"].applies
+    assert "bacterial filter" in adult["compatible_pump_with_filter"].text
+    assert "epidural" in adult["route_intrathecal_only"].text
+    for item in (*adult.values(), *child.values()):
+        assert cited_sections(item.source)
+
+
+def test_interactions_are_data_with_an_effect_and_an_action():
+    from itbcore.screening import INTERACTIONS
+
+    assert {"morphine", "antihypertensive", "levodopa_carbidopa"} <= set(INTERACTIONS)
+    for code, i in INTERACTIONS.items():
+        assert i.medicine == code and i.effect and i.action and cited_sections(i.source)
