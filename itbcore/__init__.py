@@ -12,6 +12,7 @@ and section (``"lionova 4.2"``); every refusal is an :class:`ITBError`.
 <Quantity(1.0, 'milliliter')>
 """
 from . import (
+    adverse_effects,
     formulations,
     maintenance,
     overdose,

@@ -83,7 +83,8 @@ LABEL_MAP: dict[str, tuple[LabelSection, ...]] = {
            "app:product_information"),
         _s("lionova 4.8", "Undesirable effects",
            "Somnolence and hypotonia are very common; device events, seizures, urinary retention, headache and "
-           "suicidality are listed by frequency, more often with cerebral origin.", "app:product_information"),
+           "suicidality are listed by frequency, more often with cerebral origin.", "ADVERSE_EFFECTS",
+           "app:product_information"),
         _s("lionova 4.9", "Overdose",
            "Signs from drowsiness to respiratory depression and coma; admit, empty the pump, intubate if "
            "needed, drain 30–40 mL CSF if lumbar puncture is possible, support the circulation, diazepam for "
@@ -167,7 +168,7 @@ LABEL_MAP: dict[str, tuple[LabelSection, ...]] = {
            "Follow the pump manufacturer's instructions.", "app:maintenance"),
         _s("lioresal Side effects", "Side effects",
            "Frequencies from clinical studies (drowsiness, headache, seizures, urinary retention, hypotension, "
-           "suicidal thoughts …) and device-related events.", "app:product_information"),
+           "suicidal thoughts …) and device-related events.", "ADVERSE_EFFECTS", "app:product_information"),
         _s("lioresal Overdose", "Overdose",
            "Signs and supportive treatment, and physostigmine for adults and children.", "app:overdose",
            "physostigmine"),
