@@ -16,7 +16,42 @@ import ipywidgets as W
 from itbcore.label_map import LabelSection, section
 from itbcore.sources import LABEL_DIFFERENCES, LABEL_MAP, LABELS, LabelDifference, cited_sections
 
+from itbcore.adverse_effects import ADVERSE_EFFECTS, BANDS
+from itbcore.patient import Patient
+from itbcore.screening import INTERACTIONS, before_first_fill
+
 from .common import App, esc
+
+#: Sections whose content the core holds as data: shown as a table under the summary.
+_TABLES = {
+    "lionova 4.8": "adverse_effects", "lioresal Side effects": "adverse_effects", "baclorex 4": "adverse_effects",
+    "lionova 4.5": "interactions", "lioresal Interaction": "interactions",
+    "lionova 6.6": "checklist", "lionova 6.4": "checklist", "lioresal Storage conditions": "checklist",
+    "lioresal Dosing and Administration": "checklist", "baclorex 5": "checklist",
+}
+
+
+def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    th = "".join(f"<th scope='col' style='text-align:left;padding-right:1em'>{esc(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td style='padding-right:1em'>{esc(c)}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table class='itb-pi-table'><tr>{th}</tr>{body}</table>"
+
+
+def data_table_html(kind: str) -> str:
+    """The core's data for a section: the adverse-effect profile, the interactions, or the first-fill checklist."""
+    if kind == "adverse_effects":
+        rows = [(e.effect, e.band, f"{e.percent:g} %" if e.percent is not None else "",
+                 "yes" if e.more_with_cerebral else "", e.note) for e in
+                sorted(ADVERSE_EFFECTS, key=lambda e: BANDS.index(e.band))]
+        return ("<h4>Adverse effects by frequency (lioresal Side effects; lionova 4.8)</h4>"
+                + _table(("effect", "frequency", "in studies", "more with cerebral origin", "note"), rows))
+    if kind == "interactions":
+        rows = [(i.medicine.replace("_", " "), i.effect, i.action) for i in INTERACTIONS.values()]
+        return "<h4>Interactions (lionova 4.5; lioresal Interaction)</h4>" + _table(("medicine", "effect", "what to do"),
+                                                                                    rows)
+    items = before_first_fill(Patient(40, "spinal"), post_traumatic=True)
+    return ("<h4>Before the first fill (adult, post-traumatic)</h4>"
+            + _table(("check", "source"), [(i.text, i.source) for i in items]))
 
 __all__ = ["ProductInformationApp", "build_app", "differences_for"]
 
@@ -112,7 +147,8 @@ class ProductInformationApp(App):
                                f"{p.year} ({esc(p.language)})</p>")
         e = self.entry
         summary = f"<p>{esc(e.summary)}</p>" if e.summary else ""
-        self.entry_html.value = (f"<h3>{esc(e.section)}: {esc(e.title)}</h3>{summary}{_taught_html(e)}")
+        table = data_table_html(_TABLES[e.section]) if e.section in _TABLES else ""
+        self.entry_html.value = (f"<h3>{esc(e.section)}: {esc(e.title)}</h3>{summary}{_taught_html(e)}{table}")
         diffs = differences_for(e)
         self.diff_html.value = ("<h3>Where the labels differ</h3>" + "".join(_difference_html(d) for d in diffs)
                                 if diffs else "<p>No recorded difference between the labels touches this section.</p>")

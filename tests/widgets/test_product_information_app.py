@@ -31,3 +31,13 @@ def test_changing_the_label_lists_its_sections():
 def test_differences_are_found_by_the_sections_they_cite():
     assert [d.code for d in differences_for(section("lioresal Stability of the drug"))] == ["pump_stability"]
     assert "older_patients" in [d.code for d in differences_for(section("lioresal Carefully"))]
+
+
+def test_sections_with_core_data_show_it_as_a_table():
+    app = build_app()
+    app.section.value = "lionova 4.8"
+    assert "24.8 %" in app.entry_html.value and "urinary retention" in app.entry_html.value
+    app.section.value = "lionova 4.5"
+    assert "levodopa carbidopa" in app.entry_html.value and "monitor blood pressure" in app.entry_html.value
+    app.section.value = "lionova 6.6"
+    assert "bacterial filter" in app.entry_html.value and "arachnoiditis" in app.entry_html.value
