@@ -13,8 +13,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from widgets.common import close_tree, library_line
-from widgets.common import log as server_log
+from widgets.common import close_tree, library_line, log as server_log
 
 from .core import TRAINING_NOTICE, Exercise, list_exercises, load_exercise
 from .progress import ProgressStore

@@ -105,13 +105,10 @@ class Limit:
     default: Any = None
     by_label: dict[str, dict[str, Range]] = field(default_factory=dict, hash=False)
 
-    def ranges(self, label: str = DEFAULT_LABEL) -> tuple[Range, Range | None]:
-        """(hard, soft) under ``label``."""
+    def ranges(self, label: str | None = DEFAULT_LABEL) -> tuple[Range, Range | None]:
+        """(hard, soft) under ``label`` (``None``: the ranges every label has unless it overrides them)."""
         over = self.by_label.get(label, {})
         return over.get("hard", self.hard), over.get("soft", self.soft)
-
-    def text(self, x: Any, unit: str | None = None) -> str:
-        return _show(x, unit or self.unit)
 
     @property
     def default_text(self) -> str:
@@ -323,8 +320,8 @@ def _check_against_default(lib: DrugLibrary, path: Path) -> None:
         if mine.unit != ref.unit:
             raise _problem(path, f"limits.{key}.unit", f"must be {ref.unit!r}, the unit the suite computes in.")
         for label in (None, *_LABEL_KEYS):
-            r_hard, _ = ref.ranges(label) if label else (ref.hard, ref.soft)
-            m_hard, _ = mine.ranges(label) if label else (mine.hard, mine.soft)
+            r_hard, _ = ref.ranges(label)  # label None: the ranges without a label override
+            m_hard, _ = mine.ranges(label)
             if r_hard.from_label and not _within(r_hard, m_hard):
                 where = f"limits.{key}.hard" if label is None else f"limits.{key} under {label}"
                 raise _problem(path, where, f"widens the hard range that {r_hard.source} sets; a local library "

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import functools
 import html
-import logging
 import os
 import re
-import sys
 from copy import deepcopy
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any

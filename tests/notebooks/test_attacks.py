@@ -128,8 +128,7 @@ def test_the_kernel_cap_gives_a_class_is_full_page_and_old_kernels_are_shut_down
 
 @pytest.mark.timeout(300)
 def test_kernels_run_under_a_memory_limit(server):
-    import psutil
-    base, proc, _log = server
+    base, _proc, _log = server
     assert _get(base, "voila/render/notebooks/units.ipynb")[0] == 200
     kernels = _kernels(base)
     assert kernels, "no kernel process found"
