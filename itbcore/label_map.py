@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from .errors import LabelError
 
-__all__ = ["LabelSection", "LABEL_MAP", "section", "cited_sections"]
+__all__ = ["LabelSection", "LABEL_MAP", "section", "cited_sections", "citation_parts"]
 
 
 @dataclass(frozen=True)
@@ -232,26 +232,47 @@ def cited_sections(source: str) -> list[LabelSection]:
     LabelError
         For a part that names a label but no section of the map.
     """
-    out: list[LabelSection] = []
-    text = re.sub(r"\([^)]*\)", "", str(source))  # remarks in parentheses are not citations
-    for part in text.split(";"):
-        label = None
-        for token in part.split(","):
-            token = token.strip()
-            if not token or token.startswith("practice guidance"):
-                label = None if token.startswith("practice guidance") else label
-                continue
-            key = token.split(" ", 1)[0]
-            if key in LABEL_MAP:
-                label, rest = key, token
-            elif label is not None:
-                rest = f"{label} {token}"
-            else:
-                continue  # prose after a practice citation
-            found = _longest(rest)
-            if found is None:
-                raise LabelError(f"The citation {token!r} in {source!r} names no section of the label map.")
-            out.append(found)
+    return [s for _, s in citation_parts(source, strict=True) if s is not None]
+
+
+_PIECES = re.compile(r"(\([^)]*\)|[;,])")
+
+
+def citation_parts(source: str, strict: bool = False) -> list[tuple[str, LabelSection | None]]:
+    """``source`` cut into consecutive pieces, each with the section it names (or None).
+
+    Joining the pieces' text gives ``source`` back, so an app can link each citation where it stands
+    (``"lionova 4.2, 6.6"`` → ``lionova 4.2`` → 4.2, ``", "``, ``" 6.6"`` → 6.6). Remarks in parentheses
+    and practice guidance name no section. A piece that names a label but no section of the map is
+    returned without one, or raises :class:`LabelError` when ``strict``.
+
+    >>> [(t, s and s.section) for t, s in citation_parts("lionova 4.2 (onset), 6.6")]
+    [('lionova 4.2 ', 'lionova 4.2'), ('(onset)', None), (',', None), (' 6.6', 'lionova 6.6')]
+    """
+    out: list[tuple[str, LabelSection | None]] = []
+    label: str | None = None
+    for piece in _PIECES.split(str(source)):
+        if not piece:
+            continue
+        token = piece.strip()
+        if piece == ";":
+            label = None
+        if not token or piece in ";," or piece.startswith("("):
+            out.append((piece, None))
+            continue
+        key = token.split(" ", 1)[0]
+        if token.startswith("practice guidance"):
+            label, rest = None, None
+        elif key in LABEL_MAP:
+            label, rest = key, token
+        elif label is not None:
+            rest = f"{label} {token}"
+        else:
+            rest = None  # prose after a practice citation
+        found = _longest(rest) if rest is not None else None
+        if rest is not None and found is None and strict:
+            raise LabelError(f"The citation {token!r} in {source!r} names no section of the label map.")
+        out.append((piece, found))
     return out
 
 

@@ -17,12 +17,14 @@ import re
 from copy import deepcopy
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 import ipywidgets as W
 
 import itbcore
 from itbcore import library, units
 from itbcore.errors import ITBError, InputError
+from itbcore.label_map import citation_parts
 from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, LabelDifference
 
 from ._kernel import harden
@@ -53,6 +55,9 @@ __all__ = [
     "PLOTLY_ESM_ENV",
     "set_trace",
     "sources_html",
+    "cite",
+    "linked_citation",
+    "section_href",
     "App",
     "Refreshing",
     "print_summary",
@@ -200,7 +205,7 @@ def label_differences_html(codes: Iterable[str] | None = None, label: str | None
             applied = " <strong>(applied here)</strong>" if key == label else ""
             rows.append(
                 f"<li><strong>{esc(key)}</strong>{applied}: {esc(value)} "
-                f"<cite>({esc(d.sources.get(key, ''))})</cite></li>"
+                f"{cite(d.sources.get(key, ''))}</li>"
             )
         note = f"<p>{esc(d.note)}</p>" if d.note else ""
         parts.append(
@@ -551,7 +556,7 @@ def findings_html(items: Iterable[Any], empty: str = "No findings.") -> str:
         rows.append(
             f'<div class="itb-finding itb-{esc(sev)}" style="border-left:5px solid {colour};padding:3px 8px;margin:3px 0">'
             f'<strong style="color:{colour};text-transform:uppercase;font-size:0.85em">{esc(sev)}</strong> '
-            f"{esc(text)} <cite style=\"color:#555\">({esc(item.source)})</cite></div>"
+            f"{esc(text)} {cite(item.source)}</div>"
         )
     return "".join(rows) or f'<div class="itb-finding itb-none" style="color:#555">{esc(empty)}</div>'
 
@@ -585,7 +590,7 @@ def actions_html(actions: Any, empty: str = "No action needed.") -> str:
     """An ordered list of :class:`itbcore.Action` (most urgent first), each with its source."""
     items = "".join(
         f'<li style="margin:2px 0"><span class="itb-action">{esc(a.text)}</span> '
-        f'<cite style="color:#555">({esc(a.source)})</cite></li>' for a in actions)
+        f'{cite(a.source)}</li>' for a in actions)
     if not items:
         return f'<p class="itb-actions itb-none" style="color:#555">{esc(empty)}</p>'
     return (f'<ol class="itb-actions" style="border-left:5px solid {SEVERITY_COLOURS["action"]};'
@@ -640,8 +645,58 @@ def room_for_legend(fig: Figure) -> None:
 
 
 # --------------------------------------------------------------------------- sources
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PRODUCT_INFORMATION = os.path.join(_ROOT, "notebooks", "product_information.ipynb")
+
+
+def section_href(citation: str) -> str:
+    """The link that opens ``citation``'s section in the product-information app.
+
+    Relative to the running notebook's folder (Voilà and Jupyter start the kernel there), so it works
+    under any base URL — a plain Voilà server, a JupyterHub user's server, Binder.
+    """
+    try:
+        page = os.path.relpath(PRODUCT_INFORMATION, os.getcwd()).replace(os.sep, "/")
+    except ValueError:  # another drive
+        page = "product_information.ipynb"
+    return f"{page}?{urlencode({'section': citation})}"
+
+
+def linked_citation(source: str) -> str:
+    """``source`` as HTML, each label section in it a link to its section in the product-information app.
+
+    Practice guidance and remarks stay plain text; a citation the label map does not know stays plain too
+    (the label-map tests catch it; an app never fails over a link).
+    """
+    try:
+        parts = citation_parts(source)
+    except Exception:  # noqa: BLE001 - a link is never worth a failure on screen
+        return esc(source)
+    out = []
+    for text, entry in parts:
+        if entry is None:
+            out.append(esc(text))
+            continue
+        lead, core, tail = _split_space(text)
+        out.append(f'{lead}<a class="itb-section-link" href="{esc(section_href(entry.section))}" target="_blank" '
+                   f'rel="noopener" title="{esc(entry.section)} in the product-information app (opens a new tab)">{esc(core)}</a>{tail}')
+    return "".join(out)
+
+
+def _split_space(text: str) -> tuple[str, str, str]:
+    core = text.strip()
+    start = text.index(core)
+    return text[:start], core, text[start + len(core):]
+
+
+def cite(source: str, after: str = "") -> str:
+    """``<cite>(source)</cite>`` with its sections linked (:func:`linked_citation`); ``after`` is escaped text
+    added inside the parentheses."""
+    return f'<cite class="itb-cite" style="color:#555">({linked_citation(source)}{esc(after)})</cite>'
+
+
 def sources_html(sources: Iterable[str]) -> str:
-    items = "".join(f"<li>{esc(s)}</li>" for s in dict.fromkeys(sources))
+    items = "".join(f"<li>{linked_citation(s)}</li>" for s in dict.fromkeys(sources))
     return f'<div class="itb-sources" style="color:#444;font-size:0.9em"><strong>Sources</strong><ul>{items}</ul></div>' if items else ""
 
 

@@ -25,6 +25,7 @@ from itbcore.patient import Patient
 
 from .plot import Bar, Scatter
 from .common import (
+    cite,
     SEVERITY_COLOURS,
     App,
     FindingsView,
@@ -135,7 +136,7 @@ class ScreeningSlide(_Slide):
         else:
             text = (f"<strong style='color:{SEVERITY_COLOURS['violation']}'>Not a candidate</strong>: no response "
                     f"at {units.fmt(given[-1])}.")
-        self.result.value = f"<p>{text} <cite style='color:#555'>({esc(step.source)})</cite></p>"
+        self.result.value = f"<p>{text} {cite(step.source)}</p>"
         with self.fig.batch_update():
             self.fig.data[0].x = [24 * i for i in range(len(given))]
             self.fig.data[0].y = [float(d.to("ug").magnitude) for d in given]
@@ -183,7 +184,7 @@ class TitrationSlide(_Slide):
             f"<p>First daily dose <strong class='itb-deck-first-dose'>{units.fmt(first)}</strong>; "
             f"{len(plan.steps) - 1} daily steps of about +{100 * plan.step_fraction:.0f} % {reach} "
             f"{units.fmt(plan.target_dose)} on day {last.day}. "
-            f"<cite style='color:#555'>({esc(plan.steps[-1].source)})</cite></p>")
+            f"{cite(plan.steps[-1].source)}</p>")
         days = [s.day for s in plan.steps]
         with self.fig.batch_update():
             self.fig.data[0].x, self.fig.data[0].y = days, [float(s.allowed_low.to("ug/day").magnitude)
@@ -311,7 +312,7 @@ class MissedRefillSlide(_Slide):
                               expected_reservoir_volume=self.expected)
         self.causes = lc
         items = "".join(f"<li><strong>{esc(c.text)}</strong> — {esc(c.reason)} "
-                        f"<cite style='color:#555'>({esc(c.source)})</cite></li>" for c in lc.causes[:3])
+                        f"{cite(c.source)}</li>" for c in lc.causes[:3])
         self.result.value = f"<strong>Check first</strong><ol class='itb-causes' style='margin:2px 0'>{items}</ol>"
         self.findings.show(lc.findings)
 
@@ -351,7 +352,7 @@ class EmergencySlide(_Slide):
         colour = {"none": "#2e6b30", "early": SEVERITY_COLOURS["warning"], "advanced": SEVERITY_COLOURS["violation"]}
         self.stage.value = (f"<span class='itb-grade' style='background:{colour[a.stage]};color:white;padding:2px 10px;"
                             f"border-radius:4px;font-weight:700'>Withdrawal stage: {a.stage.upper()}</span> "
-                            f"<cite style='color:#555'>({esc(a.source)})</cite>")
+                            f"{cite(a.source)}")
         self.actions.value = actions_html(a.actions[:3], empty="No action needed.")
         self.differentials.value = differentials_html(a.differentials[:4])
 

@@ -22,6 +22,7 @@ from itbcore.units import fmt
 
 from .plot import Bar, Figure, Scatter
 from .common import (
+    cite,
     close_tree,
     GENERIC_ERROR,
     SEVERITY_COLOURS,
@@ -407,7 +408,7 @@ class FlexSection(_Section):
                       name=f"intended {fmt(self.intended.quantity)} = {fmt(intended_rate)}")
         if guard:
             worst = "violation" if any(f.severity == "violation" for f in guard) else "warning"
-            items = "".join(f"<p>{esc(f.message)} <cite>({esc(f.source)})</cite></p>" for f in guard)
+            items = "".join(f"<p>{esc(f.message)} {cite(f.source)}</p>" for f in guard)
             self.guard.value = _box(f'<strong style="color:{SEVERITY_COLOURS[worst]};font-size:1.15em">'
                                     f"⚠ Per-hour / per-day check: {worst.upper()}</strong>{items}", worst)
         else:
@@ -428,7 +429,7 @@ class FlexSection(_Section):
         self.helper.value = (f"Programme the change at <strong>{esc(fmt(start_at))}</strong> for an effect wanted at "
                              f"{esc(fmt(self.effect.quantity))}: {esc(fmt(itbcore.FLEX_EFFECT_LEAD))} before the "
                              f"wanted effect "
-                             f"<cite>(lionova 4.2; lioresal Dosing: mode of infusion)</cite>.")
+                             f"{cite('lionova 4.2; lioresal Dosing: mode of infusion')}.")
         self.findings.show(programme.findings)
 
     def summary(self) -> str:
@@ -530,7 +531,7 @@ class BridgeResidualSection(_Section):
             ("Without a bridge", f"{fmt(b.dose_rate_without_bridge)} for {fmt(b.clear_time_new_rate)} "
                                  f"instead of {fmt(self.dose.quantity)}"),
             ("Bridge bolus", f"{fmt(b.bolus_volume)} over {fmt(b.bolus_duration)}"),
-        ]) + f"<p><cite>Source: {esc(b.source)}</cite></p>"
+        ]) + f"<p>Source: {cite(b.source)}</p>"
         dose = float(units.as_quantity(self.dose.quantity, "ug/day").magnitude)
         without = float(b.dose_rate_without_bridge.magnitude)
         t_new = float(b.clear_time_new_rate.magnitude)
@@ -625,7 +626,7 @@ class SettingsSection(_Section):
             return
         bad = self.violations()
         if bad:
-            reasons = "".join(f"<li>{esc(f.message)} <cite>({esc(f.source)})</cite></li>" for f in bad)
+            reasons = "".join(f"<li>{esc(f.message)} {cite(f.source)}</li>" for f in bad)
             self.outcome.value = _box(f"<strong style='color:{SEVERITY_COLOURS['violation']}'>Programming refused"
                                       f"</strong> while a violation is present:<ul>{reasons}</ul>", "violation")
             return

@@ -28,6 +28,7 @@ from itbcore.sources import LABEL_DIFFERENCES, PRACTICE
 
 from .plot import Scatter
 from .common import (
+    cite,
     SEVERITY_COLOURS,
     App,
     FindingsView,
@@ -273,7 +274,7 @@ class OverdoseApp(App):
             f"font-size:1.25em'>{esc(self._factor_text(r))}</strong> — {esc(word)}</td></tr>"
             f"<tr><td style='padding-right:12px'>CSF peak</td><td>{units.fmt(sim.peak_delivered)} delivered, "
             f"{units.fmt(sim.peak_intended)} intended (one-compartment model, lionova 5.2)</td></tr>"
-            f"</table><cite style='color:#555'>({esc(r.source)})</cite></div>")
+            f"</table>{cite(r.source)}</div>")
 
     def _update_signs(self) -> bool:
         return bool(safe_callback(self.signs_status)(self._signs)())
@@ -286,7 +287,7 @@ class OverdoseApp(App):
                       label=self.label_profile)
         self.assessment = a
         self.grade.value = (f"<p>{_badge(a.severity, _GRADE_COLOURS[a.severity], 'Overdose grade')} "
-                            f"<cite style='color:#555'>({esc(a.source)}; label profile {esc(a.label)})</cite></p>")
+                            f"{cite(a.source, f'; label profile {a.label}')}</p>")
         self.actions.value = "<strong>What to do, most urgent first</strong>" + actions_html(a.actions)
         self.sign_findings.show(a.findings)
         return True
@@ -311,7 +312,7 @@ class OverdoseApp(App):
         applied = ' style="font-weight:700"'
         rows = "".join(
             f"<li{applied if k == label else ''}><strong>{esc(k)}</strong>: {esc(v)} "
-            f"<cite>({esc(diff.sources.get(k, ''))})</cite>{' ← profile applied' if k == label else ''}</li>"
+            f"{cite(diff.sources.get(k, ''))}{' ← profile applied' if k == label else ''}</li>"
             for k, v in diff.values.items())
         head = ("Under the lionova profile there is no antidote: supportive care only. The regimen below is the "
                 "lioresal label's, shown for comparison." if label == "lionova" else
@@ -337,7 +338,7 @@ class OverdoseApp(App):
                 f"<tr><td>dose</td><td><strong>{dose}</strong> {how}</td></tr>"
                 f"<tr><td>repeat</td><td>{units.fmt(r.repeat.dose)}{interval}, {esc(r.repeat.until)}</td></tr>"
                 f"<tr><td>maximum total</td><td>{cap}</td></tr></table>"
-                f"<cite style='color:#555'>({esc(r.source)} — label profile {esc(r.label)} only)</cite>")
+                f"{cite(r.source, f' — label profile {r.label} only')}")
 
     # ------------------------------------------------------------------ summary
     def summary(self) -> str:

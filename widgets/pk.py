@@ -19,7 +19,7 @@ from itbcore import library, pk
 from itbcore.units import Q_, fmt
 
 from .plot import Scatter
-from .common import SEVERITY_COLOURS, App, QuantityField, QuantitySlider, esc, make_figure, set_trace
+from .common import SEVERITY_COLOURS, App, QuantityField, QuantitySlider, cite, esc, make_figure, set_trace
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("pk")
@@ -127,7 +127,7 @@ class PKApp(App):
             # room above the plot for the title and, under it, the legend
             f.update_layout(margin=dict(t=95), title=dict(y=0.98, yanchor="top"))
         rows = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{esc(a)}</th><td>{esc(b)}</td>"
-                       f"<td><cite style='color:#555'>{esc(c)}</cite></td></tr>" for a, b, c in label_pk_rows())
+                       f"<td>{cite(c)}</td></tr>" for a, b, c in label_pk_rows())
         self.label_numbers = W.HTML(f"<details open><summary><strong>The label numbers</strong></summary>"
                                     f"<table>{rows}</table></details>")
         self.label_numbers.add_class("itb-label-pk")
@@ -241,8 +241,8 @@ class PKApp(App):
             rows.append(("Flex programme", steps))
         table = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{esc(a)}</th><td>{esc(b)}</td></tr>"
                         for a, b in rows)
-        self.result.value = (f"<table>{table}</table><p><cite style='color:#555'>Model parameters and ranges: "
-                             f"{esc(pk.LABEL_PK.sources['clearance'])}</cite></p>")
+        self.result.value = (f"<table>{table}</table><p>Model parameters and ranges: "
+                             f"{cite(pk.LABEL_PK.sources['clearance'])}</p>")
         lo_d, hi_d = pk.LABEL_PK.steady_state_time_range
         self.caveat.value = (
             f'<div style="border-left:4px solid {SEVERITY_COLOURS["warning"]};padding:4px 8px">'
@@ -250,7 +250,7 @@ class PKApp(App):
             f"after {esc(fmt(c['to_steady']))}; the labels report steady state within {esc(fmt(lo_d))} to "
             f"{esc(fmt(hi_d))}, because CSF circulates slowly and concentrations fall along the spine. Read the "
             f"curves as a teaching baseline, not a prediction for a patient "
-            f"<cite>({esc(pk.LABEL_PK.sources['steady_state_time_range'])})</cite>.</div>"
+            f"{cite(pk.LABEL_PK.sources['steady_state_time_range'])}.</div>"
         )
         self.values = dict(c, cisternal_end=cisternal[-1], ratio=float(self.ratio.value))
 

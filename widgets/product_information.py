@@ -9,10 +9,13 @@ and every recorded difference between the labels that touches the section, side 
 """
 from __future__ import annotations
 
+import os
 from typing import Any
+from urllib.parse import parse_qs
 
 import ipywidgets as W
 
+from itbcore.errors import ITBError
 from itbcore.label_map import LabelSection, section
 from itbcore.sources import LABEL_DIFFERENCES, LABEL_MAP, LABELS, LabelDifference, cited_sections
 
@@ -20,7 +23,8 @@ from itbcore.adverse_effects import ADVERSE_EFFECTS, BANDS
 from itbcore.patient import Patient
 from itbcore.screening import INTERACTIONS, before_first_fill
 
-from .common import App, esc
+from ._kernel import server_log as log
+from .common import App, cite, esc
 
 #: Sections whose content the core holds as data: shown as a table under the summary.
 _TABLES = {
@@ -93,7 +97,7 @@ def _taught_html(entry: LabelSection) -> str:
 
 def _difference_html(d: LabelDifference) -> str:
     cells = "".join(f"<tr><th scope='row' style='text-align:left;padding-right:1em'>{esc(k)}</th>"
-                    f"<td>{esc(v)}</td><td><cite>{esc(d.sources.get(k, ''))}</cite></td></tr>"
+                    f"<td>{esc(v)}</td><td>{cite(d.sources.get(k, ''))}</td></tr>"
                     for k, v in d.values.items())
     note = f"<p>{esc(d.note)}</p>" if d.note else ""
     return f"<h4>{esc(d.topic)}</h4><table class='itb-differences'>{cells}</table>{note}"
@@ -153,12 +157,46 @@ class ProductInformationApp(App):
         self.diff_html.value = ("<h3>Where the labels differ</h3>" + "".join(_difference_html(d) for d in diffs)
                                 if diffs else "<p>No recorded difference between the labels touches this section.</p>")
 
+    def open_section(self, citation: str) -> bool:
+        """Show the section named by ``citation`` (e.g. ``"lionova 4.6"``); False, with a message, if unknown."""
+        try:
+            e = section(citation)
+        except ITBError:
+            self.status.show(f"No section {str(citation)[:80]!r} in the label map; choose one below.", "warning")
+            return False
+        self.label_key.value = e.label
+        self.section.value = e.section
+        return True
+
+    def open_requested(self, query: str | None = None) -> bool:
+        """Open the section the page was asked for (``product_information.ipynb?section=lionova%204.6``).
+
+        Every source chip in the other apps links here that way. Under Voilà the query string comes with the
+        request (with preheated kernels Voilà hands it over when the page is asked for — this call waits for
+        it there); anywhere else there is none and nothing changes.
+        """
+        if query is None:
+            query = _page_query()
+        wanted = parse_qs(query or "", max_num_fields=5).get("section", [])
+        return bool(wanted) and self.open_section(wanted[0])
+
     def summary(self) -> str:
         e = self.entry
         lines = [f"section: {e.section} ({e.title})", f"summary: {e.summary or '—'}",
                  f"taught in: {', '.join(e.taught_in) or 'not taught: ' + e.reason}",
                  f"differences: {', '.join(d.code for d in differences_for(e)) or 'none'}"]
         return "\n".join(lines)
+
+
+def _page_query() -> str:
+    if os.environ.get("VOILA_PREHEAT") == "True" or "QUERY_STRING" in os.environ:
+        try:
+            from voila.utils import get_query_string
+
+            return get_query_string() or ""
+        except Exception:  # noqa: BLE001 - no section asked for is the safe reading
+            log.warning("could not read the page's query string", exc_info=True)
+    return ""
 
 
 def build_app(**kwargs: Any) -> ProductInformationApp:

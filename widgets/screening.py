@@ -20,6 +20,7 @@ from itbcore.patient import CONDITIONS, MEDICINES, ORIGINS, Patient
 
 from .plot import Bar, Scatter
 from .common import (
+    cite,
     SEVERITY_COLOURS,
     App,
     FieldGuard,
@@ -234,13 +235,13 @@ class ScreeningApp(App):
             f'<div style="border-left:5px solid {SEVERITY_COLOURS["info"]};padding:3px 8px">'
             f"<strong>Eligible for screening</strong> under the {esc(label)} profile: "
             f"{esc(patient.population)}, {patient.age_years:g} years, "
-            f"{esc(patient.origin)} origin <cite style=\"color:#555\">({esc(suggestion.label_source)})</cite></div>")
+            f"{esc(patient.origin)} origin {cite(suggestion.label_source)}</div>")
         self.suggestion.value = (
             f'<div style="color:#333">Suggested first bolus: <strong>{esc(units.fmt(suggestion.dose))}</strong> '
             f"({esc(units.fmt(suggestion.volume))} of 50 µg/mL) — {esc(suggestion.reason)} "
-            f"<cite style=\"color:#555\">({esc(suggestion.source)})</cite>; the label allows "
+            f"{cite(suggestion.source)}; the label allows "
             f"{esc(' or '.join(units.fmt(a) for a in suggestion.alternatives))} "
-            f"<cite style=\"color:#555\">({esc(suggestion.label_source)})</cite>.</div>")
+            f"{cite(suggestion.label_source)}.</div>")
         self.warnings.show(warnings)
         self._render_ladder(ladder, volumes, responses, timeline)
         self._render_decision(step, ladder, volumes, warnings, suggestion.label_source)
@@ -409,7 +410,7 @@ def _decision_box(kind: str, text: str, source: str) -> str:
     word = {"action": "decision", "violation": "stop", "warning": "next step", "info": "next step"}[kind]
     return (f'<div class="itb-decision itb-{esc(kind)}" style="border-left:6px solid {colour};padding:5px 10px;'
             f'margin:3px 0;font-size:1.05em"><strong style="color:{colour};text-transform:uppercase;'
-            f'font-size:0.85em">{word}</strong> {esc(text)} <cite style="color:#555">({esc(source)})</cite></div>')
+            f'font-size:0.85em">{word}</strong> {esc(text)} {cite(source)}</div>')
 
 
 def build_app(**kwargs) -> ScreeningApp:

@@ -17,6 +17,7 @@ from itbcore.sources import PRACTICE
 
 from .plot import Scatter
 from .common import (
+    cite,
     SEVERITY_COLOURS,
     App,
     FieldGuard,
@@ -261,7 +262,7 @@ class TitrationApp(App):
             style = ' style="background:#eef4fb;font-weight:600"' if applied else ""
             mark = " (applied)" if applied else ""
             rows.append(f"<tr{style}><td>{esc(o.basis)}{mark}</td><td>{esc(units.fmt(o.dose))}</td>"
-                        f"<td>{esc(o.rule)}</td><td><cite>{esc(o.source)}</cite></td></tr>")
+                        f"<td>{esc(o.rule)}</td><td>{cite(o.source)}</td></tr>")
         agree = ("All three agree." if options.agree else
                  "<strong>They disagree</strong>: see “where labels differ” below.")
         self.options_html.value = (
@@ -320,7 +321,7 @@ class TitrationApp(App):
             f"<strong>{esc(units.fmt(plan.target_dose))}</strong>: {esc(kind)}, steps of "
             f"{esc(_pct(plan.step_fraction))} (band {esc(_pct(lo))}–{esc(_pct(hi))} per change), one change every "
             f"{esc(every)}; the plan {reach} on day {s[-1].day} with {esc(units.fmt(plan.final_dose))} "
-            f"<cite style=\"color:#555\">({esc(s[0].source)})</cite>.</p>")
+            f"{cite(s[0].source)}.</p>")
         self.plan_findings.show(plan.findings)
         days = [st.day for st in s]
         end = days[-1] + max(1, int(round(float(units.magnitude_in(plan.interval, "day")))))

@@ -26,6 +26,7 @@ from itbcore import library, maintenance, units
 
 from .plot import Scatter
 from .common import (
+    cite,
     SEVERITY_COLOURS,
     App,
     FindingsView,
@@ -54,7 +55,7 @@ def differentials_html(codes: list[str]) -> str:
     if not codes:
         return ""
     items = "".join(
-        f"<li>{esc(wd.DIFFERENTIALS[c][0])} <cite style='color:#555'>({esc(wd.DIFFERENTIALS[c][1])})</cite></li>"
+        f"<li>{esc(wd.DIFFERENTIALS[c][0])} {cite(wd.DIFFERENTIALS[c][1])}</li>"
         for c in codes)
     return f"<strong>Think also of</strong><ul class='itb-differentials' style='margin:2px 0'>{items}</ul>"
 
@@ -192,7 +193,7 @@ class WithdrawalApp(App):
         colour = _STAGE_COLOURS[a.stage]
         self.stage.value = (f'<p><span class="itb-grade" style="display:inline-block;background:{colour};color:white;'
                             f'border-radius:4px;padding:2px 10px;font-weight:700">Withdrawal stage: '
-                            f'{esc(a.stage.upper())}</span> <cite style="color:#555">({esc(a.source)})</cite></p>')
+                            f'{esc(a.stage.upper())}</span> {cite(a.source)}</p>')
         self.actions.value = "<strong>What to do, most urgent first</strong>" + actions_html(a.actions)
         self.differentials.value = differentials_html(a.differentials)
         self.sign_findings.show(a.findings)
@@ -211,10 +212,9 @@ class WithdrawalApp(App):
         )
         self.causes = lc
         items = "".join(
-            f"<li><strong>{esc(c.text)}</strong> — {esc(c.reason)} <cite style='color:#555'>({esc(c.source)})"
-            f"</cite></li>" for c in lc.causes)
+            f"<li><strong>{esc(c.text)}</strong> — {esc(c.reason)} {cite(c.source)}</li>" for c in lc.causes)
         self.cause_list.value = (f"<strong>Check, most likely first</strong><ol class='itb-causes'>{items}</ol>"
-                                 f"<cite style='color:#555'>({esc(lc.source)})</cite>")
+                                 f"{cite(lc.source)}")
         self.cause_findings.show(lc.findings)
         lo, hi = (float(q.to("h").magnitude) for q in lc.onset_window)
         h = float(self.hours.quantity.to("h").magnitude)
@@ -238,8 +238,7 @@ class WithdrawalApp(App):
         shown = " → ".join(f"day {d}: {units.fmt(q)}" for d, q in plan[:3])
         self.taper_result.value = (
             f"<p>{shown} → … → <strong>day {plan[-1][0]}: {units.fmt(plan[-1][1])}</strong> "
-            f"({len(plan) - 1} daily reductions) <cite style='color:#555'>(lionova 4.2; lioresal Dosing: "
-            f"discontinuation of treatment)</cite></p>")
+            f"({len(plan) - 1} daily reductions) {cite('lionova 4.2; lioresal Dosing: discontinuation of treatment')}</p>")
         with self.taper_fig.batch_update():
             self.taper_fig.data[0].x, self.taper_fig.data[0].y = days, doses
         return True
@@ -252,7 +251,7 @@ class WithdrawalApp(App):
         self.holiday_result.value = (
             f"<p>From <strong>{units.fmt(h.current_daily_dose)}</strong> to {units.fmt(h.schedule[-1][1])} over "
             f"<strong>{last} days</strong>; restart at <strong class='itb-restart'>{units.fmt(h.restart_dose)}</strong>, "
-            f"then titrate again. <cite style='color:#555'>({esc(h.source)})</cite></p>")
+            f"then titrate again. {cite(h.source)}</p>")
         self.holiday_actions.value = "<strong>Steps</strong>" + actions_html(h.actions)
         self.holiday_findings.show(h.findings)
         fig = self.holiday_fig

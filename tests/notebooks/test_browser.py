@@ -268,3 +268,24 @@ def test_every_maintenance_tab_opens_with_its_plot(voila_server, browser) -> Non
         assert sum(expected.values()) >= 3, expected
     finally:
         page.close()
+
+
+def test_a_source_chip_opens_its_section_in_the_product_information_app(voila_server, browser) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(_url(voila_server, ROOT / "notebooks" / "screening.ipynb"), timeout=PAGE_TIMEOUT_MS)
+        _wait_rendered(page, expect_app=True)
+        link = page.locator("a.itb-section-link").first
+        href = link.get_attribute("href")
+        wanted = link.inner_text()
+        assert href.startswith("product_information.ipynb?section="), href
+        with page.context.expect_page(timeout=PAGE_TIMEOUT_MS) as opened:
+            link.click()
+        pi = opened.value
+        pi.wait_for_selector(".itb-result-pi-entry h3", state="visible", timeout=PAGE_TIMEOUT_MS)
+        pi.wait_for_function("w => document.querySelector('.itb-result-pi-entry h3').innerText.startsWith(w)",
+                             arg=wanted, timeout=UPDATE_TIMEOUT_MS)
+        _assert_no_error_text(pi)
+        pi.close()
+    finally:
+        page.close()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 
@@ -87,7 +88,8 @@ def test_findings_show_severity_words_colours_and_sources():
     items = [itbcore.Finding("x", "violation", "Too fast.", "lionova 4.2"),
              itbcore.Action("admit", "Admit.", "lioresal Overdose")]
     html = common.findings_html(items)
-    assert "violation" in html and common.SEVERITY_COLOURS["violation"] in html and "(lionova 4.2)" in html
+    assert "violation" in html and common.SEVERITY_COLOURS["violation"] in html
+    assert '>lionova 4.2</a>)</cite>' in html and "product_information.ipynb?section=lionova+4.2" in html
     assert common.findings_text(items) == "[violation] Too fast. (lionova 4.2)\n[action] Admit. (lioresal Overdose)"
 
 
@@ -128,3 +130,28 @@ def test_quantity_field_1_500_is_read_back_as_1500():
     assert f.readback == "read as 1500 µg/day" and units.fmt(f.quantity) == "1500 µg/day"
     f.value = "1,000 µg/day"
     assert "ambiguous" in f.error_message and units.fmt(f.quantity) == "1500 µg/day"
+
+
+def test_source_chips_link_each_label_section_to_the_product_information_app(tmp_path, monkeypatch):
+    monkeypatch.chdir(common._ROOT + "/notebooks")
+    html = common.cite("lionova 4.2, 6.6; lioresal Dosing: re-fill; practice guidance: Boster 2016")
+    hrefs = re.findall(r'href="([^"]+)"', html)
+    assert hrefs == ["product_information.ipynb?section=lionova+4.2", "product_information.ipynb?section=lionova+6.6",
+                     "product_information.ipynb?section=lioresal+Dosing%3A+re-fill"]
+    text = re.sub(r"<[^>]+>", "", html)
+    assert text == "(lionova 4.2, 6.6; lioresal Dosing: re-fill; practice guidance: Boster 2016)"
+
+
+def test_source_chip_links_work_from_the_trainee_exercise_folder(monkeypatch):
+    monkeypatch.chdir(common._ROOT + "/exercises/trainee")
+    assert common.section_href("lionova 4.6") == "../../notebooks/product_information.ipynb?section=lionova+4.6"
+
+
+def test_an_unknown_citation_stays_plain_text_and_never_fails():
+    html = common.cite("lionova 9.9 <b>")
+    assert "<a" not in html and "&lt;b&gt;" in html
+
+
+def test_source_chip_text_is_escaped_inside_links():
+    html = common.linked_citation("baclorex 2 (<script>)")
+    assert "<script>" not in html and "&lt;script&gt;" in html and ">baclorex 2</a>" in html

@@ -41,3 +41,52 @@ def test_sections_with_core_data_show_it_as_a_table():
     assert "levodopa carbidopa" in app.entry_html.value and "monitor blood pressure" in app.entry_html.value
     app.section.value = "lionova 6.6"
     assert "bacterial filter" in app.entry_html.value and "arachnoiditis" in app.entry_html.value
+
+
+def test_a_source_chip_link_opens_its_section():
+    app = build_app()
+    assert app.open_requested("section=lioresal+Pregnancy+and+lactation")
+    assert app.label_key.value == "lioresal" and app.entry.section == "lioresal Pregnancy and lactation"
+    assert app.status.message == ""
+
+
+def test_an_unknown_section_in_the_link_is_named_and_changes_nothing():
+    app = build_app()
+    before = app.entry.section
+    assert not app.open_requested("section=lionova+9.9")
+    assert "No section 'lionova 9.9'" in app.status.message and app.entry.section == before
+    assert not app.open_requested("")  # no query: the first section, no message
+    assert app.open_requested("section=%2e%2e%2f%2e%2e%2fsolutions") is False and app.entry.section == before
+
+
+def test_without_voila_there_is_no_query_and_nothing_changes(monkeypatch):
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    app = build_app()
+    assert app.open_requested() is False and app.entry.section == "lionova 2"
+
+
+def test_every_source_chip_in_every_app_links_a_mapped_section():
+    import importlib
+    import re
+    from urllib.parse import parse_qs, urlsplit
+
+    from widgets.deck import build_deck
+
+    names = ["screening", "titration", "maintenance", "pk", "overdose", "withdrawal"]
+    apps = [importlib.import_module(f"widgets.{name}").build_app() for name in names] + [build_deck()]
+    seen = 0
+    for app in apps:
+        markup = _all_html(app)
+        for href in re.findall(r'class="itb-section-link" href="([^"]+)"', markup):
+            wanted = parse_qs(urlsplit(href.replace("&amp;", "&")).query)["section"][0]
+            assert section(wanted).section == wanted
+            seen += 1
+    assert seen > 30
+
+
+def _all_html(widget) -> str:
+    out = [getattr(widget, "value", "") if isinstance(getattr(widget, "value", None), str) else ""]
+    for child in getattr(widget, "children", ()):
+        out.append(_all_html(child))
+    return "".join(out)

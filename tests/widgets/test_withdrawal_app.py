@@ -4,6 +4,12 @@ For training only, not for treating patients.
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _html  # noqa: E402
+
 import numpy as np
 import pytest
 
@@ -20,7 +26,7 @@ def test_default_is_early_withdrawal_with_ordered_actions(app: WithdrawalApp) ->
     html = app.actions.value
     # lionova 4.2: admission first; lionova 4.4: check pump and catheter, restore ITB at or near the previous dose.
     assert html.index("Admit as an emergency") < html.index("Check the pump") < html.index("Restore intrathecal")
-    assert "(lionova 4.4; lioresal Dosing: discontinuation of treatment)" in html
+    assert "(lionova 4.4; lioresal Dosing: discontinuation of treatment)" in _html.text(html)
     assert "baclofen overdose" in app.differentials.value
     assert all(s.message == "" for s in (app.status, app.signs_status, app.causes_status, app.taper_status,
                                          app.holiday_status))
