@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from widgets.common import close_tree, library_line, log as server_log
+from widgets.common import close_tree, library_line, linked_citation, log as server_log
 
 from .core import TRAINING_NOTICE, Exercise, list_exercises, load_exercise
 from .progress import ProgressStore
@@ -70,7 +70,7 @@ class _PartView(W.VBox):
         result = self.ex.check(value, part=self.part.id if multi else None)
         if result.status in ("correct", "wrong"):
             self.app.record(self.ex, self.part.id, result)
-        self.feedback.value = result._repr_html_()
+        self.feedback.value = feedback_html(result)
 
     def _hint(self) -> None:
         text = self.ex.hint(self.part.id)
@@ -181,6 +181,15 @@ class PracticeApp(W.VBox):
         self.progress.value = ("<table><tr><th>exercise</th><th>attempts</th><th>correct</th><th>parts solved</th>"
                                f"<th>hints</th><th>last</th></tr>{body}</table>"
                                "<small>Saved on this server (where: the educator's set-up).</small>")
+
+
+def feedback_html(result: Any) -> str:
+    """A check's feedback, its source linked to the section in the product-information app."""
+    html_text = result._repr_html_()
+    if result.rule and result.status in ("correct", "wrong") and result.source:
+        plain = html.escape(f"(source: {result.source})")
+        html_text = html_text.replace(plain, f"(source: {linked_citation(result.source)})")
+    return html_text
 
 
 def _markdown_html(md: str) -> str:

@@ -41,7 +41,8 @@ __all__ = [
 CASES_DIR = Path(__file__).with_name("cases")
 
 #: The kinds of situation an exercise can be set in.
-SITUATION_KINDS = ("screening_day", "titration_day", "refill_visit", "emergency_call")
+SITUATION_KINDS = ("screening_day", "titration_day", "refill_visit", "emergency_call", "medication_review",
+                   "maintenance_review", "solution_inspection", "phone_triage")
 
 
 class CaseFileError(ITBError):

@@ -68,11 +68,11 @@ LABEL_MAP: dict[str, tuple[LabelSection, ...]] = {
            "Refill and catheter-access-port hazards, withdrawal on interruption, the catheter-tip inflammatory "
            "mass, scoliosis, the caution list (epilepsy, psychosis, autonomic dysreflexia, renal impairment …).",
            "observe_after_refill", "catheter_access_port", "inflammatory_mass", "app:withdrawal",
-           "exercise:withdrawal_call", "exercise:refill_dates"),
+           "exercise:withdrawal_call", "exercise:refill_dates", "exercise:loss_of_effect", "exercise:which_syndrome"),
         _s("lionova 4.5", "Interactions",
            "CNS depressants, tricyclics, antihypertensives, levodopa/carbidopa, morphine and anaesthetics add to "
            "or change baclofen's effects; concurrent oral relaxants are stopped before, never suddenly during.",
-           "interaction_morphine", "interaction_oral_baclofen", "app:screening"),
+           "interaction_morphine", "interaction_oral_baclofen", "app:screening", "exercise:interaction_decision"),
         _s("lionova 4.6", "Fertility, pregnancy and breast-feeding",
            "Use in pregnancy only if the expected benefit for the mother outweighs the possible risk to the "
            "child; it can be used while breast-feeding (clinically relevant levels in milk are not expected); "
@@ -84,11 +84,12 @@ LABEL_MAP: dict[str, tuple[LabelSection, ...]] = {
         _s("lionova 4.8", "Undesirable effects",
            "Somnolence and hypotonia are very common; device events, seizures, urinary retention, headache and "
            "suicidality are listed by frequency, more often with cerebral origin.", "ADVERSE_EFFECTS",
-           "app:product_information"),
+           "app:product_information", "exercise:which_syndrome"),
         _s("lionova 4.9", "Overdose",
            "Signs from drowsiness to respiratory depression and coma; admit, empty the pump, intubate if "
            "needed, drain 30–40 mL CSF if lumbar puncture is possible, support the circulation, diazepam for "
-           "seizures; no antidote.", "app:overdose", "exercise:overdose_management", "empty_pump", "intubate"),
+           "seizures; no antidote.", "app:overdose", "exercise:overdose_management", "exercise:which_syndrome",
+           "empty_pump", "intubate"),
         _s("lionova 5.1", "Pharmacodynamic properties",
            "A GABA-B agonist acting at the spinal cord; a bolus acts within ½–1 h, peaks at about 4 h and lasts "
            "4–8 h; an infusion acts after 6–8 h, fully after 24–48 h.", "app:screening", "app:titration"),
@@ -105,14 +106,17 @@ LABEL_MAP: dict[str, tuple[LabelSection, ...]] = {
            "app:maintenance", "exercise:dilution"),
         _s("lionova 6.3", "Shelf life",
            "3 years (1 mL and 5 mL ampoules), 4 years (20 mL); use at once after opening; no stability period in "
-           "the pump is stated.", "stability_not_stated", "app:maintenance", "app:product_information"),
+           "the pump is stated.", "stability_not_stated", "app:maintenance", "app:product_information",
+           "exercise:solution_inspection"),
         _s("lionova 6.4", "Special precautions for storage",
-           "No special storage conditions (after opening: see 6.3).", "storage", "app:product_information"),
+           "No special storage conditions (after opening: see 6.3).", "storage", "app:product_information",
+           "exercise:solution_inspection"),
         _s("lionova 6.5", "Nature and contents of container", "Glass ampoules of 1, 20 and 5 mL.",
            "app:units", "exercise:ampoules_sodium"),
         _s("lionova 6.6", "Special precautions for disposal and handling",
            "Inspect the solution (clear, no particles); dilute aseptically with sodium chloride 0.9 % only; "
-           "single use.", "inspect_solution", "diluent_nacl_only", "app:maintenance", "exercise:dilution"),
+           "single use.", "inspect_solution", "diluent_nacl_only", "app:maintenance", "exercise:dilution",
+           "exercise:solution_inspection"),
         _s("lionova 7", "Marketing authorisation holder", "", reason=_NOT_CLINICAL),
         _s("lionova 8", "Marketing authorisation number", "", reason=_NOT_CLINICAL),
         _s("lionova 9", "Date of first authorisation / renewal", "", reason=_NOT_CLINICAL),
@@ -168,11 +172,13 @@ LABEL_MAP: dict[str, tuple[LabelSection, ...]] = {
            "Follow the pump manufacturer's instructions.", "app:maintenance"),
         _s("lioresal Side effects", "Side effects",
            "Frequencies from clinical studies (drowsiness, headache, seizures, urinary retention, hypotension, "
-           "suicidal thoughts …) and device-related events.", "ADVERSE_EFFECTS", "app:product_information"),
+           "suicidal thoughts …) and device-related events.", "ADVERSE_EFFECTS", "app:product_information",
+           "exercise:which_syndrome"),
         _s("lioresal Overdose", "Overdose",
            "Signs and supportive treatment, and physostigmine for adults and children.", "app:overdose",
            "physostigmine"),
-        _s("lioresal Interaction", "Interaction", "Drug interactions, as lionova 4.5.", "app:screening"),
+        _s("lioresal Interaction", "Interaction", "Drug interactions, as lionova 4.5.", "app:screening",
+           "exercise:interaction_decision"),
         _s("lioresal Special instructions", "Special instructions",
            "Medical supervision and resuscitation equipment for screening and titration; respiratory risk.",
            "app:screening"),
@@ -183,7 +189,7 @@ LABEL_MAP: dict[str, tuple[LabelSection, ...]] = {
         _s("lioresal Packaging", "Packaging", "Ampoules and cartons.", "app:units"),
         _s("lioresal Storage conditions", "Storage conditions",
            "At no more than 30 °C; do not freeze or heat-sterilise; keep out of the reach of children.",
-           "storage", "app:product_information"),
+           "storage", "app:product_information", "exercise:solution_inspection"),
         _s("lioresal Shelf life", "Shelf life", "3 years; do not use after the expiry date.",
            "app:product_information"),
         _s("lioresal Manufacturer", "Manufacturer", "", reason=_NOT_CLINICAL),
@@ -206,7 +212,7 @@ LABEL_MAP: dict[str, tuple[LabelSection, ...]] = {
         _s("baclorex 5", "Storing Baclorex",
            "Below 30 °C, protected from heat; a diluted solution is used within 24 h; not after the expiry date "
            "or when the product or its pack looks damaged.",
-           "app:maintenance", "app:product_information"),
+           "app:maintenance", "app:product_information", "exercise:solution_inspection"),
     ),
 }
 

@@ -678,8 +678,9 @@ def linked_citation(source: str) -> str:
             out.append(esc(text))
             continue
         lead, core, tail = _split_space(text)
+        title = f"{entry.section} in the product-information app (opens a new tab)"
         out.append(f'{lead}<a class="itb-section-link" href="{esc(section_href(entry.section))}" target="_blank" '
-                   f'rel="noopener" title="{esc(entry.section)} in the product-information app (opens a new tab)">{esc(core)}</a>{tail}')
+                   f'rel="noopener" title="{esc(title)}">{esc(core)}</a>{tail}')
     return "".join(out)
 
 
@@ -697,7 +698,9 @@ def cite(source: str, after: str = "") -> str:
 
 def sources_html(sources: Iterable[str]) -> str:
     items = "".join(f"<li>{linked_citation(s)}</li>" for s in dict.fromkeys(sources))
-    return f'<div class="itb-sources" style="color:#444;font-size:0.9em"><strong>Sources</strong><ul>{items}</ul></div>' if items else ""
+    if not items:
+        return ""
+    return f'<div class="itb-sources" style="color:#444;font-size:0.9em"><strong>Sources</strong><ul>{items}</ul></div>'
 
 
 # --------------------------------------------------------------------------- the app pattern

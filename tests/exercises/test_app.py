@@ -66,3 +66,12 @@ def test_practice_notebook_builds_the_app():
     nb = nbformat.read(ROOT / "practice.ipynb", as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert len(code) == 1 and code[0].source.rstrip().endswith("app")
+
+def test_feedback_links_its_source_to_the_product_information_app():
+    from exercises import load_exercise
+    from exercises.app import feedback_html
+
+    ex = load_exercise("which_syndrome", seed=2)
+    result = ex.check(ex.solution("which"), part="which")
+    markup = feedback_html(result)
+    assert 'class="itb-section-link"' in markup and "product_information.ipynb?section=" in markup

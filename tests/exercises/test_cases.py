@@ -19,7 +19,8 @@ medicines: [oral_baclofen]
 def test_library_loads():
     lib = load_library()
     assert len(lib.patients) >= 8
-    assert lib.situation_kinds() == {"screening_day", "titration_day", "refill_visit", "emergency_call"}
+    assert lib.situation_kinds() == {"screening_day", "titration_day", "refill_visit", "emergency_call",
+                                     "medication_review", "maintenance_review", "solution_inspection", "phone_triage"}
     assert "toddler_not_eligible" not in {p.id for p in lib.find_patients()}
 
 

@@ -16,9 +16,10 @@ def _check(ex, answer, part):
 def test_twelve_or_more_exercises_registered():
     assert {"test_bolus_volume", "initial_daily_dose", "refill_dates", "flex_dosing",
             "titration_increase", "withdrawal_call", "screening_next_step", "titration_violation", "dilution",
-            "ampoules_sodium", "csf_half_life", "overdose_management", "pocket_fill_residual"} <= {
+            "ampoules_sodium", "csf_half_life", "overdose_management", "pocket_fill_residual",
+            "interaction_decision", "loss_of_effect", "solution_inspection", "which_syndrome"} <= {
         d.id for d in list_exercises()}
-    assert len(list_exercises()) >= 12
+    assert len(list_exercises()) >= 17
 
 
 @pytest.mark.parametrize("seed", SEEDS)

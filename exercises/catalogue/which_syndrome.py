@@ -1,0 +1,88 @@
+"""Exercise ``which_syndrome``: an adverse effect, an overdose or a withdrawal — and where the label says so.
+
+For training only, not for treating patients.
+"""
+from __future__ import annotations
+
+from itbcore import overdose, withdrawal
+from itbcore.adverse_effects import ADVERSE_EFFECTS
+from itbcore.label_map import cited_sections, section
+
+from ..checking import ChoicePart, Slip
+from ..core import Draw, Variant, exercise
+
+#: Signs that belong to one picture only (none of them is listed in the other two).
+_OVERDOSE = ("hypersalivation", "loss_of_consciousness", "apnea")
+_WITHDRAWAL = ("pruritus", "high_fever", "rebound_spasticity", "spasticity_return")
+_ADVERSE = ("urinary retention", "headache", "blurred vision, diplopia", "depression, anxiety, agitation")
+_CONTEXT = {
+    "overdose": "The pump was refilled this morning; the new programme was set from a prescription written in mg.",
+    "withdrawal": "The refill date passed four days ago; the low-reservoir alarm has been sounding.",
+    "adverse effect": "The dose has been the same for six months and the pump was checked last week.",
+}
+_TOPIC = {"overdose": "lionova 4.9", "withdrawal": "lionova 4.4", "adverse effect": "lioresal Side effects"}
+
+
+def _first_section(source: str) -> str:
+    return cited_sections(source)[0].section
+
+
+def _slip_code(citation: str) -> str:
+    return "section_" + citation.split(" ", 1)[1].replace(" ", "_").lower()
+
+
+def _name(citation: str) -> str:
+    title = section(citation).title
+    return citation if citation.endswith(title) else f"{citation} — {title}"
+
+
+@exercise("which_syndrome", "Adverse effect, overdose or withdrawal?",
+          "Tell an expected adverse effect from an overdose and from a withdrawal by the signs and the story, "
+          "and find the section of the product text that covers it.")
+def build(draw: Draw) -> Variant:
+    situation = draw.situation_by_id("phone_triage")
+    case = draw.patient(population="adult")
+    kind = draw.choice(sorted(_CONTEXT))
+    if kind == "overdose":
+        signs = tuple(sorted(draw.rng.sample(_OVERDOSE, 2))) + ("hypotonia",)
+        source = overdose.assess(signs).source
+        shown = [overdose.SIGNS[s].text for s in signs]
+    elif kind == "withdrawal":
+        signs = tuple(sorted(draw.rng.sample(_WITHDRAWAL, 2)))
+        source = withdrawal.assess(signs).source
+        shown = [withdrawal.SIGNS[s].text for s in signs]
+    else:
+        name = draw.choice(_ADVERSE)
+        effect = next(e for e in ADVERSE_EFFECTS if e.effect == name)
+        signs, source, shown = (effect.effect,), effect.source, [effect.effect]
+    where = _first_section(source)
+
+    kinds = draw.shuffled(sorted(_CONTEXT))
+    letters = dict(zip(kinds, "abc"))
+    why = {
+        "overdose": "An overdose follows a rise in delivered dose (a refill, a programming change) and depresses: "
+                    "drowsiness, hypotonia, hypersalivation, breathing, consciousness.",
+        "withdrawal": "A withdrawal follows an interruption (an empty reservoir, a catheter fault): spasticity "
+                      "returns, itching, fever, rebound spasms.",
+        "adverse effect": "An expected adverse effect comes at a steady, correct dose, without a change in delivery; "
+                          "the label lists it with its frequency.",
+    }
+    which = ChoicePart(
+        "which", "Which is it?", letters[kind], rule=f"{'; '.join(shown)} after: {_CONTEXT[kind]} → {kind}",
+        source=source, options={letters[k]: k for k in sorted(kinds, key=lambda k: letters[k])},
+        slips={letters[k]: Slip(f"took_it_for_{k.replace(' ', '_')}", "", why[k] + " That is not this story.",
+                                _TOPIC[k]) for k in kinds if k != kind},
+        hints=("What changed in delivery before the signs began: more drug, less drug, or nothing?",))
+
+    sections = draw.shuffled(sorted({*_TOPIC.values(), "lionova 4.3"}))
+    sec_letters = dict(zip(sections, "abcd"))
+    label_part = ChoicePart(
+        "section", "Which section of the product texts covers it?", sec_letters[where],
+        rule=f"{kind} → {where} ({section(where).title})", source=where,
+        options={sec_letters[s]: _name(s) for s in sorted(sections, key=lambda s: sec_letters[s])},
+        slips={sec_letters[s]: Slip(_slip_code(s), "", f"{s} is {section(s).title.lower()}; the "
+                                    f"{kind} is covered in {where}.", s) for s in sections if s != where},
+        hints=("In the SmPC: contraindications in lionova 4.3, warnings (withdrawal among them) in lionova 4.4, "
+               "overdose in lionova 4.9; side effects with their frequencies in lioresal Side effects.",))
+    story = f"{_CONTEXT[kind]} The carer describes: **{', '.join(shown)}**."
+    return Variant(case, situation, story, {"signs": signs}, (which, label_part))
