@@ -74,6 +74,7 @@ class PKApp(App):
              "virtual patients (5–95 %), the steady state and the half-life; then the lumbar versus "
              "cisternal concentration along the spine.")
     label_choice = False  # the labels give the same PK numbers (lionova alone states the 75 mL mean)
+    label_differences = ("csf_volume_mean",)
     sources = ("lionova 5.2", "lioresal Pharmacokinetics", "lionova 4.2; lioresal Dosing: mode of infusion (flex)")
 
     def build(self):

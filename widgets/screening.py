@@ -67,7 +67,9 @@ class ScreeningApp(App):
     intro = ("Enter a patient, then record the response to each test bolus as it is given. The app lists the "
              "warnings the screening team must act on, the ladder of boluses with the volume of the 50 µg/mL "
              "solution to draw up, the decision after each bolus, and when each effect is expected.")
-    label_differences = ("under_4", "epilepsy_contraindication", "renal_impairment", "older_patients")
+    label_differences = ("under_4", "limited_data_age", "epilepsy_contraindication", "renal_impairment",
+                         "hepatic_impairment", "older_patients", "breast_feeding", "test_dose_endpoint",
+                         "observation_windows")
     sources = ("lionova 4.2 (screening phase)", "lionova 4.3, 4.4, 4.5 (contraindications, warnings, interactions)",
                "lionova 5.1 (onset, peak, duration)", "lioresal Dosing: initial phase",
                "practice guidance: Neuromodulation 2016, Boster et al. (25 or 50 µg first)")

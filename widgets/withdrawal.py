@@ -72,6 +72,7 @@ class WithdrawalApp(App):
     intro = ("Tick the signs to stage a withdrawal and see what to do first; enter what you found at the pump to "
              "rank the likely causes; plan a planned discontinuation or a drug holiday that is never abrupt.")
     label_choice = False  # the withdrawal rules are the same under lionova and lioresal
+    label_differences = ("drug_holiday",)
     sources = ("lionova 4.2", "lionova 4.4", "lioresal Dosing: discontinuation of treatment",
                "lioresal Dosing: supportive therapy", "baclorex 3",
                "practice guidance: Coffey et al. 2002; Neuromodulation 2016 troubleshooting panel")

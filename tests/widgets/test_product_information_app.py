@@ -67,6 +67,7 @@ def test_without_voila_there_is_no_query_and_nothing_changes(monkeypatch):
 
 
 def test_every_source_chip_in_every_app_links_a_mapped_section():
+    import html
     import importlib
     import re
     from urllib.parse import parse_qs, urlsplit
@@ -90,3 +91,20 @@ def _all_html(widget) -> str:
     for child in getattr(widget, "children", ()):
         out.append(_all_html(child))
     return "".join(out)
+
+
+def test_every_label_difference_is_shown_in_an_app_that_uses_its_rule():
+    import html
+    import importlib
+
+    from itbcore.sources import LABEL_DIFFERENCES
+
+    shown = set()
+    for name in ["screening", "titration", "maintenance", "pk", "overdose", "withdrawal"]:
+        app = importlib.import_module(f"widgets.{name}").build_app()
+        shown |= set(app.label_differences)
+        for code in app.label_differences:
+            assert code in {d.code for d in LABEL_DIFFERENCES}, (name, code)
+            topic = next(d.topic for d in LABEL_DIFFERENCES if d.code == code)
+            assert f"Where labels differ: {html.escape(topic)}" in app.differences.value
+    assert shown == {d.code for d in LABEL_DIFFERENCES}

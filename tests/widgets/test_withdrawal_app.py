@@ -125,9 +125,10 @@ def test_drug_holiday_schedule_restart_and_refusal(app: WithdrawalApp) -> None:
     assert "above the dose before the holiday" in app.holiday_findings.value
 
 
-def test_no_label_chooser_since_withdrawal_rules_do_not_differ(app: WithdrawalApp) -> None:
+def test_no_label_chooser_but_the_drug_holiday_difference_is_shown(app: WithdrawalApp) -> None:
+    # staging and management are the same in both labels; only lioresal describes a drug holiday
     assert app.label not in app.children
-    assert app.differences is None
+    assert app.label_differences == ("drug_holiday",) and "drug holiday" in app.differences.value
 
 
 def test_summary(app: WithdrawalApp) -> None:
