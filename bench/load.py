@@ -408,7 +408,9 @@ async def visit(base: str, notebook: str, trainee: int = 0, *, abrupt: bool = Fa
                 v.errors.append(f"error text in the page: {found.group(0)!r}")
             m = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page)
             if not m:
-                v.errors.append("no kernel id in the page")
+                title = re.search(r"<title>(.*?)</title>", page, re.S)
+                v.errors.append(f"no kernel id in the page ({len(page)} bytes, title "
+                                f"{title.group(1).strip()[:80] if title else None!r}, ends {page[-160:]!r})")
                 return v
             v.kernel_id = kid = m.group(1)
             view_ids = set(re.findall(r'"model_id":\s*"([0-9a-f]{32})"', page))
