@@ -16,6 +16,7 @@ import ipywidgets as W
 from widgets.common import close_tree, library_line, linked_citation, log as server_log
 
 from .core import TRAINING_NOTICE, Exercise, list_exercises, load_exercise
+from .identity import Identity
 from .progress import ProgressStore
 
 __all__ = ["PracticeApp"]
@@ -95,7 +96,12 @@ class PracticeApp(W.VBox):
             self.store_status.value = ('<span style="color:#8a5a00">Progress cannot be saved on this server '
                                        "right now; ask the educator (the server's log says why).</span>")
         defs = list_exercises()
-        self.trainee = W.Text(description="Trainee", placeholder="your name")
+        who = Identity.of(None)
+        if who.signed_in:  # on a class hub the trainee is who signed in; the name cannot be changed
+            self.trainee = W.Text(description="Trainee", value=who.name, disabled=True,
+                                  tooltip="signed in through the class hub")
+        else:
+            self.trainee = W.Text(description="Trainee", placeholder="your name (this server has no sign-in)")
         self.choice = W.Dropdown(description="Exercise", options=[(_ANY, _ANY)] + [(d.title, d.id) for d in defs],
                                  value=_ANY)
         self.seed_box = W.IntText(description="Seed", value=0, layout=W.Layout(width="180px"))
@@ -137,7 +143,7 @@ class PracticeApp(W.VBox):
     def open_case(self, ident: str, seed: int) -> None:
         if seed is None or seed < 0:
             raise ValueError("The seed must be a whole number 0 or more.")
-        self.exercise = load_exercise(ident, seed=int(seed))
+        self.exercise = load_exercise(ident, seed=int(seed), progress=False)  # this app records, once
         self.seed_box.value = int(seed)
         self.status.value = ""
         md = self.exercise.markdown().split("\n- **")[0]  # the case; the parts get their own fields

@@ -31,6 +31,7 @@ from itbcore.units import as_quantity, fmt
 
 from .cases import CaseLibrary, PatientCase, Situation, load_library
 from .checking import CheckResult, Part
+from .identity import Identity, grading
 
 __all__ = [
     "TRAINING_NOTICE",
@@ -123,6 +124,8 @@ class Exercise:
     variant: Variant
     trainee: str | None = None
     progress: Any = None
+    #: True when ``trainee`` is the JupyterHub user who signed in, False for a typed name.
+    signed_in: bool = False
     _hints_shown: dict[str, int] = field(default_factory=dict)
 
     # -- what the trainee reads -------------------------------------------------------------
@@ -154,6 +157,8 @@ class Exercise:
     def markdown(self) -> str:
         v = self.variant
         lines = [f"### {self.title}", f"*{TRAINING_NOTICE}*  Exercise `{self.id}`, seed {self.seed}.", ""]
+        if self.trainee:
+            lines += [f"Working as **{Identity(self.trainee, self.signed_in).label()}**.", ""]
         if v.situation is not None:
             lines += [f"**{v.situation.title}.** {v.situation.setting}", ""]
         if v.patient is not None:
@@ -206,6 +211,9 @@ class Exercise:
         result = p.check(answer, exercise=self.id)
         if self.progress is not None and self.trainee and result.status in ("correct", "wrong"):
             self.progress.record(self.trainee, self.id, self.seed, p.id, result)
+        if grading() and not result.correct:
+            # nbgrader gives a check cell its points only if it runs without error
+            raise NotYetCorrect(result)
         return result
 
     def solution(self, part: str | None = None) -> Any:
@@ -222,6 +230,20 @@ class Exercise:
 
     def _repr_html_(self) -> str:  # pragma: no cover - Jupyter prefers markdown
         return f"<pre>{html.escape(self.markdown())}</pre>"
+
+
+class NotYetCorrect(AssertionError):
+    """A check that is not correct while nbgrader grades: the check cell fails, so it scores no points.
+
+    Shown as the check's own feedback, never as a stack of frames.
+    """
+
+    def __init__(self, result: CheckResult) -> None:
+        super().__init__(result.text())
+        self.result = result
+
+    def _render_traceback_(self) -> list[str]:  # IPython shows these lines instead of a traceback
+        return self.result.text().splitlines()
 
 
 _catalogue_loaded = False
@@ -269,13 +291,14 @@ def load_exercise(ident: str, seed: int = 0, *, trainee: str | None = None, prog
     definition = EXERCISES[ident]
     rng = random.Random(f"itb-exercise:{ident}:{seed}")
     variant = definition.build(Draw(rng, library or _default_library()))
-    if progress is True and trainee:
+    who = Identity.of(trainee)  # under JupyterHub: the signed-in user, whatever was typed
+    if grading() or progress is False:
+        progress = None  # an educator's autograde run is nobody's attempt
+    elif progress is True or (progress is None and who.signed_in):
         from .progress import ProgressStore
 
-        progress = ProgressStore()
-    elif progress is True or progress is False:
-        progress = None
-    return Exercise(definition, seed, variant, trainee=trainee, progress=progress)
+        progress = ProgressStore() if who.name else None
+    return Exercise(definition, seed, variant, trainee=who.name, progress=progress, signed_in=who.signed_in)
 
 
 def _fmt(q: Any, unit: str | None = None) -> str:

@@ -45,10 +45,17 @@ from pathlib import Path
 from typing import Any, Iterator
 
 __all__ = ["ProgressStore", "ProgressStoreError", "Attempt", "ExerciseSummary", "default_progress_path", "ENV_VAR",
-           "COURSE_ENV"]
+           "COURSE_ENV", "GROUP_READ_ENV", "read_attempts"]
 
 ENV_VAR = "ITB_PROGRESS_DB"
 COURSE_ENV = "ITB_COURSE"
+#: Set (to 1) by the class hub: the educators' group may read the database (files 0640, no WAL, whose
+#: shared-memory file a reader would need to write); the folder's group and mode come from the hub.
+GROUP_READ_ENV = "ITB_PROGRESS_GROUP_READ"
+
+
+def _group_read() -> bool:
+    return os.environ.get(GROUP_READ_ENV, "") not in ("", "0")
 _KINDS = ("check", "hint")
 _BACKUP_EVERY = 20
 
@@ -142,10 +149,11 @@ class ProgressStore:
 
     @staticmethod
     def _private(p: Path) -> None:
+        mode = 0o640 if _group_read() else 0o600
         for f in (p, Path(str(p) + "-wal"), Path(str(p) + "-shm")):
             try:
                 if f.exists():
-                    os.chmod(f, 0o600)
+                    os.chmod(f, mode)
             except OSError:
                 pass
 
@@ -173,7 +181,7 @@ class ProgressStore:
     def _init(self, conn: sqlite3.Connection) -> None:
         for _ in range(50):
             try:
-                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA journal_mode = DELETE" if _group_read() else "PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
                 conn.executescript(_SCHEMA)
                 return
@@ -402,6 +410,29 @@ class ProgressStore:
                  "|---|---|---|---|---|---|"]
         lines += [f"| {r.exercise} | {r.attempts} | {r.correct} | {r.solved} | {r.hints} | {r.last} |" for r in rows]
         return "\n".join(lines)
+
+
+def read_attempts(path: str | os.PathLike) -> list[Attempt]:
+    """Every attempt in someone else's progress database, opened read-only (the class view).
+
+    Raises :class:`ProgressStoreError` when this user may not read it (not an educator) and
+    ``FileNotFoundError`` when there is none yet; never writes, never recovers.
+    """
+    p = Path(path)
+    if not p.exists():
+        if p.parent.exists() and not os.access(p.parent, os.R_OK | os.X_OK):
+            raise ProgressStoreError(f"{p.parent} cannot be read by this user (only its trainee and the "
+                                     "educators' group can).")
+        raise FileNotFoundError(p)
+    if not os.access(p, os.R_OK):
+        raise ProgressStoreError(f"{p} cannot be read by this user (only its trainee and the educators' group can).")
+    try:
+        conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=5)
+        rows = conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM attempts ORDER BY created_at, id").fetchall()
+        conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise ProgressStoreError(f"{p} could not be read: {exc}") from exc
+    return [Attempt(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9]) for r in rows]
 
 
 def _not_permitted(exc: BaseException) -> bool:

@@ -126,11 +126,25 @@ def esc(text: Any) -> str:
 
 
 # --------------------------------------------------------------------------- banner and labels
+def hub_line(env: Any = None) -> str:
+    """On a class hub: who is signed in, and JupyterLab one click away (for the exercises); else ""."""
+    env = os.environ if env is None else env
+    user, prefix = env.get("JUPYTERHUB_USER"), env.get("JUPYTERHUB_SERVICE_PREFIX")
+    if not user or not prefix:
+        return ""
+    lab = f"{prefix.rstrip('/')}/lab/tree/itb/exercises/trainee"
+    extra = (f' · <a href="{esc(prefix.rstrip("/"))}/voila/render/itb/educator/class_view.ipynb">Class view</a>'
+             if env.get("ITB_ROLE") == "educator" else "")
+    return (f'<div class="itb-hub-line" style="font-weight:400;margin-top:4px">Signed in as <strong>{esc(user)}'
+            f'</strong> · <a href="{esc(lab)}" target="_blank" rel="noopener">Open the exercises in JupyterLab</a>'
+            f"{extra}</div>")
+
+
 def banner(text: str = TRAINING_ONLY) -> W.HTML:
-    """The training-only banner shown at the top of every app."""
+    """The training-only banner shown at the top of every app (with the hub line on a class hub)."""
     w = W.HTML(
         f'<div role="note" style="background:#fff4ce;border:2px solid #8a5a00;border-radius:4px;'
-        f'padding:6px 10px;font-weight:600;color:#3d2a00">⚠ {esc(text)}</div>'
+        f'padding:6px 10px;font-weight:600;color:#3d2a00">⚠ {esc(text)}{hub_line()}</div>'
     )
     w.add_class("itb-banner")
     return w

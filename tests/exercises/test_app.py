@@ -75,3 +75,44 @@ def test_feedback_links_its_source_to_the_product_information_app():
     result = ex.check(ex.solution("which"), part="which")
     markup = feedback_html(result)
     assert 'class="itb-section-link"' in markup and "product_information.ipynb?section=" in markup
+
+
+def test_on_a_class_hub_the_practice_app_records_for_the_signed_in_user(tmp_path, monkeypatch):
+    from exercises.app import PracticeApp
+    from exercises.progress import ProgressStore
+
+    monkeypatch.setenv("JUPYTERHUB_USER", "t1")
+    app = PracticeApp(progress_path=tmp_path / "p.sqlite", seed=1)
+    assert app.trainee.value == "t1" and app.trainee.disabled
+    view = app.parts.children[0]
+    view.input.value = view.part.expected if view.part.kind == "choice" else str(view.part.expected)
+    view._check()
+    assert [a.trainee for a in ProgressStore(tmp_path / "p.sqlite").attempts()] == ["t1"]
+
+
+def test_typed_names_are_marked_not_signed_in(monkeypatch):
+    from exercises import load_exercise
+
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    ex = load_exercise("dilution", seed=1, trainee="ana")
+    assert ex.trainee == "ana" and not ex.signed_in and "not signed in" in ex.markdown()
+    monkeypatch.setenv("JUPYTERHUB_USER", "t2")
+    ex = load_exercise("dilution", seed=1, trainee="ana", progress=False)
+    assert ex.trainee == "t2" and ex.signed_in and "t2 (signed in)" in ex.markdown()
+
+
+def test_while_nbgrader_grades_a_wrong_answer_fails_its_check_cell_and_nothing_is_recorded(monkeypatch):
+    import pytest
+
+    from exercises import load_exercise
+    from exercises.core import NotYetCorrect
+
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    monkeypatch.setenv("JUPYTERHUB_USER", "educator")
+    ex = load_exercise("which_syndrome", seed=2, progress=True)
+    assert ex.progress is None
+    assert ex.check(ex.solution("which"), part="which").correct
+    wrong = next(k for k in ex.part("which").options if k != ex.solution("which"))
+    with pytest.raises(NotYetCorrect) as err:
+        ex.check(wrong, part="which")
+    assert err.value._render_traceback_()[0].startswith("✘ Not yet")

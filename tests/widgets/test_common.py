@@ -155,3 +155,12 @@ def test_an_unknown_citation_stays_plain_text_and_never_fails():
 def test_source_chip_text_is_escaped_inside_links():
     html = common.linked_citation("baclorex 2 (<script>)")
     assert "<script>" not in html and "&lt;script&gt;" in html and ">baclorex 2</a>" in html
+
+
+def test_on_a_class_hub_the_banner_says_who_is_signed_in_and_links_jupyterlab():
+    env = {"JUPYTERHUB_USER": "t1", "JUPYTERHUB_SERVICE_PREFIX": "/user/t1/"}
+    line = common.hub_line(env)
+    assert "Signed in as <strong>t1</strong>" in line and 'href="/user/t1/lab/tree/itb/exercises/trainee"' in line
+    assert "Class view" not in line
+    assert "class_view.ipynb" in common.hub_line({**env, "ITB_ROLE": "educator"})
+    assert common.hub_line({}) == ""  # a plain Voilà server has no sign-in line

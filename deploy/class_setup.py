@@ -1,0 +1,127 @@
+"""Install the suite for a class on one JupyterHub machine (The Littlest JupyterHub or a plain server).
+
+For training only, not for treating patients.
+
+    sudo python3 -m deploy.class_setup --prefix /opt/itb-class --educator itb-edu
+
+Run from a checkout, as root.  It makes
+
+* ``<prefix>/venv``: a virtual environment (from ``--python``, default this interpreter) with the
+  suite installed from the checkout (not editable: the solutions, sources and answer key are left out
+  of the package) and JupyterHub's single-user server, Voilà and nbgrader;
+* ``<prefix>/suite``: what trainees open — the apps (``notebooks/``), the practice app and the trainee
+  exercise notebooks — world-readable, owned by root; and ``suite/educator`` with the class view;
+* ``<prefix>/exchange``: nbgrader's exchange (1777, as nbgrader asks);
+* nbgrader's and Voilà's settings for every server in ``<prefix>/venv/etc/jupyter``;
+* for each ``--educator``: the nbgrader course ``~<educator>/itb-course`` (0700, theirs) whose
+  ``source/`` holds every exercise with its solution — the only copy of solutions on the machine
+  outside the checkout.
+
+The checkout itself should then be readable by root only (``chmod -R go-rwx``) or removed.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE_ID = "itb"
+VOILA_SETTINGS = {
+    "VoilaConfiguration": {"strip_sources": True, "show_tracebacks": False, "theme": "light",
+                           "file_allowlist": [r".*\.(png|jpg|gif|svg|csv)"], "file_denylist": [r"(^|/)\."]},
+}
+
+
+def nbgrader_config(exchange: Path, course_root: Path | None = None) -> str:
+    lines = ["c = get_config()  # noqa: F821", f"c.CourseDirectory.course_id = {COURSE_ID!r}",
+             f"c.Exchange.root = {str(exchange)!r}", "c.Exchange.path_includes_course = True",
+             "c.Exchange.timezone = 'UTC'"]
+    if course_root is not None:
+        lines += [f"c.CourseDirectory.root = {str(course_root)!r}",
+                  "c.ExecutePreprocessor.timeout = 120",
+                  # trainees may not change the check cells: nbgrader restores them from the gradebook
+                  "c.ClearSolutions.code_stub = {'python': 'answer = ...  # your answer'}"]
+    return "\n".join(lines) + "\n"
+
+
+def build_suite(target: Path) -> None:
+    """Copy what trainees open (and the class view) into ``target``; never a solution."""
+    if target.exists():
+        shutil.rmtree(target)
+    (target / "exercises").mkdir(parents=True)
+    shutil.copytree(ROOT / "notebooks", target / "notebooks",
+                    ignore=shutil.ignore_patterns(".*", "__pycache__", "*.pyc"))
+    shutil.copy2(ROOT / "exercises" / "practice.ipynb", target / "exercises" / "practice.ipynb")
+    shutil.copytree(ROOT / "exercises" / "trainee", target / "exercises" / "trainee",
+                    ignore=shutil.ignore_patterns(".*"))
+    shutil.copytree(ROOT / "deploy" / "educator", target / "educator", ignore=shutil.ignore_patterns(".*"))
+    for p in [target, *target.rglob("*")]:
+        os.chmod(p, 0o755 if p.is_dir() else 0o644)
+
+
+def build_venv(prefix: Path, python: str) -> Path:
+    env_dir = prefix / "venv"
+    if not (env_dir / "bin" / "python").exists():
+        if Path(python).resolve() == Path(sys.executable).resolve():
+            venv.EnvBuilder(with_pip=True).create(env_dir)
+        else:
+            subprocess.run([python, "-m", "venv", str(env_dir)], check=True)
+    subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q",
+                    f"{ROOT}[hub]"], check=True)
+    etc = env_dir / "etc" / "jupyter"
+    (etc / "jupyter_server_config.d").mkdir(parents=True, exist_ok=True)
+    (etc / "jupyter_server_config.d" / "itb-voila.json").write_text(json.dumps(VOILA_SETTINGS, indent=2) + "\n")
+    return env_dir
+
+
+def make_course(educator: str, exchange: Path) -> Path:
+    pw = pwd.getpwnam(educator)
+    course = Path(pw.pw_dir) / "itb-course"
+    (course / "source").mkdir(parents=True, exist_ok=True)
+    for nb in sorted((ROOT / "exercises" / "source").glob("*.ipynb")):
+        folder = course / "source" / nb.stem
+        folder.mkdir(exist_ok=True)
+        shutil.copy2(nb, folder / nb.name)
+    (course / "nbgrader_config.py").write_text(nbgrader_config(exchange, course))
+    for p in [course, *course.rglob("*")]:
+        os.chown(p, pw.pw_uid, pw.pw_gid)
+        os.chmod(p, 0o700 if p.is_dir() else 0o600)
+    return course
+
+
+def setup(prefix: Path, python: str, educators: list[str]) -> None:
+    prefix.mkdir(parents=True, exist_ok=True)
+    os.chmod(prefix, 0o755)
+    env_dir = build_venv(prefix, python)
+    build_suite(prefix / "suite")
+    exchange = prefix / "exchange"
+    exchange.mkdir(exist_ok=True)
+    os.chmod(exchange, 0o1777)
+    (env_dir / "etc" / "jupyter" / "nbgrader_config.py").write_text(nbgrader_config(exchange))
+    for name in educators:
+        make_course(name, exchange)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--prefix", type=Path, default=Path("/opt/itb-class"))
+    ap.add_argument("--python", default=sys.executable,
+                    help="interpreter for the class environment; every Unix user must be able to run it")
+    ap.add_argument("--educator", action="append", default=[], help="Unix user who runs the nbgrader course")
+    args = ap.parse_args(argv)
+    if os.geteuid() != 0:
+        sys.exit("Run this as root: it installs for every user and makes the educators' course folders.")
+    setup(args.prefix, args.python, args.educator)
+    print(f"Class installed in {args.prefix}; start the hub with "
+          f"jupyterhub -f {ROOT / 'deploy' / 'jupyterhub_config.py'} (see docs/DEPLOY.md).")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The class view: what each trainee did, per exercise, for the educator — only educators can open it.
+
+For training only, not for treating patients.
+
+Reads the hub's list of trainees (the educator's server token may list them; a trainee's may not),
+each trainee's progress database from their home (the educators' group may read it, no one else),
+and the nbgrader gradebook of the educator's course folder.  Shows attempts, correct answers, hints,
+last activity, the common slips and the nbgrader score, with a CSV download.
+"""
+from __future__ import annotations
+
+import base64
+import os
+import pwd
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as W
+
+from exercises.classview import HubRefused, class_rows, common_slips, gradebook_scores, hub_class, rows_csv
+from exercises.progress import ProgressStoreError, read_attempts
+
+from .common import App, esc
+
+__all__ = ["ClassViewApp", "build_app", "progress_path_of"]
+
+
+def progress_path_of(trainee: str, course: str | None = None) -> Path:
+    """Where ``trainee``'s progress database is on this machine (their home, as the hub lays it out)."""
+    course = course or os.environ.get("ITB_COURSE", "itb")
+    return Path(pwd.getpwnam(trainee).pw_dir) / ".itb-training" / course / "progress.sqlite"
+
+
+class ClassViewApp(App):
+    title = "Class view"
+    intro = ("Per trainee and exercise: attempts, correct answers, hints, last activity, common slips and the "
+             "nbgrader score. Only educators can open it: the hub lists the class only for the educators' role, "
+             "and only the educators' group may read the trainees' records.")
+    label_choice = False
+    sources = ("each trainee's progress records (their home); the course's nbgrader gradebook",)
+
+    def __init__(self, course_root: str | os.PathLike | None = None, **kwargs: Any) -> None:
+        self.course_root = Path(course_root or Path.home() / "itb-course")
+        self.rows: list = []
+        self.slips: list = []
+        self.refused: list[str] = []
+        super().__init__(**kwargs)
+
+    def build(self):
+        self.reload = W.Button(description="Refresh", icon="refresh")
+        self.reload.on_click(lambda _b: self.refresh())
+        self.table = W.HTML()
+        self.table.add_class("itb-result")
+        self.table.add_class("itb-result-class-table")
+        self.slip_html = W.HTML()
+        self.download = W.HTML()
+        return [self.reload], [self.table, self.slip_html, self.download]
+
+    def update(self) -> None:
+        self.refused = []
+        try:
+            members = hub_class()
+        except HubRefused as exc:
+            self.rows, self.slips = [], []
+            self.table.value = f"<p><strong>Not available.</strong> {esc(exc)}</p>"
+            self.slip_html.value = self.download.value = ""
+            return
+        attempts = {}
+        active = dict(members)
+        for name, _last in members:
+            try:
+                attempts[name] = read_attempts(progress_path_of(name))
+            except FileNotFoundError:
+                attempts[name] = []
+            except (ProgressStoreError, KeyError, PermissionError) as exc:
+                self.refused.append(f"{name}: {exc}")
+                attempts[name] = []
+        scores = gradebook_scores(self.course_root)
+        self.rows = class_rows(attempts, scores)
+        self.slips = common_slips(attempts)
+        head = ("trainee", "exercise", "attempts", "correct", "hints", "last activity", "common slips",
+                "score", "hub: last active")
+        body = "".join(
+            "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in (
+                r.trainee, r.exercise, r.attempts, r.correct, r.hints, r.last_activity, r.slips,
+                "" if r.score is None else f"{r.score:g} / {r.max_score:g}", active.get(r.trainee, ""))) + "</tr>"
+            for r in self.rows)
+        caption = f"<caption>{len(members)} trainees, {len(self.rows)} trainee–exercise rows</caption>"
+        self.table.value = (f"<table class='itb-class-table'>{caption}<thead><tr>"
+                            + "".join(f"<th scope='col'>{h}</th>" for h in head)
+                            + f"</tr></thead><tbody>{body}</tbody></table>"
+                            + ("".join(f"<p class='itb-warning'>Not readable: {esc(x)}</p>" for x in self.refused)))
+        self.slip_html.value = ("<h3>Common slips</h3><ol>" + "".join(
+            f"<li><code>{esc(s)}</code> in {esc(e)}: {k} trainee(s)</li>" for e, s, k in self.slips) + "</ol>"
+            if self.slips else "<p>No slips recorded yet.</p>")
+        data = base64.b64encode(rows_csv(self.rows).encode()).decode()
+        self.download.value = (f'<a download="itb-class.csv" href="data:text/csv;base64,{data}">'
+                               "Download the table as CSV</a>")
+
+    def summary(self) -> str:
+        return "\n".join(f"{r.trainee} {r.exercise}: {r.attempts} attempts, {r.correct} correct" for r in self.rows) \
+            or self.table.value
+
+
+def build_app(**kwargs: Any) -> ClassViewApp:
+    return ClassViewApp(**kwargs)
