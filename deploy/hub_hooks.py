@@ -71,6 +71,9 @@ def prepare_home(spawner, prefix: Path, educators: list[str]) -> None:
     _own_dir(home / ".itb-training", uid, gid, 0o711)
     _own_dir(home / ".itb-training" / course, uid, edu_gid, 0o2750)
     spawner.environment = {**spawner.environment, "ITB_ROLE": "educator" if educator else "trainee"}
+    # educators run nbgrader's commands in a terminal; trainees need none
+    spawner.args = [a for a in spawner.args if "terminals_enabled" not in a] + (
+        [] if educator else ["--ServerApp.terminals_enabled=False"])
 
 
 def server_token_scopes(spawner) -> list[str]:

@@ -90,7 +90,6 @@ c.Spawner.environment = {
     "JUPYTERHUB_ACTIVITY_INTERVAL": str(ACTIVITY),
     "PATH": f"{PREFIX / 'venv' / 'bin'}:/usr/local/bin:/usr/bin:/bin",
 }
-c.Spawner.args = ["--ServerApp.terminals_enabled=False"]
 c.Spawner.pre_spawn_hook = lambda spawner: prepare_home(spawner, PREFIX, EDUCATORS)
 c.Spawner.server_token_scopes = server_token_scopes
 
