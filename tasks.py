@@ -59,6 +59,23 @@ def ensure_chromium() -> None:
               "(install Debian's 'chromium' package to run them).", flush=True)
 
 
+#: configurable-http-proxy (npm), the proxy of the class-hub test (tests/hub), installed beside the project.
+PROXY_DIR = ROOT / ".cache" / "node"
+PROXY = PROXY_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
+
+
+def ensure_proxy() -> None:
+    """The class-hub test needs JupyterHub's proxy from npm; install it into .cache/node if npm is here."""
+    if shutil.which("configurable-http-proxy") or PROXY.exists():
+        return
+    if not shutil.which("npm"):
+        print("npm is not installed: the class-hub test (tests/hub) will be skipped.", flush=True)
+        return
+    PROXY_DIR.mkdir(parents=True, exist_ok=True)
+    _run("npm", "install", "--prefix", PROXY_DIR, "--no-audit", "--no-fund", "--loglevel=error",
+         "configurable-http-proxy@5")
+
+
 def serve(args: list[str]) -> int:
     ensure_venv()
     print(f"Serving the apps on http://localhost:{PORT}/ (home page: notebooks/index.ipynb); Ctrl+C stops.", flush=True)
@@ -70,6 +87,7 @@ def serve(args: list[str]) -> int:
 def test(args: list[str]) -> int:
     ensure_venv("test")
     ensure_chromium()
+    ensure_proxy()
     return _run(PY, "-m", "pytest", *args)
 
 

@@ -70,7 +70,13 @@ def prepare_home(spawner, prefix: Path, educators: list[str]) -> None:
     course = os.environ.get("ITB_COURSE", "itb")
     _own_dir(home / ".itb-training", uid, gid, 0o711)
     _own_dir(home / ".itb-training" / course, uid, edu_gid, 0o2750)
-    spawner.environment = {**spawner.environment, "ITB_ROLE": "educator" if educator else "trainee"}
+    # kernels talk over Unix sockets (jupyterhub_config.py says why): keep their paths under the
+    # 107-byte limit of a socket address, whatever the home's path, in a folder only the user can enter
+    runtime = Path(os.environ.get("ITB_RUNTIME_ROOT", "/tmp/itb-runtime")) / name
+    _own_dir(runtime.parent, 0, 0, 0o711)
+    _own_dir(runtime, uid, gid, 0o700)
+    spawner.environment = {**spawner.environment, "ITB_ROLE": "educator" if educator else "trainee",
+                           "JUPYTER_RUNTIME_DIR": str(runtime)}
     # educators run nbgrader's commands in a terminal; trainees need none
     spawner.args = [a for a in spawner.args if "terminals_enabled" not in a] + (
         [] if educator else ["--ServerApp.terminals_enabled=False"])

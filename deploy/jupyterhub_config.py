@@ -90,6 +90,10 @@ c.Spawner.environment = {
     "JUPYTERHUB_ACTIVITY_INTERVAL": str(ACTIVITY),
     "PATH": f"{PREFIX / 'venv' / 'bin'}:/usr/local/bin:/usr/bin:/bin",
 }
+# Kernels over IPC (Unix sockets in the user's runtime folder), not TCP: with many servers starting
+# kernels at once, TCP ports chosen by one kernel can be taken by another before it binds them
+# (jupyter_client#154), and that page stays on "Running…" for good.  Seen here with 20 trainees.
+c.Spawner.args = ["--KernelManager.transport=ipc"]
 c.Spawner.pre_spawn_hook = lambda spawner: prepare_home(spawner, PREFIX, EDUCATORS)
 c.Spawner.server_token_scopes = server_token_scopes
 

@@ -26,9 +26,12 @@ __all__ = ["ClassViewApp", "build_app", "progress_path_of"]
 
 
 def progress_path_of(trainee: str, course: str | None = None) -> Path:
-    """Where ``trainee``'s progress database is on this machine (their home, as the hub lays it out)."""
+    """Where ``trainee``'s progress database is: their home as the hub lays it out, or, where every
+    trainee's records are on one shared volume (Zero to JupyterHub), ``$ITB_CLASS_PROGRESS_ROOT/<trainee>``."""
     course = course or os.environ.get("ITB_COURSE", "itb")
-    return Path(pwd.getpwnam(trainee).pw_dir) / ".itb-training" / course / "progress.sqlite"
+    shared = os.environ.get("ITB_CLASS_PROGRESS_ROOT")
+    base = Path(shared) / trainee if shared else Path(pwd.getpwnam(trainee).pw_dir) / ".itb-training"
+    return base / course / "progress.sqlite"
 
 
 class ClassViewApp(App):

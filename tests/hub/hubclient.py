@@ -55,7 +55,7 @@ class Hub:
             f"load_subconfig({str(root / 'deploy' / 'jupyterhub_config.py')!r})  # noqa: F821\n"
             "c.JupyterHub.services.append({'name': 'itb-test', 'api_token': %r})\n"
             "c.JupyterHub.load_roles.append({'name': 'itb-test', 'services': ['itb-test'], 'scopes': "
-            "['admin:users', 'admin:servers', 'tokens', 'list:users', 'read:users', 'read:servers']})\n" % token)
+            "['admin:users', 'admin:servers', 'tokens', 'list:users', 'read:users', 'read:servers', 'list:services', 'read:services']})\n" % token)
         env = {**os.environ,
                "ITB_CLASS_PREFIX": str(prefix), "ITB_HUB_STATE": str(state), "ITB_HUB_AUTH": "dummy",
                "ITB_HUB_PASSWORD": password, "ITB_EDUCATORS": educator, "ITB_TRAINEES": ",".join(trainees),
