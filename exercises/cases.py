@@ -3,18 +3,21 @@
 For training only, not for treating patients.
 
 Each patient is one file in ``cases/patients/``, each situation one file in
-``cases/situations/``.  Files are validated field by field when loaded; a bad
-file raises :class:`CaseFileError` naming the file, the field and what is wrong,
-so an educator editing the library sees at once where to look.
+``cases/situations/``.  Files are validated field by field when loaded; a bad file is
+skipped (so one typo never takes the other exercises down) and named, with the field and
+what is wrong, in :attr:`CaseLibrary.problems` and the server's log; ``python -m
+exercises.cases`` checks the library and ``load_library(strict=True)`` raises
+:class:`CaseFileError` for the first bad file.
 
 >>> lib = load_library()
->>> sorted(lib.situation_kinds())
-['emergency_call', 'refill_visit', 'screening_day', 'titration_day']
+>>> sorted(lib.situation_kinds())[:4]
+['emergency_call', 'maintenance_review', 'medication_review', 'phone_triage']
 >>> lib.patient("spinal_ms_adult").to_patient().population
 'adult'
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,7 +26,9 @@ import yaml
 
 from itbcore.errors import ITBError
 from itbcore.patient import CONDITIONS, MEDICINES, ORIGINS, Patient
-from itbcore.units import _example, as_quantity
+from itbcore.units import _example, _parse_text, as_quantity
+
+_log = logging.getLogger("itb.cases")
 
 __all__ = [
     "CaseFileError",
@@ -212,9 +217,18 @@ def load_situation_file(file: str | Path) -> Situation:
         if not isinstance(values, list) or not values:
             raise CaseFileError(file, f"choices.{name}", "must be a non-empty list of values.")
         for i, v in enumerate(values):
-            if not isinstance(v, (str, int, float)) or isinstance(v, bool):
-                raise CaseFileError(file, f"choices.{name}[{i}]", f"must be a value such as {_example('mL')!r}, not {v!r}.")
-        choices[str(name)] = tuple(str(v) for v in values)
+            # every choice is a quantity with its unit: a bare 20 could be mL, µL or µg/day
+            if not isinstance(v, str):
+                raise CaseFileError(file, f"choices.{name}[{i}]",
+                                    f"must be a value with its unit such as {_example('mL')!r}, not {v!r}.")
+            try:
+                read = _parse_text(v, f"choices.{name}")
+            except ITBError as exc:
+                raise CaseFileError(file, f"choices.{name}[{i}]", str(exc)) from None
+            if not hasattr(read, "units"):
+                raise CaseFileError(file, f"choices.{name}[{i}]",
+                                    f"{v!r} has no unit; write it with its unit, such as {_example('mL')!r}.")
+        choices[str(name)] = tuple(values)
     return Situation(id=ident, kind=kind, title=_text(data, "title", file), setting=_text(data, "setting", file),
                      day=day, choices=choices, file=str(file))
 
@@ -225,6 +239,8 @@ class CaseLibrary:
 
     patients: dict[str, PatientCase] = field(hash=False)
     situations: dict[str, Situation] = field(hash=False)
+    #: Case files skipped because they failed validation (file, field, why), for the educator.
+    problems: tuple[str, ...] = ()
 
     def patient(self, ident: str) -> PatientCase:
         return self.patients[ident]
@@ -256,13 +272,51 @@ class CaseLibrary:
         return sorted((s for s in self.situations.values() if s.kind == kind), key=lambda s: s.id)
 
 
-def load_library(directory: str | Path | None = None) -> CaseLibrary:
-    """Load and validate every case file under ``directory`` (default: the packaged library)."""
+def _load_all(files: list[Path], load: Any, strict: bool, problems: list[str]) -> list:
+    out = []
+    for f in files:
+        try:
+            out.append(load(f))
+        except CaseFileError as exc:
+            if strict:
+                raise
+            problems.append(str(exc))
+            _log.warning("case file skipped: %s", exc)
+    return out
+
+
+def load_library(directory: str | Path | None = None, *, strict: bool = False) -> CaseLibrary:
+    """Load and validate every case file under ``directory`` (default: the packaged library).
+
+    A file that fails validation is skipped — the other exercises go on for every trainee — and
+    named in :attr:`CaseLibrary.problems` and the server's log; ``strict=True`` (the tests,
+    ``python -m exercises.cases``) raises :class:`CaseFileError` for it instead.
+    """
     root = Path(directory) if directory is not None else CASES_DIR
-    patients = {c.id: c for c in map(load_patient_file, sorted((root / "patients").glob("*.yaml")))}
-    situations = {s.id: s for s in map(load_situation_file, sorted((root / "situations").glob("*.yaml")))}
+    problems: list[str] = []
+    patients = {c.id: c for c in _load_all(sorted((root / "patients").glob("*.yaml")), load_patient_file, strict,
+                                            problems)}
+    situations = {s.id: s for s in _load_all(sorted((root / "situations").glob("*.yaml")), load_situation_file,
+                                              strict, problems)}
     if not patients:
         raise CaseFileError(root / "patients", "(directory)", "holds no patient files.")
     if not situations:
         raise CaseFileError(root / "situations", "(directory)", "holds no situation files.")
-    return CaseLibrary(patients, situations)
+    return CaseLibrary(patients, situations, tuple(problems))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m exercises.cases [DIR]``: check every case file; exit 1 naming each one that fails."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    lib = load_library(args[0] if args else None)
+    for p in lib.problems:
+        print(p)
+    print(f"{len(lib.patients)} patients, {len(lib.situations)} situations; "
+          f"{len(lib.problems)} file(s) skipped.")
+    return 1 if lib.problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -96,6 +96,12 @@ class ClassViewApp(App):
         self.slip_html.value = ("<h3>Common slips</h3><ol>" + "".join(
             f"<li><code>{esc(s)}</code> in {esc(e)}: {k} trainee(s)</li>" for e, s, k in self.slips) + "</ol>"
             if self.slips else "<p>No slips recorded yet.</p>")
+        from exercises.core import _default_library
+
+        skipped = _default_library().problems  # a bad case file is skipped for trainees, named here
+        if skipped:
+            self.slip_html.value += ("<h3>Case files skipped</h3><ul>"
+                                     + "".join(f"<li>{esc(p)}</li>" for p in skipped) + "</ul>")
         data = base64.b64encode(rows_csv(self.rows).encode()).decode()
         self.download.value = (f'<a download="itb-class.csv" href="data:text/csv;base64,{data}">'
                                "Download the table as CSV</a>")

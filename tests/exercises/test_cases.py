@@ -17,7 +17,7 @@ medicines: [oral_baclofen]
 
 
 def test_library_loads():
-    lib = load_library()
+    lib = load_library(strict=True)
     assert len(lib.patients) >= 8
     assert lib.situation_kinds() == {"screening_day", "titration_day", "refill_visit", "emergency_call",
                                      "medication_review", "maintenance_review", "solution_inspection", "phone_triage"}
@@ -82,5 +82,30 @@ def test_one_bad_file_in_a_library_copy_is_named(tmp_path):
     (root / "patients" / "spinal_ms_adult.yaml").write_text(
         GOOD_PATIENT.format(id="spinal_ms_adult").replace("origin: spinal", "origin: 7"))
     with pytest.raises(CaseFileError) as info:
-        load_library(root)
+        load_library(root, strict=True)
     assert info.value.file.endswith("spinal_ms_adult.yaml") and info.value.field == "origin"
+
+
+def test_one_bad_case_file_is_skipped_and_reported_not_taking_every_exercise_down(tmp_path):
+    from exercises import load_exercise
+    from exercises.cases import main
+
+    root = tmp_path / "cases"
+    shutil.copytree(CASES_DIR, root)
+    (root / "situations" / "typo.yaml").write_text("id: typo\nkind: refil_visit\ntitle: T\nsetting: S\n")
+    lib = load_library(root)
+    assert len(lib.problems) == 1 and "typo.yaml" in lib.problems[0] and "refil_visit" in lib.problems[0]
+    assert "typo" not in lib.situations
+    ex = load_exercise("dilution", seed=3, library=lib)  # every other exercise still works
+    assert ex.parts
+    assert main([str(root)]) == 1 and main([str(CASES_DIR)]) == 0
+
+
+def test_a_bare_number_in_choices_is_refused(tmp_path):
+    f = tmp_path / "s.yaml"
+    f.write_text("id: s\nkind: refill_visit\ntitle: T\nsetting: S\nchoices:\n  fill_volume: [20, 40]\n")
+    with pytest.raises(CaseFileError, match=r"choices.fill_volume\[0\].*with its unit"):
+        load_situation_file(f)
+    f.write_text("id: s\nkind: refill_visit\ntitle: T\nsetting: S\nchoices:\n  fill_volume: ['20 parsecs']\n")
+    with pytest.raises(CaseFileError, match=r"choices.fill_volume\[0\]"):
+        load_situation_file(f)
