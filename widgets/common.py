@@ -346,6 +346,8 @@ class QuantityField(W.HBox):
             raise InputError(f"The {self.name} must be typed as text such as '{units._example(self.unit)}'.")
         q = units.as_quantity(text, self.unit, name=self.name)
         shown = units.fmt(q)
+        if q.magnitude < 0 and self.min is not None and self.min.magnitude >= 0:  # said as typed: a tiny negative reformatted reads as noise ("-0.000000003 kg")
+            raise InputError(f"The {self.name} cannot be negative; {text.strip()!r} was typed.")
         if self.min is not None and (q < self.min or (not self.min_inclusive and q == self.min)):
             word = "at least" if self.min_inclusive else "above"
             raise InputError(f"The {self.name} must be {word} {units.fmt(self.min)}; {shown} was entered.")

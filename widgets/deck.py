@@ -162,7 +162,7 @@ class TitrationSlide(_Slide):
         self.watch(self.test_dose, self.effect, self.target)
         self.result = W.HTML()
         self.result.add_class("itb-result")
-        self.fig = make_figure("Daily steps inside the label's band", "day of infusion (day)", "daily dose (µg/day)",
+        self.fig = make_figure("Daily steps inside the label's band", "day of infusion", "daily dose (µg/day)",
                                height=_SLIDE_HEIGHT,
                                traces=[Scatter(x=[], y=[], name="allowed band", mode="lines",
                                                   line=dict(width=0, shape="hv"), showlegend=False),
@@ -217,7 +217,7 @@ class RefillSlide(_Slide):
         self.watch(self.reservoir, self.concentration, self.dose)
         self.result = W.HTML()
         self.result.add_class("itb-result")
-        self.fig = make_figure("The reservoir drains toward the low-reservoir alarm", "days after the fill (day)",
+        self.fig = make_figure("The reservoir drains toward the low-reservoir alarm", "days after the fill",
                                "volume in reservoir (mL)", height=_SLIDE_HEIGHT,
                                traces=[Scatter(x=[], y=[], name="reservoir", mode="lines", line=dict(width=3)),
                                        Scatter(x=[], y=[], name="alarm volume", mode="lines",

@@ -159,7 +159,9 @@ class OverdoseApp(App):
                       for code, s in od.SIGNS.items()}
         for code in self.default_signs:
             self.signs[code].value = True
-        self.lp_contraindicated = W.Checkbox(value=False, description="lumbar puncture is contraindicated",
+        # about the patient, not a sign: kept apart from the sign columns so it is never read as one
+        self.lp_contraindicated = W.Checkbox(value=False, description="The patient: lumbar puncture is contraindicated "
+                                             "(decides whether CSF can be drained; not a sign)",
                                              indent=False, layout=W.Layout(width="auto"))
         self.lp_contraindicated.add_class("itb-field")
         self.lp_contraindicated.add_class("itb-field-lp-contraindicated")
@@ -192,7 +194,8 @@ class OverdoseApp(App):
         inputs = [section("1 · An error and what it delivers"), self.scenario,
                   *self.setting_boxes.values(), self.scenario_status]
         outputs = [self.scenario_result, self.log_axis, self.fig, self.scenario_findings,
-                   section("2 · Signs: how severe, and what to do first"), sign_grid, self.lp_contraindicated,
+                   section("2 · Signs: how severe, and what to do first"), sign_grid,
+                   W.HTML("<strong>About the patient</strong>"), self.lp_contraindicated,
                    self.signs_status, self.grade, self.actions, self.sign_findings,
                    section("3 · Physostigmine: the label and practice disagree"), self.physo_warning,
                    W.HBox([self.age, self.weight]), self.physo_status, self.physo_result, self.physo_cautions]

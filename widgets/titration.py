@@ -132,7 +132,7 @@ class TitrationApp(App):
         self.plan_html = W.HTML()
         self.plan_html.add_class("itb-plan")
         self.plan_findings = FindingsView("No findings for this plan.")
-        self.fig_plan = make_figure("Day-by-day plan within the allowed band", "day since the infusion started (day)",
+        self.fig_plan = make_figure("Day-by-day plan within the allowed band", "day since the infusion started",
                                     "daily dose (µg/day)", height=360)
         self.fig_plan.add_trace(Scatter(name="band low", mode="lines", line=dict(shape="hv", width=0),
                                            showlegend=False, hoverinfo="skip"))

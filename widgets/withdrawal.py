@@ -138,7 +138,7 @@ class WithdrawalApp(App):
         self.taper_result = W.HTML()
         self.taper_result.add_class("itb-result")
         self.taper_fig = make_figure("Planned discontinuation: a gradual step-down, never an abrupt stop",
-                                     "day of the taper (day)", "daily dose (µg/day)",
+                                     "day of the taper", "daily dose (µg/day)",
                                      traces=[Scatter(x=[], y=[], name="daily dose", mode="lines+markers",
                                                         line=dict(shape="hv", width=3))], height=300)
 
@@ -154,7 +154,7 @@ class WithdrawalApp(App):
         self.holiday_actions = W.HTML()
         self.holiday_findings = FindingsView()
         self.holiday_fig = make_figure("Drug holiday: reduce, pause, restart at the initial dose",
-                                       "day (day)", "daily dose (µg/day)",
+                                       "day", "daily dose (µg/day)",
                                        traces=[Scatter(x=[], y=[], name="reduction", mode="lines",
                                                           line=dict(shape="hv", width=3)),
                                                Scatter(x=[], y=[], name="restart dose (then titrate again)",

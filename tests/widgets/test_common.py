@@ -19,7 +19,7 @@ from widgets._units import build_app
     ("75", "has no unit"),
     ("2 mL", "is a volume, not a mass"),
     ("150 ug", "at most 100 µg"),
-    ("-5 ug", "at least 0 µg"),
+    ("-5 ug", "cannot be negative; '-5 ug' was typed"),
 ])
 def test_bad_entry_shows_a_specific_message_and_keeps_the_last_good_value(text, fragment):
     f = common.QuantityField("Test dose", "ug", "50 ug", min="0 ug", max="100 ug")
@@ -164,3 +164,46 @@ def test_on_a_class_hub_the_banner_says_who_is_signed_in_and_links_jupyterlab():
     assert "Class view" not in line
     assert "class_view.ipynb" in common.hub_line({**env, "ITB_ROLE": "educator"})
     assert common.hub_line({}) == ""  # a plain Voilà server has no sign-in line
+
+
+def test_a_negative_entry_is_refused_as_typed_not_as_noise():
+    # regression: "-0.000000003 kg was entered" for a typed -3e-9 kg
+    f = common.QuantityField("Weight", "kg", "70 kg", min="0 kg")
+    f.value = "-3 ug"  # a mass, so it converts: -0.000000003 kg
+    assert f.error_message == "The weight cannot be negative; '-3 ug' was typed."
+    assert "0.000000003" not in f.error.value and f.quantity.magnitude == 70
+
+
+def test_no_axis_names_its_unit_twice():
+    # regression: "day (day)" under the withdrawal and deck charts
+    import importlib
+
+    from widgets.deck import build_deck
+
+    apps = [importlib.import_module(f"widgets.{n}").build_app()
+            for n in ("screening", "titration", "maintenance", "pk", "overdose", "withdrawal")] + [build_deck()]
+    seen = 0
+    for app in apps:
+        for fig in _figures(app):
+            for axis in (fig.layout.xaxis, fig.layout.yaxis):
+                title = (axis.title.text or "") if axis.title else ""
+                m = re.search(r"\(([^()]*)\)\s*$", title)
+                if m:
+                    seen += 1
+                    words = title[: m.start()].lower().split()
+                    assert m.group(1).lower() not in {w.strip(",.") for w in words}, title
+    assert seen > 5
+
+
+def _figures(widget, out=None):
+    out = [] if out is None else out
+    if hasattr(widget, "layout") and hasattr(getattr(widget, "layout", None), "xaxis"):
+        out.append(widget)
+    for child in getattr(widget, "children", ()) or ():
+        _figures(child, out)
+    for name in dir(widget):
+        if name.startswith("fig"):
+            val = getattr(widget, name, None)
+            if hasattr(getattr(val, "layout", None), "xaxis") and val not in out:
+                out.append(val)
+    return out

@@ -130,7 +130,7 @@ def test_increase_in_first_24_h_and_too_soon(app):
     "field, entry, words",
     [("proposed", "", "is empty"), ("proposed", "lots", "could not be read"), ("current", "100", "no unit"),
      ("current", "100 ug", ", not a "), ("current", "0 ug/day", "above 0 µg/day"),
-     ("target", "-5 ug/day", "above 0 µg/day"), ("since_start", "2 mL", ", not a "),
+     ("target", "-5 ug/day", "cannot be negative"), ("since_start", "2 mL", ", not a "),
      ("test_dose", "150 ug", "100 µg maximum test dose"), ("test_dose", "0.5 ug/mL", ", not a ")],
 )
 def test_bad_input_is_inline_and_changes_nothing_else(app, field, entry, words):
