@@ -264,8 +264,7 @@ class TitrationApp(App):
             mark = " (applied)" if applied else ""
             rows.append(f"<tr{style}><td>{esc(o.basis)}{mark}</td><td>{esc(units.fmt(o.dose))}</td>"
                         f"<td>{esc(o.rule)}</td><td>{cite(o.source)}</td></tr>")
-        agree = ("All three agree." if options.agree else
-                 "<strong>They disagree</strong>: see “where labels differ” below.")
+        agree = _agreement(options)
         self.options_html.value = (
             f"<p>Test dose {esc(units.fmt(options.test_dose))}, effect lasted "
             f"{esc(units.fmt(options.effect_duration))}. {agree}</p>"
@@ -424,6 +423,20 @@ class TitrationApp(App):
                              f"({c['band'][2]})")
             lines.append(findings_text(self.check))
         return "\n".join(lines)
+
+
+def _agreement(options) -> str:
+    """Say who agrees: the two labels with each other, and practice guidance with them (never "the labels
+    disagree" when both labels give the same dose and only practice guidance differs)."""
+    if options.agree:
+        return "All three agree."
+    labels = {o.basis: o.dose for o in options.options if o.basis in ("lionova", "lioresal")}
+    others = [o for o in options.options if o.basis not in labels]
+    if len({q.magnitude for q in labels.values()}) == 1:
+        dose = units.fmt(next(iter(labels.values())))
+        differ = "; ".join(f"{esc(o.basis)} gives {esc(units.fmt(o.dose))}" for o in others)
+        return f"The two labels agree ({esc(dose)}); {differ}."
+    return "<strong>The labels disagree</strong>: see “where labels differ” below."
 
 
 def build_app(**kwargs) -> TitrationApp:

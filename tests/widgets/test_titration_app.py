@@ -31,7 +31,7 @@ def test_default_first_daily_dose_at_exactly_12_h(app):
     # At exactly 12 h: lionova does not cover it (the suite doubles), lioresal doubles, practice (8 h) is equal.
     assert "not covered by the text" in html and "lionova 4.2" in html
     assert "effect up to 12 h: twice the test dose" in html and "lioresal Dosing: phase of dose selection" in html
-    assert "50 µg/day" in html and "Saulino" in html and "They disagree" in html
+    assert "50 µg/day" in html and "Saulino" in html and "The two labels agree (100 µg/day)" in html
     pts = app.fig_first.data[3]
     assert list(pts.x) == [12.0, 12.0, 12.0] and list(pts.y) == [100.0, 100.0, 50.0]
     assert app.fig_first.layout.xaxis.title.text == "duration of the test dose's effect (h)"
@@ -197,3 +197,12 @@ def test_summary_carries_the_clinical_numbers(app):
     assert "lionova: 100 µg/day" in s and "practice guidance: 50 µg/day" in s
     assert "day 1: 110 µg/day (+10 %; allowed 110 µg/day–130 µg/day)" in s
     assert "allowed for one change: 110 µg/day–130 µg/day" in s
+
+
+def test_at_exactly_12_h_both_labels_give_the_same_dose_and_only_practice_differs(app):
+    # regression: "They disagree" while lionova and lioresal both showed 100 µg/day
+    app.test_dose.value = "50 ug"
+    app.effect.value = 12
+    html = app.options_html.value
+    assert "The two labels agree (100 µg/day)" in html and "practice guidance gives 50 µg/day" in html
+    assert "disagree" not in html
