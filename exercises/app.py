@@ -44,9 +44,14 @@ class _PartView(W.VBox):
         elif part.kind == "order":
             items = "; ".join(f"{k}) {t}" for k, t in part.items.items())
             prompt.value += f"<br>{html.escape(items)}"
-            self.input = W.Text(placeholder="letters in order, e.g. b, a, c")
+            self.input = W.Text(placeholder="letters in order, e.g. b, a, c", continuous_update=False)
         else:
-            self.input = W.Text(placeholder="e.g. 0.5 mL" if part.kind == "quantity" else "YYYY-MM-DD")
+            self.input = W.Text(placeholder="e.g. 0.5 mL" if part.kind == "quantity" else "YYYY-MM-DD",
+                                continuous_update=False)
+        if isinstance(self.input, W.Text):
+            # Enter (or leaving the field) sends the text and checks it, as the Check button does
+            self.input.observe(lambda _c: self._safe(self._check)(None), names="value")
+        self._last_checked: Any = object()
         self.check_button = W.Button(description="Check", button_style="primary", icon="check")
         self.hint_button = W.Button(description="Hint", icon="question")
         self.feedback = W.HTML()
@@ -67,6 +72,9 @@ class _PartView(W.VBox):
 
     def _check(self) -> None:
         value = self.input.value
+        if value == self._last_checked:  # Enter, then the Check button: one attempt, not two
+            return
+        self._last_checked = value
         multi = len(self.ex.parts) > 1
         result = self.ex.check(value, part=self.part.id if multi else None)
         if result.status in ("correct", "wrong"):

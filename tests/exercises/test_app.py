@@ -116,3 +116,21 @@ def test_while_nbgrader_grades_a_wrong_answer_fails_its_check_cell_and_nothing_i
     with pytest.raises(NotYetCorrect) as err:
         ex.check(wrong, part="which")
     assert err.value._render_traceback_()[0].startswith("✘ Not yet")
+
+
+def test_enter_in_an_answer_field_checks_it_once(tmp_path, monkeypatch):
+    # regression: Enter in a practice answer field did nothing; now it checks, and the Check button
+    # pressed after it does not record the same answer twice
+    from exercises.app import PracticeApp
+    from exercises.progress import ProgressStore
+
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    app = PracticeApp(progress_path=tmp_path / "p.sqlite", seed=1)
+    app.trainee.value = "ana"
+    app.open_case("test_bolus_volume", 2)
+    view = app.parts.children[0]
+    assert view.input.continuous_update is False
+    view.input.value = str(view.part.expected)  # what the browser sends on Enter
+    assert "Correct" in view.feedback.value
+    view.check_button.click()
+    assert len(ProgressStore(tmp_path / "p.sqlite").attempts("ana")) == 1
