@@ -779,6 +779,8 @@ class App(Refreshing, W.VBox):
     label_choice: bool = True
     #: Citations listed at the bottom (add the ones your results carry).
     sources: tuple[str, ...] = ()
+    #: Whether the app shows the presenter-view and reset controls (a slide has the deck's own).
+    toolbar: bool = True
 
     def __init__(self, label: str = DEFAULT_LABEL) -> None:
         self.banner = banner()
@@ -792,7 +794,19 @@ class App(Refreshing, W.VBox):
         self.updates = 0  # how many times update() completed; tests and the benchmark read it
         inputs, outputs = self.build()
         self.inputs, self.outputs = list(inputs), list(outputs)
+        self.presenter = W.ToggleButton(value=False, description="Presenter view", icon="desktop",
+                                        tooltip="Large type across the whole width of the screen, for a room",
+                                        layout=W.Layout(width="auto"))
+        self.presenter.add_class("itb-field-presenter")
+        self.reset_button = W.Button(description="Reset to start", icon="undo",
+                                     tooltip="Every input back to where the app started", layout=W.Layout(width="auto"))
+        self.reset_button.add_class("itb-field-reset")
+        self._presenter_css = W.HTML("")
+        self.presenter.observe(lambda change: self.set_presenter(change["new"]), "value")
+        self.reset_button.on_click(lambda _b: self.reset())
         children: list[W.Widget] = [self.banner, self.library_line, self.heading]
+        if self.toolbar:
+            children.append(W.HBox([self.presenter, self.reset_button, self._presenter_css]))
         if self.label_choice:
             children.append(self.label)
         children += [W.VBox(self.inputs, layout=W.Layout(margin="4px 0")), self.status,
@@ -803,6 +817,30 @@ class App(Refreshing, W.VBox):
         super().__init__(children=children, layout=W.Layout(max_width="1100px", padding="4px"))
         self.add_class("itb-app")
         self.label.observe(self._on_label, "value")
+        self.refresh()
+        self._start = _input_values(self)
+
+    # -- in front of a room
+    def set_presenter(self, on: bool) -> None:
+        """Presenter view: large type and the full width of the screen (the toggle in the app's toolbar)."""
+        if self.presenter.value != on:
+            self.presenter.value = on  # comes back here through the observer
+            return
+        if on:
+            self.add_class("itb-presenter")
+            self._presenter_css.value = PRESENTER_CSS
+            self.layout.max_width = "none"
+        else:
+            self.remove_class("itb-presenter")
+            self._presenter_css.value = ""
+            self.layout.max_width = "1100px"
+
+    def reset(self) -> None:
+        """Every input back to its starting value, then one recomputation (the "Reset to start" button)."""
+        for widget, value in self._start:
+            if widget.value != value:
+                widget.value = value
+        self.status.clear()
         self.refresh()
 
     # -- for subclasses
@@ -830,6 +868,41 @@ class App(Refreshing, W.VBox):
     def __repr__(self) -> str:
         # Short and stable: nbval compares the text/plain of the app cell.
         return f"<{type(self).__name__}: {self.title}>"
+
+
+#: Presenter view, scoped to the app: ipywidgets' own size variables, so fields grow with their text.
+PRESENTER_CSS = """<style>
+.itb-presenter { --jp-widgets-font-size: 21px; --jp-widgets-inline-height: 40px;
+  --jp-widgets-inline-label-width: 230px; --jp-widgets-inline-width: 420px; font-size: 21px; }
+.itb-presenter .widget-html-content, .itb-presenter td, .itb-presenter th, .itb-presenter li,
+.itb-presenter p, .itb-presenter summary { font-size: 21px; line-height: 1.4; }
+.itb-presenter h3 { font-size: 26px; }
+body:has(.itb-presenter) .jp-OutputArea-output, body:has(.itb-presenter) .jp-Cell,
+body:has(.itb-presenter) #rendered_cells, body:has(.itb-presenter) main { max-width: none !important; }
+body:has(.itb-presenter) .jp-RenderedMarkdown p { font-size: 21px; line-height: 1.4; }
+body:has(.itb-presenter) .jp-RenderedMarkdown h1 { font-size: 34px; }
+</style>"""
+
+_NOT_INPUTS = (W.HTML, W.HTMLMath, W.Label, W.Output, W.Valid)
+
+
+def _input_values(root: W.Widget) -> list[tuple[W.Widget, Any]]:
+    """(widget, value) of every input under ``root`` (the presenter toggle excluded), in tree order."""
+    out: list[tuple[W.Widget, Any]] = []
+    seen: set[int] = set()
+
+    def walk(w: Any) -> None:
+        if not isinstance(w, W.Widget) or id(w) in seen:
+            return
+        seen.add(id(w))
+        if isinstance(w, W.ValueWidget) and not isinstance(w, _NOT_INPUTS) and "itb-field-presenter" not in \
+                w._dom_classes and not getattr(w, "disabled", False):
+            out.append((w, deepcopy(w.value)))
+        for child in getattr(w, "children", ()) or ():
+            walk(child)
+
+    walk(root)
+    return out
 
 
 def print_summary(app: App) -> None:

@@ -82,6 +82,7 @@ class _Slide(App):
     """A compact app for a slide: no banner of its own, small figures, short sources line."""
 
     label_choice = False
+    toolbar = False
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)

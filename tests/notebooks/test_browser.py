@@ -289,3 +289,23 @@ def test_a_source_chip_opens_its_section_in_the_product_information_app(voila_se
         pi.close()
     finally:
         page.close()
+
+
+def test_presenter_view_fills_a_1920_screen_with_large_type(voila_server, browser) -> None:
+    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    try:
+        page.goto(_url(voila_server, ROOT / "notebooks" / "screening.ipynb"), timeout=PAGE_TIMEOUT_MS)
+        _wait_rendered(page, expect_app=True)
+        narrow = page.locator(".itb-app").first.bounding_box()["width"]
+        page.locator(".itb-field-presenter").first.click()
+        page.wait_for_selector(".itb-app.itb-presenter", timeout=UPDATE_TIMEOUT_MS)
+        page.wait_for_timeout(500)
+        wide = page.locator(".itb-app").first.bounding_box()["width"]
+        size = page.locator(".itb-app .widget-label").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= 20, size
+        assert wide > max(narrow, 1500), (narrow, wide)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "screening-presenter-1920.png"))
+        _assert_no_error_text(page)
+    finally:
+        page.close()

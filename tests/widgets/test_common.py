@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import re
 
+import ipywidgets as W
 import pytest
 
 import itbcore
@@ -207,3 +208,34 @@ def _figures(widget, out=None):
             if hasattr(getattr(val, "layout", None), "xaxis") and val not in out:
                 out.append(val)
     return out
+
+
+def test_presenter_view_and_reset_to_start_in_every_app():
+    import importlib
+
+    for name in ("screening", "titration", "maintenance", "pk", "overdose", "withdrawal", "product_information"):
+        app = importlib.import_module(f"widgets.{name}").build_app()
+        before = app.summary()
+        app.presenter.value = True
+        assert "itb-presenter" in app._dom_classes and app.layout.max_width == "none"
+        assert "--jp-widgets-font-size: 21px" in app._presenter_css.value
+        app.presenter.value = False
+        assert "itb-presenter" not in app._dom_classes and app.layout.max_width == "1100px"
+        # change every text input we can, then reset: the app is back where it started
+        changed = 0
+        for widget, value in app._start:
+            if isinstance(value, bool):
+                widget.value = not value
+                changed += 1
+            elif getattr(widget, "options", None) and not isinstance(widget, W.SelectMultiple):
+                others = [v for v in _option_values(widget) if v != value]
+                if others:
+                    widget.value = others[0]
+                    changed += 1
+        assert changed, name
+        app.reset()
+        assert app.summary() == before, name
+
+
+def _option_values(widget):
+    return [o[1] if isinstance(o, tuple) else o for o in widget.options]
