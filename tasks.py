@@ -59,21 +59,23 @@ def ensure_chromium() -> None:
               "(install Debian's 'chromium' package to run them).", flush=True)
 
 
-#: configurable-http-proxy (npm), the proxy of the class-hub test (tests/hub), installed beside the project.
-PROXY_DIR = ROOT / ".cache" / "node"
-PROXY = PROXY_DIR / "node_modules" / ".bin" / "configurable-http-proxy"
+#: npm packages the tests use, installed beside the project: configurable-http-proxy (JupyterHub's proxy,
+#: for the class-hub test tests/hub) and axe-core (the accessibility check of the browser test).
+NODE_DIR = ROOT / ".cache" / "node"
+NODE_PACKAGES = {"configurable-http-proxy@5": NODE_DIR / "node_modules" / ".bin" / "configurable-http-proxy",
+                 "axe-core@4.14": NODE_DIR / "node_modules" / "axe-core" / "axe.min.js"}
 
 
-def ensure_proxy() -> None:
-    """The class-hub test needs JupyterHub's proxy from npm; install it into .cache/node if npm is here."""
-    if shutil.which("configurable-http-proxy") or PROXY.exists():
+def ensure_node_packages() -> None:
+    """Install the npm packages the tests need into .cache/node (once), if npm is here."""
+    missing = [pkg for pkg, path in NODE_PACKAGES.items() if not path.exists()]
+    if not missing:
         return
     if not shutil.which("npm"):
-        print("npm is not installed: the class-hub test (tests/hub) will be skipped.", flush=True)
+        print("npm is not installed: the class-hub and accessibility tests will be skipped.", flush=True)
         return
-    PROXY_DIR.mkdir(parents=True, exist_ok=True)
-    _run("npm", "install", "--prefix", PROXY_DIR, "--no-audit", "--no-fund", "--loglevel=error",
-         "configurable-http-proxy@5")
+    NODE_DIR.mkdir(parents=True, exist_ok=True)
+    _run("npm", "install", "--prefix", NODE_DIR, "--no-audit", "--no-fund", "--loglevel=error", *missing)
 
 
 def serve(args: list[str]) -> int:
@@ -87,7 +89,7 @@ def serve(args: list[str]) -> int:
 def test(args: list[str]) -> int:
     ensure_venv("test")
     ensure_chromium()
-    ensure_proxy()
+    ensure_node_packages()
     return _run(PY, "-m", "pytest", *args)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from widgets.a11y import PageA11y
 from widgets.common import close_tree, library_line, linked_citation, log as server_log
 
 from .core import TRAINING_NOTICE, Exercise, list_exercises, load_exercise
@@ -113,7 +114,7 @@ class PracticeApp(W.VBox):
         self.choice = W.Dropdown(description="Exercise", options=[(_ANY, _ANY)] + [(d.title, d.id) for d in defs],
                                  value=_ANY)
         self.seed_box = W.IntText(description="Seed", value=0, layout=W.Layout(width="180px"))
-        self.new_button = W.Button(description="New case", icon="random", button_style="info")
+        self.new_button = W.Button(description="New case", icon="random", button_style="primary")
         self.new_button.add_class("itb-field-new-case")
         self.same_button = W.Button(description="Open seed", icon="folder-open")
         self.case = W.HTML()
@@ -124,6 +125,7 @@ class PracticeApp(W.VBox):
         self.trainee.observe(lambda _c: self._guard(self.refresh_progress), names="value")
         super().__init__([
             _notice(),
+            PageA11y(),
             library_line(),
             W.HTML("<h3>ITB practice: checked exercises</h3>"),
             W.HBox([self.trainee, self.choice]),

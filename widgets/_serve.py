@@ -152,7 +152,7 @@ class _NotServed(tornado.web.RequestHandler):
 
 
 #: A notebook that builds an app with figures imports one of the app modules of ``widgets``.
-_APP_IMPORT = re.compile(r"^\s*from\s+widgets\.(?!common\b)\w+\s+import\b", re.M)
+_APP_IMPORT = re.compile(r"^\s*from\s+widgets\.(?!(?:common|a11y)\b)\w+\s+import\b", re.M)
 
 
 @functools.lru_cache(maxsize=64)

@@ -27,6 +27,7 @@ from itbcore.errors import ITBError, InputError
 from itbcore.label_map import citation_parts
 from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, LabelDifference
 
+from .a11y import PageA11y
 from ._kernel import harden
 from ._kernel import server_log as log
 from .plot import PLOTLY_ESM_ENV, Bar, Figure, Scatter, Trace
@@ -804,7 +805,7 @@ class App(Refreshing, W.VBox):
         self._presenter_css = W.HTML("")
         self.presenter.observe(lambda change: self.set_presenter(change["new"]), "value")
         self.reset_button.on_click(lambda _b: self.reset())
-        children: list[W.Widget] = [self.banner, self.library_line, self.heading]
+        children: list[W.Widget] = [self.banner, PageA11y(), self.library_line, self.heading]
         if self.toolbar:
             children.append(W.HBox([self.presenter, self.reset_button, self._presenter_css]))
         if self.label_choice:

@@ -24,6 +24,7 @@ from itbcore.formulations import PUMP_FORMULATIONS
 from itbcore.patient import Patient
 
 from .plot import Bar, Scatter
+from .a11y import PageA11y
 from .common import (
     cite,
     SEVERITY_COLOURS,
@@ -405,7 +406,7 @@ class Deck:
 
     def title_slide(self) -> W.VBox:
         """The first slide's widget: the training-only notice and the patient."""
-        box = W.VBox([W.HTML(_OFFLINE_REVEAL_CSS), self.banner, self.patient])
+        box = W.VBox([W.HTML(_OFFLINE_REVEAL_CSS), self.banner, PageA11y(), self.patient])
         box.add_class("itb-deck-title")
         return box
 

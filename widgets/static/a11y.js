@@ -1,0 +1,33 @@
+// What the page's widgets need for a screen reader and the keyboard that ipywidgets does not give them.
+// For training only, not for treating patients.
+//  * a slider's handle gets its slider's label as its accessible name (axe: aria-input-field-name);
+//  * a toggle button says whether it is pressed (aria-pressed);
+//  * chart toolbars leave the tab order (each chart added about ten tab stops).
+function mend(root) {
+  root.querySelectorAll(".widget-slider").forEach((slider) => {
+    const label = slider.querySelector(".widget-label");
+    const name = label ? label.textContent.trim() : "";
+    slider.querySelectorAll(".noUi-handle").forEach((h) => {
+      if (name && h.getAttribute("aria-label") !== name) h.setAttribute("aria-label", name);
+    });
+  });
+  root.querySelectorAll("button.widget-toggle-button, .widget-toggle-buttons button").forEach((b) => {
+    const pressed = b.classList.contains("mod-active") ? "true" : "false";
+    if (b.getAttribute("aria-pressed") !== pressed) b.setAttribute("aria-pressed", pressed);
+  });
+  root.querySelectorAll(".modebar a, .modebar button, .modebar-btn").forEach((a) => {
+    if (a.getAttribute("tabindex") !== "-1") a.setAttribute("tabindex", "-1");
+  });
+}
+
+function render({ el }) {
+  el.style.display = "none";
+  let queued = false;
+  const run = () => { queued = false; mend(document); };
+  const observer = new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(run); } });
+  observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["class"] });
+  run();
+  return () => observer.disconnect();
+}
+
+export default { render };
