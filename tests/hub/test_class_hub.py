@@ -113,7 +113,9 @@ def _answers(source: Path, wrong_part: str | None) -> dict[str, str]:
         if meta.get("solution"):
             code = "".join(cell["source"]).replace("### BEGIN SOLUTION\n", "").replace("\n### END SOLUTION", "")
             if wrong_part and meta["grade_id"] == f"{ASSIGNMENT}_{wrong_part}_answer":
-                code = 'answer = "z"  # not one of the options'
+                # a real option, but not the right one: the feedback names the rule and its source
+                code = (f"answer = next(k for k in ex.part({wrong_part!r}).options "
+                        f"if k != ex.solution({wrong_part!r}))")
             out[meta["grade_id"]] = code
     return out
 
@@ -165,6 +167,9 @@ def test_a_class_signs_in_works_submits_and_is_graded(hub):
     assert float(scores[TRAINEES[0]].split(",")[col]) == 2.0
     if N_TRAINEES > 1:
         assert float(scores[TRAINEES[1]].split(",")[col]) == 1.0  # the wrong part scored nothing
+        graded = course / "autograded" / TRAINEES[1] / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+        outputs = json.dumps([c.get("outputs", []) for c in json.loads(graded.read_text())["cells"]])
+        assert "Not yet" in outputs and "Rule:" in outputs and "(source: " in outputs
 
     # -- the class view: educators only -----------------------------------------------------------------
     _s, _page, shown = sessions[EDUCATOR].render("itb/educator/class_view.ipynb")

@@ -345,3 +345,22 @@ def test_no_serious_or_critical_accessibility_violation(voila_server, browser, p
         assert not found, found
     finally:
         page.close()
+
+
+def test_a_field_in_error_is_marked_invalid_and_described_by_its_message(voila_server, browser) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(_url(voila_server, ROOT / "notebooks" / "screening.ipynb"), timeout=PAGE_TIMEOUT_MS)
+        _wait_rendered(page, expect_app=True)
+        box = page.locator(".itb-app .itb-field input[type=text]").first
+        page.wait_for_function("e => e.getAttribute('aria-invalid') === 'false'", arg=box.element_handle(),
+                               timeout=UPDATE_TIMEOUT_MS)
+        box.fill("abc")
+        box.press("Enter")
+        page.wait_for_function("e => e.getAttribute('aria-invalid') === 'true'", arg=box.element_handle(),
+                               timeout=UPDATE_TIMEOUT_MS)
+        described = box.get_attribute("aria-describedby").split()
+        text = page.locator(f"#{described[0]}").inner_text()
+        assert "could not be read" in text or "✖" in text, text
+    finally:
+        page.close()

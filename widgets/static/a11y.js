@@ -2,8 +2,27 @@
 // For training only, not for treating patients.
 //  * a slider's handle gets its slider's label as its accessible name (axe: aria-input-field-name);
 //  * a toggle button says whether it is pressed (aria-pressed);
-//  * chart toolbars leave the tab order (each chart added about ten tab stops).
+//  * chart toolbars leave the tab order (each chart added about ten tab stops);
+//  * a quantity field's input is marked aria-invalid while its error shows, and described by it.
+let serial = 0;
+function ident(el) {
+  if (!el.id) el.id = `itb-a11y-${++serial}`;
+  return el.id;
+}
+
 function mend(root) {
+  root.querySelectorAll(".itb-field").forEach((field) => {
+    const input = field.querySelector("input[type=text], input:not([type])");
+    const error = field.querySelector(".itb-field-error .widget-html-content, .itb-field-error");
+    if (!input || !error) return;
+    const invalid = error.textContent.trim() !== "";
+    const hint = field.querySelector(".itb-field-hint");
+    const described = [invalid ? ident(error) : null, hint ? ident(hint) : null].filter(Boolean).join(" ");
+    if (input.getAttribute("aria-invalid") !== String(invalid)) input.setAttribute("aria-invalid", String(invalid));
+    if (described && input.getAttribute("aria-describedby") !== described) {
+      input.setAttribute("aria-describedby", described);
+    }
+  });
   root.querySelectorAll(".widget-slider").forEach((slider) => {
     const label = slider.querySelector(".widget-label");
     const name = label ? label.textContent.trim() : "";
@@ -25,7 +44,8 @@ function render({ el }) {
   let queued = false;
   const run = () => { queued = false; mend(document); };
   const observer = new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(run); } });
-  observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["class"] });
+  observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true,
+                                   attributeFilter: ["class"] });
   run();
   return () => observer.disconnect();
 }
