@@ -90,6 +90,10 @@ def hub():
         home = Path(f"~{name}").expanduser()
         for sub in (".itb-training", "itb"):
             shutil.rmtree(home / sub, ignore_errors=True)
+    course = Path(f"~{EDUCATOR}").expanduser() / "itb-course"  # an earlier run's submissions and grades go
+    for sub in ("release", "submitted", "autograded", "feedback", "gradebook.db", "grades.csv"):
+        target = course / sub
+        shutil.rmtree(target, ignore_errors=True) if target.is_dir() else target.unlink(missing_ok=True)
     shutil.rmtree(PREFIX / "exchange", ignore_errors=True)
     (PREFIX / "exchange").mkdir()
     os.chmod(PREFIX / "exchange", 0o1777)
@@ -157,7 +161,7 @@ def test_a_class_signs_in_works_submits_and_is_graded(hub):
         s.nbgrader("submit", ASSIGNMENT)
 
     # -- the educator collects, autogrades and exports the gradebook ----------------------------------
-    _as(EDUCATOR, "nbgrader", "collect", ASSIGNMENT, cwd=course)
+    _as(EDUCATOR, "nbgrader", "collect", ASSIGNMENT, "--update", cwd=course)
     _as(EDUCATOR, "nbgrader", "autograde", ASSIGNMENT, "--force", cwd=course)
     _as(EDUCATOR, "nbgrader", "export", "--to", "grades.csv", cwd=course)
     grades = (course / "grades.csv").read_text().splitlines()
