@@ -16,8 +16,8 @@ from urllib.parse import parse_qs
 import ipywidgets as W
 
 from itbcore.errors import ITBError
-from itbcore.label_map import LabelSection, section
-from itbcore.sources import LABEL_DIFFERENCES, LABEL_MAP, LABELS, LabelDifference, cited_sections
+from itbcore.label_map import LabelSection, citation_parts, section
+from itbcore.sources import LABEL_DIFFERENCES, LABEL_MAP, LABELS, LabelDifference
 
 from itbcore.adverse_effects import ADVERSE_EFFECTS, BANDS
 from itbcore.patient import Patient
@@ -66,17 +66,10 @@ def differences_for(entry: LabelSection) -> list[LabelDifference]:
     """The recorded label differences whose sources cite ``entry``'s section."""
     out = []
     for d in LABEL_DIFFERENCES:
-        cited = {s.section for src in d.sources.values() for s in _safe_sections(src)}
+        cited = {s.section for src in d.sources.values() for _text, s in citation_parts(src) if s is not None}
         if entry.section in cited:
             out.append(d)
     return out
-
-
-def _safe_sections(source: str) -> list[LabelSection]:
-    try:
-        return cited_sections(source)
-    except ValueError:
-        return []
 
 
 def _taught_html(entry: LabelSection) -> str:
