@@ -124,7 +124,7 @@ for _i in range(__REPS__ if _kind in ("slider", "text", "select") else 0):
     _times.append(_time.perf_counter() - _t0)
     _unchanged += not _changed
 _times.sort()
-_esm = sum(len(getattr(f, "_esm", "") or "") for f in _figs())
+_esm = sum(len(getattr(f, "_esm", "") or "") + len(getattr(f, "_plotly_inline", "") or "") for f in _figs())
 _out = {"input": getattr(_field, "key", None) or _probe["field"], "kind": _kind, "figures": len(_figs()),
         "esm_bytes": _esm}
 if _times:

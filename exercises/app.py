@@ -127,10 +127,10 @@ class PracticeApp(W.VBox):
             _notice(),
             PageA11y(),
             library_line(),
-            W.HTML("<h3>ITB practice: checked exercises</h3>"),
+            W.HTML("<h2>ITB practice: checked exercises</h2>"),
             W.HBox([self.trainee, self.choice]),
             W.HBox([self.seed_box, self.new_button, self.same_button]),
-            self.store_status, self.status, self.case, self.parts, W.HTML("<h4>Progress</h4>"), self.progress,
+            self.store_status, self.status, self.case, self.parts, W.HTML("<h2>Progress</h2>"), self.progress,
         ])
         self.add_class("itb-app")
         self._guard(self.new_case)
@@ -215,7 +215,7 @@ def _markdown_html(md: str) -> str:
     out = []
     for line in html.escape(md).split("\n"):
         if line.startswith("### "):
-            out.append(f"<h4>{line[4:]}</h4>")
+            out.append(f"<h3>{line[4:]}</h3>")
             continue
         line = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", line)
         line = re.sub(r"\*(.+?)\*", r"<i>\1</i>", line)

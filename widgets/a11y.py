@@ -5,8 +5,8 @@ For training only, not for treating patients.
 :class:`PageA11y` is an invisible widget every app places once (in its banner row): its front end
 (``static/a11y.js``) names each slider handle after its slider's label, marks toggle buttons
 ``aria-pressed`` and takes chart toolbars out of the tab order, as the page changes; its style sheet
-(``static/a11y.css``) underlines links in text, darkens inactive tab labels and the selected toggle,
-and shows keyboard focus.  The browser test runs axe-core over every app against it.
+(``static/itb.css``, the suite's one stylesheet) underlines links in text, darkens inactive tab labels and
+the selected toggle, shows keyboard focus, and holds the palette, presenter view, phone and print layouts.  The browser test runs axe-core over every app against it.
 """
 from __future__ import annotations
 
@@ -21,4 +21,4 @@ __all__ = ["PageA11y"]
 
 class PageA11y(anywidget.AnyWidget):
     _esm = _STATIC / "a11y.js"
-    _css = _STATIC / "a11y.css"
+    _css = _STATIC / "itb.css"

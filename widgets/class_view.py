@@ -93,14 +93,14 @@ class ClassViewApp(App):
                             + "".join(f"<th scope='col'>{h}</th>" for h in head)
                             + f"</tr></thead><tbody>{body}</tbody></table>"
                             + ("".join(f"<p class='itb-warning'>Not readable: {esc(x)}</p>" for x in self.refused)))
-        self.slip_html.value = ("<h3>Common slips</h3><ol>" + "".join(
+        self.slip_html.value = ("<h2>Common slips</h2><ol>" + "".join(
             f"<li><code>{esc(s)}</code> in {esc(e)}: {k} trainee(s)</li>" for e, s, k in self.slips) + "</ol>"
             if self.slips else "<p>No slips recorded yet.</p>")
         from exercises.core import _default_library
 
         skipped = _default_library().problems  # a bad case file is skipped for trainees, named here
         if skipped:
-            self.slip_html.value += ("<h3>Case files skipped</h3><ul>"
+            self.slip_html.value += ("<h2>Case files skipped</h2><ul>"
                                      + "".join(f"<li>{esc(p)}</li>" for p in skipped) + "</ul>")
         data = base64.b64encode(rows_csv(self.rows).encode()).decode()
         self.download.value = (f'<a download="itb-class.csv" href="data:text/csv;base64,{data}">'

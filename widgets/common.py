@@ -28,6 +28,7 @@ from itbcore.label_map import citation_parts
 from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, LabelDifference
 
 from .a11y import PageA11y
+from .page import PrintButton, flag
 from ._kernel import harden
 from ._kernel import server_log as log
 from .plot import PLOTLY_ESM_ENV, Bar, Figure, Scatter, Trace
@@ -182,7 +183,7 @@ def library_line() -> W.HTML:
 
 def section(title: str) -> W.HTML:
     """A section heading inside an app."""
-    return W.HTML(f'<h3 style="margin:14px 0 4px 0;border-bottom:1px solid #ccc">{esc(title)}</h3>')
+    return W.HTML(f'<h2 class="itb-section-title">{esc(title)}</h2>')
 
 
 _LABEL_NAMES = {"lionova": "Lionova (default)", "lioresal": "Lioresal"}
@@ -710,14 +711,14 @@ def _split_space(text: str) -> tuple[str, str, str]:
 def cite(source: str, after: str = "") -> str:
     """``<cite>(source)</cite>`` with its sections linked (:func:`linked_citation`); ``after`` is escaped text
     added inside the parentheses."""
-    return f'<cite class="itb-cite" style="color:#555">({linked_citation(source)}{esc(after)})</cite>'
+    return f'<cite class="itb-cite">({linked_citation(source)}{esc(after)})</cite>'
 
 
 def sources_html(sources: Iterable[str]) -> str:
     items = "".join(f"<li>{linked_citation(s)}</li>" for s in dict.fromkeys(sources))
     if not items:
         return ""
-    return f'<div class="itb-sources" style="color:#444;font-size:0.9em"><strong>Sources</strong><ul>{items}</ul></div>'
+    return f'<div class="itb-sources"><strong>Sources</strong><ul>{items}</ul></div>'
 
 
 # --------------------------------------------------------------------------- the app pattern
@@ -796,18 +797,21 @@ class App(Refreshing, W.VBox):
         inputs, outputs = self.build()
         self.inputs, self.outputs = list(inputs), list(outputs)
         self.presenter = W.ToggleButton(value=False, description="Presenter view", icon="desktop",
-                                        tooltip="Large type across the whole width of the screen, for a room",
+                                        tooltip="Large type across the whole width of the screen, for a room "
+                                                "(or open the app with ?presenter=1)",
                                         layout=W.Layout(width="auto"))
         self.presenter.add_class("itb-field-presenter")
         self.reset_button = W.Button(description="Reset to start", icon="undo",
                                      tooltip="Every input back to where the app started", layout=W.Layout(width="auto"))
         self.reset_button.add_class("itb-field-reset")
-        self._presenter_css = W.HTML("")
+        self.print_button = PrintButton()
         self.presenter.observe(lambda change: self.set_presenter(change["new"]), "value")
         self.reset_button.on_click(lambda _b: self.reset())
         children: list[W.Widget] = [self.banner, PageA11y(), self.library_line, self.heading]
         if self.toolbar:
-            children.append(W.HBox([self.presenter, self.reset_button, self._presenter_css]))
+            bar = W.HBox([self.presenter, self.reset_button, self.print_button])
+            bar.add_class("itb-toolbar")
+            children.append(bar)
         if self.label_choice:
             children.append(self.label)
         children += [W.VBox(self.inputs, layout=W.Layout(margin="4px 0")), self.status,
@@ -820,6 +824,8 @@ class App(Refreshing, W.VBox):
         self.label.observe(self._on_label, "value")
         self.refresh()
         self._start = _input_values(self)
+        if self.toolbar and flag("presenter"):
+            self.set_presenter(True)
 
     # -- in front of a room
     def set_presenter(self, on: bool) -> None:
@@ -829,11 +835,9 @@ class App(Refreshing, W.VBox):
             return
         if on:
             self.add_class("itb-presenter")
-            self._presenter_css.value = PRESENTER_CSS
             self.layout.max_width = "none"
         else:
             self.remove_class("itb-presenter")
-            self._presenter_css.value = ""
             self.layout.max_width = "1100px"
 
     def reset(self) -> None:
@@ -870,19 +874,6 @@ class App(Refreshing, W.VBox):
         # Short and stable: nbval compares the text/plain of the app cell.
         return f"<{type(self).__name__}: {self.title}>"
 
-
-#: Presenter view, scoped to the app: ipywidgets' own size variables, so fields grow with their text.
-PRESENTER_CSS = """<style>
-.itb-presenter { --jp-widgets-font-size: 21px; --jp-widgets-inline-height: 40px;
-  --jp-widgets-inline-label-width: 230px; --jp-widgets-inline-width: 420px; font-size: 21px; }
-.itb-presenter .widget-html-content, .itb-presenter td, .itb-presenter th, .itb-presenter li,
-.itb-presenter p, .itb-presenter summary { font-size: 21px; line-height: 1.4; }
-.itb-presenter h3 { font-size: 26px; }
-body:has(.itb-presenter) .jp-OutputArea-output, body:has(.itb-presenter) .jp-Cell,
-body:has(.itb-presenter) #rendered_cells, body:has(.itb-presenter) main { max-width: none !important; }
-body:has(.itb-presenter) .jp-RenderedMarkdown p { font-size: 21px; line-height: 1.4; }
-body:has(.itb-presenter) .jp-RenderedMarkdown h1 { font-size: 34px; }
-</style>"""
 
 _NOT_INPUTS = (W.HTML, W.HTMLMath, W.Label, W.Output, W.Valid)
 

@@ -166,9 +166,10 @@ class TitrationSlide(_Slide):
         self.result.add_class("itb-result")
         self.fig = make_figure("Daily steps inside the label's band", "day of infusion", "daily dose (µg/day)",
                                height=_SLIDE_HEIGHT,
-                               traces=[Scatter(x=[], y=[], name="allowed band", mode="lines",
+                               traces=[Scatter(x=[], y=[], name="allowed band", meta=dict(column="allowed band, lowest"), mode="lines",
                                                   line=dict(width=0, shape="hv"), showlegend=False),
-                                       Scatter(x=[], y=[], name="allowed band", mode="lines", fill="tonexty",
+                                       Scatter(x=[], y=[], name="allowed band", meta=dict(column="allowed band, highest"), mode="lines",
+                                               fill="tonexty",
                                                   fillcolor="rgba(46,107,48,0.18)", line=dict(width=0, shape="hv")),
                                        Scatter(x=[], y=[], name="plan", mode="lines+markers",
                                                   line=dict(width=3, shape="hv"))])

@@ -108,7 +108,7 @@ class PKApp(App):
             Scatter(x=[], y=[], mode="lines", line=dict(width=0), name="5th percentile", showlegend=False,
                        hoverinfo="skip"),
             Scatter(x=[], y=[], mode="lines", line=dict(width=0), fill="tonexty", fillcolor=band,
-                       name="5–95 % of virtual patients", hoverinfo="skip"),
+                       name="5–95 % of virtual patients", meta=dict(column="95th percentile"), hoverinfo="skip"),
             Scatter(x=[], y=[], mode="lines", name="label-mean patient (75 mL, 30 mL/h)",
                        line=dict(width=3, color=SEVERITY_COLOURS["info"]),
                        hovertemplate="%{x:.3~g} h: %{y:.3~g} ng/mL<extra></extra>"),

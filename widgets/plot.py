@@ -73,60 +73,8 @@ def plotly_js_version() -> str:
     return hashlib.sha256(plotly_esm_source().encode("utf-8")).hexdigest()[:12]
 
 
-# The front end: draw with Plotly.react on every change of the figure's JSON, at most once a frame,
-# and only while the element has a width: a figure in a hidden tab (or not yet laid out) is drawn
-# when it first becomes visible, so a page with several tabs draws one figure, not all, to become
-# interactive.  A change of the element's width resizes the plot.
-_RENDER = """
-function clone(x) { return x == null ? x : JSON.parse(JSON.stringify(x)); }
-function render({ model, el }) {
-  const div = document.createElement("div");
-  div.className = "itb-plot";
-  div.style.width = "100%";
-  el.appendChild(div);
-  let frame = null, stale = true, width = 0;
-  const draw = () => {
-    frame = null;
-    if (el.clientWidth === 0) return;  // hidden: drawn when shown (ResizeObserver below)
-    stale = false;
-    width = el.clientWidth;
-    Plotly.react(div, clone(model.get("_plot_data")), clone(model.get("_plot_layout")),
-                 { responsive: true, displaylogo: false });
-  };
-  const schedule = () => { stale = true; if (frame === null) frame = requestAnimationFrame(draw); };
-  model.on("change:_plot_data change:_plot_layout", schedule);
-  const ro = new ResizeObserver(() => {
-    const w = el.clientWidth;
-    if (w === 0 || w === width) return;
-    if (stale) draw(); else { width = w; Plotly.Plots.resize(div); }
-  });
-  ro.observe(el);
-  draw();
-  return () => {
-    ro.disconnect();
-    model.off("change:_plot_data change:_plot_layout", schedule);
-    if (frame !== null) cancelAnimationFrame(frame);
-    Plotly.purge(div);
-  };
-}
-export default { render };
-"""
-
-# Served: import plotly.js from the server; the URL is built in the browser from the page's base URL,
-# so it works on any host, port and base_url; one module per URL, so once per page.
-_SERVED_LOADER = """\
-const config = document.getElementById("jupyter-config-data");
-const baseUrl = (config && JSON.parse(config.textContent).baseUrl) || "/";
-const Plotly = (await import(new URL(baseUrl.replace(/\\/*$/, "/") + __PATH__, document.baseURI).href)).default;
-"""
-
-
-@functools.lru_cache(maxsize=None)
-def _esm(served_path: str | None) -> str:
-    if served_path:
-        return _SERVED_LOADER.replace("__PATH__", json.dumps(served_path)) + _RENDER
-    # Inline: plotly.js's module text first (it defines ``module``), then the renderer.
-    return plotly_esm_source().replace("export default module.exports;", "const Plotly = module.exports;") + _RENDER
+#: The figure's front end (drawing, plotly.js loading, the chart's numbers as a table).
+FRONT_END = Path(__file__).with_name("static") / "figure.js"
 
 
 # --------------------------------------------------------------------------- JSON and properties
@@ -293,7 +241,11 @@ class Figure(anywidget.AnyWidget):
     Unchanged JSON sends nothing.
     """
 
-    _esm = traitlets.Unicode("").tag(sync=True)
+    _esm = FRONT_END
+    #: Served: plotly.js's path on the server, relative to the page's base URL (:data:`PLOTLY_ESM_ENV`).
+    _plotly_url = traitlets.Unicode("").tag(sync=True)
+    #: Not served by the suite's launcher (JupyterLab, plain ``voila``): the plotly.js module text.
+    _plotly_inline = traitlets.Unicode("").tag(sync=True)
     _plot_data = traitlets.List().tag(sync=True)
     _plot_layout = traitlets.Dict().tag(sync=True)
 
@@ -303,7 +255,8 @@ class Figure(anywidget.AnyWidget):
         self._layout = Props(_normalise(dict(layout or {})), self)
         self._batch = 0
         self._dirty = False
-        super().__init__(_esm=_esm(os.environ.get(PLOTLY_ESM_ENV) or None), **kwargs)
+        served = os.environ.get(PLOTLY_ESM_ENV) or ""
+        super().__init__(_plotly_url=served, _plotly_inline="" if served else plotly_esm_source(), **kwargs)
         for t in data:
             self._append(t)
         self._push()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from typing import Any
-from urllib.parse import parse_qs
 
 import ipywidgets as W
 
@@ -25,6 +24,7 @@ from itbcore.screening import INTERACTIONS, before_first_fill
 
 from ._kernel import server_log as log
 from .common import App, cite, esc
+from .page import param
 
 #: Sections whose content the core holds as data: shown as a table under the summary.
 _TABLES = {
@@ -47,14 +47,14 @@ def data_table_html(kind: str) -> str:
         rows = [(e.effect, e.band, f"{e.percent:g} %" if e.percent is not None else "",
                  "yes" if e.more_with_cerebral else "", e.note) for e in
                 sorted(ADVERSE_EFFECTS, key=lambda e: BANDS.index(e.band))]
-        return ("<h4>Adverse effects by frequency (lioresal Side effects; lionova 4.8)</h4>"
+        return ("<h3>Adverse effects by frequency (lioresal Side effects; lionova 4.8)</h3>"
                 + _table(("effect", "frequency", "in studies", "more with cerebral origin", "note"), rows))
     if kind == "interactions":
         rows = [(i.medicine.replace("_", " "), i.effect, i.action) for i in INTERACTIONS.values()]
-        return "<h4>Interactions (lionova 4.5; lioresal Interaction)</h4>" + _table(("medicine", "effect", "what to do"),
+        return "<h3>Interactions (lionova 4.5; lioresal Interaction)</h3>" + _table(("medicine", "effect", "what to do"),
                                                                                     rows)
     items = before_first_fill(Patient(40, "spinal"), post_traumatic=True)
-    return ("<h4>Before the first fill (adult, post-traumatic)</h4>"
+    return ("<h3>Before the first fill (adult, post-traumatic)</h3>"
             + _table(("check", "source"), [(i.text, i.source) for i in items]))
 
 __all__ = ["ProductInformationApp", "build_app", "differences_for"]
@@ -93,7 +93,7 @@ def _difference_html(d: LabelDifference) -> str:
                     f"<td>{esc(v)}</td><td>{cite(d.sources.get(k, ''))}</td></tr>"
                     for k, v in d.values.items())
     note = f"<p>{esc(d.note)}</p>" if d.note else ""
-    return f"<h4>{esc(d.topic)}</h4><table class='itb-differences'>{cells}</table>{note}"
+    return f"<h3>{esc(d.topic)}</h3><table class='itb-differences'>{cells}</table>{note}"
 
 
 class ProductInformationApp(App):
@@ -145,9 +145,9 @@ class ProductInformationApp(App):
         e = self.entry
         summary = f"<p>{esc(e.summary)}</p>" if e.summary else ""
         table = data_table_html(_TABLES[e.section]) if e.section in _TABLES else ""
-        self.entry_html.value = (f"<h3>{esc(e.section)}: {esc(e.title)}</h3>{summary}{_taught_html(e)}{table}")
+        self.entry_html.value = (f"<h2>{esc(e.section)}: {esc(e.title)}</h2>{summary}{_taught_html(e)}{table}")
         diffs = differences_for(e)
-        self.diff_html.value = ("<h3>Where the labels differ</h3>" + "".join(_difference_html(d) for d in diffs)
+        self.diff_html.value = ("<h2>Where the labels differ</h2>" + "".join(_difference_html(d) for d in diffs)
                                 if diffs else "<p>No recorded difference between the labels touches this section.</p>")
 
     def open_section(self, citation: str) -> bool:
@@ -168,10 +168,8 @@ class ProductInformationApp(App):
         request (with preheated kernels Voilà hands it over when the page is asked for — this call waits for
         it there); anywhere else there is none and nothing changes.
         """
-        if query is None:
-            query = _page_query()
-        wanted = parse_qs(query or "", max_num_fields=5).get("section", [])
-        return bool(wanted) and self.open_section(wanted[0])
+        wanted = param("section", query)
+        return wanted is not None and self.open_section(wanted)
 
     def summary(self) -> str:
         e = self.entry
@@ -179,17 +177,6 @@ class ProductInformationApp(App):
                  f"taught in: {', '.join(e.taught_in) or 'not taught: ' + e.reason}",
                  f"differences: {', '.join(d.code for d in differences_for(e)) or 'none'}"]
         return "\n".join(lines)
-
-
-def _page_query() -> str:
-    if os.environ.get("VOILA_PREHEAT") == "True" or "QUERY_STRING" in os.environ:
-        try:
-            from voila.utils import get_query_string
-
-            return get_query_string() or ""
-        except Exception:  # noqa: BLE001 - no section asked for is the safe reading
-            log.warning("could not read the page's query string", exc_info=True)
-    return ""
 
 
 def build_app(**kwargs: Any) -> ProductInformationApp:

@@ -134,9 +134,9 @@ class TitrationApp(App):
         self.plan_findings = FindingsView("No findings for this plan.")
         self.fig_plan = make_figure("Day-by-day plan within the allowed band", "day since the infusion started",
                                     "daily dose (µg/day)", height=360)
-        self.fig_plan.add_trace(Scatter(name="band low", mode="lines", line=dict(shape="hv", width=0),
+        self.fig_plan.add_trace(Scatter(name="band low", meta=dict(column="allowed band, lowest"), mode="lines", line=dict(shape="hv", width=0),
                                            showlegend=False, hoverinfo="skip"))
-        self.fig_plan.add_trace(Scatter(name="allowed band", mode="lines", fill="tonexty",
+        self.fig_plan.add_trace(Scatter(name="allowed band", meta=dict(column="allowed band, highest"), mode="lines", fill="tonexty",
                                            fillcolor="rgba(46,107,48,0.18)", line=dict(shape="hv", width=0),
                                            hoverinfo="skip"))
         self.fig_plan.add_trace(Scatter(name="planned dose", mode="lines+markers", line=dict(shape="hv", width=3,
@@ -184,18 +184,18 @@ class TitrationApp(App):
             W.HBox([self.phase, self.pump], layout=W.Layout(flex_flow="row wrap", gap="1em")),
         ]
         outputs = [
-            W.HTML("<h3>1. First daily dose</h3>"),
+            W.HTML("<h2>1. First daily dose</h2>"),
             W.HBox([self.test_dose, self.side_effects], layout=W.Layout(flex_flow="row wrap", gap="1em")),
             self.effect,
             self.options_html,
             self.fig_first,
-            W.HTML("<h3>2. Day-by-day plan</h3><p>Starts at the first daily dose of the chosen label.</p>"),
+            W.HTML("<h2>2. Day-by-day plan</h2><p>Starts at the first daily dose of the chosen label.</p>"),
             W.HBox([self.target, self.step_box], layout=W.Layout(flex_flow="row wrap", gap="1em")),
             self.plan_status,
             self.plan_html,
             self.fig_plan,
             self.plan_findings,
-            W.HTML("<h3>3. Check a proposed change</h3>"),
+            W.HTML("<h2>3. Check a proposed change</h2>"),
             W.HBox([self.current, self.proposed], layout=W.Layout(flex_flow="row wrap", gap="1em")),
             W.HBox([self.since_start, self.since_last], layout=W.Layout(flex_flow="row wrap", gap="1em")),
             W.HBox([self.no_change_yet, self.no_effect], layout=W.Layout(flex_flow="row wrap", gap="2em")),

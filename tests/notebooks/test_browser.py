@@ -283,8 +283,8 @@ def test_a_source_chip_opens_its_section_in_the_product_information_app(voila_se
         with page.context.expect_page(timeout=PAGE_TIMEOUT_MS) as opened:
             link.click()
         pi = opened.value
-        pi.wait_for_selector(".itb-result-pi-entry h3", state="visible", timeout=PAGE_TIMEOUT_MS)
-        pi.wait_for_function("w => document.querySelector('.itb-result-pi-entry h3').innerText.startsWith(w)",
+        pi.wait_for_selector(".itb-result-pi-entry h2", state="visible", timeout=PAGE_TIMEOUT_MS)
+        pi.wait_for_function("w => document.querySelector('.itb-result-pi-entry h2').innerText.startsWith(w)",
                              arg=wanted, timeout=UPDATE_TIMEOUT_MS)
         _assert_no_error_text(pi)
         pi.close()

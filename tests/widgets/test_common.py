@@ -218,7 +218,7 @@ def test_presenter_view_and_reset_to_start_in_every_app():
         before = app.summary()
         app.presenter.value = True
         assert "itb-presenter" in app._dom_classes and app.layout.max_width == "none"
-        assert "--jp-widgets-font-size: 21px" in app._presenter_css.value
+        assert any("itb-toolbar" in w._dom_classes for w in app.children), name
         app.presenter.value = False
         assert "itb-presenter" not in app._dom_classes and app.layout.max_width == "1100px"
         # change every text input we can, then reset: the app is back where it started
@@ -239,3 +239,25 @@ def test_presenter_view_and_reset_to_start_in_every_app():
 
 def _option_values(widget):
     return [o[1] if isinstance(o, tuple) else o for o in widget.options]
+
+
+def test_presenter_view_opens_from_the_page_query(monkeypatch):
+    # ?presenter=1 on the app's URL: an educator bookmarks the projector view
+    from widgets import page
+    from widgets.screening import build_app
+
+    for text, on in (("presenter=1", True), ("presenter", True), ("presenter=yes", True), ("presenter=0", False),
+                     ("section=lionova+4.2", False), ("", False)):
+        monkeypatch.setattr(page, "query", lambda text=text: text)
+        app = build_app()
+        assert ("itb-presenter" in app._dom_classes) is on, text
+        assert app.presenter.value is on
+
+
+def test_page_param_reads_a_query_and_refuses_a_flood():
+    from widgets.page import flag, param
+
+    assert param("section", "section=lionova+4.2") == "lionova 4.2"
+    assert param("section", "x=1") is None
+    assert param("section", "&".join(f"a{i}=1" for i in range(100))) is None
+    assert flag("presenter", "presenter=TRUE") and not flag("presenter", "presenter=no")

@@ -98,10 +98,18 @@ def test_vline_and_vrect_add_shapes_with_annotations():
 def test_the_front_end_module_loads_plotly_from_the_server_when_served(monkeypatch):
     monkeypatch.setenv(plot.PLOTLY_ESM_ENV, "itb-static/plotly/plotly.esm.js?v=1")
     served = Figure()
-    assert "itb-static/plotly/plotly.esm.js?v=1" in served._esm and len(served._esm) < 10_000
+    assert served._plotly_url == "itb-static/plotly/plotly.esm.js?v=1" and served._plotly_inline == ""
+    assert len(served._esm) < 10_000 and "Plotly.react" in served._esm
     monkeypatch.delenv(plot.PLOTLY_ESM_ENV)
-    inline = Figure()  # JupyterLab, plain voila: the module carries plotly.js itself
-    assert len(inline._esm) > 1_000_000 and "Plotly.react" in inline._esm
+    inline = Figure()  # JupyterLab, plain voila: the widget carries plotly.js itself
+    assert inline._plotly_url == "" and inline._plotly_inline == plot.plotly_esm_source()
+
+
+def test_the_front_end_is_a_file_with_a_text_alternative_for_the_chart():
+    # the figure's JavaScript is a real file (no string assembly), and it gives the numbers as a table
+    assert Figure()._esm == plot.FRONT_END.read_text(encoding="utf-8") and plot.FRONT_END.suffix == ".js"
+    js = plot.FRONT_END.read_text(encoding="utf-8")
+    assert 'setAttribute("role", "figure")' in js and "itb-chart-table" in js
 
 
 def test_the_vendored_plotly_js_is_the_documented_basic_bundle():

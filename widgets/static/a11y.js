@@ -3,7 +3,8 @@
 //  * a slider's handle gets its slider's label as its accessible name (axe: aria-input-field-name);
 //  * a toggle button says whether it is pressed (aria-pressed);
 //  * chart toolbars leave the tab order (each chart added about ten tab stops);
-//  * a quantity field's input is marked aria-invalid while its error shows, and described by it.
+//  * a quantity field's input is marked aria-invalid while its error shows, and described by it;
+//  * the notebook's rendered cells are the page's main landmark (axe: region).
 let serial = 0;
 function ident(el) {
   if (!el.id) el.id = `itb-a11y-${++serial}`;
@@ -11,6 +12,8 @@ function ident(el) {
 }
 
 function mend(root) {
+  const main = root.querySelector("#rendered_cells, .reveal .slides");
+  if (main && !main.getAttribute("role") && !root.querySelector("main, [role=main]")) main.setAttribute("role", "main");
   root.querySelectorAll(".itb-field").forEach((field) => {
     const input = field.querySelector("input[type=text], input:not([type])");
     const error = field.querySelector(".itb-field-error .widget-html-content, .itb-field-error");

@@ -1,0 +1,155 @@
+// The front end of widgets.plot.Figure: plotly.js draws the figure's JSON; a table gives its numbers.
+// For training only, not for treating patients.
+//
+// Drawing: Plotly.react on every change of the figure's JSON, at most once a frame, and only while the
+// element has a width: a figure in a hidden tab (or not yet laid out) is drawn when it first becomes
+// visible, so a page with several tabs draws one figure, not all, to become interactive.  A change of
+// the element's width resizes the plot.
+//
+// Where plotly.js comes from: under the suite's launcher the model's `_plotly_url` names the server
+// path (relative to the page's base URL, so any host, port and base_url works; one module per URL,
+// so once per page); anywhere else (JupyterLab, plain voila) `_plotly_inline` carries the module text.
+//
+// Text alternative (WCAG 1.1.1): the chart is a `figure` named after its title, and a closed
+// <details> under it holds the plotted numbers as a table a screen reader can reach (long series are
+// sampled evenly, first and last point kept, and the table says so).  A trace's column is headed by its
+// `meta.column` when it has one (the edges of a shaded band), else by its name.
+
+const MAX_ROWS = 40;
+let plotlyPromise = null;
+
+function loadPlotly(model) {
+  if (plotlyPromise) return plotlyPromise;
+  const path = model.get("_plotly_url");
+  let url;
+  if (path) {
+    const config = document.getElementById("jupyter-config-data");
+    const baseUrl = (config && JSON.parse(config.textContent).baseUrl) || "/";
+    url = new URL(baseUrl.replace(/\/*$/, "/") + path, document.baseURI).href;
+  } else {
+    url = URL.createObjectURL(new Blob([model.get("_plotly_inline")], { type: "text/javascript" }));
+  }
+  plotlyPromise = import(url).then((m) => m.default);
+  return plotlyPromise;
+}
+
+function clone(x) { return x == null ? x : JSON.parse(JSON.stringify(x)); }
+
+function titleText(t) {
+  if (t == null) return "";
+  if (typeof t === "string") return t;
+  return t.text || "";
+}
+
+function plain(html) {
+  const d = document.createElement("div");
+  d.innerHTML = String(html).replace(/<br\s*\/?>/gi, " ");
+  return d.textContent.trim();
+}
+
+function fmt(v) {
+  if (v == null) return "–";
+  if (typeof v === "number") return Number.isFinite(v) ? String(+v.toPrecision(4)) : "–";
+  const s = String(v);
+  return /^\d{4}-\d\d-\d\dT00:00:00$/.test(s) ? s.slice(0, 10) : plain(s);
+}
+
+function rowsOf(n) {
+  if (n <= MAX_ROWS) return [...Array(n).keys()];
+  const out = new Set();
+  for (let i = 0; i < MAX_ROWS - 1; i++) out.add(Math.round((i * (n - 1)) / (MAX_ROWS - 1)));
+  out.add(n - 1);
+  return [...out].sort((a, b) => a - b);
+}
+
+function sameX(a, b) {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+// Traces that share their x values go in one table; any other trace gets its own.
+function groups(data) {
+  const out = [];
+  for (const t of data || []) {
+    const x = t.x || t.labels;
+    const y = t.y || t.values;
+    if (!Array.isArray(x) || !Array.isArray(y) || t.visible === false) continue;
+    const g = out.find((o) => sameX(o.x, x));
+    const col = { name: plain((t.meta && t.meta.column) || t.name || ""), y };
+    if (g) g.cols.push(col); else out.push({ x, cols: [col] });
+  }
+  return out;
+}
+
+function table(layout, g) {
+  const xName = plain(titleText(layout.xaxis && layout.xaxis.title)) || "x";
+  const yName = plain(titleText(layout.yaxis && layout.yaxis.title)) || "value";
+  const rows = rowsOf(g.x.length);
+  const head = [xName, ...g.cols.map((c) => (c.name ? `${c.name} (${yName})` : yName))];
+  const t = document.createElement("table");
+  t.className = "itb-chart-table";
+  if (rows.length < g.x.length) {
+    const cap = t.createCaption();
+    cap.textContent = `${rows.length} of ${g.x.length} points, evenly spaced`;
+  }
+  const hr = t.createTHead().insertRow();
+  head.forEach((h) => { const th = document.createElement("th"); th.scope = "col"; th.textContent = h; hr.appendChild(th); });
+  const body = t.createTBody();
+  for (const i of rows) {
+    const r = body.insertRow();
+    const th = document.createElement("th");
+    th.scope = "row";
+    th.textContent = fmt(g.x[i]);
+    r.appendChild(th);
+    g.cols.forEach((c) => { r.insertCell().textContent = fmt(c.y[i]); });
+  }
+  return t;
+}
+
+function describe(details, fig, data, layout) {
+  const title = plain(titleText(layout.title)) || "Chart";
+  fig.setAttribute("aria-label", `${title} (its numbers are in the table "Chart numbers" below it)`);
+  const summary = document.createElement("summary");
+  summary.textContent = `Chart numbers: ${title}`;
+  details.replaceChildren(summary, ...groups(data).map((g) => table(layout, g)));
+}
+
+function render({ model, el }) {
+  const fig = document.createElement("div");
+  fig.setAttribute("role", "figure");
+  fig.className = "itb-figure";
+  const div = document.createElement("div");
+  div.className = "itb-plot";
+  const details = document.createElement("details");
+  details.className = "itb-chart-data";
+  fig.append(div, details);
+  el.appendChild(fig);
+  let frame = null, stale = true, width = 0, Plotly = null, gone = false;
+  const draw = () => {
+    frame = null;
+    const data = clone(model.get("_plot_data")), layout = clone(model.get("_plot_layout"));
+    describe(details, fig, data, layout);
+    if (!Plotly || el.clientWidth === 0) return;  // hidden: drawn when shown (ResizeObserver below)
+    stale = false;
+    width = el.clientWidth;
+    Plotly.react(div, data, layout, { responsive: true, displaylogo: false });
+  };
+  const schedule = () => { stale = true; if (frame === null) frame = requestAnimationFrame(draw); };
+  model.on("change:_plot_data change:_plot_layout", schedule);
+  const ro = new ResizeObserver(() => {
+    const w = el.clientWidth;
+    if (w === 0 || w === width || !Plotly) return;
+    if (stale) draw(); else { width = w; Plotly.Plots.resize(div); }
+  });
+  ro.observe(el);
+  describe(details, fig, model.get("_plot_data"), model.get("_plot_layout"));
+  loadPlotly(model).then((P) => { if (!gone) { Plotly = P; draw(); } });
+  return () => {
+    gone = true;
+    ro.disconnect();
+    model.off("change:_plot_data change:_plot_layout", schedule);
+    if (frame !== null) cancelAnimationFrame(frame);
+    if (Plotly) Plotly.purge(div);
+  };
+}
+
+export default { render };
