@@ -58,7 +58,8 @@ def build_suite(target: Path) -> None:
     (target / "exercises").mkdir(parents=True)
     shutil.copytree(ROOT / "notebooks", target / "notebooks",
                     ignore=shutil.ignore_patterns(".*", "__pycache__", "*.pyc"))
-    shutil.copy2(ROOT / "exercises" / "practice.ipynb", target / "exercises" / "practice.ipynb")
+    for app in ("practice.ipynb", "assessment.ipynb"):
+        shutil.copy2(ROOT / "exercises" / app, target / "exercises" / app)
     shutil.copytree(ROOT / "exercises" / "trainee", target / "exercises" / "trainee",
                     ignore=shutil.ignore_patterns(".*"))
     shutil.copytree(ROOT / "deploy" / "educator", target / "educator", ignore=shutil.ignore_patterns(".*"))

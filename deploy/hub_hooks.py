@@ -4,7 +4,7 @@ For training only, not for treating patients.
 
 Runs inside JupyterHub (as root, before each spawn), so it only prepares files the user will own:
 
-* ``~/itb/notebooks`` and ``~/itb/exercises/{practice.ipynb,trainee}`` are links into the class
+* ``~/itb/notebooks`` and ``~/itb/exercises/{practice.ipynb,assessment.ipynb,trainee}`` are links into the class
   install (read-only for everyone); the solutions, the authored sources and the answer key are not
   in the class install at all (``deploy.class_setup`` leaves them out);
 * ``~/itb/educator`` (the class view) for educators only;
@@ -61,7 +61,8 @@ def prepare_home(spawner, prefix: Path, educators: list[str]) -> None:
     _own_dir(itb, uid, gid, 0o755)
     _link(suite / "notebooks", itb / "notebooks", uid, gid)
     _own_dir(itb / "exercises", uid, gid, 0o755)
-    _link(suite / "exercises" / "practice.ipynb", itb / "exercises" / "practice.ipynb", uid, gid)
+    for app in ("practice.ipynb", "assessment.ipynb"):
+        _link(suite / "exercises" / app, itb / "exercises" / app, uid, gid)
     _link(suite / "exercises" / "trainee", itb / "exercises" / "trainee", uid, gid)
     if educator:
         _link(suite / "educator", itb / "educator", uid, gid)

@@ -20,7 +20,7 @@ from .core import TRAINING_NOTICE, Exercise, list_exercises, load_exercise
 from .identity import Identity
 from .progress import ProgressStore
 
-__all__ = ["PracticeApp"]
+__all__ = ["PracticeApp", "answer_widgets", "feedback_html"]
 
 _ANY = "(any exercise)"
 
@@ -32,23 +32,30 @@ def _notice() -> W.HTML:
     return banner(TRAINING_NOTICE)
 
 
+def answer_widgets(part: Any) -> tuple[W.HTML, W.Widget]:
+    """The prompt of one part and the input its kind takes (choices, an order of letters, a text)."""
+    prompt = W.HTML(f"<b>{html.escape(part.id)}</b>: {html.escape(part.prompt)}<br>"
+                    f"<i>Answer {html.escape(part.answer_hint())}.</i>")
+    field: W.Widget
+    if part.kind == "choice":
+        field = W.RadioButtons(options=[(f"{k}) {t}", k) for k, t in part.options.items()], value=None,
+                               layout=W.Layout(width="auto"))
+    elif part.kind == "order":
+        items = "; ".join(f"{k}) {t}" for k, t in part.items.items())
+        prompt.value += f"<br>{html.escape(items)}"
+        field = W.Text(placeholder="letters in order, e.g. b, a, c", continuous_update=False)
+    else:
+        field = W.Text(placeholder="e.g. 0.5 mL" if part.kind == "quantity" else "YYYY-MM-DD",
+                       continuous_update=False)
+    return prompt, field
+
+
 class _PartView(W.VBox):
     """Prompt, answer input, Check and Hint buttons and the feedback of one part."""
 
     def __init__(self, app: "PracticeApp", ex: Exercise, part: Any) -> None:
         self.app, self.ex, self.part = app, ex, part
-        prompt = W.HTML(f"<b>{html.escape(part.id)}</b>: {html.escape(part.prompt)}<br>"
-                        f"<i>Answer {html.escape(part.answer_hint())}.</i>")
-        if part.kind == "choice":
-            self.input = W.RadioButtons(options=[(f"{k}) {t}", k) for k, t in part.options.items()], value=None,
-                                        layout=W.Layout(width="auto"))
-        elif part.kind == "order":
-            items = "; ".join(f"{k}) {t}" for k, t in part.items.items())
-            prompt.value += f"<br>{html.escape(items)}"
-            self.input = W.Text(placeholder="letters in order, e.g. b, a, c", continuous_update=False)
-        else:
-            self.input = W.Text(placeholder="e.g. 0.5 mL" if part.kind == "quantity" else "YYYY-MM-DD",
-                                continuous_update=False)
+        prompt, self.input = answer_widgets(part)
         if isinstance(self.input, W.Text):
             # Enter (or leaving the field) sends the text and checks it, as the Check button does
             self.input.observe(lambda _c: self._safe(self._check)(None), names="value")

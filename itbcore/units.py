@@ -621,7 +621,18 @@ def fmt(q: pint.Quantity, unit: str | None = None, digits: int = 3) -> str:
         mag = float(q.magnitude)
     except (TypeError, ValueError):
         raise InputError("Only a single value can be formatted.") from None
-    return f"{_number_text(mag, digits)} {display_unit(q.units)}"
+    return _with_unit(_number_text(mag, digits), display_unit(q.units))
+
+
+#: Units written as words that take a plural: "1 day", "90 days" (a compound such as µg/day does not).
+_COUNTED = frozenset({"day", "week", "month", "year", "minute"})
+
+
+def _with_unit(number: str, unit: str) -> str:
+    """``"90" + "day"`` → ``"90 days"``; any other unit as it is."""
+    if unit in _COUNTED and number not in ("1", "-1"):
+        unit += "s"
+    return f"{number} {unit}"
 
 
 def _number_text(mag: float, digits: int = 3) -> str:
@@ -646,4 +657,4 @@ def _fmt_float(mag: float, unit: str, digits: int = 3) -> str:
     >>> _fmt_float(0.49999999, "mL") == fmt(Q_(0.49999999, "mL"))
     True
     """
-    return f"{_number_text(float(mag), digits)} {_display_text(unit)}"
+    return _with_unit(_number_text(float(mag), digits), _display_text(unit))

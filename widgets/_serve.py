@@ -100,7 +100,7 @@ def reveal_dir() -> Path | None:
 def app_notebooks(root: Path = ROOT) -> list[str]:
     """The notebooks served as apps, relative to ``root`` (home first)."""
     found = sorted(p.relative_to(root).as_posix() for p in (root / "notebooks").glob("*.ipynb"))
-    found += [p.relative_to(root).as_posix() for p in sorted((root / "exercises").glob("practice*.ipynb"))]
+    found += [p.relative_to(root).as_posix() for p in sorted((root / "exercises").glob("*.ipynb"))]
     return sorted(found, key=lambda p: (p != HOME, p))
 
 

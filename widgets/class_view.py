@@ -17,6 +17,8 @@ from typing import Any
 
 import ipywidgets as W
 
+from exercises.assessment import TEST_EXERCISES, mastery_rows, test_scores
+from exercises.core import load_exercise
 from exercises.classview import HubRefused, class_rows, common_slips, gradebook_scores, hub_class, rows_csv
 from exercises.progress import ProgressStoreError, read_attempts
 
@@ -56,8 +58,10 @@ class ClassViewApp(App):
         self.table.add_class("itb-result")
         self.table.add_class("itb-result-class-table")
         self.slip_html = W.HTML()
+        self.assessment_html = W.HTML()
+        self.assessment_html.add_class("itb-result-class-assessment")
         self.download = W.HTML()
-        return [self.reload], [self.table, self.slip_html, self.download]
+        return [self.reload], [self.table, self.assessment_html, self.slip_html, self.download]
 
     def update(self) -> None:
         self.refused = []
@@ -81,6 +85,7 @@ class ClassViewApp(App):
         scores = gradebook_scores(self.course_root)
         self.rows = class_rows(attempts, scores)
         self.slips = common_slips(attempts)
+        self.assessment_html.value = assessment_html(attempts)
         head = ("trainee", "exercise", "attempts", "correct", "hints", "last activity", "common slips",
                 "score", "hub: last active")
         body = "".join(
@@ -109,6 +114,31 @@ class ClassViewApp(App):
     def summary(self) -> str:
         return "\n".join(f"{r.trainee} {r.exercise}: {r.attempts} attempts, {r.correct} correct" for r in self.rows) \
             or self.table.value
+
+
+def assessment_html(attempts: dict) -> str:
+    """Refill mastery (attempts until passed) and the pre-/post-test score of each trainee, as two tables."""
+    mastery = mastery_rows(attempts)
+    parts = sum(len(load_exercise(i, seed=0, progress=False).parts) for i in TEST_EXERCISES)
+    scores = {(s.trainee, s.form): s for s in test_scores(attempts, parts)}
+    trainees = sorted({t for t, _f in scores})
+    m_body = "".join(f"<tr><td>{esc(r.trainee)}</td><td>{r.attempts}</td>"
+                     f"<td>{r.passed_at or 'not yet'}</td><td>{esc(r.last)}</td><td>{esc(r.last_time)}</td></tr>"
+                     for r in mastery)
+
+    def cell(t: str, form: str) -> str:
+        s = scores.get((t, form))
+        return "—" if s is None else f"{s.correct} / {s.total}"
+
+    t_body = "".join(f"<tr><td>{esc(t)}</td><td>{cell(t, 'pre')}</td><td>{cell(t, 'post')}</td></tr>" for t in trainees)
+    return ("<h2>Refill mastery</h2>"
+            + (f"<table class='itb-class-table'><thead><tr><th scope='col'>trainee</th><th scope='col'>attempts</th>"
+               f"<th scope='col'>passed at attempt</th><th scope='col'>last score</th><th scope='col'>last</th>"
+               f"</tr></thead><tbody>{m_body}</tbody></table>" if m_body else "<p>No checklist scored yet.</p>")
+            + "<h2>Pre- and post-test</h2>"
+            + (f"<table class='itb-class-table'><thead><tr><th scope='col'>trainee</th><th scope='col'>pre-test</th>"
+               f"<th scope='col'>post-test</th></tr></thead><tbody>{t_body}</tbody></table>"
+               if t_body else "<p>No test answers saved yet.</p>"))
 
 
 def build_app(**kwargs: Any) -> ClassViewApp:

@@ -814,8 +814,9 @@ class App(Refreshing, W.VBox):
             children.append(bar)
         if self.label_choice:
             children.append(self.label)
-        children += [W.VBox(self.inputs, layout=W.Layout(margin="4px 0")), self.status,
-                     W.VBox(self.outputs, layout=W.Layout(margin="4px 0"))]
+        self.inputs_box = W.VBox(self.inputs, layout=W.Layout(margin="4px 0"))
+        self.outputs_box = W.VBox(self.outputs, layout=W.Layout(margin="4px 0"))
+        children += [self.inputs_box, self.status, self.outputs_box]
         if self.differences is not None:
             children.append(self.differences)
         children.append(self.sources_box)

@@ -91,6 +91,23 @@ class _Slide(App):
         self.library_line.layout.display = "none"
         self.layout.max_width = "940px"
         self.add_class("itb-slide")
+        #: Why the story does not reach this slide ("" while it does): the patient did not respond.
+        self.story_end = W.HTML("")
+        self.story_end.add_class("itb-story-end")
+        self.children = (self.story_end, *self.children)
+        self.ended = ""
+
+    def end_story(self, why: str) -> None:
+        """The story stops before this slide: show ``why`` (HTML) instead of the slide's inputs and results."""
+        self.ended = why
+        self.story_end.value = f"<div class='itb-callout itb-callout-stop'>{why}</div>"
+        self.inputs_box.layout.display = self.outputs_box.layout.display = "none"
+
+    def resume_story(self) -> None:
+        """The story reaches this slide again (a response was chosen on the screening slide)."""
+        self.ended = ""
+        self.story_end.value = ""
+        self.inputs_box.layout.display = self.outputs_box.layout.display = None
 
 
 # ------------------------------------------------------------------------------------------ 1 screening
@@ -213,7 +230,7 @@ class RefillSlide(_Slide):
         self.reservoir = QuantityField("Reservoir filled", value=START["deck-reservoir"], limit="reservoir_volume", name="reservoir volume", key="deck-reservoir", width="7em", positive=True)
         strengths = [(units.fmt(f.concentration), units.fmt(f.concentration)) for f in PUMP_FORMULATIONS]
         self.concentration = W.Dropdown(options=strengths, value=strengths[-1][1], description="Concentration",
-                                        layout=W.Layout(width="auto"))
+                                        style={"description_width": "initial"}, layout=W.Layout(width="auto"))
         self.concentration.add_class("itb-field")
         self.concentration.add_class("itb-field-deck-concentration")
         self.dose = QuantityField("Daily dose", value=START["deck-daily-dose"], limit="daily_dose", name="daily dose", key="deck-daily-dose", width="9em", positive=True)
@@ -316,7 +333,10 @@ class MissedRefillSlide(_Slide):
         self.causes = lc
         items = "".join(f"<li><strong>{esc(c.text)}</strong> — {esc(c.reason)} "
                         f"{cite(c.source)}</li>" for c in lc.causes[:3])
-        self.result.value = f"<strong>Check first</strong><ol class='itb-causes' style='margin:2px 0'>{items}</ol>"
+        day = int(self.days.value)
+        when = f"{day} days after the fill (about {units.fmt(units.Q_(day / 7, 'week'), digits=2)})"
+        self.result.value = (f"<p class='itb-deck-when'>{esc(when)}: symptoms for {esc(units.fmt(self.hours.quantity))}."
+                             f"</p><strong>Check first</strong><ol class='itb-causes'>{items}</ol>")
         self.findings.show(lc.findings)
 
     def summary(self):
@@ -393,9 +413,26 @@ class Deck:
     def slides(self) -> list[App]:
         return [self.screening, self.titration, self.refill, self.missed_refill, self.emergency]
 
+    @property
+    def later_slides(self) -> list[_Slide]:
+        """The slides after screening: the pump's story, which a non-responder never reaches."""
+        return [self.titration, self.refill, self.missed_refill, self.emergency]
+
     def _screening_to_titration(self) -> None:
-        if self.screening.step is not None and self.screening.step.action == "candidate":
+        step = self.screening.step
+        if step is not None and step.action == "candidate":
+            for slide in self.later_slides:
+                slide.resume_story()
             self.titration.test_dose.value = units.fmt(self.screening.candidate_dose)
+            return
+        # No response at the highest test dose: no pump, so the story ends at screening (lionova 4.2).
+        top = units.fmt(self.screening.ladder[-1])
+        why = (f"<strong>The story ends at screening.</strong> Mr K. did not respond to the highest test dose "
+               f"({esc(top)}), so he is not a candidate for continuous intrathecal baclofen: no titration, "
+               f"no pump, no refill {cite(step.source if step else 'lionova 4.2')}. His spasticity is treated "
+               f"otherwise. Choose a response on the screening slide to follow the pump's story.")
+        for slide in self.later_slides:
+            slide.end_story(why)
 
     def _titration_to_refill(self) -> None:
         self.refill.dose.value = units.fmt(self.titration.target.quantity, "ug/day")
@@ -412,7 +449,10 @@ class Deck:
         return box
 
     def summary(self) -> str:
-        return "\n".join([f"patient: {PATIENT_TEXT}"] + [s.summary() for s in self.slides])
+        lines = [f"patient: {PATIENT_TEXT}"]
+        for s in self.slides:
+            lines.append(f"{s.title}: story ended at screening" if getattr(s, "ended", "") else s.summary())
+        return "\n".join(lines)
 
     def __repr__(self) -> str:
         return f"<Deck: {self.title}>"

@@ -483,13 +483,13 @@ class BridgeResidualSection(_Section):
         self.residual_findings = FindingsView(empty="No discrepancy.")
         self.residual: itbcore.ResidualCheck | None = None
         self.widget = W.VBox([
-            W.HTML("<h3>Bridge bolus when the concentration changes "
-                   "<small>(practice guidance: Neuromodulation 2016, Saulino et al.)</small></h3>"
+            W.HTML("<h2 class=\"itb-section-title\">Bridge bolus when the concentration changes "
+                   "<small>(practice guidance: Neuromodulation 2016, Saulino et al.)</small></h2>"
                    "<p style='color:#555'>Catheter and tubing volumes are device values: the defaults are "
                    "examples; enter those of the patient's pump and catheter.</p>"),
             W.VBox([self.old, self.new, self.dose, self.length, self.per_cm, self.tubing]), self.status,
             self.bridge_result, self.fig, self.bridge_findings,
-            W.HTML("<h3>Residual volume at refill</h3>"),
+            W.HTML("<h2 class=\"itb-section-title\">Residual volume at refill</h2>"),
             W.VBox([self.prev, self.r_dose, self.r_conc, self.elapsed, self.found]), self.residual_status,
             self.residual_result, self.residual_findings,
         ])

@@ -204,7 +204,7 @@ def test_a_trainee_reaches_neither_another_trainee_nor_the_solutions(hub):
               and "itb-course" not in str(p)]
     assert not leaked, leaked[:5]
     listing = s.get(f"/user/{t1}/api/contents/itb/exercises").json()
-    assert sorted(c["name"] for c in listing["content"]) == ["practice.ipynb", "trainee"]
+    assert sorted(c["name"] for c in listing["content"]) == ["assessment.ipynb", "practice.ipynb", "trainee"]
     assert s.get(f"/user/{t1}/files/itb/exercises/solutions/ANSWER_KEY.md").status_code == 404
     assert s.get(f"/user/{t1}/api/contents/..%2f..%2f..%2fetc").status_code in (400, 404)
     # the educator's progress view of the trainee is readable by the educators' group

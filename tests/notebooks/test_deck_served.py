@@ -37,16 +37,67 @@ def test_deck_is_served_as_slides_and_its_widgets_are_live(voila_server, browser
         present = page.locator(".reveal .slides section.present").first
         present.get_by_text("Refill: when does the reservoir").wait_for(timeout=UPDATE_TIMEOUT_MS)
         result = present.locator(".itb-result").first
-        result.get_by_text("86 day").wait_for(timeout=UPDATE_TIMEOUT_MS)
+        result.get_by_text("86 days").wait_for(timeout=UPDATE_TIMEOUT_MS)
         page.wait_for_function("document.querySelectorAll('.reveal section.present .js-plotly-plot .main-svg')"
                                ".length >= 1", timeout=PAGE_TIMEOUT_MS)
         page.screenshot(path=str(SHOTS / "notebooks__teaching_deck__refill.png"))
         present.get_by_text("Lioresal", exact=True).dispatch_event("click")
-        result.get_by_text("77 day").wait_for(timeout=UPDATE_TIMEOUT_MS)
+        result.get_by_text("77 days").wait_for(timeout=UPDATE_TIMEOUT_MS)
         page.screenshot(path=str(SHOTS / "notebooks__teaching_deck__refill_lioresal.png"))
         text = page.inner_text("body")
         found = ERROR_PATTERNS.search(text)
         assert not found, found.group(0)
         assert re.search(r"Withdrawal emergency|withdrawal emergency", page.content())
+    finally:
+        page.close()
+
+
+def test_every_slide_fits_1024_by_768_with_its_sources_and_passes_axe(voila_server, browser) -> None:
+    # issue 13: slides 3–5 overflowed and cut off their sources; axe over every slide, 0 serious or critical
+    from test_browser import AXE, _axe
+
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    page.set_default_timeout(UPDATE_TIMEOUT_MS)
+    try:
+        page.goto(f"{voila_server}voila/render/{DECK}", timeout=PAGE_TIMEOUT_MS, wait_until="domcontentloaded")
+        page.wait_for_selector(".reveal .slides section.present .itb-banner", state="visible", timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_timeout(1500)
+        count = page.locator(".reveal .slides > section").count()
+        assert count >= 7, count
+        found = []
+        for i in range(count):
+            page.wait_for_timeout(700)
+            page.screenshot(path=str(SHOTS / f"notebooks__teaching_deck__1024x768_slide{i + 1}.png"))
+            box = page.evaluate(
+                "() => { const s = document.querySelector('.reveal .slides > section.present');"
+                " const last = [...s.querySelectorAll('.itb-sources, .itb-banner, .jp-RenderedMarkdown')]"
+                "   .filter(e => e.getBoundingClientRect().height > 0).pop();"
+                " const r = last.getBoundingClientRect(); return {bottom: r.bottom, right: r.right}; }")
+            assert box["bottom"] <= 768 and box["right"] <= 1024, (i + 1, box)
+            if AXE.exists():
+                found += [dict(v, slide=i + 1) for v in _axe(page) if v["impact"] in ("serious", "critical")]
+            page.keyboard.press("ArrowRight")
+        assert not found, found
+        assert "notebook metadata" not in page.inner_text("body") and "--template" not in page.inner_text("body")
+    finally:
+        page.close()
+
+
+def test_no_response_at_screening_ends_the_story_on_the_next_slides(voila_server, browser) -> None:
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    page.set_default_timeout(UPDATE_TIMEOUT_MS)
+    try:
+        page.goto(f"{voila_server}voila/render/{DECK}", timeout=PAGE_TIMEOUT_MS, wait_until="domcontentloaded")
+        page.wait_for_selector(".reveal .slides section.present .itb-banner", state="visible", timeout=PAGE_TIMEOUT_MS)
+        page.keyboard.press("ArrowRight")
+        present = page.locator(".reveal .slides section.present").first
+        present.locator(".itb-field-deck-response").get_by_text("no response", exact=True).click()
+        present.get_by_text("Not a candidate").wait_for()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(700)
+        nxt = page.locator(".reveal .slides section.present").first
+        nxt.get_by_text("The story ends at screening").wait_for()
+        assert not nxt.locator(".itb-field-deck-test-dose").is_visible()
+        page.screenshot(path=str(SHOTS / "notebooks__teaching_deck__story_ends.png"))
     finally:
         page.close()

@@ -59,13 +59,13 @@ def test_titration_plan_stays_inside_the_band(deck: Deck) -> None:
 
 def test_titration_target_feeds_the_refill_and_label_caps_it(deck: Deck) -> None:
     assert deck.refill.dose.value == "400 µg/day"
-    assert "86 day" in deck.refill.result.value  # 18 mL to the alarm at 0.2 mL/day = 90 days, 4 days' margin
+    assert "86 days" in deck.refill.result.value  # 18 mL to the alarm at 0.2 mL/day = 90 days, 4 days' margin
     deck.refill.label.value = "lioresal"  # lioresal Stability of the drug: 11 weeks in the pump
-    assert "77 day" in deck.refill.result.value
+    assert "77 days" in deck.refill.result.value
     assert "(applied here)" in deck.refill.differences.value
     deck.titration.target.value = "500 ug/day"
     assert deck.refill.dose.value == "500 µg/day"
-    assert "68 day" in deck.refill.result.value
+    assert "68 days" in deck.refill.result.value
 
 
 def test_refill_plot_drains_to_the_alarm(deck: Deck) -> None:
@@ -108,7 +108,7 @@ def test_emergency_is_advanced_with_mimics(deck: Deck) -> None:
 
 def test_summary(deck: Deck) -> None:
     s = deck.summary()
-    assert "effective test dose 75 µg" in s and "refill after 86 day" in s and "stage advanced" in s
+    assert "effective test dose 75 µg" in s and "refill after 86 days" in s and "stage advanced" in s
     assert repr(deck) == "<Deck: Teaching deck>"
 
 
@@ -124,3 +124,25 @@ def test_notebook_is_a_reveal_deck_with_the_notice_first() -> None:
         assert f"deck.{name}" in sources
     # thin: the notebook only builds and shows
     assert all(len(s.splitlines()) <= 4 for s in sources)
+
+
+def test_a_non_responder_ends_the_story_at_screening_and_a_response_resumes_it():
+    # the deck used to titrate from 75 µg after "no response" (issue 13): one patient, one story
+    deck = build_deck()
+    deck.screening.response.value = -1
+    assert "Not a candidate" in deck.screening.result.value
+    for slide in deck.later_slides:
+        assert "The story ends at screening" in slide.story_end.value, slide.title
+        assert slide.inputs_box.layout.display == "none" and slide.outputs_box.layout.display == "none"
+    assert "100 µg" in deck.titration.story_end.value  # the highest test dose, from the core's ladder
+    assert deck.summary().count("story ended at screening") == 4
+    deck.screening.response.value = 0  # responded at 50 µg
+    for slide in deck.later_slides:
+        assert slide.story_end.value == "" and slide.inputs_box.layout.display is None
+    assert deck.titration.test_dose.quantity.to("ug").magnitude == pytest.approx(50)
+
+
+def test_the_missed_refill_slide_says_how_long_after_the_fill():
+    deck = build_deck()
+    day = int(deck.missed_refill.days.value)
+    assert f"{day} days after the fill (about" in deck.missed_refill.result.value

@@ -46,8 +46,8 @@ def test_refill_plan_default_numbers_and_figure(app):
     r = app.refill
     text = _text(r.result)
     # 20 mL, 500 µg/mL, 100 µg/day: 0.2 mL/day, alarm (2 mL) after 90 days, empty after 100 (pump doctest)
-    assert "0.2 mL/day" in text and "after 90 day, on 2025-04-06" in text and "after 100 day" in text
-    assert "Refill after 86 day, on 2025-04-02" in text and "alarm margin" in text
+    assert "0.2 mL/day" in text and "after 90 days, on 2025-04-06" in text and "after 100 days" in text
+    assert "Refill after 86 days, on 2025-04-02" in text and "alarm margin" in text
     x, y = r.fig.data[0].x, r.fig.data[0].y
     assert list(y) == [20.0, 2.0, 0.0]
     assert x[0] == dt.datetime(2025, 1, 6) and x[2] == dt.datetime(2025, 4, 16)
@@ -62,10 +62,10 @@ def test_refill_plan_default_numbers_and_figure(app):
 
 def test_label_switch_caps_refill_at_eleven_weeks(app):
     r = app.refill
-    assert "Refill after 86 day" in r.result.value
+    assert "Refill after 86 days" in r.result.value
     app.label.value = "lioresal"
     # lioresal Stability of the drug: 11 weeks in a SynchroMed pump → 77 days
-    assert "Refill after 77 day, on 2025-03-24" in r.result.value
+    assert "Refill after 77 days, on 2025-03-24" in r.result.value
     assert "lioresal 11-week stability" in r.result.value
     assert r.fig.data[4].visible is True and r.fig.data[4].x[0] == dt.datetime(2025, 3, 24)
     assert "stability_cap" in [f.code for f in r.findings.items]

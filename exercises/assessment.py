@@ -1,0 +1,112 @@
+"""Assessment: the pre-/post-test built from the exercises, and the refill mastery checklist's attempts.
+
+For training only, not for treating patients.
+
+**Pre-/post-test.** One form of :data:`TEST_EXERCISES` (one case of each), taken before the session
+(``pre``) and after it (``post``).  The two forms ask the same exercises on different cases: a
+trainee's case for an exercise is fixed by their name, the form and the exercise
+(:func:`form_seed`), so reloading the page gives the same test, and the post-test is not the pre-test
+again.  Only the **first** checked answer of each part counts (:func:`test_scores`); the attempts are
+saved in the progress store under the exercise ``pre-test:<id>`` / ``post-test:<id>``, so the class
+view reads them with every other attempt.
+
+**Refill mastery.** Each scored checklist (:func:`itbcore.assessment.score_refill`) is saved as one
+attempt of :data:`MASTERY_EXERCISE` (answer: the score and what was missed; correct: passed), so the
+educator sees how many attempts each trainee needed (:func:`mastery_rows`).
+
+>>> form_seed("ana", "pre", "refill_dates") == form_seed("ana", "pre", "refill_dates")
+True
+>>> form_seed("ana", "pre", "refill_dates") != form_seed("ana", "post", "refill_dates")
+True
+"""
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .progress import Attempt
+
+__all__ = ["FORMS", "TEST_EXERCISES", "MASTERY_EXERCISE", "form_seed", "form_exercise", "test_scores",
+           "TestScore", "MasteryRow", "mastery_rows"]
+
+#: The two forms of the test.
+FORMS = ("pre", "post")
+#: One case of each, covering screening, titration, refill, dilution, PK, overdose and withdrawal.
+TEST_EXERCISES = ("test_bolus_volume", "initial_daily_dose", "titration_increase", "refill_dates", "dilution",
+                  "csf_half_life", "overdose_management", "withdrawal_call")
+#: The progress store's exercise name for the refill checklist.
+MASTERY_EXERCISE = "refill-mastery"
+
+
+def form_exercise(form: str, exercise: str) -> str:
+    """The progress store's exercise name of ``exercise`` in ``form`` (``"pre-test:refill_dates"``)."""
+    if form not in FORMS:
+        raise ValueError(f"The test form is 'pre' or 'post', not {form!r}.")
+    return f"{form}-test:{exercise}"
+
+
+def form_seed(trainee: str, form: str, exercise: str) -> int:
+    """The case a trainee gets for ``exercise`` in ``form``: stable for them, different between forms."""
+    if form not in FORMS:
+        raise ValueError(f"The test form is 'pre' or 'post', not {form!r}.")
+    return zlib.crc32(f"{trainee.strip().casefold()}\x1f{form}\x1f{exercise}".encode()) % 10_000
+
+
+@dataclass(frozen=True)
+class TestScore:
+    """A trainee's score on one form: parts right at the first answer, parts answered, parts in the form."""
+
+    trainee: str
+    form: str
+    correct: int
+    answered: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.correct / self.total if self.total else 0.0
+
+
+def _first_answers(items: Iterable[Attempt], form: str) -> dict[tuple[str, str], bool]:
+    prefix = f"{form}-test:"
+    first: dict[tuple[str, str], bool] = {}
+    for a in sorted(items, key=lambda a: a.created_at):
+        if a.kind == "check" and a.exercise.startswith(prefix):
+            first.setdefault((a.exercise, a.part), a.correct)
+    return first
+
+
+def test_scores(attempts: Mapping[str, list[Attempt]], parts_per_form: int) -> list[TestScore]:
+    """Per trainee and form taken: the first answers that were right, out of ``parts_per_form``."""
+    out = []
+    for trainee in sorted(attempts):
+        for form in FORMS:
+            first = _first_answers(attempts[trainee], form)
+            if first:
+                out.append(TestScore(trainee, form, sum(first.values()), len(first), parts_per_form))
+    return out
+
+
+@dataclass(frozen=True)
+class MasteryRow:
+    """A trainee's refill-mastery attempts: how many, passed at which attempt (0: not yet), the last score."""
+
+    trainee: str
+    attempts: int
+    passed_at: int
+    last: str
+    last_time: str
+
+
+def mastery_rows(attempts: Mapping[str, list[Attempt]]) -> list[MasteryRow]:
+    """One row per trainee who scored the refill checklist at least once."""
+    rows = []
+    for trainee in sorted(attempts):
+        items = sorted((a for a in attempts[trainee] if a.exercise == MASTERY_EXERCISE and a.kind == "check"),
+                       key=lambda a: a.created_at)
+        if not items:
+            continue
+        passed_at = next((i + 1 for i, a in enumerate(items) if a.correct), 0)
+        rows.append(MasteryRow(trainee, len(items), passed_at, items[-1].answer, items[-1].created_at[:19]))
+    return rows

@@ -1,0 +1,263 @@
+"""The assessment app: refill mastery checklist, pre-test and post-test, saved per trainee.
+
+For training only, not for treating patients.  Used by ``exercises/assessment.ipynb`` (Voilà or
+JupyterLab).  The rules are in :mod:`itbcore.assessment` (the checklist and its pass standard) and
+:mod:`exercises.assessment` (the test forms and their scores); this module only lays them out.
+Every callback reports problems inline; a trainee never sees a traceback.
+"""
+from __future__ import annotations
+
+import html
+import traceback
+from typing import Any
+
+import ipywidgets as W
+
+from itbcore import assessment as core
+from itbcore.errors import ITBError
+from widgets.a11y import PageA11y
+from widgets.common import banner, cite, library_line, log as server_log
+from widgets.page import PrintButton
+
+from . import assessment as forms
+from .app import _markdown_html, answer_widgets, feedback_html
+from .core import TRAINING_NOTICE, Exercise, load_exercise
+from .identity import Identity
+from .progress import ProgressStore
+
+__all__ = ["AssessmentApp"]
+
+
+def _esc(text: Any) -> str:
+    return html.escape(str(text))
+
+
+class _Guarded:
+    status: W.HTML
+    problems: list[str]
+
+    def _guard(self, fn: Any) -> Any:
+        def run(*_args: Any) -> None:
+            try:
+                fn()
+            except (ITBError, ValueError) as exc:
+                self.status.value = f"<div class='itb-callout'>{_esc(exc)}</div>"
+            except Exception:  # noqa: BLE001 - never a traceback for the trainee
+                self.problems.append(traceback.format_exc())
+                server_log.exception("assessment app")
+                self.status.value = "<div class='itb-callout'>Something went wrong; the server's log says what.</div>"
+        return run
+
+
+class MasteryView(_Guarded, W.VBox):
+    """The refill checklist: tick what you would do, score the attempt, repeat until the standard is met."""
+
+    def __init__(self, app: AssessmentApp) -> None:
+        self.app, self.problems = app, app.problems
+        self.status = W.HTML()
+        std = core.MASTERY_STANDARD
+        intro = W.HTML(
+            "<p>A refill in order: tick <b>every step you would take</b> and nothing you would not — some of the "
+            "actions below must never be taken. The attempt passes at the mastery standard: <b>every critical step, "
+            f"at most {std['other_missed_at_most']} other step missed, no unsafe action</b>. Repeat until it "
+            f"passes; every attempt is saved for your educator {cite(core.MASTERY_SOURCE)}.</p>")
+        self.boxes = W.VBox()
+        self.score_button = W.Button(description="Score this attempt", button_style="primary", icon="check")
+        self.score_button.add_class("itb-field-score-mastery")
+        self.result = W.HTML()
+        self.result.add_class("itb-result")
+        self.history = W.HTML()
+        self.score_button.on_click(self._guard(self.score))
+        super().__init__([intro, self.boxes, self.score_button, self.status, self.result, self.history])
+        self.attempt = 0
+        self.deal()
+
+    def deal(self) -> None:
+        """A fresh, reshuffled checklist for the next attempt."""
+        self.checks: dict[str, W.Checkbox] = {}
+        for item in core.refill_options(seed=self.attempt):
+            cb = W.Checkbox(value=False, description=item.text, indent=False, layout=W.Layout(width="100%"))
+            cb.add_class("itb-field")
+            cb.add_class(f"itb-field-step-{item.code.replace('_', '-')}")
+            self.checks[item.code] = cb
+        old, self.boxes.children = self.boxes.children, list(self.checks.values())
+        for w in old:
+            w.close()
+
+    def score(self) -> None:
+        chosen = [code for code, cb in self.checks.items() if cb.value]
+        r = core.score_refill(chosen)
+        self.status.value = ""
+        self.attempt += 1
+        missed = "".join(f"<li>{'<b>critical</b>: ' if core.step(c).critical else ''}{_esc(core.step(c).text)} "
+                         f"{cite(core.step(c).source)}</li>" for c in r.missed)
+        harms = "".join(f"<li><b>{_esc(core.step(c).text)}</b> — {_esc(core.step(c).harm)} "
+                        f"{cite(core.step(c).source)}</li>" for c in r.unsafe)
+        cls = "itb-callout" if r.passed else "itb-callout itb-callout-stop"
+        self.result.value = (f"<div class='{cls}'><b>Attempt {self.attempt}:</b> {_esc(r.message)}</div>"
+                             + (f"<p>Unsafe actions chosen:</p><ul>{harms}</ul>" if harms else "")
+                             + (f"<p>Steps missed:</p><ul>{missed}</ul>" if missed else ""))
+        self.app.save(forms.MASTERY_EXERCISE, self.attempt, "checklist",
+                      f"{r.score}/{r.total}" + (f"; unsafe: {', '.join(r.unsafe)}" if r.unsafe else "")
+                      + (f"; missed: {', '.join(r.missed)}" if r.missed else ""), r.passed,
+                      (r.unsafe or r.missed_critical or (None,))[0])
+        self.last = r
+        self.deal()
+        self.app.refresh_history()
+
+
+class _TestPart(W.VBox):
+    """One part of a test question: answer once; the feedback waits for the score."""
+
+    def __init__(self, view: TestView, ex: Exercise, part: Any) -> None:
+        self.view, self.ex, self.part = view, ex, part
+        prompt, self.input = answer_widgets(part)
+        self.save_button = W.Button(description="Save answer", icon="save")
+        self.saved = W.HTML()
+        self.result: Any = None
+        self.save_button.on_click(view._guard(self.save))
+        super().__init__([prompt, W.HBox([self.input, self.save_button]), self.saved])
+        self.add_class("itb-test-part")
+
+    def save(self) -> None:
+        if self.result is not None:
+            return
+        multi = len(self.ex.parts) > 1
+        result = self.ex.check(self.input.value, part=self.part.id if multi else None)
+        if result.status not in ("correct", "wrong"):  # unreadable: say so, nothing is saved
+            self.saved.value = f"<span class='itb-callout'>{_esc(result.message)}</span>"
+            return
+        self.result = result
+        self.view.app.save(forms.form_exercise(self.view.form, self.ex.id), self.ex.seed, self.part.id,
+                           str(self.input.value), result.correct, getattr(result, "slip", None))
+        self.input.disabled = self.save_button.disabled = True
+        self.saved.value = "<i>Answer saved; the feedback comes with your score.</i>"
+        self.view.progress()
+
+
+class TestView(_Guarded, W.VBox):
+    """One form of the pre-/post-test: the trainee's cases, one answer per part, then the score."""
+
+    def __init__(self, app: AssessmentApp, form: str) -> None:
+        self.app, self.form, self.problems = app, form, app.problems
+        self.status = W.HTML()
+        when = "before the session" if form == "pre" else "after the session"
+        intro = W.HTML(f"<p>The {form}-test, taken {when}: one case of each of {len(forms.TEST_EXERCISES)} "
+                       "exercises, chosen for your name (the other test asks the same exercises on other cases). "
+                       "Only your first answer to each part counts; no hints. The feedback and your score come "
+                       "when you ask for them.</p>")
+        self.start_button = W.Button(description=f"Start the {form}-test", button_style="primary", icon="play")
+        self.start_button.add_class(f"itb-field-start-{form}")
+        self.questions = W.VBox()
+        self.count = W.HTML()
+        self.score_button = W.Button(description="Show my score", icon="flag-checkered", disabled=True)
+        self.score_button.add_class(f"itb-field-score-{form}")
+        self.score = W.HTML()
+        self.score.add_class("itb-result")
+        self.parts: list[_TestPart] = []
+        self.start_button.on_click(self._guard(self.start))
+        self.score_button.on_click(self._guard(self.show_score))
+        super().__init__([intro, self.start_button, self.status, self.questions, self.count, self.score_button,
+                          self.score])
+
+    def start(self) -> None:
+        name = self.app.name()
+        if not name:
+            raise ValueError("Enter your name above first: the test is saved under it.")
+        blocks: list[W.Widget] = []
+        self.parts = []
+        for i, ident in enumerate(forms.TEST_EXERCISES, 1):
+            ex = load_exercise(ident, seed=forms.form_seed(name, self.form, ident), progress=False)
+            case = W.HTML(f"<h3>Question {i}: {_esc(ex.title)}</h3>"
+                          + _markdown_html(ex.markdown().split("\n- **")[0].split("\n", 1)[-1]))
+            parts = [_TestPart(self, ex, p) for p in ex.parts]
+            self.parts += parts
+            blocks.append(W.VBox([case, *parts]))
+        self.questions.children = blocks
+        self.start_button.disabled = True
+        self.score_button.disabled = False
+        self.progress()
+
+    def progress(self) -> None:
+        done = sum(p.result is not None for p in self.parts)
+        self.count.value = f"<p>{done} of {len(self.parts)} answers saved.</p>"
+
+    def show_score(self) -> None:
+        right = sum(bool(p.result and p.result.correct) for p in self.parts)
+        answered = sum(p.result is not None for p in self.parts)
+        self.score.value = (f"<div class='itb-callout'><b>{self.form.capitalize()}-test: {right} of "
+                            f"{len(self.parts)} right</b> ({answered} answered).</div>")
+        for p in self.parts:
+            if p.result is not None:
+                p.saved.value = feedback_html(p.result)
+
+
+class AssessmentApp(_Guarded, W.VBox):
+    """Refill mastery, pre-test and post-test for one trainee, saved in the progress store."""
+
+    title = "ITB assessment"
+
+    def __init__(self, progress_path: Any = None) -> None:
+        self.problems: list[str] = []
+        self.status = W.HTML()
+        self.store: ProgressStore | None = None
+        try:
+            self.store = ProgressStore(progress_path)
+        except Exception as exc:  # noqa: BLE001 - the app still works; attempts are just not saved
+            server_log.warning("progress store not available: %s", exc)
+            self.status.value = ("<div class='itb-callout'>Attempts cannot be saved on this server right now; "
+                                 "ask the educator (the server's log says why).</div>")
+        who = Identity.of(None)
+        if who.signed_in:
+            self.trainee = W.Text(description="Trainee", value=who.name, disabled=True)
+        else:
+            self.trainee = W.Text(description="Trainee", placeholder="your name (this server has no sign-in)")
+        self.trainee.add_class("itb-field")
+        self.trainee.add_class("itb-field-trainee")
+        self.mastery = MasteryView(self)
+        self.pre = TestView(self, "pre")
+        self.post = TestView(self, "post")
+        self.tabs = W.Tab(children=[self.mastery, self.pre, self.post])
+        for i, name in enumerate(("Refill mastery", "Pre-test", "Post-test")):
+            self.tabs.set_title(i, name)
+        self.history = W.HTML()
+        self.trainee.observe(lambda _c: self._guard(self.refresh_history)(), names="value")
+        toolbar = W.HBox([PrintButton()])
+        toolbar.add_class("itb-toolbar")
+        super().__init__([banner(TRAINING_NOTICE), PageA11y(), library_line(), toolbar, self.trainee, self.status,
+                          self.tabs, W.HTML("<h2>Your attempts</h2>"), self.history])
+        self.add_class("itb-app")
+        self.refresh_history()
+
+    def name(self) -> str:
+        return self.trainee.value.strip()
+
+    def save(self, exercise: str, seed: int, part: str, answer: str, correct: bool, slip: str | None) -> None:
+        if self.store is None:
+            return
+        if not self.name():
+            self.status.value = "<div class='itb-callout'>Enter your name above to save your attempts.</div>"
+            return
+        self.store.add(self.name(), exercise, seed, part, answer, correct, slip)
+
+    def refresh_history(self) -> None:
+        if self.store is None or not self.name():
+            self.history.value = "<i>Enter your name to see your saved attempts.</i>"
+            return
+        mine = {self.name(): self.store.attempts(self.name())}
+        rows = forms.mastery_rows(mine)
+        scores = forms.test_scores(mine, self._parts_per_form())
+        out = []
+        for r in rows:
+            state = f"passed at attempt {r.passed_at}" if r.passed_at else "not yet passed"
+            out.append(f"<li>Refill mastery: {r.attempts} attempt(s), {state}; last {_esc(r.last)}</li>")
+        for s in scores:
+            out.append(f"<li>{s.form.capitalize()}-test: {s.correct} of {s.total} right ({s.answered} answered)</li>")
+        self.history.value = f"<ul>{''.join(out)}</ul>" if out else "<i>No attempts saved yet.</i>"
+
+    @staticmethod
+    def _parts_per_form() -> int:
+        return sum(len(load_exercise(i, seed=0, progress=False).parts) for i in forms.TEST_EXERCISES)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {self.title}>"
