@@ -41,7 +41,11 @@ def ensure_venv(extras: str = "") -> None:
     if stamp.exists() and stamp.read_text() == digest:
         return
     spec = f".[{extras}]" if extras else "."
-    if _run(PY, "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", spec) != 0:
+    print(f"Installing the suite{' and its test tools' if extras else ''} into .venv "
+          "(the first time takes a few minutes; pip's progress follows)…", flush=True)
+    # On a terminal pip shows what it collects and installs; in a CI log one line per package is enough.
+    quiet = [] if sys.stdout.isatty() else ["-q"]
+    if _run(PY, "-m", "pip", "install", "--disable-pip-version-check", *quiet, "-e", spec) != 0:
         sys.exit("Installing the project into .venv failed (see pip's message above).")
     stamp.write_text(digest)
 
@@ -75,12 +79,15 @@ def ensure_node_packages() -> None:
         print("npm is not installed: the class-hub and accessibility tests will be skipped.", flush=True)
         return
     NODE_DIR.mkdir(parents=True, exist_ok=True)
+    print(f"Installing {', '.join(missing)} with npm into .cache/node…", flush=True)
     _run("npm", "install", "--prefix", NODE_DIR, "--no-audit", "--no-fund", "--loglevel=error", *missing)
 
 
 def serve(args: list[str]) -> int:
     ensure_venv()
-    print(f"Serving the apps on http://localhost:{PORT}/ (home page: notebooks/index.ipynb); Ctrl+C stops.", flush=True)
+    print(f"Serving the apps on http://localhost:{PORT}/ (home page: notebooks/index.ipynb); Ctrl+C stops.\n"
+          "Each app's kernel is warmed up first: the first page is ready within about a minute "
+          f"(another port: ITB_PORT=9000 python3 tasks.py serve).", flush=True)
     # widgets._serve serves the repository root with voila.json, redirects / to the home page and
     # renders only notebooks/ and exercises/ (see docs/APPS.md).
     return _run(PY, "-m", "widgets._serve", "--no-browser", f"--port={PORT}", *args)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import html
 import importlib
 import pkgutil
+import hashlib
 import random
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -81,11 +82,24 @@ class Draw:
         self.library = library
 
     def patient(self, **filters: Any) -> PatientCase:
-        """A patient of the library matching ``filters`` (see :meth:`CaseLibrary.find_patients`)."""
-        return self.rng.choice(self.library.find_patients(**filters))
+        """A patient of the library matching ``filters`` (see :meth:`CaseLibrary.find_patients`), by id."""
+        return self.by_id(self.library.find_patients(**filters))
 
     def situation(self, kind: str) -> Situation:
-        return self.rng.choice(self.library.find_situations(kind))
+        return self.by_id(self.library.find_situations(kind))
+
+    def by_id(self, cases: list[Any]) -> Any:
+        """One of ``cases`` chosen by its id, not its position: a seed keeps its case when the library grows.
+
+        Rendezvous hashing: the draw takes one salt from the seeded stream (the same whatever the library
+        holds) and picks the case whose ``sha256(salt, id)`` is smallest.  A case added later takes over only
+        the draws it wins — about one in (cases + 1) — and every other draw keeps the case it had; a case
+        removed hands its draws to the others, leaving the rest alone.
+        """
+        if not cases:
+            raise IndexError("no case in the library matches")
+        salt = self.rng.getrandbits(64)
+        return min(cases, key=lambda c: hashlib.sha256(f"{salt}:{c.id}".encode()).digest())
 
     def situation_by_id(self, ident: str) -> Situation:
         return self.library.situation(ident)

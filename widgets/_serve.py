@@ -37,6 +37,7 @@ import json
 import os
 import posixpath
 import re
+import logging
 import socket
 import subprocess
 import sys
@@ -247,6 +248,13 @@ def _refresh_activity_on_handout(kernel_manager) -> None:
     kernel_manager.get_rendered_notebook = get_rendered_notebook
 
 
+class _QuietStart(logging.Filter):
+    """Drop the launcher's start-up noise (notebook trust), keep every other record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "is not trusted" not in record.getMessage()
+
+
 class SuiteVoila(Voila):
     """Voilà with the suite's root, config file, home redirect, render allow-list and resource limits."""
 
@@ -282,6 +290,9 @@ class SuiteVoila(Voila):
 
     def initialize(self, argv=None):
         super().initialize(argv)
+        # Warnings that matter only: the apps are served read-only with their sources stripped, so
+        # "Notebook … is not trusted" (one per app at every start) says nothing a class needs to act on.
+        self.log.addFilter(_QuietStart())
         # One preheated kernel for every app, also those added after voila.json was written.
         pools = dict(self.config.VoilaKernelManager.get("kernel_pools_config", {}) or {})
         for nb in app_notebooks(Path(self.root_dir)):

@@ -373,3 +373,57 @@ def test_a_field_in_error_is_marked_invalid_and_described_by_its_message(voila_s
         assert "could not be read" in text or "✖" in text, text
     finally:
         page.close()
+
+
+def _pdf_pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+@pytest.mark.parametrize("path, tab", [("notebooks/maintenance.ipynb", None), ("notebooks/titration.ipynb", None),
+                                       ("exercises/practice.ipynb", None)])
+def test_print_gives_the_current_result_on_one_page(voila_server, browser, path: str, tab) -> None:
+    # issue 13: a refill record (alarm and refill dates), a titration plan and a case sheet, as clinics keep
+    # on paper: the print stylesheet (widgets/static/itb.css, 6) drops the toolbar and chart tables
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(_url(voila_server, ROOT / path), timeout=PAGE_TIMEOUT_MS)
+        _wait_rendered(page, expect_app=True)
+        page.wait_for_timeout(1500)
+        assert page.locator(".itb-print-button").count() == 1
+        page.emulate_media(media="print")
+        assert not page.locator(".itb-toolbar").first.is_visible()
+        assert page.get_by_text("For training only").first.is_visible()
+        pdf = page.pdf(format="A4", print_background=True)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        (SHOTS / f"{Path(path).stem}-print.pdf").write_bytes(pdf)
+        assert _pdf_pages(pdf) == 1, _pdf_pages(pdf)
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1024, 768), (390, 844)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_screens_from_projector_to_phone(voila_server, browser, size) -> None:
+    # issue 13: results above the fold at 1920×1080 in presenter view, usable at 1024×768, and on a phone
+    # the maintenance tabs wrap instead of being cut; screenshots of each app go to test-artifacts
+    w, h = size
+    page = browser.new_page(viewport={"width": w, "height": h})
+    try:
+        for stem in ("screening", "maintenance", "titration"):
+            query = "?presenter=1" if w >= 1920 else ""
+            page.goto(_url(voila_server, ROOT / "notebooks" / f"{stem}.ipynb") + query, timeout=PAGE_TIMEOUT_MS)
+            _wait_rendered(page, expect_app=True)
+            page.wait_for_timeout(1200)
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"{stem}-{w}x{h}.png"))
+            if w >= 1920:
+                assert page.locator(".itb-app.itb-presenter").count() == 1, "?presenter=1 did not open presenter view"
+                top = page.locator(".itb-app .itb-result").first.bounding_box()
+                assert top is not None and top["y"] < h, (stem, top)
+            overflow = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
+            assert overflow <= 2, (stem, w, overflow)
+            if stem == "maintenance" and w < 600:
+                cut = page.evaluate("() => [...document.querySelectorAll('.itb-app .lm-TabBar-tabLabel')]"
+                                    ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)")
+                assert not cut, cut
+    finally:
+        page.close()
