@@ -14,6 +14,7 @@ from typing import Any
 import ipywidgets as W
 
 from widgets.a11y import PageA11y
+from widgets.page import PrintButton
 from widgets.common import close_tree, library_line, linked_citation, log as server_log
 
 from .core import TRAINING_NOTICE, Exercise, list_exercises, load_exercise
@@ -134,6 +135,7 @@ class PracticeApp(W.VBox):
             _notice(),
             PageA11y(),
             library_line(),
+            self._toolbar(),
             W.HTML("<h2>ITB practice: checked exercises</h2>"),
             W.HBox([self.trainee, self.choice]),
             W.HBox([self.seed_box, self.new_button, self.same_button]),
@@ -141,6 +143,13 @@ class PracticeApp(W.VBox):
         ])
         self.add_class("itb-app")
         self._guard(self.new_case)
+
+    @staticmethod
+    def _toolbar() -> W.HBox:
+        """Print result: the case sheet on one page (the print layout is in widgets/static/itb.css)."""
+        bar = W.HBox([PrintButton()])
+        bar.add_class("itb-toolbar")
+        return bar
 
     # -- actions --------------------------------------------------------------------------
     def _guard(self, fn: Any) -> None:

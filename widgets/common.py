@@ -816,6 +816,8 @@ class App(Refreshing, W.VBox):
             children.append(self.label)
         self.inputs_box = W.VBox(self.inputs, layout=W.Layout(margin="4px 0"))
         self.outputs_box = W.VBox(self.outputs, layout=W.Layout(margin="4px 0"))
+        self.inputs_box.add_class("itb-inputs")
+        self.outputs_box.add_class("itb-outputs")
         children += [self.inputs_box, self.status, self.outputs_box]
         if self.differences is not None:
             children.append(self.differences)
@@ -825,7 +827,7 @@ class App(Refreshing, W.VBox):
         self.label.observe(self._on_label, "value")
         self.refresh()
         self._start = _input_values(self)
-        if self.toolbar and flag("presenter"):
+        if self.toolbar and flag("presenter"):  # outside Voilà's preheat (the browser does it there: a11y.js)
             self.set_presenter(True)
 
     # -- in front of a room

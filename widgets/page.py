@@ -29,8 +29,13 @@ ON = frozenset({"1", "true", "yes", "on", ""})
 
 
 @functools.cache
-def query() -> str:
-    """The raw query string of the page (without ``?``); empty outside Voilà or when it cannot be read."""
+def query(wait: bool = True) -> str:
+    """The raw query string of the page (without ``?``); empty outside Voilà or when it cannot be read.
+
+    In a preheated kernel this waits for the page's request unless ``wait`` is false (then: empty).
+    """
+    if os.environ.get("VOILA_PREHEAT") == "True" and not wait:
+        return ""
     if os.environ.get("VOILA_PREHEAT") == "True" or "QUERY_STRING" in os.environ:
         try:
             from voila.utils import get_query_string
@@ -51,7 +56,13 @@ def param(name: str, text: str | None = None) -> str | None:
 
 
 def flag(name: str, text: str | None = None) -> bool:
-    """Whether ``?name`` (or ``?name=1``/``true``/``yes``/``on``) is in the page's query."""
+    """Whether ``?name`` (or ``?name=1``/``true``/``yes``/``on``) is in the page's query.
+
+    Never waits for a preheated kernel's request (an app's constructor asks before anyone opened the page);
+    there the page's front end reads the flag instead (``static/a11y.js``: ``?presenter=1``).
+    """
+    if text is None:
+        text = query(wait=False)
     value = param(name, text)
     return value is not None and value.strip().lower() in ON
 

@@ -52,15 +52,21 @@ def test_deck_is_served_as_slides_and_its_widgets_are_live(voila_server, browser
         page.close()
 
 
+def _open_deck(browser, base: str, width: int, height: int):
+    """The deck in a page of ``width`` × ``height``, its first slide shown."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.set_default_timeout(UPDATE_TIMEOUT_MS)
+    page.goto(f"{base}voila/render/{DECK}", timeout=PAGE_TIMEOUT_MS, wait_until="domcontentloaded")
+    page.wait_for_selector(".reveal .slides section.present .itb-banner", state="visible", timeout=PAGE_TIMEOUT_MS)
+    return page
+
+
 def test_every_slide_fits_1024_by_768_with_its_sources_and_passes_axe(voila_server, browser) -> None:
     # issue 13: slides 3–5 overflowed and cut off their sources; axe over every slide, 0 serious or critical
     from test_browser import AXE, _axe
 
-    page = browser.new_page(viewport={"width": 1024, "height": 768})
-    page.set_default_timeout(UPDATE_TIMEOUT_MS)
+    page = _open_deck(browser, voila_server, 1024, 768)
     try:
-        page.goto(f"{voila_server}voila/render/{DECK}", timeout=PAGE_TIMEOUT_MS, wait_until="domcontentloaded")
-        page.wait_for_selector(".reveal .slides section.present .itb-banner", state="visible", timeout=PAGE_TIMEOUT_MS)
         page.wait_for_timeout(1500)
         count = page.locator(".reveal .slides > section").count()
         assert count >= 7, count
@@ -84,11 +90,8 @@ def test_every_slide_fits_1024_by_768_with_its_sources_and_passes_axe(voila_serv
 
 
 def test_no_response_at_screening_ends_the_story_on_the_next_slides(voila_server, browser) -> None:
-    page = browser.new_page(viewport={"width": 1024, "height": 768})
-    page.set_default_timeout(UPDATE_TIMEOUT_MS)
+    page = _open_deck(browser, voila_server, 1024, 768)
     try:
-        page.goto(f"{voila_server}voila/render/{DECK}", timeout=PAGE_TIMEOUT_MS, wait_until="domcontentloaded")
-        page.wait_for_selector(".reveal .slides section.present .itb-banner", state="visible", timeout=PAGE_TIMEOUT_MS)
         page.keyboard.press("ArrowRight")
         present = page.locator(".reveal .slides section.present").first
         present.locator(".itb-field-deck-response").get_by_text("no response", exact=True).click()

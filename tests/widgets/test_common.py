@@ -248,7 +248,7 @@ def test_presenter_view_opens_from_the_page_query(monkeypatch):
 
     for text, on in (("presenter=1", True), ("presenter", True), ("presenter=yes", True), ("presenter=0", False),
                      ("section=lionova+4.2", False), ("", False)):
-        monkeypatch.setattr(page, "query", lambda text=text: text)
+        monkeypatch.setattr(page, "query", lambda wait=True, text=text: text)
         app = build_app()
         assert ("itb-presenter" in app._dom_classes) is on, text
         assert app.presenter.value is on

@@ -42,10 +42,21 @@ function mend(root) {
   });
 }
 
+// ?presenter=1 on the page's URL: press the app's Presenter view toggle once it is drawn (the kernel of a
+// preheated page cannot read the URL when it builds the app).
+let presenterAsked = /(?:^|[?&])presenter(?:=(?:1|true|yes|on)?)?(?:&|$)/i.test(location.search);
+function presenterFromUrl(root) {
+  if (!presenterAsked) return;
+  const toggle = root.querySelector(".itb-field-presenter button, button.itb-field-presenter");
+  if (!toggle) return;
+  presenterAsked = false;
+  if (!toggle.classList.contains("mod-active")) toggle.click();
+}
+
 function render({ el }) {
   el.style.display = "none";
   let queued = false;
-  const run = () => { queued = false; mend(document); };
+  const run = () => { queued = false; mend(document); presenterFromUrl(document); };
   const observer = new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(run); } });
   observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true,
                                    attributeFilter: ["class"] });
