@@ -383,7 +383,8 @@ def _interactions(pr: dict | None, ks: KernelSession) -> list[tuple[str, tuple[s
     return steps
 
 
-async def visit(base: str, notebook: str, trainee: int = 0, *, abrupt: bool = False, think: tuple[float, float] = (0.3, 1.0),
+async def visit(base: str, notebook: str, trainee: int = 0, *, abrupt: bool = False, think: tuple[float, float] = (0.3,
+                                                                                                                   1.0),
                 rng: random.Random | None = None, dwell: tuple[float, float] | None = None,
                 connect_delay: float = 0.0) -> Visit:
     """One trainee's visit of ``notebook`` with the websocket client; never raises."""
@@ -452,7 +453,8 @@ async def visit(base: str, notebook: str, trainee: int = 0, *, abrupt: bool = Fa
                         data = {"method": "custom", "content": {"event": "click"}}
                     else:
                         data = {"method": "update", "state": state, "buffer_paths": []}
-                    await ks.request("shell", "comm_msg", {"comm_id": mid, "data": data}, INTERACTION_TIMEOUT, idle=True)
+                    await ks.request("shell", "comm_msg", {"comm_id": mid, "data": data}, INTERACTION_TIMEOUT,
+                                     idle=True)
                     v.latencies.append(time.perf_counter() - t1)
                     if check and pr.get("expect_text") and pr["expect_text"] not in ks.text():
                         v.errors.append(f"{name}: {pr['expect_text']!r} not shown")
@@ -676,7 +678,8 @@ def wait_for_pools(server_pid: int, expected: int, timeout: float = POOL_TIMEOUT
 
 def load_test(trainees: int = 30, duration: float = 120.0, *, ramp: float | None = None, abrupt: float = 0.0,
               browsers: int = 0, apps: list[str] | None = None, server_args: tuple[str, ...] = (),
-              log_path: Path | None = None, drain: float = 15.0, dwell: tuple[float, float] = (10.0, 30.0)) -> LoadResult:
+              log_path: Path | None = None, drain: float = 15.0, dwell: tuple[float, float] = (10.0,
+                                                                                               30.0)) -> LoadResult:
     """Serve the suite on 127.0.0.1, run the class, stop the server; bounded in time.
 
     ``dwell``: seconds a trainee stays on an app after the interactions (uniform in the range).
@@ -807,14 +810,18 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__.split("\n")[0])
     ap.add_argument("--trainees", type=int, default=30)
     ap.add_argument("--duration", type=float, default=120.0, help="seconds during which trainees start new visits")
-    ap.add_argument("--ramp", type=float, default=None, help="seconds over which trainees arrive (default: min(15, duration/4))")
-    ap.add_argument("--abrupt", type=float, default=0.0, help="share of visits that drop the connection instead of closing the tab")
-    ap.add_argument("--browsers", type=int, default=0, help="how many trainees are chromium pages instead of websocket clients")
+    ap.add_argument("--ramp", type=float, default=None,
+                    help="seconds over which trainees arrive (default: min(15, duration/4))")
+    ap.add_argument("--abrupt", type=float, default=0.0,
+                    help="share of visits that drop the connection instead of closing the tab")
+    ap.add_argument("--browsers", type=int, default=0,
+                    help="how many trainees are chromium pages instead of websocket clients")
     ap.add_argument("--dwell", type=float, nargs=2, default=(10.0, 30.0), metavar=("MIN", "MAX"),
                     help="seconds a trainee stays on an app after the interactions")
     ap.add_argument("--log", type=Path, default=None, help="keep the server log here")
     ap.add_argument("--json", type=Path, default=None, help="write the raw visits and samples here")
-    ap.add_argument("server_args", nargs="*", help="extra Voilà options after --, e.g. -- --MappingKernelManager.cull_idle_timeout=60")
+    ap.add_argument("server_args", nargs="*",
+                    help="extra Voilà options after --, e.g. -- --MappingKernelManager.cull_idle_timeout=60")
     a = ap.parse_args(argv)
     before = os.getloadavg()[0]
     res = load_test(a.trainees, a.duration, ramp=a.ramp, abrupt=a.abrupt, browsers=a.browsers,

@@ -127,7 +127,8 @@ def execute_solution(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     from nbclient import NotebookClient
 
     nb = copy.deepcopy(nb)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(SOLUTION_DIR)}}).execute()
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(SOLUTION_DIR)}}).execute()
     for cell in nb.cells:
         cell.get("metadata", {}).pop("execution", None)
     return nb

@@ -283,7 +283,8 @@ class ProgressStore:
         if not str(trainee).strip():
             raise ValueError("The trainee name is empty.")
         attempt = Attempt(uuid.uuid4().hex, str(trainee).strip(), exercise, int(seed), part, str(answer),
-                          bool(correct), slip, kind, _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds"))
+                          bool(correct), slip, kind,
+                          _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds"))
         values = (attempt.uid, attempt.trainee, attempt.exercise, attempt.seed, attempt.part, attempt.answer,
                   int(attempt.correct), attempt.slip, attempt.kind, attempt.created_at)
         try:

@@ -176,7 +176,8 @@ def formulation_for(concentration: Any) -> Formulation:
     >>> formulation_for("1 mg/mL")
     Traceback (most recent call last):
     ...
-    itbcore.errors.InputError: No strength of 1000 µg/mL is marketed (50, 500 and 2000 µg/mL are, lionova 2); other concentrations are made by dilution with sodium chloride 0.9 % (lionova 6.6).
+    itbcore.errors.InputError: No strength of 1000 µg/mL is marketed (50, 500 and 2000 µg/mL are, lionova 2); other
+    concentrations are made by dilution with sodium chloride 0.9 % (lionova 6.6).
     """
     conc = as_quantity(concentration, "ug/mL", "concentration")
     found = _match(conc)
@@ -227,7 +228,8 @@ def check_diluent(diluent: Any) -> str:
     >>> check_diluent("glucose 5%")
     Traceback (most recent call last):
     ...
-    itbcore.errors.DiluentError: The diluent 'glucose 5%' contains glucose, which is incompatible with baclofen (lionova 6.2); dilute only with sodium chloride 9 mg/mL (0.9 %) (lionova 6.6).
+    itbcore.errors.DiluentError: The diluent 'glucose 5%' contains glucose, which is incompatible with baclofen
+    (lionova 6.2); dilute only with sodium chloride 9 mg/mL (0.9 %) (lionova 6.6).
     """
     if not isinstance(diluent, str):
         raise DiluentError(
@@ -346,7 +348,8 @@ def ampoules_for_fill(target_concentration: Any, fill_volume: Any, stock: Any = 
     >>> ampoules_for_fill("40 ug/mL", "20 mL", stock="50 ug/mL")
     Traceback (most recent call last):
     ...
-    itbcore.errors.DoseLimitError: The 50 µg/mL strength is for a single screening test bolus, not for filling a pump (lionova 4.2); make a low pump concentration by diluting the 500 µg/mL strength.
+    itbcore.errors.DoseLimitError: The 50 µg/mL strength is for a single screening test bolus, not for filling a pump
+    (lionova 4.2); make a low pump concentration by diluting the 500 µg/mL strength.
     """
     target = _positive(target_concentration, "ug/mL", "target concentration")
     library.hard_check("concentration", float(target.magnitude), "ug/mL", "target concentration")

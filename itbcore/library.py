@@ -20,7 +20,9 @@ range a label sets, never widen it.
 >>> check("daily_dose", "100 mg/day", name="daily dose")
 Traceback (most recent call last):
 ...
-itbcore.errors.DoseLimitError: The daily dose 100000 µg/day is above the hard limit of 3000 µg/day (about 1.5 times the highest daily dose the labels report; a mg/µg slip lands far above it; local protocol — the suite's default, edit for your hospital): 1000 times 100 µg/day — was mg written for µg?
+itbcore.errors.DoseLimitError: The daily dose 100000 µg/day is above the hard limit of 3000 µg/day (about 1.5 times the
+highest daily dose the labels report; a mg/µg slip lands far above it; local protocol — the suite's default, edit for
+your hospital): 1000 times 100 µg/day — was mg written for µg?
 """
 from __future__ import annotations
 
@@ -512,7 +514,8 @@ def read_date(value: Any, name: str = "date") -> _dt.date | None:
     >>> read_date("9999-12-25", "fill date")
     Traceback (most recent call last):
     ...
-    itbcore.errors.InputError: The fill date 9999-12-25 lies outside the dates the suite plans for (2000-01-01 to 2100-12-31; local protocol — the suite's default, edit for your hospital).
+    itbcore.errors.InputError: The fill date 9999-12-25 lies outside the dates the suite plans for (2000-01-01 to
+    2100-12-31; local protocol — the suite's default, edit for your hospital).
     """
     if value is None:
         return None

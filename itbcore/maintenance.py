@@ -6,7 +6,8 @@ Dosing: mode of infusion.
 
 >>> r = maintenance_range(Patient(40, "spinal"))
 >>> r.low, r.high, r.observed_low, r.observed_high
-(<Quantity(300, 'microgram / day')>, <Quantity(800, 'microgram / day')>, <Quantity(12, 'microgram / day')>, <Quantity(2003, 'microgram / day')>)
+(<Quantity(300, 'microgram / day')>, <Quantity(800, 'microgram / day')>, <Quantity(12, 'microgram / day')>,
+<Quantity(2003, 'microgram / day')>)
 >>> flex_start_for_effect("22 h")
 <Quantity(20.0, 'hour')>
 """
@@ -606,13 +607,15 @@ def drug_holiday(current_daily_dose: Any, initial_infusion_dose: Any, weeks: Any
     --------
     >>> h = drug_holiday("700 ug/day", "150 ug/day", weeks=2)
     >>> h.schedule[0], h.schedule[7], h.schedule[-1]
-    ((0, <Quantity(700.0, 'microgram / day')>), (7, <Quantity(350.0, 'microgram / day')>), (14, <Quantity(0.0, 'microgram / day')>))
+    ((0, <Quantity(700.0, 'microgram / day')>), (7, <Quantity(350.0, 'microgram / day')>), (14, <Quantity(0.0,
+    'microgram / day')>))
     >>> h.restart_dose
     <Quantity(150.0, 'microgram / day')>
     >>> drug_holiday("700 ug/day", "150 ug/day", weeks=1)
     Traceback (most recent call last):
     ...
-    itbcore.errors.DoseLimitError: A drug holiday reduces the dose gradually over 2 to 4 weeks, not 1 week (lionova 4.2).
+    itbcore.errors.DoseLimitError: A drug holiday reduces the dose gradually over 2 to 4 weeks, not 1 week (lionova
+    4.2).
     """
     src = f"{cite('lionova', '4.2')}; {cite('lioresal', 'Dosing: supportive therapy')}"
     # Plain floats in µg/day from here on; Quantities only for what is returned.

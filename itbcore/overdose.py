@@ -254,7 +254,8 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
     else:
         # lionova 4.9; lioresal Overdose ("at an early stage"): withdraw 30–40 mL CSF.
         lo, hi = CSF_DRAIN_VOLUME
-        actions.append(Action("csf_drain", f"If lumbar puncture is not contraindicated, withdraw {lo.magnitude:g}–{fmt(hi)} of "
+        actions.append(Action("csf_drain",
+                              f"If lumbar puncture is not contraindicated, withdraw {lo.magnitude:g}–{fmt(hi)} of "
                                            "CSF to lower the baclofen concentration (early in the overdose).", source))
     # lionova 4.9: maintain cardiovascular function.
     actions.append(Action("cardiovascular_support", "Support cardiovascular function (blood pressure, heart rate).",

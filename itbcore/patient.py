@@ -8,7 +8,8 @@
 >>> Patient(3, "spinal").require_eligible()
 Traceback (most recent call last):
 ...
-itbcore.errors.EligibilityError: A patient aged 3 years is under 4: safety and efficacy of intrathecal baclofen are not established under 4 years (lionova 4.2).
+itbcore.errors.EligibilityError: A patient aged 3 years is under 4: safety and efficacy of intrathecal baclofen are not
+established under 4 years (lionova 4.2).
 """
 from __future__ import annotations
 

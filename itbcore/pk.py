@@ -265,7 +265,7 @@ def steady_state(daily_dose: Any, volume: Any = _DEFAULT_V, clearance: Any = _DE
     --------
     >>> s = steady_state("500 ug/day")
     >>> fmt(s.model), fmt(s.model_time), [fmt(q) for q in s.label_range], [fmt(q) for q in s.label_time]
-    ('694 ng/mL', '7.49 h', ['130 ng/mL', '1240 ng/mL'], ['1 day', '2 day'])
+    ('694 ng/mL', '7.49 h', ['130 ng/mL', '1240 ng/mL'], ['1 day', '2 days'])
     """
     dose = as_quantity(daily_dose, "ug/day", "daily dose")
     model = steady_state_concentration(dose, clearance)

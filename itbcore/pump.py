@@ -487,7 +487,8 @@ def dilution(stock: Any, target: Any, final_volume: Any, diluent: Any = "sodium 
     >>> dilution("500 ug/mL", "100 ug/mL", "20 mL", diluent="dextrose 5%")
     Traceback (most recent call last):
     ...
-    itbcore.errors.DiluentError: The diluent 'dextrose 5%' contains glucose, which is incompatible with baclofen (lionova 6.2); dilute only with sodium chloride 9 mg/mL (0.9 %) (lionova 6.6).
+    itbcore.errors.DiluentError: The diluent 'dextrose 5%' contains glucose, which is incompatible with baclofen
+    (lionova 6.2); dilute only with sodium chloride 9 mg/mL (0.9 %) (lionova 6.6).
     """
     name = check_diluent(diluent)
     s = _f(_positive(stock, "ug/mL", "stock concentration", "concentration"), "ug/mL")
@@ -967,8 +968,10 @@ class PumpSettings:
     mode: str = "simple continuous"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "concentration", _f(_positive(self.concentration, "ug/mL", "concentration", "concentration"), "ug/mL"))
-        object.__setattr__(self, "daily_dose", _f(_non_negative(self.daily_dose, "ug/day", "daily dose", "daily_dose"), "ug/day"))
+        object.__setattr__(self, "concentration", _f(_positive(self.concentration, "ug/mL", "concentration",
+                                                               "concentration"), "ug/mL"))
+        object.__setattr__(self, "daily_dose", _f(_non_negative(self.daily_dose, "ug/day", "daily dose", "daily_dose"),
+                                                  "ug/day"))
         if self.mode not in DELIVERY_MODES:
             raise InputError(
                 f"The delivery mode {self.mode!r} is not known; choose one of: {', '.join(DELIVERY_MODES)}."
@@ -1021,7 +1024,8 @@ def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
     >>> PumpSettings("500 ug/mL", "400 mg/day")  # past the drug library's hard limit: refused where it is entered
     Traceback (most recent call last):
     ...
-    itbcore.errors.DoseLimitError: The daily dose 400000 µg/day is above the hard limit of 3000 µg/day (...): 1000 times 400 µg/day — was mg written for µg?
+    itbcore.errors.DoseLimitError: The daily dose 400000 µg/day is above the hard limit of 3000 µg/day (...): 1000
+    times 400 µg/day — was mg written for µg?
     """
     if not isinstance(old, PumpSettings) or not isinstance(new, PumpSettings):
         raise InputError("compare_settings needs two PumpSettings (old, new).")

@@ -9,8 +9,8 @@ RefillPlan
   concentration: 2000 µg/mL
   daily dose: 400 µg/day
   daily volume: 0.2 mL/day
-  days to alarm: 90 day
-  days to empty: 100 day
+  days to alarm: 90 days
+  days to empty: 100 days
   ...
   refill date: 2027-02-15
   limited by: alarm margin

@@ -707,7 +707,8 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
         # lionova 4.4: onset or worsening of scoliosis is reported: watch for its signs.
         src = cite("lionova", "4.4")
         out.append(Finding("scoliosis", "warning",
-                           f"Scoliosis can start or worsen during treatment: watch closely for its signs ({src}).", src))
+                           f"Scoliosis can start or worsen during treatment: watch closely for its signs ({src}).",
+                           src))
     if "peg_tube" in conds:
         # baclorex 2: a PEG tube raises the frequency of infections in children.
         src = cite("baclorex", "2")

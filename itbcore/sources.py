@@ -57,7 +57,8 @@ class LabelProfile:
 
 LABELS: dict[str, LabelProfile] = {
     "lionova": LabelProfile(
-        "lionova", "Lionova 50 µg/mL, 0.5 mg/mL, 2 mg/mL", "Summary of product characteristics (SmPC), sections 4.1–6.6",
+        "lionova", "Lionova 50 µg/mL, 0.5 mg/mL, 2 mg/mL",
+        "Summary of product characteristics (SmPC), sections 4.1–6.6",
         "Norway", 2021, "Norwegian", "000_2fd8641a6ccf2b8c.txt",
     ),
     "lioresal": LabelProfile(
@@ -91,7 +92,8 @@ def check_rule_label(label: str) -> str:
     >>> check_rule_label("baclorex")
     Traceback (most recent call last):
     ...
-    itbcore.errors.LabelError: The baclorex text is a patient leaflet without screening, dosing or pump rules; choose one of: lionova, lioresal.
+    itbcore.errors.LabelError: The baclorex text is a patient leaflet without screening, dosing or pump rules; choose
+    one of: lionova, lioresal.
     """
     check_label(label)
     if label not in RULE_LABELS:
@@ -175,7 +177,8 @@ LABEL_DIFFERENCES: tuple[LabelDifference, ...] = (
         {"lionova": "not mentioned: no antidote, supportive care only",
          "lioresal": "adults 1–2 mg IV over 5–10 min, may repeat 1 mg every 30–60 min; children 0.02 mg/kg IV at ≤ 0.5 mg/min, up to 2 mg",
          PRACTICE: "advises against physostigmine in most overdoses (troubleshooting panel, Neuromodulation 2016)"},
-        {"lionova": "lionova 4.9", "lioresal": "lioresal Overdose", PRACTICE: practice("Neuromodulation 2016, troubleshooting panel")},
+        {"lionova": "lionova 4.9", "lioresal": "lioresal Overdose",
+         PRACTICE: practice("Neuromodulation 2016, troubleshooting panel")},
         "The labels and practice disagree: the suite shows the lioresal regimen with the practice caution.",
     ),
     LabelDifference(
@@ -257,7 +260,8 @@ LABEL_DIFFERENCES: tuple[LabelDifference, ...] = (
     LabelDifference(
         "limited_data_age",
         "Children: below which age data are limited",
-        {"lionova": "under 4 years (limited experience; safety not established)", "baclorex": "for children from 4 years",
+        {"lionova": "under 4 years (limited experience; safety not established)",
+         "baclorex": "for children from 4 years",
          "lioresal": "under 6 years (clinical data limited)"},
         {"lionova": "lionova 4.2", "baclorex": "baclorex 2", "lioresal": "lioresal Carefully"},
         "Screening notes the limited data under 6 only under the lioresal profile.",

@@ -307,7 +307,8 @@ def taper(daily_dose: Any, days: Any = 21) -> list[tuple[int, pint.Quantity]]:
     >>> taper("420 ug/day", days=7)
     Traceback (most recent call last):
     ...
-    itbcore.errors.DoseLimitError: A taper over 7 days is too fast: ... over 14 to 28 days (lionova 4.2: the 2–4 weeks of a drug holiday's gradual reduction).
+    itbcore.errors.DoseLimitError: A taper over 7 days is too fast: ... over 14 to 28 days (lionova 4.2: the 2–4 weeks
+    of a drug holiday's gradual reduction).
     """
     d0 = magnitude_in(daily_dose, "ug/day", "daily dose")
     n = _read_days(days)

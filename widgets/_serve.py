@@ -68,7 +68,8 @@ STATIC = "itb-static"
 #: Path of plotly.js as an ES module relative to the base URL, versioned so browsers cache it for good.
 PLOTLY_ESM_URL = f"{STATIC}/plotly/plotly.esm.js?v={plotly_js_version()}"
 
-__all__ = ["SuiteVoila", "main", "app_notebooks", "free_port", "start_server", "stop_server", "wait_until_ready", "reveal_dir",
+__all__ = ["SuiteVoila", "main", "app_notebooks", "free_port", "start_server", "stop_server", "wait_until_ready",
+           "reveal_dir",
            "ROOT", "HOME", "STATIC", "PLOTLY_ESM_URL"]
 
 

@@ -6,7 +6,8 @@ For training only, not for treating patients.
 (``static/a11y.js``) names each slider handle after its slider's label, marks toggle buttons
 ``aria-pressed`` and takes chart toolbars out of the tab order, as the page changes; its style sheet
 (``static/itb.css``, the suite's one stylesheet) underlines links in text, darkens inactive tab labels and
-the selected toggle, shows keyboard focus, and holds the palette, presenter view, phone and print layouts.  The browser test runs axe-core over every app against it.
+the selected toggle, shows keyboard focus, and holds the palette, presenter view, phone and print layouts.  The browser
+test runs axe-core over every app against it.
 """
 from __future__ import annotations
 

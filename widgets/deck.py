@@ -174,18 +174,22 @@ class TitrationSlide(_Slide):
     sources = ("lionova 4.2", "lioresal Dosing: phase of dose selection")
 
     def build(self):
-        self.test_dose = QuantityField("Effective test dose", value=START["deck-test-dose"], limit="test_dose", name="test dose", key="deck-test-dose", width="8em", positive=True)
+        self.test_dose = QuantityField("Effective test dose", value=START["deck-test-dose"], limit="test_dose",
+                                       name="test dose", key="deck-test-dose", width="8em", positive=True)
         self.effect = QuantitySlider("Effect lasted", "h", 8, min=1, max=24, step=1, key="deck-effect")
         self.effect.layout.width = "22em"
-        self.target = QuantityField("Target daily dose", value=START["deck-target"], limit="daily_dose", name="target daily dose", key="deck-target", width="9em", positive=True)
+        self.target = QuantityField("Target daily dose", value=START["deck-target"], limit="daily_dose",
+                                    name="target daily dose", key="deck-target", width="9em", positive=True)
         self.watch(self.test_dose, self.effect, self.target)
         self.result = W.HTML()
         self.result.add_class("itb-result")
         self.fig = make_figure("Daily steps inside the label's band", "day of infusion", "daily dose (µg/day)",
                                height=_SLIDE_HEIGHT,
-                               traces=[Scatter(x=[], y=[], name="allowed band", meta=dict(column="allowed band, lowest"), mode="lines",
+                               traces=[Scatter(x=[], y=[], name="allowed band",
+                                               meta=dict(column="allowed band, lowest"), mode="lines",
                                                   line=dict(width=0, shape="hv"), showlegend=False),
-                                       Scatter(x=[], y=[], name="allowed band", meta=dict(column="allowed band, highest"), mode="lines",
+                                       Scatter(x=[], y=[], name="allowed band",
+                                               meta=dict(column="allowed band, highest"), mode="lines",
                                                fill="tonexty",
                                                   fillcolor="rgba(46,107,48,0.18)", line=dict(width=0, shape="hv")),
                                        Scatter(x=[], y=[], name="plan", mode="lines+markers",
@@ -227,13 +231,15 @@ class RefillSlide(_Slide):
     sources = ("lionova 4.2", "lioresal Stability of the drug", "practice guidance: device documentation")
 
     def build(self):
-        self.reservoir = QuantityField("Reservoir filled", value=START["deck-reservoir"], limit="reservoir_volume", name="reservoir volume", key="deck-reservoir", width="7em", positive=True)
+        self.reservoir = QuantityField("Reservoir filled", value=START["deck-reservoir"], limit="reservoir_volume",
+                                       name="reservoir volume", key="deck-reservoir", width="7em", positive=True)
         strengths = [(units.fmt(f.concentration), units.fmt(f.concentration)) for f in PUMP_FORMULATIONS]
         self.concentration = W.Dropdown(options=strengths, value=strengths[-1][1], description="Concentration",
                                         style={"description_width": "initial"}, layout=W.Layout(width="auto"))
         self.concentration.add_class("itb-field")
         self.concentration.add_class("itb-field-deck-concentration")
-        self.dose = QuantityField("Daily dose", value=START["deck-daily-dose"], limit="daily_dose", name="daily dose", key="deck-daily-dose", width="9em", positive=True)
+        self.dose = QuantityField("Daily dose", value=START["deck-daily-dose"], limit="daily_dose", name="daily dose",
+                                  key="deck-daily-dose", width="9em", positive=True)
         self.watch(self.reservoir, self.concentration, self.dose)
         self.result = W.HTML()
         self.result.add_class("itb-result")
@@ -285,8 +291,10 @@ class MissedRefillSlide(_Slide):
         self.story.add_class("itb-field-deck-story")
         self.days = QuantitySlider("Days since the fill", "day", 90, min=0, max=200, step=1, key="deck-days")
         self.days.layout.width = "26em"
-        self.hours = QuantityField("Symptoms for", value=START["deck-hours"], limit="elapsed", name="time since delivery stopped", key="deck-hours", width="7em")
-        self.found = QuantityField("Found in reservoir", value=START["deck-found"], limit="found_volume", name="volume found", key="deck-found", width="7em")
+        self.hours = QuantityField("Symptoms for", value=START["deck-hours"], limit="elapsed",
+                                   name="time since delivery stopped", key="deck-hours", width="7em")
+        self.found = QuantityField("Found in reservoir", value=START["deck-found"], limit="found_volume",
+                                   name="volume found", key="deck-found", width="7em")
         self.expected_text = W.HTML()
         self.story.observe(lambda _c: self._preset(), "value")
         self.days.observe(lambda _c: self._expect(), "value")

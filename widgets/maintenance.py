@@ -103,10 +103,14 @@ class RefillSection(_Section):
 
     def __init__(self, app: MaintenanceApp) -> None:
         super().__init__(app)
-        self.reservoir = QuantityField("Reservoir volume", value=START["refill-reservoir"], limit="reservoir_volume", name="reservoir volume", key="refill-reservoir", positive=True)
-        self.concentration = QuantityField("Concentration", value=START["refill-concentration"], limit="concentration", name="concentration", key="refill-concentration", positive=True)
-        self.dose = QuantityField("Daily dose", value=START["refill-dose"], limit="daily_dose", name="daily dose", key="refill-dose", positive=True)
-        self.alarm = QuantityField("Alarm volume (device setting)", value=START["refill-alarm"], limit="alarm_volume", name="alarm volume", key="refill-alarm", positive=True)
+        self.reservoir = QuantityField("Reservoir volume", value=START["refill-reservoir"], limit="reservoir_volume",
+                                       name="reservoir volume", key="refill-reservoir", positive=True)
+        self.concentration = QuantityField("Concentration", value=START["refill-concentration"], limit="concentration",
+                                           name="concentration", key="refill-concentration", positive=True)
+        self.dose = QuantityField("Daily dose", value=START["refill-dose"], limit="daily_dose", name="daily dose",
+                                  key="refill-dose", positive=True)
+        self.alarm = QuantityField("Alarm volume (device setting)", value=START["refill-alarm"], limit="alarm_volume",
+                                   name="alarm volume", key="refill-alarm", positive=True)
         self.fill_date = W.DatePicker(description="Fill date", value=dt.date.today(),
                                       style={"description_width": "initial"})
         self.fill_date.add_class("itb-field")
@@ -217,9 +221,12 @@ class DilutionSection(_Section):
 
     def __init__(self, app: MaintenanceApp) -> None:
         super().__init__(app)
-        self.stock = QuantityField("Stock (ampoule strength)", value=START["dilution-stock"], limit="concentration", name="stock concentration", key="dilution-stock", positive=True)
-        self.target = QuantityField("Target concentration", value=START["dilution-target"], limit="concentration", name="target concentration", key="dilution-target", positive=True)
-        self.volume = QuantityField("Final (fill) volume", value=START["dilution-volume"], limit="reservoir_volume", name="final volume", key="dilution-volume", positive=True)
+        self.stock = QuantityField("Stock (ampoule strength)", value=START["dilution-stock"], limit="concentration",
+                                   name="stock concentration", key="dilution-stock", positive=True)
+        self.target = QuantityField("Target concentration", value=START["dilution-target"], limit="concentration",
+                                    name="target concentration", key="dilution-target", positive=True)
+        self.volume = QuantityField("Final (fill) volume", value=START["dilution-volume"], limit="reservoir_volume",
+                                    name="final volume", key="dilution-volume", positive=True)
         self.diluent = W.Text(value="sodium chloride 0.9%", description="Diluent", continuous_update=False,
                               style={"description_width": "initial"}, layout=W.Layout(width="22em"))
         self.diluent_error = W.HTML("")
@@ -267,7 +274,8 @@ class DilutionSection(_Section):
             ("Stock to draw", f"{fmt(d.stock_volume)} of {fmt(d.stock)}"),
             ("Diluent to add", f"{fmt(d.diluent_volume)} of {d.diluent}"),
             ("Final", f"{fmt(d.final_volume)} of {fmt(d.target)} ({fmt(d.amount)} baclofen)"),
-            ("Ampoules to open", f"{fill.ampoules} × {fmt(fill.stock.ampoule_volume)} of {fmt(fill.stock.concentration)}"
+            ("Ampoules to open",
+             f"{fill.ampoules} × {fmt(fill.stock.ampoule_volume)} of {fmt(fill.stock.concentration)}"
                                  f" (single use)"),
             ("Discarded", fmt(fill.discarded_volume)),
             ("Sodium in the fill", f"{fmt(fill.sodium)} ({fmt(fill.sodium_mmol)})"),
@@ -316,7 +324,9 @@ class FlexSection(_Section):
         self.rows_box = W.VBox()
         self.add = W.Button(description="Add step", icon="plus", layout=W.Layout(width="auto"))
         self.add.on_click(lambda _b: self.add_step())
-        self.intended = QuantityField("Intended (prescribed) daily dose", value=START["flex-intended"], limit="daily_dose", name="intended daily dose", key="flex-intended", positive=True)
+        self.intended = QuantityField("Intended (prescribed) daily dose", value=START["flex-intended"],
+                                      limit="daily_dose", name="intended daily dose", key="flex-intended",
+                                      positive=True)
         self.effect = QuantitySlider("Effect wanted at (hour of day)", "h", 22, min=0, max=23.5, step=0.5,
                                      key="flex-effect", readout_format=".1f")
         self.effect.layout.width = "40em"
@@ -448,9 +458,12 @@ class BridgeResidualSection(_Section):
     def __init__(self, app: MaintenanceApp) -> None:
         super().__init__(app)
         self.residual_status = Status()
-        self.old = QuantityField("Old concentration", value=START["bridge-old"], limit="concentration", name="old concentration", key="bridge-old", positive=True)
-        self.new = QuantityField("New concentration", value=START["bridge-new"], limit="concentration", name="new concentration", key="bridge-new", positive=True)
-        self.dose = QuantityField("Daily dose", value=START["bridge-dose"], limit="daily_dose", name="daily dose", key="bridge-dose", positive=True)
+        self.old = QuantityField("Old concentration", value=START["bridge-old"], limit="concentration",
+                                 name="old concentration", key="bridge-old", positive=True)
+        self.new = QuantityField("New concentration", value=START["bridge-new"], limit="concentration",
+                                 name="new concentration", key="bridge-new", positive=True)
+        self.dose = QuantityField("Daily dose", value=START["bridge-dose"], limit="daily_dose", name="daily dose",
+                                  key="bridge-dose", positive=True)
         self.length = QuantityField("Catheter length (implant record)", "cm", EXAMPLE_DEVICE["catheter_length"],
                                     name="catheter length", key="bridge-length", min="0 cm", max="200 cm")
         self.per_cm = QuantityField("Catheter volume per cm (catheter documentation)", "uL/cm",
@@ -463,7 +476,8 @@ class BridgeResidualSection(_Section):
             f.on_change(lambda _f: self.refresh_bridge())
         self.bridge_result = _result_widget("bridge")
         self.bridge_findings = FindingsView()
-        self.fig = _room(make_figure("Dose delivered after the refill", "time after the refill (h)", "dose rate (µg/day)",
+        self.fig = _room(make_figure("Dose delivered after the refill", "time after the refill (h)",
+                                     "dose rate (µg/day)",
                                height=300, traces=[
                                    Scatter(x=[], y=[], mode="lines", line_shape="hv", name="without bridge bolus",
                                               line=dict(color=SEVERITY_COLOURS["violation"], width=3)),
@@ -472,11 +486,16 @@ class BridgeResidualSection(_Section):
                                ]))
         self.bridge: itbcore.BridgeBolus | None = None
 
-        self.prev = QuantityField("Previous fill volume", value=START["residual-previous"], limit="reservoir_volume", name="previous fill volume", key="residual-previous")
-        self.r_dose = QuantityField("Programmed daily dose", value=START["residual-dose"], limit="daily_dose", name="programmed daily dose", key="residual-dose")
-        self.r_conc = QuantityField("Concentration", value=START["residual-concentration"], limit="concentration", name="concentration", key="residual-concentration", positive=True)
-        self.elapsed = QuantityField("Time since that fill", value=START["residual-elapsed"], limit="time_since_fill", name="time since the fill", key="residual-elapsed")
-        self.found = QuantityField("Volume found (withdrawn)", value=START["residual-found"], limit="found_volume", name="volume found", key="residual-found")
+        self.prev = QuantityField("Previous fill volume", value=START["residual-previous"], limit="reservoir_volume",
+                                  name="previous fill volume", key="residual-previous")
+        self.r_dose = QuantityField("Programmed daily dose", value=START["residual-dose"], limit="daily_dose",
+                                    name="programmed daily dose", key="residual-dose")
+        self.r_conc = QuantityField("Concentration", value=START["residual-concentration"], limit="concentration",
+                                    name="concentration", key="residual-concentration", positive=True)
+        self.elapsed = QuantityField("Time since that fill", value=START["residual-elapsed"], limit="time_since_fill",
+                                     name="time since the fill", key="residual-elapsed")
+        self.found = QuantityField("Volume found (withdrawn)", value=START["residual-found"], limit="found_volume",
+                                   name="volume found", key="residual-found")
         for f in (self.prev, self.r_dose, self.r_conc, self.elapsed, self.found):
             f.on_change(lambda _f: self.refresh_residual())
         self.residual_result = _result_widget("residual")
@@ -575,11 +594,15 @@ class SettingsSection(_Section):
     def __init__(self, app: MaintenanceApp) -> None:
         super().__init__(app)
         modes = list(itbcore.DELIVERY_MODES)
-        self.old_conc = QuantityField("Concentration", value=START["old-concentration"], limit="concentration", name="old concentration", key="old-concentration", positive=True)
-        self.old_dose = QuantityField("Daily dose", value=START["old-dose"], limit="daily_dose", name="old daily dose", key="old-dose")
+        self.old_conc = QuantityField("Concentration", value=START["old-concentration"], limit="concentration",
+                                      name="old concentration", key="old-concentration", positive=True)
+        self.old_dose = QuantityField("Daily dose", value=START["old-dose"], limit="daily_dose", name="old daily dose",
+                                      key="old-dose")
         self.old_mode = W.Dropdown(options=modes, value=modes[0], description="Mode")
-        self.new_conc = QuantityField("Concentration", value=START["new-concentration"], limit="concentration", name="new concentration", key="new-concentration", positive=True)
-        self.new_dose = QuantityField("Daily dose", value=START["new-dose"], limit="daily_dose", name="new daily dose", key="new-dose")
+        self.new_conc = QuantityField("Concentration", value=START["new-concentration"], limit="concentration",
+                                      name="new concentration", key="new-concentration", positive=True)
+        self.new_dose = QuantityField("Daily dose", value=START["new-dose"], limit="daily_dose", name="new daily dose",
+                                      key="new-dose")
         self.new_mode = W.Dropdown(options=modes, value=modes[0], description="Mode")
         self.watch(self.old_conc, self.old_dose, self.old_mode, self.new_conc, self.new_dose, self.new_mode)
         self.programme = W.Button(description="Programme", icon="upload", button_style="primary",

@@ -120,7 +120,8 @@ class OverdoseApp(App):
                                          limit=SCENARIO_LIMITS.get((name, unit), _LIMIT_BY_UNIT[unit]),
                                          positive=not name.startswith("residual"), key=f"{code}-{name}")
             if code == "unit_slip":
-                ws["slip"] = W.Dropdown(options=[(text.capitalize(), k) for k, (text, _f) in scenarios.UNIT_SLIPS.items()],
+                ws["slip"] = W.Dropdown(options=[(text.capitalize(), k) for k, (text,
+                                                                                _f) in scenarios.UNIT_SLIPS.items()],
                                         value=defaults["slip"], description="Slip",
                                         style={"description_width": "initial"}, layout=W.Layout(width="auto"))
             if code == "too_fast_titration":

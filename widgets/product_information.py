@@ -51,7 +51,8 @@ def data_table_html(kind: str) -> str:
                 + _table(("effect", "frequency", "in studies", "more with cerebral origin", "note"), rows))
     if kind == "interactions":
         rows = [(i.medicine.replace("_", " "), i.effect, i.action) for i in INTERACTIONS.values()]
-        return "<h3>Interactions (lionova 4.5; lioresal Interaction)</h3>" + _table(("medicine", "effect", "what to do"),
+        return "<h3>Interactions (lionova 4.5; lioresal Interaction)</h3>" + _table(("medicine", "effect",
+                                                                                     "what to do"),
                                                                                     rows)
     items = before_first_fill(Patient(40, "spinal"), post_traumatic=True)
     return ("<h3>Before the first fill (adult, post-traumatic)</h3>"

@@ -90,7 +90,8 @@ class ScreeningApp(App):
                                  layout=W.Layout(width="auto"))
         self.small_child = W.Checkbox(False, description="very small child", indent=False,
                                       layout=W.Layout(width="auto"))
-        self.first_dose = QuantityField("First test dose", value=START["first-test-dose"], limit="test_dose", name="first test dose", width="9em", positive=True)
+        self.first_dose = QuantityField("First test dose", value=START["first-test-dose"], limit="test_dose",
+                                        name="first test dose", width="9em", positive=True)
         self.first_guard = FieldGuard(self.first_dose, screening.test_dose_volume)
         self.suggestion = W.HTML()
         self.suggestion.add_class("itb-suggestion")

@@ -96,8 +96,10 @@ class TitrationApp(App):
         self.pump.add_class("itb-field-pump")
 
         # 1. First daily dose
-        self.test_dose = QuantityField("Effective test dose", value=START["effective-test-dose"], limit="test_dose", name="test dose", width="9em", positive=True)
-        self.test_guard = FieldGuard(self.test_dose, lambda q: titration.initial_dose_options(q, titration.TWELVE_HOURS))
+        self.test_dose = QuantityField("Effective test dose", value=START["effective-test-dose"], limit="test_dose",
+                                       name="test dose", width="9em", positive=True)
+        self.test_guard = FieldGuard(self.test_dose, lambda q: titration.initial_dose_options(q,
+                                                                                              titration.TWELVE_HOURS))
         self.effect = QuantitySlider("Effect lasted", "h", 12, min=0.5, max=24, step=0.5, key="effect-lasted")
         self.side_effects = W.Checkbox(False, description="the test dose caused side effects", indent=False,
                                        layout=W.Layout(width="auto"))
@@ -124,7 +126,8 @@ class TitrationApp(App):
         self._curves_key = self._plan_key = self._check_key = None
 
         # 2. Plan
-        self.target = QuantityField("Target daily dose", value=START["target-daily-dose"], limit="daily_dose", name="target daily dose", width="10em", positive=True)
+        self.target = QuantityField("Target daily dose", value=START["target-daily-dose"], limit="daily_dose",
+                                    name="target daily dose", width="10em", positive=True)
         self.step = W.Dropdown(options=list(STEP_CHOICES), value=0.0, description="Step per change:",
                                style={"description_width": "initial"}, layout=W.Layout(width="22em"))
         self.step_box, self.step_msg = _labelled(self.step, "step")
@@ -134,13 +137,16 @@ class TitrationApp(App):
         self.plan_findings = FindingsView("No findings for this plan.")
         self.fig_plan = make_figure("Day-by-day plan within the allowed band", "day since the infusion started",
                                     "daily dose (µg/day)", height=360)
-        self.fig_plan.add_trace(Scatter(name="band low", meta=dict(column="allowed band, lowest"), mode="lines", line=dict(shape="hv", width=0),
+        self.fig_plan.add_trace(Scatter(name="band low", meta=dict(column="allowed band, lowest"), mode="lines",
+                                        line=dict(shape="hv", width=0),
                                            showlegend=False, hoverinfo="skip"))
-        self.fig_plan.add_trace(Scatter(name="allowed band", meta=dict(column="allowed band, highest"), mode="lines", fill="tonexty",
+        self.fig_plan.add_trace(Scatter(name="allowed band", meta=dict(column="allowed band, highest"), mode="lines",
+                                        fill="tonexty",
                                            fillcolor="rgba(46,107,48,0.18)", line=dict(shape="hv", width=0),
                                            hoverinfo="skip"))
         self.fig_plan.add_trace(Scatter(name="planned dose", mode="lines+markers", line=dict(shape="hv", width=3,
-                                           color="#1f5fa8"), customdata=[], hovertemplate="%{customdata}<extra></extra>"))
+                                           color="#1f5fa8"), customdata=[],
+                                           hovertemplate="%{customdata}<extra></extra>"))
         self.fig_plan.add_trace(Scatter(name="target", mode="lines", line=dict(dash="dash", color="#6b4fa0"),
                                            hoverinfo="skip"))
         # lionova 4.2: no increase in the first 24 h (day 0 to day 1).
@@ -149,10 +155,15 @@ class TitrationApp(App):
         self.fig_plan.update_layout(hovermode="closest")
 
         # 3. Proposed change
-        self.current = QuantityField("Current daily dose", value=START["current-daily-dose"], limit="daily_dose", name="current daily dose", width="10em", positive=True)
-        self.proposed = QuantityField("Proposed daily dose", value=START["proposed-daily-dose"], limit="daily_dose", name="proposed daily dose", width="10em")
-        self.since_start = QuantityField("Time since the infusion started", value=START["time-since-the-infusion-started"], limit="elapsed", name="time since the infusion started", width="8em")
-        self.since_last = QuantityField("Time since the last change", value=START["time-since-the-last-change"], limit="elapsed", name="time since the last change", width="8em")
+        self.current = QuantityField("Current daily dose", value=START["current-daily-dose"], limit="daily_dose",
+                                     name="current daily dose", width="10em", positive=True)
+        self.proposed = QuantityField("Proposed daily dose", value=START["proposed-daily-dose"], limit="daily_dose",
+                                      name="proposed daily dose", width="10em")
+        self.since_start = QuantityField("Time since the infusion started",
+                                         value=START["time-since-the-infusion-started"], limit="elapsed",
+                                         name="time since the infusion started", width="8em")
+        self.since_last = QuantityField("Time since the last change", value=START["time-since-the-last-change"],
+                                        limit="elapsed", name="time since the last change", width="8em")
         self.no_change_yet = W.Checkbox(False, description="no change since the start", indent=False,
                                         layout=W.Layout(width="auto"))
         self.no_effect = W.Checkbox(False, description="increases so far brought no effect", indent=False,
@@ -167,7 +178,8 @@ class TitrationApp(App):
                                             line=dict(color="rgba(46,107,48,0.35)", width=18), hovertemplate=
                                             "%{y:.4~g} µg/day<extra>allowed band</extra>"))
         self.fig_check.add_trace(Scatter(name="proposed dose", mode="markers+text", textposition="middle right",
-                                            marker=dict(size=14, symbol="diamond"), hovertemplate="%{text}<extra></extra>"))
+                                            marker=dict(size=14,
+                                                        symbol="diamond"), hovertemplate="%{text}<extra></extra>"))
         self.fig_check.add_vrect(x0=0, x1=24, fillcolor="#888", opacity=0.18, line_width=0,
                                  annotation_text="first 24 h: no increase", annotation_position="top left")
         self.fig_check.update_layout(hovermode="closest")
@@ -386,7 +398,8 @@ class TitrationApp(App):
                 shapes.append(dict(type="rect", xref="x", yref="paper", x0=t_last, x1=t_last + wait, y0=0, y1=1,
                                    fillcolor="#b3261e", opacity=0.08, line_width=0))
                 annotations.append(dict(x=t_last + wait, xref="x", y=0.02, yref="paper", xanchor="right",
-                                        showarrow=False, text=f"next change from {units.fmt(units.Q_(t_last + wait, 'h'))}",
+                                        showarrow=False,
+                                        text=f"next change from {units.fmt(units.Q_(t_last + wait, 'h'))}",
                                         font=dict(color="#b3261e", size=11)))
             self.fig_check.layout.shapes = shapes
             self.fig_check.layout.annotations = annotations

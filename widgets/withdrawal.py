@@ -108,11 +108,15 @@ class WithdrawalApp(App):
         self.sign_findings = FindingsView()
 
         # -- likely causes
-        self.hours = QuantityField("Time since delivery stopped", value=START["hours-since"], limit="elapsed", name="time since delivery stopped", key="hours-since")
+        self.hours = QuantityField("Time since delivery stopped", value=START["hours-since"], limit="elapsed",
+                                   name="time since delivery stopped", key="hours-since")
         self.reservoir_checked = W.Checkbox(value=True, description="the reservoir volume was checked", indent=False)
-        self.found = QuantityField("Volume found in reservoir", value=START["found-volume"], limit="found_volume", name="volume found", key="found-volume")
-        self.expected = QuantityField("Volume expected", value=START["expected-volume"], limit="found_volume", name="volume expected", key="expected-volume")
-        self.alarm = QuantityField("Low-reservoir alarm", value=START["alarm-volume"], limit="alarm_volume", name="alarm volume", key="alarm-volume")
+        self.found = QuantityField("Volume found in reservoir", value=START["found-volume"], limit="found_volume",
+                                   name="volume found", key="found-volume")
+        self.expected = QuantityField("Volume expected", value=START["expected-volume"], limit="found_volume",
+                                      name="volume expected", key="expected-volume")
+        self.alarm = QuantityField("Low-reservoir alarm", value=START["alarm-volume"], limit="alarm_volume",
+                                   name="alarm volume", key="alarm-volume")
         self.programming = W.Checkbox(value=False, description="the programme was changed just before",
                                       indent=False)
         for w in (self.hours, self.reservoir_checked, self.found, self.expected, self.alarm, self.programming):
@@ -130,8 +134,10 @@ class WithdrawalApp(App):
         self.cause_fig.update_layout(margin=dict(t=40, b=45), showlegend=False)
 
         # -- planned discontinuation
-        self.taper_dose = QuantityField("Current daily dose", value=START["taper-dose"], limit="daily_dose", name="current daily dose", key="taper-dose", positive=True)
-        self.taper_days = QuantityField("Taper length", "day", START["taper-length"], name="taper length", key="taper-length", min="1 day")
+        self.taper_dose = QuantityField("Current daily dose", value=START["taper-dose"], limit="daily_dose",
+                                        name="current daily dose", key="taper-dose", positive=True)
+        self.taper_days = QuantityField("Taper length", "day", START["taper-length"], name="taper length",
+                                        key="taper-length", min="1 day")
         for w in (self.taper_dose, self.taper_days):
             _on(w, lambda: self._run(self._taper, self.taper_status))
         self.taper_status = Status()
@@ -143,9 +149,13 @@ class WithdrawalApp(App):
                                                         line=dict(shape="hv", width=3))], height=300)
 
         # -- drug holiday
-        self.holiday_dose = QuantityField("Dose now", value=START["holiday-dose"], limit="daily_dose", name="dose now", key="holiday-dose", positive=True)
-        self.holiday_restart = QuantityField("Initial infusion dose", value=START["holiday-restart"], limit="daily_dose", name="initial infusion dose", key="holiday-restart", positive=True)
-        self.holiday_weeks = QuantityField("Reduction over", "week", START["holiday-weeks"], name="reduction length", key="holiday-weeks", min="0 week", min_inclusive=False)
+        self.holiday_dose = QuantityField("Dose now", value=START["holiday-dose"], limit="daily_dose", name="dose now",
+                                          key="holiday-dose", positive=True)
+        self.holiday_restart = QuantityField("Initial infusion dose", value=START["holiday-restart"],
+                                             limit="daily_dose", name="initial infusion dose", key="holiday-restart",
+                                             positive=True)
+        self.holiday_weeks = QuantityField("Reduction over", "week", START["holiday-weeks"], name="reduction length",
+                                           key="holiday-weeks", min="0 week", min_inclusive=False)
         for w in (self.holiday_dose, self.holiday_restart, self.holiday_weeks):
             _on(w, lambda: self._run(self._holiday, self.holiday_status))
         self.holiday_status = Status()

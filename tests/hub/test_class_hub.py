@@ -210,7 +210,8 @@ def test_a_trainee_reaches_neither_another_trainee_nor_the_solutions(hub):
     # the educator's progress view of the trainee is readable by the educators' group
     mine = Path(f"~{t1}").expanduser() / ".itb-training" / "itb" / "progress.sqlite"
     assert mine.exists()
-    read = _as(EDUCATOR, str(PREFIX / "venv" / "bin" / "python"), "-c", f"import exercises.progress as p; print(len(p.read_attempts({str(mine)!r})))",
+    read = _as(EDUCATOR, str(PREFIX / "venv" / "bin" / "python"), "-c",
+               f"import exercises.progress as p; print(len(p.read_attempts({str(mine)!r})))",
                check=False)
     assert read.returncode == 0 and int(read.stdout.strip()) > 0, read.stderr
 

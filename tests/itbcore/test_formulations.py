@@ -93,7 +93,8 @@ def test_glucose_refused_lionova_6_2(text):
 @pytest.mark.parametrize(
     "text",
     ["water for injection", "sodium chloride", "sodium chloride 0.45%", "NaCl 3%", "saline", "sodium chloride 10.9%",
-     "Ringer's lactate", "sodium chloride 0.9", "sodium chloride 19 mg/mL", "", "0.9%", "NaCl 0.9% + morphine", None, 9],
+     "Ringer's lactate", "sodium chloride 0.9", "sodium chloride 19 mg/mL", "", "0.9%", "NaCl 0.9% + morphine", None,
+     9],
 )
 def test_other_diluents_refused_lionova_6_6(text):
     with pytest.raises(DiluentError, match="lionova 6.6"):
@@ -216,6 +217,7 @@ def test_property_fill_conserves_volume_and_drug(target, volume):
 
 
 def test_all_refusals_are_itb_errors():
-    for bad in (lambda: ampoules_for_fill("x", "1 mL"), lambda: check_diluent("glucose"), lambda: formulation_for("7 ug/mL")):
+    for bad in (lambda: ampoules_for_fill("x", "1 mL"), lambda: check_diluent("glucose"),
+                lambda: formulation_for("7 ug/mL")):
         with pytest.raises(ITBError):
             bad()

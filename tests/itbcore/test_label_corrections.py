@@ -140,7 +140,8 @@ def test_adult_physostigmine_dose_is_the_labels_1_to_2_mg_range():
 
 def test_taper_length_says_where_it_comes_from():
     # lionova 4.2 (drug holiday "i løpet av 2 til 4 uker"); the taper's 14-28 days are those 2-4 weeks.
-    with pytest.raises(Exception, match=r"14 to 28 days \(lionova 4.2: the 2–4 weeks of a drug holiday.s gradual reduction\)"):
+    with pytest.raises(Exception,
+                       match=r"14 to 28 days \(lionova 4.2: the 2–4 weeks of a drug holiday.s gradual reduction\)"):
         withdrawal.taper("400 ug/day", days=7)
 
 

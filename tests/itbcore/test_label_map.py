@@ -90,7 +90,8 @@ def _results():
     for label in ("lionova", "lioresal"):
         for age in (8, 45, 70):
             p = Patient(age, "spinal", weight="30 kg", conditions=[c for c in CONDITIONS if c not in
-                                                                   ("hypersensitivity", "treatment_resistant_epilepsy")],
+                                                                   ("hypersensitivity",
+                                                                    "treatment_resistant_epilepsy")],
                         medicines=list(MEDICINES))
             out += screening_warnings(p, label)
             out += screening_warnings(Patient(age, "cerebral", conditions=["hypersensitivity",

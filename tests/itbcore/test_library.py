@@ -147,7 +147,8 @@ def test_ITB_DRUG_LIBRARY_puts_a_hospital_library_in_force(tmp_path):
     env = dict(os.environ, ITB_DRUG_LIBRARY=str(p))
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert "Haukeland ITB" in out
-    bad = _write(tmp_path, DEFAULT.replace("max = 100\nsource = \"lionova 4.2\"", "max = 900\nsource = \"lionova 4.2\""))
+    bad = _write(tmp_path, DEFAULT.replace("max = 100\nsource = \"lionova 4.2\"",
+                                           "max = 900\nsource = \"lionova 4.2\""))
     res = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, ITB_DRUG_LIBRARY=str(bad)),
                          capture_output=True, text=True)
     assert res.returncode != 0 and "widens the hard range" in res.stderr

@@ -204,7 +204,8 @@ def test_what_is_already_refused_stays_refused(server):
     base, _proc, _log = server
     # no code-executing API, no terminals, no arbitrary file from the root
     for path in ["api/contents", "api/terminals", "terminals/1", "api/sessions", "voila/files/itbcore/units.py",
-                 "voila/files/pyproject.toml", "voila/files/%2e%2e/%2e%2e/etc/passwd", "voila/render/%2e%2e/etc/passwd"]:
+                 "voila/files/pyproject.toml", "voila/files/%2e%2e/%2e%2e/etc/passwd",
+                 "voila/render/%2e%2e/etc/passwd"]:
         status, body = _get(base, path)
         assert status in (403, 404, 405), (path, status)
         assert "root:" not in body
