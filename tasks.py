@@ -2,7 +2,8 @@
 """Set up and run the ITB training suite with nothing but Python 3.11+.
 
     python3 tasks.py serve    # install into .venv and serve the apps with Voila on http://localhost:8866
-    python3 tasks.py test     # install into .venv (with test extras and Debian's chromium) and run every test
+    python3 tasks.py test     # install into .venv (with test extras and Debian's chromium), run ruff and mypy,
+                              # then every test
     python3 tasks.py bench    # run the benchmarks in bench/ and print their tables
 
 Extra arguments after ``test`` go to pytest (``python3 tasks.py test -k refill``).
@@ -32,8 +33,6 @@ def _run(*cmd: str | os.PathLike, **kw) -> int:
 
 def ensure_venv(extras: str = "") -> None:
     """Create .venv and install the project (editable) unless pyproject.toml is unchanged."""
-    if sys.version_info < (3, 11):
-        sys.exit(f"Python 3.11 or newer is needed; this is {sys.version.split()[0]}.")
     if not PY.exists():
         venv.EnvBuilder(with_pip=True).create(VENV)
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
@@ -93,10 +92,21 @@ def serve(args: list[str]) -> int:
     return _run(PY, "-m", "widgets._serve", "--no-browser", f"--port={PORT}", *args)
 
 
+def check() -> int:
+    """What the code claims, checked: ruff's rule set over the tree, mypy over itbcore (pyproject.toml)."""
+    for cmd in ((PY, "-m", "ruff", "check", "."), (PY, "-m", "mypy")):
+        if _run(*cmd) != 0:
+            print(f"{cmd[2]} found problems (above); fix them before the tests run.", flush=True)
+            return 1
+    return 0
+
+
 def test(args: list[str]) -> int:
     ensure_venv("test")
     ensure_chromium()
     ensure_node_packages()
+    if not args and check() != 0:  # the whole suite: the checks first (pytest -k … skips them)
+        return 1
     return _run(PY, "-m", "pytest", *args)
 
 

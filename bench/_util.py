@@ -5,7 +5,7 @@ import os
 import platform
 import statistics
 import time
-from typing import Callable
+from collections.abc import Callable
 
 
 def timeit(fn: Callable[[], object], repeat: int = 7, number: int = 1) -> list[float]:

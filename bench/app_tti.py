@@ -27,13 +27,13 @@ What is measured (all in one run, the suite and the bare notebook served side by
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 
@@ -198,22 +198,16 @@ def _wait_idle(procs: list[subprocess.Popen], limit: float = 120.0, below: float
     while time.monotonic() < deadline and quiet < 2:
         tree = [psutil.Process(p.pid) for p in procs]
         for p in list(tree):
-            try:
+            with contextlib.suppress(psutil.Error):
                 tree += p.children(recursive=True)
-            except psutil.Error:
-                pass
         for p in tree:
-            try:
+            with contextlib.suppress(psutil.Error):
                 p.cpu_percent(None)
-            except psutil.Error:
-                pass
         time.sleep(0.5)
         total = 0.0
         for p in tree:
-            try:
+            with contextlib.suppress(psutil.Error):
                 total += p.cpu_percent(None)
-            except psutil.Error:
-                pass
         quiet = quiet + 1 if total < below else 0
 
 
@@ -371,10 +365,7 @@ def run() -> str:
             tti_cells = [_ms(med), f"{med / bare_t:.2f}×", _ms(t["times"][0]), f"{t['ws'] / 2**20:.2f} MiB"]
         else:
             tti_cells = [t.get("error", "–"), "", "", ""]
-        if "rss" in k:
-            mem = [f"{k['rss']:.0f} MiB", f"{k['rss'] / bare_rss:.2f}×"]
-        else:
-            mem = [k.get("error", "–"), ""]
+        mem = [f"{k['rss']:.0f} MiB", f"{k['rss'] / bare_rss:.2f}×"] if "rss" in k else [k.get("error", "–"), ""]
         if "p50" in k:
             lat_in = f"{k['input']} ({k['kind']})"
             klat = f"{_ms(k['p50'])} / {_ms(k['p95'])}" + (f" ({k['unchanged']} unchanged)" if k["unchanged"] else "")

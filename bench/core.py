@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 import itbcore
-from itbcore import Patient, Q_, pk
+from itbcore import Q_, Patient, pk
 
 from ._util import median, ms, table, timeit, us
 

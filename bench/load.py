@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import html
 import json
@@ -127,10 +128,8 @@ def tree_rss(server_pid: int) -> int:
         return 0
     total = 0
     for p in procs:
-        try:
+        with contextlib.suppress(psutil.Error):
             total += p.memory_info().rss
-        except psutil.Error:
-            pass
     return total
 
 
@@ -225,7 +224,7 @@ class KernelSession:
 
     def _msg(self, msg_type: str, content: dict, metadata: dict | None = None) -> dict:
         return {"header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "username": "trainee",
-                           "session": self.session, "date": dt.datetime.now(dt.timezone.utc).isoformat(),
+                           "session": self.session, "date": dt.datetime.now(dt.UTC).isoformat(),
                            "version": "5.3"},
                 "parent_header": {}, "metadata": metadata or {}, "content": content}
 
@@ -530,7 +529,8 @@ async def browser_visit(browser, base: str, notebook: str, trainee: int, *, thin
         if pr.get("plots"):
             await page.wait_for_function(
                 "(n) => [...document.querySelectorAll('.js-plotly-plot')].filter("
-                "p => [...p.querySelectorAll('g.trace path')].some(e => (e.getAttribute('d') || '').length > 4)).length >= n",
+                "p => [...p.querySelectorAll('g.trace path')].some(e => (e.getAttribute('d') || '').length > "
+                "4)).length >= n",
                 arg=int(pr["plots"]), timeout=PAGE_TIMEOUT * 1000)
         v.tti_s = v.page_s = time.perf_counter() - t0
         if pr:

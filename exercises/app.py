@@ -14,8 +14,9 @@ from typing import Any
 import ipywidgets as W
 
 from widgets.a11y import PageA11y
+from widgets.common import close_tree, library_line, linked_citation
+from widgets.common import log as server_log
 from widgets.page import PrintButton
-from widgets.common import close_tree, library_line, linked_citation, log as server_log
 
 from .core import TRAINING_NOTICE, Exercise, list_exercises, load_exercise
 from .identity import Identity
@@ -54,7 +55,7 @@ def answer_widgets(part: Any) -> tuple[W.HTML, W.Widget]:
 class _PartView(W.VBox):
     """Prompt, answer input, Check and Hint buttons and the feedback of one part."""
 
-    def __init__(self, app: "PracticeApp", ex: Exercise, part: Any) -> None:
+    def __init__(self, app: PracticeApp, ex: Exercise, part: Any) -> None:
         self.app, self.ex, self.part = app, ex, part
         prompt, self.input = answer_widgets(part)
         if isinstance(self.input, W.Text):
@@ -73,7 +74,7 @@ class _PartView(W.VBox):
         def run(_button: Any) -> None:
             try:
                 fn()
-            except Exception as exc:  # never a traceback for the trainee
+            except Exception as exc:  # noqa: BLE001 - never a traceback for the trainee
                 self.feedback.value = (f'<span style="color:#8a5a00">Could not check this: '
                                        f"{html.escape(str(exc) or type(exc).__name__)}</span>")
                 self.app.problems.append(traceback.format_exc())
@@ -107,7 +108,7 @@ class PracticeApp(W.VBox):
         self.store: ProgressStore | None = None
         try:
             self.store = ProgressStore(progress_path)
-        except Exception as exc:  # the app still works; progress is just not saved
+        except Exception as exc:  # noqa: BLE001 - the app still works; progress is just not saved
             # The detail (a path on the server) goes to the server's log, not to the trainee's page.
             server_log.warning("progress store not available: %s", exc)
             self.store_status.value = ('<span style="color:#8a5a00">Progress cannot be saved on this server '
@@ -155,7 +156,7 @@ class PracticeApp(W.VBox):
     def _guard(self, fn: Any) -> None:
         try:
             fn()
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - shown inline, kept for the log
             self.status.value = f'<span style="color:#8a5a00">{html.escape(str(exc) or type(exc).__name__)}</span>'
             self.problems.append(traceback.format_exc())
 

@@ -16,7 +16,8 @@ import ipywidgets as W
 from itbcore import assessment as core
 from itbcore.errors import ITBError
 from widgets.a11y import PageA11y
-from widgets.common import banner, cite, library_line, log as server_log
+from widgets.common import banner, cite, library_line
+from widgets.common import log as server_log
 from widgets.page import PrintButton
 
 from . import assessment as forms
@@ -59,7 +60,7 @@ class MasteryView(_Guarded, W.VBox):
         intro = W.HTML(
             "<p>A refill in order: tick <b>every step you would take</b> and nothing you would not — some of the "
             "actions below must never be taken. The attempt passes at the mastery standard: <b>every critical step, "
-            f"at most {std['other_missed_at_most']} other step missed, no unsafe action</b>. Repeat until it "
+            f"at most {std.other_missed_at_most} other step missed, no unsafe action</b>. Repeat until it "
             f"passes; every attempt is saved for your educator {cite(core.MASTERY_SOURCE)}.</p>")
         self.boxes = W.VBox()
         self.score_button = W.Button(description="Score this attempt", button_style="primary", icon="check")

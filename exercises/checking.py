@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import pint
 
@@ -132,7 +133,7 @@ def _text_of(answer: Any) -> str:
     if isinstance(answer, pint.Quantity):
         try:
             return fmt(answer)
-        except Exception:
+        except Exception:  # noqa: BLE001 - any answer is echoed as typed
             return str(answer)
     if isinstance(answer, (list, tuple)):
         return ", ".join(map(str, answer))
@@ -295,7 +296,7 @@ class OrderPart(Part):
         keys = self._keys(answer)
         if keys == list(self.expected):
             return self._result(exercise, True, "the order is right.", answer)
-        pos = next(i for i, (a, b) in enumerate(zip(keys, self.expected)) if a != b)
+        pos = next(i for i, (a, b) in enumerate(zip(keys, self.expected, strict=False)) if a != b)
         want = self.expected[pos]
         if set(keys[: pos + 1]) == set(self.expected[: pos + 1]):
             msg = f"steps {pos + 1} and after are out of order."

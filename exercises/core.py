@@ -19,13 +19,14 @@ True
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import importlib
 import pkgutil
-import hashlib
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from itbcore.sources import DEFAULT_LABEL
 from itbcore.units import as_quantity, fmt
@@ -49,7 +50,7 @@ __all__ = [
 TRAINING_NOTICE = "For training only — not for treating patients."
 
 #: Registered exercises by id (filled when :mod:`exercises.catalogue` is imported).
-EXERCISES: dict[str, "ExerciseDef"] = {}
+EXERCISES: dict[str, ExerciseDef] = {}
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,13 @@ class ExerciseDef:
     id: str
     title: str
     summary: str
-    build: Callable[["Draw"], "Variant"]
+    build: Callable[[Draw], Variant]
 
 
 def exercise(ident: str, title: str, summary: str) -> Callable:
     """Register a builder ``build(draw) -> Variant`` under ``ident``."""
 
-    def register(build: Callable[["Draw"], "Variant"]) -> Callable[["Draw"], "Variant"]:
+    def register(build: Callable[[Draw], Variant]) -> Callable[[Draw], Variant]:
         if ident in EXERCISES and EXERCISES[ident].build is not build:
             raise ValueError(f"Exercise id {ident!r} is registered twice.")
         EXERCISES[ident] = ExerciseDef(ident, title, summary, build)

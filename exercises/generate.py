@@ -191,7 +191,8 @@ def new_source(ident: str, solutions: dict[str, str] | None = None, seed: int = 
         nbformat.v4.new_markdown_cell(
             f"# {ex.title}\n\n**{TRAINING_NOTICE}**\n\n{ex.definition.summary}\n\n"
             "Set `TRAINEE_SEED` to the number your educator gave you (each seed is a different case) and, "
-            "to save your progress, `TRAINEE` to your name (on a class hub you are signed in and your progress is kept for you). Run the cells from the top. Write each answer with "
+            "to save your progress, `TRAINEE` to your name (on a class hub you are signed in and your progress is "
+            "kept for you). Run the cells from the top. Write each answer with "
             "its unit, as text such as `\"0.5 mL\"` or `\"500 µL\"`. Ask for hints with `ex.hint(...)`.",
             metadata=_meta(locked=True, grade_id=f"{ident}_intro")),
         nbformat.v4.new_code_cell("TRAINEE_SEED = 1\nTRAINEE = \"\"  # your name, to save your progress"),

@@ -38,7 +38,7 @@ class Identity:
     signed_in: bool
 
     @classmethod
-    def of(cls, typed: str | None, env: Mapping[str, str] | None = None) -> "Identity":
+    def of(cls, typed: str | None, env: Mapping[str, str] | None = None) -> Identity:
         """The signed-in user when there is one (the typed name is then ignored), else the typed name."""
         hub = signed_in_user(env)
         if hub:

@@ -40,9 +40,10 @@ import shutil
 import sqlite3
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 __all__ = ["ProgressStore", "ProgressStoreError", "Attempt", "ExerciseSummary", "default_progress_path", "ENV_VAR",
            "COURSE_ENV", "GROUP_READ_ENV", "read_attempts"]
@@ -284,7 +285,7 @@ class ProgressStore:
             raise ValueError("The trainee name is empty.")
         attempt = Attempt(uuid.uuid4().hex, str(trainee).strip(), exercise, int(seed), part, str(answer),
                           bool(correct), slip, kind,
-                          _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="microseconds"))
+                          _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds"))
         values = (attempt.uid, attempt.trainee, attempt.exercise, attempt.seed, attempt.part, attempt.answer,
                   int(attempt.correct), attempt.slip, attempt.kind, attempt.created_at)
         try:

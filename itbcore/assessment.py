@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from .errors import InputError
 
-__all__ = ["ProcedureStep", "MasteryResult", "REFILL_STEPS", "REFILL_UNSAFE", "MASTERY_STANDARD",
+__all__ = ["ProcedureStep", "MasteryResult", "MasteryStandard", "REFILL_STEPS", "REFILL_UNSAFE", "MASTERY_STANDARD",
            "MASTERY_SOURCE", "score_refill", "refill_options"]
 
 #: Where the mastery-learning design (checklist, high pass standard, repeat until passed) comes from.
@@ -92,8 +92,15 @@ REFILL_UNSAFE: tuple[ProcedureStep, ...] = (
                   safe=False, harm="the solution is for single use, used at once after opening"),
 )
 
-#: The pass standard: every critical step, at most this many other steps missed, no unsafe action.
-MASTERY_STANDARD = {"critical": "all", "other_missed_at_most": 1, "unsafe": 0}
+@dataclass(frozen=True)
+class MasteryStandard:
+    """The pass standard: every critical step, at most ``other_missed_at_most`` other steps missed, no unsafe
+    action (the study's 30 of 31 allowed one miss)."""
+
+    other_missed_at_most: int = 1
+
+
+MASTERY_STANDARD = MasteryStandard()
 
 
 @dataclass(frozen=True)
@@ -112,15 +119,16 @@ class MasteryResult:
     def message(self) -> str:
         if self.passed:
             extra = f" (missed: {', '.join(self.missed)})" if self.missed else ""
-            return f"Mastery standard met: {self.score} of {self.total} steps, every critical step, no unsafe action{extra}."
+            return (f"Mastery standard met: {self.score} of {self.total} steps, every critical step, "
+                    f"no unsafe action{extra}.")
         why = []
         if self.unsafe:
             why.append(f"unsafe action chosen: {', '.join(self.unsafe)}")
         if self.missed_critical:
             why.append(f"critical step missed: {', '.join(self.missed_critical)}")
         other = [m for m in self.missed if m not in self.missed_critical]
-        if len(other) > MASTERY_STANDARD["other_missed_at_most"]:
-            why.append(f"{len(other)} other steps missed (at most {MASTERY_STANDARD['other_missed_at_most']})")
+        if len(other) > MASTERY_STANDARD.other_missed_at_most:
+            why.append(f"{len(other)} other steps missed (at most {MASTERY_STANDARD.other_missed_at_most})")
         return f"Not yet: {self.score} of {self.total} steps; " + "; ".join(why) + ". Practise and try again."
 
 
@@ -152,7 +160,7 @@ def score_refill(chosen: Iterable[str]) -> MasteryResult:
     missed_critical = tuple(s.code for s in REFILL_STEPS if s.critical and s.code not in done)
     unsafe = tuple(s.code for s in REFILL_UNSAFE if s.code in done)
     other_missed = len(missed) - len(missed_critical)
-    passed = not missed_critical and not unsafe and other_missed <= MASTERY_STANDARD["other_missed_at_most"]
+    passed = not missed_critical and not unsafe and other_missed <= MASTERY_STANDARD.other_missed_at_most
     return MasteryResult(len(REFILL_STEPS) - len(missed), len(REFILL_STEPS), missed, missed_critical, unsafe, passed)
 
 

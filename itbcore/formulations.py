@@ -31,9 +31,9 @@ from typing import Any, Literal
 
 import pint
 
+from . import library
 from .errors import DiluentError, DoseLimitError, InputError
 from .sources import Finding, cite
-from . import library
 from .units import Q_, as_quantity, fmt
 
 __all__ = [

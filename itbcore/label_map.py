@@ -285,7 +285,7 @@ def citation_parts(source: str, strict: bool = False) -> list[tuple[str, LabelSe
 def _longest(text: str) -> LabelSection | None:
     best = None
     for name, entry in _BY_SECTION.items():
-        if text == name or (text.startswith(name) and text[len(name)] in " (:"):
-            if best is None or len(name) > len(best.section):
-                best = entry
+        if (text == name or (text.startswith(name) and text[len(name)] in " (:")) and (
+                best is None or len(name) > len(best.section)):
+            best = entry
     return best

@@ -26,6 +26,7 @@ your hospital): 1000 times 100 µg/day — was mg written for µg?
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import math
 import os
@@ -109,7 +110,7 @@ class Limit:
 
     def ranges(self, label: str | None = DEFAULT_LABEL) -> tuple[Range, Range | None]:
         """(hard, soft) under ``label`` (``None``: the ranges every label has unless it overrides them)."""
-        over = self.by_label.get(label, {})
+        over = self.by_label.get(label, {}) if label is not None else {}
         return over.get("hard", self.hard), over.get("soft", self.soft)
 
     @property
@@ -198,15 +199,11 @@ def _range(path: Path, key: str, raw: Any, unit: str) -> Range:
 
 def _within(outer: Range, inner: Range) -> bool:
     """Whether ``inner`` lies within ``outer`` (bounds included as ``outer`` includes them)."""
-    if outer.min is not None:
-        if inner.min is None or inner.min < outer.min or (
-                inner.min == outer.min and inner.min_inclusive and not outer.min_inclusive):
-            return False
-    if outer.max is not None:
-        if inner.max is None or inner.max > outer.max or (
-                inner.max == outer.max and inner.max_inclusive and not outer.max_inclusive):
-            return False
-    return True
+    if outer.min is not None and (inner.min is None or inner.min < outer.min or (
+            inner.min == outer.min and inner.min_inclusive and not outer.min_inclusive)):
+        return False
+    return not (outer.max is not None and (inner.max is None or inner.max > outer.max or (
+        inner.max == outer.max and inner.max_inclusive and not outer.max_inclusive)))
 
 
 def _limit(path: Path, key: str, raw: Any) -> Limit:
@@ -225,7 +222,7 @@ def _limit(path: Path, key: str, raw: Any) -> Limit:
     if unit not in ("", "date"):
         try:
             _parse_unit(unit)
-        except Exception:
+        except Exception:  # noqa: BLE001 - pint raises many types; all mean the same here
             raise _problem(path, f"{where}.unit", f"{unit!r} is not a unit the suite knows.") from None
     if "hard" not in raw:
         raise _problem(path, where, "every limit needs a hard range.")
@@ -531,10 +528,8 @@ def read_date(value: Any, name: str = "date") -> _dt.date | None:
         except ValueError:
             m = _DMY.fullmatch(text)
             if m:
-                try:
+                with contextlib.suppress(ValueError):
                     day = _dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-                except ValueError:
-                    pass
         if day is not None:
             return check_date(day, name)
     shown = repr(value) if not isinstance(value, str) or len(value) <= 32 else "text too long to be a date"

@@ -14,15 +14,17 @@ Dosing: mode of infusion.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pint
 
-from .errors import DoseLimitError, InputError
 from . import library
+from .errors import DoseLimitError, InputError
 from .patient import Patient
+from .sources import Action, Finding, check_rule_label, cite, practice
 from .titration import (
     CHILD_UNDER_AGE,
     DECREASE_LIMITS,
@@ -34,7 +36,6 @@ from .titration import (
     PEDIATRIC_INITIAL_MAINTENANCE,
     USUAL_SPINAL,
 )
-from .sources import Action, Finding, check_rule_label, cite, practice
 from .units import Q_, as_quantity, fmt, magnitude_in, ureg
 
 __all__ = [
@@ -216,11 +217,11 @@ def dose_range_findings(patient: Patient, daily_dose: Any, label: str = "lionova
                            "catheter complication or pump failure.", r.source))
     else:
         out.append(Finding("within_range", "info", f"{fmt(dose)} lies within the {what} ({rng}).", r.source))
-    if r.observed_low is not None and r.observed_high is not None and r.code != "adult_cerebral":
-        if not r.observed_low <= dose <= r.observed_high:
-            out.append(Finding("outside_observed_range", "warning",
-                               f"{fmt(dose)} is outside the doses reported ({fmt(r.observed_low)} to "
-                               f"{fmt(r.observed_high)}).", r.source))
+    if (r.observed_low is not None and r.observed_high is not None and r.code != "adult_cerebral"
+            and not r.observed_low <= dose <= r.observed_high):
+        out.append(Finding("outside_observed_range", "warning",
+                           f"{fmt(dose)} is outside the doses reported ({fmt(r.observed_low)} to "
+                           f"{fmt(r.observed_high)}).", r.source))
     if dose > r.limited_experience_above:
         out.append(Finding("above_1000", "warning",
                            f"{fmt(dose)} is above {fmt(r.limited_experience_above)}, where experience is limited.",
@@ -374,7 +375,8 @@ def flex_programme(steps: Sequence[FlexStep | tuple[Any, Any]]) -> FlexProgramme
     <Quantity(520.0, 'microgram / day')>
     """
     if isinstance(steps, (str, bytes)) or not isinstance(steps, Iterable):
-        raise InputError("A flex programme is a list of steps, each a start hour and a rate (for example ('6 h', '20 ug/h')).")
+        raise InputError("A flex programme is a list of steps, each a start hour and a rate (for example ('6 h', '20 "
+                         "ug/h')).")
     built = []
     for s in steps:
         if isinstance(s, FlexStep):
@@ -392,7 +394,7 @@ def flex_programme(steps: Sequence[FlexStep | tuple[Any, Any]]) -> FlexProgramme
     if len(set(starts)) != len(starts):
         raise InputError("Two flex steps start at the same hour; give each step its own start.")
     ends = starts[1:] + [starts[0] + 24.0]
-    total = sum((e - a) * float(s.rate.magnitude) for a, e, s in zip(starts, ends, built))
+    total = sum((e - a) * float(s.rate.magnitude) for a, e, s in zip(starts, ends, built, strict=False))
     findings: list[Finding] = []
     for s in built:
         findings += library.soft_findings("infusion_rate", float(s.rate.magnitude), "ug/h",

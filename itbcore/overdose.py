@@ -30,13 +30,14 @@ loss of consciousness) first of all.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 import pint
 
-from .errors import InputError
 from . import library
+from .errors import InputError
 from .patient import Patient
 from .sources import DEFAULT_LABEL, Action, Finding, check_label, cite, practice
 from .units import Q_, as_quantity, fmt  # noqa: F401 (fmt: doctests)

@@ -19,9 +19,9 @@ from typing import Any, Literal
 
 import pint
 
+from . import library
 from .errors import EligibilityError, InputError
 from .sources import DEFAULT_LABEL, check_label, cite
-from . import library
 from .units import as_quantity
 
 __all__ = ["Patient", "ORIGINS", "MEDICINES", "CONDITIONS", "as_patient"]
@@ -118,11 +118,11 @@ class Patient:
         """``"adult"`` at 18 years and over, ``"pediatric"`` under 18 (lionova 4.1)."""
         return "adult" if self.age_years >= 18 else "pediatric"
 
-    def replace(self, **changes: Any) -> "Patient":
+    def replace(self, **changes: Any) -> Patient:
         """A copy with some fields changed (validated again)."""
         return replace(self, **changes)
 
-    def require_eligible(self, label: str = DEFAULT_LABEL) -> "Patient":
+    def require_eligible(self, label: str = DEFAULT_LABEL) -> Patient:
         """Return the patient, or raise :class:`EligibilityError` if the label does not cover them.
 
         Under 4 years: lionova says safety is not established (4.2); lioresal lists it

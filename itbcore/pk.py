@@ -24,15 +24,16 @@ population models describe, so its steady state comes sooner than the labels' 1�
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pint
 
+from . import library
 from .errors import InputError
 from .sources import cite
-from . import library
 from .units import Q_, as_array_quantity, as_quantity, fmt  # noqa: F401 (fmt: doctests)
 
 __all__ = [
@@ -276,7 +277,8 @@ def steady_state(daily_dose: Any, volume: Any = _DEFAULT_V, clearance: Any = _DE
     inside = bool(lo <= dose <= hi)
     src = LABEL_PK.sources["steady_state_concentration_range"]
     c_lo, c_hi = LABEL_PK.steady_state_concentration_range
-    note = (f"The labels report lumbar steady states of {c_lo.magnitude:g}–{fmt(c_hi)} at {lo.magnitude:g}–{fmt(hi)}, reached within "
+    note = (f"The labels report lumbar steady states of {c_lo.magnitude:g}–{fmt(c_hi)} at {lo.magnitude:g}–{fmt(hi)}, "
+            "reached within "
             f"{LABEL_PK.steady_state_time_range[0].magnitude:g}–{LABEL_PK.steady_state_time_range[1].magnitude:g} "
             f"days; the well-mixed model gives {fmt(model)} within {fmt(t95)}: it ignores the gradient along the "
             f"spine and the slow CSF circulation ({src}).")
@@ -376,10 +378,7 @@ def csf_concentration(
     if layout is not None:
         t_row, v_col, cl_col = layout
         out = _superpose_segments(t_row, v_col, cl_col, bolus_list, infusion_list)
-    if out is None:
-        out = _superpose_doses(t, v, cl, shape, bolus_list, infusion_list)
-    else:
-        out = out.reshape(shape)
+    out = _superpose_doses(t, v, cl, shape, bolus_list, infusion_list) if out is None else out.reshape(shape)
     return _wrap(out, "ng/mL")
 
 
@@ -557,9 +556,9 @@ def _fill_blocks(out: np.ndarray, neg_k: np.ndarray, dt: np.ndarray, seg: np.nda
     cuts = np.flatnonzero(np.diff(seg)) + 1
     if len(cuts) < _MAX_RUNS:
         bounds = np.concatenate(([0], cuts, [n_t])).tolist()
-        any_b = b_coef.any(axis=1).tolist()
+        any_b = np.any(np.asarray(b_coef) != 0, axis=1).tolist()
         runs = []
-        for c0, c1 in zip(bounds[:-1], bounds[1:]):
+        for c0, c1 in zip(bounds[:-1], bounds[1:], strict=False):
             s = int(seg[c0])
             has_b = any_b[s]
             for p in range(c0, c1, _BLOCK):
@@ -781,7 +780,7 @@ def percentile_band(
     if isinstance(concentrations, pint.Quantity):
         # any quantity across patients (concentrations, half-lives, ...) keeps its own unit
         q = as_array_quantity(concentrations, str(concentrations.units), "values")
-        unit = concentrations.units
+        unit: Any = concentrations.units
     else:
         q, unit = as_array_quantity(concentrations, "ng/mL", "concentrations"), "ng/mL"
     mag = np.asarray(q.magnitude, dtype=float)

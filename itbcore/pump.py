@@ -30,9 +30,9 @@ import pint
 
 from .errors import DoseLimitError, InputError
 from .formulations import DILUENT, PUMP_FORMULATIONS, SCREENING_FORMULATION, check_diluent, is_marketed
-from .sources import Finding, check_rule_label, cite, practice
 from .library import hard_check, read_date, soft_findings
-from .titration import ABRUPT_CUT_BELOW, DECREASE_LIMITS, LIMITED_EXPERIENCE_ABOVE, LARGEST_INCREASE, SPINAL_BAND
+from .sources import Finding, check_rule_label, cite, practice
+from .titration import ABRUPT_CUT_BELOW, DECREASE_LIMITS, LARGEST_INCREASE, LIMITED_EXPERIENCE_ABOVE, SPINAL_BAND
 from .units import Q_, _fmt_float, _quantity_maker, as_quantity, fmt, magnitude_in
 
 __all__ = [
@@ -361,15 +361,14 @@ def _refill_plan_floats(
             "use a higher concentration or a larger fill so the reservoir cannot run empty.",
             f"{cite('lionova', '4.4')}; {_SRC_PUMPS}",
         ))
-    if label == "lioresal":
-        # lioresal Stability of the drug: 11 weeks in a SynchroMed pump.
-        if refill_days > _STABILITY_DAYS:
-            refill_days, limited_by = int(_STABILITY_DAYS), _BY_STABILITY
-            findings.append(Finding(
-                "stability_cap", "info",
-                "Refill within 11 weeks: the solution is stable for 11 weeks in a SynchroMed pump.",
-                cite("lioresal", "Stability of the drug"),
-            ))
+    # lioresal Stability of the drug: 11 weeks in a SynchroMed pump.
+    if label == "lioresal" and refill_days > _STABILITY_DAYS:
+        refill_days, limited_by = int(_STABILITY_DAYS), _BY_STABILITY
+        findings.append(Finding(
+            "stability_cap", "info",
+            "Refill within 11 weeks: the solution is stable for 11 weeks in a SynchroMed pump.",
+            cite("lioresal", "Stability of the drug"),
+        ))
     # Practice guidance (device documentation): manufacturers cap refill intervals at 180 days.
     if refill_days > _CAP180_DAYS:
         refill_days, limited_by = int(_CAP180_DAYS), _BY_CAP180

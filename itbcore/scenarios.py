@@ -24,17 +24,18 @@ result into intended and delivered CSF curves.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pint
 
-from .errors import InputError
 from . import library
+from .errors import InputError
+from .patient import Patient
 from .pk import csf_concentration
 from .sources import Finding, cite, practice
-from .patient import Patient
 from .titration import INFUSION_EFFECT_TEXT, increase_band
 from .units import Q_, as_quantity, fmt
 

@@ -33,7 +33,7 @@ import pint
 
 from .errors import DoseLimitError, InputError
 from .patient import CONDITIONS, MEDICINES, Patient, as_patient
-from .sources import DEFAULT_LABEL, Finding, check_rule_label, cite, practice
+from .sources import DEFAULT_LABEL, Finding, Severity, check_rule_label, cite, practice
 from .units import Q_, as_quantity, fmt
 
 __all__ = [
@@ -449,7 +449,7 @@ _CAUTION = (
 )
 
 # lionova 4.5 / lioresal Interaction: what each concurrent medicine adds.
-_INTERACTIONS: dict[str, tuple[str, str, str]] = {
+_INTERACTIONS: dict[str, tuple[Severity, str, str]] = {
     "cns_depressant": ("warning", "CNS depressants and alcohol add to the effect of baclofen; avoid alcohol.",
                        "Interaction"),
     "tricyclic_antidepressant": ("warning", "Tricyclic antidepressants may increase the effect of baclofen and "
@@ -532,8 +532,10 @@ def before_first_fill(patient: Patient, post_traumatic: bool = False, label: str
                       f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}"),
         ChecklistItem("inspect_solution", "Inspect the solution: use it only if clear and colourless, without "
                       "particles; single use, at once after opening "
-                      f"({cite('lionova', '6.6')}, {cite('lionova', '6.3')}; {cite('lioresal', 'Dosing and Administration')}).",
-                      f"{cite('lionova', '6.6')}, {cite('lionova', '6.3')}; {cite('lioresal', 'Dosing and Administration')}"),
+                      f"({cite('lionova', '6.6')}, {cite('lionova', '6.3')}; "
+                      f"{cite('lioresal', 'Dosing and Administration')}).",
+                      f"{cite('lionova', '6.6')}, {cite('lionova', '6.3')}; "
+                      f"{cite('lioresal', 'Dosing and Administration')}"),
         ChecklistItem("diluent_nacl_only", "If diluted: sodium chloride 9 mg/mL (0.9 %) only, never glucose "
                       f"({cite('lionova', '6.2')}, {cite('lionova', '6.6')}).",
                       f"{cite('lionova', '6.2')}, {cite('lionova', '6.6')}"),
@@ -732,7 +734,8 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
         src = cite("lioresal", "Carefully")
         out.append(Finding(
             "older_patient", "info",
-            f"Over {OLDER_PATIENT_AGE:g} years: tolerability was similar to younger patients; adverse events may be more "
+            f"Over {OLDER_PATIENT_AGE:g} years: tolerability was similar to younger patients; adverse events may be "
+            "more "
             f"frequent during dose selection, but with individual dosing a higher risk is unlikely ({src}).", src,
         ))
 

@@ -175,7 +175,8 @@ LABEL_DIFFERENCES: tuple[LabelDifference, ...] = (
         "physostigmine",
         "Physostigmine in overdose",
         {"lionova": "not mentioned: no antidote, supportive care only",
-         "lioresal": "adults 1–2 mg IV over 5–10 min, may repeat 1 mg every 30–60 min; children 0.02 mg/kg IV at ≤ 0.5 mg/min, up to 2 mg",
+         "lioresal": "adults 1–2 mg IV over 5–10 min, may repeat 1 mg every 30–60 min; children 0.02 mg/kg IV at ≤ "
+                     "0.5 mg/min, up to 2 mg",
          PRACTICE: "advises against physostigmine in most overdoses (troubleshooting panel, Neuromodulation 2016)"},
         {"lionova": "lionova 4.9", "lioresal": "lioresal Overdose",
          PRACTICE: practice("Neuromodulation 2016, troubleshooting panel")},
@@ -190,7 +191,8 @@ LABEL_DIFFERENCES: tuple[LabelDifference, ...] = (
     LabelDifference(
         "twelve_hour_boundary",
         "First daily dose when the test dose's effect lasted exactly 12 h",
-        {"lionova": "'over 12 h' → equal to the test dose, 'under 12 h' → double; exactly 12 h is not covered (the suite doubles)",
+        {"lionova": "'over 12 h' → equal to the test dose, 'under 12 h' → double; exactly 12 h is not covered (the "
+                    "suite doubles)",
          "lioresal": "'up to 12 h' → double, 'more than 12 h' → equal, so exactly 12 h → double",
          PRACTICE: "double, or equal when the effect lasted more than 8 h or caused side effects"},
         {"lionova": "lionova 4.2", "lioresal": "lioresal Dosing: phase of dose selection",

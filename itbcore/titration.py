@@ -36,7 +36,7 @@ import pint
 from .errors import DoseLimitError, InputError
 from .library import hard_check, read_date, soft_findings
 from .patient import Patient, as_patient
-from .sources import DEFAULT_LABEL, Finding, PRACTICE, RULE_LABELS, check_rule_label, cite, practice
+from .sources import DEFAULT_LABEL, PRACTICE, RULE_LABELS, Finding, check_rule_label, cite, practice
 from .units import Q_, _fmt_float, as_quantity, fmt, magnitude_in
 
 __all__ = [

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 import pint
+from pint.facets.plain import PlainUnit
 
 from .errors import InputError, UnitError
 
@@ -54,7 +55,7 @@ def _parse_units_as_container_cached(input_string: Any, as_delta: Any = None, ca
     return _parse_units_as_container(input_string, as_delta, case_sensitive)
 
 
-ureg.parse_units_as_container = _parse_units_as_container_cached
+ureg.parse_units_as_container = _parse_units_as_container_cached  # type: ignore[method-assign]  # pint's own cache
 
 # ------------------------------------------------------------------------------------------- the reader
 # A quantity typed by a person is read by the suite's own grammar -- *number + unit* -- and never handed to
@@ -123,7 +124,7 @@ def _refusal(cls: type, template: str) -> tuple[str, type, str]:
 
 
 @lru_cache(maxsize=4096)
-def _read(text: str) -> tuple[Any, Any]:
+def _read(text: str) -> tuple[Any, ...]:
     """``text`` as ``(magnitude, pint.Unit or None)``, or ``("refused", error class, message template)``.
 
     The template holds ``{name}``, ``{unit}`` and ``{example}`` for :func:`_raise_refusal` to fill in.
@@ -211,7 +212,7 @@ def _braces(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def _read_unit(text: str, shown: str) -> tuple[Any, Any]:
+def _read_unit(text: str, shown: str) -> tuple[Any, ...]:
     """The unit part: allow-listed names joined by '/' (or 'per'); a number may follow a '/' ("ug/24 h")."""
     parts = re.split(r"\s*/\s*|\s+per\s+", text, flags=re.I)
     if len(parts) > 3:
@@ -298,7 +299,7 @@ def _parse_unit(spec: str) -> pint.Unit:
     if len(text) <= MAX_TEXT_LENGTH and _PINT_SAFE_SPEC.fullmatch(text):
         try:
             return ureg.Unit(text)
-        except Exception:  # an unknown name: refused below
+        except Exception:  # noqa: BLE001 - an unknown name: refused below
             pass
     raise UnitError(f"The unit {spec[:MAX_TEXT_LENGTH]!r} is not known; write it as, for example, 'ug/day' or 'mL'.")
 
@@ -332,13 +333,13 @@ def _factor(src: Any, unit: str) -> Any:
         dst = _parse_unit(unit)._units
         if src == dst:
             factor = _SAME
-        elif all(ureg._is_multiplicative(n) for n in src) and all(ureg._is_multiplicative(n) for n in dst):
-            if ureg._get_dimensionality(src) == ureg._get_dimensionality(dst):
-                f = ureg._get_conversion_factor(src, dst)
-                # pint keeps an int factor (day -> h is 24) and so an int magnitude; so does the fast path.
-                if f.__class__ in (float, int) and math.isfinite(f) and f != 0:
-                    factor = f
-    except Exception:  # an unknown unit, or anything pint refuses: leave it to the full path
+        elif (all(ureg._is_multiplicative(n) for n in src) and all(ureg._is_multiplicative(n) for n in dst)
+              and ureg._get_dimensionality(src) == ureg._get_dimensionality(dst)):
+            f = ureg._get_conversion_factor(src, dst)
+            # pint keeps an int factor (day -> h is 24) and so an int magnitude; so does the fast path.
+            if f.__class__ in (float, int) and math.isfinite(f) and f != 0:
+                factor = f
+    except Exception:  # noqa: BLE001 - an unknown unit, or anything pint refuses: leave it to the full path
         factor = None
     if len(_FACTORS) < _FACTOR_CACHE_MAX:
         _FACTORS[key] = factor
@@ -359,7 +360,7 @@ def _fast_magnitude(value: Any, unit: str) -> Any:
     elif cls is str:
         try:
             parsed = _parse_text_cached(value.strip())
-        except Exception:
+        except Exception:  # noqa: BLE001 - not readable on the fast path: the full path explains
             return None
         if parsed.__class__ is not tuple:
             return None
@@ -444,7 +445,7 @@ def _parse_text_cached(text: str) -> Any:
     return parsed if parsed[0] != "refused" and parsed[1] is not None else None
 
 
-def display_unit(unit: str | pint.Unit) -> str:
+def display_unit(unit: str | PlainUnit) -> str:
     """Write a unit the way a clinician reads it.
 
     >>> display_unit("ug/day")
@@ -453,8 +454,10 @@ def display_unit(unit: str | pint.Unit) -> str:
     'mg/mL'
     """
     u = _unit(unit)
-    num, den = [], []
-    for name, power in u._units.items():
+    num: list[str] = []
+    den: list[str] = []
+    for name, exponent in u._units.items():
+        power = float(exponent)  # type: ignore[arg-type]  # a unit's exponents are real numbers
         label = _DISPLAY.get(name, str(ureg.Unit(name)))
         target = num if power > 0 else den
         p = abs(power)

@@ -24,14 +24,15 @@ hallucinations and the rest; lionova 4.2, 4.4), ``none`` without signs.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 import pint
 
+from . import library
 from .errors import DoseLimitError, InputError
 from .overdose import _read_signs
-from . import library
 from .sources import Action, Finding, cite, practice
 from .units import Q_, as_quantity, fmt, magnitude_in, ureg  # noqa: F401 (fmt: doctests)
 

@@ -15,6 +15,7 @@ For training only, not for treating patients.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -83,10 +84,8 @@ def _guarded_set_state(self: W.Widget, sync_data: dict[str, Any]) -> None:
         server_log.warning("ignored browser state %s for %s", sorted(set(refused)), type(self).__name__)
         keys = [k for k in set(refused) if k in self.keys]
         if keys:
-            try:
+            with contextlib.suppress(Exception):  # no comm (outside a kernel)
                 self.send_state(keys)  # the page shows the real state again
-            except Exception:  # noqa: BLE001 - no comm (outside a kernel)
-                pass
 
 
 def harden() -> None:

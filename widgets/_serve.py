@@ -31,13 +31,14 @@ given on the command line (``--port``, ``--Voila.ip``, ``--VoilaConfiguration.pr
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import json
+import logging
 import os
 import posixpath
 import re
-import logging
 import socket
 import subprocess
 import sys
@@ -240,10 +241,8 @@ def _refresh_activity_on_handout(kernel_manager) -> None:
     async def get_rendered_notebook(*args, **kwargs):
         result = await get_rendered(*args, **kwargs)
         kernel_id = result[-1]
-        try:
+        with contextlib.suppress(KeyError):
             kernel_manager.get_kernel(kernel_id).last_activity = utcnow()
-        except KeyError:
-            pass
         return result
 
     kernel_manager.get_rendered_notebook = get_rendered_notebook

@@ -10,8 +10,8 @@ import ipywidgets as W
 from itbcore import library, units
 from itbcore.formulations import FORMULATIONS, volumes_at_strengths
 
-from .plot import Bar
 from .common import App, QuantityField, make_figure, set_trace
+from .plot import Bar
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("units")

@@ -18,8 +18,8 @@ from typing import Any
 import ipywidgets as W
 
 from exercises.assessment import TEST_EXERCISES, mastery_rows, test_scores
-from exercises.core import load_exercise
 from exercises.classview import HubRefused, class_rows, common_slips, gradebook_scores, hub_class, rows_csv
+from exercises.core import load_exercise
 from exercises.progress import ProgressStoreError, read_attempts
 
 from .common import App, esc

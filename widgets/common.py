@@ -14,8 +14,8 @@ import functools
 import html
 import os
 import re
-from copy import deepcopy
 from collections.abc import Callable, Iterable, Sequence
+from copy import deepcopy
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,14 +23,14 @@ import ipywidgets as W
 
 import itbcore
 from itbcore import library, units
-from itbcore.errors import ITBError, InputError
+from itbcore.errors import InputError, ITBError
 from itbcore.label_map import citation_parts
 from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, LabelDifference
 
-from .a11y import PageA11y
-from .page import PrintButton, flag
 from ._kernel import harden
 from ._kernel import server_log as log
+from .a11y import PageA11y
+from .page import PrintButton, flag
 from .plot import PLOTLY_ESM_ENV, Bar, Figure, Scatter, Trace
 
 __all__ = [
@@ -291,7 +291,7 @@ class QuantityField(W.HBox):
         self.key = key or css_key(label)
         self._label_profile = label_profile or (lambda: DEFAULT_LABEL)
         if positive:  # above zero (the drug library's hard range may start at zero)
-            min, min_inclusive = units.Q_(0, units._parse_unit(unit)), False
+            min, min_inclusive = units.Q_(0, units._parse_unit(unit)), False  # noqa: A001 - the keyword's name
         self.min = None if min is None else units.as_quantity(min, unit, name=f"lower bound of the {self.name}")
         self.max = None if max is None else units.as_quantity(max, unit, name=f"upper bound of the {self.name}")
         self.min_inclusive = min_inclusive
@@ -348,7 +348,8 @@ class QuantityField(W.HBox):
             raise InputError(f"The {self.name} must be typed as text such as '{units._example(self.unit)}'.")
         q = units.as_quantity(text, self.unit, name=self.name)
         shown = units.fmt(q)
-        if q.magnitude < 0 and self.min is not None and self.min.magnitude >= 0:  # said as typed: a tiny negative reformatted reads as noise ("-0.000000003 kg")
+        # said as typed: a tiny negative reformatted reads as noise ("-0.000000003 kg")
+        if q.magnitude < 0 and self.min is not None and self.min.magnitude >= 0:
             raise InputError(f"The {self.name} cannot be negative; {text.strip()!r} was typed.")
         if self.min is not None and (q < self.min or (not self.min_inclusive and q == self.min)):
             word = "at least" if self.min_inclusive else "above"
@@ -572,7 +573,8 @@ def findings_html(items: Iterable[Any], empty: str = "No findings.") -> str:
         colour = SEVERITY_COLOURS.get(sev, "#333")
         text = getattr(item, "message", None) or getattr(item, "text", "")
         rows.append(
-            f'<div class="itb-finding itb-{esc(sev)}" style="border-left:5px solid {colour};padding:3px 8px;margin:3px 0">'
+            f'<div class="itb-finding itb-{esc(sev)}" style="border-left:5px solid {colour};padding:3px '
+            '8px;margin:3px 0">'
             f'<strong style="color:{colour};text-transform:uppercase;font-size:0.85em">{esc(sev)}</strong> '
             f"{esc(text)} {cite(item.source)}</div>"
         )

@@ -23,10 +23,8 @@ from itbcore import library, pump, screening, titration, units
 from itbcore.formulations import PUMP_FORMULATIONS
 from itbcore.patient import Patient
 
-from .plot import Bar, Scatter
 from .a11y import PageA11y
 from .common import (
-    cite,
     SEVERITY_COLOURS,
     App,
     FindingsView,
@@ -35,10 +33,12 @@ from .common import (
     actions_html,
     actions_text,
     banner,
+    cite,
     esc,
     findings_text,
     make_figure,
 )
+from .plot import Bar, Scatter
 from .withdrawal import differentials_html
 
 #: Where the fields start: the drug library's starting values for this app.
@@ -343,7 +343,8 @@ class MissedRefillSlide(_Slide):
                         f"{cite(c.source)}</li>" for c in lc.causes[:3])
         day = int(self.days.value)
         when = f"{day} days after the fill (about {units.fmt(units.Q_(day / 7, 'week'), digits=2)})"
-        self.result.value = (f"<p class='itb-deck-when'>{esc(when)}: symptoms for {esc(units.fmt(self.hours.quantity))}."
+        self.result.value = (f"<p class='itb-deck-when'>{esc(when)}: symptoms for "
+                             f"{esc(units.fmt(self.hours.quantity))}."
                              f"</p><strong>Check first</strong><ol class='itb-causes'>{items}</ol>")
         self.findings.show(lc.findings)
 

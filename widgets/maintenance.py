@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import ipywidgets as W
 
@@ -20,10 +21,7 @@ from itbcore import library, units
 from itbcore.errors import DiluentError, ITBError
 from itbcore.units import fmt
 
-from .plot import Bar, Figure, Scatter
 from .common import (
-    cite,
-    close_tree,
     GENERIC_ERROR,
     SEVERITY_COLOURS,
     App,
@@ -32,13 +30,16 @@ from .common import (
     QuantitySlider,
     Refreshing,
     Status,
+    cite,
     clear_inline_error,
+    close_tree,
     esc,
     findings_text,
     inline_error,
     make_figure,
     set_trace,
 )
+from .plot import Bar, Figure, Scatter
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("maintenance")

@@ -26,9 +26,7 @@ from itbcore import library, scenarios, units
 from itbcore.patient import Patient
 from itbcore.sources import LABEL_DIFFERENCES, PRACTICE
 
-from .plot import Scatter
 from .common import (
-    cite,
     SEVERITY_COLOURS,
     App,
     FindingsView,
@@ -37,6 +35,7 @@ from .common import (
     Status,
     actions_html,
     actions_text,
+    cite,
     esc,
     field_checkbox,
     findings_text,
@@ -44,6 +43,7 @@ from .common import (
     safe_callback,
     section,
 )
+from .plot import Scatter
 
 __all__ = ["OverdoseApp", "build_app", "SCENARIO_FIELDS"]
 
@@ -267,13 +267,16 @@ class OverdoseApp(App):
         if r.delivered_amount is not None:
             delivered.append(f"{units.fmt(r.delivered_amount)} at once into the {esc(r.route)}")
         if r.delivered_rate is not None and r.code != "pocket_fill":
-            delivered.append(f"{units.fmt(r.delivered_rate)} by {esc(r.route) if r.delivered_amount is None else 'the pump'}")
+            delivered.append(f"{units.fmt(r.delivered_rate)} by "
+                             f"{esc(r.route) if r.delivered_amount is None else 'the pump'}")
         return (
             f'<div style="border-left:6px solid {colour};padding:4px 10px">'
             f"<p style='margin:2px 0'><em>{esc(r.explanation)}</em></p>"
             f"<table style='border-collapse:collapse'>"
-            f"<tr><td style='padding-right:12px'>intended</td><td><strong>{units.fmt(r.intended_daily_dose)}</strong></td></tr>"
-            f"<tr><td style='padding-right:12px'>delivered</td><td><strong>{'; '.join(delivered) or '—'}</strong></td></tr>"
+            f"<tr><td style='padding-right:12px'>intended</td>"
+            f"<td><strong>{units.fmt(r.intended_daily_dose)}</strong></td></tr>"
+            f"<tr><td style='padding-right:12px'>delivered</td>"
+            f"<td><strong>{'; '.join(delivered) or '—'}</strong></td></tr>"
             f"<tr><td style='padding-right:12px'>factor</td><td><strong class='itb-factor' style='color:{colour};"
             f"font-size:1.25em'>{esc(self._factor_text(r))}</strong> — {esc(word)}</td></tr>"
             f"<tr><td style='padding-right:12px'>CSF peak</td><td>{units.fmt(sim.peak_delivered)} delivered, "
@@ -361,7 +364,8 @@ class OverdoseApp(App):
         if g is not None:
             lines.append(f"physostigmine ({g.source}, {g.population}): {units.fmt(g.dose)} per dose; maximum total "
                          f"{units.fmt(g.max_total) if g.max_total is not None else 'none'}; "
-                         f"practice: {next(d for d in LABEL_DIFFERENCES if d.code == 'physostigmine').values[PRACTICE]}")
+                         "practice: "
+                         f"{next(d for d in LABEL_DIFFERENCES if d.code == 'physostigmine').values[PRACTICE]}")
         return "\n".join(lines)
 
 

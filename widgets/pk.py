@@ -18,8 +18,8 @@ import itbcore
 from itbcore import library, pk
 from itbcore.units import Q_, fmt
 
-from .plot import Scatter
 from .common import SEVERITY_COLOURS, App, QuantityField, QuantitySlider, cite, esc, make_figure, set_trace
+from .plot import Scatter
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("pk")
@@ -266,7 +266,8 @@ class PKApp(App):
         if v["regimen"] == "bolus":
             lines.append(f"bolus {fmt(self.bolus.quantity)}; peak {fmt(v['peak'])}; at 6 h {fmt(v['at_6h'])}")
         else:
-            lines.append(f"daily dose {fmt(v['daily'])}; steady state {fmt(v['steady'].model)} (labels {_range(v['steady'].label_range)}); 95 % of steady state "
+            lines.append(f"daily dose {fmt(v['daily'])}; steady state {fmt(v['steady'].model)} (labels "
+                         f"{_range(v['steady'].label_range)}); 95 % of steady state "
                          f"after {fmt(v['to_steady'])}")
         lo_h, hi_h = v["half_life_band"]
         lo_e, hi_e = v["end_band"]

@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import json
 import math
 import os
 from collections.abc import Iterator, Mapping, Sequence

@@ -9,20 +9,17 @@ and every recorded difference between the labels that touches the section, side 
 """
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import ipywidgets as W
 
+from itbcore.adverse_effects import ADVERSE_EFFECTS, BANDS
 from itbcore.errors import ITBError
 from itbcore.label_map import LabelSection, citation_parts, section
-from itbcore.sources import LABEL_DIFFERENCES, LABEL_MAP, LABELS, LabelDifference
-
-from itbcore.adverse_effects import ADVERSE_EFFECTS, BANDS
 from itbcore.patient import Patient
 from itbcore.screening import INTERACTIONS, before_first_fill
+from itbcore.sources import LABEL_DIFFERENCES, LABEL_MAP, LABELS, LabelDifference
 
-from ._kernel import server_log as log
 from .common import App, cite, esc
 from .page import param
 

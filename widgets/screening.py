@@ -18,20 +18,20 @@ from itbcore import library, screening, units
 from itbcore.errors import EligibilityError
 from itbcore.patient import CONDITIONS, MEDICINES, ORIGINS, Patient
 
-from .plot import Bar, Scatter
 from .common import (
-    cite,
     SEVERITY_COLOURS,
     App,
     FieldGuard,
     FindingsView,
     QuantityField,
+    cite,
     esc,
     findings_text,
     inline_error,
     make_figure,
     room_for_legend,
 )
+from .plot import Bar, Scatter
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("screening")
@@ -346,7 +346,7 @@ class ScreeningApp(App):
             d[_T_PEAK].customdata = [f"{h}: peak effect about {hrs(peak)} after the bolus ({t.sources['peak']})"
                                      for h in hover]
             d[_T_BOLUS].x, d[_T_BOLUS].y = starts, cats
-            d[_T_BOLUS].customdata = [f"{h} at {hrs(s)}" for h, s in zip(hover, starts)]
+            d[_T_BOLUS].customdata = [f"{h} at {hrs(s)}" for h, s in zip(hover, starts, strict=False)]
             nxt = None
             if step is None:
                 nxt = (0.0, ladder[0], "bolus 1")
@@ -385,9 +385,10 @@ class ScreeningApp(App):
         else:
             s = self.suggested
             lines.append(f"suggested first test dose: {units.fmt(s.dose)} = {units.fmt(s.volume)} of 50 µg/mL "
-                         f"({s.source}); allowed {' or '.join(units.fmt(a) for a in s.alternatives)} ({s.label_source})")
+                         f"({s.source}); allowed {' or '.join(units.fmt(a) for a in s.alternatives)} "
+                         f"({s.label_source})")
             lines.append("ladder (50 µg/mL solution, at least 24 h apart):")
-            for i, (d, v) in enumerate(zip(self.ladder, self.volumes)):
+            for i, (d, v) in enumerate(zip(self.ladder, self.volumes, strict=False)):
                 state = self.responses[i] if i < len(self.responses) else "not given"
                 state = {"no": "no response", "yes": "responded"}.get(state, state)
                 lines.append(f"  bolus {i + 1}: {units.fmt(d)} = {units.fmt(v)} ({state})")

@@ -15,9 +15,7 @@ from itbcore.errors import EligibilityError, ITBError
 from itbcore.patient import ORIGINS, Patient
 from itbcore.sources import PRACTICE
 
-from .plot import Scatter
 from .common import (
-    cite,
     SEVERITY_COLOURS,
     App,
     FieldGuard,
@@ -25,6 +23,7 @@ from .common import (
     QuantityField,
     QuantitySlider,
     Status,
+    cite,
     clear_inline_error,
     esc,
     findings_text,
@@ -32,6 +31,7 @@ from .common import (
     make_figure,
     room_for_legend,
 )
+from .plot import Scatter
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("titration")

@@ -24,9 +24,7 @@ import ipywidgets as W
 import itbcore.withdrawal as wd
 from itbcore import library, maintenance, units
 
-from .plot import Scatter
 from .common import (
-    cite,
     SEVERITY_COLOURS,
     App,
     FindingsView,
@@ -34,6 +32,7 @@ from .common import (
     Status,
     actions_html,
     actions_text,
+    cite,
     esc,
     field_checkbox,
     findings_text,
@@ -41,6 +40,7 @@ from .common import (
     safe_callback,
     section,
 )
+from .plot import Scatter
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("withdrawal")
@@ -249,7 +249,8 @@ class WithdrawalApp(App):
         shown = " → ".join(f"day {d}: {units.fmt(q)}" for d, q in plan[:3])
         self.taper_result.value = (
             f"<p>{shown} → … → <strong>day {plan[-1][0]}: {units.fmt(plan[-1][1])}</strong> "
-            f"({len(plan) - 1} daily reductions) {cite('lionova 4.2; lioresal Dosing: discontinuation of treatment')}</p>")
+            f"({len(plan) - 1} daily reductions) "
+            f"{cite('lionova 4.2; lioresal Dosing: discontinuation of treatment')}</p>")
         with self.taper_fig.batch_update():
             self.taper_fig.data[0].x, self.taper_fig.data[0].y = days, doses
         return True
@@ -261,7 +262,8 @@ class WithdrawalApp(App):
         last = h.schedule[-1][0]
         self.holiday_result.value = (
             f"<p>From <strong>{units.fmt(h.current_daily_dose)}</strong> to {units.fmt(h.schedule[-1][1])} over "
-            f"<strong>{last} days</strong>; restart at <strong class='itb-restart'>{units.fmt(h.restart_dose)}</strong>, "
+            f"<strong>{last} days</strong>; restart at <strong "
+            f"class='itb-restart'>{units.fmt(h.restart_dose)}</strong>, "
             f"then titrate again. {cite(h.source)}</p>")
         self.holiday_actions.value = "<strong>Steps</strong>" + actions_html(h.actions)
         self.holiday_findings.show(h.findings)

@@ -46,7 +46,7 @@ def build(draw: Draw) -> Variant:
         hints=("Stock and diluent together make the final volume.",),
     )
     shown = draw.shuffled(_DILUENTS)
-    options = dict(zip("abcd", shown))
+    options = dict(zip("abcd", shown, strict=False))
     slips, right = {}, None
     for key, name in options.items():
         try:

@@ -76,7 +76,7 @@ def build(draw: Draw) -> Variant:
                "d": f"{(wanted + 2) % 24:02d}:00"}
     order = draw.shuffled(list(options.values()))
     keys = "abcd"
-    shuffled = {k: t for k, t in zip(keys, order)}
+    shuffled = {k: t for k, t in zip(keys, order, strict=False)}
     key_of = {t: k for k, t in shuffled.items()}
     when = ChoicePart(
         "start_time", f"The effect is wanted from {wanted:02d}:00. When should the programmed boost start?",

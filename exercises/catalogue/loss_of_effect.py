@@ -29,7 +29,7 @@ def build(draw: Draw) -> Variant:
         "stop": "Stop the intrathecal baclofen: it no longer works",
         "oral": "Add oral baclofen instead of changing the pump",
     }
-    keys = dict(zip(draw.shuffled(list(options)), "abcd"))
+    keys = dict(zip(draw.shuffled(list(options)), "abcd", strict=False))
     choose = {keys[c]: options[c] for c in sorted(options, key=lambda c: keys[c])}
     slips = {
         keys["raise_again"]: Slip("raised_without_effect", "", "Raising a dose that has not helped, before the pump "
@@ -49,7 +49,7 @@ def build(draw: Draw) -> Variant:
     causes = withdrawal.likely_causes().causes  # the usual causes, each with its source
     by_code = {c.code: c for c in causes}
     picks = ["inflammatory_mass", "low_reservoir", "pump_failure", "programming_error"]
-    letters = dict(zip(draw.shuffled(picks), "abcd"))
+    letters = dict(zip(draw.shuffled(picks), "abcd", strict=False))
     cause_options = {letters[c]: by_code[c].text for c in sorted(picks, key=lambda c: letters[c])}
     why_not = {
         "low_reservoir": "The reservoir held what the programme predicted at every refill: it is not running dry.",

@@ -68,7 +68,7 @@ def build(draw: Draw) -> Variant:
                           "assess for overdose",
         "restart": "Refill and restart at the programmed dose straight away",
     }
-    keys = dict(zip(draw.shuffled(list(texts)), "abcd"))
+    keys = dict(zip(draw.shuffled(list(texts)), "abcd", strict=False))
     options = {keys[c]: texts[c] for c in sorted(texts, key=lambda c: keys[c])}
     not_delivering = pump.residual_check(expected, prev, _TOL).findings[0]
     missing = pump.residual_check(expected, Q_(0, "mL"), _TOL).findings[0]

@@ -36,7 +36,7 @@ def build(draw: Draw) -> Variant:
         "escalate_same_day": f"Give a test bolus {fmt(_STEP)} higher today, as soon as this one has worn off",
         "not_candidate": "Stop screening: not a candidate for continuous intrathecal infusion",
     }
-    keys = dict(zip(draw.shuffled(list(texts)), "abcd"))
+    keys = dict(zip(draw.shuffled(list(texts)), "abcd", strict=False))
     options = {keys[code]: texts[code] for code in sorted(texts, key=lambda c: keys[c])}
     why = {
         "candidate": Slip("missed_response" if not responded else "", "",

@@ -47,7 +47,7 @@ def build(draw: Draw) -> Variant:
         "use_filter": "Use it anyway: the pump's bacterial filter will hold back anything in it",
         "use_if_cold": "Use it only if it has been kept cold since it was opened",
     }
-    keys = dict(zip(draw.shuffled(list(options)), "abcd"))
+    keys = dict(zip(draw.shuffled(list(options)), "abcd", strict=False))
     choose = {keys[c]: options[c] for c in sorted(options, key=lambda c: keys[c])}
     if item_code is None:
         right = "use"
@@ -75,7 +75,7 @@ def build(draw: Draw) -> Variant:
     storage = next(d for d in LABEL_DIFFERENCES if d.code == "storage")
     label = draw.choice(sorted(storage.values))
     labels = draw.shuffled(sorted(storage.values))
-    letters = dict(zip(labels, "abc"))
+    letters = dict(zip(labels, "abc", strict=False))
     store = ChoicePart(
         "storage", f"Your clinic works under the {label} text. How does it say the stock is stored?",
         letters[label], rule=f"{label}: {storage.values[label]}", source=storage.sources[label],

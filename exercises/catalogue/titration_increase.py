@@ -5,10 +5,10 @@ For training only, not for treating patients.
 from __future__ import annotations
 
 from itbcore import titration
+from itbcore.units import fmt
 
 from ..checking import ChoicePart, QuantityPart, Slip
 from ..core import Draw, Variant, exercise
-from itbcore.units import fmt
 
 _SOURCE = "lionova 4.2; lioresal Dosing: phase of dose selection"
 
@@ -37,7 +37,7 @@ def build(draw: Draw) -> Variant:
             band_texts.setdefault(_band(extra), "other")
     keys = "abcd"
     order = draw.shuffled(list(band_texts))
-    options = dict(zip(keys, order))
+    options = dict(zip(keys, order, strict=False))
     key_of = {t: k for k, t in options.items()}
     slips = {}
     for text, why in band_texts.items():

@@ -55,16 +55,17 @@ def build(draw: Draw) -> Variant:
     # no increase is allowed now while a timing rule blocks it; otherwise the top of the band
     allowed = current if timing_blocks else (current * (1 + band.high)).to("ug/day")
 
-    keys = dict(zip(draw.shuffled(list(_CODES)), "abcd"))
+    keys = dict(zip(draw.shuffled(list(_CODES)), "abcd", strict=False))
     options = {keys[c]: _TEXTS[c] for c in sorted(_CODES, key=lambda c: keys[c])}
     why = {
         "increase_first_24h": f"The infusion started {since_start} ago, more than 24 h: the first-day rule is met.",
         "change_too_soon": ("There was no change before this one, so the once-per-24 h rule is not the problem."
                             if since_last is None else
                             f"The last change was {since_last} ago: at least 24 h, so the timing is right."),
-        "increase_above_band": (f"The increase is {rise * 100:g} %, within the {band.low * 100:g}–{band.high * 100:g} % "
+        "increase_above_band": (f"The increase is {rise * 100:g} %, within the {band.low * 100:g}–{band.high * 100:g} "
+                                "% "
                                 f"band for {patient.origin} origin." if rise <= band.high else
-                                f"The increase is above the band too, but a timing rule blocks any increase now."),
+                                "The increase is above the band too, but a timing rule blocks any increase now."),
         "none": violations[0].message if violations else "",
     }
     choice = ChoicePart(

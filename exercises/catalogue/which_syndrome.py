@@ -58,7 +58,7 @@ def build(draw: Draw) -> Variant:
     where = _first_section(source)
 
     kinds = draw.shuffled(sorted(_CONTEXT))
-    letters = dict(zip(kinds, "abc"))
+    letters = dict(zip(kinds, "abc", strict=False))
     why = {
         "overdose": "An overdose follows a rise in delivered dose (a refill, a programming change) and depresses: "
                     "drowsiness, hypotonia, hypersalivation, breathing, consciousness.",
@@ -75,7 +75,7 @@ def build(draw: Draw) -> Variant:
         hints=("What changed in delivery before the signs began: more drug, less drug, or nothing?",))
 
     sections = draw.shuffled(sorted({*_TOPIC.values(), "lionova 4.3"}))
-    sec_letters = dict(zip(sections, "abcd"))
+    sec_letters = dict(zip(sections, "abcd", strict=False))
     label_part = ChoicePart(
         "section", "Which section of the product texts covers it?", sec_letters[where],
         rule=f"{kind} → {where} ({section(where).title})", source=where,

@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from exercises import load_exercise, list_exercises
+from exercises import list_exercises, load_exercise
 from itbcore.units import Q_, display_unit, fmt
 
 SEEDS = [0, 1, 2, 5, 11]

@@ -15,8 +15,8 @@ def _solution_lines(src):
     lines = []
     for cell in src.cells:
         if cell.metadata.get("nbgrader", {}).get("solution"):
-            body = [l.strip() for l in cell.source.split("\n") if l.strip() not in (generate.BEGIN, generate.END)]
-            lines += [l for l in body if l and not l.startswith("#") and l != "answer"]
+            body = [ln.strip() for ln in cell.source.split("\n") if ln.strip() not in (generate.BEGIN, generate.END)]
+            lines += [ln for ln in body if ln and not ln.startswith("#") and ln != "answer"]
     return lines
 
 

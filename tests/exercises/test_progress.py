@@ -140,10 +140,10 @@ def test_missing_file_is_created(tmp_path):
 
 # ------------------------------------------------------------------ what a class does to the store
 import json as _json
-
-import pytest
 import os as _os
 import stat as _stat
+
+import pytest
 
 from exercises.progress import ProgressStoreError
 

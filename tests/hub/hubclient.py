@@ -5,7 +5,6 @@ For training only, not for treating patients.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import re
 import secrets
@@ -43,7 +42,7 @@ class Hub:
 
     @classmethod
     def start(cls, root: Path, prefix: Path, chp: Path, educator: str, trainees: list[str], *,
-              cull_timeout: int, log: Path) -> "Hub":
+              cull_timeout: int, log: Path) -> Hub:
         state = prefix / "state"
         shutil.rmtree(state, ignore_errors=True)
         state.mkdir(parents=True)
@@ -55,7 +54,8 @@ class Hub:
             f"load_subconfig({str(root / 'deploy' / 'jupyterhub_config.py')!r})  # noqa: F821\n"
             "c.JupyterHub.services.append({'name': 'itb-test', 'api_token': %r})\n"
             "c.JupyterHub.load_roles.append({'name': 'itb-test', 'services': ['itb-test'], 'scopes': "
-            "['admin:users', 'admin:servers', 'tokens', 'list:users', 'read:users', 'read:servers', 'list:services', 'read:services']})\n" % token)
+            "['admin:users', 'admin:servers', 'tokens', 'list:users', 'read:users', 'read:servers', 'list:services', "
+            "'read:services']})\n" % token)
         env = {**os.environ,
                "ITB_CLASS_PREFIX": str(prefix), "ITB_HUB_STATE": str(state), "ITB_HUB_AUTH": "dummy",
                "ITB_HUB_PASSWORD": password, "ITB_EDUCATORS": educator, "ITB_TRAINEES": ",".join(trainees),
@@ -64,7 +64,7 @@ class Hub:
                "ITB_CULL_EVERY": "10", "ITB_ACTIVITY_INTERVAL": "10", "ITB_MEM_LIMIT": "1G",
                "PATH": f"{chp.parent}:{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
         log.parent.mkdir(parents=True, exist_ok=True)
-        out = open(log, "w")
+        out = open(log, "w")  # noqa: SIM115 - the hub process writes it until stop() closes it
         proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=state, env=env,
                                 stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         hub = cls(proc, f"http://127.0.0.1:{port}", token, password)
@@ -185,8 +185,9 @@ class Session:
 
 def memory_by_user(users: list[str]) -> dict:
     """Resident memory of every process each Unix user runs (their server and its kernels), in MB."""
-    import psutil
     import pwd
+
+    import psutil
 
     per = {}
     for name in users:

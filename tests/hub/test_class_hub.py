@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -133,8 +132,8 @@ def test_a_class_signs_in_works_submits_and_is_graded(hub):
     # -- every trainee signs in at once; their own server starts and lands on the Voilà home page ---------
     sessions = {name: hubclient.Session(hub, name) for name in [EDUCATOR, *TRAINEES]}
     with ThreadPoolExecutor(max_workers=min(8, len(sessions))) as pool:
-        landed = dict(zip(sessions, pool.map(lambda s: s.sign_in(), sessions.values())))
-    for name, (url, seconds) in landed.items():
+        landed = dict(zip(sessions, pool.map(lambda s: s.sign_in(), sessions.values()), strict=False))
+    for name, (url, _seconds) in landed.items():
         assert url.split("?")[0].endswith("/voila/render/itb/notebooks/index.ipynb"), (name, url)
     hub.figures["sign_in_to_home_s"] = sorted(round(s, 1) for _, s in landed.values())
 

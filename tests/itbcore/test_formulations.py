@@ -125,7 +125,8 @@ def test_property_spelling_with_anything_appended_is_refused(spelling, junk):
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(NACL_SPELLINGS), st.lists(st.booleans(), min_size=40, max_size=40))
 def test_property_case_does_not_matter(spelling, flips):
-    text = "".join(c.upper() if f else c.lower() for c, f in zip(spelling, flips + [False] * len(spelling)))
+    flags = flips + [False] * len(spelling)
+    text = "".join(c.upper() if f else c.lower() for c, f in zip(spelling, flags, strict=False))
     assert check_diluent(text) == DILUENT
 
 

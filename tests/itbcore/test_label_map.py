@@ -8,7 +8,7 @@ import pytest
 
 import itbcore
 from itbcore import Patient, overdose, pump, titration, withdrawal
-from itbcore.errors import LabelError
+from itbcore.errors import InputError, LabelError
 from itbcore.patient import CONDITIONS, MEDICINES
 from itbcore.screening import screening_warnings
 from itbcore.sources import LABEL_DIFFERENCES, LABEL_MAP, cited_sections, section
@@ -175,4 +175,4 @@ def test_adverse_effects_are_data_by_band_with_the_texts_figures():
     assert {e.effect for e in ADVERSE_EFFECTS if e.more_with_cerebral} == {"headache", "seizures", "urinary retention",
                                                                              "nausea and vomiting"}
     assert all(e.band in BANDS and cited_sections(e.source) for e in ADVERSE_EFFECTS)
-    assert by_band("infrequently") and pytest.raises(Exception, by_band, "sometimes")
+    assert by_band("infrequently") and pytest.raises(InputError, by_band, "sometimes")

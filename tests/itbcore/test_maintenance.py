@@ -32,7 +32,7 @@ def ug(x):
     return Q_(x, "ug/day")
 
 
-# --- maintenance ranges: lionova 4.2; lioresal Dosing: supportive therapy --------------------------------------
+# --- maintenance ranges: lionova 4.2; lioresal Dosing: supportive therapy --------------------------------------------
 @pytest.mark.parametrize("label", ["lionova", "lioresal"])
 def test_adult_spinal_300_to_800_observed_12_to_2003(label):
     r = maintenance_range(Patient(45, "spinal"), label=label)
@@ -105,7 +105,7 @@ def test_dose_range_findings():
         dose_range_findings(adult, 500)
 
 
-# --- flex dosing ------------------------------------------------------------------------------------------------------
+# --- flex dosing -----------------------------------------------------------------------------------------------------
 def test_flex_label_numbers():
     # lionova 4.2 "Administrasjonsmåte" / lioresal mode of infusion: +20 % per hour, programmed 2 h before
     assert FLEX_NIGHT_INCREASE == 0.20
@@ -197,7 +197,7 @@ def test_property_flex_from_continuous_total(dose, inc):
     assert np.isclose(p.daily_total.magnitude, dose * (1 + inc * 8 / 24), rtol=1e-9)
 
 
-# --- per-hour / per-day guard (practice: reported flex-mode programming incident) ---------------------------------------
+# --- per-hour / per-day guard (practice: reported flex-mode programming incident) ------------------------------------
 def test_unit_check_flags_rate_equal_to_daily_dose_per_hour():
     out = flex_unit_check("60 ug/h", "60 ug/day")
     assert [f.code for f in out] == ["per_hour_per_day_mixup"]
@@ -235,7 +235,7 @@ def test_property_daily_dose_entered_per_hour_is_always_caught(dose):
     assert flex_unit_check(Q_(dose / 24, "ug/h"), Q_(dose, "ug/day")) == []
 
 
-# --- drug holiday: lionova 4.2 ----------------------------------------------------------------------------------------------
+# --- drug holiday: lionova 4.2 ---------------------------------------------------------------------------------------
 def test_drug_holiday_schedule_and_restart():
     h = drug_holiday("700 ug/day", "150 ug/day")  # default 3 weeks
     assert h.schedule[0][0] == 0 and h.schedule[-1][0] == 21

@@ -7,7 +7,8 @@ difference ≤ 1e-9, or ≤ 1e-9 ng/mL near zero), the same shapes and the same 
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pytest

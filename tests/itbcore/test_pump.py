@@ -1,6 +1,7 @@
 """Tests of itbcore.pump (lionova 4.2 "Administrasjon", 4.4 "Påfylling"; lioresal Dosing: re-fill, Stability)."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -384,7 +385,7 @@ def test_pump_settings_validation():
         PumpSettings(500, "400 ug/day")
     s = PumpSettings("0.5 mg/mL", "0.4 mg/day")
     assert_quantity_close(s.daily_volume, "0.8 mL/day")
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         s.daily_dose = Q_(1, "ug/day")  # frozen
 
 

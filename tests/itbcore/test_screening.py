@@ -431,7 +431,7 @@ def test_ladder_never_goes_above_100_ug(patient, start, spelling, label):
     assert ladder[0] == pytest.approx(start, rel=1e-9)
     assert max(ladder) <= 100
     assert ladder[-1] == 100
-    assert all(0 < b - a <= 25 + 1e-9 for a, b in zip(ladder, ladder[1:]))
+    assert all(0 < b - a <= 25 + 1e-9 for a, b in zip(ladder, ladder[1:], strict=False))
 
 
 def test_every_refusal_is_an_itb_error():

@@ -511,7 +511,7 @@ def test_plan_steps_stay_in_band_and_respect_intervals(patient, start, target, p
     assert steps[0].day == 0
     if len(steps) > 1:
         assert steps[1].day >= 1 and steps[1].day >= every  # nothing inside the first 24 h
-    for prev, cur in zip(steps, steps[1:]):
+    for prev, cur in zip(steps, steps[1:], strict=False):
         assert cur.day - prev.day >= every
         change = (cur.dose.magnitude - prev.dose.magnitude) / prev.dose.magnitude
         assert change == pytest.approx(cur.change, abs=1e-9)

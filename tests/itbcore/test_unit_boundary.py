@@ -13,8 +13,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from itbcore import Patient, Q_, ureg
-from itbcore import overdose, pump, titration, units
+from itbcore import Q_, Patient, overdose, pump, titration, units, ureg
 from itbcore.errors import EligibilityError, InputError, UnitError
 from itbcore.units import as_quantity, magnitude_in
 

@@ -133,7 +133,7 @@ def test_kernels_run_under_a_memory_limit(server):
     kernels = _kernels(base)
     assert kernels, "no kernel process found"
     limits = Path(f"/proc/{kernels[-1]}/limits").read_text()
-    line = next(l for l in limits.splitlines() if l.startswith("Max data size"))
+    line = next(ln for ln in limits.splitlines() if ln.startswith("Max data size"))
     assert "unlimited" not in line.split()[3], line
 
 

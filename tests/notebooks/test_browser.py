@@ -95,7 +95,8 @@ def _assert_no_error_text(page) -> None:
 def _app_state(page) -> str:
     text = page.inner_text(".itb-app")
     plots = page.locator(".js-plotly-plot .plot-container")
-    svg = plots.evaluate_all("els => els.map(e => e.innerHTML.length + ':' + (e.querySelector('.plot') || e).innerHTML)")
+    svg = plots.evaluate_all("els => els.map(e => e.innerHTML.length + ':' + "
+                             "(e.querySelector('.plot') || e).innerHTML)")
     return text + "\n".join(svg)
 
 
@@ -152,7 +153,8 @@ def test_app_renders_and_responds(voila_server, browser, path: Path) -> None:
             # each plot draws its data: at least one point, bar or line per plot
             page.wait_for_function(
                 "(n) => [...document.querySelectorAll('.js-plotly-plot')].filter("
-                "p => [...p.querySelectorAll('g.trace path')].some(e => (e.getAttribute('d') || '').length > 4)).length >= n",
+                "p => [...p.querySelectorAll('g.trace path')].some(e => (e.getAttribute('d') || '').length > "
+                "4)).length >= n",
                 arg=plots, timeout=UPDATE_TIMEOUT_MS)
         _assert_offline_and_light(seen)
         before = _app_state(page)
@@ -245,7 +247,7 @@ def test_every_maintenance_tab_opens_with_its_plot(voila_server, browser) -> Non
         return own + sum(figures(c) for c in getattr(widget, "children", ()) or ())
 
     app = build_app()
-    expected = {name: figures(section.widget) for name, section in zip(TABS, app.sections)}
+    expected = {name: figures(section.widget) for name, section in zip(TABS, app.sections, strict=False)}
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.set_default_timeout(UPDATE_TIMEOUT_MS)
     try:

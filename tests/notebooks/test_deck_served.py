@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _discovery import ROOT  # noqa: E402
 from test_browser import ERROR_PATTERNS, PAGE_TIMEOUT_MS, SHOTS, UPDATE_TIMEOUT_MS  # noqa: E402
 
 pytestmark = pytest.mark.browser

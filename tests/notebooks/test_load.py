@@ -19,7 +19,6 @@ import re
 import time
 import urllib.error
 import urllib.request
-
 from pathlib import Path
 
 import pytest

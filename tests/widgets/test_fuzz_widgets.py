@@ -67,9 +67,8 @@ def _inputs(app: App) -> list[W.Widget]:
     for w in _walk(app):
         if id(w) in inside_fields or w is app.label:
             continue
-        if isinstance(w, (W.Text, W.Textarea)) and not w.disabled:
-            found.append(w)
-        elif isinstance(w, (W.FloatSlider, W.IntSlider, W.BoundedFloatText, W.BoundedIntText)) and not w.disabled:
+        typed = (W.Text, W.Textarea, W.FloatSlider, W.IntSlider, W.BoundedFloatText, W.BoundedIntText)
+        if isinstance(w, typed) and not w.disabled:
             found.append(w)
     return found
 

@@ -8,10 +8,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _html  # noqa: E402
-
 import datetime as dt
 
+import _html  # noqa: E402
 import pytest
 
 from widgets.maintenance import TABS, MaintenanceApp, build_app

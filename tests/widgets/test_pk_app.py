@@ -8,11 +8,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _html  # noqa: E402
-
-
 import time
 
+import _html  # noqa: E402
 import numpy as np
 import pytest
 

@@ -43,7 +43,7 @@ def test_values_read_back_as_set_and_serialise_to_json():
 def test_non_finite_numbers_become_gaps(values):
     out = to_json(np.array(values, dtype=float))
     assert len(out) == len(values)
-    for v, o in zip(values, out):
+    for v, o in zip(values, out, strict=False):
         assert (o is None) if not math.isfinite(v) else (o == v)
 
 

@@ -1,6 +1,6 @@
 """The product-information app: a label and a section, the suite's summary, what teaches it, the differences."""
-from widgets.product_information import build_app, differences_for
 from itbcore.sources import LABEL_MAP, section
+from widgets.product_information import build_app, differences_for
 
 
 def test_every_section_of_every_label_can_be_shown():
@@ -16,7 +16,8 @@ def test_every_section_of_every_label_can_be_shown():
 def test_pregnancy_section_links_its_teaching_and_the_breast_feeding_difference():
     app = build_app()
     app.section.value = "lionova 4.6"
-    assert 'href="product_information.ipynb"' in app.entry_html.value and "<code>pregnancy</code>" in app.entry_html.value
+    assert 'href="product_information.ipynb"' in app.entry_html.value
+    assert "<code>pregnancy</code>" in app.entry_html.value
     assert "Breast-feeding" in app.diff_html.value and "lioresal Pregnancy and lactation" in app.diff_html.value
     assert "differences: breast_feeding" in app.summary()
 
@@ -67,7 +68,6 @@ def test_without_voila_there_is_no_query_and_nothing_changes(monkeypatch):
 
 
 def test_every_source_chip_in_every_app_links_a_mapped_section():
-    import html
     import importlib
     import re
     from urllib.parse import parse_qs, urlsplit

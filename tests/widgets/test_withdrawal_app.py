@@ -9,7 +9,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _html  # noqa: E402
-
 import numpy as np
 import pytest
 
