@@ -376,9 +376,15 @@ def csf_concentration(
     layout = _segment_layout(t, v, cl, shape)
     out = None
     if layout is not None:
-        t_row, v_col, cl_col = layout
-        out = _superpose_segments(t_row, v_col, cl_col, bolus_list, infusion_list)
-    out = _superpose_doses(t, v, cl, shape, bolus_list, infusion_list) if out is None else out.reshape(shape)
+        t_row, v_col, cl_col, axis = layout
+        # (patients, times), or None where the segment form would lose precision (extreme parameters)
+        rows = _superpose_segments(t_row, v_col, cl_col, bolus_list, infusion_list)
+        if rows is not None:
+            # back to the caller's layout: the patients' axes in order, the times along their own axis
+            pshape = tuple(s for i, s in enumerate(shape) if i != axis)
+            out = np.moveaxis(rows.reshape(*pshape, t_row.size), -1, axis)
+    if out is None:
+        out = _superpose_doses(t, v, cl, shape, bolus_list, infusion_list)
     return _wrap(out, "ng/mL")
 
 
@@ -417,27 +423,41 @@ def _read_infusions(infusions: Iterable[tuple[Any, Any, Any]]) -> list[tuple[flo
 
 def _segment_layout(
     t: np.ndarray, v: np.ndarray, cl: np.ndarray, shape: tuple[int, ...]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Times as one row and patients as one column, for the segment form; ``None`` to sum dose by dose.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int] | None:
+    """Times as one row and patients as one column for the segment form, and the output axis of the times.
 
-    The segment form takes a row of times against a single patient or a column of patients: the
-    result is then ``(patients, times)`` reshaped to ``shape``.  Anything else (times in two
-    dimensions, a parameter that varies along the times) returns ``None``, and so does an output
-    of fewer than ``_SEGMENTS_FROM`` values (a single patient's curve, a single time), where the
-    fixed cost of the segments outweighs what they save and the dose-by-dose sum is quicker.
+    The segment form takes one row of times against a single patient or a column of patients.  Every
+    layout whose times vary along one axis only, while the patients do not vary along that axis, is
+    that form: 1-D times against a 1-D population (made a column), the contract's column of patients
+    ``(n, 1)`` against a row of times ``(1, t)``, a row of patients against a column of times (the
+    result is transposed back), patients in several axes.  ``None`` (sum dose by dose) for times
+    that vary along two axes, a parameter that varies along the times, or an output of fewer than
+    ``_SEGMENTS_FROM`` values (a single patient's curve, a single time), where the fixed cost of the
+    segments outweighs what they save.
     """
-    if t.ndim > 1 or t.size < 2 or math.prod(shape) < _SEGMENTS_FROM:
+    if t.size < 2 or math.prod(shape) < _SEGMENTS_FROM:
         return None
-    pshape = np.broadcast_shapes(v.shape, cl.shape)
-    if pshape and pshape[-1] != 1:
+    nd = len(shape)
+
+    def aligned(x: np.ndarray) -> tuple[int, ...]:
+        return (1,) * (nd - x.ndim) + x.shape
+
+    t_axes = [i for i, s in enumerate(aligned(t)) if s != 1]
+    if len(t_axes) != 1:
         return None
-    n = math.prod(pshape[:-1])
+    axis = t_axes[0]
+    vs, cs = aligned(v), aligned(cl)
+    if vs[axis] != 1 or cs[axis] != 1:
+        return None
+    pshape = tuple(s for i, s in enumerate(shape) if i != axis)
+    n = math.prod(pshape)
 
-    def flat(x: np.ndarray) -> np.ndarray:
-        # As many values as patients: x is pshape up to leading ones, its order is the patients' order.
-        return x.reshape(n) if x.size == n else np.broadcast_to(x, pshape).reshape(n)
+    def flat(x: np.ndarray, xs: tuple[int, ...]) -> np.ndarray:
+        # one value per patient, in the patients' order (the output's axes without the times' axis)
+        per = tuple(s for i, s in enumerate(xs) if i != axis)
+        return np.broadcast_to(x.reshape(per), pshape).reshape(n)
 
-    return t.reshape(-1), flat(v), flat(cl)
+    return t.reshape(-1), flat(v, vs), flat(cl, cs), axis
 
 
 #: Outputs of fewer values than this are summed dose by dose (measured: the crossover is near 10,000).

@@ -288,6 +288,9 @@ def test_times_in_reverse_order_give_the_reversed_row(segments):
     (Q_(np.array([[0.0, 1.0], [2.0, 3.0]]), "h"), "75 mL", "30 mL/h"),          # 2-D times: general path
     (["0 h", "1 h", "5 h"], Q_([[50.0, 60.0, 70.0]], "mL"), "30 mL/h"),         # volume along the times
     (Q_(np.array([[0.0, 1.0, 4.0]]), "h"), Q_([50.0, 75.0], "mL"), "30 mL/h"),  # (2, 1) × (1, 3)
+    (Q_(np.array([[0.0, 1.0, 4.0]]), "h"), Q_([[50.0], [75.0]], "mL"), Q_([[20.0], [30.0]], "mL/h")),  # contract
+    (Q_(np.array([[0.0], [1.0], [4.0]]), "h"), Q_([[50.0, 75.0]], "mL"), "30 mL/h"),  # times down, patients across
+    (Q_(np.array([[[0.0, 1.0, 4.0]]]), "h"), Q_(np.full((2, 2, 1), 60.0), "mL"), "30 mL/h"),  # (1,1,t) × (2,2,1)
 ])
 def test_every_layout_keeps_its_shape_and_values(segments, times, volume, clearance):
     kw = dict(boluses=[("1 h", "50 ug")], infusions=[("0 h", "4 h", "20 ug/h")], volume=volume,
@@ -349,3 +352,26 @@ def test_refusals_are_the_same(kwargs):
     with pytest.raises(type(old.value)) as new:
         csf_concentration(**kw)
     assert str(new.value) == str(old.value)
+
+
+@pytest.mark.parametrize("t_shape, v_shape, out_shape", [
+    ((1000,), (100,), (100, 1000)),           # 1-D times, 1-D population
+    ((1, 1000), (100, 1), (100, 1000)),       # the contract's column of patients against a row of times
+    ((1000,), (100, 1), (100, 1000)),
+    ((1000, 1), (1, 100), (1000, 100)),       # times down, patients across
+    ((1, 1, 1000), (4, 25, 1), (4, 25, 1000)),
+])
+def test_every_layout_of_a_row_of_times_takes_the_segment_form(t_shape, v_shape, out_shape):
+    # the fast path served only some layouts (issue 14: the contract's own layout was 4× slower)
+    t = np.linspace(0.0, 48.0, 1000).reshape(t_shape)
+    v = np.full(v_shape, 75.0)
+    col = v[:, None] if v.ndim == 1 else v  # csf_concentration makes a 1-D population a column
+    layout = pk._segment_layout(t, col, np.full(col.shape, 30.0), out_shape)
+    assert layout is not None and layout[0].shape == (1000,) and layout[1].shape == (100,)
+    out = csf_concentration(Q_(t, "h"), boluses=[("0 h", "50 ug")], volume=Q_(v, "mL"))
+    assert out.shape == out_shape
+
+
+def test_times_along_two_axes_take_the_dose_by_dose_sum():
+    t = np.linspace(0.0, 48.0, 200 * 100).reshape(200, 100)
+    assert pk._segment_layout(t, np.full((200, 1), 75.0), np.full((200, 1), 30.0), (200, 100)) is None
