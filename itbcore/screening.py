@@ -33,7 +33,7 @@ import pint
 
 from .errors import DoseLimitError, InputError
 from .patient import CONDITIONS, MEDICINES, Patient, as_patient
-from .sources import DEFAULT_LABEL, Finding, Severity, check_rule_label, cite, practice
+from .sources import DEFAULT_LABEL, Finding, SeverityName, check_rule_label, cite, most_severe_first, practice
 from .units import Q_, as_quantity, fmt
 
 __all__ = [
@@ -336,7 +336,7 @@ def next_step(
             cite("lionova", "4.2") if label == "lionova" else _src("lioresal"),
         ))
     findings.extend(screening_warnings(patient, label))
-    return ScreeningStep(action, next_dose, wait, monitor, tuple(findings), label, src)
+    return ScreeningStep(action, next_dose, wait, monitor, tuple(most_severe_first(findings)), label, src)
 
 
 @dataclass(frozen=True)
@@ -449,7 +449,7 @@ _CAUTION = (
 )
 
 # lionova 4.5 / lioresal Interaction: what each concurrent medicine adds.
-_INTERACTIONS: dict[str, tuple[Severity, str, str]] = {
+_INTERACTIONS: dict[str, tuple[SeverityName, str, str]] = {
     "cns_depressant": ("warning", "CNS depressants and alcohol add to the effect of baclofen; avoid alcohol.",
                        "Interaction"),
     "tricyclic_antidepressant": ("warning", "Tricyclic antidepressants may increase the effect of baclofen and "
@@ -751,8 +751,7 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
         f"dose ({src}).",
         src,
     ))
-    order = {"violation": 0, "warning": 1, "info": 2}
-    return sorted(out, key=lambda f: order[f.severity])
+    return most_severe_first(out)
 
 
 @dataclass(frozen=True)

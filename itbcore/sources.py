@@ -16,7 +16,9 @@ itbcore.errors.LabelError: Unknown label profile 'lioresol'; choose one of: lion
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Literal
 
 from .errors import InputError, LabelError
@@ -29,6 +31,9 @@ __all__ = [
     "PRACTICE",
     "cite",
     "practice",
+    "Severity",
+    "SeverityName",
+    "most_severe_first",
     "check_label",
     "check_rule_label",
     "Finding",
@@ -118,8 +123,70 @@ def practice(reference: str) -> str:
     return f"{PRACTICE}: {reference}"
 
 
-Severity = Literal["info", "warning", "violation"]
-_SEVERITIES = ("info", "warning", "violation")
+#: A finding's severity as it is written and stored (``Finding.severity``).
+SeverityName = Literal["info", "warning", "violation"]
+
+
+class Severity(StrEnum):
+    """How much a finding matters, in order: ``Severity("info") < Severity("warning") < Severity("violation")``.
+
+    A ``str`` enum: equal to the word it stands for (``Severity.VIOLATION == "violation"``).
+    :func:`most_severe_first` is the one ordering the core and the apps use.
+
+    >>> Severity("warning") > Severity.INFO, max(map(Severity, ["info", "violation", "warning"]))
+    (True, 'violation')
+    """
+
+    INFO = "info"
+    WARNING = "warning"
+    VIOLATION = "violation"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Severity:
+        raise InputError(f"A severity is one of info, warning, violation, not {value!r}.")
+
+    @property
+    def rank(self) -> int:
+        """0 for info, 1 for warning, 2 for violation."""
+        return _RANK[self]
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank < other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Severity):
+            return NotImplemented
+        return self.rank >= other.rank
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
+_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.VIOLATION: 2}
+_SEVERITIES = tuple(s.value for s in Severity)
+
+
+def most_severe_first(findings: Iterable[Finding]) -> list[Finding]:
+    """``findings`` with violations first, then warnings, then information; each group in its given order."""
+    if isinstance(findings, (str, bytes)) or not isinstance(findings, Iterable):
+        raise InputError(f"Give the findings as a list of Finding records, not {findings!r}.")
+    items = list(findings)
+    for f in items:
+        if not isinstance(f, Finding):
+            raise InputError(f"Only findings can be ordered by severity, not {f!r}.")
+    return sorted(items, key=lambda f: -Severity(f.severity).rank)
 
 
 @dataclass(frozen=True)
@@ -127,13 +194,14 @@ class Finding:
     """Something a rule says about a proposal: ``severity`` is info, warning or violation."""
 
     code: str
-    severity: Severity
+    severity: SeverityName
     message: str
     source: str
 
     def __post_init__(self) -> None:
         if self.severity not in _SEVERITIES:
             raise InputError(f"A finding's severity must be one of {', '.join(_SEVERITIES)}, not {self.severity!r}.")
+
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,16 @@ import pint
 from .errors import DoseLimitError, InputError
 from .library import hard_check, read_date, soft_findings
 from .patient import Patient, as_patient
-from .sources import DEFAULT_LABEL, PRACTICE, RULE_LABELS, Finding, check_rule_label, cite, practice
+from .sources import (
+    DEFAULT_LABEL,
+    PRACTICE,
+    RULE_LABELS,
+    Finding,
+    check_rule_label,
+    cite,
+    most_severe_first,
+    practice,
+)
 from .units import Q_, _fmt_float, as_quantity, fmt, magnitude_in
 
 __all__ = [
@@ -459,7 +468,6 @@ def _observed_range_floats(patient: Patient, label: str) -> tuple[int, int, str]
 
 _PEDIATRIC_INITIAL = PEDIATRIC_INITIAL_MAINTENANCE
 
-_ORDER = {"violation": 0, "warning": 1, "info": 2}
 
 
 def _dose_findings(patient: Patient, dose: pint.Quantity, phase: str, label: str, what: str) -> list[Finding]:
@@ -692,7 +700,7 @@ def _check_change_floats(
                 f"A decrease of {pct} lies within the 10–20 % for side effects ({sup}).", sup,
             ))
     out.extend(_dose_findings_floats(patient, n, phase, label, "proposed daily dose"))
-    return sorted(out, key=lambda f: _ORDER[f.severity])
+    return most_severe_first(out)
 
 
 def _who(patient: Patient) -> str:
@@ -986,7 +994,7 @@ def titration_plan(
             src,
         ))
     findings.extend(_dose_findings(patient, target, phase, label, "target dose"))
-    findings.sort(key=lambda x: _ORDER[x.severity])
+    findings[:] = most_severe_first(findings)
     return TitrationPlan(
         tuple(steps), reached, tuple(findings), start, target, interval, (low, high), f, direction, pump, phase, label,
     )

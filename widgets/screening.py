@@ -313,9 +313,7 @@ class ScreeningApp(App):
                           f"{units.fmt(screening.MAX_TEST_DOSE)}.", "violation")
         self.decision.value = _decision_box(kind, text, step.source)
         seen = {f.code for f in warnings}
-        order = {"violation": 0, "warning": 1, "info": 2}
-        self.decision_findings.show(sorted((f for f in step.findings if f.code not in seen),
-                                           key=lambda f: order[f.severity]))
+        self.decision_findings.show([f for f in step.findings if f.code not in seen])  # most severe first
 
     def _render_timeline(self, ladder, responses, step, t) -> None:
         onset0, onset1, peak = _h(t.onset[0]), _h(t.onset[1]), _h(t.peak)

@@ -49,7 +49,6 @@ _BASIS_STYLE = {
     "lioresal": dict(color="#b3261e", width=2, dash="dash"),
     PRACTICE: dict(color="#2e6b30", width=3, dash="dot"),
 }
-_ORDER = {"violation": 0, "warning": 1, "info": 2}
 
 
 def _labelled(control: W.Widget, key: str) -> tuple[W.HBox, W.HTML]:
@@ -374,7 +373,7 @@ class TitrationApp(App):
             self.check_status.show(str(exc))
             return False
         self.check_status.clear()
-        self.check = sorted(findings, key=lambda f: _ORDER[f.severity])
+        self.check = list(findings)  # the core gives them most severe first
         self.check_inputs = dict(current=cur, proposed=new, since_start=started, since_last=last, band=band)
         self.check_findings.show(self.check)
         worst = self.check[0].severity if self.check else "info"

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from itbcore.errors import LabelError
+from itbcore.errors import ITBError, LabelError
 from itbcore.sources import LABEL_DIFFERENCES, LABELS, PRACTICE, Action, Finding, check_label, cite, differences
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
@@ -49,3 +49,20 @@ def test_findings_and_actions_carry_a_source():
     assert Action("admit", "Admit.", "lionova 4.9").source == "lionova 4.9"
     with pytest.raises(ValueError):
         Finding("x", "fatal", "message", "lionova 4.2")
+
+
+def test_severity_is_one_ordered_type_and_findings_come_most_severe_first():
+    from itbcore.sources import Finding, Severity, most_severe_first
+
+    assert Severity.INFO < Severity.WARNING < Severity.VIOLATION and Severity("warning") == "warning"
+    fs = [Finding("a", "info", "m", "lionova 4.2"), Finding("b", "violation", "m", "lionova 4.2"),
+          Finding("c", "warning", "m", "lionova 4.2"), Finding("d", "violation", "m", "lionova 4.2")]
+    assert [f.code for f in most_severe_first(fs)] == ["b", "d", "c", "a"]  # stable within a severity
+    with pytest.raises(ITBError, match="one of info, warning, violation"):
+        Severity("fatal")
+    # no module keeps its own ordering table any more (there were four: core and widgets)
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    for p in [*(root / "itbcore").glob("*.py"), *(root / "widgets").glob("*.py")]:
+        assert '{"violation": 0, "warning": 1, "info": 2}' not in p.read_text(encoding="utf-8"), p
