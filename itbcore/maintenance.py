@@ -73,9 +73,6 @@ def _ud(x: float) -> pint.Quantity:
     return Q_(x, _UG_PER_DAY)
 
 
-_rule_label = check_rule_label
-
-
 # ---------------------------------------------------------------------------------------------- ranges
 @dataclass(frozen=True)
 class DoseRange:
@@ -150,7 +147,7 @@ def maintenance_range(patient: Patient, label: str = "lionova") -> DoseRange:
     >>> maintenance_range(Patient(8, "cerebral"), label="lioresal").low
     <Quantity(35, 'microgram / day')>
     """
-    label = _rule_label(label)
+    label = check_rule_label(label)
     if not isinstance(patient, Patient):
         raise InputError("maintenance_range needs a Patient.")
     patient.require_eligible(label)

@@ -231,8 +231,6 @@ def _read_date(fill_date: Any) -> _dt.date | None:
     return read_date(fill_date, "fill date")
 
 
-_rule_label = check_rule_label
-
 # The result units of refill_plan, parsed once.
 _q_ml, _q_ug_ml, _q_ug_day, _q_ml_day, _q_day = map(_quantity_maker, ["mL", "ug/mL", "ug/day", "mL/day", "day"])
 
@@ -293,7 +291,7 @@ def refill_plan(
     <Quantity(77, 'day')>
     """
     # (a) The unit boundary: read and check every argument, once, into a float in a canonical unit.
-    label = _rule_label(label)
+    label = check_rule_label(label)
     reservoir = _positive_float(reservoir_volume, "mL", "reservoir volume", "reservoir_volume")
     conc = _positive_float(concentration, "ug/mL", "concentration", "concentration")
     dose = _positive_float(daily_dose, "ug/day", "daily dose", "daily_dose")
@@ -625,7 +623,7 @@ def choose_concentration(
     >>> c.concentration, c.needs_dilution
     (<Quantity(200.0, 'microgram / milliliter')>, True)
     """
-    label = _rule_label(label)
+    label = check_rule_label(label)
     dose = _f(_positive(daily_dose, "ug/day", "daily dose", "daily_dose"), "ug/day")
     reservoir = _f(_positive(reservoir_volume, "mL", "reservoir volume", "reservoir_volume"), "mL")
     alarm = _f(_positive(alarm_volume, "mL", "alarm volume", "alarm_volume"), "mL")

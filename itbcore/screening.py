@@ -89,12 +89,6 @@ _BOSTER = practice("Neuromodulation 2016, Boster et al.")
 _RTOL = 1e-9
 
 
-_rule_label = check_rule_label
-
-
-_patient = as_patient
-
-
 def _src(label: str) -> str:
     return cite(label, _SCREENING_SECTION[label])
 
@@ -262,8 +256,8 @@ def next_step(
     >>> s.action, s.next_dose, [f"{q.magnitude:g} h" for q in s.monitor]
     ('candidate', None, ['4 h', '8 h'])
     """
-    label = _rule_label(label)
-    _patient(patient).require_eligible(label)
+    label = check_rule_label(label)
+    as_patient(patient).require_eligible(label)
     if not isinstance(responded, bool):
         raise InputError(f"Whether the patient responded must be True or False, not {responded!r}.")
     doses = _read_history(doses_given)
@@ -417,8 +411,8 @@ def initial_test_dose(
     >>> s.volume
     <Quantity(0.5, 'milliliter')>
     """
-    label = _rule_label(label)
-    _patient(patient).require_eligible(label)
+    label = check_rule_label(label)
+    as_patient(patient).require_eligible(label)
     for name, flag in (("relies_on_spasticity", relies_on_spasticity), ("very_small_child", very_small_child)):
         if not isinstance(flag, bool):
             raise InputError(f"{name} must be True or False, not {flag!r}.")
@@ -510,8 +504,8 @@ def before_first_fill(patient: Patient, post_traumatic: bool = False, label: str
     >>> [i.code for i in before_first_fill(Patient(40, "spinal"), post_traumatic=True)][:3]
     ['route_intrathecal_only', 'compatible_pump_with_filter', 'arachnoiditis_imaging']
     """
-    label = _rule_label(label)
-    _patient(patient)
+    label = check_rule_label(label)
+    as_patient(patient)
     if not isinstance(post_traumatic, bool):
         raise InputError(f"post_traumatic must be True or False, not {post_traumatic!r}.")
     lio = label == "lionova"
@@ -581,8 +575,8 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
     >>> screening_warnings(p)[0].source
     'lionova 4.2'
     """
-    label = _rule_label(label)
-    _patient(patient)
+    label = check_rule_label(label)
+    as_patient(patient)
     lio = label == "lionova"
     out: list[Finding] = []
     meds, conds = patient.medicines, patient.conditions
@@ -804,7 +798,7 @@ def bolus_timeline(label: str = DEFAULT_LABEL) -> BolusTimeline:
     >>> bolus_timeline("lioresal").sources["onset"]
     'lioresal Pharmacodynamics'
     """
-    label = _rule_label(label)
+    label = check_rule_label(label)
     if label == "lionova":
         effect = f"{cite('lionova', '4.2')}, {cite('lionova', '5.1')}"
     else:
@@ -856,8 +850,8 @@ def screening_ladder(patient: Patient, start: Any = None, label: str = DEFAULT_L
     >>> [f"{d.magnitude:g}" for d in screening_ladder(Patient(30, "spinal"), "60 ug")]
     ['60', '85', '100']
     """
-    label = _rule_label(label)
-    _patient(patient).require_eligible(label)
+    label = check_rule_label(label)
+    as_patient(patient).require_eligible(label)
     first = initial_test_dose(patient, label=label).dose if start is None else _read_test_dose(start, "first test dose")
     ladder = [_clean(first)]
     while ladder[-1].magnitude < MAX_TEST_DOSE.magnitude * (1 - _RTOL):

@@ -137,12 +137,6 @@ _EPS = 1e-9
 _PHASES = ("titration", "maintenance")
 
 
-_rule_label = check_rule_label
-
-
-_patient = as_patient
-
-
 def _phase(phase: str) -> str:
     if phase not in _PHASES:
         raise InputError(f"The phase {phase!r} is not known; choose 'titration' or 'maintenance'.")
@@ -233,7 +227,7 @@ def initial_daily_dose(test_dose: Any, effect_duration: Any, label: str = DEFAUL
     >>> initial_daily_dose("0.05 mg", "12 h", label="lioresal")
     <Quantity(100.0, 'microgram / day')>
     """
-    _rule_label(label)
+    check_rule_label(label)
     dose, effect = _bolus(test_dose), _effect(effect_duration)
     # lionova 4.2 / lioresal Dosing: phase of dose selection: "more than 12 h" → equal, otherwise double.
     factor = 1 if effect.magnitude > TWELVE_HOURS.magnitude else 2
@@ -382,9 +376,9 @@ def increase_band(patient: Patient, phase: str = "titration", label: str = DEFAU
     >>> increase_band(Patient(40, "cerebral"), "maintenance").high
     0.2
     """
-    label = _rule_label(label)
+    label = check_rule_label(label)
     phase = _phase(phase)
-    origin, population = _patient(patient).origin, patient.population
+    origin, population = as_patient(patient).origin, patient.population
     note = ""
     if phase == "titration":
         source = cite(label, _SELECTION[label])
@@ -456,10 +450,10 @@ def observed_range(patient: Patient, label: str = DEFAULT_LABEL) -> tuple[pint.Q
 
 def _observed_range_floats(patient: Patient, label: str) -> tuple[int, int, str]:
     """:func:`observed_range` in µg/day as plain numbers."""
-    label = _rule_label(label)
+    label = check_rule_label(label)
     # lionova 4.2; lioresal Dosing: supportive therapy: doses reported in long-term use.
     source = cite(label, _SUPPORTIVE[label])
-    if _patient(patient).origin == "spinal":
+    if as_patient(patient).origin == "spinal":
         return (*OBSERVED_SPINAL, source)
     if label == "lionova" and patient.age_years < CHILD_UNDER_AGE:
         return (*OBSERVED_CEREBRAL_UNDER_12, source)
@@ -467,7 +461,6 @@ def _observed_range_floats(patient: Patient, label: str) -> tuple[int, int, str]
 
 
 _PEDIATRIC_INITIAL = PEDIATRIC_INITIAL_MAINTENANCE
-
 
 
 def _dose_findings(patient: Patient, dose: pint.Quantity, phase: str, label: str, what: str) -> list[Finding]:
@@ -572,10 +565,10 @@ def check_change(
     'lionova 4.2'
     """
     # (a) The unit boundary: read and check every argument, once, into floats (µg/day, hours).
-    label = _rule_label(label)
+    label = check_rule_label(label)
     phase = _phase(phase)
     pump = _pump(pump)
-    _patient(patient).require_eligible(label)
+    as_patient(patient).require_eligible(label)
     if not isinstance(no_effect, bool):
         raise InputError(f"no_effect must be True or False, not {no_effect!r}.")
     c = _daily_float(current, "current daily dose")
@@ -870,10 +863,10 @@ def titration_plan(
     >>> titration_plan(Patient(35, "spinal"), "200 ug/day", "160 ug/day", pump="non_programmable").steps[-1].day
     4
     """
-    label = _rule_label(label)
+    label = check_rule_label(label)
     phase = _phase(phase)
     pump = _pump(pump)
-    _patient(patient).require_eligible(label)
+    as_patient(patient).require_eligible(label)
     start = _daily(start_dose, "start dose")
     target = _daily(target_dose, "target dose")
     date0 = _start_date(start_date)
