@@ -163,8 +163,8 @@ def _kernel_measure(cells: list[str], cwd: Path, probe: dict | None) -> dict:
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     try:  # the environment the launcher gives its kernels
-        from widgets._serve import PLOTLY_ESM_URL
         from widgets.plot import PLOTLY_ESM_ENV
+        from widgets.serve import PLOTLY_ESM_URL
         env[PLOTLY_ESM_ENV] = PLOTLY_ESM_URL
     except ImportError:
         pass
@@ -280,7 +280,7 @@ def run() -> str:
     from _discovery import app_notebooks, probe
     from playwright.sync_api import sync_playwright
 
-    from widgets._serve import free_port, start_server, wait_until_ready
+    from widgets.serve import free_port, start_server, wait_until_ready
 
     if not Path(CHROMIUM).exists():
         return "### Apps\n\nSkipped: /usr/bin/chromium is not installed."

@@ -20,12 +20,12 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def voila_server():
-    """Serve the suite as ``python -m widgets._serve`` would, on a free localhost port.
+    """Serve the suite as ``python -m widgets.serve`` would, on a free localhost port.
 
     Yields the base URL (``http://127.0.0.1:<port>/``); the server log is in
     ``test-artifacts/voila.log``.
     """
-    from widgets._serve import app_notebooks, free_port, start_server, stop_server, wait_until_ready
+    from widgets.serve import app_notebooks, free_port, start_server, stop_server, wait_until_ready
 
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()

@@ -3,7 +3,7 @@ trust nothing the browser sends but the values a user can change.
 
 For training only, not for treating patients.
 
-* **Memory**: the launcher (:mod:`widgets._serve`) gives its kernels a limit in
+* **Memory**: the launcher (:mod:`widgets.serve`) gives its kernels a limit in
   ``ITB_KERNEL_MEMORY_LIMIT_BYTES``; here it becomes ``RLIMIT_DATA``, so one kernel asked for a huge
   array gets a ``MemoryError`` (shown as a message) instead of taking the machine.
 * **Logs**: the ``widgets`` logger writes to the kernel process's own stderr (the server's log), never to

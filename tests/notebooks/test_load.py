@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from bench import load
-from widgets._serve import app_notebooks, free_port, start_server, stop_server, wait_until_ready
+from widgets.serve import app_notebooks, free_port, start_server, stop_server, wait_until_ready
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 pytestmark = [pytest.mark.load, pytest.mark.slow]

@@ -11,7 +11,7 @@ import itbcore
 from itbcore import units
 from itbcore.errors import DoseLimitError
 from widgets import common
-from widgets._units import build_app
+from widgets.units import build_app
 
 
 @pytest.mark.parametrize("text, fragment", [

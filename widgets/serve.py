@@ -1,4 +1,4 @@
-"""Serve the suite's apps with Voilà: ``python -m widgets._serve --no-browser --port=8866``.
+"""Serve the suite's apps with Voilà: ``python -m widgets.serve --no-browser --port=8866``.
 
 For training only, not for treating patients.
 
@@ -416,7 +416,7 @@ def start_server(port: int, *extra: str, log_path: Path | None = None, env: dict
     """Start this launcher in a subprocess on ``port`` (tests and benchmarks); stop it with ``.terminate()``."""
     out = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
     return subprocess.Popen(
-        [sys.executable, "-m", "widgets._serve", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", *extra],
+        [sys.executable, "-m", "widgets.serve", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", *extra],
         cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )
 
