@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from itbcore.errors import ITBError
+from itbcore.errors import FileProblem, ITBError
 from itbcore.patient import CONDITIONS, MEDICINES, ORIGINS, Patient
 from itbcore.units import _example, _parse_text, as_quantity
 
@@ -50,7 +50,7 @@ SITUATION_KINDS = ("screening_day", "titration_day", "refill_visit", "emergency_
                    "maintenance_review", "solution_inspection", "phone_triage")
 
 
-class CaseFileError(ITBError):
+class CaseFileError(FileProblem):
     """A case file is malformed: ``.file``, ``.field`` and ``.problem`` say where and what."""
 
     def __init__(self, file: str | Path, fieldname: str, problem: str) -> None:

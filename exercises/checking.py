@@ -28,7 +28,7 @@ from typing import Any
 
 import pint
 
-from itbcore.errors import ITBError, UnitError
+from itbcore.errors import InputError, ITBError, UnitError
 from itbcore.library import read_date
 from itbcore.testing import quantity_close
 from itbcore.units import as_quantity, display_unit, fmt
@@ -250,7 +250,7 @@ class ChoicePart(Part):
         for key, option in self.options.items():
             if text.lower() == option.lower():
                 return key
-        raise ITBError(f"{text!r} is not one of the options.")
+        raise InputError(f"{text!r} is not one of the options.")
 
     def _check(self, answer: Any, exercise: str) -> CheckResult:
         key = self._key(answer)
@@ -283,13 +283,13 @@ class OrderPart(Part):
         elif isinstance(answer, Sequence):
             parts = [str(p) for p in answer]
         else:
-            raise ITBError(f"{answer!r} is not an ordering.")
+            raise InputError(f"{answer!r} is not an ordering.")
         keys = [p.strip().lower().rstrip(")") for p in parts]
         unknown = [k for k in keys if k not in self.items]
         if unknown:
-            raise ITBError(f"{unknown[0]!r} is not one of the items.")
+            raise InputError(f"{unknown[0]!r} is not one of the items.")
         if sorted(keys) != sorted(self.items):
-            raise ITBError(f"Give each of the {len(self.items)} items exactly once.")
+            raise InputError(f"Give each of the {len(self.items)} items exactly once.")
         return keys
 
     def _check(self, answer: Any, exercise: str) -> CheckResult:
@@ -325,9 +325,9 @@ class DatePart(Part):
         try:
             day = read_date(answer if isinstance(answer, (str, _dt.date)) else str(answer), "answer")
         except ITBError as exc:
-            raise ITBError(str(exc)) from None
+            raise InputError(str(exc)) from None
         if day is None:
-            raise ITBError("The answer is empty; write a date as YYYY-MM-DD.")
+            raise InputError("The answer is empty; write a date as YYYY-MM-DD.")
         return day
 
     def _check(self, answer: Any, exercise: str) -> CheckResult:

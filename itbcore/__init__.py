@@ -26,9 +26,11 @@ from . import (
     withdrawal,
 )
 from .errors import (
+    ClinicalRefusal,
     DiluentError,
     DoseLimitError,
     EligibilityError,
+    FileProblem,
     InputError,
     ITBError,
     LabelError,

@@ -3,11 +3,26 @@
 Every refusal raised by :mod:`itbcore` is an :class:`ITBError` (a ``ValueError``)
 whose message is one sentence a clinician understands: what was wrong and which
 rule refused it.  Widgets catch ``ITBError`` and show the message next to the field.
+
+Three kinds, so a caller can tell them apart::
+
+    ITBError
+    ├── ClinicalRefusal      a rule of a label, practice guidance or the drug library says no
+    │   ├── DoseLimitError   (with name, value, limit, unit, source, key: the message can sit at its field)
+    │   ├── EligibilityError
+    │   └── DiluentError
+    ├── InputError           the value cannot be read (empty, not a number, unknown code)
+    │   ├── UnitError
+    │   └── LabelError
+    └── FileProblem          a file the suite reads is wrong
+        └── LibraryError     (the drug library; the exercises' CaseFileError is one too)
 """
 from __future__ import annotations
 
 __all__ = [
     "ITBError",
+    "ClinicalRefusal",
+    "FileProblem",
     "UnitError",
     "InputError",
     "DoseLimitError",
@@ -22,15 +37,23 @@ class ITBError(ValueError):
     """Base class of every refusal in :mod:`itbcore`."""
 
 
-class UnitError(ITBError):
-    """A value had no unit, an unknown unit or the wrong dimension."""
+class ClinicalRefusal(ITBError):
+    """A rule refuses what was asked: a label, practice guidance or the drug library says no."""
 
 
 class InputError(ITBError):
     """A value could not be read at all (empty, not a number, NaN or infinite, unknown code)."""
 
 
-class DoseLimitError(ITBError):
+class FileProblem(ITBError):
+    """A file the suite reads (the drug library, a case file) is not valid; the message names file and key."""
+
+
+class UnitError(InputError):
+    """A value had no unit, an unknown unit or the wrong dimension."""
+
+
+class DoseLimitError(ClinicalRefusal):
     """A dose, volume or rate lies outside a limit that a label or the drug library sets.
 
     Besides the message it may carry ``name`` (the field), ``value`` and ``limit`` (plain numbers in
@@ -49,19 +72,19 @@ class DoseLimitError(ITBError):
                                             self.unit, self.key))
 
 
-class EligibilityError(ITBError):
+class EligibilityError(ClinicalRefusal):
     """The patient lies outside the population a label covers (for example under 4 years)."""
 
 
-class DiluentError(ITBError):
+class DiluentError(ClinicalRefusal):
     """A diluent other than sodium chloride 0.9 % was asked for."""
 
 
-class LabelError(ITBError):
+class LabelError(InputError):
     """An unknown label profile was named."""
 
 
-class LibraryError(ITBError):
+class LibraryError(FileProblem):
     """The drug library file is not valid: the message names the file, the key and the problem."""
 
 
