@@ -23,14 +23,18 @@ def voila_server():
     """Serve the suite as ``python -m widgets.serve`` would, on a free localhost port.
 
     Yields the base URL (``http://127.0.0.1:<port>/``); the server log is in
-    ``test-artifacts/voila.log``.
+    ``test-artifacts/voila.log``.  The browser tests open well over a hundred pages in a few minutes;
+    a closed page's kernel is culled after 60 s without a connection here (300 s in voila.json), so
+    the pages of earlier tests do not fill the class's 60 places (a 503 "class is full" for the deck
+    test in a clean-clone run, 2026-12-02).
     """
     from widgets.serve import app_notebooks, free_port, start_server, stop_server, wait_until_ready
 
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
     log = ARTIFACTS / "voila.log"
-    proc = start_server(port, log_path=log)
+    proc = start_server(port, "--MappingKernelManager.cull_idle_timeout=60",
+                        "--MappingKernelManager.cull_interval=10", log_path=log)
     base = f"http://127.0.0.1:{port}/"
     try:
         wait_until_ready(base + "voila/tree", timeout=90, proc=proc)
