@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as W
@@ -46,10 +47,9 @@ START = library.starting_values("maintenance")
 
 log = logging.getLogger("widgets")
 
-__all__ = ["MaintenanceApp", "build_app", "TABS", "EXAMPLE_DEVICE"]
+__all__ = ["MaintenanceApp", "build_app", "TABS", "TAB_RECORDS", "TabRecord", "EXAMPLE_DEVICE"]
 
 #: Tab titles, in order.
-TABS = ("Refill plan", "Dilution, ampoules", "Flex dosing", "Bridge, residual", "Old vs new")
 
 #: Example device values for the bridge bolus (the drug library's starting values).  They are device settings
 #: the user enters from the pump and catheter documentation and the implant record.
@@ -669,6 +669,27 @@ class SettingsSection(_Section):
 
 
 # ---------------------------------------------------------------------------------------------- the app
+@dataclass(frozen=True)
+class TabRecord:
+    """One tab of the maintenance app: its title, the app attribute that holds it, its section class."""
+
+    title: str
+    name: str
+    section: type[_Section]
+
+
+#: One record per tab, in order: its title, the app attribute that holds it, its section class.
+TAB_RECORDS: tuple[TabRecord, ...] = (
+    TabRecord("Refill plan", "refill", RefillSection),
+    TabRecord("Dilution, ampoules", "dilution", DilutionSection),
+    TabRecord("Flex dosing", "flex", FlexSection),
+    TabRecord("Bridge, residual", "bridge", BridgeResidualSection),
+    TabRecord("Old vs new", "settings", SettingsSection),
+)
+#: The tabs' titles, in order.
+TABS = tuple(t.title for t in TAB_RECORDS)
+
+
 class MaintenanceApp(App):
     title = "Maintenance and refill"
     intro = ("Plan the next refill so the reservoir never empties, prepare the fill, program a flex "
@@ -679,18 +700,17 @@ class MaintenanceApp(App):
                "lioresal Dosing: re-fill; Dosing: mode of infusion; Stability of the drug",
                "practice guidance: device documentation; Neuromodulation 2016, Saulino et al.")
 
-    #: Each tab's name (the attribute that holds it) and section class, in the order of :data:`TABS`.
-    SECTIONS = (("refill", RefillSection), ("dilution", DilutionSection), ("flex", FlexSection),
-                ("bridge", BridgeResidualSection), ("settings", SettingsSection))
+    #: One record per tab, in order (:data:`TAB_RECORDS`).
+    TAB_RECORDS = TAB_RECORDS
 
     def build(self):
         # A tab is built when it is first shown (or first used from Python: ``app.flex``), so a page
         # becomes interactive with the first tab's widgets only; the others follow on a click.
         self._built: dict[str, _Section] = {}
         self._waiting = W.HTML("<p style='color:#555'>Preparing this tab…</p>")
-        self.tabs = W.Tab(children=[self._waiting] * len(TABS))
-        for i, name in enumerate(TABS):
-            self.tabs.set_title(i, name)
+        self.tabs = W.Tab(children=[self._waiting] * len(self.TAB_RECORDS))
+        for i, tab in enumerate(self.TAB_RECORDS):
+            self.tabs.set_title(i, tab.title)
         self.tabs.add_class("itb-tabs")
         self.tabs.observe(lambda change: self._section(change["new"]), "selected_index")
         self._section(0, refresh=False)  # the app's first refresh() updates it
@@ -700,10 +720,10 @@ class MaintenanceApp(App):
         """Tab ``index``'s section, built (and, after the app's start, shown for the current label) on first use."""
         if index is None:
             return None
-        name, cls = self.SECTIONS[index]
-        section = self._built.get(name)
+        tab = self.TAB_RECORDS[index]
+        section = self._built.get(tab.name)
         if section is None:
-            section = self._built[name] = cls(self)
+            section = self._built[tab.name] = tab.section(self)
             children = list(self.tabs.children)
             children[index] = section.widget
             self.tabs.children = children
@@ -714,13 +734,20 @@ class MaintenanceApp(App):
     @property
     def sections(self) -> tuple[_Section, ...]:
         """All five sections (building those not shown yet)."""
-        return tuple(self._section(i) for i in range(len(TABS)))
+        return tuple(self._section(i) for i in range(len(self.TAB_RECORDS)))
 
-    refill = property(lambda self: self._section(0), doc="The refill-plan tab.")
-    dilution = property(lambda self: self._section(1), doc="The dilution-and-ampoules tab.")
-    flex = property(lambda self: self._section(2), doc="The flex-dosing tab.")
-    bridge = property(lambda self: self._section(3), doc="The bridge-bolus and residual-volume tab.")
-    settings = property(lambda self: self._section(4), doc="The old-versus-new settings tab.")
+    def tab(self, name: str) -> _Section:
+        """The section of the tab whose record is named ``name`` (built on first use)."""
+        for i, tab in enumerate(self.TAB_RECORDS):
+            if tab.name == name:
+                return self._section(i)  # type: ignore[return-value]
+        raise AttributeError(f"The maintenance app has no tab {name!r}.")
+
+    refill = property(lambda self: self.tab("refill"), doc="The refill-plan tab.")
+    dilution = property(lambda self: self.tab("dilution"), doc="The dilution-and-ampoules tab.")
+    flex = property(lambda self: self.tab("flex"), doc="The flex-dosing tab.")
+    bridge = property(lambda self: self.tab("bridge"), doc="The bridge-bolus and residual-volume tab.")
+    settings = property(lambda self: self.tab("settings"), doc="The old-versus-new settings tab.")
 
     def update(self) -> None:
         # Each tab reports its own refusals next to its inputs; one bad tab never blocks the others.

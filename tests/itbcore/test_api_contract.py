@@ -149,8 +149,18 @@ def test_withdrawal():
 def test_refusals_come_in_three_kinds_a_caller_can_tell_apart():
     # issue 14: clinical refusals, values that cannot be read, and files the suite reads that are wrong
     from exercises.cases import CaseFileError
-    from itbcore.errors import (ClinicalRefusal, DiluentError, DoseLimitError, EligibilityError, FileProblem,
-                                InputError, ITBError, LabelError, LibraryError, UnitError)
+    from itbcore.errors import (
+        ClinicalRefusal,
+        DiluentError,
+        DoseLimitError,
+        EligibilityError,
+        FileProblem,
+        InputError,
+        ITBError,
+        LabelError,
+        LibraryError,
+        UnitError,
+    )
 
     for cls in (DoseLimitError, EligibilityError, DiluentError):
         assert issubclass(cls, ClinicalRefusal) and not issubclass(cls, InputError)
@@ -158,6 +168,7 @@ def test_refusals_come_in_three_kinds_a_caller_can_tell_apart():
         assert issubclass(cls, InputError) and not issubclass(cls, ClinicalRefusal)
     for cls in (LibraryError, CaseFileError):
         assert issubclass(cls, FileProblem) and not issubclass(cls, (ClinicalRefusal, InputError))
-    assert all(issubclass(c, ITBError) and issubclass(c, ValueError) for c in (ClinicalRefusal, InputError, FileProblem))
+    kinds = (ClinicalRefusal, InputError, FileProblem)
+    assert all(issubclass(c, ITBError) and issubclass(c, ValueError) for c in kinds)
     e = DoseLimitError("too high", name="daily dose", value=4000.0, limit=3000.0, unit="ug/day", source="library")
     assert (e.name, e.value, e.limit, e.unit) == ("daily dose", 4000.0, 3000.0, "ug/day")

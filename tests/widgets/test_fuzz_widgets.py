@@ -76,7 +76,7 @@ def _inputs(app: App) -> list[W.Widget]:
 def _build(module: str) -> App:
     mod = importlib.import_module(f"widgets.{module}")  # a renamed app must fail here, not skip
     app = mod.build_app()
-    if hasattr(type(app), "SECTIONS"):
+    if hasattr(type(app), "TAB_RECORDS"):
         app.sections  # noqa: B018 - tabs built on first show: build them all so every input is fuzzed
     return app
 

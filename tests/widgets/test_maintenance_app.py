@@ -323,3 +323,14 @@ def test_a_label_change_updates_only_built_tabs_and_later_tabs_use_it():
     a.label.value = "lioresal"
     assert a.refill.updates == before + 1 and list(a._built) == ["refill"]
     assert a.settings.updates == 1  # built now, refreshed once under the current label
+
+
+def test_one_record_per_tab_keeps_titles_attributes_and_sections_together():
+    # issue 14: TABS, SECTIONS and five index properties were kept in step by hand
+    app = build_app()
+    assert tuple(t.title for t in MaintenanceApp.TAB_RECORDS) == TABS
+    for i, t in enumerate(MaintenanceApp.TAB_RECORDS):
+        section = getattr(app, t.name)
+        assert isinstance(section, t.section) and app.tabs.children[i] is section.widget
+    with pytest.raises(AttributeError, match="no tab 'pump'"):
+        app.tab("pump")
