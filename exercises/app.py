@@ -218,11 +218,7 @@ class PracticeApp(W.VBox):
 
 def feedback_html(result: Any) -> str:
     """A check's feedback, its source linked to the section in the product-information app."""
-    html_text = result._repr_html_()
-    if result.rule and result.status in ("correct", "wrong") and result.source:
-        plain = html.escape(f"(source: {result.source})")
-        html_text = html_text.replace(plain, f"(source: {linked_citation(result.source)})")
-    return html_text
+    return result.html(cite=linked_citation)
 
 
 def _markdown_html(md: str) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,10 +80,23 @@ class CheckResult:
     def __repr__(self) -> str:
         return self.text()
 
+    def html(self, cite: Callable[[str], str] | None = None) -> str:
+        """The feedback as HTML; ``cite`` turns the source into links (the apps link it to its section).
+
+        The colour comes from the suite's stylesheet (``.itb-check-<status>`` in widgets/static/itb.css, one
+        palette); the bar itself is drawn inline so a notebook without the stylesheet (JupyterLab) still shows
+        it, in the text's colour. The status word is always written too: colour is never the only cue.
+        """
+        head = {"correct": "✔ Correct", "wrong": "✘ Not yet", "invalid": "⚠ Cannot check",
+                "missing": "… No answer yet"}[self.status]
+        out = f"{html.escape(head)}: {html.escape(self.message)}"
+        if self.rule and self.status in ("correct", "wrong"):
+            source = cite(self.source) if cite else html.escape(self.source)
+            out += f"<br>Rule: {html.escape(self.rule)} (source: {source})"
+        return f'<div class="itb-check itb-check-{self.status}" style="border-left:4px solid;padding:4px 8px">{out}</div>'
+
     def _repr_html_(self) -> str:
-        colour = {"correct": "#1b7a34", "wrong": "#a61b1b", "invalid": "#8a5a00", "missing": "#555"}[self.status]
-        lines = html.escape(self.text()).replace("\n", "<br>")
-        return f'<div style="border-left:4px solid {colour};padding:4px 8px">{lines}</div>'
+        return self.html()
 
 
 def _missing(answer: Any) -> bool:

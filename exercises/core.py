@@ -44,6 +44,7 @@ __all__ = [
     "exercise",
     "load_exercise",
     "list_exercises",
+    "default_library",
     "EXERCISES",
 ]
 
@@ -282,6 +283,11 @@ def list_exercises() -> list[ExerciseDef]:
 
 
 _library: CaseLibrary | None = None
+
+
+def default_library() -> CaseLibrary:
+    """The packaged case library, loaded once (a bad file in it is skipped and named in ``.problems``)."""
+    return _default_library()
 
 
 def _default_library() -> CaseLibrary:

@@ -101,9 +101,9 @@ class ClassViewApp(App):
         self.slip_html.value = ("<h2>Common slips</h2><ol>" + "".join(
             f"<li><code>{esc(s)}</code> in {esc(e)}: {k} trainee(s)</li>" for e, s, k in self.slips) + "</ol>"
             if self.slips else "<p>No slips recorded yet.</p>")
-        from exercises.core import _default_library
+        from exercises.core import default_library
 
-        skipped = _default_library().problems  # a bad case file is skipped for trainees, named here
+        skipped = default_library().problems  # a bad case file is skipped for trainees, named here
         if skipped:
             self.slip_html.value += ("<h2>Case files skipped</h2><ul>"
                                      + "".join(f"<li>{esc(p)}</li>" for p in skipped) + "</ul>")
