@@ -93,7 +93,8 @@ class CheckResult:
         if self.rule and self.status in ("correct", "wrong"):
             source = cite(self.source) if cite else html.escape(self.source)
             out += f"<br>Rule: {html.escape(self.rule)} (source: {source})"
-        return f'<div class="itb-check itb-check-{self.status}" style="border-left:4px solid;padding:4px 8px">{out}</div>'
+        bar = "border-left:4px solid;padding:4px 8px"
+        return f'<div class="itb-check itb-check-{self.status}" style="{bar}">{out}</div>'
 
     def _repr_html_(self) -> str:
         return self.html()
