@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from hub_hooks import prepare_home, server_token_scopes  # noqa: E402
+from hub_hooks import prepare_home, server_token_scopes
 
 c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
 

@@ -40,7 +40,7 @@ from . import library
 from .errors import InputError
 from .patient import Patient
 from .sources import DEFAULT_LABEL, Action, Finding, check_label, cite, practice
-from .units import Q_, as_quantity, fmt  # noqa: F401 (fmt: doctests)
+from .units import Q_, as_quantity, fmt
 
 __all__ = [
     "SEVERITIES",

@@ -34,7 +34,7 @@ import pint
 from . import library
 from .errors import InputError
 from .sources import cite
-from .units import Q_, as_array_quantity, as_quantity, fmt  # noqa: F401 (fmt: doctests)
+from .units import Q_, as_array_quantity, as_quantity, fmt
 
 __all__ = [
     "PKLabelFacts",

@@ -34,7 +34,7 @@ from . import library
 from .errors import DoseLimitError, InputError
 from .overdose import _read_signs
 from .sources import Action, Finding, cite, practice
-from .units import Q_, as_quantity, fmt, magnitude_in, ureg  # noqa: F401 (fmt: doctests)
+from .units import Q_, as_quantity, fmt, magnitude_in, ureg
 
 __all__ = [
     "STAGES",

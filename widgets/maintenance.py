@@ -527,7 +527,7 @@ class BridgeResidualSection(_Section):
         except ITBError as exc:
             status.show(str(exc))
             return False
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.exception("unexpected error in %s", fn)
             status.show(GENERIC_ERROR)
             return False

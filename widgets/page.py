@@ -41,7 +41,7 @@ def query(wait: bool = True) -> str:
             from voila.utils import get_query_string
 
             return get_query_string() or ""
-        except Exception:  # noqa: BLE001 - no parameter asked for is the safe reading
+        except Exception:
             log.warning("could not read the page's query string", exc_info=True)
     return ""
 

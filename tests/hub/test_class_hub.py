@@ -27,7 +27,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import hubclient  # noqa: E402
+import hubclient
 
 pytestmark = [pytest.mark.hub, pytest.mark.timeout(1500)]
 

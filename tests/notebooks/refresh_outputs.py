@@ -20,7 +20,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "notebooks"))
-from _discovery import nbval_notebooks  # noqa: E402
+from _discovery import nbval_notebooks
 
 
 def refresh(path: Path, timeout: int = 300) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _discovery import ROOT, app_notebooks, probe  # noqa: E402
+from _discovery import ROOT, app_notebooks, probe
 
 SHOTS = ROOT / "test-artifacts" / "screenshots"
 PAGE_TIMEOUT_MS = 90_000

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_browser import ERROR_PATTERNS, PAGE_TIMEOUT_MS, SHOTS, UPDATE_TIMEOUT_MS  # noqa: E402
+from test_browser import ERROR_PATTERNS, PAGE_TIMEOUT_MS, SHOTS, UPDATE_TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
 DECK = "notebooks/teaching_deck.ipynb"

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _discovery import ROOT, nbval_notebooks  # noqa: E402
+from _discovery import ROOT, nbval_notebooks
 
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 #: An app's stored outputs stay small: figures are widget views, never plotly JSON payloads.

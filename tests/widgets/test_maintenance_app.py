@@ -10,7 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import datetime as dt
 
-import _html  # noqa: E402
+import _html
 import pytest
 
 from widgets.maintenance import TABS, MaintenanceApp, build_app

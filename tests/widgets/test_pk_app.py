@@ -10,7 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import time
 
-import _html  # noqa: E402
+import _html
 import numpy as np
 import pytest
 

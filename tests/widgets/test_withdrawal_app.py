@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import _html  # noqa: E402
+import _html
 import numpy as np
 import pytest
 
