@@ -97,6 +97,31 @@ class _PartView(W.VBox):
         self.feedback.value = f'<span style="color:#244f8f">{html.escape(text)}</span>'
 
 
+def open_store(progress_path: Any = None) -> tuple[ProgressStore | None, str]:
+    """The trainee's progress store, or ``None`` and the message to show when it cannot be opened.
+
+    The detail (a path on the server) goes to the server's log, never to the trainee's page.
+    """
+    try:
+        return ProgressStore(progress_path), ""
+    except Exception as exc:  # noqa: BLE001 - the app still works; attempts are just not saved
+        server_log.warning("progress store not available: %s", exc)
+        return None, ("<div class='itb-callout'>Attempts cannot be saved on this server right now; ask the "
+                      "educator (the server's log says why).</div>")
+
+
+def trainee_field() -> W.Text:
+    """The trainee's name: on a class hub the one who signed in (it cannot be changed), else typed."""
+    who = Identity.of(None)
+    if who.signed_in:
+        field = W.Text(description="Trainee", value=who.name, disabled=True, tooltip="signed in through the class hub")
+    else:
+        field = W.Text(description="Trainee", placeholder="your name (this server has no sign-in)")
+    field.add_class("itb-field")
+    field.add_class("itb-field-trainee")
+    return field
+
+
 class PracticeApp(W.VBox):
     """Serve random exercise variants; save every checked answer for the named trainee."""
 
@@ -105,21 +130,9 @@ class PracticeApp(W.VBox):
         self.problems: list[str] = []
         self.status = W.HTML()
         self.store_status = W.HTML()
-        self.store: ProgressStore | None = None
-        try:
-            self.store = ProgressStore(progress_path)
-        except Exception as exc:  # noqa: BLE001 - the app still works; progress is just not saved
-            # The detail (a path on the server) goes to the server's log, not to the trainee's page.
-            server_log.warning("progress store not available: %s", exc)
-            self.store_status.value = ('<span style="color:#8a5a00">Progress cannot be saved on this server '
-                                       "right now; ask the educator (the server's log says why).</span>")
+        self.store, self.store_status.value = open_store(progress_path)
         defs = list_exercises()
-        who = Identity.of(None)
-        if who.signed_in:  # on a class hub the trainee is who signed in; the name cannot be changed
-            self.trainee = W.Text(description="Trainee", value=who.name, disabled=True,
-                                  tooltip="signed in through the class hub")
-        else:
-            self.trainee = W.Text(description="Trainee", placeholder="your name (this server has no sign-in)")
+        self.trainee = trainee_field()
         self.choice = W.Dropdown(description="Exercise", options=[(_ANY, _ANY)] + [(d.title, d.id) for d in defs],
                                  value=_ANY)
         self.seed_box = W.IntText(description="Seed", value=0, layout=W.Layout(width="180px"))

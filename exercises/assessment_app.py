@@ -21,10 +21,8 @@ from widgets.common import log as server_log
 from widgets.page import PrintButton
 
 from . import assessment as forms
-from .app import _markdown_html, answer_widgets, feedback_html
+from .app import _markdown_html, answer_widgets, feedback_html, open_store, trainee_field
 from .core import TRAINING_NOTICE, Exercise, load_exercise
-from .identity import Identity
-from .progress import ProgressStore
 
 __all__ = ["AssessmentApp"]
 
@@ -201,20 +199,8 @@ class AssessmentApp(_Guarded, W.VBox):
     def __init__(self, progress_path: Any = None) -> None:
         self.problems: list[str] = []
         self.status = W.HTML()
-        self.store: ProgressStore | None = None
-        try:
-            self.store = ProgressStore(progress_path)
-        except Exception as exc:  # noqa: BLE001 - the app still works; attempts are just not saved
-            server_log.warning("progress store not available: %s", exc)
-            self.status.value = ("<div class='itb-callout'>Attempts cannot be saved on this server right now; "
-                                 "ask the educator (the server's log says why).</div>")
-        who = Identity.of(None)
-        if who.signed_in:
-            self.trainee = W.Text(description="Trainee", value=who.name, disabled=True)
-        else:
-            self.trainee = W.Text(description="Trainee", placeholder="your name (this server has no sign-in)")
-        self.trainee.add_class("itb-field")
-        self.trainee.add_class("itb-field-trainee")
+        self.store, self.status.value = open_store(progress_path)
+        self.trainee = trainee_field()
         self.mastery = MasteryView(self)
         self.pre = TestView(self, "pre")
         self.post = TestView(self, "post")

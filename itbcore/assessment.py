@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .errors import InputError
+from .screening import ChecklistItem
 
 __all__ = ["ProcedureStep", "MasteryResult", "MasteryStandard", "REFILL_STEPS", "REFILL_UNSAFE", "MASTERY_STANDARD",
            "MASTERY_SOURCE", "score_refill", "refill_options"]
@@ -33,12 +34,10 @@ MASTERY_SOURCE = "practice guidance: simulation-based mastery learning for pump 
 
 
 @dataclass(frozen=True)
-class ProcedureStep:
-    """One step of the refill checklist (``safe``) or one action that must not be taken (``not safe``)."""
+class ProcedureStep(ChecklistItem):
+    """One step of the refill checklist (``safe``) or one action that must not be taken (``not safe``):
+    a checklist item (code, text, source) that may be critical, or unsafe with the harm it does."""
 
-    code: str
-    text: str
-    source: str
     critical: bool = False
     safe: bool = True
     #: For an unsafe action: why it harms (shown after the attempt).

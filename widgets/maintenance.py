@@ -60,6 +60,12 @@ FLEX_START_STEPS = ((START["flex-step-1-start"], START["flex-step-1-rate"]),
                     (START["flex-step-2-start"], START["flex-step-2-rate"]))
 
 
+def _field(label: str, key: str, limit: str, name: str | None = None) -> QuantityField:
+    """A positive quantity field that starts at the drug library's value for ``key`` (:data:`START`) and is
+    checked against the library's ``limit``; ``name`` (for messages) defaults to the label in lower case."""
+    return QuantityField(label, value=START[key], limit=limit, name=name or label.lower(), key=key, positive=True)
+
+
 def _date(d: dt.date | None) -> str:
     return d.isoformat() if d is not None else "—"
 
@@ -104,14 +110,10 @@ class RefillSection(_Section):
 
     def __init__(self, app: MaintenanceApp) -> None:
         super().__init__(app)
-        self.reservoir = QuantityField("Reservoir volume", value=START["refill-reservoir"], limit="reservoir_volume",
-                                       name="reservoir volume", key="refill-reservoir", positive=True)
-        self.concentration = QuantityField("Concentration", value=START["refill-concentration"], limit="concentration",
-                                           name="concentration", key="refill-concentration", positive=True)
-        self.dose = QuantityField("Daily dose", value=START["refill-dose"], limit="daily_dose", name="daily dose",
-                                  key="refill-dose", positive=True)
-        self.alarm = QuantityField("Alarm volume (device setting)", value=START["refill-alarm"], limit="alarm_volume",
-                                   name="alarm volume", key="refill-alarm", positive=True)
+        self.reservoir = _field("Reservoir volume", "refill-reservoir", "reservoir_volume")
+        self.concentration = _field("Concentration", "refill-concentration", "concentration")
+        self.dose = _field("Daily dose", "refill-dose", "daily_dose")
+        self.alarm = _field("Alarm volume (device setting)", "refill-alarm", "alarm_volume", "alarm volume")
         self.fill_date = W.DatePicker(description="Fill date", value=dt.date.today(),
                                       style={"description_width": "initial"})
         self.fill_date.add_class("itb-field")
@@ -222,12 +224,9 @@ class DilutionSection(_Section):
 
     def __init__(self, app: MaintenanceApp) -> None:
         super().__init__(app)
-        self.stock = QuantityField("Stock (ampoule strength)", value=START["dilution-stock"], limit="concentration",
-                                   name="stock concentration", key="dilution-stock", positive=True)
-        self.target = QuantityField("Target concentration", value=START["dilution-target"], limit="concentration",
-                                    name="target concentration", key="dilution-target", positive=True)
-        self.volume = QuantityField("Final (fill) volume", value=START["dilution-volume"], limit="reservoir_volume",
-                                    name="final volume", key="dilution-volume", positive=True)
+        self.stock = _field("Stock (ampoule strength)", "dilution-stock", "concentration", "stock concentration")
+        self.target = _field("Target concentration", "dilution-target", "concentration")
+        self.volume = _field("Final (fill) volume", "dilution-volume", "reservoir_volume", "final volume")
         self.diluent = W.Text(value="sodium chloride 0.9%", description="Diluent", continuous_update=False,
                               style={"description_width": "initial"}, layout=W.Layout(width="22em"))
         self.diluent_error = W.HTML("")
@@ -459,12 +458,9 @@ class BridgeResidualSection(_Section):
     def __init__(self, app: MaintenanceApp) -> None:
         super().__init__(app)
         self.residual_status = Status()
-        self.old = QuantityField("Old concentration", value=START["bridge-old"], limit="concentration",
-                                 name="old concentration", key="bridge-old", positive=True)
-        self.new = QuantityField("New concentration", value=START["bridge-new"], limit="concentration",
-                                 name="new concentration", key="bridge-new", positive=True)
-        self.dose = QuantityField("Daily dose", value=START["bridge-dose"], limit="daily_dose", name="daily dose",
-                                  key="bridge-dose", positive=True)
+        self.old = _field("Old concentration", "bridge-old", "concentration")
+        self.new = _field("New concentration", "bridge-new", "concentration")
+        self.dose = _field("Daily dose", "bridge-dose", "daily_dose")
         self.length = QuantityField("Catheter length (implant record)", "cm", EXAMPLE_DEVICE["catheter_length"],
                                     name="catheter length", key="bridge-length", min="0 cm", max="200 cm")
         self.per_cm = QuantityField("Catheter volume per cm (catheter documentation)", "uL/cm",
@@ -491,8 +487,7 @@ class BridgeResidualSection(_Section):
                                   name="previous fill volume", key="residual-previous")
         self.r_dose = QuantityField("Programmed daily dose", value=START["residual-dose"], limit="daily_dose",
                                     name="programmed daily dose", key="residual-dose")
-        self.r_conc = QuantityField("Concentration", value=START["residual-concentration"], limit="concentration",
-                                    name="concentration", key="residual-concentration", positive=True)
+        self.r_conc = _field("Concentration", "residual-concentration", "concentration")
         self.elapsed = QuantityField("Time since that fill", value=START["residual-elapsed"], limit="time_since_fill",
                                      name="time since the fill", key="residual-elapsed")
         self.found = QuantityField("Volume found (withdrawn)", value=START["residual-found"], limit="found_volume",
@@ -595,13 +590,11 @@ class SettingsSection(_Section):
     def __init__(self, app: MaintenanceApp) -> None:
         super().__init__(app)
         modes = list(itbcore.DELIVERY_MODES)
-        self.old_conc = QuantityField("Concentration", value=START["old-concentration"], limit="concentration",
-                                      name="old concentration", key="old-concentration", positive=True)
+        self.old_conc = _field("Concentration", "old-concentration", "concentration", "old concentration")
         self.old_dose = QuantityField("Daily dose", value=START["old-dose"], limit="daily_dose", name="old daily dose",
                                       key="old-dose")
         self.old_mode = W.Dropdown(options=modes, value=modes[0], description="Mode")
-        self.new_conc = QuantityField("Concentration", value=START["new-concentration"], limit="concentration",
-                                      name="new concentration", key="new-concentration", positive=True)
+        self.new_conc = _field("Concentration", "new-concentration", "concentration", "new concentration")
         self.new_dose = QuantityField("Daily dose", value=START["new-dose"], limit="daily_dose", name="new daily dose",
                                       key="new-dose")
         self.new_mode = W.Dropdown(options=modes, value=modes[0], description="Mode")
