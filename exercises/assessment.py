@@ -21,13 +21,15 @@ True
 """
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .progress import Attempt
 
-__all__ = ["FORMS", "TEST_EXERCISES", "MASTERY_EXERCISE", "form_seed", "form_exercise", "test_scores",
+__all__ = ["FORMS", "TEST_EXERCISES", "MASTERY_EXERCISE", "form_seed", "form_exercise", "parts_per_form",
+           "test_scores",
            "TestScore", "MasteryRow", "mastery_rows"]
 
 #: The two forms of the test.
@@ -39,17 +41,28 @@ TEST_EXERCISES = ("test_bolus_volume", "initial_daily_dose", "titration_increase
 MASTERY_EXERCISE = "refill-mastery"
 
 
-def form_exercise(form: str, exercise: str) -> str:
-    """The progress store's exercise name of ``exercise`` in ``form`` (``"pre-test:refill_dates"``)."""
+def _checked(form: str) -> str:
     if form not in FORMS:
         raise ValueError(f"The test form is 'pre' or 'post', not {form!r}.")
-    return f"{form}-test:{exercise}"
+    return form
+
+
+def form_exercise(form: str, exercise: str) -> str:
+    """The progress store's exercise name of ``exercise`` in ``form`` (``"pre-test:refill_dates"``)."""
+    return f"{_checked(form)}-test:{exercise}"
+
+
+@functools.cache
+def parts_per_form() -> int:
+    """How many answers one form asks for (every exercise has the same parts whatever its case)."""
+    from .core import load_exercise
+
+    return sum(len(load_exercise(i, seed=0, progress=False).parts) for i in TEST_EXERCISES)
 
 
 def form_seed(trainee: str, form: str, exercise: str) -> int:
     """The case a trainee gets for ``exercise`` in ``form``: stable for them, different between forms."""
-    if form not in FORMS:
-        raise ValueError(f"The test form is 'pre' or 'post', not {form!r}.")
+    _checked(form)
     return zlib.crc32(f"{trainee.strip().casefold()}\x1f{form}\x1f{exercise}".encode()) % 10_000
 
 

@@ -233,7 +233,7 @@ class AssessmentApp(_Guarded, W.VBox):
             return
         mine = {self.name(): self.store.attempts(self.name())}
         rows = forms.mastery_rows(mine)
-        scores = forms.test_scores(mine, self._parts_per_form())
+        scores = forms.test_scores(mine, forms.parts_per_form())
         out = []
         for r in rows:
             state = f"passed at attempt {r.passed_at}" if r.passed_at else "not yet passed"
@@ -241,10 +241,6 @@ class AssessmentApp(_Guarded, W.VBox):
         for s in scores:
             out.append(f"<li>{s.form.capitalize()}-test: {s.correct} of {s.total} right ({s.answered} answered)</li>")
         self.history.value = f"<ul>{''.join(out)}</ul>" if out else "<i>No attempts saved yet.</i>"
-
-    @staticmethod
-    def _parts_per_form() -> int:
-        return sum(len(load_exercise(i, seed=0, progress=False).parts) for i in forms.TEST_EXERCISES)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.title}>"

@@ -17,9 +17,8 @@ from typing import Any
 
 import ipywidgets as W
 
-from exercises.assessment import TEST_EXERCISES, mastery_rows, test_scores
+from exercises.assessment import mastery_rows, parts_per_form, test_scores
 from exercises.classview import HubRefused, class_rows, common_slips, gradebook_scores, hub_class, rows_csv
-from exercises.core import load_exercise
 from exercises.progress import ProgressStoreError, read_attempts
 
 from .common import App, esc
@@ -119,8 +118,7 @@ class ClassViewApp(App):
 def assessment_html(attempts: dict) -> str:
     """Refill mastery (attempts until passed) and the pre-/post-test score of each trainee, as two tables."""
     mastery = mastery_rows(attempts)
-    parts = sum(len(load_exercise(i, seed=0, progress=False).parts) for i in TEST_EXERCISES)
-    scores = {(s.trainee, s.form): s for s in test_scores(attempts, parts)}
+    scores = {(s.trainee, s.form): s for s in test_scores(attempts, parts_per_form())}
     trainees = sorted({t for t, _f in scores})
     m_body = "".join(f"<tr><td>{esc(r.trainee)}</td><td>{r.attempts}</td>"
                      f"<td>{r.passed_at or 'not yet'}</td><td>{esc(r.last)}</td><td>{esc(r.last_time)}</td></tr>"

@@ -806,11 +806,11 @@ class App(Refreshing, W.VBox):
         self.reset_button = W.Button(description="Reset to start", icon="undo",
                                      tooltip="Every input back to where the app started", layout=W.Layout(width="auto"))
         self.reset_button.add_class("itb-field-reset")
-        self.print_button = PrintButton()
         self.presenter.observe(lambda change: self.set_presenter(change["new"]), "value")
         self.reset_button.on_click(lambda _b: self.reset())
         children: list[W.Widget] = [self.banner, PageA11y(), self.library_line, self.heading]
         if self.toolbar:
+            self.print_button = PrintButton()  # only where there is a toolbar (a slide has none)
             bar = W.HBox([self.presenter, self.reset_button, self.print_button])
             bar.add_class("itb-toolbar")
             children.append(bar)
