@@ -132,9 +132,8 @@ def calls() -> tuple[str, dict]:
     call's own logic: every rule, every finding with its source, the dates.  What the public call adds is
     the unit boundary (reading and checking the arguments, converting them once to floats) and wrapping
     the results back into Quantities: that overhead is what the ratio measures.  Both sides return the
-    same kind of result: ``check_change`` and ``assess`` return their kernel's result as it is, and the
-    float side of ``refill_plan`` puts its kernel's floats in the same ``RefillPlan`` record, as a
-    float-only API would (the record's 16-field frozen constructor costs about as much as the kernel).
+    same result: each public call returns its kernel's result as it is (``refill_plan``'s kernel builds
+    the ``RefillPlan`` record itself).
     """
     from itbcore import overdose, pump, titration
     from itbcore.units import magnitude_in
@@ -146,20 +145,14 @@ def calls() -> tuple[str, dict]:
     signs = ["drowsiness", "respiratory_depression"]
     codes = overdose._read_signs(signs, overdose.SIGNS, "overdose sign")
 
-    def refill_floats(reservoir_ml, conc_ug_ml, dose_ug_day, alarm_ml, margin_day, label, start=None):
-        rate, to_alarm, to_empty, refill, limited_by, findings, dates = pump._refill_plan_floats(
-            reservoir_ml, conc_ug_ml, dose_ug_day, alarm_ml, margin_day, label, start)
-        return pump.RefillPlan(reservoir_ml, alarm_ml, conc_ug_ml, dose_ug_day, rate, to_alarm, to_empty, refill,
-                               margin_day, start, *dates, limited_by, label, findings)
-
     cases = [
         ("refill_plan (Quantities)", lambda: itbcore.refill_plan(reservoir, conc, dose),
-         lambda: refill_floats(20.0, 2000.0, 400.0, 2.0, 4.0, "lionova")),
+         lambda: pump._refill_plan_floats(20.0, 2000.0, 400.0, 2.0, 4.0, "lionova")),
         ("refill_plan (strings)", lambda: itbcore.refill_plan("20 mL", "2 mg/mL", "400 ug/day"),
-         lambda: refill_floats(20.0, 2000.0, 400.0, 2.0, 4.0, "lionova")),
+         lambda: pump._refill_plan_floats(20.0, 2000.0, 400.0, 2.0, 4.0, "lionova")),
         ("refill_plan (Quantities, fill date, lioresal)",
          lambda: itbcore.refill_plan(reservoir, conc, dose, fill_date=fill, label="lioresal"),
-         lambda: refill_floats(20.0, 2000.0, 400.0, 2.0, 4.0, "lioresal", fill)),
+         lambda: pump._refill_plan_floats(20.0, 2000.0, 400.0, 2.0, 4.0, "lioresal", fill)),
         ("check_change (Quantities)",
          lambda: itbcore.check_change(patient, cur, new, since_start, since_last),
          lambda: titration._check_change_floats(patient, 400.0, 480.0, 72.0, 24.0, False, "programmable",

@@ -297,13 +297,6 @@ class FillRequirement:
     findings: tuple[Finding, ...]
 
 
-def _positive(value: Any, unit: str, name: str) -> pint.Quantity:
-    q = as_quantity(value, unit, name)
-    if q.magnitude <= 0:
-        raise DoseLimitError(f"The {name} {fmt(q)} must be above zero.")
-    return q
-
-
 def ampoules_for_fill(target_concentration: Any, fill_volume: Any, stock: Any = None) -> FillRequirement:
     """Ampoules, volumes and sodium for one pump fill.
 
@@ -351,9 +344,9 @@ def ampoules_for_fill(target_concentration: Any, fill_volume: Any, stock: Any = 
     itbcore.errors.DoseLimitError: The 50 µg/mL strength is for a single screening test bolus, not for filling a pump
     (lionova 4.2); make a low pump concentration by diluting the 500 µg/mL strength.
     """
-    target = _positive(target_concentration, "ug/mL", "target concentration")
+    target = library.amount(target_concentration, "ug/mL", "target concentration")
     library.hard_check("concentration", float(target.magnitude), "ug/mL", "target concentration")
-    volume = _positive(fill_volume, "mL", "fill volume")
+    volume = library.amount(fill_volume, "mL", "fill volume")
     library.hard_check("reservoir_volume", float(volume.magnitude), "mL", "fill volume")
     highest = PUMP_FORMULATIONS[-1]
     if stock is None:

@@ -38,7 +38,7 @@ from typing import Any
 
 from .errors import DoseLimitError, InputError, LibraryError
 from .sources import DEFAULT_LABEL, LABELS, Finding
-from .units import _fmt_float, _parse_unit, magnitude_in
+from .units import _fmt_float, _parse_unit, as_quantity, magnitude_in
 
 __all__ = [
     "DEFAULT_LIBRARY_PATH",
@@ -56,6 +56,8 @@ __all__ = [
     "starting_values",
     "hard_check",
     "hard_check_array",
+    "read_amount",
+    "amount",
     "soft_findings",
 ]
 
@@ -428,6 +430,46 @@ def hard_check(key: str, x: float, unit: str, name: str | None = None, label: st
         text if text.endswith("?") else text + ".",
         name=what, value=x, limit=(hard.max if above else hard.min) * f, source=hard.source, unit=unit, key=key,
     )
+
+
+def read_amount(value: Any, unit: str, name: str, key: str | None = None, *, zero_ok: bool = False) -> float:
+    """``value`` (a Quantity or text) as a plain float in ``unit``: the one reader of a volume, strength or
+    dose that must be above zero (or, with ``zero_ok``, not negative) and, with ``key``, within the
+    drug library's hard range for that limit.
+
+    >>> read_amount("0.5 mL", "uL", "bolus volume")
+    500.0
+    >>> read_amount("0 mL", "mL", "reservoir volume")
+    Traceback (most recent call last):
+    ...
+    itbcore.errors.DoseLimitError: The reservoir volume 0 mL must be above zero.
+
+    Raises
+    ------
+    UnitError
+        For a value that cannot be read in ``unit``.
+    DoseLimitError
+        Below zero, at zero (unless ``zero_ok``), or past the hard range of ``key``; with ``.name``,
+        ``.value``, ``.limit`` and ``.unit``.
+    """
+    m = magnitude_in(value, unit, name)
+    if m < 0 or (m == 0 and not zero_ok):
+        rule = "must not be negative" if zero_ok else "must be above zero"
+        raise DoseLimitError(f"The {name} {_fmt_float(m, unit)} {rule}.", name=name, value=m, limit=0.0, unit=unit)
+    if key is not None:
+        hard_check(key, m, unit, name)
+    return m
+
+
+def amount(value: Any, unit: str, name: str, key: str | None = None, *, zero_ok: bool = False) -> Any:
+    """:func:`read_amount` that keeps the Quantity (in ``unit``, its magnitude as given).
+
+    >>> amount("2 mg/mL", "ug/mL", "concentration", "concentration")
+    <Quantity(2000.0, 'microgram / milliliter')>
+    """
+    q = as_quantity(value, unit, name)
+    read_amount(q, unit, name, key, zero_ok=zero_ok)
+    return q
 
 
 def hard_check_array(key: str, values: Any, unit: str, name: str | None = None,

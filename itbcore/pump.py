@@ -30,10 +30,10 @@ import pint
 
 from .errors import DoseLimitError, InputError
 from .formulations import DILUENT, PUMP_FORMULATIONS, SCREENING_FORMULATION, check_diluent, is_marketed
-from .library import hard_check, read_date, soft_findings
+from .library import amount, read_amount, read_date, soft_findings
 from .sources import Finding, check_rule_label, cite, practice
 from .titration import ABRUPT_CUT_BELOW, DECREASE_LIMITS, LARGEST_INCREASE, LIMITED_EXPERIENCE_ABOVE, SPINAL_BAND
-from .units import Q_, _fmt_float, _quantity_maker, as_quantity, fmt, magnitude_in
+from .units import Q_, _fmt_float, _quantity_maker, fmt
 
 __all__ = [
     "daily_volume",
@@ -73,47 +73,6 @@ _SRC_BRIDGE = practice("Neuromodulation 2016, Saulino et al.: bridge and priming
 _SRC_REFILL = f"{cite('lionova', '4.4')}; {cite('lioresal', 'Dosing: re-fill')}"
 
 
-def _positive(value: Any, unit: str, name: str, limit: str | None = None) -> pint.Quantity:
-    """``value`` read in ``unit``, refused unless above zero and (with ``limit``) within the drug library's
-    hard range for that quantity."""
-    q = as_quantity(value, unit, name)
-    if q.magnitude <= 0:
-        raise DoseLimitError(f"The {name} {fmt(q)} must be above zero.")
-    if limit is not None:
-        hard_check(limit, float(q.magnitude), unit, name)
-    return q
-
-
-def _non_negative(value: Any, unit: str, name: str, limit: str | None = None) -> pint.Quantity:
-    """Like :func:`_positive`, zero allowed."""
-    q = as_quantity(value, unit, name)
-    if q.magnitude < 0:
-        raise DoseLimitError(f"The {name} {fmt(q)} must not be negative.")
-    if limit is not None:
-        hard_check(limit, float(q.magnitude), unit, name)
-    return q
-
-
-def _positive_float(value: Any, unit: str, name: str, limit: str | None = None) -> float:
-    """:func:`_positive` as a plain float in ``unit`` (the same checks and messages)."""
-    m = magnitude_in(value, unit, name)
-    if m <= 0:
-        raise DoseLimitError(f"The {name} {fmt(as_quantity(value, unit, name))} must be above zero.")
-    if limit is not None:
-        hard_check(limit, m, unit, name)
-    return m
-
-
-def _non_negative_float(value: Any, unit: str, name: str, limit: str | None = None) -> float:
-    """:func:`_non_negative` as a plain float in ``unit`` (the same checks and messages)."""
-    m = magnitude_in(value, unit, name)
-    if m < 0:
-        raise DoseLimitError(f"The {name} {fmt(as_quantity(value, unit, name))} must not be negative.")
-    if limit is not None:
-        hard_check(limit, m, unit, name)
-    return m
-
-
 def _f(q: pint.Quantity, unit: str) -> pint.Quantity:
     """A float Quantity in ``unit`` (so results print alike whatever the inputs were)."""
     return Q_(float(q.to(unit).magnitude), unit)
@@ -146,8 +105,8 @@ def daily_volume(daily_dose: Any, concentration: Any) -> pint.Quantity:
     ...
     itbcore.errors.DoseLimitError: The concentration 0 µg/mL must be above zero.
     """
-    dose = _non_negative(daily_dose, "ug/day", "daily dose", "daily_dose")
-    conc = _positive(concentration, "ug/mL", "concentration", "concentration")
+    dose = amount(daily_dose, "ug/day", "daily dose", "daily_dose", zero_ok=True)
+    conc = amount(concentration, "ug/mL", "concentration", "concentration")
     return _f(dose / conc, "mL/day")
 
 
@@ -292,24 +251,14 @@ def refill_plan(
     """
     # (a) The unit boundary: read and check every argument, once, into a float in a canonical unit.
     label = check_rule_label(label)
-    reservoir = _positive_float(reservoir_volume, "mL", "reservoir volume", "reservoir_volume")
-    conc = _positive_float(concentration, "ug/mL", "concentration", "concentration")
-    dose = _positive_float(daily_dose, "ug/day", "daily dose", "daily_dose")
-    alarm = _positive_float(alarm_volume, "mL", "alarm volume", "alarm_volume")
-    margin_days = _non_negative_float(margin, "day", "refill margin", "refill_margin")
+    reservoir = read_amount(reservoir_volume, "mL", "reservoir volume", "reservoir_volume")
+    conc = read_amount(concentration, "ug/mL", "concentration", "concentration")
+    dose = read_amount(daily_dose, "ug/day", "daily dose", "daily_dose")
+    alarm = read_amount(alarm_volume, "mL", "alarm volume", "alarm_volume")
+    margin_days = read_amount(margin, "day", "refill margin", "refill_margin", zero_ok=True)
     start = _read_date(fill_date)
-    # (b) Every rule and the dates, on floats.
-    rate, to_alarm, to_empty, refill_days, limited_by, findings, dates = _refill_plan_floats(
-        reservoir, conc, dose, alarm, margin_days, label, start)
-
-    # (c) The results as Quantities again.
-    return RefillPlan(
-        reservoir_volume=_q_ml(reservoir), alarm_volume=_q_ml(alarm), concentration=_q_ug_ml(conc),
-        daily_dose=_q_ug_day(dose), daily_volume=_q_ml_day(rate), days_to_alarm=_q_day(to_alarm),
-        days_to_empty=_q_day(to_empty), refill_after=_q_day(refill_days), margin=_q_day(margin_days),
-        fill_date=start, alarm_date=dates[0], empty_date=dates[1], refill_date=dates[2],
-        limited_by=limited_by, label=label, findings=findings,
-    )
+    # (b) Every rule and the dates on those floats; the results as Quantities again.
+    return _refill_plan_floats(reservoir, conc, dose, alarm, margin_days, label, start)
 
 
 #: The caps of :func:`refill_plan` as plain days (the kernel's canonical unit).
@@ -321,13 +270,13 @@ _MARGIN_LO_DAYS, _MARGIN_HI_DAYS = (float(q.to("day").magnitude) for q in PRACTI
 def _refill_plan_floats(
     reservoir: float, conc: float, dose: float, alarm: float, margin: float, label: str,
     start: _dt.date | None = None,
-) -> tuple[float, float, float, int, str, tuple[Finding, ...], tuple[_dt.date | None, ...]]:
-    """The rules of :func:`refill_plan` on plain floats, in canonical units.
+) -> RefillPlan:
+    """:func:`refill_plan` after its unit boundary: every rule, on plain floats in canonical units.
 
     ``reservoir`` and ``alarm`` in mL, ``conc`` in µg/mL, ``dose`` in µg/day, ``margin`` in days, all
     already checked (positive; the margin not negative); ``label`` already checked; ``start`` the fill
-    date or ``None``.  Returns ``(daily volume mL/day, days to alarm, days to empty, refill after (whole
-    days), limited_by, findings, (alarm date, empty date, refill date))``.  Raises
+    date or ``None``.  Returns the same :class:`RefillPlan` as :func:`refill_plan` (the one
+    implementation of its rules; the public call only reads its arguments).  Raises
     :class:`DoseLimitError` for an alarm volume not below the reservoir.
     """
     if alarm >= reservoir:
@@ -419,8 +368,13 @@ def _refill_plan_floats(
             "This label states no stability period in the pump (lioresal: 11 weeks in a SynchroMed pump).",
             f"{cite('lionova', '6.3')}; {cite('lioresal', 'Stability of the drug')}",
         ))
-    dates = (_date_after(start, to_alarm), _date_after(start, to_empty), _date_after(start, refill_days))
-    return rate, to_alarm, to_empty, refill_days, limited_by, tuple(findings), dates
+    return RefillPlan(
+        reservoir_volume=_q_ml(reservoir), alarm_volume=_q_ml(alarm), concentration=_q_ug_ml(conc),
+        daily_dose=_q_ug_day(dose), daily_volume=_q_ml_day(rate), days_to_alarm=_q_day(to_alarm),
+        days_to_empty=_q_day(to_empty), refill_after=_q_day(refill_days), margin=_q_day(margin),
+        fill_date=start, alarm_date=_date_after(start, to_alarm), empty_date=_date_after(start, to_empty),
+        refill_date=_date_after(start, refill_days), limited_by=limited_by, label=label, findings=tuple(findings),
+    )
 
 
 # ---------------------------------------------------------------------------------------------- dilution
@@ -488,9 +442,9 @@ def dilution(stock: Any, target: Any, final_volume: Any, diluent: Any = "sodium 
     (lionova 6.2); dilute only with sodium chloride 9 mg/mL (0.9 %) (lionova 6.6).
     """
     name = check_diluent(diluent)
-    s = _f(_positive(stock, "ug/mL", "stock concentration", "concentration"), "ug/mL")
-    t = _f(_positive(target, "ug/mL", "target concentration", "concentration"), "ug/mL")
-    v = _f(_positive(final_volume, "mL", "final volume", "reservoir_volume"), "mL")
+    s = _f(amount(stock, "ug/mL", "stock concentration", "concentration"), "ug/mL")
+    t = _f(amount(target, "ug/mL", "target concentration", "concentration"), "ug/mL")
+    v = _f(amount(final_volume, "mL", "final volume", "reservoir_volume"), "mL")
     if t > s * (1 + 1e-12):
         raise DoseLimitError(
             f"The target {fmt(t)} is above the stock {fmt(s)}; dilution can only lower a concentration "
@@ -624,16 +578,16 @@ def choose_concentration(
     (<Quantity(200.0, 'microgram / milliliter')>, True)
     """
     label = check_rule_label(label)
-    dose = _f(_positive(daily_dose, "ug/day", "daily dose", "daily_dose"), "ug/day")
-    reservoir = _f(_positive(reservoir_volume, "mL", "reservoir volume", "reservoir_volume"), "mL")
-    alarm = _f(_positive(alarm_volume, "mL", "alarm volume", "alarm_volume"), "mL")
+    dose = _f(amount(daily_dose, "ug/day", "daily dose", "daily_dose"), "ug/day")
+    reservoir = _f(amount(reservoir_volume, "mL", "reservoir volume", "reservoir_volume"), "mL")
+    alarm = _f(amount(alarm_volume, "mL", "alarm volume", "alarm_volume"), "mL")
     if alarm >= reservoir:
         raise DoseLimitError(f"The alarm volume {fmt(alarm)} must be below the reservoir volume {fmt(reservoir)}.")
-    lo = None if min_rate is None else _f(_positive(min_rate, "mL/day", "minimum pump rate"), "mL/day")
-    hi = None if max_rate is None else _f(_positive(max_rate, "mL/day", "maximum pump rate"), "mL/day")
+    lo = None if min_rate is None else _f(amount(min_rate, "mL/day", "minimum pump rate"), "mL/day")
+    hi = None if max_rate is None else _f(amount(max_rate, "mL/day", "maximum pump rate"), "mL/day")
     if lo is not None and hi is not None and lo > hi:
         raise DoseLimitError(f"The minimum pump rate {fmt(lo)} is above the maximum {fmt(hi)}.")
-    interval = _f(_non_negative(min_interval, "day", "minimum refill interval", "time_since_fill"), "day")
+    interval = _f(amount(min_interval, "day", "minimum refill interval", "time_since_fill", zero_ok=True), "day")
     usable = reservoir - alarm
 
     def option(conc: pint.Quantity, diluted: bool) -> ConcentrationOption:
@@ -739,9 +693,9 @@ def expected_residual(previous_volume: Any, daily_dose: Any, concentration: Any,
     >>> expected_residual("20 mL", "500 ug/day", "500 ug/mL", "30 day")
     <Quantity(0.0, 'milliliter')>
     """
-    prev = _f(_non_negative(previous_volume, "mL", "previous volume", "reservoir_volume"), "mL")
+    prev = _f(amount(previous_volume, "mL", "previous volume", "reservoir_volume", zero_ok=True), "mL")
     rate = daily_volume(daily_dose, concentration)
-    t = _f(_non_negative(elapsed, "day", "elapsed time", "time_since_fill"), "day")
+    t = _f(amount(elapsed, "day", "elapsed time", "time_since_fill", zero_ok=True), "day")
     return Q_(max(0.0, float((prev - rate * t).to("mL").magnitude)), "mL")
 
 
@@ -770,14 +724,14 @@ def residual_check(expected: Any, found: Any, tolerance: Any = "1 mL") -> Residu
     >>> r.status, [f.code for f in r.findings]
     ('discrepancy', ['pump_not_delivering'])
     """
-    exp = _f(_non_negative(expected, "mL", "expected volume", "reservoir_volume"), "mL")
-    got = _f(_non_negative(found, "mL", "volume found", "reservoir_volume"), "mL")
+    exp = _f(amount(expected, "mL", "expected volume", "reservoir_volume", zero_ok=True), "mL")
+    got = _f(amount(found, "mL", "volume found", "reservoir_volume", zero_ok=True), "mL")
     if isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool):
         if not (math.isfinite(tolerance) and 0 < tolerance < 1):
             raise InputError(f"A fractional tolerance must lie between 0 and 1, not {tolerance}.")
         tol = Q_(float(exp.magnitude) * tolerance, "mL")
     else:
-        tol = _f(_non_negative(tolerance, "mL", "tolerance", "residual_tolerance"), "mL")
+        tol = _f(amount(tolerance, "mL", "tolerance", "residual_tolerance", zero_ok=True), "mL")
     diff = got - exp
     findings: list[Finding] = []
     if diff > tol:
@@ -832,9 +786,10 @@ class BridgeBolus:
 
 
 def _dead_volume(catheter_length: Any, catheter_volume_per_length: Any, pump_tubing_volume: Any) -> pint.Quantity:
-    length = _non_negative(catheter_length, "cm", "catheter length", "catheter_length")
-    per = _non_negative(catheter_volume_per_length, "uL/cm", "catheter volume per length", "catheter_volume_per_length")
-    tubing = _non_negative(pump_tubing_volume, "uL", "pump tubing volume", "pump_tubing_volume")
+    length = amount(catheter_length, "cm", "catheter length", "catheter_length", zero_ok=True)
+    per = amount(catheter_volume_per_length, "uL/cm", "catheter volume per length", "catheter_volume_per_length",
+                 zero_ok=True)
+    tubing = amount(pump_tubing_volume, "uL", "pump tubing volume", "pump_tubing_volume", zero_ok=True)
     dead = _f(length * per + tubing, "uL")
     if dead.magnitude <= 0:
         raise DoseLimitError("The tubing and catheter volume must be above zero.")
@@ -876,9 +831,9 @@ def bridge_bolus(
     >>> b.clear_time_new_rate, b.dose_rate_without_bridge
     (<Quantity(20.0, 'hour')>, <Quantity(120.0, 'microgram / day')>)
     """
-    old = _f(_positive(old_concentration, "ug/mL", "old concentration", "concentration"), "ug/mL")
-    new = _f(_positive(new_concentration, "ug/mL", "new concentration", "concentration"), "ug/mL")
-    dose = _f(_positive(daily_dose, "ug/day", "daily dose", "daily_dose"), "ug/day")
+    old = _f(amount(old_concentration, "ug/mL", "old concentration", "concentration"), "ug/mL")
+    new = _f(amount(new_concentration, "ug/mL", "new concentration", "concentration"), "ug/mL")
+    dose = _f(amount(daily_dose, "ug/day", "daily dose", "daily_dose"), "ug/day")
     dead = _dead_volume(catheter_length, catheter_volume_per_length, pump_tubing_volume)
     old_rate = dose / old
     new_rate = dose / new
@@ -932,7 +887,7 @@ def priming_bolus(
     >>> p.volume, p.amount_in_line
     (<Quantity(200.0, 'microliter')>, <Quantity(100.0, 'microgram')>)
     """
-    conc = _f(_positive(concentration, "ug/mL", "concentration", "concentration"), "ug/mL")
+    conc = _f(amount(concentration, "ug/mL", "concentration", "concentration"), "ug/mL")
     dead = _dead_volume(catheter_length, catheter_volume_per_length, pump_tubing_volume)
     findings = (
         Finding("prime_exactly", "warning",
@@ -965,10 +920,10 @@ class PumpSettings:
     mode: str = "simple continuous"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "concentration", _f(_positive(self.concentration, "ug/mL", "concentration",
+        object.__setattr__(self, "concentration", _f(amount(self.concentration, "ug/mL", "concentration",
                                                                "concentration"), "ug/mL"))
-        object.__setattr__(self, "daily_dose", _f(_non_negative(self.daily_dose, "ug/day", "daily dose", "daily_dose"),
-                                                  "ug/day"))
+        object.__setattr__(self, "daily_dose", _f(amount(self.daily_dose, "ug/day", "daily dose", "daily_dose",
+                                                         zero_ok=True), "ug/day"))
         if self.mode not in DELIVERY_MODES:
             raise InputError(
                 f"The delivery mode {self.mode!r} is not known; choose one of: {', '.join(DELIVERY_MODES)}."

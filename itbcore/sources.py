@@ -16,12 +16,14 @@ itbcore.errors.LabelError: Unknown label profile 'lioresol'; choose one of: lion
 """
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Literal
 
-from .errors import InputError, LabelError
+from .errors import FileProblem, InputError, LabelError
 
 __all__ = [
     "LabelProfile",
@@ -224,179 +226,50 @@ class LabelDifference:
     note: str = ""
 
 
-LABEL_DIFFERENCES: tuple[LabelDifference, ...] = (
-    LabelDifference(
-        "pediatric_titration_limits",
-        "Daily increase during titration, children",
-        {"lionova": "no separate paediatric band; the adult bands by origin (spinal +10–30 %, cerebral +5–15 %)",
-         "lioresal": "children, spinal origin: +5–15 % per 24 h; cerebral origin (adults and children): +5–15 %"},
-        {"lionova": "lionova 4.2", "lioresal": "lioresal Dosing: phase of dose selection"},
-        "Lioresal allows children of spinal origin only half the adult spinal band.",
-    ),
-    LabelDifference(
-        "pediatric_initial_maintenance",
-        "Initial maintenance range, children 4 to < 18 years",
-        {"lionova": "25–200 µg/day (mean 100 µg/day)", "lioresal": "35–200 µg/day"},
-        {"lionova": "lionova 4.2", "lioresal": "lioresal Dosing: supportive therapy"},
-    ),
-    LabelDifference(
-        "physostigmine",
-        "Physostigmine in overdose",
-        {"lionova": "not mentioned: no antidote, supportive care only",
-         "lioresal": "adults 1–2 mg IV over 5–10 min, may repeat 1 mg every 30–60 min; children 0.02 mg/kg IV at ≤ "
-                     "0.5 mg/min, up to 2 mg",
-         PRACTICE: "advises against physostigmine in most overdoses (troubleshooting panel, Neuromodulation 2016)"},
-        {"lionova": "lionova 4.9", "lioresal": "lioresal Overdose",
-         PRACTICE: practice("Neuromodulation 2016, troubleshooting panel")},
-        "The labels and practice disagree: the suite shows the lioresal regimen with the practice caution.",
-    ),
-    LabelDifference(
-        "under_4",
-        "Children under 4 years",
-        {"lionova": "safety and efficacy not established", "lioresal": "contraindicated"},
-        {"lionova": "lionova 4.2", "lioresal": "lioresal Contraindications"},
-    ),
-    LabelDifference(
-        "twelve_hour_boundary",
-        "First daily dose when the test dose's effect lasted exactly 12 h",
-        {"lionova": "'over 12 h' → equal to the test dose, 'under 12 h' → double; exactly 12 h is not covered (the "
-                    "suite doubles)",
-         "lioresal": "'up to 12 h' → double, 'more than 12 h' → equal, so exactly 12 h → double",
-         PRACTICE: "double, or equal when the effect lasted more than 8 h or caused side effects"},
-        {"lionova": "lionova 4.2", "lioresal": "lioresal Dosing: phase of dose selection",
-         PRACTICE: practice("Neuromodulation 2016, Saulino et al.")},
-        "Lionova leaves exactly 12 h open; practice guidance uses 8 h instead of 12 h.",
-    ),
-    LabelDifference(
-        "pediatric_maintenance_band",
-        "Daily increase in maintenance, children",
-        {"lionova": "no separate paediatric band; the adult maintenance bands by origin apply",
-         "lioresal": "maintenance bands are given for adults only; the suite keeps the children's +5–15 % band "
-                     "from the dose-selection phase (a cautious choice, not a label statement)"},
-        {"lionova": "lionova 4.2", "lioresal": "lioresal Dosing: supportive therapy"},
-        "Lioresal is silent on children in maintenance; the suite's choice is marked as its own.",
-    ),
-    LabelDifference(
-        "change_interval_wording",
-        "What may change only once per 24 h with a programmable pump",
-        {"lionova": "the dose is adjusted (any change, up or down) only once in 24 h",
-         "lioresal": "the dose is increased only once in 24 h (decreases are not limited by the text)"},
-        {"lionova": "lionova 4.2", "lioresal": "lioresal Dosing: phase of dose selection"},
-        "So a second decrease within 24 h is a warning under lionova and only a note under lioresal.",
-    ),
-    LabelDifference(
-        "csf_volume_mean",
-        "Mean CSF volume of distribution",
-        {"lionova": "22–157 mL, mean about 75 mL (about the human CSF volume)",
-         "lioresal": "22–157 mL; no mean stated"},
-        {"lionova": "lionova 5.2", "lioresal": "lioresal Pharmacokinetics"},
-        "The model's default of 75 mL comes from lionova.",
-    ),
-    LabelDifference(
-        "pump_stability",
-        "How long the solution may stay in the pump",
-        {"lionova": "no stability period in the pump stated", "lioresal": "11 weeks in a SynchroMed pump",
-         PRACTICE: "manufacturers cap refill intervals at 180 days"},
-        {"lionova": "lionova 6.3", "lioresal": "lioresal Stability of the drug",
-         PRACTICE: practice("device documentation")},
-        "Under the lioresal profile a refill plan is capped at 11 weeks.",
-    ),
-    LabelDifference(
-        "epilepsy_contraindication",
-        "Treatment-resistant epilepsy",
-        {"lionova": "a contraindication", "baclorex": "a contraindication",
-         "lioresal": "not a contraindication (only hypersensitivity and age under 4 are); particular attention to "
-                     "patients with epilepsy"},
-        {"lionova": "lionova 4.3", "baclorex": "baclorex 2", "lioresal": "lioresal Carefully"},
-        "Under the lionova profile screening treats it as a violation, under lioresal as a warning.",
-    ),
-    LabelDifference(
-        "renal_impairment",
-        "Renal impairment",
-        {"lionova": "the dose may need to be reduced for the clinical state and degree of impairment; caution",
-         "lioresal": "care must be taken: baclofen is excreted unchanged by the kidneys"},
-        {"lionova": "lionova 4.2, lionova 4.4", "lioresal": "lioresal Carefully"},
-        "Only lionova says the dose may need to be reduced.",
-    ),
-    LabelDifference(
-        "older_patients",
-        "Patients 65 years and older",
-        {"lionova": "65 and over: adverse effects may be more frequent; monitor closely",
-         "lioresal": "over 65: tolerability similar to younger patients; with individual dosing a higher risk of "
-                     "adverse events is unlikely"},
-        {"lionova": "lionova 4.2, lionova 4.4", "lioresal": "lioresal Carefully"},
-        "Under the lionova profile screening warns from 65; under lioresal it notes the age over 65.",
-    ),
-    LabelDifference(
-        "limited_data_age",
-        "Children: below which age data are limited",
-        {"lionova": "under 4 years (limited experience; safety not established)",
-         "baclorex": "for children from 4 years",
-         "lioresal": "under 6 years (clinical data limited)"},
-        {"lionova": "lionova 4.2", "baclorex": "baclorex 2", "lioresal": "lioresal Carefully"},
-        "Screening notes the limited data under 6 only under the lioresal profile.",
-    ),
-    LabelDifference(
-        "hepatic_impairment",
-        "Hepatic impairment",
-        {"lionova": "severe hepatic impairment is on the caution list",
-         "lioresal": "no studies; the liver plays no significant role in intrathecal baclofen, so a dose change is "
-                     "unlikely to be needed"},
-        {"lionova": "lionova 4.4", "lioresal": "lioresal Carefully"},
-    ),
-    LabelDifference(
-        "breast_feeding",
-        "Breast-feeding",
-        {"lionova": "can be used while breast-feeding: clinically relevant levels in milk are not expected",
-         "lioresal": "no special recommendations: not excreted in milk after intrathecal use",
-         "baclorex": "not known whether it reaches milk measurably; the doctor weighs breast-feeding against "
-                     "treatment"},
-        {"lionova": "lionova 4.6", "lioresal": "lioresal Pregnancy and lactation", "baclorex": "baclorex 2"},
-    ),
-    LabelDifference(
-        "storage",
-        "Storage and shelf life",
-        {"lionova": "no special storage conditions; 3 years (1 and 5 mL ampoules), 4 years (20 mL); use at once "
-                    "after opening",
-         "lioresal": "at no more than 30 °C, not frozen, not heat-sterilised; 3 years",
-         "baclorex": "below 30 °C, protected from heat; a diluted solution within 24 h"},
-        {"lionova": "lionova 6.3, lionova 6.4", "lioresal": "lioresal Storage conditions, Shelf life",
-         "baclorex": "baclorex 5"},
-    ),
-    LabelDifference(
-        "drug_holiday",
-        "The refractory patient: drug holiday",
-        {"lionova": "gradual reduction over 2–4 weeks with other antispastic treatment, in hospital; restart at the "
-                    "initial continuous dose",
-         "lioresal": "gradual reduction over 2–4 weeks and a switch to another antispastic (for example morphine "
-                     "sulfate); sensitivity may recover within a few days; care when switching to morphine and back"},
-        {"lionova": "lionova 4.2", "lioresal": "lioresal Dosing: supportive therapy"},
-        "Only lioresal names morphine as the alternative and a recovery within days.",
-    ),
-    LabelDifference(
-        "dose_range_12_2003",
-        "12–2003 µg/day",
-        {"lionova": "the lowest and highest daily doses given to single patients during titration (US studies)",
-         "lioresal": "the range of maintenance doses"},
-        {"lionova": "lionova 4.2", "lioresal": "lioresal Dosing: supportive therapy"},
-        "The same numbers for a different phase: the drug library's soft limit uses them for every daily dose.",
-    ),
-    LabelDifference(
-        "observation_windows",
-        "Observation after a bolus and after a refill",
-        {"lionova": "observe 4–8 h after each test bolus and 24 h after each refill",
-         "lioresal": "states that a bolus acts for 4–8 h, but no observation window after a bolus or a refill"},
-        {"lionova": "lionova 4.2, lionova 4.4", "lioresal": "lioresal Pharmacodynamics"},
-        "The suite applies lionova's windows under both profiles, citing lionova.",
-    ),
-    LabelDifference(
-        "test_dose_endpoint",
-        "When test-dose escalation ends",
-        {"lionova": "at a positive response, or at 100 µg without one",
-         "lioresal": "raised until an effect lasting about 4–8 h is seen, at most 100 µg"},
-        {"lionova": "lionova 4.2", "lioresal": "lioresal Dosing: initial phase"},
-    ),
-)
+#: The label differences file (data, not code): what each text says and where.
+LABEL_DIFFERENCES_FILE = Path(__file__).with_name("label_differences.toml")
+
+
+def _load_differences(path: Path) -> tuple[LabelDifference, ...]:
+    """Read and check :data:`LABEL_DIFFERENCES_FILE`: known text keys, a source for each, unique codes."""
+
+    def bad(where: str, problem: str) -> FileProblem:
+        return FileProblem(f"{path.name}: {where}: {problem}")
+
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise FileProblem(f"{path.name} could not be read: {exc}") from None
+    texts = {**{k: k for k in LABELS}, "practice": PRACTICE}
+    out: list[LabelDifference] = []
+    for i, entry in enumerate(raw.get("difference", []), 1):
+        code = entry.get("code")
+        where = f"difference {i} ({code!r})"
+        if not isinstance(code, str) or not code.isidentifier() or any(d.code == code for d in out):
+            raise bad(where, "needs a code of its own (letters, digits and _)")
+        if not isinstance(entry.get("topic"), str) or not isinstance(entry.get("note", ""), str):
+            raise bad(where, "topic and note are text")
+        unknown = set(entry) - {"code", "topic", "note", *texts}
+        if unknown:
+            raise bad(where, f"unknown keys {sorted(unknown)}; the texts are {', '.join(texts)}")
+        values, sources = {}, {}
+        for key in (k for k in entry if k in texts):  # in the file's order
+            name, said = texts[key], entry[key]
+            if set(said) != {"text", "source"} or not all(isinstance(v, str) and v for v in said.values()):
+                raise bad(f"{where}, {key}", "needs a text and a source, both non-empty")
+            if key != "practice" and not said["source"].startswith(key + " "):
+                raise bad(f"{where}, {key}", f"the source {said['source']!r} does not cite {key}")
+            values[name] = said["text"]
+            sources[name] = practice(said["source"]) if key == "practice" else said["source"]
+        if len(values) < 2:
+            raise bad(where, "a difference needs at least two texts")
+        out.append(LabelDifference(code, entry["topic"], values, sources, entry.get("note", "")))
+    if not out:
+        raise bad("the file", "lists no difference")
+    return tuple(out)
+
+
+LABEL_DIFFERENCES: tuple[LabelDifference, ...] = _load_differences(LABEL_DIFFERENCES_FILE)
 
 #: Every section of the three texts and what teaches it (see :mod:`itbcore.label_map`).
 from .label_map import LABEL_MAP, cited_sections, section  # noqa: E402

@@ -157,11 +157,6 @@ def _clean(q: pint.Quantity) -> pint.Quantity:
     return Q_(float(f"{float(q.magnitude):.12g}"), q.units)
 
 
-def _daily(value: Any, name: str, allow_zero: bool = False) -> pint.Quantity:
-    """:func:`_daily_float` as a Quantity in µg/day."""
-    return Q_(_daily_float(value, name, allow_zero), "ug/day")
-
-
 def _daily_float(value: Any, name: str, allow_zero: bool = False) -> float:
     """A daily dose as a plain float in µg/day: read in µg/day, conversion noise dropped, refused below
     zero (and at zero unless ``allow_zero``)."""
@@ -463,11 +458,6 @@ def _observed_range_floats(patient: Patient, label: str) -> tuple[int, int, str]
 _PEDIATRIC_INITIAL = PEDIATRIC_INITIAL_MAINTENANCE
 
 
-def _dose_findings(patient: Patient, dose: pint.Quantity, phase: str, label: str, what: str) -> list[Finding]:
-    """Notes on a resulting daily dose: above 1000 µg/day, outside the observed ranges, children's range."""
-    return _dose_findings_floats(patient, float(dose.to("ug/day").magnitude), phase, label, what)
-
-
 #: Canonical-unit constants of the float kernels (µg/day and hours).
 _LIMITED_EXPERIENCE_UG_DAY = float(LIMITED_EXPERIENCE_ABOVE.to("ug/day").magnitude)
 _FIRST_DAY_H = float(FIRST_DAY.to("h").magnitude)
@@ -476,7 +466,8 @@ _INTERVAL_H = {k: float(v.to("h").magnitude) for k, v in MIN_CHANGE_INTERVAL.ite
 
 
 def _dose_findings_floats(patient: Patient, m: float, phase: str, label: str, what: str) -> list[Finding]:
-    """:func:`_dose_findings` for a daily dose ``m`` in µg/day."""
+    """Notes on a resulting daily dose ``m`` (µg/day): above 1000 µg/day, outside the observed ranges,
+    outside the children's initial range, the drug library's soft limits."""
     out: list[Finding] = []
     dose_text = _fmt_float(m, "ug/day")
     # lionova 4.2; lioresal Dosing: phase of dose selection: limited experience above 1000 µg/day.
@@ -867,8 +858,9 @@ def titration_plan(
     phase = _phase(phase)
     pump = _pump(pump)
     as_patient(patient).require_eligible(label)
-    start = _daily(start_dose, "start dose")
-    target = _daily(target_dose, "target dose")
+    s = _daily_float(start_dose, "start dose")
+    t = _daily_float(target_dose, "target dose")
+    start, target = Q_(s, "ug/day"), Q_(t, "ug/day")
     date0 = _start_date(start_date)
     if isinstance(max_steps, bool) or not isinstance(max_steps, int) or not 1 <= max_steps <= 365:
         raise InputError(f"max_steps must be a whole number from 1 to 365, not {max_steps!r}.")
@@ -876,7 +868,6 @@ def titration_plan(
     every = int(round(interval.to("day").magnitude))
     sel = cite(label, _SELECTION[label])
     sup = cite(label, _SUPPORTIVE[label])
-    s, t = start.magnitude, target.magnitude
     findings: list[Finding] = []
 
     if t > s * (1 + _EPS):
@@ -986,7 +977,7 @@ def titration_plan(
             f"review the target or the step size ({src}).",
             src,
         ))
-    findings.extend(_dose_findings(patient, target, phase, label, "target dose"))
+    findings.extend(_dose_findings_floats(patient, t, phase, label, "target dose"))
     findings[:] = most_severe_first(findings)
     return TitrationPlan(
         tuple(steps), reached, tuple(findings), start, target, interval, (low, high), f, direction, pump, phase, label,

@@ -3,8 +3,19 @@ from pathlib import Path
 
 import pytest
 
-from itbcore.errors import ITBError, LabelError
-from itbcore.sources import LABEL_DIFFERENCES, LABELS, PRACTICE, Action, Finding, check_label, cite, differences
+from itbcore.errors import FileProblem, ITBError, LabelError
+from itbcore.sources import (
+    LABEL_DIFFERENCES,
+    LABEL_DIFFERENCES_FILE,
+    LABELS,
+    PRACTICE,
+    Action,
+    Finding,
+    _load_differences,
+    check_label,
+    cite,
+    differences,
+)
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
@@ -66,3 +77,51 @@ def test_severity_is_one_ordered_type_and_findings_come_most_severe_first():
     root = pathlib.Path(__file__).resolve().parents[2]
     for p in [*(root / "itbcore").glob("*.py"), *(root / "widgets").glob("*.py")]:
         assert '{"violation": 0, "warning": 1, "info": 2}' not in p.read_text(encoding="utf-8"), p
+
+
+# -- the label differences are data (itbcore/label_differences.toml), checked as they load
+
+_GOOD = '''
+[[difference]]
+code = "x"
+topic = "A topic"
+[difference.lionova]
+text = "says one thing"
+source = "lionova 4.2"
+[difference.practice]
+text = "says another"
+source = "Neuromodulation 2016"
+'''
+
+
+def test_the_differences_file_is_what_the_suite_shows():
+    assert _load_differences(LABEL_DIFFERENCES_FILE) == LABEL_DIFFERENCES
+    physostigmine = differences("physostigmine")[0]
+    assert list(physostigmine.values) == ["lionova", "lioresal", PRACTICE]
+    assert physostigmine.sources[PRACTICE] == "practice guidance: Neuromodulation 2016, troubleshooting panel"
+
+
+def test_a_good_differences_file_loads(tmp_path):
+    f = tmp_path / "d.toml"
+    f.write_text(_GOOD, encoding="utf-8")
+    (d,) = _load_differences(f)
+    assert d.values == {"lionova": "says one thing", PRACTICE: "says another"}
+    assert d.sources == {"lionova": "lionova 4.2", PRACTICE: "practice guidance: Neuromodulation 2016"}
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda t: t.replace('source = "lionova 4.2"', 'source = "lioresal Overdose"'), "does not cite lionova"),
+    (lambda t: t.replace("[difference.practice]", "[difference.lionowa]"), "unknown keys"),
+    (lambda t: t.replace('code = "x"', 'code = "two words"'), "code of its own"),
+    (lambda t: t + t, "code of its own"),
+    (lambda t: t.replace('text = "says another"\n', ""), "a text and a source"),
+    (lambda t: t.split("[difference.practice]")[0], "at least two texts"),
+    (lambda t: t.replace("[[difference]]", "[[difference]"), "could not be read"),
+    (lambda t: "", "lists no difference"),
+])
+def test_a_broken_differences_file_is_refused_naming_the_entry(tmp_path, change, message):
+    f = tmp_path / "label_differences.toml"
+    f.write_text(change(_GOOD), encoding="utf-8")
+    with pytest.raises(FileProblem, match=message) as err:
+        _load_differences(f)
+    assert str(err.value).startswith("label_differences.toml")

@@ -60,22 +60,25 @@ def test_refill_plan_agrees_with_its_float_kernel(reservoir, conc, dose, alarm, 
     a, m = magnitude_in(alarm, "mL"), magnitude_in(margin, "day")
     assume(a < r)
     plan = pump.refill_plan(reservoir, conc, dose, alarm, fill, margin, label)
-    rate, to_alarm, to_empty, refill_days, limited_by, findings, dates = pump._refill_plan_floats(
-        r, c, d, a, m, label, fill)
+    assert plan == pump._refill_plan_floats(r, c, d, a, m, label, fill)
     expected = {
         "reservoir_volume": (r, "mL"), "alarm_volume": (a, "mL"), "concentration": (c, "ug/mL"),
-        "daily_dose": (d, "ug/day"), "daily_volume": (rate, "mL/day"), "days_to_alarm": (to_alarm, "day"),
-        "days_to_empty": (to_empty, "day"), "refill_after": (refill_days, "day"), "margin": (m, "day"),
+        "daily_dose": (d, "ug/day"), "daily_volume": (d / c, "mL/day"), "days_to_alarm": ((r - a) / (d / c), "day"),
+        "days_to_empty": (r / (d / c), "day"), "margin": (m, "day"),
     }
     for field, (value, unit) in expected.items():
         q = getattr(plan, field)
         assert q._REGISTRY is ureg and q.units == ureg.Unit(unit), field
-        assert q.magnitude == value and type(q.magnitude) is type(value), field
-    assert (plan.alarm_date, plan.empty_date, plan.refill_date) == dates
-    assert plan.fill_date == fill and plan.limited_by == limited_by and plan.findings == findings
-    assert plan.label == label
-    # and the kernel is the old Quantity arithmetic on the same numbers
-    assert rate == d / c and to_alarm == (r - a) / rate and to_empty == r / rate
+        assert q.magnitude == value and type(q.magnitude) is float, field
+    # whole days, never after the alarm, and the dates the days after the fill
+    refill = plan.refill_after.magnitude
+    assert type(refill) is int and 0 <= refill <= plan.days_to_alarm.magnitude
+    if fill is None:
+        assert plan.alarm_date is plan.empty_date is plan.refill_date is None
+    else:
+        assert plan.refill_date == fill + dt.timedelta(days=refill) <= plan.alarm_date
+        assert plan.alarm_date == fill + dt.timedelta(days=math.floor(plan.days_to_alarm.magnitude))
+    assert plan.fill_date == fill and plan.label == label
 
 
 def test_refill_plan_is_an_ordinary_frozen_dataclass():

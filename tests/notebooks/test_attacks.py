@@ -123,7 +123,15 @@ def test_the_kernel_cap_gives_a_class_is_full_page_and_old_kernels_are_shut_down
         time.sleep(2)
     assert len(_kernels(base)) < MAX_KERNELS, "kernels older than the age limit were not shut down"
     assert "older than" in _log.read_text(encoding="utf-8", errors="replace")
-    assert _get(base, "voila/render/notebooks/units.ipynb")[0] == 200
+    # A kernel's process exits a moment before the kernel manager lets go of its id (the culler
+    # shuts kernels down one after another): the trainee who is told "try again in a minute" gets in.
+    statuses = []
+    while time.monotonic() < deadline + 30:
+        statuses.append(_get(base, "voila/render/notebooks/units.ipynb")[0])
+        if statuses[-1] != 503:
+            break
+        time.sleep(2)
+    assert statuses[-1] == 200, statuses
 
 
 @pytest.mark.timeout(300)
