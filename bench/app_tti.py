@@ -76,7 +76,7 @@ _LATENCY = r'''
 import gc as _gc, json as _json, statistics as _st, time as _time
 import ipywidgets as _W
 from widgets.plot import Figure as _Figure
-from widgets.common import QuantityField as _QF
+from widgets.fields import QuantityField as _QF
 
 def _walk(w):
     yield w

@@ -13,9 +13,10 @@ from typing import Any
 
 import ipywidgets as W
 
+from widgets._kernel import server_log
 from widgets.a11y import PageA11y
-from widgets.common import close_tree, library_line, linked_citation
-from widgets.common import log as server_log
+from widgets.app import close_tree, library_line
+from widgets.findings import linked_citation
 from widgets.page import PrintButton
 
 from .core import TRAINING_NOTICE, Exercise, list_exercises, load_exercise
@@ -29,7 +30,7 @@ _ANY = "(any exercise)"
 
 def _notice() -> W.HTML:
     # The same training-only banner as every app of the suite.
-    from widgets.common import banner
+    from widgets.app import banner
 
     return banner(TRAINING_NOTICE)
 
@@ -75,7 +76,7 @@ class _PartView(W.VBox):
             try:
                 fn()
             except Exception as exc:  # noqa: BLE001 - never a traceback for the trainee
-                self.feedback.value = (f'<span style="color:#8a5a00">Could not check this: '
+                self.feedback.value = (f'<span class="itb-sev-warning">Could not check this: '
                                        f"{html.escape(str(exc) or type(exc).__name__)}</span>")
                 self.app.problems.append(traceback.format_exc())
         return run
@@ -94,7 +95,7 @@ class _PartView(W.VBox):
     def _hint(self) -> None:
         text = self.ex.hint(self.part.id)
         self.app.record_hint(self.ex, self.part.id)
-        self.feedback.value = f'<span style="color:#244f8f">{html.escape(text)}</span>'
+        self.feedback.value = f'<span class="itb-sev-info">{html.escape(text)}</span>'
 
 
 def open_store(progress_path: Any = None) -> tuple[ProgressStore | None, str]:
@@ -170,7 +171,7 @@ class PracticeApp(W.VBox):
         try:
             fn()
         except Exception as exc:  # noqa: BLE001 - shown inline, kept for the log
-            self.status.value = f'<span style="color:#8a5a00">{html.escape(str(exc) or type(exc).__name__)}</span>'
+            self.status.value = f'<span class="itb-sev-warning">{html.escape(str(exc) or type(exc).__name__)}</span>'
             self.problems.append(traceback.format_exc())
 
     def _chosen(self) -> str:
@@ -201,7 +202,7 @@ class PracticeApp(W.VBox):
         if self.store is None:
             return
         if not self._name():
-            self.status.value = '<span style="color:#555">Enter your name above to save your progress.</span>'
+            self.status.value = '<span class="itb-muted">Enter your name above to save your progress.</span>'
             return
         self.store.record(self._name(), ex.id, ex.seed, part, result)
         self.refresh_progress()

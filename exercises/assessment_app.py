@@ -15,9 +15,10 @@ import ipywidgets as W
 
 from itbcore import assessment as core
 from itbcore.errors import ITBError
+from widgets._kernel import server_log
 from widgets.a11y import PageA11y
-from widgets.common import banner, cite, library_line
-from widgets.common import log as server_log
+from widgets.app import banner, library_line
+from widgets.findings import cite
 from widgets.page import PrintButton
 
 from . import assessment as forms

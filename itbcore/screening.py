@@ -542,6 +542,58 @@ def before_first_fill(patient: Patient, post_traumatic: bool = False, label: str
     return tuple(items)
 
 
+@dataclass(frozen=True)
+class _ConditionRule:
+    """A condition whose finding reads the same under each profile, citing that profile's own section."""
+
+    code: str  # the finding's code
+    severity: SeverityName
+    sections: dict[str, str]  # label → section cited (a label missing here cites lionova's)
+    text: str  # the finding, before its source
+
+
+#: Condition code → its rule (screening_warnings takes them in the order it lists them).
+_CONDITION_RULES: dict[str, _ConditionRule] = {
+    # lionova 4.2: "Pasienten bør være infeksjonsfri før screening"; lioresal Dosing: initial phase.
+    "infection": _ConditionRule(
+        "infection", "violation", {"lionova": "4.2", "lioresal": _SCREENING_SECTION["lioresal"]},
+        "The patient must be free of infection before screening: a systemic infection can prevent an accurate "
+        "assessment of the response"),
+    # lionova 4.4; lioresal Dosing and Administration: wait until spasticity is stable, ≥ 1 year after the trauma.
+    "head_injury_under_1_year": _ConditionRule(
+        "head_injury_under_1_year", "warning", {"lionova": "4.4", "lioresal": "Dosing and Administration"},
+        "Spasticity after a head injury: long-term intrathecal baclofen is not recommended until the spasticity "
+        "is stable, at least 1 year after the trauma"),
+    # lionova 4.6: not during pregnancy unless the expected benefit outweighs the possible risk to the child;
+    # lioresal Pregnancy and lactation: only if necessary.
+    "pregnancy": _ConditionRule(
+        "pregnancy", "warning", {"lionova": "4.6", "lioresal": "Pregnancy and lactation"},
+        "Pregnancy: data are limited and baclofen crosses the placenta; use only if the expected benefit for "
+        "the mother outweighs the possible risk to the child"),
+    # lionova 4.7: the ability to drive may be much reduced; the doctor reassesses it regularly.
+    "drives": _ConditionRule(
+        "driving", "warning", {"lionova": "4.7", "lioresal": "Effect on the ability to drive"},
+        "Driving and machines: drowsiness, sedation and other effects can greatly reduce the ability to drive; "
+        "advise against it when they occur and reassess it regularly"),
+    # lionova 4.4: onset or worsening of scoliosis is reported: watch for its signs (lioresal is silent).
+    "scoliosis": _ConditionRule(
+        "scoliosis", "warning", {"lionova": "4.4"},
+        "Scoliosis can start or worsen during treatment: watch closely for its signs"),
+}
+
+
+def _condition_findings(conds: Iterable[str], label: str, codes: Iterable[str]) -> list[Finding]:
+    """The findings of :data:`_CONDITION_RULES` for those of ``codes`` the patient has."""
+    out = []
+    for code in codes:
+        if code in conds:
+            rule = _CONDITION_RULES[code]
+            key = label if label in rule.sections else "lionova"
+            src = cite(key, rule.sections[key])
+            out.append(Finding(rule.code, rule.severity, f"{rule.text} ({src}).", src))
+    return out
+
+
 def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Finding]:
     """Everything about this patient that the screening team must act on or watch.
 
@@ -605,24 +657,7 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
                 f"Treatment-resistant epilepsy: lioresal lists no such contraindication but asks for particular "
                 f"attention to epilepsy ({cite('lioresal', 'Carefully')}); lionova 4.3 and baclorex 2 make it a "
                 "contraindication.", f"{cite('lioresal', 'Carefully')}; {src}"))
-    if "infection" in conds:
-        # lionova 4.2: "Pasienten bør være infeksjonsfri før screening"; lioresal Dosing: initial phase.
-        src = cite("lionova", "4.2") if lio else _src("lioresal")
-        out.append(Finding(
-            "infection", "violation",
-            "The patient must be free of infection before screening: a systemic infection can prevent an accurate "
-            f"assessment of the response ({src}).",
-            src,
-        ))
-    if "head_injury_under_1_year" in conds:
-        # lionova 4.4; lioresal Dosing and Administration: wait until spasticity is stable, ≥ 1 year after the trauma.
-        src = cite("lionova", "4.4") if lio else cite("lioresal", "Dosing and Administration")
-        out.append(Finding(
-            "head_injury_under_1_year", "warning",
-            "Spasticity after a head injury: long-term intrathecal baclofen is not recommended until the spasticity "
-            f"is stable, at least 1 year after the trauma ({src}).",
-            src,
-        ))
+    out.extend(_condition_findings(conds, label, ("infection", "head_injury_under_1_year")))
 
     # lionova 4.2 and 4.5; lioresal Special instructions: higher risk of respiratory depression.
     resp_src = cite("lionova", "4.2") if lio else cite("lioresal", "Special instructions")
@@ -677,14 +712,7 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
                 src,
             ))
 
-    if "pregnancy" in conds:
-        # lionova 4.6: not during pregnancy unless the expected benefit outweighs the possible risk to the child;
-        # lioresal Pregnancy and lactation: only if necessary.
-        src = cite("lionova", "4.6") if lio else cite("lioresal", "Pregnancy and lactation")
-        out.append(Finding(
-            "pregnancy", "warning",
-            "Pregnancy: data are limited and baclofen crosses the placenta; use only if the expected benefit for "
-            f"the mother outweighs the possible risk to the child ({src}).", src))
+    out.extend(_condition_findings(conds, label, ("pregnancy",)))
     if "breast_feeding" in conds:
         src = cite("lionova", "4.6") if lio else cite("lioresal", "Pregnancy and lactation")
         text = ("Breast-feeding: baclofen passes into milk, but at intrathecal doses clinically relevant levels are "
@@ -692,19 +720,7 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
                 "Breast-feeding: no special recommendations are needed, as intrathecal baclofen is not excreted in "
                 "milk")
         out.append(Finding("breast_feeding", "info", f"{text} ({src}; the labels differ).", src))
-    if "drives" in conds:
-        # lionova 4.7: the ability to drive may be much reduced; the doctor reassesses it regularly.
-        src = cite("lionova", "4.7") if lio else cite("lioresal", "Effect on the ability to drive")
-        out.append(Finding(
-            "driving", "warning",
-            "Driving and machines: drowsiness, sedation and other effects can greatly reduce the ability to drive; "
-            f"advise against it when they occur and reassess it regularly ({src}).", src))
-    if "scoliosis" in conds:
-        # lionova 4.4: onset or worsening of scoliosis is reported: watch for its signs.
-        src = cite("lionova", "4.4")
-        out.append(Finding("scoliosis", "warning",
-                           f"Scoliosis can start or worsen during treatment: watch closely for its signs ({src}).",
-                           src))
+    out.extend(_condition_findings(conds, label, ("drives", "scoliosis")))
     if "peg_tube" in conds:
         # baclorex 2: a PEG tube raises the frequency of infections in children.
         src = cite("baclorex", "2")

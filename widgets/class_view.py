@@ -21,7 +21,8 @@ from exercises.assessment import mastery_rows, parts_per_form, test_scores
 from exercises.classview import HubRefused, class_rows, common_slips, gradebook_scores, hub_class, rows_csv
 from exercises.progress import ProgressStoreError, read_attempts
 
-from .common import App, esc
+from .app import App
+from .findings import esc
 
 __all__ = ["ClassViewApp", "build_app", "progress_path_of"]
 

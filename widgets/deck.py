@@ -8,7 +8,7 @@ slide.  The slides share one patient and pass their results on, so a change on o
 carries through the story: the test dose that worked starts the titration, the titration's
 target is the dose in the pump, the pump's plan sets the volumes found at the missed refill.
 
-Each slide widget is a small :class:`widgets.common.App`: it fits a 960 × 700 slide (no
+Each slide widget is a small :class:`widgets.app.App`: it fits a 960 × 700 slide (no
 banner of its own: the first slide carries the training-only notice), calls :mod:`itbcore`
 and only formats and plots.
 """
@@ -24,22 +24,12 @@ from itbcore.formulations import PUMP_FORMULATIONS
 from itbcore.patient import Patient
 
 from .a11y import PageA11y
-from .common import (
-    SEVERITY_COLOURS,
-    App,
-    FindingsView,
-    QuantityField,
-    QuantitySlider,
-    actions_html,
-    actions_text,
-    banner,
-    cite,
-    esc,
-    findings_text,
-    make_figure,
-)
-from .plot import Bar, Scatter
-from .withdrawal import differentials_html
+from .app import App, banner
+from .fields import QuantityField, QuantitySlider
+from .findings import FindingsView, actions_html, actions_text, cite, esc, findings_text
+from .palette import colour
+from .plot import Bar, Scatter, make_figure
+from .withdrawal import STAGE_SEVERITY, differentials_html
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("deck")
@@ -130,7 +120,7 @@ class ScreeningSlide(_Slide):
                                "bolus (µg)", height=_SLIDE_HEIGHT,
                                traces=[Bar(x=[], y=[], name="bolus", width=4, texttemplate="%{y:.3~g} µg"),
                                        Scatter(x=[], y=[], name="observation window", mode="lines",
-                                                  line=dict(width=8, color="#8a5a00"))])
+                                                  line=dict(width=8, color=colour("warning")))])
         self.step: screening.ScreeningStep | None = None
         self.candidate_dose = None
         return [self.response], [self.result, self.fig]
@@ -149,11 +139,11 @@ class ScreeningSlide(_Slide):
             dose = given[-1]
             self.candidate_dose = dose
             vol = screening.test_dose_volume(dose)
-            text = (f"<strong style='color:{SEVERITY_COLOURS['action']}'>Candidate</strong>: effective test dose "
+            text = (f"<strong class='itb-sev-action'>Candidate</strong>: effective test dose "
                     f"<strong class='itb-deck-test-dose'>{units.fmt(dose)}</strong> ({units.fmt(vol)} of the "
                     f"50 µg/mL solution).")
         else:
-            text = (f"<strong style='color:{SEVERITY_COLOURS['violation']}'>Not a candidate</strong>: no response "
+            text = (f"<strong class='itb-sev-violation'>Not a candidate</strong>: no response "
                     f"at {units.fmt(given[-1])}.")
         self.result.value = f"<p>{text} {cite(step.source)}</p>"
         with self.fig.batch_update():
@@ -247,10 +237,10 @@ class RefillSlide(_Slide):
                                "volume in reservoir (mL)", height=_SLIDE_HEIGHT,
                                traces=[Scatter(x=[], y=[], name="reservoir", mode="lines", line=dict(width=3)),
                                        Scatter(x=[], y=[], name="alarm volume", mode="lines",
-                                                  line=dict(dash="dash", color=SEVERITY_COLOURS["violation"])),
+                                                  line=dict(dash="dash", color=colour("violation"))),
                                        Scatter(x=[], y=[], name="refill", mode="markers+text",
                                                   marker=dict(size=14, symbol="triangle-down",
-                                                              color=SEVERITY_COLOURS["action"]),
+                                                              color=colour("action")),
                                                   textposition="top center")])
         self.plan: pump.RefillPlan | None = None
         return [_row(self.reservoir, self.concentration, self.dose)], [self.result, self.fig]
@@ -381,9 +371,8 @@ class EmergencySlide(_Slide):
     def update(self):
         a = wd.assess([c for c, cb in self.signs.items() if cb.value])
         self.assessment = a
-        colour = {"none": "#2e6b30", "early": SEVERITY_COLOURS["warning"], "advanced": SEVERITY_COLOURS["violation"]}
-        self.stage.value = (f"<span class='itb-grade' style='background:{colour[a.stage]};color:white;padding:2px 10px;"
-                            f"border-radius:4px;font-weight:700'>Withdrawal stage: {a.stage.upper()}</span> "
+        self.stage.value = (f"<span class='itb-grade itb-bg-{STAGE_SEVERITY[a.stage]}'>"
+                            f"Withdrawal stage: {a.stage.upper()}</span> "
                             f"{cite(a.source)}")
         self.actions.value = actions_html(a.actions[:3], empty="No action needed.")
         self.differentials.value = differentials_html(a.differentials[:4])
@@ -402,7 +391,7 @@ class Deck:
 
     def __init__(self) -> None:
         self.banner = banner()
-        self.patient = W.HTML(f"<p class='itb-deck-patient' style='font-size:1.1em'>{esc(PATIENT_TEXT)}</p>")
+        self.patient = W.HTML(f"<p class='itb-deck-patient'>{esc(PATIENT_TEXT)}</p>")
         self.screening = ScreeningSlide()
         self.titration = TitrationSlide()
         self.refill = RefillSlide()

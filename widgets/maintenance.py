@@ -22,25 +22,11 @@ from itbcore import library, units
 from itbcore.errors import DiluentError, ITBError
 from itbcore.units import fmt
 
-from .common import (
-    GENERIC_ERROR,
-    SEVERITY_COLOURS,
-    App,
-    FindingsView,
-    QuantityField,
-    QuantitySlider,
-    Refreshing,
-    Status,
-    cite,
-    clear_inline_error,
-    close_tree,
-    esc,
-    findings_text,
-    inline_error,
-    make_figure,
-    set_trace,
-)
-from .plot import Bar, Figure, Scatter
+from .app import GENERIC_ERROR, App, Refreshing, Status, close_tree
+from .fields import QuantityField, QuantitySlider, clear_inline_error, inline_error
+from .findings import FindingsView, cite, esc, findings_text
+from .palette import colour
+from .plot import Bar, Figure, Scatter, make_figure, set_trace
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("maintenance")
@@ -71,13 +57,11 @@ def _date(d: dt.date | None) -> str:
 
 
 def _box(html_text: str, kind: str = "info") -> str:
-    colour = SEVERITY_COLOURS.get(kind, "#333")
-    return (f'<div style="border:2px solid {colour};border-radius:4px;padding:6px 10px;margin:4px 0">'
-            f"{html_text}</div>")
+    return f'<div class="itb-box itb-{esc(kind)}">{html_text}</div>'
 
 
 def _rows(pairs: list[tuple[str, str]]) -> str:
-    cells = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{esc(k)}</th><td>{esc(v)}</td></tr>"
+    cells = "".join(f"<tr><th class='itb-key'>{esc(k)}</th><td>{esc(v)}</td></tr>"
                     for k, v in pairs)
     return f"<table class='itb-result-table'>{cells}</table>"
 
@@ -132,16 +116,16 @@ class RefillSection(_Section):
                                    Scatter(x=[], y=[], mode="lines", name="reservoir volume",
                                               line=dict(width=3)),
                                    Scatter(x=[], y=[], mode="lines", name="alarm volume",
-                                              line=dict(dash="dash", color=SEVERITY_COLOURS["warning"])),
+                                              line=dict(dash="dash", color=colour("warning"))),
                                    Scatter(x=[], y=[], mode="markers+text", name="alarm / empty",
                                               textposition="top right",
-                                              marker=dict(size=11, color=SEVERITY_COLOURS["violation"])),
+                                              marker=dict(size=11, color=colour("violation"))),
                                    Scatter(x=[], y=[], mode="lines+markers+text", name="recommended refill",
                                               textposition="top left",
-                                              line=dict(color=SEVERITY_COLOURS["action"], width=2),
-                                              marker=dict(size=[0, 12], color=SEVERITY_COLOURS["action"])),
+                                              line=dict(color=colour("action"), width=2),
+                                              marker=dict(size=[0, 12], color=colour("action"))),
                                    Scatter(x=[], y=[], mode="lines", name="refill cap",
-                                              line=dict(dash="dot", color="#6b4fa0")),
+                                              line=dict(dash="dot", color=colour("chart-purple"))),
                                ]))
         self.plan: itbcore.RefillPlan | None = None
         inputs = W.VBox([self.reservoir, self.concentration, self.dose, self.alarm,
@@ -241,11 +225,11 @@ class DilutionSection(_Section):
         self.fig = _room(make_figure("What goes into the syringe, and what is discarded", "volume (mL)", "", height=240,
                                traces=[
                                    Bar(x=[], y=[], orientation="h", name="stock",
-                                          marker_color=SEVERITY_COLOURS["info"], texttemplate="%{x:.3~g} mL"),
+                                          marker_color=colour("info"), texttemplate="%{x:.3~g} mL"),
                                    Bar(x=[], y=[], orientation="h", name="sodium chloride 0.9 %",
-                                          marker_color="#9ecae1", texttemplate="%{x:.3~g} mL"),
+                                          marker_color=colour("chart-light"), texttemplate="%{x:.3~g} mL"),
                                    Bar(x=[], y=[], orientation="h", name="discarded from opened ampoules",
-                                          marker_color="#bbbbbb", texttemplate="%{x:.3~g} mL"),
+                                          marker_color=colour("chart-grey"), texttemplate="%{x:.3~g} mL"),
                                ]))
         self.fig.update_layout(barmode="stack")
         self.dilution: itbcore.Dilution | None = None
@@ -342,7 +326,7 @@ class FlexSection(_Section):
             Scatter(x=[], y=[], mode="lines", line_shape="hv", name="programmed rate", fill="tozeroy",
                        line=dict(width=3)),
             Scatter(x=[], y=[], mode="lines", name="intended dose as an hourly rate",
-                       line=dict(dash="dash", color=SEVERITY_COLOURS["action"])),
+                       line=dict(dash="dash", color=colour("action"))),
         ]))
         self.fig.update_xaxes(range=[0, 24], dtick=2)
         self.programme: itbcore.FlexProgramme | None = None
@@ -419,7 +403,7 @@ class FlexSection(_Section):
         if guard:
             worst = "violation" if any(f.severity == "violation" for f in guard) else "warning"
             items = "".join(f"<p>{esc(f.message)} {cite(f.source)}</p>" for f in guard)
-            self.guard.value = _box(f'<strong style="color:{SEVERITY_COLOURS[worst]};font-size:1.15em">'
+            self.guard.value = _box(f'<strong class="itb-sev-{worst} itb-large">'
                                     f"⚠ Per-hour / per-day check: {worst.upper()}</strong>{items}", worst)
         else:
             total, intended = programme.daily_total, self.intended.quantity
@@ -477,9 +461,9 @@ class BridgeResidualSection(_Section):
                                      "dose rate (µg/day)",
                                height=300, traces=[
                                    Scatter(x=[], y=[], mode="lines", line_shape="hv", name="without bridge bolus",
-                                              line=dict(color=SEVERITY_COLOURS["violation"], width=3)),
+                                              line=dict(color=colour("violation"), width=3)),
                                    Scatter(x=[], y=[], mode="lines", line_shape="hv", name="with bridge bolus",
-                                              line=dict(color=SEVERITY_COLOURS["action"], dash="dash", width=3)),
+                                              line=dict(color=colour("action"), dash="dash", width=3)),
                                ]))
         self.bridge: itbcore.BridgeBolus | None = None
 
@@ -500,7 +484,7 @@ class BridgeResidualSection(_Section):
         self.widget = W.VBox([
             W.HTML("<h2 class=\"itb-section-title\">Bridge bolus when the concentration changes "
                    "<small>(practice guidance: Neuromodulation 2016, Saulino et al.)</small></h2>"
-                   "<p style='color:#555'>Catheter and tubing volumes are device values: the defaults are "
+                   "<p class='itb-muted'>Catheter and tubing volumes are device values: the defaults are "
                    "examples; enter those of the patient's pump and catheter.</p>"),
             W.VBox([self.old, self.new, self.dose, self.length, self.per_cm, self.tubing]), self.status,
             self.bridge_result, self.fig, self.bridge_findings,
@@ -565,7 +549,7 @@ class BridgeResidualSection(_Section):
         head = ("OK: the volume found matches the expected residual" if check.status == "ok"
                 else "DISCREPANCY: do not simply refill and restart (overdose risk on restart)")
         self.residual_result.value = _box(
-            f"<strong style='color:{SEVERITY_COLOURS[kind]}'>{esc(head)}</strong>"
+            f"<strong class='itb-sev-{kind}'>{esc(head)}</strong>"
             + _rows([("Expected", fmt(check.expected)), ("Found", fmt(check.found)),
                      ("Difference (found − expected)", fmt(check.difference)), ("Tolerance", fmt(check.tolerance))]),
             kind)
@@ -644,7 +628,7 @@ class SettingsSection(_Section):
         bad = self.violations()
         if bad:
             reasons = "".join(f"<li>{esc(f.message)} {cite(f.source)}</li>" for f in bad)
-            self.outcome.value = _box(f"<strong style='color:{SEVERITY_COLOURS['violation']}'>Programming refused"
+            self.outcome.value = _box(f"<strong class='itb-sev-violation'>Programming refused"
                                       f"</strong> while a violation is present:<ul>{reasons}</ul>", "violation")
             return
         new = self.new_settings
@@ -700,7 +684,7 @@ class MaintenanceApp(App):
         # A tab is built when it is first shown (or first used from Python: ``app.flex``), so a page
         # becomes interactive with the first tab's widgets only; the others follow on a click.
         self._built: dict[str, _Section] = {}
-        self._waiting = W.HTML("<p style='color:#555'>Preparing this tab…</p>")
+        self._waiting = W.HTML("<p class='itb-muted'>Preparing this tab…</p>")
         self.tabs = W.Tab(children=[self._waiting] * len(self.TAB_RECORDS))
         for i, tab in enumerate(self.TAB_RECORDS):
             self.tabs.set_title(i, tab.title)
@@ -752,5 +736,5 @@ class MaintenanceApp(App):
 
 
 def build_app(**kwargs) -> MaintenanceApp:
-    """The maintenance-and-refill app (an :class:`~widgets.common.App`, an ipywidgets VBox)."""
+    """The maintenance-and-refill app (an :class:`~widgets.app.App`, an ipywidgets VBox)."""
     return MaintenanceApp(**kwargs)

@@ -24,26 +24,12 @@ import ipywidgets as W
 import itbcore.overdose as od
 from itbcore import library, scenarios, units
 from itbcore.patient import Patient
-from itbcore.sources import LABEL_DIFFERENCES, PRACTICE
+from itbcore.sources import PRACTICE, differences
 
-from .common import (
-    SEVERITY_COLOURS,
-    App,
-    FindingsView,
-    QuantityField,
-    QuantitySlider,
-    Status,
-    actions_html,
-    actions_text,
-    cite,
-    esc,
-    field_checkbox,
-    findings_text,
-    make_figure,
-    safe_callback,
-    section,
-)
-from .plot import Scatter
+from .app import App, Status, safe_callback, section
+from .fields import QuantityField, QuantitySlider, field_checkbox
+from .findings import FindingsView, actions_html, actions_text, cite, esc, findings_text
+from .plot import Scatter, make_figure
 
 __all__ = ["OverdoseApp", "build_app", "SCENARIO_FIELDS"]
 
@@ -72,13 +58,13 @@ SCENARIO_LIMITS = {("residual_volume", "mL"): "found_volume", ("volume", "mL"): 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("overdose")
 
-_GRADE_COLOURS = {"none": "#2e6b30", "mild": SEVERITY_COLOURS["info"], "moderate": SEVERITY_COLOURS["warning"],
-                  "severe": SEVERITY_COLOURS["violation"]}
+#: Overdose grade → the severity whose colour its badge takes.
+_GRADE_SEVERITY = {"none": "action", "mild": "info", "moderate": "warning", "severe": "violation"}
 
 
-def _badge(word: str, colour: str, prefix: str) -> str:
-    return (f'<span class="itb-grade" style="display:inline-block;background:{colour};color:white;'
-            f'border-radius:4px;padding:2px 10px;font-weight:700">{esc(prefix)}: {esc(word.upper())}</span>')
+def _badge(word: str, severity: str, prefix: str) -> str:
+    """A white-on-colour badge: ``severity`` names its colour (the stylesheet's ``.itb-bg-<severity>``)."""
+    return f'<span class="itb-grade itb-bg-{esc(severity)}">{esc(prefix)}: {esc(word.upper())}</span>'
 
 
 class OverdoseApp(App):
@@ -261,7 +247,7 @@ class OverdoseApp(App):
         return f"{units.fmt(r.delivered_rate)} ÷ {units.fmt(r.intended_daily_dose)} = ×{r.factor:.3g}"
 
     def _result_html(self, r: scenarios.ScenarioResult, sim: scenarios.Simulation) -> str:
-        colour = SEVERITY_COLOURS["violation"] if r.factor != 1 else SEVERITY_COLOURS["info"]
+        kind = "violation" if r.factor != 1 else "info"
         word = "overdose" if r.is_overdose else ("under-dose: withdrawal risk" if r.factor < 1 else "as intended")
         delivered = []
         if r.delivered_amount is not None:
@@ -270,16 +256,16 @@ class OverdoseApp(App):
             delivered.append(f"{units.fmt(r.delivered_rate)} by "
                              f"{esc(r.route) if r.delivered_amount is None else 'the pump'}")
         return (
-            f'<div style="border-left:6px solid {colour};padding:4px 10px">'
-            f"<p style='margin:2px 0'><em>{esc(r.explanation)}</em></p>"
-            f"<table style='border-collapse:collapse'>"
-            f"<tr><td style='padding-right:12px'>intended</td>"
+            f'<div class="itb-finding itb-{kind}">'
+            f"<p class='itb-tight'><em>{esc(r.explanation)}</em></p>"
+            f"<table class='itb-table'>"
+            f"<tr><td>intended</td>"
             f"<td><strong>{units.fmt(r.intended_daily_dose)}</strong></td></tr>"
-            f"<tr><td style='padding-right:12px'>delivered</td>"
+            f"<tr><td>delivered</td>"
             f"<td><strong>{'; '.join(delivered) or '—'}</strong></td></tr>"
-            f"<tr><td style='padding-right:12px'>factor</td><td><strong class='itb-factor' style='color:{colour};"
-            f"font-size:1.25em'>{esc(self._factor_text(r))}</strong> — {esc(word)}</td></tr>"
-            f"<tr><td style='padding-right:12px'>CSF peak</td><td>{units.fmt(sim.peak_delivered)} delivered, "
+            f"<tr><td>factor</td><td><strong class='itb-factor itb-sev-{kind}'>"
+            f"{esc(self._factor_text(r))}</strong> — {esc(word)}</td></tr>"
+            f"<tr><td>CSF peak</td><td>{units.fmt(sim.peak_delivered)} delivered, "
             f"{units.fmt(sim.peak_intended)} intended (one-compartment model, lionova 5.2)</td></tr>"
             f"</table>{cite(r.source)}</div>")
 
@@ -293,7 +279,7 @@ class OverdoseApp(App):
         a = od.assess(self.ticked_signs(), lumbar_puncture_contraindicated=self.lp_contraindicated.value,
                       label=self.label_profile)
         self.assessment = a
-        self.grade.value = (f"<p>{_badge(a.severity, _GRADE_COLOURS[a.severity], 'Overdose grade')} "
+        self.grade.value = (f"<p>{_badge(a.severity, _GRADE_SEVERITY[a.severity], 'Overdose grade')} "
                             f"{cite(a.source, f'; label profile {a.label}')}</p>")
         self.actions.value = "<strong>What to do, most urgent first</strong>" + actions_html(a.actions)
         self.sign_findings.show(a.findings)
@@ -314,9 +300,9 @@ class OverdoseApp(App):
         return True
 
     def _physo_warning_html(self) -> str:
-        diff = next(d for d in LABEL_DIFFERENCES if d.code == "physostigmine")
+        (diff,) = differences("physostigmine")
         label = self.label_profile
-        applied = ' style="font-weight:700"'
+        applied = ' class="itb-applied"'
         rows = "".join(
             f"<li{applied if k == label else ''}><strong>{esc(k)}</strong>: {esc(v)} "
             f"{cite(diff.sources.get(k, ''))}{' ← profile applied' if k == label else ''}</li>"
@@ -324,10 +310,8 @@ class OverdoseApp(App):
         head = ("Under the lionova profile there is no antidote: supportive care only. The regimen below is the "
                 "lioresal label's, shown for comparison." if label == "lionova" else
                 "The lioresal label lists physostigmine; practice guidance advises against it in most overdoses.")
-        return (f'<div class="itb-physostigmine-warning" role="note" style="border:2px solid '
-                f'{SEVERITY_COLOURS["violation"]};background:#fdecea;padding:6px 10px;border-radius:4px">'
-                f'<strong style="color:{SEVERITY_COLOURS["violation"]}">⚠ {esc(head)}</strong><ul style="margin:4px 0">'
-                f"{rows}</ul></div>")
+        return (f'<div class="itb-physostigmine-warning itb-callout itb-callout-stop" role="note">'
+                f'<strong class="itb-sev-violation">⚠ {esc(head)}</strong><ul class="itb-tight">{rows}</ul></div>')
 
     @staticmethod
     def _regimen_html(r: od.Regimen) -> str:
@@ -341,7 +325,7 @@ class OverdoseApp(App):
                     if r.repeat.interval else "")
         cap = units.fmt(r.max_total) if r.max_total is not None else "none set by the label"
         who = "adult" if r.population == "adult" else "child (dosed by weight, capped)"
-        return (f"<table class='itb-regimen'><tr><td style='padding-right:12px'>patient</td><td>{who}</td></tr>"
+        return (f"<table class='itb-regimen itb-table'><tr><td>patient</td><td>{who}</td></tr>"
                 f"<tr><td>dose</td><td><strong>{dose}</strong> {how}</td></tr>"
                 f"<tr><td>repeat</td><td>{units.fmt(r.repeat.dose)}{interval}, {esc(r.repeat.until)}</td></tr>"
                 f"<tr><td>maximum total</td><td>{cap}</td></tr></table>"
@@ -365,10 +349,10 @@ class OverdoseApp(App):
             lines.append(f"physostigmine ({g.source}, {g.population}): {units.fmt(g.dose)} per dose; maximum total "
                          f"{units.fmt(g.max_total) if g.max_total is not None else 'none'}; "
                          "practice: "
-                         f"{next(d for d in LABEL_DIFFERENCES if d.code == 'physostigmine').values[PRACTICE]}")
+                         f"{differences('physostigmine')[0].values[PRACTICE]}")
         return "\n".join(lines)
 
 
 def build_app(**kwargs: Any) -> OverdoseApp:
-    """The overdose app (an :class:`~widgets.common.App`, an ipywidgets VBox)."""
+    """The overdose app (an :class:`~widgets.app.App`, an ipywidgets VBox)."""
     return OverdoseApp(**kwargs)

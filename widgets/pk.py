@@ -18,8 +18,11 @@ import itbcore
 from itbcore import library, pk
 from itbcore.units import Q_, fmt
 
-from .common import SEVERITY_COLOURS, App, QuantityField, QuantitySlider, cite, esc, make_figure, set_trace
-from .plot import Scatter
+from .app import App
+from .fields import QuantityField, QuantitySlider
+from .findings import cite, esc
+from .palette import colour
+from .plot import Scatter, make_figure, set_trace
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("pk")
@@ -112,24 +115,24 @@ class PKApp(App):
             Scatter(x=[], y=[], mode="lines", line=dict(width=0), fill="tonexty", fillcolor=band,
                        name="5–95 % of virtual patients", meta=dict(column="95th percentile"), hoverinfo="skip"),
             Scatter(x=[], y=[], mode="lines", name="label-mean patient (75 mL, 30 mL/h)",
-                       line=dict(width=3, color=SEVERITY_COLOURS["info"]),
+                       line=dict(width=3, color=colour("info")),
                        hovertemplate="%{x:.3~g} h: %{y:.3~g} ng/mL<extra></extra>"),
             Scatter(x=[], y=[], mode="lines", name="steady state", line=dict(dash="dash",
-                                                                                 color=SEVERITY_COLOURS["action"])),
+                                                                                 color=colour("action"))),
             Scatter(x=[], y=[], mode="markers+text", name="half-life", textposition="top right",
-                       marker=dict(size=10, color=SEVERITY_COLOURS["warning"])),
+                       marker=dict(size=10, color=colour("warning"))),
         ])
         self.fig_spine = make_figure("Lumbar versus cisternal CSF (label-mean patient)", "time (h)",
                                      "CSF baclofen (ng/mL)", height=320, traces=[
                                          Scatter(x=[], y=[], mode="lines", name="lumbar",
-                                                    line=dict(width=3, color=SEVERITY_COLOURS["info"])),
+                                                    line=dict(width=3, color=colour("info"))),
                                          Scatter(x=[], y=[], mode="lines", name="cisternal",
-                                                    line=dict(width=3, color="#6b4fa0")),
+                                                    line=dict(width=3, color=colour("chart-purple"))),
                                      ])
         for f in (self.fig, self.fig_spine):
             # room above the plot for the title and, under it, the legend
             f.update_layout(margin=dict(t=95), title=dict(y=0.98, yanchor="top"))
-        rows = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{esc(a)}</th><td>{esc(b)}</td>"
+        rows = "".join(f"<tr><th class='itb-key'>{esc(a)}</th><td>{esc(b)}</td>"
                        f"<td>{cite(c)}</td></tr>" for a, b, c in label_pk_rows())
         self.label_numbers = W.HTML(f"<details open><summary><strong>The label numbers</strong></summary>"
                                     f"<table>{rows}</table></details>")
@@ -242,13 +245,13 @@ class PKApp(App):
         if c["programme"] is not None:
             steps = "; ".join(f"from {fmt(s.start)} at {fmt(s.rate)}" for s in c["programme"].steps)
             rows.append(("Flex programme", steps))
-        table = "".join(f"<tr><th style='text-align:left;padding-right:1em'>{esc(a)}</th><td>{esc(b)}</td></tr>"
+        table = "".join(f"<tr><th class='itb-key'>{esc(a)}</th><td>{esc(b)}</td></tr>"
                         for a, b in rows)
         self.result.value = (f"<table>{table}</table><p>Model parameters and ranges: "
                              f"{cite(pk.LABEL_PK.sources['clearance'])}</p>")
         lo_d, hi_d = pk.LABEL_PK.steady_state_time_range
         self.caveat.value = (
-            f'<div style="border-left:4px solid {SEVERITY_COLOURS["warning"]};padding:4px 8px">'
+            f'<div class="itb-callout itb-callout-warning">'
             f"<strong>Caveat of the model.</strong> One well-mixed compartment reaches 95 % of its steady state "
             f"after {esc(fmt(c['to_steady']))}; the labels report steady state within {esc(fmt(lo_d))} to "
             f"{esc(fmt(hi_d))}, because CSF circulates slowly and concentrations fall along the spine. Read the "
@@ -281,5 +284,5 @@ class PKApp(App):
 
 
 def build_app(**kwargs) -> PKApp:
-    """The CSF pharmacokinetics app (an :class:`~widgets.common.App`, an ipywidgets VBox)."""
+    """The CSF pharmacokinetics app (an :class:`~widgets.app.App`, an ipywidgets VBox)."""
     return PKApp(**kwargs)

@@ -26,14 +26,17 @@ import functools
 import math
 import os
 from collections.abc import Iterator, Mapping, Sequence
+from copy import deepcopy
 from pathlib import Path
 from typing import Any
 
 import anywidget
 import traitlets
 
+from .palette import PALETTE, colour
+
 __all__ = ["Figure", "Trace", "Scatter", "Bar", "Props", "PLOTLY_ESM_ENV", "PLOTLY_JS", "TRACE_TYPES",
-           "plotly_js_version", "plotly_esm_source", "to_json"]
+           "plotly_js_version", "plotly_esm_source", "to_json", "make_figure", "set_trace", "room_for_legend"]
 
 #: Environment variable the suite's launcher sets for its kernels: the path, relative to the
 #: server's base URL, where it serves plotly.js as an ES module (:func:`plotly_esm_source`).
@@ -369,3 +372,47 @@ class Figure(anywidget.AnyWidget):
     def __repr__(self) -> str:
         title = (self._layout._d.get("title") or {}).get("text", "")
         return f"<Figure {title!r}: {len(self._traces)} traces>"
+
+
+# --------------------------------------------------------------------------- the suite's figures
+#: The suite's look, as a plotly.js layout template (plotly.js applies it under each figure's layout).
+_TEMPLATE: dict[str, Any] = {"layout": {
+    "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13, "color": PALETTE["ink"]},
+    "paper_bgcolor": "white",
+    "plot_bgcolor": "white",
+    "colorway": [colour(c) for c in ("info", "violation", "action", "warning", "chart-purple", "chart-teal")],
+    "xaxis": {"showgrid": True, "gridcolor": PALETTE["grid"], "zeroline": False, "linecolor": PALETTE["axis"],
+              "ticks": "outside"},
+    "yaxis": {"showgrid": True, "gridcolor": PALETTE["grid"], "zeroline": False, "linecolor": PALETTE["axis"],
+              "ticks": "outside"},
+    "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+    "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+    "hovermode": "x unified",
+}}
+
+
+def make_figure(title: str, x_title: str, y_title: str, *, traces: Sequence[Trace] = (),
+                height: int = 360) -> Figure:
+    """A figure (:class:`widgets.plot.Figure`) in the suite's template; update it with :func:`set_trace`.
+
+    Axis titles carry the unit (``"time (h)"``, ``"CSF baclofen (ng/mL)"``).  Served by the
+    suite's launcher, the figure's front end imports plotly.js from the server once per page.
+    """
+    return Figure(data=list(traces), layout=dict(
+        template=deepcopy(_TEMPLATE), title=dict(text=title), height=height,
+        xaxis=dict(title=dict(text=x_title)), yaxis=dict(title=dict(text=y_title))))
+
+
+def set_trace(fig: Figure, index: int, x: Any, y: Any, **props: Any) -> None:
+    """Replace trace ``index``'s data (and any other properties) in one message to the browser."""
+    with fig.batch_update():
+        trace = fig.data[index]
+        trace.x = x
+        trace.y = y
+        for k, v in props.items():
+            setattr(trace, k, v)
+
+
+def room_for_legend(fig: Figure) -> None:
+    """Put the title above the legend (the suite's template puts the legend just above the plot)."""
+    fig.update_layout(margin=dict(t=95), title=dict(y=0.97, yanchor="top", x=0.01, xanchor="left"))

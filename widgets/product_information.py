@@ -20,7 +20,8 @@ from itbcore.patient import Patient
 from itbcore.screening import INTERACTIONS, before_first_fill
 from itbcore.sources import LABEL_DIFFERENCES, LABEL_MAP, LABELS, LabelDifference
 
-from .common import App, cite, esc
+from .app import App
+from .findings import cite, esc
 from .page import param
 
 #: Sections whose content the core holds as data: shown as a table under the summary.
@@ -33,8 +34,8 @@ _TABLES = {
 
 
 def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    th = "".join(f"<th scope='col' style='text-align:left;padding-right:1em'>{esc(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td style='padding-right:1em'>{esc(c)}</td>" for c in r) + "</tr>" for r in rows)
+    th = "".join(f"<th scope='col' class='itb-key'>{esc(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows)
     return f"<table class='itb-pi-table'><tr>{th}</tr>{body}</table>"
 
 
@@ -87,7 +88,7 @@ def _taught_html(entry: LabelSection) -> str:
 
 
 def _difference_html(d: LabelDifference) -> str:
-    cells = "".join(f"<tr><th scope='row' style='text-align:left;padding-right:1em'>{esc(k)}</th>"
+    cells = "".join(f"<tr><th scope='row' class='itb-key'>{esc(k)}</th>"
                     f"<td>{esc(v)}</td><td>{cite(d.sources.get(k, ''))}</td></tr>"
                     for k, v in d.values.items())
     note = f"<p>{esc(d.note)}</p>" if d.note else ""
@@ -178,5 +179,5 @@ class ProductInformationApp(App):
 
 
 def build_app(**kwargs: Any) -> ProductInformationApp:
-    """The product-information app (an :class:`~widgets.common.App`)."""
+    """The product-information app (an :class:`~widgets.app.App`)."""
     return ProductInformationApp(**kwargs)

@@ -18,20 +18,11 @@ from itbcore import library, screening, units
 from itbcore.errors import EligibilityError
 from itbcore.patient import CONDITIONS, MEDICINES, ORIGINS, Patient
 
-from .common import (
-    SEVERITY_COLOURS,
-    App,
-    FieldGuard,
-    FindingsView,
-    QuantityField,
-    cite,
-    esc,
-    findings_text,
-    inline_error,
-    make_figure,
-    room_for_legend,
-)
-from .plot import Bar, Scatter
+from .app import App
+from .fields import FieldGuard, QuantityField, inline_error
+from .findings import FindingsView, cite, esc, findings_text
+from .palette import colour
+from .plot import Bar, Scatter, make_figure, room_for_legend
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("screening")
@@ -160,20 +151,20 @@ class ScreeningApp(App):
     def _add_traces(self) -> None:
         fig = self.fig
         bar = dict(orientation="h", hovertemplate="%{customdata}<extra></extra>")
-        fig.add_trace(Bar(name="observe (at least 4 h)", marker_color="#9cc3e6", width=0.8, **bar))
-        fig.add_trace(Bar(name="observe up to 8 h", marker=dict(color="#d6e6f5", pattern_shape="/"), width=0.8,
-                             **bar))
-        fig.add_trace(Bar(name="onset ½–1 h", marker_color="#e0a030", width=0.35, **bar))
-        fig.add_trace(Bar(name="effect", marker_color="#2e6b30", width=0.35, **bar))
-        fig.add_trace(Bar(name="effect may last to 8 h", marker=dict(color="#9ccc9c", pattern_shape="."),
+        fig.add_trace(Bar(name="observe (at least 4 h)", marker_color=colour("chart-observe"), width=0.8, **bar))
+        fig.add_trace(Bar(name="observe up to 8 h", marker=dict(color=colour("chart-observe-late"), pattern_shape="/"),
+                          width=0.8, **bar))
+        fig.add_trace(Bar(name="onset ½–1 h", marker_color=colour("chart-onset"), width=0.35, **bar))
+        fig.add_trace(Bar(name="effect", marker_color=colour("action"), width=0.35, **bar))
+        fig.add_trace(Bar(name="effect may last to 8 h", marker=dict(color=colour("chart-effect"), pattern_shape="."),
                              width=0.35, **bar))
         fig.add_trace(Scatter(name="peak ≈ 4 h", mode="markers", marker=dict(symbol="diamond", size=11,
-                                 color="#1b3d1c"), hovertemplate="%{customdata}<extra></extra>"))
+                                 color=colour("chart-effect-ink")), hovertemplate="%{customdata}<extra></extra>"))
         fig.add_trace(Scatter(name="bolus given", mode="markers",
-                                 marker=dict(symbol="triangle-right", size=13, color="#1f5fa8"),
+                                 marker=dict(symbol="triangle-right", size=13, color=colour("info")),
                                  hovertemplate="%{customdata}<extra></extra>"))
         fig.add_trace(Scatter(name="next bolus (not before)", mode="markers+text", textposition="top right",
-                                 marker=dict(symbol="triangle-right-open", size=13, color="#6b4fa0"),
+                                 marker=dict(symbol="triangle-right-open", size=13, color=colour("chart-purple")),
                                  hovertemplate="%{customdata}<extra></extra>"))
         fig.update_layout(barmode="overlay", hovermode="closest")
         room_for_legend(fig)
@@ -235,12 +226,12 @@ class ScreeningApp(App):
         self.small_child.disabled = not is_child
         self.age.error.value = "" if not self.age.error_message else self.age.error.value
         self.eligibility.value = (
-            f'<div style="border-left:5px solid {SEVERITY_COLOURS["info"]};padding:3px 8px">'
+            f'<div class="itb-finding itb-info">'
             f"<strong>Eligible for screening</strong> under the {esc(label)} profile: "
             f"{esc(patient.population)}, {patient.age_years:g} years, "
             f"{esc(patient.origin)} origin {cite(suggestion.label_source)}</div>")
         self.suggestion.value = (
-            f'<div style="color:#333">Suggested first bolus: <strong>{esc(units.fmt(suggestion.dose))}</strong> '
+            f'<div>Suggested first bolus: <strong>{esc(units.fmt(suggestion.dose))}</strong> '
             f"({esc(units.fmt(suggestion.volume))} of 50 µg/mL) — {esc(suggestion.reason)} "
             f"{cite(suggestion.source)}; the label allows "
             f"{esc(' or '.join(units.fmt(a) for a in suggestion.alternatives))} "
@@ -256,14 +247,14 @@ class ScreeningApp(App):
         if patient.age_years < 4:
             inline_error(self.age.error, message)
         self.eligibility.value = (
-            f'<div role="alert" style="border-left:5px solid {SEVERITY_COLOURS["violation"]};padding:3px 8px;'
-            f'color:{SEVERITY_COLOURS["violation"]}"><strong>Not eligible for screening</strong> under the '
+            f'<div role="alert" class="itb-finding itb-violation itb-sev-violation"><strong>Not eligible for '
+            f'screening</strong> under the '
             f"{esc(self.label_profile)} profile: {esc(message)}</div>")
         self.suggestion.value = ""
         self.warnings.show(warnings)
         for row in self.rows:
             row["box"].layout.display = "none"
-        self.decision.value = ('<div style="color:#555">No test bolus: the label does not cover this patient.</div>')
+        self.decision.value = ('<div class="itb-muted">No test bolus: the label does not cover this patient.</div>')
         self.decision_findings.show(())
         with self.fig.batch_update():
             for tr in self.fig.data:
@@ -363,7 +354,7 @@ class ScreeningApp(App):
             self.fig.layout.xaxis.range = [-1, max(end, gap)]
             self.fig.layout.xaxis.dtick = 6 if end <= 48 else 12
         self.timeline_sources.value = (
-            f'<div style="color:#444;font-size:0.9em">Onset {esc(hrs(onset0))}–{esc(hrs(onset1))}, peak about '
+            f'<div class="itb-muted itb-small">Onset {esc(hrs(onset0))}–{esc(hrs(onset1))}, peak about '
             f"{esc(hrs(peak))}, effect {esc(hrs(dur0))}–{esc(hrs(dur1))} ({esc(t.sources['onset'])}); observe "
             f"{esc(hrs(obs0))}–{esc(hrs(obs1))} after each bolus ({esc(t.sources['monitor'])}); next bolus not "
             f"before {esc(hrs(gap))} ({esc(t.sources['next_bolus'])}). {esc(t.note)}</div>")
@@ -408,13 +399,11 @@ class ScreeningApp(App):
 
 
 def _decision_box(kind: str, text: str, source: str) -> str:
-    colour = SEVERITY_COLOURS.get(kind, "#333")
     word = {"action": "decision", "violation": "stop", "warning": "next step", "info": "next step"}[kind]
-    return (f'<div class="itb-decision itb-{esc(kind)}" style="border-left:6px solid {colour};padding:5px 10px;'
-            f'margin:3px 0;font-size:1.05em"><strong style="color:{colour};text-transform:uppercase;'
-            f'font-size:0.85em">{word}</strong> {esc(text)} {cite(source)}</div>')
+    return (f'<div class="itb-finding itb-decision itb-{esc(kind)}"><strong class="itb-severity">{word}</strong> '
+            f'{esc(text)} {cite(source)}</div>')
 
 
 def build_app(**kwargs) -> ScreeningApp:
-    """The screening app (an :class:`~widgets.common.App`, an ipywidgets VBox)."""
+    """The screening app (an :class:`~widgets.app.App`, an ipywidgets VBox)."""
     return ScreeningApp(**kwargs)

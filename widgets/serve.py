@@ -155,7 +155,7 @@ class _NotServed(tornado.web.RequestHandler):
 
 
 #: A notebook that builds an app with figures imports one of the app modules of ``widgets``.
-_APP_IMPORT = re.compile(r"^\s*from\s+widgets\.(?!(?:common|a11y)\b)\w+\s+import\b", re.M)
+_APP_IMPORT = re.compile(r"^\s*from\s+widgets\.(?!(?:app|a11y|fields|findings|palette|page)\b)\w+\s+import\b", re.M)
 
 
 @functools.lru_cache(maxsize=64)

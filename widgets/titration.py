@@ -15,23 +15,11 @@ from itbcore.errors import EligibilityError, ITBError
 from itbcore.patient import ORIGINS, Patient
 from itbcore.sources import PRACTICE
 
-from .common import (
-    SEVERITY_COLOURS,
-    App,
-    FieldGuard,
-    FindingsView,
-    QuantityField,
-    QuantitySlider,
-    Status,
-    cite,
-    clear_inline_error,
-    esc,
-    findings_text,
-    inline_error,
-    make_figure,
-    room_for_legend,
-)
-from .plot import Scatter
+from .app import App, Status
+from .fields import FieldGuard, QuantityField, QuantitySlider, clear_inline_error, inline_error
+from .findings import FindingsView, cite, esc, findings_text
+from .palette import colour
+from .plot import Scatter, make_figure, room_for_legend
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("titration")
@@ -45,9 +33,9 @@ STEP_CHOICES = (("lower end of the band", 0.0), ("5 %", 0.05), ("10 %", 0.10), (
                 ("30 %", 0.30), ("40 %", 0.40))
 PUMP_CHOICES = (("programmable", "programmable"), ("non-programmable (1 mL/day)", "non_programmable"))
 _BASIS_STYLE = {
-    "lionova": dict(color="#1f5fa8", width=4, dash="solid"),
-    "lioresal": dict(color="#b3261e", width=2, dash="dash"),
-    PRACTICE: dict(color="#2e6b30", width=3, dash="dot"),
+    "lionova": dict(color=colour("info"), width=4, dash="solid"),
+    "lioresal": dict(color=colour("violation"), width=2, dash="dash"),
+    PRACTICE: dict(color=colour("action"), width=3, dash="dot"),
 }
 
 
@@ -112,13 +100,14 @@ class TitrationApp(App):
             self.fig_first.add_trace(Scatter(name=basis, mode="lines", line=dict(shape="vh", **style),
                                                 hovertemplate="%{y:.4~g} µg/day<extra>" + basis + "</extra>"))
         self.fig_first.add_trace(Scatter(name="this patient", mode="markers+text", textposition="middle right",
-                                            marker=dict(size=11, color="#222", symbol="circle-open", line_width=2),
+                                            marker=dict(size=11, color=colour("ink"), symbol="circle-open",
+                                                        line_width=2),
                                             hovertemplate="%{text}<extra></extra>"))
         practice_h = units.magnitude_in(titration.PRACTICE_EFFECT_THRESHOLD, "h")
         label_h = units.magnitude_in(titration.TWELVE_HOURS, "h")
-        self.fig_first.add_vline(x=practice_h, line=dict(color="#2e6b30", dash="dot", width=1),
+        self.fig_first.add_vline(x=practice_h, line=dict(color=colour("action"), dash="dot", width=1),
                                  annotation_text=f"{practice_h:g} h (practice)", annotation_position="bottom left")
-        self.fig_first.add_vline(x=label_h, line=dict(color="#1f5fa8", dash="dot", width=1),
+        self.fig_first.add_vline(x=label_h, line=dict(color=colour("info"), dash="dot", width=1),
                                  annotation_text=f"{label_h:g} h (labels)", annotation_position="bottom left")
         self.fig_first.update_xaxes(range=[0, 24.5], dtick=2)
         self.fig_first.update_layout(hovermode="x unified")
@@ -144,12 +133,13 @@ class TitrationApp(App):
                                            fillcolor="rgba(46,107,48,0.18)", line=dict(shape="hv", width=0),
                                            hoverinfo="skip"))
         self.fig_plan.add_trace(Scatter(name="planned dose", mode="lines+markers", line=dict(shape="hv", width=3,
-                                           color="#1f5fa8"), customdata=[],
+                                           color=colour("info")), customdata=[],
                                            hovertemplate="%{customdata}<extra></extra>"))
-        self.fig_plan.add_trace(Scatter(name="target", mode="lines", line=dict(dash="dash", color="#6b4fa0"),
+        self.fig_plan.add_trace(Scatter(name="target", mode="lines",
+                                        line=dict(dash="dash", color=colour("chart-purple")),
                                            hoverinfo="skip"))
         # lionova 4.2: no increase in the first 24 h (day 0 to day 1).
-        self.fig_plan.add_vrect(x0=0, x1=1, fillcolor="#888", opacity=0.18, line_width=0,
+        self.fig_plan.add_vrect(x0=0, x1=1, fillcolor=colour("axis"), opacity=0.18, line_width=0,
                                 annotation_text="first 24 h: no increase", annotation_position="top left")
         self.fig_plan.update_layout(hovermode="closest")
 
@@ -171,7 +161,7 @@ class TitrationApp(App):
         self.check_findings = FindingsView("No findings.")
         self.fig_check = make_figure("The proposed change in time", "time since the infusion started (h)",
                                      "daily dose (µg/day)", height=320)
-        self.fig_check.add_trace(Scatter(name="current dose", mode="lines", line=dict(color="#1f5fa8", width=3),
+        self.fig_check.add_trace(Scatter(name="current dose", mode="lines", line=dict(color=colour("info"), width=3),
                                             hoverinfo="skip"))
         self.fig_check.add_trace(Scatter(name="allowed band for this change", mode="lines",
                                             line=dict(color="rgba(46,107,48,0.35)", width=18), hovertemplate=
@@ -179,7 +169,7 @@ class TitrationApp(App):
         self.fig_check.add_trace(Scatter(name="proposed dose", mode="markers+text", textposition="middle right",
                                             marker=dict(size=14,
                                                         symbol="diamond"), hovertemplate="%{text}<extra></extra>"))
-        self.fig_check.add_vrect(x0=0, x1=24, fillcolor="#888", opacity=0.18, line_width=0,
+        self.fig_check.add_vrect(x0=0, x1=24, fillcolor=colour("axis"), opacity=0.18, line_width=0,
                                  annotation_text="first 24 h: no increase", annotation_position="top left")
         self.fig_check.update_layout(hovermode="closest")
 
@@ -271,7 +261,7 @@ class TitrationApp(App):
         rows = []
         for o in options.options:
             applied = o.basis == label
-            style = ' style="background:#eef4fb;font-weight:600"' if applied else ""
+            style = ' class="itb-applied"' if applied else ""
             mark = " (applied)" if applied else ""
             rows.append(f"<tr{style}><td>{esc(o.basis)}{mark}</td><td>{esc(units.fmt(o.dose))}</td>"
                         f"<td>{esc(o.rule)}</td><td>{cite(o.source)}</td></tr>")
@@ -279,8 +269,8 @@ class TitrationApp(App):
         self.options_html.value = (
             f"<p>Test dose {esc(units.fmt(options.test_dose))}, effect lasted "
             f"{esc(units.fmt(options.effect_duration))}. {agree}</p>"
-            '<table style="border-collapse:collapse" cellpadding="4"><thead><tr><th align="left">basis</th>'
-            '<th align="left">first daily dose</th><th align="left">rule</th><th align="left">source</th></tr>'
+            '<table class="itb-table itb-padded"><thead><tr><th class="itb-key">basis</th>'
+            '<th class="itb-key">first daily dose</th><th class="itb-key">rule</th><th class="itb-key">source</th></tr>'
             f"</thead><tbody>{''.join(rows)}</tbody></table>")
         h = float(units.magnitude_in(options.effect_duration, "h"))
         with self.fig_first.batch_update():
@@ -388,18 +378,18 @@ class TitrationApp(App):
             else:
                 d[1].x, d[1].y = [t_now, t_now], [_ud(band[0]), _ud(band[1])]
             d[2].x, d[2].y = [t_now], [_ud(new)]
-            d[2].marker.color = SEVERITY_COLOURS[worst]
+            d[2].marker.color = colour(worst)
             d[2].text = [f"{units.fmt(new)} ({worst})"]
             shapes = list(self.fig_check.layout.shapes[:1])
             annotations = list(self.fig_check.layout.annotations[:1])
             if last is not None:
                 # lionova 4.2: at most one change per 24 h (48 h with a non-programmable pump).
                 shapes.append(dict(type="rect", xref="x", yref="paper", x0=t_last, x1=t_last + wait, y0=0, y1=1,
-                                   fillcolor="#b3261e", opacity=0.08, line_width=0))
+                                   fillcolor=colour("violation"), opacity=0.08, line_width=0))
                 annotations.append(dict(x=t_last + wait, xref="x", y=0.02, yref="paper", xanchor="right",
                                         showarrow=False,
                                         text=f"next change from {units.fmt(units.Q_(t_last + wait, 'h'))}",
-                                        font=dict(color="#b3261e", size=11)))
+                                        font=dict(color=colour("violation"), size=11)))
             self.fig_check.layout.shapes = shapes
             self.fig_check.layout.annotations = annotations
             self.fig_check.layout.xaxis.range = [-2, max(t_now, t_last + wait, 24) * 1.15 + 4]
@@ -452,5 +442,5 @@ def _agreement(options) -> str:
 
 
 def build_app(**kwargs) -> TitrationApp:
-    """The titration app (an :class:`~widgets.common.App`, an ipywidgets VBox)."""
+    """The titration app (an :class:`~widgets.app.App`, an ipywidgets VBox)."""
     return TitrationApp(**kwargs)

@@ -1,7 +1,7 @@
 """Units and strengths: the same dose written in µg and mg, and its volume at each strength.
 
 For training only, not for treating patients.  The smallest real app of the suite and the
-worked example of the :class:`widgets.common.App` pattern: it uses only :mod:`itbcore.units`.
+worked example of the :class:`widgets.app.App` pattern: it uses only :mod:`itbcore.units`.
 """
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import ipywidgets as W
 from itbcore import library, units
 from itbcore.formulations import FORMULATIONS, volumes_at_strengths
 
-from .common import App, QuantityField, make_figure, set_trace
-from .plot import Bar
+from .app import App
+from .fields import QuantityField
+from .plot import Bar, make_figure, set_trace
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("units")
@@ -59,5 +60,5 @@ class UnitsApp(App):
 
 
 def build_app(**kwargs) -> UnitsApp:
-    """The units-and-strengths app (an :class:`~widgets.common.App`, an ipywidgets VBox)."""
+    """The units-and-strengths app (an :class:`~widgets.app.App`, an ipywidgets VBox)."""
     return UnitsApp(**kwargs)

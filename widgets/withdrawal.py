@@ -24,30 +24,19 @@ import ipywidgets as W
 import itbcore.withdrawal as wd
 from itbcore import library, maintenance, units
 
-from .common import (
-    SEVERITY_COLOURS,
-    App,
-    FindingsView,
-    QuantityField,
-    Status,
-    actions_html,
-    actions_text,
-    cite,
-    esc,
-    field_checkbox,
-    findings_text,
-    make_figure,
-    safe_callback,
-    section,
-)
-from .plot import Scatter
+from .app import App, Status, safe_callback, section
+from .fields import QuantityField, field_checkbox
+from .findings import FindingsView, actions_html, actions_text, cite, esc, findings_text
+from .palette import colour
+from .plot import Scatter, make_figure
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("withdrawal")
 
 __all__ = ["WithdrawalApp", "build_app", "differentials_html"]
 
-_STAGE_COLOURS = {"none": "#2e6b30", "early": SEVERITY_COLOURS["warning"], "advanced": SEVERITY_COLOURS["violation"]}
+#: Withdrawal stage → the severity whose colour its badge takes (the deck's slide uses it too).
+STAGE_SEVERITY = {"none": "action", "early": "warning", "advanced": "violation"}
 
 
 def differentials_html(codes: list[str]) -> str:
@@ -57,7 +46,7 @@ def differentials_html(codes: list[str]) -> str:
     items = "".join(
         f"<li>{esc(wd.DIFFERENTIALS[c][0])} {cite(wd.DIFFERENTIALS[c][1])}</li>"
         for c in codes)
-    return f"<strong>Think also of</strong><ul class='itb-differentials' style='margin:2px 0'>{items}</ul>"
+    return f"<strong>Think also of</strong><ul class='itb-differentials itb-tight'>{items}</ul>"
 
 
 def _on(widget: Any, callback) -> None:
@@ -201,9 +190,7 @@ class WithdrawalApp(App):
     def _assess(self) -> bool:
         a = wd.assess(self.ticked(self.signs), risk_factors=self.ticked(self.risks))
         self.assessment = a
-        colour = _STAGE_COLOURS[a.stage]
-        self.stage.value = (f'<p><span class="itb-grade" style="display:inline-block;background:{colour};color:white;'
-                            f'border-radius:4px;padding:2px 10px;font-weight:700">Withdrawal stage: '
+        self.stage.value = (f'<p><span class="itb-grade itb-bg-{STAGE_SEVERITY[a.stage]}">Withdrawal stage: '
                             f'{esc(a.stage.upper())}</span> {cite(a.source)}</p>')
         self.actions.value = "<strong>What to do, most urgent first</strong>" + actions_html(a.actions)
         self.differentials.value = differentials_html(a.differentials)
@@ -233,7 +220,7 @@ class WithdrawalApp(App):
         with fig.batch_update():
             fig.data[0].x, fig.data[0].y = [h], [0]
             fig.data[0].text = [f"{units.fmt(self.hours.quantity)}"]
-            fig.layout.shapes = [dict(type="rect", x0=lo, x1=hi, y0=-0.6, y1=0.6, fillcolor="#fde7c8",
+            fig.layout.shapes = [dict(type="rect", x0=lo, x1=hi, y0=-0.6, y1=0.6, fillcolor=colour("chart-band"),
                                       line=dict(width=0), layer="below")]
             fig.layout.annotations = [dict(x=(lo + hi) / 2, y=-0.8, showarrow=False,
                                            text=f"usual onset {units.fmt(lc.onset_window[0])}–"
@@ -297,5 +284,5 @@ class WithdrawalApp(App):
 
 
 def build_app(**kwargs: Any) -> WithdrawalApp:
-    """The withdrawal app (an :class:`~widgets.common.App`, an ipywidgets VBox)."""
+    """The withdrawal app (an :class:`~widgets.app.App`, an ipywidgets VBox)."""
     return WithdrawalApp(**kwargs)

@@ -61,7 +61,7 @@ def test_notebook_is_stored_with_small_outputs(path: Path) -> None:
         for out in cell.outputs:
             assert out.output_type != "error", f"cell {i} stored an error"
             assert all(m not in out.get("data", {}) for m in FORBIDDEN_MIMETYPES), (
-                f"cell {i} stores a plotly JSON figure: build figures with widgets.common.make_figure")
+                f"cell {i} stores a plotly JSON figure: build figures with widgets.plot.make_figure")
         size = len(json.dumps(cell.outputs))
         assert size < MAX_OUTPUT_BYTES, f"cell {i} stores {size} bytes of output"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from widgets.common import App
+from widgets.app import App
 from widgets.deck import Deck, build_deck
 
 ROOT = Path(__file__).resolve().parents[2]

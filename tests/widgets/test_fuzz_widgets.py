@@ -24,7 +24,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from widgets.common import GENERIC_ERROR, App, QuantityField
+from widgets.app import GENERIC_ERROR, App
+from widgets.fields import QuantityField
 
 EXAMPLES = int(os.environ.get("ITB_FUZZ_EXAMPLES", "40"))
 APP_MODULES = ["screening", "titration", "maintenance", "pk", "overdose", "withdrawal", "units"]

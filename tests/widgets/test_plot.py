@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 
 from itbcore.units import Q_
 from widgets import plot
-from widgets.common import make_figure, set_trace
-from widgets.plot import Bar, Figure, Scatter, to_json
+from widgets.plot import Bar, Figure, Scatter, make_figure, set_trace, to_json
 
 
 def _messages(fig: Figure) -> list[dict]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from widgets.palette import colour
 from widgets.titration import TitrationApp, build_app
 
 
@@ -105,13 +106,13 @@ def test_default_proposed_change_is_above_band(app):
     d = app.fig_check.data
     assert list(d[2].y) == [140.0] and list(d[2].x) == [72.0]
     assert list(d[1].y) == pytest.approx([110.0, 130.0])  # allowed band for one change from 100 µg/day
-    assert d[2].marker.color == "#b3261e"
+    assert d[2].marker.color == colour("violation")
 
 
 def test_proposed_change_within_band(app):
     app.proposed.value = "120 ug/day"
     assert "An increase of 20 %" in app.check_findings.value and "violation" not in app.check_findings.value
-    assert app.fig_check.data[2].marker.color == "#1f5fa8"
+    assert app.fig_check.data[2].marker.color == colour("info")
 
 
 def test_increase_in_first_24_h_and_too_soon(app):

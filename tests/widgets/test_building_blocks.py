@@ -1,4 +1,4 @@
-"""widgets.common driven without a browser: set a field, assert on what is displayed."""
+"""The building blocks (widgets.app, .fields, .findings) without a browser: set a field, assert on the display."""
 from __future__ import annotations
 
 import logging
@@ -10,7 +10,8 @@ import pytest
 import itbcore
 from itbcore import units
 from itbcore.errors import DoseLimitError
-from widgets import common
+from widgets import app as apps
+from widgets import fields, findings
 from widgets.units import build_app
 
 
@@ -23,7 +24,7 @@ from widgets.units import build_app
     ("-5 ug", "cannot be negative; '-5 ug' was typed"),
 ])
 def test_bad_entry_shows_a_specific_message_and_keeps_the_last_good_value(text, fragment):
-    f = common.QuantityField("Test dose", "ug", "50 ug", min="0 ug", max="100 ug")
+    f = fields.QuantityField("Test dose", "ug", "50 ug", min="0 ug", max="100 ug")
     seen = []
     f.on_change(lambda fld: seen.append(fld.quantity))
     f.value = text
@@ -33,7 +34,7 @@ def test_bad_entry_shows_a_specific_message_and_keeps_the_last_good_value(text, 
 
 
 def test_good_entry_clears_the_error_and_notifies():
-    f = common.QuantityField("Test dose", "ug", "50 ug")
+    f = fields.QuantityField("Test dose", "ug", "50 ug")
     seen = []
     f.on_change(lambda fld: seen.append(itbcore.fmt(fld.quantity)))
     f.value = "x"
@@ -51,7 +52,7 @@ def test_app_updates_text_and_figure_and_leaves_them_on_bad_input():
     assert "no unit" in app.dose.error_message
     assert "100 µg" in app.result.value and list(app.fig.data[0].y) == [2.0, 0.2, 0.05]
     assert repr(app) == "<UnitsApp: Units and strengths>"
-    assert isinstance(app.children[0], type(common.banner())) and "training only" in app.children[0].value.lower()
+    assert isinstance(app.children[0], type(apps.banner())) and "training only" in app.children[0].value.lower()
 
 
 def test_figure_state_matches_data_before_a_view_connects():
@@ -61,13 +62,13 @@ def test_figure_state_matches_data_before_a_view_connects():
 
 
 def test_safe_callback_shows_itb_errors_and_hides_unexpected_ones(caplog):
-    status = common.Status()
+    status = apps.Status()
 
-    @common.safe_callback(status)
+    @apps.safe_callback(status)
     def refuses():
         raise DoseLimitError("The test dose 150 µg is above 100 µg (lionova 4.2).")
 
-    @common.safe_callback(status)
+    @apps.safe_callback(status)
     def breaks():
         raise KeyError("internal")
 
@@ -76,38 +77,38 @@ def test_safe_callback_shows_itb_errors_and_hides_unexpected_ones(caplog):
     records = []
     handler = logging.Handler()
     handler.emit = records.append
-    common.log.addHandler(handler)
+    apps.log.addHandler(handler)
     try:
         breaks()
     finally:
-        common.log.removeHandler(handler)
-    assert status.message == common.GENERIC_ERROR and "internal" not in status.value
+        apps.log.removeHandler(handler)
+    assert status.message == apps.GENERIC_ERROR and "internal" not in status.value
     assert records and records[0].exc_info
 
 
 def test_findings_show_severity_words_colours_and_sources():
     items = [itbcore.Finding("x", "violation", "Too fast.", "lionova 4.2"),
              itbcore.Action("admit", "Admit.", "lioresal Overdose")]
-    html = common.findings_html(items)
-    assert "violation" in html and common.SEVERITY_COLOURS["violation"] in html
+    html = findings.findings_html(items)
+    assert '<div class="itb-finding itb-violation"><strong class="itb-severity">violation</strong> Too fast.' in html
     assert '>lionova 4.2</a>)</cite>' in html and "product_information.ipynb?section=lionova+4.2" in html
-    assert common.findings_text(items) == "[violation] Too fast. (lionova 4.2)\n[action] Admit. (lioresal Overdose)"
+    assert findings.findings_text(items) == "[violation] Too fast. (lionova 4.2)\n[action] Admit. (lioresal Overdose)"
 
 
 def test_label_differences_mark_the_applied_label():
-    html = common.label_differences_html(["under_4"], "lioresal")
+    html = apps.label_differences_html(["under_4"], "lioresal")
     assert "Where labels differ" in html and "contraindicated" in html
     assert html.index("(applied here)") > html.index("lioresal")
-    assert common.label_chooser().value == "lionova"
+    assert apps.label_chooser().value == "lionova"
 
 
 def test_slider_does_not_update_continuously():
-    s = common.QuantitySlider("Effect lasted", "h", 8, min=1, max=24)
+    s = fields.QuantitySlider("Effect lasted", "h", 8, min=1, max=24)
     assert s.continuous_update is False and itbcore.fmt(s.quantity) == "8 h"
 
 
 def test_quantity_field_reads_back_and_holds_a_soft_limit_value_until_confirmed():
-    f = common.QuantityField("Test dose", limit="test_dose")
+    f = fields.QuantityField("Test dose", limit="test_dose")
     seen = []
     f.on_change(lambda fld: seen.append(units.fmt(fld.quantity)))
     f.value = "0.075 mg"
@@ -126,7 +127,7 @@ def test_quantity_field_reads_back_and_holds_a_soft_limit_value_until_confirmed(
 
 
 def test_quantity_field_1_500_is_read_back_as_1500():
-    f = common.QuantityField("Daily dose", limit="daily_dose")
+    f = fields.QuantityField("Daily dose", limit="daily_dose")
     f.value = "1 500 µg/day"
     assert f.readback == "read as 1500 µg/day" and units.fmt(f.quantity) == "1500 µg/day"
     f.value = "1,000 µg/day"
@@ -134,8 +135,8 @@ def test_quantity_field_1_500_is_read_back_as_1500():
 
 
 def test_source_chips_link_each_label_section_to_the_product_information_app(tmp_path, monkeypatch):
-    monkeypatch.chdir(common._ROOT + "/notebooks")
-    html = common.cite("lionova 4.2, 6.6; lioresal Dosing: re-fill; practice guidance: Boster 2016")
+    monkeypatch.chdir(findings._ROOT + "/notebooks")
+    html = findings.cite("lionova 4.2, 6.6; lioresal Dosing: re-fill; practice guidance: Boster 2016")
     hrefs = re.findall(r'href="([^"]+)"', html)
     assert hrefs == ["product_information.ipynb?section=lionova+4.2", "product_information.ipynb?section=lionova+6.6",
                      "product_information.ipynb?section=lioresal+Dosing%3A+re-fill"]
@@ -144,32 +145,32 @@ def test_source_chips_link_each_label_section_to_the_product_information_app(tmp
 
 
 def test_source_chip_links_work_from_the_trainee_exercise_folder(monkeypatch):
-    monkeypatch.chdir(common._ROOT + "/exercises/trainee")
-    assert common.section_href("lionova 4.6") == "../../notebooks/product_information.ipynb?section=lionova+4.6"
+    monkeypatch.chdir(findings._ROOT + "/exercises/trainee")
+    assert findings.section_href("lionova 4.6") == "../../notebooks/product_information.ipynb?section=lionova+4.6"
 
 
 def test_an_unknown_citation_stays_plain_text_and_never_fails():
-    html = common.cite("lionova 9.9 <b>")
+    html = findings.cite("lionova 9.9 <b>")
     assert "<a" not in html and "&lt;b&gt;" in html
 
 
 def test_source_chip_text_is_escaped_inside_links():
-    html = common.linked_citation("baclorex 2 (<script>)")
+    html = findings.linked_citation("baclorex 2 (<script>)")
     assert "<script>" not in html and "&lt;script&gt;" in html and ">baclorex 2</a>" in html
 
 
 def test_on_a_class_hub_the_banner_says_who_is_signed_in_and_links_jupyterlab():
     env = {"JUPYTERHUB_USER": "t1", "JUPYTERHUB_SERVICE_PREFIX": "/user/t1/"}
-    line = common.hub_line(env)
+    line = apps.hub_line(env)
     assert "Signed in as <strong>t1</strong>" in line and 'href="/user/t1/lab/tree/itb/exercises/trainee"' in line
     assert "Class view" not in line
-    assert "class_view.ipynb" in common.hub_line({**env, "ITB_ROLE": "educator"})
-    assert common.hub_line({}) == ""  # a plain Voilà server has no sign-in line
+    assert "class_view.ipynb" in apps.hub_line({**env, "ITB_ROLE": "educator"})
+    assert apps.hub_line({}) == ""  # a plain Voilà server has no sign-in line
 
 
 def test_a_negative_entry_is_refused_as_typed_not_as_noise():
     # regression: "-0.000000003 kg was entered" for a typed -3e-9 kg
-    f = common.QuantityField("Weight", "kg", "70 kg", min="0 kg")
+    f = fields.QuantityField("Weight", "kg", "70 kg", min="0 kg")
     f.value = "-3 ug"  # a mass, so it converts: -0.000000003 kg
     assert f.error_message == "The weight cannot be negative; '-3 ug' was typed."
     assert "0.000000003" not in f.error.value and f.quantity.magnitude == 70

@@ -1,0 +1,168 @@
+"""Findings, actions and their sources, as HTML (the stylesheet's classes) and as plain text.
+
+For training only, not for treating patients.
+
+:class:`itbcore.Finding` and :class:`itbcore.Action` arrive sorted, most severe first; this module
+only renders them.  Every citation links to its section in the product-information app.
+"""
+from __future__ import annotations
+
+import html
+import os
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlencode
+
+import ipywidgets as W
+
+from itbcore.label_map import citation_parts
+
+__all__ = [
+    "esc",
+    "css_key",
+    "findings_html",
+    "findings_text",
+    "FindingsView",
+    "actions_html",
+    "actions_text",
+    "cite",
+    "linked_citation",
+    "section_href",
+    "sources_html",
+]
+
+
+def css_key(text: str) -> str:
+    """A CSS-class-safe key: ``"Test dose"`` → ``"test-dose"``.
+
+    >>> css_key("Test dose (µg)")
+    'test-dose'
+    """
+    text = re.sub(r"\(.*?\)", "", text)
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def esc(text: Any) -> str:
+    """``text`` (any object, as ``str``) escaped for HTML, quotes included.
+
+    >>> esc('<b> "µg"')
+    '&lt;b&gt; &quot;µg&quot;'
+    """
+    return html.escape(str(text), quote=True)
+
+
+def _severity(item: Any) -> str:
+    return getattr(item, "severity", None) or "action"
+
+
+def findings_html(items: Iterable[Any], empty: str = "No findings.") -> str:
+    """HTML for :class:`itbcore.Finding` / :class:`itbcore.Action` objects, severity-coloured, with sources."""
+    rows = []
+    for item in items:
+        sev = _severity(item)
+        text = getattr(item, "message", None) or getattr(item, "text", "")
+        rows.append(
+            f'<div class="itb-finding itb-{esc(sev)}">'
+            f'<strong class="itb-severity">{esc(sev)}</strong> '
+            f"{esc(text)} {cite(item.source)}</div>"
+        )
+    return "".join(rows) or f'<div class="itb-finding itb-none">{esc(empty)}</div>'
+
+
+def findings_text(items: Iterable[Any], empty: str = "No findings.") -> str:
+    """Plain-text lines ``[severity] message (source)`` for summaries and tests."""
+    lines = [
+        f"[{_severity(i)}] {getattr(i, 'message', None) or getattr(i, 'text', '')} ({i.source})" for i in items
+    ]
+    return "\n".join(lines) or empty
+
+
+class FindingsView(W.HTML):
+    """An HTML widget showing findings or actions; :attr:`items` holds what is shown."""
+
+    def __init__(self, empty: str = "No findings.") -> None:
+        super().__init__(findings_html((), empty))
+        self.empty = empty
+        self.items: tuple = ()
+        self.add_class("itb-findings")
+
+    def show(self, items: Iterable[Any]) -> None:
+        self.items = tuple(items)
+        self.value = findings_html(self.items, self.empty)
+
+    def text(self) -> str:
+        return findings_text(self.items, self.empty)
+
+
+def actions_html(actions: Any, empty: str = "No action needed.") -> str:
+    """An ordered list of :class:`itbcore.Action` (most urgent first), each with its source."""
+    items = "".join(
+        f'<li><span class="itb-action">{esc(a.text)}</span> '
+        f'{cite(a.source)}</li>' for a in actions)
+    if not items:
+        return f'<p class="itb-actions itb-none">{esc(empty)}</p>'
+    return f'<ol class="itb-actions">{items}</ol>'
+
+
+def actions_text(actions: Any, empty: str = "No action needed.") -> str:
+    """Numbered plain-text lines ``1. text (source)`` for summaries and tests."""
+    return "\n".join(f"{i}. {a.text} ({a.source})" for i, a in enumerate(actions, 1)) or empty
+
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PRODUCT_INFORMATION = os.path.join(_ROOT, "notebooks", "product_information.ipynb")
+
+
+def section_href(citation: str) -> str:
+    """The link that opens ``citation``'s section in the product-information app.
+
+    Relative to the running notebook's folder (Voilà and Jupyter start the kernel there), so it works
+    under any base URL — a plain Voilà server, a JupyterHub user's server, Binder.
+    """
+    try:
+        page = os.path.relpath(PRODUCT_INFORMATION, os.getcwd()).replace(os.sep, "/")
+    except ValueError:  # another drive
+        page = "product_information.ipynb"
+    return f"{page}?{urlencode({'section': citation})}"
+
+
+def linked_citation(source: str) -> str:
+    """``source`` as HTML, each label section in it a link to its section in the product-information app.
+
+    Practice guidance and remarks stay plain text; a citation the label map does not know stays plain too
+    (the label-map tests catch it; an app never fails over a link).
+    """
+    try:
+        parts = citation_parts(source)
+    except Exception:  # noqa: BLE001 - a link is never worth a failure on screen
+        return esc(source)
+    out = []
+    for text, entry in parts:
+        if entry is None:
+            out.append(esc(text))
+            continue
+        lead, core, tail = _split_space(text)
+        title = f"{entry.section} in the product-information app (opens a new tab)"
+        out.append(f'{lead}<a class="itb-section-link" href="{esc(section_href(entry.section))}" target="_blank" '
+                   f'rel="noopener" title="{esc(title)}">{esc(core)}</a>{tail}')
+    return "".join(out)
+
+
+def _split_space(text: str) -> tuple[str, str, str]:
+    core = text.strip()
+    start = text.index(core)
+    return text[:start], core, text[start + len(core):]
+
+
+def cite(source: str, after: str = "") -> str:
+    """``<cite>(source)</cite>`` with its sections linked (:func:`linked_citation`); ``after`` is escaped text
+    added inside the parentheses."""
+    return f'<cite class="itb-cite">({linked_citation(source)}{esc(after)})</cite>'
+
+
+def sources_html(sources: Iterable[str]) -> str:
+    items = "".join(f"<li>{linked_citation(s)}</li>" for s in dict.fromkeys(sources))
+    if not items:
+        return ""
+    return f'<div class="itb-sources"><strong>Sources</strong><ul>{items}</ul></div>'
