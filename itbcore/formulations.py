@@ -34,7 +34,7 @@ import pint
 from . import library
 from .errors import DiluentError, DoseLimitError, InputError
 from .sources import Finding, cite
-from .units import Q_, as_quantity, fmt
+from .units import Q_, QuantityLike, as_quantity, fmt
 
 __all__ = [
     "Formulation",
@@ -126,7 +126,7 @@ def _match(conc: pint.Quantity) -> Formulation | None:
     return None
 
 
-def volumes_at_strengths(dose: Any) -> tuple[tuple[Formulation, pint.Quantity], ...]:
+def volumes_at_strengths(dose: QuantityLike) -> tuple[tuple[Formulation, pint.Quantity], ...]:
     """The volume that holds ``dose`` at each marketed strength (a mg/µg slip is 1000-fold, a wrong strength
     40-fold).
 
@@ -140,7 +140,7 @@ def volumes_at_strengths(dose: Any) -> tuple[tuple[Formulation, pint.Quantity], 
                  for f in FORMULATIONS.values())
 
 
-def is_marketed(concentration: Any) -> bool:
+def is_marketed(concentration: QuantityLike) -> bool:
     """Whether ``concentration`` is one of the three marketed strengths (lionova 2).
 
     Examples
@@ -151,7 +151,7 @@ def is_marketed(concentration: Any) -> bool:
     return _match(as_quantity(concentration, "ug/mL", "concentration")) is not None
 
 
-def formulation_for(concentration: Any) -> Formulation:
+def formulation_for(concentration: QuantityLike) -> Formulation:
     """The marketed strength with this concentration.
 
     Parameters
@@ -297,7 +297,11 @@ class FillRequirement:
     findings: tuple[Finding, ...]
 
 
-def ampoules_for_fill(target_concentration: Any, fill_volume: Any, stock: Any = None) -> FillRequirement:
+def ampoules_for_fill(
+    target_concentration: QuantityLike,
+    fill_volume: QuantityLike,
+    stock: QuantityLike | None = None,
+) -> FillRequirement:
     """Ampoules, volumes and sodium for one pump fill.
 
     Parameters

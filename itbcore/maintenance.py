@@ -36,7 +36,7 @@ from .titration import (
     PEDIATRIC_INITIAL_MAINTENANCE,
     USUAL_SPINAL,
 )
-from .units import Q_, as_quantity, fmt, magnitude_in, ureg
+from .units import Q_, QuantityLike, as_quantity, fmt, magnitude_in, ureg
 
 __all__ = [
     "DoseRange",
@@ -118,11 +118,14 @@ def maintenance_range(patient: Patient, label: str = "lionova") -> DoseRange:
     Parameters
     ----------
     patient : Patient
+        Age and origin choose the range: adult spinal, adult cerebral, or a child.
     label : {"lionova", "lioresal"}
+        Whose figures (the two labels report the same adult ranges; their children's ranges differ).
 
     Returns
     -------
     DoseRange
+        The range, the means the label reports, where experience becomes limited, and the source.
 
     Raises
     ------
@@ -183,7 +186,7 @@ def maintenance_range(patient: Patient, label: str = "lionova") -> DoseRange:
     )
 
 
-def dose_range_findings(patient: Patient, daily_dose: Any, label: str = "lionova") -> list[Finding]:
+def dose_range_findings(patient: Patient, daily_dose: QuantityLike, label: str = "lionova") -> list[Finding]:
     """Where a maintenance daily dose lies against the ranges the label reports.
 
     None of these ranges is a limit, so nothing here is a violation: a dose outside them is a
@@ -249,11 +252,8 @@ class FlexStep:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "start", _hour_of_day(self.start, "step start"))
-        rate = as_quantity(self.rate, "ug/h", "step rate")
-        if rate.magnitude < 0:
-            raise DoseLimitError(f"The step rate {fmt(rate)} must not be negative.")
-        library.hard_check("infusion_rate", float(rate.magnitude), "ug/h", "step rate")
-        object.__setattr__(self, "rate", Q_(float(rate.magnitude), "ug/h"))
+        rate = library.read_amount(self.rate, "ug/h", "step rate", "infusion_rate", zero_ok=True)
+        object.__setattr__(self, "rate", Q_(rate, "ug/h"))
 
 
 @dataclass(frozen=True)
@@ -411,7 +411,7 @@ def flex_programme(steps: Sequence[FlexStep | tuple[Any, Any]]) -> FlexProgramme
     return FlexProgramme(tuple(built), Q_(total, "ug/day"), tuple(findings))
 
 
-def flex_start_for_effect(wanted_effect_time: Any, lead: Any = FLEX_EFFECT_LEAD) -> pint.Quantity:
+def flex_start_for_effect(wanted_effect_time: QuantityLike, lead: Any = FLEX_EFFECT_LEAD) -> pint.Quantity:
     """Hour of the day at which to program a rate change for an effect wanted at ``wanted_effect_time``.
 
     The change is programmed to start 2 h before the wanted clinical effect
@@ -429,7 +429,7 @@ def flex_start_for_effect(wanted_effect_time: Any, lead: Any = FLEX_EFFECT_LEAD)
     return Q_((float(wanted.magnitude) - float(lead_q.magnitude)) % 24.0, "h")
 
 
-def flex_unit_check(programme_or_rate: Any, intended_daily_dose: Any) -> list[Finding]:
+def flex_unit_check(programme_or_rate: Any, intended_daily_dose: QuantityLike) -> list[Finding]:
     """Guard against a per-hour / per-day mix-up when programming (a 24-fold dose).
 
     Parameters
@@ -502,7 +502,7 @@ def flex_unit_check(programme_or_rate: Any, intended_daily_dose: Any) -> list[Fi
 
 
 def flex_from_continuous(
-    daily_dose: Any,
+    daily_dose: QuantityLike,
     night_increase: float = FLEX_NIGHT_INCREASE,
     night_start: Any = "22 h",
     night_end: Any = "6 h",

@@ -40,7 +40,7 @@ from . import library
 from .errors import InputError
 from .patient import Patient
 from .sources import DEFAULT_LABEL, Action, Finding, check_label, cite, practice
-from .units import Q_, as_quantity, fmt
+from .units import Q_, QuantityLike, as_quantity, fmt
 
 __all__ = [
     "SEVERITIES",
@@ -164,6 +164,8 @@ def assess(
     Returns
     -------
     Assessment
+        The grade (none, mild, moderate or severe), the actions in the order above and the
+        findings, each with its source.
 
     Raises
     ------
@@ -348,7 +350,7 @@ _CAUTIONS: tuple[Finding, ...] = (
 )
 
 
-def physostigmine(patient: Patient, weight: Any = None) -> Regimen:
+def physostigmine(patient: Patient, weight: QuantityLike | None = None) -> Regimen:
     """The physostigmine regimen of the lioresal label for this patient.
 
     Adults: 1–2 mg IV over 5–10 min; if it helps, 1 mg may be repeated every 30–60 min

@@ -33,7 +33,7 @@ from .formulations import DILUENT, PUMP_FORMULATIONS, SCREENING_FORMULATION, che
 from .library import amount, read_amount, read_date, soft_findings
 from .sources import Finding, check_rule_label, cite, practice
 from .titration import ABRUPT_CUT_BELOW, DECREASE_LIMITS, LARGEST_INCREASE, LIMITED_EXPERIENCE_ABOVE, SPINAL_BAND
-from .units import Q_, _fmt_float, _quantity_maker, fmt
+from .units import Q_, QuantityLike, _fmt_float, _quantity_maker, fmt
 
 __all__ = [
     "daily_volume",
@@ -82,7 +82,7 @@ def _ratio(a: pint.Quantity, b: pint.Quantity) -> float:
     return float((a / b).to("").magnitude)
 
 
-def daily_volume(daily_dose: Any, concentration: Any) -> pint.Quantity:
+def daily_volume(daily_dose: QuantityLike, concentration: QuantityLike) -> pint.Quantity:
     """Volume the pump delivers per day for this daily dose at this concentration.
 
     Parameters
@@ -186,21 +186,17 @@ def _date_after(start: _dt.date | None, days: float) -> _dt.date | None:
         return None
 
 
-def _read_date(fill_date: Any) -> _dt.date | None:
-    return read_date(fill_date, "fill date")
-
-
 # The result units of refill_plan, parsed once.
 _q_ml, _q_ug_ml, _q_ug_day, _q_ml_day, _q_day = map(_quantity_maker, ["mL", "ug/mL", "ug/day", "mL/day", "day"])
 
 
 def refill_plan(
-    reservoir_volume: Any,
-    concentration: Any,
-    daily_dose: Any,
-    alarm_volume: Any = "2 mL",
+    reservoir_volume: QuantityLike,
+    concentration: QuantityLike,
+    daily_dose: QuantityLike,
+    alarm_volume: QuantityLike = "2 mL",
     fill_date: Any = None,
-    margin: Any = "4 day",
+    margin: QuantityLike = "4 day",
     label: str = "lionova",
 ) -> RefillPlan:
     """Plan the next refill so the reservoir never empties.
@@ -256,7 +252,7 @@ def refill_plan(
     dose = read_amount(daily_dose, "ug/day", "daily dose", "daily_dose")
     alarm = read_amount(alarm_volume, "mL", "alarm volume", "alarm_volume")
     margin_days = read_amount(margin, "day", "refill margin", "refill_margin", zero_ok=True)
-    start = _read_date(fill_date)
+    start = read_date(fill_date, "fill date")
     # (b) Every rule and the dates on those floats; the results as Quantities again.
     return _refill_plan_floats(reservoir, conc, dose, alarm, margin_days, label, start)
 
@@ -404,7 +400,12 @@ class Dilution:
     findings: tuple[Finding, ...]
 
 
-def dilution(stock: Any, target: Any, final_volume: Any, diluent: Any = "sodium chloride 0.9%") -> Dilution:
+def dilution(
+    stock: QuantityLike,
+    target: QuantityLike,
+    final_volume: QuantityLike,
+    diluent: Any = "sodium chloride 0.9%",
+) -> Dilution:
     """Volumes of stock and diluent for a lower concentration.
 
     Parameters
@@ -533,12 +534,12 @@ def _floor_2sig(x: float) -> float:
 
 
 def choose_concentration(
-    daily_dose: Any,
-    reservoir_volume: Any = "20 mL",
-    min_rate: Any = None,
-    max_rate: Any = None,
-    min_interval: Any = "30 day",
-    alarm_volume: Any = "2 mL",
+    daily_dose: QuantityLike,
+    reservoir_volume: QuantityLike = "20 mL",
+    min_rate: QuantityLike | None = None,
+    max_rate: QuantityLike | None = None,
+    min_interval: QuantityLike = "30 day",
+    alarm_volume: QuantityLike = "2 mL",
     label: str = "lionova",
 ) -> ConcentrationChoice:
     """Choose the concentration that gives a deliverable daily volume and a sensible refill interval.
@@ -681,7 +682,12 @@ class ResidualCheck:
     findings: tuple[Finding, ...]
 
 
-def expected_residual(previous_volume: Any, daily_dose: Any, concentration: Any, elapsed: Any) -> pint.Quantity:
+def expected_residual(
+    previous_volume: QuantityLike,
+    daily_dose: QuantityLike,
+    concentration: QuantityLike,
+    elapsed: QuantityLike,
+) -> pint.Quantity:
     """Volume expected in the reservoir after ``elapsed`` time at the programmed dose.
 
     Returns zero when the reservoir would have run empty (itself an alarm: withdrawal risk, lionova 4.4).
@@ -699,7 +705,7 @@ def expected_residual(previous_volume: Any, daily_dose: Any, concentration: Any,
     return Q_(max(0.0, float((prev - rate * t).to("mL").magnitude)), "mL")
 
 
-def residual_check(expected: Any, found: Any, tolerance: Any = "1 mL") -> ResidualCheck:
+def residual_check(expected: QuantityLike, found: QuantityLike, tolerance: QuantityLike = "1 mL") -> ResidualCheck:
     """Compare the volume found at refill with the expected residual volume.
 
     Parameters
@@ -785,7 +791,11 @@ class BridgeBolus:
     findings: tuple[Finding, ...]
 
 
-def _dead_volume(catheter_length: Any, catheter_volume_per_length: Any, pump_tubing_volume: Any) -> pint.Quantity:
+def _dead_volume(
+    catheter_length: QuantityLike,
+    catheter_volume_per_length: QuantityLike,
+    pump_tubing_volume: QuantityLike,
+) -> pint.Quantity:
     length = amount(catheter_length, "cm", "catheter length", "catheter_length", zero_ok=True)
     per = amount(catheter_volume_per_length, "uL/cm", "catheter volume per length", "catheter_volume_per_length",
                  zero_ok=True)
@@ -797,12 +807,12 @@ def _dead_volume(catheter_length: Any, catheter_volume_per_length: Any, pump_tub
 
 
 def bridge_bolus(
-    old_concentration: Any,
-    new_concentration: Any,
-    daily_dose: Any,
-    catheter_length: Any,
-    catheter_volume_per_length: Any,
-    pump_tubing_volume: Any,
+    old_concentration: QuantityLike,
+    new_concentration: QuantityLike,
+    daily_dose: QuantityLike,
+    catheter_length: QuantityLike,
+    catheter_volume_per_length: QuantityLike,
+    pump_tubing_volume: QuantityLike,
 ) -> BridgeBolus:
     """Bridge bolus that pushes the old solution out of tubing and catheter at the old rate.
 
@@ -877,7 +887,10 @@ class PrimingBolus:
 
 
 def priming_bolus(
-    concentration: Any, catheter_length: Any, catheter_volume_per_length: Any, pump_tubing_volume: Any
+    concentration: QuantityLike,
+    catheter_length: QuantityLike,
+    catheter_volume_per_length: QuantityLike,
+    pump_tubing_volume: QuantityLike,
 ) -> PrimingBolus:
     """Priming bolus for a new pump: the volume that fills pump tubing and catheter.
 
@@ -915,8 +928,11 @@ class PumpSettings:
     <Quantity(0.25, 'milliliter / day')>
     """
 
+    #: Concentration in the reservoir (µg/mL), within the drug library's hard range.
     concentration: pint.Quantity
+    #: Programmed daily dose (µg/day); zero is allowed (a pump set to its minimum rate).
     daily_dose: pint.Quantity
+    #: One of :data:`DELIVERY_MODES`.
     mode: str = "simple continuous"
 
     def __post_init__(self) -> None:

@@ -37,7 +37,7 @@ from .patient import Patient
 from .pk import csf_concentration
 from .sources import Finding, cite, practice
 from .titration import INFUSION_EFFECT_TEXT, increase_band
-from .units import Q_, as_quantity, fmt
+from .units import Q_, QuantityLike, as_quantity, fmt
 
 __all__ = [
     "ScenarioResult",
@@ -158,11 +158,11 @@ def _rate_error(
 
 
 def pocket_fill(
-    refill_amount: Any = None,
-    concentration: Any = "2 mg/mL",
-    volume: Any = "20 mL",
-    daily_dose: Any = "500 ug/day",
-    residual_volume: Any = "2 mL",
+    refill_amount: QuantityLike | None = None,
+    concentration: QuantityLike = "2 mg/mL",
+    volume: QuantityLike = "20 mL",
+    daily_dose: QuantityLike = "500 ug/day",
+    residual_volume: QuantityLike = "2 mL",
 ) -> ScenarioResult:
     """The refill injected into the subcutaneous pocket instead of the pump reservoir.
 
@@ -241,10 +241,10 @@ def pocket_fill(
 
 
 def access_port_injection(
-    concentration: Any = "2 mg/mL",
-    volume: Any = "20 mL",
-    daily_dose: Any = "500 ug/day",
-    residual_volume: Any = "2 mL",
+    concentration: QuantityLike = "2 mg/mL",
+    volume: QuantityLike = "20 mL",
+    daily_dose: QuantityLike = "500 ug/day",
+    residual_volume: QuantityLike = "2 mL",
 ) -> ScenarioResult:
     """The refill injected into the catheter access port: the whole amount goes straight into the CSF.
 
@@ -316,7 +316,7 @@ def access_port_injection(
     )
 
 
-def flex_mixup(intended_daily_dose: Any = "60 ug/day") -> ScenarioResult:
+def flex_mixup(intended_daily_dose: QuantityLike = "60 ug/day") -> ScenarioResult:
     """Flex-mode programming slip: the daily dose entered as an hourly amount (24-fold).
 
     "60 µg every hour" programmed where 60 µg a day was meant delivers 24 times the
@@ -331,6 +331,7 @@ def flex_mixup(intended_daily_dose: Any = "60 ug/day") -> ScenarioResult:
     Returns
     -------
     ScenarioResult
+        ``factor`` is 24: the whole daily dose is delivered every hour.
 
     Examples
     --------
@@ -358,9 +359,9 @@ def flex_mixup(intended_daily_dose: Any = "60 ug/day") -> ScenarioResult:
 
 
 def concentration_mismatch(
-    programmed_concentration: Any = "500 ug/mL",
+    programmed_concentration: QuantityLike = "500 ug/mL",
     filled_concentration: Any = "2000 ug/mL",
-    daily_dose: Any = "500 ug/day",
+    daily_dose: QuantityLike = "500 ug/day",
 ) -> ScenarioResult:
     """Pump programmed for one concentration, filled with another.
 
@@ -382,6 +383,7 @@ def concentration_mismatch(
     Returns
     -------
     ScenarioResult
+        ``factor`` is the concentration filled over the concentration the pump was told.
 
     Examples
     --------
@@ -427,7 +429,10 @@ UNIT_SLIPS: dict[str, tuple[str, float]] = {
 }
 
 
-def unit_slip(intended: Any = "500 ug/day", slip: Literal["mg_for_ug", "ug_for_mg"] = "mg_for_ug") -> ScenarioResult:
+def unit_slip(
+    intended: QuantityLike = "500 ug/day",
+    slip: Literal["mg_for_ug", "ug_for_mg"] = "mg_for_ug",
+) -> ScenarioResult:
     """A milligram / microgram confusion in the daily dose (1000-fold).
 
     ``"mg_for_ug"``: 500 µg/day meant, 500 mg/day entered — a 1000-fold overdose;
@@ -445,6 +450,7 @@ def unit_slip(intended: Any = "500 ug/day", slip: Literal["mg_for_ug", "ug_for_m
     Returns
     -------
     ScenarioResult
+        ``factor`` is 1000 (mg typed for µg) or 1/1000 (µg typed for mg), delivered by the pump.
 
     Examples
     --------
@@ -650,7 +656,7 @@ def simulate(
     result: ScenarioResult,
     hours: Any = 48,
     points: int = 481,
-    volume: Any = "75 mL",
+    volume: QuantityLike = "75 mL",
     clearance: Any = "30 mL/h",
 ) -> Simulation:
     """CSF concentration curves, intended and delivered, for a scenario (one-compartment model).

@@ -34,7 +34,7 @@ import pint
 from .errors import DoseLimitError, InputError
 from .patient import CONDITIONS, MEDICINES, Patient, as_patient
 from .sources import DEFAULT_LABEL, Finding, SeverityName, check_rule_label, cite, most_severe_first, practice
-from .units import Q_, as_quantity, fmt
+from .units import Q_, QuantityLike, as_quantity, fmt
 
 __all__ = [
     "TEST_SOLUTION_CONCENTRATION",
@@ -112,7 +112,7 @@ def _read_test_dose(value: Any, name: str = "test dose") -> pint.Quantity:
     return dose
 
 
-def test_dose_volume(dose: Any) -> pint.Quantity:
+def test_dose_volume(dose: QuantityLike) -> pint.Quantity:
     """Volume of the 50 µg/mL solution that holds a test bolus.
 
     Parameters
@@ -611,7 +611,9 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
     Parameters
     ----------
     patient : Patient
+        Its age, conditions and medicines are read (codes of :data:`CONDITIONS` and :data:`MEDICINES`).
     label : {"lionova", "lioresal"}
+        The profile whose sections are cited; where the labels disagree the finding says so.
 
     Returns
     -------

@@ -46,7 +46,7 @@ from .sources import (
     most_severe_first,
     practice,
 )
-from .units import Q_, _fmt_float, as_quantity, fmt, magnitude_in
+from .units import Q_, QuantityLike, _fmt_float, as_quantity, fmt, magnitude_in
 
 __all__ = [
     "TWELVE_HOURS",
@@ -194,7 +194,11 @@ def _effect(value: Any) -> pint.Quantity:
     return q
 
 
-def initial_daily_dose(test_dose: Any, effect_duration: Any, label: str = DEFAULT_LABEL) -> pint.Quantity:
+def initial_daily_dose(
+    test_dose: QuantityLike,
+    effect_duration: QuantityLike,
+    label: str = DEFAULT_LABEL,
+) -> pint.Quantity:
     """The first daily dose of the continuous infusion.
 
     The effective test dose when its effect lasted more than 12 h; twice the test
@@ -266,7 +270,11 @@ class InitialDoseOptions:
         raise InputError(f"No option for {basis!r}; choose one of: {', '.join(o.basis for o in self.options)}.")
 
 
-def initial_dose_options(test_dose: Any, effect_duration: Any, side_effects: bool = False) -> InitialDoseOptions:
+def initial_dose_options(
+    test_dose: QuantityLike,
+    effect_duration: QuantityLike,
+    side_effects: bool = False,
+) -> InitialDoseOptions:
     """First daily dose under each label and under practice guidance.
 
     lionova 4.2: equal to the test dose over 12 h, double under 12 h (exactly 12 h
@@ -503,10 +511,10 @@ def _dose_findings_floats(patient: Patient, m: float, phase: str, label: str, wh
 
 def check_change(
     patient: Patient,
-    current: Any,
-    proposed: Any,
-    since_start: Any,
-    since_last_change: Any,
+    current: QuantityLike,
+    proposed: QuantityLike,
+    since_start: QuantityLike,
+    since_last_change: QuantityLike,
     pump: str = "programmable",
     phase: str = "titration",
     label: str = DEFAULT_LABEL,
@@ -788,20 +796,16 @@ class TitrationPlan:
         return Q_(self.steps[-1].day, "day")
 
 
-def _start_date(value: Any) -> _dt.date | None:
-    return read_date(value, "start date")
-
-
 def titration_plan(
     patient: Patient,
-    start_dose: Any,
-    target_dose: Any,
+    start_dose: QuantityLike,
+    target_dose: QuantityLike,
+    *,
     pump: str = "programmable",
     phase: str = "titration",
     label: str = DEFAULT_LABEL,
     step_fraction: float | None = None,
     start_date: Any = None,
-    *,
     max_steps: int = 60,
 ) -> TitrationPlan:
     """Plan daily steps from ``start_dose`` to ``target_dose`` within the label's bands.
@@ -822,9 +826,11 @@ def titration_plan(
     patient : Patient
         Must be eligible under ``label``.
     start_dose, target_dose : Quantity or str
-        Daily doses, above zero.
+        Daily doses, above zero.  Everything after them is given by name.
     pump : {"programmable", "non_programmable"}
+        Sets the interval between changes (24 h or 48 h).
     phase : {"titration", "maintenance"}
+        Sets the band an increase may use.
     label : {"lionova", "lioresal"}
     step_fraction : float, optional
         Fraction per step; above zero and at most the band's upper end.
@@ -836,11 +842,15 @@ def titration_plan(
     Returns
     -------
     TitrationPlan
+        The steps (day, date, dose, change, the band's doses, source), whether the target was reached,
+        and the findings.
 
     Raises
     ------
     DoseLimitError
         For a ``step_fraction`` above the band's upper end.
+    TypeError
+        For the pump, phase, label or step given by position (a slip between them would go unseen).
 
     Examples
     --------
@@ -861,7 +871,7 @@ def titration_plan(
     s = _daily_float(start_dose, "start dose")
     t = _daily_float(target_dose, "target dose")
     start, target = Q_(s, "ug/day"), Q_(t, "ug/day")
-    date0 = _start_date(start_date)
+    date0 = read_date(start_date, "start date")
     if isinstance(max_steps, bool) or not isinstance(max_steps, int) or not 1 <= max_steps <= 365:
         raise InputError(f"max_steps must be a whole number from 1 to 365, not {max_steps!r}.")
     interval = MIN_CHANGE_INTERVAL[pump]

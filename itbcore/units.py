@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pint
@@ -30,10 +30,14 @@ from pint.facets.plain import PlainUnit
 
 from .errors import InputError, UnitError
 
-__all__ = ["ureg", "Q_", "as_quantity", "as_array_quantity", "fmt", "display_unit", "magnitude_in"]
+__all__ = ["ureg", "Q_", "QuantityLike", "as_quantity", "as_array_quantity", "fmt", "display_unit", "magnitude_in"]
 
 #: The one registry of the suite. Never create another.
 ureg: pint.UnitRegistry = pint.UnitRegistry(cache_folder=None)
+
+#: What the core's functions accept for a quantity: a pint Quantity of this registry, or text with its
+#: unit (``"1.5 mg/mL"``, ``"1 500 ug"``); :func:`as_quantity` reads both, a bare number is refused.
+QuantityLike: TypeAlias = "pint.Quantity | str"
 ureg.formatter.default_format = "~"
 #: Quantity class of :data:`ureg`.
 Q_ = ureg.Quantity

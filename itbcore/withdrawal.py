@@ -34,7 +34,7 @@ from . import library
 from .errors import DoseLimitError, InputError
 from .overdose import _read_signs
 from .sources import Action, Finding, cite, practice
-from .units import Q_, as_quantity, fmt, magnitude_in, ureg
+from .units import Q_, QuantityLike, as_quantity, fmt, magnitude_in, ureg
 
 __all__ = [
     "STAGES",
@@ -179,6 +179,8 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = ()) -> Assessm
     Returns
     -------
     Assessment
+        The stage (none, early or advanced), the actions most urgent first, the differential
+        diagnoses to think of, and the findings, each with its source.
 
     Raises
     ------
@@ -270,7 +272,7 @@ def _read_days(days: Any) -> int:
     return int(round(value))
 
 
-def taper(daily_dose: Any, days: Any = 21) -> list[tuple[int, pint.Quantity]]:
+def taper(daily_dose: QuantityLike, days: Any = 21) -> list[tuple[int, pint.Quantity]]:
     """A planned, gradual discontinuation: equal daily reductions from ``daily_dose`` to zero.
 
     Treatment must never be stopped abruptly except in acute overdose; it is reduced
@@ -358,9 +360,9 @@ class LikelyCauses:
 def likely_causes(
     hours_since_interruption: Any = None,
     *,
-    reservoir_volume: Any = None,
+    reservoir_volume: QuantityLike | None = None,
     expected_reservoir_volume: Any = None,
-    alarm_volume: Any = "2 mL",
+    alarm_volume: QuantityLike = "2 mL",
     recent_programming_change: bool = False,
 ) -> LikelyCauses:
     """The usual causes of an interrupted intrathecal delivery, ordered by the evidence given.

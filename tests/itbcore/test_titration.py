@@ -406,6 +406,13 @@ def test_plan_non_programmable_every_48_h():
     assert_quantity_close(plan.interval, "48 h")
 
 
+def test_plan_options_are_given_by_name_so_pump_and_phase_cannot_swap_unseen():
+    with pytest.raises(TypeError):
+        tit.titration_plan(ADULT_CEREBRAL, "100 ug/day", "120 ug/day", "non_programmable")  # type: ignore[misc]
+    assert tit.titration_plan(ADULT_CEREBRAL, "100 ug/day", "120 ug/day", pump="non_programmable").pump == \
+        "non_programmable"
+
+
 def test_plan_dates_follow_days():
     plan = tit.titration_plan(ADULT_CEREBRAL, "100 ug/day", "120 ug/day", start_date=dt.date(2024, 12, 30))
     assert [s.date for s in plan.steps] == [dt.date(2024, 12, 30), dt.date(2024, 12, 31), dt.date(2025, 1, 1),
