@@ -26,6 +26,8 @@ import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from itbcore.errors import InputError
+
 from .progress import Attempt
 
 __all__ = ["FORMS", "TEST_EXERCISES", "MASTERY_EXERCISE", "form_seed", "form_exercise", "parts_per_form",
@@ -43,7 +45,7 @@ MASTERY_EXERCISE = "refill-mastery"
 
 def _checked(form: str) -> str:
     if form not in FORMS:
-        raise ValueError(f"The test form is 'pre' or 'post', not {form!r}.")
+        raise InputError(f"The test form is 'pre' or 'post', not {form!r}.")
     return form
 
 

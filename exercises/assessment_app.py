@@ -14,7 +14,7 @@ from typing import Any
 import ipywidgets as W
 
 from itbcore import assessment as core
-from itbcore.errors import ITBError
+from itbcore.errors import InputError, ITBError
 from widgets._kernel import server_log
 from widgets.a11y import PageA11y
 from widgets.app import banner, library_line
@@ -40,7 +40,7 @@ class _Guarded:
         def run(*_args: Any) -> None:
             try:
                 fn()
-            except (ITBError, ValueError) as exc:
+            except ITBError as exc:
                 self.status.value = f"<div class='itb-callout'>{_esc(exc)}</div>"
             except Exception:  # noqa: BLE001 - never a traceback for the trainee
                 self.problems.append(traceback.format_exc())
@@ -163,7 +163,7 @@ class TestView(_Guarded, W.VBox):
     def start(self) -> None:
         name = self.app.name()
         if not name:
-            raise ValueError("Enter your name above first: the test is saved under it.")
+            raise InputError("Enter your name above first: the test is saved under it.")
         blocks: list[W.Widget] = []
         self.parts = []
         for i, ident in enumerate(forms.TEST_EXERCISES, 1):

@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from itbcore.errors import InputError
 from itbcore.sources import DEFAULT_LABEL
 from itbcore.units import as_quantity, fmt
 
@@ -168,7 +169,7 @@ class Exercise:
         for p in self.parts:
             if p.id == part:
                 return p
-        raise KeyError(f"Exercise {self.id!r} has no part {part!r}; parts: {', '.join(p.id for p in self.parts)}.")
+        raise InputError(f"Exercise {self.id!r} has no part {part!r}; parts: {', '.join(p.id for p in self.parts)}.")
 
     def markdown(self) -> str:
         v = self.variant
@@ -222,8 +223,8 @@ class Exercise:
                                f"say which one, e.g. ex.check(answer, part={self.parts[0].id!r}).")
         try:
             p = self.part(part)
-        except KeyError as exc:
-            return CheckResult(self.id, str(part), "invalid", str(exc.args[0]))
+        except InputError as exc:
+            return CheckResult(self.id, str(part), "invalid", str(exc))
         result = p.check(answer, exercise=self.id)
         if self.progress is not None and self.trainee and result.status in ("correct", "wrong"):
             self.progress.record(self.trainee, self.id, self.seed, p.id, result)
@@ -306,9 +307,9 @@ def load_exercise(ident: str, seed: int = 0, *, trainee: str | None = None, prog
     """
     _load_catalogue()
     if ident not in EXERCISES:
-        raise KeyError(f"No exercise {ident!r}; known: {', '.join(sorted(EXERCISES))}.")
+        raise InputError(f"No exercise {ident!r}; known: {', '.join(sorted(EXERCISES))}.")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"The seed must be a whole number 0 or more, not {seed!r}.")
+        raise InputError(f"The seed must be a whole number 0 or more, not {seed!r}.")
     definition = EXERCISES[ident]
     rng = random.Random(f"itb-exercise:{ident}:{seed}")
     variant = definition.build(Draw(rng, library or _default_library()))

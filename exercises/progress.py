@@ -45,6 +45,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from itbcore.errors import InputError
+
 __all__ = ["ProgressStore", "ProgressStoreError", "Attempt", "ExerciseSummary", "default_progress_path", "ENV_VAR",
            "COURSE_ENV", "GROUP_READ_ENV", "read_attempts"]
 
@@ -282,7 +284,7 @@ class ProgressStore:
             slip: str | None = None, kind: str = "check") -> Attempt:
         """Save one attempt atomically; returns it."""
         if not str(trainee).strip():
-            raise ValueError("The trainee name is empty.")
+            raise InputError("The trainee name is empty.")
         attempt = Attempt(uuid.uuid4().hex, str(trainee).strip(), exercise, int(seed), part, str(answer),
                           bool(correct), slip, kind,
                           _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds"))

@@ -243,8 +243,13 @@ class FlexStep:
 
     Examples
     --------
-    >>> FlexStep("22 h", "25 ug/h").rate
-    <Quantity(25.0, 'microgram / hour')>
+    >>> step = FlexStep("22 h", "25 ug/h")
+    >>> step.start, step.rate
+    (<Quantity(22.0, 'hour')>, <Quantity(25.0, 'microgram / hour')>)
+    >>> FlexStep("24 h", "25 ug/h")
+    Traceback (most recent call last):
+    ...
+    itbcore.errors.InputError: The step start 24 h is not an hour of the day (0 h to before 24 h).
     """
 
     start: pint.Quantity

@@ -123,6 +123,12 @@ def _time_to_empty(
     return (residual_volume / per_day).to("h")
 
 
+def _programmed(daily_dose: pint.Quantity) -> dict[str, Any]:
+    """What was intended in most scenarios: the pump infusing ``daily_dose`` from hour 0, no bolus."""
+    return {"intended_daily_dose": daily_dose, "intended_boluses": (),
+            "intended_infusions": ((_h(0), None, daily_dose),)}
+
+
 def _rate_error(
     code: str,
     title: str,
@@ -142,15 +148,13 @@ def _rate_error(
     return ScenarioResult(
         code=code,
         title=title,
-        intended_daily_dose=intended,
+        **_programmed(intended),
         delivered_amount=None,
         delivered_rate=delivered,
         factor=factor,
         route="intrathecal infusion",
         boluses=(),
         infusions=((_h(0), None, delivered),),
-        intended_boluses=(),
-        intended_infusions=((_h(0), None, intended),),
         findings=findings,
         source=source,
         explanation=explanation,
@@ -224,15 +228,13 @@ def pocket_fill(
     return ScenarioResult(
         code="pocket_fill",
         title="Pocket fill: refill injected under the skin",
-        intended_daily_dose=dose,
+        **_programmed(dose),
         delivered_amount=amount,
         delivered_rate=Q_(0.0, "ug/day"),
         factor=factor,
         route="subcutaneous pocket",
         boluses=(),
         infusions=infusions,
-        intended_boluses=(),
-        intended_infusions=((_h(0), None, dose),),
         findings=findings,
         source=_INCIDENTS,
         explanation="The refill needle missed the reservoir septum; the dose is in the pocket, the pump runs dry.",
@@ -301,15 +303,13 @@ def access_port_injection(
     return ScenarioResult(
         code="access_port_injection",
         title="Catheter access port: refill injected straight into the CSF",
-        intended_daily_dose=dose,
+        **_programmed(dose),
         delivered_amount=amount,
         delivered_rate=dose,
         factor=factor,
         route="intrathecal bolus",
         boluses=((_h(0), amount),),
         infusions=infusions,
-        intended_boluses=(),
-        intended_infusions=((_h(0), None, dose),),
         findings=findings,
         source=_L44,
         explanation="The needle entered the access port that leads to the catheter, not the reservoir port.",

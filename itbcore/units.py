@@ -28,6 +28,7 @@ import numpy as np
 import pint
 from pint.facets.plain import PlainUnit
 
+from . import fastpath
 from .errors import InputError, UnitError
 
 __all__ = ["ureg", "Q_", "QuantityLike", "as_quantity", "as_array_quantity", "fmt", "display_unit", "magnitude_in"]
@@ -42,24 +43,11 @@ ureg.formatter.default_format = "~"
 #: Quantity class of :data:`ureg`.
 Q_ = ureg.Quantity
 
-# pint parses a unit string such as "ug/day" afresh on every Q_(x, "ug/day") and q.to("mL");
-# the suite uses a few dozen unit strings millions of times, so the registry remembers them.
-# A UnitsContainer is immutable, so sharing the parsed result is safe.
-_parse_units_as_container = ureg.parse_units_as_container
-
-
-@lru_cache(maxsize=4096)
-def _cached_units_container(input_string: str, as_delta: Any = None, case_sensitive: Any = None):
-    return _parse_units_as_container(input_string, as_delta, case_sensitive)
-
-
-def _parse_units_as_container_cached(input_string: Any, as_delta: Any = None, case_sensitive: Any = None):
-    if isinstance(input_string, str):
-        return _cached_units_container(input_string, as_delta, case_sensitive)
-    return _parse_units_as_container(input_string, as_delta, case_sensitive)
-
-
-ureg.parse_units_as_container = _parse_units_as_container_cached  # type: ignore[method-assign]  # pint's own cache
+# pint parses a unit string afresh on every Q_(x, "ug/day"); the registry remembers each parse
+# (itbcore.fastpath, the one place that relies on pint's internals, and only where they are there).
+_FAST_OK = not fastpath.missing_internals(ureg)
+if _FAST_OK:
+    fastpath.install_parse_cache(ureg)
 
 # ------------------------------------------------------------------------------------------- the reader
 # A quantity typed by a person is read by the suite's own grammar -- *number + unit* -- and never handed to
@@ -309,45 +297,10 @@ def _parse_unit(spec: str) -> pint.Unit:
 
 
 # ---------------------------------------------------------------------------------------------- fast path
-# Core calls read every argument into one canonical unit and compute on plain floats.  pint's
-# ``q.to(unit)`` re-derives the conversion on each call; for the multiplicative units the suite uses,
-# the conversion is ``magnitude * factor`` with a factor that depends only on (source units, target
-# unit), so the factor is remembered per pair.  Anything pint converts otherwise (offset or
-# logarithmic units) or anything unknown falls back to pint: the fast path only ever answers what
-# pint would answer, bit for bit (pint also multiplies by the very same factor, and returns the
-# magnitude untouched when the units are the same).
-
-#: (source UnitsContainer, target unit text) -> factor, or ``None`` when the pair is not for the fast path.
-_FACTORS: dict[tuple[Any, str], float | None] = {}
-#: (id of the source UnitsContainer, target unit text) -> (that container, its factor or ``None``).
-_BY_ID: dict[tuple[int, str], tuple[Any, Any]] = {}
-_SAME = object()  # marks a pair whose source units are the target units (pint returns the magnitude as is)
-_FACTOR_CACHE_MAX = 4096
-
-
-def _factor(src: Any, unit: str) -> Any:
-    """The multiplicative factor from ``src`` (a UnitsContainer of :data:`ureg`) to ``unit``, or ``None``."""
-    key = (src, unit)
-    try:
-        return _FACTORS[key]
-    except KeyError:
-        pass
-    factor: Any = None
-    try:
-        dst = _parse_unit(unit)._units
-        if src == dst:
-            factor = _SAME
-        elif (all(ureg._is_multiplicative(n) for n in src) and all(ureg._is_multiplicative(n) for n in dst)
-              and ureg._get_dimensionality(src) == ureg._get_dimensionality(dst)):
-            f = ureg._get_conversion_factor(src, dst)
-            # pint keeps an int factor (day -> h is 24) and so an int magnitude; so does the fast path.
-            if f.__class__ in (float, int) and math.isfinite(f) and f != 0:
-                factor = f
-    except Exception:  # noqa: BLE001 - an unknown unit, or anything pint refuses: leave it to the full path
-        factor = None
-    if len(_FACTORS) < _FACTOR_CACHE_MAX:
-        _FACTORS[key] = factor
-    return factor
+# Core calls read every argument into one canonical unit and compute on plain floats; the factor of
+# each (source units, target unit) pair is remembered (itbcore.fastpath: what pint would answer, bit
+# for bit, or nothing).
+_FAST = fastpath.Converter(ureg, _parse_unit, enabled=_FAST_OK)
 
 
 def _fast_magnitude(value: Any, unit: str) -> Any:
@@ -358,6 +311,8 @@ def _fast_magnitude(value: Any, unit: str) -> Any:
     ``None`` for anything else, including every input :func:`as_quantity` would refuse, so its messages
     stay the only ones.
     """
+    if not _FAST_OK:
+        return None
     cls = value.__class__
     if cls is Q_:
         mag, src = value._magnitude, value._units
@@ -371,62 +326,13 @@ def _fast_magnitude(value: Any, unit: str) -> Any:
         mag, src = parsed[0], parsed[1]._units
     else:
         return None
-    cls = mag.__class__
-    if cls is not float and (cls is not int or not -_INT_EXACT < mag < _INT_EXACT):
-        return None
-    if ureg._active_ctx.contexts:  # a pint context can redefine conversions: leave it to pint
-        return None
-    # By identity first: the suite's Quantities share a few remembered containers, and hashing a
-    # UnitsContainer is a Python-level call.  The entry holds the container, so its id stays its own.
-    entry = _BY_ID.get((id(src), unit))
-    if entry is not None and entry[0] is src:
-        factor = entry[1]
-    else:
-        factor = _factor(src, unit)
-        if len(_BY_ID) < _FACTOR_CACHE_MAX:
-            _BY_ID[(id(src), unit)] = (src, factor)
-    if factor is None:
-        return None
-    out = mag if factor is _SAME else mag * factor
-    # finite (an inf or a NaN, given or from an overflow, goes to the full path and its message)
-    return out if out - out == 0 else None
+    return _FAST.magnitude(mag, src, unit)
 
 
-_INT_EXACT = 2**53
-
-
-def _make_q(magnitude: Any, unit: str) -> pint.Quantity:
-    """``Q_(magnitude, unit)`` for a scalar int or float magnitude, without pint's argument sniffing.
-
-    pint's ``Quantity.__new__`` checks the value's type, parses ``unit`` and builds the container on
-    every call; for a plain number and a remembered container this sets the same two attributes.
-    """
-    q = _new_quantity(Q_)
-    q._magnitude = magnitude
-    q._units = _parse_unit(unit)._units  # immutable, so safe to share between Quantities
-    return q
-
-
-_new_quantity = object.__new__
-
-
-def _quantity_maker(unit: str) -> Any:
-    """A function ``make(magnitude)`` equal to :func:`_make_q` for a fixed ``unit``, with the container
-    looked up once (for the wrappers that build many results in the same few units).
-
-    >>> _quantity_maker("mL")(2.5) == Q_(2.5, "mL")
-    True
-    """
-    container = _parse_unit(unit)._units
-    new, cls = _new_quantity, Q_
-
-    def make(magnitude: Any) -> pint.Quantity:
-        q = new(cls)
-        q._magnitude = magnitude
-        q._units = container
-        return q
-
-    return make
+#: ``Q_(magnitude, unit)`` for a scalar int or float, without pint's argument sniffing.
+_make_q = _FAST.make
+#: A function ``make(magnitude)`` equal to :func:`_make_q` for one fixed unit (for many results).
+_quantity_maker = _FAST.maker
 
 
 def _parse_text(text: str, name: str = "value", unit: str = "") -> Any:

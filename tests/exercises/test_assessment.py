@@ -11,6 +11,7 @@ from exercises.assessment_app import AssessmentApp
 from exercises.core import list_exercises
 from exercises.progress import ProgressStore
 from itbcore import assessment as core
+from itbcore.errors import InputError
 
 
 def test_the_test_exercises_exist_and_the_forms_differ_per_form_and_trainee():
@@ -19,7 +20,7 @@ def test_the_test_exercises_exist_and_the_forms_differ_per_form_and_trainee():
     for ex in forms.TEST_EXERCISES:
         assert forms.form_seed("Ana", "pre", ex) == forms.form_seed(" ana ", "pre", ex)  # the same trainee
     assert any(forms.form_seed("ana", "pre", ex) != forms.form_seed("ana", "post", ex) for ex in forms.TEST_EXERCISES)
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError):
         forms.form_seed("ana", "mid", "dilution")
 
 

@@ -168,7 +168,7 @@ def test_wrong_dimension_still_raises_the_same_unit_error(value):
             magnitude_in(value, "ug", "test dose")
     assert len(messages) == 1 and messages.pop().startswith("The test dose 5 ")
     src = value._units if not isinstance(value, str) else units._parse_text(value)._units
-    assert units._FACTORS[(src, "ug")] is None
+    assert units._FAST.factors[(src, "ug")] is None
 
 
 @pytest.mark.parametrize("value", [50, 50.0, None, "", "50", "abc ug", float("nan"), Q_(float("inf"), "ug"),
