@@ -64,9 +64,10 @@ BARE_CONFIG = {"VoilaConfiguration": {"preheat_kernel": True},
 
 #: JavaScript: a signature of the trace data every plotly plot on the page holds (``gd.data``,
 #: which plotly replaces as it redraws) and of the paths it has drawn.
+#: With the page's text, so that an app without plots (product information, assessment) is measured too.
 PLOT_SIGNATURE = ("() => [...document.querySelectorAll('.js-plotly-plot')].map(p => "
                   "JSON.stringify(p.data || []) + [...p.querySelectorAll('g.trace path')].map(e => "
-                  "e.getAttribute('d') || '').join('|')).join('#')")
+                  "e.getAttribute('d') || '').join('|')).join('#') + document.body.innerText")
 PLOTS_DRAWN = ("(n) => [...document.querySelectorAll('.js-plotly-plot')].filter("
                "p => [...p.querySelectorAll('g.trace path')].some(e => (e.getAttribute('d') || '').length > 4))"
                ".length >= n")
@@ -87,7 +88,8 @@ def _figs():
     return [w for w in _walk(app) if isinstance(w, _Figure)]
 
 def _sig():
-    return repr([f._plot_data for f in _figs()])
+    # the plots' data and every HTML output (an app without plots shows its result as HTML)
+    return repr([f._plot_data for f in _figs()]) + repr([w.value for w in _walk(app) if isinstance(w, _W.HTML)])
 
 def _first_slider():
     for w in _walk(app):
