@@ -14,6 +14,8 @@ and only formats and plots.
 """
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as W
@@ -53,16 +55,11 @@ PATIENT_TEXT = ("Mr K., 34 years, 70 kg: spinal cord injury at T4 (spinal origin
                 "baclofen no longer controls.")
 _SLIDE_HEIGHT = 230
 
-# reveal's own stylesheet comes from a CDN (nbconvert's reveal template); without network the
-# slides would be drawn one under another.  These few rules keep one slide at a time on screen and
-# agree with reveal.css when it does load.
-_OFFLINE_REVEAL_CSS = """<style>
-.reveal{position:relative;width:100%;height:100%;overflow:hidden}
-.reveal .slides{position:absolute;inset:0;margin:auto;pointer-events:none;overflow:visible;z-index:1;text-align:left}
-.reveal .slides>section{position:absolute;width:100%;pointer-events:auto;z-index:10;box-sizing:border-box}
-.reveal .slides>section:not(.present){visibility:hidden}
-.reveal .pause-overlay,.reveal .resume-button{display:none}
-</style>"""
+#: Rules that keep one slide at a time on screen when reveal's own stylesheet (from a CDN) cannot load
+#: (widgets/static/reveal-offline.css).
+_REVEAL_OFFLINE_FILE = Path(__file__).with_name("static") / "reveal-offline.css"
+_OFFLINE_REVEAL_CSS = ("<style>\n" + re.sub(r"/\*.*?\*/\s*", "", _REVEAL_OFFLINE_FILE.read_text(encoding="utf-8"),
+                                            flags=re.S) + "</style>")
 
 
 def _row(*ws: W.Widget) -> W.HBox:
