@@ -99,6 +99,8 @@ class _Slide(App):
 
 # ------------------------------------------------------------------------------------------ 1 screening
 class ScreeningSlide(_Slide):
+    """1. The test boluses: which dose the patient responded to (or none, which ends the story)."""
+
     title = "Screening"
     sources = ("lionova 4.2", "lioresal Dosing: initial phase")
 
@@ -148,15 +150,17 @@ class ScreeningSlide(_Slide):
             self.fig.data[0].y = [float(d.to("ug").magnitude) for d in given]
             self.fig.data[1].x, self.fig.data[1].y = xs, ys
 
-    def summary(self):
+    def summary(self) -> str:
         s = self.step
-        return (f"screening: {s.action}; boluses {', '.join(units.fmt(d) for d in self.ladder)}; "
-                f"effective test dose {units.fmt(self.candidate_dose) if s.action == 'candidate' else 'none'} "
-                f"({s.source})")
+        boluses = ", ".join(units.fmt(d) for d in self.ladder)
+        dose = units.fmt(self.candidate_dose) if s.action == "candidate" else "none"
+        return f"screening: {s.action}; boluses {boluses}; effective test dose {dose} ({s.source})"
 
 
 # ------------------------------------------------------------------------------------------ 2 titration
 class TitrationSlide(_Slide):
+    """2. From the effective test dose to the first daily dose and the steps to the target."""
+
     title = "Titration"
     sources = ("lionova 4.2", "lioresal Dosing: phase of dose selection")
 
@@ -212,6 +216,8 @@ class TitrationSlide(_Slide):
 
 # ------------------------------------------------------------------------------------------ 3 refill
 class RefillSlide(_Slide):
+    """3. The first fill: daily volume, the alarm and empty days, the refill day."""
+
     title = "Refill"
     label_choice = True
     label_differences = ("pump_stability",)
@@ -268,6 +274,9 @@ class RefillSlide(_Slide):
 
 # ------------------------------------------------------------------------------------------ 4 missed refill
 class MissedRefillSlide(_Slide):
+    """4. Months later: a missed refill or a catheter problem, told apart by the volume found in the
+    reservoir against the volume expected."""
+
     title = "A missed refill, or a catheter problem"
     sources = ("lionova 4.4", "lionova 4.2", "practice guidance: incident reports, residual volume mismatch")
 
@@ -343,6 +352,8 @@ class MissedRefillSlide(_Slide):
 
 # ------------------------------------------------------------------------------------------ 5 emergency
 class EmergencySlide(_Slide):
+    """5. Withdrawal: its stage from the signs, and what to do, most urgent first."""
+
     title = "Withdrawal emergency"
     sources = ("lionova 4.2", "lionova 4.4", "lioresal Dosing: discontinuation of treatment")
 
