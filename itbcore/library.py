@@ -57,6 +57,7 @@ __all__ = [
     "hard_check",
     "hard_check_array",
     "read_amount",
+    "check_amount",
     "amount",
     "soft_findings",
 ]
@@ -452,7 +453,11 @@ def read_amount(value: Any, unit: str, name: str, key: str | None = None, *, zer
         Below zero, at zero (unless ``zero_ok``), or past the hard range of ``key``; with ``.name``,
         ``.value``, ``.limit`` and ``.unit``.
     """
-    m = magnitude_in(value, unit, name)
+    return check_amount(magnitude_in(value, unit, name), unit, name, key, zero_ok=zero_ok)
+
+
+def check_amount(m: float, unit: str, name: str, key: str | None = None, *, zero_ok: bool = False) -> float:
+    """:func:`read_amount`'s checks on a plain number ``m`` already in ``unit``; returns ``m``."""
     if m < 0 or (m == 0 and not zero_ok):
         rule = "must not be negative" if zero_ok else "must be above zero"
         raise DoseLimitError(f"The {name} {_fmt_float(m, unit)} {rule}.", name=name, value=m, limit=0.0, unit=unit)

@@ -200,9 +200,7 @@ def dose_range_findings(patient: Patient, daily_dose: QuantityLike, label: str =
     ['above_range', 'above_1000']
     """
     r = maintenance_range(patient, label)
-    dose = as_quantity(daily_dose, "ug/day", "daily dose")
-    if dose.magnitude <= 0:
-        raise DoseLimitError(f"The daily dose {fmt(dose)} must be above zero.")
+    dose = library.amount(daily_dose, "ug/day", "daily dose")
     soft = library.check("daily_dose", float(dose.magnitude), "ug/day", "daily dose", label)
     out: list[Finding] = []
     what = "initial maintenance range" if patient.population == "pediatric" else "usual range"
@@ -457,17 +455,12 @@ def flex_unit_check(programme_or_rate: Any, intended_daily_dose: QuantityLike) -
     >>> flex_unit_check("2.5 ug/h", "60 ug/day")
     []
     """
-    intended = as_quantity(intended_daily_dose, "ug/day", "intended daily dose")
-    if intended.magnitude <= 0:
-        raise DoseLimitError(f"The intended daily dose {fmt(intended)} must be above zero.")
-    library.hard_check("daily_dose", float(intended.magnitude), "ug/day", "intended daily dose")
+    intended = library.amount(intended_daily_dose, "ug/day", "intended daily dose", "daily_dose")
     if isinstance(programme_or_rate, FlexProgramme):
         total = programme_or_rate.daily_total
         rates = [s.rate for s in programme_or_rate.steps]
     else:
-        rate = as_quantity(programme_or_rate, "ug/h", "programmed rate")
-        if rate.magnitude < 0:
-            raise DoseLimitError(f"The programmed rate {fmt(rate)} must not be negative.")
+        rate = library.amount(programme_or_rate, "ug/h", "programmed rate", zero_ok=True)
         library.hard_check("infusion_rate", float(rate.magnitude), "ug/h", "programmed rate")
         total = (rate * Q_(24, "h/day")).to("ug/day")
         rates = [rate]
@@ -528,9 +521,7 @@ def flex_from_continuous(
     >>> p.daily_total
     <Quantity(512.0, 'microgram / day')>
     """
-    dose = as_quantity(daily_dose, "ug/day", "daily dose")
-    if dose.magnitude <= 0:
-        raise DoseLimitError(f"The daily dose {fmt(dose)} must be above zero.")
+    dose = library.amount(daily_dose, "ug/day", "daily dose")
     if (isinstance(night_increase, bool) or not isinstance(night_increase, (int, float))
             or not math.isfinite(night_increase)):
         raise InputError(f"The night increase {night_increase!r} must be a fraction such as 0.2.")
@@ -623,12 +614,8 @@ def drug_holiday(current_daily_dose: Any, initial_infusion_dose: Any, weeks: Any
     """
     src = f"{cite('lionova', '4.2')}; {cite('lioresal', 'Dosing: supportive therapy')}"
     # Plain floats in µg/day from here on; Quantities only for what is returned.
-    c = magnitude_in(current_daily_dose, "ug/day", "current daily dose")
-    i = magnitude_in(initial_infusion_dose, "ug/day", "initial infusion dose")
-    for m, name in ((c, "current daily dose"), (i, "initial infusion dose")):
-        if m <= 0:
-            raise DoseLimitError(f"The {name} {fmt(_ud(m))} must be above zero.")
-        library.hard_check("daily_dose", m, "ug/day", name)
+    c = library.read_amount(current_daily_dose, "ug/day", "current daily dose", "daily_dose")
+    i = library.read_amount(initial_infusion_dose, "ug/day", "initial infusion dose", "daily_dose")
     if isinstance(weeks, bool):
         raise InputError("The number of weeks must be a number or a time such as '3 week'.")
     if isinstance(weeks, (int, float)):

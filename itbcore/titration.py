@@ -34,7 +34,7 @@ from typing import Any, Literal
 import pint
 
 from .errors import DoseLimitError, InputError
-from .library import hard_check, read_date, soft_findings
+from .library import check_amount, hard_check, read_date, soft_findings
 from .patient import Patient, as_patient
 from .sources import (
     DEFAULT_LABEL,
@@ -158,12 +158,11 @@ def _clean(q: pint.Quantity) -> pint.Quantity:
 
 
 def _daily_float(value: Any, name: str, allow_zero: bool = False) -> float:
-    """A daily dose as a plain float in µg/day: read in µg/day, conversion noise dropped, refused below
-    zero (and at zero unless ``allow_zero``)."""
+    """A daily dose as a plain float in µg/day, conversion noise dropped (0.7 mg/day → 700, not
+    700.0000000000001), then checked as every amount is (:func:`~itbcore.library.check_amount`: above zero,
+    or not negative with ``allow_zero``, and within the drug library's hard range)."""
     m = float(f"{magnitude_in(value, 'ug/day', name):.12g}")
-    if m < 0 or (m == 0 and not allow_zero):
-        raise InputError(f"The {name} {_fmt_float(m, 'ug/day')} must be above zero.")
-    return hard_check("daily_dose", m, "ug/day", name)
+    return check_amount(m, "ug/day", name, "daily_dose", zero_ok=allow_zero)
 
 
 def _hours_float(value: Any, name: str) -> float:

@@ -333,7 +333,7 @@ def test_no_change_is_information_only():
 
 
 @pytest.mark.parametrize("kwargs, error", [
-    ({"current": "0 ug/day"}, InputError), ({"proposed": "-5 ug/day"}, InputError),
+    ({"current": "0 ug/day"}, DoseLimitError), ({"proposed": "-5 ug/day"}, DoseLimitError),
     ({"current": "100 ug"}, UnitError), ({"proposed": 120}, UnitError), ({"since_start": "-1 h"}, InputError),
     ({"since_last_change": "3 day", "since_start": "2 day"}, InputError), ({"pump": "gas"}, InputError),
     ({"phase": "holiday"}, InputError), ({"label": "baclorex"}, LabelError),
@@ -482,7 +482,7 @@ def test_plan_target_above_1000_is_flagged():
 def test_plan_refuses_under_4_and_zero_doses():
     with pytest.raises(EligibilityError):
         tit.titration_plan(Patient(2, "spinal"), "50 ug/day", "100 ug/day")
-    with pytest.raises(InputError):
+    with pytest.raises(DoseLimitError, match="must be above zero"):
         tit.titration_plan(ADULT_SPINAL, "0 ug/day", "100 ug/day")
     with pytest.raises(UnitError):
         tit.titration_plan(ADULT_SPINAL, "50 ug", "100 ug/day")

@@ -14,7 +14,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from itbcore import Q_, Patient, overdose, pump, titration, units, ureg
-from itbcore.errors import EligibilityError, InputError, UnitError
+from itbcore.errors import DoseLimitError, EligibilityError, InputError, UnitError
 from itbcore.units import as_quantity, magnitude_in
 
 # -- strategies: valid arguments, written in several units
@@ -112,7 +112,7 @@ def test_check_change_agrees_with_its_float_kernel(patient, current, proposed, s
 
 def test_check_change_boundary_keeps_its_messages():
     p = Patient(40, "spinal")
-    with pytest.raises(InputError, match=r"^The current daily dose 0 µg/day must be above zero\.$"):
+    with pytest.raises(DoseLimitError, match=r"^The current daily dose 0 µg/day must be above zero\.$"):
         titration.check_change(p, "0 mg/day", "1 ug/day", "3 day", None)
     with pytest.raises(InputError, match=r"^The time since the last change \(72 h\) is longer than the time since "
                                          r"the infusion started \(48 h\)\.$"):
