@@ -133,9 +133,7 @@ def volumes_at_strengths(dose: QuantityLike) -> tuple[tuple[Formulation, pint.Qu
     >>> [(f.key, round(v.magnitude, 3)) for f, v in volumes_at_strengths("0.05 mg")]
     [('50 ug/mL', 1.0), ('500 ug/mL', 0.1), ('2000 ug/mL', 0.025)]
     """
-    d = as_quantity(dose, "ug", "dose")
-    if d.magnitude <= 0:
-        raise InputError(f"The dose {fmt(d)} must be above zero.")
+    d = library.amount(dose, "ug", "dose")
     return tuple((f, Q_(float(d.magnitude) / float(f.concentration.to("ug/mL").magnitude), "mL"))
                  for f in FORMULATIONS.values())
 

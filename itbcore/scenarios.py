@@ -103,12 +103,8 @@ _LIMITS = {"ug/day": "daily_dose", "ug/mL": "concentration"}
 
 
 def _positive(value: Any, unit: str, name: str) -> pint.Quantity:
-    q = as_quantity(value, unit, name)
-    if unit in _LIMITS and q.magnitude > 0:
-        library.hard_check(_LIMITS[unit], float(q.magnitude), unit, name)
-    if q.magnitude <= 0:
-        raise InputError(f"The {name} must be above zero.")
-    return q
+    """``value`` in ``unit``, above zero and, for a dose or a strength, within the drug library's hard range."""
+    return library.amount(value, unit, name, _LIMITS.get(unit))
 
 
 def _h(x: float) -> pint.Quantity:
@@ -205,9 +201,7 @@ def pocket_fill(
     """
     c = _positive(concentration, "ug/mL", "concentration")
     dose = _positive(daily_dose, "ug/day", "daily dose")
-    residual = as_quantity(residual_volume, "mL", "residual volume")
-    if residual.magnitude < 0:
-        raise InputError("The residual volume cannot be negative.")
+    residual = library.amount(residual_volume, "mL", "residual volume", zero_ok=True)
     if refill_amount is None:
         amount = (c * _positive(volume, "mL", "refill volume")).to("ug")
     else:
@@ -282,9 +276,7 @@ def access_port_injection(
     c = _positive(concentration, "ug/mL", "concentration")
     v = _positive(volume, "mL", "injected volume")
     dose = _positive(daily_dose, "ug/day", "daily dose")
-    residual = as_quantity(residual_volume, "mL", "residual volume")
-    if residual.magnitude < 0:
-        raise InputError("The residual volume cannot be negative.")
+    residual = library.amount(residual_volume, "mL", "residual volume", zero_ok=True)
     amount = (c * v).to("ug")
     factor = float((amount / (dose * Q_(1, "day"))).to("").magnitude)
     t_empty = _time_to_empty(residual, c, dose)

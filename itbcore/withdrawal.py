@@ -327,7 +327,8 @@ def taper(daily_dose: QuantityLike, days: Any = 21) -> list[tuple[int, pint.Quan
             f"A taper over {n} days is longer than {lo} to {hi} days ({TAPER_SOURCE})."
         )
     if d0 <= 0:
-        raise InputError("There is nothing to taper: the daily dose must be above zero.")
+        raise DoseLimitError("There is nothing to taper: the daily dose must be above zero.", name="daily dose",
+                             value=d0, limit=0.0, unit="ug/day")
     library.hard_check("daily_dose", d0, "ug/day", "daily dose")
     return [(day, Q_(d0 * (n - day) / n, _UG_PER_DAY)) for day in range(n + 1)]
 
@@ -438,13 +439,9 @@ def likely_causes(
     order = ["catheter_failure", "low_reservoir", "pump_failure", "programming_error", "local_infection",
              "inflammatory_mass"]
 
-    alarm = as_quantity(alarm_volume, "mL", "alarm volume")
-    if alarm.magnitude < 0:
-        raise InputError("The alarm volume cannot be negative.")
+    alarm = library.amount(alarm_volume, "mL", "alarm volume", zero_ok=True)
     if reservoir_volume is not None:
-        found = as_quantity(reservoir_volume, "mL", "reservoir volume")
-        if found.magnitude < 0:
-            raise InputError("The reservoir volume cannot be negative.")
+        found = library.amount(reservoir_volume, "mL", "reservoir volume", zero_ok=True)
         if found <= alarm:
             order.remove("low_reservoir")
             order.insert(0, "low_reservoir")
@@ -455,9 +452,7 @@ def likely_causes(
                 "reservoir_low", "violation",
                 f"The reservoir holds {fmt(found)}: refill intervals must keep it from emptying.", _L44))
         if expected_reservoir_volume is not None:
-            expected = as_quantity(expected_reservoir_volume, "mL", "expected reservoir volume")
-            if expected.magnitude < 0:
-                raise InputError("The expected reservoir volume cannot be negative.")
+            expected = library.amount(expected_reservoir_volume, "mL", "expected reservoir volume", zero_ok=True)
             # practice guidance: e.g. 19 mL found where ~2 mL expected means the pump was not delivering.
             if found - expected > max(Q_(1.0, "mL"), 0.2 * expected):
                 order.remove("pump_failure")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from itbcore.errors import InputError, ITBError, LabelError, UnitError
+from itbcore.errors import DoseLimitError, InputError, ITBError, LabelError, UnitError
 from itbcore.pk import csf_concentration, steady_state_concentration
 from itbcore.scenarios import (
     SCENARIOS,
@@ -171,8 +171,10 @@ def test_bad_units_refused(builder, args):
     (concentration_mismatch, {"filled_concentration": "0 ug/mL"}),
 ])
 def test_non_positive_values_refused(builder, args):
-    with pytest.raises(InputError):
+    # a dose, strength or volume that cannot be: refused as every amount is (library.check_amount)
+    with pytest.raises(DoseLimitError, match=r"must (be above zero|not be negative)\.$") as err:
         builder(**args)
+    assert err.value.limit == 0.0 and err.value.name in str(err.value)
 
 
 # ---------------------------------------------------------------- registry and results

@@ -170,7 +170,7 @@ def test_taper_bad_days_refused(days):
 
 
 def test_taper_refuses_zero_dose_and_bare_numbers():
-    with pytest.raises(InputError):
+    with pytest.raises(DoseLimitError, match="nothing to taper"):
         taper("0 ug/day")
     with pytest.raises(UnitError):
         taper(500)
@@ -218,7 +218,7 @@ def test_taper_values_pinned(dose, days, d0, n):
          "A taper over 35 days is longer than 14 to 28 days (lionova 4.2: the 2–4 weeks of a drug holiday's gradual "
          "reduction)."),
         ("500 ug/day", 21.5, InputError, "The taper length must be a whole number of days, not 21.5."),
-        ("-5 ug/day", 21, InputError, "There is nothing to taper: the daily dose must be above zero."),
+        ("-5 ug/day", 21, DoseLimitError, "There is nothing to taper: the daily dose must be above zero."),
         ("500 ug/day", "2 h", InputError, "The taper length must be a whole number of days, not 0.0833333."),
     ],
 )
@@ -266,12 +266,12 @@ def test_programming_change_moves_programming_error_first():
     assert likely_causes(recent_programming_change=True).codes[0] == "programming_error"
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"hours_since_interruption": "-1 h"},
-    {"reservoir_volume": "-1 mL"},
-    {"expected_reservoir_volume": "2 mL"},
-    {"recent_programming_change": "yes"},
+@pytest.mark.parametrize(("kwargs", "error"), [
+    ({"hours_since_interruption": "-1 h"}, InputError),
+    ({"reservoir_volume": "-1 mL"}, DoseLimitError),  # a volume that cannot be, refused as every amount is
+    ({"expected_reservoir_volume": "2 mL"}, InputError),
+    ({"recent_programming_change": "yes"}, InputError),
 ])
-def test_likely_causes_refuses_bad_input(kwargs):
-    with pytest.raises(InputError):
+def test_likely_causes_refuses_bad_input(kwargs, error):
+    with pytest.raises(error):
         likely_causes(**kwargs)
