@@ -18,9 +18,9 @@ Three kinds, so a caller can tell them apart::
         └── LibraryError     (the drug library; the exercises' CaseFileError is one too)
 
 A dose, strength, volume or rate at or below zero is a :class:`DoseLimitError` (its limit is 0), read
-and checked in one place, :func:`itbcore.library.check_amount`.  Times, fractions, codes and the CSF
-model's parameters that cannot be read or cannot be (a negative time, an end before a start) are
-:class:`InputError`.
+and checked in one place, :func:`itbcore.library.check_amount`.  Times, fractions and codes that cannot
+be read or cannot be (a negative time, an end before a start) are :class:`InputError`; so is every
+refusal of the CSF model (:mod:`itbcore.pk`), whose messages its frozen reference implementation pins.
 """
 from __future__ import annotations
 
