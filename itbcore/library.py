@@ -473,7 +473,7 @@ def amount(value: Any, unit: str, name: str, key: str | None = None, *, zero_ok:
     <Quantity(2000.0, 'microgram / milliliter')>
     """
     q = as_quantity(value, unit, name)
-    read_amount(q, unit, name, key, zero_ok=zero_ok)
+    check_amount(float(q.magnitude), unit, name, key, zero_ok=zero_ok)
     return q
 
 

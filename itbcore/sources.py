@@ -205,7 +205,6 @@ class Finding:
             raise InputError(f"A finding's severity must be one of {', '.join(_SEVERITIES)}, not {self.severity!r}.")
 
 
-
 @dataclass(frozen=True)
 class Action:
     """One step of management, with the section that asks for it."""

@@ -35,13 +35,13 @@ __all__ = ["ureg", "Q_", "QuantityLike", "as_quantity", "as_array_quantity", "fm
 
 #: The one registry of the suite. Never create another.
 ureg: pint.UnitRegistry = pint.UnitRegistry(cache_folder=None)
+ureg.formatter.default_format = "~"
+#: Quantity class of :data:`ureg`.
+Q_ = ureg.Quantity
 
 #: What the core's functions accept for a quantity: a pint Quantity of this registry, or text with its
 #: unit (``"1.5 mg/mL"``, ``"1 500 ug"``); :func:`as_quantity` reads both, a bare number is refused.
 QuantityLike: TypeAlias = "pint.Quantity | str"
-ureg.formatter.default_format = "~"
-#: Quantity class of :data:`ureg`.
-Q_ = ureg.Quantity
 
 # pint parses a unit string afresh on every Q_(x, "ug/day"); the registry remembers each parse
 # (itbcore.fastpath, the one place that relies on pint's internals, and only where they are there).

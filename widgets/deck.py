@@ -31,7 +31,7 @@ from .fields import QuantityField, QuantitySlider
 from .findings import FindingsView, actions_html, actions_text, cite, esc, findings_text
 from .palette import colour
 from .plot import Bar, Scatter, make_figure
-from .withdrawal import STAGE_SEVERITY, differentials_html
+from .withdrawal import differentials_html, stage_badge
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("deck")
@@ -379,9 +379,7 @@ class EmergencySlide(_Slide):
     def update(self):
         a = wd.assess([c for c, cb in self.signs.items() if cb.value])
         self.assessment = a
-        self.stage.value = (f"<span class='itb-grade itb-bg-{STAGE_SEVERITY[a.stage]}'>"
-                            f"Withdrawal stage: {a.stage.upper()}</span> "
-                            f"{cite(a.source)}")
+        self.stage.value = f"{stage_badge(a.stage)} {cite(a.source)}"
         self.actions.value = actions_html(a.actions[:3], empty="No action needed.")
         self.differentials.value = differentials_html(a.differentials[:4])
 

@@ -26,6 +26,7 @@ __all__ = [
     "FindingsView",
     "actions_html",
     "actions_text",
+    "badge",
     "cite",
     "linked_citation",
     "section_href",
@@ -166,3 +167,13 @@ def sources_html(sources: Iterable[str]) -> str:
     if not items:
         return ""
     return f'<div class="itb-sources"><strong>Sources</strong><ul>{items}</ul></div>'
+
+
+def badge(prefix: str, word: str, severity: str) -> str:
+    """``PREFIX: WORD`` white on the colour of ``severity`` (``.itb-grade`` and ``.itb-bg-<severity>`` in the
+    stylesheet): an overdose grade, a withdrawal stage.
+
+    >>> badge("Withdrawal stage", "early", "warning")
+    '<span class="itb-grade itb-bg-warning">Withdrawal stage: EARLY</span>'
+    """
+    return f'<span class="itb-grade itb-bg-{esc(severity)}">{esc(prefix)}: {esc(word.upper())}</span>'

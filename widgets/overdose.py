@@ -28,7 +28,7 @@ from itbcore.sources import PRACTICE, differences
 
 from .app import App, Status, safe_callback, section
 from .fields import QuantityField, QuantitySlider, field_checkbox
-from .findings import FindingsView, actions_html, actions_text, cite, esc, findings_text
+from .findings import FindingsView, actions_html, actions_text, badge, cite, esc, findings_text
 from .plot import Scatter, make_figure
 
 __all__ = ["OverdoseApp", "build_app", "SCENARIO_FIELDS"]
@@ -62,9 +62,6 @@ START = library.starting_values("overdose")
 _GRADE_SEVERITY = {"none": "action", "mild": "info", "moderate": "warning", "severe": "violation"}
 
 
-def _badge(word: str, severity: str, prefix: str) -> str:
-    """A white-on-colour badge: ``severity`` names its colour (the stylesheet's ``.itb-bg-<severity>``)."""
-    return f'<span class="itb-grade itb-bg-{esc(severity)}">{esc(prefix)}: {esc(word.upper())}</span>'
 
 
 class OverdoseApp(App):
@@ -279,7 +276,7 @@ class OverdoseApp(App):
         a = od.assess(self.ticked_signs(), lumbar_puncture_contraindicated=self.lp_contraindicated.value,
                       label=self.label_profile)
         self.assessment = a
-        self.grade.value = (f"<p>{_badge(a.severity, _GRADE_SEVERITY[a.severity], 'Overdose grade')} "
+        self.grade.value = (f"<p>{badge('Overdose grade', a.severity, _GRADE_SEVERITY[a.severity])} "
                             f"{cite(a.source, f'; label profile {a.label}')}</p>")
         self.actions.value = "<strong>What to do, most urgent first</strong>" + actions_html(a.actions)
         self.sign_findings.show(a.findings)

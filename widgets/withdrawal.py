@@ -26,17 +26,22 @@ from itbcore import library, maintenance, units
 
 from .app import App, Status, safe_callback, section
 from .fields import QuantityField, field_checkbox
-from .findings import FindingsView, actions_html, actions_text, cite, esc, findings_text
+from .findings import FindingsView, actions_html, actions_text, badge, cite, esc, findings_text
 from .palette import colour
 from .plot import Scatter, make_figure
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("withdrawal")
 
-__all__ = ["WithdrawalApp", "build_app", "differentials_html"]
+__all__ = ["WithdrawalApp", "build_app", "differentials_html", "stage_badge"]
 
-#: Withdrawal stage → the severity whose colour its badge takes (the deck's slide uses it too).
+#: Withdrawal stage → the severity whose colour its badge takes.
 STAGE_SEVERITY = {"none": "action", "early": "warning", "advanced": "violation"}
+
+
+def stage_badge(stage: str) -> str:
+    """The withdrawal stage as a badge in its severity's colour (this app and the deck's emergency slide)."""
+    return badge("Withdrawal stage", stage, STAGE_SEVERITY[stage])
 
 
 def differentials_html(codes: list[str]) -> str:
@@ -190,8 +195,7 @@ class WithdrawalApp(App):
     def _assess(self) -> bool:
         a = wd.assess(self.ticked(self.signs), risk_factors=self.ticked(self.risks))
         self.assessment = a
-        self.stage.value = (f'<p><span class="itb-grade itb-bg-{STAGE_SEVERITY[a.stage]}">Withdrawal stage: '
-                            f'{esc(a.stage.upper())}</span> {cite(a.source)}</p>')
+        self.stage.value = f"<p>{stage_badge(a.stage)} {cite(a.source)}</p>"
         self.actions.value = "<strong>What to do, most urgent first</strong>" + actions_html(a.actions)
         self.differentials.value = differentials_html(a.differentials)
         self.sign_findings.show(a.findings)
