@@ -60,6 +60,8 @@ __all__ = [
     "check_amount",
     "amount",
     "soft_findings",
+    "Reading",
+    "read",
 ]
 
 #: The library the suite ships.
@@ -460,7 +462,8 @@ def check_amount(m: float, unit: str, name: str, key: str | None = None, *, zero
     """:func:`read_amount`'s checks on a plain number ``m`` already in ``unit``; returns ``m``."""
     if m < 0 or (m == 0 and not zero_ok):
         rule = "must not be negative" if zero_ok else "must be above zero"
-        raise DoseLimitError(f"The {name} {_fmt_float(m, unit)} {rule}.", name=name, value=m, limit=0.0, unit=unit)
+        raise DoseLimitError(f"The {name} {_fmt_float(m, unit)} {rule}.", name=name, value=m, limit=0.0, unit=unit,
+                             key=key)
     if key is not None:
         hard_check(key, m, unit, name)
     return m
@@ -535,6 +538,58 @@ def soft_findings(key: str, x: float, unit: str, name: str | None = None,
         f"({why}{soft.source}): confirm it is what is meant.",
         soft.source,
     )]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A typed value read once and checked once against the drug library in force.
+
+    ``quantity`` is in ``unit`` (the limit's unit unless the caller named another); ``warnings`` holds
+    the soft-limit finding (at most one) that a user must confirm; ``key``, ``name`` and ``label`` say
+    which limit, which field and which label profile judged it.
+    """
+
+    quantity: Any
+    warnings: tuple[Finding, ...]
+    key: str
+    name: str
+    unit: str
+    label: str
+
+    @property
+    def text(self) -> str:
+        """How the value was read, in clinical units ("1500 µg/day")."""
+        from .units import fmt
+
+        return fmt(self.quantity)
+
+
+def read(key: str, value: Any, unit: str | None = None, name: str | None = None,
+         label: str = DEFAULT_LABEL) -> Reading:
+    """Read ``value`` (text with its unit, or a Quantity) and check it against the limit ``key`` of the
+    library in force, under the label profile ``label``: the one path every field and every core entry
+    point takes.
+
+    >>> r = read("daily_dose", "1 500 ug/day")
+    >>> r.text, [w.code for w in r.warnings]
+    ('1500 µg/day', [])
+    >>> read("time_since_fill", "100 days", label="lioresal").warnings[0].code
+    'soft_limit_time_since_fill'
+
+    Raises
+    ------
+    InputError
+        (or :class:`~itbcore.errors.UnitError`) when the text cannot be read as one number and a unit.
+    DoseLimitError
+        Past the hard range, with ``name``, ``value``, ``limit``, ``unit``, ``source`` and ``key``.
+    """
+    lim = _ACTIVE.limit(key)
+    u = lim.unit if unit is None else unit
+    what = name or lim.title.lower()
+    q = as_quantity(value, u, what)
+    x = float(q.magnitude)
+    hard_check(key, x, u, what, label)
+    return Reading(q, tuple(soft_findings(key, x, u, what, label)), key, what, u, label)
 
 
 def check_date(value: _dt.date, name: str = "date") -> _dt.date:
