@@ -62,6 +62,8 @@ __all__ = [
     "soft_findings",
     "Reading",
     "read",
+    "OVERRIDE_REASONS",
+    "override_reason",
 ]
 
 #: The library the suite ships.
@@ -590,6 +592,45 @@ def read(key: str, value: Any, unit: str | None = None, name: str | None = None,
     x = float(q.magnitude)
     hard_check(key, x, u, what, label)
     return Reading(q, tuple(soft_findings(key, x, u, what, label)), key, what, u, label)
+
+
+#: Why a value past a soft limit was confirmed: code -> what the user chose.  Smart-pump libraries record a
+#: reason with every override so that a review can learn from them; the list is the suite's own (local
+#: protocol), "other" asks for free text.
+OVERRIDE_REASONS: dict[str, str] = {
+    "prescribed": "Prescribed dose, checked with the prescriber",
+    "patient_plan": "Documented in this patient's plan",
+    "teaching_error": "Teaching scenario: the error is the lesson",
+    "other": "Other (say why)",
+}
+
+
+def override_reason(code: str, text: str = "") -> str:
+    """The reason for confirming a value past a soft limit, as it is shown and saved.
+
+    >>> override_reason("prescribed")
+    'Prescribed dose, checked with the prescriber'
+    >>> override_reason("other", "  long-standing dose after a pump change ")
+    'Other: long-standing dose after a pump change'
+    >>> override_reason("other")
+    Traceback (most recent call last):
+    ...
+    itbcore.errors.InputError: Say why the value past the soft limit is confirmed (the reason 'Other' needs a few words).
+
+    Raises
+    ------
+    InputError
+        For an unknown code, or "other" without text.
+    """
+    if code not in OVERRIDE_REASONS:
+        raise InputError(f"Choose why the value past the soft limit is confirmed: {', '.join(OVERRIDE_REASONS)}.")
+    note = " ".join(str(text).split())[:200]
+    if code == "other":
+        if not note:
+            raise InputError("Say why the value past the soft limit is confirmed (the reason 'Other' needs a few "
+                             "words).")
+        return f"Other: {note}"
+    return OVERRIDE_REASONS[code] + (f" ({note})" if note else "")
 
 
 def check_date(value: _dt.date, name: str = "date") -> _dt.date:
