@@ -590,6 +590,12 @@ def read(key: str, value: Any, unit: str | None = None, name: str | None = None,
     what = name or lim.title.lower()
     q = as_quantity(value, u, what)
     x = float(q.magnitude)
+    hard, _ = lim.ranges(label)
+    if x < 0 and hard.min is not None and hard.min >= 0:
+        # said as typed: a tiny negative converted reads as noise ("-0.000000003 kg")
+        typed = value.strip() if isinstance(value, str) else _show(x, u)
+        raise DoseLimitError(f"The {what} cannot be negative; {typed!r} was typed.", name=what, value=x,
+                             limit=hard.min * _factor(lim, u), source=hard.source, unit=u, key=key)
     hard_check(key, x, u, what, label)
     return Reading(q, tuple(soft_findings(key, x, u, what, label)), key, what, u, label)
 
