@@ -23,10 +23,12 @@ import itbcore
 from itbcore import library
 from itbcore.errors import ITBError
 from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, LabelDifference
+from itbcore.units import fmt
 
 from ._kernel import harden
 from ._kernel import server_log as log
 from .a11y import PageA11y
+from .fields import QuantityField
 from .findings import cite, esc, sources_html
 from .page import PrintButton, flag
 
@@ -37,6 +39,10 @@ __all__ = [
     "Refreshing",
     "Status",
     "safe_callback",
+    "run_panel",
+    "withdraw",
+    "restore",
+    "quantity_fields",
     "banner",
     "hub_line",
     "library_line",
@@ -230,41 +236,171 @@ def safe_callback(status: Status | Callable[[], Status]) -> Callable:
     return decorate
 
 
+# --------------------------------------------------------------------------- results belong to their inputs
+def quantity_fields(root: Any) -> list[QuantityField]:
+    """Every :class:`QuantityField` under ``root`` (a widget or a list of widgets), in tree order."""
+    out: list[QuantityField] = []
+    seen: set[int] = set()
+
+    def walk(w: Any) -> None:
+        if isinstance(w, (list, tuple)):
+            for x in w:
+                walk(x)
+            return
+        if not isinstance(w, W.Widget) or id(w) in seen:
+            return
+        seen.add(id(w))
+        if isinstance(w, QuantityField):
+            out.append(w)
+            return
+        for child in getattr(w, "children", ()) or ():
+            walk(child)
+
+    walk(root)
+    return out
+
+
+def _holds_inputs(w: W.Widget) -> bool:
+    return isinstance(w, QuantityField) or bool(_input_values(w))
+
+
+def withdraw(outputs: Iterable[W.Widget]) -> None:
+    """Hide ``outputs``: they belonged to inputs that are no longer on screen (the suite's one rule).
+
+    A widget that holds inputs is never hidden (a panel lists its results, but an app's outputs may
+    interleave inputs with them)."""
+    for w in outputs:
+        if "itb-withdrawn" not in w._dom_classes and not _holds_inputs(w):
+            w.add_class("itb-withdrawn")
+            w.layout.display = "none"
+
+
+def restore(outputs: Iterable[W.Widget]) -> None:
+    """Show ``outputs`` again: they were just recomputed from the inputs on screen."""
+    for w in outputs:
+        if "itb-withdrawn" in w._dom_classes:
+            w.remove_class("itb-withdrawn")
+            w.layout.display = ""
+
+
+def _route(exc: ITBError, fields: list[QuantityField]) -> QuantityField | None:
+    """The field a refusal of the core belongs to: the one it names, else the only one of its library key."""
+    name, key = getattr(exc, "name", None), getattr(exc, "key", None)
+    if name:
+        named = [f for f in fields if f.name == name]
+        if len(named) == 1:
+            return named[0]
+    if key:
+        keyed = [f for f in fields if f.limit == key]
+        if len(keyed) == 1:
+            return keyed[0]
+    return None
+
+
+def run_panel(compute: Callable[[], Any], status: Status, inputs: Iterable[Any], outputs: Iterable[W.Widget]) -> str:
+    """Compute a panel's results from its inputs, or withdraw them: the suite's one rule for a result on screen.
+
+    While an input is refused or waits for Confirm, ``compute`` is not run and ``outputs`` are hidden, with
+    the reason in ``status``.  A refusal of the core (an :class:`itbcore.ITBError`) is shown at the field it
+    names (by the error's ``name``, else its drug-library ``key``) and in ``status``, and the outputs are
+    hidden; anything unexpected is logged and replaced by :data:`GENERIC_ERROR`.  Returns ``""`` when the
+    results are the inputs' own, else why they were withdrawn.
+    """
+    fields = quantity_fields(list(inputs))
+    outputs = list(outputs)
+    blocked = next((f for f in fields if f.blocked and not f.routed), None)
+    if blocked is not None:
+        withdraw(outputs)
+        waiting = blocked.pending is not None
+        why = blocked.blocked
+        status.show(f"No result yet: {why}" if waiting else
+                    f"No result: {why} The results return when the {blocked.name} is corrected.",
+                    "warning" if waiting else "violation")
+        return why
+    restore(outputs)  # before computing: a panel inside this one may withdraw its own results
+    try:
+        compute()
+    except ITBError as exc:
+        target = _route(exc, fields)
+        for f in fields:
+            if f is not target:
+                f.clear_refusal()
+        if target is not None:
+            target.show_refusal(str(exc))
+        withdraw(outputs)
+        status.show(f"No result: {exc}")
+        return str(exc)
+    except Exception:  # noqa: BLE001 - an app never shows a traceback
+        log.exception("unexpected error in %s", getattr(compute, "__qualname__", compute))
+        withdraw(outputs)
+        status.show(GENERIC_ERROR)
+        return GENERIC_ERROR
+    for f in fields:
+        f.clear_refusal()
+    confirmed = [f for f in fields if f.override and f.warnings]
+    if confirmed:
+        status.show(" ".join(f"Confirmed past a soft limit: the {f.name} {fmt(f.quantity)} — reason: {f.override}."
+                             for f in confirmed), "info")
+    else:
+        status.clear()
+    return ""
+
+
 # --------------------------------------------------------------------------- the app pattern
 class Refreshing:
     """Re-run ``update()`` safely when watched inputs change (the :class:`App` and each tab of an app).
 
-    The class sets ``self.status`` (a :class:`Status`) and ``self.updates = 0``, and implements
-    ``update()``; an :class:`itbcore.ITBError` it raises is shown in ``status`` and leaves the
-    previous outputs in place, anything else is logged and shown as :data:`GENERIC_ERROR`.
+    The class sets ``self.status`` (a :class:`Status`) and ``self.updates = 0``, implements ``update()``
+    and lists the widgets ``update()`` writes in ``self.outputs``.  :meth:`refresh` follows
+    :func:`run_panel`: while a watched field is refused or waits for Confirm, or when the core refuses,
+    the outputs are withdrawn (hidden) and the reason shown; ``summary()`` then says "no result".
     """
 
     status: Status
     updates: int
+    outputs: list[W.Widget]
+    #: Why the results are withdrawn ("" while they belong to the inputs on screen).
+    withdrawn: str = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        fn = cls.__dict__.get("summary")
+        if fn is not None and not getattr(fn, "_says_withdrawn", False):
+            @functools.wraps(fn)
+            def summary(self: Refreshing) -> str:
+                if self.withdrawn:
+                    return f"no result: {self.withdrawn}"
+                return fn(self)
+
+            summary._says_withdrawn = True  # type: ignore[attr-defined]
+            cls.summary = summary  # type: ignore[attr-defined]
 
     def update(self) -> None:
         raise NotImplementedError
 
+    def panel_inputs(self) -> list[Any]:
+        """The inputs whose refusal withdraws this panel's results (default: every watched input)."""
+        return list(getattr(self, "_watched", []))
+
     def watch(self, *inputs: W.Widget) -> None:
         """Re-run :meth:`update` when any of ``inputs`` changes (QuantityField, slider, dropdown…)."""
+        if not hasattr(self, "_watched"):
+            self._watched: list[Any] = []
         for w in inputs:
-            if hasattr(w, "on_change"):
+            self._watched.append(w)
+            if isinstance(w, QuantityField):
+                w.on_change(lambda _w: self.refresh())
+                w.on_state(lambda _w: self.refresh())
+            elif hasattr(w, "on_change"):
                 w.on_change(lambda _w: self.refresh())
             else:
                 w.observe(lambda _change: self.refresh(), "value")
 
     def refresh(self) -> bool:
-        """Run :meth:`update` safely; True when it completed, False when it refused or failed."""
-        try:
-            self.update()
-        except ITBError as exc:
-            self.status.show(str(exc))
+        """Run :meth:`update` through :func:`run_panel`; True when the results belong to the inputs."""
+        self.withdrawn = run_panel(self.update, self.status, self.panel_inputs(), getattr(self, "outputs", []))
+        if self.withdrawn:
             return False
-        except Exception:  # noqa: BLE001 - an app never shows a traceback
-            log.exception("unexpected error updating %s", type(self).__name__)
-            self.status.show(GENERIC_ERROR)
-            return False
-        self.status.clear()
         self.updates += 1
         return True
 
@@ -334,8 +470,9 @@ class App(Refreshing, W.VBox):
         super().__init__(children=children, layout=W.Layout(max_width="1100px", padding="4px"))
         self.add_class("itb-app")
         self.label.observe(self._on_label, "value")
+        self._start: list[tuple[W.Widget, Any]] = []
+        self.adopt(self)
         self.refresh()
-        self._start = _input_values(self)
         if self.toolbar and flag("presenter"):  # outside Voilà's preheat (the browser does it there: a11y.js)
             self.set_presenter(True)
 
@@ -352,13 +489,42 @@ class App(Refreshing, W.VBox):
             self.remove_class("itb-presenter")
             self.layout.max_width = "1100px"
 
+    def adopt(self, root: W.Widget) -> None:
+        """Bind the fields under ``root`` to the app's label profile and remember where its inputs start.
+
+        The app adopts its own tree when it is built; a part built later (a tab shown for the first time,
+        a flex step added) is adopted then, so the label in force and "Reset to start" reach it too.
+        """
+        known = {id(w) for w, _ in self._start}
+        for f in quantity_fields(root):
+            f.bind_label(lambda: self.label.value)
+            if self.label.value != DEFAULT_LABEL:
+                f.recheck(notify=False)
+        self._start += [(w, v) for w, v in _input_values(root) if id(w) not in known]
+
     def reset(self) -> None:
-        """Every input back to its starting value, then one recomputation (the "Reset to start" button)."""
+        """Every input of every part back to its starting value, then one recomputation ("Reset to start")."""
+        fields = quantity_fields(self)
+        for f in fields:
+            f.reset(notify=False)
+        in_fields = {id(w) for f in fields for w in (f.text, f.reason, f.reason_text)}
         for widget, value in self._start:
-            if widget.value != value:
+            if id(widget) not in in_fields and widget.value != value:
                 widget.value = value
+        for part in self.parts():
+            reset = getattr(part, "reset", None)
+            if callable(reset):
+                reset()
         self.status.clear()
         self.refresh()
+
+    def parts(self) -> list[Any]:
+        """The app's panels with state of their own beyond their inputs (tabs, slides); default none."""
+        return []
+
+    def panel_inputs(self) -> list[Any]:
+        """The app's own fields and watched inputs (a part with its own panel lists its own)."""
+        return [*super().panel_inputs(), *self.inputs]
 
     # -- for subclasses
     def build(self) -> tuple[list[W.Widget], list[W.Widget]]:
@@ -380,6 +546,8 @@ class App(Refreshing, W.VBox):
     def _on_label(self, change: dict) -> None:
         if self.differences is not None:
             self.differences.value = label_differences_html(self.label_differences, change["new"])
+        for f in quantity_fields(self):  # a limit of the new label may refuse or question an entry
+            f.recheck(notify=False)
         self.refresh()
 
     def __repr__(self) -> str:

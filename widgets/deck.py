@@ -166,11 +166,11 @@ class TitrationSlide(_Slide):
 
     def build(self):
         self.test_dose = QuantityField("Effective test dose", value=START["deck-test-dose"], limit="test_dose",
-                                       name="test dose", key="deck-test-dose", width="8em", positive=True)
+                                       name="test dose", key="deck-test-dose", width="8em")
         self.effect = QuantitySlider("Effect lasted", "h", 8, min=1, max=24, step=1, key="deck-effect")
         self.effect.layout.width = "22em"
         self.target = QuantityField("Target daily dose", value=START["deck-target"], limit="daily_dose",
-                                    name="target daily dose", key="deck-target", width="9em", positive=True)
+                                    name="target daily dose", key="deck-target", width="9em")
         self.watch(self.test_dose, self.effect, self.target)
         self.result = W.HTML()
         self.result.add_class("itb-result")
@@ -225,14 +225,14 @@ class RefillSlide(_Slide):
 
     def build(self):
         self.reservoir = QuantityField("Reservoir filled", value=START["deck-reservoir"], limit="reservoir_volume",
-                                       name="reservoir volume", key="deck-reservoir", width="7em", positive=True)
+                                       name="reservoir volume", key="deck-reservoir", width="7em")
         strengths = [(units.fmt(f.concentration), units.fmt(f.concentration)) for f in PUMP_FORMULATIONS]
         self.concentration = W.Dropdown(options=strengths, value=strengths[-1][1], description="Concentration",
                                         style={"description_width": "initial"}, layout=W.Layout(width="auto"))
         self.concentration.add_class("itb-field")
         self.concentration.add_class("itb-field-deck-concentration")
         self.dose = QuantityField("Daily dose", value=START["deck-daily-dose"], limit="daily_dose", name="daily dose",
-                                  key="deck-daily-dose", width="9em", positive=True)
+                                  key="deck-daily-dose", width="9em")
         self.watch(self.reservoir, self.concentration, self.dose)
         self.result = W.HTML()
         self.result.add_class("itb-result")

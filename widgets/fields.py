@@ -17,25 +17,33 @@ from itbcore.sources import DEFAULT_LABEL
 from ._kernel import server_log as log
 from .findings import css_key, esc
 
-__all__ = ["QuantityField", "QuantitySlider", "FieldGuard", "field_checkbox", "inline_error", "clear_inline_error"]
+__all__ = ["QuantityField", "QuantitySlider", "field_checkbox", "inline_error", "clear_inline_error"]
 
 
 class QuantityField(W.HBox):
-    """A text field for a quantity: unit hint, "read as" confirmation, soft-limit confirmation, inline error.
+    """A text field for a quantity: a thin view of the drug library's spec for one quantity.
 
-    The text is read with :func:`itbcore.units.as_quantity` when the user presses Enter or leaves the
-    field (``continuous_update=False``) and the field shows how it read the entry ("read as 1500
-    µg/day"), as a pump programmer's confirmation screen does.  With ``limit`` (a key of the drug
-    library, :mod:`itbcore.library`) the field's unit, starting value and bounds come from the
-    library: a value past the hard range is refused with the library's message, a value past the
-    soft range waits for the user to press **Confirm** before it is used.  A bad entry (empty, not
-    a number, no or wrong unit, past a bound) shows a specific message next to the field and keeps
-    :attr:`quantity` at the last good value; callbacks registered with :meth:`on_change` run only
-    for good (and, past a soft limit, confirmed) values.
+    The field holds no bounds of its own.  When the user presses Enter or leaves the field
+    (``continuous_update=False``) it asks the core to read and check the text —
+    :func:`itbcore.library.read` with the field's ``limit`` (a key of the drug library in force) and the
+    label profile in force — and shows the core's answer in the core's words: how it read the entry
+    ("read as 1500 µg/day", as a pump programmer's confirmation screen does), the refusal, or the
+    soft-limit question, which waits for **Confirm** and a reason (:data:`itbcore.library.OVERRIDE_REASONS`).
+    A refusal the core gives later, when the app computes (``must be above zero``, a rule of the
+    module), is shown here too (:meth:`show_refusal`; the app routes it by the error's name and key).
+
+    While the entry is refused or waits for Confirm, :attr:`blocked` says why and the app withdraws the
+    results that depend on it: a result on screen always belongs to the inputs on screen.
+    :attr:`quantity` is the last value the core accepted; callbacks registered with :meth:`on_change`
+    run for each accepted (and, past a soft limit, confirmed) value, those of :meth:`on_state` on every
+    outcome.
 
     >>> f = QuantityField("Test dose", limit="test_dose")
     >>> units.fmt(f.quantity), f.readback
     ('50 µg', 'read as 50 µg')
+    >>> f.value = "50 mg"
+    >>> f.blocked[:45], f.readback
+    ('The test dose 50000 µg is above the hard limi', 'not read')
 
     (tests/widgets/test_building_blocks.py types what users type into it.)
     """
@@ -46,68 +54,70 @@ class QuantityField(W.HBox):
         unit: str | None = None,
         value: str | None = None,
         *,
-        limit: str | None = None,
+        limit: str,
         name: str | None = None,
-        min: Any = None,  # noqa: A002 - mirrors ipywidgets' names
-        max: Any = None,  # noqa: A002
-        min_inclusive: bool = True,
         key: str | None = None,
         placeholder: str | None = None,
         width: str = "11em",
         label_profile: Callable[[], str] | None = None,
-        positive: bool = False,
     ) -> None:
-        lim = library.limit(limit) if limit is not None else None
-        if unit is None:
-            if lim is None:
-                raise InputError("A QuantityField needs a unit or a drug-library limit.")
-            unit = lim.unit
+        lim = library.limit(limit)
+        self.unit = lim.unit if unit is None else unit
         if value is None:
-            if lim is None or lim.default is None:
-                raise InputError(f"The field {label!r} needs a starting value.")
-            value = f"{lim.default:g} {lim.unit}"
-        self.unit = unit
+            value = lim.default_text
         self.limit = limit
         self.name = name or label.lower()
         self.key = key or css_key(label)
         self._label_profile = label_profile or (lambda: DEFAULT_LABEL)
-        if positive:  # above zero (the drug library's hard range may start at zero)
-            min, min_inclusive = units.Q_(0, units._parse_unit(unit)), False  # noqa: A001 - the keyword's name
-        self.min = None if min is None else units.as_quantity(min, unit, name=f"lower bound of the {self.name}")
-        self.max = None if max is None else units.as_quantity(max, unit, name=f"upper bound of the {self.name}")
-        self.min_inclusive = min_inclusive
         self._callbacks: list[Callable[[QuantityField], Any]] = []
+        self._state_callbacks: list[Callable[[QuantityField], Any]] = []
+        self.start_text = value
+        self._quiet = False  # set while the app resets or rechecks every field (it refreshes once after)
         self.text = W.Text(
             value=value,
             description=label,
             continuous_update=False,
-            placeholder=placeholder or units._example(unit),
+            placeholder=placeholder or f"a number in {units.display_unit(self.unit)}",
             style={"description_width": "initial"},
             layout=W.Layout(width="auto"),
         )
         self.text.layout.min_width = width
         self.hint = W.HTML("")
         self.hint.add_class("itb-field-hint")
+        self.reason = W.Dropdown(options=[("Why confirm? choose a reason", "")]
+                                 + [(text, code) for code, text in library.OVERRIDE_REASONS.items()],
+                                 value="", layout=W.Layout(display="none", width="auto"))
+        self.reason.add_class("itb-override-reason")
+        self.reason_text = W.Text(value="", placeholder="reason (needed for 'Other')",
+                                  layout=W.Layout(display="none", width="16em"))
+        self.reason_text.add_class("itb-override-text")
         self.confirm = W.Button(description="Confirm", tooltip="Use this value although it is past a soft limit",
                                 layout=W.Layout(display="none", width="auto"))
         self.confirm.add_class("itb-confirm")
         self.confirm.on_click(lambda _b: self.confirm_pending())
         self.error = W.HTML("")
         self.error.add_class("itb-field-error")
+        #: The refusal shown at the field (the reader's, the library's or the core's), or "".
         self.error_message = ""
+        #: Whether :attr:`error_message` came from the core's computation (cleared when it next accepts).
+        self.routed = False
         #: The soft-limit warnings of the value in force (empty inside the soft range).
         self.warnings: list[Any] = []
-        #: A value past a soft limit that waits for Confirm, or ``None``.
+        #: A value past a soft limit that waits for Confirm (a :class:`itbcore.library.Reading`), or ``None``.
         self.pending: Any = None
-        self.quantity, self.warnings = self._parse(value)  # a bad default is a programming error: raise
-        self.readback = f"read as {units.fmt(self.quantity)}"
+        #: Why the value in force was confirmed past a soft limit (:func:`itbcore.library.override_reason`), or "".
+        self.override = ""
+        reading = self._read(value)  # a bad starting value is a programming error: raise
+        self.quantity, self.warnings = reading.quantity, list(reading.warnings)
+        self.readback = f"read as {reading.text}"
         self._show_hint()
-        super().__init__(children=[self.text, self.hint, self.confirm, self.error],
+        super().__init__(children=[self.text, self.hint, self.reason, self.reason_text, self.confirm, self.error],
                          layout=W.Layout(align_items="center", flex_flow="row wrap"))
         self.add_class("itb-field")
         self.add_class(f"itb-field-{self.key}")
         self.text.observe(self._on_text, "value")
 
+    # -- what the app reads
     @property
     def value(self) -> str:
         """The text in the field; setting it behaves as if the user typed it and pressed Enter."""
@@ -120,93 +130,194 @@ class QuantityField(W.HBox):
         else:
             self.text.value = text
 
+    @property
+    def blocked(self) -> str:
+        """Why the entry on screen is not in force (refused, or waiting for Confirm), or ``""``."""
+        if self.error_message:
+            return self.error_message
+        if self.pending is not None:
+            return (f"The {self.name} {self.pending.text} is past a soft limit and waits for you to confirm it "
+                    f"with a reason.")
+        return ""
+
+    @property
+    def label_profile(self) -> str:
+        return self._label_profile()
+
+    def bind_label(self, profile: Callable[[], str]) -> None:
+        """Judge entries under the label profile ``profile()`` returns (the app's chooser)."""
+        self._label_profile = profile
+
     def on_change(self, callback: Callable[[QuantityField], Any]) -> None:
-        """Call ``callback(field)`` after each good new value."""
+        """Call ``callback(field)`` after each accepted new value."""
         self._callbacks.append(callback)
 
-    def _parse(self, text: Any) -> tuple[Any, list[Any]]:
+    def on_state(self, callback: Callable[[QuantityField], Any]) -> None:
+        """Call ``callback(field)`` when an entry is refused or waits for Confirm (its results are withdrawn)."""
+        self._state_callbacks.append(callback)
+
+    # -- reading
+    def _read(self, text: Any) -> library.Reading:
         if not isinstance(text, str):
-            raise InputError(f"The {self.name} must be typed as text such as '{units._example(self.unit)}'.")
-        q = units.as_quantity(text, self.unit, name=self.name)
-        shown = units.fmt(q)
-        # said as typed: a tiny negative reformatted reads as noise ("-0.000000003 kg")
-        if q.magnitude < 0 and self.min is not None and self.min.magnitude >= 0:
-            raise InputError(f"The {self.name} cannot be negative; {text.strip()!r} was typed.")
-        if self.min is not None and (q < self.min or (not self.min_inclusive and q == self.min)):
-            word = "at least" if self.min_inclusive else "above"
-            raise InputError(f"The {self.name} must be {word} {units.fmt(self.min)}; {shown} was entered.")
-        if self.max is not None and q > self.max:
-            raise InputError(f"The {self.name} must be at most {units.fmt(self.max)}; {shown} was entered.")
-        warnings: list[Any] = []
-        if self.limit is not None:
-            warnings = library.check(self.limit, float(q.magnitude), self.unit, self.name, self._label_profile())
-        return q, warnings
+            raise InputError(f"The {self.name} must be typed as text: a number and {units.display_unit(self.unit)}.")
+        return library.read(self.limit, text, unit=self.unit, name=self.name, label=self._label_profile())
 
     def _on_text(self, change: dict) -> None:
         try:
-            q, warnings = self._parse(change["new"])
+            reading = self._read(change["new"])
         except ITBError as exc:
-            self._show_error(str(exc))
+            self._refuse(str(exc))
             return
         except Exception:  # noqa: BLE001 - a field never shows a traceback
             log.exception("could not read %r for %s", change["new"], self.name)
-            self._show_error(f"The {self.name} could not be read; write a number and a unit.")
+            self._refuse(f"The {self.name} could not be read; write a number and {units.display_unit(self.unit)}.")
             return
+        self._take(reading)
+
+    def _take(self, reading: library.Reading, *, keep_override: bool = False) -> None:
         self.text.remove_class("itb-invalid")
-        self.error_message = ""
-        if warnings:
-            # Past a soft limit: say so, and wait for the user to confirm (dose-error-reduction practice).
-            self.pending = (q, warnings)
-            self.readback = f"read as {units.fmt(q)}"
+        self.error_message, self.routed = "", False
+        if reading.warnings and not (keep_override and self.override):
+            # Past a soft limit: say so, and wait for the user to confirm with a reason (dose-error-reduction
+            # practice: the reason is what a review of overrides learns from).
+            self.pending = reading
+            self.readback = f"read as {reading.text}"
             self._show_hint()
-            self.error.value = (f'<span role="alert" class="itb-soft-limit">⚠ {esc(warnings[0].message)} '
-                                f'Press Confirm to use it.</span>')
-            self.confirm.layout.display = ""
-            self.confirm.description = f"Confirm {units.fmt(q)}"
+            self.error.value = (f'<span role="alert" class="itb-soft-limit">⚠ {esc(reading.warnings[0].message)} '
+                                f'Choose a reason and press Confirm to use it.</span>')
+            self._show_confirm(True, reading.text)
+            self._notify_state()
             return
-        self._apply(q, warnings)
+        self._apply(reading)
+
+    def recheck(self, notify: bool = True) -> None:
+        """Read the entry again (the label profile changed): a soft limit of the new label may now ask.
+
+        With ``notify=False`` no callback runs (the app refreshes once after rechecking every field).
+        """
+        self._quiet = not notify
+        try:
+            try:
+                reading = self._read(self.text.value)
+            except ITBError as exc:
+                self._refuse(str(exc))
+                return
+            same = (self.override and reading.warnings and self.warnings
+                    and reading.warnings[0].message == self.warnings[0].message)
+            self._take(reading, keep_override=bool(same))
+        finally:
+            self._quiet = False
 
     def confirm_pending(self) -> None:
-        """Use the value that waits past a soft limit (what the Confirm button does)."""
+        """Use the value that waits past a soft limit, with the reason chosen (what the Confirm button does)."""
         if self.pending is None:
             return
-        q, warnings = self.pending
-        self._apply(q, warnings)
+        try:
+            reason = library.override_reason(self.reason.value, self.reason_text.value) if self.reason.value else ""
+        except ITBError as exc:
+            inline_error(self.error, str(exc))
+            return
+        if not reason:
+            inline_error(self.error, f"Choose why the {self.name} {self.pending.text} past the soft limit is "
+                                     f"confirmed, then press Confirm.")
+            return
+        reading = self.pending
+        self.override = reason
+        self._apply(reading)
         self.error.value = (f'<span class="itb-soft-limit-confirmed">⚠ confirmed: '
-                            f'{esc(warnings[0].message)}</span>')
+                            f'{esc(reading.warnings[0].message)} Reason: {esc(reason)}.</span>')
 
-    def _apply(self, q: Any, warnings: list[Any]) -> None:
+    def _apply(self, reading: library.Reading) -> None:
         self.pending = None
-        self.confirm.layout.display = "none"
+        if not reading.warnings:
+            self.override = ""
+        self._show_confirm(False)
         clear_inline_error(self.error)
-        self.quantity, self.warnings = q, warnings
-        self.readback = f"read as {units.fmt(q)}"
+        self.quantity, self.warnings = reading.quantity, list(reading.warnings)
+        self.readback = f"read as {reading.text}"
         self._show_hint()
-        for cb in list(self._callbacks):
+        if not self._quiet:
+            for cb in list(self._callbacks):
+                cb(self)
+
+    # -- refusals
+    def show_refusal(self, message: str) -> None:
+        """Show a refusal the core gave for the value in force (routed here by the app)."""
+        self.error_message, self.routed = message, True
+        inline_error(self.error, message)
+        self.text.add_class("itb-invalid")
+
+    def clear_refusal(self) -> None:
+        """The core accepted the value in force: remove a refusal it gave earlier."""
+        if self.routed:
+            self.error_message, self.routed = "", False
+            clear_inline_error(self.error)
+            self.text.remove_class("itb-invalid")
+
+    def _refuse(self, message: str) -> None:
+        self.pending = None
+        self._show_confirm(False)
+        self.error_message, self.routed = message, False
+        self.readback = "not read"
+        self._show_hint()
+        inline_error(self.error, message)
+        self.text.add_class("itb-invalid")
+        self._notify_state()
+
+    def reset(self, notify: bool = True) -> None:
+        """Back to the starting entry, with no override (``notify=False``: no callback runs)."""
+        self.override = ""
+        self.reason.value, self.reason_text.value = "", ""
+        self._quiet = not notify
+        try:
+            self.value = self.start_text
+        finally:
+            self._quiet = False
+
+    # -- display
+    def _notify_state(self) -> None:
+        if self._quiet:
+            return
+        for cb in list(self._state_callbacks):
             cb(self)
+
+    def _show_confirm(self, on: bool, shown: str = "") -> None:
+        display = "" if on else "none"
+        self.confirm.layout.display = self.reason.layout.display = self.reason_text.layout.display = display
+        if on:
+            self.confirm.description = f"Confirm {shown}"
 
     def _show_hint(self) -> None:
         self.hint.value = (f'<span class="itb-unit-hint">in {esc(units.display_unit(self.unit))}</span> '
                            f'<span class="itb-readback">· {esc(self.readback)}</span>')
 
-    def _show_error(self, message: str) -> None:
-        self.pending = None
-        self.confirm.layout.display = "none"
-        self.error_message = message
-        inline_error(self.error, message)
-        self.text.add_class("itb-invalid")
-
 
 class QuantitySlider(W.FloatSlider):
     """A slider for a quantity in ``unit`` (``continuous_update=False``); read :attr:`quantity`.
 
+    With ``limit`` (a drug-library key) its range is the library's hard range, so a slider cannot offer
+    a value the core refuses; a slider over a teaching parameter that no library limit covers names its
+    own ``min`` and ``max``.
+
     >>> s = QuantitySlider("Effect lasted", "h", 8, min=1, max=24, step=1)
     >>> units.fmt(s.quantity)
     '8 h'
+    >>> m = QuantitySlider("Refill margin", "day", 4, limit="refill_margin")
+    >>> (m.min, m.max) == (library.limit("refill_margin").hard.min, library.limit("refill_margin").hard.max)
+    True
     """
 
-    def __init__(self, label: str, unit: str, value: float, *, min: float, max: float, step: float = 1.0,  # noqa: A002
+    def __init__(self, label: str, unit: str, value: float, *, min: float | None = None,  # noqa: A002
+                 max: float | None = None, step: float = 1.0, limit: str | None = None,  # noqa: A002
                  key: str | None = None, readout_format: str = ".3g", **kwargs: Any) -> None:
+        if limit is not None:
+            hard = library.limit(limit).hard
+            f = units.magnitude_in(f"1 {library.limit(limit).unit}", unit)
+            min, max = hard.min * f, hard.max * f  # noqa: A001 - the keyword's names
+            if not hard.max_inclusive:
+                max -= step  # noqa: A001
+        if min is None or max is None:
+            raise InputError(f"The slider {label!r} needs a drug-library limit or its own min and max.")
         super().__init__(
             value=value, min=min, max=max, step=step,
             description=f"{label} ({units.display_unit(unit)})",
@@ -217,6 +328,7 @@ class QuantitySlider(W.FloatSlider):
             **kwargs,
         )
         self.unit = unit
+        self.limit = limit
         self.key = key or css_key(label)
         self.add_class("itb-field")
         self.add_class(f"itb-field-{self.key}")
@@ -238,47 +350,6 @@ def inline_error(target: W.HTML, message: str) -> None:
 def clear_inline_error(target: W.HTML) -> None:
     """Remove the message :func:`inline_error` showed in ``target``."""
     target.value = ""
-
-
-class FieldGuard:
-    """The last value of a :class:`QuantityField` that :mod:`itbcore` accepted.
-
-    A QuantityField checks that an entry is a number with the right unit; whether the dose is
-    allowed is for :mod:`itbcore` to say.  :meth:`read` runs ``check(quantity)``; when itbcore
-    refuses, the refusal is shown next to the field and the last accepted value is returned,
-    so the rest of the app keeps its last valid result.
-    """
-
-    def __init__(self, field: QuantityField, check: Callable[[Any], Any]) -> None:
-        self.field = field
-        self.check = check
-        check(field.quantity)  # a refused default is a programming error: raise
-        self.accepted = field.quantity
-        self._shown = ""
-
-    @property
-    def refused(self) -> str:
-        """The refusal shown next to the field, or ``""``."""
-        return self._shown if self._shown and self.field.error_message == self._shown else ""
-
-    def read(self) -> Any:
-        f = self.field
-        if f.error_message and f.error_message != self._shown:
-            # The field could not read the entry (no unit, not a number): its own message stays.
-            return self.accepted
-        try:
-            self.check(f.quantity)
-        except ITBError as exc:
-            self._shown = f.error_message = str(exc)
-            inline_error(f.error, str(exc))
-            f.text.add_class("itb-invalid")
-            return self.accepted
-        if self._shown:
-            self._shown = f.error_message = ""
-            clear_inline_error(f.error)
-            f.text.remove_class("itb-invalid")
-        self.accepted = f.quantity
-        return self.accepted
 
 
 def field_checkbox(text: str, key: str) -> W.Checkbox:

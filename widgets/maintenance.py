@@ -47,9 +47,9 @@ FLEX_START_STEPS = ((START["flex-step-1-start"], START["flex-step-1-rate"]),
 
 
 def _field(label: str, key: str, limit: str, name: str | None = None) -> QuantityField:
-    """A positive quantity field that starts at the drug library's value for ``key`` (:data:`START`) and is
-    checked against the library's ``limit``; ``name`` (for messages) defaults to the label in lower case."""
-    return QuantityField(label, value=START[key], limit=limit, name=name or label.lower(), key=key, positive=True)
+    """A quantity field that starts at the drug library's value for ``key`` (:data:`START`) and is read and
+    checked by the library's ``limit``; ``name`` (for messages) defaults to the label in lower case."""
+    return QuantityField(label, value=START[key], limit=limit, name=name or label.lower(), key=key)
 
 
 def _date(d: dt.date | None) -> str:
@@ -104,7 +104,7 @@ class RefillSection(_Section):
         self.fill_date.add_class("itb-field-refill-date")
         self.date_error = W.HTML("")
         self.date_error.add_class("itb-field-error")
-        self.margin = QuantitySlider("Refill margin before the alarm", "day", 4, min=0, max=14, step=1,
+        self.margin = QuantitySlider("Refill margin before the alarm", "day", 4, limit="refill_margin", step=1,
                                      key="refill-margin", readout_format=".0f")
         self.margin.layout.width = "40em"
         self.watch(self.reservoir, self.concentration, self.dose, self.alarm, self.margin)
@@ -287,8 +287,8 @@ class DilutionSection(_Section):
 class _StepRow(W.HBox):
     def __init__(self, start: str, rate: str, on_change: Callable[[], None], on_remove: Callable[[_StepRow], None],
                  index: int) -> None:
-        self.start = QuantityField("from", "h", start, name="step start", key=f"flex-start-{index}",
-                                   min="0 h", max="23.99 h", width="6em")
+        self.start = QuantityField("from", "h", start, limit="hour_of_day", name="step start",
+                                   key=f"flex-start-{index}", width="6em")
         self.rate = QuantityField("rate", value=rate, limit="infusion_rate", name="step rate",
                                   key=f"flex-rate-{index}", width="7em")
         self.remove = W.Button(description="Remove", icon="minus", layout=W.Layout(width="auto"),
@@ -309,9 +309,8 @@ class FlexSection(_Section):
         self.add = W.Button(description="Add step", icon="plus", layout=W.Layout(width="auto"))
         self.add.on_click(lambda _b: self.add_step())
         self.intended = QuantityField("Intended (prescribed) daily dose", value=START["flex-intended"],
-                                      limit="daily_dose", name="intended daily dose", key="flex-intended",
-                                      positive=True)
-        self.effect = QuantitySlider("Effect wanted at (hour of day)", "h", 22, min=0, max=23.5, step=0.5,
+                                      limit="daily_dose", name="intended daily dose", key="flex-intended")
+        self.effect = QuantitySlider("Effect wanted at (hour of day)", "h", 22, limit="hour_of_day", step=0.5,
                                      key="flex-effect", readout_format=".1f")
         self.effect.layout.width = "40em"
         self.from_continuous = W.Button(description="Label example: +20 % at night from the intended dose",
@@ -446,13 +445,13 @@ class BridgeResidualSection(_Section):
         self.new = _field("New concentration", "bridge-new", "concentration")
         self.dose = _field("Daily dose", "bridge-dose", "daily_dose")
         self.length = QuantityField("Catheter length (implant record)", "cm", EXAMPLE_DEVICE["catheter_length"],
-                                    name="catheter length", key="bridge-length", min="0 cm", max="200 cm")
+                                    limit="catheter_length", name="catheter length", key="bridge-length")
         self.per_cm = QuantityField("Catheter volume per cm (catheter documentation)", "uL/cm",
-                                    EXAMPLE_DEVICE["catheter_volume_per_length"], name="catheter volume per length",
-                                    key="bridge-per-cm", min="0 uL/cm", max="50 uL/cm")
+                                    EXAMPLE_DEVICE["catheter_volume_per_length"], limit="catheter_volume_per_length",
+                                    name="catheter volume per length", key="bridge-per-cm")
         self.tubing = QuantityField("Pump tubing volume (pump documentation)", "uL",
-                                    EXAMPLE_DEVICE["pump_tubing_volume"], name="pump tubing volume",
-                                    key="bridge-tubing", min="0 uL", max="2000 uL")
+                                    EXAMPLE_DEVICE["pump_tubing_volume"], limit="pump_tubing_volume",
+                                    name="pump tubing volume", key="bridge-tubing")
         for f in (self.old, self.new, self.dose, self.length, self.per_cm, self.tubing):
             f.on_change(lambda _f: self.refresh_bridge())
         self.bridge_result = _result_widget("bridge")

@@ -101,7 +101,7 @@ class OverdoseApp(App):
             for name, label, unit in spec:
                 ws[name] = QuantityField(label, unit, defaults[name], name=label.lower(),
                                          limit=SCENARIO_LIMITS.get((name, unit), _LIMIT_BY_UNIT[unit]),
-                                         positive=not name.startswith("residual"), key=f"{code}-{name}")
+                                         key=f"{code}-{name}")
             if code == "unit_slip":
                 ws["slip"] = W.Dropdown(options=[(text.capitalize(), k) for k, (text,
                                                                                 _f) in scenarios.UNIT_SLIPS.items()],

@@ -86,9 +86,9 @@ class PKApp(App):
         self.regimen.add_class("itb-field")
         self.regimen.add_class("itb-field-regimen")
         self.bolus = QuantityField("Bolus dose", value=START["bolus-dose"], limit="overdose_amount", name="bolus dose",
-                                   key="bolus-dose", positive=True)
+                                   key="bolus-dose")
         self.daily = QuantityField("Daily dose", value=START["daily-dose"], limit="daily_dose", name="daily dose",
-                                   key="daily-dose", positive=True)
+                                   key="daily-dose")
         self.night = QuantitySlider("Night increase (flex)", "percent", 20, min=5, max=100, step=5,
                                     key="night-increase", readout_format=".0f")
         self.duration = QuantitySlider("Time shown", "h", 48, min=12, max=72, step=6, key="duration",

@@ -19,7 +19,7 @@ from itbcore.errors import EligibilityError
 from itbcore.patient import CONDITIONS, MEDICINES, ORIGINS, Patient
 
 from .app import App
-from .fields import FieldGuard, QuantityField, inline_error
+from .fields import QuantityField, inline_error
 from .findings import FindingsView, cite, esc, findings_text
 from .palette import colour
 from .plot import Bar, Scatter, make_figure, room_for_legend
@@ -82,8 +82,7 @@ class ScreeningApp(App):
         self.small_child = W.Checkbox(False, description="very small child", indent=False,
                                       layout=W.Layout(width="auto"))
         self.first_dose = QuantityField("First test dose", value=START["first-test-dose"], limit="test_dose",
-                                        name="first test dose", width="9em", positive=True)
-        self.first_guard = FieldGuard(self.first_dose, screening.test_dose_volume)
+                                        name="first test dose", width="9em")
         self.suggestion = W.HTML()
         self.suggestion.add_class("itb-suggestion")
         self.watch(self.age, self.origin, self.weight, self.relies, self.small_child, self.first_dose,
@@ -113,10 +112,7 @@ class ScreeningApp(App):
             row.add_class(f"itb-field-bolus-{i + 1}")
             row.add_class("itb-ladder-row")
             self.rows.append({"text": text, "toggle": toggle, "box": row})
-        # The first bolus has been given without enough response: the app opens on a decision to teach.
-        self._quiet = True
-        self.rows[0]["toggle"].value = "no"
-        self._quiet = False
+        # The app opens before any bolus is given: the trainee records each response as it comes.
         self.ladder_box = W.VBox([r["box"] for r in self.rows])
         self.decision = W.HTML()
         self.decision.add_class("itb-result")
@@ -200,7 +196,7 @@ class ScreeningApp(App):
     # ------------------------------------------------------------------ update
     def update(self) -> None:
         label = self.label_profile
-        first = self.first_guard.read()
+        first = self.first_dose.quantity
         patient = self._patient()
         warnings = screening.screening_warnings(patient, label)
         try:

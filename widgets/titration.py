@@ -15,8 +15,8 @@ from itbcore.errors import EligibilityError, ITBError
 from itbcore.patient import ORIGINS, Patient
 from itbcore.sources import PRACTICE
 
-from .app import App, Status
-from .fields import FieldGuard, QuantityField, QuantitySlider, clear_inline_error, inline_error
+from .app import App, Status, run_panel, withdraw
+from .fields import QuantityField, QuantitySlider, clear_inline_error, inline_error
 from .findings import FindingsView, cite, esc, findings_text
 from .palette import colour
 from .plot import Scatter, make_figure, room_for_legend
@@ -84,9 +84,8 @@ class TitrationApp(App):
 
         # 1. First daily dose
         self.test_dose = QuantityField("Effective test dose", value=START["effective-test-dose"], limit="test_dose",
-                                       name="test dose", width="9em", positive=True)
-        self.test_guard = FieldGuard(self.test_dose, lambda q: titration.initial_dose_options(q,
-                                                                                              titration.TWELVE_HOURS))
+                                       name="test dose", width="9em")
+        self.first_status = Status()
         self.effect = QuantitySlider("Effect lasted", "h", 12, min=0.5, max=24, step=0.5, key="effect-lasted")
         self.side_effects = W.Checkbox(False, description="the test dose caused side effects", indent=False,
                                        layout=W.Layout(width="auto"))
@@ -115,7 +114,7 @@ class TitrationApp(App):
 
         # 2. Plan
         self.target = QuantityField("Target daily dose", value=START["target-daily-dose"], limit="daily_dose",
-                                    name="target daily dose", width="10em", positive=True)
+                                    name="target daily dose", width="10em")
         self.step = W.Dropdown(options=list(STEP_CHOICES), value=0.0, description="Step per change:",
                                style={"description_width": "initial"}, layout=W.Layout(width="22em"))
         self.step_box, self.step_msg = _labelled(self.step, "step")
@@ -145,7 +144,7 @@ class TitrationApp(App):
 
         # 3. Proposed change
         self.current = QuantityField("Current daily dose", value=START["current-daily-dose"], limit="daily_dose",
-                                     name="current daily dose", width="10em", positive=True)
+                                     name="current daily dose", width="10em")
         self.proposed = QuantityField("Proposed daily dose", value=START["proposed-daily-dose"], limit="daily_dose",
                                       name="proposed daily dose", width="10em")
         self.since_start = QuantityField("Time since the infusion started",
@@ -188,6 +187,7 @@ class TitrationApp(App):
             W.HTML("<h2>1. First daily dose</h2>"),
             W.HBox([self.test_dose, self.side_effects], layout=W.Layout(flex_flow="row wrap", gap="1em")),
             self.effect,
+            self.first_status,
             self.options_html,
             self.fig_first,
             W.HTML("<h2>2. Day-by-day plan</h2><p>Starts at the first daily dose of the chosen label.</p>"),
@@ -205,6 +205,7 @@ class TitrationApp(App):
             self.fig_check,
         ]
         self.options = None
+        self.first_withdrawn = ""
         self.plan = None
         self.check: list = []
         self.check_inputs: dict = {}
@@ -216,10 +217,19 @@ class TitrationApp(App):
     def pump_kind(self) -> str:
         return self.pump.value
 
+    def panel_inputs(self) -> list:
+        """The patient and pump; each numbered section is a panel of its own (:func:`run_panel`)."""
+        return [self.age, self.origin, self.phase, self.pump]
+
     def update(self) -> None:
         label = self.label_profile
         patient = Patient(self.age.quantity, self.origin.value)
-        self._update_first_dose(label)
+        self.first_withdrawn = run_panel(lambda: self._update_first_dose(label), self.first_status,
+                                         [self.test_dose, self.effect, self.side_effects],
+                                         [self.options_html, self.fig_first])
+        if self.first_withdrawn:
+            self.options = None
+            self._curves_key = None
         try:
             patient.require_eligible(label)
         except EligibilityError as exc:
@@ -236,19 +246,35 @@ class TitrationApp(App):
         self.patient = patient
         # A section is recomputed only when one of its inputs changed, so moving the effect slider
         # redraws the first-dose section alone (the plan follows only when the first daily dose changes).
+        # Each section is a panel: while one of its entries is refused or waits for Confirm, or the core
+        # refuses it, its results are withdrawn (a result on screen belongs to the inputs on screen).
         common = (patient.age_years, patient.origin, label, self.pump_kind, self.phase.value)
-        plan_key = common + (_ud(self.options.by(label).dose), _ud(self.target.quantity), self.step.value)
-        if plan_key != self._plan_key:
-            self._plan_key = plan_key if self._update_plan(patient, label) else None
-        last = None if self.no_change_yet.value else float(units.magnitude_in(self.since_last.quantity, "h"))
-        check_key = common + (_ud(self.current.quantity), _ud(self.proposed.quantity),
-                              float(units.magnitude_in(self.since_start.quantity, "h")), last, self.no_effect.value)
-        if check_key != self._check_key:
-            self._check_key = check_key if self._update_check(patient, label) else None
+        plan_outputs = [self.plan_html, self.fig_plan, self.plan_findings]
+        if self.options is None:
+            withdraw(plan_outputs)
+            self.plan, self._plan_key = None, None
+            self.plan_status.show("No plan: the first daily dose above is not known.")
+        else:
+            plan_key = common + (_ud(self.options.by(label).dose), self.target.value, self.step.value)
+            if plan_key != self._plan_key or self.plan is None:
+                ok = not run_panel(lambda: self._update_plan(patient, label), self.plan_status,
+                                   [self.target], plan_outputs)
+                if not ok:
+                    self.plan = None
+                self._plan_key = plan_key if ok else None
+        check_key = common + (self.current.value, self.proposed.value, self.since_start.value, self.since_last.value,
+                              self.no_change_yet.value, self.no_effect.value)
+        if check_key != self._check_key or not self.check_inputs:
+            ok = not run_panel(lambda: self._update_check(patient, label), self.check_status,
+                               [self.current, self.proposed, self.since_start, self.since_last],
+                               [self.check_findings, self.fig_check])
+            if not ok:
+                self.check, self.check_inputs = [], {}
+            self._check_key = check_key if ok else None
 
     # -- 1. first daily dose
     def _update_first_dose(self, label: str) -> None:
-        dose = self.test_guard.read()
+        dose = self.test_dose.quantity
         options = titration.initial_dose_options(dose, self.effect.quantity, side_effects=self.side_effects.value)
         key = (float(dose.magnitude), self.side_effects.value)
         curves = None
@@ -302,15 +328,12 @@ class TitrationApp(App):
             except ITBError:
                 step_refused = False
             if step_refused:
-                # The chosen step is what the label refuses: say so beside it, keep the last plan.
+                # The chosen step is what the label refuses: say so beside it too.
                 inline_error(self.step_msg, str(exc))
-                self.plan_status.clear()
             else:
                 clear_inline_error(self.step_msg)
-                self.plan_status.show(str(exc))
-            return False
+            raise
         clear_inline_error(self.step_msg)
-        self.plan_status.clear()
         self.plan = plan
         s = plan.steps
         lo, hi = plan.band
@@ -349,20 +372,15 @@ class TitrationApp(App):
         last = None if self.no_change_yet.value else self.since_last.quantity
         self.since_last.text.disabled = self.no_change_yet.value
         cur, new, started = self.current.quantity, self.proposed.quantity, self.since_start.quantity
-        try:
-            findings = titration.check_change(patient, cur, new, started, last, pump=self.pump_kind,
-                                              phase=self.phase.value, label=label, no_effect=self.no_effect.value)
-            band = None
-            if _ud(new) > 0 and _ud(new) != _ud(cur):
-                # The band for one change from the current dose, as the plan gives it.
-                one = titration.titration_plan(patient, cur, new, pump=self.pump_kind, phase=self.phase.value,
-                                               label=label, max_steps=1)
-                if len(one.steps) > 1:
-                    band = (one.steps[1].allowed_low, one.steps[1].allowed_high, one.steps[1].source)
-        except ITBError as exc:
-            self.check_status.show(str(exc))
-            return False
-        self.check_status.clear()
+        findings = titration.check_change(patient, cur, new, started, last, pump=self.pump_kind,
+                                          phase=self.phase.value, label=label, no_effect=self.no_effect.value)
+        band = None
+        if _ud(new) > 0 and _ud(new) != _ud(cur):
+            # The band for one change from the current dose, as the plan gives it.
+            one = titration.titration_plan(patient, cur, new, pump=self.pump_kind, phase=self.phase.value,
+                                           label=label, max_steps=1)
+            if len(one.steps) > 1:
+                band = (one.steps[1].allowed_low, one.steps[1].allowed_high, one.steps[1].source)
         self.check = list(findings)  # the core gives them most severe first
         self.check_inputs = dict(current=cur, proposed=new, since_start=started, since_last=last, band=band)
         self.check_findings.show(self.check)
@@ -398,10 +416,13 @@ class TitrationApp(App):
     # ------------------------------------------------------------------ summary
     def summary(self) -> str:
         o = self.options
-        lines = [f"label: {self.label_profile}; phase: {self.phase.value}; pump: {self.pump_kind}",
-                 f"first daily dose from a test dose of {units.fmt(o.test_dose)} whose effect lasted "
-                 f"{units.fmt(o.effect_duration)}:"]
-        lines += [f"  {x.basis}: {units.fmt(x.dose)} — {x.rule} ({x.source})" for x in o.options]
+        lines = [f"label: {self.label_profile}; phase: {self.phase.value}; pump: {self.pump_kind}"]
+        if o is None:
+            lines.append(f"first daily dose: no result: {self.first_withdrawn}")
+        else:
+            lines.append(f"first daily dose from a test dose of {units.fmt(o.test_dose)} whose effect lasted "
+                         f"{units.fmt(o.effect_duration)}:")
+            lines += [f"  {x.basis}: {units.fmt(x.dose)} — {x.rule} ({x.source})" for x in o.options]
         if self.refusal:
             lines.append(f"not eligible: {self.refusal}")
             return "\n".join(lines)

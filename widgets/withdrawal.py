@@ -24,7 +24,7 @@ import ipywidgets as W
 import itbcore.withdrawal as wd
 from itbcore import library, maintenance, units
 
-from .app import App, Status, safe_callback, section
+from .app import App, Status, run_panel, section
 from .fields import QuantityField, field_checkbox
 from .findings import FindingsView, actions_html, actions_text, badge, cite, esc, findings_text
 from .palette import colour
@@ -55,6 +55,8 @@ def differentials_html(codes: list[str]) -> str:
 
 
 def _on(widget: Any, callback) -> None:
+    if isinstance(widget, QuantityField):
+        widget.on_state(lambda _w: callback())  # refused or waiting for Confirm: the part's results go
     if hasattr(widget, "on_change"):
         widget.on_change(lambda _w: callback())
     else:
@@ -78,6 +80,7 @@ class WithdrawalApp(App):
         self.causes: wd.LikelyCauses | None = None
         self.plan: list | None = None
         self.holiday: maintenance.DrugHoliday | None = None
+        self.withdrawn_parts: dict[str, str] = {}
         super().__init__(**kwargs)
 
     # ------------------------------------------------------------------ build
@@ -88,7 +91,7 @@ class WithdrawalApp(App):
             self.signs[c].value = True
         self.risks = {c: field_checkbox(r.text, f"risk-{c.replace('_', '-')}") for c, r in wd.HIGH_RISK.items()}
         for w in (*self.signs.values(), *self.risks.values()):
-            w.observe(lambda _c: self._run(self._assess, self.signs_status), "value")
+            w.observe(lambda _c: self._run("signs"), "value")
         cols = [W.VBox([W.HTML(f"<strong>{stage} signs</strong>")]
                        + [self.signs[c] for c, s in wd.SIGNS.items() if s.stage == stage],
                        layout=W.Layout(margin="0 16px 0 0")) for stage in ("early", "advanced")]
@@ -114,7 +117,7 @@ class WithdrawalApp(App):
         self.programming = W.Checkbox(value=False, description="the programme was changed just before",
                                       indent=False)
         for w in (self.hours, self.reservoir_checked, self.found, self.expected, self.alarm, self.programming):
-            _on(w, lambda: self._run(self._causes, self.causes_status))
+            _on(w, lambda: self._run("causes"))
         self.causes_status = Status()
         self.cause_list = W.HTML()
         self.cause_list.add_class("itb-result")
@@ -129,11 +132,11 @@ class WithdrawalApp(App):
 
         # -- planned discontinuation
         self.taper_dose = QuantityField("Current daily dose", value=START["taper-dose"], limit="daily_dose",
-                                        name="current daily dose", key="taper-dose", positive=True)
-        self.taper_days = QuantityField("Taper length", "day", START["taper-length"], name="taper length",
-                                        key="taper-length", min="1 day")
+                                        name="current daily dose", key="taper-dose")
+        self.taper_days = QuantityField("Taper length", "day", START["taper-length"], limit="taper_length",
+                                        name="taper length", key="taper-length")
         for w in (self.taper_dose, self.taper_days):
-            _on(w, lambda: self._run(self._taper, self.taper_status))
+            _on(w, lambda: self._run("taper"))
         self.taper_status = Status()
         self.taper_result = W.HTML()
         self.taper_result.add_class("itb-result")
@@ -144,14 +147,13 @@ class WithdrawalApp(App):
 
         # -- drug holiday
         self.holiday_dose = QuantityField("Dose now", value=START["holiday-dose"], limit="daily_dose", name="dose now",
-                                          key="holiday-dose", positive=True)
+                                          key="holiday-dose")
         self.holiday_restart = QuantityField("Initial infusion dose", value=START["holiday-restart"],
-                                             limit="daily_dose", name="initial infusion dose", key="holiday-restart",
-                                             positive=True)
-        self.holiday_weeks = QuantityField("Reduction over", "week", START["holiday-weeks"], name="reduction length",
-                                           key="holiday-weeks", min="0 week", min_inclusive=False)
+                                             limit="daily_dose", name="initial infusion dose", key="holiday-restart")
+        self.holiday_weeks = QuantityField("Reduction over", "week", START["holiday-weeks"], limit="holiday_length",
+                                           name="reduction length", key="holiday-weeks")
         for w in (self.holiday_dose, self.holiday_restart, self.holiday_weeks):
-            _on(w, lambda: self._run(self._holiday, self.holiday_status))
+            _on(w, lambda: self._run("holiday"))
         self.holiday_status = Status()
         self.holiday_result = W.HTML()
         self.holiday_result.add_class("itb-result")
@@ -178,16 +180,37 @@ class WithdrawalApp(App):
         return inputs, outputs
 
     # ------------------------------------------------------------------ update
-    @staticmethod
-    def _run(fn, status: Status) -> bool:
-        return bool(safe_callback(status)(fn)())
+    def _parts(self) -> dict[str, tuple]:
+        """Each part: (compute, status, inputs, results, the attribute holding its result)."""
+        return {
+            "signs": (self._assess, self.signs_status, [*self.signs.values(), *self.risks.values()],
+                      [self.stage, self.actions, self.differentials, self.sign_findings], "assessment"),
+            "causes": (self._causes, self.causes_status, [self.hours, self.reservoir_checked, self.found,
+                                                          self.expected, self.alarm, self.programming],
+                       [self.cause_fig, self.cause_list, self.cause_findings], "causes"),
+            "taper": (self._taper, self.taper_status, [self.taper_dose, self.taper_days],
+                      [self.taper_result, self.taper_fig], "plan"),
+            "holiday": (self._holiday, self.holiday_status, [self.holiday_dose, self.holiday_restart,
+                                                             self.holiday_weeks],
+                        [self.holiday_result, self.holiday_fig, self.holiday_actions, self.holiday_findings],
+                        "holiday"),
+        }
+
+    def _run(self, part: str) -> bool:
+        """Run one part as a panel (:func:`run_panel`): a refused entry withdraws that part's results only."""
+        compute, status, inputs, results, attr = self._parts()[part]
+        why = run_panel(compute, status, inputs, results)
+        self.withdrawn_parts[part] = why
+        if why:
+            setattr(self, attr, None)
+        return not why
+
+    def panel_inputs(self) -> list:
+        return []  # every part is a panel of its own
 
     def update(self) -> None:
-        # Each part reports its own refusals next to its inputs and keeps its last valid result.
-        self._run(self._assess, self.signs_status)
-        self._run(self._causes, self.causes_status)
-        self._run(self._taper, self.taper_status)
-        self._run(self._holiday, self.holiday_status)
+        for part in ("signs", "causes", "taper", "holiday"):
+            self._run(part)
 
     def ticked(self, boxes: dict[str, W.Checkbox]) -> list[str]:
         return [c for c, cb in boxes.items() if cb.value]
@@ -277,6 +300,9 @@ class WithdrawalApp(App):
         lc = self.causes
         if lc is not None:
             lines += ["likely causes: " + ", ".join(lc.codes), findings_text(lc.findings)]
+        for part, why in self.withdrawn_parts.items():
+            if why:
+                lines.append(f"{part}: no result: {why}")
         if self.plan is not None:
             lines.append("taper: " + "; ".join(f"day {d} {units.fmt(q)}" for d, q in self.plan))
         h = self.holiday

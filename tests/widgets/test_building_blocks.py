@@ -20,21 +20,24 @@ from widgets.units import build_app
     ("abc", "could not be read"),
     ("75", "has no unit"),
     ("2 mL", "is a volume, not a mass"),
-    ("150 ug", "at most 100 µg"),
+    ("150 ug", "above the hard limit of 100 µg"),
     ("-5 ug", "cannot be negative; '-5 ug' was typed"),
 ])
 def test_bad_entry_shows_a_specific_message_and_keeps_the_last_good_value(text, fragment):
-    f = fields.QuantityField("Test dose", "ug", "50 ug", min="0 ug", max="100 ug")
-    seen = []
+    f = fields.QuantityField("Test dose", "ug", "50 ug", limit="test_dose")
+    seen, states = [], []
     f.on_change(lambda fld: seen.append(fld.quantity))
+    f.on_state(lambda fld: states.append(fld.blocked))
     f.value = text
     assert fragment in f.error_message
     assert "Traceback" not in f.error.value and fragment.split()[0] in f.error.value
     assert f.quantity.magnitude == 50 and seen == []
+    # the field says it no longer reads the entry, and tells its app (which withdraws the results)
+    assert f.readback == "not read" and states == [f.error_message] and f.blocked == f.error_message
 
 
 def test_good_entry_clears_the_error_and_notifies():
-    f = fields.QuantityField("Test dose", "ug", "50 ug")
+    f = fields.QuantityField("Test dose", "ug", "50 ug", limit="test_dose")
     seen = []
     f.on_change(lambda fld: seen.append(itbcore.fmt(fld.quantity)))
     f.value = "x"
@@ -48,9 +51,12 @@ def test_app_updates_text_and_figure_and_leaves_them_on_bad_input():
     assert "0.025 mL" in app.summary() and list(app.fig.data[0].y) == [1.0, 0.1, 0.025]
     app.dose.value = "0.1 mg"
     assert "100 µg" in app.result.value and list(app.fig.data[0].y) == [2.0, 0.2, 0.05]
-    app.dose.value = "100"  # no unit: refused inline, results untouched
+    app.dose.value = "100"  # no unit: refused inline, and the results of the old entry are withdrawn
     assert "no unit" in app.dose.error_message
-    assert "100 µg" in app.result.value and list(app.fig.data[0].y) == [2.0, 0.2, 0.05]
+    assert app.result.layout.display == "none" and app.fig.layout.display == "none"
+    assert "No result" in app.status.message and app.summary().startswith("no result: ")
+    app.dose.value = "0.1 mg"  # accepted again: the results come back, computed from it
+    assert app.result.layout.display == "" and "100 µg" in app.result.value and app.status.message == ""
     assert repr(app) == "<UnitsApp: Units and strengths>"
     assert isinstance(app.children[0], type(apps.banner())) and "training only" in app.children[0].value.lower()
 
@@ -119,9 +125,17 @@ def test_quantity_field_reads_back_and_holds_a_soft_limit_value_until_confirmed(
     assert units.fmt(f.quantity) == "75 µg" and f.pending is not None and seen == ["75 µg"]
     assert "soft limit of 25 µg" in f.error.value and "lionova 4.2" in f.error.value
     assert f.confirm.layout.display != "none" and "10 µg" in f.confirm.description
+    assert f.reason.layout.display != "none" and "waits for you to confirm" in f.blocked
+    f.confirm.click()  # no reason chosen: refused, still waiting
+    assert "Choose why" in f.error.value and f.pending is not None and seen == ["75 µg"]
+    f.reason.value = "other"
+    f.confirm.click()  # 'Other' needs a few words
+    assert "needs a few words" in f.error.value and f.pending is not None
+    f.reason_text.value = "paediatric protocol of the ward"
     f.confirm.click()
     assert units.fmt(f.quantity) == "10 µg" and seen == ["75 µg", "10 µg"] and f.pending is None
     assert "confirmed" in f.error.value and f.confirm.layout.display == "none"
+    assert f.override == "Other: paediatric protocol of the ward" and "Reason: Other: paediatric" in f.error.value
     f.value = "150 ug"  # past the hard limit: refused, nothing changes
     assert "hard limit of 100 µg" in f.error_message and units.fmt(f.quantity) == "10 µg"
 
@@ -170,7 +184,7 @@ def test_on_a_class_hub_the_banner_says_who_is_signed_in_and_links_jupyterlab():
 
 def test_a_negative_entry_is_refused_as_typed_not_as_noise():
     # regression: "-0.000000003 kg was entered" for a typed -3e-9 kg
-    f = fields.QuantityField("Weight", "kg", "70 kg", min="0 kg")
+    f = fields.QuantityField("Weight", "kg", "70 kg", limit="weight")
     f.value = "-3 ug"  # a mass, so it converts: -0.000000003 kg
     assert f.error_message == "The weight cannot be negative; '-3 ug' was typed."
     assert "0.000000003" not in f.error.value and f.quantity.magnitude == 70
