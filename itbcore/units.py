@@ -60,11 +60,16 @@ if _FAST_OK:
 #   SEP    := space, U+00A0, U+2009, U+202F or an apostrophe
 #   unit   := name ( "/" factor? name ){0,2}                -- "ug/day", "mg/mL", "ug/24 h", "ug per day"
 #
-# A comma followed by exactly three digits ("1,000") means 1000 in English and 1 in Norwegian: refused,
-# with both readings.  Unit names come from an allow-list (_UNIT_NAMES) matched without regard to case:
+# A comma followed by exactly three digits ("1,000") means 1000 in English and 1 in Norwegian, and a dot
+# between groups of three ("1.000", "10.000") is a decimal point in English but groups thousands in Turkish
+# and Norwegian: both are refused, naming both readings.  A number whose integer part is 0 ("0,075") cannot
+# be grouped and is read as a decimal; "1,000,000" and "1.000.000" can only be grouping, refused naming the
+# one reading.  Unit names come from an allow-list (_UNIT_NAMES) matched without regard to case:
 # the list holds no mega- or other prefix that a case slip could reach, so "20 ML" is 20 mL.  Digits are
-# ASCII only.  A refusal is kept in the parse cache as (error class, message template) and completed with
-# the field's name, expected unit and example when raised.
+# ASCII only.  A refusal is kept in the parse cache as (error class, message template, number typed) and
+# completed with the field's name and expected unit when raised.  A refusal's advice names only numbers
+# built from the digits typed: the readings of an ambiguous number, or the number typed with the expected
+# unit as the example; where no number was typed it describes the form ("write a number followed by µg").
 
 #: Longest text the reader looks at; anything longer is refused before it is parsed.
 MAX_TEXT_LENGTH = 64
@@ -105,91 +110,130 @@ _NUMBER = re.compile(
     r"(?:(?P<sep>[.,])(?P<frac>[0-9]+))?"
     r"(?:[eE](?P<exp>[+\-\u2212]?[0-9]+))?"
 )
+#: More groups of three after "1.000" or "1,000" ("1.000.000"), up to the end of the number.
+_MORE_GROUPS = {sep: re.compile(rf"(?:\{sep}[0-9]{{3}})+(?![0-9.,eE])") for sep in ".,"}
 _WORD = re.compile(r"[^\W\d_]+")  # a run of letters (µ and μ included)
 _FACTOR = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
 _OPERATOR = re.compile(r"[*^()\[\]{}=\\<>!&|~`$;]")
 _CALCULATION = re.compile(r"\s*(?:[+\-\u2212/×·:]|x(?=\s*[0-9]))\s*[0-9]")
 
+# The end of a refusal's advice: a number followed by the expected unit.  Where the text holds a number the
+# example is that number as typed ("for example '20 mL'"); the advice never names a number the user did not
+# type -- a stock example such as '50 µg' beside a refused '1,250' reads as a correction.
+_FORM = "write a number followed by {unit}"
 
-def _refusal(cls: type, template: str) -> tuple[str, type, str]:
-    return ("refused", cls, template)
+
+def _refusal(cls: type, template: str, number: str | None = None) -> tuple[Any, ...]:
+    """A refusal kept in the parse cache: the template holds ``{name}``, ``{unit}`` and ``{example}``;
+    ``number`` is the number as typed, which the example repeats with the expected unit."""
+    return ("refused", cls, template, number)
+
+
+def _decimal(digits: str, frac: str) -> str:
+    """``digits`` and ``frac`` read with a decimal separator, written with the digits typed: 1,250 -> 1.25."""
+    whole = digits.lstrip("0") or "0"
+    frac = frac.rstrip("0")
+    return f"{whole}.{frac}" if frac else whole
+
+
+def _typeable(decimal: str) -> str:
+    """A decimal as advice to type: "12.345" would be refused as dot-grouped, "12.3450" is read as 12.345."""
+    whole, _, frac = decimal.lstrip("+-\u2212").partition(".")
+    return decimal + "0" if len(frac) == 3 and len(whole) <= 3 and whole[0] != "0" else decimal
 
 
 @lru_cache(maxsize=4096)
 def _read(text: str) -> tuple[Any, ...]:
-    """``text`` as ``(magnitude, pint.Unit or None)``, or ``("refused", error class, message template)``.
+    """``text`` as ``(magnitude, pint.Unit or None)``, or ``("refused", error class, message template, number)``.
 
-    The template holds ``{name}``, ``{unit}`` and ``{example}`` for :func:`_raise_refusal` to fill in.
+    The template holds ``{name}``, ``{unit}`` and ``{example}`` for :func:`_parse_text` to fill in.
     """
     s = text.strip()
     if not s:
-        return _refusal(InputError, "The {name} is empty; give it in {unit} (for example '{example}').")
+        return _refusal(InputError, f"The {{name}} is empty; {_FORM}.")
     if len(text) > MAX_TEXT_LENGTH:
-        return _refusal(InputError, f"The {{name}} is {len(text)} characters long, too long to be a quantity; "
-                                    f"write a number and a unit such as '{{example}}'.")
+        return _refusal(InputError, f"The {{name}} is too long to be a quantity (at most {MAX_TEXT_LENGTH} "
+                                    f"characters); {_FORM}.")
     shown = _braces(repr(s))
     op = _OPERATOR.search(s)
     if op:
         return _refusal(InputError, f"The {{name}} {shown} contains {_braces(repr(op.group()))}: write one plain "
-                                    f"number and a unit such as '{{example}}', not a calculation.")
+                                    f"number followed by {{unit}}, not a calculation.")
     if s[0] in _SIGNS and s[1:2] in tuple(_SIGNS):
-        return _refusal(InputError, f"The {{name}} {shown} has a doubled sign; write one number such as "
-                                    f"'{{example}}'.")
+        return _refusal(InputError, f"The {{name}} {shown} has a doubled sign; write one number, with one sign "
+                                    f"at most, followed by {{unit}}.")
     word = _WORD.match(s.lstrip(_SIGNS))
     if word and word.group().lower() in ("nan", "inf", "infinity"):
         return _refusal(InputError, f"The {{name}} {shown} must be a finite number.")
     m = _NUMBER.match(s)
     if m is None:
-        if s[0] in ".," and s[1:2].isascii() and s[1:2].isdigit():
-            return _refusal(InputError, f"The {{name}} {shown} starts with a decimal separator; write a 0 before "
-                                        f"it (for example {_braces(repr('0' + s))}).")
+        lead = re.match(r"[.,][0-9]+", s)
+        if lead:
+            return _refusal(InputError, f"The {{name}} {shown} starts with a decimal separator; write a zero before "
+                                        f"it ('0{lead.group()}').")
         if word and word.group().lower() in _UNIT_NAMES:
-            return _refusal(InputError, f"The {{name}} {shown} has a unit but no number; write the number "
-                                        f"before the unit (for example '{{example}}').")
-        return _refusal(UnitError, f"The {{name}} {shown} could not be read; write a number and a unit such as "
-                                   f"'{{example}}'.")
+            return _refusal(InputError, f"The {{name}} {shown} has a unit but no number; {_FORM}.")
+        return _refusal(UnitError, f"The {{name}} {shown} could not be read; {_FORM}.")
     int_text, sep, frac, exp = m.group("int"), m.group("sep"), m.group("frac") or "", m.group("exp")
     grouped = any(c in _SEP for c in int_text)
     digits = "".join(c for c in int_text if c not in _SEP)
     rest = s[m.end():]
-    if sep == "," and len(frac) == 3 and not grouped and exp is None:
-        whole = digits.lstrip("0") or "0"
-        norwegian = f"{float(digits + '.' + frac):g}"
-        return _refusal(InputError, f"The {{name}} {shown} is ambiguous: '{digits},{frac}' means {whole}{frac} in "
-                                    f"English but {norwegian} in Norwegian (a decimal comma); write {whole}{frac} or "
-                                    f"{float(norwegian):.1f}.")
+    sign = m.group("sign") or ""
+    if sep and len(frac) == 3 and not grouped and exp is None and (
+            digits.strip("0") if sep == "," else len(digits) <= 3 and digits[0] != "0"):
+        # "1,000" or "1.000": a separator before three digits groups thousands in one convention and is the
+        # decimal separator in another (English 1,000 = 1000, Norwegian 1,000 = 1; Turkish 10.000 = 10000).
+        # A number whose integer part is 0 ("0,075") cannot be grouped: it is a decimal.
+        more = _MORE_GROUPS[sep].match(rest)
+        if more:  # "1,000,000", "1.000.000": only grouping can mean this, and the suite does not read it
+            whole = sign + (digits + frac + more.group().replace(sep, "")).lstrip("0")
+            return _refusal(InputError, f"The {{name}} {shown} groups its digits with {sep!r}, which the suite reads "
+                                        f"only as a decimal separator; write {whole} (or group the digits with "
+                                        f"spaces).")
+        if not (rest[:1] in (".", ",") and rest[1:2].isascii() and rest[1:2].isdigit()):
+            grouping = sign + (digits + frac).lstrip("0")
+            decimal = sign + _decimal(digits, frac)
+            if sep == ",":
+                meaning = f"means {grouping} in English but {decimal} in Norwegian (a decimal comma)"
+                readings = f"{grouping} or {_typeable(decimal)}"
+            else:
+                meaning = (f"means {decimal} with a decimal point but {grouping} in Turkish or Norwegian (a dot "
+                           f"between groups of three digits)")
+                readings = f"{_typeable(decimal)} or {grouping}"
+            return _refusal(InputError, f"The {{name}} {shown} is ambiguous: {_braces(repr(m.group()))} {meaning}; "
+                                        f"write {readings}, whichever is meant.")
     if rest[:1] in (".", ",") and rest[1:2].isascii() and rest[1:2].isdigit():
-        return _refusal(InputError, f"The {{name}} {shown} has two decimal separators; write one number such as "
-                                    f"'{{example}}'.")
+        return _refusal(InputError, f"The {{name}} {shown} has two decimal separators; write one number, with one "
+                                    f"decimal separator, followed by {{unit}}.")
     if len((digits + frac).lstrip("0")) > MAX_DIGITS:
-        return _refusal(InputError, f"The {{name}} has too many digits (at most {MAX_DIGITS}); write a plain number "
-                                    f"such as '{{example}}'.")
+        return _refusal(InputError, f"The {{name}} has too many digits (at most {MAX_DIGITS} significant digits); "
+                                    f"write a shorter number followed by {{unit}}.")
     exponent = 0 if exp is None else int(exp.replace("\u2212", "-"))
     mag: Any = float(f"{digits}.{frac or '0'}e{exponent}") if (frac or exp is not None) else int(digits)
     if not math.isfinite(mag):
         return _refusal(InputError, f"The {{name}} {shown} is too large to compute with.")
-    if m.group("sign") in ("-", "\u2212"):
+    if sign in ("-", "\u2212"):
         mag = -mag
     unit_text = rest.strip()
     if not unit_text:
         return (mag, None)
-    number = _braces(repr(m.group()))
+    number = m.group()
     if _CALCULATION.match(rest):
-        return _refusal(InputError, f"The {{name}} {shown} is a calculation; write one plain number and a unit "
-                                    f"such as '{{example}}'.")
+        return _refusal(InputError, f"The {{name}} {shown} is a calculation; write one plain number followed by "
+                                    f"{{unit}}.")
     if unit_text[0].isascii() and (unit_text[0].isdigit() or unit_text[0] in _SIGNS):
         other = _NUMBER.match(unit_text)
         other_text = _braces(repr(other.group() if other else unit_text.split()[0]))
-        return _refusal(InputError, f"The {{name}} {shown} holds two numbers ({number} and {other_text}); write one "
-                                    f"number (digit groups of three, as in '1 500', are one number) and a unit "
-                                    f"such as '{{example}}'.")
+        return _refusal(InputError, f"The {{name}} {shown} holds two numbers ({_braces(repr(number))} and "
+                                    f"{other_text}); write one number followed by {{unit}} (a space inside a "
+                                    f"number may only separate groups of three digits).")
     lead = _WORD.match(rest)
     if lead and rest[0] in "oOlI" and lead.group().lower() not in _UNIT_NAMES and (
             len(lead.group()) == 1 or lead.group().translate(_LOOKALIKE).isdigit()):
         return _refusal(InputError, f"The {{name}} {shown} has a letter inside the number "
-                                    f"({_braces(repr(m.group() + lead.group()))}); type digits only, such as "
-                                    f"'{{example}}'.")
-    unit = _read_unit(unit_text, shown)
+                                    f"({_braces(repr(number + lead.group()))}); type the number in digits only, "
+                                    f"followed by {{unit}}.")
+    unit = _read_unit(unit_text, shown, number)
     if unit[0] == "refused":
         return unit
     factor, parsed = unit
@@ -204,11 +248,15 @@ def _braces(text: str) -> str:
     return text.replace("{", "{{").replace("}", "}}")
 
 
-def _read_unit(text: str, shown: str) -> tuple[Any, ...]:
-    """The unit part: allow-listed names joined by '/' (or 'per'); a number may follow a '/' ("ug/24 h")."""
+def _read_unit(text: str, shown: str, number: str | None = None) -> tuple[Any, ...]:
+    """The unit part: allow-listed names joined by '/' (or 'per'); a number may follow a '/' ("ug/24 h").
+
+    ``number`` is the number typed before the unit, which a refusal's example repeats.
+    """
     parts = re.split(r"\s*/\s*|\s+per\s+", text, flags=re.I)
     if len(parts) > 3:
-        return _refusal(UnitError, f"The {{name}} {shown} has too many '/' in its unit; give it in {{unit}}.")
+        return _refusal(UnitError, f"The {{name}} {shown} has too many '/' in its unit; give it in "
+                                   f"{{unit}}{{example}}.", number)
     factor = 1.0
     names: list[str] = []
     for i, part in enumerate(parts):
@@ -221,8 +269,8 @@ def _read_unit(text: str, shown: str) -> tuple[Any, ...]:
                 factor *= f
                 part = part[fm.end():].strip()
         if not part:
-            return _refusal(UnitError, f"The {{name}} {shown} has an incomplete unit; give it in {{unit}} "
-                                       f"(for example '{{example}}').")
+            return _refusal(UnitError, f"The {{name}} {shown} has an incomplete unit; give it in "
+                                       f"{{unit}}{{example}}.", number)
         if _WORD.fullmatch(part) and part.lower() in _UNIT_NAMES:
             names.append(_UNIT_NAMES[part.lower()])
             continue
@@ -230,13 +278,13 @@ def _read_unit(text: str, shown: str) -> tuple[Any, ...]:
         if len(words) > 1 and words[0].lower() in _UNIT_NAMES:
             if all(w.lower() in _UNIT_NAMES for w in words):
                 return _refusal(UnitError, f"The {{name}} {shown} has two units "
-                                           f"({_braces(' and '.join(map(repr, words)))}); give one unit, {{unit}}.")
+                                           f"({_braces(' and '.join(map(repr, words)))}); give one unit, "
+                                           f"{{unit}}{{example}}.", number)
             if any(c.isascii() and c.isdigit() for c in words[1]):
                 return _refusal(InputError, f"The {{name}} {shown} has a number after its unit "
-                                            f"({_braces(repr(words[1]))}); write one number before the unit, "
-                                            f"such as '{{example}}'.")
+                                            f"({_braces(repr(words[1]))}); write one number followed by {{unit}}.")
         return _refusal(UnitError, f"The {{name}} {shown}: {_braces(repr(part))} is not a unit the suite reads; "
-                                   f"give it in {{unit}} (for example '{{example}}').")
+                                   f"give it in {{unit}}{{example}}.", number)
     spec = " / ".join(names)
     return (factor, _pint_unit(spec))
 
@@ -342,9 +390,9 @@ def _parse_text(text: str, name: str = "value", unit: str = "") -> Any:
     """
     parsed = _read(text)
     if parsed[0] == "refused":
-        _, cls, template = parsed
-        raise cls(template.format(name=name, unit=display_unit(unit) if unit else "its unit",
-                                  example=_example(unit) if unit else "50 µg"))
+        _, cls, template, number = parsed
+        shown = display_unit(unit) if unit else ""
+        raise cls(template.format(name=name, unit=shown or "its unit", example=_typed_example(number, shown)))
     mag, u = parsed
     return mag if u is None else Q_(mag, u)
 
@@ -378,16 +426,23 @@ def display_unit(unit: str | PlainUnit) -> str:
     return text
 
 
+def _typed_example(number: str | None, unit: str) -> str:
+    """`` (for example '20 mL')``: the number as typed with the expected unit, or nothing without both."""
+    return f" (for example '{number} {unit}')" if number and unit else ""
+
+
 def _refuse_bare(value: Any, unit: str, name: str) -> UnitError:
     shown = display_unit(unit)
-    return UnitError(
-        f"The {name} {value!r} has no unit; give it in {shown} (for example '{_example(unit)}')."
-        if isinstance(value, str)
-        else f"The {name} {value} has no unit; give it in {shown} (for example '{_example(unit)}')."
-    )
+    if isinstance(value, str):
+        return UnitError(f"The {name} {value!r} has no unit; give it in {shown}{_typed_example(value.strip(), shown)}.")
+    typed = (str(value) if isinstance(value, (int, float, np.integer, np.floating))
+             and not isinstance(value, bool) and math.isfinite(value) else None)
+    return UnitError(f"The {name} {value} has no unit; give it in {shown}{_typed_example(typed, shown)}.")
 
 
 def _example(unit: str) -> str:
+    """A stock example of ``unit`` for a field's placeholder or a case file's message -- never for a refusal of
+    what a person typed, whose advice repeats the number typed (:func:`_typed_example`)."""
     examples = {
         "ug": "50 µg", "mg": "10 mg", "ug/day": "500 µg/day", "ug/h": "20 µg/h",
         "ug/mL": "500 µg/mL", "mg/mL": "2 mg/mL", "mL": "20 mL", "mL/day": "1 mL/day",
@@ -421,7 +476,7 @@ def as_quantity(value: Any, unit: str, name: str = "value", *, array: bool = Fal
                 raise _refuse_bare(value, unit, name)
             q = Q_(q, "")
     elif value is None:
-        raise InputError(f"The {name} is missing; give it in {display_unit(unit)} (for example '{_example(unit)}').")
+        raise InputError(f"The {name} is missing; write a number followed by {display_unit(unit)}.")
     elif isinstance(value, (bool, int, float, np.number, np.ndarray, list, tuple)):
         if target.dimensionless:
             try:
@@ -434,7 +489,7 @@ def as_quantity(value: Any, unit: str, name: str = "value", *, array: bool = Fal
         raise InputError(f"The {name} {value!r} is not a quantity; give it in {display_unit(unit)}.")
 
     if q.dimensionality != target.dimensionality:
-        raise _wrong_dimension(q, target, unit, name)
+        raise _wrong_dimension(q, target, unit, name, value.strip() if isinstance(value, str) else None)
     mag = q.magnitude
     if np.ndim(mag) != 0:
         if not array:
@@ -479,16 +534,23 @@ _DIMENSION_WORDS = {
 }
 
 
-def _dimension_word(dimensionality: Any) -> str:
-    return _DIMENSION_WORDS.get(str(dimensionality), f"of dimension {dimensionality}")
+def _dimension_word(dimensionality: Any, units: Any) -> str:
+    return _DIMENSION_WORDS.get(str(dimensionality)) or f"a quantity in {display_unit(units)}"
 
 
-def _wrong_dimension(q: pint.Quantity, target: pint.Unit, unit: str, name: str) -> UnitError:
-    shown = fmt(q) if np.ndim(q.magnitude) == 0 and np.isfinite(float(q.magnitude)) else display_unit(q.units)
-    return UnitError(
-        f"The {name} {shown} is {_dimension_word(q.dimensionality)}, not {_dimension_word(target.dimensionality)}; "
-        f"give it in {display_unit(unit)} (for example '{_example(unit)}')."
-    )
+def _wrong_dimension(q: pint.Quantity, target: pint.Unit, unit: str, name: str, text: str | None) -> UnitError:
+    """The refusal of a quantity of another dimension: text is shown as typed (a rounded "1234 mL" for
+    "1234.5 mL" would name a number never typed), and the advice names the unit without an example, since the
+    number typed belongs to another kind of quantity ("5 mL" of a solution is not 5 µg)."""
+    if text is not None:
+        shown = repr(text)
+    elif np.ndim(q.magnitude) == 0 and np.isfinite(float(q.magnitude)):
+        shown = fmt(q)
+    else:
+        shown = display_unit(q.units)
+    advice = "give it as a plain number" if target.dimensionless else f"give it in {display_unit(unit)}"
+    return UnitError(f"The {name} {shown} is {_dimension_word(q.dimensionality, q.units)}, not "
+                     f"{_dimension_word(target.dimensionality, target)}; {advice}.")
 
 
 def as_array_quantity(value: Any, unit: str, name: str = "value") -> pint.Quantity:
@@ -525,6 +587,11 @@ def fmt(q: pint.Quantity, unit: str | None = None, digits: int = 3) -> str:
     '1235 µg/day'
     >>> fmt(Q_(2, "mg/mL"), "ug/mL")
     '2000 µg/mL'
+
+    What it writes reads back as meant: never ``1.000``-like text, which a dot groups in some languages.
+
+    >>> fmt(Q_(50 / 24, "ug/h"), digits=4)
+    '2.0833 µg/h'
     """
     if isinstance(digits, bool) or not isinstance(digits, (int, np.integer)):
         raise InputError(f"The number of significant digits must be a whole number, not {digits!r}.")
@@ -556,6 +623,10 @@ def _number_text(mag: float, digits: int = 3) -> str:
     text = f"{round(mag, decimals):.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
+        dot = text.find(".")
+        if len(text) - dot == 4 and 0 < dot - (text[0] == "-") <= 3 and text[text[0] == "-"] != "0":
+            # "4.167" is 4167 where a dot groups thousands, and the reader refuses it: one digit more
+            text = f"{mag:.4f}"
     return text
 
 
