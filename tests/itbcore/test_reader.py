@@ -301,3 +301,19 @@ def test_9_pow_9_pow_9_as_a_unit_is_refused_at_once(spec):
         as_quantity("1 ug", spec)
     with pytest.raises(UnitError):
         itbcore.units.display_unit(spec)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(1e-3, 1e6, **finite), st.integers(3, 8), st.sampled_from(["ug/h", "mL", "ug/day"]))
+def test_what_fmt_writes_the_reader_reads_back(x, digits, unit):
+    # the maintenance app fills its flex steps with fmt(rate, "ug/h", digits=4): "4.167 µg/h" (100 µg/day) would
+    # now be refused as dot-grouped, so fmt writes "4.1667 µg/h"
+    text = itbcore.fmt(Q_(x, unit), digits=digits)
+    assert magnitude_in(text, unit) == pytest.approx(x, rel=10 ** (1 - digits))
+
+
+@pytest.mark.parametrize("daily", ["27 ug/day", "50 ug/day", "100 ug/day", "200 ug/day"])
+def test_the_flex_label_example_under_240_ug_per_day_reads_back(daily):
+    for step in itbcore.flex_from_continuous(daily).steps:
+        text = itbcore.fmt(step.rate, "ug/h", digits=4)
+        assert magnitude_in(text, "ug/h") == pytest.approx(step.rate.to("ug/h").magnitude, rel=1e-3)
