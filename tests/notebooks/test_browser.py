@@ -432,3 +432,49 @@ def test_screens_from_projector_to_phone(voila_server, browser, size) -> None:
                 assert not cut, cut
     finally:
         page.close()
+
+
+def _type(page, key: str, text: str) -> None:
+    box = page.locator(f".itb-field-{key} input").first
+    box.fill(text, timeout=UPDATE_TIMEOUT_MS)
+    box.press("Enter", timeout=UPDATE_TIMEOUT_MS)
+
+
+def test_what_a_tired_clinician_types_is_read_exactly_and_a_refusal_withdraws_the_result(voila_server,
+                                                                                      browser) -> None:
+    """The one dose-checking chain, in the browser: `0,075 mg` is 75 µg, `1.000 ug/day` is refused with both
+    readings, and a refused entry takes its results off the screen until it is corrected."""
+    page = browser.new_page()
+    try:
+        page.goto(_url(voila_server, ROOT / "notebooks" / "screening.ipynb"), timeout=PAGE_TIMEOUT_MS)
+        _wait_rendered(page, expect_app=True)
+        field = page.locator(".itb-field-first-test-dose").first
+        decision = page.locator(".itb-app .itb-decision").first
+        _type(page, "first-test-dose", "0,075 mg")
+        field.locator("text=read as 75 µg").wait_for(timeout=UPDATE_TIMEOUT_MS)
+        decision.wait_for(state="visible", timeout=UPDATE_TIMEOUT_MS)
+        _type(page, "first-test-dose", "50 mg")  # refused: no readback of an old value, no decision
+        field.locator(".itb-inline-error").wait_for(timeout=UPDATE_TIMEOUT_MS)
+        assert "read as 75 µg" not in field.inner_text() and "not read" in field.inner_text()
+        decision.wait_for(state="hidden", timeout=UPDATE_TIMEOUT_MS)
+        assert "No result" in page.inner_text(".itb-app .itb-status")
+        _type(page, "first-test-dose", "50 ug")
+        decision.wait_for(state="visible", timeout=UPDATE_TIMEOUT_MS)
+        _assert_no_error_text(page)
+
+        page.goto(_url(voila_server, ROOT / "notebooks" / "maintenance.ipynb"), timeout=PAGE_TIMEOUT_MS)
+        _wait_rendered(page, expect_app=True)
+        result = page.locator(".itb-result-refill").first
+        result.wait_for(state="visible", timeout=UPDATE_TIMEOUT_MS)
+        _type(page, "refill-dose", "1.000 ug/day")
+        error = page.locator(".itb-field-refill-dose .itb-inline-error").first
+        error.wait_for(timeout=UPDATE_TIMEOUT_MS)
+        message = error.inner_text()
+        assert "1000" in message and re.search(r"\b1\b", message), message
+        result.wait_for(state="hidden", timeout=UPDATE_TIMEOUT_MS)
+        _type(page, "refill-dose", "1 000 ug/day")
+        result.wait_for(state="visible", timeout=UPDATE_TIMEOUT_MS)
+        assert "1000 µg/day" in page.locator(".itb-field-refill-dose").first.inner_text()
+        _assert_no_error_text(page)
+    finally:
+        page.close()
