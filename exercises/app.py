@@ -3,6 +3,12 @@
 For training only, not for treating patients.  Used by ``exercises/practice.ipynb``
 (JupyterLab or Voilà).  Every callback reports problems inline; a trainee never
 sees a traceback.
+
+An answer past the soft limit of the drug-library limit its part names is not checked yet: as a smart
+pump does, the app shows the library's message, asks why it is meant (a reason of
+:data:`itbcore.library.OVERRIDE_REASONS`, free text for "Other") and checks it on **Confirm**; the result
+shows the reason and the progress store saves it with the attempt.  An answer past the hard limit is
+checked at once: wrong, with the library's message.
 """
 from __future__ import annotations
 
@@ -13,9 +19,12 @@ from typing import Any
 
 import ipywidgets as W
 
+from itbcore import library
+from itbcore.errors import ITBError
 from widgets._kernel import server_log
 from widgets.a11y import PageA11y
 from widgets.app import close_tree, library_line
+from widgets.fields import clear_inline_error, inline_error
 from widgets.findings import linked_citation
 from widgets.page import PrintButton
 
@@ -23,7 +32,7 @@ from .core import TRAINING_NOTICE, Exercise, list_exercises, load_exercise
 from .identity import Identity
 from .progress import ProgressStore
 
-__all__ = ["PracticeApp", "answer_widgets", "feedback_html"]
+__all__ = ["PracticeApp", "OverrideQuestion", "answer_widgets", "feedback_html"]
 
 _ANY = "(any exercise)"
 
@@ -53,6 +62,67 @@ def answer_widgets(part: Any) -> tuple[W.HTML, W.Widget]:
     return prompt, field
 
 
+class OverrideQuestion(W.VBox):
+    """The smart pump's question for an answer past a soft limit: the library's message, why it is meant
+    (:data:`itbcore.library.OVERRIDE_REASONS`, free text for "Other") and **Confirm**.
+
+    Hidden until :meth:`ask`; Confirm calls ``on_confirm(reason)`` with the reason as
+    :func:`itbcore.library.override_reason` words it, or shows the library's refusal (no reason chosen,
+    "Other" without words) beside the button and waits.
+    """
+
+    def __init__(self, on_confirm: Any) -> None:
+        self.on_confirm = on_confirm
+        self.message = W.HTML()
+        self.reason = W.Dropdown(options=[("Why confirm? choose a reason", "")]
+                                 + [(text, code) for code, text in library.OVERRIDE_REASONS.items()],
+                                 value="", layout=W.Layout(width="auto"))
+        self.reason.add_class("itb-override-reason")
+        self.reason_text = W.Text(value="", placeholder="reason (needed for 'Other')", layout=W.Layout(width="16em"))
+        self.reason_text.add_class("itb-override-text")
+        self.confirm_button = W.Button(description="Confirm", icon="check-circle", button_style="warning",
+                                       tooltip="Check this answer although it is past a soft limit")
+        self.confirm_button.add_class("itb-confirm")
+        self.error = W.HTML()
+        self.confirm_button.on_click(lambda _b: self.confirm())
+        super().__init__([self.message, W.HBox([self.reason, self.reason_text, self.confirm_button]), self.error],
+                         layout=W.Layout(display="none"))
+        self.add_class("itb-override")
+
+    @property
+    def waiting(self) -> bool:
+        return self.layout.display != "none"
+
+    def ask(self, warning: str) -> None:
+        """Show the library's soft-limit ``warning`` and wait for a reason and Confirm."""
+        self.reason.value, self.reason_text.value = "", ""
+        clear_inline_error(self.error)
+        self.message.value = (f'<div class="itb-callout itb-callout-warning" role="alert">⚠ {html.escape(warning)}'
+                              "<br>Not checked yet: choose why it is meant and press Confirm, or change your "
+                              "answer.</div>")
+        self.layout.display = ""
+
+    def done(self) -> None:
+        self.layout.display = "none"
+        self.message.value = ""
+        clear_inline_error(self.error)
+
+    def confirm(self) -> None:
+        """What the Confirm button does: the reason, or the refusal beside the button."""
+        if not self.waiting:
+            return
+        if not self.reason.value:
+            inline_error(self.error, "Choose why the answer past the soft limit is meant (a reason from the list), "
+                                     "then press Confirm.")
+            return
+        try:
+            reason = library.override_reason(self.reason.value, self.reason_text.value)
+        except ITBError as exc:  # "Other" without words
+            inline_error(self.error, str(exc))
+            return
+        self.on_confirm(reason)
+
+
 class _PartView(W.VBox):
     """Prompt, answer input, Check and Hint buttons and the feedback of one part."""
 
@@ -68,8 +138,11 @@ class _PartView(W.VBox):
         self.feedback = W.HTML()
         self.check_button.on_click(self._safe(self._check))
         self.hint_button.on_click(self._safe(self._hint))
-        super().__init__([prompt, W.HBox([self.input, self.check_button, self.hint_button]), self.feedback],
-                         layout=W.Layout(border="1px solid #ddd", padding="4px", margin="4px 0"))
+        #: The answer that waits past a soft limit for a reason and Confirm, or ``None``.
+        self.held: Any = None
+        self.override = OverrideQuestion(lambda reason: self._safe(lambda: self._confirm(reason))(None))
+        super().__init__([prompt, W.HBox([self.input, self.check_button, self.hint_button]), self.override,
+                          self.feedback], layout=W.Layout(border="1px solid #ddd", padding="4px", margin="4px 0"))
 
     def _safe(self, fn: Any) -> Any:
         def run(_button: Any) -> None:
@@ -86,8 +159,30 @@ class _PartView(W.VBox):
         if value == self._last_checked:  # Enter, then the Check button: one attempt, not two
             return
         self._last_checked = value
-        multi = len(self.ex.parts) > 1
-        result = self.ex.check(value, part=self.part.id if multi else None)
+        self.held = None
+        self.override.done()
+        warning = self.ex.soft_limit(value, part=self._part_arg())
+        if warning:  # past the soft limit: not checked (nor saved) until it is confirmed with a reason
+            self.held = value
+            self.override.ask(warning)
+            self.feedback.value = ""
+            return
+        self._show(self.ex.check(value, part=self._part_arg()))
+
+    def _confirm(self, reason: str) -> None:
+        """Check the held answer, confirmed past the soft limit for ``reason``, and save it with the reason."""
+        if self.held is None or self.input.value != self.held:  # changed meanwhile: that answer is checked anew
+            self._last_checked = object()
+            self._check()
+            return
+        value, self.held = self.held, None
+        self.override.done()
+        self._show(self.ex.check(value, part=self._part_arg(), override_reason=reason))
+
+    def _part_arg(self) -> str | None:
+        return self.part.id if len(self.ex.parts) > 1 else None
+
+    def _show(self, result: Any) -> None:
         if result.status in ("correct", "wrong"):
             self.app.record(self.ex, self.part.id, result)
         self.feedback.value = feedback_html(result)

@@ -6,7 +6,11 @@ For training only, not for treating patients.
 (``pre``) and after it (``post``).  The two forms ask the same exercises on different cases: a
 trainee's case for an exercise is fixed by their name, the form and the exercise
 (:func:`form_seed`), so reloading the page gives the same test, and the post-test is not the pre-test
-again.  Only the **first** checked answer of each part counts (:func:`test_scores`); the attempts are
+again.  Only the **first** checked answer of each part counts (:func:`test_scores`).  An answer past the
+drug library's soft limit is held until the trainee confirms it with a reason: it is saved at once as a
+``held`` attempt, which fixes it as the first answer of that part (reloading the page does not clear it), and
+it scores as its confirmation (the next check of the same answer) says — not right while unconfirmed.  The
+attempts are
 saved in the progress store under the exercise ``pre-test:<id>`` / ``post-test:<id>``, so the class
 view reads them with every other attempt.
 
@@ -31,7 +35,7 @@ from itbcore.errors import InputError
 from .progress import Attempt
 
 __all__ = ["FORMS", "TEST_EXERCISES", "MASTERY_EXERCISE", "form_seed", "form_exercise", "parts_per_form",
-           "test_scores",
+           "first_attempts", "test_scores",
            "TestScore", "MasteryRow", "mastery_rows"]
 
 #: The two forms of the test.
@@ -83,13 +87,38 @@ class TestScore:
         return 100.0 * self.correct / self.total if self.total else 0.0
 
 
-def _first_answers(items: Iterable[Attempt], form: str) -> dict[tuple[str, str], bool]:
+def first_attempts(items: Iterable[Attempt], form: str) -> dict[tuple[str, str], Attempt]:
+    """(exercise, part) -> the attempt that decides the first answer of that part in ``form``.
+
+    The first check of a part, or, when its first answer was held past a soft limit, the check that
+    confirmed that same answer (the held attempt itself while it is unconfirmed).
+
+    >>> held = Attempt("1", "ana", "pre-test:x", 1, "dose", "2500 ug/day", True, None, "held", "t1")
+    >>> other = Attempt("2", "ana", "pre-test:x", 1, "dose", "200 ug/day", True, None, "check", "t2")
+    >>> confirmed = Attempt("3", "ana", "pre-test:x", 1, "dose", "2500 ug/day", True, None, "check", "t3",
+    ...                     "Prescribed dose, checked with the prescriber")
+    >>> first_attempts([held, other], "pre")[("pre-test:x", "dose")].kind
+    'held'
+    >>> first_attempts([held, other, confirmed], "pre")[("pre-test:x", "dose")].uid
+    '3'
+    """
     prefix = f"{form}-test:"
-    first: dict[tuple[str, str], bool] = {}
+    first: dict[tuple[str, str], Attempt] = {}
     for a in sorted(items, key=lambda a: a.created_at):
-        if a.kind == "check" and a.exercise.startswith(prefix):
-            first.setdefault((a.exercise, a.part), a.correct)
+        if not a.exercise.startswith(prefix) or a.kind not in ("check", "held"):
+            continue
+        key = (a.exercise, a.part)
+        decided = first.get(key)
+        if decided is None:
+            first[key] = a
+        elif decided.kind == "held" and a.kind == "check" and a.answer == decided.answer:
+            first[key] = a  # the confirmation of the held first answer
     return first
+
+
+def _first_answers(items: Iterable[Attempt], form: str) -> dict[tuple[str, str], bool]:
+    """(exercise, part) -> whether its first answer was right (a held answer: not while unconfirmed)."""
+    return {key: a.kind == "check" and a.correct for key, a in first_attempts(items, form).items()}
 
 
 def test_scores(attempts: Mapping[str, list[Attempt]], parts_per_form: int) -> list[TestScore]:

@@ -4,14 +4,21 @@ For training only, not for treating patients.  Used by ``exercises/assessment.ip
 JupyterLab).  The rules are in :mod:`itbcore.assessment` (the checklist and its pass standard) and
 :mod:`exercises.assessment` (the test forms and their scores); this module only lays them out.
 Every callback reports problems inline; a trainee never sees a traceback.
+
+In the pre- and post-test only the first answer of a part counts.  An answer past the drug library's soft
+limit is part of that rule, not a way round it: Save answer locks it and saves it at once as held (it is the
+first answer, and a reloaded page shows it again, still held); the trainee completes it with a reason and
+Confirm, and the confirmed answer is saved with its reason.  A started test shows the answers saved earlier.
 """
 from __future__ import annotations
 
+import contextlib
 import html
 import traceback
 from typing import Any
 
 import ipywidgets as W
+import traitlets
 
 from itbcore import assessment as core
 from itbcore.errors import InputError, ITBError
@@ -22,8 +29,9 @@ from widgets.findings import cite
 from widgets.page import PrintButton
 
 from . import assessment as forms
-from .app import _markdown_html, answer_widgets, feedback_html, open_store, trainee_field
+from .app import OverrideQuestion, _markdown_html, answer_widgets, feedback_html, open_store, trainee_field
 from .core import TRAINING_NOTICE, Exercise, load_exercise
+from .progress import Attempt
 
 __all__ = ["AssessmentApp"]
 
@@ -107,7 +115,10 @@ class MasteryView(_Guarded, W.VBox):
 
 
 class _TestPart(W.VBox):
-    """One part of a test question: answer once; the feedback waits for the score."""
+    """One part of a test question: answer once; the feedback waits for the score.
+
+    An answer past a soft limit is held (locked, saved as held) until it is confirmed with a reason.
+    """
 
     def __init__(self, view: TestView, ex: Exercise, part: Any) -> None:
         self.view, self.ex, self.part = view, ex, part
@@ -115,23 +126,80 @@ class _TestPart(W.VBox):
         self.save_button = W.Button(description="Save answer", icon="save")
         self.saved = W.HTML()
         self.result: Any = None
+        #: The first answer, held past a soft limit until it is confirmed with a reason, or ``None``.
+        self.held: str | None = None
         self.save_button.on_click(view._guard(self.save))
-        super().__init__([prompt, W.HBox([self.input, self.save_button]), self.saved])
+        self.override = OverrideQuestion(lambda reason: view._guard(lambda: self.confirm(reason))())
+        super().__init__([prompt, W.HBox([self.input, self.save_button]), self.override, self.saved])
         self.add_class("itb-test-part")
 
+    def _part_arg(self) -> str | None:
+        return self.part.id if len(self.ex.parts) > 1 else None
+
+    def _store_name(self) -> str:
+        return forms.form_exercise(self.view.form, self.ex.id)
+
     def save(self) -> None:
-        if self.result is not None:
+        if self.result is not None or self.held is not None:
             return
-        multi = len(self.ex.parts) > 1
-        result = self.ex.check(self.input.value, part=self.part.id if multi else None)
+        answer = str(self.input.value)
+        result = self.ex.check(self.input.value, part=self._part_arg())
         if result.status not in ("correct", "wrong"):  # unreadable: say so, nothing is saved
             self.saved.value = f"<span class='itb-callout'>{_esc(result.message)}</span>"
             return
-        self.result = result
-        self.view.app.save(forms.form_exercise(self.view.form, self.ex.id), self.ex.seed, self.part.id,
-                           str(self.input.value), result.correct, getattr(result, "slip", None))
+        warning = self.ex.soft_limit(self.input.value, part=self._part_arg())
+        if warning:
+            # the first answer, past a soft limit: saved now as held, so neither Confirm nor a reload changes it
+            self.view.app.save(self._store_name(), self.ex.seed, self.part.id, answer, result.correct,
+                               result.slip, kind="held")
+            self._hold(answer, warning)
+            return
+        self.view.app.save(self._store_name(), self.ex.seed, self.part.id, answer, result.correct, result.slip)
+        self._keep(result, "<i>Answer saved; the feedback comes with your score.</i>")
+
+    def confirm(self, reason: str) -> None:
+        """Complete the held first answer with the reason it was confirmed past the soft limit, and save it."""
+        if self.held is None:
+            return
+        answer = self.held
+        result = self.ex.check(answer, part=self._part_arg(), override_reason=reason)
+        if result.status not in ("correct", "wrong"):  # the library in force changed under the held answer
+            self.saved.value = f"<span class='itb-callout'>{_esc(result.message)}</span>"
+            return
+        self.view.app.save(self._store_name(), self.ex.seed, self.part.id, answer, result.correct, result.slip,
+                           override_reason=result.override_reason or reason)
+        self.held = None
+        self.override.done()
+        self._keep(result, "<i>Answer saved with the reason you confirmed it; the feedback comes with your "
+                           "score.</i>")
+
+    def restore(self, attempt: Attempt) -> None:
+        """Show the first answer saved earlier for this part (locked; held again if it waits for its reason)."""
+        self._show_answer(attempt.answer)
+        if attempt.kind == "held":
+            warning = self.ex.soft_limit(attempt.answer, part=self._part_arg()) or (
+                f"The answer {attempt.answer} was held past a soft limit: confirm it is what is meant.")
+            self._hold(attempt.answer, warning)
+            return
+        result = self.ex.check(attempt.answer, part=self._part_arg(), override_reason=attempt.override_reason)
+        self._keep(result, "<i>Answer saved earlier; the feedback comes with your score.</i>")
+
+    def _show_answer(self, answer: str) -> None:
+        with contextlib.suppress(traitlets.TraitError):  # an option no longer offered: the saved answer counts
+            self.input.value = answer
+
+    def _hold(self, answer: str, warning: str) -> None:
+        self.held = answer
         self.input.disabled = self.save_button.disabled = True
-        self.saved.value = "<i>Answer saved; the feedback comes with your score.</i>"
+        self.override.ask(warning)
+        self.saved.value = ("<i>This is your first answer to this part and it cannot be changed; it is saved, "
+                            "waiting for your reason. Choose why it is meant and press Confirm.</i>")
+        self.view.progress()
+
+    def _keep(self, result: Any, note: str) -> None:
+        self.result = result
+        self.input.disabled = self.save_button.disabled = True
+        self.saved.value = note
         self.view.progress()
 
 
@@ -166,11 +234,16 @@ class TestView(_Guarded, W.VBox):
             raise InputError("Enter your name above first: the test is saved under it.")
         blocks: list[W.Widget] = []
         self.parts = []
+        earlier = forms.first_attempts(self.app.attempts(), self.form)  # a reloaded page: the first answers stay
         for i, ident in enumerate(forms.TEST_EXERCISES, 1):
             ex = load_exercise(ident, seed=forms.form_seed(name, self.form, ident), progress=False)
             case = W.HTML(f"<h3>Question {i}: {_esc(ex.title)}</h3>"
                           + _markdown_html(ex.markdown().split("\n- **")[0].split("\n", 1)[-1]))
             parts = [_TestPart(self, ex, p) for p in ex.parts]
+            for p in parts:
+                first = earlier.get((forms.form_exercise(self.form, ident), p.part.id))
+                if first is not None and first.seed == ex.seed:
+                    p.restore(first)
             self.parts += parts
             blocks.append(W.VBox([case, *parts]))
         self.questions.children = blocks
@@ -180,7 +253,9 @@ class TestView(_Guarded, W.VBox):
 
     def progress(self) -> None:
         done = sum(p.result is not None for p in self.parts)
-        self.count.value = f"<p>{done} of {len(self.parts)} answers saved.</p>"
+        held = sum(p.held is not None for p in self.parts)
+        wait = f" {held} held past a soft limit, waiting for your reason." if held else ""
+        self.count.value = f"<p>{done} of {len(self.parts)} answers saved.{wait}</p>"
 
     def show_score(self) -> None:
         right = sum(bool(p.result and p.result.correct) for p in self.parts)
@@ -220,13 +295,21 @@ class AssessmentApp(_Guarded, W.VBox):
     def name(self) -> str:
         return self.trainee.value.strip()
 
-    def save(self, exercise: str, seed: int, part: str, answer: str, correct: bool, slip: str | None) -> None:
+    def save(self, exercise: str, seed: int, part: str, answer: str, correct: bool, slip: str | None, *,
+             kind: str = "check", override_reason: str | None = None) -> None:
         if self.store is None:
             return
         if not self.name():
             self.status.value = "<div class='itb-callout'>Enter your name above to save your attempts.</div>"
             return
-        self.store.add(self.name(), exercise, seed, part, answer, correct, slip)
+        self.store.add(self.name(), exercise, seed, part, answer, correct, slip, kind=kind,
+                       override_reason=override_reason)
+
+    def attempts(self) -> list[Attempt]:
+        """The trainee's saved attempts (none without a store or a name)."""
+        if self.store is None or not self.name():
+            return []
+        return self.store.attempts(self.name())
 
     def refresh_history(self) -> None:
         if self.store is None or not self.name():

@@ -17,23 +17,39 @@ names the slip, the rule and its source.
 'invalid'
 >>> part.check("500 mL").slip
 'unit_x1000'
+
+A quantity part may name the drug-library limit its answer is a value of (``limit="daily_dose"``): the
+answer is then read by :func:`itbcore.library.read`, the core's one reader and judge of a typed value.  An
+answer past the limit's hard range is wrong, with the library's message; one past the soft range is checked
+here with the library's note, and the practice and assessment apps hold it until the trainee confirms it
+with a reason (:meth:`QuantityPart.soft_warning`, ``override_reason=``), as a smart pump does.  An answer
+of zero ("none") is left to the rule.
+
+>>> dose = QuantityPart("daily_dose", "Daily dose?", "400 ug/day", unit="ug/day", limit="daily_dose")
+>>> dose.check("400 mg/day").status, dose.soft_warning("2500 ug/day")[-28:]
+('wrong', 'confirm it is what is meant.')
+>>> dose.check("2500 ug/day", override_reason="Teaching scenario: the error is the lesson").override_reason
+'Teaching scenario: the error is the lesson'
 """
 from __future__ import annotations
 
 import datetime as _dt
 import html
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pint
 
-from itbcore.errors import InputError, ITBError, UnitError
+from itbcore import library
+from itbcore.errors import DoseLimitError, InputError, ITBError, UnitError
 from itbcore.library import read_date
+from itbcore.sources import DEFAULT_LABEL
 from itbcore.testing import quantity_close
-from itbcore.units import as_quantity, display_unit, fmt
+from itbcore.units import as_quantity, display_unit, fmt, magnitude_in
 
-__all__ = ["Slip", "CheckResult", "Part", "QuantityPart", "ChoicePart", "OrderPart", "DatePart"]
+__all__ = ["Slip", "CheckResult", "Part", "QuantityPart", "ChoicePart", "OrderPart", "DatePart", "CONFIRMED",
+           "HARD_LIMIT_SLIP"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +74,10 @@ class CheckResult:
     source: str = ""
     slip: str | None = None
     answer_text: str = ""
+    #: Why the trainee confirmed an answer past the drug library's soft limit (what is saved with the attempt).
+    override_reason: str | None = None
+    #: The library's soft-limit message for an answer past it that was checked without a confirmation.
+    warning: str = ""
 
     @property
     def correct(self) -> bool:
@@ -72,7 +92,16 @@ class CheckResult:
         out = f"{head}: {self.message}"
         if self.rule and self.status in ("correct", "wrong"):
             out += f"\nRule: {self.rule} (source: {self.source})"
+        for line in self._limit_lines():
+            out += f"\n{line}"
         return out
+
+    def _limit_lines(self) -> list[str]:
+        if self.override_reason:
+            return [f"{CONFIRMED}: {self.override_reason}"]
+        if self.warning:
+            return [f"Soft limit: {self.warning}"]
+        return []
 
     def __str__(self) -> str:
         return self.text()
@@ -93,11 +122,19 @@ class CheckResult:
         if self.rule and self.status in ("correct", "wrong"):
             source = cite(self.source) if cite else html.escape(self.source)
             out += f"<br>Rule: {html.escape(self.rule)} (source: {source})"
+        for line in self._limit_lines():
+            out += f"<br>{html.escape(line)}"
         bar = "border-left:4px solid;padding:4px 8px"
         return f'<div class="itb-check itb-check-{self.status}" style="{bar}">{out}</div>'
 
     def _repr_html_(self) -> str:
         return self.html()
+
+
+#: How a result says that its answer was confirmed past the soft limit (followed by the reason).
+CONFIRMED = "Confirmed past the soft limit"
+#: The slip code of an answer past the hard range of its drug-library limit (that matches no other slip).
+HARD_LIMIT_SLIP = "past_hard_limit"
 
 
 def _missing(answer: Any) -> bool:
@@ -117,13 +154,19 @@ class Part:
 
     kind = "part"
 
-    def check(self, answer: Any, exercise: str = "") -> CheckResult:
-        """Check ``answer``; never raises for bad input (the result says what was wrong)."""
+    def check(self, answer: Any, exercise: str = "", *, label: str = DEFAULT_LABEL,
+              override_reason: str | None = None) -> CheckResult:
+        """Check ``answer``; never raises for bad input (the result says what was wrong).
+
+        ``label`` is the label profile the drug library judges a quantity under; ``override_reason`` is why
+        an answer past the library's soft limit was confirmed (:func:`itbcore.library.override_reason`), kept
+        in the result when the answer is past it.
+        """
         if _missing(answer):
             return CheckResult(exercise, self.id, "missing",
                                f"replace ... with your answer, {self.answer_hint()}.")
         try:
-            return self._check(answer, exercise)
+            return self._check_under(answer, exercise, label, override_reason)
         except ITBError as exc:
             return CheckResult(exercise, self.id, "invalid", f"{exc} Answer {self.answer_hint()}.",
                                answer_text=_text_of(answer))
@@ -141,6 +184,14 @@ class Part:
 
     def _check(self, answer: Any, exercise: str) -> CheckResult:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _check_under(self, answer: Any, exercise: str, label: str, override_reason: str | None) -> CheckResult:
+        """:meth:`_check` with the label profile and the override reason (used by parts with a library limit)."""
+        return self._check(answer, exercise)
+
+    def soft_warning(self, answer: Any, label: str = DEFAULT_LABEL) -> str:
+        """The drug library's soft-limit message for ``answer``, or ``""`` (only quantity parts have limits)."""
+        return ""
 
 
 def _text_of(answer: Any) -> str:
@@ -167,11 +218,18 @@ class QuantityPart(Part):
     atol: str | None = None
     slips: tuple[Slip, ...] = ()
     generic_slips: bool = True
+    #: The drug-library limit the answer is a value of (``"daily_dose"``), or ``None``: the answer is then read
+    #: and judged by :func:`itbcore.library.read` (wrong past the hard range, held past the soft range).
+    limit: str | None = None
 
     kind = "quantity"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "expected", as_quantity(self.expected, self.unit, "expected answer"))
+        if self.limit is not None:
+            lim = library.limit(self.limit)  # an unknown key is refused here, naming the keys there are
+            if lim.unit:  # the answer must be a value of the limit's kind (a volume for a volume limit)
+                magnitude_in(f"1 {lim.unit}", self.unit, f"the unit of the limit {self.limit!r}")
 
     def tolerance_text(self) -> str:
         if self.atol is not None:
@@ -188,27 +246,85 @@ class QuantityPart(Part):
     def _close(self, q: pint.Quantity, target: Any) -> bool:
         return quantity_close(q, target, rtol=self.rtol, atol=self.atol)
 
-    def _read(self, answer: Any) -> pint.Quantity:
+    def _refuse_bare(self, answer: Any) -> None:
         if isinstance(answer, (int, float)) and not isinstance(answer, bool) or _bare_number_text(answer):
             raise UnitError(
                 f"The answer {answer!r} is a bare number; a dose or volume without its unit is how "
                 f"mg/µg errors reach patients, so give the unit ({display_unit(self.unit)} or any equivalent)."
             )
+
+    def _read(self, answer: Any) -> pint.Quantity:
+        self._refuse_bare(answer)
         return as_quantity(answer, self.unit, "answer")
 
+    def _reading(self, answer: Any, label: str) -> library.Reading | None:
+        """The drug library's reading of ``answer`` (``None``: an answer of zero, left to the rule).
+
+        Zero is how a part says "none" ("answer 0 µg if no further test bolus is given"); the library leaves a
+        stop to the rules the same way, so a limit that excludes zero does not refuse it here.
+        """
+        self._refuse_bare(answer)
+        try:
+            return library.read(self.limit, answer, unit=self.unit, label=label)
+        except DoseLimitError as exc:
+            if exc.value == 0:
+                return None
+            raise
+
+    def soft_warning(self, answer: Any, label: str = DEFAULT_LABEL) -> str:
+        """The drug library's soft-limit message when ``answer`` lies past the soft range of :attr:`limit`.
+
+        ``""`` within the soft range, without a limit, and for an answer the check refuses or finds past the
+        hard range (the check says so).  The apps hold an answer with a message until it is confirmed.
+        """
+        if self.limit is None or _missing(answer):
+            return ""
+        try:
+            reading = self._reading(answer, label)
+        except ITBError:
+            return ""
+        return "" if reading is None else " ".join(w.message for w in reading.warnings)
+
     def _check(self, answer: Any, exercise: str) -> CheckResult:
-        q = self._read(answer)
+        return self._judge(self._read(answer), answer, exercise)
+
+    def _check_under(self, answer: Any, exercise: str, label: str, override_reason: str | None) -> CheckResult:
+        if self.limit is None:
+            return self._check(answer, exercise)
+        try:
+            reading = self._reading(answer, label)
+        except DoseLimitError as exc:
+            # past the hard range: a wrong answer whatever else it is, with the library's message (and the
+            # slip it matches, if any: a ×1000 slip usually lands past the hard limit)
+            slip = self._slip_for(self._read(answer))
+            message = str(exc) + (f" {slip.message}" if slip else "")
+            return self._result(exercise, False, message, answer, slip.code if slip else HARD_LIMIT_SLIP,
+                                (slip.source or None) if slip else None)
+        if reading is None:
+            return self._check(answer, exercise)
+        result = self._judge(reading.quantity, answer, exercise)
+        warning = " ".join(w.message for w in reading.warnings)
+        if not warning:
+            return result
+        if override_reason:
+            return replace(result, override_reason=override_reason)
+        return replace(result, warning=warning)
+
+    def _judge(self, q: pint.Quantity, answer: Any, exercise: str) -> CheckResult:
         if self._close(q, self.expected):
             shown = _text_of(answer)
             same = fmt(q) if shown.replace(" ", "") != fmt(q).replace(" ", "") else ""
             msg = f"{shown}" + (f" (= {same})" if same else "") + f" is right, within {self.tolerance_text()}."
             return self._result(exercise, True, msg, answer)
-        for slip in self._all_slips():
-            if self._close(q, slip.value):
-                return self._result(exercise, False, slip.message, answer, slip.code, slip.source or None)
+        slip = self._slip_for(q)
+        if slip is not None:
+            return self._result(exercise, False, slip.message, answer, slip.code, slip.source or None)
         msg = (f"{fmt(q)} is not within {self.tolerance_text()} of the answer, and it does not match a "
                f"common slip. Work through the rule again or ask for a hint.")
         return self._result(exercise, False, msg, answer)
+
+    def _slip_for(self, q: pint.Quantity) -> Slip | None:
+        return next((slip for slip in self._all_slips() if self._close(q, slip.value)), None)
 
     def _all_slips(self) -> list[Slip]:
         out = []

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .progress import Attempt
 
-__all__ = ["ClassRow", "class_rows", "gradebook_scores", "rows_csv", "common_slips"]
+__all__ = ["ClassRow", "class_rows", "gradebook_scores", "rows_csv", "common_slips", "override_reasons"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class ClassRow:
     score: float | None = None
     max_score: float | None = None
     submitted: str = ""
+    #: Answers confirmed past the drug library's soft limit, each saved with its reason (:func:`override_reasons`).
+    overrides: int = 0
 
 
 def _slips(items: Iterable[Attempt], n: int = 3) -> str:
@@ -57,8 +59,25 @@ def class_rows(attempts: Mapping[str, list[Attempt]],
         score, max_score, submitted = scores.get((trainee, exercise), (None, None, ""))
         rows.append(ClassRow(trainee, exercise, len(checks), sum(a.correct for a in checks),
                              sum(a.kind == "hint" for a in items), items[-1].created_at[:19] if items else "",
-                             _slips(items), score, max_score, submitted))
+                             _slips(items), score, max_score, submitted,
+                             sum(bool(a.override_reason) for a in checks)))
     return rows
+
+
+def override_reasons(attempts: Mapping[str, list[Attempt]]) -> list[tuple[str, int]]:
+    """Why the class confirmed answers past the drug library's soft limit: (reason, how many), most first.
+
+    What a smart-pump review learns from: most soft alerts are overridden, and the reason says whether the
+    limit or the practice needs a look.
+
+    >>> from exercises.progress import Attempt
+    >>> a = Attempt("1", "t1", "x", 1, "p", "2500 ug/day", False, None, "check", "2026-12-02T10:00:00", "Other: test")
+    >>> override_reasons({"t1": [a]})
+    [('Other: test', 1)]
+    """
+    counts = Counter(a.override_reason for items in attempts.values() for a in items
+                     if a.kind == "check" and a.override_reason)
+    return counts.most_common()
 
 
 def common_slips(attempts: Mapping[str, list[Attempt]], n: int = 5) -> list[tuple[str, str, int]]:

@@ -215,8 +215,12 @@ class Exercise:
             self.progress.record_hint(self.trainee, self.id, self.seed, p.id)
         return f"Hint {min(n, len(p.hints) - 1) + 1}/{len(p.hints)}: {text}"
 
-    def check(self, answer: Any, part: str | None = None) -> CheckResult:
-        """Check an answer; returns a :class:`CheckResult` and never raises for bad input."""
+    def check(self, answer: Any, part: str | None = None, *, override_reason: str | None = None) -> CheckResult:
+        """Check an answer; returns a :class:`CheckResult` and never raises for bad input.
+
+        ``override_reason`` is why an answer past the drug library's soft limit is confirmed, as
+        :func:`itbcore.library.override_reason` words it; the result shows it and the progress store saves it.
+        """
         if part is None and len(self.parts) > 1:
             names = ", ".join(repr(p.id) for p in self.parts)
             return CheckResult(self.id, "", "invalid", f"this exercise has several parts ({names}); "
@@ -225,13 +229,29 @@ class Exercise:
             p = self.part(part)
         except InputError as exc:
             return CheckResult(self.id, str(part), "invalid", str(exc))
-        result = p.check(answer, exercise=self.id)
+        result = p.check(answer, exercise=self.id, label=self.variant.label, override_reason=override_reason)
         if self.progress is not None and self.trainee and result.status in ("correct", "wrong"):
             self.progress.record(self.trainee, self.id, self.seed, p.id, result)
         if grading() and not result.correct:
             # nbgrader gives a check cell its points only if it runs without error
             raise NotYetCorrect(result)
         return result
+
+    def soft_limit(self, answer: Any, part: str | None = None) -> str:
+        """The drug library's soft-limit message when ``answer`` lies past the soft range of the part's limit,
+        else ``""``: the practice and assessment apps hold such an answer until it is confirmed with a reason.
+
+        >>> ex = load_exercise("initial_daily_dose", seed=0)
+        >>> ex.soft_limit("2500 ug/day")[:57]
+        'The daily dose (continuous infusion) 2500 µg/day is above'
+        >>> ex.soft_limit("200 ug/day"), ex.soft_limit("lots")
+        ('', '')
+        """
+        try:
+            p = self.part(part)
+        except InputError:
+            return ""
+        return p.soft_warning(answer, self.variant.label)
 
     def solution(self, part: str | None = None) -> Any:
         """The expected answer of ``part`` (for educators and the answer key)."""

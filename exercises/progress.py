@@ -20,6 +20,14 @@ into a new file — so recovery never leaves fewer records than they hold togeth
 A database that cannot be written (read-only, no permission) is reported as such
 (:class:`ProgressStoreError`) and never taken for a corrupt one.
 
+**Schema versions** (``PRAGMA user_version``; a file from before versioning reads 0): version 1 is the
+first table; version 2 adds ``override_reason``, why an answer past the drug library's soft limit was
+confirmed.  Opening a store migrates its file in one ``BEGIN IMMEDIATE`` transaction (``ALTER TABLE … ADD
+COLUMN``: existing rows keep every value and read ``None`` for the reason), so two notebooks opening an old
+file at once migrate it once.  Readers that never write (the class view's :func:`read_attempts`, recovery
+from a damaged file or an older backup) read ``NULL`` for a column the file does not have yet, and a journal
+line written before version 2 (no ``override_reason`` key) is verified against the columns it was signed with.
+
 >>> import tempfile, os
 >>> store = ProgressStore(os.path.join(tempfile.mkdtemp(), "p.sqlite"))
 >>> _ = store.add("ana", "test_bolus_volume", 3, "volume", "0.5 mL", True)
@@ -59,13 +67,25 @@ GROUP_READ_ENV = "ITB_PROGRESS_GROUP_READ"
 
 def _group_read() -> bool:
     return os.environ.get(GROUP_READ_ENV, "") not in ("", "0")
-_KINDS = ("check", "hint")
+#: check: a checked answer; hint: a hint taken; held: a test answer past a soft limit, held for its reason
+#: (it fixes the first answer of that part; the confirmation follows as a check).
+_KINDS = ("check", "hint", "held")
 _BACKUP_EVERY = 20
 
 
 class ProgressStoreError(OSError):
     """The progress database cannot be used as it is (read-only, no permission): the message says which."""
-_COLUMNS = ("uid", "trainee", "exercise", "seed", "part", "answer", "correct", "slip", "kind", "created_at")
+#: The schema version this code writes (``PRAGMA user_version``); see the module docstring.
+SCHEMA_VERSION = 2
+#: The columns of version 1 (what a journal line from before version 2 was signed over).
+_COLUMNS_V1 = ("uid", "trainee", "exercise", "seed", "part", "answer", "correct", "slip", "kind", "created_at")
+_COLUMNS = (*_COLUMNS_V1, "override_reason")
+#: Version -> the columns it adds to the version before it (name, declaration), added once, in order.
+_ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
+    2: (("override_reason", "TEXT"),),
+}
+#: The longest override reason kept (the library's reason with its note fits well within it).
+_MAX_REASON = 400
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS attempts (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -78,7 +98,8 @@ CREATE TABLE IF NOT EXISTS attempts (
     correct INTEGER NOT NULL,
     slip TEXT,
     kind TEXT NOT NULL DEFAULT 'check',
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    override_reason TEXT
 );
 CREATE INDEX IF NOT EXISTS attempts_trainee ON attempts (trainee, exercise);
 """
@@ -105,6 +126,13 @@ class Attempt:
     slip: str | None
     kind: str
     created_at: str
+    #: Why an answer past the drug library's soft limit was confirmed (``None``: nothing to confirm).
+    override_reason: str | None = None
+
+
+def _attempt(row: tuple) -> Attempt:
+    """An :class:`Attempt` from a row of :data:`_COLUMNS`."""
+    return Attempt(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]), row[7], row[8], row[9], row[10])
 
 
 @dataclass(frozen=True)
@@ -187,6 +215,7 @@ class ProgressStore:
                 conn.execute("PRAGMA journal_mode = DELETE" if _group_read() else "PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = FULL")
                 conn.executescript(_SCHEMA)
+                _migrate(conn)
                 return
             except sqlite3.OperationalError as exc:  # another process is creating the schema
                 if "locked" not in str(exc) and "busy" not in str(exc):
@@ -281,15 +310,22 @@ class ProgressStore:
 
     # -- writing ---------------------------------------------------------------------------
     def add(self, trainee: str, exercise: str, seed: int, part: str, answer: str, correct: bool,
-            slip: str | None = None, kind: str = "check") -> Attempt:
-        """Save one attempt atomically; returns it."""
+            slip: str | None = None, kind: str = "check", override_reason: str | None = None) -> Attempt:
+        """Save one attempt atomically; returns it.
+
+        ``override_reason`` is why an answer past the drug library's soft limit was confirmed
+        (:func:`itbcore.library.override_reason`); ``kind`` is one of check, hint and held.
+        """
         if not str(trainee).strip():
             raise InputError("The trainee name is empty.")
+        if kind not in _KINDS:
+            raise InputError(f"An attempt is one of {', '.join(_KINDS)}, not {kind!r}.")
+        reason = " ".join(str(override_reason).split())[:_MAX_REASON] if override_reason else None
         attempt = Attempt(uuid.uuid4().hex, str(trainee).strip(), exercise, int(seed), part, str(answer),
                           bool(correct), slip, kind,
-                          _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds"))
+                          _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds"), reason)
         values = (attempt.uid, attempt.trainee, attempt.exercise, attempt.seed, attempt.part, attempt.answer,
-                  int(attempt.correct), attempt.slip, attempt.kind, attempt.created_at)
+                  int(attempt.correct), attempt.slip, attempt.kind, attempt.created_at, attempt.override_reason)
         try:
             self._insert(values)
         except sqlite3.DatabaseError as exc:
@@ -336,7 +372,9 @@ class ProgressStore:
         try:
             rec = json.loads(line)
             mac = rec.pop("mac")
-            payload = json.dumps({c: rec[c] for c in _COLUMNS}, ensure_ascii=False, sort_keys=True)
+            # a line written before version 2 has no override_reason and was signed without it
+            signed = _COLUMNS if "override_reason" in rec else _COLUMNS_V1
+            payload = json.dumps({c: rec[c] for c in signed}, ensure_ascii=False, sort_keys=True)
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
         if not isinstance(mac, str) or not hmac.compare_digest(mac, self._sign(payload)):
@@ -346,14 +384,16 @@ class ProgressStore:
               and all(isinstance(rec[c], str) for c in ("exercise", "part", "answer", "kind", "created_at"))
               and isinstance(rec["seed"], int) and not isinstance(rec["seed"], bool)
               and isinstance(rec["correct"], (bool, int)) and rec["kind"] in _KINDS
-              and (rec["slip"] is None or isinstance(rec["slip"], str)))
+              and (rec["slip"] is None or isinstance(rec["slip"], str))
+              and (rec.get("override_reason") is None
+                   or isinstance(rec["override_reason"], str) and len(rec["override_reason"]) <= _MAX_REASON))
         if not ok:
             return None
         try:
             _dt.datetime.fromisoformat(rec["created_at"])
         except ValueError:
             return None
-        return tuple(int(rec[c]) if c == "correct" else rec[c] for c in _COLUMNS)
+        return tuple(int(rec[c]) if c == "correct" else rec.get(c) for c in _COLUMNS)
 
     def _append_journal(self, attempt: Attempt) -> None:
         rec = dict(attempt.__dict__)
@@ -368,8 +408,9 @@ class ProgressStore:
             os.close(fd)
 
     def record(self, trainee: str, exercise: str, seed: int, part: str, result: Any) -> Attempt:
-        """Save a :class:`exercises.checking.CheckResult`."""
-        return self.add(trainee, exercise, seed, part, result.answer_text, result.correct, result.slip)
+        """Save a :class:`exercises.checking.CheckResult` (with the reason it was confirmed past a soft limit)."""
+        return self.add(trainee, exercise, seed, part, result.answer_text, result.correct, result.slip,
+                        override_reason=getattr(result, "override_reason", None))
 
     def record_hint(self, trainee: str, exercise: str, seed: int, part: str) -> Attempt:
         return self.add(trainee, exercise, seed, part, "", False, None, kind="hint")
@@ -387,7 +428,7 @@ class ProgressStore:
             rows = conn.execute(sql + " ORDER BY created_at, id", args).fetchall()
         finally:
             conn.close()
-        return [Attempt(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9]) for r in rows]
+        return [_attempt(r) for r in rows]
 
     def trainees(self) -> list[str]:
         return sorted({a.trainee for a in self.attempts()})
@@ -432,11 +473,49 @@ def read_attempts(path: str | os.PathLike) -> list[Attempt]:
         raise ProgressStoreError(f"{p} cannot be read by this user (only its trainee and the educators' group can).")
     try:
         conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=5)
-        rows = conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM attempts ORDER BY created_at, id").fetchall()
-        conn.close()
+        try:
+            # a trainee's file not yet migrated (their store has not opened it since): NULL for what it lacks
+            rows = conn.execute(f"SELECT {_select_list(conn)} FROM attempts ORDER BY created_at, id").fetchall()
+        finally:
+            conn.close()
     except sqlite3.DatabaseError as exc:
         raise ProgressStoreError(f"{p} could not be read: {exc}") from exc
-    return [Attempt(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], r[9]) for r in rows]
+    return [_attempt(r) for r in rows]
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Bring the file up to :data:`SCHEMA_VERSION`, once, whoever else opens it at the same time."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")  # the version is read again under the write lock: one migration only
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        have = _table_columns(conn)
+        for target in range(max(version, 1) + 1, SCHEMA_VERSION + 1):  # 0: a file from before versioning
+            for column, declaration in _ADDED_COLUMNS[target]:
+                if column not in have:  # a file this code created has it already
+                    conn.execute(f"ALTER TABLE attempts ADD COLUMN {column} {declaration}")
+        if version < SCHEMA_VERSION:
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _table_columns(conn: sqlite3.Connection) -> set[str]:
+    return {row[1] for row in conn.execute("PRAGMA table_info(attempts)")}
+
+
+def _select_list(conn: sqlite3.Connection) -> str:
+    """:data:`_COLUMNS` as a SELECT list, ``NULL`` for each column an older file does not have."""
+    try:
+        have = _table_columns(conn)
+    except sqlite3.DatabaseError:
+        have = set()
+    if not have:  # the schema cannot be read: ask for every column and let the query say what is wrong
+        return ", ".join(_COLUMNS)
+    return ", ".join(c if c in have else f"NULL AS {c}" for c in _COLUMNS)
 
 
 def _not_permitted(exc: BaseException) -> bool:
@@ -450,7 +529,7 @@ def _readable_rows(path: Path) -> Iterator[tuple]:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
     except sqlite3.DatabaseError:
         return
-    cols = ", ".join(_COLUMNS)
+    cols = _select_list(conn)  # an older file or backup: NULL for the columns it does not have
     try:
         try:
             yield from conn.execute(f"SELECT {cols} FROM attempts").fetchall()

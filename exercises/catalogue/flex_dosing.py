@@ -41,7 +41,7 @@ def build(draw: Draw) -> Variant:
     whole_day = maintenance.flex_programme([("0 h", night_rate)]).daily_total
     rate = QuantityPart(
         "night_rate", f"What hourly rate does the pump deliver during the {fmt(hours)} of the boost?",
-        night_rate, unit="ug/h", rtol=0.02,
+        night_rate, unit="ug/h", rtol=0.02, limit="infusion_rate",
         rule="night rate = (daily dose ÷ 24 h) × 1.20", source=_SOURCE,
         slips=(
             Slip("per_day_as_per_hour", trap_rate,
@@ -57,7 +57,7 @@ def build(draw: Draw) -> Variant:
     )
     day_total = QuantityPart(
         "daily_total", "What total dose does the patient now receive per 24 h?",
-        total, unit="ug/day", rtol=0.01,
+        total, unit="ug/day", rtol=0.01, limit="daily_dose",
         rule="total = base rate × hours without boost + night rate × boost hours", source=_SOURCE,
         slips=(
             Slip("boost_whole_day", whole_day, "You added 20 % to the whole day; the boost runs only "

@@ -35,7 +35,7 @@ def build(draw: Draw) -> Variant:
     )
     part = QuantityPart(
         "daily_dose", "What daily dose do you programme for the first 24 h of continuous infusion?",
-        expected, unit="ug/day", rtol=0.01, rule=_RULE, source=_SOURCE, slips=slips,
+        expected, unit="ug/day", rtol=0.01, rule=_RULE, source=_SOURCE, slips=slips, limit="daily_dose",
         hints=("The first daily dose depends on how long the test dose's effect lasted.",
                "The dividing line is 12 h.",
                "More than 12 h: daily dose = test dose. Less than 12 h: twice the test dose."),

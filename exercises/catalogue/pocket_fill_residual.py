@@ -56,7 +56,7 @@ def build(draw: Draw) -> Variant:
     residual = QuantityPart(
         "expected_residual", "What volume do you expect to find in the reservoir?", expected, unit="mL",
         rtol=0.02, rule="expected = volume filled − (daily dose ÷ concentration) × days since the fill",
-        source=_SOURCE, slips=tuple(slips),
+        source=_SOURCE, slips=tuple(slips), limit="found_volume",
         hints=("Daily volume = daily dose ÷ concentration (keep µg with µg).",
                "Multiply by the days since the last fill and subtract from the volume filled."),
     )

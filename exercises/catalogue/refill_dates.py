@@ -44,7 +44,7 @@ def build(draw: Draw) -> Variant:
                           _SOURCE))
     days = QuantityPart(
         "days_to_alarm", f"How many days after the fill does the low-reservoir alarm ({_ALARM} left) sound?",
-        plan.days_to_alarm, unit="day", atol="0.5 day",
+        plan.days_to_alarm, unit="day", atol="0.5 day", limit="time_since_fill",
         rule="days to alarm = (reservoir volume − alarm volume) ÷ (daily dose ÷ concentration)",
         source=_SOURCE, slips=tuple(slips),
         hints=("First find the volume the pump delivers each day.",

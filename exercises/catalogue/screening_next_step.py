@@ -94,7 +94,8 @@ def build(draw: Draw) -> Variant:
         ]
     dose = QuantityPart(
         "next_dose", "What test dose is given next? (Answer 0 µg if no further test bolus is given.)",
-        next_dose, unit="ug", rtol=0.01, rule="next test dose = last dose + 25 µg, at most 100 µg; "
+        next_dose, unit="ug", rtol=0.01, limit="test_dose",  # 0 µg ("none") is left to the rule, not refused
+        rule="next test dose = last dose + 25 µg, at most 100 µg; "
         "none after a positive response or after no response at 100 µg", source=step.source,
         slips=tuple(dose_slips), generic_slips=step.next_dose is not None,
         hints=("Does screening go on at all? If not, the answer is 0 µg.",

@@ -56,7 +56,7 @@ def build(draw: Draw) -> Variant:
     )
     top = QuantityPart(
         "max_daily_dose", "What is the highest daily dose you may programme for the next 24 h?",
-        maximum, unit="ug/day", rtol=0.01,
+        maximum, unit="ug/day", rtol=0.01, limit="daily_dose",
         rule=f"highest next dose = current daily dose × (1 + {limits[1] * 100:g} %)", source=_SOURCE,
         slips=(
             Slip("wrong_origin", current * (1 + other_limits[1]),

@@ -94,7 +94,7 @@ def build(draw: Draw) -> Variant:
     slips.append(Slip("proposed", proposed, "That is the proposed dose, the one being checked.", _SOURCE))
     top = QuantityPart(
         "max_allowed", "What is the highest daily dose the label allows you to programme now?",
-        allowed, unit="ug/day", rtol=0.01,
+        allowed, unit="ug/day", rtol=0.01, limit="daily_dose",
         rule=("no increase now: the current dose is the highest allowed" if timing_blocks else
               f"current × (1 + {band.high * 100:g} %)"), source=band.source, slips=tuple(slips),
         hints=("If a timing rule blocks the increase, the dose stays where it is.",
