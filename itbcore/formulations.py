@@ -133,7 +133,9 @@ def volumes_at_strengths(dose: QuantityLike) -> tuple[tuple[Formulation, pint.Qu
     >>> [(f.key, round(v.magnitude, 3)) for f, v in volumes_at_strengths("0.05 mg")]
     [('50 ug/mL', 1.0), ('500 ug/mL', 0.1), ('2000 ug/mL', 0.025)]
     """
-    d = library.amount(dose, "ug", "dose")
+    # A dose typed to see its volumes is judged as a bolus (the drug library's bolus_dose: past its soft range,
+    # 25-100 µg, an app asks before it shows the volumes; a mg/µg slip says so).
+    d = library.amount(dose, "ug", "dose", "bolus_dose")
     return tuple((f, Q_(float(d.magnitude) / float(f.concentration.to("ug/mL").magnitude), "mL"))
                  for f in FORMULATIONS.values())
 
@@ -346,30 +348,36 @@ def ampoules_for_fill(
     itbcore.errors.DoseLimitError: The 50 µg/mL strength is for a single screening test bolus, not for filling a pump
     (lionova 4.2); make a low pump concentration by diluting the 500 µg/mL strength.
     """
-    target = library.amount(target_concentration, "ug/mL", "target concentration")
-    library.hard_check("concentration", float(target.magnitude), "ug/mL", "target concentration")
-    volume = library.amount(fill_volume, "mL", "fill volume")
-    library.hard_check("reservoir_volume", float(volume.magnitude), "mL", "fill volume")
+    target = library.amount(target_concentration, "ug/mL", "target concentration", "concentration")
+    volume = library.amount(fill_volume, "mL", "fill volume", "reservoir_volume")
     highest = PUMP_FORMULATIONS[-1]
     if stock is None:
         chosen = next((f for f in PUMP_FORMULATIONS if target <= f.concentration * (1 + 1e-12)), None)
         if chosen is None:
             raise DoseLimitError(
                 f"The target {fmt(target, 'ug/mL')} is above the highest strength, {fmt(highest.concentration)}; "
-                f"dilution can only lower a concentration ({cite('lionova', '6.6')})."
+                f"dilution can only lower a concentration ({cite('lionova', '6.6')}).",
+                name="target concentration", value=float(target.magnitude),
+                limit=float(highest.concentration.to("ug/mL").magnitude), unit="ug/mL", key="concentration",
+                source=cite("lionova", "6.6"),
             )
     else:
         chosen = formulation_for(stock)
+        stock_ug_ml = float(chosen.concentration.to("ug/mL").magnitude)
         if chosen.use != "pump":
             # lionova 4.2: 50 µg/mL is for a single bolus test dose; 0.5 and 2 mg/mL for continuous infusion.
             raise DoseLimitError(
                 f"The 50 µg/mL strength is for a single screening test bolus, not for filling a pump "
-                f"({cite('lionova', '4.2')}); make a low pump concentration by diluting the 500 µg/mL strength."
+                f"({cite('lionova', '4.2')}); make a low pump concentration by diluting the 500 µg/mL strength.",
+                name="stock", value=stock_ug_ml, limit=float(PUMP_FORMULATIONS[0].concentration.to("ug/mL").magnitude),
+                unit="ug/mL", key="concentration", source=cite("lionova", "4.2"),
             )
         if target > chosen.concentration * (1 + 1e-12):
             raise DoseLimitError(
                 f"The target {fmt(target, 'ug/mL')} is above the stock {fmt(chosen.concentration)}; dilution can "
-                f"only lower a concentration ({cite('lionova', '6.6')})."
+                f"only lower a concentration ({cite('lionova', '6.6')}).",
+                name="target concentration", value=float(target.magnitude), limit=stock_ug_ml, unit="ug/mL",
+                key="concentration", source=cite("lionova", "6.6"),
             )
     ratio = min(1.0, float((target / chosen.concentration).to("").magnitude))
     stock_volume = (volume * ratio).to("mL")

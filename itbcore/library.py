@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._in_force import STATE as _STATE
 from .errors import DoseLimitError, InputError, LibraryError
 from .sources import DEFAULT_LABEL, LABELS, Finding
 from .units import _fmt_float, _parse_unit, as_quantity, magnitude_in
@@ -334,30 +335,36 @@ def _check_against_default(lib: DrugLibrary, path: Path) -> None:
                                             f"may narrow it, never widen it.")
 
 
-#: (limit key, unit) -> factor from the limit's unit to ``unit``.
+#: (limit's unit, unit) -> factor from the limit's unit to ``unit``.  Keyed by the units alone, so it holds
+#: whatever library is in force (a local library must keep every limit's unit).
 _FACTORS: dict[tuple[str, str], float] = {}
 
 
-_DEFAULT: DrugLibrary = load_library()
-_ACTIVE: DrugLibrary = _DEFAULT
+# The library in force is kept in itbcore._in_force, not here: a second copy of this module (pytest's importlib
+# mode runs this file again when its doctests are collected first) must check against the same library as the
+# copy the rest of the core imported.  A copy run again leaves the library in force as it is.
+_DEFAULT: DrugLibrary = _STATE.setdefault("default", load_library())
 
 
 def use_library(path: str | os.PathLike | None = None) -> DrugLibrary:
-    """Put the library in ``path`` in force for this process (``None``: the suite's default) and return it."""
-    global _ACTIVE
-    _ACTIVE = _DEFAULT if path is None else load_library(path)
-    _FACTORS.clear()
-    return _ACTIVE
+    """Put the library in ``path`` in force for this process (``None``: the suite's default) and return it.
+
+    Every check of the core reads the library in force when it runs, so the new library binds every entry
+    point from the next call on.
+    """
+    lib = _DEFAULT if path is None else load_library(path)
+    _STATE["active"] = lib
+    return lib
 
 
 def active_library() -> DrugLibrary:
     """The library in force."""
-    return _ACTIVE
+    return _STATE["active"]
 
 
 def limit(key: str) -> Limit:
     """The limit ``key`` of the library in force."""
-    return _ACTIVE.limit(key)
+    return _STATE["active"].limit(key)
 
 
 def starting_values(app: str) -> dict[str, str]:
@@ -365,21 +372,23 @@ def starting_values(app: str) -> dict[str, str]:
 
     A local library that leaves an app out gets the suite's own starting values for it.
     """
-    values = _ACTIVE.start.get(app) or _DEFAULT.start.get(app)
+    values = _STATE["active"].start.get(app) or _DEFAULT.start.get(app)
     if values is None:
         raise LibraryError(f"The drug library has no starting values for the app {app!r}.")
     return {**_DEFAULT.start.get(app, {}), **values}
 
 
-if os.environ.get(LIBRARY_ENV):
-    use_library(os.environ[LIBRARY_ENV])
+if "active" not in _STATE:
+    _STATE["active"] = _DEFAULT
+    if os.environ.get(LIBRARY_ENV):
+        use_library(os.environ[LIBRARY_ENV])
 
 
 # ------------------------------------------------------------------------------------------- checking
 
 
 def _factor(lim: Limit, unit: str) -> float:
-    key = (lim.key, unit)
+    key = (lim.unit, unit)
     f = _FACTORS.get(key)
     if f is None:
         f = 1.0 if unit == lim.unit or lim.unit == "" else magnitude_in(f"1 {lim.unit}", unit)
@@ -416,7 +425,7 @@ def hard_check(key: str, x: float, unit: str, name: str | None = None, label: st
     DoseLimitError
         With ``.name``, ``.value``, ``.limit`` and ``.source``.
     """
-    lim = _ACTIVE.limits[key]
+    lim = _STATE["active"].limits[key]
     hard, soft = lim.ranges(label)
     f = _factor(lim, unit)
     xs = x / f  # in the limit's unit
@@ -427,6 +436,8 @@ def hard_check(key: str, x: float, unit: str, name: str | None = None, label: st
     bound_text = _bound_text(hard, "max" if above else "min", unit, f)
     if above:
         head = f"is above the hard limit of {bound_text}" if hard.max_inclusive else f"must be below {bound_text}"
+    elif hard.min == 0 and not hard.min_inclusive:
+        head = "must be above zero"  # the core's one wording for an amount at or below zero (check_amount)
     else:
         head = f"is below the hard limit of {bound_text}" if hard.min_inclusive else f"must be above {bound_text}"
     why = f"{hard.why}; " if hard.why else ""
@@ -506,7 +517,7 @@ def check(key: str, value: Any, unit: str | None = None, name: str | None = None
     DoseLimitError
         Past the hard range.
     """
-    lim = _ACTIVE.limit(key)
+    lim = _STATE["active"].limit(key)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if unit is None and lim.unit:
             raise InputError(f"A plain number checked against {key!r} needs its unit.")
@@ -521,7 +532,7 @@ def check(key: str, value: Any, unit: str | None = None, name: str | None = None
 def soft_findings(key: str, x: float, unit: str, name: str | None = None,
                   label: str = DEFAULT_LABEL) -> list[Finding]:
     """The soft-limit warning for ``x`` (a plain number in ``unit``), or an empty list."""
-    lim = _ACTIVE.limits[key]
+    lim = _STATE["active"].limits[key]
     _, soft = lim.ranges(label)
     if soft is None:
         return []
@@ -534,10 +545,13 @@ def soft_findings(key: str, x: float, unit: str, name: str | None = None,
     what = name or lim.title.lower()
     bound = _bound_text(soft, "max" if above else "min", unit, f)
     why = f"{soft.why}; " if soft.why else ""
+    # A thousandfold slip of a usual value says so, as the hard refusal does.
+    slip = _slip_note(lim, x, f, soft, unit, above)
+    ask = f"{slip} Confirm it is what is meant." if slip else ": confirm it is what is meant."
     return [Finding(
         f"soft_limit_{key}", "warning",
         f"The {what} {_show(x, unit)} is {'above' if above else 'below'} the soft limit of {bound} "
-        f"({why}{soft.source}): confirm it is what is meant.",
+        f"({why}{soft.source}){ask}",
         soft.source,
     )]
 
@@ -585,7 +599,7 @@ def read(key: str, value: Any, unit: str | None = None, name: str | None = None,
     DoseLimitError
         Past the hard range, with ``name``, ``value``, ``limit``, ``unit``, ``source`` and ``key``.
     """
-    lim = _ACTIVE.limit(key)
+    lim = _STATE["active"].limit(key)
     u = lim.unit if unit is None else unit
     what = name or lim.title.lower()
     q = as_quantity(value, u, what)
@@ -621,7 +635,8 @@ def override_reason(code: str, text: str = "") -> str:
     >>> override_reason("other")
     Traceback (most recent call last):
     ...
-    itbcore.errors.InputError: Say why the value past the soft limit is confirmed (the reason 'Other' needs a few words).
+    itbcore.errors.InputError: Say why the value past the soft limit is confirmed (the reason 'Other' needs a few
+    words).
 
     Raises
     ------
@@ -641,7 +656,7 @@ def override_reason(code: str, text: str = "") -> str:
 
 def check_date(value: _dt.date, name: str = "date") -> _dt.date:
     """Refuse a date outside the library's date range (DoseLimitError is not for dates: InputError)."""
-    hard = _ACTIVE.limits["date"].hard
+    hard = _STATE["active"].limits["date"].hard
     if hard.contains(value):
         return value
     raise InputError(f"The {name} {value.isoformat()} lies outside the dates the suite plans for "

@@ -200,8 +200,8 @@ def dose_range_findings(patient: Patient, daily_dose: QuantityLike, label: str =
     ['above_range', 'above_1000']
     """
     r = maintenance_range(patient, label)
-    dose = library.amount(daily_dose, "ug/day", "daily dose")
-    soft = library.check("daily_dose", float(dose.magnitude), "ug/day", "daily dose", label)
+    dose = library.amount(daily_dose, "ug/day", "daily dose", "daily_dose")
+    soft = library.soft_findings("daily_dose", float(dose.magnitude), "ug/day", "daily dose", label)
     out: list[Finding] = []
     what = "initial maintenance range" if patient.population == "pediatric" else "usual range"
     rng = f"{fmt(r.low)} to {fmt(r.high)}"
@@ -232,6 +232,7 @@ def _hour_of_day(value: Any, name: str) -> pint.Quantity:
     h = as_quantity(value, "h", name)
     if not 0 <= h.magnitude < 24:
         raise InputError(f"The {name} {fmt(h)} is not an hour of the day (0 h to before 24 h).")
+    library.hard_check("hour_of_day", float(h.magnitude), "h", name)  # a hospital's library may narrow the day
     return Q_(float(h.magnitude), "h")
 
 
@@ -429,6 +430,7 @@ def flex_start_for_effect(wanted_effect_time: QuantityLike, lead: Any = FLEX_EFF
     lead_q = as_quantity(lead, "h", "lead time")
     if lead_q.magnitude < 0:
         raise InputError(f"The lead time {fmt(lead_q)} must not be negative.")
+    library.hard_check("hour_of_day", float(lead_q.magnitude), "h", "lead time")  # a lead within one day
     return Q_((float(wanted.magnitude) - float(lead_q.magnitude)) % 24.0, "h")
 
 
@@ -446,7 +448,8 @@ def flex_unit_check(programme_or_rate: Any, intended_daily_dose: QuantityLike) -
     -------
     list of Finding
         A violation when the programmed daily total is about 24 times (or 1/24 of) the intended
-        dose, or otherwise at least ten-fold off; a warning when at least two-fold off.
+        dose, at least ten-fold off, or more than the largest day's increase (+30 %, lionova 4.2)
+        above it; a warning when it is less than intended by more than a day's decrease (20 %).
 
     Examples
     --------
@@ -460,8 +463,7 @@ def flex_unit_check(programme_or_rate: Any, intended_daily_dose: QuantityLike) -
         total = programme_or_rate.daily_total
         rates = [s.rate for s in programme_or_rate.steps]
     else:
-        rate = library.amount(programme_or_rate, "ug/h", "programmed rate", zero_ok=True)
-        library.hard_check("infusion_rate", float(rate.magnitude), "ug/h", "programmed rate")
+        rate = library.amount(programme_or_rate, "ug/h", "programmed rate", "infusion_rate", zero_ok=True)
         total = (rate * Q_(24, "h/day")).to("ug/day")
         rates = [rate]
     if total.magnitude == 0:
@@ -481,21 +483,28 @@ def flex_unit_check(programme_or_rate: Any, intended_daily_dose: QuantityLike) -
         return [Finding("tenfold_off", "violation",
                         f"The programme gives {fmt(total)}, {big:.3g}-fold the intended {fmt(intended)}.",
                         _SRC_INCIDENT)]
-    if big >= 2:
-        return [Finding("twofold_off", "warning",
-                        f"The programme gives {fmt(total)}, {big:.3g}-fold the intended {fmt(intended)}.",
-                        _SRC_INCIDENT)]
-    # lionova 4.2; lioresal Dosing: supportive therapy: a day's change is at most +30 % (spinal origin) or
-    # -20 % (side effects); a programme further off the intended daily dose than that is a dosing change
-    # the prescription does not name.
+    # lionova 4.2: "Hos pasienter med spastisitet av spinal opprinnelse kan den daglige dosen økes gradvis med
+    # 10-30 %" and "reduseres med 10-20 % dersom pasienten opplever bivirkninger"; lioresal Dosing: supportive
+    # therapy: "can be gradually increased (by 10- 30%)".  A programme that delivers more than the largest
+    # day's increase above the intended daily dose is an overdose the prescription does not name: a violation,
+    # as compare_settings and titration.check_change treat the same increase.  Less than intended by more than
+    # a day's decrease is a warning (withdrawal risk; check the programme).
     up, down = LARGEST_INCREASE, DECREASE_LIMITS[1]
-    if ratio > 1 + up + 1e-9 or ratio < 1 - down - 1e-9:
+    over = ratio > 1 + up + 1e-9
+    band_src = _SRC_MAINT["lionova"] + "; " + _SRC_MAINT["lioresal"]
+    if big >= 2:
+        return [Finding("twofold_off", "violation" if over else "warning",
+                        f"The programme gives {fmt(total)}, {big:.3g}-fold the intended {fmt(intended)}"
+                        + (f": above the largest increase a day allows (+{up * 100:g} %)." if over else "."),
+                        f"{_SRC_INCIDENT}; {band_src}" if over else _SRC_INCIDENT)]
+    if over or ratio < 1 - down - 1e-9:
         pct = (ratio - 1) * 100
-        return [Finding("off_intended_beyond_band", "warning",
-                        f"The programme gives {fmt(total)}, {pct:+.3g} % against the intended {fmt(intended)}: more "
-                        f"than the {up * 100:g} % increase or {down * 100:g} % decrease a day's adjustment allows; "
-                        f"check the programme against the prescription.", _SRC_MAINT["lionova"] + "; "
-                        + _SRC_MAINT["lioresal"])]
+        what = (f"more than the +{up * 100:g} % a day's increase allows (spinal origin 10–30 %): an overdose the "
+                "prescription does not name" if over else
+                f"more than the {down * 100:g} % a day's decrease allows (10–20 % for side effects): withdrawal risk")
+        return [Finding("off_intended_beyond_band", "violation" if over else "warning",
+                        f"The programme gives {fmt(total)}, {pct:+.3g} % against the intended {fmt(intended)}: "
+                        f"{what}; check the programme against the prescription.", band_src)]
     return []
 
 
@@ -521,12 +530,14 @@ def flex_from_continuous(
     >>> p.daily_total
     <Quantity(512.0, 'microgram / day')>
     """
-    dose = library.amount(daily_dose, "ug/day", "daily dose")
+    dose = library.amount(daily_dose, "ug/day", "daily dose", "daily_dose")
     if (isinstance(night_increase, bool) or not isinstance(night_increase, (int, float))
             or not math.isfinite(night_increase)):
         raise InputError(f"The night increase {night_increase!r} must be a fraction such as 0.2.")
     if not 0 < night_increase <= 1:
-        raise DoseLimitError(f"The night increase {night_increase:g} must lie above 0 and at most 1 (100 %).")
+        raise DoseLimitError(f"The night increase {night_increase:g} must lie above 0 and at most 1 (100 %).",
+                             name="night increase", value=float(night_increase), limit=0.0 if night_increase <= 0
+                             else 1.0, unit="", key=None, source=_SRC_FLEX)
     on = flex_start_for_effect(night_start, effect_lead)
     off = flex_start_for_effect(night_end, effect_lead)
     if math.isclose(float(on.magnitude), float(off.magnitude)):
@@ -627,8 +638,11 @@ def drug_holiday(current_daily_dose: Any, initial_infusion_dose: Any, weeks: Any
     if not 2 <= w <= 4:
         raise DoseLimitError(
             f"A drug holiday reduces the dose gradually over 2 to 4 weeks, not {w:g} week{'s' if w != 1 else ''} "
-            f"({cite('lionova', '4.2')})."
+            f"({cite('lionova', '4.2')}).",
+            name="holiday length", value=w, limit=2.0 if w < 2 else 4.0, unit="week", key="holiday_length",
+            source=cite("lionova", "4.2"),
         )
+    library.hard_check("holiday_length", w, "week", "holiday length")  # a hospital's library may narrow it
     days = round(w * 7)
     # lionova 4.2 / 4.4: never an abrupt stop; an even daily reduction over the whole period.
     schedule = tuple((d, _ud(c * (1 - d / days))) for d in range(days + 1))

@@ -33,7 +33,7 @@ import pint
 
 from . import library
 from .errors import InputError
-from .sources import cite
+from .sources import DEFAULT_LABEL, Finding, cite
 from .units import Q_, as_array_quantity, as_quantity, fmt
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "virtual_population",
     "percentile_band",
     "lumbar_to_cisternal",
+    "regimen_findings",
 ]
 
 _PK_BOTH = f"{cite('lionova', '5.2')}; {cite('lioresal', 'Pharmacokinetics')}"
@@ -245,7 +246,8 @@ class SteadyState:
 
     ``model`` is the one-compartment figure (ng/mL) and ``model_time`` the time to 95 % of it;
     ``label_range`` (130–1240 ng/mL, for ``label_dose_range`` 50–1200 µg/day) and ``label_time``
-    (1–2 days) are the labels' numbers; ``note`` says why they differ.
+    (1–2 days) are the labels' numbers; ``note`` says why they differ; ``findings`` holds the drug library's
+    soft-limit warning for the daily dose (a mg/µg slip says so).
     """
 
     daily_dose: pint.Quantity
@@ -257,9 +259,12 @@ class SteadyState:
     within_label_doses: bool
     source: str
     note: str
+    #: The drug library's soft-limit warning for the daily dose (``soft_limit_daily_dose``), if any.
+    findings: tuple[Finding, ...] = ()
 
 
-def steady_state(daily_dose: Any, volume: Any = _DEFAULT_V, clearance: Any = _DEFAULT_CL) -> SteadyState:
+def steady_state(daily_dose: Any, volume: Any = _DEFAULT_V, clearance: Any = _DEFAULT_CL,
+                 label: str = DEFAULT_LABEL) -> SteadyState:
     """:func:`steady_state_concentration` and :func:`time_to_steady_state` beside the labels' figures.
 
     Examples
@@ -267,6 +272,8 @@ def steady_state(daily_dose: Any, volume: Any = _DEFAULT_V, clearance: Any = _DE
     >>> s = steady_state("500 ug/day")
     >>> fmt(s.model), fmt(s.model_time), [fmt(q) for q in s.label_range], [fmt(q) for q in s.label_time]
     ('694 ng/mL', '7.49 h', ['130 ng/mL', '1240 ng/mL'], ['1 day', '2 days'])
+    >>> [f.code for f in steady_state("2500 ug/day").findings]
+    ['soft_limit_daily_dose']
     """
     dose = as_quantity(daily_dose, "ug/day", "daily dose")
     model = steady_state_concentration(dose, clearance)
@@ -282,8 +289,9 @@ def steady_state(daily_dose: Any, volume: Any = _DEFAULT_V, clearance: Any = _DE
             f"{LABEL_PK.steady_state_time_range[0].magnitude:g}–{LABEL_PK.steady_state_time_range[1].magnitude:g} "
             f"days; the well-mixed model gives {fmt(model)} within {fmt(t95)}: it ignores the gradient along the "
             f"spine and the slow CSF circulation ({src}).")
+    soft = tuple(library.soft_findings("daily_dose", float(dose.magnitude), "ug/day", "daily dose", label))
     return SteadyState(dose, model, t95, LABEL_PK.steady_state_concentration_range, LABEL_PK.steady_state_dose_range,
-                       LABEL_PK.steady_state_time_range, inside, src, note)
+                       LABEL_PK.steady_state_time_range, inside, src, note, soft)
 
 
 def _pairs(items: Iterable[Any], size: int, what: str) -> list[tuple]:
@@ -396,7 +404,9 @@ def _read_boluses(boluses: Iterable[tuple[Any, Any]]) -> list[tuple[float, float
         d = float(as_quantity(dose, "ug", "bolus dose").magnitude)
         if d < 0:
             raise InputError(f"A bolus dose cannot be negative ({d:g} µg).")
-        library.hard_check("overdose_amount", d, "ug", "bolus dose")
+        # The drug library's bolus limit (hard: a whole reservoir at the strongest solution, so that the error
+        # scenarios can be simulated; its soft range, for regimen_findings, tops at the 100 µg test dose).
+        library.hard_check("bolus_dose", d, "ug", "bolus dose")
         if d == 0:
             continue
         out.append((t0m, d))
@@ -419,6 +429,37 @@ def _read_infusions(infusions: Iterable[tuple[Any, Any, Any]]) -> list[tuple[flo
             continue
         out.append((s, e, r))
     return out
+
+
+def regimen_findings(
+    boluses: Iterable[tuple[Any, Any]] = (),
+    infusions: Iterable[tuple[Any, Any, Any]] = (),
+    label: str = DEFAULT_LABEL,
+) -> list[Finding]:
+    """The drug library's soft-limit warnings for a regimen given to :func:`csf_concentration`.
+
+    A bolus is judged by the ``bolus_dose`` limit (soft range 25–100 µg: the labels' test doses up to the
+    100 µg maximum test dose, lionova 4.2), an infusion by the ``daily_dose`` limit (its rate as a daily
+    dose; soft range 12–2003 µg/day, lionova 4.2; lioresal Dosing: supportive therapy).  A thousandfold
+    value says it may be a mg/µg slip.  The hard limits are those :func:`csf_concentration` refuses past.
+
+    Examples
+    --------
+    >>> regimen_findings(boluses=[("0 h", "50 ug")])
+    []
+    >>> print(regimen_findings(boluses=[("0 h", "50 mg")])[0].message)
+    The bolus dose 50000 µg is above the soft limit of 100 µg (the boluses the labels give are test doses of 25 µg up
+    to the 100 µg maximum test dose; lionova 4.2): 1000 times 50 µg — was mg written for µg? Confirm it is what is
+    meant.
+    >>> [f.code for f in regimen_findings(infusions=[("0 h", None, "500 mg/day")])]
+    ['soft_limit_daily_dose']
+    """
+    out: list[Finding] = []
+    for _t0, d in _read_boluses(boluses):
+        out += library.soft_findings("bolus_dose", d, "ug", "bolus dose", label)
+    for _s, _e, r in _read_infusions(infusions):
+        out += library.soft_findings("daily_dose", r * 24.0, "ug/day", "infusion rate", label)
+    return list({f.message: f for f in out}.values())  # the same dose twice: one finding
 
 
 def _segment_layout(
@@ -753,6 +794,9 @@ def virtual_population(
     v_mean = float(as_quantity(volume_mean, "mL", "mean volume").magnitude)
     v_lo = float(as_quantity(volume_range[0], "mL", "lowest volume").magnitude)
     v_hi = float(as_quantity(volume_range[1], "mL", "highest volume").magnitude)
+    for v_x, v_name in ((v_mean, "mean volume"), (v_hi, "highest volume")):
+        if v_x > 0:  # at or below zero: the model's own refusal below
+            library.hard_check("csf_volume", v_x, "mL", v_name)
     t_lo = float(as_quantity(half_life_range[0], "h", "shortest half-life").magnitude)
     t_hi = float(as_quantity(half_life_range[1], "h", "longest half-life").magnitude)
     t_med = (

@@ -257,6 +257,9 @@ def refill_plan(
     return _refill_plan_floats(reservoir, conc, dose, alarm, margin_days, label, start)
 
 
+#: The screening strength, 50 µg/mL (lionova 4.2; lioresal Dosing: initial phase), as a plain µg/mL.
+_SCREENING_UG_ML = float(SCREENING_FORMULATION.concentration.to("ug/mL").magnitude)
+_SRC_SCREENING_STRENGTH = f"{cite('lionova', '4.2')}; {cite('lioresal', 'Dosing: initial phase')}"
 #: The caps of :func:`refill_plan` as plain days (the kernel's canonical unit).
 _STABILITY_DAYS = float(LIORESAL_STABILITY.to("day").magnitude)
 _CAP180_DAYS = float(MANUFACTURER_REFILL_CAP.to("day").magnitude)
@@ -278,7 +281,8 @@ def _refill_plan_floats(
     if alarm >= reservoir:
         raise DoseLimitError(
             f"The alarm volume {_fmt_float(alarm, 'mL')} must be below the reservoir volume "
-            f"{_fmt_float(reservoir, 'mL')}, or the alarm sounds at once ({_SRC_DEVICE})."
+            f"{_fmt_float(reservoir, 'mL')}, or the alarm sounds at once ({_SRC_DEVICE}).",
+            name="alarm volume", value=alarm, limit=reservoir, unit="mL", key="alarm_volume", source=_SRC_DEVICE,
         )
     rate = dose / conc  # mL/day
     to_alarm = (reservoir - alarm) / rate  # days
@@ -291,6 +295,17 @@ def _refill_plan_floats(
         *soft_findings("daily_dose", dose, "ug/day", "daily dose", label),
         *soft_findings("alarm_volume", alarm, "mL", "alarm volume", label),
     ]
+    # lionova 4.2: "Lionova 50 mikrogram/ml er beregnet for administrasjon av en enkelt bolustestdose";
+    # lioresal Dosing: initial phase: "To test the dose, a solution with a low concentration of the drug
+    # (0.05 mg / ml) is intended."  A pump filled at that strength (or weaker) is worth a second look.
+    if conc <= _SCREENING_UG_ML * (1 + 1e-9):
+        findings.append(Finding(
+            "screening_strength_fill", "warning",
+            f"A fill of {_fmt_float(conc, 'ug/mL')} is at the {_fmt_float(_SCREENING_UG_ML, 'ug/mL')} strength or "
+            "below it, the solution meant for a single screening test bolus; pumps are filled with 0.5 or 2 mg/mL "
+            "or a dilution of them: check that this concentration is what is meant.",
+            _SRC_SCREENING_STRENGTH,
+        ))
     # lionova 4.4: intervals are calculated so the reservoir never empties; practice: 3-5 days before the alarm.
     wanted = to_alarm - margin
     if wanted >= 1:
@@ -449,7 +464,9 @@ def dilution(
     if t > s * (1 + 1e-12):
         raise DoseLimitError(
             f"The target {fmt(t)} is above the stock {fmt(s)}; dilution can only lower a concentration "
-            f"({cite('lionova', '6.6')})."
+            f"({cite('lionova', '6.6')}).",
+            name="target concentration", value=float(t.magnitude), limit=float(s.magnitude), unit="ug/mL",
+            key="concentration", source=cite("lionova", "6.6"),
         )
     frac = min(1.0, _ratio(t, s))
     stock_volume = Q_(float(v.magnitude) * frac, "mL")
@@ -583,11 +600,18 @@ def choose_concentration(
     reservoir = _f(amount(reservoir_volume, "mL", "reservoir volume", "reservoir_volume"), "mL")
     alarm = _f(amount(alarm_volume, "mL", "alarm volume", "alarm_volume"), "mL")
     if alarm >= reservoir:
-        raise DoseLimitError(f"The alarm volume {fmt(alarm)} must be below the reservoir volume {fmt(reservoir)}.")
-    lo = None if min_rate is None else _f(amount(min_rate, "mL/day", "minimum pump rate"), "mL/day")
-    hi = None if max_rate is None else _f(amount(max_rate, "mL/day", "maximum pump rate"), "mL/day")
+        raise DoseLimitError(
+            f"The alarm volume {fmt(alarm)} must be below the reservoir volume {fmt(reservoir)}, or the alarm sounds "
+            f"at once ({_SRC_DEVICE}).",
+            name="alarm volume", value=float(alarm.magnitude), limit=float(reservoir.magnitude), unit="mL",
+            key="alarm_volume", source=_SRC_DEVICE,
+        )
+    lo = None if min_rate is None else _f(amount(min_rate, "mL/day", "minimum pump rate", "pump_rate"), "mL/day")
+    hi = None if max_rate is None else _f(amount(max_rate, "mL/day", "maximum pump rate", "pump_rate"), "mL/day")
     if lo is not None and hi is not None and lo > hi:
-        raise DoseLimitError(f"The minimum pump rate {fmt(lo)} is above the maximum {fmt(hi)}.")
+        raise DoseLimitError(f"The minimum pump rate {fmt(lo)} is above the maximum {fmt(hi)}.",
+                             name="minimum pump rate", value=float(lo.magnitude), limit=float(hi.magnitude),
+                             unit="mL/day", key="pump_rate", source=_SRC_DEVICE)
     interval = _f(amount(min_interval, "day", "minimum refill interval", "time_since_fill", zero_ok=True), "day")
     usable = reservoir - alarm
 
@@ -730,8 +754,8 @@ def residual_check(expected: QuantityLike, found: QuantityLike, tolerance: Quant
     >>> r.status, [f.code for f in r.findings]
     ('discrepancy', ['pump_not_delivering'])
     """
-    exp = _f(amount(expected, "mL", "expected volume", "reservoir_volume", zero_ok=True), "mL")
-    got = _f(amount(found, "mL", "volume found", "reservoir_volume", zero_ok=True), "mL")
+    exp = _f(amount(expected, "mL", "expected volume", "found_volume", zero_ok=True), "mL")
+    got = _f(amount(found, "mL", "volume found", "found_volume", zero_ok=True), "mL")
     if isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool):
         if not (math.isfinite(tolerance) and 0 < tolerance < 1):
             raise InputError(f"A fractional tolerance must lie between 0 and 1, not {tolerance}.")
@@ -796,13 +820,15 @@ def _dead_volume(
     catheter_volume_per_length: QuantityLike,
     pump_tubing_volume: QuantityLike,
 ) -> pint.Quantity:
-    length = amount(catheter_length, "cm", "catheter length", "catheter_length", zero_ok=True)
+    # A catheter of 0 cm is refused where it is entered (the drug library: above zero), never computed with.
+    length = amount(catheter_length, "cm", "catheter length", "catheter_length")
     per = amount(catheter_volume_per_length, "uL/cm", "catheter volume per length", "catheter_volume_per_length",
                  zero_ok=True)
     tubing = amount(pump_tubing_volume, "uL", "pump tubing volume", "pump_tubing_volume", zero_ok=True)
     dead = _f(length * per + tubing, "uL")
-    if dead.magnitude <= 0:
-        raise DoseLimitError("The tubing and catheter volume must be above zero.")
+    if dead.magnitude <= 0:  # unreachable while the library keeps length and volume per cm above zero
+        raise DoseLimitError("The tubing and catheter volume 0 µL must be above zero.", name="catheter length",
+                             value=float(length.magnitude), limit=0.0, unit="cm", key="catheter_length")
     return dead
 
 

@@ -34,7 +34,7 @@ import pint
 from . import library
 from .errors import InputError
 from .patient import Patient
-from .pk import csf_concentration
+from .pk import csf_concentration, regimen_findings
 from .sources import Finding, cite, practice
 from .titration import INFUSION_EFFECT_TEXT, increase_band
 from .units import Q_, QuantityLike, as_quantity, fmt
@@ -44,6 +44,7 @@ __all__ = [
     "Scenario",
     "SCENARIOS",
     "UNIT_SLIPS",
+    "TEACHING",
     "Simulation",
     "pocket_fill",
     "access_port_injection",
@@ -60,6 +61,10 @@ _L49 = cite("lionova", "4.9")
 _LIO_OD = cite("lioresal", "Overdose")
 _INCIDENTS = practice("reported incidents (FDA Class I recall 2011; Neuromodulation 2016)")
 
+#: What every scenario is: the teaching of an error.  Its delivered amounts are the mistake on purpose (a value
+#: the drug library would question or refuse where it is entered), never a plan (library.OVERRIDE_REASONS).
+TEACHING = library.OVERRIDE_REASONS["teaching_error"]
+
 Bolus = tuple[pint.Quantity, pint.Quantity]
 Infusion = tuple[pint.Quantity, "pint.Quantity | None", pint.Quantity]
 
@@ -73,7 +78,8 @@ class ScenarioResult:
     means eighty days' doses at once).  ``boluses`` and ``infusions`` are what reaches the
     CSF under the error, ``intended_boluses`` and ``intended_infusions`` what should have;
     both pass straight to :func:`itbcore.pk.csf_concentration`.  ``route`` says where the
-    delivered amount went; ``duration`` is a sensible time to simulate.
+    delivered amount went; ``duration`` is a sensible time to simulate; ``teaching`` says that the
+    scenario is the teaching of an error (:data:`TEACHING`): its delivered amounts are the mistake.
     """
 
     code: str
@@ -91,6 +97,8 @@ class ScenarioResult:
     source: str
     explanation: str = ""
     duration: pint.Quantity = field(default_factory=lambda: Q_(48.0, "h"))
+    #: Says what the scenario is: the teaching of an error (:data:`TEACHING`), not a plan to follow.
+    teaching: str = TEACHING
 
     @property
     def is_overdose(self) -> bool:
@@ -98,13 +106,19 @@ class ScenarioResult:
         return self.factor > 1
 
 
-# The drug-library limit that bounds an entered setting, by its unit (the scenario's error is computed, not entered).
-_LIMITS = {"ug/day": "daily_dose", "ug/mL": "concentration"}
+# The drug-library limit that bounds an entered setting, by its unit (the scenario's error is computed, not entered):
+# a dose, a strength, a volume drawn up for a refill, an amount injected by mistake.
+_LIMITS = {"ug/day": "daily_dose", "ug/mL": "concentration", "mL": "reservoir_volume", "ug": "overdose_amount"}
 
 
 def _positive(value: Any, unit: str, name: str) -> pint.Quantity:
-    """``value`` in ``unit``, above zero and, for a dose or a strength, within the drug library's hard range."""
-    return library.amount(value, unit, name, _LIMITS.get(unit))
+    """``value`` in ``unit``, above zero and within the drug library's hard range for that kind of setting."""
+    return library.amount(value, unit, name, _LIMITS[unit])
+
+
+def _residual(value: Any) -> pint.Quantity:
+    """The volume left in the reservoir (zero allowed), within the drug library's range for a volume found."""
+    return library.amount(value, "mL", "residual volume", "found_volume", zero_ok=True)
 
 
 def _h(x: float) -> pint.Quantity:
@@ -201,7 +215,7 @@ def pocket_fill(
     """
     c = _positive(concentration, "ug/mL", "concentration")
     dose = _positive(daily_dose, "ug/day", "daily dose")
-    residual = library.amount(residual_volume, "mL", "residual volume", zero_ok=True)
+    residual = _residual(residual_volume)
     if refill_amount is None:
         amount = (c * _positive(volume, "mL", "refill volume")).to("ug")
     else:
@@ -276,7 +290,7 @@ def access_port_injection(
     c = _positive(concentration, "ug/mL", "concentration")
     v = _positive(volume, "mL", "injected volume")
     dose = _positive(daily_dose, "ug/day", "daily dose")
-    residual = library.amount(residual_volume, "mL", "residual volume", zero_ok=True)
+    residual = _residual(residual_volume)
     amount = (c * v).to("ug")
     factor = float((amount / (dose * Q_(1, "day"))).to("").magnitude)
     t_empty = _time_to_empty(residual, c, dose)
@@ -625,13 +639,19 @@ SCENARIOS: dict[str, Scenario] = {
 
 @dataclass(frozen=True, eq=False)
 class Simulation:
-    """Intended and delivered CSF concentrations of a scenario over time."""
+    """Intended and delivered CSF concentrations of a scenario over time.
+
+    ``findings`` are the drug library's soft-limit warnings for what the error delivered (a bolus above the
+    100 µg test dose, an infusion above the highest daily dose the labels report), each saying that it is the
+    teaching of an error (:data:`TEACHING`), so that a warning shown with the scenario is not read as advice.
+    """
 
     code: str
     title: str
     times: pint.Quantity
     intended: pint.Quantity
     delivered: pint.Quantity
+    findings: tuple[Finding, ...] = ()
 
     @property
     def peak_intended(self) -> pint.Quantity:
@@ -688,7 +708,11 @@ def simulate(
         raise InputError(f"The simulation length must be above 0 and at most a year, not {span:g} h.")
     if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or not 2 <= points <= 100_000:
         raise InputError(f"The number of time points must be a whole number from 2 to 100,000, not {points!r}.")
+    library.hard_check("simulated_time", span, "h", "simulation length")
     times = Q_(np.linspace(0.0, span, int(points)), "h")
     intended = csf_concentration(times, result.intended_boluses, result.intended_infusions, volume, clearance)
     delivered = csf_concentration(times, result.boluses, result.infusions, volume, clearance)
-    return Simulation(result.code, result.title, times, intended, delivered)
+    # What the error delivered, judged as an entered value would be, and said to be the lesson, not a plan.
+    taught = tuple(Finding(f.code, f.severity, f"{result.teaching}: {f.message}", f"{f.source}; {_INCIDENTS}")
+                   for f in regimen_findings(result.boluses, result.infusions))
+    return Simulation(result.code, result.title, times, intended, delivered, taught)

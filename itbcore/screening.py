@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 import pint
 
+from . import library
 from .errors import DoseLimitError, InputError
 from .patient import CONDITIONS, MEDICINES, Patient, as_patient
 from .sources import DEFAULT_LABEL, Finding, SeverityName, check_rule_label, cite, most_severe_first, practice
@@ -98,17 +99,28 @@ def _clean(q: pint.Quantity) -> pint.Quantity:
     return Q_(float(f"{float(q.magnitude):.12g}"), q.units)
 
 
-def _read_test_dose(value: Any, name: str = "test dose") -> pint.Quantity:
+def _max_test_dose(label: str) -> tuple[float, str]:
+    """The highest test bolus (µg) and its source: the hard maximum of the drug library in force for
+    ``test_dose`` under ``label`` (the suite's library: 100 µg, lionova 4.2; a hospital's may be lower)."""
+    hard, _ = library.limit("test_dose").ranges(label)
+    return float(MAX_TEST_DOSE.magnitude if hard.max is None else hard.max), hard.source
+
+
+def _read_test_dose(value: Any, name: str = "test dose", label: str = DEFAULT_LABEL) -> pint.Quantity:
+    """A test bolus read once and checked once against the drug library in force (``test_dose``)."""
     dose = _clean(as_quantity(value, "ug", name=name))
-    if dose.magnitude <= 0:
+    x = float(dose.magnitude)
+    top, src = _max_test_dose(label)
+    if x <= 0:
         raise DoseLimitError(
-            f"The {name} {fmt(dose)} is not above zero; a test bolus is 25 to 100 µg ({cite('lionova', '4.2')})."
-        )
+            f"The {name} {fmt(dose)} must be above zero; a test bolus is 25 to {fmt(Q_(top, 'ug'))} ({src}).",
+            name=name, value=x, limit=0.0, unit="ug", key="test_dose", source=src)
     # _clean has already removed conversion noise, so the ceiling is compared exactly.
-    if dose.magnitude > MAX_TEST_DOSE.magnitude:
+    if x > top:
         raise DoseLimitError(
-            f"The {name} {fmt(dose)} is above the maximum test dose of 100 µg ({cite('lionova', '4.2')})."
-        )
+            f"The {name} {fmt(dose)} is above the maximum test dose of {fmt(Q_(top, 'ug'))} ({src}).",
+            name=name, value=x, limit=top, unit="ug", key="test_dose", source=src)
+    library.hard_check("test_dose", x, "ug", name, label)  # any other bound the library in force sets
     return dose
 
 
@@ -129,7 +141,8 @@ def test_dose_volume(dose: QuantityLike) -> pint.Quantity:
     Raises
     ------
     DoseLimitError
-        If the dose is not above zero or is above the 100 µg maximum test dose (lionova 4.2).
+        If the dose is not above zero or is above the maximum test dose of the drug library in force
+        (``test_dose``: 100 µg in the suite's library, lionova 4.2; a hospital's library may set less).
     UnitError
         If the dose has no unit or is not a mass.
 
@@ -160,9 +173,10 @@ class ScreeningStep:
     ----------
     action : {"candidate", "escalate", "not_candidate"}
         ``candidate``: the last bolus gave a positive response; ``escalate``: give
-        ``next_dose`` after ``wait``; ``not_candidate``: no response at 100 µg.
+        ``next_dose`` after ``wait``; ``not_candidate``: no response at the maximum test dose.
     next_dose : Quantity[µg] or None
-        The next test bolus (never above 100 µg), or ``None``.
+        The next test bolus (never above the maximum test dose of the drug library in force, 100 µg in
+        the suite's library), or ``None``.
     wait : Quantity[h] or None
         Minimum time before ``next_dose`` (24 h), or ``None`` when there is no next bolus.
     monitor : tuple of Quantity[h]
@@ -184,12 +198,12 @@ class ScreeningStep:
     source: str
 
 
-def _read_history(doses_given: Any) -> list[pint.Quantity]:
+def _read_history(doses_given: Any, label: str = DEFAULT_LABEL) -> list[pint.Quantity]:
     if isinstance(doses_given, (str, pint.Quantity)):
         doses_given = [doses_given]
     if not isinstance(doses_given, Iterable):
         raise InputError("The doses given must be a list of test boluses, oldest first (for example ['50 µg']).")
-    doses = [_read_test_dose(d, name=f"test dose no. {i + 1}") for i, d in enumerate(doses_given)]
+    doses = [_read_test_dose(d, f"test dose no. {i + 1}", label) for i, d in enumerate(doses_given)]
     if not doses:
         raise InputError(
             "No test bolus has been given yet; choose the first one with initial_test_dose (25 or 50 µg, "
@@ -205,7 +219,9 @@ def _read_history(doses_given: Any) -> list[pint.Quantity]:
         if cur - prev > TEST_DOSE_STEP.magnitude * (1 + _RTOL):
             raise DoseLimitError(
                 f"Test dose no. {i + 1} ({fmt(doses[i])}) rises by {fmt(doses[i] - doses[i - 1])}, more than "
-                f"the 25 µg step allowed between test doses ({cite('lionova', '4.2')})."
+                f"the 25 µg step allowed between test doses ({cite('lionova', '4.2')}).",
+                name=f"test dose no. {i + 1}", value=cur, limit=prev + TEST_DOSE_STEP.magnitude, unit="ug",
+                key="test_dose", source=cite("lionova", "4.2"),
             )
     return doses
 
@@ -221,7 +237,8 @@ def next_step(
         Must be eligible under ``label`` (4 years or older, no contraindication).
     doses_given : sequence of Quantity or str
         The test boluses given so far, oldest first; every one above zero and at
-        most 100 µg, never lower than the one before and never more than 25 µg above it.
+        most the maximum test dose (100 µg; a hospital's drug library may set less), never lower than the
+        one before and never more than 25 µg above it.
     responded : bool
         Whether the latest bolus gave a positive response: a clear reduction of
         muscle tone and/or of the frequency or severity of spasms (lionova 4.2).
@@ -232,15 +249,17 @@ def next_step(
     -------
     ScreeningStep
         ``candidate`` after a positive response; ``escalate`` to the last dose + 25 µg
-        (capped at 100 µg) after at least 24 h; ``not_candidate`` after no response at
-        100 µg (lionova 4.2; lioresal Dosing: initial phase).
+        (capped at the maximum test dose) after at least 24 h; ``not_candidate`` after no response at
+        the maximum test dose: 100 µg (lionova 4.2; lioresal Dosing: initial phase), or the lower maximum of a
+        hospital's drug library in force.
 
     Raises
     ------
     EligibilityError
         For a patient under 4 years or with a contraindication.
     DoseLimitError
-        For a bolus not above zero, above 100 µg, or more than 25 µg above the one before.
+        For a bolus not above zero, above the maximum test dose, or more than 25 µg above the one before
+        (with ``key`` ``"test_dose"``).
     InputError
         For an empty history or a bolus lower than the one before.
 
@@ -260,8 +279,11 @@ def next_step(
     as_patient(patient).require_eligible(label)
     if not isinstance(responded, bool):
         raise InputError(f"Whether the patient responded must be True or False, not {responded!r}.")
-    doses = _read_history(doses_given)
+    doses = _read_history(doses_given, label)
     last = doses[-1]
+    # The ceiling of the ladder is the drug library's maximum test dose (its default: 100 µg, lionova 4.2).
+    top, top_src = _max_test_dose(label)
+    top_text = f"{top:g} {'µg/day' if patient.population == 'pediatric' else 'µg'}"
     src = _src(label)
     findings: list[Finding] = []
     unit_word = "µg/day" if patient.population == "pediatric" else "µg"
@@ -303,23 +325,25 @@ def next_step(
             f"the effective test dose and how long its effect lasted set the first daily dose ({src}).",
             src,
         ))
-    elif last.magnitude >= MAX_TEST_DOSE.magnitude * (1 - _RTOL):
-        # lionova 4.2: no response at 100 µg → no further increase, no continuous infusion.
+    elif last.magnitude >= top * (1 - _RTOL):
+        # lionova 4.2: no response at 100 µg → no further increase, no continuous infusion.  A hospital's library
+        # may stop the ladder lower: its maximum is the ceiling then.
         action, next_dose, wait = "not_candidate", None, None
+        why = src if top_src == cite("lionova", "4.2") else f"{src}; the drug library in force: {top_src}"
         findings.append(Finding(
             "no_response_at_max", "violation",
-            f"No response at the maximum test dose of 100 {unit_word}: do not raise the dose further and do not "
-            f"go on to continuous intrathecal infusion ({src}).",
+            f"No response at the maximum test dose of {top_text}: do not raise the dose further and do not "
+            f"go on to continuous intrathecal infusion ({why}).",
             src,
         ))
     else:
         action = "escalate"
-        next_dose = _clean(Q_(min(last.magnitude + TEST_DOSE_STEP.magnitude, MAX_TEST_DOSE.magnitude), "ug"))
+        next_dose = _clean(Q_(min(last.magnitude + TEST_DOSE_STEP.magnitude, top), "ug"))
         wait = MIN_TEST_INTERVAL
         findings.append(Finding(
             "escalate", "info",
             f"Response to {fmt(last)} less than wanted: give {fmt(next_dose)} at least 24 h later "
-            f"(25 {unit_word} steps, at most 100 {unit_word}) ({src}).",
+            f"(25 {unit_word} steps, at most {top_text}) ({src}).",
             src,
         ))
     if patient.population == "pediatric":
@@ -427,6 +451,9 @@ def initial_test_dose(
         dose, reason = ADULT_START_DOSES[0], "25 µg because " + " and ".join(reasons) + "."
     else:
         dose, reason = ADULT_START_DOSES[1], "50 µg, the standard first test bolus."
+    # The suggestion is a test dose like any other: the drug library in force judges it (a hospital's library
+    # whose maximum lies below it refuses it rather than the suite suggesting a dose it would refuse).
+    _read_test_dose(dose, "suggested first test dose", label)
     if patient.population == "pediatric":
         label_source = cite("lionova", "4.2") if label == "lionova" else _src("lioresal")
         alternatives = PEDIATRIC_START_RANGE
@@ -842,10 +869,11 @@ def bolus_timeline(label: str = DEFAULT_LABEL) -> BolusTimeline:
 
 
 def screening_ladder(patient: Patient, start: Any = None, label: str = DEFAULT_LABEL) -> tuple[pint.Quantity, ...]:
-    """The test boluses that could be given, one per 24 h, from ``start`` up to 100 µg.
+    """The test boluses that could be given, one per 24 h, from ``start`` up to the maximum test dose.
 
-    Each step adds 25 µg; the last step is capped at 100 µg (lionova 4.2; lioresal
-    Dosing: initial phase).  Without ``start`` the first dose is the one
+    Each step adds 25 µg; the last step is capped at the maximum test dose of the drug library in force:
+    100 µg in the suite's library (lionova 4.2; lioresal Dosing: initial phase), less if a hospital's
+    library says so.  Without ``start`` the first dose is the one
     :func:`initial_test_dose` suggests (50 µg, or 25 µg per practice guidance).
 
     Parameters
@@ -853,7 +881,7 @@ def screening_ladder(patient: Patient, start: Any = None, label: str = DEFAULT_L
     patient : Patient
         Must be eligible under ``label``.
     start : Quantity or str, optional
-        The first bolus, above zero and at most 100 µg.
+        The first bolus, above zero and at most the maximum test dose.
     label : {"lionova", "lioresal"}
 
     Returns
@@ -870,9 +898,12 @@ def screening_ladder(patient: Patient, start: Any = None, label: str = DEFAULT_L
     """
     label = check_rule_label(label)
     as_patient(patient).require_eligible(label)
-    first = initial_test_dose(patient, label=label).dose if start is None else _read_test_dose(start, "first test dose")
+    first = (initial_test_dose(patient, label=label).dose if start is None
+             else _read_test_dose(start, "first test dose", label))
+    # The top of the ladder is the drug library's maximum test dose (its default: 100 µg, lionova 4.2).
+    top, _ = _max_test_dose(label)
     ladder = [_clean(first)]
-    while ladder[-1].magnitude < MAX_TEST_DOSE.magnitude * (1 - _RTOL):
-        nxt = min(ladder[-1].magnitude + TEST_DOSE_STEP.magnitude, MAX_TEST_DOSE.magnitude)
+    while ladder[-1].magnitude < top * (1 - _RTOL):
+        nxt = min(ladder[-1].magnitude + TEST_DOSE_STEP.magnitude, top)
         ladder.append(_clean(Q_(nxt, "ug")))
     return tuple(ladder)

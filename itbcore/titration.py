@@ -34,7 +34,7 @@ from typing import Any, Literal
 import pint
 
 from .errors import DoseLimitError, InputError
-from .library import check_amount, hard_check, read_date, soft_findings
+from .library import check_amount, hard_check, limit, read_date, soft_findings
 from .patient import Patient, as_patient
 from .sources import (
     DEFAULT_LABEL,
@@ -174,14 +174,21 @@ def _hours_float(value: Any, name: str) -> float:
     return hard_check("elapsed", m, "h", name)
 
 
-def _bolus(value: Any) -> pint.Quantity:
-    dose = _clean(as_quantity(value, "ug", name="test dose"))
-    if dose.magnitude <= 0 or dose.magnitude > 100 * (1 + _EPS):
+def _bolus(value: Any, label: str = DEFAULT_LABEL) -> pint.Quantity:
+    """The effective test dose, read once and checked once against the drug library in force (``test_dose``:
+    above zero and at most its maximum test dose, 100 µg in the suite's library, lionova 4.2)."""
+    dose = _clean(as_quantity(value, "ug", name="effective test dose"))
+    x = float(dose.magnitude)
+    hard, _ = limit("test_dose").ranges(label)
+    top = float(hard.max)
+    if x <= 0 or x > top * (1 + _EPS):
         raise DoseLimitError(
-            f"The effective test dose {fmt(dose)} must be above zero and at most the 100 µg maximum test dose "
-            f"({cite('lionova', '4.2')})."
+            f"The effective test dose {fmt(dose)} must be above zero and at most the {top:g} µg maximum test dose "
+            f"({hard.source}).",
+            name="effective test dose", value=x, limit=0.0 if x <= 0 else top, unit="ug", key="test_dose",
+            source=hard.source,
         )
-    hard_check("test_dose", float(dose.magnitude), "ug", "effective test dose")
+    hard_check("test_dose", x, "ug", "effective test dose", label)
     return dose
 
 
@@ -225,8 +232,8 @@ def initial_daily_dose(
     >>> initial_daily_dose("0.05 mg", "12 h", label="lioresal")
     <Quantity(100.0, 'microgram / day')>
     """
-    check_rule_label(label)
-    dose, effect = _bolus(test_dose), _effect(effect_duration)
+    label = check_rule_label(label)
+    dose, effect = _bolus(test_dose, label), _effect(effect_duration)
     # lionova 4.2 / lioresal Dosing: phase of dose selection: "more than 12 h" → equal, otherwise double.
     factor = 1 if effect.magnitude > TWELVE_HOURS.magnitude else 2
     return Q_(float(dose.magnitude) * factor, "ug/day")
@@ -905,7 +912,8 @@ def titration_plan(
         if f > high + _EPS and direction != "none":
             kind = "increase" if direction != "decrease" else "decrease for side effects"
             raise DoseLimitError(
-                f"A step of {f * 100:g} % is above the {high * 100:g} % daily {kind} allowed here ({src})."
+                f"A step of {f * 100:g} % is above the {high * 100:g} % daily {kind} allowed here ({src}).",
+                name="step fraction", value=f, limit=high, unit="", key=None, source=src,
             )
         if f < low - _EPS and direction != "none":
             findings.append(Finding(

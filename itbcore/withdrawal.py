@@ -320,16 +320,19 @@ def taper(daily_dose: QuantityLike, days: Any = 21) -> list[tuple[int, pint.Quan
     if n < lo:
         raise DoseLimitError(
             f"A taper over {n} days is too fast: a planned discontinuation is a gradual reduction over "
-            f"{lo} to {hi} days ({TAPER_SOURCE})."
+            f"{lo} to {hi} days ({TAPER_SOURCE}).",
+            name="taper length", value=float(n), limit=float(lo), unit="day", key="taper_length", source=TAPER_SOURCE,
         )
     if n > hi:
         raise DoseLimitError(
-            f"A taper over {n} days is longer than {lo} to {hi} days ({TAPER_SOURCE})."
+            f"A taper over {n} days is longer than {lo} to {hi} days ({TAPER_SOURCE}).",
+            name="taper length", value=float(n), limit=float(hi), unit="day", key="taper_length", source=TAPER_SOURCE,
         )
     if d0 <= 0:
         raise DoseLimitError("There is nothing to taper: the daily dose must be above zero.", name="daily dose",
-                             value=d0, limit=0.0, unit="ug/day")
+                             value=d0, limit=0.0, unit="ug/day", key="daily_dose")
     library.hard_check("daily_dose", d0, "ug/day", "daily dose")
+    library.hard_check("taper_length", float(n), "day", "taper length")  # a hospital's library may narrow it
     return [(day, Q_(d0 * (n - day) / n, _UG_PER_DAY)) for day in range(n + 1)]
 
 
@@ -409,6 +412,7 @@ def likely_causes(
         h = float(as_quantity(hours_since_interruption, "h", "time since interruption").magnitude)
         if h < 0:
             raise InputError("The time since the interruption cannot be negative.")
+        library.hard_check("elapsed", h, "h", "time since interruption")
         if h <= 72:
             findings.append(Finding(
                 "onset_typical", "info",
@@ -439,9 +443,9 @@ def likely_causes(
     order = ["catheter_failure", "low_reservoir", "pump_failure", "programming_error", "local_infection",
              "inflammatory_mass"]
 
-    alarm = library.amount(alarm_volume, "mL", "alarm volume", zero_ok=True)
+    alarm = library.amount(alarm_volume, "mL", "alarm volume", "alarm_volume")
     if reservoir_volume is not None:
-        found = library.amount(reservoir_volume, "mL", "reservoir volume", zero_ok=True)
+        found = library.amount(reservoir_volume, "mL", "reservoir volume", "found_volume", zero_ok=True)
         if found <= alarm:
             order.remove("low_reservoir")
             order.insert(0, "low_reservoir")
@@ -452,7 +456,8 @@ def likely_causes(
                 "reservoir_low", "violation",
                 f"The reservoir holds {fmt(found)}: refill intervals must keep it from emptying.", _L44))
         if expected_reservoir_volume is not None:
-            expected = library.amount(expected_reservoir_volume, "mL", "expected reservoir volume", zero_ok=True)
+            expected = library.amount(expected_reservoir_volume, "mL", "expected reservoir volume", "found_volume",
+                                      zero_ok=True)
             # practice guidance: e.g. 19 mL found where ~2 mL expected means the pump was not delivering.
             if found - expected > max(Q_(1.0, "mL"), 0.2 * expected):
                 order.remove("pump_failure")

@@ -58,7 +58,7 @@ def test_flex_total_beyond_the_label_band_is_flagged():
     # is no day's adjustment.
     from itbcore.maintenance import flex_unit_check
     (f,) = flex_unit_check("30 ug/h", "480 ug/day")  # 720 µg/day: +50 %
-    assert f.code == "off_intended_beyond_band" and f.severity == "warning" and "lionova 4.2" in f.source
+    assert f.code == "off_intended_beyond_band" and f.severity == "violation" and "lionova 4.2" in f.source
     assert flex_unit_check("24 ug/h", "480 ug/day") == []  # 576 µg/day: +20 %, within the band
 
 

@@ -161,7 +161,7 @@ def test_contraindication_is_refused():
 @pytest.mark.parametrize("history, error, text", [
     ([], InputError, "No test bolus"),
     (["125 ug"], DoseLimitError, "100 µg"),
-    (["0 ug"], DoseLimitError, "not above zero"),
+    (["0 ug"], DoseLimitError, "must be above zero"),
     (["75 ug", "50 ug"], InputError, "lower than the one before"),
     (["50 ug", "100 ug"], DoseLimitError, "25 µg step"),
     (["25 ug", "60 ug"], DoseLimitError, "25 µg step"),
