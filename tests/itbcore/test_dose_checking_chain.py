@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from itbcore import Patient, formulations, library, maintenance, pk, pump, scenarios, screening, titration
 from itbcore.errors import DoseLimitError
-from itbcore.testing import assert_quantity_close
+from itbcore.testing import assert_quantity_close, typed
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = library.DEFAULT_LIBRARY_PATH.read_text(encoding="utf-8")
@@ -101,8 +101,8 @@ def test_no_suggested_test_bolus_is_above_the_library_maximum(first, rises, resp
         doses = [first]
         for _ in range(rises):
             doses.append(min(doses[-1] + 25, 75.0))
-        step = screening.next_step(ADULT, [f"{d!r} ug" for d in doses], responded)
-        ladder = screening.screening_ladder(ADULT, f"{first!r} ug")
+        step = screening.next_step(ADULT, [f"{typed(d)} ug" for d in doses], responded)
+        ladder = screening.screening_ladder(ADULT, f"{typed(first)} ug")
     finally:
         library.use_library(None)
     assert step.next_dose is None or step.next_dose.to("ug").magnitude <= 75

@@ -10,7 +10,7 @@ from itbcore.errors import InputError, ITBError
 from itbcore.overdose import CSF_DRAIN_VOLUME, SEVERITIES, SIGNS, assess, physostigmine
 from itbcore.patient import Patient
 from itbcore.sources import Action, Finding
-from itbcore.testing import assert_quantity_close
+from itbcore.testing import assert_quantity_close, typed
 
 CONTRACT_SIGNS = {
     "hypotonia", "drowsiness", "dizziness", "somnolence", "sedation", "seizures", "loss_of_consciousness",
@@ -237,7 +237,7 @@ def test_physostigmine_cautions_cover_label_and_practice():
 @settings(max_examples=150, deadline=None)
 @given(kg=st.floats(min_value=0.5, max_value=300), age=st.floats(min_value=0, max_value=17.99))
 def test_child_dose_never_above_2_mg_and_proportional_below(kg, age):
-    r = physostigmine(Patient(age, "spinal"), weight=f"{kg!r} kg")
+    r = physostigmine(Patient(age, "spinal"), weight=f"{typed(kg)} kg")
     mg = r.dose.to("mg").magnitude
     assert 0 < mg <= 2.0 + 1e-12
     assert mg == pytest.approx(min(0.02 * kg, 2.0))

@@ -24,7 +24,7 @@ from itbcore.pump import (
     refill_plan,
     residual_check,
 )
-from itbcore.testing import assert_quantity_close
+from itbcore.testing import assert_quantity_close, typed
 from itbcore.units import Q_, ureg
 
 pos = dict(allow_nan=False, allow_infinity=False)
@@ -58,7 +58,7 @@ def test_daily_volume_refusals():
 def test_property_daily_volume_round_trips_units(dose_ug, conc_ug):
     a = daily_volume(Q_(dose_ug, "ug/day"), Q_(conc_ug, "ug/mL"))
     b = daily_volume(Q_(dose_ug / 1000, "mg/day"), Q_(conc_ug / 1000, "mg/mL"))
-    c = daily_volume(f"{dose_ug / 24!r} ug/h", f"{conc_ug!r} ug/mL")
+    c = daily_volume(f"{typed(dose_ug / 24)} ug/h", f"{typed(conc_ug)} ug/mL")
     assert_quantity_close(a, b, rtol=1e-9)
     assert_quantity_close(a, c, rtol=1e-9)
     assert_quantity_close(a.to("uL/day"), Q_(1000 * dose_ug / conc_ug, "uL/day"), rtol=1e-9)

@@ -13,7 +13,7 @@ from itbcore import screening as scr
 from itbcore.errors import DoseLimitError, EligibilityError, InputError, ITBError, LabelError, UnitError
 from itbcore.patient import CONDITIONS, MEDICINES, Patient
 from itbcore.sources import PRACTICE
-from itbcore.testing import assert_quantity_close
+from itbcore.testing import assert_quantity_close, typed
 from itbcore.units import Q_
 
 ADULT = Patient(40, "spinal")
@@ -21,13 +21,14 @@ CHILD = Patient(9, "cerebral")
 LABELS = ("lionova", "lioresal")
 
 # A dose written in the spellings clinicians use: µg (micro sign, Greek mu), ug, mcg and mg.
-SPELLINGS = ("{!r} ug", "{!r} mcg", "{!r} µg", "{!r} μg", "{!r} micrograms")
+SPELLINGS = ("{} ug", "{} mcg", "{} µg", "{} μg", "{} micrograms")
 
 
 def as_text(ug: float, i: int) -> str:
+    # typed(): a number written so the reader does not refuse it as dot-grouped ("1.125" -> "1.1250")
     if i == len(SPELLINGS):
-        return f"{ug / 1000!r} mg"
-    return SPELLINGS[i].format(ug)
+        return f"{typed(ug / 1000)} mg"
+    return SPELLINGS[i].format(typed(ug))
 
 
 patients = st.builds(
@@ -255,7 +256,7 @@ def test_no_suggested_bolus_is_ever_above_100_ug(patient, history, responded, la
 @given(patients, st.lists(st.floats(min_value=100.001, max_value=1000), min_size=1, max_size=3))
 def test_next_step_refuses_any_history_above_100_ug(patient, doses):
     with pytest.raises(DoseLimitError):
-        scr.next_step(patient, [f"{d!r} ug" for d in doses], responded=False)
+        scr.next_step(patient, [f"{typed(d)} ug" for d in doses], responded=False)
 
 
 # --- initial_test_dose ------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from itbcore import titration as tit
 from itbcore.errors import DoseLimitError, EligibilityError, InputError, LabelError, UnitError
 from itbcore.patient import Patient
 from itbcore.sources import PRACTICE, differences
-from itbcore.testing import assert_quantity_close
+from itbcore.testing import assert_quantity_close, typed
 from itbcore.units import Q_
 
 LABELS = ("lionova", "lioresal")
@@ -84,7 +84,7 @@ def test_first_daily_dose_refuses_baclorex():
 @settings(max_examples=200, deadline=None)
 @given(st.floats(min_value=1, max_value=100), st.floats(min_value=0.1, max_value=48), st.sampled_from(LABELS))
 def test_first_daily_dose_is_test_dose_or_twice(ug, hours, label):
-    out = tit.initial_daily_dose(f"{ug!r} ug", f"{hours!r} h", label=label).to("ug/day").magnitude
+    out = tit.initial_daily_dose(f"{typed(ug)} ug", f"{typed(hours)} h", label=label).to("ug/day").magnitude
     expected = ug if hours > 12 else 2 * ug
     assert out == pytest.approx(expected, rel=1e-9)
 
@@ -362,8 +362,8 @@ def test_any_increase_above_band_or_within_24_h_is_a_violation(patient, cur, ris
     new = cur * (1 + rise)
     assume(new > cur * (1 + 1e-6))
     since_last = hours * frac_last
-    found = tit.check_change(patient, f"{cur!r} ug/day", f"{new!r} ug/day", f"{hours!r} h", f"{since_last!r} h",
-                             pump=pump, phase=phase, label=label)
+    found = tit.check_change(patient, f"{typed(cur)} ug/day", f"{typed(new)} ug/day", f"{typed(hours)} h",
+                             f"{typed(since_last)} h", pump=pump, phase=phase, label=label)
     violations = {f.code for f in found if f.severity == "violation"}
     low, high = tit.increase_limits(patient, phase, label)
     if rise > high + 1e-6:
@@ -511,7 +511,7 @@ def test_plan_steps_stay_in_band_and_respect_intervals(patient, start, target, p
     up = target > start
     if frac is not None:
         frac = min(frac, high if up else tit.DECREASE_LIMITS[1])
-    plan = tit.titration_plan(patient, f"{start!r} ug/day", f"{target!r} ug/day", pump=pump, phase=phase,
+    plan = tit.titration_plan(patient, f"{typed(start)} ug/day", f"{typed(target)} ug/day", pump=pump, phase=phase,
                               label=label, step_fraction=frac)
     every = int(tit.MIN_CHANGE_INTERVAL[pump].to("day").magnitude)
     steps = plan.steps

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from itbcore import Q_, ureg
 from itbcore.errors import InputError, ITBError, UnitError
-from itbcore.testing import assert_quantity_close, quantity_close
+from itbcore.testing import assert_quantity_close, quantity_close, typed
 from itbcore.units import as_array_quantity, as_quantity, display_unit, fmt, magnitude_in
 
 
@@ -119,16 +119,16 @@ doses = st.floats(min_value=1e-6, max_value=1e6, allow_nan=False, allow_infinity
 @settings(max_examples=200)
 @given(doses, st.sampled_from(["ug", "mcg", "µg", "μg", "microgram"]))
 def test_dose_round_trips_through_every_spelling_and_mg(value, spelling):
-    q = as_quantity(f"{value!r} {spelling}", "ug")
+    q = as_quantity(f"{typed(value)} {spelling}", "ug")
     assert q.magnitude == pytest.approx(value, rel=1e-12)
-    back = as_quantity(f"{q.to('mg').magnitude!r} mg", "ug")
+    back = as_quantity(f"{typed(q.to('mg').magnitude)} mg", "ug")
     assert back.magnitude == pytest.approx(value, rel=1e-9)
 
 
 @settings(max_examples=200)
 @given(doses)
 def test_volume_round_trips_between_ml_and_ul(value):
-    ml = as_quantity(f"{value!r} mL", "mL")
+    ml = as_quantity(f"{typed(value)} mL", "mL")
     ul = as_quantity(ml.to("uL"), "uL")
     assert magnitude_in(ul, "mL") == pytest.approx(value, rel=1e-12)
 
