@@ -14,9 +14,14 @@ leaves a library already in force alone.
 """
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 __all__ = ["STATE"]
 
+# This file may itself be run a second time the same way (when it is the first file pytest collects): the copy
+# then takes the first copy's holder, which the package still names, so there is never a second holder.
+_first_state = getattr(getattr(sys.modules.get(__name__.rpartition(".")[0]), "_in_force", None), "STATE", None)
+
 #: ``"active"``: the library in force; ``"default"``: the suite's own (both set by :mod:`itbcore.library`).
-STATE: dict[str, Any] = {}
+STATE: dict[str, Any] = _first_state if isinstance(_first_state, dict) else {}

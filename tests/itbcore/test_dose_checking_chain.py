@@ -109,18 +109,24 @@ def test_no_suggested_test_bolus_is_above_the_library_maximum(first, rises, resp
     assert max(q.magnitude for q in ladder) <= 75 and ladder[-1].magnitude == pytest.approx(75)
 
 
+def _second_copy(name: str):
+    """Run the file of module ``name`` again under the same name, as pytest's importlib mode does."""
+    first = sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, first.__file__)
+    copy = importlib.util.module_from_spec(spec)
+    sys.modules[name] = copy
+    try:
+        spec.loader.exec_module(copy)
+    finally:
+        sys.modules[name] = first
+    return copy
+
+
 def test_a_library_put_in_force_binds_the_core_when_its_module_was_loaded_twice(tmp_path):
     # pytest's --import-mode=importlib runs itbcore/library.py a second time when its doctests are the first
     # file collected ("pytest itbcore/library.py tests/itbcore/test_library.py"): use_library on that copy left
     # the checks of pump, titration and screening (bound to the first copy) on the old library.
-    spec = importlib.util.spec_from_file_location("itbcore.library", library.__file__)
-    copy = importlib.util.module_from_spec(spec)
-    first = sys.modules["itbcore.library"]
-    sys.modules["itbcore.library"] = copy
-    try:
-        spec.loader.exec_module(copy)
-    finally:
-        sys.modules["itbcore.library"] = first
+    copy = _second_copy("itbcore.library")
     assert copy is not library and copy.active_library() is library.active_library()
     narrow = tmp_path / "hospital.toml"
     narrow.write_text(DEFAULT.replace("[limits.daily_dose.hard]\nmin = 0\nmax = 3000",
@@ -134,6 +140,13 @@ def test_a_library_put_in_force_binds_the_core_when_its_module_was_loaded_twice(
         copy.use_library(None)
     pump.refill_plan("40 mL", "2000 ug/mL", "2600 ug/day")
     assert library.active_library().is_default
+
+
+def test_the_holder_of_the_library_in_force_is_one_even_when_its_own_file_runs_twice():
+    from itbcore import _in_force
+
+    copy = _second_copy("itbcore._in_force")
+    assert copy is not _in_force and copy.STATE is _in_force.STATE
 
 
 # ------------------------------------------------------------------ 3. field and core bounds are one
