@@ -382,6 +382,11 @@ class Refreshing:
         """The inputs whose refusal withdraws this panel's results (default: every watched input)."""
         return list(getattr(self, "_watched", []))
 
+    def panel_outputs(self) -> list[W.Widget]:
+        """The results withdrawn while an input is refused (default: ``self.outputs``; a panel adds a result
+        that sits beside an input, in a box the rule never hides)."""
+        return list(getattr(self, "outputs", []))
+
     def watch(self, *inputs: W.Widget) -> None:
         """Re-run :meth:`update` when any of ``inputs`` changes (QuantityField, slider, dropdown…)."""
         if not hasattr(self, "_watched"):
@@ -398,7 +403,7 @@ class Refreshing:
 
     def refresh(self) -> bool:
         """Run :meth:`update` through :func:`run_panel`; True when the results belong to the inputs."""
-        self.withdrawn = run_panel(self.update, self.status, self.panel_inputs(), getattr(self, "outputs", []))
+        self.withdrawn = run_panel(self.update, self.status, self.panel_inputs(), self.panel_outputs())
         if self.withdrawn:
             return False
         self.updates += 1
@@ -413,7 +418,7 @@ class App(Refreshing, W.VBox):
     register inputs with :meth:`watch` so a change re-runs :meth:`update` through the safe
     wrapper.  ``update()`` reads ``self.label_profile`` and the inputs, calls :mod:`itbcore`,
     and writes the outputs; an :class:`itbcore.ITBError` it raises is shown in
-    ``self.status`` and leaves the previous outputs in place.
+    ``self.status`` (and at the field it names) and the outputs are withdrawn (:func:`run_panel`).
     """
 
     #: The app's name (its repr; the notebook's markdown heading says the same).

@@ -3,9 +3,10 @@ volume, and the old-versus-new settings check before programming.
 
 For training only, not for treating patients.  Five tabs over :mod:`itbcore.pump`,
 :mod:`itbcore.formulations` and :mod:`itbcore.maintenance`; every number comes from an
-:mod:`itbcore` call, the widgets only format, plot and report errors.  Each tab has its own
-status line under its inputs, so a refusal in one tab leaves the others (and its own last valid
-result) in place.
+:mod:`itbcore` call, the widgets only format, plot and report errors.  Each tab is a panel
+(:func:`widgets.app.run_panel`) with its own status line under its inputs: a refused entry withdraws
+that tab's results (the bridge-bolus and residual parts of their tab are a panel each) and leaves the
+other tabs' results in place.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from itbcore import library, units
 from itbcore.errors import DiluentError, ITBError
 from itbcore.units import fmt
 
-from .app import GENERIC_ERROR, App, Refreshing, Status, close_tree
+from .app import App, Refreshing, Status, close_tree, restore, run_panel
 from .fields import QuantityField, QuantitySlider, clear_inline_error, inline_error
 from .findings import FindingsView, cite, esc, findings_text
 from .palette import colour
@@ -89,6 +90,9 @@ class _Section(Refreshing):
 
 
 # ---------------------------------------------------------------------------------------------- refill
+_NO_DATE = "Give the date of this fill (the dates of the alarm and the refill count from it)."
+
+
 class RefillSection(_Section):
     """Refill plan: reservoir draining to the alarm and to empty, the refill date and what set it."""
 
@@ -130,18 +134,20 @@ class RefillSection(_Section):
         self.plan: itbcore.RefillPlan | None = None
         inputs = W.VBox([self.reservoir, self.concentration, self.dose, self.alarm,
                          W.HBox([self.fill_date, self.date_error]), self.margin])
-        self.widget = W.VBox([inputs, self.status, self.result, self.fig, self.findings])
+        self.outputs = [self.result, self.fig, self.findings]
+        self.widget = W.VBox([inputs, self.status, *self.outputs])
 
     def _on_date(self, change: dict) -> None:
         if change["new"] is None:
-            inline_error(self.date_error,
-                         "Give the date of this fill (the dates of the alarm and the refill count from it).")
-            return
-        clear_inline_error(self.date_error)
+            inline_error(self.date_error, _NO_DATE)
+        else:
+            clear_inline_error(self.date_error)
         self.refresh()
 
     def update(self) -> None:
-        fill = self.fill_date.value or (self.plan.fill_date if self.plan else dt.date.today())
+        fill = self.fill_date.value
+        if fill is None:  # the plan's dates count from the fill: no plan without it
+            raise itbcore.InputError(_NO_DATE)
         plan = itbcore.refill_plan(self.reservoir.quantity, self.concentration.quantity, self.dose.quantity,
                                    alarm_volume=self.alarm.quantity, fill_date=fill,
                                    margin=self.margin.quantity, label=self.app.label_profile)
@@ -235,7 +241,8 @@ class DilutionSection(_Section):
         self.dilution: itbcore.Dilution | None = None
         self.fill: itbcore.FillRequirement | None = None
         inputs = W.VBox([self.stock, self.target, self.volume, diluent_row])
-        self.widget = W.VBox([inputs, self.status, self.result, self.fig, self.findings])
+        self.outputs = [self.result, self.fig, self.findings]
+        self.widget = W.VBox([inputs, self.status, *self.outputs])
 
     def _show_diluent_error(self, message: str) -> None:
         self.diluent_error_message = message
@@ -245,9 +252,9 @@ class DilutionSection(_Section):
         try:
             itbcore.check_diluent(self.diluent.value)
         except DiluentError as exc:
-            # The refusal belongs to the diluent field; the last valid result stays.
+            # The refusal belongs to the diluent field (and the tab's results are withdrawn).
             self._show_diluent_error(str(exc))
-            return
+            raise
         self.diluent_error_message = ""
         clear_inline_error(self.diluent_error)
         d = itbcore.dilution(self.stock.quantity, self.target.quantity, self.volume.quantity,
@@ -293,8 +300,9 @@ class _StepRow(W.HBox):
                                   key=f"flex-rate-{index}", width="7em")
         self.remove = W.Button(description="Remove", icon="minus", layout=W.Layout(width="auto"),
                                tooltip="Remove this step")
-        self.start.on_change(lambda _f: on_change())
-        self.rate.on_change(lambda _f: on_change())
+        for f in (self.start, self.rate):
+            f.on_change(lambda _f: on_change())
+            f.on_state(lambda _f: on_change())  # refused or waiting for Confirm: the programme is withdrawn
         self.remove.on_click(lambda _b: on_remove(self))
         super().__init__([self.start, self.rate, self.remove], layout=W.Layout(align_items="center"))
 
@@ -337,11 +345,15 @@ class FlexSection(_Section):
             W.HTML("<strong>Steps</strong> (each runs from its start until the next; the last runs past midnight)"),
             self.rows_box, W.HBox([self.add, self.from_continuous]), self.intended, self.effect, self.helper,
         ])
-        self.widget = W.VBox([inputs, self.status, self.guard, self.result, self.fig, self.findings])
+        self.outputs = [self.guard, self.result, self.fig, self.findings]
+        self.widget = W.VBox([inputs, self.status, *self.outputs])
 
     @property
     def rows(self) -> list[_StepRow]:
         return list(self.rows_box.children)
+
+    def panel_inputs(self) -> list:
+        return [*super().panel_inputs(), *(f for r in self.rows for f in (r.start, r.rate))]
 
     def add_step(self, start: str | None = None, rate: str | None = None, refresh: bool = True) -> _StepRow | None:
         rows = self.rows
@@ -355,6 +367,9 @@ class FlexSection(_Section):
         if rate is None:
             rate = rows[-1].rate.value if rows else FLEX_START_STEPS[0][1]
         row = _StepRow(start, rate, self.refresh, self.remove_step, self._next_index)
+        for f in (row.start, row.rate):  # a step added later is judged under the label in force too
+            f.bind_label(lambda: self.app.label_profile)
+            f.recheck(notify=False)
         self._next_index += 1
         self.rows_box.children = tuple(rows) + (row,)
         self.add.disabled = len(self.rows) >= most
@@ -372,6 +387,9 @@ class FlexSection(_Section):
         self.refresh()
 
     def load_label_example(self) -> None:
+        if self.intended.blocked:  # the example is built from the intended dose on screen, not an older one
+            self.refresh()
+            return
         try:
             p = itbcore.flex_from_continuous(self.intended.quantity)
         except ITBError as exc:
@@ -385,9 +403,6 @@ class FlexSection(_Section):
         self.refresh()
 
     def update(self) -> None:
-        bad = [r for r in self.rows for f in (r.start, r.rate) if f.error_message]
-        if bad:
-            raise itbcore.InputError("Correct the step marked in red; the last valid programme is shown.")
         programme = itbcore.flex_programme([(r.start.quantity, r.rate.quantity) for r in self.rows])
         guard = itbcore.flex_unit_check(programme, self.intended.quantity)
         start_at = itbcore.flex_start_for_effect(self.effect.quantity)
@@ -452,8 +467,10 @@ class BridgeResidualSection(_Section):
         self.tubing = QuantityField("Pump tubing volume (pump documentation)", "uL",
                                     EXAMPLE_DEVICE["pump_tubing_volume"], limit="pump_tubing_volume",
                                     name="pump tubing volume", key="bridge-tubing")
-        for f in (self.old, self.new, self.dose, self.length, self.per_cm, self.tubing):
+        self.bridge_inputs = [self.old, self.new, self.dose, self.length, self.per_cm, self.tubing]
+        for f in self.bridge_inputs:
             f.on_change(lambda _f: self.refresh_bridge())
+            f.on_state(lambda _f: self.refresh_bridge())
         self.bridge_result = _result_widget("bridge")
         self.bridge_findings = FindingsView()
         self.fig = _room(make_figure("Dose delivered after the refill", "time after the refill (h)",
@@ -475,11 +492,15 @@ class BridgeResidualSection(_Section):
                                      name="time since the fill", key="residual-elapsed")
         self.found = QuantityField("Volume found (withdrawn)", value=START["residual-found"], limit="found_volume",
                                    name="volume found", key="residual-found")
-        for f in (self.prev, self.r_dose, self.r_conc, self.elapsed, self.found):
+        self.residual_inputs = [self.prev, self.r_dose, self.r_conc, self.elapsed, self.found]
+        for f in self.residual_inputs:
             f.on_change(lambda _f: self.refresh_residual())
+            f.on_state(lambda _f: self.refresh_residual())
         self.residual_result = _result_widget("residual")
         self.residual_findings = FindingsView(empty="No discrepancy.")
         self.residual: itbcore.ResidualCheck | None = None
+        #: Why each part's results are withdrawn ("" while they belong to the inputs on screen).
+        self.bridge_withdrawn = self.residual_withdrawn = ""
         self.widget = W.VBox([
             W.HTML("<h2 class=\"itb-section-title\">Bridge bolus when the concentration changes "
                    "<small>(practice guidance: Neuromodulation 2016, Saulino et al.)</small></h2>"
@@ -499,25 +520,25 @@ class BridgeResidualSection(_Section):
     def refresh(self) -> bool:
         return self.refresh_bridge() & self.refresh_residual()
 
-    def _safe(self, fn: Callable[[], None], status: Status) -> bool:
-        try:
-            fn()
-        except ITBError as exc:
-            status.show(str(exc))
+    def refresh_bridge(self) -> bool:
+        """The bridge bolus as a panel (:func:`run_panel`): a refused entry withdraws its results only."""
+        self.bridge_withdrawn = run_panel(self._update_bridge, self.status, self.bridge_inputs,
+                                          [self.bridge_result, self.fig, self.bridge_findings])
+        if self.bridge_withdrawn:
+            self.bridge = None
             return False
-        except Exception:
-            log.exception("unexpected error in %s", fn)
-            status.show(GENERIC_ERROR)
-            return False
-        status.clear()
         self.updates += 1
         return True
 
-    def refresh_bridge(self) -> bool:
-        return self._safe(self._update_bridge, self.status)
-
     def refresh_residual(self) -> bool:
-        return self._safe(self._update_residual, self.residual_status)
+        """The residual-volume check as a panel: a refused entry withdraws its results only."""
+        self.residual_withdrawn = run_panel(self._update_residual, self.residual_status, self.residual_inputs,
+                                            [self.residual_result, self.residual_findings])
+        if self.residual_withdrawn:
+            self.residual = None
+            return False
+        self.updates += 1
+        return True
 
     def _update_bridge(self) -> None:
         b = itbcore.bridge_bolus(self.old.quantity, self.new.quantity, self.dose.quantity, self.length.quantity,
@@ -557,6 +578,10 @@ class BridgeResidualSection(_Section):
     def summary(self) -> str:
         lines = []
         b, r = self.bridge, self.residual
+        if self.bridge_withdrawn:
+            lines.append(f"bridge bolus: no result: {self.bridge_withdrawn}")
+        if self.residual_withdrawn:
+            lines.append(f"residual: no result: {self.residual_withdrawn}")
         if b is not None:
             lines.append(f"bridge bolus: dead volume {fmt(b.dead_volume)} holding {fmt(b.old_amount)}; bolus "
                          f"{fmt(b.bolus_volume)} over {fmt(b.bolus_duration)}; without it "
@@ -600,6 +625,7 @@ class SettingsSection(_Section):
             W.VBox([W.HTML("<strong>New (to programme)</strong>"), self.new_conc, self.new_dose, self.new_mode],
                    layout=W.Layout(**col)),
         ], layout=W.Layout(flex_flow="row wrap"))
+        self.outputs = [self.result, self.findings, self.outcome]
         self.widget = W.VBox([columns, self.status, self.result, self.findings, self.programme, self.outcome])
 
     def update(self) -> None:
@@ -622,6 +648,7 @@ class SettingsSection(_Section):
 
     def press_programme(self) -> None:
         if not self.refresh():
+            restore([self.outcome])  # the refusal to programme is said, while the comparison stays withdrawn
             self.outcome.value = _box("<strong>Not programmed:</strong> correct the settings first.", "violation")
             return
         bad = self.violations()
@@ -704,6 +731,8 @@ class MaintenanceApp(App):
             children[index] = section.widget
             self.tabs.children = children
             if refresh:
+                # Built after the app: the label in force and "Reset to start" reach its inputs too.
+                self.adopt(section.widget)
                 section.refresh()
         return section
 

@@ -2,8 +2,8 @@
 
 For training only, not for treating patients.
 
-Three parts, each with its own inputs and status line so that a refusal in one leaves the
-others working:
+Three parts, each a panel (:func:`widgets.app.run_panel`) with its own inputs and status line: a
+refused entry withdraws that part's results and leaves the others' in place:
 
 * an error scenario from :data:`itbcore.scenarios.SCENARIOS` with its settings → the dose
   delivered against the dose intended (the factor) and the CSF concentration curves of both
@@ -26,7 +26,7 @@ from itbcore import library, scenarios, units
 from itbcore.patient import Patient
 from itbcore.sources import PRACTICE, differences
 
-from .app import App, Status, safe_callback, section
+from .app import App, Status, run_panel, section
 from .fields import QuantityField, QuantitySlider, field_checkbox
 from .findings import FindingsView, actions_html, actions_text, badge, cite, esc, findings_text
 from .plot import Scatter, make_figure
@@ -83,6 +83,8 @@ class OverdoseApp(App):
         self.simulation: scenarios.Simulation | None = None
         self.assessment: od.Assessment | None = None
         self.regimen: od.Regimen | None = None
+        #: Why each part's results are withdrawn ("" while they belong to the inputs on screen).
+        self.withdrawn_parts: dict[str, str] = {}
         super().__init__(label=label)
 
     # ------------------------------------------------------------------ build
@@ -187,14 +189,27 @@ class OverdoseApp(App):
 
     @staticmethod
     def _on(widget: Any, callback) -> None:
+        if isinstance(widget, QuantityField):
+            widget.on_state(lambda _w: callback())  # refused or waiting for Confirm: the part's results go
         if hasattr(widget, "on_change"):
             widget.on_change(lambda _w: callback())
         else:
             widget.observe(lambda _c: callback(), "value")
 
     # ------------------------------------------------------------------ update
+    def panel_inputs(self) -> list:
+        return []  # every part is a panel of its own
+
+    def _run(self, part: str, compute, status: Status, inputs: list, results: list, *attrs: str) -> bool:
+        """Run one part as a panel (:func:`run_panel`): a refused entry withdraws that part's results only."""
+        why = run_panel(compute, status, inputs, results)
+        self.withdrawn_parts[part] = why
+        if why:
+            for attr in attrs:
+                setattr(self, attr, None)
+        return not why
+
     def update(self) -> None:
-        # Each part reports its own refusals next to its inputs and keeps its last valid result.
         self._update_scenario()
         self._update_signs()
         self._update_physostigmine()
@@ -215,12 +230,15 @@ class OverdoseApp(App):
         return kwargs
 
     def _update_scenario(self) -> bool:
-        return bool(safe_callback(self.scenario_status)(self._scenario)())
+        code = self.scenario.value
+        for c, box in self.setting_boxes.items():  # the chosen scenario's settings, also while withdrawn
+            box.layout.display = None if c == code else "none"
+        return self._run("scenario", self._scenario, self.scenario_status,
+                         [self.scenario, self.log_axis, *self.fields[code].values()],
+                         [self.scenario_result, self.fig, self.scenario_findings], "result", "simulation")
 
     def _scenario(self) -> bool:
         code = self.scenario.value
-        for c, box in self.setting_boxes.items():
-            box.layout.display = None if c == code else "none"
         result = scenarios.SCENARIOS[code](**self.scenario_kwargs())
         sim = scenarios.simulate(result, hours=result.duration)
         self.result, self.simulation = result, sim
@@ -267,7 +285,8 @@ class OverdoseApp(App):
             f"</table>{cite(r.source)}</div>")
 
     def _update_signs(self) -> bool:
-        return bool(safe_callback(self.signs_status)(self._signs)())
+        return self._run("signs", self._signs, self.signs_status, [*self.signs.values(), self.lp_contraindicated],
+                         [self.grade, self.actions, self.sign_findings], "assessment")
 
     def ticked_signs(self) -> list[str]:
         return [c for c, cb in self.signs.items() if cb.value]
@@ -283,13 +302,16 @@ class OverdoseApp(App):
         return True
 
     def _update_physostigmine(self) -> bool:
-        return bool(safe_callback(self.physo_status)(self._physostigmine)())
+        self.physo_warning.value = self._physo_warning_html()  # the disagreement is shown whatever is entered
+        child = Patient(self.age.value, "spinal").population != "adult"
+        self.weight.layout.display = None if child else "none"  # an adult's dose does not depend on the weight
+        return self._run("physostigmine", self._physostigmine, self.physo_status,
+                         [self.age, self.weight] if child else [self.age], [self.physo_result, self.physo_cautions],
+                         "regimen")
 
     def _physostigmine(self) -> bool:
-        self.physo_warning.value = self._physo_warning_html()
         patient = Patient(self.age.value, "spinal")
         child = patient.population != "adult"
-        self.weight.layout.display = None if child else "none"
         r = od.physostigmine(patient, weight=self.weight.quantity if child else None)
         self.regimen = r
         self.physo_result.value = self._regimen_html(r)
@@ -331,6 +353,7 @@ class OverdoseApp(App):
     # ------------------------------------------------------------------ summary
     def summary(self) -> str:
         lines = [f"label profile: {self.label_profile}"]
+        lines += [f"{part}: no result: {why}" for part, why in self.withdrawn_parts.items() if why]
         r, sim = self.result, self.simulation
         if r is not None and sim is not None:
             lines += [f"scenario: {r.title}", f"intended: {units.fmt(r.intended_daily_dose)}",

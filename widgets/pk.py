@@ -146,7 +146,14 @@ class PKApp(App):
         outputs = [self.result, self.fig, self.ratio, self.fig_spine, self.caveat, self.label_numbers]
         return inputs, outputs
 
+    def panel_inputs(self) -> list:
+        """The inputs of the regimen shown: a refused daily dose does not withdraw a bolus's curves (its field
+        is hidden then), nor a refused bolus an infusion's."""
+        hidden = self.daily if self.regimen.value == "bolus" else self.bolus
+        return [w for w in super().panel_inputs() if w is not hidden]
+
     def _on_regimen(self, change: dict) -> None:
+        self._show_inputs(change["new"])  # also while the results are withdrawn: the field to correct is shown
         if change["new"] == "bolus" and self.duration.value > 12:
             self.duration.value = 12
         elif change["old"] == "bolus" and self.duration.value < 48:

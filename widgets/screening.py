@@ -188,6 +188,10 @@ class ScreeningApp(App):
                 break
         return out
 
+    def panel_outputs(self) -> list:
+        """The outputs, and each ladder row's dose and volume (a row also holds its response, an input)."""
+        return [*super().panel_outputs(), *(r["text"] for r in self.rows)]
+
     def _on_response(self, i: int) -> None:
         if self._quiet:
             return

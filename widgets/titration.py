@@ -205,7 +205,7 @@ class TitrationApp(App):
             self.fig_check,
         ]
         self.options = None
-        self.first_withdrawn = ""
+        self.first_withdrawn = self.plan_withdrawn = self.check_withdrawn = ""
         self.plan = None
         self.check: list = []
         self.check_inputs: dict = {}
@@ -230,11 +230,17 @@ class TitrationApp(App):
         if self.first_withdrawn:
             self.options = None
             self._curves_key = None
+        plan_outputs = [self.plan_html, self.fig_plan, self.plan_findings]
+        check_outputs = [self.check_findings, self.fig_check]
         try:
             patient.require_eligible(label)
         except EligibilityError as exc:
+            # No plan and no check for a patient the label does not cover: the last ones were another patient's.
             self.refusal = str(exc)
             inline_error(self.age.error, self.refusal)
+            withdraw(plan_outputs + check_outputs)
+            self.plan, self.check, self.check_inputs = None, [], {}
+            self._plan_key = self._check_key = None
             self.plan_status.show(self.refusal)
             self.check_status.show(self.refusal)
             return
@@ -249,25 +255,29 @@ class TitrationApp(App):
         # Each section is a panel: while one of its entries is refused or waits for Confirm, or the core
         # refuses it, its results are withdrawn (a result on screen belongs to the inputs on screen).
         common = (patient.age_years, patient.origin, label, self.pump_kind, self.phase.value)
-        plan_outputs = [self.plan_html, self.fig_plan, self.plan_findings]
         if self.options is None:
             withdraw(plan_outputs)
             self.plan, self._plan_key = None, None
-            self.plan_status.show("No plan: the first daily dose above is not known.")
+            self.plan_withdrawn = "the first daily dose above is not known."
+            self.plan_status.show(f"No plan: {self.plan_withdrawn}")
         else:
             plan_key = common + (_ud(self.options.by(label).dose), self.target.value, self.step.value)
             if plan_key != self._plan_key or self.plan is None:
-                ok = not run_panel(lambda: self._update_plan(patient, label), self.plan_status,
-                                   [self.target], plan_outputs)
+                self.plan_withdrawn = run_panel(lambda: self._update_plan(patient, label), self.plan_status,
+                                                [self.target], plan_outputs)
+                ok = not self.plan_withdrawn
                 if not ok:
                     self.plan = None
                 self._plan_key = plan_key if ok else None
         check_key = common + (self.current.value, self.proposed.value, self.since_start.value, self.since_last.value,
                               self.no_change_yet.value, self.no_effect.value)
         if check_key != self._check_key or not self.check_inputs:
-            ok = not run_panel(lambda: self._update_check(patient, label), self.check_status,
-                               [self.current, self.proposed, self.since_start, self.since_last],
-                               [self.check_findings, self.fig_check])
+            # The time since the last change counts only while there was one (the field is greyed out otherwise).
+            self.since_last.text.disabled = self.no_change_yet.value
+            last = [] if self.no_change_yet.value else [self.since_last]
+            self.check_withdrawn = run_panel(lambda: self._update_check(patient, label), self.check_status,
+                                             [self.current, self.proposed, self.since_start, *last], check_outputs)
+            ok = not self.check_withdrawn
             if not ok:
                 self.check, self.check_inputs = [], {}
             self._check_key = check_key if ok else None
@@ -370,7 +380,6 @@ class TitrationApp(App):
     # -- 3. proposed change
     def _update_check(self, patient: Patient, label: str) -> bool:
         last = None if self.no_change_yet.value else self.since_last.quantity
-        self.since_last.text.disabled = self.no_change_yet.value
         cur, new, started = self.current.quantity, self.proposed.quantity, self.since_start.quantity
         findings = titration.check_change(patient, cur, new, started, last, pump=self.pump_kind,
                                           phase=self.phase.value, label=label, no_effect=self.no_effect.value)
@@ -424,10 +433,13 @@ class TitrationApp(App):
                          f"{units.fmt(o.effect_duration)}:")
             lines += [f"  {x.basis}: {units.fmt(x.dose)} — {x.rule} ({x.source})" for x in o.options]
         if self.refusal:
-            lines.append(f"not eligible: {self.refusal}")
+            lines += [f"not eligible: {self.refusal}", "plan: no result: not eligible",
+                      "proposed change: no result: not eligible"]
             return "\n".join(lines)
         p = self.plan
-        if p is not None:
+        if p is None:
+            lines.append(f"plan: no result: {self.plan_withdrawn}")
+        else:
             lines.append(f"plan {units.fmt(p.start_dose)} → {units.fmt(p.target_dose)} ({p.direction}), steps of "
                          f"{_pct(p.step_fraction)}, band {_pct(p.band[0])}–{_pct(p.band[1])}, one change per "
                          f"{units.fmt(p.interval)}; reaches target: {'yes' if p.reaches_target else 'no'}")
@@ -437,7 +449,9 @@ class TitrationApp(App):
                 lines.append(f"  day {st.day}: {units.fmt(st.dose)}{extra}")
             lines.append(findings_text(p.findings))
         c = self.check_inputs
-        if c:
+        if not c:
+            lines.append(f"proposed change: no result: {self.check_withdrawn}")
+        else:
             last = units.fmt(c["since_last"]) if c["since_last"] is not None else "no change yet"
             lines.append(f"proposed change {units.fmt(c['current'])} → {units.fmt(c['proposed'])}, "
                          f"{units.fmt(c['since_start'])} after the start, last change: {last}:")

@@ -5,10 +5,13 @@ For training only, not for treating patients.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np
 import pytest
+from _panel import library_says, shown, withdrawn
 
 from widgets.app import App
 from widgets.deck import Deck, build_deck
@@ -85,15 +88,38 @@ def test_missed_refill_and_catheter_stories(deck: Deck) -> None:
     assert "was not delivering" in m.findings.value
 
 
-def test_bad_input_shows_inline_and_keeps_last_result(deck: Deck) -> None:
-    shown, y = deck.refill.result.value, list(deck.refill.fig.data[0].y)
+def _slide_results(deck: Deck) -> dict[str, tuple]:
+    """What each slide shows: its results' text and figure data, or None while they are withdrawn."""
+    out = {}
+    for s in deck.slides:
+        ws = [w for w in s.outputs if w is not None]
+        if all(withdrawn(w) for w in ws if not hasattr(w, "children")):
+            out[s.title] = None
+            continue
+        out[s.title] = tuple(w.value if hasattr(w, "value") else tuple(tuple(t.y or ()) for t in w.data)
+                             for w in ws if hasattr(w, "value") or hasattr(w, "data"))
+    return out
+
+
+def test_bad_input_is_inline_and_withdraws_that_slides_result(deck: Deck) -> None:
+    before = _slide_results(deck)
     deck.refill.reservoir.value = "twenty"
-    assert deck.refill.reservoir.error_message
-    assert deck.refill.result.value == shown and list(deck.refill.fig.data[0].y) == y
+    assert deck.refill.reservoir.error_message == library_says(deck.refill.reservoir, "twenty")
+    assert withdrawn(deck.refill.result) and withdrawn(deck.refill.fig)
+    assert deck.refill.status.message.startswith("No result") and deck.refill.summary().startswith("no result: ")
+    assert f"no result: {deck.refill.reservoir.error_message}" in deck.summary()
+    assert _slide_results(deck) == {**before, "Refill": None}  # the other slides keep their results
     deck.titration.test_dose.value = "150 ug"  # above the 100 µg test-dose ceiling: refused at the field
+    assert deck.titration.test_dose.error_message == library_says(deck.titration.test_dose, "150 ug")
     assert "hard limit of 100 µg" in deck.titration.test_dose.error_message and "lionova 4.2" in \
         deck.titration.test_dose.error_message
-    assert deck.refill.status.message == ""
+    assert withdrawn(deck.titration.result) and withdrawn(deck.titration.fig)
+    assert _slide_results(deck) == {**before, "Refill": None, "Titration": None}
+    # corrected: each slide's result comes back, computed from its entry
+    deck.refill.reservoir.value = "30 mL"  # 28 mL to the alarm at 0.2 mL/day = 140 days, 4 days' margin
+    assert shown(deck.refill.result) and "refill after 136 days" in deck.refill.summary()
+    deck.titration.test_dose.value = "100 ug"
+    assert shown(deck.titration.result) and "first daily dose 200 µg/day" in deck.titration.summary()
 
 
 def test_emergency_is_advanced_with_mimics(deck: Deck) -> None:

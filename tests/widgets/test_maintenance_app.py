@@ -12,6 +12,7 @@ import datetime as dt
 
 import _html
 import pytest
+from _panel import confirm, library_says, shown, withdrawn
 
 from widgets.maintenance import TABS, MaintenanceApp, build_app
 
@@ -30,6 +31,34 @@ def app() -> MaintenanceApp:
 
 def _text(widget) -> str:
     return widget.value
+
+
+def _tab_results(app: MaintenanceApp) -> dict[str, list]:
+    """Each tab's results (the bridge and residual parts of their tab are a panel each)."""
+    return {"refill": [app.refill.result, app.refill.fig, app.refill.findings],
+            "dilution": [app.dilution.result, app.dilution.fig, app.dilution.findings],
+            "flex": [app.flex.guard, app.flex.result, app.flex.fig, app.flex.findings],
+            "bridge": [app.bridge.bridge_result, app.bridge.fig, app.bridge.bridge_findings],
+            "residual": [app.bridge.residual_result, app.bridge.residual_findings],
+            "settings": [app.settings.result, app.settings.findings]}
+
+
+def _snapshot(app: MaintenanceApp) -> dict[str, tuple | None]:
+    """What each panel shows, or None while it is withdrawn."""
+    out = {}
+    for name, ws in _tab_results(app).items():
+        if all(withdrawn(w) for w in ws):
+            out[name] = None
+            continue
+        assert all(shown(w) for w in ws), name
+        out[name] = tuple(w.value if hasattr(w, "value") else tuple((tuple(t.x or ()), tuple(t.y or ()))
+                                                                     for t in w.data) for w in ws)
+    return out
+
+
+def _only(app: MaintenanceApp, before: dict, *gone: str) -> None:
+    """The panels ``gone`` are withdrawn; every other tab keeps its results, on screen and unchanged."""
+    assert _snapshot(app) == {k: (None if k in gone else v) for k, v in before.items()}
 
 
 def test_builds_with_five_tabs_and_no_error(app):
@@ -80,43 +109,55 @@ def test_long_interval_capped_at_180_days(app):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("", "give it in mL"),
-    ("twenty", "mL"),
-    ("20 mg", "mL"),
+    ("", "is empty"),
+    ("twenty", "could not be read"),
+    ("20 mg", "is a mass, not a volume"),
     ("20", "has no unit"),
-    ("500 mL", "hard limit of 40 mL"),
+    ("500 mL", "is above the hard limit of 40 mL"),
 ])
-def test_bad_reservoir_entry_is_inline_and_keeps_the_result(app, text, message):
+def test_bad_reservoir_entry_is_inline_and_withdraws_the_refill_plan(app, text, message):
     r = app.refill
-    before_result, before_y = r.result.value, list(r.fig.data[0].y)
+    before = _snapshot(app)
     r.reservoir.value = text
-    assert r.reservoir.error_message and message.lower() in r.reservoir.error_message.lower()
-    assert r.result.value == before_result and list(r.fig.data[0].y) == before_y
+    assert r.reservoir.error_message == library_says(r.reservoir, text)
+    assert message.lower() in r.reservoir.error_message.lower(), r.reservoir.error_message
+    _only(app, before, "refill")  # the other tabs keep their results
+    assert r.status.message.startswith("No result") and app.summary().startswith(
+        f"no result: {r.reservoir.error_message}\ndilution: ")
+    r.reservoir.value = "25 mL"  # corrected: the plan comes back, computed from it
+    # (25 − 2) mL at 0.2 mL/day: the alarm after 115 days, the refill 4 days before it
+    assert all(shown(w) for w in _tab_results(app)["refill"]) and "Refill after 111 days" in r.result.value
+    assert list(r.fig.data[0].y) == [25.0, 2.0, 0.0] and r.status.message == ""
 
 
-def test_itbcore_refusal_shown_in_the_tab_and_other_tabs_keep_working(app):
+def test_itbcore_refusal_withdraws_the_tab_and_other_tabs_keep_their_results(app):
     r = app.refill
+    before = _snapshot(app)
     r.alarm.value = "25 mL"  # past the drug library's hard limit: refused at the field
-    assert "hard limit of 10 mL" in r.alarm.error_message
+    assert r.alarm.error_message == library_says(r.alarm, "25 mL") and "hard limit of 10 mL" in r.alarm.error_message
+    _only(app, before, "refill")
     r.reservoir.value = "8 mL"
-    before = r.result.value
-    r.alarm.value = "9 mL"  # past the soft limit: confirmed, then refused by itbcore.refill_plan
-    r.alarm.confirm_pending()
+    r.alarm.value = "9 mL"  # past the soft limit: waits for Confirm, results withdrawn meanwhile
+    assert r.status.message.startswith("No result yet") and withdrawn(r.result)
+    confirm(r.alarm)  # confirmed with a reason, then refused by itbcore.refill_plan (two fields disagree)
     assert "must be below the reservoir volume" in r.status.message
-    assert r.result.value == before
-    r.reservoir.value = "20 mL"
-    app.dilution.target.value = "400 ug/mL"
-    assert "16 mL" in app.dilution.result.value
+    _only(app, before, "refill")
+    app.dilution.target.value = "400 ug/mL"  # another tab works meanwhile
+    assert shown(app.dilution.result) and "16 mL" in app.dilution.result.value and withdrawn(r.result)
     r.alarm.value = "2 mL"
-    assert r.status.message == ""
+    assert r.status.message == "" and r.alarm.error_message == "" and shown(r.result)
+    assert "alarm after 30 days" in r.summary()  # (8 − 2) mL at 0.2 mL/day
 
 
-def test_empty_fill_date_is_inline(app):
+def test_empty_fill_date_is_inline_and_withdraws_the_plan(app):
     r = app.refill
-    before = r.result.value
+    before = _snapshot(app)
     r.fill_date.value = None
     assert "Give the date of this fill" in r.date_error.value
-    assert r.result.value == before
+    _only(app, before, "refill")  # the dates belonged to the old fill date
+    assert "Give the date of this fill" in r.status.message and r.summary().startswith("no result: Give the date")
+    r.fill_date.value = dt.date(2025, 2, 1)
+    assert r.date_error.value == "" and shown(r.result) and "Refill after 86 days, on 2025-04-28" in r.result.value
 
 
 # ---------------------------------------------------------------------------------------------- dilution
@@ -132,25 +173,29 @@ def test_dilution_and_ampoules(app):
     assert "3 mL of 2000 µg/mL" in d.result.value and "Discarded</th><td>2 mL" in d.result.value
 
 
-def test_glucose_diluent_refused_inline(app):
+def test_glucose_diluent_refused_inline_and_withdraws_the_dilution(app):
     d = app.dilution
-    before, before_x = d.result.value, list(d.fig.data[0].x)
+    before = _snapshot(app)
     d.diluent.value = "glucose 5%"
     assert "incompatible with baclofen (lionova 6.2)" in d.diluent_error_message
     assert "incompatible" in d.diluent_error.value
-    assert d.result.value == before and list(d.fig.data[0].x) == before_x
+    _only(app, before, "dilution")
+    assert d.status.message.startswith("No result") and d.summary().startswith("no result: ")
     d.diluent.value = "water for injection"
-    assert "only allowed diluent" in d.diluent_error_message
+    assert "only allowed diluent" in d.diluent_error_message and withdrawn(d.result)
     d.diluent.value = "NaCl 0.9%"
     assert d.diluent_error_message == "" and d.diluent_error.value == ""
+    assert _snapshot(app) == before
 
 
-def test_target_above_stock_refused(app):
+def test_target_above_stock_refused_and_the_dilution_withdrawn(app):
     d = app.dilution
-    before = d.result.value
+    before = _snapshot(app)
     d.target.value = "1000 ug/mL"
     assert "above the stock" in d.status.message
-    assert d.result.value == before
+    _only(app, before, "dilution")
+    d.target.value = "250 ug/mL"  # 250 µg/mL × 20 mL from 500 µg/mL: 10 mL of stock
+    assert shown(d.result) and "10 mL of 500 µg/mL" in d.result.value
 
 
 # ---------------------------------------------------------------------------------------------- flex
@@ -199,20 +244,23 @@ def test_flex_add_remove_and_label_example(app):
     assert list(f.fig.data[0].x) == [0.0, 4.0, 20.0, 24.0]
 
 
-def test_flex_bad_step_keeps_the_plot(app):
+def test_flex_bad_step_withdraws_the_programme(app):
     f = app.flex
-    before = list(f.fig.data[0].y)
-    f.rows[0].start.value = "25 h"
-    assert "at most" in f.rows[0].start.error_message
-    f.rows[1].rate.value = "30 ug/h"  # another change while a step is wrong: refused, plot kept
-    assert "Correct the step marked in red" in f.status.message
-    assert list(f.fig.data[0].y) == before
+    before = _snapshot(app)
+    f.rows[0].start.value = "25 h"  # the library's hour_of_day: a pump's day runs from 0 h to before 24 h
+    assert f.rows[0].start.error_message == library_says(f.rows[0].start, "25 h")
+    assert "must be below 24 h" in f.rows[0].start.error_message
+    _only(app, before, "flex")
+    assert f.status.message.startswith("No result: The step start 25 h")
+    f.rows[1].rate.value = "30 ug/h"  # another change while a step is wrong: still no programme
+    assert withdrawn(f.fig) and f"no result: {f.rows[0].start.error_message}" in app.summary()
     f.rows[0].start.value = "6 h"
-    assert f.status.message == "" and list(f.fig.data[0].y) == [30.0, 20.0, 30.0, 30.0]
-    before = list(f.fig.data[0].y)
+    assert f.status.message == "" and shown(f.fig) and list(f.fig.data[0].y) == [30.0, 20.0, 30.0, 30.0]
     f.rows[1].start.value = "6 h"  # duplicate start: refused by itbcore.flex_programme
     assert "same hour" in f.status.message
-    assert list(f.fig.data[0].y) == before
+    _only(app, before, "flex")
+    f.rows[1].start.value = "21 h"
+    assert shown(f.fig) and list(f.fig.data[0].x) == [0.0, 6.0, 21.0, 24.0]
 
 
 def test_remove_last_step_refused(app):
@@ -240,9 +288,13 @@ def test_residual_discrepancy_warns_against_restart(app):
     assert "DISCREPANCY" in b.residual_result.value and "do not simply refill and restart" in b.residual_result.value
     assert [f.code for f in b.residual_findings.items] == ["pump_not_delivering"]
     assert "overdose" in b.residual_findings.value
-    before = b.residual_result.value
+    before = _snapshot(app)
     b.found.value = "-3 mL"
-    assert b.found.error_message and b.residual_result.value == before
+    assert b.found.error_message == "The volume found cannot be negative; '-3 mL' was typed."
+    _only(app, before, "residual")  # the bridge bolus, in the same tab, keeps its result
+    assert "residual: no result: The volume found cannot be negative" in app.summary()
+    b.found.value = "6 mL"
+    assert shown(b.residual_result) and "OK" in b.residual_result.value
 
 
 # ---------------------------------------------------------------------------------------------- settings
@@ -254,10 +306,15 @@ def test_programme_accepted_without_violation(app):
 
 def test_mg_ug_slip_refuses_programming(app):
     s = app.settings
+    before = _snapshot(app)
     s.new_dose.value = "400 mg/day"  # past the hard limit: refused where it is typed, naming the slip
+    assert s.new_dose.error_message == library_says(s.new_dose, "400 mg/day")
     assert "was mg written for µg?" in s.new_dose.error_message
-    s.old_dose.value = "2 ug/day"  # below the soft limit: confirmed
-    s.old_dose.confirm_pending()
+    _only(app, before, "settings")  # no comparison of settings that are not on screen
+    s.press_programme()
+    assert "Not programmed" in s.outcome.value and shown(s.outcome)
+    s.old_dose.value = "2 ug/day"  # below the soft limit: confirmed with a reason
+    confirm(s.old_dose)
     s.new_dose.value = "2 mg/day"  # a thousandfold slip within the hard limit: caught by the comparison
     codes = [f.code for f in s.comparison]
     assert "dose_mg_ug_slip" in codes
@@ -273,10 +330,15 @@ def test_mg_ug_slip_refuses_programming(app):
 
 def test_tenfold_concentration_change_refused(app):
     s = app.settings
+    before = _snapshot(app)
     s.new_conc.value = "5000 ug/mL"  # above the strongest solution: refused at the field
+    assert s.new_conc.error_message == library_says(s.new_conc, "5000 ug/mL")
     assert "hard limit of 2000 µg/mL" in s.new_conc.error_message
-    s.old_conc.value = "50 ug/mL"
-    assert "concentration_tenfold" in [f.code for f in s.comparison]
+    _only(app, before, "settings")
+    s.old_conc.value = "50 ug/mL"  # still no comparison: the new concentration on screen is refused
+    assert withdrawn(s.result) and "settings: " not in app.summary()
+    s.new_conc.value = "500 ug/mL"
+    assert "concentration_tenfold" in [f.code for f in s.comparison] and shown(s.result)
     s.press_programme()
     assert "Programming refused" in s.outcome.value
 

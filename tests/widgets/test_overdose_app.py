@@ -13,6 +13,7 @@ import time
 import _html
 import numpy as np
 import pytest
+from _panel import library_says, shown, withdrawn
 
 from itbcore import scenarios
 from widgets.overdose import OverdoseApp, build_app
@@ -71,20 +72,45 @@ def test_every_scenario_builds_without_error(app: OverdoseApp, code: str) -> Non
     assert len(app.fig.data[1].y) > 0
 
 
+def _parts(app: OverdoseApp) -> dict[str, list]:
+    return {"scenario": [app.scenario_result, app.fig, app.scenario_findings],
+            "signs": [app.grade, app.actions, app.sign_findings],
+            "physostigmine": [app.physo_result, app.physo_cautions]}
+
+
 @pytest.mark.parametrize("text", ["", "abc", "20", "20 mg", "-5 mL", "nan mL"])
-def test_bad_setting_shows_inline_message_and_keeps_last_result(app: OverdoseApp, text: str) -> None:
+def test_bad_setting_is_inline_and_withdraws_the_scenario_only(app: OverdoseApp, text: str) -> None:
     field = app.fields["access_port_injection"]["volume"]
-    shown, curve = app.scenario_result.value, _curves(app)[1].copy()
     sign_html, physo = app.actions.value, app.physo_result.value
     field.value = text
-    assert field.error_message, text
+    assert field.error_message and field.error_message == library_says(field, text), text
     assert "✖" in field.error.value
-    assert app.scenario_result.value == shown
-    assert np.array_equal(curve, _curves(app)[1])
+    # the scenario's results are withdrawn; the signs and physostigmine parts keep theirs, on screen
+    assert all(withdrawn(w) for w in _parts(app)["scenario"]) and app.result is None
+    assert app.scenario_status.message.startswith("No result") and field.error_message in app.scenario_status.message
+    assert f"scenario: no result: {field.error_message}" in app.summary() and "factor:" not in app.summary()
+    assert all(shown(w) for w in _parts(app)["signs"] + _parts(app)["physostigmine"])
     assert app.actions.value == sign_html and app.physo_result.value == physo
+    assert app.signs_status.message == app.physo_status.message == ""
     # the rest of the app still works
     app.signs["coma"].value = True
-    assert "SEVERE" in app.grade.value
+    assert "SEVERE" in app.grade.value and withdrawn(app.scenario_result)
+    # corrected: the scenario comes back, computed from it (2 mg/mL × 10 mL)
+    field.value = "10 mL"
+    assert all(shown(w) for w in _parts(app)["scenario"]) and app.scenario_status.message == ""
+    assert "20000 µg = 40 × the intended daily dose (500 µg/day)" in app.scenario_result.value
+
+
+def test_a_refused_setting_of_another_scenario_withdraws_nothing_until_it_is_chosen(app: OverdoseApp) -> None:
+    hidden = app.fields["flex_mixup"]["intended_daily_dose"]
+    shown_before = app.scenario_result.value
+    hidden.value = "5000 ug/day"  # past the library's hard limit, in a scenario not on screen
+    assert hidden.error_message == library_says(hidden, "5000 ug/day")
+    assert shown(app.scenario_result) and app.scenario_result.value == shown_before
+    app.scenario.value = "flex_mixup"  # now it is on screen: no result from it
+    assert withdrawn(app.scenario_result) and app.setting_boxes["flex_mixup"].layout.display is None
+    hidden.value = "120 ug/day"
+    assert shown(app.scenario_result) and "2880 µg/day ÷ 120 µg/day = ×24" in app.scenario_result.value
 
 
 def test_bad_setting_message_words(app: OverdoseApp) -> None:
@@ -95,15 +121,23 @@ def test_bad_setting_message_words(app: OverdoseApp) -> None:
     assert "mL" in field.error_message
 
 
-def test_refusal_by_itbcore_shows_in_section_and_keeps_last_result(app: OverdoseApp) -> None:
-    # A weight past the drug library's hard limit is refused at the field and changes nothing.
+def test_refused_weight_withdraws_the_childs_physostigmine_dose_only(app: OverdoseApp) -> None:
+    # A weight past the drug library's hard limit is refused at the field: no dose by weight from it.
     app.age.value = 8
     good = app.physo_result.value
     assert "0.5 mg" in good  # 0.02 mg/kg × 25 kg (lioresal Overdose)
+    scenario = app.scenario_result.value
     app.weight.value = "1000 kg"
+    assert app.weight.error_message == library_says(app.weight, "1000 kg")
     assert "hard limit of 300 kg" in app.weight.error_message
-    assert app.physo_result.value == good
+    assert all(withdrawn(w) for w in _parts(app)["physostigmine"]) and shown(app.physo_warning)
+    assert "physostigmine: no result: " in app.summary()
     assert app.scenario_status.message == "" and app.signs_status.message == ""
+    assert shown(app.scenario_result) and app.scenario_result.value == scenario
+    app.age.value = 40  # an adult's dose does not depend on the weight (the field is hidden): shown again
+    assert app.weight.layout.display == "none" and shown(app.physo_result) and "2 mg" in app.physo_result.value
+    app.age.value = 8
+    assert withdrawn(app.physo_result)
     app.weight.value = "10 kg"
     assert app.physo_status.message == ""
     assert "0.2 mg" in app.physo_result.value

@@ -13,6 +13,7 @@ import time
 import _html
 import numpy as np
 import pytest
+from _panel import library_says, shown, withdrawn
 
 from itbcore import pk
 from widgets.pk import POPULATION_SIZE, PKApp, build_app, population
@@ -94,28 +95,50 @@ def test_dose_change_updates_curve_and_text(app):
     assert app.fig.data[2].y[-1] == pytest.approx(1388.9, rel=1e-3)
 
 
+def _results(app: PKApp) -> list:
+    return [app.result, app.fig, app.fig_spine, app.caveat, app.label_numbers]
+
+
 @pytest.mark.parametrize("text, message", [
-    ("", "µg/day"),
-    ("lots", "µg/day"),
-    ("500 mL", "µg/day"),
+    ("", "is empty"),
+    ("lots", "could not be read"),
+    ("500 mL", "is a volume, not a"),
     ("500", "no unit"),
-    ("0 ug/day", "above 0"),
+    ("-500 ug/day", "cannot be negative; '-500 ug/day' was typed"),
     ("100 mg/day", "was mg written for µg"),
 ])
-def test_bad_dose_is_inline_and_keeps_the_result(app, text, message):
-    before_text, before_y = app.result.value, list(app.fig.data[2].y)
+def test_bad_dose_is_inline_and_withdraws_the_result(app, text, message):
+    updates = app.updates
     app.daily.value = text
-    assert app.daily.error_message and message.lower() in app.daily.error_message.lower()
-    assert app.result.value == before_text and list(app.fig.data[2].y) == before_y
-    app.regimen.value = "bolus"  # the rest of the app keeps working
-    assert "667 ng/mL" in app.result.value
+    assert app.daily.error_message == library_says(app.daily, text)
+    assert message.lower() in app.daily.error_message.lower(), app.daily.error_message
+    # the curves of the old dose are withdrawn, nothing is recomputed; the ratio slider (an input) stays
+    assert all(withdrawn(w) for w in _results(app)) and shown(app.ratio) and app.updates == updates
+    assert app.status.message.startswith("No result") and app.summary() == f"no result: {app.daily.error_message}"
+    app.regimen.value = "bolus"  # the daily dose is not a bolus's input (its field is hidden): the bolus is shown
+    assert app.daily.layout.display == "none" and all(shown(w) for w in _results(app))
+    assert "667 ng/mL" in app.result.value and "peak 667 ng/mL" in app.summary()
+    app.regimen.value = "continuous"  # the refused daily dose is on screen again, and nothing is computed from it
+    assert app.daily.layout.display is None and all(withdrawn(w) for w in _results(app))
+    app.daily.value = "1 mg/day"  # corrected: the results come back, computed from it
+    assert all(shown(w) for w in _results(app)) and "1389 ng/mL" in app.result.value
+    assert app.status.message == "" and "daily dose 1000 µg/day" in app.summary()
+
+
+def test_a_stop_is_the_librarys_to_judge_not_the_fields(app):
+    # The field holds no bound of its own ("above 0" was its own): the library reads 0 µg/day as a stop
+    # (the daily_dose hard range starts at zero), and the model shows a zero concentration.
+    assert library_says(app.daily, "0 ug/day") == ""
+    app.daily.value = "0 ug/day"
+    assert app.daily.error_message == "" and shown(app.result)
+    assert "steady state 0 ng/mL" in app.summary()
 
 
 def test_label_numbers_and_caveat_with_sources(app):
     table = _html.text(app.label_numbers.value)
-    for shown in ("75 mL", "22 mL to 157 mL", "30 mL/h", "1 h to 5 h", "130 ng/mL to 1240 ng/mL", "1.8 to 8.7",
+    for said in ("75 mL", "22 mL to 157 mL", "30 mL/h", "1 h to 5 h", "130 ng/mL to 1240 ng/mL", "1.8 to 8.7",
                  "lionova 5.2; lioresal Pharmacokinetics"):
-        assert shown in table
+        assert said in table
     assert "7.49 h" in app.caveat.value and "1 day to 2 day" in app.caveat.value
 
 

@@ -4,7 +4,12 @@ For training only, not for treating patients.
 """
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pytest
+from _panel import library_says, shown, withdrawn
 
 from widgets.screening import ScreeningApp, build_app
 
@@ -18,29 +23,43 @@ def _ladder_text(app: ScreeningApp) -> list[str]:
     return [r["text"].value for r in app.rows if r["box"].layout.display != "none"]
 
 
-def _state(app: ScreeningApp):
-    """Everything a user sees besides the inputs (to show that a refused entry changes nothing)."""
-    return (app.summary(), app.decision.value, app.warnings.value, tuple(_ladder_text(app)),
-            tuple((tuple(t.x or ()), tuple(t.y or ())) for t in app.fig.data))
+def _results(app: ScreeningApp) -> list:
+    """The results of the patient, the first test dose and the responses (withdrawn together)."""
+    return [app.eligibility, app.warnings, app.decision, app.decision_findings, app.fig, app.timeline_sources,
+            *(r["text"] for r in app.rows)]
+
+
+def _is_withdrawn(app: ScreeningApp, why: str) -> None:
+    """Every result withdrawn, the reason said in the status and the summary, the responses kept."""
+    assert all(withdrawn(w) for w in _results(app)), [type(w).__name__ for w in _results(app) if not withdrawn(w)]
+    assert app.status.message.startswith("No result") and why in app.status.message
+    assert app.summary() == f"no result: {why}"
 
 
 def test_default_state_shows_banner_ladder_volumes_and_decision(app):
     assert "not for treating patients" in app.banner.value
     assert app.status.message == ""
+    assert all(shown(w) for w in _results(app))
     rows = _ladder_text(app)
     # lionova 4.2: 50 µg/mL solution only; 25 µg steps to 100 µg; 50 µg = 1 mL, 75 µg = 1.5 mL, 100 µg = 2 mL.
     assert len(rows) == 3
     assert "50 µg" in rows[0] and "1 mL" in rows[0]
     assert "75 µg" in rows[1] and "1.5 mL" in rows[1]
     assert "100 µg" in rows[2] and "2 mL" in rows[2]
-    # The first bolus is recorded without response: escalate to 75 µg after at least 24 h.
-    assert "Escalate" in app.decision.value and "75 µg" in app.decision.value and "24 h" in app.decision.value
-    assert "lionova 4.2" in app.decision.value
+    # The app opens before any bolus is given: give the first one.
+    assert [r["toggle"].value for r in app.rows] == ["none"] * len(app.rows)
+    assert "Give the first test bolus: 50 µg (1 mL" in app.decision.value and "lionova 4.2" in app.decision.value
     assert "Suggested first bolus" in app.suggestion.value and "Boster" in app.suggestion.value
+    # The first bolus is recorded without response: escalate to 75 µg after at least 24 h.
+    app.rows[0]["toggle"].value = "no"
+    assert "Escalate" in app.decision.value and "75 µg" in app.decision.value and "24 h" in app.decision.value
 
 
 def test_timeline_plots_given_bolus_and_next_bolus_24_h_later(app):
     d = app.fig.data
+    # Nothing given yet: only the first bolus, at 0 h.
+    assert list(d[6].x) == [] and list(d[7].x) == [0.0] and "50 µg" in d[7].y[0]
+    app.rows[0]["toggle"].value = "no"
     # bolus 1 at 0 h: observation bar 0–4 h, peak at 4 h; the next bolus not before 24 h.
     assert list(d[6].x) == [0.0] and list(d[0].base) == [0.0] and list(d[0].x) == [4.0]
     assert list(d[5].x) == [4.0]
@@ -86,33 +105,47 @@ def test_first_dose_change_updates_ladder_and_volumes(app):
 @pytest.mark.parametrize(
     "entry, words",
     [("", "is empty"), ("fifty", "could not be read"), ("50", "no unit"), ("50 mL", ", not a "),
-     ("125 ug", "hard limit of 100 µg"), ("0 ug", "above 0 µg")],
+     # lionova 4.2: a test bolus is above zero and at most 100 µg (the drug library's test_dose limit)
+     ("125 ug", "is above the hard limit of 100 µg"), ("0 ug", "must be above zero")],
 )
-def test_bad_first_dose_is_inline_and_changes_nothing_else(app, entry, words):
-    before = _state(app)
+def test_bad_first_dose_is_inline_and_withdraws_the_result(app, entry, words):
+    app.rows[0]["toggle"].value = "no"
+    updates, origin, responses = app.updates, app.origin.value, [r["toggle"].value for r in app.rows]
     app.first_dose.value = entry
-    assert words in app.first_dose.error_message, app.first_dose.error_message
-    assert "role=\"alert\"" in app.first_dose.error.value
-    assert _state(app) == before
-    assert app.status.message == ""
-    # the app keeps working: a good entry clears the message
+    # the library's words, at the field
+    assert app.first_dose.error_message == library_says(app.first_dose, entry) and words in \
+        app.first_dose.error_message, app.first_dose.error_message
+    assert 'role="alert"' in app.first_dose.error.value and app.first_dose.readback == "not read"
+    # every result of the old dose is withdrawn; nothing was recomputed; the other inputs stay as they were
+    _is_withdrawn(app, app.first_dose.error_message)
+    assert app.updates == updates and app.origin.value == origin
+    assert [r["toggle"].value for r in app.rows] == responses
+    # corrected: the results come back, recomputed from it
     app.first_dose.value = "25 ug"
     assert app.first_dose.error_message == "" and app.first_dose.error.value == ""
-    assert "0.5 mL" in _ladder_text(app)[0]
+    assert all(shown(w) for w in _results(app)) and app.status.message == ""
+    assert "0.5 mL" in _ladder_text(app)[0] and "Escalate: give 50 µg (1 mL" in app.decision.value
+    assert "bolus 1: 25 µg = 0.5 mL (no response)" in app.summary()
 
 
-def test_refused_dose_message_survives_other_changes_and_result_keeps_last_valid(app):
+def test_refused_dose_message_survives_other_changes_and_the_result_stays_withdrawn(app):
     app.first_dose.value = "125 ug"
-    app.origin.value = "cerebral"
-    assert "maximum test dose" in app.first_dose.error_message
-    assert "50 µg" in _ladder_text(app)[0]  # the last accepted first dose
+    app.origin.value = "cerebral"  # another change while the dose is refused: nothing is computed
+    assert "is above the hard limit of 100 µg" in app.first_dose.error_message
+    _is_withdrawn(app, app.first_dose.error_message)
+    app.first_dose.value = "75 ug"
+    assert "75 µg" in _ladder_text(app)[0] and "cerebral origin" in app.eligibility.value
+    assert all(shown(w) for w in _results(app))
 
 
-def test_bad_age_is_inline(app):
-    before = _state(app)
+def test_bad_age_is_inline_and_withdraws_the_result(app):
     app.age.value = "200 years"
-    assert "hard limit of 120 year" in app.age.error_message
-    assert _state(app) == before
+    assert app.age.error_message == library_says(app.age, "200 years")
+    assert "is above the hard limit of 120 years" in app.age.error_message
+    _is_withdrawn(app, app.age.error_message)
+    assert app.first_dose.error_message == ""  # the refusal is the age's alone
+    app.age.value = "60 years"
+    assert all(shown(w) for w in _results(app)) and "60 years" in app.eligibility.value
 
 
 def test_under_4_is_refused_with_each_labels_wording(app):
@@ -120,14 +153,16 @@ def test_under_4_is_refused_with_each_labels_wording(app):
     assert "not established" in app.age.error.value and "lionova 4.2" in app.age.error.value
     assert "Not eligible" in app.eligibility.value
     assert "violation" in app.warnings.value and "Under 4 years" in app.warnings.value
-    assert _ladder_text(app) == [] and list(app.fig.data[6].x) == []
+    assert _ladder_text(app) == [] and list(app.fig.data[7].x) == []
+    # not eligible is a result of the inputs on screen, shown (not withdrawn)
+    assert shown(app.eligibility) and app.summary().splitlines()[2].startswith("not eligible:")
     assert "applied here" in app.differences.value
     app.label.value = "lioresal"
     assert "contraindication" in app.age.error.value and "lioresal Contraindications" in app.age.error.value
     assert "Not eligible" in app.eligibility.value
     app.age.value = "8 years"
     assert app.age.error.value == "" and "Eligible" in app.eligibility.value
-    assert len(_ladder_text(app)) == 3 and list(app.fig.data[6].x) == [0.0]
+    assert len(_ladder_text(app)) == 3 and list(app.fig.data[7].x) == [0.0]
 
 
 def test_contraindication_checkbox_refuses(app):
@@ -173,5 +208,9 @@ def test_very_small_child_only_for_children(app):
 
 def test_summary_carries_the_clinical_numbers(app):
     s = app.summary()
-    assert "bolus 2: 75 µg = 1.5 mL" in s
+    assert "bolus 1: 50 µg = 1 mL (not given)" in s and "bolus 2: 75 µg = 1.5 mL (not given)" in s
+    assert "decision: give the first test bolus" in s
+    app.rows[0]["toggle"].value = "no"
+    s = app.summary()
+    assert "bolus 1: 50 µg = 1 mL (no response)" in s
     assert "decision: escalate, next 75 µg after 24 h" in s

@@ -4,8 +4,16 @@ For training only, not for treating patients.
 """
 from __future__ import annotations
 
-import pytest
+import sys
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import pytest
+from _panel import confirm, library_says, shown, withdrawn
+
+from itbcore import titration
+from itbcore.errors import ITBError
+from itbcore.patient import Patient
 from widgets.palette import colour
 from widgets.titration import TitrationApp, build_app
 
@@ -15,14 +23,28 @@ def app() -> TitrationApp:
     return build_app()
 
 
-def _figs(app: TitrationApp):
-    return tuple(tuple((tuple(t.x or ()), tuple(t.y or ())) for t in f.data)
-                 for f in (app.fig_first, app.fig_plan, app.fig_check))
+def _panels(app: TitrationApp) -> dict[str, list]:
+    """Each numbered section's results: a panel of its own (widgets.app.run_panel)."""
+    return {"first": [app.options_html, app.fig_first], "plan": [app.plan_html, app.fig_plan, app.plan_findings],
+            "check": [app.check_findings, app.fig_check]}
 
 
-def _state(app: TitrationApp):
-    return (app.summary(), app.options_html.value, app.plan_html.value, app.plan_findings.value,
-            app.check_findings.value, _figs(app))
+def _shown(app: TitrationApp) -> dict[str, tuple]:
+    """What each section shows (its results' text and figure data), or None while it is withdrawn."""
+    out = {}
+    for name, ws in _panels(app).items():
+        if all(withdrawn(w) for w in ws):
+            out[name] = None
+            continue
+        assert all(shown(w) for w in ws), name
+        out[name] = tuple(w.value if hasattr(w, "value") else tuple((tuple(t.x or ()), tuple(t.y or ()))
+                                                                     for t in w.data) for w in ws)
+    return out
+
+
+_STATUS = {"first": "first_status", "plan": "plan_status", "check": "check_status"}
+_SUMMARY = {"first": "first daily dose: no result: ", "plan": "plan: no result: ",
+            "check": "proposed change: no result: "}
 
 
 def test_default_first_daily_dose_at_exactly_12_h(app):
@@ -89,14 +111,17 @@ def test_cerebral_origin_narrows_the_band(app):
     assert app.fig_plan.data[2].y[1] == pytest.approx(105.0)
 
 
-def test_step_above_band_is_inline_and_keeps_the_plan(app):
+def test_step_above_band_is_inline_and_withdraws_the_plan(app):
     app.origin.value = "cerebral"
-    before = _state(app)
-    app.step.value = 0.30
+    before = _shown(app)
+    app.step.value = 0.30  # the core refuses it: said beside the step and in the plan's status
     assert "A step of 30 % is above the 15 %" in app.step_msg.value and 'role="alert"' in app.step_msg.value
-    assert _state(app) == before
+    assert "A step of 30 % is above the 15 %" in app.plan_status.message
+    assert _shown(app) == {**before, "plan": None}  # the other sections keep their results
+    assert app.plan is None and "plan: no result: A step of 30 % is above the 15 %" in app.summary()
     app.step.value = 0.10
-    assert app.step_msg.value == ""
+    assert app.step_msg.value == "" and app.plan_status.message == ""
+    assert all(shown(w) for w in _panels(app)["plan"])
     assert app.fig_plan.data[2].y[1] == pytest.approx(110.0)
 
 
@@ -127,47 +152,92 @@ def test_increase_in_first_24_h_and_too_soon(app):
     assert "48 h" in app.check_findings.value and "violation" in app.check_findings.value
 
 
+# The section whose results depend on each field (the plan starts from the first daily dose), and a correction
+# with the result it brings back.
+_SECTIONS = {"proposed": ("check",), "current": ("check",), "since_start": ("check",), "target": ("plan",),
+             "test_dose": ("first", "plan")}
+_CORRECTED = {"proposed": ("120 ug/day", "proposed change 100 µg/day → 120 µg/day"),
+              "current": ("110 ug/day", "proposed change 110 µg/day → 140 µg/day"),
+              "since_start": ("96 h", "proposed change 100 µg/day → 140 µg/day, 96 h after the start"),
+              "target": ("300 ug/day", "plan 100 µg/day → 300 µg/day"),
+              "test_dose": ("80 ug", "plan 160 µg/day → 200 µg/day")}  # lionova 4.2: effect 12 h → twice
+
+
+def _core_says_of_current(entry: str) -> str:
+    """What itbcore.titration.check_change says of a current daily dose (a rule of the module, not a limit)."""
+    try:
+        titration.check_change(Patient(40, "spinal"), entry, "140 ug/day", "72 h", "24 h")
+    except ITBError as exc:
+        return str(exc)
+    return ""
+
+
 @pytest.mark.parametrize(
     "field, entry, words",
     [("proposed", "", "is empty"), ("proposed", "lots", "could not be read"), ("current", "100", "no unit"),
-     ("current", "100 ug", ", not a "), ("current", "0 ug/day", "above 0 µg/day"),
-     ("target", "-5 ug/day", "cannot be negative"), ("since_start", "2 mL", ", not a "),
-     ("test_dose", "150 ug", "100 µg maximum test dose"), ("test_dose", "0.5 ug/mL", ", not a ")],
+     ("current", "100 ug", ", not a "), ("current", "0 ug/day", "must be above zero"),
+     ("target", "-5 ug/day", "cannot be negative; '-5 ug/day' was typed"), ("since_start", "2 mL", ", not a "),
+     # lionova 4.2: at most 100 µg for a test dose (the drug library's test_dose limit)
+     ("test_dose", "150 ug", "is above the hard limit of 100 µg"), ("test_dose", "0.5 ug/mL", ", not a ")],
 )
-def test_bad_input_is_inline_and_changes_nothing_else(app, field, entry, words):
-    before = _state(app)
+def test_bad_input_is_inline_and_withdraws_its_sections_results(app, field, entry, words):
+    before = _shown(app)
     f = getattr(app, field)
     f.value = entry
+    if entry == "0 ug/day":  # the library accepts a stop; the core's rule refuses it, routed to the field
+        assert library_says(f, entry) == "" and f.routed and f.error_message == _core_says_of_current(entry)
+    else:
+        assert f.error_message == library_says(f, entry)
     assert words in f.error_message, f.error_message
     assert 'role="alert"' in f.error.value
-    assert _state(app) == before
-    assert app.status.message == "" and app.check_status.message == "" and app.plan_status.message == ""
+    # the sections that depend on it are withdrawn, and say why; the others keep their results
+    affected = _SECTIONS[field]
+    assert _shown(app) == {k: (None if k in affected else v) for k, v in before.items()}
+    first = affected[0]
+    assert getattr(app, _STATUS[first]).message.startswith("No result") and f.error_message in \
+        getattr(app, _STATUS[first]).message
+    assert _SUMMARY[first] + f.error_message in app.summary()
+    assert app.status.message == "" and all(getattr(app, _STATUS[k]).message == "" for k in before
+                                            if k not in affected)
+    # corrected: the results come back, computed from it
+    fix, result = _CORRECTED[field]
+    f.value = fix
+    assert f.error_message == "" and all(v is not None for v in _shown(app).values())
+    assert result in app.summary() and "no result" not in app.summary()
 
 
-def test_refused_test_dose_keeps_last_valid_dose_on_other_changes(app):
+def test_refused_test_dose_stays_withdrawn_on_other_changes(app):
     app.test_dose.value = "150 ug"
-    app.effect.value = 14
-    assert "100 µg maximum test dose" in app.test_dose.error_message
-    assert list(app.fig_first.data[3].y) == [50.0, 50.0, 50.0]  # from the last accepted 50 µg
+    app.effect.value = 14  # another change while the dose is refused: no first daily dose from the old one
+    assert "is above the hard limit of 100 µg" in app.test_dose.error_message
+    assert app.options is None and all(withdrawn(w) for w in _panels(app)["first"] + _panels(app)["plan"])
+    assert "first daily dose: no result: The test dose 150 µg" in app.summary()
     app.test_dose.value = "80 ug"
     assert app.test_dose.error_message == "" and list(app.fig_first.data[3].y) == [80.0, 80.0, 80.0]
+    assert shown(app.fig_first) and shown(app.fig_plan) and app.fig_plan.data[2].y[0] == 80.0
 
 
 def test_last_change_longer_than_infusion_is_refused_in_the_section(app):
-    before = _state(app)
-    app.since_last.value = "100 h"
+    before = _shown(app)
+    app.since_last.value = "100 h"  # refused by the core (two fields disagree): said in the section's status
     assert "longer than the time since the infusion started" in app.check_status.message
-    assert _state(app) == before
+    assert _shown(app) == {**before, "check": None}
+    assert "proposed change: no result: The time since the last change (100 h)" in app.summary()
+    app.since_last.value = "48 h"
+    assert _shown(app)["check"] is not None and "last change: 48 h" in app.summary()
 
 
 def test_under_4_refused_with_each_labels_wording(app):
     app.age.value = "3 years"
     assert "not established" in app.age.error.value and "lionova 4.2" in app.age.error.value
     assert "under 4" in app.plan_status.message
+    # no plan and no check for this patient: the adult's are withdrawn
+    assert _shown(app)["plan"] is None and _shown(app)["check"] is None and "not eligible" in app.summary()
     app.label.value = "lioresal"
     assert "contraindication" in app.age.error.value
     app.age.value = "10 years"
     assert app.age.error.value == "" and app.plan_status.message == "" and app.check_status.message == ""
+    assert all(v is not None for v in _shown(app).values())
 
 
 def test_label_switch_changes_child_band(app):
@@ -187,10 +257,12 @@ def test_decrease_and_abrupt_stop(app):
     assert "A decrease of 15 %" in app.check_findings.value
     app.proposed.value = "0 ug/day"  # a stop: judged by the rules, not held back as a soft limit
     assert "abruptly" in app.check_findings.value and "violation" in app.check_findings.value
-    app.proposed.value = "5 ug/day"  # below the soft limit: waits for Confirm, then an abrupt cut
+    app.proposed.value = "5 ug/day"  # below the soft limit: waits for Confirm (the check is withdrawn meanwhile)
     assert app.proposed.pending is not None and "soft limit of 12 µg/day" in app.proposed.error.value
-    app.proposed.confirm_pending()
-    assert "abrupt discontinuation" in app.check_findings.value
+    assert withdrawn(app.check_findings) and app.check_status.message.startswith("No result yet")
+    confirm(app.proposed)  # with a reason: then an abrupt cut
+    assert shown(app.check_findings) and "abrupt discontinuation" in app.check_findings.value
+    assert "Confirmed past a soft limit: the proposed daily dose 5 µg/day" in app.check_status.message
 
 
 def test_summary_carries_the_clinical_numbers(app):

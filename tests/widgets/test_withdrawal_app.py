@@ -11,6 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _html
 import numpy as np
 import pytest
+from _panel import library_says, shown, withdrawn
 
 from widgets.withdrawal import WithdrawalApp, build_app
 
@@ -83,27 +84,61 @@ def test_taper_step_down_plot(app: WithdrawalApp) -> None:
     assert len(app.taper_fig.data[0].y) == 15
 
 
-def test_taper_refused_by_itbcore_keeps_last_plan(app: WithdrawalApp) -> None:
-    shown, y = app.taper_result.value, list(app.taper_fig.data[0].y)
-    holiday = app.holiday_result.value
-    app.taper_days.value = "7 day"
-    assert "too fast" in app.taper_status.message and "lionova 4.2" in app.taper_status.message
-    assert app.taper_result.value == shown and list(app.taper_fig.data[0].y) == y
-    assert app.holiday_result.value == holiday and app.holiday_status.message == ""
+def _parts(app: WithdrawalApp) -> dict[str, list]:
+    return {"signs": [app.stage, app.actions, app.differentials, app.sign_findings],
+            "causes": [app.cause_fig, app.cause_list, app.cause_findings],
+            "taper": [app.taper_result, app.taper_fig],
+            "holiday": [app.holiday_result, app.holiday_fig, app.holiday_actions, app.holiday_findings]}
+
+
+def _values(ws: list) -> tuple:
+    return tuple(w.value if hasattr(w, "value") else tuple(tuple(t.y) for t in w.data) for w in ws)
+
+
+def _only_taper_withdrawn(app: WithdrawalApp, others: dict) -> None:
+    """The taper's results are withdrawn; the three other parts keep theirs, on screen and unchanged."""
+    parts = _parts(app)
+    assert all(withdrawn(w) for w in parts["taper"]) and app.plan is None
+    for name in ("signs", "causes", "holiday"):
+        assert all(shown(w) for w in parts[name]) and _values(parts[name]) == others[name], name
+    assert app.signs_status.message == app.causes_status.message == app.holiday_status.message == ""
+
+
+def test_taper_length_refused_withdraws_the_taper_only(app: WithdrawalApp) -> None:
+    others = {k: _values(v) for k, v in _parts(app).items()}
+    app.taper_days.value = "7 day"  # lionova 4.2: a stop is gradual, over 2 to 4 weeks (the library's taper_length)
+    assert app.taper_days.error_message == library_says(app.taper_days, "7 day")
+    assert "is below the hard limit of 14 days" in app.taper_days.error_message
+    assert "lionova 4.2" in app.taper_days.error_message
+    assert app.taper_status.message.startswith("No result: The taper length 7 days")
+    _only_taper_withdrawn(app, others)
+    assert f"taper: no result: {app.taper_days.error_message}" in app.summary()
+    assert "\ntaper: day 0" not in app.summary()
     app.taper_days.value = "28 day"
     assert app.taper_status.message == "" and len(app.taper_fig.data[0].y) == 29
+    assert all(shown(w) for w in _parts(app)["taper"]) and "taper: day 0 500 µg/day; day 1 482 µg/day" in \
+        app.summary()
 
 
-@pytest.mark.parametrize("text", ["", "five hundred", "500", "500 mL", "-1 ug/day"])
-def test_bad_dose_shows_inline_message_and_changes_nothing(app: WithdrawalApp, text: str) -> None:
-    shown, y, summary = app.taper_result.value, list(app.taper_fig.data[0].y), app.summary()
+@pytest.mark.parametrize("text, words", [
+    ("", "is empty"), ("five hundred", "could not be read"), ("500", "has no unit"), ("500 mL", ", not a "),
+    ("-1 ug/day", "cannot be negative; '-1 ug/day' was typed"),
+])
+def test_bad_dose_is_inline_and_withdraws_the_taper_only(app: WithdrawalApp, text: str, words: str) -> None:
+    others = {k: _values(v) for k, v in _parts(app).items()}
     app.taper_dose.value = text
-    assert app.taper_dose.error_message and "✖" in app.taper_dose.error.value
-    assert app.taper_result.value == shown and list(app.taper_fig.data[0].y) == y
-    assert app.summary() == summary
+    assert app.taper_dose.error_message == library_says(app.taper_dose, text) and words in \
+        app.taper_dose.error_message
+    assert "✖" in app.taper_dose.error.value
+    _only_taper_withdrawn(app, others)
+    assert f"taper: no result: {app.taper_dose.error_message}" in app.summary()
     # the rest still works
     app.signs["seizures"].value = True
-    assert "ADVANCED" in app.stage.value
+    assert "ADVANCED" in app.stage.value and withdrawn(app.taper_result)
+    # corrected: the taper comes back, computed from the new dose
+    app.taper_dose.value = "420 ug/day"
+    assert shown(app.taper_result) and shown(app.taper_fig) and app.taper_fig.data[0].y[0] == pytest.approx(420)
+    assert "taper: day 0 420 µg/day; day 1 400 µg/day" in app.summary() and "no result" not in app.summary()
 
 
 def test_drug_holiday_schedule_restart_and_refusal(app: WithdrawalApp) -> None:
@@ -114,13 +149,17 @@ def test_drug_holiday_schedule_restart_and_refusal(app: WithdrawalApp) -> None:
     assert "Plan the drug holiday in hospital" in app.holiday_actions.value
     app.holiday_weeks.value = "2 week"
     assert len(fig.data[0].x) == 15
-    app.holiday_weeks.value = "6 week"
-    assert "2 to 4 weeks" in app.holiday_status.message
-    assert len(fig.data[0].x) == 15
+    taper = _values(_parts(app)["taper"])
+    app.holiday_weeks.value = "6 week"  # past the library's holiday_length: refused at the field
+    assert app.holiday_weeks.error_message == library_says(app.holiday_weeks, "6 week")
+    assert "2 to 4 weeks" in app.holiday_status.message and app.holiday_status.message.startswith("No result")
+    assert all(withdrawn(w) for w in _parts(app)["holiday"]) and "holiday: no result: " in app.summary()
+    assert all(shown(w) for w in _parts(app)["taper"]) and _values(_parts(app)["taper"]) == taper
     app.holiday_restart.value = "900 ug/day"
-    # still refused for the weeks: the status keeps saying why, the last valid plan stays
-    assert "2 to 4 weeks" in app.holiday_status.message
+    # still refused for the weeks: the status keeps saying why, and no plan is shown
+    assert "2 to 4 weeks" in app.holiday_status.message and withdrawn(app.holiday_result)
     app.holiday_weeks.value = "4 week"
+    assert shown(app.holiday_result) and len(fig.data[0].x) == 29
     assert "above the dose before the holiday" in app.holiday_findings.value
 
 
