@@ -65,8 +65,8 @@ TRAINING_ONLY: str = getattr(
 
 #: What a user sees when something unexpected fails (the details go to the server log).
 GENERIC_ERROR = (
-    "Something went wrong while updating this app; the last valid result is still shown. "
-    "The details were written to the server log."
+    "Something went wrong while updating this app, so its result is not shown (a result on screen always "
+    "belongs to the inputs on screen). The details were written to the server log."
 )
 
 

@@ -377,6 +377,15 @@ class FlexSection(_Section):
             self.refresh()
         return row
 
+    def reset(self) -> None:
+        """The programme the tab starts with (the app's "Reset to start" resets the steps too)."""
+        old, self.rows_box.children = self.rows, ()
+        for r in old:
+            close_tree(r)
+        for start, rate in FLEX_START_STEPS:
+            self.add_step(start, rate, refresh=False)
+        self.add.disabled = False
+
     def remove_step(self, row: _StepRow) -> None:
         if len(self.rows) <= 1:
             self.status.show("A flex programme needs at least one step; add another before removing this one.")
@@ -753,6 +762,10 @@ class MaintenanceApp(App):
     flex = property(lambda self: self.tab("flex"), doc="The flex-dosing tab.")
     bridge = property(lambda self: self.tab("bridge"), doc="The bridge-bolus and residual-volume tab.")
     settings = property(lambda self: self.tab("settings"), doc="The old-versus-new settings tab.")
+
+    def parts(self) -> list:
+        """The tabs built so far (a flex programme's steps are reset by its tab)."""
+        return list(self._built.values())
 
     def update(self) -> None:
         # Each tab reports its own refusals next to its inputs; one bad tab never blocks the others.

@@ -85,7 +85,7 @@ class PKApp(App):
                                        style={"button_width": "auto"})
         self.regimen.add_class("itb-field")
         self.regimen.add_class("itb-field-regimen")
-        self.bolus = QuantityField("Bolus dose", value=START["bolus-dose"], limit="overdose_amount", name="bolus dose",
+        self.bolus = QuantityField("Bolus dose", value=START["bolus-dose"], limit="bolus_dose", name="bolus dose",
                                    key="bolus-dose")
         self.daily = QuantityField("Daily dose", value=START["daily-dose"], limit="daily_dose", name="daily dose",
                                    key="daily-dose")

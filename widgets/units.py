@@ -31,7 +31,7 @@ class UnitsApp(App):
     sources = ("lionova 2 (strengths)", "lionova 6.5 (ampoules)")
 
     def build(self):
-        self.dose = QuantityField("Dose", value=START["dose"], limit="overdose_amount", name="dose")
+        self.dose = QuantityField("Dose", value=START["dose"], limit="bolus_dose", name="dose")
         self.watch(self.dose)
         self.result = W.HTML()
         self.result.add_class("itb-result")

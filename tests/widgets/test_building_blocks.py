@@ -63,8 +63,16 @@ def test_app_updates_text_and_figure_and_leaves_them_on_bad_input():
 
 def test_figure_state_matches_data_before_a_view_connects():
     app = build_app()
-    app.dose.value = "0.2 mg"
-    assert list(app.fig._plot_data[0]["y"]) == list(app.fig.data[0].y) == [4.0, 0.4, 0.1]
+    app.dose.value = "0.075 mg"
+    assert list(app.fig._plot_data[0]["y"]) == list(app.fig.data[0].y) == [1.5, 0.15, 0.0375]
+
+
+def test_a_50_mg_slip_in_the_units_app_waits_for_confirm_and_names_the_slip():
+    # regression: '50 mg' in the Units app was used at once, a thousandfold dose with no word said
+    app = build_app()
+    app.dose.value = "50 mg"
+    assert app.dose.pending is not None and "1000 times 50 µg — was mg written for µg?" in app.dose.error.value
+    assert app.result.layout.display == "none" and app.summary().startswith("no result: ")
 
 
 def test_safe_callback_shows_itb_errors_and_hides_unexpected_ones(caplog):
@@ -120,7 +128,7 @@ def test_quantity_field_reads_back_and_holds_a_soft_limit_value_until_confirmed(
     f.value = "0.075 mg"
     assert f.readback == "read as 75 µg" and "read as 75 µg" in f.hint.value and seen == ["75 µg"]
     f.value = "75"
-    assert f.error_message == "The test dose '75' has no unit; give it in µg (for example '50 µg')."
+    assert f.error_message == "The test dose '75' has no unit; give it in µg (for example '75 µg')."
     f.value = "10 ug"  # below the soft limit of 25 µg: shown, read back, used only once confirmed
     assert units.fmt(f.quantity) == "75 µg" and f.pending is not None and seen == ["75 µg"]
     assert "soft limit of 25 µg" in f.error.value and "lionova 4.2" in f.error.value

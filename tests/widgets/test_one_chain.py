@@ -145,6 +145,18 @@ def test_reset_resets_every_maintenance_tab():
     assert all(not fld.blocked for fld in fields(app))
 
 
+def test_reset_restores_the_flex_programme_it_started_with():
+    app = maintenance.build_app()
+    flex = app.flex
+    fresh, steps = flex.summary(), [(r.start.value, r.rate.value) for r in flex.rows]
+    flex.add_step("12 h", "30 ug/h")
+    flex.remove_step(flex.rows[0])
+    assert flex.summary() != fresh
+    app.reset_button.click()
+    assert [(r.start.value, r.rate.value) for r in flex.rows] == steps and flex.summary() == fresh
+    assert not flex.add.disabled
+
+
 def test_the_label_in_force_reaches_every_field():
     # lioresal Stability of the drug: 11 weeks (77 days) in the pump; lionova sets no such limit (180 days,
     # device documentation): the residual tab's "time since that fill" of 100 days asks for Confirm only under
@@ -338,3 +350,11 @@ def test_the_walk_sees_a_field_with_bounds_of_its_own(monkeypatch):
     with pytest.raises(AssertionError):
         walk_every_field()
 
+
+
+def test_the_educators_guide_mg_for_ug_moment_gives_the_mg_ug_lesson():
+    # regression: the guide's "type 500 mg/day" gave a rate-vs-mass refusal in the Units app, not the lesson
+    app = maintenance.build_app()
+    app.refill.dose.value = "500 mg/day"
+    assert "1000 times 500 µg/day — was mg written for µg?" in app.refill.dose.error_message
+    assert app.refill.summary().startswith("no result: ")
