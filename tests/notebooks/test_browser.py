@@ -457,7 +457,7 @@ def test_what_a_tired_clinician_types_is_read_exactly_and_a_refusal_withdraws_th
         field.locator(".itb-inline-error").wait_for(timeout=UPDATE_TIMEOUT_MS)
         assert "read as 75 µg" not in field.inner_text() and "not read" in field.inner_text()
         decision.wait_for(state="hidden", timeout=UPDATE_TIMEOUT_MS)
-        assert "No result" in page.inner_text(".itb-app .itb-status")
+        page.locator(".itb-app .itb-status-message", has_text="No result").first.wait_for(timeout=UPDATE_TIMEOUT_MS)
         _type(page, "first-test-dose", "50 ug")
         decision.wait_for(state="visible", timeout=UPDATE_TIMEOUT_MS)
         _assert_no_error_text(page)
