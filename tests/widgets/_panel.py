@@ -96,3 +96,16 @@ def displayed(root: Any, target: W.Widget) -> bool:
     found = go(root, False)
     assert found is not None, "the widget is not in the app"
     return found
+
+
+def snapshot(panels: dict[str, list]) -> dict[str, tuple | None]:
+    """What each panel shows (its results' text and figure data), or None while it is withdrawn."""
+    out: dict[str, tuple | None] = {}
+    for name, ws in panels.items():
+        if all(withdrawn(w) for w in ws):
+            out[name] = None
+            continue
+        assert all(shown(w) for w in ws), name
+        out[name] = tuple(w.value if hasattr(w, "value") else tuple((tuple(t.x or ()), tuple(t.y or ()))
+                                                                     for t in w.data) for w in ws)
+    return out

@@ -12,7 +12,7 @@ import datetime as dt
 
 import _html
 import pytest
-from _panel import confirm, library_says, shown, withdrawn
+from _panel import confirm, library_says, shown, snapshot, withdrawn
 
 from widgets.maintenance import TABS, MaintenanceApp, build_app
 
@@ -45,15 +45,7 @@ def _tab_results(app: MaintenanceApp) -> dict[str, list]:
 
 def _snapshot(app: MaintenanceApp) -> dict[str, tuple | None]:
     """What each panel shows, or None while it is withdrawn."""
-    out = {}
-    for name, ws in _tab_results(app).items():
-        if all(withdrawn(w) for w in ws):
-            out[name] = None
-            continue
-        assert all(shown(w) for w in ws), name
-        out[name] = tuple(w.value if hasattr(w, "value") else tuple((tuple(t.x or ()), tuple(t.y or ()))
-                                                                     for t in w.data) for w in ws)
-    return out
+    return snapshot(_tab_results(app))
 
 
 def _only(app: MaintenanceApp, before: dict, *gone: str) -> None:

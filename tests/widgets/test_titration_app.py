@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pytest
-from _panel import confirm, library_says, shown, withdrawn
+from _panel import confirm, library_says, shown, snapshot, withdrawn
 
 from itbcore import titration
 from itbcore.errors import ITBError
@@ -29,17 +29,9 @@ def _panels(app: TitrationApp) -> dict[str, list]:
             "check": [app.check_findings, app.fig_check]}
 
 
-def _shown(app: TitrationApp) -> dict[str, tuple]:
-    """What each section shows (its results' text and figure data), or None while it is withdrawn."""
-    out = {}
-    for name, ws in _panels(app).items():
-        if all(withdrawn(w) for w in ws):
-            out[name] = None
-            continue
-        assert all(shown(w) for w in ws), name
-        out[name] = tuple(w.value if hasattr(w, "value") else tuple((tuple(t.x or ()), tuple(t.y or ()))
-                                                                     for t in w.data) for w in ws)
-    return out
+def _shown(app: TitrationApp) -> dict[str, tuple | None]:
+    """What each panel shows, or None while it is withdrawn."""
+    return snapshot(_panels(app))
 
 
 _STATUS = {"first": "first_status", "plan": "plan_status", "check": "check_status"}
