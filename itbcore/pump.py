@@ -1006,15 +1006,19 @@ def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
     Flags two-fold (warning) and ten-fold (violation) changes of the daily dose, the concentration
     and the daily volume, 1000-fold changes as mg/µg slips, a dose increase above the largest daily
     increase a label allows (30 %, lionova 4.2), a concentration above the highest strength
-    (lionova 2) and a changed concentration (a bridge bolus is needed, practice guidance).
+    (lionova 2) and a changed concentration (a bridge bolus is needed, practice guidance); after any change
+    of the concentration or of the rate, the patient is followed closely until stable (lionova 4.4;
+    lioresal Special instructions).
 
     Examples
     --------
     >>> old = PumpSettings("500 ug/mL", "400 ug/day")
     >>> [f.code for f in compare_settings(old, PumpSettings("500 ug/mL", "440 ug/day"))]
+    ['monitor_until_stable']
+    >>> [f.code for f in compare_settings(old, old)]
     []
     >>> [f.code for f in compare_settings(PumpSettings("500 ug/mL", "2 ug/day"), PumpSettings("500 ug/mL", "2 mg/day"))]
-    ['dose_mg_ug_slip', 'daily_volume_mg_ug_slip', 'dose_increase_above_label', 'above_1000']
+    ['dose_mg_ug_slip', 'daily_volume_mg_ug_slip', 'dose_increase_above_label', 'above_1000', 'monitor_until_stable']
     >>> PumpSettings("500 ug/mL", "400 mg/day")  # past the drug library's hard limit: refused where it is entered
     Traceback (most recent call last):
     ...
@@ -1072,5 +1076,19 @@ def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
     if old.mode != new.mode:
         out.append(Finding("mode_changed", "info", f"The delivery mode changes from {old.mode} to {new.mode}.",
                            _SRC_DEVICE))
+    # lionova 4.4: "ved endring i konsentrasjonen av baklofen eller infusjonshastigheten, må pasienten følges nøye
+    # inntil tilstanden er stabil"; lioresal Special instructions: "every time the dosing rate and / or the
+    # concentration of baclofen in the pump reservoir changes" (tests/itbcore/test_rule_quotes.py finds both).
+    rate_changed = not math.isclose(float(old.daily_volume.to("mL/day").magnitude),
+                                    float(new.daily_volume.to("mL/day").magnitude), rel_tol=1e-9)
+    conc_changed = not math.isclose(float(old.concentration.magnitude), float(new.concentration.magnitude),
+                                    rel_tol=1e-9)
+    if rate_changed or conc_changed:
+        what = " and ".join(w for w, c in (("concentration", conc_changed), ("infusion rate", rate_changed)) if c)
+        out.append(Finding(
+            "monitor_until_stable", "info",
+            f"The {what} changes: follow the patient closely until the condition is stable.",
+            f"{cite('lionova', '4.4')}; {cite('lioresal', 'Special instructions')}",
+        ))
     return out
 

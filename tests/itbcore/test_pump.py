@@ -344,8 +344,24 @@ def codes(findings):
     return [f.code for f in findings]
 
 
-def test_compare_settings_small_change_is_quiet():
-    assert compare_settings(PumpSettings("500 ug/mL", "400 ug/day"), PumpSettings("500 ug/mL", "440 ug/day")) == []
+def test_compare_settings_small_change_warns_of_nothing_but_asks_to_follow_the_patient():
+    found = compare_settings(PumpSettings("500 ug/mL", "400 ug/day"), PumpSettings("500 ug/mL", "440 ug/day"))
+    assert [(f.code, f.severity) for f in found] == [("monitor_until_stable", "info")]
+    assert compare_settings(PumpSettings("500 ug/mL", "400 ug/day"), PumpSettings("500 ug/mL", "400 ug/day")) == []
+
+
+@pytest.mark.parametrize("old, new, what", [
+    (("500 ug/mL", "400 ug/day"), ("2000 ug/mL", "400 ug/day"), "concentration"),
+    (("500 ug/mL", "400 ug/day"), ("500 ug/mL", "440 ug/day"), "infusion rate"),
+])
+def test_a_change_of_concentration_or_rate_asks_to_follow_the_patient_until_stable(old, new, what):
+    # regression (clinical audit): lionova 4.4 "ved endring i konsentrasjonen av baklofen eller infusjonshastigheten,
+    # må pasienten følges nøye inntil tilstanden er stabil"; lioresal Special instructions "every time the dosing
+    # rate and / or the concentration of baclofen in the pump reservoir changes": compare_settings said nothing.
+    found = {f.code: f for f in compare_settings(PumpSettings(*old), PumpSettings(*new))}
+    f = found["monitor_until_stable"]
+    assert what in f.message and "until the condition is stable" in f.message
+    assert f.source == "lionova 4.4; lioresal Special instructions"
 
 
 def test_compare_settings_mg_ug_slip():

@@ -44,6 +44,12 @@ def _section(source: str) -> str:
 
 #: (rule, source, the sentence it rests on, as the label prints it).
 QUOTES = [
+    ("after a change of concentration or rate, follow the patient closely (compare_settings: monitor_until_stable)",
+     "lionova 4.4", "ved endring i konsentrasjonen av baklofen eller infusjonshastigheten, må pasienten følges nøye "
+     "inntil tilstanden er stabil"),
+    ("after a change of concentration or rate, follow the patient closely (compare_settings: monitor_until_stable)",
+     "lioresal Special instructions", "especially necessary during the initial phase of use the infusion system "
+     "and every time the dosing rate and / or the concentration of baclofen in the pump reservoir changes"),
     ("the maximum test dose: screening's ceiling, the drug library's test_dose and the top of bolus_dose's soft "
      "range", "lionova 4.2",
      "Dosen kan økes i trinn på 25 mikrogram med intervaller på minst 24 timer til en maksimal testdose på 100 "
