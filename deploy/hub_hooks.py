@@ -8,7 +8,7 @@ link and never deletes what it did not make.  Every folder is opened relative to
 (``os.open`` with ``O_NOFOLLOW | O_DIRECTORY`` and ``dir_fd``), checked on the opened descriptor (a folder,
 owned by the trainee or just made by the hook) and only then given its owner and mode with
 ``fchown``/``fchmod``; anything else is refused and logged, and the rest of the layout goes on.  Its
-links into the class install are replaced only when they are its own (a link into ``<prefix>/suite``),
+links into the class install are replaced only when they are its own (root's, or into a ``suite``),
 with ``os.unlink`` on a checked ``lstat``; a trainee's own file, folder or link is left alone.  (The
 hook does not ``seteuid`` to the trainee: the hub is one process with threads, and a changed effective
 user would hold for all of them; descriptors checked as above need no change of user.)
@@ -92,9 +92,12 @@ def _opened(fd: int) -> Iterator[int]:
         os.close(fd)
 
 
-def _ours(link_target: str, suite: Path) -> bool:
+def _ours(st: os.stat_result, link_target: str, suite: Path, rel: str) -> bool:
+    """The hook's own link: made by it (root's: a user cannot make a link owned by root), into the class
+    install, or into an earlier install at another prefix (``…/suite/<rel>``, an older hook's, theirs)."""
     t = os.path.normpath(link_target)
-    return t == str(suite) or t.startswith(str(suite) + os.sep)
+    return (st.st_uid == 0 or t == str(suite) or t.startswith(str(suite) + os.sep)
+            or t.endswith(os.sep + os.path.join("suite", rel)))
 
 
 def _link_at(parent: int, name: str, target: Path, suite: Path, where: str) -> None:
@@ -106,12 +109,12 @@ def _link_at(parent: int, name: str, target: Path, suite: Path, where: str) -> N
         pass
     else:
         if not stat.S_ISLNK(st.st_mode):
-            raise Refused(f"{where} is a {_kind(st)} of the trainee's, not the class's link: left as it is")
+            raise Refused(f"{where} is the user's {_kind(st)}, not the class's link: left as it is")
         current = os.readlink(name, dir_fd=parent)
         if current == str(target):
             return
-        if not _ours(current, suite):
-            raise Refused(f"{where} is a link of the trainee's (to {current}): left as it is")
+        if not _ours(st, current, suite, os.path.relpath(target, suite)):
+            raise Refused(f"{where} is the user's own link (to {current}), not the class's: left as it is")
         os.unlink(name, dir_fd=parent)  # unlink never follows: only the link goes
     try:
         os.symlink(target, name, dir_fd=parent)
@@ -122,7 +125,7 @@ def _link_at(parent: int, name: str, target: Path, suite: Path, where: str) -> N
 def _unlink_ours(parent: int, name: str, suite: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         st = os.lstat(name, dir_fd=parent)
-        if stat.S_ISLNK(st.st_mode) and _ours(os.readlink(name, dir_fd=parent), suite):
+        if stat.S_ISLNK(st.st_mode) and _ours(st, os.readlink(name, dir_fd=parent), suite, name):
             os.unlink(name, dir_fd=parent)
 
 

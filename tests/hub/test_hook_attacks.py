@@ -243,6 +243,13 @@ def test_the_hook_lays_out_a_home_and_replaces_only_its_own_links(klass):
     before = _snapshot(home)
     klass.spawn(t)
     assert _snapshot(home) == before
+    # the class moved to another prefix: an older hook's links (the user's, into the old suite) are replaced
+    old = home / "itb" / "exercises" / "practice.ipynb"
+    old.unlink()
+    old.symlink_to("/opt/itb-class/suite/exercises/practice.ipynb")
+    klass.owned_by(old, t)
+    klass.spawn(t)
+    assert os.readlink(old) == str(klass.suite / "exercises" / "practice.ipynb")
     klass.spawn(edu, educators=(edu,))
     assert os.readlink(klass.home(edu) / "itb" / "educator") == str(klass.suite / "educator")
 
