@@ -27,13 +27,13 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from hub_hooks import prepare_home, server_token_scopes
+from hub_hooks import ClassSpawner, prepare_home, secure_state, server_token_scopes
 
 c = get_config()  # noqa: F821 - provided by JupyterHub when it loads this file
 
 PREFIX = Path(os.environ.get("ITB_CLASS_PREFIX", "/opt/itb-class"))
 STATE = Path(os.environ.get("ITB_HUB_STATE", "/srv/itb-hub"))
-STATE.mkdir(parents=True, exist_ok=True, mode=0o700)
+secure_state(STATE)  # root's, 0700, its files 0600: also when it already existed looser
 EDUCATORS = [u for u in os.environ.get("ITB_EDUCATORS", "").split(",") if u]
 TRAINEES = [u for u in os.environ.get("ITB_TRAINEES", "").split(",") if u]
 ACTIVITY = int(os.environ.get("ITB_ACTIVITY_INTERVAL", "300"))
@@ -76,7 +76,7 @@ c.JupyterHub.load_roles = [
 ]
 
 # -- one server per trainee, as their own Unix user --------------------------------------------
-c.JupyterHub.spawner_class = "jupyterhub.spawner.LocalProcessSpawner"
+c.JupyterHub.spawner_class = ClassSpawner  # LocalProcessSpawner with umask 077 for servers and kernels
 c.Spawner.cmd = [str(PREFIX / "venv" / "bin" / "jupyterhub-singleuser")]
 c.Spawner.notebook_dir = "~"
 c.Spawner.default_url = "/voila/render/itb/notebooks/index.ipynb"

@@ -291,7 +291,8 @@ class PracticeApp(W.VBox):
 
     # -- progress -------------------------------------------------------------------------
     def _name(self) -> str:
-        return self.trainee.value.strip()
+        # on a class hub the signed-in user (JUPYTERHUB_USER), never the field: the page may send anything
+        return Identity.of(self.trainee.value).name or ""
 
     def record(self, ex: Exercise, part: str, result: Any) -> None:
         if self.store is None:

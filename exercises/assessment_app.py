@@ -31,6 +31,7 @@ from widgets.page import PrintButton
 from . import assessment as forms
 from .app import OverrideQuestion, _markdown_html, answer_widgets, feedback_html, open_store, trainee_field
 from .core import TRAINING_NOTICE, Exercise, load_exercise
+from .identity import Identity
 from .progress import Attempt
 
 __all__ = ["AssessmentApp"]
@@ -293,7 +294,8 @@ class AssessmentApp(_Guarded, W.VBox):
         self.refresh_history()
 
     def name(self) -> str:
-        return self.trainee.value.strip()
+        # on a class hub the signed-in user (JUPYTERHUB_USER), never the field: the page may send anything
+        return Identity.of(self.trainee.value).name or ""
 
     def save(self, exercise: str, seed: int, part: str, answer: str, correct: bool, slip: str | None, *,
              kind: str = "check", override_reason: str | None = None) -> None:

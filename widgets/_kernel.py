@@ -12,6 +12,9 @@ For training only, not for treating patients.
   key (a slider's ``max``, a field's ``disabled``, a dropdown's ``options``) is ignored, a text longer than
   :data:`MAX_CLIENT_TEXT` is refused, and an update of the wrong type is refused without a traceback;
   each refusal sends the widget's real state back so the page shows it.
+* **Disabled widgets**: a disabled widget takes nothing from the browser — no update of any key (a
+  "disabled" field such as the signed-in trainee's name cannot be changed over the websocket) and no
+  custom message (a disabled button's click does not run its handlers).
 """
 from __future__ import annotations
 
@@ -66,8 +69,13 @@ def _limit_memory() -> None:
 _set_state = W.Widget.set_state
 
 
+def _disabled(widget: W.Widget) -> bool:
+    return getattr(widget, "disabled", False) is True
+
+
 def _guarded_set_state(self: W.Widget, sync_data: dict[str, Any]) -> None:
-    allowed = {k: v for k, v in sync_data.items() if k in CLIENT_KEYS}
+    # a disabled widget: whatever the page sends for it is not a user's change
+    allowed = {} if _disabled(self) else {k: v for k, v in sync_data.items() if k in CLIENT_KEYS}
     refused = [k for k in sync_data if k not in allowed]
     for k, v in list(allowed.items()):
         if isinstance(v, str) and len(v) > MAX_CLIENT_TEXT:
@@ -88,8 +96,19 @@ def _guarded_set_state(self: W.Widget, sync_data: dict[str, Any]) -> None:
                 self.send_state(keys)  # the page shows the real state again
 
 
+_handle_custom_msg = W.Widget._handle_custom_msg
+
+
+def _guarded_custom_msg(self: W.Widget, content: Any, buffers: Any) -> None:
+    if _disabled(self):  # a disabled button's click (or any message of a disabled widget): ignored
+        event = content.get("event") if isinstance(content, dict) else None
+        server_log.warning("ignored a browser message %r for a disabled %s", event, type(self).__name__)
+        return
+    _handle_custom_msg(self, content, buffers)
+
+
 def harden() -> None:
-    """Apply the three rules above (once per process)."""
+    """Apply the rules above (once per process)."""
     global _applied
     _log_to_server()
     if _applied:
@@ -97,3 +116,4 @@ def harden() -> None:
     _applied = True
     _limit_memory()
     W.Widget.set_state = _guarded_set_state
+    W.Widget._handle_custom_msg = _guarded_custom_msg
