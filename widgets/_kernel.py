@@ -94,6 +94,12 @@ def _quiet_page() -> None:
     if isinstance(copy, int):
         with contextlib.suppress(OSError):
             os.dup2(copy, 2)  # C-level and logging writes to fd 2 no longer reach the pipe ipykernel forwards
+    import warnings
+
+    def _showwarning(message, category, filename, lineno, file=None, line=None):
+        server_log.warning("%s: %s (%s:%s)", category.__name__, message, filename, lineno)
+
+    warnings.showwarning = _showwarning  # not through sys.stderr, which ipykernel sends to the page
     try:
         from IPython import get_ipython
     except ImportError:
