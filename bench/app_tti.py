@@ -282,7 +282,7 @@ def run() -> str:
     from _discovery import app_notebooks, probe
     from playwright.sync_api import sync_playwright
 
-    from widgets.serve import free_port, start_server, wait_until_ready
+    from widgets.serve import ONE_ADDRESS_CLASS, free_port, start_server, wait_until_ready
 
     if not Path(CHROMIUM).exists():
         return "### Apps\n\nSkipped: /usr/bin/chromium is not installed."
@@ -311,7 +311,7 @@ def run() -> str:
         bare_proc = subprocess.Popen(
             [sys.executable, "-m", "voila", "--no-browser", f"--port={bport}", "--Voila.ip=127.0.0.1", "bare.ipynb"],
             cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        suite_proc = start_server(sport, *SERVER_ARGS)
+        suite_proc = start_server(sport, *ONE_ADDRESS_CLASS, *SERVER_ARGS)
         procs = [bare_proc, suite_proc]
         try:
             wait_until_ready(f"http://127.0.0.1:{bport}/", 120, bare_proc)

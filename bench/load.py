@@ -684,8 +684,8 @@ def load_test(trainees: int = 30, duration: float = 120.0, *, ramp: float | None
 
     ``dwell``: seconds a trainee stays on an app after the interactions (uniform in the range).
     """
+    from widgets.serve import ONE_ADDRESS_CLASS, free_port, start_server, wait_until_ready
     from widgets.serve import app_notebooks as pooled
-    from widgets.serve import free_port, start_server, wait_until_ready
 
     apps = apps or app_paths()
     ramp = min(15.0, duration / 4) if ramp is None else ramp
@@ -696,7 +696,7 @@ def load_test(trainees: int = 30, duration: float = 120.0, *, ramp: float | None
     port = free_port()
     base = f"http://{HOST}:{port}/"
     t_start = time.monotonic()
-    proc = start_server(port, *server_args, log_path=log_path)
+    proc = start_server(port, *ONE_ADDRESS_CLASS, *server_args, log_path=log_path)
     try:
         wait_until_ready(base + "voila/tree", timeout=90, proc=proc)
         preheat = not any("preheat_kernel=false" in a.lower() for a in server_args)

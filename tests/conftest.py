@@ -28,13 +28,15 @@ def voila_server():
     the pages of earlier tests do not fill the class's 60 places (a 503 "class is full" for the deck
     test in a clean-clone run, 2026-12-02).
     """
-    from widgets.serve import app_notebooks, free_port, start_server, stop_server, wait_until_ready
+    from widgets.serve import ONE_ADDRESS_CLASS, app_notebooks, free_port, start_server, stop_server, wait_until_ready
 
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
     log = ARTIFACTS / "voila.log"
+    # The browser tests play a whole class from one address: the per-client bounds are off here (the attack
+    # tests pin them on servers of their own).
     proc = start_server(port, "--MappingKernelManager.cull_idle_timeout=60",
-                        "--MappingKernelManager.cull_interval=10", log_path=log)
+                        "--MappingKernelManager.cull_interval=10", *ONE_ADDRESS_CLASS, log_path=log)
     base = f"http://127.0.0.1:{port}/"
     try:
         wait_until_ready(base + "voila/tree", timeout=90, proc=proc)

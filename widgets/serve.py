@@ -74,9 +74,14 @@ STATIC = "itb-static"
 PLOTLY_ESM_URL = f"{STATIC}/plotly/plotly.esm.js?v={plotly_js_version()}"
 
 __all__ = ["SuiteVoila", "main", "app_notebooks", "free_port", "start_server", "stop_server", "wait_until_ready",
-           "reveal_dir",
+           "reveal_dir", "ONE_ADDRESS_CLASS",
            "ROOT", "HOME", "STATIC", "PLOTLY_ESM_URL"]
 
+
+#: Server options for a whole class simulated from one address (the browser tests, the load test and the
+#: benchmarks open dozens of pages from 127.0.0.1, where a room has one address per trainee): the per-client
+#: bounds are off; every other bound (places, websockets per kernel, buffers, culling) stays in force.
+ONE_ADDRESS_CLASS = ("--SuiteVoila.max_kernels_per_client=0", "--SuiteVoila.max_websockets_per_client=0")
 
 #: Font Awesome's stylesheets as Voilà's templates link them (lab and reveal), by file name.
 FONT_AWESOME_CDN = "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/"
@@ -375,7 +380,8 @@ class _SuiteKernelWebsocket(VoilaKernelWebsocketHandler):
         client = self.request.remote_ip or "?"
         on_kernel = sum(1 for k, _ in WEBSOCKETS.values() if k == kernel_id)
         of_client = sum(1 for _, a in WEBSOCKETS.values() if a == client)
-        if on_kernel >= LIMITS["max_websockets_per_kernel"] or of_client >= LIMITS["max_websockets_per_client"]:
+        per_kernel, per_client = LIMITS["max_websockets_per_kernel"], LIMITS["max_websockets_per_client"]
+        if (per_kernel and on_kernel >= per_kernel) or (per_client and of_client >= per_client):
             self.log.warning("websocket refused: %d open to kernel %s, %d from %s", on_kernel, kernel_id,
                              of_client, client)
             self.set_header("Retry-After", "60")
@@ -500,7 +506,7 @@ class SuiteVoila(Voila):
                                          "Env: ITB_MAX_WEBSOCKETS_PER_KERNEL.")
     max_websockets_per_client = Int(LIMITS["max_websockets_per_client"], config=True,
                                     help="Most kernel websockets open from one client address; more are refused "
-                                         "(HTTP 429). Env: ITB_MAX_WEBSOCKETS_PER_CLIENT.")
+                                         "(HTTP 429). 0: no limit. Env: ITB_MAX_WEBSOCKETS_PER_CLIENT.")
     websocket_write_buffer = Int(LIMITS["websocket_write_buffer"], config=True,
                                  help="Bytes the server may hold unsent for one websocket; a page that reads slower "
                                       "is disconnected. Env: ITB_WEBSOCKET_WRITE_BUFFER.")

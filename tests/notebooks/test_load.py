@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from bench import load
-from widgets.serve import app_notebooks, free_port, start_server, stop_server, wait_until_ready
+from widgets.serve import ONE_ADDRESS_CLASS, app_notebooks, free_port, start_server, stop_server, wait_until_ready
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 pytestmark = [pytest.mark.load, pytest.mark.slow]
@@ -74,7 +74,7 @@ def culling_server():
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
     proc = start_server(port, f"--MappingKernelManager.cull_idle_timeout={CULL_TIMEOUT}",
-                        f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
+                        f"--MappingKernelManager.cull_interval={CULL_INTERVAL}", *ONE_ADDRESS_CLASS,
                         log_path=ARTIFACTS / "voila-cull.log")
     base = f"http://127.0.0.1:{port}/"
     try:
