@@ -46,6 +46,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+import stat
 import time
 import uuid
 from collections.abc import Iterator
@@ -84,6 +85,8 @@ _COLUMNS = (*_COLUMNS_V1, "override_reason")
 _ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
     2: (("override_reason", "TEXT"),),
 }
+#: The longest trainee name the store takes (refused past it, everywhere a name enters: :func:`check_trainee_name`).
+MAX_NAME_LENGTH = 200
 #: The longest override reason kept (the library's reason with its note fits well within it).
 _MAX_REASON = 400
 _SCHEMA = """
@@ -457,30 +460,163 @@ class ProgressStore:
         return "\n".join(lines)
 
 
-def read_attempts(path: str | os.PathLike) -> list[Attempt]:
-    """Every attempt in someone else's progress database, opened read-only (the class view).
+#: The class view reads a trainee's file only up to this size (a trainee's database is kilobytes to a few MB).
+MAX_READ_BYTES = 64 * 1024 * 1024
+#: The most rows the class view takes from one trainee's file (far above :data:`MAX_ATTEMPTS_TOTAL`).
+MAX_READ_ROWS = 100_000
+#: How long one query of the class view may run on one trainee's file before it is interrupted (seconds).
+READ_TIMEOUT = 2.0
+
+
+def _refuse(p: Path, why: str) -> ProgressStoreError:
+    return ProgressStoreError(f"{p} is not shown: {why}")
+
+
+def _open_nofollow(p: Path, within: Path | None) -> int:
+    """A read-only descriptor of ``p`` that follows no symbolic link below ``within`` (none at all in the last
+    component), opened non-blocking so a FIFO never makes the reader wait."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
+    if within is None:
+        return os.open(p, flags)
+    rel = p.relative_to(within).parts
+    # O_PATH: a home of mode 0711 can be walked through without being listed
+    dirflags = getattr(os, "O_PATH", os.O_RDONLY) | os.O_DIRECTORY
+    fd = os.open(within, dirflags)
+    try:
+        for i, part in enumerate(rel[:-1]):
+            try:
+                nxt = os.open(part, dirflags | os.O_NOFOLLOW, dir_fd=fd)
+            except OSError as exc:
+                if os.path.islink(os.path.join(within, *rel[:i + 1])):
+                    raise _refuse(p, f"the folder {part!r} on its path is a symbolic link (a trainee's file is "
+                                     "read where it is, never through a link).") from None
+                raise exc
+            os.close(fd)
+            fd = nxt
+        return os.open(rel[-1], flags, dir_fd=fd)
+    finally:
+        os.close(fd)
+
+
+def read_attempts(path: str | os.PathLike, *, trainee: str | None = None, owner: int | None = None,
+                  within: str | os.PathLike | None = None, timeout: float = READ_TIMEOUT) -> list[Attempt]:
+    """Every attempt in someone else's progress database, read without trusting it (the class view).
+
+    The file is the trainee's own, so everything in it is theirs to shape.  It is opened without following a
+    symbolic link (none below ``within``, when given: a trainee's home), non-blocking (a FIFO is refused, never
+    waited on), must be a regular file of at most :data:`MAX_READ_BYTES` owned by ``owner`` (their uid, when
+    known: a link or a copy of another trainee's file is not shown as theirs), and is read into memory once
+    (``sqlite3`` ``deserialize``: no lock, journal or WAL file of theirs is ever opened, nothing is written).
+    ``attempts`` must be a table (a VIEW of that name is refused), every query is interrupted after
+    ``timeout`` seconds (a progress handler), at most :data:`MAX_READ_ROWS` rows are taken, and every value
+    must be of the store's type (no BLOB, a known kind, an ISO time, names within :data:`MAX_NAME_LENGTH`) and
+    every row ``trainee``'s when given.  Anything else raises :class:`ProgressStoreError` naming the file and
+    what is wrong, so the caller shows the rest of the class.
 
     Raises :class:`ProgressStoreError` when this user may not read it (not an educator) and
     ``FileNotFoundError`` when there is none yet; never writes, never recovers.
     """
     p = Path(path)
-    if not p.exists():
+    base = Path(within) if within is not None else None
+    try:
+        fd = _open_nofollow(p, base)
+    except ProgressStoreError:
+        raise
+    except FileNotFoundError:
         if p.parent.exists() and not os.access(p.parent, os.R_OK | os.X_OK):
             raise ProgressStoreError(f"{p.parent} cannot be read by this user (only its trainee and the "
-                                     "educators' group can).")
-        raise FileNotFoundError(p)
-    if not os.access(p, os.R_OK):
-        raise ProgressStoreError(f"{p} cannot be read by this user (only its trainee and the educators' group can).")
+                                     "educators' group can).") from None
+        raise FileNotFoundError(p) from None
+    except PermissionError:
+        raise ProgressStoreError(f"{p} cannot be read by this user (only its trainee and the educators' group "
+                                 "can).") from None
+    except OSError as exc:
+        if os.path.islink(p):  # O_NOFOLLOW: ELOOP
+            raise _refuse(p, "it is a symbolic link (a trainee's file is read where it is, never through a "
+                             "link).") from None
+        raise ProgressStoreError(f"{p} could not be opened: {exc.strerror or exc}") from None
     try:
-        conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=5)
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _refuse(p, "it is not a regular file (a FIFO, a device or a folder).")
+        if owner is not None and st.st_uid != owner:
+            raise _refuse(p, f"it belongs to user id {st.st_uid}, not to its trainee (id {owner}).")
+        if st.st_size > MAX_READ_BYTES:
+            raise _refuse(p, f"it is {st.st_size} bytes, more than the {MAX_READ_BYTES} read.")
+        chunks, size = [], 0
+        while size <= MAX_READ_BYTES:
+            chunk = os.read(fd, min(1 << 20, MAX_READ_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_READ_BYTES:
+            raise _refuse(p, f"it grew past the {MAX_READ_BYTES} bytes read.")
+    finally:
+        os.close(fd)
+    data = bytearray(b"".join(chunks))
+    if len(data) >= 20 and data[:16] == b"SQLite format 3\x00" and data[18:20] == b"\x02\x02":
+        data[18:20] = b"\x01\x01"  # a WAL-mode header: read the copy as a rollback-journal file (nothing to replay)
+    return _attempts_from_bytes(p, bytes(data), trainee, timeout)
+
+
+def _attempts_from_bytes(p: Path, data: bytes, trainee: str | None, timeout: float) -> list[Attempt]:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        deadline = time.monotonic() + timeout
+        conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10_000)
         try:
+            if data:
+                conn.deserialize(data)
+            conn.execute("PRAGMA query_only = 1")
+            conn.execute("PRAGMA trusted_schema = 0")  # no function of the trainee's schema runs as a side effect
+            kind = conn.execute("SELECT type FROM sqlite_master WHERE name = 'attempts'").fetchone()
+            if kind is None:
+                return []  # a file with no attempts table yet: nothing to show
+            if kind[0] != "table":
+                raise _refuse(p, f"'attempts' is a {kind[0]}, not the store's table.")
             # a trainee's file not yet migrated (their store has not opened it since): NULL for what it lacks
-            rows = conn.execute(f"SELECT {_select_list(conn)} FROM attempts ORDER BY created_at, id").fetchall()
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise ProgressStoreError(f"{p} could not be read: {exc}") from exc
+            cur = conn.execute(f"SELECT {_select_list(conn)} FROM attempts ORDER BY created_at, id")
+            rows = cur.fetchmany(MAX_READ_ROWS + 1)
+        except sqlite3.OperationalError as exc:
+            if "interrupt" in str(exc):
+                raise _refuse(p, f"reading it took longer than {timeout:g} s.") from None
+            raise ProgressStoreError(f"{p} could not be read: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise ProgressStoreError(f"{p} could not be read: {exc}") from None
+    finally:
+        conn.close()
+    if len(rows) > MAX_READ_ROWS:
+        raise _refuse(p, f"it holds more than {MAX_READ_ROWS} rows.")
+    bad = [i for i, r in enumerate(rows) if not _row_ok(r, trainee)]
+    if bad:
+        foreign = trainee is not None and sum(1 for i in bad if _row_ok(rows[i], None))
+        why = (f"{foreign} row(s) are another trainee's" if foreign
+               else f"{len(bad)} row(s) are not of the store's types (first: row {bad[0] + 1})")
+        raise _refuse(p, f"{why}; the file was not written by this suite's store as it is.")
     return [_attempt(r) for r in rows]
+
+
+def _row_ok(r: tuple, trainee: str | None) -> bool:
+    """A row of :data:`_COLUMNS` holds what the store writes: text where text belongs (never a BLOB), and so on."""
+    uid, who, exercise, seed, part, answer, correct, slip, kind, created, reason = r
+    texts = (uid, who, exercise, part, answer, kind, created)
+    if not all(type(t) is str for t in texts):
+        return False
+    if not (0 < len(who) <= MAX_NAME_LENGTH and len(uid) <= 64 and len(exercise) <= 200 and len(part) <= 200
+            and len(answer) <= 10_000 and len(created) <= 40):
+        return False
+    if type(seed) is not int or correct not in (0, 1) or type(correct) is not int or kind not in _KINDS:
+        return False
+    if slip is not None and (type(slip) is not str or len(slip) > 200):
+        return False
+    if reason is not None and (type(reason) is not str or len(reason) > _MAX_REASON):
+        return False
+    try:
+        _dt.datetime.fromisoformat(created)
+    except ValueError:
+        return False
+    return trainee is None or who == trainee
 
 
 def _migrate(conn: sqlite3.Connection) -> None:

