@@ -31,7 +31,7 @@ from widgets.page import PrintButton
 from . import assessment as forms
 from .app import OverrideQuestion, _markdown_html, answer_widgets, feedback_html, open_store, trainee_field
 from .core import TRAINING_NOTICE, Exercise, load_exercise
-from .progress import Attempt
+from .progress import Attempt, check_trainee_name
 
 __all__ = ["AssessmentApp"]
 
@@ -293,7 +293,9 @@ class AssessmentApp(_Guarded, W.VBox):
         self.refresh_history()
 
     def name(self) -> str:
-        return self.trainee.value.strip()
+        """The typed name, stripped ("" when none); :class:`InputError` past the store's longest name."""
+        name = self.trainee.value.strip()
+        return check_trainee_name(name) if name else ""
 
     def save(self, exercise: str, seed: int, part: str, answer: str, correct: bool, slip: str | None, *,
              kind: str = "check", override_reason: str | None = None) -> None:

@@ -232,3 +232,28 @@ def test_names_over_200_characters_accepted_then_lost_at_recovery_are_refused(tm
     store.add("b" * 200, "dilution", 1, "diluent", "glucose", False)  # the maximum itself is kept
     path.write_bytes(b"garbage")
     assert len(ProgressStore(path).attempts("b" * 200)) == 1
+
+
+def test_names_over_200_characters_are_refused_by_the_practice_app_assessment_app_and_load_exercise(tmp_path,
+                                                                                                   monkeypatch):
+    from exercises.app import PracticeApp
+    from exercises.assessment_app import AssessmentApp
+    from exercises.core import load_exercise
+
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    long_name = "n" * 201
+    app = PracticeApp(progress_path=tmp_path / "p.sqlite", seed=3)
+    app.trainee.value = long_name
+    app.open_case("test_bolus_volume", 8)
+    view = app.parts.children[0]
+    right = load_exercise("test_bolus_volume", seed=8).solution()
+    view.input.value = f"{right.to('mL').magnitude:g} mL"
+    view.check_button.click()
+    assert "Correct" in view.feedback.value  # the feedback still shows
+    assert "at most 200 characters" in app.status.value and app.store.attempts() == []
+    test = AssessmentApp(tmp_path / "q.sqlite")
+    test.trainee.value = long_name
+    test.pre.start_button.click()
+    assert "at most 200 characters" in test.pre.status.value and not test.pre.parts
+    with pytest.raises(InputError, match="at most 200 characters"):
+        load_exercise("test_bolus_volume", seed=8, trainee=long_name, progress=True)
