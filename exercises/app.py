@@ -20,7 +20,7 @@ from typing import Any
 import ipywidgets as W
 
 from itbcore import library
-from itbcore.errors import ITBError
+from itbcore.errors import InputError, ITBError
 from widgets._kernel import server_log
 from widgets.a11y import PageA11y
 from widgets.app import close_tree, library_line
@@ -30,7 +30,7 @@ from widgets.page import PrintButton
 
 from .core import TRAINING_NOTICE, Exercise, list_exercises, load_exercise
 from .identity import Identity
-from .progress import ProgressStore
+from .progress import ProgressStore, check_trainee_name
 
 __all__ = ["PracticeApp", "OverrideQuestion", "answer_widgets", "feedback_html"]
 
@@ -291,28 +291,47 @@ class PracticeApp(W.VBox):
 
     # -- progress -------------------------------------------------------------------------
     def _name(self) -> str:
-        # on a class hub the signed-in user (JUPYTERHUB_USER), never the field: the page may send anything
-        return Identity.of(self.trainee.value).name or ""
+        """The signed-in user on a class hub (JUPYTERHUB_USER, never the field: the page may send anything),
+        else the typed name, stripped ("" when none); :class:`InputError` past the store's longest name."""
+        name = (Identity.of(self.trainee.value).name or "").strip()
+        return check_trainee_name(name) if name else ""
+
+    def _refused(self, exc: InputError) -> None:
+        self.status.value = f'<span class="itb-sev-warning">{html.escape(str(exc))}</span>'
 
     def record(self, ex: Exercise, part: str, result: Any) -> None:
         if self.store is None:
             return
-        if not self._name():
-            self.status.value = '<span class="itb-muted">Enter your name above to save your progress.</span>'
+        try:
+            if not self._name():
+                self.status.value = '<span class="itb-muted">Enter your name above to save your progress.</span>'
+                return
+            self.store.record(self._name(), ex.id, ex.seed, part, result)
+        except InputError as exc:  # a name too long, or past the store's quota: the feedback still shows
+            self._refused(exc)
             return
-        self.store.record(self._name(), ex.id, ex.seed, part, result)
         self.refresh_progress()
 
     def record_hint(self, ex: Exercise, part: str) -> None:
-        if self.store is not None and self._name():
-            self.store.record_hint(self._name(), ex.id, ex.seed, part)
-            self.refresh_progress()
+        try:
+            if self.store is not None and self._name():
+                self.store.record_hint(self._name(), ex.id, ex.seed, part)
+        except InputError as exc:
+            self._refused(exc)
+            return
+        self.refresh_progress()
 
     def refresh_progress(self) -> None:
         if self.store is None:
             self.progress.value = "<i>Progress is not being saved.</i>"
             return
-        if not self._name():
+        try:
+            name = self._name()
+        except InputError as exc:  # a name too long: said where the name is asked, nothing saved under it
+            self._refused(exc)
+            self.progress.value = f"<i>{html.escape(str(exc))}</i>"
+            return
+        if not name:
             self.progress.value = "<i>Enter your name to see and save your progress.</i>"
             return
         rows = self.store.summary(self._name())

@@ -32,7 +32,7 @@ from . import assessment as forms
 from .app import OverrideQuestion, _markdown_html, answer_widgets, feedback_html, open_store, trainee_field
 from .core import TRAINING_NOTICE, Exercise, load_exercise
 from .identity import Identity
-from .progress import Attempt
+from .progress import Attempt, check_trainee_name
 
 __all__ = ["AssessmentApp"]
 
@@ -294,8 +294,10 @@ class AssessmentApp(_Guarded, W.VBox):
         self.refresh_history()
 
     def name(self) -> str:
-        # on a class hub the signed-in user (JUPYTERHUB_USER), never the field: the page may send anything
-        return Identity.of(self.trainee.value).name or ""
+        """The signed-in user on a class hub (JUPYTERHUB_USER, never the field: the page may send anything),
+        else the typed name, stripped ("" when none); :class:`InputError` past the store's longest name."""
+        name = (Identity.of(self.trainee.value).name or "").strip()
+        return check_trainee_name(name) if name else ""
 
     def save(self, exercise: str, seed: int, part: str, answer: str, correct: bool, slip: str | None, *,
              kind: str = "check", override_reason: str | None = None) -> None:

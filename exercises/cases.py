@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from itbcore._files import read_regular
 from itbcore.errors import FileProblem, ITBError
 from itbcore.patient import CONDITIONS, MEDICINES, ORIGINS, Patient
 from itbcore.units import _example, _parse_text, as_quantity
@@ -132,13 +133,54 @@ def _codes(data: dict, key: str, file: Path, known: dict[str, str]) -> tuple[str
     return tuple(value)
 
 
+#: The largest case file read (the library's are under 2 KB).
+MAX_CASE_BYTES = 64 * 1024
+#: The most aliases (``*name``) a case file may use: none of the library's needs one, and a few cannot
+#: expand into the billion laughs (nine aliases nine deep are 9**9 strings once anything walks them).
+MAX_ALIASES = 16
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses more than :data:`MAX_ALIASES` aliases in one file."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            self._aliases = getattr(self, "_aliases", 0) + 1
+            if self._aliases > MAX_ALIASES:
+                raise _TooManyAliases(self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+class _TooManyAliases(Exception):
+    def __init__(self, mark: Any) -> None:
+        self.mark = mark
+
+
 def _read_yaml(file: Path) -> dict:
     try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        text = read_regular(file, MAX_CASE_BYTES).decode("utf-8")
+    except FileNotFoundError:
+        raise CaseFileError(file, "(whole file)", "does not exist.") from None
+    except UnicodeDecodeError:
+        raise CaseFileError(file, "(whole file)", "is not UTF-8 text.") from None
+    except ValueError as exc:  # a FIFO, a device, or larger than MAX_CASE_BYTES
+        raise CaseFileError(file, "(whole file)", str(exc)) from None
+    except OSError as exc:
+        raise CaseFileError(file, "(whole file)", f"cannot be read ({exc.__class__.__name__}).") from None
+    loader = _BoundedLoader(text)
+    try:
+        data = loader.get_single_data()
+    except _TooManyAliases as exc:
+        raise CaseFileError(file, f"line {exc.mark.line + 1}",
+                            f"uses more than {MAX_ALIASES} YAML aliases (*name); write the values out.") from None
+    except RecursionError:
+        raise CaseFileError(file, "(whole file)", "is nested too deeply.") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(whole file)"
         raise CaseFileError(file, where, f"is not valid YAML ({getattr(exc, 'problem', exc)}).") from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise CaseFileError(file, "(top level)", "must be a mapping of field: value.")
     return data

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .progress import Attempt
 
-__all__ = ["ClassRow", "class_rows", "gradebook_scores", "rows_csv", "common_slips", "override_reasons"]
+__all__ = ["ClassRow", "class_rows", "gradebook_scores", "rows_csv", "csv_cell", "common_slips", "override_reasons"]
 
 
 @dataclass(frozen=True)
@@ -109,13 +109,34 @@ def gradebook_scores(course_root: str | Path) -> dict[tuple[str, str], tuple[flo
     return out
 
 
+#: What a spreadsheet takes for the start of a formula (OWASP, CSV injection): = + - @, tab and carriage return.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A cell as it is safe to open in a spreadsheet: text that starts like a formula gets a leading ``'``.
+
+    The OWASP rule for CSV injection: a trainee's name or answer typed as ``=HYPERLINK(…)`` must reach the
+    educator's spreadsheet as text, never as a formula.  Numbers are left as they are.
+
+    >>> csv_cell("=HYPERLINK(A1)"), csv_cell("@SUM(A1)"), csv_cell("ana"), csv_cell(-1.5)
+    ("'=HYPERLINK(A1)", "'@SUM(A1)", 'ana', -1.5)
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def rows_csv(rows: Iterable[ClassRow]) -> str:
-    """The rows as CSV with a header line (what the class view's download gives)."""
+    """The rows as CSV with a header line (what the class view's download gives); text cells that start like a
+    formula are neutralised (:func:`csv_cell`)."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv.writer(buf, lineterminator="\r\n")  # RFC 4180: a CR or LF typed inside a cell is quoted, never a new row
     w.writerow([f.name for f in fields(ClassRow)])
     for r in rows:
-        w.writerow(["" if v is None else v for v in astuple(r)])
+        w.writerow([csv_cell(v) for v in astuple(r)])
     return buf.getvalue()
 
 

@@ -334,6 +334,10 @@ def load_exercise(ident: str, seed: int = 0, *, trainee: str | None = None, prog
     rng = random.Random(f"itb-exercise:{ident}:{seed}")
     variant = definition.build(Draw(rng, library or _default_library()))
     who = Identity.of(trainee)  # under JupyterHub: the signed-in user, whatever was typed
+    if who.name and not who.signed_in:
+        from .progress import check_trainee_name
+
+        check_trainee_name(who.name)  # InputError past the store's longest name, before anything is saved
     if grading() or progress is False:
         progress = None  # an educator's autograde run is nobody's attempt
     elif progress is True or (progress is None and who.signed_in):

@@ -46,6 +46,7 @@ import os
 import secrets
 import shutil
 import sqlite3
+import stat
 import time
 import uuid
 from collections.abc import Iterator
@@ -56,7 +57,8 @@ from typing import Any
 from itbcore.errors import InputError
 
 __all__ = ["ProgressStore", "ProgressStoreError", "Attempt", "ExerciseSummary", "default_progress_path", "ENV_VAR",
-           "COURSE_ENV", "GROUP_READ_ENV", "read_attempts"]
+           "COURSE_ENV", "GROUP_READ_ENV", "read_attempts",
+           "check_trainee_name", "MAX_NAME_LENGTH", "MAX_ATTEMPTS_PER_MINUTE", "MAX_ATTEMPTS_TOTAL"]
 
 ENV_VAR = "ITB_PROGRESS_DB"
 COURSE_ENV = "ITB_COURSE"
@@ -84,6 +86,12 @@ _COLUMNS = (*_COLUMNS_V1, "override_reason")
 _ADDED_COLUMNS: dict[int, tuple[tuple[str, str], ...]] = {
     2: (("override_reason", "TEXT"),),
 }
+#: The longest trainee name the store takes (refused past it, everywhere a name enters: :func:`check_trainee_name`).
+MAX_NAME_LENGTH = 200
+#: Attempts (checks, hints, held answers) one trainee may save per minute, and in all: a loop saving 200 in
+#: 10 s is refused (InputError) instead of filling the class's disk and the class view.
+MAX_ATTEMPTS_PER_MINUTE = 60
+MAX_ATTEMPTS_TOTAL = 20_000
 #: The longest override reason kept (the library's reason with its note fits well within it).
 _MAX_REASON = 400
 _SCHEMA = """
@@ -147,10 +155,25 @@ class ExerciseSummary:
     last: str
 
 
+def check_trainee_name(name: object) -> str:
+    """The trainee name as the store keeps it (stripped), or :class:`InputError` when it is empty or longer
+    than :data:`MAX_NAME_LENGTH` characters (a longer one was accepted, then lost at recovery)."""
+    text = str(name if name is not None else "").strip()
+    if not text:
+        raise InputError("The trainee name is empty.")
+    if len(text) > MAX_NAME_LENGTH:
+        raise InputError(f"A trainee name is at most {MAX_NAME_LENGTH} characters; this one has {len(text)}.")
+    return text
+
+
 class ProgressStore:
     """Attempts of trainees in a SQLite file (see the module docstring for path and recovery)."""
 
-    def __init__(self, path: str | os.PathLike | None = None, *, busy_timeout: float = 30.0) -> None:
+    def __init__(self, path: str | os.PathLike | None = None, *, busy_timeout: float = 30.0,
+                 per_minute: int | None = MAX_ATTEMPTS_PER_MINUTE,
+                 per_trainee: int | None = MAX_ATTEMPTS_TOTAL) -> None:
+        #: The quotas of :meth:`add` (``None``: none, for a bulk import or a test that fills a store).
+        self.per_minute, self.per_trainee = per_minute, per_trainee
         self.path = Path(path).expanduser() if path is not None else default_progress_path()
         self.journal = self.path.with_name(self.path.name + ".journal")
         self.backup = self.path.with_name(self.path.name + ".bak")
@@ -280,6 +303,10 @@ class ProgressStore:
         self._replay_journal()
 
     def _insert_rows(self, rows: list[tuple]) -> None:
+        # an erased trainee's rows from before their erasure never come back (a backup, a damaged copy, a journal)
+        tombs = self._tombstone_times()
+        if tombs:
+            rows = [r for r in rows if not (r[1] in tombs and str(r[9]) <= tombs[r[1]])]
         if not rows:
             return
         conn = self._connect()
@@ -302,10 +329,11 @@ class ProgressStore:
             for line in fh:
                 row = self._journal_row(line)
                 if row is None:
-                    if line.strip():
+                    if line.strip() and not line.startswith('{"erase"'):
                         self.skipped += 1  # cut short by a crash, mistyped, or not signed by this store
                     continue
                 rows.append(row)
+            # a tombstone line (an erasure) is not a row: never counted as skipped
         self._insert_rows(rows)
 
     # -- writing ---------------------------------------------------------------------------
@@ -316,8 +344,7 @@ class ProgressStore:
         ``override_reason`` is why an answer past the drug library's soft limit was confirmed
         (:func:`itbcore.library.override_reason`); ``kind`` is one of check, hint and held.
         """
-        if not str(trainee).strip():
-            raise InputError("The trainee name is empty.")
+        trainee = check_trainee_name(trainee)
         if kind not in _KINDS:
             raise InputError(f"An attempt is one of {', '.join(_KINDS)}, not {kind!r}.")
         reason = " ".join(str(override_reason).split())[:_MAX_REASON] if override_reason else None
@@ -327,7 +354,7 @@ class ProgressStore:
         values = (attempt.uid, attempt.trainee, attempt.exercise, attempt.seed, attempt.part, attempt.answer,
                   int(attempt.correct), attempt.slip, attempt.kind, attempt.created_at, attempt.override_reason)
         try:
-            self._insert(values)
+            self._insert(values, attempt.trainee)
         except sqlite3.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise
@@ -343,6 +370,103 @@ class ProgressStore:
             self._take_backup()
         return attempt
 
+    def _check_quota(self, conn: sqlite3.Connection, trainee: str) -> None:
+        """Refuse an attempt past :data:`MAX_ATTEMPTS_PER_MINUTE` or :data:`MAX_ATTEMPTS_TOTAL` (under the write lock,
+        so two notebooks of the same trainee share one quota)."""
+        since = (_dt.datetime.now(_dt.UTC) - _dt.timedelta(minutes=1)).isoformat(timespec="microseconds")
+        recent, total = conn.execute(
+            "SELECT sum(created_at >= ?), count(*) FROM attempts WHERE trainee = ?", (since, trainee)).fetchone()
+        if self.per_minute is not None and (recent or 0) >= self.per_minute:
+            raise InputError(f"Not saved: {trainee} has saved {self.per_minute} attempts in the last minute, "
+                             "the most the store takes; wait a minute and check again.")
+        if self.per_trainee is not None and total >= self.per_trainee:
+            raise InputError(f"Not saved: {trainee} has {self.per_trainee} saved attempts, the most the store keeps "
+                             "per trainee; ask an educator.")
+
+    # -- erasure ---------------------------------------------------------------------------
+    def erase(self, trainee: str) -> int:
+        """Delete every record of ``trainee`` for good; returns how many rows the database held.
+
+        Erasure is real: the rows are deleted with ``secure_delete`` and the file vacuumed (no freed page keeps
+        them), the journal is rewritten without their lines and ends with a signed tombstone that replay honours
+        (a line of theirs from before the erasure, from any copy of the journal, is never replayed), the backup is
+        taken again, and the copies kept aside at a recovery (``*.corrupt-*``) lose their rows too (a copy too
+        damaged to edit is removed: its readable rows were merged at that recovery).  Attempts saved after the
+        erasure are kept as usual.
+        """
+        trainee = check_trainee_name(trainee)
+        at = _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds")
+        conn = self._connect()
+        try:
+            conn.execute("PRAGMA secure_delete = ON")
+            conn.execute("BEGIN IMMEDIATE")  # the write lock: no attempt is saved while the journal is rewritten
+            try:
+                n = conn.execute("DELETE FROM attempts WHERE trainee = ?", (trainee,)).rowcount
+                self._rewrite_journal(trainee, at)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("VACUUM")
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        if self.backup.exists():
+            self.backup.unlink()
+        self._take_backup()
+        for copy in self.path.parent.glob(self.path.name + ".corrupt-*"):
+            if copy.name.endswith(("-wal", "-shm")):
+                continue
+            _purge_copy(copy, trainee)
+        return n
+
+    def _rewrite_journal(self, trainee: str, at: str) -> None:
+        """The journal without ``trainee``'s lines, ending with a signed tombstone, put in place atomically."""
+        tomb = {"erase": trainee, "at": at}
+        tomb["mac"] = self._sign(json.dumps({"erase": trainee, "at": at}, ensure_ascii=False, sort_keys=True))
+        tmp = self.journal.with_name(self.journal.name + ".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                if self.journal.exists():
+                    with open(self.journal, encoding="utf-8", errors="replace") as fh:
+                        for line in fh:
+                            try:
+                                rec = json.loads(line)
+                            except ValueError:
+                                rec = None
+                            if isinstance(rec, dict) and rec.get("trainee") == trainee:
+                                continue
+                            if line.strip():
+                                out.write(line if line.endswith("\n") else line + "\n")
+                out.write(json.dumps(tomb, ensure_ascii=False) + "\n")
+                out.flush()
+                os.fsync(out.fileno())
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        os.replace(tmp, self.journal)
+
+    def _tombstone_times(self) -> dict[str, str]:
+        """trainee -> the time of their latest erasure, from the signed tombstones in the journal."""
+        out: dict[str, str] = {}
+        if not self.journal.exists():
+            return out
+        with open(self.journal, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if '"erase"' not in line:
+                    continue
+                try:
+                    rec = json.loads(line)
+                    who, at, mac = rec["erase"], rec["at"], rec["mac"]
+                    payload = json.dumps({"erase": who, "at": at}, ensure_ascii=False, sort_keys=True)
+                except (ValueError, KeyError, TypeError):
+                    continue
+                if isinstance(mac, str) and hmac.compare_digest(mac, self._sign(payload)) and isinstance(at, str):
+                    out[who] = max(at, out.get(who, ""))
+        return out
+
     def _take_backup(self) -> None:
         """Copy the database to ``progress.sqlite.bak`` (sqlite's online backup, consistent while in use)."""
         try:
@@ -356,10 +480,16 @@ class ProgressStore:
         except (sqlite3.Error, OSError):
             pass  # a missed backup is retried at the next write batch; the journal still holds every attempt
 
-    def _insert(self, values: tuple) -> None:
+    def _insert(self, values: tuple, trainee: str | None = None) -> None:
         conn = self._connect()
         try:
             conn.execute("BEGIN IMMEDIATE")
+            if trainee is not None and (self.per_minute is not None or self.per_trainee is not None):
+                try:
+                    self._check_quota(conn, trainee)
+                except InputError:
+                    conn.execute("ROLLBACK")
+                    raise
             conn.execute(
                 f"INSERT INTO attempts ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})", values
             )
@@ -457,30 +587,179 @@ class ProgressStore:
         return "\n".join(lines)
 
 
-def read_attempts(path: str | os.PathLike) -> list[Attempt]:
-    """Every attempt in someone else's progress database, opened read-only (the class view).
+#: The class view reads a trainee's file only up to this size (a trainee's database is kilobytes to a few MB).
+MAX_READ_BYTES = 64 * 1024 * 1024
+#: The most rows the class view takes from one trainee's file (far above :data:`MAX_ATTEMPTS_TOTAL`).
+MAX_READ_ROWS = 100_000
+#: How long one query of the class view may run on one trainee's file before it is interrupted (seconds).
+READ_TIMEOUT = 2.0
+
+
+def _refuse(p: Path, why: str) -> ProgressStoreError:
+    return ProgressStoreError(f"{p} is not shown: {why}")
+
+
+def _open_nofollow(p: Path, within: Path | None) -> int:
+    """A read-only descriptor of ``p`` that follows no symbolic link below ``within`` (none at all in the last
+    component), opened non-blocking so a FIFO never makes the reader wait."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
+    if within is None:
+        return os.open(p, flags)
+    rel = p.relative_to(within).parts
+    # O_PATH: a home of mode 0711 can be walked through without being listed
+    dirflags = getattr(os, "O_PATH", os.O_RDONLY) | os.O_DIRECTORY
+    fd = os.open(within, dirflags)
+    try:
+        for i, part in enumerate(rel[:-1]):
+            try:
+                nxt = os.open(part, dirflags | os.O_NOFOLLOW, dir_fd=fd)
+            except OSError as exc:
+                if os.path.islink(os.path.join(within, *rel[:i + 1])):
+                    raise _refuse(p, f"the folder {part!r} on its path is a symbolic link (a trainee's file is "
+                                     "read where it is, never through a link).") from None
+                raise exc
+            os.close(fd)
+            fd = nxt
+        return os.open(rel[-1], flags, dir_fd=fd)
+    finally:
+        os.close(fd)
+
+
+def read_attempts(path: str | os.PathLike, *, trainee: str | None = None, owner: int | None = None,
+                  within: str | os.PathLike | None = None, timeout: float = READ_TIMEOUT) -> list[Attempt]:
+    """Every attempt in someone else's progress database, read without trusting it (the class view).
+
+    The file is the trainee's own, so everything in it is theirs to shape.  It is opened without following a
+    symbolic link (none below ``within``, when given: a trainee's home), non-blocking (a FIFO is refused, never
+    waited on), must be a regular file of at most :data:`MAX_READ_BYTES` owned by ``owner`` (their uid, when
+    known: a link or a copy of another trainee's file is not shown as theirs), and is read into memory once
+    (``sqlite3`` ``deserialize``: no lock, journal or WAL file of theirs is ever opened, nothing is written).
+    ``attempts`` must be a table (a VIEW of that name is refused), every query is interrupted after
+    ``timeout`` seconds (a progress handler), at most :data:`MAX_READ_ROWS` rows are taken, and every value
+    must be of the store's type (no BLOB, a known kind, an ISO time, names within :data:`MAX_NAME_LENGTH`) and
+    every row ``trainee``'s when given.  Anything else raises :class:`ProgressStoreError` naming the file and
+    what is wrong, so the caller shows the rest of the class.
 
     Raises :class:`ProgressStoreError` when this user may not read it (not an educator) and
     ``FileNotFoundError`` when there is none yet; never writes, never recovers.
     """
     p = Path(path)
-    if not p.exists():
+    base = Path(within) if within is not None else None
+    try:
+        fd = _open_nofollow(p, base)
+    except ProgressStoreError:
+        raise
+    except FileNotFoundError:
         if p.parent.exists() and not os.access(p.parent, os.R_OK | os.X_OK):
             raise ProgressStoreError(f"{p.parent} cannot be read by this user (only its trainee and the "
-                                     "educators' group can).")
-        raise FileNotFoundError(p)
-    if not os.access(p, os.R_OK):
-        raise ProgressStoreError(f"{p} cannot be read by this user (only its trainee and the educators' group can).")
+                                     "educators' group can).") from None
+        raise FileNotFoundError(p) from None
+    except PermissionError:
+        raise ProgressStoreError(f"{p} cannot be read by this user (only its trainee and the educators' group "
+                                 "can).") from None
+    except OSError as exc:
+        if os.path.islink(p):  # O_NOFOLLOW: ELOOP
+            raise _refuse(p, "it is a symbolic link (a trainee's file is read where it is, never through a "
+                             "link).") from None
+        raise ProgressStoreError(f"{p} could not be opened: {exc.strerror or exc}") from None
     try:
-        conn = sqlite3.connect(f"file:{p}?mode=ro", uri=True, timeout=5)
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _refuse(p, "it is not a regular file (a FIFO, a device or a folder).")
+        if owner is not None and st.st_uid != owner:
+            raise _refuse(p, f"it belongs to user id {st.st_uid}, not to its trainee (id {owner}).")
+        if st.st_size > MAX_READ_BYTES:
+            raise _refuse(p, f"it is {st.st_size} bytes, more than the {MAX_READ_BYTES} read.")
+        chunks, size = [], 0
+        while size <= MAX_READ_BYTES:
+            chunk = os.read(fd, min(1 << 20, MAX_READ_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_READ_BYTES:
+            raise _refuse(p, f"it grew past the {MAX_READ_BYTES} bytes read.")
+    finally:
+        os.close(fd)
+    data = bytearray(b"".join(chunks))
+    if len(data) >= 20 and data[:16] == b"SQLite format 3\x00" and data[18:20] == b"\x02\x02":
+        data[18:20] = b"\x01\x01"  # a WAL-mode header: read the copy as a rollback-journal file (nothing to replay)
+    return _attempts_from_bytes(p, bytes(data), trainee, timeout)
+
+
+def _attempts_from_bytes(p: Path, data: bytes, trainee: str | None, timeout: float) -> list[Attempt]:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        deadline = time.monotonic() + timeout
+        conn.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 10_000)
         try:
+            if data:
+                conn.deserialize(data)
+            conn.execute("PRAGMA query_only = 1")
+            conn.execute("PRAGMA trusted_schema = 0")  # no function of the trainee's schema runs as a side effect
+            kind = conn.execute("SELECT type FROM sqlite_master WHERE name = 'attempts'").fetchone()
+            if kind is None:
+                return []  # a file with no attempts table yet: nothing to show
+            if kind[0] != "table":
+                raise _refuse(p, f"'attempts' is a {kind[0]}, not the store's table.")
             # a trainee's file not yet migrated (their store has not opened it since): NULL for what it lacks
-            rows = conn.execute(f"SELECT {_select_list(conn)} FROM attempts ORDER BY created_at, id").fetchall()
+            cur = conn.execute(f"SELECT {_select_list(conn)} FROM attempts ORDER BY created_at, id")
+            rows = cur.fetchmany(MAX_READ_ROWS + 1)
+        except sqlite3.OperationalError as exc:
+            if "interrupt" in str(exc):
+                raise _refuse(p, f"reading it took longer than {timeout:g} s.") from None
+            raise ProgressStoreError(f"{p} could not be read: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise ProgressStoreError(f"{p} could not be read: {exc}") from None
+    finally:
+        conn.close()
+    if len(rows) > MAX_READ_ROWS:
+        raise _refuse(p, f"it holds more than {MAX_READ_ROWS} rows.")
+    bad = [i for i, r in enumerate(rows) if not _row_ok(r, trainee)]
+    if bad:
+        foreign = trainee is not None and sum(1 for i in bad if _row_ok(rows[i], None))
+        why = (f"{foreign} row(s) are another trainee's" if foreign
+               else f"{len(bad)} row(s) are not of the store's types (first: row {bad[0] + 1})")
+        raise _refuse(p, f"{why}; the file was not written by this suite's store as it is.")
+    return [_attempt(r) for r in rows]
+
+
+def _row_ok(r: tuple, trainee: str | None) -> bool:
+    """A row of :data:`_COLUMNS` holds what the store writes: text where text belongs (never a BLOB), and so on."""
+    uid, who, exercise, seed, part, answer, correct, slip, kind, created, reason = r
+    texts = (uid, who, exercise, part, answer, kind, created)
+    if not all(type(t) is str for t in texts):
+        return False
+    if not (0 < len(who) <= MAX_NAME_LENGTH and len(uid) <= 64 and len(exercise) <= 200 and len(part) <= 200
+            and len(answer) <= 10_000 and len(created) <= 40):
+        return False
+    if type(seed) is not int or correct not in (0, 1) or type(correct) is not int or kind not in _KINDS:
+        return False
+    if slip is not None and (type(slip) is not str or len(slip) > 200):
+        return False
+    if reason is not None and (type(reason) is not str or len(reason) > _MAX_REASON):
+        return False
+    try:
+        _dt.datetime.fromisoformat(created)
+    except ValueError:
+        return False
+    return trainee is None or who == trainee
+
+
+def _purge_copy(copy: Path, trainee: str) -> None:
+    """Delete ``trainee``'s rows from a copy kept aside at a recovery, or the copy when it cannot be edited."""
+    try:
+        conn = sqlite3.connect(str(copy), timeout=1, isolation_level=None)
+        try:
+            conn.execute("PRAGMA secure_delete = ON")
+            conn.execute("DELETE FROM attempts WHERE trainee = ?", (trainee,))
+            conn.execute("VACUUM")
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise ProgressStoreError(f"{p} could not be read: {exc}") from exc
-    return [_attempt(r) for r in rows]
+    except sqlite3.Error:
+        copy.unlink(missing_ok=True)
+    for suffix in ("-wal", "-shm", "-journal"):
+        Path(str(copy) + suffix).unlink(missing_ok=True)
 
 
 def _migrate(conn: sqlite3.Connection) -> None:

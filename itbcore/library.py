@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._files import MIB, read_regular
 from ._in_force import STATE as _STATE
 from .errors import DoseLimitError, InputError, LibraryError
 from .sources import DEFAULT_LABEL, LABELS, Finding
@@ -71,6 +72,8 @@ __all__ = [
 DEFAULT_LIBRARY_PATH = Path(__file__).with_name("drug_library.toml")
 #: The environment variable that names a hospital's own library file.
 LIBRARY_ENV = "ITB_DRUG_LIBRARY"
+#: The largest drug-library file read (the shipped one is a few kilobytes).
+MAX_LIBRARY_BYTES = MIB
 
 _LABEL_KEYS = tuple(LABELS)
 _SOURCE_PREFIXES = (*(f"{k} " for k in _LABEL_KEYS), "practice guidance", "local protocol")
@@ -271,13 +274,20 @@ def load_library(path: str | os.PathLike | None = None) -> DrugLibrary:
     """
     p = Path(path) if path is not None else DEFAULT_LIBRARY_PATH
     try:
-        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+        # a regular file of at most MAX_LIBRARY_BYTES: ITB_DRUG_LIBRARY=/dev/zero or a FIFO is refused, not read
+        raw = tomllib.loads(read_regular(p, MAX_LIBRARY_BYTES).decode("utf-8"))
     except FileNotFoundError:
         raise LibraryError(f"Drug library {p}: the file does not exist.") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LibraryError(f"Drug library {p}: the file cannot be read ({exc.__class__.__name__}).") from None
     except tomllib.TOMLDecodeError as exc:
         raise LibraryError(f"Drug library {p}: not valid TOML ({exc}).") from None
+    except UnicodeDecodeError as exc:
+        raise LibraryError(f"Drug library {p}: the file cannot be read ({exc.__class__.__name__}).") from None
+    except ValueError as exc:  # not a regular file, or larger than the bound (the message names the file)
+        raise LibraryError(f"Drug library {p}: {exc}") from None
+    except OSError as exc:
+        raise LibraryError(f"Drug library {p}: the file cannot be read ({exc.__class__.__name__}).") from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise LibraryError(f"Drug library {p}: not valid TOML (nested too deeply).") from None
     head = raw.get("library")
     if not isinstance(head, dict):
         raise _problem(p, "library", "the file needs a [library] table with name and version.")

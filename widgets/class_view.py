@@ -24,7 +24,7 @@ from exercises.progress import ProgressStoreError, read_attempts
 from .app import App
 from .findings import esc
 
-__all__ = ["ClassViewApp", "build_app", "progress_path_of"]
+__all__ = ["ClassViewApp", "build_app", "progress_path_of", "read_trainee"]
 
 
 def progress_path_of(trainee: str, course: str | None = None) -> Path:
@@ -34,6 +34,21 @@ def progress_path_of(trainee: str, course: str | None = None) -> Path:
     shared = os.environ.get("ITB_CLASS_PROGRESS_ROOT")
     base = Path(shared) / trainee if shared else Path(pwd.getpwnam(trainee).pw_dir) / ".itb-training"
     return base / course / "progress.sqlite"
+
+
+def read_trainee(trainee: str, course: str | None = None) -> list:
+    """``trainee``'s attempts, read without trusting their file (:func:`exercises.progress.read_attempts`).
+
+    Nothing on the way from their home (or the shared root) to the file may be a symbolic link, the file must be
+    theirs (owned by their Unix user, where the hub gives each trainee one) and every row must be theirs: a link
+    to or a copy of another trainee's file is refused, never shown as this trainee's.
+    """
+    path = progress_path_of(trainee, course)
+    shared = os.environ.get("ITB_CLASS_PROGRESS_ROOT")
+    if shared:  # one volume, one uid for everyone (z2jh): no owner to check, but no link below the root
+        return read_attempts(path, trainee=trainee, within=Path(shared))
+    user = pwd.getpwnam(trainee)
+    return read_attempts(path, trainee=trainee, owner=user.pw_uid, within=Path(user.pw_dir))
 
 
 class ClassViewApp(App):
@@ -76,11 +91,14 @@ class ClassViewApp(App):
         active = dict(members)
         for name, _last in members:
             try:
-                attempts[name] = read_attempts(progress_path_of(name))
+                attempts[name] = read_trainee(name)
             except FileNotFoundError:
                 attempts[name] = []
             except (ProgressStoreError, KeyError, PermissionError) as exc:
                 self.refused.append(f"{name}: {exc}")
+                attempts[name] = []
+            except Exception as exc:  # noqa: BLE001 - one trainee's file never takes the class view down
+                self.refused.append(f"{name}: {exc.__class__.__name__}: {exc}")
                 attempts[name] = []
         scores = gradebook_scores(self.course_root)
         self.rows = class_rows(attempts, scores)
