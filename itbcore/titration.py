@@ -387,6 +387,8 @@ def increase_band(patient: Patient, phase: str = "titration", label: str = DEFAU
     """
     label = check_rule_label(label)
     phase = _phase(phase)
+    # Every answer about a patient refuses one the label does not cover, as titration_plan does.
+    as_patient(patient).require_eligible(label)
     origin, population = as_patient(patient).origin, patient.population
     note = ""
     if phase == "titration":
@@ -453,6 +455,7 @@ def observed_range(patient: Patient, label: str = DEFAULT_LABEL) -> tuple[pint.Q
     >>> lo, hi, src
     (<Quantity(12, 'microgram / day')>, <Quantity(2003, 'microgram / day')>, 'lionova 4.2')
     """
+    as_patient(patient).require_eligible(check_rule_label(label))
     lo, hi, source = _observed_range_floats(patient, label)
     return Q_(lo, "ug/day"), Q_(hi, "ug/day"), source
 

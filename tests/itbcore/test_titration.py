@@ -541,3 +541,21 @@ def test_plan_steps_stay_in_band_and_respect_intervals(patient, start, target, p
         assert steps[-1].dose.magnitude == pytest.approx(target, rel=1e-11)  # doses are read to 12 digits
     else:
         assert len(steps) == 61 and "target_not_reached" in codes(plan.findings)
+
+
+
+@pytest.mark.parametrize("call", [
+    lambda p, label: tit.increase_band(p, label=label),
+    lambda p, label: tit.increase_limits(p, label=label),
+    lambda p, label: tit.observed_range(p, label=label),
+], ids=["increase_band", "increase_limits", "observed_range"])
+@pytest.mark.parametrize("label", ["lionova", "lioresal"])
+def test_a_contraindicated_patient_is_given_no_titration_band(call, label):
+    # regression (clinical audit): under 4 years every planning call refused, but these three handed a 3-year-old
+    # a titration band; now they refuse as titration_plan does, in the same words.
+    child = Patient(3, "spinal")
+    with pytest.raises(EligibilityError) as planned:
+        tit.titration_plan(child, "100 ug/day", "110 ug/day", label=label)
+    with pytest.raises(EligibilityError) as asked:
+        call(child, label)
+    assert str(asked.value) == str(planned.value)
