@@ -311,8 +311,9 @@ class QuantitySlider(W.FloatSlider):
                  max: float | None = None, step: float = 1.0, limit: str | None = None,  # noqa: A002
                  key: str | None = None, readout_format: str = ".3g", **kwargs: Any) -> None:
         if limit is not None:
-            hard = library.limit(limit).hard
-            f = units.magnitude_in(f"1 {library.limit(limit).unit}", unit)
+            lim = library.limit(limit)
+            hard = lim.hard
+            f = units.magnitude_in(f"1 {lim.unit}", unit)
             min, max = hard.min * f, hard.max * f  # noqa: A001 - the keyword's names
             if not hard.max_inclusive:
                 max -= step  # noqa: A001
