@@ -94,7 +94,7 @@ def test_the_test_needs_a_name_and_says_so(tmp_path):
 
 
 def test_the_class_view_shows_mastery_attempts_and_test_scores(tmp_path):
-    from widgets.class_view import assessment_html
+    from exercises.class_view_app import assessment_html
 
     store = ProgressStore(tmp_path / "p.sqlite")
     store.add("ana", forms.MASTERY_EXERCISE, 0, "checklist", "12/13; missed: x", False)

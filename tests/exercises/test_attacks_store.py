@@ -44,7 +44,7 @@ def test_csv_export_leaves_numbers_and_plain_text_as_they_are():
 # -- item 6: the class view poisoned by a trainee's own progress file -----------------------------------------
 _VIEW_SCRIPT = r"""
 import json, sys
-import widgets.class_view as cv
+import exercises.class_view_app as cv
 cv.hub_class = lambda *a, **k: [(n, "") for n in sys.argv[1].split(",")]
 app = cv.build_app(course_root=sys.argv[2])
 print(json.dumps({"rows": [[r.trainee, r.exercise, r.attempts, r.slips] for r in app.rows],

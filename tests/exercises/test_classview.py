@@ -52,7 +52,7 @@ def test_another_trainees_records_that_cannot_be_read_are_named_not_crashed(tmp_
 
 
 def test_the_class_view_off_a_hub_says_it_is_not_available(monkeypatch):
-    from widgets.class_view import build_app
+    from exercises.class_view_app import build_app
 
     monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
     app = build_app()

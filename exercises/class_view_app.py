@@ -17,12 +17,12 @@ from typing import Any
 
 import ipywidgets as W
 
-from exercises.assessment import mastery_rows, parts_per_form, test_scores
-from exercises.classview import HubRefused, class_rows, common_slips, gradebook_scores, hub_class, rows_csv
-from exercises.progress import ProgressStoreError, read_attempts
+from widgets.app import App
+from widgets.findings import esc
 
-from .app import App
-from .findings import esc
+from .assessment import mastery_rows, parts_per_form, test_scores
+from .classview import HubRefused, class_rows, common_slips, gradebook_scores, hub_class, rows_csv
+from .progress import ProgressStoreError, read_attempts
 
 __all__ = ["ClassViewApp", "build_app", "progress_path_of", "read_trainee"]
 
@@ -119,7 +119,7 @@ class ClassViewApp(App):
         self.slip_html.value = ("<h2>Common slips</h2><ol>" + "".join(
             f"<li><code>{esc(s)}</code> in {esc(e)}: {k} trainee(s)</li>" for e, s, k in self.slips) + "</ol>"
             if self.slips else "<p>No slips recorded yet.</p>")
-        from exercises.core import default_library
+        from .core import default_library
 
         skipped = default_library().problems  # a bad case file is skipped for trainees, named here
         if skipped:
