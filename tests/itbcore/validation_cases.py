@@ -217,8 +217,10 @@ def _ug_day(plan: Any) -> tuple[tuple[int, ...], tuple[float, ...]]:
     return (tuple(s.day for s in plan.steps), tuple(float(s.dose.to("ug/day").magnitude) for s in plan.steps))
 
 
-def _taper_day(dose: str, days: int, day: int) -> Any:
-    return dict(taper(dose, days))[day]
+def _gradual(plan: list[tuple[int, Any]]) -> tuple[bool, int]:
+    """A taper as (each day's dose below the day before, how many days have a dose above zero)."""
+    doses = [float(q.to("ug/day").magnitude) for _, q in plan]
+    return all(b < a for a, b in zip(doses[:-1], doses[1:], strict=True)), sum(d > 0 for d in doses)
 
 
 # ---------------------------------------------------------------------------------------------- the cases
@@ -575,13 +577,13 @@ CASES: tuple[Case, ...] = (
          (21, Q_(0, "ug/day")),
          "21 days = 3 weeks, inside 2–4 weeks; 0 µg/day on day 21",
          (_LIO_42_HOLIDAY, _LIORESAL_GRADUAL)),
-    Case("taper-21-days-day-7", "withdrawal.taper",
-         "420 µg/day over 21 days: dose on day 7",
-         lambda: _taper_day("420 ug/day", 21, 7),
-         Q_(280, "ug/day"),
-         "the suite's equal daily steps (taper's rule) over the label's 2–4 weeks: 420 ÷ 21 = 20 µg/day a day; "
-         "420 − 7 × 20 = 280 µg/day",
-         (_LIO_42_HOLIDAY,)),
+    Case("taper-21-days-gradual", "withdrawal.taper",
+         "420 µg/day over 21 days: (every day lower than the day before, days with a dose above zero)",
+         lambda: _gradual(taper("420 ug/day", 21)),
+         (True, 21),
+         "a sequential reduction, never an abrupt stop: each day below the one before, and a dose on days 0 to 20 "
+         "(21 days) before 0 on day 21",
+         (_LIORESAL_GRADUAL, _LIO_42_HOLIDAY)),
     Case("taper-14-days", "withdrawal.taper",
          "420 µg/day over 14 days: last day",
          lambda: taper("420 ug/day", 14)[-1][0],
