@@ -1,11 +1,11 @@
 """Pump arithmetic: daily volume, refill planning, dilution, concentration choice and safety checks.
 
-Label rules: the concentration needed depends on the daily dose and the pump's infusion rate and
-reservoir (lionova 4.2 "Administrasjon"; lioresal Instructions for use of the infusion system;
-baclorex, the part for health personnel after section 5: "the pump's minimum infusion rate"); refill intervals must be calculated so the reservoir never
-empties (lionova 4.4 "Påfylling"; lioresal Special instructions "Re-fill the infusion pump
-reservoir"); the patient is observed for 24 h after a refill (lionova 4.4); injecting into a
-catheter access port gives a life-threatening overdose (lionova 4.4; lioresal Special instructions).
+Label rules: the concentration needed depends on the daily dose and the pump's infusion rate and reservoir
+(lionova 4.2 "Administrasjon"; lioresal Instructions for use of the infusion system; baclorex, the part for
+health personnel after section 5: "the pump's minimum infusion rate"); refill intervals must be calculated so
+the reservoir never empties (lionova 4.4 "Påfylling"; lioresal Special instructions "Re-fill the infusion pump
+reservoir"); the patient is observed for 24 h after a refill (lionova 4.4); injecting into a catheter access
+port gives a life-threatening overdose (lionova 4.4; lioresal Special instructions).
 
 Device facts (alarm volume, refill margin, 180-day cap, bridge and priming boluses, the
 old-versus-new settings comparison) are practice guidance, cited with
@@ -1009,11 +1009,11 @@ def _change(what: str, old: pint.Quantity, new: pint.Quantity, unit: str, code: 
 def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
     """Compare old and new pump settings before programming (side-by-side check, practice guidance).
 
-    Flags two-fold (warning) and ten-fold (violation) changes of the daily dose, the concentration
-    and the daily volume, 1000-fold changes as mg/µg slips, a dose increase above the largest daily
-    increase a label allows (30 %, lionova 4.2) and a changed concentration (a bridge bolus is needed, practice guidance); after any change
-    of the concentration or of the rate, the patient is followed closely until stable (lionova 4.4;
-    lioresal Special instructions).
+    Flags two-fold (warning) and ten-fold (violation) changes of the daily dose, the concentration and the daily
+    volume, 1000-fold changes as mg/µg slips, a dose increase above the largest daily increase a label allows (30
+    %, lionova 4.2) and a changed concentration (a bridge bolus is needed, practice guidance); after any change of
+    the concentration or of the rate, the patient is followed closely until stable (lionova 4.4; lioresal Special
+    instructions).
 
     Examples
     --------

@@ -1,4 +1,5 @@
-"""Tests of itbcore.pump (lionova 4.2 "Administrasjon", 4.4 "Påfylling"; lioresal Special instructions (re-fill), Stability)."""
+"""Tests of itbcore.pump (lionova 4.2 "Administrasjon", 4.4 "Påfylling"; lioresal Special instructions (re-fill),
+Stability)."""
 from __future__ import annotations
 
 import dataclasses
