@@ -49,8 +49,11 @@ REFILL_STEPS: tuple[ProcedureStep, ...] = (
     ProcedureStep("check_prescription", "Check the prescription against the pump's programme: drug, concentration "
                   "and daily dose (µg/day), and the label profile in force.",
                   "lionova 4.2; practice guidance: incident reports, concentration mismatch", critical=True),
+    # lionova never asks for an inspection: it describes a clear, colourless solution (3) and single use at once
+    # (6.6, 6.3); lioresal (Dosing and Administration) refuses a changed colour or visible particles.
     ProcedureStep("inspect_solution", "Inspect the solution: clear and colourless, without particles; single use, "
-                  "used at once after opening.", "lionova 6.6, 6.3", critical=True),
+                  "used at once after opening.", "lioresal Dosing and Administration; lionova 3, 6.6, 6.3",
+                  critical=True),
     ProcedureStep("diluent_nacl_only", "If the solution must be diluted: sodium chloride 9 mg/mL (0.9 %) only.",
                   "lionova 6.2, 6.6", critical=True),
     ProcedureStep("aseptic_technique", "Prepare the site and the refill kit aseptically (the patient must stay "
@@ -67,7 +70,7 @@ REFILL_STEPS: tuple[ProcedureStep, ...] = (
     ProcedureStep("program_pump", "Program the new concentration and reservoir volume; a concentration change "
                   "needs a bridge bolus.", "practice guidance: device documentation, bridge bolus", critical=True),
     ProcedureStep("refill_before_alarm", "Set the next refill before the low-reservoir alarm and within the "
-                  "drug's stability in the pump.", "lionova 4.2; lioresal Stability of the drug; "
+                  "drug's stability in the pump.", "lionova 4.4; lioresal Stability of the drug; "
                   "practice guidance: device documentation", critical=True),
     ProcedureStep("record_dates", "Record the low-reservoir alarm date and the refill date.",
                   "practice guidance: device documentation"),

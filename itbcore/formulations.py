@@ -16,6 +16,11 @@ Other concentrations are made by diluting aseptically with sodium chloride 9 mg/
 must not be mixed with anything else and is incompatible with glucose (lionova 6.2);
 a diluted solution is used within 24 h (baclorex 5).
 
+The solution itself (:data:`SOLUTION`): clear and colourless, pH 5.0–7.0 (lionova 3), stable,
+isotonic, free of pyrogens and antioxidants (lionova 4.2).  Its sodium is measured, as lionova 4.4
+measures each ampoule's, against the WHO-recommended maximum daily intake of 2 g sodium for an adult
+(:data:`WHO_SODIUM_PER_DAY`, :func:`sodium_share_of_who_daily`): 70.81 mg is 3.5 %.
+
 >>> formulation_for("2 mg/mL").ampoule_volume
 <Quantity(5, 'milliliter')>
 >>> fill = ampoules_for_fill("1000 ug/mL", "20 mL")
@@ -26,7 +31,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pint
@@ -39,6 +44,10 @@ from .units import Q_, QuantityLike, as_quantity, fmt
 __all__ = [
     "Formulation",
     "FORMULATIONS",
+    "SolutionFacts",
+    "SOLUTION",
+    "WHO_SODIUM_PER_DAY",
+    "sodium_share_of_who_daily",
     "PUMP_FORMULATIONS",
     "SCREENING_FORMULATION",
     "DILUENT",
@@ -60,6 +69,40 @@ DILUENT = "sodium chloride 9 mg/mL (0.9 %)"
 #: Sodium chloride per mL of the diluent and of every strength (lioresal Composition: 9 mg per 1 mL;
 #: lionova 4.4: 180 mg in 20 mL, 45 mg in 5 mL).
 DILUENT_NACL_PER_ML = Q_(9, "mg/mL")
+#: The WHO-recommended maximum daily sodium intake for an adult, against which lionova 4.4 states each ampoule's
+#: sodium ("3,5 % av WHOs anbefalte maksimale daglige inntak av natrium på 2 g for en voksen person").
+WHO_SODIUM_PER_DAY = Q_(2, "g")
+#: lionova 4.4: less than 1 mmol sodium (23 mg) per dose is "essentially sodium-free".
+_SODIUM_FREE_BELOW = Q_(23, "mg")
+_SRC_SODIUM = cite("lionova", "4.4")
+
+
+def sodium_share_of_who_daily(sodium: QuantityLike) -> float:
+    """The share (a fraction) of the WHO-recommended maximum daily intake of 2 g sodium for an adult that
+    ``sodium`` is, the measure lionova 4.4 gives for each ampoule.
+
+    >>> round(100 * sodium_share_of_who_daily("70.81 mg"), 1), round(100 * sodium_share_of_who_daily("17.70 mg"), 1)
+    (3.5, 0.9)
+    """
+    na = as_quantity(sodium, "mg", "sodium")
+    if na.magnitude < 0:
+        raise InputError("An amount of sodium cannot be negative.")
+    return float((na / WHO_SODIUM_PER_DAY).to("").magnitude)
+
+
+def sodium_statement(sodium: pint.Quantity, sodium_mmol: pint.Quantity, what: str) -> str:
+    """``what`` and its sodium in lionova 4.4's words: the share of the WHO-recommended maximum daily intake of 2 g
+    sodium for an adult (lionova 4.4 gives 3.5 % for the 20 mL ampoule, 0.9 % for the 5 mL one), and below
+    1 mmol (23 mg) that it is less than 1 mmol (the 1 mL ampoule, which lionova 4.4 calls essentially sodium-free).
+
+    >>> sodium_statement(Q_(70.81, "mg"), Q_(3.08, "mmol"), "A 20 mL ampoule of 0.5 mg/mL")
+    'A 20 mL ampoule of 0.5 mg/mL contains 70.8 mg sodium (3.08 mmol), equivalent to 3.5 % of the WHO-recommended
+    maximum daily intake of 2 g sodium for an adult.'
+    """
+    below = " (less than 1 mmol sodium, 23 mg)" if sodium < _SODIUM_FREE_BELOW else ""
+    return (f"{what} contains {fmt(sodium, 'mg')} sodium ({fmt(sodium_mmol, 'mmol')}){below}, equivalent to "
+            f"{100 * sodium_share_of_who_daily(sodium):.1f} % of the WHO-recommended maximum daily intake of "
+            f"{fmt(WHO_SODIUM_PER_DAY)} sodium for an adult.")
 
 
 @dataclass(frozen=True)
@@ -87,6 +130,56 @@ class Formulation:
     sodium_mmol_per_ampoule: pint.Quantity
     use: Literal["screening bolus", "pump"]
     source: str
+
+    @property
+    def sodium_share_of_who_daily(self) -> float:
+        """The ampoule's sodium as a share of the WHO-recommended 2 g a day for an adult (lionova 4.4)."""
+        return sodium_share_of_who_daily(self.sodium_per_ampoule)
+
+
+@dataclass(frozen=True)
+class SolutionFacts:
+    """What the label says of the solution itself, each fact with its section in :attr:`sources`.
+
+    Attributes
+    ----------
+    appearance : str
+        ``"clear and colourless"`` (lionova 3).
+    ph_range : tuple of float
+        pH 5.0 to 7.0 (lionova 3; lionova 4.2).
+    isotonic, stable : bool
+        The solution is stable and isotonic (lionova 4.2).
+    free_of : tuple of str
+        Pyrogens and antioxidants (lionova 4.2).
+    sources : dict
+        Attribute name → the section that states it.  lioresal (Description) and baclorex (1) describe a clear,
+        colourless solution but state neither its pH nor its tonicity.
+    """
+
+    appearance: str
+    ph_range: tuple[float, float]
+    isotonic: bool
+    stable: bool
+    free_of: tuple[str, ...]
+    sources: dict[str, str] = field(hash=False)
+
+
+#: The solution (lionova 3: "Klar og fargeløs oppløsning i ampuller med pH 5,0 - 7,0"; lionova 4.2: "Løsningen er
+#: stabil, isoton, pyrogen og antioksidantfri og har en pH på 5,0 - 7,0").
+SOLUTION = SolutionFacts(
+    appearance="clear and colourless",
+    ph_range=(5.0, 7.0),
+    isotonic=True,
+    stable=True,
+    free_of=("pyrogens", "antioxidants"),
+    sources={
+        "appearance": cite("lionova", "3"),
+        "ph_range": f"{cite('lionova', '3')}, {cite('lionova', '4.2')}",
+        "isotonic": cite("lionova", "4.2"),
+        "stable": cite("lionova", "4.2"),
+        "free_of": cite("lionova", "4.2"),
+    },
+)
 
 
 _SRC_STRENGTHS = f"{cite('lionova', '2')}, {cite('lionova', '6.5')}; {cite('lioresal', 'Composition')}, " \
@@ -277,7 +370,8 @@ class FillRequirement:
     diluent : str or None
         :data:`DILUENT`, or ``None`` when the fill is undiluted stock.
     sodium, sodium_mmol : Quantity[mg], Quantity[mmol]
-        Sodium in the fill (ampoule contents drawn plus diluent).
+        Sodium in the fill (ampoule contents drawn plus diluent); :attr:`sodium_share_of_who_daily` measures it
+        as lionova 4.4 does, against the WHO-recommended 2 g a day for an adult.
     discarded_volume : Quantity[mL]
         Stock left in opened ampoules, to be discarded (single use, lionova 6.3).
     findings : tuple of Finding
@@ -295,6 +389,15 @@ class FillRequirement:
     sodium_mmol: pint.Quantity
     discarded_volume: pint.Quantity
     findings: tuple[Finding, ...]
+
+    @property
+    def sodium_share_of_who_daily(self) -> float:
+        """The fill's sodium as a share of the WHO-recommended maximum of 2 g a day for an adult (lionova 4.4).
+
+        >>> round(100 * ampoules_for_fill("500 ug/mL", "20 mL").sodium_share_of_who_daily, 2)
+        3.54
+        """
+        return sodium_share_of_who_daily(self.sodium)
 
 
 def ampoules_for_fill(
@@ -407,6 +510,8 @@ def ampoules_for_fill(
             "Never mix baclofen with other injection or infusion solutions; it is incompatible with glucose.",
             cite("lionova", "6.2"),
         ),
+        # lionova 4.4 "Natrium": the sodium per dose as a share of the WHO-recommended 2 g a day for an adult.
+        Finding("sodium", "info", sodium_statement(sodium, sodium_mmol, "This fill"), _SRC_SODIUM),
     ]
     if diluent_volume.magnitude > 0:
         findings += [

@@ -51,7 +51,8 @@ LABEL_MAP: dict[str, tuple[LabelSection, ...]] = {
            "Three strengths, 50 µg/mL (1 mL ampoule), 500 µg/mL (20 mL) and 2000 µg/mL (5 mL), with the sodium "
            "each ampoule carries.", "app:units", "app:maintenance", "exercise:ampoules_sodium"),
         _s("lionova 3", "Pharmaceutical form",
-           "A clear, colourless solution for intrathecal injection or infusion.", "app:product_information"),
+           "A clear, colourless solution for intrathecal injection or infusion, pH 5.0–7.0 (4.2 adds: stable, "
+           "isotonic, free of pyrogens and antioxidants).", "app:product_information", "SOLUTION"),
         _s("lionova 4.1", "Therapeutic indications",
            "Severe chronic spasticity of spinal or cerebral origin in adults and children from 4 years that "
            "does not respond to, or is not tolerated with, oral antispastics.", "app:screening", "under_4"),
@@ -114,8 +115,9 @@ LABEL_MAP: dict[str, tuple[LabelSection, ...]] = {
         _s("lionova 6.5", "Nature and contents of container", "Glass ampoules of 1, 20 and 5 mL.",
            "app:units", "exercise:ampoules_sodium"),
         _s("lionova 6.6", "Special precautions for disposal and handling",
-           "Inspect the solution (clear, no particles); dilute aseptically with sodium chloride 0.9 % only; "
-           "single use.", "inspect_solution", "diluent_nacl_only", "app:maintenance", "exercise:dilution",
+           "Intrathecal injection or continuous infusion; single use; other concentrations are made by diluting "
+           "aseptically with sodium chloride 0.9 % only (the inspection for particles is lioresal's and "
+           "baclorex's).", "inspect_solution", "diluent_nacl_only", "app:maintenance", "exercise:dilution",
            "exercise:solution_inspection"),
         _s("lionova 7", "Marketing authorisation holder", "", reason=_NOT_CLINICAL),
         _s("lionova 8", "Marketing authorisation number", "", reason=_NOT_CLINICAL),

@@ -73,6 +73,11 @@ class PKLabelFacts:
     lumbar_cisternal_dose_range: tuple[pint.Quantity, pint.Quantity]
     plasma_max: pint.Quantity
     plasma_max_children: pint.Quantity
+    #: lionova 5.2 "Pediatrisk pasienter": at 8–18 years on chronic intrathecal infusion dosed between 77 and
+    #: 400 (the label prints "mikrogram/ml"), plasma concentrations at or below 11 ng/mL.
+    plasma_max_children_chronic: pint.Quantity
+    plasma_max_children_chronic_ages: tuple[pint.Quantity, pint.Quantity]
+    plasma_max_children_chronic_dosing: tuple[pint.Quantity, pint.Quantity]
     sources: dict[str, str] = field(hash=False)
 
 
@@ -91,6 +96,12 @@ LABEL_PK = PKLabelFacts(
     lumbar_cisternal_dose_range=(Q_(95.0, "ug/day"), Q_(190.0, "ug/day")),
     plasma_max=Q_(5.0, "ng/mL"),
     plasma_max_children=Q_(10.0, "ng/mL"),
+    # lionova 5.2: "Pediatriske pasienter (alder 8-18 år), som mottok kronisk intratekal baklofen infusjoner med
+    # dosering mellom 77 og 400 mikrogram/ml, hadde plasmakonsentrasjoner på eller under 11 nanogram/ml."
+    # The dosing is kept in the unit the label prints (µg/mL), not turned into a daily dose it does not state.
+    plasma_max_children_chronic=Q_(11.0, "ng/mL"),
+    plasma_max_children_chronic_ages=(Q_(8, "year"), Q_(18, "year")),
+    plasma_max_children_chronic_dosing=(Q_(77.0, "ug/mL"), Q_(400.0, "ug/mL")),
     sources={
         # Only lionova states the mean of about 75 mL; both give 22–157 mL.
         "volume_mean": _PK_LIONOVA,
@@ -107,6 +118,10 @@ LABEL_PK = PKLabelFacts(
         "plasma_max": _PK_BOTH,
         # Both give the children's plasma bound (lioresal Pharmacokinetics: "Patients aged <18 years ... < 10 ng/ml").
         "plasma_max_children": _PK_BOTH,
+        # Only lionova reports the 8–18-year study; lioresal gives children < 10 ng/mL alone.
+        "plasma_max_children_chronic": _PK_LIONOVA,
+        "plasma_max_children_chronic_ages": _PK_LIONOVA,
+        "plasma_max_children_chronic_dosing": _PK_LIONOVA,
     },
 )
 

@@ -1,11 +1,11 @@
 """Pump arithmetic: daily volume, refill planning, dilution, concentration choice and safety checks.
 
-Label rules: the concentration needed depends on the daily dose and the pump's infusion rate and
-reservoir (lionova 4.2 "Administrasjon"; lioresal Dosing: mode of infusion; baclorex Seyreltme:
-"the pump's minimum infusion rate"); refill intervals must be calculated so the reservoir never
-empties (lionova 4.4 "Påfylling"; lioresal Dosing: re-fill); the patient is observed for 24 h
-after a refill (lionova 4.4); injecting into a catheter access port gives a life-threatening
-overdose (lionova 4.4; lioresal Dosing: re-fill).
+Label rules: the concentration needed depends on the daily dose and the pump's infusion rate and reservoir
+(lionova 4.2 "Administrasjon"; lioresal Instructions for use of the infusion system; baclorex, the part for
+health personnel after section 5: "the pump's minimum infusion rate"); refill intervals must be calculated so
+the reservoir never empties (lionova 4.4 "Påfylling"; lioresal Special instructions "Re-fill the infusion pump
+reservoir"); the patient is observed for 24 h after a refill (lionova 4.4); injecting into a catheter access
+port gives a life-threatening overdose (lionova 4.4; lioresal Special instructions).
 
 Device facts (alarm volume, refill margin, 180-day cap, bridge and priming boluses, the
 old-versus-new settings comparison) are practice guidance, cited with
@@ -70,7 +70,9 @@ _SRC_DEVICE = practice("device documentation")
 _SRC_PUMPS = practice("implantable pump documentation and refill practice")
 _SRC_INCIDENTS = practice("reported pump incidents")
 _SRC_BRIDGE = practice("Neuromodulation 2016, Saulino et al.: bridge and priming boluses")
-_SRC_REFILL = f"{cite('lionova', '4.4')}; {cite('lioresal', 'Dosing: re-fill')}"
+# lioresal prints its refill paragraph ("Re-fill the infusion pump reservoir") under Special instructions, not
+# under Dosing and Administration (tests/itbcore/test_audit_pump_pk.py).
+_SRC_REFILL = f"{cite('lionova', '4.4')}; {cite('lioresal', 'Special instructions')}"
 
 
 def _f(q: pint.Quantity, unit: str) -> pint.Quantity:
@@ -351,7 +353,7 @@ def _refill_plan_floats(
             f"{cite('lionova', '4.2')}; {_SRC_PUMPS}",
         ))
     findings += [
-        # lionova 4.4; lioresal Dosing: re-fill: the reservoir must never empty.
+        # lionova 4.4; lioresal Special instructions (re-fill): the reservoir must never empty.
         Finding(
             "never_empty", "info",
             "Keep the refill date: an empty reservoir interrupts delivery and can cause withdrawal; patients "
@@ -364,7 +366,7 @@ def _refill_plan_floats(
             "Observe the patient for 24 h after the refill, with a doctor quickly available.",
             cite("lionova", "4.4"),
         ),
-        # lionova 4.4; lioresal Dosing: re-fill: catheter access port.
+        # lionova 4.4; lioresal Special instructions (re-fill): catheter access port.
         Finding(
             "catheter_access_port", "warning",
             "Take extreme care with pumps that have a catheter access port: injecting into it delivers straight "
@@ -630,7 +632,8 @@ def choose_concentration(
     options = [option(_f(f.concentration, "ug/mL"), False) for f in PUMP_FORMULATIONS]
     chosen = next((o for o in options if o.fits), None)
     if chosen is None and lo is not None and options[0].daily_volume < lo:
-        # baclorex Seyreltme: the concentration depends on the daily dose and the pump's minimum rate.
+        # baclorex (health personnel, after section 5): the concentration depends on the daily dose and the
+        # pump's minimum infusion rate.
         c = _floor_2sig(float((dose / lo).to("ug/mL").magnitude))
         if c > 0:
             diluted = option(Q_(c, "ug/mL"), True)
@@ -641,7 +644,10 @@ def choose_concentration(
         "concentration_depends", "info",
         "The concentration depends on the daily dose, the pump's infusion rate and the reservoir size; follow the "
         "pump manufacturer's instructions.",
-        f"{cite('lionova', '4.2')}; {cite('lioresal', 'Dosing: mode of infusion')}; {cite('baclorex', 'Seyreltme')}",
+        # lioresal says it under "Instructions for use of the infusion system" (before "The mode of infusion");
+        # baclorex in its part for health personnel printed after section 5, before "Seyreltme".
+        f"{cite('lionova', '4.2')}; {cite('lioresal', 'Instructions for use of the infusion system')}; "
+        f"{cite('baclorex', '5')}",
     )]
     if lo is None or hi is None:
         findings.append(Finding(
@@ -1003,12 +1009,11 @@ def _change(what: str, old: pint.Quantity, new: pint.Quantity, unit: str, code: 
 def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
     """Compare old and new pump settings before programming (side-by-side check, practice guidance).
 
-    Flags two-fold (warning) and ten-fold (violation) changes of the daily dose, the concentration
-    and the daily volume, 1000-fold changes as mg/µg slips, a dose increase above the largest daily
-    increase a label allows (30 %, lionova 4.2), a concentration above the highest strength
-    (lionova 2) and a changed concentration (a bridge bolus is needed, practice guidance); after any change
-    of the concentration or of the rate, the patient is followed closely until stable (lionova 4.4;
-    lioresal Special instructions).
+    Flags two-fold (warning) and ten-fold (violation) changes of the daily dose, the concentration and the daily
+    volume, 1000-fold changes as mg/µg slips, a dose increase above the largest daily increase a label allows (30
+    %, lionova 4.2) and a changed concentration (a bridge bolus is needed, practice guidance); after any change of
+    the concentration or of the rate, the patient is followed closely until stable (lionova 4.4; lioresal Special
+    instructions).
 
     Examples
     --------
@@ -1057,11 +1062,8 @@ def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
             f"{DECREASE_LIMITS[1] * 100:g} % the labels name for side effects; reduce in steps.",
             label_src,
         ))
-    if new.concentration > PUMP_FORMULATIONS[-1].concentration * (1 + 1e-9):
-        out.append(Finding(
-            "concentration_above_strengths", "violation",
-            f"{fmt(new.concentration)} is above the highest marketed strength, 2000 µg/mL.", cite("lionova", "2"),
-        ))
+    # A concentration above the highest strength (2000 µg/mL, lionova 2) never gets here: PumpSettings refuses it
+    # where it is entered (the drug library's hard limit, which a local library may narrow but never widen).
     if not math.isclose(float(old.concentration.magnitude), float(new.concentration.magnitude), rel_tol=1e-9):
         out.append(Finding(
             "concentration_changed", "warning",

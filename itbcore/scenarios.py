@@ -300,9 +300,11 @@ def access_port_injection(
         Finding("access_port_overdose", "violation",
                 f"{fmt(amount)} injected through the catheter access port reaches the CSF at once ({factor:.3g} days' "
                 "doses): a life-threatening overdose.", _L44),
+        # The 75 mL is the mean volume of distribution of lionova 5.2; the management is lionova 4.9's.
         Finding("csf_peak", "warning",
                 f"In a 75 mL CSF volume that is a peak near {fmt(peak)}; manage as an overdose "
-                "(empty the pump, airway, 30–40 mL CSF drainage if lumbar puncture is possible).", _L49),
+                "(empty the pump, airway, 30–40 mL CSF drainage if lumbar puncture is possible).",
+                f"{_L49}, {cite('lionova', '5.2')}"),
         Finding("withdrawal_when_empty", "warning",
                 f"The reservoir was not refilled and empties after about {fmt(t_empty)}; plan the refill.", _L44),
     ]
@@ -552,6 +554,10 @@ def too_fast_titration(
     # a representative patient of the population stands in for the age.
     band = increase_band(Patient(40 if population == "adult" else 10, origin), "titration", label)
     f_max, band_source = band.high, band.source
+    # Each profile cites its own label: the causes of overdose (lionova 4.9; lioresal Overdose: "an excessive rapid
+    # dose increase") and the onset of an infusion (lionova 4.2; lioresal Pharmacodynamics: 6-8 h, 24-48 h).
+    overdose_src = _L49 if label == "lionova" else _LIO_OD
+    onset_src = _L42 if label == "lionova" else cite("lioresal", "Pharmacodynamics")
     delivered_final = dose * (1 + f) ** days
     intended_final = dose * (1 + f_max) ** days
     factor = ((1 + f) / (1 + f_max)) ** days
@@ -563,14 +569,14 @@ def too_fast_titration(
             f"({population}); after {days} days {fmt(delivered_final)} instead of at most {fmt(intended_final)}.",
             band_source))
         findings.append(Finding("too_rapid_increase", "violation",
-                                "Too-rapid dose increase is a cause of overdose.", _L49))
+                                "Too-rapid dose increase is a cause of overdose.", overdose_src))
     else:
         findings.append(Finding("increase_within_label", "info",
                                 f"+{f:.0%} a day is within the label's highest +{f_max:.0%} per 24 h.", band_source))
     findings.append(Finding(
         "effect_lags", "info",
         f"The effect of an infusion change begins after {INFUSION_EFFECT_TEXT}, so daily increases pile up before "
-        "their effect is seen.", _L42))
+        "their effect is seen.", onset_src))
     return ScenarioResult(
         code="too_fast_titration",
         title="Titration too fast: daily increases above the label band",
@@ -584,7 +590,7 @@ def too_fast_titration(
         intended_boluses=(),
         intended_infusions=_daily_steps(dose, f_max, days),
         findings=findings,
-        source=_L49,
+        source=overdose_src,
         explanation=f"Daily increases of {f:.0%} where the label allows at most {f_max:.0%}.",
         duration=Q_(24.0 * (days + 2), "h"),
     )

@@ -560,8 +560,10 @@ def before_first_fill(patient: Patient, post_traumatic: bool = False, label: str
         ChecklistItem("diluent_nacl_only", "If diluted: sodium chloride 9 mg/mL (0.9 %) only, never glucose "
                       f"({cite('lionova', '6.2')}, {cite('lionova', '6.6')}).",
                       f"{cite('lionova', '6.2')}, {cite('lionova', '6.6')}"),
-        ChecklistItem("storage", "Stored as the label says (lionova: no special conditions; lioresal and baclorex: "
-                      "at most 30 °C, not frozen; a diluted solution within 24 h).",
+        # Each label says only its own: only lioresal forbids freezing (label_differences.toml: storage).
+        ChecklistItem("storage", "Stored as the label says (lionova: no special storage conditions; lioresal: at "
+                      "no more than 30 °C, not frozen, not heat-sterilised; baclorex: below 30 °C, protected from "
+                      "heat, a diluted solution used within 24 h).",
                       f"{cite('lionova', '6.4')}; {cite('lioresal', 'Storage conditions')}; {cite('baclorex', '5')}"),
         ChecklistItem("resuscitation_ready", "Resuscitation equipment and trained staff are at hand "
                       f"({cite('lionova', '4.2')}).", cite("lionova", "4.2")),

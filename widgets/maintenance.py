@@ -707,9 +707,11 @@ class MaintenanceApp(App):
     intro = ("Plan the next refill so the reservoir never empties, prepare the fill, program a flex "
              "day, bridge a change of concentration, check the volume found at refill, and compare old "
              "and new settings before programming.")
-    label_differences = ("pump_stability", "storage", "observation_windows", "dose_range_12_2003", "drug_holiday")
+    label_differences = ("pump_stability", "storage", "observation_windows", "dose_range_12_2003", "drug_holiday",
+                         "solution_ph_tonicity")
     sources = ("lionova 4.2, 4.4, 6.2, 6.3, 6.6 (refill, dilution, flex dosing)",
-               "lioresal Dosing: re-fill; Dosing: mode of infusion; Stability of the drug",
+               "lioresal Special instructions (re-fill); Instructions for use of the infusion system; "
+               "Dosing: mode of infusion; Stability of the drug",
                "practice guidance: device documentation; Neuromodulation 2016, Saulino et al.")
 
     #: One record per tab, in order (:data:`TAB_RECORDS`).

@@ -68,6 +68,9 @@ def label_pk_rows() -> list[tuple[str, str, str]]:
                                      f"{_range(f.lumbar_cisternal_dose_range)}", s["lumbar_cisternal_ratio_range"]),
         ("Plasma concentration", f"at most {fmt(f.plasma_max)} (children {fmt(f.plasma_max_children)})",
          s["plasma_max"]),
+        ("Plasma concentration, children 8–18 years",
+         f"at most {fmt(f.plasma_max_children_chronic)} on chronic infusion dosed "
+         f"{_range(f.plasma_max_children_chronic_dosing)} (the label's unit)", s["plasma_max_children_chronic"]),
     ]
 
 
@@ -77,7 +80,7 @@ class PKApp(App):
              "virtual patients (5–95 %), the steady state and the half-life; then the lumbar versus "
              "cisternal concentration along the spine.")
     label_choice = False  # the labels give the same PK numbers (lionova alone states the 75 mL mean)
-    label_differences = ("csf_volume_mean",)
+    label_differences = ("csf_volume_mean", "children_plasma_level")
     sources = ("lionova 5.2", "lioresal Pharmacokinetics", "lionova 4.2; lioresal Dosing: mode of infusion (flex)")
 
     def build(self):

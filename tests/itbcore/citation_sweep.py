@@ -110,34 +110,61 @@ def _calls_titration_maintenance() -> Iterator[Callable[[], Any]]:
 
 
 def _calls_pump_pk() -> Iterator[Callable[[], Any]]:
-    from itbcore import pk, pump, scenarios
+    from itbcore import Patient, formulations, pk, pump, scenarios, titration, withdrawal
 
     for label in LABELS:
         for args in (("20 mL", "500 ug/mL", "100 ug/day"), ("20 mL", "50 ug/mL", "100 ug/day"),
-                     ("40 mL", "2000 ug/mL", "100 ug/day"), ("20 mL", "2000 ug/mL", "20 ug/day")):
+                     ("40 mL", "2000 ug/mL", "100 ug/day"), ("20 mL", "2000 ug/mL", "20 ug/day"),
+                     ("3 mL", "500 ug/mL", "800 ug/day")):  # the last: no room for the margin
             yield lambda label=label, args=args: pump.refill_plan(*args, label=label)
-        yield lambda label=label: pump.refill_plan("20 mL", "500 ug/mL", "100 ug/day", fill_date=_dt.date(2026, 1, 1),
-                                                   margin="4 day", label=label)
-        for dose in ("20 ug/day", "100 ug/day", "800 ug/day"):
+        for margin in ("4 day", "0 day", "10 day"):
+            yield lambda label=label, m=margin: pump.refill_plan("20 mL", "500 ug/mL", "100 ug/day",
+                                                                 fill_date=_dt.date(2026, 1, 1), margin=m,
+                                                                 label=label)
+        for dose in ("20 ug/day", "100 ug/day", "800 ug/day", "2500 ug/day"):
             yield lambda label=label, dose=dose: pump.choose_concentration(dose, label=label)
-    yield lambda: pump.dilution("500 ug/mL", "100 ug/mL", "20 mL")
-    yield lambda: pump.dilution("2000 ug/mL", "1500 ug/mL", "20 mL")
-    yield lambda: pump.dilution("500 ug/mL", "500 ug/mL", "20 mL")
+        yield lambda label=label: pump.choose_concentration("20 ug/day", min_rate="0.1 mL/day", max_rate="1 mL/day",
+                                                            label=label)
+        yield lambda label=label: pk.steady_state("500 ug/day", label=label)
+        yield lambda label=label: pk.steady_state("2500 ug/day", label=label)
+        for frac, origin, population in ((0.5, "spinal", "adult"), (0.1, "spinal", "adult"),
+                                         (0.2, "cerebral", "adult"), (0.1, "spinal", "pediatric")):
+            yield (lambda label=label, f=frac, o=origin, pop=population:
+                   scenarios.too_fast_titration("100 ug/day", f, 3, o, pop, label))
+    for stock, target in (("500 ug/mL", "100 ug/mL"), ("2000 ug/mL", "1500 ug/mL"), ("500 ug/mL", "500 ug/mL"),
+                          ("1000 ug/mL", "500 ug/mL"), ("50 ug/mL", "25 ug/mL")):
+        yield lambda s=stock, t=target: pump.dilution(s, t, "20 mL")
     yield lambda: pump.residual_check("2 mL", "6 mL")
     yield lambda: pump.residual_check("2 mL", "2.2 mL")
+    yield lambda: pump.residual_check("6 mL", "2 mL")
     old = pump.PumpSettings("500 ug/mL", "400 ug/day")
     for new in (pump.PumpSettings("2000 ug/mL", "400 ug/day"), pump.PumpSettings("500 ug/mL", "440 ug/day"),
-                pump.PumpSettings("500 ug/mL", "400 ug/day")):
+                pump.PumpSettings("500 ug/mL", "400 ug/day"), pump.PumpSettings("500 ug/mL", "600 ug/day"),
+                pump.PumpSettings("500 ug/mL", "400 ug/day", "flex"), pump.PumpSettings("500 ug/mL", "20 ug/day"),
+                pump.PumpSettings("500 ug/mL", "300 ug/day"), pump.PumpSettings("500 ug/mL", "1200 ug/day")):
         yield lambda new=new: pump.compare_settings(old, new)
     for old_c, new_c in (("500 ug/mL", "2000 ug/mL"), ("2000 ug/mL", "500 ug/mL"), ("500 ug/mL", "500 ug/mL")):
         yield lambda o=old_c, n=new_c: pump.bridge_bolus(o, n, "400 ug/day", "50 cm", "0.0025 mL/cm", "0.2 mL")
     yield lambda: pump.priming_bolus("500 ug/mL", "50 cm", "0.0025 mL/cm", "0.2 mL")
+    for target, volume in (("300 ug/mL", "20 mL"), ("500 ug/mL", "20 mL"), ("1000 ug/mL", "20 mL"),
+                           ("2000 ug/mL", "20 mL")):
+        yield lambda t=target, v=volume: formulations.ampoules_for_fill(t, v)
     yield lambda: pk.regimen_findings([("0 h", "50 ug"), ("1 h", "150 ug")], [("0 h", "24 h", "3000 ug/day")])
+    yield lambda: pk.lumbar_to_cisternal("800 ng/mL")
     for name in scenarios.__all__:
         fn = getattr(scenarios, name)
         if callable(fn) and not isinstance(fn, type) and name != "simulate":
             yield fn
             yield lambda fn=fn: scenarios.simulate(fn())
+    for programmed, filled in (("500 ug/mL", "500 ug/mL"), ("2000 ug/mL", "500 ug/mL")):
+        yield lambda p=programmed, f=filled: scenarios.concentration_mismatch(p, f)
+    yield lambda: scenarios.unit_slip("0.5 mg/day", "ug_for_mg")
+    # The pump's state as a cause of withdrawal, and an unchanged programme (codes a refill check meets).
+    yield lambda: withdrawal.likely_causes(reservoir_volume="1 mL")
+    yield lambda: withdrawal.likely_causes(reservoir_volume="19 mL", expected_reservoir_volume="2 mL")
+    for label in LABELS:
+        yield lambda label=label: titration.check_change(Patient(40, "spinal"), "100 ug/day", "100 ug/day", "3 day",
+                                                         "30 h", label=label)
 
 
 def _calls_overdose_withdrawal() -> Iterator[Callable[[], Any]]:

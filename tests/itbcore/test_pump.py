@@ -1,4 +1,5 @@
-"""Tests of itbcore.pump (lionova 4.2 "Administrasjon", 4.4 "Påfylling"; lioresal Dosing: re-fill, Stability)."""
+"""Tests of itbcore.pump (lionova 4.2 "Administrasjon", 4.4 "Påfylling"; lioresal Special instructions (re-fill),
+Stability)."""
 from __future__ import annotations
 
 import dataclasses
@@ -119,7 +120,7 @@ def test_refill_findings_cite_labels():
     by_code = {f.code: f for f in plan.findings}
     # lionova 4.4: observe the patient for 24 h after refilling
     assert by_code["observe_after_refill"].source == "lionova 4.4" and "24 h" in by_code["observe_after_refill"].message
-    assert "lioresal Dosing: re-fill" in by_code["catheter_access_port"].source
+    assert "lioresal Special instructions" in by_code["catheter_access_port"].source
     assert "overdose" in by_code["catheter_access_port"].message
     assert "lionova 4.4" in by_code["never_empty"].source
 
@@ -240,7 +241,7 @@ def test_choose_concentration_dilutes_below_minimum_rate_baclorex():
     assert c.needs_dilution and c.fits
     assert_quantity_close(c.concentration, "370 ug/mL")
     assert c.daily_volume >= Q_(0.1, "mL/day")
-    assert any("baclorex Seyreltme" in f.source for f in c.findings)
+    assert any("baclorex 5" in f.source for f in c.findings)
 
 
 def test_choose_concentration_reports_when_nothing_fits():
