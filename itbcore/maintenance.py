@@ -231,7 +231,8 @@ def dose_range_findings(patient: Patient, daily_dose: QuantityLike, label: str =
     if dose > r.limited_experience_above:
         # lioresal states it in its children's maintenance paragraph and, for every patient, in the phase of dose
         # selection ("The experience of using doses of the drug exceeding 1000 mcg per day is limited"); lionova 4.2.
-        src = r.source if label == "lionova" or r.code == "child" else cite("lioresal", "Dosing: phase of dose selection")
+        src = (r.source if label == "lionova" or r.code == "child"
+               else cite("lioresal", "Dosing: phase of dose selection"))
         out.append(Finding("above_1000", "warning",
                            f"{fmt(dose)} is above {fmt(r.limited_experience_above)}, where experience is limited "
                            f"({src}).", src))
