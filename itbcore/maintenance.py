@@ -218,9 +218,12 @@ def dose_range_findings(patient: Patient, daily_dose: QuantityLike, label: str =
                            f"{fmt(dose)} is below the {what} ({rng}); the lowest dose that gives a suitable response "
                            "is the aim.", r.source))
     elif dose > r.high:
+        # Children: the range is the *initial* maintenance dose, and both labels say the daily dose tends to rise
+        # (lionova 4.2: in the first year); a sudden need for a large increase still points at the catheter or pump.
+        rise = (f"{r.notes[0]} " if r.code == "child" else "")
         out.append(Finding("above_range", "warning",
-                           f"{fmt(dose)} is above the {what} ({rng}); a sudden need for a large increase suggests a "
-                           "catheter complication or pump failure.", r.source))
+                           f"{fmt(dose)} is above the {what} ({rng}). {rise}A sudden need for a large increase "
+                           "suggests a catheter complication or pump failure.", r.source))
     else:
         out.append(Finding("within_range", "info", f"{fmt(dose)} lies within the {what} ({rng}).", r.source))
     if (r.observed_low is not None and r.observed_high is not None and r.code != "adult_cerebral"

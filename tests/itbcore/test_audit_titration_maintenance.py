@@ -77,3 +77,13 @@ def test_drug_holiday_restart_gives_the_retitration_and_hospital_stay_to_lionova
     h = maintenance.drug_holiday("500 ug/day", "100 ug/day")
     a = next(x for x in h.actions if x.code == "restart_initial_dose")
     assert "lionova 4.2 adds" in a.text and "lioresal names neither" in a.text
+
+
+@pytest.mark.parametrize("label", ["lionova", "lioresal"])
+def test_a_child_above_the_initial_maintenance_range_is_told_the_dose_tends_to_rise(label):
+    # lionova 4.2: "Det er vanlig at den totale daglige dosen øker i løpet av det første året av behandlingen";
+    # lioresal Dosing: supportive therapy: "with a tendency to gradually increase the total daily dose".  The
+    # initial range is not a ceiling: the finding named only a catheter complication or pump failure.
+    f = _codes(maintenance.dose_range_findings(Patient(10, "spinal"), "300 ug/day", label), "above_range")[0]
+    assert maintenance.maintenance_range(Patient(10, "spinal"), label).notes[0] in f.message
+    assert "catheter" in f.message
