@@ -62,6 +62,9 @@ FLEX_EFFECT_LEAD = Q_(2, "h")
 _SRC_FLEX = f"{cite('lionova', '4.2')}; {cite('lioresal', 'Dosing: mode of infusion')}"
 _SRC_MAINT = {"lionova": cite("lionova", "4.2"), "lioresal": cite("lioresal", "Dosing: supportive therapy")}
 _SRC_DEVICE = practice("device documentation")
+#: An interruption of the infusion (a step or programme delivering nothing): lionova 4.4 and lioresal Dosing:
+#: discontinuation of treatment ("Prevention of cases of sudden discontinuation ... programming").
+_SRC_INTERRUPTION = f"{cite('lionova', '4.4')}; {cite('lioresal', 'Dosing: discontinuation of treatment')}"
 _SRC_INCIDENT = practice("reported pump incidents: flex-mode programming")
 
 
@@ -159,7 +162,11 @@ def maintenance_range(patient: Patient, label: str = "lionova") -> DoseRange:
     if patient.population == "pediatric":
         # lionova 4.2: initial maintenance 25-200 µg/day (mean 100); lioresal: 35-200 µg/day (mean 100).
         low, high = PEDIATRIC_INITIAL_MAINTENANCE[label]
-        notes = ["The total daily dose commonly rises during the first year; adjust to the clinical response."]
+        # lionova 4.2: the total daily dose commonly rises "i løpet av det første året"; lioresal: "a tendency
+        # to gradually increase the total daily dose", no time named.
+        notes = ["The total daily dose commonly rises during the first year; adjust to the clinical response."
+                 if label == "lionova" else
+                 "The maintenance dose tends to rise gradually; it depends on the clinical response."]
         obs_low = obs_high = None
         means: list[tuple[str, pint.Quantity]] = [("initial maintenance, children 4 to < 18", _ud(100))]
         if label == "lionova" and patient.origin == "cerebral" and patient.age_years < CHILD_UNDER_AGE:
@@ -199,6 +206,7 @@ def dose_range_findings(patient: Patient, daily_dose: QuantityLike, label: str =
     >>> [f.code for f in dose_range_findings(Patient(40, "spinal"), "1.2 mg/day")]
     ['above_range', 'above_1000']
     """
+    label = check_rule_label(label)
     r = maintenance_range(patient, label)
     dose = library.amount(daily_dose, "ug/day", "daily dose", "daily_dose")
     soft = library.soft_findings("daily_dose", float(dose.magnitude), "ug/day", "daily dose", label)
@@ -210,9 +218,12 @@ def dose_range_findings(patient: Patient, daily_dose: QuantityLike, label: str =
                            f"{fmt(dose)} is below the {what} ({rng}); the lowest dose that gives a suitable response "
                            "is the aim.", r.source))
     elif dose > r.high:
+        # Children: the range is the *initial* maintenance dose, and both labels say the daily dose tends to rise
+        # (lionova 4.2: in the first year); a sudden need for a large increase still points at the catheter or pump.
+        rise = (f"{r.notes[0]} " if r.code == "child" else "")
         out.append(Finding("above_range", "warning",
-                           f"{fmt(dose)} is above the {what} ({rng}); a sudden need for a large increase suggests a "
-                           "catheter complication or pump failure.", r.source))
+                           f"{fmt(dose)} is above the {what} ({rng}). {rise}A sudden need for a large increase "
+                           "suggests a catheter complication or pump failure.", r.source))
     else:
         out.append(Finding("within_range", "info", f"{fmt(dose)} lies within the {what} ({rng}).", r.source))
     if (r.observed_low is not None and r.observed_high is not None and r.code != "adult_cerebral"
@@ -221,9 +232,13 @@ def dose_range_findings(patient: Patient, daily_dose: QuantityLike, label: str =
                            f"{fmt(dose)} is outside the doses reported ({fmt(r.observed_low)} to "
                            f"{fmt(r.observed_high)}).", r.source))
     if dose > r.limited_experience_above:
+        # lioresal states it in its children's maintenance paragraph and, for every patient, in the phase of dose
+        # selection ("The experience of using doses of the drug exceeding 1000 mcg per day is limited"); lionova 4.2.
+        src = (r.source if label == "lionova" or r.code == "child"
+               else cite("lioresal", "Dosing: phase of dose selection"))
         out.append(Finding("above_1000", "warning",
-                           f"{fmt(dose)} is above {fmt(r.limited_experience_above)}, where experience is limited.",
-                           r.source))
+                           f"{fmt(dose)} is above {fmt(r.limited_experience_above)}, where experience is limited "
+                           f"({src}).", src))
     return out + soft
 
 
@@ -404,7 +419,7 @@ def flex_programme(steps: Sequence[FlexStep | tuple[Any, Any]]) -> FlexProgramme
         findings.append(Finding("zero_rate_step", "warning",
                                 "A step delivers nothing: an interruption of intrathecal baclofen can cause "
                                 "withdrawal.",
-                                cite("lionova", "4.4")))
+                                _SRC_INTERRUPTION))
     if len(built) > 1:
         findings.append(Finding("clock_changes", "info",
                                 "Clock changes (daylight saving time) shift a flex programme by an hour.",
@@ -469,7 +484,7 @@ def flex_unit_check(programme_or_rate: Any, intended_daily_dose: QuantityLike) -
     if total.magnitude == 0:
         return [Finding("nothing_programmed", "violation",
                         f"The programme delivers nothing, against an intended {fmt(intended)}: withdrawal risk.",
-                        cite("lionova", "4.4"))]
+                        _SRC_INTERRUPTION)]
     ratio = float((total / intended).to("").magnitude)
     big = max(ratio, 1 / ratio)
     literal = any(math.isclose(float(r.to("ug/h").magnitude), float(intended.magnitude), rel_tol=1e-6) for r in rates)
@@ -658,8 +673,8 @@ def drug_holiday(current_daily_dose: Any, initial_infusion_dose: Any, weeks: Any
                "Watch for withdrawal: return of spasticity, pruritus, hypotension, paraesthesia; later high fever, "
                "altered mental state, rebound spasticity and muscle rigidity.", cite("lionova", "4.4")),
         Action("restart_initial_dose",
-               f"Restart at the initial continuous infusion dose ({fmt(restart)}), then titrate again to avoid "
-               "overdose, as an in-patient.", src),
+               f"Restart at the initial continuous infusion dose ({fmt(restart)}); lionova 4.2 adds: then titrate "
+               "again to avoid overdose, as an in-patient (lioresal names neither).", src),
     )
     findings = [Finding("morphine_switch", "warning",
                         "Take care when switching from baclofen to morphine and back.",

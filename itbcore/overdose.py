@@ -358,6 +358,10 @@ def physostigmine(patient: Patient, weight: QuantityLike | None = None) -> Regim
     0.5 mg/min, repeated until effect or to a maximum of 2 mg (lioresal Overdose).
     Only lioresal lists it; practice guidance advises against it in most overdoses.
 
+    A child under 4 years is not refused, unlike every planning answer of the core: this treats an overdose
+    that has already happened, and the lioresal Overdose section doses children by weight with no lower age
+    (its "Childhood <4 years" contraindication is to intrathecal baclofen, not to this treatment).
+
     Parameters
     ----------
     patient : Patient

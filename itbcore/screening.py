@@ -525,6 +525,9 @@ def before_first_fill(patient: Patient, post_traumatic: bool = False, label: str
                       ) -> tuple[ChecklistItem, ...]:
     """What to confirm before a pump is first filled (lionova 4.2, 4.4, 6.6; lioresal).
 
+    Raises :class:`~itbcore.errors.EligibilityError` for a patient the label does not cover (under 4 years, a
+    contraindication), as every planning answer about a patient does.
+
     Examples
     --------
     >>> from itbcore.patient import Patient
@@ -532,7 +535,8 @@ def before_first_fill(patient: Patient, post_traumatic: bool = False, label: str
     ['route_intrathecal_only', 'compatible_pump_with_filter', 'arachnoiditis_imaging']
     """
     label = check_rule_label(label)
-    as_patient(patient)
+    # A first fill is ITB planning: a patient the label does not cover is refused, as titration_plan does.
+    as_patient(patient).require_eligible(label)
     if not isinstance(post_traumatic, bool):
         raise InputError(f"post_traumatic must be True or False, not {post_traumatic!r}.")
     lio = label == "lionova"

@@ -653,12 +653,16 @@ def _check_change_floats(
             out.append(Finding("pediatric_band", "info", _pediatric_note(band), band.source))
         if no_effect:
             src = sel if phase == "titration" else sup
+            # The mass at the catheter tip: lionova 4.4 "Inflammatorisk masse"; lioresal Special instructions
+            # "granuloma on the end of an implanted catheter" (each label's own words and section).
+            mass_src, mass = ((cite("lionova", "4.4"), "an inflammatory mass") if label == "lionova"
+                              else (cite("lioresal", "Special instructions"), "a granuloma"))
             out.append(Finding(
                 "check_pump_catheter", "warning",
                 "The dose has been raised without added clinical effect: check pump function and catheter patency "
-                "(kink, break, dislodgement) before raising it further, and think of an inflammatory mass at the "
-                f"catheter tip, which shows first as a falling response ({src}; {cite('lionova', '4.4')}).",
-                f"{src}; {cite('lionova', '4.4')}",
+                f"(kink, break, dislodgement) before raising it further, and think of {mass} at the "
+                f"catheter tip, which shows first as a falling response ({src}; {mass_src}).",
+                f"{src}; {mass_src}",
             ))
     else:
         drop = -change
@@ -956,10 +960,11 @@ def titration_plan(
         if reached:
             break
 
-    # lionova 4.2: no increase in the first 24 h, then one change per 24 h (48 h non-programmable).
+    # lionova 4.2 "Dosen bør ikke økes i løpet av de første 24 timene" (no increase, a decrease is not barred),
+    # then one change per 24 h (48 h non-programmable).
     findings.append(Finding(
         "plan_interval", "info",
-        f"No change in the first 24 h; then at most one change every {fmt(interval)} "
+        f"No increase in the first 24 h; then at most one change every {fmt(interval)} "
         f"({'programmable' if pump == 'programmable' else 'non-programmable'} pump) ({sel}).",
         sel,
     ))

@@ -87,6 +87,9 @@ def _calls_titration_maintenance() -> Iterator[Callable[[], Any]]:
                                                  ("100 ug/day", "105 ug/day", "3 day", "30 h"),
                                                  ("500 ug/day", "5 ug/day", "30 day", "3 day"),
                                                  ("500 ug/day", "440 ug/day", "30 day", "3 day"),
+                                                 ("100 ug/day", "95 ug/day", "30 day", "3 day"),
+                                                 ("100 ug/day", "85 ug/day", "30 day", "10 h"),
+                                                 ("100 ug/day", "100 ug/day", "30 day", "3 day"),
                                                  ("1200 ug/day", "1300 ug/day", "30 day", "3 day")):
                     for pmp in titration.PUMPS:
                         yield (lambda p=p, label=label, c=current, n=new, s=start, la=last, pmp=pmp, ph=phase:
@@ -96,6 +99,11 @@ def _calls_titration_maintenance() -> Iterator[Callable[[], Any]]:
                                titration.check_change(p, c, n, s, la, pump=pmp, phase=ph, label=label))
             yield lambda p=p, label=label: titration.observed_range(p, label)
             yield lambda p=p, label=label: titration.titration_plan(p, "100 ug/day", "300 ug/day", label=label)
+            yield lambda p=p, label=label: titration.titration_plan(p, "200 ug/day", "150 ug/day", label=label)
+            yield lambda p=p, label=label: titration.titration_plan(p, "100 ug/day", "112 ug/day", label=label,
+                                                                    step_fraction=0.04)
+            yield lambda p=p, label=label: titration.titration_plan(p, "100 ug/day", "900 ug/day", label=label,
+                                                                    max_steps=3)
     for dur, side in (("8 h", False), ("12 h", False), ("16 h", True)):
         yield lambda dur=dur, side=side: titration.initial_dose_options("50 ug", dur, side)
     yield lambda: maintenance.flex_programme([("0 h", "20 ug/h"), ("8 h", "0 ug/h"), ("12 h", "5 ug/h")])
@@ -103,6 +111,8 @@ def _calls_titration_maintenance() -> Iterator[Callable[[], Any]]:
     yield lambda: maintenance.flex_unit_check("25 ug/h", "60 ug/day")
     yield lambda: maintenance.flex_unit_check("2.5 ug/h", "30 ug/day")
     yield lambda: maintenance.flex_unit_check("0 ug/h", "60 ug/day")
+    yield lambda: maintenance.flex_unit_check("3.5 ug/h", "60 ug/day")
+    yield lambda: maintenance.flex_unit_check("1.8 ug/h", "60 ug/day")
     yield lambda: maintenance.flex_from_continuous("300 ug/day")
     yield lambda: maintenance.flex_from_continuous("300 ug/day", 0.5)
     yield lambda: maintenance.drug_holiday("500 ug/day", "100 ug/day")

@@ -299,8 +299,8 @@ def test_drug_holiday_pinned():
          "Watch for withdrawal: return of spasticity, pruritus, hypotension, paraesthesia; later high fever, "
          "altered mental state, rebound spasticity and muscle rigidity.", "lionova 4.4"),
         ("restart_initial_dose",
-         "Restart at the initial continuous infusion dose (150 µg/day), then titrate again to avoid overdose, "
-         "as an in-patient.", src),
+         "Restart at the initial continuous infusion dose (150 µg/day); lionova 4.2 adds: then titrate again to "
+         "avoid overdose, as an in-patient (lioresal names neither).", src),
     ]
     assert [(f.code, f.severity, f.message, f.source) for f in h.findings] == [
         ("morphine_switch", "warning", "Take care when switching from baclofen to morphine and back.",
