@@ -206,9 +206,12 @@ class Exercise:
                 return p
         raise InputError(f"Exercise {self.id!r} has no part {part!r}; parts: {', '.join(p.id for p in self.parts)}.")
 
-    def markdown(self) -> str:
+    def markdown(self, *, seed: bool = True) -> str:
+        """The case and its parts in Markdown; ``seed=False`` leaves the seed out (a test's case, whose seed
+        would open it in the practice app)."""
         v = self.variant
-        lines = [f"### {self.title}", f"*{TRAINING_NOTICE}*  Exercise `{self.id}`, seed {self.seed}.", ""]
+        which = f"Exercise `{self.id}`, seed {self.seed}." if seed else f"Exercise `{self.id}`."
+        lines = [f"### {self.title}", f"*{TRAINING_NOTICE}*  {which}", ""]
         if self.trainee:
             lines += [f"Working as **{Identity(self.trainee, self.signed_in).label()}**.", ""]
         if v.situation is not None:
@@ -362,7 +365,8 @@ def load_exercise(ident: str, seed: int = 0, *, trainee: str | None = None, prog
     """The variant of exercise ``ident`` for ``seed`` (same seed → same case).
 
     With ``trainee`` and ``progress`` (a :class:`exercises.progress.ProgressStore`, or ``True`` for
-    the default store) every checked answer is recorded.
+    the default store) every checked answer is recorded; a case of that trainee's pre- or post-test is then
+    refused (:class:`exercises.assessment.CaseWithheld`) until the test is finished.
     """
     _load_catalogue()
     if ident not in EXERCISES:
@@ -383,6 +387,10 @@ def load_exercise(ident: str, seed: int = 0, *, trainee: str | None = None, prog
         from .progress import ProgressStore
 
         progress = ProgressStore() if who.name else None
+    if progress is not None and who.name:
+        from .assessment import check_not_withheld
+
+        check_not_withheld(progress, who.name, ident, seed)  # CaseWithheld: a case of a test still open
     return Exercise(definition, seed, variant, trainee=who.name, progress=progress, signed_in=who.signed_in)
 
 
