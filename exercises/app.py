@@ -9,6 +9,9 @@ pump does, the app shows the library's message, asks why it is meant (a reason o
 :data:`itbcore.library.OVERRIDE_REASONS`, free text for "Other") and checks it on **Confirm**; the result
 shows the reason and the progress store saves it with the attempt.  An answer past the hard limit is
 checked at once: wrong, with the library's message.
+
+A case of a pre- or post-test is not opened while that test is open (:func:`exercises.assessment.withheld_by`):
+"Open seed" says so in the status and changes nothing else, and "New case" draws again.
 """
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ from widgets.fields import clear_inline_error, inline_error
 from widgets.findings import linked_citation
 from widgets.page import PrintButton
 
+from .assessment import CaseWithheld, check_not_withheld
 from .core import TRAINING_NOTICE, Exercise, list_exercises, load_exercise
 from .identity import Identity
 from .progress import ProgressStore, check_trainee_name
@@ -274,11 +278,31 @@ class PracticeApp(W.VBox):
         return self.rng.choice([d.id for d in list_exercises()]) if value == _ANY else value
 
     def new_case(self) -> None:
-        self.open_case(self._chosen(), self.rng.randrange(10_000))
+        for _ in range(100):  # a draw that lands on a case of an open test draws again
+            ident, seed = self._chosen(), self.rng.randrange(10_000)
+            if self._withheld(ident, seed) is None:
+                break
+        self.open_case(ident, seed)
+
+    def _withheld(self, ident: str, seed: int) -> CaseWithheld | None:
+        """The refusal when ``(ident, seed)`` is a case of a test still open (this trainee's or one in the store)."""
+        try:
+            name = self._name()
+        except InputError:  # a name too long is said elsewhere; the other trainees' open tests still count
+            name = ""
+        try:
+            check_not_withheld(self.store, name, ident, int(seed))
+        except CaseWithheld as exc:
+            return exc
+        return None
 
     def open_case(self, ident: str, seed: int) -> None:
         if seed is None or seed < 0:
             raise ValueError("The seed must be a whole number 0 or more.")
+        refused = self._withheld(ident, seed)
+        if refused is not None:  # said in the status; the case on show, its fields and the store stay as they are
+            self.status.value = f'<span class="itb-sev-warning">{html.escape(str(refused))}</span>'
+            return
         self.exercise = load_exercise(ident, seed=int(seed), progress=False)  # this app records, once
         self.seed_box.value = int(seed)
         self.status.value = ""

@@ -14,6 +14,14 @@ attempts are
 saved in the progress store under the exercise ``pre-test:<id>`` / ``post-test:<id>``, so the class
 view reads them with every other attempt.
 
+**A test's cases are the test's.**  Starting a form saves a ``start`` mark and showing its score a ``finish``
+mark (exercise ``pre-test`` / ``post-test``, :func:`form_state`); the score ends the form, and no answer is
+saved after it.  Until a trainee's form is finished its cases are withheld from practice
+(:func:`withheld_by`, :class:`CaseWithheld`): the practice app and a recording :func:`exercises.load_exercise`
+refuse the trainee's own pre- and post-test cases until each is finished, and the cases of every other
+trainee with a test open in the same store (a server without sign-in, where any name can be typed).  The
+apps never show a test case's seed (:meth:`exercises.core.Exercise.markdown` with ``seed=False``).
+
 **Refill mastery.** Each scored checklist (:func:`itbcore.assessment.score_refill`) is saved as one
 attempt of :data:`MASTERY_EXERCISE` (answer: the score and what was missed; correct: passed), so the
 educator sees how many attempts each trainee needed (:func:`mastery_rows`).
@@ -29,14 +37,16 @@ import functools
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from itbcore.errors import InputError
+from itbcore.errors import InputError, ITBError
 
-from .progress import Attempt
+from .progress import MARKS, Attempt
 
 __all__ = ["FORMS", "TEST_EXERCISES", "MASTERY_EXERCISE", "form_seed", "form_exercise", "parts_per_form",
            "first_attempts", "test_scores",
-           "TestScore", "MasteryRow", "mastery_rows"]
+           "TestScore", "MasteryRow", "mastery_rows",
+           "CaseWithheld", "form_mark", "form_state", "withheld_by", "check_not_withheld"]
 
 #: The two forms of the test.
 FORMS = ("pre", "post")
@@ -51,6 +61,68 @@ def _checked(form: str) -> str:
     if form not in FORMS:
         raise InputError(f"The test form is 'pre' or 'post', not {form!r}.")
     return form
+
+
+class CaseWithheld(ITBError):
+    """A case of a pre- or post-test asked for practice while that test is open (started or not yet finished)."""
+
+
+def form_mark(form: str) -> str:
+    """The progress store's exercise name of the start and finish marks of ``form`` (``"post-test"``)."""
+    return f"{_checked(form)}-test"
+
+
+def form_state(items: Iterable[Attempt], form: str) -> str:
+    """``"not started"``, ``"open"`` or ``"finished"``: what the marks among a trainee's ``items`` say of ``form``.
+
+    >>> start = Attempt("1", "ana", "pre-test", 0, "test", "", False, None, "start", "t1")
+    >>> form_state([], "pre"), form_state([start], "pre"), form_state([start], "post")
+    ('not started', 'open', 'not started')
+    >>> form_state([start, Attempt("2", "ana", "pre-test", 0, "test", "", False, None, "finish", "t2")], "pre")
+    'finished'
+    """
+    kinds = {a.kind for a in items if a.exercise == form_mark(form)}
+    return "finished" if "finish" in kinds else "open" if "start" in kinds else "not started"
+
+
+def withheld_by(store: Any, trainee: str | None, exercise: str, seed: int) -> tuple[str, str] | None:
+    """``(trainee, form)`` of the test whose case ``(exercise, seed)`` is, while that test is not finished; else None.
+
+    Checked: ``trainee``'s own forms not yet finished (taken or not: their cases are theirs alone), and every
+    other trainee's form that is open in ``store`` (started, not finished).  ``store`` may be ``None`` (no store
+    could be opened: nothing is known finished).
+    """
+    if exercise not in TEST_EXERCISES:
+        return None
+    marks = store.attempts(kinds=MARKS) if store is not None and hasattr(store, "attempts") else []
+    key = _name_key
+    finished = {(key(a.trainee), a.exercise) for a in marks if a.kind == "finish"}
+    candidates = {(a.trainee, form) for a in marks for form in FORMS
+                  if a.kind == "start" and a.exercise == form_mark(form)}
+    if trainee and trainee.strip():
+        candidates |= {(trainee.strip(), form) for form in FORMS}
+    for name, form in sorted(candidates, key=lambda c: (c[0] != (trainee or "").strip(), c)):
+        if (key(name), form_mark(form)) not in finished and form_seed(name, form, exercise) == seed:
+            return name, form
+    return None
+
+
+def check_not_withheld(store: Any, trainee: str | None, exercise: str, seed: int) -> None:
+    """:class:`CaseWithheld`, saying whose test holds it and when it opens, for a case :func:`withheld_by` names."""
+    held = withheld_by(store, trainee, exercise, seed)
+    if held is None:
+        return
+    name, form = held
+    mine = trainee is not None and _name_key(name) == _name_key(trainee)
+    whose = f"your {form}-test" if mine else f"the {form}-test of a trainee taking it on this server"
+    when = (f"it opens for practice when you finish your {form}-test (Show my score in the assessment app)"
+            if mine else "it opens for practice when that test is finished")
+    raise CaseWithheld(f"This case is a question of {whose}: {when}. Choose another case (New case, or "
+                       "another seed).")
+
+
+def _name_key(name: str) -> str:
+    return name.strip().casefold()
 
 
 def form_exercise(form: str, exercise: str) -> str:

@@ -9,6 +9,10 @@ In the pre- and post-test only the first answer of a part counts.  An answer pas
 limit is part of that rule, not a way round it: Save answer locks it and saves it at once as held (it is the
 first answer, and a reloaded page shows it again, still held); the trainee completes it with a reason and
 Confirm, and the confirmed answer is saved with its reason.  A started test shows the answers saved earlier.
+
+A test's cases are its own: the questions never show their seed, and starting a form saves its start mark,
+so the practice app refuses its cases until the trainee asks for the score, which finishes the form (its
+finish mark; every answer is then locked, on this page and a reloaded one).
 """
 from __future__ import annotations
 
@@ -141,7 +145,7 @@ class _TestPart(W.VBox):
         return forms.form_exercise(self.view.form, self.ex.id)
 
     def save(self) -> None:
-        if self.result is not None or self.held is not None:
+        if self.result is not None or self.held is not None or self.view.finished:
             return
         answer = str(self.input.value)
         result = self.ex.check(self.input.value, part=self._part_arg())
@@ -160,7 +164,7 @@ class _TestPart(W.VBox):
 
     def confirm(self, reason: str) -> None:
         """Complete the held first answer with the reason it was confirmed past the soft limit, and save it."""
-        if self.held is None:
+        if self.held is None or self.view.finished:
             return
         answer = self.held
         result = self.ex.check(answer, part=self._part_arg(), override_reason=reason)
@@ -197,6 +201,16 @@ class _TestPart(W.VBox):
                             "waiting for your reason. Choose why it is meant and press Confirm.</i>")
         self.view.progress()
 
+    def lock(self) -> None:
+        """The test is finished: nothing more is saved for this part (a held answer stays unconfirmed)."""
+        self.input.disabled = self.save_button.disabled = True
+        if self.held is not None:
+            self.override.done()
+            self.saved.value = ("<i>Held past a soft limit and not confirmed before the score: it counts as not "
+                                "right.</i>")
+        elif self.result is None:
+            self.saved.value = "<i>Not answered before the score.</i>"
+
     def _keep(self, result: Any, note: str) -> None:
         self.result = result
         self.input.disabled = self.save_button.disabled = True
@@ -214,7 +228,8 @@ class TestView(_Guarded, W.VBox):
         intro = W.HTML(f"<p>The {form}-test, taken {when}: one case of each of {len(forms.TEST_EXERCISES)} "
                        "exercises, chosen for your name (the other test asks the same exercises on other cases). "
                        "Only your first answer to each part counts; no hints. The feedback and your score come "
-                       "when you ask for them.</p>")
+                       "when you ask for them, and asking ends the test: a part not answered by then stays "
+                       "unanswered. Until then the practice app does not open this test's cases.</p>")
         self.start_button = W.Button(description=f"Start the {form}-test", button_style="primary", icon="play")
         self.start_button.add_class(f"itb-field-start-{form}")
         self.questions = W.VBox()
@@ -224,6 +239,8 @@ class TestView(_Guarded, W.VBox):
         self.score = W.HTML()
         self.score.add_class("itb-result")
         self.parts: list[_TestPart] = []
+        #: True once the score was shown (now or before a reload): every answer is locked.
+        self.finished = False
         self.start_button.on_click(self._guard(self.start))
         self.score_button.on_click(self._guard(self.show_score))
         super().__init__([intro, self.start_button, self.status, self.questions, self.count, self.score_button,
@@ -235,11 +252,16 @@ class TestView(_Guarded, W.VBox):
             raise InputError("Enter your name above first: the test is saved under it.")
         blocks: list[W.Widget] = []
         self.parts = []
-        earlier = forms.first_attempts(self.app.attempts(), self.form)  # a reloaded page: the first answers stay
+        mine = self.app.attempts()
+        earlier = forms.first_attempts(mine, self.form)  # a reloaded page: the first answers stay
+        state = forms.form_state(mine, self.form)
+        if state == "not started":
+            self.app.mark(self.form, "start")  # its cases are closed to practice from now until the score
         for i, ident in enumerate(forms.TEST_EXERCISES, 1):
             ex = load_exercise(ident, seed=forms.form_seed(name, self.form, ident), progress=False)
+            # the case without its seed: the seed would open it in the practice app
             case = W.HTML(f"<h3>Question {i}: {_esc(ex.title)}</h3>"
-                          + _markdown_html(ex.markdown().split("\n- **")[0].split("\n", 1)[-1]))
+                          + _markdown_html(ex.markdown(seed=False).split("\n- **")[0].split("\n", 1)[-1]))
             parts = [_TestPart(self, ex, p) for p in ex.parts]
             for p in parts:
                 first = earlier.get((forms.form_exercise(self.form, ident), p.part.id))
@@ -249,7 +271,10 @@ class TestView(_Guarded, W.VBox):
             blocks.append(W.VBox([case, *parts]))
         self.questions.children = blocks
         self.start_button.disabled = True
-        self.score_button.disabled = False
+        if state == "finished":
+            self._finish()
+        else:
+            self.score_button.disabled = False
         self.progress()
 
     def progress(self) -> None:
@@ -259,10 +284,21 @@ class TestView(_Guarded, W.VBox):
         self.count.value = f"<p>{done} of {len(self.parts)} answers saved.{wait}</p>"
 
     def show_score(self) -> None:
+        """Finish the test (its finish mark: every answer locked, its cases open to practice) and score it."""
+        if not self.finished:
+            self.app.mark(self.form, "finish")
+        self._finish()
+
+    def _finish(self) -> None:
+        self.finished = True
+        self.score_button.disabled = True
+        for p in self.parts:
+            p.lock()
         right = sum(bool(p.result and p.result.correct) for p in self.parts)
         answered = sum(p.result is not None for p in self.parts)
         self.score.value = (f"<div class='itb-callout'><b>{self.form.capitalize()}-test: {right} of "
-                            f"{len(self.parts)} right</b> ({answered} answered).</div>")
+                            f"{len(self.parts)} right</b> ({answered} answered). The test is finished; its "
+                            "cases are open for practice.</div>")
         for p in self.parts:
             if p.result is not None:
                 p.saved.value = feedback_html(p.result)
@@ -308,6 +344,10 @@ class AssessmentApp(_Guarded, W.VBox):
             return
         self.store.add(self.name(), exercise, seed, part, answer, correct, slip, kind=kind,
                        override_reason=override_reason)
+
+    def mark(self, form: str, kind: str) -> None:
+        """Save that ``form`` of the test was started or finished (:data:`exercises.progress.MARKS`)."""
+        self.save(forms.form_mark(form), 0, "test", "", False, None, kind=kind)
 
     def attempts(self) -> list[Attempt]:
         """The trainee's saved attempts (none without a store or a name)."""

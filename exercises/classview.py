@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
-from .progress import Attempt
+from .progress import MARKS, Attempt
 
 __all__ = ["ClassRow", "class_rows", "gradebook_scores", "rows_csv", "csv_cell", "common_slips", "override_reasons"]
 
@@ -51,10 +51,11 @@ def class_rows(attempts: Mapping[str, list[Attempt]],
                scores: Mapping[tuple[str, str], tuple[float, float, str]] | None = None) -> list[ClassRow]:
     """One row per trainee and exercise, from their attempts and (optionally) nbgrader's scores."""
     scores = scores or {}
-    keys = {(t, a.exercise) for t, items in attempts.items() for a in items} | set(scores)
+    # a test's start and finish marks are no attempt at an exercise (the test's answers are its own rows)
+    keys = {(t, a.exercise) for t, items in attempts.items() for a in items if a.kind not in MARKS} | set(scores)
     rows = []
     for trainee, exercise in sorted(keys):
-        items = [a for a in attempts.get(trainee, []) if a.exercise == exercise]
+        items = [a for a in attempts.get(trainee, []) if a.exercise == exercise and a.kind not in MARKS]
         checks = [a for a in items if a.kind == "check"]
         score, max_score, submitted = scores.get((trainee, exercise), (None, None, ""))
         rows.append(ClassRow(trainee, exercise, len(checks), sum(a.correct for a in checks),

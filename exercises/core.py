@@ -16,6 +16,14 @@ exercise id and the seed, never with Python's per-process hash).
 True
 >>> ex.check(1).status
 'invalid'
+
+**Solutions are for educators.**  :meth:`Exercise.solution` and :meth:`Exercise.answer_key` answer only where
+the answer key lies beside the package (``exercises/solutions/ANSWER_KEY.md``: a checkout, an educator's
+copy).  A trainee's install leaves the solutions out of the package (``pyproject.toml``), so there they refuse
+with :class:`SolutionsWithheld`; the checker itself (:meth:`Exercise.check`) works everywhere.  In the
+trainee's own kernel the checker must know the answer to check it, so a trainee who reads its internals or
+works the case through :mod:`itbcore` gets it — that is the calculator they are learning; what is withheld
+is the answer key, the worked solutions and, in the apps, which case is whose test (docs/EXERCISES.md).
 """
 from __future__ import annotations
 
@@ -26,9 +34,10 @@ import pkgutil
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from itbcore.errors import InputError
+from itbcore.errors import InputError, ITBError
 from itbcore.sources import DEFAULT_LABEL
 from itbcore.units import as_quantity, fmt
 
@@ -47,12 +56,38 @@ __all__ = [
     "list_exercises",
     "default_library",
     "EXERCISES",
+    "SOLUTIONS",
+    "SolutionsWithheld",
+    "solutions_available",
 ]
 
 TRAINING_NOTICE = "For training only — not for treating patients."
 
 #: Registered exercises by id (filled when :mod:`exercises.catalogue` is imported).
 EXERCISES: dict[str, ExerciseDef] = {}
+
+#: Where the worked solutions and the answer key lie in a checkout (``python -m exercises.generate``).  A
+#: trainee's install has no such folder: the package leaves it out (``pyproject.toml``), and on a class hub
+#: the package's folder is root's, so a trainee cannot add one beside it.
+SOLUTIONS = Path(__file__).resolve().parent / "solutions"
+
+
+class SolutionsWithheld(ITBError):
+    """:meth:`Exercise.solution` or :meth:`Exercise.answer_key` asked where no answer key is: a trainee's install."""
+
+
+def solutions_available() -> bool:
+    """True where the answer key lies beside the package (a checkout, an educator's copy), False in a trainee's
+    install (``deploy/class_setup.py`` installs the package without its solutions)."""
+    return (SOLUTIONS / "ANSWER_KEY.md").is_file()
+
+
+def _require_solutions(what: str) -> None:
+    if not solutions_available():
+        raise SolutionsWithheld(
+            f"{what} is for educators: this install holds no answer key (the solutions are left out of a "
+            "trainee's install), so it gives no answer. Work the case through itbcore and check your answer "
+            "with ex.check(answer); educators find the worked solutions in a checkout or their course folder.")
 
 
 @dataclass(frozen=True)
@@ -171,9 +206,12 @@ class Exercise:
                 return p
         raise InputError(f"Exercise {self.id!r} has no part {part!r}; parts: {', '.join(p.id for p in self.parts)}.")
 
-    def markdown(self) -> str:
+    def markdown(self, *, seed: bool = True) -> str:
+        """The case and its parts in Markdown; ``seed=False`` leaves the seed out (a test's case, whose seed
+        would open it in the practice app)."""
         v = self.variant
-        lines = [f"### {self.title}", f"*{TRAINING_NOTICE}*  Exercise `{self.id}`, seed {self.seed}.", ""]
+        which = f"Exercise `{self.id}`, seed {self.seed}." if seed else f"Exercise `{self.id}`."
+        lines = [f"### {self.title}", f"*{TRAINING_NOTICE}*  {which}", ""]
         if self.trainee:
             lines += [f"Working as **{Identity(self.trainee, self.signed_in).label()}**.", ""]
         if v.situation is not None:
@@ -254,11 +292,15 @@ class Exercise:
         return p.soft_warning(answer, self.variant.label)
 
     def solution(self, part: str | None = None) -> Any:
-        """The expected answer of ``part`` (for educators and the answer key)."""
+        """The expected answer of ``part``, for educators: :class:`SolutionsWithheld` in a trainee's install
+        (where :func:`solutions_available` is False)."""
+        _require_solutions("Exercise.solution()")
         return self.part(part).expected
 
     def answer_key(self) -> str:
-        """Markdown lines with every part's answer, rule and source."""
+        """Markdown lines with every part's answer, rule and source, for educators (:class:`SolutionsWithheld`
+        in a trainee's install)."""
+        _require_solutions("Exercise.answer_key()")
         out = []
         for p in self.parts:
             value = p.expected_text()
@@ -323,7 +365,8 @@ def load_exercise(ident: str, seed: int = 0, *, trainee: str | None = None, prog
     """The variant of exercise ``ident`` for ``seed`` (same seed → same case).
 
     With ``trainee`` and ``progress`` (a :class:`exercises.progress.ProgressStore`, or ``True`` for
-    the default store) every checked answer is recorded.
+    the default store) every checked answer is recorded; a case of that trainee's pre- or post-test is then
+    refused (:class:`exercises.assessment.CaseWithheld`) until the test is finished.
     """
     _load_catalogue()
     if ident not in EXERCISES:
@@ -344,6 +387,10 @@ def load_exercise(ident: str, seed: int = 0, *, trainee: str | None = None, prog
         from .progress import ProgressStore
 
         progress = ProgressStore() if who.name else None
+    if progress is not None and who.name:
+        from .assessment import check_not_withheld
+
+        check_not_withheld(progress, who.name, ident, seed)  # CaseWithheld: a case of a test still open
     return Exercise(definition, seed, variant, trainee=who.name, progress=progress, signed_in=who.signed_in)
 
 

@@ -57,7 +57,7 @@ from typing import Any
 from itbcore.errors import InputError
 
 __all__ = ["ProgressStore", "ProgressStoreError", "Attempt", "ExerciseSummary", "default_progress_path", "ENV_VAR",
-           "COURSE_ENV", "GROUP_READ_ENV", "read_attempts",
+           "COURSE_ENV", "MARKS", "GROUP_READ_ENV", "read_attempts",
            "check_trainee_name", "MAX_NAME_LENGTH", "MAX_ATTEMPTS_PER_MINUTE", "MAX_ATTEMPTS_TOTAL"]
 
 ENV_VAR = "ITB_PROGRESS_DB"
@@ -69,9 +69,11 @@ GROUP_READ_ENV = "ITB_PROGRESS_GROUP_READ"
 
 def _group_read() -> bool:
     return os.environ.get(GROUP_READ_ENV, "") not in ("", "0")
+#: The marks of a pre-/post-test (exercise ``pre-test`` / ``post-test``): started, and finished (its score shown).
+MARKS = ("start", "finish")
 #: check: a checked answer; hint: a hint taken; held: a test answer past a soft limit, held for its reason
-#: (it fixes the first answer of that part; the confirmation follows as a check).
-_KINDS = ("check", "hint", "held")
+#: (it fixes the first answer of that part; the confirmation follows as a check); start, finish: :data:`MARKS`.
+_KINDS = ("check", "hint", "held", *MARKS)
 _BACKUP_EVERY = 20
 
 
@@ -342,7 +344,8 @@ class ProgressStore:
         """Save one attempt atomically; returns it.
 
         ``override_reason`` is why an answer past the drug library's soft limit was confirmed
-        (:func:`itbcore.library.override_reason`); ``kind`` is one of check, hint and held.
+        (:func:`itbcore.library.override_reason`); ``kind`` is one of check, hint and held, or a test's mark
+        (:data:`MARKS`, saved by the assessment app).
         """
         trainee = check_trainee_name(trainee)
         if kind not in _KINDS:
@@ -546,16 +549,21 @@ class ProgressStore:
         return self.add(trainee, exercise, seed, part, "", False, None, kind="hint")
 
     # -- reading ---------------------------------------------------------------------------
-    def attempts(self, trainee: str | None = None) -> list[Attempt]:
-        """Every attempt (of one trainee), oldest first."""
+    def attempts(self, trainee: str | None = None, *, kinds: tuple[str, ...] | None = None) -> list[Attempt]:
+        """Every attempt (of one trainee; of these ``kinds`` only), oldest first."""
         conn = self._connect()
         try:
             sql = f"SELECT {', '.join(_COLUMNS)} FROM attempts"
-            args: tuple = ()
+            where, args = [], []
             if trainee is not None:
-                sql += " WHERE trainee = ?"
-                args = (trainee,)
-            rows = conn.execute(sql + " ORDER BY created_at, id", args).fetchall()
+                where.append("trainee = ?")
+                args.append(trainee)
+            if kinds is not None:
+                where.append(f"kind IN ({', '.join('?' * len(kinds))})")
+                args += list(kinds)
+            if where:
+                sql += " WHERE " + " AND ".join(where)
+            rows = conn.execute(sql + " ORDER BY created_at, id", tuple(args)).fetchall()
         finally:
             conn.close()
         return [_attempt(r) for r in rows]
@@ -567,6 +575,8 @@ class ProgressStore:
         """One line per exercise the trainee has tried."""
         by: dict[str, list[Attempt]] = {}
         for a in self.attempts(trainee):
+            if a.kind in MARKS:  # a test started or finished: no attempt at an exercise
+                continue
             by.setdefault(a.exercise, []).append(a)
         out = []
         for ex, items in sorted(by.items()):

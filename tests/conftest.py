@@ -76,3 +76,25 @@ def browser():
             yield b
         finally:
             b.close()
+
+
+@pytest.fixture(scope="session")
+def trainee_install(tmp_path_factory):
+    """What a class installs for its trainees (``deploy/class_setup.py``: ``pip install <checkout>``, not
+    editable): the wheel built from this checkout and unpacked into a folder, for ``PYTHONPATH``.
+
+    Yields ``(wheel, site)``.  A subprocess with ``PYTHONPATH=site`` (and a working folder outside the
+    checkout) imports ``itbcore``, ``widgets`` and ``exercises`` from the install, not from the checkout.
+    """
+    import subprocess
+    import sys
+    import zipfile
+
+    out = tmp_path_factory.mktemp("trainee-install")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(ROOT)],
+                   check=True, capture_output=True, cwd=out)
+    (wheel,) = out.glob("*.whl")
+    site = out / "site"
+    with zipfile.ZipFile(wheel) as zf:
+        zf.extractall(site)
+    yield wheel, site

@@ -116,9 +116,10 @@ def _answers(source: Path, wrong_part: str | None) -> dict[str, str]:
         if meta.get("solution"):
             code = "".join(cell["source"]).replace("### BEGIN SOLUTION\n", "").replace("\n### END SOLUTION", "")
             if wrong_part and meta["grade_id"] == f"{ASSIGNMENT}_{wrong_part}_answer":
-                # a real option, but not the right one: the feedback names the rule and its source
-                code = (f"answer = next(k for k in ex.part({wrong_part!r}).options "
-                        f"if k != ex.solution({wrong_part!r}))")
+                # a real option, but not the right one (worked out as the solution cell does: a trainee's install
+                # has no ex.solution()): the feedback names the rule and its source
+                code += (f"\nright = answer\nanswer = next(k for k in ex.part({wrong_part!r}).options "
+                         "if k != right)")
             out[meta["grade_id"]] = code
     return out
 
