@@ -202,7 +202,13 @@ class ScreeningApp(App):
         label = self.label_profile
         first = self.first_dose.quantity
         patient = self._patient()
-        warnings = screening.screening_warnings(patient, label)
+        # A patient under 4 is refused by every screening function, the warnings too (none are shown then); a
+        # contraindication still shows the patient's warnings beside the refusal.
+        try:
+            warnings = screening.screening_warnings(patient, label)
+        except EligibilityError as exc:
+            self._show_ineligible(patient, [], str(exc))
+            return
         try:
             patient.require_eligible(label)
         except EligibilityError as exc:
