@@ -73,11 +73,12 @@ LABEL_MAP: dict[str, tuple[LabelSection, ...]] = {
         _s("lionova 4.5", "Interactions",
            "CNS depressants, tricyclics, antihypertensives, levodopa/carbidopa, morphine and anaesthetics add to "
            "or change baclofen's effects; concurrent oral relaxants are stopped before, never suddenly during.",
-           "interaction_morphine", "interaction_oral_baclofen", "app:screening", "exercise:interaction_decision"),
+           "interaction_morphine", "interaction_oral_baclofen", "interaction_other_intrathecal", "app:screening",
+           "exercise:interaction_decision"),
         _s("lionova 4.6", "Fertility, pregnancy and breast-feeding",
            "Use in pregnancy only if the expected benefit for the mother outweighs the possible risk to the "
            "child; it can be used while breast-feeding (clinically relevant levels in milk are not expected); "
-           "no effect on fertility is expected.", "pregnancy", "breast_feeding",
+           "no effect on fertility is expected.", "pregnancy", "breast_feeding", "fertility",
            "app:product_information"),
         _s("lionova 4.7", "Effects on ability to drive and use machines",
            "Drowsiness and dizziness can impair driving; patients are told so.", "driving",
@@ -146,7 +147,7 @@ LABEL_MAP: dict[str, tuple[LabelSection, ...]] = {
            "older_patient", "limited_data_under_6"),
         _s("lioresal Pregnancy and lactation", "Pregnancy and lactation",
            "Use in pregnancy only when the benefit outweighs the risk; breast-feeding and fertility data.",
-           "pregnancy", "breast_feeding", "app:product_information"),
+           "pregnancy", "breast_feeding", "fertility", "app:product_information"),
         _s("lioresal Dosing and Administration", "Dosing and administration (general)",
            "Specialist care, resuscitation at hand, the 1-year wait after head injury; a solution that has "
            "changed colour or holds particles is not used.", "head_injury_under_1_year", "inspect_solution",
@@ -202,10 +203,12 @@ LABEL_MAP: dict[str, tuple[LabelSection, ...]] = {
            "app:screening"),
         _s("baclorex 2", "Before you use Baclorex",
            "Contraindications (hypersensitivity, treatment-resistant epilepsy), infection first, a PEG tube "
-           "raises the infection risk in children, pregnancy, driving.", "contraindication_treatment_resistant_"
+           "raises the infection risk in children, pregnancy, driving; medicines to name (also those that affect the "
+           "kidneys, epilepsy medicines, other injections into the spine).", "contraindication_treatment_resistant_"
            "epilepsy", "infection", "peg_tube", "app:product_information"),
-        _s("baclorex 3", "How Baclorex is used", "The test dose and what overdose and withdrawal look like.",
-           "app:overdose", "app:withdrawal"),
+        _s("baclorex 3", "How Baclorex is used",
+           "The test dose and what overdose and withdrawal look like; a forgotten dose is not made up with a "
+           "double dose.", "app:overdose", "app:withdrawal", "no_double_dose"),
         _s("baclorex Seyreltme", "Dilution (part of section 3)",
            "Dilute only with sodium chloride 0.9 %; the concentration depends on the daily dose and pump rate.",
            "app:maintenance", "exercise:dilution"),

@@ -28,7 +28,7 @@ __all__ = ["Patient", "ORIGINS", "MEDICINES", "CONDITIONS", "as_patient"]
 
 ORIGINS = ("spinal", "cerebral")
 
-#: Medicine codes that screening and interactions know (lionova 4.4, 4.5; lioresal Interaction).
+#: Medicine codes that screening and interactions know (lionova 4.4, 4.5; lioresal Interaction; baclorex 2).
 MEDICINES: dict[str, str] = {
     "benzodiazepine": "benzodiazepine",
     "opiate": "opiate / opioid",
@@ -40,9 +40,14 @@ MEDICINES: dict[str, str] = {
     "antihypertensive": "antihypertensive",
     "levodopa_carbidopa": "levodopa / carbidopa",
     "general_anaesthetic": "general anaesthetic (e.g. fentanyl, propofol)",
+    # baclorex 2 ("Diğer ilaçlar ile birlikte kullanımı"): medicines the leaflet asks the patient to name.
+    "kidney_affecting": "other medicine that also affects the kidneys (e.g. ibuprofen)",
+    "antiepileptic": "epilepsy medicine",
+    # lionova 4.5, lioresal Interaction, baclorex 2: no information on other intrathecal medicines.
+    "other_intrathecal": "other intrathecally given medicine (any other injection into the spine)",
 }
 
-#: Condition codes that screening and eligibility know (lionova 4.3, 4.4; lioresal Contraindications).
+#: Condition codes that screening and eligibility know (lionova 4.3, 4.4, 4.6; lioresal Contraindications).
 CONDITIONS: dict[str, str] = {
     "cardiopulmonary_disease": "cardiopulmonary disease",
     "respiratory_muscle_weakness": "respiratory muscle weakness",
@@ -64,6 +69,7 @@ CONDITIONS: dict[str, str] = {
     "diabetes": "diabetes mellitus",
     "pregnancy": "pregnancy",
     "breast_feeding": "breast-feeding",
+    "planning_pregnancy": "a woman who may become pregnant or plans a pregnancy",
     "drives": "drives or operates machines",
     "scoliosis": "scoliosis",
     "peg_tube": "PEG (percutaneous endoscopic gastrostomy) tube",
@@ -126,9 +132,38 @@ class Patient:
         """Return the patient, or raise :class:`EligibilityError` if the label does not cover them.
 
         Under 4 years: lionova says safety is not established (4.2); lioresal lists it
-        as a contraindication.  Hypersensitivity and treatment-resistant epilepsy are
-        contraindications (lionova 4.3).
+        as a contraindication.  Hypersensitivity is a contraindication (lionova 4.3; lioresal
+        Contraindications); treatment-resistant epilepsy is one under lionova 4.3 and baclorex 2,
+        and the suite refuses it under lioresal too, saying that lioresal does not list it.
         """
+        self.require_covered_age(label)
+        lioresal = label == "lioresal"
+        if "hypersensitivity" in self.conditions:
+            src = cite("lioresal", "Contraindications") if lioresal else cite("lionova", "4.3")
+            raise EligibilityError(
+                f"The patient has {CONDITIONS['hypersensitivity']}, a contraindication to intrathecal baclofen "
+                f"({src})."
+            )
+        if "treatment_resistant_epilepsy" in self.conditions:
+            if lioresal:
+                # lioresal lists no such contraindication (only hypersensitivity and age under 4) and asks for
+                # particular attention to epilepsy; lionova 4.3 and baclorex 2 forbid it: the suite refuses.
+                raise EligibilityError(
+                    f"The patient has {CONDITIONS['treatment_resistant_epilepsy']}: lioresal does not list it as a "
+                    f"contraindication but asks for particular attention to epilepsy "
+                    f"({cite('lioresal', 'Carefully')}); lionova 4.3 and baclorex 2 make it a contraindication, so "
+                    "the suite does not go on."
+                )
+            raise EligibilityError(
+                f"The patient has {CONDITIONS['treatment_resistant_epilepsy']}, a contraindication to intrathecal "
+                f"baclofen ({cite('lionova', '4.3')})."
+            )
+        return self
+
+    def require_covered_age(self, label: str = DEFAULT_LABEL) -> Patient:
+        """Return the patient, or raise :class:`EligibilityError` if they are under 4 years (the same refusal,
+        word for word, as :meth:`require_eligible`): functions that report a patient's contraindications
+        instead of refusing them still refuse a patient the label's population does not include."""
         check_label(label)
         if self.age_years < 4:
             if label == "lioresal":
@@ -140,12 +175,6 @@ class Patient:
                 f"A patient aged {self.age_years:g} years is under 4: safety and efficacy of intrathecal "
                 f"baclofen are not established under 4 years ({cite('lionova', '4.2')})."
             )
-        for code in ("hypersensitivity", "treatment_resistant_epilepsy"):
-            if code in self.conditions:
-                raise EligibilityError(
-                    f"The patient has {CONDITIONS[code]}, a contraindication to intrathecal baclofen "
-                    f"({cite('lionova', '4.3')})."
-                )
         return self
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import pint
@@ -340,9 +340,10 @@ def next_step(
         action = "escalate"
         next_dose = _clean(Q_(min(last.magnitude + TEST_DOSE_STEP.magnitude, top), "ug"))
         wait = MIN_TEST_INTERVAL
+        when = "at least 24 h later" if label == "lionova" else "24 h later"
         findings.append(Finding(
             "escalate", "info",
-            f"Response to {fmt(last)} less than wanted: give {fmt(next_dose)} at least 24 h later "
+            f"Response to {fmt(last)} less than wanted: give {fmt(next_dose)} {when} "
             f"(25 {unit_word} steps, at most {top_text}) ({src}).",
             src,
         ))
@@ -350,7 +351,9 @@ def next_step(
         findings.append(Finding(
             "pediatric_screening", "info",
             "Children 4 to < 18 years: 25–50 µg/day by age and size, then +25 µg/day every 24 h in non-responders, "
-            f"at most 100 µg/day ({cite('lionova', '4.2')}; lioresal: the dose depends on body weight and age).",
+            f"at most 100 µg/day ({cite('lionova', '4.2')})." if label == "lionova" else
+            "Children: the test dose is usually 25 or 50 µg, depending on body weight and age; without a positive "
+            f"result it can rise by 25 µg every 24 h, up to 100 µg ({_src('lioresal')}).",
             cite("lionova", "4.2") if label == "lionova" else _src("lioresal"),
         ))
     findings.extend(screening_warnings(patient, label))
@@ -463,16 +466,47 @@ def initial_test_dose(
                               tuple(screening_warnings(patient, label)))
 
 
-# lionova 4.4 caution list ("særlig forsiktighet"); lioresal "Carefully" names the same conditions and adds diabetes.
+# lionova 4.4 caution list ("Baklofen må kun administreres med særlig forsiktighet hos pasienter med: …").
 _CAUTION = (
     "impaired_csf_flow", "epilepsy", "bulbar_paresis", "confusion", "psychosis", "autonomic_dysreflexia_history",
     "cerebrovascular_insufficiency", "sphincter_hypertonia", "renal_impairment", "peptic_ulcer", "hepatic_impairment",
 )
 
-# lionova 4.5 / lioresal Interaction: what each concurrent medicine adds.
+#: What lioresal says of each condition of lionova's caution list: (severity, text, section).  lioresal
+#: "Carefully" names nine of them in its own words (and adds diabetes); it does not list bulbar paresis (its
+#: "Special instructions" ask for close monitoring of breathing in respiratory muscle weakness during the test
+#: dose) nor hepatic impairment (its "Dosing and Administration" says no dose change is needed in liver damage).
+_LIORESAL_CAUTION: dict[str, tuple[SeverityName, str, str]] = {
+    "impaired_csf_flow": ("warning", "Impaired CSF flow: the antispastic effect may differ from that in patients "
+                          "with normal CSF flow, as baclofen spreads unevenly in the subarachnoid space", "Carefully"),
+    "epilepsy": ("warning", "Epilepsy: particular attention, as seizures have occurred with overdose, during "
+                 "maintenance and after stopping", "Carefully"),
+    "bulbar_paresis": ("warning", "Bulbar paresis or partial paralysis of the respiratory muscles: lioresal's caution "
+                       "list does not name it; with respiratory muscle weakness, breathing and heart must be monitored "
+                       "carefully during the first test dose (lionova 4.4 lists it for particular caution)",
+                       "Special instructions"),
+    "confusion": ("warning", "Confusion: use with caution and under careful observation, as it has worsened with oral "
+                  "baclofen", "Carefully"),
+    "psychosis": ("warning", "Mental disorders, schizophrenia or Parkinson's disease: use with caution and under "
+                  "careful observation, as they have worsened with oral baclofen", "Carefully"),
+    "autonomic_dysreflexia_history": ("warning", "History of autonomic dysreflexia: use with caution; pain or a "
+                                      "sudden stop can provoke a crisis", "Carefully"),
+    "cerebrovascular_insufficiency": ("warning", "Cerebrovascular or respiratory failure: use with caution, as "
+                                      "baclofen may worsen it", "Carefully"),
+    "sphincter_hypertonia": ("warning", "Hypertonic sphincters: care is needed", "Carefully"),
+    "renal_impairment": ("warning", "Impaired renal function: care is needed", "Carefully"),
+    "peptic_ulcer": ("warning", "Ulcers of the gastrointestinal tract (also in the history): care is needed",
+                     "Carefully"),
+    "hepatic_impairment": ("info", "Hepatic impairment: lioresal does not list it among its cautions; the liver plays "
+                           "no significant role in the metabolism of intrathecal baclofen, so no dose change is "
+                           "needed (lionova 4.4 asks for particular caution in severe hepatic impairment)",
+                           "Dosing and Administration"),
+}
+
+# lionova 4.5 / lioresal Interaction: what each concurrent medicine adds (text shared by both labels).
 _INTERACTIONS: dict[str, tuple[SeverityName, str, str]] = {
-    "cns_depressant": ("warning", "CNS depressants and alcohol add to the effect of baclofen; avoid alcohol.",
-                       "Interaction"),
+    "cns_depressant": ("warning", "Alcohol and other CNS depressants (e.g. analgesics, neuroleptics, benzodiazepines, "
+                       "anxiolytics) and baclofen add to each other's effect on the CNS.", "Interaction"),
     "tricyclic_antidepressant": ("warning", "Tricyclic antidepressants may increase the effect of baclofen and "
                                  "cause marked muscle hypotonia.", "Interaction"),
     "antihypertensive": ("warning", "Antihypertensives may deepen a fall in blood pressure: monitor blood pressure "
@@ -483,6 +517,26 @@ _INTERACTIONS: dict[str, tuple[SeverityName, str, str]] = {
                  "CNS depression cannot be ruled out.", "Interaction"),
     "general_anaesthetic": ("warning", "General anaesthetics (e.g. fentanyl, propofol) may raise the risk of "
                             "cardiac disorders and seizures.", "Interaction"),
+}
+
+#: Medicines only the baclorex leaflet names (baclorex 2, "Diğer ilaçlar ile birlikte kullanımı": "some medicines
+#: can interfere with your treatment; remind your doctor or nurse"); lionova 4.5 and lioresal do not name them.
+_BACLOREX_ONLY_INTERACTIONS: dict[str, str] = {
+    "kidney_affecting": "Other medicines that also affect the kidneys (such as ibuprofen) can interfere with the "
+                        "treatment: the patient should tell the doctor or nurse; lionova 4.5 and lioresal do not "
+                        "name them.",
+    "antiepileptic": "Epilepsy medicines can interfere with the treatment: the patient should tell the doctor or "
+                     "nurse; lionova 4.5 and lioresal do not name them.",
+}
+
+#: Other intrathecally given medicines, in each text's words (lionova 4.5; lioresal Interaction; baclorex 2).
+_OTHER_INTRATHECAL: dict[str, tuple[str, str]] = {
+    "lionova": ("4.5", "Other intrathecally given medicines: there is no information yet on their use together "
+                       "with baclofen"),
+    "lioresal": ("Interaction", "Other intrathecally given medicines: their use together with intrathecal baclofen "
+                                "has not been studied and the safety of the combination is not established"),
+    "baclorex": ("2", "the baclorex leaflet asks for care when the patient receives any other injection into the "
+                      "spine"),
 }
 
 
@@ -497,17 +551,30 @@ class Interaction:
 
 
 _INTERACTION_ACTIONS = {
-    "cns_depressant": "avoid alcohol; watch for sedation",
+    "cns_depressant": "watch for sedation; avoid alcohol in particular (lionova 4.5: its interactions are "
+                      "unpredictable)",
     "tricyclic_antidepressant": "watch muscle tone",
     "antihypertensive": "monitor blood pressure; lower the antihypertensive if needed",
     "levodopa_carbidopa": "watch for hallucinations and confusion",
     "morphine": "monitor blood pressure, breathing and alertness",
     "general_anaesthetic": "tell the anaesthetist; monitor heart rhythm and watch for seizures",
+    "kidney_affecting": "ask about them; the patient tells the doctor or nurse",
+    "antiepileptic": "ask about them; the patient tells the doctor or nurse",
+    "other_intrathecal": "use with care: the combination is not studied",
 }
-#: Interactions as data: medicine code → effect → what to do (lionova 4.5; lioresal Interaction).
+#: Interactions as data: medicine code → effect → what to do (lionova 4.5; lioresal Interaction; baclorex 2).
 INTERACTIONS: dict[str, Interaction] = {
-    code: Interaction(code, text, _INTERACTION_ACTIONS[code], f"{cite('lionova', '4.5')}; {cite('lioresal', section)}")
-    for code, (_severity, text, section) in _INTERACTIONS.items()
+    **{code: Interaction(code, text, _INTERACTION_ACTIONS[code],
+                         f"{cite('lionova', '4.5')}; {cite('lioresal', section)}")
+       for code, (_severity, text, section) in _INTERACTIONS.items()},
+    **{code: Interaction(code, text, _INTERACTION_ACTIONS[code], cite("baclorex", "2"))
+       for code, text in _BACLOREX_ONLY_INTERACTIONS.items()},
+    "other_intrathecal": Interaction(
+        "other_intrathecal",
+        "Other intrathecally given medicines: there is no information on their use with intrathecal baclofen and "
+        "the safety of the combination is not established; the baclorex leaflet asks for care.",
+        _INTERACTION_ACTIONS["other_intrathecal"],
+        f"{cite('lionova', '4.5')}; {cite('lioresal', 'Interaction')}; {cite('baclorex', '2')}"),
 }
 
 
@@ -523,7 +590,12 @@ class ChecklistItem:
 
 def before_first_fill(patient: Patient, post_traumatic: bool = False, label: str = DEFAULT_LABEL
                       ) -> tuple[ChecklistItem, ...]:
-    """What to confirm before a pump is first filled (lionova 4.2, 4.4, 6.6; lioresal).
+    """What to confirm before a pump is first filled (lionova 4.2, 4.4, 6.2, 6.3, 6.6; lioresal; baclorex 3, 5).
+
+    Raises
+    ------
+    EligibilityError
+        For a patient under 4 years (in :meth:`Patient.require_eligible`'s words).
 
     Raises :class:`~itbcore.errors.EligibilityError` for a patient the label does not cover (under 4 years, a
     contraindication), as every planning answer about a patient does.
@@ -555,12 +627,13 @@ def before_first_fill(patient: Patient, post_traumatic: bool = False, label: str
                       applies=patient.population == "pediatric"),
         ChecklistItem("infection_free", "The patient is free of infection (lionova 4.2, 4.4).",
                       f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}"),
-        ChecklistItem("inspect_solution", "Inspect the solution: use it only if clear and colourless, without "
-                      "particles; single use, at once after opening "
-                      f"({cite('lionova', '6.6')}, {cite('lionova', '6.3')}; "
-                      f"{cite('lioresal', 'Dosing and Administration')}).",
-                      f"{cite('lionova', '6.6')}, {cite('lionova', '6.3')}; "
-                      f"{cite('lioresal', 'Dosing and Administration')}"),
+        ChecklistItem("inspect_solution", "Inspect the solution: a clear, colourless solution "
+                      f"({cite('lionova', '3')}); do not use it if it has changed colour or holds particles "
+                      f"({cite('lioresal', 'Dosing and Administration')}; {cite('baclorex', '5')}); each ampoule is "
+                      f"for single use ({cite('lionova', '6.6')}), used at once after opening "
+                      f"({cite('lionova', '6.3')}).",
+                      f"{cite('lionova', '3')}, {cite('lionova', '6.3')}, {cite('lionova', '6.6')}; "
+                      f"{cite('lioresal', 'Dosing and Administration')}; {cite('baclorex', '5')}"),
         ChecklistItem("diluent_nacl_only", "If diluted: sodium chloride 9 mg/mL (0.9 %) only, never glucose "
                       f"({cite('lionova', '6.2')}, {cite('lionova', '6.6')}).",
                       f"{cite('lionova', '6.2')}, {cite('lionova', '6.6')}"),
@@ -571,18 +644,22 @@ def before_first_fill(patient: Patient, post_traumatic: bool = False, label: str
                       f"{cite('lionova', '6.4')}; {cite('lioresal', 'Storage conditions')}; {cite('baclorex', '5')}"),
         ChecklistItem("resuscitation_ready", "Resuscitation equipment and trained staff are at hand "
                       f"({cite('lionova', '4.2')}).", cite("lionova", "4.2")),
+        ChecklistItem("no_double_dose", "The patient knows: a forgotten dose is never made up with a double dose; "
+                      f"tell the doctor or nurse at once if a dose may have been missed ({cite('baclorex', '3')}).",
+                      cite("baclorex", "3")),
     ]
     return tuple(items)
 
 
 @dataclass(frozen=True)
 class _ConditionRule:
-    """A condition whose finding reads the same under each profile, citing that profile's own section."""
+    """A condition whose finding cites each profile's own section, in that label's words."""
 
     code: str  # the finding's code
     severity: SeverityName
     sections: dict[str, str]  # label → section cited (a label missing here cites lionova's)
     text: str  # the finding, before its source
+    texts: dict[str, str] = field(default_factory=dict)  # label → its own words, where they differ from ``text``
 
 
 #: Condition code → its rule (screening_warnings takes them in the order it lists them).
@@ -602,16 +679,32 @@ _CONDITION_RULES: dict[str, _ConditionRule] = {
     "pregnancy": _ConditionRule(
         "pregnancy", "warning", {"lionova": "4.6", "lioresal": "Pregnancy and lactation"},
         "Pregnancy: data are limited and baclofen crosses the placenta; use only if the expected benefit for "
-        "the mother outweighs the possible risk to the child"),
-    # lionova 4.7: the ability to drive may be much reduced; the doctor reassesses it regularly.
+        "the mother outweighs the possible risk to the child",
+        {"lioresal": "Pregnancy: experience is limited and in animals baclofen crosses the placenta; use during "
+                     "pregnancy only if necessary"}),
+    # lionova 4.6 "Fertilitet"; lioresal Pregnancy and lactation: "Fertility", and no special recommendations for
+    # women planning a pregnancy.
+    "planning_pregnancy": _ConditionRule(
+        "fertility", "info", {"lionova": "4.6", "lioresal": "Pregnancy and lactation"},
+        "Fertility: animal studies show that intrathecal baclofen probably has no negative effect on fertility; "
+        "there are no data for special recommendations to women who can become pregnant",
+        {"lioresal": "Fertility: from experimental data an effect of baclofen on fertility is unlikely; there are no "
+                     "special recommendations for women planning a pregnancy"}),
+    # lionova 4.7: the ability to drive may be much reduced; the doctor reassesses it regularly.  lioresal "Effect on
+    # the ability to drive": warn the patient to be careful when driving.
     "drives": _ConditionRule(
         "driving", "warning", {"lionova": "4.7", "lioresal": "Effect on the ability to drive"},
         "Driving and machines: drowsiness, sedation and other effects can greatly reduce the ability to drive; "
-        "advise against it when they occur and reassess it regularly"),
+        "advise against it when they occur and reassess it regularly",
+        {"lioresal": "Driving and machines: drowsiness, sedation, ataxia, hallucinations, diplopia and withdrawal "
+                     "signs have been reported; warn the patient to be careful when driving and in hazardous "
+                     "activities that need close attention"}),
     # lionova 4.4: onset or worsening of scoliosis is reported: watch for its signs (lioresal is silent).
     "scoliosis": _ConditionRule(
         "scoliosis", "warning", {"lionova": "4.4"},
-        "Scoliosis can start or worsen during treatment: watch closely for its signs"),
+        "Scoliosis can start or worsen during treatment: watch closely for its signs",
+        {"lioresal": "Scoliosis can start or worsen during treatment: watch closely for its signs (lioresal does "
+                     "not mention it)"}),
 }
 
 
@@ -623,7 +716,7 @@ def _condition_findings(conds: Iterable[str], label: str, codes: Iterable[str]) 
             rule = _CONDITION_RULES[code]
             key = label if label in rule.sections else "lionova"
             src = cite(key, rule.sections[key])
-            out.append(Finding(rule.code, rule.severity, f"{rule.text} ({src}).", src))
+            out.append(Finding(rule.code, rule.severity, f"{rule.texts.get(label, rule.text)} ({src}).", src))
     return out
 
 
@@ -637,9 +730,11 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
     respiratory muscle weakness: monitor breathing and heart), infection (be
     infection-free before screening), head injury less than 1 year ago (wait until
     spasticity is stable, at least 1 year), the caution list (lionova 4.4; lioresal
-    adds diabetes) and interactions (lionova 4.5).  A patient the label does not
-    cover (under 4, contraindication) gets a violation here rather than a refusal,
-    so the whole picture can be shown.
+    "Carefully" in its own words, with diabetes and without hepatic impairment),
+    interactions (lionova 4.5; lioresal Interaction; baclorex 2), pregnancy,
+    breast-feeding and fertility (lionova 4.6), driving.  A contraindication gets a
+    violation here rather than a refusal, so the whole picture can be shown; a
+    patient under 4 years is refused, as every screening function refuses them.
 
     Parameters
     ----------
@@ -653,6 +748,11 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
     list of Finding
         Most serious first (violation, warning, info).
 
+    Raises
+    ------
+    EligibilityError
+        For a patient under 4 years (in :meth:`Patient.require_eligible`'s words).
+
     Examples
     --------
     >>> from itbcore.patient import Patient
@@ -663,18 +763,11 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
     'lionova 4.2'
     """
     label = check_rule_label(label)
-    as_patient(patient)
+    as_patient(patient).require_covered_age(label)
     lio = label == "lionova"
     out: list[Finding] = []
     meds, conds = patient.medicines, patient.conditions
 
-    if patient.age_years < 4:
-        src = cite("lionova", "4.2") if lio else cite("lioresal", "Contraindications")
-        out.append(Finding(
-            "under_4", "violation",
-            f"Under 4 years: {'safety and efficacy are not established' if lio else 'a contraindication'} ({src}).",
-            src,
-        ))
     if "hypersensitivity" in conds:
         src = cite("lionova", "4.3") if lio else cite("lioresal", "Contraindications")
         out.append(Finding("contraindication_hypersensitivity", "violation",
@@ -714,9 +807,15 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
 
     for code in _CAUTION:
         if code in conds:
-            src = cite("lionova", "4.4") if lio else cite("lioresal", "Carefully")
-            text = f"Use with particular caution: {CONDITIONS[code]} ({src})."
-            if code == "renal_impairment" and lio:
+            if lio:
+                src = cite("lionova", "4.4")
+                text = f"Use with particular caution: {CONDITIONS[code]} ({src})."
+            else:
+                severity, words, section = _LIORESAL_CAUTION[code]
+                src = cite("lioresal", section)
+                out.append(Finding(f"caution_{code}", severity, f"{words} ({src}).", src))
+                continue
+            if code == "renal_impairment":
                 # lionova 4.2 "Nedsatt nyrefunksjon": the dose may need to be reduced; 4.4: caution.
                 src = f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}"
                 text = ("Renal impairment: the dose may need to be reduced for the clinical state and the degree of "
@@ -733,7 +832,18 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
     for code, (severity, text, section) in _INTERACTIONS.items():
         if code in meds:
             src = cite("lionova", "4.5") if lio else cite("lioresal", section)
+            if code == "cns_depressant" and lio:
+                text += " Avoid alcohol in particular: its interactions are unpredictable."
             out.append(Finding(f"interaction_{code}", severity, f"{text} ({src})", src))
+    for code, text in _BACLOREX_ONLY_INTERACTIONS.items():
+        if code in meds:
+            src = cite("baclorex", "2")
+            out.append(Finding(f"interaction_{code}", "info", f"{text[:-1]} ({src}).", src))
+    if "other_intrathecal" in meds:
+        section, text = _OTHER_INTRATHECAL[label]
+        bac_section, bac_text = _OTHER_INTRATHECAL["baclorex"]
+        src = f"{cite(label, section)}; {cite('baclorex', bac_section)}"
+        out.append(Finding("interaction_other_intrathecal", "warning", f"{text}; {bac_text} ({src}).", src))
     for code in ("oral_baclofen", "other_muscle_relaxant"):
         if code in meds:
             # lionova 4.5: stop concurrent oral muscle relaxants before the infusion, under supervision, and
@@ -747,7 +857,7 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
                 src,
             ))
 
-    out.extend(_condition_findings(conds, label, ("pregnancy",)))
+    out.extend(_condition_findings(conds, label, ("pregnancy", "planning_pregnancy")))
     if "breast_feeding" in conds:
         src = cite("lionova", "4.6") if lio else cite("lioresal", "Pregnancy and lactation")
         text = ("Breast-feeding: baclofen passes into milk, but at intrathecal doses clinically relevant levels are "
@@ -761,7 +871,7 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
         src = cite("baclorex", "2")
         out.append(Finding(
             "peg_tube", "warning" if patient.population == "pediatric" else "info",
-            f"A PEG tube raises the frequency of (deep) infections in children ({src}).", src))
+            f"A PEG tube raises the frequency of infections in children ({src}).", src))
     if patient.population == "pediatric" and patient.age_years < 6 and not lio:
         src = cite("lioresal", "Carefully")
         out.append(Finding("limited_data_under_6", "info",
@@ -787,7 +897,9 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
     src = cite("lionova", "4.2") if lio else _src("lioresal")
     out.append(Finding(
         "resuscitation_equipment", "info",
-        f"Resuscitation equipment and trained staff must be at hand during screening ({src}).", src,
+        f"Resuscitation equipment and trained staff must be at hand during screening ({src})." if lio else
+        f"Resuscitation equipment and medicines must be made ready before each test dose, above all the first "
+        f"({src}).", src,
     ))
     src = cite("lionova", "4.2") if lio else _src("lioresal")
     out.append(Finding(

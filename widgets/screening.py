@@ -60,7 +60,8 @@ class ScreeningApp(App):
              "solution to draw up, the decision after each bolus, and when each effect is expected.")
     label_differences = ("under_4", "limited_data_age", "epilepsy_contraindication", "renal_impairment",
                          "hepatic_impairment", "older_patients", "breast_feeding", "test_dose_endpoint",
-                         "observation_windows")
+                         "observation_windows", "driving", "pregnancy", "bulbar_paresis", "alcohol",
+                         "medicines_only_baclorex_names")
     sources = ("lionova 4.2 (screening phase)", "lionova 4.3, 4.4, 4.5 (contraindications, warnings, interactions)",
                "lionova 5.1 (onset, peak, duration)", "lioresal Dosing: initial phase",
                "practice guidance: Neuromodulation 2016, Boster et al. (25 or 50 µg first)")
@@ -202,7 +203,13 @@ class ScreeningApp(App):
         label = self.label_profile
         first = self.first_dose.quantity
         patient = self._patient()
-        warnings = screening.screening_warnings(patient, label)
+        # A patient under 4 is refused by every screening function, the warnings too (none are shown then); a
+        # contraindication still shows the patient's warnings beside the refusal.
+        try:
+            warnings = screening.screening_warnings(patient, label)
+        except EligibilityError as exc:
+            self._show_ineligible(patient, [], str(exc))
+            return
         try:
             patient.require_eligible(label)
         except EligibilityError as exc:

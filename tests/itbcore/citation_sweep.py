@@ -57,8 +57,10 @@ def _patients() -> list[Any]:
 # -- one generator of calls per area of the core ----------------------------------------------------------------
 
 def _calls_screening() -> Iterator[Callable[[], Any]]:
-    from itbcore import screening
+    from itbcore import Patient, screening
+    from itbcore.patient import CONDITIONS
 
+    many = [c for c in CONDITIONS if c not in ("hypersensitivity", "treatment_resistant_epilepsy")]
     for label in LABELS:
         for p in _patients():
             yield lambda p=p, label=label: screening.screening_warnings(p, label)
@@ -67,8 +69,10 @@ def _calls_screening() -> Iterator[Callable[[], Any]]:
             yield lambda p=p, label=label: screening.initial_test_dose(p, label=label)
             yield lambda p=p, label=label: screening.screening_ladder(p, label=label)
             for responded in (True, False):
-                for given in (["25 ug"], ["50 ug", "75 ug"], ["50 ug", "75 ug", "100 ug"]):
+                for given in (["25 ug"], ["50 ug", "75 ug"], ["50 ug", "75 ug", "100 ug"], ["75 ug"], ["10 ug"]):
                     yield lambda p=p, label=label, g=given, r=responded: screening.next_step(p, g, r, label)
+        # a child under 6 with every condition (limited data under 6, a PEG tube in a child)
+        yield lambda label=label: screening.screening_warnings(Patient(5, "cerebral", conditions=many), label)
         yield lambda label=label: screening.bolus_timeline(label)
 
 

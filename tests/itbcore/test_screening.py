@@ -358,10 +358,18 @@ def test_every_caution_condition_is_reported():
         assert f"caution_{code}" in codes
 
 
-def test_under_4_is_reported_not_raised_in_warnings():
-    found = scr.screening_warnings(Patient(3, "spinal"), label="lioresal")
-    assert found[0].code == "under_4" and found[0].severity == "violation"
-    assert found[0].source == "lioresal Contraindications"
+@pytest.mark.parametrize("label", LABELS)
+def test_under_4_is_refused_in_warnings_and_checklist_as_everywhere(label):
+    # Every screening function that answers a question about a patient refuses one under 4 in the same words.
+    p = Patient(3, "spinal")
+    with pytest.raises(EligibilityError) as eligible:
+        p.require_eligible(label)
+    for call in (lambda: scr.screening_warnings(p, label), lambda: scr.before_first_fill(p, False, label),
+                 lambda: scr.next_step(p, ["25 ug"], False, label), lambda: scr.initial_test_dose(p, label=label),
+                 lambda: scr.screening_ladder(p, label=label)):
+        with pytest.raises(EligibilityError) as exc:
+            call()
+        assert str(exc.value) == str(eligible.value)
 
 
 @settings(max_examples=150, deadline=None)
@@ -370,6 +378,10 @@ def test_under_4_is_reported_not_raised_in_warnings():
        st.sampled_from(LABELS))
 def test_warnings_are_ordered_and_always_sourced(age, origin, meds, conds, label):
     p = Patient(age, origin, medicines=meds, conditions=conds)
+    if age < 4:
+        with pytest.raises(EligibilityError, match="under 4"):
+            scr.screening_warnings(p, label=label)
+        return
     found = scr.screening_warnings(p, label=label)
     order = {"violation": 0, "warning": 1, "info": 2}
     assert [order[f.severity] for f in found] == sorted(order[f.severity] for f in found)

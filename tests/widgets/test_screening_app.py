@@ -152,7 +152,8 @@ def test_under_4_is_refused_with_each_labels_wording(app):
     app.age.value = "3 years"
     assert "not established" in app.age.error.value and "lionova 4.2" in app.age.error.value
     assert "Not eligible" in app.eligibility.value
-    assert "violation" in app.warnings.value and "Under 4 years" in app.warnings.value
+    # screening_warnings refuses a patient under 4 like every screening function: no warnings are listed
+    assert "Under 4 years" not in app.warnings.value
     assert _ladder_text(app) == [] and list(app.fig.data[7].x) == []
     # not eligible is a result of the inputs on screen, shown (not withdrawn)
     assert shown(app.eligibility) and app.summary().splitlines()[2].startswith("not eligible:")
