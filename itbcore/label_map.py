@@ -84,9 +84,10 @@ LABEL_MAP: dict[str, tuple[LabelSection, ...]] = {
            "Drowsiness and dizziness can impair driving; patients are told so.", "driving",
            "app:product_information"),
         _s("lionova 4.8", "Undesirable effects",
-           "Somnolence and hypotonia are very common; device events, seizures, urinary retention, headache and "
-           "suicidality are listed by frequency, more often with cerebral origin.", "ADVERSE_EFFECTS",
-           "app:product_information", "exercise:which_syndrome"),
+           "A table by system and frequency: somnolence and hypotonia very common; seizures, headache and urinary "
+           "retention common (more often with cerebral origin); device events listed without a frequency; ovarian "
+           "cysts in about 5 % of patients with multiple sclerosis on oral baclofen (human data).", "ADVERSE_EFFECTS",
+           "ovarian_cysts", "app:product_information", "exercise:which_syndrome"),
         _s("lionova 4.9", "Overdose",
            "Signs from drowsiness to respiratory depression and coma; admit, empty the pump, intubate if "
            "needed, drain 30–40 mL CSF if lumbar puncture is possible, support the circulation, diazepam for "
@@ -100,7 +101,9 @@ LABEL_MAP: dict[str, tuple[LabelSection, ...]] = {
            "state 130–1240 ng/mL within 1–2 days, a lumbar-to-cisternal gradient.", "app:pk",
            "exercise:csf_half_life"),
         _s("lionova 5.3", "Preclinical safety data",
-           "Animal findings, among them ovarian cysts in rats.", reason="animal data: no rule a clinician applies"),
+           "Animal findings: local tolerance, no genotoxicity, a dose-dependent rise in ovarian cysts in a 2-year "
+           "rat study, reproductive toxicity (the human ovarian-cyst figure is in 4.8).",
+           reason="animal data: no rule a clinician applies"),
         _s("lionova 6.1", "List of excipients", "Sodium chloride and water for injections.",
            "app:product_information"),
         _s("lionova 6.2", "Incompatibilities",
@@ -174,8 +177,9 @@ LABEL_MAP: dict[str, tuple[LabelSection, ...]] = {
         _s("lioresal Instructions for use of the infusion system", "Instructions for use of the infusion system",
            "Follow the pump manufacturer's instructions.", "app:maintenance"),
         _s("lioresal Side effects", "Side effects",
-           "Frequencies from clinical studies (drowsiness, headache, seizures, urinary retention, hypotension, "
-           "suicidal thoughts …) and device-related events.", "ADVERSE_EFFECTS", "app:product_information",
+           "Frequencies from clinical studies (very often: drowsiness, headache, seizures, urinary retention, "
+           "hypotonia; hypotension 37.4 % filed under 'often'), post-marketing effects of unknown frequency and "
+           "device-related events.", "ADVERSE_EFFECTS", "app:product_information",
            "exercise:which_syndrome"),
         _s("lioresal Overdose", "Overdose",
            "Signs and supportive treatment, and physostigmine for adults and children.", "app:overdose",
@@ -203,17 +207,19 @@ LABEL_MAP: dict[str, tuple[LabelSection, ...]] = {
            "app:screening"),
         _s("baclorex 2", "Before you use Baclorex",
            "Contraindications (hypersensitivity, treatment-resistant epilepsy), infection first, a PEG tube "
-           "raises the infection risk in children, pregnancy, driving; medicines to name (also those that affect the "
-           "kidneys, epilepsy medicines, other injections into the spine).", "contraindication_treatment_resistant_"
-           "epilepsy", "infection", "peg_tube", "app:product_information"),
+           "raises the infection risk in children, pregnancy (ovarian cysts in about 4 % of patients on oral "
+           "baclofen: human data), driving; medicines to name (also those that affect the kidneys, epilepsy "
+           "medicines, other injections into the spine).", "contraindication_treatment_resistant_epilepsy",
+           "infection", "peg_tube", "ovarian_cysts", "app:product_information"),
         _s("baclorex 3", "How Baclorex is used",
            "The test dose and what overdose and withdrawal look like; a forgotten dose is not made up with a "
            "double dose.", "app:overdose", "app:withdrawal", "no_double_dose"),
         _s("baclorex Seyreltme", "Dilution (part of section 3)",
            "Dilute only with sodium chloride 0.9 %; the concentration depends on the daily dose and pump rate.",
            "app:maintenance", "exercise:dilution"),
-        _s("baclorex 4", "Possible side effects", "Side effects as the patient should know them.",
-           "app:product_information"),
+        _s("baclorex 4", "Possible side effects",
+           "Side effects by frequency in a patient's words (very common: feeling tired, sleepy and weak); device "
+           "problems reported rarely.", "ADVERSE_EFFECTS", "app:product_information"),
         _s("baclorex 5", "Storing Baclorex",
            "Below 30 °C, protected from heat; a diluted solution is used within 24 h; not after the expiry date "
            "or when the product or its pack looks damaged.",

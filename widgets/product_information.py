@@ -13,7 +13,7 @@ from typing import Any
 
 import ipywidgets as W
 
-from itbcore.adverse_effects import ADVERSE_EFFECTS, BANDS
+from itbcore.adverse_effects import ADVERSE_EFFECTS, RATING_LABELS, AdverseEffect, band_name
 from itbcore.errors import ITBError
 from itbcore.label_map import LabelSection, citation_parts, section
 from itbcore.patient import Patient
@@ -39,14 +39,34 @@ def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     return f"<table class='itb-pi-table'><tr>{th}</tr>{body}</table>"
 
 
+def _rating(e: AdverseEffect, label: str) -> str:
+    band = e.band_in(label)
+    if band is None:
+        return "not listed"
+    pct = e.percent.get(label)
+    return band_name(band, label) + (f" ({pct:g} %)" if pct is not None else "")
+
+
+def _adverse_effects_html() -> str:
+    """Each effect with each label's band side by side; a row where the labels disagree is marked ≠ and names
+    the recorded difference."""
+    topics = {d.code: d.topic for d in LABEL_DIFFERENCES}
+    rows = []
+    for e in ADVERSE_EFFECTS:
+        mark = "≠ " if e.differs else ""
+        diff = topics.get(e.difference, "") if e.difference else ""
+        rows.append((mark + e.effect, e.system, *(_rating(e, k) for k in RATING_LABELS),
+                     "yes" if e.more_with_cerebral else "", "; ".join(x for x in (diff, e.note) if x)))
+    return ("<h3>Adverse effects by frequency, each label's band side by side (lionova 4.8; lioresal Side "
+            "effects; baclorex 4)</h3><p>≠ marks an effect the labels rate differently, or that only one of "
+            "the two rule labels lists.</p>"
+            + _table(("effect", "system", *RATING_LABELS, "more with cerebral origin", "difference / note"), rows))
+
+
 def data_table_html(kind: str) -> str:
     """The core's data for a section: the adverse-effect profile, the interactions, or the first-fill checklist."""
     if kind == "adverse_effects":
-        rows = [(e.effect, e.band, f"{e.percent:g} %" if e.percent is not None else "",
-                 "yes" if e.more_with_cerebral else "", e.note) for e in
-                sorted(ADVERSE_EFFECTS, key=lambda e: BANDS.index(e.band))]
-        return ("<h3>Adverse effects by frequency (lioresal Side effects; lionova 4.8)</h3>"
-                + _table(("effect", "frequency", "in studies", "more with cerebral origin", "note"), rows))
+        return _adverse_effects_html()
     if kind == "interactions":
         rows = [(i.medicine.replace("_", " "), i.effect, i.action) for i in INTERACTIONS.values()]
         return "<h3>Interactions (lionova 4.5; lioresal Interaction)</h3>" + _table(("medicine", "effect",

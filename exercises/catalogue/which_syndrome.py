@@ -5,7 +5,7 @@ For training only, not for treating patients.
 from __future__ import annotations
 
 from itbcore import overdose, withdrawal
-from itbcore.adverse_effects import ADVERSE_EFFECTS
+from itbcore.adverse_effects import effect as adverse_effect
 from itbcore.label_map import cited_sections, section
 
 from ..checking import ChoicePart, Slip
@@ -14,13 +14,14 @@ from ..core import Draw, Variant, exercise
 #: Signs that belong to one picture only (none of them is listed in the other two).
 _OVERDOSE = ("hypersalivation", "loss_of_consciousness", "apnea")
 _WITHDRAWAL = ("pruritus", "high_fever", "rebound_spasticity", "spasticity_return")
-_ADVERSE = ("urinary retention", "headache", "blurred vision, diplopia", "depression, anxiety, agitation")
+#: Adverse-effect codes (itbcore.adverse_effects) that all three labels list.
+_ADVERSE = ("urinary_retention", "headache", "blurred_vision", "depression")
 _CONTEXT = {
     "overdose": "The pump was refilled this morning; the new programme was set from a prescription written in mg.",
     "withdrawal": "The refill date passed four days ago; the low-reservoir alarm has been sounding.",
     "adverse effect": "The dose has been the same for six months and the pump was checked last week.",
 }
-_TOPIC = {"overdose": "lionova 4.9", "withdrawal": "lionova 4.4", "adverse effect": "lioresal Side effects"}
+_TOPIC = {"overdose": "lionova 4.9", "withdrawal": "lionova 4.4", "adverse effect": "lionova 4.8"}
 
 
 def _first_section(source: str) -> str:
@@ -52,8 +53,7 @@ def build(draw: Draw) -> Variant:
         source = withdrawal.assess(signs).source
         shown = [withdrawal.SIGNS[s].text for s in signs]
     else:
-        name = draw.choice(_ADVERSE)
-        effect = next(e for e in ADVERSE_EFFECTS if e.effect == name)
+        effect = adverse_effect(draw.choice(_ADVERSE))
         signs, source, shown = (effect.effect,), effect.source, [effect.effect]
     where = _first_section(source)
 
@@ -83,6 +83,7 @@ def build(draw: Draw) -> Variant:
         slips={sec_letters[s]: Slip(_slip_code(s), "", f"{s} is {section(s).title.lower()}; the "
                                     f"{kind} is covered in {where}.", s) for s in sections if s != where},
         hints=("In the SmPC: contraindications in lionova 4.3, warnings (withdrawal among them) in lionova 4.4, "
-               "overdose in lionova 4.9; side effects with their frequencies in lioresal Side effects.",))
+               "overdose in lionova 4.9, side effects with their frequencies in lionova 4.8 (lioresal: Side "
+               "effects).",))
     story = f"{_CONTEXT[kind]} The carer describes: **{', '.join(shown)}**."
     return Variant(case, situation, story, {"signs": signs}, (which, label_part))

@@ -165,14 +165,14 @@ def test_interactions_are_data_with_an_effect_and_an_action():
 
 
 def test_adverse_effects_are_data_by_band_with_the_texts_figures():
-    from itbcore.adverse_effects import ADVERSE_EFFECTS, BANDS, by_band
+    from itbcore.adverse_effects import ADVERSE_EFFECTS, BANDS, LISTED, by_band, effect
 
     # lioresal Side effects: "very often - drowsiness (24.8%), headache (19.9%), seizures (10.4%)";
     # "urinary retention (11.4%)"; "lowering blood pressure (37.4%)" filed under "often".
-    pct = {e.effect: e.percent for e in ADVERSE_EFFECTS}
-    assert (pct["drowsiness"], pct["headache"], pct["seizures"], pct["urinary retention"]) == (24.8, 19.9, 10.4, 11.4)
-    assert next(e for e in ADVERSE_EFFECTS if e.effect == "lowering of blood pressure").band == "often"
-    assert {e.effect for e in ADVERSE_EFFECTS if e.more_with_cerebral} == {"headache", "seizures", "urinary retention",
-                                                                             "nausea and vomiting"}
-    assert all(e.band in BANDS and cited_sections(e.source) for e in ADVERSE_EFFECTS)
+    pct = {e.code: e.percent.get("lioresal") for e in ADVERSE_EFFECTS}
+    assert (pct["drowsiness"], pct["headache"], pct["seizures"], pct["urinary_retention"]) == (24.8, 19.9, 10.4, 11.4)
+    assert effect("hypotension").band_in("lioresal") == "often" and pct["hypotension"] == 37.4
+    assert {e.code for e in ADVERSE_EFFECTS if e.more_with_cerebral} == {"headache", "seizures", "urinary_retention",
+                                                                           "nausea", "vomiting"}
+    assert all(set(e.bands.values()) <= {*BANDS, LISTED} and cited_sections(e.source) for e in ADVERSE_EFFECTS)
     assert by_band("infrequently") and pytest.raises(InputError, by_band, "sometimes")

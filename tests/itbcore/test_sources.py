@@ -44,7 +44,8 @@ def test_the_differences_the_issue_names_are_all_recorded():
     assert {"pediatric_titration_limits", "pediatric_initial_maintenance", "physostigmine", "under_4",
             "twelve_hour_boundary", "pump_stability"} <= codes
     for d in LABEL_DIFFERENCES:
-        assert "lionova" in d.values and "lioresal" in d.values
+        # a rule label the difference leaves out is one that is silent on it, and the note says so
+        assert ("lionova" in d.values and "lioresal" in d.values) or "silent" in d.note, d.code
         assert set(d.values) == set(d.sources)
 
 

@@ -38,6 +38,9 @@ def test_sections_with_core_data_show_it_as_a_table():
     app = build_app()
     app.section.value = "lionova 4.8"
     assert "24.8 %" in app.entry_html.value and "urinary retention" in app.entry_html.value
+    # each label's band side by side, the differences marked: seizures are common (lionova), very often (lioresal)
+    row = next(r for r in app.entry_html.value.split("<tr>") if "<td>≠ seizures</td>" in r)
+    assert "<td>common</td><td>very often (10.4 %)</td><td>common</td>" in row
     app.section.value = "lionova 4.5"
     assert "levodopa carbidopa" in app.entry_html.value and "monitor blood pressure" in app.entry_html.value
     app.section.value = "lionova 6.6"
@@ -107,4 +110,13 @@ def test_every_label_difference_is_shown_in_an_app_that_uses_its_rule():
             assert code in {d.code for d in LABEL_DIFFERENCES}, (name, code)
             topic = next(d.topic for d in LABEL_DIFFERENCES if d.code == code)
             assert f"Where labels differ: {html.escape(topic)}" in app.differences.value
+    # the adverse-effect differences are shown where the adverse-effect table is: the product-information app
+    from itbcore.adverse_effects import ADVERSE_EFFECTS
+
+    pi = build_app()
+    for code in {e.difference for e in ADVERSE_EFFECTS if e.difference}:
+        topic = next(d.topic for d in LABEL_DIFFERENCES if d.code == code)
+        pi.section.value = "lionova 4.8"
+        assert html.escape(topic) in pi.diff_html.value and html.escape(topic) in pi.entry_html.value, code
+        shown.add(code)
     assert shown == {d.code for d in LABEL_DIFFERENCES}
