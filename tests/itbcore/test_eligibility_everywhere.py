@@ -31,8 +31,6 @@ TODDLER = Patient(3, "cerebral", weight="14 kg")
 #: Functions that take a patient and do not refuse a 3-year-old, each with the reason.
 EXEMPT: dict[str, str] = {
     "patient.as_patient": "a type check: it answers nothing about the patient",
-    "screening.screening_warnings": "it lists what bars or burdens the patient; a 3-year-old gets the 'under_4' "
-                                    "violation there, so the screening team sees the whole picture",
     "overdose.physostigmine": "the treatment of an overdose that has already happened, not ITB planning: the "
                               "lioresal Overdose section doses children by weight (0.02 mg/kg, at most 2 mg) "
                               "and names no lower age",
@@ -117,9 +115,11 @@ def test_before_first_fill_refuses_a_3_year_old_instead_of_giving_a_first_fill_c
 
 
 @pytest.mark.parametrize("label", LABELS)
-def test_screening_warnings_reports_under_4_as_a_violation(label):
-    codes = {(f.code, f.severity) for f in screening.screening_warnings(TODDLER, label)}
-    assert ("under_4", "violation") in codes
+def test_screening_warnings_refuse_a_3_year_old_like_every_planning_answer(label):
+    # The screening warnings answer a question about a patient the labels do not cover: refused in the same
+    # words as titration_plan, not a list with an 'under_4' violation among the cautions.
+    with pytest.raises(EligibilityError, match="under 4"):
+        screening.screening_warnings(TODDLER, label)
 
 
 def test_physostigmine_doses_a_3_year_old_by_weight_as_the_lioresal_overdose_section_doses_children():

@@ -247,6 +247,8 @@ NO_QUANTITY: dict[str, str] = {
     "pump.compare_settings": "takes two PumpSettings, read when they were made",
     "maintenance.maintenance_range": "takes a Patient and a label",
     "pk.percentile_band": "takes computed concentrations, not an entry",
+    "formulations.sodium_share_of_who_daily": "takes a computed amount of sodium (a strength's or a fill's), not "
+                                              "an entry; no drug-library limit applies to sodium",
     "pk.lumbar_to_cisternal": "a CSF concentration and a ratio (the label's 1.8-8.7, InputError): no library "
                               "limit bounds a CSF concentration",
     "formulations.is_marketed": "a lookup among the marketed strengths, refuses nothing",
