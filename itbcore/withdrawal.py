@@ -257,8 +257,8 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = (), label: str
     # intravenous administration of benzodiazepines".
     if lioresal:
         actions.append(Action("benzodiazepines",
-                              "If the restart is delayed, give benzodiazepines intravenously, with baclofen given orally "
-                              "or parenterally.", _LIO))
+                              "If the restart is delayed, give benzodiazepines intravenously, with baclofen given "
+                              "orally or parenterally.", _LIO))
         actions.append(Action("oral_baclofen",
                               "If the restart is delayed, give baclofen orally or parenterally as a bridge, with IV "
                               "benzodiazepines; alone it does not hold off the symptoms.", _LIO))
