@@ -2,10 +2,13 @@
 
 For training only, not for treating patients.
 
-Signs and management follow lionova 4.9, lioresal Overdose and baclorex 3.  There is
-no specific antidote (lionova 4.9; lioresal Overdose); the lioresal label alone lists
-physostigmine, which practice guidance advises against in most overdoses — the suite
-shows both (see :func:`physostigmine` and ``itbcore.sources.differences("physostigmine")``).
+Signs and management follow lionova 4.9, lioresal Overdose and baclorex 3.  Both labels say
+there is no specific antidote (lionova 4.9; lioresal Overdose); the lioresal label all the same
+lists physostigmine to reverse the CNS effects, which practice guidance advises against in most
+overdoses — the suite shows both (see :func:`physostigmine` and
+``itbcore.sources.differences("physostigmine")``).  Each step is worded as the profile's label words
+it: lionova drains CSF when lumbar puncture is not contraindicated, lioresal "at an early stage"; only
+lionova says that seizures come more often during recovery (``differences("seizures_in_recovery")``).
 
 Severity grading (a teaching grade of the suite built on the labels' wording):
 
@@ -14,7 +17,7 @@ Severity grading (a teaching grade of the suite built on the labels' wording):
 * ``moderate`` — seizures or loss of consciousness: label signs that need their own
   urgent treatment (diazepam for seizures, airway protection) and herald a severe course;
 * ``mild`` — any other label sign (hypotonia, drowsiness, dizziness, somnolence, sedation,
-  hypothermia, hypersalivation, nausea, vomiting);
+  staggering, hypothermia, hypersalivation, nausea, vomiting);
 * ``none`` — no sign.
 
 The grade is the highest class among the signs present, so adding a sign never lowers it.  The
@@ -84,7 +87,9 @@ def _sign(code: str, text: str, severity: SeverityLevel, *sources: str) -> tuple
     return code, Sign(code, text, severity, "; ".join(sources))
 
 
-#: Overdose signs by code (lionova 4.9 "Symptomer"; lioresal Overdose; baclorex 3 "Aşırı doz belirtileri").
+#: Overdose signs by code (lionova 4.9 "Symptomer"; lioresal Overdose "Symptoms of overdose"; baclorex 3 "Aşırı
+#: doz belirtileri"); each sign cites only the texts that name it: somnolence and sedation are lionova's words,
+#: staggering lioresal's, and apnoea and coma are not in the leaflet.
 SIGNS: dict[str, Sign] = dict(
     [
         _sign("hypotonia", "severe muscular hypotonia (unusual muscle weakness)", "mild", _L49, _LIO, _BAC),
@@ -92,11 +97,12 @@ SIGNS: dict[str, Sign] = dict(
         _sign("dizziness", "dizziness or light-headedness", "mild", _L49, _LIO, _BAC),
         _sign("somnolence", "somnolence", "mild", _L49),
         _sign("sedation", "sedation", "mild", _L49),
+        _sign("staggering", "staggering (unsteady gait)", "mild", _LIO),
         _sign("hypothermia", "hypothermia (abnormally low body temperature)", "mild", _L49, _LIO, _BAC),
         _sign("hypersalivation", "hypersalivation", "mild", _L49, _LIO, _BAC),
         _sign("nausea", "nausea", "mild", _L49, _LIO, _BAC),
         _sign("vomiting", "vomiting", "mild", _L49, _LIO, _BAC),
-        _sign("seizures", "seizures (with rising doses or, more often, during recovery)", "moderate", _L49, _LIO, _BAC),
+        _sign("seizures", "seizures (convulsions)", "moderate", _L49, _LIO, _BAC),
         _sign("loss_of_consciousness", "loss of (or clouded) consciousness", "moderate", _L49, _LIO, _BAC),
         _sign("respiratory_depression", "respiratory depression (difficulty breathing)", "severe", _L49, _LIO, _BAC),
         _sign("apnea", "apnoea", "severe", _L49, _LIO),
@@ -255,11 +261,18 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
             f"A single mild sign ({SIGNS[codes[0]].text}) does not call for CSF drainage; watch for further signs.",
             source))
     else:
-        # lionova 4.9; lioresal Overdose ("at an early stage"): withdraw 30–40 mL CSF.
         lo, hi = CSF_DRAIN_VOLUME
-        actions.append(Action("csf_drain",
-                              f"If lumbar puncture is not contraindicated, withdraw {lo.magnitude:g}–{fmt(hi)} of "
-                                           "CSF to lower the baclofen concentration (early in the overdose).", source))
+        if label == "lioresal":
+            # lioresal Overdose: "At an early stage of an overdose, if a lumbar puncture is not contraindicated,
+            # consider removing 30-40 ml of cerebrospinal fluid".
+            drain = (f"At an early stage of the overdose, if lumbar puncture is not contraindicated, consider "
+                     f"withdrawing {lo.magnitude:g}–{fmt(hi)} of CSF to lower the baclofen concentration.")
+        else:
+            # lionova 4.9: "Hvis lumbalpunksjon ikke er kontraindisert, kan det trekkes ut 30 til 40 ml CSF" — with
+            # no stage of the overdose (the "early stage" is lioresal's).
+            drain = (f"If lumbar puncture is not contraindicated, {lo.magnitude:g}–{fmt(hi)} of CSF may be withdrawn "
+                     "to lower the baclofen concentration.")
+        actions.append(Action("csf_drain", drain, source))
     # lionova 4.9: maintain cardiovascular function.
     actions.append(Action("cardiovascular_support", "Support cardiovascular function (blood pressure, heart rate).",
                           source))
@@ -270,8 +283,8 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
         # lioresal Overdose only; practice guidance advises against it in most overdoses.
         actions.append(Action(
             "physostigmine",
-            "Consider physostigmine IV (lioresal label) for CNS depression and respiratory depression, with "
-            "monitoring; practice guidance advises against it in most overdoses.",
+            "Consider physostigmine IV (lioresal label) to reverse CNS effects such as drowsiness and respiratory "
+            "depression, with careful monitoring.",
             _LIO))
         findings.append(Finding(
             "physostigmine_disputed", "warning",
@@ -281,13 +294,25 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
             findings.append(Finding(
                 "physostigmine_with_seizures", "warning",
                 "Physostigmine can itself provoke seizures, and this patient is already seizing.", _LIO))
-    if label == "lionova":
-        findings.append(Finding("no_antidote", "info",
-                                "There is no specific antidote to baclofen overdose; treatment is supportive.", _L49))
+    if label == "lioresal":
+        # lioresal Overdose: "There is no specific antidote for the treatment of an overdose of the drug that has
+        # occurred during its intrathecal administration" — and then it lists physostigmine all the same.
+        findings.append(Finding(
+            "no_antidote", "info",
+            "There is no specific antidote for an overdose of intrathecal baclofen; the label lists physostigmine "
+            "IV only as a drug that may reverse the CNS effects.", _LIO))
+    else:
+        # lionova 4.9: "Det finnes ingen spesifikk antidot til behandling av overdosering av baklofen".
+        findings.append(Finding(
+            "no_antidote", "info",
+            "There is no specific antidote for the treatment of baclofen overdose; the steps above are followed.",
+            _L49))
     if "seizures" in codes:
+        # lionova 4.9 alone says it (lioresal Overdose is silent on when seizures come), so it cites lionova under
+        # either profile.
         findings.append(Finding(
             "seizures_in_recovery", "info",
-            "Seizures can come with rising doses or, more often, during recovery from an overdose.", source))
+            "Seizures can come with rising doses or, more often, during recovery from an overdose.", _L49))
     return Assessment(severity, actions, findings, codes, label, source)
 
 
@@ -345,8 +370,8 @@ _CAUTIONS: tuple[Finding, ...] = (
     Finding("physostigmine_may_fail", "warning",
             "In a massive overdose physostigmine may not work, and ventilation may be needed.", _LIO),
     Finding("physostigmine_practice_against", "warning",
-            "Practice guidance advises against physostigmine in most baclofen overdoses; the lionova label names "
-            "no antidote.", _PRACTICE_PANEL),
+            "Practice guidance advises against physostigmine in most baclofen overdoses; both labels say there is "
+            "no specific antidote.", _PRACTICE_PANEL),
 )
 
 

@@ -13,7 +13,12 @@ Staging (the labels' own words): ``early`` when only the early signs are present
 (return of baseline spasticity, pruritus, hypotension, paraesthesia, priapism; lionova 4.4),
 ``advanced`` as soon as any sign of the advanced syndrome is present (high fever, altered
 mental status, exaggerated rebound spasticity, rigidity, seizures, rhabdomyolysis,
-hallucinations and the rest; lionova 4.2, 4.4), ``none`` without signs.
+hallucinations and the rest; lionova 4.2, 4.4), ``none`` without signs.  The "other symptoms
+of abrupt discontinuation" of lionova 4.4 (hallucinations, psychotic states, severe headache,
+insomnia) are not among its early symptoms, so they stage as advanced; so does the fast
+heartbeat of the baclorex leaflet, which does not stage its signs.  Each sign cites only the
+texts that name it (``itbcore.sources.differences("withdrawal_signs")``); the management steps
+are worded as the profile's label words them (``label``; ``differences("withdrawal_bridge")``).
 
 >>> a = assess(["pruritus", "spasticity_return"])
 >>> a.stage, [x.code for x in a.actions][:2]
@@ -33,7 +38,7 @@ import pint
 from . import library
 from .errors import DoseLimitError, InputError
 from .overdose import _read_signs
-from .sources import Action, Finding, cite, practice
+from .sources import DEFAULT_LABEL, Action, Finding, check_label, cite, practice
 from .units import Q_, QuantityLike, as_quantity, fmt, magnitude_in, ureg
 
 __all__ = [
@@ -59,6 +64,7 @@ STAGES: tuple[str, ...] = ("none", "early", "advanced")
 _L42 = cite("lionova", "4.2")
 _L44 = cite("lionova", "4.4")
 _LIO = cite("lioresal", "Dosing: discontinuation of treatment")
+_LIO_OD = cite("lioresal", "Overdose")
 _BAC = cite("baclorex", "3")
 _PRACTICE_WITHDRAWAL = practice("Coffey et al. 2002; Neuromodulation 2016 troubleshooting panel")
 
@@ -107,6 +113,12 @@ SIGNS: dict[str, Sign] = dict(
         _sign("rhabdomyolysis", "rhabdomyolysis", "advanced", _L42, _L44, _LIO),
         _sign("hallucinations", "hallucinations", "advanced", _L44, _BAC),
         _sign("psychosis", "psychotic, manic or paranoid state", "advanced", _L44, _BAC),
+        # lionova 4.4: "Andre symptomer på brå seponering kan være: hallusinasjoner, psykotiske, maniske eller
+        # paranoide sinnstilstander, alvorlig hodepine og søvnløshet" — other symptoms, not the early ones.
+        _sign("severe_headache", "severe headache", "advanced", _L44),
+        _sign("insomnia", "insomnia (sleeplessness)", "advanced", _L44),
+        # baclorex 3: "hızlı kalp atışı" among the withdrawal signs, which the leaflet does not stage.
+        _sign("tachycardia", "fast heartbeat", "advanced", _BAC),
         _sign("coagulopathy", "coagulopathy", "advanced", _L44, _LIO),
         _sign("multi_organ_failure", "multi-organ failure", "advanced", _L42, _L44, _LIO),
     ]
@@ -160,14 +172,17 @@ class Assessment:
     source: str
 
 
-def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = ()) -> Assessment:
+def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = (), label: str = DEFAULT_LABEL) -> Assessment:
     """Stage withdrawal from its signs and list the management steps, most urgent first.
 
     Management (lionova 4.2, 4.4; lioresal Dosing: discontinuation of treatment):
     emergency or intensive care; find the cause in pump and catheter; restart intrathecal
     baclofen at or near the previous dose; if that is delayed, GABA agonists (oral or
     enteral baclofen) or benzodiazepines (oral, enteral or IV) may prevent fatal sequelae,
-    though oral baclofen alone is no guarantee.
+    though oral baclofen alone is no guarantee (lionova 4.4).  The lioresal label words the
+    bridge as oral or parenteral baclofen with IV benzodiazepines, and says that baclofen by
+    mouth or parenterally alone does not hold off the symptoms: under ``label="lioresal"`` these
+    steps, the mimics and the advice without signs are given in its words.
 
     Parameters
     ----------
@@ -175,6 +190,8 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = ()) -> Assessm
         Sign codes from :data:`SIGNS` (a single code string is accepted too).
     risk_factors : iterable of str, optional
         Codes from :data:`HIGH_RISK`.
+    label : {"lionova", "lioresal"}, optional
+        The profile whose words the steps take (default lionova).
 
     Returns
     -------
@@ -197,6 +214,9 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = ()) -> Assessm
     >>> assess([]).stage
     'none'
     """
+    check_label(label)
+    lioresal = label == "lioresal"
+    source = _LIO if lioresal else _L44
     codes = _read_signs(signs, SIGNS, "withdrawal sign")
     risks = _read_signs(risk_factors, HIGH_RISK, "risk factor")
     findings: list[Finding] = [
@@ -209,8 +229,8 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = ()) -> Assessm
         findings.append(Finding(
             "no_withdrawal_signs", "info",
             "No withdrawal sign is present; patients and carers should know the refill dates and the early signs.",
-            _L44))
-        return Assessment("none", [], [], findings, codes, risks, _L44)
+            source))
+        return Assessment("none", [], [], findings, codes, risks, source)
 
     stage: Stage = "advanced" if any(SIGNS[c].stage == "advanced" for c in codes) else "early"
     actions: list[Action] = []
@@ -225,21 +245,37 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = ()) -> Assessm
                           "Check the pump (reservoir volume, programme, alarms) and the catheter (connectors, kinks, "
                           "breaks, dislodgement).", _L44))
     # lionova 4.4; lioresal: restart at or near the dose before the interruption.
-    # lionova 4.9: watch closely for overdose when baclofen is restarted after an interruption.
+    # lionova 4.9; lioresal Overdose: watch closely for overdose when baclofen is resumed after a break.
+    # Both labels say both, so the step cites both under either profile.
     actions.append(Action("restart_itb",
                           "Restore intrathecal baclofen at or near the dose given before the interruption, and "
                           "monitor closely for signs of overdose once it is restarted.",
-                          f"{_L44}; {cite('lionova', '4.9')}; {_LIO}"))
-    # lionova 4.4; lioresal: if restart is delayed, GABA agonists or benzodiazepines may prevent fatal sequelae.
-    actions.append(Action("benzodiazepines",
-                          "If the restart is delayed, give benzodiazepines (oral, enteral or IV).", f"{_L44}; {_LIO}"))
-    actions.append(Action("oral_baclofen",
-                          "If the restart is delayed, give oral or enteral baclofen as a bridge; alone it is no "
-                          "guarantee against progression.", f"{_L44}; {_LIO}"))
-    findings.append(Finding(
-        "oral_baclofen_not_enough", "warning",
-        "Oral or enteral baclofen alone is no guarantee of stopping withdrawal; restoring intrathecal delivery "
-        "is the treatment.", _L44))
+                          f"{_L44}; {cite('lionova', '4.9')}; {_LIO}; {_LIO_OD}"))
+    # If the restart is delayed, GABA agonists or benzodiazepines may prevent fatal sequelae — in each label's words:
+    # lionova 4.4 "oral eller enteral baklofen eller benzodiazepiner administrert oralt, enteralt eller intravenøst";
+    # lioresal "oral or parenteral administration of GABA-receptor agonists such as the liorasal drug with
+    # intravenous administration of benzodiazepines".
+    if lioresal:
+        actions.append(Action("benzodiazepines",
+                              "If the restart is delayed, give benzodiazepines intravenously, with baclofen given "
+                              "orally or parenterally.", _LIO))
+        actions.append(Action("oral_baclofen",
+                              "If the restart is delayed, give baclofen orally or parenterally as a bridge, with IV "
+                              "benzodiazepines; alone it does not hold off the symptoms.", _LIO))
+        findings.append(Finding(
+            "oral_baclofen_not_enough", "warning",
+            "Baclofen by mouth or parenterally alone does not hold off withdrawal; resuming intrathecal delivery at or "
+            "near the same dose is the treatment.", _LIO))
+    else:
+        actions.append(Action("benzodiazepines",
+                              "If the restart is delayed, give benzodiazepines (oral, enteral or IV).", _L44))
+        actions.append(Action("oral_baclofen",
+                              "If the restart is delayed, give oral or enteral baclofen as a bridge; alone it is no "
+                              "guarantee against progression.", _L44))
+        findings.append(Finding(
+            "oral_baclofen_not_enough", "warning",
+            "Oral or enteral baclofen alone is no guarantee of stopping withdrawal; restoring intrathecal delivery "
+            "is the treatment.", _L44))
 
     differentials = ["overdose"]
     if stage == "advanced":
@@ -250,12 +286,12 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = ()) -> Assessm
         findings.append(Finding(
             "mimics", "warning",
             "Advanced withdrawal resembles autonomic dysreflexia, sepsis, malignant hyperthermia and neuroleptic "
-            "malignant syndrome; think of withdrawal in any patient with a pump.", _L44))
+            "malignant syndrome; think of withdrawal in any patient with a pump.", source))
         if {"muscle_rigidity", "rebound_spasticity"} & set(codes):
             findings.append(Finding(
                 "dantrolene_rigidity_only", "info",
                 "Dantrolene may ease rigidity but does not treat withdrawal itself.", _PRACTICE_WITHDRAWAL))
-    return Assessment(stage, actions, differentials, findings, codes, risks, _L44)
+    return Assessment(stage, actions, differentials, findings, codes, risks, source)
 
 
 def _read_days(days: Any) -> int:

@@ -69,7 +69,7 @@ class OverdoseApp(App):
     intro = ("Pick a refill or programming error and see how much more baclofen reaches the CSF than was meant; "
              "tick the signs to grade an overdose and list what to do first; look up the physostigmine regimen of "
              "the lioresal label next to the advice against it.")
-    label_differences = ("physostigmine",)
+    label_differences = ("physostigmine", "csf_drain_timing", "seizures_in_recovery", "overdose_signs")
     sources = ("lionova 4.9", "lioresal Overdose", "baclorex 3", "lionova 4.4", "lionova 4.2",
                "practice guidance: reported incidents (FDA Class I recall 2011; Neuromodulation 2016)",
                "practice guidance: Neuromodulation 2016, troubleshooting panel")

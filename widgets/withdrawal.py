@@ -12,7 +12,9 @@ working with their last valid result):
 * a planned discontinuation (:func:`itbcore.withdrawal.taper`, 14–28 days) drawn as a step-down;
 * a drug holiday (:func:`itbcore.maintenance.drug_holiday`): the reduction, the restart dose, the actions.
 
-The withdrawal rules do not differ between the labels, so the app has no label chooser.
+The withdrawal rules (stage, steps) are the same under both labels, so the app has no label
+chooser: its steps are worded as lionova 4.4 words them, and the label differences under the outputs show how
+lioresal words the bridge to a delayed restart and which signs each text lists.
 Every number comes from :mod:`itbcore`; this module formats and plots.
 """
 from __future__ import annotations
@@ -67,8 +69,8 @@ class WithdrawalApp(App):
     title = "Withdrawal"
     intro = ("Tick the signs to stage a withdrawal and see what to do first; enter what you found at the pump to "
              "rank the likely causes; plan a planned discontinuation or a drug holiday that is never abrupt.")
-    label_choice = False  # the withdrawal rules are the same under lionova and lioresal
-    label_differences = ("drug_holiday",)
+    label_choice = False  # the same rules under lionova and lioresal; the steps in lionova's words
+    label_differences = ("drug_holiday", "withdrawal_bridge", "withdrawal_signs")
     sources = ("lionova 4.2", "lionova 4.4", "lioresal Dosing: discontinuation of treatment",
                "lioresal Dosing: supportive therapy", "baclorex 3",
                "practice guidance: Coffey et al. 2002; Neuromodulation 2016 troubleshooting panel")

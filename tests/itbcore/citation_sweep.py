@@ -182,18 +182,30 @@ def _calls_pump_pk() -> Iterator[Callable[[], Any]]:
 
 
 def _calls_overdose_withdrawal() -> Iterator[Callable[[], Any]]:
-    from itbcore import overdose, withdrawal
+    from itbcore import overdose, scenarios, withdrawal
 
     for label in LABELS:
         for p in _patients():
             yield lambda p=p: overdose.physostigmine(p)
-        for signs in ([], ["drowsiness"], ["seizures"], ["respiratory_depression", "coma"], list(overdose.SIGNS)):
-            yield lambda label=label, signs=signs: overdose.assess(signs, label=label)
-    for signs in ([], ["pruritus"], ["high_fever", "seizures"], list(withdrawal.SIGNS)):
-        yield lambda signs=signs: withdrawal.assess(signs, risk_factors=list(withdrawal.HIGH_RISK))
-    for since in ("6 h", "36 h", "10 day"):
+        for signs in ([], ["drowsiness"], ["staggering"], ["seizures"], ["loss_of_consciousness"],
+                      ["respiratory_depression", "coma"], list(overdose.SIGNS)):
+            for lp in (False, True):
+                yield lambda label=label, signs=signs, lp=lp: overdose.assess(
+                    signs, lumbar_puncture_contraindicated=lp, label=label)
+        for signs in ([], ["pruritus"], ["high_fever", "seizures"], ["severe_headache", "insomnia"],
+                      list(withdrawal.SIGNS)):
+            for risks in ((), list(withdrawal.HIGH_RISK)):
+                yield lambda signs=signs, risks=risks, label=label: withdrawal.assess(signs, risk_factors=risks,
+                                                                                      label=label)
+    for since in (None, "6 h", "36 h", "10 day"):
         yield lambda since=since: withdrawal.likely_causes(since)
+    yield lambda: withdrawal.likely_causes("36 h", reservoir_volume="1 mL")
+    yield lambda: withdrawal.likely_causes("36 h", reservoir_volume="19 mL", expected_reservoir_volume="2 mL",
+                                           recent_programming_change=True)
     yield lambda: withdrawal.taper("300 ug/day", 21)
+    # the scenarios that end in too little baclofen: their withdrawal warning
+    yield lambda: scenarios.concentration_mismatch("2000 ug/mL", "500 ug/mL", "400 ug/day")
+    yield lambda: scenarios.unit_slip("0.5 mg/day", "ug_for_mg")
 
 
 def _calls() -> Iterator[Callable[[], Any]]:

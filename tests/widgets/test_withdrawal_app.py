@@ -26,7 +26,8 @@ def test_default_is_early_withdrawal_with_ordered_actions(app: WithdrawalApp) ->
     html = app.actions.value
     # lionova 4.2: admission first; lionova 4.4: check pump and catheter, restore ITB at or near the previous dose.
     assert html.index("Admit as an emergency") < html.index("Check the pump") < html.index("Restore intrathecal")
-    assert "(lionova 4.4; lioresal Dosing: discontinuation of treatment)" in _html.text(html)
+    assert "(lionova 4.4; lionova 4.9; lioresal Dosing: discontinuation of treatment; lioresal Overdose)" in \
+        _html.text(html)
     assert "baclofen overdose" in app.differentials.value
     assert all(s.message == "" for s in (app.status, app.signs_status, app.causes_status, app.taper_status,
                                          app.holiday_status))
@@ -164,9 +165,11 @@ def test_drug_holiday_schedule_restart_and_refusal(app: WithdrawalApp) -> None:
 
 
 def test_no_label_chooser_but_the_drug_holiday_difference_is_shown(app: WithdrawalApp) -> None:
-    # staging and management are the same in both labels; only lioresal describes a drug holiday
+    # staging and management are the same in both labels (the steps in lionova's words); only lioresal describes a
+    # drug holiday; lioresal words the bridge to a delayed restart its own way, and each text lists its own signs
     assert app.label not in app.children
-    assert app.label_differences == ("drug_holiday",) and "drug holiday" in app.differences.value
+    assert app.label_differences == ("drug_holiday", "withdrawal_bridge", "withdrawal_signs")
+    assert "drug holiday" in app.differences.value and "delayed restart" in app.differences.value
 
 
 def test_summary(app: WithdrawalApp) -> None:
