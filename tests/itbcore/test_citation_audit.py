@@ -14,22 +14,33 @@ each piece must then be found, in order.
 ``citation_sweep`` (every table of the core and a broad set of calls under both rule profiles) and needs a
 quotation for every (rule, cited section) it meets; the sweep itself must reach every finding and action code
 the core's code can build.
+
+``docs/CITATIONS.md`` is the same data for a reviewer: every quotation by label and section, with the rules it
+supports and the English beside it.  Run this file as a script to write it again after a change::
+
+    python tests/itbcore/test_citation_audit.py --write
 """
 from __future__ import annotations
 
 import re
 import sys
+from collections import defaultdict
 from functools import cache
 from pathlib import Path
 
 import pytest
 
+# Run as a script, the project root is not on the path: put it first, then this folder (the sweep).
+sys.path[:0] = [str(Path(__file__).resolve().parents[2]), str(Path(__file__).resolve().parent)]
+import citation_sweep
+
 from itbcore.audit import QUOTATIONS_DIR, Quotation, quotations
 from itbcore.label_map import LABEL_MAP
 from itbcore.sources import LABELS
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import citation_sweep
+ROOT = Path(__file__).resolve().parents[2]
+CITATIONS = ROOT / "docs" / "CITATIONS.md"
+REGENERATE = "python tests/itbcore/test_citation_audit.py --write"
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 needs_seeds = pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds is not beside the project")
@@ -158,3 +169,46 @@ def test_every_rule_the_core_gives_has_a_quotation_for_each_section_it_cites(pai
 def test_every_quotation_belongs_to_a_rule_that_cites_its_section(pairs):
     stale = sorted(f"{q.rule} @ {q.source}" for q in ALL if (q.rule, q.source) not in pairs)
     assert not stale, "quotations for a rule or section the core no longer cites:\n" + "\n".join(stale)
+
+
+# ------------------------------------------------------------------------------------------- the reviewer's table
+def _cell(text: str) -> str:
+    return fold(text).replace("|", "\\|")
+
+
+def render() -> str:
+    """``docs/CITATIONS.md``: every quotation, by label and section in the label map's order."""
+    by_passage: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
+    for q in ALL:
+        by_passage[(q.source, q.text, q.english, q.note)].append(q.rule)
+    order = {s.section: i for i, s in enumerate(e for entries in LABEL_MAP.values() for e in entries)}
+    lines = ["# The citation audit: what each rule rests on", "",
+             "For training only, not for treating patients.", "",
+             f"Generated from `itbcore/quotations/*.toml` by `{REGENERATE}`; `tests/itbcore/test_citation_audit.py` "
+             "finds every passage in the section of the seed text it cites, and fails when a rule the core gives "
+             "has a cited section without one, or when this file is out of date.  lionova is quoted in Norwegian "
+             "and baclorex in Turkish as their texts print them (extraction artefacts included), each with the "
+             "suite's English beside it; lioresal is an English translation.", "",
+             f"{len(ALL)} quotation records, {len(by_passage)} passages.", ""]
+    current = None
+    for (source, text, english, note), rules in sorted(by_passage.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
+        if source != current:
+            current = source
+            lines += ["", f"## {source}", "", "| rules | the label's words | English | note |", "|---|---|---|---|"]
+        english_cell = "" if english == text else _cell(english)
+        named = ", ".join(f"`{r}`" for r in sorted(rules))
+        lines.append(f"| {named} | {_cell(text)} | {english_cell} | {_cell(note)} |")
+    return "\n".join(lines) + "\n"
+
+
+def test_citations_md_matches_the_quotations():
+    assert CITATIONS.exists() and CITATIONS.read_text(encoding="utf-8") == render(), (
+        f"docs/CITATIONS.md is out of date: run {REGENERATE}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--write"]:
+        CITATIONS.write_text(render(), encoding="utf-8")
+        print(f"wrote {CITATIONS.relative_to(ROOT)}")
+    else:
+        sys.stdout.write(render())
