@@ -17,9 +17,9 @@ kernel through it, so the code a trainee submitted runs
 * with an empty environment but for a few harmless variables (``--clearenv``: no hub token, no
   ``JUPYTERHUB_*``, nothing of the educator's);
 * seeing only ``/usr`` (and its ``/bin``, ``/lib`` links), a few files of ``/etc``, the class environment,
-  all read-only; the one submission folder nbgrader grades in (read-only); a private ``/tmp`` (also
-  ``HOME``) of bounded size; and its own socket folder.  Nothing of ``/home``, the course, the gradebook,
-  the exchange or other submissions exists inside;
+  all read-only; the one submission folder nbgrader grades in (read-only, as ``/submission``); a
+  private ``/tmp`` (also ``HOME``) of bounded size; and its own socket folder.  Nothing of ``/home``, the
+  course, the gradebook, the exchange or other submissions exists inside;
 * under ``prlimit`` limits: address space, CPU seconds, file size, open files, no core files.
 
 The kernel talks to nbgrader over Unix sockets (ZeroMQ ``ipc``), which a network namespace does not
@@ -44,6 +44,9 @@ import tempfile
 from pathlib import Path
 
 INSIDE = "/run/itb-kernel"
+#: Where the submission's folder is inside: not at its own path, which would show the way down to it
+#: (the educator's home, the course) as empty folders.
+SUBMISSION = "/submission"
 #: What a kernel may keep of the launcher's environment: nbgrader's own markers, nothing else.
 PASS_ENV = ("NBGRADER_EXECUTION", "NBGRADER_VALIDATING")
 ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "alternatives", "fonts",
@@ -97,7 +100,7 @@ def bwrap_command(settings: dict, run_dir: str, folder: str, extra: list[str]) -
             "--size", str(lim["tmp_mb"] * 2**20), "--tmpfs", "/tmp",
             "--ro-bind", venv, venv,
             "--bind", run_dir, INSIDE,
-            "--ro-bind", folder, folder, "--chdir", folder,
+            "--ro-bind", folder, SUBMISSION, "--chdir", SUBMISSION,
             "--setenv", "HOME", "/tmp", "--setenv", "USER", "nobody", "--setenv", "LANG", "C.UTF-8",
             "--setenv", "PATH", f"{venv}/bin:/usr/bin:/bin", "--setenv", "TMPDIR", "/tmp",
             "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "MPLBACKEND", "agg",
