@@ -43,6 +43,8 @@ COURSE_ID = "itb"
 GRADING_LIMITS = {"address_space_mb": 2048, "cpu_seconds": 60, "file_size_mb": 16, "open_files": 256, "tmp_mb": 64}
 GRADING_CELL_TIMEOUT = 120
 SANDBOX_KERNEL = "itb-sandbox"
+#: deploy/nbgrader_html.py in the class environment: the formgrader's and the feedback's markdown filter
+HTML_MODULE = "itb_nbgrader_html"
 #: What the servers offer: the sandbox kernel is nbgrader's, not one to open a notebook with.
 SERVER_KERNELS = {"KernelSpecManager": {"allowed_kernelspecs": ["python3"]}}
 VOILA_SETTINGS = {
@@ -55,10 +57,12 @@ def nbgrader_config(exchange: Path, course_root: Path | None = None) -> str:
     lines = ["c = get_config()  # noqa: F821", f"c.CourseDirectory.course_id = {COURSE_ID!r}",
              f"c.Exchange.root = {str(exchange)!r}", "c.Exchange.path_includes_course = True",
              "c.Exchange.timezone = 'UTC'",
-             # the formgrader and the feedback show what trainees wrote: markdown cells (nbgrader's templates
-             # render them without nbconvert's clean_html) and outputs sanitised, no script, no on* attribute
+             # the formgrader and the feedback show what trainees wrote: outputs and the raw HTML of markdown
+             # cells sanitised (nbgrader's templates render markdown without nbconvert's clean_html), links
+             # markdown makes without javascript: (deploy/nbgrader_html.py); no script, no on* attribute
              "c.HTMLExporter.sanitize_html = True",
-             "c.HTMLExporter.preprocessors = ['nbconvert.preprocessors.SanitizeHTML']"]
+             "c.HTMLExporter.preprocessors = ['nbconvert.preprocessors.sanitize.SanitizeHTML']",
+             f"c.HTMLExporter.filters = {{'markdown2html': '{HTML_MODULE}.markdown2html'}}"]
     if course_root is not None:
         lines += [f"c.CourseDirectory.root = {str(course_root)!r}",
                   f"c.ExecutePreprocessor.timeout = {GRADING_CELL_TIMEOUT}",
@@ -100,6 +104,11 @@ def build_venv(prefix: Path, python: str) -> Path:
     (etc / "jupyter_server_config.d" / "itb-voila.json").write_text(json.dumps(VOILA_SETTINGS, indent=2) + "\n")
     (etc / "jupyter_server_config.d" / "itb-kernels.json").write_text(json.dumps(SERVER_KERNELS, indent=2) + "\n")
     install_sandbox_kernel(env_dir)
+    where = "import sysconfig; print(sysconfig.get_path('purelib'))"
+    purelib = subprocess.run([str(env_dir / "bin" / "python"), "-c", where], check=True, capture_output=True,
+                             text=True).stdout.strip()
+    shutil.copy2(ROOT / "deploy" / "nbgrader_html.py", Path(purelib) / f"{HTML_MODULE}.py")
+    os.chmod(Path(purelib) / f"{HTML_MODULE}.py", 0o644)
     return env_dir
 
 

@@ -442,7 +442,8 @@ def _html_attacks(nb: dict, answers: dict[str, str]) -> None:
 
 
 def _unsafe(html: str) -> list[str]:
-    """What a browser would run of the trainee's markup: on* attributes, javascript: links, scripts with alert."""
+    """What a browser would run of the trainee's markup (each payload calls ``alert``): on* attributes,
+    javascript: links, scripts.  The pages' own on* handlers (the formgrader's ``onclick``) are not the trainee's."""
     from html.parser import HTMLParser
 
     found: list[str] = []
@@ -452,7 +453,8 @@ def _unsafe(html: str) -> list[str]:
 
         def handle_starttag(self, tag, attrs):
             for name, value in attrs:
-                if name.lower().startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                value = (value or "").strip().lower()
+                if (name.lower().startswith("on") and "alert(" in value) or value.startswith("javascript:"):
                     found.append(f"<{tag} {name}={value!r}>")
             self.script = tag == "script"
 

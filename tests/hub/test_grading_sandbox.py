@@ -60,7 +60,8 @@ def test_autograding_runs_trainee_code_as_the_educator_the_config_and_kernelspec
     config = class_setup.nbgrader_config(tmp_path / "exchange", tmp_path / "course")
     for line in ("c.Execute.kernel_name = 'itb-sandbox'", "c.KernelManager.transport = 'ipc'",
                  "c.HTMLExporter.sanitize_html = True",
-                 "c.HTMLExporter.preprocessors = ['nbconvert.preprocessors.SanitizeHTML']"):
+                 "c.HTMLExporter.preprocessors = ['nbconvert.preprocessors.sanitize.SanitizeHTML']",
+                 "c.HTMLExporter.filters = {'markdown2html': 'itb_nbgrader_html.markdown2html'}"):
         assert line in config.splitlines(), line
     assert "c.HTMLExporter.sanitize_html = True" in class_setup.nbgrader_config(tmp_path / "exchange")
     spec = class_setup.install_sandbox_kernel(tmp_path / "venv", bwrap="/usr/bin/bwrap")
