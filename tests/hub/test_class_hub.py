@@ -271,8 +271,11 @@ _probe("network", _net)
 _probe("memory", _memory)
 print("ITB-REACHED " + _j.dumps(_reached))
 '''
-SPIN = """import signal
-signal.signal(signal.SIGINT, signal.SIG_IGN)  # nbgrader's interrupt is ignored
+SPIN = """import signal, subprocess, sys
+# a process of its own that outlives the kernel, then a cell that ignores nbgrader's interrupt
+subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True, stdin=subprocess.DEVNULL,
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+signal.signal(signal.SIGINT, signal.SIG_IGN)
 while True:
     pass
 """
@@ -393,9 +396,9 @@ def test_autograding_runs_trainee_code_as_the_educator(hub):
 
 
 def test_autograding_runs_trainee_code_as_the_educator_a_never_ending_cell_is_stopped(hub):
-    """An answer cell that ignores nbgrader's interrupt and loops for ever held ``nbgrader autograde`` (and a
-    core) for the cell timeout of every remaining cell; the sandbox's CPU limit ends its kernel, nothing of it
-    is left running, and nbgrader goes on."""
+    """An answer cell that starts a process of its own and then loops for ever, ignoring nbgrader's interrupt: the
+    process ran on as the educator after grading, for good.  Now the sandbox's CPU limit ends the kernel, its
+    PID namespace ends everything it started, and nbgrader goes on."""
     import psutil
 
     from deploy.class_setup import GRADING_LIMITS
@@ -406,6 +409,8 @@ def test_autograding_runs_trainee_code_as_the_educator_a_never_ending_cell_is_st
     which = f"{ASSIGNMENT}_which_answer"
     _submit_from_a_terminal(attacker, lambda nb: _set_answers(nb, {**answers, which: SPIN}))
     _as(EDUCATOR, "nbgrader", "collect", ASSIGNMENT, "--update", cwd=course)
+    uid = int(subprocess.run(["id", "-u", EDUCATOR], capture_output=True, text=True, check=True).stdout)
+    before = {p.pid for p in psutil.process_iter()}
     bound = GRADING_LIMITS["cpu_seconds"] + 60
     t0 = time.monotonic()
     try:
@@ -414,20 +419,21 @@ def test_autograding_runs_trainee_code_as_the_educator_a_never_ending_cell_is_st
     except subprocess.TimeoutExpired:
         out = None
     seconds = round(time.monotonic() - t0, 1)
-    hub.figures["autograde_never_ending_cell_s"] = seconds
-    left = []
-    for p in psutil.process_iter(["cmdline"]):
+    time.sleep(2)
+    left = []  # what grading started as the educator and is still running
+    for p in psutil.process_iter(["uids", "cmdline"]):
         try:
-            if f"/autograded/{attacker}/" in (p.cwd() or ""):
-                left.append(p.pid)
+            if p.pid not in before and p.info["uids"] and p.info["uids"].real == uid:
+                left.append((p.pid, " ".join(p.info["cmdline"] or [])[:80]))
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
-    for pid in left:  # an unbounded kernel of the old setup: do not let it spin through the other tests
+    hub.figures["autograde_never_ending_cell"] = {"seconds": seconds, "left_running": len(left)}
+    for pid, _cmd in left:  # do not let them spin through the other tests
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
+    assert not left, f"still running as the educator after grading: {left}"
     assert out is not None, f"nbgrader autograde still running after {seconds} s"
     assert seconds < bound, f"grading the never-ending cell took {seconds} s (bound {bound} s)"
-    assert not left, f"processes of the graded submission still running: {left}"
     assert "Kernel died" in out.stdout + out.stderr or "DeadKernelError" in out.stdout + out.stderr, out.stderr[-2000:]
 
 
