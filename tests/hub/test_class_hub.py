@@ -401,7 +401,7 @@ def test_autograding_runs_trainee_code_as_the_educator_a_never_ending_cell_is_st
     PID namespace ends everything it started, and nbgrader goes on."""
     import psutil
 
-    from deploy.class_setup import GRADING_LIMITS
+    from deploy.class_setup import GRADING_CELL_TIMEOUT, GRADING_LIMITS
 
     course, attacker = _course(), "itb-spin"
     _release()
@@ -411,7 +411,8 @@ def test_autograding_runs_trainee_code_as_the_educator_a_never_ending_cell_is_st
     _as(EDUCATOR, "nbgrader", "collect", ASSIGNMENT, "--update", cwd=course)
     uid = int(subprocess.run(["id", "-u", EDUCATOR], capture_output=True, text=True, check=True).stdout)
     before = {p.pid for p in psutil.process_iter()}
-    bound = GRADING_LIMITS["cpu_seconds"] + 60
+    # the kernel ends at its CPU limit or, on a busy machine, at nbgrader's timeout of the cell
+    bound = max(GRADING_LIMITS["cpu_seconds"], GRADING_CELL_TIMEOUT) + 60
     t0 = time.monotonic()
     try:
         out = _as(EDUCATOR, "nbgrader", "autograde", ASSIGNMENT, "--student", attacker, "--force", cwd=course,
@@ -427,14 +428,16 @@ def test_autograding_runs_trainee_code_as_the_educator_a_never_ending_cell_is_st
                 left.append((p.pid, " ".join(p.info["cmdline"] or [])[:80]))
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
-    hub.figures["autograde_never_ending_cell"] = {"seconds": seconds, "left_running": len(left)}
+    log = (out.stdout + out.stderr) if out else ""
+    hub.figures["autograde_never_ending_cell"] = {"seconds": seconds, "left_running": len(left),
+                                                  "kernel_died": "Kernel died" in log, "timeout": "Timeout" in log}
     for pid, _cmd in left:  # do not let them spin through the other tests
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     assert not left, f"still running as the educator after grading: {left}"
     assert out is not None, f"nbgrader autograde still running after {seconds} s"
     assert seconds < bound, f"grading the never-ending cell took {seconds} s (bound {bound} s)"
-    assert "Kernel died" in out.stdout + out.stderr or "DeadKernelError" in out.stdout + out.stderr, out.stderr[-2000:]
+    assert "Kernel died" in log or "Timeout" in log, log[-2000:]
 
 
 def _html_attacks(nb: dict, answers: dict[str, str]) -> None:
