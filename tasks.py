@@ -2,8 +2,8 @@
 """Set up and run the ITB training suite with nothing but Python 3.11+.
 
     python3 tasks.py serve    # install into .venv and serve the apps with Voila on http://localhost:8866
-    python3 tasks.py test     # install into .venv (with test extras and Debian's chromium), run ruff and mypy,
-                              # then every test
+    python3 tasks.py test     # install into .venv (with test extras, Debian's chromium and bubblewrap),
+                              # run ruff and mypy, then every test
     python3 tasks.py bench    # run the benchmarks in bench/ and print their tables
 
 Extra arguments after ``test`` go to pytest (``python3 tasks.py test -k refill``).
@@ -49,17 +49,33 @@ def ensure_venv(extras: str = "") -> None:
     stamp.write_text(digest)
 
 
+def _apt_install(package: str) -> None:
+    """Install one of Debian's packages with apt-get, when we are root (as in CI)."""
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        _run("apt-get", "update", "-q", env=env)
+        _run("apt-get", "install", "-y", "-q", package, env=env)
+
+
 def ensure_chromium() -> None:
     """The browser tests drive Debian's chromium; install it with apt-get when we are root."""
     if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
         return
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        _run("apt-get", "update", "-q", env=env)
-        _run("apt-get", "install", "-y", "-q", "chromium", env=env)
+    _apt_install("chromium")
     if not Path("/usr/bin/chromium").exists():
         print("chromium is not installed: the browser tests will be skipped "
               "(install Debian's 'chromium' package to run them).", flush=True)
+
+
+def ensure_bubblewrap() -> None:
+    """nbgrader grades each submission in a bubblewrap sandbox (deploy/grading_sandbox.py): the class-hub test
+    needs Debian's bubblewrap; install it with apt-get when we are root."""
+    if shutil.which("bwrap"):
+        return
+    _apt_install("bubblewrap")
+    if not shutil.which("bwrap"):
+        print("bubblewrap is not installed: the class-hub test will be skipped (fails under CI) "
+              "(install Debian's 'bubblewrap' package to run it).", flush=True)
 
 
 #: npm packages the tests use, installed beside the project: configurable-http-proxy (JupyterHub's proxy,
@@ -104,6 +120,7 @@ def check() -> int:
 def test(args: list[str]) -> int:
     ensure_venv("test")
     ensure_chromium()
+    ensure_bubblewrap()
     ensure_node_packages()
     if not args and check() != 0:  # the whole suite: the checks first (pytest -k … skips them)
         return 1

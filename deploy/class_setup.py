@@ -12,7 +12,11 @@ Run from a checkout, as root.  It makes
 * ``<prefix>/suite``: what trainees open — the apps (``notebooks/``), the practice app and the trainee
   exercise notebooks — world-readable, owned by root; and ``suite/educator`` with the class view;
 * ``<prefix>/exchange``: nbgrader's exchange (1777, as nbgrader asks);
-* nbgrader's and Voilà's settings for every server in ``<prefix>/venv/etc/jupyter``;
+* nbgrader's and Voilà's settings for every server in ``<prefix>/venv/etc/jupyter``: the formgrader and
+  the feedback sanitise what trainees wrote (no script, no ``onerror``);
+* the kernelspec ``itb-sandbox`` (``<prefix>/venv/share/jupyter/kernels``): nbgrader grades every
+  submission in a bubblewrap sandbox (``deploy/grading_sandbox.py``: no network, nothing of the educator's
+  home, other submissions or the course, bounded time and memory); servers do not offer it;
 * for each ``--educator``: the nbgrader course ``~<educator>/itb-course`` (0700, theirs) whose
   ``source/`` holds every exercise with its solution — the only copy of solutions on the machine
   outside the checkout.
@@ -33,6 +37,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE_ID = "itb"
+#: The grading sandbox's limits per kernel (one notebook of one submission): address space, CPU time,
+#: the largest file it may write, open files, its private /tmp.  nbgrader's own bound per cell is
+#: ``c.ExecutePreprocessor.timeout`` (GRADING_CELL_TIMEOUT).
+GRADING_LIMITS = {"address_space_mb": 2048, "cpu_seconds": 60, "file_size_mb": 16, "open_files": 256, "tmp_mb": 64}
+GRADING_CELL_TIMEOUT = 120
+SANDBOX_KERNEL = "itb-sandbox"
+#: deploy/nbgrader_html.py in the class environment: the formgrader's and the feedback's markdown filter
+HTML_MODULE = "itb_nbgrader_html"
+#: What the servers offer: the sandbox kernel is nbgrader's, not one to open a notebook with.
+SERVER_KERNELS = {"KernelSpecManager": {"allowed_kernelspecs": ["python3"]}}
 VOILA_SETTINGS = {
     "VoilaConfiguration": {"strip_sources": True, "show_tracebacks": False, "theme": "light",
                            "file_allowlist": [r".*\.(png|jpg|gif|svg|csv)"], "file_denylist": [r"(^|/)\."]},
@@ -42,10 +56,19 @@ VOILA_SETTINGS = {
 def nbgrader_config(exchange: Path, course_root: Path | None = None) -> str:
     lines = ["c = get_config()  # noqa: F821", f"c.CourseDirectory.course_id = {COURSE_ID!r}",
              f"c.Exchange.root = {str(exchange)!r}", "c.Exchange.path_includes_course = True",
-             "c.Exchange.timezone = 'UTC'"]
+             "c.Exchange.timezone = 'UTC'",
+             # the formgrader and the feedback show what trainees wrote: outputs and the raw HTML of markdown
+             # cells sanitised (nbgrader's templates render markdown without nbconvert's clean_html), links
+             # markdown makes without javascript: (deploy/nbgrader_html.py); no script, no on* attribute
+             "c.HTMLExporter.sanitize_html = True",
+             "c.HTMLExporter.preprocessors = ['nbconvert.preprocessors.sanitize.SanitizeHTML']",
+             f"c.HTMLExporter.filters = {{'markdown2html': '{HTML_MODULE}.markdown2html'}}"]
     if course_root is not None:
         lines += [f"c.CourseDirectory.root = {str(course_root)!r}",
-                  "c.ExecutePreprocessor.timeout = 120",
+                  f"c.ExecutePreprocessor.timeout = {GRADING_CELL_TIMEOUT}",
+                  # submitted code runs in the grading sandbox (deploy/grading_sandbox.py), over Unix sockets
+                  f"c.Execute.kernel_name = {SANDBOX_KERNEL!r}",
+                  "c.KernelManager.transport = 'ipc'",
                   # trainees may not change the check cells: nbgrader restores them from the gradebook
                   "c.ClearSolutions.code_stub = {'python': 'answer = ...  # your answer'}"]
     return "\n".join(lines) + "\n"
@@ -79,7 +102,35 @@ def build_venv(prefix: Path, python: str) -> Path:
     etc = env_dir / "etc" / "jupyter"
     (etc / "jupyter_server_config.d").mkdir(parents=True, exist_ok=True)
     (etc / "jupyter_server_config.d" / "itb-voila.json").write_text(json.dumps(VOILA_SETTINGS, indent=2) + "\n")
+    (etc / "jupyter_server_config.d" / "itb-kernels.json").write_text(json.dumps(SERVER_KERNELS, indent=2) + "\n")
+    install_sandbox_kernel(env_dir)
+    where = "import sysconfig; print(sysconfig.get_path('purelib'))"
+    purelib = subprocess.run([str(env_dir / "bin" / "python"), "-c", where], check=True, capture_output=True,
+                             text=True).stdout.strip()
+    shutil.copy2(ROOT / "deploy" / "nbgrader_html.py", Path(purelib) / f"{HTML_MODULE}.py")
+    os.chmod(Path(purelib) / f"{HTML_MODULE}.py", 0o644)
     return env_dir
+
+
+def install_sandbox_kernel(env_dir: Path, bwrap: str | None = None) -> Path:
+    """The kernelspec ``itb-sandbox`` in the class environment: its launcher puts each kernel nbgrader starts
+    in a bubblewrap sandbox (see ``deploy/grading_sandbox.py``).  Root's, read-only for everyone."""
+    bwrap = bwrap or shutil.which("bwrap") or "/usr/bin/bwrap"
+    spec = env_dir / "share" / "jupyter" / "kernels" / SANDBOX_KERNEL
+    spec.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / "deploy" / "grading_sandbox.py", spec / "grading_sandbox.py")
+    (spec / "sandbox.json").write_text(json.dumps(
+        {"venv": str(env_dir), "bwrap": bwrap, "limits": GRADING_LIMITS}, indent=2) + "\n")
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(env_dir / "bin" / "python"), "-I", str(spec / "grading_sandbox.py"), "{connection_file}"],
+        "display_name": "Python 3 (ITB grading sandbox)", "language": "python", "interrupt_mode": "message",
+        "metadata": {"debugger": False}}, indent=2) + "\n")
+    for p in [spec, *spec.iterdir()]:
+        os.chmod(p, 0o755 if p.is_dir() else 0o644)
+    if not Path(bwrap).exists():
+        print(f"bubblewrap ({bwrap}) is missing: nbgrader cannot grade until it is installed "
+              "(Debian: apt-get install bubblewrap).", file=sys.stderr)
+    return spec
 
 
 def make_course(educator: str, exchange: Path) -> Path:

@@ -1,0 +1,110 @@
+"""The grading sandbox's launcher (``deploy/grading_sandbox.py``) on its own: which folder it binds, what the
+``bwrap`` command holds, and a kernel it starts answering over Unix sockets with no network.
+
+For training only, not for treating patients.
+
+Seconds, no hub: the real nbgrader run against real Unix users is ``test_class_hub.py``
+(``test_autograding_runs_trainee_code_as_the_educator``).  The kernel test needs ``bwrap`` (skipped without it,
+failed under CI).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from deploy import class_setup, grading_sandbox
+
+
+def test_autograding_runs_trainee_code_as_the_educator_only_one_submission_folder_is_bound(tmp_path):
+    home = tmp_path / "home" / "edu"
+    course = home / "itb-course"
+    sub = course / "autograded" / "t1" / "which_syndrome"
+    sub.mkdir(parents=True)
+    (course / "gradebook.db").write_text("")
+    assert grading_sandbox.grading_folder(str(sub), str(home)) == str(sub)
+    for refused in (course, home, tmp_path, Path("/")):
+        with pytest.raises(grading_sandbox.Refused):
+            grading_sandbox.grading_folder(str(refused), str(home))
+
+
+def test_autograding_runs_trainee_code_as_the_educator_the_command_shares_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "secret")
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    settings = {"venv": "/opt/itb-class/venv", "bwrap": "/usr/bin/bwrap", "limits": class_setup.GRADING_LIMITS}
+    cmd = grading_sandbox.bwrap_command(settings, str(tmp_path), "/home/edu/itb-course/autograded/t1/a",
+                                        ["--HistoryManager.hist_file=:memory:", "not-an-option"])
+    joined = " ".join(cmd)
+    for flag in ("--unshare-all", "--unshare-user", "--clearenv", "--die-with-parent", "--new-session",
+                 "--disable-userns", "--uid 65534", "--cap-drop ALL", "--chdir /submission"):
+        assert flag in joined, flag
+    assert "--share-net" not in cmd and "secret" not in joined and "JUPYTERHUB" not in joined
+    assert "--setenv NBGRADER_EXECUTION autograde" in joined
+    binds = [(cmd[i], cmd[i + 1], cmd[i + 2]) for i, a in enumerate(cmd) if a in ("--bind", "--ro-bind")]
+    writable = [b for b in binds if b[0] == "--bind"]
+    assert writable == [("--bind", str(tmp_path), grading_sandbox.INSIDE)]
+    assert ("--ro-bind", "/home/edu/itb-course/autograded/t1/a", "/submission") in binds
+    assert not [b for b in binds if b[1].startswith("/home") and b[2] != "/submission"]
+    lim = class_setup.GRADING_LIMITS
+    assert f"--as={lim['address_space_mb'] * 2**20}" in cmd and f"--cpu={lim['cpu_seconds']}" in cmd
+    assert cmd[-1] == "--HistoryManager.hist_file=:memory:"  # only options pass through to the kernel
+
+
+def test_autograding_runs_trainee_code_as_the_educator_the_config_and_kernelspec(tmp_path):
+    config = class_setup.nbgrader_config(tmp_path / "exchange", tmp_path / "course")
+    for line in ("c.Execute.kernel_name = 'itb-sandbox'", "c.KernelManager.transport = 'ipc'",
+                 "c.HTMLExporter.sanitize_html = True",
+                 "c.HTMLExporter.preprocessors = ['nbconvert.preprocessors.sanitize.SanitizeHTML']",
+                 "c.HTMLExporter.filters = {'markdown2html': 'itb_nbgrader_html.markdown2html'}"):
+        assert line in config.splitlines(), line
+    assert "c.HTMLExporter.sanitize_html = True" in class_setup.nbgrader_config(tmp_path / "exchange")
+    spec = class_setup.install_sandbox_kernel(tmp_path / "venv", bwrap="/usr/bin/bwrap")
+    kernel = json.loads((spec / "kernel.json").read_text())
+    assert kernel["argv"][1:] == ["-I", str(spec / "grading_sandbox.py"), "{connection_file}"]
+    assert kernel["interrupt_mode"] == "message"
+    assert json.loads((spec / "sandbox.json").read_text())["limits"] == class_setup.GRADING_LIMITS
+
+
+def test_autograding_runs_trainee_code_as_the_educator_a_sandboxed_kernel_answers_without_network(tmp_path):
+    """The kernelspec as class_setup installs it, started by nbclient as nbgrader does (IPC transport)."""
+    if shutil.which("bwrap") is None:
+        if os.environ.get("CI"):
+            pytest.fail("bubblewrap (bwrap) is missing")
+        pytest.skip("bubblewrap (bwrap) is missing")
+    import nbformat
+    from jupyter_client.manager import AsyncKernelManager
+    from nbclient import NotebookClient
+    from traitlets.config import Config
+
+    venv = Path(sys.prefix)
+    spec = class_setup.install_sandbox_kernel(tmp_path / "share-root")
+    settings = json.loads((spec / "sandbox.json").read_text())
+    settings["venv"] = str(venv)  # this environment's ipykernel, read-only inside
+    (spec / "sandbox.json").write_text(json.dumps(settings))
+    kernel = json.loads((spec / "kernel.json").read_text())
+    kernel["argv"][0] = sys.executable
+    (spec / "kernel.json").write_text(json.dumps(kernel))
+    sub = tmp_path / "submission"
+    sub.mkdir()
+    (sub / "data.txt").write_text("mine")
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(
+        "import os, socket\n"
+        "print(os.getuid(), open('data.txt').read(), 'JUPYTERHUB_API_TOKEN' in os.environ, os.path.exists('/home'))\n"
+        "try:\n    socket.create_connection(('127.0.0.1', 22), timeout=2); print('net')\n"
+        "except OSError:\n    print('no net')")]
+    c = Config()
+    c.KernelManager.transport = "ipc"
+    os.environ["JUPYTER_PATH"] = str(tmp_path / "share-root" / "share" / "jupyter")
+    try:
+        NotebookClient(nb, kernel_name="itb-sandbox", config=c, timeout=60, kernel_manager_class=AsyncKernelManager,
+                       resources={"metadata": {"path": str(sub)}}).execute()
+    finally:
+        del os.environ["JUPYTER_PATH"]
+    assert nb.cells[0].outputs[0]["text"].split("\n")[:2] == ["65534 mine False False", "no net"]
