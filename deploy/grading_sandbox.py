@@ -20,7 +20,9 @@ kernel through it, so the code a trainee submitted runs
   all read-only; the one submission folder nbgrader grades in (read-only, as ``/submission``); a
   private ``/tmp`` (also ``HOME``) of bounded size; and its own socket folder.  Nothing of ``/home``, the
   course, the gradebook, the exchange or other submissions exists inside;
-* under ``prlimit`` limits: address space, CPU seconds, file size, open files, no core files.
+* under ``prlimit`` limits: address space, CPU seconds, file size, open files, no core files;
+* with Python's safe path (``-P``): the submission's folder is not on ``sys.path``, so a package submitted
+  beside the notebook (an ``exercises/`` of the trainee's own) cannot replace the checker.
 
 The kernel talks to nbgrader over Unix sockets (ZeroMQ ``ipc``), which a network namespace does not
 cut: nbgrader chooses the socket paths ``<ip>-<port>`` (``ip`` relative to its working folder by
@@ -110,7 +112,9 @@ def bwrap_command(settings: dict, run_dir: str, folder: str, extra: list[str]) -
             cmd += ["--setenv", name, os.environ[name]]
     cmd += ["--", "/usr/bin/prlimit", f"--as={lim['address_space_mb'] * 2**20}", f"--cpu={lim['cpu_seconds']}",
             f"--fsize={lim['file_size_mb'] * 2**20}", f"--nofile={lim['open_files']}", "--core=0", "--",
-            f"{venv}/bin/python", "-m", "ipykernel_launcher", "-f", f"{INSIDE}/kernel.json",
+            # -P (safe path): neither Python nor IPython puts the working folder (the submission) on the path, so
+            # a package submitted beside the notebook cannot stand in for the checker the check cells import
+            f"{venv}/bin/python", "-P", "-m", "ipykernel_launcher", "-f", f"{INSIDE}/kernel.json",
             *[a for a in extra if a.startswith("--")]]
     return cmd
 

@@ -71,8 +71,9 @@ def test_autograding_runs_trainee_code_as_the_educator_the_config_and_kernelspec
     assert json.loads((spec / "sandbox.json").read_text())["limits"] == class_setup.GRADING_LIMITS
 
 
-def test_autograding_runs_trainee_code_as_the_educator_a_sandboxed_kernel_answers_without_network(tmp_path):
-    """The kernelspec as class_setup installs it, started by nbclient as nbgrader does (IPC transport)."""
+def _run_in_sandbox(tmp_path: Path, source: str, files: dict[str, str]) -> str:
+    """Run one code cell through the ``itb-sandbox`` kernelspec as class_setup installs it, started by nbclient as
+    nbgrader does (IPC transport), in a submission folder holding ``files``; the cell's printed text."""
     if shutil.which("bwrap") is None:
         if os.environ.get("CI"):
             pytest.fail("bubblewrap (bwrap) is missing")
@@ -91,14 +92,11 @@ def test_autograding_runs_trainee_code_as_the_educator_a_sandboxed_kernel_answer
     kernel["argv"][0] = sys.executable
     (spec / "kernel.json").write_text(json.dumps(kernel))
     sub = tmp_path / "submission"
-    sub.mkdir()
-    (sub / "data.txt").write_text("mine")
+    for name, text in files.items():
+        (sub / name).parent.mkdir(parents=True, exist_ok=True)
+        (sub / name).write_text(text)
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(
-        "import os, socket\n"
-        "print(os.getuid(), open('data.txt').read(), 'JUPYTERHUB_API_TOKEN' in os.environ, os.path.exists('/home'))\n"
-        "try:\n    socket.create_connection(('127.0.0.1', 22), timeout=2); print('net')\n"
-        "except OSError:\n    print('no net')")]
+    nb.cells = [nbformat.v4.new_code_cell(source)]
     c = Config()
     c.KernelManager.transport = "ipc"
     os.environ["JUPYTER_PATH"] = str(tmp_path / "share-root" / "share" / "jupyter")
@@ -107,4 +105,28 @@ def test_autograding_runs_trainee_code_as_the_educator_a_sandboxed_kernel_answer
                        resources={"metadata": {"path": str(sub)}}).execute()
     finally:
         del os.environ["JUPYTER_PATH"]
-    assert nb.cells[0].outputs[0]["text"].split("\n")[:2] == ["65534 mine False False", "no net"]
+    return "".join(o.get("text", "") for o in nb.cells[0].outputs)
+
+
+def test_autograding_runs_trainee_code_as_the_educator_a_sandboxed_kernel_answers_without_network(tmp_path):
+    """The kernelspec as class_setup installs it, started by nbclient as nbgrader does (IPC transport)."""
+    text = _run_in_sandbox(tmp_path, (
+        "import os, socket\n"
+        "print(os.getuid(), open('data.txt').read(), 'JUPYTERHUB_API_TOKEN' in os.environ, os.path.exists('/home'))\n"
+        "try:\n    socket.create_connection(('127.0.0.1', 22), timeout=2); print('net')\n"
+        "except OSError:\n    print('no net')"), {"data.txt": "mine"})
+    assert text.split("\n")[:2] == ["65534 mine False False", "no net"]
+
+
+def test_a_submitted_exercises_package_replaces_the_checker(tmp_path):
+    """A trainee submits an ``exercises/`` package beside the notebook: the locked check cells import the checker
+    by name, and the submission's folder (the kernel's working folder) must not come first on the path — else
+    the trainee's own ``check`` scores every answer."""
+    text = _run_in_sandbox(tmp_path, (
+        "import sys\n"
+        "try:\n    import exercises; print(exercises.__file__)\n"
+        "except ImportError:\n    print('not importable here')\n"  # this checkout is not bound in; a class venv is
+        "print([p for p in sys.path if p in ('', '.', '/submission')])"), {"exercises/__init__.py": "FAKE = True\n"})
+    first, path = text.split("\n")[:2]
+    assert not first.startswith("/submission"), f"the submission's own package was imported: {first}"
+    assert path == "[]", f"the submission's folder is on the kernel's path: {path}"
