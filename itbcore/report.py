@@ -16,7 +16,7 @@ RefillPlan
   limited by: alarm margin
   label: lionova
   findings:
-    - [info] Keep the refill date: ... (lionova 4.4; lioresal Dosing: re-fill)
+    - [info] Keep the refill date: ... (lionova 4.4; lioresal Special instructions)
     ...
 """
 from __future__ import annotations

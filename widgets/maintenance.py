@@ -708,7 +708,7 @@ class MaintenanceApp(App):
              "day, bridge a change of concentration, check the volume found at refill, and compare old "
              "and new settings before programming.")
     label_differences = ("pump_stability", "storage", "observation_windows", "dose_range_12_2003", "drug_holiday",
-                         "solution_ph_tonicity")
+                         "drug_holiday_restart", "pediatric_dose_rise", "solution_ph_tonicity")
     sources = ("lionova 4.2, 4.4, 6.2, 6.3, 6.6 (refill, dilution, flex dosing)",
                "lioresal Special instructions (re-fill); Instructions for use of the infusion system; "
                "Dosing: mode of infusion; Stability of the drug",

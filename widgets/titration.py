@@ -63,7 +63,8 @@ class TitrationApp(App):
              "band the label allows, and a check of any proposed change. Where the labels and practice guidance "
              "differ, all three are shown.")
     label_differences = ("twelve_hour_boundary", "pediatric_titration_limits", "pediatric_initial_maintenance",
-                         "pediatric_maintenance_band", "change_interval_wording", "dose_range_12_2003")
+                         "pediatric_maintenance_band", "change_interval_wording", "dose_range_12_2003",
+                         "catheter_tip_mass")
     sources = ("lionova 4.2 (dose titration, maintenance, mode of administration)", "lionova 5.1",
                "lioresal Dosing: phase of dose selection", "lioresal Dosing: supportive therapy",
                "practice guidance: Neuromodulation 2016, Saulino et al. (8 h rule)")
