@@ -113,6 +113,17 @@ def daily_volume(daily_dose: QuantityLike, concentration: QuantityLike) -> pint.
 
 
 # ---------------------------------------------------------------------------------------------- refill
+#: What set a refill day (:attr:`RefillPlan.limited_by_code`).
+LimitedBy = Literal["alarm_margin", "alarm", "stability", "cap_180"]
+#: The one place the display text of each :data:`LimitedBy` code is made (:attr:`RefillPlan.limited_by`).
+LIMITED_BY_TEXT: dict[str, str] = {
+    "alarm_margin": "alarm margin",
+    "alarm": "alarm",
+    "stability": "lioresal 11-week stability",
+    "cap_180": "manufacturer 180-day cap",
+}
+
+
 @dataclass(frozen=True)
 class RefillPlan:
     """When a pump reaches its low-reservoir alarm, when it would empty, and when to refill.
@@ -129,9 +140,10 @@ class RefillPlan:
         Recommended whole days from the fill to the refill.
     fill_date, alarm_date, empty_date, refill_date : datetime.date or None
         Calendar dates (the day on which the event falls), ``None`` when no ``fill_date`` was given.
-    limited_by : str
-        What set the refill day: ``"alarm margin"``, ``"alarm"`` (the margin did not fit),
-        ``"lioresal 11-week stability"`` or ``"manufacturer 180-day cap"``.
+    limited_by_code : str
+        What set the refill day, as a code for branches: ``"alarm_margin"``, ``"alarm"`` (the margin did not
+        fit), ``"stability"`` (lioresal's 11 weeks) or ``"cap_180"`` (the manufacturers' cap).  Its display
+        text is :attr:`limited_by`.
     label : str
     findings : tuple of Finding
     """
@@ -149,14 +161,18 @@ class RefillPlan:
     alarm_date: _dt.date | None
     empty_date: _dt.date | None
     refill_date: _dt.date | None
-    limited_by: str
+    limited_by_code: LimitedBy
     label: str
     findings: tuple[Finding, ...]
 
     @property
-    def limited_by_code(self) -> str:
-        """What set the refill day, as a code for branches: ``alarm_margin``, ``alarm``, ``stability``, ``cap_180``."""
-        return _LIMITED_BY_CODES[self.limited_by]
+    def limited_by(self) -> str:
+        """What set the refill day, as display text (made from :attr:`limited_by_code`; branch on the code).
+
+        >>> refill_plan("20 mL", "500 ug/mL", "100 ug/day", label="lioresal").limited_by
+        'lioresal 11-week stability'
+        """
+        return LIMITED_BY_TEXT[self.limited_by_code]
 
     @property
     def interval_cap(self) -> tuple[pint.Quantity, str] | None:
@@ -166,17 +182,12 @@ class RefillPlan:
         manufacturers' 180-day cap when it set the refill day or the reservoir would outlast it.
         """
         if self.label == "lioresal":
-            return LIORESAL_STABILITY, _BY_STABILITY
-        if self.limited_by == _BY_CAP180 or self.days_to_empty > MANUFACTURER_REFILL_CAP:
-            return MANUFACTURER_REFILL_CAP, _BY_CAP180
+            return LIORESAL_STABILITY, LIMITED_BY_TEXT["stability"]
+        if self.limited_by_code == "cap_180" or self.days_to_empty > MANUFACTURER_REFILL_CAP:
+            return MANUFACTURER_REFILL_CAP, LIMITED_BY_TEXT["cap_180"]
         return None
 
 
-# What set a refill day (RefillPlan.limited_by), and its code.
-_BY_MARGIN, _BY_ALARM, _BY_STABILITY, _BY_CAP180 = (
-    "alarm margin", "alarm", "lioresal 11-week stability", "manufacturer 180-day cap")
-_LIMITED_BY_CODES = {_BY_MARGIN: "alarm_margin", _BY_ALARM: "alarm", _BY_STABILITY: "stability",
-                     _BY_CAP180: "cap_180"}
 
 
 def _date_after(start: _dt.date | None, days: float) -> _dt.date | None:
@@ -310,10 +321,11 @@ def _refill_plan_floats(
         ))
     # lionova 4.4: intervals are calculated so the reservoir never empties; practice: 3-5 days before the alarm.
     wanted = to_alarm - margin
+    limited_by: LimitedBy
     if wanted >= 1:
-        refill_days, limited_by = math.floor(wanted), _BY_MARGIN
+        refill_days, limited_by = math.floor(wanted), "alarm_margin"
     else:
-        refill_days, limited_by = max(0, math.floor(to_alarm)), _BY_ALARM
+        refill_days, limited_by = max(0, math.floor(to_alarm)), "alarm"
         findings.append(Finding(
             "margin_does_not_fit", "violation",
             f"The alarm is reached after {_fmt_float(to_alarm, 'day')}, which leaves no room for a "
@@ -323,7 +335,7 @@ def _refill_plan_floats(
         ))
     # lioresal Stability of the drug: 11 weeks in a SynchroMed pump.
     if label == "lioresal" and refill_days > _STABILITY_DAYS:
-        refill_days, limited_by = int(_STABILITY_DAYS), _BY_STABILITY
+        refill_days, limited_by = int(_STABILITY_DAYS), "stability"
         findings.append(Finding(
             "stability_cap", "info",
             "Refill within 11 weeks: the solution is stable for 11 weeks in a SynchroMed pump.",
@@ -331,7 +343,7 @@ def _refill_plan_floats(
         ))
     # Practice guidance (device documentation): manufacturers cap refill intervals at 180 days.
     if refill_days > _CAP180_DAYS:
-        refill_days, limited_by = int(_CAP180_DAYS), _BY_CAP180
+        refill_days, limited_by = int(_CAP180_DAYS), "cap_180"
         findings.append(Finding(
             "manufacturer_cap", "info", "Refill within 180 days, the manufacturers' cap on refill intervals.",
             _SRC_DEVICE,
@@ -345,7 +357,7 @@ def _refill_plan_floats(
             _SRC_PUMPS,
         ))
     # lionova 4.2: the concentration needed depends on the daily dose and the reservoir size.
-    if refill_days < 30 and limited_by == _BY_MARGIN:
+    if refill_days < 30 and limited_by == "alarm_margin":
         findings.append(Finding(
             "short_interval", "info",
             f"A refill every {refill_days} days is short (usual interval 3 to 4 months, range 1 to 6): the "
@@ -386,7 +398,7 @@ def _refill_plan_floats(
         daily_dose=_q_ug_day(dose), daily_volume=_q_ml_day(rate), days_to_alarm=_q_day(to_alarm),
         days_to_empty=_q_day(to_empty), refill_after=_q_day(refill_days), margin=_q_day(margin),
         fill_date=start, alarm_date=_date_after(start, to_alarm), empty_date=_date_after(start, to_empty),
-        refill_date=_date_after(start, refill_days), limited_by=limited_by, label=label, findings=tuple(findings),
+        refill_date=_date_after(start, refill_days), limited_by_code=limited_by, label=label, findings=tuple(findings),
     )
 
 
