@@ -883,60 +883,86 @@ def titration_plan(
     as_patient(patient).require_eligible(label)
     s = _daily_float(start_dose, "start dose")
     t = _daily_float(target_dose, "target dose")
-    start, target = Q_(s, "ug/day"), Q_(t, "ug/day")
     date0 = read_date(start_date, "start date")
     if isinstance(max_steps, bool) or not isinstance(max_steps, int) or not 1 <= max_steps <= 365:
         raise InputError(f"max_steps must be a whole number from 1 to 365, not {max_steps!r}.")
+    band = _plan_band(patient, s, t, phase, label)
+    f, findings = _plan_step_fraction(step_fraction, band)
     interval = MIN_CHANGE_INTERVAL[pump]
-    every = int(round(interval.to("day").magnitude))
-    sel = cite(label, _SELECTION[label])
-    sup = cite(label, _SUPPORTIVE[label])
-    findings: list[Finding] = []
+    steps, reached = _plan_steps(s, t, f, band, int(round(interval.to("day").magnitude)), date0, max_steps)
+    findings += _plan_findings(patient, steps, reached, t, band, interval, pump, phase, label, max_steps)
+    return TitrationPlan(
+        tuple(steps), reached, tuple(most_severe_first(findings)), Q_(s, "ug/day"), Q_(t, "ug/day"), interval,
+        (band.low, band.high), f, band.direction, pump, phase, label,
+    )
 
+
+@dataclass(frozen=True)
+class _PlanBand:
+    """The band a titration plan steps within: its direction, fractions, source and sign (+1, -1 or 0)."""
+
+    direction: Literal["increase", "decrease", "none"]
+    low: float
+    high: float
+    source: str
+    sign: float
+
+
+def _plan_band(patient: Patient, s: float, t: float, phase: str, label: str) -> _PlanBand:
+    """:func:`titration_plan`'s band: the increase band, the 10–20 % decrease band, or none (start = target)."""
     if t > s * (1 + _EPS):
-        direction: Literal["increase", "decrease", "none"] = "increase"
         ib = increase_band(patient, phase, label)
-        low, high, src = ib.low, ib.high, ib.source
-        sign = 1.0
-    elif t < s * (1 - _EPS):
-        direction = "decrease"
+        return _PlanBand("increase", ib.low, ib.high, ib.source, 1.0)
+    if t < s * (1 - _EPS):
         low, high = DECREASE_LIMITS
-        src, sign = sup, -1.0
-    else:
-        direction, src, sign = "none", sel, 0.0
-        low, high = increase_limits(patient, phase, label)
+        return _PlanBand("decrease", low, high, cite(label, _SUPPORTIVE[label]), -1.0)
+    low, high = increase_limits(patient, phase, label)
+    return _PlanBand("none", low, high, cite(label, _SELECTION[label]), 0.0)
 
+
+def _plan_step_fraction(step_fraction: float | None, band: _PlanBand) -> tuple[float, list[Finding]]:
+    """:func:`titration_plan`'s step fraction (default: the band's lower end), read and checked against the band."""
+    low, high, src, direction = band.low, band.high, band.source, band.direction
     if step_fraction is None:
-        f = low
-    else:
-        if isinstance(step_fraction, bool) or not isinstance(step_fraction, (int, float)):
-            raise InputError(f"The step fraction {step_fraction!r} is not a number (0.1 means 10 %).")
-        f = float(step_fraction)
-        if not math.isfinite(f):
-            raise InputError(f"The step fraction {step_fraction!r} is not a finite number (0.1 means 10 %).")
-        if not f > 0:
-            raise InputError(f"The step fraction {f:g} must be above zero (0.1 means 10 %).")
-        if f > high + _EPS and direction != "none":
-            kind = "increase" if direction != "decrease" else "decrease for side effects"
-            raise DoseLimitError(
-                f"A step of {f * 100:g} % is above the {high * 100:g} % daily {kind} allowed here ({src}).",
-                name="step fraction", value=f, limit=high, unit="", key=None, source=src,
-            )
-        if f < low - _EPS and direction != "none":
-            findings.append(Finding(
-                "step_below_band", "info",
-                f"Steps of {f * 100:g} % are smaller than the {low * 100:g}–{high * 100:g} % the label names; the "
-                f"plan is allowed but slower ({src}).",
-                src,
-            ))
+        return low, []
+    if isinstance(step_fraction, bool) or not isinstance(step_fraction, (int, float)):
+        raise InputError(f"The step fraction {step_fraction!r} is not a number (0.1 means 10 %).")
+    f = float(step_fraction)
+    if not math.isfinite(f):
+        raise InputError(f"The step fraction {step_fraction!r} is not a finite number (0.1 means 10 %).")
+    if not f > 0:
+        raise InputError(f"The step fraction {f:g} must be above zero (0.1 means 10 %).")
+    if f > high + _EPS and direction != "none":
+        kind = "increase" if direction != "decrease" else "decrease for side effects"
+        raise DoseLimitError(
+            f"A step of {f * 100:g} % is above the {high * 100:g} % daily {kind} allowed here ({src}).",
+            name="step fraction", value=f, limit=high, unit="", key=None, source=src,
+        )
+    findings = []
+    if f < low - _EPS and direction != "none":
+        findings.append(Finding(
+            "step_below_band", "info",
+            f"Steps of {f * 100:g} % are smaller than the {low * 100:g}–{high * 100:g} % the label names; the "
+            f"plan is allowed but slower ({src}).",
+            src,
+        ))
+    return f, findings
+
+
+def _plan_steps(
+    s: float, t: float, f: float, band: _PlanBand, every: int, date0: _dt.date | None, max_steps: int,
+) -> tuple[list[PlanStep], bool]:
+    """:func:`titration_plan`'s steps from ``s`` to ``t`` µg/day, one per ``every`` days; whether ``t`` is reached."""
+    low, high, src, sign = band.low, band.high, band.source, band.sign
 
     def _date(day: int) -> _dt.date | None:
         return None if date0 is None else date0 + _dt.timedelta(days=day)
 
+    start = Q_(s, "ug/day")
     steps = [PlanStep(0, _date(0), start, 0.0, start, start, src)]
     cur, day = s, 0
-    reached = direction == "none"
-    for _ in range(max_steps if direction != "none" else 0):
+    reached = band.direction == "none"
+    for _ in range(max_steps if band.direction != "none" else 0):
         day += every
         near, far = cur * (1 + sign * low), cur * (1 + sign * high)
         stepped = cur * (1 + sign * f)
@@ -959,7 +985,18 @@ def titration_plan(
         cur = nxt
         if reached:
             break
+    return steps, reached
 
+
+def _plan_findings(
+    patient: Patient, steps: list[PlanStep], reached: bool, t: float, band: _PlanBand, interval: pint.Quantity,
+    pump: str, phase: str, label: str, max_steps: int,
+) -> list[Finding]:
+    """:func:`titration_plan`'s findings about the plan it made (interval, timing, band, target, dose)."""
+    low, src = band.low, band.source
+    sel = cite(label, _SELECTION[label])
+    sup = cite(label, _SUPPORTIVE[label])
+    findings: list[Finding] = []
     # lionova 4.2 "Dosen bør ikke økes i løpet av de første 24 timene" (no increase, a decrease is not barred),
     # then one change per 24 h (48 h non-programmable).
     findings.append(Finding(
@@ -977,7 +1014,7 @@ def titration_plan(
         f"the next ({onset_src}).",
         onset_src,
     ))
-    if direction == "increase":
+    if band.direction == "increase":
         ib = increase_band(patient, phase, label)
         if patient.population == "pediatric":
             findings.append(Finding("pediatric_band", "info", _pediatric_note(ib), ib.source))
@@ -988,7 +1025,7 @@ def titration_plan(
                 f"target ({src}).",
                 src,
             ))
-    elif direction == "decrease":
+    elif band.direction == "decrease":
         findings.append(Finding(
             "decrease_for_side_effects", "info",
             f"Decreases for side effects are 10–20 % of the daily dose per step ({sup}); stopping is a gradual taper, "
@@ -998,12 +1035,9 @@ def titration_plan(
     if not reached:
         findings.append(Finding(
             "target_not_reached", "warning",
-            f"After {max_steps} changes the dose is {fmt(steps[-1].dose)}, short of the target {fmt(target)}; "
-            f"review the target or the step size ({src}).",
+            f"After {max_steps} changes the dose is {fmt(steps[-1].dose)}, short of the target "
+            f"{fmt(Q_(t, 'ug/day'))}; review the target or the step size ({src}).",
             src,
         ))
     findings.extend(_dose_findings_floats(patient, t, phase, label, "target dose"))
-    findings[:] = most_severe_first(findings)
-    return TitrationPlan(
-        tuple(steps), reached, tuple(findings), start, target, interval, (low, high), f, direction, pump, phase, label,
-    )
+    return findings
