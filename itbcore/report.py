@@ -34,6 +34,17 @@ from .units import fmt
 __all__ = ["explain"]
 
 
+def _shown_fields(result: Any) -> list[tuple[str, Any]]:
+    """(label, value) of each field of a result; a code field ``x_code`` with display text ``x`` shows the text."""
+    out = []
+    for f in dataclasses.fields(result):
+        name = f.name
+        if name.endswith("_code") and isinstance(getattr(type(result), name[:-5], None), property):
+            name = name[:-5]
+        out.append((name, getattr(result, name)))
+    return out
+
+
 def _value(v: Any, indent: str) -> str | list[str]:
     if isinstance(v, pint.Quantity):
         return fmt(v) if np.ndim(v.magnitude) == 0 else f"{np.size(v.magnitude)} values in {v.units:~}"
@@ -58,10 +69,10 @@ def _value(v: Any, indent: str) -> str | list[str]:
     if dataclasses.is_dataclass(v) and not isinstance(v, type):
         # Nested records (a plan's steps) on one line each: "day 1 · dose 110 µg/day · …".
         parts = []
-        for f in dataclasses.fields(v):
-            shown = _value(getattr(v, f.name), indent)
+        for name, x in _shown_fields(v):
+            shown = _value(x, indent)
             if isinstance(shown, str):
-                parts.append(f"{f.name.replace('_', ' ')} {shown}")
+                parts.append(f"{name.replace('_', ' ')} {shown}")
         return " · ".join(parts)
     return str(v)
 
@@ -81,10 +92,9 @@ def explain(result: Any) -> str:
     if not dataclasses.is_dataclass(result) or isinstance(result, type):
         return _flat(result, "")
     lines = [type(result).__name__]
-    for f in dataclasses.fields(result):
-        v = getattr(result, f.name)
+    for field_name, v in _shown_fields(result):
         shown = _value(v, "  ")
-        name = f.name.replace("_", " ")
+        name = field_name.replace("_", " ")
         if isinstance(shown, str):
             lines.append(f"  {name}: {shown}")
         else:

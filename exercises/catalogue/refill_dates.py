@@ -30,7 +30,7 @@ def build(draw: Draw) -> Variant:
         dose = draw.quantity(situation, "daily_dose", "ug/day")
         fill = dt.date(2025, 1, 1) + dt.timedelta(days=draw.rng.randrange(365))
         plan = pump.refill_plan(reservoir, conc, dose, alarm_volume=_ALARM, fill_date=fill, margin=_MARGIN)
-        if 14 <= plan.days_to_alarm.to("day").magnitude <= 150 and plan.limited_by == "alarm margin":
+        if 14 <= plan.days_to_alarm.to("day").magnitude <= 150 and plan.limited_by_code == "alarm_margin":
             break
     else:  # pragma: no cover - the situation's choices always allow a plannable case
         raise RuntimeError("refill_visit choices give no plannable case")

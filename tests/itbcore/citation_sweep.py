@@ -244,7 +244,7 @@ def finding_codes_in_code() -> dict[str, set[str]]:
     """``{"Finding": {codes}, "Action": {codes}}`` for every ``Finding("code", …)``/``Action("code", …)`` whose
     code is written as text in the core."""
     found: dict[str, set[str]] = {"Finding": set(), "Action": set()}
-    for path in (ROOT / "itbcore").glob("*.py"):
+    for path in (ROOT / "itbcore").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in found:
                 first = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "code"), None)

@@ -189,11 +189,11 @@ def test_an_amount_at_zero_is_refused_in_the_cores_one_wording_at_the_field_and_
 
 
 def _dose_limit_error_calls():
-    for path in sorted((ROOT / "itbcore").glob("*.py")):
+    for path in sorted((ROOT / "itbcore").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             func = getattr(node, "func", None)
             if isinstance(node, ast.Call) and getattr(func, "id", getattr(func, "attr", None)) == "DoseLimitError":
-                yield path.name, node
+                yield path.relative_to(ROOT / "itbcore").as_posix(), node
 
 
 def test_every_core_refusal_of_a_quantity_carries_its_name_value_limit_unit_and_key():

@@ -42,7 +42,7 @@ def test_every_entry_is_taught_or_says_why_not():
 
 
 def _codes_in_core() -> str:
-    return "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "itbcore").glob("*.py"))
+    return "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "itbcore").rglob("*.py"))
 
 
 def test_every_taught_in_names_something_that_exists():

@@ -276,7 +276,8 @@ def _public_entry_points() -> set[str]:
         mod = importlib.import_module(f"itbcore.{m}")
         for name in getattr(mod, "__all__", [n for n in vars(mod) if not n.startswith("_")]):
             obj = getattr(mod, name)
-            if getattr(obj, "__module__", None) != mod.__name__:
+            home = getattr(obj, "__module__", None) or ""
+            if home != mod.__name__ and not home.startswith(mod.__name__ + "."):  # a module split by job
                 continue
             if inspect.isfunction(obj) or (inspect.isclass(obj) and _reads_its_inputs(obj)):
                 out.add(f"{m}.{name}")

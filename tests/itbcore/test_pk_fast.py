@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from itbcore import Q_, pk
 from itbcore.errors import InputError
 from itbcore.pk import csf_concentration, virtual_population
+from itbcore.pk import curves as kernel  # the superposition kernel and its tuning constants
 from itbcore.units import as_array_quantity, as_quantity
 
 RTOL = ATOL = 1e-9  # relative, and ng/mL near zero
@@ -135,7 +136,7 @@ FILLS = {
 @pytest.fixture(params=list(FILLS))
 def fill(request, monkeypatch):
     for name, value in FILLS[request.param].items():
-        monkeypatch.setattr(pk, name, value)
+        monkeypatch.setattr(kernel, name, value)
     return request.param
 
 
@@ -259,7 +260,7 @@ def test_many_events_and_times_before_between_and_after(fill):
 @pytest.fixture
 def segments(monkeypatch):
     """The segment form even for small outputs."""
-    monkeypatch.setattr(pk, "_SEGMENTS_FROM", 0)
+    monkeypatch.setattr(kernel, "_SEGMENTS_FROM", 0)
 
 
 def test_small_outputs_are_summed_dose_by_dose_exactly_as_before():

@@ -11,10 +11,12 @@ from hypothesis import strategies as st
 
 from itbcore.errors import DiluentError, DoseLimitError, InputError, LabelError, UnitError
 from itbcore.pump import (
+    LIMITED_BY_TEXT,
     LIORESAL_STABILITY,
     MANUFACTURER_REFILL_CAP,
     PRACTICE_REFILL_MARGIN,
     PumpSettings,
+    RefillPlan,
     bridge_bolus,
     choose_concentration,
     compare_settings,
@@ -77,8 +79,48 @@ def test_refill_plan_example_and_dates():
     assert plan.alarm_date == dt.date(2024, 3, 31)
     assert plan.empty_date == dt.date(2024, 4, 10)
     assert plan.refill_date == dt.date(2024, 3, 27)
-    assert plan.limited_by == "alarm margin"
+    assert plan.limited_by_code == "alarm_margin"
     assert plan.label == "lionova"
+
+
+def test_what_set_the_refill_day_is_a_code_and_its_text_is_made_in_one_place():
+    # RefillPlan carries the code; the display text is made from it by LIMITED_BY_TEXT alone.
+    plans = {
+        "alarm_margin": refill_plan("20 mL", "500 ug/mL", "100 ug/day"),
+        "alarm": refill_plan("20 mL", "500 ug/mL", "2000 ug/day", margin="5 day"),
+        "stability": refill_plan("20 mL", "500 ug/mL", "100 ug/day", label="lioresal"),
+        "cap_180": refill_plan("40 mL", "2000 ug/mL", "100 ug/day"),
+    }
+    assert set(plans) == set(LIMITED_BY_TEXT)
+    for code, plan in plans.items():
+        assert plan.limited_by_code == code and plan.limited_by == LIMITED_BY_TEXT[code]
+    assert "limited_by_code" in {f.name for f in dataclasses.fields(RefillPlan)}
+    assert "limited_by" not in {f.name for f in dataclasses.fields(RefillPlan)}
+
+
+def test_no_consumer_branches_on_the_limited_by_display_text():
+    """Code compares ``limited_by_code``, never the prose of ``limited_by`` (which may be reworded)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for folder in ("itbcore", "widgets", "exercises", "tests", "bench", "notebooks"):
+        for path in sorted((root / folder).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Match):
+                    if any(isinstance(n, ast.Attribute) and n.attr == "limited_by" for n in ast.walk(node.subject)):
+                        offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+                elif isinstance(node, ast.Compare):
+                    sides = [node.left, *node.comparators]
+                    reads_text = any(isinstance(n, ast.Attribute) and n.attr == "limited_by"
+                                     for side in sides for n in ast.walk(side))
+                    against_prose = any(isinstance(n, ast.Constant) and isinstance(n.value, str)
+                                        for side in sides for n in ast.walk(side))
+                    if reads_text and against_prose:
+                        offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not offenders, f"branch on RefillPlan.limited_by_code, not its display text: {offenders}"
 
 
 def test_refill_plan_without_date_has_no_dates():
@@ -100,7 +142,7 @@ def test_lioresal_eleven_week_stability_cap():
     assert_quantity_close(LIORESAL_STABILITY, "77 day")
     plan = refill_plan("20 mL", "500 ug/mL", "100 ug/day", label="lioresal")
     assert_quantity_close(plan.refill_after, "77 day")
-    assert plan.limited_by == "lioresal 11-week stability"
+    assert plan.limited_by_code == "stability"
     assert any(f.source == "lioresal Stability of the drug" for f in plan.findings)
     # lionova states no stability period: the same plan is not capped at 77 days
     assert refill_plan("20 mL", "500 ug/mL", "100 ug/day").refill_after.magnitude == 86
@@ -110,7 +152,7 @@ def test_manufacturer_180_day_cap_is_practice_guidance():
     assert_quantity_close(MANUFACTURER_REFILL_CAP, "180 day")
     plan = refill_plan("40 mL", "2000 ug/mL", "100 ug/day")
     assert plan.refill_after.magnitude == 180
-    assert plan.limited_by == "manufacturer 180-day cap"
+    assert plan.limited_by_code == "cap_180"
     cap = [f for f in plan.findings if f.code == "manufacturer_cap"]
     assert cap and cap[0].source.startswith("practice guidance")
 
@@ -133,7 +175,7 @@ def test_practice_margin_is_three_to_five_days():
 
 def test_margin_that_does_not_fit_is_a_violation_and_refill_is_not_after_alarm():
     plan = refill_plan("20 mL", "500 ug/mL", "2000 ug/day", margin="5 day")  # 4 mL/day: alarm after 4.5 days
-    assert plan.limited_by == "alarm"
+    assert plan.limited_by_code == "alarm"
     assert plan.refill_after <= plan.days_to_alarm
     assert any(f.code == "margin_does_not_fit" and f.severity == "violation" for f in plan.findings)
 
@@ -175,7 +217,8 @@ def test_property_refill_never_after_alarm_or_empty(reservoir, alarm_frac, conc,
     if plan.alarm_date is not None:
         assert start <= plan.refill_date <= plan.alarm_date <= plan.empty_date
     # what set the date is named
-    assert plan.limited_by in {"alarm margin", "alarm", "lioresal 11-week stability", "manufacturer 180-day cap"}
+    assert plan.limited_by_code in {"alarm_margin", "alarm", "stability", "cap_180"}
+    assert plan.limited_by == LIMITED_BY_TEXT[plan.limited_by_code]
 
 
 # --- dilution ------------------------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ def test_severity_is_one_ordered_type_and_findings_come_most_severe_first():
     import pathlib
 
     root = pathlib.Path(__file__).resolve().parents[2]
-    for p in [*(root / "itbcore").glob("*.py"), *(root / "widgets").glob("*.py")]:
+    for p in [*(root / "itbcore").rglob("*.py"), *(root / "widgets").rglob("*.py")]:
         assert '{"violation": 0, "warning": 1, "info": 2}' not in p.read_text(encoding="utf-8"), p
 
 

@@ -8,7 +8,7 @@ from widgets.palette import PALETTE, SEVERITY_COLOUR_NAMES, STYLESHEET, _read, c
 
 WIDGETS = Path(__file__).resolve().parents[2] / "widgets"
 APPS = Path(__file__).resolve().parents[2] / "exercises"
-MODULES = sorted([*WIDGETS.glob("*.py"), *APPS.glob("*.py")])
+MODULES = sorted([*WIDGETS.rglob("*.py"), *APPS.glob("*.py")])
 
 
 def test_the_palette_is_the_stylesheets_custom_properties():

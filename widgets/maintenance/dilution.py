@@ -1,0 +1,104 @@
+"""The dilution-and-ampoules tab of the maintenance app.
+
+For training only, not for treating patients.  Part of :mod:`widgets.maintenance`.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import ipywidgets as W
+
+import itbcore
+from itbcore.errors import DiluentError
+from itbcore.units import fmt
+
+from ..fields import clear_inline_error, inline_error
+from ..findings import FindingsView
+from ..palette import colour
+from ..plot import Bar, make_figure, set_trace
+from ._common import _field, _result_widget, _room, _rows, _Section
+
+if TYPE_CHECKING:
+    from . import MaintenanceApp
+
+
+# ---------------------------------------------------------------------------------------------- dilution
+class DilutionSection(_Section):
+    """Dilution with sodium chloride 0.9 % and the ampoules a fill needs."""
+
+    def __init__(self, app: MaintenanceApp) -> None:
+        super().__init__(app)
+        self.stock = _field("Stock (ampoule strength)", "dilution-stock", "concentration", "stock concentration")
+        self.target = _field("Target concentration", "dilution-target", "concentration")
+        self.volume = _field("Final (fill) volume", "dilution-volume", "reservoir_volume", "final volume")
+        self.diluent = W.Text(value="sodium chloride 0.9%", description="Diluent", continuous_update=False,
+                              style={"description_width": "initial"}, layout=W.Layout(width="22em"))
+        self.diluent_error = W.HTML("")
+        self.diluent_error.add_class("itb-field-error")
+        self.diluent_error_message = ""
+        diluent_row = W.HBox([self.diluent, self.diluent_error], layout=W.Layout(align_items="center"))
+        diluent_row.add_class("itb-field")
+        diluent_row.add_class("itb-field-diluent")
+        self.watch(self.stock, self.target, self.volume, self.diluent)
+        self.result = _result_widget("dilution")
+        self.findings = FindingsView()
+        self.fig = _room(make_figure("What goes into the syringe, and what is discarded", "volume (mL)", "", height=240,
+                               traces=[
+                                   Bar(x=[], y=[], orientation="h", name="stock",
+                                          marker_color=colour("info"), texttemplate="%{x:.3~g} mL"),
+                                   Bar(x=[], y=[], orientation="h", name="sodium chloride 0.9 %",
+                                          marker_color=colour("chart-light"), texttemplate="%{x:.3~g} mL"),
+                                   Bar(x=[], y=[], orientation="h", name="discarded from opened ampoules",
+                                          marker_color=colour("chart-grey"), texttemplate="%{x:.3~g} mL"),
+                               ]))
+        self.fig.update_layout(barmode="stack")
+        self.dilution: itbcore.Dilution | None = None
+        self.fill: itbcore.FillRequirement | None = None
+        inputs = W.VBox([self.stock, self.target, self.volume, diluent_row])
+        self.outputs = [self.result, self.fig, self.findings]
+        self.widget = W.VBox([inputs, self.status, *self.outputs])
+
+    def _show_diluent_error(self, message: str) -> None:
+        self.diluent_error_message = message
+        inline_error(self.diluent_error, message)
+
+    def update(self) -> None:
+        try:
+            itbcore.check_diluent(self.diluent.value)
+        except DiluentError as exc:
+            # The refusal belongs to the diluent field (and the tab's results are withdrawn).
+            self._show_diluent_error(str(exc))
+            raise
+        self.diluent_error_message = ""
+        clear_inline_error(self.diluent_error)
+        d = itbcore.dilution(self.stock.quantity, self.target.quantity, self.volume.quantity,
+                             diluent=self.diluent.value)
+        fill = itbcore.ampoules_for_fill(self.target.quantity, self.volume.quantity, stock=self.stock.quantity)
+        self.dilution, self.fill = d, fill
+        self.result.value = _rows([
+            ("Stock to draw", f"{fmt(d.stock_volume)} of {fmt(d.stock)}"),
+            ("Diluent to add", f"{fmt(d.diluent_volume)} of {d.diluent}"),
+            ("Final", f"{fmt(d.final_volume)} of {fmt(d.target)} ({fmt(d.amount)} baclofen)"),
+            ("Ampoules to open",
+             f"{fill.ampoules} × {fmt(fill.stock.ampoule_volume)} of {fmt(fill.stock.concentration)}"
+                                 f" (single use)"),
+            ("Discarded", fmt(fill.discarded_volume)),
+            ("Sodium in the fill", f"{fmt(fill.sodium)} ({fmt(fill.sodium_mmol)})"),
+        ])
+        y = ["fill"]
+        with self.fig.batch_update():
+            set_trace(self.fig, 0, [float(d.stock_volume.magnitude)], y)
+            set_trace(self.fig, 1, [float(d.diluent_volume.magnitude)], y)
+            set_trace(self.fig, 2, [float(fill.discarded_volume.to("mL").magnitude)], y)
+        seen: set[str] = set()
+        items = [f for f in d.findings + fill.findings if not (f.code in seen or seen.add(f.code))]
+        self.findings.show(items)
+
+    def summary(self) -> str:
+        d, f = self.dilution, self.fill
+        if d is None or f is None:
+            return "dilution: none"
+        return (f"dilution: {fmt(d.final_volume)} of {fmt(d.target)} from {fmt(d.stock)}: stock {fmt(d.stock_volume)}"
+                f" + {d.diluent} {fmt(d.diluent_volume)}\n"
+                f"  ampoules: {f.ampoules} × {fmt(f.stock.ampoule_volume)}; discarded {fmt(f.discarded_volume)}; "
+                f"sodium {fmt(f.sodium)} ({fmt(f.sodium_mmol)})")
