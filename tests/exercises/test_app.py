@@ -49,8 +49,8 @@ def test_choice_part_and_bad_inputs(app):
 
 
 def test_bad_seed_is_inline(app):
+    app.choice.value = "refill_dates"  # opens a case of it; then a seed of it is asked for
     app.seed_box.value = -4
-    app.choice.value = "refill_dates"
     app.same_button.click()
     assert "seed" in app.status.value and "Traceback" not in app.status.value
 
