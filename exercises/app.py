@@ -162,7 +162,6 @@ class _PartView(W.VBox):
 
     def _safe(self, fn: Any) -> Any:
         def run(_button: Any) -> None:
-            self.status.clear()
             if safe_run(fn, self.status, problems=self.app.problems):
                 self.feedback.value = ""
         return run
@@ -172,6 +171,7 @@ class _PartView(W.VBox):
         if value == self._last_checked:  # Enter, then the Check button: one attempt, not two
             return
         self._last_checked = value
+        self.status.clear()
         self.held = None
         self.override.done()
         warning = self.ex.soft_limit(value, part=self._part_arg())
@@ -204,6 +204,7 @@ class _PartView(W.VBox):
             self.app.record(self.ex, self.part.id, result)
 
     def _hint(self) -> None:
+        self.status.clear()
         text = self.ex.hint(self.part.id)
         self.app.record_hint(self.ex, self.part.id)
         self.feedback.value = f'<span class="itb-sev-info">{html.escape(text)}</span>'
