@@ -24,9 +24,8 @@ import ipywidgets as W
 from itbcore import library
 from itbcore.errors import InputError, ITBError
 from widgets._kernel import server_log
-from widgets.app import Status, safe_run
 from widgets.a11y import PageA11y
-from widgets.app import close_tree, library_line
+from widgets.app import Status, close_tree, library_line, safe_run
 from widgets.findings import linked_citation
 from widgets.page import PrintButton
 
@@ -158,7 +157,8 @@ class _PartView(W.VBox):
         self.held: Any = None
         self.override = OverrideQuestion(lambda reason: self._safe(lambda: self._confirm(reason))(None))
         super().__init__([prompt, W.HBox([self.input, self.check_button, self.hint_button]), self.override,
-                          self.status, self.feedback], layout=W.Layout(border="1px solid #ddd", padding="4px", margin="4px 0"))
+                          self.status, self.feedback],
+                         layout=W.Layout(border="1px solid #ddd", padding="4px", margin="4px 0"))
 
     def _safe(self, fn: Any) -> Any:
         def run(_button: Any) -> None:
