@@ -24,8 +24,7 @@ import ipywidgets as W
 from itbcore import library
 from itbcore.errors import InputError, ITBError
 from widgets._kernel import server_log
-from widgets.a11y import PageA11y
-from widgets.app import Status, close_tree, library_line, safe_run
+from widgets.app import Status, chrome, close_tree, safe_run
 from widgets.findings import linked_citation
 from widgets.page import PrintButton
 
@@ -37,13 +36,6 @@ from .progress import ProgressStore, check_trainee_name
 __all__ = ["PracticeApp", "OverrideQuestion", "answer_widgets", "feedback_html"]
 
 _ANY = "(any exercise)"
-
-
-def _notice() -> W.HTML:
-    # The same training-only banner as every app of the suite.
-    from widgets.app import banner
-
-    return banner(TRAINING_NOTICE)
 
 
 def answer_widgets(part: Any) -> tuple[W.HTML, W.Widget]:
@@ -261,10 +253,7 @@ class PracticeApp(W.VBox):
         # choosing an exercise opens a case of it (no "New case" needed)
         self.choice.observe(lambda _c: self._guard(self._on_choice), names="value")
         super().__init__([
-            _notice(),
-            PageA11y(),
-            library_line(),
-            self._toolbar(),
+            *chrome(PrintButton(), notice=TRAINING_NOTICE),  # print: the case sheet on one page
             W.HTML("<h2>ITB practice: checked exercises</h2>"),
             W.HBox([self.trainee, self.choice]),
             W.HBox([self.seed_box, self.new_button, self.same_button]),
@@ -272,13 +261,6 @@ class PracticeApp(W.VBox):
         ])
         self.add_class("itb-app")
         self._guard(self.new_case)
-
-    @staticmethod
-    def _toolbar() -> W.HBox:
-        """Print result: the case sheet on one page (the print layout is in widgets/static/itb.css)."""
-        bar = W.HBox([PrintButton()])
-        bar.add_class("itb-toolbar")
-        return bar
 
     # -- actions --------------------------------------------------------------------------
     def _guard(self, fn: Any) -> None:

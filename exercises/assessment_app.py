@@ -25,8 +25,7 @@ import traitlets
 
 from itbcore import assessment as core
 from itbcore.errors import InputError
-from widgets.a11y import PageA11y
-from widgets.app import Status, banner, library_line, safe_run
+from widgets.app import Status, chrome, safe_run
 from widgets.findings import cite
 from widgets.page import PrintButton
 
@@ -358,9 +357,7 @@ class AssessmentApp(_Guarded, W.VBox):
             self.tabs.set_title(i, name)
         self.history = W.HTML()
         self.trainee.observe(lambda _c: self._guard(self.refresh_history)(), names="value")
-        toolbar = W.HBox([PrintButton()])
-        toolbar.add_class("itb-toolbar")
-        super().__init__([banner(TRAINING_NOTICE), PageA11y(), library_line(), toolbar, self.trainee, self.store_status,
+        super().__init__([*chrome(PrintButton(), notice=TRAINING_NOTICE), self.trainee, self.store_status,
                           self.status, self.tabs, W.HTML("<h2>Your attempts</h2>"), self.history])
         self.add_class("itb-app")
         self.refresh_history()

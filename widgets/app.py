@@ -49,6 +49,8 @@ __all__ = [
     "library_line",
     "close_tree",
     "section",
+    "toolbar",
+    "chrome",
     "label_chooser",
     "label_differences_html",
     "label_differences_box",
@@ -130,6 +132,20 @@ def library_line() -> W.HTML:
                f'hard limits refuse it.</div>')
     w.add_class("itb-library-line")
     return w
+
+
+def toolbar(*tools: W.Widget) -> W.HBox:
+    """The app's toolbar row (presenter view, reset, print…): one class for the page's CSS and print layout."""
+    bar = W.HBox(list(tools))
+    bar.add_class("itb-toolbar")
+    return bar
+
+
+def chrome(*tools: W.Widget, notice: str = TRAINING_ONLY) -> list[W.Widget]:
+    """The top of every app's page: the training-only banner, the page's accessibility helper, the drug
+    library in force and (with ``tools``) the toolbar.  An app is its panels below this chrome."""
+    top: list[W.Widget] = [banner(notice), PageA11y(), library_line()]
+    return top + [toolbar(*tools)] if tools else top
 
 
 def section(title: str) -> W.HTML:
@@ -477,9 +493,7 @@ class App(Refreshing, W.VBox):
         children: list[W.Widget] = [self.banner, PageA11y(), self.library_line, self.heading]
         if self.toolbar:
             self.print_button = PrintButton()  # only where there is a toolbar (a slide has none)
-            bar = W.HBox([self.presenter, self.reset_button, self.print_button])
-            bar.add_class("itb-toolbar")
-            children.append(bar)
+            children.append(toolbar(self.presenter, self.reset_button, self.print_button))
         if self.label_choice:
             children.append(self.label)
         self.inputs_box = W.VBox(self.inputs, layout=W.Layout(margin="4px 0"))

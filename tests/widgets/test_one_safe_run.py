@@ -153,13 +153,17 @@ def _type_everywhere(root: W.Widget, press: bool = True) -> None:
 
 
 APP_MODULES = ["screening", "titration", "maintenance", "pk", "overdose", "withdrawal", "units",
-               "product_information"]
+               "product_information", "deck"]
 
 
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("module", APP_MODULES)
 def test_no_raw_exception_text_reaches_the_page_for_50_hostile_entries(module):
-    app = importlib.import_module(f"widgets.{module}").build_app()
+    mod = importlib.import_module(f"widgets.{module}")
+    if module == "deck":
+        _type_everywhere(W.VBox(list(mod.build_deck().slides)), press=False)
+        return
+    app = mod.build_app()
     if hasattr(type(app), "TAB_RECORDS"):
         app.sections  # noqa: B018 - build every tab
     _type_everywhere(app, press=False)
