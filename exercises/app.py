@@ -1,8 +1,11 @@
 """The practice app: random cases, answer fields, Check and Hint buttons, feedback with sources, progress.
 
 For training only, not for treating patients.  Used by ``exercises/practice.ipynb``
-(JupyterLab or Voilà).  Every callback reports problems inline; a trainee never
-sees a traceback.
+(JupyterLab or Voilà).  The app is panels (docs/APPS.md): each case part and the app itself
+run their buttons through :func:`widgets.app.safe_run` into their own status line, so a refusal is its
+message and anything unexpected a generic line (the traceback in the server's log); a trainee never sees
+exception text.  It speaks to a trainee, not a notebook: choosing an exercise opens a case of it, a radio
+question says "Choose one option", an empty Check says "No answer yet".
 
 An answer past the soft limit of the drug-library limit its part names is not checked yet: as a smart
 pump does, the app shows the library's message, asks why it is meant (a reason of

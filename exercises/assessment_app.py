@@ -3,7 +3,10 @@
 For training only, not for treating patients.  Used by ``exercises/assessment.ipynb`` (Voilà or
 JupyterLab).  The rules are in :mod:`itbcore.assessment` (the checklist and its pass standard) and
 :mod:`exercises.assessment` (the test forms and their scores); this module only lays them out.
-Every callback reports problems inline; a trainee never sees a traceback.
+Each tab is a panel: its buttons run through :func:`widgets.app.safe_run` into its status line; a trainee
+never sees exception text.  The refill checklist is scored on the set of steps ticked
+(:func:`itbcore.assessment.score_refill`: order is not scored, so the app does not ask for one), its feedback
+names the steps by their texts (never their codes), and an attempt is scored only for a named trainee.
 
 In the pre- and post-test only the first answer of a part counts.  An answer past the drug library's soft
 limit is part of that rule, not a way round it: Save answer locks it and saves it at once as held (it is the

@@ -368,7 +368,7 @@ def run_panel(compute: Callable[[], Any], status: Status, inputs: Iterable[Any],
 
     why = safe_run(compute, status, refused=refused, failed=lambda: withdraw(outputs))
     if why:
-        return why.removeprefix("No result: ") if why != GENERIC_ERROR else why
+        return (why.removeprefix("No result: ") or why) if why != GENERIC_ERROR else why
     for f in fields:
         f.clear_refusal()
     confirmed = [f for f in fields if f.override and f.warnings]
