@@ -96,7 +96,9 @@ class ClassViewApp(App):
             except FileNotFoundError:
                 attempts[name] = []
             except ProgressStoreError as exc:  # the store's own refusal, written for the educator
-                self.refused.append(f"{name}: {exc}")
+                # the page gets why, not where (the file's path is in the server's log)
+                server_log.warning("class view: %s", exc)
+                self.refused.append(f"{name}: {str(exc).partition(' is not shown: ')[2] or 'not readable.'}")
                 attempts[name] = []
             except Exception:  # noqa: BLE001 - one trainee's file never takes the class view down
                 # the page names the trainee only; the exception (its text may hold a path) goes to the log
