@@ -1,8 +1,11 @@
 """The practice app: random cases, answer fields, Check and Hint buttons, feedback with sources, progress.
 
 For training only, not for treating patients.  Used by ``exercises/practice.ipynb``
-(JupyterLab or Voilà).  Every callback reports problems inline; a trainee never
-sees a traceback.
+(JupyterLab or Voilà).  The app is panels (docs/APPS.md): each case part and the app itself
+run their buttons through :func:`widgets.app.safe_run` into their own status line, so a refusal is its
+message and anything unexpected a generic line (the traceback in the server's log); a trainee never sees
+exception text.  It speaks to a trainee, not a notebook: choosing an exercise opens a case of it, a radio
+question says "Choose one option", an empty Check says "No answer yet".
 
 An answer past the soft limit of the drug-library limit its part names is not checked yet: as a smart
 pump does, the app shows the library's message, asks why it is meant (a reason of
@@ -17,7 +20,6 @@ from __future__ import annotations
 
 import html
 import random
-import traceback
 from typing import Any
 
 import ipywidgets as W
@@ -25,9 +27,7 @@ import ipywidgets as W
 from itbcore import library
 from itbcore.errors import InputError, ITBError
 from widgets._kernel import server_log
-from widgets.a11y import PageA11y
-from widgets.app import close_tree, library_line
-from widgets.fields import clear_inline_error, inline_error
+from widgets.app import Status, chrome, close_tree, safe_run
 from widgets.findings import linked_citation
 from widgets.page import PrintButton
 
@@ -41,17 +41,10 @@ __all__ = ["PracticeApp", "OverrideQuestion", "answer_widgets", "feedback_html"]
 _ANY = "(any exercise)"
 
 
-def _notice() -> W.HTML:
-    # The same training-only banner as every app of the suite.
-    from widgets.app import banner
-
-    return banner(TRAINING_NOTICE)
-
-
 def answer_widgets(part: Any) -> tuple[W.HTML, W.Widget]:
     """The prompt of one part and the input its kind takes (choices, an order of letters, a text)."""
     prompt = W.HTML(f"<b>{html.escape(part.id)}</b>: {html.escape(part.prompt)}<br>"
-                    f"<i>Answer {html.escape(part.answer_hint())}.</i>")
+                    f"<i>{html.escape(app_hint(part))}</i>")
     field: W.Widget
     if part.kind == "choice":
         field = W.RadioButtons(options=[(f"{k}) {t}", k) for k, t in part.options.items()], value=None,
@@ -64,6 +57,21 @@ def answer_widgets(part: Any) -> tuple[W.HTML, W.Widget]:
         field = W.Text(placeholder="e.g. 0.5 mL" if part.kind == "quantity" else "YYYY-MM-DD",
                        continuous_update=False)
     return prompt, field
+
+
+def app_hint(part: Any) -> str:
+    """How to answer ``part`` in the app (the notebook's wording speaks of letters and of replacing ``...``)."""
+    if part.kind == "choice":
+        return "Choose one option."
+    if part.kind == "order":
+        return f"Type the letters in order, e.g. {', '.join(sorted(part.items))}."
+    return f"Answer {part.answer_hint()}."
+
+
+def missing_message(part: Any) -> str:
+    """What the app says when Check is pressed with no answer (never the notebook's "replace ...")."""
+    return "No answer yet: choose an option, then press Check." if part.kind == "choice" else \
+        f"No answer yet: type it, then press Check. {app_hint(part)}"
 
 
 class OverrideQuestion(W.VBox):
@@ -87,7 +95,7 @@ class OverrideQuestion(W.VBox):
         self.confirm_button = W.Button(description="Confirm", icon="check-circle", button_style="warning",
                                        tooltip="Check this answer although it is past a soft limit")
         self.confirm_button.add_class("itb-confirm")
-        self.error = W.HTML()
+        self.error = Status()
         self.confirm_button.on_click(lambda _b: self.confirm())
         super().__init__([self.message, W.HBox([self.reason, self.reason_text, self.confirm_button]), self.error],
                          layout=W.Layout(display="none"))
@@ -100,7 +108,7 @@ class OverrideQuestion(W.VBox):
     def ask(self, warning: str) -> None:
         """Show the library's soft-limit ``warning`` and wait for a reason and Confirm."""
         self.reason.value, self.reason_text.value = "", ""
-        clear_inline_error(self.error)
+        self.error.clear()
         self.message.value = (f'<div class="itb-callout itb-callout-warning" role="alert">⚠ {html.escape(warning)}'
                               "<br>Not checked yet: choose why it is meant and press Confirm, or change your "
                               "answer.</div>")
@@ -109,22 +117,19 @@ class OverrideQuestion(W.VBox):
     def done(self) -> None:
         self.layout.display = "none"
         self.message.value = ""
-        clear_inline_error(self.error)
+        self.error.clear()
 
     def confirm(self) -> None:
         """What the Confirm button does: the reason, or the refusal beside the button."""
         if not self.waiting:
             return
         if not self.reason.value:
-            inline_error(self.error, "Choose why the answer past the soft limit is meant (a reason from the list), "
-                                     "then press Confirm.")
+            self.error.show("Choose why the answer past the soft limit is meant (a reason from the list), "
+                            "then press Confirm.")
             return
-        try:
-            reason = library.override_reason(self.reason.value, self.reason_text.value)
-        except ITBError as exc:  # "Other" without words
-            inline_error(self.error, str(exc))
-            return
-        self.on_confirm(reason)
+        # "Other" without words is the library's refusal, shown beside the button
+        safe_run(lambda: self.on_confirm(library.override_reason(self.reason.value, self.reason_text.value)),
+                 self.error)
 
 
 class _PartView(W.VBox):
@@ -140,22 +145,20 @@ class _PartView(W.VBox):
         self.check_button = W.Button(description="Check", button_style="primary", icon="check")
         self.hint_button = W.Button(description="Hint", icon="question")
         self.feedback = W.HTML()
+        self.status = Status()  # this part's refusals and failures (the feedback is the check's result)
         self.check_button.on_click(self._safe(self._check))
         self.hint_button.on_click(self._safe(self._hint))
         #: The answer that waits past a soft limit for a reason and Confirm, or ``None``.
         self.held: Any = None
         self.override = OverrideQuestion(lambda reason: self._safe(lambda: self._confirm(reason))(None))
         super().__init__([prompt, W.HBox([self.input, self.check_button, self.hint_button]), self.override,
-                          self.feedback], layout=W.Layout(border="1px solid #ddd", padding="4px", margin="4px 0"))
+                          self.status, self.feedback],
+                         layout=W.Layout(border="1px solid #ddd", padding="4px", margin="4px 0"))
 
     def _safe(self, fn: Any) -> Any:
         def run(_button: Any) -> None:
-            try:
-                fn()
-            except Exception as exc:  # noqa: BLE001 - never a traceback for the trainee
-                self.feedback.value = (f'<span class="itb-sev-warning">Could not check this: '
-                                       f"{html.escape(str(exc) or type(exc).__name__)}</span>")
-                self.app.problems.append(traceback.format_exc())
+            if safe_run(fn, self.status, problems=self.app.problems):
+                self.feedback.value = ""
         return run
 
     def _check(self) -> None:
@@ -163,6 +166,7 @@ class _PartView(W.VBox):
         if value == self._last_checked:  # Enter, then the Check button: one attempt, not two
             return
         self._last_checked = value
+        self.status.clear()
         self.held = None
         self.override.done()
         warning = self.ex.soft_limit(value, part=self._part_arg())
@@ -187,11 +191,15 @@ class _PartView(W.VBox):
         return self.part.id if len(self.ex.parts) > 1 else None
 
     def _show(self, result: Any) -> None:
+        if result.status == "missing":
+            self.feedback.value = f'<span class="itb-sev-info">{html.escape(missing_message(self.part))}</span>'
+            return
+        self.feedback.value = feedback_html(result)
         if result.status in ("correct", "wrong"):
             self.app.record(self.ex, self.part.id, result)
-        self.feedback.value = feedback_html(result)
 
     def _hint(self) -> None:
+        self.status.clear()
         text = self.ex.hint(self.part.id)
         self.app.record_hint(self.ex, self.part.id)
         self.feedback.value = f'<span class="itb-sev-info">{html.escape(text)}</span>'
@@ -228,7 +236,7 @@ class PracticeApp(W.VBox):
     def __init__(self, progress_path: Any = None, seed: int | None = None) -> None:
         self.rng = random.Random(seed)
         self.problems: list[str] = []
-        self.status = W.HTML()
+        self.status = Status()
         self.store_status = W.HTML()
         self.store, self.store_status.value = open_store(progress_path)
         defs = list_exercises()
@@ -245,11 +253,10 @@ class PracticeApp(W.VBox):
         self.new_button.on_click(lambda _b: self._guard(self.new_case))
         self.same_button.on_click(lambda _b: self._guard(lambda: self.open_case(self._chosen(), self.seed_box.value)))
         self.trainee.observe(lambda _c: self._guard(self.refresh_progress), names="value")
+        # choosing an exercise opens a case of it (no "New case" needed)
+        self.choice.observe(lambda _c: self._guard(self._on_choice), names="value")
         super().__init__([
-            _notice(),
-            PageA11y(),
-            library_line(),
-            self._toolbar(),
+            *chrome(PrintButton(), notice=TRAINING_NOTICE),  # print: the case sheet on one page
             W.HTML("<h2>ITB practice: checked exercises</h2>"),
             W.HBox([self.trainee, self.choice]),
             W.HBox([self.seed_box, self.new_button, self.same_button]),
@@ -258,20 +265,17 @@ class PracticeApp(W.VBox):
         self.add_class("itb-app")
         self._guard(self.new_case)
 
-    @staticmethod
-    def _toolbar() -> W.HBox:
-        """Print result: the case sheet on one page (the print layout is in widgets/static/itb.css)."""
-        bar = W.HBox([PrintButton()])
-        bar.add_class("itb-toolbar")
-        return bar
-
     # -- actions --------------------------------------------------------------------------
     def _guard(self, fn: Any) -> None:
-        try:
-            fn()
-        except Exception as exc:  # noqa: BLE001 - shown inline, kept for the log
-            self.status.value = f'<span class="itb-sev-warning">{html.escape(str(exc) or type(exc).__name__)}</span>'
-            self.problems.append(traceback.format_exc())
+        """Run an action through the suite's one safe-run: a refusal is its message, anything else a generic
+        line (the traceback in the server's log)."""
+        safe_run(fn, self.status, problems=self.problems)
+
+    def _on_choice(self) -> None:
+        """An exercise chosen in the drop-down opens a case of it at once (one already on show stays)."""
+        shown = getattr(getattr(self, "exercise", None), "id", None)
+        if self.choice.value == _ANY or shown != self.choice.value:
+            self.new_case()
 
     def _chosen(self) -> str:
         value = self.choice.value
@@ -298,14 +302,14 @@ class PracticeApp(W.VBox):
 
     def open_case(self, ident: str, seed: int) -> None:
         if seed is None or seed < 0:
-            raise ValueError("The seed must be a whole number 0 or more.")
+            raise InputError("The seed must be a whole number 0 or more.")
         refused = self._withheld(ident, seed)
         if refused is not None:  # said in the status; the case on show, its fields and the store stay as they are
-            self.status.value = f'<span class="itb-sev-warning">{html.escape(str(refused))}</span>'
+            self.status.show(str(refused), "warning")
             return
         self.exercise = load_exercise(ident, seed=int(seed), progress=False)  # this app records, once
         self.seed_box.value = int(seed)
-        self.status.value = ""
+        self.status.clear()
         md = self.exercise.markdown().split("\n- **")[0]  # the case; the parts get their own fields
         self.case.value = _markdown_html(md)
         old, self.parts.children = self.parts.children, [_PartView(self, self.exercise, p) for p in self.exercise.parts]
@@ -320,41 +324,41 @@ class PracticeApp(W.VBox):
         name = (Identity.of(self.trainee.value).name or "").strip()
         return check_trainee_name(name) if name else ""
 
-    def _refused(self, exc: InputError) -> None:
-        self.status.value = f'<span class="itb-sev-warning">{html.escape(str(exc))}</span>'
-
     def record(self, ex: Exercise, part: str, result: Any) -> None:
         if self.store is None:
             return
-        try:
+
+        def save() -> None:
             if not self._name():
-                self.status.value = '<span class="itb-muted">Enter your name above to save your progress.</span>'
+                self.status.show("Enter your name above to save your progress.", "info")
                 return
-            self.store.record(self._name(), ex.id, ex.seed, part, result)
-        except InputError as exc:  # a name too long, or past the store's quota: the feedback still shows
-            self._refused(exc)
-            return
-        self.refresh_progress()
+            self.store.record(self._name(), ex.id, ex.seed, part, result)  # type: ignore[union-attr]
+            self.refresh_progress()
+
+        # a name too long, or past the store's quota: said in the status; the feedback still shows
+        safe_run(save, self.status, problems=self.problems)
 
     def record_hint(self, ex: Exercise, part: str) -> None:
-        try:
+        def save() -> None:
             if self.store is not None and self._name():
                 self.store.record_hint(self._name(), ex.id, ex.seed, part)
-        except InputError as exc:
-            self._refused(exc)
-            return
-        self.refresh_progress()
+            self.refresh_progress()
+
+        safe_run(save, self.status, problems=self.problems)
 
     def refresh_progress(self) -> None:
         if self.store is None:
             self.progress.value = "<i>Progress is not being saved.</i>"
             return
-        try:
-            name = self._name()
-        except InputError as exc:  # a name too long: said where the name is asked, nothing saved under it
-            self._refused(exc)
+
+        def refused(exc: ITBError) -> None:  # a name too long: said where the name is asked, nothing saved
             self.progress.value = f"<i>{html.escape(str(exc))}</i>"
-            return
+
+        safe_run(self._show_progress, self.status, refused=refused, problems=self.problems)
+
+    def _show_progress(self) -> None:
+        assert self.store is not None
+        name = self._name()
         if not name:
             self.progress.value = "<i>Enter your name to see and save your progress.</i>"
             return

@@ -3,7 +3,10 @@
 For training only, not for treating patients.  Used by ``exercises/assessment.ipynb`` (Voilà or
 JupyterLab).  The rules are in :mod:`itbcore.assessment` (the checklist and its pass standard) and
 :mod:`exercises.assessment` (the test forms and their scores); this module only lays them out.
-Every callback reports problems inline; a trainee never sees a traceback.
+Each tab is a panel: its buttons run through :func:`widgets.app.safe_run` into its status line; a trainee
+never sees exception text.  The refill checklist is scored on the set of steps ticked
+(:func:`itbcore.assessment.score_refill`: order is not scored, so the app does not ask for one), its feedback
+names the steps by their texts (never their codes), and an attempt is scored only for a named trainee.
 
 In the pre- and post-test only the first answer of a part counts.  An answer past the drug library's soft
 limit is part of that rule, not a way round it: Save answer locks it and saves it at once as held (it is the
@@ -18,17 +21,14 @@ from __future__ import annotations
 
 import contextlib
 import html
-import traceback
 from typing import Any
 
 import ipywidgets as W
 import traitlets
 
 from itbcore import assessment as core
-from itbcore.errors import InputError, ITBError
-from widgets._kernel import server_log
-from widgets.a11y import PageA11y
-from widgets.app import banner, library_line
+from itbcore.errors import InputError
+from widgets.app import Status, chrome, safe_run
 from widgets.findings import cite
 from widgets.page import PrintButton
 
@@ -46,20 +46,54 @@ def _esc(text: Any) -> str:
 
 
 class _Guarded:
-    status: W.HTML
+    """A panel of the assessment app: its actions run through the suite's one safe-run into its status."""
+
+    status: Status
     problems: list[str]
 
     def _guard(self, fn: Any) -> Any:
         def run(*_args: Any) -> None:
-            try:
-                fn()
-            except ITBError as exc:
-                self.status.value = f"<div class='itb-callout'>{_esc(exc)}</div>"
-            except Exception:  # noqa: BLE001 - never a traceback for the trainee
-                self.problems.append(traceback.format_exc())
-                server_log.exception("assessment app")
-                self.status.value = "<div class='itb-callout'>Something went wrong; the server's log says what.</div>"
+            safe_run(fn, self.status, problems=self.problems)
         return run
+
+
+def mastery_message(r: core.MasteryResult) -> str:
+    """The scored attempt in words (the core's message names the steps by their codes; the lists below it in
+    the app give each step's text)."""
+    if r.passed:
+        return (f"Mastery standard met: {r.score} of {r.total} steps, every critical step, no unsafe action"
+                + (f" ({_count(len(r.missed), 'other step')} missed, listed below)." if r.missed else "."))
+    why = []
+    if r.unsafe:
+        why.append(f"{_count(len(r.unsafe), 'unsafe action')} chosen")
+    if r.missed_critical:
+        why.append(f"{_count(len(r.missed_critical), 'critical step')} missed")
+    other = len(r.missed) - len(r.missed_critical)
+    if other > core.MASTERY_STANDARD.other_missed_at_most:
+        why.append(f"{_count(other, 'other step')} missed (at most {core.MASTERY_STANDARD.other_missed_at_most})")
+    return f"Not yet: {r.score} of {r.total} steps; " + "; ".join(why) + " (listed below). Practise and try again."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def readable_last(last: str) -> str:
+    """A saved checklist answer ("11/13; unsafe: code, …; missed: code") with the steps' texts for its codes."""
+    out = []
+    for piece in str(last).split("; "):
+        head, sep, codes = piece.partition(": ")
+        if sep and head in ("unsafe", "missed"):
+            texts = []
+            for c in codes.split(", "):
+                try:
+                    texts.append(core.step(c).text)
+                except InputError:
+                    texts.append(c)
+            out.append(f"{head}: " + " | ".join(texts))
+        else:
+            out.append(piece)
+    return "; ".join(out)
 
 
 class MasteryView(_Guarded, W.VBox):
@@ -67,10 +101,10 @@ class MasteryView(_Guarded, W.VBox):
 
     def __init__(self, app: AssessmentApp) -> None:
         self.app, self.problems = app, app.problems
-        self.status = W.HTML()
+        self.status = Status()
         std = core.MASTERY_STANDARD
         intro = W.HTML(
-            "<p>A refill in order: tick <b>every step you would take</b> and nothing you would not — some of the "
+            "<p>A refill: tick <b>every step you would take</b> and nothing you would not — some of the "
             "actions below must never be taken. The attempt passes at the mastery standard: <b>every critical step, "
             f"at most {std.other_missed_at_most} other step missed, no unsafe action</b>. Repeat until it "
             f"passes; every attempt is saved for your educator {cite(core.MASTERY_SOURCE)}.</p>")
@@ -98,16 +132,19 @@ class MasteryView(_Guarded, W.VBox):
             w.close()
 
     def score(self) -> None:
+        if self.app.store is not None and not self.app.name():
+            # an attempt is scored for a named trainee only: one scored before would not be saved nor count
+            raise InputError("Enter your name above first: the attempt is scored and saved under it.")
         chosen = [code for code, cb in self.checks.items() if cb.value]
         r = core.score_refill(chosen)
-        self.status.value = ""
+        self.status.clear()
         self.attempt += 1
         missed = "".join(f"<li>{'<b>critical</b>: ' if core.step(c).critical else ''}{_esc(core.step(c).text)} "
                          f"{cite(core.step(c).source)}</li>" for c in r.missed)
         harms = "".join(f"<li><b>{_esc(core.step(c).text)}</b> — {_esc(core.step(c).harm)} "
                         f"{cite(core.step(c).source)}</li>" for c in r.unsafe)
         cls = "itb-callout" if r.passed else "itb-callout itb-callout-stop"
-        self.result.value = (f"<div class='{cls}'><b>Attempt {self.attempt}:</b> {_esc(r.message)}</div>"
+        self.result.value = (f"<div class='{cls}'><b>Attempt {self.attempt}:</b> {_esc(mastery_message(r))}</div>"
                              + (f"<p>Unsafe actions chosen:</p><ul>{harms}</ul>" if harms else "")
                              + (f"<p>Steps missed:</p><ul>{missed}</ul>" if missed else ""))
         self.app.save(forms.MASTERY_EXERCISE, self.attempt, "checklist",
@@ -223,7 +260,7 @@ class TestView(_Guarded, W.VBox):
 
     def __init__(self, app: AssessmentApp, form: str) -> None:
         self.app, self.form, self.problems = app, form, app.problems
-        self.status = W.HTML()
+        self.status = Status()
         when = "before the session" if form == "pre" else "after the session"
         intro = W.HTML(f"<p>The {form}-test, taken {when}: one case of each of {len(forms.TEST_EXERCISES)} "
                        "exercises, chosen for your name (the other test asks the same exercises on other cases). "
@@ -311,8 +348,9 @@ class AssessmentApp(_Guarded, W.VBox):
 
     def __init__(self, progress_path: Any = None) -> None:
         self.problems: list[str] = []
-        self.status = W.HTML()
-        self.store, self.status.value = open_store(progress_path)
+        self.status = Status()
+        self.store_status = W.HTML()
+        self.store, self.store_status.value = open_store(progress_path)
         self.trainee = trainee_field()
         self.mastery = MasteryView(self)
         self.pre = TestView(self, "pre")
@@ -322,10 +360,8 @@ class AssessmentApp(_Guarded, W.VBox):
             self.tabs.set_title(i, name)
         self.history = W.HTML()
         self.trainee.observe(lambda _c: self._guard(self.refresh_history)(), names="value")
-        toolbar = W.HBox([PrintButton()])
-        toolbar.add_class("itb-toolbar")
-        super().__init__([banner(TRAINING_NOTICE), PageA11y(), library_line(), toolbar, self.trainee, self.status,
-                          self.tabs, W.HTML("<h2>Your attempts</h2>"), self.history])
+        super().__init__([*chrome(PrintButton(), notice=TRAINING_NOTICE), self.trainee, self.store_status,
+                          self.status, self.tabs, W.HTML("<h2>Your attempts</h2>"), self.history])
         self.add_class("itb-app")
         self.refresh_history()
 
@@ -340,7 +376,7 @@ class AssessmentApp(_Guarded, W.VBox):
         if self.store is None:
             return
         if not self.name():
-            self.status.value = "<div class='itb-callout'>Enter your name above to save your attempts.</div>"
+            self.status.show("Enter your name above to save your attempts.", "info")
             return
         self.store.add(self.name(), exercise, seed, part, answer, correct, slip, kind=kind,
                        override_reason=override_reason)
@@ -365,7 +401,7 @@ class AssessmentApp(_Guarded, W.VBox):
         out = []
         for r in rows:
             state = f"passed at attempt {r.passed_at}" if r.passed_at else "not yet passed"
-            out.append(f"<li>Refill mastery: {r.attempts} attempt(s), {state}; last {_esc(r.last)}</li>")
+            out.append(f"<li>Refill mastery: {r.attempts} attempt(s), {state}; last {_esc(readable_last(r.last))}</li>")
         for s in scores:
             out.append(f"<li>{s.form.capitalize()}-test: {s.correct} of {s.total} right ({s.answered} answered)</li>")
         self.history.value = f"<ul>{''.join(out)}</ul>" if out else "<i>No attempts saved yet.</i>"

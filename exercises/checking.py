@@ -312,9 +312,8 @@ class QuantityPart(Part):
 
     def _judge(self, q: pint.Quantity, answer: Any, exercise: str) -> CheckResult:
         if self._close(q, self.expected):
-            shown = _text_of(answer)
-            same = fmt(q) if shown.replace(" ", "") != fmt(q).replace(" ", "") else ""
-            msg = f"{shown}" + (f" (= {same})" if same else "") + f" is right, within {self.tolerance_text()}."
+            # the answer as read, formatted (never the typed text back: "1e3 mL", "4.28571 weeks")
+            msg = f"{fmt(q)} is right, within {self.tolerance_text()}."
             return self._result(exercise, True, msg, answer)
         slip = self._slip_for(q)
         if slip is not None:

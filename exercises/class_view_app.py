@@ -17,6 +17,7 @@ from typing import Any
 
 import ipywidgets as W
 
+from widgets._kernel import server_log
 from widgets.app import App
 from widgets.findings import esc
 
@@ -94,11 +95,15 @@ class ClassViewApp(App):
                 attempts[name] = read_trainee(name)
             except FileNotFoundError:
                 attempts[name] = []
-            except (ProgressStoreError, KeyError, PermissionError) as exc:
-                self.refused.append(f"{name}: {exc}")
+            except ProgressStoreError as exc:  # the store's own refusal, written for the educator
+                # the page gets why, not where (the file's path is in the server's log)
+                server_log.warning("class view: %s", exc)
+                self.refused.append(f"{name}: {str(exc).partition(' is not shown: ')[2] or 'not readable.'}")
                 attempts[name] = []
-            except Exception as exc:  # noqa: BLE001 - one trainee's file never takes the class view down
-                self.refused.append(f"{name}: {exc.__class__.__name__}: {exc}")
+            except Exception:  # noqa: BLE001 - one trainee's file never takes the class view down
+                # the page names the trainee only; the exception (its text may hold a path) goes to the log
+                server_log.exception("class view: cannot read the progress of %s", name)
+                self.refused.append(f"{name}: the progress file could not be read (the server's log says why).")
                 attempts[name] = []
         scores = gradebook_scores(self.course_root)
         self.rows = class_rows(attempts, scores)

@@ -38,6 +38,7 @@ __all__ = [
     "App",
     "Refreshing",
     "Status",
+    "safe_run",
     "safe_callback",
     "run_panel",
     "withdraw",
@@ -48,6 +49,8 @@ __all__ = [
     "library_line",
     "close_tree",
     "section",
+    "toolbar",
+    "chrome",
     "label_chooser",
     "label_differences_html",
     "label_differences_box",
@@ -131,6 +134,20 @@ def library_line() -> W.HTML:
     return w
 
 
+def toolbar(*tools: W.Widget) -> W.HBox:
+    """The app's toolbar row (presenter view, reset, print…): one class for the page's CSS and print layout."""
+    bar = W.HBox(list(tools))
+    bar.add_class("itb-toolbar")
+    return bar
+
+
+def chrome(*tools: W.Widget, notice: str = TRAINING_ONLY) -> list[W.Widget]:
+    """The top of every app's page: the training-only banner, the page's accessibility helper, the drug
+    library in force and (with ``tools``) the toolbar.  An app is its panels below this chrome."""
+    top: list[W.Widget] = [banner(notice), PageA11y(), library_line()]
+    return top + [toolbar(*tools)] if tools else top
+
+
 def section(title: str) -> W.HTML:
     """A section heading inside an app."""
     return W.HTML(f'<h2 class="itb-section-title">{esc(title)}</h2>')
@@ -207,29 +224,49 @@ class Status(W.HTML):
         self.message, self.kind, self.value = "", "", ""
 
 
-def safe_callback(status: Status | Callable[[], Status]) -> Callable:
-    """Decorate a callback so it never puts a traceback on screen.
+def safe_run(fn: Callable[[], Any], status: Status, *, refused: Callable[[ITBError], str | None] | None = None,
+             failed: Callable[[], None] | None = None, problems: list[str] | None = None) -> str:
+    """Run ``fn`` for a panel: the suite's one path from an exception to a message on the page.
 
-    An :class:`itbcore.ITBError` is shown (its one-sentence message) in ``status``; any other
-    exception is logged and replaced by :data:`GENERIC_ERROR`.  On success ``status`` is cleared.
-    ``status`` may be a callable returning the Status (for methods: ``lambda: self.status``).
+    A refusal of the core (an :class:`itbcore.ITBError`) becomes its one-sentence message in ``status``
+    (``refused(exc)`` may route it to a field first and return the status text to show instead); anything
+    else is logged with its traceback on the server (and appended to ``problems``, for tests) and the page
+    gets :data:`GENERIC_ERROR` — never the exception's text, class or a path.  ``failed()`` then runs (a
+    panel withdraws its results).  Returns ``""`` when ``fn`` completed (``status`` is left as ``fn`` set
+    it), else the message shown.
+    """
+    import traceback
+
+    try:
+        fn()
+    except ITBError as exc:
+        message = (refused(exc) if refused is not None else None) or str(exc) or "Refused."
+        status.show(message)
+        return message
+    except Exception:  # noqa: BLE001 - the page gets a short message, the server log the traceback
+        log.exception("unexpected error in %s", getattr(fn, "__qualname__", fn))
+        if problems is not None:
+            problems.append(traceback.format_exc())
+        if failed is not None:
+            failed()
+        status.show(GENERIC_ERROR)
+        return GENERIC_ERROR
+    return ""
+
+
+def safe_callback(status: Status | Callable[[], Status], problems: list[str] | None = None) -> Callable:
+    """Decorate a callback (a button's ``on_click``, an ``observe`` handler) to run through :func:`safe_run`.
+
+    ``status`` may be a callable returning the Status (for methods: ``lambda: self.status``).  The callback's
+    arguments (the button, the change) are passed on; the status is not cleared on success (the callback
+    writes its own result).
     """
 
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> None:
             target = status() if callable(status) and not isinstance(status, Status) else status
-            try:
-                result = fn(*args, **kwargs)
-            except ITBError as exc:
-                target.show(str(exc))
-                return None
-            except Exception:  # noqa: BLE001 - the user gets a short message, the log the traceback
-                log.exception("unexpected error in %s", getattr(fn, "__qualname__", fn))
-                target.show(GENERIC_ERROR)
-                return None
-            target.clear()
-            return result
+            safe_run(lambda: fn(*args, **kwargs), target, problems=problems)
 
         return wrapper
 
@@ -318,9 +355,8 @@ def run_panel(compute: Callable[[], Any], status: Status, inputs: Iterable[Any],
                     "warning" if waiting else "violation")
         return why
     restore(outputs)  # before computing: a panel inside this one may withdraw its own results
-    try:
-        compute()
-    except ITBError as exc:
+
+    def refused(exc: ITBError) -> str:
         target = _route(exc, fields)
         for f in fields:
             if f is not target:
@@ -328,13 +364,11 @@ def run_panel(compute: Callable[[], Any], status: Status, inputs: Iterable[Any],
         if target is not None:
             target.show_refusal(str(exc))
         withdraw(outputs)
-        status.show(f"No result: {exc}")
-        return str(exc)
-    except Exception:  # noqa: BLE001 - an app never shows a traceback
-        log.exception("unexpected error in %s", getattr(compute, "__qualname__", compute))
-        withdraw(outputs)
-        status.show(GENERIC_ERROR)
-        return GENERIC_ERROR
+        return f"No result: {exc}"
+
+    why = safe_run(compute, status, refused=refused, failed=lambda: withdraw(outputs))
+    if why:
+        return (why.removeprefix("No result: ") or why) if why != GENERIC_ERROR else why
     for f in fields:
         f.clear_refusal()
     confirmed = [f for f in fields if f.override and f.warnings]
@@ -459,9 +493,7 @@ class App(Refreshing, W.VBox):
         children: list[W.Widget] = [self.banner, PageA11y(), self.library_line, self.heading]
         if self.toolbar:
             self.print_button = PrintButton()  # only where there is a toolbar (a slide has none)
-            bar = W.HBox([self.presenter, self.reset_button, self.print_button])
-            bar.add_class("itb-toolbar")
-            children.append(bar)
+            children.append(toolbar(self.presenter, self.reset_button, self.print_button))
         if self.label_choice:
             children.append(self.label)
         self.inputs_box = W.VBox(self.inputs, layout=W.Layout(margin="4px 0"))

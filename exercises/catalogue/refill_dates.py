@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from itbcore import library, pump
-from itbcore.units import fmt
+from itbcore.units import Q_, fmt
 
 from ..checking import DatePart, QuantityPart, Slip
 from ..core import Draw, Variant, exercise
@@ -15,6 +15,7 @@ from ..core import Draw, Variant, exercise
 _SOURCE = "lionova 4.2, 4.4; lioresal Dosing: re-fill"
 _ALARM = library.limit("alarm_volume").default_text  # the drug library's usual alarm volume
 _MARGIN = library.limit("refill_margin").default_text
+_MARGIN_TEXT = fmt(Q_(_MARGIN))  # "4 days", "1 day": singular and plural from the one formatter
 
 
 @exercise("refill_dates", "Refill visit: alarm date and refill date",
@@ -59,7 +60,7 @@ def build(draw: Draw) -> Variant:
         hints=("Add the whole number of days to the alarm (round down) to the fill date.",),
     )
     refill = DatePart(
-        "refill_date", f"Book the refill {_MARGIN.replace('day', 'days')} before the alarm date: which date?",
+        "refill_date", f"Book the refill {_MARGIN_TEXT} before the alarm date: which date?",
         plan.refill_date,
         rule="refill date = fill date + whole days of (days to alarm − margin), never after the alarm; "
              "an empty reservoir causes withdrawal",
@@ -68,7 +69,7 @@ def build(draw: Draw) -> Variant:
                     "would let the reservoir run low and risk withdrawal.", "lionova 4.4"),
                Slip("empty_date", plan.empty_date, "That is the day the pump runs empty: the patient would be "
                     "in withdrawal by then.", "lionova 4.4")),
-        hints=(f"Subtract the {_MARGIN.replace('day', 'days')} margin from the exact days to alarm, round down, "
+        hints=(f"Subtract the {_MARGIN_TEXT} margin from the exact days to alarm, round down, "
                "then count from the fill date.",),
     )
     story = (f"The reservoir holds **{fmt(reservoir)}** of **{fmt(conc)}** after today's fill on "

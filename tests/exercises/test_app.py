@@ -49,8 +49,8 @@ def test_choice_part_and_bad_inputs(app):
 
 
 def test_bad_seed_is_inline(app):
+    app.choice.value = "refill_dates"  # opens a case of it; then a seed of it is asked for
     app.seed_box.value = -4
-    app.choice.value = "refill_dates"
     app.same_button.click()
     assert "seed" in app.status.value and "Traceback" not in app.status.value
 
@@ -134,3 +134,59 @@ def test_enter_in_an_answer_field_checks_it_once(tmp_path, monkeypatch):
     assert "Correct" in view.feedback.value
     view.check_button.click()
     assert len(ProgressStore(tmp_path / "p.sqlite").attempts("ana")) == 1
+
+
+# --------------------------------------------------------------------------- issue 22: the practice experience
+def test_choosing_an_exercise_in_the_drop_down_loads_it(app):
+    # Before: the drop-down changed nothing until "New case" was pressed.
+    other = next(v for _t, v in app.choice.options if v not in ("(any exercise)", app.exercise.id))
+    app.choice.value = other
+    assert app.exercise.id == other and other in app.seed_box.description + app.case.value + app.exercise.id
+    assert app.status.value == "" and not app.problems
+
+
+def test_a_radio_question_does_not_ask_for_a_letter(app):
+    # Before: "Answer as the letter of one option ('a', 'b', 'c', 'd')." above radio buttons.
+    app.open_case("flex_dosing", 2)
+    view = {v.part.id: v for v in app.parts.children}["start_time"]
+    prompt = view.children[0].value
+    assert "letter" not in prompt and "Choose one option" in prompt
+    view.check_button.click()  # nothing chosen
+    assert "letter" not in view.feedback.value and "replace" not in view.feedback.value
+
+
+def test_no_notebook_wording_reaches_the_practice_page(app):
+    # Before: Check on an empty answer said "replace ... with your answer, with its unit, …".
+    app.open_case("test_bolus_volume", 8)
+    view = app.parts.children[0]
+    view.check_button.click()
+    assert "No answer yet" in view.feedback.value and "replace" not in view.feedback.value
+
+
+def test_no_unformatted_numbers_reach_the_practice_page(app):
+    # Before: "Correct: 4.28571 weeks (= 30 days)" and "1e3 mL" echoed as typed; a margin of one day read
+    # "1 days" in the hint (the "day" → "days" replace).
+    app.open_case("refill_dates", 3)
+    view = {v.part.id: v for v in app.parts.children}["days_to_alarm"]
+    days = app.exercise.solution("days_to_alarm")
+    view.input.value = f"{days.to('week').magnitude} weeks"
+    view.check_button.click()
+    assert "Correct" in view.feedback.value and "weeks" not in view.feedback.value, view.feedback.value
+    from exercises.catalogue import refill_dates
+    from itbcore.units import Q_, fmt
+
+    assert fmt(Q_(refill_dates._MARGIN)) == refill_dates._MARGIN_TEXT and fmt(Q_("1 day")) == "1 day"
+
+
+def test_an_unexpected_failure_shows_no_exception_text(app, monkeypatch):
+    # Before: "Could not check this: <the exception's own text>".
+    app.open_case("test_bolus_volume", 8)
+    view = app.parts.children[0]
+
+    def boom(*_a, **_k):
+        raise KeyError("/srv/itb/secret.py")
+
+    monkeypatch.setattr(view.ex, "soft_limit", boom)
+    view.input.value = "1 mL"
+    assert "secret" not in view.status.value + view.feedback.value and "KeyError" not in view.status.value
+    assert "server log" in view.status.value and app.problems

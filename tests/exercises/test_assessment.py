@@ -102,3 +102,40 @@ def test_the_class_view_shows_mastery_attempts_and_test_scores(tmp_path):
     store.add("ana", forms.form_exercise("pre", "dilution"), 1, "stock", "1 mL", True)
     out = assessment_html({"ana": store.attempts("ana")})
     assert "<td>ana</td><td>2</td><td>2</td>" in out and "1 / " in out and "—" in out
+
+
+# --------------------------------------------------------------------------- issue 22: the assessment experience
+def test_mastery_feedback_shows_the_steps_texts_not_internal_codes(tmp_path):
+    # Before: "Not yet: …; unsafe action chosen: restart_despite_mismatch; critical step missed: check_prescription".
+    app = _app(tmp_path)
+    m = app.mastery
+    for code, cb in m.checks.items():
+        cb.value = code in {"restart_despite_mismatch"}
+    m.score_button.click()
+    page = m.result.value + app.history.value
+    codes = [s.code for s in core.REFILL_STEPS + core.REFILL_UNSAFE]
+    assert not [c for c in codes if c in page], page
+    assert "Check the prescription against the pump" in m.result.value
+
+
+def test_an_attempt_scored_before_a_name_is_entered_does_not_count(tmp_path):
+    # Before: scored as "Attempt 1", not saved; with the name the next one was "Attempt 2".
+    app = AssessmentApp(tmp_path / "p.sqlite")
+    m = app.mastery
+    for cb in m.checks.values():
+        cb.value = True
+    m.score_button.click()
+    assert "Enter your name" in m.status.value and m.attempt == 0 and m.result.value == ""
+    app.trainee.value = "ana"
+    m.score_button.click()
+    assert m.attempt == 1 and "Attempt 1" in m.result.value
+    assert [a.seed for a in app.store.attempts("ana")] == [1]
+
+
+def test_the_checklist_does_not_say_in_order_as_order_is_not_scored(tmp_path):
+    # itbcore.assessment.score_refill scores the set of steps chosen (a checklist of tick boxes has no order),
+    # so the app must not ask for "a refill in order".
+    app = _app(tmp_path)
+    assert "in order" not in app.mastery.children[0].value
+    steps = [s.code for s in core.REFILL_STEPS]
+    assert core.score_refill(steps) == core.score_refill(list(reversed(steps)))

@@ -89,7 +89,9 @@ def test_class_view_poisoned_by_a_view_named_attempts_that_never_ends(tmp_path):
     conn.close()
     view = _class_view(root, ["t1", "t2"], tmp_path)
     assert _shown(view, "t2") and not _shown(view, "t1")
-    assert any(r.startswith("t1:") and str(bad) in r and "view" in r for r in view["refused"])
+    # named by the trainee, with why; the file's path only in the server's log (issue 22: no path on a page)
+    assert any(r.startswith("t1:") and "view" in r for r in view["refused"])
+    assert not any(str(bad) in r for r in view["refused"])
 
 
 def test_class_view_poisoned_by_a_fifo_at_the_database_path(tmp_path):

@@ -57,3 +57,26 @@ def test_the_class_view_off_a_hub_says_it_is_not_available(monkeypatch):
     monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
     app = build_app()
     assert "Not available" in app.table.value and app.rows == []
+
+
+def test_a_trainee_file_that_fails_shows_no_exception_text_in_the_class_view(monkeypatch, tmp_path):
+    # Before: "t1: PermissionError: [Errno 13] Permission denied: '/home/t1/itb/progress.sqlite'" and
+    # "t2: KeyError: …" in the table: an exception's class and a path on the page.
+    import exercises.class_view_app as cv
+
+    monkeypatch.setattr(cv, "hub_class", lambda: [("t1", ""), ("t2", ""), ("t3", "")])
+    monkeypatch.setattr(cv, "gradebook_scores", lambda _root: {})
+
+    def fails(name, *_a, **_k):
+        if name == "t3":
+            raise ProgressStoreError("/home/t3/itb/progress.sqlite is not shown: it cannot be read by this user.")
+        if name == "t1":
+            raise PermissionError(13, "Permission denied", "/home/t1/itb/progress.sqlite")
+        raise KeyError("secret")
+
+    monkeypatch.setattr(cv, "read_trainee", fails)
+    app = cv.build_app(course_root=tmp_path)
+    page = app.table.value
+    assert "t1" in page and "t2" in page and "could not be read" in page, page
+    assert "t3: it cannot be read by this user." in page
+    assert "/home/" not in page and "Error" not in page and "secret" not in page, page
