@@ -83,10 +83,17 @@ def _result_widget(key: str) -> W.HTML:
 class _Section(Refreshing):
     """One tab: its inputs, a status line under them, and outputs; refreshed on its own inputs."""
 
+    #: the tab's content (set by each section)
+    widget: W.Widget
+
     def __init__(self, app: MaintenanceApp) -> None:
         self.app = app
         self.status = Status()
         self.updates = 0
+
+    def summary(self) -> str:
+        """The tab's numbers as plain text (each section says its own)."""
+        raise NotImplementedError
 
 
 # ---------------------------------------------------------------------------------------------- refill
@@ -154,7 +161,7 @@ class RefillSection(_Section):
         at_refill = itbcore.expected_residual(plan.reservoir_volume, plan.daily_dose, plan.concentration,
                                               plan.refill_after)
         self.plan = plan
-        start = dt.datetime.combine(plan.fill_date, dt.time())
+        start = dt.datetime.combine(fill, dt.time())
 
         def at(days: Any) -> dt.datetime:
             return start + dt.timedelta(days=float(units.as_quantity(days, "day").magnitude))
@@ -276,9 +283,10 @@ class DilutionSection(_Section):
             set_trace(self.fig, 0, [float(d.stock_volume.magnitude)], y)
             set_trace(self.fig, 1, [float(d.diluent_volume.magnitude)], y)
             set_trace(self.fig, 2, [float(fill.discarded_volume.to("mL").magnitude)], y)
-        seen: set[str] = set()
-        items = [f for f in d.findings + fill.findings if not (f.code in seen or seen.add(f.code))]
-        self.findings.show(items)
+        first: dict[str, itbcore.Finding] = {}  # each finding once, at its first place
+        for f in d.findings + fill.findings:
+            first.setdefault(f.code, f)
+        self.findings.show(list(first.values()))
 
     def summary(self) -> str:
         d, f = self.dilution, self.fill
@@ -292,7 +300,7 @@ class DilutionSection(_Section):
 
 # ---------------------------------------------------------------------------------------------- flex
 class _StepRow(W.HBox):
-    def __init__(self, start: str, rate: str, on_change: Callable[[], None], on_remove: Callable[[_StepRow], None],
+    def __init__(self, start: str, rate: str, on_change: Callable[[], object], on_remove: Callable[[_StepRow], None],
                  index: int) -> None:
         self.start = QuantityField("from", "h", start, limit="hour_of_day", name="step start",
                                    key=f"flex-start-{index}", width="6em")
@@ -656,7 +664,7 @@ class SettingsSection(_Section):
         return [f for f in self.comparison if f.severity == "violation"]
 
     def press_programme(self) -> None:
-        if not self.refresh():
+        if not self.refresh() or self.new_settings is None:
             restore([self.outcome])  # the refusal to programme is said, while the comparison stays withdrawn
             self.outcome.value = _box("<strong>Not programmed:</strong> correct the settings first.", "violation")
             return
@@ -726,14 +734,16 @@ class MaintenanceApp(App):
         for i, tab in enumerate(self.TAB_RECORDS):
             self.tabs.set_title(i, tab.title)
         self.tabs.add_class("itb-tabs")
-        self.tabs.observe(lambda change: self._section(change["new"]), "selected_index")
+        self.tabs.observe(self._on_tab, "selected_index")
         self._section(0, refresh=False)  # the app's first refresh() updates it
         return [], [self.tabs]
 
-    def _section(self, index: int | None, refresh: bool = True) -> _Section | None:
+    def _on_tab(self, change: dict[str, Any]) -> None:
+        if change["new"] is not None:  # no tab selected: nothing to build
+            self._section(change["new"])
+
+    def _section(self, index: int, refresh: bool = True) -> _Section:
         """Tab ``index``'s section, built (and, after the app's start, shown for the current label) on first use."""
-        if index is None:
-            return None
         tab = self.TAB_RECORDS[index]
         section = self._built.get(tab.name)
         if section is None:
@@ -756,7 +766,7 @@ class MaintenanceApp(App):
         """The section of the tab whose record is named ``name`` (built on first use)."""
         for i, tab in enumerate(self.TAB_RECORDS):
             if tab.name == name:
-                return self._section(i)  # type: ignore[return-value]
+                return self._section(i)
         raise AttributeError(f"The maintenance app has no tab {name!r}.")
 
     refill = property(lambda self: self.tab("refill"), doc="The refill-plan tab.")
