@@ -108,11 +108,20 @@ def serve(args: list[str]) -> int:
     return _run(PY, "-m", "widgets.serve", "--no-browser", f"--port={PORT}", *args)
 
 
+#: ``ruff format --check`` joins the checks once the tree is formatted (``python -m ruff format .``).
+FORMAT_CHECK = False
+
+
 def check() -> int:
-    """What the code claims, checked: ruff's rule set over the tree, mypy over itbcore (pyproject.toml)."""
-    for cmd in ((PY, "-m", "ruff", "check", "."), (PY, "-m", "mypy")):
+    """What the code claims, checked: ruff's rule set over the tree, ruff's formatting, mypy over itbcore, widgets
+    and exercises (pyproject.toml). The same checks as .pre-commit-config.yaml."""
+    cmds = [("ruff", (PY, "-m", "ruff", "check", ".")),
+            *([("ruff format", (PY, "-m", "ruff", "format", "--check", "."))] if FORMAT_CHECK else []),
+            ("mypy", (PY, "-m", "mypy"))]
+    for name, cmd in cmds:
         if _run(*cmd) != 0:
-            print(f"{cmd[2]} found problems (above); fix them before the tests run.", flush=True)
+            print(f"{name} found problems (above); fix them before the tests run"
+                  + (" (python -m ruff format . formats the tree)." if name == "ruff format" else "."), flush=True)
             return 1
     return 0
 

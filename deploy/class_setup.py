@@ -13,13 +13,16 @@ Run from a checkout, as root.  It makes
   exercise notebooks — world-readable, owned by root; and ``suite/educator`` with the class view;
 * ``<prefix>/exchange``: nbgrader's exchange (1777, as nbgrader asks);
 * nbgrader's and Voilà's settings for every server in ``<prefix>/venv/etc/jupyter``: the formgrader and
-  the feedback sanitise what trainees wrote (no script, no ``onerror``);
+  the feedback sanitise what trainees wrote (no script, no ``onerror``); nbgrader's course tools (formgrader,
+  course list, Create Assignment, the notebook toolbar's Validate) are off: a trainee's JupyterLab has the
+  Assignments tab only (fetch, validate, submit);
 * the kernelspec ``itb-sandbox`` (``<prefix>/venv/share/jupyter/kernels``): nbgrader grades every
   submission in a bubblewrap sandbox (``deploy/grading_sandbox.py``: no network, nothing of the educator's
   home, other submissions or the course, bounded time and memory); servers do not offer it;
 * for each ``--educator``: the nbgrader course ``~<educator>/itb-course`` (0700, theirs) whose
   ``source/`` holds every exercise with its solution — the only copy of solutions on the machine
-  outside the checkout.
+  outside the checkout; and in ``~<educator>/.jupyter`` the course tools switched back on, with the
+  formgrader pointed at that course.
 
 The checkout itself should then be readable by root only (``chmod -R go-rwx``) or removed.
 """
@@ -47,6 +50,12 @@ SANDBOX_KERNEL = "itb-sandbox"
 HTML_MODULE = "itb_nbgrader_html"
 #: What the servers offer: the sandbox kernel is nbgrader's, not one to open a notebook with.
 SERVER_KERNELS = {"KernelSpecManager": {"allowed_kernelspecs": ["python3"]}}
+#: nbgrader's tools that are the educator's (nbgrader 0.9 enables all of them on install): its server extensions
+#: and JupyterLab plugins. Trainees keep the assignment list (server extension ``assignment_list`` and plugin
+#: ``assignment-list``: fetch, validate, submit) and ``validate_assignment``, the server side of its Validate.
+EDUCATOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
+EDUCATOR_LAB_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list",
+                        "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:validate-assignment")
 VOILA_SETTINGS = {
     "VoilaConfiguration": {"strip_sources": True, "show_tracebacks": False, "theme": "light",
                            "file_allowlist": [r".*\.(png|jpg|gif|svg|csv)"], "file_denylist": [r"(^|/)\."]},
@@ -74,6 +83,48 @@ def nbgrader_config(exchange: Path, course_root: Path | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _merge_json(path: Path, update: dict) -> None:
+    """Merge ``update`` into the JSON file at ``path`` (one level of sections deep), keeping what else it holds."""
+    data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() and path.stat().st_size else {}
+    for key, value in update.items():
+        if isinstance(value, dict):
+            section = data.setdefault(key, {})
+            for name, inner in value.items():
+                if isinstance(inner, dict):
+                    section.setdefault(name, {}).update(inner)
+                else:
+                    section[name] = inner
+        else:
+            data[key] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def write_course_tools(config_dir: Path, educator: bool) -> list[Path]:
+    """Switch nbgrader's course tools off (a trainee) or on (``educator``) in the Jupyter config folder
+    ``config_dir``: what ``jupyter server extension disable`` and ``jupyter labextension disable`` write there.
+
+    The class environment's folder (``<venv>/etc/jupyter``) gets them off, for every server: its
+    ``jupyter_server_config.json`` outranks nbgrader's own ``jupyter_server_config.d/nbgrader.json`` beside it,
+    and ``labconfig/page_config.json`` disables the JupyterLab plugins. An educator's ``~/.jupyter`` (the user's
+    level, above the environment's) switches them back on. Returns the files written."""
+    server = config_dir / "jupyter_server_config.json"
+    page = config_dir / "labconfig" / "page_config.json"
+    _merge_json(server, {"ServerApp": {"jpserver_extensions": {m: educator for m in EDUCATOR_SERVER_EXTENSIONS}}})
+    _merge_json(page, {"disabledExtensions": {p: not educator for p in EDUCATOR_LAB_PLUGINS}})
+    return [server, page]
+
+
+def write_server_config(etc: Path) -> None:
+    """What every server of the class reads from the environment's ``etc/jupyter``: Voilà's settings, the
+    kernels offered, and nbgrader's course tools off (a trainee's server has the assignment list only)."""
+    (etc / "jupyter_server_config.d").mkdir(parents=True, exist_ok=True)
+    (etc / "jupyter_server_config.d" / "itb-voila.json").write_text(json.dumps(VOILA_SETTINGS, indent=2) + "\n")
+    (etc / "jupyter_server_config.d" / "itb-kernels.json").write_text(json.dumps(SERVER_KERNELS, indent=2) + "\n")
+    for p in write_course_tools(etc, educator=False):
+        os.chmod(p, 0o644)
+
+
 def build_suite(target: Path) -> None:
     """Copy what trainees open (and the class view) into ``target``; never a solution."""
     if target.exists():
@@ -99,10 +150,7 @@ def build_venv(prefix: Path, python: str) -> Path:
             subprocess.run([python, "-m", "venv", str(env_dir)], check=True)
     subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q",
                     f"{ROOT}[hub]"], check=True)
-    etc = env_dir / "etc" / "jupyter"
-    (etc / "jupyter_server_config.d").mkdir(parents=True, exist_ok=True)
-    (etc / "jupyter_server_config.d" / "itb-voila.json").write_text(json.dumps(VOILA_SETTINGS, indent=2) + "\n")
-    (etc / "jupyter_server_config.d" / "itb-kernels.json").write_text(json.dumps(SERVER_KERNELS, indent=2) + "\n")
+    write_server_config(env_dir / "etc" / "jupyter")
     install_sandbox_kernel(env_dir)
     where = "import sysconfig; print(sysconfig.get_path('purelib'))"
     purelib = subprocess.run([str(env_dir / "bin" / "python"), "-c", where], check=True, capture_output=True,
@@ -145,7 +193,25 @@ def make_course(educator: str, exchange: Path) -> Path:
     for p in [course, *course.rglob("*")]:
         os.chown(p, pw.pw_uid, pw.pw_gid)
         os.chmod(p, 0o700 if p.is_dir() else 0o600)
+    write_educator_config(Path(pw.pw_dir) / ".jupyter", course, pw.pw_uid, pw.pw_gid)
     return course
+
+
+def write_educator_config(config_dir: Path, course: Path, uid: int | None = None, gid: int | None = None) -> None:
+    """The educator's own Jupyter settings (``~/.jupyter``): nbgrader's course tools on
+    (:func:`write_course_tools`) and the formgrader's course the one :func:`make_course` made (without it the
+    formgrader takes the server's working folder for the course)."""
+    written = write_course_tools(config_dir, educator=True)
+    nbg = config_dir / "nbgrader_config.py"
+    marker = "# itb course (deploy/class_setup.py)"
+    text = nbg.read_text(encoding="utf-8") if nbg.is_file() else "c = get_config()  # noqa: F821\n"
+    if marker not in text:
+        text += f"{marker}\nc.CourseDirectory.root = {str(course)!r}\n"
+    nbg.write_text(text, encoding="utf-8")
+    written.append(nbg)
+    if uid is not None and gid is not None:
+        for p in [config_dir, config_dir / "labconfig", *written]:
+            os.chown(p, uid, gid)
 
 
 def setup(prefix: Path, python: str, educators: list[str]) -> None:

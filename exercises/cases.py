@@ -20,8 +20,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, cast
 
+import pint
 import yaml
 
 from itbcore._files import read_regular
@@ -68,8 +69,8 @@ class PatientCase:
     id: str
     name: str
     age_years: float
-    origin: str
-    weight: Any
+    origin: Literal["spinal", "cerebral"]
+    weight: pint.Quantity
     diagnosis: str
     medicines: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
@@ -212,9 +213,10 @@ def load_patient_file(file: str | Path) -> PatientCase:
     age = _require(data, "age_years", file, (int, float), "a number of years")
     if not 0 <= age <= 120:
         raise CaseFileError(file, "age_years", f"{age} is not a possible age (0 to 120 years).")
-    origin = _text(data, "origin", file)
-    if origin not in ORIGINS:
-        raise CaseFileError(file, "origin", f"{origin!r} is not known; use 'spinal' or 'cerebral'.")
+    origin_text = _text(data, "origin", file)
+    if origin_text not in ORIGINS:
+        raise CaseFileError(file, "origin", f"{origin_text!r} is not known; use 'spinal' or 'cerebral'.")
+    origin = cast(Literal["spinal", "cerebral"], origin_text)  # one of ORIGINS, checked above
     weight_text = _require(data, "weight", file, str, "a weight with its unit, e.g. '70 kg'")
     try:
         weight = as_quantity(weight_text, "kg", "weight")

@@ -257,15 +257,16 @@ class QuantityPart(Part):
         self._refuse_bare(answer)
         return as_quantity(answer, self.unit, "answer")
 
-    def _reading(self, answer: Any, label: str) -> library.Reading | None:
-        """The drug library's reading of ``answer`` (``None``: an answer of zero, left to the rule).
+    def _reading(self, limit: str, answer: Any, label: str) -> library.Reading | None:
+        """The drug library's reading of ``answer`` as a value of ``limit`` (:attr:`limit`); ``None``: an answer
+        of zero, left to the rule.
 
         Zero is how a part says "none" ("answer 0 µg if no further test bolus is given"); the library leaves a
         stop to the rules the same way, so a limit that excludes zero does not refuse it here.
         """
         self._refuse_bare(answer)
         try:
-            return library.read(self.limit, answer, unit=self.unit, label=label)
+            return library.read(limit, answer, unit=self.unit, label=label)
         except DoseLimitError as exc:
             if exc.value == 0:
                 return None
@@ -280,7 +281,7 @@ class QuantityPart(Part):
         if self.limit is None or _missing(answer):
             return ""
         try:
-            reading = self._reading(answer, label)
+            reading = self._reading(self.limit, answer, label)
         except ITBError:
             return ""
         return "" if reading is None else " ".join(w.message for w in reading.warnings)
@@ -292,7 +293,7 @@ class QuantityPart(Part):
         if self.limit is None:
             return self._check(answer, exercise)
         try:
-            reading = self._reading(answer, label)
+            reading = self._reading(self.limit, answer, label)
         except DoseLimitError as exc:
             # past the hard range: a wrong answer whatever else it is, with the library's message (and the
             # slip it matches, if any: a ×1000 slip usually lands past the hard limit)

@@ -42,7 +42,7 @@ from itbcore.sources import DEFAULT_LABEL
 from itbcore.units import as_quantity, fmt
 
 from .cases import CaseLibrary, PatientCase, Situation, load_library
-from .checking import CheckResult, Part
+from .checking import CheckResult, ChoicePart, OrderPart, Part
 from .identity import Identity, grading
 
 __all__ = [
@@ -221,9 +221,9 @@ class Exercise:
         lines += [v.story, ""]
         for p in v.parts:
             lines.append(f"- **{p.id}**: {p.prompt}")
-            if getattr(p, "options", None):
+            if isinstance(p, ChoicePart) and p.options:
                 lines += [f"    - {k}) {t}" for k, t in p.options.items()]
-            if getattr(p, "items", None):
+            if isinstance(p, OrderPart) and p.items:
                 lines += [f"    - {k}) {t}" for k, t in p.items.items()]
             lines.append(f"    - *Answer {p.answer_hint()}.*")
         return "\n".join(lines)

@@ -173,7 +173,7 @@ def generate(check: bool = False, execute: bool = False) -> list[Path]:
 
 
 def _meta(**nbgrader: object) -> dict:
-    base = {"grade": False, "locked": False, "solution": False, "schema_version": 3, "task": False}
+    base: dict[str, object] = {"grade": False, "locked": False, "solution": False, "schema_version": 3, "task": False}
     base.update(nbgrader)
     return {"nbgrader": base}
 

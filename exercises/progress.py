@@ -727,7 +727,7 @@ def _attempts_from_bytes(p: Path, data: bytes, trainee: str | None, timeout: flo
         raise _refuse(p, f"it holds more than {MAX_READ_ROWS} rows.")
     bad = [i for i, r in enumerate(rows) if not _row_ok(r, trainee)]
     if bad:
-        foreign = trainee is not None and sum(1 for i in bad if _row_ok(rows[i], None))
+        foreign = sum(1 for i in bad if _row_ok(rows[i], None)) if trainee is not None else 0
         why = (f"{foreign} row(s) are another trainee's" if foreign
                else f"{len(bad)} row(s) are not of the store's types (first: row {bad[0] + 1})")
         raise _refuse(p, f"{why}; the file was not written by this suite's store as it is.")

@@ -18,7 +18,7 @@ def test_the_wheel_a_class_installs_holds_no_solution_source_or_answer_key(train
     leaked = [n for n in names if n.startswith(("exercises/solutions", "exercises/source", "exercises/trainee"))
               or "ANSWER_KEY" in n]
     assert not leaked, leaked
-    for needed in ("itbcore/drug_library.toml", "exercises/cases/situations/phone_triage.yaml",
+    for needed in ("itbcore/drug_library.toml", "itbcore/py.typed", "exercises/cases/situations/phone_triage.yaml",
                    "exercises/catalogue/which_syndrome.py", "widgets/app.py", "widgets/static/itb.css",
                    "itbcore/label_differences.toml"):
         assert needed in names, needed

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import ipywidgets as W
+import pint
 
 import itbcore.withdrawal as wd
 from itbcore import library, pump, screening, titration, units
@@ -50,7 +51,7 @@ __all__ = [
 
 
 #: The deck's patient: an adult with spasticity of spinal origin.
-PATIENT = Patient(34, "spinal", weight=START["patient-weight"])
+PATIENT = Patient(34, "spinal", weight=units.as_quantity(START["patient-weight"], "kg", "weight"))
 PATIENT_TEXT = ("Mr K., 34 years, 70 kg: spinal cord injury at T4 (spinal origin) with severe spasticity that oral "
                 "baclofen no longer controls.")
 _SLIDE_HEIGHT = 230
@@ -71,6 +72,8 @@ class _Slide(App):
 
     label_choice = False
     toolbar = False
+    #: the box's children (an ipywidgets trait; declared for the type checker)
+    children: tuple[W.Widget, ...]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -121,7 +124,7 @@ class ScreeningSlide(_Slide):
                                        Scatter(x=[], y=[], name="observation window", mode="lines",
                                                   line=dict(width=8, color=colour("warning")))])
         self.step: screening.ScreeningStep | None = None
-        self.candidate_dose = None
+        self.candidate_dose: pint.Quantity | None = None
         return [self.response], [self.result, self.fig]
 
     def update(self):
@@ -152,8 +155,10 @@ class ScreeningSlide(_Slide):
 
     def summary(self) -> str:
         s = self.step
+        if s is None:
+            return "screening: no result"
         boluses = ", ".join(units.fmt(d) for d in self.ladder)
-        dose = units.fmt(self.candidate_dose) if s.action == "candidate" else "none"
+        dose = units.fmt(self.candidate_dose) if s.action == "candidate" and self.candidate_dose is not None else "none"
         return f"screening: {s.action}; boluses {boluses}; effective test dose {dose} ({s.source})"
 
 
@@ -185,7 +190,7 @@ class TitrationSlide(_Slide):
                                                   fillcolor="rgba(46,107,48,0.18)", line=dict(width=0, shape="hv")),
                                        Scatter(x=[], y=[], name="plan", mode="lines+markers",
                                                   line=dict(width=3, shape="hv"))])
-        self.first = None
+        self.first: pint.Quantity | None = None
         self.plan: titration.TitrationPlan | None = None
         return [_row(self.test_dose, self.effect), self.target], [self.result, self.fig]
 
@@ -208,8 +213,10 @@ class TitrationSlide(_Slide):
                                                             for s in plan.steps]
             self.fig.data[2].x, self.fig.data[2].y = days, [float(s.dose.to("ug/day").magnitude) for s in plan.steps]
 
-    def summary(self):
+    def summary(self) -> str:
         p = self.plan
+        if p is None or self.first is None:
+            return "titration: no result"
         return (f"titration: first daily dose {units.fmt(self.first)}; plan "
                 + " → ".join(units.fmt(s.dose) for s in p.steps) + f" ({p.steps[-1].source})")
 
@@ -265,8 +272,10 @@ class RefillSlide(_Slide):
             self.fig.data[2].x, self.fig.data[2].y = [refill], [va]
             self.fig.data[2].text = [f"refill day {refill:g}"]
 
-    def summary(self):
+    def summary(self) -> str:
         p = self.plan
+        if p is None:
+            return "refill: no result"
         return (f"refill ({p.label}): {units.fmt(p.daily_volume)}; alarm after {units.fmt(p.days_to_alarm)}; "
                 f"empty after {units.fmt(p.days_to_empty)}; refill after {units.fmt(p.refill_after)} "
                 f"({p.limited_by})")
@@ -344,7 +353,9 @@ class MissedRefillSlide(_Slide):
                              f"</p><strong>Check first</strong><ol class='itb-causes'>{items}</ol>")
         self.findings.show(lc.findings)
 
-    def summary(self):
+    def summary(self) -> str:
+        if self.causes is None:
+            return "missed refill: no result"
         return (f"missed refill ({self.story.value}, day {self.days.value:g}): found {units.fmt(self.found.quantity)}, "
                 f"expected {units.fmt(self.expected)}; causes {', '.join(self.causes.codes)}\n"
                 + findings_text(self.causes.findings))
@@ -383,8 +394,10 @@ class EmergencySlide(_Slide):
         self.actions.value = actions_html(a.actions[:3], empty="No action needed.")
         self.differentials.value = differentials_html(a.differentials[:4])
 
-    def summary(self):
+    def summary(self) -> str:
         a = self.assessment
+        if a is None:
+            return "emergency: no result"
         return (f"emergency: stage {a.stage}; differentials {', '.join(a.differentials) or 'none'}\n"
                 + actions_text(a.actions))
 
@@ -424,7 +437,7 @@ class Deck:
 
     def _screening_to_titration(self) -> None:
         step = self.screening.step
-        if step is not None and step.action == "candidate":
+        if step is not None and step.action == "candidate" and self.screening.candidate_dose is not None:
             for slide in self.later_slides:
                 slide.resume_story()
             self.titration.test_dose.value = units.fmt(self.screening.candidate_dose)

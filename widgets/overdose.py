@@ -259,6 +259,7 @@ class OverdoseApp(App):
         if r.delivered_amount is not None:
             return (f"{units.fmt(r.delivered_amount)} = {r.factor:.3g} × the intended daily dose "
                     f"({units.fmt(r.intended_daily_dose)})")
+        assert r.delivered_rate is not None  # a scenario delivers an amount or a rate
         return f"{units.fmt(r.delivered_rate)} ÷ {units.fmt(r.intended_daily_dose)} = ×{r.factor:.3g}"
 
     def _result_html(self, r: scenarios.ScenarioResult, sim: scenarios.Simulation) -> str:
@@ -339,6 +340,7 @@ class OverdoseApp(App):
         if r.over is not None:
             how = f"{esc(r.route)} over {units.fmt(r.over[0])} to {units.fmt(r.over[1])}"
         else:
+            assert r.max_rate is not None  # a dose given without a time window has a highest rate
             how = f"{esc(r.route)} at no more than {units.fmt(r.max_rate)} (at least {units.fmt(r.min_duration)})"
         interval = (f" every {units.fmt(r.repeat.interval[0])} to {units.fmt(r.repeat.interval[1])}"
                     if r.repeat.interval else "")

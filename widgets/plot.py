@@ -248,7 +248,7 @@ class Figure(anywidget.AnyWidget):
     _plotly_url = traitlets.Unicode("").tag(sync=True)
     #: Not served by the suite's launcher (JupyterLab, plain ``voila``): the plotly.js module text.
     _plotly_inline = traitlets.Unicode("").tag(sync=True)
-    _plot_data = traitlets.List().tag(sync=True)
+    _plot_data: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     _plot_layout = traitlets.Dict().tag(sync=True)
 
     def __init__(self, data: Sequence[Trace | Mapping[str, Any]] = (), layout: Mapping[str, Any] | None = None,

@@ -9,6 +9,7 @@ and every recorded difference between the labels that touches the section, side 
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import ipywidgets as W
@@ -33,7 +34,7 @@ _TABLES = {
 }
 
 
-def _table(head: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+def _table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
     th = "".join(f"<th scope='col' class='itb-key'>{esc(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in r) + "</tr>" for r in rows)
     return f"<table class='itb-pi-table'><tr>{th}</tr>{body}</table>"

@@ -138,16 +138,16 @@ class ScreeningApp(App):
         ]
         # Results of the last valid update (the summary reads them).
         self.patient: Patient | None = None
-        self.suggested = None
+        self.suggested: screening.TestDoseSuggestion | None = None
         self.ladder: tuple = ()
         self.volumes: tuple = ()
-        self.step = None
+        self.step: screening.ScreeningStep | None = None
         self.refusal = ""
         return inputs, outputs
 
     def _add_traces(self) -> None:
         fig = self.fig
-        bar = dict(orientation="h", hovertemplate="%{customdata}<extra></extra>")
+        bar: dict[str, Any] = dict(orientation="h", hovertemplate="%{customdata}<extra></extra>")
         fig.add_trace(Bar(name="observe (at least 4 h)", marker_color=colour("chart-observe"), width=0.8, **bar))
         fig.add_trace(Bar(name="observe up to 8 h", marker=dict(color=colour("chart-observe-late"), pattern_shape="/"),
                           width=0.8, **bar))
@@ -173,8 +173,8 @@ class ScreeningApp(App):
     def _patient(self) -> Patient:
         return Patient(
             self.age.quantity, self.origin.value, weight=self.weight.quantity,
-            medicines=[c for c, b in self.medicines.items() if b.value],
-            conditions=[c for c, b in self.conditions.items() if b.value],
+            medicines=frozenset(c for c, b in self.medicines.items() if b.value),
+            conditions=frozenset(c for c, b in self.conditions.items() if b.value),
         )
 
     def _given(self, ladder) -> list[str]:
@@ -378,6 +378,8 @@ class ScreeningApp(App):
                          f"weight {weight}; medicines: {meds}; conditions: {conds}")
         if self.refusal:
             lines.append(f"not eligible: {self.refusal}")
+        elif self.suggested is None:
+            lines.append("no result")
         else:
             s = self.suggested
             lines.append(f"suggested first test dose: {units.fmt(s.dose)} = {units.fmt(s.volume)} of 50 µg/mL "
@@ -392,7 +394,8 @@ class ScreeningApp(App):
             if st is None:
                 lines.append("decision: give the first test bolus")
             else:
-                nd = f", next {units.fmt(st.next_dose)} after {units.fmt(st.wait)}" if st.next_dose is not None else ""
+                nd = (f", next {units.fmt(st.next_dose)} after {units.fmt(st.wait)}"
+                      if st.next_dose is not None and st.wait is not None else "")
                 lines.append(f"decision: {st.action}{nd}; observe {units.fmt(st.monitor[0])} to "
                              f"{units.fmt(st.monitor[1])} after each bolus ({st.source})")
                 lines.append(self.decision_findings.text())

@@ -48,6 +48,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import tornado.ioloop
 import tornado.web
@@ -94,6 +95,8 @@ def _package_files(package: str, folder: str, marker: str) -> Path | None:
     try:
         module = importlib.import_module(package)
     except ImportError:
+        return None
+    if module.__file__ is None:  # a namespace package: not an installed copy
         return None
     found = Path(module.__file__).parent / folder
     return found if (found / marker).is_file() else None
@@ -145,7 +148,7 @@ def normalised_path(path: str | None) -> str | None:
 
 
 #: Limits of one server (each a SuiteVoila setting; see docs/APPS.md "Serving to a room safely").
-LIMITS = {"max_kernels": 60, "kernel_max_age": 3 * 3600.0, "kernel_memory_limit": 2 * 1024**3,
+LIMITS: dict[str, Any] = {"max_kernels": 60, "kernel_max_age": 3 * 3600.0, "kernel_memory_limit": 2 * 1024**3,
           "max_kernels_per_client": 8, "kernel_inactivity_timeout": 1800.0,
           "max_websockets_per_kernel": 3, "max_websockets_per_client": 24,
           "websocket_write_buffer": 32 * 1024**2, "max_query_length": 2048,
@@ -225,7 +228,13 @@ def _draws_figures(path: str, mtime: float) -> bool:
     return any(c.get("cell_type") == "code" and _APP_IMPORT.search("".join(c.get("source", ""))) for c in cells)
 
 
-class _RenderMixin:
+if TYPE_CHECKING:  # what the mixin is mixed into (:func:`_render_handler`)
+    from voila.handler import VoilaHandler as _RenderBase
+else:
+    _RenderBase = object
+
+
+class _RenderMixin(_RenderBase):
     """Mixed into Voilà's render handler (:func:`_render_handler`): the ``_xsrf`` cookie, plotly.js
     preloaded, Font Awesome from the server.
 

@@ -9,6 +9,7 @@ the first daily dose under each label and under practice guidance
 from __future__ import annotations
 
 import ipywidgets as W
+import pint
 
 from itbcore import library, titration, units
 from itbcore.errors import EligibilityError, ITBError
@@ -205,7 +206,7 @@ class TitrationApp(App):
             self.check_findings,
             self.fig_check,
         ]
-        self.options = None
+        self.options: titration.InitialDoseOptions | None = None
         self.first_withdrawn = self.plan_withdrawn = self.check_withdrawn = ""
         self.plan = None
         self.check: list = []
@@ -262,9 +263,10 @@ class TitrationApp(App):
             self.plan_withdrawn = "the first daily dose above is not known."
             self.plan_status.show(f"No plan: {self.plan_withdrawn}")
         else:
-            plan_key = common + (_ud(self.options.by(label).dose), self.target.value, self.step.value)
+            start = self.options.by(label).dose
+            plan_key = common + (_ud(start), self.target.value, self.step.value)
             if plan_key != self._plan_key or self.plan is None:
-                self.plan_withdrawn = run_panel(lambda: self._update_plan(patient, label), self.plan_status,
+                self.plan_withdrawn = run_panel(lambda: self._update_plan(patient, label, start), self.plan_status,
                                                 [self.target], plan_outputs)
                 ok = not self.plan_withdrawn
                 if not ok:
@@ -326,8 +328,7 @@ class TitrationApp(App):
             pts.textposition = ["top right", "bottom right", "middle right"][: len(options.options)]
 
     # -- 2. plan
-    def _update_plan(self, patient: Patient, label: str) -> bool:
-        start = self.options.by(label).dose
+    def _update_plan(self, patient: Patient, label: str, start: pint.Quantity) -> bool:
         args = dict(pump=self.pump_kind, phase=self.phase.value, label=label)
         try:
             plan = titration.titration_plan(patient, start, self.target.quantity, step_fraction=self.step.value or None,

@@ -37,7 +37,7 @@ def build(draw: Draw) -> Variant:
         trap_text = maintenance.flex_unit_check(maintenance.flex_programme([("0 h", trap_rate)]), daily)[0]
         trap_message, trap_source = trap_text.message, trap_text.source
     except DoseLimitError as refused:  # past the hourly hard limit: the pump's drug library refuses it outright
-        trap_message, trap_source = str(refused), refused.source
+        trap_message, trap_source = str(refused), refused.source or _SOURCE
     whole_day = maintenance.flex_programme([("0 h", night_rate)]).daily_total
     rate = QuantityPart(
         "night_rate", f"What hourly rate does the pump deliver during the {fmt(hours)} of the boost?",

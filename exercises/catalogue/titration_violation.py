@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import math
 
+import pint
+
 from itbcore import titration
 from itbcore.units import Q_, fmt
 
@@ -23,7 +25,7 @@ _TEXTS = {
 }
 
 
-def _case(draw: Draw, kind: str, current: Q_) -> tuple[str, str | None, float]:
+def _case(draw: Draw, kind: str, current: pint.Quantity) -> tuple[str, str | None, float]:
     """Times (since start, since last change) and the relative increase for the kind of case drawn."""
     if kind == "increase_first_24h":
         return draw.choice(["8 h", "12 h", "18 h", "20 h"]), None, draw.choice([0.10, 0.15])

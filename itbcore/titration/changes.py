@@ -79,7 +79,7 @@ def check_change(
     current: QuantityLike,
     proposed: QuantityLike,
     since_start: QuantityLike,
-    since_last_change: QuantityLike,
+    since_last_change: QuantityLike | None,
     pump: str = "programmable",
     phase: str = "titration",
     label: str = DEFAULT_LABEL,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import ipywidgets as W
 
@@ -79,14 +80,16 @@ class MaintenanceApp(App):
         for i, tab in enumerate(self.TAB_RECORDS):
             self.tabs.set_title(i, tab.title)
         self.tabs.add_class("itb-tabs")
-        self.tabs.observe(lambda change: self._section(change["new"]), "selected_index")
+        self.tabs.observe(self._on_tab, "selected_index")
         self._section(0, refresh=False)  # the app's first refresh() updates it
         return [], [self.tabs]
 
-    def _section(self, index: int | None, refresh: bool = True) -> _Section | None:
+    def _on_tab(self, change: dict[str, Any]) -> None:
+        if change["new"] is not None:  # no tab selected: nothing to build
+            self._section(change["new"])
+
+    def _section(self, index: int, refresh: bool = True) -> _Section:
         """Tab ``index``'s section, built (and, after the app's start, shown for the current label) on first use."""
-        if index is None:
-            return None
         tab = self.TAB_RECORDS[index]
         section = self._built.get(tab.name)
         if section is None:
@@ -109,7 +112,7 @@ class MaintenanceApp(App):
         """The section of the tab whose record is named ``name`` (built on first use)."""
         for i, tab in enumerate(self.TAB_RECORDS):
             if tab.name == name:
-                return self._section(i)  # type: ignore[return-value]
+                return self._section(i)
         raise AttributeError(f"The maintenance app has no tab {name!r}.")
 
     refill = property(lambda self: self.tab("refill"), doc="The refill-plan tab.")

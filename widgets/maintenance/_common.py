@@ -70,7 +70,14 @@ def _result_widget(key: str) -> W.HTML:
 class _Section(Refreshing):
     """One tab: its inputs, a status line under them, and outputs; refreshed on its own inputs."""
 
+    #: the tab's content (set by each section)
+    widget: W.Widget
+
     def __init__(self, app: MaintenanceApp) -> None:
         self.app = app
         self.status = Status()
         self.updates = 0
+
+    def summary(self) -> str:
+        """The tab's numbers as plain text (each section says its own)."""
+        raise NotImplementedError

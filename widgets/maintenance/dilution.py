@@ -90,9 +90,10 @@ class DilutionSection(_Section):
             set_trace(self.fig, 0, [float(d.stock_volume.magnitude)], y)
             set_trace(self.fig, 1, [float(d.diluent_volume.magnitude)], y)
             set_trace(self.fig, 2, [float(fill.discarded_volume.to("mL").magnitude)], y)
-        seen: set[str] = set()
-        items = [f for f in d.findings + fill.findings if not (f.code in seen or seen.add(f.code))]
-        self.findings.show(items)
+        first: dict[str, itbcore.Finding] = {}  # each finding once, at its first place
+        for f in d.findings + fill.findings:
+            first.setdefault(f.code, f)
+        self.findings.show(list(first.values()))
 
     def summary(self) -> str:
         d, f = self.dilution, self.fill

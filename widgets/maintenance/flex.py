@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 # ---------------------------------------------------------------------------------------------- flex
 class _StepRow(W.HBox):
-    def __init__(self, start: str, rate: str, on_change: Callable[[], None], on_remove: Callable[[_StepRow], None],
+    def __init__(self, start: str, rate: str, on_change: Callable[[], object], on_remove: Callable[[_StepRow], None],
                  index: int) -> None:
         self.start = QuantityField("from", "h", start, limit="hour_of_day", name="step start",
                                    key=f"flex-start-{index}", width="6em")

@@ -88,7 +88,7 @@ class RefillSection(_Section):
         at_refill = itbcore.expected_residual(plan.reservoir_volume, plan.daily_dose, plan.concentration,
                                               plan.refill_after)
         self.plan = plan
-        start = dt.datetime.combine(plan.fill_date, dt.time())
+        start = dt.datetime.combine(fill, dt.time())
 
         def at(days: Any) -> dt.datetime:
             return start + dt.timedelta(days=float(units.as_quantity(days, "day").magnitude))

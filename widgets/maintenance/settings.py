@@ -76,7 +76,7 @@ class SettingsSection(_Section):
         return [f for f in self.comparison if f.severity == "violation"]
 
     def press_programme(self) -> None:
-        if not self.refresh():
+        if not self.refresh() or self.new_settings is None:
             restore([self.outcome])  # the refusal to programme is said, while the comparison stays withdrawn
             self.outcome.value = _box("<strong>Not programmed:</strong> correct the settings first.", "violation")
             return
