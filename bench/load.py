@@ -6,7 +6,7 @@ For training only, not for treating patients.
     .venv/bin/python -m bench.load --trainees 30 --duration 120     # same, with options
     .venv/bin/python -m bench.load --trainees 6 --duration 30 --browsers 2
 
-One server (``widgets.serve.start_server``) on a free port of 127.0.0.1, its kernel pools
+One server (``launcher.start_server``) on a free port of 127.0.0.1, its kernel pools
 filled first, as on a server that has been up before the class.  Trainee ``i`` arrives at a
 staggered time, opens app number ``i`` (round-robin over the notebooks the browser test covers),
 works through it, leaves, and opens the next app until the duration is over (at most
@@ -684,8 +684,8 @@ def load_test(trainees: int = 30, duration: float = 120.0, *, ramp: float | None
 
     ``dwell``: seconds a trainee stays on an app after the interactions (uniform in the range).
     """
-    from widgets.serve import ONE_ADDRESS_CLASS, free_port, start_server, wait_until_ready
-    from widgets.serve import app_notebooks as pooled
+    from launcher import ONE_ADDRESS_CLASS, free_port, start_server, wait_until_ready
+    from launcher import app_notebooks as pooled
 
     apps = apps or app_paths()
     ramp = min(15.0, duration / 4) if ramp is None else ramp

@@ -25,7 +25,6 @@ from itbcore.errors import ITBError
 from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, LabelDifference
 from itbcore.units import fmt
 
-from ._kernel import harden
 from ._kernel import server_log as log
 from .a11y import PageA11y
 from .fields import QuantityField
@@ -70,9 +69,6 @@ GENERIC_ERROR = (
 )
 
 
-# Errors are logged to the process's real stderr (in a Voilà kernel: the server's log, never the page);
-# the kernel's memory is bounded and the browser may set only what a user changes (widgets._kernel).
-harden()
 
 
 def in_voila() -> bool:

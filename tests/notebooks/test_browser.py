@@ -39,7 +39,7 @@ APPS = app_notebooks()
 pytestmark = pytest.mark.browser
 #: Most bytes a page may receive over its kernel websocket while it loads.  The widget state of
 #: an app is tens of kB; plotly.js (~5 MB) must come from the server's static files
-#: (widgets.serve), never with each figure's state.
+#: (launcher/handlers/plotly.py), never with each figure's state.
 MAX_WEBSOCKET_BYTES = 2 * 2**20
 #: Requests to other hosts that Voilà's own templates hard-code and the launcher leaves: jQuery in
 #: the reveal template, used only by its scroll option (fails harmlessly offline).  Anything else
