@@ -165,8 +165,8 @@ def _kernel_measure(cells: list[str], cwd: Path, probe: dict | None) -> dict:
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     try:  # the environment the launcher gives its kernels
-        from widgets.plot import PLOTLY_ESM_ENV
         from launcher.handlers.plotly import PLOTLY_ESM_URL
+        from widgets.plot import PLOTLY_ESM_ENV
         env[PLOTLY_ESM_ENV] = PLOTLY_ESM_URL
     except ImportError:
         pass

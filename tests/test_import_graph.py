@@ -107,4 +107,4 @@ def test_the_server_and_the_kernels_name_the_same_environment():
         _kernel.SERVED_ENV, _kernel.KERNEL_MEMORY_ENV, plot.PLOTLY_ESM_ENV)
     assert served.plotly_esm_source() == plot.plotly_esm_source()
     assert served.plotly_js_version() == plot.plotly_js_version()
-    assert kernels.KERNEL_EXTENSION == _kernel.__name__ and callable(_kernel.load_ipython_extension)
+    assert _kernel.__name__ == kernels.KERNEL_EXTENSION and callable(_kernel.load_ipython_extension)

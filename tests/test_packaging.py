@@ -23,6 +23,14 @@ def test_the_wheel_a_class_installs_holds_no_solution_source_or_answer_key(tmp_p
               or "ANSWER_KEY" in n]
     assert not leaked, leaked
     for needed in ("itbcore/drug_library.toml", "exercises/cases/situations/phone_triage.yaml",
-                   "exercises/catalogue/which_syndrome.py", "widgets/app.py", "widgets/static/itb.css",
-                   "itbcore/label_differences.toml"):
+                   "exercises/catalogue/which_syndrome.py", "widgets/app.py", "widgets/static/figure.js",
+                   "itbcore/label_differences.toml", "launcher/app.py", "launcher/handlers/render.py"):
         assert needed in names, needed
+    # the suite's Voilà templates, where Voilà looks for them (<prefix>/share/jupyter/voila/templates/)
+    data = [n.split(".data/data/", 1)[1] for n in names if ".data/data/" in n]
+    for needed in ("share/jupyter/voila/templates/itb/index.html.j2", "share/jupyter/voila/templates/itb/conf.json",
+                   "share/jupyter/voila/templates/itb/static/itb.css", "share/jupyter/voila/templates/itb/static/a11y.js",
+                   "share/jupyter/voila/templates/itb/static/print.js",
+                   "share/jupyter/voila/templates/itb-reveal/index.html.j2",
+                   "share/jupyter/voila/templates/itb-reveal/static/reveal-offline.css"):
+        assert needed in data, needed

@@ -26,7 +26,6 @@ from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, Label
 from itbcore.units import fmt
 
 from ._kernel import server_log as log
-from .a11y import PageA11y
 from .fields import QuantityField
 from .findings import cite, esc, sources_html
 from .page import PrintButton, flag
@@ -452,7 +451,7 @@ class App(Refreshing, W.VBox):
         self.reset_button.add_class("itb-field-reset")
         self.presenter.observe(lambda change: self.set_presenter(change["new"]), "value")
         self.reset_button.on_click(lambda _b: self.reset())
-        children: list[W.Widget] = [self.banner, PageA11y(), self.library_line, self.heading]
+        children: list[W.Widget] = [self.banner, self.library_line, self.heading]
         if self.toolbar:
             self.print_button = PrintButton()  # only where there is a toolbar (a slide has none)
             bar = W.HBox([self.presenter, self.reset_button, self.print_button])
