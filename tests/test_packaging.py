@@ -28,9 +28,7 @@ def test_the_wheel_a_class_installs_holds_no_solution_source_or_answer_key(tmp_p
         assert needed in names, needed
     # the suite's Voilà templates, where Voilà looks for them (<prefix>/share/jupyter/voila/templates/)
     data = [n.split(".data/data/", 1)[1] for n in names if ".data/data/" in n]
-    for needed in ("share/jupyter/voila/templates/itb/index.html.j2", "share/jupyter/voila/templates/itb/conf.json",
-                   "share/jupyter/voila/templates/itb/static/itb.css", "share/jupyter/voila/templates/itb/static/a11y.js",
-                   "share/jupyter/voila/templates/itb/static/print.js",
-                   "share/jupyter/voila/templates/itb-reveal/index.html.j2",
-                   "share/jupyter/voila/templates/itb-reveal/static/reveal-offline.css"):
-        assert needed in data, needed
+    for needed in ("itb/index.html.j2", "itb/conf.json", "itb/itb_page_head.html.j2", "itb/static/itb.css",
+                   "itb/static/a11y.js", "itb/static/print.js", "itb-reveal/index.html.j2", "itb-reveal/conf.json",
+                   "itb-reveal/static/reveal-offline.css"):
+        assert "share/jupyter/voila/templates/" + needed in data, needed

@@ -385,7 +385,7 @@ def _pdf_pages(pdf: bytes) -> int:
                                        ("exercises/practice.ipynb", None)])
 def test_print_gives_the_current_result_on_one_page(voila_server, browser, path: str, tab) -> None:
     # issue 13: a refill record (alarm and refill dates), a titration plan and a case sheet, as clinics keep
-    # on paper: the print stylesheet (widgets/static/itb.css, 6) drops the toolbar and chart tables
+    # on paper: the print stylesheet (the template's itb.css, 6) drops the toolbar and chart tables
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         page.goto(_url(voila_server, ROOT / path), timeout=PAGE_TIMEOUT_MS)

@@ -114,8 +114,9 @@ def test_the_deck_loads_the_page_scripts_and_stylesheet_once(voila_server, brows
     try:
         page.goto(f"{voila_server}voila/render/{DECK}", timeout=PAGE_TIMEOUT_MS, wait_until="domcontentloaded")
         page.wait_for_selector(".reveal .slides section.present .itb-banner", state="visible", timeout=PAGE_TIMEOUT_MS)
-        # a11y.js has run: the slides are the page's main landmark
-        page.wait_for_selector(".reveal .slides[role=main]", state="attached", timeout=PAGE_TIMEOUT_MS)
+        # a11y.js has run: the rendered cells are the page's main landmark
+        page.wait_for_selector("#rendered_cells[role=main], .reveal .slides[role=main]", state="attached",
+                               timeout=PAGE_TIMEOUT_MS)
         for name in ("a11y.js", "print.js", "itb.css", "reveal-offline.css"):
             hits = [u for u in loaded if u.endswith("/" + name)]
             assert len(hits) == 1, (name, hits)
