@@ -82,7 +82,10 @@ def _wait_rendered(page, expect_app: bool) -> None:
     # Voilà replaces its spinner once the kernel has run the notebook and widgets are drawn.
     page.wait_for_selector(".itb-banner", state="visible", timeout=PAGE_TIMEOUT_MS)
     if expect_app:
-        page.wait_for_selector(".itb-app", state="visible", timeout=PAGE_TIMEOUT_MS)
+        # the deck (a reveal page) opens on its title slide: its apps are drawn on slides not shown yet (hidden
+        # by the template's reveal-offline.css from the page's first paint, no longer only once a widget drew it)
+        deck = page.locator(".reveal").count() > 0
+        page.wait_for_selector(".itb-app", state="attached" if deck else "visible", timeout=PAGE_TIMEOUT_MS)
 
 
 def _assert_no_error_text(page) -> None:
