@@ -103,9 +103,9 @@ def serve(args: list[str]) -> int:
     print(f"Serving the apps on http://localhost:{PORT}/ (home page: notebooks/index.ipynb); Ctrl+C stops.\n"
           "Each app's kernel is warmed up first: the first page is ready within about a minute "
           f"(another port: ITB_PORT=9000 python3 tasks.py serve).", flush=True)
-    # widgets.serve serves the repository root with voila.json, redirects / to the home page and
+    # launcher (python -m launcher) serves the repository root with voila.json, redirects / to the home page and
     # renders only notebooks/ and exercises/ (see docs/APPS.md).
-    return _run(PY, "-m", "widgets.serve", "--no-browser", f"--port={PORT}", *args)
+    return _run(PY, "-m", "launcher", "--no-browser", f"--port={PORT}", *args)
 
 
 #: ``ruff format --check`` joins the checks once the tree is formatted (``python -m ruff format .``).

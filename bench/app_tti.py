@@ -165,8 +165,8 @@ def _kernel_measure(cells: list[str], cwd: Path, probe: dict | None) -> dict:
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     try:  # the environment the launcher gives its kernels
+        from launcher.handlers.plotly import PLOTLY_ESM_URL
         from widgets.plot import PLOTLY_ESM_ENV
-        from widgets.serve import PLOTLY_ESM_URL
         env[PLOTLY_ESM_ENV] = PLOTLY_ESM_URL
     except ImportError:
         pass
@@ -282,7 +282,7 @@ def run() -> str:
     from _discovery import app_notebooks, probe
     from playwright.sync_api import sync_playwright
 
-    from widgets.serve import ONE_ADDRESS_CLASS, free_port, start_server, wait_until_ready
+    from launcher import ONE_ADDRESS_CLASS, free_port, start_server, wait_until_ready
 
     if not Path(CHROMIUM).exists():
         return "### Apps\n\nSkipped: /usr/bin/chromium is not installed."

@@ -20,7 +20,7 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def voila_server():
-    """Serve the suite as ``python -m widgets.serve`` would, on a free localhost port.
+    """Serve the suite as ``python -m launcher`` would, on a free localhost port.
 
     Yields the base URL (``http://127.0.0.1:<port>/``); the server log is in
     ``test-artifacts/voila.log``.  The browser tests open well over a hundred pages in a few minutes;
@@ -28,7 +28,7 @@ def voila_server():
     the pages of earlier tests do not fill the class's 60 places (a 503 "class is full" for the deck
     test in a clean-clone run, 2026-12-02).
     """
-    from widgets.serve import ONE_ADDRESS_CLASS, app_notebooks, free_port, start_server, stop_server, wait_until_ready
+    from launcher import ONE_ADDRESS_CLASS, app_notebooks, free_port, start_server, stop_server, wait_until_ready
 
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()

@@ -19,9 +19,15 @@ def test_the_wheel_a_class_installs_holds_no_solution_source_or_answer_key(train
               or "ANSWER_KEY" in n]
     assert not leaked, leaked
     for needed in ("itbcore/drug_library.toml", "itbcore/py.typed", "exercises/cases/situations/phone_triage.yaml",
-                   "exercises/catalogue/which_syndrome.py", "widgets/app.py", "widgets/static/itb.css",
-                   "itbcore/label_differences.toml"):
+                   "exercises/catalogue/which_syndrome.py", "widgets/app.py", "widgets/static/figure.js",
+                   "itbcore/label_differences.toml", "launcher/app.py", "launcher/handlers/render.py"):
         assert needed in names, needed
+    # the suite's Voilà templates, where Voilà looks for them (<prefix>/share/jupyter/voila/templates/)
+    data = [n.split(".data/data/", 1)[1] for n in names if ".data/data/" in n]
+    for needed in ("itb/index.html.j2", "itb/conf.json", "itb/itb_page_head.html.j2", "itb/static/itb.css",
+                   "itb/static/a11y.js", "itb/static/print.js", "itb-reveal/index.html.j2", "itb-reveal/conf.json",
+                   "itb-reveal/static/reveal-offline.css"):
+        assert "share/jupyter/voila/templates/" + needed in data, needed
 
 
 def test_what_trainees_open_holds_no_solution_answer_key_or_call_for_one(tmp_path):

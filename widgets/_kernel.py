@@ -3,7 +3,13 @@ trust nothing the browser sends but the values a user can change.
 
 For training only, not for treating patients.
 
-* **Memory**: the launcher (:mod:`widgets.serve`) gives its kernels a limit in
+Started by the kernel, not by an import: the launcher starts every kernel with this module as an IPython
+extension (:mod:`launcher.kernels`), whose :func:`load_ipython_extension` runs :func:`harden` once the kernel's
+shell and output streams exist.  Importing :mod:`widgets` changes nothing of ipywidgets; a kernel served
+otherwise (a class hub's Voilà) loads the extension the same way (``c.InteractiveShellApp.extensions``), and
+tests call :func:`harden` themselves.
+
+* **Memory**: the launcher (:mod:`launcher`) gives its kernels a limit in
   ``ITB_KERNEL_MEMORY_LIMIT_BYTES``; here it becomes ``RLIMIT_DATA``, so one kernel asked for a huge
   array gets a ``MemoryError`` (shown as a message) instead of taking the machine.
 * **Logs**: the ``widgets`` logger writes to the kernel process's own stderr (the server's log), never to
@@ -36,7 +42,8 @@ from typing import Any
 
 import ipywidgets as W
 
-__all__ = ["CLIENT_KEYS", "MAX_CLIENT_BUFFER", "MAX_CLIENT_TEXT", "SERVED_ENV", "harden", "server_log"]
+__all__ = ["CLIENT_KEYS", "MAX_CLIENT_BUFFER", "MAX_CLIENT_TEXT", "SERVED_ENV", "harden", "load_ipython_extension",
+           "server_log"]
 
 #: The only widget state a browser may set: what a user changes by typing, clicking or choosing.
 CLIENT_KEYS = frozenset({"value", "index", "selected_index", "label"})
@@ -73,6 +80,11 @@ def _log_to_server() -> None:
     handler.setFormatter(logging.Formatter("[widgets %(levelname)s] %(message)s"))
     server_log.addHandler(handler)
     server_log.propagate = False  # never through the root logger to the kernel's output stream
+
+
+# The ``widgets`` logger writes to the server's stderr from the first import (logging only; nothing of
+# ipywidgets changes before :func:`harden`).
+_log_to_server()
 
 
 def _limit_memory() -> None:
@@ -249,3 +261,9 @@ def harden() -> None:
     _guard_comm_target()
     if os.environ.get(SERVED_ENV) == "1" and "ipykernel" in sys.modules:
         _quiet_page()
+
+
+def load_ipython_extension(ipython) -> None:
+    """The served kernel's start-up (``--InteractiveShellApp.extra_extensions=widgets._kernel``, given by the
+    launcher to every kernel it starts): apply the rules above before the notebook's first cell runs."""
+    harden()

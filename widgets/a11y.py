@@ -1,25 +1,24 @@
-"""Accessibility the page needs beyond ipywidgets: names for slider handles, pressed state, tab order, contrast.
+"""Accessibility the page needs beyond ipywidgets: done by the suite's Voilà template, not by a widget.
 
 For training only, not for treating patients.
 
-:class:`PageA11y` is an invisible widget every app places once (in its banner row): its front end
-(``static/a11y.js``) names each slider handle after its slider's label, marks toggle buttons
-``aria-pressed`` and takes chart toolbars out of the tab order, as the page changes; its style sheet
-(``static/itb.css``, the suite's one stylesheet) underlines links in text, darkens inactive tab labels and
-the selected toggle, shows keyboard focus, and holds the palette, presenter view, phone and print layouts.  The browser
-test runs axe-core over every app against it.
+The suite's templates (``share/jupyter/voila/templates/itb`` and ``itb-reveal``) load, once per page, the
+page script ``static/a11y.js`` (names each slider handle after its slider's label, marks toggle buttons
+``aria-pressed``, takes chart toolbars out of the tab order, marks a field's input invalid while its error
+shows, reads ``?presenter=1``) and the suite's one stylesheet ``static/itb.css`` (underlined links in text,
+darker inactive tab labels and selected toggle, visible keyboard focus, the palette, presenter view, phone and
+print layouts).  The browser test runs axe-core over every app against them.
+
+:func:`PageA11y` is what an app placed on its page before the template did this work: it now draws nothing,
+and stays only for pages built elsewhere that still place it.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
-import anywidget
-
-_STATIC = Path(__file__).resolve().parent / "static"
+import ipywidgets as W
 
 __all__ = ["PageA11y"]
 
 
-class PageA11y(anywidget.AnyWidget):
-    _esm = _STATIC / "a11y.js"
-    _css = _STATIC / "itb.css"
+def PageA11y() -> W.HTML:
+    """An empty, hidden widget (the template loads the page's script and stylesheet)."""
+    return W.HTML("", layout=W.Layout(display="none"))

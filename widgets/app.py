@@ -25,9 +25,7 @@ from itbcore.errors import ITBError
 from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, LabelDifference
 from itbcore.units import fmt
 
-from ._kernel import harden
 from ._kernel import server_log as log
-from .a11y import PageA11y
 from .fields import QuantityField
 from .findings import cite, esc, sources_html
 from .page import PrintButton, flag
@@ -73,9 +71,6 @@ GENERIC_ERROR = (
 )
 
 
-# Errors are logged to the process's real stderr (in a Voilà kernel: the server's log, never the page);
-# the kernel's memory is bounded and the browser may set only what a user changes (widgets._kernel).
-harden()
 
 
 def in_voila() -> bool:
@@ -142,9 +137,9 @@ def toolbar(*tools: W.Widget) -> W.HBox:
 
 
 def chrome(*tools: W.Widget, notice: str = TRAINING_ONLY) -> list[W.Widget]:
-    """The top of every app's page: the training-only banner, the page's accessibility helper, the drug
+    """The top of every app's page: the training-only banner, the drug
     library in force and (with ``tools``) the toolbar.  An app is its panels below this chrome."""
-    top: list[W.Widget] = [banner(notice), PageA11y(), library_line()]
+    top: list[W.Widget] = [banner(notice), library_line()]
     return top + [toolbar(*tools)] if tools else top
 
 
@@ -490,7 +485,7 @@ class App(Refreshing, W.VBox):
         self.reset_button.add_class("itb-field-reset")
         self.presenter.observe(lambda change: self.set_presenter(change["new"]), "value")
         self.reset_button.on_click(lambda _b: self.reset())
-        children: list[W.Widget] = [self.banner, PageA11y(), self.library_line, self.heading]
+        children: list[W.Widget] = [self.banner, self.library_line, self.heading]
         if self.toolbar:
             self.print_button = PrintButton()  # only where there is a toolbar (a slide has none)
             children.append(toolbar(self.presenter, self.reset_button, self.print_button))

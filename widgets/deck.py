@@ -14,8 +14,6 @@ and only formats and plots.
 """
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as W
@@ -26,7 +24,6 @@ from itbcore import library, pump, screening, titration, units
 from itbcore.formulations import PUMP_FORMULATIONS
 from itbcore.patient import Patient
 
-from .a11y import PageA11y
 from .app import App, banner
 from .fields import QuantityField, QuantitySlider
 from .findings import FindingsView, actions_html, actions_text, cite, esc, findings_text
@@ -56,11 +53,6 @@ PATIENT_TEXT = ("Mr K., 34 years, 70 kg: spinal cord injury at T4 (spinal origin
                 "baclofen no longer controls.")
 _SLIDE_HEIGHT = 230
 
-#: Rules that keep one slide at a time on screen when reveal's own stylesheet (from a CDN) cannot load
-#: (widgets/static/reveal-offline.css).
-_REVEAL_OFFLINE_FILE = Path(__file__).with_name("static") / "reveal-offline.css"
-_OFFLINE_REVEAL_CSS = ("<style>\n" + re.sub(r"/\*.*?\*/\s*", "", _REVEAL_OFFLINE_FILE.read_text(encoding="utf-8"),
-                                            flags=re.S) + "</style>")
 
 
 def _row(*ws: W.Widget) -> W.HBox:
@@ -461,7 +453,7 @@ class Deck:
 
     def title_slide(self) -> W.VBox:
         """The first slide's widget: the training-only notice and the patient."""
-        box = W.VBox([W.HTML(_OFFLINE_REVEAL_CSS), self.banner, PageA11y(), self.patient])
+        box = W.VBox([self.banner, self.patient])
         box.add_class("itb-deck-title")
         return box
 

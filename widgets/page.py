@@ -15,10 +15,7 @@ import logging
 import os
 from urllib.parse import parse_qs
 
-import anywidget
-import traitlets
-
-from .a11y import _STATIC
+import ipywidgets as W
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +56,7 @@ def flag(name: str, text: str | None = None) -> bool:
     """Whether ``?name`` (or ``?name=1``/``true``/``yes``/``on``) is in the page's query.
 
     Never waits for a preheated kernel's request (an app's constructor asks before anyone opened the page);
-    there the page's front end reads the flag instead (``static/a11y.js``: ``?presenter=1``).
+    there the page reads the flag instead (the template's ``static/a11y.js``: ``?presenter=1``).
     """
     if text is None:
         text = query(wait=False)
@@ -67,8 +64,17 @@ def flag(name: str, text: str | None = None) -> bool:
     return value is not None and value.strip().lower() in ON
 
 
-class PrintButton(anywidget.AnyWidget):
-    """A button that opens the browser's print dialog (``static/print.js``); the print layout is in itb.css."""
+class PrintButton(W.Button):
+    """The "Print result" button: an ipywidgets button (focus, keyboard, disabled state like any other) whose
+    click opens the browser's print dialog.  The click is handled on the page, where the dialog is: the suite's
+    Voilà template loads ``static/print.js``, one listener for every button of the class ``itb-print-button``;
+    the print layout is section 6 of ``itb.css``."""
 
-    _esm = _STATIC / "print.js"
-    description = traitlets.Unicode("Print result").tag(sync=True)
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("description", "Print result")
+        kwargs.setdefault("icon", "print")
+        kwargs.setdefault("tooltip", "Print the app's current result on one page (or save it as PDF from the print "
+                                     "dialog)")
+        kwargs.setdefault("layout", W.Layout(width="auto"))
+        super().__init__(**kwargs)
+        self.add_class("itb-print-button")

@@ -2,7 +2,8 @@
 
 For training only, not for treating patients.
 
-The colours are named once, as custom properties in section 1 of ``widgets/static/itb.css``
+The colours are named once, as custom properties in section 1 of the suite's stylesheet, ``itb.css``
+(the Voilà template's ``share/jupyter/voila/templates/itb/static/itb.css``)
 (``--itb-info: #0b5c8c;``); HTML uses the stylesheet's classes, and charts (plotly.js takes colour
 values, not CSS variables) read the same values here.  Colour is never the only cue: the severity
 word is always written too.
@@ -17,10 +18,26 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 
+from jupyter_core.paths import jupyter_path
+
 __all__ = ["STYLESHEET", "PALETTE", "SEVERITY_COLOUR_NAMES", "colour"]
 
+#: Where the stylesheet lies under a Jupyter data folder: the suite's Voilà template ``itb`` loads it on every page.
+_IN_DATA_DIR = ("voila", "templates", "itb", "static", "itb.css")
+
+
+def _stylesheet() -> Path:
+    """The checkout's ``share/jupyter/…/itb.css``, else the installed copy (``<prefix>/share/jupyter``)."""
+    here = Path(__file__).resolve().parent.parent / "share" / "jupyter"
+    for folder in [str(here), *jupyter_path()]:
+        candidate = Path(folder).joinpath(*_IN_DATA_DIR)
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("the suite's stylesheet (voila/templates/itb/static/itb.css) is not installed")
+
+
 #: The suite's stylesheet.
-STYLESHEET = Path(__file__).with_name("static") / "itb.css"
+STYLESHEET = _stylesheet()
 
 _PROPERTY = re.compile(r"--itb-([a-z0-9-]+)\s*:\s*(#[0-9a-fA-F]{3,8})\s*;")
 

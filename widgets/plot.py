@@ -13,7 +13,7 @@ underscores such as ``line_width``), and its front end calls ``Plotly.react`` â€
 same drawing library, loaded once per page.
 
 Where plotly.js comes from: the basic bundle (scatter, bar, pie; 1.2 MB instead of 4.8 MB,
-vendored in ``widgets/static/``, see its README).  Under the suite's launcher (:mod:`widgets.serve`
+vendored in ``widgets/static/``, see its README).  Under the suite's launcher (:mod:`launcher`
 sets :data:`PLOTLY_ESM_ENV`) the browser imports it from the server (cached between pages);
 anywhere else (JupyterLab, plain ``voila``) the module carries plotly.js itself, as plotly's own
 widget does.

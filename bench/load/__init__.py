@@ -6,7 +6,7 @@ For training only, not for treating patients.
     .venv/bin/python -m bench.load --trainees 30 --duration 120     # same, with options
     .venv/bin/python -m bench.load --trainees 6 --duration 30 --browsers 2
 
-One server (``widgets.serve.start_server``) on a free port of 127.0.0.1, its kernel pools
+One server (``launcher.start_server``) on a free port of 127.0.0.1, its kernel pools
 filled first, as on a server that has been up before the class.  Trainee ``i`` arrives at a
 staggered time, opens app number ``i`` (round-robin over the notebooks the browser test covers),
 works through it, leaves, and opens the next app until the duration is over (at most

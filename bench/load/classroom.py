@@ -139,8 +139,8 @@ def load_test(trainees: int = 30, duration: float = 120.0, *, ramp: float | None
 
     ``dwell``: seconds a trainee stays on an app after the interactions (uniform in the range).
     """
-    from widgets.serve import ONE_ADDRESS_CLASS, free_port, start_server, wait_until_ready
-    from widgets.serve import app_notebooks as pooled
+    from launcher import ONE_ADDRESS_CLASS, free_port, start_server, wait_until_ready
+    from launcher import app_notebooks as pooled
 
     apps = apps or app_paths()
     ramp = min(15.0, duration / 4) if ramp is None else ramp

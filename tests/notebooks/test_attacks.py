@@ -1,6 +1,6 @@
 """Attacks on the real launcher, replayed on loopback: each is refused or bounded.
 
-The server is ``python -m widgets.serve`` on 127.0.0.1 with preheating off (every page starts its own
+The server is ``python -m launcher`` on 127.0.0.1 with preheating off (every page starts its own
 kernel, so the cap is reached quickly), a kernel cap of 3, a kernel age limit of 8 s and the default
 memory limit.  Requests are few and bounded in time; nothing leaves the machine.  The server's environment
 has no ``PYTEST_CURRENT_TEST`` (ipykernel then forwards its file descriptor 2 to the page, as in a class).
@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from bench.load import WS_PROTOCOL, KernelSession
-from widgets.serve import app_notebooks, free_port, start_server, stop_server, wait_until_ready
+from launcher import app_notebooks, free_port, start_server, stop_server, wait_until_ready
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 MAX_KERNELS = 3

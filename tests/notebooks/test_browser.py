@@ -39,7 +39,7 @@ APPS = app_notebooks()
 pytestmark = pytest.mark.browser
 #: Most bytes a page may receive over its kernel websocket while it loads.  The widget state of
 #: an app is tens of kB; plotly.js (~5 MB) must come from the server's static files
-#: (widgets.serve), never with each figure's state.
+#: (launcher/handlers/plotly.py), never with each figure's state.
 MAX_WEBSOCKET_BYTES = 2 * 2**20
 #: Requests to other hosts that Voilà's own templates hard-code and the launcher leaves: jQuery in
 #: the reveal template, used only by its scroll option (fails harmlessly offline).  Anything else
@@ -388,7 +388,7 @@ def _pdf_pages(pdf: bytes) -> int:
                                        ("exercises/practice.ipynb", None)])
 def test_print_gives_the_current_result_on_one_page(voila_server, browser, path: str, tab) -> None:
     # issue 13: a refill record (alarm and refill dates), a titration plan and a case sheet, as clinics keep
-    # on paper: the print stylesheet (widgets/static/itb.css, 6) drops the toolbar and chart tables
+    # on paper: the print stylesheet (the template's itb.css, 6) drops the toolbar and chart tables
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     try:
         page.goto(_url(voila_server, ROOT / path), timeout=PAGE_TIMEOUT_MS)

@@ -103,3 +103,25 @@ def test_no_response_at_screening_ends_the_story_on_the_next_slides(voila_server
         page.screenshot(path=str(SHOTS / "notebooks__teaching_deck__story_ends.png"))
     finally:
         page.close()
+
+
+def test_the_deck_loads_the_page_scripts_and_stylesheet_once(voila_server, browser) -> None:
+    """The page's stylesheet and scripts come from the suite's template, once per page: the deck's six slides of
+    apps used to bring six copies of the accessibility script (one invisible widget each)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    loaded: list[str] = []
+    page.on("requestfinished", lambda req: loaded.append(req.url.split("?")[0]))
+    try:
+        page.goto(f"{voila_server}voila/render/{DECK}", timeout=PAGE_TIMEOUT_MS, wait_until="domcontentloaded")
+        page.wait_for_selector(".reveal .slides section.present .itb-banner", state="visible", timeout=PAGE_TIMEOUT_MS)
+        # a11y.js has run: the rendered cells are the page's main landmark
+        page.wait_for_selector("#rendered_cells[role=main], .reveal .slides[role=main]", state="attached",
+                               timeout=PAGE_TIMEOUT_MS)
+        for name in ("a11y.js", "print.js", "itb.css", "reveal-offline.css"):
+            hits = [u for u in loaded if u.endswith("/" + name)]
+            assert len(hits) == 1, (name, hits)
+        for name in ("a11y.js", "print.js", "itb.css"):
+            assert page.locator(f"script[src*='/{name}'], link[href*='/{name}']").count() == 1, name
+        assert page.locator("style", has_text=".reveal .slides>section").count() == 0, "the old inline style"
+    finally:
+        page.close()

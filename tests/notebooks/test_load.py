@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from bench import load
-from widgets.serve import ONE_ADDRESS_CLASS, app_notebooks, free_port, start_server, stop_server, wait_until_ready
+from launcher import ONE_ADDRESS_CLASS, app_notebooks, free_port, start_server, stop_server, wait_until_ready
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 pytestmark = [pytest.mark.load, pytest.mark.slow]

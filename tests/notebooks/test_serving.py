@@ -18,7 +18,7 @@ import urllib.request
 
 import pytest
 
-from widgets.serve import PLOTLY_ESM_URL
+from launcher.handlers.plotly import PLOTLY_ESM_URL
 
 pytestmark = pytest.mark.browser  # needs the served apps (the session's server fixture)
 
@@ -48,7 +48,7 @@ def test_a_closed_tab_releases_its_kernel(voila_server):
     page = _render(opener, voila_server, "notebooks/units.ipynb")
     kernel_id = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page).group(1)
     xsrf = next((c.value for c in jar if c.name == "_xsrf"), None)
-    assert xsrf, "the page must set the _xsrf cookie (widgets.serve._RenderMixin)"
+    assert xsrf, "the page must set the _xsrf cookie (launcher/handlers/render.py)"
     # As Voilà's beforeunload beacon does: the form carries the cookie's value.
     assert _shutdown(opener, voila_server, kernel_id, xsrf) == 204
 

@@ -140,7 +140,7 @@ def test_summary(deck: Deck) -> None:
 
 def test_notebook_is_a_reveal_deck_with_the_notice_first() -> None:
     nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    assert nb["metadata"]["voila"]["template"] == "reveal"
+    assert nb["metadata"]["voila"]["template"] == "itb-reveal"
     kinds = [c["metadata"].get("slideshow", {}).get("slide_type") for c in nb["cells"]]
     assert kinds[0] == "slide" and kinds.count("slide") >= 6
     first = "".join(nb["cells"][0]["source"])

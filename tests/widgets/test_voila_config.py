@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from widgets.serve import ROOT, app_notebooks
+from launcher import ROOT, app_notebooks
 
 CONFIG = json.loads((ROOT / "voila.json").read_text(encoding="utf-8"))
 

@@ -1,5 +1,7 @@
 // What the page's widgets need for a screen reader and the keyboard that ipywidgets does not give them.
 // For training only, not for treating patients.
+// A page script of the suite's Voilà templates (itb, itb-reveal: loaded once per page); it watches the page
+// and mends what the widgets draw, as they draw it:
 //  * a slider's handle gets its slider's label as its accessible name (axe: aria-input-field-name);
 //  * a toggle button says whether it is pressed (aria-pressed);
 //  * chart toolbars leave the tab order (each chart added about ten tab stops);
@@ -53,15 +55,18 @@ function presenterFromUrl(root) {
   if (!toggle.classList.contains("mod-active")) toggle.click();
 }
 
-function render({ el }) {
-  el.style.display = "none";
+function watch() {
   let queued = false;
   const run = () => { queued = false; mend(document); presenterFromUrl(document); };
   const observer = new MutationObserver(() => { if (!queued) { queued = true; requestAnimationFrame(run); } });
   observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true,
                                    attributeFilter: ["class"] });
   run();
-  return () => observer.disconnect();
 }
 
-export default { render };
+// One watcher per page, however often the script is loaded (a module runs once per URL anyway).
+if (!window.itbA11y) {
+  window.itbA11y = true;
+  if (document.body) watch();
+  else document.addEventListener("DOMContentLoaded", watch, { once: true });
+}
