@@ -15,6 +15,7 @@ a quotation.  A reviewer checks the suite by reading these files beside the labe
 >>> q = quotations("Finding:monitor_until_stable", "lionova 4.4")[0]
 >>> q.text[:40], q.english[:40]
 ('ved endring i konsentrasjonen av baklofe', 'when the concentration of baclofen or th')
+>>> from itbcore.sources import Finding
 >>> rule_id(Finding("x", "info", "m", "lionova 4.2"))
 'Finding:x'
 """
@@ -28,7 +29,6 @@ from typing import Any
 
 from .errors import FileProblem, LabelError
 from .label_map import cited_sections
-from .sources import Finding  # noqa: F401  (used in the doctest)
 
 __all__ = ["Quotation", "QUOTATIONS_DIR", "quotations", "rule_id", "quotations_for"]
 
