@@ -9,6 +9,7 @@ module itself, and then imports the file a second time.  Two ``widgets.fields`` 
 tests failed when ``widgets/fields.py`` was collected first).  Importing the packages here, before collection,
 leaves pytest one module to reuse.
 """
+
 import exercises  # noqa: F401
 import itbcore  # noqa: F401
 import widgets  # noqa: F401

@@ -9,6 +9,7 @@
 Extra arguments after ``test`` go to pytest (``python3 tasks.py test -k refill``).
 The virtual environment is rebuilt only when pyproject.toml changes.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -40,8 +41,11 @@ def ensure_venv(extras: str = "") -> None:
     if stamp.exists() and stamp.read_text() == digest:
         return
     spec = f".[{extras}]" if extras else "."
-    print(f"Installing the suite{' and its test tools' if extras else ''} into .venv "
-          "(the first time takes a few minutes; pip's progress follows)…", flush=True)
+    print(
+        f"Installing the suite{' and its test tools' if extras else ''} into .venv "
+        "(the first time takes a few minutes; pip's progress follows)…",
+        flush=True,
+    )
     # On a terminal pip shows what it collects and installs; in a CI log one line per package is enough.
     quiet = [] if sys.stdout.isatty() else ["-q"]
     if _run(PY, "-m", "pip", "install", "--disable-pip-version-check", *quiet, "-e", spec) != 0:
@@ -63,8 +67,11 @@ def ensure_chromium() -> None:
         return
     _apt_install("chromium")
     if not Path("/usr/bin/chromium").exists():
-        print("chromium is not installed: the browser tests will be skipped "
-              "(install Debian's 'chromium' package to run them).", flush=True)
+        print(
+            "chromium is not installed: the browser tests will be skipped "
+            "(install Debian's 'chromium' package to run them).",
+            flush=True,
+        )
 
 
 def ensure_bubblewrap() -> None:
@@ -74,15 +81,20 @@ def ensure_bubblewrap() -> None:
         return
     _apt_install("bubblewrap")
     if not shutil.which("bwrap"):
-        print("bubblewrap is not installed: the class-hub test will be skipped (fails under CI) "
-              "(install Debian's 'bubblewrap' package to run it).", flush=True)
+        print(
+            "bubblewrap is not installed: the class-hub test will be skipped (fails under CI) "
+            "(install Debian's 'bubblewrap' package to run it).",
+            flush=True,
+        )
 
 
 #: npm packages the tests use, installed beside the project: configurable-http-proxy (JupyterHub's proxy,
 #: for the class-hub test tests/hub) and axe-core (the accessibility check of the browser test).
 NODE_DIR = ROOT / ".cache" / "node"
-NODE_PACKAGES = {"configurable-http-proxy@5": NODE_DIR / "node_modules" / ".bin" / "configurable-http-proxy",
-                 "axe-core@4.14": NODE_DIR / "node_modules" / "axe-core" / "axe.min.js"}
+NODE_PACKAGES = {
+    "configurable-http-proxy@5": NODE_DIR / "node_modules" / ".bin" / "configurable-http-proxy",
+    "axe-core@4.14": NODE_DIR / "node_modules" / "axe-core" / "axe.min.js",
+}
 
 
 def ensure_node_packages() -> None:
@@ -100,28 +112,36 @@ def ensure_node_packages() -> None:
 
 def serve(args: list[str]) -> int:
     ensure_venv()
-    print(f"Serving the apps on http://localhost:{PORT}/ (home page: notebooks/index.ipynb); Ctrl+C stops.\n"
-          "Each app's kernel is warmed up first: the first page is ready within about a minute "
-          f"(another port: ITB_PORT=9000 python3 tasks.py serve).", flush=True)
+    print(
+        f"Serving the apps on http://localhost:{PORT}/ (home page: notebooks/index.ipynb); Ctrl+C stops.\n"
+        "Each app's kernel is warmed up first: the first page is ready within about a minute "
+        f"(another port: ITB_PORT=9000 python3 tasks.py serve).",
+        flush=True,
+    )
     # launcher (python -m launcher) serves the repository root with voila.json, redirects / to the home page and
     # renders only notebooks/ and exercises/ (see docs/APPS.md).
     return _run(PY, "-m", "launcher", "--no-browser", f"--port={PORT}", *args)
 
 
 #: ``ruff format --check`` joins the checks once the tree is formatted (``python -m ruff format .``).
-FORMAT_CHECK = False
+FORMAT_CHECK = True
 
 
 def check() -> int:
     """What the code claims, checked: ruff's rule set over the tree, ruff's formatting, mypy over itbcore, widgets
     and exercises (pyproject.toml). The same checks as .pre-commit-config.yaml."""
-    cmds = [("ruff", (PY, "-m", "ruff", "check", ".")),
-            *([("ruff format", (PY, "-m", "ruff", "format", "--check", "."))] if FORMAT_CHECK else []),
-            ("mypy", (PY, "-m", "mypy"))]
+    cmds = [
+        ("ruff", (PY, "-m", "ruff", "check", ".")),
+        *([("ruff format", (PY, "-m", "ruff", "format", "--check", "."))] if FORMAT_CHECK else []),
+        ("mypy", (PY, "-m", "mypy")),
+    ]
     for name, cmd in cmds:
         if _run(*cmd) != 0:
-            print(f"{name} found problems (above); fix them before the tests run"
-                  + (" (python -m ruff format . formats the tree)." if name == "ruff format" else "."), flush=True)
+            print(
+                f"{name} found problems (above); fix them before the tests run"
+                + (" (python -m ruff format . formats the tree)." if name == "ruff format" else "."),
+                flush=True,
+            )
             return 1
     return 0
 

@@ -1,8 +1,9 @@
 """Run every benchmark and print one markdown report (also written to bench/results/latest.md).
 
-    python -m bench            # core + apps
-    python -m bench core       # only the core benchmarks
+python -m bench            # core + apps
+python -m bench core       # only the core benchmarks
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -25,6 +25,7 @@ What is measured (all in one run, the suite and the bare notebook served side by
   slider, or typing the probe value / the default and Enter) until a plot's drawn traces
   differ; ``BROWSER_REPS`` repetitions, p50 and p95.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -41,8 +42,16 @@ from ._util import machine, table
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VISITS = 3
 #: Extra options for the suite's server, to compare settings (``ITB_APP_TTI_ARGS``, e.g.
 #: ``--VoilaKernelManager.fill_delay=10``).
@@ -54,26 +63,34 @@ BROWSER_REPS = 30
 #: notebook is always measured.
 ONLY = [p for p in os.environ.get("ITB_APP_TTI_ONLY", "").split(",") if p]
 BARE_SOURCE = "import ipywidgets as W\nW.IntSlider(description='bare')"
-BARE = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-                   "source": BARE_SOURCE}],
-        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-        "nbformat": 4, "nbformat_minor": 5}
+BARE = {
+    "cells": [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": BARE_SOURCE}],
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
 #: The bare server preheats like the suite (voila.json): one kernel for its notebook.
-BARE_CONFIG = {"VoilaConfiguration": {"preheat_kernel": True},
-               "VoilaKernelManager": {"fill_delay": 0, "kernel_pools_config": {"default": {"pool_size": 1}}}}
+BARE_CONFIG = {
+    "VoilaConfiguration": {"preheat_kernel": True},
+    "VoilaKernelManager": {"fill_delay": 0, "kernel_pools_config": {"default": {"pool_size": 1}}},
+}
 
 #: JavaScript: a signature of the trace data every plotly plot on the page holds (``gd.data``,
 #: which plotly replaces as it redraws) and of the paths it has drawn.
 #: With the page's text, so that an app without plots (product information, assessment) is measured too.
-PLOT_SIGNATURE = ("() => [...document.querySelectorAll('.js-plotly-plot')].map(p => "
-                  "JSON.stringify(p.data || []) + [...p.querySelectorAll('g.trace path')].map(e => "
-                  "e.getAttribute('d') || '').join('|')).join('#') + document.body.innerText")
-PLOTS_DRAWN = ("(n) => [...document.querySelectorAll('.js-plotly-plot')].filter("
-               "p => [...p.querySelectorAll('g.trace path')].some(e => (e.getAttribute('d') || '').length > 4))"
-               ".length >= n")
+PLOT_SIGNATURE = (
+    "() => [...document.querySelectorAll('.js-plotly-plot')].map(p => "
+    "JSON.stringify(p.data || []) + [...p.querySelectorAll('g.trace path')].map(e => "
+    "e.getAttribute('d') || '').join('|')).join('#') + document.body.innerText"
+)
+PLOTS_DRAWN = (
+    "(n) => [...document.querySelectorAll('.js-plotly-plot')].filter("
+    "p => [...p.querySelectorAll('g.trace path')].some(e => (e.getAttribute('d') || '').length > 4))"
+    ".length >= n"
+)
 
 # Runs in the measured kernel after the notebook's cells: choose the input, time updates.
-_LATENCY = r'''
+_LATENCY = r"""
 import gc as _gc, json as _json, statistics as _st, time as _time
 import ipywidgets as _W
 from widgets.plot import Figure as _Figure
@@ -132,13 +149,16 @@ _out = {"input": getattr(_field, "key", None) or _probe["field"], "kind": _kind,
 if _times:
     _out.update(p50=_st.median(_times), p95=_times[int(0.95 * (len(_times) - 1))], unchanged=_unchanged)
 print("ITB-BENCH " + _json.dumps(_out))
-'''
+"""
 
 
 def _cells(nb: Path) -> list[str]:
     cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
-    return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-            for c in cells if c["cell_type"] == "code"]
+    return [
+        "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+        for c in cells
+        if c["cell_type"] == "code"
+    ]
 
 
 def _execute(kc, code: str, timeout: float = 300) -> str:
@@ -167,6 +187,7 @@ def _kernel_measure(cells: list[str], cwd: Path, probe: dict | None) -> dict:
     try:  # the environment the launcher gives its kernels
         from launcher.handlers.plotly import PLOTLY_ESM_URL
         from widgets.plot import PLOTLY_ESM_ENV
+
         env[PLOTLY_ESM_ENV] = PLOTLY_ESM_URL
     except ImportError:
         pass
@@ -249,7 +270,9 @@ def _browser_latency(page, info: dict, probe: dict) -> list[float]:
             def act():
                 box.fill(text)
                 box.press("Enter")
+
             return act
+
         actions = [typed(str(probe["value"])), typed(default)]
     elif info["kind"] == "select":
         sel = scope.locator("select").first
@@ -310,7 +333,10 @@ def run() -> str:
         bport, sport = free_port(), free_port()
         bare_proc = subprocess.Popen(
             [sys.executable, "-m", "voila", "--no-browser", f"--port={bport}", "--Voila.ip=127.0.0.1", "bare.ipynb"],
-            cwd=tmp, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            cwd=tmp,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         suite_proc = start_server(sport, *ONE_ADDRESS_CLASS, *SERVER_ARGS)
         procs = [bare_proc, suite_proc]
         try:
@@ -326,8 +352,15 @@ def run() -> str:
                 for nb in notebooks:
                     pr = probe(nb)
                     rel = nb.relative_to(ROOT).as_posix()
-                    pages.append((rel, f"http://127.0.0.1:{sport}/voila/render/{rel}",
-                                  ".itb-app" if pr else ".itb-banner", int((pr or {}).get("plots", 0)), pr))
+                    pages.append(
+                        (
+                            rel,
+                            f"http://127.0.0.1:{sport}/voila/render/{rel}",
+                            ".itb-app" if pr else ".itb-banner",
+                            int((pr or {}).get("plots", 0)),
+                            pr,
+                        )
+                    )
                 for name, url, sel, plots, pr in pages:
                     ctx = browser.new_context(viewport={"width": 1280, "height": 1000})
                     times, ws = [], []
@@ -377,17 +410,34 @@ def run() -> str:
         blat = f"{_ms(statistics.median(b))} / {_ms(_p(b, 0.95))}" if b else t.get("browser_error", "–")
         label = "bare Voilà notebook (IntSlider, preheated)" if name == "bare" else name
         rows.append([label, *tti_cells, *mem, lat_in, klat, blat])
-    return "\n".join([
-        "### Apps: time to interactive, kernel memory, update latency", "",
-        f"Machine: {machine()}; load average (1/5/15 min) {load_before} before, {load_after} after.",
-        f"TTI: median of {VISITS} visits (first one with a cold browser cache), preheated kernels for the suite "
-        f"and the bare notebook alike; kernel latency over {KERNEL_REPS} changes, browser latency over "
-        f"{BROWSER_REPS}. Preheated pools filled {t_fill:.0f} s after the server answered "
-        f"({len(notebooks) + 1} kernels)." + (f" Server options: `{' '.join(SERVER_ARGS)}`." if SERVER_ARGS else ""),
-        "",
-        table(["notebook", "TTI (median)", "× bare", "TTI first visit", "websocket bytes (1st visit)",
-               "kernel RSS", "× bare", "input", "kernel p50 / p95", "browser p50 / p95"], rows),
-    ])
+    return "\n".join(
+        [
+            "### Apps: time to interactive, kernel memory, update latency",
+            "",
+            f"Machine: {machine()}; load average (1/5/15 min) {load_before} before, {load_after} after.",
+            f"TTI: median of {VISITS} visits (first one with a cold browser cache), preheated kernels for the suite "
+            f"and the bare notebook alike; kernel latency over {KERNEL_REPS} changes, browser latency over "
+            f"{BROWSER_REPS}. Preheated pools filled {t_fill:.0f} s after the server answered "
+            f"({len(notebooks) + 1} kernels)."
+            + (f" Server options: `{' '.join(SERVER_ARGS)}`." if SERVER_ARGS else ""),
+            "",
+            table(
+                [
+                    "notebook",
+                    "TTI (median)",
+                    "× bare",
+                    "TTI first visit",
+                    "websocket bytes (1st visit)",
+                    "kernel RSS",
+                    "× bare",
+                    "input",
+                    "kernel p50 / p95",
+                    "browser p50 / p95",
+                ],
+                rows,
+            ),
+        ]
+    )
 
 
 if __name__ == "__main__":

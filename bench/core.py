@@ -6,6 +6,7 @@ times, times down and patients across), ≥ 200× a pure-Python loop measured in
 with pint within 3× the same arithmetic on floats, i.e. within 3× of the call's own float kernel given the
 same numbers.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,10 +46,18 @@ def population() -> tuple[str, dict]:
     layouts = {
         "1-D population, 1-D times": (times, pop.volume, pop.clearance, lambda r: r),
         "column (n, 1) × row (1, t), the contract's example": (
-            Q_(t_mag[None, :], "h"), Q_(v_mag[:, None], "mL"), Q_(cl_mag[:, None], "mL/h"), lambda r: r),
+            Q_(t_mag[None, :], "h"),
+            Q_(v_mag[:, None], "mL"),
+            Q_(cl_mag[:, None], "mL/h"),
+            lambda r: r,
+        ),
         "column (n, 1) × 1-D times": (times, Q_(v_mag[:, None], "mL"), Q_(cl_mag[:, None], "mL/h"), lambda r: r),
         "times down (t, 1) × patients across (1, n)": (
-            Q_(t_mag[:, None], "h"), Q_(v_mag[None, :], "mL"), Q_(cl_mag[None, :], "mL/h"), lambda r: r.T),
+            Q_(t_mag[:, None], "h"),
+            Q_(v_mag[None, :], "mL"),
+            Q_(cl_mag[None, :], "mL/h"),
+            lambda r: r.T,
+        ),
     }
 
     def call(layout):
@@ -62,8 +71,9 @@ def population() -> tuple[str, dict]:
         # A Python loop over patients, one csf_concentration call (vectorised over the times) each.
         out = np.empty((LOOP_SAMPLE, N_TIMES))
         for i in range(LOOP_SAMPLE):
-            out[i] = pk.csf_concentration(times, boluses=boluses, infusions=infusions,
-                                          volume=Q_(v_mag[i], "mL"), clearance=Q_(cl_mag[i], "mL/h")).magnitude
+            out[i] = pk.csf_concentration(
+                times, boluses=boluses, infusions=infusions, volume=Q_(v_mag[i], "mL"), clearance=Q_(cl_mag[i], "mL/h")
+            ).magnitude
         return out
 
     def loop_python():
@@ -92,22 +102,39 @@ def population() -> tuple[str, dict]:
         np.testing.assert_allclose(out, result.magnitude, rtol=1e-12, atol=1e-12)  # the same numbers
         t_l = median(timeit(lambda name=name: call(name), repeat=7))
         per_layout[name] = (t_l, t_py / t_l)
-        rows.append([f"{N_PATIENTS:,} × {N_TIMES:,}, {name}", ms(t_l),
-                     f"≤ 250 ms; {t_py / t_l:.0f}× the pure-Python loop (goal ≥ 200×)",
-                     "met" if t_l <= 0.25 and t_py / t_l >= 200 else "NOT met"])
+        rows.append(
+            [
+                f"{N_PATIENTS:,} × {N_TIMES:,}, {name}",
+                ms(t_l),
+                f"≤ 250 ms; {t_py / t_l:.0f}× the pure-Python loop (goal ≥ 200×)",
+                "met" if t_l <= 0.25 and t_py / t_l >= 200 else "NOT met",
+            ]
+        )
     t_vec = per_layout["1-D population, 1-D times"][0]
     r_calls, r_py = t_calls / t_vec, t_py / t_vec
     rows += [
-        [f"Python loop over patients, one csf_concentration call each, vectorised over the times "
-         f"({LOOP_SAMPLE} patients, scaled)", ms(t_calls), f"{r_calls:.0f}× the vectorised call",
-         "bounded by the cost of one call"],
-        [f"Python loop over patients and times, math.exp per value ({LOOP_SAMPLE} patients, scaled)", ms(t_py),
-         "the loop every layout is measured against", ""],
+        [
+            f"Python loop over patients, one csf_concentration call each, vectorised over the times "
+            f"({LOOP_SAMPLE} patients, scaled)",
+            ms(t_calls),
+            f"{r_calls:.0f}× the vectorised call",
+            "bounded by the cost of one call",
+        ],
+        [
+            f"Python loop over patients and times, math.exp per value ({LOOP_SAMPLE} patients, scaled)",
+            ms(t_py),
+            "the loop every layout is measured against",
+            "",
+        ],
     ]
     return table(["population CSF simulation", "median", "goal / ratio", "status"], rows), {
-        "vectorised_s": t_vec, "loop_python_s": t_py, "ratio_python": r_py,
-        "loop_calls_s": t_calls, "ratio_calls": r_calls,
-        "layouts": {k: {"seconds": t, "ratio_python": r} for k, (t, r) in per_layout.items()}}
+        "vectorised_s": t_vec,
+        "loop_python_s": t_py,
+        "ratio_python": r_py,
+        "loop_calls_s": t_calls,
+        "ratio_calls": r_calls,
+        "layouts": {k: {"seconds": t, "ratio_python": r} for k, (t, r) in per_layout.items()},
+    }
 
 
 def _paired(public, kernel, repeat: int = 9, number: int = 500) -> tuple[float, float, float]:
@@ -146,23 +173,36 @@ def calls() -> tuple[str, dict]:
     codes = overdose._read_signs(signs, overdose.SIGNS, "overdose sign")
 
     cases = [
-        ("refill_plan (Quantities)", lambda: itbcore.refill_plan(reservoir, conc, dose),
-         lambda: pump._refill_plan_floats(20.0, 2000.0, 400.0, 2.0, 4.0, "lionova")),
-        ("refill_plan (strings)", lambda: itbcore.refill_plan("20 mL", "2 mg/mL", "400 ug/day"),
-         lambda: pump._refill_plan_floats(20.0, 2000.0, 400.0, 2.0, 4.0, "lionova")),
-        ("refill_plan (Quantities, fill date, lioresal)",
-         lambda: itbcore.refill_plan(reservoir, conc, dose, fill_date=fill, label="lioresal"),
-         lambda: pump._refill_plan_floats(20.0, 2000.0, 400.0, 2.0, 4.0, "lioresal", fill)),
-        ("check_change (Quantities)",
-         lambda: itbcore.check_change(patient, cur, new, since_start, since_last),
-         lambda: titration._check_change_floats(patient, 400.0, 480.0, 72.0, 24.0, False, "programmable",
-                                                "titration", "lionova", False)),
-        ("check_change (strings)",
-         lambda: itbcore.check_change(patient, "400 ug/day", "0.48 mg/day", "3 day", "24 h"),
-         lambda: titration._check_change_floats(patient, 400.0, 480.0, 72.0, 24.0, False, "programmable",
-                                                "titration", "lionova", False)),
-        ("overdose.assess", lambda: overdose.assess(signs),
-         lambda: overdose._assess_codes(codes, False, "lionova")),
+        (
+            "refill_plan (Quantities)",
+            lambda: itbcore.refill_plan(reservoir, conc, dose),
+            lambda: pump._refill_plan_floats(20.0, 2000.0, 400.0, 2.0, 4.0, "lionova"),
+        ),
+        (
+            "refill_plan (strings)",
+            lambda: itbcore.refill_plan("20 mL", "2 mg/mL", "400 ug/day"),
+            lambda: pump._refill_plan_floats(20.0, 2000.0, 400.0, 2.0, 4.0, "lionova"),
+        ),
+        (
+            "refill_plan (Quantities, fill date, lioresal)",
+            lambda: itbcore.refill_plan(reservoir, conc, dose, fill_date=fill, label="lioresal"),
+            lambda: pump._refill_plan_floats(20.0, 2000.0, 400.0, 2.0, 4.0, "lioresal", fill),
+        ),
+        (
+            "check_change (Quantities)",
+            lambda: itbcore.check_change(patient, cur, new, since_start, since_last),
+            lambda: titration._check_change_floats(
+                patient, 400.0, 480.0, 72.0, 24.0, False, "programmable", "titration", "lionova", False
+            ),
+        ),
+        (
+            "check_change (strings)",
+            lambda: itbcore.check_change(patient, "400 ug/day", "0.48 mg/day", "3 day", "24 h"),
+            lambda: titration._check_change_floats(
+                patient, 400.0, 480.0, 72.0, 24.0, False, "programmable", "titration", "lionova", False
+            ),
+        ),
+        ("overdose.assess", lambda: overdose.assess(signs), lambda: overdose._assess_codes(codes, False, "lionova")),
     ]
     rows, figures = [], {}
     for name, public, kernel in cases:
@@ -177,14 +217,20 @@ def calls() -> tuple[str, dict]:
     def boundary_s():
         magnitude_in("20 mL", "mL"), magnitude_in("2 mg/mL", "ug/mL"), magnitude_in("400 ug/day", "ug/day")
 
-    for name, fn in [("unit boundary alone (3 Quantity arguments → floats)", boundary_q),
-                     ("unit boundary alone (3 text arguments → floats)", boundary_s)]:
+    for name, fn in [
+        ("unit boundary alone (3 Quantity arguments → floats)", boundary_q),
+        ("unit boundary alone (3 text arguments → floats)", boundary_s),
+    ]:
         t = median(timeit(fn, repeat=7, number=2000))
         figures[name] = t
         rows.append([name, us(t), "", "", ""])
-    headers = ["core call", "public call (pint)", "its float kernel, same floats, same result record",
-               "ratio (median of pairs)",
-               "goal ≤ 3×"]
+    headers = [
+        "core call",
+        "public call (pint)",
+        "its float kernel, same floats, same result record",
+        "ratio (median of pairs)",
+        "goal ≤ 3×",
+    ]
     return table(headers, rows), figures
 
 

@@ -26,6 +26,7 @@ Run from a checkout, as root.  It makes
 
 The checkout itself should then be readable by root only (``chmod -R go-rwx``) or removed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,32 +55,47 @@ SERVER_KERNELS = {"KernelSpecManager": {"allowed_kernelspecs": ["python3"]}}
 #: and JupyterLab plugins. Trainees keep the assignment list (server extension ``assignment_list`` and plugin
 #: ``assignment-list``: fetch, validate, submit) and ``validate_assignment``, the server side of its Validate.
 EDUCATOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
-EDUCATOR_LAB_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list",
-                        "@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:validate-assignment")
+EDUCATOR_LAB_PLUGINS = (
+    "@jupyter/nbgrader:formgrader",
+    "@jupyter/nbgrader:course-list",
+    "@jupyter/nbgrader:create-assignment",
+    "@jupyter/nbgrader:validate-assignment",
+)
 VOILA_SETTINGS = {
-    "VoilaConfiguration": {"strip_sources": True, "show_tracebacks": False, "theme": "light",
-                           "file_allowlist": [r".*\.(png|jpg|gif|svg|csv)"], "file_denylist": [r"(^|/)\."]},
+    "VoilaConfiguration": {
+        "strip_sources": True,
+        "show_tracebacks": False,
+        "theme": "light",
+        "file_allowlist": [r".*\.(png|jpg|gif|svg|csv)"],
+        "file_denylist": [r"(^|/)\."],
+    },
 }
 
 
 def nbgrader_config(exchange: Path, course_root: Path | None = None) -> str:
-    lines = ["c = get_config()  # noqa: F821", f"c.CourseDirectory.course_id = {COURSE_ID!r}",
-             f"c.Exchange.root = {str(exchange)!r}", "c.Exchange.path_includes_course = True",
-             "c.Exchange.timezone = 'UTC'",
-             # the formgrader and the feedback show what trainees wrote: outputs and the raw HTML of markdown
-             # cells sanitised (nbgrader's templates render markdown without nbconvert's clean_html), links
-             # markdown makes without javascript: (deploy/nbgrader_html.py); no script, no on* attribute
-             "c.HTMLExporter.sanitize_html = True",
-             "c.HTMLExporter.preprocessors = ['nbconvert.preprocessors.sanitize.SanitizeHTML']",
-             f"c.HTMLExporter.filters = {{'markdown2html': '{HTML_MODULE}.markdown2html'}}"]
+    lines = [
+        "c = get_config()  # noqa: F821",
+        f"c.CourseDirectory.course_id = {COURSE_ID!r}",
+        f"c.Exchange.root = {str(exchange)!r}",
+        "c.Exchange.path_includes_course = True",
+        "c.Exchange.timezone = 'UTC'",
+        # the formgrader and the feedback show what trainees wrote: outputs and the raw HTML of markdown
+        # cells sanitised (nbgrader's templates render markdown without nbconvert's clean_html), links
+        # markdown makes without javascript: (deploy/nbgrader_html.py); no script, no on* attribute
+        "c.HTMLExporter.sanitize_html = True",
+        "c.HTMLExporter.preprocessors = ['nbconvert.preprocessors.sanitize.SanitizeHTML']",
+        f"c.HTMLExporter.filters = {{'markdown2html': '{HTML_MODULE}.markdown2html'}}",
+    ]
     if course_root is not None:
-        lines += [f"c.CourseDirectory.root = {str(course_root)!r}",
-                  f"c.ExecutePreprocessor.timeout = {GRADING_CELL_TIMEOUT}",
-                  # submitted code runs in the grading sandbox (deploy/grading_sandbox.py), over Unix sockets
-                  f"c.Execute.kernel_name = {SANDBOX_KERNEL!r}",
-                  "c.KernelManager.transport = 'ipc'",
-                  # trainees may not change the check cells: nbgrader restores them from the gradebook
-                  "c.ClearSolutions.code_stub = {'python': 'answer = ...  # your answer'}"]
+        lines += [
+            f"c.CourseDirectory.root = {str(course_root)!r}",
+            f"c.ExecutePreprocessor.timeout = {GRADING_CELL_TIMEOUT}",
+            # submitted code runs in the grading sandbox (deploy/grading_sandbox.py), over Unix sockets
+            f"c.Execute.kernel_name = {SANDBOX_KERNEL!r}",
+            "c.KernelManager.transport = 'ipc'",
+            # trainees may not change the check cells: nbgrader restores them from the gradebook
+            "c.ClearSolutions.code_stub = {'python': 'answer = ...  # your answer'}",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -130,12 +146,14 @@ def build_suite(target: Path) -> None:
     if target.exists():
         shutil.rmtree(target)
     (target / "exercises").mkdir(parents=True)
-    shutil.copytree(ROOT / "notebooks", target / "notebooks",
-                    ignore=shutil.ignore_patterns(".*", "__pycache__", "*.pyc"))
+    shutil.copytree(
+        ROOT / "notebooks", target / "notebooks", ignore=shutil.ignore_patterns(".*", "__pycache__", "*.pyc")
+    )
     for app in ("practice.ipynb", "assessment.ipynb"):
         shutil.copy2(ROOT / "exercises" / app, target / "exercises" / app)
-    shutil.copytree(ROOT / "exercises" / "trainee", target / "exercises" / "trainee",
-                    ignore=shutil.ignore_patterns(".*"))
+    shutil.copytree(
+        ROOT / "exercises" / "trainee", target / "exercises" / "trainee", ignore=shutil.ignore_patterns(".*")
+    )
     shutil.copytree(ROOT / "deploy" / "educator", target / "educator", ignore=shutil.ignore_patterns(".*"))
     for p in [target, *target.rglob("*")]:
         os.chmod(p, 0o755 if p.is_dir() else 0o644)
@@ -148,13 +166,16 @@ def build_venv(prefix: Path, python: str) -> Path:
             venv.EnvBuilder(with_pip=True).create(env_dir)
         else:
             subprocess.run([python, "-m", "venv", str(env_dir)], check=True)
-    subprocess.run([str(env_dir / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q",
-                    f"{ROOT}[hub]"], check=True)
+    subprocess.run(
+        [str(env_dir / "bin" / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q", f"{ROOT}[hub]"],
+        check=True,
+    )
     write_server_config(env_dir / "etc" / "jupyter")
     install_sandbox_kernel(env_dir)
     where = "import sysconfig; print(sysconfig.get_path('purelib'))"
-    purelib = subprocess.run([str(env_dir / "bin" / "python"), "-c", where], check=True, capture_output=True,
-                             text=True).stdout.strip()
+    purelib = subprocess.run(
+        [str(env_dir / "bin" / "python"), "-c", where], check=True, capture_output=True, text=True
+    ).stdout.strip()
     shutil.copy2(ROOT / "deploy" / "nbgrader_html.py", Path(purelib) / f"{HTML_MODULE}.py")
     os.chmod(Path(purelib) / f"{HTML_MODULE}.py", 0o644)
     return env_dir
@@ -167,17 +188,30 @@ def install_sandbox_kernel(env_dir: Path, bwrap: str | None = None) -> Path:
     spec = env_dir / "share" / "jupyter" / "kernels" / SANDBOX_KERNEL
     spec.mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / "deploy" / "grading_sandbox.py", spec / "grading_sandbox.py")
-    (spec / "sandbox.json").write_text(json.dumps(
-        {"venv": str(env_dir), "bwrap": bwrap, "limits": GRADING_LIMITS}, indent=2) + "\n")
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [str(env_dir / "bin" / "python"), "-I", str(spec / "grading_sandbox.py"), "{connection_file}"],
-        "display_name": "Python 3 (ITB grading sandbox)", "language": "python", "interrupt_mode": "message",
-        "metadata": {"debugger": False}}, indent=2) + "\n")
+    (spec / "sandbox.json").write_text(
+        json.dumps({"venv": str(env_dir), "bwrap": bwrap, "limits": GRADING_LIMITS}, indent=2) + "\n"
+    )
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [str(env_dir / "bin" / "python"), "-I", str(spec / "grading_sandbox.py"), "{connection_file}"],
+                "display_name": "Python 3 (ITB grading sandbox)",
+                "language": "python",
+                "interrupt_mode": "message",
+                "metadata": {"debugger": False},
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     for p in [spec, *spec.iterdir()]:
         os.chmod(p, 0o755 if p.is_dir() else 0o644)
     if not Path(bwrap).exists():
-        print(f"bubblewrap ({bwrap}) is missing: nbgrader cannot grade until it is installed "
-              "(Debian: apt-get install bubblewrap).", file=sys.stderr)
+        print(
+            f"bubblewrap ({bwrap}) is missing: nbgrader cannot grade until it is installed "
+            "(Debian: apt-get install bubblewrap).",
+            file=sys.stderr,
+        )
     return spec
 
 
@@ -230,15 +264,20 @@ def setup(prefix: Path, python: str, educators: list[str]) -> None:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--prefix", type=Path, default=Path("/opt/itb-class"))
-    ap.add_argument("--python", default=sys.executable,
-                    help="interpreter for the class environment; every Unix user must be able to run it")
+    ap.add_argument(
+        "--python",
+        default=sys.executable,
+        help="interpreter for the class environment; every Unix user must be able to run it",
+    )
     ap.add_argument("--educator", action="append", default=[], help="Unix user who runs the nbgrader course")
     args = ap.parse_args(argv)
     if os.geteuid() != 0:
         sys.exit("Run this as root: it installs for every user and makes the educators' course folders.")
     setup(args.prefix, args.python, args.educator)
-    print(f"Class installed in {args.prefix}; start the hub with "
-          f"jupyterhub -f {ROOT / 'deploy' / 'jupyterhub_config.py'} (see docs/DEPLOY.md).")
+    print(
+        f"Class installed in {args.prefix}; start the hub with "
+        f"jupyterhub -f {ROOT / 'deploy' / 'jupyterhub_config.py'} (see docs/DEPLOY.md)."
+    )
 
 
 if __name__ == "__main__":

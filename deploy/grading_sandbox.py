@@ -34,6 +34,7 @@ of a signal to the launcher's process group.
 Runs as the educator, outside the sandbox, in the submission's folder: it imports nothing from there
 (``python -I``) and reads only nbgrader's connection file and its own ``sandbox.json``.
 """
+
 from __future__ import annotations
 
 import json
@@ -51,8 +52,7 @@ INSIDE = "/run/itb-kernel"
 SUBMISSION = "/submission"
 #: What a kernel may keep of the launcher's environment: nbgrader's own markers, nothing else.
 PASS_ENV = ("NBGRADER_EXECUTION", "NBGRADER_VALIDATING")
-ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "alternatives", "fonts",
-       "mime.types")
+ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "alternatives", "fonts", "mime.types")
 
 
 class Refused(Exception):
@@ -84,9 +84,24 @@ def grading_folder(cwd: str, home: str | None) -> str:
 def bwrap_command(settings: dict, run_dir: str, folder: str, extra: list[str]) -> list[str]:
     venv = settings["venv"]
     lim = settings["limits"]
-    cmd = [settings.get("bwrap", "bwrap"), "--unshare-all", "--unshare-user", "--disable-userns",
-           "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL", "--die-with-parent", "--new-session",
-           "--clearenv", "--ro-bind", "/usr", "/usr"]
+    cmd = [
+        settings.get("bwrap", "bwrap"),
+        "--unshare-all",
+        "--unshare-user",
+        "--disable-userns",
+        "--uid",
+        "65534",
+        "--gid",
+        "65534",
+        "--cap-drop",
+        "ALL",
+        "--die-with-parent",
+        "--new-session",
+        "--clearenv",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+    ]
     for top in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         path = f"/{top}"
         if os.path.islink(path):
@@ -96,26 +111,82 @@ def bwrap_command(settings: dict, run_dir: str, folder: str, extra: list[str]) -
     for name in ETC:
         if os.path.exists(f"/etc/{name}"):
             cmd += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
-    cmd += ["--ro-bind", os.path.join(run_dir, "passwd"), "/etc/passwd",
-            "--ro-bind", os.path.join(run_dir, "group"), "/etc/group",
-            "--proc", "/proc", "--dev", "/dev",
-            "--size", str(lim["tmp_mb"] * 2**20), "--tmpfs", "/tmp",
-            "--ro-bind", venv, venv,
-            "--bind", run_dir, INSIDE,
-            "--ro-bind", folder, SUBMISSION, "--chdir", SUBMISSION,
-            "--setenv", "HOME", "/tmp", "--setenv", "USER", "nobody", "--setenv", "LANG", "C.UTF-8",
-            "--setenv", "PATH", f"{venv}/bin:/usr/bin:/bin", "--setenv", "TMPDIR", "/tmp",
-            "--setenv", "PYTHONDONTWRITEBYTECODE", "1", "--setenv", "MPLBACKEND", "agg",
-            "--setenv", "OPENBLAS_NUM_THREADS", "1", "--setenv", "OMP_NUM_THREADS", "1"]
+    cmd += [
+        "--ro-bind",
+        os.path.join(run_dir, "passwd"),
+        "/etc/passwd",
+        "--ro-bind",
+        os.path.join(run_dir, "group"),
+        "/etc/group",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--size",
+        str(lim["tmp_mb"] * 2**20),
+        "--tmpfs",
+        "/tmp",
+        "--ro-bind",
+        venv,
+        venv,
+        "--bind",
+        run_dir,
+        INSIDE,
+        "--ro-bind",
+        folder,
+        SUBMISSION,
+        "--chdir",
+        SUBMISSION,
+        "--setenv",
+        "HOME",
+        "/tmp",
+        "--setenv",
+        "USER",
+        "nobody",
+        "--setenv",
+        "LANG",
+        "C.UTF-8",
+        "--setenv",
+        "PATH",
+        f"{venv}/bin:/usr/bin:/bin",
+        "--setenv",
+        "TMPDIR",
+        "/tmp",
+        "--setenv",
+        "PYTHONDONTWRITEBYTECODE",
+        "1",
+        "--setenv",
+        "MPLBACKEND",
+        "agg",
+        "--setenv",
+        "OPENBLAS_NUM_THREADS",
+        "1",
+        "--setenv",
+        "OMP_NUM_THREADS",
+        "1",
+    ]
     for name in PASS_ENV:
         if name in os.environ:
             cmd += ["--setenv", name, os.environ[name]]
-    cmd += ["--", "/usr/bin/prlimit", f"--as={lim['address_space_mb'] * 2**20}", f"--cpu={lim['cpu_seconds']}",
-            f"--fsize={lim['file_size_mb'] * 2**20}", f"--nofile={lim['open_files']}", "--core=0", "--",
-            # -P (safe path): neither Python nor IPython puts the working folder (the submission) on the path, so
-            # a package submitted beside the notebook cannot stand in for the checker the check cells import
-            f"{venv}/bin/python", "-P", "-m", "ipykernel_launcher", "-f", f"{INSIDE}/kernel.json",
-            *[a for a in extra if a.startswith("--")]]
+    cmd += [
+        "--",
+        "/usr/bin/prlimit",
+        f"--as={lim['address_space_mb'] * 2**20}",
+        f"--cpu={lim['cpu_seconds']}",
+        f"--fsize={lim['file_size_mb'] * 2**20}",
+        f"--nofile={lim['open_files']}",
+        "--core=0",
+        "--",
+        # -P (safe path): neither Python nor IPython puts the working folder (the submission) on the path, so
+        # a package submitted beside the notebook cannot stand in for the checker the check cells import
+        f"{venv}/bin/python",
+        "-P",
+        "-m",
+        "ipykernel_launcher",
+        "-f",
+        f"{INSIDE}/kernel.json",
+        *[a for a in extra if a.startswith("--")],
+    ]
     return cmd
 
 
@@ -123,8 +194,10 @@ def prepare(connection_file: str, run_dir: str) -> list[str]:
     """The kernel's connection file in ``run_dir`` and nbgrader's socket paths linked to it; the links."""
     info = json.loads(Path(connection_file).read_text())
     if info.get("transport") != "ipc":
-        raise Refused("the grading sandbox has no network: set c.KernelManager.transport = 'ipc' "
-                      "in the course's nbgrader_config.py")
+        raise Refused(
+            "the grading sandbox has no network: set c.KernelManager.transport = 'ipc' "
+            "in the course's nbgrader_config.py"
+        )
     outside = os.path.join(_manager_cwd(), info["ip"])
     links = []
     for key in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"):

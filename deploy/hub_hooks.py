@@ -23,6 +23,7 @@ user would hold for all of them; descriptors checked as above need no change of 
   ``itb-educators``, mode 2750: the trainee writes, educators read, other trainees cannot reach it;
 * the servers run with umask 077 (:class:`ClassSpawner`), so what a trainee saves or fetches is theirs only.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -50,9 +51,21 @@ class Refused(Exception):
 
 def _kind(st: os.stat_result) -> str:
     m = st.st_mode
-    return ("link" if stat.S_ISLNK(m) else "FIFO" if stat.S_ISFIFO(m) else "socket" if stat.S_ISSOCK(m)
-            else "device" if stat.S_ISCHR(m) or stat.S_ISBLK(m) else "file" if stat.S_ISREG(m)
-            else "folder" if stat.S_ISDIR(m) else "special file")
+    return (
+        "link"
+        if stat.S_ISLNK(m)
+        else "FIFO"
+        if stat.S_ISFIFO(m)
+        else "socket"
+        if stat.S_ISSOCK(m)
+        else "device"
+        if stat.S_ISCHR(m) or stat.S_ISBLK(m)
+        else "file"
+        if stat.S_ISREG(m)
+        else "folder"
+        if stat.S_ISDIR(m)
+        else "special file"
+    )
 
 
 def _dir_at(parent: int, name: str, uid: int, gid: int, mode: int, where: str) -> int:
@@ -96,8 +109,12 @@ def _ours(st: os.stat_result, link_target: str, suite: Path, rel: str) -> bool:
     """The hook's own link: made by it (root's: a user cannot make a link owned by root), into the class
     install, or into an earlier install at another prefix (``…/suite/<rel>``, an older hook's, theirs)."""
     t = os.path.normpath(link_target)
-    return (st.st_uid == 0 or t == str(suite) or t.startswith(str(suite) + os.sep)
-            or t.endswith(os.sep + os.path.join("suite", rel)))
+    return (
+        st.st_uid == 0
+        or t == str(suite)
+        or t.startswith(str(suite) + os.sep)
+        or t.endswith(os.sep + os.path.join("suite", rel))
+    )
 
 
 def _link_at(parent: int, name: str, target: Path, suite: Path, where: str) -> None:
@@ -182,8 +199,16 @@ def prepare_home(spawner, prefix: Path, educators: list[str]) -> None:
                 if ex is not None:
                     with _opened(ex):
                         for app in ("practice.ipynb", "assessment.ipynb", "trainee"):
-                            _try(log, name, _link_at, ex, app, suite / "exercises" / app, suite,
-                                 f"~{name}/itb/exercises/{app}")
+                            _try(
+                                log,
+                                name,
+                                _link_at,
+                                ex,
+                                app,
+                                suite / "exercises" / app,
+                                suite,
+                                f"~{name}/itb/exercises/{app}",
+                            )
         training = _try(log, name, _dir_at, home_fd, ".itb-training", uid, edu_gid, 0o710, f"~{name}/.itb-training")
         if training is not None:
             with _opened(training):
@@ -196,19 +221,25 @@ def prepare_home(spawner, prefix: Path, educators: list[str]) -> None:
     root = Path(os.environ.get("ITB_RUNTIME_ROOT", "/tmp/itb-runtime"))
     with _opened(_open_admin_dir(root.parent)) as tmp, _opened(_dir_at(tmp, root.name, 0, 0, 0o711, str(root))) as rfd:
         os.close(_dir_at(rfd, name, uid, gid, 0o700, str(root / name)))
-    spawner.environment = {**spawner.environment, "ITB_ROLE": "educator" if educator else "trainee",
-                           "JUPYTER_RUNTIME_DIR": str(root / name)}
+    spawner.environment = {
+        **spawner.environment,
+        "ITB_ROLE": "educator" if educator else "trainee",
+        "JUPYTER_RUNTIME_DIR": str(root / name),
+    }
     # educators run nbgrader's commands in a terminal; trainees need none
     spawner.args = [a for a in spawner.args if "terminals_enabled" not in a] + (
-        [] if educator else ["--ServerApp.terminals_enabled=False"])
+        [] if educator else ["--ServerApp.terminals_enabled=False"]
+    )
 
 
 def secure_state(state: Path) -> None:
     """The hub's state folder (database, cookie secret, pid files): root's, 0700, its files 0600 — also when
     it already exists with looser modes.  A link or anything but root's folder is refused."""
     state.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with _opened(_open_admin_dir(state.parent)) as parent, _opened(
-            _dir_at(parent, state.name, 0, 0, 0o700, f"the hub's state folder {state}")) as fd:
+    with (
+        _opened(_open_admin_dir(state.parent)) as parent,
+        _opened(_dir_at(parent, state.name, 0, 0, 0o700, f"the hub's state folder {state}")) as fd,
+    ):
         for entry in os.listdir(fd):
             try:  # never through a link; O_NONBLOCK: a FIFO does not hang the hub
                 efd = os.open(entry, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=fd)
@@ -231,6 +262,7 @@ class ClassSpawner(LocalProcessSpawner):
         def preexec() -> None:
             os.umask(SERVER_UMASK)
             switch_user()
+
         return preexec
 
 
@@ -239,6 +271,5 @@ def server_token_scopes(spawner) -> list[str]:
     name = spawner.user.name
     base = [f"users:activity!user={name}", f"access:servers!server={name}/"]
     if any(g.name == "educators" for g in spawner.user.groups):
-        return base + ["list:users", "read:users!group=trainees", "read:users:activity!group=trainees",
-                       "read:groups"]
+        return base + ["list:users", "read:users!group=trainees", "read:users:activity!group=trainees", "read:groups"]
     return base

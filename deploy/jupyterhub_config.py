@@ -20,6 +20,7 @@ Each trainee gets their own server, started as their own Unix user (LocalProcess
 SystemdSpawner and z2jh's KubeSpawner do the same with their own isolation), landing on the
 Voilà home page; JupyterLab is one click away for the exercises.
 """
+
 from __future__ import annotations
 
 import os
@@ -67,12 +68,23 @@ c.Authenticator.admin_users = set()  # educators need no hub admin: their role s
 c.JupyterHub.load_groups = {"trainees": {"users": TRAINEES}, "educators": {"users": EDUCATORS}}
 c.JupyterHub.load_roles = [
     # an educator sees who is in the class and when they were last active, nothing of their servers
-    {"name": "educator", "groups": ["educators"],
-     "scopes": ["self", "list:users", "read:users!group=trainees", "read:users:activity!group=trainees",
-                "read:groups"]},
+    {
+        "name": "educator",
+        "groups": ["educators"],
+        "scopes": [
+            "self",
+            "list:users",
+            "read:users!group=trainees",
+            "read:users:activity!group=trainees",
+            "read:groups",
+        ],
+    },
     {"name": "trainee", "groups": ["trainees"], "scopes": ["self"]},
-    {"name": "idle-culler", "services": ["idle-culler"],
-     "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
+    {
+        "name": "idle-culler",
+        "services": ["idle-culler"],
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+    },
 ]
 
 # -- one server per trainee, as their own Unix user --------------------------------------------
@@ -98,9 +110,15 @@ c.Spawner.pre_spawn_hook = lambda spawner: prepare_home(spawner, PREFIX, EDUCATO
 c.Spawner.server_token_scopes = server_token_scopes
 
 # -- idle culling -------------------------------------------------------------------------------
-c.JupyterHub.services = [{
-    "name": "idle-culler",
-    "command": [sys.executable, "-m", "jupyterhub_idle_culler",
-                f"--timeout={int(os.environ.get('ITB_CULL_TIMEOUT', '3600'))}",
-                f"--cull-every={int(os.environ.get('ITB_CULL_EVERY', '300'))}"],
-}]
+c.JupyterHub.services = [
+    {
+        "name": "idle-culler",
+        "command": [
+            sys.executable,
+            "-m",
+            "jupyterhub_idle_culler",
+            f"--timeout={int(os.environ.get('ITB_CULL_TIMEOUT', '3600'))}",
+            f"--cull-every={int(os.environ.get('ITB_CULL_EVERY', '300'))}",
+        ],
+    }
+]

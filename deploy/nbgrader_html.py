@@ -11,6 +11,7 @@ before (nbconvert's ``SanitizeHTML`` preprocessor, also in the configuration); w
 is made here without harmful links: ``[x](javascript:…)`` becomes ``#harmful-link`` (mistune's
 ``allow_harmful_protocols=False``), pasted images (``data:image/…``) still show.
 """
+
 from __future__ import annotations
 
 from jinja2 import pass_context
@@ -22,6 +23,7 @@ def markdown2html(context, source: str) -> str:
     """nbconvert's ``HTMLExporter.markdown2html`` with harmful link protocols refused."""
     cell = context.get("cell", {})
     path = context.get("resources", {}).get("metadata", {}).get("path", "")
-    renderer = IPythonRenderer(escape=False, allow_harmful_protocols=False, attachments=cell.get("attachments", {}),
-                               path=path)
+    renderer = IPythonRenderer(
+        escape=False, allow_harmful_protocols=False, attachments=cell.get("attachments", {}), path=path
+    )
     return MarkdownWithMath(renderer=renderer).render(source)

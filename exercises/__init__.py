@@ -10,6 +10,7 @@ True
 Authoring: see ``docs/EXERCISES.md``.  Regenerate the trainee and solution
 notebooks with ``python -m exercises.generate``.
 """
+
 from .cases import CaseFileError, CaseLibrary, PatientCase, Situation, load_library
 from .checking import CheckResult, ChoicePart, DatePart, OrderPart, QuantityPart, Slip
 from .core import TRAINING_NOTICE, Draw, Exercise, Variant, exercise, list_exercises, load_exercise

@@ -16,6 +16,7 @@ checked at once: wrong, with the library's message.
 A case of a pre- or post-test is not opened while that test is open (:func:`exercises.assessment.withheld_by`):
 "Open seed" says so in the status and changes nothing else, and "New case" draws again.
 """
+
 from __future__ import annotations
 
 import html
@@ -43,19 +44,20 @@ _ANY = "(any exercise)"
 
 def answer_widgets(part: Any) -> tuple[W.HTML, W.Widget]:
     """The prompt of one part and the input its kind takes (choices, an order of letters, a text)."""
-    prompt = W.HTML(f"<b>{html.escape(part.id)}</b>: {html.escape(part.prompt)}<br>"
-                    f"<i>{html.escape(app_hint(part))}</i>")
+    prompt = W.HTML(
+        f"<b>{html.escape(part.id)}</b>: {html.escape(part.prompt)}<br><i>{html.escape(app_hint(part))}</i>"
+    )
     field: W.Widget
     if part.kind == "choice":
-        field = W.RadioButtons(options=[(f"{k}) {t}", k) for k, t in part.options.items()], value=None,
-                               layout=W.Layout(width="auto"))
+        field = W.RadioButtons(
+            options=[(f"{k}) {t}", k) for k, t in part.options.items()], value=None, layout=W.Layout(width="auto")
+        )
     elif part.kind == "order":
         items = "; ".join(f"{k}) {t}" for k, t in part.items.items())
         prompt.value += f"<br>{html.escape(items)}"
         field = W.Text(placeholder="letters in order, e.g. b, a, c", continuous_update=False)
     else:
-        field = W.Text(placeholder="e.g. 0.5 mL" if part.kind == "quantity" else "YYYY-MM-DD",
-                       continuous_update=False)
+        field = W.Text(placeholder="e.g. 0.5 mL" if part.kind == "quantity" else "YYYY-MM-DD", continuous_update=False)
     return prompt, field
 
 
@@ -70,8 +72,11 @@ def app_hint(part: Any) -> str:
 
 def missing_message(part: Any) -> str:
     """What the app says when Check is pressed with no answer (never the notebook's "replace ...")."""
-    return "No answer yet: choose an option, then press Check." if part.kind == "choice" else \
-        f"No answer yet: type it, then press Check. {app_hint(part)}"
+    return (
+        "No answer yet: choose an option, then press Check."
+        if part.kind == "choice"
+        else f"No answer yet: type it, then press Check. {app_hint(part)}"
+    )
 
 
 class OverrideQuestion(W.VBox):
@@ -86,19 +91,28 @@ class OverrideQuestion(W.VBox):
     def __init__(self, on_confirm: Any) -> None:
         self.on_confirm = on_confirm
         self.message = W.HTML()
-        self.reason = W.Dropdown(options=[("Why confirm? choose a reason", "")]
-                                 + [(text, code) for code, text in library.OVERRIDE_REASONS.items()],
-                                 value="", layout=W.Layout(width="auto"))
+        self.reason = W.Dropdown(
+            options=[("Why confirm? choose a reason", "")]
+            + [(text, code) for code, text in library.OVERRIDE_REASONS.items()],
+            value="",
+            layout=W.Layout(width="auto"),
+        )
         self.reason.add_class("itb-override-reason")
         self.reason_text = W.Text(value="", placeholder="reason (needed for 'Other')", layout=W.Layout(width="16em"))
         self.reason_text.add_class("itb-override-text")
-        self.confirm_button = W.Button(description="Confirm", icon="check-circle", button_style="warning",
-                                       tooltip="Check this answer although it is past a soft limit")
+        self.confirm_button = W.Button(
+            description="Confirm",
+            icon="check-circle",
+            button_style="warning",
+            tooltip="Check this answer although it is past a soft limit",
+        )
         self.confirm_button.add_class("itb-confirm")
         self.error = Status()
         self.confirm_button.on_click(lambda _b: self.confirm())
-        super().__init__([self.message, W.HBox([self.reason, self.reason_text, self.confirm_button]), self.error],
-                         layout=W.Layout(display="none"))
+        super().__init__(
+            [self.message, W.HBox([self.reason, self.reason_text, self.confirm_button]), self.error],
+            layout=W.Layout(display="none"),
+        )
         self.add_class("itb-override")
 
     @property
@@ -109,9 +123,11 @@ class OverrideQuestion(W.VBox):
         """Show the library's soft-limit ``warning`` and wait for a reason and Confirm."""
         self.reason.value, self.reason_text.value = "", ""
         self.error.clear()
-        self.message.value = (f'<div class="itb-callout itb-callout-warning" role="alert">⚠ {html.escape(warning)}'
-                              "<br>Not checked yet: choose why it is meant and press Confirm, or change your "
-                              "answer.</div>")
+        self.message.value = (
+            f'<div class="itb-callout itb-callout-warning" role="alert">⚠ {html.escape(warning)}'
+            "<br>Not checked yet: choose why it is meant and press Confirm, or change your "
+            "answer.</div>"
+        )
         self.layout.display = ""
 
     def done(self) -> None:
@@ -124,12 +140,14 @@ class OverrideQuestion(W.VBox):
         if not self.waiting:
             return
         if not self.reason.value:
-            self.error.show("Choose why the answer past the soft limit is meant (a reason from the list), "
-                            "then press Confirm.")
+            self.error.show(
+                "Choose why the answer past the soft limit is meant (a reason from the list), then press Confirm."
+            )
             return
         # "Other" without words is the library's refusal, shown beside the button
-        safe_run(lambda: self.on_confirm(library.override_reason(self.reason.value, self.reason_text.value)),
-                 self.error)
+        safe_run(
+            lambda: self.on_confirm(library.override_reason(self.reason.value, self.reason_text.value)), self.error
+        )
 
 
 class _PartView(W.VBox):
@@ -151,14 +169,22 @@ class _PartView(W.VBox):
         #: The answer that waits past a soft limit for a reason and Confirm, or ``None``.
         self.held: Any = None
         self.override = OverrideQuestion(lambda reason: self._safe(lambda: self._confirm(reason))(None))
-        super().__init__([prompt, W.HBox([self.input, self.check_button, self.hint_button]), self.override,
-                          self.status, self.feedback],
-                         layout=W.Layout(border="1px solid #ddd", padding="4px", margin="4px 0"))
+        super().__init__(
+            [
+                prompt,
+                W.HBox([self.input, self.check_button, self.hint_button]),
+                self.override,
+                self.status,
+                self.feedback,
+            ],
+            layout=W.Layout(border="1px solid #ddd", padding="4px", margin="4px 0"),
+        )
 
     def _safe(self, fn: Any) -> Any:
         def run(_button: Any) -> None:
             if safe_run(fn, self.status, problems=self.app.problems):
                 self.feedback.value = ""
+
         return run
 
     def _check(self) -> None:
@@ -214,8 +240,10 @@ def open_store(progress_path: Any = None) -> tuple[ProgressStore | None, str]:
         return ProgressStore(progress_path), ""
     except Exception as exc:  # noqa: BLE001 - the app still works; attempts are just not saved
         server_log.warning("progress store not available: %s", exc)
-        return None, ("<div class='itb-callout'>Attempts cannot be saved on this server right now; ask the "
-                      "educator (the server's log says why).</div>")
+        return None, (
+            "<div class='itb-callout'>Attempts cannot be saved on this server right now; ask the "
+            "educator (the server's log says why).</div>"
+        )
 
 
 def trainee_field() -> W.Text:
@@ -241,8 +269,9 @@ class PracticeApp(W.VBox):
         self.store, self.store_status.value = open_store(progress_path)
         defs = list_exercises()
         self.trainee = trainee_field()
-        self.choice = W.Dropdown(description="Exercise", options=[(_ANY, _ANY)] + [(d.title, d.id) for d in defs],
-                                 value=_ANY)
+        self.choice = W.Dropdown(
+            description="Exercise", options=[(_ANY, _ANY)] + [(d.title, d.id) for d in defs], value=_ANY
+        )
         self.seed_box = W.IntText(description="Seed", value=0, layout=W.Layout(width="180px"))
         self.new_button = W.Button(description="New case", icon="random", button_style="primary")
         self.new_button.add_class("itb-field-new-case")
@@ -255,13 +284,20 @@ class PracticeApp(W.VBox):
         self.trainee.observe(lambda _c: self._guard(self.refresh_progress), names="value")
         # choosing an exercise opens a case of it (no "New case" needed)
         self.choice.observe(lambda _c: self._guard(self._on_choice), names="value")
-        super().__init__([
-            *chrome(PrintButton(), notice=TRAINING_NOTICE),  # print: the case sheet on one page
-            W.HTML("<h2>ITB practice: checked exercises</h2>"),
-            W.HBox([self.trainee, self.choice]),
-            W.HBox([self.seed_box, self.new_button, self.same_button]),
-            self.store_status, self.status, self.case, self.parts, W.HTML("<h2>Progress</h2>"), self.progress,
-        ])
+        super().__init__(
+            [
+                *chrome(PrintButton(), notice=TRAINING_NOTICE),  # print: the case sheet on one page
+                W.HTML("<h2>ITB practice: checked exercises</h2>"),
+                W.HBox([self.trainee, self.choice]),
+                W.HBox([self.seed_box, self.new_button, self.same_button]),
+                self.store_status,
+                self.status,
+                self.case,
+                self.parts,
+                W.HTML("<h2>Progress</h2>"),
+                self.progress,
+            ]
+        )
         self.add_class("itb-app")
         self._guard(self.new_case)
 
@@ -366,11 +402,16 @@ class PracticeApp(W.VBox):
         if not rows:
             self.progress.value = f"<i>No attempts saved yet for {html.escape(self._name())}.</i>"
             return
-        body = "".join(f"<tr><td>{html.escape(r.exercise)}</td><td>{r.attempts}</td><td>{r.correct}</td>"
-                       f"<td>{r.solved}</td><td>{r.hints}</td><td>{html.escape(r.last)}</td></tr>" for r in rows)
-        self.progress.value = ("<table><tr><th>exercise</th><th>attempts</th><th>correct</th><th>parts solved</th>"
-                               f"<th>hints</th><th>last</th></tr>{body}</table>"
-                               "<small>Saved on this server (where: the educator's set-up).</small>")
+        body = "".join(
+            f"<tr><td>{html.escape(r.exercise)}</td><td>{r.attempts}</td><td>{r.correct}</td>"
+            f"<td>{r.solved}</td><td>{r.hints}</td><td>{html.escape(r.last)}</td></tr>"
+            for r in rows
+        )
+        self.progress.value = (
+            "<table><tr><th>exercise</th><th>attempts</th><th>correct</th><th>parts solved</th>"
+            f"<th>hints</th><th>last</th></tr>{body}</table>"
+            "<small>Saved on this server (where: the educator's set-up).</small>"
+        )
 
 
 def feedback_html(result: Any) -> str:

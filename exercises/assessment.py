@@ -31,6 +31,7 @@ True
 >>> form_seed("ana", "pre", "refill_dates") != form_seed("ana", "post", "refill_dates")
 True
 """
+
 from __future__ import annotations
 
 import functools
@@ -43,16 +44,38 @@ from itbcore.errors import InputError, ITBError
 
 from .progress import MARKS, Attempt
 
-__all__ = ["FORMS", "TEST_EXERCISES", "MASTERY_EXERCISE", "form_seed", "form_exercise", "parts_per_form",
-           "first_attempts", "test_scores",
-           "TestScore", "MasteryRow", "mastery_rows",
-           "CaseWithheld", "form_mark", "form_state", "withheld_by", "check_not_withheld"]
+__all__ = [
+    "FORMS",
+    "TEST_EXERCISES",
+    "MASTERY_EXERCISE",
+    "form_seed",
+    "form_exercise",
+    "parts_per_form",
+    "first_attempts",
+    "test_scores",
+    "TestScore",
+    "MasteryRow",
+    "mastery_rows",
+    "CaseWithheld",
+    "form_mark",
+    "form_state",
+    "withheld_by",
+    "check_not_withheld",
+]
 
 #: The two forms of the test.
 FORMS = ("pre", "post")
 #: One case of each, covering screening, titration, refill, dilution, PK, overdose and withdrawal.
-TEST_EXERCISES = ("test_bolus_volume", "initial_daily_dose", "titration_increase", "refill_dates", "dilution",
-                  "csf_half_life", "overdose_management", "withdrawal_call")
+TEST_EXERCISES = (
+    "test_bolus_volume",
+    "initial_daily_dose",
+    "titration_increase",
+    "refill_dates",
+    "dilution",
+    "csf_half_life",
+    "overdose_management",
+    "withdrawal_call",
+)
 #: The progress store's exercise name for the refill checklist.
 MASTERY_EXERCISE = "refill-mastery"
 
@@ -97,8 +120,9 @@ def withheld_by(store: Any, trainee: str | None, exercise: str, seed: int) -> tu
     marks = store.attempts(kinds=MARKS) if store is not None and hasattr(store, "attempts") else []
     key = _name_key
     finished = {(key(a.trainee), a.exercise) for a in marks if a.kind == "finish"}
-    candidates = {(a.trainee, form) for a in marks for form in FORMS
-                  if a.kind == "start" and a.exercise == form_mark(form)}
+    candidates = {
+        (a.trainee, form) for a in marks for form in FORMS if a.kind == "start" and a.exercise == form_mark(form)
+    }
     if trainee and trainee.strip():
         candidates |= {(trainee.strip(), form) for form in FORMS}
     for name, form in sorted(candidates, key=lambda c: (c[0] != (trainee or "").strip(), c)):
@@ -115,10 +139,12 @@ def check_not_withheld(store: Any, trainee: str | None, exercise: str, seed: int
     name, form = held
     mine = trainee is not None and _name_key(name) == _name_key(trainee)
     whose = f"your {form}-test" if mine else f"the {form}-test of a trainee taking it on this server"
-    when = (f"it opens for practice when you finish your {form}-test (Show my score in the assessment app)"
-            if mine else "it opens for practice when that test is finished")
-    raise CaseWithheld(f"This case is a question of {whose}: {when}. Choose another case (New case, or "
-                       "another seed).")
+    when = (
+        f"it opens for practice when you finish your {form}-test (Show my score in the assessment app)"
+        if mine
+        else "it opens for practice when that test is finished"
+    )
+    raise CaseWithheld(f"This case is a question of {whose}: {when}. Choose another case (New case, or another seed).")
 
 
 def _name_key(name: str) -> str:
@@ -219,8 +245,10 @@ def mastery_rows(attempts: Mapping[str, list[Attempt]]) -> list[MasteryRow]:
     """One row per trainee who scored the refill checklist at least once."""
     rows = []
     for trainee in sorted(attempts):
-        items = sorted((a for a in attempts[trainee] if a.exercise == MASTERY_EXERCISE and a.kind == "check"),
-                       key=lambda a: a.created_at)
+        items = sorted(
+            (a for a in attempts[trainee] if a.exercise == MASTERY_EXERCISE and a.kind == "check"),
+            key=lambda a: a.created_at,
+        )
         if not items:
             continue
         passed_at = next((i + 1 for i, a in enumerate(items) if a.correct), 0)

@@ -17,6 +17,7 @@ A test's cases are its own: the questions never show their seed, and starting a 
 so the practice app refuses its cases until the trainee asks for the score, which finishes the form (its
 finish mark; every answer is then locked, on this page and a reloaded one).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -54,6 +55,7 @@ class _Guarded:
     def _guard(self, fn: Any) -> Any:
         def run(*_args: Any) -> None:
             safe_run(fn, self.status, problems=self.problems)
+
         return run
 
 
@@ -61,8 +63,9 @@ def mastery_message(r: core.MasteryResult) -> str:
     """The scored attempt in words (the core's message names the steps by their codes; the lists below it in
     the app give each step's text)."""
     if r.passed:
-        return (f"Mastery standard met: {r.score} of {r.total} steps, every critical step, no unsafe action"
-                + (f" ({_count(len(r.missed), 'other step')} missed, listed below)." if r.missed else "."))
+        return f"Mastery standard met: {r.score} of {r.total} steps, every critical step, no unsafe action" + (
+            f" ({_count(len(r.missed), 'other step')} missed, listed below)." if r.missed else "."
+        )
     why = []
     if r.unsafe:
         why.append(f"{_count(len(r.unsafe), 'unsafe action')} chosen")
@@ -107,7 +110,8 @@ class MasteryView(_Guarded, W.VBox):
             "<p>A refill: tick <b>every step you would take</b> and nothing you would not — some of the "
             "actions below must never be taken. The attempt passes at the mastery standard: <b>every critical step, "
             f"at most {std.other_missed_at_most} other step missed, no unsafe action</b>. Repeat until it "
-            f"passes; every attempt is saved for your educator {cite(core.MASTERY_SOURCE)}.</p>")
+            f"passes; every attempt is saved for your educator {cite(core.MASTERY_SOURCE)}.</p>"
+        )
         self.boxes = W.VBox()
         self.score_button = W.Button(description="Score this attempt", button_style="primary", icon="check")
         self.score_button.add_class("itb-field-score-mastery")
@@ -139,18 +143,31 @@ class MasteryView(_Guarded, W.VBox):
         r = core.score_refill(chosen)
         self.status.clear()
         self.attempt += 1
-        missed = "".join(f"<li>{'<b>critical</b>: ' if core.step(c).critical else ''}{_esc(core.step(c).text)} "
-                         f"{cite(core.step(c).source)}</li>" for c in r.missed)
-        harms = "".join(f"<li><b>{_esc(core.step(c).text)}</b> — {_esc(core.step(c).harm)} "
-                        f"{cite(core.step(c).source)}</li>" for c in r.unsafe)
+        missed = "".join(
+            f"<li>{'<b>critical</b>: ' if core.step(c).critical else ''}{_esc(core.step(c).text)} "
+            f"{cite(core.step(c).source)}</li>"
+            for c in r.missed
+        )
+        harms = "".join(
+            f"<li><b>{_esc(core.step(c).text)}</b> — {_esc(core.step(c).harm)} {cite(core.step(c).source)}</li>"
+            for c in r.unsafe
+        )
         cls = "itb-callout" if r.passed else "itb-callout itb-callout-stop"
-        self.result.value = (f"<div class='{cls}'><b>Attempt {self.attempt}:</b> {_esc(mastery_message(r))}</div>"
-                             + (f"<p>Unsafe actions chosen:</p><ul>{harms}</ul>" if harms else "")
-                             + (f"<p>Steps missed:</p><ul>{missed}</ul>" if missed else ""))
-        self.app.save(forms.MASTERY_EXERCISE, self.attempt, "checklist",
-                      f"{r.score}/{r.total}" + (f"; unsafe: {', '.join(r.unsafe)}" if r.unsafe else "")
-                      + (f"; missed: {', '.join(r.missed)}" if r.missed else ""), r.passed,
-                      (r.unsafe or r.missed_critical or (None,))[0])
+        self.result.value = (
+            f"<div class='{cls}'><b>Attempt {self.attempt}:</b> {_esc(mastery_message(r))}</div>"
+            + (f"<p>Unsafe actions chosen:</p><ul>{harms}</ul>" if harms else "")
+            + (f"<p>Steps missed:</p><ul>{missed}</ul>" if missed else "")
+        )
+        self.app.save(
+            forms.MASTERY_EXERCISE,
+            self.attempt,
+            "checklist",
+            f"{r.score}/{r.total}"
+            + (f"; unsafe: {', '.join(r.unsafe)}" if r.unsafe else "")
+            + (f"; missed: {', '.join(r.missed)}" if r.missed else ""),
+            r.passed,
+            (r.unsafe or r.missed_critical or (None,))[0],
+        )
         self.last = r
         self.deal()
         self.app.refresh_history()
@@ -192,8 +209,9 @@ class _TestPart(W.VBox):
         warning = self.ex.soft_limit(self.input.value, part=self._part_arg())
         if warning:
             # the first answer, past a soft limit: saved now as held, so neither Confirm nor a reload changes it
-            self.view.app.save(self._store_name(), self.ex.seed, self.part.id, answer, result.correct,
-                               result.slip, kind="held")
+            self.view.app.save(
+                self._store_name(), self.ex.seed, self.part.id, answer, result.correct, result.slip, kind="held"
+            )
             self._hold(answer, warning)
             return
         self.view.app.save(self._store_name(), self.ex.seed, self.part.id, answer, result.correct, result.slip)
@@ -208,19 +226,26 @@ class _TestPart(W.VBox):
         if result.status not in ("correct", "wrong"):  # the library in force changed under the held answer
             self.saved.value = f"<span class='itb-callout'>{_esc(result.message)}</span>"
             return
-        self.view.app.save(self._store_name(), self.ex.seed, self.part.id, answer, result.correct, result.slip,
-                           override_reason=result.override_reason or reason)
+        self.view.app.save(
+            self._store_name(),
+            self.ex.seed,
+            self.part.id,
+            answer,
+            result.correct,
+            result.slip,
+            override_reason=result.override_reason or reason,
+        )
         self.held = None
         self.override.done()
-        self._keep(result, "<i>Answer saved with the reason you confirmed it; the feedback comes with your "
-                           "score.</i>")
+        self._keep(result, "<i>Answer saved with the reason you confirmed it; the feedback comes with your score.</i>")
 
     def restore(self, attempt: Attempt) -> None:
         """Show the first answer saved earlier for this part (locked; held again if it waits for its reason)."""
         self._show_answer(attempt.answer)
         if attempt.kind == "held":
             warning = self.ex.soft_limit(attempt.answer, part=self._part_arg()) or (
-                f"The answer {attempt.answer} was held past a soft limit: confirm it is what is meant.")
+                f"The answer {attempt.answer} was held past a soft limit: confirm it is what is meant."
+            )
             self._hold(attempt.answer, warning)
             return
         result = self.ex.check(attempt.answer, part=self._part_arg(), override_reason=attempt.override_reason)
@@ -234,8 +259,10 @@ class _TestPart(W.VBox):
         self.held = answer
         self.input.disabled = self.save_button.disabled = True
         self.override.ask(warning)
-        self.saved.value = ("<i>This is your first answer to this part and it cannot be changed; it is saved, "
-                            "waiting for your reason. Choose why it is meant and press Confirm.</i>")
+        self.saved.value = (
+            "<i>This is your first answer to this part and it cannot be changed; it is saved, "
+            "waiting for your reason. Choose why it is meant and press Confirm.</i>"
+        )
         self.view.progress()
 
     def lock(self) -> None:
@@ -243,8 +270,9 @@ class _TestPart(W.VBox):
         self.input.disabled = self.save_button.disabled = True
         if self.held is not None:
             self.override.done()
-            self.saved.value = ("<i>Held past a soft limit and not confirmed before the score: it counts as not "
-                                "right.</i>")
+            self.saved.value = (
+                "<i>Held past a soft limit and not confirmed before the score: it counts as not right.</i>"
+            )
         elif self.result is None:
             self.saved.value = "<i>Not answered before the score.</i>"
 
@@ -262,11 +290,13 @@ class TestView(_Guarded, W.VBox):
         self.app, self.form, self.problems = app, form, app.problems
         self.status = Status()
         when = "before the session" if form == "pre" else "after the session"
-        intro = W.HTML(f"<p>The {form}-test, taken {when}: one case of each of {len(forms.TEST_EXERCISES)} "
-                       "exercises, chosen for your name (the other test asks the same exercises on other cases). "
-                       "Only your first answer to each part counts; no hints. The feedback and your score come "
-                       "when you ask for them, and asking ends the test: a part not answered by then stays "
-                       "unanswered. Until then the practice app does not open this test's cases.</p>")
+        intro = W.HTML(
+            f"<p>The {form}-test, taken {when}: one case of each of {len(forms.TEST_EXERCISES)} "
+            "exercises, chosen for your name (the other test asks the same exercises on other cases). "
+            "Only your first answer to each part counts; no hints. The feedback and your score come "
+            "when you ask for them, and asking ends the test: a part not answered by then stays "
+            "unanswered. Until then the practice app does not open this test's cases.</p>"
+        )
         self.start_button = W.Button(description=f"Start the {form}-test", button_style="primary", icon="play")
         self.start_button.add_class(f"itb-field-start-{form}")
         self.questions = W.VBox()
@@ -280,8 +310,9 @@ class TestView(_Guarded, W.VBox):
         self.finished = False
         self.start_button.on_click(self._guard(self.start))
         self.score_button.on_click(self._guard(self.show_score))
-        super().__init__([intro, self.start_button, self.status, self.questions, self.count, self.score_button,
-                          self.score])
+        super().__init__(
+            [intro, self.start_button, self.status, self.questions, self.count, self.score_button, self.score]
+        )
 
     def start(self) -> None:
         name = self.app.name()
@@ -297,8 +328,10 @@ class TestView(_Guarded, W.VBox):
         for i, ident in enumerate(forms.TEST_EXERCISES, 1):
             ex = load_exercise(ident, seed=forms.form_seed(name, self.form, ident), progress=False)
             # the case without its seed: the seed would open it in the practice app
-            case = W.HTML(f"<h3>Question {i}: {_esc(ex.title)}</h3>"
-                          + _markdown_html(ex.markdown(seed=False).split("\n- **")[0].split("\n", 1)[-1]))
+            case = W.HTML(
+                f"<h3>Question {i}: {_esc(ex.title)}</h3>"
+                + _markdown_html(ex.markdown(seed=False).split("\n- **")[0].split("\n", 1)[-1])
+            )
             parts = [_TestPart(self, ex, p) for p in ex.parts]
             for p in parts:
                 first = earlier.get((forms.form_exercise(self.form, ident), p.part.id))
@@ -333,9 +366,11 @@ class TestView(_Guarded, W.VBox):
             p.lock()
         right = sum(bool(p.result and p.result.correct) for p in self.parts)
         answered = sum(p.result is not None for p in self.parts)
-        self.score.value = (f"<div class='itb-callout'><b>{self.form.capitalize()}-test: {right} of "
-                            f"{len(self.parts)} right</b> ({answered} answered). The test is finished; its "
-                            "cases are open for practice.</div>")
+        self.score.value = (
+            f"<div class='itb-callout'><b>{self.form.capitalize()}-test: {right} of "
+            f"{len(self.parts)} right</b> ({answered} answered). The test is finished; its "
+            "cases are open for practice.</div>"
+        )
         for p in self.parts:
             if p.result is not None:
                 p.saved.value = feedback_html(p.result)
@@ -360,8 +395,17 @@ class AssessmentApp(_Guarded, W.VBox):
             self.tabs.set_title(i, name)
         self.history = W.HTML()
         self.trainee.observe(lambda _c: self._guard(self.refresh_history)(), names="value")
-        super().__init__([*chrome(PrintButton(), notice=TRAINING_NOTICE), self.trainee, self.store_status,
-                          self.status, self.tabs, W.HTML("<h2>Your attempts</h2>"), self.history])
+        super().__init__(
+            [
+                *chrome(PrintButton(), notice=TRAINING_NOTICE),
+                self.trainee,
+                self.store_status,
+                self.status,
+                self.tabs,
+                W.HTML("<h2>Your attempts</h2>"),
+                self.history,
+            ]
+        )
         self.add_class("itb-app")
         self.refresh_history()
 
@@ -371,15 +415,26 @@ class AssessmentApp(_Guarded, W.VBox):
         name = (Identity.of(self.trainee.value).name or "").strip()
         return check_trainee_name(name) if name else ""
 
-    def save(self, exercise: str, seed: int, part: str, answer: str, correct: bool, slip: str | None, *,
-             kind: str = "check", override_reason: str | None = None) -> None:
+    def save(
+        self,
+        exercise: str,
+        seed: int,
+        part: str,
+        answer: str,
+        correct: bool,
+        slip: str | None,
+        *,
+        kind: str = "check",
+        override_reason: str | None = None,
+    ) -> None:
         if self.store is None:
             return
         if not self.name():
             self.status.show("Enter your name above to save your attempts.", "info")
             return
-        self.store.add(self.name(), exercise, seed, part, answer, correct, slip, kind=kind,
-                       override_reason=override_reason)
+        self.store.add(
+            self.name(), exercise, seed, part, answer, correct, slip, kind=kind, override_reason=override_reason
+        )
 
     def mark(self, form: str, kind: str) -> None:
         """Save that ``form`` of the test was started or finished (:data:`exercises.progress.MARKS`)."""

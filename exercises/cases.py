@@ -15,6 +15,7 @@ exercises.cases`` checks the library and ``load_library(strict=True)`` raises
 >>> lib.patient("spinal_ms_adult").to_patient().population
 'adult'
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,8 +49,16 @@ __all__ = [
 CASES_DIR = Path(__file__).with_name("cases")
 
 #: The kinds of situation an exercise can be set in.
-SITUATION_KINDS = ("screening_day", "titration_day", "refill_visit", "emergency_call", "medication_review",
-                   "maintenance_review", "solution_inspection", "phone_triage")
+SITUATION_KINDS = (
+    "screening_day",
+    "titration_day",
+    "refill_visit",
+    "emergency_call",
+    "medication_review",
+    "maintenance_review",
+    "solution_inspection",
+    "phone_triage",
+)
 
 
 class CaseFileError(FileProblem):
@@ -83,14 +92,21 @@ class PatientCase:
 
     def to_patient(self) -> Patient:
         """The :class:`itbcore.Patient` the rules are applied to."""
-        return Patient(self.age_years, self.origin, weight=self.weight,
-                       medicines=frozenset(self.medicines), conditions=frozenset(self.conditions))
+        return Patient(
+            self.age_years,
+            self.origin,
+            weight=self.weight,
+            medicines=frozenset(self.medicines),
+            conditions=frozenset(self.conditions),
+        )
 
     def describe(self) -> str:
         """One line a trainee reads."""
         meds = ", ".join(MEDICINES[m] for m in self.medicines) or "none relevant"
-        return (f"{self.name}, {self.age_years:g} years, {self.weight.magnitude:g} kg; spasticity of "
-                f"{self.origin} origin ({self.diagnosis}). Medicines: {meds}.")
+        return (
+            f"{self.name}, {self.age_years:g} years, {self.weight.magnitude:g} kg; spasticity of "
+            f"{self.origin} origin ({self.diagnosis}). Medicines: {meds}."
+        )
 
 
 @dataclass(frozen=True)
@@ -172,8 +188,11 @@ def _read_yaml(file: Path) -> dict:
     try:
         data = loader.get_single_data()
     except _TooManyAliases as exc:
-        raise CaseFileError(file, f"line {exc.mark.line + 1}",
-                            f"uses more than {MAX_ALIASES} YAML aliases (*name); write the values out.") from None
+        raise CaseFileError(
+            file,
+            f"line {exc.mark.line + 1}",
+            f"uses more than {MAX_ALIASES} YAML aliases (*name); write the values out.",
+        ) from None
     except RecursionError:
         raise CaseFileError(file, "(whole file)", "is nested too deeply.") from None
     except yaml.YAMLError as exc:
@@ -225,9 +244,15 @@ def load_patient_file(file: str | Path) -> PatientCase:
     if not 2 <= weight.magnitude <= 250:
         raise CaseFileError(file, "weight", f"{weight_text!r} is not a plausible body weight (2 to 250 kg).")
     case = PatientCase(
-        id=ident, name=_text(data, "name", file), age_years=float(age), origin=origin, weight=weight,
-        diagnosis=_text(data, "diagnosis", file), medicines=_codes(data, "medicines", file, MEDICINES),
-        conditions=_codes(data, "conditions", file, CONDITIONS), history=_text(data, "history", file, required=False),
+        id=ident,
+        name=_text(data, "name", file),
+        age_years=float(age),
+        origin=origin,
+        weight=weight,
+        diagnosis=_text(data, "diagnosis", file),
+        medicines=_codes(data, "medicines", file, MEDICINES),
+        conditions=_codes(data, "conditions", file, CONDITIONS),
+        history=_text(data, "history", file, required=False),
         file=str(file),
     )
     try:
@@ -263,18 +288,31 @@ def load_situation_file(file: str | Path) -> Situation:
         for i, v in enumerate(values):
             # every choice is a quantity with its unit: a bare 20 could be mL, µL or µg/day
             if not isinstance(v, str):
-                raise CaseFileError(file, f"choices.{name}[{i}]",
-                                    f"must be a value with its unit such as {_example('mL')!r}, not {v!r}.")
+                raise CaseFileError(
+                    file,
+                    f"choices.{name}[{i}]",
+                    f"must be a value with its unit such as {_example('mL')!r}, not {v!r}.",
+                )
             try:
                 read = _parse_text(v, f"choices.{name}")
             except ITBError as exc:
                 raise CaseFileError(file, f"choices.{name}[{i}]", str(exc)) from None
             if not hasattr(read, "units"):
-                raise CaseFileError(file, f"choices.{name}[{i}]",
-                                    f"{v!r} has no unit; write it with its unit, such as {_example('mL')!r}.")
+                raise CaseFileError(
+                    file,
+                    f"choices.{name}[{i}]",
+                    f"{v!r} has no unit; write it with its unit, such as {_example('mL')!r}.",
+                )
         choices[str(name)] = tuple(values)
-    return Situation(id=ident, kind=kind, title=_text(data, "title", file), setting=_text(data, "setting", file),
-                     day=day, choices=choices, file=str(file))
+    return Situation(
+        id=ident,
+        kind=kind,
+        title=_text(data, "title", file),
+        setting=_text(data, "setting", file),
+        day=day,
+        choices=choices,
+        file=str(file),
+    )
 
 
 @dataclass(frozen=True)
@@ -295,8 +333,9 @@ class CaseLibrary:
     def situation_kinds(self) -> set[str]:
         return {s.kind for s in self.situations.values()}
 
-    def find_patients(self, *, population: str | None = None, origin: str | None = None,
-                      eligible: bool = True) -> list[PatientCase]:
+    def find_patients(
+        self, *, population: str | None = None, origin: str | None = None, eligible: bool = True
+    ) -> list[PatientCase]:
         """Patients matching the filters, sorted by id so a seed always picks the same one."""
         out = []
         for p in sorted(self.patients.values(), key=lambda c: c.id):
@@ -338,10 +377,12 @@ def load_library(directory: str | Path | None = None, *, strict: bool = False) -
     """
     root = Path(directory) if directory is not None else CASES_DIR
     problems: list[str] = []
-    patients = {c.id: c for c in _load_all(sorted((root / "patients").glob("*.yaml")), load_patient_file, strict,
-                                            problems)}
-    situations = {s.id: s for s in _load_all(sorted((root / "situations").glob("*.yaml")), load_situation_file,
-                                              strict, problems)}
+    patients = {
+        c.id: c for c in _load_all(sorted((root / "patients").glob("*.yaml")), load_patient_file, strict, problems)
+    }
+    situations = {
+        s.id: s for s in _load_all(sorted((root / "situations").glob("*.yaml")), load_situation_file, strict, problems)
+    }
     if not patients:
         raise CaseFileError(root / "patients", "(directory)", "holds no patient files.")
     if not situations:
@@ -357,8 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     lib = load_library(args[0] if args else None)
     for p in lib.problems:
         print(p)
-    print(f"{len(lib.patients)} patients, {len(lib.situations)} situations; "
-          f"{len(lib.problems)} file(s) skipped.")
+    print(f"{len(lib.patients)} patients, {len(lib.situations)} situations; {len(lib.problems)} file(s) skipped.")
     return 1 if lib.problems else 0
 
 

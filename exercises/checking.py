@@ -31,6 +31,7 @@ of zero ("none") is left to the rule.
 >>> dose.check("2500 ug/day", override_reason="Teaching scenario: the error is the lesson").override_reason
 'Teaching scenario: the error is the lesson'
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -48,8 +49,17 @@ from itbcore.sources import DEFAULT_LABEL
 from itbcore.testing import quantity_close
 from itbcore.units import as_quantity, display_unit, fmt, magnitude_in
 
-__all__ = ["Slip", "CheckResult", "Part", "QuantityPart", "ChoicePart", "OrderPart", "DatePart", "CONFIRMED",
-           "HARD_LIMIT_SLIP"]
+__all__ = [
+    "Slip",
+    "CheckResult",
+    "Part",
+    "QuantityPart",
+    "ChoicePart",
+    "OrderPart",
+    "DatePart",
+    "CONFIRMED",
+    "HARD_LIMIT_SLIP",
+]
 
 
 @dataclass(frozen=True)
@@ -87,8 +97,12 @@ class CheckResult:
         return self.correct
 
     def text(self) -> str:
-        head = {"correct": "✔ Correct", "wrong": "✘ Not yet", "invalid": "⚠ Cannot check",
-                "missing": "… No answer yet"}[self.status]
+        head = {
+            "correct": "✔ Correct",
+            "wrong": "✘ Not yet",
+            "invalid": "⚠ Cannot check",
+            "missing": "… No answer yet",
+        }[self.status]
         out = f"{head}: {self.message}"
         if self.rule and self.status in ("correct", "wrong"):
             out += f"\nRule: {self.rule} (source: {self.source})"
@@ -116,8 +130,12 @@ class CheckResult:
         palette); the bar itself is drawn inline so a notebook without the stylesheet (JupyterLab) still shows
         it, in the text's colour. The status word is always written too: colour is never the only cue.
         """
-        head = {"correct": "✔ Correct", "wrong": "✘ Not yet", "invalid": "⚠ Cannot check",
-                "missing": "… No answer yet"}[self.status]
+        head = {
+            "correct": "✔ Correct",
+            "wrong": "✘ Not yet",
+            "invalid": "⚠ Cannot check",
+            "missing": "… No answer yet",
+        }[self.status]
         out = f"{html.escape(head)}: {html.escape(self.message)}"
         if self.rule and self.status in ("correct", "wrong"):
             source = cite(self.source) if cite else html.escape(self.source)
@@ -154,8 +172,9 @@ class Part:
 
     kind = "part"
 
-    def check(self, answer: Any, exercise: str = "", *, label: str = DEFAULT_LABEL,
-              override_reason: str | None = None) -> CheckResult:
+    def check(
+        self, answer: Any, exercise: str = "", *, label: str = DEFAULT_LABEL, override_reason: str | None = None
+    ) -> CheckResult:
         """Check ``answer``; never raises for bad input (the result says what was wrong).
 
         ``label`` is the label profile the drug library judges a quantity under; ``override_reason`` is why
@@ -163,13 +182,13 @@ class Part:
         in the result when the answer is past it.
         """
         if _missing(answer):
-            return CheckResult(exercise, self.id, "missing",
-                               f"replace ... with your answer, {self.answer_hint()}.")
+            return CheckResult(exercise, self.id, "missing", f"replace ... with your answer, {self.answer_hint()}.")
         try:
             return self._check_under(answer, exercise, label, override_reason)
         except ITBError as exc:
-            return CheckResult(exercise, self.id, "invalid", f"{exc} Answer {self.answer_hint()}.",
-                               answer_text=_text_of(answer))
+            return CheckResult(
+                exercise, self.id, "invalid", f"{exc} Answer {self.answer_hint()}.", answer_text=_text_of(answer)
+            )
 
     def answer_hint(self) -> str:
         return "as asked"
@@ -177,10 +196,19 @@ class Part:
     def expected_text(self) -> str:
         return str(self.expected)
 
-    def _result(self, exercise: str, ok: bool, message: str, answer: Any, slip: str | None = None,
-                source: str | None = None) -> CheckResult:
-        return CheckResult(exercise, self.id, "correct" if ok else "wrong", message, self.rule,
-                           source or self.source, slip, _text_of(answer))
+    def _result(
+        self, exercise: str, ok: bool, message: str, answer: Any, slip: str | None = None, source: str | None = None
+    ) -> CheckResult:
+        return CheckResult(
+            exercise,
+            self.id,
+            "correct" if ok else "wrong",
+            message,
+            self.rule,
+            source or self.source,
+            slip,
+            _text_of(answer),
+        )
 
     def _check(self, answer: Any, exercise: str) -> CheckResult:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -237,8 +265,10 @@ class QuantityPart(Part):
         return f"± {self.rtol * 100:g} %"
 
     def answer_hint(self) -> str:
-        return (f"with its unit, for example '12.5 {display_unit(self.unit)}' (any equivalent unit is "
-                f"accepted; tolerance {self.tolerance_text()})")
+        return (
+            f"with its unit, for example '12.5 {display_unit(self.unit)}' (any equivalent unit is "
+            f"accepted; tolerance {self.tolerance_text()})"
+        )
 
     def expected_text(self) -> str:
         return fmt(self.expected)
@@ -299,8 +329,14 @@ class QuantityPart(Part):
             # slip it matches, if any: a ×1000 slip usually lands past the hard limit)
             slip = self._slip_for(self._read(answer))
             message = str(exc) + (f" {slip.message}" if slip else "")
-            return self._result(exercise, False, message, answer, slip.code if slip else HARD_LIMIT_SLIP,
-                                (slip.source or None) if slip else None)
+            return self._result(
+                exercise,
+                False,
+                message,
+                answer,
+                slip.code if slip else HARD_LIMIT_SLIP,
+                (slip.source or None) if slip else None,
+            )
         if reading is None:
             return self._check(answer, exercise)
         result = self._judge(reading.quantity, answer, exercise)
@@ -319,8 +355,10 @@ class QuantityPart(Part):
         slip = self._slip_for(q)
         if slip is not None:
             return self._result(exercise, False, slip.message, answer, slip.code, slip.source or None)
-        msg = (f"{fmt(q)} is not within {self.tolerance_text()} of the answer, and it does not match a "
-               f"common slip. Work through the rule again or ask for a hint.")
+        msg = (
+            f"{fmt(q)} is not within {self.tolerance_text()} of the answer, and it does not match a "
+            f"common slip. Work through the rule again or ask for a hint."
+        )
         return self._result(exercise, False, msg, answer)
 
     def _slip_for(self, q: pint.Quantity) -> Slip | None:
@@ -335,14 +373,30 @@ class QuantityPart(Part):
         if self.generic_slips:
             e = self.expected
             out += [
-                Slip("unit_x1000", e * 1000, "Your answer is 1000 times too large: a mg/µg (or mL/µL) slip. "
-                     "1 mg = 1000 µg; check which unit each number is in before you divide."),
-                Slip("unit_div1000", e / 1000, "Your answer is 1000 times too small: a mg/µg (or mL/µL) slip. "
-                     "1 mg = 1000 µg; check which unit each number is in before you divide."),
-                Slip("doubled", e * 2, "Your answer is twice the right value: check whether the rule doubles "
-                     "here at all, and that you did not count something twice."),
-                Slip("halved", e / 2, "Your answer is half the right value: check whether a factor of 2 was "
-                     "dropped, or whether the rule doubles here."),
+                Slip(
+                    "unit_x1000",
+                    e * 1000,
+                    "Your answer is 1000 times too large: a mg/µg (or mL/µL) slip. "
+                    "1 mg = 1000 µg; check which unit each number is in before you divide.",
+                ),
+                Slip(
+                    "unit_div1000",
+                    e / 1000,
+                    "Your answer is 1000 times too small: a mg/µg (or mL/µL) slip. "
+                    "1 mg = 1000 µg; check which unit each number is in before you divide.",
+                ),
+                Slip(
+                    "doubled",
+                    e * 2,
+                    "Your answer is twice the right value: check whether the rule doubles "
+                    "here at all, and that you did not count something twice.",
+                ),
+                Slip(
+                    "halved",
+                    e / 2,
+                    "Your answer is half the right value: check whether a factor of 2 was "
+                    "dropped, or whether the rule doubles here.",
+                ),
             ]
         return [s for s in out if not self._close(s.value, self.expected)]
 
@@ -431,10 +485,11 @@ class OrderPart(Part):
         if set(keys[: pos + 1]) == set(self.expected[: pos + 1]):
             msg = f"steps {pos + 1} and after are out of order."
         else:
-            msg = (f"step {pos + 1} should be '{self.items[want]}' "
-                   f"({self.item_sources.get(want, self.source)}), not '{self.items[keys[pos]]}'.")
+            msg = (
+                f"step {pos + 1} should be '{self.items[want]}' "
+                f"({self.item_sources.get(want, self.source)}), not '{self.items[keys[pos]]}'."
+            )
         return self._result(exercise, False, msg, answer, slip="order")
-
 
 
 @dataclass(frozen=True)
@@ -467,5 +522,10 @@ class DatePart(Part):
         for slip in self.slips:
             if slip.value == day and slip.value != self.expected:
                 return self._result(exercise, False, slip.message, answer, slip.code, slip.source or None)
-        return self._result(exercise, False, f"{day.isoformat()} is not the date the rule gives; count whole "
-                            "days from the fill date, or ask for a hint.", answer)
+        return self._result(
+            exercise,
+            False,
+            f"{day.isoformat()} is not the date the rule gives; count whole "
+            "days from the fill date, or ask for a hint.",
+            answer,
+        )

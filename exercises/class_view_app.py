@@ -7,6 +7,7 @@ each trainee's progress database from their home (the educators' group may read 
 and the nbgrader gradebook of the educator's course folder.  Shows attempts, correct answers, hints,
 last activity, the common slips and the nbgrader score, with a CSV download.
 """
+
 from __future__ import annotations
 
 import base64
@@ -54,9 +55,11 @@ def read_trainee(trainee: str, course: str | None = None) -> list:
 
 class ClassViewApp(App):
     title = "Class view"
-    intro = ("Per trainee and exercise: attempts, correct answers, hints, last activity, common slips and the "
-             "nbgrader score. Only educators can open it: the hub lists the class only for the educators' role, "
-             "and only the educators' group may read the trainees' records.")
+    intro = (
+        "Per trainee and exercise: attempts, correct answers, hints, last activity, common slips and the "
+        "nbgrader score. Only educators can open it: the hub lists the class only for the educators' role, "
+        "and only the educators' group may read the trainees' records."
+    )
     label_choice = False
     sources = ("each trainee's progress records (their home); the course's nbgrader gradebook",)
 
@@ -109,34 +112,67 @@ class ClassViewApp(App):
         self.rows = class_rows(attempts, scores)
         self.slips = common_slips(attempts)
         self.assessment_html.value = assessment_html(attempts)
-        head = ("trainee", "exercise", "attempts", "correct", "hints", "last activity", "common slips",
-                "score", "hub: last active")
+        head = (
+            "trainee",
+            "exercise",
+            "attempts",
+            "correct",
+            "hints",
+            "last activity",
+            "common slips",
+            "score",
+            "hub: last active",
+        )
         body = "".join(
-            "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in (
-                r.trainee, r.exercise, r.attempts, r.correct, r.hints, r.last_activity, r.slips,
-                "" if r.score is None else f"{r.score:g} / {r.max_score:g}", active.get(r.trainee, ""))) + "</tr>"
-            for r in self.rows)
+            "<tr>"
+            + "".join(
+                f"<td>{esc(v)}</td>"
+                for v in (
+                    r.trainee,
+                    r.exercise,
+                    r.attempts,
+                    r.correct,
+                    r.hints,
+                    r.last_activity,
+                    r.slips,
+                    "" if r.score is None else f"{r.score:g} / {r.max_score:g}",
+                    active.get(r.trainee, ""),
+                )
+            )
+            + "</tr>"
+            for r in self.rows
+        )
         caption = f"<caption>{len(members)} trainees, {len(self.rows)} trainee–exercise rows</caption>"
-        self.table.value = (f"<table class='itb-class-table'>{caption}<thead><tr>"
-                            + "".join(f"<th scope='col'>{h}</th>" for h in head)
-                            + f"</tr></thead><tbody>{body}</tbody></table>"
-                            + ("".join(f"<p class='itb-warning'>Not readable: {esc(x)}</p>" for x in self.refused)))
-        self.slip_html.value = ("<h2>Common slips</h2><ol>" + "".join(
-            f"<li><code>{esc(s)}</code> in {esc(e)}: {k} trainee(s)</li>" for e, s, k in self.slips) + "</ol>"
-            if self.slips else "<p>No slips recorded yet.</p>")
+        self.table.value = (
+            f"<table class='itb-class-table'>{caption}<thead><tr>"
+            + "".join(f"<th scope='col'>{h}</th>" for h in head)
+            + f"</tr></thead><tbody>{body}</tbody></table>"
+            + ("".join(f"<p class='itb-warning'>Not readable: {esc(x)}</p>" for x in self.refused))
+        )
+        self.slip_html.value = (
+            "<h2>Common slips</h2><ol>"
+            + "".join(f"<li><code>{esc(s)}</code> in {esc(e)}: {k} trainee(s)</li>" for e, s, k in self.slips)
+            + "</ol>"
+            if self.slips
+            else "<p>No slips recorded yet.</p>"
+        )
         from .core import default_library
 
         skipped = default_library().problems  # a bad case file is skipped for trainees, named here
         if skipped:
-            self.slip_html.value += ("<h2>Case files skipped</h2><ul>"
-                                     + "".join(f"<li>{esc(p)}</li>" for p in skipped) + "</ul>")
+            self.slip_html.value += (
+                "<h2>Case files skipped</h2><ul>" + "".join(f"<li>{esc(p)}</li>" for p in skipped) + "</ul>"
+            )
         data = base64.b64encode(rows_csv(self.rows).encode()).decode()
-        self.download.value = (f'<a download="itb-class.csv" href="data:text/csv;base64,{data}">'
-                               "Download the table as CSV</a>")
+        self.download.value = (
+            f'<a download="itb-class.csv" href="data:text/csv;base64,{data}">Download the table as CSV</a>'
+        )
 
     def summary(self) -> str:
-        return "\n".join(f"{r.trainee} {r.exercise}: {r.attempts} attempts, {r.correct} correct" for r in self.rows) \
+        return (
+            "\n".join(f"{r.trainee} {r.exercise}: {r.attempts} attempts, {r.correct} correct" for r in self.rows)
             or self.table.value
+        )
 
 
 def assessment_html(attempts: dict) -> str:
@@ -144,23 +180,34 @@ def assessment_html(attempts: dict) -> str:
     mastery = mastery_rows(attempts)
     scores = {(s.trainee, s.form): s for s in test_scores(attempts, parts_per_form())}
     trainees = sorted({t for t, _f in scores})
-    m_body = "".join(f"<tr><td>{esc(r.trainee)}</td><td>{r.attempts}</td>"
-                     f"<td>{r.passed_at or 'not yet'}</td><td>{esc(r.last)}</td><td>{esc(r.last_time)}</td></tr>"
-                     for r in mastery)
+    m_body = "".join(
+        f"<tr><td>{esc(r.trainee)}</td><td>{r.attempts}</td>"
+        f"<td>{r.passed_at or 'not yet'}</td><td>{esc(r.last)}</td><td>{esc(r.last_time)}</td></tr>"
+        for r in mastery
+    )
 
     def cell(t: str, form: str) -> str:
         s = scores.get((t, form))
         return "—" if s is None else f"{s.correct} / {s.total}"
 
     t_body = "".join(f"<tr><td>{esc(t)}</td><td>{cell(t, 'pre')}</td><td>{cell(t, 'post')}</td></tr>" for t in trainees)
-    return ("<h2>Refill mastery</h2>"
-            + (f"<table class='itb-class-table'><thead><tr><th scope='col'>trainee</th><th scope='col'>attempts</th>"
-               f"<th scope='col'>passed at attempt</th><th scope='col'>last score</th><th scope='col'>last</th>"
-               f"</tr></thead><tbody>{m_body}</tbody></table>" if m_body else "<p>No checklist scored yet.</p>")
-            + "<h2>Pre- and post-test</h2>"
-            + (f"<table class='itb-class-table'><thead><tr><th scope='col'>trainee</th><th scope='col'>pre-test</th>"
-               f"<th scope='col'>post-test</th></tr></thead><tbody>{t_body}</tbody></table>"
-               if t_body else "<p>No test answers saved yet.</p>"))
+    return (
+        "<h2>Refill mastery</h2>"
+        + (
+            f"<table class='itb-class-table'><thead><tr><th scope='col'>trainee</th><th scope='col'>attempts</th>"
+            f"<th scope='col'>passed at attempt</th><th scope='col'>last score</th><th scope='col'>last</th>"
+            f"</tr></thead><tbody>{m_body}</tbody></table>"
+            if m_body
+            else "<p>No checklist scored yet.</p>"
+        )
+        + "<h2>Pre- and post-test</h2>"
+        + (
+            f"<table class='itb-class-table'><thead><tr><th scope='col'>trainee</th><th scope='col'>pre-test</th>"
+            f"<th scope='col'>post-test</th></tr></thead><tbody>{t_body}</tbody></table>"
+            if t_body
+            else "<p>No test answers saved yet.</p>"
+        )
+    )
 
 
 def build_app(**kwargs: Any) -> ClassViewApp:

@@ -12,6 +12,7 @@ educator's course folder) — so nothing is copied or kept twice.
 >>> [(r.trainee, r.exercise, r.attempts, r.correct, r.slips) for r in class_rows({"t1": a})]
 [('t1', 'dilution', 2, 1, 'glucose ×1')]
 """
+
 from __future__ import annotations
 
 import csv
@@ -47,8 +48,9 @@ def _slips(items: Iterable[Attempt], n: int = 3) -> str:
     return ", ".join(f"{code} ×{k}" for code, k in counts.most_common(n))
 
 
-def class_rows(attempts: Mapping[str, list[Attempt]],
-               scores: Mapping[tuple[str, str], tuple[float, float, str]] | None = None) -> list[ClassRow]:
+def class_rows(
+    attempts: Mapping[str, list[Attempt]], scores: Mapping[tuple[str, str], tuple[float, float, str]] | None = None
+) -> list[ClassRow]:
     """One row per trainee and exercise, from their attempts and (optionally) nbgrader's scores."""
     scores = scores or {}
     # a test's start and finish marks are no attempt at an exercise (the test's answers are its own rows)
@@ -58,10 +60,21 @@ def class_rows(attempts: Mapping[str, list[Attempt]],
         items = [a for a in attempts.get(trainee, []) if a.exercise == exercise and a.kind not in MARKS]
         checks = [a for a in items if a.kind == "check"]
         score, max_score, submitted = scores.get((trainee, exercise), (None, None, ""))
-        rows.append(ClassRow(trainee, exercise, len(checks), sum(a.correct for a in checks),
-                             sum(a.kind == "hint" for a in items), items[-1].created_at[:19] if items else "",
-                             _slips(items), score, max_score, submitted,
-                             sum(bool(a.override_reason) for a in checks)))
+        rows.append(
+            ClassRow(
+                trainee,
+                exercise,
+                len(checks),
+                sum(a.correct for a in checks),
+                sum(a.kind == "hint" for a in items),
+                items[-1].created_at[:19] if items else "",
+                _slips(items),
+                score,
+                max_score,
+                submitted,
+                sum(bool(a.override_reason) for a in checks),
+            )
+        )
     return rows
 
 
@@ -76,8 +89,9 @@ def override_reasons(attempts: Mapping[str, list[Attempt]]) -> list[tuple[str, i
     >>> override_reasons({"t1": [a]})
     [('Other: test', 1)]
     """
-    counts = Counter(a.override_reason for items in attempts.values() for a in items
-                     if a.kind == "check" and a.override_reason)
+    counts = Counter(
+        a.override_reason for items in attempts.values() for a in items if a.kind == "check" and a.override_reason
+    )
     return counts.most_common()
 
 
@@ -105,8 +119,11 @@ def gradebook_scores(course_root: str | Path) -> dict[tuple[str, str], tuple[flo
                     sub = gb.find_submission(assignment.name, student.id)
                 except MissingEntry:
                     continue
-                out[(student.id, assignment.name)] = (float(sub.score), float(sub.max_score),
-                                                      str(sub.timestamp or "")[:19])
+                out[(student.id, assignment.name)] = (
+                    float(sub.score),
+                    float(sub.max_score),
+                    str(sub.timestamp or "")[:19],
+                )
     return out
 
 
@@ -145,8 +162,9 @@ class HubRefused(PermissionError):
     """The hub would not list the class for this user: only the educators' role may."""
 
 
-def hub_class(group: str = "trainees", env: Mapping[str, str] | None = None, timeout: float = 10.0
-              ) -> list[tuple[str, str]]:
+def hub_class(
+    group: str = "trainees", env: Mapping[str, str] | None = None, timeout: float = 10.0
+) -> list[tuple[str, str]]:
     """(name, last activity) of every member of ``group``, asked of JupyterHub with this server's token.
 
     The token of an educator's server may list the class (``deploy/hub_hooks.server_token_scopes``);
@@ -170,8 +188,9 @@ def hub_class(group: str = "trainees", env: Mapping[str, str] | None = None, tim
                 return json.loads(r.read())
         except urllib.error.HTTPError as exc:
             if exc.code in (403, 404):
-                raise HubRefused("The hub does not let this user list the class: only educators may "
-                                 "(JupyterHub role 'educator').") from exc
+                raise HubRefused(
+                    "The hub does not let this user list the class: only educators may (JupyterHub role 'educator')."
+                ) from exc
             raise
 
     members = get(f"groups/{quote(group)}").get("users", [])

@@ -25,6 +25,7 @@ trainee's own kernel the checker must know the answer to check it, so a trainee 
 works the case through :mod:`itbcore` gets it — that is the calculator they are learning; what is withheld
 is the answer key, the worked solutions and, in the apps, which case is whose test (docs/EXERCISES.md).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -87,7 +88,8 @@ def _require_solutions(what: str) -> None:
         raise SolutionsWithheld(
             f"{what} is for educators: this install holds no answer key (the solutions are left out of a "
             "trainee's install), so it gives no answer. Work the case through itbcore and check your answer "
-            "with ex.check(answer); educators find the worked solutions in a checkout or their course folder.")
+            "with ex.check(answer); educators find the worked solutions in a checkout or their course folder."
+        )
 
 
 @dataclass(frozen=True)
@@ -261,8 +263,13 @@ class Exercise:
         """
         if part is None and len(self.parts) > 1:
             names = ", ".join(repr(p.id) for p in self.parts)
-            return CheckResult(self.id, "", "invalid", f"this exercise has several parts ({names}); "
-                               f"say which one, e.g. ex.check(answer, part={self.parts[0].id!r}).")
+            return CheckResult(
+                self.id,
+                "",
+                "invalid",
+                f"this exercise has several parts ({names}); "
+                f"say which one, e.g. ex.check(answer, part={self.parts[0].id!r}).",
+            )
         try:
             p = self.part(part)
         except InputError as exc:
@@ -360,8 +367,9 @@ def _default_library() -> CaseLibrary:
     return _library
 
 
-def load_exercise(ident: str, seed: int = 0, *, trainee: str | None = None, progress: Any = None,
-                  library: CaseLibrary | None = None) -> Exercise:
+def load_exercise(
+    ident: str, seed: int = 0, *, trainee: str | None = None, progress: Any = None, library: CaseLibrary | None = None
+) -> Exercise:
     """The variant of exercise ``ident`` for ``seed`` (same seed → same case).
 
     With ``trainee`` and ``progress`` (a :class:`exercises.progress.ProgressStore`, or ``True`` for

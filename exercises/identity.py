@@ -13,6 +13,7 @@ type any name.  When nbgrader runs a notebook (``NBGRADER_EXECUTION`` is ``autog
 >>> Identity.of("", env={"JUPYTERHUB_USER": "t1"}).label()
 't1 (signed in)'
 """
+
 from __future__ import annotations
 
 import os

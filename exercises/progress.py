@@ -36,6 +36,7 @@ line written before version 2 (no ``override_reason`` key) is verified against t
 >>> store.summary("ana")[0].solved
 1
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -56,9 +57,22 @@ from typing import Any
 
 from itbcore.errors import InputError
 
-__all__ = ["ProgressStore", "ProgressStoreError", "Attempt", "ExerciseSummary", "default_progress_path", "ENV_VAR",
-           "COURSE_ENV", "MARKS", "GROUP_READ_ENV", "read_attempts",
-           "check_trainee_name", "MAX_NAME_LENGTH", "MAX_ATTEMPTS_PER_MINUTE", "MAX_ATTEMPTS_TOTAL"]
+__all__ = [
+    "ProgressStore",
+    "ProgressStoreError",
+    "Attempt",
+    "ExerciseSummary",
+    "default_progress_path",
+    "ENV_VAR",
+    "COURSE_ENV",
+    "MARKS",
+    "GROUP_READ_ENV",
+    "read_attempts",
+    "check_trainee_name",
+    "MAX_NAME_LENGTH",
+    "MAX_ATTEMPTS_PER_MINUTE",
+    "MAX_ATTEMPTS_TOTAL",
+]
 
 ENV_VAR = "ITB_PROGRESS_DB"
 COURSE_ENV = "ITB_COURSE"
@@ -69,6 +83,8 @@ GROUP_READ_ENV = "ITB_PROGRESS_GROUP_READ"
 
 def _group_read() -> bool:
     return os.environ.get(GROUP_READ_ENV, "") not in ("", "0")
+
+
 #: The marks of a pre-/post-test (exercise ``pre-test`` / ``post-test``): started, and finished (its score shown).
 MARKS = ("start", "finish")
 #: check: a checked answer; hint: a hint taken; held: a test answer past a soft limit, held for its reason
@@ -79,6 +95,8 @@ _BACKUP_EVERY = 20
 
 class ProgressStoreError(OSError):
     """The progress database cannot be used as it is (read-only, no permission): the message says which."""
+
+
 #: The schema version this code writes (``PRAGMA user_version``); see the module docstring.
 SCHEMA_VERSION = 2
 #: The columns of version 1 (what a journal line from before version 2 was signed over).
@@ -171,9 +189,14 @@ def check_trainee_name(name: object) -> str:
 class ProgressStore:
     """Attempts of trainees in a SQLite file (see the module docstring for path and recovery)."""
 
-    def __init__(self, path: str | os.PathLike | None = None, *, busy_timeout: float = 30.0,
-                 per_minute: int | None = MAX_ATTEMPTS_PER_MINUTE,
-                 per_trainee: int | None = MAX_ATTEMPTS_TOTAL) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike | None = None,
+        *,
+        busy_timeout: float = 30.0,
+        per_minute: int | None = MAX_ATTEMPTS_PER_MINUTE,
+        per_trainee: int | None = MAX_ATTEMPTS_TOTAL,
+    ) -> None:
         #: The quotas of :meth:`add` (``None``: none, for a bulk import or a test that fills a store).
         self.per_minute, self.per_trainee = per_minute, per_trainee
         self.path = Path(path).expanduser() if path is not None else default_progress_path()
@@ -200,8 +223,10 @@ class ProgressStore:
             raise ProgressStoreError(f"The progress folder {folder} is not writable by this server.")
         for p in (self.path, self.journal):
             if p.exists() and not os.access(p, os.R_OK | os.W_OK):
-                raise ProgressStoreError(f"The progress file {p} is read-only or not readable by this server; "
-                                         "fix its permissions (it is left as it is).")
+                raise ProgressStoreError(
+                    f"The progress file {p} is read-only or not readable by this server; "
+                    "fix its permissions (it is left as it is)."
+                )
 
     @staticmethod
     def _private(p: Path) -> None:
@@ -259,8 +284,9 @@ class ProgressStore:
                 conn.close()
         except sqlite3.OperationalError as exc:
             if _not_permitted(exc):
-                raise ProgressStoreError(f"The progress database {self.path} cannot be written ({exc}); "
-                                         "it is left as it is.") from None
+                raise ProgressStoreError(
+                    f"The progress database {self.path} cannot be written ({exc}); it is left as it is."
+                ) from None
             return False
         except sqlite3.DatabaseError:
             return False
@@ -339,8 +365,18 @@ class ProgressStore:
         self._insert_rows(rows)
 
     # -- writing ---------------------------------------------------------------------------
-    def add(self, trainee: str, exercise: str, seed: int, part: str, answer: str, correct: bool,
-            slip: str | None = None, kind: str = "check", override_reason: str | None = None) -> Attempt:
+    def add(
+        self,
+        trainee: str,
+        exercise: str,
+        seed: int,
+        part: str,
+        answer: str,
+        correct: bool,
+        slip: str | None = None,
+        kind: str = "check",
+        override_reason: str | None = None,
+    ) -> Attempt:
         """Save one attempt atomically; returns it.
 
         ``override_reason`` is why an answer past the drug library's soft limit was confirmed
@@ -351,19 +387,41 @@ class ProgressStore:
         if kind not in _KINDS:
             raise InputError(f"An attempt is one of {', '.join(_KINDS)}, not {kind!r}.")
         reason = " ".join(str(override_reason).split())[:_MAX_REASON] if override_reason else None
-        attempt = Attempt(uuid.uuid4().hex, str(trainee).strip(), exercise, int(seed), part, str(answer),
-                          bool(correct), slip, kind,
-                          _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds"), reason)
-        values = (attempt.uid, attempt.trainee, attempt.exercise, attempt.seed, attempt.part, attempt.answer,
-                  int(attempt.correct), attempt.slip, attempt.kind, attempt.created_at, attempt.override_reason)
+        attempt = Attempt(
+            uuid.uuid4().hex,
+            str(trainee).strip(),
+            exercise,
+            int(seed),
+            part,
+            str(answer),
+            bool(correct),
+            slip,
+            kind,
+            _dt.datetime.now(_dt.UTC).isoformat(timespec="microseconds"),
+            reason,
+        )
+        values = (
+            attempt.uid,
+            attempt.trainee,
+            attempt.exercise,
+            attempt.seed,
+            attempt.part,
+            attempt.answer,
+            int(attempt.correct),
+            attempt.slip,
+            attempt.kind,
+            attempt.created_at,
+            attempt.override_reason,
+        )
         try:
             self._insert(values, attempt.trainee)
         except sqlite3.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise
             if _not_permitted(exc):
-                raise ProgressStoreError(f"The progress database {self.path} cannot be written ({exc}); "
-                                         "it is left as it is.") from None
+                raise ProgressStoreError(
+                    f"The progress database {self.path} cannot be written ({exc}); it is left as it is."
+                ) from None
             self._append_journal(attempt)
             self._recover()
             return attempt
@@ -378,13 +436,18 @@ class ProgressStore:
         so two notebooks of the same trainee share one quota)."""
         since = (_dt.datetime.now(_dt.UTC) - _dt.timedelta(minutes=1)).isoformat(timespec="microseconds")
         recent, total = conn.execute(
-            "SELECT sum(created_at >= ?), count(*) FROM attempts WHERE trainee = ?", (since, trainee)).fetchone()
+            "SELECT sum(created_at >= ?), count(*) FROM attempts WHERE trainee = ?", (since, trainee)
+        ).fetchone()
         if self.per_minute is not None and (recent or 0) >= self.per_minute:
-            raise InputError(f"Not saved: {trainee} has saved {self.per_minute} attempts in the last minute, "
-                             "the most the store takes; wait a minute and check again.")
+            raise InputError(
+                f"Not saved: {trainee} has saved {self.per_minute} attempts in the last minute, "
+                "the most the store takes; wait a minute and check again."
+            )
         if self.per_trainee is not None and total >= self.per_trainee:
-            raise InputError(f"Not saved: {trainee} has {self.per_trainee} saved attempts, the most the store keeps "
-                             "per trainee; ask an educator.")
+            raise InputError(
+                f"Not saved: {trainee} has {self.per_trainee} saved attempts, the most the store keeps "
+                "per trainee; ask an educator."
+            )
 
     # -- erasure ---------------------------------------------------------------------------
     def erase(self, trainee: str) -> int:
@@ -512,14 +575,23 @@ class ProgressStore:
             return None
         if not isinstance(mac, str) or not hmac.compare_digest(mac, self._sign(payload)):
             return None
-        ok = (isinstance(rec["uid"], str) and len(rec["uid"]) == 32
-              and isinstance(rec["trainee"], str) and 0 < len(rec["trainee"]) <= 200
-              and all(isinstance(rec[c], str) for c in ("exercise", "part", "answer", "kind", "created_at"))
-              and isinstance(rec["seed"], int) and not isinstance(rec["seed"], bool)
-              and isinstance(rec["correct"], (bool, int)) and rec["kind"] in _KINDS
-              and (rec["slip"] is None or isinstance(rec["slip"], str))
-              and (rec.get("override_reason") is None
-                   or isinstance(rec["override_reason"], str) and len(rec["override_reason"]) <= _MAX_REASON))
+        ok = (
+            isinstance(rec["uid"], str)
+            and len(rec["uid"]) == 32
+            and isinstance(rec["trainee"], str)
+            and 0 < len(rec["trainee"]) <= 200
+            and all(isinstance(rec[c], str) for c in ("exercise", "part", "answer", "kind", "created_at"))
+            and isinstance(rec["seed"], int)
+            and not isinstance(rec["seed"], bool)
+            and isinstance(rec["correct"], (bool, int))
+            and rec["kind"] in _KINDS
+            and (rec["slip"] is None or isinstance(rec["slip"], str))
+            and (
+                rec.get("override_reason") is None
+                or isinstance(rec["override_reason"], str)
+                and len(rec["override_reason"]) <= _MAX_REASON
+            )
+        )
         if not ok:
             return None
         try:
@@ -542,8 +614,16 @@ class ProgressStore:
 
     def record(self, trainee: str, exercise: str, seed: int, part: str, result: Any) -> Attempt:
         """Save a :class:`exercises.checking.CheckResult` (with the reason it was confirmed past a soft limit)."""
-        return self.add(trainee, exercise, seed, part, result.answer_text, result.correct, result.slip,
-                        override_reason=getattr(result, "override_reason", None))
+        return self.add(
+            trainee,
+            exercise,
+            seed,
+            part,
+            result.answer_text,
+            result.correct,
+            result.slip,
+            override_reason=getattr(result, "override_reason", None),
+        )
 
     def record_hint(self, trainee: str, exercise: str, seed: int, part: str) -> Attempt:
         return self.add(trainee, exercise, seed, part, "", False, None, kind="hint")
@@ -582,8 +662,16 @@ class ProgressStore:
         for ex, items in sorted(by.items()):
             checks = [a for a in items if a.kind == "check"]
             solved = {(a.seed, a.part) for a in checks if a.correct}
-            out.append(ExerciseSummary(ex, len(checks), sum(a.correct for a in checks), len(solved),
-                                       sum(a.kind == "hint" for a in items), items[-1].created_at[:19]))
+            out.append(
+                ExerciseSummary(
+                    ex,
+                    len(checks),
+                    sum(a.correct for a in checks),
+                    len(solved),
+                    sum(a.kind == "hint" for a in items),
+                    items[-1].created_at[:19],
+                )
+            )
         return out
 
     def summary_markdown(self, trainee: str) -> str:
@@ -591,8 +679,12 @@ class ProgressStore:
         rows = self.summary(trainee)
         if not rows:
             return f"No attempts saved yet for {trainee}."
-        lines = [f"Progress of **{trainee}**", "", "| exercise | attempts | correct | parts solved | hints | last |",
-                 "|---|---|---|---|---|---|"]
+        lines = [
+            f"Progress of **{trainee}**",
+            "",
+            "| exercise | attempts | correct | parts solved | hints | last |",
+            "|---|---|---|---|---|---|",
+        ]
         lines += [f"| {r.exercise} | {r.attempts} | {r.correct} | {r.solved} | {r.hints} | {r.last} |" for r in rows]
         return "\n".join(lines)
 
@@ -624,9 +716,12 @@ def _open_nofollow(p: Path, within: Path | None) -> int:
             try:
                 nxt = os.open(part, dirflags | os.O_NOFOLLOW, dir_fd=fd)
             except OSError as exc:
-                if os.path.islink(os.path.join(within, *rel[:i + 1])):
-                    raise _refuse(p, f"the folder {part!r} on its path is a symbolic link (a trainee's file is "
-                                     "read where it is, never through a link).") from None
+                if os.path.islink(os.path.join(within, *rel[: i + 1])):
+                    raise _refuse(
+                        p,
+                        f"the folder {part!r} on its path is a symbolic link (a trainee's file is "
+                        "read where it is, never through a link).",
+                    ) from None
                 raise exc
             os.close(fd)
             fd = nxt
@@ -635,8 +730,14 @@ def _open_nofollow(p: Path, within: Path | None) -> int:
         os.close(fd)
 
 
-def read_attempts(path: str | os.PathLike, *, trainee: str | None = None, owner: int | None = None,
-                  within: str | os.PathLike | None = None, timeout: float = READ_TIMEOUT) -> list[Attempt]:
+def read_attempts(
+    path: str | os.PathLike,
+    *,
+    trainee: str | None = None,
+    owner: int | None = None,
+    within: str | os.PathLike | None = None,
+    timeout: float = READ_TIMEOUT,
+) -> list[Attempt]:
     """Every attempt in someone else's progress database, read without trusting it (the class view).
 
     The file is the trainee's own, so everything in it is theirs to shape.  It is opened without following a
@@ -661,16 +762,19 @@ def read_attempts(path: str | os.PathLike, *, trainee: str | None = None, owner:
         raise
     except FileNotFoundError:
         if p.parent.exists() and not os.access(p.parent, os.R_OK | os.X_OK):
-            raise ProgressStoreError(f"{p.parent} cannot be read by this user (only its trainee and the "
-                                     "educators' group can).") from None
+            raise ProgressStoreError(
+                f"{p.parent} cannot be read by this user (only its trainee and the educators' group can)."
+            ) from None
         raise FileNotFoundError(p) from None
     except PermissionError:
-        raise ProgressStoreError(f"{p} cannot be read by this user (only its trainee and the educators' group "
-                                 "can).") from None
+        raise ProgressStoreError(
+            f"{p} cannot be read by this user (only its trainee and the educators' group can)."
+        ) from None
     except OSError as exc:
         if os.path.islink(p):  # O_NOFOLLOW: ELOOP
-            raise _refuse(p, "it is a symbolic link (a trainee's file is read where it is, never through a "
-                             "link).") from None
+            raise _refuse(
+                p, "it is a symbolic link (a trainee's file is read where it is, never through a link)."
+            ) from None
         raise ProgressStoreError(f"{p} could not be opened: {exc.strerror or exc}") from None
     try:
         st = os.fstat(fd)
@@ -728,8 +832,11 @@ def _attempts_from_bytes(p: Path, data: bytes, trainee: str | None, timeout: flo
     bad = [i for i, r in enumerate(rows) if not _row_ok(r, trainee)]
     if bad:
         foreign = sum(1 for i in bad if _row_ok(rows[i], None)) if trainee is not None else 0
-        why = (f"{foreign} row(s) are another trainee's" if foreign
-               else f"{len(bad)} row(s) are not of the store's types (first: row {bad[0] + 1})")
+        why = (
+            f"{foreign} row(s) are another trainee's"
+            if foreign
+            else f"{len(bad)} row(s) are not of the store's types (first: row {bad[0] + 1})"
+        )
         raise _refuse(p, f"{why}; the file was not written by this suite's store as it is.")
     return [_attempt(r) for r in rows]
 
@@ -740,8 +847,14 @@ def _row_ok(r: tuple, trainee: str | None) -> bool:
     texts = (uid, who, exercise, part, answer, kind, created)
     if not all(type(t) is str for t in texts):
         return False
-    if not (0 < len(who) <= MAX_NAME_LENGTH and len(uid) <= 64 and len(exercise) <= 200 and len(part) <= 200
-            and len(answer) <= 10_000 and len(created) <= 40):
+    if not (
+        0 < len(who) <= MAX_NAME_LENGTH
+        and len(uid) <= 64
+        and len(exercise) <= 200
+        and len(part) <= 200
+        and len(answer) <= 10_000
+        and len(created) <= 40
+    ):
         return False
     if type(seed) is not int or correct not in (0, 1) or type(correct) is not int or kind not in _KINDS:
         return False
@@ -832,8 +945,9 @@ def _readable_rows(path: Path) -> Iterator[tuple]:
         step = 64
         for lo in range(0, top + 1, step):
             try:
-                yield from conn.execute(f"SELECT {cols} FROM attempts WHERE id >= ? AND id < ?",
-                                        (lo, lo + step)).fetchall()
+                yield from conn.execute(
+                    f"SELECT {cols} FROM attempts WHERE id >= ? AND id < ?", (lo, lo + step)
+                ).fetchall()
             except sqlite3.DatabaseError:
                 for i in range(lo, lo + step):
                     try:

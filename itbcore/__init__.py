@@ -11,6 +11,7 @@ and section (``"lionova 4.2"``); every refusal is an :class:`ITBError`.
 >>> itbcore.test_dose_volume("50 mcg")
 <Quantity(1.0, 'milliliter')>
 """
+
 from . import (
     adverse_effects,
     formulations,

@@ -16,6 +16,7 @@ Traceback (most recent call last):
 ...
 ValueError: /dev/zero is not a regular file (a character device); only a regular file is read.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,9 +28,14 @@ MIB = 1024 * 1024
 
 
 def _kind(mode: int) -> str:
-    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"),
-                       (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISLNK, "a symbolic link")):
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISLNK, "a symbolic link"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -47,8 +53,9 @@ def read_regular(path: str | os.PathLike, limit: int) -> bytes:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise ValueError(f"{os.fspath(path)} is not a regular file ({_kind(st.st_mode)}); "
-                             "only a regular file is read.")
+            raise ValueError(
+                f"{os.fspath(path)} is not a regular file ({_kind(st.st_mode)}); only a regular file is read."
+            )
         if st.st_size > limit:
             raise ValueError(f"{os.fspath(path)} is {st.st_size} bytes, more than the {limit} bytes read.")
         chunks, size = [], 0

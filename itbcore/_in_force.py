@@ -12,6 +12,7 @@ other's checks (``pump``, ``titration``, ``screening``: the copy they had import
 With the state here, both copies read and write the same library, and a copy that is executed again
 leaves a library already in force alone.
 """
+
 from __future__ import annotations
 
 import sys

@@ -25,14 +25,24 @@ difference.
 >>> band_name("often", "lionova"), band_name("often", "baclorex")
 ('common', 'common')
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from .errors import InputError
 
-__all__ = ["AdverseEffect", "ADVERSE_EFFECTS", "BANDS", "BAND_NAMES", "LISTED", "RATING_LABELS", "by_band",
-           "band_name", "effect"]
+__all__ = [
+    "AdverseEffect",
+    "ADVERSE_EFFECTS",
+    "BANDS",
+    "BAND_NAMES",
+    "LISTED",
+    "RATING_LABELS",
+    "by_band",
+    "band_name",
+    "effect",
+]
 
 #: The frequency bands, most frequent first, as lioresal "Side effects" names them (lionova 4.8 and baclorex 4
 #: use the same limits: > 1/10, > 1/100, > 1/1,000, > 1/10,000, not known).  No effect is "very rare" in any label.
@@ -44,11 +54,21 @@ RATING_LABELS = {"lionova": "lionova 4.8", "lioresal": "lioresal Side effects", 
 #: Each label's own name of each band (lionova: svært vanlige, vanlige, mindre vanlige, sjeldne, ikke kjent;
 #: baclorex: çok yaygın, yaygın, yaygın olmayan, seyrek, bilinmiyor), and of an effect listed without one.
 BAND_NAMES: dict[str, dict[str, str]] = {
-    "lionova": dict(zip((*BANDS, LISTED), ("very common", "common", "uncommon", "rare", "not known",
-                                             "listed, no frequency"), strict=True)),
+    "lionova": dict(
+        zip(
+            (*BANDS, LISTED),
+            ("very common", "common", "uncommon", "rare", "not known", "listed, no frequency"),
+            strict=True,
+        )
+    ),
     "lioresal": {**{b: b for b in BANDS}, LISTED: "listed, no frequency"},
-    "baclorex": dict(zip((*BANDS, LISTED), ("very common", "common", "uncommon", "rare", "not known",
-                                              "listed, no frequency"), strict=True)),
+    "baclorex": dict(
+        zip(
+            (*BANDS, LISTED),
+            ("very common", "common", "uncommon", "rare", "not known", "listed, no frequency"),
+            strict=True,
+        )
+    ),
 }
 
 
@@ -90,10 +110,21 @@ LI = LISTED
 _SECTION_OF = dict(RATING_LABELS)
 
 
-def _e(code: str, effect: str, system: str, lionova: str | None = None, lioresal: str | None = None,
-       baclorex: str | None = None, pct: float | None = None, cerebral: bool = False, note: str = "",
-       diff: str = "", extra: str = "", baclorex_section: str = "baclorex 4",
-       percent: dict[str, float] | None = None) -> AdverseEffect:
+def _e(
+    code: str,
+    effect: str,
+    system: str,
+    lionova: str | None = None,
+    lioresal: str | None = None,
+    baclorex: str | None = None,
+    pct: float | None = None,
+    cerebral: bool = False,
+    note: str = "",
+    diff: str = "",
+    extra: str = "",
+    baclorex_section: str = "baclorex 4",
+    percent: dict[str, float] | None = None,
+) -> AdverseEffect:
     bands = {k: v for k, v in (("lionova", lionova), ("lioresal", lioresal), ("baclorex", baclorex)) if v}
     cites = [_SECTION_OF[k] if k != "baclorex" else baclorex_section for k in bands]
     if extra:
@@ -117,34 +148,68 @@ ADVERSE_EFFECTS: tuple[AdverseEffect, ...] = (
     _e("disorientation", "disorientation", "psychiatric", OF, OF),
     _e("agitation", "agitation", "psychiatric", OF, OF, OF),
     _e("anxiety", "anxiety", "psychiatric", OF, OF, OF),
-    _e("suicidal_ideation", "suicidal thoughts", "psychiatric", IN, IN, IN,
-       note="leaflet: 'feeling suicidal'"),
+    _e("suicidal_ideation", "suicidal thoughts", "psychiatric", IN, IN, IN, note="leaflet: 'feeling suicidal'"),
     _e("suicide_attempt", "suicide attempt", "psychiatric", IN, IN),
     _e("hallucinations", "hallucinations", "psychiatric", IN, IN, IN),
     _e("paranoia", "paranoia", "psychiatric", IN, IN),
-    _e("dysphoria", "dysphoria", "psychiatric", IN, UN, UN, diff=_POST,
-       note="lioresal: from post-marketing reports, frequency unknown (under the nervous system); leaflet: "
-            "'restlessness (cannot stay still)', not known"),
+    _e(
+        "dysphoria",
+        "dysphoria",
+        "psychiatric",
+        IN,
+        UN,
+        UN,
+        diff=_POST,
+        note="lioresal: from post-marketing reports, frequency unknown (under the nervous system); leaflet: "
+        "'restlessness (cannot stay still)', not known",
+    ),
     _e("euphoria", "euphoric mood", "psychiatric", IN, IN),
-    _e("mood_changes", "sudden changes of mood", "psychiatric", baclorex=IN, diff=_ONE,
-       note="the leaflet's words; it names neither euphoria nor dysphoria here"),
+    _e(
+        "mood_changes",
+        "sudden changes of mood",
+        "psychiatric",
+        baclorex=IN,
+        diff=_ONE,
+        note="the leaflet's words; it names neither euphoria nor dysphoria here",
+    ),
     # nervous system
-    _e("drowsiness", "drowsiness (somnolence)", "nervous system", VO, VO, VO, pct=24.8,
-       note="leaflet: 'feeling tired, sleepy and weak'"),
+    _e(
+        "drowsiness",
+        "drowsiness (somnolence)",
+        "nervous system",
+        VO,
+        VO,
+        VO,
+        pct=24.8,
+        note="leaflet: 'feeling tired, sleepy and weak'",
+    ),
     _e("seizures", "seizures", "nervous system", OF, VO, OF, pct=10.4, cerebral=True, diff=_SEIZ),
     _e("lethargy", "lethargy", "nervous system", OF, OF, OF, note="leaflet: 'feeling sluggish (no energy)'"),
     _e("dysarthria", "dysarthria", "nervous system", OF, OF, OF, note="leaflet: 'speech disorder'"),
     _e("headache", "headache", "nervous system", OF, VO, OF, pct=19.9, cerebral=True, diff=_SEIZ),
-    _e("paraesthesia", "paraesthesia", "nervous system", OF, OF, OF,
-       note="leaflet: 'tingling in the hands or feet'"),
+    _e("paraesthesia", "paraesthesia", "nervous system", OF, OF, OF, note="leaflet: 'tingling in the hands or feet'"),
     _e("insomnia", "insomnia", "nervous system", OF, OF, OF),
     _e("sedation", "sedation", "nervous system", OF, OF),
     _e("dizziness", "dizziness", "nervous system", OF, OF, OF),
     _e("ataxia", "ataxia", "nervous system", IN, IN, IN, note="leaflet: 'loss of muscle control'"),
-    _e("hypothermia", "hypothermia", "nervous system", IN, IN, IN,
-       note="filed under general disorders by lioresal; leaflet: 'feeling abnormally cold'"),
-    _e("dysphagia", "dysphagia", "nervous system", IN, IN, IN,
-       note="filed under the gastrointestinal tract by lioresal"),
+    _e(
+        "hypothermia",
+        "hypothermia",
+        "nervous system",
+        IN,
+        IN,
+        IN,
+        note="filed under general disorders by lioresal; leaflet: 'feeling abnormally cold'",
+    ),
+    _e(
+        "dysphagia",
+        "dysphagia",
+        "nervous system",
+        IN,
+        IN,
+        IN,
+        note="filed under the gastrointestinal tract by lioresal",
+    ),
     _e("memory_impairment", "memory impairment", "nervous system", IN, IN, IN),
     _e("nystagmus", "nystagmus", "nervous system", IN, IN),
     # eye (lionova: "accommodation disorders with blurred or double vision"; baclorex 4: "problems with vision")
@@ -153,9 +218,17 @@ ADVERSE_EFFECTS: tuple[AdverseEffect, ...] = (
     _e("diplopia", "diplopia", "eye", OF, OF, OF),
     # heart and vessels
     _e("bradycardia", "bradycardia", "heart", IN, IN, IN),
-    _e("hypotension", "lowering of blood pressure", "vessels", OF, OF, OF, pct=37.4,
-       note="lionova: orthostatic hypotension; lioresal prints 37.4 % but files it under 'often'; "
-            "leaflet: 'low blood pressure (fainting)'"),
+    _e(
+        "hypotension",
+        "lowering of blood pressure",
+        "vessels",
+        OF,
+        OF,
+        OF,
+        pct=37.4,
+        note="lionova: orthostatic hypotension; lioresal prints 37.4 % but files it under 'often'; "
+        "leaflet: 'low blood pressure (fainting)'",
+    ),
     _e("deep_vein_thrombosis", "deep vein thrombosis", "vessels", IN, IN, IN),
     _e("raised_blood_pressure", "raised blood pressure", "vessels", IN, IN, IN),
     _e("flushing", "flushing", "vessels", IN, IN, IN),
@@ -165,8 +238,16 @@ ADVERSE_EFFECTS: tuple[AdverseEffect, ...] = (
     _e("aspiration", "aspiration", "respiratory system", OF, diff=_ONE),
     _e("pneumonia", "pneumonia", "respiratory system", OF, OF, OF),
     _e("dyspnoea", "dyspnoea", "respiratory system", OF, OF, OF, note="leaflet: 'difficulty breathing'"),
-    _e("bradypnoea", "bradypnoea", "respiratory system", OF, UN, UN, diff=_POST,
-       note="lioresal: from post-marketing reports, frequency unknown; leaflet: 'abnormally slow breathing'"),
+    _e(
+        "bradypnoea",
+        "bradypnoea",
+        "respiratory system",
+        OF,
+        UN,
+        UN,
+        diff=_POST,
+        note="lioresal: from post-marketing reports, frequency unknown; leaflet: 'abnormally slow breathing'",
+    ),
     # gastrointestinal
     _e("nausea", "nausea", "gastrointestinal tract", OF, OF, OF, cerebral=True),
     _e("vomiting", "vomiting", "gastrointestinal tract", OF, OF, OF, cerebral=True),
@@ -183,37 +264,91 @@ ADVERSE_EFFECTS: tuple[AdverseEffect, ...] = (
     _e("alopecia", "alopecia", "skin", IN, IN, IN),
     _e("hyperhidrosis", "sweating (hyperhidrosis)", "skin", IN, IN, IN),
     # musculoskeletal
-    _e("hypotonia", "muscle hypotonia", "musculoskeletal system", VO, VO, VO,
-       note="lioresal: 'muscle hypotension'; leaflet: 'feeling tired, sleepy and weak'"),
+    _e(
+        "hypotonia",
+        "muscle hypotonia",
+        "musculoskeletal system",
+        VO,
+        VO,
+        VO,
+        note="lioresal: 'muscle hypotension'; leaflet: 'feeling tired, sleepy and weak'",
+    ),
     _e("hypertonia", "increased muscle tone (hypertonia)", "musculoskeletal system", OF, OF),
-    _e("asthenia", "asthenia", "musculoskeletal system", OF, OF,
-       note="filed under general disorders by lioresal"),
+    _e("asthenia", "asthenia", "musculoskeletal system", OF, OF, note="filed under general disorders by lioresal"),
     _e("cramps", "cramps", "musculoskeletal system", baclorex=OF, diff=_ONE),
     _e("scoliosis", "scoliosis", "musculoskeletal system", UN, diff=_ONE),
     # kidneys and urinary system; reproductive system
-    _e("urinary_retention", "urinary retention", "kidneys and urinary system", OF, VO, OF, pct=11.4, cerebral=True,
-       diff=_SEIZ, note="leaflet: 'problems passing urine'"),
+    _e(
+        "urinary_retention",
+        "urinary retention",
+        "kidneys and urinary system",
+        OF,
+        VO,
+        OF,
+        pct=11.4,
+        cerebral=True,
+        diff=_SEIZ,
+        note="leaflet: 'problems passing urine'",
+    ),
     _e("urinary_incontinence", "urinary incontinence", "kidneys and urinary system", OF, OF, OF),
-    _e("sexual_dysfunction", "sexual dysfunction", "reproductive system", OF, OF, OF,
-       note="listed by lioresal under the urinary and the reproductive system; leaflet: 'sexual problems in men'"),
-    _e("erectile_dysfunction", "erectile dysfunction", "reproductive system", UN, baclorex=OF, diff=_ONE,
-       note="the leaflet gives impotence as its example of sexual problems in men (common)"),
-    _e("ovarian_cysts", "ovarian cysts (oral baclofen)", "reproductive system", LI, baclorex=LI,
-       baclorex_section="baclorex 2", diff="ovarian_cysts", percent={"lionova": 5.0, "baclorex": 4.0},
-       note="human data: found by palpation in patients treated with oral baclofen for up to a year (lionova: "
-            "about 5 % of patients with multiple sclerosis; baclorex: about 4 %); most resolved while the drug was "
-            "continued; lioresal does not mention them"),
+    _e(
+        "sexual_dysfunction",
+        "sexual dysfunction",
+        "reproductive system",
+        OF,
+        OF,
+        OF,
+        note="listed by lioresal under the urinary and the reproductive system; leaflet: 'sexual problems in men'",
+    ),
+    _e(
+        "erectile_dysfunction",
+        "erectile dysfunction",
+        "reproductive system",
+        UN,
+        baclorex=OF,
+        diff=_ONE,
+        note="the leaflet gives impotence as its example of sexual problems in men (common)",
+    ),
+    _e(
+        "ovarian_cysts",
+        "ovarian cysts (oral baclofen)",
+        "reproductive system",
+        LI,
+        baclorex=LI,
+        baclorex_section="baclorex 2",
+        diff="ovarian_cysts",
+        percent={"lionova": 5.0, "baclorex": 4.0},
+        note="human data: found by palpation in patients treated with oral baclofen for up to a year (lionova: "
+        "about 5 % of patients with multiple sclerosis; baclorex: about 4 %); most resolved while the drug was "
+        "continued; lioresal does not mention them",
+    ),
     # general disorders
-    _e("peripheral_oedema", "peripheral oedema", "general", OF, OF, OF,
-       note="filed under the skin by lioresal; leaflet: 'swelling of the hands or feet'"),
+    _e(
+        "peripheral_oedema",
+        "peripheral oedema",
+        "general",
+        OF,
+        OF,
+        OF,
+        note="filed under the skin by lioresal; leaflet: 'swelling of the hands or feet'",
+    ),
     _e("facial_oedema", "facial oedema", "general", OF, OF, OF),
     _e("pain", "pain", "general", OF, OF, OF),
     _e("pyrexia", "pyrexia", "general", OF, OF, OF),
     _e("chills", "chills", "general", OF, OF, OF),
     _e("withdrawal", "life-threatening withdrawal after a failure or sudden stop of delivery", "general", RA, RA),
     # the infusion system: listed apart from the frequencies
-    _e("inflammatory_mass", "inflammatory mass at the catheter tip (catheter granuloma)", "infusion system", LI, LI,
-       LI, extra="lionova 4.4", diff=_DEV, note="leaflet: 'immune cells collecting at the tip of the tube'"),
+    _e(
+        "inflammatory_mass",
+        "inflammatory mass at the catheter tip (catheter granuloma)",
+        "infusion system",
+        LI,
+        LI,
+        LI,
+        extra="lionova 4.4",
+        diff=_DEV,
+        note="leaflet: 'immune cells collecting at the tip of the tube'",
+    ),
     _e("catheter_dislodgement", "catheter dislodgement, kinking or rupture", "infusion system", LI, LI),
     _e("implant_site_infection", "infection at the implantation site", "infusion system", LI, LI, LI, diff=_DEV),
     _e("meningitis", "meningitis", "infusion system", LI, LI, LI, diff=_DEV),
@@ -224,10 +359,14 @@ ADVERSE_EFFECTS: tuple[AdverseEffect, ...] = (
     _e("csf_leak", "CSF leak", "infusion system", LI, diff=_DEV),
     _e("skin_perforation", "skin perforation after long use", "infusion system", LI, diff=_DEV),
     _e("overdose_from_handling", "overdose from improper handling of the device", "infusion system", LI, LI),
-    _e("underdose_from_handling", "underdose from improper handling of the device", "infusion system", LI,
-       diff=_DEV),
-    _e("deep_infection_peg_tube", "deep infections (more often in children with a PEG tube)", "infusion system",
-       baclorex=LI, diff=_DEV),
+    _e("underdose_from_handling", "underdose from improper handling of the device", "infusion system", LI, diff=_DEV),
+    _e(
+        "deep_infection_peg_tube",
+        "deep infections (more often in children with a PEG tube)",
+        "infusion system",
+        baclorex=LI,
+        diff=_DEV,
+    ),
 )
 
 

@@ -18,6 +18,7 @@ the attempt, so ticking everything never passes.
 >>> score_refill([s.code for s in REFILL_STEPS] + ["inject_without_template"]).passed
 False
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -26,8 +27,17 @@ from dataclasses import dataclass
 from .errors import InputError
 from .screening import ChecklistItem
 
-__all__ = ["ProcedureStep", "MasteryResult", "MasteryStandard", "REFILL_STEPS", "REFILL_UNSAFE", "MASTERY_STANDARD",
-           "MASTERY_SOURCE", "score_refill", "refill_options"]
+__all__ = [
+    "ProcedureStep",
+    "MasteryResult",
+    "MasteryStandard",
+    "REFILL_STEPS",
+    "REFILL_UNSAFE",
+    "MASTERY_STANDARD",
+    "MASTERY_SOURCE",
+    "score_refill",
+    "refill_options",
+]
 
 #: Where the mastery-learning design (checklist, high pass standard, repeat until passed) comes from.
 MASTERY_SOURCE = "practice guidance: simulation-based mastery learning for pump management (PM&R 2023)"
@@ -46,53 +56,118 @@ class ProcedureStep(ChecklistItem):
 
 #: The refill steps, in the order they are done.
 REFILL_STEPS: tuple[ProcedureStep, ...] = (
-    ProcedureStep("check_prescription", "Check the prescription against the pump's programme: drug, concentration "
-                  "and daily dose (µg/day), and the label profile in force.",
-                  "lionova 4.2; practice guidance: incident reports, concentration mismatch", critical=True),
+    ProcedureStep(
+        "check_prescription",
+        "Check the prescription against the pump's programme: drug, concentration "
+        "and daily dose (µg/day), and the label profile in force.",
+        "lionova 4.2; practice guidance: incident reports, concentration mismatch",
+        critical=True,
+    ),
     # lionova never asks for an inspection: it describes a clear, colourless solution (3) and single use at once
     # (6.6, 6.3); lioresal (Dosing and Administration) refuses a changed colour or visible particles.
-    ProcedureStep("inspect_solution", "Inspect the solution: clear and colourless, without particles; single use, "
-                  "used at once after opening.", "lioresal Dosing and Administration; lionova 3, 6.6, 6.3",
-                  critical=True),
-    ProcedureStep("diluent_nacl_only", "If the solution must be diluted: sodium chloride 9 mg/mL (0.9 %) only.",
-                  "lionova 6.2, 6.6", critical=True),
-    ProcedureStep("aseptic_technique", "Prepare the site and the refill kit aseptically (the patient must stay "
-                  "free of infection).", "lionova 4.2, 4.4"),
-    ProcedureStep("locate_reservoir_port", "Locate the reservoir fill port with the template, not the catheter "
-                  "access port.", "practice guidance: incident reports, pocket fill", critical=True),
-    ProcedureStep("aspirate_residual", "Empty the reservoir and measure the residual volume.",
-                  "practice guidance: incident reports, residual volume mismatch", critical=True),
-    ProcedureStep("compare_residual", "Compare the residual volume found with the volume the programme predicts; "
-                  "stop and investigate a mismatch before refilling.",
-                  "practice guidance: incident reports, residual volume mismatch", critical=True),
-    ProcedureStep("confirm_in_reservoir", "Confirm the needle stays in the reservoir while injecting (no pocket "
-                  "fill).", "practice guidance: incident reports, pocket fill", critical=True),
-    ProcedureStep("program_pump", "Program the new concentration and reservoir volume; a concentration change "
-                  "needs a bridge bolus.", "practice guidance: device documentation, bridge bolus", critical=True),
-    ProcedureStep("refill_before_alarm", "Set the next refill before the low-reservoir alarm and within the "
-                  "drug's stability in the pump.", "lionova 4.4; lioresal Stability of the drug; "
-                  "practice guidance: device documentation", critical=True),
-    ProcedureStep("record_dates", "Record the low-reservoir alarm date and the refill date.",
-                  "practice guidance: device documentation"),
-    ProcedureStep("observe_after_refill", "Observe the patient for 24 h after the refill (lionova; lioresal gives "
-                  "no window).", "lionova 4.4"),
-    ProcedureStep("teach_warning_signs", "Tell the patient and carers the early signs of withdrawal and overdose, "
-                  "and to keep the refill appointment.", "lionova 4.4; lioresal Dosing: discontinuation of treatment"),
+    ProcedureStep(
+        "inspect_solution",
+        "Inspect the solution: clear and colourless, without particles; single use, used at once after opening.",
+        "lioresal Dosing and Administration; lionova 3, 6.6, 6.3",
+        critical=True,
+    ),
+    ProcedureStep(
+        "diluent_nacl_only",
+        "If the solution must be diluted: sodium chloride 9 mg/mL (0.9 %) only.",
+        "lionova 6.2, 6.6",
+        critical=True,
+    ),
+    ProcedureStep(
+        "aseptic_technique",
+        "Prepare the site and the refill kit aseptically (the patient must stay free of infection).",
+        "lionova 4.2, 4.4",
+    ),
+    ProcedureStep(
+        "locate_reservoir_port",
+        "Locate the reservoir fill port with the template, not the catheter access port.",
+        "practice guidance: incident reports, pocket fill",
+        critical=True,
+    ),
+    ProcedureStep(
+        "aspirate_residual",
+        "Empty the reservoir and measure the residual volume.",
+        "practice guidance: incident reports, residual volume mismatch",
+        critical=True,
+    ),
+    ProcedureStep(
+        "compare_residual",
+        "Compare the residual volume found with the volume the programme predicts; "
+        "stop and investigate a mismatch before refilling.",
+        "practice guidance: incident reports, residual volume mismatch",
+        critical=True,
+    ),
+    ProcedureStep(
+        "confirm_in_reservoir",
+        "Confirm the needle stays in the reservoir while injecting (no pocket fill).",
+        "practice guidance: incident reports, pocket fill",
+        critical=True,
+    ),
+    ProcedureStep(
+        "program_pump",
+        "Program the new concentration and reservoir volume; a concentration change needs a bridge bolus.",
+        "practice guidance: device documentation, bridge bolus",
+        critical=True,
+    ),
+    ProcedureStep(
+        "refill_before_alarm",
+        "Set the next refill before the low-reservoir alarm and within the drug's stability in the pump.",
+        "lionova 4.4; lioresal Stability of the drug; practice guidance: device documentation",
+        critical=True,
+    ),
+    ProcedureStep(
+        "record_dates",
+        "Record the low-reservoir alarm date and the refill date.",
+        "practice guidance: device documentation",
+    ),
+    ProcedureStep(
+        "observe_after_refill",
+        "Observe the patient for 24 h after the refill (lionova; lioresal gives no window).",
+        "lionova 4.4",
+    ),
+    ProcedureStep(
+        "teach_warning_signs",
+        "Tell the patient and carers the early signs of withdrawal and overdose, and to keep the refill appointment.",
+        "lionova 4.4; lioresal Dosing: discontinuation of treatment",
+    ),
 )
 
 #: Actions offered beside the steps that must never be taken (choosing one fails the attempt).
 REFILL_UNSAFE: tuple[ProcedureStep, ...] = (
-    ProcedureStep("dilute_glucose", "Dilute with glucose 5 % when no sodium chloride is at hand.", "lionova 6.2, 6.6",
-                  safe=False, harm="glucose is incompatible: sodium chloride 0.9 % is the only diluent"),
-    ProcedureStep("inject_without_template", "Inject where the port is felt, without the template, to save time.",
-                  "practice guidance: incident reports, pocket fill", safe=False,
-                  harm="a pocket fill or an injection into the catheter access port: a recalled cause of deaths"),
-    ProcedureStep("restart_despite_mismatch", "Refill and restart at the old rate although 19 mL were found where "
-                  "about 2 mL were expected.", "practice guidance: incident reports, residual volume mismatch",
-                  safe=False, harm="the pump was not delivering; restarting without care caused a near-fatal overdose"),
-    ProcedureStep("reuse_opened_ampoule", "Keep an opened ampoule's remainder for the next refill.", "lionova 6.6, 6.3",
-                  safe=False, harm="the solution is for single use, used at once after opening"),
+    ProcedureStep(
+        "dilute_glucose",
+        "Dilute with glucose 5 % when no sodium chloride is at hand.",
+        "lionova 6.2, 6.6",
+        safe=False,
+        harm="glucose is incompatible: sodium chloride 0.9 % is the only diluent",
+    ),
+    ProcedureStep(
+        "inject_without_template",
+        "Inject where the port is felt, without the template, to save time.",
+        "practice guidance: incident reports, pocket fill",
+        safe=False,
+        harm="a pocket fill or an injection into the catheter access port: a recalled cause of deaths",
+    ),
+    ProcedureStep(
+        "restart_despite_mismatch",
+        "Refill and restart at the old rate although 19 mL were found where about 2 mL were expected.",
+        "practice guidance: incident reports, residual volume mismatch",
+        safe=False,
+        harm="the pump was not delivering; restarting without care caused a near-fatal overdose",
+    ),
+    ProcedureStep(
+        "reuse_opened_ampoule",
+        "Keep an opened ampoule's remainder for the next refill.",
+        "lionova 6.6, 6.3",
+        safe=False,
+        harm="the solution is for single use, used at once after opening",
+    ),
 )
+
 
 @dataclass(frozen=True)
 class MasteryStandard:
@@ -121,8 +196,10 @@ class MasteryResult:
     def message(self) -> str:
         if self.passed:
             extra = f" (missed: {', '.join(self.missed)})" if self.missed else ""
-            return (f"Mastery standard met: {self.score} of {self.total} steps, every critical step, "
-                    f"no unsafe action{extra}.")
+            return (
+                f"Mastery standard met: {self.score} of {self.total} steps, every critical step, "
+                f"no unsafe action{extra}."
+            )
         why = []
         if self.unsafe:
             why.append(f"unsafe action chosen: {', '.join(self.unsafe)}")

@@ -19,6 +19,7 @@ a quotation.  A reviewer checks the suite by reading these files beside the labe
 >>> rule_id(Finding("x", "info", "m", "lionova 4.2"))
 'Finding:x'
 """
+
 from __future__ import annotations
 
 import tomllib

@@ -22,6 +22,7 @@ and checked in one place, :func:`itbcore.library.check_amount`.  Times, fraction
 be read or cannot be (a negative time, an end before a start) are :class:`InputError`; so is every
 refusal of the CSF model (:mod:`itbcore.pk`), whose messages its frozen reference implementation pins.
 """
+
 from __future__ import annotations
 
 __all__ = [
@@ -66,15 +67,25 @@ class DoseLimitError(ClinicalRefusal):
     app can show the refusal at its field.
     """
 
-    def __init__(self, message: str = "", *, name: str | None = None, value: float | None = None,
-                 limit: float | None = None, source: str | None = None, unit: str | None = None,
-                 key: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        name: str | None = None,
+        value: float | None = None,
+        limit: float | None = None,
+        source: str | None = None,
+        unit: str | None = None,
+        key: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.name, self.value, self.limit, self.source, self.unit, self.key = name, value, limit, source, unit, key
 
     def __reduce__(self):  # keep the fields through pickling (multiprocessing, hypothesis' database)
-        return (_rebuild_dose_limit_error, (str(self), self.name, self.value, self.limit, self.source,
-                                            self.unit, self.key))
+        return (
+            _rebuild_dose_limit_error,
+            (str(self), self.name, self.value, self.limit, self.source, self.unit, self.key),
+        )
 
 
 class EligibilityError(ClinicalRefusal):

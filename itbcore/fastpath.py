@@ -31,6 +31,7 @@ logarithmic units, an active context, an unknown unit, a non-finite result) is l
 >>> fast.maker("mL")(2.5) == ureg.Quantity(2.5, "mL")
 True
 """
+
 from __future__ import annotations
 
 import math
@@ -45,8 +46,13 @@ __all__ = ["PINT_TESTED", "REGISTRY_INTERNALS", "missing_internals", "install_pa
 #: The pint versions this module is tested with (the range ``pyproject.toml`` pins).
 PINT_TESTED = ("0.24", "0.27")
 #: The registry methods and attributes the fast path relies on.
-REGISTRY_INTERNALS = ("parse_units_as_container", "_is_multiplicative", "_get_dimensionality",
-                      "_get_conversion_factor", "_active_ctx")
+REGISTRY_INTERNALS = (
+    "parse_units_as_container",
+    "_is_multiplicative",
+    "_get_dimensionality",
+    "_get_conversion_factor",
+    "_active_ctx",
+)
 
 #: Finite int magnitudes the fast path takes: a float represents them exactly.
 _INT_EXACT = 2**53
@@ -112,8 +118,11 @@ class Converter:
             dst = self.parse_unit(unit)._units
             if src == dst:
                 factor = _SAME
-            elif (all(ureg._is_multiplicative(n) for n in src) and all(ureg._is_multiplicative(n) for n in dst)
-                  and ureg._get_dimensionality(src) == ureg._get_dimensionality(dst)):
+            elif (
+                all(ureg._is_multiplicative(n) for n in src)
+                and all(ureg._is_multiplicative(n) for n in dst)
+                and ureg._get_dimensionality(src) == ureg._get_dimensionality(dst)
+            ):
                 f = ureg._get_conversion_factor(src, dst)
                 # pint keeps an int factor (day -> h is 24) and so an int magnitude; so does the fast path.
                 if f.__class__ in (float, int) and math.isfinite(f) and f != 0:

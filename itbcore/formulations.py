@@ -27,6 +27,7 @@ measures each ampoule's, against the WHO-recommended maximum daily intake of 2 g
 >>> fill.stock.key, fill.ampoules, fill.stock_volume, fill.diluent_volume
 ('2000 ug/mL', 2, <Quantity(10.0, 'milliliter')>, <Quantity(10.0, 'milliliter')>)
 """
+
 from __future__ import annotations
 
 import math
@@ -100,9 +101,11 @@ def sodium_statement(sodium: pint.Quantity, sodium_mmol: pint.Quantity, what: st
     maximum daily intake of 2 g sodium for an adult.'
     """
     below = " (less than 1 mmol sodium, 23 mg)" if sodium < _SODIUM_FREE_BELOW else ""
-    return (f"{what} contains {fmt(sodium, 'mg')} sodium ({fmt(sodium_mmol, 'mmol')}){below}, equivalent to "
-            f"{100 * sodium_share_of_who_daily(sodium):.1f} % of the WHO-recommended maximum daily intake of "
-            f"{fmt(WHO_SODIUM_PER_DAY)} sodium for an adult.")
+    return (
+        f"{what} contains {fmt(sodium, 'mg')} sodium ({fmt(sodium_mmol, 'mmol')}){below}, equivalent to "
+        f"{100 * sodium_share_of_who_daily(sodium):.1f} % of the WHO-recommended maximum daily intake of "
+        f"{fmt(WHO_SODIUM_PER_DAY)} sodium for an adult."
+    )
 
 
 @dataclass(frozen=True)
@@ -182,26 +185,46 @@ SOLUTION = SolutionFacts(
 )
 
 
-_SRC_STRENGTHS = f"{cite('lionova', '2')}, {cite('lionova', '6.5')}; {cite('lioresal', 'Composition')}, " \
-                 f"{cite('lioresal', 'Packaging')}"
+_SRC_STRENGTHS = (
+    f"{cite('lionova', '2')}, {cite('lionova', '6.5')}; {cite('lioresal', 'Composition')}, "
+    f"{cite('lioresal', 'Packaging')}"
+)
 
 #: The marketed strengths, keyed by :attr:`Formulation.key`, lowest first.
 FORMULATIONS: dict[str, Formulation] = {
     # lionova 2: 1 mL ampoule, 0.05 mg baclofen, 3.54 mg (0.15 mmol) sodium;
     # lionova 4.2: the 50 µg/mL strength is for a single test bolus.
     "50 ug/mL": Formulation(
-        "50 ug/mL", Q_(50, "ug/mL"), Q_(1, "mL"), Q_(50, "ug"), Q_(3.54, "mg"), Q_(0.15, "mmol"),
-        "screening bolus", _SRC_STRENGTHS,
+        "50 ug/mL",
+        Q_(50, "ug/mL"),
+        Q_(1, "mL"),
+        Q_(50, "ug"),
+        Q_(3.54, "mg"),
+        Q_(0.15, "mmol"),
+        "screening bolus",
+        _SRC_STRENGTHS,
     ),
     # lionova 2: 20 mL ampoule, 10 mg baclofen, 70.81 mg (3.08 mmol) sodium; for pumps (lionova 4.2).
     "500 ug/mL": Formulation(
-        "500 ug/mL", Q_(500, "ug/mL"), Q_(20, "mL"), Q_(10000, "ug"), Q_(70.81, "mg"), Q_(3.08, "mmol"),
-        "pump", _SRC_STRENGTHS,
+        "500 ug/mL",
+        Q_(500, "ug/mL"),
+        Q_(20, "mL"),
+        Q_(10000, "ug"),
+        Q_(70.81, "mg"),
+        Q_(3.08, "mmol"),
+        "pump",
+        _SRC_STRENGTHS,
     ),
     # lionova 2: 5 mL ampoule, 10 mg baclofen, 17.70 mg (0.77 mmol) sodium; for pumps (lionova 4.2).
     "2000 ug/mL": Formulation(
-        "2000 ug/mL", Q_(2000, "ug/mL"), Q_(5, "mL"), Q_(10000, "ug"), Q_(17.70, "mg"), Q_(0.77, "mmol"),
-        "pump", _SRC_STRENGTHS,
+        "2000 ug/mL",
+        Q_(2000, "ug/mL"),
+        Q_(5, "mL"),
+        Q_(10000, "ug"),
+        Q_(17.70, "mg"),
+        Q_(0.77, "mmol"),
+        "pump",
+        _SRC_STRENGTHS,
     ),
 }
 #: The strength for the screening test bolus (lionova 4.2).
@@ -229,8 +252,9 @@ def volumes_at_strengths(dose: QuantityLike) -> tuple[tuple[Formulation, pint.Qu
     # A dose typed to see its volumes is judged as a bolus (the drug library's bolus_dose: past its soft range,
     # 25-100 µg, an app asks before it shows the volumes; a mg/µg slip says so).
     d = library.amount(dose, "ug", "dose", "bolus_dose")
-    return tuple((f, Q_(float(d.magnitude) / float(f.concentration.to("ug/mL").magnitude), "mL"))
-                 for f in FORMULATIONS.values())
+    return tuple(
+        (f, Q_(float(d.magnitude) / float(f.concentration.to("ug/mL").magnitude), "mL")) for f in FORMULATIONS.values()
+    )
 
 
 def is_marketed(concentration: QuantityLike) -> bool:
@@ -460,8 +484,11 @@ def ampoules_for_fill(
             raise DoseLimitError(
                 f"The target {fmt(target, 'ug/mL')} is above the highest strength, {fmt(highest.concentration)}; "
                 f"dilution can only lower a concentration ({cite('lionova', '6.6')}).",
-                name="target concentration", value=float(target.magnitude),
-                limit=float(highest.concentration.to("ug/mL").magnitude), unit="ug/mL", key="concentration",
+                name="target concentration",
+                value=float(target.magnitude),
+                limit=float(highest.concentration.to("ug/mL").magnitude),
+                unit="ug/mL",
+                key="concentration",
                 source=cite("lionova", "6.6"),
             )
     else:
@@ -472,15 +499,23 @@ def ampoules_for_fill(
             raise DoseLimitError(
                 f"The 50 µg/mL strength is for a single screening test bolus, not for filling a pump "
                 f"({cite('lionova', '4.2')}); make a low pump concentration by diluting the 500 µg/mL strength.",
-                name="stock", value=stock_ug_ml, limit=float(PUMP_FORMULATIONS[0].concentration.to("ug/mL").magnitude),
-                unit="ug/mL", key="concentration", source=cite("lionova", "4.2"),
+                name="stock",
+                value=stock_ug_ml,
+                limit=float(PUMP_FORMULATIONS[0].concentration.to("ug/mL").magnitude),
+                unit="ug/mL",
+                key="concentration",
+                source=cite("lionova", "4.2"),
             )
         if target > chosen.concentration * (1 + 1e-12):
             raise DoseLimitError(
                 f"The target {fmt(target, 'ug/mL')} is above the stock {fmt(chosen.concentration)}; dilution can "
                 f"only lower a concentration ({cite('lionova', '6.6')}).",
-                name="target concentration", value=float(target.magnitude), limit=stock_ug_ml, unit="ug/mL",
-                key="concentration", source=cite("lionova", "6.6"),
+                name="target concentration",
+                value=float(target.magnitude),
+                limit=stock_ug_ml,
+                unit="ug/mL",
+                key="concentration",
+                source=cite("lionova", "6.6"),
             )
     ratio = min(1.0, float((target / chosen.concentration).to("").magnitude))
     stock_volume = (volume * ratio).to("mL")
@@ -500,13 +535,15 @@ def ampoules_for_fill(
 
     findings = [
         Finding(
-            "single_use", "info",
+            "single_use",
+            "info",
             f"Open {ampoules} ampoule(s) of {fmt(chosen.concentration)} ({fmt(chosen.ampoule_volume)} each), use "
             f"them at once and discard the rest ({fmt(discarded)}): every ampoule is for single use.",
             f"{cite('lionova', '6.3')}, {cite('lionova', '6.6')}",
         ),
         Finding(
-            "no_mixing", "warning",
+            "no_mixing",
+            "warning",
             "Never mix baclofen with other injection or infusion solutions; it is incompatible with glucose.",
             cite("lionova", "6.2"),
         ),
@@ -516,20 +553,30 @@ def ampoules_for_fill(
     if diluent_volume.magnitude > 0:
         findings += [
             Finding(
-                "diluent", "info",
+                "diluent",
+                "info",
                 f"Dilute {fmt(stock_volume)} of {fmt(chosen.concentration)} with {fmt(diluent_volume)} of {DILUENT}, "
                 "the only allowed diluent, under aseptic conditions.",
                 f"{cite('lionova', '6.6')}; {cite('lioresal', 'Dosing and Administration')}",
             ),
             Finding(
-                "diluted_within_24h", "warning",
+                "diluted_within_24h",
+                "warning",
                 "The diluted solution must be used within 24 h of preparation.",
                 cite("baclorex", "5"),
             ),
         ]
     return FillRequirement(
-        target_concentration=target, fill_volume=volume.to("mL"), stock=chosen, ampoules=ampoules,
-        baclofen_amount=(target * volume).to("mg"), stock_volume=stock_volume, diluent_volume=diluent_volume,
-        diluent=DILUENT if diluent_volume.magnitude > 0 else None, sodium=sodium, sodium_mmol=sodium_mmol,
-        discarded_volume=discarded.to("mL"), findings=tuple(findings),
+        target_concentration=target,
+        fill_volume=volume.to("mL"),
+        stock=chosen,
+        ampoules=ampoules,
+        baclofen_amount=(target * volume).to("mg"),
+        stock_volume=stock_volume,
+        diluent_volume=diluent_volume,
+        diluent=DILUENT if diluent_volume.magnitude > 0 else None,
+        sodium=sodium,
+        sodium_mmol=sodium_mmol,
+        discarded_volume=discarded.to("mL"),
+        findings=tuple(findings),
     )

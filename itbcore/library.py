@@ -24,6 +24,7 @@ itbcore.errors.DoseLimitError: The daily dose 100000 µg/day is above the hard l
 highest daily dose the labels report; a mg/µg slip lands far above it; local protocol — the suite's default, edit for
 your hospital): 1000 times 100 µg/day — was mg written for µg?
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -191,11 +192,17 @@ def _range(path: Path, key: str, raw: Any, unit: str) -> Range:
         raise _problem(path, key, f"min {raw['min']} is above max {raw['max']}.")
     source = raw.get("source")
     if not isinstance(source, str) or not source.strip():
-        raise _problem(path, f"{key}.source", "every range needs a source (a label section, practice guidance "
-                                              "or 'local protocol').")
+        raise _problem(
+            path,
+            f"{key}.source",
+            "every range needs a source (a label section, practice guidance or 'local protocol').",
+        )
     if not source.startswith(_SOURCE_PREFIXES):
-        raise _problem(path, f"{key}.source", f"{source!r} names no label ({', '.join(_LABEL_KEYS)}), practice "
-                                              f"guidance or local protocol.")
+        raise _problem(
+            path,
+            f"{key}.source",
+            f"{source!r} names no label ({', '.join(_LABEL_KEYS)}), practice guidance or local protocol.",
+        )
     why = raw.get("why", "")
     if not isinstance(why, str):
         raise _problem(path, f"{key}.why", "must be text.")
@@ -210,11 +217,20 @@ def _range(path: Path, key: str, raw: Any, unit: str) -> Range:
 
 def _within(outer: Range, inner: Range) -> bool:
     """Whether ``inner`` lies within ``outer`` (bounds included as ``outer`` includes them)."""
-    if outer.min is not None and (inner.min is None or inner.min < outer.min or (
-            inner.min == outer.min and inner.min_inclusive and not outer.min_inclusive)):
+    if outer.min is not None and (
+        inner.min is None
+        or inner.min < outer.min
+        or (inner.min == outer.min and inner.min_inclusive and not outer.min_inclusive)
+    ):
         return False
-    return not (outer.max is not None and (inner.max is None or inner.max > outer.max or (
-        inner.max == outer.max and inner.max_inclusive and not outer.max_inclusive)))
+    return not (
+        outer.max is not None
+        and (
+            inner.max is None
+            or inner.max > outer.max
+            or (inner.max == outer.max and inner.max_inclusive and not outer.max_inclusive)
+        )
+    )
 
 
 def _limit(path: Path, key: str, raw: Any) -> Limit:
@@ -301,10 +317,18 @@ def load_library(path: str | os.PathLike | None = None) -> DrugLibrary:
     start = _start(p, raw.get("start", {}))
     unknown = set(raw) - {"library", "limits", "start"}
     if unknown:
-        raise _problem(p, ", ".join(sorted(unknown)), "unknown table(s); a library has [library], [limits.*] "
-                                                      "and [start.*].")
-    lib = DrugLibrary(head["name"].strip(), head["version"].strip(), str(p), str(head.get("drug", "")),
-                      str(head.get("care_area", "")), limits, start)
+        raise _problem(
+            p, ", ".join(sorted(unknown)), "unknown table(s); a library has [library], [limits.*] and [start.*]."
+        )
+    lib = DrugLibrary(
+        head["name"].strip(),
+        head["version"].strip(),
+        str(p),
+        str(head.get("drug", "")),
+        str(head.get("care_area", "")),
+        limits,
+        start,
+    )
     if path is not None and not lib.is_default:
         _check_against_default(lib, p)
     return lib
@@ -318,11 +342,10 @@ def _start(path: Path, raw: Any) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for app, fields in raw.items():
         if not isinstance(fields, dict):
-            raise _problem(path, f"start.{app}", "must be a table of field = \"value with its unit\".")
+            raise _problem(path, f"start.{app}", 'must be a table of field = "value with its unit".')
         for key, text in fields.items():
             if not isinstance(text, str) or _read(text)[0] == "refused" or _read(text)[1] is None:
-                raise _problem(path, f"start.{app}.{key}", f"{text!r} is not a value with its unit, such as "
-                                                           f"\"20 mL\".")
+                raise _problem(path, f"start.{app}.{key}", f'{text!r} is not a value with its unit, such as "20 mL".')
         out[app] = dict(fields)
     return out
 
@@ -331,8 +354,11 @@ def _check_against_default(lib: DrugLibrary, path: Path) -> None:
     base = _DEFAULT
     for key, ref in base.limits.items():
         if key not in lib.limits:
-            raise _problem(path, f"limits.{key}", "is missing; a local library keeps every limit of the suite's "
-                                                  "library (change its values instead).")
+            raise _problem(
+                path,
+                f"limits.{key}",
+                "is missing; a local library keeps every limit of the suite's library (change its values instead).",
+            )
         mine = lib.limits[key]
         if mine.unit != ref.unit:
             raise _problem(path, f"limits.{key}.unit", f"must be {ref.unit!r}, the unit the suite computes in.")
@@ -341,8 +367,11 @@ def _check_against_default(lib: DrugLibrary, path: Path) -> None:
             m_hard, _ = mine.ranges(label)
             if r_hard.from_label and not _within(r_hard, m_hard):
                 where = f"limits.{key}.hard" if label is None else f"limits.{key} under {label}"
-                raise _problem(path, where, f"widens the hard range that {r_hard.source} sets; a local library "
-                                            f"may narrow it, never widen it.")
+                raise _problem(
+                    path,
+                    where,
+                    f"widens the hard range that {r_hard.source} sets; a local library may narrow it, never widen it.",
+                )
 
 
 #: (limit's unit, unit) -> factor from the limit's unit to ``unit``.  Keyed by the units alone, so it holds
@@ -454,7 +483,12 @@ def hard_check(key: str, x: float, unit: str, name: str | None = None, label: st
     text = f"The {what} {_show(x, unit)} {head} ({why}{hard.source}){_slip_note(lim, x, f, soft, unit, above)}"
     raise DoseLimitError(
         text if text.endswith("?") else text + ".",
-        name=what, value=x, limit=(hard.max if above else hard.min) * f, source=hard.source, unit=unit, key=key,
+        name=what,
+        value=x,
+        limit=(hard.max if above else hard.min) * f,
+        source=hard.source,
+        unit=unit,
+        key=key,
     )
 
 
@@ -485,8 +519,9 @@ def check_amount(m: float, unit: str, name: str, key: str | None = None, *, zero
     """:func:`read_amount`'s checks on a plain number ``m`` already in ``unit``; returns ``m``."""
     if m < 0 or (m == 0 and not zero_ok):
         rule = "must not be negative" if zero_ok else "must be above zero"
-        raise DoseLimitError(f"The {name} {_fmt_float(m, unit)} {rule}.", name=name, value=m, limit=0.0, unit=unit,
-                             key=key)
+        raise DoseLimitError(
+            f"The {name} {_fmt_float(m, unit)} {rule}.", name=name, value=m, limit=0.0, unit=unit, key=key
+        )
     if key is not None:
         hard_check(key, m, unit, name)
     return m
@@ -503,8 +538,7 @@ def amount(value: Any, unit: str, name: str, key: str | None = None, *, zero_ok:
     return q
 
 
-def hard_check_array(key: str, values: Any, unit: str, name: str | None = None,
-                     label: str = DEFAULT_LABEL) -> Any:
+def hard_check_array(key: str, values: Any, unit: str, name: str | None = None, label: str = DEFAULT_LABEL) -> Any:
     """:func:`hard_check` on the smallest and largest of an array of plain numbers in ``unit``."""
     import numpy as np
 
@@ -515,8 +549,9 @@ def hard_check_array(key: str, values: Any, unit: str, name: str | None = None,
     return values
 
 
-def check(key: str, value: Any, unit: str | None = None, name: str | None = None,
-          label: str = DEFAULT_LABEL) -> list[Finding]:
+def check(
+    key: str, value: Any, unit: str | None = None, name: str | None = None, label: str = DEFAULT_LABEL
+) -> list[Finding]:
     """Check ``value`` against the limit ``key``: refuse past the hard range, warn past the soft range.
 
     ``value`` is a Quantity or text (read in the limit's unit), or a plain number in ``unit``.  Returns
@@ -539,8 +574,7 @@ def check(key: str, value: Any, unit: str | None = None, name: str | None = None
     return soft_findings(key, x, u, name, label)
 
 
-def soft_findings(key: str, x: float, unit: str, name: str | None = None,
-                  label: str = DEFAULT_LABEL) -> list[Finding]:
+def soft_findings(key: str, x: float, unit: str, name: str | None = None, label: str = DEFAULT_LABEL) -> list[Finding]:
     """The soft-limit warning for ``x`` (a plain number in ``unit``), or an empty list."""
     lim = _STATE["active"].limits[key]
     _, soft = lim.ranges(label)
@@ -558,12 +592,15 @@ def soft_findings(key: str, x: float, unit: str, name: str | None = None,
     # A thousandfold slip of a usual value says so, as the hard refusal does.
     slip = _slip_note(lim, x, f, soft, unit, above)
     ask = f"{slip} Confirm it is what is meant." if slip else ": confirm it is what is meant."
-    return [Finding(
-        f"soft_limit_{key}", "warning",
-        f"The {what} {_show(x, unit)} is {'above' if above else 'below'} the soft limit of {bound} "
-        f"({why}{soft.source}){ask}",
-        soft.source,
-    )]
+    return [
+        Finding(
+            f"soft_limit_{key}",
+            "warning",
+            f"The {what} {_show(x, unit)} is {'above' if above else 'below'} the soft limit of {bound} "
+            f"({why}{soft.source}){ask}",
+            soft.source,
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -590,8 +627,7 @@ class Reading:
         return fmt(self.quantity)
 
 
-def read(key: str, value: Any, unit: str | None = None, name: str | None = None,
-         label: str = DEFAULT_LABEL) -> Reading:
+def read(key: str, value: Any, unit: str | None = None, name: str | None = None, label: str = DEFAULT_LABEL) -> Reading:
     """Read ``value`` (text with its unit, or a Quantity) and check it against the limit ``key`` of the
     library in force, under the label profile ``label``: the one path every field and every core entry
     point takes.
@@ -618,8 +654,15 @@ def read(key: str, value: Any, unit: str | None = None, name: str | None = None,
     if x < 0 and hard.min is not None and hard.min >= 0:
         # said as typed: a tiny negative converted reads as noise ("-0.000000003 kg")
         typed = value.strip() if isinstance(value, str) else _show(x, u)
-        raise DoseLimitError(f"The {what} cannot be negative; {typed!r} was typed.", name=what, value=x,
-                             limit=hard.min * _factor(lim, u), source=hard.source, unit=u, key=key)
+        raise DoseLimitError(
+            f"The {what} cannot be negative; {typed!r} was typed.",
+            name=what,
+            value=x,
+            limit=hard.min * _factor(lim, u),
+            source=hard.source,
+            unit=u,
+            key=key,
+        )
     hard_check(key, x, u, what, label)
     return Reading(q, tuple(soft_findings(key, x, u, what, label)), key, what, u, label)
 
@@ -658,8 +701,9 @@ def override_reason(code: str, text: str = "") -> str:
     note = " ".join(str(text).split())[:200]
     if code == "other":
         if not note:
-            raise InputError("Say why the value past the soft limit is confirmed (the reason 'Other' needs a few "
-                             "words).")
+            raise InputError(
+                "Say why the value past the soft limit is confirmed (the reason 'Other' needs a few words)."
+            )
         return f"Other: {note}"
     return OVERRIDE_REASONS[code] + (f" ({note})" if note else "")
 
@@ -669,8 +713,10 @@ def check_date(value: _dt.date, name: str = "date") -> _dt.date:
     hard = _STATE["active"].limits["date"].hard
     if hard.contains(value):
         return value
-    raise InputError(f"The {name} {value.isoformat()} lies outside the dates the suite plans for "
-                     f"({hard.min.isoformat()} to {hard.max.isoformat()}; {hard.source}).")
+    raise InputError(
+        f"The {name} {value.isoformat()} lies outside the dates the suite plans for "
+        f"({hard.min.isoformat()} to {hard.max.isoformat()}; {hard.source})."
+    )
 
 
 _DMY = re.compile(r"([0-9]{1,2})[./]([0-9]{1,2})[./]([0-9]{4})")

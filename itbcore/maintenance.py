@@ -11,6 +11,7 @@ Dosing: mode of infusion.
 >>> flex_start_for_effect("22 h")
 <Quantity(20.0, 'hour')>
 """
+
 from __future__ import annotations
 
 import math
@@ -164,9 +165,11 @@ def maintenance_range(patient: Patient, label: str = "lionova") -> DoseRange:
         low, high = PEDIATRIC_INITIAL_MAINTENANCE[label]
         # lionova 4.2: the total daily dose commonly rises "i løpet av det første året"; lioresal: "a tendency
         # to gradually increase the total daily dose", no time named.
-        notes = ["The total daily dose commonly rises during the first year; adjust to the clinical response."
-                 if label == "lionova" else
-                 "The maintenance dose tends to rise gradually; it depends on the clinical response."]
+        notes = [
+            "The total daily dose commonly rises during the first year; adjust to the clinical response."
+            if label == "lionova"
+            else "The maintenance dose tends to rise gradually; it depends on the clinical response."
+        ]
         obs_low = obs_high = None
         means: list[tuple[str, pint.Quantity]] = [("initial maintenance, children 4 to < 18", _ud(100))]
         if label == "lionova" and patient.origin == "cerebral" and patient.age_years < CHILD_UNDER_AGE:
@@ -175,21 +178,47 @@ def maintenance_range(patient: Patient, label: str = "lionova") -> DoseRange:
             means.append(("children under 12, cerebral origin", _ud(274)))
         return DoseRange(
             f"child {patient.age_years:g} years, {patient.origin} origin: initial maintenance",
-            _ud(low), _ud(high), obs_low, obs_high, tuple(means), limited, label, src, tuple(notes), "child",
+            _ud(low),
+            _ud(high),
+            obs_low,
+            obs_high,
+            tuple(means),
+            limited,
+            label,
+            src,
+            tuple(notes),
+            "child",
         )
     if patient.origin == "spinal":
         # lionova 4.2 / lioresal supportive therapy: usually 300-800; 12 and 2003 µg/day in single patients.
         lo, hi = OBSERVED_SPINAL
         return DoseRange(
-            "adult, spinal origin", _ud(USUAL_SPINAL[0]), _ud(USUAL_SPINAL[1]), _ud(lo), _ud(hi), (), limited, label,
-            src, (f"{lo} and {hi} µg/day were the lowest and highest doses in single patients (US studies).",),
+            "adult, spinal origin",
+            _ud(USUAL_SPINAL[0]),
+            _ud(USUAL_SPINAL[1]),
+            _ud(lo),
+            _ud(hi),
+            (),
+            limited,
+            label,
+            src,
+            (f"{lo} and {hi} µg/day were the lowest and highest doses in single patients (US studies).",),
             "adult_spinal",
         )
     # lionova 4.2 / lioresal supportive therapy: cerebral origin 22-1400 µg/day; mean 276 (1 y), 307 (2 y).
     lo, hi = OBSERVED_CEREBRAL
     return DoseRange(
-        "adult, cerebral origin", _ud(lo), _ud(hi), _ud(lo), _ud(hi),
-        (("after 1 year", _ud(276)), ("after 2 years", _ud(307))), limited, label, src, (), "adult_cerebral",
+        "adult, cerebral origin",
+        _ud(lo),
+        _ud(hi),
+        _ud(lo),
+        _ud(hi),
+        (("after 1 year", _ud(276)), ("after 2 years", _ud(307))),
+        limited,
+        label,
+        src,
+        (),
+        "adult_cerebral",
     )
 
 
@@ -214,31 +243,57 @@ def dose_range_findings(patient: Patient, daily_dose: QuantityLike, label: str =
     what = "initial maintenance range" if patient.population == "pediatric" else "usual range"
     rng = f"{fmt(r.low)} to {fmt(r.high)}"
     if dose < r.low:
-        out.append(Finding("below_range", "info",
-                           f"{fmt(dose)} is below the {what} ({rng}); the lowest dose that gives a suitable response "
-                           "is the aim.", r.source))
+        out.append(
+            Finding(
+                "below_range",
+                "info",
+                f"{fmt(dose)} is below the {what} ({rng}); the lowest dose that gives a suitable response is the aim.",
+                r.source,
+            )
+        )
     elif dose > r.high:
         # Children: the range is the *initial* maintenance dose, and both labels say the daily dose tends to rise
         # (lionova 4.2: in the first year); a sudden need for a large increase still points at the catheter or pump.
-        rise = (f"{r.notes[0]} " if r.code == "child" else "")
-        out.append(Finding("above_range", "warning",
-                           f"{fmt(dose)} is above the {what} ({rng}). {rise}A sudden need for a large increase "
-                           "suggests a catheter complication or pump failure.", r.source))
+        rise = f"{r.notes[0]} " if r.code == "child" else ""
+        out.append(
+            Finding(
+                "above_range",
+                "warning",
+                f"{fmt(dose)} is above the {what} ({rng}). {rise}A sudden need for a large increase "
+                "suggests a catheter complication or pump failure.",
+                r.source,
+            )
+        )
     else:
         out.append(Finding("within_range", "info", f"{fmt(dose)} lies within the {what} ({rng}).", r.source))
-    if (r.observed_low is not None and r.observed_high is not None and r.code != "adult_cerebral"
-            and not r.observed_low <= dose <= r.observed_high):
-        out.append(Finding("outside_observed_range", "warning",
-                           f"{fmt(dose)} is outside the doses reported ({fmt(r.observed_low)} to "
-                           f"{fmt(r.observed_high)}).", r.source))
+    if (
+        r.observed_low is not None
+        and r.observed_high is not None
+        and r.code != "adult_cerebral"
+        and not r.observed_low <= dose <= r.observed_high
+    ):
+        out.append(
+            Finding(
+                "outside_observed_range",
+                "warning",
+                f"{fmt(dose)} is outside the doses reported ({fmt(r.observed_low)} to {fmt(r.observed_high)}).",
+                r.source,
+            )
+        )
     if dose > r.limited_experience_above:
         # lioresal states it in its children's maintenance paragraph and, for every patient, in the phase of dose
         # selection ("The experience of using doses of the drug exceeding 1000 mcg per day is limited"); lionova 4.2.
-        src = (r.source if label == "lionova" or r.code == "child"
-               else cite("lioresal", "Dosing: phase of dose selection"))
-        out.append(Finding("above_1000", "warning",
-                           f"{fmt(dose)} is above {fmt(r.limited_experience_above)}, where experience is limited "
-                           f"({src}).", src))
+        src = (
+            r.source if label == "lionova" or r.code == "child" else cite("lioresal", "Dosing: phase of dose selection")
+        )
+        out.append(
+            Finding(
+                "above_1000",
+                "warning",
+                f"{fmt(dose)} is above {fmt(r.limited_experience_above)}, where experience is limited ({src}).",
+                src,
+            )
+        )
     return out + soft
 
 
@@ -347,7 +402,9 @@ class FlexProgramme:
             raise InputError(f"The number of days must be a whole number from 1 to 366, not {days!r}.")
         return tuple(
             (Q_(24.0 * d + a, "h"), Q_(24.0 * d + b, "h"), Q_(r, "ug/h"))
-            for d in range(int(days)) for a, b, r in self._edges() if b > a
+            for d in range(int(days))
+            for a, b, r in self._edges()
+            if b > a
         )
 
     def _edges(self) -> list[tuple[float, float, float]]:
@@ -391,8 +448,9 @@ def flex_programme(steps: Sequence[FlexStep | tuple[Any, Any]]) -> FlexProgramme
     <Quantity(520.0, 'microgram / day')>
     """
     if isinstance(steps, (str, bytes)) or not isinstance(steps, Iterable):
-        raise InputError("A flex programme is a list of steps, each a start hour and a rate (for example ('6 h', '20 "
-                         "ug/h')).")
+        raise InputError(
+            "A flex programme is a list of steps, each a start hour and a rate (for example ('6 h', '20 ug/h'))."
+        )
     built = []
     for s in steps:
         if isinstance(s, FlexStep):
@@ -413,20 +471,35 @@ def flex_programme(steps: Sequence[FlexStep | tuple[Any, Any]]) -> FlexProgramme
     total = sum((e - a) * float(s.rate.magnitude) for a, e, s in zip(starts, ends, built, strict=False))
     findings: list[Finding] = []
     for s in built:
-        findings += library.soft_findings("infusion_rate", float(s.rate.magnitude), "ug/h",
-                                          f"step rate from {fmt(s.start)}")
+        findings += library.soft_findings(
+            "infusion_rate", float(s.rate.magnitude), "ug/h", f"step rate from {fmt(s.start)}"
+        )
     if any(s.rate.magnitude == 0 for s in built):
-        findings.append(Finding("zero_rate_step", "warning",
-                                "A step delivers nothing: an interruption of intrathecal baclofen can cause "
-                                "withdrawal.",
-                                _SRC_INTERRUPTION))
+        findings.append(
+            Finding(
+                "zero_rate_step",
+                "warning",
+                "A step delivers nothing: an interruption of intrathecal baclofen can cause withdrawal.",
+                _SRC_INTERRUPTION,
+            )
+        )
     if len(built) > 1:
-        findings.append(Finding("clock_changes", "info",
-                                "Clock changes (daylight saving time) shift a flex programme by an hour.",
-                                practice("Neuromodulation 2016: delivery modes")))
-    findings.append(Finding("flex_after_stabilisation", "info",
-                            "Use flex dosing once daily dose and function are stable, if the pump allows it.",
-                            _SRC_FLEX))
+        findings.append(
+            Finding(
+                "clock_changes",
+                "info",
+                "Clock changes (daylight saving time) shift a flex programme by an hour.",
+                practice("Neuromodulation 2016: delivery modes"),
+            )
+        )
+    findings.append(
+        Finding(
+            "flex_after_stabilisation",
+            "info",
+            "Use flex dosing once daily dose and function are stable, if the pump allows it.",
+            _SRC_FLEX,
+        )
+    )
     return FlexProgramme(tuple(built), Q_(total, "ug/day"), tuple(findings))
 
 
@@ -482,22 +555,38 @@ def flex_unit_check(programme_or_rate: Any, intended_daily_dose: QuantityLike) -
         total = (rate * Q_(24, "h/day")).to("ug/day")
         rates = [rate]
     if total.magnitude == 0:
-        return [Finding("nothing_programmed", "violation",
-                        f"The programme delivers nothing, against an intended {fmt(intended)}: withdrawal risk.",
-                        _SRC_INTERRUPTION)]
+        return [
+            Finding(
+                "nothing_programmed",
+                "violation",
+                f"The programme delivers nothing, against an intended {fmt(intended)}: withdrawal risk.",
+                _SRC_INTERRUPTION,
+            )
+        ]
     ratio = float((total / intended).to("").magnitude)
     big = max(ratio, 1 / ratio)
     literal = any(math.isclose(float(r.to("ug/h").magnitude), float(intended.magnitude), rel_tol=1e-6) for r in rates)
     if literal or 24 / 1.5 <= big <= 24 * 1.5:
         direction = "overdose" if ratio > 1 else "under-dose (withdrawal risk)"
-        return [Finding("per_hour_per_day_mixup", "violation",
-                        f"The programme gives {fmt(total)}, about {big:.0f} times the intended {fmt(intended)}: a "
-                        f"per-hour / per-day mix-up ({direction}); {fmt(intended)} is "
-                        f"{fmt((intended / Q_(24, 'h/day')).to('ug/h'))} per hour.", _SRC_INCIDENT)]
+        return [
+            Finding(
+                "per_hour_per_day_mixup",
+                "violation",
+                f"The programme gives {fmt(total)}, about {big:.0f} times the intended {fmt(intended)}: a "
+                f"per-hour / per-day mix-up ({direction}); {fmt(intended)} is "
+                f"{fmt((intended / Q_(24, 'h/day')).to('ug/h'))} per hour.",
+                _SRC_INCIDENT,
+            )
+        ]
     if big >= 10:
-        return [Finding("tenfold_off", "violation",
-                        f"The programme gives {fmt(total)}, {big:.3g}-fold the intended {fmt(intended)}.",
-                        _SRC_INCIDENT)]
+        return [
+            Finding(
+                "tenfold_off",
+                "violation",
+                f"The programme gives {fmt(total)}, {big:.3g}-fold the intended {fmt(intended)}.",
+                _SRC_INCIDENT,
+            )
+        ]
     # lionova 4.2: "Hos pasienter med spastisitet av spinal opprinnelse kan den daglige dosen økes gradvis med
     # 10-30 %" and "reduseres med 10-20 % dersom pasienten opplever bivirkninger"; lioresal Dosing: supportive
     # therapy: "can be gradually increased (by 10- 30%)".  A programme that delivers more than the largest
@@ -508,18 +597,32 @@ def flex_unit_check(programme_or_rate: Any, intended_daily_dose: QuantityLike) -
     over = ratio > 1 + up + 1e-9
     band_src = _SRC_MAINT["lionova"] + "; " + _SRC_MAINT["lioresal"]
     if big >= 2:
-        return [Finding("twofold_off", "violation" if over else "warning",
-                        f"The programme gives {fmt(total)}, {big:.3g}-fold the intended {fmt(intended)}"
-                        + (f": above the largest increase a day allows (+{up * 100:g} %)." if over else "."),
-                        f"{_SRC_INCIDENT}; {band_src}" if over else _SRC_INCIDENT)]
+        return [
+            Finding(
+                "twofold_off",
+                "violation" if over else "warning",
+                f"The programme gives {fmt(total)}, {big:.3g}-fold the intended {fmt(intended)}"
+                + (f": above the largest increase a day allows (+{up * 100:g} %)." if over else "."),
+                f"{_SRC_INCIDENT}; {band_src}" if over else _SRC_INCIDENT,
+            )
+        ]
     if over or ratio < 1 - down - 1e-9:
         pct = (ratio - 1) * 100
-        what = (f"more than the +{up * 100:g} % a day's increase allows (spinal origin 10–30 %): an overdose the "
-                "prescription does not name" if over else
-                f"more than the {down * 100:g} % a day's decrease allows (10–20 % for side effects): withdrawal risk")
-        return [Finding("off_intended_beyond_band", "violation" if over else "warning",
-                        f"The programme gives {fmt(total)}, {pct:+.3g} % against the intended {fmt(intended)}: "
-                        f"{what}; check the programme against the prescription.", band_src)]
+        what = (
+            f"more than the +{up * 100:g} % a day's increase allows (spinal origin 10–30 %): an overdose the "
+            "prescription does not name"
+            if over
+            else f"more than the {down * 100:g} % a day's decrease allows (10–20 % for side effects): withdrawal risk"
+        )
+        return [
+            Finding(
+                "off_intended_beyond_band",
+                "violation" if over else "warning",
+                f"The programme gives {fmt(total)}, {pct:+.3g} % against the intended {fmt(intended)}: "
+                f"{what}; check the programme against the prescription.",
+                band_src,
+            )
+        ]
     return []
 
 
@@ -546,13 +649,22 @@ def flex_from_continuous(
     <Quantity(512.0, 'microgram / day')>
     """
     dose = library.amount(daily_dose, "ug/day", "daily dose", "daily_dose")
-    if (isinstance(night_increase, bool) or not isinstance(night_increase, (int, float))
-            or not math.isfinite(night_increase)):
+    if (
+        isinstance(night_increase, bool)
+        or not isinstance(night_increase, (int, float))
+        or not math.isfinite(night_increase)
+    ):
         raise InputError(f"The night increase {night_increase!r} must be a fraction such as 0.2.")
     if not 0 < night_increase <= 1:
-        raise DoseLimitError(f"The night increase {night_increase:g} must lie above 0 and at most 1 (100 %).",
-                             name="night increase", value=float(night_increase), limit=0.0 if night_increase <= 0
-                             else 1.0, unit="", key=None, source=_SRC_FLEX)
+        raise DoseLimitError(
+            f"The night increase {night_increase:g} must lie above 0 and at most 1 (100 %).",
+            name="night increase",
+            value=float(night_increase),
+            limit=0.0 if night_increase <= 0 else 1.0,
+            unit="",
+            key=None,
+            source=_SRC_FLEX,
+        )
     on = flex_start_for_effect(night_start, effect_lead)
     off = flex_start_for_effect(night_end, effect_lead)
     if math.isclose(float(on.magnitude), float(off.magnitude)):
@@ -560,14 +672,25 @@ def flex_from_continuous(
     base = float((dose / Q_(24, "h/day")).to("ug/h").magnitude)
     p = flex_programme([FlexStep(off, Q_(base, "ug/h")), FlexStep(on, Q_(base * (1 + night_increase), "ug/h"))])
     rise = float((p.daily_total / dose).to("").magnitude) - 1
-    extra = [Finding("flex_daily_total", "info",
-                     f"The night increase raises the daily total from {fmt(dose)} to {fmt(p.daily_total)} "
-                     f"(+{100 * rise:.1f} %); the rate change starts {fmt(as_quantity(effect_lead, 'h'))} before the "
-                     "wanted effect.", _SRC_FLEX)]
+    extra = [
+        Finding(
+            "flex_daily_total",
+            "info",
+            f"The night increase raises the daily total from {fmt(dose)} to {fmt(p.daily_total)} "
+            f"(+{100 * rise:.1f} %); the rate change starts {fmt(as_quantity(effect_lead, 'h'))} before the "
+            "wanted effect.",
+            _SRC_FLEX,
+        )
+    ]
     if night_increase > FLEX_NIGHT_INCREASE + 1e-12:
-        extra.append(Finding("night_increase_above_example", "warning",
-                             f"A night increase of {100 * night_increase:.0f} % is above the label example (20 %).",
-                             _SRC_FLEX))
+        extra.append(
+            Finding(
+                "night_increase_above_example",
+                "warning",
+                f"A night increase of {100 * night_increase:.0f} % is above the label example (20 %).",
+                _SRC_FLEX,
+            )
+        )
     return FlexProgramme(p.steps, p.daily_total, p.findings + tuple(extra))
 
 
@@ -654,7 +777,11 @@ def drug_holiday(current_daily_dose: Any, initial_infusion_dose: Any, weeks: Any
         raise DoseLimitError(
             f"A drug holiday reduces the dose gradually over 2 to 4 weeks, not {w:g} week{'s' if w != 1 else ''} "
             f"({cite('lionova', '4.2')}).",
-            name="holiday length", value=w, limit=2.0 if w < 2 else 4.0, unit="week", key="holiday_length",
+            name="holiday length",
+            value=w,
+            limit=2.0 if w < 2 else 4.0,
+            unit="week",
+            key="holiday_length",
             source=cite("lionova", "4.2"),
         )
     library.hard_check("holiday_length", w, "week", "holiday length")  # a hospital's library may narrow it
@@ -665,24 +792,42 @@ def drug_holiday(current_daily_dose: Any, initial_infusion_dose: Any, weeks: Any
     actions = (
         Action("admit", "Plan the drug holiday in hospital.", cite("lionova", "4.2")),
         Action("other_antispastic", "Start other antispastic treatment as the intrathecal dose is reduced.", src),
-        Action("gradual_reduction",
-               f"Reduce the intrathecal dose gradually over {days} days; never stop abruptly (withdrawal).",
-               f"{cite('lionova', '4.2')}; {cite('lionova', '4.4')}; "
-               f"{cite('lioresal', 'Dosing: discontinuation of treatment')}"),
-        Action("watch_withdrawal",
-               "Watch for withdrawal: return of spasticity, pruritus, hypotension, paraesthesia; later high fever, "
-               "altered mental state, rebound spasticity and muscle rigidity.", cite("lionova", "4.4")),
-        Action("restart_initial_dose",
-               f"Restart at the initial continuous infusion dose ({fmt(restart)}); lionova 4.2 adds: then titrate "
-               "again to avoid overdose, as an in-patient (lioresal names neither).", src),
+        Action(
+            "gradual_reduction",
+            f"Reduce the intrathecal dose gradually over {days} days; never stop abruptly (withdrawal).",
+            f"{cite('lionova', '4.2')}; {cite('lionova', '4.4')}; "
+            f"{cite('lioresal', 'Dosing: discontinuation of treatment')}",
+        ),
+        Action(
+            "watch_withdrawal",
+            "Watch for withdrawal: return of spasticity, pruritus, hypotension, paraesthesia; later high fever, "
+            "altered mental state, rebound spasticity and muscle rigidity.",
+            cite("lionova", "4.4"),
+        ),
+        Action(
+            "restart_initial_dose",
+            f"Restart at the initial continuous infusion dose ({fmt(restart)}); lionova 4.2 adds: then titrate "
+            "again to avoid overdose, as an in-patient (lioresal names neither).",
+            src,
+        ),
     )
-    findings = [Finding("morphine_switch", "warning",
-                        "Take care when switching from baclofen to morphine and back.",
-                        f"{cite('lionova', '4.2')}; {cite('lionova', '4.5')}; "
-                        f"{cite('lioresal', 'Dosing: supportive therapy')}")]
+    findings = [
+        Finding(
+            "morphine_switch",
+            "warning",
+            "Take care when switching from baclofen to morphine and back.",
+            f"{cite('lionova', '4.2')}; {cite('lionova', '4.5')}; {cite('lioresal', 'Dosing: supportive therapy')}",
+        )
+    ]
     if i > c:
-        findings.append(Finding("restart_above_current", "warning",
-                                f"The restart dose {fmt(restart)} is above the dose before the holiday "
-                                f"({fmt(current)}); "
-                                "sensitivity may be restored, so a high restart risks overdose.", src))
+        findings.append(
+            Finding(
+                "restart_above_current",
+                "warning",
+                f"The restart dose {fmt(restart)} is above the dose before the holiday "
+                f"({fmt(current)}); "
+                "sensitivity may be restored, so a high restart risks overdose.",
+                src,
+            )
+        )
     return DrugHoliday(current, w, schedule, restart, actions, tuple(findings), src)

@@ -31,6 +31,7 @@ loss of consciousness) first of all.
 >>> [x.code for x in a.actions][:3]
 ['intubate', 'admit', 'empty_pump']
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -213,18 +214,30 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
 
     findings: list[Finding] = []
     if severity == "none":
-        findings.append(Finding(
-            "no_overdose_signs", "info",
-            "No overdose sign is present; keep watching, since signs can come suddenly or gradually.", source))
+        findings.append(
+            Finding(
+                "no_overdose_signs",
+                "info",
+                "No overdose sign is present; keep watching, since signs can come suddenly or gradually.",
+                source,
+            )
+        )
         return Assessment("none", [], findings, codes, label, source)
 
     severe_signs = [c for c in codes if SIGNS[c].severity == "severe"]
-    findings.append(Finding(
-        "severity_grade", "warning" if severity != "severe" else "violation",
-        f"Graded {severity}: " + (
-            f"{', '.join(SIGNS[c].text for c in severe_signs)} mark a severe overdose."
-            if severe_signs else "the highest class among the signs present."),
-        source))
+    findings.append(
+        Finding(
+            "severity_grade",
+            "warning" if severity != "severe" else "violation",
+            f"Graded {severity}: "
+            + (
+                f"{', '.join(SIGNS[c].text for c in severe_signs)} mark a severe overdose."
+                if severe_signs
+                else "the highest class among the signs present."
+            ),
+            source,
+        )
+    )
 
     # lionova 4.9 "Behandling" gives the steps in this order: admit at the first signs; remove the solution
     # from the pump as soon as possible; intubate for respiratory depression; withdraw 30-40 mL CSF if lumbar
@@ -235,84 +248,136 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
     unconscious = {"coma", "loss_of_consciousness"} & set(codes)
     if breathing:
         # lionova 4.9: intubate patients with respiratory depression until baclofen is eliminated.
-        actions.append(Action("intubate", "Intubate if needed for respiratory depression and ventilate until the "
-                                          "baclofen is eliminated.", source))
+        actions.append(
+            Action(
+                "intubate",
+                "Intubate if needed for respiratory depression and ventilate until the baclofen is eliminated.",
+                source,
+            )
+        )
     elif unconscious:
         # lionova 4.9: respiratory depression, apnoea and coma come together in severe overdose; an unconscious
         # patient cannot protect the airway, so airway and breathing are secured before anything else.
-        actions.append(Action("intubate", "Secure the airway and support breathing: an unconscious patient "
-                                               "cannot protect the airway and may stop breathing; intubate if "
-                                               "breathing is depressed.", source))
+        actions.append(
+            Action(
+                "intubate",
+                "Secure the airway and support breathing: an unconscious patient "
+                "cannot protect the airway and may stop breathing; intubate if "
+                "breathing is depressed.",
+                source,
+            )
+        )
     # lionova 4.9: admit at the first signs if treated as an outpatient (lioresal does not say it).
     actions.append(Action("admit", "Admit the patient to hospital and monitor closely.", _L49))
     # lionova 4.9: remove the remaining solution from the pump as soon as possible.
-    actions.append(Action("empty_pump", "Remove the remaining baclofen solution from the pump reservoir at once.",
-                          source))
+    actions.append(
+        Action("empty_pump", "Remove the remaining baclofen solution from the pump reservoir at once.", source)
+    )
     single_mild = len(codes) == 1 and severity == "mild"
     if lumbar_puncture_contraindicated:
-        findings.append(Finding(
-            "csf_drain_not_possible", "info",
-            "Lumbar puncture is contraindicated, so CSF drainage to lower the baclofen concentration is left out.",
-            source))
+        findings.append(
+            Finding(
+                "csf_drain_not_possible",
+                "info",
+                "Lumbar puncture is contraindicated, so CSF drainage to lower the baclofen concentration is left out.",
+                source,
+            )
+        )
     elif single_mild:
         # lionova 4.9 drains CSF to lower a high concentration; one mild sign alone does not show one.
-        findings.append(Finding(
-            "csf_drain_not_indicated", "info",
-            f"A single mild sign ({SIGNS[codes[0]].text}) does not call for CSF drainage; watch for further signs.",
-            source))
+        findings.append(
+            Finding(
+                "csf_drain_not_indicated",
+                "info",
+                f"A single mild sign ({SIGNS[codes[0]].text}) does not call for CSF drainage; watch for further signs.",
+                source,
+            )
+        )
     else:
         lo, hi = CSF_DRAIN_VOLUME
         if label == "lioresal":
             # lioresal Overdose: "At an early stage of an overdose, if a lumbar puncture is not contraindicated,
             # consider removing 30-40 ml of cerebrospinal fluid".
-            drain = (f"At an early stage of the overdose, if lumbar puncture is not contraindicated, consider "
-                     f"withdrawing {lo.magnitude:g}–{fmt(hi)} of CSF to lower the baclofen concentration.")
+            drain = (
+                f"At an early stage of the overdose, if lumbar puncture is not contraindicated, consider "
+                f"withdrawing {lo.magnitude:g}–{fmt(hi)} of CSF to lower the baclofen concentration."
+            )
         else:
             # lionova 4.9: "Hvis lumbalpunksjon ikke er kontraindisert, kan det trekkes ut 30 til 40 ml CSF" — with
             # no stage of the overdose (the "early stage" is lioresal's).
-            drain = (f"If lumbar puncture is not contraindicated, {lo.magnitude:g}–{fmt(hi)} of CSF may be withdrawn "
-                     "to lower the baclofen concentration.")
+            drain = (
+                f"If lumbar puncture is not contraindicated, {lo.magnitude:g}–{fmt(hi)} of CSF may be withdrawn "
+                "to lower the baclofen concentration."
+            )
         actions.append(Action("csf_drain", drain, source))
     # lionova 4.9: maintain cardiovascular function.
-    actions.append(Action("cardiovascular_support", "Support cardiovascular function (blood pressure, heart rate).",
-                          source))
+    actions.append(
+        Action("cardiovascular_support", "Support cardiovascular function (blood pressure, heart rate).", source)
+    )
     if "seizures" in codes:
         # lionova 4.9: IV diazepam, given with care, for seizures.
         actions.append(Action("diazepam_for_seizures", "Give diazepam IV, with care, for seizures.", source))
     if label == "lioresal" and severity in ("moderate", "severe"):
         # lioresal Overdose only; practice guidance advises against it in most overdoses.
-        actions.append(Action(
-            "physostigmine",
-            "Consider physostigmine IV (lioresal label) to reverse CNS effects such as drowsiness and respiratory "
-            "depression, with careful monitoring.",
-            _LIO))
-        findings.append(Finding(
-            "physostigmine_disputed", "warning",
-            "Practice guidance advises against physostigmine in most baclofen overdoses; it may cause seizures, "
-            "bradycardia and conduction disturbance.", _PRACTICE_PANEL))
+        actions.append(
+            Action(
+                "physostigmine",
+                "Consider physostigmine IV (lioresal label) to reverse CNS effects such as drowsiness and respiratory "
+                "depression, with careful monitoring.",
+                _LIO,
+            )
+        )
+        findings.append(
+            Finding(
+                "physostigmine_disputed",
+                "warning",
+                "Practice guidance advises against physostigmine in most baclofen overdoses; it may cause seizures, "
+                "bradycardia and conduction disturbance.",
+                _PRACTICE_PANEL,
+            )
+        )
         if "seizures" in codes:
-            findings.append(Finding(
-                "physostigmine_with_seizures", "warning",
-                "Physostigmine can itself provoke seizures, and this patient is already seizing.", _LIO))
+            findings.append(
+                Finding(
+                    "physostigmine_with_seizures",
+                    "warning",
+                    "Physostigmine can itself provoke seizures, and this patient is already seizing.",
+                    _LIO,
+                )
+            )
     if label == "lioresal":
         # lioresal Overdose: "There is no specific antidote for the treatment of an overdose of the drug that has
         # occurred during its intrathecal administration" — and then it lists physostigmine all the same.
-        findings.append(Finding(
-            "no_antidote", "info",
-            "There is no specific antidote for an overdose of intrathecal baclofen; the label lists physostigmine "
-            "IV only as a drug that may reverse the CNS effects.", _LIO))
+        findings.append(
+            Finding(
+                "no_antidote",
+                "info",
+                "There is no specific antidote for an overdose of intrathecal baclofen; the label lists physostigmine "
+                "IV only as a drug that may reverse the CNS effects.",
+                _LIO,
+            )
+        )
     else:
         # lionova 4.9: "Det finnes ingen spesifikk antidot til behandling av overdosering av baklofen".
-        findings.append(Finding(
-            "no_antidote", "info",
-            "There is no specific antidote for the treatment of baclofen overdose; the steps above are followed.",
-            _L49))
+        findings.append(
+            Finding(
+                "no_antidote",
+                "info",
+                "There is no specific antidote for the treatment of baclofen overdose; the steps above are followed.",
+                _L49,
+            )
+        )
     if "seizures" in codes:
         # lionova 4.9 alone says it (lioresal Overdose is silent on when seizures come), so it cites lionova under
         # either profile.
-        findings.append(Finding(
-            "seizures_in_recovery", "info",
-            "Seizures can come with rising doses or, more often, during recovery from an overdose.", _L49))
+        findings.append(
+            Finding(
+                "seizures_in_recovery",
+                "info",
+                "Seizures can come with rising doses or, more often, during recovery from an overdose.",
+                _L49,
+            )
+        )
     return Assessment(severity, actions, findings, codes, label, source)
 
 
@@ -364,14 +429,25 @@ class Regimen:
 
 
 _CAUTIONS: tuple[Finding, ...] = (
-    Finding("physostigmine_adverse", "warning",
-            "Physostigmine IV can cause seizures, bradycardia and cardiac conduction disturbance; monitor closely.",
-            _LIO),
-    Finding("physostigmine_may_fail", "warning",
-            "In a massive overdose physostigmine may not work, and ventilation may be needed.", _LIO),
-    Finding("physostigmine_practice_against", "warning",
-            "Practice guidance advises against physostigmine in most baclofen overdoses; both labels say there is "
-            "no specific antidote.", _PRACTICE_PANEL),
+    Finding(
+        "physostigmine_adverse",
+        "warning",
+        "Physostigmine IV can cause seizures, bradycardia and cardiac conduction disturbance; monitor closely.",
+        _LIO,
+    ),
+    Finding(
+        "physostigmine_may_fail",
+        "warning",
+        "In a massive overdose physostigmine may not work, and ventilation may be needed.",
+        _LIO,
+    ),
+    Finding(
+        "physostigmine_practice_against",
+        "warning",
+        "Practice guidance advises against physostigmine in most baclofen overdoses; both labels say there is "
+        "no specific antidote.",
+        _PRACTICE_PANEL,
+    ),
 )
 
 
@@ -422,17 +498,18 @@ def physostigmine(patient: Patient, weight: QuantityLike | None = None) -> Regim
             max_total=None,
             over=(Q_(5.0, "min"), Q_(10.0, "min")),
             max_rate=None,
-            repeat=Repeat(Q_(1.0, "mg"), (Q_(30.0, "min"), Q_(60.0, "min")),
-                          "if it helps, to keep adequate breathing and consciousness"),
+            repeat=Repeat(
+                Q_(1.0, "mg"),
+                (Q_(30.0, "min"), Q_(60.0, "min")),
+                "if it helps, to keep adequate breathing and consciousness",
+            ),
             route="IV",
             cautions=_CAUTIONS,
             source=_LIO,
         )
     w_value = weight if weight is not None else patient.weight
     if w_value is None:
-        raise InputError(
-            f"A child's physostigmine dose is 0.02 mg/kg, so the weight is needed ({_LIO})."
-        )
+        raise InputError(f"A child's physostigmine dose is 0.02 mg/kg, so the weight is needed ({_LIO}).")
     w = as_quantity(w_value, "kg", "weight")
     library.hard_check("weight", float(w.magnitude), "kg", "weight")
     cap = Q_(2.0, "mg")

@@ -11,6 +11,7 @@ Traceback (most recent call last):
 itbcore.errors.EligibilityError: A patient aged 3 years is under 4: safety and efficacy of intrathecal baclofen are not
 established under 4 years (lionova 4.2).
 """
+
 from __future__ import annotations
 
 import math
@@ -141,8 +142,7 @@ class Patient:
         if "hypersensitivity" in self.conditions:
             src = cite("lioresal", "Contraindications") if lioresal else cite("lionova", "4.3")
             raise EligibilityError(
-                f"The patient has {CONDITIONS['hypersensitivity']}, a contraindication to intrathecal baclofen "
-                f"({src})."
+                f"The patient has {CONDITIONS['hypersensitivity']}, a contraindication to intrathecal baclofen ({src})."
             )
         if "treatment_resistant_epilepsy" in self.conditions:
             if lioresal:

@@ -19,6 +19,7 @@ RefillPlan
     - [info] Keep the refill date: ... (lionova 4.4; lioresal Special instructions)
     ...
 """
+
 from __future__ import annotations
 
 import dataclasses

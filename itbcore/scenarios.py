@@ -21,6 +21,7 @@ result into intended and delivered CSF curves.
 >>> round(float(sim.peak_delivered / sim.peak_intended))
 24
 """
+
 from __future__ import annotations
 
 import math
@@ -135,8 +136,11 @@ def _time_to_empty(
 
 def _programmed(daily_dose: pint.Quantity) -> dict[str, Any]:
     """What was intended in most scenarios: the pump infusing ``daily_dose`` from hour 0, no bolus."""
-    return {"intended_daily_dose": daily_dose, "intended_boluses": (),
-            "intended_infusions": ((_h(0), None, daily_dose),)}
+    return {
+        "intended_daily_dose": daily_dose,
+        "intended_boluses": (),
+        "intended_infusions": ((_h(0), None, daily_dose),),
+    }
 
 
 def _rate_error(
@@ -224,14 +228,23 @@ def pocket_fill(
     factor = float((amount / (dose * Q_(1, "day"))).to("").magnitude)
     infusions: tuple[Infusion, ...] = ((_h(0), t_empty, dose),) if t_empty.magnitude > 0 else ()
     findings = [
-        Finding("pocket_fill", "violation",
-                f"{fmt(amount)} of baclofen ({factor:.3g} days' doses) went into the subcutaneous pocket instead of "
-                "the reservoir; pocket fills have caused deaths and serious harm.", _INCIDENTS),
-        Finding("not_intrathecal", "violation",
-                "Baclofen must be given only intrathecally, never subcutaneously.", _L42),
-        Finding("withdrawal_when_empty", "warning",
-                f"The pump runs on the {fmt(residual)} residual only and empties after about {fmt(t_empty)}; "
-                "an empty reservoir brings on withdrawal.", _L44),
+        Finding(
+            "pocket_fill",
+            "violation",
+            f"{fmt(amount)} of baclofen ({factor:.3g} days' doses) went into the subcutaneous pocket instead of "
+            "the reservoir; pocket fills have caused deaths and serious harm.",
+            _INCIDENTS,
+        ),
+        Finding(
+            "not_intrathecal", "violation", "Baclofen must be given only intrathecally, never subcutaneously.", _L42
+        ),
+        Finding(
+            "withdrawal_when_empty",
+            "warning",
+            f"The pump runs on the {fmt(residual)} residual only and empties after about {fmt(t_empty)}; "
+            "an empty reservoir brings on withdrawal.",
+            _L44,
+        ),
     ]
     return ScenarioResult(
         code="pocket_fill",
@@ -297,16 +310,27 @@ def access_port_injection(
     infusions: tuple[Infusion, ...] = ((_h(0), t_empty, dose),) if t_empty.magnitude > 0 else ()
     peak = (amount / Q_(75.0, "mL")).to("ng/mL")
     findings = [
-        Finding("access_port_overdose", "violation",
-                f"{fmt(amount)} injected through the catheter access port reaches the CSF at once ({factor:.3g} days' "
-                "doses): a life-threatening overdose.", _L44),
+        Finding(
+            "access_port_overdose",
+            "violation",
+            f"{fmt(amount)} injected through the catheter access port reaches the CSF at once ({factor:.3g} days' "
+            "doses): a life-threatening overdose.",
+            _L44,
+        ),
         # The 75 mL is the mean volume of distribution of lionova 5.2; the management is lionova 4.9's.
-        Finding("csf_peak", "warning",
-                f"In a 75 mL CSF volume that is a peak near {fmt(peak)}; manage as an overdose "
-                "(empty the pump, airway, 30–40 mL CSF drainage if lumbar puncture is possible).",
-                f"{_L49}, {cite('lionova', '5.2')}"),
-        Finding("withdrawal_when_empty", "warning",
-                f"The reservoir was not refilled and empties after about {fmt(t_empty)}; plan the refill.", _L44),
+        Finding(
+            "csf_peak",
+            "warning",
+            f"In a 75 mL CSF volume that is a peak near {fmt(peak)}; manage as an overdose "
+            "(empty the pump, airway, 30–40 mL CSF drainage if lumbar puncture is possible).",
+            f"{_L49}, {cite('lionova', '5.2')}",
+        ),
+        Finding(
+            "withdrawal_when_empty",
+            "warning",
+            f"The reservoir was not refilled and empties after about {fmt(t_empty)}; plan the refill.",
+            _L44,
+        ),
     ]
     return ScenarioResult(
         code="access_port_injection",
@@ -352,16 +376,29 @@ def flex_mixup(intended_daily_dose: QuantityLike = "60 ug/day") -> ScenarioResul
     delivered = Q_(dose.magnitude, "ug/h").to("ug/day")
     factor = float((delivered / dose).to("").magnitude)
     findings = [
-        Finding("flex_mixup", "violation",
-                f"{fmt(Q_(dose.magnitude, 'ug'))} every hour was programmed instead of "
-                f"{fmt(dose)}: {fmt(delivered)}, {factor:g} times the dose.", _INCIDENTS),
-        Finding("programming_error_overdose", "violation",
-                "Programming errors are a cause of intrathecal baclofen overdose; compare old and new settings "
-                "side by side before sending them to the pump.", _L49),
+        Finding(
+            "flex_mixup",
+            "violation",
+            f"{fmt(Q_(dose.magnitude, 'ug'))} every hour was programmed instead of "
+            f"{fmt(dose)}: {fmt(delivered)}, {factor:g} times the dose.",
+            _INCIDENTS,
+        ),
+        Finding(
+            "programming_error_overdose",
+            "violation",
+            "Programming errors are a cause of intrathecal baclofen overdose; compare old and new settings "
+            "side by side before sending them to the pump.",
+            _L49,
+        ),
     ]
     return _rate_error(
-        "flex_mixup", "Flex mode: a daily dose programmed as an hourly one",
-        intended=dose, delivered=delivered, factor=factor, findings=findings, source=_INCIDENTS,
+        "flex_mixup",
+        "Flex mode: a daily dose programmed as an hourly one",
+        intended=dose,
+        delivered=delivered,
+        factor=factor,
+        findings=findings,
+        source=_INCIDENTS,
         explanation="A flex step meant as a daily total was entered as an amount per hour.",
     )
 
@@ -409,23 +446,50 @@ def concentration_mismatch(
     factor = float((cf / cp).to("").magnitude)
     findings: list[Finding] = []
     if math.isclose(factor, 1.0, rel_tol=1e-12):
-        findings.append(Finding("concentrations_match", "info",
-                                "Programmed and filled concentrations agree; the pump delivers the intended dose.",
-                                _INCIDENTS))
+        findings.append(
+            Finding(
+                "concentrations_match",
+                "info",
+                "Programmed and filled concentrations agree; the pump delivers the intended dose.",
+                _INCIDENTS,
+            )
+        )
     else:
-        findings.append(Finding(
-            "concentration_mismatch", "violation",
-            f"Programmed for {fmt(cp)} but filled with {fmt(cf)}: the pump pumps {fmt(volume_per_day)} and "
-            f"delivers {fmt(delivered)} instead of {fmt(dose)} ({factor:.3g} times).", _INCIDENTS))
+        findings.append(
+            Finding(
+                "concentration_mismatch",
+                "violation",
+                f"Programmed for {fmt(cp)} but filled with {fmt(cf)}: the pump pumps {fmt(volume_per_day)} and "
+                f"delivers {fmt(delivered)} instead of {fmt(dose)} ({factor:.3g} times).",
+                _INCIDENTS,
+            )
+        )
         if factor > 1:
-            findings.append(Finding("overdose_risk", "violation",
-                                    "More baclofen than intended reaches the CSF: watch for overdose signs.", _L49))
+            findings.append(
+                Finding(
+                    "overdose_risk",
+                    "violation",
+                    "More baclofen than intended reaches the CSF: watch for overdose signs.",
+                    _L49,
+                )
+            )
         else:
-            findings.append(Finding("withdrawal_risk", "violation",
-                                    "Less baclofen than intended reaches the CSF: watch for withdrawal signs.", _L44))
+            findings.append(
+                Finding(
+                    "withdrawal_risk",
+                    "violation",
+                    "Less baclofen than intended reaches the CSF: watch for withdrawal signs.",
+                    _L44,
+                )
+            )
     return _rate_error(
-        "concentration_mismatch", "Concentration mismatch: programmed for one strength, filled with another",
-        intended=dose, delivered=delivered, factor=factor, findings=findings, source=_INCIDENTS,
+        "concentration_mismatch",
+        "Concentration mismatch: programmed for one strength, filled with another",
+        intended=dose,
+        delivered=delivered,
+        factor=factor,
+        findings=findings,
+        source=_INCIDENTS,
         explanation="The programmer computes volume from the concentration it was told; the reservoir holds another.",
     )
 
@@ -477,18 +541,34 @@ def unit_slip(
         delivered = Q_(float(dose.to("mg/day").magnitude), "ug/day")
     factor = UNIT_SLIPS[slip][1]
     findings = [
-        Finding("unit_slip", "violation",
-                f"{UNIT_SLIPS[slip][0].capitalize()}: {fmt(delivered)} instead of {fmt(dose)} "
-                f"({factor:g} times).", _INCIDENTS),
-        Finding("overdose_risk", "violation",
-                "A 1000-fold overdose: respiratory depression and coma are to be expected.", _L49)
-        if factor > 1 else
-        Finding("withdrawal_risk", "violation",
-                "Delivery all but stops: withdrawal follows within hours to a few days.", _L44),
+        Finding(
+            "unit_slip",
+            "violation",
+            f"{UNIT_SLIPS[slip][0].capitalize()}: {fmt(delivered)} instead of {fmt(dose)} ({factor:g} times).",
+            _INCIDENTS,
+        ),
+        Finding(
+            "overdose_risk",
+            "violation",
+            "A 1000-fold overdose: respiratory depression and coma are to be expected.",
+            _L49,
+        )
+        if factor > 1
+        else Finding(
+            "withdrawal_risk",
+            "violation",
+            "Delivery all but stops: withdrawal follows within hours to a few days.",
+            _L44,
+        ),
     ]
     return _rate_error(
-        "unit_slip", "Unit slip: milligrams and micrograms confused",
-        intended=dose, delivered=delivered, factor=factor, findings=findings, source=_INCIDENTS,
+        "unit_slip",
+        "Unit slip: milligrams and micrograms confused",
+        intended=dose,
+        delivered=delivered,
+        factor=factor,
+        findings=findings,
+        source=_INCIDENTS,
         explanation=UNIT_SLIPS[slip][0].capitalize() + ".",
     )
 
@@ -563,20 +643,36 @@ def too_fast_titration(
     factor = ((1 + f) / (1 + f_max)) ** days
     findings: list[Finding] = []
     if f > f_max:
-        findings.append(Finding(
-            "increase_above_label", "violation",
-            f"+{f:.0%} a day exceeds the label's highest +{f_max:.0%} per 24 h for {origin} origin "
-            f"({population}); after {days} days {fmt(delivered_final)} instead of at most {fmt(intended_final)}.",
-            band_source))
-        findings.append(Finding("too_rapid_increase", "violation",
-                                "Too-rapid dose increase is a cause of overdose.", overdose_src))
+        findings.append(
+            Finding(
+                "increase_above_label",
+                "violation",
+                f"+{f:.0%} a day exceeds the label's highest +{f_max:.0%} per 24 h for {origin} origin "
+                f"({population}); after {days} days {fmt(delivered_final)} instead of at most {fmt(intended_final)}.",
+                band_source,
+            )
+        )
+        findings.append(
+            Finding("too_rapid_increase", "violation", "Too-rapid dose increase is a cause of overdose.", overdose_src)
+        )
     else:
-        findings.append(Finding("increase_within_label", "info",
-                                f"+{f:.0%} a day is within the label's highest +{f_max:.0%} per 24 h.", band_source))
-    findings.append(Finding(
-        "effect_lags", "info",
-        f"The effect of an infusion change begins after {INFUSION_EFFECT_TEXT}, so daily increases pile up before "
-        "their effect is seen.", onset_src))
+        findings.append(
+            Finding(
+                "increase_within_label",
+                "info",
+                f"+{f:.0%} a day is within the label's highest +{f_max:.0%} per 24 h.",
+                band_source,
+            )
+        )
+    findings.append(
+        Finding(
+            "effect_lags",
+            "info",
+            f"The effect of an infusion change begins after {INFUSION_EFFECT_TEXT}, so daily increases pile up before "
+            "their effect is seen.",
+            onset_src,
+        )
+    )
     return ScenarioResult(
         code="too_fast_titration",
         title="Titration too fast: daily increases above the label band",
@@ -621,24 +717,55 @@ class Scenario:
 SCENARIOS: dict[str, Scenario] = {
     s.code: s
     for s in (
-        Scenario("pocket_fill", "Pocket fill: refill injected under the skin", pocket_fill,
-                 {"refill_amount": None, "concentration": "2 mg/mL", "volume": "20 mL",
-                  "daily_dose": "500 ug/day", "residual_volume": "2 mL"}),
-        Scenario("access_port_injection", "Catheter access port: refill injected straight into the CSF",
-                 access_port_injection,
-                 {"concentration": "2 mg/mL", "volume": "20 mL", "daily_dose": "500 ug/day",
-                  "residual_volume": "2 mL"}),
-        Scenario("flex_mixup", "Flex mode: a daily dose programmed as an hourly one", flex_mixup,
-                 {"intended_daily_dose": "60 ug/day"}),
-        Scenario("concentration_mismatch", "Concentration mismatch: programmed for one strength, filled with another",
-                 concentration_mismatch,
-                 {"programmed_concentration": "500 ug/mL", "filled_concentration": "2000 ug/mL",
-                  "daily_dose": "500 ug/day"}),
-        Scenario("unit_slip", "Unit slip: milligrams and micrograms confused", unit_slip,
-                 {"intended": "500 ug/day", "slip": "mg_for_ug"}),
-        Scenario("too_fast_titration", "Titration too fast: daily increases above the label band", too_fast_titration,
-                 {"start": "100 ug/day", "daily_increase_fraction": 0.5, "days": 3, "origin": "spinal",
-                  "population": "adult", "label": "lionova"}),
+        Scenario(
+            "pocket_fill",
+            "Pocket fill: refill injected under the skin",
+            pocket_fill,
+            {
+                "refill_amount": None,
+                "concentration": "2 mg/mL",
+                "volume": "20 mL",
+                "daily_dose": "500 ug/day",
+                "residual_volume": "2 mL",
+            },
+        ),
+        Scenario(
+            "access_port_injection",
+            "Catheter access port: refill injected straight into the CSF",
+            access_port_injection,
+            {"concentration": "2 mg/mL", "volume": "20 mL", "daily_dose": "500 ug/day", "residual_volume": "2 mL"},
+        ),
+        Scenario(
+            "flex_mixup",
+            "Flex mode: a daily dose programmed as an hourly one",
+            flex_mixup,
+            {"intended_daily_dose": "60 ug/day"},
+        ),
+        Scenario(
+            "concentration_mismatch",
+            "Concentration mismatch: programmed for one strength, filled with another",
+            concentration_mismatch,
+            {"programmed_concentration": "500 ug/mL", "filled_concentration": "2000 ug/mL", "daily_dose": "500 ug/day"},
+        ),
+        Scenario(
+            "unit_slip",
+            "Unit slip: milligrams and micrograms confused",
+            unit_slip,
+            {"intended": "500 ug/day", "slip": "mg_for_ug"},
+        ),
+        Scenario(
+            "too_fast_titration",
+            "Titration too fast: daily increases above the label band",
+            too_fast_titration,
+            {
+                "start": "100 ug/day",
+                "daily_increase_fraction": 0.5,
+                "days": 3,
+                "origin": "spinal",
+                "population": "adult",
+                "label": "lionova",
+            },
+        ),
     )
 }
 
@@ -719,6 +846,8 @@ def simulate(
     intended = csf_concentration(times, result.intended_boluses, result.intended_infusions, volume, clearance)
     delivered = csf_concentration(times, result.boluses, result.infusions, volume, clearance)
     # What the error delivered, judged as an entered value would be, and said to be the lesson, not a plan.
-    taught = tuple(Finding(f.code, f.severity, f"{result.teaching}: {f.message}", f"{f.source}; {_INCIDENTS}")
-                   for f in regimen_findings(result.boluses, result.infusions))
+    taught = tuple(
+        Finding(f.code, f.severity, f"{result.teaching}: {f.message}", f"{f.source}; {_INCIDENTS}")
+        for f in regimen_findings(result.boluses, result.infusions)
+    )
     return Simulation(result.code, result.title, times, intended, delivered, taught)

@@ -14,6 +14,7 @@ Traceback (most recent call last):
 ...
 itbcore.errors.LabelError: Unknown label profile 'lioresol'; choose one of: lionova, lioresal, baclorex.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -64,16 +65,31 @@ class LabelProfile:
 
 LABELS: dict[str, LabelProfile] = {
     "lionova": LabelProfile(
-        "lionova", "Lionova 50 µg/mL, 0.5 mg/mL, 2 mg/mL",
+        "lionova",
+        "Lionova 50 µg/mL, 0.5 mg/mL, 2 mg/mL",
         "Summary of product characteristics (SmPC), sections 4.1–6.6",
-        "Norway", 2021, "Norwegian", "000_2fd8641a6ccf2b8c.txt",
+        "Norway",
+        2021,
+        "Norwegian",
+        "000_2fd8641a6ccf2b8c.txt",
     ),
     "lioresal": LabelProfile(
-        "lioresal", "Lioresal Intrathecal", "Instructions for medical use (Novartis, Russian registration)",
-        "Russia", 2014, "English translation", "001_44a8ff065085413d.txt",
+        "lioresal",
+        "Lioresal Intrathecal",
+        "Instructions for medical use (Novartis, Russian registration)",
+        "Russia",
+        2014,
+        "English translation",
+        "001_44a8ff065085413d.txt",
     ),
     "baclorex": LabelProfile(
-        "baclorex", "Baclorex 0.05 mg/mL", "Patient leaflet", "Turkey", 2021, "Turkish", "002_605159c14b4e1c9e.txt",
+        "baclorex",
+        "Baclorex 0.05 mg/mL",
+        "Patient leaflet",
+        "Turkey",
+        2021,
+        "Turkish",
+        "002_605159c14b4e1c9e.txt",
     ),
 }
 

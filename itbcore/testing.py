@@ -10,6 +10,7 @@ False
 >>> typed(1.125), typed(0.075), typed(1000.125), typed(2.5)
 ('1.1250', '0.075', '1000.125', '2.5')
 """
+
 from __future__ import annotations
 
 import re

@@ -17,6 +17,7 @@ Traceback (most recent call last):
 ...
 itbcore.errors.UnitError: The test dose 50 has no unit; give it in µg (for example '50 µg').
 """
+
 from __future__ import annotations
 
 import math
@@ -152,16 +153,22 @@ def _read(text: str) -> tuple[Any, ...]:
     if not s:
         return _refusal(InputError, f"The {{name}} is empty; {_FORM}.")
     if len(text) > MAX_TEXT_LENGTH:
-        return _refusal(InputError, f"The {{name}} is too long to be a quantity (at most {MAX_TEXT_LENGTH} "
-                                    f"characters); {_FORM}.")
+        return _refusal(
+            InputError, f"The {{name}} is too long to be a quantity (at most {MAX_TEXT_LENGTH} characters); {_FORM}."
+        )
     shown = _braces(repr(s))
     op = _OPERATOR.search(s)
     if op:
-        return _refusal(InputError, f"The {{name}} {shown} contains {_braces(repr(op.group()))}: write one plain "
-                                    f"number followed by {{unit}}, not a calculation.")
+        return _refusal(
+            InputError,
+            f"The {{name}} {shown} contains {_braces(repr(op.group()))}: write one plain "
+            f"number followed by {{unit}}, not a calculation.",
+        )
     if s[0] in _SIGNS and s[1:2] in tuple(_SIGNS):
-        return _refusal(InputError, f"The {{name}} {shown} has a doubled sign; write one number, with one sign "
-                                    f"at most, followed by {{unit}}.")
+        return _refusal(
+            InputError,
+            f"The {{name}} {shown} has a doubled sign; write one number, with one sign at most, followed by {{unit}}.",
+        )
     word = _WORD.match(s.lstrip(_SIGNS))
     if word and word.group().lower() in ("nan", "inf", "infinity"):
         return _refusal(InputError, f"The {{name}} {shown} must be a finite number.")
@@ -169,27 +176,37 @@ def _read(text: str) -> tuple[Any, ...]:
     if m is None:
         lead = re.match(r"[.,][0-9]+", s)
         if lead:
-            return _refusal(InputError, f"The {{name}} {shown} starts with a decimal separator; write a zero before "
-                                        f"it ('0{lead.group()}').")
+            return _refusal(
+                InputError,
+                f"The {{name}} {shown} starts with a decimal separator; write a zero before it ('0{lead.group()}').",
+            )
         if word and word.group().lower() in _UNIT_NAMES:
             return _refusal(InputError, f"The {{name}} {shown} has a unit but no number; {_FORM}.")
         return _refusal(UnitError, f"The {{name}} {shown} could not be read; {_FORM}.")
     int_text, sep, frac, exp = m.group("int"), m.group("sep"), m.group("frac") or "", m.group("exp")
     grouped = any(c in _SEP for c in int_text)
     digits = "".join(c for c in int_text if c not in _SEP)
-    rest = s[m.end():]
+    rest = s[m.end() :]
     sign = m.group("sign") or ""
-    if sep and len(frac) == 3 and not grouped and exp is None and (
-            digits.strip("0") if sep == "," else len(digits) <= 3 and digits[0] != "0"):
+    if (
+        sep
+        and len(frac) == 3
+        and not grouped
+        and exp is None
+        and (digits.strip("0") if sep == "," else len(digits) <= 3 and digits[0] != "0")
+    ):
         # "1,000" or "1.000": a separator before three digits groups thousands in one convention and is the
         # decimal separator in another (English 1,000 = 1000, Norwegian 1,000 = 1; Turkish 10.000 = 10000).
         # A number whose integer part is 0 ("0,075") cannot be grouped: it is a decimal.
         more = _MORE_GROUPS[sep].match(rest)
         if more:  # "1,000,000", "1.000.000": only grouping can mean this, and the suite does not read it
             whole = sign + (digits + frac + more.group().replace(sep, "")).lstrip("0")
-            return _refusal(InputError, f"The {{name}} {shown} groups its digits with {sep!r}, which the suite reads "
-                                        f"only as a decimal separator; write {whole} (or group the digits with "
-                                        f"spaces).")
+            return _refusal(
+                InputError,
+                f"The {{name}} {shown} groups its digits with {sep!r}, which the suite reads "
+                f"only as a decimal separator; write {whole} (or group the digits with "
+                f"spaces).",
+            )
         if not (rest[:1] in (".", ",") and rest[1:2].isascii() and rest[1:2].isdigit()):
             grouping = sign + (digits + frac).lstrip("0")
             decimal = sign + _decimal(digits, frac)
@@ -197,17 +214,28 @@ def _read(text: str) -> tuple[Any, ...]:
                 meaning = f"means {grouping} in English but {decimal} in Norwegian (a decimal comma)"
                 readings = f"{grouping} or {_typeable(decimal)}"
             else:
-                meaning = (f"means {decimal} with a decimal point but {grouping} in Turkish or Norwegian (a dot "
-                           f"between groups of three digits)")
+                meaning = (
+                    f"means {decimal} with a decimal point but {grouping} in Turkish or Norwegian (a dot "
+                    f"between groups of three digits)"
+                )
                 readings = f"{_typeable(decimal)} or {grouping}"
-            return _refusal(InputError, f"The {{name}} {shown} is ambiguous: {_braces(repr(m.group()))} {meaning}; "
-                                        f"write {readings}, whichever is meant.")
+            return _refusal(
+                InputError,
+                f"The {{name}} {shown} is ambiguous: {_braces(repr(m.group()))} {meaning}; "
+                f"write {readings}, whichever is meant.",
+            )
     if rest[:1] in (".", ",") and rest[1:2].isascii() and rest[1:2].isdigit():
-        return _refusal(InputError, f"The {{name}} {shown} has two decimal separators; write one number, with one "
-                                    f"decimal separator, followed by {{unit}}.")
+        return _refusal(
+            InputError,
+            f"The {{name}} {shown} has two decimal separators; write one number, with one "
+            f"decimal separator, followed by {{unit}}.",
+        )
     if len((digits + frac).lstrip("0")) > MAX_DIGITS:
-        return _refusal(InputError, f"The {{name}} has too many digits (at most {MAX_DIGITS} significant digits); "
-                                    f"write a shorter number followed by {{unit}}.")
+        return _refusal(
+            InputError,
+            f"The {{name}} has too many digits (at most {MAX_DIGITS} significant digits); "
+            f"write a shorter number followed by {{unit}}.",
+        )
     exponent = 0 if exp is None else int(exp.replace("\u2212", "-"))
     mag: Any = float(f"{digits}.{frac or '0'}e{exponent}") if (frac or exp is not None) else int(digits)
     if not math.isfinite(mag):
@@ -219,20 +247,31 @@ def _read(text: str) -> tuple[Any, ...]:
         return (mag, None)
     number = m.group()
     if _CALCULATION.match(rest):
-        return _refusal(InputError, f"The {{name}} {shown} is a calculation; write one plain number followed by "
-                                    f"{{unit}}.")
+        return _refusal(
+            InputError, f"The {{name}} {shown} is a calculation; write one plain number followed by {{unit}}."
+        )
     if unit_text[0].isascii() and (unit_text[0].isdigit() or unit_text[0] in _SIGNS):
         other = _NUMBER.match(unit_text)
         other_text = _braces(repr(other.group() if other else unit_text.split()[0]))
-        return _refusal(InputError, f"The {{name}} {shown} holds two numbers ({_braces(repr(number))} and "
-                                    f"{other_text}); write one number followed by {{unit}} (a space inside a "
-                                    f"number may only separate groups of three digits).")
+        return _refusal(
+            InputError,
+            f"The {{name}} {shown} holds two numbers ({_braces(repr(number))} and "
+            f"{other_text}); write one number followed by {{unit}} (a space inside a "
+            f"number may only separate groups of three digits).",
+        )
     lead = _WORD.match(rest)
-    if lead and rest[0] in "oOlI" and lead.group().lower() not in _UNIT_NAMES and (
-            len(lead.group()) == 1 or lead.group().translate(_LOOKALIKE).isdigit()):
-        return _refusal(InputError, f"The {{name}} {shown} has a letter inside the number "
-                                    f"({_braces(repr(number + lead.group()))}); type the number in digits only, "
-                                    f"followed by {{unit}}.")
+    if (
+        lead
+        and rest[0] in "oOlI"
+        and lead.group().lower() not in _UNIT_NAMES
+        and (len(lead.group()) == 1 or lead.group().translate(_LOOKALIKE).isdigit())
+    ):
+        return _refusal(
+            InputError,
+            f"The {{name}} {shown} has a letter inside the number "
+            f"({_braces(repr(number + lead.group()))}); type the number in digits only, "
+            f"followed by {{unit}}.",
+        )
     unit = _read_unit(unit_text, shown, number)
     if unit[0] == "refused":
         return unit
@@ -255,8 +294,9 @@ def _read_unit(text: str, shown: str, number: str | None = None) -> tuple[Any, .
     """
     parts = re.split(r"\s*/\s*|\s+per\s+", text, flags=re.I)
     if len(parts) > 3:
-        return _refusal(UnitError, f"The {{name}} {shown} has too many '/' in its unit; give it in "
-                                   f"{{unit}}{{example}}.", number)
+        return _refusal(
+            UnitError, f"The {{name}} {shown} has too many '/' in its unit; give it in {{unit}}{{example}}.", number
+        )
     factor = 1.0
     names: list[str] = []
     for i, part in enumerate(parts):
@@ -267,24 +307,36 @@ def _read_unit(text: str, shown: str, number: str | None = None) -> tuple[Any, .
                 if not f > 0:
                     return _refusal(InputError, f"The {{name}} {shown} divides by zero; give it in {{unit}}.")
                 factor *= f
-                part = part[fm.end():].strip()
+                part = part[fm.end() :].strip()
         if not part:
-            return _refusal(UnitError, f"The {{name}} {shown} has an incomplete unit; give it in "
-                                       f"{{unit}}{{example}}.", number)
+            return _refusal(
+                UnitError, f"The {{name}} {shown} has an incomplete unit; give it in {{unit}}{{example}}.", number
+            )
         if _WORD.fullmatch(part) and part.lower() in _UNIT_NAMES:
             names.append(_UNIT_NAMES[part.lower()])
             continue
         words = part.split()
         if len(words) > 1 and words[0].lower() in _UNIT_NAMES:
             if all(w.lower() in _UNIT_NAMES for w in words):
-                return _refusal(UnitError, f"The {{name}} {shown} has two units "
-                                           f"({_braces(' and '.join(map(repr, words)))}); give one unit, "
-                                           f"{{unit}}{{example}}.", number)
+                return _refusal(
+                    UnitError,
+                    f"The {{name}} {shown} has two units "
+                    f"({_braces(' and '.join(map(repr, words)))}); give one unit, "
+                    f"{{unit}}{{example}}.",
+                    number,
+                )
             if any(c.isascii() and c.isdigit() for c in words[1]):
-                return _refusal(InputError, f"The {{name}} {shown} has a number after its unit "
-                                            f"({_braces(repr(words[1]))}); write one number followed by {{unit}}.")
-        return _refusal(UnitError, f"The {{name}} {shown}: {_braces(repr(part))} is not a unit the suite reads; "
-                                   f"give it in {{unit}}{{example}}.", number)
+                return _refusal(
+                    InputError,
+                    f"The {{name}} {shown} has a number after its unit "
+                    f"({_braces(repr(words[1]))}); write one number followed by {{unit}}.",
+                )
+        return _refusal(
+            UnitError,
+            f"The {{name}} {shown}: {_braces(repr(part))} is not a unit the suite reads; "
+            f"give it in {{unit}}{{example}}.",
+            number,
+        )
     spec = " / ".join(names)
     return (factor, _pint_unit(spec))
 
@@ -435,8 +487,13 @@ def _refuse_bare(value: Any, unit: str, name: str) -> UnitError:
     shown = display_unit(unit)
     if isinstance(value, str):
         return UnitError(f"The {name} {value!r} has no unit; give it in {shown}{_typed_example(value.strip(), shown)}.")
-    typed = (str(value) if isinstance(value, (int, float, np.integer, np.floating))
-             and not isinstance(value, bool) and math.isfinite(value) else None)
+    typed = (
+        str(value)
+        if isinstance(value, (int, float, np.integer, np.floating))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        else None
+    )
     return UnitError(f"The {name} {value} has no unit; give it in {shown}{_typed_example(typed, shown)}.")
 
 
@@ -444,10 +501,23 @@ def _example(unit: str) -> str:
     """A stock example of ``unit`` for a field's placeholder or a case file's message -- never for a refusal of
     what a person typed, whose advice repeats the number typed (:func:`_typed_example`)."""
     examples = {
-        "ug": "50 µg", "mg": "10 mg", "ug/day": "500 µg/day", "ug/h": "20 µg/h",
-        "ug/mL": "500 µg/mL", "mg/mL": "2 mg/mL", "mL": "20 mL", "mL/day": "1 mL/day",
-        "h": "12 h", "day": "90 day", "min": "5 min", "kg": "70 kg", "mL/h": "30 mL/h",
-        "ng/mL": "200 ng/mL", "uL/cm": "2 µL/cm", "cm": "76 cm", "uL": "200 µL",
+        "ug": "50 µg",
+        "mg": "10 mg",
+        "ug/day": "500 µg/day",
+        "ug/h": "20 µg/h",
+        "ug/mL": "500 µg/mL",
+        "mg/mL": "2 mg/mL",
+        "mL": "20 mL",
+        "mL/day": "1 mL/day",
+        "h": "12 h",
+        "day": "90 day",
+        "min": "5 min",
+        "kg": "70 kg",
+        "mL/h": "30 mL/h",
+        "ng/mL": "200 ng/mL",
+        "uL/cm": "2 µL/cm",
+        "cm": "76 cm",
+        "uL": "200 µL",
     }
     return examples.get(unit, f"1 {display_unit(unit)}")
 
@@ -549,8 +619,10 @@ def _wrong_dimension(q: pint.Quantity, target: pint.Unit, unit: str, name: str, 
     else:
         shown = display_unit(q.units)
     advice = "give it as a plain number" if target.dimensionless else f"give it in {display_unit(unit)}"
-    return UnitError(f"The {name} {shown} is {_dimension_word(q.dimensionality, q.units)}, not "
-                     f"{_dimension_word(target.dimensionality, target)}; {advice}.")
+    return UnitError(
+        f"The {name} {shown} is {_dimension_word(q.dimensionality, q.units)}, not "
+        f"{_dimension_word(target.dimensionality, target)}; {advice}."
+    )
 
 
 def as_array_quantity(value: Any, unit: str, name: str = "value") -> pint.Quantity:

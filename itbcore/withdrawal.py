@@ -26,6 +26,7 @@ are worded as the profile's label words them (``label``; ``differences("withdraw
 >>> assess(["high_fever"]).stage
 'advanced'
 """
+
 from __future__ import annotations
 
 import math
@@ -106,8 +107,15 @@ SIGNS: dict[str, Sign] = dict(
         _sign("priapism", "priapism", "early", _L44),
         _sign("high_fever", "high fever", "advanced", _L42, _L44, _LIO, _BAC),
         _sign("altered_mental_status", "altered mental status", "advanced", _L42, _L44, _LIO, _BAC),
-        _sign("rebound_spasticity", "exaggerated rebound spasticity (rapid uncontrolled spasms)", "advanced",
-              _L42, _L44, _LIO, _BAC),
+        _sign(
+            "rebound_spasticity",
+            "exaggerated rebound spasticity (rapid uncontrolled spasms)",
+            "advanced",
+            _L42,
+            _L44,
+            _LIO,
+            _BAC,
+        ),
         _sign("muscle_rigidity", "muscle rigidity", "advanced", _L42, _L44, _LIO),
         _sign("seizures", "seizures or status epilepticus", "advanced", _L42, _L44, _LIO, _BAC),
         _sign("rhabdomyolysis", "rhabdomyolysis", "advanced", _L42, _L44, _LIO),
@@ -149,9 +157,11 @@ class RiskFactor:
 HIGH_RISK: dict[str, RiskFactor] = {
     "sci_t6_or_above": RiskFactor("sci_t6_or_above", "spinal cord injury at T6 or above", _L44),
     "communication_difficulties": RiskFactor(
-        "communication_difficulties", "difficulty making themselves understood", _L44),
+        "communication_difficulties", "difficulty making themselves understood", _L44
+    ),
     "previous_withdrawal": RiskFactor(
-        "previous_withdrawal", "earlier withdrawal symptoms from oral or intrathecal baclofen", _L44),
+        "previous_withdrawal", "earlier withdrawal symptoms from oral or intrathecal baclofen", _L44
+    ),
 }
 
 
@@ -220,16 +230,23 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = (), label: str
     codes = _read_signs(signs, SIGNS, "withdrawal sign")
     risks = _read_signs(risk_factors, HIGH_RISK, "risk factor")
     findings: list[Finding] = [
-        Finding("high_risk_" + r, "warning",
-                f"High risk of withdrawal: {HIGH_RISK[r].text}; watch closely and teach the early signs.",
-                HIGH_RISK[r].source)
+        Finding(
+            "high_risk_" + r,
+            "warning",
+            f"High risk of withdrawal: {HIGH_RISK[r].text}; watch closely and teach the early signs.",
+            HIGH_RISK[r].source,
+        )
         for r in risks
     ]
     if not codes:
-        findings.append(Finding(
-            "no_withdrawal_signs", "info",
-            "No withdrawal sign is present; patients and carers should know the refill dates and the early signs.",
-            source))
+        findings.append(
+            Finding(
+                "no_withdrawal_signs",
+                "info",
+                "No withdrawal sign is present; patients and carers should know the refill dates and the early signs.",
+                source,
+            )
+        )
         return Assessment("none", [], [], findings, codes, risks, source)
 
     stage: Stage = "advanced" if any(SIGNS[c].stage == "advanced" for c in codes) else "early"
@@ -241,56 +258,106 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = (), label: str
         # lionova 4.2: withdrawal symptoms also require admission.
         actions.append(Action("emergency", "Admit as an emergency for rapid diagnosis and treatment.", _L42))
     # lionova 4.4: common causes are catheter failure (especially connectors), low reservoir and device faults.
-    actions.append(Action("check_pump_catheter",
-                          "Check the pump (reservoir volume, programme, alarms) and the catheter (connectors, kinks, "
-                          "breaks, dislodgement).", _L44))
+    actions.append(
+        Action(
+            "check_pump_catheter",
+            "Check the pump (reservoir volume, programme, alarms) and the catheter (connectors, kinks, "
+            "breaks, dislodgement).",
+            _L44,
+        )
+    )
     # lionova 4.4; lioresal: restart at or near the dose before the interruption.
     # lionova 4.9; lioresal Overdose: watch closely for overdose when baclofen is resumed after a break.
     # Both labels say both, so the step cites both under either profile.
-    actions.append(Action("restart_itb",
-                          "Restore intrathecal baclofen at or near the dose given before the interruption, and "
-                          "monitor closely for signs of overdose once it is restarted.",
-                          f"{_L44}; {cite('lionova', '4.9')}; {_LIO}; {_LIO_OD}"))
+    actions.append(
+        Action(
+            "restart_itb",
+            "Restore intrathecal baclofen at or near the dose given before the interruption, and "
+            "monitor closely for signs of overdose once it is restarted.",
+            f"{_L44}; {cite('lionova', '4.9')}; {_LIO}; {_LIO_OD}",
+        )
+    )
     # If the restart is delayed, GABA agonists or benzodiazepines may prevent fatal sequelae — in each label's words:
     # lionova 4.4 "oral eller enteral baklofen eller benzodiazepiner administrert oralt, enteralt eller intravenøst";
     # lioresal "oral or parenteral administration of GABA-receptor agonists such as the liorasal drug with
     # intravenous administration of benzodiazepines".
     if lioresal:
-        actions.append(Action("benzodiazepines",
-                              "If the restart is delayed, give benzodiazepines intravenously, with baclofen given "
-                              "orally or parenterally.", _LIO))
-        actions.append(Action("oral_baclofen",
-                              "If the restart is delayed, give baclofen orally or parenterally as a bridge, with IV "
-                              "benzodiazepines; alone it does not hold off the symptoms.", _LIO))
-        findings.append(Finding(
-            "oral_baclofen_not_enough", "warning",
-            "Baclofen by mouth or parenterally alone does not hold off withdrawal; resuming intrathecal delivery at or "
-            "near the same dose is the treatment.", _LIO))
+        actions.append(
+            Action(
+                "benzodiazepines",
+                "If the restart is delayed, give benzodiazepines intravenously, with baclofen given "
+                "orally or parenterally.",
+                _LIO,
+            )
+        )
+        actions.append(
+            Action(
+                "oral_baclofen",
+                "If the restart is delayed, give baclofen orally or parenterally as a bridge, with IV "
+                "benzodiazepines; alone it does not hold off the symptoms.",
+                _LIO,
+            )
+        )
+        findings.append(
+            Finding(
+                "oral_baclofen_not_enough",
+                "warning",
+                "Baclofen by mouth or parenterally alone does not hold off withdrawal; resuming intrathecal delivery "
+                "at or "
+                "near the same dose is the treatment.",
+                _LIO,
+            )
+        )
     else:
-        actions.append(Action("benzodiazepines",
-                              "If the restart is delayed, give benzodiazepines (oral, enteral or IV).", _L44))
-        actions.append(Action("oral_baclofen",
-                              "If the restart is delayed, give oral or enteral baclofen as a bridge; alone it is no "
-                              "guarantee against progression.", _L44))
-        findings.append(Finding(
-            "oral_baclofen_not_enough", "warning",
-            "Oral or enteral baclofen alone is no guarantee of stopping withdrawal; restoring intrathecal delivery "
-            "is the treatment.", _L44))
+        actions.append(
+            Action("benzodiazepines", "If the restart is delayed, give benzodiazepines (oral, enteral or IV).", _L44)
+        )
+        actions.append(
+            Action(
+                "oral_baclofen",
+                "If the restart is delayed, give oral or enteral baclofen as a bridge; alone it is no "
+                "guarantee against progression.",
+                _L44,
+            )
+        )
+        findings.append(
+            Finding(
+                "oral_baclofen_not_enough",
+                "warning",
+                "Oral or enteral baclofen alone is no guarantee of stopping withdrawal; restoring intrathecal delivery "
+                "is the treatment.",
+                _L44,
+            )
+        )
 
     differentials = ["overdose"]
     if stage == "advanced":
         differentials = [
-            "autonomic_dysreflexia", "sepsis", "malignant_hyperthermia", "neuroleptic_malignant_syndrome",
-            "hypermetabolic_state", "overdose",
+            "autonomic_dysreflexia",
+            "sepsis",
+            "malignant_hyperthermia",
+            "neuroleptic_malignant_syndrome",
+            "hypermetabolic_state",
+            "overdose",
         ]
-        findings.append(Finding(
-            "mimics", "warning",
-            "Advanced withdrawal resembles autonomic dysreflexia, sepsis, malignant hyperthermia and neuroleptic "
-            "malignant syndrome; think of withdrawal in any patient with a pump.", source))
+        findings.append(
+            Finding(
+                "mimics",
+                "warning",
+                "Advanced withdrawal resembles autonomic dysreflexia, sepsis, malignant hyperthermia and neuroleptic "
+                "malignant syndrome; think of withdrawal in any patient with a pump.",
+                source,
+            )
+        )
         if {"muscle_rigidity", "rebound_spasticity"} & set(codes):
-            findings.append(Finding(
-                "dantrolene_rigidity_only", "info",
-                "Dantrolene may ease rigidity but does not treat withdrawal itself.", _PRACTICE_WITHDRAWAL))
+            findings.append(
+                Finding(
+                    "dantrolene_rigidity_only",
+                    "info",
+                    "Dantrolene may ease rigidity but does not treat withdrawal itself.",
+                    _PRACTICE_WITHDRAWAL,
+                )
+            )
     return Assessment(stage, actions, differentials, findings, codes, risks, source)
 
 
@@ -357,16 +424,32 @@ def taper(daily_dose: QuantityLike, days: Any = 21) -> list[tuple[int, pint.Quan
         raise DoseLimitError(
             f"A taper over {n} days is too fast: a planned discontinuation is a gradual reduction over "
             f"{lo} to {hi} days ({TAPER_SOURCE}).",
-            name="taper length", value=float(n), limit=float(lo), unit="day", key="taper_length", source=TAPER_SOURCE,
+            name="taper length",
+            value=float(n),
+            limit=float(lo),
+            unit="day",
+            key="taper_length",
+            source=TAPER_SOURCE,
         )
     if n > hi:
         raise DoseLimitError(
             f"A taper over {n} days is longer than {lo} to {hi} days ({TAPER_SOURCE}).",
-            name="taper length", value=float(n), limit=float(hi), unit="day", key="taper_length", source=TAPER_SOURCE,
+            name="taper length",
+            value=float(n),
+            limit=float(hi),
+            unit="day",
+            key="taper_length",
+            source=TAPER_SOURCE,
         )
     if d0 <= 0:
-        raise DoseLimitError("There is nothing to taper: the daily dose must be above zero.", name="daily dose",
-                             value=d0, limit=0.0, unit="ug/day", key="daily_dose")
+        raise DoseLimitError(
+            "There is nothing to taper: the daily dose must be above zero.",
+            name="daily dose",
+            value=d0,
+            limit=0.0,
+            unit="ug/day",
+            key="daily_dose",
+        )
     library.hard_check("daily_dose", d0, "ug/day", "daily dose")
     library.hard_check("taper_length", float(n), "day", "taper length")  # a hospital's library may narrow it
     return [(day, Q_(d0 * (n - day) / n, _UG_PER_DAY)) for day in range(n + 1)]
@@ -450,34 +533,73 @@ def likely_causes(
             raise InputError("The time since the interruption cannot be negative.")
         library.hard_check("elapsed", h, "h", "time since interruption")
         if h <= 72:
-            findings.append(Finding(
-                "onset_typical", "info",
-                f"Withdrawal {h:g} h after an interruption fits the usual onset of hours to a few days.", _L44))
+            findings.append(
+                Finding(
+                    "onset_typical",
+                    "info",
+                    f"Withdrawal {h:g} h after an interruption fits the usual onset of hours to a few days.",
+                    _L44,
+                )
+            )
         else:
-            findings.append(Finding(
-                "onset_late", "warning",
-                f"{h:g} h is later than the usual onset (hours to a few days; practice: 1–3 days): check whether "
-                "delivery failed more recently, and consider other causes of the symptoms.", _PRACTICE_WITHDRAWAL))
+            findings.append(
+                Finding(
+                    "onset_late",
+                    "warning",
+                    f"{h:g} h is later than the usual onset (hours to a few days; practice: 1–3 days): check whether "
+                    "delivery failed more recently, and consider other causes of the symptoms.",
+                    _PRACTICE_WITHDRAWAL,
+                )
+            )
 
     base = {
-        "catheter_failure": Cause("catheter_failure",
-                                  "catheter failure: connector problems above all, kink, break or dislodgement",
-                                  "the commonest cause of sudden interruption", _L44),
-        "low_reservoir": Cause("low_reservoir", "low or empty reservoir (refill missed or miscalculated)",
-                               "a common cause of sudden interruption", _L44),
-        "pump_failure": Cause("pump_failure", "pump or device fault (motor stall, end of battery life)",
-                              "device faults have interrupted delivery, sometimes fatally", _L44),
-        "programming_error": Cause("programming_error", "programming error (wrong rate, concentration or mode)",
-                                   "correct programming and monitoring prevent interruptions", _L44),
-        "local_infection": Cause("local_infection", "local infection around pump or catheter",
-                                 "local infection can interrupt intrathecal delivery", _L42),
+        "catheter_failure": Cause(
+            "catheter_failure",
+            "catheter failure: connector problems above all, kink, break or dislodgement",
+            "the commonest cause of sudden interruption",
+            _L44,
+        ),
+        "low_reservoir": Cause(
+            "low_reservoir",
+            "low or empty reservoir (refill missed or miscalculated)",
+            "a common cause of sudden interruption",
+            _L44,
+        ),
+        "pump_failure": Cause(
+            "pump_failure",
+            "pump or device fault (motor stall, end of battery life)",
+            "device faults have interrupted delivery, sometimes fatally",
+            _L44,
+        ),
+        "programming_error": Cause(
+            "programming_error",
+            "programming error (wrong rate, concentration or mode)",
+            "correct programming and monitoring prevent interruptions",
+            _L44,
+        ),
+        "local_infection": Cause(
+            "local_infection",
+            "local infection around pump or catheter",
+            "local infection can interrupt intrathecal delivery",
+            _L42,
+        ),
         # lionova 4.4: an inflammatory mass at the catheter tip shows first as a reduced therapeutic response.
-        "inflammatory_mass": Cause("inflammatory_mass", "inflammatory mass at the catheter tip",
-                                   "a falling response (loss of effect), new pain or neurological deficit; "
-                                   "a neurosurgeon assesses it, with imaging", _L44),
+        "inflammatory_mass": Cause(
+            "inflammatory_mass",
+            "inflammatory mass at the catheter tip",
+            "a falling response (loss of effect), new pain or neurological deficit; "
+            "a neurosurgeon assesses it, with imaging",
+            _L44,
+        ),
     }
-    order = ["catheter_failure", "low_reservoir", "pump_failure", "programming_error", "local_infection",
-             "inflammatory_mass"]
+    order = [
+        "catheter_failure",
+        "low_reservoir",
+        "pump_failure",
+        "programming_error",
+        "local_infection",
+        "inflammatory_mass",
+    ]
 
     alarm = library.amount(alarm_volume, "mL", "alarm volume", "alarm_volume")
     if reservoir_volume is not None:
@@ -486,27 +608,42 @@ def likely_causes(
             order.remove("low_reservoir")
             order.insert(0, "low_reservoir")
             base["low_reservoir"] = Cause(
-                "low_reservoir", base["low_reservoir"].text,
-                f"the reservoir holds {fmt(found)}, at or below the {fmt(alarm)} alarm volume", _L44)
-            findings.append(Finding(
-                "reservoir_low", "violation",
-                f"The reservoir holds {fmt(found)}: refill intervals must keep it from emptying.", _L44))
+                "low_reservoir",
+                base["low_reservoir"].text,
+                f"the reservoir holds {fmt(found)}, at or below the {fmt(alarm)} alarm volume",
+                _L44,
+            )
+            findings.append(
+                Finding(
+                    "reservoir_low",
+                    "violation",
+                    f"The reservoir holds {fmt(found)}: refill intervals must keep it from emptying.",
+                    _L44,
+                )
+            )
         if expected_reservoir_volume is not None:
-            expected = library.amount(expected_reservoir_volume, "mL", "expected reservoir volume", "found_volume",
-                                      zero_ok=True)
+            expected = library.amount(
+                expected_reservoir_volume, "mL", "expected reservoir volume", "found_volume", zero_ok=True
+            )
             # practice guidance: e.g. 19 mL found where ~2 mL expected means the pump was not delivering.
             if found - expected > max(Q_(1.0, "mL"), 0.2 * expected):
                 order.remove("pump_failure")
                 order.insert(0, "pump_failure")
                 base["pump_failure"] = Cause(
-                    "pump_failure", base["pump_failure"].text,
+                    "pump_failure",
+                    base["pump_failure"].text,
                     f"{fmt(found)} found where {fmt(expected)} was expected: the pump was not delivering",
-                    practice("incident reports, residual volume mismatch"))
-                findings.append(Finding(
-                    "residual_mismatch", "violation",
-                    f"Residual volume mismatch ({fmt(found)} found, {fmt(expected)} expected): the pump was not "
-                    "delivering; restarting it without care has caused near-fatal overdoses.",
-                    practice("incident reports, residual volume mismatch")))
+                    practice("incident reports, residual volume mismatch"),
+                )
+                findings.append(
+                    Finding(
+                        "residual_mismatch",
+                        "violation",
+                        f"Residual volume mismatch ({fmt(found)} found, {fmt(expected)} expected): the pump was not "
+                        "delivering; restarting it without care has caused near-fatal overdoses.",
+                        practice("incident reports, residual volume mismatch"),
+                    )
+                )
     elif expected_reservoir_volume is not None:
         raise InputError("An expected reservoir volume needs the volume actually found to compare with.")
     if recent_programming_change:

@@ -14,8 +14,19 @@ started with the suite's kernel start-up (:mod:`launcher.kernels`), import the a
 * :mod:`launcher.paths`: the served notebooks and the files served from installed packages;
 * :mod:`launcher.process`: start a server in a subprocess and wait for it (tests, benchmarks).
 """
+
 from .paths import HOME, ROOT, STATIC, app_notebooks, served_notebooks
 from .process import ONE_ADDRESS_CLASS, free_port, start_server, stop_server, wait_until_ready
 
-__all__ = ["HOME", "ONE_ADDRESS_CLASS", "ROOT", "STATIC", "app_notebooks", "free_port", "served_notebooks",
-           "start_server", "stop_server", "wait_until_ready"]
+__all__ = [
+    "HOME",
+    "ONE_ADDRESS_CLASS",
+    "ROOT",
+    "STATIC",
+    "app_notebooks",
+    "free_port",
+    "served_notebooks",
+    "start_server",
+    "stop_server",
+    "wait_until_ready",
+]

@@ -31,6 +31,7 @@ Every notebook in ``notebooks/`` (and ``exercises/*.ipynb``) gets one preheated 
 after ``voila.json`` was written.  Any Voilà option may be given on the command line (``--port``,
 ``--Voila.ip``, ``--VoilaConfiguration.preheat_kernel=False``).
 """
+
 from __future__ import annotations
 
 import json
@@ -73,35 +74,58 @@ def _env(name: str):
 class SuiteVoila(Voila):
     """Voilà with the suite's root, config file, home redirect, render allow-list and resource limits."""
 
-    max_kernels = Int(DEFAULTS["max_kernels"], config=True,
-                      help="Most kernels alive at once (preheated ones included); past it a page says the class is "
-                           "full. Env: ITB_MAX_KERNELS.")
-    kernel_max_age = Float(DEFAULTS["kernel_max_age"], config=True,
-                           help="Seconds after which any kernel is shut down, busy or not (0: never). "
-                                "Env: ITB_KERNEL_MAX_AGE.")
-    kernel_memory_limit = Int(DEFAULTS["kernel_memory_limit"], config=True,
-                              help="Bytes of data memory one kernel may take (RLIMIT_DATA; 0: no limit). "
-                                   "Env: ITB_KERNEL_MEMORY_LIMIT.")
-    max_kernels_per_client = Int(DEFAULTS["max_kernels_per_client"], config=True,
-                                 help="Most places (kernels) pages from one client address may hold; past it the "
-                                      "page says so (HTTP 429). 0: no limit. Behind a reverse proxy every page "
-                                      "comes from the proxy's address. Env: ITB_MAX_KERNELS_PER_CLIENT.")
-    kernel_inactivity_timeout = Float(DEFAULTS["kernel_inactivity_timeout"], config=True,
-                                      help="Seconds without any message from the page (a user's change) after which "
-                                           "its kernel is shut down, connected or not (0: never). "
-                                           "Env: ITB_KERNEL_INACTIVITY_TIMEOUT.")
-    max_websockets_per_kernel = Int(DEFAULTS["max_websockets_per_kernel"], config=True,
-                                    help="Most websockets open to one kernel; more are refused (HTTP 429). "
-                                         "Env: ITB_MAX_WEBSOCKETS_PER_KERNEL.")
-    max_websockets_per_client = Int(DEFAULTS["max_websockets_per_client"], config=True,
-                                    help="Most kernel websockets open from one client address; more are refused "
-                                         "(HTTP 429). 0: no limit. Env: ITB_MAX_WEBSOCKETS_PER_CLIENT.")
-    websocket_write_buffer = Int(DEFAULTS["websocket_write_buffer"], config=True,
-                                 help="Bytes the server may hold unsent for one websocket; a page that reads slower "
-                                      "is disconnected. Env: ITB_WEBSOCKET_WRITE_BUFFER.")
-    max_query_length = Int(DEFAULTS["max_query_length"], config=True,
-                           help="Longest query string of a page request (HTTP 414 past it; 0: no limit). "
-                                "Env: ITB_MAX_QUERY_LENGTH.")
+    max_kernels = Int(
+        DEFAULTS["max_kernels"],
+        config=True,
+        help="Most kernels alive at once (preheated ones included); past it a page says the class is "
+        "full. Env: ITB_MAX_KERNELS.",
+    )
+    kernel_max_age = Float(
+        DEFAULTS["kernel_max_age"],
+        config=True,
+        help="Seconds after which any kernel is shut down, busy or not (0: never). Env: ITB_KERNEL_MAX_AGE.",
+    )
+    kernel_memory_limit = Int(
+        DEFAULTS["kernel_memory_limit"],
+        config=True,
+        help="Bytes of data memory one kernel may take (RLIMIT_DATA; 0: no limit). Env: ITB_KERNEL_MEMORY_LIMIT.",
+    )
+    max_kernels_per_client = Int(
+        DEFAULTS["max_kernels_per_client"],
+        config=True,
+        help="Most places (kernels) pages from one client address may hold; past it the "
+        "page says so (HTTP 429). 0: no limit. Behind a reverse proxy every page "
+        "comes from the proxy's address. Env: ITB_MAX_KERNELS_PER_CLIENT.",
+    )
+    kernel_inactivity_timeout = Float(
+        DEFAULTS["kernel_inactivity_timeout"],
+        config=True,
+        help="Seconds without any message from the page (a user's change) after which "
+        "its kernel is shut down, connected or not (0: never). "
+        "Env: ITB_KERNEL_INACTIVITY_TIMEOUT.",
+    )
+    max_websockets_per_kernel = Int(
+        DEFAULTS["max_websockets_per_kernel"],
+        config=True,
+        help="Most websockets open to one kernel; more are refused (HTTP 429). Env: ITB_MAX_WEBSOCKETS_PER_KERNEL.",
+    )
+    max_websockets_per_client = Int(
+        DEFAULTS["max_websockets_per_client"],
+        config=True,
+        help="Most kernel websockets open from one client address; more are refused "
+        "(HTTP 429). 0: no limit. Env: ITB_MAX_WEBSOCKETS_PER_CLIENT.",
+    )
+    websocket_write_buffer = Int(
+        DEFAULTS["websocket_write_buffer"],
+        config=True,
+        help="Bytes the server may hold unsent for one websocket; a page that reads slower "
+        "is disconnected. Env: ITB_WEBSOCKET_WRITE_BUFFER.",
+    )
+    max_query_length = Int(
+        DEFAULTS["max_query_length"],
+        config=True,
+        help="Longest query string of a page request (HTTP 414 past it; 0: no limit). Env: ITB_MAX_QUERY_LENGTH.",
+    )
 
     # each bound's default from its environment variable (settings.LIMIT_ENV), else settings.DEFAULTS
     _max_kernels_default = _env("max_kernels")
@@ -146,9 +170,14 @@ class SuiteVoila(Voila):
         self.config.VoilaKernelManager.kernel_pools_config = pools
         # Kernels start with the suite's kernel start-up (launcher.kernels: widgets._kernel, loaded as an extension).
         self.config.MappingKernelManager.kernel_manager_class = (
-            f"{ServedKernelManager.__module__}.{ServedKernelManager.__name__}")
-        self.suite = Suite.from_app(self, root_dir=Path(self.root_dir), template=self.voila_configuration.template,
-                                    plotly_esm_url=PLOTLY_ESM_URL)
+            f"{ServedKernelManager.__module__}.{ServedKernelManager.__name__}"
+        )
+        self.suite = Suite.from_app(
+            self,
+            root_dir=Path(self.root_dir),
+            template=self.voila_configuration.template,
+            plotly_esm_url=PLOTLY_ESM_URL,
+        )
         # What the kernels (started after this) learn from their environment: where plotly.js is served,
         # that they serve a page (nothing of the server's stderr reaches it), their memory limit.
         os.environ[PLOTLY_ESM_ENV] = PLOTLY_ESM_URL
@@ -162,8 +191,10 @@ class SuiteVoila(Voila):
         if reveal is not None:
             resources = self.config.VoilaConfiguration.get("resources", {}) or {}
             resources = dict(resources if isinstance(resources, dict) else resources.to_dict())
-            resources["reveal"] = {"url_prefix": url_path_join(self.base_url, STATIC, "reveal"),
-                                   **(resources.get("reveal") or {})}
+            resources["reveal"] = {
+                "url_prefix": url_path_join(self.base_url, STATIC, "reveal"),
+                **(resources.get("reveal") or {}),
+            }
             self.config.VoilaConfiguration.resources = resources
             self.voila_configuration.config.VoilaConfiguration.resources = resources
         else:
@@ -179,18 +210,28 @@ class SuiteVoila(Voila):
         suite.kernel_manager = self.kernel_manager
         request_info = request_info_handler(suite)
         replaced = {VoilaKernelWebsocketHandler: SuiteKernelWebsocket, RequestInfoSocketHandler: request_info}
-        handlers = [(h[0], render_handler(h[1]), *h[2:])
-                    if len(h) > 1 and isinstance(h[1], type) and issubclass(h[1], VoilaHandler) else
-                    (h[0], replaced[h[1]], *h[2:]) if len(h) > 1 and h[1] in replaced else h
-                    for h in super().init_handlers()]
+        handlers = [
+            (h[0], render_handler(h[1]), *h[2:])
+            if len(h) > 1 and isinstance(h[1], type) and issubclass(h[1], VoilaHandler)
+            else (h[0], replaced[h[1]], *h[2:])
+            if len(h) > 1 and h[1] in replaced
+            else h
+            for h in super().init_handlers()
+        ]
         # Voilà's page handler hands each page's request info to the class its module names: ours.
         import voila.handler
+
         voila.handler.RequestInfoSocketHandler = request_info
         watch_handouts(self.kernel_manager, suite.places)
         limits = [t for t in (self.kernel_max_age, self.kernel_inactivity_timeout) if t > 0]
         if limits:  # the kernel manager exists from here on; the loop starts after the handlers
-            culler = KernelAgeCuller(self.kernel_manager, self.kernel_max_age, self.log,
-                                     inactivity=self.kernel_inactivity_timeout, activity=suite.places.activity)
+            culler = KernelAgeCuller(
+                self.kernel_manager,
+                self.kernel_max_age,
+                self.log,
+                inactivity=self.kernel_inactivity_timeout,
+                activity=suite.places.activity,
+            )
             interval_ms = max(1000.0, min(60_000.0, min(limits) * 1000 / 4))
             tornado.ioloop.PeriodicCallback(culler.check, interval_ms).start()
         home = url_path_join(self.server_url, "voila/render", HOME)
@@ -205,12 +246,22 @@ class SuiteVoila(Voila):
         ]
         fa = font_awesome_dir()
         if fa is not None:
-            extra.append((url_path_join(self.server_url, STATIC, r"fontawesome/((?:css|webfonts)/[^/]+)"),
-                          tornado.web.StaticFileHandler, {"path": str(fa)}))
+            extra.append(
+                (
+                    url_path_join(self.server_url, STATIC, r"fontawesome/((?:css|webfonts)/[^/]+)"),
+                    tornado.web.StaticFileHandler,
+                    {"path": str(fa)},
+                )
+            )
         reveal = reveal_dir()
         if reveal is not None:
-            extra.append((url_path_join(self.server_url, STATIC, r"reveal/(.*)"), tornado.web.StaticFileHandler,
-                          {"path": str(reveal)}))
+            extra.append(
+                (
+                    url_path_join(self.server_url, STATIC, r"reveal/(.*)"),
+                    tornado.web.StaticFileHandler,
+                    {"path": str(reveal)},
+                )
+            )
         return extra + handlers
 
 

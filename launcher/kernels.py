@@ -9,6 +9,7 @@ the server, what the browser may set; ``widgets/_kernel.py``).  The server itsel
 :mod:`widgets`: the extension is named, not imported, here.  The kernel's environment says it serves a page
 (``ITB_SERVED=1``, :data:`launcher.settings.SERVED_ENV`).
 """
+
 from __future__ import annotations
 
 from jupyter_server.services.kernels.kernelmanager import ServerKernelManager

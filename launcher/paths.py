@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Reads files only; imports none of the apps.
 """
+
 from __future__ import annotations
 
 import functools
@@ -10,8 +11,18 @@ import posixpath
 import urllib.parse
 from pathlib import Path
 
-__all__ = ["ROOT", "HOME", "SERVED", "STATIC", "DATA_DIR", "app_notebooks", "served_notebooks", "normalised_path",
-           "font_awesome_dir", "reveal_dir"]
+__all__ = [
+    "ROOT",
+    "HOME",
+    "SERVED",
+    "STATIC",
+    "DATA_DIR",
+    "app_notebooks",
+    "served_notebooks",
+    "normalised_path",
+    "font_awesome_dir",
+    "reveal_dir",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 HOME = "notebooks/index.ipynb"

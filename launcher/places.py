@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -105,8 +106,9 @@ class KernelAgeCuller:
     bounds the rest: a tab left open and busy all day, or a computation that never ends.
     """
 
-    def __init__(self, kernel_manager, max_age: float, log, inactivity: float = 0.0,
-                 activity: dict[str, float] | None = None) -> None:
+    def __init__(
+        self, kernel_manager, max_age: float, log, inactivity: float = 0.0, activity: dict[str, float] | None = None
+    ) -> None:
         self.km, self.max_age, self.log, self.inactivity = kernel_manager, max_age, log, inactivity
         self.activity = {} if activity is None else activity
         self.first_seen: dict[str, float] = {}

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Imports neither Voilà nor the apps.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,7 +36,10 @@ def start_server(port: int, *extra: str, log_path: Path | None = None, env: dict
     out = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed with the process
     return subprocess.Popen(
         [sys.executable, "-m", "launcher", "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1", *extra],
-        cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+        cwd=ROOT,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
     )
 
 

@@ -6,6 +6,7 @@ For training only, not for treating patients.
 it in tornado's application settings (``self.settings["itb_suite"]``), where every handler reads it.  No
 module-level table is mutated: two applications in one process (a test) keep their own bounds and places.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,16 @@ from pathlib import Path
 
 from .paths import ROOT
 
-__all__ = ["DEFAULTS", "LIMIT_ENV", "SETTING", "Suite", "env_default",
-           "KERNEL_MEMORY_ENV", "PLOTLY_ESM_ENV", "SERVED_ENV"]
+__all__ = [
+    "DEFAULTS",
+    "LIMIT_ENV",
+    "SETTING",
+    "Suite",
+    "env_default",
+    "KERNEL_MEMORY_ENV",
+    "PLOTLY_ESM_ENV",
+    "SERVED_ENV",
+]
 
 #: The tornado application setting that holds the server's :class:`Suite`.
 SETTING = "itb_suite"
@@ -27,17 +36,29 @@ SERVED_ENV = "ITB_SERVED"
 PLOTLY_ESM_ENV = "ITB_PLOTLY_ESM"
 
 #: Each bound's default (see docs/APPS.md "Serving to a room safely").
-DEFAULTS = {"max_kernels": 60, "kernel_max_age": 3 * 3600.0, "kernel_memory_limit": 2 * 1024**3,
-            "max_kernels_per_client": 8, "kernel_inactivity_timeout": 1800.0,
-            "max_websockets_per_kernel": 3, "max_websockets_per_client": 24,
-            "websocket_write_buffer": 32 * 1024**2, "max_query_length": 2048}
+DEFAULTS = {
+    "max_kernels": 60,
+    "kernel_max_age": 3 * 3600.0,
+    "kernel_memory_limit": 2 * 1024**3,
+    "max_kernels_per_client": 8,
+    "kernel_inactivity_timeout": 1800.0,
+    "max_websockets_per_kernel": 3,
+    "max_websockets_per_client": 24,
+    "websocket_write_buffer": 32 * 1024**2,
+    "max_query_length": 2048,
+}
 #: Environment variables giving a bound's default (``python3 tasks.py serve`` passes them through).
-LIMIT_ENV = {"max_kernels": "ITB_MAX_KERNELS", "kernel_max_age": "ITB_KERNEL_MAX_AGE",
-             "kernel_memory_limit": "ITB_KERNEL_MEMORY_LIMIT", "max_kernels_per_client": "ITB_MAX_KERNELS_PER_CLIENT",
-             "kernel_inactivity_timeout": "ITB_KERNEL_INACTIVITY_TIMEOUT",
-             "max_websockets_per_kernel": "ITB_MAX_WEBSOCKETS_PER_KERNEL",
-             "max_websockets_per_client": "ITB_MAX_WEBSOCKETS_PER_CLIENT",
-             "websocket_write_buffer": "ITB_WEBSOCKET_WRITE_BUFFER", "max_query_length": "ITB_MAX_QUERY_LENGTH"}
+LIMIT_ENV = {
+    "max_kernels": "ITB_MAX_KERNELS",
+    "kernel_max_age": "ITB_KERNEL_MAX_AGE",
+    "kernel_memory_limit": "ITB_KERNEL_MEMORY_LIMIT",
+    "max_kernels_per_client": "ITB_MAX_KERNELS_PER_CLIENT",
+    "kernel_inactivity_timeout": "ITB_KERNEL_INACTIVITY_TIMEOUT",
+    "max_websockets_per_kernel": "ITB_MAX_WEBSOCKETS_PER_KERNEL",
+    "max_websockets_per_client": "ITB_MAX_WEBSOCKETS_PER_CLIENT",
+    "websocket_write_buffer": "ITB_WEBSOCKET_WRITE_BUFFER",
+    "max_query_length": "ITB_MAX_QUERY_LENGTH",
+}
 
 
 def env_default(name: str) -> int | float:

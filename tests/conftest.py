@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path(os.environ.get("ITB_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -35,8 +42,13 @@ def voila_server():
     log = ARTIFACTS / "voila.log"
     # The browser tests play a whole class from one address: the per-client bounds are off here (the attack
     # tests pin them on servers of their own).
-    proc = start_server(port, "--MappingKernelManager.cull_idle_timeout=60",
-                        "--MappingKernelManager.cull_interval=10", *ONE_ADDRESS_CLASS, log_path=log)
+    proc = start_server(
+        port,
+        "--MappingKernelManager.cull_idle_timeout=60",
+        "--MappingKernelManager.cull_interval=10",
+        *ONE_ADDRESS_CLASS,
+        log_path=log,
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         wait_until_ready(base + "voila/tree", timeout=90, proc=proc)
@@ -91,8 +103,12 @@ def trainee_install(tmp_path_factory):
     import zipfile
 
     out = tmp_path_factory.mktemp("trainee-install")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(ROOT)],
-                   check=True, capture_output=True, cwd=out)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        cwd=out,
+    )
     (wheel,) = out.glob("*.whl")
     site = out / "site"
     with zipfile.ZipFile(wheel) as zf:

@@ -9,6 +9,7 @@ cannot hide an edge: ``itbcore`` (pure functions and data) → ``widgets`` (view
 it serves the apps' notebooks to kernels that import the apps, and imports none of them itself — checked
 from the code and by importing the server in a fresh interpreter (what is in ``sys.modules`` afterwards).
 """
+
 from __future__ import annotations
 
 import ast
@@ -22,9 +23,25 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What "Jupyter" means for the core: the notebook, widget, kernel and server stacks and the plotting library.
-JUPYTER = ("IPython", "ipykernel", "ipywidgets", "jupyter", "jupyter_client", "jupyter_core", "jupyter_server",
-           "nbclient", "nbconvert", "nbformat", "notebook", "plotly", "tornado", "traitlets", "voila", "widgets",
-           "exercises")
+JUPYTER = (
+    "IPython",
+    "ipykernel",
+    "ipywidgets",
+    "jupyter",
+    "jupyter_client",
+    "jupyter_core",
+    "jupyter_server",
+    "nbclient",
+    "nbconvert",
+    "nbformat",
+    "notebook",
+    "plotly",
+    "tornado",
+    "traitlets",
+    "voila",
+    "widgets",
+    "exercises",
+)
 
 
 def imports(package: str) -> list[tuple[str, str]]:
@@ -43,8 +60,7 @@ def imports(package: str) -> list[tuple[str, str]]:
 APPS = ("itbcore", "widgets", "exercises")
 
 
-@pytest.mark.parametrize("package, forbidden", [("itbcore", JUPYTER), ("widgets", ("exercises",)),
-                                                ("launcher", APPS)])
+@pytest.mark.parametrize("package, forbidden", [("itbcore", JUPYTER), ("widgets", ("exercises",)), ("launcher", APPS)])
 def test_no_import_runs_back_up(package, forbidden):
     found = imports(package)
     assert len(found) > 20
@@ -55,8 +71,8 @@ def test_no_import_runs_back_up(package, forbidden):
 def _served_module() -> str:
     """The module ``python3 tasks.py serve`` runs (``-m <module>`` in its ``serve``)."""
     text = (ROOT / "tasks.py").read_text(encoding="utf-8")
-    body = text[text.index("def serve("):]
-    found = re.search(r'"-m",\s*"([\w.]+)"', body[:body.index("\ndef ", 1)])
+    body = text[text.index("def serve(") :]
+    found = re.search(r'"-m",\s*"([\w.]+)"', body[: body.index("\ndef ", 1)])
     assert found, "tasks.py serve runs no module"
     return found.group(1)
 
@@ -75,11 +91,15 @@ print(json.dumps({"modules": sorted(sys.modules), "patched": patched}))
 """
 
 
-@pytest.mark.parametrize("modules", [[_served_module()], ["launcher.app", "launcher.handlers", "launcher.process"]],
-                         ids=["tasks-serve", "launcher"])
+@pytest.mark.parametrize(
+    "modules",
+    [[_served_module()], ["launcher.app", "launcher.handlers", "launcher.process"]],
+    ids=["tasks-serve", "launcher"],
+)
 def test_the_server_imports_no_app(modules):
-    out = subprocess.run([sys.executable, "-c", _PROBE, *modules], cwd=ROOT, capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", _PROBE, *modules], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     seen = json.loads(out.stdout.strip().splitlines()[-1])
     apps = [m for m in seen["modules"] if m.split(".")[0] in APPS]
@@ -89,9 +109,11 @@ def test_the_server_imports_no_app(modules):
 
 def test_hardening_waits_for_the_kernel():
     """Importing the apps changes nothing of ipywidgets; the kernel's start-up (the extension) does."""
-    probe = ("import json, ipywidgets as W; before = W.Widget.set_state; import widgets, widgets.app, widgets._kernel;"
-             "same = W.Widget.set_state is before; widgets._kernel.load_ipython_extension(None);"
-             "print(json.dumps([same, W.Widget.set_state is not before]))")
+    probe = (
+        "import json, ipywidgets as W; before = W.Widget.set_state; import widgets, widgets.app, widgets._kernel;"
+        "same = W.Widget.set_state is before; widgets._kernel.load_ipython_extension(None);"
+        "print(json.dumps([same, W.Widget.set_state is not before]))"
+    )
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert json.loads(out.stdout.strip().splitlines()[-1]) == [True, True]
@@ -104,7 +126,10 @@ def test_the_server_and_the_kernels_name_the_same_environment():
     from widgets import _kernel, plot
 
     assert (settings.SERVED_ENV, settings.KERNEL_MEMORY_ENV, settings.PLOTLY_ESM_ENV) == (
-        _kernel.SERVED_ENV, _kernel.KERNEL_MEMORY_ENV, plot.PLOTLY_ESM_ENV)
+        _kernel.SERVED_ENV,
+        _kernel.KERNEL_MEMORY_ENV,
+        plot.PLOTLY_ESM_ENV,
+    )
     assert served.plotly_esm_source() == plot.plotly_esm_source()
     assert served.plotly_js_version() == plot.plotly_js_version()
     assert _kernel.__name__ == kernels.KERNEL_EXTENSION and callable(_kernel.load_ipython_extension)

@@ -4,6 +4,7 @@ The drug library (itbcore/drug_library.toml) and the rule modules of itbcore hol
 widgets, exercises and notebooks read them.  Docstrings and doctests (examples of what a user types) are
 not constants and are not counted.
 """
+
 from __future__ import annotations
 
 import ast
@@ -44,10 +45,14 @@ def _outside_itbcore() -> list[Path]:
 
 
 def test_no_clinical_quantity_is_typed_again_in_widgets_or_exercises():
-    found = [f"{p.relative_to(ROOT)}:{line}: {text!r}" for p in _outside_itbcore()
-             for line, text in _literals(p.read_text(encoding="utf-8"))]
-    assert not found, "clinical quantities typed outside itbcore (read them from itbcore or its drug library):\n" \
-        + "\n".join(found)
+    found = [
+        f"{p.relative_to(ROOT)}:{line}: {text!r}"
+        for p in _outside_itbcore()
+        for line, text in _literals(p.read_text(encoding="utf-8"))
+    ]
+    assert not found, (
+        "clinical quantities typed outside itbcore (read them from itbcore or its drug library):\n" + "\n".join(found)
+    )
 
 
 def test_no_clinical_quantity_is_typed_in_the_apps_notebooks():
@@ -67,11 +72,15 @@ def test_the_check_finds_a_typed_quantity():
 
 def test_the_limited_experience_constant_has_one_home():
     from itbcore import maintenance, pump, titration
+
     assert maintenance.LIMITED_EXPERIENCE_ABOVE is titration.LIMITED_EXPERIENCE_ABOVE
     assert pump.LIMITED_EXPERIENCE_ABOVE is titration.LIMITED_EXPERIENCE_ABOVE
     for mod in ("maintenance", "pump"):
-        files = [ROOT / "itbcore" / f"{mod}.py"] if (ROOT / "itbcore" / f"{mod}.py").exists() else \
-            sorted((ROOT / "itbcore" / mod).rglob("*.py"))
+        files = (
+            [ROOT / "itbcore" / f"{mod}.py"]
+            if (ROOT / "itbcore" / f"{mod}.py").exists()
+            else sorted((ROOT / "itbcore" / mod).rglob("*.py"))
+        )
         assert files, mod
         text = "\n".join(f.read_text(encoding="utf-8") for f in files)
         assert not re.search(r"^LIMITED_EXPERIENCE_ABOVE\b[^\n=]*=", text, re.M), mod

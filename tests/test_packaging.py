@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -15,18 +16,37 @@ def test_the_wheel_a_class_installs_holds_no_solution_source_or_answer_key(train
     # the answer key (exercises/solutions/ANSWER_KEY.md) travelled in it as package data.
     wheel, _site = trainee_install
     names = zipfile.ZipFile(wheel).namelist()
-    leaked = [n for n in names if n.startswith(("exercises/solutions", "exercises/source", "exercises/trainee"))
-              or "ANSWER_KEY" in n]
+    leaked = [
+        n
+        for n in names
+        if n.startswith(("exercises/solutions", "exercises/source", "exercises/trainee")) or "ANSWER_KEY" in n
+    ]
     assert not leaked, leaked
-    for needed in ("itbcore/drug_library.toml", "itbcore/py.typed", "exercises/cases/situations/phone_triage.yaml",
-                   "exercises/catalogue/which_syndrome.py", "widgets/app.py", "widgets/static/figure.js",
-                   "itbcore/label_differences.toml", "launcher/app.py", "launcher/handlers/render.py"):
+    for needed in (
+        "itbcore/drug_library.toml",
+        "itbcore/py.typed",
+        "exercises/cases/situations/phone_triage.yaml",
+        "exercises/catalogue/which_syndrome.py",
+        "widgets/app.py",
+        "widgets/static/figure.js",
+        "itbcore/label_differences.toml",
+        "launcher/app.py",
+        "launcher/handlers/render.py",
+    ):
         assert needed in names, needed
     # the suite's Voilà templates, where Voilà looks for them (<prefix>/share/jupyter/voila/templates/)
     data = [n.split(".data/data/", 1)[1] for n in names if ".data/data/" in n]
-    for needed in ("itb/index.html.j2", "itb/conf.json", "itb/itb_page_head.html.j2", "itb/static/itb.css",
-                   "itb/static/a11y.js", "itb/static/print.js", "itb-reveal/index.html.j2", "itb-reveal/conf.json",
-                   "itb-reveal/static/reveal-offline.css"):
+    for needed in (
+        "itb/index.html.j2",
+        "itb/conf.json",
+        "itb/itb_page_head.html.j2",
+        "itb/static/itb.css",
+        "itb/static/a11y.js",
+        "itb/static/print.js",
+        "itb-reveal/index.html.j2",
+        "itb-reveal/conf.json",
+        "itb-reveal/static/reveal-offline.css",
+    ):
         assert "share/jupyter/voila/templates/" + needed in data, needed
 
 

@@ -3,6 +3,7 @@
 For training only, not for treating patients.  Every app follows the pattern of
 :class:`widgets.app.App` (see ``docs/APPS.md``).
 """
+
 from .app import App, Status, print_summary, safe_callback
 from .fields import QuantityField, QuantitySlider
 from .plot import make_figure

@@ -31,6 +31,7 @@ tests call :func:`harden` themselves.
   handlers write) goes back to the server's stderr instead of being forwarded to the page as output, and an
   exception in a widget callback is logged on the server; the page gets its type only, never a traceback.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -42,8 +43,15 @@ from typing import Any
 
 import ipywidgets as W
 
-__all__ = ["CLIENT_KEYS", "MAX_CLIENT_BUFFER", "MAX_CLIENT_TEXT", "SERVED_ENV", "harden", "load_ipython_extension",
-           "server_log"]
+__all__ = [
+    "CLIENT_KEYS",
+    "MAX_CLIENT_BUFFER",
+    "MAX_CLIENT_TEXT",
+    "SERVED_ENV",
+    "harden",
+    "load_ipython_extension",
+    "server_log",
+]
 
 #: The only widget state a browser may set: what a user changes by typing, clicking or choosing.
 CLIENT_KEYS = frozenset({"value", "index", "selected_index", "label"})
@@ -165,16 +173,16 @@ def _guarded_set_state(self: W.Widget, sync_data: dict[str, Any]) -> None:
     allowed = {} if _disabled(self) else {k: v for k, v in sync_data.items() if k in CLIENT_KEYS}
     refused = [k for k in sync_data if k not in allowed]
     for k, v in list(allowed.items()):
-        if (isinstance(v, str) and len(v) > MAX_CLIENT_TEXT) or isinstance(v, (bytes, memoryview)) \
-                or not _finite(v):
+        if (isinstance(v, str) and len(v) > MAX_CLIENT_TEXT) or isinstance(v, (bytes, memoryview)) or not _finite(v):
             refused.append(k)
             del allowed[k]
     if allowed:
         try:
             _set_state(self, allowed)
         except Exception as exc:  # noqa: BLE001 - a wrong-typed update: refused, never a traceback
-            server_log.warning("refused a browser update of %s %s: %s", type(self).__name__, sorted(allowed),
-                               type(exc).__name__)
+            server_log.warning(
+                "refused a browser update of %s %s: %s", type(self).__name__, sorted(allowed), type(exc).__name__
+            )
             refused += list(allowed)
     if refused:
         server_log.warning("ignored browser state %s for %s", sorted(set(refused)), type(self).__name__)
@@ -193,6 +201,8 @@ def _guarded_custom_msg(self: W.Widget, content: Any, buffers: Any) -> None:
         server_log.warning("ignored a browser message %r for a disabled %s", event, type(self).__name__)
         return
     _handle_custom_msg(self, content, buffers)
+
+
 _comm_opened = W.Widget.handle_comm_opened
 _handle_msg = W.Widget._handle_msg
 

@@ -12,6 +12,7 @@ print layouts).  The browser test runs axe-core over every app against them.
 :func:`PageA11y` is what an app placed on its page before the template did this work: it now draws nothing,
 and stays only for pages built elsewhere that still place it.
 """
+
 from __future__ import annotations
 
 import ipywidgets as W

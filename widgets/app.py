@@ -9,6 +9,7 @@ Widgets only format, plot and report errors; every number comes from :mod:`itbco
 See ``docs/APPS.md`` for the pattern; the building blocks are in :mod:`widgets.fields`
 (inputs), :mod:`widgets.findings` (findings, actions, sources) and :mod:`widgets.plot` (figures).
 """
+
 from __future__ import annotations
 
 import functools
@@ -71,8 +72,6 @@ GENERIC_ERROR = (
 )
 
 
-
-
 def in_voila() -> bool:
     """True inside a kernel started by Voilà (it sets ``VOILA_PREHEAT``/``VOILA_KERNEL_ID``)."""
     return any(k in os.environ for k in ("VOILA_PREHEAT", "VOILA_KERNEL_ID", "VOILA_BASE_URL"))
@@ -86,11 +85,16 @@ def hub_line(env: Any = None) -> str:
     if not user or not prefix:
         return ""
     lab = f"{prefix.rstrip('/')}/lab/tree/itb/exercises/trainee"
-    extra = (f' · <a href="{esc(prefix.rstrip("/"))}/voila/render/itb/educator/class_view.ipynb">Class view</a>'
-             if env.get("ITB_ROLE") == "educator" else "")
-    return (f'<div class="itb-hub-line">Signed in as <strong>{esc(user)}'
-            f'</strong> · <a href="{esc(lab)}" target="_blank" rel="noopener">Open the exercises in JupyterLab</a>'
-            f"{extra}</div>")
+    extra = (
+        f' · <a href="{esc(prefix.rstrip("/"))}/voila/render/itb/educator/class_view.ipynb">Class view</a>'
+        if env.get("ITB_ROLE") == "educator"
+        else ""
+    )
+    return (
+        f'<div class="itb-hub-line">Signed in as <strong>{esc(user)}'
+        f'</strong> · <a href="{esc(lab)}" target="_blank" rel="noopener">Open the exercises in JupyterLab</a>'
+        f"{extra}</div>"
+    )
 
 
 def banner(text: str = TRAINING_ONLY) -> W.HTML:
@@ -123,8 +127,10 @@ def close_tree(widget: W.Widget) -> None:
 def library_line() -> W.HTML:
     """Which drug library is in force (its soft and hard limits bound every field)."""
     lib = library.active_library()
-    w = W.HTML(f'<div class="itb-library" role="note">{esc(lib.summary)} Soft limits ask you to confirm a value; '
-               f'hard limits refuse it.</div>')
+    w = W.HTML(
+        f'<div class="itb-library" role="note">{esc(lib.summary)} Soft limits ask you to confirm a value; '
+        f"hard limits refuse it.</div>"
+    )
     w.add_class("itb-library-line")
     return w
 
@@ -181,10 +187,7 @@ def label_differences_html(codes: Iterable[str] | None = None, label: str | None
         rows = []
         for key, value in d.values.items():
             applied = " <strong>(applied here)</strong>" if key == label else ""
-            rows.append(
-                f"<li><strong>{esc(key)}</strong>{applied}: {esc(value)} "
-                f"{cite(d.sources.get(key, ''))}</li>"
-            )
+            rows.append(f"<li><strong>{esc(key)}</strong>{applied}: {esc(value)} {cite(d.sources.get(key, ''))}</li>")
         note = f"<p>{esc(d.note)}</p>" if d.note else ""
         parts.append(
             f'<details class="itb-difference">'
@@ -198,7 +201,6 @@ def label_differences_box(codes: Iterable[str] | None = None, label: str | None 
     w = W.HTML(label_differences_html(codes, label))
     w.add_class("itb-differences")
     return w
-
 
 
 # --------------------------------------------------------------------------- status and errors
@@ -219,8 +221,14 @@ class Status(W.HTML):
         self.message, self.kind, self.value = "", "", ""
 
 
-def safe_run(fn: Callable[[], Any], status: Status, *, refused: Callable[[ITBError], str | None] | None = None,
-             failed: Callable[[], None] | None = None, problems: list[str] | None = None) -> str:
+def safe_run(
+    fn: Callable[[], Any],
+    status: Status,
+    *,
+    refused: Callable[[ITBError], str | None] | None = None,
+    failed: Callable[[], None] | None = None,
+    problems: list[str] | None = None,
+) -> str:
     """Run ``fn`` for a panel: the suite's one path from an exception to a message on the page.
 
     A refusal of the core (an :class:`itbcore.ITBError`) becomes its one-sentence message in ``status``
@@ -345,9 +353,12 @@ def run_panel(compute: Callable[[], Any], status: Status, inputs: Iterable[Any],
         withdraw(outputs)
         waiting = blocked.pending is not None
         why = blocked.blocked
-        status.show(f"No result yet: {why}" if waiting else
-                    f"No result: {why} The results return when the {blocked.name} is corrected.",
-                    "warning" if waiting else "violation")
+        status.show(
+            f"No result yet: {why}"
+            if waiting
+            else f"No result: {why} The results return when the {blocked.name} is corrected.",
+            "warning" if waiting else "violation",
+        )
         return why
     restore(outputs)  # before computing: a panel inside this one may withdraw its own results
 
@@ -368,8 +379,13 @@ def run_panel(compute: Callable[[], Any], status: Status, inputs: Iterable[Any],
         f.clear_refusal()
     confirmed = [f for f in fields if f.override and f.warnings]
     if confirmed:
-        status.show(" ".join(f"Confirmed past a soft limit: the {f.name} {fmt(f.quantity)} — reason: {f.override}."
-                             for f in confirmed), "info")
+        status.show(
+            " ".join(
+                f"Confirmed past a soft limit: the {f.name} {fmt(f.quantity)} — reason: {f.override}."
+                for f in confirmed
+            ),
+            "info",
+        )
     else:
         status.clear()
     return ""
@@ -395,6 +411,7 @@ class Refreshing:
         super().__init_subclass__(**kwargs)
         fn = cls.__dict__.get("summary")
         if fn is not None and not getattr(fn, "_says_withdrawn", False):
+
             @functools.wraps(fn)
             def summary(self: Refreshing) -> str:
                 if self.withdrawn:
@@ -475,13 +492,20 @@ class App(Refreshing, W.VBox):
         self.updates = 0  # how many times update() completed; tests and the benchmark read it
         inputs, outputs = self.build()
         self.inputs, self.outputs = list(inputs), list(outputs)
-        self.presenter = W.ToggleButton(value=False, description="Presenter view", icon="desktop",
-                                        tooltip="Large type across the whole width of the screen, for a room "
-                                                "(or open the app with ?presenter=1)",
-                                        layout=W.Layout(width="auto"))
+        self.presenter = W.ToggleButton(
+            value=False,
+            description="Presenter view",
+            icon="desktop",
+            tooltip="Large type across the whole width of the screen, for a room (or open the app with ?presenter=1)",
+            layout=W.Layout(width="auto"),
+        )
         self.presenter.add_class("itb-field-presenter")
-        self.reset_button = W.Button(description="Reset to start", icon="undo",
-                                     tooltip="Every input back to where the app started", layout=W.Layout(width="auto"))
+        self.reset_button = W.Button(
+            description="Reset to start",
+            icon="undo",
+            tooltip="Every input back to where the app started",
+            layout=W.Layout(width="auto"),
+        )
         self.reset_button.add_class("itb-field-reset")
         self.presenter.observe(lambda change: self.set_presenter(change["new"]), "value")
         self.reset_button.on_click(lambda _b: self.reset())
@@ -599,8 +623,12 @@ def _input_values(root: W.Widget) -> list[tuple[W.Widget, Any]]:
         if not isinstance(w, W.Widget) or id(w) in seen:
             return
         seen.add(id(w))
-        if isinstance(w, W.ValueWidget) and not isinstance(w, _NOT_INPUTS) and "itb-field-presenter" not in \
-                w._dom_classes and not getattr(w, "disabled", False):
+        if (
+            isinstance(w, W.ValueWidget)
+            and not isinstance(w, _NOT_INPUTS)
+            and "itb-field-presenter" not in w._dom_classes
+            and not getattr(w, "disabled", False)
+        ):
             out.append((w, deepcopy(w.value)))
         for child in getattr(w, "children", ()) or ():
             walk(child)

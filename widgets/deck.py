@@ -12,6 +12,7 @@ Each slide widget is a small :class:`widgets.app.App`: it fits a 960 × 700 slid
 banner of its own: the first slide carries the training-only notice), calls :mod:`itbcore`
 and only formats and plots.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -49,10 +50,11 @@ __all__ = [
 
 #: The deck's patient: an adult with spasticity of spinal origin.
 PATIENT = Patient(34, "spinal", weight=units.as_quantity(START["patient-weight"], "kg", "weight"))
-PATIENT_TEXT = ("Mr K., 34 years, 70 kg: spinal cord injury at T4 (spinal origin) with severe spasticity that oral "
-                "baclofen no longer controls.")
+PATIENT_TEXT = (
+    "Mr K., 34 years, 70 kg: spinal cord injury at T4 (spinal origin) with severe spasticity that oral "
+    "baclofen no longer controls."
+)
 _SLIDE_HEIGHT = 230
-
 
 
 def _row(*ws: W.Widget) -> W.HBox:
@@ -102,19 +104,27 @@ class ScreeningSlide(_Slide):
     def build(self):
         self.ladder = screening.screening_ladder(PATIENT, label="lionova")
         opts = [(f"{units.fmt(d)} (day {i + 1})", i) for i, d in enumerate(self.ladder)] + [("no response", -1)]
-        self.response = W.ToggleButtons(options=opts, value=1, description="Responded at",
-                                        style={"button_width": "auto"})
+        self.response = W.ToggleButtons(
+            options=opts, value=1, description="Responded at", style={"button_width": "auto"}
+        )
         self.response.add_class("itb-field")
         self.response.add_class("itb-field-deck-response")
         self.watch(self.response)
         self.result = W.HTML()
         self.result.add_class("itb-result")
         self.findings = FindingsView()
-        self.fig = make_figure("Test boluses, one per 24 h, each watched for 4–8 h", "time from first bolus (h)",
-                               "bolus (µg)", height=_SLIDE_HEIGHT,
-                               traces=[Bar(x=[], y=[], name="bolus", width=4, texttemplate="%{y:.3~g} µg"),
-                                       Scatter(x=[], y=[], name="observation window", mode="lines",
-                                                  line=dict(width=8, color=colour("warning")))])
+        self.fig = make_figure(
+            "Test boluses, one per 24 h, each watched for 4–8 h",
+            "time from first bolus (h)",
+            "bolus (µg)",
+            height=_SLIDE_HEIGHT,
+            traces=[
+                Bar(x=[], y=[], name="bolus", width=4, texttemplate="%{y:.3~g} µg"),
+                Scatter(
+                    x=[], y=[], name="observation window", mode="lines", line=dict(width=8, color=colour("warning"))
+                ),
+            ],
+        )
         self.step: screening.ScreeningStep | None = None
         self.candidate_dose: pint.Quantity | None = None
         return [self.response], [self.result, self.fig]
@@ -133,12 +143,13 @@ class ScreeningSlide(_Slide):
             dose = given[-1]
             self.candidate_dose = dose
             vol = screening.test_dose_volume(dose)
-            text = (f"<strong class='itb-sev-action'>Candidate</strong>: effective test dose "
-                    f"<strong class='itb-deck-test-dose'>{units.fmt(dose)}</strong> ({units.fmt(vol)} of the "
-                    f"50 µg/mL solution).")
+            text = (
+                f"<strong class='itb-sev-action'>Candidate</strong>: effective test dose "
+                f"<strong class='itb-deck-test-dose'>{units.fmt(dose)}</strong> ({units.fmt(vol)} of the "
+                f"50 µg/mL solution)."
+            )
         else:
-            text = (f"<strong class='itb-sev-violation'>Not a candidate</strong>: no response "
-                    f"at {units.fmt(given[-1])}.")
+            text = f"<strong class='itb-sev-violation'>Not a candidate</strong>: no response at {units.fmt(given[-1])}."
         self.result.value = f"<p>{text} {cite(step.source)}</p>"
         with self.fig.batch_update():
             self.fig.data[0].x = [24 * i for i in range(len(given))]
@@ -162,26 +173,55 @@ class TitrationSlide(_Slide):
     sources = ("lionova 4.2", "lioresal Dosing: phase of dose selection")
 
     def build(self):
-        self.test_dose = QuantityField("Effective test dose", value=START["deck-test-dose"], limit="test_dose",
-                                       name="test dose", key="deck-test-dose", width="8em")
+        self.test_dose = QuantityField(
+            "Effective test dose",
+            value=START["deck-test-dose"],
+            limit="test_dose",
+            name="test dose",
+            key="deck-test-dose",
+            width="8em",
+        )
         self.effect = QuantitySlider("Effect lasted", "h", 8, min=1, max=24, step=1, key="deck-effect")
         self.effect.layout.width = "22em"
-        self.target = QuantityField("Target daily dose", value=START["deck-target"], limit="daily_dose",
-                                    name="target daily dose", key="deck-target", width="9em")
+        self.target = QuantityField(
+            "Target daily dose",
+            value=START["deck-target"],
+            limit="daily_dose",
+            name="target daily dose",
+            key="deck-target",
+            width="9em",
+        )
         self.watch(self.test_dose, self.effect, self.target)
         self.result = W.HTML()
         self.result.add_class("itb-result")
-        self.fig = make_figure("Daily steps inside the label's band", "day of infusion", "daily dose (µg/day)",
-                               height=_SLIDE_HEIGHT,
-                               traces=[Scatter(x=[], y=[], name="allowed band",
-                                               meta=dict(column="allowed band, lowest"), mode="lines",
-                                                  line=dict(width=0, shape="hv"), showlegend=False),
-                                       Scatter(x=[], y=[], name="allowed band",
-                                               meta=dict(column="allowed band, highest"), mode="lines",
-                                               fill="tonexty",
-                                                  fillcolor="rgba(46,107,48,0.18)", line=dict(width=0, shape="hv")),
-                                       Scatter(x=[], y=[], name="plan", mode="lines+markers",
-                                                  line=dict(width=3, shape="hv"))])
+        self.fig = make_figure(
+            "Daily steps inside the label's band",
+            "day of infusion",
+            "daily dose (µg/day)",
+            height=_SLIDE_HEIGHT,
+            traces=[
+                Scatter(
+                    x=[],
+                    y=[],
+                    name="allowed band",
+                    meta=dict(column="allowed band, lowest"),
+                    mode="lines",
+                    line=dict(width=0, shape="hv"),
+                    showlegend=False,
+                ),
+                Scatter(
+                    x=[],
+                    y=[],
+                    name="allowed band",
+                    meta=dict(column="allowed band, highest"),
+                    mode="lines",
+                    fill="tonexty",
+                    fillcolor="rgba(46,107,48,0.18)",
+                    line=dict(width=0, shape="hv"),
+                ),
+                Scatter(x=[], y=[], name="plan", mode="lines+markers", line=dict(width=3, shape="hv")),
+            ],
+        )
         self.first: pint.Quantity | None = None
         self.plan: titration.TitrationPlan | None = None
         return [_row(self.test_dose, self.effect), self.target], [self.result, self.fig]
@@ -196,21 +236,29 @@ class TitrationSlide(_Slide):
             f"<p>First daily dose <strong class='itb-deck-first-dose'>{units.fmt(first)}</strong>; "
             f"{len(plan.steps) - 1} daily steps of about +{100 * plan.step_fraction:.0f} % {reach} "
             f"{units.fmt(plan.target_dose)} on day {last.day}. "
-            f"{cite(plan.steps[-1].source)}</p>")
+            f"{cite(plan.steps[-1].source)}</p>"
+        )
         days = [s.day for s in plan.steps]
         with self.fig.batch_update():
-            self.fig.data[0].x, self.fig.data[0].y = days, [float(s.allowed_low.to("ug/day").magnitude)
-                                                            for s in plan.steps]
-            self.fig.data[1].x, self.fig.data[1].y = days, [float(s.allowed_high.to("ug/day").magnitude)
-                                                            for s in plan.steps]
+            self.fig.data[0].x, self.fig.data[0].y = (
+                days,
+                [float(s.allowed_low.to("ug/day").magnitude) for s in plan.steps],
+            )
+            self.fig.data[1].x, self.fig.data[1].y = (
+                days,
+                [float(s.allowed_high.to("ug/day").magnitude) for s in plan.steps],
+            )
             self.fig.data[2].x, self.fig.data[2].y = days, [float(s.dose.to("ug/day").magnitude) for s in plan.steps]
 
     def summary(self) -> str:
         p = self.plan
         if p is None or self.first is None:
             return "titration: no result"
-        return (f"titration: first daily dose {units.fmt(self.first)}; plan "
-                + " → ".join(units.fmt(s.dose) for s in p.steps) + f" ({p.steps[-1].source})")
+        return (
+            f"titration: first daily dose {units.fmt(self.first)}; plan "
+            + " → ".join(units.fmt(s.dose) for s in p.steps)
+            + f" ({p.steps[-1].source})"
+        )
 
 
 # ------------------------------------------------------------------------------------------ 3 refill
@@ -223,33 +271,62 @@ class RefillSlide(_Slide):
     sources = ("lionova 4.2", "lioresal Stability of the drug", "practice guidance: device documentation")
 
     def build(self):
-        self.reservoir = QuantityField("Reservoir filled", value=START["deck-reservoir"], limit="reservoir_volume",
-                                       name="reservoir volume", key="deck-reservoir", width="7em")
+        self.reservoir = QuantityField(
+            "Reservoir filled",
+            value=START["deck-reservoir"],
+            limit="reservoir_volume",
+            name="reservoir volume",
+            key="deck-reservoir",
+            width="7em",
+        )
         strengths = [(units.fmt(f.concentration), units.fmt(f.concentration)) for f in PUMP_FORMULATIONS]
-        self.concentration = W.Dropdown(options=strengths, value=strengths[-1][1], description="Concentration",
-                                        style={"description_width": "initial"}, layout=W.Layout(width="auto"))
+        self.concentration = W.Dropdown(
+            options=strengths,
+            value=strengths[-1][1],
+            description="Concentration",
+            style={"description_width": "initial"},
+            layout=W.Layout(width="auto"),
+        )
         self.concentration.add_class("itb-field")
         self.concentration.add_class("itb-field-deck-concentration")
-        self.dose = QuantityField("Daily dose", value=START["deck-daily-dose"], limit="daily_dose", name="daily dose",
-                                  key="deck-daily-dose", width="9em")
+        self.dose = QuantityField(
+            "Daily dose",
+            value=START["deck-daily-dose"],
+            limit="daily_dose",
+            name="daily dose",
+            key="deck-daily-dose",
+            width="9em",
+        )
         self.watch(self.reservoir, self.concentration, self.dose)
         self.result = W.HTML()
         self.result.add_class("itb-result")
-        self.fig = make_figure("The reservoir drains toward the low-reservoir alarm", "days after the fill",
-                               "volume in reservoir (mL)", height=_SLIDE_HEIGHT,
-                               traces=[Scatter(x=[], y=[], name="reservoir", mode="lines", line=dict(width=3)),
-                                       Scatter(x=[], y=[], name="alarm volume", mode="lines",
-                                                  line=dict(dash="dash", color=colour("violation"))),
-                                       Scatter(x=[], y=[], name="refill", mode="markers+text",
-                                                  marker=dict(size=14, symbol="triangle-down",
-                                                              color=colour("action")),
-                                                  textposition="top center")])
+        self.fig = make_figure(
+            "The reservoir drains toward the low-reservoir alarm",
+            "days after the fill",
+            "volume in reservoir (mL)",
+            height=_SLIDE_HEIGHT,
+            traces=[
+                Scatter(x=[], y=[], name="reservoir", mode="lines", line=dict(width=3)),
+                Scatter(
+                    x=[], y=[], name="alarm volume", mode="lines", line=dict(dash="dash", color=colour("violation"))
+                ),
+                Scatter(
+                    x=[],
+                    y=[],
+                    name="refill",
+                    mode="markers+text",
+                    marker=dict(size=14, symbol="triangle-down", color=colour("action")),
+                    textposition="top center",
+                ),
+            ],
+        )
         self.plan: pump.RefillPlan | None = None
         return [_row(self.reservoir, self.concentration, self.dose)], [self.result, self.fig]
 
     def update(self):
-        p = pump.refill_plan(self.reservoir.quantity, self.concentration.value, self.dose.quantity,
-                             label=self.label_profile)
+        p = pump.refill_plan(
+            self.reservoir.quantity, self.concentration.value, self.dose.quantity, label=self.label_profile
+        )
         self.plan = p
         alarm, empty = (float(q.to("day").magnitude) for q in (p.days_to_alarm, p.days_to_empty))
         refill = float(p.refill_after.to("day").magnitude)
@@ -257,7 +334,8 @@ class RefillSlide(_Slide):
         self.result.value = (
             f"<p>{units.fmt(p.daily_volume)}; alarm after <strong>{units.fmt(p.days_to_alarm)}</strong>, empty after "
             f"{units.fmt(p.days_to_empty)}; refill after <strong class='itb-deck-refill'>{units.fmt(p.refill_after)}"
-            f"</strong> (set by the {esc(p.limited_by)}).</p>")
+            f"</strong> (set by the {esc(p.limited_by)}).</p>"
+        )
         with self.fig.batch_update():
             self.fig.data[0].x, self.fig.data[0].y = [0, alarm, empty], [v0, va, 0]
             self.fig.data[1].x, self.fig.data[1].y = [0, empty], [va, va]
@@ -268,9 +346,11 @@ class RefillSlide(_Slide):
         p = self.plan
         if p is None:
             return "refill: no result"
-        return (f"refill ({p.label}): {units.fmt(p.daily_volume)}; alarm after {units.fmt(p.days_to_alarm)}; "
-                f"empty after {units.fmt(p.days_to_empty)}; refill after {units.fmt(p.refill_after)} "
-                f"({p.limited_by})")
+        return (
+            f"refill ({p.label}): {units.fmt(p.daily_volume)}; alarm after {units.fmt(p.days_to_alarm)}; "
+            f"empty after {units.fmt(p.days_to_empty)}; refill after {units.fmt(p.refill_after)} "
+            f"({p.limited_by})"
+        )
 
 
 # ------------------------------------------------------------------------------------------ 4 missed refill
@@ -282,16 +362,32 @@ class MissedRefillSlide(_Slide):
     sources = ("lionova 4.4", "lionova 4.2", "practice guidance: incident reports, residual volume mismatch")
 
     def build(self):
-        self.story = W.ToggleButtons(options=["missed refill", "catheter problem"], value="missed refill",
-                                     description="Story", style={"button_width": "auto"})
+        self.story = W.ToggleButtons(
+            options=["missed refill", "catheter problem"],
+            value="missed refill",
+            description="Story",
+            style={"button_width": "auto"},
+        )
         self.story.add_class("itb-field")
         self.story.add_class("itb-field-deck-story")
         self.days = QuantitySlider("Days since the fill", "day", 90, min=0, max=200, step=1, key="deck-days")
         self.days.layout.width = "26em"
-        self.hours = QuantityField("Symptoms for", value=START["deck-hours"], limit="elapsed",
-                                   name="time since delivery stopped", key="deck-hours", width="7em")
-        self.found = QuantityField("Found in reservoir", value=START["deck-found"], limit="found_volume",
-                                   name="volume found", key="deck-found", width="7em")
+        self.hours = QuantityField(
+            "Symptoms for",
+            value=START["deck-hours"],
+            limit="elapsed",
+            name="time since delivery stopped",
+            key="deck-hours",
+            width="7em",
+        )
+        self.found = QuantityField(
+            "Found in reservoir",
+            value=START["deck-found"],
+            limit="found_volume",
+            name="volume found",
+            key="deck-found",
+            width="7em",
+        )
         self.expected_text = W.HTML()
         self.story.observe(lambda _c: self._preset(), "value")
         self.days.observe(lambda _c: self._expect(), "value")
@@ -302,8 +398,10 @@ class MissedRefillSlide(_Slide):
         self.causes: wd.LikelyCauses | None = None
         self.plan: pump.RefillPlan | None = None
         self.expected = units.Q_(0.0, "mL")
-        return ([self.story, _row(self.days, self.hours), _row(self.found, self.expected_text)],
-                [self.result, self.findings])
+        return (
+            [self.story, _row(self.days, self.hours), _row(self.found, self.expected_text)],
+            [self.result, self.findings],
+        )
 
     def follow(self, plan: pump.RefillPlan) -> None:
         """Take the pump from the refill slide and replay the chosen story on it."""
@@ -327,30 +425,37 @@ class MissedRefillSlide(_Slide):
             return
         p = self.plan
         self.expected = pump.expected_residual(p.reservoir_volume, p.daily_dose, p.concentration, self.days.quantity)
-        self.expected_text.value = (f"<span>expected by the programme: <strong>{units.fmt(self.expected)}</strong>"
-                                    f"</span>")
+        self.expected_text.value = (
+            f"<span>expected by the programme: <strong>{units.fmt(self.expected)}</strong></span>"
+        )
         # the pump delivered as programmed in both stories, so the volume found is the one expected
         self.found.value = units.fmt(self.expected)
 
     def update(self):
-        lc = wd.likely_causes(self.hours.quantity, reservoir_volume=self.found.quantity,
-                              expected_reservoir_volume=self.expected)
+        lc = wd.likely_causes(
+            self.hours.quantity, reservoir_volume=self.found.quantity, expected_reservoir_volume=self.expected
+        )
         self.causes = lc
-        items = "".join(f"<li><strong>{esc(c.text)}</strong> — {esc(c.reason)} "
-                        f"{cite(c.source)}</li>" for c in lc.causes[:3])
+        items = "".join(
+            f"<li><strong>{esc(c.text)}</strong> — {esc(c.reason)} {cite(c.source)}</li>" for c in lc.causes[:3]
+        )
         day = int(self.days.value)
         when = f"{day} days after the fill (about {units.fmt(units.Q_(day / 7, 'week'), digits=2)})"
-        self.result.value = (f"<p class='itb-deck-when'>{esc(when)}: symptoms for "
-                             f"{esc(units.fmt(self.hours.quantity))}."
-                             f"</p><strong>Check first</strong><ol class='itb-causes'>{items}</ol>")
+        self.result.value = (
+            f"<p class='itb-deck-when'>{esc(when)}: symptoms for "
+            f"{esc(units.fmt(self.hours.quantity))}."
+            f"</p><strong>Check first</strong><ol class='itb-causes'>{items}</ol>"
+        )
         self.findings.show(lc.findings)
 
     def summary(self) -> str:
         if self.causes is None:
             return "missed refill: no result"
-        return (f"missed refill ({self.story.value}, day {self.days.value:g}): found {units.fmt(self.found.quantity)}, "
-                f"expected {units.fmt(self.expected)}; causes {', '.join(self.causes.codes)}\n"
-                + findings_text(self.causes.findings))
+        return (
+            f"missed refill ({self.story.value}, day {self.days.value:g}): found {units.fmt(self.found.quantity)}, "
+            f"expected {units.fmt(self.expected)}; causes {', '.join(self.causes.codes)}\n"
+            + findings_text(self.causes.findings)
+        )
 
 
 # ------------------------------------------------------------------------------------------ 5 emergency
@@ -365,8 +470,9 @@ class EmergencySlide(_Slide):
     def build(self):
         self.signs = {}
         for code, s in wd.SIGNS.items():
-            cb = W.Checkbox(value=code in self.default_signs, description=s.text, indent=False,
-                            layout=W.Layout(width="32%"))
+            cb = W.Checkbox(
+                value=code in self.default_signs, description=s.text, indent=False, layout=W.Layout(width="32%")
+            )
             cb.add_class("itb-field")
             cb.add_class(f"itb-field-deck-sign-{code.replace('_', '-')}")
             self.signs[code] = cb
@@ -390,8 +496,9 @@ class EmergencySlide(_Slide):
         a = self.assessment
         if a is None:
             return "emergency: no result"
-        return (f"emergency: stage {a.stage}; differentials {', '.join(a.differentials) or 'none'}\n"
-                + actions_text(a.actions))
+        return f"emergency: stage {a.stage}; differentials {', '.join(a.differentials) or 'none'}\n" + actions_text(
+            a.actions
+        )
 
 
 # ------------------------------------------------------------------------------------------ the deck
@@ -436,10 +543,12 @@ class Deck:
             return
         # No response at the highest test dose: no pump, so the story ends at screening (lionova 4.2).
         top = units.fmt(self.screening.ladder[-1])
-        why = (f"<strong>The story ends at screening.</strong> Mr K. did not respond to the highest test dose "
-               f"({esc(top)}), so he is not a candidate for continuous intrathecal baclofen: no titration, "
-               f"no pump, no refill {cite(step.source if step else 'lionova 4.2')}. His spasticity is treated "
-               f"otherwise. Choose a response on the screening slide to follow the pump's story.")
+        why = (
+            f"<strong>The story ends at screening.</strong> Mr K. did not respond to the highest test dose "
+            f"({esc(top)}), so he is not a candidate for continuous intrathecal baclofen: no titration, "
+            f"no pump, no refill {cite(step.source if step else 'lionova 4.2')}. His spasticity is treated "
+            f"otherwise. Choose a response on the screening slide to follow the pump's story."
+        )
         for slide in self.later_slides:
             slide.end_story(why)
 

@@ -3,6 +3,7 @@ at its field.
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -84,15 +85,22 @@ class QuantityField(W.HBox):
         self.text.layout.min_width = width
         self.hint = W.HTML("")
         self.hint.add_class("itb-field-hint")
-        self.reason = W.Dropdown(options=[("Why confirm? choose a reason", "")]
-                                 + [(text, code) for code, text in library.OVERRIDE_REASONS.items()],
-                                 value="", layout=W.Layout(display="none", width="auto"))
+        self.reason = W.Dropdown(
+            options=[("Why confirm? choose a reason", "")]
+            + [(text, code) for code, text in library.OVERRIDE_REASONS.items()],
+            value="",
+            layout=W.Layout(display="none", width="auto"),
+        )
         self.reason.add_class("itb-override-reason")
-        self.reason_text = W.Text(value="", placeholder="reason (needed for 'Other')",
-                                  layout=W.Layout(display="none", width="16em"))
+        self.reason_text = W.Text(
+            value="", placeholder="reason (needed for 'Other')", layout=W.Layout(display="none", width="16em")
+        )
         self.reason_text.add_class("itb-override-text")
-        self.confirm = W.Button(description="Confirm", tooltip="Use this value although it is past a soft limit",
-                                layout=W.Layout(display="none", width="auto"))
+        self.confirm = W.Button(
+            description="Confirm",
+            tooltip="Use this value although it is past a soft limit",
+            layout=W.Layout(display="none", width="auto"),
+        )
         self.confirm.add_class("itb-confirm")
         self.confirm.on_click(lambda _b: self.confirm_pending())
         self.error = W.HTML("")
@@ -111,8 +119,10 @@ class QuantityField(W.HBox):
         self.quantity, self.warnings = reading.quantity, list(reading.warnings)
         self.readback = f"read as {reading.text}"
         self._show_hint()
-        super().__init__(children=[self.text, self.hint, self.reason, self.reason_text, self.confirm, self.error],
-                         layout=W.Layout(align_items="center", flex_flow="row wrap"))
+        super().__init__(
+            children=[self.text, self.hint, self.reason, self.reason_text, self.confirm, self.error],
+            layout=W.Layout(align_items="center", flex_flow="row wrap"),
+        )
         self.add_class("itb-field")
         self.add_class(f"itb-field-{self.key}")
         self.text.observe(self._on_text, "value")
@@ -136,8 +146,10 @@ class QuantityField(W.HBox):
         if self.error_message:
             return self.error_message
         if self.pending is not None:
-            return (f"The {self.name} {self.pending.text} is past a soft limit and waits for you to confirm it "
-                    f"with a reason.")
+            return (
+                f"The {self.name} {self.pending.text} is past a soft limit and waits for you to confirm it "
+                f"with a reason."
+            )
         return ""
 
     @property
@@ -183,8 +195,10 @@ class QuantityField(W.HBox):
             self.pending = reading
             self.readback = f"read as {reading.text}"
             self._show_hint()
-            self.error.value = (f'<span role="alert" class="itb-soft-limit">⚠ {esc(reading.warnings[0].message)} '
-                                f'Choose a reason and press Confirm to use it.</span>')
+            self.error.value = (
+                f'<span role="alert" class="itb-soft-limit">⚠ {esc(reading.warnings[0].message)} '
+                f"Choose a reason and press Confirm to use it.</span>"
+            )
             self._show_confirm(True, reading.text)
             self._notify_state()
             return
@@ -202,8 +216,12 @@ class QuantityField(W.HBox):
             except ITBError as exc:
                 self._refuse(str(exc))
                 return
-            same = (self.override and reading.warnings and self.warnings
-                    and reading.warnings[0].message == self.warnings[0].message)
+            same = (
+                self.override
+                and reading.warnings
+                and self.warnings
+                and reading.warnings[0].message == self.warnings[0].message
+            )
             self._take(reading, keep_override=bool(same))
         finally:
             self._quiet = False
@@ -218,14 +236,18 @@ class QuantityField(W.HBox):
             inline_error(self.error, str(exc))
             return
         if not reason:
-            inline_error(self.error, f"Choose why the {self.name} {self.pending.text} past the soft limit is "
-                                     f"confirmed, then press Confirm.")
+            inline_error(
+                self.error,
+                f"Choose why the {self.name} {self.pending.text} past the soft limit is confirmed, then press Confirm.",
+            )
             return
         reading = self.pending
         self.override = reason
         self._apply(reading)
-        self.error.value = (f'<span class="itb-soft-limit-confirmed">⚠ confirmed: '
-                            f'{esc(reading.warnings[0].message)} Reason: {esc(reason)}.</span>')
+        self.error.value = (
+            f'<span class="itb-soft-limit-confirmed">⚠ confirmed: '
+            f"{esc(reading.warnings[0].message)} Reason: {esc(reason)}.</span>"
+        )
 
     def _apply(self, reading: library.Reading) -> None:
         self.pending = None
@@ -288,8 +310,10 @@ class QuantityField(W.HBox):
             self.confirm.description = f"Confirm {shown}"
 
     def _show_hint(self) -> None:
-        self.hint.value = (f'<span class="itb-unit-hint">in {esc(units.display_unit(self.unit))}</span> '
-                           f'<span class="itb-readback">· {esc(self.readback)}</span>')
+        self.hint.value = (
+            f'<span class="itb-unit-hint">in {esc(units.display_unit(self.unit))}</span> '
+            f'<span class="itb-readback">· {esc(self.readback)}</span>'
+        )
 
 
 class QuantitySlider(W.FloatSlider):
@@ -307,9 +331,20 @@ class QuantitySlider(W.FloatSlider):
     True
     """
 
-    def __init__(self, label: str, unit: str, value: float, *, min: float | None = None,  # noqa: A002
-                 max: float | None = None, step: float = 1.0, limit: str | None = None,  # noqa: A002
-                 key: str | None = None, readout_format: str = ".3g", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        label: str,
+        unit: str,
+        value: float,
+        *,
+        min: float | None = None,  # noqa: A002
+        max: float | None = None,  # noqa: A002
+        step: float = 1.0,
+        limit: str | None = None,
+        key: str | None = None,
+        readout_format: str = ".3g",
+        **kwargs: Any,
+    ) -> None:
         if limit is not None:
             lim = library.limit(limit)
             hard = lim.hard
@@ -320,7 +355,10 @@ class QuantitySlider(W.FloatSlider):
         if min is None or max is None:
             raise InputError(f"The slider {label!r} needs a drug-library limit or its own min and max.")
         super().__init__(
-            value=value, min=min, max=max, step=step,
+            value=value,
+            min=min,
+            max=max,
+            step=step,
             description=f"{label} ({units.display_unit(unit)})",
             continuous_update=False,
             readout_format=readout_format,

@@ -5,6 +5,7 @@ For training only, not for treating patients.
 :class:`itbcore.Finding` and :class:`itbcore.Action` arrive sorted, most severe first; this module
 only renders them.  Every citation links to its section in the product-information app.
 """
+
 from __future__ import annotations
 
 import html
@@ -73,9 +74,7 @@ def findings_html(items: Iterable[Any], empty: str = "No findings.") -> str:
 
 def findings_text(items: Iterable[Any], empty: str = "No findings.") -> str:
     """Plain-text lines ``[severity] message (source)`` for summaries and tests."""
-    lines = [
-        f"[{_severity(i)}] {getattr(i, 'message', None) or getattr(i, 'text', '')} ({i.source})" for i in items
-    ]
+    lines = [f"[{_severity(i)}] {getattr(i, 'message', None) or getattr(i, 'text', '')} ({i.source})" for i in items]
     return "\n".join(lines) or empty
 
 
@@ -98,9 +97,7 @@ class FindingsView(W.HTML):
 
 def actions_html(actions: Any, empty: str = "No action needed.") -> str:
     """An ordered list of :class:`itbcore.Action` (most urgent first), each with its source."""
-    items = "".join(
-        f'<li><span class="itb-action">{esc(a.text)}</span> '
-        f'{cite(a.source)}</li>' for a in actions)
+    items = "".join(f'<li><span class="itb-action">{esc(a.text)}</span> {cite(a.source)}</li>' for a in actions)
     if not items:
         return f'<p class="itb-actions itb-none">{esc(empty)}</p>'
     return f'<ol class="itb-actions">{items}</ol>'
@@ -145,15 +142,17 @@ def linked_citation(source: str) -> str:
             continue
         lead, core, tail = _split_space(text)
         title = f"{entry.section} in the product-information app (opens a new tab)"
-        out.append(f'{lead}<a class="itb-section-link" href="{esc(section_href(entry.section))}" target="_blank" '
-                   f'rel="noopener" title="{esc(title)}">{esc(core)}</a>{tail}')
+        out.append(
+            f'{lead}<a class="itb-section-link" href="{esc(section_href(entry.section))}" target="_blank" '
+            f'rel="noopener" title="{esc(title)}">{esc(core)}</a>{tail}'
+        )
     return "".join(out)
 
 
 def _split_space(text: str) -> tuple[str, str, str]:
     core = text.strip()
     start = text.index(core)
-    return text[:start], core, text[start + len(core):]
+    return text[:start], core, text[start + len(core) :]
 
 
 def cite(source: str, after: str = "") -> str:

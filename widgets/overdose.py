@@ -15,6 +15,7 @@ refused entry withdraws that part's results and leaves the others' in place:
 
 Every number comes from :mod:`itbcore`; this module formats and plots.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -37,16 +38,24 @@ __all__ = ["OverdoseApp", "build_app", "SCENARIO_FIELDS"]
 #: The settings each scenario shows as a quantity field: (setting, label, unit).  Settings not
 #: listed keep the registry's default (a pocket fill's amount is concentration × volume).
 SCENARIO_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
-    "pocket_fill": (("concentration", "Concentration", "ug/mL"), ("volume", "Refill volume", "mL"),
-                    ("daily_dose", "Programmed daily dose", "ug/day"),
-                    ("residual_volume", "Residual volume before refill", "mL")),
-    "access_port_injection": (("concentration", "Concentration", "ug/mL"), ("volume", "Volume injected", "mL"),
-                              ("daily_dose", "Programmed daily dose", "ug/day"),
-                              ("residual_volume", "Residual volume in reservoir", "mL")),
+    "pocket_fill": (
+        ("concentration", "Concentration", "ug/mL"),
+        ("volume", "Refill volume", "mL"),
+        ("daily_dose", "Programmed daily dose", "ug/day"),
+        ("residual_volume", "Residual volume before refill", "mL"),
+    ),
+    "access_port_injection": (
+        ("concentration", "Concentration", "ug/mL"),
+        ("volume", "Volume injected", "mL"),
+        ("daily_dose", "Programmed daily dose", "ug/day"),
+        ("residual_volume", "Residual volume in reservoir", "mL"),
+    ),
     "flex_mixup": (("intended_daily_dose", "Intended daily dose", "ug/day"),),
-    "concentration_mismatch": (("programmed_concentration", "Programmed concentration", "ug/mL"),
-                               ("filled_concentration", "Filled concentration", "ug/mL"),
-                               ("daily_dose", "Programmed daily dose", "ug/day")),
+    "concentration_mismatch": (
+        ("programmed_concentration", "Programmed concentration", "ug/mL"),
+        ("filled_concentration", "Filled concentration", "ug/mL"),
+        ("daily_dose", "Programmed daily dose", "ug/day"),
+    ),
     "unit_slip": (("intended", "Intended daily dose", "ug/day"),),
     "too_fast_titration": (("start", "Starting daily dose", "ug/day"),),
 }
@@ -62,17 +71,23 @@ START = library.starting_values("overdose")
 _GRADE_SEVERITY = {"none": "action", "mild": "info", "moderate": "warning", "severe": "violation"}
 
 
-
-
 class OverdoseApp(App):
     title = "Overdose"
-    intro = ("Pick a refill or programming error and see how much more baclofen reaches the CSF than was meant; "
-             "tick the signs to grade an overdose and list what to do first; look up the physostigmine regimen of "
-             "the lioresal label next to the advice against it.")
+    intro = (
+        "Pick a refill or programming error and see how much more baclofen reaches the CSF than was meant; "
+        "tick the signs to grade an overdose and list what to do first; look up the physostigmine regimen of "
+        "the lioresal label next to the advice against it."
+    )
     label_differences = ("physostigmine", "csf_drain_timing", "seizures_in_recovery", "overdose_signs")
-    sources = ("lionova 4.9", "lioresal Overdose", "baclorex 3", "lionova 4.4", "lionova 4.2",
-               "practice guidance: reported incidents (FDA Class I recall 2011; Neuromodulation 2016)",
-               "practice guidance: Neuromodulation 2016, troubleshooting panel")
+    sources = (
+        "lionova 4.9",
+        "lioresal Overdose",
+        "baclorex 3",
+        "lionova 4.4",
+        "lionova 4.2",
+        "practice guidance: reported incidents (FDA Class I recall 2011; Neuromodulation 2016)",
+        "practice guidance: Neuromodulation 2016, troubleshooting panel",
+    )
 
     #: Signs ticked when the app opens.
     default_signs: tuple[str, ...] = ("hypotonia", "drowsiness")
@@ -90,9 +105,13 @@ class OverdoseApp(App):
     # ------------------------------------------------------------------ build
     def build(self):
         # -- scenario
-        self.scenario = W.Dropdown(options=[(s.title, code) for code, s in scenarios.SCENARIOS.items()],
-                                   value=self._initial_scenario, description="Error scenario",
-                                   style={"description_width": "initial"}, layout=W.Layout(width="auto"))
+        self.scenario = W.Dropdown(
+            options=[(s.title, code) for code, s in scenarios.SCENARIOS.items()],
+            value=self._initial_scenario,
+            description="Error scenario",
+            style={"description_width": "initial"},
+            layout=W.Layout(width="auto"),
+        )
         self.scenario.add_class("itb-field")
         self.scenario.add_class("itb-field-scenario")
         self.fields: dict[str, dict[str, Any]] = {}
@@ -101,24 +120,51 @@ class OverdoseApp(App):
             defaults = scenarios.SCENARIOS[code].defaults
             ws: dict[str, Any] = {}
             for name, label, unit in spec:
-                ws[name] = QuantityField(label, unit, defaults[name], name=label.lower(),
-                                         limit=SCENARIO_LIMITS.get((name, unit), _LIMIT_BY_UNIT[unit]),
-                                         key=f"{code}-{name}")
+                ws[name] = QuantityField(
+                    label,
+                    unit,
+                    defaults[name],
+                    name=label.lower(),
+                    limit=SCENARIO_LIMITS.get((name, unit), _LIMIT_BY_UNIT[unit]),
+                    key=f"{code}-{name}",
+                )
             if code == "unit_slip":
-                ws["slip"] = W.Dropdown(options=[(text.capitalize(), k) for k, (text,
-                                                                                _f) in scenarios.UNIT_SLIPS.items()],
-                                        value=defaults["slip"], description="Slip",
-                                        style={"description_width": "initial"}, layout=W.Layout(width="auto"))
+                ws["slip"] = W.Dropdown(
+                    options=[(text.capitalize(), k) for k, (text, _f) in scenarios.UNIT_SLIPS.items()],
+                    value=defaults["slip"],
+                    description="Slip",
+                    style={"description_width": "initial"},
+                    layout=W.Layout(width="auto"),
+                )
             if code == "too_fast_titration":
                 ws["daily_increase_fraction"] = QuantitySlider(
-                    "Daily increase given", "percent", 100 * defaults["daily_increase_fraction"], min=5, max=200,
-                    step=5, key="daily-increase", readout_format=".0f")
-                ws["days"] = W.IntSlider(value=defaults["days"], min=1, max=10, description="Daily increases",
-                                         continuous_update=False, style={"description_width": "initial"})
-                ws["origin"] = W.ToggleButtons(options=[("spinal", "spinal"), ("cerebral", "cerebral")],
-                                               value=defaults["origin"], description="Origin")
-                ws["population"] = W.ToggleButtons(options=[("adult", "adult"), ("child", "pediatric")],
-                                                   value=defaults["population"], description="Patient")
+                    "Daily increase given",
+                    "percent",
+                    100 * defaults["daily_increase_fraction"],
+                    min=5,
+                    max=200,
+                    step=5,
+                    key="daily-increase",
+                    readout_format=".0f",
+                )
+                ws["days"] = W.IntSlider(
+                    value=defaults["days"],
+                    min=1,
+                    max=10,
+                    description="Daily increases",
+                    continuous_update=False,
+                    style={"description_width": "initial"},
+                )
+                ws["origin"] = W.ToggleButtons(
+                    options=[("spinal", "spinal"), ("cerebral", "cerebral")],
+                    value=defaults["origin"],
+                    description="Origin",
+                )
+                ws["population"] = W.ToggleButtons(
+                    options=[("adult", "adult"), ("child", "pediatric")],
+                    value=defaults["population"],
+                    description="Patient",
+                )
             self.fields[code] = ws
             box = W.VBox(list(ws.values()))
             self.setting_boxes[code] = box
@@ -131,31 +177,45 @@ class OverdoseApp(App):
         self.scenario_result = W.HTML()
         self.scenario_result.add_class("itb-result")
         self.scenario_findings = FindingsView()
-        self.fig = make_figure("CSF baclofen after the error: delivered against intended",
-                               "time after the error (h)", "CSF baclofen (ng/mL)",
-                               traces=[Scatter(x=[], y=[], name="intended", mode="lines",
-                                                  line=dict(dash="dash", width=2)),
-                                       Scatter(x=[], y=[], name="delivered", mode="lines", line=dict(width=3))],
-                               height=360)
+        self.fig = make_figure(
+            "CSF baclofen after the error: delivered against intended",
+            "time after the error (h)",
+            "CSF baclofen (ng/mL)",
+            traces=[
+                Scatter(x=[], y=[], name="intended", mode="lines", line=dict(dash="dash", width=2)),
+                Scatter(x=[], y=[], name="delivered", mode="lines", line=dict(width=3)),
+            ],
+            height=360,
+        )
         # room for the legend under a long title
         self.fig.update_layout(margin=dict(t=80), legend=dict(y=1.0, yanchor="bottom"), title=dict(y=0.97))
 
         # -- signs
-        self.signs = {code: field_checkbox(f"{s.text} [{s.severity}]", f"sign-{code.replace('_', '-')}")
-                      for code, s in od.SIGNS.items()}
+        self.signs = {
+            code: field_checkbox(f"{s.text} [{s.severity}]", f"sign-{code.replace('_', '-')}")
+            for code, s in od.SIGNS.items()
+        }
         for code in self.default_signs:
             self.signs[code].value = True
         # about the patient, not a sign: kept apart from the sign columns so it is never read as one
-        self.lp_contraindicated = W.Checkbox(value=False, description="The patient: lumbar puncture is contraindicated "
-                                             "(decides whether CSF can be drained; not a sign)",
-                                             indent=False, layout=W.Layout(width="auto"))
+        self.lp_contraindicated = W.Checkbox(
+            value=False,
+            description="The patient: lumbar puncture is contraindicated "
+            "(decides whether CSF can be drained; not a sign)",
+            indent=False,
+            layout=W.Layout(width="auto"),
+        )
         self.lp_contraindicated.add_class("itb-field")
         self.lp_contraindicated.add_class("itb-field-lp-contraindicated")
         for w in (*self.signs.values(), self.lp_contraindicated):
             w.observe(lambda _c: self._update_signs(), "value")
         by_grade = {g: [self.signs[c] for c, s in od.SIGNS.items() if s.severity == g] for g in od.SEVERITIES[1:]}
-        sign_grid = W.HBox([W.VBox([W.HTML(f"<strong>{g} class</strong>")] + boxes,
-                                   layout=W.Layout(margin="0 16px 0 0")) for g, boxes in by_grade.items()])
+        sign_grid = W.HBox(
+            [
+                W.VBox([W.HTML(f"<strong>{g} class</strong>")] + boxes, layout=W.Layout(margin="0 16px 0 0"))
+                for g, boxes in by_grade.items()
+            ]
+        )
         self.signs_status = Status()
         self.grade = W.HTML()
         self.grade.add_class("itb-result")
@@ -163,12 +223,19 @@ class OverdoseApp(App):
         self.sign_findings = FindingsView()
 
         # -- physostigmine
-        self.age = W.IntSlider(value=40, min=4, max=90, description="Age (years)", continuous_update=False,
-                               style={"description_width": "initial"})
+        self.age = W.IntSlider(
+            value=40,
+            min=4,
+            max=90,
+            description="Age (years)",
+            continuous_update=False,
+            style={"description_width": "initial"},
+        )
         self.age.add_class("itb-field")
         self.age.add_class("itb-field-age")
-        self.weight = QuantityField("Body weight", value=START["weight"], limit="weight", name="body weight",
-                                    key="weight")
+        self.weight = QuantityField(
+            "Body weight", value=START["weight"], limit="weight", name="body weight", key="weight"
+        )
         for w in (self.age, self.weight):
             self._on(w, self._update_physostigmine)
         self.physo_status = Status()
@@ -177,14 +244,32 @@ class OverdoseApp(App):
         self.physo_result.add_class("itb-result")
         self.physo_cautions = FindingsView()
 
-        inputs = [section("1 · An error and what it delivers"), self.scenario,
-                  *self.setting_boxes.values(), self.scenario_status]
-        outputs = [self.scenario_result, self.log_axis, self.fig, self.scenario_findings,
-                   section("2 · Signs: how severe, and what to do first"), sign_grid,
-                   W.HTML("<strong>About the patient</strong>"), self.lp_contraindicated,
-                   self.signs_status, self.grade, self.actions, self.sign_findings,
-                   section("3 · Physostigmine: the label and practice disagree"), self.physo_warning,
-                   W.HBox([self.age, self.weight]), self.physo_status, self.physo_result, self.physo_cautions]
+        inputs = [
+            section("1 · An error and what it delivers"),
+            self.scenario,
+            *self.setting_boxes.values(),
+            self.scenario_status,
+        ]
+        outputs = [
+            self.scenario_result,
+            self.log_axis,
+            self.fig,
+            self.scenario_findings,
+            section("2 · Signs: how severe, and what to do first"),
+            sign_grid,
+            W.HTML("<strong>About the patient</strong>"),
+            self.lp_contraindicated,
+            self.signs_status,
+            self.grade,
+            self.actions,
+            self.sign_findings,
+            section("3 · Physostigmine: the label and practice disagree"),
+            self.physo_warning,
+            W.HBox([self.age, self.weight]),
+            self.physo_status,
+            self.physo_result,
+            self.physo_cautions,
+        ]
         return inputs, outputs
 
     @staticmethod
@@ -233,9 +318,15 @@ class OverdoseApp(App):
         code = self.scenario.value
         for c, box in self.setting_boxes.items():  # the chosen scenario's settings, also while withdrawn
             box.layout.display = None if c == code else "none"
-        return self._run("scenario", self._scenario, self.scenario_status,
-                         [self.scenario, self.log_axis, *self.fields[code].values()],
-                         [self.scenario_result, self.fig, self.scenario_findings], "result", "simulation")
+        return self._run(
+            "scenario",
+            self._scenario,
+            self.scenario_status,
+            [self.scenario, self.log_axis, *self.fields[code].values()],
+            [self.scenario_result, self.fig, self.scenario_findings],
+            "result",
+            "simulation",
+        )
 
     def _scenario(self) -> bool:
         code = self.scenario.value
@@ -249,16 +340,19 @@ class OverdoseApp(App):
             self.fig.data[0].x, self.fig.data[0].y = t, sim.intended.to("ng/mL").magnitude
             self.fig.data[1].x, self.fig.data[1].y = t, sim.delivered.to("ng/mL").magnitude
             self.fig.layout.yaxis.type = "log" if self.log_axis.value else "linear"
-            self.fig.layout.yaxis.title.text = ("CSF baclofen (ng/mL, log scale)" if self.log_axis.value
-                                                else "CSF baclofen (ng/mL)")
+            self.fig.layout.yaxis.title.text = (
+                "CSF baclofen (ng/mL, log scale)" if self.log_axis.value else "CSF baclofen (ng/mL)"
+            )
             self.fig.layout.title.text = f"CSF baclofen: {result.title}"
         return True
 
     @staticmethod
     def _factor_text(r: scenarios.ScenarioResult) -> str:
         if r.delivered_amount is not None:
-            return (f"{units.fmt(r.delivered_amount)} = {r.factor:.3g} × the intended daily dose "
-                    f"({units.fmt(r.intended_daily_dose)})")
+            return (
+                f"{units.fmt(r.delivered_amount)} = {r.factor:.3g} × the intended daily dose "
+                f"({units.fmt(r.intended_daily_dose)})"
+            )
         assert r.delivered_rate is not None  # a scenario delivers an amount or a rate
         return f"{units.fmt(r.delivered_rate)} ÷ {units.fmt(r.intended_daily_dose)} = ×{r.factor:.3g}"
 
@@ -269,8 +363,9 @@ class OverdoseApp(App):
         if r.delivered_amount is not None:
             delivered.append(f"{units.fmt(r.delivered_amount)} at once into the {esc(r.route)}")
         if r.delivered_rate is not None and r.code != "pocket_fill":
-            delivered.append(f"{units.fmt(r.delivered_rate)} by "
-                             f"{esc(r.route) if r.delivered_amount is None else 'the pump'}")
+            delivered.append(
+                f"{units.fmt(r.delivered_rate)} by {esc(r.route) if r.delivered_amount is None else 'the pump'}"
+            )
         return (
             f'<div class="itb-finding itb-{kind}">'
             f"<p class='itb-tight'><em>{esc(r.explanation)}</em></p>"
@@ -283,21 +378,31 @@ class OverdoseApp(App):
             f"{esc(self._factor_text(r))}</strong> — {esc(word)}</td></tr>"
             f"<tr><td>CSF peak</td><td>{units.fmt(sim.peak_delivered)} delivered, "
             f"{units.fmt(sim.peak_intended)} intended (one-compartment model, lionova 5.2)</td></tr>"
-            f"</table>{cite(r.source)}</div>")
+            f"</table>{cite(r.source)}</div>"
+        )
 
     def _update_signs(self) -> bool:
-        return self._run("signs", self._signs, self.signs_status, [*self.signs.values(), self.lp_contraindicated],
-                         [self.grade, self.actions, self.sign_findings], "assessment")
+        return self._run(
+            "signs",
+            self._signs,
+            self.signs_status,
+            [*self.signs.values(), self.lp_contraindicated],
+            [self.grade, self.actions, self.sign_findings],
+            "assessment",
+        )
 
     def ticked_signs(self) -> list[str]:
         return [c for c, cb in self.signs.items() if cb.value]
 
     def _signs(self) -> bool:
-        a = od.assess(self.ticked_signs(), lumbar_puncture_contraindicated=self.lp_contraindicated.value,
-                      label=self.label_profile)
+        a = od.assess(
+            self.ticked_signs(), lumbar_puncture_contraindicated=self.lp_contraindicated.value, label=self.label_profile
+        )
         self.assessment = a
-        self.grade.value = (f"<p>{badge('Overdose grade', a.severity, _GRADE_SEVERITY[a.severity])} "
-                            f"{cite(a.source, f'; label profile {a.label}')}</p>")
+        self.grade.value = (
+            f"<p>{badge('Overdose grade', a.severity, _GRADE_SEVERITY[a.severity])} "
+            f"{cite(a.source, f'; label profile {a.label}')}</p>"
+        )
         self.actions.value = "<strong>What to do, most urgent first</strong>" + actions_html(a.actions)
         self.sign_findings.show(a.findings)
         return True
@@ -306,9 +411,14 @@ class OverdoseApp(App):
         self.physo_warning.value = self._physo_warning_html()  # the disagreement is shown whatever is entered
         child = Patient(self.age.value, "spinal").population != "adult"
         self.weight.layout.display = None if child else "none"  # an adult's dose does not depend on the weight
-        return self._run("physostigmine", self._physostigmine, self.physo_status,
-                         [self.age, self.weight] if child else [self.age], [self.physo_result, self.physo_cautions],
-                         "regimen")
+        return self._run(
+            "physostigmine",
+            self._physostigmine,
+            self.physo_status,
+            [self.age, self.weight] if child else [self.age],
+            [self.physo_result, self.physo_cautions],
+            "regimen",
+        )
 
     def _physostigmine(self) -> bool:
         patient = Patient(self.age.value, "spinal")
@@ -326,12 +436,18 @@ class OverdoseApp(App):
         rows = "".join(
             f"<li{applied if k == label else ''}><strong>{esc(k)}</strong>: {esc(v)} "
             f"{cite(diff.sources.get(k, ''))}{' ← profile applied' if k == label else ''}</li>"
-            for k, v in diff.values.items())
-        head = ("Under the lionova profile there is no antidote: supportive care only. The regimen below is the "
-                "lioresal label's, shown for comparison." if label == "lionova" else
-                "The lioresal label lists physostigmine; practice guidance advises against it in most overdoses.")
-        return (f'<div class="itb-physostigmine-warning itb-callout itb-callout-stop" role="note">'
-                f'<strong class="itb-sev-violation">⚠ {esc(head)}</strong><ul class="itb-tight">{rows}</ul></div>')
+            for k, v in diff.values.items()
+        )
+        head = (
+            "Under the lionova profile there is no antidote: supportive care only. The regimen below is the "
+            "lioresal label's, shown for comparison."
+            if label == "lionova"
+            else "The lioresal label lists physostigmine; practice guidance advises against it in most overdoses."
+        )
+        return (
+            f'<div class="itb-physostigmine-warning itb-callout itb-callout-stop" role="note">'
+            f'<strong class="itb-sev-violation">⚠ {esc(head)}</strong><ul class="itb-tight">{rows}</ul></div>'
+        )
 
     @staticmethod
     def _regimen_html(r: od.Regimen) -> str:
@@ -342,15 +458,20 @@ class OverdoseApp(App):
         else:
             assert r.max_rate is not None  # a dose given without a time window has a highest rate
             how = f"{esc(r.route)} at no more than {units.fmt(r.max_rate)} (at least {units.fmt(r.min_duration)})"
-        interval = (f" every {units.fmt(r.repeat.interval[0])} to {units.fmt(r.repeat.interval[1])}"
-                    if r.repeat.interval else "")
+        interval = (
+            f" every {units.fmt(r.repeat.interval[0])} to {units.fmt(r.repeat.interval[1])}"
+            if r.repeat.interval
+            else ""
+        )
         cap = units.fmt(r.max_total) if r.max_total is not None else "none set by the label"
         who = "adult" if r.population == "adult" else "child (dosed by weight, capped)"
-        return (f"<table class='itb-regimen itb-table'><tr><td>patient</td><td>{who}</td></tr>"
-                f"<tr><td>dose</td><td><strong>{dose}</strong> {how}</td></tr>"
-                f"<tr><td>repeat</td><td>{units.fmt(r.repeat.dose)}{interval}, {esc(r.repeat.until)}</td></tr>"
-                f"<tr><td>maximum total</td><td>{cap}</td></tr></table>"
-                f"{cite(r.source, f' — label profile {r.label} only')}")
+        return (
+            f"<table class='itb-regimen itb-table'><tr><td>patient</td><td>{who}</td></tr>"
+            f"<tr><td>dose</td><td><strong>{dose}</strong> {how}</td></tr>"
+            f"<tr><td>repeat</td><td>{units.fmt(r.repeat.dose)}{interval}, {esc(r.repeat.until)}</td></tr>"
+            f"<tr><td>maximum total</td><td>{cap}</td></tr></table>"
+            f"{cite(r.source, f' — label profile {r.label} only')}"
+        )
 
     # ------------------------------------------------------------------ summary
     def summary(self) -> str:
@@ -358,20 +479,29 @@ class OverdoseApp(App):
         lines += [f"{part}: no result: {why}" for part, why in self.withdrawn_parts.items() if why]
         r, sim = self.result, self.simulation
         if r is not None and sim is not None:
-            lines += [f"scenario: {r.title}", f"intended: {units.fmt(r.intended_daily_dose)}",
-                      f"factor: {self._factor_text(r)}",
-                      f"CSF peak delivered: {units.fmt(sim.peak_delivered)}; intended: {units.fmt(sim.peak_intended)}",
-                      findings_text(r.findings)]
+            lines += [
+                f"scenario: {r.title}",
+                f"intended: {units.fmt(r.intended_daily_dose)}",
+                f"factor: {self._factor_text(r)}",
+                f"CSF peak delivered: {units.fmt(sim.peak_delivered)}; intended: {units.fmt(sim.peak_intended)}",
+                findings_text(r.findings),
+            ]
         a = self.assessment
         if a is not None:
-            lines += [f"signs: {', '.join(a.signs) or 'none'}", f"overdose grade: {a.severity} ({a.source})",
-                      actions_text(a.actions), findings_text(a.findings)]
+            lines += [
+                f"signs: {', '.join(a.signs) or 'none'}",
+                f"overdose grade: {a.severity} ({a.source})",
+                actions_text(a.actions),
+                findings_text(a.findings),
+            ]
         g = self.regimen
         if g is not None:
-            lines.append(f"physostigmine ({g.source}, {g.population}): {units.fmt(g.dose)} per dose; maximum total "
-                         f"{units.fmt(g.max_total) if g.max_total is not None else 'none'}; "
-                         "practice: "
-                         f"{differences('physostigmine')[0].values[PRACTICE]}")
+            lines.append(
+                f"physostigmine ({g.source}, {g.population}): {units.fmt(g.dose)} per dose; maximum total "
+                f"{units.fmt(g.max_total) if g.max_total is not None else 'none'}; "
+                "practice: "
+                f"{differences('physostigmine')[0].values[PRACTICE]}"
+            )
         return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ notebook before anyone asks for it, and :func:`voila.utils.get_query_string` wai
 that wait happens once per kernel (one kernel, one page), so the answer is cached.  Outside Voilà
 (JupyterLab, nbval) the query is empty.
 """
+
 from __future__ import annotations
 
 import functools
@@ -73,8 +74,9 @@ class PrintButton(W.Button):
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("description", "Print result")
         kwargs.setdefault("icon", "print")
-        kwargs.setdefault("tooltip", "Print the app's current result on one page (or save it as PDF from the print "
-                                     "dialog)")
+        kwargs.setdefault(
+            "tooltip", "Print the app's current result on one page (or save it as PDF from the print dialog)"
+        )
         kwargs.setdefault("layout", W.Layout(width="auto"))
         super().__init__(**kwargs)
         self.add_class("itb-print-button")

@@ -11,6 +11,7 @@ word is always written too.
 >>> colour("violation") == PALETTE["danger"]
 True
 """
+
 from __future__ import annotations
 
 import re
@@ -43,8 +44,8 @@ _PROPERTY = re.compile(r"--itb-([a-z0-9-]+)\s*:\s*(#[0-9a-fA-F]{3,8})\s*;")
 
 
 def _read(css: str) -> dict[str, str]:
-    root = css[css.index(":root"):]
-    return dict(_PROPERTY.findall(root[:root.index("}")]))
+    root = css[css.index(":root") :]
+    return dict(_PROPERTY.findall(root[: root.index("}")]))
 
 
 #: Name (without ``--itb-``) → colour, from the stylesheet's ``:root`` block.
@@ -52,7 +53,8 @@ PALETTE: Mapping[str, str] = MappingProxyType(_read(STYLESHEET.read_text(encodin
 
 #: Severity (and "action") → the palette name it is drawn in.
 SEVERITY_COLOUR_NAMES: Mapping[str, str] = MappingProxyType(
-    {"info": "info", "warning": "warning", "violation": "danger", "action": "ok"})
+    {"info": "info", "warning": "warning", "violation": "danger", "action": "ok"}
+)
 
 
 def colour(name: str) -> str:

@@ -5,6 +5,7 @@ one-compartment model built on the label numbers (lionova 5.2; lioresal Pharmaco
 the label-mean patient, a 5–95 % band of virtual patients (the population is drawn once and
 cached), the steady-state line, the half-life, and the lumbar-versus-cisternal gradient.
 """
+
 from __future__ import annotations
 
 import functools
@@ -58,51 +59,79 @@ def label_pk_rows() -> list[tuple[str, str, str]]:
         ("Volume of distribution, mean", fmt(f.volume_mean), s["volume_mean"]),
         ("Volume of distribution, range", _range(f.volume_range), s["volume_range"]),
         ("CSF clearance", fmt(f.clearance), s["clearance"]),
-        ("Half-life", f"{_range(f.half_life_range)} after a {_range(f.half_life_bolus_range)} bolus",
-         s["half_life_range"]),
-        ("Lumbar steady state", f"{_range(f.steady_state_concentration_range)} at "
-                                f"{_range(f.steady_state_dose_range)}", s["steady_state_concentration_range"]),
+        (
+            "Half-life",
+            f"{_range(f.half_life_range)} after a {_range(f.half_life_bolus_range)} bolus",
+            s["half_life_range"],
+        ),
+        (
+            "Lumbar steady state",
+            f"{_range(f.steady_state_concentration_range)} at {_range(f.steady_state_dose_range)}",
+            s["steady_state_concentration_range"],
+        ),
         ("Time to steady state", _range(f.steady_state_time_range), s["steady_state_time_range"]),
-        ("Lumbar : cisternal ratio", f"{_range(f.lumbar_cisternal_ratio_range)} : 1 (mean "
-                                     f"{f.lumbar_cisternal_ratio_mean:g} : 1) at "
-                                     f"{_range(f.lumbar_cisternal_dose_range)}", s["lumbar_cisternal_ratio_range"]),
-        ("Plasma concentration", f"at most {fmt(f.plasma_max)} (children {fmt(f.plasma_max_children)})",
-         s["plasma_max"]),
-        ("Plasma concentration, children 8–18 years",
-         f"at most {fmt(f.plasma_max_children_chronic)} on chronic infusion dosed "
-         f"{_range(f.plasma_max_children_chronic_dosing)} (the label's unit)", s["plasma_max_children_chronic"]),
+        (
+            "Lumbar : cisternal ratio",
+            f"{_range(f.lumbar_cisternal_ratio_range)} : 1 (mean "
+            f"{f.lumbar_cisternal_ratio_mean:g} : 1) at "
+            f"{_range(f.lumbar_cisternal_dose_range)}",
+            s["lumbar_cisternal_ratio_range"],
+        ),
+        (
+            "Plasma concentration",
+            f"at most {fmt(f.plasma_max)} (children {fmt(f.plasma_max_children)})",
+            s["plasma_max"],
+        ),
+        (
+            "Plasma concentration, children 8–18 years",
+            f"at most {fmt(f.plasma_max_children_chronic)} on chronic infusion dosed "
+            f"{_range(f.plasma_max_children_chronic_dosing)} (the label's unit)",
+            s["plasma_max_children_chronic"],
+        ),
     ]
 
 
 class PKApp(App):
     title = "CSF pharmacokinetics"
-    intro = ("Choose a regimen and see the CSF concentration of the label-mean patient, the spread across "
-             "virtual patients (5–95 %), the steady state and the half-life; then the lumbar versus "
-             "cisternal concentration along the spine.")
+    intro = (
+        "Choose a regimen and see the CSF concentration of the label-mean patient, the spread across "
+        "virtual patients (5–95 %), the steady state and the half-life; then the lumbar versus "
+        "cisternal concentration along the spine."
+    )
     label_choice = False  # the labels give the same PK numbers (lionova alone states the 75 mL mean)
     label_differences = ("csf_volume_mean", "children_plasma_level")
     sources = ("lionova 5.2", "lioresal Pharmacokinetics", "lionova 4.2; lioresal Dosing: mode of infusion (flex)")
 
     def build(self):
-        self.regimen = W.ToggleButtons(options=list(REGIMENS), value="continuous", description="Regimen:",
-                                       style={"button_width": "auto"})
+        self.regimen = W.ToggleButtons(
+            options=list(REGIMENS), value="continuous", description="Regimen:", style={"button_width": "auto"}
+        )
         self.regimen.add_class("itb-field")
         self.regimen.add_class("itb-field-regimen")
-        self.bolus = QuantityField("Bolus dose", value=START["bolus-dose"], limit="bolus_dose", name="bolus dose",
-                                   key="bolus-dose")
-        self.daily = QuantityField("Daily dose", value=START["daily-dose"], limit="daily_dose", name="daily dose",
-                                   key="daily-dose")
-        self.night = QuantitySlider("Night increase (flex)", "percent", 20, min=5, max=100, step=5,
-                                    key="night-increase", readout_format=".0f")
-        self.duration = QuantitySlider("Time shown", "h", 48, min=12, max=72, step=6, key="duration",
-                                       readout_format=".0f")
+        self.bolus = QuantityField(
+            "Bolus dose", value=START["bolus-dose"], limit="bolus_dose", name="bolus dose", key="bolus-dose"
+        )
+        self.daily = QuantityField(
+            "Daily dose", value=START["daily-dose"], limit="daily_dose", name="daily dose", key="daily-dose"
+        )
+        self.night = QuantitySlider(
+            "Night increase (flex)", "percent", 20, min=5, max=100, step=5, key="night-increase", readout_format=".0f"
+        )
+        self.duration = QuantitySlider(
+            "Time shown", "h", 48, min=12, max=72, step=6, key="duration", readout_format=".0f"
+        )
         self.duration.layout.width = "36em"
-        self.ratio = W.FloatSlider(value=pk.LABEL_PK.lumbar_cisternal_ratio_mean,
-                                   min=pk.LABEL_PK.lumbar_cisternal_ratio_range[0],
-                                   max=pk.LABEL_PK.lumbar_cisternal_ratio_range[1], step=0.1,
-                                   description="Lumbar : cisternal ratio (label 1.8–8.7)", continuous_update=False,
-                                   readout_format=".1f", style={"description_width": "initial"},
-                                   layout=W.Layout(width="40em"))
+        self.ratio = W.FloatSlider(
+            value=pk.LABEL_PK.lumbar_cisternal_ratio_mean,
+            min=pk.LABEL_PK.lumbar_cisternal_ratio_range[0],
+            max=pk.LABEL_PK.lumbar_cisternal_ratio_range[1],
+            step=0.1,
+            description="Lumbar : cisternal ratio (label 1.8–8.7)",
+            continuous_update=False,
+            readout_format=".1f",
+            style={"description_width": "initial"},
+            layout=W.Layout(width="40em"),
+        )
         self.ratio.add_class("itb-field")
         self.ratio.add_class("itb-field-ratio")
         # A bolus is gone within hours: show it over 12 h (registered before watch(), so one update follows).
@@ -112,33 +141,71 @@ class PKApp(App):
         self.result = W.HTML()
         self.result.add_class("itb-result")
         band = "rgba(31,95,168,0.18)"
-        self.fig = make_figure("Lumbar CSF baclofen", "time (h)", "CSF baclofen (ng/mL)", height=400, traces=[
-            Scatter(x=[], y=[], mode="lines", line=dict(width=0), name="5th percentile", showlegend=False,
-                       hoverinfo="skip"),
-            Scatter(x=[], y=[], mode="lines", line=dict(width=0), fill="tonexty", fillcolor=band,
-                       name="5–95 % of virtual patients", meta=dict(column="95th percentile"), hoverinfo="skip"),
-            Scatter(x=[], y=[], mode="lines", name="label-mean patient (75 mL, 30 mL/h)",
-                       line=dict(width=3, color=colour("info")),
-                       hovertemplate="%{x:.3~g} h: %{y:.3~g} ng/mL<extra></extra>"),
-            Scatter(x=[], y=[], mode="lines", name="steady state", line=dict(dash="dash",
-                                                                                 color=colour("action"))),
-            Scatter(x=[], y=[], mode="markers+text", name="half-life", textposition="top right",
-                       marker=dict(size=10, color=colour("warning"))),
-        ])
-        self.fig_spine = make_figure("Lumbar versus cisternal CSF (label-mean patient)", "time (h)",
-                                     "CSF baclofen (ng/mL)", height=320, traces=[
-                                         Scatter(x=[], y=[], mode="lines", name="lumbar",
-                                                    line=dict(width=3, color=colour("info"))),
-                                         Scatter(x=[], y=[], mode="lines", name="cisternal",
-                                                    line=dict(width=3, color=colour("chart-purple"))),
-                                     ])
+        self.fig = make_figure(
+            "Lumbar CSF baclofen",
+            "time (h)",
+            "CSF baclofen (ng/mL)",
+            height=400,
+            traces=[
+                Scatter(
+                    x=[],
+                    y=[],
+                    mode="lines",
+                    line=dict(width=0),
+                    name="5th percentile",
+                    showlegend=False,
+                    hoverinfo="skip",
+                ),
+                Scatter(
+                    x=[],
+                    y=[],
+                    mode="lines",
+                    line=dict(width=0),
+                    fill="tonexty",
+                    fillcolor=band,
+                    name="5–95 % of virtual patients",
+                    meta=dict(column="95th percentile"),
+                    hoverinfo="skip",
+                ),
+                Scatter(
+                    x=[],
+                    y=[],
+                    mode="lines",
+                    name="label-mean patient (75 mL, 30 mL/h)",
+                    line=dict(width=3, color=colour("info")),
+                    hovertemplate="%{x:.3~g} h: %{y:.3~g} ng/mL<extra></extra>",
+                ),
+                Scatter(x=[], y=[], mode="lines", name="steady state", line=dict(dash="dash", color=colour("action"))),
+                Scatter(
+                    x=[],
+                    y=[],
+                    mode="markers+text",
+                    name="half-life",
+                    textposition="top right",
+                    marker=dict(size=10, color=colour("warning")),
+                ),
+            ],
+        )
+        self.fig_spine = make_figure(
+            "Lumbar versus cisternal CSF (label-mean patient)",
+            "time (h)",
+            "CSF baclofen (ng/mL)",
+            height=320,
+            traces=[
+                Scatter(x=[], y=[], mode="lines", name="lumbar", line=dict(width=3, color=colour("info"))),
+                Scatter(x=[], y=[], mode="lines", name="cisternal", line=dict(width=3, color=colour("chart-purple"))),
+            ],
+        )
         for f in (self.fig, self.fig_spine):
             # room above the plot for the title and, under it, the legend
             f.update_layout(margin=dict(t=95), title=dict(y=0.98, yanchor="top"))
-        rows = "".join(f"<tr><th class='itb-key'>{esc(a)}</th><td>{esc(b)}</td>"
-                       f"<td>{cite(c)}</td></tr>" for a, b, c in label_pk_rows())
-        self.label_numbers = W.HTML(f"<details open><summary><strong>The label numbers</strong></summary>"
-                                    f"<table>{rows}</table></details>")
+        rows = "".join(
+            f"<tr><th class='itb-key'>{esc(a)}</th><td>{esc(b)}</td><td>{cite(c)}</td></tr>"
+            for a, b, c in label_pk_rows()
+        )
+        self.label_numbers = W.HTML(
+            f"<details open><summary><strong>The label numbers</strong></summary><table>{rows}</table></details>"
+        )
         self.label_numbers.add_class("itb-label-pk")
         self.caveat = W.HTML()
         self.caveat.add_class("itb-caveat")
@@ -191,11 +258,20 @@ class PKApp(App):
         low, high = pk.percentile_band(pop.concentrations(times, boluses, infusions), (5, 95))
         t_half_low, t_half_high = pk.percentile_band(pop.half_life, (5, 95))
         curves = dict(
-            regimen=regimen, times=times, mean=mean, low=low, high=high, daily=daily, programme=programme,
-            half_life=pk.half_life(), half_life_band=(t_half_low, t_half_high),
+            regimen=regimen,
+            times=times,
+            mean=mean,
+            low=low,
+            high=high,
+            daily=daily,
+            programme=programme,
+            half_life=pk.half_life(),
+            half_life_band=(t_half_low, t_half_high),
             steady=None if daily is None else pk.steady_state(daily),
             to_steady=pk.time_to_steady_state(0.95),
-            peak=mean.max(), end=mean[-1], end_band=(low[-1], high[-1]),
+            peak=mean.max(),
+            end=mean[-1],
+            end_band=(low[-1], high[-1]),
             at_6h=pk.csf_concentration(["6 h"], boluses, infusions)[0],
         )
         self._key, self._curves = key, curves
@@ -215,27 +291,42 @@ class PKApp(App):
             set_trace(fig, 2, xs, c["mean"].magnitude.tolist())
             if c["steady"] is not None:
                 ss = float(c["steady"].model.magnitude)
-                set_trace(fig, 3, [xs[0], xs[-1]], [ss, ss], name=f"steady state {fmt(c['steady'].model)}",
-                          visible=True)
+                set_trace(
+                    fig, 3, [xs[0], xs[-1]], [ss, ss], name=f"steady state {fmt(c['steady'].model)}", visible=True
+                )
             else:
                 set_trace(fig, 3, [], [], visible=False)
             if c["regimen"] == "bolus":
                 # The half-life marked on the mean curve: the concentration one half-life after the bolus.
                 at = pk.csf_concentration([t_half], [("0 h", self.bolus.quantity)])
-                set_trace(fig, 4, [float(t_half.magnitude)], [float(at.magnitude[0])],
-                          text=[f"t½ {fmt(t_half)}"], visible=True)
+                set_trace(
+                    fig,
+                    4,
+                    [float(t_half.magnitude)],
+                    [float(at.magnitude[0])],
+                    text=[f"t½ {fmt(t_half)}"],
+                    visible=True,
+                )
             else:
                 set_trace(fig, 4, [], [], visible=False)
             fig.update_xaxes(range=[0, xs[-1]])
         with self.fig_spine.batch_update():
             set_trace(self.fig_spine, 0, xs, c["mean"].magnitude.tolist())
-            set_trace(self.fig_spine, 1, xs, cisternal.magnitude.tolist(),
-                      name=f"cisternal (lumbar ÷ {float(self.ratio.value):.1f})")
+            set_trace(
+                self.fig_spine,
+                1,
+                xs,
+                cisternal.magnitude.tolist(),
+                name=f"cisternal (lumbar ÷ {float(self.ratio.value):.1f})",
+            )
 
         lo_h, hi_h = c["half_life_band"]
         rows = [
-            ("Half-life, label-mean patient", f"{fmt(t_half)} (virtual patients 5–95 %: {fmt(lo_h)} to "
-                                              f"{fmt(hi_h)}; labels {_range(pk.LABEL_PK.half_life_range)})"),
+            (
+                "Half-life, label-mean patient",
+                f"{fmt(t_half)} (virtual patients 5–95 %: {fmt(lo_h)} to "
+                f"{fmt(hi_h)}; labels {_range(pk.LABEL_PK.half_life_range)})",
+            ),
         ]
         if c["regimen"] == "bolus":
             rows.append(("Peak after the bolus", f"{fmt(c['peak'])} (label-mean patient)"))
@@ -245,20 +336,28 @@ class PKApp(App):
             st = c["steady"]
             rows.append(("Steady state (model)", f"{fmt(st.model)} at a {what} of {fmt(c['daily'])}"))
             (c_lo, c_hi), (d_lo, d_hi) = st.label_range, st.label_dose_range
-            rows.append(("Steady state (labels, lumbar)", f"{fmt(c_lo)} to {fmt(c_hi)} at {fmt(d_lo)} to "
-                                                          f"{fmt(d_hi)} ({st.source})"))
+            rows.append(
+                (
+                    "Steady state (labels, lumbar)",
+                    f"{fmt(c_lo)} to {fmt(c_hi)} at {fmt(d_lo)} to {fmt(d_hi)} ({st.source})",
+                )
+            )
             rows.append(("Model reaches 95 % of steady state", f"after {fmt(c['to_steady'])}"))
             lo_e, hi_e = c["end_band"]
             rows.append((f"At {fmt(c['times'][-1])}", f"{fmt(c['end'])} (5–95 %: {fmt(lo_e)} to {fmt(hi_e)})"))
-            rows.append((f"Cisternal at {fmt(c['times'][-1])}",
-                         f"{fmt(cisternal[-1])} (ratio {float(self.ratio.value):.1f} : 1)"))
+            rows.append(
+                (
+                    f"Cisternal at {fmt(c['times'][-1])}",
+                    f"{fmt(cisternal[-1])} (ratio {float(self.ratio.value):.1f} : 1)",
+                )
+            )
         if c["programme"] is not None:
             steps = "; ".join(f"from {fmt(s.start)} at {fmt(s.rate)}" for s in c["programme"].steps)
             rows.append(("Flex programme", steps))
-        table = "".join(f"<tr><th class='itb-key'>{esc(a)}</th><td>{esc(b)}</td></tr>"
-                        for a, b in rows)
-        self.result.value = (f"<table>{table}</table><p>Model parameters and ranges: "
-                             f"{cite(pk.LABEL_PK.sources['clearance'])}</p>")
+        table = "".join(f"<tr><th class='itb-key'>{esc(a)}</th><td>{esc(b)}</td></tr>" for a, b in rows)
+        self.result.value = (
+            f"<table>{table}</table><p>Model parameters and ranges: {cite(pk.LABEL_PK.sources['clearance'])}</p>"
+        )
         lo_d, hi_d = pk.LABEL_PK.steady_state_time_range
         self.caveat.value = (
             f'<div class="itb-callout itb-callout-warning">'
@@ -279,17 +378,22 @@ class PKApp(App):
         if v["regimen"] == "bolus":
             lines.append(f"bolus {fmt(self.bolus.quantity)}; peak {fmt(v['peak'])}; at 6 h {fmt(v['at_6h'])}")
         else:
-            lines.append(f"daily dose {fmt(v['daily'])}; steady state {fmt(v['steady'].model)} (labels "
-                         f"{_range(v['steady'].label_range)}); 95 % of steady state "
-                         f"after {fmt(v['to_steady'])}")
+            lines.append(
+                f"daily dose {fmt(v['daily'])}; steady state {fmt(v['steady'].model)} (labels "
+                f"{_range(v['steady'].label_range)}); 95 % of steady state "
+                f"after {fmt(v['to_steady'])}"
+            )
         lo_h, hi_h = v["half_life_band"]
         lo_e, hi_e = v["end_band"]
         end = fmt(v["times"][-1])
         lines.append(
-            f"half-life {fmt(v['half_life'])} (population 5-95 %: {fmt(lo_h)} to {fmt(hi_h)}, n={POPULATION_SIZE})")
+            f"half-life {fmt(v['half_life'])} (population 5-95 %: {fmt(lo_h)} to {fmt(hi_h)}, n={POPULATION_SIZE})"
+        )
         if v["regimen"] != "bolus":
-            lines.append(f"at {end}: {fmt(v['end'])} (5-95 %: {fmt(lo_e)} to {fmt(hi_e)}); cisternal "
-                         f"{fmt(v['cisternal_end'])} at ratio {v['ratio']:.1f}")
+            lines.append(
+                f"at {end}: {fmt(v['end'])} (5-95 %: {fmt(lo_e)} to {fmt(hi_e)}); cisternal "
+                f"{fmt(v['cisternal_end'])} at ratio {v['ratio']:.1f}"
+            )
         return "\n".join(lines)
 
 

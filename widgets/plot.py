@@ -18,6 +18,7 @@ sets :data:`PLOTLY_ESM_ENV`) the browser imports it from the server (cached betw
 anywhere else (JupyterLab, plain ``voila``) the module carries plotly.js itself, as plotly's own
 widget does.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -35,8 +36,22 @@ import traitlets
 
 from .palette import PALETTE, colour
 
-__all__ = ["Figure", "Trace", "Scatter", "Bar", "Props", "PLOTLY_ESM_ENV", "PLOTLY_JS", "TRACE_TYPES",
-           "plotly_js_version", "plotly_esm_source", "to_json", "make_figure", "set_trace", "room_for_legend"]
+__all__ = [
+    "Figure",
+    "Trace",
+    "Scatter",
+    "Bar",
+    "Props",
+    "PLOTLY_ESM_ENV",
+    "PLOTLY_JS",
+    "TRACE_TYPES",
+    "plotly_js_version",
+    "plotly_esm_source",
+    "to_json",
+    "make_figure",
+    "set_trace",
+    "room_for_legend",
+]
 
 #: Environment variable the suite's launcher sets for its kernels: the path, relative to the
 #: server's base URL, where it serves plotly.js as an ES module (:func:`plotly_esm_source`).
@@ -44,10 +59,27 @@ PLOTLY_ESM_ENV = "ITB_PLOTLY_ESM"
 
 #: Property names that hold nested objects (read as :class:`Props`, created empty when missing),
 #: as in plotly, where ``fig.layout.yaxis.title.text`` works on a fresh figure.
-COMPOUND = frozenset({
-    "xaxis", "yaxis", "title", "font", "line", "marker", "legend", "margin", "pattern", "hoverlabel",
-    "textfont", "error_y", "error_x", "template", "layout", "modebar", "grid",
-})
+COMPOUND = frozenset(
+    {
+        "xaxis",
+        "yaxis",
+        "title",
+        "font",
+        "line",
+        "marker",
+        "legend",
+        "margin",
+        "pattern",
+        "hoverlabel",
+        "textfont",
+        "error_y",
+        "error_x",
+        "template",
+        "layout",
+        "modebar",
+        "grid",
+    }
+)
 
 
 #: plotly.js's basic bundle, vendored (widgets/static/README.md: version, licence, why).
@@ -214,8 +246,10 @@ class Trace(Props):
         d = _normalise({**(arg or {}), **kwargs})
         d["type"] = self.trace_type or d.get("type", "scatter")
         if d["type"] not in TRACE_TYPES:
-            raise ValueError(f"trace type {d['type']!r} is not in the suite's plotly.js bundle "
-                             f"({', '.join(sorted(TRACE_TYPES))}); see widgets/static/README.md")
+            raise ValueError(
+                f"trace type {d['type']!r} is not in the suite's plotly.js bundle "
+                f"({', '.join(sorted(TRACE_TYPES))}); see widgets/static/README.md"
+            )
         super().__init__(d)
 
 
@@ -251,8 +285,9 @@ class Figure(anywidget.AnyWidget):
     _plot_data: traitlets.List[dict[str, Any]] = traitlets.List().tag(sync=True)
     _plot_layout = traitlets.Dict().tag(sync=True)
 
-    def __init__(self, data: Sequence[Trace | Mapping[str, Any]] = (), layout: Mapping[str, Any] | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, data: Sequence[Trace | Mapping[str, Any]] = (), layout: Mapping[str, Any] | None = None, **kwargs: Any
+    ) -> None:
         self._traces: list[Trace] = []
         self._layout = Props(_normalise(dict(layout or {})), self)
         self._batch = 0
@@ -312,7 +347,7 @@ class Figure(anywidget.AnyWidget):
     @staticmethod
     def _split(kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         shape = {k: v for k, v in kwargs.items() if not k.startswith("annotation")}
-        ann = {k[len("annotation_"):]: v for k, v in kwargs.items() if k.startswith("annotation_")}
+        ann = {k[len("annotation_") :]: v for k, v in kwargs.items() if k.startswith("annotation_")}
         ann.update(kwargs.get("annotation") or {})
         return shape, ann
 
@@ -322,23 +357,48 @@ class Figure(anywidget.AnyWidget):
         shape, ann = self._split(kwargs)
         pos = str(ann.pop("position", "top right"))
         text = ann.pop("text", None)
-        annotation = None if text is None else dict(
-            x=x, xref="x", yref="y domain", y=0 if "bottom" in pos else 1, text=text, showarrow=False,
-            xanchor="right" if "left" in pos else "left", yanchor="bottom" if "bottom" in pos else "top", **ann)
-        return self._add_shape(dict(type="line", xref="x", x0=x, x1=x, yref="y domain", y0=0, y1=1, **shape),
-                               annotation)
+        annotation = (
+            None
+            if text is None
+            else dict(
+                x=x,
+                xref="x",
+                yref="y domain",
+                y=0 if "bottom" in pos else 1,
+                text=text,
+                showarrow=False,
+                xanchor="right" if "left" in pos else "left",
+                yanchor="bottom" if "bottom" in pos else "top",
+                **ann,
+            )
+        )
+        return self._add_shape(
+            dict(type="line", xref="x", x0=x, x1=x, yref="y domain", y0=0, y1=1, **shape), annotation
+        )
 
     def add_vrect(self, x0: Any, x1: Any, **kwargs: Any) -> Figure:
         """A band over the whole plot height from ``x0`` to ``x1`` (annotation as :meth:`add_vline`)."""
         shape, ann = self._split(kwargs)
         pos = str(ann.pop("position", "top right"))
         text = ann.pop("text", None)
-        annotation = None if text is None else dict(
-            x=x1 if "right" in pos else x0, xref="x", yref="y domain", y=0 if "bottom" in pos else 1, text=text,
-            showarrow=False, xanchor="right" if "right" in pos else "left",
-            yanchor="bottom" if "bottom" in pos else "top", **ann)
-        return self._add_shape(dict(type="rect", xref="x", x0=x0, x1=x1, yref="y domain", y0=0, y1=1, **shape),
-                               annotation)
+        annotation = (
+            None
+            if text is None
+            else dict(
+                x=x1 if "right" in pos else x0,
+                xref="x",
+                yref="y domain",
+                y=0 if "bottom" in pos else 1,
+                text=text,
+                showarrow=False,
+                xanchor="right" if "right" in pos else "left",
+                yanchor="bottom" if "bottom" in pos else "top",
+                **ann,
+            )
+        )
+        return self._add_shape(
+            dict(type="rect", xref="x", x0=x0, x1=x1, yref="y domain", y0=0, y1=1, **shape), annotation
+        )
 
     # ---- sending
     @contextlib.contextmanager
@@ -376,31 +436,53 @@ class Figure(anywidget.AnyWidget):
 
 # --------------------------------------------------------------------------- the suite's figures
 #: The suite's look, as a plotly.js layout template (plotly.js applies it under each figure's layout).
-_TEMPLATE: dict[str, Any] = {"layout": {
-    "font": {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13, "color": PALETTE["ink"]},
-    "paper_bgcolor": "white",
-    "plot_bgcolor": "white",
-    "colorway": [colour(c) for c in ("info", "violation", "action", "warning", "chart-purple", "chart-teal")],
-    "xaxis": {"showgrid": True, "gridcolor": PALETTE["grid"], "zeroline": False, "linecolor": PALETTE["axis"],
-              "ticks": "outside"},
-    "yaxis": {"showgrid": True, "gridcolor": PALETTE["grid"], "zeroline": False, "linecolor": PALETTE["axis"],
-              "ticks": "outside"},
-    "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
-    "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
-    "hovermode": "x unified",
-}}
+_TEMPLATE: dict[str, Any] = {
+    "layout": {
+        "font": {
+            "family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+            "size": 13,
+            "color": PALETTE["ink"],
+        },
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "colorway": [colour(c) for c in ("info", "violation", "action", "warning", "chart-purple", "chart-teal")],
+        "xaxis": {
+            "showgrid": True,
+            "gridcolor": PALETTE["grid"],
+            "zeroline": False,
+            "linecolor": PALETTE["axis"],
+            "ticks": "outside",
+        },
+        "yaxis": {
+            "showgrid": True,
+            "gridcolor": PALETTE["grid"],
+            "zeroline": False,
+            "linecolor": PALETTE["axis"],
+            "ticks": "outside",
+        },
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+        "hovermode": "x unified",
+    }
+}
 
 
-def make_figure(title: str, x_title: str, y_title: str, *, traces: Sequence[Trace] = (),
-                height: int = 360) -> Figure:
+def make_figure(title: str, x_title: str, y_title: str, *, traces: Sequence[Trace] = (), height: int = 360) -> Figure:
     """A figure (:class:`widgets.plot.Figure`) in the suite's template; update it with :func:`set_trace`.
 
     Axis titles carry the unit (``"time (h)"``, ``"CSF baclofen (ng/mL)"``).  Served by the
     suite's launcher, the figure's front end imports plotly.js from the server once per page.
     """
-    return Figure(data=list(traces), layout=dict(
-        template=deepcopy(_TEMPLATE), title=dict(text=title), height=height,
-        xaxis=dict(title=dict(text=x_title)), yaxis=dict(title=dict(text=y_title))))
+    return Figure(
+        data=list(traces),
+        layout=dict(
+            template=deepcopy(_TEMPLATE),
+            title=dict(text=title),
+            height=height,
+            xaxis=dict(title=dict(text=x_title)),
+            yaxis=dict(title=dict(text=y_title)),
+        ),
+    )
 
 
 def set_trace(fig: Figure, index: int, x: Any, y: Any, **props: Any) -> None:

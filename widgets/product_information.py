@@ -7,6 +7,7 @@ the apps, exercises and rules that teach it (links), why a section is not taught
 and every recorded difference between the labels that touches the section, side by side
 (:data:`itbcore.sources.LABEL_MAP`, :data:`itbcore.sources.LABEL_DIFFERENCES`).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -27,10 +28,16 @@ from .page import param
 
 #: Sections whose content the core holds as data: shown as a table under the summary.
 _TABLES = {
-    "lionova 4.8": "adverse_effects", "lioresal Side effects": "adverse_effects", "baclorex 4": "adverse_effects",
-    "lionova 4.5": "interactions", "lioresal Interaction": "interactions",
-    "lionova 6.6": "checklist", "lionova 6.4": "checklist", "lioresal Storage conditions": "checklist",
-    "lioresal Dosing and Administration": "checklist", "baclorex 5": "checklist",
+    "lionova 4.8": "adverse_effects",
+    "lioresal Side effects": "adverse_effects",
+    "baclorex 4": "adverse_effects",
+    "lionova 4.5": "interactions",
+    "lioresal Interaction": "interactions",
+    "lionova 6.6": "checklist",
+    "lionova 6.4": "checklist",
+    "lioresal Storage conditions": "checklist",
+    "lioresal Dosing and Administration": "checklist",
+    "baclorex 5": "checklist",
 }
 
 
@@ -56,12 +63,21 @@ def _adverse_effects_html() -> str:
     for e in ADVERSE_EFFECTS:
         mark = "≠ " if e.differs else ""
         diff = topics.get(e.difference, "") if e.difference else ""
-        rows.append((mark + e.effect, e.system, *(_rating(e, k) for k in RATING_LABELS),
-                     "yes" if e.more_with_cerebral else "", "; ".join(x for x in (diff, e.note) if x)))
-    return ("<h3>Adverse effects by frequency, each label's band side by side (lionova 4.8; lioresal Side "
-            "effects; baclorex 4)</h3><p>≠ marks an effect the labels rate differently, or that only one of "
-            "the two rule labels lists.</p>"
-            + _table(("effect", "system", *RATING_LABELS, "more with cerebral origin", "difference / note"), rows))
+        rows.append(
+            (
+                mark + e.effect,
+                e.system,
+                *(_rating(e, k) for k in RATING_LABELS),
+                "yes" if e.more_with_cerebral else "",
+                "; ".join(x for x in (diff, e.note) if x),
+            )
+        )
+    return (
+        "<h3>Adverse effects by frequency, each label's band side by side (lionova 4.8; lioresal Side "
+        "effects; baclorex 4)</h3><p>≠ marks an effect the labels rate differently, or that only one of "
+        "the two rule labels lists.</p>"
+        + _table(("effect", "system", *RATING_LABELS, "more with cerebral origin", "difference / note"), rows)
+    )
 
 
 def data_table_html(kind: str) -> str:
@@ -70,12 +86,14 @@ def data_table_html(kind: str) -> str:
         return _adverse_effects_html()
     if kind == "interactions":
         rows = [(i.medicine.replace("_", " "), i.effect, i.action) for i in INTERACTIONS.values()]
-        return "<h3>Interactions (lionova 4.5; lioresal Interaction)</h3>" + _table(("medicine", "effect",
-                                                                                     "what to do"),
-                                                                                    rows)
+        return "<h3>Interactions (lionova 4.5; lioresal Interaction)</h3>" + _table(
+            ("medicine", "effect", "what to do"), rows
+        )
     items = before_first_fill(Patient(40, "spinal"), post_traumatic=True)
-    return ("<h3>Before the first fill (adult, post-traumatic)</h3>"
-            + _table(("check", "source"), [(i.text, i.source) for i in items]))
+    return "<h3>Before the first fill (adult, post-traumatic)</h3>" + _table(
+        ("check", "source"), [(i.text, i.source) for i in items]
+    )
+
 
 __all__ = ["ProductInformationApp", "build_app", "differences_for"]
 
@@ -109,29 +127,36 @@ def _taught_html(entry: LabelSection) -> str:
 
 
 def _difference_html(d: LabelDifference) -> str:
-    cells = "".join(f"<tr><th scope='row' class='itb-key'>{esc(k)}</th>"
-                    f"<td>{esc(v)}</td><td>{cite(d.sources.get(k, ''))}</td></tr>"
-                    for k, v in d.values.items())
+    cells = "".join(
+        f"<tr><th scope='row' class='itb-key'>{esc(k)}</th><td>{esc(v)}</td><td>{cite(d.sources.get(k, ''))}</td></tr>"
+        for k, v in d.values.items()
+    )
     note = f"<p>{esc(d.note)}</p>" if d.note else ""
     return f"<h3>{esc(d.topic)}</h3><table class='itb-differences'>{cells}</table>{note}"
 
 
 class ProductInformationApp(App):
     title = "Product information"
-    intro = ("Every section of the three product texts: the suite's summary, what teaches it, and where the "
-             "labels disagree. The summaries are the suite's own words; read the product information itself "
-             "for practice.")
+    intro = (
+        "Every section of the three product texts: the suite's summary, what teaches it, and where the "
+        "labels disagree. The summaries are the suite's own words; read the product information itself "
+        "for practice."
+    )
     label_choice = False
-    sources = ("every section of the three product texts: SmPC (lionova), instructions (lioresal), leaflet "
-               "(baclorex)",)
+    sources = ("every section of the three product texts: SmPC (lionova), instructions (lioresal), leaflet (baclorex)",)
 
     def build(self):
-        self.label_key = W.ToggleButtons(options=[(k, k) for k in LABEL_MAP], value="lionova", description="Label:",
-                                         tooltips=[_LABEL_TITLES[k] for k in LABEL_MAP])
+        self.label_key = W.ToggleButtons(
+            options=[(k, k) for k in LABEL_MAP],
+            value="lionova",
+            description="Label:",
+            tooltips=[_LABEL_TITLES[k] for k in LABEL_MAP],
+        )
         self.label_key.add_class("itb-field")
         self.label_key.add_class("itb-field-pi-label")
-        self.section = W.Dropdown(description="Section", style={"description_width": "initial"},
-                                  layout=W.Layout(width="auto"))
+        self.section = W.Dropdown(
+            description="Section", style={"description_width": "initial"}, layout=W.Layout(width="auto")
+        )
         self.section.add_class("itb-field")
         self.section.add_class("itb-field-pi-section")
         self._fill_sections("lionova")
@@ -160,15 +185,20 @@ class ProductInformationApp(App):
 
     def update(self) -> None:
         p = LABELS[self.entry.label]
-        self.document.value = (f"<p><strong>{esc(p.product)}</strong> — {esc(p.document)}, {esc(p.country)} "
-                               f"{p.year} ({esc(p.language)})</p>")
+        self.document.value = (
+            f"<p><strong>{esc(p.product)}</strong> — {esc(p.document)}, {esc(p.country)} "
+            f"{p.year} ({esc(p.language)})</p>"
+        )
         e = self.entry
         summary = f"<p>{esc(e.summary)}</p>" if e.summary else ""
         table = data_table_html(_TABLES[e.section]) if e.section in _TABLES else ""
-        self.entry_html.value = (f"<h2>{esc(e.section)}: {esc(e.title)}</h2>{summary}{_taught_html(e)}{table}")
+        self.entry_html.value = f"<h2>{esc(e.section)}: {esc(e.title)}</h2>{summary}{_taught_html(e)}{table}"
         diffs = differences_for(e)
-        self.diff_html.value = ("<h2>Where the labels differ</h2>" + "".join(_difference_html(d) for d in diffs)
-                                if diffs else "<p>No recorded difference between the labels touches this section.</p>")
+        self.diff_html.value = (
+            "<h2>Where the labels differ</h2>" + "".join(_difference_html(d) for d in diffs)
+            if diffs
+            else "<p>No recorded difference between the labels touches this section.</p>"
+        )
 
     def open_section(self, citation: str) -> bool:
         """Show the section named by ``citation`` (e.g. ``"lionova 4.6"``); False, with a message, if unknown."""
@@ -193,9 +223,12 @@ class ProductInformationApp(App):
 
     def summary(self) -> str:
         e = self.entry
-        lines = [f"section: {e.section} ({e.title})", f"summary: {e.summary or '—'}",
-                 f"taught in: {', '.join(e.taught_in) or 'not taught: ' + e.reason}",
-                 f"differences: {', '.join(d.code for d in differences_for(e)) or 'none'}"]
+        lines = [
+            f"section: {e.section} ({e.title})",
+            f"summary: {e.summary or '—'}",
+            f"taught in: {', '.join(e.taught_in) or 'not taught: ' + e.reason}",
+            f"differences: {', '.join(d.code for d in differences_for(e)) or 'none'}",
+        ]
         return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ bolus (:func:`~itbcore.screening.test_dose_volume`), the decision after the bolu
 (:func:`~itbcore.screening.next_step`) and the time course of a bolus
 (:func:`~itbcore.screening.bolus_timeline`).  The app only formats, plots and reports refusals.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -35,12 +36,16 @@ RESPONSES = (("not given yet", "none"), ("no response", "no"), ("responded", "ye
 
 
 def _checkbox_grid(options: dict[str, str], columns: int = 3) -> tuple[W.GridBox, dict[str, W.Checkbox]]:
-    boxes = {code: W.Checkbox(value=False, description=text, indent=False, layout=W.Layout(width="auto"))
-             for code, text in options.items()}
+    boxes = {
+        code: W.Checkbox(value=False, description=text, indent=False, layout=W.Layout(width="auto"))
+        for code, text in options.items()
+    }
     for code, box in boxes.items():
         box.add_class(f"itb-check-{code.replace('_', '-')}")
-    grid = W.GridBox(list(boxes.values()),
-                     layout=W.Layout(grid_template_columns=f"repeat({columns}, minmax(14em, 1fr))", padding="4px"))
+    grid = W.GridBox(
+        list(boxes.values()),
+        layout=W.Layout(grid_template_columns=f"repeat({columns}, minmax(14em, 1fr))", padding="4px"),
+    )
     return grid, boxes
 
 
@@ -55,39 +60,72 @@ _T_OBS, _T_OBS_LONG, _T_ONSET, _T_EFFECT, _T_EFFECT_LONG, _T_PEAK, _T_BOLUS, _T_
 
 class ScreeningApp(App):
     title = "Screening: test doses"
-    intro = ("Enter a patient, then record the response to each test bolus as it is given. The app lists the "
-             "warnings the screening team must act on, the ladder of boluses with the volume of the 50 µg/mL "
-             "solution to draw up, the decision after each bolus, and when each effect is expected.")
-    label_differences = ("under_4", "limited_data_age", "epilepsy_contraindication", "renal_impairment",
-                         "hepatic_impairment", "older_patients", "breast_feeding", "test_dose_endpoint",
-                         "observation_windows", "driving", "pregnancy", "bulbar_paresis", "alcohol",
-                         "medicines_only_baclorex_names")
-    sources = ("lionova 4.2 (screening phase)", "lionova 4.3, 4.4, 4.5 (contraindications, warnings, interactions)",
-               "lionova 5.1 (onset, peak, duration)", "lioresal Dosing: initial phase",
-               "practice guidance: Neuromodulation 2016, Boster et al. (25 or 50 µg first)")
+    intro = (
+        "Enter a patient, then record the response to each test bolus as it is given. The app lists the "
+        "warnings the screening team must act on, the ladder of boluses with the volume of the 50 µg/mL "
+        "solution to draw up, the decision after each bolus, and when each effect is expected."
+    )
+    label_differences = (
+        "under_4",
+        "limited_data_age",
+        "epilepsy_contraindication",
+        "renal_impairment",
+        "hepatic_impairment",
+        "older_patients",
+        "breast_feeding",
+        "test_dose_endpoint",
+        "observation_windows",
+        "driving",
+        "pregnancy",
+        "bulbar_paresis",
+        "alcohol",
+        "medicines_only_baclorex_names",
+    )
+    sources = (
+        "lionova 4.2 (screening phase)",
+        "lionova 4.3, 4.4, 4.5 (contraindications, warnings, interactions)",
+        "lionova 5.1 (onset, peak, duration)",
+        "lioresal Dosing: initial phase",
+        "practice guidance: Neuromodulation 2016, Boster et al. (25 or 50 µg first)",
+    )
 
     # ------------------------------------------------------------------ build
     def build(self):
         self._quiet = False
         self.age = QuantityField("Age", value=START["age"], limit="age", name="age", width="9em")
-        self.origin = W.ToggleButtons(options=[(o, o) for o in ORIGINS], value="spinal",
-                                      description="Origin:", style={"button_width": "6em"})
+        self.origin = W.ToggleButtons(
+            options=[(o, o) for o in ORIGINS], value="spinal", description="Origin:", style={"button_width": "6em"}
+        )
         self.origin.add_class("itb-field-origin")
         self.weight = QuantityField("Weight", value=START["weight"], limit="weight", name="weight", width="9em")
         med_grid, self.medicines = _checkbox_grid(MEDICINES)
         cond_grid, self.conditions = _checkbox_grid(CONDITIONS)
         self.tabs = W.Tab([med_grid, cond_grid])
         self.tabs.titles = ("Medicines", "Conditions")
-        self.relies = W.Checkbox(False, description="relies on spasticity to stand, transfer or walk", indent=False,
-                                 layout=W.Layout(width="auto"))
-        self.small_child = W.Checkbox(False, description="very small child", indent=False,
-                                      layout=W.Layout(width="auto"))
-        self.first_dose = QuantityField("First test dose", value=START["first-test-dose"], limit="test_dose",
-                                        name="first test dose", width="9em")
+        self.relies = W.Checkbox(
+            False,
+            description="relies on spasticity to stand, transfer or walk",
+            indent=False,
+            layout=W.Layout(width="auto"),
+        )
+        self.small_child = W.Checkbox(
+            False, description="very small child", indent=False, layout=W.Layout(width="auto")
+        )
+        self.first_dose = QuantityField(
+            "First test dose", value=START["first-test-dose"], limit="test_dose", name="first test dose", width="9em"
+        )
         self.suggestion = W.HTML()
         self.suggestion.add_class("itb-suggestion")
-        self.watch(self.age, self.origin, self.weight, self.relies, self.small_child, self.first_dose,
-                   *self.medicines.values(), *self.conditions.values())
+        self.watch(
+            self.age,
+            self.origin,
+            self.weight,
+            self.relies,
+            self.small_child,
+            self.first_dose,
+            *self.medicines.values(),
+            *self.conditions.values(),
+        )
 
         inputs = [
             W.HTML("<strong>Patient</strong>"),
@@ -118,8 +156,12 @@ class ScreeningApp(App):
         self.decision = W.HTML()
         self.decision.add_class("itb-result")
         self.decision_findings = FindingsView("No further findings.")
-        self.fig = make_figure("Each test bolus: onset, peak, duration of effect and observation",
-                               "time since the first test bolus (h)", "test bolus", height=360)
+        self.fig = make_figure(
+            "Each test bolus: onset, peak, duration of effect and observation",
+            "time since the first test bolus (h)",
+            "test bolus",
+            height=360,
+        )
         self._add_traces()
         self.timeline_sources = W.HTML()
 
@@ -127,8 +169,10 @@ class ScreeningApp(App):
             self.eligibility,
             W.HTML("<strong>Warnings for this patient</strong>"),
             self.warnings,
-            W.HTML("<strong>Test-bolus ladder</strong> (50 µg/mL solution only; one bolus per 24 h at most; "
-                   "record the response to each bolus given)"),
+            W.HTML(
+                "<strong>Test-bolus ladder</strong> (50 µg/mL solution only; one bolus per 24 h at most; "
+                "record the response to each bolus given)"
+            ),
             self.ladder_box,
             W.HTML("<strong>Decision</strong>"),
             self.decision,
@@ -149,20 +193,49 @@ class ScreeningApp(App):
         fig = self.fig
         bar: dict[str, Any] = dict(orientation="h", hovertemplate="%{customdata}<extra></extra>")
         fig.add_trace(Bar(name="observe (at least 4 h)", marker_color=colour("chart-observe"), width=0.8, **bar))
-        fig.add_trace(Bar(name="observe up to 8 h", marker=dict(color=colour("chart-observe-late"), pattern_shape="/"),
-                          width=0.8, **bar))
+        fig.add_trace(
+            Bar(
+                name="observe up to 8 h",
+                marker=dict(color=colour("chart-observe-late"), pattern_shape="/"),
+                width=0.8,
+                **bar,
+            )
+        )
         fig.add_trace(Bar(name="onset ½–1 h", marker_color=colour("chart-onset"), width=0.35, **bar))
         fig.add_trace(Bar(name="effect", marker_color=colour("action"), width=0.35, **bar))
-        fig.add_trace(Bar(name="effect may last to 8 h", marker=dict(color=colour("chart-effect"), pattern_shape="."),
-                             width=0.35, **bar))
-        fig.add_trace(Scatter(name="peak ≈ 4 h", mode="markers", marker=dict(symbol="diamond", size=11,
-                                 color=colour("chart-effect-ink")), hovertemplate="%{customdata}<extra></extra>"))
-        fig.add_trace(Scatter(name="bolus given", mode="markers",
-                                 marker=dict(symbol="triangle-right", size=13, color=colour("info")),
-                                 hovertemplate="%{customdata}<extra></extra>"))
-        fig.add_trace(Scatter(name="next bolus (not before)", mode="markers+text", textposition="top right",
-                                 marker=dict(symbol="triangle-right-open", size=13, color=colour("chart-purple")),
-                                 hovertemplate="%{customdata}<extra></extra>"))
+        fig.add_trace(
+            Bar(
+                name="effect may last to 8 h",
+                marker=dict(color=colour("chart-effect"), pattern_shape="."),
+                width=0.35,
+                **bar,
+            )
+        )
+        fig.add_trace(
+            Scatter(
+                name="peak ≈ 4 h",
+                mode="markers",
+                marker=dict(symbol="diamond", size=11, color=colour("chart-effect-ink")),
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+        fig.add_trace(
+            Scatter(
+                name="bolus given",
+                mode="markers",
+                marker=dict(symbol="triangle-right", size=13, color=colour("info")),
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+        fig.add_trace(
+            Scatter(
+                name="next bolus (not before)",
+                mode="markers+text",
+                textposition="top right",
+                marker=dict(symbol="triangle-right-open", size=13, color=colour("chart-purple")),
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
         fig.update_layout(barmode="overlay", hovermode="closest")
         room_for_legend(fig)
         fig.update_layout(margin=dict(l=170))
@@ -172,7 +245,9 @@ class ScreeningApp(App):
     # ------------------------------------------------------------------ reading inputs
     def _patient(self) -> Patient:
         return Patient(
-            self.age.quantity, self.origin.value, weight=self.weight.quantity,
+            self.age.quantity,
+            self.origin.value,
+            weight=self.weight.quantity,
             medicines=frozenset(c for c, b in self.medicines.items() if b.value),
             conditions=frozenset(c for c, b in self.conditions.items() if b.value),
         )
@@ -217,8 +292,9 @@ class ScreeningApp(App):
             return
         is_child = patient.population == "pediatric"
         small_child = self.small_child.value and is_child
-        suggestion = screening.initial_test_dose(patient, relies_on_spasticity=self.relies.value,
-                                                 very_small_child=small_child, label=label)
+        suggestion = screening.initial_test_dose(
+            patient, relies_on_spasticity=self.relies.value, very_small_child=small_child, label=label
+        )
         ladder = screening.screening_ladder(patient, first, label=label)
         volumes = tuple(screening.test_dose_volume(d) for d in ladder)
         timeline = screening.bolus_timeline(label)
@@ -236,13 +312,15 @@ class ScreeningApp(App):
             f'<div class="itb-finding itb-info">'
             f"<strong>Eligible for screening</strong> under the {esc(label)} profile: "
             f"{esc(patient.population)}, {patient.age_years:g} years, "
-            f"{esc(patient.origin)} origin {cite(suggestion.label_source)}</div>")
+            f"{esc(patient.origin)} origin {cite(suggestion.label_source)}</div>"
+        )
         self.suggestion.value = (
-            f'<div>Suggested first bolus: <strong>{esc(units.fmt(suggestion.dose))}</strong> '
+            f"<div>Suggested first bolus: <strong>{esc(units.fmt(suggestion.dose))}</strong> "
             f"({esc(units.fmt(suggestion.volume))} of 50 µg/mL) — {esc(suggestion.reason)} "
             f"{cite(suggestion.source)}; the label allows "
             f"{esc(' or '.join(units.fmt(a) for a in suggestion.alternatives))} "
-            f"{cite(suggestion.label_source)}.</div>")
+            f"{cite(suggestion.label_source)}.</div>"
+        )
         self.warnings.show(warnings)
         self._render_ladder(ladder, volumes, responses, timeline)
         self._render_decision(step, ladder, volumes, warnings, suggestion.label_source)
@@ -255,13 +333,14 @@ class ScreeningApp(App):
             inline_error(self.age.error, message)
         self.eligibility.value = (
             f'<div role="alert" class="itb-finding itb-violation itb-sev-violation"><strong>Not eligible for '
-            f'screening</strong> under the '
-            f"{esc(self.label_profile)} profile: {esc(message)}</div>")
+            f"screening</strong> under the "
+            f"{esc(self.label_profile)} profile: {esc(message)}</div>"
+        )
         self.suggestion.value = ""
         self.warnings.show(warnings)
         for row in self.rows:
             row["box"].layout.display = "none"
-        self.decision.value = ('<div class="itb-muted">No test bolus: the label does not cover this patient.</div>')
+        self.decision.value = '<div class="itb-muted">No test bolus: the label does not cover this patient.</div>'
         self.decision_findings.show(())
         with self.fig.batch_update():
             for tr in self.fig.data:
@@ -288,35 +367,48 @@ class ScreeningApp(App):
                 when = "day 1" if i == 0 else f"day {i + 1}, ≥ {gap} after bolus {i}"
                 row["text"].value = (
                     f"<span>Bolus {i + 1} ({esc(when)}): <strong>{esc(units.fmt(ladder[i]))}</strong> — draw "
-                    f"<strong>{esc(units.fmt(volumes[i]))}</strong> of 50 µg/mL</span>")
+                    f"<strong>{esc(units.fmt(volumes[i]))}</strong> of 50 µg/mL</span>"
+                )
         finally:
             self._quiet = False
 
     def _render_decision(self, step, ladder, volumes, warnings, src) -> None:
         if step is None:
             self.decision.value = _decision_box(
-                "info", f"Give the first test bolus: {units.fmt(ladder[0])} ({units.fmt(volumes[0])} of the "
-                f"50 µg/mL solution), then observe the patient for 4 to 8 h.", src)
+                "info",
+                f"Give the first test bolus: {units.fmt(ladder[0])} ({units.fmt(volumes[0])} of the "
+                f"50 µg/mL solution), then observe the patient for 4 to 8 h.",
+                src,
+            )
             self.decision_findings.show(())
             return
         if step.action == "candidate":
             text, kind = "Candidate: a positive response. Go on to pump implantation and dose titration.", "action"
         elif step.action == "escalate":
             vol = screening.test_dose_volume(step.next_dose)
-            text = (f"Escalate: give {units.fmt(step.next_dose)} ({units.fmt(vol)} of the 50 µg/mL solution) "
-                    f"at least {units.fmt(step.wait)} after the last bolus.")
+            text = (
+                f"Escalate: give {units.fmt(step.next_dose)} ({units.fmt(vol)} of the 50 µg/mL solution) "
+                f"at least {units.fmt(step.wait)} after the last bolus."
+            )
             kind = "warning"
         else:
-            text, kind = (f"Not a candidate: no response at the maximum test dose of "
-                          f"{units.fmt(screening.MAX_TEST_DOSE)}.", "violation")
+            text, kind = (
+                f"Not a candidate: no response at the maximum test dose of {units.fmt(screening.MAX_TEST_DOSE)}.",
+                "violation",
+            )
         self.decision.value = _decision_box(kind, text, step.source)
         seen = {f.code for f in warnings}
         self.decision_findings.show([f for f in step.findings if f.code not in seen])  # most severe first
 
     def _render_timeline(self, ladder, responses, step, t) -> None:
         onset0, onset1, peak = _h(t.onset[0]), _h(t.onset[1]), _h(t.peak)
-        dur0, dur1, obs0, obs1, gap = _h(t.duration[0]), _h(t.duration[1]), _h(t.monitor[0]), _h(t.monitor[1]), \
-            _h(t.next_bolus)
+        dur0, dur1, obs0, obs1, gap = (
+            _h(t.duration[0]),
+            _h(t.duration[1]),
+            _h(t.monitor[0]),
+            _h(t.monitor[1]),
+            _h(t.next_bolus),
+        )
         cats, starts, hover = [], [], []
         for i, r in enumerate(responses):
             word = "responded" if r == "yes" else "no response"
@@ -339,8 +431,9 @@ class ScreeningApp(App):
                 d[idx].x = [b - a] * n
                 d[idx].customdata = [f"{h}: {what} ({src})" for h in hover]
             d[_T_PEAK].x, d[_T_PEAK].y = [s + peak for s in starts], cats
-            d[_T_PEAK].customdata = [f"{h}: peak effect about {hrs(peak)} after the bolus ({t.sources['peak']})"
-                                     for h in hover]
+            d[_T_PEAK].customdata = [
+                f"{h}: peak effect about {hrs(peak)} after the bolus ({t.sources['peak']})" for h in hover
+            ]
             d[_T_BOLUS].x, d[_T_BOLUS].y = starts, cats
             d[_T_BOLUS].customdata = [f"{h} at {hrs(s)}" for h, s in zip(hover, starts, strict=False)]
             nxt = None
@@ -355,8 +448,9 @@ class ScreeningApp(App):
                 cat = f"{nxt[2]}: {units.fmt(nxt[1])} (next)"
                 d[_T_NEXT].x, d[_T_NEXT].y = [nxt[0]], [cat]
                 d[_T_NEXT].text = [f"not before {hrs(nxt[0])}"]
-                d[_T_NEXT].customdata = [f"{nxt[2]}, {units.fmt(nxt[1])}: not before {hrs(nxt[0])} "
-                                         f"({t.sources['next_bolus']})"]
+                d[_T_NEXT].customdata = [
+                    f"{nxt[2]}, {units.fmt(nxt[1])}: not before {hrs(nxt[0])} ({t.sources['next_bolus']})"
+                ]
                 end = nxt[0] + gap
             self.fig.layout.xaxis.range = [-1, max(end, gap)]
             self.fig.layout.xaxis.dtick = 6 if end <= 48 else 12
@@ -364,7 +458,8 @@ class ScreeningApp(App):
             f'<div class="itb-muted itb-small">Onset {esc(hrs(onset0))}–{esc(hrs(onset1))}, peak about '
             f"{esc(hrs(peak))}, effect {esc(hrs(dur0))}–{esc(hrs(dur1))} ({esc(t.sources['onset'])}); observe "
             f"{esc(hrs(obs0))}–{esc(hrs(obs1))} after each bolus ({esc(t.sources['monitor'])}); next bolus not "
-            f"before {esc(hrs(gap))} ({esc(t.sources['next_bolus'])}). {esc(t.note)}</div>")
+            f"before {esc(hrs(gap))} ({esc(t.sources['next_bolus'])}). {esc(t.note)}</div>"
+        )
 
     # ------------------------------------------------------------------ summary
     def summary(self) -> str:
@@ -374,17 +469,21 @@ class ScreeningApp(App):
             meds = ", ".join(MEDICINES[c] for c in sorted(p.medicines)) or "none"
             conds = ", ".join(CONDITIONS[c] for c in sorted(p.conditions)) or "none"
             weight = units.fmt(p.weight) if p.weight is not None else "not given"
-            lines.append(f"patient: {p.age_years:g} years, {p.population}, {p.origin} origin, "
-                         f"weight {weight}; medicines: {meds}; conditions: {conds}")
+            lines.append(
+                f"patient: {p.age_years:g} years, {p.population}, {p.origin} origin, "
+                f"weight {weight}; medicines: {meds}; conditions: {conds}"
+            )
         if self.refusal:
             lines.append(f"not eligible: {self.refusal}")
         elif self.suggested is None:
             lines.append("no result")
         else:
             s = self.suggested
-            lines.append(f"suggested first test dose: {units.fmt(s.dose)} = {units.fmt(s.volume)} of 50 µg/mL "
-                         f"({s.source}); allowed {' or '.join(units.fmt(a) for a in s.alternatives)} "
-                         f"({s.label_source})")
+            lines.append(
+                f"suggested first test dose: {units.fmt(s.dose)} = {units.fmt(s.volume)} of 50 µg/mL "
+                f"({s.source}); allowed {' or '.join(units.fmt(a) for a in s.alternatives)} "
+                f"({s.label_source})"
+            )
             lines.append("ladder (50 µg/mL solution, at least 24 h apart):")
             for i, (d, v) in enumerate(zip(self.ladder, self.volumes, strict=False)):
                 state = self.responses[i] if i < len(self.responses) else "not given"
@@ -394,15 +493,22 @@ class ScreeningApp(App):
             if st is None:
                 lines.append("decision: give the first test bolus")
             else:
-                nd = (f", next {units.fmt(st.next_dose)} after {units.fmt(st.wait)}"
-                      if st.next_dose is not None and st.wait is not None else "")
-                lines.append(f"decision: {st.action}{nd}; observe {units.fmt(st.monitor[0])} to "
-                             f"{units.fmt(st.monitor[1])} after each bolus ({st.source})")
+                nd = (
+                    f", next {units.fmt(st.next_dose)} after {units.fmt(st.wait)}"
+                    if st.next_dose is not None and st.wait is not None
+                    else ""
+                )
+                lines.append(
+                    f"decision: {st.action}{nd}; observe {units.fmt(st.monitor[0])} to "
+                    f"{units.fmt(st.monitor[1])} after each bolus ({st.source})"
+                )
                 lines.append(self.decision_findings.text())
             t = self.timeline
-            lines.append(f"timeline: onset {units.fmt(t.onset[0])}–{units.fmt(t.onset[1])}, peak {units.fmt(t.peak)}, "
-                         f"effect {units.fmt(t.duration[0])}–{units.fmt(t.duration[1])}, next bolus after "
-                         f"{units.fmt(t.next_bolus)}")
+            lines.append(
+                f"timeline: onset {units.fmt(t.onset[0])}–{units.fmt(t.onset[1])}, peak {units.fmt(t.peak)}, "
+                f"effect {units.fmt(t.duration[0])}–{units.fmt(t.duration[1])}, next bolus after "
+                f"{units.fmt(t.next_bolus)}"
+            )
         lines.append("warnings:")
         lines.append(findings_text(self.warnings.items, "none"))
         return "\n".join(lines)
@@ -410,8 +516,10 @@ class ScreeningApp(App):
 
 def _decision_box(kind: str, text: str, source: str) -> str:
     word = {"action": "decision", "violation": "stop", "warning": "next step", "info": "next step"}[kind]
-    return (f'<div class="itb-finding itb-decision itb-{esc(kind)}"><strong class="itb-severity">{word}</strong> '
-            f'{esc(text)} {cite(source)}</div>')
+    return (
+        f'<div class="itb-finding itb-decision itb-{esc(kind)}"><strong class="itb-severity">{word}</strong> '
+        f"{esc(text)} {cite(source)}</div>"
+    )
 
 
 def build_app(**kwargs) -> ScreeningApp:

@@ -6,6 +6,7 @@ the first daily dose under each label and under practice guidance
 (:func:`~itbcore.titration.titration_plan`) and the rules a proposed change breaks
 (:func:`~itbcore.titration.check_change`).  The app only formats, plots and reports refusals.
 """
+
 from __future__ import annotations
 
 import ipywidgets as W
@@ -30,8 +31,15 @@ __all__ = ["TitrationApp", "build_app", "EFFECT_GRID_H", "STEP_CHOICES"]
 #: Effect durations (h) at which the first-daily-dose curves are drawn: every half hour to 24 h.
 EFFECT_GRID_H = tuple(x / 2 for x in range(1, 49))
 #: Step sizes a trainee may choose for the plan (0: the band's lower end, itbcore's default).
-STEP_CHOICES = (("lower end of the band", 0.0), ("5 %", 0.05), ("10 %", 0.10), ("15 %", 0.15), ("20 %", 0.20),
-                ("30 %", 0.30), ("40 %", 0.40))
+STEP_CHOICES = (
+    ("lower end of the band", 0.0),
+    ("5 %", 0.05),
+    ("10 %", 0.10),
+    ("15 %", 0.15),
+    ("20 %", 0.20),
+    ("30 %", 0.30),
+    ("40 %", 0.40),
+)
 PUMP_CHOICES = (("programmable", "programmable"), ("non-programmable (1 mL/day)", "non_programmable"))
 _BASIS_STYLE = {
     "lionova": dict(color=colour("info"), width=4, dash="solid"),
@@ -60,125 +68,263 @@ def _ud(q) -> float:
 
 class TitrationApp(App):
     title = "Titration"
-    intro = ("From the effective test dose to the first daily dose, then day by day to the target within the "
-             "band the label allows, and a check of any proposed change. Where the labels and practice guidance "
-             "differ, all three are shown.")
-    label_differences = ("twelve_hour_boundary", "pediatric_titration_limits", "pediatric_initial_maintenance",
-                         "pediatric_maintenance_band", "change_interval_wording", "dose_range_12_2003",
-                         "catheter_tip_mass")
-    sources = ("lionova 4.2 (dose titration, maintenance, mode of administration)", "lionova 5.1",
-               "lioresal Dosing: phase of dose selection", "lioresal Dosing: supportive therapy",
-               "practice guidance: Neuromodulation 2016, Saulino et al. (8 h rule)")
+    intro = (
+        "From the effective test dose to the first daily dose, then day by day to the target within the "
+        "band the label allows, and a check of any proposed change. Where the labels and practice guidance "
+        "differ, all three are shown."
+    )
+    label_differences = (
+        "twelve_hour_boundary",
+        "pediatric_titration_limits",
+        "pediatric_initial_maintenance",
+        "pediatric_maintenance_band",
+        "change_interval_wording",
+        "dose_range_12_2003",
+        "catheter_tip_mass",
+    )
+    sources = (
+        "lionova 4.2 (dose titration, maintenance, mode of administration)",
+        "lionova 5.1",
+        "lioresal Dosing: phase of dose selection",
+        "lioresal Dosing: supportive therapy",
+        "practice guidance: Neuromodulation 2016, Saulino et al. (8 h rule)",
+    )
 
     # ------------------------------------------------------------------ build
     def build(self):
         # Patient and setting
         self.age = QuantityField("Age", value=START["age"], limit="age", name="age", width="9em")
-        self.origin = W.ToggleButtons(options=[(o, o) for o in ORIGINS], value="spinal", description="Origin:",
-                                      style={"button_width": "6em"})
+        self.origin = W.ToggleButtons(
+            options=[(o, o) for o in ORIGINS], value="spinal", description="Origin:", style={"button_width": "6em"}
+        )
         self.origin.add_class("itb-field-origin")
-        self.phase = W.ToggleButtons(options=[("titration", "titration"), ("maintenance", "maintenance")],
-                                     value="titration", description="Phase:", style={"button_width": "auto"})
+        self.phase = W.ToggleButtons(
+            options=[("titration", "titration"), ("maintenance", "maintenance")],
+            value="titration",
+            description="Phase:",
+            style={"button_width": "auto"},
+        )
         self.phase.add_class("itb-field-phase")
-        self.pump = W.ToggleButtons(options=list(PUMP_CHOICES), value="programmable", description="Pump:",
-                                    style={"button_width": "auto"})
+        self.pump = W.ToggleButtons(
+            options=list(PUMP_CHOICES), value="programmable", description="Pump:", style={"button_width": "auto"}
+        )
         self.pump.add_class("itb-field-pump")
 
         # 1. First daily dose
-        self.test_dose = QuantityField("Effective test dose", value=START["effective-test-dose"], limit="test_dose",
-                                       name="test dose", width="9em")
+        self.test_dose = QuantityField(
+            "Effective test dose", value=START["effective-test-dose"], limit="test_dose", name="test dose", width="9em"
+        )
         self.first_status = Status()
         self.effect = QuantitySlider("Effect lasted", "h", 12, min=0.5, max=24, step=0.5, key="effect-lasted")
-        self.side_effects = W.Checkbox(False, description="the test dose caused side effects", indent=False,
-                                       layout=W.Layout(width="auto"))
+        self.side_effects = W.Checkbox(
+            False, description="the test dose caused side effects", indent=False, layout=W.Layout(width="auto")
+        )
         self.options_html = W.HTML()
         self.options_html.add_class("itb-result")
         self.options_html.add_class("itb-first-dose")
-        self.fig_first = make_figure("First daily dose by how long the test dose acted",
-                                     "duration of the test dose's effect (h)", "first daily dose (µg/day)",
-                                     height=320)
+        self.fig_first = make_figure(
+            "First daily dose by how long the test dose acted",
+            "duration of the test dose's effect (h)",
+            "first daily dose (µg/day)",
+            height=320,
+        )
         for basis, style in _BASIS_STYLE.items():
-            self.fig_first.add_trace(Scatter(name=basis, mode="lines", line=dict(shape="vh", **style),
-                                                hovertemplate="%{y:.4~g} µg/day<extra>" + basis + "</extra>"))
-        self.fig_first.add_trace(Scatter(name="this patient", mode="markers+text", textposition="middle right",
-                                            marker=dict(size=11, color=colour("ink"), symbol="circle-open",
-                                                        line_width=2),
-                                            hovertemplate="%{text}<extra></extra>"))
+            self.fig_first.add_trace(
+                Scatter(
+                    name=basis,
+                    mode="lines",
+                    line=dict(shape="vh", **style),
+                    hovertemplate="%{y:.4~g} µg/day<extra>" + basis + "</extra>",
+                )
+            )
+        self.fig_first.add_trace(
+            Scatter(
+                name="this patient",
+                mode="markers+text",
+                textposition="middle right",
+                marker=dict(size=11, color=colour("ink"), symbol="circle-open", line_width=2),
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
         practice_h = units.magnitude_in(titration.PRACTICE_EFFECT_THRESHOLD, "h")
         label_h = units.magnitude_in(titration.TWELVE_HOURS, "h")
-        self.fig_first.add_vline(x=practice_h, line=dict(color=colour("action"), dash="dot", width=1),
-                                 annotation_text=f"{practice_h:g} h (practice)", annotation_position="bottom left")
-        self.fig_first.add_vline(x=label_h, line=dict(color=colour("info"), dash="dot", width=1),
-                                 annotation_text=f"{label_h:g} h (labels)", annotation_position="bottom left")
+        self.fig_first.add_vline(
+            x=practice_h,
+            line=dict(color=colour("action"), dash="dot", width=1),
+            annotation_text=f"{practice_h:g} h (practice)",
+            annotation_position="bottom left",
+        )
+        self.fig_first.add_vline(
+            x=label_h,
+            line=dict(color=colour("info"), dash="dot", width=1),
+            annotation_text=f"{label_h:g} h (labels)",
+            annotation_position="bottom left",
+        )
         self.fig_first.update_xaxes(range=[0, 24.5], dtick=2)
         self.fig_first.update_layout(hovermode="x unified")
         self._curves_key = self._plan_key = self._check_key = None
 
         # 2. Plan
-        self.target = QuantityField("Target daily dose", value=START["target-daily-dose"], limit="daily_dose",
-                                    name="target daily dose", width="10em")
-        self.step = W.Dropdown(options=list(STEP_CHOICES), value=0.0, description="Step per change:",
-                               style={"description_width": "initial"}, layout=W.Layout(width="22em"))
+        self.target = QuantityField(
+            "Target daily dose",
+            value=START["target-daily-dose"],
+            limit="daily_dose",
+            name="target daily dose",
+            width="10em",
+        )
+        self.step = W.Dropdown(
+            options=list(STEP_CHOICES),
+            value=0.0,
+            description="Step per change:",
+            style={"description_width": "initial"},
+            layout=W.Layout(width="22em"),
+        )
         self.step_box, self.step_msg = _labelled(self.step, "step")
         self.plan_status = Status()
         self.plan_html = W.HTML()
         self.plan_html.add_class("itb-plan")
         self.plan_findings = FindingsView("No findings for this plan.")
-        self.fig_plan = make_figure("Day-by-day plan within the allowed band", "day since the infusion started",
-                                    "daily dose (µg/day)", height=360)
-        self.fig_plan.add_trace(Scatter(name="band low", meta=dict(column="allowed band, lowest"), mode="lines",
-                                        line=dict(shape="hv", width=0),
-                                           showlegend=False, hoverinfo="skip"))
-        self.fig_plan.add_trace(Scatter(name="allowed band", meta=dict(column="allowed band, highest"), mode="lines",
-                                        fill="tonexty",
-                                           fillcolor="rgba(46,107,48,0.18)", line=dict(shape="hv", width=0),
-                                           hoverinfo="skip"))
-        self.fig_plan.add_trace(Scatter(name="planned dose", mode="lines+markers", line=dict(shape="hv", width=3,
-                                           color=colour("info")), customdata=[],
-                                           hovertemplate="%{customdata}<extra></extra>"))
-        self.fig_plan.add_trace(Scatter(name="target", mode="lines",
-                                        line=dict(dash="dash", color=colour("chart-purple")),
-                                           hoverinfo="skip"))
+        self.fig_plan = make_figure(
+            "Day-by-day plan within the allowed band",
+            "day since the infusion started",
+            "daily dose (µg/day)",
+            height=360,
+        )
+        self.fig_plan.add_trace(
+            Scatter(
+                name="band low",
+                meta=dict(column="allowed band, lowest"),
+                mode="lines",
+                line=dict(shape="hv", width=0),
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+        self.fig_plan.add_trace(
+            Scatter(
+                name="allowed band",
+                meta=dict(column="allowed band, highest"),
+                mode="lines",
+                fill="tonexty",
+                fillcolor="rgba(46,107,48,0.18)",
+                line=dict(shape="hv", width=0),
+                hoverinfo="skip",
+            )
+        )
+        self.fig_plan.add_trace(
+            Scatter(
+                name="planned dose",
+                mode="lines+markers",
+                line=dict(shape="hv", width=3, color=colour("info")),
+                customdata=[],
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+        self.fig_plan.add_trace(
+            Scatter(name="target", mode="lines", line=dict(dash="dash", color=colour("chart-purple")), hoverinfo="skip")
+        )
         # lionova 4.2: no increase in the first 24 h (day 0 to day 1).
-        self.fig_plan.add_vrect(x0=0, x1=1, fillcolor=colour("axis"), opacity=0.18, line_width=0,
-                                annotation_text="first 24 h: no increase", annotation_position="top left")
+        self.fig_plan.add_vrect(
+            x0=0,
+            x1=1,
+            fillcolor=colour("axis"),
+            opacity=0.18,
+            line_width=0,
+            annotation_text="first 24 h: no increase",
+            annotation_position="top left",
+        )
         self.fig_plan.update_layout(hovermode="closest")
 
         # 3. Proposed change
-        self.current = QuantityField("Current daily dose", value=START["current-daily-dose"], limit="daily_dose",
-                                     name="current daily dose", width="10em")
-        self.proposed = QuantityField("Proposed daily dose", value=START["proposed-daily-dose"], limit="daily_dose",
-                                      name="proposed daily dose", width="10em")
-        self.since_start = QuantityField("Time since the infusion started",
-                                         value=START["time-since-the-infusion-started"], limit="elapsed",
-                                         name="time since the infusion started", width="8em")
-        self.since_last = QuantityField("Time since the last change", value=START["time-since-the-last-change"],
-                                        limit="elapsed", name="time since the last change", width="8em")
-        self.no_change_yet = W.Checkbox(False, description="no change since the start", indent=False,
-                                        layout=W.Layout(width="auto"))
-        self.no_effect = W.Checkbox(False, description="increases so far brought no effect", indent=False,
-                                    layout=W.Layout(width="auto"))
+        self.current = QuantityField(
+            "Current daily dose",
+            value=START["current-daily-dose"],
+            limit="daily_dose",
+            name="current daily dose",
+            width="10em",
+        )
+        self.proposed = QuantityField(
+            "Proposed daily dose",
+            value=START["proposed-daily-dose"],
+            limit="daily_dose",
+            name="proposed daily dose",
+            width="10em",
+        )
+        self.since_start = QuantityField(
+            "Time since the infusion started",
+            value=START["time-since-the-infusion-started"],
+            limit="elapsed",
+            name="time since the infusion started",
+            width="8em",
+        )
+        self.since_last = QuantityField(
+            "Time since the last change",
+            value=START["time-since-the-last-change"],
+            limit="elapsed",
+            name="time since the last change",
+            width="8em",
+        )
+        self.no_change_yet = W.Checkbox(
+            False, description="no change since the start", indent=False, layout=W.Layout(width="auto")
+        )
+        self.no_effect = W.Checkbox(
+            False, description="increases so far brought no effect", indent=False, layout=W.Layout(width="auto")
+        )
         self.check_status = Status()
         self.check_findings = FindingsView("No findings.")
-        self.fig_check = make_figure("The proposed change in time", "time since the infusion started (h)",
-                                     "daily dose (µg/day)", height=320)
-        self.fig_check.add_trace(Scatter(name="current dose", mode="lines", line=dict(color=colour("info"), width=3),
-                                            hoverinfo="skip"))
-        self.fig_check.add_trace(Scatter(name="allowed band for this change", mode="lines",
-                                            line=dict(color="rgba(46,107,48,0.35)", width=18), hovertemplate=
-                                            "%{y:.4~g} µg/day<extra>allowed band</extra>"))
-        self.fig_check.add_trace(Scatter(name="proposed dose", mode="markers+text", textposition="middle right",
-                                            marker=dict(size=14,
-                                                        symbol="diamond"), hovertemplate="%{text}<extra></extra>"))
-        self.fig_check.add_vrect(x0=0, x1=24, fillcolor=colour("axis"), opacity=0.18, line_width=0,
-                                 annotation_text="first 24 h: no increase", annotation_position="top left")
+        self.fig_check = make_figure(
+            "The proposed change in time", "time since the infusion started (h)", "daily dose (µg/day)", height=320
+        )
+        self.fig_check.add_trace(
+            Scatter(name="current dose", mode="lines", line=dict(color=colour("info"), width=3), hoverinfo="skip")
+        )
+        self.fig_check.add_trace(
+            Scatter(
+                name="allowed band for this change",
+                mode="lines",
+                line=dict(color="rgba(46,107,48,0.35)", width=18),
+                hovertemplate="%{y:.4~g} µg/day<extra>allowed band</extra>",
+            )
+        )
+        self.fig_check.add_trace(
+            Scatter(
+                name="proposed dose",
+                mode="markers+text",
+                textposition="middle right",
+                marker=dict(size=14, symbol="diamond"),
+                hovertemplate="%{text}<extra></extra>",
+            )
+        )
+        self.fig_check.add_vrect(
+            x0=0,
+            x1=24,
+            fillcolor=colour("axis"),
+            opacity=0.18,
+            line_width=0,
+            annotation_text="first 24 h: no increase",
+            annotation_position="top left",
+        )
         self.fig_check.update_layout(hovermode="closest")
 
         for fig in (self.fig_first, self.fig_plan, self.fig_check):
             room_for_legend(fig)
-        self.watch(self.age, self.origin, self.phase, self.pump, self.test_dose, self.effect, self.side_effects,
-                   self.target, self.step, self.current, self.proposed, self.since_start, self.since_last,
-                   self.no_change_yet, self.no_effect)
+        self.watch(
+            self.age,
+            self.origin,
+            self.phase,
+            self.pump,
+            self.test_dose,
+            self.effect,
+            self.side_effects,
+            self.target,
+            self.step,
+            self.current,
+            self.proposed,
+            self.since_start,
+            self.since_last,
+            self.no_change_yet,
+            self.no_effect,
+        )
 
         inputs = [
             W.HTML("<strong>Patient and pump</strong>"),
@@ -226,9 +372,12 @@ class TitrationApp(App):
     def update(self) -> None:
         label = self.label_profile
         patient = Patient(self.age.quantity, self.origin.value)
-        self.first_withdrawn = run_panel(lambda: self._update_first_dose(label), self.first_status,
-                                         [self.test_dose, self.effect, self.side_effects],
-                                         [self.options_html, self.fig_first])
+        self.first_withdrawn = run_panel(
+            lambda: self._update_first_dose(label),
+            self.first_status,
+            [self.test_dose, self.effect, self.side_effects],
+            [self.options_html, self.fig_first],
+        )
         if self.first_withdrawn:
             self.options = None
             self._curves_key = None
@@ -266,20 +415,31 @@ class TitrationApp(App):
             start = self.options.by(label).dose
             plan_key = common + (_ud(start), self.target.value, self.step.value)
             if plan_key != self._plan_key or self.plan is None:
-                self.plan_withdrawn = run_panel(lambda: self._update_plan(patient, label, start), self.plan_status,
-                                                [self.target], plan_outputs)
+                self.plan_withdrawn = run_panel(
+                    lambda: self._update_plan(patient, label, start), self.plan_status, [self.target], plan_outputs
+                )
                 ok = not self.plan_withdrawn
                 if not ok:
                     self.plan = None
                 self._plan_key = plan_key if ok else None
-        check_key = common + (self.current.value, self.proposed.value, self.since_start.value, self.since_last.value,
-                              self.no_change_yet.value, self.no_effect.value)
+        check_key = common + (
+            self.current.value,
+            self.proposed.value,
+            self.since_start.value,
+            self.since_last.value,
+            self.no_change_yet.value,
+            self.no_effect.value,
+        )
         if check_key != self._check_key or not self.check_inputs:
             # The time since the last change counts only while there was one (the field is greyed out otherwise).
             self.since_last.text.disabled = self.no_change_yet.value
             last = [] if self.no_change_yet.value else [self.since_last]
-            self.check_withdrawn = run_panel(lambda: self._update_check(patient, label), self.check_status,
-                                             [self.current, self.proposed, self.since_start, *last], check_outputs)
+            self.check_withdrawn = run_panel(
+                lambda: self._update_check(patient, label),
+                self.check_status,
+                [self.current, self.proposed, self.since_start, *last],
+                check_outputs,
+            )
             ok = not self.check_withdrawn
             if not ok:
                 self.check, self.check_inputs = [], {}
@@ -293,8 +453,10 @@ class TitrationApp(App):
         curves = None
         if key != self._curves_key:
             # The curves depend on the test dose and side effects only; moving the duration slider reuses them.
-            grid = [titration.initial_dose_options(dose, units.Q_(h, "h"), side_effects=self.side_effects.value)
-                    for h in EFFECT_GRID_H]
+            grid = [
+                titration.initial_dose_options(dose, units.Q_(h, "h"), side_effects=self.side_effects.value)
+                for h in EFFECT_GRID_H
+            ]
             curves = {o.basis: [_ud(g.by(o.basis).dose) for g in grid] for o in options.options}
         self.options = options
         rows = []
@@ -302,15 +464,18 @@ class TitrationApp(App):
             applied = o.basis == label
             style = ' class="itb-applied"' if applied else ""
             mark = " (applied)" if applied else ""
-            rows.append(f"<tr{style}><td>{esc(o.basis)}{mark}</td><td>{esc(units.fmt(o.dose))}</td>"
-                        f"<td>{esc(o.rule)}</td><td>{cite(o.source)}</td></tr>")
+            rows.append(
+                f"<tr{style}><td>{esc(o.basis)}{mark}</td><td>{esc(units.fmt(o.dose))}</td>"
+                f"<td>{esc(o.rule)}</td><td>{cite(o.source)}</td></tr>"
+            )
         agree = _agreement(options)
         self.options_html.value = (
             f"<p>Test dose {esc(units.fmt(options.test_dose))}, effect lasted "
             f"{esc(units.fmt(options.effect_duration))}. {agree}</p>"
             '<table class="itb-table itb-padded"><thead><tr><th class="itb-key">basis</th>'
             '<th class="itb-key">first daily dose</th><th class="itb-key">rule</th><th class="itb-key">source</th></tr>'
-            f"</thead><tbody>{''.join(rows)}</tbody></table>")
+            f"</thead><tbody>{''.join(rows)}</tbody></table>"
+        )
         h = float(units.magnitude_in(options.effect_duration, "h"))
         with self.fig_first.batch_update():
             if curves is not None:
@@ -331,12 +496,15 @@ class TitrationApp(App):
     def _update_plan(self, patient: Patient, label: str, start: pint.Quantity) -> bool:
         args = dict(pump=self.pump_kind, phase=self.phase.value, label=label)
         try:
-            plan = titration.titration_plan(patient, start, self.target.quantity, step_fraction=self.step.value or None,
-                                            **args)
+            plan = titration.titration_plan(
+                patient, start, self.target.quantity, step_fraction=self.step.value or None, **args
+            )
         except ITBError as exc:
             try:
-                step_refused = bool(self.step.value) and titration.titration_plan(
-                    patient, start, self.target.quantity, **args) is not None
+                step_refused = (
+                    bool(self.step.value)
+                    and titration.titration_plan(patient, start, self.target.quantity, **args) is not None
+                )
             except ITBError:
                 step_refused = False
             if step_refused:
@@ -357,16 +525,24 @@ class TitrationApp(App):
             f"<strong>{esc(units.fmt(plan.target_dose))}</strong>: {esc(kind)}, steps of "
             f"{esc(_pct(plan.step_fraction))} (band {esc(_pct(lo))}–{esc(_pct(hi))} per change), one change every "
             f"{esc(every)}; the plan {reach} on day {s[-1].day} with {esc(units.fmt(plan.final_dose))} "
-            f"{cite(s[0].source)}.</p>")
+            f"{cite(s[0].source)}.</p>"
+        )
         self.plan_findings.show(plan.findings)
         days = [st.day for st in s]
         end = days[-1] + max(1, int(round(float(units.magnitude_in(plan.interval, "day")))))
         band_x = [st.day for st in s[1:]] + ([end] if len(s) > 1 else [])
         band_lo = [_ud(st.allowed_low) for st in s[1:]] + ([_ud(s[-1].allowed_low)] if len(s) > 1 else [])
         band_hi = [_ud(st.allowed_high) for st in s[1:]] + ([_ud(s[-1].allowed_high)] if len(s) > 1 else [])
-        hover = [f"day {st.day}: {units.fmt(st.dose)}"
-                 + (f" ({'+' if st.change >= 0 else ''}{_pct(st.change)}; allowed {units.fmt(st.allowed_low)}–"
-                    f"{units.fmt(st.allowed_high)}, {st.source})" if st.day else " (start)") for st in s]
+        hover = [
+            f"day {st.day}: {units.fmt(st.dose)}"
+            + (
+                f" ({'+' if st.change >= 0 else ''}{_pct(st.change)}; allowed {units.fmt(st.allowed_low)}–"
+                f"{units.fmt(st.allowed_high)}, {st.source})"
+                if st.day
+                else " (start)"
+            )
+            for st in s
+        ]
         with self.fig_plan.batch_update():
             d = self.fig_plan.data
             d[0].x, d[0].y = band_x, band_lo
@@ -383,13 +559,23 @@ class TitrationApp(App):
     def _update_check(self, patient: Patient, label: str) -> bool:
         last = None if self.no_change_yet.value else self.since_last.quantity
         cur, new, started = self.current.quantity, self.proposed.quantity, self.since_start.quantity
-        findings = titration.check_change(patient, cur, new, started, last, pump=self.pump_kind,
-                                          phase=self.phase.value, label=label, no_effect=self.no_effect.value)
+        findings = titration.check_change(
+            patient,
+            cur,
+            new,
+            started,
+            last,
+            pump=self.pump_kind,
+            phase=self.phase.value,
+            label=label,
+            no_effect=self.no_effect.value,
+        )
         band = None
         if _ud(new) > 0 and _ud(new) != _ud(cur):
             # The band for one change from the current dose, as the plan gives it.
-            one = titration.titration_plan(patient, cur, new, pump=self.pump_kind, phase=self.phase.value,
-                                           label=label, max_steps=1)
+            one = titration.titration_plan(
+                patient, cur, new, pump=self.pump_kind, phase=self.phase.value, label=label, max_steps=1
+            )
             if len(one.steps) > 1:
                 band = (one.steps[1].allowed_low, one.steps[1].allowed_high, one.steps[1].source)
         self.check = list(findings)  # the core gives them most severe first
@@ -413,12 +599,32 @@ class TitrationApp(App):
             annotations = list(self.fig_check.layout.annotations[:1])
             if last is not None:
                 # lionova 4.2: at most one change per 24 h (48 h with a non-programmable pump).
-                shapes.append(dict(type="rect", xref="x", yref="paper", x0=t_last, x1=t_last + wait, y0=0, y1=1,
-                                   fillcolor=colour("violation"), opacity=0.08, line_width=0))
-                annotations.append(dict(x=t_last + wait, xref="x", y=0.02, yref="paper", xanchor="right",
-                                        showarrow=False,
-                                        text=f"next change from {units.fmt(units.Q_(t_last + wait, 'h'))}",
-                                        font=dict(color=colour("violation"), size=11)))
+                shapes.append(
+                    dict(
+                        type="rect",
+                        xref="x",
+                        yref="paper",
+                        x0=t_last,
+                        x1=t_last + wait,
+                        y0=0,
+                        y1=1,
+                        fillcolor=colour("violation"),
+                        opacity=0.08,
+                        line_width=0,
+                    )
+                )
+                annotations.append(
+                    dict(
+                        x=t_last + wait,
+                        xref="x",
+                        y=0.02,
+                        yref="paper",
+                        xanchor="right",
+                        showarrow=False,
+                        text=f"next change from {units.fmt(units.Q_(t_last + wait, 'h'))}",
+                        font=dict(color=colour("violation"), size=11),
+                    )
+                )
             self.fig_check.layout.shapes = shapes
             self.fig_check.layout.annotations = annotations
             self.fig_check.layout.xaxis.range = [-2, max(t_now, t_last + wait, 24) * 1.15 + 4]
@@ -431,23 +637,34 @@ class TitrationApp(App):
         if o is None:
             lines.append(f"first daily dose: no result: {self.first_withdrawn}")
         else:
-            lines.append(f"first daily dose from a test dose of {units.fmt(o.test_dose)} whose effect lasted "
-                         f"{units.fmt(o.effect_duration)}:")
+            lines.append(
+                f"first daily dose from a test dose of {units.fmt(o.test_dose)} whose effect lasted "
+                f"{units.fmt(o.effect_duration)}:"
+            )
             lines += [f"  {x.basis}: {units.fmt(x.dose)} — {x.rule} ({x.source})" for x in o.options]
         if self.refusal:
-            lines += [f"not eligible: {self.refusal}", "plan: no result: not eligible",
-                      "proposed change: no result: not eligible"]
+            lines += [
+                f"not eligible: {self.refusal}",
+                "plan: no result: not eligible",
+                "proposed change: no result: not eligible",
+            ]
             return "\n".join(lines)
         p = self.plan
         if p is None:
             lines.append(f"plan: no result: {self.plan_withdrawn}")
         else:
-            lines.append(f"plan {units.fmt(p.start_dose)} → {units.fmt(p.target_dose)} ({p.direction}), steps of "
-                         f"{_pct(p.step_fraction)}, band {_pct(p.band[0])}–{_pct(p.band[1])}, one change per "
-                         f"{units.fmt(p.interval)}; reaches target: {'yes' if p.reaches_target else 'no'}")
+            lines.append(
+                f"plan {units.fmt(p.start_dose)} → {units.fmt(p.target_dose)} ({p.direction}), steps of "
+                f"{_pct(p.step_fraction)}, band {_pct(p.band[0])}–{_pct(p.band[1])}, one change per "
+                f"{units.fmt(p.interval)}; reaches target: {'yes' if p.reaches_target else 'no'}"
+            )
             for st in p.steps:
-                extra = (f" ({'+' if st.change >= 0 else ''}{_pct(st.change)}; allowed {units.fmt(st.allowed_low)}–"
-                         f"{units.fmt(st.allowed_high)})" if st.day else "")
+                extra = (
+                    f" ({'+' if st.change >= 0 else ''}{_pct(st.change)}; allowed {units.fmt(st.allowed_low)}–"
+                    f"{units.fmt(st.allowed_high)})"
+                    if st.day
+                    else ""
+                )
                 lines.append(f"  day {st.day}: {units.fmt(st.dose)}{extra}")
             lines.append(findings_text(p.findings))
         c = self.check_inputs
@@ -455,11 +672,14 @@ class TitrationApp(App):
             lines.append(f"proposed change: no result: {self.check_withdrawn}")
         else:
             last = units.fmt(c["since_last"]) if c["since_last"] is not None else "no change yet"
-            lines.append(f"proposed change {units.fmt(c['current'])} → {units.fmt(c['proposed'])}, "
-                         f"{units.fmt(c['since_start'])} after the start, last change: {last}:")
+            lines.append(
+                f"proposed change {units.fmt(c['current'])} → {units.fmt(c['proposed'])}, "
+                f"{units.fmt(c['since_start'])} after the start, last change: {last}:"
+            )
             if c["band"] is not None:
-                lines.append(f"  allowed for one change: {units.fmt(c['band'][0])}–{units.fmt(c['band'][1])} "
-                             f"({c['band'][2]})")
+                lines.append(
+                    f"  allowed for one change: {units.fmt(c['band'][0])}–{units.fmt(c['band'][1])} ({c['band'][2]})"
+                )
             lines.append(findings_text(self.check))
         return "\n".join(lines)
 

@@ -3,6 +3,7 @@
 For training only, not for treating patients.  The smallest real app of the suite and the
 worked example of the :class:`widgets.app.App` pattern: it uses only :mod:`itbcore.units`.
 """
+
 from __future__ import annotations
 
 import ipywidgets as W
@@ -25,8 +26,10 @@ STRENGTHS = tuple(f.key for f in FORMULATIONS.values())
 
 class UnitsApp(App):
     title = "Units and strengths"
-    intro = ("Write a dose in µg, mcg or mg and see it in both units, and the volume it needs at each "
-             "strength: a mg/µg slip is a thousand-fold error, a wrong strength forty-fold.")
+    intro = (
+        "Write a dose in µg, mcg or mg and see it in both units, and the volume it needs at each "
+        "strength: a mg/µg slip is a thousand-fold error, a wrong strength forty-fold."
+    )
     label_choice = False
     sources = ("lionova 2 (strengths)", "lionova 6.5 (ampoules)")
 
@@ -35,8 +38,12 @@ class UnitsApp(App):
         self.watch(self.dose)
         self.result = W.HTML()
         self.result.add_class("itb-result")
-        self.fig = make_figure("Volume of this dose at each strength", "strength", "volume (mL)",
-                               traces=[Bar(x=[], y=[], name="volume", texttemplate="%{y:.3~g} mL")])
+        self.fig = make_figure(
+            "Volume of this dose at each strength",
+            "strength",
+            "volume (mL)",
+            traces=[Bar(x=[], y=[], name="volume", texttemplate="%{y:.3~g} mL")],
+        )
         self.fig.update_xaxes(type="category")
         return [self.dose], [self.result, self.fig]
 
@@ -47,10 +54,12 @@ class UnitsApp(App):
         dose = self.dose.quantity
         vols = self.volumes()
         rows = "".join(f"<li>at {units.fmt(units.as_quantity(s, 'ug/mL'))}: {units.fmt(v)}</li>" for s, v in vols)
-        self.result.value = (f"<p><strong>{units.fmt(dose, 'ug')}</strong> = <strong>{units.fmt(dose, 'mg')}</strong>"
-                             f"</p><ul>{rows}</ul>")
-        set_trace(self.fig, 0, [units.fmt(units.as_quantity(s, "ug/mL")) for s, _ in vols],
-                  [v.magnitude for _, v in vols])
+        self.result.value = (
+            f"<p><strong>{units.fmt(dose, 'ug')}</strong> = <strong>{units.fmt(dose, 'mg')}</strong></p><ul>{rows}</ul>"
+        )
+        set_trace(
+            self.fig, 0, [units.fmt(units.as_quantity(s, "ug/mL")) for s, _ in vols], [v.magnitude for _, v in vols]
+        )
 
     def summary(self):
         dose = self.dose.quantity

@@ -17,6 +17,7 @@ chooser: its steps are worded as lionova 4.4 words them, and the label differenc
 lioresal words the bridge to a delayed restart and which signs each text lists.
 Every number comes from :mod:`itbcore`; this module formats and plots.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -50,9 +51,7 @@ def differentials_html(codes: list[str]) -> str:
     """The differentials (codes of :data:`itbcore.withdrawal.DIFFERENTIALS`) with their sources."""
     if not codes:
         return ""
-    items = "".join(
-        f"<li>{esc(wd.DIFFERENTIALS[c][0])} {cite(wd.DIFFERENTIALS[c][1])}</li>"
-        for c in codes)
+    items = "".join(f"<li>{esc(wd.DIFFERENTIALS[c][0])} {cite(wd.DIFFERENTIALS[c][1])}</li>" for c in codes)
     return f"<strong>Think also of</strong><ul class='itb-differentials itb-tight'>{items}</ul>"
 
 
@@ -67,13 +66,20 @@ def _on(widget: Any, callback) -> None:
 
 class WithdrawalApp(App):
     title = "Withdrawal"
-    intro = ("Tick the signs to stage a withdrawal and see what to do first; enter what you found at the pump to "
-             "rank the likely causes; plan a planned discontinuation or a drug holiday that is never abrupt.")
+    intro = (
+        "Tick the signs to stage a withdrawal and see what to do first; enter what you found at the pump to "
+        "rank the likely causes; plan a planned discontinuation or a drug holiday that is never abrupt."
+    )
     label_choice = False  # the same rules under lionova and lioresal; the steps in lionova's words
     label_differences = ("drug_holiday", "withdrawal_bridge", "withdrawal_signs")
-    sources = ("lionova 4.2", "lionova 4.4", "lioresal Dosing: discontinuation of treatment",
-               "lioresal Dosing: supportive therapy", "baclorex 3",
-               "practice guidance: Coffey et al. 2002; Neuromodulation 2016 troubleshooting panel")
+    sources = (
+        "lionova 4.2",
+        "lionova 4.4",
+        "lioresal Dosing: discontinuation of treatment",
+        "lioresal Dosing: supportive therapy",
+        "baclorex 3",
+        "practice guidance: Coffey et al. 2002; Neuromodulation 2016 troubleshooting panel",
+    )
 
     default_signs: tuple[str, ...] = ("spasticity_return", "pruritus")
 
@@ -94,9 +100,14 @@ class WithdrawalApp(App):
         self.risks = {c: field_checkbox(r.text, f"risk-{c.replace('_', '-')}") for c, r in wd.HIGH_RISK.items()}
         for w in (*self.signs.values(), *self.risks.values()):
             w.observe(lambda _c: self._run("signs"), "value")
-        cols = [W.VBox([W.HTML(f"<strong>{stage} signs</strong>")]
-                       + [self.signs[c] for c, s in wd.SIGNS.items() if s.stage == stage],
-                       layout=W.Layout(margin="0 16px 0 0")) for stage in ("early", "advanced")]
+        cols = [
+            W.VBox(
+                [W.HTML(f"<strong>{stage} signs</strong>")]
+                + [self.signs[c] for c, s in wd.SIGNS.items() if s.stage == stage],
+                layout=W.Layout(margin="0 16px 0 0"),
+            )
+            for stage in ("early", "advanced")
+        ]
         cols.append(W.VBox([W.HTML("<strong>high risk of withdrawal</strong>")] + list(self.risks.values())))
         self.sign_grid = W.HBox(cols)
         self.signs_status = Status()
@@ -107,53 +118,104 @@ class WithdrawalApp(App):
         self.sign_findings = FindingsView()
 
         # -- likely causes
-        self.hours = QuantityField("Time since delivery stopped", value=START["hours-since"], limit="elapsed",
-                                   name="time since delivery stopped", key="hours-since")
+        self.hours = QuantityField(
+            "Time since delivery stopped",
+            value=START["hours-since"],
+            limit="elapsed",
+            name="time since delivery stopped",
+            key="hours-since",
+        )
         self.reservoir_checked = W.Checkbox(value=True, description="the reservoir volume was checked", indent=False)
-        self.found = QuantityField("Volume found in reservoir", value=START["found-volume"], limit="found_volume",
-                                   name="volume found", key="found-volume")
-        self.expected = QuantityField("Volume expected", value=START["expected-volume"], limit="found_volume",
-                                      name="volume expected", key="expected-volume")
-        self.alarm = QuantityField("Low-reservoir alarm", value=START["alarm-volume"], limit="alarm_volume",
-                                   name="alarm volume", key="alarm-volume")
-        self.programming = W.Checkbox(value=False, description="the programme was changed just before",
-                                      indent=False)
+        self.found = QuantityField(
+            "Volume found in reservoir",
+            value=START["found-volume"],
+            limit="found_volume",
+            name="volume found",
+            key="found-volume",
+        )
+        self.expected = QuantityField(
+            "Volume expected",
+            value=START["expected-volume"],
+            limit="found_volume",
+            name="volume expected",
+            key="expected-volume",
+        )
+        self.alarm = QuantityField(
+            "Low-reservoir alarm",
+            value=START["alarm-volume"],
+            limit="alarm_volume",
+            name="alarm volume",
+            key="alarm-volume",
+        )
+        self.programming = W.Checkbox(value=False, description="the programme was changed just before", indent=False)
         for w in (self.hours, self.reservoir_checked, self.found, self.expected, self.alarm, self.programming):
             _on(w, lambda: self._run("causes"))
         self.causes_status = Status()
         self.cause_list = W.HTML()
         self.cause_list.add_class("itb-result")
         self.cause_findings = FindingsView()
-        self.cause_fig = make_figure("When withdrawal usually begins", "time since delivery stopped (h)", "",
-                                     traces=[Scatter(x=[], y=[], mode="markers+text", name="this patient",
-                                                        marker=dict(size=16, symbol="diamond"),
-                                                        textposition="top center")],
-                                     height=200)
+        self.cause_fig = make_figure(
+            "When withdrawal usually begins",
+            "time since delivery stopped (h)",
+            "",
+            traces=[
+                Scatter(
+                    x=[],
+                    y=[],
+                    mode="markers+text",
+                    name="this patient",
+                    marker=dict(size=16, symbol="diamond"),
+                    textposition="top center",
+                )
+            ],
+            height=200,
+        )
         self.cause_fig.update_yaxes(visible=False, range=[-1, 1])
         self.cause_fig.update_layout(margin=dict(t=40, b=45), showlegend=False)
 
         # -- planned discontinuation
-        self.taper_dose = QuantityField("Current daily dose", value=START["taper-dose"], limit="daily_dose",
-                                        name="current daily dose", key="taper-dose")
-        self.taper_days = QuantityField("Taper length", "day", START["taper-length"], limit="taper_length",
-                                        name="taper length", key="taper-length")
+        self.taper_dose = QuantityField(
+            "Current daily dose",
+            value=START["taper-dose"],
+            limit="daily_dose",
+            name="current daily dose",
+            key="taper-dose",
+        )
+        self.taper_days = QuantityField(
+            "Taper length", "day", START["taper-length"], limit="taper_length", name="taper length", key="taper-length"
+        )
         for w in (self.taper_dose, self.taper_days):
             _on(w, lambda: self._run("taper"))
         self.taper_status = Status()
         self.taper_result = W.HTML()
         self.taper_result.add_class("itb-result")
-        self.taper_fig = make_figure("Planned discontinuation: a gradual step-down, never an abrupt stop",
-                                     "day of the taper", "daily dose (µg/day)",
-                                     traces=[Scatter(x=[], y=[], name="daily dose", mode="lines+markers",
-                                                        line=dict(shape="hv", width=3))], height=300)
+        self.taper_fig = make_figure(
+            "Planned discontinuation: a gradual step-down, never an abrupt stop",
+            "day of the taper",
+            "daily dose (µg/day)",
+            traces=[Scatter(x=[], y=[], name="daily dose", mode="lines+markers", line=dict(shape="hv", width=3))],
+            height=300,
+        )
 
         # -- drug holiday
-        self.holiday_dose = QuantityField("Dose now", value=START["holiday-dose"], limit="daily_dose", name="dose now",
-                                          key="holiday-dose")
-        self.holiday_restart = QuantityField("Initial infusion dose", value=START["holiday-restart"],
-                                             limit="daily_dose", name="initial infusion dose", key="holiday-restart")
-        self.holiday_weeks = QuantityField("Reduction over", "week", START["holiday-weeks"], limit="holiday_length",
-                                           name="reduction length", key="holiday-weeks")
+        self.holiday_dose = QuantityField(
+            "Dose now", value=START["holiday-dose"], limit="daily_dose", name="dose now", key="holiday-dose"
+        )
+        self.holiday_restart = QuantityField(
+            "Initial infusion dose",
+            value=START["holiday-restart"],
+            limit="daily_dose",
+            name="initial infusion dose",
+            key="holiday-restart",
+        )
+        self.holiday_weeks = QuantityField(
+            "Reduction over",
+            "week",
+            START["holiday-weeks"],
+            limit="holiday_length",
+            name="reduction length",
+            key="holiday-weeks",
+        )
         for w in (self.holiday_dose, self.holiday_restart, self.holiday_weeks):
             _on(w, lambda: self._run("holiday"))
         self.holiday_status = Status()
@@ -161,41 +223,88 @@ class WithdrawalApp(App):
         self.holiday_result.add_class("itb-result")
         self.holiday_actions = W.HTML()
         self.holiday_findings = FindingsView()
-        self.holiday_fig = make_figure("Drug holiday: reduce, pause, restart at the initial dose",
-                                       "day", "daily dose (µg/day)",
-                                       traces=[Scatter(x=[], y=[], name="reduction", mode="lines",
-                                                          line=dict(shape="hv", width=3)),
-                                               Scatter(x=[], y=[], name="restart dose (then titrate again)",
-                                                          mode="markers+text", marker=dict(size=14),
-                                                          textposition="top center")], height=300)
+        self.holiday_fig = make_figure(
+            "Drug holiday: reduce, pause, restart at the initial dose",
+            "day",
+            "daily dose (µg/day)",
+            traces=[
+                Scatter(x=[], y=[], name="reduction", mode="lines", line=dict(shape="hv", width=3)),
+                Scatter(
+                    x=[],
+                    y=[],
+                    name="restart dose (then titrate again)",
+                    mode="markers+text",
+                    marker=dict(size=14),
+                    textposition="top center",
+                ),
+            ],
+            height=300,
+        )
 
         inputs = [section("1 · Signs: which stage, and what to do first"), self.sign_grid, self.signs_status]
-        outputs = [self.stage, self.actions, self.differentials, self.sign_findings,
-                   section("2 · Why did delivery stop? Likely causes"),
-                   W.HBox([self.hours]), self.reservoir_checked, W.HBox([self.found, self.expected]), self.alarm,
-                   self.programming, self.causes_status, self.cause_fig, self.cause_list, self.cause_findings,
-                   section("3 · Planned discontinuation (taper)"), W.HBox([self.taper_dose, self.taper_days]),
-                   self.taper_status, self.taper_result, self.taper_fig,
-                   section("4 · Drug holiday"), W.HBox([self.holiday_dose, self.holiday_restart]), self.holiday_weeks,
-                   self.holiday_status, self.holiday_result, self.holiday_fig, self.holiday_actions,
-                   self.holiday_findings]
+        outputs = [
+            self.stage,
+            self.actions,
+            self.differentials,
+            self.sign_findings,
+            section("2 · Why did delivery stop? Likely causes"),
+            W.HBox([self.hours]),
+            self.reservoir_checked,
+            W.HBox([self.found, self.expected]),
+            self.alarm,
+            self.programming,
+            self.causes_status,
+            self.cause_fig,
+            self.cause_list,
+            self.cause_findings,
+            section("3 · Planned discontinuation (taper)"),
+            W.HBox([self.taper_dose, self.taper_days]),
+            self.taper_status,
+            self.taper_result,
+            self.taper_fig,
+            section("4 · Drug holiday"),
+            W.HBox([self.holiday_dose, self.holiday_restart]),
+            self.holiday_weeks,
+            self.holiday_status,
+            self.holiday_result,
+            self.holiday_fig,
+            self.holiday_actions,
+            self.holiday_findings,
+        ]
         return inputs, outputs
 
     # ------------------------------------------------------------------ update
     def _parts(self) -> dict[str, tuple]:
         """Each part: (compute, status, inputs, results, the attribute holding its result)."""
         return {
-            "signs": (self._assess, self.signs_status, [*self.signs.values(), *self.risks.values()],
-                      [self.stage, self.actions, self.differentials, self.sign_findings], "assessment"),
-            "causes": (self._causes, self.causes_status, [self.hours, self.reservoir_checked, self.found,
-                                                          self.expected, self.alarm, self.programming],
-                       [self.cause_fig, self.cause_list, self.cause_findings], "causes"),
-            "taper": (self._taper, self.taper_status, [self.taper_dose, self.taper_days],
-                      [self.taper_result, self.taper_fig], "plan"),
-            "holiday": (self._holiday, self.holiday_status, [self.holiday_dose, self.holiday_restart,
-                                                             self.holiday_weeks],
-                        [self.holiday_result, self.holiday_fig, self.holiday_actions, self.holiday_findings],
-                        "holiday"),
+            "signs": (
+                self._assess,
+                self.signs_status,
+                [*self.signs.values(), *self.risks.values()],
+                [self.stage, self.actions, self.differentials, self.sign_findings],
+                "assessment",
+            ),
+            "causes": (
+                self._causes,
+                self.causes_status,
+                [self.hours, self.reservoir_checked, self.found, self.expected, self.alarm, self.programming],
+                [self.cause_fig, self.cause_list, self.cause_findings],
+                "causes",
+            ),
+            "taper": (
+                self._taper,
+                self.taper_status,
+                [self.taper_dose, self.taper_days],
+                [self.taper_result, self.taper_fig],
+                "plan",
+            ),
+            "holiday": (
+                self._holiday,
+                self.holiday_status,
+                [self.holiday_dose, self.holiday_restart, self.holiday_weeks],
+                [self.holiday_result, self.holiday_fig, self.holiday_actions, self.holiday_findings],
+                "holiday",
+            ),
         }
 
     def _run(self, part: str) -> bool:
@@ -239,9 +348,11 @@ class WithdrawalApp(App):
         )
         self.causes = lc
         items = "".join(
-            f"<li><strong>{esc(c.text)}</strong> — {esc(c.reason)} {cite(c.source)}</li>" for c in lc.causes)
-        self.cause_list.value = (f"<strong>Check, most likely first</strong><ol class='itb-causes'>{items}</ol>"
-                                 f"{cite(lc.source)}")
+            f"<li><strong>{esc(c.text)}</strong> — {esc(c.reason)} {cite(c.source)}</li>" for c in lc.causes
+        )
+        self.cause_list.value = (
+            f"<strong>Check, most likely first</strong><ol class='itb-causes'>{items}</ol>{cite(lc.source)}"
+        )
         self.cause_findings.show(lc.findings)
         lo, hi = (float(q.to("h").magnitude) for q in lc.onset_window)
         h = float(self.hours.quantity.to("h").magnitude)
@@ -249,11 +360,27 @@ class WithdrawalApp(App):
         with fig.batch_update():
             fig.data[0].x, fig.data[0].y = [h], [0]
             fig.data[0].text = [f"{units.fmt(self.hours.quantity)}"]
-            fig.layout.shapes = [dict(type="rect", x0=lo, x1=hi, y0=-0.6, y1=0.6, fillcolor=colour("chart-band"),
-                                      line=dict(width=0), layer="below")]
-            fig.layout.annotations = [dict(x=(lo + hi) / 2, y=-0.8, showarrow=False,
-                                           text=f"usual onset {units.fmt(lc.onset_window[0])}–"
-                                                f"{units.fmt(lc.onset_window[1])} (practice; labels: hours to days)")]
+            fig.layout.shapes = [
+                dict(
+                    type="rect",
+                    x0=lo,
+                    x1=hi,
+                    y0=-0.6,
+                    y1=0.6,
+                    fillcolor=colour("chart-band"),
+                    line=dict(width=0),
+                    layer="below",
+                )
+            ]
+            fig.layout.annotations = [
+                dict(
+                    x=(lo + hi) / 2,
+                    y=-0.8,
+                    showarrow=False,
+                    text=f"usual onset {units.fmt(lc.onset_window[0])}–"
+                    f"{units.fmt(lc.onset_window[1])} (practice; labels: hours to days)",
+                )
+            ]
             fig.layout.xaxis.range = [0, max(hi * 1.25, h * 1.15)]
         return True
 
@@ -266,21 +393,24 @@ class WithdrawalApp(App):
         self.taper_result.value = (
             f"<p>{shown} → … → <strong>day {plan[-1][0]}: {units.fmt(plan[-1][1])}</strong> "
             f"({len(plan) - 1} daily reductions) "
-            f"{cite('lionova 4.2; lioresal Dosing: discontinuation of treatment')}</p>")
+            f"{cite('lionova 4.2; lioresal Dosing: discontinuation of treatment')}</p>"
+        )
         with self.taper_fig.batch_update():
             self.taper_fig.data[0].x, self.taper_fig.data[0].y = days, doses
         return True
 
     def _holiday(self) -> bool:
-        h = maintenance.drug_holiday(self.holiday_dose.quantity, self.holiday_restart.quantity,
-                                     self.holiday_weeks.quantity)
+        h = maintenance.drug_holiday(
+            self.holiday_dose.quantity, self.holiday_restart.quantity, self.holiday_weeks.quantity
+        )
         self.holiday = h
         last = h.schedule[-1][0]
         self.holiday_result.value = (
             f"<p>From <strong>{units.fmt(h.current_daily_dose)}</strong> to {units.fmt(h.schedule[-1][1])} over "
             f"<strong>{last} days</strong>; restart at <strong "
             f"class='itb-restart'>{units.fmt(h.restart_dose)}</strong>, "
-            f"then titrate again. {cite(h.source)}</p>")
+            f"then titrate again. {cite(h.source)}</p>"
+        )
         self.holiday_actions.value = "<strong>Steps</strong>" + actions_html(h.actions)
         self.holiday_findings.show(h.findings)
         fig = self.holiday_fig
@@ -296,9 +426,13 @@ class WithdrawalApp(App):
         lines: list[str] = []
         a = self.assessment
         if a is not None:
-            lines += [f"signs: {', '.join(a.signs) or 'none'}; risk factors: {', '.join(a.risk_factors) or 'none'}",
-                      f"withdrawal stage: {a.stage} ({a.source})", actions_text(a.actions),
-                      f"differentials: {', '.join(a.differentials) or 'none'}", findings_text(a.findings)]
+            lines += [
+                f"signs: {', '.join(a.signs) or 'none'}; risk factors: {', '.join(a.risk_factors) or 'none'}",
+                f"withdrawal stage: {a.stage} ({a.source})",
+                actions_text(a.actions),
+                f"differentials: {', '.join(a.differentials) or 'none'}",
+                findings_text(a.findings),
+            ]
         lc = self.causes
         if lc is not None:
             lines += ["likely causes: " + ", ".join(lc.codes), findings_text(lc.findings)]
@@ -309,9 +443,12 @@ class WithdrawalApp(App):
             lines.append("taper: " + "; ".join(f"day {d} {units.fmt(q)}" for d, q in self.plan))
         h = self.holiday
         if h is not None:
-            lines += [f"drug holiday: {units.fmt(h.current_daily_dose)} to {units.fmt(h.schedule[-1][1])} over "
-                      f"{h.schedule[-1][0]} days; restart {units.fmt(h.restart_dose)} ({h.source})",
-                      actions_text(h.actions), findings_text(h.findings)]
+            lines += [
+                f"drug holiday: {units.fmt(h.current_daily_dose)} to {units.fmt(h.schedule[-1][1])} over "
+                f"{h.schedule[-1][0]} days; restart {units.fmt(h.restart_dose)} ({h.source})",
+                actions_text(h.actions),
+                findings_text(h.findings),
+            ]
         return "\n".join(lines)
 
 

@@ -36,6 +36,7 @@ is the RSS of the server and all its kernels (psutil, sampled every second; shar
 counted once per process, so the sum overstates the physical use).  Every wait has a timeout and
 every loop a cap; the run stops by itself.
 """
+
 from __future__ import annotations
 
 from .classroom import LoadResult, load_test, wait_for_pools

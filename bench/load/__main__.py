@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 import sys
 
 from .cli import main

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Re-exported by :mod:`bench.load`; import from there.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -30,6 +31,7 @@ __all__ = ["load_test", "LoadResult"]
 
 
 # --------------------------------------------------------------------------- the class
+
 
 @dataclass
 class LoadResult:
@@ -62,8 +64,17 @@ class LoadResult:
         return {v.trainee for v in self.visits if v.tti_s is not None}
 
 
-async def _trainee(i: int, base: str, apps: list[str], deadline: float, start_at: float, abrupt: float, browser,
-                   visits: list[Visit], dwell: tuple[float, float]) -> None:
+async def _trainee(
+    i: int,
+    base: str,
+    apps: list[str],
+    deadline: float,
+    start_at: float,
+    abrupt: float,
+    browser,
+    visits: list[Visit],
+    dwell: tuple[float, float],
+) -> None:
     rng = random.Random(1000 + i)
     await asyncio.sleep(max(0.0, start_at - time.monotonic()))
     for k in range(MAX_VISITS):
@@ -78,11 +89,19 @@ async def _trainee(i: int, base: str, apps: list[str], deadline: float, start_at
         else:
             v = await visit(base, nb, i, abrupt=rng.random() < abrupt, rng=rng, dwell=dwell)
         visits.append(v)
-        await asyncio.sleep(rng.uniform(0.5, 2.0))   # reading the home page, choosing the next app
+        await asyncio.sleep(rng.uniform(0.5, 2.0))  # reading the home page, choosing the next app
 
 
-async def _class(base: str, apps: list[str], trainees: int, duration: float, ramp: float, abrupt: float,
-                 browsers: int, dwell: tuple[float, float]) -> list[Visit]:
+async def _class(
+    base: str,
+    apps: list[str],
+    trainees: int,
+    duration: float,
+    ramp: float,
+    abrupt: float,
+    browsers: int,
+    dwell: tuple[float, float],
+) -> list[Visit]:
     visits: list[Visit] = []
     now = time.monotonic()
     deadline = now + duration
@@ -90,11 +109,25 @@ async def _class(base: str, apps: list[str], trainees: int, duration: float, ram
     try:
         if browsers:
             from playwright.async_api import async_playwright
+
             pw = await async_playwright().start()
-            browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True,
-                                               timeout=60_000)
-        tasks = [_trainee(i, base, apps, deadline, now + ramp * i / max(1, trainees), abrupt,
-                          browser if i < browsers else None, visits, dwell) for i in range(trainees)]
+            browser = await pw.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True, timeout=60_000
+            )
+        tasks = [
+            _trainee(
+                i,
+                base,
+                apps,
+                deadline,
+                now + ramp * i / max(1, trainees),
+                abrupt,
+                browser if i < browsers else None,
+                visits,
+                dwell,
+            )
+            for i in range(trainees)
+        ]
         # hard bound: the last visit may start just before the deadline and run to its own timeouts
         async with asyncio.timeout(duration + ramp + PAGE_TIMEOUT + 6 * INTERACTION_TIMEOUT + dwell[1]):
             await asyncio.gather(*tasks)
@@ -131,10 +164,19 @@ def wait_for_pools(server_pid: int, expected: int, timeout: float = POOL_TIMEOUT
     return len(kernel_pids(server_pid))
 
 
-def load_test(trainees: int = 30, duration: float = 120.0, *, ramp: float | None = None, abrupt: float = 0.0,
-              browsers: int = 0, apps: list[str] | None = None, server_args: tuple[str, ...] = (),
-              log_path: Path | None = None, drain: float = 15.0, dwell: tuple[float, float] = (10.0,
-                                                                                               30.0)) -> LoadResult:
+def load_test(
+    trainees: int = 30,
+    duration: float = 120.0,
+    *,
+    ramp: float | None = None,
+    abrupt: float = 0.0,
+    browsers: int = 0,
+    apps: list[str] | None = None,
+    server_args: tuple[str, ...] = (),
+    log_path: Path | None = None,
+    drain: float = 15.0,
+    dwell: tuple[float, float] = (10.0, 30.0),
+) -> LoadResult:
     """Serve the suite on 127.0.0.1, run the class, stop the server; bounded in time.
 
     ``dwell``: seconds a trainee stays on an app after the interactions (uniform in the range).
@@ -167,8 +209,19 @@ def load_test(trainees: int = 30, duration: float = 120.0, *, ramp: float | None
         after = len(kernel_pids(proc.pid))
         if proc.poll() is not None:
             visits.append(Visit(-1, "(server)", errors=[f"the server exited with code {proc.returncode}"]))
-        return LoadResult(trainees, duration, visits, watch.samples, watch.peak_rss, watch.peak_kernels, pool, after,
-                          server_log_errors(log_path), time.monotonic() - t_start, ready_s)
+        return LoadResult(
+            trainees,
+            duration,
+            visits,
+            watch.samples,
+            watch.peak_rss,
+            watch.peak_kernels,
+            pool,
+            after,
+            server_log_errors(log_path),
+            time.monotonic() - t_start,
+            ready_s,
+        )
     finally:
         proc.terminate()
         try:

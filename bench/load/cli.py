@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Re-exported by :mod:`bench.load`; import from there.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,25 +32,50 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.load", description=DESCRIPTION)
     ap.add_argument("--trainees", type=int, default=30)
     ap.add_argument("--duration", type=float, default=120.0, help="seconds during which trainees start new visits")
-    ap.add_argument("--ramp", type=float, default=None,
-                    help="seconds over which trainees arrive (default: min(15, duration/4))")
-    ap.add_argument("--abrupt", type=float, default=0.0,
-                    help="share of visits that drop the connection instead of closing the tab")
-    ap.add_argument("--browsers", type=int, default=0,
-                    help="how many trainees are chromium pages instead of websocket clients")
-    ap.add_argument("--dwell", type=float, nargs=2, default=(10.0, 30.0), metavar=("MIN", "MAX"),
-                    help="seconds a trainee stays on an app after the interactions")
+    ap.add_argument(
+        "--ramp", type=float, default=None, help="seconds over which trainees arrive (default: min(15, duration/4))"
+    )
+    ap.add_argument(
+        "--abrupt", type=float, default=0.0, help="share of visits that drop the connection instead of closing the tab"
+    )
+    ap.add_argument(
+        "--browsers", type=int, default=0, help="how many trainees are chromium pages instead of websocket clients"
+    )
+    ap.add_argument(
+        "--dwell",
+        type=float,
+        nargs=2,
+        default=(10.0, 30.0),
+        metavar=("MIN", "MAX"),
+        help="seconds a trainee stays on an app after the interactions",
+    )
     ap.add_argument("--log", type=Path, default=None, help="keep the server log here")
     ap.add_argument("--json", type=Path, default=None, help="write the raw visits and samples here")
-    ap.add_argument("server_args", nargs="*",
-                    help="extra Voilà options after --, e.g. -- --MappingKernelManager.cull_idle_timeout=60")
+    ap.add_argument(
+        "server_args",
+        nargs="*",
+        help="extra Voilà options after --, e.g. -- --MappingKernelManager.cull_idle_timeout=60",
+    )
     a = ap.parse_args(argv)
     before = os.getloadavg()[0]
-    res = load_test(a.trainees, a.duration, ramp=a.ramp, abrupt=a.abrupt, browsers=a.browsers,
-                    server_args=tuple(a.server_args), log_path=a.log, dwell=tuple(a.dwell))
+    res = load_test(
+        a.trainees,
+        a.duration,
+        ramp=a.ramp,
+        abrupt=a.abrupt,
+        browsers=a.browsers,
+        server_args=tuple(a.server_args),
+        log_path=a.log,
+        dwell=tuple(a.dwell),
+    )
     print(f"Machine: {machine()}, load average before: {before:.2f}\n")
     print(report(res))
     if a.json:
-        a.json.write_text(json.dumps({"visits": [v.__dict__ for v in res.visits], "samples": res.samples,
-                                      "log_errors": res.log_errors}, indent=1), encoding="utf-8")
+        a.json.write_text(
+            json.dumps(
+                {"visits": [v.__dict__ for v in res.visits], "samples": res.samples, "log_errors": res.log_errors},
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
     return 0 if not res.errors else 1

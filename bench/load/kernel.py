@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Re-exported by :mod:`bench.load`; import from there.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -17,6 +18,7 @@ __all__ = []
 
 # --------------------------------------------------------------------------- kernel protocol
 
+
 def _pack(channel: str, msg: dict) -> bytes:
     """A kernel message in the ``v1.kernel.websocket.jupyter.org`` framing."""
     parts = [json.dumps(msg[k]).encode() for k in ("header", "parent_header", "metadata", "content")]
@@ -31,12 +33,17 @@ def _pack(channel: str, msg: dict) -> bytes:
 
 def _unpack(frame: bytes) -> tuple[str, dict]:
     n = int.from_bytes(frame[:8], "little")
-    offs = [int.from_bytes(frame[8 * (i + 1):8 * (i + 2)], "little") for i in range(n)]
-    channel = frame[offs[0]:offs[1]].decode()
-    parts = [frame[offs[i]:offs[i + 1]] for i in range(1, n - 1)]
+    offs = [int.from_bytes(frame[8 * (i + 1) : 8 * (i + 2)], "little") for i in range(n)]
+    channel = frame[offs[0] : offs[1]].decode()
+    parts = [frame[offs[i] : offs[i + 1]] for i in range(1, n - 1)]
     header, parent, metadata, content = (json.loads(p) for p in parts[:4])
-    return channel, {"header": header, "parent_header": parent, "metadata": metadata, "content": content,
-                     "buffers": parts[4:]}
+    return channel, {
+        "header": header,
+        "parent_header": parent,
+        "metadata": metadata,
+        "content": content,
+        "buffers": parts[4:],
+    }
 
 
 class KernelSession:
@@ -44,16 +51,25 @@ class KernelSession:
 
     def __init__(self, ws, session: str):
         self.ws, self.session = ws, session
-        self.states: dict[str, dict] = {}          # model_id -> state
+        self.states: dict[str, dict] = {}  # model_id -> state
         self.errors: list[str] = []
-        self.benign = 0                             # kernel log lines known to be harmless
+        self.benign = 0  # kernel log lines known to be harmless
         self._first_values: dict[str, object] = {}  # model_id -> value or index when interactive
 
     def _msg(self, msg_type: str, content: dict, metadata: dict | None = None) -> dict:
-        return {"header": {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "username": "trainee",
-                           "session": self.session, "date": dt.datetime.now(dt.UTC).isoformat(),
-                           "version": "5.3"},
-                "parent_header": {}, "metadata": metadata or {}, "content": content}
+        return {
+            "header": {
+                "msg_id": uuid.uuid4().hex,
+                "msg_type": msg_type,
+                "username": "trainee",
+                "session": self.session,
+                "date": dt.datetime.now(dt.UTC).isoformat(),
+                "version": "5.3",
+            },
+            "parent_header": {},
+            "metadata": metadata or {},
+            "content": content,
+        }
 
     async def send(self, channel: str, msg_type: str, content: dict, metadata: dict | None = None) -> str:
         msg = self._msg(msg_type, content, metadata)
@@ -96,8 +112,16 @@ class KernelSession:
                     return msg
         raise RuntimeError(f"no reply within {MAX_MESSAGES} messages")
 
-    async def request(self, channel: str, msg_type: str, content: dict, timeout: float, *, idle: bool = False,
-                      metadata: dict | None = None) -> dict:
+    async def request(
+        self,
+        channel: str,
+        msg_type: str,
+        content: dict,
+        timeout: float,
+        *,
+        idle: bool = False,
+        metadata: dict | None = None,
+    ) -> dict:
         """Send; wait for the reply (shell) or, with ``idle``, the kernel's idle status for it."""
         mid = await self.send(channel, msg_type, content, metadata)
 
@@ -107,6 +131,7 @@ class KernelSession:
             if idle:
                 return m["header"]["msg_type"] == "status" and m["content"].get("execution_state") == "idle"
             return ch == "shell"
+
         return await self.until(done, timeout)
 
     # widget helpers ------------------------------------------------------------------------
@@ -155,8 +180,9 @@ def _probe_change(ks: KernelSession, pr: dict, original: bool = False) -> tuple[
         mid = ks.first(scope, "TextModel", "TextareaModel")
         return (mid, {"value": ks._first_values[mid] if original else str(pr["value"])}) if mid else None
     if kind == "slider":
-        mid = next((m for m in ks.descendants(scope) if ks.states[m].get("_model_name", "").endswith("SliderModel")),
-                   None)
+        mid = next(
+            (m for m in ks.descendants(scope) if ks.states[m].get("_model_name", "").endswith("SliderModel")), None
+        )
         if mid is None:
             return None
         st = ks.states[mid]
@@ -174,7 +200,14 @@ def _probe_change(ks: KernelSession, pr: dict, original: bool = False) -> tuple[
                 return None
             return mid, {"index": ks._first_values[mid] if original else labels.index(str(pr["value"]))}
         if kind == "click" and not original:
-            btn = next((m for m in ks.descendants(scope) if ks.states[m].get("_model_name") == "ButtonModel"
-                        and ks.states[m].get("description") == str(pr["value"])), None)
+            btn = next(
+                (
+                    m
+                    for m in ks.descendants(scope)
+                    if ks.states[m].get("_model_name") == "ButtonModel"
+                    and ks.states[m].get("description") == str(pr["value"])
+                ),
+                None,
+            )
             return (btn, {"__click__": True}) if btn else None
     return None

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Re-exported by :mod:`bench.load`; import from there.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -13,6 +14,7 @@ __all__ = []
 
 
 # --------------------------------------------------------------------------- report
+
 
 def _q(xs: list[float], q: float) -> float:
     xs = sorted(xs)
@@ -32,18 +34,29 @@ def _dist(xs: list[float]) -> list[str]:
 def report(res: LoadResult) -> str:
     ws = [v for v in res.visits if v.client == "ws" and v.trainee >= 0]
     br = [v for v in res.visits if v.client == "browser"]
-    rows = [["time to interactive (websocket client)", *_dist([v.tti_s for v in ws if v.tti_s is not None])],
-            ["  page only (GET /voila/render/…)", *_dist([v.page_s for v in ws if v.page_s is not None and v.tti_s])],
-            ["interaction (update → kernel idle)", *_dist([x for v in ws for x in v.latencies])]]
+    rows = [
+        ["time to interactive (websocket client)", *_dist([v.tti_s for v in ws if v.tti_s is not None])],
+        ["  page only (GET /voila/render/…)", *_dist([v.page_s for v in ws if v.page_s is not None and v.tti_s])],
+        ["interaction (update → kernel idle)", *_dist([x for v in ws for x in v.latencies])],
+    ]
     if br:
-        rows += [["time to interactive (chromium, drawn)", *_dist([v.tti_s for v in br if v.tti_s is not None])],
-                 ["probe (input → expected text drawn)", *_dist([x for v in br for x in v.latencies])]]
+        rows += [
+            ["time to interactive (chromium, drawn)", *_dist([v.tti_s for v in br if v.tti_s is not None])],
+            ["probe (input → expected text drawn)", *_dist([x for v in br for x in v.latencies])],
+        ]
     per_app = []
     for nb in sorted({v.notebook for v in res.visits if v.trainee >= 0}):
         t = [v.tti_s for v in res.visits if v.notebook == nb and v.tti_s is not None]
         n = sum(1 for v in res.visits if v.notebook == nb)
-        per_app.append([nb, str(n), _s(statistics.median(t)) if t else "–", _s(max(t)) if t else "–",
-                        str(sum(len(v.errors) for v in res.visits if v.notebook == nb))])
+        per_app.append(
+            [
+                nb,
+                str(n),
+                _s(statistics.median(t)) if t else "–",
+                _s(max(t)) if t else "–",
+                str(sum(len(v.errors) for v in res.visits if v.notebook == nb)),
+            ]
+        )
     timeline = ", ".join(f"{t:.0f} s: {k}" for t, k in res_kernels(res))
     left: dict[str, int] = {}
     for v in res.visits:
@@ -51,22 +64,29 @@ def report(res: LoadResult) -> str:
             left[v.left] = left.get(v.left, 0) + 1
     leaving = ", ".join(f"{n} × {k}" for k, n in sorted(left.items())) or "–"
     if any(k.startswith("beacon 403") for k in left):
-        leaving += (" (the page's shutdown beacon is refused for want of an _xsrf cookie: those kernels stay until"
-                    " the idle culler takes them)")
+        leaving += (
+            " (the page's shutdown beacon is refused for want of an _xsrf cookie: those kernels stay until"
+            " the idle culler takes them)"
+        )
     errs = res.errors
     lines = [
-        f"### Load: {res.trainees} trainees for {res.duration:.0f} s on one Voilà server", "",
+        f"### Load: {res.trainees} trainees for {res.duration:.0f} s on one Voilà server",
+        "",
         f"{len(res.visits)} visits by {len(res.reached_interactive())} of {res.trainees} trainees who reached an "
         f"interactive app; {sum(len(v.latencies) for v in res.visits)} interactions; "
         f"**errors: {len(errs)}**. Server ready with full pools in {res.ready_s:.0f} s; whole run {res.wall_s:.0f} s.",
         "",
-        table(["measure", "n", "min", "median", "p95", "max"], rows), "",
-        table(["notebook", "visits", "median TTI", "max TTI", "errors"], per_app), "",
+        table(["measure", "n", "min", "median", "p95", "max"], rows),
+        "",
+        table(["notebook", "visits", "median TTI", "max TTI", "errors"], per_app),
+        "",
         f"Peak memory (RSS, server + all kernels): **{res.peak_rss / 2**20:.0f} MiB** "
         f"(pools alone: {res.samples[0][1] / 2**20:.0f} MiB); peak kernels: {res.peak_kernels} "
-        f"(pools: {res.pool_kernels}); kernels after the class left: {res.kernels_after}.", "",
-        f"Kernels over time: {timeline}.", "",
-        f"Leaving: {leaving}. Harmless kernel log lines (ipykernel 7 \"No such comm\" race): "
+        f"(pools: {res.pool_kernels}); kernels after the class left: {res.kernels_after}.",
+        "",
+        f"Kernels over time: {timeline}.",
+        "",
+        f'Leaving: {leaving}. Harmless kernel log lines (ipykernel 7 "No such comm" race): '
         f"{sum(v.benign for v in res.visits)}.",
     ]
     if errs:

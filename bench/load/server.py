@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Re-exported by :mod:`bench.load`; import from there.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,6 +29,7 @@ def run_async(coro):
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
 
 def kernel_pids(server_pid: int) -> list[int]:
     """The pids of the kernels started by the server ``server_pid``."""

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Re-exported by :mod:`bench.load`; import from there.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,16 @@ __all__ = []
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("ITB_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 HOST = "127.0.0.1"
 WS_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 #: Caps: visits per trainee, messages read while waiting for one reply.

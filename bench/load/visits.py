@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Re-exported by :mod:`bench.load`; import from there.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -20,6 +21,7 @@ __all__ = ["visit"]
 
 
 # --------------------------------------------------------------------------- one visit
+
 
 @dataclass
 class Visit:
@@ -48,10 +50,17 @@ def _interactions(pr: dict | None, ks: KernelSession) -> list[tuple[str, tuple[s
     return steps
 
 
-async def visit(base: str, notebook: str, trainee: int = 0, *, abrupt: bool = False, think: tuple[float, float] = (0.3,
-                                                                                                                   1.0),
-                rng: random.Random | None = None, dwell: tuple[float, float] | None = None,
-                connect_delay: float = 0.0) -> Visit:
+async def visit(
+    base: str,
+    notebook: str,
+    trainee: int = 0,
+    *,
+    abrupt: bool = False,
+    think: tuple[float, float] = (0.3, 1.0),
+    rng: random.Random | None = None,
+    dwell: tuple[float, float] | None = None,
+    connect_delay: float = 0.0,
+) -> Visit:
     """One trainee's visit of ``notebook`` with the websocket client; never raises."""
     import httpx
     import websockets
@@ -75,31 +84,43 @@ async def visit(base: str, notebook: str, trainee: int = 0, *, abrupt: bool = Fa
             m = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page)
             if not m:
                 title = re.search(r"<title>(.*?)</title>", page, re.S)
-                v.errors.append(f"no kernel id in the page ({len(page)} bytes, title "
-                                f"{title.group(1).strip()[:80] if title else None!r}, ends {page[-160:]!r})")
+                v.errors.append(
+                    f"no kernel id in the page ({len(page)} bytes, title "
+                    f"{title.group(1).strip()[:80] if title else None!r}, ends {page[-160:]!r})"
+                )
                 return v
             v.kernel_id = kid = m.group(1)
             view_ids = set(re.findall(r'"model_id":\s*"([0-9a-f]{32})"', page))
             if connect_delay:
-                await asyncio.sleep(connect_delay)   # the page's scripts loading
+                await asyncio.sleep(connect_delay)  # the page's scripts loading
             r = await http.get(f"api/kernels/{kid}")
             if r.status_code != 200:
                 v.errors.append(f"HTTP {r.status_code} for the kernel model")
                 return v
             cookies = "; ".join(f"{k}={val}" for k, val in http.cookies.items())
             ws_url = base.replace("http://", "ws://") + f"api/kernels/{kid}/channels?session_id={uuid.uuid4()}"
-            async with websockets.connect(ws_url, subprotocols=[WS_PROTOCOL], max_size=2**28, open_timeout=HTTP_TIMEOUT,
-                                          additional_headers={"Cookie": cookies} if cookies else None,
-                                          close_timeout=5) as ws:
+            async with websockets.connect(
+                ws_url,
+                subprotocols=[WS_PROTOCOL],
+                max_size=2**28,
+                open_timeout=HTTP_TIMEOUT,
+                additional_headers={"Cookie": cookies} if cookies else None,
+                close_timeout=5,
+            ) as ws:
                 ks = KernelSession(ws, uuid.uuid4().hex)
                 left = max(1.0, PAGE_TIMEOUT - (time.perf_counter() - t0))
                 await ks.request("shell", "kernel_info_request", {}, left)
                 control = uuid.uuid4().hex
-                await ks.send("shell", "comm_open", {"comm_id": control, "target_name": "jupyter.widget.control",
-                                                     "data": {}}, {"version": "1.0.0"})
+                await ks.send(
+                    "shell",
+                    "comm_open",
+                    {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+                    {"version": "1.0.0"},
+                )
                 left = max(1.0, PAGE_TIMEOUT - (time.perf_counter() - t0))
-                await ks.request("shell", "comm_msg", {"comm_id": control, "data": {"method": "request_states"}}, left,
-                                 idle=True)
+                await ks.request(
+                    "shell", "comm_msg", {"comm_id": control, "data": {"method": "request_states"}}, left, idle=True
+                )
                 missing = view_ids - set(ks.states)
                 if not ks.states or missing:
                     v.errors.append(f"widget states missing: {len(missing)} of {len(view_ids)} views")
@@ -118,14 +139,15 @@ async def visit(base: str, notebook: str, trainee: int = 0, *, abrupt: bool = Fa
                         data = {"method": "custom", "content": {"event": "click"}}
                     else:
                         data = {"method": "update", "state": state, "buffer_paths": []}
-                    await ks.request("shell", "comm_msg", {"comm_id": mid, "data": data}, INTERACTION_TIMEOUT,
-                                     idle=True)
+                    await ks.request(
+                        "shell", "comm_msg", {"comm_id": mid, "data": data}, INTERACTION_TIMEOUT, idle=True
+                    )
                     v.latencies.append(time.perf_counter() - t1)
                     if check and pr.get("expect_text") and pr["expect_text"] not in ks.text():
                         v.errors.append(f"{name}: {pr['expect_text']!r} not shown")
                     _check_states(ks, v)
                 if dwell:
-                    await asyncio.sleep(rng.uniform(*dwell))   # reading the app
+                    await asyncio.sleep(rng.uniform(*dwell))  # reading the app
                 v.errors += ks.errors
                 v.benign = ks.benign
             if abrupt:
@@ -172,10 +194,12 @@ def app_paths() -> list[str]:
     """The notebooks the browser test opens (home first), relative to the repository."""
     sys.path.insert(0, str(ROOT / "tests" / "notebooks"))
     from _discovery import app_notebooks
+
     return [p.relative_to(ROOT).as_posix() for p in app_notebooks()]
 
 
 # --------------------------------------------------------------------------- browser visit
+
 
 async def browser_visit(browser, base: str, notebook: str, trainee: int, *, think=(0.3, 1.0), rng=None) -> Visit:
     """One visit in a fresh Playwright context: drawn app and plots, the probe applied; never raises."""
@@ -197,7 +221,9 @@ async def browser_visit(browser, base: str, notebook: str, trainee: int, *, thin
                 "(n) => [...document.querySelectorAll('.js-plotly-plot')].filter("
                 "p => [...p.querySelectorAll('g.trace path')].some(e => (e.getAttribute('d') || '').length > "
                 "4)).length >= n",
-                arg=int(pr["plots"]), timeout=PAGE_TIMEOUT * 1000)
+                arg=int(pr["plots"]),
+                timeout=PAGE_TIMEOUT * 1000,
+            )
         v.tti_s = v.page_s = time.perf_counter() - t0
         if pr:
             await asyncio.sleep(rng.uniform(*think))
@@ -218,8 +244,11 @@ async def browser_visit(browser, base: str, notebook: str, trainee: int, *, thin
             elif kind == "click":
                 await scope.get_by_text(str(pr["value"]), exact=True).first.click()
             if pr.get("expect_text"):
-                await page.locator(".itb-app").get_by_text(pr["expect_text"]).first.wait_for(
-                    timeout=INTERACTION_TIMEOUT * 1000)
+                await (
+                    page.locator(".itb-app")
+                    .get_by_text(pr["expect_text"])
+                    .first.wait_for(timeout=INTERACTION_TIMEOUT * 1000)
+                )
             v.latencies.append(time.perf_counter() - t1)
         text = await page.inner_text("body")
         found = ERROR_TEXT.search(text)
@@ -232,7 +261,7 @@ async def browser_visit(browser, base: str, notebook: str, trainee: int, *, thin
         v.errors.append(f"browser: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
     finally:
         try:
-            await page.close(run_before_unload=True)   # the page's beacon shuts its kernel down
+            await page.close(run_before_unload=True)  # the page's beacon shuts its kernel down
             await asyncio.sleep(0.5)
             await ctx.close()
         except Exception:  # noqa: BLE001

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import math
@@ -15,8 +16,11 @@ from ..core import Draw, Variant, exercise
 _SOURCE = "lionova 2, 6.3, 6.6; lioresal Composition"
 
 
-@exercise("ampoules_sodium", "Preparing a fill: ampoules and sodium",
-          "Whole ampoules to open for a pump fill, and the sodium load of the fill in mg and mmol.")
+@exercise(
+    "ampoules_sodium",
+    "Preparing a fill: ampoules and sodium",
+    "Whole ampoules to open for a pump fill, and the sodium load of the fill in mg and mmol.",
+)
 def build(draw: Draw) -> Variant:
     situation = draw.situation_by_id("refill_preparation")
     patient = draw.patient()
@@ -32,49 +36,100 @@ def build(draw: Draw) -> Variant:
     count_slips = {}
     if math.floor(fraction) >= 1 and math.floor(fraction) != n:
         count_slips[str(math.floor(fraction))] = Slip(
-            "rounded_down", "", f"{fmt(fill.stock_volume)} of stock is {fraction:.2g} ampoules' worth: you cannot "
-            "draw part of an ampoule you have not opened, so round up to whole ampoules.", _SOURCE)
+            "rounded_down",
+            "",
+            f"{fmt(fill.stock_volume)} of stock is {fraction:.2g} ampoules' worth: you cannot "
+            "draw part of an ampoule you have not opened, so round up to whole ampoules.",
+            _SOURCE,
+        )
     undiluted = math.ceil(float((volume / amp.ampoule_volume).to("").magnitude) - 1e-9)
     if undiluted != n and str(undiluted) in options:
         count_slips[str(undiluted)] = Slip(
-            "no_dilution", "", f"That fills all {fmt(volume)} with stock; only {fmt(fill.stock_volume)} of stock is "
-            "needed, the rest is sodium chloride 0.9 %.", _SOURCE)
+            "no_dilution",
+            "",
+            f"That fills all {fmt(volume)} with stock; only {fmt(fill.stock_volume)} of stock is "
+            "needed, the rest is sodium chloride 0.9 %.",
+            _SOURCE,
+        )
     ampoules = ChoicePart(
-        "ampoules", f"How many ampoules of {fmt(amp.concentration)} ({fmt(amp.ampoule_volume)} each) do you open?",
-        str(n), rule="whole ampoules covering the stock volume (final volume × target ÷ stock); each is single use",
-        source=_SOURCE, options=options, slips=count_slips,
-        hints=("First find the stock volume: final volume × target ÷ stock.",
-               f"Each ampoule holds {fmt(amp.ampoule_volume)}; an opened ampoule is used at once and the rest "
-               "discarded, so round up."),
+        "ampoules",
+        f"How many ampoules of {fmt(amp.concentration)} ({fmt(amp.ampoule_volume)} each) do you open?",
+        str(n),
+        rule="whole ampoules covering the stock volume (final volume × target ÷ stock); each is single use",
+        source=_SOURCE,
+        options=options,
+        slips=count_slips,
+        hints=(
+            "First find the stock volume: final volume × target ÷ stock.",
+            f"Each ampoule holds {fmt(amp.ampoule_volume)}; an opened ampoule is used at once and the rest "
+            "discarded, so round up.",
+        ),
     )
     opened_na = (amp.sodium_per_ampoule * n).to("mg")
     diluted = fill.diluent_volume.magnitude > 0
-    na_slips = [Slip("whole_ampoules", opened_na + (fill.sodium - amp.sodium_per_ampoule * (
-        fill.stock_volume / amp.ampoule_volume).to("")), "You counted the sodium of whole ampoules, but only the "
-        "volume drawn goes into the pump; the rest is discarded.", _SOURCE)]
+    na_slips = [
+        Slip(
+            "whole_ampoules",
+            opened_na + (fill.sodium - amp.sodium_per_ampoule * (fill.stock_volume / amp.ampoule_volume).to("")),
+            "You counted the sodium of whole ampoules, but only the "
+            "volume drawn goes into the pump; the rest is discarded.",
+            _SOURCE,
+        )
+    ]
     if diluted:
-        na_slips.append(Slip("forgot_diluent", (amp.sodium_per_ampoule * (fill.stock_volume / amp.ampoule_volume)
-                                                .to("")).to("mg"),
-                             "The diluent is sodium chloride 9 mg/mL (0.9 %): it carries sodium too.", "lionova 6.6"))
-    na_slips.append(Slip("nacl_not_sodium", Q_(9 * float(volume.magnitude), "mg"),
-                         "That is the sodium chloride (9 mg/mL), not the sodium it contains.", _SOURCE))
+        na_slips.append(
+            Slip(
+                "forgot_diluent",
+                (amp.sodium_per_ampoule * (fill.stock_volume / amp.ampoule_volume).to("")).to("mg"),
+                "The diluent is sodium chloride 9 mg/mL (0.9 %): it carries sodium too.",
+                "lionova 6.6",
+            )
+        )
+    na_slips.append(
+        Slip(
+            "nacl_not_sodium",
+            Q_(9 * float(volume.magnitude), "mg"),
+            "That is the sodium chloride (9 mg/mL), not the sodium it contains.",
+            _SOURCE,
+        )
+    )
     sodium = QuantityPart(
-        "sodium", "How much sodium (mg) does the fill contain?", fill.sodium, unit="mg", rtol=0.02,
+        "sodium",
+        "How much sodium (mg) does the fill contain?",
+        fill.sodium,
+        unit="mg",
+        rtol=0.02,
         rule="sodium = label sodium per ampoule × fraction of an ampoule drawn + sodium of the diluent",
-        source=_SOURCE, slips=tuple(na_slips),
-        hints=(f"The label gives {fmt(amp.sodium_per_ampoule)} sodium per {fmt(amp.ampoule_volume)} ampoule.",
-               "Count only what goes into the pump, and the diluent's sodium (9 mg NaCl per mL)."),
+        source=_SOURCE,
+        slips=tuple(na_slips),
+        hints=(
+            f"The label gives {fmt(amp.sodium_per_ampoule)} sodium per {fmt(amp.ampoule_volume)} ampoule.",
+            "Count only what goes into the pump, and the diluent's sodium (9 mg NaCl per mL).",
+        ),
     )
     mmol = QuantityPart(
-        "sodium_mmol", "The same sodium in mmol?", fill.sodium_mmol, unit="mmol", rtol=0.03,
-        rule="sodium (mmol) = label mmol per ampoule × fraction drawn + mmol of the diluent", source=_SOURCE,
-        slips=(Slip("mg_as_mmol", Q_(float(fill.sodium.to("mg").magnitude), "mmol"),
-                    "That is the number of mg written as mmol: 1 mmol of sodium weighs about 23 mg.", _SOURCE),),
+        "sodium_mmol",
+        "The same sodium in mmol?",
+        fill.sodium_mmol,
+        unit="mmol",
+        rtol=0.03,
+        rule="sodium (mmol) = label mmol per ampoule × fraction drawn + mmol of the diluent",
+        source=_SOURCE,
+        slips=(
+            Slip(
+                "mg_as_mmol",
+                Q_(float(fill.sodium.to("mg").magnitude), "mmol"),
+                "That is the number of mg written as mmol: 1 mmol of sodium weighs about 23 mg.",
+                _SOURCE,
+            ),
+        ),
         hints=(f"The label gives {fmt(amp.sodium_mmol_per_ampoule)} per ampoule.",),
     )
     dil = "by dilution with sodium chloride 0.9 %" if diluted else "undiluted"
-    story = (f"The prescription asks for **{fmt(volume)}** of **{fmt(target)}** ({dil} if needed). Stock: "
-             f"**{fmt(amp.concentration)}**, {fmt(amp.ampoule_volume)} ampoules ({fmt(amp.sodium_per_ampoule)} "
-             f"= {fmt(amp.sodium_mmol_per_ampoule)} sodium each).")
+    story = (
+        f"The prescription asks for **{fmt(volume)}** of **{fmt(target)}** ({dil} if needed). Stock: "
+        f"**{fmt(amp.concentration)}**, {fmt(amp.ampoule_volume)} ampoules ({fmt(amp.sodium_per_ampoule)} "
+        f"= {fmt(amp.sodium_mmol_per_ampoule)} sodium each)."
+    )
     given = {"target": target, "fill_volume": volume, "stock": amp.concentration}
     return Variant(patient, situation, story, given, (ampoules, sodium, mmol))

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 from itbcore import screening
@@ -11,12 +12,14 @@ from ..checking import QuantityPart, Slip
 from ..core import Draw, Variant, exercise
 
 _SOURCE = "lionova 4.2; lioresal Dosing: initial phase"
-_RULE = ("screening uses only the 50 µg/mL solution, test bolus 25–100 µg: "
-         "volume = dose ÷ 50 µg/mL")
+_RULE = "screening uses only the 50 µg/mL solution, test bolus 25–100 µg: volume = dose ÷ 50 µg/mL"
 
 
-@exercise("test_bolus_volume", "Test bolus: volume to draw up",
-          "Volume of the 50 µg/mL screening solution for a test bolus (25–100 µg).")
+@exercise(
+    "test_bolus_volume",
+    "Test bolus: volume to draw up",
+    "Volume of the 50 µg/mL screening solution for a test bolus (25–100 µg).",
+)
 def build(draw: Draw) -> Variant:
     kind = draw.choice(["screening_day_1", "screening_escalation"])
     situation = draw.situation_by_id(kind)
@@ -25,18 +28,32 @@ def build(draw: Draw) -> Variant:
     volume = screening.test_dose_volume(dose)  # refuses anything above 100 µg (lionova 4.2)
     # Typical slips: the pump strengths (500 µg/mL, 2 mg/mL) instead of the 50 µg/mL screening solution.
     slips = tuple(
-        Slip(f"wrong_strength_{int(c)}", (dose / Q_(c, "ug/mL")).to("mL"),
-             f"That volume is for the {fmt(Q_(c, 'ug/mL'))} pump solution; the test bolus is drawn only from "
-             "the 50 µg/mL (0.05 mg/mL) screening ampoule.", "lionova 4.2")
+        Slip(
+            f"wrong_strength_{int(c)}",
+            (dose / Q_(c, "ug/mL")).to("mL"),
+            f"That volume is for the {fmt(Q_(c, 'ug/mL'))} pump solution; the test bolus is drawn only from "
+            "the 50 µg/mL (0.05 mg/mL) screening ampoule.",
+            "lionova 4.2",
+        )
         for c in (500, 2000)
     )
     part = QuantityPart(
-        "volume", f"How many mL of the 50 µg/mL solution do you draw up for the {fmt(dose)} test bolus?",
-        volume, unit="mL", rtol=0.02, rule=_RULE, source=_SOURCE, slips=slips,
-        hints=("Which ampoule is used for screening? Only one strength is allowed for a test bolus.",
-               "The screening solution holds 50 µg in each mL.",
-               f"Divide the dose by the concentration: {fmt(dose)} ÷ 50 µg/mL."),
+        "volume",
+        f"How many mL of the 50 µg/mL solution do you draw up for the {fmt(dose)} test bolus?",
+        volume,
+        unit="mL",
+        rtol=0.02,
+        rule=_RULE,
+        source=_SOURCE,
+        slips=slips,
+        hints=(
+            "Which ampoule is used for screening? Only one strength is allowed for a test bolus.",
+            "The screening solution holds 50 µg in each mL.",
+            f"Divide the dose by the concentration: {fmt(dose)} ÷ 50 µg/mL.",
+        ),
     )
-    story = (f"The team gives a test bolus of **{fmt(dose)}** by lumbar puncture, slowly over at least "
-             "1 minute, with observation for 4–8 h afterwards.")
+    story = (
+        f"The team gives a test bolus of **{fmt(dose)}** by lumbar puncture, slowly over at least "
+        "1 minute, with observation for 4–8 h afterwards."
+    )
     return Variant(patient, situation, story, {"dose": dose}, (part,))

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 from itbcore import formulations, pump
@@ -16,8 +17,11 @@ _SOURCE = "lionova 4.2, 6.6; lioresal Dosing and Administration"
 _DILUENTS = ("sodium chloride 9 mg/mL (0.9 %)", "glucose 5 %", "water for injections", "Ringer's lactate")
 
 
-@exercise("dilution", "Dilution: volumes of stock and diluent",
-          "Stock and diluent volumes for a target concentration, and the only diluent the labels allow.")
+@exercise(
+    "dilution",
+    "Dilution: volumes of stock and diluent",
+    "Stock and diluent volumes for a target concentration, and the only diluent the labels allow.",
+)
 def build(draw: Draw) -> Variant:
     situation = draw.situation_by_id("refill_dilution")
     patient = draw.patient()
@@ -27,22 +31,57 @@ def build(draw: Draw) -> Variant:
     d = pump.dilution(stock, target, volume)  # every expected answer through itbcore
     inverse = (volume * (stock / target)).to("mL")
     stock_part = QuantityPart(
-        "stock_volume", f"How many mL of the {fmt(stock)} stock do you draw up?", d.stock_volume, unit="mL",
-        rtol=0.02, rule="stock volume = final volume × target ÷ stock (C1·V1 = C2·V2)", source=_SOURCE,
-        slips=(Slip("inverted_ratio", inverse, "You multiplied by stock ÷ target: the stock volume must be smaller "
-                    "than the final volume, since dilution lowers the concentration.", _SOURCE),
-               Slip("diluent_for_stock", d.diluent_volume, "That is the diluent volume; the stock volume is the "
-                    "part that carries the baclofen (final volume × target ÷ stock).", _SOURCE)),
-        hints=("The baclofen in the final volume all comes from the stock.",
-               f"Baclofen needed = {fmt(target)} × {fmt(volume)}; divide by the stock concentration."),
+        "stock_volume",
+        f"How many mL of the {fmt(stock)} stock do you draw up?",
+        d.stock_volume,
+        unit="mL",
+        rtol=0.02,
+        rule="stock volume = final volume × target ÷ stock (C1·V1 = C2·V2)",
+        source=_SOURCE,
+        slips=(
+            Slip(
+                "inverted_ratio",
+                inverse,
+                "You multiplied by stock ÷ target: the stock volume must be smaller "
+                "than the final volume, since dilution lowers the concentration.",
+                _SOURCE,
+            ),
+            Slip(
+                "diluent_for_stock",
+                d.diluent_volume,
+                "That is the diluent volume; the stock volume is the "
+                "part that carries the baclofen (final volume × target ÷ stock).",
+                _SOURCE,
+            ),
+        ),
+        hints=(
+            "The baclofen in the final volume all comes from the stock.",
+            f"Baclofen needed = {fmt(target)} × {fmt(volume)}; divide by the stock concentration.",
+        ),
     )
     diluent_part = QuantityPart(
-        "diluent_volume", "How many mL of diluent do you add?", d.diluent_volume, unit="mL", rtol=0.02,
-        rule="diluent volume = final volume − stock volume", source=_SOURCE,
-        slips=(Slip("stock_for_diluent", d.stock_volume, "That is the stock volume; the diluent makes up the rest "
-                    "of the final volume.", _SOURCE),
-               Slip("whole_volume", volume, "Adding the whole final volume of diluent would give more than "
-                    f"{fmt(volume)}: subtract the stock volume.", _SOURCE)),
+        "diluent_volume",
+        "How many mL of diluent do you add?",
+        d.diluent_volume,
+        unit="mL",
+        rtol=0.02,
+        rule="diluent volume = final volume − stock volume",
+        source=_SOURCE,
+        slips=(
+            Slip(
+                "stock_for_diluent",
+                d.stock_volume,
+                "That is the stock volume; the diluent makes up the rest of the final volume.",
+                _SOURCE,
+            ),
+            Slip(
+                "whole_volume",
+                volume,
+                "Adding the whole final volume of diluent would give more than "
+                f"{fmt(volume)}: subtract the stock volume.",
+                _SOURCE,
+            ),
+        ),
         hints=("Stock and diluent together make the final volume.",),
     )
     shown = draw.shuffled(_DILUENTS)
@@ -53,15 +92,21 @@ def build(draw: Draw) -> Variant:
             formulations.check_diluent(name)
             right = key
         except DiluentError as exc:  # itbcore words the refusal with its source (lionova 6.2, 6.6)
-            slips[key] = Slip("glucose" if "glucose" in name else "other_solution", "", str(exc),
-                              "lionova 6.2, 6.6")
+            slips[key] = Slip("glucose" if "glucose" in name else "other_solution", "", str(exc), "lionova 6.2, 6.6")
     diluent = ChoicePart(
-        "diluent", "Which diluent do you use?", right, rule="dilute only with sodium chloride 9 mg/mL (0.9 %), "
+        "diluent",
+        "Which diluent do you use?",
+        right,
+        rule="dilute only with sodium chloride 9 mg/mL (0.9 %), "
         "under aseptic conditions; baclofen is incompatible with glucose and is never mixed with other solutions",
-        source="lionova 4.2, 6.2, 6.6", options=options, slips=slips,
+        source="lionova 4.2, 6.2, 6.6",
+        options=options,
+        slips=slips,
         hints=("Only one diluent is named by the labels.", "Glucose is incompatible with baclofen (lionova 6.2)."),
     )
-    story = (f"The prescription asks for **{fmt(volume)}** of **{fmt(target)}** intrathecal baclofen. "
-             f"On the shelf: the **{fmt(stock)}** strength. Prepare it by dilution.")
+    story = (
+        f"The prescription asks for **{fmt(volume)}** of **{fmt(target)}** intrathecal baclofen. "
+        f"On the shelf: the **{fmt(stock)}** strength. Prepare it by dilution."
+    )
     given = {"stock": stock, "target": target, "final_volume": volume}
     return Variant(patient, situation, story, given, (stock_part, diluent_part, diluent))

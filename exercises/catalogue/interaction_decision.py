@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 from itbcore.screening import INTERACTIONS
@@ -19,8 +20,11 @@ _NAMES = {
 }
 
 
-@exercise("interaction_decision", "A new medicine: what it adds to intrathecal baclofen",
-          "Name what a newly started medicine adds to intrathecal baclofen and what the team does about it.")
+@exercise(
+    "interaction_decision",
+    "A new medicine: what it adds to intrathecal baclofen",
+    "Name what a newly started medicine adds to intrathecal baclofen and what the team does about it.",
+)
 def build(draw: Draw) -> Variant:
     situation = draw.situation_by_id("medication_review")
     patient = draw.patient(population="adult")
@@ -34,17 +38,43 @@ def build(draw: Draw) -> Variant:
     def part(pid: str, question: str, attr: str, rule: str, hints: tuple[str, ...]) -> ChoicePart:
         codes = draw.shuffled([code, *others])  # each part in its own order
         options = {letters[i]: getattr(INTERACTIONS[c], attr) for i, c in enumerate(codes)}
-        slips = {letters[i]: Slip(f"{attr}_of_{c}", "", f"That is what {_NAMES[c]} adds or needs, not "
-                                  f"{_NAMES[code]}.", INTERACTIONS[c].source)
-                 for i, c in enumerate(codes) if c != code}
-        return ChoicePart(pid, question, letters[codes.index(code)], rule=rule, source=right.source,
-                          options=options, slips=slips, hints=hints)
+        slips = {
+            letters[i]: Slip(
+                f"{attr}_of_{c}",
+                "",
+                f"That is what {_NAMES[c]} adds or needs, not {_NAMES[code]}.",
+                INTERACTIONS[c].source,
+            )
+            for i, c in enumerate(codes)
+            if c != code
+        }
+        return ChoicePart(
+            pid,
+            question,
+            letters[codes.index(code)],
+            rule=rule,
+            source=right.source,
+            options=options,
+            slips=slips,
+            hints=hints,
+        )
 
-    effect = part("effect", f"What does {_NAMES[code]} add to intrathecal baclofen?", "effect",
-                  f"{code.replace('_', ' ')} → {right.effect}",
-                  ("Interactions are listed in lionova 4.5 and lioresal 'Interaction'.",
-                   "Think of the medicine's own main effect: sedation, blood pressure, muscle tone, the brain."))
-    action = part("action", "What does the team do about it?", "action", f"{code.replace('_', ' ')} → {right.action}",
-                  ("The action follows from the effect: watch or lower what the two medicines share.",))
+    effect = part(
+        "effect",
+        f"What does {_NAMES[code]} add to intrathecal baclofen?",
+        "effect",
+        f"{code.replace('_', ' ')} → {right.effect}",
+        (
+            "Interactions are listed in lionova 4.5 and lioresal 'Interaction'.",
+            "Think of the medicine's own main effect: sedation, blood pressure, muscle tone, the brain.",
+        ),
+    )
+    action = part(
+        "action",
+        "What does the team do about it?",
+        "action",
+        f"{code.replace('_', ' ')} → {right.action}",
+        ("The action follows from the effect: watch or lower what the two medicines share.",),
+    )
     story = f"The new medicine is **{_NAMES[code]}**."
     return Variant(patient, situation, story, {"medicine": code}, (effect, action))

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 from itbcore import titration, withdrawal
@@ -11,17 +12,27 @@ from ..checking import ChoicePart, Slip
 from ..core import Draw, Variant, exercise
 
 
-@exercise("loss_of_effect", "Loss of effect: a catheter-tip inflammatory mass?",
-          "The daily dose has been raised without added effect: what comes before the next increase, and what "
-          "a falling response with new neurological signs points to.")
+@exercise(
+    "loss_of_effect",
+    "Loss of effect: a catheter-tip inflammatory mass?",
+    "The daily dose has been raised without added effect: what comes before the next increase, and what "
+    "a falling response with new neurological signs points to.",
+)
 def build(draw: Draw) -> Variant:
     situation = draw.situation_by_id("falling_response")
     case = draw.patient(population="adult")
     patient = case.to_patient()
     current = Q_(draw.choice([300, 400, 450, 500, 600, 700]), "ug/day")
     proposed = current * (1 + draw.choice([0.1, 0.15, 0.2]))
-    findings = titration.check_change(patient, current, proposed, since_start="90 day", since_last_change="14 day",
-                                      phase="maintenance", no_effect=True)
+    findings = titration.check_change(
+        patient,
+        current,
+        proposed,
+        since_start="90 day",
+        since_last_change="14 day",
+        phase="maintenance",
+        no_effect=True,
+    )
     check = next(f for f in findings if f.code == "check_pump_catheter")  # the core's rule, with its source
     options = {
         "check_system": "Check pump function and catheter patency before raising the dose again",
@@ -32,19 +43,38 @@ def build(draw: Draw) -> Variant:
     keys = dict(zip(draw.shuffled(list(options)), "abcd", strict=False))
     choose = {keys[c]: options[c] for c in sorted(options, key=lambda c: keys[c])}
     slips = {
-        keys["raise_again"]: Slip("raised_without_effect", "", "Raising a dose that has not helped, before the pump "
-                                  "and catheter are checked, risks an overdose once delivery is restored.",
-                                  check.source),
-        keys["stop"]: Slip("abrupt_stop", "", "Never stop intrathecal baclofen abruptly: withdrawal can be "
-                           "life-threatening; first find out why the effect is falling.",
-                           "lionova 4.2, 4.4"),
-        keys["oral"]: Slip("oral_instead", "", "Oral baclofen does not answer why the intrathecal dose no longer "
-                           "works: check the pump and the catheter first.", check.source),
+        keys["raise_again"]: Slip(
+            "raised_without_effect",
+            "",
+            "Raising a dose that has not helped, before the pump "
+            "and catheter are checked, risks an overdose once delivery is restored.",
+            check.source,
+        ),
+        keys["stop"]: Slip(
+            "abrupt_stop",
+            "",
+            "Never stop intrathecal baclofen abruptly: withdrawal can be "
+            "life-threatening; first find out why the effect is falling.",
+            "lionova 4.2, 4.4",
+        ),
+        keys["oral"]: Slip(
+            "oral_instead",
+            "",
+            "Oral baclofen does not answer why the intrathecal dose no longer "
+            "works: check the pump and the catheter first.",
+            check.source,
+        ),
     }
-    first = ChoicePart("first_step", f"The team proposes {fmt(current)} → {fmt(proposed)}. What comes first?",
-                       keys["check_system"], rule="dose raised without added effect → check pump and catheter "
-                       "before any further increase", source=check.source, options=choose, slips=slips,
-                       hints=("Why might more drug in the pump not reach the spinal fluid?",))
+    first = ChoicePart(
+        "first_step",
+        f"The team proposes {fmt(current)} → {fmt(proposed)}. What comes first?",
+        keys["check_system"],
+        rule="dose raised without added effect → check pump and catheter before any further increase",
+        source=check.source,
+        options=choose,
+        slips=slips,
+        hints=("Why might more drug in the pump not reach the spinal fluid?",),
+    )
 
     causes = withdrawal.likely_causes().causes  # the usual causes, each with its source
     by_code = {c.code: c for c in causes}
@@ -54,20 +84,25 @@ def build(draw: Draw) -> Variant:
     why_not = {
         "low_reservoir": "The reservoir held what the programme predicted at every refill: it is not running dry.",
         "pump_failure": "The reservoir emptied as programmed, so the pump delivered; the drug is not reaching "
-                        "where it should.",
+        "where it should.",
         "programming_error": "The programme was read out and is as prescribed; a wrong programme does not bring "
-                             "new neurological signs.",
+        "new neurological signs.",
     }
     mass = by_code["inflammatory_mass"]
     cause = ChoicePart(
-        "cause", "The pump and catheter checks are normal; now the patient has new back pain and weakness in the "
-        "legs. What do you suspect?", letters["inflammatory_mass"],
+        "cause",
+        "The pump and catheter checks are normal; now the patient has new back pain and weakness in the "
+        "legs. What do you suspect?",
+        letters["inflammatory_mass"],
         rule=f"falling response + new pain or neurological deficit → {mass.text}: {mass.reason}",
-        source=mass.source, options=cause_options,
+        source=mass.source,
+        options=cause_options,
         slips={letters[c]: Slip(f"suspected_{c}", "", why_not[c], by_code[c].source) for c in why_not},
-        hints=("Something at the catheter tip can hold back the drug and press on the spinal cord.",))
-    story = (f"Daily dose now **{fmt(current)}** (simple continuous infusion), raised at the last three visits "
-             "without added effect on spasticity.")
-    given = {"current": fmt(current), "proposed": fmt(proposed), "since_start": "90 day",
-             "since_last_change": "14 day"}
+        hints=("Something at the catheter tip can hold back the drug and press on the spinal cord.",),
+    )
+    story = (
+        f"Daily dose now **{fmt(current)}** (simple continuous infusion), raised at the last three visits "
+        "without added effect on spasticity."
+    )
+    given = {"current": fmt(current), "proposed": fmt(proposed), "since_start": "90 day", "since_last_change": "14 day"}
     return Variant(case, situation, story, given, (first, cause))

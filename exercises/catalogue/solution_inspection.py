@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 from itbcore import formulations
@@ -18,14 +19,18 @@ _FINDINGS = {
     "cloudy": ("one ampoule is cloudy and slightly yellow", "inspect_solution"),
     "opened_yesterday": ("an ampoule opened yesterday and kept in the fridge is left over", "inspect_solution"),
     "glucose": ("the diluent sent is glucose 5 %", "diluent_nacl_only"),
-    "all_clear": ("the unopened ampoules are clear and colourless, and the diluent is sodium chloride 9 mg/mL "
-                  "(0.9 %)", None),
+    "all_clear": (
+        "the unopened ampoules are clear and colourless, and the diluent is sodium chloride 9 mg/mL (0.9 %)",
+        None,
+    ),
 }
 
 
-@exercise("solution_inspection", "Checking and storing the solution before a refill",
-          "Decide what to do with what the ampoule check finds, and say how the label you work under wants the "
-          "stock stored.")
+@exercise(
+    "solution_inspection",
+    "Checking and storing the solution before a refill",
+    "Decide what to do with what the ampoule check finds, and say how the label you work under wants the stock stored.",
+)
 def build(draw: Draw) -> Variant:
     situation = draw.situation_by_id("ampoule_check")
     case = draw.patient(population="adult")
@@ -41,8 +46,9 @@ def build(draw: Draw) -> Variant:
     else:
         reason = item.text
     options = {
-        "discard": ("Do not use it: set it aside, use a fresh ampoule (or sodium chloride 0.9 % as the diluent) "
-                    "and report it"),
+        "discard": (
+            "Do not use it: set it aside, use a fresh ampoule (or sodium chloride 0.9 % as the diluent) and report it"
+        ),
         "use": "Use it as it is",
         "use_filter": "Use it anyway: the pump's bacterial filter will hold back anything in it",
         "use_if_cold": "Use it only if it has been kept cold since it was opened",
@@ -52,39 +58,74 @@ def build(draw: Draw) -> Variant:
     if item_code is None:
         right = "use"
         slips = {
-            keys["discard"]: Slip("discarded_a_good_ampoule", "", f"Nothing here fails the inspection: {reason}",
-                                  item.source),
-            keys["use_filter"]: Slip("leaned_on_the_filter", "", "The solution passes the inspection on its own; "
-                                     "the filter is no part of it.", item.source),
-            keys["use_if_cold"]: Slip("cold_chain_for_unopened", "", "These ampoules are unopened; an opened "
-                                      f"ampoule is never kept ({reason})", item.source),
+            keys["discard"]: Slip(
+                "discarded_a_good_ampoule", "", f"Nothing here fails the inspection: {reason}", item.source
+            ),
+            keys["use_filter"]: Slip(
+                "leaned_on_the_filter",
+                "",
+                "The solution passes the inspection on its own; the filter is no part of it.",
+                item.source,
+            ),
+            keys["use_if_cold"]: Slip(
+                "cold_chain_for_unopened",
+                "",
+                f"These ampoules are unopened; an opened ampoule is never kept ({reason})",
+                item.source,
+            ),
         }
     else:
         right = "discard"
         slips = {
             keys["use"]: Slip("used_a_failed_solution", "", f"This fails the check: {reason}", item.source),
-            keys["use_filter"]: Slip("trusted_the_filter", "", f"The filter is not a licence to use a solution that "
-                                     f"fails inspection: {reason}", item.source),
-            keys["use_if_cold"]: Slip("kept_an_opened_ampoule", "", f"Each ampoule is single use: {reason}",
-                                      item.source),
+            keys["use_filter"]: Slip(
+                "trusted_the_filter",
+                "",
+                f"The filter is not a licence to use a solution that fails inspection: {reason}",
+                item.source,
+            ),
+            keys["use_if_cold"]: Slip(
+                "kept_an_opened_ampoule", "", f"Each ampoule is single use: {reason}", item.source
+            ),
         }
-    inspect = ChoicePart("inspect", f"At the check, {text}. What do you do?", keys[right],
-                         rule=reason, source=item.source, options=choose, slips=slips,
-                         hints=("Clear, colourless, without particles; single use; sodium chloride 0.9 % only.",))
+    inspect = ChoicePart(
+        "inspect",
+        f"At the check, {text}. What do you do?",
+        keys[right],
+        rule=reason,
+        source=item.source,
+        options=choose,
+        slips=slips,
+        hints=("Clear, colourless, without particles; single use; sodium chloride 0.9 % only.",),
+    )
 
     storage = next(d for d in LABEL_DIFFERENCES if d.code == "storage")
     label = draw.choice(sorted(storage.values))
     labels = draw.shuffled(sorted(storage.values))
     letters = dict(zip(labels, "abc", strict=False))
     store = ChoicePart(
-        "storage", f"Your clinic works under the {label} text. How does it say the stock is stored?",
-        letters[label], rule=f"{label}: {storage.values[label]}", source=storage.sources[label],
+        "storage",
+        f"Your clinic works under the {label} text. How does it say the stock is stored?",
+        letters[label],
+        rule=f"{label}: {storage.values[label]}",
+        source=storage.sources[label],
         options={letters[k]: storage.values[k] for k in sorted(labels, key=lambda k: letters[k])},
-        slips={letters[k]: Slip(f"storage_of_{k}", "", f"That is what the {k} text says ({storage.sources[k]}); "
-                                f"the labels differ here, and {label} is the one in force.", storage.sources[k])
-               for k in labels if k != label},
-        hints=("The three texts do not agree on storage: look for the one your clinic works under.",
-               "The product-information app shows the three side by side (lionova 6.4, lioresal Storage "
-               "conditions, baclorex 5)."))
+        slips={
+            letters[k]: Slip(
+                f"storage_of_{k}",
+                "",
+                f"That is what the {k} text says ({storage.sources[k]}); "
+                f"the labels differ here, and {label} is the one in force.",
+                storage.sources[k],
+            )
+            for k in labels
+            if k != label
+        },
+        hints=(
+            "The three texts do not agree on storage: look for the one your clinic works under.",
+            "The product-information app shows the three side by side (lionova 6.4, lioresal Storage "
+            "conditions, baclorex 5).",
+        ),
+    )
     story = f"Found at the check: **{text}**. The clinic works under the **{label}** product text."
     return Variant(case, situation, story, {"finding": found, "label": label}, (inspect, store))

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import math
@@ -32,14 +33,20 @@ def _case(draw: Draw, kind: str, current: pint.Quantity) -> tuple[str, str | Non
     if kind == "change_too_soon":
         return draw.choice(["3 days", "4 days", "5 days"]), draw.choice(["6 h", "12 h", "16 h", "20 h"]), 0.10
     if kind == "increase_above_band":
-        return draw.choice(["3 days", "4 days", "6 days"]), draw.choice(["24 h", "30 h", "48 h"]), \
-            draw.choice([0.40, 0.50, 0.60])
+        return (
+            draw.choice(["3 days", "4 days", "6 days"]),
+            draw.choice(["24 h", "30 h", "48 h"]),
+            draw.choice([0.40, 0.50, 0.60]),
+        )
     return draw.choice(["3 days", "4 days", "6 days"]), draw.choice(["24 h", "30 h", "48 h"]), draw.choice([0.05, 0.10])
 
 
-@exercise("titration_violation", "Titration: spot the rule a proposed change breaks",
-          "Which titration rule a proposed increase breaks (first 24 h, too soon, above the band, none), "
-          "and the highest daily dose allowed now.")
+@exercise(
+    "titration_violation",
+    "Titration: spot the rule a proposed change breaks",
+    "Which titration rule a proposed increase breaks (first 24 h, too soon, above the band, none), "
+    "and the highest daily dose allowed now.",
+)
 def build(draw: Draw) -> Variant:
     situation = draw.situation_by_id("titration_review")
     patient_case = draw.patient(population="adult")
@@ -61,51 +68,95 @@ def build(draw: Draw) -> Variant:
     options = {keys[c]: _TEXTS[c] for c in sorted(_CODES, key=lambda c: keys[c])}
     why = {
         "increase_first_24h": f"The infusion started {since_start} ago, more than 24 h: the first-day rule is met.",
-        "change_too_soon": ("There was no change before this one, so the once-per-24 h rule is not the problem."
-                            if since_last is None else
-                            f"The last change was {since_last} ago: at least 24 h, so the timing is right."),
-        "increase_above_band": (f"The increase is {rise * 100:g} %, within the {band.low * 100:g}–{band.high * 100:g} "
-                                "% "
-                                f"band for {patient.origin} origin." if rise <= band.high else
-                                "The increase is above the band too, but a timing rule blocks any increase now."),
+        "change_too_soon": (
+            "There was no change before this one, so the once-per-24 h rule is not the problem."
+            if since_last is None
+            else f"The last change was {since_last} ago: at least 24 h, so the timing is right."
+        ),
+        "increase_above_band": (
+            f"The increase is {rise * 100:g} %, within the {band.low * 100:g}–{band.high * 100:g} "
+            "% "
+            f"band for {patient.origin} origin."
+            if rise <= band.high
+            else "The increase is above the band too, but a timing rule blocks any increase now."
+        ),
         "none": violations[0].message if violations else "",
     }
     choice = ChoicePart(
-        "violation", "Which rule does the proposed change break?", keys[found],
-        rule=(violations[0].message if violations else
-              f"≥ 24 h since the start and since the last change, +{rise * 100:g} % within the band"),
-        source=violations[0].source if violations else _SOURCE, options=options,
+        "violation",
+        "Which rule does the proposed change break?",
+        keys[found],
+        rule=(
+            violations[0].message
+            if violations
+            else f"≥ 24 h since the start and since the last change, +{rise * 100:g} % within the band"
+        ),
+        source=violations[0].source if violations else _SOURCE,
+        options=options,
         slips={keys[c]: Slip(f"not_{c}", "", why[c], _SOURCE) for c in _CODES if c != found},
-        hints=("Check the three rules in turn: first 24 h, once per 24 h, the band.",
-               f"The band for adults with spasticity of {patient.origin} origin is "
-               f"+{band.low * 100:g} % to +{band.high * 100:g} % per 24 h."),
+        hints=(
+            "Check the three rules in turn: first 24 h, once per 24 h, the band.",
+            f"The band for adults with spasticity of {patient.origin} origin is "
+            f"+{band.low * 100:g} % to +{band.high * 100:g} % per 24 h.",
+        ),
     )
     slips = []
     if timing_blocks:
-        slips.append(Slip("band_ignores_timing", current * (1 + band.high),
-                          "That is the top of the band, but no increase is allowed now: "
-                          + violations[0].message, violations[0].source))
+        slips.append(
+            Slip(
+                "band_ignores_timing",
+                current * (1 + band.high),
+                "That is the top of the band, but no increase is allowed now: " + violations[0].message,
+                violations[0].source,
+            )
+        )
     else:
         other = "cerebral" if patient.origin == "spinal" else "spinal"
         other_high = titration.increase_band(patient.replace(origin=other)).high
-        slips += [Slip("wrong_origin", current * (1 + other_high),
-                       f"That is the top of the {other}-origin band; this patient's spasticity is of "
-                       f"{patient.origin} origin.", band.source),
-                  Slip("increase_only", current * band.high, "That is the increase alone; add it to the current "
-                       "dose.", band.source)]
+        slips += [
+            Slip(
+                "wrong_origin",
+                current * (1 + other_high),
+                f"That is the top of the {other}-origin band; this patient's spasticity is of {patient.origin} origin.",
+                band.source,
+            ),
+            Slip(
+                "increase_only",
+                current * band.high,
+                "That is the increase alone; add it to the current dose.",
+                band.source,
+            ),
+        ]
     slips.append(Slip("proposed", proposed, "That is the proposed dose, the one being checked.", _SOURCE))
     top = QuantityPart(
-        "max_allowed", "What is the highest daily dose the label allows you to programme now?",
-        allowed, unit="ug/day", rtol=0.01, limit="daily_dose",
-        rule=("no increase now: the current dose is the highest allowed" if timing_blocks else
-              f"current × (1 + {band.high * 100:g} %)"), source=band.source, slips=tuple(slips),
-        hints=("If a timing rule blocks the increase, the dose stays where it is.",
-               "Otherwise multiply the current daily dose by (1 + top of the band)."),
+        "max_allowed",
+        "What is the highest daily dose the label allows you to programme now?",
+        allowed,
+        unit="ug/day",
+        rtol=0.01,
+        limit="daily_dose",
+        rule=(
+            "no increase now: the current dose is the highest allowed"
+            if timing_blocks
+            else f"current × (1 + {band.high * 100:g} %)"
+        ),
+        source=band.source,
+        slips=tuple(slips),
+        hints=(
+            "If a timing rule blocks the increase, the dose stays where it is.",
+            "Otherwise multiply the current daily dose by (1 + top of the band).",
+        ),
     )
     last_text = "no change yet since the start" if since_last is None else f"last change **{since_last}** ago"
-    story = (f"Continuous infusion on a programmable pump, started **{since_start}** ago; {last_text}. Current "
-             f"daily dose **{fmt(current)}**; the resident proposes **{fmt(proposed)}** "
-             f"(+{(float(proposed.magnitude) / float(current.magnitude) - 1) * 100:.3g} %).")
-    given = {"current": current, "proposed": proposed, "since_start": Q_(since_start),
-             "since_last_change": None if since_last is None else Q_(since_last)}
+    story = (
+        f"Continuous infusion on a programmable pump, started **{since_start}** ago; {last_text}. Current "
+        f"daily dose **{fmt(current)}**; the resident proposes **{fmt(proposed)}** "
+        f"(+{(float(proposed.magnitude) / float(current.magnitude) - 1) * 100:.3g} %)."
+    )
+    given = {
+        "current": current,
+        "proposed": proposed,
+        "since_start": Q_(since_start),
+        "since_last_change": None if since_last is None else Q_(since_last),
+    }
     return Variant(patient_case, situation, story, given, (choice, top))

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 from itbcore import overdose, withdrawal
@@ -37,9 +38,12 @@ def _name(citation: str) -> str:
     return citation if citation.endswith(title) else f"{citation} — {title}"
 
 
-@exercise("which_syndrome", "Adverse effect, overdose or withdrawal?",
-          "Tell an expected adverse effect from an overdose and from a withdrawal by the signs and the story, "
-          "and find the section of the product text that covers it.")
+@exercise(
+    "which_syndrome",
+    "Adverse effect, overdose or withdrawal?",
+    "Tell an expected adverse effect from an overdose and from a withdrawal by the signs and the story, "
+    "and find the section of the product text that covers it.",
+)
 def build(draw: Draw) -> Variant:
     situation = draw.situation_by_id("phone_triage")
     case = draw.patient(population="adult")
@@ -61,29 +65,48 @@ def build(draw: Draw) -> Variant:
     letters = dict(zip(kinds, "abc", strict=False))
     why = {
         "overdose": "An overdose follows a rise in delivered dose (a refill, a programming change) and depresses: "
-                    "drowsiness, hypotonia, hypersalivation, breathing, consciousness.",
+        "drowsiness, hypotonia, hypersalivation, breathing, consciousness.",
         "withdrawal": "A withdrawal follows an interruption (an empty reservoir, a catheter fault): spasticity "
-                      "returns, itching, fever, rebound spasms.",
+        "returns, itching, fever, rebound spasms.",
         "adverse effect": "An expected adverse effect comes at a steady, correct dose, without a change in delivery; "
-                          "the label lists it with its frequency.",
+        "the label lists it with its frequency.",
     }
     which = ChoicePart(
-        "which", "Which is it?", letters[kind], rule=f"{'; '.join(shown)} after: {_CONTEXT[kind]} → {kind}",
-        source=source, options={letters[k]: k for k in sorted(kinds, key=lambda k: letters[k])},
-        slips={letters[k]: Slip(f"took_it_for_{k.replace(' ', '_')}", "", why[k] + " That is not this story.",
-                                _TOPIC[k]) for k in kinds if k != kind},
-        hints=("What changed in delivery before the signs began: more drug, less drug, or nothing?",))
+        "which",
+        "Which is it?",
+        letters[kind],
+        rule=f"{'; '.join(shown)} after: {_CONTEXT[kind]} → {kind}",
+        source=source,
+        options={letters[k]: k for k in sorted(kinds, key=lambda k: letters[k])},
+        slips={
+            letters[k]: Slip(f"took_it_for_{k.replace(' ', '_')}", "", why[k] + " That is not this story.", _TOPIC[k])
+            for k in kinds
+            if k != kind
+        },
+        hints=("What changed in delivery before the signs began: more drug, less drug, or nothing?",),
+    )
 
     sections = draw.shuffled(sorted({*_TOPIC.values(), "lionova 4.3"}))
     sec_letters = dict(zip(sections, "abcd", strict=False))
     label_part = ChoicePart(
-        "section", "Which section of the product texts covers it?", sec_letters[where],
-        rule=f"{kind} → {where} ({section(where).title})", source=where,
+        "section",
+        "Which section of the product texts covers it?",
+        sec_letters[where],
+        rule=f"{kind} → {where} ({section(where).title})",
+        source=where,
         options={sec_letters[s]: _name(s) for s in sorted(sections, key=lambda s: sec_letters[s])},
-        slips={sec_letters[s]: Slip(_slip_code(s), "", f"{s} is {section(s).title.lower()}; the "
-                                    f"{kind} is covered in {where}.", s) for s in sections if s != where},
-        hints=("In the SmPC: contraindications in lionova 4.3, warnings (withdrawal among them) in lionova 4.4, "
-               "overdose in lionova 4.9, side effects with their frequencies in lionova 4.8 (lioresal: Side "
-               "effects).",))
+        slips={
+            sec_letters[s]: Slip(
+                _slip_code(s), "", f"{s} is {section(s).title.lower()}; the {kind} is covered in {where}.", s
+            )
+            for s in sections
+            if s != where
+        },
+        hints=(
+            "In the SmPC: contraindications in lionova 4.3, warnings (withdrawal among them) in lionova 4.4, "
+            "overdose in lionova 4.9, side effects with their frequencies in lionova 4.8 (lioresal: Side "
+            "effects).",
+        ),
+    )
     story = f"{_CONTEXT[kind]} The carer describes: **{', '.join(shown)}**."
     return Variant(case, situation, story, {"signs": signs}, (which, label_part))

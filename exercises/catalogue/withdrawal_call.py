@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 from itbcore import withdrawal
@@ -14,8 +15,11 @@ _EARLY = ("spasticity_return", "pruritus", "hypotension", "paresthesia")
 _ADVANCED = ("high_fever", "altered_mental_status", "rebound_spasticity", "muscle_rigidity")
 
 
-@exercise("withdrawal_call", "Emergency call: withdrawal after a missed refill",
-          "Stage the withdrawal from the signs a carer reports, and order the first management steps.")
+@exercise(
+    "withdrawal_call",
+    "Emergency call: withdrawal after a missed refill",
+    "Stage the withdrawal from the signs a carer reports, and order the first management steps.",
+)
 def build(draw: Draw) -> Variant:
     situation = draw.situation("emergency_call")
     patient = draw.patient()
@@ -26,32 +30,57 @@ def build(draw: Draw) -> Variant:
     stage_options = {"a": "no withdrawal", "b": "early withdrawal", "c": "advanced withdrawal"}
     right = {"none": "a", "early": "b", "advanced": "c"}[assessment.stage]
     stage_slips = {
-        "a": Slip("missed_withdrawal", "", "After a missed refill these are signs of withdrawal; it can progress "
-                  "within hours to days.", _SOURCE),
-        "b": Slip("underestimated", "", "High fever, altered mental status, rebound spasticity or rigidity mean "
-                  "advanced withdrawal, which can be fatal.", _SOURCE),
-        "c": Slip("overestimated", "", "None of the reported signs is an advanced sign (high fever, altered mental "
-                  "status, rebound spasticity, rigidity); these are early signs.", _SOURCE),
+        "a": Slip(
+            "missed_withdrawal",
+            "",
+            "After a missed refill these are signs of withdrawal; it can progress within hours to days.",
+            _SOURCE,
+        ),
+        "b": Slip(
+            "underestimated",
+            "",
+            "High fever, altered mental status, rebound spasticity or rigidity mean "
+            "advanced withdrawal, which can be fatal.",
+            _SOURCE,
+        ),
+        "c": Slip(
+            "overestimated",
+            "",
+            "None of the reported signs is an advanced sign (high fever, altered mental "
+            "status, rebound spasticity, rigidity); these are early signs.",
+            _SOURCE,
+        ),
     }
     stage_slips.pop(right)
     stage = ChoicePart(
-        "stage", "Which stage of withdrawal do the reported signs show?", right,
+        "stage",
+        "Which stage of withdrawal do the reported signs show?",
+        right,
         rule=f"{', '.join(withdrawal.SIGNS[s].text for s in signs)} → {assessment.stage} withdrawal",
-        source=_SOURCE, options=stage_options, slips=stage_slips,
-        hints=("Early: return of spasticity, itching, low blood pressure, paraesthesia, priapism.",
-               "Advanced: high fever, altered mental status, rebound spasticity, rigidity."),
+        source=_SOURCE,
+        options=stage_options,
+        slips=stage_slips,
+        hints=(
+            "Early: return of spasticity, itching, low blood pressure, paraesthesia, priapism.",
+            "Advanced: high fever, altered mental status, rebound spasticity, rigidity.",
+        ),
     )
     steps = assessment.actions[:3]
     letters = draw.shuffled(["a", "b", "c"])
     items = {letters[i]: a.text for i, a in enumerate(steps)}
     order = OrderPart(
-        "first_steps", "Put the first three steps in order, most urgent first.",
+        "first_steps",
+        "Put the first three steps in order, most urgent first.",
         [letters[i] for i in range(len(steps))],
         rule="care setting first (emergency admission, intensive care if advanced), then find the cause in "
-             "pump and catheter, then restore intrathecal baclofen at or near the previous dose", source=_SOURCE,
-        items=dict(sorted(items.items())), item_sources={letters[i]: a.source for i, a in enumerate(steps)},
-        hints=("Where is the patient treated? That comes first.",
-               "Find the cause before restoring the infusion: pump, reservoir, catheter."),
+        "pump and catheter, then restore intrathecal baclofen at or near the previous dose",
+        source=_SOURCE,
+        items=dict(sorted(items.items())),
+        item_sources={letters[i]: a.source for i, a in enumerate(steps)},
+        hints=(
+            "Where is the patient treated? That comes first.",
+            "Find the cause before restoring the infusion: pump, reservoir, catheter.",
+        ),
     )
     signs_text = ", ".join(withdrawal.SIGNS[s].text for s in signs)
     story = f"The carer reports: **{signs_text}**. The refill date passed two days ago."

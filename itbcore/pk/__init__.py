@@ -25,6 +25,7 @@ steady state, gradient), :mod:`~itbcore.pk.curves` (concentration over time, and
 >>> [round(x) for x in c.magnitude]
 [667, 447, 300]
 """
+
 from __future__ import annotations
 
 from ..units import fmt  # the module doctest formats with it

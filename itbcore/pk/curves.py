@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Re-exported by :mod:`itbcore.pk`; import from there.
 """
+
 from __future__ import annotations
 
 import math
@@ -244,7 +245,10 @@ def _by_time(n: int, n_t: int) -> bool:
 
 
 def _superpose_segments(
-    t: np.ndarray, v: np.ndarray, cl: np.ndarray, boluses: list[tuple[float, float]],
+    t: np.ndarray,
+    v: np.ndarray,
+    cl: np.ndarray,
+    boluses: list[tuple[float, float]],
     infusions: list[tuple[float, float, float]],
 ) -> np.ndarray | None:
     """Concentrations (ng/mL) of ``n`` patients (``v``, ``cl``) at ``T`` times ``t``, as an ``(n, T)`` array.
@@ -258,8 +262,9 @@ def _superpose_segments(
     not finite (extreme parameters), for the caller to use the term-by-term sum instead.
     """
     n, n_t = v.shape[0], t.shape[0]
-    events = sorted({x for x, _ in boluses} | {s for s, _, _ in infusions}
-                    | {e for _, e, _ in infusions if e != math.inf})
+    events = sorted(
+        {x for x, _ in boluses} | {s for s, _, _ in infusions} | {e for _, e, _ in infusions if e != math.inf}
+    )
     if not events or n == 0 or n_t == 0:
         return np.zeros((n, n_t))
     k = cl / v
@@ -311,8 +316,9 @@ def _superpose_segments(
     return out
 
 
-def _fill_by_time(out: np.ndarray, neg_k: np.ndarray, dt: np.ndarray, seg: np.ndarray,
-                  a_coef: np.ndarray, b_coef: np.ndarray) -> None:
+def _fill_by_time(
+    out: np.ndarray, neg_k: np.ndarray, dt: np.ndarray, seg: np.ndarray, a_coef: np.ndarray, b_coef: np.ndarray
+) -> None:
     """As :func:`_fill_blocks` for few times and many patients: one time at a time, patients contiguous."""
     n, n_t = out.shape
     buf = np.empty(min(n, _BLOCK))
@@ -327,8 +333,9 @@ def _fill_by_time(out: np.ndarray, neg_k: np.ndarray, dt: np.ndarray, seg: np.nd
             np.add(b, b_coef[s, p0:p1], out=out[p0:p1, j])
 
 
-def _fill_blocks(out: np.ndarray, neg_k: np.ndarray, dt: np.ndarray, seg: np.ndarray,
-                 a_coef: np.ndarray, b_coef: np.ndarray) -> None:
+def _fill_blocks(
+    out: np.ndarray, neg_k: np.ndarray, dt: np.ndarray, seg: np.ndarray, a_coef: np.ndarray, b_coef: np.ndarray
+) -> None:
     """``out[p, j] = a_coef[seg[j], p] · exp(neg_k[p] · dt[j]) + b_coef[seg[j], p]``, block by block."""
     n, n_t = out.shape
     if n == 1:
@@ -373,8 +380,12 @@ def _fill_blocks(out: np.ndarray, neg_k: np.ndarray, dt: np.ndarray, seg: np.nda
 
 
 def _superpose_doses(
-    t: np.ndarray, v: np.ndarray, cl: np.ndarray, shape: tuple[int, ...],
-    boluses: list[tuple[float, float]], infusions: list[tuple[float, float, float]],
+    t: np.ndarray,
+    v: np.ndarray,
+    cl: np.ndarray,
+    shape: tuple[int, ...],
+    boluses: list[tuple[float, float]],
+    infusions: list[tuple[float, float, float]],
 ) -> np.ndarray:
     """Concentrations (ng/mL) summed dose by dose over the broadcast of patients and times (any layout)."""
     k = cl / v

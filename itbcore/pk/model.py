@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Re-exported by :mod:`itbcore.pk`; import from there.
 """
+
 from __future__ import annotations
 
 import math
@@ -17,8 +18,14 @@ from ..sources import DEFAULT_LABEL, Finding
 from ..units import Q_, as_array_quantity, as_quantity, fmt
 from .label_facts import LABEL_PK
 
-__all__ = ["half_life", "SteadyState", "steady_state", "steady_state_concentration", "time_to_steady_state",
-    "lumbar_to_cisternal"]
+__all__ = [
+    "half_life",
+    "SteadyState",
+    "steady_state",
+    "steady_state_concentration",
+    "time_to_steady_state",
+    "lumbar_to_cisternal",
+]
 
 
 _DEFAULT_V = "75 mL"
@@ -174,8 +181,9 @@ class SteadyState:
     findings: tuple[Finding, ...] = ()
 
 
-def steady_state(daily_dose: Any, volume: Any = _DEFAULT_V, clearance: Any = _DEFAULT_CL,
-                 label: str = DEFAULT_LABEL) -> SteadyState:
+def steady_state(
+    daily_dose: Any, volume: Any = _DEFAULT_V, clearance: Any = _DEFAULT_CL, label: str = DEFAULT_LABEL
+) -> SteadyState:
     """:func:`steady_state_concentration` and :func:`time_to_steady_state` beside the labels' figures.
 
     Examples
@@ -195,14 +203,26 @@ def steady_state(daily_dose: Any, volume: Any = _DEFAULT_V, clearance: Any = _DE
     inside = bool(lo <= dose <= hi)
     src = LABEL_PK.sources["steady_state_concentration_range"]
     c_lo, c_hi = LABEL_PK.steady_state_concentration_range
-    note = (f"The labels report lumbar steady states of {c_lo.magnitude:g}–{fmt(c_hi)} at {lo.magnitude:g}–{fmt(hi)}, "
-            "reached within "
-            f"{LABEL_PK.steady_state_time_range[0].magnitude:g}–{LABEL_PK.steady_state_time_range[1].magnitude:g} "
-            f"days; the well-mixed model gives {fmt(model)} within {fmt(t95)}: it ignores the gradient along the "
-            f"spine and the slow CSF circulation ({src}).")
+    note = (
+        f"The labels report lumbar steady states of {c_lo.magnitude:g}–{fmt(c_hi)} at {lo.magnitude:g}–{fmt(hi)}, "
+        "reached within "
+        f"{LABEL_PK.steady_state_time_range[0].magnitude:g}–{LABEL_PK.steady_state_time_range[1].magnitude:g} "
+        f"days; the well-mixed model gives {fmt(model)} within {fmt(t95)}: it ignores the gradient along the "
+        f"spine and the slow CSF circulation ({src})."
+    )
     soft = tuple(library.soft_findings("daily_dose", float(dose.magnitude), "ug/day", "daily dose", label))
-    return SteadyState(dose, model, t95, LABEL_PK.steady_state_concentration_range, LABEL_PK.steady_state_dose_range,
-                       LABEL_PK.steady_state_time_range, inside, src, note, soft)
+    return SteadyState(
+        dose,
+        model,
+        t95,
+        LABEL_PK.steady_state_concentration_range,
+        LABEL_PK.steady_state_dose_range,
+        LABEL_PK.steady_state_time_range,
+        inside,
+        src,
+        note,
+        soft,
+    )
 
 
 def lumbar_to_cisternal(lumbar: Any, ratio: float = 4.0) -> pint.Quantity:

@@ -24,6 +24,7 @@ One module per job: :mod:`~itbcore.pump.refills` (daily volume, refill planning)
 >>> dilution("500 ug/mL", "100 ug/mL", "20 mL").stock_volume
 <Quantity(4.0, 'milliliter')>
 """
+
 from __future__ import annotations
 
 # The titration constant the pump's rules share, still read through itbcore.pump (its one home is titration).

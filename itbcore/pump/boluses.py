@@ -4,6 +4,7 @@ Re-exported by :mod:`itbcore.pump`; import from there.
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import math
@@ -60,13 +61,20 @@ def _dead_volume(
 ) -> pint.Quantity:
     # A catheter of 0 cm is refused where it is entered (the drug library: above zero), never computed with.
     length = amount(catheter_length, "cm", "catheter length", "catheter_length")
-    per = amount(catheter_volume_per_length, "uL/cm", "catheter volume per length", "catheter_volume_per_length",
-                 zero_ok=True)
+    per = amount(
+        catheter_volume_per_length, "uL/cm", "catheter volume per length", "catheter_volume_per_length", zero_ok=True
+    )
     tubing = amount(pump_tubing_volume, "uL", "pump tubing volume", "pump_tubing_volume", zero_ok=True)
     dead = _f(length * per + tubing, "uL")
     if dead.magnitude <= 0:  # unreachable while the library keeps length and volume per cm above zero
-        raise DoseLimitError("The tubing and catheter volume 0 µL must be above zero.", name="catheter length",
-                             value=float(length.magnitude), limit=0.0, unit="cm", key="catheter_length")
+        raise DoseLimitError(
+            "The tubing and catheter volume 0 µL must be above zero.",
+            name="catheter length",
+            value=float(length.magnitude),
+            limit=0.0,
+            unit="cm",
+            key="catheter_length",
+        )
     return dead
 
 
@@ -117,27 +125,46 @@ def bridge_bolus(
     findings: list[Finding] = []
     same = math.isclose(float(old.magnitude), float(new.magnitude), rel_tol=1e-9)
     if same:
-        findings.append(Finding("no_bridge_needed", "info",
-                                "The concentration is unchanged: no bridge bolus is needed.", _SRC_BRIDGE))
+        findings.append(
+            Finding(
+                "no_bridge_needed", "info", "The concentration is unchanged: no bridge bolus is needed.", _SRC_BRIDGE
+            )
+        )
         bolus_volume, duration = Q_(0.0, "uL"), Q_(0.0, "h")
     else:
         bolus_volume, duration = dead, t_old
         kind = "under-dose (withdrawal risk)" if new > old else "overdose"
-        findings.append(Finding(
-            "bridge_needed", "warning",
-            f"Without a bridge bolus the old {fmt(old)} solution would run at the new volume rate for {fmt(t_new)}, "
-            f"giving {fmt(without)} instead of {fmt(dose)}: an {kind}. Program a bridge bolus of {fmt(dead)} over "
-            f"{fmt(t_old)}.",
-            _SRC_BRIDGE,
-        ))
-    findings.append(Finding(
-        "device_values", "info",
-        "Tubing and catheter volumes are device values: take them from the pump and catheter documentation and "
-        "the implant record; the pump programmer's own calculation prevails.",
-        _SRC_DEVICE,
-    ))
-    return BridgeBolus(dead, _f(dead * old, "ug"), t_new, t_old, without, _f(bolus_volume, "uL"),
-                       _f(duration, "h"), _SRC_BRIDGE, tuple(findings))
+        findings.append(
+            Finding(
+                "bridge_needed",
+                "warning",
+                f"Without a bridge bolus the old {fmt(old)} solution would run at the new volume rate for "
+                f"{fmt(t_new)}, "
+                f"giving {fmt(without)} instead of {fmt(dose)}: an {kind}. Program a bridge bolus of {fmt(dead)} over "
+                f"{fmt(t_old)}.",
+                _SRC_BRIDGE,
+            )
+        )
+    findings.append(
+        Finding(
+            "device_values",
+            "info",
+            "Tubing and catheter volumes are device values: take them from the pump and catheter documentation and "
+            "the implant record; the pump programmer's own calculation prevails.",
+            _SRC_DEVICE,
+        )
+    )
+    return BridgeBolus(
+        dead,
+        _f(dead * old, "ug"),
+        t_new,
+        t_old,
+        without,
+        _f(bolus_volume, "uL"),
+        _f(duration, "h"),
+        _SRC_BRIDGE,
+        tuple(findings),
+    )
 
 
 @dataclass(frozen=True)
@@ -167,11 +194,19 @@ def priming_bolus(
     conc = _f(amount(concentration, "ug/mL", "concentration", "concentration"), "ug/mL")
     dead = _dead_volume(catheter_length, catheter_volume_per_length, pump_tubing_volume)
     findings = (
-        Finding("prime_exactly", "warning",
-                f"Prime with {fmt(dead)}, no more: solution beyond the tubing and catheter volume reaches the CSF "
-                f"as a bolus ({fmt(conc)} × each extra µL).", _SRC_BRIDGE),
-        Finding("device_values", "info",
-                "Tubing and catheter volumes are device values: take them from the documentation and the implant "
-                "record; the pump programmer's own calculation prevails.", _SRC_DEVICE),
+        Finding(
+            "prime_exactly",
+            "warning",
+            f"Prime with {fmt(dead)}, no more: solution beyond the tubing and catheter volume reaches the CSF "
+            f"as a bolus ({fmt(conc)} × each extra µL).",
+            _SRC_BRIDGE,
+        ),
+        Finding(
+            "device_values",
+            "info",
+            "Tubing and catheter volumes are device values: take them from the documentation and the implant "
+            "record; the pump programmer's own calculation prevails.",
+            _SRC_DEVICE,
+        ),
     )
     return PrimingBolus(dead, _f(dead * conc, "ug"), _SRC_BRIDGE, findings)

@@ -4,6 +4,7 @@ Re-exported by :mod:`itbcore.pump`; import from there.
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import math
@@ -123,15 +124,25 @@ def choose_concentration(
         raise DoseLimitError(
             f"The alarm volume {fmt(alarm)} must be below the reservoir volume {fmt(reservoir)}, or the alarm sounds "
             f"at once ({_SRC_DEVICE}).",
-            name="alarm volume", value=float(alarm.magnitude), limit=float(reservoir.magnitude), unit="mL",
-            key="alarm_volume", source=_SRC_DEVICE,
+            name="alarm volume",
+            value=float(alarm.magnitude),
+            limit=float(reservoir.magnitude),
+            unit="mL",
+            key="alarm_volume",
+            source=_SRC_DEVICE,
         )
     lo = None if min_rate is None else _f(amount(min_rate, "mL/day", "minimum pump rate", "pump_rate"), "mL/day")
     hi = None if max_rate is None else _f(amount(max_rate, "mL/day", "maximum pump rate", "pump_rate"), "mL/day")
     if lo is not None and hi is not None and lo > hi:
-        raise DoseLimitError(f"The minimum pump rate {fmt(lo)} is above the maximum {fmt(hi)}.",
-                             name="minimum pump rate", value=float(lo.magnitude), limit=float(hi.magnitude),
-                             unit="mL/day", key="pump_rate", source=_SRC_DEVICE)
+        raise DoseLimitError(
+            f"The minimum pump rate {fmt(lo)} is above the maximum {fmt(hi)}.",
+            name="minimum pump rate",
+            value=float(lo.magnitude),
+            limit=float(hi.magnitude),
+            unit="mL/day",
+            key="pump_rate",
+            source=_SRC_DEVICE,
+        )
     interval = _f(amount(min_interval, "day", "minimum refill interval", "time_since_fill", zero_ok=True), "day")
     usable = reservoir - alarm
 
@@ -158,57 +169,92 @@ def choose_concentration(
             options.insert(0, diluted)
             if diluted.fits:
                 chosen = diluted
-    findings: list[Finding] = [Finding(
-        "concentration_depends", "info",
-        "The concentration depends on the daily dose, the pump's infusion rate and the reservoir size; follow the "
-        "pump manufacturer's instructions.",
-        # lioresal says it under "Instructions for use of the infusion system" (before "The mode of infusion");
-        # baclorex in its part for health personnel printed after section 5, before "Seyreltme".
-        f"{cite('lionova', '4.2')}; {cite('lioresal', 'Instructions for use of the infusion system')}; "
-        f"{cite('baclorex', '5')}",
-    )]
+    findings: list[Finding] = [
+        Finding(
+            "concentration_depends",
+            "info",
+            "The concentration depends on the daily dose, the pump's infusion rate and the reservoir size; follow the "
+            "pump manufacturer's instructions.",
+            # lioresal says it under "Instructions for use of the infusion system" (before "The mode of infusion");
+            # baclorex in its part for health personnel printed after section 5, before "Seyreltme".
+            f"{cite('lionova', '4.2')}; {cite('lioresal', 'Instructions for use of the infusion system')}; "
+            f"{cite('baclorex', '5')}",
+        )
+    ]
     if lo is None or hi is None:
-        findings.append(Finding(
-            "rate_range_not_entered", "info",
-            "The pump's rate range was not entered, so the daily volume was not checked against it; take it from "
-            "the pump's manual.", _SRC_DEVICE,
-        ))
+        findings.append(
+            Finding(
+                "rate_range_not_entered",
+                "info",
+                "The pump's rate range was not entered, so the daily volume was not checked against it; take it from "
+                "the pump's manual.",
+                _SRC_DEVICE,
+            )
+        )
     fits = chosen is not None
     if chosen is None:
         chosen = options[-1]
-        findings.append(Finding(
-            "no_concentration_fits", "violation",
-            f"No concentration up to {fmt(chosen.concentration)} fits: " + "; ".join(chosen.reasons)
-            + ". Consider a larger reservoir, more frequent refills or another pump.",
-            f"{cite('lionova', '4.2')}; {_SRC_PUMPS}",
-        ))
+        findings.append(
+            Finding(
+                "no_concentration_fits",
+                "violation",
+                f"No concentration up to {fmt(chosen.concentration)} fits: "
+                + "; ".join(chosen.reasons)
+                + ". Consider a larger reservoir, more frequent refills or another pump.",
+                f"{cite('lionova', '4.2')}; {_SRC_PUMPS}",
+            )
+        )
     if chosen.needs_dilution:
-        findings.append(Finding(
-            "dilute", "info", f"Make {fmt(chosen.concentration)} by diluting 500 µg/mL with {DILUENT} only.",
-            cite("lionova", "6.6"),
-        ))
+        findings.append(
+            Finding(
+                "dilute",
+                "info",
+                f"Make {fmt(chosen.concentration)} by diluting 500 µg/mL with {DILUENT} only.",
+                cite("lionova", "6.6"),
+            )
+        )
     # A fill that lasts longer than the solution may stay in the pump must be refilled by the cap, not the alarm:
     # lioresal Stability of the drug (11 weeks in a SynchroMed pump); manufacturers cap refills at 180 days.
     lasts = float(chosen.days_to_alarm.magnitude)
     caps = [(_CAP180_DAYS, "the manufacturers' 180-day cap on refill intervals", _SRC_DEVICE)]
     if label == "lioresal":
-        caps.insert(0, (_STABILITY_DAYS, "the 11 weeks the solution is stable in a SynchroMed pump",
-                        cite("lioresal", "Stability of the drug")))
+        caps.insert(
+            0,
+            (
+                _STABILITY_DAYS,
+                "the 11 weeks the solution is stable in a SynchroMed pump",
+                cite("lioresal", "Stability of the drug"),
+            ),
+        )
     for cap_days, what, src in caps:
         if lasts > cap_days:
-            findings.append(Finding(
-                "outlasts_stability", "warning",
-                f"At {fmt(chosen.concentration)} the fill lasts {fmt(chosen.days_to_alarm)} to the alarm, longer "
-                f"than {what}: refill within {cap_days:g} days, before the alarm date.", src,
-            ))
+            findings.append(
+                Finding(
+                    "outlasts_stability",
+                    "warning",
+                    f"At {fmt(chosen.concentration)} the fill lasts {fmt(chosen.days_to_alarm)} to the alarm, longer "
+                    f"than {what}: refill within {cap_days:g} days, before the alarm date.",
+                    src,
+                )
+            )
             break
     else:
         if label == "lionova" and lasts > _STABILITY_DAYS:
-            findings.append(Finding(
-                "outlasts_stability", "info",
-                f"At {fmt(chosen.concentration)} the fill lasts {fmt(chosen.days_to_alarm)}: lionova states no "
-                "stability period in the pump, but lioresal gives 11 weeks in a SynchroMed pump.",
-                f"{cite('lionova', '6.3')}; {cite('lioresal', 'Stability of the drug')}",
-            ))
-    return ConcentrationChoice(chosen.concentration, chosen.daily_volume, chosen.days_to_alarm,
-                               chosen.needs_dilution, fits, tuple(options), tuple(findings))
+            findings.append(
+                Finding(
+                    "outlasts_stability",
+                    "info",
+                    f"At {fmt(chosen.concentration)} the fill lasts {fmt(chosen.days_to_alarm)}: lionova states no "
+                    "stability period in the pump, but lioresal gives 11 weeks in a SynchroMed pump.",
+                    f"{cite('lionova', '6.3')}; {cite('lioresal', 'Stability of the drug')}",
+                )
+            )
+    return ConcentrationChoice(
+        chosen.concentration,
+        chosen.daily_volume,
+        chosen.days_to_alarm,
+        chosen.needs_dilution,
+        fits,
+        tuple(options),
+        tuple(findings),
+    )

@@ -4,6 +4,7 @@ Re-exported by :mod:`itbcore.pump`; import from there.
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import math
@@ -99,38 +100,65 @@ def dilution(
         raise DoseLimitError(
             f"The target {fmt(t)} is above the stock {fmt(s)}; dilution can only lower a concentration "
             f"({cite('lionova', '6.6')}).",
-            name="target concentration", value=float(t.magnitude), limit=float(s.magnitude), unit="ug/mL",
-            key="concentration", source=cite("lionova", "6.6"),
+            name="target concentration",
+            value=float(t.magnitude),
+            limit=float(s.magnitude),
+            unit="ug/mL",
+            key="concentration",
+            source=cite("lionova", "6.6"),
         )
     frac = min(1.0, _ratio(t, s))
     stock_volume = Q_(float(v.magnitude) * frac, "mL")
     diluent_volume = Q_(float(v.magnitude) - float(stock_volume.magnitude), "mL")
     findings = [
-        Finding("no_mixing", "warning",
-                "Never mix baclofen with other injection or infusion solutions; it is incompatible with glucose.",
-                cite("lionova", "6.2")),
+        Finding(
+            "no_mixing",
+            "warning",
+            "Never mix baclofen with other injection or infusion solutions; it is incompatible with glucose.",
+            cite("lionova", "6.2"),
+        ),
     ]
     if diluent_volume.magnitude > 0:
         findings += [
-            Finding("aseptic", "info", f"Dilute under aseptic conditions with {DILUENT} only.",
-                    f"{cite('lionova', '6.6')}; {cite('lioresal', 'Dosing and Administration')}; "
-                    f"{cite('baclorex', 'Seyreltme')}"),
-            Finding("diluted_within_24h", "warning", "Use the diluted solution within 24 h of preparation.",
-                    cite("baclorex", "5")),
+            Finding(
+                "aseptic",
+                "info",
+                f"Dilute under aseptic conditions with {DILUENT} only.",
+                f"{cite('lionova', '6.6')}; {cite('lioresal', 'Dosing and Administration')}; "
+                f"{cite('baclorex', 'Seyreltme')}",
+            ),
+            Finding(
+                "diluted_within_24h",
+                "warning",
+                "Use the diluted solution within 24 h of preparation.",
+                cite("baclorex", "5"),
+            ),
         ]
     else:
-        findings.append(Finding("no_dilution_needed", "info",
-                                "The target equals the stock: no dilution is needed.", cite("lionova", "6.6")))
+        findings.append(
+            Finding(
+                "no_dilution_needed",
+                "info",
+                "The target equals the stock: no dilution is needed.",
+                cite("lionova", "6.6"),
+            )
+        )
     if not is_marketed(s):
-        findings.append(Finding(
-            "stock_not_marketed", "warning",
-            f"The stock {fmt(s)} is not a marketed strength (50, 500, 2000 µg/mL); dilute from an ampoule.",
-            cite("lionova", "2"),
-        ))
+        findings.append(
+            Finding(
+                "stock_not_marketed",
+                "warning",
+                f"The stock {fmt(s)} is not a marketed strength (50, 500, 2000 µg/mL); dilute from an ampoule.",
+                cite("lionova", "2"),
+            )
+        )
     elif math.isclose(float(s.magnitude), float(SCREENING_FORMULATION.concentration.magnitude)):
-        findings.append(Finding(
-            "screening_strength", "warning",
-            "The 50 µg/mL strength is meant for a single test bolus; pumps use 0.5 and 2 mg/mL.",
-            cite("lionova", "4.2"),
-        ))
+        findings.append(
+            Finding(
+                "screening_strength",
+                "warning",
+                "The 50 µg/mL strength is meant for a single test bolus; pumps use 0.5 and 2 mg/mL.",
+                cite("lionova", "4.2"),
+            )
+        )
     return Dilution(s, t, v, stock_volume, diluent_volume, _f(t * v, "mg"), name, tuple(findings))

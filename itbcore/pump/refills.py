@@ -4,6 +4,7 @@ Re-exported by :mod:`itbcore.pump`; import from there.
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -20,8 +21,16 @@ from ..sources import Finding, check_rule_label, cite
 from ..units import Q_, QuantityLike, _fmt_float, _quantity_maker
 from ._shared import _SRC_DEVICE, _SRC_PUMPS, _SRC_REFILL, _f
 
-__all__ = ["daily_volume", "RefillPlan", "refill_plan", "LIORESAL_STABILITY", "MANUFACTURER_REFILL_CAP",
-           "PRACTICE_REFILL_MARGIN", "LimitedBy", "LIMITED_BY_TEXT"]
+__all__ = [
+    "daily_volume",
+    "RefillPlan",
+    "refill_plan",
+    "LIORESAL_STABILITY",
+    "MANUFACTURER_REFILL_CAP",
+    "PRACTICE_REFILL_MARGIN",
+    "LimitedBy",
+    "LIMITED_BY_TEXT",
+]
 
 
 #: lioresal Stability of the drug: stable 11 weeks in a SynchroMed pump.
@@ -136,8 +145,6 @@ class RefillPlan:
         return None
 
 
-
-
 def _date_after(start: _dt.date | None, days: float) -> _dt.date | None:
     if start is None:
         return None
@@ -228,7 +235,12 @@ _MARGIN_LO_DAYS, _MARGIN_HI_DAYS = (float(q.to("day").magnitude) for q in PRACTI
 
 
 def _refill_plan_floats(
-    reservoir: float, conc: float, dose: float, alarm: float, margin: float, label: str,
+    reservoir: float,
+    conc: float,
+    dose: float,
+    alarm: float,
+    margin: float,
+    label: str,
     start: _dt.date | None = None,
 ) -> RefillPlan:
     """:func:`refill_plan` after its unit boundary: every rule, on plain floats in canonical units.
@@ -243,7 +255,12 @@ def _refill_plan_floats(
         raise DoseLimitError(
             f"The alarm volume {_fmt_float(alarm, 'mL')} must be below the reservoir volume "
             f"{_fmt_float(reservoir, 'mL')}, or the alarm sounds at once ({_SRC_DEVICE}).",
-            name="alarm volume", value=alarm, limit=reservoir, unit="mL", key="alarm_volume", source=_SRC_DEVICE,
+            name="alarm volume",
+            value=alarm,
+            limit=reservoir,
+            unit="mL",
+            key="alarm_volume",
+            source=_SRC_DEVICE,
         )
     rate = dose / conc  # mL/day
     to_alarm = (reservoir - alarm) / rate  # days
@@ -260,13 +277,16 @@ def _refill_plan_floats(
     # lioresal Dosing: initial phase: "To test the dose, a solution with a low concentration of the drug
     # (0.05 mg / ml) is intended."  A pump filled at that strength (or weaker) is worth a second look.
     if conc <= _SCREENING_UG_ML * (1 + 1e-9):
-        findings.append(Finding(
-            "screening_strength_fill", "warning",
-            f"A fill of {_fmt_float(conc, 'ug/mL')} is at the {_fmt_float(_SCREENING_UG_ML, 'ug/mL')} strength or "
-            "below it, the solution meant for a single screening test bolus; pumps are filled with 0.5 or 2 mg/mL "
-            "or a dilution of them: check that this concentration is what is meant.",
-            _SRC_SCREENING_STRENGTH,
-        ))
+        findings.append(
+            Finding(
+                "screening_strength_fill",
+                "warning",
+                f"A fill of {_fmt_float(conc, 'ug/mL')} is at the {_fmt_float(_SCREENING_UG_ML, 'ug/mL')} strength or "
+                "below it, the solution meant for a single screening test bolus; pumps are filled with 0.5 or 2 mg/mL "
+                "or a dilution of them: check that this concentration is what is meant.",
+                _SRC_SCREENING_STRENGTH,
+            )
+        )
     # lionova 4.4: intervals are calculated so the reservoir never empties; practice: 3-5 days before the alarm.
     wanted = to_alarm - margin
     limited_by: LimitedBy
@@ -274,61 +294,80 @@ def _refill_plan_floats(
         refill_days, limited_by = math.floor(wanted), "alarm_margin"
     else:
         refill_days, limited_by = max(0, math.floor(to_alarm)), "alarm"
-        findings.append(Finding(
-            "margin_does_not_fit", "violation",
-            f"The alarm is reached after {_fmt_float(to_alarm, 'day')}, which leaves no room for a "
-            f"{_fmt_float(margin, 'day')} margin: "
-            "use a higher concentration or a larger fill so the reservoir cannot run empty.",
-            f"{cite('lionova', '4.4')}; {_SRC_PUMPS}",
-        ))
+        findings.append(
+            Finding(
+                "margin_does_not_fit",
+                "violation",
+                f"The alarm is reached after {_fmt_float(to_alarm, 'day')}, which leaves no room for a "
+                f"{_fmt_float(margin, 'day')} margin: "
+                "use a higher concentration or a larger fill so the reservoir cannot run empty.",
+                f"{cite('lionova', '4.4')}; {_SRC_PUMPS}",
+            )
+        )
     # lioresal Stability of the drug: 11 weeks in a SynchroMed pump.
     if label == "lioresal" and refill_days > _STABILITY_DAYS:
         refill_days, limited_by = int(_STABILITY_DAYS), "stability"
-        findings.append(Finding(
-            "stability_cap", "info",
-            "Refill within 11 weeks: the solution is stable for 11 weeks in a SynchroMed pump.",
-            cite("lioresal", "Stability of the drug"),
-        ))
+        findings.append(
+            Finding(
+                "stability_cap",
+                "info",
+                "Refill within 11 weeks: the solution is stable for 11 weeks in a SynchroMed pump.",
+                cite("lioresal", "Stability of the drug"),
+            )
+        )
     # Practice guidance (device documentation): manufacturers cap refill intervals at 180 days.
     if refill_days > _CAP180_DAYS:
         refill_days, limited_by = int(_CAP180_DAYS), "cap_180"
-        findings.append(Finding(
-            "manufacturer_cap", "info", "Refill within 180 days, the manufacturers' cap on refill intervals.",
-            _SRC_DEVICE,
-        ))
+        findings.append(
+            Finding(
+                "manufacturer_cap",
+                "info",
+                "Refill within 180 days, the manufacturers' cap on refill intervals.",
+                _SRC_DEVICE,
+            )
+        )
     # Practice guidance: refill 3 to 5 days before the alarm date.
     if not _MARGIN_LO_DAYS <= margin <= _MARGIN_HI_DAYS:
-        findings.append(Finding(
-            "margin_outside_practice", "info",
-            f"A margin of {_fmt_float(margin, 'day')} is outside the usual {_MARGIN_LO_DAYS:g} to "
-            f"{_fmt_float(_MARGIN_HI_DAYS, 'day')} before the alarm date.",
-            _SRC_PUMPS,
-        ))
+        findings.append(
+            Finding(
+                "margin_outside_practice",
+                "info",
+                f"A margin of {_fmt_float(margin, 'day')} is outside the usual {_MARGIN_LO_DAYS:g} to "
+                f"{_fmt_float(_MARGIN_HI_DAYS, 'day')} before the alarm date.",
+                _SRC_PUMPS,
+            )
+        )
     # lionova 4.2: the concentration needed depends on the daily dose and the reservoir size.
     if refill_days < 30 and limited_by == "alarm_margin":
-        findings.append(Finding(
-            "short_interval", "info",
-            f"A refill every {refill_days} days is short (usual interval 3 to 4 months, range 1 to 6): the "
-            "concentration needed depends on the daily dose and the reservoir size.",
-            f"{cite('lionova', '4.2')}; {_SRC_PUMPS}",
-        ))
+        findings.append(
+            Finding(
+                "short_interval",
+                "info",
+                f"A refill every {refill_days} days is short (usual interval 3 to 4 months, range 1 to 6): the "
+                "concentration needed depends on the daily dose and the reservoir size.",
+                f"{cite('lionova', '4.2')}; {_SRC_PUMPS}",
+            )
+        )
     findings += [
         # lionova 4.4; lioresal Special instructions (re-fill): the reservoir must never empty.
         Finding(
-            "never_empty", "info",
+            "never_empty",
+            "info",
             "Keep the refill date: an empty reservoir interrupts delivery and can cause withdrawal; patients "
             "and carers must know the refill dates and the early signs of withdrawal.",
             _SRC_REFILL,
         ),
         # lionova 4.4: observe for 24 h after a refill.
         Finding(
-            "observe_after_refill", "warning",
+            "observe_after_refill",
+            "warning",
             "Observe the patient for 24 h after the refill, with a doctor quickly available.",
             cite("lionova", "4.4"),
         ),
         # lionova 4.4; lioresal Special instructions (re-fill): catheter access port.
         Finding(
-            "catheter_access_port", "warning",
+            "catheter_access_port",
+            "warning",
             "Take extreme care with pumps that have a catheter access port: injecting into it delivers straight "
             "into the catheter and can cause a life-threatening overdose.",
             _SRC_REFILL,
@@ -336,15 +375,29 @@ def _refill_plan_floats(
     ]
     if label == "lionova":
         # lionova 6.3 states no stability period in the pump; lioresal Stability of the drug: 11 weeks.
-        findings.append(Finding(
-            "stability_not_stated", "info",
-            "This label states no stability period in the pump (lioresal: 11 weeks in a SynchroMed pump).",
-            f"{cite('lionova', '6.3')}; {cite('lioresal', 'Stability of the drug')}",
-        ))
+        findings.append(
+            Finding(
+                "stability_not_stated",
+                "info",
+                "This label states no stability period in the pump (lioresal: 11 weeks in a SynchroMed pump).",
+                f"{cite('lionova', '6.3')}; {cite('lioresal', 'Stability of the drug')}",
+            )
+        )
     return RefillPlan(
-        reservoir_volume=_q_ml(reservoir), alarm_volume=_q_ml(alarm), concentration=_q_ug_ml(conc),
-        daily_dose=_q_ug_day(dose), daily_volume=_q_ml_day(rate), days_to_alarm=_q_day(to_alarm),
-        days_to_empty=_q_day(to_empty), refill_after=_q_day(refill_days), margin=_q_day(margin),
-        fill_date=start, alarm_date=_date_after(start, to_alarm), empty_date=_date_after(start, to_empty),
-        refill_date=_date_after(start, refill_days), limited_by_code=limited_by, label=label, findings=tuple(findings),
+        reservoir_volume=_q_ml(reservoir),
+        alarm_volume=_q_ml(alarm),
+        concentration=_q_ug_ml(conc),
+        daily_dose=_q_ug_day(dose),
+        daily_volume=_q_ml_day(rate),
+        days_to_alarm=_q_day(to_alarm),
+        days_to_empty=_q_day(to_empty),
+        refill_after=_q_day(refill_days),
+        margin=_q_day(margin),
+        fill_date=start,
+        alarm_date=_date_after(start, to_alarm),
+        empty_date=_date_after(start, to_empty),
+        refill_date=_date_after(start, refill_days),
+        limited_by_code=limited_by,
+        label=label,
+        findings=tuple(findings),
     )

@@ -4,6 +4,7 @@ Re-exported by :mod:`itbcore.pump`; import from there.
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import math
@@ -97,18 +98,24 @@ def residual_check(expected: QuantityLike, found: QuantityLike, tolerance: Quant
     diff = got - exp
     findings: list[Finding] = []
     if diff > tol:
-        findings.append(Finding(
-            "pump_not_delivering", "violation",
-            f"Found {fmt(got)} where {fmt(exp)} was expected: the pump or catheter was not delivering (withdrawal "
-            "risk). Do not simply refill and restart: check pump and catheter first, because restarting can cause "
-            "an overdose.",
-            f"{cite('lionova', '4.4')}; {_SRC_INCIDENTS}",
-        ))
+        findings.append(
+            Finding(
+                "pump_not_delivering",
+                "violation",
+                f"Found {fmt(got)} where {fmt(exp)} was expected: the pump or catheter was not delivering (withdrawal "
+                "risk). Do not simply refill and restart: check pump and catheter first, because restarting can cause "
+                "an overdose.",
+                f"{cite('lionova', '4.4')}; {_SRC_INCIDENTS}",
+            )
+        )
     elif -diff > tol:
-        findings.append(Finding(
-            "volume_missing", "violation",
-            f"Found {fmt(got)} where {fmt(exp)} was expected: possible over-delivery (pump malfunction, watch for "
-            "overdose) or a previous fill that went outside the reservoir (pocket fill).",
-            f"{cite('lionova', '4.9')}; {_SRC_INCIDENTS}",
-        ))
+        findings.append(
+            Finding(
+                "volume_missing",
+                "violation",
+                f"Found {fmt(got)} where {fmt(exp)} was expected: possible over-delivery (pump malfunction, watch for "
+                "overdose) or a previous fill that went outside the reservoir (pocket fill).",
+                f"{cite('lionova', '4.9')}; {_SRC_INCIDENTS}",
+            )
+        )
     return ResidualCheck(exp, got, diff, tol, "discrepancy" if findings else "ok", tuple(findings))

@@ -4,6 +4,7 @@ Re-exported by :mod:`itbcore.pump`; import from there.
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import math
@@ -45,10 +46,14 @@ class PumpSettings:
     mode: str = "simple continuous"
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "concentration", _f(amount(self.concentration, "ug/mL", "concentration",
-                                                               "concentration"), "ug/mL"))
-        object.__setattr__(self, "daily_dose", _f(amount(self.daily_dose, "ug/day", "daily dose", "daily_dose",
-                                                         zero_ok=True), "ug/day"))
+        object.__setattr__(
+            self, "concentration", _f(amount(self.concentration, "ug/mL", "concentration", "concentration"), "ug/mL")
+        )
+        object.__setattr__(
+            self,
+            "daily_dose",
+            _f(amount(self.daily_dose, "ug/day", "daily dose", "daily_dose", zero_ok=True), "ug/day"),
+        )
         if self.mode not in DELIVERY_MODES:
             raise InputError(
                 f"The delivery mode {self.mode!r} is not known; choose one of: {', '.join(DELIVERY_MODES)}."
@@ -65,21 +70,45 @@ def _change(what: str, old: pint.Quantity, new: pint.Quantity, unit: str, code: 
     if a == 0 and b == 0:
         return []
     if a == 0 or b == 0:
-        return [Finding(f"{code}_to_or_from_zero", "warning",
-                        f"The {what} changes from {fmt(old, unit)} to {fmt(new, unit)}.", source)]
+        return [
+            Finding(
+                f"{code}_to_or_from_zero",
+                "warning",
+                f"The {what} changes from {fmt(old, unit)} to {fmt(new, unit)}.",
+                source,
+            )
+        ]
     r = b / a
     big = max(r, 1 / r)
     if math.isclose(big, 1000.0, rel_tol=0.02):
-        return [Finding(f"{code}_mg_ug_slip", "violation",
-                        f"The {what} changes {round(big)}-fold ({fmt(old, unit)} → {fmt(new, unit)}): a mg/µg "
-                        "slip? Check the units before programming.", source)]
+        return [
+            Finding(
+                f"{code}_mg_ug_slip",
+                "violation",
+                f"The {what} changes {round(big)}-fold ({fmt(old, unit)} → {fmt(new, unit)}): a mg/µg "
+                "slip? Check the units before programming.",
+                source,
+            )
+        ]
     if big >= 10:
-        return [Finding(f"{code}_tenfold", "violation",
-                        f"The {what} changes {big:.3g}-fold ({fmt(old, unit)} → {fmt(new, unit)}): an order of "
-                        "magnitude; check for a decimal-point or unit error.", source)]
+        return [
+            Finding(
+                f"{code}_tenfold",
+                "violation",
+                f"The {what} changes {big:.3g}-fold ({fmt(old, unit)} → {fmt(new, unit)}): an order of "
+                "magnitude; check for a decimal-point or unit error.",
+                source,
+            )
+        ]
     if big >= 2:
-        return [Finding(f"{code}_twofold", "warning",
-                        f"The {what} changes {big:.3g}-fold ({fmt(old, unit)} → {fmt(new, unit)}).", source)]
+        return [
+            Finding(
+                f"{code}_twofold",
+                "warning",
+                f"The {what} changes {big:.3g}-fold ({fmt(old, unit)} → {fmt(new, unit)}).",
+                source,
+            )
+        ]
     return []
 
 
@@ -119,54 +148,78 @@ def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
     label_src = f"{cite('lionova', '4.2')}; {cite('lioresal', 'Dosing: supportive therapy')}"
     o, n = float(old.daily_dose.magnitude), float(new.daily_dose.magnitude)
     if o > 0 and n > o * (1 + LARGEST_INCREASE) * (1 + 1e-9):
-        out.append(Finding(
-            "dose_increase_above_label", "violation",
-            f"The dose rises by {100 * (n / o - 1):.0f} %, more than the largest daily increase any label band "
-            f"allows (spinal origin: {SPINAL_BAND[0] * 100:g} to {SPINAL_BAND[1] * 100:g} % per 24 h).",
-            label_src,
-        ))
+        out.append(
+            Finding(
+                "dose_increase_above_label",
+                "violation",
+                f"The dose rises by {100 * (n / o - 1):.0f} %, more than the largest daily increase any label band "
+                f"allows (spinal origin: {SPINAL_BAND[0] * 100:g} to {SPINAL_BAND[1] * 100:g} % per 24 h).",
+                label_src,
+            )
+        )
     if o > 0 and n < o * ABRUPT_CUT_BELOW:
-        out.append(Finding(
-            "abrupt_stop", "violation",
-            f"The dose falls from {fmt(old.daily_dose)} to {fmt(new.daily_dose)} at once: an abrupt discontinuation "
-            "risks a life-threatening withdrawal; reduce gradually unless this is an overdose.",
-            f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}",
-        ))
+        out.append(
+            Finding(
+                "abrupt_stop",
+                "violation",
+                f"The dose falls from {fmt(old.daily_dose)} to {fmt(new.daily_dose)} at once: an abrupt "
+                "discontinuation "
+                "risks a life-threatening withdrawal; reduce gradually unless this is an overdose.",
+                f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}",
+            )
+        )
     if o > 0 and n < o * (1 - DECREASE_LIMITS[1]) * (1 - 1e-9):
-        out.append(Finding(
-            "decrease_above_band", "warning",
-            f"The dose falls by {100 * (1 - n / o):.0f} %, more than the {DECREASE_LIMITS[0] * 100:g}–"
-            f"{DECREASE_LIMITS[1] * 100:g} % the labels name for side effects; reduce in steps.",
-            label_src,
-        ))
+        out.append(
+            Finding(
+                "decrease_above_band",
+                "warning",
+                f"The dose falls by {100 * (1 - n / o):.0f} %, more than the {DECREASE_LIMITS[0] * 100:g}–"
+                f"{DECREASE_LIMITS[1] * 100:g} % the labels name for side effects; reduce in steps.",
+                label_src,
+            )
+        )
     # A concentration above the highest strength (2000 µg/mL, lionova 2) never gets here: PumpSettings refuses it
     # where it is entered (the drug library's hard limit, which a local library may narrow but never widen).
     if not math.isclose(float(old.concentration.magnitude), float(new.concentration.magnitude), rel_tol=1e-9):
-        out.append(Finding(
-            "concentration_changed", "warning",
-            "The concentration changes: confirm the pump is programmed for the solution actually filled, and "
-            "program a bridge bolus for the old solution in tubing and catheter.",
-            f"{_SRC_BRIDGE}; {_SRC_INCIDENTS}",
-        ))
+        out.append(
+            Finding(
+                "concentration_changed",
+                "warning",
+                "The concentration changes: confirm the pump is programmed for the solution actually filled, and "
+                "program a bridge bolus for the old solution in tubing and catheter.",
+                f"{_SRC_BRIDGE}; {_SRC_INCIDENTS}",
+            )
+        )
     if new.daily_dose > LIMITED_EXPERIENCE_ABOVE and not old.daily_dose > LIMITED_EXPERIENCE_ABOVE:
-        out.append(Finding("above_1000", "warning",
-                           f"There is limited experience with doses above {fmt(LIMITED_EXPERIENCE_ABOVE)}.",
-                           f"{cite('lionova', '4.2')}; {cite('lioresal', 'Dosing: phase of dose selection')}"))
+        out.append(
+            Finding(
+                "above_1000",
+                "warning",
+                f"There is limited experience with doses above {fmt(LIMITED_EXPERIENCE_ABOVE)}.",
+                f"{cite('lionova', '4.2')}; {cite('lioresal', 'Dosing: phase of dose selection')}",
+            )
+        )
     if old.mode != new.mode:
-        out.append(Finding("mode_changed", "info", f"The delivery mode changes from {old.mode} to {new.mode}.",
-                           _SRC_DEVICE))
+        out.append(
+            Finding("mode_changed", "info", f"The delivery mode changes from {old.mode} to {new.mode}.", _SRC_DEVICE)
+        )
     # lionova 4.4: "ved endring i konsentrasjonen av baklofen eller infusjonshastigheten, må pasienten følges nøye
     # inntil tilstanden er stabil"; lioresal Special instructions: "every time the dosing rate and / or the
     # concentration of baclofen in the pump reservoir changes" (tests/itbcore/test_rule_quotes.py finds both).
-    rate_changed = not math.isclose(float(old.daily_volume.to("mL/day").magnitude),
-                                    float(new.daily_volume.to("mL/day").magnitude), rel_tol=1e-9)
-    conc_changed = not math.isclose(float(old.concentration.magnitude), float(new.concentration.magnitude),
-                                    rel_tol=1e-9)
+    rate_changed = not math.isclose(
+        float(old.daily_volume.to("mL/day").magnitude), float(new.daily_volume.to("mL/day").magnitude), rel_tol=1e-9
+    )
+    conc_changed = not math.isclose(
+        float(old.concentration.magnitude), float(new.concentration.magnitude), rel_tol=1e-9
+    )
     if rate_changed or conc_changed:
         what = " and ".join(w for w, c in (("concentration", conc_changed), ("infusion rate", rate_changed)) if c)
-        out.append(Finding(
-            "monitor_until_stable", "info",
-            f"The {what} changes: follow the patient closely until the condition is stable.",
-            f"{cite('lionova', '4.4')}; {cite('lioresal', 'Special instructions')}",
-        ))
+        out.append(
+            Finding(
+                "monitor_until_stable",
+                "info",
+                f"The {what} changes: follow the patient closely until the condition is stable.",
+                f"{cite('lionova', '4.4')}; {cite('lioresal', 'Special instructions')}",
+            )
+        )
     return out

@@ -27,6 +27,7 @@ One module per job: :mod:`~itbcore.screening.rules` (the rules as data), :mod:`~
 >>> [f"{d.magnitude:g}" for d in screening_ladder(p, "50 mcg")]
 ['50', '75', '100']
 """
+
 from __future__ import annotations
 
 # _CAUTION: the caution list tests/itbcore/test_screening.py walks

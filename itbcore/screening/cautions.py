@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Re-exported by :mod:`itbcore.screening`; import from there.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -17,8 +18,17 @@ __all__ = ["screening_warnings", "ChecklistItem", "before_first_fill", "Interact
 
 # lionova 4.4 caution list ("Baklofen må kun administreres med særlig forsiktighet hos pasienter med: …").
 _CAUTION = (
-    "impaired_csf_flow", "epilepsy", "bulbar_paresis", "confusion", "psychosis", "autonomic_dysreflexia_history",
-    "cerebrovascular_insufficiency", "sphincter_hypertonia", "renal_impairment", "peptic_ulcer", "hepatic_impairment",
+    "impaired_csf_flow",
+    "epilepsy",
+    "bulbar_paresis",
+    "confusion",
+    "psychosis",
+    "autonomic_dysreflexia_history",
+    "cerebrovascular_insufficiency",
+    "sphincter_hypertonia",
+    "renal_impairment",
+    "peptic_ulcer",
+    "hepatic_impairment",
 )
 
 #: What lioresal says of each condition of lionova's caution list: (severity, text, section).  lioresal
@@ -26,66 +36,125 @@ _CAUTION = (
 #: "Special instructions" ask for close monitoring of breathing in respiratory muscle weakness during the test
 #: dose) nor hepatic impairment (its "Dosing and Administration" says no dose change is needed in liver damage).
 _LIORESAL_CAUTION: dict[str, tuple[SeverityName, str, str]] = {
-    "impaired_csf_flow": ("warning", "Impaired CSF flow: the antispastic effect may differ from that in patients "
-                          "with normal CSF flow, as baclofen spreads unevenly in the subarachnoid space", "Carefully"),
-    "epilepsy": ("warning", "Epilepsy: particular attention, as seizures have occurred with overdose, during "
-                 "maintenance and after stopping", "Carefully"),
-    "bulbar_paresis": ("warning", "Bulbar paresis or partial paralysis of the respiratory muscles: lioresal's caution "
-                       "list does not name it; with respiratory muscle weakness, breathing and heart must be monitored "
-                       "carefully during the first test dose (lionova 4.4 lists it for particular caution)",
-                       "Special instructions"),
-    "confusion": ("warning", "Confusion: use with caution and under careful observation, as it has worsened with oral "
-                  "baclofen", "Carefully"),
-    "psychosis": ("warning", "Mental disorders, schizophrenia or Parkinson's disease: use with caution and under "
-                  "careful observation, as they have worsened with oral baclofen", "Carefully"),
-    "autonomic_dysreflexia_history": ("warning", "History of autonomic dysreflexia: use with caution; pain or a "
-                                      "sudden stop can provoke a crisis", "Carefully"),
-    "cerebrovascular_insufficiency": ("warning", "Cerebrovascular or respiratory failure: use with caution, as "
-                                      "baclofen may worsen it", "Carefully"),
+    "impaired_csf_flow": (
+        "warning",
+        "Impaired CSF flow: the antispastic effect may differ from that in patients "
+        "with normal CSF flow, as baclofen spreads unevenly in the subarachnoid space",
+        "Carefully",
+    ),
+    "epilepsy": (
+        "warning",
+        "Epilepsy: particular attention, as seizures have occurred with overdose, during "
+        "maintenance and after stopping",
+        "Carefully",
+    ),
+    "bulbar_paresis": (
+        "warning",
+        "Bulbar paresis or partial paralysis of the respiratory muscles: lioresal's caution "
+        "list does not name it; with respiratory muscle weakness, breathing and heart must be monitored "
+        "carefully during the first test dose (lionova 4.4 lists it for particular caution)",
+        "Special instructions",
+    ),
+    "confusion": (
+        "warning",
+        "Confusion: use with caution and under careful observation, as it has worsened with oral baclofen",
+        "Carefully",
+    ),
+    "psychosis": (
+        "warning",
+        "Mental disorders, schizophrenia or Parkinson's disease: use with caution and under "
+        "careful observation, as they have worsened with oral baclofen",
+        "Carefully",
+    ),
+    "autonomic_dysreflexia_history": (
+        "warning",
+        "History of autonomic dysreflexia: use with caution; pain or a sudden stop can provoke a crisis",
+        "Carefully",
+    ),
+    "cerebrovascular_insufficiency": (
+        "warning",
+        "Cerebrovascular or respiratory failure: use with caution, as baclofen may worsen it",
+        "Carefully",
+    ),
     "sphincter_hypertonia": ("warning", "Hypertonic sphincters: care is needed", "Carefully"),
     "renal_impairment": ("warning", "Impaired renal function: care is needed", "Carefully"),
-    "peptic_ulcer": ("warning", "Ulcers of the gastrointestinal tract (also in the history): care is needed",
-                     "Carefully"),
-    "hepatic_impairment": ("info", "Hepatic impairment: lioresal does not list it among its cautions; the liver plays "
-                           "no significant role in the metabolism of intrathecal baclofen, so no dose change is "
-                           "needed (lionova 4.4 asks for particular caution in severe hepatic impairment)",
-                           "Dosing and Administration"),
+    "peptic_ulcer": (
+        "warning",
+        "Ulcers of the gastrointestinal tract (also in the history): care is needed",
+        "Carefully",
+    ),
+    "hepatic_impairment": (
+        "info",
+        "Hepatic impairment: lioresal does not list it among its cautions; the liver plays "
+        "no significant role in the metabolism of intrathecal baclofen, so no dose change is "
+        "needed (lionova 4.4 asks for particular caution in severe hepatic impairment)",
+        "Dosing and Administration",
+    ),
 }
 
 # lionova 4.5 / lioresal Interaction: what each concurrent medicine adds (text shared by both labels).
 _INTERACTIONS: dict[str, tuple[SeverityName, str, str]] = {
-    "cns_depressant": ("warning", "Alcohol and other CNS depressants (e.g. analgesics, neuroleptics, benzodiazepines, "
-                       "anxiolytics) and baclofen add to each other's effect on the CNS.", "Interaction"),
-    "tricyclic_antidepressant": ("warning", "Tricyclic antidepressants may increase the effect of baclofen and "
-                                 "cause marked muscle hypotonia.", "Interaction"),
-    "antihypertensive": ("warning", "Antihypertensives may deepen a fall in blood pressure: monitor blood pressure "
-                         "and lower the antihypertensive dose if needed.", "Interaction"),
-    "levodopa_carbidopa": ("warning", "Levodopa/carbidopa raises the risk of visual hallucinations, confusion, "
-                           "headache and nausea; Parkinson's symptoms may worsen.", "Interaction"),
-    "morphine": ("warning", "Morphine with intrathecal baclofen caused hypotension in one patient; breathing and "
-                 "CNS depression cannot be ruled out.", "Interaction"),
-    "general_anaesthetic": ("warning", "General anaesthetics (e.g. fentanyl, propofol) may raise the risk of "
-                            "cardiac disorders and seizures.", "Interaction"),
+    "cns_depressant": (
+        "warning",
+        "Alcohol and other CNS depressants (e.g. analgesics, neuroleptics, benzodiazepines, "
+        "anxiolytics) and baclofen add to each other's effect on the CNS.",
+        "Interaction",
+    ),
+    "tricyclic_antidepressant": (
+        "warning",
+        "Tricyclic antidepressants may increase the effect of baclofen and cause marked muscle hypotonia.",
+        "Interaction",
+    ),
+    "antihypertensive": (
+        "warning",
+        "Antihypertensives may deepen a fall in blood pressure: monitor blood pressure "
+        "and lower the antihypertensive dose if needed.",
+        "Interaction",
+    ),
+    "levodopa_carbidopa": (
+        "warning",
+        "Levodopa/carbidopa raises the risk of visual hallucinations, confusion, "
+        "headache and nausea; Parkinson's symptoms may worsen.",
+        "Interaction",
+    ),
+    "morphine": (
+        "warning",
+        "Morphine with intrathecal baclofen caused hypotension in one patient; breathing and "
+        "CNS depression cannot be ruled out.",
+        "Interaction",
+    ),
+    "general_anaesthetic": (
+        "warning",
+        "General anaesthetics (e.g. fentanyl, propofol) may raise the risk of cardiac disorders and seizures.",
+        "Interaction",
+    ),
 }
 
 #: Medicines only the baclorex leaflet names (baclorex 2, "Diğer ilaçlar ile birlikte kullanımı": "some medicines
 #: can interfere with your treatment; remind your doctor or nurse"); lionova 4.5 and lioresal do not name them.
 _BACLOREX_ONLY_INTERACTIONS: dict[str, str] = {
     "kidney_affecting": "Other medicines that also affect the kidneys (such as ibuprofen) can interfere with the "
-                        "treatment: the patient should tell the doctor or nurse; lionova 4.5 and lioresal do not "
-                        "name them.",
+    "treatment: the patient should tell the doctor or nurse; lionova 4.5 and lioresal do not "
+    "name them.",
     "antiepileptic": "Epilepsy medicines can interfere with the treatment: the patient should tell the doctor or "
-                     "nurse; lionova 4.5 and lioresal do not name them.",
+    "nurse; lionova 4.5 and lioresal do not name them.",
 }
 
 #: Other intrathecally given medicines, in each text's words (lionova 4.5; lioresal Interaction; baclorex 2).
 _OTHER_INTRATHECAL: dict[str, tuple[str, str]] = {
-    "lionova": ("4.5", "Other intrathecally given medicines: there is no information yet on their use together "
-                       "with baclofen"),
-    "lioresal": ("Interaction", "Other intrathecally given medicines: their use together with intrathecal baclofen "
-                                "has not been studied and the safety of the combination is not established"),
-    "baclorex": ("2", "the baclorex leaflet asks for care when the patient receives any other injection into the "
-                      "spine"),
+    "lionova": (
+        "4.5",
+        "Other intrathecally given medicines: there is no information yet on their use together with baclofen",
+    ),
+    "lioresal": (
+        "Interaction",
+        "Other intrathecally given medicines: their use together with intrathecal baclofen "
+        "has not been studied and the safety of the combination is not established",
+    ),
+    "baclorex": (
+        "2",
+        "the baclorex leaflet asks for care when the patient receives any other injection into the spine",
+    ),
 }
 
 
@@ -101,7 +170,7 @@ class Interaction:
 
 _INTERACTION_ACTIONS = {
     "cns_depressant": "watch for sedation; avoid alcohol in particular (lionova 4.5: its interactions are "
-                      "unpredictable)",
+    "unpredictable)",
     "tricyclic_antidepressant": "watch muscle tone",
     "antihypertensive": "monitor blood pressure; lower the antihypertensive if needed",
     "levodopa_carbidopa": "watch for hallucinations and confusion",
@@ -113,17 +182,23 @@ _INTERACTION_ACTIONS = {
 }
 #: Interactions as data: medicine code → effect → what to do (lionova 4.5; lioresal Interaction; baclorex 2).
 INTERACTIONS: dict[str, Interaction] = {
-    **{code: Interaction(code, text, _INTERACTION_ACTIONS[code],
-                         f"{cite('lionova', '4.5')}; {cite('lioresal', section)}")
-       for code, (_severity, text, section) in _INTERACTIONS.items()},
-    **{code: Interaction(code, text, _INTERACTION_ACTIONS[code], cite("baclorex", "2"))
-       for code, text in _BACLOREX_ONLY_INTERACTIONS.items()},
+    **{
+        code: Interaction(
+            code, text, _INTERACTION_ACTIONS[code], f"{cite('lionova', '4.5')}; {cite('lioresal', section)}"
+        )
+        for code, (_severity, text, section) in _INTERACTIONS.items()
+    },
+    **{
+        code: Interaction(code, text, _INTERACTION_ACTIONS[code], cite("baclorex", "2"))
+        for code, text in _BACLOREX_ONLY_INTERACTIONS.items()
+    },
     "other_intrathecal": Interaction(
         "other_intrathecal",
         "Other intrathecally given medicines: there is no information on their use with intrathecal baclofen and "
         "the safety of the combination is not established; the baclorex leaflet asks for care.",
         _INTERACTION_ACTIONS["other_intrathecal"],
-        f"{cite('lionova', '4.5')}; {cite('lioresal', 'Interaction')}; {cite('baclorex', '2')}"),
+        f"{cite('lionova', '4.5')}; {cite('lioresal', 'Interaction')}; {cite('baclorex', '2')}",
+    ),
 }
 
 
@@ -137,8 +212,9 @@ class ChecklistItem:
     applies: bool = True
 
 
-def before_first_fill(patient: Patient, post_traumatic: bool = False, label: str = DEFAULT_LABEL
-                      ) -> tuple[ChecklistItem, ...]:
+def before_first_fill(
+    patient: Patient, post_traumatic: bool = False, label: str = DEFAULT_LABEL
+) -> tuple[ChecklistItem, ...]:
     """What to confirm before a pump is first filled (lionova 4.2, 4.4, 6.2, 6.3, 6.6; lioresal; baclorex 3, 5).
 
     Raises
@@ -161,41 +237,74 @@ def before_first_fill(patient: Patient, post_traumatic: bool = False, label: str
     if not isinstance(post_traumatic, bool):
         raise InputError(f"post_traumatic must be True or False, not {post_traumatic!r}.")
     lio = label == "lionova"
-    route = (cite("lionova", "4.2") if lio else cite("lioresal", "Contraindications"))
+    route = cite("lionova", "4.2") if lio else cite("lioresal", "Contraindications")
     items = [
-        ChecklistItem("route_intrathecal_only", "The solution is for intrathecal use only: never intravenous, "
-                      f"intramuscular, subcutaneous or epidural ({route}).", route),
-        ChecklistItem("compatible_pump_with_filter", "Use only a pump of materials shown to be compatible with the "
-                      "solution and with an integrated bacterial filter (lionova 4.2).", cite("lionova", "4.2")),
-        ChecklistItem("arachnoiditis_imaging", "Post-traumatic spasticity: image the subarachnoid space first; "
-                      "with radiological signs of arachnoiditis do not start (lionova 4.2).", cite("lionova", "4.2"),
-                      applies=post_traumatic),
-        ChecklistItem("child_body_size", "A child needs enough body size (weight) for an implanted pump "
-                      f"({cite('lionova', '4.2')}; {cite('lioresal', 'Carefully')}).",
-                      f"{cite('lionova', '4.2')}; {cite('lioresal', 'Carefully')}",
-                      applies=patient.population == "pediatric"),
-        ChecklistItem("infection_free", "The patient is free of infection (lionova 4.2, 4.4).",
-                      f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}"),
-        ChecklistItem("inspect_solution", "Inspect the solution: a clear, colourless solution "
-                      f"({cite('lionova', '3')}); do not use it if it has changed colour or holds particles "
-                      f"({cite('lioresal', 'Dosing and Administration')}; {cite('baclorex', '5')}); each ampoule is "
-                      f"for single use ({cite('lionova', '6.6')}), used at once after opening "
-                      f"({cite('lionova', '6.3')}).",
-                      f"{cite('lionova', '3')}, {cite('lionova', '6.3')}, {cite('lionova', '6.6')}; "
-                      f"{cite('lioresal', 'Dosing and Administration')}; {cite('baclorex', '5')}"),
-        ChecklistItem("diluent_nacl_only", "If diluted: sodium chloride 9 mg/mL (0.9 %) only, never glucose "
-                      f"({cite('lionova', '6.2')}, {cite('lionova', '6.6')}).",
-                      f"{cite('lionova', '6.2')}, {cite('lionova', '6.6')}"),
+        ChecklistItem(
+            "route_intrathecal_only",
+            "The solution is for intrathecal use only: never intravenous, "
+            f"intramuscular, subcutaneous or epidural ({route}).",
+            route,
+        ),
+        ChecklistItem(
+            "compatible_pump_with_filter",
+            "Use only a pump of materials shown to be compatible with the "
+            "solution and with an integrated bacterial filter (lionova 4.2).",
+            cite("lionova", "4.2"),
+        ),
+        ChecklistItem(
+            "arachnoiditis_imaging",
+            "Post-traumatic spasticity: image the subarachnoid space first; "
+            "with radiological signs of arachnoiditis do not start (lionova 4.2).",
+            cite("lionova", "4.2"),
+            applies=post_traumatic,
+        ),
+        ChecklistItem(
+            "child_body_size",
+            "A child needs enough body size (weight) for an implanted pump "
+            f"({cite('lionova', '4.2')}; {cite('lioresal', 'Carefully')}).",
+            f"{cite('lionova', '4.2')}; {cite('lioresal', 'Carefully')}",
+            applies=patient.population == "pediatric",
+        ),
+        ChecklistItem(
+            "infection_free",
+            "The patient is free of infection (lionova 4.2, 4.4).",
+            f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}",
+        ),
+        ChecklistItem(
+            "inspect_solution",
+            "Inspect the solution: a clear, colourless solution "
+            f"({cite('lionova', '3')}); do not use it if it has changed colour or holds particles "
+            f"({cite('lioresal', 'Dosing and Administration')}; {cite('baclorex', '5')}); each ampoule is "
+            f"for single use ({cite('lionova', '6.6')}), used at once after opening "
+            f"({cite('lionova', '6.3')}).",
+            f"{cite('lionova', '3')}, {cite('lionova', '6.3')}, {cite('lionova', '6.6')}; "
+            f"{cite('lioresal', 'Dosing and Administration')}; {cite('baclorex', '5')}",
+        ),
+        ChecklistItem(
+            "diluent_nacl_only",
+            "If diluted: sodium chloride 9 mg/mL (0.9 %) only, never glucose "
+            f"({cite('lionova', '6.2')}, {cite('lionova', '6.6')}).",
+            f"{cite('lionova', '6.2')}, {cite('lionova', '6.6')}",
+        ),
         # Each label says only its own: only lioresal forbids freezing (label_differences.toml: storage).
-        ChecklistItem("storage", "Stored as the label says (lionova: no special storage conditions; lioresal: at "
-                      "no more than 30 °C, not frozen, not heat-sterilised; baclorex: below 30 °C, protected from "
-                      "heat, a diluted solution used within 24 h).",
-                      f"{cite('lionova', '6.4')}; {cite('lioresal', 'Storage conditions')}; {cite('baclorex', '5')}"),
-        ChecklistItem("resuscitation_ready", "Resuscitation equipment and trained staff are at hand "
-                      f"({cite('lionova', '4.2')}).", cite("lionova", "4.2")),
-        ChecklistItem("no_double_dose", "The patient knows: a forgotten dose is never made up with a double dose; "
-                      f"tell the doctor or nurse at once if a dose may have been missed ({cite('baclorex', '3')}).",
-                      cite("baclorex", "3")),
+        ChecklistItem(
+            "storage",
+            "Stored as the label says (lionova: no special storage conditions; lioresal: at "
+            "no more than 30 °C, not frozen, not heat-sterilised; baclorex: below 30 °C, protected from "
+            "heat, a diluted solution used within 24 h).",
+            f"{cite('lionova', '6.4')}; {cite('lioresal', 'Storage conditions')}; {cite('baclorex', '5')}",
+        ),
+        ChecklistItem(
+            "resuscitation_ready",
+            f"Resuscitation equipment and trained staff are at hand ({cite('lionova', '4.2')}).",
+            cite("lionova", "4.2"),
+        ),
+        ChecklistItem(
+            "no_double_dose",
+            "The patient knows: a forgotten dose is never made up with a double dose; "
+            f"tell the doctor or nurse at once if a dose may have been missed ({cite('baclorex', '3')}).",
+            cite("baclorex", "3"),
+        ),
     ]
     return tuple(items)
 
@@ -215,45 +324,72 @@ class _ConditionRule:
 _CONDITION_RULES: dict[str, _ConditionRule] = {
     # lionova 4.2: "Pasienten bør være infeksjonsfri før screening"; lioresal Dosing: initial phase.
     "infection": _ConditionRule(
-        "infection", "violation", {"lionova": "4.2", "lioresal": _SCREENING_SECTION["lioresal"]},
+        "infection",
+        "violation",
+        {"lionova": "4.2", "lioresal": _SCREENING_SECTION["lioresal"]},
         "The patient must be free of infection before screening: a systemic infection can prevent an accurate "
-        "assessment of the response"),
+        "assessment of the response",
+    ),
     # lionova 4.4; lioresal Dosing and Administration: wait until spasticity is stable, ≥ 1 year after the trauma.
     "head_injury_under_1_year": _ConditionRule(
-        "head_injury_under_1_year", "warning", {"lionova": "4.4", "lioresal": "Dosing and Administration"},
+        "head_injury_under_1_year",
+        "warning",
+        {"lionova": "4.4", "lioresal": "Dosing and Administration"},
         "Spasticity after a head injury: long-term intrathecal baclofen is not recommended until the spasticity "
-        "is stable, at least 1 year after the trauma"),
+        "is stable, at least 1 year after the trauma",
+    ),
     # lionova 4.6: not during pregnancy unless the expected benefit outweighs the possible risk to the child;
     # lioresal Pregnancy and lactation: only if necessary.
     "pregnancy": _ConditionRule(
-        "pregnancy", "warning", {"lionova": "4.6", "lioresal": "Pregnancy and lactation"},
+        "pregnancy",
+        "warning",
+        {"lionova": "4.6", "lioresal": "Pregnancy and lactation"},
         "Pregnancy: data are limited and baclofen crosses the placenta; use only if the expected benefit for "
         "the mother outweighs the possible risk to the child",
-        {"lioresal": "Pregnancy: experience is limited and in animals baclofen crosses the placenta; use during "
-                     "pregnancy only if necessary"}),
+        {
+            "lioresal": "Pregnancy: experience is limited and in animals baclofen crosses the placenta; use during "
+            "pregnancy only if necessary"
+        },
+    ),
     # lionova 4.6 "Fertilitet"; lioresal Pregnancy and lactation: "Fertility", and no special recommendations for
     # women planning a pregnancy.
     "planning_pregnancy": _ConditionRule(
-        "fertility", "info", {"lionova": "4.6", "lioresal": "Pregnancy and lactation"},
+        "fertility",
+        "info",
+        {"lionova": "4.6", "lioresal": "Pregnancy and lactation"},
         "Fertility: animal studies show that intrathecal baclofen probably has no negative effect on fertility; "
         "there are no data for special recommendations to women who can become pregnant",
-        {"lioresal": "Fertility: from experimental data an effect of baclofen on fertility is unlikely; there are no "
-                     "special recommendations for women planning a pregnancy"}),
+        {
+            "lioresal": "Fertility: from experimental data an effect of baclofen on fertility is unlikely; there are "
+            "no "
+            "special recommendations for women planning a pregnancy"
+        },
+    ),
     # lionova 4.7: the ability to drive may be much reduced; the doctor reassesses it regularly.  lioresal "Effect on
     # the ability to drive": warn the patient to be careful when driving.
     "drives": _ConditionRule(
-        "driving", "warning", {"lionova": "4.7", "lioresal": "Effect on the ability to drive"},
+        "driving",
+        "warning",
+        {"lionova": "4.7", "lioresal": "Effect on the ability to drive"},
         "Driving and machines: drowsiness, sedation and other effects can greatly reduce the ability to drive; "
         "advise against it when they occur and reassess it regularly",
-        {"lioresal": "Driving and machines: drowsiness, sedation, ataxia, hallucinations, diplopia and withdrawal "
-                     "signs have been reported; warn the patient to be careful when driving and in hazardous "
-                     "activities that need close attention"}),
+        {
+            "lioresal": "Driving and machines: drowsiness, sedation, ataxia, hallucinations, diplopia and withdrawal "
+            "signs have been reported; warn the patient to be careful when driving and in hazardous "
+            "activities that need close attention"
+        },
+    ),
     # lionova 4.4: onset or worsening of scoliosis is reported: watch for its signs (lioresal is silent).
     "scoliosis": _ConditionRule(
-        "scoliosis", "warning", {"lionova": "4.4"},
+        "scoliosis",
+        "warning",
+        {"lionova": "4.4"},
         "Scoliosis can start or worsen during treatment: watch closely for its signs",
-        {"lioresal": "Scoliosis can start or worsen during treatment: watch closely for its signs (lioresal does "
-                     "not mention it)"}),
+        {
+            "lioresal": "Scoliosis can start or worsen during treatment: watch closely for its signs (lioresal does "
+            "not mention it)"
+        },
+    ),
 }
 
 
@@ -319,21 +455,38 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
 
     if "hypersensitivity" in conds:
         src = cite("lionova", "4.3") if lio else cite("lioresal", "Contraindications")
-        out.append(Finding("contraindication_hypersensitivity", "violation",
-                           f"{CONDITIONS['hypersensitivity'].capitalize()} is a contraindication ({src}).", src))
+        out.append(
+            Finding(
+                "contraindication_hypersensitivity",
+                "violation",
+                f"{CONDITIONS['hypersensitivity'].capitalize()} is a contraindication ({src}).",
+                src,
+            )
+        )
     if "treatment_resistant_epilepsy" in conds:
         # lionova 4.3 and baclorex 2 list treatment-resistant epilepsy as a contraindication; lioresal does not
         # (its contraindications are hypersensitivity and age under 4) and asks for attention to epilepsy instead.
         src = f"{cite('lionova', '4.3')}; {cite('baclorex', '2')}"
         if lio:
-            out.append(Finding("contraindication_treatment_resistant_epilepsy", "violation",
-                               f"Treatment-resistant epilepsy is a contraindication ({src}).", src))
+            out.append(
+                Finding(
+                    "contraindication_treatment_resistant_epilepsy",
+                    "violation",
+                    f"Treatment-resistant epilepsy is a contraindication ({src}).",
+                    src,
+                )
+            )
         else:
-            out.append(Finding(
-                "contraindication_treatment_resistant_epilepsy", "warning",
-                f"Treatment-resistant epilepsy: lioresal lists no such contraindication but asks for particular "
-                f"attention to epilepsy ({cite('lioresal', 'Carefully')}); lionova 4.3 and baclorex 2 make it a "
-                "contraindication.", f"{cite('lioresal', 'Carefully')}; {src}"))
+            out.append(
+                Finding(
+                    "contraindication_treatment_resistant_epilepsy",
+                    "warning",
+                    f"Treatment-resistant epilepsy: lioresal lists no such contraindication but asks for particular "
+                    f"attention to epilepsy ({cite('lioresal', 'Carefully')}); lionova 4.3 and baclorex 2 make it a "
+                    "contraindication.",
+                    f"{cite('lioresal', 'Carefully')}; {src}",
+                )
+            )
     out.extend(_condition_findings(conds, label, ("infection", "head_injury_under_1_year")))
 
     # lionova 4.2 and 4.5; lioresal Special instructions: higher risk of respiratory depression.
@@ -347,12 +500,15 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
     ]
     for code, pool, what in respiratory:
         if code in pool:
-            out.append(Finding(
-                f"respiratory_risk_{code}", "warning",
-                f"The patient {what}: higher risk of respiratory depression, so monitor breathing and heart "
-                f"function closely during screening ({resp_src}).",
-                resp_src,
-            ))
+            out.append(
+                Finding(
+                    f"respiratory_risk_{code}",
+                    "warning",
+                    f"The patient {what}: higher risk of respiratory depression, so monitor breathing and heart "
+                    f"function closely during screening ({resp_src}).",
+                    resp_src,
+                )
+            )
 
     for code in _CAUTION:
         if code in conds:
@@ -367,16 +523,22 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
             if code == "renal_impairment":
                 # lionova 4.2 "Nedsatt nyrefunksjon": the dose may need to be reduced; 4.4: caution.
                 src = f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}"
-                text = ("Renal impairment: the dose may need to be reduced for the clinical state and the degree of "
-                        f"renal impairment, and intrathecal baclofen is given with caution ({src}).")
+                text = (
+                    "Renal impairment: the dose may need to be reduced for the clinical state and the degree of "
+                    f"renal impairment, and intrathecal baclofen is given with caution ({src})."
+                )
             out.append(Finding(f"caution_{code}", "warning", text, src))
     if "diabetes" in conds:
         # Only lioresal lists diabetes; under the lionova profile it is shown as information from the other label.
         src = cite("lioresal", "Carefully")
-        out.append(Finding(
-            "caution_diabetes", "warning" if not lio else "info",
-            f"Diabetes mellitus: lioresal asks for caution ({src}); lionova 4.4 does not list it.", src,
-        ))
+        out.append(
+            Finding(
+                "caution_diabetes",
+                "warning" if not lio else "info",
+                f"Diabetes mellitus: lioresal asks for caution ({src}); lionova 4.4 does not list it.",
+                src,
+            )
+        )
 
     for code, (severity, text, section) in _INTERACTIONS.items():
         if code in meds:
@@ -398,63 +560,96 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
             # lionova 4.5: stop concurrent oral muscle relaxants before the infusion, under supervision, and
             # avoid any sudden reduction or stop of them during chronic treatment.
             src = cite("lionova", "4.5") if lio else cite("lioresal", "Special instructions")
-            out.append(Finding(
-                f"interaction_{code}", "warning",
-                f"The patient takes {MEDICINES[code]}: where possible stop other oral muscle relaxants before the "
-                f"infusion starts, under close supervision, to avoid overdose and interactions; avoid stopping them "
-                f"suddenly during intrathecal treatment ({src}).",
-                src,
-            ))
+            out.append(
+                Finding(
+                    f"interaction_{code}",
+                    "warning",
+                    f"The patient takes {MEDICINES[code]}: where possible stop other oral muscle relaxants before "
+                    "the "
+                    "infusion starts, under close supervision, to avoid overdose and interactions; avoid stopping "
+                    "them "
+                    f"suddenly during intrathecal treatment ({src}).",
+                    src,
+                )
+            )
 
     out.extend(_condition_findings(conds, label, ("pregnancy", "planning_pregnancy")))
     if "breast_feeding" in conds:
         src = cite("lionova", "4.6") if lio else cite("lioresal", "Pregnancy and lactation")
-        text = ("Breast-feeding: baclofen passes into milk, but at intrathecal doses clinically relevant levels are "
-                "not expected; it can be used while breast-feeding" if lio else
-                "Breast-feeding: no special recommendations are needed, as intrathecal baclofen is not excreted in "
-                "milk")
+        text = (
+            "Breast-feeding: baclofen passes into milk, but at intrathecal doses clinically relevant levels are "
+            "not expected; it can be used while breast-feeding"
+            if lio
+            else "Breast-feeding: no special recommendations are needed, as intrathecal baclofen is not excreted in "
+            "milk"
+        )
         out.append(Finding("breast_feeding", "info", f"{text} ({src}; the labels differ).", src))
     out.extend(_condition_findings(conds, label, ("drives", "scoliosis")))
     if "peg_tube" in conds:
         # baclorex 2: a PEG tube raises the frequency of infections in children.
         src = cite("baclorex", "2")
-        out.append(Finding(
-            "peg_tube", "warning" if patient.population == "pediatric" else "info",
-            f"A PEG tube raises the frequency of infections in children ({src}).", src))
+        out.append(
+            Finding(
+                "peg_tube",
+                "warning" if patient.population == "pediatric" else "info",
+                f"A PEG tube raises the frequency of infections in children ({src}).",
+                src,
+            )
+        )
     if patient.population == "pediatric" and patient.age_years < 6 and not lio:
         src = cite("lioresal", "Carefully")
-        out.append(Finding("limited_data_under_6", "info",
-                           f"Clinical data in children under 6 years are limited ({src}).", src))
+        out.append(
+            Finding(
+                "limited_data_under_6", "info", f"Clinical data in children under 6 years are limited ({src}).", src
+            )
+        )
     if lio and patient.age_years >= OLDER_PATIENT_AGE:
         # lionova 4.2 "Eldre pasienter (≥ 65 år)": monitor closely for adverse effects; 4.4: more susceptible
         # in the titration phase.
         src = f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}"
-        out.append(Finding(
-            "older_patient", "warning",
-            f"{OLDER_PATIENT_AGE:g} years or older: adverse effects may be more frequent, especially during titration; "
-            f"monitor the patient closely for them ({src}).", src,
-        ))
+        out.append(
+            Finding(
+                "older_patient",
+                "warning",
+                f"{OLDER_PATIENT_AGE:g} years or older: adverse effects may be more frequent, especially during "
+                "titration; "
+                f"monitor the patient closely for them ({src}).",
+                src,
+            )
+        )
     elif not lio and patient.age_years > OLDER_PATIENT_AGE:
         src = cite("lioresal", "Carefully")
-        out.append(Finding(
-            "older_patient", "info",
-            f"Over {OLDER_PATIENT_AGE:g} years: tolerability was similar to younger patients; adverse events may be "
-            "more "
-            f"frequent during dose selection, but with individual dosing a higher risk is unlikely ({src}).", src,
-        ))
+        out.append(
+            Finding(
+                "older_patient",
+                "info",
+                f"Over {OLDER_PATIENT_AGE:g} years: tolerability was similar to younger patients; adverse events may "
+                "be more frequent during dose selection, but "
+                f"with individual dosing a higher risk is unlikely ({src}).",
+                src,
+            )
+        )
 
     src = cite("lionova", "4.2") if lio else _src("lioresal")
-    out.append(Finding(
-        "resuscitation_equipment", "info",
-        f"Resuscitation equipment and trained staff must be at hand during screening ({src})." if lio else
-        f"Resuscitation equipment and medicines must be made ready before each test dose, above all the first "
-        f"({src}).", src,
-    ))
+    out.append(
+        Finding(
+            "resuscitation_equipment",
+            "info",
+            f"Resuscitation equipment and trained staff must be at hand during screening ({src})."
+            if lio
+            else f"Resuscitation equipment and medicines must be made ready before each test dose, above all the first "
+            f"({src}).",
+            src,
+        )
+    )
     src = cite("lionova", "4.2") if lio else _src("lioresal")
-    out.append(Finding(
-        "variable_sensitivity", "info",
-        "Sensitivity to intrathecal baclofen varies widely: one adult went into a coma after a single 25 µg test "
-        f"dose ({src}).",
-        src,
-    ))
+    out.append(
+        Finding(
+            "variable_sensitivity",
+            "info",
+            "Sensitivity to intrathecal baclofen varies widely: one adult went into a coma after a single 25 µg test "
+            f"dose ({src}).",
+            src,
+        )
+    )
     return most_severe_first(out)

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Re-exported by :mod:`itbcore.screening`; import from there.
 """
+
 from __future__ import annotations
 
 import math
@@ -14,8 +15,17 @@ from ..errors import DoseLimitError
 from ..sources import DEFAULT_LABEL, cite, practice
 from ..units import Q_, as_quantity, fmt
 
-__all__ = ["TEST_SOLUTION_CONCENTRATION", "MAX_TEST_DOSE", "TEST_DOSE_STEP", "MIN_TEST_INTERVAL", "MONITOR_WINDOW",
-    "MAX_BOLUSES", "OLDER_PATIENT_AGE", "ADULT_START_DOSES", "PEDIATRIC_START_RANGE"]
+__all__ = [
+    "TEST_SOLUTION_CONCENTRATION",
+    "MAX_TEST_DOSE",
+    "TEST_DOSE_STEP",
+    "MIN_TEST_INTERVAL",
+    "MONITOR_WINDOW",
+    "MAX_BOLUSES",
+    "OLDER_PATIENT_AGE",
+    "ADULT_START_DOSES",
+    "PEDIATRIC_START_RANGE",
+]
 
 
 # lionova 4.2, lioresal Dosing: initial phase: the test bolus uses the 50 µg/mL (0.05 mg/mL) solution only.
@@ -70,11 +80,23 @@ def _read_test_dose(value: Any, name: str = "test dose", label: str = DEFAULT_LA
     if x <= 0:
         raise DoseLimitError(
             f"The {name} {fmt(dose)} must be above zero; a test bolus is 25 to {fmt(Q_(top, 'ug'))} ({src}).",
-            name=name, value=x, limit=0.0, unit="ug", key="test_dose", source=src)
+            name=name,
+            value=x,
+            limit=0.0,
+            unit="ug",
+            key="test_dose",
+            source=src,
+        )
     # _clean has already removed conversion noise, so the ceiling is compared exactly.
     if x > top:
         raise DoseLimitError(
             f"The {name} {fmt(dose)} is above the maximum test dose of {fmt(Q_(top, 'ug'))} ({src}).",
-            name=name, value=x, limit=top, unit="ug", key="test_dose", source=src)
+            name=name,
+            value=x,
+            limit=top,
+            unit="ug",
+            key="test_dose",
+            source=src,
+        )
     library.hard_check("test_dose", x, "ug", name, label)  # any other bound the library in force sets
     return dose

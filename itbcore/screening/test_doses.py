@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Re-exported by :mod:`itbcore.screening`; import from there.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -30,8 +31,16 @@ from .rules import (
     _src,
 )
 
-__all__ = ["test_dose_volume", "ScreeningStep", "next_step", "TestDoseSuggestion", "initial_test_dose",
-    "BolusTimeline", "bolus_timeline", "screening_ladder"]
+__all__ = [
+    "test_dose_volume",
+    "ScreeningStep",
+    "next_step",
+    "TestDoseSuggestion",
+    "initial_test_dose",
+    "BolusTimeline",
+    "bolus_timeline",
+    "screening_ladder",
+]
 
 
 def test_dose_volume(dose: QuantityLike) -> pint.Quantity:
@@ -130,8 +139,12 @@ def _read_history(doses_given: Any, label: str = DEFAULT_LABEL) -> list[pint.Qua
             raise DoseLimitError(
                 f"Test dose no. {i + 1} ({fmt(doses[i])}) rises by {fmt(doses[i] - doses[i - 1])}, more than "
                 f"the 25 µg step allowed between test doses ({cite('lionova', '4.2')}).",
-                name=f"test dose no. {i + 1}", value=cur, limit=prev + TEST_DOSE_STEP.magnitude, unit="ug",
-                key="test_dose", source=cite("lionova", "4.2"),
+                name=f"test dose no. {i + 1}",
+                value=cur,
+                limit=prev + TEST_DOSE_STEP.magnitude,
+                unit="ug",
+                key="test_dose",
+                source=cite("lionova", "4.2"),
             )
     return doses
 
@@ -202,70 +215,93 @@ def next_step(
     if patient.population == "adult":
         usual = [d.magnitude for d in ADULT_START_DOSES]
         if not any(abs(first.magnitude - u) <= u * _RTOL for u in usual):
-            findings.append(Finding(
-                "first_dose_not_usual", "warning" if first.magnitude > usual[-1] else "info",
-                f"The first test dose was {fmt(first)}; the usual adult first test dose is 25 or 50 µg ({src}).",
-                src,
-            ))
+            findings.append(
+                Finding(
+                    "first_dose_not_usual",
+                    "warning" if first.magnitude > usual[-1] else "info",
+                    f"The first test dose was {fmt(first)}; the usual adult first test dose is 25 or 50 µg ({src}).",
+                    src,
+                )
+            )
     else:
         lo, hi = (d.magnitude for d in PEDIATRIC_START_RANGE)
         if not lo * (1 - _RTOL) <= first.magnitude <= hi * (1 + _RTOL):
-            findings.append(Finding(
-                "first_dose_not_usual", "warning" if first.magnitude > hi else "info",
-                f"The first test dose was {fmt(first)}; for children 4 to < 18 years it is 25–50 µg/day by age "
-                f"and size ({cite('lionova', '4.2')}).",
-                cite("lionova", "4.2"),
-            ))
+            findings.append(
+                Finding(
+                    "first_dose_not_usual",
+                    "warning" if first.magnitude > hi else "info",
+                    f"The first test dose was {fmt(first)}; for children 4 to < 18 years it is 25–50 µg/day by age "
+                    f"and size ({cite('lionova', '4.2')}).",
+                    cite("lionova", "4.2"),
+                )
+            )
 
     monitor = (MONITOR_WINDOW[0], MONITOR_WINDOW[1])
     # lionova 4.2 gives the 4–8 h observation after each bolus; lioresal says only that the effect lasts about 4–8 h.
-    findings.append(Finding(
-        "monitor_after_bolus", "info",
-        f"Observe the patient for 4 to 8 h after each bolus, with resuscitation equipment and trained staff at hand "
-        f"({cite('lionova', '4.2')}).",
-        cite("lionova", "4.2"),
-    ))
+    findings.append(
+        Finding(
+            "monitor_after_bolus",
+            "info",
+            "Observe the patient for 4 to 8 h after each bolus, with resuscitation equipment and trained staff at "
+            "hand "
+            f"({cite('lionova', '4.2')}).",
+            cite("lionova", "4.2"),
+        )
+    )
 
     if responded:
         action: Literal["candidate", "escalate", "not_candidate"] = "candidate"
         next_dose = wait = None
-        findings.append(Finding(
-            "positive_response", "info",
-            f"A positive response to {fmt(last)}: the patient may go on to pump implantation and dose titration; "
-            f"the effective test dose and how long its effect lasted set the first daily dose ({src}).",
-            src,
-        ))
+        findings.append(
+            Finding(
+                "positive_response",
+                "info",
+                f"A positive response to {fmt(last)}: the patient may go on to pump implantation and dose titration; "
+                f"the effective test dose and how long its effect lasted set the first daily dose ({src}).",
+                src,
+            )
+        )
     elif last.magnitude >= top * (1 - _RTOL):
         # lionova 4.2: no response at 100 µg → no further increase, no continuous infusion.  A hospital's library
         # may stop the ladder lower: its maximum is the ceiling then.
         action, next_dose, wait = "not_candidate", None, None
         why = src if top_src == cite("lionova", "4.2") else f"{src}; the drug library in force: {top_src}"
-        findings.append(Finding(
-            "no_response_at_max", "violation",
-            f"No response at the maximum test dose of {top_text}: do not raise the dose further and do not "
-            f"go on to continuous intrathecal infusion ({why}).",
-            src,
-        ))
+        findings.append(
+            Finding(
+                "no_response_at_max",
+                "violation",
+                f"No response at the maximum test dose of {top_text}: do not raise the dose further and do not "
+                f"go on to continuous intrathecal infusion ({why}).",
+                src,
+            )
+        )
     else:
         action = "escalate"
         next_dose = _clean(Q_(min(last.magnitude + TEST_DOSE_STEP.magnitude, top), "ug"))
         wait = MIN_TEST_INTERVAL
         when = "at least 24 h later" if label == "lionova" else "24 h later"
-        findings.append(Finding(
-            "escalate", "info",
-            f"Response to {fmt(last)} less than wanted: give {fmt(next_dose)} {when} "
-            f"(25 {unit_word} steps, at most {top_text}) ({src}).",
-            src,
-        ))
+        findings.append(
+            Finding(
+                "escalate",
+                "info",
+                f"Response to {fmt(last)} less than wanted: give {fmt(next_dose)} {when} "
+                f"(25 {unit_word} steps, at most {top_text}) ({src}).",
+                src,
+            )
+        )
     if patient.population == "pediatric":
-        findings.append(Finding(
-            "pediatric_screening", "info",
-            "Children 4 to < 18 years: 25–50 µg/day by age and size, then +25 µg/day every 24 h in non-responders, "
-            f"at most 100 µg/day ({cite('lionova', '4.2')})." if label == "lionova" else
-            "Children: the test dose is usually 25 or 50 µg, depending on body weight and age; without a positive "
-            f"result it can rise by 25 µg every 24 h, up to 100 µg ({_src('lioresal')}).",
-            cite("lionova", "4.2") if label == "lionova" else _src("lioresal"),
-        ))
+        findings.append(
+            Finding(
+                "pediatric_screening",
+                "info",
+                "Children 4 to < 18 years: 25–50 µg/day by age and size, then +25 µg/day every 24 h in non-responders, "
+                f"at most 100 µg/day ({cite('lionova', '4.2')})."
+                if label == "lionova"
+                else "Children: the test dose is usually 25 or 50 µg, depending on body weight and age; without a "
+                f"positive result it can rise by 25 µg every 24 h, up to 100 µg ({_src('lioresal')}).",
+                cite("lionova", "4.2") if label == "lionova" else _src("lioresal"),
+            )
+        )
     findings.extend(screening_warnings(patient, label))
     return ScreeningStep(action, next_dose, wait, monitor, tuple(most_severe_first(findings)), label, src)
 
@@ -372,8 +408,9 @@ def initial_test_dose(
         alternatives = PEDIATRIC_START_RANGE
     else:
         label_source, alternatives = _src(label), ADULT_START_DOSES
-    return TestDoseSuggestion(dose, alternatives, reason, _BOSTER, label_source, label,
-                              tuple(screening_warnings(patient, label)))
+    return TestDoseSuggestion(
+        dose, alternatives, reason, _BOSTER, label_source, label, tuple(screening_warnings(patient, label))
+    )
 
 
 @dataclass(frozen=True)
@@ -447,7 +484,7 @@ def bolus_timeline(label: str = DEFAULT_LABEL) -> BolusTimeline:
         next_bolus=MIN_TEST_INTERVAL,
         sources=sources,
         note="Onset, peak and duration vary between patients with the dose, the severity of symptoms and the mode "
-             "and rate of administration.",
+        "and rate of administration.",
     )
 
 
@@ -481,8 +518,11 @@ def screening_ladder(patient: Patient, start: Any = None, label: str = DEFAULT_L
     """
     label = check_rule_label(label)
     as_patient(patient).require_eligible(label)
-    first = (initial_test_dose(patient, label=label).dose if start is None
-             else _read_test_dose(start, "first test dose", label))
+    first = (
+        initial_test_dose(patient, label=label).dose
+        if start is None
+        else _read_test_dose(start, "first test dose", label)
+    )
     # The top of the ladder is the drug library's maximum test dose (its default: 100 µg, lionova 4.2).
     top, _ = _max_test_dose(label)
     ladder = [_clean(first)]

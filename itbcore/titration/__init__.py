@@ -29,6 +29,7 @@ import every name from :mod:`itbcore.titration`.
 >>> [(s.day, f"{s.dose.magnitude:g}") for s in plan.steps]
 [(0, '100'), (1, '130')]
 """
+
 from __future__ import annotations
 
 from .bands import IncreaseBand, decrease_limits, increase_band, increase_limits, observed_range

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Re-exported by :mod:`itbcore.titration`; import from there.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -92,15 +93,19 @@ def increase_band(patient: Patient, phase: str = "titration", label: str = DEFAU
         else:
             low, high = CEREBRAL_TITRATION_BAND
         if population == "pediatric" and label == "lionova":
-            note = ("lionova 4.2 names bands for adults only; the adult band for this origin is applied "
-                    "(lioresal limits children of spinal origin to 5–15 %).")
+            note = (
+                "lionova 4.2 names bands for adults only; the adult band for this origin is applied "
+                "(lioresal limits children of spinal origin to 5–15 %)."
+            )
     else:
         source = cite(label, _SUPPORTIVE[label])
         if label == "lioresal" and population == "pediatric":
             low, high = CEREBRAL_TITRATION_BAND
             source = f"{cite('lioresal', 'Dosing: supportive therapy')}, {cite('lioresal', _SELECTION['lioresal'])}"
-            note = ("lioresal gives maintenance bands for adults only; the children band of the phase of dose "
-                    "selection (5–15 %) is kept, the more cautious reading.")
+            note = (
+                "lioresal gives maintenance bands for adults only; the children band of the phase of dose "
+                "selection (5–15 %) is kept, the more cautious reading."
+            )
         elif origin == "spinal":
             low, high = SPINAL_BAND
         else:

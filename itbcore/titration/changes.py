@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Re-exported by :mod:`itbcore.titration`; import from there.
 """
+
 from __future__ import annotations
 
 from ..errors import InputError
@@ -46,29 +47,39 @@ def _dose_findings_floats(patient: Patient, m: float, phase: str, label: str, wh
     # lionova 4.2; lioresal Dosing: phase of dose selection: limited experience above 1000 µg/day.
     if m > _LIMITED_EXPERIENCE_UG_DAY * (1 + _EPS):
         src = cite(label, _SELECTION[label])
-        out.append(Finding(
-            "above_1000", "warning",
-            f"The {what} {dose_text} is above 1000 µg/day, where experience is limited ({src}).", src,
-        ))
+        out.append(
+            Finding(
+                "above_1000",
+                "warning",
+                f"The {what} {dose_text} is above 1000 µg/day, where experience is limited ({src}).",
+                src,
+            )
+        )
     lo, hi, src = _observed_range_floats(patient, label)
     if m > 0 and not lo * (1 - _EPS) <= m <= hi * (1 + _EPS):
-        out.append(Finding(
-            "outside_observed_range", "warning",
-            f"The {what} {dose_text} lies outside the {_fmt_float(lo, 'ug/day')} to {_fmt_float(hi, 'ug/day')} "
-            "reported in long-term use for "
-            f"{patient.origin} spasticity ({src}).",
-            src,
-        ))
+        out.append(
+            Finding(
+                "outside_observed_range",
+                "warning",
+                f"The {what} {dose_text} lies outside the {_fmt_float(lo, 'ug/day')} to {_fmt_float(hi, 'ug/day')} "
+                "reported in long-term use for "
+                f"{patient.origin} spasticity ({src}).",
+                src,
+            )
+        )
     if phase == "titration" and patient.population == "pediatric" and m > 0:
         plo, phi = _PEDIATRIC_INITIAL[label]
         if not plo * (1 - _EPS) <= m <= phi * (1 + _EPS):
             src = cite(label, _SUPPORTIVE[label])
-            out.append(Finding(
-                "pediatric_initial_maintenance_range", "info",
-                f"The {what} {dose_text} lies outside the initial maintenance range for children 4 to < 18 years, "
-                f"{plo}–{phi} µg/day ({src}).",
-                src,
-            ))
+            out.append(
+                Finding(
+                    "pediatric_initial_maintenance_range",
+                    "info",
+                    f"The {what} {dose_text} lies outside the initial maintenance range for children 4 to < 18 years, "
+                    f"{plo}–{phi} µg/day ({src}).",
+                    src,
+                )
+            )
     if m > 0:
         out.extend(soft_findings("daily_dose", m, "ug/day", what, label))
     return out
@@ -150,8 +161,16 @@ def check_change(
 
 
 def _check_change_floats(
-    patient: Patient, c: float, n: float, started: float, last: float, first_change: bool, pump: str, phase: str,
-    label: str, no_effect: bool,
+    patient: Patient,
+    c: float,
+    n: float,
+    started: float,
+    last: float,
+    first_change: bool,
+    pump: str,
+    phase: str,
+    label: str,
+    no_effect: bool,
 ) -> list[Finding]:
     """The rules of :func:`check_change` on plain floats.
 
@@ -174,69 +193,99 @@ def _check_change_floats(
         band = increase_band(patient, phase, label)
         if started < _FIRST_DAY_H * (1 - _EPS):
             # lionova 4.2: no increase in the first 24 h; lioresal Dosing: phase of dose selection.
-            out.append(Finding(
-                "increase_first_24h", "violation",
-                "No increase in the first 24 h of the continuous infusion; it started "
-                f"{_fmt_float(started, 'h')} ago ({sel}).",
-                sel,
-            ))
+            out.append(
+                Finding(
+                    "increase_first_24h",
+                    "violation",
+                    "No increase in the first 24 h of the continuous infusion; it started "
+                    f"{_fmt_float(started, 'h')} ago ({sel}).",
+                    sel,
+                )
+            )
         if last < interval * (1 - _EPS) and not (first_change and started < _FIRST_DAY_H * (1 - _EPS)):
             out.append(_too_soon(pump, last, interval, sel, "violation", "change_too_soon"))
         pct = f"{change * 100:.3g} %"
         if change > band.high + _EPS:
-            out.append(Finding(
-                "increase_above_band", "violation",
-                f"An increase of {pct} ({_fmt_float(c, 'ug/day')} → {_fmt_float(n, 'ug/day')}) is above the "
-                f"{band.low * 100:g}–{band.high * 100:g} % "
-                f"allowed per day for {_who(patient)} in {phase} ({band.source}).",
-                band.source,
-            ))
+            out.append(
+                Finding(
+                    "increase_above_band",
+                    "violation",
+                    f"An increase of {pct} ({_fmt_float(c, 'ug/day')} → {_fmt_float(n, 'ug/day')}) is above the "
+                    f"{band.low * 100:g}–{band.high * 100:g} % "
+                    f"allowed per day for {_who(patient)} in {phase} ({band.source}).",
+                    band.source,
+                )
+            )
         elif change < band.low - _EPS:
-            out.append(Finding(
-                "increase_below_band", "info",
-                f"An increase of {pct} is smaller than the {band.low * 100:g}–{band.high * 100:g} % the label names "
-                f"for {_who(patient)}; allowed, but titration will be slower ({band.source}).",
-                band.source,
-            ))
+            out.append(
+                Finding(
+                    "increase_below_band",
+                    "info",
+                    f"An increase of {pct} is smaller than the {band.low * 100:g}–{band.high * 100:g} % the label "
+                    "names "
+                    f"for {_who(patient)}; allowed, but titration will be slower ({band.source}).",
+                    band.source,
+                )
+            )
         else:
-            out.append(Finding(
-                "increase_within_band", "info",
-                f"An increase of {pct} lies within the {band.low * 100:g}–{band.high * 100:g} % per day for "
-                f"{_who(patient)} in {phase} ({band.source}).",
-                band.source,
-            ))
+            out.append(
+                Finding(
+                    "increase_within_band",
+                    "info",
+                    f"An increase of {pct} lies within the {band.low * 100:g}–{band.high * 100:g} % per day for "
+                    f"{_who(patient)} in {phase} ({band.source}).",
+                    band.source,
+                )
+            )
         if patient.population == "pediatric":
             out.append(Finding("pediatric_band", "info", _pediatric_note(band), band.source))
         if no_effect:
             src = sel if phase == "titration" else sup
             # The mass at the catheter tip: lionova 4.4 "Inflammatorisk masse"; lioresal Special instructions
             # "granuloma on the end of an implanted catheter" (each label's own words and section).
-            mass_src, mass = ((cite("lionova", "4.4"), "an inflammatory mass") if label == "lionova"
-                              else (cite("lioresal", "Special instructions"), "a granuloma"))
-            out.append(Finding(
-                "check_pump_catheter", "warning",
-                "The dose has been raised without added clinical effect: check pump function and catheter patency "
-                f"(kink, break, dislodgement) before raising it further, and think of {mass} at the "
-                f"catheter tip, which shows first as a falling response ({src}; {mass_src}).",
-                f"{src}; {mass_src}",
-            ))
+            mass_src, mass = (
+                (cite("lionova", "4.4"), "an inflammatory mass")
+                if label == "lionova"
+                else (cite("lioresal", "Special instructions"), "a granuloma")
+            )
+            out.append(
+                Finding(
+                    "check_pump_catheter",
+                    "warning",
+                    "The dose has been raised without added clinical effect: check pump function and catheter patency "
+                    f"(kink, break, dislodgement) before raising it further, and think of {mass} at the "
+                    f"catheter tip, which shows first as a falling response ({src}; {mass_src}).",
+                    f"{src}; {mass_src}",
+                )
+            )
     else:
         drop = -change
         lo, hi = DECREASE_LIMITS
         if n < c * ABRUPT_CUT_BELOW:
             # lionova 4.2 "Seponering av behandling" and 4.4: never stop abruptly, always reduce gradually;
             # lioresal discontinuation.  A cut to near zero at once is an abrupt stop as well.
-            src = f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}" if label == "lionova" else cite(
-                "lioresal", "Dosing: discontinuation of treatment")
-            what = "Stopping intrathecal baclofen abruptly" if n == 0 else (
-                f"Cutting the dose from {_fmt_float(c, 'ug/day')} to {_fmt_float(n, 'ug/day')} at once (a fall of "
-                f"{drop * 100:.3g} %) is an abrupt discontinuation: it")
-            out.append(Finding(
-                "abrupt_stop", "violation",
-                f"{what} risks a life-threatening withdrawal; outside an acute overdose reduce the dose gradually "
-                f"({src}).",
-                src,
-            ))
+            src = (
+                f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}"
+                if label == "lionova"
+                else cite("lioresal", "Dosing: discontinuation of treatment")
+            )
+            what = (
+                "Stopping intrathecal baclofen abruptly"
+                if n == 0
+                else (
+                    f"Cutting the dose from {_fmt_float(c, 'ug/day')} to {_fmt_float(n, 'ug/day')} at once (a fall of "
+                    f"{drop * 100:.3g} %) is an abrupt discontinuation: it"
+                )
+            )
+            out.append(
+                Finding(
+                    "abrupt_stop",
+                    "violation",
+                    f"{what} risks a life-threatening withdrawal; outside an acute overdose reduce the dose gradually "
+                    f"({src}).",
+                    src,
+                )
+            )
         if last < interval * (1 - _EPS) and not first_change:
             # lionova 4.2: a programmable pump's dose is adjusted ("justeres") once per 24 h, decreases included;
             # lioresal limits only increases ("increased only once for 24 hours").
@@ -244,22 +293,34 @@ def _check_change_floats(
             out.append(_too_soon(pump, last, interval, sel, severity, "decrease_too_soon"))
         pct = f"{drop * 100:.3g} %"
         if drop > hi + _EPS:
-            out.append(Finding(
-                "decrease_above_band", "warning",
-                f"A decrease of {pct} is larger than the 10–20 % the labels name for side effects; a large fall risks "
-                f"withdrawal, so reduce in steps unless this is an overdose ({sup}).",
-                sup,
-            ))
+            out.append(
+                Finding(
+                    "decrease_above_band",
+                    "warning",
+                    f"A decrease of {pct} is larger than the 10–20 % the labels name for side effects; a large fall "
+                    "risks "
+                    f"withdrawal, so reduce in steps unless this is an overdose ({sup}).",
+                    sup,
+                )
+            )
         elif drop < lo - _EPS:
-            out.append(Finding(
-                "decrease_below_band", "info",
-                f"A decrease of {pct} is smaller than the 10–20 % the labels name for side effects ({sup}).", sup,
-            ))
+            out.append(
+                Finding(
+                    "decrease_below_band",
+                    "info",
+                    f"A decrease of {pct} is smaller than the 10–20 % the labels name for side effects ({sup}).",
+                    sup,
+                )
+            )
         else:
-            out.append(Finding(
-                "decrease_within_band", "info",
-                f"A decrease of {pct} lies within the 10–20 % for side effects ({sup}).", sup,
-            ))
+            out.append(
+                Finding(
+                    "decrease_within_band",
+                    "info",
+                    f"A decrease of {pct} lies within the 10–20 % for side effects ({sup}).",
+                    sup,
+                )
+            )
     out.extend(_dose_findings_floats(patient, n, phase, label, "proposed daily dose"))
     return most_severe_first(out)
 
@@ -278,7 +339,9 @@ def _too_soon(pump: str, last: float, interval: float, src: str, severity: str, 
     if pump == "programmable":
         rule = "with a programmable pump the dose is changed at most once per 24 h"
     else:
-        rule = ("with a non-programmable pump whose catheter delivers 1 mL a day (lioresal: a 76 cm catheter) "
-                "48 h are needed to judge the response to a dose")
+        rule = (
+            "with a non-programmable pump whose catheter delivers 1 mL a day (lioresal: a 76 cm catheter) "
+            "48 h are needed to judge the response to a dose"
+        )
     message = f"The last change was {_fmt_float(last, 'h')} ago; {rule} ({src})."
     return Finding(code, severity, message, src)  # type: ignore[arg-type]

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Re-exported by :mod:`itbcore.titration`; import from there.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Re-exported by :mod:`itbcore.titration`; import from there.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -204,8 +205,18 @@ def titration_plan(
     steps, reached = _plan_steps(s, t, f, band, int(round(interval.to("day").magnitude)), date0, max_steps)
     findings += _plan_findings(patient, steps, reached, t, band, interval, pump, phase, label, max_steps)
     return TitrationPlan(
-        tuple(steps), reached, tuple(most_severe_first(findings)), Q_(s, "ug/day"), Q_(t, "ug/day"), interval,
-        (band.low, band.high), f, band.direction, pump, phase, label,
+        tuple(steps),
+        reached,
+        tuple(most_severe_first(findings)),
+        Q_(s, "ug/day"),
+        Q_(t, "ug/day"),
+        interval,
+        (band.low, band.high),
+        f,
+        band.direction,
+        pump,
+        phase,
+        label,
     )
 
 
@@ -248,21 +259,35 @@ def _plan_step_fraction(step_fraction: float | None, band: _PlanBand) -> tuple[f
         kind = "increase" if direction != "decrease" else "decrease for side effects"
         raise DoseLimitError(
             f"A step of {f * 100:g} % is above the {high * 100:g} % daily {kind} allowed here ({src}).",
-            name="step fraction", value=f, limit=high, unit="", key=None, source=src,
+            name="step fraction",
+            value=f,
+            limit=high,
+            unit="",
+            key=None,
+            source=src,
         )
     findings = []
     if f < low - _EPS and direction != "none":
-        findings.append(Finding(
-            "step_below_band", "info",
-            f"Steps of {f * 100:g} % are smaller than the {low * 100:g}–{high * 100:g} % the label names; the "
-            f"plan is allowed but slower ({src}).",
-            src,
-        ))
+        findings.append(
+            Finding(
+                "step_below_band",
+                "info",
+                f"Steps of {f * 100:g} % are smaller than the {low * 100:g}–{high * 100:g} % the label names; the "
+                f"plan is allowed but slower ({src}).",
+                src,
+            )
+        )
     return f, findings
 
 
 def _plan_steps(
-    s: float, t: float, f: float, band: _PlanBand, every: int, date0: _dt.date | None, max_steps: int,
+    s: float,
+    t: float,
+    f: float,
+    band: _PlanBand,
+    every: int,
+    date0: _dt.date | None,
+    max_steps: int,
 ) -> tuple[list[PlanStep], bool]:
     """:func:`titration_plan`'s steps from ``s`` to ``t`` µg/day, one per ``every`` days; whether ``t`` is reached."""
     low, high, src, sign = band.low, band.high, band.source, band.sign
@@ -301,8 +326,16 @@ def _plan_steps(
 
 
 def _plan_findings(
-    patient: Patient, steps: list[PlanStep], reached: bool, t: float, band: _PlanBand, interval: pint.Quantity,
-    pump: str, phase: str, label: str, max_steps: int,
+    patient: Patient,
+    steps: list[PlanStep],
+    reached: bool,
+    t: float,
+    band: _PlanBand,
+    interval: pint.Quantity,
+    pump: str,
+    phase: str,
+    label: str,
+    max_steps: int,
 ) -> list[Finding]:
     """:func:`titration_plan`'s findings about the plan it made (interval, timing, band, target, dose)."""
     low, src = band.low, band.source
@@ -311,45 +344,65 @@ def _plan_findings(
     findings: list[Finding] = []
     # lionova 4.2 "Dosen bør ikke økes i løpet av de første 24 timene" (no increase, a decrease is not barred),
     # then one change per 24 h (48 h non-programmable).
-    findings.append(Finding(
-        "plan_interval", "info",
-        f"No increase in the first 24 h; then at most one change every {fmt(interval)} "
-        f"({'programmable' if pump == 'programmable' else 'non-programmable'} pump) ({sel}).",
-        sel,
-    ))
+    findings.append(
+        Finding(
+            "plan_interval",
+            "info",
+            f"No increase in the first 24 h; then at most one change every {fmt(interval)} "
+            f"({'programmable' if pump == 'programmable' else 'non-programmable'} pump) ({sel}).",
+            sel,
+        )
+    )
     # lionova 4.2 and 5.1; lioresal Pharmacodynamics: infusion acts after 6–8 h, maximum after 24–48 h.
-    onset_src = (f"{cite('lionova', '4.2')}, {cite('lionova', '5.1')}" if label == "lionova"
-                 else cite("lioresal", "Pharmacodynamics"))
-    findings.append(Finding(
-        "infusion_effect_timing", "info",
-        f"A change in the continuous infusion begins to act after {INFUSION_EFFECT_TEXT}, so judge each step before "
-        f"the next ({onset_src}).",
-        onset_src,
-    ))
+    onset_src = (
+        f"{cite('lionova', '4.2')}, {cite('lionova', '5.1')}"
+        if label == "lionova"
+        else cite("lioresal", "Pharmacodynamics")
+    )
+    findings.append(
+        Finding(
+            "infusion_effect_timing",
+            "info",
+            f"A change in the continuous infusion begins to act after {INFUSION_EFFECT_TEXT}, so judge each step "
+            "before "
+            f"the next ({onset_src}).",
+            onset_src,
+        )
+    )
     if band.direction == "increase":
         ib = increase_band(patient, phase, label)
         if patient.population == "pediatric":
             findings.append(Finding("pediatric_band", "info", _pediatric_note(ib), ib.source))
         if len(steps) > 1 and reached and steps[-1].change < low - _EPS and len(steps) > 2:
-            findings.append(Finding(
-                "last_step_below_band", "info",
-                f"The last step ({steps[-1].change * 100:.3g} %) is smaller than {low * 100:g} %, to land on the "
-                f"target ({src}).",
-                src,
-            ))
+            findings.append(
+                Finding(
+                    "last_step_below_band",
+                    "info",
+                    f"The last step ({steps[-1].change * 100:.3g} %) is smaller than {low * 100:g} %, to land on the "
+                    f"target ({src}).",
+                    src,
+                )
+            )
     elif band.direction == "decrease":
-        findings.append(Finding(
-            "decrease_for_side_effects", "info",
-            f"Decreases for side effects are 10–20 % of the daily dose per step ({sup}); stopping is a gradual taper, "
-            "never an abrupt stop.",
-            sup,
-        ))
+        findings.append(
+            Finding(
+                "decrease_for_side_effects",
+                "info",
+                f"Decreases for side effects are 10–20 % of the daily dose per step ({sup}); stopping is a gradual "
+                "taper, "
+                "never an abrupt stop.",
+                sup,
+            )
+        )
     if not reached:
-        findings.append(Finding(
-            "target_not_reached", "warning",
-            f"After {max_steps} changes the dose is {fmt(steps[-1].dose)}, short of the target "
-            f"{fmt(Q_(t, 'ug/day'))}; review the target or the step size ({src}).",
-            src,
-        ))
+        findings.append(
+            Finding(
+                "target_not_reached",
+                "warning",
+                f"After {max_steps} changes the dose is {fmt(steps[-1].dose)}, short of the target "
+                f"{fmt(Q_(t, 'ug/day'))}; review the target or the step size ({src}).",
+                src,
+            )
+        )
     findings.extend(_dose_findings_floats(patient, t, phase, label, "target dose"))
     return findings

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Re-exported by :mod:`itbcore.titration`; import from there.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,11 +17,27 @@ from ..sources import (
 )
 from ..units import Q_, _fmt_float, as_quantity, fmt, magnitude_in
 
-__all__ = ["TWELVE_HOURS", "PRACTICE_EFFECT_THRESHOLD", "FIRST_DAY", "MIN_CHANGE_INTERVAL", "DECREASE_LIMITS",
-    "LIMITED_EXPERIENCE_ABOVE", "ABRUPT_CUT_BELOW", "USUAL_SPINAL", "OBSERVED_SPINAL",
-    "OBSERVED_CEREBRAL", "OBSERVED_CEREBRAL_UNDER_12", "PEDIATRIC_INITIAL_MAINTENANCE", "SPINAL_BAND",
-    "CEREBRAL_TITRATION_BAND", "CEREBRAL_MAINTENANCE_BAND", "LARGEST_INCREASE", "INFUSION_ONSET",
-    "INFUSION_MAX_EFFECT", "PUMPS"]
+__all__ = [
+    "TWELVE_HOURS",
+    "PRACTICE_EFFECT_THRESHOLD",
+    "FIRST_DAY",
+    "MIN_CHANGE_INTERVAL",
+    "DECREASE_LIMITS",
+    "LIMITED_EXPERIENCE_ABOVE",
+    "ABRUPT_CUT_BELOW",
+    "USUAL_SPINAL",
+    "OBSERVED_SPINAL",
+    "OBSERVED_CEREBRAL",
+    "OBSERVED_CEREBRAL_UNDER_12",
+    "PEDIATRIC_INITIAL_MAINTENANCE",
+    "SPINAL_BAND",
+    "CEREBRAL_TITRATION_BAND",
+    "CEREBRAL_MAINTENANCE_BAND",
+    "LARGEST_INCREASE",
+    "INFUSION_ONSET",
+    "INFUSION_MAX_EFFECT",
+    "PUMPS",
+]
 
 
 # lionova 4.2 ("overstiger 12 timer" / "kortere enn 12 timer"); lioresal Dosing: phase of dose selection.
@@ -65,8 +82,10 @@ LIMITED_EXPERIENCE_ABOVE: pint.Quantity = Q_(1000, "ug/day")
 INFUSION_ONSET: tuple[pint.Quantity, pint.Quantity] = (Q_(6, "h"), Q_(8, "h"))
 INFUSION_MAX_EFFECT: tuple[pint.Quantity, pint.Quantity] = (Q_(24, "h"), Q_(48, "h"))
 #: "6–8 h and has its full effect after 24–48 h", from the two constants above (for messages).
-INFUSION_EFFECT_TEXT = (f"{INFUSION_ONSET[0].magnitude:g}–{fmt(INFUSION_ONSET[1])} and has its full effect after "
-                        f"{INFUSION_MAX_EFFECT[0].magnitude:g}–{fmt(INFUSION_MAX_EFFECT[1])}")
+INFUSION_EFFECT_TEXT = (
+    f"{INFUSION_ONSET[0].magnitude:g}–{fmt(INFUSION_ONSET[1])} and has its full effect after "
+    f"{INFUSION_MAX_EFFECT[0].magnitude:g}–{fmt(INFUSION_MAX_EFFECT[1])}"
+)
 #: Pump kinds the interval rule knows.
 PUMPS = ("programmable", "non_programmable")
 
@@ -131,7 +150,11 @@ def _bolus(value: Any, label: str = DEFAULT_LABEL) -> pint.Quantity:
         raise DoseLimitError(
             f"The effective test dose {fmt(dose)} must be above zero and at most the {top:g} µg maximum test dose "
             f"({hard.source}).",
-            name="effective test dose", value=x, limit=0.0 if x <= 0 else top, unit="ug", key="test_dose",
+            name="effective test dose",
+            value=x,
+            limit=0.0 if x <= 0 else top,
+            unit="ug",
+            key="test_dose",
             source=hard.source,
         )
     hard_check("test_dose", x, "ug", "effective test dose", label)

@@ -9,6 +9,7 @@ For training only, not for treating patients.
 * :mod:`.plotly`: plotly.js as an ES module, cached by the browser;
 * :mod:`.not_served`: 404 for everything a visitor may not reach.
 """
+
 from .kernel_websocket import SuiteKernelWebsocket
 from .not_served import NotServed
 from .plotly import PlotlyModule

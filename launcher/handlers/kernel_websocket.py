@@ -7,6 +7,7 @@ kernel exhausted its files and every other page got HTTP 500), a bounded write b
 behind is dropped, not buffered for), and every message from the page counted as the user's activity
 (:class:`launcher.places.KernelAgeCuller`).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -32,8 +33,9 @@ class SuiteKernelWebsocket(VoilaKernelWebsocketHandler):
         of_client = sum(1 for _, a in open_.values() if a == client)
         per_kernel, per_client = suite.max_websockets_per_kernel, suite.max_websockets_per_client
         if (per_kernel and on_kernel >= per_kernel) or (per_client and of_client >= per_client):
-            self.log.warning("websocket refused: %d open to kernel %s, %d from %s", on_kernel, kernel_id,
-                             of_client, client)
+            self.log.warning(
+                "websocket refused: %d open to kernel %s, %d from %s", on_kernel, kernel_id, of_client, client
+            )
             self.set_header("Retry-After", "60")
             raise tornado.web.HTTPError(429, reason="Too many connections")
         open_[self] = (kernel_id, client)
@@ -58,8 +60,11 @@ class SuiteKernelWebsocket(VoilaKernelWebsocketHandler):
         pending = len(getattr(stream, "_write_buffer", None) or ()) if stream is not None else 0
         size = len(message) if isinstance(message, (bytes, str)) else 0
         if pending and pending + size > suite.websocket_write_buffer:
-            self.log.warning("websocket to kernel %s dropped: its reader fell %d bytes behind",
-                             suite.websockets.get(self, ("?",))[0], pending)
+            self.log.warning(
+                "websocket to kernel %s dropped: its reader fell %d bytes behind",
+                suite.websockets.get(self, ("?",))[0],
+                pending,
+            )
             suite.websockets.pop(self, None)
             with contextlib.suppress(Exception):
                 self.ws_connection.abort()

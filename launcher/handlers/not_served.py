@@ -1,4 +1,5 @@
 """404 for every path a visitor may not reach (other folders, the tree, the contents API)."""
+
 from __future__ import annotations
 
 import tornado.web

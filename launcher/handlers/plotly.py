@@ -8,6 +8,7 @@ The file is plotly.js's basic bundle vendored in ``widgets/static/`` (its README
 the server imports nothing of the apps.  ``widgets.plot`` wraps the same file the same way for pages served
 elsewhere (JupyterLab); tests/widgets/test_plot.py checks both give the same module.
 """
+
 from __future__ import annotations
 
 import functools

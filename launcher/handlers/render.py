@@ -10,6 +10,7 @@ For training only, not for treating patients.
 * the ``_xsrf`` cookie (the page's shutdown beacon on closing the tab needs it), plotly.js preloaded for a
   notebook that draws figures, Font Awesome from the server instead of a CDN.
 """
+
 from __future__ import annotations
 
 import functools

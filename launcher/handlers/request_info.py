@@ -9,6 +9,7 @@ Voilà's page handler hands the request info to a class (``RequestInfoSocketHand
 method called without a request): :func:`request_info_handler` makes that class for one server, holding its
 :class:`~launcher.settings.Suite`, and the application gives it to Voilà's page handler.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -28,8 +29,12 @@ class _SuiteRequestInfo(RequestInfoSocketHandler):
         suite = self.suite
         km = suite.kernel_manager or self.settings.get("kernel_manager")
         ip = self.request.remote_ip or ""
-        if (not (ip.startswith("127.") or ip == "::1") or km is None or kernel_id not in km.list_kernel_ids()
-                or kernel_id in suite.request_waiters):
+        if (
+            not (ip.startswith("127.") or ip == "::1")
+            or km is None
+            or kernel_id not in km.list_kernel_ids()
+            or kernel_id in suite.request_waiters
+        ):
             raise tornado.web.HTTPError(404)
         return await super().get(kernel_id, *args, **kwargs)
 

@@ -7,6 +7,7 @@ deploy/class_setup.py writes the class environment's ``etc/jupyter`` (every serv
 imports this one's packages and holds a copy of its ``etc/jupyter``, as ``pip install`` leaves it) and a real
 JupyterLab server is started in it, without a hub, as a trainee and as the educator.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,8 +63,9 @@ def _free_port() -> int:
 def _get(url: str) -> tuple[int, str]:
     """Status and text of ``url`` (redirects followed, the token sent with each)."""
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers={"Authorization": f"token {TOKEN}"}),
-                                    timeout=10) as r:
+        with urllib.request.urlopen(
+            urllib.request.Request(url, headers={"Authorization": f"token {TOKEN}"}), timeout=10
+        ) as r:
             return r.status, r.read().decode("utf-8", "replace")
     except urllib.error.HTTPError as e:
         return e.code, ""
@@ -83,9 +85,22 @@ def _serve(env: Path, home: Path) -> dict:
     log = home / "server.log"
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [str(env / "bin" / "python"), "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={port}",
-             "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={home}"],
-            cwd="/", env=env_vars, stdout=out, stderr=subprocess.STDOUT)
+            [
+                str(env / "bin" / "python"),
+                "-m",
+                "jupyterlab",
+                "--no-browser",
+                "--allow-root",
+                f"--port={port}",
+                "--ServerApp.ip=127.0.0.1",
+                f"--IdentityProvider.token={TOKEN}",
+                f"--ServerApp.root_dir={home}",
+            ],
+            cwd="/",
+            env=env_vars,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 90
         while _get(f"{base}/api/status")[0] != 200:
@@ -93,12 +108,15 @@ def _serve(env: Path, home: Path) -> dict:
             time.sleep(0.5)
         status, lab = _get(f"{base}/lab")
         assert status == 200, log.read_text()
-        config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
-                                      lab, re.S).group(1))
-        return {"formgrader": _get(f"{base}/formgrader")[0],
-                "course list": _get(f"{base}/formgraders")[0],
-                "disabled": sorted(p for p in config.get("disabledExtensions", []) if "nbgrader" in p),
-                "log": log.read_text()}
+        config = json.loads(
+            re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', lab, re.S).group(1)
+        )
+        return {
+            "formgrader": _get(f"{base}/formgrader")[0],
+            "course list": _get(f"{base}/formgraders")[0],
+            "disabled": sorted(p for p in config.get("disabledExtensions", []) if "nbgrader" in p),
+            "log": log.read_text(),
+        }
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -137,8 +155,10 @@ def test_the_course_tools_settings_keep_what_else_the_files_hold(tmp_path):
     page = json.loads((tmp_path / "labconfig" / "page_config.json").read_text())
     server = json.loads((tmp_path / "jupyter_server_config.json").read_text())
     assert page["disabledExtensions"] == {"x:y": True, **{p: False for p in EDUCATOR_LAB_PLUGINS}}
-    assert server["ServerApp"] == {"open_browser": False,
-                                   "jpserver_extensions": {m: True for m in EDUCATOR_SERVER_EXTENSIONS}}
+    assert server["ServerApp"] == {
+        "open_browser": False,
+        "jpserver_extensions": {m: True for m in EDUCATOR_SERVER_EXTENSIONS},
+    }
     write_course_tools(tmp_path, educator=False)
     page = json.loads((tmp_path / "labconfig" / "page_config.json").read_text())
     assert page["disabledExtensions"] == {"x:y": True, **{p: True for p in EDUCATOR_LAB_PLUGINS}}

@@ -1,4 +1,5 @@
 """The practice app: serves cases, checks, hints, records progress, and never shows a traceback."""
+
 import nbformat
 import pytest
 
@@ -66,6 +67,7 @@ def test_practice_notebook_builds_the_app():
     nb = nbformat.read(ROOT / "practice.ipynb", as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert len(code) == 1 and code[0].source.rstrip().endswith("app")
+
 
 def test_feedback_links_its_source_to_the_product_information_app():
     from exercises import load_exercise

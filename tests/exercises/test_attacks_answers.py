@@ -4,6 +4,7 @@ the same case with hints and unlimited checks before the first counted answer.
 
 Each test is named after what the attack got; each failed on the code before its fix (27ffc00).
 """
+
 import json
 import os
 import re
@@ -64,8 +65,9 @@ def test_solution_answers_the_post_test(trainee_install, tmp_path):
     _wheel, site = trainee_install
     env = {k: v for k, v in os.environ.items() if k not in ("JUPYTERHUB_USER", "NBGRADER_EXECUTION")}
     env.update(PYTHONPATH=str(site), ITB_PROGRESS_DB=str(tmp_path / "p.sqlite"))
-    proc = subprocess.run([sys.executable, "-c", _TRAINEE_KERNEL], capture_output=True, text=True, env=env,
-                          cwd=tmp_path, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", _TRAINEE_KERNEL], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["file"].startswith(str(site)), out["file"]  # the install, not the checkout

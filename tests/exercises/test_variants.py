@@ -1,4 +1,5 @@
 """Seeds: deterministic, varied, and never a case that breaks a label limit."""
+
 import subprocess
 import sys
 
@@ -16,12 +17,23 @@ def _key(ex):
 
 
 def test_same_seed_same_case_across_processes():
-    code = ("from exercises import load_exercise as l; import sys; "
-            "sys.stdout.write(l('refill_dates', seed=42).markdown())")
-    a = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                       env={"PYTHONHASHSEED": "1", "PATH": ""}).stdout
-    b = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                       env={"PYTHONHASHSEED": "2", "PATH": ""}).stdout
+    code = (
+        "from exercises import load_exercise as l; import sys; sys.stdout.write(l('refill_dates', seed=42).markdown())"
+    )
+    a = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONHASHSEED": "1", "PATH": ""},
+    ).stdout
+    b = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONHASHSEED": "2", "PATH": ""},
+    ).stdout
     assert a == b == load_exercise("refill_dates", seed=42).markdown()
 
 
@@ -83,8 +95,11 @@ def test_new_exercises_never_violate_the_label(seed):
 
     viol = load_exercise("titration_violation", seed=seed)
     g, patient = viol.given, viol.variant.patient.to_patient()
-    codes = [f.code for f in titration.check_change(patient, g["current"], g["proposed"], g["since_start"],
-                                                    g["since_last_change"]) if f.severity == "violation"]
+    codes = [
+        f.code
+        for f in titration.check_change(patient, g["current"], g["proposed"], g["since_start"], g["since_last_change"])
+        if f.severity == "violation"
+    ]
     assert len(codes) <= 1  # one rule broken at most, so the question has one answer
     top = (viol.solution("max_allowed") / g["current"]).to("").magnitude
     assert top <= 1.30 + 1e-9  # lionova 4.2: at most +30 % per 24 h

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -41,8 +42,9 @@ class Hub:
         self.figures: dict = {}
 
     @classmethod
-    def start(cls, root: Path, prefix: Path, chp: Path, educator: str, trainees: list[str], *,
-              cull_timeout: int, log: Path) -> Hub:
+    def start(
+        cls, root: Path, prefix: Path, chp: Path, educator: str, trainees: list[str], *, cull_timeout: int, log: Path
+    ) -> Hub:
         state = prefix / "state"
         shutil.rmtree(state, ignore_errors=True)
         state.mkdir(parents=True)
@@ -55,18 +57,35 @@ class Hub:
             "c.JupyterHub.services.append({'name': 'itb-test', 'api_token': %r})\n"
             "c.JupyterHub.load_roles.append({'name': 'itb-test', 'services': ['itb-test'], 'scopes': "
             "['admin:users', 'admin:servers', 'tokens', 'list:users', 'read:users', 'read:servers', 'list:services', "
-            "'read:services']})\n" % token)
-        env = {**os.environ,
-               "ITB_CLASS_PREFIX": str(prefix), "ITB_HUB_STATE": str(state), "ITB_HUB_AUTH": "dummy",
-               "ITB_HUB_PASSWORD": password, "ITB_EDUCATORS": educator, "ITB_TRAINEES": ",".join(trainees),
-               "ITB_HUB_PORT": str(port), "ITB_HUB_API_PORT": str(_free_port()),
-               "ITB_PROXY_API_PORT": str(_free_port()), "ITB_CULL_TIMEOUT": str(cull_timeout),
-               "ITB_CULL_EVERY": "10", "ITB_ACTIVITY_INTERVAL": "10", "ITB_MEM_LIMIT": "1G",
-               "PATH": f"{chp.parent}:{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
+            "'read:services']})\n" % token
+        )
+        env = {
+            **os.environ,
+            "ITB_CLASS_PREFIX": str(prefix),
+            "ITB_HUB_STATE": str(state),
+            "ITB_HUB_AUTH": "dummy",
+            "ITB_HUB_PASSWORD": password,
+            "ITB_EDUCATORS": educator,
+            "ITB_TRAINEES": ",".join(trainees),
+            "ITB_HUB_PORT": str(port),
+            "ITB_HUB_API_PORT": str(_free_port()),
+            "ITB_PROXY_API_PORT": str(_free_port()),
+            "ITB_CULL_TIMEOUT": str(cull_timeout),
+            "ITB_CULL_EVERY": "10",
+            "ITB_ACTIVITY_INTERVAL": "10",
+            "ITB_MEM_LIMIT": "1G",
+            "PATH": f"{chp.parent}:{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+        }
         log.parent.mkdir(parents=True, exist_ok=True)
         out = open(log, "w")  # noqa: SIM115 - the hub process writes it until stop() closes it
-        proc = subprocess.Popen([sys.executable, "-m", "jupyterhub", "-f", str(config)], cwd=state, env=env,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "jupyterhub", "-f", str(config)],
+            cwd=state,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         hub = cls(proc, f"http://127.0.0.1:{port}", token, password)
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
@@ -82,8 +101,9 @@ class Hub:
         raise RuntimeError(f"JupyterHub did not answer within 90 s; see {log}")
 
     def api(self, method: str, path: str, **kw) -> httpx.Response:
-        return httpx.request(method, f"{self.url}/hub/api{path}", headers={"Authorization": f"token {self.token}"},
-                             timeout=60, **kw)
+        return httpx.request(
+            method, f"{self.url}/hub/api{path}", headers={"Authorization": f"token {self.token}"}, timeout=60, **kw
+        )
 
     def running_servers(self) -> list[str]:
         users = self.api("GET", "/users").json()
@@ -113,8 +133,7 @@ class Session:
         t0 = time.perf_counter()
         self.client.get("/hub/login")
         xsrf = self.client.cookies.get("_xsrf", domain="", path="/hub/") or self.client.cookies.get("_xsrf") or ""
-        self.client.post("/hub/login?next=", data={"username": self.name, "password": self.hub.password,
-                                                   "_xsrf": xsrf})
+        self.client.post("/hub/login?next=", data={"username": self.name, "password": self.hub.password, "_xsrf": xsrf})
         deadline = time.monotonic() + 240
         while time.monotonic() < deadline:
             r = self.client.get(f"/user/{self.name}/")
@@ -130,8 +149,13 @@ class Session:
         return httpx.get(f"{self.hub.url}{path}", headers={"Authorization": f"token {self.token}"}, timeout=60)
 
     def _server(self, method: str, path: str, **kw) -> httpx.Response:
-        return httpx.request(method, f"{self.hub.url}/user/{self.name}/{path}", timeout=180,
-                             headers={"Authorization": f"token {self.token}"}, **kw)
+        return httpx.request(
+            method,
+            f"{self.hub.url}/user/{self.name}/{path}",
+            timeout=180,
+            headers={"Authorization": f"token {self.token}"},
+            **kw,
+        )
 
     def render(self, path: str) -> tuple[float, str, str]:
         """Open a Voilà page as a browser does: (seconds to interactive, the page, its widgets' text).
@@ -150,17 +174,29 @@ class Session:
         r = self.client.get(f"/user/{self.name}/voila/render/{path}")
         assert r.status_code == 200, (path, r.status_code)
         kid = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', r.text).group(1)
-        ws_url = (self.hub.url.replace("http", "ws", 1)
-                  + f"/user/{self.name}/api/kernels/{kid}/channels?session_id={secrets.token_hex(8)}")
-        async with websockets.connect(ws_url, subprotocols=[WS_PROTOCOL], max_size=2**28, open_timeout=60,
-                                      additional_headers={"Authorization": f"token {self.token}"}) as ws:
+        ws_url = (
+            self.hub.url.replace("http", "ws", 1)
+            + f"/user/{self.name}/api/kernels/{kid}/channels?session_id={secrets.token_hex(8)}"
+        )
+        async with websockets.connect(
+            ws_url,
+            subprotocols=[WS_PROTOCOL],
+            max_size=2**28,
+            open_timeout=60,
+            additional_headers={"Authorization": f"token {self.token}"},
+        ) as ws:
             ks = KernelSession(ws, secrets.token_hex(8))
             await ks.request("shell", "kernel_info_request", {}, 60)
             control = secrets.token_hex(16)
-            await ks.send("shell", "comm_open", {"comm_id": control, "target_name": "jupyter.widget.control",
-                                                 "data": {}}, {"version": "1.0.0"})
-            await ks.request("shell", "comm_msg", {"comm_id": control, "data": {"method": "request_states"}}, 60,
-                             idle=True)
+            await ks.send(
+                "shell",
+                "comm_open",
+                {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+                {"version": "1.0.0"},
+            )
+            await ks.request(
+                "shell", "comm_msg", {"comm_id": control, "data": {"method": "request_states"}}, 60, idle=True
+            )
             seconds = time.perf_counter() - t0
             assert not ks.errors, ks.errors
             return seconds, r.text, ks.text()

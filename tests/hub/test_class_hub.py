@@ -9,6 +9,7 @@ Python (every user can run it).  The educator runs nbgrader's commands as their 
 root (it adds Unix users ``itb-edu`` and ``itb-t1`` …); ``ITB_HUB_TRAINEES=20`` runs the full class
 (default 3, as in ``.ci/run``).  Figures go to ``test-artifacts/hub-figures.json``.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -55,17 +56,30 @@ def _need(ok: bool, why: str) -> None:
 
 def _user(name: str) -> None:
     if subprocess.run(["id", "-u", name], capture_output=True).returncode != 0:
-        subprocess.run(["useradd", "--create-home", "--home-dir", str(PREFIX / "home" / name), "--shell",
-                        "/bin/bash", name], check=True)
+        subprocess.run(
+            ["useradd", "--create-home", "--home-dir", str(PREFIX / "home" / name), "--shell", "/bin/bash", name],
+            check=True,
+        )
 
 
-def _as(user: str, *cmd: str, cwd: Path | None = None, check: bool = True, env: dict | None = None,
-        timeout: float = 600) -> subprocess.CompletedProcess:
+def _as(
+    user: str, *cmd: str, cwd: Path | None = None, check: bool = True, env: dict | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess:
     home = Path(f"~{user}").expanduser()
-    env = {"HOME": str(home), "USER": user, "PATH": f"{PREFIX / 'venv' / 'bin'}:/usr/bin:/bin", "LANG": "C.UTF-8",
-           **(env or {})}
-    out = subprocess.run(["runuser", "-u", user, "--", "env", "-i", *[f"{k}={v}" for k, v in env.items()], *cmd],
-                         cwd=cwd or home, capture_output=True, text=True, timeout=timeout)
+    env = {
+        "HOME": str(home),
+        "USER": user,
+        "PATH": f"{PREFIX / 'venv' / 'bin'}:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        **(env or {}),
+    }
+    out = subprocess.run(
+        ["runuser", "-u", user, "--", "env", "-i", *[f"{k}={v}" for k, v in env.items()], *cmd],
+        cwd=cwd or home,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if check and out.returncode != 0:
         raise AssertionError(f"{' '.join(cmd)} as {user} failed:\n{out.stdout}\n{out.stderr}")
     return out
@@ -78,8 +92,11 @@ def hub():
     _need(Path(PYTHON).exists(), f"{PYTHON} (a Python every Unix user can run) is missing")
     chp = hubclient.find_proxy(ROOT)
     _need(chp is not None, "configurable-http-proxy is not installed (python3 tasks.py test installs it with npm)")
-    _need(shutil.which("bwrap") is not None, "bubblewrap (bwrap) is missing: nbgrader grades in its sandbox "
-          "(python3 tasks.py test installs Debian's 'bubblewrap' as root)")
+    _need(
+        shutil.which("bwrap") is not None,
+        "bubblewrap (bwrap) is missing: nbgrader grades in its sandbox "
+        "(python3 tasks.py test installs Debian's 'bubblewrap' as root)",
+    )
     from deploy import class_setup
 
     PREFIX.mkdir(parents=True, exist_ok=True)
@@ -102,8 +119,9 @@ def hub():
     shutil.rmtree(PREFIX / "exchange", ignore_errors=True)
     (PREFIX / "exchange").mkdir()
     os.chmod(PREFIX / "exchange", 0o1777)
-    h = hubclient.Hub.start(ROOT, PREFIX, chp, EDUCATOR, TRAINEES, cull_timeout=HUB_CULL_TIMEOUT,
-                            log=ARTIFACTS / "hub.log")
+    h = hubclient.Hub.start(
+        ROOT, PREFIX, chp, EDUCATOR, TRAINEES, cull_timeout=HUB_CULL_TIMEOUT, log=ARTIFACTS / "hub.log"
+    )
     h.figures["class_install_s"] = round(install_s, 1)
     try:
         yield h
@@ -124,8 +142,7 @@ def _answers(source: Path, wrong_part: str | None) -> dict[str, str]:
             if wrong_part and meta["grade_id"] == f"{ASSIGNMENT}_{wrong_part}_answer":
                 # a real option, but not the right one (worked out as the solution cell does: a trainee's install
                 # has no ex.solution()): the feedback names the rule and its source
-                code += (f"\nright = answer\nanswer = next(k for k in ex.part({wrong_part!r}).options "
-                         "if k != right)")
+                code += f"\nright = answer\nanswer = next(k for k in ex.part({wrong_part!r}).options if k != right)"
             out[meta["grade_id"]] = code
     return out
 
@@ -150,7 +167,10 @@ def test_a_class_signs_in_works_submits_and_is_graded(hub):
     tti = [seconds for seconds, _page, _text in opened]
     assert all("test dose" in text.lower() for _s, _p, text in opened)
     hub.figures["time_to_interactive_s"] = {
-        "n": len(tti), "median": round(statistics.median(tti), 2), "max": round(max(tti), 2)}
+        "n": len(tti),
+        "median": round(statistics.median(tti), 2),
+        "max": round(max(tti), 2),
+    }
     hub.figures["memory_per_trainee_mb"] = hubclient.memory_by_user(TRAINEES)
     _s, _page, home = sessions[TRAINEES[0]].render("itb/notebooks/index.ipynb")
     assert f"Signed in as {TRAINEES[0]}" in " ".join(home.split()) and "Open the exercises in JupyterLab" in home
@@ -206,8 +226,11 @@ def test_a_trainee_reaches_neither_another_trainee_nor_the_solutions(hub):
     probe = _as(t1, PYTHON, "-c", f"open({str(course)!r})", check=False)
     assert probe.returncode != 0 and "Permission denied" in probe.stderr
     # the class install holds no solution, source or answer key, and the trainee's server serves none
-    leaked = [str(p) for p in PREFIX.glob("**/*") if re.search(r"ANSWER_KEY|exercises/(solutions|source)", str(p))
-              and "itb-course" not in str(p)]
+    leaked = [
+        str(p)
+        for p in PREFIX.glob("**/*")
+        if re.search(r"ANSWER_KEY|exercises/(solutions|source)", str(p)) and "itb-course" not in str(p)
+    ]
     assert not leaked, leaked[:5]
     listing = s.get(f"/user/{t1}/api/contents/itb/exercises").json()
     assert sorted(c["name"] for c in listing["content"]) == ["assessment.ipynb", "practice.ipynb", "trainee"]
@@ -216,9 +239,13 @@ def test_a_trainee_reaches_neither_another_trainee_nor_the_solutions(hub):
     # the educator's progress view of the trainee is readable by the educators' group
     mine = Path(f"~{t1}").expanduser() / ".itb-training" / "itb" / "progress.sqlite"
     assert mine.exists()
-    read = _as(EDUCATOR, str(PREFIX / "venv" / "bin" / "python"), "-c",
-               f"import exercises.progress as p; print(len(p.read_attempts({str(mine)!r})))",
-               check=False)
+    read = _as(
+        EDUCATOR,
+        str(PREFIX / "venv" / "bin" / "python"),
+        "-c",
+        f"import exercises.progress as p; print(len(p.read_attempts({str(mine)!r})))",
+        check=False,
+    )
     assert read.returncode == 0 and int(read.stdout.strip()) > 0, read.stderr
 
 
@@ -226,7 +253,7 @@ def test_a_trainee_reaches_neither_another_trainee_nor_the_solutions(hub):
 
 #: What a malicious answer cell tries while nbgrader runs it: each probe records what it reached (a truthy
 #: value) or False; the cell prints them as one line for the test to read from the autograded notebook.
-SNOOP = '''import glob as _g, json as _j, os as _o, socket as _s
+SNOOP = """import glob as _g, json as _j, os as _o, socket as _s
 _reached = {{}}
 def _probe(name, fn):
     try:
@@ -271,7 +298,7 @@ _probe("JUPYTERHUB_* variables", lambda: sorted(k for k in _o.environ if k.start
 _probe("network", _net)
 _probe("memory", _memory)
 print("ITB-REACHED " + _j.dumps(_reached))
-'''
+"""
 SPIN = """import signal, subprocess, sys
 # a process of its own that outlives the kernel, then a cell that ignores nbgrader's interrupt
 subprocess.Popen([sys.executable, "-c", "while True: pass"], start_new_session=True, stdin=subprocess.DEVNULL,
@@ -316,8 +343,11 @@ def _scores() -> dict[str, float]:
     _as(EDUCATOR, "nbgrader", "export", "--to", "grades.csv", cwd=_course())
     rows = (_course() / "grades.csv").read_text().splitlines()
     header = rows[0].split(",")
-    return {r.split(",")[header.index("student_id")]: float(r.split(",")[header.index("raw_score")])
-            for r in rows[1:] if r.split(",")[0] == ASSIGNMENT}
+    return {
+        r.split(",")[header.index("student_id")]: float(r.split(",")[header.index("raw_score")])
+        for r in rows[1:]
+        if r.split(",")[0] == ASSIGNMENT
+    }
 
 
 class _Listener:
@@ -360,10 +390,13 @@ def test_autograding_runs_trainee_code_as_the_educator(hub):
     source = ROOT / "exercises" / "source" / f"{ASSIGNMENT}.ipynb"
     answers = _answers(source, wrong_part=None)
     snoop = SNOOP.format(
-        course=str(course), port=listener.port, inbound=str(PREFIX / "exchange" / "itb" / "inbound"),
+        course=str(course),
+        port=listener.port,
+        inbound=str(PREFIX / "exchange" / "itb" / "inbound"),
         other_submission=str(course / "submitted" / other / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"),
         other_progress=str(Path(f"~{other}").expanduser() / ".itb-training" / "itb"),
-        edu_home=str(Path(f"~{EDUCATOR}").expanduser()))
+        edu_home=str(Path(f"~{EDUCATOR}").expanduser()),
+    )
     which = f"{ASSIGNMENT}_which_answer"
     _submit_from_a_terminal(attacker, lambda nb: _set_answers(nb, {**answers, which: snoop + answers[which]}))
     _as(EDUCATOR, "nbgrader", "collect", ASSIGNMENT, "--update", cwd=course)
@@ -371,8 +404,15 @@ def test_autograding_runs_trainee_code_as_the_educator(hub):
     token = "itb-test-" + os.urandom(8).hex()
     t0 = time.monotonic()
     try:
-        graded = _as(EDUCATOR, "nbgrader", "autograde", ASSIGNMENT, "--force", cwd=course,
-                     env={"JUPYTERHUB_API_TOKEN": token, "JUPYTERHUB_USER": EDUCATOR})
+        graded = _as(
+            EDUCATOR,
+            "nbgrader",
+            "autograde",
+            ASSIGNMENT,
+            "--force",
+            cwd=course,
+            env={"JUPYTERHUB_API_TOKEN": token, "JUPYTERHUB_USER": EDUCATOR},
+        )
     finally:
         listener.close()
     hub.figures["autograde_with_sandbox_s"] = round(time.monotonic() - t0, 1)
@@ -416,8 +456,18 @@ def test_autograding_runs_trainee_code_as_the_educator_a_never_ending_cell_is_st
     bound = max(GRADING_LIMITS["cpu_seconds"], GRADING_CELL_TIMEOUT) + 60
     t0 = time.monotonic()
     try:
-        out = _as(EDUCATOR, "nbgrader", "autograde", ASSIGNMENT, "--student", attacker, "--force", cwd=course,
-                  check=False, timeout=bound + 120)
+        out = _as(
+            EDUCATOR,
+            "nbgrader",
+            "autograde",
+            ASSIGNMENT,
+            "--student",
+            attacker,
+            "--force",
+            cwd=course,
+            check=False,
+            timeout=bound + 120,
+        )
     except subprocess.TimeoutExpired:
         out = None
     seconds = round(time.monotonic() - t0, 1)
@@ -430,8 +480,12 @@ def test_autograding_runs_trainee_code_as_the_educator_a_never_ending_cell_is_st
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
     log = (out.stdout + out.stderr) if out else ""
-    hub.figures["autograde_never_ending_cell"] = {"seconds": seconds, "left_running": len(left),
-                                                  "kernel_died": "Kernel died" in log, "timeout": "Timeout" in log}
+    hub.figures["autograde_never_ending_cell"] = {
+        "seconds": seconds,
+        "left_running": len(left),
+        "kernel_died": "Kernel died" in log,
+        "timeout": "Timeout" in log,
+    }
     for pid, _cmd in left:  # do not let them spin through the other tests
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
@@ -443,10 +497,17 @@ def test_autograding_runs_trainee_code_as_the_educator_a_never_ending_cell_is_st
 
 def _html_attacks(nb: dict, answers: dict[str, str]) -> None:
     which = f"{ASSIGNMENT}_which_answer"
-    _set_answers(nb, {**answers, which: (
-        "from IPython.display import HTML, display\n"
-        "display(HTML('<img src=x onerror=alert(2)><script>alert(3)</script><a href=\"javascript:alert(4)\">x</a>'))\n"
-        + answers[which])})
+    _set_answers(
+        nb,
+        {
+            **answers,
+            which: (
+                "from IPython.display import HTML, display\n"
+                "display(HTML('<img src=x onerror=alert(2)><script>alert(3)</script><a "
+                'href="javascript:alert(4)">x</a>\'))\n' + answers[which]
+            ),
+        },
+    )
     notes = "My notes <img src=x onerror=alert(1)> [see](javascript:alert(5))\n\n<script>alert(6)</script>"
     nb["cells"].insert(1, {"cell_type": "markdown", "metadata": {}, "source": notes})
 
@@ -479,7 +540,7 @@ def _unsafe(html: str) -> list[str]:
     return found
 
 
-FORMGRADER_RENDER = '''import json, sys
+FORMGRADER_RENDER = """import json, sys
 from nbconvert.exporters import HTMLExporter
 from nbgrader.apps.baseapp import NbGrader
 from nbgrader.server_extensions.formgrader import handlers
@@ -492,7 +553,7 @@ resources = {"assignment_id": "a", "notebook_id": "n", "submission_id": "s", "in
              "base_url": "/", "student": "x", "last_name": "", "first_name": "", "notebook_path": "n.ipynb"}
 html, _ = HTMLExporter(config=config).from_filename(sys.argv[1], resources=resources)
 sys.stdout.write(html)
-'''
+"""
 
 
 def test_formgrader_shows_submitted_html_unsanitised(hub):
@@ -523,10 +584,19 @@ def test_idle_servers_are_culled(hub):
     assert "idle-culler" in services and services["idle-culler"]["command"][1:3] == ["-m", "jupyterhub_idle_culler"]
     assert hub.running_servers(), "the class's servers should still be running before culling"
     t0 = time.monotonic()
-    culler = subprocess.Popen([sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={CULL_TIMEOUT}",
-                               "--cull-every=5", f"--url={hub.url}/hub/api"],
-                              env={**os.environ, "JUPYTERHUB_API_TOKEN": hub.token},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    culler = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyterhub_idle_culler",
+            f"--timeout={CULL_TIMEOUT}",
+            "--cull-every=5",
+            f"--url={hub.url}/hub/api",
+        ],
+        env={**os.environ, "JUPYTERHUB_API_TOKEN": hub.token},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         running = hub.running_servers()
         while running and time.monotonic() - t0 < CULL_TIMEOUT + 120:

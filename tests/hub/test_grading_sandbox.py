@@ -7,6 +7,7 @@ Seconds, no hub: the real nbgrader run against real Unix users is ``test_class_h
 (``test_autograding_runs_trainee_code_as_the_educator``).  The kernel test needs ``bwrap`` (skipped without it,
 failed under CI).
 """
+
 from __future__ import annotations
 
 import json
@@ -38,11 +39,24 @@ def test_autograding_runs_trainee_code_as_the_educator_the_command_shares_nothin
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "secret")
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
     settings = {"venv": "/opt/itb-class/venv", "bwrap": "/usr/bin/bwrap", "limits": class_setup.GRADING_LIMITS}
-    cmd = grading_sandbox.bwrap_command(settings, str(tmp_path), "/home/edu/itb-course/autograded/t1/a",
-                                        ["--HistoryManager.hist_file=:memory:", "not-an-option"])
+    cmd = grading_sandbox.bwrap_command(
+        settings,
+        str(tmp_path),
+        "/home/edu/itb-course/autograded/t1/a",
+        ["--HistoryManager.hist_file=:memory:", "not-an-option"],
+    )
     joined = " ".join(cmd)
-    for flag in ("--unshare-all", "--unshare-user", "--clearenv", "--die-with-parent", "--new-session",
-                 "--disable-userns", "--uid 65534", "--cap-drop ALL", "--chdir /submission"):
+    for flag in (
+        "--unshare-all",
+        "--unshare-user",
+        "--clearenv",
+        "--die-with-parent",
+        "--new-session",
+        "--disable-userns",
+        "--uid 65534",
+        "--cap-drop ALL",
+        "--chdir /submission",
+    ):
         assert flag in joined, flag
     assert "--share-net" not in cmd and "secret" not in joined and "JUPYTERHUB" not in joined
     assert "--setenv NBGRADER_EXECUTION autograde" in joined
@@ -58,10 +72,13 @@ def test_autograding_runs_trainee_code_as_the_educator_the_command_shares_nothin
 
 def test_autograding_runs_trainee_code_as_the_educator_the_config_and_kernelspec(tmp_path):
     config = class_setup.nbgrader_config(tmp_path / "exchange", tmp_path / "course")
-    for line in ("c.Execute.kernel_name = 'itb-sandbox'", "c.KernelManager.transport = 'ipc'",
-                 "c.HTMLExporter.sanitize_html = True",
-                 "c.HTMLExporter.preprocessors = ['nbconvert.preprocessors.sanitize.SanitizeHTML']",
-                 "c.HTMLExporter.filters = {'markdown2html': 'itb_nbgrader_html.markdown2html'}"):
+    for line in (
+        "c.Execute.kernel_name = 'itb-sandbox'",
+        "c.KernelManager.transport = 'ipc'",
+        "c.HTMLExporter.sanitize_html = True",
+        "c.HTMLExporter.preprocessors = ['nbconvert.preprocessors.sanitize.SanitizeHTML']",
+        "c.HTMLExporter.filters = {'markdown2html': 'itb_nbgrader_html.markdown2html'}",
+    ):
         assert line in config.splitlines(), line
     assert "c.HTMLExporter.sanitize_html = True" in class_setup.nbgrader_config(tmp_path / "exchange")
     spec = class_setup.install_sandbox_kernel(tmp_path / "venv", bwrap="/usr/bin/bwrap")
@@ -101,8 +118,14 @@ def _run_in_sandbox(tmp_path: Path, source: str, files: dict[str, str]) -> str:
     c.KernelManager.transport = "ipc"
     os.environ["JUPYTER_PATH"] = str(tmp_path / "share-root" / "share" / "jupyter")
     try:
-        NotebookClient(nb, kernel_name="itb-sandbox", config=c, timeout=60, kernel_manager_class=AsyncKernelManager,
-                       resources={"metadata": {"path": str(sub)}}).execute()
+        NotebookClient(
+            nb,
+            kernel_name="itb-sandbox",
+            config=c,
+            timeout=60,
+            kernel_manager_class=AsyncKernelManager,
+            resources={"metadata": {"path": str(sub)}},
+        ).execute()
     finally:
         del os.environ["JUPYTER_PATH"]
     return "".join(o.get("text", "") for o in nb.cells[0].outputs)
@@ -110,11 +133,17 @@ def _run_in_sandbox(tmp_path: Path, source: str, files: dict[str, str]) -> str:
 
 def test_autograding_runs_trainee_code_as_the_educator_a_sandboxed_kernel_answers_without_network(tmp_path):
     """The kernelspec as class_setup installs it, started by nbclient as nbgrader does (IPC transport)."""
-    text = _run_in_sandbox(tmp_path, (
-        "import os, socket\n"
-        "print(os.getuid(), open('data.txt').read(), 'JUPYTERHUB_API_TOKEN' in os.environ, os.path.exists('/home'))\n"
-        "try:\n    socket.create_connection(('127.0.0.1', 22), timeout=2); print('net')\n"
-        "except OSError:\n    print('no net')"), {"data.txt": "mine"})
+    text = _run_in_sandbox(
+        tmp_path,
+        (
+            "import os, socket\n"
+            "print(os.getuid(), open('data.txt').read(), 'JUPYTERHUB_API_TOKEN' in os.environ, "
+            "os.path.exists('/home'))\n"
+            "try:\n    socket.create_connection(('127.0.0.1', 22), timeout=2); print('net')\n"
+            "except OSError:\n    print('no net')"
+        ),
+        {"data.txt": "mine"},
+    )
     assert text.split("\n")[:2] == ["65534 mine False False", "no net"]
 
 
@@ -122,11 +151,16 @@ def test_a_submitted_exercises_package_replaces_the_checker(tmp_path):
     """A trainee submits an ``exercises/`` package beside the notebook: the locked check cells import the checker
     by name, and the submission's folder (the kernel's working folder) must not come first on the path — else
     the trainee's own ``check`` scores every answer."""
-    text = _run_in_sandbox(tmp_path, (
-        "import sys\n"
-        "try:\n    import exercises; print(exercises.__file__)\n"
-        "except ImportError:\n    print('not importable here')\n"  # this checkout is not bound in; a class venv is
-        "print([p for p in sys.path if p in ('', '.', '/submission')])"), {"exercises/__init__.py": "FAKE = True\n"})
+    text = _run_in_sandbox(
+        tmp_path,
+        (
+            "import sys\n"
+            "try:\n    import exercises; print(exercises.__file__)\n"
+            "except ImportError:\n    print('not importable here')\n"  # this checkout is not bound in; a class venv is
+            "print([p for p in sys.path if p in ('', '.', '/submission')])"
+        ),
+        {"exercises/__init__.py": "FAKE = True\n"},
+    )
     first, path = text.split("\n")[:2]
     assert not first.startswith("/submission"), f"the submission's own package was imported: {first}"
     assert path == "[]", f"the submission's folder is on the kernel's path: {path}"

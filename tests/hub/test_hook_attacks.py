@@ -9,6 +9,7 @@ install owned by root, and the real hook functions called as the hub calls them.
 otherwise); seconds, not a hub.  Each test is named after its finding (issue "A class that cannot be
 turned against itself", items 1 and 3).
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,9 +29,13 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "deploy"))
 import hub_hooks
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("useradd") is None
-                                or shutil.which("runuser") is None,
-                                reason="adds Unix users: run as root with useradd and runuser")
+pytestmark = pytest.mark.skipif(
+    not hasattr(os, "geteuid")
+    or os.geteuid() != 0
+    or shutil.which("useradd") is None
+    or shutil.which("runuser") is None,
+    reason="adds Unix users: run as root with useradd and runuser",
+)
 
 
 class Class:
@@ -50,16 +55,24 @@ class Class:
         self.suite = base / "suite"
         for d in ("notebooks", "exercises/trainee", "educator"):
             (self.suite / d).mkdir(parents=True)
-        for f in ("notebooks/index.ipynb", "exercises/practice.ipynb", "exercises/assessment.ipynb",
-                  "exercises/trainee/which_syndrome.ipynb", "educator/class_view.ipynb"):
+        for f in (
+            "notebooks/index.ipynb",
+            "exercises/practice.ipynb",
+            "exercises/assessment.ipynb",
+            "exercises/trainee/which_syndrome.ipynb",
+            "educator/class_view.ipynb",
+        ):
             (self.suite / f).write_text("{}")
         for p in [self.suite, *self.suite.rglob("*")]:
             os.chmod(p, 0o755 if p.is_dir() else 0o644)
 
     def user(self, role: str) -> str:
         name = f"itbx-{role}-{self.tag}"
-        subprocess.run(["useradd", "--create-home", "--home-dir", str(self.base / "home" / name), "--shell",
-                        "/bin/sh", name], check=True, capture_output=True)
+        subprocess.run(
+            ["useradd", "--create-home", "--home-dir", str(self.base / "home" / name), "--shell", "/bin/sh", name],
+            check=True,
+            capture_output=True,
+        )
         self.users.append(name)
         return name
 
@@ -67,8 +80,9 @@ class Class:
         return self.base / "home" / name
 
     def spawn(self, name: str, educators: tuple[str, ...] = ()) -> SimpleNamespace:
-        spawner = SimpleNamespace(user=SimpleNamespace(name=name, groups=[]), environment={}, args=[],
-                                  log=logging.getLogger("itb.hub.test"))
+        spawner = SimpleNamespace(
+            user=SimpleNamespace(name=name, groups=[]), environment={}, args=[], log=logging.getLogger("itb.hub.test")
+        )
         hub_hooks.prepare_home(spawner, self.base, list(educators))
         return spawner
 
@@ -103,11 +117,14 @@ def klass(monkeypatch):
 
 
 def _snapshot(path: Path) -> dict:
-    return {str(p.relative_to(path)): (os.lstat(p).st_uid, stat.S_IMODE(os.lstat(p).st_mode))
-            for p in [path, *path.rglob("*")]}
+    return {
+        str(p.relative_to(path)): (os.lstat(p).st_uid, stat.S_IMODE(os.lstat(p).st_mode))
+        for p in [path, *path.rglob("*")]
+    }
 
 
 # -- item 1: root through the pre-spawn hook ---------------------------------------------------------
+
 
 @pytest.mark.parametrize("place", ["itb", "itb/exercises", ".itb-training", ".itb-training/itb"])
 def test_root_through_the_pre_spawn_hook_a_link_in_the_home_hands_nothing_over(klass, place, caplog):
@@ -256,6 +273,7 @@ def test_the_hook_lays_out_a_home_and_replaces_only_its_own_links(klass):
 
 # -- item 3: another trainee's work is readable -------------------------------------------------------
 
+
 def test_another_trainees_work_is_not_readable(klass):
     """``~/itb`` was 0755 and what a trainee saved 0644 (umask 022): another trainee read their answers.
     Now the home is closed to other trainees (educators may only pass through to the progress folder)."""
@@ -264,11 +282,14 @@ def test_another_trainees_work_is_not_readable(klass):
     klass.spawn(t1)
     home = klass.home(t1)
     work = home / "itb" / "which_syndrome" / "which_syndrome.ipynb"  # fetched by nbgrader, saved 0644
-    assert klass.as_user(t1, "sh", "-c", f"umask 022 && mkdir -p {work.parent} && echo answers > {work}"
-                         ).returncode == 0
+    assert (
+        klass.as_user(t1, "sh", "-c", f"umask 022 && mkdir -p {work.parent} && echo answers > {work}").returncode == 0
+    )
     history = home / ".ipython" / "profile_default" / "history.sqlite"
-    assert klass.as_user(t1, "sh", "-c", f"umask 022 && mkdir -p {history.parent} && echo history > {history}"
-                         ).returncode == 0
+    assert (
+        klass.as_user(t1, "sh", "-c", f"umask 022 && mkdir -p {history.parent} && echo history > {history}").returncode
+        == 0
+    )
     progress = home / ".itb-training" / "itb" / "progress.sqlite"
     assert klass.as_user(t1, "sh", "-c", f"echo rows > {progress} && chmod 0640 {progress}").returncode == 0
     for path in (work, history, progress, home / ".bashrc"):
@@ -290,8 +311,9 @@ def test_another_trainees_work_is_not_readable_servers_run_with_a_private_umask(
     spawner_class = hub_hooks.ClassSpawner
     assert issubclass(spawner_class, LocalProcessSpawner)
     preexec = spawner_class().make_preexec_fn(t)
-    out = subprocess.run(["sh", "-c", "umask; id -u"], preexec_fn=preexec, capture_output=True, text=True,
-                         cwd="/", check=True)
+    out = subprocess.run(
+        ["sh", "-c", "umask; id -u"], preexec_fn=preexec, capture_output=True, text=True, cwd="/", check=True
+    )
     assert out.stdout.split() == ["0077", str(klass.ids(t)[0])]
     config = (ROOT / "deploy" / "jupyterhub_config.py").read_text()
     assert "c.JupyterHub.spawner_class = ClassSpawner" in config

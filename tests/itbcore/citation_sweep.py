@@ -7,6 +7,7 @@ ranges, the drug library's limits, the label differences) and the results of cal
 and action under each label profile; :func:`finding_codes_in_code` reads the code itself for every
 ``Finding(...)``/``Action(...)`` it can build, so the audit test can tell when this sweep misses one.
 """
+
 from __future__ import annotations
 
 import ast
@@ -18,8 +19,23 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = ("screening", "titration", "pump", "maintenance", "overdose", "withdrawal", "formulations", "pk",
-           "scenarios", "adverse_effects", "patient", "library", "assessment", "sources", "label_map")
+MODULES = (
+    "screening",
+    "titration",
+    "pump",
+    "maintenance",
+    "overdose",
+    "withdrawal",
+    "formulations",
+    "pk",
+    "scenarios",
+    "adverse_effects",
+    "patient",
+    "library",
+    "assessment",
+    "sources",
+    "label_map",
+)
 LABELS = ("lionova", "lioresal")
 
 
@@ -47,14 +63,19 @@ def _patients() -> list[Any]:
     from itbcore.patient import CONDITIONS, MEDICINES
 
     many = [c for c in CONDITIONS if c not in ("hypersensitivity", "treatment_resistant_epilepsy")]
-    patients = [Patient(age, origin, weight="30 kg" if age < 18 else "70 kg", conditions=many,
-                        medicines=list(MEDICINES))
-                for age in (5, 10, 15, 45, 70) for origin in ("spinal", "cerebral")]
-    return patients + [Patient(40, "cerebral", conditions=["hypersensitivity", "treatment_resistant_epilepsy"]),
-                       Patient(40, "spinal")]
+    patients = [
+        Patient(age, origin, weight="30 kg" if age < 18 else "70 kg", conditions=many, medicines=list(MEDICINES))
+        for age in (5, 10, 15, 45, 70)
+        for origin in ("spinal", "cerebral")
+    ]
+    return patients + [
+        Patient(40, "cerebral", conditions=["hypersensitivity", "treatment_resistant_epilepsy"]),
+        Patient(40, "spinal"),
+    ]
 
 
 # -- one generator of calls per area of the core ----------------------------------------------------------------
+
 
 def _calls_screening() -> Iterator[Callable[[], Any]]:
     from itbcore import Patient, screening
@@ -86,28 +107,37 @@ def _calls_titration_maintenance() -> Iterator[Callable[[], Any]]:
                 yield lambda p=p, label=label, dose=dose: maintenance.dose_range_findings(p, dose, label)
             for phase in ("titration", "maintenance"):
                 yield lambda p=p, label=label, phase=phase: titration.increase_band(p, phase, label)
-                for current, new, start, last in (("100 ug/day", "140 ug/day", "12 h", None),
-                                                 ("100 ug/day", "115 ug/day", "3 day", "30 h"),
-                                                 ("100 ug/day", "105 ug/day", "3 day", "30 h"),
-                                                 ("500 ug/day", "5 ug/day", "30 day", "3 day"),
-                                                 ("500 ug/day", "440 ug/day", "30 day", "3 day"),
-                                                 ("100 ug/day", "95 ug/day", "30 day", "3 day"),
-                                                 ("100 ug/day", "85 ug/day", "30 day", "10 h"),
-                                                 ("100 ug/day", "100 ug/day", "30 day", "3 day"),
-                                                 ("1200 ug/day", "1300 ug/day", "30 day", "3 day")):
+                for current, new, start, last in (
+                    ("100 ug/day", "140 ug/day", "12 h", None),
+                    ("100 ug/day", "115 ug/day", "3 day", "30 h"),
+                    ("100 ug/day", "105 ug/day", "3 day", "30 h"),
+                    ("500 ug/day", "5 ug/day", "30 day", "3 day"),
+                    ("500 ug/day", "440 ug/day", "30 day", "3 day"),
+                    ("100 ug/day", "95 ug/day", "30 day", "3 day"),
+                    ("100 ug/day", "85 ug/day", "30 day", "10 h"),
+                    ("100 ug/day", "100 ug/day", "30 day", "3 day"),
+                    ("1200 ug/day", "1300 ug/day", "30 day", "3 day"),
+                ):
                     for pmp in titration.PUMPS:
-                        yield (lambda p=p, label=label, c=current, n=new, s=start, la=last, pmp=pmp, ph=phase:
-                               titration.check_change(p, c, n, s, la, pump=pmp, phase=ph, label=label,
-                                                      no_effect=True))
-                        yield (lambda p=p, label=label, c=current, n=new, s=start, la=last, pmp=pmp, ph=phase:
-                               titration.check_change(p, c, n, s, la, pump=pmp, phase=ph, label=label))
+                        yield (
+                            lambda p=p, label=label, c=current, n=new, s=start, la=last, pmp=pmp, ph=phase: (
+                                titration.check_change(p, c, n, s, la, pump=pmp, phase=ph, label=label, no_effect=True)
+                            )
+                        )
+                        yield (
+                            lambda p=p, label=label, c=current, n=new, s=start, la=last, pmp=pmp, ph=phase: (
+                                titration.check_change(p, c, n, s, la, pump=pmp, phase=ph, label=label)
+                            )
+                        )
             yield lambda p=p, label=label: titration.observed_range(p, label)
             yield lambda p=p, label=label: titration.titration_plan(p, "100 ug/day", "300 ug/day", label=label)
             yield lambda p=p, label=label: titration.titration_plan(p, "200 ug/day", "150 ug/day", label=label)
-            yield lambda p=p, label=label: titration.titration_plan(p, "100 ug/day", "112 ug/day", label=label,
-                                                                    step_fraction=0.04)
-            yield lambda p=p, label=label: titration.titration_plan(p, "100 ug/day", "900 ug/day", label=label,
-                                                                    max_steps=3)
+            yield lambda p=p, label=label: titration.titration_plan(
+                p, "100 ug/day", "112 ug/day", label=label, step_fraction=0.04
+            )
+            yield lambda p=p, label=label: titration.titration_plan(
+                p, "100 ug/day", "900 ug/day", label=label, max_steps=3
+            )
     for dur, side in (("8 h", False), ("12 h", False), ("16 h", True)):
         yield lambda dur=dur, side=side: titration.initial_dose_options("50 ug", dur, side)
     yield lambda: maintenance.flex_programme([("0 h", "20 ug/h"), ("8 h", "0 ug/h"), ("12 h", "5 ug/h")])
@@ -127,41 +157,68 @@ def _calls_pump_pk() -> Iterator[Callable[[], Any]]:
     from itbcore import Patient, formulations, pk, pump, scenarios, titration, withdrawal
 
     for label in LABELS:
-        for args in (("20 mL", "500 ug/mL", "100 ug/day"), ("20 mL", "50 ug/mL", "100 ug/day"),
-                     ("40 mL", "2000 ug/mL", "100 ug/day"), ("20 mL", "2000 ug/mL", "20 ug/day"),
-                     ("3 mL", "500 ug/mL", "800 ug/day")):  # the last: no room for the margin
+        for args in (
+            ("20 mL", "500 ug/mL", "100 ug/day"),
+            ("20 mL", "50 ug/mL", "100 ug/day"),
+            ("40 mL", "2000 ug/mL", "100 ug/day"),
+            ("20 mL", "2000 ug/mL", "20 ug/day"),
+            ("3 mL", "500 ug/mL", "800 ug/day"),
+        ):  # the last: no room for the margin
             yield lambda label=label, args=args: pump.refill_plan(*args, label=label)
         for margin in ("4 day", "0 day", "10 day"):
-            yield lambda label=label, m=margin: pump.refill_plan("20 mL", "500 ug/mL", "100 ug/day",
-                                                                 fill_date=_dt.date(2026, 1, 1), margin=m,
-                                                                 label=label)
+            yield lambda label=label, m=margin: pump.refill_plan(
+                "20 mL", "500 ug/mL", "100 ug/day", fill_date=_dt.date(2026, 1, 1), margin=m, label=label
+            )
         for dose in ("20 ug/day", "100 ug/day", "800 ug/day", "2500 ug/day"):
             yield lambda label=label, dose=dose: pump.choose_concentration(dose, label=label)
-        yield lambda label=label: pump.choose_concentration("20 ug/day", min_rate="0.1 mL/day", max_rate="1 mL/day",
-                                                            label=label)
+        yield lambda label=label: pump.choose_concentration(
+            "20 ug/day", min_rate="0.1 mL/day", max_rate="1 mL/day", label=label
+        )
         yield lambda label=label: pk.steady_state("500 ug/day", label=label)
         yield lambda label=label: pk.steady_state("2500 ug/day", label=label)
-        for frac, origin, population in ((0.5, "spinal", "adult"), (0.1, "spinal", "adult"),
-                                         (0.2, "cerebral", "adult"), (0.1, "spinal", "pediatric")):
-            yield (lambda label=label, f=frac, o=origin, pop=population:
-                   scenarios.too_fast_titration("100 ug/day", f, 3, o, pop, label))
-    for stock, target in (("500 ug/mL", "100 ug/mL"), ("2000 ug/mL", "1500 ug/mL"), ("500 ug/mL", "500 ug/mL"),
-                          ("1000 ug/mL", "500 ug/mL"), ("50 ug/mL", "25 ug/mL")):
+        for frac, origin, population in (
+            (0.5, "spinal", "adult"),
+            (0.1, "spinal", "adult"),
+            (0.2, "cerebral", "adult"),
+            (0.1, "spinal", "pediatric"),
+        ):
+            yield (
+                lambda label=label, f=frac, o=origin, pop=population: scenarios.too_fast_titration(
+                    "100 ug/day", f, 3, o, pop, label
+                )
+            )
+    for stock, target in (
+        ("500 ug/mL", "100 ug/mL"),
+        ("2000 ug/mL", "1500 ug/mL"),
+        ("500 ug/mL", "500 ug/mL"),
+        ("1000 ug/mL", "500 ug/mL"),
+        ("50 ug/mL", "25 ug/mL"),
+    ):
         yield lambda s=stock, t=target: pump.dilution(s, t, "20 mL")
     yield lambda: pump.residual_check("2 mL", "6 mL")
     yield lambda: pump.residual_check("2 mL", "2.2 mL")
     yield lambda: pump.residual_check("6 mL", "2 mL")
     old = pump.PumpSettings("500 ug/mL", "400 ug/day")
-    for new in (pump.PumpSettings("2000 ug/mL", "400 ug/day"), pump.PumpSettings("500 ug/mL", "440 ug/day"),
-                pump.PumpSettings("500 ug/mL", "400 ug/day"), pump.PumpSettings("500 ug/mL", "600 ug/day"),
-                pump.PumpSettings("500 ug/mL", "400 ug/day", "flex"), pump.PumpSettings("500 ug/mL", "20 ug/day"),
-                pump.PumpSettings("500 ug/mL", "300 ug/day"), pump.PumpSettings("500 ug/mL", "1200 ug/day")):
+    for new in (
+        pump.PumpSettings("2000 ug/mL", "400 ug/day"),
+        pump.PumpSettings("500 ug/mL", "440 ug/day"),
+        pump.PumpSettings("500 ug/mL", "400 ug/day"),
+        pump.PumpSettings("500 ug/mL", "600 ug/day"),
+        pump.PumpSettings("500 ug/mL", "400 ug/day", "flex"),
+        pump.PumpSettings("500 ug/mL", "20 ug/day"),
+        pump.PumpSettings("500 ug/mL", "300 ug/day"),
+        pump.PumpSettings("500 ug/mL", "1200 ug/day"),
+    ):
         yield lambda new=new: pump.compare_settings(old, new)
     for old_c, new_c in (("500 ug/mL", "2000 ug/mL"), ("2000 ug/mL", "500 ug/mL"), ("500 ug/mL", "500 ug/mL")):
         yield lambda o=old_c, n=new_c: pump.bridge_bolus(o, n, "400 ug/day", "50 cm", "0.0025 mL/cm", "0.2 mL")
     yield lambda: pump.priming_bolus("500 ug/mL", "50 cm", "0.0025 mL/cm", "0.2 mL")
-    for target, volume in (("300 ug/mL", "20 mL"), ("500 ug/mL", "20 mL"), ("1000 ug/mL", "20 mL"),
-                           ("2000 ug/mL", "20 mL")):
+    for target, volume in (
+        ("300 ug/mL", "20 mL"),
+        ("500 ug/mL", "20 mL"),
+        ("1000 ug/mL", "20 mL"),
+        ("2000 ug/mL", "20 mL"),
+    ):
         yield lambda t=target, v=volume: formulations.ampoules_for_fill(t, v)
     yield lambda: pk.regimen_findings([("0 h", "50 ug"), ("1 h", "150 ug")], [("0 h", "24 h", "3000 ug/day")])
     yield lambda: pk.lumbar_to_cisternal("800 ng/mL")
@@ -177,8 +234,9 @@ def _calls_pump_pk() -> Iterator[Callable[[], Any]]:
     yield lambda: withdrawal.likely_causes(reservoir_volume="1 mL")
     yield lambda: withdrawal.likely_causes(reservoir_volume="19 mL", expected_reservoir_volume="2 mL")
     for label in LABELS:
-        yield lambda label=label: titration.check_change(Patient(40, "spinal"), "100 ug/day", "100 ug/day", "3 day",
-                                                         "30 h", label=label)
+        yield lambda label=label: titration.check_change(
+            Patient(40, "spinal"), "100 ug/day", "100 ug/day", "3 day", "30 h", label=label
+        )
 
 
 def _calls_overdose_withdrawal() -> Iterator[Callable[[], Any]]:
@@ -187,21 +245,36 @@ def _calls_overdose_withdrawal() -> Iterator[Callable[[], Any]]:
     for label in LABELS:
         for p in _patients():
             yield lambda p=p: overdose.physostigmine(p)
-        for signs in ([], ["drowsiness"], ["staggering"], ["seizures"], ["loss_of_consciousness"],
-                      ["respiratory_depression", "coma"], list(overdose.SIGNS)):
+        for signs in (
+            [],
+            ["drowsiness"],
+            ["staggering"],
+            ["seizures"],
+            ["loss_of_consciousness"],
+            ["respiratory_depression", "coma"],
+            list(overdose.SIGNS),
+        ):
             for lp in (False, True):
                 yield lambda label=label, signs=signs, lp=lp: overdose.assess(
-                    signs, lumbar_puncture_contraindicated=lp, label=label)
-        for signs in ([], ["pruritus"], ["high_fever", "seizures"], ["severe_headache", "insomnia"],
-                      list(withdrawal.SIGNS)):
+                    signs, lumbar_puncture_contraindicated=lp, label=label
+                )
+        for signs in (
+            [],
+            ["pruritus"],
+            ["high_fever", "seizures"],
+            ["severe_headache", "insomnia"],
+            list(withdrawal.SIGNS),
+        ):
             for risks in ((), list(withdrawal.HIGH_RISK)):
-                yield lambda signs=signs, risks=risks, label=label: withdrawal.assess(signs, risk_factors=risks,
-                                                                                      label=label)
+                yield lambda signs=signs, risks=risks, label=label: withdrawal.assess(
+                    signs, risk_factors=risks, label=label
+                )
     for since in (None, "6 h", "36 h", "10 day"):
         yield lambda since=since: withdrawal.likely_causes(since)
     yield lambda: withdrawal.likely_causes("36 h", reservoir_volume="1 mL")
-    yield lambda: withdrawal.likely_causes("36 h", reservoir_volume="19 mL", expected_reservoir_volume="2 mL",
-                                           recent_programming_change=True)
+    yield lambda: withdrawal.likely_causes(
+        "36 h", reservoir_volume="19 mL", expected_reservoir_volume="2 mL", recent_programming_change=True
+    )
     yield lambda: withdrawal.taper("300 ug/day", 21)
     # the scenarios that end in too little baclofen: their withdrawal warning
     yield lambda: scenarios.concentration_mismatch("2000 ug/mL", "500 ug/mL", "400 ug/day")

@@ -3,6 +3,7 @@
 Educators write their own notebooks against these names and outside acceptance checks call them,
 so this file reads like the contract, section by section.
 """
+
 import dataclasses
 import inspect
 
@@ -80,8 +81,16 @@ def test_titration():
     assert_quantity_close(t.initial_daily_dose("50 ug", "6 h"), "100 ug/day")
     assert t.increase_limits(Patient(40, "spinal")) == pytest.approx((0.10, 0.30))
     assert t.increase_limits(Patient(40, "cerebral")) == pytest.approx((0.05, 0.15))
-    assert _params(t.check_change)[:8] == ["patient", "current", "proposed", "since_start", "since_last_change",
-                                            "pump", "phase", "label"]
+    assert _params(t.check_change)[:8] == [
+        "patient",
+        "current",
+        "proposed",
+        "since_start",
+        "since_last_change",
+        "pump",
+        "phase",
+        "label",
+    ]
     findings = t.check_change(Patient(40, "spinal"), "100 ug/day", "150 ug/day", "12 h", None)
     codes = {f.code for f in findings}
     assert all(f.severity in ("info", "warning", "violation") and f.source and f.message for f in findings)
@@ -113,8 +122,9 @@ def test_pk():
     assert_quantity_close(c[0], "1000 ng/mL")
     v = Q_(np.full((3, 1), 75.0), "mL")
     cl = Q_(np.full((3, 1), 30.0), "mL/h")
-    pop = k.csf_concentration(Q_(np.linspace(0, 24, 7)[None, :], "h"), infusions=[("0 h", "24 h", "30 ug/h")],
-                              volume=v, clearance=cl)
+    pop = k.csf_concentration(
+        Q_(np.linspace(0, 24, 7)[None, :], "h"), infusions=[("0 h", "24 h", "30 ug/h")], volume=v, clearance=cl
+    )
     assert pop.shape == (3, 7)
 
 
@@ -139,7 +149,8 @@ def test_withdrawal():
     assert a.stage == "early"
     assert w.assess(["high_fever", "muscle_rigidity"]).stage == "advanced"
     assert {"autonomic_dysreflexia", "sepsis", "malignant_hyperthermia", "neuroleptic_malignant_syndrome"} <= set(
-        w.assess(["high_fever"]).differentials)
+        w.assess(["high_fever"]).differentials
+    )
     plan = w.taper("400 ug/day", days=21)
     assert plan[0][1] > plan[-1][1]
     with pytest.raises(ITBError):

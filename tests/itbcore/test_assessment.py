@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -54,8 +55,11 @@ def test_a_typo_in_a_code_is_refused_not_scored_as_missed():
 def test_pass_exactly_at_the_standard(chosen):
     r = a.score_refill(chosen)
     other_missed = [c for c in STEPS if c not in chosen and c not in CRITICAL]
-    expected = (all(c in chosen for c in CRITICAL) and not any(c in chosen for c in UNSAFE)
-                and len(other_missed) <= a.MASTERY_STANDARD.other_missed_at_most)
+    expected = (
+        all(c in chosen for c in CRITICAL)
+        and not any(c in chosen for c in UNSAFE)
+        and len(other_missed) <= a.MASTERY_STANDARD.other_missed_at_most
+    )
     assert r.passed is expected
     assert r.score == sum(c in chosen for c in STEPS) and r.total == len(STEPS)
 

@@ -5,6 +5,7 @@ For training only, not for treating patients.
 Each test is named after the defect and quotes the label words it rests on (shared/seeds: lionova is Norwegian,
 the lioresal text an English translation, baclorex a Turkish leaflet).
 """
+
 from __future__ import annotations
 
 from itbcore import overdose, withdrawal

@@ -6,6 +6,7 @@ Each test is named after a defect the audit found: a rule that cited a section w
 to say another label's words, or a label fact the suite left out.  Each reads the label text it rests on from the
 seed section (``test_citation_audit.section_text``).
 """
+
 from __future__ import annotations
 
 import math
@@ -63,7 +64,8 @@ def test_concentration_rule_cites_lioresal_infusion_system_and_baclorex_health_p
 def test_lioresal_too_fast_titration_cites_lioresal_not_lionova():
     assert "an excessive rapid dose increase" in section_text("lioresal Overdose")
     assert "the beginning of an antispastic action is observed after 6-8 hours" in section_text(
-        "lioresal Pharmacodynamics")
+        "lioresal Pharmacodynamics"
+    )
     r = too_fast_titration("100 ug/day", 0.5, 3, label="lioresal")
     found = _by_code(r.findings)
     assert _sections(found["too_rapid_increase"].source) == ["lioresal Overdose"]
@@ -125,7 +127,8 @@ def test_storage_item_does_not_make_baclorex_say_not_frozen():
 def test_solution_ph_and_isotonicity_from_lionova_3_and_4_2():
     assert "Klar og fargeløs oppløsning i ampuller med pH 5,0 - 7,0." in section_text("lionova 3")
     assert "Løsningen er stabil, isoton, pyrogen og antioksidantfri og har en pH på 5,0 - 7,0." in section_text(
-        "lionova 4.2")
+        "lionova 4.2"
+    )
     solution = formulations.SOLUTION
     assert solution.ph_range == (5.0, 7.0) and solution.isotonic and solution.stable
     assert formulations.SOLUTION.appearance == "clear and colourless"
@@ -138,8 +141,10 @@ def test_solution_ph_and_isotonicity_from_lionova_3_and_4_2():
 @needs_seeds
 def test_fill_sodium_is_stated_as_share_of_who_2_g_daily():
     text = section_text("lionova 4.4")
-    assert "tilsvarende 70,81 mg natrium per dose. Dette tilsvarer 3,5 % av WHOs anbefalte maksimale daglige " \
-           "inntak av natrium på 2 g for en voksen person." in text
+    assert (
+        "tilsvarende 70,81 mg natrium per dose. Dette tilsvarer 3,5 % av WHOs anbefalte maksimale daglige "
+        "inntak av natrium på 2 g for en voksen person." in text
+    )
     assert "17,70 mg natrium per dose. Dette tilsvarer 0,9 %" in text
     # Worked from the label's numbers: 70.81 mg / 2000 mg = 3.54 % (the label rounds to 3.5 %); 17.70 mg: 0.885 %.
     assert math.isclose(formulations.sodium_share_of_who_daily("70.81 mg"), 0.035405)
@@ -155,15 +160,19 @@ def test_fill_sodium_is_stated_as_share_of_who_2_g_daily():
 
 @needs_seeds
 def test_children_plasma_level_at_8_to_18_years_is_in_label_pk():
-    assert ("Pediatriske pasienter (alder 8-18 år), som mottok kronisk intratekal baklofen infusjoner med dosering "
-            "mellom 77 og 400 mikrogram/ml, hadde plasmakonsentrasjoner på eller under 11 nanogram/ml.") in \
-        section_text("lionova 5.2")
+    assert (
+        "Pediatriske pasienter (alder 8-18 år), som mottok kronisk intratekal baklofen infusjoner med dosering "
+        "mellom 77 og 400 mikrogram/ml, hadde plasmakonsentrasjoner på eller under 11 nanogram/ml."
+    ) in section_text("lionova 5.2")
     assert "11 ng" not in section_text("lioresal Pharmacokinetics")
     assert LABEL_PK.plasma_max_children_chronic == Q_(11, "ng/mL")
     assert LABEL_PK.plasma_max_children_chronic_ages == (Q_(8, "year"), Q_(18, "year"))
     assert LABEL_PK.plasma_max_children_chronic_dosing == (Q_(77, "ug/mL"), Q_(400, "ug/mL"))  # as printed
-    for key in ("plasma_max_children_chronic", "plasma_max_children_chronic_ages",
-                "plasma_max_children_chronic_dosing"):
+    for key in (
+        "plasma_max_children_chronic",
+        "plasma_max_children_chronic_ages",
+        "plasma_max_children_chronic_dosing",
+    ):
         assert LABEL_PK.sources[key] == "lionova 5.2"
     assert differences("children_plasma_level")
 

@@ -3,6 +3,7 @@ the label differences, each defect found a regression test that quotes the label
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -30,7 +31,12 @@ def test_lionova_rates_seizures_headache_and_urinary_retention_common_where_lior
     # lionova's very common effects are somnolence and hypotonia only
     assert [e.code for e in by_band("very often")] == ["drowsiness", "hypotonia"]
     assert [e.code for e in by_band("very often", label="lioresal")] == [
-        "drowsiness", "seizures", "headache", "hypotonia", "urinary_retention"]
+        "drowsiness",
+        "seizures",
+        "headache",
+        "hypotonia",
+        "urinary_retention",
+    ]
 
 
 def test_every_adverse_effect_is_a_row_of_its_own():
@@ -38,8 +44,24 @@ def test_every_adverse_effect_is_a_row_of_its_own():
     codes = [e.code for e in ADVERSE_EFFECTS]
     assert len(codes) == len(set(codes)) and all(c.isidentifier() for c in codes)
     assert not [e.effect for e in ADVERSE_EFFECTS if ", " in e.effect and "kinking" not in e.effect]
-    for code in ("asthenia", "pyrexia", "pain", "chills", "confusion", "sedation", "dizziness", "lethargy", "insomnia",
-                 "disorientation", "paraesthesia", "depression", "anxiety", "agitation", "blurred_vision", "diplopia"):
+    for code in (
+        "asthenia",
+        "pyrexia",
+        "pain",
+        "chills",
+        "confusion",
+        "sedation",
+        "dizziness",
+        "lethargy",
+        "insomnia",
+        "disorientation",
+        "paraesthesia",
+        "depression",
+        "anxiety",
+        "agitation",
+        "blurred_vision",
+        "diplopia",
+    ):
         assert effect(code).band_in("lioresal") == "often", code
 
 
@@ -48,22 +70,38 @@ def test_the_effects_the_old_table_left_out_are_there_with_each_labels_band():
     # lioresal Side effects: "infrequently - ataxia, memory impairment, nystagmus"; "(frequency unknown) … dysphoria
     # … bradypnoe"; baclorex 4 "Bilinmiyor ─ Huzursuzluk (yerinde duramama) ─ Anormal yavaş nefes alma hızı".
     want = {
-        "ataxia": ("infrequently", "infrequently"), "memory_impairment": ("infrequently", "infrequently"),
-        "nystagmus": ("infrequently", "infrequently"), "scoliosis": ("unknown", None),
-        "dysarthria": ("often", "often"), "dysphagia": ("infrequently", "infrequently"),
-        "ileus": ("infrequently", "infrequently"), "hypogeusia": ("infrequently", "infrequently"),
-        "constipation": ("often", "often"), "diarrhoea": ("often", "often"), "dry_mouth": ("often", "often"),
-        "urinary_incontinence": ("often", "often"), "sexual_dysfunction": ("often", "often"),
-        "dehydration": ("infrequently", "infrequently"), "alopecia": ("infrequently", "infrequently"),
-        "hyperhidrosis": ("infrequently", "infrequently"), "bradypnoea": ("often", "unknown"),
+        "ataxia": ("infrequently", "infrequently"),
+        "memory_impairment": ("infrequently", "infrequently"),
+        "nystagmus": ("infrequently", "infrequently"),
+        "scoliosis": ("unknown", None),
+        "dysarthria": ("often", "often"),
+        "dysphagia": ("infrequently", "infrequently"),
+        "ileus": ("infrequently", "infrequently"),
+        "hypogeusia": ("infrequently", "infrequently"),
+        "constipation": ("often", "often"),
+        "diarrhoea": ("often", "often"),
+        "dry_mouth": ("often", "often"),
+        "urinary_incontinence": ("often", "often"),
+        "sexual_dysfunction": ("often", "often"),
+        "dehydration": ("infrequently", "infrequently"),
+        "alopecia": ("infrequently", "infrequently"),
+        "hyperhidrosis": ("infrequently", "infrequently"),
+        "bradypnoea": ("often", "unknown"),
         "dysphoria": ("infrequently", "unknown"),
         # and the rest of both tables
-        "decreased_appetite": ("often", "often"), "euphoria": ("infrequently", "infrequently"),
-        "hypersalivation": ("often", "often"), "urticaria": ("often", "often"), "pruritus": ("often", "often"),
-        "peripheral_oedema": ("often", "often"), "facial_oedema": ("often", "often"),
-        "hypertonia": ("often", "often"), "flushing": ("infrequently", "infrequently"),
-        "pallor": ("infrequently", "infrequently"), "aspiration": ("often", None),
-        "accommodation_disorder": ("often", "often"), "erectile_dysfunction": ("unknown", None),
+        "decreased_appetite": ("often", "often"),
+        "euphoria": ("infrequently", "infrequently"),
+        "hypersalivation": ("often", "often"),
+        "urticaria": ("often", "often"),
+        "pruritus": ("often", "often"),
+        "peripheral_oedema": ("often", "often"),
+        "facial_oedema": ("often", "often"),
+        "hypertonia": ("often", "often"),
+        "flushing": ("infrequently", "infrequently"),
+        "pallor": ("infrequently", "infrequently"),
+        "aspiration": ("often", None),
+        "accommodation_disorder": ("often", "often"),
+        "erectile_dysfunction": ("unknown", None),
     }
     for code, (lionova, lioresal) in want.items():
         assert (effect(code).band_in("lionova"), effect(code).band_in("lioresal")) == (lionova, lioresal), code
@@ -131,7 +169,9 @@ def test_lioresal_epilepsy_difference_cites_the_contraindications_it_speaks_of()
     # lioresal Contraindications: "Hypersensitivity to baclofen …", "Childhood <4 years" — and no epilepsy.
     (d,) = differences("epilepsy_contraindication")
     assert [s.section for s in cited_sections(d.sources["lioresal"])] == [
-        "lioresal Contraindications", "lioresal Carefully"]
+        "lioresal Contraindications",
+        "lioresal Carefully",
+    ]
 
 
 def test_lioresal_renal_reason_is_cited_where_lioresal_gives_it():
@@ -139,7 +179,9 @@ def test_lioresal_renal_reason_is_cited_where_lioresal_gives_it():
     # Administration (special patient groups); "Carefully" only lists "impaired renal function".
     (d,) = differences("renal_impairment")
     assert [s.section for s in cited_sections(d.sources["lioresal"])] == [
-        "lioresal Carefully", "lioresal Dosing and Administration"]
+        "lioresal Carefully",
+        "lioresal Dosing and Administration",
+    ]
 
 
 def test_lioresal_children_initial_maintenance_has_a_mean_of_100():

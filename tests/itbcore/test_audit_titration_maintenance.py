@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -20,13 +21,19 @@ def test_lioresal_check_pump_catheter_cites_its_own_granuloma_section_not_lionov
     # lioresal Special instructions: "Cases of granuloma on the end of an implanted catheter ... The most frequent
     # symptoms of catheter granulomas were: a decrease in therapeutic efficacy".  Under lioresal the finding cited
     # lionova 4.4 ("Inflammatorisk masse på spissen av implantert kateter"), another label's section.
-    f = _codes(titration.check_change(ADULT_SPINAL, "100 ug/day", "120 ug/day", "5 day", "30 h", label="lioresal",
-                                      no_effect=True), "check_pump_catheter")[0]
+    f = _codes(
+        titration.check_change(
+            ADULT_SPINAL, "100 ug/day", "120 ug/day", "5 day", "30 h", label="lioresal", no_effect=True
+        ),
+        "check_pump_catheter",
+    )[0]
     assert "lionova" not in f.source
     assert f.source == "lioresal Dosing: phase of dose selection; lioresal Special instructions"
     assert "granuloma" in f.message
-    g = _codes(titration.check_change(ADULT_SPINAL, "100 ug/day", "120 ug/day", "5 day", "30 h", no_effect=True),
-               "check_pump_catheter")[0]
+    g = _codes(
+        titration.check_change(ADULT_SPINAL, "100 ug/day", "120 ug/day", "5 day", "30 h", no_effect=True),
+        "check_pump_catheter",
+    )[0]
     assert g.source == "lionova 4.2; lionova 4.4" and "inflammatory mass" in g.message
 
 
@@ -46,8 +53,7 @@ def test_lioresal_adult_above_1000_cites_the_phase_of_dose_selection_not_the_chi
     # "The experience of using doses of the drug exceeding 1000 mcg per day is limited" (phase of dose selection).
     adult = _codes(maintenance.dose_range_findings(ADULT_SPINAL, "1200 ug/day", "lioresal"), "above_1000")[0]
     assert adult.source == "lioresal Dosing: phase of dose selection"
-    child = _codes(maintenance.dose_range_findings(Patient(10, "spinal"), "1200 ug/day", "lioresal"),
-                   "above_1000")[0]
+    child = _codes(maintenance.dose_range_findings(Patient(10, "spinal"), "1200 ug/day", "lioresal"), "above_1000")[0]
     assert child.source == "lioresal Dosing: supportive therapy"
 
 

@@ -20,6 +20,7 @@ supports and the English beside it.  Run this file as a script to write it again
 
     python tests/itbcore/test_citation_audit.py --write
 """
+
 from __future__ import annotations
 
 import re
@@ -46,13 +47,23 @@ SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 needs_seeds = pytest.mark.skipif(not SEEDS.exists(), reason="shared/seeds is not beside the project")
 
 #: lioresal parts that sit inside a heading of the text.
-_LIORESAL_PARENT = {"Stability of the drug": "Dosing and Administration",
-                    "Instructions for use of the infusion system": "Dosing and Administration",
-                    "Use in specific patient categories": "Special instructions"}
+_LIORESAL_PARENT = {
+    "Stability of the drug": "Dosing and Administration",
+    "Instructions for use of the infusion system": "Dosing and Administration",
+    "Use in specific patient categories": "Special instructions",
+}
 #: lioresal headings that the label map does not cite but that end a section.
-_LIORESAL_OTHER_HEADINGS = ("Description", "ATX", "Form release / dosage", "Terms of leave from pharmacies",
-                            "Registration number", "Date of registration", "Representation",
-                            "The owner of the registration certificate", "Information update date")
+_LIORESAL_OTHER_HEADINGS = (
+    "Description",
+    "ATX",
+    "Form release / dosage",
+    "Terms of leave from pharmacies",
+    "Registration number",
+    "Date of registration",
+    "Representation",
+    "The owner of the registration certificate",
+    "Information update date",
+)
 
 
 def fold(text: str) -> str:
@@ -160,10 +171,14 @@ def test_the_sweep_reaches_every_finding_and_action_the_code_can_build():
 
 def test_every_rule_the_core_gives_has_a_quotation_for_each_section_it_cites(pairs):
     have = {(q.rule, q.source) for q in ALL}
-    missing = sorted(f"{rule} @ {section}   (cited as {src!r})" for (rule, section), src in pairs.items()
-                     if (rule, section) not in have)
-    assert not missing, f"{len(missing)} of {len(pairs)} cited (rule, section) pairs have no quotation:\n" + \
-        "\n".join(missing)
+    missing = sorted(
+        f"{rule} @ {section}   (cited as {src!r})"
+        for (rule, section), src in pairs.items()
+        if (rule, section) not in have
+    )
+    assert not missing, f"{len(missing)} of {len(pairs)} cited (rule, section) pairs have no quotation:\n" + "\n".join(
+        missing
+    )
 
 
 def test_every_quotation_belongs_to_a_rule_that_cites_its_section(pairs):
@@ -182,14 +197,20 @@ def render() -> str:
     for q in ALL:
         by_passage[(q.source, q.text, q.english, q.note)].append(q.rule)
     order = {s.section: i for i, s in enumerate(e for entries in LABEL_MAP.values() for e in entries)}
-    lines = ["# The citation audit: what each rule rests on", "",
-             "For training only, not for treating patients.", "",
-             f"Generated from `itbcore/quotations/*.toml` by `{REGENERATE}`; `tests/itbcore/test_citation_audit.py` "
-             "finds every passage in the section of the seed text it cites, and fails when a rule the core gives "
-             "has a cited section without one, or when this file is out of date.  lionova is quoted in Norwegian "
-             "and baclorex in Turkish as their texts print them (extraction artefacts included), each with the "
-             "suite's English beside it; lioresal is an English translation.", "",
-             f"{len(ALL)} quotation records, {len(by_passage)} passages.", ""]
+    lines = [
+        "# The citation audit: what each rule rests on",
+        "",
+        "For training only, not for treating patients.",
+        "",
+        f"Generated from `itbcore/quotations/*.toml` by `{REGENERATE}`; `tests/itbcore/test_citation_audit.py` "
+        "finds every passage in the section of the seed text it cites, and fails when a rule the core gives "
+        "has a cited section without one, or when this file is out of date.  lionova is quoted in Norwegian "
+        "and baclorex in Turkish as their texts print them (extraction artefacts included), each with the "
+        "suite's English beside it; lioresal is an English translation.",
+        "",
+        f"{len(ALL)} quotation records, {len(by_passage)} passages.",
+        "",
+    ]
     current = None
     for (source, text, english, note), rules in sorted(by_passage.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
         if source != current:
@@ -203,7 +224,8 @@ def render() -> str:
 
 def test_citations_md_matches_the_quotations():
     assert CITATIONS.exists() and CITATIONS.read_text(encoding="utf-8") == render(), (
-        f"docs/CITATIONS.md is out of date: run {REGENERATE}")
+        f"docs/CITATIONS.md is out of date: run {REGENERATE}"
+    )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ For training only, not for treating patients.
 
 Each test is named after a finding of the issue and failed on the code before the fix (d9e2d66).
 """
+
 from __future__ import annotations
 
 import ast
@@ -26,9 +27,11 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT = library.DEFAULT_LIBRARY_PATH.read_text(encoding="utf-8")
 ADULT = Patient(40, "spinal")
 
-_TEST_DOSE_HARD = ('default = 50\n[limits.test_dose.hard]\nmin = 0\nmin_inclusive = false\nmax = 100\n'
-                   'source = "lionova 4.2"\n'
-                   'why = "a test bolus is above zero and at most the 100 µg maximum test dose"')
+_TEST_DOSE_HARD = (
+    "default = 50\n[limits.test_dose.hard]\nmin = 0\nmin_inclusive = false\nmax = 100\n"
+    'source = "lionova 4.2"\n'
+    'why = "a test bolus is above zero and at most the 100 µg maximum test dose"'
+)
 _TEST_DOSE_SOFT = "[limits.test_dose.soft]\nmin = 25\nmax = 100"
 
 
@@ -38,11 +41,16 @@ def _test_dose_library(top: int) -> Path:
     path = Path(tempfile.gettempdir()) / f"itb-test-dose-{top}-{digest}.toml"
     if not path.exists():
         assert _TEST_DOSE_HARD in DEFAULT and _TEST_DOSE_SOFT in DEFAULT
-        hard = (f'default = {min(50, top)}\n[limits.test_dose.hard]\nmin = 0\nmin_inclusive = false\nmax = {top}\n'
-                f'source = "local protocol — St Olav"\nwhy = "a test bolus is above zero and at most {top} µg here"')
+        hard = (
+            f"default = {min(50, top)}\n[limits.test_dose.hard]\nmin = 0\nmin_inclusive = false\nmax = {top}\n"
+            f'source = "local protocol — St Olav"\nwhy = "a test bolus is above zero and at most {top} µg here"'
+        )
         soft = f"[limits.test_dose.soft]\nmin = {min(25, top)}\nmax = {top}"
-        text = (DEFAULT.replace('name = "ITB training suite default library"', 'name = "St Olav ITB clinic"')
-                .replace(_TEST_DOSE_HARD, hard).replace(_TEST_DOSE_SOFT, soft))
+        text = (
+            DEFAULT.replace('name = "ITB training suite default library"', 'name = "St Olav ITB clinic"')
+            .replace(_TEST_DOSE_HARD, hard)
+            .replace(_TEST_DOSE_SOFT, soft)
+        )
         part = path.with_name(f"{path.name}.{os.getpid()}.part")  # another process may be reading it
         part.write_text(text, encoding="utf-8")
         os.replace(part, path)
@@ -64,7 +72,12 @@ def test_a_hospitals_narrower_test_dose_maximum_binds_screening_as_it_binds_titr
     with pytest.raises(DoseLimitError, match="maximum test dose of 75 µg") as err:
         screening.test_dose_volume("100 ug")
     assert (err.value.key, err.value.name, err.value.value, err.value.limit, err.value.unit) == (
-        "test_dose", "test dose", 100.0, 75.0, "ug")
+        "test_dose",
+        "test dose",
+        100.0,
+        75.0,
+        "ug",
+    )
     assert "St Olav" in err.value.source
     with pytest.raises(DoseLimitError) as err:
         titration.initial_daily_dose("100 ug", "8 h")
@@ -129,8 +142,12 @@ def test_a_library_put_in_force_binds_the_core_when_its_module_was_loaded_twice(
     copy = _second_copy("itbcore.library")
     assert copy is not library and copy.active_library() is library.active_library()
     narrow = tmp_path / "hospital.toml"
-    narrow.write_text(DEFAULT.replace("[limits.daily_dose.hard]\nmin = 0\nmax = 3000",
-                                      "[limits.daily_dose.hard]\nmin = 0\nmax = 2500"), encoding="utf-8")
+    narrow.write_text(
+        DEFAULT.replace(
+            "[limits.daily_dose.hard]\nmin = 0\nmax = 3000", "[limits.daily_dose.hard]\nmin = 0\nmax = 2500"
+        ),
+        encoding="utf-8",
+    )
     try:
         copy.use_library(narrow)
         with pytest.raises(DoseLimitError, match="hard limit of 2500 µg/day"):
@@ -151,21 +168,29 @@ def test_the_holder_of_the_library_in_force_is_one_even_when_its_own_file_runs_t
 
 # ------------------------------------------------------------------ 3. field and core bounds are one
 def test_a_catheter_of_0_cm_is_refused_where_it_enters_not_computed_with():
-    for call in (lambda: pump.bridge_bolus("500 ug/mL", "2000 ug/mL", "480 ug/day", "0 cm", "2 uL/cm", "100 uL"),
-                 lambda: pump.priming_bolus("500 ug/mL", "0 cm", "2 uL/cm", "100 uL")):
+    for call in (
+        lambda: pump.bridge_bolus("500 ug/mL", "2000 ug/mL", "480 ug/day", "0 cm", "2 uL/cm", "100 uL"),
+        lambda: pump.priming_bolus("500 ug/mL", "0 cm", "2 uL/cm", "100 uL"),
+    ):
         with pytest.raises(DoseLimitError) as err:
             call()
         assert str(err.value) == "The catheter length 0 cm must be above zero."
         assert (err.value.key, err.value.name, err.value.value, err.value.limit, err.value.unit) == (
-            "catheter_length", "catheter length", 0.0, 0.0, "cm")
+            "catheter_length",
+            "catheter length",
+            0.0,
+            0.0,
+            "cm",
+        )
 
 
 def test_a_catheter_of_160_cm_is_refused_by_the_core_with_the_librarys_message():
     with pytest.raises(DoseLimitError) as err:
         pump.bridge_bolus("500 ug/mL", "2000 ug/mL", "480 ug/day", "160 cm", "2 uL/cm", "100 uL")
     hard = library.limit("catheter_length").hard
-    assert str(err.value) == (f"The catheter length 160 cm is above the hard limit of 150 cm ({hard.why}; "
-                              f"{hard.source}).")
+    assert str(err.value) == (
+        f"The catheter length 160 cm is above the hard limit of 150 cm ({hard.why}; {hard.source})."
+    )
     assert (err.value.key, err.value.limit, err.value.source) == ("catheter_length", 150.0, hard.source)
     # the field says the same
     with pytest.raises(DoseLimitError) as field:
@@ -173,13 +198,20 @@ def test_a_catheter_of_160_cm_is_refused_by_the_core_with_the_librarys_message()
     assert str(field.value) == str(err.value)
 
 
-@pytest.mark.parametrize("key, text, name, core", [
-    ("test_dose", "0 ug", "test dose", lambda: screening.test_dose_volume("0 ug")),
-    ("catheter_length", "0 cm", "catheter length",
-     lambda: pump.priming_bolus("500 ug/mL", "0 cm", "2 uL/cm", "100 uL")),
-    ("concentration", "0 ug/mL", "concentration", lambda: pump.daily_volume("500 ug/day", "0 ug/mL")),
-    ("alarm_volume", "0 mL", "alarm volume", lambda: pump.refill_plan("20 mL", "500 ug/mL", "100 ug/day", "0 mL")),
-])
+@pytest.mark.parametrize(
+    "key, text, name, core",
+    [
+        ("test_dose", "0 ug", "test dose", lambda: screening.test_dose_volume("0 ug")),
+        (
+            "catheter_length",
+            "0 cm",
+            "catheter length",
+            lambda: pump.priming_bolus("500 ug/mL", "0 cm", "2 uL/cm", "100 uL"),
+        ),
+        ("concentration", "0 ug/mL", "concentration", lambda: pump.daily_volume("500 ug/day", "0 ug/mL")),
+        ("alarm_volume", "0 mL", "alarm volume", lambda: pump.refill_plan("20 mL", "500 ug/mL", "100 ug/day", "0 mL")),
+    ],
+)
 def test_an_amount_at_zero_is_refused_in_the_cores_one_wording_at_the_field_and_in_the_core(key, text, name, core):
     with pytest.raises(DoseLimitError, match=f"^The {name} 0 .* must be above zero") as field:
         library.read(key, text, name=name)
@@ -275,9 +307,11 @@ def test_a_flex_programme_above_the_labels_band_is_a_violation():
     assert maintenance.flex_unit_check("26 ug/h", "480 ug/day") == []  # 624 µg/day: +30 %, within the band
     # less than intended stays a warning (withdrawal risk, checked against the prescription)
     assert [(f.code, f.severity) for f in maintenance.flex_unit_check("15 ug/h", "480 ug/day")] == [
-        ("off_intended_beyond_band", "warning")]
+        ("off_intended_beyond_band", "warning")
+    ]
     assert [(f.code, f.severity) for f in maintenance.flex_unit_check("10 ug/h", "480 ug/day")] == [
-        ("twofold_off", "warning")]
+        ("twofold_off", "warning")
+    ]
 
 
 @pytest.mark.parametrize("strength", ["50 ug/mL", "0.05 mg/mL", "40 ug/mL"])

@@ -9,6 +9,7 @@ of :meth:`itbcore.Patient.require_eligible` under each label it takes, or stands
 reason.  lionova 4.2: "Sikkerhet og effekt av baklofen ... hos barn under 4 år har ikke blitt fastslått";
 lioresal Contraindications: "Childhood <4 years".
 """
+
 from __future__ import annotations
 
 import importlib
@@ -32,15 +33,21 @@ TODDLER = Patient(3, "cerebral", weight="14 kg")
 EXEMPT: dict[str, str] = {
     "patient.as_patient": "a type check: it answers nothing about the patient",
     "overdose.physostigmine": "the treatment of an overdose that has already happened, not ITB planning: the "
-                              "lioresal Overdose section doses children by weight (0.02 mg/kg, at most 2 mg) "
-                              "and names no lower age",
+    "lioresal Overdose section doses children by weight (0.02 mg/kg, at most 2 mg) "
+    "and names no lower age",
 }
 
 #: A valid value for each required parameter other than the patient, by parameter name.
 SAMPLES: dict[str, Any] = {
-    "daily_dose": "100 ug/day", "current": "100 ug/day", "proposed": "110 ug/day", "since_start": "3 day",
-    "since_last_change": "30 h", "start_dose": "100 ug/day", "target_dose": "120 ug/day",
-    "doses_given": ["25 ug"], "responded": False,
+    "daily_dose": "100 ug/day",
+    "current": "100 ug/day",
+    "proposed": "110 ug/day",
+    "since_start": "3 day",
+    "since_last_change": "30 h",
+    "start_dose": "100 ug/day",
+    "target_dose": "120 ug/day",
+    "doses_given": ["25 ug"],
+    "responded": False,
 }
 
 
@@ -72,10 +79,20 @@ def _words(label: str) -> str:
 
 def test_the_introspection_finds_the_functions_known_to_take_a_patient():
     names = {n for n, _ in FUNCTIONS}
-    assert {"titration.titration_plan", "titration.check_change", "titration.increase_band",
-            "titration.increase_limits", "titration.observed_range", "maintenance.maintenance_range",
-            "maintenance.dose_range_findings", "screening.next_step", "screening.initial_test_dose",
-            "screening.screening_ladder", "screening.before_first_fill", *EXEMPT} <= names
+    assert {
+        "titration.titration_plan",
+        "titration.check_change",
+        "titration.increase_band",
+        "titration.increase_limits",
+        "titration.observed_range",
+        "maintenance.maintenance_range",
+        "maintenance.dose_range_findings",
+        "screening.next_step",
+        "screening.initial_test_dose",
+        "screening.screening_ladder",
+        "screening.before_first_fill",
+        *EXEMPT,
+    } <= names
 
 
 def test_every_exemption_names_a_function_that_takes_a_patient():

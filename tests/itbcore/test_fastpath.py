@@ -1,5 +1,6 @@
 """itbcore.fastpath: the pint internals it relies on are there for the pint the project pins, and
 without them it steps aside (pint answers every call)."""
+
 import re
 import tomllib
 from pathlib import Path
@@ -45,8 +46,10 @@ def test_switched_off_it_answers_nothing_and_builds_through_pint():
     assert off.make(2.5, "mL") == Q_(2.5, "mL") and off.maker("ug/day")(400.0) == Q_(400.0, "ug/day")
 
 
-@pytest.mark.parametrize(("mag", "src", "unit"), [(2.0, "mg", "ug"), (90, "min", "h"), (3, "day", "h"),
-                                                  (0.5, "mL", "uL"), (20.0, "ug/h", "ug/day")])
+@pytest.mark.parametrize(
+    ("mag", "src", "unit"),
+    [(2.0, "mg", "ug"), (90, "min", "h"), (3, "day", "h"), (0.5, "mL", "uL"), (20.0, "ug/h", "ug/day")],
+)
 def test_switched_on_it_answers_what_pint_answers(mag, src, unit):
     q = Q_(mag, src)
     got = units._FAST.magnitude(q._magnitude, q._units, unit)

@@ -1,4 +1,5 @@
 """Tests of itbcore.formulations: marketed strengths (lionova 2, 6.5), diluent (lionova 6.2, 6.6), fills."""
+
 from __future__ import annotations
 
 import math
@@ -71,9 +72,19 @@ def test_formulation_for_refuses_unmarketed_strength():
 
 # --- diluent: sodium chloride 9 mg/mL (0.9 %) only (lionova 4.2, 6.6); glucose incompatible (lionova 6.2)
 NACL_SPELLINGS = [
-    "sodium chloride 0.9%", "Sodium chloride 0.9 %", "NaCl 0.9%", "nacl 0,9 %", "0.9% sodium chloride",
-    "0.9 % NaCl", "sodium chloride 9 mg/mL", "Sodium Chloride 9 mg/ml (0.9 %)", "normal saline",
-    "Normal Saline", "0.9% saline", "sodium chloride 0.9% injection", "  NaCl   0.9%  ",
+    "sodium chloride 0.9%",
+    "Sodium chloride 0.9 %",
+    "NaCl 0.9%",
+    "nacl 0,9 %",
+    "0.9% sodium chloride",
+    "0.9 % NaCl",
+    "sodium chloride 9 mg/mL",
+    "Sodium Chloride 9 mg/ml (0.9 %)",
+    "normal saline",
+    "Normal Saline",
+    "0.9% saline",
+    "sodium chloride 0.9% injection",
+    "  NaCl   0.9%  ",
 ]
 
 
@@ -92,9 +103,22 @@ def test_glucose_refused_lionova_6_2(text):
 
 @pytest.mark.parametrize(
     "text",
-    ["water for injection", "sodium chloride", "sodium chloride 0.45%", "NaCl 3%", "saline", "sodium chloride 10.9%",
-     "Ringer's lactate", "sodium chloride 0.9", "sodium chloride 19 mg/mL", "", "0.9%", "NaCl 0.9% + morphine", None,
-     9],
+    [
+        "water for injection",
+        "sodium chloride",
+        "sodium chloride 0.45%",
+        "NaCl 3%",
+        "saline",
+        "sodium chloride 10.9%",
+        "Ringer's lactate",
+        "sodium chloride 0.9",
+        "sodium chloride 19 mg/mL",
+        "",
+        "0.9%",
+        "NaCl 0.9% + morphine",
+        None,
+        9,
+    ],
 )
 def test_other_diluents_refused_lionova_6_6(text):
     with pytest.raises(DiluentError, match="lionova 6.6"):
@@ -218,7 +242,10 @@ def test_property_fill_conserves_volume_and_drug(target, volume):
 
 
 def test_all_refusals_are_itb_errors():
-    for bad in (lambda: ampoules_for_fill("x", "1 mL"), lambda: check_diluent("glucose"),
-                lambda: formulation_for("7 ug/mL")):
+    for bad in (
+        lambda: ampoules_for_fill("x", "1 mL"),
+        lambda: check_diluent("glucose"),
+        lambda: formulation_for("7 ug/mL"),
+    ):
         with pytest.raises(ITBError):
             bad()

@@ -1,4 +1,5 @@
 """Each input the fuzzer (test_fuzz_core.py) found to escape as a non-ITBError, pinned as a regression."""
+
 import pytest
 
 from itbcore import maintenance, pk, scenarios

@@ -3,6 +3,7 @@
 Each test is named after the correction and quotes the label text it rests on (shared/seeds; lionova is
 Norwegian, lioresal an English translation, baclorex Turkish).
 """
+
 import pytest
 
 from itbcore import Patient, overdose, pk, pump, titration, withdrawal
@@ -57,6 +58,7 @@ def test_flex_total_beyond_the_label_band_is_flagged():
     # lionova 4.2: increases of 10-30 % (spinal), decreases of 10-20 % for side effects; a 1.5-fold programme
     # is no day's adjustment.
     from itbcore.maintenance import flex_unit_check
+
     (f,) = flex_unit_check("30 ug/h", "480 ug/day")  # 720 µg/day: +50 %
     assert f.code == "off_intended_beyond_band" and f.severity == "violation" and "lionova 4.2" in f.source
     assert flex_unit_check("24 ug/h", "480 ug/day") == []  # 576 µg/day: +20 %, within the band
@@ -64,12 +66,24 @@ def test_flex_total_beyond_the_label_band_is_flagged():
 
 def test_compare_settings_and_check_change_agree_on_the_severity_of_the_same_change():
     for old, new in ((400, 560), (400, 40 * 0.5), (400, 280)):
-        cmp = {f.code: f.severity for f in pump.compare_settings(pump.PumpSettings("500 ug/mL", f"{old} ug/day"),
-                                                                  pump.PumpSettings("500 ug/mL", f"{new} ug/day"))}
-        chk = {f.code: f.severity for f in titration.check_change(ADULT, f"{old} ug/day", f"{new} ug/day",
-                                                                   "30 day", "3 day", phase="maintenance")}
-        for a, b in (("dose_increase_above_label", "increase_above_band"), ("abrupt_stop", "abrupt_stop"),
-                     ("decrease_above_band", "decrease_above_band"), ("above_1000", "above_1000")):
+        cmp = {
+            f.code: f.severity
+            for f in pump.compare_settings(
+                pump.PumpSettings("500 ug/mL", f"{old} ug/day"), pump.PumpSettings("500 ug/mL", f"{new} ug/day")
+            )
+        }
+        chk = {
+            f.code: f.severity
+            for f in titration.check_change(
+                ADULT, f"{old} ug/day", f"{new} ug/day", "30 day", "3 day", phase="maintenance"
+            )
+        }
+        for a, b in (
+            ("dose_increase_above_label", "increase_above_band"),
+            ("abrupt_stop", "abrupt_stop"),
+            ("decrease_above_band", "decrease_above_band"),
+            ("above_1000", "above_1000"),
+        ):
             if a in cmp or b in chk:
                 assert cmp.get(a) == chk.get(b), (old, new, a, cmp, chk)
 
@@ -87,8 +101,9 @@ def test_loss_of_effect_lists_a_catheter_tip_inflammatory_mass():
     causes = withdrawal.likely_causes()
     (mass,) = [c for c in causes.causes if c.code == "inflammatory_mass"]
     assert mass.source == "lionova 4.4"
-    out = titration.check_change(ADULT, "400 ug/day", "440 ug/day", "30 day", "3 day", phase="maintenance",
-                                 no_effect=True)
+    out = titration.check_change(
+        ADULT, "400 ug/day", "440 ug/day", "30 day", "3 day", phase="maintenance", no_effect=True
+    )
     (f,) = [f for f in out if f.code == "check_pump_catheter"]
     assert "inflammatory mass" in f.message and "lionova 4.4" in f.source
 
@@ -140,8 +155,9 @@ def test_adult_physostigmine_dose_is_the_labels_1_to_2_mg_range():
 
 def test_taper_length_says_where_it_comes_from():
     # lionova 4.2 (drug holiday "i løpet av 2 til 4 uker"); the taper's 14-28 days are those 2-4 weeks.
-    with pytest.raises(Exception,
-                       match=r"14 to 28 days \(lionova 4.2: the 2–4 weeks of a drug holiday.s gradual reduction\)"):
+    with pytest.raises(
+        Exception, match=r"14 to 28 days \(lionova 4.2: the 2–4 weeks of a drug holiday.s gradual reduction\)"
+    ):
         withdrawal.taper("400 ug/day", days=7)
 
 

@@ -1,4 +1,5 @@
 """Every section of the three labels is taught or accounted for, and every citation names a mapped section."""
+
 from __future__ import annotations
 
 import re
@@ -16,14 +17,49 @@ from itbcore.sources import LABEL_DIFFERENCES, LABEL_MAP, cited_sections, sectio
 ROOT = Path(__file__).resolve().parents[2]
 ENTRIES = [e for entries in LABEL_MAP.values() for e in entries]
 
-LIONOVA_SECTIONS = ["4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7", "4.8", "4.9", "5.1", "5.2", "5.3",
-                    "6.1", "6.2", "6.3", "6.4", "6.5", "6.6"]
+LIONOVA_SECTIONS = [
+    "4.1",
+    "4.2",
+    "4.3",
+    "4.4",
+    "4.5",
+    "4.6",
+    "4.7",
+    "4.8",
+    "4.9",
+    "5.1",
+    "5.2",
+    "5.3",
+    "6.1",
+    "6.2",
+    "6.3",
+    "6.4",
+    "6.5",
+    "6.6",
+]
 #: The headings of the lioresal text (shared/seeds/001_*), and of the baclorex leaflet (sections 1-5).
-LIORESAL_HEADINGS = ["Composition", "Dosage form", "Pharmacotherapeutic group", "Pharmacodynamics",
-                     "Pharmacokinetics", "Indications", "Contraindications", "Carefully", "Pregnancy and lactation",
-                     "Dosing and Administration", "Side effects", "Overdose", "Interaction", "Special instructions",
-                     "Effect on the ability to drive", "Packaging", "Storage conditions", "Shelf life",
-                     "Stability of the drug", "Manufacturer"]
+LIORESAL_HEADINGS = [
+    "Composition",
+    "Dosage form",
+    "Pharmacotherapeutic group",
+    "Pharmacodynamics",
+    "Pharmacokinetics",
+    "Indications",
+    "Contraindications",
+    "Carefully",
+    "Pregnancy and lactation",
+    "Dosing and Administration",
+    "Side effects",
+    "Overdose",
+    "Interaction",
+    "Special instructions",
+    "Effect on the ability to drive",
+    "Packaging",
+    "Storage conditions",
+    "Shelf life",
+    "Stability of the drug",
+    "Manufacturer",
+]
 
 
 def test_every_section_of_the_three_texts_has_an_entry():
@@ -74,8 +110,17 @@ def _literal_sources() -> list[str]:
 def test_every_citation_in_the_code_names_a_mapped_section():
     bad = []
     for src in _literal_sources():
-        if src.startswith(("lioresal label", "lioresal gives", "lionova names", "lionova states", "lioresal limits",
-                           "lioresal 11-week", "lioresal is silent")):
+        if src.startswith(
+            (
+                "lioresal label",
+                "lioresal gives",
+                "lionova names",
+                "lionova states",
+                "lioresal limits",
+                "lioresal 11-week",
+                "lioresal is silent",
+            )
+        ):
             continue  # prose that begins with a label's name, not a citation
         try:
             cited_sections(src)
@@ -89,18 +134,25 @@ def _results():
     out = []
     for label in ("lionova", "lioresal"):
         for age in (8, 45, 70):
-            p = Patient(age, "spinal", weight="30 kg", conditions=[c for c in CONDITIONS if c not in
-                                                                   ("hypersensitivity",
-                                                                    "treatment_resistant_epilepsy")],
-                        medicines=list(MEDICINES))
+            p = Patient(
+                age,
+                "spinal",
+                weight="30 kg",
+                conditions=[c for c in CONDITIONS if c not in ("hypersensitivity", "treatment_resistant_epilepsy")],
+                medicines=list(MEDICINES),
+            )
             out += screening_warnings(p, label)
-            out += screening_warnings(Patient(age, "cerebral", conditions=["hypersensitivity",
-                                                                          "treatment_resistant_epilepsy"]), label)
-            for current, new, start, last in (("100 ug/day", "140 ug/day", "12 h", None),
-                                             ("500 ug/day", "5 ug/day", "30 day", "3 day"),
-                                             ("1200 ug/day", "1300 ug/day", "30 day", "3 day")):
-                out += titration.check_change(Patient(age, "spinal"), current, new, start, last, label=label,
-                                              no_effect=True)
+            out += screening_warnings(
+                Patient(age, "cerebral", conditions=["hypersensitivity", "treatment_resistant_epilepsy"]), label
+            )
+            for current, new, start, last in (
+                ("100 ug/day", "140 ug/day", "12 h", None),
+                ("500 ug/day", "5 ug/day", "30 day", "3 day"),
+                ("1200 ug/day", "1300 ug/day", "30 day", "3 day"),
+            ):
+                out += titration.check_change(
+                    Patient(age, "spinal"), current, new, start, last, label=label, no_effect=True
+                )
         out += pump.refill_plan("20 mL", "500 ug/mL", "100 ug/day", label=label).findings
         out += overdose.assess(list(overdose.SIGNS), label=label).actions
         out += overdose.assess(list(overdose.SIGNS), label=label).findings
@@ -172,7 +224,12 @@ def test_adverse_effects_are_data_by_band_with_the_texts_figures():
     pct = {e.code: e.percent.get("lioresal") for e in ADVERSE_EFFECTS}
     assert (pct["drowsiness"], pct["headache"], pct["seizures"], pct["urinary_retention"]) == (24.8, 19.9, 10.4, 11.4)
     assert effect("hypotension").band_in("lioresal") == "often" and pct["hypotension"] == 37.4
-    assert {e.code for e in ADVERSE_EFFECTS if e.more_with_cerebral} == {"headache", "seizures", "urinary_retention",
-                                                                           "nausea", "vomiting"}
+    assert {e.code for e in ADVERSE_EFFECTS if e.more_with_cerebral} == {
+        "headache",
+        "seizures",
+        "urinary_retention",
+        "nausea",
+        "vomiting",
+    }
     assert all(set(e.bands.values()) <= {*BANDS, LISTED} and cited_sections(e.source) for e in ADVERSE_EFFECTS)
     assert by_band("infrequently") and pytest.raises(InputError, by_band, "sometimes")

@@ -1,4 +1,5 @@
 """The drug library: soft and hard limits from one validated data file, the same as the rules' constants."""
+
 import math
 import os
 import subprocess
@@ -25,8 +26,9 @@ def test_every_limit_has_a_hard_range_with_a_source_and_a_soft_range_inside_it()
     for key, lim in lib.limits.items():
         for label in (None, "lionova", "lioresal"):
             hard, soft = lim.ranges(label) if label else (lim.hard, lim.soft)
-            assert hard.source and hard.source.startswith(("lionova", "lioresal", "baclorex", "practice guidance",
-                                                           "local protocol")), key
+            assert hard.source and hard.source.startswith(
+                ("lionova", "lioresal", "baclorex", "practice guidance", "local protocol")
+            ), key
             if soft is not None:
                 assert soft.source and library._within(hard, soft), key
 
@@ -64,14 +66,19 @@ def test_every_hard_limit_refuses_just_past_its_edge_and_accepts_just_inside(key
                 library.hard_check(key, edge, lim.unit, label=label)
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda: pump.refill_plan("20 mL", "2000 mg/mL", "400 ug/day"), "was mg written for µg"),
-    (lambda: pump.refill_plan("20 mL", "500 ug/mL", "100 mg/day"), "was mg written for µg"),
-    (lambda: titration.titration_plan(itbcore.Patient(40, "spinal"), "100 ug/day", "100 mg/day"),
-     "was mg written for µg"),
-    (lambda: pump.daily_volume("400 mg/day", "500 ug/mL"), "hard limit of 3000 µg/day"),
-    (lambda: screening.test_dose_volume("50 mg"), "above the maximum test dose"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda: pump.refill_plan("20 mL", "2000 mg/mL", "400 ug/day"), "was mg written for µg"),
+        (lambda: pump.refill_plan("20 mL", "500 ug/mL", "100 mg/day"), "was mg written for µg"),
+        (
+            lambda: titration.titration_plan(itbcore.Patient(40, "spinal"), "100 ug/day", "100 mg/day"),
+            "was mg written for µg",
+        ),
+        (lambda: pump.daily_volume("400 mg/day", "500 ug/mL"), "hard limit of 3000 µg/day"),
+        (lambda: screening.test_dose_volume("50 mg"), "above the maximum test dose"),
+    ],
+)
 def test_gross_mg_ug_slips_hit_a_hard_limit_where_they_enter(call, match):
     with pytest.raises(DoseLimitError, match=match):
         call()
@@ -81,11 +88,13 @@ def test_between_the_labels_highest_dose_and_the_hard_limit_a_soft_warning():
     plan = pump.refill_plan("40 mL", "2000 ug/mL", "2500 ug/day")
     (f,) = [f for f in plan.findings if f.code == "soft_limit_daily_dose"]
     assert f.severity == "warning" and "2003 µg/day" in f.message and "lionova 4.2" in f.source
-    out = titration.check_change(itbcore.Patient(40, "spinal"), "2000 ug/day", "2400 ug/day", "30 day", "3 day",
-                                 phase="maintenance")
+    out = titration.check_change(
+        itbcore.Patient(40, "spinal"), "2000 ug/day", "2400 ug/day", "30 day", "3 day", phase="maintenance"
+    )
     assert "soft_limit_daily_dose" in [f.code for f in out]
-    assert "soft_limit_daily_dose" not in [f.code for f in pump.refill_plan("20 mL", "500 ug/mL", "400 ug/day")
-                                           .findings]
+    assert "soft_limit_daily_dose" not in [
+        f.code for f in pump.refill_plan("20 mL", "500 ug/mL", "400 ug/day").findings
+    ]
 
 
 # ------------------------------------------------------------------ a hospital's own library
@@ -97,7 +106,8 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_a_narrower_local_library_is_used_and_shown(tmp_path):
     text = DEFAULT.replace('name = "ITB training suite default library"', 'name = "St Olav ITB clinic"').replace(
-        "[limits.daily_dose.hard]\nmin = 0\nmax = 3000", "[limits.daily_dose.hard]\nmin = 0\nmax = 2500")
+        "[limits.daily_dose.hard]\nmin = 0\nmax = 3000", "[limits.daily_dose.hard]\nmin = 0\nmax = 2500"
+    )
     try:
         lib = library.use_library(_write(tmp_path, text))
         assert "St Olav ITB clinic" in lib.summary and "hospital.toml" in lib.summary
@@ -108,18 +118,36 @@ def test_a_narrower_local_library_is_used_and_shown(tmp_path):
     pump.refill_plan("40 mL", "2000 ug/mL", "2600 ug/day")  # the default again
 
 
-@pytest.mark.parametrize("change, key, problem", [
-    (("max = 100\nsource = \"lionova 4.2\"", "max = 150\nsource = \"lionova 4.2\""), "limits.test_dose.hard",
-     "widens the hard range that lionova 4.2 sets"),
-    (('source = "lionova 2"\n', 'source = ""\n'), "limits.concentration.hard.source", "needs a source"),
-    (("[limits.weight.soft]\nmin = 10", "[limits.weight.soft]\nmin = -10"), "limits.weight.soft",
-     "within the hard range"),
-    (('unit = "ug/h"\ndefault = 20\n[limits.infusion_rate.hard]', 'unit = "ug/h"\ndefault = 20\ncolour = 1\n'
-      '[limits.infusion_rate.hard]'), "limits.infusion_rate", "unknown key(s) colour"),
-    (("[limits.age.hard]\nmin = 0\nmax = 120", "[limits.age.hard]\nmin = 0\nmax = \"old\""),
-     "limits.age.hard.max", "must be a finite number"),
-    (('name = "ITB training suite default library"', 'name = ""'), "library.name", "non-empty"),
-])
+@pytest.mark.parametrize(
+    "change, key, problem",
+    [
+        (
+            ('max = 100\nsource = "lionova 4.2"', 'max = 150\nsource = "lionova 4.2"'),
+            "limits.test_dose.hard",
+            "widens the hard range that lionova 4.2 sets",
+        ),
+        (('source = "lionova 2"\n', 'source = ""\n'), "limits.concentration.hard.source", "needs a source"),
+        (
+            ("[limits.weight.soft]\nmin = 10", "[limits.weight.soft]\nmin = -10"),
+            "limits.weight.soft",
+            "within the hard range",
+        ),
+        (
+            (
+                'unit = "ug/h"\ndefault = 20\n[limits.infusion_rate.hard]',
+                'unit = "ug/h"\ndefault = 20\ncolour = 1\n[limits.infusion_rate.hard]',
+            ),
+            "limits.infusion_rate",
+            "unknown key(s) colour",
+        ),
+        (
+            ("[limits.age.hard]\nmin = 0\nmax = 120", '[limits.age.hard]\nmin = 0\nmax = "old"'),
+            "limits.age.hard.max",
+            "must be a finite number",
+        ),
+        (('name = "ITB training suite default library"', 'name = ""'), "library.name", "non-empty"),
+    ],
+)
 def test_a_bad_library_file_names_the_file_the_key_and_the_problem(tmp_path, change, key, problem):
     old, new = change
     assert old in DEFAULT
@@ -135,7 +163,7 @@ def test_a_library_that_is_not_toml_or_is_missing_is_refused(tmp_path):
         library.load_library(_write(tmp_path, "[library\nname="))
     with pytest.raises(LibraryError, match="does not exist"):
         library.load_library(tmp_path / "nope.toml")
-    without = DEFAULT[:DEFAULT.index("[limits.weight]")] + DEFAULT[DEFAULT.index("[limits.age]"):]
+    without = DEFAULT[: DEFAULT.index("[limits.weight]")] + DEFAULT[DEFAULT.index("[limits.age]") :]
     with pytest.raises(LibraryError, match="limits.weight: is missing"):
         library.load_library(_write(tmp_path, without))
 
@@ -147,10 +175,10 @@ def test_ITB_DRUG_LIBRARY_puts_a_hospital_library_in_force(tmp_path):
     env = dict(os.environ, ITB_DRUG_LIBRARY=str(p))
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert "Haukeland ITB" in out
-    bad = _write(tmp_path, DEFAULT.replace("max = 100\nsource = \"lionova 4.2\"",
-                                           "max = 900\nsource = \"lionova 4.2\""))
-    res = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, ITB_DRUG_LIBRARY=str(bad)),
-                         capture_output=True, text=True)
+    bad = _write(tmp_path, DEFAULT.replace('max = 100\nsource = "lionova 4.2"', 'max = 900\nsource = "lionova 4.2"'))
+    res = subprocess.run(
+        [sys.executable, "-c", code], env=dict(os.environ, ITB_DRUG_LIBRARY=str(bad)), capture_output=True, text=True
+    )
     assert res.returncode != 0 and "widens the hard range" in res.stderr
 
 

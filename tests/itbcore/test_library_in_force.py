@@ -9,6 +9,7 @@ with the environment variable set, as a hospital would run the suite.  :data:`CA
 :func:`test_every_public_entry_point_is_in_the_table` fails when a module gains a public function (or a class
 that reads its inputs) that is neither in the table nor in :data:`NO_QUANTITY` with its reason.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -135,98 +136,164 @@ def _calls() -> list[tuple[str, Any, str]]:
         ("titration.initial_daily_dose", lambda: titration.initial_daily_dose("100 ug", "8 h"), "test_dose"),
         ("titration.initial_daily_dose", lambda: titration.initial_daily_dose("50 ug", "60 h"), "effect_duration"),
         ("titration.initial_dose_options", lambda: titration.initial_dose_options("100 ug", "8 h"), "test_dose"),
-        ("titration.check_change", lambda: titration.check_change(adult, "1400 ug/day", "1600 ug/day", "30 day",
-                                                                  "3 day", phase="maintenance"), "daily_dose"),
-        ("titration.check_change", lambda: titration.check_change(adult, "100 ug/day", "110 ug/day", "2000 h",
-                                                                  "24 h"), "elapsed"),
-        ("titration.titration_plan", lambda: titration.titration_plan(adult, "100 ug/day", "1600 ug/day"),
-         "daily_dose"),
+        (
+            "titration.check_change",
+            lambda: titration.check_change(adult, "1400 ug/day", "1600 ug/day", "30 day", "3 day", phase="maintenance"),
+            "daily_dose",
+        ),
+        (
+            "titration.check_change",
+            lambda: titration.check_change(adult, "100 ug/day", "110 ug/day", "2000 h", "24 h"),
+            "elapsed",
+        ),
+        (
+            "titration.titration_plan",
+            lambda: titration.titration_plan(adult, "100 ug/day", "1600 ug/day"),
+            "daily_dose",
+        ),
         ("pump.daily_volume", lambda: pump.daily_volume("1600 ug/day", "500 ug/mL"), "daily_dose"),
         ("pump.daily_volume", lambda: pump.daily_volume("500 ug/day", "1500 ug/mL"), "concentration"),
         ("pump.refill_plan", lambda: pump.refill_plan("30 mL", "500 ug/mL", "100 ug/day"), "reservoir_volume"),
         ("pump.refill_plan", lambda: pump.refill_plan("20 mL", "1500 ug/mL", "100 ug/day"), "concentration"),
         ("pump.refill_plan", lambda: pump.refill_plan("20 mL", "500 ug/mL", "1600 ug/day"), "daily_dose"),
         ("pump.refill_plan", lambda: pump.refill_plan("20 mL", "500 ug/mL", "100 ug/day", "5 mL"), "alarm_volume"),
-        ("pump.refill_plan", lambda: pump.refill_plan("20 mL", "500 ug/mL", "100 ug/day", margin="20 day"),
-         "refill_margin"),
+        (
+            "pump.refill_plan",
+            lambda: pump.refill_plan("20 mL", "500 ug/mL", "100 ug/day", margin="20 day"),
+            "refill_margin",
+        ),
         ("pump.dilution", lambda: pump.dilution("2000 ug/mL", "1500 ug/mL", "20 mL"), "concentration"),
         ("pump.dilution", lambda: pump.dilution("500 ug/mL", "100 ug/mL", "30 mL"), "reservoir_volume"),
         ("pump.choose_concentration", lambda: pump.choose_concentration("1600 ug/day"), "daily_dose"),
-        ("pump.choose_concentration", lambda: pump.choose_concentration("100 ug/day", min_rate="30 mL/day"),
-         "pump_rate"),
+        (
+            "pump.choose_concentration",
+            lambda: pump.choose_concentration("100 ug/day", min_rate="30 mL/day"),
+            "pump_rate",
+        ),
         ("pump.choose_concentration", lambda: pump.choose_concentration("100 ug/day", "30 mL"), "reservoir_volume"),
-        ("pump.choose_concentration", lambda: pump.choose_concentration("100 ug/day", min_interval="250 day"),
-         "time_since_fill"),
-        ("pump.expected_residual", lambda: pump.expected_residual("30 mL", "500 ug/day", "500 ug/mL", "14 day"),
-         "reservoir_volume"),
-        ("pump.expected_residual", lambda: pump.expected_residual("20 mL", "100 ug/day", "500 ug/mL", "250 day"),
-         "time_since_fill"),
+        (
+            "pump.choose_concentration",
+            lambda: pump.choose_concentration("100 ug/day", min_interval="250 day"),
+            "time_since_fill",
+        ),
+        (
+            "pump.expected_residual",
+            lambda: pump.expected_residual("30 mL", "500 ug/day", "500 ug/mL", "14 day"),
+            "reservoir_volume",
+        ),
+        (
+            "pump.expected_residual",
+            lambda: pump.expected_residual("20 mL", "100 ug/day", "500 ug/mL", "250 day"),
+            "time_since_fill",
+        ),
         ("pump.residual_check", lambda: pump.residual_check("2 mL", "30 mL"), "found_volume"),
         ("pump.residual_check", lambda: pump.residual_check("2 mL", "2 mL", "3 mL"), "residual_tolerance"),
-        ("pump.bridge_bolus", lambda: pump.bridge_bolus("500 ug/mL", "1000 ug/mL", "480 ug/day", "120 cm",
-                                                        "2 uL/cm", "100 uL"), "catheter_length"),
-        ("pump.bridge_bolus", lambda: pump.bridge_bolus("500 ug/mL", "1000 ug/mL", "480 ug/day", "50 cm",
-                                                        "6 uL/cm", "100 uL"), "catheter_volume_per_length"),
-        ("pump.bridge_bolus", lambda: pump.bridge_bolus("500 ug/mL", "1000 ug/mL", "480 ug/day", "50 cm",
-                                                        "2 uL/cm", "800 uL"), "pump_tubing_volume"),
-        ("pump.priming_bolus", lambda: pump.priming_bolus("1500 ug/mL", "50 cm", "2 uL/cm", "100 uL"),
-         "concentration"),
+        (
+            "pump.bridge_bolus",
+            lambda: pump.bridge_bolus("500 ug/mL", "1000 ug/mL", "480 ug/day", "120 cm", "2 uL/cm", "100 uL"),
+            "catheter_length",
+        ),
+        (
+            "pump.bridge_bolus",
+            lambda: pump.bridge_bolus("500 ug/mL", "1000 ug/mL", "480 ug/day", "50 cm", "6 uL/cm", "100 uL"),
+            "catheter_volume_per_length",
+        ),
+        (
+            "pump.bridge_bolus",
+            lambda: pump.bridge_bolus("500 ug/mL", "1000 ug/mL", "480 ug/day", "50 cm", "2 uL/cm", "800 uL"),
+            "pump_tubing_volume",
+        ),
+        ("pump.priming_bolus", lambda: pump.priming_bolus("1500 ug/mL", "50 cm", "2 uL/cm", "100 uL"), "concentration"),
         ("pump.PumpSettings", lambda: pump.PumpSettings("1500 ug/mL", "400 ug/day"), "concentration"),
         ("pump.PumpSettings", lambda: pump.PumpSettings("500 ug/mL", "1600 ug/day"), "daily_dose"),
-        ("maintenance.dose_range_findings", lambda: maintenance.dose_range_findings(adult, "1600 ug/day"),
-         "daily_dose"),
+        (
+            "maintenance.dose_range_findings",
+            lambda: maintenance.dose_range_findings(adult, "1600 ug/day"),
+            "daily_dose",
+        ),
         ("maintenance.FlexStep", lambda: maintenance.FlexStep("6 h", "70 ug/h"), "infusion_rate"),
         ("maintenance.FlexStep", lambda: maintenance.FlexStep("23 h", "20 ug/h"), "hour_of_day"),
         ("maintenance.flex_programme", lambda: maintenance.flex_programme([("6 h", "70 ug/h")]), "infusion_rate"),
-        ("maintenance.flex_programme", lambda: maintenance.flex_programme([(f"{h} h", "10 ug/h") for h in range(7)]),
-         "flex_steps"),
+        (
+            "maintenance.flex_programme",
+            lambda: maintenance.flex_programme([(f"{h} h", "10 ug/h") for h in range(7)]),
+            "flex_steps",
+        ),
         ("maintenance.flex_start_for_effect", lambda: maintenance.flex_start_for_effect("23 h"), "hour_of_day"),
-        ("maintenance.flex_unit_check", lambda: maintenance.flex_unit_check("70 ug/h", "480 ug/day"),
-         "infusion_rate"),
+        ("maintenance.flex_unit_check", lambda: maintenance.flex_unit_check("70 ug/h", "480 ug/day"), "infusion_rate"),
         ("maintenance.flex_unit_check", lambda: maintenance.flex_unit_check("20 ug/h", "1600 ug/day"), "daily_dose"),
         ("maintenance.flex_from_continuous", lambda: maintenance.flex_from_continuous("1600 ug/day"), "daily_dose"),
         ("maintenance.drug_holiday", lambda: maintenance.drug_holiday("1600 ug/day", "150 ug/day"), "daily_dose"),
-        ("maintenance.drug_holiday", lambda: maintenance.drug_holiday("700 ug/day", "150 ug/day", weeks=4),
-         "holiday_length"),
+        (
+            "maintenance.drug_holiday",
+            lambda: maintenance.drug_holiday("700 ug/day", "150 ug/day", weeks=4),
+            "holiday_length",
+        ),
         ("pk.half_life", lambda: pk.half_life("400 mL"), "csf_volume"),
         ("pk.half_life", lambda: pk.half_life(clearance="400 mL/h"), "csf_clearance"),
         ("pk.steady_state_concentration", lambda: pk.steady_state_concentration("1600 ug/day"), "daily_dose"),
         ("pk.steady_state", lambda: pk.steady_state("1600 ug/day"), "daily_dose"),
         ("pk.time_to_steady_state", lambda: pk.time_to_steady_state(volume="400 mL"), "csf_volume"),
         ("pk.csf_concentration", lambda: pk.csf_concentration(["0 h"], boluses=[("0 h", "50 mg")]), "bolus_dose"),
-        ("pk.csf_concentration", lambda: pk.csf_concentration(["1 h"], infusions=[("0 h", None, "50 mg/h")]),
-         "simulated_rate"),
+        (
+            "pk.csf_concentration",
+            lambda: pk.csf_concentration(["1 h"], infusions=[("0 h", None, "50 mg/h")]),
+            "simulated_rate",
+        ),
         ("pk.csf_concentration", lambda: pk.csf_concentration(["2000 h"]), "simulated_time"),
         ("pk.Population", lambda: pk.Population(Q_([400.0], "mL"), Q_([30.0], "mL/h")), "csf_volume"),
-        ("pk.virtual_population", lambda: pk.virtual_population(10, volume_range=("22 mL", "400 mL")),
-         "csf_volume"),
+        ("pk.virtual_population", lambda: pk.virtual_population(10, volume_range=("22 mL", "400 mL")), "csf_volume"),
         ("pk.regimen_findings", lambda: pk.regimen_findings(boluses=[("0 h", "50 mg")]), "bolus_dose"),
         ("scenarios.pocket_fill", lambda: scenarios.pocket_fill(concentration="1500 ug/mL"), "concentration"),
-        ("scenarios.pocket_fill", lambda: scenarios.pocket_fill(refill_amount="50 mg", concentration="500 ug/mL"),
-         "overdose_amount"),
-        ("scenarios.pocket_fill", lambda: scenarios.pocket_fill(concentration="500 ug/mL", volume="30 mL"),
-         "reservoir_volume"),
-        ("scenarios.pocket_fill", lambda: scenarios.pocket_fill(concentration="500 ug/mL", residual_volume="30 mL"),
-         "found_volume"),
-        ("scenarios.access_port_injection", lambda: scenarios.access_port_injection("500 ug/mL", "30 mL"),
-         "reservoir_volume"),
+        (
+            "scenarios.pocket_fill",
+            lambda: scenarios.pocket_fill(refill_amount="50 mg", concentration="500 ug/mL"),
+            "overdose_amount",
+        ),
+        (
+            "scenarios.pocket_fill",
+            lambda: scenarios.pocket_fill(concentration="500 ug/mL", volume="30 mL"),
+            "reservoir_volume",
+        ),
+        (
+            "scenarios.pocket_fill",
+            lambda: scenarios.pocket_fill(concentration="500 ug/mL", residual_volume="30 mL"),
+            "found_volume",
+        ),
+        (
+            "scenarios.access_port_injection",
+            lambda: scenarios.access_port_injection("500 ug/mL", "30 mL"),
+            "reservoir_volume",
+        ),
         ("scenarios.flex_mixup", lambda: scenarios.flex_mixup("1600 ug/day"), "daily_dose"),
-        ("scenarios.concentration_mismatch", lambda: scenarios.concentration_mismatch("500 ug/mL", "1500 ug/mL"),
-         "concentration"),
+        (
+            "scenarios.concentration_mismatch",
+            lambda: scenarios.concentration_mismatch("500 ug/mL", "1500 ug/mL"),
+            "concentration",
+        ),
         ("scenarios.unit_slip", lambda: scenarios.unit_slip("1600 ug/day"), "daily_dose"),
         ("scenarios.too_fast_titration", lambda: scenarios.too_fast_titration("1600 ug/day"), "daily_dose"),
         ("scenarios.simulate", lambda: scenarios.simulate(scenarios.flex_mixup(), hours=2000), "simulated_time"),
         ("formulations.volumes_at_strengths", lambda: formulations.volumes_at_strengths("50 mg"), "bolus_dose"),
-        ("formulations.ampoules_for_fill", lambda: formulations.ampoules_for_fill("1500 ug/mL", "20 mL"),
-         "concentration"),
-        ("formulations.ampoules_for_fill", lambda: formulations.ampoules_for_fill("500 ug/mL", "30 mL"),
-         "reservoir_volume"),
+        (
+            "formulations.ampoules_for_fill",
+            lambda: formulations.ampoules_for_fill("1500 ug/mL", "20 mL"),
+            "concentration",
+        ),
+        (
+            "formulations.ampoules_for_fill",
+            lambda: formulations.ampoules_for_fill("500 ug/mL", "30 mL"),
+            "reservoir_volume",
+        ),
         ("withdrawal.taper", lambda: withdrawal.taper("1600 ug/day"), "daily_dose"),
         ("withdrawal.taper", lambda: withdrawal.taper("500 ug/day", 25), "taper_length"),
         ("withdrawal.likely_causes", lambda: withdrawal.likely_causes("2000 h"), "elapsed"),
         ("withdrawal.likely_causes", lambda: withdrawal.likely_causes(reservoir_volume="30 mL"), "found_volume"),
-        ("withdrawal.likely_causes", lambda: withdrawal.likely_causes(reservoir_volume="1 mL", alarm_volume="5 mL"),
-         "alarm_volume"),
+        (
+            "withdrawal.likely_causes",
+            lambda: withdrawal.likely_causes(reservoir_volume="1 mL", alarm_volume="5 mL"),
+            "alarm_volume",
+        ),
         ("overdose.physostigmine", lambda: overdose.physostigmine(child, weight="200 kg"), "weight"),
         ("patient.Patient", lambda: patient.Patient(110, "spinal"), "age"),
         ("patient.Patient", lambda: patient.Patient(40, "spinal", weight="200 kg"), "weight"),
@@ -236,7 +303,7 @@ def _calls() -> list[tuple[str, Any, str]]:
 #: Public callables that take no quantity a drug-library limit bounds, with the reason.
 NO_QUANTITY: dict[str, str] = {
     "screening.initial_test_dose": "takes no quantity; its suggestion is judged as a test dose (test_dose, "
-                                   "pinned in tests/itbcore/test_dose_checking_chain.py)",
+    "pinned in tests/itbcore/test_dose_checking_chain.py)",
     "screening.screening_warnings": "takes a Patient, whose age and weight Patient reads",
     "screening.before_first_fill": "takes a Patient and flags",
     "screening.bolus_timeline": "takes a label only",
@@ -248,9 +315,9 @@ NO_QUANTITY: dict[str, str] = {
     "maintenance.maintenance_range": "takes a Patient and a label",
     "pk.percentile_band": "takes computed concentrations, not an entry",
     "formulations.sodium_share_of_who_daily": "takes a computed amount of sodium (a strength's or a fill's), not "
-                                              "an entry; no drug-library limit applies to sodium",
+    "an entry; no drug-library limit applies to sodium",
     "pk.lumbar_to_cisternal": "a CSF concentration and a ratio (the label's 1.8-8.7, InputError): no library "
-                              "limit bounds a CSF concentration",
+    "limit bounds a CSF concentration",
     "formulations.is_marketed": "a lookup among the marketed strengths, refuses nothing",
     "formulations.formulation_for": "a lookup among the marketed strengths (InputError for any other)",
     "formulations.check_diluent": "takes the diluent's name",
@@ -259,8 +326,18 @@ NO_QUANTITY: dict[str, str] = {
     "patient.as_patient": "checks that it was given a Patient",
 }
 
-MODULES = ("screening", "titration", "pump", "maintenance", "pk", "scenarios", "formulations", "withdrawal",
-           "overdose", "patient")
+MODULES = (
+    "screening",
+    "titration",
+    "pump",
+    "maintenance",
+    "pk",
+    "scenarios",
+    "formulations",
+    "withdrawal",
+    "overdose",
+    "patient",
+)
 
 
 def _reads_its_inputs(cls: type) -> bool:
@@ -313,10 +390,12 @@ def refusals(tmp_path_factory) -> dict[str, list]:
     path = tmp_path_factory.mktemp("library") / "narrowed.toml"
     path.write_text(narrowed_library_text(), encoding="utf-8")
     root = Path(__file__).resolve().parents[2]
-    env = dict(os.environ, ITB_DRUG_LIBRARY=str(path),
-               PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
-    proc = subprocess.run([sys.executable, __file__], env=env, cwd=root, capture_output=True, text=True,
-                          timeout=300)
+    env = dict(
+        os.environ,
+        ITB_DRUG_LIBRARY=str(path),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])),
+    )
+    proc = subprocess.run([sys.executable, __file__], env=env, cwd=root, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -325,8 +404,9 @@ def test_the_narrowed_library_is_in_force_in_the_subprocess(refusals):
     assert refusals["__library__"] == ["Narrowed test library"]
 
 
-@pytest.mark.parametrize("index", range(len(_calls())),
-                         ids=[f"{i}-{name}-{key}" for i, (name, _call, key) in enumerate(_calls())])
+@pytest.mark.parametrize(
+    "index", range(len(_calls())), ids=[f"{i}-{name}-{key}" for i, (name, _call, key) in enumerate(_calls())]
+)
 def test_every_entry_point_refuses_past_the_narrowed_library_naming_the_limit(refusals, index):
     name, _call, key = _calls()[index]
     outcome = refusals[str(index)]

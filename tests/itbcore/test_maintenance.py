@@ -1,5 +1,6 @@
 """Tests of itbcore.maintenance (lionova 4.2 "Vedlikeholdsbehandling", "Administrasjonsmåte";
 lioresal Dosing: supportive therapy, mode of infusion)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -165,7 +166,9 @@ def test_flex_programme_wraps_midnight_and_validates():
 
 steps_strategy = st.lists(
     st.tuples(st.floats(min_value=0, max_value=23.99, **pos), st.floats(min_value=0, max_value=125, **pos)),
-    min_size=1, max_size=13, unique_by=lambda t: round(t[0], 6),
+    min_size=1,
+    max_size=13,
+    unique_by=lambda t: round(t[0], 6),
 )
 
 
@@ -293,26 +296,45 @@ def test_drug_holiday_pinned():
     assert [(a.code, a.text, a.source) for a in h.actions] == [
         ("admit", "Plan the drug holiday in hospital.", "lionova 4.2"),
         ("other_antispastic", "Start other antispastic treatment as the intrathecal dose is reduced.", src),
-        ("gradual_reduction", "Reduce the intrathecal dose gradually over 21 days; never stop abruptly (withdrawal).",
-         "lionova 4.2; lionova 4.4; lioresal Dosing: discontinuation of treatment"),
-        ("watch_withdrawal",
-         "Watch for withdrawal: return of spasticity, pruritus, hypotension, paraesthesia; later high fever, "
-         "altered mental state, rebound spasticity and muscle rigidity.", "lionova 4.4"),
-        ("restart_initial_dose",
-         "Restart at the initial continuous infusion dose (150 µg/day); lionova 4.2 adds: then titrate again to "
-         "avoid overdose, as an in-patient (lioresal names neither).", src),
+        (
+            "gradual_reduction",
+            "Reduce the intrathecal dose gradually over 21 days; never stop abruptly (withdrawal).",
+            "lionova 4.2; lionova 4.4; lioresal Dosing: discontinuation of treatment",
+        ),
+        (
+            "watch_withdrawal",
+            "Watch for withdrawal: return of spasticity, pruritus, hypotension, paraesthesia; later high fever, "
+            "altered mental state, rebound spasticity and muscle rigidity.",
+            "lionova 4.4",
+        ),
+        (
+            "restart_initial_dose",
+            "Restart at the initial continuous infusion dose (150 µg/day); lionova 4.2 adds: then titrate again to "
+            "avoid overdose, as an in-patient (lioresal names neither).",
+            src,
+        ),
     ]
     assert [(f.code, f.severity, f.message, f.source) for f in h.findings] == [
-        ("morphine_switch", "warning", "Take care when switching from baclofen to morphine and back.",
-         "lionova 4.2; lionova 4.5; lioresal Dosing: supportive therapy"),
+        (
+            "morphine_switch",
+            "warning",
+            "Take care when switching from baclofen to morphine and back.",
+            "lionova 4.2; lionova 4.5; lioresal Dosing: supportive therapy",
+        ),
     ]
 
 
 @pytest.mark.parametrize(
     "current, initial, weeks, days, c, restart",
     [
-        ("0.45 mg/day", "0.5 mg/day", 3.3, 23, float(Q_(0.45, "mg/day").to("ug/day").magnitude),
-         float(Q_(0.5, "mg/day").to("ug/day").magnitude)),
+        (
+            "0.45 mg/day",
+            "0.5 mg/day",
+            3.3,
+            23,
+            float(Q_(0.45, "mg/day").to("ug/day").magnitude),
+            float(Q_(0.5, "mg/day").to("ug/day").magnitude),
+        ),
         (Q_(1, "ug/h"), "100 ug/day", "28 day", 28, 24.0, 100.0),
         ("333.3 ug/day", Q_(333.3, "ug/day"), Q_(2.5, "week"), 18, 333.3, 333.3),
     ],
@@ -323,8 +345,10 @@ def test_drug_holiday_values_pinned(current, initial, weeks, days, c, restart):
     assert h.current_daily_dose.magnitude == c and h.restart_dose.magnitude == restart
     above = [f.message for f in h.findings if f.code == "restart_above_current"]
     if restart > c:
-        assert above == [f"The restart dose {fmt(Q_(restart, 'ug/day'))} is above the dose before the holiday "
-                         f"({fmt(Q_(c, 'ug/day'))}); sensitivity may be restored, so a high restart risks overdose."]
+        assert above == [
+            f"The restart dose {fmt(Q_(restart, 'ug/day'))} is above the dose before the holiday "
+            f"({fmt(Q_(c, 'ug/day'))}); sensitivity may be restored, so a high restart risks overdose."
+        ]
     else:
         assert above == []
 
@@ -334,13 +358,28 @@ def test_drug_holiday_values_pinned(current, initial, weeks, days, c, restart):
     [
         ("0 ug/day", "150 ug/day", 3, DoseLimitError, "The current daily dose 0 µg/day must be above zero."),
         ("700 ug/day", "-0.1 mg/day", 3, DoseLimitError, "The initial infusion dose -100 µg/day must be above zero."),
-        ("700 ug/day", "150 ug/day", 1, DoseLimitError,
-         "A drug holiday reduces the dose gradually over 2 to 4 weeks, not 1 week (lionova 4.2)."),
-        ("700 ug/day", "150 ug/day", "10 day", DoseLimitError,
-         "A drug holiday reduces the dose gradually over 2 to 4 weeks, not 1.42857 weeks (lionova 4.2)."),
+        (
+            "700 ug/day",
+            "150 ug/day",
+            1,
+            DoseLimitError,
+            "A drug holiday reduces the dose gradually over 2 to 4 weeks, not 1 week (lionova 4.2).",
+        ),
+        (
+            "700 ug/day",
+            "150 ug/day",
+            "10 day",
+            DoseLimitError,
+            "A drug holiday reduces the dose gradually over 2 to 4 weeks, not 1.42857 weeks (lionova 4.2).",
+        ),
         ("700 ug/day", "150 ug/day", float("inf"), InputError, "The number of weeks inf is not a finite number."),
-        ("700 ug/day", "150 ug/day", True, InputError,
-         "The number of weeks must be a number or a time such as '3 week'."),
+        (
+            "700 ug/day",
+            "150 ug/day",
+            True,
+            InputError,
+            "The number of weeks must be a number or a time such as '3 week'.",
+        ),
     ],
 )
 def test_drug_holiday_refusals_pinned(current, initial, weeks, error, message):

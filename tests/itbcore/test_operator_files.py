@@ -1,5 +1,6 @@
 """Operator files a wrong path or a hostile copy must not turn against the server (issue "A class that cannot
 be turned against itself", item 16): each test is named after the finding and failed on the code before the fix."""
+
 import os
 import shutil
 import sys
@@ -41,8 +42,9 @@ def test_yaml_alias_bomb_in_a_case_file_is_skipped_with_a_case_file_error_naming
 
 def test_a_few_aliases_in_a_case_file_are_still_read(tmp_path):
     f = tmp_path / "ok.yaml"
-    f.write_text("id: ok\nname: &n Ana\ndiagnosis: *n\nage_years: 40\norigin: spinal\nweight: 70 kg\n",
-                 encoding="utf-8")
+    f.write_text(
+        "id: ok\nname: &n Ana\ndiagnosis: *n\nage_years: 40\norigin: spinal\nweight: 70 kg\n", encoding="utf-8"
+    )
     assert cases.load_patient_file(f).diagnosis == "Ana"
 
 
@@ -81,8 +83,10 @@ def test_drug_library_fifo_or_oversized_file_is_refused_naming_it(tmp_path):
         library.load_library(fifo)  # never waits for a writer
     assert str(fifo) in str(err.value)
     big = tmp_path / "big.toml"
-    big.write_text(library.DEFAULT_LIBRARY_PATH.read_text(encoding="utf-8")
-                   + "#" * (library.MAX_LIBRARY_BYTES + 1) + "\n", encoding="utf-8")
+    big.write_text(
+        library.DEFAULT_LIBRARY_PATH.read_text(encoding="utf-8") + "#" * (library.MAX_LIBRARY_BYTES + 1) + "\n",
+        encoding="utf-8",
+    )
     with pytest.raises(LibraryError, match="bytes") as err:
         library.load_library(big)
     assert str(big) in str(err.value)

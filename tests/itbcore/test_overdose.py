@@ -1,4 +1,5 @@
 """Tests of itbcore.overdose: signs, severity grade, management and the physostigmine regimen."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,11 +14,30 @@ from itbcore.sources import Action, Finding
 from itbcore.testing import assert_quantity_close, typed
 
 CONTRACT_SIGNS = {
-    "hypotonia", "drowsiness", "dizziness", "somnolence", "sedation", "seizures", "loss_of_consciousness",
-    "hypothermia", "hypersalivation", "nausea", "vomiting", "respiratory_depression", "apnea", "coma",
+    "hypotonia",
+    "drowsiness",
+    "dizziness",
+    "somnolence",
+    "sedation",
+    "seizures",
+    "loss_of_consciousness",
+    "hypothermia",
+    "hypersalivation",
+    "nausea",
+    "vomiting",
+    "respiratory_depression",
+    "apnea",
+    "coma",
 }
-CONTRACT_ACTIONS = {"admit", "empty_pump", "intubate", "csf_drain", "cardiovascular_support",
-                    "diazepam_for_seizures", "physostigmine"}
+CONTRACT_ACTIONS = {
+    "admit",
+    "empty_pump",
+    "intubate",
+    "csf_drain",
+    "cardiovascular_support",
+    "diazepam_for_seizures",
+    "physostigmine",
+}
 
 
 def codes(a):

@@ -1,4 +1,5 @@
 """The patient record and the label's population."""
+
 import pytest
 
 from itbcore import Patient

@@ -1,4 +1,5 @@
 """Tests of itbcore.pk: the one-compartment CSF model and the label numbers it rests on."""
+
 from __future__ import annotations
 
 import math
@@ -208,8 +209,9 @@ def test_24_h_of_infusion_is_almost_gone_24_h_later():
 
 def test_population_gives_patients_by_times():
     pop = virtual_population(7, seed=3)
-    c = csf_concentration(Q_(np.linspace(0, 10, 11), "h"), boluses=[("0 h", "50 ug")],
-                          volume=pop.volume, clearance=pop.clearance)
+    c = csf_concentration(
+        Q_(np.linspace(0, 10, 11), "h"), boluses=[("0 h", "50 ug")], volume=pop.volume, clearance=pop.clearance
+    )
     assert c.shape == (7, 11)
 
 
@@ -269,39 +271,68 @@ scales = st.floats(min_value=0.0, max_value=25.0, allow_nan=False)  # dose × sc
 
 
 @settings(max_examples=150, deadline=None)
-@given(times=times_h, dose=doses, t0=st.floats(0, 50), rate=doses, start=st.floats(0, 50),
-       length=st.floats(0, 50), scale=scales, v=volumes, cl=clearances)
+@given(
+    times=times_h,
+    dose=doses,
+    t0=st.floats(0, 50),
+    rate=doses,
+    start=st.floats(0, 50),
+    length=st.floats(0, 50),
+    scale=scales,
+    v=volumes,
+    cl=clearances,
+)
 def test_concentration_scales_linearly_with_dose(times, dose, t0, rate, start, length, scale, v, cl):
     t = Q_(np.array(times), "h")
     kw = dict(volume=Q_(v, "mL"), clearance=Q_(cl, "mL/h"))
-    one = csf_concentration(t, [(Q_(t0, "h"), Q_(dose, "ug"))],
-                            [(Q_(start, "h"), Q_(start + length, "h"), Q_(rate, "ug/day"))], **kw)
-    scaled = csf_concentration(t, [(Q_(t0, "h"), Q_(dose * scale, "ug"))],
-                               [(Q_(start, "h"), Q_(start + length, "h"), Q_(rate * scale, "ug/day"))], **kw)
+    one = csf_concentration(
+        t, [(Q_(t0, "h"), Q_(dose, "ug"))], [(Q_(start, "h"), Q_(start + length, "h"), Q_(rate, "ug/day"))], **kw
+    )
+    scaled = csf_concentration(
+        t,
+        [(Q_(t0, "h"), Q_(dose * scale, "ug"))],
+        [(Q_(start, "h"), Q_(start + length, "h"), Q_(rate * scale, "ug/day"))],
+        **kw,
+    )
     np.testing.assert_allclose(scaled.magnitude, scale * one.magnitude, rtol=1e-9, atol=1e-9)
 
 
 @settings(max_examples=150, deadline=None)
-@given(times=times_h, d1=doses, d2=doses, t1=st.floats(0, 50), t2=st.floats(0, 50), rate=doses,
-       v=volumes, cl=clearances)
+@given(
+    times=times_h, d1=doses, d2=doses, t1=st.floats(0, 50), t2=st.floats(0, 50), rate=doses, v=volumes, cl=clearances
+)
 def test_superposition_of_doses(times, d1, d2, t1, t2, rate, v, cl):
     t = Q_(np.array(times), "h")
     kw = dict(volume=Q_(v, "mL"), clearance=Q_(cl, "mL/h"))
     b1, b2 = (Q_(t1, "h"), Q_(d1, "ug")), (Q_(t2, "h"), Q_(d2, "ug"))
     inf = (Q_(t1, "h"), Q_(t1 + 12, "h"), Q_(rate, "ug/day"))
     together = csf_concentration(t, [b1, b2], [inf], **kw).magnitude
-    apart = (csf_concentration(t, [b1], **kw).magnitude + csf_concentration(t, [b2], **kw).magnitude
-             + csf_concentration(t, infusions=[inf], **kw).magnitude)
+    apart = (
+        csf_concentration(t, [b1], **kw).magnitude
+        + csf_concentration(t, [b2], **kw).magnitude
+        + csf_concentration(t, infusions=[inf], **kw).magnitude
+    )
     np.testing.assert_allclose(together, apart, rtol=1e-9, atol=1e-9)
 
 
 @settings(max_examples=150, deadline=None)
-@given(times=times_h, dose=doses, rate=doses, start=st.floats(-10, 50), end=st.one_of(st.none(), st.floats(50, 200)),
-       v=volumes, cl=clearances)
+@given(
+    times=times_h,
+    dose=doses,
+    rate=doses,
+    start=st.floats(-10, 50),
+    end=st.one_of(st.none(), st.floats(50, 200)),
+    v=volumes,
+    cl=clearances,
+)
 def test_concentration_is_never_negative(times, dose, rate, start, end, v, cl):
-    c = csf_concentration(Q_(np.array(times), "h"), [(Q_(start, "h"), Q_(dose, "ug"))],
-                          [(Q_(start, "h"), None if end is None else Q_(end, "h"), Q_(rate, "ug/day"))],
-                          volume=Q_(v, "mL"), clearance=Q_(cl, "mL/h"))
+    c = csf_concentration(
+        Q_(np.array(times), "h"),
+        [(Q_(start, "h"), Q_(dose, "ug"))],
+        [(Q_(start, "h"), None if end is None else Q_(end, "h"), Q_(rate, "ug/day"))],
+        volume=Q_(v, "mL"),
+        clearance=Q_(cl, "mL/h"),
+    )
     assert np.all(c.magnitude >= 0)
     assert np.all(np.isfinite(c.magnitude))
 

@@ -4,6 +4,7 @@ The reference below is the implementation of ``itbcore.pk.csf_concentration`` be
 (commit 1ea4d46), copied with its checks: the new one must give the same concentrations (relative
 difference ≤ 1e-9, or ≤ 1e-9 ng/mL near zero), the same shapes and the same refusals.
 """
+
 from __future__ import annotations
 
 import math
@@ -55,8 +56,9 @@ def _ref_patient_param(value: Any, unit: str, name: str, times_ndim: int) -> np.
     return mag
 
 
-def reference(times: Any, boluses: Iterable = (), infusions: Iterable = (), volume: Any = "75 mL",
-              clearance: Any = "30 mL/h") -> np.ndarray:
+def reference(
+    times: Any, boluses: Iterable = (), infusions: Iterable = (), volume: Any = "75 mL", clearance: Any = "30 mL/h"
+) -> np.ndarray:
     """The dose-by-dose superposition of commit 1ea4d46, in ng/mL (magnitudes)."""
     t = np.asarray(as_array_quantity(times, "h", "times").magnitude, dtype=float)
     v = _ref_patient_param(volume, "mL", "volume of distribution", t.ndim)
@@ -155,8 +157,9 @@ def regimens(draw):
     """Boluses and infusions, and times: unsorted, repeated, before the first dose, at the events exactly."""
     boluses = draw(st.lists(st.tuples(event_times, bolus_doses), max_size=5))
     infusions = []
-    for start, length, rate, open_ended in draw(st.lists(st.tuples(event_times, lengths, rates, st.booleans()),
-                                                         max_size=4)):
+    for start, length, rate, open_ended in draw(
+        st.lists(st.tuples(event_times, lengths, rates, st.booleans()), max_size=4)
+    ):
         infusions.append((start, None if open_ended else start + length, rate))
     events = [t for t, _ in boluses] + [s for s, _, _ in infusions] + [e for _, e, _ in infusions if e is not None]
     free = draw(st.lists(st.floats(min_value=-10.0, max_value=150.0, allow_nan=False), max_size=30))
@@ -231,8 +234,12 @@ def test_segment_form_is_never_negative_and_rises_monotonically_under_an_infusio
 
 def test_few_times_and_many_patients_equal_the_dose_by_dose_sum(fill):
     pop = virtual_population(3000, seed=2)
-    kw = dict(boluses=[("0 h", "50 ug"), ("6 h", "20 ug")], infusions=[("2 h", "8 h", "20 ug/h")],
-              volume=pop.volume, clearance=pop.clearance)
+    kw = dict(
+        boluses=[("0 h", "50 ug"), ("6 h", "20 ug")],
+        infusions=[("2 h", "8 h", "20 ug/h")],
+        volume=pop.volume,
+        clearance=pop.clearance,
+    )
     for t in [Q_(3.0, "h"), Q_(np.array([7.0, -1.0, 2.0, 6.0, 30.0]), "h")]:
         assert_same(csf_concentration(t, **kw), reference(t, **kw))
 
@@ -240,8 +247,9 @@ def test_few_times_and_many_patients_equal_the_dose_by_dose_sum(fill):
 def test_benchmark_call_on_a_smaller_population(fill):
     pop = virtual_population(500, seed=1)
     t = Q_(np.linspace(0.0, 48.0, 1000), "h")
-    kw = dict(boluses=[("0 h", "50 ug")], infusions=[("2 h", None, "20 ug/h")], volume=pop.volume,
-              clearance=pop.clearance)
+    kw = dict(
+        boluses=[("0 h", "50 ug")], infusions=[("2 h", None, "20 ug/h")], volume=pop.volume, clearance=pop.clearance
+    )
     new = csf_concentration(t, **kw)
     assert new.magnitude.flags.c_contiguous
     assert_same(new, reference(t, **kw))
@@ -251,8 +259,13 @@ def test_many_events_and_times_before_between_and_after(fill):
     pop = virtual_population(40, seed=3)
     t = Q_(np.concatenate([np.linspace(-5, 200, 801), np.arange(0.0, 150.0, 6.0)]), "h")
     boluses = [(f"{h} h", "50 ug") for h in range(0, 150, 12)] + [("24 h", "25 ug"), ("24 h", "0 ug")]
-    infusions = [("0 h", "72 h", "300 ug/day"), ("72 h", None, "450 ug/day"), ("100 h", "100 h", "1 mg/day"),
-                 ("30 h", "31 h", "0 ug/h"), ("36 h", "48 h", "5 ug/h")]
+    infusions = [
+        ("0 h", "72 h", "300 ug/day"),
+        ("72 h", None, "450 ug/day"),
+        ("100 h", "100 h", "1 mg/day"),
+        ("30 h", "31 h", "0 ug/h"),
+        ("36 h", "48 h", "5 ug/h"),
+    ]
     kw = dict(volume=pop.volume, clearance=pop.clearance)
     assert_same(csf_concentration(t, boluses, infusions, **kw), reference(t, boluses, infusions, **kw))
 
@@ -265,52 +278,66 @@ def segments(monkeypatch):
 
 def test_small_outputs_are_summed_dose_by_dose_exactly_as_before():
     t = Q_(np.linspace(-1, 48, 97), "h")
-    kw = dict(boluses=[("0 h", "50 ug")], infusions=[("2 h", "30 h", "20 ug/h")], volume=Q_([40.0, 90.0], "mL"),
-              clearance=Q_([20.0, 35.0], "mL/h"))
+    kw = dict(
+        boluses=[("0 h", "50 ug")],
+        infusions=[("2 h", "30 h", "20 ug/h")],
+        volume=Q_([40.0, 90.0], "mL"),
+        clearance=Q_([20.0, 35.0], "mL/h"),
+    )
     np.testing.assert_array_equal(csf_concentration(t, **kw).magnitude, reference(t, **kw))
 
 
 def test_times_in_reverse_order_give_the_reversed_row(segments):
     t = np.linspace(0, 48, 97)
-    kw = dict(boluses=[("0 h", "50 ug"), ("12 h", "50 ug")], infusions=[("6 h", "30 h", "500 ug/day")],
-              volume=Q_([40.0, 75.0, 150.0], "mL"), clearance=Q_([20.0, 30.0, 45.0], "mL/h"))
+    kw = dict(
+        boluses=[("0 h", "50 ug"), ("12 h", "50 ug")],
+        infusions=[("6 h", "30 h", "500 ug/day")],
+        volume=Q_([40.0, 75.0, 150.0], "mL"),
+        clearance=Q_([20.0, 30.0, 45.0], "mL/h"),
+    )
     forward = csf_concentration(Q_(t, "h"), **kw).magnitude
     backward = csf_concentration(Q_(t[::-1], "h"), **kw).magnitude
     np.testing.assert_allclose(backward[:, ::-1], forward, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("times, volume, clearance", [
-    (["0 h", "1 h", "5 h"], "75 mL", "30 mL/h"),                                # scalar patient
-    ("3 h", "75 mL", "30 mL/h"),                                                # scalar time and patient
-    ("3 h", Q_([50.0, 75.0], "mL"), "30 mL/h"),                                 # one time, 1-D patients
-    (["0 h", "1 h", "5 h"], Q_([[50.0], [75.0]], "mL"), "30 mL/h"),             # explicit column
-    (["0 h", "1 h", "5 h"], Q_([50.0, 75.0], "mL"), Q_([[20.0], [30.0]], "mL/h")),
-    (["0 h", "1 h", "5 h"], Q_(np.full((2, 2, 1), 60.0), "mL"), "30 mL/h"),      # patients in two axes
-    (Q_(np.array([[0.0, 1.0], [2.0, 3.0]]), "h"), "75 mL", "30 mL/h"),          # 2-D times: general path
-    (["0 h", "1 h", "5 h"], Q_([[50.0, 60.0, 70.0]], "mL"), "30 mL/h"),         # volume along the times
-    (Q_(np.array([[0.0, 1.0, 4.0]]), "h"), Q_([50.0, 75.0], "mL"), "30 mL/h"),  # (2, 1) × (1, 3)
-    (Q_(np.array([[0.0, 1.0, 4.0]]), "h"), Q_([[50.0], [75.0]], "mL"), Q_([[20.0], [30.0]], "mL/h")),  # contract
-    (Q_(np.array([[0.0], [1.0], [4.0]]), "h"), Q_([[50.0, 75.0]], "mL"), "30 mL/h"),  # times down, patients across
-    (Q_(np.array([[[0.0, 1.0, 4.0]]]), "h"), Q_(np.full((2, 2, 1), 60.0), "mL"), "30 mL/h"),  # (1,1,t) × (2,2,1)
-])
+@pytest.mark.parametrize(
+    "times, volume, clearance",
+    [
+        (["0 h", "1 h", "5 h"], "75 mL", "30 mL/h"),  # scalar patient
+        ("3 h", "75 mL", "30 mL/h"),  # scalar time and patient
+        ("3 h", Q_([50.0, 75.0], "mL"), "30 mL/h"),  # one time, 1-D patients
+        (["0 h", "1 h", "5 h"], Q_([[50.0], [75.0]], "mL"), "30 mL/h"),  # explicit column
+        (["0 h", "1 h", "5 h"], Q_([50.0, 75.0], "mL"), Q_([[20.0], [30.0]], "mL/h")),
+        (["0 h", "1 h", "5 h"], Q_(np.full((2, 2, 1), 60.0), "mL"), "30 mL/h"),  # patients in two axes
+        (Q_(np.array([[0.0, 1.0], [2.0, 3.0]]), "h"), "75 mL", "30 mL/h"),  # 2-D times: general path
+        (["0 h", "1 h", "5 h"], Q_([[50.0, 60.0, 70.0]], "mL"), "30 mL/h"),  # volume along the times
+        (Q_(np.array([[0.0, 1.0, 4.0]]), "h"), Q_([50.0, 75.0], "mL"), "30 mL/h"),  # (2, 1) × (1, 3)
+        (Q_(np.array([[0.0, 1.0, 4.0]]), "h"), Q_([[50.0], [75.0]], "mL"), Q_([[20.0], [30.0]], "mL/h")),  # contract
+        (Q_(np.array([[0.0], [1.0], [4.0]]), "h"), Q_([[50.0, 75.0]], "mL"), "30 mL/h"),  # times down, patients across
+        (Q_(np.array([[[0.0, 1.0, 4.0]]]), "h"), Q_(np.full((2, 2, 1), 60.0), "mL"), "30 mL/h"),  # (1,1,t) × (2,2,1)
+    ],
+)
 def test_every_layout_keeps_its_shape_and_values(segments, times, volume, clearance):
-    kw = dict(boluses=[("1 h", "50 ug")], infusions=[("0 h", "4 h", "20 ug/h")], volume=volume,
-              clearance=clearance)
+    kw = dict(boluses=[("1 h", "50 ug")], infusions=[("0 h", "4 h", "20 ug/h")], volume=volume, clearance=clearance)
     assert_same(csf_concentration(times, **kw), reference(times, **kw))
 
 
 def test_no_doses_and_empty_arrays_give_zeros_of_the_right_shape(segments):
-    assert_same(csf_concentration(["0 h", "2 h"], volume=Q_([50.0, 75.0], "mL")),
-                np.zeros((2, 2)))
-    assert_same(csf_concentration(Q_(np.zeros(0), "h"), [("0 h", "50 ug")], volume=Q_([50.0, 75.0], "mL")),
-                np.zeros((2, 0)))
+    assert_same(csf_concentration(["0 h", "2 h"], volume=Q_([50.0, 75.0], "mL")), np.zeros((2, 2)))
+    assert_same(
+        csf_concentration(Q_(np.zeros(0), "h"), [("0 h", "50 ug")], volume=Q_([50.0, 75.0], "mL")), np.zeros((2, 0))
+    )
     assert_same(csf_concentration(["1 h"], [("0 h", "0 ug")], [("0 h", "0 h", "5 ug/h")]), np.zeros(1))
 
 
 def test_extreme_parameters_fall_back_to_the_dose_by_dose_sum(segments):
     # A volume so small that dose / volume overflows: the segment form gives up, the old sum answers.
-    kw = dict(boluses=[("0 h", "50 ug")], infusions=[("1 h", None, "20 ug/h")],
-              volume=Q_([1e-320, 75.0], "mL"), clearance="30 mL/h")
+    kw = dict(
+        boluses=[("0 h", "50 ug")],
+        infusions=[("1 h", None, "20 ug/h")],
+        volume=Q_([1e-320, 75.0], "mL"),
+        clearance="30 mL/h",
+    )
     t = ["0 h", "0.5 h", "2 h"]
     with np.errstate(all="ignore"):
         new = csf_concentration(t, **kw).magnitude
@@ -355,13 +382,16 @@ def test_refusals_are_the_same(kwargs):
     assert str(new.value) == str(old.value)
 
 
-@pytest.mark.parametrize("t_shape, v_shape, out_shape", [
-    ((1000,), (100,), (100, 1000)),           # 1-D times, 1-D population
-    ((1, 1000), (100, 1), (100, 1000)),       # the contract's column of patients against a row of times
-    ((1000,), (100, 1), (100, 1000)),
-    ((1000, 1), (1, 100), (1000, 100)),       # times down, patients across
-    ((1, 1, 1000), (4, 25, 1), (4, 25, 1000)),
-])
+@pytest.mark.parametrize(
+    "t_shape, v_shape, out_shape",
+    [
+        ((1000,), (100,), (100, 1000)),  # 1-D times, 1-D population
+        ((1, 1000), (100, 1), (100, 1000)),  # the contract's column of patients against a row of times
+        ((1000,), (100, 1), (100, 1000)),
+        ((1000, 1), (1, 100), (1000, 100)),  # times down, patients across
+        ((1, 1, 1000), (4, 25, 1), (4, 25, 1000)),
+    ],
+)
 def test_every_layout_of_a_row_of_times_takes_the_segment_form(t_shape, v_shape, out_shape):
     # the fast path served only some layouts (issue 14: the contract's own layout was 4× slower)
     t = np.linspace(0.0, 48.0, 1000).reshape(t_shape)

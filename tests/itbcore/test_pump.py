@@ -1,5 +1,6 @@
 """Tests of itbcore.pump (lionova 4.2 "Administrasjon", 4.4 "Påfylling"; lioresal Special instructions (re-fill),
 Stability)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -36,8 +37,12 @@ pos = dict(allow_nan=False, allow_infinity=False)
 # --- daily volume ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "dose, conc, expected",
-    [("500 ug/day", "500 ug/mL", "1 mL/day"), ("500 mcg/day", "2 mg/mL", "0.25 mL/day"),
-     ("0.1 mg/day", "50 µg/mL", "2 mL/day"), ("1000 μg/day", "2000 ug/mL", "500 uL/day")],
+    [
+        ("500 ug/day", "500 ug/mL", "1 mL/day"),
+        ("500 mcg/day", "2 mg/mL", "0.25 mL/day"),
+        ("0.1 mg/day", "50 µg/mL", "2 mL/day"),
+        ("1000 μg/day", "2000 ug/mL", "500 uL/day"),
+    ],
 )
 def test_daily_volume(dose, conc, expected):
     v = daily_volume(dose, conc)
@@ -114,10 +119,16 @@ def test_no_consumer_branches_on_the_limited_by_display_text():
                         offenders.append(f"{path.relative_to(root)}:{node.lineno}")
                 elif isinstance(node, ast.Compare):
                     sides = [node.left, *node.comparators]
-                    reads_text = any(isinstance(n, ast.Attribute) and n.attr == "limited_by"
-                                     for side in sides for n in ast.walk(side))
-                    against_prose = any(isinstance(n, ast.Constant) and isinstance(n.value, str)
-                                        for side in sides for n in ast.walk(side))
+                    reads_text = any(
+                        isinstance(n, ast.Attribute) and n.attr == "limited_by"
+                        for side in sides
+                        for n in ast.walk(side)
+                    )
+                    against_prose = any(
+                        isinstance(n, ast.Constant) and isinstance(n.value, str)
+                        for side in sides
+                        for n in ast.walk(side)
+                    )
                     if reads_text and against_prose:
                         offenders.append(f"{path.relative_to(root)}:{node.lineno}")
     assert not offenders, f"branch on RefillPlan.limited_by_code, not its display text: {offenders}"
@@ -182,9 +193,15 @@ def test_margin_that_does_not_fit_is_a_violation_and_refill_is_not_after_alarm()
 
 @pytest.mark.parametrize(
     "kwargs, error",
-    [(dict(alarm_volume="20 mL"), DoseLimitError), (dict(alarm_volume="25 mL"), DoseLimitError),
-     (dict(alarm_volume="0 mL"), DoseLimitError), (dict(margin="-1 day"), DoseLimitError),
-     (dict(label="baclorex"), LabelError), (dict(label="nope"), LabelError), (dict(alarm_volume=2), UnitError)],
+    [
+        (dict(alarm_volume="20 mL"), DoseLimitError),
+        (dict(alarm_volume="25 mL"), DoseLimitError),
+        (dict(alarm_volume="0 mL"), DoseLimitError),
+        (dict(margin="-1 day"), DoseLimitError),
+        (dict(label="baclorex"), LabelError),
+        (dict(label="nope"), LabelError),
+        (dict(alarm_volume=2), UnitError),
+    ],
 )
 def test_refill_plan_refusals(kwargs, error):
     with pytest.raises(error):
@@ -206,8 +223,15 @@ def test_refill_plan_refusals(kwargs, error):
 def test_property_refill_never_after_alarm_or_empty(reservoir, alarm_frac, conc, dose, margin, label, day):
     start = dt.date(2020, 1, 1) + dt.timedelta(days=day)
     alarm = min(reservoir * alarm_frac, 10.0)  # the drug library's hard limit on the alarm volume
-    plan = refill_plan(Q_(reservoir, "mL"), Q_(conc, "ug/mL"), Q_(dose, "ug/day"), Q_(alarm, "mL"),
-                       fill_date=start, margin=Q_(margin, "day"), label=label)
+    plan = refill_plan(
+        Q_(reservoir, "mL"),
+        Q_(conc, "ug/mL"),
+        Q_(dose, "ug/day"),
+        Q_(alarm, "mL"),
+        fill_date=start,
+        margin=Q_(margin, "day"),
+        label=label,
+    )
     assert plan.days_to_alarm <= plan.days_to_empty
     assert plan.refill_after <= plan.days_to_alarm
     assert plan.refill_after.magnitude >= 0
@@ -394,10 +418,13 @@ def test_compare_settings_small_change_warns_of_nothing_but_asks_to_follow_the_p
     assert compare_settings(PumpSettings("500 ug/mL", "400 ug/day"), PumpSettings("500 ug/mL", "400 ug/day")) == []
 
 
-@pytest.mark.parametrize("old, new, what", [
-    (("500 ug/mL", "400 ug/day"), ("2000 ug/mL", "400 ug/day"), "concentration"),
-    (("500 ug/mL", "400 ug/day"), ("500 ug/mL", "440 ug/day"), "infusion rate"),
-])
+@pytest.mark.parametrize(
+    "old, new, what",
+    [
+        (("500 ug/mL", "400 ug/day"), ("2000 ug/mL", "400 ug/day"), "concentration"),
+        (("500 ug/mL", "400 ug/day"), ("500 ug/mL", "440 ug/day"), "infusion rate"),
+    ],
+)
 def test_a_change_of_concentration_or_rate_asks_to_follow_the_patient_until_stable(old, new, what):
     # regression (clinical audit): lionova 4.4 "ved endring i konsentrasjonen av baklofen eller infusjonshastigheten,
     # må pasienten følges nøye inntil tilstanden er stabil"; lioresal Special instructions "every time the dosing

@@ -2,6 +2,7 @@
 
 Regression tests are named after what a tired clinician or a curious trainee typed.
 """
+
 import contextlib
 import math
 import re
@@ -34,10 +35,17 @@ def test_digit_groups_with_every_separator_are_one_number(sep):
     assert magnitude_in(f"1{sep}500,5 ug", "ug") == 1500.5
 
 
-@pytest.mark.parametrize("text, english, norwegian", [
-    ("1,000 µg/day", "1000", "1"), ("10,000 ug/day", "10000", "10"), ("1,500 ug/day", "1500", "1.5"),
-    ("1,250 ug/day", "1250", "1.25"), ("999,999 ug/day", "999999", "999.999"), ("-1,250 ug/day", "-1250", "-1.25"),
-])
+@pytest.mark.parametrize(
+    "text, english, norwegian",
+    [
+        ("1,000 µg/day", "1000", "1"),
+        ("10,000 ug/day", "10000", "10"),
+        ("1,500 ug/day", "1500", "1.5"),
+        ("1,250 ug/day", "1250", "1.25"),
+        ("999,999 ug/day", "999999", "999.999"),
+        ("-1,250 ug/day", "-1250", "-1.25"),
+    ],
+)
 def test_1_comma_000_is_refused_with_both_readings(text, english, norwegian):
     with pytest.raises(InputError, match="ambiguous") as info:
         as_quantity(text, "ug/day", "daily dose")
@@ -52,10 +60,18 @@ def _typeable(decimal):
 
 
 # ------------------------------------------------------------------ review findings (one dose-checking chain)
-@pytest.mark.parametrize("text, unit, meant", [
-    ("0,075 mg", "mg", 0.075), ("0,125 mg", "mg", 0.125), ("0,325 mg/day", "mg/day", 0.325),
-    ("0,075 mg", "ug", 75), ("0,500 mg/day", "ug/day", 500), ("00,075 mg", "mg", 0.075), ("-0,075 mg", "mg", -0.075),
-])
+@pytest.mark.parametrize(
+    "text, unit, meant",
+    [
+        ("0,075 mg", "mg", 0.075),
+        ("0,125 mg", "mg", 0.125),
+        ("0,325 mg/day", "mg/day", 0.325),
+        ("0,075 mg", "ug", 75),
+        ("0,500 mg/day", "ug/day", 500),
+        ("00,075 mg", "mg", 0.075),
+        ("-0,075 mg", "mg", -0.075),
+    ],
+)
 def test_a_leading_zero_comma_is_a_decimal_not_a_group(text, unit, meant):
     # "0,075" was refused as ambiguous, advising "write 0075 or 0.1" -- 100 µg for 75 µg; an integer part of 0
     # cannot be digit grouping, so it is 0.075 in every convention
@@ -71,10 +87,17 @@ def test_a_leading_zero_comma_answer_is_accepted_in_the_practice_app():
     assert part.check("0.075 mg").status == "correct"
 
 
-@pytest.mark.parametrize("text, decimal, grouping", [
-    ("1.000 ug/day", "1", "1000"), ("1.200 ug/day", "1.2", "1200"), ("10.000 ug", "10", "10000"),
-    ("100.000 ug", "100", "100000"), ("1.250 ug", "1.25", "1250"), ("-1.000 ug", "-1", "-1000"),
-])
+@pytest.mark.parametrize(
+    "text, decimal, grouping",
+    [
+        ("1.000 ug/day", "1", "1000"),
+        ("1.200 ug/day", "1.2", "1200"),
+        ("10.000 ug", "10", "10000"),
+        ("100.000 ug", "100", "100000"),
+        ("1.250 ug", "1.25", "1250"),
+        ("-1.000 ug", "-1", "-1000"),
+    ],
+)
 def test_dot_grouped_thousands_are_refused_with_both_readings(text, decimal, grouping):
     # Turkish and Norwegian texts group thousands with a dot ("10.000 hastanın"): "1.000 ug/day" was read as
     # 1 µg/day and "1.200 ug/day" as 1.2
@@ -87,38 +110,62 @@ def test_dot_grouped_thousands_are_refused_with_both_readings(text, decimal, gro
         assert magnitude_in(f"{advised} ug", "ug") == float(advised)
 
 
-@pytest.mark.parametrize("text, meant", [("1.000.000 ug", "1000000"), ("1,000,000 ug", "1000000"),
-                                         ("12.500.000 ug", "12500000"), ("-1.000.000 ug", "-1000000")])
+@pytest.mark.parametrize(
+    "text, meant",
+    [
+        ("1.000.000 ug", "1000000"),
+        ("1,000,000 ug", "1000000"),
+        ("12.500.000 ug", "12500000"),
+        ("-1.000.000 ug", "-1000000"),
+    ],
+)
 def test_a_second_dot_group_can_only_be_grouping_and_is_refused_naming_that_reading(text, meant):
     with pytest.raises(InputError, match="groups its digits") as info:
         as_quantity(text, "ug", "dose")
     assert f"; write {meant} (or group the digits with spaces)." in str(info.value)
 
 
-@pytest.mark.parametrize("text, meant", [("0.125 mg", 0.125), ("2.5 mg", 2.5), ("12.5 mg", 12.5),
-                                         ("1500.5 mg", 1500.5), ("0.075 mg", 0.075), ("1500.500 mg", 1500.5),
-                                         ("1.2500 mg", 1.25), ("1.000e3 mg", 1000), ("0.000 mg", 0)])
+@pytest.mark.parametrize(
+    "text, meant",
+    [
+        ("0.125 mg", 0.125),
+        ("2.5 mg", 2.5),
+        ("12.5 mg", 12.5),
+        ("1500.5 mg", 1500.5),
+        ("0.075 mg", 0.075),
+        ("1500.500 mg", 1500.5),
+        ("1.2500 mg", 1.25),
+        ("1.000e3 mg", 1000),
+        ("0.000 mg", 0),
+    ],
+)
 def test_clear_decimals_stay_clear(text, meant):
     assert magnitude_in(text, "mg") == pytest.approx(meant, rel=1e-12)
 
 
-@pytest.mark.parametrize("text, advice", [
-    ("1,250 ug", "write 1250 or 1.25, whichever is meant."),       # was "write 1250 or 1.2"
-    ("12,345 ug", "write 12345 or 12.3450, whichever is meant."),  # was "write 12345 or 12.3"
-    ("999,999 ug", "write 999999 or 999.9990, whichever is meant."),  # was "1000 in Norwegian ... or 1000.0"
-    ("1.234 ug", "write 1.2340 or 1234, whichever is meant."),       # "write 1.234" would be refused in turn
-    ("20 megalitres", "give it in µg (for example '20 µg')."),    # was '50 µg'
-    ("5 ug/", "give it in µg (for example '5 µg')."),
-    ("1 500 ug mg", "give one unit, µg (for example '1 500 µg')."),
-    ("75", "give it in µg (for example '75 µg')."),
-    ("", "; write a number followed by µg."),                     # was "(for example '50 µg')"
-    ("lots", "; write a number followed by µg."),
-    ("ug", "; write a number followed by µg."),
-    ("9**9**9 ug", "write one plain number followed by µg, not a calculation."),
-    ("2 3 ug", "write one number followed by µg (a space inside a number may only separate groups of three digits)."),
-    (".5 mg", "write a zero before it ('0.5')."),
-    ("50 mL", "is a volume, not a mass; give it in µg."),          # was "(for example '50 µg')" for any volume
-])
+@pytest.mark.parametrize(
+    "text, advice",
+    [
+        ("1,250 ug", "write 1250 or 1.25, whichever is meant."),  # was "write 1250 or 1.2"
+        ("12,345 ug", "write 12345 or 12.3450, whichever is meant."),  # was "write 12345 or 12.3"
+        ("999,999 ug", "write 999999 or 999.9990, whichever is meant."),  # was "1000 in Norwegian ... or 1000.0"
+        ("1.234 ug", "write 1.2340 or 1234, whichever is meant."),  # "write 1.234" would be refused in turn
+        ("20 megalitres", "give it in µg (for example '20 µg')."),  # was '50 µg'
+        ("5 ug/", "give it in µg (for example '5 µg')."),
+        ("1 500 ug mg", "give one unit, µg (for example '1 500 µg')."),
+        ("75", "give it in µg (for example '75 µg')."),
+        ("", "; write a number followed by µg."),  # was "(for example '50 µg')"
+        ("lots", "; write a number followed by µg."),
+        ("ug", "; write a number followed by µg."),
+        ("9**9**9 ug", "write one plain number followed by µg, not a calculation."),
+        (
+            "2 3 ug",
+            "write one number followed by µg (a space inside a number may only separate groups of three digits).",
+        ),
+        (".5 mg", "write a zero before it ('0.5')."),
+        ("50 mL", "is a volume, not a mass; give it in µg."),  # was "(for example '50 µg')" for any volume
+    ],
+)
 def test_a_refusal_names_only_numbers_typed_never_a_stock_example(text, advice):
     with pytest.raises(ITBError) as info:
         as_quantity(text, "ug", "test dose")
@@ -155,8 +202,9 @@ def test_20_ML_is_millilitres_never_megalitres(text):
     assert magnitude_in(text, "mL") == 20
 
 
-@pytest.mark.parametrize("text", ["2 3 ug", "50 ug 20", "1 50 ug", "5 - 3 ug", "10/2 mg", "2x5 mL", "2 * 3 ug",
-                                  "(5) ug", "5+5 ug"])
+@pytest.mark.parametrize(
+    "text", ["2 3 ug", "50 ug 20", "1 50 ug", "5 - 3 ug", "10/2 mg", "2x5 mL", "2 * 3 ug", "(5) ug", "5+5 ug"]
+)
 def test_two_numbers_or_a_calculation_is_refused(text):
     with pytest.raises(InputError):
         as_quantity(text, "ug" if "g" in text else "mL", "dose")
@@ -183,11 +231,19 @@ def test_start_date_9999_12_25_is_an_input_error():
         itbcore.titration_plan(itbcore.Patient(40, "spinal"), "100 ug/day", "150 ug/day", start_date="9999-12-25")
 
 
-@pytest.mark.parametrize("text, match", [
-    ("", "empty"), ("5O ug", "letter inside the number"), ("1.2.3 mg", "two decimal separators"),
-    ("--5 ug", "doubled sign"), ("50 ug mg", "two units"), ("20 megalitres", "not a unit the suite reads"),
-    (".5 mL", "starts with a decimal separator"), ("x" * (MAX_TEXT_LENGTH + 1), "too long"),
-])
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        ("", "empty"),
+        ("5O ug", "letter inside the number"),
+        ("1.2.3 mg", "two decimal separators"),
+        ("--5 ug", "doubled sign"),
+        ("50 ug mg", "two units"),
+        ("20 megalitres", "not a unit the suite reads"),
+        (".5 mL", "starts with a decimal separator"),
+        ("x" * (MAX_TEXT_LENGTH + 1), "too long"),
+    ],
+)
 def test_malformed_entries_are_refused_with_a_specific_message(text, match):
     with pytest.raises(ITBError, match=match):
         as_quantity(text, "ug", "dose")

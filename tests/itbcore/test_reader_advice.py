@@ -4,6 +4,7 @@ Finding of the review "one dose-checking chain": '1,250' was refused with "write
 "write 0075 or 0.1" (100 µg for 75 µg), and most refusals offered a stock example such as '50 µg' beside a
 number the user had typed.
 """
+
 import itertools
 import math
 import re
@@ -75,7 +76,8 @@ def assert_advice_is_a_reading(text: str, message: str) -> None:
         assert plain or read[0] != "refused", f"{number!r} in {message!r} is no number the reader reads"
         value = float(plain.group()) if plain else float(read[0])
         assert any(math.isclose(value, r, rel_tol=1e-12, abs_tol=0) or value == r for r in values), (
-            f"{number!r} in the refusal of {text!r} is no reading of it: {message!r}")
+            f"{number!r} in the refusal of {text!r} is no reading of it: {message!r}"
+        )
     advice = message.rpartition("; write ")[2] if "; write " in message else ""
     for number in numbers_named(advice, text):  # what the advice says to write is read as written
         if number.lstrip(_SIGNS) not in spellings:
@@ -92,13 +94,38 @@ _number = st.builds(
     st.lists(st.tuples(_separators, _digits), max_size=3),
     st.sampled_from(["", "", "", "e3", "e-2", "E400"]),
 )
-_units = st.sampled_from(["", "ug", "mg", "mL", "ug/day", "mg/mL", "h", "ug/24 h", "µg per day", "megalitres",
-                          "ug/", "ug mg", "ug 20", "mL/cm/cm", "day/day/day/day", "O ug", "x5 mL", "* 3 ug",
-                          *sorted(_UNIT_NAMES)[:12]])
+_units = st.sampled_from(
+    [
+        "",
+        "ug",
+        "mg",
+        "mL",
+        "ug/day",
+        "mg/mL",
+        "h",
+        "ug/24 h",
+        "µg per day",
+        "megalitres",
+        "ug/",
+        "ug mg",
+        "ug 20",
+        "mL/cm/cm",
+        "day/day/day/day",
+        "O ug",
+        "x5 mL",
+        "* 3 ug",
+        *sorted(_UNIT_NAMES)[:12],
+    ]
+)
 _junk = st.text(alphabet=st.sampled_from(list("0123456789 ,.'-+*/^()eExugmLhµ\u00a0%#")), max_size=8)
 _texts = st.one_of(
-    st.builds(lambda n, space, u, tail: n + space + u + tail, _number, st.sampled_from(["", " ", "  "]), _units,
-              st.sampled_from(["", "", "", " 3", "/2", " ug"])),
+    st.builds(
+        lambda n, space, u, tail: n + space + u + tail,
+        _number,
+        st.sampled_from(["", " ", "  "]),
+        _units,
+        st.sampled_from(["", "", "", " 3", "/2", " ug"]),
+    ),
     st.builds(lambda lead, n, u: lead + n + " " + u, st.sampled_from([".", ",", "ug ", "", "5 "]), _number, _units),
     _junk,
     st.text(max_size=12),
@@ -109,15 +136,15 @@ _targets = st.sampled_from(["ug", "ug/day", "mL", "mg/mL", "h"])
 
 @settings(max_examples=1500, deadline=None)
 @given(_texts, _targets)
-@example("1,250 ug", "ug")       # was "write 1250 or 1.2"
-@example("0,075 mg", "mg")       # was refused: "write 0075 or 0.1"
-@example("999,999 ug", "ug")     # was "999999 in English but 1000 in Norwegian ...; write 999999 or 1000.0"
+@example("1,250 ug", "ug")  # was "write 1250 or 1.2"
+@example("0,075 mg", "mg")  # was refused: "write 0075 or 0.1"
+@example("999,999 ug", "ug")  # was "999999 in English but 1000 in Norwegian ...; write 999999 or 1000.0"
 @example("20 megalitres", "mL")  # was "(for example '20 mL')": fine, the number typed
-@example("75", "ug")             # was "(for example '50 µg')"
-@example("5 ug/", "ug/day")      # was "(for example '500 µg/day')"
-@example("", "ug")               # was "(for example '50 µg')"
-@example("1,000.5 ug", "ug")     # was "'1,000' means 1000 in English but 1 in Norwegian; write 1000 or 1.0"
-@example("1234.5 mL", "ug")      # was "The dose 1234 mL is a volume ... (for example '50 µg')"
+@example("75", "ug")  # was "(for example '50 µg')"
+@example("5 ug/", "ug/day")  # was "(for example '500 µg/day')"
+@example("", "ug")  # was "(for example '50 µg')"
+@example("1,000.5 ug", "ug")  # was "'1,000' means 1000 in English but 1 in Norwegian; write 1000 or 1.0"
+@example("1234.5 mL", "ug")  # was "The dose 1234 mL is a volume ... (for example '50 µg')"
 def test_every_number_in_a_refusals_advice_is_a_reading_of_the_text(text, unit):
     try:
         as_quantity(text, unit, "dose")
@@ -135,15 +162,21 @@ def test_the_readings_of_a_text_are_whole_digit_groups():
 
 
 def test_the_oracle_catches_a_rounded_or_a_stock_number():
-    for text, message in [("1,250 ug", "The dose '1,250 ug' is ambiguous: '1,250' means 1250 in English but 1.25 in "
-                                       "Norwegian (a decimal comma); write 1250 or 1.2."),
-                          ("75", "The dose '75' has no unit; give it in µg (for example '50 µg')."),
-                          ("1 500 ug", "The dose '1 500 ug' holds ... (digit groups of three, as in '1 200', ...)")]:
+    for text, message in [
+        (
+            "1,250 ug",
+            "The dose '1,250 ug' is ambiguous: '1,250' means 1250 in English but 1.25 in "
+            "Norwegian (a decimal comma); write 1250 or 1.2.",
+        ),
+        ("75", "The dose '75' has no unit; give it in µg (for example '50 µg')."),
+        ("1 500 ug", "The dose '1 500 ug' holds ... (digit groups of three, as in '1 200', ...)"),
+    ]:
         try:
             assert_advice_is_a_reading(text, message)
         except AssertionError:
             continue
         raise AssertionError(f"the oracle let {message!r} through")
     assert_advice_is_a_reading("75", "The dose '75' has no unit; give it in µg (for example '75 µg').")
-    assert_advice_is_a_reading("x" * 70, "The dose is too long to be a quantity (at most 64 characters); write a "
-                                         "number followed by µg.")
+    assert_advice_is_a_reading(
+        "x" * 70, "The dose is too long to be a quantity (at most 64 characters); write a number followed by µg."
+    )

@@ -1,4 +1,5 @@
 """Tests of itbcore.scenarios: what each error delivers, the registry and the CSF simulation."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -136,11 +137,20 @@ def test_too_fast_titration_lioresal_children_spinal_15_percent():
     assert ok.findings[0].code == "increase_within_label"
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"daily_increase_fraction": 0}, {"daily_increase_fraction": -0.1}, {"daily_increase_fraction": True},
-    {"daily_increase_fraction": "30 %"}, {"days": 0}, {"days": 31}, {"days": 2.5}, {"origin": "spine"},
-    {"population": "elderly"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"daily_increase_fraction": 0},
+        {"daily_increase_fraction": -0.1},
+        {"daily_increase_fraction": True},
+        {"daily_increase_fraction": "30 %"},
+        {"days": 0},
+        {"days": 31},
+        {"days": 2.5},
+        {"origin": "spine"},
+        {"population": "elderly"},
+    ],
+)
 def test_too_fast_titration_refuses_bad_input(kwargs):
     with pytest.raises(InputError):
         too_fast_titration(**kwargs)
@@ -151,25 +161,31 @@ def test_too_fast_titration_refuses_a_leaflet_without_dosing_rules():
         too_fast_titration(label="baclorex")
 
 
-@pytest.mark.parametrize("builder, args", [
-    (pocket_fill, {"daily_dose": 500}),
-    (access_port_injection, {"concentration": 2, "volume": "20 mL"}),
-    (flex_mixup, {"intended_daily_dose": 60}),
-    (concentration_mismatch, {"programmed_concentration": "500 ug"}),
-    (unit_slip, {"intended": "500 ug"}),
-])
+@pytest.mark.parametrize(
+    "builder, args",
+    [
+        (pocket_fill, {"daily_dose": 500}),
+        (access_port_injection, {"concentration": 2, "volume": "20 mL"}),
+        (flex_mixup, {"intended_daily_dose": 60}),
+        (concentration_mismatch, {"programmed_concentration": "500 ug"}),
+        (unit_slip, {"intended": "500 ug"}),
+    ],
+)
 def test_bad_units_refused(builder, args):
     with pytest.raises(UnitError):
         builder(**args)
 
 
-@pytest.mark.parametrize("builder, args", [
-    (pocket_fill, {"daily_dose": "0 ug/day"}),
-    (pocket_fill, {"residual_volume": "-1 mL"}),
-    (access_port_injection, {"volume": "0 mL"}),
-    (flex_mixup, {"intended_daily_dose": "-60 ug/day"}),
-    (concentration_mismatch, {"filled_concentration": "0 ug/mL"}),
-])
+@pytest.mark.parametrize(
+    "builder, args",
+    [
+        (pocket_fill, {"daily_dose": "0 ug/day"}),
+        (pocket_fill, {"residual_volume": "-1 mL"}),
+        (access_port_injection, {"volume": "0 mL"}),
+        (flex_mixup, {"intended_daily_dose": "-60 ug/day"}),
+        (concentration_mismatch, {"filled_concentration": "0 ug/mL"}),
+    ],
+)
 def test_non_positive_values_refused(builder, args):
     # a dose, strength or volume that cannot be: refused as every amount is (library.check_amount)
     with pytest.raises(DoseLimitError, match=r"must (be above zero|not be negative)\.$") as err:
@@ -181,8 +197,14 @@ def test_non_positive_values_refused(builder, args):
 
 
 def test_registry_lists_all_scenarios_and_builds_with_defaults():
-    assert set(SCENARIOS) == {"pocket_fill", "access_port_injection", "flex_mixup", "concentration_mismatch",
-                              "unit_slip", "too_fast_titration"}
+    assert set(SCENARIOS) == {
+        "pocket_fill",
+        "access_port_injection",
+        "flex_mixup",
+        "concentration_mismatch",
+        "unit_slip",
+        "too_fast_titration",
+    }
     for code, scenario in SCENARIOS.items():
         r = scenario()
         assert isinstance(r, ScenarioResult)
@@ -202,12 +224,19 @@ def test_registry_overrides_and_refuses_unknown_settings():
 @pytest.mark.parametrize(
     "result, intended, delivered, explanation",
     [
-        (flex_mixup("60 ug/day"), "60 ug/day", "1440 ug/day",
-         "A flex step meant as a daily total was entered as an amount per hour."),
-        (concentration_mismatch("500 ug/mL", "2 mg/mL", "400 ug/day"), "400 ug/day", "1600 ug/day",
-         "The programmer computes volume from the concentration it was told; the reservoir holds another."),
-        (unit_slip("0.5 mg/day", "ug_for_mg"), "500 ug/day", "0.5 ug/day",
-         "The number meant in mg entered in µg."),
+        (
+            flex_mixup("60 ug/day"),
+            "60 ug/day",
+            "1440 ug/day",
+            "A flex step meant as a daily total was entered as an amount per hour.",
+        ),
+        (
+            concentration_mismatch("500 ug/mL", "2 mg/mL", "400 ug/day"),
+            "400 ug/day",
+            "1600 ug/day",
+            "The programmer computes volume from the concentration it was told; the reservoir holds another.",
+        ),
+        (unit_slip("0.5 mg/day", "ug_for_mg"), "500 ug/day", "0.5 ug/day", "The number meant in mg entered in µg."),
     ],
 )
 def test_rate_errors_infuse_the_wrong_rate_from_hour_zero_on(result, intended, delivered, explanation):
@@ -255,8 +284,9 @@ def test_simulate_reaches_intended_and_delivered_steady_states():
 
 def test_simulate_for_a_population():
     r = flex_mixup()
-    sim = simulate(r, hours=24, points=25, volume=Q_([50.0, 75.0, 150.0], "mL"),
-                   clearance=Q_([20.0, 30.0, 40.0], "mL/h"))
+    sim = simulate(
+        r, hours=24, points=25, volume=Q_([50.0, 75.0, 150.0], "mL"), clearance=Q_([20.0, 30.0, 40.0], "mL/h")
+    )
     assert sim.delivered.shape == (3, 25)
     assert sim.peak_delivered.shape == (3,)
 
@@ -316,8 +346,12 @@ def test_access_port_factor_is_amount_over_daily_dose(c, v, dose):
 
 
 @settings(max_examples=150, deadline=None)
-@given(start=doses, f=st.floats(min_value=0.01, max_value=3.0), days=st.integers(1, 10),
-       origin=st.sampled_from(["spinal", "cerebral"]))
+@given(
+    start=doses,
+    f=st.floats(min_value=0.01, max_value=3.0),
+    days=st.integers(1, 10),
+    origin=st.sampled_from(["spinal", "cerebral"]),
+)
 def test_titration_above_band_is_an_overdose(start, f, days, origin):
     r = too_fast_titration(Q_(start, "ug/day"), f, days, origin=origin)
     limit = 0.30 if origin == "spinal" else 0.15
@@ -329,11 +363,16 @@ def test_titration_above_band_is_an_overdose(start, f, days, origin):
 
 
 @settings(max_examples=100, deadline=None)
-@given(c=concs, v=st.floats(min_value=1.0, max_value=40.0), dose=doses,
-       residual=st.floats(min_value=0.0, max_value=20.0))
+@given(
+    c=concs, v=st.floats(min_value=1.0, max_value=40.0), dose=doses, residual=st.floats(min_value=0.0, max_value=20.0)
+)
 def test_pocket_fill_never_delivers_more_to_csf_than_intended(c, v, dose, residual):
-    r = pocket_fill(concentration=Q_(c, "ug/mL"), volume=Q_(v, "mL"), daily_dose=Q_(dose, "ug/day"),
-                    residual_volume=Q_(residual, "mL"))
+    r = pocket_fill(
+        concentration=Q_(c, "ug/mL"),
+        volume=Q_(v, "mL"),
+        daily_dose=Q_(dose, "ug/day"),
+        residual_volume=Q_(residual, "mL"),
+    )
     sim = simulate(r, hours=96, points=97)
     assert np.all(sim.delivered.magnitude <= sim.intended.magnitude + 1e-9)
     assert r.factor == pytest.approx(c * v / dose)

@@ -3,6 +3,7 @@
 Every label number is pinned with its source: lionova 4.2 ("Screeningsfase"),
 lionova 5.1, lioresal "Dosing: initial phase" and "Pharmacodynamics".
 """
+
 from __future__ import annotations
 
 import pytest
@@ -40,8 +41,11 @@ patients = st.builds(
 
 # --- test_dose_volume ------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("dose, volume", [("50 ug", "1 mL"), ("25 µg", "0.5 mL"), ("75 mcg", "1.5 mL"),
-                                          ("100 μg", "2 mL"), ("0.1 mg", "2 mL")])
+
+@pytest.mark.parametrize(
+    "dose, volume",
+    [("50 ug", "1 mL"), ("25 µg", "0.5 mL"), ("75 mcg", "1.5 mL"), ("100 μg", "2 mL"), ("0.1 mg", "2 mL")],
+)
 def test_volume_is_dose_over_50_ug_per_ml_lionova_4_2(dose, volume):
     # lionova 4.2 / lioresal Dosing: initial phase: screening uses the 50 µg/mL solution only.
     out = scr.test_dose_volume(dose)
@@ -65,8 +69,17 @@ def test_volume_refuses_dose_not_above_zero_or_above_100_ug(dose):
         scr.test_dose_volume(dose)
 
 
-@pytest.mark.parametrize("dose, error", [(50, UnitError), ("50", UnitError), ("50 mL", UnitError),
-                                         ("", InputError), ("nan ug", InputError), (None, InputError)])
+@pytest.mark.parametrize(
+    "dose, error",
+    [
+        (50, UnitError),
+        ("50", UnitError),
+        ("50 mL", UnitError),
+        ("", InputError),
+        ("nan ug", InputError),
+        (None, InputError),
+    ],
+)
 def test_volume_refuses_missing_unit_and_garbage(dose, error):
     with pytest.raises(error):
         scr.test_dose_volume(dose)
@@ -88,6 +101,7 @@ def test_volume_is_the_same_in_every_spelling(ug, spelling):
 
 
 # --- next_step ---------------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("label", LABELS)
 def test_escalate_by_25_ug_after_at_least_24_h(label):
@@ -118,7 +132,11 @@ def test_full_adult_ladder_25_to_100_then_not_candidate_lionova_4_2():
             break
         given_doses.append(step.next_dose)
     assert [Q_(d).to("ug").magnitude if not isinstance(d, str) else float(d.split()[0]) for d in given_doses] == [
-        25, 50, 75, 100]
+        25,
+        50,
+        75,
+        100,
+    ]
     # lionova 4.2: no response at 100 µg → no further increase, not a candidate for continuous infusion.
     assert step.action == "not_candidate"
     assert step.next_dose is None and step.wait is None
@@ -159,16 +177,19 @@ def test_contraindication_is_refused():
         scr.next_step(Patient(30, "spinal", conditions=["hypersensitivity"]), ["25 ug"], responded=False)
 
 
-@pytest.mark.parametrize("history, error, text", [
-    ([], InputError, "No test bolus"),
-    (["125 ug"], DoseLimitError, "100 µg"),
-    (["0 ug"], DoseLimitError, "must be above zero"),
-    (["75 ug", "50 ug"], InputError, "lower than the one before"),
-    (["50 ug", "100 ug"], DoseLimitError, "25 µg step"),
-    (["25 ug", "60 ug"], DoseLimitError, "25 µg step"),
-    ([50], UnitError, "no unit"),
-    (["50 mL"], UnitError, "is a volume, not a mass"),
-])
+@pytest.mark.parametrize(
+    "history, error, text",
+    [
+        ([], InputError, "No test bolus"),
+        (["125 ug"], DoseLimitError, "100 µg"),
+        (["0 ug"], DoseLimitError, "must be above zero"),
+        (["75 ug", "50 ug"], InputError, "lower than the one before"),
+        (["50 ug", "100 ug"], DoseLimitError, "25 µg step"),
+        (["25 ug", "60 ug"], DoseLimitError, "25 µg step"),
+        ([50], UnitError, "no unit"),
+        (["50 mL"], UnitError, "is a volume, not a mass"),
+    ],
+)
 def test_dose_history_is_validated(history, error, text):
     with pytest.raises(error, match=text):
         scr.next_step(ADULT, history, responded=False)
@@ -261,6 +282,7 @@ def test_next_step_refuses_any_history_above_100_ug(patient, doses):
 
 # --- initial_test_dose ------------------------------------------------------------------------------------------
 
+
 def test_standard_first_bolus_is_50_ug_practice_guidance():
     s = scr.initial_test_dose(ADULT)
     assert_quantity_close(s.dose, "50 ug")
@@ -271,11 +293,14 @@ def test_standard_first_bolus_is_50_ug_practice_guidance():
     assert_quantity_close(s.volume, "1 mL")
 
 
-@pytest.mark.parametrize("patient, kwargs", [
-    (ADULT, {"relies_on_spasticity": True}),
-    (Patient(5, "cerebral"), {"very_small_child": True}),
-    (Patient(5, "cerebral"), {"very_small_child": True, "relies_on_spasticity": True}),
-])
+@pytest.mark.parametrize(
+    "patient, kwargs",
+    [
+        (ADULT, {"relies_on_spasticity": True}),
+        (Patient(5, "cerebral"), {"very_small_child": True}),
+        (Patient(5, "cerebral"), {"very_small_child": True, "relies_on_spasticity": True}),
+    ],
+)
 def test_25_ug_for_small_children_or_patients_relying_on_spasticity(patient, kwargs):
     s = scr.initial_test_dose(patient, **kwargs)
     assert_quantity_close(s.dose, "25 ug")
@@ -300,28 +325,40 @@ def test_initial_test_dose_refusals():
 
 # --- screening_warnings -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("kwargs, code, severity, source", [
-    ({"medicines": ["benzodiazepine"]}, "respiratory_risk_benzodiazepine", "warning", "lionova 4.2"),
-    ({"medicines": ["opiate"]}, "respiratory_risk_opiate", "warning", "lionova 4.2"),
-    ({"medicines": ["morphine"]}, "respiratory_risk_morphine", "warning", "lionova 4.2"),
-    ({"conditions": ["cardiopulmonary_disease"]}, "respiratory_risk_cardiopulmonary_disease", "warning",
-     "lionova 4.2"),
-    ({"conditions": ["respiratory_muscle_weakness"]}, "respiratory_risk_respiratory_muscle_weakness", "warning",
-     "lionova 4.2"),
-    ({"conditions": ["infection"]}, "infection", "violation", "lionova 4.2"),
-    ({"conditions": ["head_injury_under_1_year"]}, "head_injury_under_1_year", "warning", "lionova 4.4"),
-    ({"conditions": ["epilepsy"]}, "caution_epilepsy", "warning", "lionova 4.4"),
-    ({"conditions": ["renal_impairment"]}, "caution_renal_impairment", "warning", "lionova 4.2, lionova 4.4"),
-    ({"conditions": ["diabetes"]}, "caution_diabetes", "info", "lioresal Carefully"),
-    ({"conditions": ["hypersensitivity"]}, "contraindication_hypersensitivity", "violation", "lionova 4.3"),
-    ({"medicines": ["tricyclic_antidepressant"]}, "interaction_tricyclic_antidepressant", "warning", "lionova 4.5"),
-    ({"medicines": ["antihypertensive"]}, "interaction_antihypertensive", "warning", "lionova 4.5"),
-    ({"medicines": ["levodopa_carbidopa"]}, "interaction_levodopa_carbidopa", "warning", "lionova 4.5"),
-    ({"medicines": ["general_anaesthetic"]}, "interaction_general_anaesthetic", "warning", "lionova 4.5"),
-    ({"medicines": ["cns_depressant"]}, "interaction_cns_depressant", "warning", "lionova 4.5"),
-    ({"medicines": ["oral_baclofen"]}, "interaction_oral_baclofen", "warning", "lionova 4.5"),
-    ({"medicines": ["other_muscle_relaxant"]}, "interaction_other_muscle_relaxant", "warning", "lionova 4.5"),
-])
+
+@pytest.mark.parametrize(
+    "kwargs, code, severity, source",
+    [
+        ({"medicines": ["benzodiazepine"]}, "respiratory_risk_benzodiazepine", "warning", "lionova 4.2"),
+        ({"medicines": ["opiate"]}, "respiratory_risk_opiate", "warning", "lionova 4.2"),
+        ({"medicines": ["morphine"]}, "respiratory_risk_morphine", "warning", "lionova 4.2"),
+        (
+            {"conditions": ["cardiopulmonary_disease"]},
+            "respiratory_risk_cardiopulmonary_disease",
+            "warning",
+            "lionova 4.2",
+        ),
+        (
+            {"conditions": ["respiratory_muscle_weakness"]},
+            "respiratory_risk_respiratory_muscle_weakness",
+            "warning",
+            "lionova 4.2",
+        ),
+        ({"conditions": ["infection"]}, "infection", "violation", "lionova 4.2"),
+        ({"conditions": ["head_injury_under_1_year"]}, "head_injury_under_1_year", "warning", "lionova 4.4"),
+        ({"conditions": ["epilepsy"]}, "caution_epilepsy", "warning", "lionova 4.4"),
+        ({"conditions": ["renal_impairment"]}, "caution_renal_impairment", "warning", "lionova 4.2, lionova 4.4"),
+        ({"conditions": ["diabetes"]}, "caution_diabetes", "info", "lioresal Carefully"),
+        ({"conditions": ["hypersensitivity"]}, "contraindication_hypersensitivity", "violation", "lionova 4.3"),
+        ({"medicines": ["tricyclic_antidepressant"]}, "interaction_tricyclic_antidepressant", "warning", "lionova 4.5"),
+        ({"medicines": ["antihypertensive"]}, "interaction_antihypertensive", "warning", "lionova 4.5"),
+        ({"medicines": ["levodopa_carbidopa"]}, "interaction_levodopa_carbidopa", "warning", "lionova 4.5"),
+        ({"medicines": ["general_anaesthetic"]}, "interaction_general_anaesthetic", "warning", "lionova 4.5"),
+        ({"medicines": ["cns_depressant"]}, "interaction_cns_depressant", "warning", "lionova 4.5"),
+        ({"medicines": ["oral_baclofen"]}, "interaction_oral_baclofen", "warning", "lionova 4.5"),
+        ({"medicines": ["other_muscle_relaxant"]}, "interaction_other_muscle_relaxant", "warning", "lionova 4.5"),
+    ],
+)
 def test_screening_warning_for_each_risk(kwargs, code, severity, source):
     found = {f.code: f for f in scr.screening_warnings(Patient(40, "spinal", **kwargs))}
     assert code in found, sorted(found)
@@ -329,13 +366,20 @@ def test_screening_warning_for_each_risk(kwargs, code, severity, source):
     assert found[code].source == source
 
 
-@pytest.mark.parametrize("kwargs, code, source", [
-    ({"medicines": ["benzodiazepine"]}, "respiratory_risk_benzodiazepine", "lioresal Special instructions"),
-    ({"conditions": ["infection"]}, "infection", "lioresal Dosing: initial phase"),
-    ({"conditions": ["diabetes"]}, "caution_diabetes", "lioresal Carefully"),
-    ({"medicines": ["morphine"]}, "interaction_morphine", "lioresal Interaction"),
-    ({"conditions": ["head_injury_under_1_year"]}, "head_injury_under_1_year", "lioresal Dosing and Administration"),
-])
+@pytest.mark.parametrize(
+    "kwargs, code, source",
+    [
+        ({"medicines": ["benzodiazepine"]}, "respiratory_risk_benzodiazepine", "lioresal Special instructions"),
+        ({"conditions": ["infection"]}, "infection", "lioresal Dosing: initial phase"),
+        ({"conditions": ["diabetes"]}, "caution_diabetes", "lioresal Carefully"),
+        ({"medicines": ["morphine"]}, "interaction_morphine", "lioresal Interaction"),
+        (
+            {"conditions": ["head_injury_under_1_year"]},
+            "head_injury_under_1_year",
+            "lioresal Dosing and Administration",
+        ),
+    ],
+)
 def test_screening_warnings_cite_lioresal_under_its_profile(kwargs, code, source):
     found = {f.code: f for f in scr.screening_warnings(Patient(40, "spinal", **kwargs), label="lioresal")}
     assert found[code].source == source
@@ -364,18 +408,26 @@ def test_under_4_is_refused_in_warnings_and_checklist_as_everywhere(label):
     p = Patient(3, "spinal")
     with pytest.raises(EligibilityError) as eligible:
         p.require_eligible(label)
-    for call in (lambda: scr.screening_warnings(p, label), lambda: scr.before_first_fill(p, False, label),
-                 lambda: scr.next_step(p, ["25 ug"], False, label), lambda: scr.initial_test_dose(p, label=label),
-                 lambda: scr.screening_ladder(p, label=label)):
+    for call in (
+        lambda: scr.screening_warnings(p, label),
+        lambda: scr.before_first_fill(p, False, label),
+        lambda: scr.next_step(p, ["25 ug"], False, label),
+        lambda: scr.initial_test_dose(p, label=label),
+        lambda: scr.screening_ladder(p, label=label),
+    ):
         with pytest.raises(EligibilityError) as exc:
             call()
         assert str(exc.value) == str(eligible.value)
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.floats(min_value=0, max_value=100), st.sampled_from(["spinal", "cerebral"]),
-       st.sets(st.sampled_from(sorted(MEDICINES))), st.sets(st.sampled_from(sorted(CONDITIONS))),
-       st.sampled_from(LABELS))
+@given(
+    st.floats(min_value=0, max_value=100),
+    st.sampled_from(["spinal", "cerebral"]),
+    st.sets(st.sampled_from(sorted(MEDICINES))),
+    st.sets(st.sampled_from(sorted(CONDITIONS))),
+    st.sampled_from(LABELS),
+)
 def test_warnings_are_ordered_and_always_sourced(age, origin, meds, conds, label):
     p = Patient(age, origin, medicines=meds, conditions=conds)
     if age < 4:
@@ -391,6 +443,7 @@ def test_warnings_are_ordered_and_always_sourced(age, origin, meds, conds, label
 
 
 # --- bolus timeline ---------------------------------------------------------------------------------------------
+
 
 def test_bolus_timeline_onset_peak_duration_lionova_4_2_5_1():
     t = scr.bolus_timeline()
@@ -420,8 +473,17 @@ def test_bolus_timeline_is_ordered():
 
 # --- screening_ladder -------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("start, expected", [("50 ug", [50, 75, 100]), ("25 µg", [25, 50, 75, 100]),
-                                             ("0.075 mg", [75, 100]), ("100 mcg", [100]), ("30 ug", [30, 55, 80, 100])])
+
+@pytest.mark.parametrize(
+    "start, expected",
+    [
+        ("50 ug", [50, 75, 100]),
+        ("25 µg", [25, 50, 75, 100]),
+        ("0.075 mg", [75, 100]),
+        ("100 mcg", [100]),
+        ("30 ug", [30, 55, 80, 100]),
+    ],
+)
 def test_ladder_rises_by_25_to_100_ug_lionova_4_2(start, expected):
     assert [q.to("ug").magnitude for q in scr.screening_ladder(ADULT, start)] == expected
 
@@ -448,7 +510,10 @@ def test_ladder_never_goes_above_100_ug(patient, start, spelling, label):
 
 
 def test_every_refusal_is_an_itb_error():
-    for call in (lambda: scr.test_dose_volume("500 ug"), lambda: scr.screening_ladder(ADULT, "x"),
-                 lambda: scr.bolus_timeline("nolabel")):
+    for call in (
+        lambda: scr.test_dose_volume("500 ug"),
+        lambda: scr.screening_ladder(ADULT, "x"),
+        lambda: scr.bolus_timeline("nolabel"),
+    ):
         with pytest.raises(ITBError):
             call()

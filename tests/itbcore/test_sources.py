@@ -1,4 +1,5 @@
 """Label profiles, citations and the recorded label differences."""
+
 from pathlib import Path
 
 import pytest
@@ -41,8 +42,14 @@ def test_cite_refuses_unknown_labels():
 
 def test_the_differences_the_issue_names_are_all_recorded():
     codes = {d.code for d in LABEL_DIFFERENCES}
-    assert {"pediatric_titration_limits", "pediatric_initial_maintenance", "physostigmine", "under_4",
-            "twelve_hour_boundary", "pump_stability"} <= codes
+    assert {
+        "pediatric_titration_limits",
+        "pediatric_initial_maintenance",
+        "physostigmine",
+        "under_4",
+        "twelve_hour_boundary",
+        "pump_stability",
+    } <= codes
     for d in LABEL_DIFFERENCES:
         # a rule label the difference leaves out is one that is silent on it, and the note says so
         assert ("lionova" in d.values and "lioresal" in d.values) or "silent" in d.note, d.code
@@ -67,8 +74,12 @@ def test_severity_is_one_ordered_type_and_findings_come_most_severe_first():
     from itbcore.sources import Finding, Severity, most_severe_first
 
     assert Severity.INFO < Severity.WARNING < Severity.VIOLATION and Severity("warning") == "warning"
-    fs = [Finding("a", "info", "m", "lionova 4.2"), Finding("b", "violation", "m", "lionova 4.2"),
-          Finding("c", "warning", "m", "lionova 4.2"), Finding("d", "violation", "m", "lionova 4.2")]
+    fs = [
+        Finding("a", "info", "m", "lionova 4.2"),
+        Finding("b", "violation", "m", "lionova 4.2"),
+        Finding("c", "warning", "m", "lionova 4.2"),
+        Finding("d", "violation", "m", "lionova 4.2"),
+    ]
     assert [f.code for f in most_severe_first(fs)] == ["b", "d", "c", "a"]  # stable within a severity
     with pytest.raises(ITBError, match="one of info, warning, violation"):
         Severity("fatal")
@@ -82,7 +93,7 @@ def test_severity_is_one_ordered_type_and_findings_come_most_severe_first():
 
 # -- the label differences are data (itbcore/label_differences.toml), checked as they load
 
-_GOOD = '''
+_GOOD = """
 [[difference]]
 code = "x"
 topic = "A topic"
@@ -92,7 +103,7 @@ source = "lionova 4.2"
 [difference.practice]
 text = "says another"
 source = "Neuromodulation 2016"
-'''
+"""
 
 
 def test_the_differences_file_is_what_the_suite_shows():
@@ -110,16 +121,19 @@ def test_a_good_differences_file_loads(tmp_path):
     assert d.sources == {"lionova": "lionova 4.2", PRACTICE: "practice guidance: Neuromodulation 2016"}
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    (lambda t: t.replace('source = "lionova 4.2"', 'source = "lioresal Overdose"'), "does not cite lionova"),
-    (lambda t: t.replace("[difference.practice]", "[difference.lionowa]"), "unknown keys"),
-    (lambda t: t.replace('code = "x"', 'code = "two words"'), "code of its own"),
-    (lambda t: t + t, "code of its own"),
-    (lambda t: t.replace('text = "says another"\n', ""), "a text and a source"),
-    (lambda t: t.split("[difference.practice]")[0], "at least two texts"),
-    (lambda t: t.replace("[[difference]]", "[[difference]"), "could not be read"),
-    (lambda t: "", "lists no difference"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda t: t.replace('source = "lionova 4.2"', 'source = "lioresal Overdose"'), "does not cite lionova"),
+        (lambda t: t.replace("[difference.practice]", "[difference.lionowa]"), "unknown keys"),
+        (lambda t: t.replace('code = "x"', 'code = "two words"'), "code of its own"),
+        (lambda t: t + t, "code of its own"),
+        (lambda t: t.replace('text = "says another"\n', ""), "a text and a source"),
+        (lambda t: t.split("[difference.practice]")[0], "at least two texts"),
+        (lambda t: t.replace("[[difference]]", "[[difference]"), "could not be read"),
+        (lambda t: "", "lists no difference"),
+    ],
+)
 def test_a_broken_differences_file_is_refused_naming_the_entry(tmp_path, change, message):
     f = tmp_path / "label_differences.toml"
     f.write_text(change(_GOOD), encoding="utf-8")

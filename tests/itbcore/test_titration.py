@@ -4,6 +4,7 @@ Label numbers are pinned with their sources: lionova 4.2 ("Dosetitreringsfase",
 "Vedlikeholdsbehandling", "Administrasjonsmåte"), lioresal "Dosing: phase of dose
 selection" and "Dosing: supportive therapy"; practice guidance (Saulino et al.) for 8 h.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,9 +45,11 @@ def by_code(findings, code):
 
 # --- initial daily dose -----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("label", LABELS)
-@pytest.mark.parametrize("effect, factor", [("13 h", 1), ("12.5 h", 1), ("24 h", 1), ("11.9 h", 2), ("4 h", 2),
-                                            ("12 h", 2)])
+@pytest.mark.parametrize(
+    "effect, factor", [("13 h", 1), ("12.5 h", 1), ("24 h", 1), ("11.9 h", 2), ("4 h", 2), ("12 h", 2)]
+)
 def test_first_daily_dose_12_h_rule_both_labels(label, effect, factor):
     # lionova 4.2: over 12 h → equal, under 12 h → double (exactly 12 h: the suite doubles);
     # lioresal Dosing: phase of dose selection: up to 12 h → double, more than 12 h → equal.
@@ -67,10 +70,18 @@ def test_first_daily_dose_unit_round_trip(dose, effect):
     assert_quantity_close(tit.initial_daily_dose(dose, effect), "100 ug/day")
 
 
-@pytest.mark.parametrize("dose, effect, error", [
-    ("125 ug", "10 h", DoseLimitError), ("0 ug", "10 h", DoseLimitError), ("50 ug", "0 h", InputError),
-    ("50 ug", "-2 h", InputError), (50, "10 h", UnitError), ("50 ug", 10, UnitError), ("50 ug/day", "10 h", UnitError),
-])
+@pytest.mark.parametrize(
+    "dose, effect, error",
+    [
+        ("125 ug", "10 h", DoseLimitError),
+        ("0 ug", "10 h", DoseLimitError),
+        ("50 ug", "0 h", InputError),
+        ("50 ug", "-2 h", InputError),
+        (50, "10 h", UnitError),
+        ("50 ug", 10, UnitError),
+        ("50 ug/day", "10 h", UnitError),
+    ],
+)
 def test_first_daily_dose_refusals(dose, effect, error):
     with pytest.raises(error):
         tit.initial_daily_dose(dose, effect)
@@ -109,8 +120,10 @@ def test_options_at_exactly_12_h_name_the_lionova_gap():
     assert_quantity_close(o.by("lionova").dose, "100 ug/day")
 
 
-@pytest.mark.parametrize("effect, side_effects, practice_ug", [("8 h", False, 100), ("8.5 h", False, 50),
-                                                                ("6 h", True, 50), ("14 h", False, 50)])
+@pytest.mark.parametrize(
+    "effect, side_effects, practice_ug",
+    [("8 h", False, 100), ("8.5 h", False, 50), ("6 h", True, 50), ("14 h", False, 50)],
+)
 def test_practice_option_uses_8_h_and_side_effects(effect, side_effects, practice_ug):
     o = tit.initial_dose_options("50 ug", effect, side_effects=side_effects)
     assert_quantity_close(o.by(PRACTICE).dose, Q_(practice_ug, "ug/day"))
@@ -129,24 +142,28 @@ def test_options_refusals():
 
 # --- increase bands ---------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("age, origin, phase, label, band, source", [
-    # lionova 4.2 titration: adults spinal +10–30 %, cerebral +5–15 % per 24 h; no separate paediatric band.
-    (40, "spinal", "titration", "lionova", (0.10, 0.30), "lionova 4.2"),
-    (40, "cerebral", "titration", "lionova", (0.05, 0.15), "lionova 4.2"),
-    (10, "spinal", "titration", "lionova", (0.10, 0.30), "lionova 4.2"),
-    (10, "cerebral", "titration", "lionova", (0.05, 0.15), "lionova 4.2"),
-    # lioresal Dosing: phase of dose selection: children spinal 5–15 %, adults spinal 10–30 %, cerebral 5–15 %.
-    (40, "spinal", "titration", "lioresal", (0.10, 0.30), SEL["lioresal"]),
-    (10, "spinal", "titration", "lioresal", (0.05, 0.15), SEL["lioresal"]),
-    (40, "cerebral", "titration", "lioresal", (0.05, 0.15), SEL["lioresal"]),
-    (10, "cerebral", "titration", "lioresal", (0.05, 0.15), SEL["lioresal"]),
-    # lionova 4.2 maintenance: spinal 10–30 %, cerebral at most 20 % (5–20 %); lioresal Dosing: supportive therapy.
-    (40, "spinal", "maintenance", "lionova", (0.10, 0.30), "lionova 4.2"),
-    (40, "cerebral", "maintenance", "lionova", (0.05, 0.20), "lionova 4.2"),
-    (10, "cerebral", "maintenance", "lionova", (0.05, 0.20), "lionova 4.2"),
-    (40, "spinal", "maintenance", "lioresal", (0.10, 0.30), SUP["lioresal"]),
-    (40, "cerebral", "maintenance", "lioresal", (0.05, 0.20), SUP["lioresal"]),
-])
+
+@pytest.mark.parametrize(
+    "age, origin, phase, label, band, source",
+    [
+        # lionova 4.2 titration: adults spinal +10–30 %, cerebral +5–15 % per 24 h; no separate paediatric band.
+        (40, "spinal", "titration", "lionova", (0.10, 0.30), "lionova 4.2"),
+        (40, "cerebral", "titration", "lionova", (0.05, 0.15), "lionova 4.2"),
+        (10, "spinal", "titration", "lionova", (0.10, 0.30), "lionova 4.2"),
+        (10, "cerebral", "titration", "lionova", (0.05, 0.15), "lionova 4.2"),
+        # lioresal Dosing: phase of dose selection: children spinal 5–15 %, adults spinal 10–30 %, cerebral 5–15 %.
+        (40, "spinal", "titration", "lioresal", (0.10, 0.30), SEL["lioresal"]),
+        (10, "spinal", "titration", "lioresal", (0.05, 0.15), SEL["lioresal"]),
+        (40, "cerebral", "titration", "lioresal", (0.05, 0.15), SEL["lioresal"]),
+        (10, "cerebral", "titration", "lioresal", (0.05, 0.15), SEL["lioresal"]),
+        # lionova 4.2 maintenance: spinal 10–30 %, cerebral at most 20 % (5–20 %); lioresal Dosing: supportive therapy.
+        (40, "spinal", "maintenance", "lionova", (0.10, 0.30), "lionova 4.2"),
+        (40, "cerebral", "maintenance", "lionova", (0.05, 0.20), "lionova 4.2"),
+        (10, "cerebral", "maintenance", "lionova", (0.05, 0.20), "lionova 4.2"),
+        (40, "spinal", "maintenance", "lioresal", (0.10, 0.30), SUP["lioresal"]),
+        (40, "cerebral", "maintenance", "lioresal", (0.05, 0.20), SUP["lioresal"]),
+    ],
+)
 def test_increase_bands_per_origin_age_phase_and_label(age, origin, phase, label, band, source):
     p = Patient(age, origin)
     assert tit.increase_limits(p, phase=phase, label=label) == band
@@ -200,6 +217,7 @@ def test_constants_pinned():
 
 # --- check_change -----------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("label", LABELS)
 def test_no_increase_in_the_first_24_h(label):
     found = tit.check_change(ADULT_SPINAL, "100 ug/day", "110 ug/day", "20 h", None, label=label)
@@ -214,9 +232,16 @@ def test_increase_at_24_h_is_allowed():
     assert by_code(found, "increase_within_band").source == "lionova 4.2"
 
 
-@pytest.mark.parametrize("pump, last, bad", [("programmable", "23 h", True), ("programmable", "24 h", False),
-                                             ("non_programmable", "30 h", True), ("non-programmable", "47.5 h", True),
-                                             ("non_programmable", "48 h", False)])
+@pytest.mark.parametrize(
+    "pump, last, bad",
+    [
+        ("programmable", "23 h", True),
+        ("programmable", "24 h", False),
+        ("non_programmable", "30 h", True),
+        ("non-programmable", "47.5 h", True),
+        ("non_programmable", "48 h", False),
+    ],
+)
 def test_change_interval_24_h_programmable_48_h_non_programmable(pump, last, bad):
     found = tit.check_change(ADULT_SPINAL, "100 ug/day", "110 ug/day", "10 day", last, pump=pump)
     assert ("change_too_soon" in codes(found)) == bad
@@ -232,15 +257,18 @@ def test_non_programmable_first_change_waits_48_h_from_start():
     assert "change_too_soon" in codes(found)
 
 
-@pytest.mark.parametrize("patient, proposed, code", [
-    (ADULT_SPINAL, "131 ug/day", "increase_above_band"),   # above +30 %
-    (ADULT_SPINAL, "130 ug/day", "increase_within_band"),  # exactly +30 %
-    (ADULT_SPINAL, "110 ug/day", "increase_within_band"),  # exactly +10 %
-    (ADULT_SPINAL, "105 ug/day", "increase_below_band"),
-    (ADULT_CEREBRAL, "116 ug/day", "increase_above_band"),  # above +15 %
-    (ADULT_CEREBRAL, "115 ug/day", "increase_within_band"),
-    (ADULT_CEREBRAL, "104 ug/day", "increase_below_band"),
-])
+@pytest.mark.parametrize(
+    "patient, proposed, code",
+    [
+        (ADULT_SPINAL, "131 ug/day", "increase_above_band"),  # above +30 %
+        (ADULT_SPINAL, "130 ug/day", "increase_within_band"),  # exactly +30 %
+        (ADULT_SPINAL, "110 ug/day", "increase_within_band"),  # exactly +10 %
+        (ADULT_SPINAL, "105 ug/day", "increase_below_band"),
+        (ADULT_CEREBRAL, "116 ug/day", "increase_above_band"),  # above +15 %
+        (ADULT_CEREBRAL, "115 ug/day", "increase_within_band"),
+        (ADULT_CEREBRAL, "104 ug/day", "increase_below_band"),
+    ],
+)
 def test_increase_band_findings(patient, proposed, code):
     found = tit.check_change(patient, "100 ug/day", proposed, "5 day", "24 h")
     f = by_code(found, code)
@@ -282,18 +310,22 @@ def test_child_titration_outside_initial_maintenance_range_lionova_vs_lioresal()
     child = Patient(9, "cerebral")
     # lionova 4.2: 25–200 µg/day; lioresal Dosing: supportive therapy: 35–200 µg/day.
     assert "pediatric_initial_maintenance_range" not in codes(
-        tit.check_change(child, "28 ug/day", "30 ug/day", "3 day", "24 h"))
+        tit.check_change(child, "28 ug/day", "30 ug/day", "3 day", "24 h")
+    )
     found = tit.check_change(child, "28 ug/day", "30 ug/day", "3 day", "24 h", label="lioresal")
     assert by_code(found, "pediatric_initial_maintenance_range").source == SUP["lioresal"]
 
 
-@pytest.mark.parametrize("proposed, code, severity", [
-    ("85 ug/day", "decrease_within_band", "info"),   # −15 %
-    ("80 ug/day", "decrease_within_band", "info"),   # −20 %
-    ("90 ug/day", "decrease_within_band", "info"),   # −10 %
-    ("95 ug/day", "decrease_below_band", "info"),
-    ("70 ug/day", "decrease_above_band", "warning"),
-])
+@pytest.mark.parametrize(
+    "proposed, code, severity",
+    [
+        ("85 ug/day", "decrease_within_band", "info"),  # −15 %
+        ("80 ug/day", "decrease_within_band", "info"),  # −20 %
+        ("90 ug/day", "decrease_within_band", "info"),  # −10 %
+        ("95 ug/day", "decrease_below_band", "info"),
+        ("70 ug/day", "decrease_above_band", "warning"),
+    ],
+)
 def test_decrease_for_side_effects_10_to_20_percent(proposed, code, severity):
     found = tit.check_change(ADULT_SPINAL, "100 ug/day", proposed, "10 day", "2 day")
     f = by_code(found, code)
@@ -323,8 +355,9 @@ def test_increase_without_effect_checks_pump_and_catheter():
     found = tit.check_change(ADULT_SPINAL, "400 ug/day", "480 ug/day", "10 day", "2 day", no_effect=True)
     f = by_code(found, "check_pump_catheter")
     assert f.severity == "warning" and "catheter" in f.message
-    assert "check_pump_catheter" not in codes(tit.check_change(ADULT_SPINAL, "400 ug/day", "480 ug/day",
-                                                               "10 day", "2 day"))
+    assert "check_pump_catheter" not in codes(
+        tit.check_change(ADULT_SPINAL, "400 ug/day", "480 ug/day", "10 day", "2 day")
+    )
 
 
 def test_no_change_is_information_only():
@@ -332,16 +365,30 @@ def test_no_change_is_information_only():
     assert codes(found) == ["no_change"]
 
 
-@pytest.mark.parametrize("kwargs, error", [
-    ({"current": "0 ug/day"}, DoseLimitError), ({"proposed": "-5 ug/day"}, DoseLimitError),
-    ({"current": "100 ug"}, UnitError), ({"proposed": 120}, UnitError), ({"since_start": "-1 h"}, InputError),
-    ({"since_last_change": "3 day", "since_start": "2 day"}, InputError), ({"pump": "gas"}, InputError),
-    ({"phase": "holiday"}, InputError), ({"label": "baclorex"}, LabelError),
-    ({"patient": Patient(3, "spinal")}, EligibilityError), ({"no_effect": "yes"}, InputError),
-])
+@pytest.mark.parametrize(
+    "kwargs, error",
+    [
+        ({"current": "0 ug/day"}, DoseLimitError),
+        ({"proposed": "-5 ug/day"}, DoseLimitError),
+        ({"current": "100 ug"}, UnitError),
+        ({"proposed": 120}, UnitError),
+        ({"since_start": "-1 h"}, InputError),
+        ({"since_last_change": "3 day", "since_start": "2 day"}, InputError),
+        ({"pump": "gas"}, InputError),
+        ({"phase": "holiday"}, InputError),
+        ({"label": "baclorex"}, LabelError),
+        ({"patient": Patient(3, "spinal")}, EligibilityError),
+        ({"no_effect": "yes"}, InputError),
+    ],
+)
 def test_check_change_refusals(kwargs, error):
-    args = {"patient": ADULT_SPINAL, "current": "100 ug/day", "proposed": "110 ug/day", "since_start": "5 day",
-            "since_last_change": "1 day"}
+    args = {
+        "patient": ADULT_SPINAL,
+        "current": "100 ug/day",
+        "proposed": "110 ug/day",
+        "since_start": "5 day",
+        "since_last_change": "1 day",
+    }
     args.update(kwargs)
     with pytest.raises(error):
         tit.check_change(**args)
@@ -354,16 +401,32 @@ def test_check_change_unit_round_trip():
 
 
 @settings(max_examples=250, deadline=None)
-@given(patients, st.floats(min_value=10, max_value=1500), st.floats(min_value=0.0, max_value=1.0),
-       st.floats(min_value=0, max_value=2000), st.floats(min_value=0, max_value=1), st.sampled_from(LABELS),
-       st.sampled_from(tit.PUMPS), st.sampled_from(["titration", "maintenance"]))
-def test_any_increase_above_band_or_within_24_h_is_a_violation(patient, cur, rise, hours, frac_last, label, pump,
-                                                               phase):
+@given(
+    patients,
+    st.floats(min_value=10, max_value=1500),
+    st.floats(min_value=0.0, max_value=1.0),
+    st.floats(min_value=0, max_value=2000),
+    st.floats(min_value=0, max_value=1),
+    st.sampled_from(LABELS),
+    st.sampled_from(tit.PUMPS),
+    st.sampled_from(["titration", "maintenance"]),
+)
+def test_any_increase_above_band_or_within_24_h_is_a_violation(
+    patient, cur, rise, hours, frac_last, label, pump, phase
+):
     new = cur * (1 + rise)
     assume(new > cur * (1 + 1e-6))
     since_last = hours * frac_last
-    found = tit.check_change(patient, f"{typed(cur)} ug/day", f"{typed(new)} ug/day", f"{typed(hours)} h",
-                             f"{typed(since_last)} h", pump=pump, phase=phase, label=label)
+    found = tit.check_change(
+        patient,
+        f"{typed(cur)} ug/day",
+        f"{typed(new)} ug/day",
+        f"{typed(hours)} h",
+        f"{typed(since_last)} h",
+        pump=pump,
+        phase=phase,
+        label=label,
+    )
     violations = {f.code for f in found if f.severity == "violation"}
     low, high = tit.increase_limits(patient, phase, label)
     if rise > high + 1e-6:
@@ -378,6 +441,7 @@ def test_any_increase_above_band_or_within_24_h_is_a_violation(patient, cur, ris
 
 
 # --- titration plans --------------------------------------------------------------------------------------------
+
 
 def test_plan_day_0_is_the_start_and_no_change_on_day_0():
     plan = tit.titration_plan(ADULT_SPINAL, "100 ug/day", "200 ug/day")
@@ -409,14 +473,20 @@ def test_plan_non_programmable_every_48_h():
 def test_plan_options_are_given_by_name_so_pump_and_phase_cannot_swap_unseen():
     with pytest.raises(TypeError):
         tit.titration_plan(ADULT_CEREBRAL, "100 ug/day", "120 ug/day", "non_programmable")  # type: ignore[misc]
-    assert tit.titration_plan(ADULT_CEREBRAL, "100 ug/day", "120 ug/day", pump="non_programmable").pump == \
-        "non_programmable"
+    assert (
+        tit.titration_plan(ADULT_CEREBRAL, "100 ug/day", "120 ug/day", pump="non_programmable").pump
+        == "non_programmable"
+    )
 
 
 def test_plan_dates_follow_days():
     plan = tit.titration_plan(ADULT_CEREBRAL, "100 ug/day", "120 ug/day", start_date=dt.date(2024, 12, 30))
-    assert [s.date for s in plan.steps] == [dt.date(2024, 12, 30), dt.date(2024, 12, 31), dt.date(2025, 1, 1),
-                                            dt.date(2025, 1, 2)]
+    assert [s.date for s in plan.steps] == [
+        dt.date(2024, 12, 30),
+        dt.date(2024, 12, 31),
+        dt.date(2025, 1, 1),
+        dt.date(2025, 1, 2),
+    ]
     plan = tit.titration_plan(ADULT_CEREBRAL, "100 ug/day", "110 ug/day", start_date=dt.datetime(2024, 1, 1, 9))
     assert plan.steps[1].date == dt.date(2024, 1, 2)
     assert tit.titration_plan(ADULT_CEREBRAL, "100 ug/day", "110 ug/day").steps[1].date is None
@@ -499,20 +569,34 @@ def test_plan_unit_round_trip():
     a = tit.titration_plan(ADULT_SPINAL, "0.1 mg/day", "0.2 mg/day")
     b = tit.titration_plan(ADULT_SPINAL, "100 mcg/day", "200 µg/day")
     assert [s.dose.to("ug/day").magnitude for s in a.steps] == pytest.approx(
-        [s.dose.to("ug/day").magnitude for s in b.steps], rel=1e-12)
+        [s.dose.to("ug/day").magnitude for s in b.steps], rel=1e-12
+    )
 
 
 @settings(max_examples=200, deadline=None)
-@given(patients, st.floats(min_value=12, max_value=1500), st.floats(min_value=12, max_value=1500),
-       st.sampled_from(tit.PUMPS), st.sampled_from(["titration", "maintenance"]), st.sampled_from(LABELS),
-       st.one_of(st.none(), st.floats(min_value=0.01, max_value=1.0)))
+@given(
+    patients,
+    st.floats(min_value=12, max_value=1500),
+    st.floats(min_value=12, max_value=1500),
+    st.sampled_from(tit.PUMPS),
+    st.sampled_from(["titration", "maintenance"]),
+    st.sampled_from(LABELS),
+    st.one_of(st.none(), st.floats(min_value=0.01, max_value=1.0)),
+)
 def test_plan_steps_stay_in_band_and_respect_intervals(patient, start, target, pump, phase, label, frac):
     low, high = tit.increase_limits(patient, phase, label)
     up = target > start
     if frac is not None:
         frac = min(frac, high if up else tit.DECREASE_LIMITS[1])
-    plan = tit.titration_plan(patient, f"{typed(start)} ug/day", f"{typed(target)} ug/day", pump=pump, phase=phase,
-                              label=label, step_fraction=frac)
+    plan = tit.titration_plan(
+        patient,
+        f"{typed(start)} ug/day",
+        f"{typed(target)} ug/day",
+        pump=pump,
+        phase=phase,
+        label=label,
+        step_fraction=frac,
+    )
     every = int(tit.MIN_CHANGE_INTERVAL[pump].to("day").magnitude)
     steps = plan.steps
     assert steps[0].day == 0
@@ -534,8 +618,16 @@ def test_plan_steps_stay_in_band_and_respect_intervals(patient, start, target, p
             # No stray small step: with steps inside the band every change is at least the band's lower end.
             assert abs(change) >= plan.band[0] - 1e-9
         # Each planned change passes the same checks a user's change would.
-        found = tit.check_change(patient, prev.dose, cur.dose, Q_(cur.day, "day"), Q_(cur.day - prev.day, "day"),
-                                 pump=pump, phase=phase, label=label)
+        found = tit.check_change(
+            patient,
+            prev.dose,
+            cur.dose,
+            Q_(cur.day, "day"),
+            Q_(cur.day - prev.day, "day"),
+            pump=pump,
+            phase=phase,
+            label=label,
+        )
         assert not [f for f in found if f.severity == "violation"], found
     if plan.reaches_target:
         assert steps[-1].dose.magnitude == pytest.approx(target, rel=1e-11)  # doses are read to 12 digits
@@ -543,12 +635,15 @@ def test_plan_steps_stay_in_band_and_respect_intervals(patient, start, target, p
         assert len(steps) == 61 and "target_not_reached" in codes(plan.findings)
 
 
-
-@pytest.mark.parametrize("call", [
-    lambda p, label: tit.increase_band(p, label=label),
-    lambda p, label: tit.increase_limits(p, label=label),
-    lambda p, label: tit.observed_range(p, label=label),
-], ids=["increase_band", "increase_limits", "observed_range"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda p, label: tit.increase_band(p, label=label),
+        lambda p, label: tit.increase_limits(p, label=label),
+        lambda p, label: tit.observed_range(p, label=label),
+    ],
+    ids=["increase_band", "increase_limits", "observed_range"],
+)
 @pytest.mark.parametrize("label", ["lionova", "lioresal"])
 def test_a_contraindicated_patient_is_given_no_titration_band(call, label):
     # regression (clinical audit): under 4 years every planning call refused, but these three handed a 3-year-old

@@ -5,6 +5,7 @@ units and hand them to a private kernel (``_refill_plan_floats``, ``_check_chang
 ``_assess_codes``) that applies every rule.  These tests pin that the public call and its kernel agree
 for valid inputs, and that the conversion cache answers exactly what pint answers.
 """
+
 import dataclasses
 import datetime as dt
 import math
@@ -34,9 +35,11 @@ def volumes(lo, hi):
 
 
 concentrations = st.floats(1.0, 1999.0, **finite).flatmap(
-    lambda v: _written(v, [("ug/mL", 1.0), ("mg/mL", 1000.0), ("mcg/mL", 1.0)]))
+    lambda v: _written(v, [("ug/mL", 1.0), ("mg/mL", 1000.0), ("mcg/mL", 1.0)])
+)
 daily_doses = st.floats(1.0, 2999.0, **finite).flatmap(
-    lambda v: _written(v, [("ug/day", 1.0), ("mg/day", 1000.0), ("ug/h", 24.0)]))
+    lambda v: _written(v, [("ug/day", 1.0), ("mg/day", 1000.0), ("ug/h", 24.0)])
+)
 margins = st.floats(0.0, 10.0, **finite).flatmap(lambda v: _written(v, [("day", 1.0), ("h", 1 / 24), ("week", 7.0)]))
 hours = st.floats(0.0, 2000.0, **finite).flatmap(lambda v: _written(v, [("h", 1.0), ("day", 24.0), ("min", 1 / 60)]))
 patients = st.builds(Patient, st.integers(4, 90), st.sampled_from(["spinal", "cerebral"]))
@@ -53,9 +56,15 @@ def _hours(x):
 
 # -- refill_plan
 @settings(max_examples=300, deadline=None)
-@given(reservoir=volumes(3.0, 39.0), conc=concentrations, dose=daily_doses, alarm=volumes(0.5, 2.5),
-       margin=margins, label=labels,
-       fill=st.none() | st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1)))
+@given(
+    reservoir=volumes(3.0, 39.0),
+    conc=concentrations,
+    dose=daily_doses,
+    alarm=volumes(0.5, 2.5),
+    margin=margins,
+    label=labels,
+    fill=st.none() | st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1)),
+)
 def test_refill_plan_agrees_with_its_float_kernel(reservoir, conc, dose, alarm, margin, label, fill):
     r, c, d = magnitude_in(reservoir, "mL"), magnitude_in(conc, "ug/mL"), magnitude_in(dose, "ug/day")
     a, m = magnitude_in(alarm, "mL"), magnitude_in(margin, "day")
@@ -63,9 +72,14 @@ def test_refill_plan_agrees_with_its_float_kernel(reservoir, conc, dose, alarm, 
     plan = pump.refill_plan(reservoir, conc, dose, alarm, fill, margin, label)
     assert plan == pump._refill_plan_floats(r, c, d, a, m, label, fill)
     expected = {
-        "reservoir_volume": (r, "mL"), "alarm_volume": (a, "mL"), "concentration": (c, "ug/mL"),
-        "daily_dose": (d, "ug/day"), "daily_volume": (d / c, "mL/day"), "days_to_alarm": ((r - a) / (d / c), "day"),
-        "days_to_empty": (r / (d / c), "day"), "margin": (m, "day"),
+        "reservoir_volume": (r, "mL"),
+        "alarm_volume": (a, "mL"),
+        "concentration": (c, "ug/mL"),
+        "daily_dose": (d, "ug/day"),
+        "daily_volume": (d / c, "mL/day"),
+        "days_to_alarm": ((r - a) / (d / c), "day"),
+        "days_to_empty": (r / (d / c), "day"),
+        "margin": (m, "day"),
     }
     for field, (value, unit) in expected.items():
         q = getattr(plan, field)
@@ -93,21 +107,32 @@ def test_refill_plan_is_an_ordinary_frozen_dataclass():
 
 # -- check_change
 @settings(max_examples=300, deadline=None)
-@given(patient=patients, current=daily_doses, proposed=st.just("0 ug/day") | daily_doses, started=hours,
-       last=st.none() | hours, pump_kind=st.sampled_from(["programmable", "non_programmable"]),
-       phase=st.sampled_from(["titration", "maintenance"]), label=labels, no_effect=st.booleans())
-def test_check_change_agrees_with_its_float_kernel(patient, current, proposed, started, last, pump_kind, phase,
-                                                   label, no_effect):
+@given(
+    patient=patients,
+    current=daily_doses,
+    proposed=st.just("0 ug/day") | daily_doses,
+    started=hours,
+    last=st.none() | hours,
+    pump_kind=st.sampled_from(["programmable", "non_programmable"]),
+    phase=st.sampled_from(["titration", "maintenance"]),
+    label=labels,
+    no_effect=st.booleans(),
+)
+def test_check_change_agrees_with_its_float_kernel(
+    patient, current, proposed, started, last, pump_kind, phase, label, no_effect
+):
     s = _hours(started)
     h = s if last is None else _hours(last)
     assume(h <= s)
     try:
-        public = titration.check_change(patient, current, proposed, started, last, pump_kind, phase, label,
-                                        no_effect=no_effect)
+        public = titration.check_change(
+            patient, current, proposed, started, last, pump_kind, phase, label, no_effect=no_effect
+        )
     except EligibilityError:
         return
-    kernel = titration._check_change_floats(patient, _daily(current), _daily(proposed), s, h, last is None,
-                                            pump_kind, phase, label, no_effect)
+    kernel = titration._check_change_floats(
+        patient, _daily(current), _daily(proposed), s, h, last is None, pump_kind, phase, label, no_effect
+    )
     assert public == kernel
 
 
@@ -115,8 +140,11 @@ def test_check_change_boundary_keeps_its_messages():
     p = Patient(40, "spinal")
     with pytest.raises(DoseLimitError, match=r"^The current daily dose 0 µg/day must be above zero\.$"):
         titration.check_change(p, "0 mg/day", "1 ug/day", "3 day", None)
-    with pytest.raises(InputError, match=r"^The time since the last change \(72 h\) is longer than the time since "
-                                         r"the infusion started \(48 h\)\.$"):
+    with pytest.raises(
+        InputError,
+        match=r"^The time since the last change \(72 h\) is longer than the time since "
+        r"the infusion started \(48 h\)\.$",
+    ):
         titration.check_change(p, "100 ug/day", "110 ug/day", "2 day", "3 day")
     with pytest.raises(UnitError, match="is a mass, not a dose rate"):
         titration.check_change(p, "100 ug", "110 ug/day", "2 day", None)
@@ -124,24 +152,42 @@ def test_check_change_boundary_keeps_its_messages():
 
 # -- overdose.assess (no quantity: the boundary reads the sign codes)
 @settings(max_examples=200, deadline=None)
-@given(signs=st.lists(st.sampled_from(list(overdose.SIGNS)), max_size=6), lp=st.booleans(),
-       label=st.sampled_from(["lionova", "lioresal", "baclorex"]))
+@given(
+    signs=st.lists(st.sampled_from(list(overdose.SIGNS)), max_size=6),
+    lp=st.booleans(),
+    label=st.sampled_from(["lionova", "lioresal", "baclorex"]),
+)
 def test_assess_agrees_with_its_kernel(signs, lp, label):
     codes = overdose._read_signs(signs, overdose.SIGNS, "overdose sign")
     assert overdose.assess(signs, lumbar_puncture_contraindicated=lp, label=label) == overdose._assess_codes(
-        codes, lp, label)
+        codes, lp, label
+    )
 
 
 # -- the conversion cache
 @pytest.mark.parametrize(
     "value, unit, expected",
     [
-        ("50 µg", "ug", 50), ("50 μg", "ug", 50), ("50 mcg", "ug", 50), ("50 ug", "ug", 50), ("0.05 mg", "ug", 50.0),
-        (Q_(0.05, "mg"), "ug", 50.0), (Q_(50, "ug"), "mg", 0.05), ("50 mcg", "mg", 0.05),
-        ("2 mg/mL", "ug/mL", 2000.0), (Q_(500, "ug/mL"), "mg/mL", 0.5), ("0.4 mg/day", "ug/day", 400.0),
-        ("1.5 L", "mL", 1500.0), (Q_(250, "mL"), "L", 0.25), ("200 uL", "mL", 0.2),
-        ("2 day", "h", 48), ("90 min", "h", 1.5), (Q_(36, "h"), "day", 1.5), ("1 week", "day", 7),
-        ("30 min", "day", 30 / 1440), ("20 ug/h", "ug/day", 480),
+        ("50 µg", "ug", 50),
+        ("50 μg", "ug", 50),
+        ("50 mcg", "ug", 50),
+        ("50 ug", "ug", 50),
+        ("0.05 mg", "ug", 50.0),
+        (Q_(0.05, "mg"), "ug", 50.0),
+        (Q_(50, "ug"), "mg", 0.05),
+        ("50 mcg", "mg", 0.05),
+        ("2 mg/mL", "ug/mL", 2000.0),
+        (Q_(500, "ug/mL"), "mg/mL", 0.5),
+        ("0.4 mg/day", "ug/day", 400.0),
+        ("1.5 L", "mL", 1500.0),
+        (Q_(250, "mL"), "L", 0.25),
+        ("200 uL", "mL", 0.2),
+        ("2 day", "h", 48),
+        ("90 min", "h", 1.5),
+        (Q_(36, "h"), "day", 1.5),
+        ("1 week", "day", 7),
+        ("30 min", "day", 30 / 1440),
+        ("20 ug/h", "ug/day", 480),
     ],
 )
 def test_fast_path_converts_as_pint_does(value, unit, expected):
@@ -173,8 +219,21 @@ def test_wrong_dimension_still_raises_the_same_unit_error(value):
     assert units._FAST.factors[(src, "ug")] is None
 
 
-@pytest.mark.parametrize("value", [50, 50.0, None, "", "50", "abc ug", float("nan"), Q_(float("inf"), "ug"),
-                                   Q_(float("nan"), "mg"), Q_([1.0, 2.0], "ug")])
+@pytest.mark.parametrize(
+    "value",
+    [
+        50,
+        50.0,
+        None,
+        "",
+        "50",
+        "abc ug",
+        float("nan"),
+        Q_(float("inf"), "ug"),
+        Q_(float("nan"), "mg"),
+        Q_([1.0, 2.0], "ug"),
+    ],
+)
 def test_fast_path_leaves_every_refusal_to_as_quantity(value):
     assert units._fast_magnitude(value, "ug") is None
     with pytest.raises((UnitError, InputError)):

@@ -1,4 +1,5 @@
 """The unit layer: one registry, every clinician spelling, bare numbers refused."""
+
 import math
 
 import numpy as np

@@ -9,6 +9,7 @@ Run as a script to write the table again after a change to the cases or to the c
 
 (from the project root, with the project's environment).  Without ``--write`` it prints the table.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,8 +53,11 @@ def agrees(expected: Any, value: Any, rtol: float) -> bool:
     if isinstance(expected, Between):
         return agrees_at_least(expected.low, value, rtol) and agrees_at_least(value, expected.high, rtol)
     if isinstance(expected, tuple):
-        return (isinstance(value, tuple) and len(value) == len(expected)
-                and all(agrees(e, v, rtol) for e, v in zip(expected, value, strict=True)))
+        return (
+            isinstance(value, tuple)
+            and len(value) == len(expected)
+            and all(agrees(e, v, rtol) for e, v in zip(expected, value, strict=True))
+        )
     if isinstance(expected, pint.Quantity):
         if not isinstance(value, pint.Quantity) or not value.is_compatible_with(expected.units):
             return False
@@ -96,8 +100,11 @@ def _shown_as(expected: Any, value: Any) -> Any:
     """``value`` in the units of ``expected``, so both columns read alike."""
     if isinstance(expected, Between):
         expected = expected.low
-    if isinstance(expected, pint.Quantity) and isinstance(value, pint.Quantity) \
-            and value.is_compatible_with(expected.units):
+    if (
+        isinstance(expected, pint.Quantity)
+        and isinstance(value, pint.Quantity)
+        and value.is_compatible_with(expected.units)
+    ):
         return value.to(expected.units)
     if isinstance(expected, tuple) and isinstance(value, tuple) and len(expected) == len(value):
         return tuple(_shown_as(e, v) for e, v in zip(expected, value, strict=True))
@@ -160,13 +167,16 @@ def render() -> str:
         expected = f"{show(c.expected)}: {c.working}"
         lines.append(
             f"| {i} | `{c.calculator}` | {_cell(c.inputs)} | {_cell(expected)} | "
-            f"{_cell(show(_shown_as(c.expected, value)))} | {_source_cell(c)} | {_cell(status(c, value))} |")
+            f"{_cell(show(_shown_as(c.expected, value)))} | {_source_cell(c)} | {_cell(status(c, value))} |"
+        )
     return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------- the tests
-needs_sources = pytest.mark.skipif(not (SEEDS.exists() and BEYOND_LABELS.exists()),
-                                   reason="shared/seeds and shared/reference are not beside the project")
+needs_sources = pytest.mark.skipif(
+    not (SEEDS.exists() and BEYOND_LABELS.exists()),
+    reason="shared/seeds and shared/reference are not beside the project",
+)
 
 
 @cache
@@ -201,7 +211,8 @@ def test_the_calculator_gives_the_sources_value(case: Case):
     value = run(case)
     assert agrees(case.expected, value, case.rtol), (
         f"{case.calculator}: {case.inputs}: expected {show(case.expected)} ({case.working}), "
-        f"the suite gives {show(_shown_as(case.expected, value))}")
+        f"the suite gives {show(_shown_as(case.expected, value))}"
+    )
 
 
 @needs_sources
@@ -216,7 +227,8 @@ def test_validation_md_matches_the_cases():
     found = TABLE.read_text(encoding="utf-8") if TABLE.exists() else ""
     assert found == wanted, (
         f"docs/VALIDATION.md is not the table the validation cases give (a case or the core changed); "
-        f"regenerate it with: {REGENERATE}")
+        f"regenerate it with: {REGENERATE}"
+    )
 
 
 if __name__ == "__main__":

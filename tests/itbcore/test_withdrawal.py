@@ -1,4 +1,5 @@
 """Tests of itbcore.withdrawal: signs, stage, management, taper and likely causes."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,12 +20,22 @@ from itbcore.withdrawal import (
     taper,
 )
 
-CONTRACT_SIGNS = {"spasticity_return", "pruritus", "hypotension", "paresthesia", "priapism", "high_fever",
-                  "altered_mental_status", "rebound_spasticity", "muscle_rigidity", "seizures", "rhabdomyolysis",
-                  "hallucinations"}
+CONTRACT_SIGNS = {
+    "spasticity_return",
+    "pruritus",
+    "hypotension",
+    "paresthesia",
+    "priapism",
+    "high_fever",
+    "altered_mental_status",
+    "rebound_spasticity",
+    "muscle_rigidity",
+    "seizures",
+    "rhabdomyolysis",
+    "hallucinations",
+}
 EARLY = {"spasticity_return", "pruritus", "hypotension", "paresthesia", "priapism"}
-CONTRACT_DIFFERENTIALS = {"autonomic_dysreflexia", "sepsis", "malignant_hyperthermia",
-                          "neuroleptic_malignant_syndrome"}
+CONTRACT_DIFFERENTIALS = {"autonomic_dysreflexia", "sepsis", "malignant_hyperthermia", "neuroleptic_malignant_syndrome"}
 
 
 def codes(a):
@@ -211,12 +222,20 @@ def test_taper_values_pinned(dose, days, d0, n):
 @pytest.mark.parametrize(
     "dose, days, error, message",
     [
-        ("500 ug/day", 13, DoseLimitError,
-         "A taper over 13 days is too fast: a planned discontinuation is a gradual reduction over 14 to 28 days "
-         "(lionova 4.2: the 2–4 weeks of a drug holiday's gradual reduction)."),
-        ("500 ug/day", Q_(5, "week"), DoseLimitError,
-         "A taper over 35 days is longer than 14 to 28 days (lionova 4.2: the 2–4 weeks of a drug holiday's gradual "
-         "reduction)."),
+        (
+            "500 ug/day",
+            13,
+            DoseLimitError,
+            "A taper over 13 days is too fast: a planned discontinuation is a gradual reduction over 14 to 28 days "
+            "(lionova 4.2: the 2–4 weeks of a drug holiday's gradual reduction).",
+        ),
+        (
+            "500 ug/day",
+            Q_(5, "week"),
+            DoseLimitError,
+            "A taper over 35 days is longer than 14 to 28 days (lionova 4.2: the 2–4 weeks of a drug holiday's gradual "
+            "reduction).",
+        ),
         ("500 ug/day", 21.5, InputError, "The taper length must be a whole number of days, not 21.5."),
         ("-5 ug/day", 21, DoseLimitError, "There is nothing to taper: the daily dose must be above zero."),
         ("500 ug/day", "2 h", InputError, "The taper length must be a whole number of days, not 0.0833333."),
@@ -266,12 +285,15 @@ def test_programming_change_moves_programming_error_first():
     assert likely_causes(recent_programming_change=True).codes[0] == "programming_error"
 
 
-@pytest.mark.parametrize(("kwargs", "error"), [
-    ({"hours_since_interruption": "-1 h"}, InputError),
-    ({"reservoir_volume": "-1 mL"}, DoseLimitError),  # a volume that cannot be, refused as every amount is
-    ({"expected_reservoir_volume": "2 mL"}, InputError),
-    ({"recent_programming_change": "yes"}, InputError),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"hours_since_interruption": "-1 h"}, InputError),
+        ({"reservoir_volume": "-1 mL"}, DoseLimitError),  # a volume that cannot be, refused as every amount is
+        ({"expected_reservoir_volume": "2 mL"}, InputError),
+        ({"recent_programming_change": "yes"}, InputError),
+    ],
+)
 def test_likely_causes_refuses_bad_input(kwargs, error):
     with pytest.raises(error):
         likely_causes(**kwargs)

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 #: Notebooks whose stored outputs are the regression baseline.
-NBVAL_GLOBS = ("notebooks/*.ipynb", "exercises/practice.ipynb", "exercises/assessment.ipynb",
-               "exercises/solutions/*.ipynb")
+NBVAL_GLOBS = (
+    "notebooks/*.ipynb",
+    "exercises/practice.ipynb",
+    "exercises/assessment.ipynb",
+    "exercises/solutions/*.ipynb",
+)
 #: Notebooks the browser test opens in Voilà.
 APP_GLOBS = ("notebooks/*.ipynb", "exercises/practice.ipynb", "exercises/assessment.ipynb")
 

@@ -10,6 +10,7 @@ Run it after an intended change to a clinical number, then review the diff of th
 summaries (``git diff notebooks/``) before committing: that diff is the change a reviewer signs off.
 Widget state is not stored (outputs stay small); execution timings are not recorded.
 """
+
 from __future__ import annotations
 
 import sys

@@ -9,6 +9,7 @@ A second server (``room``) keeps its kernels (no age limit), preheats the produc
 bounds places per client address (2) and inactivity (20 s).  Client addresses other than 127.0.0.1 are
 other loopback addresses (127.0.0.x), still on this machine.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -52,11 +53,18 @@ def server():
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
     log = ARTIFACTS / "voila-attacks.log"
-    proc = _start(port, "--VoilaConfiguration.preheat_kernel=False", log=log,
-                  env={"ITB_MAX_KERNELS": str(MAX_KERNELS), "ITB_KERNEL_MAX_AGE": str(MAX_AGE),
-                       "ITB_MAX_WEBSOCKETS_PER_KERNEL": str(WS_PER_KERNEL),
-                       "ITB_MAX_WEBSOCKETS_PER_CLIENT": str(WS_PER_CLIENT),
-                       "ITB_WEBSOCKET_WRITE_BUFFER": str(WRITE_BUFFER)})
+    proc = _start(
+        port,
+        "--VoilaConfiguration.preheat_kernel=False",
+        log=log,
+        env={
+            "ITB_MAX_KERNELS": str(MAX_KERNELS),
+            "ITB_KERNEL_MAX_AGE": str(MAX_AGE),
+            "ITB_MAX_WEBSOCKETS_PER_KERNEL": str(WS_PER_KERNEL),
+            "ITB_MAX_WEBSOCKETS_PER_CLIENT": str(WS_PER_CLIENT),
+            "ITB_WEBSOCKET_WRITE_BUFFER": str(WRITE_BUFFER),
+        },
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         wait_until_ready(base, timeout=90, proc=proc)
@@ -80,6 +88,7 @@ _PROC: list = []
 def _kernels(base: str) -> list[int]:
     """The kernel processes of the server under test (Voilà exposes no kernel listing, on purpose)."""
     import psutil
+
     found = []
     for p in psutil.Process(_PROC[0].pid).children(recursive=True):
         try:
@@ -117,9 +126,18 @@ def test_encoded_traversal_and_answers_are_never_rendered(server, path):
 
 
 @pytest.mark.timeout(120)
-@pytest.mark.parametrize("path", ["voila/tree", "voila/tree/exercises/solutions", "voila/api/contents",
-                                  "voila/api/contents/exercises/solutions", "voila/api/contents/.venv",
-                                  "voila/files/exercises/solutions/ANSWER_KEY.md", "voila/files/.git/config"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "voila/tree",
+        "voila/tree/exercises/solutions",
+        "voila/api/contents",
+        "voila/api/contents/exercises/solutions",
+        "voila/api/contents/.venv",
+        "voila/files/exercises/solutions/ANSWER_KEY.md",
+        "voila/files/.git/config",
+    ],
+)
 def test_listings_and_answer_files_are_not_reachable(server, path):
     base, _proc, _log = server
     status, body = _get(base, path)
@@ -134,8 +152,12 @@ def test_the_kernel_cap_gives_a_class_is_full_page_and_old_kernels_are_shut_down
         time.sleep(1)
     # a trainee notebook renders (allowed), and so do apps, up to the cap
     statuses = []
-    for path in ["voila/render/exercises/trainee/dilution.ipynb", "voila/render/notebooks/units.ipynb",
-                 "voila/render/notebooks/index.ipynb", "voila/render/notebooks/units.ipynb"]:
+    for path in [
+        "voila/render/exercises/trainee/dilution.ipynb",
+        "voila/render/notebooks/units.ipynb",
+        "voila/render/notebooks/index.ipynb",
+        "voila/render/notebooks/units.ipynb",
+    ]:
         statuses.append(_get(base, path)[0])
         if statuses[-1] == 503:
             break
@@ -174,8 +196,9 @@ def test_kernels_run_under_a_memory_limit(server):
 async def _session(base: str, notebook: str, address: str = "127.0.0.1"):
     import httpx
 
-    http = httpx.AsyncClient(base_url=base, timeout=60, follow_redirects=True,
-                             transport=httpx.AsyncHTTPTransport(local_address=address))
+    http = httpx.AsyncClient(
+        base_url=base, timeout=60, follow_redirects=True, transport=httpx.AsyncHTTPTransport(local_address=address)
+    )
     r = await http.get(f"voila/render/{notebook}", timeout=180)
     assert r.status_code == 200, r.status_code
     kid = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', r.text).group(1)
@@ -183,8 +206,12 @@ async def _session(base: str, notebook: str, address: str = "127.0.0.1"):
     ks = KernelSession(ws, uuid.uuid4().hex)
     await ks.request("shell", "kernel_info_request", {}, 60)
     control = uuid.uuid4().hex
-    await ks.send("shell", "comm_open", {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
-                  {"version": "1.0.0"})
+    await ks.send(
+        "shell",
+        "comm_open",
+        {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+        {"version": "1.0.0"},
+    )
     await ks.request("shell", "comm_msg", {"comm_id": control, "data": {"method": "request_states"}}, 60, idle=True)
     return http, ws, ks, kid
 
@@ -194,10 +221,14 @@ async def _connect(base: str, kid: str, http=None, address: str = "127.0.0.1", *
     import websockets
 
     cookies = "; ".join(f"{k}={v}" for k, v in http.cookies.items()) if http is not None else ""
-    return await websockets.connect(base.replace("http://", "ws://") + f"api/kernels/{kid}/channels?session_id="
-                                    f"{uuid.uuid4()}", subprotocols=[WS_PROTOCOL], max_size=2**28,
-                                    additional_headers={"Cookie": cookies} if cookies else None,
-                                    local_addr=(address, 0), **kwargs)
+    return await websockets.connect(
+        base.replace("http://", "ws://") + f"api/kernels/{kid}/channels?session_id={uuid.uuid4()}",
+        subprotocols=[WS_PROTOCOL],
+        max_size=2**28,
+        additional_headers={"Cookie": cookies} if cookies else None,
+        local_addr=(address, 0),
+        **kwargs,
+    )
 
 
 def _get_from(base: str, path: str, address: str, timeout: float = 120) -> tuple[int, str]:
@@ -213,8 +244,13 @@ def _get_from(base: str, path: str, address: str, timeout: float = 120) -> tuple
 
 
 async def _update(ks: KernelSession, mid: str, state: dict) -> None:
-    await ks.request("shell", "comm_msg", {"comm_id": mid, "data": {"method": "update", "state": state,
-                                                                     "buffer_paths": []}}, 60, idle=True)
+    await ks.request(
+        "shell",
+        "comm_msg",
+        {"comm_id": mid, "data": {"method": "update", "state": state, "buffer_paths": []}},
+        60,
+        idle=True,
+    )
 
 
 @pytest.mark.timeout(600)
@@ -231,8 +267,8 @@ def test_the_server_does_not_trust_the_browser(server):
             assert sliders and texts
             s = sliders[0]
             old_max = ks.states[s]["max"]
-            await _update(ks, s, {"max": 1e12, "value": 1e12})      # a forged slider bound
-            await _update(ks, s, {"value": "abc"})                   # a wrong-typed update
+            await _update(ks, s, {"max": 1e12, "value": 1e12})  # a forged slider bound
+            await _update(ks, s, {"value": "abc"})  # a wrong-typed update
             await _update(ks, texts[0], {"value": "x" * 5_000_000})  # a 5 MB text
             await _update(ks, texts[0], {"value": "9**9**9 µg/day"})  # an expression
             await _update(ks, texts[0], {"disabled": True, "description": "<script>alert(1)</script>"})
@@ -257,9 +293,16 @@ def test_the_server_does_not_trust_the_browser(server):
 def test_what_is_already_refused_stays_refused(server):
     base, _proc, _log = server
     # no code-executing API, no terminals, no arbitrary file from the root
-    for path in ["api/contents", "api/terminals", "terminals/1", "api/sessions", "voila/files/itbcore/units.py",
-                 "voila/files/pyproject.toml", "voila/files/%2e%2e/%2e%2e/etc/passwd",
-                 "voila/render/%2e%2e/etc/passwd"]:
+    for path in [
+        "api/contents",
+        "api/terminals",
+        "terminals/1",
+        "api/sessions",
+        "voila/files/itbcore/units.py",
+        "voila/files/pyproject.toml",
+        "voila/files/%2e%2e/%2e%2e/etc/passwd",
+        "voila/render/%2e%2e/etc/passwd",
+    ]:
         status, body = _get(base, path)
         assert status in (403, 404, 405), (path, status)
         assert "root:" not in body
@@ -351,12 +394,17 @@ def test_slow_readers_are_dropped_not_buffered_for(server):
             slow = await _connect(base, kid, http, address="127.0.0.7", sock=sock, max_queue=1)
             size = len(json.dumps(ks.states))
             control = uuid.uuid4().hex
-            await ks.send("shell", "comm_open", {"comm_id": control, "target_name": "jupyter.widget.control",
-                                                 "data": {}}, {"version": "1.0.0"})
+            await ks.send(
+                "shell",
+                "comm_open",
+                {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+                {"version": "1.0.0"},
+            )
             # every request_states reply goes to both websockets: the slow one falls behind
             for _ in range(max(20, (24 * WRITE_BUFFER) // max(size, 1) + 1)):
-                await ks.request("shell", "comm_msg", {"comm_id": control, "data": {"method": "request_states"}},
-                                 60, idle=True)
+                await ks.request(
+                    "shell", "comm_msg", {"comm_id": control, "data": {"method": "request_states"}}, 60, idle=True
+                )
                 if "fell" in log.read_text(encoding="utf-8", errors="replace"):
                     break
             await asyncio.sleep(1)
@@ -386,13 +434,24 @@ def test_comm_open_builds_only_the_apps_widgets_with_small_buffers(server):
             image, big_text = uuid.uuid4().hex, uuid.uuid4().hex
 
             def open_msg(comm_id, model, buffers):
-                state = {"_model_module": "@jupyter-widgets/controls", "_model_module_version": "2.0.0",
-                         "_model_name": model, "_view_module": "@jupyter-widgets/controls",
-                         "_view_module_version": "2.0.0", "_view_name": model.replace("Model", "View"),
-                         "value": None}
-                msg = ks._msg("comm_open", {"comm_id": comm_id, "target_name": "jupyter.widget",
-                                            "data": {"state": state, "buffer_paths": [["value"]] if buffers else []}},
-                              {"version": "2.1.0"})
+                state = {
+                    "_model_module": "@jupyter-widgets/controls",
+                    "_model_module_version": "2.0.0",
+                    "_model_name": model,
+                    "_view_module": "@jupyter-widgets/controls",
+                    "_view_module_version": "2.0.0",
+                    "_view_name": model.replace("Model", "View"),
+                    "value": None,
+                }
+                msg = ks._msg(
+                    "comm_open",
+                    {
+                        "comm_id": comm_id,
+                        "target_name": "jupyter.widget",
+                        "data": {"state": state, "buffer_paths": [["value"]] if buffers else []},
+                    },
+                    {"version": "2.1.0"},
+                )
                 return _pack("shell", msg, buffers)
 
             await ws.send(open_msg(image, "ImageModel", [b"\0" * 2 * 1024**2]))
@@ -446,7 +505,7 @@ def test_leaks_to_the_page_no_log_lines_no_traceback_nan_refused(server):
             sliders = [m for m, st in ks.states.items() if st.get("_model_name") == "FloatSliderModel"]
             assert sliders
             s = sliders[0]
-            await _update(ks, s, {"max": 1e12})               # logged on the server: "ignored browser state"
+            await _update(ks, s, {"max": 1e12})  # logged on the server: "ignored browser state"
             for bad in (float("nan"), float("inf"), float("-inf")):
                 await _update(ks, s, {"value": bad})
             # stream output of fd 2 arrives from ipykernel's pipe thread: give it a moment, then read it
@@ -478,10 +537,17 @@ def room():
     log = ARTIFACTS / "voila-attacks-room.log"
     pools = {nb: {"pool_size": 1 if nb == "notebooks/product_information.ipynb" else 0} for nb in app_notebooks()}
     pools["default"] = {"pool_size": 0}
-    proc = _start(port, f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}", log=log,
-                  env={"ITB_MAX_KERNELS": "8", "ITB_KERNEL_MAX_AGE": "0",
-                       "ITB_MAX_KERNELS_PER_CLIENT": str(ROOM_PER_CLIENT),
-                       "ITB_KERNEL_INACTIVITY_TIMEOUT": str(ROOM_INACTIVITY)})
+    proc = _start(
+        port,
+        f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}",
+        log=log,
+        env={
+            "ITB_MAX_KERNELS": "8",
+            "ITB_KERNEL_MAX_AGE": "0",
+            "ITB_MAX_KERNELS_PER_CLIENT": str(ROOM_PER_CLIENT),
+            "ITB_KERNEL_INACTIVITY_TIMEOUT": str(ROOM_INACTIVITY),
+        },
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         wait_until_ready(base, timeout=90, proc=proc)
@@ -498,8 +564,11 @@ def test_voila_query_opened_twice_does_not_delete_another_pages_waiter(room):
 
     base, _proc, log = room
     deadline = time.monotonic() + 240
-    while "Kernel pool of notebooks/product_information.ipynb is filled" not in log.read_text(
-            encoding="utf-8", errors="replace") and time.monotonic() < deadline:
+    while (
+        "Kernel pool of notebooks/product_information.ipynb is filled"
+        not in log.read_text(encoding="utf-8", errors="replace")
+        and time.monotonic() < deadline
+    ):
         time.sleep(1)
     time.sleep(15)  # the pool's kernel runs the notebook up to its wait for the page's query
 

@@ -13,6 +13,7 @@ new apps are covered.  An app says which input to change in its notebook metadat
 ``expect_text`` must appear after the change; ``plots`` is the least number of plotly plots.
 Screenshots go to test-artifacts/screenshots/.
 """
+
 from __future__ import annotations
 
 import os
@@ -44,9 +45,7 @@ MAX_WEBSOCKET_BYTES = 2 * 2**20
 #: Requests to other hosts that Voilà's own templates hard-code and the launcher leaves: jQuery in
 #: the reveal template, used only by its scroll option (fails harmlessly offline).  Anything else
 #: external (Font Awesome, reveal.js, plotly, fonts…) is a failure.
-VOILA_TEMPLATE_EXTERNALS = re.compile(
-    r"^https://cdnjs\.cloudflare\.com/ajax/libs/jquery/[0-9.]+/jquery\.min\.js$"
-)
+VOILA_TEMPLATE_EXTERNALS = re.compile(r"^https://cdnjs\.cloudflare\.com/ajax/libs/jquery/[0-9.]+/jquery\.min\.js$")
 
 
 def _watch_traffic(page, base: str) -> dict:
@@ -61,6 +60,7 @@ def _watch_traffic(page, base: str) -> dict:
     def on_ws(ws) -> None:
         def received(payload) -> None:
             seen["ws_bytes"] += len(payload)
+
         ws.on("framereceived", received)
 
     page.on("request", on_request)
@@ -98,8 +98,9 @@ def _assert_no_error_text(page) -> None:
 def _app_state(page) -> str:
     text = page.inner_text(".itb-app")
     plots = page.locator(".js-plotly-plot .plot-container")
-    svg = plots.evaluate_all("els => els.map(e => e.innerHTML.length + ':' + "
-                             "(e.querySelector('.plot') || e).innerHTML)")
+    svg = plots.evaluate_all(
+        "els => els.map(e => e.innerHTML.length + ':' + (e.querySelector('.plot') || e).innerHTML)"
+    )
     return text + "\n".join(svg)
 
 
@@ -152,13 +153,16 @@ def test_app_renders_and_responds(voila_server, browser, path: Path) -> None:
         plots = int(pr.get("plots", 0))
         if plots:
             page.wait_for_function(
-                f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {plots}", timeout=PAGE_TIMEOUT_MS)
+                f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {plots}", timeout=PAGE_TIMEOUT_MS
+            )
             # each plot draws its data: at least one point, bar or line per plot
             page.wait_for_function(
                 "(n) => [...document.querySelectorAll('.js-plotly-plot')].filter("
                 "p => [...p.querySelectorAll('g.trace path')].some(e => (e.getAttribute('d') || '').length > "
                 "4)).length >= n",
-                arg=plots, timeout=UPDATE_TIMEOUT_MS)
+                arg=plots,
+                timeout=UPDATE_TIMEOUT_MS,
+            )
         _assert_offline_and_light(seen)
         before = _app_state(page)
         _change(page, pr)
@@ -203,8 +207,9 @@ def test_static_files_come_from_the_server(voila_server, browser) -> None:
     try:
         from widgets.plot import plotly_js_version
 
-        r = page.request.get(f"{voila_server}itb-static/plotly/plotly.esm.js?v={plotly_js_version()}",
-                             timeout=PAGE_TIMEOUT_MS)
+        r = page.request.get(
+            f"{voila_server}itb-static/plotly/plotly.esm.js?v={plotly_js_version()}", timeout=PAGE_TIMEOUT_MS
+        )
         assert r.status == 200 and "javascript" in r.headers["content-type"]
         assert "max-age" in r.headers.get("cache-control", "")
         body = r.body()
@@ -231,8 +236,9 @@ def test_deck_loads_reveal_from_the_server(voila_server, browser) -> None:
         assert any(u.endswith("/dist/reveal.css") for u in local), local
         assert any("/dist/theme/" in u for u in local), local
         # reveal's stylesheet and theme are parsed and applied
-        assert page.evaluate("[...document.styleSheets].some(s => (s.href || '').endsWith('/dist/reveal.css')"
-                             " && s.cssRules.length > 50)")
+        assert page.evaluate(
+            "[...document.styleSheets].some(s => (s.href || '').endsWith('/dist/reveal.css') && s.cssRules.length > 50)"
+        )
         assert page.evaluate("[...document.styleSheets].some(s => (s.href || '').includes('/dist/theme/'))")
         _assert_offline_and_light(seen)
     finally:
@@ -254,22 +260,28 @@ def test_every_maintenance_tab_opens_with_its_plot(voila_server, browser) -> Non
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
     page.set_default_timeout(UPDATE_TIMEOUT_MS)
     try:
-        page.goto(_url(voila_server, ROOT / "notebooks/maintenance.ipynb"), timeout=PAGE_TIMEOUT_MS,
-                  wait_until="domcontentloaded")
+        page.goto(
+            _url(voila_server, ROOT / "notebooks/maintenance.ipynb"),
+            timeout=PAGE_TIMEOUT_MS,
+            wait_until="domcontentloaded",
+        )
         _wait_rendered(page, expect_app=True)
         # plots drawn (a trace path with data) at a real width: only the shown tab's plots have one
-        drawn = ("(n) => [...document.querySelectorAll('.itb-tabs .js-plotly-plot')].filter("
-                 "p => p.offsetWidth > 300 && [...p.querySelectorAll('g.trace path')].some("
-                 "e => (e.getAttribute('d') || '').length > 4)).length >= n")
+        drawn = (
+            "(n) => [...document.querySelectorAll('.itb-tabs .js-plotly-plot')].filter("
+            "p => p.offsetWidth > 300 && [...p.querySelectorAll('g.trace path')].some("
+            "e => (e.getAttribute('d') || '').length > 4)).length >= n"
+        )
         for name in TABS:
             page.locator(".itb-tabs .lm-TabBar-tabLabel", has_text=name).first.click()
-            page.wait_for_function("() => ![...document.querySelectorAll('.itb-tabs p')].some("
-                                   "e => e.offsetWidth > 0 && e.textContent.includes('Preparing this tab'))")
+            page.wait_for_function(
+                "() => ![...document.querySelectorAll('.itb-tabs p')].some("
+                "e => e.offsetWidth > 0 && e.textContent.includes('Preparing this tab'))"
+            )
             page.locator(".itb-tabs .itb-field:visible, .itb-tabs .itb-result:visible").first.wait_for()
             if expected[name]:
                 page.wait_for_function(drawn, arg=expected[name], timeout=PAGE_TIMEOUT_MS)
-            page.screenshot(path=str(SHOTS / f"notebooks__maintenance__tab_{TABS.index(name) + 1}.png"),
-                            full_page=True)
+            page.screenshot(path=str(SHOTS / f"notebooks__maintenance__tab_{TABS.index(name) + 1}.png"), full_page=True)
         _assert_no_error_text(page)
         assert sum(expected.values()) >= 3, expected
     finally:
@@ -289,8 +301,11 @@ def test_a_source_chip_opens_its_section_in_the_product_information_app(voila_se
             link.click()
         pi = opened.value
         pi.wait_for_selector(".itb-result-pi-entry h2", state="visible", timeout=PAGE_TIMEOUT_MS)
-        pi.wait_for_function("w => document.querySelector('.itb-result-pi-entry h2').innerText.startsWith(w)",
-                             arg=wanted, timeout=UPDATE_TIMEOUT_MS)
+        pi.wait_for_function(
+            "w => document.querySelector('.itb-result-pi-entry h2').innerText.startsWith(w)",
+            arg=wanted,
+            timeout=UPDATE_TIMEOUT_MS,
+        )
         _assert_no_error_text(pi)
         pi.close()
     finally:
@@ -325,7 +340,9 @@ def _axe(page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     return page.evaluate(
         "async (tags) => (await axe.run(document, {runOnly: tags})).violations.map(v => "
-        "({id: v.id, impact: v.impact, nodes: v.nodes.length, where: v.nodes[0].target.join(' ')}))", AXE_RULES)
+        "({id: v.id, impact: v.impact, nodes: v.nodes.length, where: v.nodes[0].target.join(' ')}))",
+        AXE_RULES,
+    )
 
 
 #: Moderate findings fixed once and kept fixed: every app's content in a landmark, headings in order.
@@ -367,12 +384,14 @@ def test_a_field_in_error_is_marked_invalid_and_described_by_its_message(voila_s
         page.goto(_url(voila_server, ROOT / "notebooks" / "screening.ipynb"), timeout=PAGE_TIMEOUT_MS)
         _wait_rendered(page, expect_app=True)
         box = page.locator(".itb-app .itb-field input[type=text]").first
-        page.wait_for_function("e => e.getAttribute('aria-invalid') === 'false'", arg=box.element_handle(),
-                               timeout=UPDATE_TIMEOUT_MS)
+        page.wait_for_function(
+            "e => e.getAttribute('aria-invalid') === 'false'", arg=box.element_handle(), timeout=UPDATE_TIMEOUT_MS
+        )
         box.fill("abc")
         box.press("Enter")
-        page.wait_for_function("e => e.getAttribute('aria-invalid') === 'true'", arg=box.element_handle(),
-                               timeout=UPDATE_TIMEOUT_MS)
+        page.wait_for_function(
+            "e => e.getAttribute('aria-invalid') === 'true'", arg=box.element_handle(), timeout=UPDATE_TIMEOUT_MS
+        )
         described = box.get_attribute("aria-describedby").split()
         text = page.locator(f"#{described[0]}").inner_text()
         assert "could not be read" in text or "✖" in text, text
@@ -384,8 +403,10 @@ def _pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
 
 
-@pytest.mark.parametrize("path, tab", [("notebooks/maintenance.ipynb", None), ("notebooks/titration.ipynb", None),
-                                       ("exercises/practice.ipynb", None)])
+@pytest.mark.parametrize(
+    "path, tab",
+    [("notebooks/maintenance.ipynb", None), ("notebooks/titration.ipynb", None), ("exercises/practice.ipynb", None)],
+)
 def test_print_gives_the_current_result_on_one_page(voila_server, browser, path: str, tab) -> None:
     # issue 13: a refill record (alarm and refill dates), a titration plan and a case sheet, as clinics keep
     # on paper: the print stylesheet (the template's itb.css, 6) drops the toolbar and chart tables
@@ -430,8 +451,10 @@ def test_screens_from_projector_to_phone(voila_server, browser, size) -> None:
             overflow = page.evaluate("() => document.documentElement.scrollWidth - innerWidth")
             assert overflow <= 2, (stem, w, overflow)
             if stem == "maintenance" and w < 600:
-                cut = page.evaluate("() => [...document.querySelectorAll('.itb-app .lm-TabBar-tabLabel')]"
-                                    ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)")
+                cut = page.evaluate(
+                    "() => [...document.querySelectorAll('.itb-app .lm-TabBar-tabLabel')]"
+                    ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"
+                )
                 assert not cut, cut
     finally:
         page.close()
@@ -443,8 +466,7 @@ def _type(page, key: str, text: str) -> None:
     box.press("Enter", timeout=UPDATE_TIMEOUT_MS)
 
 
-def test_what_a_tired_clinician_types_is_read_exactly_and_a_refusal_withdraws_the_result(voila_server,
-                                                                                      browser) -> None:
+def test_what_a_tired_clinician_types_is_read_exactly_and_a_refusal_withdraws_the_result(voila_server, browser) -> None:
     """The one dose-checking chain, in the browser: `0,075 mg` is 75 µg, `1.000 ug/day` is refused with both
     readings, and a refused entry takes its results off the screen until it is corrected."""
     page = browser.new_page()

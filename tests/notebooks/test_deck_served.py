@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,8 +38,10 @@ def test_deck_is_served_as_slides_and_its_widgets_are_live(voila_server, browser
         present.get_by_text("Refill: when does the reservoir").wait_for(timeout=UPDATE_TIMEOUT_MS)
         result = present.locator(".itb-result").first
         result.get_by_text("86 days").wait_for(timeout=UPDATE_TIMEOUT_MS)
-        page.wait_for_function("document.querySelectorAll('.reveal section.present .js-plotly-plot .main-svg')"
-                               ".length >= 1", timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_function(
+            "document.querySelectorAll('.reveal section.present .js-plotly-plot .main-svg').length >= 1",
+            timeout=PAGE_TIMEOUT_MS,
+        )
         page.screenshot(path=str(SHOTS / "notebooks__teaching_deck__refill.png"))
         present.get_by_text("Lioresal", exact=True).dispatch_event("click")
         result.get_by_text("77 days").wait_for(timeout=UPDATE_TIMEOUT_MS)
@@ -77,7 +80,8 @@ def test_every_slide_fits_1024_by_768_with_its_sources_and_passes_axe(voila_serv
                 "() => { const s = document.querySelector('.reveal .slides > section.present');"
                 " const last = [...s.querySelectorAll('.itb-sources, .itb-banner, .jp-RenderedMarkdown')]"
                 "   .filter(e => e.getBoundingClientRect().height > 0).pop();"
-                " const r = last.getBoundingClientRect(); return {bottom: r.bottom, right: r.right}; }")
+                " const r = last.getBoundingClientRect(); return {bottom: r.bottom, right: r.right}; }"
+            )
             assert box["bottom"] <= 768 and box["right"] <= 1024, (i + 1, box)
             if AXE.exists():
                 found += [dict(v, slide=i + 1) for v in _axe(page) if v["impact"] in ("serious", "critical")]
@@ -115,8 +119,9 @@ def test_the_deck_loads_the_page_scripts_and_stylesheet_once(voila_server, brows
         page.goto(f"{voila_server}voila/render/{DECK}", timeout=PAGE_TIMEOUT_MS, wait_until="domcontentloaded")
         page.wait_for_selector(".reveal .slides section.present .itb-banner", state="visible", timeout=PAGE_TIMEOUT_MS)
         # a11y.js has run: the rendered cells are the page's main landmark
-        page.wait_for_selector("#rendered_cells[role=main], .reveal .slides[role=main]", state="attached",
-                               timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_selector(
+            "#rendered_cells[role=main], .reveal .slides[role=main]", state="attached", timeout=PAGE_TIMEOUT_MS
+        )
         for name in ("a11y.js", "print.js", "itb.css", "reveal-offline.css"):
             hits = [u for u in loaded if u.endswith("/" + name)]
             assert len(hits) == 1, (name, hits)

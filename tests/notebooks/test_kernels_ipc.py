@@ -6,6 +6,7 @@ With TCP, a kernel picks free ports and binds them a moment later; another kerne
 same moment can take them first (jupyter_client#154), and that page stays on "Running…" for good.
 The launcher's kernels talk over Unix sockets instead (``voila.json``: ``KernelManager.transport``).
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,14 @@ import pytest
 
 pytestmark = pytest.mark.load
 
-NOTEBOOKS = ["notebooks/units.ipynb", "notebooks/pk.ipynb", "notebooks/withdrawal.ipynb",
-             "notebooks/overdose.ipynb", "notebooks/product_information.ipynb", "notebooks/titration.ipynb"]
+NOTEBOOKS = [
+    "notebooks/units.ipynb",
+    "notebooks/pk.ipynb",
+    "notebooks/withdrawal.ipynb",
+    "notebooks/overdose.ipynb",
+    "notebooks/product_information.ipynb",
+    "notebooks/titration.ipynb",
+]
 
 
 def _open(base: str, nb: str) -> tuple[str, int, str | None]:

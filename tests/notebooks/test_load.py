@@ -12,6 +12,7 @@ for a class: 900 s / 60 s) and check that the kernel of a trainee who left witho
 goes, and that the preheated pool kernels, idle as they are, stay.  The server logs are in
 ``test-artifacts/``.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,8 +40,13 @@ APP = "notebooks/units.ipynb"
 def test_a_class_works_at_once():
     """Every trainee reaches an interactive app and every interaction answers; no errors at all."""
     full = TRAINEES >= 20
-    res = load.load_test(TRAINEES, DURATION, dwell=(10.0, 30.0) if full else (2.0, 5.0),
-                         log_path=ARTIFACTS / "voila-load.log", drain=15.0 if full else 5.0)
+    res = load.load_test(
+        TRAINEES,
+        DURATION,
+        dwell=(10.0, 30.0) if full else (2.0, 5.0),
+        log_path=ARTIFACTS / "voila-load.log",
+        drain=15.0 if full else 5.0,
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "load.md").write_text(load.report(res) + "\n", encoding="utf-8")
     assert not res.errors, "\n".join(res.errors[:20])
@@ -73,9 +79,13 @@ def culling_server():
     """The suite served with a 10 s idle timeout polled every 2 s: (base url, server pid, pool size)."""
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
-    proc = start_server(port, f"--MappingKernelManager.cull_idle_timeout={CULL_TIMEOUT}",
-                        f"--MappingKernelManager.cull_interval={CULL_INTERVAL}", *ONE_ADDRESS_CLASS,
-                        log_path=ARTIFACTS / "voila-cull.log")
+    proc = start_server(
+        port,
+        f"--MappingKernelManager.cull_idle_timeout={CULL_TIMEOUT}",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL}",
+        *ONE_ADDRESS_CLASS,
+        log_path=ARTIFACTS / "voila-cull.log",
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         wait_until_ready(base + "voila/tree", timeout=90, proc=proc)
@@ -111,8 +121,9 @@ def test_departed_trainees_kernel_is_culled_and_pool_refilled(culling_server):
     assert v.tti_s is not None and len(v.latencies) >= 3
     assert _kernel_exists(base, v.kernel_id)
     assert _wait(lambda: len(load.kernel_pids(pid)) >= pool + 1, 60), "the pool was not refilled"
-    assert _wait(lambda: not _kernel_exists(base, v.kernel_id), CULL_TIMEOUT + 4 * CULL_INTERVAL + 20), \
+    assert _wait(lambda: not _kernel_exists(base, v.kernel_id), CULL_TIMEOUT + 4 * CULL_INTERVAL + 20), (
         "the departed trainee's kernel was not culled"
+    )
     assert not _kernel_exists(base, first)
     assert _wait(lambda: len(load.kernel_pids(pid)) == pool, 30), load.kernel_pids(pid)
     log = (ARTIFACTS / "voila-cull.log").read_text(encoding="utf-8", errors="replace")
@@ -121,6 +132,6 @@ def test_departed_trainees_kernel_is_culled_and_pool_refilled(culling_server):
 
 def test_a_handed_out_pool_kernel_lives_until_its_page_connects(culling_server):
     base, pid, pool = culling_server
-    time.sleep(CULL_TIMEOUT + CULL_INTERVAL)        # the pool kernels idle longer than the timeout
+    time.sleep(CULL_TIMEOUT + CULL_INTERVAL)  # the pool kernels idle longer than the timeout
     v = load.run_async(load.visit(base, APP, 0, connect_delay=4 * CULL_INTERVAL, abrupt=True))
     assert not v.errors, v.errors

@@ -6,6 +6,7 @@ Each notebook runs in its own ``pytest --nbval`` subprocess with ``tests/nbval_s
 the printed clinical numbers (``print_summary(app)``) are compared as text.  Refresh the
 baseline with ``.venv/bin/python tests/notebooks/refresh_outputs.py`` after an intended change.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,9 +30,20 @@ FORBIDDEN_MIMETYPES = ("application/vnd.plotly.v1+json",)
 def run_nbval(path: Path, timeout: int = 600) -> subprocess.CompletedProcess:
     """Run nbval on one notebook in a subprocess; returns the finished process (check ``returncode``)."""
     cmd = [
-        sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-        "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE),
-        "--nbval-cell-timeout=300", str(path),
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-o",
+        "addopts=",
+        "--nbval",
+        "--nbval-current-env",
+        "--nbval-sanitize-with",
+        str(SANITIZE),
+        "--nbval-cell-timeout=300",
+        str(path),
     ]
     return subprocess.run(cmd, cwd=path.parent, capture_output=True, text=True, timeout=timeout)
 
@@ -61,7 +73,8 @@ def test_notebook_is_stored_with_small_outputs(path: Path) -> None:
         for out in cell.outputs:
             assert out.output_type != "error", f"cell {i} stored an error"
             assert all(m not in out.get("data", {}) for m in FORBIDDEN_MIMETYPES), (
-                f"cell {i} stores a plotly JSON figure: build figures with widgets.plot.make_figure")
+                f"cell {i} stores a plotly JSON figure: build figures with widgets.plot.make_figure"
+            )
         size = len(json.dumps(cell.outputs))
         assert size < MAX_OUTPUT_BYTES, f"cell {i} stores {size} bytes of output"
 

@@ -8,6 +8,7 @@ For training only, not for treating patients.
 * A page whose notebook builds an app with figures preloads plotly.js (``modulepreload``), the
   same URL the figures import; the home page does not.
 """
+
 from __future__ import annotations
 
 import http.cookiejar
@@ -64,8 +65,10 @@ def test_the_beacon_without_the_cookie_is_refused(voila_server):
     assert _shutdown(opener, voila_server, kernel_id, xsrf) == 204  # tidy up
 
 
-@pytest.mark.parametrize("notebook, preloads", [("notebooks/pk.ipynb", True), ("notebooks/titration.ipynb", True),
-                                                ("notebooks/index.ipynb", False)])
+@pytest.mark.parametrize(
+    "notebook, preloads",
+    [("notebooks/pk.ipynb", True), ("notebooks/titration.ipynb", True), ("notebooks/index.ipynb", False)],
+)
 def test_pages_with_figures_preload_plotly(voila_server, notebook, preloads):
     opener, jar = _opener()
     page = _render(opener, voila_server, notebook)

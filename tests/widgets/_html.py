@@ -1,4 +1,5 @@
 """What a reader sees of an app's HTML: tags removed, entities read (a linked source reads as its text)."""
+
 from __future__ import annotations
 
 import html

@@ -2,6 +2,7 @@
 screen always belongs to the inputs on screen.  While an entry is refused or waits for Confirm, the results
 that depend on it are withdrawn (hidden); the reason is in the panel's status; summary() says "no result".
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -106,6 +107,7 @@ def snapshot(panels: dict[str, list]) -> dict[str, tuple | None]:
             out[name] = None
             continue
         assert all(shown(w) for w in ws), name
-        out[name] = tuple(w.value if hasattr(w, "value") else tuple((tuple(t.x or ()), tuple(t.y or ()))
-                                                                     for t in w.data) for w in ws)
+        out[name] = tuple(
+            w.value if hasattr(w, "value") else tuple((tuple(t.x or ()), tuple(t.y or ())) for t in w.data) for w in ws
+        )
     return out

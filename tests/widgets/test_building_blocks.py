@@ -1,4 +1,5 @@
 """The building blocks (widgets.app, .fields, .findings) without a browser: set a field, assert on the display."""
+
 from __future__ import annotations
 
 import logging
@@ -15,14 +16,17 @@ from widgets import fields, findings
 from widgets.units import build_app
 
 
-@pytest.mark.parametrize("text, fragment", [
-    ("", "is empty"),
-    ("abc", "could not be read"),
-    ("75", "has no unit"),
-    ("2 mL", "is a volume, not a mass"),
-    ("150 ug", "above the hard limit of 100 µg"),
-    ("-5 ug", "cannot be negative; '-5 ug' was typed"),
-])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("", "is empty"),
+        ("abc", "could not be read"),
+        ("75", "has no unit"),
+        ("2 mL", "is a volume, not a mass"),
+        ("150 ug", "above the hard limit of 100 µg"),
+        ("-5 ug", "cannot be negative; '-5 ug' was typed"),
+    ],
+)
 def test_bad_entry_shows_a_specific_message_and_keeps_the_last_good_value(text, fragment):
     f = fields.QuantityField("Test dose", "ug", "50 ug", limit="test_dose")
     seen, states = [], []
@@ -101,11 +105,13 @@ def test_safe_callback_shows_itb_errors_and_hides_unexpected_ones(caplog):
 
 
 def test_findings_show_severity_words_colours_and_sources():
-    items = [itbcore.Finding("x", "violation", "Too fast.", "lionova 4.2"),
-             itbcore.Action("admit", "Admit.", "lioresal Overdose")]
+    items = [
+        itbcore.Finding("x", "violation", "Too fast.", "lionova 4.2"),
+        itbcore.Action("admit", "Admit.", "lioresal Overdose"),
+    ]
     html = findings.findings_html(items)
     assert '<div class="itb-finding itb-violation"><strong class="itb-severity">violation</strong> Too fast.' in html
-    assert '>lionova 4.2</a>)</cite>' in html and "product_information.ipynb?section=lionova+4.2" in html
+    assert ">lionova 4.2</a>)</cite>" in html and "product_information.ipynb?section=lionova+4.2" in html
     assert findings.findings_text(items) == "[violation] Too fast. (lionova 4.2)\n[action] Admit. (lioresal Overdose)"
 
 
@@ -160,8 +166,11 @@ def test_source_chips_link_each_label_section_to_the_product_information_app(tmp
     monkeypatch.chdir(findings._ROOT + "/notebooks")
     html = findings.cite("lionova 4.2, 6.6; lioresal Dosing: re-fill; practice guidance: Boster 2016")
     hrefs = re.findall(r'href="([^"]+)"', html)
-    assert hrefs == ["product_information.ipynb?section=lionova+4.2", "product_information.ipynb?section=lionova+6.6",
-                     "product_information.ipynb?section=lioresal+Dosing%3A+re-fill"]
+    assert hrefs == [
+        "product_information.ipynb?section=lionova+4.2",
+        "product_information.ipynb?section=lionova+6.6",
+        "product_information.ipynb?section=lioresal+Dosing%3A+re-fill",
+    ]
     text = re.sub(r"<[^>]+>", "", html)
     assert text == "(lionova 4.2, 6.6; lioresal Dosing: re-fill; practice guidance: Boster 2016)"
 
@@ -204,8 +213,10 @@ def test_no_axis_names_its_unit_twice():
 
     from widgets.deck import build_deck
 
-    apps = [importlib.import_module(f"widgets.{n}").build_app()
-            for n in ("screening", "titration", "maintenance", "pk", "overdose", "withdrawal")] + [build_deck()]
+    apps = [
+        importlib.import_module(f"widgets.{n}").build_app()
+        for n in ("screening", "titration", "maintenance", "pk", "overdose", "withdrawal")
+    ] + [build_deck()]
     seen = 0
     for app in apps:
         for fig in _figures(app):
@@ -269,8 +280,14 @@ def test_presenter_view_opens_from_the_page_query(monkeypatch):
     from widgets import page
     from widgets.screening import build_app
 
-    for text, on in (("presenter=1", True), ("presenter", True), ("presenter=yes", True), ("presenter=0", False),
-                     ("section=lionova+4.2", False), ("", False)):
+    for text, on in (
+        ("presenter=1", True),
+        ("presenter", True),
+        ("presenter=yes", True),
+        ("presenter=0", False),
+        ("section=lionova+4.2", False),
+        ("", False),
+    ):
         monkeypatch.setattr(page, "query", lambda wait=True, text=text: text)
         app = build_app()
         assert ("itb-presenter" in app._dom_classes) is on, text

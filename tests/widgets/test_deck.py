@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import json
@@ -96,8 +97,11 @@ def _slide_results(deck: Deck) -> dict[str, tuple]:
         if all(withdrawn(w) for w in ws if not hasattr(w, "children")):
             out[s.title] = None
             continue
-        out[s.title] = tuple(w.value if hasattr(w, "value") else tuple(tuple(t.y or ()) for t in w.data)
-                             for w in ws if hasattr(w, "value") or hasattr(w, "data"))
+        out[s.title] = tuple(
+            w.value if hasattr(w, "value") else tuple(tuple(t.y or ()) for t in w.data)
+            for w in ws
+            if hasattr(w, "value") or hasattr(w, "data")
+        )
     return out
 
 
@@ -111,8 +115,10 @@ def test_bad_input_is_inline_and_withdraws_that_slides_result(deck: Deck) -> Non
     assert _slide_results(deck) == {**before, "Refill": None}  # the other slides keep their results
     deck.titration.test_dose.value = "150 ug"  # above the 100 µg test-dose ceiling: refused at the field
     assert deck.titration.test_dose.error_message == library_says(deck.titration.test_dose, "150 ug")
-    assert "hard limit of 100 µg" in deck.titration.test_dose.error_message and "lionova 4.2" in \
-        deck.titration.test_dose.error_message
+    assert (
+        "hard limit of 100 µg" in deck.titration.test_dose.error_message
+        and "lionova 4.2" in deck.titration.test_dose.error_message
+    )
     assert withdrawn(deck.titration.result) and withdrawn(deck.titration.fig)
     assert _slide_results(deck) == {**before, "Refill": None, "Titration": None}
     # corrected: each slide's result comes back, computed from its entry

@@ -6,6 +6,7 @@ For training only, not for treating patients.
 The browser's messages are simulated as the kernel receives them (``Widget._handle_msg`` with an
 ``update`` or a ``custom`` message), after the apps' kernel set-up (``widgets._kernel.harden``).
 """
+
 from __future__ import annotations
 
 import ipywidgets as W
@@ -14,8 +15,7 @@ from widgets._kernel import harden
 
 
 def _update(widget: W.Widget, **state) -> None:
-    widget._handle_msg({"content": {"data": {"method": "update", "state": state, "buffer_paths": []}},
-                        "buffers": []})
+    widget._handle_msg({"content": {"data": {"method": "update", "state": state, "buffer_paths": []}}, "buffers": []})
 
 
 def _click(button: W.Button) -> None:

@@ -16,6 +16,7 @@ slips) and moves every slider and number box across its range.  After each entry
 
 CI runs a short budget; ``ITB_FUZZ_EXAMPLES=500 python3 tasks.py test -k fuzz_widgets`` runs longer.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -43,22 +44,83 @@ APP_MODULES = ["screening", "titration", "maintenance", "pk", "overdose", "withd
 
 #: What a tired clinician or a curious trainee types (issue: every entry read exactly as meant).
 TYPED = [
-    "1 500 µg/day", "1\u00a0500 ug/day", "1\u202f500 ug", "1'500 mcg", "1,000 µg/day", "10,000 ug", "ug", "mg/day",
-    "20 ML", "20 Ml", "2 3 ug", "50 ug 20", "9**9**9 µg/day", "9**9**9 ug/day", "9" * 400 + " ug", "5O ug",
-    "1.2.3 mg", "--5 ug", "(5) ug", "10/2 mg", "400 ug/24 h", "0,5 mg", "12,5 µg", "9999-12-25", "100 mg/day",
-    "2000 mg/mL", "x" * 5000,
+    "1 500 µg/day",
+    "1\u00a0500 ug/day",
+    "1\u202f500 ug",
+    "1'500 mcg",
+    "1,000 µg/day",
+    "10,000 ug",
+    "ug",
+    "mg/day",
+    "20 ML",
+    "20 Ml",
+    "2 3 ug",
+    "50 ug 20",
+    "9**9**9 µg/day",
+    "9**9**9 ug/day",
+    "9" * 400 + " ug",
+    "5O ug",
+    "1.2.3 mg",
+    "--5 ug",
+    "(5) ug",
+    "10/2 mg",
+    "400 ug/24 h",
+    "0,5 mg",
+    "12,5 µg",
+    "9999-12-25",
+    "100 mg/day",
+    "2000 mg/mL",
+    "x" * 5000,
 ]
 
 HOSTILE = st.one_of(
     st.sampled_from(TYPED),
-    st.sampled_from([
-        "", " ", "50", "0", "-5 ug", "1e308 ug", "1e400 mg", "nan ug", "inf mL", "-inf h", "50 mL", "50 ug/day",
-        "0.05 mg", "50 mcg", "50 µg", "50 μg", "2 mg/mL", "20 mL", "2 mL", "1 day", "12 h", "70 kg", "500 ug/day",
-        "0 mL", "1e-300 mL", "10 furlong", "fifty", "50 ug ug", "((", "1/0 ug", "50,5 ug", "½ mL",
-        "sodium chloride 0.9%", "glucose 5%", "water", "2026-11-21", "🙂",
-    ]),
-    st.builds(lambda n, u: f"{n} {u}", st.floats(allow_nan=True, allow_infinity=True),
-              st.sampled_from(["ug", "mg", "mL", "h", "day", "ug/day", "mg/mL", "ug/h", "kg", "cm", "uL/cm"])),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "50",
+            "0",
+            "-5 ug",
+            "1e308 ug",
+            "1e400 mg",
+            "nan ug",
+            "inf mL",
+            "-inf h",
+            "50 mL",
+            "50 ug/day",
+            "0.05 mg",
+            "50 mcg",
+            "50 µg",
+            "50 μg",
+            "2 mg/mL",
+            "20 mL",
+            "2 mL",
+            "1 day",
+            "12 h",
+            "70 kg",
+            "500 ug/day",
+            "0 mL",
+            "1e-300 mL",
+            "10 furlong",
+            "fifty",
+            "50 ug ug",
+            "((",
+            "1/0 ug",
+            "50,5 ug",
+            "½ mL",
+            "sodium chloride 0.9%",
+            "glucose 5%",
+            "water",
+            "2026-11-21",
+            "🙂",
+        ]
+    ),
+    st.builds(
+        lambda n, u: f"{n} {u}",
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.sampled_from(["ug", "mg", "mL", "h", "day", "ug/day", "mg/mL", "ug/h", "kg", "cm", "uL/cm"]),
+    ),
     st.text(max_size=15),
 )
 
@@ -115,8 +177,9 @@ def _check_the_rule(app: Subject, target: W.Widget, baseline: str, what: str) ->
             assert target.error_message == library_says(target, target.value), what
             assert target.error_message in _html.text(target.error.value), what
         if displayed(app.root, target):
-            assert gone and any(st.message.startswith("No result") and target.blocked in st.message
-                                for st in statuses(app.root)), f"{what}: a result of the old entry stays on screen"
+            assert gone and any(
+                st.message.startswith("No result") and target.blocked in st.message for st in statuses(app.root)
+            ), f"{what}: a result of the old entry stays on screen"
         else:
             assert summary == baseline and not gone, f"{what}: a hidden field changed the results"
 
@@ -135,8 +198,11 @@ def test_every_app_has_inputs_to_fuzz(module):
 
 
 @pytest.mark.parametrize("module", APP_MODULES)
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                        HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data())
 def test_bad_input_is_refused_at_the_field_and_no_stale_result_stays(module, data):
     app = _APPS.get(module) or _APPS.setdefault(module, _build(module))

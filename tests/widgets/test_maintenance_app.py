@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import sys
@@ -35,12 +36,14 @@ def _text(widget) -> str:
 
 def _tab_results(app: MaintenanceApp) -> dict[str, list]:
     """Each tab's results (the bridge and residual parts of their tab are a panel each)."""
-    return {"refill": [app.refill.result, app.refill.fig, app.refill.findings],
-            "dilution": [app.dilution.result, app.dilution.fig, app.dilution.findings],
-            "flex": [app.flex.guard, app.flex.result, app.flex.fig, app.flex.findings],
-            "bridge": [app.bridge.bridge_result, app.bridge.fig, app.bridge.bridge_findings],
-            "residual": [app.bridge.residual_result, app.bridge.residual_findings],
-            "settings": [app.settings.result, app.settings.findings]}
+    return {
+        "refill": [app.refill.result, app.refill.fig, app.refill.findings],
+        "dilution": [app.dilution.result, app.dilution.fig, app.dilution.findings],
+        "flex": [app.flex.guard, app.flex.result, app.flex.fig, app.flex.findings],
+        "bridge": [app.bridge.bridge_result, app.bridge.fig, app.bridge.bridge_findings],
+        "residual": [app.bridge.residual_result, app.bridge.residual_findings],
+        "settings": [app.settings.result, app.settings.findings],
+    }
 
 
 def _snapshot(app: MaintenanceApp) -> dict[str, tuple | None]:
@@ -100,13 +103,16 @@ def test_long_interval_capped_at_180_days(app):
     assert "after 190 day" in app.refill.result.value
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "is empty"),
-    ("twenty", "could not be read"),
-    ("20 mg", "is a mass, not a volume"),
-    ("20", "has no unit"),
-    ("500 mL", "is above the hard limit of 40 mL"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "is empty"),
+        ("twenty", "could not be read"),
+        ("20 mg", "is a mass, not a volume"),
+        ("20", "has no unit"),
+        ("500 mL", "is above the hard limit of 40 mL"),
+    ],
+)
 def test_bad_reservoir_entry_is_inline_and_withdraws_the_refill_plan(app, text, message):
     r = app.refill
     before = _snapshot(app)
@@ -115,7 +121,8 @@ def test_bad_reservoir_entry_is_inline_and_withdraws_the_refill_plan(app, text, 
     assert message.lower() in r.reservoir.error_message.lower(), r.reservoir.error_message
     _only(app, before, "refill")  # the other tabs keep their results
     assert r.status.message.startswith("No result") and app.summary().startswith(
-        f"no result: {r.reservoir.error_message}\ndilution: ")
+        f"no result: {r.reservoir.error_message}\ndilution: "
+    )
     r.reservoir.value = "25 mL"  # corrected: the plan comes back, computed from it
     # (25 − 2) mL at 0.2 mL/day: the alarm after 115 days, the refill 4 days before it
     assert all(shown(w) for w in _tab_results(app)["refill"]) and "Refill after 111 days" in r.result.value
@@ -337,13 +344,20 @@ def test_tenfold_concentration_change_refused(app):
 
 def test_summary_lists_every_tab(app):
     text = app.summary()
-    for word in ("refill after 86 day", "ampoules: 1", "daily total 520 µg/day", "bridge bolus", "residual",
-                 "settings"):
+    for word in (
+        "refill after 86 day",
+        "ampoules: 1",
+        "daily total 520 µg/day",
+        "bridge bolus",
+        "residual",
+        "settings",
+    ):
         assert word in text
 
 
 def test_updates_are_fast(app):
     import time
+
     r = app.refill
     times = []
     for v in range(3, 9):

@@ -7,6 +7,7 @@ QuantityField is a view of the drug library (itbcore.library.read under the labe
 entry, or one waiting for Confirm past a soft limit, withdraws the results that depend on it, and
 correcting it brings them back, recomputed.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,16 +34,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _values(ws: list) -> tuple:
-    return tuple(w.value if hasattr(w, "value") else tuple((tuple(t.x or ()), tuple(t.y or ())) for t in w.data)
-                 for w in ws)
+    return tuple(
+        w.value if hasattr(w, "value") else tuple((tuple(t.x or ()), tuple(t.y or ())) for t in w.data) for w in ws
+    )
 
 
 # ---------------------------------------------------------------------------------------------- the findings
 def test_dilution_result_is_withdrawn_when_the_stock_changes_to_50_ug_per_ml():
     app = maintenance.build_app()
     d = app.dilution
-    others = {"refill": [app.refill.result, app.refill.fig], "flex": [app.flex.result, app.flex.fig],
-              "settings": [app.settings.result, app.settings.findings]}
+    others = {
+        "refill": [app.refill.result, app.refill.fig],
+        "flex": [app.flex.result, app.flex.fig],
+        "settings": [app.settings.result, app.settings.findings],
+    }
     d.stock.value = "2000 ug/mL"
     d.target.value = "1500 ug/mL"  # 1500 µg/mL × 20 mL from 2000 µg/mL: 15 mL of stock
     assert "15 mL of 2000 µg/mL" in d.result.value and shown(d.result)
@@ -129,8 +134,10 @@ def test_reset_resets_every_maintenance_tab():
     app = maintenance.build_app()
     fresh = app.summary()  # builds every tab
     d, s, f, b = app.dilution, app.settings, app.flex, app.bridge
-    start = {w: w.value for w in (d.stock, d.target, d.diluent, s.old_conc, s.new_dose, s.new_mode, f.intended,
-                                  b.length, b.elapsed)}
+    start = {
+        w: w.value
+        for w in (d.stock, d.target, d.diluent, s.old_conc, s.new_dose, s.new_mode, f.intended, b.length, b.elapsed)
+    }
     d.stock.value = "2000 ug/mL"
     d.diluent.value = "NaCl 0.9%"
     s.old_conc.value = "1000 ug/mL"
@@ -183,8 +190,13 @@ def test_the_label_in_force_reaches_every_field():
 def test_catheter_field_and_core_agree():
     app = maintenance.build_app()
     b = app.bridge
-    args = dict(old_concentration="500 ug/mL", new_concentration="2000 ug/mL", daily_dose="480 ug/day",
-                catheter_volume_per_length="2 uL/cm", pump_tubing_volume="100 uL")
+    args = dict(
+        old_concentration="500 ug/mL",
+        new_concentration="2000 ug/mL",
+        daily_dose="480 ug/day",
+        catheter_volume_per_length="2 uL/cm",
+        pump_tubing_volume="100 uL",
+    )
     for text, words in (("160 cm", "is above the hard limit of 150 cm"), ("0 cm", "must be above zero")):
         b.length.value = text
         with pytest.raises(ITBError) as core:
@@ -210,8 +222,11 @@ def test_a_confirmed_soft_limit_shows_its_reason_with_the_result():
     confirm(app.proposed, "patient_plan")
     reason = library.OVERRIDE_REASONS["patient_plan"]
     assert shown(app.check_findings) and "abrupt discontinuation" in app.check_findings.value
-    assert app.check_status.message == (f"Confirmed past a soft limit: the proposed daily dose 5 µg/day — reason: "
-                                        f"{reason}.") and app.check_status.kind == "info"
+    assert (
+        app.check_status.message
+        == (f"Confirmed past a soft limit: the proposed daily dose 5 µg/day — reason: {reason}.")
+        and app.check_status.kind == "info"
+    )
     assert f"Reason: {reason}" in _unescape(app.proposed.error.value)
     app.proposed.value = "120 ug/day"  # back inside the soft range: no reason is shown any more
     assert app.check_status.message == "" and app.proposed.override == ""
@@ -327,11 +342,14 @@ def test_every_field_of_every_app_is_a_view_of_the_library_spec(tmp_path):
             assert "is above the hard limit of 75 µg" in f.error_message, (f.name, f.error_message)
         print("walked", walked)
     """)
-    env = {**os.environ, "ITB_DRUG_LIBRARY": str(path),
-           "PYTHONPATH": os.pathsep.join([str(ROOT), str(Path(__file__).resolve().parent),
-                                          os.environ.get("PYTHONPATH", "")])}
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=600)
+    env = {
+        **os.environ,
+        "ITB_DRUG_LIBRARY": str(path),
+        "PYTHONPATH": os.pathsep.join(
+            [str(ROOT), str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH", "")]
+        ),
+    }
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     assert int(done.stdout.split("walked")[-1]) > 60
 
@@ -349,7 +367,6 @@ def test_the_walk_sees_a_field_with_bounds_of_its_own(monkeypatch):
     monkeypatch.setattr(QuantityField, "_read", stricter)
     with pytest.raises(AssertionError):
         walk_every_field()
-
 
 
 def test_the_educators_guide_mg_for_ug_moment_gives_the_mg_ug_lesson():

@@ -6,6 +6,7 @@
 * 50 hostile entries typed into every text field of every app (the practice and assessment answer fields
   and the trainee's name included): no traceback, no exception class name, no file path on the page.
 """
+
 from __future__ import annotations
 
 import ast
@@ -26,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ALLOWED = {
     ("widgets/app.py", "safe_run"): "the one safe-run",
     ("widgets/fields.py", "_on_text"): "the field's own reader: a refusal at the field, anything else a fixed "
-                                       "sentence at the field (logged); a field is below the panel",
+    "sentence at the field (logged); a field is below the panel",
     ("widgets/fields.py", "recheck"): "the field re-reads its entry under a new label: the library's refusal",
     ("widgets/fields.py", "confirm_pending"): "the library's refusal of a reason, beside the Confirm button",
     ("widgets/maintenance.py", "update"): "routes the diluent refusal to its field and re-raises into run_panel",
@@ -39,11 +40,22 @@ ALLOWED = {
 }
 
 #: The handlers of ALLOWED that catch anything: they log it and write a fixed sentence, never its text.
-BROAD_ALLOWED = {("widgets/app.py", "safe_run"), ("widgets/fields.py", "_on_text"),
-                 ("exercises/class_view_app.py", "update")}
+BROAD_ALLOWED = {
+    ("widgets/app.py", "safe_run"),
+    ("widgets/fields.py", "_on_text"),
+    ("exercises/class_view_app.py", "update"),
+}
 
-_WRITERS = {"show", "show_refusal", "inline_error", "_refuse", "_show_diluent_error", "_show_ineligible",
-            "_refused", "append"}
+_WRITERS = {
+    "show",
+    "show_refusal",
+    "inline_error",
+    "_refuse",
+    "_show_diluent_error",
+    "_show_ineligible",
+    "_refused",
+    "append",
+}
 
 
 def _sources() -> list[Path]:
@@ -52,8 +64,13 @@ def _sources() -> list[Path]:
 
 def _writes_to_page(handler: ast.ExceptHandler) -> str:
     for node in ast.walk(handler):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(
-            node, (ast.AugAssign, ast.AnnAssign)) else []
+        targets = (
+            node.targets
+            if isinstance(node, ast.Assign)
+            else [node.target]
+            if isinstance(node, (ast.AugAssign, ast.AnnAssign))
+            else []
+        )
         for t in targets:
             if isinstance(t, ast.Attribute) and t.attr == "value":
                 return ast.unparse(t)
@@ -74,8 +91,13 @@ def _handlers_writing() -> list[tuple[str, str, int, str]]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         funcs = [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
         for fn in funcs:
-            inner = {id(n) for g in ast.walk(fn) if g is not fn and isinstance(g, (ast.FunctionDef, ast.Lambda))
-                     for n in ast.walk(g) if n is not g}
+            inner = {
+                id(n)
+                for g in ast.walk(fn)
+                if g is not fn and isinstance(g, (ast.FunctionDef, ast.Lambda))
+                for n in ast.walk(g)
+                if n is not g
+            }
             for node in ast.walk(fn):
                 if isinstance(node, ast.ExceptHandler) and id(node) not in inner:
                     what = _writes_to_page(node)
@@ -86,8 +108,10 @@ def _handlers_writing() -> list[tuple[str, str, int, str]]:
 
 def test_one_safe_run_path():
     outside = [(f, fn, line, what) for f, fn, line, what in _handlers_writing() if (f, fn) not in ALLOWED]
-    assert not outside, ("an except handler writes to the page outside widgets.app.safe_run (use safe_run, or add "
-                         f"it to ALLOWED with its reason): {outside}")
+    assert not outside, (
+        "an except handler writes to the page outside widgets.app.safe_run (use safe_run, or add "
+        f"it to ALLOWED with its reason): {outside}"
+    )
 
 
 def test_only_safe_run_turns_an_unexpected_exception_into_a_line_on_the_page():
@@ -104,25 +128,70 @@ def test_only_safe_run_turns_an_unexpected_exception_into_a_line_on_the_page():
 
 
 def test_the_ast_check_sees_a_new_catch_and_show(tmp_path):
-    src = ("def cb(self):\n    try:\n        go()\n    except Exception as exc:\n"
-           "        self.status.value = str(exc)\n")
+    src = "def cb(self):\n    try:\n        go()\n    except Exception as exc:\n        self.status.value = str(exc)\n"
     handler = next(n for n in ast.walk(ast.parse(src)) if isinstance(n, ast.ExceptHandler))
     assert _writes_to_page(handler) == "self.status.value"
 
 
 # --------------------------------------------------------------------------- 50 hostile entries
 HOSTILE = [
-    "9**9**9", "%2e%2e/", "1e309", "NaN", "<img src=x onerror=alert(1)>", "{}", "\x00", "x" * 5000, "1,000", "1.000",
-    "-0", "inf mL", "١٢٣ mL", "１２ mg", "½ mL", "1e309 ug/day", "-inf h", "nan ug", "../../etc/passwd",
-    "/etc/passwd", "C:\\Windows\\system32", "{{7*7}}", "${7*7}", "__import__('os')", "' OR 1=1 --", "\"; DROP TABLE",
-    "\u202e1 mL", "\ufeff5 mL", "🙂", "0x10 mL", "1_000 ug", "5 ug" * 200, "a, b, c, d, e, f, g, h, z", "z",
-    "b, b, b", "9999-99-99", "0000-00-00", "2026-02-30", "-1 day", "1e-400 mL", "5 furlong", "mg", "()", "[]",
-    "None", "True", "\n\n\n", "\t", " ", "",
+    "9**9**9",
+    "%2e%2e/",
+    "1e309",
+    "NaN",
+    "<img src=x onerror=alert(1)>",
+    "{}",
+    "\x00",
+    "x" * 5000,
+    "1,000",
+    "1.000",
+    "-0",
+    "inf mL",
+    "١٢٣ mL",
+    "１２ mg",
+    "½ mL",
+    "1e309 ug/day",
+    "-inf h",
+    "nan ug",
+    "../../etc/passwd",
+    "/etc/passwd",
+    "C:\\Windows\\system32",
+    "{{7*7}}",
+    "${7*7}",
+    "__import__('os')",
+    "' OR 1=1 --",
+    '"; DROP TABLE',
+    "\u202e1 mL",
+    "\ufeff5 mL",
+    "🙂",
+    "0x10 mL",
+    "1_000 ug",
+    "5 ug" * 200,
+    "a, b, c, d, e, f, g, h, z",
+    "z",
+    "b, b, b",
+    "9999-99-99",
+    "0000-00-00",
+    "2026-02-30",
+    "-1 day",
+    "1e-400 mL",
+    "5 furlong",
+    "mg",
+    "()",
+    "[]",
+    "None",
+    "True",
+    "\n\n\n",
+    "\t",
+    " ",
+    "",
 ]
 assert len(HOSTILE) == 50
 
-_EXC_NAMES = re.compile(r"\b(Traceback|[A-Z][A-Za-z]*(Error|Exception)|KeyError|StopIteration|"
-                        r"File \"|site-packages|/work/|/home/|/usr/lib|\.py\b)")
+_EXC_NAMES = re.compile(
+    r"\b(Traceback|[A-Z][A-Za-z]*(Error|Exception)|KeyError|StopIteration|"
+    r"File \"|site-packages|/work/|/home/|/usr/lib|\.py\b)"
+)
 
 
 def _leaks(root: W.Widget) -> list[str]:
@@ -132,7 +201,7 @@ def _leaks(root: W.Widget) -> list[str]:
         if isinstance(value, str) and not isinstance(w, (W.Text, W.Textarea)):  # what the user typed is theirs
             m = _EXC_NAMES.search(value)
             if m:
-                out.append(f"{type(w).__name__}: …{value[max(0, m.start() - 60):m.end() + 60]}…")
+                out.append(f"{type(w).__name__}: …{value[max(0, m.start() - 60) : m.end() + 60]}…")
     return out
 
 
@@ -145,15 +214,29 @@ def _type_everywhere(root: W.Widget, press: bool = True) -> None:
         for field in _text_fields(root):
             field.value = entry
             if press:  # the buttons beside the field (Check, Save answer, Confirm): what a trainee presses next
-                for b in [w for w in walk(root) if isinstance(w, W.Button) and not w.disabled
-                          and w.description in ("Check", "Hint", "Save answer", "Confirm")][:6]:
+                for b in [
+                    w
+                    for w in walk(root)
+                    if isinstance(w, W.Button)
+                    and not w.disabled
+                    and w.description in ("Check", "Hint", "Save answer", "Confirm")
+                ][:6]:
                     b.click()
         leaks = _leaks(root)
         assert not leaks, (entry[:40], leaks[:3])
 
 
-APP_MODULES = ["screening", "titration", "maintenance", "pk", "overdose", "withdrawal", "units",
-               "product_information", "deck"]
+APP_MODULES = [
+    "screening",
+    "titration",
+    "maintenance",
+    "pk",
+    "overdose",
+    "withdrawal",
+    "units",
+    "product_information",
+    "deck",
+]
 
 
 @pytest.mark.timeout(600)

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import sys
@@ -73,9 +74,11 @@ def test_every_scenario_builds_without_error(app: OverdoseApp, code: str) -> Non
 
 
 def _parts(app: OverdoseApp) -> dict[str, list]:
-    return {"scenario": [app.scenario_result, app.fig, app.scenario_findings],
-            "signs": [app.grade, app.actions, app.sign_findings],
-            "physostigmine": [app.physo_result, app.physo_cautions]}
+    return {
+        "scenario": [app.scenario_result, app.fig, app.scenario_findings],
+        "signs": [app.grade, app.actions, app.sign_findings],
+        "physostigmine": [app.physo_result, app.physo_cautions],
+    }
 
 
 @pytest.mark.parametrize("text", ["", "abc", "20", "20 mg", "-5 mL", "nan mL"])
@@ -149,8 +152,9 @@ def test_signs_grade_and_ordered_actions_with_sources(app: OverdoseApp) -> None:
     assert "SEVERE" in app.grade.value
     html = app.actions.value
     # airway first, then the order of lionova 4.9: admit, empty the pump, CSF, circulation
-    assert html.index("Intubate") < html.index("Admit") < html.index("Remove the remaining") < \
-        html.index("cardiovascular")
+    assert (
+        html.index("Intubate") < html.index("Admit") < html.index("Remove the remaining") < html.index("cardiovascular")
+    )
     assert "(lionova 4.9)" in _html.text(html)
     assert "30–40 mL" in html
     app.lp_contraindicated.value = True

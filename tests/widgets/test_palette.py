@@ -1,4 +1,5 @@
 """One palette in one stylesheet: the colours are named in the template's itb.css and nowhere else."""
+
 import re
 from pathlib import Path
 

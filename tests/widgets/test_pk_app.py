@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import sys
@@ -99,14 +100,17 @@ def _results(app: PKApp) -> list:
     return [app.result, app.fig, app.fig_spine, app.caveat, app.label_numbers]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "is empty"),
-    ("lots", "could not be read"),
-    ("500 mL", "is a volume, not a"),
-    ("500", "no unit"),
-    ("-500 ug/day", "cannot be negative; '-500 ug/day' was typed"),
-    ("100 mg/day", "was mg written for µg"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "is empty"),
+        ("lots", "could not be read"),
+        ("500 mL", "is a volume, not a"),
+        ("500", "no unit"),
+        ("-500 ug/day", "cannot be negative; '-500 ug/day' was typed"),
+        ("100 mg/day", "was mg written for µg"),
+    ],
+)
 def test_bad_dose_is_inline_and_withdraws_the_result(app, text, message):
     updates = app.updates
     app.daily.value = text
@@ -136,8 +140,15 @@ def test_a_stop_is_the_librarys_to_judge_not_the_fields(app):
 
 def test_label_numbers_and_caveat_with_sources(app):
     table = _html.text(app.label_numbers.value)
-    for said in ("75 mL", "22 mL to 157 mL", "30 mL/h", "1 h to 5 h", "130 ng/mL to 1240 ng/mL", "1.8 to 8.7",
-                 "lionova 5.2; lioresal Pharmacokinetics"):
+    for said in (
+        "75 mL",
+        "22 mL to 157 mL",
+        "30 mL/h",
+        "1 h to 5 h",
+        "130 ng/mL to 1240 ng/mL",
+        "1.8 to 8.7",
+        "lionova 5.2; lioresal Pharmacokinetics",
+    ):
         assert said in table
     assert "7.49 h" in app.caveat.value and "1 day to 2 day" in app.caveat.value
 

@@ -1,4 +1,5 @@
 """widgets.plot: the light figure widget's JSON, its messages to the browser and its plotly-shaped API."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,11 +23,20 @@ def _messages(fig: Figure) -> list[dict]:
 
 
 def test_magic_underscores_and_titles_become_plotly_json():
-    fig = Figure(data=[Scatter(x=[1, 2], y=[3, 4], line_width=2, marker=dict(color="red", line_width=1))],
-                 layout=dict(xaxis_title="time (h)", title="CSF baclofen"))
+    fig = Figure(
+        data=[Scatter(x=[1, 2], y=[3, 4], line_width=2, marker=dict(color="red", line_width=1))],
+        layout=dict(xaxis_title="time (h)", title="CSF baclofen"),
+    )
     data, layout = fig._plot_data, fig._plot_layout
-    assert data == [{"x": [1, 2], "y": [3, 4], "line": {"width": 2},
-                     "marker": {"color": "red", "line": {"width": 1}}, "type": "scatter"}]
+    assert data == [
+        {
+            "x": [1, 2],
+            "y": [3, 4],
+            "line": {"width": 2},
+            "marker": {"color": "red", "line": {"width": 1}},
+            "type": "scatter",
+        }
+    ]
     # plotly.js ≥ 3 has no title shorthand: titles are always {"text": ...}
     assert layout == {"xaxis": {"title": {"text": "time (h)"}}, "title": {"text": "CSF baclofen"}}
 
@@ -82,11 +92,20 @@ def test_nested_properties_read_like_plotly():
 def test_vline_and_vrect_add_shapes_with_annotations():
     fig = make_figure("t", "x", "y")
     fig.add_vline(x=8, line=dict(dash="dot"), annotation_text="8 h", annotation_position="bottom left")
-    fig.add_vrect(x0=0, x1=24, fillcolor="#888", line_width=0, annotation_text="first 24 h",
-                  annotation_position="top left")
+    fig.add_vrect(
+        x0=0, x1=24, fillcolor="#888", line_width=0, annotation_text="first 24 h", annotation_position="top left"
+    )
     shapes, notes = fig._plot_layout["shapes"], fig._plot_layout["annotations"]
-    assert shapes[0] == {"type": "line", "xref": "x", "x0": 8, "x1": 8, "yref": "y domain", "y0": 0, "y1": 1,
-                         "line": {"dash": "dot"}}
+    assert shapes[0] == {
+        "type": "line",
+        "xref": "x",
+        "x0": 8,
+        "x1": 8,
+        "yref": "y domain",
+        "y0": 0,
+        "y1": 1,
+        "line": {"dash": "dot"},
+    }
     assert shapes[1]["type"] == "rect" and shapes[1]["line"] == {"width": 0} and shapes[1]["x1"] == 24
     assert [n["text"] for n in notes] == ["8 h", "first 24 h"]
     assert notes[0]["y"] == 0 and notes[0]["xanchor"] == "right"
@@ -140,8 +159,10 @@ def test_no_app_imports_plotly_in_the_kernel():
     import subprocess
     import sys
 
-    code = ("import sys, widgets.screening, widgets.titration, widgets.maintenance, widgets.pk, widgets.overdose, "
-            "widgets.withdrawal, widgets.deck, exercises.app; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'plotly'))")
+    code = (
+        "import sys, widgets.screening, widgets.titration, widgets.maintenance, widgets.pk, widgets.overdose, "
+        "widgets.withdrawal, widgets.deck, exercises.app; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'plotly'))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

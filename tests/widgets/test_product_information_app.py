@@ -1,4 +1,5 @@
 """The product-information app: a label and a section, the suite's summary, what teaches it, the differences."""
+
 from itbcore.sources import LABEL_MAP, section
 from widgets.product_information import build_app, differences_for
 

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import sys
@@ -25,8 +26,15 @@ def _ladder_text(app: ScreeningApp) -> list[str]:
 
 def _results(app: ScreeningApp) -> list:
     """The results of the patient, the first test dose and the responses (withdrawn together)."""
-    return [app.eligibility, app.warnings, app.decision, app.decision_findings, app.fig, app.timeline_sources,
-            *(r["text"] for r in app.rows)]
+    return [
+        app.eligibility,
+        app.warnings,
+        app.decision,
+        app.decision_findings,
+        app.fig,
+        app.timeline_sources,
+        *(r["text"] for r in app.rows),
+    ]
 
 
 def _is_withdrawn(app: ScreeningApp, why: str) -> None:
@@ -104,17 +112,24 @@ def test_first_dose_change_updates_ladder_and_volumes(app):
 
 @pytest.mark.parametrize(
     "entry, words",
-    [("", "is empty"), ("fifty", "could not be read"), ("50", "no unit"), ("50 mL", ", not a "),
-     # lionova 4.2: a test bolus is above zero and at most 100 µg (the drug library's test_dose limit)
-     ("125 ug", "is above the hard limit of 100 µg"), ("0 ug", "must be above zero")],
+    [
+        ("", "is empty"),
+        ("fifty", "could not be read"),
+        ("50", "no unit"),
+        ("50 mL", ", not a "),
+        # lionova 4.2: a test bolus is above zero and at most 100 µg (the drug library's test_dose limit)
+        ("125 ug", "is above the hard limit of 100 µg"),
+        ("0 ug", "must be above zero"),
+    ],
 )
 def test_bad_first_dose_is_inline_and_withdraws_the_result(app, entry, words):
     app.rows[0]["toggle"].value = "no"
     updates, origin, responses = app.updates, app.origin.value, [r["toggle"].value for r in app.rows]
     app.first_dose.value = entry
     # the library's words, at the field
-    assert app.first_dose.error_message == library_says(app.first_dose, entry) and words in \
-        app.first_dose.error_message, app.first_dose.error_message
+    assert (
+        app.first_dose.error_message == library_says(app.first_dose, entry) and words in app.first_dose.error_message
+    ), app.first_dose.error_message
     assert 'role="alert"' in app.first_dose.error.value and app.first_dose.readback == "not read"
     # every result of the old dose is withdrawn; nothing was recomputed; the other inputs stay as they were
     _is_withdrawn(app, app.first_dose.error_message)

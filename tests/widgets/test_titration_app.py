@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import sys
@@ -25,8 +26,11 @@ def app() -> TitrationApp:
 
 def _panels(app: TitrationApp) -> dict[str, list]:
     """Each numbered section's results: a panel of its own (widgets.app.run_panel)."""
-    return {"first": [app.options_html, app.fig_first], "plan": [app.plan_html, app.fig_plan, app.plan_findings],
-            "check": [app.check_findings, app.fig_check]}
+    return {
+        "first": [app.options_html, app.fig_first],
+        "plan": [app.plan_html, app.fig_plan, app.plan_findings],
+        "check": [app.check_findings, app.fig_check],
+    }
 
 
 def _shown(app: TitrationApp) -> dict[str, tuple | None]:
@@ -35,8 +39,11 @@ def _shown(app: TitrationApp) -> dict[str, tuple | None]:
 
 
 _STATUS = {"first": "first_status", "plan": "plan_status", "check": "check_status"}
-_SUMMARY = {"first": "first daily dose: no result: ", "plan": "plan: no result: ",
-            "check": "proposed change: no result: "}
+_SUMMARY = {
+    "first": "first daily dose: no result: ",
+    "plan": "plan: no result: ",
+    "check": "proposed change: no result: ",
+}
 
 
 def test_default_first_daily_dose_at_exactly_12_h(app):
@@ -86,8 +93,10 @@ def test_plan_plot_has_band_around_each_step(app):
     assert d[2].y[-1] == 200.0 and list(d[3].y) == [200.0, 200.0]
     assert "10 %–30 %" in d[1].name
     assert "reaches the target" in app.plan_html.value
-    assert "first 24 h" in app.fig_plan.layout.shapes[0].to_plotly_json().get("name", "") or \
-        "first 24 h" in app.fig_plan.layout.annotations[0].text
+    assert (
+        "first 24 h" in app.fig_plan.layout.shapes[0].to_plotly_json().get("name", "")
+        or "first 24 h" in app.fig_plan.layout.annotations[0].text
+    )
 
 
 def test_non_programmable_pump_changes_every_48_h(app):
@@ -146,13 +155,20 @@ def test_increase_in_first_24_h_and_too_soon(app):
 
 # The section whose results depend on each field (the plan starts from the first daily dose), and a correction
 # with the result it brings back.
-_SECTIONS = {"proposed": ("check",), "current": ("check",), "since_start": ("check",), "target": ("plan",),
-             "test_dose": ("first", "plan")}
-_CORRECTED = {"proposed": ("120 ug/day", "proposed change 100 µg/day → 120 µg/day"),
-              "current": ("110 ug/day", "proposed change 110 µg/day → 140 µg/day"),
-              "since_start": ("96 h", "proposed change 100 µg/day → 140 µg/day, 96 h after the start"),
-              "target": ("300 ug/day", "plan 100 µg/day → 300 µg/day"),
-              "test_dose": ("80 ug", "plan 160 µg/day → 200 µg/day")}  # lionova 4.2: effect 12 h → twice
+_SECTIONS = {
+    "proposed": ("check",),
+    "current": ("check",),
+    "since_start": ("check",),
+    "target": ("plan",),
+    "test_dose": ("first", "plan"),
+}
+_CORRECTED = {
+    "proposed": ("120 ug/day", "proposed change 100 µg/day → 120 µg/day"),
+    "current": ("110 ug/day", "proposed change 110 µg/day → 140 µg/day"),
+    "since_start": ("96 h", "proposed change 100 µg/day → 140 µg/day, 96 h after the start"),
+    "target": ("300 ug/day", "plan 100 µg/day → 300 µg/day"),
+    "test_dose": ("80 ug", "plan 160 µg/day → 200 µg/day"),
+}  # lionova 4.2: effect 12 h → twice
 
 
 def _core_says_of_current(entry: str) -> str:
@@ -166,11 +182,18 @@ def _core_says_of_current(entry: str) -> str:
 
 @pytest.mark.parametrize(
     "field, entry, words",
-    [("proposed", "", "is empty"), ("proposed", "lots", "could not be read"), ("current", "100", "no unit"),
-     ("current", "100 ug", ", not a "), ("current", "0 ug/day", "must be above zero"),
-     ("target", "-5 ug/day", "cannot be negative; '-5 ug/day' was typed"), ("since_start", "2 mL", ", not a "),
-     # lionova 4.2: at most 100 µg for a test dose (the drug library's test_dose limit)
-     ("test_dose", "150 ug", "is above the hard limit of 100 µg"), ("test_dose", "0.5 ug/mL", ", not a ")],
+    [
+        ("proposed", "", "is empty"),
+        ("proposed", "lots", "could not be read"),
+        ("current", "100", "no unit"),
+        ("current", "100 ug", ", not a "),
+        ("current", "0 ug/day", "must be above zero"),
+        ("target", "-5 ug/day", "cannot be negative; '-5 ug/day' was typed"),
+        ("since_start", "2 mL", ", not a "),
+        # lionova 4.2: at most 100 µg for a test dose (the drug library's test_dose limit)
+        ("test_dose", "150 ug", "is above the hard limit of 100 µg"),
+        ("test_dose", "0.5 ug/mL", ", not a "),
+    ],
 )
 def test_bad_input_is_inline_and_withdraws_its_sections_results(app, field, entry, words):
     before = _shown(app)
@@ -186,11 +209,12 @@ def test_bad_input_is_inline_and_withdraws_its_sections_results(app, field, entr
     affected = _SECTIONS[field]
     assert _shown(app) == {k: (None if k in affected else v) for k, v in before.items()}
     first = affected[0]
-    assert getattr(app, _STATUS[first]).message.startswith("No result") and f.error_message in \
-        getattr(app, _STATUS[first]).message
+    assert (
+        getattr(app, _STATUS[first]).message.startswith("No result")
+        and f.error_message in getattr(app, _STATUS[first]).message
+    )
     assert _SUMMARY[first] + f.error_message in app.summary()
-    assert app.status.message == "" and all(getattr(app, _STATUS[k]).message == "" for k in before
-                                            if k not in affected)
+    assert app.status.message == "" and all(getattr(app, _STATUS[k]).message == "" for k in before if k not in affected)
     # corrected: the results come back, computed from it
     fix, result = _CORRECTED[field]
     f.value = fix

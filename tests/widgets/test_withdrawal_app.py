@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.
 """
+
 from __future__ import annotations
 
 import sys
@@ -26,19 +27,25 @@ def test_default_is_early_withdrawal_with_ordered_actions(app: WithdrawalApp) ->
     html = app.actions.value
     # lionova 4.2: admission first; lionova 4.4: check pump and catheter, restore ITB at or near the previous dose.
     assert html.index("Admit as an emergency") < html.index("Check the pump") < html.index("Restore intrathecal")
-    assert "(lionova 4.4; lionova 4.9; lioresal Dosing: discontinuation of treatment; lioresal Overdose)" in \
-        _html.text(html)
+    assert "(lionova 4.4; lionova 4.9; lioresal Dosing: discontinuation of treatment; lioresal Overdose)" in _html.text(
+        html
+    )
     assert "baclofen overdose" in app.differentials.value
-    assert all(s.message == "" for s in (app.status, app.signs_status, app.causes_status, app.taper_status,
-                                         app.holiday_status))
+    assert all(
+        s.message == "" for s in (app.status, app.signs_status, app.causes_status, app.taper_status, app.holiday_status)
+    )
 
 
 def test_advanced_sign_goes_to_intensive_care_and_lists_mimics(app: WithdrawalApp) -> None:
     app.signs["high_fever"].value = True
     assert "ADVANCED" in app.stage.value
     assert app.actions.value.index("intensive care") < app.actions.value.index("Check the pump")
-    for text in ("autonomic dysreflexia", "infection or sepsis", "malignant hyperthermia",
-                 "neuroleptic malignant syndrome"):
+    for text in (
+        "autonomic dysreflexia",
+        "infection or sepsis",
+        "malignant hyperthermia",
+        "neuroleptic malignant syndrome",
+    ):
         assert text in app.differentials.value
 
 
@@ -86,10 +93,12 @@ def test_taper_step_down_plot(app: WithdrawalApp) -> None:
 
 
 def _parts(app: WithdrawalApp) -> dict[str, list]:
-    return {"signs": [app.stage, app.actions, app.differentials, app.sign_findings],
-            "causes": [app.cause_fig, app.cause_list, app.cause_findings],
-            "taper": [app.taper_result, app.taper_fig],
-            "holiday": [app.holiday_result, app.holiday_fig, app.holiday_actions, app.holiday_findings]}
+    return {
+        "signs": [app.stage, app.actions, app.differentials, app.sign_findings],
+        "causes": [app.cause_fig, app.cause_list, app.cause_findings],
+        "taper": [app.taper_result, app.taper_fig],
+        "holiday": [app.holiday_result, app.holiday_fig, app.holiday_actions, app.holiday_findings],
+    }
 
 
 def _values(ws: list) -> tuple:
@@ -117,19 +126,23 @@ def test_taper_length_refused_withdraws_the_taper_only(app: WithdrawalApp) -> No
     assert "\ntaper: day 0" not in app.summary()
     app.taper_days.value = "28 day"
     assert app.taper_status.message == "" and len(app.taper_fig.data[0].y) == 29
-    assert all(shown(w) for w in _parts(app)["taper"]) and "taper: day 0 500 µg/day; day 1 482 µg/day" in \
-        app.summary()
+    assert all(shown(w) for w in _parts(app)["taper"]) and "taper: day 0 500 µg/day; day 1 482 µg/day" in app.summary()
 
 
-@pytest.mark.parametrize("text, words", [
-    ("", "is empty"), ("five hundred", "could not be read"), ("500", "has no unit"), ("500 mL", ", not a "),
-    ("-1 ug/day", "cannot be negative; '-1 ug/day' was typed"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("", "is empty"),
+        ("five hundred", "could not be read"),
+        ("500", "has no unit"),
+        ("500 mL", ", not a "),
+        ("-1 ug/day", "cannot be negative; '-1 ug/day' was typed"),
+    ],
+)
 def test_bad_dose_is_inline_and_withdraws_the_taper_only(app: WithdrawalApp, text: str, words: str) -> None:
     others = {k: _values(v) for k, v in _parts(app).items()}
     app.taper_dose.value = text
-    assert app.taper_dose.error_message == library_says(app.taper_dose, text) and words in \
-        app.taper_dose.error_message
+    assert app.taper_dose.error_message == library_says(app.taper_dose, text) and words in app.taper_dose.error_message
     assert "✖" in app.taper_dose.error.value
     _only_taper_withdrawn(app, others)
     assert f"taper: no result: {app.taper_dose.error_message}" in app.summary()

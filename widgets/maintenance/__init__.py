@@ -13,6 +13,7 @@ One module per tab: :mod:`~widgets.maintenance.refill`, :mod:`~widgets.maintenan
 :mod:`~widgets.maintenance.settings`, over what they share (:mod:`~widgets.maintenance._common`); this module
 holds the app that puts them in tabs.
 """
+
 from __future__ import annotations
 
 import logging
@@ -58,15 +59,27 @@ TABS = tuple(t.title for t in TAB_RECORDS)
 
 class MaintenanceApp(App):
     title = "Maintenance and refill"
-    intro = ("Plan the next refill so the reservoir never empties, prepare the fill, program a flex "
-             "day, bridge a change of concentration, check the volume found at refill, and compare old "
-             "and new settings before programming.")
-    label_differences = ("pump_stability", "storage", "observation_windows", "dose_range_12_2003", "drug_holiday",
-                         "drug_holiday_restart", "pediatric_dose_rise", "solution_ph_tonicity")
-    sources = ("lionova 4.2, 4.4, 6.2, 6.3, 6.6 (refill, dilution, flex dosing)",
-               "lioresal Special instructions (re-fill); Instructions for use of the infusion system; "
-               "Dosing: mode of infusion; Stability of the drug",
-               "practice guidance: device documentation; Neuromodulation 2016, Saulino et al.")
+    intro = (
+        "Plan the next refill so the reservoir never empties, prepare the fill, program a flex "
+        "day, bridge a change of concentration, check the volume found at refill, and compare old "
+        "and new settings before programming."
+    )
+    label_differences = (
+        "pump_stability",
+        "storage",
+        "observation_windows",
+        "dose_range_12_2003",
+        "drug_holiday",
+        "drug_holiday_restart",
+        "pediatric_dose_rise",
+        "solution_ph_tonicity",
+    )
+    sources = (
+        "lionova 4.2, 4.4, 6.2, 6.3, 6.6 (refill, dilution, flex dosing)",
+        "lioresal Special instructions (re-fill); Instructions for use of the infusion system; "
+        "Dosing: mode of infusion; Stability of the drug",
+        "practice guidance: device documentation; Neuromodulation 2016, Saulino et al.",
+    )
 
     #: One record per tab, in order (:data:`TAB_RECORDS`).
     TAB_RECORDS = TAB_RECORDS

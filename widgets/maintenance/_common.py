@@ -3,6 +3,7 @@ helpers and the tab base class.
 
 For training only, not for treating patients.  Part of :mod:`widgets.maintenance`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,11 +28,16 @@ START = library.starting_values("maintenance")
 
 #: Example device values for the bridge bolus (the drug library's starting values).  They are device settings
 #: the user enters from the pump and catheter documentation and the implant record.
-EXAMPLE_DEVICE = {"catheter_length": START["bridge-length"], "catheter_volume_per_length": START["bridge-per-cm"],
-                  "pump_tubing_volume": START["bridge-tubing"]}
+EXAMPLE_DEVICE = {
+    "catheter_length": START["bridge-length"],
+    "catheter_volume_per_length": START["bridge-per-cm"],
+    "pump_tubing_volume": START["bridge-tubing"],
+}
 #: The flex programme the tab starts with, and where an added step starts.
-FLEX_START_STEPS = ((START["flex-step-1-start"], START["flex-step-1-rate"]),
-                    (START["flex-step-2-start"], START["flex-step-2-rate"]))
+FLEX_START_STEPS = (
+    (START["flex-step-1-start"], START["flex-step-1-rate"]),
+    (START["flex-step-2-start"], START["flex-step-2-rate"]),
+)
 
 
 def _field(label: str, key: str, limit: str, name: str | None = None) -> QuantityField:
@@ -49,8 +55,7 @@ def _box(html_text: str, kind: str = "info") -> str:
 
 
 def _rows(pairs: list[tuple[str, str]]) -> str:
-    cells = "".join(f"<tr><th class='itb-key'>{esc(k)}</th><td>{esc(v)}</td></tr>"
-                    for k, v in pairs)
+    cells = "".join(f"<tr><th class='itb-key'>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in pairs)
     return f"<table class='itb-result-table'>{cells}</table>"
 
 

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Part of :mod:`widgets.maintenance`.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -33,39 +34,93 @@ class BridgeResidualSection(_Section):
         self.old = _field("Old concentration", "bridge-old", "concentration")
         self.new = _field("New concentration", "bridge-new", "concentration")
         self.dose = _field("Daily dose", "bridge-dose", "daily_dose")
-        self.length = QuantityField("Catheter length (implant record)", "cm", EXAMPLE_DEVICE["catheter_length"],
-                                    limit="catheter_length", name="catheter length", key="bridge-length")
-        self.per_cm = QuantityField("Catheter volume per cm (catheter documentation)", "uL/cm",
-                                    EXAMPLE_DEVICE["catheter_volume_per_length"], limit="catheter_volume_per_length",
-                                    name="catheter volume per length", key="bridge-per-cm")
-        self.tubing = QuantityField("Pump tubing volume (pump documentation)", "uL",
-                                    EXAMPLE_DEVICE["pump_tubing_volume"], limit="pump_tubing_volume",
-                                    name="pump tubing volume", key="bridge-tubing")
+        self.length = QuantityField(
+            "Catheter length (implant record)",
+            "cm",
+            EXAMPLE_DEVICE["catheter_length"],
+            limit="catheter_length",
+            name="catheter length",
+            key="bridge-length",
+        )
+        self.per_cm = QuantityField(
+            "Catheter volume per cm (catheter documentation)",
+            "uL/cm",
+            EXAMPLE_DEVICE["catheter_volume_per_length"],
+            limit="catheter_volume_per_length",
+            name="catheter volume per length",
+            key="bridge-per-cm",
+        )
+        self.tubing = QuantityField(
+            "Pump tubing volume (pump documentation)",
+            "uL",
+            EXAMPLE_DEVICE["pump_tubing_volume"],
+            limit="pump_tubing_volume",
+            name="pump tubing volume",
+            key="bridge-tubing",
+        )
         self.bridge_inputs = [self.old, self.new, self.dose, self.length, self.per_cm, self.tubing]
         for f in self.bridge_inputs:
             f.on_change(lambda _f: self.refresh_bridge())
             f.on_state(lambda _f: self.refresh_bridge())
         self.bridge_result = _result_widget("bridge")
         self.bridge_findings = FindingsView()
-        self.fig = _room(make_figure("Dose delivered after the refill", "time after the refill (h)",
-                                     "dose rate (µg/day)",
-                               height=300, traces=[
-                                   Scatter(x=[], y=[], mode="lines", line_shape="hv", name="without bridge bolus",
-                                              line=dict(color=colour("violation"), width=3)),
-                                   Scatter(x=[], y=[], mode="lines", line_shape="hv", name="with bridge bolus",
-                                              line=dict(color=colour("action"), dash="dash", width=3)),
-                               ]))
+        self.fig = _room(
+            make_figure(
+                "Dose delivered after the refill",
+                "time after the refill (h)",
+                "dose rate (µg/day)",
+                height=300,
+                traces=[
+                    Scatter(
+                        x=[],
+                        y=[],
+                        mode="lines",
+                        line_shape="hv",
+                        name="without bridge bolus",
+                        line=dict(color=colour("violation"), width=3),
+                    ),
+                    Scatter(
+                        x=[],
+                        y=[],
+                        mode="lines",
+                        line_shape="hv",
+                        name="with bridge bolus",
+                        line=dict(color=colour("action"), dash="dash", width=3),
+                    ),
+                ],
+            )
+        )
         self.bridge: itbcore.BridgeBolus | None = None
 
-        self.prev = QuantityField("Previous fill volume", value=START["residual-previous"], limit="reservoir_volume",
-                                  name="previous fill volume", key="residual-previous")
-        self.r_dose = QuantityField("Programmed daily dose", value=START["residual-dose"], limit="daily_dose",
-                                    name="programmed daily dose", key="residual-dose")
+        self.prev = QuantityField(
+            "Previous fill volume",
+            value=START["residual-previous"],
+            limit="reservoir_volume",
+            name="previous fill volume",
+            key="residual-previous",
+        )
+        self.r_dose = QuantityField(
+            "Programmed daily dose",
+            value=START["residual-dose"],
+            limit="daily_dose",
+            name="programmed daily dose",
+            key="residual-dose",
+        )
         self.r_conc = _field("Concentration", "residual-concentration", "concentration")
-        self.elapsed = QuantityField("Time since that fill", value=START["residual-elapsed"], limit="time_since_fill",
-                                     name="time since the fill", key="residual-elapsed")
-        self.found = QuantityField("Volume found (withdrawn)", value=START["residual-found"], limit="found_volume",
-                                   name="volume found", key="residual-found")
+        self.elapsed = QuantityField(
+            "Time since that fill",
+            value=START["residual-elapsed"],
+            limit="time_since_fill",
+            name="time since the fill",
+            key="residual-elapsed",
+        )
+        self.found = QuantityField(
+            "Volume found (withdrawn)",
+            value=START["residual-found"],
+            limit="found_volume",
+            name="volume found",
+            key="residual-found",
+        )
         self.residual_inputs = [self.prev, self.r_dose, self.r_conc, self.elapsed, self.found]
         for f in self.residual_inputs:
             f.on_change(lambda _f: self.refresh_residual())
@@ -75,17 +130,26 @@ class BridgeResidualSection(_Section):
         self.residual: itbcore.ResidualCheck | None = None
         #: Why each part's results are withdrawn ("" while they belong to the inputs on screen).
         self.bridge_withdrawn = self.residual_withdrawn = ""
-        self.widget = W.VBox([
-            W.HTML("<h2 class=\"itb-section-title\">Bridge bolus when the concentration changes "
-                   "<small>(practice guidance: Neuromodulation 2016, Saulino et al.)</small></h2>"
-                   "<p class='itb-muted'>Catheter and tubing volumes are device values: the defaults are "
-                   "examples; enter those of the patient's pump and catheter.</p>"),
-            W.VBox([self.old, self.new, self.dose, self.length, self.per_cm, self.tubing]), self.status,
-            self.bridge_result, self.fig, self.bridge_findings,
-            W.HTML("<h2 class=\"itb-section-title\">Residual volume at refill</h2>"),
-            W.VBox([self.prev, self.r_dose, self.r_conc, self.elapsed, self.found]), self.residual_status,
-            self.residual_result, self.residual_findings,
-        ])
+        self.widget = W.VBox(
+            [
+                W.HTML(
+                    '<h2 class="itb-section-title">Bridge bolus when the concentration changes '
+                    "<small>(practice guidance: Neuromodulation 2016, Saulino et al.)</small></h2>"
+                    "<p class='itb-muted'>Catheter and tubing volumes are device values: the defaults are "
+                    "examples; enter those of the patient's pump and catheter.</p>"
+                ),
+                W.VBox([self.old, self.new, self.dose, self.length, self.per_cm, self.tubing]),
+                self.status,
+                self.bridge_result,
+                self.fig,
+                self.bridge_findings,
+                W.HTML('<h2 class="itb-section-title">Residual volume at refill</h2>'),
+                W.VBox([self.prev, self.r_dose, self.r_conc, self.elapsed, self.found]),
+                self.residual_status,
+                self.residual_result,
+                self.residual_findings,
+            ]
+        )
 
     def update(self) -> None:
         self.refresh_bridge()
@@ -96,8 +160,9 @@ class BridgeResidualSection(_Section):
 
     def refresh_bridge(self) -> bool:
         """The bridge bolus as a panel (:func:`run_panel`): a refused entry withdraws its results only."""
-        self.bridge_withdrawn = run_panel(self._update_bridge, self.status, self.bridge_inputs,
-                                          [self.bridge_result, self.fig, self.bridge_findings])
+        self.bridge_withdrawn = run_panel(
+            self._update_bridge, self.status, self.bridge_inputs, [self.bridge_result, self.fig, self.bridge_findings]
+        )
         if self.bridge_withdrawn:
             self.bridge = None
             return False
@@ -106,8 +171,12 @@ class BridgeResidualSection(_Section):
 
     def refresh_residual(self) -> bool:
         """The residual-volume check as a panel: a refused entry withdraws its results only."""
-        self.residual_withdrawn = run_panel(self._update_residual, self.residual_status, self.residual_inputs,
-                                            [self.residual_result, self.residual_findings])
+        self.residual_withdrawn = run_panel(
+            self._update_residual,
+            self.residual_status,
+            self.residual_inputs,
+            [self.residual_result, self.residual_findings],
+        )
         if self.residual_withdrawn:
             self.residual = None
             return False
@@ -115,16 +184,30 @@ class BridgeResidualSection(_Section):
         return True
 
     def _update_bridge(self) -> None:
-        b = itbcore.bridge_bolus(self.old.quantity, self.new.quantity, self.dose.quantity, self.length.quantity,
-                                 self.per_cm.quantity, self.tubing.quantity)
+        b = itbcore.bridge_bolus(
+            self.old.quantity,
+            self.new.quantity,
+            self.dose.quantity,
+            self.length.quantity,
+            self.per_cm.quantity,
+            self.tubing.quantity,
+        )
         self.bridge = b
-        self.bridge_result.value = _rows([
-            ("Dead volume (tubing + catheter)", fmt(b.dead_volume)),
-            ("Old solution in it", fmt(b.old_amount)),
-            ("Without a bridge", f"{fmt(b.dose_rate_without_bridge)} for {fmt(b.clear_time_new_rate)} "
-                                 f"instead of {fmt(self.dose.quantity)}"),
-            ("Bridge bolus", f"{fmt(b.bolus_volume)} over {fmt(b.bolus_duration)}"),
-        ]) + f"<p>Source: {cite(b.source)}</p>"
+        self.bridge_result.value = (
+            _rows(
+                [
+                    ("Dead volume (tubing + catheter)", fmt(b.dead_volume)),
+                    ("Old solution in it", fmt(b.old_amount)),
+                    (
+                        "Without a bridge",
+                        f"{fmt(b.dose_rate_without_bridge)} for {fmt(b.clear_time_new_rate)} "
+                        f"instead of {fmt(self.dose.quantity)}",
+                    ),
+                    ("Bridge bolus", f"{fmt(b.bolus_volume)} over {fmt(b.bolus_duration)}"),
+                ]
+            )
+            + f"<p>Source: {cite(b.source)}</p>"
+        )
         dose = float(units.as_quantity(self.dose.quantity, "ug/day").magnitude)
         without = float(b.dose_rate_without_bridge.magnitude)
         t_new = float(b.clear_time_new_rate.magnitude)
@@ -135,18 +218,29 @@ class BridgeResidualSection(_Section):
         self.bridge_findings.show(b.findings)
 
     def _update_residual(self) -> None:
-        expected = itbcore.expected_residual(self.prev.quantity, self.r_dose.quantity, self.r_conc.quantity,
-                                             self.elapsed.quantity)
+        expected = itbcore.expected_residual(
+            self.prev.quantity, self.r_dose.quantity, self.r_conc.quantity, self.elapsed.quantity
+        )
         check = itbcore.residual_check(expected, self.found.quantity)
         self.residual = check
         kind = "action" if check.status == "ok" else "violation"
-        head = ("OK: the volume found matches the expected residual" if check.status == "ok"
-                else "DISCREPANCY: do not simply refill and restart (overdose risk on restart)")
+        head = (
+            "OK: the volume found matches the expected residual"
+            if check.status == "ok"
+            else "DISCREPANCY: do not simply refill and restart (overdose risk on restart)"
+        )
         self.residual_result.value = _box(
             f"<strong class='itb-sev-{kind}'>{esc(head)}</strong>"
-            + _rows([("Expected", fmt(check.expected)), ("Found", fmt(check.found)),
-                     ("Difference (found − expected)", fmt(check.difference)), ("Tolerance", fmt(check.tolerance))]),
-            kind)
+            + _rows(
+                [
+                    ("Expected", fmt(check.expected)),
+                    ("Found", fmt(check.found)),
+                    ("Difference (found − expected)", fmt(check.difference)),
+                    ("Tolerance", fmt(check.tolerance)),
+                ]
+            ),
+            kind,
+        )
         self.residual_findings.show(check.findings)
 
     def summary(self) -> str:
@@ -157,9 +251,11 @@ class BridgeResidualSection(_Section):
         if self.residual_withdrawn:
             lines.append(f"residual: no result: {self.residual_withdrawn}")
         if b is not None:
-            lines.append(f"bridge bolus: dead volume {fmt(b.dead_volume)} holding {fmt(b.old_amount)}; bolus "
-                         f"{fmt(b.bolus_volume)} over {fmt(b.bolus_duration)}; without it "
-                         f"{fmt(b.dose_rate_without_bridge)} for {fmt(b.clear_time_new_rate)}")
+            lines.append(
+                f"bridge bolus: dead volume {fmt(b.dead_volume)} holding {fmt(b.old_amount)}; bolus "
+                f"{fmt(b.bolus_volume)} over {fmt(b.bolus_duration)}; without it "
+                f"{fmt(b.dose_rate_without_bridge)} for {fmt(b.clear_time_new_rate)}"
+            )
         if r is not None:
             lines.append(f"residual: expected {fmt(r.expected)}, found {fmt(r.found)} -> {r.status}")
         return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Part of :mod:`widgets.maintenance`.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -31,8 +32,13 @@ class DilutionSection(_Section):
         self.stock = _field("Stock (ampoule strength)", "dilution-stock", "concentration", "stock concentration")
         self.target = _field("Target concentration", "dilution-target", "concentration")
         self.volume = _field("Final (fill) volume", "dilution-volume", "reservoir_volume", "final volume")
-        self.diluent = W.Text(value="sodium chloride 0.9%", description="Diluent", continuous_update=False,
-                              style={"description_width": "initial"}, layout=W.Layout(width="22em"))
+        self.diluent = W.Text(
+            value="sodium chloride 0.9%",
+            description="Diluent",
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=W.Layout(width="22em"),
+        )
         self.diluent_error = W.HTML("")
         self.diluent_error.add_class("itb-field-error")
         self.diluent_error_message = ""
@@ -42,15 +48,40 @@ class DilutionSection(_Section):
         self.watch(self.stock, self.target, self.volume, self.diluent)
         self.result = _result_widget("dilution")
         self.findings = FindingsView()
-        self.fig = _room(make_figure("What goes into the syringe, and what is discarded", "volume (mL)", "", height=240,
-                               traces=[
-                                   Bar(x=[], y=[], orientation="h", name="stock",
-                                          marker_color=colour("info"), texttemplate="%{x:.3~g} mL"),
-                                   Bar(x=[], y=[], orientation="h", name="sodium chloride 0.9 %",
-                                          marker_color=colour("chart-light"), texttemplate="%{x:.3~g} mL"),
-                                   Bar(x=[], y=[], orientation="h", name="discarded from opened ampoules",
-                                          marker_color=colour("chart-grey"), texttemplate="%{x:.3~g} mL"),
-                               ]))
+        self.fig = _room(
+            make_figure(
+                "What goes into the syringe, and what is discarded",
+                "volume (mL)",
+                "",
+                height=240,
+                traces=[
+                    Bar(
+                        x=[],
+                        y=[],
+                        orientation="h",
+                        name="stock",
+                        marker_color=colour("info"),
+                        texttemplate="%{x:.3~g} mL",
+                    ),
+                    Bar(
+                        x=[],
+                        y=[],
+                        orientation="h",
+                        name="sodium chloride 0.9 %",
+                        marker_color=colour("chart-light"),
+                        texttemplate="%{x:.3~g} mL",
+                    ),
+                    Bar(
+                        x=[],
+                        y=[],
+                        orientation="h",
+                        name="discarded from opened ampoules",
+                        marker_color=colour("chart-grey"),
+                        texttemplate="%{x:.3~g} mL",
+                    ),
+                ],
+            )
+        )
         self.fig.update_layout(barmode="stack")
         self.dilution: itbcore.Dilution | None = None
         self.fill: itbcore.FillRequirement | None = None
@@ -71,20 +102,25 @@ class DilutionSection(_Section):
             raise
         self.diluent_error_message = ""
         clear_inline_error(self.diluent_error)
-        d = itbcore.dilution(self.stock.quantity, self.target.quantity, self.volume.quantity,
-                             diluent=self.diluent.value)
+        d = itbcore.dilution(
+            self.stock.quantity, self.target.quantity, self.volume.quantity, diluent=self.diluent.value
+        )
         fill = itbcore.ampoules_for_fill(self.target.quantity, self.volume.quantity, stock=self.stock.quantity)
         self.dilution, self.fill = d, fill
-        self.result.value = _rows([
-            ("Stock to draw", f"{fmt(d.stock_volume)} of {fmt(d.stock)}"),
-            ("Diluent to add", f"{fmt(d.diluent_volume)} of {d.diluent}"),
-            ("Final", f"{fmt(d.final_volume)} of {fmt(d.target)} ({fmt(d.amount)} baclofen)"),
-            ("Ampoules to open",
-             f"{fill.ampoules} × {fmt(fill.stock.ampoule_volume)} of {fmt(fill.stock.concentration)}"
-                                 f" (single use)"),
-            ("Discarded", fmt(fill.discarded_volume)),
-            ("Sodium in the fill", f"{fmt(fill.sodium)} ({fmt(fill.sodium_mmol)})"),
-        ])
+        self.result.value = _rows(
+            [
+                ("Stock to draw", f"{fmt(d.stock_volume)} of {fmt(d.stock)}"),
+                ("Diluent to add", f"{fmt(d.diluent_volume)} of {d.diluent}"),
+                ("Final", f"{fmt(d.final_volume)} of {fmt(d.target)} ({fmt(d.amount)} baclofen)"),
+                (
+                    "Ampoules to open",
+                    f"{fill.ampoules} × {fmt(fill.stock.ampoule_volume)} of {fmt(fill.stock.concentration)}"
+                    f" (single use)",
+                ),
+                ("Discarded", fmt(fill.discarded_volume)),
+                ("Sodium in the fill", f"{fmt(fill.sodium)} ({fmt(fill.sodium_mmol)})"),
+            ]
+        )
         y = ["fill"]
         with self.fig.batch_update():
             set_trace(self.fig, 0, [float(d.stock_volume.magnitude)], y)
@@ -99,7 +135,9 @@ class DilutionSection(_Section):
         d, f = self.dilution, self.fill
         if d is None or f is None:
             return "dilution: none"
-        return (f"dilution: {fmt(d.final_volume)} of {fmt(d.target)} from {fmt(d.stock)}: stock {fmt(d.stock_volume)}"
-                f" + {d.diluent} {fmt(d.diluent_volume)}\n"
-                f"  ampoules: {f.ampoules} × {fmt(f.stock.ampoule_volume)}; discarded {fmt(f.discarded_volume)}; "
-                f"sodium {fmt(f.sodium)} ({fmt(f.sodium_mmol)})")
+        return (
+            f"dilution: {fmt(d.final_volume)} of {fmt(d.target)} from {fmt(d.stock)}: stock {fmt(d.stock_volume)}"
+            f" + {d.diluent} {fmt(d.diluent_volume)}\n"
+            f"  ampoules: {f.ampoules} × {fmt(f.stock.ampoule_volume)}; discarded {fmt(f.discarded_volume)}; "
+            f"sodium {fmt(f.sodium)} ({fmt(f.sodium_mmol)})"
+        )

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Part of :mod:`widgets.maintenance`.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,14 +28,18 @@ if TYPE_CHECKING:
 
 # ---------------------------------------------------------------------------------------------- flex
 class _StepRow(W.HBox):
-    def __init__(self, start: str, rate: str, on_change: Callable[[], object], on_remove: Callable[[_StepRow], None],
-                 index: int) -> None:
-        self.start = QuantityField("from", "h", start, limit="hour_of_day", name="step start",
-                                   key=f"flex-start-{index}", width="6em")
-        self.rate = QuantityField("rate", value=rate, limit="infusion_rate", name="step rate",
-                                  key=f"flex-rate-{index}", width="7em")
-        self.remove = W.Button(description="Remove", icon="minus", layout=W.Layout(width="auto"),
-                               tooltip="Remove this step")
+    def __init__(
+        self, start: str, rate: str, on_change: Callable[[], object], on_remove: Callable[[_StepRow], None], index: int
+    ) -> None:
+        self.start = QuantityField(
+            "from", "h", start, limit="hour_of_day", name="step start", key=f"flex-start-{index}", width="6em"
+        )
+        self.rate = QuantityField(
+            "rate", value=rate, limit="infusion_rate", name="step rate", key=f"flex-rate-{index}", width="7em"
+        )
+        self.remove = W.Button(
+            description="Remove", icon="minus", layout=W.Layout(width="auto"), tooltip="Remove this step"
+        )
         for f in (self.start, self.rate):
             f.on_change(lambda _f: on_change())
             f.on_state(lambda _f: on_change())  # refused or waiting for Confirm: the programme is withdrawn
@@ -51,35 +56,74 @@ class FlexSection(_Section):
         self.rows_box = W.VBox()
         self.add = W.Button(description="Add step", icon="plus", layout=W.Layout(width="auto"))
         self.add.on_click(lambda _b: self.add_step())
-        self.intended = QuantityField("Intended (prescribed) daily dose", value=START["flex-intended"],
-                                      limit="daily_dose", name="intended daily dose", key="flex-intended")
-        self.effect = QuantitySlider("Effect wanted at (hour of day)", "h", 22, limit="hour_of_day", step=0.5,
-                                     key="flex-effect", readout_format=".1f")
+        self.intended = QuantityField(
+            "Intended (prescribed) daily dose",
+            value=START["flex-intended"],
+            limit="daily_dose",
+            name="intended daily dose",
+            key="flex-intended",
+        )
+        self.effect = QuantitySlider(
+            "Effect wanted at (hour of day)",
+            "h",
+            22,
+            limit="hour_of_day",
+            step=0.5,
+            key="flex-effect",
+            readout_format=".1f",
+        )
         self.effect.layout.width = "40em"
-        self.from_continuous = W.Button(description="Label example: +20 % at night from the intended dose",
-                                        layout=W.Layout(width="auto"))
+        self.from_continuous = W.Button(
+            description="Label example: +20 % at night from the intended dose", layout=W.Layout(width="auto")
+        )
         self.from_continuous.on_click(lambda _b: self.load_label_example())
         self.watch(self.intended, self.effect)
         self.guard = _result_widget("flex-guard")
         self.result = _result_widget("flex")
         self.helper = _result_widget("flex-helper")
         self.findings = FindingsView()
-        self.fig = _room(make_figure("Programmed rate over 24 h", "hour of day (h)", "rate (µg/h)", height=320, traces=[
-            Scatter(x=[], y=[], mode="lines", line_shape="hv", name="programmed rate", fill="tozeroy",
-                       line=dict(width=3)),
-            Scatter(x=[], y=[], mode="lines", name="intended dose as an hourly rate",
-                       line=dict(dash="dash", color=colour("action"))),
-        ]))
+        self.fig = _room(
+            make_figure(
+                "Programmed rate over 24 h",
+                "hour of day (h)",
+                "rate (µg/h)",
+                height=320,
+                traces=[
+                    Scatter(
+                        x=[],
+                        y=[],
+                        mode="lines",
+                        line_shape="hv",
+                        name="programmed rate",
+                        fill="tozeroy",
+                        line=dict(width=3),
+                    ),
+                    Scatter(
+                        x=[],
+                        y=[],
+                        mode="lines",
+                        name="intended dose as an hourly rate",
+                        line=dict(dash="dash", color=colour("action")),
+                    ),
+                ],
+            )
+        )
         self.fig.update_xaxes(range=[0, 24], dtick=2)
         self.programme: itbcore.FlexProgramme | None = None
         self.guard_findings: list = []
         self._loading = False
         for start, rate in FLEX_START_STEPS:
             self.add_step(start, rate, refresh=False)
-        inputs = W.VBox([
-            W.HTML("<strong>Steps</strong> (each runs from its start until the next; the last runs past midnight)"),
-            self.rows_box, W.HBox([self.add, self.from_continuous]), self.intended, self.effect, self.helper,
-        ])
+        inputs = W.VBox(
+            [
+                W.HTML("<strong>Steps</strong> (each runs from its start until the next; the last runs past midnight)"),
+                self.rows_box,
+                W.HBox([self.add, self.from_continuous]),
+                self.intended,
+                self.effect,
+                self.helper,
+            ]
+        )
         self.outputs = [self.guard, self.result, self.fig, self.findings]
         self.widget = W.VBox([inputs, self.status, *self.outputs])
 
@@ -154,15 +198,28 @@ class FlexSection(_Section):
         t, r = programme.step_function()
         intended_rate = units.as_quantity(self.intended.quantity, "ug/h", name="intended rate")
         with self.fig.batch_update():
-            set_trace(self.fig, 0, t.magnitude.tolist(), r.magnitude.tolist(),
-                      hovertemplate="%{x:.3~g} h: %{y:.3~g} µg/h<extra></extra>")
-            set_trace(self.fig, 1, [0, 24], [float(intended_rate.magnitude)] * 2,
-                      name=f"intended {fmt(self.intended.quantity)} = {fmt(intended_rate)}")
+            set_trace(
+                self.fig,
+                0,
+                t.magnitude.tolist(),
+                r.magnitude.tolist(),
+                hovertemplate="%{x:.3~g} h: %{y:.3~g} µg/h<extra></extra>",
+            )
+            set_trace(
+                self.fig,
+                1,
+                [0, 24],
+                [float(intended_rate.magnitude)] * 2,
+                name=f"intended {fmt(self.intended.quantity)} = {fmt(intended_rate)}",
+            )
         if guard:
             worst = "violation" if any(f.severity == "violation" for f in guard) else "warning"
             items = "".join(f"<p>{esc(f.message)} {cite(f.source)}</p>" for f in guard)
-            self.guard.value = _box(f'<strong class="itb-sev-{worst} itb-large">'
-                                    f"⚠ Per-hour / per-day check: {worst.upper()}</strong>{items}", worst)
+            self.guard.value = _box(
+                f'<strong class="itb-sev-{worst} itb-large">'
+                f"⚠ Per-hour / per-day check: {worst.upper()}</strong>{items}",
+                worst,
+            )
         else:
             total, intended = programme.daily_total, self.intended.quantity
             pct = (float(total.magnitude) / float(units.magnitude_in(intended, "ug/day")) - 1) * 100
@@ -171,17 +228,26 @@ class FlexSection(_Section):
                 f"<strong>Per-hour / per-day check: daily total {esc(fmt(total))} "
                 + ("equals" if same else f"is {pct:+.0f} % against")
                 + f" the intended {esc(fmt(intended))}</strong>"
-                + (" (no mix-up of per hour and per day)." if same else
-                   " — no mix-up of per hour and per day, and within a day's adjustment; check it is what the "
-                   "prescription means."), "action" if same else "warning")
-        self.result.value = _rows([
-            ("Daily total", fmt(programme.daily_total)),
-            ("Steps", "; ".join(f"from {fmt(s.start)} at {fmt(s.rate)}" for s in programme.steps)),
-        ])
-        self.helper.value = (f"Programme the change at <strong>{esc(fmt(start_at))}</strong> for an effect wanted at "
-                             f"{esc(fmt(self.effect.quantity))}: {esc(fmt(itbcore.FLEX_EFFECT_LEAD))} before the "
-                             f"wanted effect "
-                             f"{cite('lionova 4.2; lioresal Dosing: mode of infusion')}.")
+                + (
+                    " (no mix-up of per hour and per day)."
+                    if same
+                    else " — no mix-up of per hour and per day, and within a day's adjustment; check it is what the "
+                    "prescription means."
+                ),
+                "action" if same else "warning",
+            )
+        self.result.value = _rows(
+            [
+                ("Daily total", fmt(programme.daily_total)),
+                ("Steps", "; ".join(f"from {fmt(s.start)} at {fmt(s.rate)}" for s in programme.steps)),
+            ]
+        )
+        self.helper.value = (
+            f"Programme the change at <strong>{esc(fmt(start_at))}</strong> for an effect wanted at "
+            f"{esc(fmt(self.effect.quantity))}: {esc(fmt(itbcore.FLEX_EFFECT_LEAD))} before the "
+            f"wanted effect "
+            f"{cite('lionova 4.2; lioresal Dosing: mode of infusion')}."
+        )
         self.findings.show(programme.findings)
 
     def summary(self) -> str:
@@ -189,5 +255,7 @@ class FlexSection(_Section):
         if p is None:
             return "flex: none"
         steps = "; ".join(f"{fmt(s.start)} {fmt(s.rate)}" for s in p.steps)
-        return (f"flex programme: {steps}; daily total {fmt(p.daily_total)} against intended "
-                f"{fmt(self.intended.quantity)}\n  unit check: {findings_text(self.guard_findings, 'no finding')}")
+        return (
+            f"flex programme: {steps}; daily total {fmt(p.daily_total)} against intended "
+            f"{fmt(self.intended.quantity)}\n  unit check: {findings_text(self.guard_findings, 'no finding')}"
+        )

@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Part of :mod:`widgets.maintenance`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,38 +37,72 @@ class RefillSection(_Section):
         self.concentration = _field("Concentration", "refill-concentration", "concentration")
         self.dose = _field("Daily dose", "refill-dose", "daily_dose")
         self.alarm = _field("Alarm volume (device setting)", "refill-alarm", "alarm_volume", "alarm volume")
-        self.fill_date = W.DatePicker(description="Fill date", value=dt.date.today(),
-                                      style={"description_width": "initial"})
+        self.fill_date = W.DatePicker(
+            description="Fill date", value=dt.date.today(), style={"description_width": "initial"}
+        )
         self.fill_date.add_class("itb-field")
         self.fill_date.add_class("itb-field-refill-date")
         self.date_error = W.HTML("")
         self.date_error.add_class("itb-field-error")
-        self.margin = QuantitySlider("Refill margin before the alarm", "day", 4, limit="refill_margin", step=1,
-                                     key="refill-margin", readout_format=".0f")
+        self.margin = QuantitySlider(
+            "Refill margin before the alarm",
+            "day",
+            4,
+            limit="refill_margin",
+            step=1,
+            key="refill-margin",
+            readout_format=".0f",
+        )
         self.margin.layout.width = "40em"
         self.watch(self.reservoir, self.concentration, self.dose, self.alarm, self.margin)
         self.fill_date.observe(self._on_date, "value")
         self.result = _result_widget("refill")
         self.findings = FindingsView()
-        self.fig = _room(make_figure("Reservoir volume after this fill", "date", "volume in reservoir (mL)", height=380,
-                               traces=[
-                                   Scatter(x=[], y=[], mode="lines", name="reservoir volume",
-                                              line=dict(width=3)),
-                                   Scatter(x=[], y=[], mode="lines", name="alarm volume",
-                                              line=dict(dash="dash", color=colour("warning"))),
-                                   Scatter(x=[], y=[], mode="markers+text", name="alarm / empty",
-                                              textposition="top right",
-                                              marker=dict(size=11, color=colour("violation"))),
-                                   Scatter(x=[], y=[], mode="lines+markers+text", name="recommended refill",
-                                              textposition="top left",
-                                              line=dict(color=colour("action"), width=2),
-                                              marker=dict(size=[0, 12], color=colour("action"))),
-                                   Scatter(x=[], y=[], mode="lines", name="refill cap",
-                                              line=dict(dash="dot", color=colour("chart-purple"))),
-                               ]))
+        self.fig = _room(
+            make_figure(
+                "Reservoir volume after this fill",
+                "date",
+                "volume in reservoir (mL)",
+                height=380,
+                traces=[
+                    Scatter(x=[], y=[], mode="lines", name="reservoir volume", line=dict(width=3)),
+                    Scatter(
+                        x=[], y=[], mode="lines", name="alarm volume", line=dict(dash="dash", color=colour("warning"))
+                    ),
+                    Scatter(
+                        x=[],
+                        y=[],
+                        mode="markers+text",
+                        name="alarm / empty",
+                        textposition="top right",
+                        marker=dict(size=11, color=colour("violation")),
+                    ),
+                    Scatter(
+                        x=[],
+                        y=[],
+                        mode="lines+markers+text",
+                        name="recommended refill",
+                        textposition="top left",
+                        line=dict(color=colour("action"), width=2),
+                        marker=dict(size=[0, 12], color=colour("action")),
+                    ),
+                    Scatter(
+                        x=[], y=[], mode="lines", name="refill cap", line=dict(dash="dot", color=colour("chart-purple"))
+                    ),
+                ],
+            )
+        )
         self.plan: itbcore.RefillPlan | None = None
-        inputs = W.VBox([self.reservoir, self.concentration, self.dose, self.alarm,
-                         W.HBox([self.fill_date, self.date_error]), self.margin])
+        inputs = W.VBox(
+            [
+                self.reservoir,
+                self.concentration,
+                self.dose,
+                self.alarm,
+                W.HBox([self.fill_date, self.date_error]),
+                self.margin,
+            ]
+        )
         self.outputs = [self.result, self.fig, self.findings]
         self.widget = W.VBox([inputs, self.status, *self.outputs])
 
@@ -82,11 +117,18 @@ class RefillSection(_Section):
         fill = self.fill_date.value
         if fill is None:  # the plan's dates count from the fill: no plan without it
             raise itbcore.InputError(_NO_DATE)
-        plan = itbcore.refill_plan(self.reservoir.quantity, self.concentration.quantity, self.dose.quantity,
-                                   alarm_volume=self.alarm.quantity, fill_date=fill,
-                                   margin=self.margin.quantity, label=self.app.label_profile)
-        at_refill = itbcore.expected_residual(plan.reservoir_volume, plan.daily_dose, plan.concentration,
-                                              plan.refill_after)
+        plan = itbcore.refill_plan(
+            self.reservoir.quantity,
+            self.concentration.quantity,
+            self.dose.quantity,
+            alarm_volume=self.alarm.quantity,
+            fill_date=fill,
+            margin=self.margin.quantity,
+            label=self.app.label_profile,
+        )
+        at_refill = itbcore.expected_residual(
+            plan.reservoir_volume, plan.daily_dose, plan.concentration, plan.refill_after
+        )
         self.plan = plan
         start = dt.datetime.combine(fill, dt.time())
 
@@ -98,33 +140,50 @@ class RefillSection(_Section):
         cap_days, cap_name = plan.interval_cap or (None, "")
         fig = self.fig
         with fig.batch_update():
-            set_trace(fig, 0, [start, t_alarm, t_empty], [res, alarm, 0.0],
-                      hovertemplate="%{x|%Y-%m-%d}: %{y:.3~g} mL<extra></extra>")
+            set_trace(
+                fig,
+                0,
+                [start, t_alarm, t_empty],
+                [res, alarm, 0.0],
+                hovertemplate="%{x|%Y-%m-%d}: %{y:.3~g} mL<extra></extra>",
+            )
             set_trace(fig, 1, [start, t_empty], [alarm, alarm], name=f"alarm volume {fmt(plan.alarm_volume)}")
-            set_trace(fig, 2, [t_alarm, t_empty], [alarm, 0.0],
-                      text=[f"alarm {_date(plan.alarm_date)}", f"empty {_date(plan.empty_date)}"])
-            set_trace(fig, 3, [t_refill, t_refill], [0.0, float(at_refill.magnitude)],
-                      text=["", f"refill {_date(plan.refill_date)}"],
-                      name=f"recommended refill ({plan.limited_by})")
+            set_trace(
+                fig,
+                2,
+                [t_alarm, t_empty],
+                [alarm, 0.0],
+                text=[f"alarm {_date(plan.alarm_date)}", f"empty {_date(plan.empty_date)}"],
+            )
+            set_trace(
+                fig,
+                3,
+                [t_refill, t_refill],
+                [0.0, float(at_refill.magnitude)],
+                text=["", f"refill {_date(plan.refill_date)}"],
+                name=f"recommended refill ({plan.limited_by})",
+            )
             if cap_days is not None:
                 t_cap = at(cap_days)
-                set_trace(fig, 4, [t_cap, t_cap], [0.0, res], name=f"{cap_name} ({fmt(cap_days.to('day'))})",
-                          visible=True)
+                set_trace(
+                    fig, 4, [t_cap, t_cap], [0.0, res], name=f"{cap_name} ({fmt(cap_days.to('day'))})", visible=True
+                )
             else:
                 set_trace(fig, 4, [], [], visible=False)
             # a little room after the empty day so its label is not cut off
             fig.update_xaxes(range=[start - dt.timedelta(days=2), t_empty + (t_empty - start) * 0.12])
         days_to_refill = fmt(plan.refill_after)
-        self.result.value = (
-            _rows([
+        self.result.value = _rows(
+            [
                 ("Daily volume", fmt(plan.daily_volume)),
                 ("Low-reservoir alarm", f"after {fmt(plan.days_to_alarm)}, on {_date(plan.alarm_date)}"),
                 ("Reservoir empty", f"after {fmt(plan.days_to_empty)}, on {_date(plan.empty_date)}"),
                 ("Volume left at the refill", fmt(at_refill)),
-            ])
-            + _box(f"<strong>Refill after {esc(days_to_refill)}, on {esc(_date(plan.refill_date))}</strong> — "
-                   f"limited by: <strong>{esc(plan.limited_by)}</strong> (label profile {esc(plan.label)})",
-                   "action")
+            ]
+        ) + _box(
+            f"<strong>Refill after {esc(days_to_refill)}, on {esc(_date(plan.refill_date))}</strong> — "
+            f"limited by: <strong>{esc(plan.limited_by)}</strong> (label profile {esc(plan.label)})",
+            "action",
         )
         self.findings.show(plan.findings)
 
@@ -132,11 +191,13 @@ class RefillSection(_Section):
         p = self.plan
         if p is None:
             return "refill plan: none"
-        return "\n".join([
-            f"refill plan ({p.label}): {fmt(p.reservoir_volume)} of {fmt(p.concentration)} at {fmt(p.daily_dose)}, "
-            f"alarm at {fmt(p.alarm_volume)}, margin {fmt(p.margin)}",
-            f"  daily volume {fmt(p.daily_volume)}; alarm after {fmt(p.days_to_alarm)}; empty after "
-            f"{fmt(p.days_to_empty)}",
-            f"  refill after {fmt(p.refill_after)} (limited by {p.limited_by}); dates: fill {_date(p.fill_date)}, "
-            f"refill {_date(p.refill_date)}, alarm {_date(p.alarm_date)}, empty {_date(p.empty_date)}",
-        ])
+        return "\n".join(
+            [
+                f"refill plan ({p.label}): {fmt(p.reservoir_volume)} of {fmt(p.concentration)} at {fmt(p.daily_dose)}, "
+                f"alarm at {fmt(p.alarm_volume)}, margin {fmt(p.margin)}",
+                f"  daily volume {fmt(p.daily_volume)}; alarm after {fmt(p.days_to_alarm)}; empty after "
+                f"{fmt(p.days_to_empty)}",
+                f"  refill after {fmt(p.refill_after)} (limited by {p.limited_by}); dates: fill {_date(p.fill_date)}, "
+                f"refill {_date(p.refill_date)}, alarm {_date(p.alarm_date)}, empty {_date(p.empty_date)}",
+            ]
+        )

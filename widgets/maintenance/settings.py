@@ -2,6 +2,7 @@
 
 For training only, not for treating patients.  Part of :mod:`widgets.maintenance`.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -28,16 +29,19 @@ class SettingsSection(_Section):
         super().__init__(app)
         modes = list(itbcore.DELIVERY_MODES)
         self.old_conc = _field("Concentration", "old-concentration", "concentration", "old concentration")
-        self.old_dose = QuantityField("Daily dose", value=START["old-dose"], limit="daily_dose", name="old daily dose",
-                                      key="old-dose")
+        self.old_dose = QuantityField(
+            "Daily dose", value=START["old-dose"], limit="daily_dose", name="old daily dose", key="old-dose"
+        )
         self.old_mode = W.Dropdown(options=modes, value=modes[0], description="Mode")
         self.new_conc = _field("Concentration", "new-concentration", "concentration", "new concentration")
-        self.new_dose = QuantityField("Daily dose", value=START["new-dose"], limit="daily_dose", name="new daily dose",
-                                      key="new-dose")
+        self.new_dose = QuantityField(
+            "Daily dose", value=START["new-dose"], limit="daily_dose", name="new daily dose", key="new-dose"
+        )
         self.new_mode = W.Dropdown(options=modes, value=modes[0], description="Mode")
         self.watch(self.old_conc, self.old_dose, self.old_mode, self.new_conc, self.new_dose, self.new_mode)
-        self.programme = W.Button(description="Programme", icon="upload", button_style="primary",
-                                  layout=W.Layout(width="auto"))
+        self.programme = W.Button(
+            description="Programme", icon="upload", button_style="primary", layout=W.Layout(width="auto")
+        )
         self.programme.add_class("itb-field")
         self.programme.add_class("itb-field-programme")
         self.programme.on_click(lambda _b: self.press_programme())
@@ -48,12 +52,19 @@ class SettingsSection(_Section):
         self.old_settings: itbcore.PumpSettings | None = None
         self.new_settings: itbcore.PumpSettings | None = None
         col = dict(border="1px solid #ccc", padding="6px", margin="0 6px 0 0")
-        columns = W.HBox([
-            W.VBox([W.HTML("<strong>Old (in the pump)</strong>"), self.old_conc, self.old_dose, self.old_mode],
-                   layout=W.Layout(**col)),
-            W.VBox([W.HTML("<strong>New (to programme)</strong>"), self.new_conc, self.new_dose, self.new_mode],
-                   layout=W.Layout(**col)),
-        ], layout=W.Layout(flex_flow="row wrap"))
+        columns = W.HBox(
+            [
+                W.VBox(
+                    [W.HTML("<strong>Old (in the pump)</strong>"), self.old_conc, self.old_dose, self.old_mode],
+                    layout=W.Layout(**col),
+                ),
+                W.VBox(
+                    [W.HTML("<strong>New (to programme)</strong>"), self.new_conc, self.new_dose, self.new_mode],
+                    layout=W.Layout(**col),
+                ),
+            ],
+            layout=W.Layout(flex_flow="row wrap"),
+        )
         self.outputs = [self.result, self.findings, self.outcome]
         self.widget = W.VBox([columns, self.status, self.result, self.findings, self.programme, self.outcome])
 
@@ -62,13 +73,15 @@ class SettingsSection(_Section):
         new = itbcore.PumpSettings(self.new_conc.quantity, self.new_dose.quantity, self.new_mode.value)
         found = itbcore.compare_settings(old, new)
         self.old_settings, self.new_settings, self.comparison = old, new, found
-        self.result.value = _rows([
-            ("", "old → new"),
-            ("Concentration", f"{fmt(old.concentration)} → {fmt(new.concentration)}"),
-            ("Daily dose", f"{fmt(old.daily_dose)} → {fmt(new.daily_dose)}"),
-            ("Daily volume", f"{fmt(old.daily_volume)} → {fmt(new.daily_volume)}"),
-            ("Mode", f"{old.mode} → {new.mode}"),
-        ])
+        self.result.value = _rows(
+            [
+                ("", "old → new"),
+                ("Concentration", f"{fmt(old.concentration)} → {fmt(new.concentration)}"),
+                ("Daily dose", f"{fmt(old.daily_dose)} → {fmt(new.daily_dose)}"),
+                ("Daily volume", f"{fmt(old.daily_volume)} → {fmt(new.daily_volume)}"),
+                ("Mode", f"{old.mode} → {new.mode}"),
+            ]
+        )
         self.findings.show(found)
         self.outcome.value = ""  # a changed setting needs a new press
 
@@ -83,18 +96,24 @@ class SettingsSection(_Section):
         bad = self.violations()
         if bad:
             reasons = "".join(f"<li>{esc(f.message)} {cite(f.source)}</li>" for f in bad)
-            self.outcome.value = _box(f"<strong class='itb-sev-violation'>Programming refused"
-                                      f"</strong> while a violation is present:<ul>{reasons}</ul>", "violation")
+            self.outcome.value = _box(
+                f"<strong class='itb-sev-violation'>Programming refused"
+                f"</strong> while a violation is present:<ul>{reasons}</ul>",
+                "violation",
+            )
             return
         new = self.new_settings
         self.outcome.value = _box(
             f"<strong>Programmed (training simulation):</strong> {esc(fmt(new.concentration))}, "
             f"{esc(fmt(new.daily_dose))}, {esc(new.mode)}. Check the warnings above with a second person.",
-            "action")
+            "action",
+        )
 
     def summary(self) -> str:
         o, n = self.old_settings, self.new_settings
         if o is None or n is None:
             return "settings: none"
-        return (f"settings: {fmt(o.concentration)} {fmt(o.daily_dose)} {o.mode} -> {fmt(n.concentration)} "
-                f"{fmt(n.daily_dose)} {n.mode}\n  comparison: {findings_text(self.comparison, 'no finding')}")
+        return (
+            f"settings: {fmt(o.concentration)} {fmt(o.daily_dose)} {o.mode} -> {fmt(n.concentration)} "
+            f"{fmt(n.daily_dose)} {n.mode}\n  comparison: {findings_text(self.comparison, 'no finding')}"
+        )
