@@ -17,7 +17,8 @@ def _solution_lines(src):
     for cell in src.cells:
         if cell.metadata.get("nbgrader", {}).get("solution"):
             body = [ln.strip() for ln in cell.source.split("\n") if ln.strip() not in (generate.BEGIN, generate.END)]
-            lines += [ln for ln in body if ln and not ln.startswith("#") and ln != "answer"]
+            # a line of brackets alone (a formatted call's closing ")") says nothing about the solution
+            lines += [ln for ln in body if any(ch.isalnum() for ch in ln) and not ln.startswith("#") and ln != "answer"]
     return lines
 
 
