@@ -5,6 +5,7 @@
     python3 tasks.py test     # install into .venv (with test extras, Debian's chromium and bubblewrap),
                               # run ruff and mypy, then every test
     python3 tasks.py bench    # run the benchmarks in bench/ and print their tables
+    python3 tasks.py i18n     # extract the messages and update the nb and tr catalogues (Babel; see README)
 
 Extra arguments after ``test`` go to pytest (``python3 tasks.py test -k refill``).
 The virtual environment is rebuilt only when pyproject.toml changes.
@@ -162,7 +163,63 @@ def bench(args: list[str]) -> int:
     return _run(PY, "-m", "bench", *args)
 
 
-COMMANDS = {"serve": serve, "test": test, "bench": bench}
+#: The gettext domains: each package keeps its catalogues in <package>/locale/<locale>/LC_MESSAGES/<package>.po.
+I18N_DOMAINS = ("itbcore", "widgets", "exercises")
+#: The languages the catalogues are kept for (English is the source language).
+I18N_LOCALES = ("nb", "tr")
+I18N_KEYWORDS = ("message", "gettext", "_", "N_", "ngettext:1,2")
+
+
+def i18n(args: list[str]) -> int:
+    """``i18n [update]``: extract every package's messages and update its catalogues (new ones start empty);
+    ``i18n init <locale>``: start a language's catalogues; ``i18n compile``: build the .mo files and print
+    how much of each catalogue is translated (the apps also read a .po directly when no .mo is built)."""
+    ensure_venv()
+    pybabel = BIN / "pybabel"
+    action = args[0] if args else "update"
+    locales = I18N_LOCALES if action != "init" else tuple(args[1:2])
+    if action not in ("update", "init", "compile") or (action == "init" and not locales):
+        sys.exit("usage: python3 tasks.py i18n [update | init <locale> | compile]")
+    for domain in I18N_DOMAINS:
+        folder = ROOT / domain / "locale"
+        pot = folder / f"{domain}.pot"
+        if action in ("update", "init"):
+            folder.mkdir(exist_ok=True)
+            keywords = [arg for kw in I18N_KEYWORDS for arg in ("-k", kw)]
+            if (
+                _run(
+                    pybabel,
+                    "extract",
+                    "-F",
+                    "babel.cfg",
+                    *keywords,
+                    "--no-wrap",
+                    "--sort-by-file",
+                    "--add-location",
+                    "file",
+                    "--project",
+                    "ITB training suite",
+                    "--copyright-holder",
+                    "the ITB training suite's authors",
+                    "-o",
+                    pot,
+                    domain,
+                )
+                != 0
+            ):
+                return 1
+            for locale in locales:
+                exists = (folder / locale / "LC_MESSAGES" / f"{domain}.po").is_file()
+                verb = ("update", "--no-fuzzy-matching", "--ignore-obsolete") if exists else ("init",)
+                if _run(pybabel, *verb, "--no-wrap", "-l", locale, "-D", domain, "-i", pot, "-d", folder) != 0:
+                    return 1
+        else:
+            if _run(pybabel, "compile", "--statistics", "-D", domain, "-d", folder) != 0:
+                return 1
+    return 0
+
+
+COMMANDS = {"serve": serve, "test": test, "bench": bench, "i18n": i18n}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

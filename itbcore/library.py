@@ -20,7 +20,7 @@ range a label sets, never widen it.
 >>> check("daily_dose", "100 mg/day", name="daily dose")
 Traceback (most recent call last):
 ...
-itbcore.errors.DoseLimitError: The daily dose 100000 µg/day is above the hard limit of 3000 µg/day (about 1.5 times the
+itbcore.errors.DoseLimitError: The daily dose 100 000 µg/day is above the hard limit of 3000 µg/day (about 1.5 times the
 highest daily dose the labels report; a mg/µg slip lands far above it; local protocol — the suite's default, edit for
 your hospital): 1000 times 100 µg/day — was mg written for µg?
 """

@@ -213,7 +213,7 @@ def pocket_fill(
     --------
     >>> r = pocket_fill()
     >>> fmt(r.delivered_amount), r.factor, r.route
-    ('40000 µg', 80.0, 'subcutaneous pocket')
+    ('40\\u202f000 µg', 80.0, 'subcutaneous pocket')
     >>> fmt(r.infusions[0][1])
     '192 h'
     """
@@ -296,7 +296,7 @@ def access_port_injection(
     --------
     >>> r = access_port_injection("2 mg/mL", "20 mL")
     >>> fmt(r.boluses[0][1]), r.factor
-    ('40000 µg', 80.0)
+    ('40\\u202f000 µg', 80.0)
     >>> fmt(access_port_injection("500 ug/mL", "1 mL").delivered_amount)
     '500 µg'
     """

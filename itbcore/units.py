@@ -27,10 +27,13 @@ from typing import Any, TypeAlias
 
 import numpy as np
 import pint
+from babel.numbers import format_decimal
+from babel.units import UnknownUnitError, format_unit
 from pint.facets.plain import PlainUnit
 
 from . import fastpath
 from .errors import InputError, UnitError
+from .i18n import get_locale, localize_number
 
 __all__ = ["ureg", "Q_", "QuantityLike", "as_quantity", "as_array_quantity", "fmt", "display_unit", "magnitude_in"]
 
@@ -92,11 +95,12 @@ _UNIT_NAMES: dict[str, str] = {
         (("ml", "milliliter", "milliliters", "millilitre", "millilitres"), "milliliter"),
         (("ul", "µl", "μl", "microliter", "microliters", "microlitre", "microlitres"), "microliter"),
         (("l", "liter", "liters", "litre", "litres"), "liter"),
-        (("h", "hr", "hrs", "hour", "hours"), "hour"),
-        (("min", "mins", "minute", "minutes"), "minute"),
-        (("day", "days", "d"), "day"),
-        (("week", "weeks", "wk", "wks"), "week"),
-        (("year", "years", "yr", "yrs"), "year"),
+        # and the words the suite writes in Bokmål and Turkish (display_unit, CLDR durations), read back
+        (("h", "hr", "hrs", "hour", "hours", "time", "timer", "saat"), "hour"),
+        (("min", "mins", "minute", "minutes", "minutt", "minutter", "dakika", "dk"), "minute"),
+        (("day", "days", "d", "dag", "dager", "døgn", "døgnet", "gün", "gun"), "day"),
+        (("week", "weeks", "wk", "wks", "uke", "uker", "hafta"), "week"),
+        (("year", "years", "yr", "yrs", "år", "yıl", "yil"), "year"),
         (("cm",), "centimeter"),
         (("mmol", "millimole", "millimoles"), "millimole"),
         (("umol", "µmol", "μmol", "micromole", "micromoles"), "micromole"),
@@ -366,6 +370,42 @@ _DISPLAY = {
     "year": "year",
 }
 
+# How the labels write units in their own languages (lionova 2 and 6.6: "50 mikrogram/ml", "mikrogram/dag",
+# "24 timer"; baclorex 3: "50 mikrogram/ml", "24 saat"): the unit words of itbcore/glossary.toml.  A unit
+# not listed is written as in English (mg, ng, kg, mmol are the same in all three).
+_DISPLAY_LOCALE = {
+    "nb": {
+        "microgram": "mikrogram",
+        "milliliter": "ml",
+        "microliter": "µl",
+        "liter": "l",
+        "hour": "time",
+        "minute": "min",
+        "day": "dag",
+        "week": "uke",
+        "year": "år",
+    },
+    "tr": {
+        "microgram": "mikrogram",
+        "milliliter": "ml",
+        "microliter": "µl",
+        "liter": "l",
+        "hour": "saat",
+        "minute": "dk",
+        "day": "gün",
+        "week": "hafta",
+        "year": "yıl",
+    },
+}
+# A duration written alone ("90 days") takes CLDR's long unit pattern and plural, from Babel.
+_CLDR_DURATION = {
+    "day": "duration-day",
+    "week": "duration-week",
+    "hour": "duration-hour",
+    "minute": "duration-minute",
+    "year": "duration-year",
+}
+
 
 def _unit(spec: Any) -> pint.Unit:
     if isinstance(spec, pint.Unit):
@@ -455,20 +495,27 @@ def _parse_text_cached(text: str) -> Any:
     return parsed if parsed[0] != "refused" and parsed[1] is not None else None
 
 
-def display_unit(unit: str | PlainUnit) -> str:
-    """Write a unit the way a clinician reads it.
+def display_unit(unit: str | PlainUnit, locale: str | None = None) -> str:
+    """Write a unit the way a clinician reads it, in the locale in force (or ``locale``).
 
     >>> display_unit("ug/day")
     'µg/day'
     >>> display_unit("mg/mL")
     'mg/mL'
+    >>> display_unit("ug/day", "nb"), display_unit("ug/mL", "tr")
+    ('mikrogram/dag', 'mikrogram/ml')
     """
+    return _display_text(str(_unit(unit)) if not isinstance(unit, str) else unit, locale or get_locale())
+
+
+def _display_unit(unit: str | PlainUnit, locale: str) -> str:
     u = _unit(unit)
+    words = _DISPLAY_LOCALE.get(locale, {})
     num: list[str] = []
     den: list[str] = []
     for name, exponent in u._units.items():
         power = float(exponent)  # type: ignore[arg-type]  # a unit's exponents are real numbers
-        label = _DISPLAY.get(name, str(ureg.Unit(name)))
+        label = words.get(name) or _DISPLAY.get(name, str(ureg.Unit(name)))
         target = num if power > 0 else den
         p = abs(power)
         target.append(label if p == 1 else f"{label}^{p:g}")
@@ -673,7 +720,7 @@ def fmt(q: pint.Quantity, unit: str | None = None, digits: int = 3) -> str:
         mag = float(q.magnitude)
     except (TypeError, ValueError):
         raise InputError("Only a single value can be formatted.") from None
-    return _with_unit(_number_text(mag, digits), display_unit(q.units))
+    return _fmt_float(mag, str(q.units), digits)
 
 
 #: Units written as words that take a plural: "1 day", "90 days" (a compound such as µg/day does not).
@@ -681,10 +728,32 @@ _COUNTED = frozenset({"day", "week", "month", "year", "minute"})
 
 
 def _with_unit(number: str, unit: str) -> str:
-    """``"90" + "day"`` → ``"90 days"``; any other unit as it is."""
+    """``"90" + "day"`` → ``"90 days"``; any other unit as it is (English)."""
     if unit in _COUNTED and number not in ("1", "-1"):
         unit += "s"
     return f"{number} {unit}"
+
+
+@lru_cache(maxsize=1024)
+def _localized(number: str, unit: str, locale: str) -> str:
+    """An ASCII number and a pint unit name written in ``locale``: its decimal symbol and digit groups
+    (:func:`itbcore.i18n.localize_number`), the labels' unit words, CLDR's pattern for a duration alone."""
+    shown = localize_number(number, locale)
+    if locale in ("en", "qps"):
+        return _with_unit(shown, _display_text(unit, "en"))
+    parts = _unit(unit)._units
+    name, power = next(iter(parts.items())) if len(parts) == 1 else ("", 0)
+    cldr = _CLDR_DURATION.get(name) if power == 1 else None
+    if cldr is not None:
+        try:
+            value = float(number)
+            babel_number = format_decimal(value, format="0.##########", locale=locale)
+            return format_unit(value, cldr, length="long", format="0.##########", locale=locale).replace(
+                babel_number, shown
+            )
+        except (ValueError, UnknownUnitError):
+            pass
+    return f"{shown} {_display_text(unit, locale)}"
 
 
 def _number_text(mag: float, digits: int = 3) -> str:
@@ -702,9 +771,9 @@ def _number_text(mag: float, digits: int = 3) -> str:
     return text
 
 
-@lru_cache(maxsize=256)
-def _display_text(unit: str) -> str:
-    return display_unit(unit)
+@lru_cache(maxsize=512)
+def _display_text(unit: str, locale: str = "en") -> str:
+    return _display_unit(unit, locale)
 
 
 def _fmt_float(mag: float, unit: str, digits: int = 3) -> str:
@@ -713,4 +782,4 @@ def _fmt_float(mag: float, unit: str, digits: int = 3) -> str:
     >>> _fmt_float(0.49999999, "mL") == fmt(Q_(0.49999999, "mL"))
     True
     """
-    return _with_unit(_number_text(float(mag), digits), _display_text(unit))
+    return _localized(_number_text(float(mag), digits), unit, get_locale())

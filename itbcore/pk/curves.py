@@ -175,7 +175,7 @@ def regimen_findings(
     >>> regimen_findings(boluses=[("0 h", "50 ug")])
     []
     >>> print(regimen_findings(boluses=[("0 h", "50 mg")])[0].message)
-    The bolus dose 50000 µg is above the soft limit of 100 µg (the boluses the labels give are test doses of 25 µg up
+    The bolus dose 50 000 µg is above the soft limit of 100 µg (the boluses the labels give are test doses of 25 µg up
     to the 100 µg maximum test dose; lionova 4.2): 1000 times 50 µg — was mg written for µg? Confirm it is what is
     meant.
     >>> [f.code for f in regimen_findings(infusions=[("0 h", None, "500 mg/day")])]

@@ -133,7 +133,7 @@ def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
     >>> PumpSettings("500 ug/mL", "400 mg/day")  # past the drug library's hard limit: refused where it is entered
     Traceback (most recent call last):
     ...
-    itbcore.errors.DoseLimitError: The daily dose 400000 µg/day is above the hard limit of 3000 µg/day (...): 1000
+    itbcore.errors.DoseLimitError: The daily dose 400 000 µg/day is above the hard limit of 3000 µg/day (...): 1000
     times 400 µg/day — was mg written for µg?
     """
     if not isinstance(old, PumpSettings) or not isinstance(new, PumpSettings):

@@ -80,7 +80,7 @@ def test_past_the_hard_limit_is_wrong_with_the_librarys_message():
     assert r.status == "wrong" and r.slip == HARD_LIMIT_SLIP
     assert (
         r.message.startswith(
-            "The daily dose (continuous infusion) 30000 µg/day is above the hard limit of "
+            "The daily dose (continuous infusion) 30\u202f000 µg/day is above the hard limit of "
             f"{fmt(Q_(_DAILY.hard.max, 'ug/day'))}"
         )
         and _DAILY.hard.source in r.message

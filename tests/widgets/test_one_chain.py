@@ -69,7 +69,7 @@ def test_screening_readback_is_not_100_ug_after_50_mg_is_refused():
     assert app.first_dose.readback == "read as 100 µg" and "100 µg" in app.rows[0]["text"].value
     app.first_dose.value = "50 mg"  # a thousandfold slip: refused by the library (lionova 4.2: at most 100 µg)
     assert app.first_dose.error_message == library_says(app.first_dose, "50 mg")
-    assert "50000 µg is above the hard limit of 100 µg" in app.first_dose.error_message
+    assert "50\u202f000 µg is above the hard limit of 100 µg" in app.first_dose.error_message
     # the field no longer says it read 100 µg, and no result of 100 µg stays on screen
     assert app.first_dose.readback == "not read" and "read as" not in app.first_dose.hint.value
     assert all(withdrawn(r["text"]) for r in app.rows) and withdrawn(app.decision) and withdrawn(app.fig)

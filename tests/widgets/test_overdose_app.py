@@ -31,7 +31,7 @@ def _curves(app: OverdoseApp):
 
 def test_default_access_port_injection_shows_factor_and_curves(app: OverdoseApp) -> None:
     # Access port: 2 mg/mL × 20 mL = 40000 µg at once, 80 daily doses of 500 µg/day (lionova 4.4).
-    assert "40000 µg = 80 × the intended daily dose (500 µg/day)" in app.scenario_result.value
+    assert "40\u202f000 µg = 80 × the intended daily dose (500 µg/day)" in app.scenario_result.value
     assert "lionova 4.4" in app.scenario_result.value
     intended, delivered = _curves(app)
     assert len(intended) == len(delivered) == len(app.fig.data[0].x) > 100
@@ -101,7 +101,7 @@ def test_bad_setting_is_inline_and_withdraws_the_scenario_only(app: OverdoseApp,
     # corrected: the scenario comes back, computed from it (2 mg/mL × 10 mL)
     field.value = "10 mL"
     assert all(shown(w) for w in _parts(app)["scenario"]) and app.scenario_status.message == ""
-    assert "20000 µg = 40 × the intended daily dose (500 µg/day)" in app.scenario_result.value
+    assert "20\u202f000 µg = 40 × the intended daily dose (500 µg/day)" in app.scenario_result.value
 
 
 def test_a_refused_setting_of_another_scenario_withdraws_nothing_until_it_is_chosen(app: OverdoseApp) -> None:
@@ -199,7 +199,7 @@ def test_physostigmine_warning_always_visible(app: OverdoseApp) -> None:
 
 def test_summary_has_the_clinical_numbers(app: OverdoseApp) -> None:
     s = app.summary()
-    assert "factor: 40000 µg = 80 × the intended daily dose (500 µg/day)" in s
+    assert "factor: 40\u202f000 µg = 80 × the intended daily dose (500 µg/day)" in s
     assert "overdose grade: mild" in s
     assert "physostigmine (lioresal Overdose, adult): 2 mg per dose" in s
     assert repr(app) == "<OverdoseApp: Overdose>"
