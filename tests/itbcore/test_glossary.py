@@ -179,6 +179,7 @@ def test_a_short_form_is_found_only_where_a_word_starts():
 def test_turkish_capitals_fold_as_the_label_prints_them():
     assert misuses("intrathecal", "İNTRATEKAL", "tr") == []
     assert misuses("intrathecal", "İntratekal", "tr") == []
+    assert misuses("overdose", "AŞIRI DOZ BELİRTİLERİ", "tr") == []  # capital I of a dotless ı
 
 
 def test_a_translation_with_no_glossary_english_has_nothing_to_check():
