@@ -30,6 +30,7 @@ def test_the_wheel_a_class_installs_holds_no_solution_source_or_answer_key(train
         "widgets/app.py",
         "widgets/static/figure.js",
         "itbcore/label_differences.toml",
+        "itbcore/glossary.toml",
         "launcher/app.py",
         "launcher/handlers/render.py",
     ):
