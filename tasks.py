@@ -18,7 +18,6 @@ import os
 import shutil
 import subprocess
 import sys
-import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -33,25 +32,46 @@ def _run(*cmd: str | os.PathLike, **kw) -> int:
     return subprocess.call([str(c) for c in cmd], cwd=ROOT, **kw)
 
 
-def ensure_venv(extras: str = "") -> None:
-    """Create .venv and install the project (editable) unless pyproject.toml is unchanged."""
+def say(text: str) -> None:
+    """One line per step, flushed at once: a log or a pipe (CI, ``| tee``) shows each step as it starts."""
+    print(f"==> {text}", flush=True)
+
+
+def ensure_venv(extras: str = "", *, run=_run) -> None:
+    """Create .venv and install the project (editable) unless pyproject.toml is unchanged.
+
+    Each step says itself on its own line (:func:`say`); ``run`` runs a command (a test passes a stand-in)."""
     if not PY.exists():
-        venv.EnvBuilder(with_pip=True).create(VENV)
+        say(f"Creating the virtual environment {VENV.name}/ (once)…")
+        if run(sys.executable, "-m", "venv", VENV) != 0 or not PY.exists():
+            sys.exit(f"Creating {VENV} failed (see the message above; Debian needs the python3-venv package).")
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
     stamp = VENV / f".install-stamp{extras}"
     if stamp.exists() and stamp.read_text() == digest:
+        say(f"The suite is installed in {VENV.name}/ (pyproject.toml unchanged).")
         return
     spec = f".[{extras}]" if extras else "."
-    print(
-        f"Installing the suite{' and its test tools' if extras else ''} into .venv "
-        "(the first time takes a few minutes; pip's progress follows)…",
-        flush=True,
+    say(
+        f"Installing the suite{' and its test tools' if extras else ''} into {VENV.name}/ "
+        "(the first time takes a few minutes; pip lists each package)…"
     )
-    # On a terminal pip shows what it collects and installs; in a CI log one line per package is enough.
-    quiet = [] if sys.stdout.isatty() else ["-q"]
-    if _run(PY, "-m", "pip", "install", "--disable-pip-version-check", *quiet, "-e", spec) != 0:
+    # On a terminal pip draws its progress bars; in a log or a pipe, one line per package and no bars.
+    plain = [] if sys.stdout.isatty() else ["--progress-bar", "off"]
+    if run(PY, "-m", "pip", "install", "--disable-pip-version-check", *plain, "-e", spec) != 0:
         sys.exit("Installing the project into .venv failed (see pip's message above).")
     stamp.write_text(digest)
+    say("Installed.")
+
+
+#: The suite's packages, byte-compiled before the server starts: its preheated kernels start together and
+#: would otherwise each compile them at their first import.
+PACKAGES = ("itbcore", "widgets", "exercises", "launcher")
+
+
+def compile_sources(*, run=_run) -> None:
+    say("Compiling the suite's Python modules (the kernels then start without compiling them)…")
+    if run(PY, "-m", "compileall", "-q", *PACKAGES) != 0:
+        sys.exit("Compiling the suite's modules failed (see the message above).")
 
 
 def _apt_install(package: str) -> None:
@@ -111,17 +131,18 @@ def ensure_node_packages() -> None:
     _run("npm", "install", "--prefix", NODE_DIR, "--no-audit", "--no-fund", "--loglevel=error", *missing)
 
 
-def serve(args: list[str]) -> int:
-    ensure_venv()
-    print(
-        f"Serving the apps on http://localhost:{PORT}/ (home page: notebooks/index.ipynb); Ctrl+C stops.\n"
-        "Each app's kernel is warmed up first: the first page is ready within about a minute "
-        f"(another port: ITB_PORT=9000 python3 tasks.py serve).",
-        flush=True,
+def serve(args: list[str], *, run=_run) -> int:
+    """Install if needed, then serve the apps; every step says itself on its own line, also in a log or a pipe."""
+    ensure_venv(run=run)
+    compile_sources(run=run)
+    say(f"Starting the server on port {PORT} (another port: ITB_PORT=9000 python3 tasks.py serve)…")
+    say(
+        f"Open http://localhost:{PORT}/ (home page: notebooks/index.ipynb); Ctrl+C stops. Each app's kernel is "
+        "warmed up first: the first page is ready within about a minute."
     )
     # launcher (python -m launcher) serves the repository root with voila.json, redirects / to the home page and
     # renders only notebooks/ and exercises/ (see docs/APPS.md).
-    return _run(PY, "-m", "launcher", "--no-browser", f"--port={PORT}", *args)
+    return run(PY, "-m", "launcher", "--no-browser", f"--port={PORT}", *args)
 
 
 #: ``ruff format --check`` joins the checks once the tree is formatted (``python -m ruff format .``).

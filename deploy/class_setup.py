@@ -12,6 +12,9 @@ Run from a checkout, as root.  It makes
 * ``<prefix>/suite``: what trainees open — the apps (``notebooks/``), the practice app and the trainee
   exercise notebooks — world-readable, owned by root; and ``suite/educator`` with the class view;
 * ``<prefix>/exchange``: nbgrader's exchange (1777, as nbgrader asks);
+* the kernels' start-up in ``<prefix>/venv/etc/ipython/ipython_kernel_config.json``: every kernel the class
+  environment's Python runs (each Voilà page of each single-user server) loads ``widgets._kernel``, as the
+  launcher's kernels do — what the browser may set, logs on the server;
 * nbgrader's and Voilà's settings for every server in ``<prefix>/venv/etc/jupyter``: the formgrader and
   the feedback sanitise what trainees wrote (no script, no ``onerror``); nbgrader's course tools (formgrader,
   course list, Create Assignment, the notebook toolbar's Validate) are off: a trainee's JupyterLab has the
@@ -61,6 +64,9 @@ EDUCATOR_LAB_PLUGINS = (
     "@jupyter/nbgrader:create-assignment",
     "@jupyter/nbgrader:validate-assignment",
 )
+#: The IPython extension every kernel of the class loads at start-up: the served kernel's rules
+#: (``widgets/_kernel.py``), as the launcher gives them to its kernels (``launcher.kernels.KERNEL_EXTENSION``).
+KERNEL_EXTENSION = "widgets._kernel"
 VOILA_SETTINGS = {
     "VoilaConfiguration": {
         "strip_sources": True,
@@ -141,6 +147,27 @@ def write_server_config(etc: Path) -> None:
         os.chmod(p, 0o644)
 
 
+def write_kernel_config(env_dir: Path) -> Path:
+    """Every kernel of the class environment ``env_dir`` loads :data:`KERNEL_EXTENSION` at start-up: a Voilà
+    page on a single-user server refuses a forged widget update as the launcher's kernels do.
+
+    Written as ``c.InteractiveShellApp.extensions`` to ``<env_dir>/etc/ipython/ipython_kernel_config.json``
+    (merged with what it holds): an IPython kernel reads that file from ``<sys.prefix>/etc/ipython`` (IPython's
+    ``ENV_CONFIG_DIRS``), so the environment's Python finds it whichever server starts it and in whatever
+    working folder — Voilà's page kernels and JupyterLab's alike (nbgrader's sandbox kernel runs it too).
+    A single-user server's Jupyter settings (``etc/jupyter``) do not reach a kernel's IPython.  Returns the path.
+    """
+    path = env_dir / "etc" / "ipython" / "ipython_kernel_config.json"
+    data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() and path.stat().st_size else {}
+    shell = data.setdefault("InteractiveShellApp", {})
+    shell["extensions"] = [*(e for e in shell.get("extensions", []) if e != KERNEL_EXTENSION), KERNEL_EXTENSION]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    for p in (path.parent.parent, path.parent, path):
+        os.chmod(p, 0o755 if p.is_dir() else 0o644)
+    return path
+
+
 def build_suite(target: Path) -> None:
     """Copy what trainees open (and the class view) into ``target``; never a solution."""
     if target.exists():
@@ -171,6 +198,7 @@ def build_venv(prefix: Path, python: str) -> Path:
         check=True,
     )
     write_server_config(env_dir / "etc" / "jupyter")
+    write_kernel_config(env_dir)
     install_sandbox_kernel(env_dir)
     where = "import sysconfig; print(sysconfig.get_path('purelib'))"
     purelib = subprocess.run(

@@ -67,6 +67,8 @@ def trainee_notebook(source: nbformat.NotebookNode) -> nbformat.NotebookNode:
     exporter = _exporter([ClearOutputPreprocessor, ClearSolutions, LockCells])
     nb = copy.deepcopy(source)
     _clean_metadata(nb)
+    # rendered by Voilà (the launcher, a class hub's single-user server): the suite's page template
+    nb.metadata["voila"] = {"template": "itb"}
     body, _ = exporter.from_notebook_node(nb)
     out = nbformat.reads(body, as_version=4)
     return out

@@ -142,10 +142,13 @@ def toolbar(*tools: W.Widget) -> W.HBox:
     return bar
 
 
-def chrome(*tools: W.Widget, notice: str = TRAINING_ONLY) -> list[W.Widget]:
-    """The top of every app's page: the training-only banner, the drug
-    library in force and (with ``tools``) the toolbar.  An app is its panels below this chrome."""
+def chrome(*tools: W.Widget, notice: str = TRAINING_ONLY, intro: W.Widget | None = None) -> list[W.Widget]:
+    """The top of every app's page: the training-only banner, the drug library in force, the app's ``intro``
+    (if any) and, with ``tools``, the toolbar (presenter view, reset, print).  An app is its panels below this
+    chrome: :class:`App`, the practice, assessment and class-view apps and the teaching deck's title slide."""
     top: list[W.Widget] = [banner(notice), library_line()]
+    if intro is not None:
+        top.append(intro)
     return top + [toolbar(*tools)] if tools else top
 
 
@@ -228,11 +231,13 @@ def safe_run(
     refused: Callable[[ITBError], str | None] | None = None,
     failed: Callable[[], None] | None = None,
     problems: list[str] | None = None,
+    kind: str = "violation",
 ) -> str:
     """Run ``fn`` for a panel: the suite's one path from an exception to a message on the page.
 
     A refusal of the core (an :class:`itbcore.ITBError`) becomes its one-sentence message in ``status``
-    (``refused(exc)`` may route it to a field first and return the status text to show instead); anything
+    (``refused(exc)`` may route it to a field first and return the status text to show instead; ``kind`` is the
+    refusal's severity on the page: ``"violation"``, or ``"warning"`` for a request naming nothing known); anything
     else is logged with its traceback on the server (and appended to ``problems``, for tests) and the page
     gets :data:`GENERIC_ERROR` — never the exception's text, class or a path.  ``failed()`` then runs (a
     panel withdraws its results).  Returns ``""`` when ``fn`` completed (``status`` is left as ``fn`` set
@@ -244,7 +249,7 @@ def safe_run(
         fn()
     except ITBError as exc:
         message = (refused(exc) if refused is not None else None) or str(exc) or "Refused."
-        status.show(message)
+        status.show(message, kind)
         return message
     except Exception:  # noqa: BLE001 - the page gets a short message, the server log the traceback
         log.exception("unexpected error in %s", getattr(fn, "__qualname__", fn))
@@ -479,10 +484,11 @@ class App(Refreshing, W.VBox):
     sources: tuple[str, ...] = ()
     #: Whether the app shows the presenter-view and reset controls (a slide has the deck's own).
     toolbar: bool = True
+    #: Whether the app's page starts with :func:`chrome` (banner, library line, toolbar); a slide has none of its
+    #: own (the deck's title slide carries the chrome).
+    page_chrome: bool = True
 
     def __init__(self, label: str = DEFAULT_LABEL) -> None:
-        self.banner = banner()
-        self.library_line = library_line()
         # The notebook's markdown carries the H1; the app adds only its short intro.
         self.heading = W.HTML(f"<p>{self.intro}</p>" if self.intro else "")
         self.label = label_chooser(label)
@@ -509,10 +515,15 @@ class App(Refreshing, W.VBox):
         self.reset_button.add_class("itb-field-reset")
         self.presenter.observe(lambda change: self.set_presenter(change["new"]), "value")
         self.reset_button.on_click(lambda _b: self.reset())
-        children: list[W.Widget] = [self.banner, self.library_line, self.heading]
-        if self.toolbar:
+        tools: list[W.Widget] = []
+        if self.toolbar and self.page_chrome:
             self.print_button = PrintButton()  # only where there is a toolbar (a slide has none)
-            children.append(toolbar(self.presenter, self.reset_button, self.print_button))
+            tools = [self.presenter, self.reset_button, self.print_button]
+        top = chrome(*tools, intro=self.heading) if self.page_chrome else [self.heading]
+        #: The chrome's banner and library line (``None`` on a slide: the deck's title slide carries them).
+        self.banner: W.HTML | None = top[0] if self.page_chrome else None
+        self.library_line: W.HTML | None = top[1] if self.page_chrome else None
+        children: list[W.Widget] = list(top)
         if self.label_choice:
             children.append(self.label)
         self.inputs_box = W.VBox(self.inputs, layout=W.Layout(margin="4px 0"))

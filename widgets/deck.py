@@ -9,8 +9,8 @@ carries through the story: the test dose that worked starts the titration, the t
 target is the dose in the pump, the pump's plan sets the volumes found at the missed refill.
 
 Each slide widget is a small :class:`widgets.app.App`: it fits a 960 × 700 slide (no
-banner of its own: the first slide carries the training-only notice), calls :mod:`itbcore`
-and only formats and plots.
+chrome of its own: the title slide carries :func:`widgets.app.chrome`, the training-only notice and the
+drug library in force), calls :mod:`itbcore` and only formats and plots.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from itbcore import library, pump, screening, titration, units
 from itbcore.formulations import PUMP_FORMULATIONS
 from itbcore.patient import Patient
 
-from .app import App, banner
+from .app import App, chrome
 from .fields import QuantityField, QuantitySlider
 from .findings import FindingsView, actions_html, actions_text, cite, esc, findings_text
 from .palette import colour
@@ -62,17 +62,16 @@ def _row(*ws: W.Widget) -> W.HBox:
 
 
 class _Slide(App):
-    """A compact app for a slide: no banner of its own, small figures, short sources line."""
+    """A compact app for a slide: no chrome of its own (the title slide's), small figures, short sources line."""
 
     label_choice = False
     toolbar = False
+    page_chrome = False
     #: the box's children (an ipywidgets trait; declared for the type checker)
     children: tuple[W.Widget, ...]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.banner.layout.display = "none"
-        self.library_line.layout.display = "none"
         self.layout.max_width = "940px"
         self.add_class("itb-slide")
         #: Why the story does not reach this slide ("" while it does): the patient did not respond.
@@ -508,7 +507,9 @@ class Deck:
     title = "Teaching deck"
 
     def __init__(self) -> None:
-        self.banner = banner()
+        #: The deck's chrome, on its title slide: the training-only banner and the drug library in force.
+        self.chrome = chrome()
+        self.banner = self.chrome[0]
         self.patient = W.HTML(f"<p class='itb-deck-patient'>{esc(PATIENT_TEXT)}</p>")
         self.screening = ScreeningSlide()
         self.titration = TitrationSlide()
@@ -561,8 +562,8 @@ class Deck:
             self.missed_refill.follow(plan)
 
     def title_slide(self) -> W.VBox:
-        """The first slide's widget: the training-only notice and the patient."""
-        box = W.VBox([self.banner, self.patient])
+        """The first slide's widget: the chrome (training-only notice, drug library) and the patient."""
+        box = W.VBox([*self.chrome, self.patient])
         box.add_class("itb-deck-title")
         return box
 

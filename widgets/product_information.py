@@ -22,7 +22,7 @@ from itbcore.patient import Patient
 from itbcore.screening import INTERACTIONS, before_first_fill
 from itbcore.sources import LABEL_DIFFERENCES, LABEL_MAP, LABELS, LabelDifference
 
-from .app import App
+from .app import App, safe_run
 from .findings import cite, esc
 from .page import param
 
@@ -202,14 +202,16 @@ class ProductInformationApp(App):
 
     def open_section(self, citation: str) -> bool:
         """Show the section named by ``citation`` (e.g. ``"lionova 4.6"``); False, with a message, if unknown."""
-        try:
+
+        def go() -> None:
             e = section(citation)
-        except ITBError:
-            self.status.show(f"No section {str(citation)[:80]!r} in the label map; choose one below.", "warning")
-            return False
-        self.label_key.value = e.label
-        self.section.value = e.section
-        return True
+            self.label_key.value = e.label
+            self.section.value = e.section
+
+        def unknown(_exc: ITBError) -> str:  # a fixed sentence: the citation came from a link or the address
+            return f"No section {str(citation)[:80]!r} in the label map; choose one below."
+
+        return not safe_run(go, self.status, refused=unknown, kind="warning")
 
     def open_requested(self, query: str | None = None) -> bool:
         """Open the section the page was asked for (``product_information.ipynb?section=lionova%204.6``).

@@ -157,15 +157,16 @@ class Session:
             **kw,
         )
 
-    def render(self, path: str) -> tuple[float, str, str]:
+    def render(self, path: str, then=None) -> tuple[float, str, str]:
         """Open a Voilà page as a browser does: (seconds to interactive, the page, its widgets' text).
 
         Interactive as ``bench.load`` measures it: the page rendered, then the kernel's websocket answering
-        and every widget's state received.
+        and every widget's state received.  ``then(ks)``, a coroutine function, is then given the page's
+        :class:`bench.load.KernelSession` (a forged browser, for instance) before the websocket closes.
         """
-        return asyncio.run(self._render(path))
+        return asyncio.run(self._render(path, then))
 
-    async def _render(self, path: str) -> tuple[float, str, str]:
+    async def _render(self, path: str, then=None) -> tuple[float, str, str]:
         import websockets
 
         from bench.load import WS_PROTOCOL, KernelSession
@@ -198,6 +199,8 @@ class Session:
                 "shell", "comm_msg", {"comm_id": control, "data": {"method": "request_states"}}, 60, idle=True
             )
             seconds = time.perf_counter() - t0
+            if then is not None:
+                await then(ks)
             assert not ks.errors, ks.errors
             return seconds, r.text, ks.text()
 

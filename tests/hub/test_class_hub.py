@@ -211,6 +211,46 @@ def test_a_class_signs_in_works_submits_and_is_graded(hub):
     assert t1.api_get("/hub/api/groups/trainees").status_code == 403  # a trainee may not list the class
 
 
+async def _forge(ks, mid: str, state: dict) -> None:
+    """What a forged browser sends: a widget update the page never offers."""
+    await ks.request(
+        "shell",
+        "comm_msg",
+        {"comm_id": mid, "data": {"method": "update", "state": state, "buffer_paths": []}},
+        60,
+        idle=True,
+    )
+
+
+def test_a_hub_voila_page_refuses_a_forged_widget_update(hub):
+    # Before: a hub's Voilà kernel loaded no widgets._kernel (a forged slider bound or signed-in name was taken),
+    # and the practice page was rendered with Voilà's lab template, without the suite's stylesheet and scripts
+    name = TRAINEES[0]
+    s = hubclient.Session(hub, name)
+    s.sign_in()
+    seen: dict = {}
+
+    async def forge_pk(ks) -> None:
+        slider = next(m for m, st in ks.states.items() if st.get("_model_name") == "FloatSliderModel")
+        seen["max"] = ks.states[slider]["max"]
+        await _forge(ks, slider, {"max": 1e12, "value": 1e12})  # a forged slider bound
+        seen["after"] = (ks.states[slider]["max"], ks.states[slider]["value"])
+
+    _s, page, _text = s.render("itb/notebooks/pk.ipynb", forge_pk)
+    assert seen["after"][0] == seen["max"] and seen["after"][1] <= seen["max"], seen  # the real state sent back
+    assert "voila/templates/itb/static/itb.css" in page
+
+    async def forge_practice(ks) -> None:
+        field = ks.find("itb-field-trainee")
+        seen["name"] = ks.states[field].get("value")
+        await _forge(ks, field, {"value": "itb-someone-else"})  # the disabled, signed-in trainee's name
+        seen["forged"] = ks.states[field].get("value")
+
+    _s, page, _text = s.render("itb/exercises/practice.ipynb", forge_practice)
+    assert seen["name"] == name and seen["forged"] == name, seen
+    assert "voila/templates/itb/static/itb.css" in page and "a11y.js" in page  # the suite's template
+
+
 def test_a_trainee_reaches_neither_another_trainee_nor_the_solutions(hub):
     t1, t2 = TRAINEES[0], TRAINEES[-1] if N_TRAINEES > 1 else TRAINEES[0]
     s = hubclient.Session(hub, t1)

@@ -12,10 +12,9 @@ import ipywidgets as W
 
 import itbcore
 from itbcore import library, units
-from itbcore.errors import ITBError
 from itbcore.units import fmt
 
-from ..app import close_tree
+from ..app import close_tree, safe_run
 from ..fields import QuantityField, QuantitySlider
 from ..findings import FindingsView, cite, esc, findings_text
 from ..palette import colour
@@ -175,14 +174,15 @@ class FlexSection(_Section):
         self.refresh()
 
     def load_label_example(self) -> None:
+        """The "label example" button: the flex programme the core makes from the intended dose, or its refusal in
+        the tab's status (through the one safe-run; the steps on screen stay)."""
         if self.intended.blocked:  # the example is built from the intended dose on screen, not an older one
             self.refresh()
             return
-        try:
-            p = itbcore.flex_from_continuous(self.intended.quantity)
-        except ITBError as exc:
-            self.status.show(str(exc))
-            return
+        safe_run(self._load_label_example, self.status)
+
+    def _load_label_example(self) -> None:
+        p = itbcore.flex_from_continuous(self.intended.quantity)
         old, self.rows_box.children = self.rows, ()
         for r in old:
             close_tree(r)
