@@ -44,7 +44,7 @@ import tornado.ioloop
 import tornado.web
 from jupyter_core.paths import jupyter_config_path
 from jupyter_server.utils import url_path_join
-from traitlets import Float, Int, default
+from traitlets import Float, Int, TraitError, Unicode, default, validate
 from voila.app import Voila
 from voila.handler import VoilaHandler
 from voila.request_info_handler import RequestInfoSocketHandler
@@ -53,6 +53,7 @@ from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 from .handlers import NotServed, PlotlyModule, SuiteKernelWebsocket, render_handler, request_info_handler
 from .handlers.plotly import PLOTLY_ESM_URL
 from .kernels import ServedKernelManager
+from .languages import LOCALE_ENV, LOCALES
 from .paths import DATA_DIR, HOME, ROOT, SERVED, STATIC, app_notebooks, font_awesome_dir, reveal_dir
 from .places import KernelAgeCuller, watch_handouts
 from .settings import DEFAULTS, KERNEL_MEMORY_ENV, PLOTLY_ESM_ENV, SERVED_ENV, SETTING, Suite, env_default
@@ -127,6 +128,23 @@ class SuiteVoila(Voila):
         help="Longest query string of a page request (HTTP 414 past it; 0: no limit). Env: ITB_MAX_QUERY_LENGTH.",
     )
 
+    locale = Unicode(
+        config=True,
+        help="The class's language (en, nb, tr): preheated kernels are built in it, and a page whose browser asks "
+        "for no language of the suite gets it; a page in another language (?lang=, Accept-Language) gets a kernel "
+        "of its own. Env: ITB_LOCALE.",
+    )
+
+    @default("locale")
+    def _locale_default(self):
+        return os.environ.get(LOCALE_ENV, "en")
+
+    @validate("locale")
+    def _locale_valid(self, proposal):
+        if proposal["value"] not in LOCALES:
+            raise TraitError(f"locale must be one of {', '.join(LOCALES)}, not {proposal['value']!r}")
+        return proposal["value"]
+
     # each bound's default from its environment variable (settings.LIMIT_ENV), else settings.DEFAULTS
     _max_kernels_default = _env("max_kernels")
     _kernel_max_age_default = _env("kernel_max_age")
@@ -177,7 +195,13 @@ class SuiteVoila(Voila):
             root_dir=Path(self.root_dir),
             template=self.voila_configuration.template,
             plotly_esm_url=PLOTLY_ESM_URL,
+            locale=self.locale,
         )
+        # The kernels' language (preheated ones are built in it) and the header a page's language comes from.
+        os.environ[LOCALE_ENV] = self.locale
+        headers = list(self.voila_configuration.http_header_envs)
+        if "Accept-Language" not in headers:
+            self.voila_configuration.http_header_envs = [*headers, "Accept-Language"]
         # What the kernels (started after this) learn from their environment: where plotly.js is served,
         # that they serve a page (nothing of the server's stderr reaches it), their memory limit.
         os.environ[PLOTLY_ESM_ENV] = PLOTLY_ESM_URL

@@ -86,6 +86,8 @@ class Suite:
     template: str = "itb"
     #: URL of plotly.js as an ES module, relative to the base URL (:mod:`launcher.handlers.plotly`).
     plotly_esm_url: str = ""
+    #: The class's language: preheated kernels are built in it (:mod:`launcher.languages`).
+    locale: str = "en"
     # ---- state shared by the handlers of this server
     #: Who holds a place, and the user's last sign on it (:class:`launcher.places.Places`).
     places: object = None

@@ -23,13 +23,14 @@ import ipywidgets as W
 import itbcore
 from itbcore import library
 from itbcore.errors import ITBError
+from itbcore.i18n import LOCALES, get_locale, language_name
 from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, LabelDifference
 from itbcore.units import fmt
 
 from ._kernel import server_log as log
 from .fields import QuantityField
 from .findings import cite, esc, sources_html
-from .page import PrintButton, flag
+from .page import PrintButton, flag, use_page_locale
 
 __all__ = [
     "TRAINING_ONLY",
@@ -97,9 +98,24 @@ def hub_line(env: Any = None) -> str:
     )
 
 
+def language_links() -> str:
+    """The language chooser: a link per language, each named in its own language (CLDR); the page's script
+    (``a11y.js``) keeps the page's other parameters (``?presenter=1``, ``?section=``) on them and sets the
+    document's ``lang`` from ``data-itb-locale``."""
+    here = get_locale()
+    links = " · ".join(
+        f'<a class="itb-lang" href="?lang={loc}" hreflang="{loc}" lang="{loc}" data-itb-lang="{loc}"'
+        + (' aria-current="true"' if loc == here else "")
+        + f">{esc(language_name(loc))}</a>"
+        for loc in LOCALES
+    )
+    return f'<nav class="itb-languages" aria-label="Language" data-itb-locale="{here}">{links}</nav>'
+
+
 def banner(text: str = TRAINING_ONLY) -> W.HTML:
-    """The training-only banner shown at the top of every app (with the hub line on a class hub)."""
-    w = W.HTML(f'<div role="note" class="itb-banner-note">⚠ {esc(text)}{hub_line()}</div>')
+    """The training-only banner shown at the top of every app (with the hub line on a class hub) and the
+    language chooser."""
+    w = W.HTML(f'<div role="note" class="itb-banner-note">⚠ {esc(text)}{hub_line()}</div>{language_links()}')
     w.add_class("itb-banner")
     return w
 
@@ -146,6 +162,7 @@ def chrome(*tools: W.Widget, notice: str = TRAINING_ONLY, intro: W.Widget | None
     """The top of every app's page: the training-only banner, the drug library in force, the app's ``intro``
     (if any) and, with ``tools``, the toolbar (presenter view, reset, print).  An app is its panels below this
     chrome: :class:`App`, the practice, assessment and class-view apps and the teaching deck's title slide."""
+    use_page_locale()
     top: list[W.Widget] = [banner(notice), library_line()]
     if intro is not None:
         top.append(intro)
@@ -489,6 +506,7 @@ class App(Refreshing, W.VBox):
     page_chrome: bool = True
 
     def __init__(self, label: str = DEFAULT_LABEL) -> None:
+        use_page_locale()  # every text below is built in the page's language
         # The notebook's markdown carries the H1; the app adds only its short intro.
         self.heading = W.HTML(f"<p>{self.intro}</p>" if self.intro else "")
         self.label = label_chooser(label)

@@ -3,7 +3,8 @@
 For training only, not for treating patients.
 
 ``?presenter=1`` opens an app in presenter view; ``?section=lionova+4.2`` opens the product-information
-app at that section.  Under Voilà with preheated kernels (the suite's launcher) the kernel runs the
+app at that section; ``?lang=nb`` shows it in Bokmål (:func:`page_locale`).  Under Voilà with preheated
+kernels (the suite's launcher) the kernel runs the
 notebook before anyone asks for it, and :func:`voila.utils.get_query_string` waits for the request;
 that wait happens once per kernel (one kernel, one page), so the answer is cached.  Outside Voilà
 (JupyterLab, nbval) the query is empty.
@@ -14,13 +15,16 @@ from __future__ import annotations
 import functools
 import logging
 import os
+from typing import Any
 from urllib.parse import parse_qs
 
 import ipywidgets as W
 
+from itbcore.i18n import DEFAULT_LOCALE, LOCALES, negotiate, set_locale
+
 log = logging.getLogger(__name__)
 
-__all__ = ["query", "param", "flag", "PrintButton"]
+__all__ = ["query", "param", "flag", "page_locale", "use_page_locale", "PrintButton"]
 
 #: Values of a query parameter read as "on" (``?presenter=1``, ``?presenter=yes``…).
 ON = frozenset({"1", "true", "yes", "on", ""})
@@ -63,6 +67,31 @@ def flag(name: str, text: str | None = None) -> bool:
         text = query(wait=False)
     value = param(name, text)
     return value is not None and value.strip().lower() in ON
+
+
+def page_locale(env: Any = None) -> str:
+    """The page's language: ``?lang=`` when the suite speaks it, else the browser's (``Accept-Language``, which
+    Voilà passes as ``HTTP_ACCEPT_LANGUAGE``), else the server's (``ITB_LOCALE``), else English.
+
+    Never waits for a preheated kernel's request: such a kernel is built in the server's language, and the
+    launcher gives a page in another language a kernel of its own (:mod:`launcher.languages`), whose
+    environment holds the page's query and header from the start.
+    """
+    env = os.environ if env is None else env
+    default = env.get("ITB_LOCALE", DEFAULT_LOCALE)
+    if default not in LOCALES:
+        default = DEFAULT_LOCALE
+    lang = param("lang", env.get("QUERY_STRING", "") if env is not os.environ else query(wait=False))
+    if lang in LOCALES:
+        return lang
+    return negotiate(env.get("HTTP_ACCEPT_LANGUAGE"), default)
+
+
+def use_page_locale() -> str:
+    """Make the page's language (:func:`page_locale`) the kernel's, as an app is built; returns it."""
+    locale = page_locale()
+    set_locale(locale)
+    return locale
 
 
 class PrintButton(W.Button):

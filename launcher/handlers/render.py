@@ -21,6 +21,7 @@ from pathlib import Path
 import tornado.web
 from jupyter_server.utils import ensure_async, url_path_join
 
+from ..languages import page_locale
 from ..paths import STATIC, font_awesome_dir, normalised_path, served_notebooks
 from ..places import CLIENT
 from ..settings import SETTING, Suite
@@ -132,6 +133,15 @@ class _RenderMixin:
             places.pending[client] -= 1
             if not places.pending[client]:
                 del places.pending[client]
+
+    def should_use_rendered_notebook(self, notebook_data, pool_size, template_name, theme, request_args):
+        """A preheated kernel only for a page in the language it was built in (the server's); a page asking for
+        another (``?lang=``, ``Accept-Language``) gets a kernel of its own, built in its language."""
+        lang = self.get_query_argument("lang", None)
+        wanted = page_locale(lang, self.request.headers.get("Accept-Language"), self.suite.locale)
+        if wanted != self.suite.locale:
+            return False
+        return super().should_use_rendered_notebook(notebook_data, pool_size, template_name, theme, request_args)
 
     async def get_generator(self, path=None):
         preload = None

@@ -6,8 +6,17 @@
 //  * a toggle button says whether it is pressed (aria-pressed);
 //  * chart toolbars leave the tab order (each chart added about ten tab stops);
 //  * a quantity field's input is marked aria-invalid while its error shows, and described by it;
-//  * the notebook's rendered cells are the page's main landmark (axe: region).
+//  * the notebook's rendered cells are the page's main landmark (axe: region);
+//  * the document's language is the app's (the banner's data-itb-locale), so a screen reader speaks it;
+//  * the language chooser's links keep the page's other parameters, and links to the suite's other pages
+//    keep ?lang= (like ?presenter=1, the language a reader chose follows them).
 let serial = 0;
+function withParam(href, name, value) {
+  const url = new URL(href, location.href);
+  url.searchParams.set(name, value);
+  return url.pathname + url.search + url.hash;
+}
+
 function ident(el) {
   if (!el.id) el.id = `itb-a11y-${++serial}`;
   return el.id;
@@ -39,6 +48,22 @@ function mend(root) {
     const pressed = b.classList.contains("mod-active") ? "true" : "false";
     if (b.getAttribute("aria-pressed") !== pressed) b.setAttribute("aria-pressed", pressed);
   });
+  const chosen = root.querySelector("[data-itb-locale]");
+  if (chosen && document.documentElement.lang !== chosen.dataset.itbLocale) {
+    document.documentElement.lang = chosen.dataset.itbLocale;
+  }
+  root.querySelectorAll("a.itb-lang[data-itb-lang]").forEach((a) => {
+    const href = withParam(location.href, "lang", a.dataset.itbLang);
+    if (a.getAttribute("href") !== href) a.setAttribute("href", href);
+  });
+  const lang = new URLSearchParams(location.search).get("lang");
+  if (lang) {
+    root.querySelectorAll("a[href*='voila/render/']:not(.itb-lang)").forEach((a) => {
+      const url = new URL(a.getAttribute("href"), location.href);
+      if (url.origin !== location.origin || url.searchParams.has("lang")) return;
+      a.setAttribute("href", withParam(url.href, "lang", lang));
+    });
+  }
   root.querySelectorAll(".modebar a, .modebar button, .modebar-btn").forEach((a) => {
     if (a.getAttribute("tabindex") !== "-1") a.setAttribute("tabindex", "-1");
   });
