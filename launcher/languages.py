@@ -40,8 +40,13 @@ def negotiate(accept_language: str | None, default: str) -> str:
     return sorted(ranked)[0][2] if ranked else default
 
 
+#: The test pseudo-locale (itbcore.i18n.PSEUDO_LOCALE): never offered, but served when asked for by name, so a
+#: browser test can show any English that did not pass through a catalogue.
+PSEUDO_LOCALE = "qps"
+
+
 def page_locale(lang: str | None, accept_language: str | None, default: str) -> str:
     """The language of a page: ``?lang=`` when it is one of the suite's, else the browser's, else ``default``."""
-    if lang in LOCALES:
+    if lang in LOCALES or lang == PSEUDO_LOCALE:
         return lang
     return negotiate(accept_language, default)

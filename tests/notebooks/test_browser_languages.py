@@ -1,0 +1,107 @@
+"""Every app in Bokmål and Turkish in a real browser, and in the pseudo-locale that shows untranslated English.
+
+For training only, not for treating patients.
+
+* ``?lang=qps``: every translated message comes out as ``⟦…⟧``; any run of English words left outside the
+  brackets on the page is a string that does not pass through a catalogue.
+* ``?lang=nb`` and ``?lang=tr`` at 1024×768 (longer words than English): the document's language, no
+  serious accessibility finding (the same axe rules as the English pages), nothing wider than the window,
+  and the app's probe result written the locale's way (decimal comma, the labels' unit words).
+Screenshots go to test-artifacts/screenshots/<app>.<locale>.png.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _discovery import ROOT, app_notebooks, probe
+from test_browser import AXE, PAGE_TIMEOUT_MS, UPDATE_TIMEOUT_MS, _assert_no_error_text, _axe, _change, _counts
+
+from itbcore import as_quantity, fmt
+from itbcore.i18n import using
+
+APPS = app_notebooks()
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+pytestmark = pytest.mark.browser
+
+_BRACKETED = re.compile("\u27e6[^\u27e6\u27e7]*\u27e7")
+#: What may stay as it is in any language: the labels' and products' names with their sections, language
+#: names, units and symbols, and the product texts' own words quoted in their language.
+_ALLOWED = re.compile(
+    r"\b(?:lionova|lioresal|baclorex|Lionova|Lioresal|Baclorex|Norsk bokmål|Türkçe|English|Neuromodulation|"
+    r"SmPC|CSF|ITB|IT|PDF|OK|µg|mg|mL|ng|kg|mmol|h|min|day|days|week|weeks)\b"
+)
+_ENGLISH_RUN = re.compile(r"\b[A-Za-z][a-z]+(?:[ ,'’-]+[A-Za-z][a-z]+)+\b")
+
+
+def _url(base: str, path: Path, lang: str) -> str:
+    return f"{base}voila/render/{path.relative_to(ROOT).as_posix()}?lang={lang}"
+
+
+def _open(browser, base: str, path: Path, lang: str):
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    page.goto(_url(base, path, lang), timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_selector(".itb-banner", state="visible", timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_function(f"document.documentElement.lang === '{lang}'", timeout=UPDATE_TIMEOUT_MS)
+    page.wait_for_timeout(800)
+    return page
+
+
+def _untranslated(text: str) -> list[str]:
+    rest = _ALLOWED.sub(" ", _BRACKETED.sub(" ", text))
+    return [m.group(0) for m in _ENGLISH_RUN.finditer(rest)]
+
+
+@pytest.mark.parametrize("path", APPS, ids=lambda p: p.stem)
+def test_no_english_is_left_untranslated(voila_server, browser, path: Path) -> None:
+    page = _open(browser, voila_server, path, "qps")
+    try:
+        _assert_no_error_text(page)
+        left = _untranslated(page.inner_text("body"))
+        assert not left, f"{len(left)} English runs outside the catalogues, e.g. {left[:8]}"
+    finally:
+        page.close()
+
+
+def _localized(expect: str, locale: str) -> str:
+    """The probe's expected English result (``"100 µg"``) as the page writes it in ``locale``."""
+    number, _, unit = expect.partition(" ")
+    try:
+        q = as_quantity(expect, unit)
+    except Exception:  # noqa: BLE001 - not a quantity: the text itself is checked in English only
+        return ""
+    with using(locale):
+        return fmt(q)
+
+
+@pytest.mark.parametrize("locale", ["nb", "tr"])
+@pytest.mark.parametrize("path", APPS, ids=lambda p: p.stem)
+def test_each_app_in_bokmal_and_turkish(voila_server, browser, path: Path, locale: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = _open(browser, voila_server, path, locale)
+    try:
+        _assert_no_error_text(page)
+        assert page.get_attribute("[data-itb-locale]", "data-itb-locale") == locale
+        wide = page.evaluate("document.scrollingElement.scrollWidth - document.scrollingElement.clientWidth")
+        assert wide <= 1, f"the page is {wide} px wider than the window at 1024 px"
+        if AXE.exists():
+            found = [v for v in _axe(page) if _counts(v)]
+            assert not found, found
+        pr = probe(path)
+        if pr and pr.get("expect_text") and pr.get("kind", "text") in ("text", "slider"):  # options are words
+            expected = _localized(pr["expect_text"], locale)
+            if expected:
+                _change(page, {**pr, "value": _localized(str(pr["value"]), locale) or pr["value"]})
+                page.wait_for_function(
+                    "t => document.querySelector('.itb-app').innerText.includes(t)",
+                    arg=expected,
+                    timeout=UPDATE_TIMEOUT_MS,
+                )
+        page.screenshot(path=str(SHOTS / f"{path.stem}.{locale}.png"), full_page=True)
+    finally:
+        page.close()
