@@ -56,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from itbcore.errors import InputError
+from itbcore.i18n import LOCALES
 
 __all__ = [
     "ProgressStore",
@@ -66,6 +67,7 @@ __all__ = [
     "ENV_VAR",
     "COURSE_ENV",
     "MARKS",
+    "SETTINGS",
     "GROUP_READ_ENV",
     "read_attempts",
     "check_trainee_name",
@@ -89,7 +91,11 @@ def _group_read() -> bool:
 MARKS = ("start", "finish")
 #: check: a checked answer; hint: a hint taken; held: a test answer past a soft limit, held for its reason
 #: (it fixes the first answer of that part; the confirmation follows as a check); start, finish: :data:`MARKS`.
-_KINDS = ("check", "hint", "held", *MARKS)
+#: Kinds that record a trainee's setting, not an attempt: ``language``, the language they chose for the apps
+#: (itbcore.i18n.LOCALES).  Kept, signed and erased with their progress; :meth:`ProgressStore.attempts` leaves
+#: them out unless asked for by kind.
+SETTINGS = ("language",)
+_KINDS = ("check", "hint", "held", *MARKS, *SETTINGS)
 _BACKUP_EVERY = 20
 
 
@@ -641,12 +647,26 @@ class ProgressStore:
             if kinds is not None:
                 where.append(f"kind IN ({', '.join('?' * len(kinds))})")
                 args += list(kinds)
+            else:
+                where.append(f"kind NOT IN ({', '.join('?' * len(SETTINGS))})")
+                args += list(SETTINGS)
             if where:
                 sql += " WHERE " + " AND ".join(where)
             rows = conn.execute(sql + " ORDER BY created_at, id", tuple(args)).fetchall()
         finally:
             conn.close()
         return [_attempt(r) for r in rows]
+
+    def set_language(self, trainee: str, locale: str) -> None:
+        """Remember the language ``trainee`` chose for the apps (one of :data:`itbcore.i18n.LOCALES`)."""
+        if locale not in LOCALES:
+            raise InputError(f"The language {str(locale)[:20]!r} is not one of the suite's: {', '.join(LOCALES)}.")
+        self.add(trainee, "_settings", 0, "language", locale, False, kind="language")
+
+    def language(self, trainee: str) -> str | None:
+        """The language ``trainee`` last chose (:meth:`set_language`), or None."""
+        chosen = [a.answer for a in self.attempts(trainee, kinds=SETTINGS) if a.answer in LOCALES]
+        return chosen[-1] if chosen else None
 
     def trainees(self) -> list[str]:
         return sorted({a.trainee for a in self.attempts()})

@@ -24,7 +24,7 @@ from itbcore.i18n import DEFAULT_LOCALE, LOCALES, PSEUDO_LOCALE, negotiate, set_
 
 log = logging.getLogger(__name__)
 
-__all__ = ["query", "param", "flag", "page_locale", "use_page_locale", "PrintButton"]
+__all__ = ["query", "param", "flag", "page_locale", "use_page_locale", "prefer", "explicit_locale", "PrintButton"]
 
 #: Values of a query parameter read as "on" (``?presenter=1``, ``?presenter=yes``…).
 ON = frozenset({"1", "true", "yes", "on", ""})
@@ -69,9 +69,28 @@ def flag(name: str, text: str | None = None) -> bool:
     return value is not None and value.strip().lower() in ON
 
 
+#: The language the signed-in trainee chose before (their progress store's, :func:`prefer`), or None.
+_preferred: str | None = None
+
+
+def prefer(locale: str | None) -> None:
+    """The language the page's trainee chose on an earlier visit: it comes after ``?lang=`` and before the
+    browser's (the practice and assessment apps read it from the progress store)."""
+    global _preferred
+    _preferred = locale if locale in LOCALES else None
+
+
+def explicit_locale(env: Any = None) -> str | None:
+    """The language the page's address asks for (``?lang=``), or None."""
+    env = os.environ if env is None else env
+    lang = param("lang", env.get("QUERY_STRING", "") if env is not os.environ else query(wait=False))
+    return lang if lang in LOCALES or lang == PSEUDO_LOCALE else None
+
+
 def page_locale(env: Any = None) -> str:
-    """The page's language: ``?lang=`` when the suite speaks it, else the browser's (``Accept-Language``, which
-    Voilà passes as ``HTTP_ACCEPT_LANGUAGE``), else the server's (``ITB_LOCALE``), else English.
+    """The page's language: ``?lang=`` when the suite speaks it, else the trainee's earlier choice
+    (:func:`prefer`), else the browser's (``Accept-Language``, which Voilà passes as ``HTTP_ACCEPT_LANGUAGE``),
+    else the server's (``ITB_LOCALE``), else English.
 
     Never waits for a preheated kernel's request: such a kernel is built in the server's language, and the
     launcher gives a page in another language a kernel of its own (:mod:`launcher.languages`), whose
@@ -81,9 +100,11 @@ def page_locale(env: Any = None) -> str:
     default = env.get("ITB_LOCALE", DEFAULT_LOCALE)
     if default not in LOCALES:
         default = DEFAULT_LOCALE
-    lang = param("lang", env.get("QUERY_STRING", "") if env is not os.environ else query(wait=False))
-    if lang in LOCALES or lang == PSEUDO_LOCALE:  # the pseudo-locale: asked for by name only (tests)
+    lang = explicit_locale(env)  # the pseudo-locale too: asked for by name only (tests)
+    if lang is not None:
         return lang
+    if _preferred is not None:
+        return _preferred
     return negotiate(env.get("HTTP_ACCEPT_LANGUAGE"), default)
 
 
