@@ -507,6 +507,10 @@ CUT_TAB_LABELS = """() => [...document.querySelectorAll('.itb-app .lm-TabBar-tab
   .filter(e => e.offsetWidth > 0 && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1 ||
    e.getBoundingClientRect().bottom > e.closest('.lm-TabBar-tab').getBoundingClientRect().bottom + 1))
   .map(e => e.textContent)"""
+#: Labels of fields and sliders cut (ipywidgets draws them on one line, with an ellipsis).
+CUT_FIELD_LABELS = """() => [...document.querySelectorAll('.itb-app .widget-label')]
+  .filter(e => e.offsetWidth > 0 && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1))
+  .map(e => e.textContent)"""
 #: Chart titles, legends, axis titles and tick labels that reach past their figure or overlap each other.
 CUT_CHART_PARTS = """() => {
   const out = [];
@@ -535,7 +539,8 @@ CUT_CHART_PARTS = """() => {
 @pytest.mark.parametrize("size", [(1024, 768), (420, 860)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_presenter_view_cuts_no_tab_label_and_narrow_screens_cut_no_chart_label(voila_server, browser, size) -> None:
     # Before: presenter view's 21 px type in ipywidgets' 144 px, one-line tabs cut "Dilution, ampoules" and
-    # "Bridge, residual" (also at 1920 px); on a phone, long chart titles and axis titles ran past the figure
+    # "Bridge, residual" (also at 1920 px); on a phone, long chart titles and axis titles ran past the figure,
+    # legends overlapped titles, and slider labels ended in an ellipsis
     w, h = size
     page = browser.new_page(viewport={"width": w, "height": h})
     page.set_default_timeout(UPDATE_TIMEOUT_MS)
@@ -553,6 +558,8 @@ def test_presenter_view_cuts_no_tab_label_and_narrow_screens_cut_no_chart_label(
                 where = (stem, query, w)
                 assert not page.evaluate(CUT_TAB_LABELS), (where, page.evaluate(CUT_TAB_LABELS))
                 assert not page.evaluate(CUT_CHART_PARTS), (where, page.evaluate(CUT_CHART_PARTS))
+                if w < 600:  # a field's or slider's label above it, whole ("Lumbar : cisternal ratio (label 1.8…")
+                    assert not page.evaluate(CUT_FIELD_LABELS), (where, page.evaluate(CUT_FIELD_LABELS))
                 if stem == "maintenance" and query:
                     SHOTS.mkdir(parents=True, exist_ok=True)
                     page.locator(".itb-app .lm-TabBar").first.scroll_into_view_if_needed()
