@@ -30,7 +30,7 @@ from itbcore.errors import InputError, ITBError
 from widgets._kernel import server_log
 from widgets.app import Status, chrome, close_tree, safe_run
 from widgets.findings import linked_citation
-from widgets.page import PrintButton
+from widgets.page import PrintButton, param
 
 from .assessment import CaseWithheld, check_not_withheld
 from .core import TRAINING_NOTICE, Exercise, list_exercises, load_exercise
@@ -312,6 +312,25 @@ class PracticeApp(W.VBox):
         shown = getattr(getattr(self, "exercise", None), "id", None)
         if self.choice.value == _ANY or shown != self.choice.value:
             self.new_case()
+
+    def open_requested(self, query: str | None = None) -> bool:
+        """Open the exercise the page was asked for (``practice.ipynb?exercise=dilution``): the
+        product-information app links each section's exercises here.
+
+        Under Voilà the query string comes with the request (with preheated kernels Voilà hands it over when
+        the page is asked for; this call waits for it there, as the product-information app's ``?section=``);
+        anywhere else there is none and nothing changes.  An id that is not an exercise of the library is
+        named in the status (shortened) and the case on show stays.
+        """
+        wanted = param("exercise", query)
+        if wanted is None or not wanted.strip():
+            return False
+        if wanted not in {d.id for d in list_exercises()}:
+            shown = wanted if len(wanted) <= 40 else wanted[:40] + "…"
+            self.status.show(f"No exercise {shown!r} in the library; choose one from the list.", "warning")
+            return False
+        self.choice.value = wanted  # opens a case of it (_on_choice)
+        return self.choice.value == wanted
 
     def _chosen(self) -> str:
         value = self.choice.value

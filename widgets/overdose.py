@@ -187,8 +187,6 @@ class OverdoseApp(App):
             ],
             height=360,
         )
-        # room for the legend under a long title
-        self.fig.update_layout(margin=dict(t=80), legend=dict(y=1.0, yanchor="bottom"), title=dict(y=0.97))
 
         # -- signs
         self.signs = {

@@ -196,9 +196,6 @@ class PKApp(App):
                 Scatter(x=[], y=[], mode="lines", name="cisternal", line=dict(width=3, color=colour("chart-purple"))),
             ],
         )
-        for f in (self.fig, self.fig_spine):
-            # room above the plot for the title and, under it, the legend
-            f.update_layout(margin=dict(t=95), title=dict(y=0.98, yanchor="top"))
         rows = "".join(
             f"<tr><th class='itb-key'>{esc(a)}</th><td>{esc(b)}</td><td>{cite(c)}</td></tr>"
             for a, b, c in label_pk_rows()

@@ -50,7 +50,6 @@ __all__ = [
     "to_json",
     "make_figure",
     "set_trace",
-    "room_for_legend",
 ]
 
 #: Environment variable the suite's launcher sets for its kernels: the path, relative to the
@@ -452,6 +451,7 @@ _TEMPLATE: dict[str, Any] = {
             "zeroline": False,
             "linecolor": PALETTE["axis"],
             "ticks": "outside",
+            "automargin": True,
         },
         "yaxis": {
             "showgrid": True,
@@ -459,9 +459,33 @@ _TEMPLATE: dict[str, Any] = {
             "zeroline": False,
             "linecolor": PALETTE["axis"],
             "ticks": "outside",
+            "automargin": True,
         },
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0},
-        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+        # Every figure's title, legend and axis labels keep out of each other's way, at any width: the title
+        # at the top left, the legend at the bottom of the figure (a row of its own under the x-axis title,
+        # however many lines it wraps to), and the margins grow to fit tick labels and axis titles
+        # (automargin).  The legend used to sit just above the plot, under a centred title: one line too long
+        # and they overlapped.  figure.js wraps titles too long for the figure's width.
+        "title": {
+            "automargin": True,
+            "x": 0,
+            "xref": "container",
+            "xanchor": "left",
+            "yref": "paper",
+            "y": 1,
+            "yanchor": "bottom",
+            "pad": {"t": 8, "b": 12, "l": 12},
+        },
+        "legend": {
+            "orientation": "h",
+            "xref": "container",
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+        },
+        "margin": {"l": 60, "r": 20, "t": 40, "b": 20},
         "hovermode": "x unified",
     }
 }
@@ -493,8 +517,3 @@ def set_trace(fig: Figure, index: int, x: Any, y: Any, **props: Any) -> None:
         trace.y = y
         for k, v in props.items():
             setattr(trace, k, v)
-
-
-def room_for_legend(fig: Figure) -> None:
-    """Put the title above the legend (the suite's template puts the legend just above the plot)."""
-    fig.update_layout(margin=dict(t=95), title=dict(y=0.97, yanchor="top", x=0.01, xanchor="left"))

@@ -10,8 +10,10 @@ and every recorded difference between the labels that touches the section, side 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 import ipywidgets as W
 
@@ -95,7 +97,7 @@ def data_table_html(kind: str) -> str:
     )
 
 
-__all__ = ["ProductInformationApp", "build_app", "differences_for"]
+__all__ = ["ProductInformationApp", "build_app", "differences_for", "practice_href", "section_heading"]
 
 _LABEL_TITLES = {k: f"{k} — {p.product} ({p.country}, {p.year})" for k, p in LABELS.items()}
 
@@ -110,16 +112,54 @@ def differences_for(entry: LabelSection) -> list[LabelDifference]:
     return out
 
 
-def _taught_html(entry: LabelSection) -> str:
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+#: The practice app, where a trainee answers an exercise (a trainee notebook rendered by Voilà is read-only).
+PRACTICE = os.path.join(_ROOT, "exercises", "practice.ipynb")
+
+
+def _page(path: str, fallback: str) -> str:
+    """``path`` relative to the running notebook's folder (Voilà starts the kernel there), so the link works
+    under any base URL (``--Voila.base_url``, a JupyterHub user's server, Binder)."""
+    try:
+        return os.path.relpath(path, os.getcwd()).replace(os.sep, "/")
+    except ValueError:  # another drive
+        return fallback
+
+
+def practice_href(exercise: str, presenter: bool = False) -> str:
+    """The link that opens ``exercise`` in the practice app (``practice.ipynb?exercise=dilution``), keeping
+    presenter view when the page is in it."""
+    query = {"exercise": exercise, **({"presenter": "1"} if presenter else {})}
+    return f"{_page(PRACTICE, '../exercises/practice.ipynb')}?{urlencode(query)}"
+
+
+def section_heading(entry: LabelSection) -> tuple[str, str]:
+    """The section's name in the drop-down and its heading, its title said once.
+
+    lioresal's sections are named by their headings (``lioresal Composition``, title ``Composition``): the
+    title is not repeated ("Composition — Composition"); a title that only adds to the name
+    (``Dosing and Administration`` / ``Dosing and administration (general)``) adds just that.
+    """
+    name = entry.section.split(" ", 1)[1]
+    title = entry.title
+    if title.casefold().startswith(name.casefold()):
+        rest = title[len(name) :]
+        return name + rest, entry.section + rest
+    return f"{name} — {title}", f"{entry.section}: {title}"
+
+
+def _taught_html(entry: LabelSection, presenter: bool = False) -> str:
     if not entry.taught_in:
         return f"<p><em>Not taught:</em> {esc(entry.reason)}.</p>"
     apps, exercises, rules = [], [], []
     for t in entry.taught_in:
         kind, _, name = t.partition(":")
         if kind == "app":
-            apps.append(f'<a href="{esc(name)}.ipynb">{esc(name.replace("_", " "))}</a>')
+            href = f"{name}.ipynb" + ("?presenter=1" if presenter else "")
+            apps.append(f'<a href="{esc(href)}">{esc(name.replace("_", " "))}</a>')
         elif kind == "exercise":
-            exercises.append(f'<a href="../exercises/trainee/{esc(name)}.ipynb">{esc(name)}</a>')
+            title = f"Answer {name} in the practice app"
+            exercises.append(f'<a href="{esc(practice_href(name, presenter))}" title="{esc(title)}">{esc(name)}</a>')
         else:
             rules.append(f"<code>{esc(t)}</code>")
     rows = [("Apps", apps), ("Exercises", exercises), ("Rules and findings", rules)]
@@ -173,7 +213,7 @@ class ProductInformationApp(App):
 
     def _fill_sections(self, label: str) -> None:
         entries = LABEL_MAP[label]
-        self.section.options = [(f"{e.section.split(' ', 1)[1]} — {e.title}", e.section) for e in entries]
+        self.section.options = [(section_heading(e)[0], e.section) for e in entries]
         self.section.value = entries[0].section
 
     def _on_label(self, change: dict) -> None:
@@ -192,13 +232,21 @@ class ProductInformationApp(App):
         e = self.entry
         summary = f"<p>{esc(e.summary)}</p>" if e.summary else ""
         table = data_table_html(_TABLES[e.section]) if e.section in _TABLES else ""
-        self.entry_html.value = f"<h2>{esc(e.section)}: {esc(e.title)}</h2>{summary}{_taught_html(e)}{table}"
+        heading = section_heading(e)[1]
+        taught = _taught_html(e, presenter=self.presenter.value)
+        self.entry_html.value = f"<h2>{esc(heading)}</h2>{summary}{taught}{table}"
         diffs = differences_for(e)
         self.diff_html.value = (
             "<h2>Where the labels differ</h2>" + "".join(_difference_html(d) for d in diffs)
             if diffs
             else "<p>No recorded difference between the labels touches this section.</p>"
         )
+
+    def set_presenter(self, on: bool) -> None:
+        """Presenter view, and the section's links keep it (the page it opens is in presenter view too)."""
+        super().set_presenter(on)
+        if self.presenter.value == on:
+            self.refresh()
 
     def open_section(self, citation: str) -> bool:
         """Show the section named by ``citation`` (e.g. ``"lionova 4.6"``); False, with a message, if unknown."""

@@ -23,7 +23,7 @@ from .app import App
 from .fields import QuantityField, inline_error
 from .findings import FindingsView, cite, esc, findings_text
 from .palette import colour
-from .plot import Bar, Scatter, make_figure, room_for_legend
+from .plot import Bar, Scatter, make_figure
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("screening")
@@ -237,8 +237,6 @@ class ScreeningApp(App):
             )
         )
         fig.update_layout(barmode="overlay", hovermode="closest")
-        room_for_legend(fig)
-        fig.update_layout(margin=dict(l=170))
         fig.update_yaxes(autorange="reversed", type="category")
         fig.update_xaxes(dtick=6, rangemode="tozero")
 

@@ -21,7 +21,7 @@ from .app import App, Status, run_panel, withdraw
 from .fields import QuantityField, QuantitySlider, clear_inline_error, inline_error
 from .findings import FindingsView, cite, esc, findings_text
 from .palette import colour
-from .plot import Scatter, make_figure, room_for_legend
+from .plot import Scatter, make_figure
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("titration")
@@ -305,9 +305,6 @@ class TitrationApp(App):
             annotation_position="top left",
         )
         self.fig_check.update_layout(hovermode="closest")
-
-        for fig in (self.fig_first, self.fig_plan, self.fig_check):
-            room_for_legend(fig)
         self.watch(
             self.age,
             self.origin,

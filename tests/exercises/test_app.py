@@ -192,3 +192,43 @@ def test_an_unexpected_failure_shows_no_exception_text(app, monkeypatch):
     view.input.value = "1 mL"
     assert "secret" not in view.status.value + view.feedback.value and "KeyError" not in view.status.value
     assert "server log" in view.status.value and app.problems
+
+
+def test_a_link_with_an_exercise_opens_a_case_of_it(app):
+    # The product-information app links a section's exercises to ?exercise=<id>; before, the practice app
+    # ignored the query and the links opened the trainee notebooks read-only.
+    other = next(v for _t, v in app.choice.options if v not in ("(any exercise)", app.exercise.id))
+    assert app.open_requested(f"exercise={other}&presenter=1")
+    assert app.exercise.id == other and app.choice.value == other
+    assert app.parts.children and app.status.message == "" and not app.problems
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "exercise=no_such_exercise",
+        "exercise=%2e%2e%2fsolutions%2fdilution",
+        "exercise=<script>alert(1)</script>",
+        "exercise=" + "x" * 3000,
+        "exercise=dilution%00",
+    ],
+)
+def test_an_unknown_or_hostile_exercise_in_the_link_is_named_briefly_and_changes_nothing(app, query):
+    before = (app.exercise.id, app.exercise.seed, app.choice.value)
+    assert app.open_requested(query) is False
+    assert (app.exercise.id, app.exercise.seed, app.choice.value) == before
+    assert app.status.kind == "warning" and app.status.message.startswith("No exercise ")
+    assert len(app.status.message) < 120 and "<script>" not in app.status.value
+    assert "Traceback" not in app.status.value and not app.problems
+
+
+def test_without_an_exercise_in_the_query_nothing_changes(app):
+    before = (app.exercise.id, app.exercise.seed)
+    assert app.open_requested("") is False and app.open_requested("exercise=") is False
+    assert (app.exercise.id, app.exercise.seed) == before and app.status.message == ""
+
+
+def test_the_practice_notebook_opens_the_exercise_its_link_names():
+    nb = nbformat.read(ROOT / "practice.ipynb", as_version=4)
+    (code,) = [c for c in nb.cells if c.cell_type == "code"]
+    assert "app.open_requested()" in code.source

@@ -130,3 +130,42 @@ def test_the_deck_loads_the_page_scripts_and_stylesheet_once(voila_server, brows
         assert page.locator("style", has_text=".reveal .slides>section").count() == 0, "the old inline style"
     finally:
         page.close()
+
+
+def test_the_deck_throws_no_error_asks_no_other_host_and_its_charts_keep_titles_off_legends(
+    voila_server, browser
+) -> None:
+    # Before: six "Cannot read properties of undefined (reading 'Hub')" (Voilà's reveal.js re-rendering MathJax on
+    # each change of slide, with no MathJax on the page), jQuery asked of a CDN, and the refill slide's chart title
+    # drawn over its legend
+    from test_browser import CUT_CHART_PARTS
+
+    page = browser.new_page(viewport={"width": 1024, "height": 768})
+    page.set_default_timeout(UPDATE_TIMEOUT_MS)
+    errors: list[str] = []
+    external: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on(
+        "request",
+        lambda r: external.append(r.url) if not r.url.startswith((voila_server, "data:", "blob:", "about:")) else None,
+    )
+    try:
+        page.goto(f"{voila_server}voila/render/{DECK}", timeout=PAGE_TIMEOUT_MS, wait_until="domcontentloaded")
+        page.wait_for_selector(".reveal .slides section.present .itb-banner", state="visible", timeout=PAGE_TIMEOUT_MS)
+        page.wait_for_load_state("load", timeout=PAGE_TIMEOUT_MS)
+        count = page.locator(".reveal .slides > section").count()
+        cut = []
+        for i in range(count):
+            page.wait_for_timeout(700)
+            if page.locator(".reveal section.present .js-plotly-plot .gtitle").count():
+                page.wait_for_timeout(800)
+                cut += [f"slide {i + 1}: {c}" for c in page.evaluate(CUT_CHART_PARTS)]
+                page.screenshot(path=str(SHOTS / f"notebooks__teaching_deck__chart_slide{i + 1}.png"))
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Home")
+        page.wait_for_timeout(700)
+        assert not errors, errors
+        assert not external, external
+        assert not cut, cut
+    finally:
+        page.close()

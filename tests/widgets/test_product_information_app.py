@@ -121,3 +121,51 @@ def test_every_label_difference_is_shown_in_an_app_that_uses_its_rule():
         assert html.escape(topic) in pi.diff_html.value and html.escape(topic) in pi.entry_html.value, code
         shown.add(code)
     assert shown == {d.code for d in LABEL_DIFFERENCES}
+
+
+def test_a_lioresal_section_says_its_title_once():
+    # lioresal's sections are named by their headings: "Composition — Composition" in the list and
+    # "lioresal Composition: Composition" as the heading said the title twice
+    app = build_app()
+    app.label_key.value = "lioresal"
+    names = [name for name, _ in app.section.options]
+    assert "Composition" in names and not [n for n in names if " — " in n and n.split(" — ")[0] in n.split(" — ")[1]]
+    app.section.value = "lioresal Composition"
+    assert "<h2>lioresal Composition</h2>" in app.entry_html.value
+    app.section.value = "lioresal Dosing and Administration"
+    assert "<h2>lioresal Dosing and Administration (general)</h2>" in app.entry_html.value
+    app.label_key.value = "lionova"  # a numbered section keeps number and title
+    app.section.value = "lionova 4.6"
+    assert app.section.label == "4.6 — Fertility, pregnancy and breast-feeding"
+    assert "<h2>lionova 4.6: Fertility, pregnancy and breast-feeding</h2>" in app.entry_html.value
+
+
+def _exercise_links(markup: str) -> list[str]:
+    import html
+    import re
+
+    return [html.unescape(h) for h in re.findall(r'href="([^"]*exercise[^"]*)"', markup)]
+
+
+def test_exercise_links_open_the_practice_app_where_they_can_be_answered(monkeypatch):
+    # Before: ../exercises/trainee/<id>.ipynb, a trainee notebook Voilà shows read-only
+    from pathlib import Path
+    from urllib.parse import parse_qs, urlsplit
+
+    from exercises.core import list_exercises
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[2] / "notebooks")  # where Voilà starts the app's kernel
+    app = build_app()
+    app.section.value = "lionova 4.2"
+    links = _exercise_links(app.entry_html.value)
+    assert links and not [h for h in links if "trainee/" in h]
+    ids = {d.id for d in list_exercises()}
+    for href in links:
+        url = urlsplit(href)
+        assert url.path == "../exercises/practice.ipynb" and not url.netloc and not href.startswith("/"), href
+        assert parse_qs(url.query)["exercise"][0] in ids and "presenter" not in url.query
+    app.set_presenter(True)  # presenter view (?presenter=1 or the toggle): the practice app opens in it too
+    links = _exercise_links(app.entry_html.value)
+    assert links and all(parse_qs(urlsplit(h).query).get("presenter") == ["1"] for h in links), links
+    app.set_presenter(False)
+    assert not [h for h in _exercise_links(app.entry_html.value) if "presenter" in h]

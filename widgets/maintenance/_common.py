@@ -16,7 +16,6 @@ from itbcore import library
 from ..app import Refreshing, Status
 from ..fields import QuantityField
 from ..findings import esc
-from ..plot import Figure
 
 if TYPE_CHECKING:
     from . import MaintenanceApp
@@ -57,12 +56,6 @@ def _box(html_text: str, kind: str = "info") -> str:
 def _rows(pairs: list[tuple[str, str]]) -> str:
     cells = "".join(f"<tr><th class='itb-key'>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in pairs)
     return f"<table class='itb-result-table'>{cells}</table>"
-
-
-def _room(fig: Figure) -> Figure:
-    """Room above the plot for the title and, under it, the legend (they overlap in the template)."""
-    fig.update_layout(margin=dict(t=95), title=dict(y=0.98, yanchor="top"))
-    return fig
 
 
 def _result_widget(key: str) -> W.HTML:

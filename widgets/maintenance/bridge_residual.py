@@ -18,7 +18,7 @@ from ..fields import QuantityField
 from ..findings import FindingsView, cite, esc
 from ..palette import colour
 from ..plot import Scatter, make_figure, set_trace
-from ._common import EXAMPLE_DEVICE, START, _box, _field, _result_widget, _room, _rows, _Section
+from ._common import EXAMPLE_DEVICE, START, _box, _field, _result_widget, _rows, _Section
 
 if TYPE_CHECKING:
     from . import MaintenanceApp
@@ -64,31 +64,29 @@ class BridgeResidualSection(_Section):
             f.on_state(lambda _f: self.refresh_bridge())
         self.bridge_result = _result_widget("bridge")
         self.bridge_findings = FindingsView()
-        self.fig = _room(
-            make_figure(
-                "Dose delivered after the refill",
-                "time after the refill (h)",
-                "dose rate (µg/day)",
-                height=300,
-                traces=[
-                    Scatter(
-                        x=[],
-                        y=[],
-                        mode="lines",
-                        line_shape="hv",
-                        name="without bridge bolus",
-                        line=dict(color=colour("violation"), width=3),
-                    ),
-                    Scatter(
-                        x=[],
-                        y=[],
-                        mode="lines",
-                        line_shape="hv",
-                        name="with bridge bolus",
-                        line=dict(color=colour("action"), dash="dash", width=3),
-                    ),
-                ],
-            )
+        self.fig = make_figure(
+            "Dose delivered after the refill",
+            "time after the refill (h)",
+            "dose rate (µg/day)",
+            height=300,
+            traces=[
+                Scatter(
+                    x=[],
+                    y=[],
+                    mode="lines",
+                    line_shape="hv",
+                    name="without bridge bolus",
+                    line=dict(color=colour("violation"), width=3),
+                ),
+                Scatter(
+                    x=[],
+                    y=[],
+                    mode="lines",
+                    line_shape="hv",
+                    name="with bridge bolus",
+                    line=dict(color=colour("action"), dash="dash", width=3),
+                ),
+            ],
         )
         self.bridge: itbcore.BridgeBolus | None = None
 

@@ -17,7 +17,7 @@ from ..fields import clear_inline_error, inline_error
 from ..findings import FindingsView
 from ..palette import colour
 from ..plot import Bar, make_figure, set_trace
-from ._common import _field, _result_widget, _room, _rows, _Section
+from ._common import _field, _result_widget, _rows, _Section
 
 if TYPE_CHECKING:
     from . import MaintenanceApp
@@ -48,39 +48,37 @@ class DilutionSection(_Section):
         self.watch(self.stock, self.target, self.volume, self.diluent)
         self.result = _result_widget("dilution")
         self.findings = FindingsView()
-        self.fig = _room(
-            make_figure(
-                "What goes into the syringe, and what is discarded",
-                "volume (mL)",
-                "",
-                height=240,
-                traces=[
-                    Bar(
-                        x=[],
-                        y=[],
-                        orientation="h",
-                        name="stock",
-                        marker_color=colour("info"),
-                        texttemplate="%{x:.3~g} mL",
-                    ),
-                    Bar(
-                        x=[],
-                        y=[],
-                        orientation="h",
-                        name="sodium chloride 0.9 %",
-                        marker_color=colour("chart-light"),
-                        texttemplate="%{x:.3~g} mL",
-                    ),
-                    Bar(
-                        x=[],
-                        y=[],
-                        orientation="h",
-                        name="discarded from opened ampoules",
-                        marker_color=colour("chart-grey"),
-                        texttemplate="%{x:.3~g} mL",
-                    ),
-                ],
-            )
+        self.fig = make_figure(
+            "What goes into the syringe, and what is discarded",
+            "volume (mL)",
+            "",
+            height=240,
+            traces=[
+                Bar(
+                    x=[],
+                    y=[],
+                    orientation="h",
+                    name="stock",
+                    marker_color=colour("info"),
+                    texttemplate="%{x:.3~g} mL",
+                ),
+                Bar(
+                    x=[],
+                    y=[],
+                    orientation="h",
+                    name="sodium chloride 0.9 %",
+                    marker_color=colour("chart-light"),
+                    texttemplate="%{x:.3~g} mL",
+                ),
+                Bar(
+                    x=[],
+                    y=[],
+                    orientation="h",
+                    name="discarded from opened ampoules",
+                    marker_color=colour("chart-grey"),
+                    texttemplate="%{x:.3~g} mL",
+                ),
+            ],
         )
         self.fig.update_layout(barmode="stack")
         self.dilution: itbcore.Dilution | None = None

@@ -19,7 +19,7 @@ from ..fields import QuantityField, QuantitySlider
 from ..findings import FindingsView, cite, esc, findings_text
 from ..palette import colour
 from ..plot import Scatter, make_figure, set_trace
-from ._common import FLEX_START_STEPS, START, _box, _result_widget, _room, _rows, _Section
+from ._common import FLEX_START_STEPS, START, _box, _result_widget, _rows, _Section
 
 if TYPE_CHECKING:
     from . import MaintenanceApp
@@ -81,31 +81,29 @@ class FlexSection(_Section):
         self.result = _result_widget("flex")
         self.helper = _result_widget("flex-helper")
         self.findings = FindingsView()
-        self.fig = _room(
-            make_figure(
-                "Programmed rate over 24 h",
-                "hour of day (h)",
-                "rate (µg/h)",
-                height=320,
-                traces=[
-                    Scatter(
-                        x=[],
-                        y=[],
-                        mode="lines",
-                        line_shape="hv",
-                        name="programmed rate",
-                        fill="tozeroy",
-                        line=dict(width=3),
-                    ),
-                    Scatter(
-                        x=[],
-                        y=[],
-                        mode="lines",
-                        name="intended dose as an hourly rate",
-                        line=dict(dash="dash", color=colour("action")),
-                    ),
-                ],
-            )
+        self.fig = make_figure(
+            "Programmed rate over 24 h",
+            "hour of day (h)",
+            "rate (µg/h)",
+            height=320,
+            traces=[
+                Scatter(
+                    x=[],
+                    y=[],
+                    mode="lines",
+                    line_shape="hv",
+                    name="programmed rate",
+                    fill="tozeroy",
+                    line=dict(width=3),
+                ),
+                Scatter(
+                    x=[],
+                    y=[],
+                    mode="lines",
+                    name="intended dose as an hourly rate",
+                    line=dict(dash="dash", color=colour("action")),
+                ),
+            ],
         )
         self.fig.update_xaxes(range=[0, 24], dtick=2)
         self.programme: itbcore.FlexProgramme | None = None

@@ -18,7 +18,7 @@ from ..fields import QuantitySlider, clear_inline_error, inline_error
 from ..findings import FindingsView, esc
 from ..palette import colour
 from ..plot import Scatter, make_figure, set_trace
-from ._common import _box, _date, _field, _result_widget, _room, _rows, _Section
+from ._common import _box, _date, _field, _result_widget, _rows, _Section
 
 if TYPE_CHECKING:
     from . import MaintenanceApp
@@ -58,39 +58,35 @@ class RefillSection(_Section):
         self.fill_date.observe(self._on_date, "value")
         self.result = _result_widget("refill")
         self.findings = FindingsView()
-        self.fig = _room(
-            make_figure(
-                "Reservoir volume after this fill",
-                "date",
-                "volume in reservoir (mL)",
-                height=380,
-                traces=[
-                    Scatter(x=[], y=[], mode="lines", name="reservoir volume", line=dict(width=3)),
-                    Scatter(
-                        x=[], y=[], mode="lines", name="alarm volume", line=dict(dash="dash", color=colour("warning"))
-                    ),
-                    Scatter(
-                        x=[],
-                        y=[],
-                        mode="markers+text",
-                        name="alarm / empty",
-                        textposition="top right",
-                        marker=dict(size=11, color=colour("violation")),
-                    ),
-                    Scatter(
-                        x=[],
-                        y=[],
-                        mode="lines+markers+text",
-                        name="recommended refill",
-                        textposition="top left",
-                        line=dict(color=colour("action"), width=2),
-                        marker=dict(size=[0, 12], color=colour("action")),
-                    ),
-                    Scatter(
-                        x=[], y=[], mode="lines", name="refill cap", line=dict(dash="dot", color=colour("chart-purple"))
-                    ),
-                ],
-            )
+        self.fig = make_figure(
+            "Reservoir volume after this fill",
+            "date",
+            "volume in reservoir (mL)",
+            height=380,
+            traces=[
+                Scatter(x=[], y=[], mode="lines", name="reservoir volume", line=dict(width=3)),
+                Scatter(x=[], y=[], mode="lines", name="alarm volume", line=dict(dash="dash", color=colour("warning"))),
+                Scatter(
+                    x=[],
+                    y=[],
+                    mode="markers+text",
+                    name="alarm / empty",
+                    textposition="top right",
+                    marker=dict(size=11, color=colour("violation")),
+                ),
+                Scatter(
+                    x=[],
+                    y=[],
+                    mode="lines+markers+text",
+                    name="recommended refill",
+                    textposition="top left",
+                    line=dict(color=colour("action"), width=2),
+                    marker=dict(size=[0, 12], color=colour("action")),
+                ),
+                Scatter(
+                    x=[], y=[], mode="lines", name="refill cap", line=dict(dash="dot", color=colour("chart-purple"))
+                ),
+            ],
         )
         self.plan: itbcore.RefillPlan | None = None
         inputs = W.VBox(

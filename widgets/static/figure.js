@@ -4,7 +4,7 @@
 // Drawing: Plotly.react on every change of the figure's JSON, at most once a frame, and only while the
 // element has a width: a figure in a hidden tab (or not yet laid out) is drawn when it first becomes
 // visible, so a page with several tabs draws one figure, not all, to become interactive.  A change of
-// the element's width resizes the plot.
+// the element's width redraws the plot at that width (titles too long for it wrapped: fit below).
 //
 // Where plotly.js comes from: under the suite's launcher the model's `_plotly_url` names the server
 // path (relative to the page's base URL, so any host, port and base_url works; one module per URL,
@@ -113,6 +113,50 @@ function describe(details, fig, data, layout) {
   details.replaceChildren(summary, ...groups(data).map((g) => table(layout, g)));
 }
 
+// Titles longer than the figure is wide: plotly.js draws a title on one line and cuts it at the figure's edge
+// (a phone, a narrow column, presenter view beside the inputs), so they are wrapped at spaces to the width
+// they have: the chart title and the x-axis title to the figure's width, the y-axis title to its height.
+let measure = null;
+
+function textWidth(text, size, family) {
+  measure = measure || document.createElement("canvas").getContext("2d");
+  measure.font = `${size}px ${family}`;
+  return measure.measureText(plain(text)).width;
+}
+
+function wrap(text, px, size, family) {
+  if (!text || /<br/i.test(text) || px <= 0 || textWidth(text, size, family) <= px) return text;
+  const lines = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && textWidth(next, size, family) > px) { lines.push(line); line = word; } else line = next;
+  }
+  lines.push(line);
+  return lines.join("<br>");
+}
+
+function fit(layout, width, plotArea) {
+  const font = Object.assign({}, ((layout.template || {}).layout || {}).font, layout.font);
+  const base = font.size || 12, family = font.family || "sans-serif";
+  const height = layout.height || 450;
+  // the chart title spans the figure (the template anchors it to the container); an axis title spans the
+  // plot area, known once plotly.js has laid the figure out (`plotArea`, else a guess); plotly.js's default
+  // title sizes are 1.4 and 1.2 times the font size
+  const fitTitle = (owner, px, scale) => {
+    if (!owner || owner.title == null) return;
+    const t = typeof owner.title === "string" ? { text: owner.title } : owner.title;
+    const size = (t.font && t.font.size) || base * scale;
+    const text = titleText(t);
+    const wrapped = wrap(text, px, size, family);
+    if (wrapped !== text) owner.title = Object.assign({}, t, { text: wrapped });
+  };
+  fitTitle(layout, width - 30, 1.4);
+  fitTitle(layout.xaxis, plotArea ? plotArea.w : width - 120, 1.2);
+  fitTitle(layout.yaxis, plotArea ? plotArea.h : height - 140, 1.2);
+  return layout;
+}
+
 function render({ model, el }) {
   const fig = document.createElement("div");
   fig.setAttribute("role", "figure");
@@ -123,22 +167,29 @@ function render({ model, el }) {
   details.className = "itb-chart-data";
   fig.append(div, details);
   el.appendChild(fig);
-  let frame = null, stale = true, width = 0, Plotly = null, gone = false;
+  let frame = null, width = 0, Plotly = null, gone = false, drawn = 0;
+  const config = { responsive: true, displaylogo: false };
   const draw = () => {
     frame = null;
     const data = clone(model.get("_plot_data")), layout = clone(model.get("_plot_layout"));
     describe(details, fig, data, layout);
     if (!Plotly || el.clientWidth === 0) return;  // hidden: drawn when shown (ResizeObserver below)
-    stale = false;
     width = el.clientWidth;
-    Plotly.react(div, data, layout, { responsive: true, displaylogo: false });
+    const n = ++drawn, first = fit(clone(layout), width, null);
+    Plotly.react(div, data, first, config).then(() => {
+      // the axis titles again, to the plot area plotly.js has laid out (once: a second pass rarely changes it)
+      const area = div._fullLayout && div._fullLayout._size;
+      if (gone || n !== drawn || !area) return;
+      const second = fit(clone(layout), width, area);
+      if (JSON.stringify(second) !== JSON.stringify(first)) Plotly.react(div, data, second, config);
+    });
   };
-  const schedule = () => { stale = true; if (frame === null) frame = requestAnimationFrame(draw); };
+  const schedule = () => { if (frame === null) frame = requestAnimationFrame(draw); };
   model.on("change:_plot_data change:_plot_layout", schedule);
   const ro = new ResizeObserver(() => {
     const w = el.clientWidth;
     if (w === 0 || w === width || !Plotly) return;
-    if (stale) draw(); else { width = w; Plotly.Plots.resize(div); }
+    schedule();  // drawn at the new width, its titles wrapped anew
   });
   ro.observe(el);
   describe(details, fig, model.get("_plot_data"), model.get("_plot_layout"));
