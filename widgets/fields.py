@@ -44,7 +44,7 @@ class QuantityField(W.HBox):
     ('50 µg', 'read as 50 µg')
     >>> f.value = "50 mg"
     >>> f.blocked[:45], f.readback
-    ('The test dose 50000 µg is above the hard limi', 'not read')
+    ('The test dose 50\\u202f000 µg is above the hard lim', 'not read')
 
     (tests/widgets/test_building_blocks.py types what users type into it.)
     """

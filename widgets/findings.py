@@ -67,7 +67,7 @@ def findings_html(items: Iterable[Any], empty: str = "No findings.") -> str:
         rows.append(
             f'<div class="itb-finding itb-{esc(sev)}">'
             f'<strong class="itb-severity">{esc(sev)}</strong> '
-            f"{esc(text)} {cite(item.source)}</div>"
+            f"{esc(text)} {cite(item.source)}{_quotes(item)}</div>"
         )
     return "".join(rows) or f'<div class="itb-finding itb-none">{esc(empty)}</div>'
 
@@ -95,9 +95,23 @@ class FindingsView(W.HTML):
         return findings_text(self.items, self.empty)
 
 
+def _quotes(item: Any) -> str:
+    """The label's own words behind ``item`` (:mod:`widgets.quotes`), folded; "" where it cites none."""
+    from itbcore.audit import quotations_for
+
+    from .quotes import quotes_html
+
+    try:
+        return quotes_html(quotations_for(item), limit=2)
+    except Exception:  # noqa: BLE001 - the label's words are extra: a result never fails over them
+        return ""
+
+
 def actions_html(actions: Any, empty: str = "No action needed.") -> str:
     """An ordered list of :class:`itbcore.Action` (most urgent first), each with its source."""
-    items = "".join(f'<li><span class="itb-action">{esc(a.text)}</span> {cite(a.source)}</li>' for a in actions)
+    items = "".join(
+        f'<li><span class="itb-action">{esc(a.text)}</span> {cite(a.source)}{_quotes(a)}</li>' for a in actions
+    )
     if not items:
         return f'<p class="itb-actions itb-none">{esc(empty)}</p>'
     return f'<ol class="itb-actions">{items}</ol>'

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import ipywidgets as W
 
 from itbcore.adverse_effects import ADVERSE_EFFECTS, RATING_LABELS, AdverseEffect, band_name
+from itbcore.audit import quotations
 from itbcore.errors import ITBError
 from itbcore.label_map import LabelSection, citation_parts, section
 from itbcore.patient import Patient
@@ -27,6 +28,7 @@ from itbcore.sources import LABEL_DIFFERENCES, LABEL_MAP, LABELS, LabelDifferenc
 from .app import App, safe_run
 from .findings import cite, esc
 from .page import param
+from .quotes import quotes_html
 
 #: Sections whose content the core holds as data: shown as a table under the summary.
 _TABLES = {
@@ -234,7 +236,8 @@ class ProductInformationApp(App):
         table = data_table_html(_TABLES[e.section]) if e.section in _TABLES else ""
         heading = section_heading(e)[1]
         taught = _taught_html(e, presenter=self.presenter.value)
-        self.entry_html.value = f"<h2>{esc(heading)}</h2>{summary}{taught}{table}"
+        words = quotes_html(quotations(source=e.section), limit=6, open_=True)
+        self.entry_html.value = f"<h2>{esc(heading)}</h2>{summary}{words}{taught}{table}"
         diffs = differences_for(e)
         self.diff_html.value = (
             "<h2>Where the labels differ</h2>" + "".join(_difference_html(d) for d in diffs)
