@@ -6,7 +6,9 @@
 //  * a toggle button says whether it is pressed (aria-pressed);
 //  * chart toolbars leave the tab order (each chart added about ten tab stops);
 //  * a quantity field's input is marked aria-invalid while its error shows, and described by it;
-//  * the notebook's rendered cells are the page's main landmark (axe: region).
+//  * the notebook's rendered cells are the page's main landmark (axe: region);
+//  * a RadioButtons widget is one radio group: its inputs share a name (one Tab stop, arrows choose), and it is
+//    a radiogroup named by its label or, where it has none (an exercise part), by the part's prompt.
 let serial = 0;
 function ident(el) {
   if (!el.id) el.id = `itb-a11y-${++serial}`;
@@ -34,6 +36,18 @@ function mend(root) {
     slider.querySelectorAll(".noUi-handle").forEach((h) => {
       if (name && h.getAttribute("aria-label") !== name) h.setAttribute("aria-label", name);
     });
+  });
+  root.querySelectorAll(".widget-radio-box").forEach((box) => {
+    if (!box.dataset.itbGroup) box.dataset.itbGroup = `itb-radio-${++serial}`;
+    box.querySelectorAll("input[type=radio]").forEach((r) => {
+      if (r.name !== box.dataset.itbGroup) r.name = box.dataset.itbGroup;
+    });
+    if (box.getAttribute("role") !== "radiogroup") box.setAttribute("role", "radiogroup");
+    const own = box.parentElement && box.parentElement.querySelector(":scope > .widget-label");
+    const part = box.closest(".itb-part");
+    const prompt = part && part.querySelector(".widget-html-content");
+    const label = own && own.textContent.trim() ? own : prompt;
+    if (label && box.getAttribute("aria-labelledby") !== ident(label)) box.setAttribute("aria-labelledby", ident(label));
   });
   root.querySelectorAll("button.widget-toggle-button, .widget-toggle-buttons button").forEach((b) => {
     const pressed = b.classList.contains("mod-active") ? "true" : "false";
