@@ -179,6 +179,8 @@ class _PartView(W.VBox):
             ],
             layout=W.Layout(border="1px solid #ddd", padding="4px", margin="4px 0"),
         )
+        self.add_class("itb-part")
+        self.add_class(f"itb-part-{part.id}")
 
     def _safe(self, fn: Any) -> Any:
         def run(_button: Any) -> None:

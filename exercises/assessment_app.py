@@ -191,6 +191,7 @@ class _TestPart(W.VBox):
         self.override = OverrideQuestion(lambda reason: view._guard(lambda: self.confirm(reason))())
         super().__init__([prompt, W.HBox([self.input, self.save_button]), self.override, self.saved])
         self.add_class("itb-test-part")
+        self.add_class("itb-part")  # a11y.js names its radio group after its prompt, as in the practice app
 
     def _part_arg(self) -> str | None:
         return self.part.id if len(self.ex.parts) > 1 else None
@@ -329,7 +330,7 @@ class TestView(_Guarded, W.VBox):
             ex = load_exercise(ident, seed=forms.form_seed(name, self.form, ident), progress=False)
             # the case without its seed: the seed would open it in the practice app
             case = W.HTML(
-                f"<h3>Question {i}: {_esc(ex.title)}</h3>"
+                f"<h2>Question {i}: {_esc(ex.title)}</h2>"
                 + _markdown_html(ex.markdown(seed=False).split("\n- **")[0].split("\n", 1)[-1])
             )
             parts = [_TestPart(self, ex, p) for p in ex.parts]

@@ -9,7 +9,9 @@
 //  * the notebook's rendered cells are the page's main landmark (axe: region);
 //  * the document's language is the app's (the banner's data-itb-locale), so a screen reader speaks it;
 //  * the language chooser's links keep the page's other parameters, and links to the suite's other pages
-//    keep ?lang= (like ?presenter=1, the language a reader chose follows them).
+//    keep ?lang= (like ?presenter=1, the language a reader chose follows them);
+//  * a RadioButtons widget is one radio group: its inputs share a name (one Tab stop, arrows choose), and it is
+//    a radiogroup named by its label or, where it has none (an exercise part), by the part's prompt.
 let serial = 0;
 function withParam(href, name, value) {
   const url = new URL(href, location.href);
@@ -43,6 +45,18 @@ function mend(root) {
     slider.querySelectorAll(".noUi-handle").forEach((h) => {
       if (name && h.getAttribute("aria-label") !== name) h.setAttribute("aria-label", name);
     });
+  });
+  root.querySelectorAll(".widget-radio-box").forEach((box) => {
+    if (!box.dataset.itbGroup) box.dataset.itbGroup = `itb-radio-${++serial}`;
+    box.querySelectorAll("input[type=radio]").forEach((r) => {
+      if (r.name !== box.dataset.itbGroup) r.name = box.dataset.itbGroup;
+    });
+    if (box.getAttribute("role") !== "radiogroup") box.setAttribute("role", "radiogroup");
+    const own = box.parentElement && box.parentElement.querySelector(":scope > .widget-label");
+    const part = box.closest(".itb-part");
+    const prompt = part && part.querySelector(".widget-html-content");
+    const label = own && own.textContent.trim() ? own : prompt;
+    if (label && box.getAttribute("aria-labelledby") !== ident(label)) box.setAttribute("aria-labelledby", ident(label));
   });
   root.querySelectorAll("button.widget-toggle-button, .widget-toggle-buttons button").forEach((b) => {
     const pressed = b.classList.contains("mod-active") ? "true" : "false";
