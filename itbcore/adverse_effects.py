@@ -31,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .errors import InputError
+from .i18n import N_, gettext
 
 __all__ = [
     "AdverseEffect",
@@ -46,9 +47,9 @@ __all__ = [
 
 #: The frequency bands, most frequent first, as lioresal "Side effects" names them (lionova 4.8 and baclorex 4
 #: use the same limits: > 1/10, > 1/100, > 1/1,000, > 1/10,000, not known).  No effect is "very rare" in any label.
-BANDS = ("very often", "often", "infrequently", "rarely", "unknown")
+BANDS = (N_("very often"), N_("often"), N_("infrequently"), N_("rarely"), N_("unknown"))
 #: An effect the label lists without a frequency (apart from its table).
-LISTED = "listed"
+LISTED = N_("listed")
 #: The labels that rate adverse effects, and the section each rates them in.
 RATING_LABELS = {"lionova": "lionova 4.8", "lioresal": "lioresal Side effects", "baclorex": "baclorex 4"}
 #: Each label's own name of each band (lionova: svært vanlige, vanlige, mindre vanlige, sjeldne, ikke kjent;
@@ -57,15 +58,15 @@ BAND_NAMES: dict[str, dict[str, str]] = {
     "lionova": dict(
         zip(
             (*BANDS, LISTED),
-            ("very common", "common", "uncommon", "rare", "not known", "listed, no frequency"),
+            (N_("very common"), N_("common"), N_("uncommon"), N_("rare"), N_("not known"), N_("listed, no frequency")),
             strict=True,
         )
     ),
-    "lioresal": {**{b: b for b in BANDS}, LISTED: "listed, no frequency"},
+    "lioresal": {**{b: b for b in BANDS}, LISTED: N_("listed, no frequency")},
     "baclorex": dict(
         zip(
             (*BANDS, LISTED),
-            ("very common", "common", "uncommon", "rare", "not known", "listed, no frequency"),
+            (N_("very common"), N_("common"), N_("uncommon"), N_("rare"), N_("not known"), N_("listed, no frequency")),
             strict=True,
         )
     ),
@@ -140,230 +141,275 @@ _DEV = "adverse_device_events"
 
 ADVERSE_EFFECTS: tuple[AdverseEffect, ...] = (
     # metabolism and nutrition (lioresal puts the appetite under the gastrointestinal tract)
-    _e("decreased_appetite", "decreased appetite", "metabolism and nutrition", OF, OF, OF),
-    _e("dehydration", "dehydration", "metabolism and nutrition", IN, IN, IN),
+    _e("decreased_appetite", N_("decreased appetite"), N_("metabolism and nutrition"), OF, OF, OF),
+    _e("dehydration", N_("dehydration"), N_("metabolism and nutrition"), IN, IN, IN),
     # psychiatric (lioresal puts confusion and disorientation under the nervous system)
-    _e("depression", "depression", "psychiatric", OF, OF, OF),
-    _e("confusion", "confusional state", "psychiatric", OF, OF, OF, note="leaflet: 'clouding of the mind'"),
-    _e("disorientation", "disorientation", "psychiatric", OF, OF),
-    _e("agitation", "agitation", "psychiatric", OF, OF, OF),
-    _e("anxiety", "anxiety", "psychiatric", OF, OF, OF),
-    _e("suicidal_ideation", "suicidal thoughts", "psychiatric", IN, IN, IN, note="leaflet: 'feeling suicidal'"),
-    _e("suicide_attempt", "suicide attempt", "psychiatric", IN, IN),
-    _e("hallucinations", "hallucinations", "psychiatric", IN, IN, IN),
-    _e("paranoia", "paranoia", "psychiatric", IN, IN),
+    _e("depression", N_("depression"), N_("psychiatric"), OF, OF, OF),
+    _e("confusion", N_("confusional state"), N_("psychiatric"), OF, OF, OF, note=N_("leaflet: 'clouding of the mind'")),
+    _e("disorientation", N_("disorientation"), N_("psychiatric"), OF, OF),
+    _e("agitation", N_("agitation"), N_("psychiatric"), OF, OF, OF),
+    _e("anxiety", N_("anxiety"), N_("psychiatric"), OF, OF, OF),
+    _e(
+        "suicidal_ideation",
+        N_("suicidal thoughts"),
+        N_("psychiatric"),
+        IN,
+        IN,
+        IN,
+        note=N_("leaflet: 'feeling suicidal'"),
+    ),
+    _e("suicide_attempt", N_("suicide attempt"), N_("psychiatric"), IN, IN),
+    _e("hallucinations", N_("hallucinations"), N_("psychiatric"), IN, IN, IN),
+    _e("paranoia", N_("paranoia"), N_("psychiatric"), IN, IN),
     _e(
         "dysphoria",
-        "dysphoria",
-        "psychiatric",
+        N_("dysphoria"),
+        N_("psychiatric"),
         IN,
         UN,
         UN,
         diff=_POST,
-        note="lioresal: from post-marketing reports, frequency unknown (under the nervous system); leaflet: "
-        "'restlessness (cannot stay still)', not known",
+        note=N_(
+            "lioresal: from post-marketing reports, frequency unknown (under the nervous system); leaflet: "
+            "'restlessness (cannot stay still)', not known"
+        ),
     ),
-    _e("euphoria", "euphoric mood", "psychiatric", IN, IN),
+    _e("euphoria", N_("euphoric mood"), N_("psychiatric"), IN, IN),
     _e(
         "mood_changes",
-        "sudden changes of mood",
-        "psychiatric",
+        N_("sudden changes of mood"),
+        N_("psychiatric"),
         baclorex=IN,
         diff=_ONE,
-        note="the leaflet's words; it names neither euphoria nor dysphoria here",
+        note=N_("the leaflet's words; it names neither euphoria nor dysphoria here"),
     ),
     # nervous system
     _e(
         "drowsiness",
-        "drowsiness (somnolence)",
-        "nervous system",
+        N_("drowsiness (somnolence)"),
+        N_("nervous system"),
         VO,
         VO,
         VO,
         pct=24.8,
-        note="leaflet: 'feeling tired, sleepy and weak'",
+        note=N_("leaflet: 'feeling tired, sleepy and weak'"),
     ),
-    _e("seizures", "seizures", "nervous system", OF, VO, OF, pct=10.4, cerebral=True, diff=_SEIZ),
-    _e("lethargy", "lethargy", "nervous system", OF, OF, OF, note="leaflet: 'feeling sluggish (no energy)'"),
-    _e("dysarthria", "dysarthria", "nervous system", OF, OF, OF, note="leaflet: 'speech disorder'"),
-    _e("headache", "headache", "nervous system", OF, VO, OF, pct=19.9, cerebral=True, diff=_SEIZ),
-    _e("paraesthesia", "paraesthesia", "nervous system", OF, OF, OF, note="leaflet: 'tingling in the hands or feet'"),
-    _e("insomnia", "insomnia", "nervous system", OF, OF, OF),
-    _e("sedation", "sedation", "nervous system", OF, OF),
-    _e("dizziness", "dizziness", "nervous system", OF, OF, OF),
-    _e("ataxia", "ataxia", "nervous system", IN, IN, IN, note="leaflet: 'loss of muscle control'"),
+    _e("seizures", N_("seizures"), N_("nervous system"), OF, VO, OF, pct=10.4, cerebral=True, diff=_SEIZ),
+    _e(
+        "lethargy", N_("lethargy"), N_("nervous system"), OF, OF, OF, note=N_("leaflet: 'feeling sluggish (no energy)'")
+    ),
+    _e("dysarthria", N_("dysarthria"), N_("nervous system"), OF, OF, OF, note=N_("leaflet: 'speech disorder'")),
+    _e("headache", N_("headache"), N_("nervous system"), OF, VO, OF, pct=19.9, cerebral=True, diff=_SEIZ),
+    _e(
+        "paraesthesia",
+        N_("paraesthesia"),
+        N_("nervous system"),
+        OF,
+        OF,
+        OF,
+        note=N_("leaflet: 'tingling in the hands or feet'"),
+    ),
+    _e("insomnia", N_("insomnia"), N_("nervous system"), OF, OF, OF),
+    _e("sedation", N_("sedation"), N_("nervous system"), OF, OF),
+    _e("dizziness", N_("dizziness"), N_("nervous system"), OF, OF, OF),
+    _e("ataxia", N_("ataxia"), N_("nervous system"), IN, IN, IN, note=N_("leaflet: 'loss of muscle control'")),
     _e(
         "hypothermia",
-        "hypothermia",
-        "nervous system",
+        N_("hypothermia"),
+        N_("nervous system"),
         IN,
         IN,
         IN,
-        note="filed under general disorders by lioresal; leaflet: 'feeling abnormally cold'",
+        note=N_("filed under general disorders by lioresal; leaflet: 'feeling abnormally cold'"),
     ),
     _e(
         "dysphagia",
-        "dysphagia",
-        "nervous system",
+        N_("dysphagia"),
+        N_("nervous system"),
         IN,
         IN,
         IN,
-        note="filed under the gastrointestinal tract by lioresal",
+        note=N_("filed under the gastrointestinal tract by lioresal"),
     ),
-    _e("memory_impairment", "memory impairment", "nervous system", IN, IN, IN),
-    _e("nystagmus", "nystagmus", "nervous system", IN, IN),
+    _e("memory_impairment", N_("memory impairment"), N_("nervous system"), IN, IN, IN),
+    _e("nystagmus", N_("nystagmus"), N_("nervous system"), IN, IN),
     # eye (lionova: "accommodation disorders with blurred or double vision"; baclorex 4: "problems with vision")
-    _e("accommodation_disorder", "accommodation disorder", "eye", OF, OF, OF),
-    _e("blurred_vision", "blurred vision", "eye", OF, OF, OF),
-    _e("diplopia", "diplopia", "eye", OF, OF, OF),
+    _e("accommodation_disorder", N_("accommodation disorder"), N_("eye"), OF, OF, OF),
+    _e("blurred_vision", N_("blurred vision"), N_("eye"), OF, OF, OF),
+    _e("diplopia", N_("diplopia"), N_("eye"), OF, OF, OF),
     # heart and vessels
-    _e("bradycardia", "bradycardia", "heart", IN, IN, IN),
+    _e("bradycardia", N_("bradycardia"), N_("heart"), IN, IN, IN),
     _e(
         "hypotension",
-        "lowering of blood pressure",
-        "vessels",
+        N_("lowering of blood pressure"),
+        N_("vessels"),
         OF,
         OF,
         OF,
         pct=37.4,
-        note="lionova: orthostatic hypotension; lioresal prints 37.4 % but files it under 'often'; "
-        "leaflet: 'low blood pressure (fainting)'",
+        note=N_(
+            "lionova: orthostatic hypotension; lioresal prints 37.4 % but files it under 'often'; "
+            "leaflet: 'low blood pressure (fainting)'"
+        ),
     ),
-    _e("deep_vein_thrombosis", "deep vein thrombosis", "vessels", IN, IN, IN),
-    _e("raised_blood_pressure", "raised blood pressure", "vessels", IN, IN, IN),
-    _e("flushing", "flushing", "vessels", IN, IN, IN),
-    _e("pallor", "pallor", "vessels", IN, IN, IN),
+    _e("deep_vein_thrombosis", N_("deep vein thrombosis"), N_("vessels"), IN, IN, IN),
+    _e("raised_blood_pressure", N_("raised blood pressure"), N_("vessels"), IN, IN, IN),
+    _e("flushing", N_("flushing"), N_("vessels"), IN, IN, IN),
+    _e("pallor", N_("pallor"), N_("vessels"), IN, IN, IN),
     # respiratory
-    _e("respiratory_depression", "respiratory depression", "respiratory system", OF, OF),
-    _e("aspiration", "aspiration", "respiratory system", OF, diff=_ONE),
-    _e("pneumonia", "pneumonia", "respiratory system", OF, OF, OF),
-    _e("dyspnoea", "dyspnoea", "respiratory system", OF, OF, OF, note="leaflet: 'difficulty breathing'"),
+    _e("respiratory_depression", N_("respiratory depression"), N_("respiratory system"), OF, OF),
+    _e("aspiration", N_("aspiration"), N_("respiratory system"), OF, diff=_ONE),
+    _e("pneumonia", N_("pneumonia"), N_("respiratory system"), OF, OF, OF),
+    _e("dyspnoea", N_("dyspnoea"), N_("respiratory system"), OF, OF, OF, note=N_("leaflet: 'difficulty breathing'")),
     _e(
         "bradypnoea",
-        "bradypnoea",
-        "respiratory system",
+        N_("bradypnoea"),
+        N_("respiratory system"),
         OF,
         UN,
         UN,
         diff=_POST,
-        note="lioresal: from post-marketing reports, frequency unknown; leaflet: 'abnormally slow breathing'",
+        note=N_("lioresal: from post-marketing reports, frequency unknown; leaflet: 'abnormally slow breathing'"),
     ),
     # gastrointestinal
-    _e("nausea", "nausea", "gastrointestinal tract", OF, OF, OF, cerebral=True),
-    _e("vomiting", "vomiting", "gastrointestinal tract", OF, OF, OF, cerebral=True),
-    _e("constipation", "constipation", "gastrointestinal tract", OF, OF, OF),
-    _e("diarrhoea", "diarrhoea", "gastrointestinal tract", OF, OF, OF),
-    _e("dry_mouth", "dry mouth", "gastrointestinal tract", OF, OF, OF),
-    _e("hypersalivation", "increased salivation", "gastrointestinal tract", OF, OF, OF),
-    _e("ileus", "ileus", "gastrointestinal tract", IN, IN, note="lioresal: 'intestinal obstruction'"),
-    _e("hypogeusia", "loss of taste (hypogeusia)", "gastrointestinal tract", IN, IN, IN),
-    _e("abdominal_pain", "abdominal pain", "gastrointestinal tract", baclorex=IN, diff=_ONE),
+    _e("nausea", N_("nausea"), N_("gastrointestinal tract"), OF, OF, OF, cerebral=True),
+    _e("vomiting", N_("vomiting"), N_("gastrointestinal tract"), OF, OF, OF, cerebral=True),
+    _e("constipation", N_("constipation"), N_("gastrointestinal tract"), OF, OF, OF),
+    _e("diarrhoea", N_("diarrhoea"), N_("gastrointestinal tract"), OF, OF, OF),
+    _e("dry_mouth", N_("dry mouth"), N_("gastrointestinal tract"), OF, OF, OF),
+    _e("hypersalivation", N_("increased salivation"), N_("gastrointestinal tract"), OF, OF, OF),
+    _e("ileus", N_("ileus"), N_("gastrointestinal tract"), IN, IN, note=N_("lioresal: 'intestinal obstruction'")),
+    _e("hypogeusia", N_("loss of taste (hypogeusia)"), N_("gastrointestinal tract"), IN, IN, IN),
+    _e("abdominal_pain", N_("abdominal pain"), N_("gastrointestinal tract"), baclorex=IN, diff=_ONE),
     # skin
-    _e("urticaria", "urticaria", "skin", OF, OF, OF, note="leaflet: 'rash'"),
-    _e("pruritus", "pruritus", "skin", OF, OF, OF),
-    _e("alopecia", "alopecia", "skin", IN, IN, IN),
-    _e("hyperhidrosis", "sweating (hyperhidrosis)", "skin", IN, IN, IN),
+    _e("urticaria", N_("urticaria"), N_("skin"), OF, OF, OF, note=N_("leaflet: 'rash'")),
+    _e("pruritus", N_("pruritus"), N_("skin"), OF, OF, OF),
+    _e("alopecia", N_("alopecia"), N_("skin"), IN, IN, IN),
+    _e("hyperhidrosis", N_("sweating (hyperhidrosis)"), N_("skin"), IN, IN, IN),
     # musculoskeletal
     _e(
         "hypotonia",
-        "muscle hypotonia",
-        "musculoskeletal system",
+        N_("muscle hypotonia"),
+        N_("musculoskeletal system"),
         VO,
         VO,
         VO,
-        note="lioresal: 'muscle hypotension'; leaflet: 'feeling tired, sleepy and weak'",
+        note=N_("lioresal: 'muscle hypotension'; leaflet: 'feeling tired, sleepy and weak'"),
     ),
-    _e("hypertonia", "increased muscle tone (hypertonia)", "musculoskeletal system", OF, OF),
-    _e("asthenia", "asthenia", "musculoskeletal system", OF, OF, note="filed under general disorders by lioresal"),
-    _e("cramps", "cramps", "musculoskeletal system", baclorex=OF, diff=_ONE),
-    _e("scoliosis", "scoliosis", "musculoskeletal system", UN, diff=_ONE),
+    _e("hypertonia", N_("increased muscle tone (hypertonia)"), N_("musculoskeletal system"), OF, OF),
+    _e(
+        "asthenia",
+        N_("asthenia"),
+        N_("musculoskeletal system"),
+        OF,
+        OF,
+        note=N_("filed under general disorders by lioresal"),
+    ),
+    _e("cramps", N_("cramps"), N_("musculoskeletal system"), baclorex=OF, diff=_ONE),
+    _e("scoliosis", N_("scoliosis"), N_("musculoskeletal system"), UN, diff=_ONE),
     # kidneys and urinary system; reproductive system
     _e(
         "urinary_retention",
-        "urinary retention",
-        "kidneys and urinary system",
+        N_("urinary retention"),
+        N_("kidneys and urinary system"),
         OF,
         VO,
         OF,
         pct=11.4,
         cerebral=True,
         diff=_SEIZ,
-        note="leaflet: 'problems passing urine'",
+        note=N_("leaflet: 'problems passing urine'"),
     ),
-    _e("urinary_incontinence", "urinary incontinence", "kidneys and urinary system", OF, OF, OF),
+    _e("urinary_incontinence", N_("urinary incontinence"), N_("kidneys and urinary system"), OF, OF, OF),
     _e(
         "sexual_dysfunction",
-        "sexual dysfunction",
-        "reproductive system",
+        N_("sexual dysfunction"),
+        N_("reproductive system"),
         OF,
         OF,
         OF,
-        note="listed by lioresal under the urinary and the reproductive system; leaflet: 'sexual problems in men'",
+        note=N_("listed by lioresal under the urinary and the reproductive system; leaflet: 'sexual problems in men'"),
     ),
     _e(
         "erectile_dysfunction",
-        "erectile dysfunction",
-        "reproductive system",
+        N_("erectile dysfunction"),
+        N_("reproductive system"),
         UN,
         baclorex=OF,
         diff=_ONE,
-        note="the leaflet gives impotence as its example of sexual problems in men (common)",
+        note=N_("the leaflet gives impotence as its example of sexual problems in men (common)"),
     ),
     _e(
         "ovarian_cysts",
-        "ovarian cysts (oral baclofen)",
-        "reproductive system",
+        N_("ovarian cysts (oral baclofen)"),
+        N_("reproductive system"),
         LI,
         baclorex=LI,
         baclorex_section="baclorex 2",
         diff="ovarian_cysts",
         percent={"lionova": 5.0, "baclorex": 4.0},
-        note="human data: found by palpation in patients treated with oral baclofen for up to a year (lionova: "
-        "about 5 % of patients with multiple sclerosis; baclorex: about 4 %); most resolved while the drug was "
-        "continued; lioresal does not mention them",
+        note=N_(
+            "human data: found by palpation in patients treated with oral baclofen for up to a year (lionova: "
+            "about 5 % of patients with multiple sclerosis; baclorex: about 4 %); most resolved while the drug was "
+            "continued; lioresal does not mention them"
+        ),
     ),
     # general disorders
     _e(
         "peripheral_oedema",
-        "peripheral oedema",
-        "general",
+        N_("peripheral oedema"),
+        N_("general"),
         OF,
         OF,
         OF,
-        note="filed under the skin by lioresal; leaflet: 'swelling of the hands or feet'",
+        note=N_("filed under the skin by lioresal; leaflet: 'swelling of the hands or feet'"),
     ),
-    _e("facial_oedema", "facial oedema", "general", OF, OF, OF),
-    _e("pain", "pain", "general", OF, OF, OF),
-    _e("pyrexia", "pyrexia", "general", OF, OF, OF),
-    _e("chills", "chills", "general", OF, OF, OF),
-    _e("withdrawal", "life-threatening withdrawal after a failure or sudden stop of delivery", "general", RA, RA),
+    _e("facial_oedema", N_("facial oedema"), N_("general"), OF, OF, OF),
+    _e("pain", N_("pain"), N_("general"), OF, OF, OF),
+    _e("pyrexia", N_("pyrexia"), N_("general"), OF, OF, OF),
+    _e("chills", N_("chills"), N_("general"), OF, OF, OF),
+    _e(
+        "withdrawal",
+        N_("life-threatening withdrawal after a failure or sudden stop of delivery"),
+        N_("general"),
+        RA,
+        RA,
+    ),
     # the infusion system: listed apart from the frequencies
     _e(
         "inflammatory_mass",
-        "inflammatory mass at the catheter tip (catheter granuloma)",
-        "infusion system",
+        N_("inflammatory mass at the catheter tip (catheter granuloma)"),
+        N_("infusion system"),
         LI,
         LI,
         LI,
         extra="lionova 4.4",
         diff=_DEV,
-        note="leaflet: 'immune cells collecting at the tip of the tube'",
+        note=N_("leaflet: 'immune cells collecting at the tip of the tube'"),
     ),
-    _e("catheter_dislodgement", "catheter dislodgement, kinking or rupture", "infusion system", LI, LI),
-    _e("implant_site_infection", "infection at the implantation site", "infusion system", LI, LI, LI, diff=_DEV),
-    _e("meningitis", "meningitis", "infusion system", LI, LI, LI, diff=_DEV),
-    _e("sepsis", "sepsis", "infusion system", LI, diff=_DEV),
-    _e("pump_pocket_seroma", "seroma in the pump pocket", "infusion system", LI, diff=_DEV),
-    _e("pump_pocket_haematoma", "haematoma in the pump pocket", "infusion system", LI, diff=_DEV),
-    _e("pump_failure", "pump failure", "infusion system", LI, diff=_DEV),
-    _e("csf_leak", "CSF leak", "infusion system", LI, diff=_DEV),
-    _e("skin_perforation", "skin perforation after long use", "infusion system", LI, diff=_DEV),
-    _e("overdose_from_handling", "overdose from improper handling of the device", "infusion system", LI, LI),
-    _e("underdose_from_handling", "underdose from improper handling of the device", "infusion system", LI, diff=_DEV),
+    _e("catheter_dislodgement", N_("catheter dislodgement, kinking or rupture"), N_("infusion system"), LI, LI),
+    _e(
+        "implant_site_infection", N_("infection at the implantation site"), N_("infusion system"), LI, LI, LI, diff=_DEV
+    ),
+    _e("meningitis", N_("meningitis"), N_("infusion system"), LI, LI, LI, diff=_DEV),
+    _e("sepsis", N_("sepsis"), N_("infusion system"), LI, diff=_DEV),
+    _e("pump_pocket_seroma", N_("seroma in the pump pocket"), N_("infusion system"), LI, diff=_DEV),
+    _e("pump_pocket_haematoma", N_("haematoma in the pump pocket"), N_("infusion system"), LI, diff=_DEV),
+    _e("pump_failure", N_("pump failure"), N_("infusion system"), LI, diff=_DEV),
+    _e("csf_leak", N_("CSF leak"), N_("infusion system"), LI, diff=_DEV),
+    _e("skin_perforation", N_("skin perforation after long use"), N_("infusion system"), LI, diff=_DEV),
+    _e("overdose_from_handling", N_("overdose from improper handling of the device"), N_("infusion system"), LI, LI),
+    _e(
+        "underdose_from_handling",
+        N_("underdose from improper handling of the device"),
+        N_("infusion system"),
+        LI,
+        diff=_DEV,
+    ),
     _e(
         "deep_infection_peg_tube",
-        "deep infections (more often in children with a PEG tube)",
-        "infusion system",
+        N_("deep infections (more often in children with a PEG tube)"),
+        N_("infusion system"),
         baclorex=LI,
         diff=_DEV,
     ),
@@ -384,7 +430,7 @@ def band_name(band: str, label: str) -> str:
         raise InputError(f"The label {label!r} is not known; choose one of: {', '.join(BAND_NAMES)}.")
     if band not in BAND_NAMES[label]:
         raise InputError(f"The frequency band {band!r} is not known; choose one of: {', '.join(BANDS)}.")
-    return BAND_NAMES[label][band]
+    return gettext(BAND_NAMES[label][band])
 
 
 def by_band(band: str, label: str = "lionova") -> tuple[AdverseEffect, ...]:

@@ -39,6 +39,7 @@ import pint
 
 from . import library
 from .errors import DiluentError, DoseLimitError, InputError
+from .i18n import N_, gettext, localize_number, message
 from .sources import Finding, cite
 from .units import Q_, QuantityLike, as_quantity, fmt
 
@@ -66,7 +67,7 @@ _NA_G_PER_MOL = 22.99
 _NACL_G_PER_MOL = 58.44
 
 #: Name of the only allowed diluent (lionova 6.6: "natriumklorid 9 mg/ml (0,9 %) injeksjonsvæske").
-DILUENT = "sodium chloride 9 mg/mL (0.9 %)"
+DILUENT = N_("sodium chloride 9 mg/mL (0.9 %)")
 #: Sodium chloride per mL of the diluent and of every strength (lioresal Composition: 9 mg per 1 mL;
 #: lionova 4.4: 180 mg in 20 mL, 45 mg in 5 mL).
 DILUENT_NACL_PER_ML = Q_(9, "mg/mL")
@@ -85,9 +86,9 @@ def sodium_share_of_who_daily(sodium: QuantityLike) -> float:
     >>> round(100 * sodium_share_of_who_daily("70.81 mg"), 1), round(100 * sodium_share_of_who_daily("17.70 mg"), 1)
     (3.5, 0.9)
     """
-    na = as_quantity(sodium, "mg", "sodium")
+    na = as_quantity(sodium, "mg", gettext("sodium"))
     if na.magnitude < 0:
-        raise InputError("An amount of sodium cannot be negative.")
+        raise InputError(gettext("An amount of sodium cannot be negative."))
     return float((na / WHO_SODIUM_PER_DAY).to("").magnitude)
 
 
@@ -100,11 +101,23 @@ def sodium_statement(sodium: pint.Quantity, sodium_mmol: pint.Quantity, what: st
     'A 20 mL ampoule of 0.5 mg/mL contains 70.8 mg sodium (3.08 mmol), equivalent to 3.5 % of the WHO-recommended
     maximum daily intake of 2 g sodium for an adult.'
     """
-    below = " (less than 1 mmol sodium, 23 mg)" if sodium < _SODIUM_FREE_BELOW else ""
-    return (
-        f"{what} contains {fmt(sodium, 'mg')} sodium ({fmt(sodium_mmol, 'mmol')}){below}, equivalent to "
-        f"{100 * sodium_share_of_who_daily(sodium):.1f} % of the WHO-recommended maximum daily intake of "
-        f"{fmt(WHO_SODIUM_PER_DAY)} sodium for an adult."
+    params = dict(
+        what=what,
+        sodium=fmt(sodium, "mg"),
+        mmol=fmt(sodium_mmol, "mmol"),
+        share=localize_number(format(100 * sodium_share_of_who_daily(sodium), ".1f")),
+        who=fmt(WHO_SODIUM_PER_DAY),
+    )
+    if sodium < _SODIUM_FREE_BELOW:
+        return message(
+            "{what} contains {sodium} sodium ({mmol}) (less than 1 mmol sodium, 23 mg), equivalent to {share} % of "
+            "the WHO-recommended maximum daily intake of {who} sodium for an adult.",
+            **params,
+        )
+    return message(
+        "{what} contains {sodium} sodium ({mmol}), equivalent to {share} % of the WHO-recommended maximum daily "
+        "intake of {who} sodium for an adult.",
+        **params,
     )
 
 
@@ -170,11 +183,11 @@ class SolutionFacts:
 #: The solution (lionova 3: "Klar og fargeløs oppløsning i ampuller med pH 5,0 - 7,0"; lionova 4.2: "Løsningen er
 #: stabil, isoton, pyrogen og antioksidantfri og har en pH på 5,0 - 7,0").
 SOLUTION = SolutionFacts(
-    appearance="clear and colourless",
+    appearance=N_("clear and colourless"),
     ph_range=(5.0, 7.0),
     isotonic=True,
     stable=True,
-    free_of=("pyrogens", "antioxidants"),
+    free_of=(N_("pyrogens"), N_("antioxidants")),
     sources={
         "appearance": cite("lionova", "3"),
         "ph_range": f"{cite('lionova', '3')}, {cite('lionova', '4.2')}",
@@ -251,7 +264,7 @@ def volumes_at_strengths(dose: QuantityLike) -> tuple[tuple[Formulation, pint.Qu
     """
     # A dose typed to see its volumes is judged as a bolus (the drug library's bolus_dose: past its soft range,
     # 25-100 µg, an app asks before it shows the volumes; a mg/µg slip says so).
-    d = library.amount(dose, "ug", "dose", "bolus_dose")
+    d = library.amount(dose, "ug", gettext("dose"), "bolus_dose")
     return tuple(
         (f, Q_(float(d.magnitude) / float(f.concentration.to("ug/mL").magnitude), "mL")) for f in FORMULATIONS.values()
     )
@@ -265,7 +278,7 @@ def is_marketed(concentration: QuantityLike) -> bool:
     >>> is_marketed("0.5 mg/mL"), is_marketed("1 mg/mL")
     (True, False)
     """
-    return _match(as_quantity(concentration, "ug/mL", "concentration")) is not None
+    return _match(as_quantity(concentration, "ug/mL", gettext("concentration"))) is not None
 
 
 def formulation_for(concentration: QuantityLike) -> Formulation:
@@ -296,12 +309,17 @@ def formulation_for(concentration: QuantityLike) -> Formulation:
     itbcore.errors.InputError: No strength of 1000 µg/mL is marketed (50, 500 and 2000 µg/mL are, lionova 2); other
     concentrations are made by dilution with sodium chloride 0.9 % (lionova 6.6).
     """
-    conc = as_quantity(concentration, "ug/mL", "concentration")
+    conc = as_quantity(concentration, "ug/mL", gettext("concentration"))
     found = _match(conc)
     if found is None:
         raise InputError(
-            f"No strength of {fmt(conc, 'ug/mL')} is marketed (50, 500 and 2000 µg/mL are, {cite('lionova', '2')}); "
-            f"other concentrations are made by dilution with sodium chloride 0.9 % ({cite('lionova', '6.6')})."
+            message(
+                "No strength of {conc} is marketed (50, 500 and 2000 µg/mL are, {source}); other "
+                "concentrations are made by dilution with sodium chloride 0.9 % ({source2}).",
+                conc=fmt(conc, "ug/mL"),
+                source=cite("lionova", "2"),
+                source2=cite("lionova", "6.6"),
+            )
         )
     return found
 
@@ -350,21 +368,33 @@ def check_diluent(diluent: Any) -> str:
     """
     if not isinstance(diluent, str):
         raise DiluentError(
-            f"The diluent {diluent!r} is not a name; dilute only with sodium chloride 9 mg/mL (0.9 %) "
-            f"({cite('lionova', '6.6')})."
+            message(
+                "The diluent {diluent} is not a name; dilute only with sodium chloride 9 mg/mL (0.9 %) ({source}).",
+                diluent=repr(diluent),
+                source=cite("lionova", "6.6"),
+            )
         )
     if _GLUCOSE.search(diluent):
         raise DiluentError(
-            f"The diluent {diluent!r} contains glucose, which is incompatible with baclofen "
-            f"({cite('lionova', '6.2')}); "
-            f"dilute only with sodium chloride 9 mg/mL (0.9 %) ({cite('lionova', '6.6')})."
+            message(
+                "The diluent {diluent} contains glucose, which is incompatible with baclofen ({source}); "
+                "dilute only with sodium chloride 9 mg/mL (0.9 %) ({source2}).",
+                diluent=repr(diluent),
+                source=cite("lionova", "6.2"),
+                source2=cite("lionova", "6.6"),
+            )
         )
     norm = _normalise_diluent(diluent)
     if any(p.fullmatch(norm) for p in _ACCEPTED):
         return DILUENT
     raise DiluentError(
-        f"The diluent {diluent!r} is not sodium chloride 9 mg/mL (0.9 %), the only allowed diluent; baclofen must "
-        f"not be mixed with other solutions ({cite('lionova', '6.2')}, {cite('lionova', '6.6')})."
+        message(
+            "The diluent {diluent} is not sodium chloride 9 mg/mL (0.9 %), the only allowed diluent; "
+            "baclofen must not be mixed with other solutions ({source}, {source2}).",
+            diluent=repr(diluent),
+            source=cite("lionova", "6.2"),
+            source2=cite("lionova", "6.6"),
+        )
     )
 
 
@@ -475,15 +505,20 @@ def ampoules_for_fill(
     itbcore.errors.DoseLimitError: The 50 µg/mL strength is for a single screening test bolus, not for filling a pump
     (lionova 4.2); make a low pump concentration by diluting the 500 µg/mL strength.
     """
-    target = library.amount(target_concentration, "ug/mL", "target concentration", "concentration")
-    volume = library.amount(fill_volume, "mL", "fill volume", "reservoir_volume")
+    target = library.amount(target_concentration, "ug/mL", gettext("target concentration"), "concentration")
+    volume = library.amount(fill_volume, "mL", gettext("fill volume"), "reservoir_volume")
     highest = PUMP_FORMULATIONS[-1]
     if stock is None:
         chosen = next((f for f in PUMP_FORMULATIONS if target <= f.concentration * (1 + 1e-12)), None)
         if chosen is None:
             raise DoseLimitError(
-                f"The target {fmt(target, 'ug/mL')} is above the highest strength, {fmt(highest.concentration)}; "
-                f"dilution can only lower a concentration ({cite('lionova', '6.6')}).",
+                message(
+                    "The target {target} is above the highest strength, {concentration}; dilution can only "
+                    "lower a concentration ({source}).",
+                    target=fmt(target, "ug/mL"),
+                    concentration=fmt(highest.concentration),
+                    source=cite("lionova", "6.6"),
+                ),
                 name="target concentration",
                 value=float(target.magnitude),
                 limit=float(highest.concentration.to("ug/mL").magnitude),
@@ -497,8 +532,11 @@ def ampoules_for_fill(
         if chosen.use != "pump":
             # lionova 4.2: 50 µg/mL is for a single bolus test dose; 0.5 and 2 mg/mL for continuous infusion.
             raise DoseLimitError(
-                f"The 50 µg/mL strength is for a single screening test bolus, not for filling a pump "
-                f"({cite('lionova', '4.2')}); make a low pump concentration by diluting the 500 µg/mL strength.",
+                message(
+                    "The 50 µg/mL strength is for a single screening test bolus, not for filling a pump "
+                    "({source}); make a low pump concentration by diluting the 500 µg/mL strength.",
+                    source=cite("lionova", "4.2"),
+                ),
                 name="stock",
                 value=stock_ug_ml,
                 limit=float(PUMP_FORMULATIONS[0].concentration.to("ug/mL").magnitude),
@@ -508,8 +546,13 @@ def ampoules_for_fill(
             )
         if target > chosen.concentration * (1 + 1e-12):
             raise DoseLimitError(
-                f"The target {fmt(target, 'ug/mL')} is above the stock {fmt(chosen.concentration)}; dilution can "
-                f"only lower a concentration ({cite('lionova', '6.6')}).",
+                message(
+                    "The target {target} is above the stock {concentration}; dilution can only lower a "
+                    "concentration ({source}).",
+                    target=fmt(target, "ug/mL"),
+                    concentration=fmt(chosen.concentration),
+                    source=cite("lionova", "6.6"),
+                ),
                 name="target concentration",
                 value=float(target.magnitude),
                 limit=stock_ug_ml,
@@ -537,32 +580,44 @@ def ampoules_for_fill(
         Finding(
             "single_use",
             "info",
-            f"Open {ampoules} ampoule(s) of {fmt(chosen.concentration)} ({fmt(chosen.ampoule_volume)} each), use "
-            f"them at once and discard the rest ({fmt(discarded)}): every ampoule is for single use.",
+            message(
+                "Open {ampoules} ampoule(s) of {concentration} ({ampoule_volume} each), use them at once "
+                "and discard the rest ({discarded}): every ampoule is for single use.",
+                ampoules=ampoules,
+                concentration=fmt(chosen.concentration),
+                ampoule_volume=fmt(chosen.ampoule_volume),
+                discarded=fmt(discarded),
+            ),
             f"{cite('lionova', '6.3')}, {cite('lionova', '6.6')}",
         ),
         Finding(
             "no_mixing",
             "warning",
-            "Never mix baclofen with other injection or infusion solutions; it is incompatible with glucose.",
+            gettext("Never mix baclofen with other injection or infusion solutions; it is incompatible with glucose."),
             cite("lionova", "6.2"),
         ),
         # lionova 4.4 "Natrium": the sodium per dose as a share of the WHO-recommended 2 g a day for an adult.
-        Finding("sodium", "info", sodium_statement(sodium, sodium_mmol, "This fill"), _SRC_SODIUM),
+        Finding("sodium", "info", sodium_statement(sodium, sodium_mmol, gettext("This fill")), _SRC_SODIUM),
     ]
     if diluent_volume.magnitude > 0:
         findings += [
             Finding(
                 "diluent",
                 "info",
-                f"Dilute {fmt(stock_volume)} of {fmt(chosen.concentration)} with {fmt(diluent_volume)} of {DILUENT}, "
-                "the only allowed diluent, under aseptic conditions.",
+                message(
+                    "Dilute {stock_volume} of {concentration} with {diluent_volume} of {diluent}, the only "
+                    "allowed diluent, under aseptic conditions.",
+                    stock_volume=fmt(stock_volume),
+                    concentration=fmt(chosen.concentration),
+                    diluent_volume=fmt(diluent_volume),
+                    diluent=gettext(DILUENT),
+                ),
                 f"{cite('lionova', '6.6')}; {cite('lioresal', 'Dosing and Administration')}",
             ),
             Finding(
                 "diluted_within_24h",
                 "warning",
-                "The diluted solution must be used within 24 h of preparation.",
+                gettext("The diluted solution must be used within 24 h of preparation."),
                 cite("baclorex", "5"),
             ),
         ]

@@ -24,6 +24,7 @@ import pint
 
 from . import library
 from .errors import DoseLimitError, InputError
+from .i18n import gettext, localize_number, message
 from .patient import Patient
 from .sources import Action, Finding, check_rule_label, cite, practice
 from .titration import (
@@ -166,18 +167,20 @@ def maintenance_range(patient: Patient, label: str = "lionova") -> DoseRange:
         # lionova 4.2: the total daily dose commonly rises "i løpet av det første året"; lioresal: "a tendency
         # to gradually increase the total daily dose", no time named.
         notes = [
-            "The total daily dose commonly rises during the first year; adjust to the clinical response."
+            gettext("The total daily dose commonly rises during the first year; adjust to the clinical response.")
             if label == "lionova"
-            else "The maintenance dose tends to rise gradually; it depends on the clinical response."
+            else gettext("The maintenance dose tends to rise gradually; it depends on the clinical response.")
         ]
         obs_low = obs_high = None
-        means: list[tuple[str, pint.Quantity]] = [("initial maintenance, children 4 to < 18", _ud(100))]
+        means: list[tuple[str, pint.Quantity]] = [(gettext("initial maintenance, children 4 to < 18"), _ud(100))]
         if label == "lionova" and patient.origin == "cerebral" and patient.age_years < CHILD_UNDER_AGE:
             # lionova 4.2: children under 12 usually need lower doses: 24-1199 µg/day, mean 274.
             obs_low, obs_high = (_ud(x) for x in OBSERVED_CEREBRAL_UNDER_12)
-            means.append(("children under 12, cerebral origin", _ud(274)))
+            means.append((gettext("children under 12, cerebral origin"), _ud(274)))
         return DoseRange(
-            f"child {patient.age_years:g} years, {patient.origin} origin: initial maintenance",
+            message("child {age} years, spinal origin: initial maintenance", age=float(patient.age_years))
+            if patient.origin == "spinal"
+            else message("child {age} years, cerebral origin: initial maintenance", age=float(patient.age_years)),
             _ud(low),
             _ud(high),
             obs_low,
@@ -193,7 +196,7 @@ def maintenance_range(patient: Patient, label: str = "lionova") -> DoseRange:
         # lionova 4.2 / lioresal supportive therapy: usually 300-800; 12 and 2003 µg/day in single patients.
         lo, hi = OBSERVED_SPINAL
         return DoseRange(
-            "adult, spinal origin",
+            gettext("adult, spinal origin"),
             _ud(USUAL_SPINAL[0]),
             _ud(USUAL_SPINAL[1]),
             _ud(lo),
@@ -202,18 +205,24 @@ def maintenance_range(patient: Patient, label: str = "lionova") -> DoseRange:
             limited,
             label,
             src,
-            (f"{lo} and {hi} µg/day were the lowest and highest doses in single patients (US studies).",),
+            (
+                message(
+                    "{lo} and {hi} µg/day were the lowest and highest doses in single patients (US studies).",
+                    lo=lo,
+                    hi=hi,
+                ),
+            ),
             "adult_spinal",
         )
     # lionova 4.2 / lioresal supportive therapy: cerebral origin 22-1400 µg/day; mean 276 (1 y), 307 (2 y).
     lo, hi = OBSERVED_CEREBRAL
     return DoseRange(
-        "adult, cerebral origin",
+        gettext("adult, cerebral origin"),
         _ud(lo),
         _ud(hi),
         _ud(lo),
         _ud(hi),
-        (("after 1 year", _ud(276)), ("after 2 years", _ud(307))),
+        ((gettext("after 1 year"), _ud(276)), (gettext("after 2 years"), _ud(307))),
         limited,
         label,
         src,
@@ -237,17 +246,27 @@ def dose_range_findings(patient: Patient, daily_dose: QuantityLike, label: str =
     """
     label = check_rule_label(label)
     r = maintenance_range(patient, label)
-    dose = library.amount(daily_dose, "ug/day", "daily dose", "daily_dose")
-    soft = library.soft_findings("daily_dose", float(dose.magnitude), "ug/day", "daily dose", label)
+    dose = library.amount(daily_dose, "ug/day", gettext("daily dose"), "daily_dose")
+    soft = library.soft_findings("daily_dose", float(dose.magnitude), "ug/day", gettext("daily dose"), label)
     out: list[Finding] = []
-    what = "initial maintenance range" if patient.population == "pediatric" else "usual range"
-    rng = f"{fmt(r.low)} to {fmt(r.high)}"
+    child = patient.population == "pediatric"
+    rng = dict(dose=fmt(dose), low=fmt(r.low), high=fmt(r.high))
     if dose < r.low:
         out.append(
             Finding(
                 "below_range",
                 "info",
-                f"{fmt(dose)} is below the {what} ({rng}); the lowest dose that gives a suitable response is the aim.",
+                message(
+                    "{dose} is below the initial maintenance range ({low} to {high}); the lowest dose that gives "
+                    "a suitable response is the aim.",
+                    **rng,
+                )
+                if child
+                else message(
+                    "{dose} is below the usual range ({low} to {high}); the lowest dose that gives a suitable "
+                    "response is the aim.",
+                    **rng,
+                ),
                 r.source,
             )
         )
@@ -259,13 +278,33 @@ def dose_range_findings(patient: Patient, daily_dose: QuantityLike, label: str =
             Finding(
                 "above_range",
                 "warning",
-                f"{fmt(dose)} is above the {what} ({rng}). {rise}A sudden need for a large increase "
-                "suggests a catheter complication or pump failure.",
+                message(
+                    "{dose} is above the initial maintenance range ({low} to {high}). {rise}A sudden need for a "
+                    "large increase suggests a catheter complication or pump failure.",
+                    rise=rise,
+                    **rng,
+                )
+                if child
+                else message(
+                    "{dose} is above the usual range ({low} to {high}). {rise}A sudden need for a large increase "
+                    "suggests a catheter complication or pump failure.",
+                    rise=rise,
+                    **rng,
+                ),
                 r.source,
             )
         )
     else:
-        out.append(Finding("within_range", "info", f"{fmt(dose)} lies within the {what} ({rng}).", r.source))
+        out.append(
+            Finding(
+                "within_range",
+                "info",
+                message("{dose} lies within the initial maintenance range ({low} to {high}).", **rng)
+                if child
+                else message("{dose} lies within the usual range ({low} to {high}).", **rng),
+                r.source,
+            )
+        )
     if (
         r.observed_low is not None
         and r.observed_high is not None
@@ -276,7 +315,12 @@ def dose_range_findings(patient: Patient, daily_dose: QuantityLike, label: str =
             Finding(
                 "outside_observed_range",
                 "warning",
-                f"{fmt(dose)} is outside the doses reported ({fmt(r.observed_low)} to {fmt(r.observed_high)}).",
+                message(
+                    "{dose} is outside the doses reported ({observed_low} to {observed_high}).",
+                    dose=fmt(dose),
+                    observed_low=fmt(r.observed_low),
+                    observed_high=fmt(r.observed_high),
+                ),
                 r.source,
             )
         )
@@ -290,7 +334,12 @@ def dose_range_findings(patient: Patient, daily_dose: QuantityLike, label: str =
             Finding(
                 "above_1000",
                 "warning",
-                f"{fmt(dose)} is above {fmt(r.limited_experience_above)}, where experience is limited ({src}).",
+                message(
+                    "{dose} is above {limited_experience_above}, where experience is limited ({source}).",
+                    dose=fmt(dose),
+                    limited_experience_above=fmt(r.limited_experience_above),
+                    source=src,
+                ),
                 src,
             )
         )
@@ -301,7 +350,7 @@ def dose_range_findings(patient: Patient, daily_dose: QuantityLike, label: str =
 def _hour_of_day(value: Any, name: str) -> pint.Quantity:
     h = as_quantity(value, "h", name)
     if not 0 <= h.magnitude < 24:
-        raise InputError(f"The {name} {fmt(h)} is not an hour of the day (0 h to before 24 h).")
+        raise InputError(message("The {name} {h} is not an hour of the day (0 h to before 24 h).", name=name, h=fmt(h)))
     library.hard_check("hour_of_day", float(h.magnitude), "h", name)  # a hospital's library may narrow the day
     return Q_(float(h.magnitude), "h")
 
@@ -325,8 +374,8 @@ class FlexStep:
     rate: pint.Quantity
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "start", _hour_of_day(self.start, "step start"))
-        rate = library.read_amount(self.rate, "ug/h", "step rate", "infusion_rate", zero_ok=True)
+        object.__setattr__(self, "start", _hour_of_day(self.start, gettext("step start")))
+        rate = library.read_amount(self.rate, "ug/h", gettext("step rate"), "infusion_rate", zero_ok=True)
         object.__setattr__(self, "rate", Q_(rate, "ug/h"))
 
 
@@ -358,7 +407,7 @@ class FlexProgramme:
         >>> flex_from_continuous("480 ug/day").rate_at("23 h")
         <Quantity(24.0, 'microgram / hour')>
         """
-        h = float(as_quantity(hour, "h", "hour").magnitude) % 24.0
+        h = float(as_quantity(hour, "h", gettext("hour")).magnitude) % 24.0
         current = self.steps[-1]
         for s in self.steps:
             if float(s.start.magnitude) <= h:
@@ -460,26 +509,26 @@ def flex_programme(steps: Sequence[FlexStep | tuple[Any, Any]]) -> FlexProgramme
         else:
             raise InputError(f"A flex step is a start hour and a rate (for example ('6 h', '20 ug/h')), not {s!r}.")
     if not built:
-        raise InputError("A flex programme needs at least one step.")
+        raise InputError(gettext("A flex programme needs at least one step."))
     # Device documentation: a programmable pump allows up to 13 flex steps a day (the drug library's hard limit).
-    library.hard_check("flex_steps", float(len(built)), "", "number of flex steps")
+    library.hard_check("flex_steps", float(len(built)), "", gettext("number of flex steps"))
     built.sort(key=lambda s: float(s.start.magnitude))
     starts = [float(s.start.magnitude) for s in built]
     if len(set(starts)) != len(starts):
-        raise InputError("Two flex steps start at the same hour; give each step its own start.")
+        raise InputError(gettext("Two flex steps start at the same hour; give each step its own start."))
     ends = starts[1:] + [starts[0] + 24.0]
     total = sum((e - a) * float(s.rate.magnitude) for a, e, s in zip(starts, ends, built, strict=False))
     findings: list[Finding] = []
     for s in built:
         findings += library.soft_findings(
-            "infusion_rate", float(s.rate.magnitude), "ug/h", f"step rate from {fmt(s.start)}"
+            "infusion_rate", float(s.rate.magnitude), "ug/h", message("step rate from {start}", start=fmt(s.start))
         )
     if any(s.rate.magnitude == 0 for s in built):
         findings.append(
             Finding(
                 "zero_rate_step",
                 "warning",
-                "A step delivers nothing: an interruption of intrathecal baclofen can cause withdrawal.",
+                gettext("A step delivers nothing: an interruption of intrathecal baclofen can cause withdrawal."),
                 _SRC_INTERRUPTION,
             )
         )
@@ -488,7 +537,7 @@ def flex_programme(steps: Sequence[FlexStep | tuple[Any, Any]]) -> FlexProgramme
             Finding(
                 "clock_changes",
                 "info",
-                "Clock changes (daylight saving time) shift a flex programme by an hour.",
+                gettext("Clock changes (daylight saving time) shift a flex programme by an hour."),
                 practice("Neuromodulation 2016: delivery modes"),
             )
         )
@@ -496,7 +545,7 @@ def flex_programme(steps: Sequence[FlexStep | tuple[Any, Any]]) -> FlexProgramme
         Finding(
             "flex_after_stabilisation",
             "info",
-            "Use flex dosing once daily dose and function are stable, if the pump allows it.",
+            gettext("Use flex dosing once daily dose and function are stable, if the pump allows it."),
             _SRC_FLEX,
         )
     )
@@ -514,11 +563,11 @@ def flex_start_for_effect(wanted_effect_time: QuantityLike, lead: Any = FLEX_EFF
     >>> flex_start_for_effect("1 h")
     <Quantity(23.0, 'hour')>
     """
-    wanted = _hour_of_day(wanted_effect_time, "wanted effect time")
-    lead_q = as_quantity(lead, "h", "lead time")
+    wanted = _hour_of_day(wanted_effect_time, gettext("wanted effect time"))
+    lead_q = as_quantity(lead, "h", gettext("lead time"))
     if lead_q.magnitude < 0:
-        raise InputError(f"The lead time {fmt(lead_q)} must not be negative.")
-    library.hard_check("hour_of_day", float(lead_q.magnitude), "h", "lead time")  # a lead within one day
+        raise InputError(message("The lead time {lead_q} must not be negative.", lead_q=fmt(lead_q)))
+    library.hard_check("hour_of_day", float(lead_q.magnitude), "h", gettext("lead time"))  # a lead within one day
     return Q_((float(wanted.magnitude) - float(lead_q.magnitude)) % 24.0, "h")
 
 
@@ -546,12 +595,12 @@ def flex_unit_check(programme_or_rate: Any, intended_daily_dose: QuantityLike) -
     >>> flex_unit_check("2.5 ug/h", "60 ug/day")
     []
     """
-    intended = library.amount(intended_daily_dose, "ug/day", "intended daily dose", "daily_dose")
+    intended = library.amount(intended_daily_dose, "ug/day", gettext("intended daily dose"), "daily_dose")
     if isinstance(programme_or_rate, FlexProgramme):
         total = programme_or_rate.daily_total
         rates = [s.rate for s in programme_or_rate.steps]
     else:
-        rate = library.amount(programme_or_rate, "ug/h", "programmed rate", "infusion_rate", zero_ok=True)
+        rate = library.amount(programme_or_rate, "ug/h", gettext("programmed rate"), "infusion_rate", zero_ok=True)
         total = (rate * Q_(24, "h/day")).to("ug/day")
         rates = [rate]
     if total.magnitude == 0:
@@ -559,7 +608,10 @@ def flex_unit_check(programme_or_rate: Any, intended_daily_dose: QuantityLike) -
             Finding(
                 "nothing_programmed",
                 "violation",
-                f"The programme delivers nothing, against an intended {fmt(intended)}: withdrawal risk.",
+                message(
+                    "The programme delivers nothing, against an intended {intended}: withdrawal risk.",
+                    intended=fmt(intended),
+                ),
                 _SRC_INTERRUPTION,
             )
         ]
@@ -567,14 +619,27 @@ def flex_unit_check(programme_or_rate: Any, intended_daily_dose: QuantityLike) -
     big = max(ratio, 1 / ratio)
     literal = any(math.isclose(float(r.to("ug/h").magnitude), float(intended.magnitude), rel_tol=1e-6) for r in rates)
     if literal or 24 / 1.5 <= big <= 24 * 1.5:
-        direction = "overdose" if ratio > 1 else "under-dose (withdrawal risk)"
+        mixup = dict(
+            total=fmt(total),
+            times=localize_number(format(big, ".0f")),
+            intended=fmt(intended),
+            per_hour=fmt((intended / Q_(24, "h/day")).to("ug/h")),
+        )
         return [
             Finding(
                 "per_hour_per_day_mixup",
                 "violation",
-                f"The programme gives {fmt(total)}, about {big:.0f} times the intended {fmt(intended)}: a "
-                f"per-hour / per-day mix-up ({direction}); {fmt(intended)} is "
-                f"{fmt((intended / Q_(24, 'h/day')).to('ug/h'))} per hour.",
+                message(
+                    "The programme gives {total}, about {times} times the intended {intended}: a per-hour / "
+                    "per-day mix-up (overdose); {intended} is {per_hour} per hour.",
+                    **mixup,
+                )
+                if ratio > 1
+                else message(
+                    "The programme gives {total}, about {times} times the intended {intended}: a per-hour / "
+                    "per-day mix-up (under-dose (withdrawal risk)); {intended} is {per_hour} per hour.",
+                    **mixup,
+                ),
                 _SRC_INCIDENT,
             )
         ]
@@ -583,7 +648,12 @@ def flex_unit_check(programme_or_rate: Any, intended_daily_dose: QuantityLike) -
             Finding(
                 "tenfold_off",
                 "violation",
-                f"The programme gives {fmt(total)}, {big:.3g}-fold the intended {fmt(intended)}.",
+                message(
+                    "The programme gives {total}, {big}-fold the intended {intended}.",
+                    total=fmt(total),
+                    big=localize_number(format(big, ".3g")),
+                    intended=fmt(intended),
+                ),
                 _SRC_INCIDENT,
             )
         ]
@@ -601,25 +671,46 @@ def flex_unit_check(programme_or_rate: Any, intended_daily_dose: QuantityLike) -
             Finding(
                 "twofold_off",
                 "violation" if over else "warning",
-                f"The programme gives {fmt(total)}, {big:.3g}-fold the intended {fmt(intended)}"
-                + (f": above the largest increase a day allows (+{up * 100:g} %)." if over else "."),
+                message(
+                    "The programme gives {total}, {fold}-fold the intended {intended}: above the largest increase "
+                    "a day allows (+{up} %).",
+                    total=fmt(total),
+                    fold=localize_number(format(big, ".3g")),
+                    intended=fmt(intended),
+                    up=float(up * 100),
+                )
+                if over
+                else message(
+                    "The programme gives {total}, {fold}-fold the intended {intended}.",
+                    total=fmt(total),
+                    fold=localize_number(format(big, ".3g")),
+                    intended=fmt(intended),
+                ),
                 f"{_SRC_INCIDENT}; {band_src}" if over else _SRC_INCIDENT,
             )
         ]
     if over or ratio < 1 - down - 1e-9:
         pct = (ratio - 1) * 100
-        what = (
-            f"more than the +{up * 100:g} % a day's increase allows (spinal origin 10–30 %): an overdose the "
-            "prescription does not name"
-            if over
-            else f"more than the {down * 100:g} % a day's decrease allows (10–20 % for side effects): withdrawal risk"
-        )
+        off = dict(total=fmt(total), pct=localize_number(format(pct, "+.3g")), intended=fmt(intended))
         return [
             Finding(
                 "off_intended_beyond_band",
                 "violation" if over else "warning",
-                f"The programme gives {fmt(total)}, {pct:+.3g} % against the intended {fmt(intended)}: "
-                f"{what}; check the programme against the prescription.",
+                message(
+                    "The programme gives {total}, {pct} % against the intended {intended}: more than the +{up} % "
+                    "a day's increase allows (spinal origin 10–30 %): an overdose the prescription does not name; "
+                    "check the programme against the prescription.",
+                    up=float(up * 100),
+                    **off,
+                )
+                if over
+                else message(
+                    "The programme gives {total}, {pct} % against the intended {intended}: more than the {down} % "
+                    "a day's decrease allows (10–20 % for side effects): withdrawal risk; check the programme "
+                    "against the prescription.",
+                    down=float(down * 100),
+                    **off,
+                ),
                 band_src,
             )
         ]
@@ -648,7 +739,7 @@ def flex_from_continuous(
     >>> p.daily_total
     <Quantity(512.0, 'microgram / day')>
     """
-    dose = library.amount(daily_dose, "ug/day", "daily dose", "daily_dose")
+    dose = library.amount(daily_dose, "ug/day", gettext("daily dose"), "daily_dose")
     if (
         isinstance(night_increase, bool)
         or not isinstance(night_increase, (int, float))
@@ -657,7 +748,10 @@ def flex_from_continuous(
         raise InputError(f"The night increase {night_increase!r} must be a fraction such as 0.2.")
     if not 0 < night_increase <= 1:
         raise DoseLimitError(
-            f"The night increase {night_increase:g} must lie above 0 and at most 1 (100 %).",
+            message(
+                "The night increase {night_increase} must lie above 0 and at most 1 (100 %).",
+                night_increase=float(night_increase),
+            ),
             name="night increase",
             value=float(night_increase),
             limit=0.0 if night_increase <= 0 else 1.0,
@@ -668,7 +762,7 @@ def flex_from_continuous(
     on = flex_start_for_effect(night_start, effect_lead)
     off = flex_start_for_effect(night_end, effect_lead)
     if math.isclose(float(on.magnitude), float(off.magnitude)):
-        raise InputError("The night must start and end at different hours.")
+        raise InputError(gettext("The night must start and end at different hours."))
     base = float((dose / Q_(24, "h/day")).to("ug/h").magnitude)
     p = flex_programme([FlexStep(off, Q_(base, "ug/h")), FlexStep(on, Q_(base * (1 + night_increase), "ug/h"))])
     rise = float((p.daily_total / dose).to("").magnitude) - 1
@@ -676,9 +770,14 @@ def flex_from_continuous(
         Finding(
             "flex_daily_total",
             "info",
-            f"The night increase raises the daily total from {fmt(dose)} to {fmt(p.daily_total)} "
-            f"(+{100 * rise:.1f} %); the rate change starts {fmt(as_quantity(effect_lead, 'h'))} before the "
-            "wanted effect.",
+            message(
+                "The night increase raises the daily total from {dose} to {daily_total} (+{rise} %); "
+                "the rate change starts {lead} before the wanted effect.",
+                dose=fmt(dose),
+                daily_total=fmt(p.daily_total),
+                rise=localize_number(format(100 * rise, ".1f")),
+                lead=fmt(as_quantity(effect_lead, "h")),
+            ),
             _SRC_FLEX,
         )
     ]
@@ -687,7 +786,10 @@ def flex_from_continuous(
             Finding(
                 "night_increase_above_example",
                 "warning",
-                f"A night increase of {100 * night_increase:.0f} % is above the label example (20 %).",
+                message(
+                    "A night increase of {percent} % is above the label example (20 %).",
+                    percent=localize_number(format(100 * night_increase, ".0f")),
+                ),
                 _SRC_FLEX,
             )
         )
@@ -763,20 +865,29 @@ def drug_holiday(current_daily_dose: Any, initial_infusion_dose: Any, weeks: Any
     """
     src = f"{cite('lionova', '4.2')}; {cite('lioresal', 'Dosing: supportive therapy')}"
     # Plain floats in µg/day from here on; Quantities only for what is returned.
-    c = library.read_amount(current_daily_dose, "ug/day", "current daily dose", "daily_dose")
-    i = library.read_amount(initial_infusion_dose, "ug/day", "initial infusion dose", "daily_dose")
+    c = library.read_amount(current_daily_dose, "ug/day", gettext("current daily dose"), "daily_dose")
+    i = library.read_amount(initial_infusion_dose, "ug/day", gettext("initial infusion dose"), "daily_dose")
     if isinstance(weeks, bool):
-        raise InputError("The number of weeks must be a number or a time such as '3 week'.")
+        raise InputError(gettext("The number of weeks must be a number or a time such as '3 week'."))
     if isinstance(weeks, (int, float)):
         if not math.isfinite(weeks):
-            raise InputError(f"The number of weeks {weeks} is not a finite number.")
+            raise InputError(message("The number of weeks {weeks} is not a finite number.", weeks=weeks))
         w = float(weeks)
     else:
-        w = magnitude_in(weeks, "week", "holiday length")
+        w = magnitude_in(weeks, "week", gettext("holiday length"))
     if not 2 <= w <= 4:
         raise DoseLimitError(
-            f"A drug holiday reduces the dose gradually over 2 to 4 weeks, not {w:g} week{'s' if w != 1 else ''} "
-            f"({cite('lionova', '4.2')}).",
+            message(
+                "A drug holiday reduces the dose gradually over 2 to 4 weeks, not {weeks} week ({source}).",
+                weeks=float(w),
+                source=cite("lionova", "4.2"),
+            )
+            if w == 1
+            else message(
+                "A drug holiday reduces the dose gradually over 2 to 4 weeks, not {weeks} weeks ({source}).",
+                weeks=float(w),
+                source=cite("lionova", "4.2"),
+            ),
             name="holiday length",
             value=w,
             limit=2.0 if w < 2 else 4.0,
@@ -784,30 +895,39 @@ def drug_holiday(current_daily_dose: Any, initial_infusion_dose: Any, weeks: Any
             key="holiday_length",
             source=cite("lionova", "4.2"),
         )
-    library.hard_check("holiday_length", w, "week", "holiday length")  # a hospital's library may narrow it
+    library.hard_check("holiday_length", w, "week", gettext("holiday length"))  # a hospital's library may narrow it
     days = round(w * 7)
     # lionova 4.2 / 4.4: never an abrupt stop; an even daily reduction over the whole period.
     schedule = tuple((d, _ud(c * (1 - d / days))) for d in range(days + 1))
     current, restart = _ud(c), _ud(i)
     actions = (
-        Action("admit", "Plan the drug holiday in hospital.", cite("lionova", "4.2")),
-        Action("other_antispastic", "Start other antispastic treatment as the intrathecal dose is reduced.", src),
+        Action("admit", gettext("Plan the drug holiday in hospital."), cite("lionova", "4.2")),
+        Action(
+            "other_antispastic", gettext("Start other antispastic treatment as the intrathecal dose is reduced."), src
+        ),
         Action(
             "gradual_reduction",
-            f"Reduce the intrathecal dose gradually over {days} days; never stop abruptly (withdrawal).",
+            message(
+                "Reduce the intrathecal dose gradually over {days} days; never stop abruptly (withdrawal).", days=days
+            ),
             f"{cite('lionova', '4.2')}; {cite('lionova', '4.4')}; "
             f"{cite('lioresal', 'Dosing: discontinuation of treatment')}",
         ),
         Action(
             "watch_withdrawal",
-            "Watch for withdrawal: return of spasticity, pruritus, hypotension, paraesthesia; later high fever, "
-            "altered mental state, rebound spasticity and muscle rigidity.",
+            gettext(
+                "Watch for withdrawal: return of spasticity, pruritus, hypotension, paraesthesia; later "
+                "high fever, altered mental state, rebound spasticity and muscle rigidity."
+            ),
             cite("lionova", "4.4"),
         ),
         Action(
             "restart_initial_dose",
-            f"Restart at the initial continuous infusion dose ({fmt(restart)}); lionova 4.2 adds: then titrate "
-            "again to avoid overdose, as an in-patient (lioresal names neither).",
+            message(
+                "Restart at the initial continuous infusion dose ({restart}); lionova 4.2 adds: then "
+                "titrate again to avoid overdose, as an in-patient (lioresal names neither).",
+                restart=fmt(restart),
+            ),
             src,
         ),
     )
@@ -815,7 +935,7 @@ def drug_holiday(current_daily_dose: Any, initial_infusion_dose: Any, weeks: Any
         Finding(
             "morphine_switch",
             "warning",
-            "Take care when switching from baclofen to morphine and back.",
+            gettext("Take care when switching from baclofen to morphine and back."),
             f"{cite('lionova', '4.2')}; {cite('lionova', '4.5')}; {cite('lioresal', 'Dosing: supportive therapy')}",
         )
     ]
@@ -824,9 +944,12 @@ def drug_holiday(current_daily_dose: Any, initial_infusion_dose: Any, weeks: Any
             Finding(
                 "restart_above_current",
                 "warning",
-                f"The restart dose {fmt(restart)} is above the dose before the holiday "
-                f"({fmt(current)}); "
-                "sensitivity may be restored, so a high restart risks overdose.",
+                message(
+                    "The restart dose {restart} is above the dose before the holiday ({current}); "
+                    "sensitivity may be restored, so a high restart risks overdose.",
+                    restart=fmt(restart),
+                    current=fmt(current),
+                ),
                 src,
             )
         )

@@ -35,13 +35,14 @@ loss of consciousness) first of all.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import pint
 
 from . import library
 from .errors import InputError
+from .i18n import N_, format_number, gettext, message
 from .patient import Patient
 from .sources import DEFAULT_LABEL, Action, Finding, check_label, cite, practice
 from .units import Q_, QuantityLike, as_quantity, fmt
@@ -73,12 +74,21 @@ CSF_DRAIN_VOLUME: tuple[pint.Quantity, pint.Quantity] = (Q_(30.0, "mL"), Q_(40.0
 
 @dataclass(frozen=True)
 class Sign:
-    """An overdose sign: its text, its severity class and the texts that list it."""
+    """An overdose sign: its text, its severity class and the texts that list it.
+
+    ``text_msgid`` is the sign's English text (its message in the catalogues); :attr:`text` is that text in the
+    locale in force, translated when it is read.
+    """
 
     code: str
-    text: str
+    text_msgid: str
     severity: SeverityLevel
     source: str
+
+    @property
+    def text(self) -> str:
+        """The sign as it is shown, in the locale in force."""
+        return gettext(self.text_msgid)
 
     def __str__(self) -> str:
         return self.text
@@ -93,21 +103,23 @@ def _sign(code: str, text: str, severity: SeverityLevel, *sources: str) -> tuple
 #: staggering lioresal's, and apnoea and coma are not in the leaflet.
 SIGNS: dict[str, Sign] = dict(
     [
-        _sign("hypotonia", "severe muscular hypotonia (unusual muscle weakness)", "mild", _L49, _LIO, _BAC),
-        _sign("drowsiness", "drowsiness", "mild", _L49, _LIO, _BAC),
-        _sign("dizziness", "dizziness or light-headedness", "mild", _L49, _LIO, _BAC),
-        _sign("somnolence", "somnolence", "mild", _L49),
-        _sign("sedation", "sedation", "mild", _L49),
-        _sign("staggering", "staggering (unsteady gait)", "mild", _LIO),
-        _sign("hypothermia", "hypothermia (abnormally low body temperature)", "mild", _L49, _LIO, _BAC),
-        _sign("hypersalivation", "hypersalivation", "mild", _L49, _LIO, _BAC),
-        _sign("nausea", "nausea", "mild", _L49, _LIO, _BAC),
-        _sign("vomiting", "vomiting", "mild", _L49, _LIO, _BAC),
-        _sign("seizures", "seizures (convulsions)", "moderate", _L49, _LIO, _BAC),
-        _sign("loss_of_consciousness", "loss of (or clouded) consciousness", "moderate", _L49, _LIO, _BAC),
-        _sign("respiratory_depression", "respiratory depression (difficulty breathing)", "severe", _L49, _LIO, _BAC),
-        _sign("apnea", "apnoea", "severe", _L49, _LIO),
-        _sign("coma", "coma", "severe", _L49, _LIO),
+        _sign("hypotonia", N_("severe muscular hypotonia (unusual muscle weakness)"), "mild", _L49, _LIO, _BAC),
+        _sign("drowsiness", N_("drowsiness"), "mild", _L49, _LIO, _BAC),
+        _sign("dizziness", N_("dizziness or light-headedness"), "mild", _L49, _LIO, _BAC),
+        _sign("somnolence", N_("somnolence"), "mild", _L49),
+        _sign("sedation", N_("sedation"), "mild", _L49),
+        _sign("staggering", N_("staggering (unsteady gait)"), "mild", _LIO),
+        _sign("hypothermia", N_("hypothermia (abnormally low body temperature)"), "mild", _L49, _LIO, _BAC),
+        _sign("hypersalivation", N_("hypersalivation"), "mild", _L49, _LIO, _BAC),
+        _sign("nausea", N_("nausea"), "mild", _L49, _LIO, _BAC),
+        _sign("vomiting", N_("vomiting"), "mild", _L49, _LIO, _BAC),
+        _sign("seizures", N_("seizures (convulsions)"), "moderate", _L49, _LIO, _BAC),
+        _sign("loss_of_consciousness", N_("loss of (or clouded) consciousness"), "moderate", _L49, _LIO, _BAC),
+        _sign(
+            "respiratory_depression", N_("respiratory depression (difficulty breathing)"), "severe", _L49, _LIO, _BAC
+        ),
+        _sign("apnea", N_("apnoea"), "severe", _L49, _LIO),
+        _sign("coma", N_("coma"), "severe", _L49, _LIO),
     ]
 )
 
@@ -218,7 +230,7 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
             Finding(
                 "no_overdose_signs",
                 "info",
-                "No overdose sign is present; keep watching, since signs can come suddenly or gradually.",
+                gettext("No overdose sign is present; keep watching, since signs can come suddenly or gradually."),
                 source,
             )
         )
@@ -229,12 +241,13 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
         Finding(
             "severity_grade",
             "warning" if severity != "severe" else "violation",
-            f"Graded {severity}: "
-            + (
-                f"{', '.join(SIGNS[c].text for c in severe_signs)} mark a severe overdose."
-                if severe_signs
-                else "the highest class among the signs present."
-            ),
+            message(
+                "Graded severe: {signs} mark a severe overdose.", signs=", ".join(SIGNS[c].text for c in severe_signs)
+            )
+            if severe_signs
+            else gettext("Graded moderate: the highest class among the signs present.")
+            if severity == "moderate"
+            else gettext("Graded mild: the highest class among the signs present."),
             source,
         )
     )
@@ -251,7 +264,9 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
         actions.append(
             Action(
                 "intubate",
-                "Intubate if needed for respiratory depression and ventilate until the baclofen is eliminated.",
+                gettext(
+                    "Intubate if needed for respiratory depression and ventilate until the baclofen is eliminated."
+                ),
                 source,
             )
         )
@@ -261,17 +276,18 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
         actions.append(
             Action(
                 "intubate",
-                "Secure the airway and support breathing: an unconscious patient "
-                "cannot protect the airway and may stop breathing; intubate if "
-                "breathing is depressed.",
+                gettext(
+                    "Secure the airway and support breathing: an unconscious patient cannot protect the "
+                    "airway and may stop breathing; intubate if breathing is depressed."
+                ),
                 source,
             )
         )
     # lionova 4.9: admit at the first signs if treated as an outpatient (lioresal does not say it).
-    actions.append(Action("admit", "Admit the patient to hospital and monitor closely.", _L49))
+    actions.append(Action("admit", gettext("Admit the patient to hospital and monitor closely."), _L49))
     # lionova 4.9: remove the remaining solution from the pump as soon as possible.
     actions.append(
-        Action("empty_pump", "Remove the remaining baclofen solution from the pump reservoir at once.", source)
+        Action("empty_pump", gettext("Remove the remaining baclofen solution from the pump reservoir at once."), source)
     )
     single_mild = len(codes) == 1 and severity == "mild"
     if lumbar_puncture_contraindicated:
@@ -279,7 +295,10 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
             Finding(
                 "csf_drain_not_possible",
                 "info",
-                "Lumbar puncture is contraindicated, so CSF drainage to lower the baclofen concentration is left out.",
+                gettext(
+                    "Lumbar puncture is contraindicated, so CSF drainage to lower the baclofen concentration "
+                    "is left out."
+                ),
                 source,
             )
         )
@@ -289,7 +308,10 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
             Finding(
                 "csf_drain_not_indicated",
                 "info",
-                f"A single mild sign ({SIGNS[codes[0]].text}) does not call for CSF drainage; watch for further signs.",
+                message(
+                    "A single mild sign ({text}) does not call for CSF drainage; watch for further signs.",
+                    text=SIGNS[codes[0]].text,
+                ),
                 source,
             )
         )
@@ -298,32 +320,40 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
         if label == "lioresal":
             # lioresal Overdose: "At an early stage of an overdose, if a lumbar puncture is not contraindicated,
             # consider removing 30-40 ml of cerebrospinal fluid".
-            drain = (
-                f"At an early stage of the overdose, if lumbar puncture is not contraindicated, consider "
-                f"withdrawing {lo.magnitude:g}–{fmt(hi)} of CSF to lower the baclofen concentration."
+            drain = message(
+                "At an early stage of the overdose, if lumbar puncture is not contraindicated, consider "
+                "withdrawing {lo}–{hi} of CSF to lower the baclofen concentration.",
+                lo=float(lo.magnitude),
+                hi=fmt(hi),
             )
         else:
             # lionova 4.9: "Hvis lumbalpunksjon ikke er kontraindisert, kan det trekkes ut 30 til 40 ml CSF" — with
             # no stage of the overdose (the "early stage" is lioresal's).
-            drain = (
-                f"If lumbar puncture is not contraindicated, {lo.magnitude:g}–{fmt(hi)} of CSF may be withdrawn "
-                "to lower the baclofen concentration."
+            drain = message(
+                "If lumbar puncture is not contraindicated, {lo}–{hi} of CSF may be withdrawn "
+                "to lower the baclofen concentration.",
+                lo=float(lo.magnitude),
+                hi=fmt(hi),
             )
         actions.append(Action("csf_drain", drain, source))
     # lionova 4.9: maintain cardiovascular function.
     actions.append(
-        Action("cardiovascular_support", "Support cardiovascular function (blood pressure, heart rate).", source)
+        Action(
+            "cardiovascular_support", gettext("Support cardiovascular function (blood pressure, heart rate)."), source
+        )
     )
     if "seizures" in codes:
         # lionova 4.9: IV diazepam, given with care, for seizures.
-        actions.append(Action("diazepam_for_seizures", "Give diazepam IV, with care, for seizures.", source))
+        actions.append(Action("diazepam_for_seizures", gettext("Give diazepam IV, with care, for seizures."), source))
     if label == "lioresal" and severity in ("moderate", "severe"):
         # lioresal Overdose only; practice guidance advises against it in most overdoses.
         actions.append(
             Action(
                 "physostigmine",
-                "Consider physostigmine IV (lioresal label) to reverse CNS effects such as drowsiness and respiratory "
-                "depression, with careful monitoring.",
+                gettext(
+                    "Consider physostigmine IV (lioresal label) to reverse CNS effects such as drowsiness "
+                    "and respiratory depression, with careful monitoring."
+                ),
                 _LIO,
             )
         )
@@ -331,8 +361,10 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
             Finding(
                 "physostigmine_disputed",
                 "warning",
-                "Practice guidance advises against physostigmine in most baclofen overdoses; it may cause seizures, "
-                "bradycardia and conduction disturbance.",
+                gettext(
+                    "Practice guidance advises against physostigmine in most baclofen overdoses; it may "
+                    "cause seizures, bradycardia and conduction disturbance."
+                ),
                 _PRACTICE_PANEL,
             )
         )
@@ -341,7 +373,7 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
                 Finding(
                     "physostigmine_with_seizures",
                     "warning",
-                    "Physostigmine can itself provoke seizures, and this patient is already seizing.",
+                    gettext("Physostigmine can itself provoke seizures, and this patient is already seizing."),
                     _LIO,
                 )
             )
@@ -352,8 +384,10 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
             Finding(
                 "no_antidote",
                 "info",
-                "There is no specific antidote for an overdose of intrathecal baclofen; the label lists physostigmine "
-                "IV only as a drug that may reverse the CNS effects.",
+                gettext(
+                    "There is no specific antidote for an overdose of intrathecal baclofen; the label lists "
+                    "physostigmine IV only as a drug that may reverse the CNS effects."
+                ),
                 _LIO,
             )
         )
@@ -363,7 +397,10 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
             Finding(
                 "no_antidote",
                 "info",
-                "There is no specific antidote for the treatment of baclofen overdose; the steps above are followed.",
+                gettext(
+                    "There is no specific antidote for the treatment of baclofen overdose; the steps above "
+                    "are followed."
+                ),
                 _L49,
             )
         )
@@ -374,7 +411,7 @@ def _assess_codes(codes: tuple[str, ...], lumbar_puncture_contraindicated: bool,
             Finding(
                 "seizures_in_recovery",
                 "info",
-                "Seizures can come with rising doses or, more often, during recovery from an overdose.",
+                gettext("Seizures can come with rising doses or, more often, during recovery from an overdose."),
                 _L49,
             )
         )
@@ -417,7 +454,7 @@ class Regimen:
     def dose_text(self) -> str:
         """The dose as the label gives it: a range for adults ("1–2 mg"), one figure for a child."""
         lo, hi = self.dose_range
-        return fmt(hi) if lo == hi else f"{lo.magnitude:g}–{fmt(hi)}"
+        return fmt(hi) if lo == hi else f"{format_number(float(lo.magnitude), 6)}–{fmt(hi)}"
 
     @property
     def min_duration(self) -> pint.Quantity:
@@ -428,27 +465,35 @@ class Regimen:
         return (self.dose / self.max_rate).to("min")
 
 
+#: The cautions of every regimen, in English (their messages marked for the catalogues); :func:`physostigmine`
+#: hands out copies in the locale in force (:func:`_cautions`).
 _CAUTIONS: tuple[Finding, ...] = (
     Finding(
         "physostigmine_adverse",
         "warning",
-        "Physostigmine IV can cause seizures, bradycardia and cardiac conduction disturbance; monitor closely.",
+        N_("Physostigmine IV can cause seizures, bradycardia and cardiac conduction disturbance; monitor closely."),
         _LIO,
     ),
     Finding(
         "physostigmine_may_fail",
         "warning",
-        "In a massive overdose physostigmine may not work, and ventilation may be needed.",
+        N_("In a massive overdose physostigmine may not work, and ventilation may be needed."),
         _LIO,
     ),
     Finding(
         "physostigmine_practice_against",
         "warning",
-        "Practice guidance advises against physostigmine in most baclofen overdoses; both labels say there is "
-        "no specific antidote.",
+        N_(
+            "Practice guidance advises against physostigmine in most baclofen overdoses; both labels "
+            "say there is no specific antidote."
+        ),
         _PRACTICE_PANEL,
     ),
 )
+
+
+def _cautions() -> tuple[Finding, ...]:
+    return tuple(replace(f, message=gettext(f.message)) for f in _CAUTIONS)
 
 
 def physostigmine(patient: Patient, weight: QuantityLike | None = None) -> Regimen:
@@ -501,17 +546,19 @@ def physostigmine(patient: Patient, weight: QuantityLike | None = None) -> Regim
             repeat=Repeat(
                 Q_(1.0, "mg"),
                 (Q_(30.0, "min"), Q_(60.0, "min")),
-                "if it helps, to keep adequate breathing and consciousness",
+                gettext("if it helps, to keep adequate breathing and consciousness"),
             ),
             route="IV",
-            cautions=_CAUTIONS,
+            cautions=_cautions(),
             source=_LIO,
         )
     w_value = weight if weight is not None else patient.weight
     if w_value is None:
-        raise InputError(f"A child's physostigmine dose is 0.02 mg/kg, so the weight is needed ({_LIO}).")
-    w = as_quantity(w_value, "kg", "weight")
-    library.hard_check("weight", float(w.magnitude), "kg", "weight")
+        raise InputError(
+            message("A child's physostigmine dose is 0.02 mg/kg, so the weight is needed ({lio}).", lio=_LIO)
+        )
+    w = as_quantity(w_value, "kg", gettext("weight"))
+    library.hard_check("weight", float(w.magnitude), "kg", gettext("weight"))
     cap = Q_(2.0, "mg")
     # lioresal Overdose: children 0.02 mg/kg at ≤ 0.5 mg/min, repeated until effect or 2 mg in all.
     per_dose = (Q_(0.02, "mg/kg") * w).to("mg")
@@ -524,8 +571,8 @@ def physostigmine(patient: Patient, weight: QuantityLike | None = None) -> Regim
         max_total=cap,
         over=None,
         max_rate=Q_(0.5, "mg/min"),
-        repeat=Repeat(per_dose, None, "until effect, or until 2 mg have been given in all"),
+        repeat=Repeat(per_dose, None, gettext("until effect, or until 2 mg have been given in all")),
         route="IV",
-        cautions=_CAUTIONS,
+        cautions=_cautions(),
         source=_LIO,
     )

@@ -36,12 +36,14 @@ __all__ = ["explain"]
 
 
 def _shown_fields(result: Any) -> list[tuple[str, Any]]:
-    """(label, value) of each field of a result; a code field ``x_code`` with display text ``x`` shows the text."""
+    """(label, value) of each field of a result; a code field ``x_code`` with display text ``x`` shows the text,
+    and so does an English field ``x_msgid`` with its text ``x`` in the locale in force."""
     out = []
     for f in dataclasses.fields(result):
         name = f.name
-        if name.endswith("_code") and isinstance(getattr(type(result), name[:-5], None), property):
-            name = name[:-5]
+        for suffix in ("_code", "_msgid"):
+            if name.endswith(suffix) and isinstance(getattr(type(result), name[: -len(suffix)], None), property):
+                name = name[: -len(suffix)]
         out.append((name, getattr(result, name)))
     return out
 

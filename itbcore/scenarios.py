@@ -34,6 +34,7 @@ import pint
 
 from . import library
 from .errors import InputError
+from .i18n import N_, gettext, localize_number, message
 from .patient import Patient
 from .pk import csf_concentration, regimen_findings
 from .sources import Finding, cite, practice
@@ -119,7 +120,7 @@ def _positive(value: Any, unit: str, name: str) -> pint.Quantity:
 
 def _residual(value: Any) -> pint.Quantity:
     """The volume left in the reservoir (zero allowed), within the drug library's range for a volume found."""
-    return library.amount(value, "mL", "residual volume", "found_volume", zero_ok=True)
+    return library.amount(value, "mL", gettext("residual volume"), "found_volume", zero_ok=True)
 
 
 def _h(x: float) -> pint.Quantity:
@@ -166,7 +167,7 @@ def _rate_error(
         delivered_amount=None,
         delivered_rate=delivered,
         factor=factor,
-        route="intrathecal infusion",
+        route=gettext("intrathecal infusion"),
         boluses=(),
         infusions=((_h(0), None, delivered),),
         findings=findings,
@@ -217,13 +218,13 @@ def pocket_fill(
     >>> fmt(r.infusions[0][1])
     '192 h'
     """
-    c = _positive(concentration, "ug/mL", "concentration")
-    dose = _positive(daily_dose, "ug/day", "daily dose")
+    c = _positive(concentration, "ug/mL", gettext("concentration"))
+    dose = _positive(daily_dose, "ug/day", gettext("daily dose"))
     residual = _residual(residual_volume)
     if refill_amount is None:
-        amount = (c * _positive(volume, "mL", "refill volume")).to("ug")
+        amount = (c * _positive(volume, "mL", gettext("refill volume"))).to("ug")
     else:
-        amount = _positive(refill_amount, "ug", "refill amount")
+        amount = _positive(refill_amount, "ug", gettext("refill amount"))
     t_empty = _time_to_empty(residual, c, dose)
     factor = float((amount / (dose * Q_(1, "day"))).to("").magnitude)
     infusions: tuple[Infusion, ...] = ((_h(0), t_empty, dose),) if t_empty.magnitude > 0 else ()
@@ -231,34 +232,47 @@ def pocket_fill(
         Finding(
             "pocket_fill",
             "violation",
-            f"{fmt(amount)} of baclofen ({factor:.3g} days' doses) went into the subcutaneous pocket instead of "
-            "the reservoir; pocket fills have caused deaths and serious harm.",
+            message(
+                "{amount} of baclofen ({factor} days' doses) went into the subcutaneous pocket instead "
+                "of the reservoir; pocket fills have caused deaths and serious harm.",
+                amount=fmt(amount),
+                factor=localize_number(format(factor, ".3g")),
+            ),
             _INCIDENTS,
         ),
         Finding(
-            "not_intrathecal", "violation", "Baclofen must be given only intrathecally, never subcutaneously.", _L42
+            "not_intrathecal",
+            "violation",
+            gettext("Baclofen must be given only intrathecally, never subcutaneously."),
+            _L42,
         ),
         Finding(
             "withdrawal_when_empty",
             "warning",
-            f"The pump runs on the {fmt(residual)} residual only and empties after about {fmt(t_empty)}; "
-            "an empty reservoir brings on withdrawal.",
+            message(
+                "The pump runs on the {residual} residual only and empties after about {t_empty}; an "
+                "empty reservoir brings on withdrawal.",
+                residual=fmt(residual),
+                t_empty=fmt(t_empty),
+            ),
             _L44,
         ),
     ]
     return ScenarioResult(
         code="pocket_fill",
-        title="Pocket fill: refill injected under the skin",
+        title=gettext("Pocket fill: refill injected under the skin"),
         **_programmed(dose),
         delivered_amount=amount,
         delivered_rate=Q_(0.0, "ug/day"),
         factor=factor,
-        route="subcutaneous pocket",
+        route=gettext("subcutaneous pocket"),
         boluses=(),
         infusions=infusions,
         findings=findings,
         source=_INCIDENTS,
-        explanation="The refill needle missed the reservoir septum; the dose is in the pocket, the pump runs dry.",
+        explanation=gettext(
+            "The refill needle missed the reservoir septum; the dose is in the pocket, the pump runs dry."
+        ),
         duration=Q_(max(48.0, float(t_empty.magnitude) + 24.0), "h"),
     )
 
@@ -300,9 +314,9 @@ def access_port_injection(
     >>> fmt(access_port_injection("500 ug/mL", "1 mL").delivered_amount)
     '500 µg'
     """
-    c = _positive(concentration, "ug/mL", "concentration")
-    v = _positive(volume, "mL", "injected volume")
-    dose = _positive(daily_dose, "ug/day", "daily dose")
+    c = _positive(concentration, "ug/mL", gettext("concentration"))
+    v = _positive(volume, "mL", gettext("injected volume"))
+    dose = _positive(daily_dose, "ug/day", gettext("daily dose"))
     residual = _residual(residual_volume)
     amount = (c * v).to("ug")
     factor = float((amount / (dose * Q_(1, "day"))).to("").magnitude)
@@ -313,38 +327,48 @@ def access_port_injection(
         Finding(
             "access_port_overdose",
             "violation",
-            f"{fmt(amount)} injected through the catheter access port reaches the CSF at once ({factor:.3g} days' "
-            "doses): a life-threatening overdose.",
+            message(
+                "{amount} injected through the catheter access port reaches the CSF at once ({factor} "
+                "days' doses): a life-threatening overdose.",
+                amount=fmt(amount),
+                factor=localize_number(format(factor, ".3g")),
+            ),
             _L44,
         ),
         # The 75 mL is the mean volume of distribution of lionova 5.2; the management is lionova 4.9's.
         Finding(
             "csf_peak",
             "warning",
-            f"In a 75 mL CSF volume that is a peak near {fmt(peak)}; manage as an overdose "
-            "(empty the pump, airway, 30–40 mL CSF drainage if lumbar puncture is possible).",
+            message(
+                "In a 75 mL CSF volume that is a peak near {peak}; manage as an overdose (empty the "
+                "pump, airway, 30–40 mL CSF drainage if lumbar puncture is possible).",
+                peak=fmt(peak),
+            ),
             f"{_L49}, {cite('lionova', '5.2')}",
         ),
         Finding(
             "withdrawal_when_empty",
             "warning",
-            f"The reservoir was not refilled and empties after about {fmt(t_empty)}; plan the refill.",
+            message(
+                "The reservoir was not refilled and empties after about {t_empty}; plan the refill.",
+                t_empty=fmt(t_empty),
+            ),
             _L44,
         ),
     ]
     return ScenarioResult(
         code="access_port_injection",
-        title="Catheter access port: refill injected straight into the CSF",
+        title=gettext("Catheter access port: refill injected straight into the CSF"),
         **_programmed(dose),
         delivered_amount=amount,
         delivered_rate=dose,
         factor=factor,
-        route="intrathecal bolus",
+        route=gettext("intrathecal bolus"),
         boluses=((_h(0), amount),),
         infusions=infusions,
         findings=findings,
         source=_L44,
-        explanation="The needle entered the access port that leads to the catheter, not the reservoir port.",
+        explanation=gettext("The needle entered the access port that leads to the catheter, not the reservoir port."),
     )
 
 
@@ -371,7 +395,7 @@ def flex_mixup(intended_daily_dose: QuantityLike = "60 ug/day") -> ScenarioResul
     >>> fmt(r.delivered_rate), r.factor
     ('2400 µg/day', 24.0)
     """
-    dose = _positive(intended_daily_dose, "ug/day", "intended daily dose")
+    dose = _positive(intended_daily_dose, "ug/day", gettext("intended daily dose"))
     # The number meant per day is programmed per hour.
     delivered = Q_(dose.magnitude, "ug/h").to("ug/day")
     factor = float((delivered / dose).to("").magnitude)
@@ -379,27 +403,34 @@ def flex_mixup(intended_daily_dose: QuantityLike = "60 ug/day") -> ScenarioResul
         Finding(
             "flex_mixup",
             "violation",
-            f"{fmt(Q_(dose.magnitude, 'ug'))} every hour was programmed instead of "
-            f"{fmt(dose)}: {fmt(delivered)}, {factor:g} times the dose.",
+            message(
+                "{hourly} every hour was programmed instead of {dose}: {delivered}, {factor} times the dose.",
+                hourly=fmt(Q_(dose.magnitude, "ug")),
+                dose=fmt(dose),
+                delivered=fmt(delivered),
+                factor=float(factor),
+            ),
             _INCIDENTS,
         ),
         Finding(
             "programming_error_overdose",
             "violation",
-            "Programming errors are a cause of intrathecal baclofen overdose; compare old and new settings "
-            "side by side before sending them to the pump.",
+            gettext(
+                "Programming errors are a cause of intrathecal baclofen overdose; compare old and new "
+                "settings side by side before sending them to the pump."
+            ),
             _L49,
         ),
     ]
     return _rate_error(
         "flex_mixup",
-        "Flex mode: a daily dose programmed as an hourly one",
+        gettext("Flex mode: a daily dose programmed as an hourly one"),
         intended=dose,
         delivered=delivered,
         factor=factor,
         findings=findings,
         source=_INCIDENTS,
-        explanation="A flex step meant as a daily total was entered as an amount per hour.",
+        explanation=gettext("A flex step meant as a daily total was entered as an amount per hour."),
     )
 
 
@@ -438,9 +469,9 @@ def concentration_mismatch(
     >>> concentration_mismatch("2 mg/mL", "500 ug/mL", "400 ug/day").factor
     0.25
     """
-    cp = _positive(programmed_concentration, "ug/mL", "programmed concentration")
-    cf = _positive(filled_concentration, "ug/mL", "filled concentration")
-    dose = _positive(daily_dose, "ug/day", "daily dose")
+    cp = _positive(programmed_concentration, "ug/mL", gettext("programmed concentration"))
+    cf = _positive(filled_concentration, "ug/mL", gettext("filled concentration"))
+    dose = _positive(daily_dose, "ug/day", gettext("daily dose"))
     volume_per_day = (dose / cp).to("mL/day")
     delivered = (volume_per_day * cf).to("ug/day")
     factor = float((cf / cp).to("").magnitude)
@@ -450,7 +481,7 @@ def concentration_mismatch(
             Finding(
                 "concentrations_match",
                 "info",
-                "Programmed and filled concentrations agree; the pump delivers the intended dose.",
+                gettext("Programmed and filled concentrations agree; the pump delivers the intended dose."),
                 _INCIDENTS,
             )
         )
@@ -459,8 +490,16 @@ def concentration_mismatch(
             Finding(
                 "concentration_mismatch",
                 "violation",
-                f"Programmed for {fmt(cp)} but filled with {fmt(cf)}: the pump pumps {fmt(volume_per_day)} and "
-                f"delivers {fmt(delivered)} instead of {fmt(dose)} ({factor:.3g} times).",
+                message(
+                    "Programmed for {cp} but filled with {cf}: the pump pumps {volume_per_day} and delivers "
+                    "{delivered} instead of {dose} ({factor} times).",
+                    cp=fmt(cp),
+                    cf=fmt(cf),
+                    volume_per_day=fmt(volume_per_day),
+                    delivered=fmt(delivered),
+                    dose=fmt(dose),
+                    factor=localize_number(format(factor, ".3g")),
+                ),
                 _INCIDENTS,
             )
         )
@@ -469,7 +508,7 @@ def concentration_mismatch(
                 Finding(
                     "overdose_risk",
                     "violation",
-                    "More baclofen than intended reaches the CSF: watch for overdose signs.",
+                    gettext("More baclofen than intended reaches the CSF: watch for overdose signs."),
                     _L49,
                 )
             )
@@ -478,27 +517,34 @@ def concentration_mismatch(
                 Finding(
                     "withdrawal_risk",
                     "violation",
-                    "Less baclofen than intended reaches the CSF: watch for withdrawal signs.",
+                    gettext("Less baclofen than intended reaches the CSF: watch for withdrawal signs."),
                     _L44,
                 )
             )
     return _rate_error(
         "concentration_mismatch",
-        "Concentration mismatch: programmed for one strength, filled with another",
+        gettext("Concentration mismatch: programmed for one strength, filled with another"),
         intended=dose,
         delivered=delivered,
         factor=factor,
         findings=findings,
         source=_INCIDENTS,
-        explanation="The programmer computes volume from the concentration it was told; the reservoir holds another.",
+        explanation=gettext(
+            "The programmer computes volume from the concentration it was told; the reservoir holds another."
+        ),
     )
 
 
 #: Unit slips: code → (description, factor delivered / intended).
 UNIT_SLIPS: dict[str, tuple[str, float]] = {
-    "mg_for_ug": ("the number meant in µg entered in mg", 1000.0),
-    "ug_for_mg": ("the number meant in mg entered in µg", 0.001),
+    "mg_for_ug": (N_("the number meant in µg entered in mg"), 1000.0),
+    "ug_for_mg": (N_("the number meant in mg entered in µg"), 0.001),
 }
+
+
+def _capitalized(text: str) -> str:
+    """``text`` with its first letter upper-case (the rest as it is: "µg" stays "µg")."""
+    return text[:1].upper() + text[1:]
 
 
 def unit_slip(
@@ -534,7 +580,7 @@ def unit_slip(
     """
     if not isinstance(slip, str) or slip not in UNIT_SLIPS:
         raise InputError(f"Unknown unit slip {slip!r}; known slips: {', '.join(UNIT_SLIPS)}.")
-    dose = _positive(intended, "ug/day", "intended daily dose")
+    dose = _positive(intended, "ug/day", gettext("intended daily dose"))
     if slip == "mg_for_ug":
         delivered = Q_(float(dose.to("ug/day").magnitude), "mg/day").to("ug/day")
     else:
@@ -544,32 +590,40 @@ def unit_slip(
         Finding(
             "unit_slip",
             "violation",
-            f"{UNIT_SLIPS[slip][0].capitalize()}: {fmt(delivered)} instead of {fmt(dose)} ({factor:g} times).",
+            message(
+                "{slip}: {delivered} instead of {dose} ({factor} times).",
+                slip=_capitalized(gettext(UNIT_SLIPS[slip][0])),
+                delivered=fmt(delivered),
+                dose=fmt(dose),
+                factor=float(factor),
+            ),
             _INCIDENTS,
         ),
         Finding(
             "overdose_risk",
             "violation",
-            "A 1000-fold overdose: respiratory depression and coma are to be expected.",
+            gettext("A 1000-fold overdose: respiratory depression and coma are to be expected."),
             _L49,
         )
         if factor > 1
         else Finding(
             "withdrawal_risk",
             "violation",
-            "Delivery all but stops: withdrawal follows within hours to a few days.",
+            gettext("Delivery all but stops: withdrawal follows within hours to a few days."),
             _L44,
         ),
     ]
     return _rate_error(
         "unit_slip",
-        "Unit slip: milligrams and micrograms confused",
+        gettext("Unit slip: milligrams and micrograms confused"),
         intended=dose,
         delivered=delivered,
         factor=factor,
         findings=findings,
         source=_INCIDENTS,
-        explanation=UNIT_SLIPS[slip][0].capitalize() + ".",
+        explanation=gettext("The number meant in µg entered in mg.")
+        if slip == "mg_for_ug"
+        else gettext("The number meant in mg entered in µg."),
     )
 
 
@@ -620,14 +674,21 @@ def too_fast_titration(
     >>> fmt(r.delivered_rate), fmt(r.intended_daily_dose), round(r.factor, 2)
     ('338 µg/day', '220 µg/day', 1.54)
     """
-    dose = _positive(start, "ug/day", "starting daily dose")
+    dose = _positive(start, "ug/day", gettext("starting daily dose"))
     if isinstance(daily_increase_fraction, bool) or not isinstance(daily_increase_fraction, (int, float)):
-        raise InputError(f"The daily increase {daily_increase_fraction!r} must be a fraction such as 0.3 for +30 %.")
+        raise InputError(
+            message(
+                "The daily increase {daily_increase_fraction} must be a fraction such as 0.3 for +30 %.",
+                daily_increase_fraction=repr(daily_increase_fraction),
+            )
+        )
     f = float(daily_increase_fraction)
     if not (math.isfinite(f) and 0 < f <= 10):
-        raise InputError(f"The daily increase must be above 0 and at most 10 (1000 %), not {f:g}.")
+        raise InputError(message("The daily increase must be above 0 and at most 10 (1000 %), not {f}.", f=float(f)))
     if isinstance(days, bool) or not isinstance(days, (int, np.integer)) or not 1 <= days <= 30:
-        raise InputError(f"The number of daily increases must be a whole number from 1 to 30, not {days!r}.")
+        raise InputError(
+            message("The number of daily increases must be a whole number from 1 to 30, not {days}.", days=repr(days))
+        )
     if population not in ("adult", "pediatric"):
         raise InputError(f"The population must be 'adult' or 'pediatric', not {population!r}.")
     # The band itself is titration's rule (lionova 4.2; lioresal Dosing: phase of dose selection);
@@ -647,20 +708,38 @@ def too_fast_titration(
             Finding(
                 "increase_above_label",
                 "violation",
-                f"+{f:.0%} a day exceeds the label's highest +{f_max:.0%} per 24 h for {origin} origin "
-                f"({population}); after {days} days {fmt(delivered_final)} instead of at most {fmt(intended_final)}.",
+                message(
+                    "+{f} a day exceeds the label's highest +{f_max} per 24 h for {origin} origin "
+                    "({population}); after {days} days {delivered_final} instead of at most {intended_final}.",
+                    f=localize_number(format(f, ".0%")),
+                    f_max=localize_number(format(f_max, ".0%")),
+                    origin=gettext(origin),
+                    population=gettext(population),
+                    days=days,
+                    delivered_final=fmt(delivered_final),
+                    intended_final=fmt(intended_final),
+                ),
                 band_source,
             )
         )
         findings.append(
-            Finding("too_rapid_increase", "violation", "Too-rapid dose increase is a cause of overdose.", overdose_src)
+            Finding(
+                "too_rapid_increase",
+                "violation",
+                gettext("Too-rapid dose increase is a cause of overdose."),
+                overdose_src,
+            )
         )
     else:
         findings.append(
             Finding(
                 "increase_within_label",
                 "info",
-                f"+{f:.0%} a day is within the label's highest +{f_max:.0%} per 24 h.",
+                message(
+                    "+{f} a day is within the label's highest +{f_max} per 24 h.",
+                    f=localize_number(format(f, ".0%")),
+                    f_max=localize_number(format(f_max, ".0%")),
+                ),
                 band_source,
             )
         )
@@ -668,26 +747,33 @@ def too_fast_titration(
         Finding(
             "effect_lags",
             "info",
-            f"The effect of an infusion change begins after {INFUSION_EFFECT_TEXT}, so daily increases pile up before "
-            "their effect is seen.",
+            message(
+                "The effect of an infusion change begins after {infusion_effect_text}, so daily "
+                "increases pile up before their effect is seen.",
+                infusion_effect_text=gettext(INFUSION_EFFECT_TEXT),
+            ),
             onset_src,
         )
     )
     return ScenarioResult(
         code="too_fast_titration",
-        title="Titration too fast: daily increases above the label band",
+        title=gettext("Titration too fast: daily increases above the label band"),
         intended_daily_dose=intended_final,
         delivered_amount=None,
         delivered_rate=delivered_final,
         factor=float(factor),
-        route="intrathecal infusion",
+        route=gettext("intrathecal infusion"),
         boluses=(),
         infusions=_daily_steps(dose, f, days),
         intended_boluses=(),
         intended_infusions=_daily_steps(dose, f_max, days),
         findings=findings,
         source=overdose_src,
-        explanation=f"Daily increases of {f:.0%} where the label allows at most {f_max:.0%}.",
+        explanation=message(
+            "Daily increases of {f} where the label allows at most {f_max}.",
+            f=localize_number(format(f, ".0%")),
+            f_max=localize_number(format(f_max, ".0%")),
+        ),
         duration=Q_(24.0 * (days + 2), "h"),
     )
 
@@ -700,9 +786,15 @@ class Scenario:
     """
 
     code: str
-    title: str
+    #: The title in English (its message in the catalogues); :attr:`title` is it in the locale in force.
+    title_msgid: str
     build: Callable[..., ScenarioResult]
     defaults: dict[str, Any] = field(hash=False)
+
+    @property
+    def title(self) -> str:
+        """The scenario's title as it is shown, in the locale in force."""
+        return gettext(self.title_msgid)
 
     def __call__(self, **overrides: Any) -> ScenarioResult:
         unknown = sorted(set(overrides) - set(self.defaults))
@@ -719,7 +811,7 @@ SCENARIOS: dict[str, Scenario] = {
     for s in (
         Scenario(
             "pocket_fill",
-            "Pocket fill: refill injected under the skin",
+            N_("Pocket fill: refill injected under the skin"),
             pocket_fill,
             {
                 "refill_amount": None,
@@ -731,31 +823,31 @@ SCENARIOS: dict[str, Scenario] = {
         ),
         Scenario(
             "access_port_injection",
-            "Catheter access port: refill injected straight into the CSF",
+            N_("Catheter access port: refill injected straight into the CSF"),
             access_port_injection,
             {"concentration": "2 mg/mL", "volume": "20 mL", "daily_dose": "500 ug/day", "residual_volume": "2 mL"},
         ),
         Scenario(
             "flex_mixup",
-            "Flex mode: a daily dose programmed as an hourly one",
+            N_("Flex mode: a daily dose programmed as an hourly one"),
             flex_mixup,
             {"intended_daily_dose": "60 ug/day"},
         ),
         Scenario(
             "concentration_mismatch",
-            "Concentration mismatch: programmed for one strength, filled with another",
+            N_("Concentration mismatch: programmed for one strength, filled with another"),
             concentration_mismatch,
             {"programmed_concentration": "500 ug/mL", "filled_concentration": "2000 ug/mL", "daily_dose": "500 ug/day"},
         ),
         Scenario(
             "unit_slip",
-            "Unit slip: milligrams and micrograms confused",
+            N_("Unit slip: milligrams and micrograms confused"),
             unit_slip,
             {"intended": "500 ug/day", "slip": "mg_for_ug"},
         ),
         Scenario(
             "too_fast_titration",
-            "Titration too fast: daily increases above the label band",
+            N_("Titration too fast: daily increases above the label band"),
             too_fast_titration,
             {
                 "start": "100 ug/day",
@@ -830,24 +922,31 @@ def simulate(
     if not isinstance(result, ScenarioResult):
         raise InputError(f"simulate needs a ScenarioResult, not {type(result).__name__}.")
     if isinstance(hours, bool):
-        raise InputError("The simulation length must be a time such as 48 or '48 h'.")
+        raise InputError(gettext("The simulation length must be a time such as 48 or '48 h'."))
     if isinstance(hours, (int, float, np.integer, np.floating)):
         if not math.isfinite(float(hours)):
-            raise InputError("The simulation length must be a finite number of hours.")
+            raise InputError(gettext("The simulation length must be a finite number of hours."))
         span = float(hours)
     else:
-        span = float(as_quantity(hours, "h", "simulation length").magnitude)
+        span = float(as_quantity(hours, "h", gettext("simulation length")).magnitude)
     if not 0 < span <= 24 * 366:
-        raise InputError(f"The simulation length must be above 0 and at most a year, not {span:g} h.")
+        raise InputError(
+            message("The simulation length must be above 0 and at most a year, not {span} h.", span=float(span))
+        )
     if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or not 2 <= points <= 100_000:
         raise InputError(f"The number of time points must be a whole number from 2 to 100,000, not {points!r}.")
-    library.hard_check("simulated_time", span, "h", "simulation length")
+    library.hard_check("simulated_time", span, "h", gettext("simulation length"))
     times = Q_(np.linspace(0.0, span, int(points)), "h")
     intended = csf_concentration(times, result.intended_boluses, result.intended_infusions, volume, clearance)
     delivered = csf_concentration(times, result.boluses, result.infusions, volume, clearance)
     # What the error delivered, judged as an entered value would be, and said to be the lesson, not a plan.
     taught = tuple(
-        Finding(f.code, f.severity, f"{result.teaching}: {f.message}", f"{f.source}; {_INCIDENTS}")
+        Finding(
+            f.code,
+            f.severity,
+            f"{gettext(result.teaching)}: {f.message}",
+            f"{f.source}; {_INCIDENTS}",
+        )
         for f in regimen_findings(result.boluses, result.infusions)
     )
     return Simulation(result.code, result.title, times, intended, delivered, taught)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import FileProblem, InputError, LabelError
+from .i18n import N_, gettext, message
 
 __all__ = [
     "LabelProfile",
@@ -67,28 +68,28 @@ LABELS: dict[str, LabelProfile] = {
     "lionova": LabelProfile(
         "lionova",
         "Lionova 50 µg/mL, 0.5 mg/mL, 2 mg/mL",
-        "Summary of product characteristics (SmPC), sections 4.1–6.6",
-        "Norway",
+        N_("Summary of product characteristics (SmPC), sections 4.1–6.6"),
+        N_("Norway"),
         2021,
-        "Norwegian",
+        N_("Norwegian"),
         "000_2fd8641a6ccf2b8c.txt",
     ),
     "lioresal": LabelProfile(
         "lioresal",
         "Lioresal Intrathecal",
-        "Instructions for medical use (Novartis, Russian registration)",
-        "Russia",
+        N_("Instructions for medical use (Novartis, Russian registration)"),
+        N_("Russia"),
         2014,
-        "English translation",
+        N_("English translation"),
         "001_44a8ff065085413d.txt",
     ),
     "baclorex": LabelProfile(
         "baclorex",
         "Baclorex 0.05 mg/mL",
-        "Patient leaflet",
-        "Turkey",
+        N_("Patient leaflet"),
+        N_("Turkey"),
         2021,
-        "Turkish",
+        N_("Turkish"),
         "002_605159c14b4e1c9e.txt",
     ),
 }
@@ -121,8 +122,12 @@ def check_rule_label(label: str) -> str:
     check_label(label)
     if label not in RULE_LABELS:
         raise LabelError(
-            f"The {label} text is a patient leaflet without screening, dosing or pump rules; "
-            f"choose one of: {', '.join(RULE_LABELS)}."
+            message(
+                "The {label} text is a patient leaflet without screening, dosing or pump rules; choose one of: "
+                "{labels}.",
+                label=label,
+                labels=", ".join(RULE_LABELS),
+            )
         )
     return label
 
@@ -232,13 +237,34 @@ class Action:
 
 @dataclass(frozen=True)
 class LabelDifference:
-    """A point where the texts (or the labels and practice guidance) say different things."""
+    """A point where the texts (or the labels and practice guidance) say different things.
+
+    The file's English is kept as it is read (``topic_msgid``, ``values_msgid``, ``note_msgid``: messages of
+    the catalogues, extracted from :data:`LABEL_DIFFERENCES_FILE` by ``itbcore._extract``); :attr:`topic`,
+    :attr:`values` and :attr:`note` give them in the locale in force, translated when they are read.  The
+    sources are citations and stay as written.
+    """
 
     code: str
-    topic: str
-    values: dict[str, str] = field(hash=False)
+    topic_msgid: str
+    values_msgid: dict[str, str] = field(hash=False)
     sources: dict[str, str] = field(hash=False)
-    note: str = ""
+    note_msgid: str = ""
+
+    @property
+    def topic(self) -> str:
+        """What the texts disagree about, in the locale in force."""
+        return gettext(self.topic_msgid)
+
+    @property
+    def values(self) -> dict[str, str]:
+        """What each text says (text key, or :data:`PRACTICE`, to its words), in the locale in force."""
+        return {k: gettext(v) for k, v in self.values_msgid.items()}
+
+    @property
+    def note(self) -> str:
+        """What follows for the suite, in the locale in force ("" when the file gives no note)."""
+        return gettext(self.note_msgid) if self.note_msgid else ""
 
 
 #: The label differences file (data, not code): what each text says and where.

@@ -38,6 +38,7 @@ import pint
 
 from . import library
 from .errors import DoseLimitError, InputError
+from .i18n import N_, gettext, message
 from .overdose import _read_signs
 from .sources import DEFAULT_LABEL, Action, Finding, check_label, cite, practice
 from .units import Q_, QuantityLike, as_quantity, fmt, magnitude_in, ureg
@@ -82,12 +83,21 @@ TAPER_SOURCE = "lionova 4.2: the 2–4 weeks of a drug holiday's gradual reducti
 
 @dataclass(frozen=True)
 class Sign:
-    """A withdrawal sign: its text, its stage and the texts that list it."""
+    """A withdrawal sign: its text, its stage and the texts that list it.
+
+    ``text_msgid`` is the sign's English text (its message in the catalogues); :attr:`text` is that text in the
+    locale in force, translated when it is read.
+    """
 
     code: str
-    text: str
+    text_msgid: str
     stage: Literal["early", "advanced"]
     source: str
+
+    @property
+    def text(self) -> str:
+        """The sign as it is shown, in the locale in force."""
+        return gettext(self.text_msgid)
 
     def __str__(self) -> str:
         return self.text
@@ -100,67 +110,73 @@ def _sign(code: str, text: str, stage: Literal["early", "advanced"], *sources: s
 #: Withdrawal signs by code (lionova 4.2, 4.4; lioresal Dosing: discontinuation of treatment; baclorex 3).
 SIGNS: dict[str, Sign] = dict(
     [
-        _sign("spasticity_return", "return of baseline spasticity", "early", _L44, _LIO, _BAC),
-        _sign("pruritus", "pruritus (itching)", "early", _L44, _LIO),
-        _sign("hypotension", "low blood pressure", "early", _L44, _LIO),
-        _sign("paresthesia", "paraesthesia (tingling or burning)", "early", _L44, _LIO),
-        _sign("priapism", "priapism", "early", _L44),
-        _sign("high_fever", "high fever", "advanced", _L42, _L44, _LIO, _BAC),
-        _sign("altered_mental_status", "altered mental status", "advanced", _L42, _L44, _LIO, _BAC),
+        _sign("spasticity_return", N_("return of baseline spasticity"), "early", _L44, _LIO, _BAC),
+        _sign("pruritus", N_("pruritus (itching)"), "early", _L44, _LIO),
+        _sign("hypotension", N_("low blood pressure"), "early", _L44, _LIO),
+        _sign("paresthesia", N_("paraesthesia (tingling or burning)"), "early", _L44, _LIO),
+        _sign("priapism", N_("priapism"), "early", _L44),
+        _sign("high_fever", N_("high fever"), "advanced", _L42, _L44, _LIO, _BAC),
+        _sign("altered_mental_status", N_("altered mental status"), "advanced", _L42, _L44, _LIO, _BAC),
         _sign(
             "rebound_spasticity",
-            "exaggerated rebound spasticity (rapid uncontrolled spasms)",
+            N_("exaggerated rebound spasticity (rapid uncontrolled spasms)"),
             "advanced",
             _L42,
             _L44,
             _LIO,
             _BAC,
         ),
-        _sign("muscle_rigidity", "muscle rigidity", "advanced", _L42, _L44, _LIO),
-        _sign("seizures", "seizures or status epilepticus", "advanced", _L42, _L44, _LIO, _BAC),
-        _sign("rhabdomyolysis", "rhabdomyolysis", "advanced", _L42, _L44, _LIO),
-        _sign("hallucinations", "hallucinations", "advanced", _L44, _BAC),
-        _sign("psychosis", "psychotic, manic or paranoid state", "advanced", _L44, _BAC),
+        _sign("muscle_rigidity", N_("muscle rigidity"), "advanced", _L42, _L44, _LIO),
+        _sign("seizures", N_("seizures or status epilepticus"), "advanced", _L42, _L44, _LIO, _BAC),
+        _sign("rhabdomyolysis", N_("rhabdomyolysis"), "advanced", _L42, _L44, _LIO),
+        _sign("hallucinations", N_("hallucinations"), "advanced", _L44, _BAC),
+        _sign("psychosis", N_("psychotic, manic or paranoid state"), "advanced", _L44, _BAC),
         # lionova 4.4: "Andre symptomer på brå seponering kan være: hallusinasjoner, psykotiske, maniske eller
         # paranoide sinnstilstander, alvorlig hodepine og søvnløshet" — other symptoms, not the early ones.
-        _sign("severe_headache", "severe headache", "advanced", _L44),
-        _sign("insomnia", "insomnia (sleeplessness)", "advanced", _L44),
+        _sign("severe_headache", N_("severe headache"), "advanced", _L44),
+        _sign("insomnia", N_("insomnia (sleeplessness)"), "advanced", _L44),
         # baclorex 3: "hızlı kalp atışı" among the withdrawal signs, which the leaflet does not stage.
-        _sign("tachycardia", "fast heartbeat", "advanced", _BAC),
-        _sign("coagulopathy", "coagulopathy", "advanced", _L44, _LIO),
-        _sign("multi_organ_failure", "multi-organ failure", "advanced", _L42, _L44, _LIO),
+        _sign("tachycardia", N_("fast heartbeat"), "advanced", _BAC),
+        _sign("coagulopathy", N_("coagulopathy"), "advanced", _L44, _LIO),
+        _sign("multi_organ_failure", N_("multi-organ failure"), "advanced", _L42, _L44, _LIO),
     ]
 )
 
 #: Conditions advanced withdrawal resembles (lionova 4.4; lioresal Dosing: discontinuation of treatment),
 #: and overdose, which withdrawal may be mistaken for (lionova 4.2).
 DIFFERENTIALS: dict[str, tuple[str, str]] = {
-    "autonomic_dysreflexia": ("autonomic dysreflexia", f"{_L44}; {_LIO}"),
-    "sepsis": ("infection or sepsis", f"{_L44}; {_LIO}"),
-    "malignant_hyperthermia": ("malignant hyperthermia", f"{_L44}; {_LIO}"),
-    "neuroleptic_malignant_syndrome": ("neuroleptic malignant syndrome", f"{_L44}; {_LIO}"),
-    "hypermetabolic_state": ("other hypermetabolic state or widespread rhabdomyolysis", f"{_L44}; {_LIO}"),
-    "overdose": ("baclofen overdose (withdrawal may be mistaken for it)", _L42),
+    "autonomic_dysreflexia": (N_("autonomic dysreflexia"), f"{_L44}; {_LIO}"),
+    "sepsis": (N_("infection or sepsis"), f"{_L44}; {_LIO}"),
+    "malignant_hyperthermia": (N_("malignant hyperthermia"), f"{_L44}; {_LIO}"),
+    "neuroleptic_malignant_syndrome": (N_("neuroleptic malignant syndrome"), f"{_L44}; {_LIO}"),
+    "hypermetabolic_state": (N_("other hypermetabolic state or widespread rhabdomyolysis"), f"{_L44}; {_LIO}"),
+    "overdose": (N_("baclofen overdose (withdrawal may be mistaken for it)"), _L42),
 }
 
 
 @dataclass(frozen=True)
 class RiskFactor:
-    """A reason to watch a patient especially closely for withdrawal."""
+    """A reason to watch a patient especially closely for withdrawal (``text_msgid`` in English, :attr:`text` in the
+    locale in force)."""
 
     code: str
-    text: str
+    text_msgid: str
     source: str
+
+    @property
+    def text(self) -> str:
+        """The risk factor as it is shown, in the locale in force."""
+        return gettext(self.text_msgid)
 
 
 #: Patients at obvious risk of withdrawal (lionova 4.4).
 HIGH_RISK: dict[str, RiskFactor] = {
-    "sci_t6_or_above": RiskFactor("sci_t6_or_above", "spinal cord injury at T6 or above", _L44),
+    "sci_t6_or_above": RiskFactor("sci_t6_or_above", N_("spinal cord injury at T6 or above"), _L44),
     "communication_difficulties": RiskFactor(
-        "communication_difficulties", "difficulty making themselves understood", _L44
+        "communication_difficulties", N_("difficulty making themselves understood"), _L44
     ),
     "previous_withdrawal": RiskFactor(
-        "previous_withdrawal", "earlier withdrawal symptoms from oral or intrathecal baclofen", _L44
+        "previous_withdrawal", N_("earlier withdrawal symptoms from oral or intrathecal baclofen"), _L44
     ),
 }
 
@@ -233,7 +249,9 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = (), label: str
         Finding(
             "high_risk_" + r,
             "warning",
-            f"High risk of withdrawal: {HIGH_RISK[r].text}; watch closely and teach the early signs.",
+            message(
+                "High risk of withdrawal: {text}; watch closely and teach the early signs.", text=HIGH_RISK[r].text
+            ),
             HIGH_RISK[r].source,
         )
         for r in risks
@@ -243,7 +261,10 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = (), label: str
             Finding(
                 "no_withdrawal_signs",
                 "info",
-                "No withdrawal sign is present; patients and carers should know the refill dates and the early signs.",
+                gettext(
+                    "No withdrawal sign is present; patients and carers should know the refill dates and the "
+                    "early signs."
+                ),
                 source,
             )
         )
@@ -253,16 +274,18 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = (), label: str
     actions: list[Action] = []
     if stage == "advanced":
         # lionova 4.2, 4.4: rapid diagnosis and treatment in an acute or intensive care unit.
-        actions.append(Action("icu", "Treat in intensive care (or an acute unit) without delay.", _L44))
+        actions.append(Action("icu", gettext("Treat in intensive care (or an acute unit) without delay."), _L44))
     else:
         # lionova 4.2: withdrawal symptoms also require admission.
-        actions.append(Action("emergency", "Admit as an emergency for rapid diagnosis and treatment.", _L42))
+        actions.append(Action("emergency", gettext("Admit as an emergency for rapid diagnosis and treatment."), _L42))
     # lionova 4.4: common causes are catheter failure (especially connectors), low reservoir and device faults.
     actions.append(
         Action(
             "check_pump_catheter",
-            "Check the pump (reservoir volume, programme, alarms) and the catheter (connectors, kinks, "
-            "breaks, dislodgement).",
+            gettext(
+                "Check the pump (reservoir volume, programme, alarms) and the catheter (connectors, "
+                "kinks, breaks, dislodgement)."
+            ),
             _L44,
         )
     )
@@ -272,8 +295,10 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = (), label: str
     actions.append(
         Action(
             "restart_itb",
-            "Restore intrathecal baclofen at or near the dose given before the interruption, and "
-            "monitor closely for signs of overdose once it is restarted.",
+            gettext(
+                "Restore intrathecal baclofen at or near the dose given before the interruption, and "
+                "monitor closely for signs of overdose once it is restarted."
+            ),
             f"{_L44}; {cite('lionova', '4.9')}; {_LIO}; {_LIO_OD}",
         )
     )
@@ -285,16 +310,20 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = (), label: str
         actions.append(
             Action(
                 "benzodiazepines",
-                "If the restart is delayed, give benzodiazepines intravenously, with baclofen given "
-                "orally or parenterally.",
+                gettext(
+                    "If the restart is delayed, give benzodiazepines intravenously, with baclofen given "
+                    "orally or parenterally."
+                ),
                 _LIO,
             )
         )
         actions.append(
             Action(
                 "oral_baclofen",
-                "If the restart is delayed, give baclofen orally or parenterally as a bridge, with IV "
-                "benzodiazepines; alone it does not hold off the symptoms.",
+                gettext(
+                    "If the restart is delayed, give baclofen orally or parenterally as a bridge, with IV "
+                    "benzodiazepines; alone it does not hold off the symptoms."
+                ),
                 _LIO,
             )
         )
@@ -302,21 +331,28 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = (), label: str
             Finding(
                 "oral_baclofen_not_enough",
                 "warning",
-                "Baclofen by mouth or parenterally alone does not hold off withdrawal; resuming intrathecal delivery "
-                "at or "
-                "near the same dose is the treatment.",
+                gettext(
+                    "Baclofen by mouth or parenterally alone does not hold off withdrawal; resuming "
+                    "intrathecal delivery at or near the same dose is the treatment."
+                ),
                 _LIO,
             )
         )
     else:
         actions.append(
-            Action("benzodiazepines", "If the restart is delayed, give benzodiazepines (oral, enteral or IV).", _L44)
+            Action(
+                "benzodiazepines",
+                gettext("If the restart is delayed, give benzodiazepines (oral, enteral or IV)."),
+                _L44,
+            )
         )
         actions.append(
             Action(
                 "oral_baclofen",
-                "If the restart is delayed, give oral or enteral baclofen as a bridge; alone it is no "
-                "guarantee against progression.",
+                gettext(
+                    "If the restart is delayed, give oral or enteral baclofen as a bridge; alone it is no "
+                    "guarantee against progression."
+                ),
                 _L44,
             )
         )
@@ -324,8 +360,10 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = (), label: str
             Finding(
                 "oral_baclofen_not_enough",
                 "warning",
-                "Oral or enteral baclofen alone is no guarantee of stopping withdrawal; restoring intrathecal delivery "
-                "is the treatment.",
+                gettext(
+                    "Oral or enteral baclofen alone is no guarantee of stopping withdrawal; restoring "
+                    "intrathecal delivery is the treatment."
+                ),
                 _L44,
             )
         )
@@ -344,8 +382,10 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = (), label: str
             Finding(
                 "mimics",
                 "warning",
-                "Advanced withdrawal resembles autonomic dysreflexia, sepsis, malignant hyperthermia and neuroleptic "
-                "malignant syndrome; think of withdrawal in any patient with a pump.",
+                gettext(
+                    "Advanced withdrawal resembles autonomic dysreflexia, sepsis, malignant hyperthermia and "
+                    "neuroleptic malignant syndrome; think of withdrawal in any patient with a pump."
+                ),
                 source,
             )
         )
@@ -354,7 +394,7 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = (), label: str
                 Finding(
                     "dantrolene_rigidity_only",
                     "info",
-                    "Dantrolene may ease rigidity but does not treat withdrawal itself.",
+                    gettext("Dantrolene may ease rigidity but does not treat withdrawal itself."),
                     _PRACTICE_WITHDRAWAL,
                 )
             )
@@ -363,15 +403,15 @@ def assess(signs: Iterable[str], *, risk_factors: Iterable[str] = (), label: str
 
 def _read_days(days: Any) -> int:
     if isinstance(days, bool):
-        raise InputError("The taper length must be a number of days from 14 to 28, not True or False.")
+        raise InputError(gettext("The taper length must be a number of days from 14 to 28, not True or False."))
     if isinstance(days, (str, pint.Quantity)):
-        value = magnitude_in(days, "day", "taper length")
+        value = magnitude_in(days, "day", gettext("taper length"))
     elif isinstance(days, (int, float)):
         value = float(days)
     else:
-        raise InputError(f"The taper length {days!r} must be a number of days from 14 to 28.")
+        raise InputError(message("The taper length {days} must be a number of days from 14 to 28.", days=repr(days)))
     if not math.isfinite(value) or abs(value - round(value)) > 1e-9:
-        raise InputError(f"The taper length must be a whole number of days, not {value:g}.")
+        raise InputError(message("The taper length must be a whole number of days, not {days}.", days=float(value)))
     return int(round(value))
 
 
@@ -416,14 +456,20 @@ def taper(daily_dose: QuantityLike, days: Any = 21) -> list[tuple[int, pint.Quan
     itbcore.errors.DoseLimitError: A taper over 7 days is too fast: ... over 14 to 28 days (lionova 4.2: the 2–4 weeks
     of a drug holiday's gradual reduction).
     """
-    d0 = magnitude_in(daily_dose, "ug/day", "daily dose")
+    d0 = magnitude_in(daily_dose, "ug/day", gettext("daily dose"))
     n = _read_days(days)
     lo, hi = TAPER_DAYS
     # lionova 4.2: gradual reduction over 2–4 weeks; never abrupt (lionova 4.2; lioresal discontinuation).
     if n < lo:
         raise DoseLimitError(
-            f"A taper over {n} days is too fast: a planned discontinuation is a gradual reduction over "
-            f"{lo} to {hi} days ({TAPER_SOURCE}).",
+            message(
+                "A taper over {n} days is too fast: a planned discontinuation is a gradual reduction "
+                "over {lo} to {hi} days ({taper_source}).",
+                n=n,
+                lo=lo,
+                hi=hi,
+                taper_source=TAPER_SOURCE,
+            ),
             name="taper length",
             value=float(n),
             limit=float(lo),
@@ -433,7 +479,13 @@ def taper(daily_dose: QuantityLike, days: Any = 21) -> list[tuple[int, pint.Quan
         )
     if n > hi:
         raise DoseLimitError(
-            f"A taper over {n} days is longer than {lo} to {hi} days ({TAPER_SOURCE}).",
+            message(
+                "A taper over {n} days is longer than {lo} to {hi} days ({taper_source}).",
+                n=n,
+                lo=lo,
+                hi=hi,
+                taper_source=TAPER_SOURCE,
+            ),
             name="taper length",
             value=float(n),
             limit=float(hi),
@@ -443,15 +495,15 @@ def taper(daily_dose: QuantityLike, days: Any = 21) -> list[tuple[int, pint.Quan
         )
     if d0 <= 0:
         raise DoseLimitError(
-            "There is nothing to taper: the daily dose must be above zero.",
+            gettext("There is nothing to taper: the daily dose must be above zero."),
             name="daily dose",
             value=d0,
             limit=0.0,
             unit="ug/day",
             key="daily_dose",
         )
-    library.hard_check("daily_dose", d0, "ug/day", "daily dose")
-    library.hard_check("taper_length", float(n), "day", "taper length")  # a hospital's library may narrow it
+    library.hard_check("daily_dose", d0, "ug/day", gettext("daily dose"))
+    library.hard_check("taper_length", float(n), "day", gettext("taper length"))  # a hospital's library may narrow it
     return [(day, Q_(d0 * (n - day) / n, _UG_PER_DAY)) for day in range(n + 1)]
 
 
@@ -528,16 +580,19 @@ def likely_causes(
     findings: list[Finding] = []
     window = (Q_(1.0, "day"), Q_(3.0, "day"))
     if hours_since_interruption is not None:
-        h = float(as_quantity(hours_since_interruption, "h", "time since interruption").magnitude)
+        h = float(as_quantity(hours_since_interruption, "h", gettext("time since interruption")).magnitude)
         if h < 0:
-            raise InputError("The time since the interruption cannot be negative.")
-        library.hard_check("elapsed", h, "h", "time since interruption")
+            raise InputError(gettext("The time since the interruption cannot be negative."))
+        library.hard_check("elapsed", h, "h", gettext("time since interruption"))
         if h <= 72:
             findings.append(
                 Finding(
                     "onset_typical",
                     "info",
-                    f"Withdrawal {h:g} h after an interruption fits the usual onset of hours to a few days.",
+                    message(
+                        "Withdrawal {h} h after an interruption fits the usual onset of hours to a few days.",
+                        h=float(h),
+                    ),
                     _L44,
                 )
             )
@@ -546,8 +601,11 @@ def likely_causes(
                 Finding(
                     "onset_late",
                     "warning",
-                    f"{h:g} h is later than the usual onset (hours to a few days; practice: 1–3 days): check whether "
-                    "delivery failed more recently, and consider other causes of the symptoms.",
+                    message(
+                        "{h} h is later than the usual onset (hours to a few days; practice: 1–3 days): check "
+                        "whether delivery failed more recently, and consider other causes of the symptoms.",
+                        h=float(h),
+                    ),
                     _PRACTICE_WITHDRAWAL,
                 )
             )
@@ -555,40 +613,42 @@ def likely_causes(
     base = {
         "catheter_failure": Cause(
             "catheter_failure",
-            "catheter failure: connector problems above all, kink, break or dislodgement",
-            "the commonest cause of sudden interruption",
+            gettext("catheter failure: connector problems above all, kink, break or dislodgement"),
+            gettext("the commonest cause of sudden interruption"),
             _L44,
         ),
         "low_reservoir": Cause(
             "low_reservoir",
-            "low or empty reservoir (refill missed or miscalculated)",
-            "a common cause of sudden interruption",
+            gettext("low or empty reservoir (refill missed or miscalculated)"),
+            gettext("a common cause of sudden interruption"),
             _L44,
         ),
         "pump_failure": Cause(
             "pump_failure",
-            "pump or device fault (motor stall, end of battery life)",
-            "device faults have interrupted delivery, sometimes fatally",
+            gettext("pump or device fault (motor stall, end of battery life)"),
+            gettext("device faults have interrupted delivery, sometimes fatally"),
             _L44,
         ),
         "programming_error": Cause(
             "programming_error",
-            "programming error (wrong rate, concentration or mode)",
-            "correct programming and monitoring prevent interruptions",
+            gettext("programming error (wrong rate, concentration or mode)"),
+            gettext("correct programming and monitoring prevent interruptions"),
             _L44,
         ),
         "local_infection": Cause(
             "local_infection",
-            "local infection around pump or catheter",
-            "local infection can interrupt intrathecal delivery",
+            gettext("local infection around pump or catheter"),
+            gettext("local infection can interrupt intrathecal delivery"),
             _L42,
         ),
         # lionova 4.4: an inflammatory mass at the catheter tip shows first as a reduced therapeutic response.
         "inflammatory_mass": Cause(
             "inflammatory_mass",
-            "inflammatory mass at the catheter tip",
-            "a falling response (loss of effect), new pain or neurological deficit; "
-            "a neurosurgeon assesses it, with imaging",
+            gettext("inflammatory mass at the catheter tip"),
+            gettext(
+                "a falling response (loss of effect), new pain or neurological deficit; "
+                "a neurosurgeon assesses it, with imaging"
+            ),
             _L44,
         ),
     }
@@ -601,29 +661,35 @@ def likely_causes(
         "inflammatory_mass",
     ]
 
-    alarm = library.amount(alarm_volume, "mL", "alarm volume", "alarm_volume")
+    alarm = library.amount(alarm_volume, "mL", gettext("alarm volume"), "alarm_volume")
     if reservoir_volume is not None:
-        found = library.amount(reservoir_volume, "mL", "reservoir volume", "found_volume", zero_ok=True)
+        found = library.amount(reservoir_volume, "mL", gettext("reservoir volume"), "found_volume", zero_ok=True)
         if found <= alarm:
             order.remove("low_reservoir")
             order.insert(0, "low_reservoir")
             base["low_reservoir"] = Cause(
                 "low_reservoir",
                 base["low_reservoir"].text,
-                f"the reservoir holds {fmt(found)}, at or below the {fmt(alarm)} alarm volume",
+                message(
+                    "the reservoir holds {found}, at or below the {alarm} alarm volume",
+                    found=fmt(found),
+                    alarm=fmt(alarm),
+                ),
                 _L44,
             )
             findings.append(
                 Finding(
                     "reservoir_low",
                     "violation",
-                    f"The reservoir holds {fmt(found)}: refill intervals must keep it from emptying.",
+                    message(
+                        "The reservoir holds {found}: refill intervals must keep it from emptying.", found=fmt(found)
+                    ),
                     _L44,
                 )
             )
         if expected_reservoir_volume is not None:
             expected = library.amount(
-                expected_reservoir_volume, "mL", "expected reservoir volume", "found_volume", zero_ok=True
+                expected_reservoir_volume, "mL", gettext("expected reservoir volume"), "found_volume", zero_ok=True
             )
             # practice guidance: e.g. 19 mL found where ~2 mL expected means the pump was not delivering.
             if found - expected > max(Q_(1.0, "mL"), 0.2 * expected):
@@ -632,20 +698,28 @@ def likely_causes(
                 base["pump_failure"] = Cause(
                     "pump_failure",
                     base["pump_failure"].text,
-                    f"{fmt(found)} found where {fmt(expected)} was expected: the pump was not delivering",
+                    message(
+                        "{found} found where {expected} was expected: the pump was not delivering",
+                        found=fmt(found),
+                        expected=fmt(expected),
+                    ),
                     practice("incident reports, residual volume mismatch"),
                 )
                 findings.append(
                     Finding(
                         "residual_mismatch",
                         "violation",
-                        f"Residual volume mismatch ({fmt(found)} found, {fmt(expected)} expected): the pump was not "
-                        "delivering; restarting it without care has caused near-fatal overdoses.",
+                        message(
+                            "Residual volume mismatch ({found} found, {expected} expected): the pump was not "
+                            "delivering; restarting it without care has caused near-fatal overdoses.",
+                            found=fmt(found),
+                            expected=fmt(expected),
+                        ),
                         practice("incident reports, residual volume mismatch"),
                     )
                 )
     elif expected_reservoir_volume is not None:
-        raise InputError("An expected reservoir volume needs the volume actually found to compare with.")
+        raise InputError(gettext("An expected reservoir volume needs the volume actually found to compare with."))
     if recent_programming_change:
         order.remove("programming_error")
         order.insert(0, "programming_error")

@@ -14,6 +14,7 @@ import pint
 
 from .. import library
 from ..errors import InputError
+from ..i18n import gettext, message
 from ..sources import DEFAULT_LABEL, Finding
 from ..units import Q_, as_array_quantity, as_quantity  # noqa: F401 - Q_ for the doctests
 from .model import _DEFAULT_CL, _DEFAULT_V, _positive_array, _wrap
@@ -93,8 +94,8 @@ def csf_concentration(
     >>> csf_concentration(t, boluses=[("0 h", "50 ug")], volume=Q_([50.0, 100.0], "mL")).shape
     (2, 3)
     """
-    t = np.asarray(as_array_quantity(times, "h", "times").magnitude, dtype=float)
-    library.hard_check_array("simulated_time", t, "h", "simulated time")
+    t = np.asarray(as_array_quantity(times, "h", gettext("times")).magnitude, dtype=float)
+    library.hard_check_array("simulated_time", t, "h", gettext("simulated time"))
     v = _patient_param(volume, "mL", "volume of distribution", t.ndim)
     cl = _patient_param(clearance, "mL/h", "CSF clearance", t.ndim)
     try:
@@ -105,7 +106,7 @@ def csf_concentration(
             "give one value per patient and a row of times."
         ) from None
     # The drug library bounds what one simulation may compute, so no request can exhaust the memory.
-    library.hard_check("simulation_points", float(math.prod(shape)), "", "number of values to simulate")
+    library.hard_check("simulation_points", float(math.prod(shape)), "", gettext("number of values to simulate"))
     bolus_list = _read_boluses(boluses)
     infusion_list = _read_infusions(infusions)
     layout = _segment_layout(t, v, cl, shape)
@@ -127,13 +128,13 @@ def _read_boluses(boluses: Iterable[tuple[Any, Any]]) -> list[tuple[float, float
     """Bolus ``(time h, dose µg)`` pairs as floats, checked in order; doses of zero are left out."""
     out = []
     for t0, dose in _pairs(boluses, 2, "bolus"):
-        t0m = float(as_quantity(t0, "h", "bolus time").magnitude)
-        d = float(as_quantity(dose, "ug", "bolus dose").magnitude)
+        t0m = float(as_quantity(t0, "h", gettext("bolus time")).magnitude)
+        d = float(as_quantity(dose, "ug", gettext("bolus dose")).magnitude)
         if d < 0:
-            raise InputError(f"A bolus dose cannot be negative ({d:g} µg).")
+            raise InputError(message("A bolus dose cannot be negative ({d} µg).", d=float(d)))
         # The drug library's bolus limit (hard: a whole reservoir at the strongest solution, so that the error
         # scenarios can be simulated; its soft range, for regimen_findings, tops at the 100 µg test dose).
-        library.hard_check("bolus_dose", d, "ug", "bolus dose")
+        library.hard_check("bolus_dose", d, "ug", gettext("bolus dose"))
         if d == 0:
             continue
         out.append((t0m, d))
@@ -144,14 +145,16 @@ def _read_infusions(infusions: Iterable[tuple[Any, Any, Any]]) -> list[tuple[flo
     """Infusion ``(start h, end h or inf, rate µg/h)`` as floats, checked in order; empty ones are left out."""
     out = []
     for start, end, rate in _pairs(infusions, 3, "infusion"):
-        s = float(as_quantity(start, "h", "infusion start").magnitude)
-        e = math.inf if end is None else float(as_quantity(end, "h", "infusion end").magnitude)
-        r = float(as_quantity(rate, "ug/h", "infusion rate").magnitude)
+        s = float(as_quantity(start, "h", gettext("infusion start")).magnitude)
+        e = math.inf if end is None else float(as_quantity(end, "h", gettext("infusion end")).magnitude)
+        r = float(as_quantity(rate, "ug/h", gettext("infusion rate")).magnitude)
         if e < s:
-            raise InputError(f"An infusion cannot end ({e:g} h) before it starts ({s:g} h).")
+            raise InputError(
+                message("An infusion cannot end ({e} h) before it starts ({s} h).", e=float(e), s=float(s))
+            )
         if r < 0:
-            raise InputError(f"An infusion rate cannot be negative ({r:g} µg/h).")
-        library.hard_check("simulated_rate", r, "ug/h", "infusion rate")
+            raise InputError(message("An infusion rate cannot be negative ({r} µg/h).", r=float(r)))
+        library.hard_check("simulated_rate", r, "ug/h", gettext("infusion rate"))
         if r == 0 or e == s:
             continue
         out.append((s, e, r))
@@ -183,9 +186,9 @@ def regimen_findings(
     """
     out: list[Finding] = []
     for _t0, d in _read_boluses(boluses):
-        out += library.soft_findings("bolus_dose", d, "ug", "bolus dose", label)
+        out += library.soft_findings("bolus_dose", d, "ug", gettext("bolus dose"), label)
     for _s, _e, r in _read_infusions(infusions):
-        out += library.soft_findings("daily_dose", r * 24.0, "ug/day", "infusion rate", label)
+        out += library.soft_findings("daily_dose", r * 24.0, "ug/day", gettext("infusion rate"), label)
     return list({f.message: f for f in out}.values())  # the same dose twice: one finding
 
 

@@ -14,6 +14,7 @@ import pint
 
 from .. import library
 from ..errors import InputError
+from ..i18n import gettext, message
 from ..sources import DEFAULT_LABEL, Finding
 from ..units import Q_, as_array_quantity, as_quantity, fmt
 from .label_facts import LABEL_PK
@@ -39,7 +40,9 @@ _PARAM_LIMITS = {"mL": "csf_volume", "mL/h": "csf_clearance"}
 def _positive_array(value: Any, unit: str, name: str) -> np.ndarray:
     mag = np.asarray(as_array_quantity(value, unit, name).magnitude, dtype=float)
     if np.any(mag <= 0):
-        raise InputError(f"The {name} must be above zero; a one-compartment model needs a positive {name}.")
+        raise InputError(
+            message("The {name} must be above zero; a one-compartment model needs a positive {name}.", name=name)
+        )
     if unit in _PARAM_LIMITS:
         library.hard_check_array(_PARAM_LIMITS[unit], mag, unit, name)
     return mag
@@ -76,8 +79,8 @@ def half_life(volume: Any = _DEFAULT_V, clearance: Any = _DEFAULT_CL) -> pint.Qu
     >>> fmt(half_life("157 mL", "30 mL/h"))
     '3.63 h'
     """
-    v = _positive_array(volume, "mL", "volume of distribution")
-    cl = _positive_array(clearance, "mL/h", "CSF clearance")
+    v = _positive_array(volume, "mL", gettext("volume of distribution"))
+    cl = _positive_array(clearance, "mL/h", gettext("CSF clearance"))
     return _wrap(math.log(2) * v / cl, "h")
 
 
@@ -109,11 +112,11 @@ def steady_state_concentration(daily_dose: Any, clearance: Any = _DEFAULT_CL) ->
     >>> fmt(steady_state_concentration("0.5 mg/day", "60 mL/h"))
     '347 ng/mL'
     """
-    rate = as_array_quantity(daily_dose, "ug/h", "daily dose").magnitude
+    rate = as_array_quantity(daily_dose, "ug/h", gettext("daily dose")).magnitude
     if np.any(np.asarray(rate) < 0):
-        raise InputError("The daily dose cannot be negative.")
-    library.hard_check_array("daily_dose", np.asarray(rate, dtype=float) * 24.0, "ug/day", "daily dose")
-    cl = _positive_array(clearance, "mL/h", "CSF clearance")
+        raise InputError(gettext("The daily dose cannot be negative."))
+    library.hard_check_array("daily_dose", np.asarray(rate, dtype=float) * 24.0, "ug/day", gettext("daily dose"))
+    cl = _positive_array(clearance, "mL/h", gettext("CSF clearance"))
     # µg/h ÷ mL/h = µg/mL = 1000 ng/mL
     return _wrap(np.asarray(rate, dtype=float) / cl * 1000.0, "ng/mL")
 
@@ -149,12 +152,18 @@ def time_to_steady_state(
     '1.73 h'
     """
     if isinstance(fraction, bool) or not isinstance(fraction, (int, float, np.floating)):
-        raise InputError(f"The fraction of steady state {fraction!r} must be a number between 0 and 1.")
+        raise InputError(
+            message(
+                "The fraction of steady state {fraction} must be a number between 0 and 1.", fraction=repr(fraction)
+            )
+        )
     f = float(fraction)
     if not 0 < f < 1:
-        raise InputError(f"The fraction of steady state must lie strictly between 0 and 1, not {f:g}.")
-    v = _positive_array(volume, "mL", "volume of distribution")
-    cl = _positive_array(clearance, "mL/h", "CSF clearance")
+        raise InputError(
+            message("The fraction of steady state must lie strictly between 0 and 1, not {f}.", f=float(f))
+        )
+    v = _positive_array(volume, "mL", gettext("volume of distribution"))
+    cl = _positive_array(clearance, "mL/h", gettext("CSF clearance"))
     return _wrap(-math.log1p(-f) * v / cl, "h")
 
 
@@ -194,7 +203,7 @@ def steady_state(
     >>> [f.code for f in steady_state("2500 ug/day").findings]
     ['soft_limit_daily_dose']
     """
-    dose = as_quantity(daily_dose, "ug/day", "daily dose")
+    dose = as_quantity(daily_dose, "ug/day", gettext("daily dose"))
     model = steady_state_concentration(dose, clearance)
     if np.ndim(model.magnitude) != 0:
         raise InputError("steady_state compares one patient with the labels; give a single volume and clearance.")
@@ -203,14 +212,21 @@ def steady_state(
     inside = bool(lo <= dose <= hi)
     src = LABEL_PK.sources["steady_state_concentration_range"]
     c_lo, c_hi = LABEL_PK.steady_state_concentration_range
-    note = (
-        f"The labels report lumbar steady states of {c_lo.magnitude:g}–{fmt(c_hi)} at {lo.magnitude:g}–{fmt(hi)}, "
-        "reached within "
-        f"{LABEL_PK.steady_state_time_range[0].magnitude:g}–{LABEL_PK.steady_state_time_range[1].magnitude:g} "
-        f"days; the well-mixed model gives {fmt(model)} within {fmt(t95)}: it ignores the gradient along the "
-        f"spine and the slow CSF circulation ({src})."
+    note = message(
+        "The labels report lumbar steady states of {c_lo}–{c_hi} at {lo}–{hi}, reached within {t_lo}–{t_hi} days; "
+        "the well-mixed model gives {model} within {t95}: it ignores the gradient along the spine and the slow CSF "
+        "circulation ({source}).",
+        c_lo=float(c_lo.magnitude),
+        c_hi=fmt(c_hi),
+        lo=float(lo.magnitude),
+        hi=fmt(hi),
+        t_lo=float(LABEL_PK.steady_state_time_range[0].magnitude),
+        t_hi=float(LABEL_PK.steady_state_time_range[1].magnitude),
+        model=fmt(model),
+        t95=fmt(t95),
+        source=src,
     )
-    soft = tuple(library.soft_findings("daily_dose", float(dose.magnitude), "ug/day", "daily dose", label))
+    soft = tuple(library.soft_findings("daily_dose", float(dose.magnitude), "ug/day", gettext("daily dose"), label))
     return SteadyState(
         dose,
         model,
@@ -254,18 +270,23 @@ def lumbar_to_cisternal(lumbar: Any, ratio: float = 4.0) -> pint.Quantity:
     itbcore.errors.InputError: A lumbar : cisternal ratio of 10 lies outside the label range 1.8 to 8.7 ...
     """
     if isinstance(ratio, pint.Quantity):
-        ratio = float(as_quantity(ratio, "dimensionless", "ratio").magnitude)
+        ratio = float(as_quantity(ratio, "dimensionless", gettext("ratio")).magnitude)
     if isinstance(ratio, bool) or not isinstance(ratio, (int, float, np.integer, np.floating)):
-        raise InputError(f"The lumbar : cisternal ratio {ratio!r} must be a number such as 4.")
+        raise InputError(message("The lumbar : cisternal ratio {ratio} must be a number such as 4.", ratio=repr(ratio)))
     r = float(ratio)
     lo, hi = LABEL_PK.lumbar_cisternal_ratio_range
     # lionova 5.2; lioresal Pharmacokinetics: 1.8:1 to 8.7:1, mean 4:1
     if not math.isfinite(r) or not lo <= r <= hi:
         raise InputError(
-            f"A lumbar : cisternal ratio of {r:g} lies outside the label range {lo:g} to {hi:g} "
-            f"({LABEL_PK.sources['lumbar_cisternal_ratio_range']})."
+            message(
+                "A lumbar : cisternal ratio of {r} lies outside the label range {lo} to {hi} ({sources}).",
+                r=float(r),
+                lo=float(lo),
+                hi=float(hi),
+                sources=LABEL_PK.sources["lumbar_cisternal_ratio_range"],
+            )
         )
-    c = as_array_quantity(lumbar, "ng/mL", "lumbar concentration").magnitude
+    c = as_array_quantity(lumbar, "ng/mL", gettext("lumbar concentration")).magnitude
     if np.any(np.asarray(c) < 0):
-        raise InputError("A CSF concentration cannot be negative.")
+        raise InputError(gettext("A CSF concentration cannot be negative."))
     return _wrap(np.asarray(c, dtype=float) / r, "ng/mL")

@@ -15,6 +15,7 @@ import pint
 
 from .. import library
 from ..errors import InputError
+from ..i18n import gettext, message
 from ..units import Q_, as_array_quantity, as_quantity
 from .curves import csf_concentration
 from .model import _positive_array, half_life
@@ -35,8 +36,8 @@ class Population:
     seed: int | None = None
 
     def __post_init__(self) -> None:
-        v = _positive_array(self.volume, "mL", "volume of distribution")
-        cl = _positive_array(self.clearance, "mL/h", "CSF clearance")
+        v = _positive_array(self.volume, "mL", gettext("volume of distribution"))
+        cl = _positive_array(self.clearance, "mL/h", gettext("CSF clearance"))
         if v.ndim != 1 or cl.shape != v.shape:
             raise InputError(
                 "A population needs one volume and one clearance per patient, as two lists of equal length."
@@ -125,29 +126,33 @@ def virtual_population(
     True
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= 1_000_000:
-        raise InputError(f"The number of virtual patients must be a whole number from 1 to 1,000,000, not {n!r}.")
+        raise InputError(
+            message("The number of virtual patients must be a whole number from 1 to 1,000,000, not {n}.", n=repr(n))
+        )
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
         raise InputError(f"The seed must be a whole number of zero or more, or None, not {seed!r}.")
     for s_name, s in (("volume_sigma", volume_sigma), ("half_life_sigma", half_life_sigma)):
         if isinstance(s, bool) or not isinstance(s, (int, float)) or not 0 < s <= 2:
             raise InputError(f"The {s_name} must be a number above 0 and at most 2, not {s!r}.")
-    v_mean = float(as_quantity(volume_mean, "mL", "mean volume").magnitude)
-    v_lo = float(as_quantity(volume_range[0], "mL", "lowest volume").magnitude)
-    v_hi = float(as_quantity(volume_range[1], "mL", "highest volume").magnitude)
+    v_mean = float(as_quantity(volume_mean, "mL", gettext("mean volume")).magnitude)
+    v_lo = float(as_quantity(volume_range[0], "mL", gettext("lowest volume")).magnitude)
+    v_hi = float(as_quantity(volume_range[1], "mL", gettext("highest volume")).magnitude)
     for v_x, v_name in ((v_mean, "mean volume"), (v_hi, "highest volume")):
         if v_x > 0:  # at or below zero: the model's own refusal below
             library.hard_check("csf_volume", v_x, "mL", v_name)
-    t_lo = float(as_quantity(half_life_range[0], "h", "shortest half-life").magnitude)
-    t_hi = float(as_quantity(half_life_range[1], "h", "longest half-life").magnitude)
+    t_lo = float(as_quantity(half_life_range[0], "h", gettext("shortest half-life")).magnitude)
+    t_hi = float(as_quantity(half_life_range[1], "h", gettext("longest half-life")).magnitude)
     t_med = (
         math.log(2) * 75.0 / 30.0
         if half_life_median is None
-        else float(as_quantity(half_life_median, "h", "median half-life").magnitude)
+        else float(as_quantity(half_life_median, "h", gettext("median half-life")).magnitude)
     )
     if not 0 < v_lo < v_mean < v_hi:
-        raise InputError("The mean volume must lie inside the volume range, and the range must be above zero.")
+        raise InputError(gettext("The mean volume must lie inside the volume range, and the range must be above zero."))
     if not 0 < t_lo < t_med < t_hi:
-        raise InputError("The median half-life must lie inside the half-life range, and the range must be above zero.")
+        raise InputError(
+            gettext("The median half-life must lie inside the half-life range, and the range must be above zero.")
+        )
 
     rng = np.random.default_rng(seed)
     # Lognormal mean = exp(mu + sigma²/2): choose mu so the untruncated mean is volume_mean.
@@ -183,10 +188,10 @@ def percentile_band(
     """
     if isinstance(concentrations, pint.Quantity):
         # any quantity across patients (concentrations, half-lives, ...) keeps its own unit
-        q = as_array_quantity(concentrations, str(concentrations.units), "values")
+        q = as_array_quantity(concentrations, str(concentrations.units), gettext("values"))
         unit: Any = concentrations.units
     else:
-        q, unit = as_array_quantity(concentrations, "ng/mL", "concentrations"), "ng/mL"
+        q, unit = as_array_quantity(concentrations, "ng/mL", gettext("concentrations")), "ng/mL"
     mag = np.asarray(q.magnitude, dtype=float)
     if mag.ndim == 0 or mag.shape[0] == 0:
         raise InputError("Percentiles need at least one patient's concentrations.")
@@ -195,6 +200,10 @@ def percentile_band(
     except (TypeError, ValueError):
         raise InputError(f"The percentiles {percentiles!r} must be two numbers from 0 to 100.") from None
     if not (0 <= lo <= hi <= 100):
-        raise InputError(f"The percentiles must satisfy 0 ≤ lower ≤ upper ≤ 100, not {lo:g} and {hi:g}.")
+        raise InputError(
+            message(
+                "The percentiles must satisfy 0 ≤ lower ≤ upper ≤ 100, not {lo} and {hi}.", lo=float(lo), hi=float(hi)
+            )
+        )
     low, high = np.percentile(mag, [lo, hi], axis=0)
     return Q_(low, unit), Q_(high, unit)

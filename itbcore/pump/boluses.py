@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pint
 
 from ..errors import DoseLimitError
+from ..i18n import gettext, message
 from ..library import amount
 from ..sources import Finding
 from ..units import Q_, QuantityLike, fmt
@@ -60,15 +61,19 @@ def _dead_volume(
     pump_tubing_volume: QuantityLike,
 ) -> pint.Quantity:
     # A catheter of 0 cm is refused where it is entered (the drug library: above zero), never computed with.
-    length = amount(catheter_length, "cm", "catheter length", "catheter_length")
+    length = amount(catheter_length, "cm", gettext("catheter length"), "catheter_length")
     per = amount(
-        catheter_volume_per_length, "uL/cm", "catheter volume per length", "catheter_volume_per_length", zero_ok=True
+        catheter_volume_per_length,
+        "uL/cm",
+        gettext("catheter volume per length"),
+        "catheter_volume_per_length",
+        zero_ok=True,
     )
-    tubing = amount(pump_tubing_volume, "uL", "pump tubing volume", "pump_tubing_volume", zero_ok=True)
+    tubing = amount(pump_tubing_volume, "uL", gettext("pump tubing volume"), "pump_tubing_volume", zero_ok=True)
     dead = _f(length * per + tubing, "uL")
     if dead.magnitude <= 0:  # unreachable while the library keeps length and volume per cm above zero
         raise DoseLimitError(
-            "The tubing and catheter volume 0 µL must be above zero.",
+            gettext("The tubing and catheter volume 0 µL must be above zero."),
             name="catheter length",
             value=float(length.magnitude),
             limit=0.0,
@@ -113,9 +118,9 @@ def bridge_bolus(
     >>> b.clear_time_new_rate, b.dose_rate_without_bridge
     (<Quantity(20.0, 'hour')>, <Quantity(120.0, 'microgram / day')>)
     """
-    old = _f(amount(old_concentration, "ug/mL", "old concentration", "concentration"), "ug/mL")
-    new = _f(amount(new_concentration, "ug/mL", "new concentration", "concentration"), "ug/mL")
-    dose = _f(amount(daily_dose, "ug/day", "daily dose", "daily_dose"), "ug/day")
+    old = _f(amount(old_concentration, "ug/mL", gettext("old concentration"), "concentration"), "ug/mL")
+    new = _f(amount(new_concentration, "ug/mL", gettext("new concentration"), "concentration"), "ug/mL")
+    dose = _f(amount(daily_dose, "ug/day", gettext("daily dose"), "daily_dose"), "ug/day")
     dead = _dead_volume(catheter_length, catheter_volume_per_length, pump_tubing_volume)
     old_rate = dose / old
     new_rate = dose / new
@@ -127,21 +132,35 @@ def bridge_bolus(
     if same:
         findings.append(
             Finding(
-                "no_bridge_needed", "info", "The concentration is unchanged: no bridge bolus is needed.", _SRC_BRIDGE
+                "no_bridge_needed",
+                "info",
+                gettext("The concentration is unchanged: no bridge bolus is needed."),
+                _SRC_BRIDGE,
             )
         )
         bolus_volume, duration = Q_(0.0, "uL"), Q_(0.0, "h")
     else:
         bolus_volume, duration = dead, t_old
-        kind = "under-dose (withdrawal risk)" if new > old else "overdose"
+        params = dict(
+            old=fmt(old), t_new=fmt(t_new), without=fmt(without), dose=fmt(dose), dead=fmt(dead), t_old=fmt(t_old)
+        )
         findings.append(
             Finding(
                 "bridge_needed",
                 "warning",
-                f"Without a bridge bolus the old {fmt(old)} solution would run at the new volume rate for "
-                f"{fmt(t_new)}, "
-                f"giving {fmt(without)} instead of {fmt(dose)}: an {kind}. Program a bridge bolus of {fmt(dead)} over "
-                f"{fmt(t_old)}.",
+                message(
+                    "Without a bridge bolus the old {old} solution would run at the new volume rate for "
+                    "{t_new}, giving {without} instead of {dose}: an under-dose (withdrawal risk). Program a "
+                    "bridge bolus of {dead} over {t_old}.",
+                    **params,
+                )
+                if new > old
+                else message(
+                    "Without a bridge bolus the old {old} solution would run at the new volume rate for "
+                    "{t_new}, giving {without} instead of {dose}: an overdose. Program a bridge bolus of "
+                    "{dead} over {t_old}.",
+                    **params,
+                ),
                 _SRC_BRIDGE,
             )
         )
@@ -149,8 +168,10 @@ def bridge_bolus(
         Finding(
             "device_values",
             "info",
-            "Tubing and catheter volumes are device values: take them from the pump and catheter documentation and "
-            "the implant record; the pump programmer's own calculation prevails.",
+            gettext(
+                "Tubing and catheter volumes are device values: take them from the pump and catheter "
+                "documentation and the implant record; the pump programmer's own calculation prevails."
+            ),
             _SRC_DEVICE,
         )
     )
@@ -191,21 +212,27 @@ def priming_bolus(
     >>> p.volume, p.amount_in_line
     (<Quantity(200.0, 'microliter')>, <Quantity(100.0, 'microgram')>)
     """
-    conc = _f(amount(concentration, "ug/mL", "concentration", "concentration"), "ug/mL")
+    conc = _f(amount(concentration, "ug/mL", gettext("concentration"), "concentration"), "ug/mL")
     dead = _dead_volume(catheter_length, catheter_volume_per_length, pump_tubing_volume)
     findings = (
         Finding(
             "prime_exactly",
             "warning",
-            f"Prime with {fmt(dead)}, no more: solution beyond the tubing and catheter volume reaches the CSF "
-            f"as a bolus ({fmt(conc)} × each extra µL).",
+            message(
+                "Prime with {dead}, no more: solution beyond the tubing and catheter volume reaches the "
+                "CSF as a bolus ({conc} × each extra µL).",
+                dead=fmt(dead),
+                conc=fmt(conc),
+            ),
             _SRC_BRIDGE,
         ),
         Finding(
             "device_values",
             "info",
-            "Tubing and catheter volumes are device values: take them from the documentation and the implant "
-            "record; the pump programmer's own calculation prevails.",
+            gettext(
+                "Tubing and catheter volumes are device values: take them from the documentation and the "
+                "implant record; the pump programmer's own calculation prevails."
+            ),
             _SRC_DEVICE,
         ),
     )

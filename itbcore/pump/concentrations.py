@@ -14,6 +14,7 @@ import pint
 
 from ..errors import DoseLimitError
 from ..formulations import DILUENT, PUMP_FORMULATIONS
+from ..i18n import CORE, N_, gettext, message
 from ..library import amount
 from ..sources import Finding, check_rule_label, cite
 from ..units import Q_, QuantityLike, fmt
@@ -117,13 +118,18 @@ def choose_concentration(
     (<Quantity(200.0, 'microgram / milliliter')>, True)
     """
     label = check_rule_label(label)
-    dose = _f(amount(daily_dose, "ug/day", "daily dose", "daily_dose"), "ug/day")
-    reservoir = _f(amount(reservoir_volume, "mL", "reservoir volume", "reservoir_volume"), "mL")
-    alarm = _f(amount(alarm_volume, "mL", "alarm volume", "alarm_volume"), "mL")
+    dose = _f(amount(daily_dose, "ug/day", gettext("daily dose"), "daily_dose"), "ug/day")
+    reservoir = _f(amount(reservoir_volume, "mL", gettext("reservoir volume"), "reservoir_volume"), "mL")
+    alarm = _f(amount(alarm_volume, "mL", gettext("alarm volume"), "alarm_volume"), "mL")
     if alarm >= reservoir:
         raise DoseLimitError(
-            f"The alarm volume {fmt(alarm)} must be below the reservoir volume {fmt(reservoir)}, or the alarm sounds "
-            f"at once ({_SRC_DEVICE}).",
+            message(
+                "The alarm volume {alarm} must be below the reservoir volume {reservoir}, or the alarm "
+                "sounds at once ({source}).",
+                alarm=fmt(alarm),
+                reservoir=fmt(reservoir),
+                source=_SRC_DEVICE,
+            ),
             name="alarm volume",
             value=float(alarm.magnitude),
             limit=float(reservoir.magnitude),
@@ -131,11 +137,19 @@ def choose_concentration(
             key="alarm_volume",
             source=_SRC_DEVICE,
         )
-    lo = None if min_rate is None else _f(amount(min_rate, "mL/day", "minimum pump rate", "pump_rate"), "mL/day")
-    hi = None if max_rate is None else _f(amount(max_rate, "mL/day", "maximum pump rate", "pump_rate"), "mL/day")
+    lo = (
+        None
+        if min_rate is None
+        else _f(amount(min_rate, "mL/day", gettext("minimum pump rate"), "pump_rate"), "mL/day")
+    )
+    hi = (
+        None
+        if max_rate is None
+        else _f(amount(max_rate, "mL/day", gettext("maximum pump rate"), "pump_rate"), "mL/day")
+    )
     if lo is not None and hi is not None and lo > hi:
         raise DoseLimitError(
-            f"The minimum pump rate {fmt(lo)} is above the maximum {fmt(hi)}.",
+            message("The minimum pump rate {lo} is above the maximum {hi}.", lo=fmt(lo), hi=fmt(hi)),
             name="minimum pump rate",
             value=float(lo.magnitude),
             limit=float(hi.magnitude),
@@ -143,7 +157,9 @@ def choose_concentration(
             key="pump_rate",
             source=_SRC_DEVICE,
         )
-    interval = _f(amount(min_interval, "day", "minimum refill interval", "time_since_fill", zero_ok=True), "day")
+    interval = _f(
+        amount(min_interval, "day", gettext("minimum refill interval"), "time_since_fill", zero_ok=True), "day"
+    )
     usable = reservoir - alarm
 
     def option(conc: pint.Quantity, diluted: bool) -> ConcentrationOption:
@@ -151,11 +167,13 @@ def choose_concentration(
         days = _f(usable / vol, "day")
         reasons = []
         if lo is not None and vol < lo * (1 - 1e-9):
-            reasons.append(f"{fmt(vol)} is below the pump's minimum rate {fmt(lo)}")
+            reasons.append(message("{volume} is below the pump's minimum rate {rate}", volume=fmt(vol), rate=fmt(lo)))
         if hi is not None and vol > hi * (1 + 1e-9):
-            reasons.append(f"{fmt(vol)} is above the pump's maximum rate {fmt(hi)}")
+            reasons.append(message("{volume} is above the pump's maximum rate {rate}", volume=fmt(vol), rate=fmt(hi)))
         if days < interval:
-            reasons.append(f"the alarm comes after {fmt(days)}, before {fmt(interval)}")
+            reasons.append(
+                message("the alarm comes after {days}, before {interval}", days=fmt(days), interval=fmt(interval))
+            )
         return ConcentrationOption(conc, vol, days, diluted, not reasons, tuple(reasons))
 
     options = [option(_f(f.concentration, "ug/mL"), False) for f in PUMP_FORMULATIONS]
@@ -173,8 +191,10 @@ def choose_concentration(
         Finding(
             "concentration_depends",
             "info",
-            "The concentration depends on the daily dose, the pump's infusion rate and the reservoir size; follow the "
-            "pump manufacturer's instructions.",
+            gettext(
+                "The concentration depends on the daily dose, the pump's infusion rate and the reservoir "
+                "size; follow the pump manufacturer's instructions."
+            ),
             # lioresal says it under "Instructions for use of the infusion system" (before "The mode of infusion");
             # baclorex in its part for health personnel printed after section 5, before "Seyreltme".
             f"{cite('lionova', '4.2')}; {cite('lioresal', 'Instructions for use of the infusion system')}; "
@@ -186,8 +206,10 @@ def choose_concentration(
             Finding(
                 "rate_range_not_entered",
                 "info",
-                "The pump's rate range was not entered, so the daily volume was not checked against it; take it from "
-                "the pump's manual.",
+                gettext(
+                    "The pump's rate range was not entered, so the daily volume was not checked against it; "
+                    "take it from the pump's manual."
+                ),
                 _SRC_DEVICE,
             )
         )
@@ -198,9 +220,12 @@ def choose_concentration(
             Finding(
                 "no_concentration_fits",
                 "violation",
-                f"No concentration up to {fmt(chosen.concentration)} fits: "
-                + "; ".join(chosen.reasons)
-                + ". Consider a larger reservoir, more frequent refills or another pump.",
+                message(
+                    "No concentration up to {concentration} fits: {reasons}. Consider a larger reservoir, more "
+                    "frequent refills or another pump.",
+                    concentration=fmt(chosen.concentration),
+                    reasons="; ".join(chosen.reasons),
+                ),
                 f"{cite('lionova', '4.2')}; {_SRC_PUMPS}",
             )
         )
@@ -209,31 +234,52 @@ def choose_concentration(
             Finding(
                 "dilute",
                 "info",
-                f"Make {fmt(chosen.concentration)} by diluting 500 µg/mL with {DILUENT} only.",
+                message(
+                    "Make {concentration} by diluting 500 µg/mL with {diluent} only.",
+                    concentration=fmt(chosen.concentration),
+                    diluent=gettext(DILUENT),
+                ),
                 cite("lionova", "6.6"),
             )
         )
     # A fill that lasts longer than the solution may stay in the pump must be refilled by the cap, not the alarm:
     # lioresal Stability of the drug (11 weeks in a SynchroMed pump); manufacturers cap refills at 180 days.
     lasts = float(chosen.days_to_alarm.magnitude)
-    caps = [(_CAP180_DAYS, "the manufacturers' 180-day cap on refill intervals", _SRC_DEVICE)]
+    # Each cap with its whole sentence (filled below with the concentration, the time to the alarm and the days).
+    caps = [
+        (
+            _CAP180_DAYS,
+            N_(
+                "At {concentration} the fill lasts {days_to_alarm} to the alarm, longer than the manufacturers' "
+                "180-day cap on refill intervals: refill within {cap_days} days, before the alarm date."
+            ),
+            _SRC_DEVICE,
+        )
+    ]
     if label == "lioresal":
         caps.insert(
             0,
             (
                 _STABILITY_DAYS,
-                "the 11 weeks the solution is stable in a SynchroMed pump",
+                N_(
+                    "At {concentration} the fill lasts {days_to_alarm} to the alarm, longer than the 11 weeks the "
+                    "solution is stable in a SynchroMed pump: refill within {cap_days} days, before the alarm date."
+                ),
                 cite("lioresal", "Stability of the drug"),
             ),
         )
-    for cap_days, what, src in caps:
+    for cap_days, template, src in caps:
         if lasts > cap_days:
             findings.append(
                 Finding(
                     "outlasts_stability",
                     "warning",
-                    f"At {fmt(chosen.concentration)} the fill lasts {fmt(chosen.days_to_alarm)} to the alarm, longer "
-                    f"than {what}: refill within {cap_days:g} days, before the alarm date.",
+                    CORE.message(
+                        template,
+                        concentration=fmt(chosen.concentration),
+                        days_to_alarm=fmt(chosen.days_to_alarm),
+                        cap_days=float(cap_days),
+                    ),
                     src,
                 )
             )
@@ -244,8 +290,12 @@ def choose_concentration(
                 Finding(
                     "outlasts_stability",
                     "info",
-                    f"At {fmt(chosen.concentration)} the fill lasts {fmt(chosen.days_to_alarm)}: lionova states no "
-                    "stability period in the pump, but lioresal gives 11 weeks in a SynchroMed pump.",
+                    message(
+                        "At {concentration} the fill lasts {days_to_alarm}: lionova states no stability period "
+                        "in the pump, but lioresal gives 11 weeks in a SynchroMed pump.",
+                        concentration=fmt(chosen.concentration),
+                        days_to_alarm=fmt(chosen.days_to_alarm),
+                    ),
                     f"{cite('lionova', '6.3')}; {cite('lioresal', 'Stability of the drug')}",
                 )
             )

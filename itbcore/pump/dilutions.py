@@ -15,6 +15,7 @@ import pint
 
 from ..errors import DoseLimitError
 from ..formulations import DILUENT, SCREENING_FORMULATION, check_diluent, is_marketed
+from ..i18n import gettext, message
 from ..library import amount
 from ..sources import Finding, cite
 from ..units import Q_, QuantityLike, fmt
@@ -93,13 +94,17 @@ def dilution(
     (lionova 6.2); dilute only with sodium chloride 9 mg/mL (0.9 %) (lionova 6.6).
     """
     name = check_diluent(diluent)
-    s = _f(amount(stock, "ug/mL", "stock concentration", "concentration"), "ug/mL")
-    t = _f(amount(target, "ug/mL", "target concentration", "concentration"), "ug/mL")
-    v = _f(amount(final_volume, "mL", "final volume", "reservoir_volume"), "mL")
+    s = _f(amount(stock, "ug/mL", gettext("stock concentration"), "concentration"), "ug/mL")
+    t = _f(amount(target, "ug/mL", gettext("target concentration"), "concentration"), "ug/mL")
+    v = _f(amount(final_volume, "mL", gettext("final volume"), "reservoir_volume"), "mL")
     if t > s * (1 + 1e-12):
         raise DoseLimitError(
-            f"The target {fmt(t)} is above the stock {fmt(s)}; dilution can only lower a concentration "
-            f"({cite('lionova', '6.6')}).",
+            message(
+                "The target {t} is above the stock {s}; dilution can only lower a concentration ({source}).",
+                t=fmt(t),
+                s=fmt(s),
+                source=cite("lionova", "6.6"),
+            ),
             name="target concentration",
             value=float(t.magnitude),
             limit=float(s.magnitude),
@@ -114,7 +119,7 @@ def dilution(
         Finding(
             "no_mixing",
             "warning",
-            "Never mix baclofen with other injection or infusion solutions; it is incompatible with glucose.",
+            gettext("Never mix baclofen with other injection or infusion solutions; it is incompatible with glucose."),
             cite("lionova", "6.2"),
         ),
     ]
@@ -123,14 +128,14 @@ def dilution(
             Finding(
                 "aseptic",
                 "info",
-                f"Dilute under aseptic conditions with {DILUENT} only.",
+                message("Dilute under aseptic conditions with {diluent} only.", diluent=gettext(DILUENT)),
                 f"{cite('lionova', '6.6')}; {cite('lioresal', 'Dosing and Administration')}; "
                 f"{cite('baclorex', 'Seyreltme')}",
             ),
             Finding(
                 "diluted_within_24h",
                 "warning",
-                "Use the diluted solution within 24 h of preparation.",
+                gettext("Use the diluted solution within 24 h of preparation."),
                 cite("baclorex", "5"),
             ),
         ]
@@ -139,7 +144,7 @@ def dilution(
             Finding(
                 "no_dilution_needed",
                 "info",
-                "The target equals the stock: no dilution is needed.",
+                gettext("The target equals the stock: no dilution is needed."),
                 cite("lionova", "6.6"),
             )
         )
@@ -148,7 +153,9 @@ def dilution(
             Finding(
                 "stock_not_marketed",
                 "warning",
-                f"The stock {fmt(s)} is not a marketed strength (50, 500, 2000 µg/mL); dilute from an ampoule.",
+                message(
+                    "The stock {s} is not a marketed strength (50, 500, 2000 µg/mL); dilute from an ampoule.", s=fmt(s)
+                ),
                 cite("lionova", "2"),
             )
         )
@@ -157,7 +164,7 @@ def dilution(
             Finding(
                 "screening_strength",
                 "warning",
-                "The 50 µg/mL strength is meant for a single test bolus; pumps use 0.5 and 2 mg/mL.",
+                gettext("The 50 µg/mL strength is meant for a single test bolus; pumps use 0.5 and 2 mg/mL."),
                 cite("lionova", "4.2"),
             )
         )

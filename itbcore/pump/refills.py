@@ -16,6 +16,7 @@ import pint
 
 from ..errors import DoseLimitError
 from ..formulations import SCREENING_FORMULATION
+from ..i18n import N_, gettext, message
 from ..library import amount, read_amount, read_date, soft_findings
 from ..sources import Finding, check_rule_label, cite
 from ..units import Q_, QuantityLike, _fmt_float, _quantity_maker
@@ -64,20 +65,21 @@ def daily_volume(daily_dose: QuantityLike, concentration: QuantityLike) -> pint.
     ...
     itbcore.errors.DoseLimitError: The concentration 0 µg/mL must be above zero.
     """
-    dose = amount(daily_dose, "ug/day", "daily dose", "daily_dose", zero_ok=True)
-    conc = amount(concentration, "ug/mL", "concentration", "concentration")
+    dose = amount(daily_dose, "ug/day", gettext("daily dose"), "daily_dose", zero_ok=True)
+    conc = amount(concentration, "ug/mL", gettext("concentration"), "concentration")
     return _f(dose / conc, "mL/day")
 
 
 # ---------------------------------------------------------------------------------------------- refill
 #: What set a refill day (:attr:`RefillPlan.limited_by_code`).
 LimitedBy = Literal["alarm_margin", "alarm", "stability", "cap_180"]
-#: The one place the display text of each :data:`LimitedBy` code is made (:attr:`RefillPlan.limited_by`).
+#: The one place the display text of each :data:`LimitedBy` code is made (:attr:`RefillPlan.limited_by`), in
+#: English (marked for the catalogues; shown through :func:`itbcore.i18n.gettext`).
 LIMITED_BY_TEXT: dict[str, str] = {
-    "alarm_margin": "alarm margin",
-    "alarm": "alarm",
-    "stability": "lioresal 11-week stability",
-    "cap_180": "manufacturer 180-day cap",
+    "alarm_margin": N_("alarm margin"),
+    "alarm": N_("alarm"),
+    "stability": N_("lioresal 11-week stability"),
+    "cap_180": N_("manufacturer 180-day cap"),
 }
 
 
@@ -129,7 +131,7 @@ class RefillPlan:
         >>> refill_plan("20 mL", "500 ug/mL", "100 ug/day", label="lioresal").limited_by
         'lioresal 11-week stability'
         """
-        return LIMITED_BY_TEXT[self.limited_by_code]
+        return gettext(LIMITED_BY_TEXT[self.limited_by_code])
 
     @property
     def interval_cap(self) -> tuple[pint.Quantity, str] | None:
@@ -139,9 +141,9 @@ class RefillPlan:
         manufacturers' 180-day cap when it set the refill day or the reservoir would outlast it.
         """
         if self.label == "lioresal":
-            return LIORESAL_STABILITY, LIMITED_BY_TEXT["stability"]
+            return LIORESAL_STABILITY, gettext(LIMITED_BY_TEXT["stability"])
         if self.limited_by_code == "cap_180" or self.days_to_empty > MANUFACTURER_REFILL_CAP:
-            return MANUFACTURER_REFILL_CAP, LIMITED_BY_TEXT["cap_180"]
+            return MANUFACTURER_REFILL_CAP, gettext(LIMITED_BY_TEXT["cap_180"])
         return None
 
 
@@ -215,12 +217,12 @@ def refill_plan(
     """
     # (a) The unit boundary: read and check every argument, once, into a float in a canonical unit.
     label = check_rule_label(label)
-    reservoir = read_amount(reservoir_volume, "mL", "reservoir volume", "reservoir_volume")
-    conc = read_amount(concentration, "ug/mL", "concentration", "concentration")
-    dose = read_amount(daily_dose, "ug/day", "daily dose", "daily_dose")
-    alarm = read_amount(alarm_volume, "mL", "alarm volume", "alarm_volume")
-    margin_days = read_amount(margin, "day", "refill margin", "refill_margin", zero_ok=True)
-    start = read_date(fill_date, "fill date")
+    reservoir = read_amount(reservoir_volume, "mL", gettext("reservoir volume"), "reservoir_volume")
+    conc = read_amount(concentration, "ug/mL", gettext("concentration"), "concentration")
+    dose = read_amount(daily_dose, "ug/day", gettext("daily dose"), "daily_dose")
+    alarm = read_amount(alarm_volume, "mL", gettext("alarm volume"), "alarm_volume")
+    margin_days = read_amount(margin, "day", gettext("refill margin"), "refill_margin", zero_ok=True)
+    start = read_date(fill_date, gettext("fill date"))
     # (b) Every rule and the dates on those floats; the results as Quantities again.
     return _refill_plan_floats(reservoir, conc, dose, alarm, margin_days, label, start)
 
@@ -253,8 +255,13 @@ def _refill_plan_floats(
     """
     if alarm >= reservoir:
         raise DoseLimitError(
-            f"The alarm volume {_fmt_float(alarm, 'mL')} must be below the reservoir volume "
-            f"{_fmt_float(reservoir, 'mL')}, or the alarm sounds at once ({_SRC_DEVICE}).",
+            message(
+                "The alarm volume {alarm} must be below the reservoir volume {reservoir}, or the alarm "
+                "sounds at once ({source}).",
+                alarm=_fmt_float(alarm, "mL"),
+                reservoir=_fmt_float(reservoir, "mL"),
+                source=_SRC_DEVICE,
+            ),
             name="alarm volume",
             value=alarm,
             limit=reservoir,
@@ -268,10 +275,10 @@ def _refill_plan_floats(
 
     # The drug library's soft limits (its hard limits were checked as each value was read).
     findings: list[Finding] = [
-        *soft_findings("reservoir_volume", reservoir, "mL", "reservoir volume", label),
-        *soft_findings("concentration", conc, "ug/mL", "concentration", label),
-        *soft_findings("daily_dose", dose, "ug/day", "daily dose", label),
-        *soft_findings("alarm_volume", alarm, "mL", "alarm volume", label),
+        *soft_findings("reservoir_volume", reservoir, "mL", gettext("reservoir volume"), label),
+        *soft_findings("concentration", conc, "ug/mL", gettext("concentration"), label),
+        *soft_findings("daily_dose", dose, "ug/day", gettext("daily dose"), label),
+        *soft_findings("alarm_volume", alarm, "mL", gettext("alarm volume"), label),
     ]
     # lionova 4.2: "Lionova 50 mikrogram/ml er beregnet for administrasjon av en enkelt bolustestdose";
     # lioresal Dosing: initial phase: "To test the dose, a solution with a low concentration of the drug
@@ -281,9 +288,13 @@ def _refill_plan_floats(
             Finding(
                 "screening_strength_fill",
                 "warning",
-                f"A fill of {_fmt_float(conc, 'ug/mL')} is at the {_fmt_float(_SCREENING_UG_ML, 'ug/mL')} strength or "
-                "below it, the solution meant for a single screening test bolus; pumps are filled with 0.5 or 2 mg/mL "
-                "or a dilution of them: check that this concentration is what is meant.",
+                message(
+                    "A fill of {conc} is at the {screening_ug_ml} strength or below it, the solution meant "
+                    "for a single screening test bolus; pumps are filled with 0.5 or 2 mg/mL or a dilution "
+                    "of them: check that this concentration is what is meant.",
+                    conc=_fmt_float(conc, "ug/mL"),
+                    screening_ug_ml=_fmt_float(_SCREENING_UG_ML, "ug/mL"),
+                ),
                 _SRC_SCREENING_STRENGTH,
             )
         )
@@ -298,9 +309,12 @@ def _refill_plan_floats(
             Finding(
                 "margin_does_not_fit",
                 "violation",
-                f"The alarm is reached after {_fmt_float(to_alarm, 'day')}, which leaves no room for a "
-                f"{_fmt_float(margin, 'day')} margin: "
-                "use a higher concentration or a larger fill so the reservoir cannot run empty.",
+                message(
+                    "The alarm is reached after {to_alarm}, which leaves no room for a {margin} margin: use "
+                    "a higher concentration or a larger fill so the reservoir cannot run empty.",
+                    to_alarm=_fmt_float(to_alarm, "day"),
+                    margin=_fmt_float(margin, "day"),
+                ),
                 f"{cite('lionova', '4.4')}; {_SRC_PUMPS}",
             )
         )
@@ -311,7 +325,7 @@ def _refill_plan_floats(
             Finding(
                 "stability_cap",
                 "info",
-                "Refill within 11 weeks: the solution is stable for 11 weeks in a SynchroMed pump.",
+                gettext("Refill within 11 weeks: the solution is stable for 11 weeks in a SynchroMed pump."),
                 cite("lioresal", "Stability of the drug"),
             )
         )
@@ -322,7 +336,7 @@ def _refill_plan_floats(
             Finding(
                 "manufacturer_cap",
                 "info",
-                "Refill within 180 days, the manufacturers' cap on refill intervals.",
+                gettext("Refill within 180 days, the manufacturers' cap on refill intervals."),
                 _SRC_DEVICE,
             )
         )
@@ -332,8 +346,13 @@ def _refill_plan_floats(
             Finding(
                 "margin_outside_practice",
                 "info",
-                f"A margin of {_fmt_float(margin, 'day')} is outside the usual {_MARGIN_LO_DAYS:g} to "
-                f"{_fmt_float(_MARGIN_HI_DAYS, 'day')} before the alarm date.",
+                message(
+                    "A margin of {margin} is outside the usual {margin_lo_days} to {margin_hi_days} before "
+                    "the alarm date.",
+                    margin=_fmt_float(margin, "day"),
+                    margin_lo_days=float(_MARGIN_LO_DAYS),
+                    margin_hi_days=_fmt_float(_MARGIN_HI_DAYS, "day"),
+                ),
                 _SRC_PUMPS,
             )
         )
@@ -343,8 +362,11 @@ def _refill_plan_floats(
             Finding(
                 "short_interval",
                 "info",
-                f"A refill every {refill_days} days is short (usual interval 3 to 4 months, range 1 to 6): the "
-                "concentration needed depends on the daily dose and the reservoir size.",
+                message(
+                    "A refill every {refill_days} days is short (usual interval 3 to 4 months, range 1 to "
+                    "6): the concentration needed depends on the daily dose and the reservoir size.",
+                    refill_days=refill_days,
+                ),
                 f"{cite('lionova', '4.2')}; {_SRC_PUMPS}",
             )
         )
@@ -353,23 +375,27 @@ def _refill_plan_floats(
         Finding(
             "never_empty",
             "info",
-            "Keep the refill date: an empty reservoir interrupts delivery and can cause withdrawal; patients "
-            "and carers must know the refill dates and the early signs of withdrawal.",
+            gettext(
+                "Keep the refill date: an empty reservoir interrupts delivery and can cause withdrawal; "
+                "patients and carers must know the refill dates and the early signs of withdrawal."
+            ),
             _SRC_REFILL,
         ),
         # lionova 4.4: observe for 24 h after a refill.
         Finding(
             "observe_after_refill",
             "warning",
-            "Observe the patient for 24 h after the refill, with a doctor quickly available.",
+            gettext("Observe the patient for 24 h after the refill, with a doctor quickly available."),
             cite("lionova", "4.4"),
         ),
         # lionova 4.4; lioresal Special instructions (re-fill): catheter access port.
         Finding(
             "catheter_access_port",
             "warning",
-            "Take extreme care with pumps that have a catheter access port: injecting into it delivers straight "
-            "into the catheter and can cause a life-threatening overdose.",
+            gettext(
+                "Take extreme care with pumps that have a catheter access port: injecting into it "
+                "delivers straight into the catheter and can cause a life-threatening overdose."
+            ),
             _SRC_REFILL,
         ),
     ]
@@ -379,7 +405,7 @@ def _refill_plan_floats(
             Finding(
                 "stability_not_stated",
                 "info",
-                "This label states no stability period in the pump (lioresal: 11 weeks in a SynchroMed pump).",
+                gettext("This label states no stability period in the pump (lioresal: 11 weeks in a SynchroMed pump)."),
                 f"{cite('lionova', '6.3')}; {cite('lioresal', 'Stability of the drug')}",
             )
         )

@@ -14,6 +14,7 @@ from typing import Literal
 import pint
 
 from ..errors import InputError
+from ..i18n import gettext, message
 from ..library import amount
 from ..sources import Finding, cite
 from ..units import Q_, QuantityLike, fmt
@@ -56,9 +57,9 @@ def expected_residual(
     >>> expected_residual("20 mL", "500 ug/day", "500 ug/mL", "30 day")
     <Quantity(0.0, 'milliliter')>
     """
-    prev = _f(amount(previous_volume, "mL", "previous volume", "reservoir_volume", zero_ok=True), "mL")
+    prev = _f(amount(previous_volume, "mL", gettext("previous volume"), "reservoir_volume", zero_ok=True), "mL")
     rate = daily_volume(daily_dose, concentration)
-    t = _f(amount(elapsed, "day", "elapsed time", "time_since_fill", zero_ok=True), "day")
+    t = _f(amount(elapsed, "day", gettext("elapsed time"), "time_since_fill", zero_ok=True), "day")
     return Q_(max(0.0, float((prev - rate * t).to("mL").magnitude)), "mL")
 
 
@@ -87,14 +88,16 @@ def residual_check(expected: QuantityLike, found: QuantityLike, tolerance: Quant
     >>> r.status, [f.code for f in r.findings]
     ('discrepancy', ['pump_not_delivering'])
     """
-    exp = _f(amount(expected, "mL", "expected volume", "found_volume", zero_ok=True), "mL")
-    got = _f(amount(found, "mL", "volume found", "found_volume", zero_ok=True), "mL")
+    exp = _f(amount(expected, "mL", gettext("expected volume"), "found_volume", zero_ok=True), "mL")
+    got = _f(amount(found, "mL", gettext("volume found"), "found_volume", zero_ok=True), "mL")
     if isinstance(tolerance, (int, float)) and not isinstance(tolerance, bool):
         if not (math.isfinite(tolerance) and 0 < tolerance < 1):
-            raise InputError(f"A fractional tolerance must lie between 0 and 1, not {tolerance}.")
+            raise InputError(
+                message("A fractional tolerance must lie between 0 and 1, not {tolerance}.", tolerance=str(tolerance))
+            )
         tol = Q_(float(exp.magnitude) * tolerance, "mL")
     else:
-        tol = _f(amount(tolerance, "mL", "tolerance", "residual_tolerance", zero_ok=True), "mL")
+        tol = _f(amount(tolerance, "mL", gettext("tolerance"), "residual_tolerance", zero_ok=True), "mL")
     diff = got - exp
     findings: list[Finding] = []
     if diff > tol:
@@ -102,9 +105,13 @@ def residual_check(expected: QuantityLike, found: QuantityLike, tolerance: Quant
             Finding(
                 "pump_not_delivering",
                 "violation",
-                f"Found {fmt(got)} where {fmt(exp)} was expected: the pump or catheter was not delivering (withdrawal "
-                "risk). Do not simply refill and restart: check pump and catheter first, because restarting can cause "
-                "an overdose.",
+                message(
+                    "Found {got} where {exp} was expected: the pump or catheter was not delivering "
+                    "(withdrawal risk). Do not simply refill and restart: check pump and catheter first, "
+                    "because restarting can cause an overdose.",
+                    got=fmt(got),
+                    exp=fmt(exp),
+                ),
                 f"{cite('lionova', '4.4')}; {_SRC_INCIDENTS}",
             )
         )
@@ -113,8 +120,12 @@ def residual_check(expected: QuantityLike, found: QuantityLike, tolerance: Quant
             Finding(
                 "volume_missing",
                 "violation",
-                f"Found {fmt(got)} where {fmt(exp)} was expected: possible over-delivery (pump malfunction, watch for "
-                "overdose) or a previous fill that went outside the reservoir (pocket fill).",
+                message(
+                    "Found {got} where {exp} was expected: possible over-delivery (pump malfunction, watch "
+                    "for overdose) or a previous fill that went outside the reservoir (pocket fill).",
+                    got=fmt(got),
+                    exp=fmt(exp),
+                ),
                 f"{cite('lionova', '4.9')}; {_SRC_INCIDENTS}",
             )
         )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pint
 
 from ..errors import InputError
+from ..i18n import N_, gettext, localize_number, message
 from ..library import amount
 from ..sources import Finding, cite
 from ..titration import ABRUPT_CUT_BELOW, DECREASE_LIMITS, LARGEST_INCREASE, LIMITED_EXPERIENCE_ABOVE, SPINAL_BAND
@@ -25,7 +26,8 @@ __all__ = ["PumpSettings", "DELIVERY_MODES", "compare_settings"]
 
 # ---------------------------------------------------------------------------------------------- settings
 #: Delivery modes (practice guidance: simple continuous, flex, scheduled boluses).
-DELIVERY_MODES = ("simple continuous", "flex", "scheduled bolus")
+#: The modes are codes and display texts at once (marked for the catalogues; shown through gettext).
+DELIVERY_MODES = (N_("simple continuous"), N_("flex"), N_("scheduled bolus"))
 
 
 @dataclass(frozen=True)
@@ -47,16 +49,22 @@ class PumpSettings:
 
     def __post_init__(self) -> None:
         object.__setattr__(
-            self, "concentration", _f(amount(self.concentration, "ug/mL", "concentration", "concentration"), "ug/mL")
+            self,
+            "concentration",
+            _f(amount(self.concentration, "ug/mL", gettext("concentration"), "concentration"), "ug/mL"),
         )
         object.__setattr__(
             self,
             "daily_dose",
-            _f(amount(self.daily_dose, "ug/day", "daily dose", "daily_dose", zero_ok=True), "ug/day"),
+            _f(amount(self.daily_dose, "ug/day", gettext("daily dose"), "daily_dose", zero_ok=True), "ug/day"),
         )
         if self.mode not in DELIVERY_MODES:
             raise InputError(
-                f"The delivery mode {self.mode!r} is not known; choose one of: {', '.join(DELIVERY_MODES)}."
+                message(
+                    "The delivery mode {mode} is not known; choose one of: {modes}.",
+                    mode=repr(self.mode),
+                    modes=", ".join(DELIVERY_MODES),
+                )
             )
 
     @property
@@ -74,7 +82,7 @@ def _change(what: str, old: pint.Quantity, new: pint.Quantity, unit: str, code: 
             Finding(
                 f"{code}_to_or_from_zero",
                 "warning",
-                f"The {what} changes from {fmt(old, unit)} to {fmt(new, unit)}.",
+                message("The {what} changes from {old} to {new}.", what=what, old=fmt(old, unit), new=fmt(new, unit)),
                 source,
             )
         ]
@@ -85,8 +93,13 @@ def _change(what: str, old: pint.Quantity, new: pint.Quantity, unit: str, code: 
             Finding(
                 f"{code}_mg_ug_slip",
                 "violation",
-                f"The {what} changes {round(big)}-fold ({fmt(old, unit)} → {fmt(new, unit)}): a mg/µg "
-                "slip? Check the units before programming.",
+                message(
+                    "The {what} changes {big}-fold ({old} → {new}): a mg/µg slip? Check the units before programming.",
+                    what=what,
+                    big=round(big),
+                    old=fmt(old, unit),
+                    new=fmt(new, unit),
+                ),
                 source,
             )
         ]
@@ -95,8 +108,14 @@ def _change(what: str, old: pint.Quantity, new: pint.Quantity, unit: str, code: 
             Finding(
                 f"{code}_tenfold",
                 "violation",
-                f"The {what} changes {big:.3g}-fold ({fmt(old, unit)} → {fmt(new, unit)}): an order of "
-                "magnitude; check for a decimal-point or unit error.",
+                message(
+                    "The {what} changes {big}-fold ({old} → {new}): an order of magnitude; check for a "
+                    "decimal-point or unit error.",
+                    what=what,
+                    big=localize_number(format(big, ".3g")),
+                    old=fmt(old, unit),
+                    new=fmt(new, unit),
+                ),
                 source,
             )
         ]
@@ -105,7 +124,13 @@ def _change(what: str, old: pint.Quantity, new: pint.Quantity, unit: str, code: 
             Finding(
                 f"{code}_twofold",
                 "warning",
-                f"The {what} changes {big:.3g}-fold ({fmt(old, unit)} → {fmt(new, unit)}).",
+                message(
+                    "The {what} changes {big}-fold ({old} → {new}).",
+                    what=what,
+                    big=localize_number(format(big, ".3g")),
+                    old=fmt(old, unit),
+                    new=fmt(new, unit),
+                ),
                 source,
             )
         ]
@@ -137,12 +162,12 @@ def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
     times 400 µg/day — was mg written for µg?
     """
     if not isinstance(old, PumpSettings) or not isinstance(new, PumpSettings):
-        raise InputError("compare_settings needs two PumpSettings (old, new).")
+        raise InputError(gettext("compare_settings needs two PumpSettings (old, new)."))
     src = f"{_SRC_DEVICE}; {_SRC_INCIDENTS}"
     out: list[Finding] = []
-    out += _change("daily dose", old.daily_dose, new.daily_dose, "ug/day", "dose", src)
-    out += _change("concentration", old.concentration, new.concentration, "ug/mL", "concentration", src)
-    out += _change("daily volume", old.daily_volume, new.daily_volume, "mL/day", "daily_volume", src)
+    out += _change(gettext("daily dose"), old.daily_dose, new.daily_dose, "ug/day", "dose", src)
+    out += _change(gettext("concentration"), old.concentration, new.concentration, "ug/mL", "concentration", src)
+    out += _change(gettext("daily volume"), old.daily_volume, new.daily_volume, "mL/day", "daily_volume", src)
     # The same change gets the same severity as in titration.check_change: an increase beyond every label
     # band and a cut to near zero are violations, a decrease beyond 20 % a warning (lionova 4.2, 4.4).
     label_src = f"{cite('lionova', '4.2')}; {cite('lioresal', 'Dosing: supportive therapy')}"
@@ -152,8 +177,13 @@ def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
             Finding(
                 "dose_increase_above_label",
                 "violation",
-                f"The dose rises by {100 * (n / o - 1):.0f} %, more than the largest daily increase any label band "
-                f"allows (spinal origin: {SPINAL_BAND[0] * 100:g} to {SPINAL_BAND[1] * 100:g} % per 24 h).",
+                message(
+                    "The dose rises by {rise} %, more than the largest daily increase any label band allows "
+                    "(spinal origin: {low} to {high} % per 24 h).",
+                    rise=localize_number(format(100 * (n / o - 1), ".0f")),
+                    low=float(SPINAL_BAND[0] * 100),
+                    high=float(SPINAL_BAND[1] * 100),
+                ),
                 label_src,
             )
         )
@@ -162,9 +192,12 @@ def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
             Finding(
                 "abrupt_stop",
                 "violation",
-                f"The dose falls from {fmt(old.daily_dose)} to {fmt(new.daily_dose)} at once: an abrupt "
-                "discontinuation "
-                "risks a life-threatening withdrawal; reduce gradually unless this is an overdose.",
+                message(
+                    "The dose falls from {old} to {new} at once: an abrupt discontinuation "
+                    "risks a life-threatening withdrawal; reduce gradually unless this is an overdose.",
+                    old=fmt(old.daily_dose),
+                    new=fmt(new.daily_dose),
+                ),
                 f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}",
             )
         )
@@ -173,8 +206,13 @@ def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
             Finding(
                 "decrease_above_band",
                 "warning",
-                f"The dose falls by {100 * (1 - n / o):.0f} %, more than the {DECREASE_LIMITS[0] * 100:g}–"
-                f"{DECREASE_LIMITS[1] * 100:g} % the labels name for side effects; reduce in steps.",
+                message(
+                    "The dose falls by {fall} %, more than the {low}–{high} % the labels name for side "
+                    "effects; reduce in steps.",
+                    fall=localize_number(format(100 * (1 - n / o), ".0f")),
+                    low=float(DECREASE_LIMITS[0] * 100),
+                    high=float(DECREASE_LIMITS[1] * 100),
+                ),
                 label_src,
             )
         )
@@ -185,8 +223,10 @@ def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
             Finding(
                 "concentration_changed",
                 "warning",
-                "The concentration changes: confirm the pump is programmed for the solution actually filled, and "
-                "program a bridge bolus for the old solution in tubing and catheter.",
+                gettext(
+                    "The concentration changes: confirm the pump is programmed for the solution actually "
+                    "filled, and program a bridge bolus for the old solution in tubing and catheter."
+                ),
                 f"{_SRC_BRIDGE}; {_SRC_INCIDENTS}",
             )
         )
@@ -195,13 +235,21 @@ def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
             Finding(
                 "above_1000",
                 "warning",
-                f"There is limited experience with doses above {fmt(LIMITED_EXPERIENCE_ABOVE)}.",
+                message(
+                    "There is limited experience with doses above {dose}.",
+                    dose=fmt(LIMITED_EXPERIENCE_ABOVE),
+                ),
                 f"{cite('lionova', '4.2')}; {cite('lioresal', 'Dosing: phase of dose selection')}",
             )
         )
     if old.mode != new.mode:
         out.append(
-            Finding("mode_changed", "info", f"The delivery mode changes from {old.mode} to {new.mode}.", _SRC_DEVICE)
+            Finding(
+                "mode_changed",
+                "info",
+                message("The delivery mode changes from {old} to {new}.", old=gettext(old.mode), new=gettext(new.mode)),
+                _SRC_DEVICE,
+            )
         )
     # lionova 4.4: "ved endring i konsentrasjonen av baklofen eller infusjonshastigheten, må pasienten følges nøye
     # inntil tilstanden er stabil"; lioresal Special instructions: "every time the dosing rate and / or the
@@ -213,12 +261,18 @@ def compare_settings(old: PumpSettings, new: PumpSettings) -> list[Finding]:
         float(old.concentration.magnitude), float(new.concentration.magnitude), rel_tol=1e-9
     )
     if rate_changed or conc_changed:
-        what = " and ".join(w for w, c in (("concentration", conc_changed), ("infusion rate", rate_changed)) if c)
         out.append(
             Finding(
                 "monitor_until_stable",
                 "info",
-                f"The {what} changes: follow the patient closely until the condition is stable.",
+                gettext(
+                    "The concentration and infusion rate changes: follow the patient closely until the condition "
+                    "is stable."
+                )
+                if conc_changed and rate_changed
+                else gettext("The concentration changes: follow the patient closely until the condition is stable.")
+                if conc_changed
+                else gettext("The infusion rate changes: follow the patient closely until the condition is stable."),
                 f"{cite('lionova', '4.4')}; {cite('lioresal', 'Special instructions')}",
             )
         )

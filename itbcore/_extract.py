@@ -1,0 +1,64 @@
+"""A Babel extractor for the core's data file of user-visible texts, ``label_differences.toml``.
+
+For training only, not for treating patients.
+
+``babel.cfg`` maps the file to :func:`extract_toml` (``python3 tasks.py i18n`` runs ``pybabel extract -F
+babel.cfg``), so its texts join the ``itbcore`` catalogue; :class:`itbcore.sources.LabelDifference` translates
+them when they are shown.  The fields extracted are those the apps show: each difference's ``topic`` and
+``note`` and what each text says (``text`` of ``[difference.<text>]``); codes and sources (citations) are not.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator
+from typing import IO, Any
+
+__all__ = ["extract_toml", "SHOWN_FIELDS"]
+
+#: The fields of a difference shown to users (``text`` is that of each text's table).
+SHOWN_FIELDS = ("topic", "note", "text")
+
+
+def _shown(data: dict[str, Any]) -> Iterator[str]:
+    """The shown strings of the parsed file, in the file's order."""
+    for entry in data.get("difference", []):
+        if not isinstance(entry, dict):
+            continue
+        for key, value in entry.items():
+            if key in ("topic", "note") and isinstance(value, str) and value:
+                yield value
+            elif isinstance(value, dict) and isinstance(value.get("text"), str) and value["text"]:
+                yield value["text"]
+
+
+def extract_toml(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, None, str, list[str]]]:
+    """Babel extraction method: ``(lineno, None, text, [])`` for every shown string of the file.
+
+    Each string is found on the line that assigns it (``topic = "…"``, ``note = "…"``, ``text = "…"``), so a
+    catalogue entry points at its line in the file.
+    """
+    source = fileobj.read()
+    text = source.decode("utf-8") if isinstance(source, bytes) else source
+    data = tomllib.loads(text)
+    # The line of each assignment of a shown field, read as TOML on its own (the file writes one per line).
+    lines: list[tuple[int, str]] = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        key = line.split("=", 1)[0].strip()
+        if key in SHOWN_FIELDS and "=" in line:
+            try:
+                value = tomllib.loads(f"v = {line.split('=', 1)[1].strip()}")["v"]
+            except tomllib.TOMLDecodeError:
+                continue
+            if isinstance(value, str):
+                lines.append((lineno, value))
+    at = 0
+    for shown in _shown(data):
+        found = next((n for n, (_, v) in enumerate(lines[at:], at) if v == shown), None)
+        if found is None:  # written across lines: no line of its own to point at
+            yield 0, None, shown, []
+            continue
+        at = found + 1
+        yield lines[found][0], None, shown, []
