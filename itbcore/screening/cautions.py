@@ -267,6 +267,10 @@ def before_first_fill(
         raise InputError(f"post_traumatic must be True or False, not {post_traumatic!r}.")  # a programming error
     lio = label == "lionova"
     route = cite("lionova", "4.2") if lio else cite("lioresal", "Contraindications")
+    # the citations the items name (codes of the labels' sections, not translated)
+    child_src = f"{cite('lionova', '4.2')}; {cite('lioresal', 'Carefully')}"
+    particles_src = f"{cite('lioresal', 'Dosing and Administration')}; {cite('baclorex', '5')}"
+    diluent_src = f"{cite('lionova', '6.2')}, {cite('lionova', '6.6')}"
     items = [
         ChecklistItem(
             "route_intrathecal_only",
@@ -298,9 +302,9 @@ def before_first_fill(
             "child_body_size",
             message(
                 "A child needs enough body size (weight) for an implanted pump ({source}).",
-                source=f"{cite('lionova', '4.2')}; {cite('lioresal', 'Carefully')}",
+                source=child_src,
             ),
-            f"{cite('lionova', '4.2')}; {cite('lioresal', 'Carefully')}",
+            child_src,
             applies=patient.population == "pediatric",
         ),
         ChecklistItem(
@@ -315,7 +319,7 @@ def before_first_fill(
                 "colour or holds particles ({source_particles}); each ampoule is for single use ({source_single}), "
                 "used at once after opening ({source_opened}).",
                 source_clear=cite("lionova", "3"),
-                source_particles=f"{cite('lioresal', 'Dosing and Administration')}; {cite('baclorex', '5')}",
+                source_particles=particles_src,
                 source_single=cite("lionova", "6.6"),
                 source_opened=cite("lionova", "6.3"),
             ),
@@ -326,9 +330,9 @@ def before_first_fill(
             "diluent_nacl_only",
             message(
                 "If diluted: sodium chloride 9 mg/mL (0.9 %) only, never glucose ({source}).",
-                source=f"{cite('lionova', '6.2')}, {cite('lionova', '6.6')}",
+                source=diluent_src,
             ),
-            f"{cite('lionova', '6.2')}, {cite('lionova', '6.6')}",
+            diluent_src,
         ),
         # Each label says only its own: only lioresal forbids freezing (label_differences.toml: storage).
         ChecklistItem(
