@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .errors import InputError
+from .i18n import N_, gettext, message
 from .screening import ChecklistItem
 
 __all__ = [
@@ -58,8 +59,10 @@ class ProcedureStep(ChecklistItem):
 REFILL_STEPS: tuple[ProcedureStep, ...] = (
     ProcedureStep(
         "check_prescription",
-        "Check the prescription against the pump's programme: drug, concentration "
-        "and daily dose (µg/day), and the label profile in force.",
+        N_(
+            "Check the prescription against the pump's programme: drug, concentration "
+            "and daily dose (µg/day), and the label profile in force."
+        ),
         "lionova 4.2; practice guidance: incident reports, concentration mismatch",
         critical=True,
     ),
@@ -67,71 +70,76 @@ REFILL_STEPS: tuple[ProcedureStep, ...] = (
     # (6.6, 6.3); lioresal (Dosing and Administration) refuses a changed colour or visible particles.
     ProcedureStep(
         "inspect_solution",
-        "Inspect the solution: clear and colourless, without particles; single use, used at once after opening.",
+        N_("Inspect the solution: clear and colourless, without particles; single use, used at once after opening."),
         "lioresal Dosing and Administration; lionova 3, 6.6, 6.3",
         critical=True,
     ),
     ProcedureStep(
         "diluent_nacl_only",
-        "If the solution must be diluted: sodium chloride 9 mg/mL (0.9 %) only.",
+        N_("If the solution must be diluted: sodium chloride 9 mg/mL (0.9 %) only."),
         "lionova 6.2, 6.6",
         critical=True,
     ),
     ProcedureStep(
         "aseptic_technique",
-        "Prepare the site and the refill kit aseptically (the patient must stay free of infection).",
+        N_("Prepare the site and the refill kit aseptically (the patient must stay free of infection)."),
         "lionova 4.2, 4.4",
     ),
     ProcedureStep(
         "locate_reservoir_port",
-        "Locate the reservoir fill port with the template, not the catheter access port.",
+        N_("Locate the reservoir fill port with the template, not the catheter access port."),
         "practice guidance: incident reports, pocket fill",
         critical=True,
     ),
     ProcedureStep(
         "aspirate_residual",
-        "Empty the reservoir and measure the residual volume.",
+        N_("Empty the reservoir and measure the residual volume."),
         "practice guidance: incident reports, residual volume mismatch",
         critical=True,
     ),
     ProcedureStep(
         "compare_residual",
-        "Compare the residual volume found with the volume the programme predicts; "
-        "stop and investigate a mismatch before refilling.",
+        N_(
+            "Compare the residual volume found with the volume the programme predicts; "
+            "stop and investigate a mismatch before refilling."
+        ),
         "practice guidance: incident reports, residual volume mismatch",
         critical=True,
     ),
     ProcedureStep(
         "confirm_in_reservoir",
-        "Confirm the needle stays in the reservoir while injecting (no pocket fill).",
+        N_("Confirm the needle stays in the reservoir while injecting (no pocket fill)."),
         "practice guidance: incident reports, pocket fill",
         critical=True,
     ),
     ProcedureStep(
         "program_pump",
-        "Program the new concentration and reservoir volume; a concentration change needs a bridge bolus.",
+        N_("Program the new concentration and reservoir volume; a concentration change needs a bridge bolus."),
         "practice guidance: device documentation, bridge bolus",
         critical=True,
     ),
     ProcedureStep(
         "refill_before_alarm",
-        "Set the next refill before the low-reservoir alarm and within the drug's stability in the pump.",
+        N_("Set the next refill before the low-reservoir alarm and within the drug's stability in the pump."),
         "lionova 4.4; lioresal Stability of the drug; practice guidance: device documentation",
         critical=True,
     ),
     ProcedureStep(
         "record_dates",
-        "Record the low-reservoir alarm date and the refill date.",
+        N_("Record the low-reservoir alarm date and the refill date."),
         "practice guidance: device documentation",
     ),
     ProcedureStep(
         "observe_after_refill",
-        "Observe the patient for 24 h after the refill (lionova; lioresal gives no window).",
+        N_("Observe the patient for 24 h after the refill (lionova; lioresal gives no window)."),
         "lionova 4.4",
     ),
     ProcedureStep(
         "teach_warning_signs",
-        "Tell the patient and carers the early signs of withdrawal and overdose, and to keep the refill appointment.",
+        N_(
+            "Tell the patient and carers the early signs of withdrawal and overdose, and to keep the refill "
+            "appointment."
+        ),
         "lionova 4.4; lioresal Dosing: discontinuation of treatment",
     ),
 )
@@ -140,31 +148,31 @@ REFILL_STEPS: tuple[ProcedureStep, ...] = (
 REFILL_UNSAFE: tuple[ProcedureStep, ...] = (
     ProcedureStep(
         "dilute_glucose",
-        "Dilute with glucose 5 % when no sodium chloride is at hand.",
+        N_("Dilute with glucose 5 % when no sodium chloride is at hand."),
         "lionova 6.2, 6.6",
         safe=False,
-        harm="glucose is incompatible: sodium chloride 0.9 % is the only diluent",
+        harm=N_("glucose is incompatible: sodium chloride 0.9 % is the only diluent"),
     ),
     ProcedureStep(
         "inject_without_template",
-        "Inject where the port is felt, without the template, to save time.",
+        N_("Inject where the port is felt, without the template, to save time."),
         "practice guidance: incident reports, pocket fill",
         safe=False,
-        harm="a pocket fill or an injection into the catheter access port: a recalled cause of deaths",
+        harm=N_("a pocket fill or an injection into the catheter access port: a recalled cause of deaths"),
     ),
     ProcedureStep(
         "restart_despite_mismatch",
-        "Refill and restart at the old rate although 19 mL were found where about 2 mL were expected.",
+        N_("Refill and restart at the old rate although 19 mL were found where about 2 mL were expected."),
         "practice guidance: incident reports, residual volume mismatch",
         safe=False,
-        harm="the pump was not delivering; restarting without care caused a near-fatal overdose",
+        harm=N_("the pump was not delivering; restarting without care caused a near-fatal overdose"),
     ),
     ProcedureStep(
         "reuse_opened_ampoule",
-        "Keep an opened ampoule's remainder for the next refill.",
+        N_("Keep an opened ampoule's remainder for the next refill."),
         "lionova 6.6, 6.3",
         safe=False,
-        harm="the solution is for single use, used at once after opening",
+        harm=N_("the solution is for single use, used at once after opening"),
     ),
 )
 
@@ -195,20 +203,38 @@ class MasteryResult:
     @property
     def message(self) -> str:
         if self.passed:
-            extra = f" (missed: {', '.join(self.missed)})" if self.missed else ""
-            return (
-                f"Mastery standard met: {self.score} of {self.total} steps, every critical step, "
-                f"no unsafe action{extra}."
+            values = {"score": self.score, "total": self.total}
+            if self.missed:
+                return message(
+                    "Mastery standard met: {score} of {total} steps, every critical step, no unsafe action "
+                    "(missed: {missed}).",
+                    missed=", ".join(self.missed),
+                    **values,
+                )
+            return message(
+                "Mastery standard met: {score} of {total} steps, every critical step, no unsafe action.", **values
             )
         why = []
         if self.unsafe:
-            why.append(f"unsafe action chosen: {', '.join(self.unsafe)}")
+            why.append(message("unsafe action chosen: {codes}", codes=", ".join(self.unsafe)))
         if self.missed_critical:
-            why.append(f"critical step missed: {', '.join(self.missed_critical)}")
+            why.append(message("critical step missed: {codes}", codes=", ".join(self.missed_critical)))
         other = [m for m in self.missed if m not in self.missed_critical]
         if len(other) > MASTERY_STANDARD.other_missed_at_most:
-            why.append(f"{len(other)} other steps missed (at most {MASTERY_STANDARD.other_missed_at_most})")
-        return f"Not yet: {self.score} of {self.total} steps; " + "; ".join(why) + ". Practise and try again."
+            why.append(
+                message(
+                    "{count} other steps missed (at most {limit})",
+                    count=len(other),
+                    limit=MASTERY_STANDARD.other_missed_at_most,
+                )
+            )
+        # the reasons are whole clauses, listed with semicolons
+        return message(
+            "Not yet: {score} of {total} steps; {reasons}. Practise and try again.",
+            score=self.score,
+            total=self.total,
+            reasons="; ".join(why),
+        )
 
 
 _BY_CODE = {s.code: s for s in REFILL_STEPS + REFILL_UNSAFE}
@@ -229,11 +255,15 @@ def score_refill(chosen: Iterable[str]) -> MasteryResult:
     An unknown code is refused (:class:`InputError`): a typo must not score as a missed step.
     """
     if isinstance(chosen, str):
-        raise InputError("Give the chosen steps as a list of codes, not one text.")
+        raise InputError(gettext("Give the chosen steps as a list of codes, not one text."))
     picked = list(dict.fromkeys(chosen))
     unknown = [c for c in picked if c not in _BY_CODE]
     if unknown:
-        raise InputError(f"Unknown refill step {unknown[0]!r}; the steps are {', '.join(_BY_CODE)}.")
+        raise InputError(
+            message(
+                "Unknown refill step {code}; the steps are {codes}.", code=repr(unknown[0]), codes=", ".join(_BY_CODE)
+            )
+        )
     done = set(picked)
     missed = tuple(s.code for s in REFILL_STEPS if s.code not in done)
     missed_critical = tuple(s.code for s in REFILL_STEPS if s.critical and s.code not in done)
@@ -248,4 +278,4 @@ def step(code: str) -> ProcedureStep:
     try:
         return _BY_CODE[code]
     except KeyError:
-        raise InputError(f"Unknown refill step {code!r}.") from None
+        raise InputError(message("Unknown refill step {code}.", code=repr(code))) from None

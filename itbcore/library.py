@@ -40,6 +40,7 @@ from typing import Any
 from ._files import MIB, read_regular
 from ._in_force import STATE as _STATE
 from .errors import DoseLimitError, InputError, LibraryError
+from .i18n import CORE, N_, gettext, localize_number, message
 from .sources import DEFAULT_LABEL, LABELS, Finding
 from .units import _fmt_float, _parse_unit, as_quantity, magnitude_in
 
@@ -129,7 +130,7 @@ class Limit:
     def default_text(self) -> str:
         """The usual value as text with its unit (``"2 mL"``), for a field or an exercise to start from."""
         if self.default is None:
-            raise LibraryError(f"The drug-library limit {self.key!r} has no default value.")
+            raise LibraryError(message("The drug-library limit {key} has no default value.", key=repr(self.key)))
         return f"{self.default:g} {self.unit}".strip()
 
 
@@ -150,7 +151,11 @@ class DrugLibrary:
         try:
             return self.limits[key]
         except (KeyError, TypeError):
-            raise InputError(f"The drug library has no limit {key!r}; it has: {', '.join(self.limits)}.") from None
+            raise InputError(
+                message(
+                    "The drug library has no limit {key}; it has: {keys}.", key=repr(key), keys=", ".join(self.limits)
+                )
+            ) from None
 
     @property
     def is_default(self) -> bool:
@@ -159,58 +164,72 @@ class DrugLibrary:
     @property
     def summary(self) -> str:
         """One line for the apps: which library is in force."""
-        where = "the suite's default" if self.is_default else f"local file {Path(self.path).name}"
-        return f"Drug library in force: {self.name}, version {self.version} ({where})."
+        if self.is_default:
+            return message(
+                "Drug library in force: {name}, version {version} (the suite's default).",
+                name=self.name,
+                version=self.version,
+            )
+        return message(
+            "Drug library in force: {name}, version {version} (local file {file}).",
+            name=self.name,
+            version=self.version,
+            file=Path(self.path).name,
+        )
 
 
 # -------------------------------------------------------------------------------------------- loading
 def _problem(path: Path, key: str, text: str) -> LibraryError:
-    return LibraryError(f"Drug library {path}: {key}: {text}")
+    return LibraryError(message("Drug library {path}: {key}: {problem}", path=str(path), key=key, problem=text))
 
 
 def _number(path: Path, key: str, value: Any, unit: str) -> Any:
     if unit == "date":
         if not isinstance(value, _dt.date) or isinstance(value, _dt.datetime):
-            raise _problem(path, key, f"must be a date such as 2000-01-01, not {value!r}.")
+            raise _problem(path, key, message("must be a date such as 2000-01-01, not {value}.", value=repr(value)))
         return value
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise _problem(path, key, f"must be a finite number, not {value!r}.")
+        raise _problem(path, key, message("must be a finite number, not {value}.", value=repr(value)))
     return float(value)
 
 
 def _range(path: Path, key: str, raw: Any, unit: str) -> Range:
     if not isinstance(raw, dict):
-        raise _problem(path, key, "must be a table with min, max and source.")
+        raise _problem(path, key, gettext("must be a table with min, max and source."))
     unknown = set(raw) - {"min", "max", "source", "why", "min_inclusive", "max_inclusive"}
     if unknown:
-        raise _problem(path, key, f"unknown key(s) {', '.join(sorted(unknown))}.")
+        raise _problem(path, key, message("unknown key(s) {keys}.", keys=", ".join(sorted(unknown))))
     lo = None if "min" not in raw else _number(path, f"{key}.min", raw["min"], unit)
     hi = None if "max" not in raw else _number(path, f"{key}.max", raw["max"], unit)
     if lo is None and hi is None:
-        raise _problem(path, key, "needs a min, a max or both.")
+        raise _problem(path, key, gettext("needs a min, a max or both."))
     if lo is not None and hi is not None and lo > hi:
-        raise _problem(path, key, f"min {raw['min']} is above max {raw['max']}.")
+        raise _problem(path, key, message("min {min} is above max {max}.", min=str(raw["min"]), max=str(raw["max"])))
     source = raw.get("source")
     if not isinstance(source, str) or not source.strip():
         raise _problem(
             path,
             f"{key}.source",
-            "every range needs a source (a label section, practice guidance or 'local protocol').",
+            gettext("every range needs a source (a label section, practice guidance or 'local protocol')."),
         )
     if not source.startswith(_SOURCE_PREFIXES):
         raise _problem(
             path,
             f"{key}.source",
-            f"{source!r} names no label ({', '.join(_LABEL_KEYS)}), practice guidance or local protocol.",
+            message(
+                "{source} names no label ({labels}), practice guidance or local protocol.",
+                source=repr(source),
+                labels=", ".join(_LABEL_KEYS),
+            ),
         )
     why = raw.get("why", "")
     if not isinstance(why, str):
-        raise _problem(path, f"{key}.why", "must be text.")
+        raise _problem(path, f"{key}.why", gettext("must be text."))
     flags = {}
     for flag in ("min_inclusive", "max_inclusive"):
         v = raw.get(flag, True)
         if not isinstance(v, bool):
-            raise _problem(path, f"{key}.{flag}", f"must be true or false, not {v!r}.")
+            raise _problem(path, f"{key}.{flag}", message("must be true or false, not {value}.", value=repr(v)))
         flags[flag] = v
     return Range(lo, hi, source.strip(), why, **flags)
 
@@ -236,43 +255,47 @@ def _within(outer: Range, inner: Range) -> bool:
 def _limit(path: Path, key: str, raw: Any) -> Limit:
     where = f"limits.{key}"
     if not isinstance(raw, dict):
-        raise _problem(path, where, "must be a table.")
+        raise _problem(path, where, gettext("must be a table."))
     known = {"title", "unit", "default", "hard", "soft", *_LABEL_KEYS}
     unknown = set(raw) - known
     if unknown:
-        raise _problem(path, where, f"unknown key(s) {', '.join(sorted(unknown))}.")
+        raise _problem(path, where, message("unknown key(s) {keys}.", keys=", ".join(sorted(unknown))))
     title, unit = raw.get("title"), raw.get("unit")
     if not isinstance(title, str) or not title:
-        raise _problem(path, f"{where}.title", "every limit needs a title.")
+        raise _problem(path, f"{where}.title", gettext("every limit needs a title."))
     if not isinstance(unit, str):
-        raise _problem(path, f"{where}.unit", "every limit needs a unit ('' for a count, 'date' for a date).")
+        raise _problem(path, f"{where}.unit", gettext("every limit needs a unit ('' for a count, 'date' for a date)."))
     if unit not in ("", "date"):
         try:
             _parse_unit(unit)
         except Exception:  # noqa: BLE001 - pint raises many types; all mean the same here
-            raise _problem(path, f"{where}.unit", f"{unit!r} is not a unit the suite knows.") from None
+            raise _problem(
+                path, f"{where}.unit", message("{unit} is not a unit the suite knows.", unit=repr(unit))
+            ) from None
     if "hard" not in raw:
-        raise _problem(path, where, "every limit needs a hard range.")
+        raise _problem(path, where, gettext("every limit needs a hard range."))
     hard = _range(path, f"{where}.hard", raw["hard"], unit)
     soft = None if "soft" not in raw else _range(path, f"{where}.soft", raw["soft"], unit)
     if soft is not None and not _within(hard, soft):
-        raise _problem(path, f"{where}.soft", "the soft range must lie within the hard range.")
+        raise _problem(path, f"{where}.soft", gettext("the soft range must lie within the hard range."))
     default = raw.get("default")
     if default is not None:
         default = _number(path, f"{where}.default", default, unit)
         if not hard.contains(default):
-            raise _problem(path, f"{where}.default", f"{raw['default']} lies outside the hard range.")
+            raise _problem(
+                path, f"{where}.default", message("{value} lies outside the hard range.", value=str(raw["default"]))
+            )
     by_label: dict[str, dict[str, Range]] = {}
     for label in _LABEL_KEYS:
         if label not in raw:
             continue
         over = raw[label]
         if not isinstance(over, dict) or not over or set(over) - {"hard", "soft"}:
-            raise _problem(path, f"{where}.{label}", "must hold a hard and/or a soft range.")
+            raise _problem(path, f"{where}.{label}", gettext("must hold a hard and/or a soft range."))
         ranges = {kind: _range(path, f"{where}.{label}.{kind}", over[kind], unit) for kind in over}
         h = ranges.get("hard", hard)
         if "soft" in ranges and not _within(h, ranges["soft"]):
-            raise _problem(path, f"{where}.{label}.soft", "the soft range must lie within the hard range.")
+            raise _problem(path, f"{where}.{label}.soft", gettext("the soft range must lie within the hard range."))
         by_label[label] = ranges
     return Limit(key, title, unit, hard, soft, default, by_label)
 
@@ -293,32 +316,44 @@ def load_library(path: str | os.PathLike | None = None) -> DrugLibrary:
         # a regular file of at most MAX_LIBRARY_BYTES: ITB_DRUG_LIBRARY=/dev/zero or a FIFO is refused, not read
         raw = tomllib.loads(read_regular(p, MAX_LIBRARY_BYTES).decode("utf-8"))
     except FileNotFoundError:
-        raise LibraryError(f"Drug library {p}: the file does not exist.") from None
+        raise LibraryError(message("Drug library {path}: the file does not exist.", path=str(p))) from None
     except tomllib.TOMLDecodeError as exc:
-        raise LibraryError(f"Drug library {p}: not valid TOML ({exc}).") from None
+        raise LibraryError(
+            message("Drug library {path}: not valid TOML ({error}).", path=str(p), error=str(exc))
+        ) from None
     except UnicodeDecodeError as exc:
-        raise LibraryError(f"Drug library {p}: the file cannot be read ({exc.__class__.__name__}).") from None
+        raise LibraryError(
+            message(
+                "Drug library {path}: the file cannot be read ({error}).", path=str(p), error=exc.__class__.__name__
+            )
+        ) from None
     except ValueError as exc:  # not a regular file, or larger than the bound (the message names the file)
-        raise LibraryError(f"Drug library {p}: {exc}") from None
+        raise LibraryError(message("Drug library {path}: {problem}", path=str(p), problem=str(exc))) from None
     except OSError as exc:
-        raise LibraryError(f"Drug library {p}: the file cannot be read ({exc.__class__.__name__}).") from None
+        raise LibraryError(
+            message(
+                "Drug library {path}: the file cannot be read ({error}).", path=str(p), error=exc.__class__.__name__
+            )
+        ) from None
     except RecursionError:  # tomllib parses nested arrays and inline tables recursively
-        raise LibraryError(f"Drug library {p}: not valid TOML (nested too deeply).") from None
+        raise LibraryError(message("Drug library {path}: not valid TOML (nested too deeply).", path=str(p))) from None
     head = raw.get("library")
     if not isinstance(head, dict):
-        raise _problem(p, "library", "the file needs a [library] table with name and version.")
+        raise _problem(p, "library", gettext("the file needs a [library] table with name and version."))
     for key in ("name", "version"):
         if not isinstance(head.get(key), str) or not head[key].strip():
-            raise _problem(p, f"library.{key}", "must be a non-empty text.")
+            raise _problem(p, f"library.{key}", gettext("must be a non-empty text."))
     limits_raw = raw.get("limits")
     if not isinstance(limits_raw, dict) or not limits_raw:
-        raise _problem(p, "limits", "the file needs [limits.<quantity>] tables.")
+        raise _problem(p, "limits", gettext("the file needs [limits.<quantity>] tables."))
     limits = {key: _limit(p, key, value) for key, value in limits_raw.items()}
     start = _start(p, raw.get("start", {}))
     unknown = set(raw) - {"library", "limits", "start"}
     if unknown:
         raise _problem(
-            p, ", ".join(sorted(unknown)), "unknown table(s); a library has [library], [limits.*] and [start.*]."
+            p,
+            ", ".join(sorted(unknown)),
+            gettext("unknown table(s); a library has [library], [limits.*] and [start.*]."),
         )
     lib = DrugLibrary(
         head["name"].strip(),
@@ -338,14 +373,18 @@ def _start(path: Path, raw: Any) -> dict[str, dict[str, str]]:
     from .units import _read
 
     if not isinstance(raw, dict):
-        raise _problem(path, "start", "must hold one table per app.")
+        raise _problem(path, "start", gettext("must hold one table per app."))
     out: dict[str, dict[str, str]] = {}
     for app, fields in raw.items():
         if not isinstance(fields, dict):
-            raise _problem(path, f"start.{app}", 'must be a table of field = "value with its unit".')
+            raise _problem(path, f"start.{app}", gettext('must be a table of field = "value with its unit".'))
         for key, text in fields.items():
             if not isinstance(text, str) or _read(text)[0] == "refused" or _read(text)[1] is None:
-                raise _problem(path, f"start.{app}.{key}", f'{text!r} is not a value with its unit, such as "20 mL".')
+                raise _problem(
+                    path,
+                    f"start.{app}.{key}",
+                    message('{value} is not a value with its unit, such as "20 mL".', value=repr(text)),
+                )
         out[app] = dict(fields)
     return out
 
@@ -357,20 +396,33 @@ def _check_against_default(lib: DrugLibrary, path: Path) -> None:
             raise _problem(
                 path,
                 f"limits.{key}",
-                "is missing; a local library keeps every limit of the suite's library (change its values instead).",
+                gettext(
+                    "is missing; a local library keeps every limit of the suite's library (change its values instead)."
+                ),
             )
         mine = lib.limits[key]
         if mine.unit != ref.unit:
-            raise _problem(path, f"limits.{key}.unit", f"must be {ref.unit!r}, the unit the suite computes in.")
+            raise _problem(
+                path,
+                f"limits.{key}.unit",
+                message("must be {unit}, the unit the suite computes in.", unit=repr(ref.unit)),
+            )
         for label in (None, *_LABEL_KEYS):
             r_hard, _ = ref.ranges(label)  # label None: the ranges without a label override
             m_hard, _ = mine.ranges(label)
             if r_hard.from_label and not _within(r_hard, m_hard):
-                where = f"limits.{key}.hard" if label is None else f"limits.{key} under {label}"
+                where = (
+                    f"limits.{key}.hard"
+                    if label is None
+                    else message("limits.{key} under {label}", key=key, label=label)
+                )
                 raise _problem(
                     path,
                     where,
-                    f"widens the hard range that {r_hard.source} sets; a local library may narrow it, never widen it.",
+                    message(
+                        "widens the hard range that {source} sets; a local library may narrow it, never widen it.",
+                        source=r_hard.source,
+                    ),
                 )
 
 
@@ -413,7 +465,7 @@ def starting_values(app: str) -> dict[str, str]:
     """
     values = _STATE["active"].start.get(app) or _DEFAULT.start.get(app)
     if values is None:
-        raise LibraryError(f"The drug library has no starting values for the app {app!r}.")
+        raise LibraryError(message("The drug library has no starting values for the app {app}.", app=repr(app)))
     return {**_DEFAULT.start.get(app, {}), **values}
 
 
@@ -436,7 +488,7 @@ def _factor(lim: Limit, unit: str) -> float:
 
 
 def _show(x: float, unit: str) -> str:
-    return _fmt_float(x, unit) if unit else f"{x:g}"
+    return _fmt_float(x, unit) if unit else localize_number(f"{x:g}")
 
 
 def _bound_text(r: Range, side: str, unit: str, f: float) -> str:
@@ -445,15 +497,46 @@ def _bound_text(r: Range, side: str, unit: str, f: float) -> str:
 
 
 def _slip_note(lim: Limit, x: float, f: float, soft: Range | None, unit: str, above: bool) -> str:
-    """': 1000 times 100 µg/day — was mg written for µg?' when ``x`` is a thousandfold slip of a usual value."""
+    """'1000 times 100 µg/day — was mg written for µg?' when ``x`` is a thousandfold slip of a usual value."""
     if soft is None or not lim.unit.startswith("ug"):
         return ""
     meant = x / 1000 if above else x * 1000
     if not soft.contains(meant / f):
         return ""
     if above:
-        return f": 1000 times {_show(meant, unit)} — was mg written for µg?"
-    return f": a thousandth of {_show(meant, unit)} — was µg written for mg?"
+        return message("1000 times {meant} — was mg written for µg?", meant=_show(meant, unit))
+    return message("a thousandth of {meant} — was µg written for mg?", meant=_show(meant, unit))
+
+
+def _reason(r: Range) -> str:
+    """What a refusal or a warning says in brackets: the range's explanation (drug-library data, as written in
+    the file) and its source."""
+    return "; ".join((r.why, r.source)) if r.why else r.source  # both data of the library file, as written
+
+
+#: A hard refusal by the side of the range it falls past: (without a slip note, with one).
+_HARD = {
+    "above": (
+        N_("The {name} {value} is above the hard limit of {limit} ({reason})."),
+        N_("The {name} {value} is above the hard limit of {limit} ({reason}): {slip}"),
+    ),
+    "below_exclusive_max": (
+        N_("The {name} {value} must be below {limit} ({reason})."),
+        N_("The {name} {value} must be below {limit} ({reason}): {slip}"),
+    ),
+    "zero": (
+        N_("The {name} {value} must be above zero ({reason})."),
+        N_("The {name} {value} must be above zero ({reason}): {slip}"),
+    ),
+    "below": (
+        N_("The {name} {value} is below the hard limit of {limit} ({reason})."),
+        N_("The {name} {value} is below the hard limit of {limit} ({reason}): {slip}"),
+    ),
+    "above_exclusive_min": (
+        N_("The {name} {value} must be above {limit} ({reason})."),
+        N_("The {name} {value} must be above {limit} ({reason}): {slip}"),
+    ),
+}
 
 
 def hard_check(key: str, x: float, unit: str, name: str | None = None, label: str = DEFAULT_LABEL) -> float:
@@ -474,15 +557,22 @@ def hard_check(key: str, x: float, unit: str, name: str | None = None, label: st
     above = hard.above(xs)
     bound_text = _bound_text(hard, "max" if above else "min", unit, f)
     if above:
-        head = f"is above the hard limit of {bound_text}" if hard.max_inclusive else f"must be below {bound_text}"
+        kind = "above" if hard.max_inclusive else "below_exclusive_max"
     elif hard.min == 0 and not hard.min_inclusive:
-        head = "must be above zero"  # the core's one wording for an amount at or below zero (check_amount)
+        kind = "zero"  # the core's one wording for an amount at or below zero (check_amount)
     else:
-        head = f"is below the hard limit of {bound_text}" if hard.min_inclusive else f"must be above {bound_text}"
-    why = f"{hard.why}; " if hard.why else ""
-    text = f"The {what} {_show(x, unit)} {head} ({why}{hard.source}){_slip_note(lim, x, f, soft, unit, above)}"
+        kind = "below" if hard.min_inclusive else "above_exclusive_min"
+    slip = _slip_note(lim, x, f, soft, unit, above)
+    text = CORE.message(
+        _HARD[kind][1 if slip else 0],
+        name=gettext(what),
+        value=_show(x, unit),
+        limit=bound_text,
+        reason=_reason(hard),
+        slip=slip,
+    )
     raise DoseLimitError(
-        text if text.endswith("?") else text + ".",
+        text,
         name=what,
         value=x,
         limit=(hard.max if above else hard.min) * f,
@@ -518,10 +608,11 @@ def read_amount(value: Any, unit: str, name: str, key: str | None = None, *, zer
 def check_amount(m: float, unit: str, name: str, key: str | None = None, *, zero_ok: bool = False) -> float:
     """:func:`read_amount`'s checks on a plain number ``m`` already in ``unit``; returns ``m``."""
     if m < 0 or (m == 0 and not zero_ok):
-        rule = "must not be negative" if zero_ok else "must be above zero"
-        raise DoseLimitError(
-            f"The {name} {_fmt_float(m, unit)} {rule}.", name=name, value=m, limit=0.0, unit=unit, key=key
-        )
+        if zero_ok:
+            text = message("The {name} {value} must not be negative.", name=gettext(name), value=_fmt_float(m, unit))
+        else:
+            text = message("The {name} {value} must be above zero.", name=gettext(name), value=_fmt_float(m, unit))
+        raise DoseLimitError(text, name=name, value=m, limit=0.0, unit=unit, key=key)
     if key is not None:
         hard_check(key, m, unit, name)
     return m
@@ -588,19 +679,28 @@ def soft_findings(key: str, x: float, unit: str, name: str | None = None, label:
     above = soft.above(xs)
     what = name or lim.title.lower()
     bound = _bound_text(soft, "max" if above else "min", unit, f)
-    why = f"{soft.why}; " if soft.why else ""
     # A thousandfold slip of a usual value says so, as the hard refusal does.
     slip = _slip_note(lim, x, f, soft, unit, above)
-    ask = f"{slip} Confirm it is what is meant." if slip else ": confirm it is what is meant."
-    return [
-        Finding(
-            f"soft_limit_{key}",
-            "warning",
-            f"The {what} {_show(x, unit)} is {'above' if above else 'below'} the soft limit of {bound} "
-            f"({why}{soft.source}){ask}",
-            soft.source,
+    values = {"name": gettext(what), "value": _show(x, unit), "limit": bound, "reason": _reason(soft), "slip": slip}
+    if above and slip:
+        text = message(
+            "The {name} {value} is above the soft limit of {limit} ({reason}): {slip} Confirm it is what is meant.",
+            **values,
         )
-    ]
+    elif above:
+        text = message(
+            "The {name} {value} is above the soft limit of {limit} ({reason}): confirm it is what is meant.", **values
+        )
+    elif slip:
+        text = message(
+            "The {name} {value} is below the soft limit of {limit} ({reason}): {slip} Confirm it is what is meant.",
+            **values,
+        )
+    else:
+        text = message(
+            "The {name} {value} is below the soft limit of {limit} ({reason}): confirm it is what is meant.", **values
+        )
+    return [Finding(f"soft_limit_{key}", "warning", text, soft.source)]
 
 
 @dataclass(frozen=True)
@@ -655,7 +755,7 @@ def read(key: str, value: Any, unit: str | None = None, name: str | None = None,
         # said as typed: a tiny negative converted reads as noise ("-0.000000003 kg")
         typed = value.strip() if isinstance(value, str) else _show(x, u)
         raise DoseLimitError(
-            f"The {what} cannot be negative; {typed!r} was typed.",
+            message("The {name} cannot be negative; {typed} was typed.", name=gettext(what), typed=repr(typed)),
             name=what,
             value=x,
             limit=hard.min * _factor(lim, u),
@@ -671,10 +771,10 @@ def read(key: str, value: Any, unit: str | None = None, name: str | None = None,
 #: reason with every override so that a review can learn from them; the list is the suite's own (local
 #: protocol), "other" asks for free text.
 OVERRIDE_REASONS: dict[str, str] = {
-    "prescribed": "Prescribed dose, checked with the prescriber",
-    "patient_plan": "Documented in this patient's plan",
-    "teaching_error": "Teaching scenario: the error is the lesson",
-    "other": "Other (say why)",
+    "prescribed": N_("Prescribed dose, checked with the prescriber"),
+    "patient_plan": N_("Documented in this patient's plan"),
+    "teaching_error": N_("Teaching scenario: the error is the lesson"),
+    "other": N_("Other (say why)"),
 }
 
 
@@ -697,32 +797,44 @@ def override_reason(code: str, text: str = "") -> str:
         For an unknown code, or "other" without text.
     """
     if code not in OVERRIDE_REASONS:
-        raise InputError(f"Choose why the value past the soft limit is confirmed: {', '.join(OVERRIDE_REASONS)}.")
+        raise InputError(
+            message(
+                "Choose why the value past the soft limit is confirmed: {codes}.", codes=", ".join(OVERRIDE_REASONS)
+            )
+        )
     note = " ".join(str(text).split())[:200]
     if code == "other":
         if not note:
             raise InputError(
-                "Say why the value past the soft limit is confirmed (the reason 'Other' needs a few words)."
+                gettext("Say why the value past the soft limit is confirmed (the reason 'Other' needs a few words).")
             )
-        return f"Other: {note}"
-    return OVERRIDE_REASONS[code] + (f" ({note})" if note else "")
+        return message("Other: {note}", note=note)
+    if note:
+        return message("{reason} ({note})", reason=gettext(OVERRIDE_REASONS[code]), note=note)
+    return gettext(OVERRIDE_REASONS[code])
 
 
-def check_date(value: _dt.date, name: str = "date") -> _dt.date:
+def check_date(value: _dt.date, name: str = N_("date")) -> _dt.date:
     """Refuse a date outside the library's date range (DoseLimitError is not for dates: InputError)."""
     hard = _STATE["active"].limits["date"].hard
     if hard.contains(value):
         return value
     raise InputError(
-        f"The {name} {value.isoformat()} lies outside the dates the suite plans for "
-        f"({hard.min.isoformat()} to {hard.max.isoformat()}; {hard.source})."
+        message(
+            "The {name} {value} lies outside the dates the suite plans for ({first} to {last}; {source}).",
+            name=gettext(name),
+            value=value.isoformat(),
+            first=hard.min.isoformat(),
+            last=hard.max.isoformat(),
+            source=hard.source,
+        )
     )
 
 
 _DMY = re.compile(r"([0-9]{1,2})[./]([0-9]{1,2})[./]([0-9]{4})")
 
 
-def read_date(value: Any, name: str = "date") -> _dt.date | None:
+def read_date(value: Any, name: str = N_("date")) -> _dt.date | None:
     """The suite's one date reader: a ``datetime.date``, ``'YYYY-MM-DD'`` or ``'DD.MM.YYYY'`` (as Norwegian
     records write it), within the library's date range; ``None`` stays ``None``.
 
@@ -752,5 +864,11 @@ def read_date(value: Any, name: str = "date") -> _dt.date | None:
                     day = _dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
         if day is not None:
             return check_date(day, name)
-    shown = repr(value) if not isinstance(value, str) or len(value) <= 32 else "text too long to be a date"
-    raise InputError(f"The {name} {shown} is not a date; give it as YYYY-MM-DD (for example 2026-11-21).")
+    shown = repr(value) if not isinstance(value, str) or len(value) <= 32 else gettext("text too long to be a date")
+    raise InputError(
+        message(
+            "The {name} {shown} is not a date; give it as YYYY-MM-DD (for example 2026-11-21).",
+            name=gettext(name),
+            shown=shown,
+        )
+    )

@@ -22,6 +22,7 @@ import pint
 
 from . import library
 from .errors import EligibilityError, InputError
+from .i18n import CORE, N_, gettext, localize_number, message
 from .sources import DEFAULT_LABEL, check_label, cite
 from .units import as_quantity
 
@@ -31,49 +32,49 @@ ORIGINS = ("spinal", "cerebral")
 
 #: Medicine codes that screening and interactions know (lionova 4.4, 4.5; lioresal Interaction; baclorex 2).
 MEDICINES: dict[str, str] = {
-    "benzodiazepine": "benzodiazepine",
-    "opiate": "opiate / opioid",
-    "morphine": "morphine",
-    "oral_baclofen": "oral baclofen",
-    "other_muscle_relaxant": "other oral muscle relaxant",
-    "cns_depressant": "other CNS depressant (incl. alcohol)",
-    "tricyclic_antidepressant": "tricyclic antidepressant",
-    "antihypertensive": "antihypertensive",
-    "levodopa_carbidopa": "levodopa / carbidopa",
-    "general_anaesthetic": "general anaesthetic (e.g. fentanyl, propofol)",
+    "benzodiazepine": N_("benzodiazepine"),
+    "opiate": N_("opiate / opioid"),
+    "morphine": N_("morphine"),
+    "oral_baclofen": N_("oral baclofen"),
+    "other_muscle_relaxant": N_("other oral muscle relaxant"),
+    "cns_depressant": N_("other CNS depressant (incl. alcohol)"),
+    "tricyclic_antidepressant": N_("tricyclic antidepressant"),
+    "antihypertensive": N_("antihypertensive"),
+    "levodopa_carbidopa": N_("levodopa / carbidopa"),
+    "general_anaesthetic": N_("general anaesthetic (e.g. fentanyl, propofol)"),
     # baclorex 2 ("Diğer ilaçlar ile birlikte kullanımı"): medicines the leaflet asks the patient to name.
-    "kidney_affecting": "other medicine that also affects the kidneys (e.g. ibuprofen)",
-    "antiepileptic": "epilepsy medicine",
+    "kidney_affecting": N_("other medicine that also affects the kidneys (e.g. ibuprofen)"),
+    "antiepileptic": N_("epilepsy medicine"),
     # lionova 4.5, lioresal Interaction, baclorex 2: no information on other intrathecal medicines.
-    "other_intrathecal": "other intrathecally given medicine (any other injection into the spine)",
+    "other_intrathecal": N_("other intrathecally given medicine (any other injection into the spine)"),
 }
 
 #: Condition codes that screening and eligibility know (lionova 4.3, 4.4, 4.6; lioresal Contraindications).
 CONDITIONS: dict[str, str] = {
-    "cardiopulmonary_disease": "cardiopulmonary disease",
-    "respiratory_muscle_weakness": "respiratory muscle weakness",
-    "infection": "active infection",
-    "head_injury_under_1_year": "head injury less than 1 year ago",
-    "hypersensitivity": "hypersensitivity to baclofen",
-    "treatment_resistant_epilepsy": "treatment-resistant epilepsy",
-    "epilepsy": "epilepsy",
-    "impaired_csf_flow": "impaired CSF flow",
-    "bulbar_paresis": "bulbar / respiratory muscle paresis",
-    "confusion": "confusion",
-    "psychosis": "psychosis, schizophrenia or Parkinson's disease",
-    "autonomic_dysreflexia_history": "history of autonomic dysreflexia",
-    "cerebrovascular_insufficiency": "cerebrovascular or respiratory insufficiency",
-    "sphincter_hypertonia": "sphincter hypertonia",
-    "renal_impairment": "renal impairment",
-    "peptic_ulcer": "peptic ulcer",
-    "hepatic_impairment": "severe hepatic impairment",
-    "diabetes": "diabetes mellitus",
-    "pregnancy": "pregnancy",
-    "breast_feeding": "breast-feeding",
-    "planning_pregnancy": "a woman who may become pregnant or plans a pregnancy",
-    "drives": "drives or operates machines",
-    "scoliosis": "scoliosis",
-    "peg_tube": "PEG (percutaneous endoscopic gastrostomy) tube",
+    "cardiopulmonary_disease": N_("cardiopulmonary disease"),
+    "respiratory_muscle_weakness": N_("respiratory muscle weakness"),
+    "infection": N_("active infection"),
+    "head_injury_under_1_year": N_("head injury less than 1 year ago"),
+    "hypersensitivity": N_("hypersensitivity to baclofen"),
+    "treatment_resistant_epilepsy": N_("treatment-resistant epilepsy"),
+    "epilepsy": N_("epilepsy"),
+    "impaired_csf_flow": N_("impaired CSF flow"),
+    "bulbar_paresis": N_("bulbar / respiratory muscle paresis"),
+    "confusion": N_("confusion"),
+    "psychosis": N_("psychosis, schizophrenia or Parkinson's disease"),
+    "autonomic_dysreflexia_history": N_("history of autonomic dysreflexia"),
+    "cerebrovascular_insufficiency": N_("cerebrovascular or respiratory insufficiency"),
+    "sphincter_hypertonia": N_("sphincter hypertonia"),
+    "renal_impairment": N_("renal impairment"),
+    "peptic_ulcer": N_("peptic ulcer"),
+    "hepatic_impairment": N_("severe hepatic impairment"),
+    "diabetes": N_("diabetes mellitus"),
+    "pregnancy": N_("pregnancy"),
+    "breast_feeding": N_("breast-feeding"),
+    "planning_pregnancy": N_("a woman who may become pregnant or plans a pregnancy"),
+    "drives": N_("drives or operates machines"),
+    "scoliosis": N_("scoliosis"),
+    "peg_tube": N_("PEG (percutaneous endoscopic gastrostomy) tube"),
 }
 
 
@@ -83,7 +84,12 @@ def _codes(values: Any, known: dict[str, str], what: str) -> frozenset[str]:
     out = frozenset(values or ())
     unknown = sorted(out - known.keys())
     if unknown:
-        raise InputError(f"Unknown {what} code {unknown[0]!r}; known codes: {', '.join(known)}.")
+        text = (
+            N_("Unknown medicine code {code}; known codes: {codes}.")
+            if what == "medicine"
+            else N_("Unknown condition code {code}; known codes: {codes}.")
+        )
+        raise InputError(CORE.message(text, code=repr(unknown[0]), codes=", ".join(known)))
     return out
 
 
@@ -104,18 +110,23 @@ class Patient:
     def __post_init__(self) -> None:
         age = self.age_years
         if isinstance(age, (str, pint.Quantity)):
-            age = float(as_quantity(age, "year", "age").magnitude)
+            age = float(as_quantity(age, "year", N_("age")).magnitude)
         if isinstance(age, bool) or not isinstance(age, (int, float)):
-            raise InputError(f"The age {self.age_years!r} is not a number of years.")
+            raise InputError(message("The age {age} is not a number of years.", age=repr(self.age_years)))
         if not math.isfinite(age):
-            raise InputError(f"The age {age} years is not a possible age.")
-        library.hard_check("age", float(age), "year", "age")
+            raise InputError(message("The age {age} years is not a possible age.", age=str(age)))
+        library.hard_check("age", float(age), "year", N_("age"))
         object.__setattr__(self, "age_years", age)
         if self.origin not in ORIGINS:
-            raise InputError(f"The origin {self.origin!r} is not known; choose 'spinal' or 'cerebral' (lionova 4.1).")
+            raise InputError(
+                message(
+                    "The origin {origin} is not known; choose 'spinal' or 'cerebral' (lionova 4.1).",
+                    origin=repr(self.origin),
+                )
+            )
         if self.weight is not None:
-            w = as_quantity(self.weight, "kg", "weight")
-            library.hard_check("weight", float(w.magnitude), "kg", "weight")
+            w = as_quantity(self.weight, "kg", N_("weight"))
+            library.hard_check("weight", float(w.magnitude), "kg", N_("weight"))
             object.__setattr__(self, "weight", w)
         object.__setattr__(self, "medicines", _codes(self.medicines, MEDICINES, "medicine"))
         object.__setattr__(self, "conditions", _codes(self.conditions, CONDITIONS, "condition"))
@@ -142,21 +153,31 @@ class Patient:
         if "hypersensitivity" in self.conditions:
             src = cite("lioresal", "Contraindications") if lioresal else cite("lionova", "4.3")
             raise EligibilityError(
-                f"The patient has {CONDITIONS['hypersensitivity']}, a contraindication to intrathecal baclofen ({src})."
+                message(
+                    "The patient has {condition}, a contraindication to intrathecal baclofen ({source}).",
+                    condition=gettext(CONDITIONS["hypersensitivity"]),
+                    source=src,
+                )
             )
         if "treatment_resistant_epilepsy" in self.conditions:
             if lioresal:
                 # lioresal lists no such contraindication (only hypersensitivity and age under 4) and asks for
                 # particular attention to epilepsy; lionova 4.3 and baclorex 2 forbid it: the suite refuses.
                 raise EligibilityError(
-                    f"The patient has {CONDITIONS['treatment_resistant_epilepsy']}: lioresal does not list it as a "
-                    f"contraindication but asks for particular attention to epilepsy "
-                    f"({cite('lioresal', 'Carefully')}); lionova 4.3 and baclorex 2 make it a contraindication, so "
-                    "the suite does not go on."
+                    message(
+                        "The patient has {condition}: lioresal does not list it as a contraindication but asks for "
+                        "particular attention to epilepsy ({source}); lionova 4.3 and baclorex 2 make it a "
+                        "contraindication, so the suite does not go on.",
+                        condition=gettext(CONDITIONS["treatment_resistant_epilepsy"]),
+                        source=cite("lioresal", "Carefully"),
+                    )
                 )
             raise EligibilityError(
-                f"The patient has {CONDITIONS['treatment_resistant_epilepsy']}, a contraindication to intrathecal "
-                f"baclofen ({cite('lionova', '4.3')})."
+                message(
+                    "The patient has {condition}, a contraindication to intrathecal baclofen ({source}).",
+                    condition=gettext(CONDITIONS["treatment_resistant_epilepsy"]),
+                    source=cite("lionova", "4.3"),
+                )
             )
         return self
 
@@ -168,12 +189,20 @@ class Patient:
         if self.age_years < 4:
             if label == "lioresal":
                 raise EligibilityError(
-                    f"A patient aged {self.age_years:g} years is under 4: childhood under 4 years is a "
-                    f"contraindication ({cite('lioresal', 'Contraindications')})."
+                    message(
+                        "A patient aged {age} years is under 4: childhood under 4 years is a contraindication "
+                        "({source}).",
+                        age=localize_number(f"{self.age_years:g}"),
+                        source=cite("lioresal", "Contraindications"),
+                    )
                 )
             raise EligibilityError(
-                f"A patient aged {self.age_years:g} years is under 4: safety and efficacy of intrathecal "
-                f"baclofen are not established under 4 years ({cite('lionova', '4.2')})."
+                message(
+                    "A patient aged {age} years is under 4: safety and efficacy of intrathecal baclofen are not "
+                    "established under 4 years ({source}).",
+                    age=localize_number(f"{self.age_years:g}"),
+                    source=cite("lionova", "4.2"),
+                )
             )
         return self
 

@@ -27,13 +27,14 @@ from typing import Any, TypeAlias
 
 import numpy as np
 import pint
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.units import UnknownUnitError, format_unit
 from pint.facets.plain import PlainUnit
 
 from . import fastpath
 from .errors import InputError, UnitError
-from .i18n import get_locale, localize_number
+from .i18n import N_, get_locale, gettext, localize_number, message
 
 __all__ = ["ureg", "Q_", "QuantityLike", "as_quantity", "as_array_quantity", "fmt", "display_unit", "magnitude_in"]
 
@@ -122,16 +123,18 @@ _FACTOR = re.compile(r"[0-9]+(?:[.,][0-9]+)?")
 _OPERATOR = re.compile(r"[*^()\[\]{}=\\<>!&|~`$;]")
 _CALCULATION = re.compile(r"\s*(?:[+\-\u2212/×·:]|x(?=\s*[0-9]))\s*[0-9]")
 
-# The end of a refusal's advice: a number followed by the expected unit.  Where the text holds a number the
+# A refusal's advice ends with a number followed by the expected unit.  Where the text holds a number the
 # example is that number as typed ("for example '20 mL'"); the advice never names a number the user did not
-# type -- a stock example such as '50 µg' beside a refused '1,250' reads as a correction.
-_FORM = "write a number followed by {unit}"
+# type -- a stock example such as '50 µg' beside a refused '1,250' reads as a correction.  Each refusal is a
+# whole message template (marked for translation) kept in the parse cache with the values it names; the
+# field's name, the expected unit and the example are filled in, and the template translated, when it is raised.
 
 
-def _refusal(cls: type, template: str, number: str | None = None) -> tuple[Any, ...]:
-    """A refusal kept in the parse cache: the template holds ``{name}``, ``{unit}`` and ``{example}``;
-    ``number`` is the number as typed, which the example repeats with the expected unit."""
-    return ("refused", cls, template, number)
+def _refusal(cls: type, template: str, number: str | None = None, **params: Any) -> tuple[Any, ...]:
+    """A refusal kept in the parse cache: ``template`` (an English msgid) holds ``{name}``, ``{unit}`` and
+    ``{example}`` besides the named ``params``; ``number`` is the number as typed, which the example repeats
+    with the expected unit."""
+    return ("refused", cls, template, number, tuple(params.items()))
 
 
 def _decimal(digits: str, frac: str) -> str:
@@ -149,44 +152,59 @@ def _typeable(decimal: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _read(text: str) -> tuple[Any, ...]:
-    """``text`` as ``(magnitude, pint.Unit or None)``, or ``("refused", error class, message template, number)``.
+    """``text`` as ``(magnitude, pint.Unit or None)``, or ``("refused", error class, template, number, params)``.
 
     The template holds ``{name}``, ``{unit}`` and ``{example}`` for :func:`_parse_text` to fill in.
     """
     s = text.strip()
     if not s:
-        return _refusal(InputError, f"The {{name}} is empty; {_FORM}.")
+        return _refusal(InputError, N_("The {name} is empty; write a number followed by {unit}."))
     if len(text) > MAX_TEXT_LENGTH:
         return _refusal(
-            InputError, f"The {{name}} is too long to be a quantity (at most {MAX_TEXT_LENGTH} characters); {_FORM}."
+            InputError,
+            N_(
+                "The {name} is too long to be a quantity (at most {max_length} characters); write a number "
+                "followed by {unit}."
+            ),
+            max_length=MAX_TEXT_LENGTH,
         )
-    shown = _braces(repr(s))
+    shown = repr(s)
     op = _OPERATOR.search(s)
     if op:
         return _refusal(
             InputError,
-            f"The {{name}} {shown} contains {_braces(repr(op.group()))}: write one plain "
-            f"number followed by {{unit}}, not a calculation.",
+            N_("The {name} {shown} contains {operator}: write one plain number followed by {unit}, not a calculation."),
+            shown=shown,
+            operator=repr(op.group()),
         )
     if s[0] in _SIGNS and s[1:2] in tuple(_SIGNS):
         return _refusal(
             InputError,
-            f"The {{name}} {shown} has a doubled sign; write one number, with one sign at most, followed by {{unit}}.",
+            N_("The {name} {shown} has a doubled sign; write one number, with one sign at most, followed by {unit}."),
+            shown=shown,
         )
     word = _WORD.match(s.lstrip(_SIGNS))
     if word and word.group().lower() in ("nan", "inf", "infinity"):
-        return _refusal(InputError, f"The {{name}} {shown} must be a finite number.")
+        return _refusal(InputError, N_("The {name} {shown} must be a finite number."), shown=shown)
     m = _NUMBER.match(s)
     if m is None:
         lead = re.match(r"[.,][0-9]+", s)
         if lead:
             return _refusal(
                 InputError,
-                f"The {{name}} {shown} starts with a decimal separator; write a zero before it ('0{lead.group()}').",
+                N_("The {name} {shown} starts with a decimal separator; write a zero before it ('0{typed}')."),
+                shown=shown,
+                typed=lead.group(),
             )
         if word and word.group().lower() in _UNIT_NAMES:
-            return _refusal(InputError, f"The {{name}} {shown} has a unit but no number; {_FORM}.")
-        return _refusal(UnitError, f"The {{name}} {shown} could not be read; {_FORM}.")
+            return _refusal(
+                InputError,
+                N_("The {name} {shown} has a unit but no number; write a number followed by {unit}."),
+                shown=shown,
+            )
+        return _refusal(
+            UnitError, N_("The {name} {shown} could not be read; write a number followed by {unit}."), shown=shown
+        )
     int_text, sep, frac, exp = m.group("int"), m.group("sep"), m.group("frac") or "", m.group("exp")
     grouped = any(c in _SEP for c in int_text)
     digits = "".join(c for c in int_text if c not in _SEP)
@@ -207,43 +225,60 @@ def _read(text: str) -> tuple[Any, ...]:
             whole = sign + (digits + frac + more.group().replace(sep, "")).lstrip("0")
             return _refusal(
                 InputError,
-                f"The {{name}} {shown} groups its digits with {sep!r}, which the suite reads "
-                f"only as a decimal separator; write {whole} (or group the digits with "
-                f"spaces).",
+                N_(
+                    "The {name} {shown} groups its digits with {separator}, which the suite reads only as a decimal "
+                    "separator; write {whole} (or group the digits with spaces)."
+                ),
+                shown=shown,
+                separator=repr(sep),
+                whole=whole,
             )
         if not (rest[:1] in (".", ",") and rest[1:2].isascii() and rest[1:2].isdigit()):
             grouping = sign + (digits + frac).lstrip("0")
             decimal = sign + _decimal(digits, frac)
+            values = {"shown": shown, "typed": repr(m.group()), "grouping": grouping, "decimal": decimal}
             if sep == ",":
-                meaning = f"means {grouping} in English but {decimal} in Norwegian (a decimal comma)"
-                readings = f"{grouping} or {_typeable(decimal)}"
-            else:
-                meaning = (
-                    f"means {decimal} with a decimal point but {grouping} in Turkish or Norwegian (a dot "
-                    f"between groups of three digits)"
+                return _refusal(
+                    InputError,
+                    N_(
+                        "The {name} {shown} is ambiguous: {typed} means {grouping} in English but {decimal} in "
+                        "Norwegian (a decimal comma); write {grouping} or {decimal_typed}, whichever is meant."
+                    ),
+                    decimal_typed=_typeable(decimal),
+                    **values,
                 )
-                readings = f"{_typeable(decimal)} or {grouping}"
             return _refusal(
                 InputError,
-                f"The {{name}} {shown} is ambiguous: {_braces(repr(m.group()))} {meaning}; "
-                f"write {readings}, whichever is meant.",
+                N_(
+                    "The {name} {shown} is ambiguous: {typed} means {decimal} with a decimal point but {grouping} in "
+                    "Turkish or Norwegian (a dot between groups of three digits); write {decimal_typed} or "
+                    "{grouping}, whichever is meant."
+                ),
+                decimal_typed=_typeable(decimal),
+                **values,
             )
     if rest[:1] in (".", ",") and rest[1:2].isascii() and rest[1:2].isdigit():
         return _refusal(
             InputError,
-            f"The {{name}} {shown} has two decimal separators; write one number, with one "
-            f"decimal separator, followed by {{unit}}.",
+            N_(
+                "The {name} {shown} has two decimal separators; write one number, with one decimal separator, "
+                "followed by {unit}."
+            ),
+            shown=shown,
         )
     if len((digits + frac).lstrip("0")) > MAX_DIGITS:
         return _refusal(
             InputError,
-            f"The {{name}} has too many digits (at most {MAX_DIGITS} significant digits); "
-            f"write a shorter number followed by {{unit}}.",
+            N_(
+                "The {name} has too many digits (at most {max_digits} significant digits); write a shorter number "
+                "followed by {unit}."
+            ),
+            max_digits=MAX_DIGITS,
         )
     exponent = 0 if exp is None else int(exp.replace("\u2212", "-"))
     mag: Any = float(f"{digits}.{frac or '0'}e{exponent}") if (frac or exp is not None) else int(digits)
     if not math.isfinite(mag):
-        return _refusal(InputError, f"The {{name}} {shown} is too large to compute with.")
+        return _refusal(InputError, N_("The {name} {shown} is too large to compute with."), shown=shown)
     if sign in ("-", "\u2212"):
         mag = -mag
     unit_text = rest.strip()
@@ -252,16 +287,21 @@ def _read(text: str) -> tuple[Any, ...]:
     number = m.group()
     if _CALCULATION.match(rest):
         return _refusal(
-            InputError, f"The {{name}} {shown} is a calculation; write one plain number followed by {{unit}}."
+            InputError,
+            N_("The {name} {shown} is a calculation; write one plain number followed by {unit}."),
+            shown=shown,
         )
     if unit_text[0].isascii() and (unit_text[0].isdigit() or unit_text[0] in _SIGNS):
         other = _NUMBER.match(unit_text)
-        other_text = _braces(repr(other.group() if other else unit_text.split()[0]))
         return _refusal(
             InputError,
-            f"The {{name}} {shown} holds two numbers ({_braces(repr(number))} and "
-            f"{other_text}); write one number followed by {{unit}} (a space inside a "
-            f"number may only separate groups of three digits).",
+            N_(
+                "The {name} {shown} holds two numbers ({first} and {second}); write one number followed by {unit} "
+                "(a space inside a number may only separate groups of three digits)."
+            ),
+            shown=shown,
+            first=repr(number),
+            second=repr(other.group() if other else unit_text.split()[0]),
         )
     lead = _WORD.match(rest)
     if (
@@ -272,9 +312,12 @@ def _read(text: str) -> tuple[Any, ...]:
     ):
         return _refusal(
             InputError,
-            f"The {{name}} {shown} has a letter inside the number "
-            f"({_braces(repr(number + lead.group()))}); type the number in digits only, "
-            f"followed by {{unit}}.",
+            N_(
+                "The {name} {shown} has a letter inside the number ({typed}); type the number in digits only, "
+                "followed by {unit}."
+            ),
+            shown=shown,
+            typed=repr(number + lead.group()),
         )
     unit = _read_unit(unit_text, shown, number)
     if unit[0] == "refused":
@@ -286,11 +329,6 @@ def _read(text: str) -> tuple[Any, ...]:
 _LOOKALIKE = str.maketrans("oOlI", "0011")
 
 
-def _braces(text: str) -> str:
-    """Escape braces of user text so it can sit in a message template."""
-    return text.replace("{", "{{").replace("}", "}}")
-
-
 def _read_unit(text: str, shown: str, number: str | None = None) -> tuple[Any, ...]:
     """The unit part: allow-listed names joined by '/' (or 'per'); a number may follow a '/' ("ug/24 h").
 
@@ -299,7 +337,10 @@ def _read_unit(text: str, shown: str, number: str | None = None) -> tuple[Any, .
     parts = re.split(r"\s*/\s*|\s+per\s+", text, flags=re.I)
     if len(parts) > 3:
         return _refusal(
-            UnitError, f"The {{name}} {shown} has too many '/' in its unit; give it in {{unit}}{{example}}.", number
+            UnitError,
+            N_("The {name} {shown} has too many '/' in its unit; give it in {unit}{example}."),
+            number,
+            shown=shown,
         )
     factor = 1.0
     names: list[str] = []
@@ -309,12 +350,17 @@ def _read_unit(text: str, shown: str, number: str | None = None) -> tuple[Any, .
             if fm:
                 f = float(fm.group().replace(",", "."))
                 if not f > 0:
-                    return _refusal(InputError, f"The {{name}} {shown} divides by zero; give it in {{unit}}.")
+                    return _refusal(
+                        InputError, N_("The {name} {shown} divides by zero; give it in {unit}."), shown=shown
+                    )
                 factor *= f
                 part = part[fm.end() :].strip()
         if not part:
             return _refusal(
-                UnitError, f"The {{name}} {shown} has an incomplete unit; give it in {{unit}}{{example}}.", number
+                UnitError,
+                N_("The {name} {shown} has an incomplete unit; give it in {unit}{example}."),
+                number,
+                shown=shown,
             )
         if _WORD.fullmatch(part) and part.lower() in _UNIT_NAMES:
             names.append(_UNIT_NAMES[part.lower()])
@@ -324,22 +370,26 @@ def _read_unit(text: str, shown: str, number: str | None = None) -> tuple[Any, .
             if all(w.lower() in _UNIT_NAMES for w in words):
                 return _refusal(
                     UnitError,
-                    f"The {{name}} {shown} has two units "
-                    f"({_braces(' and '.join(map(repr, words)))}); give one unit, "
-                    f"{{unit}}{{example}}.",
+                    N_("The {name} {shown} has two units ({units}); give one unit, {unit}{example}."),
                     number,
+                    shown=shown,
+                    units=tuple(map(repr, words)),  # a list, joined in the reader's language when raised
                 )
             if any(c.isascii() and c.isdigit() for c in words[1]):
                 return _refusal(
                     InputError,
-                    f"The {{name}} {shown} has a number after its unit "
-                    f"({_braces(repr(words[1]))}); write one number followed by {{unit}}.",
+                    N_(
+                        "The {name} {shown} has a number after its unit ({typed}); write one number followed by {unit}."
+                    ),
+                    shown=shown,
+                    typed=repr(words[1]),
                 )
         return _refusal(
             UnitError,
-            f"The {{name}} {shown}: {_braces(repr(part))} is not a unit the suite reads; "
-            f"give it in {{unit}}{{example}}.",
+            N_("The {name} {shown}: {typed} is not a unit the suite reads; give it in {unit}{example}."),
             number,
+            shown=shown,
+            typed=repr(part),
         )
     spec = " / ".join(names)
     return (factor, _pint_unit(spec))
@@ -475,16 +525,25 @@ _make_q = _FAST.make
 _quantity_maker = _FAST.maker
 
 
-def _parse_text(text: str, name: str = "value", unit: str = "") -> Any:
+def _parse_text(text: str, name: str = N_("value"), unit: str = "") -> Any:
     """Read text with the reader: a fresh Quantity, or a bare number (int or float) when it has no unit.
 
     Raises the reader's refusal (an :class:`ITBError`) completed with ``name`` and ``unit``.
     """
     parsed = _read(text)
     if parsed[0] == "refused":
-        _, cls, template, number = parsed
+        _, cls, template, number, params = parsed
         shown = display_unit(unit) if unit else ""
-        raise cls(template.format(name=name, unit=shown or "its unit", example=_typed_example(number, shown)))
+        values = {k: _and_list(v) if isinstance(v, tuple) else v for k, v in params}
+        raise cls(
+            message(
+                template,
+                name=gettext(name),
+                unit=shown or gettext("its unit"),
+                example=_typed_example(number, shown),
+                **values,
+            )
+        )
     mag, u = parsed
     return mag if u is None else Q_(mag, u)
 
@@ -527,13 +586,28 @@ def _display_unit(unit: str | PlainUnit, locale: str) -> str:
 
 def _typed_example(number: str | None, unit: str) -> str:
     """`` (for example '20 mL')``: the number as typed with the expected unit, or nothing without both."""
-    return f" (for example '{number} {unit}')" if number and unit else ""
+    return " " + message("(for example '{number} {unit}')", number=number, unit=unit) if number and unit else ""
+
+
+def _and_list(items: tuple[str, ...]) -> str:
+    """``'a' and 'b'`` in the language in force (English: joined with "and", as the suite has always written)."""
+    if get_locale() in ("en", "qps"):
+        return " and ".join(items)
+    return format_list(list(items), locale=get_locale())
 
 
 def _refuse_bare(value: Any, unit: str, name: str) -> UnitError:
     shown = display_unit(unit)
     if isinstance(value, str):
-        return UnitError(f"The {name} {value!r} has no unit; give it in {shown}{_typed_example(value.strip(), shown)}.")
+        return UnitError(
+            message(
+                "The {name} {shown} has no unit; give it in {unit}{example}.",
+                name=gettext(name),
+                shown=repr(value),
+                unit=shown,
+                example=_typed_example(value.strip(), shown),
+            )
+        )
     typed = (
         str(value)
         if isinstance(value, (int, float, np.integer, np.floating))
@@ -541,7 +615,15 @@ def _refuse_bare(value: Any, unit: str, name: str) -> UnitError:
         and math.isfinite(value)
         else None
     )
-    return UnitError(f"The {name} {value} has no unit; give it in {shown}{_typed_example(typed, shown)}.")
+    return UnitError(
+        message(
+            "The {name} {shown} has no unit; give it in {unit}{example}.",
+            name=gettext(name),
+            shown=str(value),
+            unit=shown,
+            example=_typed_example(typed, shown),
+        )
+    )
 
 
 def _example(unit: str) -> str:
@@ -569,7 +651,7 @@ def _example(unit: str) -> str:
     return examples.get(unit, f"1 {display_unit(unit)}")
 
 
-def as_quantity(value: Any, unit: str, name: str = "value", *, array: bool = False) -> pint.Quantity:
+def as_quantity(value: Any, unit: str, name: str = N_("value"), *, array: bool = False) -> pint.Quantity:
     """Read ``value`` as a Quantity of :data:`ureg` expressed in ``unit``.
 
     ``value`` may be a Quantity (of this or another pint registry) or a string.
@@ -593,66 +675,82 @@ def as_quantity(value: Any, unit: str, name: str = "value", *, array: bool = Fal
                 raise _refuse_bare(value, unit, name)
             q = Q_(q, "")
     elif value is None:
-        raise InputError(f"The {name} is missing; write a number followed by {display_unit(unit)}.")
+        raise InputError(
+            message(
+                "The {name} is missing; write a number followed by {unit}.", name=gettext(name), unit=display_unit(unit)
+            )
+        )
     elif isinstance(value, (bool, int, float, np.number, np.ndarray, list, tuple)):
         if target.dimensionless:
             try:
                 q = Q_(np.asarray(value, dtype=float) if array else value, "")
             except (TypeError, ValueError):
-                raise InputError(f"The {name} {value!r} is not a number.") from None
+                raise InputError(
+                    message("The {name} {shown} is not a number.", name=gettext(name), shown=repr(value))
+                ) from None
         else:
             raise _refuse_bare(value, unit, name)
     else:
-        raise InputError(f"The {name} {value!r} is not a quantity; give it in {display_unit(unit)}.")
+        raise InputError(
+            message(
+                "The {name} {shown} is not a quantity; give it in {unit}.",
+                name=gettext(name),
+                shown=repr(value),
+                unit=display_unit(unit),
+            )
+        )
 
     if q.dimensionality != target.dimensionality:
         raise _wrong_dimension(q, target, unit, name, value.strip() if isinstance(value, str) else None)
     mag = q.magnitude
     if np.ndim(mag) != 0:
         if not array:
-            raise InputError(f"The {name} must be a single value, not a list.")
+            raise InputError(message("The {name} must be a single value, not a list.", name=gettext(name)))
         arr = np.asarray(mag, dtype=float)
         if not np.all(np.isfinite(arr)):
-            raise InputError(f"The {name} contains a value that is not a finite number.")
+            raise InputError(message("The {name} contains a value that is not a finite number.", name=gettext(name)))
         return Q_(arr, q.units).to(target)
     try:
         fmag = float(mag)
     except OverflowError:
-        raise InputError(f"The {name} is too large to compute with.") from None
+        raise InputError(message("The {name} is too large to compute with.", name=gettext(name))) from None
     except (TypeError, ValueError):
-        raise InputError(f"The {name} {mag!r} is not a number.") from None
+        raise InputError(message("The {name} {shown} is not a number.", name=gettext(name), shown=repr(mag))) from None
     if not math.isfinite(fmag):
-        raise InputError(f"The {name} must be a finite number, not {fmag}.")
+        raise InputError(
+            message("The {name} must be a finite number, not {shown}.", name=gettext(name), shown=str(fmag))
+        )
     try:
         out = q.to(target)
         finite = math.isfinite(float(out.magnitude))
     except OverflowError:
         finite = False
     if not finite:
-        raise InputError(f"The {name} is too large to compute with.")
+        raise InputError(message("The {name} is too large to compute with.", name=gettext(name)))
     return out
 
 
 # What a dimension is called in a refusal ("50 mL is a volume, not a mass").
 _DIMENSION_WORDS = {
-    "[mass]": "a mass",
-    "[length] ** 3": "a volume",
-    "[time]": "a time",
-    "[length]": "a length",
-    "[substance]": "an amount of substance",
-    "[mass] / [time]": "a dose rate (mass per time)",
-    "[mass] / [length] ** 3": "a concentration (mass per volume)",
-    "[length] ** 3 / [time]": "a flow (volume per time)",
-    "[length] ** 2": "an area",
-    "[mass] / [length] ** 3 / [time]": "a concentration per time",
-    "[length] ** 3 / [mass]": "a volume per mass",
-    "1 / [time]": "a rate per time",
-    "dimensionless": "a plain number",
+    "[mass]": N_("a mass"),
+    "[length] ** 3": N_("a volume"),
+    "[time]": N_("a time"),
+    "[length]": N_("a length"),
+    "[substance]": N_("an amount of substance"),
+    "[mass] / [time]": N_("a dose rate (mass per time)"),
+    "[mass] / [length] ** 3": N_("a concentration (mass per volume)"),
+    "[length] ** 3 / [time]": N_("a flow (volume per time)"),
+    "[length] ** 2": N_("an area"),
+    "[mass] / [length] ** 3 / [time]": N_("a concentration per time"),
+    "[length] ** 3 / [mass]": N_("a volume per mass"),
+    "1 / [time]": N_("a rate per time"),
+    "dimensionless": N_("a plain number"),
 }
 
 
 def _dimension_word(dimensionality: Any, units: Any) -> str:
-    return _DIMENSION_WORDS.get(str(dimensionality)) or f"a quantity in {display_unit(units)}"
+    word = _DIMENSION_WORDS.get(str(dimensionality))
+    return gettext(word) if word else message("a quantity in {unit}", unit=display_unit(units))
 
 
 def _wrong_dimension(q: pint.Quantity, target: pint.Unit, unit: str, name: str, text: str | None) -> UnitError:
@@ -665,14 +763,20 @@ def _wrong_dimension(q: pint.Quantity, target: pint.Unit, unit: str, name: str, 
         shown = fmt(q)
     else:
         shown = display_unit(q.units)
-    advice = "give it as a plain number" if target.dimensionless else f"give it in {display_unit(unit)}"
+    values = {
+        "name": gettext(name),
+        "shown": shown,
+        "got": _dimension_word(q.dimensionality, q.units),
+        "wanted": _dimension_word(target.dimensionality, target),
+    }
+    if target.dimensionless:
+        return UnitError(message("The {name} {shown} is {got}, not {wanted}; give it as a plain number.", **values))
     return UnitError(
-        f"The {name} {shown} is {_dimension_word(q.dimensionality, q.units)}, not "
-        f"{_dimension_word(target.dimensionality, target)}; {advice}."
+        message("The {name} {shown} is {got}, not {wanted}; give it in {unit}.", unit=display_unit(unit), **values)
     )
 
 
-def as_array_quantity(value: Any, unit: str, name: str = "value") -> pint.Quantity:
+def as_array_quantity(value: Any, unit: str, name: str = N_("value")) -> pint.Quantity:
     """Like :func:`as_quantity` but also accepts arrays and sequences of Quantities or strings.
 
     >>> as_array_quantity(["1 h", "90 min"], "h").magnitude.tolist()
@@ -684,7 +788,7 @@ def as_array_quantity(value: Any, unit: str, name: str = "value") -> pint.Quanti
     return as_quantity(value, unit, name, array=True)
 
 
-def magnitude_in(value: Any, unit: str, name: str = "value") -> float:
+def magnitude_in(value: Any, unit: str, name: str = N_("value")) -> float:
     """The plain float of ``value`` in ``unit`` (after the same checks as :func:`as_quantity`).
 
     >>> magnitude_in("0.5 mL", "uL")

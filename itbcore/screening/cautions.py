@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..errors import InputError
+from ..i18n import CORE, N_, gettext, message
 from ..patient import CONDITIONS, MEDICINES, Patient, as_patient
 from ..sources import DEFAULT_LABEL, Finding, SeverityName, check_rule_label, cite, most_severe_first
 from .rules import _SCREENING_SECTION, OLDER_PATIENT_AGE, _src
@@ -38,56 +39,66 @@ _CAUTION = (
 _LIORESAL_CAUTION: dict[str, tuple[SeverityName, str, str]] = {
     "impaired_csf_flow": (
         "warning",
-        "Impaired CSF flow: the antispastic effect may differ from that in patients "
-        "with normal CSF flow, as baclofen spreads unevenly in the subarachnoid space",
+        N_(
+            "Impaired CSF flow: the antispastic effect may differ from that in patients "
+            "with normal CSF flow, as baclofen spreads unevenly in the subarachnoid space"
+        ),
         "Carefully",
     ),
     "epilepsy": (
         "warning",
-        "Epilepsy: particular attention, as seizures have occurred with overdose, during "
-        "maintenance and after stopping",
+        N_(
+            "Epilepsy: particular attention, as seizures have occurred with overdose, during "
+            "maintenance and after stopping"
+        ),
         "Carefully",
     ),
     "bulbar_paresis": (
         "warning",
-        "Bulbar paresis or partial paralysis of the respiratory muscles: lioresal's caution "
-        "list does not name it; with respiratory muscle weakness, breathing and heart must be monitored "
-        "carefully during the first test dose (lionova 4.4 lists it for particular caution)",
+        N_(
+            "Bulbar paresis or partial paralysis of the respiratory muscles: lioresal's caution "
+            "list does not name it; with respiratory muscle weakness, breathing and heart must be monitored "
+            "carefully during the first test dose (lionova 4.4 lists it for particular caution)"
+        ),
         "Special instructions",
     ),
     "confusion": (
         "warning",
-        "Confusion: use with caution and under careful observation, as it has worsened with oral baclofen",
+        N_("Confusion: use with caution and under careful observation, as it has worsened with oral baclofen"),
         "Carefully",
     ),
     "psychosis": (
         "warning",
-        "Mental disorders, schizophrenia or Parkinson's disease: use with caution and under "
-        "careful observation, as they have worsened with oral baclofen",
+        N_(
+            "Mental disorders, schizophrenia or Parkinson's disease: use with caution and under "
+            "careful observation, as they have worsened with oral baclofen"
+        ),
         "Carefully",
     ),
     "autonomic_dysreflexia_history": (
         "warning",
-        "History of autonomic dysreflexia: use with caution; pain or a sudden stop can provoke a crisis",
+        N_("History of autonomic dysreflexia: use with caution; pain or a sudden stop can provoke a crisis"),
         "Carefully",
     ),
     "cerebrovascular_insufficiency": (
         "warning",
-        "Cerebrovascular or respiratory failure: use with caution, as baclofen may worsen it",
+        N_("Cerebrovascular or respiratory failure: use with caution, as baclofen may worsen it"),
         "Carefully",
     ),
-    "sphincter_hypertonia": ("warning", "Hypertonic sphincters: care is needed", "Carefully"),
-    "renal_impairment": ("warning", "Impaired renal function: care is needed", "Carefully"),
+    "sphincter_hypertonia": ("warning", N_("Hypertonic sphincters: care is needed"), "Carefully"),
+    "renal_impairment": ("warning", N_("Impaired renal function: care is needed"), "Carefully"),
     "peptic_ulcer": (
         "warning",
-        "Ulcers of the gastrointestinal tract (also in the history): care is needed",
+        N_("Ulcers of the gastrointestinal tract (also in the history): care is needed"),
         "Carefully",
     ),
     "hepatic_impairment": (
         "info",
-        "Hepatic impairment: lioresal does not list it among its cautions; the liver plays "
-        "no significant role in the metabolism of intrathecal baclofen, so no dose change is "
-        "needed (lionova 4.4 asks for particular caution in severe hepatic impairment)",
+        N_(
+            "Hepatic impairment: lioresal does not list it among its cautions; the liver plays "
+            "no significant role in the metabolism of intrathecal baclofen, so no dose change is "
+            "needed (lionova 4.4 asks for particular caution in severe hepatic impairment)"
+        ),
         "Dosing and Administration",
     ),
 }
@@ -96,36 +107,44 @@ _LIORESAL_CAUTION: dict[str, tuple[SeverityName, str, str]] = {
 _INTERACTIONS: dict[str, tuple[SeverityName, str, str]] = {
     "cns_depressant": (
         "warning",
-        "Alcohol and other CNS depressants (e.g. analgesics, neuroleptics, benzodiazepines, "
-        "anxiolytics) and baclofen add to each other's effect on the CNS.",
+        N_(
+            "Alcohol and other CNS depressants (e.g. analgesics, neuroleptics, benzodiazepines, "
+            "anxiolytics) and baclofen add to each other's effect on the CNS."
+        ),
         "Interaction",
     ),
     "tricyclic_antidepressant": (
         "warning",
-        "Tricyclic antidepressants may increase the effect of baclofen and cause marked muscle hypotonia.",
+        N_("Tricyclic antidepressants may increase the effect of baclofen and cause marked muscle hypotonia."),
         "Interaction",
     ),
     "antihypertensive": (
         "warning",
-        "Antihypertensives may deepen a fall in blood pressure: monitor blood pressure "
-        "and lower the antihypertensive dose if needed.",
+        N_(
+            "Antihypertensives may deepen a fall in blood pressure: monitor blood pressure "
+            "and lower the antihypertensive dose if needed."
+        ),
         "Interaction",
     ),
     "levodopa_carbidopa": (
         "warning",
-        "Levodopa/carbidopa raises the risk of visual hallucinations, confusion, "
-        "headache and nausea; Parkinson's symptoms may worsen.",
+        N_(
+            "Levodopa/carbidopa raises the risk of visual hallucinations, confusion, "
+            "headache and nausea; Parkinson's symptoms may worsen."
+        ),
         "Interaction",
     ),
     "morphine": (
         "warning",
-        "Morphine with intrathecal baclofen caused hypotension in one patient; breathing and "
-        "CNS depression cannot be ruled out.",
+        N_(
+            "Morphine with intrathecal baclofen caused hypotension in one patient; breathing and "
+            "CNS depression cannot be ruled out."
+        ),
         "Interaction",
     ),
     "general_anaesthetic": (
         "warning",
-        "General anaesthetics (e.g. fentanyl, propofol) may raise the risk of cardiac disorders and seizures.",
+        N_("General anaesthetics (e.g. fentanyl, propofol) may raise the risk of cardiac disorders and seizures."),
         "Interaction",
     ),
 }
@@ -133,27 +152,33 @@ _INTERACTIONS: dict[str, tuple[SeverityName, str, str]] = {
 #: Medicines only the baclorex leaflet names (baclorex 2, "Diğer ilaçlar ile birlikte kullanımı": "some medicines
 #: can interfere with your treatment; remind your doctor or nurse"); lionova 4.5 and lioresal do not name them.
 _BACLOREX_ONLY_INTERACTIONS: dict[str, str] = {
-    "kidney_affecting": "Other medicines that also affect the kidneys (such as ibuprofen) can interfere with the "
-    "treatment: the patient should tell the doctor or nurse; lionova 4.5 and lioresal do not "
-    "name them.",
-    "antiepileptic": "Epilepsy medicines can interfere with the treatment: the patient should tell the doctor or "
-    "nurse; lionova 4.5 and lioresal do not name them.",
+    "kidney_affecting": N_(
+        "Other medicines that also affect the kidneys (such as ibuprofen) can interfere with the "
+        "treatment: the patient should tell the doctor or nurse; lionova 4.5 and lioresal do not "
+        "name them."
+    ),
+    "antiepileptic": N_(
+        "Epilepsy medicines can interfere with the treatment: the patient should tell the doctor or "
+        "nurse; lionova 4.5 and lioresal do not name them."
+    ),
 }
 
 #: Other intrathecally given medicines, in each text's words (lionova 4.5; lioresal Interaction; baclorex 2).
 _OTHER_INTRATHECAL: dict[str, tuple[str, str]] = {
     "lionova": (
         "4.5",
-        "Other intrathecally given medicines: there is no information yet on their use together with baclofen",
+        N_("Other intrathecally given medicines: there is no information yet on their use together with baclofen"),
     ),
     "lioresal": (
         "Interaction",
-        "Other intrathecally given medicines: their use together with intrathecal baclofen "
-        "has not been studied and the safety of the combination is not established",
+        N_(
+            "Other intrathecally given medicines: their use together with intrathecal baclofen "
+            "has not been studied and the safety of the combination is not established"
+        ),
     ),
     "baclorex": (
         "2",
-        "the baclorex leaflet asks for care when the patient receives any other injection into the spine",
+        N_("the baclorex leaflet asks for care when the patient receives any other injection into the spine"),
     ),
 }
 
@@ -169,18 +194,20 @@ class Interaction:
 
 
 _INTERACTION_ACTIONS = {
-    "cns_depressant": "watch for sedation; avoid alcohol in particular (lionova 4.5: its interactions are "
-    "unpredictable)",
-    "tricyclic_antidepressant": "watch muscle tone",
-    "antihypertensive": "monitor blood pressure; lower the antihypertensive if needed",
-    "levodopa_carbidopa": "watch for hallucinations and confusion",
-    "morphine": "monitor blood pressure, breathing and alertness",
-    "general_anaesthetic": "tell the anaesthetist; monitor heart rhythm and watch for seizures",
-    "kidney_affecting": "ask about them; the patient tells the doctor or nurse",
-    "antiepileptic": "ask about them; the patient tells the doctor or nurse",
-    "other_intrathecal": "use with care: the combination is not studied",
+    "cns_depressant": N_(
+        "watch for sedation; avoid alcohol in particular (lionova 4.5: its interactions are unpredictable)"
+    ),
+    "tricyclic_antidepressant": N_("watch muscle tone"),
+    "antihypertensive": N_("monitor blood pressure; lower the antihypertensive if needed"),
+    "levodopa_carbidopa": N_("watch for hallucinations and confusion"),
+    "morphine": N_("monitor blood pressure, breathing and alertness"),
+    "general_anaesthetic": N_("tell the anaesthetist; monitor heart rhythm and watch for seizures"),
+    "kidney_affecting": N_("ask about them; the patient tells the doctor or nurse"),
+    "antiepileptic": N_("ask about them; the patient tells the doctor or nurse"),
+    "other_intrathecal": N_("use with care: the combination is not studied"),
 }
 #: Interactions as data: medicine code → effect → what to do (lionova 4.5; lioresal Interaction; baclorex 2).
+#: ``effect`` and ``action`` are English msgids (marked where defined): show them with ``itbcore.i18n.gettext``.
 INTERACTIONS: dict[str, Interaction] = {
     **{
         code: Interaction(
@@ -194,8 +221,10 @@ INTERACTIONS: dict[str, Interaction] = {
     },
     "other_intrathecal": Interaction(
         "other_intrathecal",
-        "Other intrathecally given medicines: there is no information on their use with intrathecal baclofen and "
-        "the safety of the combination is not established; the baclorex leaflet asks for care.",
+        N_(
+            "Other intrathecally given medicines: there is no information on their use with intrathecal baclofen "
+            "and the safety of the combination is not established; the baclorex leaflet asks for care."
+        ),
         _INTERACTION_ACTIONS["other_intrathecal"],
         f"{cite('lionova', '4.5')}; {cite('lioresal', 'Interaction')}; {cite('baclorex', '2')}",
     ),
@@ -235,74 +264,98 @@ def before_first_fill(
     # A first fill is ITB planning: a patient the label does not cover is refused, as titration_plan does.
     as_patient(patient).require_eligible(label)
     if not isinstance(post_traumatic, bool):
-        raise InputError(f"post_traumatic must be True or False, not {post_traumatic!r}.")
+        raise InputError(f"post_traumatic must be True or False, not {post_traumatic!r}.")  # a programming error
     lio = label == "lionova"
     route = cite("lionova", "4.2") if lio else cite("lioresal", "Contraindications")
+    # the citations the items name (codes of the labels' sections, not translated)
+    child_src = f"{cite('lionova', '4.2')}; {cite('lioresal', 'Carefully')}"
+    particles_src = f"{cite('lioresal', 'Dosing and Administration')}; {cite('baclorex', '5')}"
+    diluent_src = f"{cite('lionova', '6.2')}, {cite('lionova', '6.6')}"
     items = [
         ChecklistItem(
             "route_intrathecal_only",
-            "The solution is for intrathecal use only: never intravenous, "
-            f"intramuscular, subcutaneous or epidural ({route}).",
+            message(
+                "The solution is for intrathecal use only: never intravenous, intramuscular, subcutaneous or "
+                "epidural ({source}).",
+                source=route,
+            ),
             route,
         ),
         ChecklistItem(
             "compatible_pump_with_filter",
-            "Use only a pump of materials shown to be compatible with the "
-            "solution and with an integrated bacterial filter (lionova 4.2).",
+            gettext(
+                "Use only a pump of materials shown to be compatible with the "
+                "solution and with an integrated bacterial filter (lionova 4.2)."
+            ),
             cite("lionova", "4.2"),
         ),
         ChecklistItem(
             "arachnoiditis_imaging",
-            "Post-traumatic spasticity: image the subarachnoid space first; "
-            "with radiological signs of arachnoiditis do not start (lionova 4.2).",
+            gettext(
+                "Post-traumatic spasticity: image the subarachnoid space first; "
+                "with radiological signs of arachnoiditis do not start (lionova 4.2)."
+            ),
             cite("lionova", "4.2"),
             applies=post_traumatic,
         ),
         ChecklistItem(
             "child_body_size",
-            "A child needs enough body size (weight) for an implanted pump "
-            f"({cite('lionova', '4.2')}; {cite('lioresal', 'Carefully')}).",
-            f"{cite('lionova', '4.2')}; {cite('lioresal', 'Carefully')}",
+            message(
+                "A child needs enough body size (weight) for an implanted pump ({source}).",
+                source=child_src,
+            ),
+            child_src,
             applies=patient.population == "pediatric",
         ),
         ChecklistItem(
             "infection_free",
-            "The patient is free of infection (lionova 4.2, 4.4).",
+            gettext("The patient is free of infection (lionova 4.2, 4.4)."),
             f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}",
         ),
         ChecklistItem(
             "inspect_solution",
-            "Inspect the solution: a clear, colourless solution "
-            f"({cite('lionova', '3')}); do not use it if it has changed colour or holds particles "
-            f"({cite('lioresal', 'Dosing and Administration')}; {cite('baclorex', '5')}); each ampoule is "
-            f"for single use ({cite('lionova', '6.6')}), used at once after opening "
-            f"({cite('lionova', '6.3')}).",
+            message(
+                "Inspect the solution: a clear, colourless solution ({source_clear}); do not use it if it has changed "
+                "colour or holds particles ({source_particles}); each ampoule is for single use ({source_single}), "
+                "used at once after opening ({source_opened}).",
+                source_clear=cite("lionova", "3"),
+                source_particles=particles_src,
+                source_single=cite("lionova", "6.6"),
+                source_opened=cite("lionova", "6.3"),
+            ),
             f"{cite('lionova', '3')}, {cite('lionova', '6.3')}, {cite('lionova', '6.6')}; "
             f"{cite('lioresal', 'Dosing and Administration')}; {cite('baclorex', '5')}",
         ),
         ChecklistItem(
             "diluent_nacl_only",
-            "If diluted: sodium chloride 9 mg/mL (0.9 %) only, never glucose "
-            f"({cite('lionova', '6.2')}, {cite('lionova', '6.6')}).",
-            f"{cite('lionova', '6.2')}, {cite('lionova', '6.6')}",
+            message(
+                "If diluted: sodium chloride 9 mg/mL (0.9 %) only, never glucose ({source}).",
+                source=diluent_src,
+            ),
+            diluent_src,
         ),
         # Each label says only its own: only lioresal forbids freezing (label_differences.toml: storage).
         ChecklistItem(
             "storage",
-            "Stored as the label says (lionova: no special storage conditions; lioresal: at "
-            "no more than 30 °C, not frozen, not heat-sterilised; baclorex: below 30 °C, protected from "
-            "heat, a diluted solution used within 24 h).",
+            gettext(
+                "Stored as the label says (lionova: no special storage conditions; lioresal: at "
+                "no more than 30 °C, not frozen, not heat-sterilised; baclorex: below 30 °C, protected from "
+                "heat, a diluted solution used within 24 h)."
+            ),
             f"{cite('lionova', '6.4')}; {cite('lioresal', 'Storage conditions')}; {cite('baclorex', '5')}",
         ),
         ChecklistItem(
             "resuscitation_ready",
-            f"Resuscitation equipment and trained staff are at hand ({cite('lionova', '4.2')}).",
+            message("Resuscitation equipment and trained staff are at hand ({source}).", source=cite("lionova", "4.2")),
             cite("lionova", "4.2"),
         ),
         ChecklistItem(
             "no_double_dose",
-            "The patient knows: a forgotten dose is never made up with a double dose; "
-            f"tell the doctor or nurse at once if a dose may have been missed ({cite('baclorex', '3')}).",
+            message(
+                "The patient knows: a forgotten dose is never made up with a double dose; tell the doctor or nurse "
+                "at once if a dose may have been missed ({source}).",
+                source=cite("baclorex", "3"),
+            ),
             cite("baclorex", "3"),
         ),
     ]
@@ -327,16 +380,20 @@ _CONDITION_RULES: dict[str, _ConditionRule] = {
         "infection",
         "violation",
         {"lionova": "4.2", "lioresal": _SCREENING_SECTION["lioresal"]},
-        "The patient must be free of infection before screening: a systemic infection can prevent an accurate "
-        "assessment of the response",
+        N_(
+            "The patient must be free of infection before screening: a systemic infection can prevent an accurate "
+            "assessment of the response"
+        ),
     ),
     # lionova 4.4; lioresal Dosing and Administration: wait until spasticity is stable, ≥ 1 year after the trauma.
     "head_injury_under_1_year": _ConditionRule(
         "head_injury_under_1_year",
         "warning",
         {"lionova": "4.4", "lioresal": "Dosing and Administration"},
-        "Spasticity after a head injury: long-term intrathecal baclofen is not recommended until the spasticity "
-        "is stable, at least 1 year after the trauma",
+        N_(
+            "Spasticity after a head injury: long-term intrathecal baclofen is not recommended until the spasticity "
+            "is stable, at least 1 year after the trauma"
+        ),
     ),
     # lionova 4.6: not during pregnancy unless the expected benefit outweighs the possible risk to the child;
     # lioresal Pregnancy and lactation: only if necessary.
@@ -344,11 +401,15 @@ _CONDITION_RULES: dict[str, _ConditionRule] = {
         "pregnancy",
         "warning",
         {"lionova": "4.6", "lioresal": "Pregnancy and lactation"},
-        "Pregnancy: data are limited and baclofen crosses the placenta; use only if the expected benefit for "
-        "the mother outweighs the possible risk to the child",
+        N_(
+            "Pregnancy: data are limited and baclofen crosses the placenta; use only if the expected benefit for "
+            "the mother outweighs the possible risk to the child"
+        ),
         {
-            "lioresal": "Pregnancy: experience is limited and in animals baclofen crosses the placenta; use during "
-            "pregnancy only if necessary"
+            "lioresal": N_(
+                "Pregnancy: experience is limited and in animals baclofen crosses the placenta; use during "
+                "pregnancy only if necessary"
+            )
         },
     ),
     # lionova 4.6 "Fertilitet"; lioresal Pregnancy and lactation: "Fertility", and no special recommendations for
@@ -357,12 +418,16 @@ _CONDITION_RULES: dict[str, _ConditionRule] = {
         "fertility",
         "info",
         {"lionova": "4.6", "lioresal": "Pregnancy and lactation"},
-        "Fertility: animal studies show that intrathecal baclofen probably has no negative effect on fertility; "
-        "there are no data for special recommendations to women who can become pregnant",
+        N_(
+            "Fertility: animal studies show that intrathecal baclofen probably has no negative effect on fertility; "
+            "there are no data for special recommendations to women who can become pregnant"
+        ),
         {
-            "lioresal": "Fertility: from experimental data an effect of baclofen on fertility is unlikely; there are "
-            "no "
-            "special recommendations for women planning a pregnancy"
+            "lioresal": N_(
+                "Fertility: from experimental data an effect of baclofen on fertility is unlikely; there are "
+                "no "
+                "special recommendations for women planning a pregnancy"
+            )
         },
     ),
     # lionova 4.7: the ability to drive may be much reduced; the doctor reassesses it regularly.  lioresal "Effect on
@@ -371,12 +436,16 @@ _CONDITION_RULES: dict[str, _ConditionRule] = {
         "driving",
         "warning",
         {"lionova": "4.7", "lioresal": "Effect on the ability to drive"},
-        "Driving and machines: drowsiness, sedation and other effects can greatly reduce the ability to drive; "
-        "advise against it when they occur and reassess it regularly",
+        N_(
+            "Driving and machines: drowsiness, sedation and other effects can greatly reduce the ability to drive; "
+            "advise against it when they occur and reassess it regularly"
+        ),
         {
-            "lioresal": "Driving and machines: drowsiness, sedation, ataxia, hallucinations, diplopia and withdrawal "
-            "signs have been reported; warn the patient to be careful when driving and in hazardous "
-            "activities that need close attention"
+            "lioresal": N_(
+                "Driving and machines: drowsiness, sedation, ataxia, hallucinations, diplopia and withdrawal "
+                "signs have been reported; warn the patient to be careful when driving and in hazardous "
+                "activities that need close attention"
+            )
         },
     ),
     # lionova 4.4: onset or worsening of scoliosis is reported: watch for its signs (lioresal is silent).
@@ -384,13 +453,60 @@ _CONDITION_RULES: dict[str, _ConditionRule] = {
         "scoliosis",
         "warning",
         {"lionova": "4.4"},
-        "Scoliosis can start or worsen during treatment: watch closely for its signs",
+        N_("Scoliosis can start or worsen during treatment: watch closely for its signs"),
         {
-            "lioresal": "Scoliosis can start or worsen during treatment: watch closely for its signs (lioresal does "
-            "not mention it)"
+            "lioresal": N_(
+                "Scoliosis can start or worsen during treatment: watch closely for its signs (lioresal does "
+                "not mention it)"
+            )
         },
     ),
 }
+
+
+#: Who is at higher risk of respiratory depression: (code, where the code is, the finding with its source).
+_RESPIRATORY = (
+    (
+        "benzodiazepine",
+        "medicines",
+        N_(
+            "The patient takes a benzodiazepine: higher risk of respiratory depression, so monitor breathing and "
+            "heart function closely during screening ({source})."
+        ),
+    ),
+    (
+        "opiate",
+        "medicines",
+        N_(
+            "The patient takes an opiate: higher risk of respiratory depression, so monitor breathing and heart "
+            "function closely during screening ({source})."
+        ),
+    ),
+    (
+        "morphine",
+        "medicines",
+        N_(
+            "The patient takes morphine (an opiate): higher risk of respiratory depression, so monitor breathing and "
+            "heart function closely during screening ({source})."
+        ),
+    ),
+    (
+        "cardiopulmonary_disease",
+        "conditions",
+        N_(
+            "The patient has cardiopulmonary disease: higher risk of respiratory depression, so monitor breathing and "
+            "heart function closely during screening ({source})."
+        ),
+    ),
+    (
+        "respiratory_muscle_weakness",
+        "conditions",
+        N_(
+            "The patient has respiratory muscle weakness: higher risk of respiratory depression, so monitor breathing "
+            "and heart function closely during screening ({source})."
+        ),
+    ),
+)
 
 
 def _condition_findings(conds: Iterable[str], label: str, codes: Iterable[str]) -> list[Finding]:
@@ -401,7 +517,8 @@ def _condition_findings(conds: Iterable[str], label: str, codes: Iterable[str]) 
             rule = _CONDITION_RULES[code]
             key = label if label in rule.sections else "lionova"
             src = cite(key, rule.sections[key])
-            out.append(Finding(rule.code, rule.severity, f"{rule.texts.get(label, rule.text)} ({src}).", src))
+            text = message("{text} ({source}).", text=gettext(rule.texts.get(label, rule.text)), source=src)
+            out.append(Finding(rule.code, rule.severity, text, src))
     return out
 
 
@@ -452,6 +569,7 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
     lio = label == "lionova"
     out: list[Finding] = []
     meds, conds = patient.medicines, patient.conditions
+    text: str  # a message made here, or a text of the tables above
 
     if "hypersensitivity" in conds:
         src = cite("lionova", "4.3") if lio else cite("lioresal", "Contraindications")
@@ -459,7 +577,7 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
             Finding(
                 "contraindication_hypersensitivity",
                 "violation",
-                f"{CONDITIONS['hypersensitivity'].capitalize()} is a contraindication ({src}).",
+                message("Hypersensitivity to baclofen is a contraindication ({source}).", source=src),
                 src,
             )
         )
@@ -472,7 +590,7 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
                 Finding(
                     "contraindication_treatment_resistant_epilepsy",
                     "violation",
-                    f"Treatment-resistant epilepsy is a contraindication ({src}).",
+                    message("Treatment-resistant epilepsy is a contraindication ({source}).", source=src),
                     src,
                 )
             )
@@ -481,9 +599,11 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
                 Finding(
                     "contraindication_treatment_resistant_epilepsy",
                     "warning",
-                    f"Treatment-resistant epilepsy: lioresal lists no such contraindication but asks for particular "
-                    f"attention to epilepsy ({cite('lioresal', 'Carefully')}); lionova 4.3 and baclorex 2 make it a "
-                    "contraindication.",
+                    message(
+                        "Treatment-resistant epilepsy: lioresal lists no such contraindication but asks for particular "
+                        "attention to epilepsy ({source}); lionova 4.3 and baclorex 2 make it a contraindication.",
+                        source=cite("lioresal", "Carefully"),
+                    ),
                     f"{cite('lioresal', 'Carefully')}; {src}",
                 )
             )
@@ -491,41 +611,37 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
 
     # lionova 4.2 and 4.5; lioresal Special instructions: higher risk of respiratory depression.
     resp_src = cite("lionova", "4.2") if lio else cite("lioresal", "Special instructions")
-    respiratory = [
-        ("benzodiazepine", meds, "takes a benzodiazepine"),
-        ("opiate", meds, "takes an opiate"),
-        ("morphine", meds, "takes morphine (an opiate)"),
-        ("cardiopulmonary_disease", conds, "has cardiopulmonary disease"),
-        ("respiratory_muscle_weakness", conds, "has respiratory muscle weakness"),
-    ]
-    for code, pool, what in respiratory:
-        if code in pool:
+    for code, pool, template in _RESPIRATORY:
+        if code in (meds if pool == "medicines" else conds):
             out.append(
-                Finding(
-                    f"respiratory_risk_{code}",
-                    "warning",
-                    f"The patient {what}: higher risk of respiratory depression, so monitor breathing and heart "
-                    f"function closely during screening ({resp_src}).",
-                    resp_src,
-                )
+                Finding(f"respiratory_risk_{code}", "warning", CORE.message(template, source=resp_src), resp_src)
             )
 
     for code in _CAUTION:
         if code in conds:
             if lio:
                 src = cite("lionova", "4.4")
-                text = f"Use with particular caution: {CONDITIONS[code]} ({src})."
+                text = message(
+                    "Use with particular caution: {condition} ({source}).",
+                    condition=gettext(CONDITIONS[code]),
+                    source=src,
+                )
             else:
                 severity, words, section = _LIORESAL_CAUTION[code]
                 src = cite("lioresal", section)
-                out.append(Finding(f"caution_{code}", severity, f"{words} ({src}).", src))
+                out.append(
+                    Finding(
+                        f"caution_{code}", severity, message("{text} ({source}).", text=gettext(words), source=src), src
+                    )
+                )
                 continue
             if code == "renal_impairment":
                 # lionova 4.2 "Nedsatt nyrefunksjon": the dose may need to be reduced; 4.4: caution.
                 src = f"{cite('lionova', '4.2')}, {cite('lionova', '4.4')}"
-                text = (
+                text = message(
                     "Renal impairment: the dose may need to be reduced for the clinical state and the degree of "
-                    f"renal impairment, and intrathecal baclofen is given with caution ({src})."
+                    "renal impairment, and intrathecal baclofen is given with caution ({source}).",
+                    source=src,
                 )
             out.append(Finding(f"caution_{code}", "warning", text, src))
     if "diabetes" in conds:
@@ -535,7 +651,9 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
             Finding(
                 "caution_diabetes",
                 "warning" if not lio else "info",
-                f"Diabetes mellitus: lioresal asks for caution ({src}); lionova 4.4 does not list it.",
+                message(
+                    "Diabetes mellitus: lioresal asks for caution ({source}); lionova 4.4 does not list it.", source=src
+                ),
                 src,
             )
         )
@@ -544,17 +662,26 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
         if code in meds:
             src = cite("lionova", "4.5") if lio else cite("lioresal", section)
             if code == "cns_depressant" and lio:
-                text += " Avoid alcohol in particular: its interactions are unpredictable."
-            out.append(Finding(f"interaction_{code}", severity, f"{text} ({src})", src))
+                shown = message(
+                    "{text} Avoid alcohol in particular: its interactions are unpredictable. ({source})",
+                    text=gettext(text),
+                    source=src,
+                )
+            else:
+                shown = message("{text} ({source})", text=gettext(text), source=src)
+            out.append(Finding(f"interaction_{code}", severity, shown, src))
     for code, text in _BACLOREX_ONLY_INTERACTIONS.items():
         if code in meds:
             src = cite("baclorex", "2")
-            out.append(Finding(f"interaction_{code}", "info", f"{text[:-1]} ({src}).", src))
+            # the sentence without its full stop, which follows the source
+            shown = message("{text} ({source}).", text=gettext(text).removesuffix("."), source=src)
+            out.append(Finding(f"interaction_{code}", "info", shown, src))
     if "other_intrathecal" in meds:
         section, text = _OTHER_INTRATHECAL[label]
         bac_section, bac_text = _OTHER_INTRATHECAL["baclorex"]
         src = f"{cite(label, section)}; {cite('baclorex', bac_section)}"
-        out.append(Finding("interaction_other_intrathecal", "warning", f"{text}; {bac_text} ({src}).", src))
+        shown = message("{text}; {baclorex} ({source}).", text=gettext(text), baclorex=gettext(bac_text), source=src)
+        out.append(Finding("interaction_other_intrathecal", "warning", shown, src))
     for code in ("oral_baclofen", "other_muscle_relaxant"):
         if code in meds:
             # lionova 4.5: stop concurrent oral muscle relaxants before the infusion, under supervision, and
@@ -564,11 +691,13 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
                 Finding(
                     f"interaction_{code}",
                     "warning",
-                    f"The patient takes {MEDICINES[code]}: where possible stop other oral muscle relaxants before "
-                    "the "
-                    "infusion starts, under close supervision, to avoid overdose and interactions; avoid stopping "
-                    "them "
-                    f"suddenly during intrathecal treatment ({src}).",
+                    message(
+                        "The patient takes {medicine}: where possible stop other oral muscle relaxants before the "
+                        "infusion starts, under close supervision, to avoid overdose and interactions; avoid stopping "
+                        "them suddenly during intrathecal treatment ({source}).",
+                        medicine=gettext(MEDICINES[code]),
+                        source=src,
+                    ),
                     src,
                 )
             )
@@ -577,13 +706,19 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
     if "breast_feeding" in conds:
         src = cite("lionova", "4.6") if lio else cite("lioresal", "Pregnancy and lactation")
         text = (
-            "Breast-feeding: baclofen passes into milk, but at intrathecal doses clinically relevant levels are "
-            "not expected; it can be used while breast-feeding"
+            message(
+                "Breast-feeding: baclofen passes into milk, but at intrathecal doses clinically relevant levels are "
+                "not expected; it can be used while breast-feeding ({source}; the labels differ).",
+                source=src,
+            )
             if lio
-            else "Breast-feeding: no special recommendations are needed, as intrathecal baclofen is not excreted in "
-            "milk"
+            else message(
+                "Breast-feeding: no special recommendations are needed, as intrathecal baclofen is not excreted in "
+                "milk ({source}; the labels differ).",
+                source=src,
+            )
         )
-        out.append(Finding("breast_feeding", "info", f"{text} ({src}; the labels differ).", src))
+        out.append(Finding("breast_feeding", "info", text, src))
     out.extend(_condition_findings(conds, label, ("drives", "scoliosis")))
     if "peg_tube" in conds:
         # baclorex 2: a PEG tube raises the frequency of infections in children.
@@ -592,7 +727,7 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
             Finding(
                 "peg_tube",
                 "warning" if patient.population == "pediatric" else "info",
-                f"A PEG tube raises the frequency of infections in children ({src}).",
+                message("A PEG tube raises the frequency of infections in children ({source}).", source=src),
                 src,
             )
         )
@@ -600,7 +735,10 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
         src = cite("lioresal", "Carefully")
         out.append(
             Finding(
-                "limited_data_under_6", "info", f"Clinical data in children under 6 years are limited ({src}).", src
+                "limited_data_under_6",
+                "info",
+                message("Clinical data in children under 6 years are limited ({source}).", source=src),
+                src,
             )
         )
     if lio and patient.age_years >= OLDER_PATIENT_AGE:
@@ -611,9 +749,12 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
             Finding(
                 "older_patient",
                 "warning",
-                f"{OLDER_PATIENT_AGE:g} years or older: adverse effects may be more frequent, especially during "
-                "titration; "
-                f"monitor the patient closely for them ({src}).",
+                message(
+                    "{age} years or older: adverse effects may be more frequent, especially during titration; "
+                    "monitor the patient closely for them ({source}).",
+                    age=OLDER_PATIENT_AGE,
+                    source=src,
+                ),
                 src,
             )
         )
@@ -623,9 +764,12 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
             Finding(
                 "older_patient",
                 "info",
-                f"Over {OLDER_PATIENT_AGE:g} years: tolerability was similar to younger patients; adverse events may "
-                "be more frequent during dose selection, but "
-                f"with individual dosing a higher risk is unlikely ({src}).",
+                message(
+                    "Over {age} years: tolerability was similar to younger patients; adverse events may be more "
+                    "frequent during dose selection, but with individual dosing a higher risk is unlikely ({source}).",
+                    age=OLDER_PATIENT_AGE,
+                    source=src,
+                ),
                 src,
             )
         )
@@ -635,10 +779,15 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
         Finding(
             "resuscitation_equipment",
             "info",
-            f"Resuscitation equipment and trained staff must be at hand during screening ({src})."
+            message(
+                "Resuscitation equipment and trained staff must be at hand during screening ({source}).", source=src
+            )
             if lio
-            else f"Resuscitation equipment and medicines must be made ready before each test dose, above all the first "
-            f"({src}).",
+            else message(
+                "Resuscitation equipment and medicines must be made ready before each test dose, above all the first "
+                "({source}).",
+                source=src,
+            ),
             src,
         )
     )
@@ -647,8 +796,11 @@ def screening_warnings(patient: Patient, label: str = DEFAULT_LABEL) -> list[Fin
         Finding(
             "variable_sensitivity",
             "info",
-            "Sensitivity to intrathecal baclofen varies widely: one adult went into a coma after a single 25 µg test "
-            f"dose ({src}).",
+            message(
+                "Sensitivity to intrathecal baclofen varies widely: one adult went into a coma after a single 25 µg "
+                "test dose ({source}).",
+                source=src,
+            ),
             src,
         )
     )

@@ -12,6 +12,7 @@ import pint
 
 from .. import library
 from ..errors import DoseLimitError
+from ..i18n import N_, gettext, message
 from ..sources import DEFAULT_LABEL, cite, practice
 from ..units import Q_, as_quantity, fmt
 
@@ -72,14 +73,20 @@ def _max_test_dose(label: str) -> tuple[float, str]:
     return float(MAX_TEST_DOSE.magnitude if hard.max is None else hard.max), hard.source
 
 
-def _read_test_dose(value: Any, name: str = "test dose", label: str = DEFAULT_LABEL) -> pint.Quantity:
+def _read_test_dose(value: Any, name: str = N_("test dose"), label: str = DEFAULT_LABEL) -> pint.Quantity:
     """A test bolus read once and checked once against the drug library in force (``test_dose``)."""
     dose = _clean(as_quantity(value, "ug", name=name))
     x = float(dose.magnitude)
     top, src = _max_test_dose(label)
     if x <= 0:
         raise DoseLimitError(
-            f"The {name} {fmt(dose)} must be above zero; a test bolus is 25 to {fmt(Q_(top, 'ug'))} ({src}).",
+            message(
+                "The {name} {value} must be above zero; a test bolus is 25 to {limit} ({source}).",
+                name=gettext(name),
+                value=fmt(dose),
+                limit=fmt(Q_(top, "ug")),
+                source=src,
+            ),
             name=name,
             value=x,
             limit=0.0,
@@ -90,7 +97,13 @@ def _read_test_dose(value: Any, name: str = "test dose", label: str = DEFAULT_LA
     # _clean has already removed conversion noise, so the ceiling is compared exactly.
     if x > top:
         raise DoseLimitError(
-            f"The {name} {fmt(dose)} is above the maximum test dose of {fmt(Q_(top, 'ug'))} ({src}).",
+            message(
+                "The {name} {value} is above the maximum test dose of {limit} ({source}).",
+                name=gettext(name),
+                value=fmt(dose),
+                limit=fmt(Q_(top, "ug")),
+                source=src,
+            ),
             name=name,
             value=x,
             limit=top,

@@ -12,9 +12,10 @@ from typing import Any, Literal
 import pint
 
 from ..errors import DoseLimitError, InputError
+from ..i18n import N_, gettext, localize_number, message
 from ..patient import Patient, as_patient
 from ..sources import DEFAULT_LABEL, Finding, check_rule_label, cite, most_severe_first
-from ..units import Q_, QuantityLike, fmt
+from ..units import Q_, QuantityLike, display_unit, fmt
 from .cautions import screening_warnings
 from .rules import (
     _BOSTER,
@@ -121,24 +122,43 @@ def _read_history(doses_given: Any, label: str = DEFAULT_LABEL) -> list[pint.Qua
     if isinstance(doses_given, (str, pint.Quantity)):
         doses_given = [doses_given]
     if not isinstance(doses_given, Iterable):
-        raise InputError("The doses given must be a list of test boluses, oldest first (for example ['50 µg']).")
-    doses = [_read_test_dose(d, f"test dose no. {i + 1}", label) for i, d in enumerate(doses_given)]
+        raise InputError(
+            gettext("The doses given must be a list of test boluses, oldest first (for example ['50 µg']).")
+        )
+    doses = [
+        _read_test_dose(d, message("test dose no. {number}", number=i + 1), label) for i, d in enumerate(doses_given)
+    ]
     if not doses:
         raise InputError(
-            "No test bolus has been given yet; choose the first one with initial_test_dose (25 or 50 µg, "
-            f"{cite('lionova', '4.2')})."
+            message(
+                "No test bolus has been given yet; choose the first one with initial_test_dose (25 or 50 µg, "
+                "{source}).",
+                source=cite("lionova", "4.2"),
+            )
         )
     for i in range(1, len(doses)):
         prev, cur = doses[i - 1].magnitude, doses[i].magnitude
         if cur < prev * (1 - _RTOL):
             raise InputError(
-                f"Test dose no. {i + 1} ({fmt(doses[i])}) is lower than the one before ({fmt(doses[i - 1])}); "
-                f"after no response the bolus is kept or raised, never lowered ({cite('lionova', '4.2')})."
+                message(
+                    "Test dose no. {number} ({dose}) is lower than the one before ({previous}); after no response "
+                    "the bolus is kept or raised, never lowered ({source}).",
+                    number=i + 1,
+                    dose=fmt(doses[i]),
+                    previous=fmt(doses[i - 1]),
+                    source=cite("lionova", "4.2"),
+                )
             )
         if cur - prev > TEST_DOSE_STEP.magnitude * (1 + _RTOL):
             raise DoseLimitError(
-                f"Test dose no. {i + 1} ({fmt(doses[i])}) rises by {fmt(doses[i] - doses[i - 1])}, more than "
-                f"the 25 µg step allowed between test doses ({cite('lionova', '4.2')}).",
+                message(
+                    "Test dose no. {number} ({dose}) rises by {rise}, more than the 25 µg step allowed between test "
+                    "doses ({source}).",
+                    number=i + 1,
+                    dose=fmt(doses[i]),
+                    rise=fmt(doses[i] - doses[i - 1]),
+                    source=cite("lionova", "4.2"),
+                ),
                 name=f"test dose no. {i + 1}",
                 value=cur,
                 limit=prev + TEST_DOSE_STEP.magnitude,
@@ -206,10 +226,10 @@ def next_step(
     last = doses[-1]
     # The ceiling of the ladder is the drug library's maximum test dose (its default: 100 µg, lionova 4.2).
     top, top_src = _max_test_dose(label)
-    top_text = f"{top:g} {'µg/day' if patient.population == 'pediatric' else 'µg'}"
+    unit_word = display_unit("ug/day" if patient.population == "pediatric" else "ug")
+    top_text = f"{localize_number(f'{top:g}')} {unit_word}"  # a number and its unit, as typed in the library
     src = _src(label)
     findings: list[Finding] = []
-    unit_word = "µg/day" if patient.population == "pediatric" else "µg"
 
     first = doses[0]
     if patient.population == "adult":
@@ -219,7 +239,11 @@ def next_step(
                 Finding(
                     "first_dose_not_usual",
                     "warning" if first.magnitude > usual[-1] else "info",
-                    f"The first test dose was {fmt(first)}; the usual adult first test dose is 25 or 50 µg ({src}).",
+                    message(
+                        "The first test dose was {dose}; the usual adult first test dose is 25 or 50 µg ({source}).",
+                        dose=fmt(first),
+                        source=src,
+                    ),
                     src,
                 )
             )
@@ -230,8 +254,12 @@ def next_step(
                 Finding(
                     "first_dose_not_usual",
                     "warning" if first.magnitude > hi else "info",
-                    f"The first test dose was {fmt(first)}; for children 4 to < 18 years it is 25–50 µg/day by age "
-                    f"and size ({cite('lionova', '4.2')}).",
+                    message(
+                        "The first test dose was {dose}; for children 4 to < 18 years it is 25–50 µg/day by age and "
+                        "size ({source}).",
+                        dose=fmt(first),
+                        source=cite("lionova", "4.2"),
+                    ),
                     cite("lionova", "4.2"),
                 )
             )
@@ -242,9 +270,11 @@ def next_step(
         Finding(
             "monitor_after_bolus",
             "info",
-            "Observe the patient for 4 to 8 h after each bolus, with resuscitation equipment and trained staff at "
-            "hand "
-            f"({cite('lionova', '4.2')}).",
+            message(
+                "Observe the patient for 4 to 8 h after each bolus, with resuscitation equipment and trained staff at "
+                "hand ({source}).",
+                source=cite("lionova", "4.2"),
+            ),
             cite("lionova", "4.2"),
         )
     )
@@ -256,8 +286,12 @@ def next_step(
             Finding(
                 "positive_response",
                 "info",
-                f"A positive response to {fmt(last)}: the patient may go on to pump implantation and dose titration; "
-                f"the effective test dose and how long its effect lasted set the first daily dose ({src}).",
+                message(
+                    "A positive response to {dose}: the patient may go on to pump implantation and dose titration; "
+                    "the effective test dose and how long its effect lasted set the first daily dose ({source}).",
+                    dose=fmt(last),
+                    source=src,
+                ),
                 src,
             )
         )
@@ -265,40 +299,56 @@ def next_step(
         # lionova 4.2: no response at 100 µg → no further increase, no continuous infusion.  A hospital's library
         # may stop the ladder lower: its maximum is the ceiling then.
         action, next_dose, wait = "not_candidate", None, None
-        why = src if top_src == cite("lionova", "4.2") else f"{src}; the drug library in force: {top_src}"
-        findings.append(
-            Finding(
-                "no_response_at_max",
-                "violation",
-                f"No response at the maximum test dose of {top_text}: do not raise the dose further and do not "
-                f"go on to continuous intrathecal infusion ({why}).",
-                src,
+        if top_src == cite("lionova", "4.2"):
+            text = message(
+                "No response at the maximum test dose of {limit}: do not raise the dose further and do not go on to "
+                "continuous intrathecal infusion ({source}).",
+                limit=top_text,
+                source=src,
             )
-        )
+        else:
+            text = message(
+                "No response at the maximum test dose of {limit}: do not raise the dose further and do not go on to "
+                "continuous intrathecal infusion ({source}; the drug library in force: {library_source}).",
+                limit=top_text,
+                source=src,
+                library_source=top_src,
+            )
+        findings.append(Finding("no_response_at_max", "violation", text, src))
     else:
         action = "escalate"
         next_dose = _clean(Q_(min(last.magnitude + TEST_DOSE_STEP.magnitude, top), "ug"))
         wait = MIN_TEST_INTERVAL
-        when = "at least 24 h later" if label == "lionova" else "24 h later"
-        findings.append(
-            Finding(
-                "escalate",
-                "info",
-                f"Response to {fmt(last)} less than wanted: give {fmt(next_dose)} {when} "
-                f"(25 {unit_word} steps, at most {top_text}) ({src}).",
-                src,
+        values = {"dose": fmt(last), "next": fmt(next_dose), "unit": unit_word, "limit": top_text, "source": src}
+        if label == "lionova":
+            text = message(
+                "Response to {dose} less than wanted: give {next} at least 24 h later (25 {unit} steps, at most "
+                "{limit}) ({source}).",
+                **values,
             )
-        )
+        else:
+            text = message(
+                "Response to {dose} less than wanted: give {next} 24 h later (25 {unit} steps, at most {limit}) "
+                "({source}).",
+                **values,
+            )
+        findings.append(Finding("escalate", "info", text, src))
     if patient.population == "pediatric":
         findings.append(
             Finding(
                 "pediatric_screening",
                 "info",
-                "Children 4 to < 18 years: 25–50 µg/day by age and size, then +25 µg/day every 24 h in non-responders, "
-                f"at most 100 µg/day ({cite('lionova', '4.2')})."
+                message(
+                    "Children 4 to < 18 years: 25–50 µg/day by age and size, then +25 µg/day every 24 h in "
+                    "non-responders, at most 100 µg/day ({source}).",
+                    source=cite("lionova", "4.2"),
+                )
                 if label == "lionova"
-                else "Children: the test dose is usually 25 or 50 µg, depending on body weight and age; without a "
-                f"positive result it can rise by 25 µg every 24 h, up to 100 µg ({_src('lioresal')}).",
+                else message(
+                    "Children: the test dose is usually 25 or 50 µg, depending on body weight and age; without a "
+                    "positive result it can rise by 25 µg every 24 h, up to 100 µg ({source}).",
+                    source=_src("lioresal"),
+                ),
                 cite("lionova", "4.2") if label == "lionova" else _src("lioresal"),
             )
         )
@@ -390,19 +440,24 @@ def initial_test_dose(
         if not isinstance(flag, bool):
             raise InputError(f"{name} must be True or False, not {flag!r}.")
     if very_small_child and patient.population == "adult":
-        raise InputError(f"A patient aged {patient.age_years:g} years is an adult, not a very small child.")
-    reasons = []
-    if relies_on_spasticity:
-        reasons.append("the patient relies on spasticity to stand or walk")
-    if very_small_child:
-        reasons.append("a very small child")
-    if reasons:
-        dose, reason = ADULT_START_DOSES[0], "25 µg because " + " and ".join(reasons) + "."
+        raise InputError(
+            message(
+                "A patient aged {age} years is an adult, not a very small child.",
+                age=localize_number(f"{patient.age_years:g}"),
+            )
+        )
+    dose = ADULT_START_DOSES[0]
+    if relies_on_spasticity and very_small_child:
+        reason = gettext("25 µg because the patient relies on spasticity to stand or walk and a very small child.")
+    elif relies_on_spasticity:
+        reason = gettext("25 µg because the patient relies on spasticity to stand or walk.")
+    elif very_small_child:
+        reason = gettext("25 µg because a very small child.")
     else:
-        dose, reason = ADULT_START_DOSES[1], "50 µg, the standard first test bolus."
+        dose, reason = ADULT_START_DOSES[1], gettext("50 µg, the standard first test bolus.")
     # The suggestion is a test dose like any other: the drug library in force judges it (a hospital's library
     # whose maximum lies below it refuses it rather than the suite suggesting a dose it would refuse).
-    _read_test_dose(dose, "suggested first test dose", label)
+    _read_test_dose(dose, N_("suggested first test dose"), label)
     if patient.population == "pediatric":
         label_source = cite("lionova", "4.2") if label == "lionova" else _src("lioresal")
         alternatives = PEDIATRIC_START_RANGE
@@ -483,8 +538,10 @@ def bolus_timeline(label: str = DEFAULT_LABEL) -> BolusTimeline:
         monitor=MONITOR_WINDOW,
         next_bolus=MIN_TEST_INTERVAL,
         sources=sources,
-        note="Onset, peak and duration vary between patients with the dose, the severity of symptoms and the mode "
-        "and rate of administration.",
+        note=gettext(
+            "Onset, peak and duration vary between patients with the dose, the severity of symptoms and the mode "
+            "and rate of administration."
+        ),
     )
 
 
@@ -521,7 +578,7 @@ def screening_ladder(patient: Patient, start: Any = None, label: str = DEFAULT_L
     first = (
         initial_test_dose(patient, label=label).dose
         if start is None
-        else _read_test_dose(start, "first test dose", label)
+        else _read_test_dose(start, N_("first test dose"), label)
     )
     # The top of the ladder is the drug library's maximum test dose (its default: 100 µg, lionova 4.2).
     top, _ = _max_test_dose(label)

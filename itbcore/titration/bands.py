@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pint
 
+from ..i18n import gettext
 from ..patient import Patient, as_patient
 from ..sources import (
     DEFAULT_LABEL,
@@ -93,7 +94,7 @@ def increase_band(patient: Patient, phase: str = "titration", label: str = DEFAU
         else:
             low, high = CEREBRAL_TITRATION_BAND
         if population == "pediatric" and label == "lionova":
-            note = (
+            note = gettext(
                 "lionova 4.2 names bands for adults only; the adult band for this origin is applied "
                 "(lioresal limits children of spinal origin to 5–15 %)."
             )
@@ -102,7 +103,7 @@ def increase_band(patient: Patient, phase: str = "titration", label: str = DEFAU
         if label == "lioresal" and population == "pediatric":
             low, high = CEREBRAL_TITRATION_BAND
             source = f"{cite('lioresal', 'Dosing: supportive therapy')}, {cite('lioresal', _SELECTION['lioresal'])}"
-            note = (
+            note = gettext(
                 "lioresal gives maintenance bands for adults only; the children band of the phase of dose "
                 "selection (5–15 %) is kept, the more cautious reading."
             )

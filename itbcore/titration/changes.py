@@ -6,6 +6,7 @@ For training only, not for treating patients.  Re-exported by :mod:`itbcore.titr
 from __future__ import annotations
 
 from ..errors import InputError
+from ..i18n import CORE, N_, gettext, localize_number, message
 from ..library import soft_findings
 from ..patient import Patient, as_patient
 from ..sources import (
@@ -44,6 +45,7 @@ def _dose_findings_floats(patient: Patient, m: float, phase: str, label: str, wh
     outside the children's initial range, the drug library's soft limits."""
     out: list[Finding] = []
     dose_text = _fmt_float(m, "ug/day")
+    name = gettext(what)
     # lionova 4.2; lioresal Dosing: phase of dose selection: limited experience above 1000 µg/day.
     if m > _LIMITED_EXPERIENCE_UG_DAY * (1 + _EPS):
         src = cite(label, _SELECTION[label])
@@ -51,7 +53,13 @@ def _dose_findings_floats(patient: Patient, m: float, phase: str, label: str, wh
             Finding(
                 "above_1000",
                 "warning",
-                f"The {what} {dose_text} is above 1000 µg/day, where experience is limited ({src}).",
+                message(
+                    "The {name} {dose} is above {limit}, where experience is limited ({source}).",
+                    name=name,
+                    dose=dose_text,
+                    limit=_fmt_float(_LIMITED_EXPERIENCE_UG_DAY, "ug/day"),
+                    source=src,
+                ),
                 src,
             )
         )
@@ -61,9 +69,22 @@ def _dose_findings_floats(patient: Patient, m: float, phase: str, label: str, wh
             Finding(
                 "outside_observed_range",
                 "warning",
-                f"The {what} {dose_text} lies outside the {_fmt_float(lo, 'ug/day')} to {_fmt_float(hi, 'ug/day')} "
-                "reported in long-term use for "
-                f"{patient.origin} spasticity ({src}).",
+                CORE.message(
+                    N_(
+                        "The {name} {dose} lies outside the {low} to {high} reported in long-term use for spinal "
+                        "spasticity ({source})."
+                    )
+                    if patient.origin == "spinal"
+                    else N_(
+                        "The {name} {dose} lies outside the {low} to {high} reported in long-term use for cerebral "
+                        "spasticity ({source})."
+                    ),
+                    name=name,
+                    dose=dose_text,
+                    low=_fmt_float(lo, "ug/day"),
+                    high=_fmt_float(hi, "ug/day"),
+                    source=src,
+                ),
                 src,
             )
         )
@@ -75,8 +96,15 @@ def _dose_findings_floats(patient: Patient, m: float, phase: str, label: str, wh
                 Finding(
                     "pediatric_initial_maintenance_range",
                     "info",
-                    f"The {what} {dose_text} lies outside the initial maintenance range for children 4 to < 18 years, "
-                    f"{plo}–{phi} µg/day ({src}).",
+                    message(
+                        "The {name} {dose} lies outside the initial maintenance range for children 4 to < 18 years, "
+                        "{low}–{high} ({source}).",
+                        name=name,
+                        dose=dose_text,
+                        low=plo,
+                        high=_fmt_float(phi, "ug/day"),
+                        source=src,
+                    ),
                     src,
                 )
             )
@@ -146,15 +174,19 @@ def check_change(
     as_patient(patient).require_eligible(label)
     if not isinstance(no_effect, bool):
         raise InputError(f"no_effect must be True or False, not {no_effect!r}.")
-    c = _daily_float(current, "current daily dose")
-    n = _daily_float(proposed, "proposed daily dose", allow_zero=True)
-    started = _hours_float(since_start, "time since the infusion started")
+    c = _daily_float(current, N_("current daily dose"))
+    n = _daily_float(proposed, N_("proposed daily dose"), allow_zero=True)
+    started = _hours_float(since_start, N_("time since the infusion started"))
     first_change = since_last_change is None
-    last = started if first_change else _hours_float(since_last_change, "time since the last change")
+    last = started if first_change else _hours_float(since_last_change, N_("time since the last change"))
     if last > started * (1 + _EPS):
         raise InputError(
-            f"The time since the last change ({_fmt_float(last, 'h')}) is longer than the time since the infusion "
-            f"started ({_fmt_float(started, 'h')})."
+            message(
+                "The time since the last change ({last}) is longer than the time since the infusion started "
+                "({started}).",
+                last=_fmt_float(last, "h"),
+                started=_fmt_float(started, "h"),
+            )
         )
     # (b) Every rule, on floats; the findings carry no Quantity, so there is nothing to wrap back.
     return _check_change_floats(patient, c, n, started, last, first_change, pump, phase, label, no_effect)
@@ -186,7 +218,9 @@ def _check_change_floats(
     change = (n - c) / c
 
     if abs(change) <= _EPS:
-        out.append(Finding("no_change", "info", f"The daily dose stays at {_fmt_float(c, 'ug/day')}.", sel))
+        out.append(
+            Finding("no_change", "info", message("The daily dose stays at {dose}.", dose=_fmt_float(c, "ug/day")), sel)
+        )
         return out
 
     if change > 0:
@@ -197,67 +231,79 @@ def _check_change_floats(
                 Finding(
                     "increase_first_24h",
                     "violation",
-                    "No increase in the first 24 h of the continuous infusion; it started "
-                    f"{_fmt_float(started, 'h')} ago ({sel}).",
+                    message(
+                        "No increase in the first 24 h of the continuous infusion; it started {time} ago ({source}).",
+                        time=_fmt_float(started, "h"),
+                        source=sel,
+                    ),
                     sel,
                 )
             )
         if last < interval * (1 - _EPS) and not (first_change and started < _FIRST_DAY_H * (1 - _EPS)):
             out.append(_too_soon(pump, last, interval, sel, "violation", "change_too_soon"))
-        pct = f"{change * 100:.3g} %"
+        values = {
+            "percent": _pct(change * 100),
+            "low": _g(band.low * 100),
+            "high": _g(band.high * 100),
+            "who": _who(patient),
+            "source": band.source,
+        }
         if change > band.high + _EPS:
-            out.append(
-                Finding(
-                    "increase_above_band",
-                    "violation",
-                    f"An increase of {pct} ({_fmt_float(c, 'ug/day')} → {_fmt_float(n, 'ug/day')}) is above the "
-                    f"{band.low * 100:g}–{band.high * 100:g} % "
-                    f"allowed per day for {_who(patient)} in {phase} ({band.source}).",
-                    band.source,
+            values.update(current=_fmt_float(c, "ug/day"), proposed=_fmt_float(n, "ug/day"))
+            template = (
+                N_(
+                    "An increase of {percent} % ({current} → {proposed}) is above the {low}–{high} % allowed per day "
+                    "for {who} in titration ({source})."
+                )
+                if phase == "titration"
+                else N_(
+                    "An increase of {percent} % ({current} → {proposed}) is above the {low}–{high} % allowed per day "
+                    "for {who} in maintenance ({source})."
                 )
             )
+            out.append(Finding("increase_above_band", "violation", CORE.message(template, **values), band.source))
         elif change < band.low - _EPS:
-            out.append(
-                Finding(
-                    "increase_below_band",
-                    "info",
-                    f"An increase of {pct} is smaller than the {band.low * 100:g}–{band.high * 100:g} % the label "
-                    "names "
-                    f"for {_who(patient)}; allowed, but titration will be slower ({band.source}).",
-                    band.source,
-                )
+            text = message(
+                "An increase of {percent} % is smaller than the {low}–{high} % the label names for {who}; allowed, "
+                "but titration will be slower ({source}).",
+                **values,
             )
+            out.append(Finding("increase_below_band", "info", text, band.source))
         else:
-            out.append(
-                Finding(
-                    "increase_within_band",
-                    "info",
-                    f"An increase of {pct} lies within the {band.low * 100:g}–{band.high * 100:g} % per day for "
-                    f"{_who(patient)} in {phase} ({band.source}).",
-                    band.source,
+            template = (
+                N_(
+                    "An increase of {percent} % lies within the {low}–{high} % per day for {who} in titration "
+                    "({source})."
+                )
+                if phase == "titration"
+                else N_(
+                    "An increase of {percent} % lies within the {low}–{high} % per day for {who} in maintenance "
+                    "({source})."
                 )
             )
+            out.append(Finding("increase_within_band", "info", CORE.message(template, **values), band.source))
         if patient.population == "pediatric":
             out.append(Finding("pediatric_band", "info", _pediatric_note(band), band.source))
         if no_effect:
             src = sel if phase == "titration" else sup
             # The mass at the catheter tip: lionova 4.4 "Inflammatorisk masse"; lioresal Special instructions
             # "granuloma on the end of an implanted catheter" (each label's own words and section).
-            mass_src, mass = (
-                (cite("lionova", "4.4"), "an inflammatory mass")
-                if label == "lionova"
-                else (cite("lioresal", "Special instructions"), "a granuloma")
-            )
-            out.append(
-                Finding(
-                    "check_pump_catheter",
-                    "warning",
-                    "The dose has been raised without added clinical effect: check pump function and catheter patency "
-                    f"(kink, break, dislodgement) before raising it further, and think of {mass} at the "
-                    f"catheter tip, which shows first as a falling response ({src}; {mass_src}).",
-                    f"{src}; {mass_src}",
+            if label == "lionova":
+                mass_src = cite("lionova", "4.4")
+                template = N_(
+                    "The dose has been raised without added clinical effect: check pump function and catheter "
+                    "patency (kink, break, dislodgement) before raising it further, and think of an inflammatory mass "
+                    "at the catheter tip, which shows first as a falling response ({source})."
                 )
-            )
+            else:
+                mass_src = cite("lioresal", "Special instructions")
+                template = N_(
+                    "The dose has been raised without added clinical effect: check pump function and catheter "
+                    "patency (kink, break, dislodgement) before raising it further, and think of a granuloma at the "
+                    "catheter tip, which shows first as a falling response ({source})."
+                )
+            both = f"{src}; {mass_src}"
+            out.append(Finding("check_pump_catheter", "warning", CORE.message(template, source=both), both))
     else:
         drop = -change
         lo, hi = DECREASE_LIMITS
@@ -269,79 +315,99 @@ def _check_change_floats(
                 if label == "lionova"
                 else cite("lioresal", "Dosing: discontinuation of treatment")
             )
-            what = (
-                "Stopping intrathecal baclofen abruptly"
-                if n == 0
-                else (
-                    f"Cutting the dose from {_fmt_float(c, 'ug/day')} to {_fmt_float(n, 'ug/day')} at once (a fall of "
-                    f"{drop * 100:.3g} %) is an abrupt discontinuation: it"
+            if n == 0:
+                text = message(
+                    "Stopping intrathecal baclofen abruptly risks a life-threatening withdrawal; outside an acute "
+                    "overdose reduce the dose gradually ({source}).",
+                    source=src,
                 )
-            )
-            out.append(
-                Finding(
-                    "abrupt_stop",
-                    "violation",
-                    f"{what} risks a life-threatening withdrawal; outside an acute overdose reduce the dose gradually "
-                    f"({src}).",
-                    src,
+            else:
+                text = message(
+                    "Cutting the dose from {current} to {proposed} at once (a fall of {percent} %) is an abrupt "
+                    "discontinuation: it risks a life-threatening withdrawal; outside an acute overdose reduce the "
+                    "dose gradually ({source}).",
+                    current=_fmt_float(c, "ug/day"),
+                    proposed=_fmt_float(n, "ug/day"),
+                    percent=_pct(drop * 100),
+                    source=src,
                 )
-            )
+            out.append(Finding("abrupt_stop", "violation", text, src))
         if last < interval * (1 - _EPS) and not first_change:
             # lionova 4.2: a programmable pump's dose is adjusted ("justeres") once per 24 h, decreases included;
             # lioresal limits only increases ("increased only once for 24 hours").
             severity = "warning" if label == "lionova" else "info"
             out.append(_too_soon(pump, last, interval, sel, severity, "decrease_too_soon"))
-        pct = f"{drop * 100:.3g} %"
+        pct = _pct(drop * 100)
         if drop > hi + _EPS:
-            out.append(
-                Finding(
-                    "decrease_above_band",
-                    "warning",
-                    f"A decrease of {pct} is larger than the 10–20 % the labels name for side effects; a large fall "
-                    "risks "
-                    f"withdrawal, so reduce in steps unless this is an overdose ({sup}).",
-                    sup,
-                )
+            text = message(
+                "A decrease of {percent} % is larger than the 10–20 % the labels name for side effects; a large fall "
+                "risks withdrawal, so reduce in steps unless this is an overdose ({source}).",
+                percent=pct,
+                source=sup,
             )
+            out.append(Finding("decrease_above_band", "warning", text, sup))
         elif drop < lo - _EPS:
-            out.append(
-                Finding(
-                    "decrease_below_band",
-                    "info",
-                    f"A decrease of {pct} is smaller than the 10–20 % the labels name for side effects ({sup}).",
-                    sup,
-                )
+            text = message(
+                "A decrease of {percent} % is smaller than the 10–20 % the labels name for side effects ({source}).",
+                percent=pct,
+                source=sup,
             )
+            out.append(Finding("decrease_below_band", "info", text, sup))
         else:
-            out.append(
-                Finding(
-                    "decrease_within_band",
-                    "info",
-                    f"A decrease of {pct} lies within the 10–20 % for side effects ({sup}).",
-                    sup,
-                )
+            text = message(
+                "A decrease of {percent} % lies within the 10–20 % for side effects ({source}).",
+                percent=pct,
+                source=sup,
             )
-    out.extend(_dose_findings_floats(patient, n, phase, label, "proposed daily dose"))
+            out.append(Finding("decrease_within_band", "info", text, sup))
+    out.extend(_dose_findings_floats(patient, n, phase, label, N_("proposed daily dose")))
     return most_severe_first(out)
 
 
+def _pct(percent: float) -> str:
+    """A percentage to three significant digits, as the English messages have always written it (``33.3``)."""
+    return localize_number(f"{percent:.3g}")
+
+
+def _g(percent: float) -> str:
+    """A band's end as a percentage (``10``, ``15``)."""
+    return localize_number(f"{percent:g}")
+
+
+#: Who a band is for: (population, origin) -> the words a message names them with.
+_WHO = {
+    ("adult", "spinal"): N_("adults with spinal spasticity"),
+    ("adult", "cerebral"): N_("adults with cerebral spasticity"),
+    ("pediatric", "spinal"): N_("children with spinal spasticity"),
+    ("pediatric", "cerebral"): N_("children with cerebral spasticity"),
+}
+
+
 def _who(patient: Patient) -> str:
-    return f"{'children' if patient.population == 'pediatric' else 'adults'} with {patient.origin} spasticity"
+    return gettext(_WHO[(patient.population, patient.origin)])
 
 
 def _pediatric_note(band: IncreaseBand) -> str:
-    text = f"Child: the daily increase band is {band.low * 100:g}–{band.high * 100:g} % ({band.source})."
-    return f"{text} {band.note}" if band.note else text
+    values = {"low": _g(band.low * 100), "high": _g(band.high * 100), "source": band.source}
+    if band.note:
+        return message("Child: the daily increase band is {low}–{high} % ({source}). {note}", note=band.note, **values)
+    return message("Child: the daily increase band is {low}–{high} % ({source}).", **values)
 
 
 def _too_soon(pump: str, last: float, interval: float, src: str, severity: str, code: str) -> Finding:
     """The finding for a change sooner than the pump's interval; ``last`` and ``interval`` in hours."""
     if pump == "programmable":
-        rule = "with a programmable pump the dose is changed at most once per 24 h"
-    else:
-        rule = (
-            "with a non-programmable pump whose catheter delivers 1 mL a day (lioresal: a 76 cm catheter) "
-            "48 h are needed to judge the response to a dose"
+        text = message(
+            "The last change was {time} ago; with a programmable pump the dose is changed at most once per 24 h "
+            "({source}).",
+            time=_fmt_float(last, "h"),
+            source=src,
         )
-    message = f"The last change was {_fmt_float(last, 'h')} ago; {rule} ({src})."
-    return Finding(code, severity, message, src)  # type: ignore[arg-type]
+    else:
+        text = message(
+            "The last change was {time} ago; with a non-programmable pump whose catheter delivers 1 mL a day "
+            "(lioresal: a 76 cm catheter) 48 h are needed to judge the response to a dose ({source}).",
+            time=_fmt_float(last, "h"),
+            source=src,
+        )
+    return Finding(code, severity, text, src)  # type: ignore[arg-type]

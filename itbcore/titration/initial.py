@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pint
 
 from ..errors import InputError
+from ..i18n import gettext, message
 from ..sources import (
     DEFAULT_LABEL,
     PRACTICE,
@@ -96,7 +97,13 @@ class InitialDoseOptions:
         for option in self.options:
             if option.basis == basis:
                 return option
-        raise InputError(f"No option for {basis!r}; choose one of: {', '.join(o.basis for o in self.options)}.")
+        raise InputError(
+            message(
+                "No option for {basis}; choose one of: {options}.",
+                basis=repr(basis),
+                options=", ".join(o.basis for o in self.options),
+            )
+        )
 
 
 def initial_dose_options(
@@ -139,23 +146,30 @@ def initial_dose_options(
     h = effect.magnitude
     twelve = _fmt_float(_TWELVE_H, "h")
     options = []
+    rule: str
     for label in RULE_LABELS:
         value = initial_daily_dose(dose, effect, label=label)
         if h > _TWELVE_H:
-            rule = f"effect over {twelve}: the daily dose equals the test dose"
+            rule = message("effect over {hours}: the daily dose equals the test dose", hours=twelve)
         elif h < _TWELVE_H:
-            rule = f"effect under {twelve}: twice the test dose"
+            rule = message("effect under {hours}: twice the test dose", hours=twelve)
         elif label == "lionova":
-            rule = f"effect exactly {twelve}: not covered by the text (over / under {twelve}); the suite doubles"
+            rule = message(
+                "effect exactly {hours}: not covered by the text (over / under {hours}); the suite doubles",
+                hours=twelve,
+            )
         else:
-            rule = f"effect up to {twelve}: twice the test dose"
+            rule = message("effect up to {hours}: twice the test dose", hours=twelve)
         options.append(DoseOption(label, value, rule, cite(label, _SELECTION[label])))
     if h > PRACTICE_EFFECT_THRESHOLD.magnitude or side_effects:
-        why = "effect over 8 h" if h > PRACTICE_EFFECT_THRESHOLD.magnitude else "the bolus caused side effects"
-        value, rule = Q_(float(dose.magnitude), "ug/day"), f"{why}: the daily dose equals the test dose"
+        if h > PRACTICE_EFFECT_THRESHOLD.magnitude:
+            rule = gettext("effect over 8 h: the daily dose equals the test dose")
+        else:
+            rule = gettext("the bolus caused side effects: the daily dose equals the test dose")
+        value = Q_(float(dose.magnitude), "ug/day")
     else:
         value = Q_(2 * float(dose.magnitude), "ug/day")
-        rule = "effect 8 h or less, no side effects: twice the test dose"
+        rule = gettext("effect 8 h or less, no side effects: twice the test dose")
     options.append(DoseOption(PRACTICE, value, rule, _SAULINO))
     agree = len({o.dose.magnitude for o in options}) == 1
     return InitialDoseOptions(dose, effect, tuple(options), agree)

@@ -13,6 +13,7 @@ from typing import Any, Literal
 import pint
 
 from ..errors import DoseLimitError, InputError
+from ..i18n import N_, message
 from ..library import read_date
 from ..patient import Patient, as_patient
 from ..sources import (
@@ -24,13 +25,14 @@ from ..sources import (
 )
 from ..units import Q_, QuantityLike, fmt
 from .bands import increase_band, increase_limits
-from .changes import _dose_findings_floats, _pediatric_note
+from .changes import _dose_findings_floats, _g, _pct, _pediatric_note
 from .rules import (
     _EPS,
     _SELECTION,
     _SUPPORTIVE,
     DECREASE_LIMITS,
-    INFUSION_EFFECT_TEXT,
+    INFUSION_MAX_EFFECT,
+    INFUSION_ONSET,
     MIN_CHANGE_INTERVAL,
     _clean,
     _daily_float,
@@ -194,9 +196,9 @@ def titration_plan(
     phase = _phase(phase)
     pump = _pump(pump)
     as_patient(patient).require_eligible(label)
-    s = _daily_float(start_dose, "start dose")
-    t = _daily_float(target_dose, "target dose")
-    date0 = read_date(start_date, "start date")
+    s = _daily_float(start_dose, N_("start dose"))
+    t = _daily_float(target_dose, N_("target dose"))
+    date0 = read_date(start_date, N_("start date"))
     if isinstance(max_steps, bool) or not isinstance(max_steps, int) or not 1 <= max_steps <= 365:
         raise InputError(f"max_steps must be a whole number from 1 to 365, not {max_steps!r}.")
     band = _plan_band(patient, s, t, phase, label)
@@ -249,16 +251,25 @@ def _plan_step_fraction(step_fraction: float | None, band: _PlanBand) -> tuple[f
     if step_fraction is None:
         return low, []
     if isinstance(step_fraction, bool) or not isinstance(step_fraction, (int, float)):
-        raise InputError(f"The step fraction {step_fraction!r} is not a number (0.1 means 10 %).")
+        raise InputError(
+            message("The step fraction {value} is not a number (0.1 means 10 %).", value=repr(step_fraction))
+        )
     f = float(step_fraction)
     if not math.isfinite(f):
-        raise InputError(f"The step fraction {step_fraction!r} is not a finite number (0.1 means 10 %).")
+        raise InputError(
+            message("The step fraction {value} is not a finite number (0.1 means 10 %).", value=repr(step_fraction))
+        )
     if not f > 0:
-        raise InputError(f"The step fraction {f:g} must be above zero (0.1 means 10 %).")
+        raise InputError(message("The step fraction {value} must be above zero (0.1 means 10 %).", value=_g(f)))
     if f > high + _EPS and direction != "none":
-        kind = "increase" if direction != "decrease" else "decrease for side effects"
+        values = {"step": _g(f * 100), "limit": _g(high * 100), "source": src}
         raise DoseLimitError(
-            f"A step of {f * 100:g} % is above the {high * 100:g} % daily {kind} allowed here ({src}).",
+            message("A step of {step} % is above the {limit} % daily increase allowed here ({source}).", **values)
+            if direction != "decrease"
+            else message(
+                "A step of {step} % is above the {limit} % daily decrease for side effects allowed here ({source}).",
+                **values,
+            ),
             name="step fraction",
             value=f,
             limit=high,
@@ -272,8 +283,14 @@ def _plan_step_fraction(step_fraction: float | None, band: _PlanBand) -> tuple[f
             Finding(
                 "step_below_band",
                 "info",
-                f"Steps of {f * 100:g} % are smaller than the {low * 100:g}–{high * 100:g} % the label names; the "
-                f"plan is allowed but slower ({src}).",
+                message(
+                    "Steps of {step} % are smaller than the {low}–{high} % the label names; the plan is allowed but "
+                    "slower ({source}).",
+                    step=_g(f * 100),
+                    low=_g(low * 100),
+                    high=_g(high * 100),
+                    source=src,
+                ),
                 src,
             )
         )
@@ -348,8 +365,19 @@ def _plan_findings(
         Finding(
             "plan_interval",
             "info",
-            f"No increase in the first 24 h; then at most one change every {fmt(interval)} "
-            f"({'programmable' if pump == 'programmable' else 'non-programmable'} pump) ({sel}).",
+            message(
+                "No increase in the first 24 h; then at most one change every {interval} (programmable pump) "
+                "({source}).",
+                interval=fmt(interval),
+                source=sel,
+            )
+            if pump == "programmable"
+            else message(
+                "No increase in the first 24 h; then at most one change every {interval} (non-programmable pump) "
+                "({source}).",
+                interval=fmt(interval),
+                source=sel,
+            ),
             sel,
         )
     )
@@ -363,9 +391,15 @@ def _plan_findings(
         Finding(
             "infusion_effect_timing",
             "info",
-            f"A change in the continuous infusion begins to act after {INFUSION_EFFECT_TEXT}, so judge each step "
-            "before "
-            f"the next ({onset_src}).",
+            message(
+                "A change in the continuous infusion begins to act after {onset_from}–{onset_to} and has its full "
+                "effect after {full_from}–{full_to}, so judge each step before the next ({source}).",
+                onset_from=_g(INFUSION_ONSET[0].magnitude),
+                onset_to=fmt(INFUSION_ONSET[1]),
+                full_from=_g(INFUSION_MAX_EFFECT[0].magnitude),
+                full_to=fmt(INFUSION_MAX_EFFECT[1]),
+                source=onset_src,
+            ),
             onset_src,
         )
     )
@@ -378,8 +412,12 @@ def _plan_findings(
                 Finding(
                     "last_step_below_band",
                     "info",
-                    f"The last step ({steps[-1].change * 100:.3g} %) is smaller than {low * 100:g} %, to land on the "
-                    f"target ({src}).",
+                    message(
+                        "The last step ({step} %) is smaller than {low} %, to land on the target ({source}).",
+                        step=_pct(steps[-1].change * 100),
+                        low=_g(low * 100),
+                        source=src,
+                    ),
                     src,
                 )
             )
@@ -388,9 +426,11 @@ def _plan_findings(
             Finding(
                 "decrease_for_side_effects",
                 "info",
-                f"Decreases for side effects are 10–20 % of the daily dose per step ({sup}); stopping is a gradual "
-                "taper, "
-                "never an abrupt stop.",
+                message(
+                    "Decreases for side effects are 10–20 % of the daily dose per step ({source}); stopping is a "
+                    "gradual taper, never an abrupt stop.",
+                    source=sup,
+                ),
                 sup,
             )
         )
@@ -399,10 +439,16 @@ def _plan_findings(
             Finding(
                 "target_not_reached",
                 "warning",
-                f"After {max_steps} changes the dose is {fmt(steps[-1].dose)}, short of the target "
-                f"{fmt(Q_(t, 'ug/day'))}; review the target or the step size ({src}).",
+                message(
+                    "After {count} changes the dose is {dose}, short of the target {target}; review the target or the "
+                    "step size ({source}).",
+                    count=max_steps,
+                    dose=fmt(steps[-1].dose),
+                    target=fmt(Q_(t, "ug/day")),
+                    source=src,
+                ),
                 src,
             )
         )
-    findings.extend(_dose_findings_floats(patient, t, phase, label, "target dose"))
+    findings.extend(_dose_findings_floats(patient, t, phase, label, N_("target dose")))
     return findings

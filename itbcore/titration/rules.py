@@ -10,6 +10,7 @@ from typing import Any
 import pint
 
 from ..errors import DoseLimitError, InputError
+from ..i18n import N_, gettext, localize_number, message
 from ..library import check_amount, hard_check, limit
 from ..sources import (
     DEFAULT_LABEL,
@@ -81,7 +82,8 @@ LIMITED_EXPERIENCE_ABOVE: pint.Quantity = Q_(1000, "ug/day")
 # lionova 4.2, 5.1; lioresal Pharmacodynamics: continuous infusion acts after 6–8 h, maximum after 24–48 h.
 INFUSION_ONSET: tuple[pint.Quantity, pint.Quantity] = (Q_(6, "h"), Q_(8, "h"))
 INFUSION_MAX_EFFECT: tuple[pint.Quantity, pint.Quantity] = (Q_(24, "h"), Q_(48, "h"))
-#: "6–8 h and has its full effect after 24–48 h", from the two constants above (for messages).
+#: "6–8 h and has its full effect after 24–48 h", from the two constants above: English only, a part of a
+#: sentence (a message names the four numbers as placeholders instead: see titration.plans).
 INFUSION_EFFECT_TEXT = (
     f"{INFUSION_ONSET[0].magnitude:g}–{fmt(INFUSION_ONSET[1])} and has its full effect after "
     f"{INFUSION_MAX_EFFECT[0].magnitude:g}–{fmt(INFUSION_MAX_EFFECT[1])}"
@@ -104,7 +106,9 @@ _INTERVAL_H = {k: float(v.to("h").magnitude) for k, v in MIN_CHANGE_INTERVAL.ite
 
 def _phase(phase: str) -> str:
     if phase not in _PHASES:
-        raise InputError(f"The phase {phase!r} is not known; choose 'titration' or 'maintenance'.")
+        raise InputError(
+            message("The phase {phase} is not known; choose 'titration' or 'maintenance'.", phase=repr(phase))
+        )
     return phase
 
 
@@ -113,7 +117,9 @@ def _pump(pump: str) -> str:
     if key == "nonprogrammable":
         key = "non_programmable"
     if key not in PUMPS:
-        raise InputError(f"The pump {pump!r} is not known; choose 'programmable' or 'non_programmable'.")
+        raise InputError(
+            message("The pump {pump} is not known; choose 'programmable' or 'non_programmable'.", pump=repr(pump))
+        )
     return key
 
 
@@ -135,21 +141,28 @@ def _hours_float(value: Any, name: str) -> float:
     dropped, refused when negative."""
     m = float(f"{magnitude_in(value, 'h', name):.12g}")
     if m < 0:
-        raise InputError(f"The {name} {_fmt_float(m, 'h')} cannot be negative.")
+        raise InputError(
+            message("The {name} {value} cannot be negative.", name=gettext(name), value=_fmt_float(m, "h"))
+        )
     return hard_check("elapsed", m, "h", name)
 
 
 def _bolus(value: Any, label: str = DEFAULT_LABEL) -> pint.Quantity:
     """The effective test dose, read once and checked once against the drug library in force (``test_dose``:
     above zero and at most its maximum test dose, 100 µg in the suite's library, lionova 4.2)."""
-    dose = _clean(as_quantity(value, "ug", name="effective test dose"))
+    dose = _clean(as_quantity(value, "ug", name=N_("effective test dose")))
     x = float(dose.magnitude)
     hard, _ = limit("test_dose").ranges(label)
     top = float(hard.max)
     if x <= 0 or x > top * (1 + _EPS):
         raise DoseLimitError(
-            f"The effective test dose {fmt(dose)} must be above zero and at most the {top:g} µg maximum test dose "
-            f"({hard.source}).",
+            message(
+                "The effective test dose {dose} must be above zero and at most the {limit} µg maximum test dose "
+                "({source}).",
+                dose=fmt(dose),
+                limit=localize_number(f"{top:g}"),
+                source=hard.source,
+            ),
             name="effective test dose",
             value=x,
             limit=0.0 if x <= 0 else top,
@@ -157,13 +170,15 @@ def _bolus(value: Any, label: str = DEFAULT_LABEL) -> pint.Quantity:
             key="test_dose",
             source=hard.source,
         )
-    hard_check("test_dose", x, "ug", "effective test dose", label)
+    hard_check("test_dose", x, "ug", N_("effective test dose"), label)
     return dose
 
 
 def _effect(value: Any) -> pint.Quantity:
-    q = _clean(as_quantity(value, "h", name="duration of effect"))
+    q = _clean(as_quantity(value, "h", name=N_("duration of effect")))
     if q.magnitude <= 0:
-        raise InputError(f"The duration of effect {fmt(q)} must be above zero for an effective test dose.")
-    hard_check("effect_duration", float(q.magnitude), "h", "duration of effect")
+        raise InputError(
+            message("The duration of effect {duration} must be above zero for an effective test dose.", duration=fmt(q))
+        )
+    hard_check("effect_duration", float(q.magnitude), "h", N_("duration of effect"))
     return q
