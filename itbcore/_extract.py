@@ -14,7 +14,7 @@ import tomllib
 from collections.abc import Iterator
 from typing import IO, Any
 
-__all__ = ["extract_toml", "SHOWN_FIELDS"]
+__all__ = ["extract_toml", "extract_library", "SHOWN_FIELDS", "LIBRARY_FIELDS"]
 
 #: The fields of a difference shown to users (``text`` is that of each text's table).
 SHOWN_FIELDS = ("topic", "note", "text")
@@ -62,3 +62,38 @@ def extract_toml(
             continue
         at = found + 1
         yield lines[found][0], None, shown, []
+
+
+#: The fields of the drug library's limits shown to users in its refusals and questions: a limit's ``title``,
+#: and each range's ``why`` and a ``source`` that is a remark rather than a label citation ("local protocol").
+LIBRARY_FIELDS = ("title", "why", "source")
+
+
+def extract_library(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, None, str, list[str]]]:
+    """Babel extraction method for ``drug_library.toml``: every shown string on the line that assigns it.
+
+    A hospital's own library (edited texts) is shown as written where the catalogue has no translation."""
+    source = fileobj.read()
+    text = source.decode("utf-8") if isinstance(source, bytes) else source
+    for lineno, line in enumerate(text.splitlines(), 1):
+        key, eq, rest = line.partition("=")
+        if not eq or key.strip() not in LIBRARY_FIELDS:
+            continue
+        try:
+            value = tomllib.loads(f"v = {rest.strip()}")["v"]
+        except tomllib.TOMLDecodeError:
+            continue
+        if isinstance(value, str) and value and not _is_citation(value):
+            yield lineno, None, value, []
+
+
+def _is_citation(value: str) -> bool:
+    """A source made of label sections only (``"lionova 4.2; lioresal Dosing: supportive therapy"``)."""
+    from .label_map import citation_parts
+
+    try:
+        return all(entry is not None or not part.strip(" ;,") for part, entry in citation_parts(value))
+    except Exception:  # noqa: BLE001 - not a citation the map reads: a remark, translated
+        return False

@@ -511,7 +511,8 @@ def _slip_note(lim: Limit, x: float, f: float, soft: Range | None, unit: str, ab
 def _reason(r: Range) -> str:
     """What a refusal or a warning says in brackets: the range's explanation (drug-library data, as written in
     the file) and its source."""
-    return "; ".join((r.why, r.source)) if r.why else r.source  # both data of the library file, as written
+    # both data of the library file: translated where the catalogue has them (a hospital's own text as written)
+    return "; ".join((gettext(r.why), gettext(r.source))) if r.why else gettext(r.source)
 
 
 #: A hard refusal by the side of the range it falls past: (without a slip note, with one).
@@ -553,7 +554,7 @@ def hard_check(key: str, x: float, unit: str, name: str | None = None, label: st
     xs = x / f  # in the limit's unit
     if hard.contains(xs):
         return x
-    what = name or lim.title.lower()
+    what = name or gettext(lim.title).lower()
     above = hard.above(xs)
     bound_text = _bound_text(hard, "max" if above else "min", unit, f)
     if above:
@@ -660,7 +661,7 @@ def check(
         u, x = (unit if unit is not None else lim.unit), float(value)
     else:
         u = unit or lim.unit
-        x = magnitude_in(value, u, name or lim.title.lower())
+        x = magnitude_in(value, u, name or gettext(lim.title).lower())
     hard_check(key, x, u, name, label)
     return soft_findings(key, x, u, name, label)
 
@@ -677,7 +678,7 @@ def soft_findings(key: str, x: float, unit: str, name: str | None = None, label:
     if soft.contains(xs) or (x == 0 and soft.below(xs)):
         return []
     above = soft.above(xs)
-    what = name or lim.title.lower()
+    what = name or gettext(lim.title).lower()
     bound = _bound_text(soft, "max" if above else "min", unit, f)
     # A thousandfold slip of a usual value says so, as the hard refusal does.
     slip = _slip_note(lim, x, f, soft, unit, above)
@@ -747,7 +748,7 @@ def read(key: str, value: Any, unit: str | None = None, name: str | None = None,
     """
     lim = _STATE["active"].limit(key)
     u = lim.unit if unit is None else unit
-    what = name or lim.title.lower()
+    what = name or gettext(lim.title).lower()
     q = as_quantity(value, u, what)
     x = float(q.magnitude)
     hard, _ = lim.ranges(label)
