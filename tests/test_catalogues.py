@@ -98,7 +98,7 @@ def test_the_catalogues_hold_every_message_of_the_code(domain, tmp_path):
     pot = tmp_path / f"{domain}.pot"
     keywords = [arg for kw in tasks.I18N_KEYWORDS for arg in ("-k", kw)]
     subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-q", "-F", "babel.cfg", *keywords,
+        [sys.executable, "-m", "babel.messages.frontend", "-q", "extract", "-F", "babel.cfg", *keywords,
          "-o", str(pot), domain],
         cwd=ROOT, check=True, capture_output=True,
     )  # fmt: skip
