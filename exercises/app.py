@@ -27,6 +27,7 @@ import ipywidgets as W
 
 from itbcore import library
 from itbcore.errors import InputError, ITBError
+from itbcore.units import Q_, fmt
 from widgets._kernel import server_log
 from widgets.app import Status, chrome, close_tree, safe_run
 from widgets.findings import linked_citation
@@ -34,12 +35,13 @@ from widgets.page import PrintButton, param
 
 from .assessment import CaseWithheld, check_not_withheld
 from .core import TRAINING_NOTICE, Exercise, list_exercises, load_exercise
+from .i18n import N_, _, message
 from .identity import Identity
 from .progress import ProgressStore, check_trainee_name
 
 __all__ = ["PracticeApp", "OverrideQuestion", "answer_widgets", "feedback_html"]
 
-_ANY = "(any exercise)"
+_ANY = N_("(any exercise)")
 
 
 def answer_widgets(part: Any) -> tuple[W.HTML, W.Widget]:
@@ -55,27 +57,28 @@ def answer_widgets(part: Any) -> tuple[W.HTML, W.Widget]:
     elif part.kind == "order":
         items = "; ".join(f"{k}) {t}" for k, t in part.items.items())
         prompt.value += f"<br>{html.escape(items)}"
-        field = W.Text(placeholder="letters in order, e.g. b, a, c", continuous_update=False)
+        field = W.Text(placeholder=_("letters in order, e.g. b, a, c"), continuous_update=False)
     else:
-        field = W.Text(placeholder="e.g. 0.5 mL" if part.kind == "quantity" else "YYYY-MM-DD", continuous_update=False)
+        example = message("e.g. {example}", example=fmt(Q_(0.5, "mL"))) if part.kind == "quantity" else _("YYYY-MM-DD")
+        field = W.Text(placeholder=example, continuous_update=False)
     return prompt, field
 
 
 def app_hint(part: Any) -> str:
     """How to answer ``part`` in the app (the notebook's wording speaks of letters and of replacing ``...``)."""
     if part.kind == "choice":
-        return "Choose one option."
+        return _("Choose one option.")
     if part.kind == "order":
-        return f"Type the letters in order, e.g. {', '.join(sorted(part.items))}."
-    return f"Answer {part.answer_hint()}."
+        return message("Type the letters in order, e.g. {letters}.", letters=", ".join(sorted(part.items)))
+    return message("Answer {hint}.", hint=part.answer_hint())
 
 
 def missing_message(part: Any) -> str:
     """What the app says when Check is pressed with no answer (never the notebook's "replace ...")."""
     return (
-        "No answer yet: choose an option, then press Check."
+        _("No answer yet: choose an option, then press Check.")
         if part.kind == "choice"
-        else f"No answer yet: type it, then press Check. {app_hint(part)}"
+        else message("No answer yet: type it, then press Check. {how}", how=app_hint(part))
     )
 
 
@@ -92,19 +95,19 @@ class OverrideQuestion(W.VBox):
         self.on_confirm = on_confirm
         self.message = W.HTML()
         self.reason = W.Dropdown(
-            options=[("Why confirm? choose a reason", "")]
+            options=[(_("Why confirm? choose a reason"), "")]
             + [(text, code) for code, text in library.OVERRIDE_REASONS.items()],
             value="",
             layout=W.Layout(width="auto"),
         )
         self.reason.add_class("itb-override-reason")
-        self.reason_text = W.Text(value="", placeholder="reason (needed for 'Other')", layout=W.Layout(width="16em"))
+        self.reason_text = W.Text(value="", placeholder=_("reason (needed for 'Other')"), layout=W.Layout(width="16em"))
         self.reason_text.add_class("itb-override-text")
         self.confirm_button = W.Button(
-            description="Confirm",
+            description=_("Confirm"),
             icon="check-circle",
             button_style="warning",
-            tooltip="Check this answer although it is past a soft limit",
+            tooltip=_("Check this answer although it is past a soft limit"),
         )
         self.confirm_button.add_class("itb-confirm")
         self.error = Status()
@@ -124,9 +127,12 @@ class OverrideQuestion(W.VBox):
         self.reason.value, self.reason_text.value = "", ""
         self.error.clear()
         self.message.value = (
-            f'<div class="itb-callout itb-callout-warning" role="alert">⚠ {html.escape(warning)}'
-            "<br>Not checked yet: choose why it is meant and press Confirm, or change your "
-            "answer.</div>"
+            '<div class="itb-callout itb-callout-warning" role="alert">'
+            + message(
+                "⚠ {warning}<br>Not checked yet: choose why it is meant and press Confirm, or change your answer.",
+                warning=html.escape(warning),
+            )
+            + "</div>"
         )
         self.layout.display = ""
 
@@ -141,7 +147,7 @@ class OverrideQuestion(W.VBox):
             return
         if not self.reason.value:
             self.error.show(
-                "Choose why the answer past the soft limit is meant (a reason from the list), then press Confirm."
+                _("Choose why the answer past the soft limit is meant (a reason from the list), then press Confirm.")
             )
             return
         # "Other" without words is the library's refusal, shown beside the button
@@ -160,8 +166,8 @@ class _PartView(W.VBox):
             # Enter (or leaving the field) sends the text and checks it, as the Check button does
             self.input.observe(lambda _c: self._safe(self._check)(None), names="value")
         self._last_checked: Any = object()
-        self.check_button = W.Button(description="Check", button_style="primary", icon="check")
-        self.hint_button = W.Button(description="Hint", icon="question")
+        self.check_button = W.Button(description=_("Check"), button_style="primary", icon="check")
+        self.hint_button = W.Button(description=_("Hint"), icon="question")
         self.feedback = W.HTML()
         self.status = Status()  # this part's refusals and failures (the feedback is the check's result)
         self.check_button.on_click(self._safe(self._check))
@@ -243,8 +249,9 @@ def open_store(progress_path: Any = None) -> tuple[ProgressStore | None, str]:
     except Exception as exc:  # noqa: BLE001 - the app still works; attempts are just not saved
         server_log.warning("progress store not available: %s", exc)
         return None, (
-            "<div class='itb-callout'>Attempts cannot be saved on this server right now; ask the "
-            "educator (the server's log says why).</div>"
+            "<div class='itb-callout'>"
+            + _("Attempts cannot be saved on this server right now; ask the educator (the server's log says why).")
+            + "</div>"
         )
 
 
@@ -252,9 +259,11 @@ def trainee_field() -> W.Text:
     """The trainee's name: on a class hub the one who signed in (it cannot be changed), else typed."""
     who = Identity.of(None)
     if who.signed_in:
-        field = W.Text(description="Trainee", value=who.name, disabled=True, tooltip="signed in through the class hub")
+        field = W.Text(
+            description=_("Trainee"), value=who.name, disabled=True, tooltip=_("signed in through the class hub")
+        )
     else:
-        field = W.Text(description="Trainee", placeholder="your name (this server has no sign-in)")
+        field = W.Text(description=_("Trainee"), placeholder=_("your name (this server has no sign-in)"))
     field.add_class("itb-field")
     field.add_class("itb-field-trainee")
     return field
@@ -272,12 +281,12 @@ class PracticeApp(W.VBox):
         defs = list_exercises()
         self.trainee = trainee_field()
         self.choice = W.Dropdown(
-            description="Exercise", options=[(_ANY, _ANY)] + [(d.title, d.id) for d in defs], value=_ANY
+            description=_("Exercise"), options=[(_(_ANY), _ANY)] + [(_(d.title), d.id) for d in defs], value=_ANY
         )
-        self.seed_box = W.IntText(description="Seed", value=0, layout=W.Layout(width="180px"))
-        self.new_button = W.Button(description="New case", icon="random", button_style="primary")
+        self.seed_box = W.IntText(description=_("Seed"), value=0, layout=W.Layout(width="180px"))
+        self.new_button = W.Button(description=_("New case"), icon="random", button_style="primary")
         self.new_button.add_class("itb-field-new-case")
-        self.same_button = W.Button(description="Open seed", icon="folder-open")
+        self.same_button = W.Button(description=_("Open seed"), icon="folder-open")
         self.case = W.HTML()
         self.parts = W.VBox()
         self.progress = W.HTML()
@@ -288,15 +297,15 @@ class PracticeApp(W.VBox):
         self.choice.observe(lambda _c: self._guard(self._on_choice), names="value")
         super().__init__(
             [
-                *chrome(PrintButton(), notice=TRAINING_NOTICE),  # print: the case sheet on one page
-                W.HTML("<h2>ITB practice: checked exercises</h2>"),
+                *chrome(PrintButton(), notice=_(TRAINING_NOTICE)),  # print: the case sheet on one page
+                W.HTML(f"<h2>{_('ITB practice: checked exercises')}</h2>"),
                 W.HBox([self.trainee, self.choice]),
                 W.HBox([self.seed_box, self.new_button, self.same_button]),
                 self.store_status,
                 self.status,
                 self.case,
                 self.parts,
-                W.HTML("<h2>Progress</h2>"),
+                W.HTML(f"<h2>{_('Progress')}</h2>"),
                 self.progress,
             ]
         )
@@ -339,7 +348,7 @@ class PracticeApp(W.VBox):
         return self.rng.choice([d.id for d in list_exercises()]) if value == _ANY else value
 
     def new_case(self) -> None:
-        for _ in range(100):  # a draw that lands on a case of an open test draws again
+        for _attempt in range(100):  # a draw that lands on a case of an open test draws again
             ident, seed = self._chosen(), self.rng.randrange(10_000)
             if self._withheld(ident, seed) is None:
                 break
@@ -359,7 +368,7 @@ class PracticeApp(W.VBox):
 
     def open_case(self, ident: str, seed: int) -> None:
         if seed is None or seed < 0:
-            raise InputError("The seed must be a whole number 0 or more.")
+            raise InputError(_("The seed must be a whole number 0 or more."))
         refused = self._withheld(ident, seed)
         if refused is not None:  # said in the status; the case on show, its fields and the store stay as they are
             self.status.show(str(refused), "warning")
@@ -387,7 +396,7 @@ class PracticeApp(W.VBox):
 
         def save() -> None:
             if not self._name():
-                self.status.show("Enter your name above to save your progress.", "info")
+                self.status.show(_("Enter your name above to save your progress."), "info")
                 return
             self.store.record(self._name(), ex.id, ex.seed, part, result)  # type: ignore[union-attr]
             self.refresh_progress()
@@ -405,7 +414,7 @@ class PracticeApp(W.VBox):
 
     def refresh_progress(self) -> None:
         if self.store is None:
-            self.progress.value = "<i>Progress is not being saved.</i>"
+            self.progress.value = f"<i>{_('Progress is not being saved.')}</i>"
             return
 
         def refused(exc: ITBError) -> None:  # a name too long: said where the name is asked, nothing saved
@@ -417,22 +426,24 @@ class PracticeApp(W.VBox):
         assert self.store is not None
         name = self._name()
         if not name:
-            self.progress.value = "<i>Enter your name to see and save your progress.</i>"
+            self.progress.value = f"<i>{_('Enter your name to see and save your progress.')}</i>"
             return
         rows = self.store.summary(self._name())
         if not rows:
-            self.progress.value = f"<i>No attempts saved yet for {html.escape(self._name())}.</i>"
+            none_yet = message("No attempts saved yet for {trainee}.", trainee=html.escape(self._name()))
+            self.progress.value = f"<i>{none_yet}</i>"
             return
         body = "".join(
             f"<tr><td>{html.escape(r.exercise)}</td><td>{r.attempts}</td><td>{r.correct}</td>"
             f"<td>{r.solved}</td><td>{r.hints}</td><td>{html.escape(r.last)}</td></tr>"
             for r in rows
         )
-        self.progress.value = (
-            "<table><tr><th>exercise</th><th>attempts</th><th>correct</th><th>parts solved</th>"
-            f"<th>hints</th><th>last</th></tr>{body}</table>"
-            "<small>Saved on this server (where: the educator's set-up).</small>"
+        heads = "".join(
+            f"<th>{h}</th>"
+            for h in (_("exercise"), _("attempts"), _("correct"), _("parts solved"), _("hints"), _("last"))
         )
+        saved_where = _("Saved on this server (where: the educator's set-up).")
+        self.progress.value = f"<table><tr>{heads}</tr>{body}</table><small>{saved_where}</small>"
 
 
 def feedback_html(result: Any) -> str:

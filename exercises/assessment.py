@@ -42,6 +42,7 @@ from typing import Any
 
 from itbcore.errors import InputError, ITBError
 
+from .i18n import _, message
 from .progress import MARKS, Attempt
 
 __all__ = [
@@ -82,7 +83,7 @@ MASTERY_EXERCISE = "refill-mastery"
 
 def _checked(form: str) -> str:
     if form not in FORMS:
-        raise InputError(f"The test form is 'pre' or 'post', not {form!r}.")
+        raise InputError(message("The test form is 'pre' or 'post', not {form}.", form=repr(form)))
     return form
 
 
@@ -138,13 +139,27 @@ def check_not_withheld(store: Any, trainee: str | None, exercise: str, seed: int
         return
     name, form = held
     mine = trainee is not None and _name_key(name) == _name_key(trainee)
-    whose = f"your {form}-test" if mine else f"the {form}-test of a trainee taking it on this server"
-    when = (
-        f"it opens for practice when you finish your {form}-test (Show my score in the assessment app)"
-        if mine
-        else "it opens for practice when that test is finished"
-    )
-    raise CaseWithheld(f"This case is a question of {whose}: {when}. Choose another case (New case, or another seed).")
+    if mine and form == "pre":
+        text = _(
+            "This case is a question of your pre-test: it opens for practice when you finish your pre-test "
+            "(Show my score in the assessment app). Choose another case (New case, or another seed)."
+        )
+    elif mine:
+        text = _(
+            "This case is a question of your post-test: it opens for practice when you finish your post-test "
+            "(Show my score in the assessment app). Choose another case (New case, or another seed)."
+        )
+    elif form == "pre":
+        text = _(
+            "This case is a question of the pre-test of a trainee taking it on this server: it opens for practice "
+            "when that test is finished. Choose another case (New case, or another seed)."
+        )
+    else:
+        text = _(
+            "This case is a question of the post-test of a trainee taking it on this server: it opens for practice "
+            "when that test is finished. Choose another case (New case, or another seed)."
+        )
+    raise CaseWithheld(text)
 
 
 def _name_key(name: str) -> str:

@@ -36,6 +36,7 @@ from widgets.page import PrintButton
 from . import assessment as forms
 from .app import OverrideQuestion, _markdown_html, answer_widgets, feedback_html, open_store, trainee_field
 from .core import TRAINING_NOTICE, Exercise, load_exercise
+from .i18n import N_, _, message, ngettext
 from .identity import Identity
 from .progress import Attempt, check_trainee_name
 
@@ -63,22 +64,51 @@ def mastery_message(r: core.MasteryResult) -> str:
     """The scored attempt in words (the core's message names the steps by their codes; the lists below it in
     the app give each step's text)."""
     if r.passed:
-        return f"Mastery standard met: {r.score} of {r.total} steps, every critical step, no unsafe action" + (
-            f" ({_count(len(r.missed), 'other step')} missed, listed below)." if r.missed else "."
+        if r.missed:
+            return message(
+                "Mastery standard met: {score} of {total} steps, every critical step, no unsafe action "
+                "({missed} missed, listed below).",
+                score=r.score,
+                total=r.total,
+                missed=_count(len(r.missed), ngettext("{count} other step", "{count} other steps", len(r.missed))),
+            )
+        return message(
+            "Mastery standard met: {score} of {total} steps, every critical step, no unsafe action.",
+            score=r.score,
+            total=r.total,
         )
     why = []
     if r.unsafe:
-        why.append(f"{_count(len(r.unsafe), 'unsafe action')} chosen")
+        n = len(r.unsafe)
+        why.append(_count(n, ngettext("{count} unsafe action chosen", "{count} unsafe actions chosen", n)))
     if r.missed_critical:
-        why.append(f"{_count(len(r.missed_critical), 'critical step')} missed")
+        n = len(r.missed_critical)
+        why.append(_count(n, ngettext("{count} critical step missed", "{count} critical steps missed", n)))
     other = len(r.missed) - len(r.missed_critical)
-    if other > core.MASTERY_STANDARD.other_missed_at_most:
-        why.append(f"{_count(other, 'other step')} missed (at most {core.MASTERY_STANDARD.other_missed_at_most})")
-    return f"Not yet: {r.score} of {r.total} steps; " + "; ".join(why) + " (listed below). Practise and try again."
+    at_most = core.MASTERY_STANDARD.other_missed_at_most
+    if other > at_most:
+        why.append(
+            _count(
+                other,
+                ngettext(
+                    "{count} other step missed (at most {at_most})",
+                    "{count} other steps missed (at most {at_most})",
+                    other,
+                ),
+                at_most=at_most,
+            )
+        )
+    return message(
+        "Not yet: {score} of {total} steps; {reasons} (listed below). Practise and try again.",
+        score=r.score,
+        total=r.total,
+        reasons="; ".join(why),
+    )
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
+def _count(n: int, template: str, **params: Any) -> str:
+    """An ``ngettext`` template (already chosen for ``n``) filled with ``count=n`` and ``params``."""
+    return template.format(count=n, **params)
 
 
 def readable_last(last: str) -> str:
@@ -107,13 +137,19 @@ class MasteryView(_Guarded, W.VBox):
         self.status = Status()
         std = core.MASTERY_STANDARD
         intro = W.HTML(
-            "<p>A refill: tick <b>every step you would take</b> and nothing you would not — some of the "
-            "actions below must never be taken. The attempt passes at the mastery standard: <b>every critical step, "
-            f"at most {std.other_missed_at_most} other step missed, no unsafe action</b>. Repeat until it "
-            f"passes; every attempt is saved for your educator {cite(core.MASTERY_SOURCE)}.</p>"
+            "<p>"
+            + message(
+                "A refill: tick <b>every step you would take</b> and nothing you would not — some of the "
+                "actions below must never be taken. The attempt passes at the mastery standard: <b>every critical "
+                "step, at most {at_most} other step missed, no unsafe action</b>. Repeat until it "
+                "passes; every attempt is saved for your educator {source}.",
+                at_most=std.other_missed_at_most,
+                source=cite(core.MASTERY_SOURCE),
+            )
+            + "</p>"
         )
         self.boxes = W.VBox()
-        self.score_button = W.Button(description="Score this attempt", button_style="primary", icon="check")
+        self.score_button = W.Button(description=_("Score this attempt"), button_style="primary", icon="check")
         self.score_button.add_class("itb-field-score-mastery")
         self.result = W.HTML()
         self.result.add_class("itb-result")
@@ -138,13 +174,13 @@ class MasteryView(_Guarded, W.VBox):
     def score(self) -> None:
         if self.app.store is not None and not self.app.name():
             # an attempt is scored for a named trainee only: one scored before would not be saved nor count
-            raise InputError("Enter your name above first: the attempt is scored and saved under it.")
+            raise InputError(_("Enter your name above first: the attempt is scored and saved under it."))
         chosen = [code for code, cb in self.checks.items() if cb.value]
         r = core.score_refill(chosen)
         self.status.clear()
         self.attempt += 1
         missed = "".join(
-            f"<li>{'<b>critical</b>: ' if core.step(c).critical else ''}{_esc(core.step(c).text)} "
+            f"<li>{'<b>' + _('critical') + '</b>: ' if core.step(c).critical else ''}{_esc(core.step(c).text)} "
             f"{cite(core.step(c).source)}</li>"
             for c in r.missed
         )
@@ -154,9 +190,11 @@ class MasteryView(_Guarded, W.VBox):
         )
         cls = "itb-callout" if r.passed else "itb-callout itb-callout-stop"
         self.result.value = (
-            f"<div class='{cls}'><b>Attempt {self.attempt}:</b> {_esc(mastery_message(r))}</div>"
-            + (f"<p>Unsafe actions chosen:</p><ul>{harms}</ul>" if harms else "")
-            + (f"<p>Steps missed:</p><ul>{missed}</ul>" if missed else "")
+            f"<div class='{cls}'>"
+            + message("<b>Attempt {number}:</b> {result}", number=self.attempt, result=_esc(mastery_message(r)))
+            + "</div>"
+            + (f"<p>{_('Unsafe actions chosen:')}</p><ul>{harms}</ul>" if harms else "")
+            + (f"<p>{_('Steps missed:')}</p><ul>{missed}</ul>" if missed else "")
         )
         self.app.save(
             forms.MASTERY_EXERCISE,
@@ -182,7 +220,7 @@ class _TestPart(W.VBox):
     def __init__(self, view: TestView, ex: Exercise, part: Any) -> None:
         self.view, self.ex, self.part = view, ex, part
         prompt, self.input = answer_widgets(part)
-        self.save_button = W.Button(description="Save answer", icon="save")
+        self.save_button = W.Button(description=_("Save answer"), icon="save")
         self.saved = W.HTML()
         self.result: Any = None
         #: The first answer, held past a soft limit until it is confirmed with a reason, or ``None``.
@@ -216,7 +254,7 @@ class _TestPart(W.VBox):
             self._hold(answer, warning)
             return
         self.view.app.save(self._store_name(), self.ex.seed, self.part.id, answer, result.correct, result.slip)
-        self._keep(result, "<i>Answer saved; the feedback comes with your score.</i>")
+        self._keep(result, f"<i>{_('Answer saved; the feedback comes with your score.')}</i>")
 
     def confirm(self, reason: str) -> None:
         """Complete the held first answer with the reason it was confirmed past the soft limit, and save it."""
@@ -238,19 +276,23 @@ class _TestPart(W.VBox):
         )
         self.held = None
         self.override.done()
-        self._keep(result, "<i>Answer saved with the reason you confirmed it; the feedback comes with your score.</i>")
+        note = _("Answer saved with the reason you confirmed it; the feedback comes with your score.")
+        self._keep(result, f"<i>{note}</i>")
 
     def restore(self, attempt: Attempt) -> None:
         """Show the first answer saved earlier for this part (locked; held again if it waits for its reason)."""
         self._show_answer(attempt.answer)
         if attempt.kind == "held":
             warning = self.ex.soft_limit(attempt.answer, part=self._part_arg()) or (
-                f"The answer {attempt.answer} was held past a soft limit: confirm it is what is meant."
+                message(
+                    "The answer {answer} was held past a soft limit: confirm it is what is meant.",
+                    answer=attempt.answer,
+                )
             )
             self._hold(attempt.answer, warning)
             return
         result = self.ex.check(attempt.answer, part=self._part_arg(), override_reason=attempt.override_reason)
-        self._keep(result, "<i>Answer saved earlier; the feedback comes with your score.</i>")
+        self._keep(result, f"<i>{_('Answer saved earlier; the feedback comes with your score.')}</i>")
 
     def _show_answer(self, answer: str) -> None:
         with contextlib.suppress(traitlets.TraitError):  # an option no longer offered: the saved answer counts
@@ -260,10 +302,11 @@ class _TestPart(W.VBox):
         self.held = answer
         self.input.disabled = self.save_button.disabled = True
         self.override.ask(warning)
-        self.saved.value = (
-            "<i>This is your first answer to this part and it cannot be changed; it is saved, "
-            "waiting for your reason. Choose why it is meant and press Confirm.</i>"
+        note = _(
+            "This is your first answer to this part and it cannot be changed; it is saved, "
+            "waiting for your reason. Choose why it is meant and press Confirm."
         )
+        self.saved.value = f"<i>{note}</i>"
         self.view.progress()
 
     def lock(self) -> None:
@@ -271,11 +314,10 @@ class _TestPart(W.VBox):
         self.input.disabled = self.save_button.disabled = True
         if self.held is not None:
             self.override.done()
-            self.saved.value = (
-                "<i>Held past a soft limit and not confirmed before the score: it counts as not right.</i>"
-            )
+            note = _("Held past a soft limit and not confirmed before the score: it counts as not right.")
+            self.saved.value = f"<i>{note}</i>"
         elif self.result is None:
-            self.saved.value = "<i>Not answered before the score.</i>"
+            self.saved.value = f"<i>{_('Not answered before the score.')}</i>"
 
     def _keep(self, result: Any, note: str) -> None:
         self.result = result
@@ -290,19 +332,32 @@ class TestView(_Guarded, W.VBox):
     def __init__(self, app: AssessmentApp, form: str) -> None:
         self.app, self.form, self.problems = app, form, app.problems
         self.status = Status()
-        when = "before the session" if form == "pre" else "after the session"
-        intro = W.HTML(
-            f"<p>The {form}-test, taken {when}: one case of each of {len(forms.TEST_EXERCISES)} "
-            "exercises, chosen for your name (the other test asks the same exercises on other cases). "
-            "Only your first answer to each part counts; no hints. The feedback and your score come "
-            "when you ask for them, and asking ends the test: a part not answered by then stays "
-            "unanswered. Until then the practice app does not open this test's cases.</p>"
+        lead = (
+            message(
+                "The pre-test, taken before the session: one case of each of {count} exercises, chosen for your "
+                "name (the other test asks the same exercises on other cases). Only your first answer to each part "
+                "counts; no hints. The feedback and your score come when you ask for them, and asking ends the "
+                "test: a part not answered by then stays unanswered. Until then the practice app does not open "
+                "this test's cases.",
+                count=len(forms.TEST_EXERCISES),
+            )
+            if form == "pre"
+            else message(
+                "The post-test, taken after the session: one case of each of {count} exercises, chosen for your "
+                "name (the other test asks the same exercises on other cases). Only your first answer to each part "
+                "counts; no hints. The feedback and your score come when you ask for them, and asking ends the "
+                "test: a part not answered by then stays unanswered. Until then the practice app does not open "
+                "this test's cases.",
+                count=len(forms.TEST_EXERCISES),
+            )
         )
-        self.start_button = W.Button(description=f"Start the {form}-test", button_style="primary", icon="play")
+        intro = W.HTML(f"<p>{lead}</p>")
+        start = _("Start the pre-test") if form == "pre" else _("Start the post-test")
+        self.start_button = W.Button(description=start, button_style="primary", icon="play")
         self.start_button.add_class(f"itb-field-start-{form}")
         self.questions = W.VBox()
         self.count = W.HTML()
-        self.score_button = W.Button(description="Show my score", icon="flag-checkered", disabled=True)
+        self.score_button = W.Button(description=_("Show my score"), icon="flag-checkered", disabled=True)
         self.score_button.add_class(f"itb-field-score-{form}")
         self.score = W.HTML()
         self.score.add_class("itb-result")
@@ -318,7 +373,7 @@ class TestView(_Guarded, W.VBox):
     def start(self) -> None:
         name = self.app.name()
         if not name:
-            raise InputError("Enter your name above first: the test is saved under it.")
+            raise InputError(_("Enter your name above first: the test is saved under it."))
         blocks: list[W.Widget] = []
         self.parts = []
         mine = self.app.attempts()
@@ -330,7 +385,9 @@ class TestView(_Guarded, W.VBox):
             ex = load_exercise(ident, seed=forms.form_seed(name, self.form, ident), progress=False)
             # the case without its seed: the seed would open it in the practice app
             case = W.HTML(
-                f"<h2>Question {i}: {_esc(ex.title)}</h2>"
+                "<h2>"
+                + message("Question {number}: {title}", number=i, title=_esc(ex.title))
+                + "</h2>"
                 + _markdown_html(ex.markdown(seed=False).split("\n- **")[0].split("\n", 1)[-1])
             )
             parts = [_TestPart(self, ex, p) for p in ex.parts]
@@ -351,8 +408,9 @@ class TestView(_Guarded, W.VBox):
     def progress(self) -> None:
         done = sum(p.result is not None for p in self.parts)
         held = sum(p.held is not None for p in self.parts)
-        wait = f" {held} held past a soft limit, waiting for your reason." if held else ""
-        self.count.value = f"<p>{done} of {len(self.parts)} answers saved.{wait}</p>"
+        saved = message("{done} of {count} answers saved.", done=done, count=len(self.parts))
+        wait = " " + message("{held} held past a soft limit, waiting for your reason.", held=held) if held else ""
+        self.count.value = f"<p>{saved}{wait}</p>"
 
     def show_score(self) -> None:
         """Finish the test (its finish mark: every answer locked, its cases open to practice) and score it."""
@@ -367,11 +425,24 @@ class TestView(_Guarded, W.VBox):
             p.lock()
         right = sum(bool(p.result and p.result.correct) for p in self.parts)
         answered = sum(p.result is not None for p in self.parts)
-        self.score.value = (
-            f"<div class='itb-callout'><b>{self.form.capitalize()}-test: {right} of "
-            f"{len(self.parts)} right</b> ({answered} answered). The test is finished; its "
-            "cases are open for practice.</div>"
+        score = (
+            message(
+                "<b>Pre-test: {right} of {count} right</b> ({answered} answered). The test is finished; its "
+                "cases are open for practice.",
+                right=right,
+                count=len(self.parts),
+                answered=answered,
+            )
+            if self.form == "pre"
+            else message(
+                "<b>Post-test: {right} of {count} right</b> ({answered} answered). The test is finished; its "
+                "cases are open for practice.",
+                right=right,
+                count=len(self.parts),
+                answered=answered,
+            )
         )
+        self.score.value = f"<div class='itb-callout'>{score}</div>"
         for p in self.parts:
             if p.result is not None:
                 p.saved.value = feedback_html(p.result)
@@ -380,7 +451,7 @@ class TestView(_Guarded, W.VBox):
 class AssessmentApp(_Guarded, W.VBox):
     """Refill mastery, pre-test and post-test for one trainee, saved in the progress store."""
 
-    title = "ITB assessment"
+    title = N_("ITB assessment")
 
     def __init__(self, progress_path: Any = None) -> None:
         self.problems: list[str] = []
@@ -392,18 +463,18 @@ class AssessmentApp(_Guarded, W.VBox):
         self.pre = TestView(self, "pre")
         self.post = TestView(self, "post")
         self.tabs = W.Tab(children=[self.mastery, self.pre, self.post])
-        for i, name in enumerate(("Refill mastery", "Pre-test", "Post-test")):
+        for i, name in enumerate((_("Refill mastery"), _("Pre-test"), _("Post-test"))):
             self.tabs.set_title(i, name)
         self.history = W.HTML()
         self.trainee.observe(lambda _c: self._guard(self.refresh_history)(), names="value")
         super().__init__(
             [
-                *chrome(PrintButton(), notice=TRAINING_NOTICE),
+                *chrome(PrintButton(), notice=_(TRAINING_NOTICE)),
                 self.trainee,
                 self.store_status,
                 self.status,
                 self.tabs,
-                W.HTML("<h2>Your attempts</h2>"),
+                W.HTML(f"<h2>{_('Your attempts')}</h2>"),
                 self.history,
             ]
         )
@@ -431,7 +502,7 @@ class AssessmentApp(_Guarded, W.VBox):
         if self.store is None:
             return
         if not self.name():
-            self.status.show("Enter your name above to save your attempts.", "info")
+            self.status.show(_("Enter your name above to save your attempts."), "info")
             return
         self.store.add(
             self.name(), exercise, seed, part, answer, correct, slip, kind=kind, override_reason=override_reason
@@ -449,18 +520,39 @@ class AssessmentApp(_Guarded, W.VBox):
 
     def refresh_history(self) -> None:
         if self.store is None or not self.name():
-            self.history.value = "<i>Enter your name to see your saved attempts.</i>"
+            self.history.value = f"<i>{_('Enter your name to see your saved attempts.')}</i>"
             return
         mine = {self.name(): self.store.attempts(self.name())}
         rows = forms.mastery_rows(mine)
         scores = forms.test_scores(mine, forms.parts_per_form())
         out = []
         for r in rows:
-            state = f"passed at attempt {r.passed_at}" if r.passed_at else "not yet passed"
-            out.append(f"<li>Refill mastery: {r.attempts} attempt(s), {state}; last {_esc(readable_last(r.last))}</li>")
+            state = message("passed at attempt {number}", number=r.passed_at) if r.passed_at else _("not yet passed")
+            line = message(
+                "Refill mastery: {attempts} attempt(s), {state}; last {last}",
+                attempts=r.attempts,
+                state=state,
+                last=_esc(readable_last(r.last)),
+            )
+            out.append(f"<li>{line}</li>")
         for s in scores:
-            out.append(f"<li>{s.form.capitalize()}-test: {s.correct} of {s.total} right ({s.answered} answered)</li>")
-        self.history.value = f"<ul>{''.join(out)}</ul>" if out else "<i>No attempts saved yet.</i>"
+            line = (
+                message(
+                    "Pre-test: {correct} of {total} right ({answered} answered)",
+                    correct=s.correct,
+                    total=s.total,
+                    answered=s.answered,
+                )
+                if s.form == "pre"
+                else message(
+                    "Post-test: {correct} of {total} right ({answered} answered)",
+                    correct=s.correct,
+                    total=s.total,
+                    answered=s.answered,
+                )
+            )
+            out.append(f"<li>{line}</li>")
+        self.history.value = f"<ul>{''.join(out)}</ul>" if out else f"<i>{_('No attempts saved yet.')}</i>"
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {self.title}>"

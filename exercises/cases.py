@@ -28,8 +28,11 @@ import yaml
 
 from itbcore._files import read_regular
 from itbcore.errors import FileProblem, ITBError
+from itbcore.i18n import gettext as core_gettext
 from itbcore.patient import CONDITIONS, MEDICINES, ORIGINS, Patient
 from itbcore.units import _example, _parse_text, as_quantity
+
+from .i18n import N_, _, message
 
 _log = logging.getLogger("itb.cases")
 
@@ -40,6 +43,7 @@ __all__ = [
     "CaseLibrary",
     "SITUATION_KINDS",
     "CASES_DIR",
+    "origin_text",
     "load_library",
     "load_patient_file",
     "load_situation_file",
@@ -47,6 +51,15 @@ __all__ = [
 
 #: Where the library lives.
 CASES_DIR = Path(__file__).with_name("cases")
+
+#: How each origin of spasticity is named to the trainee (translated where it is shown: :func:`origin_text`).
+_ORIGIN_TEXT = {"spinal": N_("spinal"), "cerebral": N_("cerebral")}
+
+
+def origin_text(origin: str) -> str:
+    """The origin of spasticity (``"spinal"``, ``"cerebral"``) as the trainee reads it, in the locale in force."""
+    return _(_ORIGIN_TEXT[origin]) if origin in _ORIGIN_TEXT else origin
+
 
 #: The kinds of situation an exercise can be set in.
 SITUATION_KINDS = (
@@ -101,11 +114,16 @@ class PatientCase:
         )
 
     def describe(self) -> str:
-        """One line a trainee reads."""
-        meds = ", ".join(MEDICINES[m] for m in self.medicines) or "none relevant"
-        return (
-            f"{self.name}, {self.age_years:g} years, {self.weight.magnitude:g} kg; spasticity of "
-            f"{self.origin} origin ({self.diagnosis}). Medicines: {meds}."
+        """One line a trainee reads (the name, diagnosis and history are the case file's own text)."""
+        meds = ", ".join(core_gettext(MEDICINES[m]) for m in self.medicines) or _("none relevant")
+        return message(
+            "{name}, {age} years, {weight} kg; spasticity of {origin} origin ({diagnosis}). Medicines: {medicines}.",
+            name=self.name,
+            age=float(self.age_years),
+            weight=float(self.weight.magnitude),
+            origin=origin_text(self.origin),
+            diagnosis=self.diagnosis,
+            medicines=meds,
         )
 
 

@@ -49,6 +49,8 @@ from itbcore.sources import DEFAULT_LABEL
 from itbcore.testing import quantity_close
 from itbcore.units import as_quantity, display_unit, fmt, magnitude_in
 
+from .i18n import N_, _, message
+
 __all__ = [
     "Slip",
     "CheckResult",
@@ -97,24 +99,18 @@ class CheckResult:
         return self.correct
 
     def text(self) -> str:
-        head = {
-            "correct": "✔ Correct",
-            "wrong": "✘ Not yet",
-            "invalid": "⚠ Cannot check",
-            "missing": "… No answer yet",
-        }[self.status]
-        out = f"{head}: {self.message}"
+        out: str = message("{status}: {message}", status=_(_STATUS[self.status]), message=self.message)
         if self.rule and self.status in ("correct", "wrong"):
-            out += f"\nRule: {self.rule} (source: {self.source})"
+            out += "\n" + message("Rule: {rule} (source: {source})", rule=self.rule, source=self.source)
         for line in self._limit_lines():
             out += f"\n{line}"
         return out
 
     def _limit_lines(self) -> list[str]:
         if self.override_reason:
-            return [f"{CONFIRMED}: {self.override_reason}"]
+            return [message("{confirmed}: {reason}", confirmed=_(CONFIRMED), reason=self.override_reason)]
         if self.warning:
-            return [f"Soft limit: {self.warning}"]
+            return [message("Soft limit: {warning}", warning=self.warning)]
         return []
 
     def __str__(self) -> str:
@@ -130,16 +126,12 @@ class CheckResult:
         palette); the bar itself is drawn inline so a notebook without the stylesheet (JupyterLab) still shows
         it, in the text's colour. The status word is always written too: colour is never the only cue.
         """
-        head = {
-            "correct": "✔ Correct",
-            "wrong": "✘ Not yet",
-            "invalid": "⚠ Cannot check",
-            "missing": "… No answer yet",
-        }[self.status]
-        out = f"{html.escape(head)}: {html.escape(self.message)}"
+        out: str = message(
+            "{status}: {message}", status=html.escape(_(_STATUS[self.status])), message=html.escape(self.message)
+        )
         if self.rule and self.status in ("correct", "wrong"):
             source = cite(self.source) if cite else html.escape(self.source)
-            out += f"<br>Rule: {html.escape(self.rule)} (source: {source})"
+            out += "<br>" + message("Rule: {rule} (source: {source})", rule=html.escape(self.rule), source=source)
         for line in self._limit_lines():
             out += f"<br>{html.escape(line)}"
         bar = "border-left:4px solid;padding:4px 8px"
@@ -150,7 +142,14 @@ class CheckResult:
 
 
 #: How a result says that its answer was confirmed past the soft limit (followed by the reason).
-CONFIRMED = "Confirmed past the soft limit"
+CONFIRMED = N_("Confirmed past the soft limit")
+#: How a result names its status (translated where it is shown).
+_STATUS = {
+    "correct": N_("✔ Correct"),
+    "wrong": N_("✘ Not yet"),
+    "invalid": N_("⚠ Cannot check"),
+    "missing": N_("… No answer yet"),
+}
 #: The slip code of an answer past the hard range of its drug-library limit (that matches no other slip).
 HARD_LIMIT_SLIP = "past_hard_limit"
 
@@ -182,16 +181,22 @@ class Part:
         in the result when the answer is past it.
         """
         if _missing(answer):
-            return CheckResult(exercise, self.id, "missing", f"replace ... with your answer, {self.answer_hint()}.")
+            return CheckResult(
+                exercise, self.id, "missing", message("replace ... with your answer, {hint}.", hint=self.answer_hint())
+            )
         try:
             return self._check_under(answer, exercise, label, override_reason)
         except ITBError as exc:
             return CheckResult(
-                exercise, self.id, "invalid", f"{exc} Answer {self.answer_hint()}.", answer_text=_text_of(answer)
+                exercise,
+                self.id,
+                "invalid",
+                message("{problem} Answer {hint}.", problem=str(exc), hint=self.answer_hint()),
+                answer_text=_text_of(answer),
             )
 
     def answer_hint(self) -> str:
-        return "as asked"
+        return _("as asked")
 
     def expected_text(self) -> str:
         return str(self.expected)
@@ -261,13 +266,15 @@ class QuantityPart(Part):
 
     def tolerance_text(self) -> str:
         if self.atol is not None:
-            return f"± {fmt(as_quantity(self.atol, self.unit))}"
-        return f"± {self.rtol * 100:g} %"
+            return message("± {tolerance}", tolerance=fmt(as_quantity(self.atol, self.unit)))
+        return message("± {percent} %", percent=self.rtol * 100)
 
     def answer_hint(self) -> str:
-        return (
-            f"with its unit, for example '12.5 {display_unit(self.unit)}' (any equivalent unit is "
-            f"accepted; tolerance {self.tolerance_text()})"
+        return message(
+            "with its unit, for example '{example} {unit}' (any equivalent unit is accepted; tolerance {tolerance})",
+            example=12.5,
+            unit=display_unit(self.unit),
+            tolerance=self.tolerance_text(),
         )
 
     def expected_text(self) -> str:
@@ -279,8 +286,12 @@ class QuantityPart(Part):
     def _refuse_bare(self, answer: Any) -> None:
         if isinstance(answer, (int, float)) and not isinstance(answer, bool) or _bare_number_text(answer):
             raise UnitError(
-                f"The answer {answer!r} is a bare number; a dose or volume without its unit is how "
-                f"mg/µg errors reach patients, so give the unit ({display_unit(self.unit)} or any equivalent)."
+                message(
+                    "The answer {answer} is a bare number; a dose or volume without its unit is how "
+                    "mg/µg errors reach patients, so give the unit ({unit} or any equivalent).",
+                    answer=repr(answer),
+                    unit=display_unit(self.unit),
+                )
             )
 
     def _read(self, answer: Any) -> pint.Quantity:
@@ -328,11 +339,11 @@ class QuantityPart(Part):
             # past the hard range: a wrong answer whatever else it is, with the library's message (and the
             # slip it matches, if any: a ×1000 slip usually lands past the hard limit)
             slip = self._slip_for(self._read(answer))
-            message = str(exc) + (f" {slip.message}" if slip else "")
+            text = str(exc) + (f" {slip.message}" if slip else "")
             return self._result(
                 exercise,
                 False,
-                message,
+                text,
                 answer,
                 slip.code if slip else HARD_LIMIT_SLIP,
                 (slip.source or None) if slip else None,
@@ -350,14 +361,16 @@ class QuantityPart(Part):
     def _judge(self, q: pint.Quantity, answer: Any, exercise: str) -> CheckResult:
         if self._close(q, self.expected):
             # the answer as read, formatted (never the typed text back: "1e3 mL", "4.28571 weeks")
-            msg = f"{fmt(q)} is right, within {self.tolerance_text()}."
+            msg = message("{answer} is right, within {tolerance}.", answer=fmt(q), tolerance=self.tolerance_text())
             return self._result(exercise, True, msg, answer)
         slip = self._slip_for(q)
         if slip is not None:
             return self._result(exercise, False, slip.message, answer, slip.code, slip.source or None)
-        msg = (
-            f"{fmt(q)} is not within {self.tolerance_text()} of the answer, and it does not match a "
-            f"common slip. Work through the rule again or ask for a hint."
+        msg = message(
+            "{answer} is not within {tolerance} of the answer, and it does not match a "
+            "common slip. Work through the rule again or ask for a hint.",
+            answer=fmt(q),
+            tolerance=self.tolerance_text(),
         )
         return self._result(exercise, False, msg, answer)
 
@@ -376,26 +389,34 @@ class QuantityPart(Part):
                 Slip(
                     "unit_x1000",
                     e * 1000,
-                    "Your answer is 1000 times too large: a mg/µg (or mL/µL) slip. "
-                    "1 mg = 1000 µg; check which unit each number is in before you divide.",
+                    _(
+                        "Your answer is 1000 times too large: a mg/µg (or mL/µL) slip. "
+                        "1 mg = 1000 µg; check which unit each number is in before you divide."
+                    ),
                 ),
                 Slip(
                     "unit_div1000",
                     e / 1000,
-                    "Your answer is 1000 times too small: a mg/µg (or mL/µL) slip. "
-                    "1 mg = 1000 µg; check which unit each number is in before you divide.",
+                    _(
+                        "Your answer is 1000 times too small: a mg/µg (or mL/µL) slip. "
+                        "1 mg = 1000 µg; check which unit each number is in before you divide."
+                    ),
                 ),
                 Slip(
                     "doubled",
                     e * 2,
-                    "Your answer is twice the right value: check whether the rule doubles "
-                    "here at all, and that you did not count something twice.",
+                    _(
+                        "Your answer is twice the right value: check whether the rule doubles "
+                        "here at all, and that you did not count something twice."
+                    ),
                 ),
                 Slip(
                     "halved",
                     e / 2,
-                    "Your answer is half the right value: check whether a factor of 2 was "
-                    "dropped, or whether the rule doubles here.",
+                    _(
+                        "Your answer is half the right value: check whether a factor of 2 was "
+                        "dropped, or whether the rule doubles here."
+                    ),
                 ),
             ]
         return [s for s in out if not self._close(s.value, self.expected)]
@@ -421,7 +442,7 @@ class ChoicePart(Part):
     kind = "choice"
 
     def answer_hint(self) -> str:
-        return "as the letter of one option (" + ", ".join(f"'{k}'" for k in self.options) + ")"
+        return message("as the letter of one option ({letters})", letters=", ".join(f"'{k}'" for k in self.options))
 
     def expected_text(self) -> str:
         return f"{self.expected}) {self.options[self.expected]}"
@@ -434,7 +455,7 @@ class ChoicePart(Part):
         for key, option in self.options.items():
             if text.lower() == option.lower():
                 return key
-        raise InputError(f"{text!r} is not one of the options.")
+        raise InputError(message("{answer} is not one of the options.", answer=repr(text)))
 
     def _check(self, answer: Any, exercise: str) -> CheckResult:
         key = self._key(answer)
@@ -443,7 +464,7 @@ class ChoicePart(Part):
         slip = self.slips.get(key)
         if slip is not None:
             return self._result(exercise, False, slip.message, answer, slip.code, slip.source or None)
-        return self._result(exercise, False, f"{key}) is not what the rule says.", answer)
+        return self._result(exercise, False, message("{key}) is not what the rule says.", key=key), answer)
 
 
 @dataclass(frozen=True)
@@ -456,7 +477,7 @@ class OrderPart(Part):
     kind = "order"
 
     def answer_hint(self) -> str:
-        return "as the letters in order, e.g. '" + ", ".join(sorted(self.items)) + "'"
+        return message("as the letters in order, e.g. '{letters}'", letters=", ".join(sorted(self.items)))
 
     def expected_text(self) -> str:
         return " → ".join(f"{k}) {self.items[k]}" for k in self.expected)
@@ -467,27 +488,30 @@ class OrderPart(Part):
         elif isinstance(answer, Sequence):
             parts = [str(p) for p in answer]
         else:
-            raise InputError(f"{answer!r} is not an ordering.")
+            raise InputError(message("{answer} is not an ordering.", answer=repr(answer)))
         keys = [p.strip().lower().rstrip(")") for p in parts]
         unknown = [k for k in keys if k not in self.items]
         if unknown:
-            raise InputError(f"{unknown[0]!r} is not one of the items.")
+            raise InputError(message("{item} is not one of the items.", item=repr(unknown[0])))
         if sorted(keys) != sorted(self.items):
-            raise InputError(f"Give each of the {len(self.items)} items exactly once.")
+            raise InputError(message("Give each of the {count} items exactly once.", count=len(self.items)))
         return keys
 
     def _check(self, answer: Any, exercise: str) -> CheckResult:
         keys = self._keys(answer)
         if keys == list(self.expected):
-            return self._result(exercise, True, "the order is right.", answer)
+            return self._result(exercise, True, _("the order is right."), answer)
         pos = next(i for i, (a, b) in enumerate(zip(keys, self.expected, strict=False)) if a != b)
         want = self.expected[pos]
         if set(keys[: pos + 1]) == set(self.expected[: pos + 1]):
-            msg = f"steps {pos + 1} and after are out of order."
+            msg = message("steps {step} and after are out of order.", step=pos + 1)
         else:
-            msg = (
-                f"step {pos + 1} should be '{self.items[want]}' "
-                f"({self.item_sources.get(want, self.source)}), not '{self.items[keys[pos]]}'."
+            msg = message(
+                "step {step} should be '{right}' ({source}), not '{given}'.",
+                step=pos + 1,
+                right=self.items[want],
+                source=self.item_sources.get(want, self.source),
+                given=self.items[keys[pos]],
             )
         return self._result(exercise, False, msg, answer, slip="order")
 
@@ -501,7 +525,7 @@ class DatePart(Part):
     kind = "date"
 
     def answer_hint(self) -> str:
-        return "as a date 'YYYY-MM-DD'"
+        return _("as a date 'YYYY-MM-DD'")
 
     def expected_text(self) -> str:
         return self.expected.isoformat()
@@ -512,20 +536,22 @@ class DatePart(Part):
         except ITBError as exc:
             raise InputError(str(exc)) from None
         if day is None:
-            raise InputError("The answer is empty; write a date as YYYY-MM-DD.")
+            raise InputError(_("The answer is empty; write a date as YYYY-MM-DD."))
         return day
 
     def _check(self, answer: Any, exercise: str) -> CheckResult:
         day = self._read(answer)
         if day == self.expected:
-            return self._result(exercise, True, f"{day.isoformat()} is right.", answer)
+            return self._result(exercise, True, message("{day} is right.", day=day), answer)
         for slip in self.slips:
             if slip.value == day and slip.value != self.expected:
                 return self._result(exercise, False, slip.message, answer, slip.code, slip.source or None)
         return self._result(
             exercise,
             False,
-            f"{day.isoformat()} is not the date the rule gives; count whole "
-            "days from the fill date, or ask for a hint.",
+            message(
+                "{day} is not the date the rule gives; count whole days from the fill date, or ask for a hint.",
+                day=day,
+            ),
             answer,
         )

@@ -24,6 +24,7 @@ from widgets.findings import esc
 
 from .assessment import mastery_rows, parts_per_form, test_scores
 from .classview import HubRefused, class_rows, common_slips, gradebook_scores, hub_class, rows_csv
+from .i18n import N_, _, message
 from .progress import ProgressStoreError, read_attempts
 
 __all__ = ["ClassViewApp", "build_app", "progress_path_of", "read_trainee"]
@@ -54,14 +55,14 @@ def read_trainee(trainee: str, course: str | None = None) -> list:
 
 
 class ClassViewApp(App):
-    title = "Class view"
-    intro = (
+    title = N_("Class view")
+    intro = N_(
         "Per trainee and exercise: attempts, correct answers, hints, last activity, common slips and the "
         "nbgrader score. Only educators can open it: the hub lists the class only for the educators' role, "
         "and only the educators' group may read the trainees' records."
     )
     label_choice = False
-    sources = ("each trainee's progress records (their home); the course's nbgrader gradebook",)
+    sources = (N_("each trainee's progress records (their home); the course's nbgrader gradebook"),)
 
     def __init__(self, course_root: str | os.PathLike | None = None, **kwargs: Any) -> None:
         self.course_root = Path(course_root or Path.home() / "itb-course")
@@ -71,7 +72,7 @@ class ClassViewApp(App):
         super().__init__(**kwargs)
 
     def build(self):
-        self.reload = W.Button(description="Refresh", icon="refresh")
+        self.reload = W.Button(description=_("Refresh"), icon="refresh")
         self.reload.on_click(lambda _b: self.refresh())
         self.table = W.HTML()
         self.table.add_class("itb-result")
@@ -88,7 +89,7 @@ class ClassViewApp(App):
             members = hub_class()
         except HubRefused as exc:
             self.rows, self.slips = [], []
-            self.table.value = f"<p><strong>Not available.</strong> {esc(exc)}</p>"
+            self.table.value = "<p>" + message("<strong>Not available.</strong> {reason}", reason=esc(exc)) + "</p>"
             self.slip_html.value = self.download.value = ""
             return
         attempts = {}
@@ -101,27 +102,30 @@ class ClassViewApp(App):
             except ProgressStoreError as exc:  # the store's own refusal, written for the educator
                 # the page gets why, not where (the file's path is in the server's log)
                 server_log.warning("class view: %s", exc)
-                self.refused.append(f"{name}: {str(exc).partition(' is not shown: ')[2] or 'not readable.'}")
+                why = str(exc).partition(" is not shown: ")[2] or _("not readable.")
+                self.refused.append(f"{name}: {why}")
                 attempts[name] = []
             except Exception:  # noqa: BLE001 - one trainee's file never takes the class view down
                 # the page names the trainee only; the exception (its text may hold a path) goes to the log
                 server_log.exception("class view: cannot read the progress of %s", name)
-                self.refused.append(f"{name}: the progress file could not be read (the server's log says why).")
+                self.refused.append(
+                    message("{trainee}: the progress file could not be read (the server's log says why).", trainee=name)
+                )
                 attempts[name] = []
         scores = gradebook_scores(self.course_root)
         self.rows = class_rows(attempts, scores)
         self.slips = common_slips(attempts)
         self.assessment_html.value = assessment_html(attempts)
         head = (
-            "trainee",
-            "exercise",
-            "attempts",
-            "correct",
-            "hints",
-            "last activity",
-            "common slips",
-            "score",
-            "hub: last active",
+            _("trainee"),
+            _("exercise"),
+            _("attempts"),
+            _("correct"),
+            _("hints"),
+            _("last activity"),
+            _("common slips"),
+            _("score"),
+            _("hub: last active"),
         )
         body = "".join(
             "<tr>"
@@ -142,35 +146,59 @@ class ClassViewApp(App):
             + "</tr>"
             for r in self.rows
         )
-        caption = f"<caption>{len(members)} trainees, {len(self.rows)} trainee–exercise rows</caption>"
+        counts = message(
+            "{trainees} trainees, {rows} trainee–exercise rows", trainees=len(members), rows=len(self.rows)
+        )
+        caption = f"<caption>{counts}</caption>"
         self.table.value = (
             f"<table class='itb-class-table'>{caption}<thead><tr>"
             + "".join(f"<th scope='col'>{h}</th>" for h in head)
             + f"</tr></thead><tbody>{body}</tbody></table>"
-            + ("".join(f"<p class='itb-warning'>Not readable: {esc(x)}</p>" for x in self.refused))
+            + (
+                "".join(
+                    "<p class='itb-warning'>" + message("Not readable: {reason}", reason=esc(x)) + "</p>"
+                    for x in self.refused
+                )
+            )
         )
         self.slip_html.value = (
-            "<h2>Common slips</h2><ol>"
-            + "".join(f"<li><code>{esc(s)}</code> in {esc(e)}: {k} trainee(s)</li>" for e, s, k in self.slips)
+            f"<h2>{_('Common slips')}</h2><ol>"
+            + "".join(
+                "<li>"
+                + message(
+                    "<code>{slip}</code> in {exercise}: {count} trainee(s)", slip=esc(s), exercise=esc(e), count=k
+                )
+                + "</li>"
+                for e, s, k in self.slips
+            )
             + "</ol>"
             if self.slips
-            else "<p>No slips recorded yet.</p>"
+            else f"<p>{_('No slips recorded yet.')}</p>"
         )
         from .core import default_library
 
         skipped = default_library().problems  # a bad case file is skipped for trainees, named here
         if skipped:
             self.slip_html.value += (
-                "<h2>Case files skipped</h2><ul>" + "".join(f"<li>{esc(p)}</li>" for p in skipped) + "</ul>"
+                f"<h2>{_('Case files skipped')}</h2><ul>" + "".join(f"<li>{esc(p)}</li>" for p in skipped) + "</ul>"
             )
         data = base64.b64encode(rows_csv(self.rows).encode()).decode()
         self.download.value = (
-            f'<a download="itb-class.csv" href="data:text/csv;base64,{data}">Download the table as CSV</a>'
+            f'<a download="itb-class.csv" href="data:text/csv;base64,{data}">{_("Download the table as CSV")}</a>'
         )
 
     def summary(self) -> str:
         return (
-            "\n".join(f"{r.trainee} {r.exercise}: {r.attempts} attempts, {r.correct} correct" for r in self.rows)
+            "\n".join(
+                message(
+                    "{trainee} {exercise}: {attempts} attempts, {correct} correct",
+                    trainee=r.trainee,
+                    exercise=r.exercise,
+                    attempts=r.attempts,
+                    correct=r.correct,
+                )
+                for r in self.rows
+            )
             or self.table.value
         )
 
@@ -182,7 +210,7 @@ def assessment_html(attempts: dict) -> str:
     trainees = sorted({t for t, _f in scores})
     m_body = "".join(
         f"<tr><td>{esc(r.trainee)}</td><td>{r.attempts}</td>"
-        f"<td>{r.passed_at or 'not yet'}</td><td>{esc(r.last)}</td><td>{esc(r.last_time)}</td></tr>"
+        f"<td>{r.passed_at or _('not yet')}</td><td>{esc(r.last)}</td><td>{esc(r.last_time)}</td></tr>"
         for r in mastery
     )
 
@@ -192,22 +220,27 @@ def assessment_html(attempts: dict) -> str:
 
     t_body = "".join(f"<tr><td>{esc(t)}</td><td>{cell(t, 'pre')}</td><td>{cell(t, 'post')}</td></tr>" for t in trainees)
     return (
-        "<h2>Refill mastery</h2>"
+        f"<h2>{_('Refill mastery')}</h2>"
         + (
-            f"<table class='itb-class-table'><thead><tr><th scope='col'>trainee</th><th scope='col'>attempts</th>"
-            f"<th scope='col'>passed at attempt</th><th scope='col'>last score</th><th scope='col'>last</th>"
-            f"</tr></thead><tbody>{m_body}</tbody></table>"
+            "<table class='itb-class-table'><thead><tr>"
+            + _heads(_("trainee"), _("attempts"), _("passed at attempt"), _("last score"), _("last"))
+            + f"</tr></thead><tbody>{m_body}</tbody></table>"
             if m_body
-            else "<p>No checklist scored yet.</p>"
+            else f"<p>{_('No checklist scored yet.')}</p>"
         )
-        + "<h2>Pre- and post-test</h2>"
+        + f"<h2>{_('Pre- and post-test')}</h2>"
         + (
-            f"<table class='itb-class-table'><thead><tr><th scope='col'>trainee</th><th scope='col'>pre-test</th>"
-            f"<th scope='col'>post-test</th></tr></thead><tbody>{t_body}</tbody></table>"
+            "<table class='itb-class-table'><thead><tr>"
+            + _heads(_("trainee"), _("pre-test"), _("post-test"))
+            + f"</tr></thead><tbody>{t_body}</tbody></table>"
             if t_body
-            else "<p>No test answers saved yet.</p>"
+            else f"<p>{_('No test answers saved yet.')}</p>"
         )
     )
+
+
+def _heads(*names: str) -> str:
+    return "".join(f"<th scope='col'>{h}</th>" for h in names)
 
 
 def build_app(**kwargs: Any) -> ClassViewApp:

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import astuple, dataclass, fields
 from pathlib import Path
 
+from .i18n import _
 from .progress import MARKS, Attempt
 
 __all__ = ["ClassRow", "class_rows", "gradebook_scores", "rows_csv", "csv_cell", "common_slips", "override_reasons"]
@@ -179,7 +180,7 @@ def hub_class(
     env = env if env is not None else os.environ
     api, token = env.get("JUPYTERHUB_API_URL"), env.get("JUPYTERHUB_API_TOKEN")
     if not api or not token:
-        raise HubRefused("This server is not part of a JupyterHub class: there is no class to list.")
+        raise HubRefused(_("This server is not part of a JupyterHub class: there is no class to list."))
 
     def get(path: str) -> dict:
         req = urllib.request.Request(f"{api.rstrip('/')}/{path}", headers={"Authorization": f"token {token}"})
@@ -189,7 +190,7 @@ def hub_class(
         except urllib.error.HTTPError as exc:
             if exc.code in (403, 404):
                 raise HubRefused(
-                    "The hub does not let this user list the class: only educators may (JupyterHub role 'educator')."
+                    _("The hub does not let this user list the class: only educators may (JupyterHub role 'educator').")
                 ) from exc
             raise
 

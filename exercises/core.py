@@ -44,6 +44,7 @@ from itbcore.units import as_quantity, fmt
 
 from .cases import CaseLibrary, PatientCase, Situation, load_library
 from .checking import CheckResult, ChoicePart, OrderPart, Part
+from .i18n import N_, _, message
 from .identity import Identity, grading
 
 __all__ = [
@@ -62,7 +63,7 @@ __all__ = [
     "solutions_available",
 ]
 
-TRAINING_NOTICE = "For training only — not for treating patients."
+TRAINING_NOTICE = N_("For training only — not for treating patients.")
 
 #: Registered exercises by id (filled when :mod:`exercises.catalogue` is imported).
 EXERCISES: dict[str, ExerciseDef] = {}
@@ -86,15 +87,22 @@ def solutions_available() -> bool:
 def _require_solutions(what: str) -> None:
     if not solutions_available():
         raise SolutionsWithheld(
-            f"{what} is for educators: this install holds no answer key (the solutions are left out of a "
-            "trainee's install), so it gives no answer. Work the case through itbcore and check your answer "
-            "with ex.check(answer); educators find the worked solutions in a checkout or their course folder."
+            message(
+                "{what} is for educators: this install holds no answer key (the solutions are left out of a "
+                "trainee's install), so it gives no answer. Work the case through itbcore and check your answer "
+                "with ex.check(answer); educators find the worked solutions in a checkout or their course folder.",
+                what=what,
+            )
         )
 
 
 @dataclass(frozen=True)
 class ExerciseDef:
-    """A registered exercise: id, title, one-line summary and its builder."""
+    """A registered exercise: id, title, one-line summary and its builder.
+
+    ``title`` and ``summary`` are the English msgids (marked ``N_`` where they are registered): translate
+    them where they are shown, with ``_()``.
+    """
 
     id: str
     title: str
@@ -189,7 +197,8 @@ class Exercise:
 
     @property
     def title(self) -> str:
-        return self.definition.title
+        """The exercise's title in the locale in force."""
+        return _(self.definition.title)
 
     @property
     def given(self) -> dict[str, Any]:
@@ -206,20 +215,32 @@ class Exercise:
         for p in self.parts:
             if p.id == part:
                 return p
-        raise InputError(f"Exercise {self.id!r} has no part {part!r}; parts: {', '.join(p.id for p in self.parts)}.")
+        raise InputError(
+            message(
+                "Exercise {exercise} has no part {part}; parts: {parts}.",
+                exercise=repr(self.id),
+                part=repr(part),
+                parts=", ".join(p.id for p in self.parts),
+            )
+        )
 
     def markdown(self, *, seed: bool = True) -> str:
         """The case and its parts in Markdown; ``seed=False`` leaves the seed out (a test's case, whose seed
         would open it in the practice app)."""
         v = self.variant
-        which = f"Exercise `{self.id}`, seed {self.seed}." if seed else f"Exercise `{self.id}`."
-        lines = [f"### {self.title}", f"*{TRAINING_NOTICE}*  {which}", ""]
+        which = (
+            message("Exercise `{exercise}`, seed {seed}.", exercise=self.id, seed=str(self.seed))
+            if seed
+            else message("Exercise `{exercise}`.", exercise=self.id)
+        )
+        lines = [f"### {self.title}", f"*{_(TRAINING_NOTICE)}*  {which}", ""]
         if self.trainee:
-            lines += [f"Working as **{Identity(self.trainee, self.signed_in).label()}**.", ""]
+            who = Identity(self.trainee, self.signed_in).label()
+            lines += [message("Working as **{trainee}**.", trainee=who), ""]
         if v.situation is not None:
             lines += [f"**{v.situation.title}.** {v.situation.setting}", ""]
         if v.patient is not None:
-            lines += [f"**Patient:** {v.patient.describe()}", ""]
+            lines += [message("**Patient:** {patient}", patient=v.patient.describe()), ""]
         lines += [v.story, ""]
         for p in v.parts:
             lines.append(f"- **{p.id}**: {p.prompt}")
@@ -227,7 +248,8 @@ class Exercise:
                 lines += [f"    - {k}) {t}" for k, t in p.options.items()]
             if isinstance(p, OrderPart) and p.items:
                 lines += [f"    - {k}) {t}" for k, t in p.items.items()]
-            lines.append(f"    - *Answer {p.answer_hint()}.*")
+            answer = message("Answer {hint}.", hint=p.answer_hint())
+            lines.append(f"    - *{answer}*")
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:
@@ -247,13 +269,15 @@ class Exercise:
         """The next hint for ``part`` (each call reveals one more)."""
         p = self.part(part)
         if not p.hints:
-            return "No hint for this part: read the rule in its source."
+            return _("No hint for this part: read the rule in its source.")
         n = self._hints_shown.get(p.id, 0)
         text = p.hints[min(n, len(p.hints) - 1)]
         self._hints_shown[p.id] = n + 1
         if self.progress is not None and self.trainee:
             self.progress.record_hint(self.trainee, self.id, self.seed, p.id)
-        return f"Hint {min(n, len(p.hints) - 1) + 1}/{len(p.hints)}: {text}"
+        return message(
+            "Hint {number}/{count}: {hint}", number=min(n, len(p.hints) - 1) + 1, count=len(p.hints), hint=text
+        )
 
     def check(self, answer: Any, part: str | None = None, *, override_reason: str | None = None) -> CheckResult:
         """Check an answer; returns a :class:`CheckResult` and never raises for bad input.
@@ -267,8 +291,11 @@ class Exercise:
                 self.id,
                 "",
                 "invalid",
-                f"this exercise has several parts ({names}); "
-                f"say which one, e.g. ex.check(answer, part={self.parts[0].id!r}).",
+                message(
+                    "this exercise has several parts ({names}); say which one, e.g. ex.check(answer, part={first}).",
+                    names=names,
+                    first=repr(self.parts[0].id),
+                ),
             )
         try:
             p = self.part(part)
@@ -378,9 +405,11 @@ def load_exercise(
     """
     _load_catalogue()
     if ident not in EXERCISES:
-        raise InputError(f"No exercise {ident!r}; known: {', '.join(sorted(EXERCISES))}.")
+        raise InputError(
+            message("No exercise {exercise}; known: {known}.", exercise=repr(ident), known=", ".join(sorted(EXERCISES)))
+        )
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError(f"The seed must be a whole number 0 or more, not {seed!r}.")
+        raise InputError(message("The seed must be a whole number 0 or more, not {seed}.", seed=repr(seed)))
     definition = EXERCISES[ident]
     rng = random.Random(f"itb-exercise:{ident}:{seed}")
     variant = definition.build(Draw(rng, library or _default_library()))

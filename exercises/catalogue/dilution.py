@@ -11,16 +11,22 @@ from itbcore.units import fmt
 
 from ..checking import ChoicePart, QuantityPart, Slip
 from ..core import Draw, Variant, exercise
+from ..i18n import N_, _, message
 
 _SOURCE = "lionova 4.2, 6.6; lioresal Dosing and Administration"
 #: Diluents a trainee might reach for; itbcore.formulations.check_diluent decides which one is allowed.
-_DILUENTS = ("sodium chloride 9 mg/mL (0.9 %)", "glucose 5 %", "water for injections", "Ringer's lactate")
+_DILUENTS = (
+    N_("sodium chloride 9 mg/mL (0.9 %)"),
+    N_("glucose 5 %"),
+    N_("water for injections"),
+    N_("Ringer's lactate"),
+)
 
 
 @exercise(
     "dilution",
-    "Dilution: volumes of stock and diluent",
-    "Stock and diluent volumes for a target concentration, and the only diluent the labels allow.",
+    N_("Dilution: volumes of stock and diluent"),
+    N_("Stock and diluent volumes for a target concentration, and the only diluent the labels allow."),
 )
 def build(draw: Draw) -> Variant:
     situation = draw.situation_by_id("refill_dilution")
@@ -32,57 +38,68 @@ def build(draw: Draw) -> Variant:
     inverse = (volume * (stock / target)).to("mL")
     stock_part = QuantityPart(
         "stock_volume",
-        f"How many mL of the {fmt(stock)} stock do you draw up?",
+        message("How many mL of the {stock} stock do you draw up?", stock=fmt(stock)),
         d.stock_volume,
         unit="mL",
         rtol=0.02,
-        rule="stock volume = final volume × target ÷ stock (C1·V1 = C2·V2)",
+        rule=_("stock volume = final volume × target ÷ stock (C1·V1 = C2·V2)"),
         source=_SOURCE,
         slips=(
             Slip(
                 "inverted_ratio",
                 inverse,
-                "You multiplied by stock ÷ target: the stock volume must be smaller "
-                "than the final volume, since dilution lowers the concentration.",
+                _(
+                    "You multiplied by stock ÷ target: the stock volume must be smaller than the final volume, "
+                    "since dilution lowers the concentration."
+                ),
                 _SOURCE,
             ),
             Slip(
                 "diluent_for_stock",
                 d.diluent_volume,
-                "That is the diluent volume; the stock volume is the "
-                "part that carries the baclofen (final volume × target ÷ stock).",
+                _(
+                    "That is the diluent volume; the stock volume is the part that carries the baclofen (final "
+                    "volume × target ÷ stock)."
+                ),
                 _SOURCE,
             ),
         ),
         hints=(
-            "The baclofen in the final volume all comes from the stock.",
-            f"Baclofen needed = {fmt(target)} × {fmt(volume)}; divide by the stock concentration.",
+            _("The baclofen in the final volume all comes from the stock."),
+            message(
+                "Baclofen needed = {target} × {volume}; divide by the stock concentration.",
+                target=fmt(target),
+                volume=fmt(volume),
+            ),
         ),
     )
     diluent_part = QuantityPart(
         "diluent_volume",
-        "How many mL of diluent do you add?",
+        _("How many mL of diluent do you add?"),
         d.diluent_volume,
         unit="mL",
         rtol=0.02,
-        rule="diluent volume = final volume − stock volume",
+        rule=_("diluent volume = final volume − stock volume"),
         source=_SOURCE,
         slips=(
             Slip(
                 "stock_for_diluent",
                 d.stock_volume,
-                "That is the stock volume; the diluent makes up the rest of the final volume.",
+                _("That is the stock volume; the diluent makes up the rest of the final volume."),
                 _SOURCE,
             ),
             Slip(
                 "whole_volume",
                 volume,
-                "Adding the whole final volume of diluent would give more than "
-                f"{fmt(volume)}: subtract the stock volume.",
+                message(
+                    "Adding the whole final volume of diluent would give more than {volume}: subtract the stock "
+                    "volume.",
+                    volume=fmt(volume),
+                ),
                 _SOURCE,
             ),
         ),
-        hints=("Stock and diluent together make the final volume.",),
+        hints=(_("Stock and diluent together make the final volume."),),
     )
     shown = draw.shuffled(_DILUENTS)
     options = dict(zip("abcd", shown, strict=False))
@@ -95,18 +112,26 @@ def build(draw: Draw) -> Variant:
             slips[key] = Slip("glucose" if "glucose" in name else "other_solution", "", str(exc), "lionova 6.2, 6.6")
     diluent = ChoicePart(
         "diluent",
-        "Which diluent do you use?",
+        _("Which diluent do you use?"),
         right,
-        rule="dilute only with sodium chloride 9 mg/mL (0.9 %), "
-        "under aseptic conditions; baclofen is incompatible with glucose and is never mixed with other solutions",
+        rule=_(
+            "dilute only with sodium chloride 9 mg/mL (0.9 %), under aseptic conditions; baclofen is "
+            "incompatible with glucose and is never mixed with other solutions"
+        ),
         source="lionova 4.2, 6.2, 6.6",
-        options=options,
+        options={key: _(name) for key, name in options.items()},
         slips=slips,
-        hints=("Only one diluent is named by the labels.", "Glucose is incompatible with baclofen (lionova 6.2)."),
+        hints=(
+            _("Only one diluent is named by the labels."),
+            _("Glucose is incompatible with baclofen (lionova 6.2)."),
+        ),
     )
-    story = (
-        f"The prescription asks for **{fmt(volume)}** of **{fmt(target)}** intrathecal baclofen. "
-        f"On the shelf: the **{fmt(stock)}** strength. Prepare it by dilution."
+    story = message(
+        "The prescription asks for **{volume}** of **{target}** intrathecal baclofen. On the shelf: the "
+        "**{stock}** strength. Prepare it by dilution.",
+        volume=fmt(volume),
+        target=fmt(target),
+        stock=fmt(stock),
     )
     given = {"stock": stock, "target": target, "final_volume": volume}
     return Variant(patient, situation, story, given, (stock_part, diluent_part, diluent))

@@ -9,21 +9,22 @@ from itbcore.screening import INTERACTIONS
 
 from ..checking import ChoicePart, Slip
 from ..core import Draw, Variant, exercise
+from ..i18n import N_, _, message
 
 _NAMES = {
-    "cns_depressant": "a benzodiazepine for sleep",
-    "tricyclic_antidepressant": "amitriptyline (a tricyclic antidepressant)",
-    "antihypertensive": "an ACE inhibitor for blood pressure",
-    "levodopa_carbidopa": "levodopa/carbidopa for Parkinson's disease",
-    "morphine": "morphine for pain",
-    "general_anaesthetic": "a general anaesthetic for planned surgery",
+    "cns_depressant": N_("a benzodiazepine for sleep"),
+    "tricyclic_antidepressant": N_("amitriptyline (a tricyclic antidepressant)"),
+    "antihypertensive": N_("an ACE inhibitor for blood pressure"),
+    "levodopa_carbidopa": N_("levodopa/carbidopa for Parkinson's disease"),
+    "morphine": N_("morphine for pain"),
+    "general_anaesthetic": N_("a general anaesthetic for planned surgery"),
 }
 
 
 @exercise(
     "interaction_decision",
-    "A new medicine: what it adds to intrathecal baclofen",
-    "Name what a newly started medicine adds to intrathecal baclofen and what the team does about it.",
+    N_("A new medicine: what it adds to intrathecal baclofen"),
+    N_("Name what a newly started medicine adds to intrathecal baclofen and what the team does about it."),
 )
 def build(draw: Draw) -> Variant:
     situation = draw.situation_by_id("medication_review")
@@ -42,7 +43,9 @@ def build(draw: Draw) -> Variant:
             letters[i]: Slip(
                 f"{attr}_of_{c}",
                 "",
-                f"That is what {_NAMES[c]} adds or needs, not {_NAMES[code]}.",
+                message(
+                    "That is what {other} adds or needs, not {medicine}.", other=_(_NAMES[c]), medicine=_(_NAMES[code])
+                ),
                 INTERACTIONS[c].source,
             )
             for i, c in enumerate(codes)
@@ -61,20 +64,20 @@ def build(draw: Draw) -> Variant:
 
     effect = part(
         "effect",
-        f"What does {_NAMES[code]} add to intrathecal baclofen?",
+        message("What does {medicine} add to intrathecal baclofen?", medicine=_(_NAMES[code])),
         "effect",
         f"{code.replace('_', ' ')} → {right.effect}",
         (
-            "Interactions are listed in lionova 4.5 and lioresal 'Interaction'.",
-            "Think of the medicine's own main effect: sedation, blood pressure, muscle tone, the brain.",
+            _("Interactions are listed in lionova 4.5 and lioresal 'Interaction'."),
+            _("Think of the medicine's own main effect: sedation, blood pressure, muscle tone, the brain."),
         ),
     )
     action = part(
         "action",
-        "What does the team do about it?",
+        _("What does the team do about it?"),
         "action",
         f"{code.replace('_', ' ')} → {right.action}",
-        ("The action follows from the effect: watch or lower what the two medicines share.",),
+        (_("The action follows from the effect: watch or lower what the two medicines share."),),
     )
-    story = f"The new medicine is **{_NAMES[code]}**."
+    story = message("The new medicine is **{medicine}**.", medicine=_(_NAMES[code]))
     return Variant(patient, situation, story, {"medicine": code}, (effect, action))

@@ -10,13 +10,16 @@ from itbcore.units import Q_, fmt
 
 from ..checking import ChoicePart, Slip
 from ..core import Draw, Variant, exercise
+from ..i18n import N_, _, message
 
 
 @exercise(
     "loss_of_effect",
-    "Loss of effect: a catheter-tip inflammatory mass?",
-    "The daily dose has been raised without added effect: what comes before the next increase, and what "
-    "a falling response with new neurological signs points to.",
+    N_("Loss of effect: a catheter-tip inflammatory mass?"),
+    N_(
+        "The daily dose has been raised without added effect: what comes before the next increase, and "
+        "what a falling response with new neurological signs points to."
+    ),
 )
 def build(draw: Draw) -> Variant:
     situation = draw.situation_by_id("falling_response")
@@ -35,10 +38,10 @@ def build(draw: Draw) -> Variant:
     )
     check = next(f for f in findings if f.code == "check_pump_catheter")  # the core's rule, with its source
     options = {
-        "check_system": "Check pump function and catheter patency before raising the dose again",
-        "raise_again": f"Raise the dose again, to {fmt(proposed)}",
-        "stop": "Stop the intrathecal baclofen: it no longer works",
-        "oral": "Add oral baclofen instead of changing the pump",
+        "check_system": _("Check pump function and catheter patency before raising the dose again"),
+        "raise_again": message("Raise the dose again, to {proposed}", proposed=fmt(proposed)),
+        "stop": _("Stop the intrathecal baclofen: it no longer works"),
+        "oral": _("Add oral baclofen instead of changing the pump"),
     }
     keys = dict(zip(draw.shuffled(list(options)), "abcd", strict=False))
     choose = {keys[c]: options[c] for c in sorted(options, key=lambda c: keys[c])}
@@ -46,34 +49,42 @@ def build(draw: Draw) -> Variant:
         keys["raise_again"]: Slip(
             "raised_without_effect",
             "",
-            "Raising a dose that has not helped, before the pump "
-            "and catheter are checked, risks an overdose once delivery is restored.",
+            _(
+                "Raising a dose that has not helped, before the pump and catheter are checked, risks an "
+                "overdose once delivery is restored."
+            ),
             check.source,
         ),
         keys["stop"]: Slip(
             "abrupt_stop",
             "",
-            "Never stop intrathecal baclofen abruptly: withdrawal can be "
-            "life-threatening; first find out why the effect is falling.",
+            _(
+                "Never stop intrathecal baclofen abruptly: withdrawal can be life-threatening; first find out "
+                "why the effect is falling."
+            ),
             "lionova 4.2, 4.4",
         ),
         keys["oral"]: Slip(
             "oral_instead",
             "",
-            "Oral baclofen does not answer why the intrathecal dose no longer "
-            "works: check the pump and the catheter first.",
+            _(
+                "Oral baclofen does not answer why the intrathecal dose no longer works: check the pump and the "
+                "catheter first."
+            ),
             check.source,
         ),
     }
     first = ChoicePart(
         "first_step",
-        f"The team proposes {fmt(current)} → {fmt(proposed)}. What comes first?",
+        message(
+            "The team proposes {current} → {proposed}. What comes first?", current=fmt(current), proposed=fmt(proposed)
+        ),
         keys["check_system"],
-        rule="dose raised without added effect → check pump and catheter before any further increase",
+        rule=_("dose raised without added effect → check pump and catheter before any further increase"),
         source=check.source,
         options=choose,
         slips=slips,
-        hints=("Why might more drug in the pump not reach the spinal fluid?",),
+        hints=(_("Why might more drug in the pump not reach the spinal fluid?"),),
     )
 
     causes = withdrawal.likely_causes().causes  # the usual causes, each with its source
@@ -82,27 +93,36 @@ def build(draw: Draw) -> Variant:
     letters = dict(zip(draw.shuffled(picks), "abcd", strict=False))
     cause_options = {letters[c]: by_code[c].text for c in sorted(picks, key=lambda c: letters[c])}
     why_not = {
-        "low_reservoir": "The reservoir held what the programme predicted at every refill: it is not running dry.",
-        "pump_failure": "The reservoir emptied as programmed, so the pump delivered; the drug is not reaching "
-        "where it should.",
-        "programming_error": "The programme was read out and is as prescribed; a wrong programme does not bring "
-        "new neurological signs.",
+        "low_reservoir": _("The reservoir held what the programme predicted at every refill: it is not running dry."),
+        "pump_failure": _(
+            "The reservoir emptied as programmed, so the pump delivered; the drug is not reaching where it should."
+        ),
+        "programming_error": _(
+            "The programme was read out and is as prescribed; a wrong programme does not bring new neurological signs."
+        ),
     }
     mass = by_code["inflammatory_mass"]
     cause = ChoicePart(
         "cause",
-        "The pump and catheter checks are normal; now the patient has new back pain and weakness in the "
-        "legs. What do you suspect?",
+        _(
+            "The pump and catheter checks are normal; now the patient has new back pain and weakness in the "
+            "legs. What do you suspect?"
+        ),
         letters["inflammatory_mass"],
-        rule=f"falling response + new pain or neurological deficit → {mass.text}: {mass.reason}",
+        rule=message(
+            "falling response + new pain or neurological deficit → {cause}: {reason}",
+            cause=mass.text,
+            reason=mass.reason,
+        ),
         source=mass.source,
         options=cause_options,
         slips={letters[c]: Slip(f"suspected_{c}", "", why_not[c], by_code[c].source) for c in why_not},
-        hints=("Something at the catheter tip can hold back the drug and press on the spinal cord.",),
+        hints=(_("Something at the catheter tip can hold back the drug and press on the spinal cord."),),
     )
-    story = (
-        f"Daily dose now **{fmt(current)}** (simple continuous infusion), raised at the last three visits "
-        "without added effect on spasticity."
+    story = message(
+        "Daily dose now **{current}** (simple continuous infusion), raised at the last three visits "
+        "without added effect on spasticity.",
+        current=fmt(current),
     )
     given = {"current": fmt(current), "proposed": fmt(proposed), "since_start": "90 day", "since_last_change": "14 day"}
     return Variant(case, situation, story, given, (first, cause))

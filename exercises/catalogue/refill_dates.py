@@ -12,6 +12,7 @@ from itbcore.units import Q_, fmt
 
 from ..checking import DatePart, QuantityPart, Slip
 from ..core import Draw, Variant, exercise
+from ..i18n import N_, _, message
 
 _SOURCE = "lionova 4.2, 4.4; lioresal Dosing: re-fill"
 _ALARM = library.limit("alarm_volume").default_text  # the drug library's usual alarm volume
@@ -21,15 +22,15 @@ _MARGIN_TEXT = fmt(Q_(_MARGIN))  # "4 days", "1 day": singular and plural from t
 
 @exercise(
     "refill_dates",
-    "Refill visit: alarm date and refill date",
-    "Days until the low-reservoir alarm, its date, and the refill date with a margin before it.",
+    N_("Refill visit: alarm date and refill date"),
+    N_("Days until the low-reservoir alarm, its date, and the refill date with a margin before it."),
 )
 def build(draw: Draw) -> Variant:
     situation = draw.situation_by_id("refill_visit")
     patient = draw.patient()
     # Redraw until the interval is one a clinic would plan (2 weeks to 6 months): the label asks that
     # the reservoir never empties, and very long intervals meet the 180-day device cap instead.
-    for _ in range(100):
+    for _attempt in range(100):
         reservoir = draw.quantity(situation, "reservoir", "mL")
         conc = draw.quantity(situation, "concentration", "ug/mL")
         dose = draw.quantity(situation, "daily_dose", "ug/day")
@@ -44,7 +45,7 @@ def build(draw: Draw) -> Variant:
         Slip(
             "forgot_alarm_volume",
             plan.days_to_empty,
-            f"That is when the reservoir is empty; the alarm sounds earlier, at {_ALARM} left.",
+            message("That is when the reservoir is empty; the alarm sounds earlier, at {alarm} left.", alarm=_ALARM),
             _SOURCE,
         )
     ]
@@ -54,70 +55,90 @@ def build(draw: Draw) -> Variant:
             Slip(
                 "wrong_concentration",
                 other.days_to_alarm,
-                f"That is the answer for {c.replace('ug', 'µg')}; this pump is filled with {fmt(conc)}.",
+                message(
+                    "That is the answer for {other}; this pump is filled with {conc}.",
+                    other=c.replace("ug", "µg"),
+                    conc=fmt(conc),
+                ),
                 _SOURCE,
             )
         )
     days = QuantityPart(
         "days_to_alarm",
-        f"How many days after the fill does the low-reservoir alarm ({_ALARM} left) sound?",
+        message("How many days after the fill does the low-reservoir alarm ({alarm} left) sound?", alarm=_ALARM),
         plan.days_to_alarm,
         unit="day",
         atol="0.5 day",
         limit="time_since_fill",
-        rule="days to alarm = (reservoir volume − alarm volume) ÷ (daily dose ÷ concentration)",
+        rule=_("days to alarm = (reservoir volume − alarm volume) ÷ (daily dose ÷ concentration)"),
         source=_SOURCE,
         slips=tuple(slips),
         hints=(
-            "First find the volume the pump delivers each day.",
-            "Daily volume = daily dose ÷ concentration (keep µg with µg).",
-            f"Only the volume above the alarm volume counts: (reservoir − {_ALARM}) ÷ daily volume.",
+            _("First find the volume the pump delivers each day."),
+            _("Daily volume = daily dose ÷ concentration (keep µg with µg)."),
+            message(
+                "Only the volume above the alarm volume counts: (reservoir − {alarm}) ÷ daily volume.", alarm=_ALARM
+            ),
         ),
     )
     alarm = DatePart(
         "alarm_date",
-        "On which date does the alarm sound (count whole days from the fill date)?",
+        _("On which date does the alarm sound (count whole days from the fill date)?"),
         plan.alarm_date,
-        rule="alarm date = fill date + whole days to alarm",
+        rule=_("alarm date = fill date + whole days to alarm"),
         source=_SOURCE,
         slips=(
             Slip(
-                "empty_date", plan.empty_date, "That is the date the reservoir runs empty, not the alarm date.", _SOURCE
+                "empty_date",
+                plan.empty_date,
+                _("That is the date the reservoir runs empty, not the alarm date."),
+                _SOURCE,
             ),
         ),
-        hints=("Add the whole number of days to the alarm (round down) to the fill date.",),
+        hints=(_("Add the whole number of days to the alarm (round down) to the fill date."),),
     )
     refill = DatePart(
         "refill_date",
-        f"Book the refill {_MARGIN_TEXT} before the alarm date: which date?",
+        message("Book the refill {margin_text} before the alarm date: which date?", margin_text=_MARGIN_TEXT),
         plan.refill_date,
-        rule="refill date = fill date + whole days of (days to alarm − margin), never after the alarm; "
-        "an empty reservoir causes withdrawal",
+        rule=_(
+            "refill date = fill date + whole days of (days to alarm − margin), never after the alarm; an "
+            "empty reservoir causes withdrawal"
+        ),
         source="lionova 4.4; practice guidance: pump refill margin 3–5 days",
         slips=(
             Slip(
                 "on_alarm_date",
                 plan.alarm_date,
-                "Refilling on the alarm date leaves no margin: a delay "
-                "would let the reservoir run low and risk withdrawal.",
+                _(
+                    "Refilling on the alarm date leaves no margin: a delay would let the reservoir run low and risk "
+                    "withdrawal."
+                ),
                 "lionova 4.4",
             ),
             Slip(
                 "empty_date",
                 plan.empty_date,
-                "That is the day the pump runs empty: the patient would be in withdrawal by then.",
+                _("That is the day the pump runs empty: the patient would be in withdrawal by then."),
                 "lionova 4.4",
             ),
         ),
         hints=(
-            f"Subtract the {_MARGIN_TEXT} margin from the exact days to alarm, round down, "
-            "then count from the fill date.",
+            message(
+                "Subtract the {margin_text} margin from the exact days to alarm, round down, then count from "
+                "the fill date.",
+                margin_text=_MARGIN_TEXT,
+            ),
         ),
     )
-    story = (
-        f"The reservoir holds **{fmt(reservoir)}** of **{fmt(conc)}** after today's fill on "
-        f"**{fill.isoformat()}**; the programmed daily dose is **{fmt(dose)}** (continuous). "
-        f"The low-reservoir alarm is set at {_ALARM}."
+    story = message(
+        "The reservoir holds **{reservoir}** of **{conc}** after today's fill on **{fill}**; the "
+        "programmed daily dose is **{dose}** (continuous). The low-reservoir alarm is set at {alarm}.",
+        reservoir=fmt(reservoir),
+        conc=fmt(conc),
+        fill=fill,
+        dose=fmt(dose),
+        alarm=_ALARM,
     )
     given = {
         "reservoir": reservoir,

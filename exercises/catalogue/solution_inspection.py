@@ -12,15 +12,16 @@ from itbcore.sources import LABEL_DIFFERENCES
 
 from ..checking import ChoicePart, Slip
 from ..core import Draw, Variant, exercise
+from ..i18n import N_, _, message
 
 #: What the nurse finds, and the checklist item of the core that decides it (None: nothing fails).
 _FINDINGS = {
-    "particles": ("one ampoule shows small particles when held to the light", "inspect_solution"),
-    "cloudy": ("one ampoule is cloudy and slightly yellow", "inspect_solution"),
-    "opened_yesterday": ("an ampoule opened yesterday and kept in the fridge is left over", "inspect_solution"),
-    "glucose": ("the diluent sent is glucose 5 %", "diluent_nacl_only"),
+    "particles": (N_("one ampoule shows small particles when held to the light"), "inspect_solution"),
+    "cloudy": (N_("one ampoule is cloudy and slightly yellow"), "inspect_solution"),
+    "opened_yesterday": (N_("an ampoule opened yesterday and kept in the fridge is left over"), "inspect_solution"),
+    "glucose": (N_("the diluent sent is glucose 5 %"), "diluent_nacl_only"),
     "all_clear": (
-        "the unopened ampoules are clear and colourless, and the diluent is sodium chloride 9 mg/mL (0.9 %)",
+        N_("the unopened ampoules are clear and colourless, and the diluent is sodium chloride 9 mg/mL (0.9 %)"),
         None,
     ),
 }
@@ -28,14 +29,18 @@ _FINDINGS = {
 
 @exercise(
     "solution_inspection",
-    "Checking and storing the solution before a refill",
-    "Decide what to do with what the ampoule check finds, and say how the label you work under wants the stock stored.",
+    N_("Checking and storing the solution before a refill"),
+    N_(
+        "Decide what to do with what the ampoule check finds, and say how the label you work under "
+        "wants the stock stored."
+    ),
 )
 def build(draw: Draw) -> Variant:
     situation = draw.situation_by_id("ampoule_check")
     case = draw.patient(population="adult")
     found = draw.choice(sorted(_FINDINGS))
     text, item_code = _FINDINGS[found]
+    text = _(text)
     checklist = {i.code: i for i in before_first_fill(case.to_patient())}
     item = checklist[item_code or "inspect_solution"]
     if found == "glucose":
@@ -47,11 +52,14 @@ def build(draw: Draw) -> Variant:
         reason = item.text
     options = {
         "discard": (
-            "Do not use it: set it aside, use a fresh ampoule (or sodium chloride 0.9 % as the diluent) and report it"
+            _(
+                "Do not use it: set it aside, use a fresh ampoule (or sodium chloride 0.9 % as the diluent) and "
+                "report it"
+            )
         ),
-        "use": "Use it as it is",
-        "use_filter": "Use it anyway: the pump's bacterial filter will hold back anything in it",
-        "use_if_cold": "Use it only if it has been kept cold since it was opened",
+        "use": _("Use it as it is"),
+        "use_filter": _("Use it anyway: the pump's bacterial filter will hold back anything in it"),
+        "use_if_cold": _("Use it only if it has been kept cold since it was opened"),
     }
     keys = dict(zip(draw.shuffled(list(options)), "abcd", strict=False))
     choose = {keys[c]: options[c] for c in sorted(options, key=lambda c: keys[c])}
@@ -59,44 +67,52 @@ def build(draw: Draw) -> Variant:
         right = "use"
         slips = {
             keys["discard"]: Slip(
-                "discarded_a_good_ampoule", "", f"Nothing here fails the inspection: {reason}", item.source
+                "discarded_a_good_ampoule",
+                "",
+                message("Nothing here fails the inspection: {reason}", reason=reason),
+                item.source,
             ),
             keys["use_filter"]: Slip(
                 "leaned_on_the_filter",
                 "",
-                "The solution passes the inspection on its own; the filter is no part of it.",
+                _("The solution passes the inspection on its own; the filter is no part of it."),
                 item.source,
             ),
             keys["use_if_cold"]: Slip(
                 "cold_chain_for_unopened",
                 "",
-                f"These ampoules are unopened; an opened ampoule is never kept ({reason})",
+                message("These ampoules are unopened; an opened ampoule is never kept ({reason})", reason=reason),
                 item.source,
             ),
         }
     else:
         right = "discard"
         slips = {
-            keys["use"]: Slip("used_a_failed_solution", "", f"This fails the check: {reason}", item.source),
+            keys["use"]: Slip(
+                "used_a_failed_solution", "", message("This fails the check: {reason}", reason=reason), item.source
+            ),
             keys["use_filter"]: Slip(
                 "trusted_the_filter",
                 "",
-                f"The filter is not a licence to use a solution that fails inspection: {reason}",
+                message("The filter is not a licence to use a solution that fails inspection: {reason}", reason=reason),
                 item.source,
             ),
             keys["use_if_cold"]: Slip(
-                "kept_an_opened_ampoule", "", f"Each ampoule is single use: {reason}", item.source
+                "kept_an_opened_ampoule",
+                "",
+                message("Each ampoule is single use: {reason}", reason=reason),
+                item.source,
             ),
         }
     inspect = ChoicePart(
         "inspect",
-        f"At the check, {text}. What do you do?",
+        message("At the check, {finding}. What do you do?", finding=text),
         keys[right],
         rule=reason,
         source=item.source,
         options=choose,
         slips=slips,
-        hints=("Clear, colourless, without particles; single use; sodium chloride 0.9 % only.",),
+        hints=(_("Clear, colourless, without particles; single use; sodium chloride 0.9 % only."),),
     )
 
     storage = next(d for d in LABEL_DIFFERENCES if d.code == "storage")
@@ -105,7 +121,7 @@ def build(draw: Draw) -> Variant:
     letters = dict(zip(labels, "abc", strict=False))
     store = ChoicePart(
         "storage",
-        f"Your clinic works under the {label} text. How does it say the stock is stored?",
+        message("Your clinic works under the {label} text. How does it say the stock is stored?", label=label),
         letters[label],
         rule=f"{label}: {storage.values[label]}",
         source=storage.sources[label],
@@ -114,18 +130,29 @@ def build(draw: Draw) -> Variant:
             letters[k]: Slip(
                 f"storage_of_{k}",
                 "",
-                f"That is what the {k} text says ({storage.sources[k]}); "
-                f"the labels differ here, and {label} is the one in force.",
+                message(
+                    "That is what the {other} text says ({sources}); the labels differ here, and {label} is the one in "
+                    "force.",
+                    other=k,
+                    sources=storage.sources[k],
+                    label=label,
+                ),
                 storage.sources[k],
             )
             for k in labels
             if k != label
         },
         hints=(
-            "The three texts do not agree on storage: look for the one your clinic works under.",
-            "The product-information app shows the three side by side (lionova 6.4, lioresal Storage "
-            "conditions, baclorex 5).",
+            _("The three texts do not agree on storage: look for the one your clinic works under."),
+            _(
+                "The product-information app shows the three side by side (lionova 6.4, lioresal Storage "
+                "conditions, baclorex 5)."
+            ),
         ),
     )
-    story = f"Found at the check: **{text}**. The clinic works under the **{label}** product text."
+    story = message(
+        "Found at the check: **{finding}**. The clinic works under the **{label}** product text.",
+        finding=text,
+        label=label,
+    )
     return Variant(case, situation, story, {"finding": found, "label": label}, (inspect, store))

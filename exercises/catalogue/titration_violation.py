@@ -10,19 +10,22 @@ import math
 import pint
 
 from itbcore import titration
+from itbcore.i18n import format_number
 from itbcore.units import Q_, fmt
 
+from ..cases import origin_text
 from ..checking import ChoicePart, QuantityPart, Slip
 from ..core import Draw, Variant, exercise
+from ..i18n import N_, _, message
 
 _SOURCE = "lionova 4.2; lioresal Dosing: phase of dose selection"
 #: The violations a proposed increase can carry (codes of itbcore.titration.check_change), and "none".
 _CODES = ("increase_first_24h", "change_too_soon", "increase_above_band", "none")
 _TEXTS = {
-    "increase_first_24h": "An increase in the first 24 h of the continuous infusion",
-    "change_too_soon": "A second change within 24 h of the last one",
-    "increase_above_band": "An increase above the daily band for this patient",
-    "none": "No rule is broken: the change may be made",
+    "increase_first_24h": N_("An increase in the first 24 h of the continuous infusion"),
+    "change_too_soon": N_("A second change within 24 h of the last one"),
+    "increase_above_band": N_("An increase above the daily band for this patient"),
+    "none": N_("No rule is broken: the change may be made"),
 }
 
 
@@ -43,9 +46,11 @@ def _case(draw: Draw, kind: str, current: pint.Quantity) -> tuple[str, str | Non
 
 @exercise(
     "titration_violation",
-    "Titration: spot the rule a proposed change breaks",
-    "Which titration rule a proposed increase breaks (first 24 h, too soon, above the band, none), "
-    "and the highest daily dose allowed now.",
+    N_("Titration: spot the rule a proposed change breaks"),
+    N_(
+        "Which titration rule a proposed increase breaks (first 24 h, too soon, above the band, none), "
+        "and the highest daily dose allowed now."
+    ),
 )
 def build(draw: Draw) -> Variant:
     situation = draw.situation_by_id("titration_review")
@@ -65,39 +70,52 @@ def build(draw: Draw) -> Variant:
     allowed = current if timing_blocks else (current * (1 + band.high)).to("ug/day")
 
     keys = dict(zip(draw.shuffled(list(_CODES)), "abcd", strict=False))
-    options = {keys[c]: _TEXTS[c] for c in sorted(_CODES, key=lambda c: keys[c])}
+    options = {keys[c]: _(_TEXTS[c]) for c in sorted(_CODES, key=lambda c: keys[c])}
     why = {
-        "increase_first_24h": f"The infusion started {since_start} ago, more than 24 h: the first-day rule is met.",
+        "increase_first_24h": message(
+            "The infusion started {since_start} ago, more than 24 h: the first-day rule is met.",
+            since_start=since_start,
+        ),
         "change_too_soon": (
-            "There was no change before this one, so the once-per-24 h rule is not the problem."
+            _("There was no change before this one, so the once-per-24 h rule is not the problem.")
             if since_last is None
-            else f"The last change was {since_last} ago: at least 24 h, so the timing is right."
+            else message(
+                "The last change was {since_last} ago: at least 24 h, so the timing is right.", since_last=since_last
+            )
         ),
         "increase_above_band": (
-            f"The increase is {rise * 100:g} %, within the {band.low * 100:g}–{band.high * 100:g} "
-            "% "
-            f"band for {patient.origin} origin."
+            message(
+                "The increase is {rise} %, within the {low}–{high} % band for {origin} origin.",
+                rise=rise * 100,
+                low=band.low * 100,
+                high=band.high * 100,
+                origin=origin_text(patient.origin),
+            )
             if rise <= band.high
-            else "The increase is above the band too, but a timing rule blocks any increase now."
+            else _("The increase is above the band too, but a timing rule blocks any increase now.")
         ),
         "none": violations[0].message if violations else "",
     }
     choice = ChoicePart(
         "violation",
-        "Which rule does the proposed change break?",
+        _("Which rule does the proposed change break?"),
         keys[found],
         rule=(
             violations[0].message
             if violations
-            else f"≥ 24 h since the start and since the last change, +{rise * 100:g} % within the band"
+            else message("≥ 24 h since the start and since the last change, +{rise} % within the band", rise=rise * 100)
         ),
         source=violations[0].source if violations else _SOURCE,
         options=options,
         slips={keys[c]: Slip(f"not_{c}", "", why[c], _SOURCE) for c in _CODES if c != found},
         hints=(
-            "Check the three rules in turn: first 24 h, once per 24 h, the band.",
-            f"The band for adults with spasticity of {patient.origin} origin is "
-            f"+{band.low * 100:g} % to +{band.high * 100:g} % per 24 h.",
+            _("Check the three rules in turn: first 24 h, once per 24 h, the band."),
+            message(
+                "The band for adults with spasticity of {origin} origin is +{low} % to +{high} % per 24 h.",
+                origin=origin_text(patient.origin),
+                low=band.low * 100,
+                high=band.high * 100,
+            ),
         ),
     )
     slips = []
@@ -106,7 +124,10 @@ def build(draw: Draw) -> Variant:
             Slip(
                 "band_ignores_timing",
                 current * (1 + band.high),
-                "That is the top of the band, but no increase is allowed now: " + violations[0].message,
+                message(
+                    "That is the top of the band, but no increase is allowed now: {violation}",
+                    violation=violations[0].message,
+                ),
                 violations[0].source,
             )
         )
@@ -117,41 +138,53 @@ def build(draw: Draw) -> Variant:
             Slip(
                 "wrong_origin",
                 current * (1 + other_high),
-                f"That is the top of the {other}-origin band; this patient's spasticity is of {patient.origin} origin.",
+                message(
+                    "That is the top of the {other}-origin band; this patient's spasticity is of {origin} origin.",
+                    other=other,
+                    origin=patient.origin,
+                ),
                 band.source,
             ),
             Slip(
                 "increase_only",
                 current * band.high,
-                "That is the increase alone; add it to the current dose.",
+                _("That is the increase alone; add it to the current dose."),
                 band.source,
             ),
         ]
-    slips.append(Slip("proposed", proposed, "That is the proposed dose, the one being checked.", _SOURCE))
+    slips.append(Slip("proposed", proposed, _("That is the proposed dose, the one being checked."), _SOURCE))
     top = QuantityPart(
         "max_allowed",
-        "What is the highest daily dose the label allows you to programme now?",
+        _("What is the highest daily dose the label allows you to programme now?"),
         allowed,
         unit="ug/day",
         rtol=0.01,
         limit="daily_dose",
         rule=(
-            "no increase now: the current dose is the highest allowed"
+            _("no increase now: the current dose is the highest allowed")
             if timing_blocks
-            else f"current × (1 + {band.high * 100:g} %)"
+            else message("current × (1 + {rise} %)", rise=band.high * 100)
         ),
         source=band.source,
         slips=tuple(slips),
         hints=(
-            "If a timing rule blocks the increase, the dose stays where it is.",
-            "Otherwise multiply the current daily dose by (1 + top of the band).",
+            _("If a timing rule blocks the increase, the dose stays where it is."),
+            _("Otherwise multiply the current daily dose by (1 + top of the band)."),
         ),
     )
-    last_text = "no change yet since the start" if since_last is None else f"last change **{since_last}** ago"
-    story = (
-        f"Continuous infusion on a programmable pump, started **{since_start}** ago; {last_text}. Current "
-        f"daily dose **{fmt(current)}**; the resident proposes **{fmt(proposed)}** "
-        f"(+{(float(proposed.magnitude) / float(current.magnitude) - 1) * 100:.3g} %)."
+    last_text = (
+        _("no change yet since the start")
+        if since_last is None
+        else message("last change **{since_last}** ago", since_last=since_last)
+    )
+    story = message(
+        "Continuous infusion on a programmable pump, started **{since_start}** ago; {last_text}. "
+        "Current daily dose **{current}**; the resident proposes **{proposed}** (+{rise} %).",
+        since_start=since_start,
+        last_text=last_text,
+        current=fmt(current),
+        proposed=fmt(proposed),
+        rise=format_number((float(proposed.magnitude) / float(current.magnitude) - 1) * 100, 3),
     )
     given = {
         "current": current,

@@ -11,6 +11,7 @@ from itbcore.label_map import cited_sections, section
 
 from ..checking import ChoicePart, Slip
 from ..core import Draw, Variant, exercise
+from ..i18n import N_, _, message
 
 #: Signs that belong to one picture only (none of them is listed in the other two).
 _OVERDOSE = ("hypersalivation", "loss_of_consciousness", "apnea")
@@ -18,10 +19,12 @@ _WITHDRAWAL = ("pruritus", "high_fever", "rebound_spasticity", "spasticity_retur
 #: Adverse-effect codes (itbcore.adverse_effects) that all three labels list.
 _ADVERSE = ("urinary_retention", "headache", "blurred_vision", "depression")
 _CONTEXT = {
-    "overdose": "The pump was refilled this morning; the new programme was set from a prescription written in mg.",
-    "withdrawal": "The refill date passed four days ago; the low-reservoir alarm has been sounding.",
-    "adverse effect": "The dose has been the same for six months and the pump was checked last week.",
+    "overdose": N_("The pump was refilled this morning; the new programme was set from a prescription written in mg."),
+    "withdrawal": N_("The refill date passed four days ago; the low-reservoir alarm has been sounding."),
+    "adverse effect": N_("The dose has been the same for six months and the pump was checked last week."),
 }
+#: How each kind is named to the trainee (translated where it is shown).
+_KIND_TEXT = {"overdose": N_("overdose"), "withdrawal": N_("withdrawal"), "adverse effect": N_("adverse effect")}
 _TOPIC = {"overdose": "lionova 4.9", "withdrawal": "lionova 4.4", "adverse effect": "lionova 4.8"}
 
 
@@ -40,9 +43,11 @@ def _name(citation: str) -> str:
 
 @exercise(
     "which_syndrome",
-    "Adverse effect, overdose or withdrawal?",
-    "Tell an expected adverse effect from an overdose and from a withdrawal by the signs and the story, "
-    "and find the section of the product text that covers it.",
+    N_("Adverse effect, overdose or withdrawal?"),
+    N_(
+        "Tell an expected adverse effect from an overdose and from a withdrawal by the signs and the "
+        "story, and find the section of the product text that covers it."
+    ),
 )
 def build(draw: Draw) -> Variant:
     situation = draw.situation_by_id("phone_triage")
@@ -64,49 +69,76 @@ def build(draw: Draw) -> Variant:
     kinds = draw.shuffled(sorted(_CONTEXT))
     letters = dict(zip(kinds, "abc", strict=False))
     why = {
-        "overdose": "An overdose follows a rise in delivered dose (a refill, a programming change) and depresses: "
-        "drowsiness, hypotonia, hypersalivation, breathing, consciousness.",
-        "withdrawal": "A withdrawal follows an interruption (an empty reservoir, a catheter fault): spasticity "
-        "returns, itching, fever, rebound spasms.",
-        "adverse effect": "An expected adverse effect comes at a steady, correct dose, without a change in delivery; "
-        "the label lists it with its frequency.",
+        "overdose": _(
+            "An overdose follows a rise in delivered dose (a refill, a programming change) and depresses: "
+            "drowsiness, hypotonia, hypersalivation, breathing, consciousness."
+        ),
+        "withdrawal": _(
+            "A withdrawal follows an interruption (an empty reservoir, a catheter fault): spasticity "
+            "returns, itching, fever, rebound spasms."
+        ),
+        "adverse effect": _(
+            "An expected adverse effect comes at a steady, correct dose, without a change in delivery; the "
+            "label lists it with its frequency."
+        ),
     }
     which = ChoicePart(
         "which",
-        "Which is it?",
+        _("Which is it?"),
         letters[kind],
-        rule=f"{'; '.join(shown)} after: {_CONTEXT[kind]} → {kind}",
+        rule=message(
+            "{signs} after: {context} → {kind}",
+            signs="; ".join(shown),
+            context=_(_CONTEXT[kind]),
+            kind=_(_KIND_TEXT[kind]),
+        ),
         source=source,
-        options={letters[k]: k for k in sorted(kinds, key=lambda k: letters[k])},
+        options={letters[k]: _(_KIND_TEXT[k]) for k in sorted(kinds, key=lambda k: letters[k])},
         slips={
-            letters[k]: Slip(f"took_it_for_{k.replace(' ', '_')}", "", why[k] + " That is not this story.", _TOPIC[k])
+            letters[k]: Slip(
+                f"took_it_for_{k.replace(' ', '_')}",
+                "",
+                message("{why} That is not this story.", why=why[k]),
+                _TOPIC[k],
+            )
             for k in kinds
             if k != kind
         },
-        hints=("What changed in delivery before the signs began: more drug, less drug, or nothing?",),
+        hints=(_("What changed in delivery before the signs began: more drug, less drug, or nothing?"),),
     )
 
     sections = draw.shuffled(sorted({*_TOPIC.values(), "lionova 4.3"}))
     sec_letters = dict(zip(sections, "abcd", strict=False))
     label_part = ChoicePart(
         "section",
-        "Which section of the product texts covers it?",
+        _("Which section of the product texts covers it?"),
         sec_letters[where],
-        rule=f"{kind} → {where} ({section(where).title})",
+        rule=f"{_(_KIND_TEXT[kind])} → {where} ({section(where).title})",
         source=where,
         options={sec_letters[s]: _name(s) for s in sorted(sections, key=lambda s: sec_letters[s])},
         slips={
             sec_letters[s]: Slip(
-                _slip_code(s), "", f"{s} is {section(s).title.lower()}; the {kind} is covered in {where}.", s
+                _slip_code(s),
+                "",
+                message(
+                    "{section} is {title}; the {kind} is covered in {where}.",
+                    section=s,
+                    title=section(s).title.lower(),
+                    kind=_(_KIND_TEXT[kind]),
+                    where=where,
+                ),
+                s,
             )
             for s in sections
             if s != where
         },
         hints=(
-            "In the SmPC: contraindications in lionova 4.3, warnings (withdrawal among them) in lionova 4.4, "
-            "overdose in lionova 4.9, side effects with their frequencies in lionova 4.8 (lioresal: Side "
-            "effects).",
+            _(
+                "In the SmPC: contraindications in lionova 4.3, warnings (withdrawal among them) in lionova "
+                "4.4, overdose in lionova 4.9, side effects with their frequencies in lionova 4.8 (lioresal: "
+                "Side effects)."
+            ),
         ),
     )
-    story = f"{_CONTEXT[kind]} The carer describes: **{', '.join(shown)}**."
+    story = message("{context} The carer describes: **{signs}**.", context=_(_CONTEXT[kind]), signs=", ".join(shown))
     return Variant(case, situation, story, {"signs": signs}, (which, label_part))
