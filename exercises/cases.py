@@ -118,11 +118,11 @@ class PatientCase:
         meds = ", ".join(core_gettext(MEDICINES[m]) for m in self.medicines) or _("none relevant")
         return message(
             "{name}, {age} years, {weight} kg; spasticity of {origin} origin ({diagnosis}). Medicines: {medicines}.",
-            name=self.name,
+            name=_(self.name),
             age=float(self.age_years),
             weight=float(self.weight.magnitude),
             origin=origin_text(self.origin),
-            diagnosis=self.diagnosis,
+            diagnosis=_(self.diagnosis),
             medicines=meds,
         )
 

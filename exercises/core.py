@@ -238,7 +238,8 @@ class Exercise:
             who = Identity(self.trainee, self.signed_in).label()
             lines += [message("Working as **{trainee}**.", trainee=who), ""]
         if v.situation is not None:
-            lines += [f"**{v.situation.title}.** {v.situation.setting}", ""]
+            # the case library's own texts (exercises/cases), in the catalogue through exercises._extract
+            lines += [f"**{_(v.situation.title)}.** {_(v.situation.setting)}", ""]
         if v.patient is not None:
             lines += [message("**Patient:** {patient}", patient=v.patient.describe()), ""]
         lines += [v.story, ""]
