@@ -185,7 +185,7 @@ def bench(args: list[str]) -> int:
 
 
 #: The gettext domains: each package keeps its catalogues in <package>/locale/<locale>/LC_MESSAGES/<package>.po.
-I18N_DOMAINS = ("itbcore", "widgets", "exercises")
+I18N_DOMAINS = ("itbcore", "widgets", "exercises", "launcher")
 #: The languages the catalogues are kept for (English is the source language).
 I18N_LOCALES = ("nb", "tr")
 I18N_KEYWORDS = ("message", "gettext", "_", "N_", "ngettext:1,2")

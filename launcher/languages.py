@@ -12,7 +12,11 @@ A preheated kernel was built in the server's language: a page in another languag
 
 from __future__ import annotations
 
+import functools
 import re
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
 
 #: The suite's languages (itbcore.i18n.LOCALES).
 LOCALES = ("en", "nb", "tr")
@@ -50,3 +54,70 @@ def page_locale(lang: str | None, accept_language: str | None, default: str) -> 
     if lang in LOCALES or lang == PSEUDO_LOCALE:
         return lang
     return negotiate(accept_language, default)
+
+
+#: The launcher's own catalogue (``launcher/locale``): the few pages the server writes itself.
+LOCALE_DIR = Path(__file__).with_name("locale")
+
+
+def N_(msgid: str) -> str:
+    """Mark a text for extraction (``python3 tasks.py i18n``); it is translated where the page is written."""
+    return msgid
+
+
+@functools.cache
+def translations(locale: str) -> NullTranslations:
+    """The launcher's catalogue for ``locale`` (the .po read with Babel when no .mo is built), else English."""
+    base = LOCALE_DIR / locale / "LC_MESSAGES" / "launcher"
+    po, mo = base.with_suffix(".po"), base.with_suffix(".mo")
+    try:
+        if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
+            with mo.open("rb") as fh:
+                return Translations(fh, domain="launcher")
+        if po.is_file():
+            import io
+
+            from babel.messages.mofile import write_mo
+            from babel.messages.pofile import read_po
+
+            with po.open("rb") as fh:
+                catalog = read_po(fh, locale=locale, domain="launcher")
+            buf = io.BytesIO()
+            write_mo(buf, catalog, use_fuzzy=False)
+            buf.seek(0)
+            return Translations(buf, domain="launcher")
+    except (OSError, ValueError):
+        pass
+    return NullTranslations()
+
+
+_PAGE = (
+    '<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{title}</title>\n'
+    '<meta http-equiv="refresh" content="60"></head>'
+    '<body style="font-family:sans-serif;max-width:40em;margin:3em auto">'
+    "\n<h1>{title}</h1><p>{text}</p>\n<p><strong>{notice}</strong></p></body></html>"
+)
+FULL_TITLE = N_("The class is full")
+FULL_TEXT = N_(
+    "Every place on this training server is taken right now. Try again in a minute (this page reloads itself); "
+    "closing an app you no longer use frees its place."
+)
+BUSY_TITLE = N_("Too many apps open from this computer")
+BUSY_TEXT = N_(
+    "This computer already holds {held} places on the training server. Close an app you no longer use (its tab), "
+    "then try again (this page reloads itself in a minute)."
+)
+NOTICE = N_("For training only — not for treating patients.")
+
+
+def server_page(title: str, text: str, locale: str, **params: object) -> str:
+    """One of the server's own pages (class full, too many apps) in ``locale``; it reloads itself in a minute."""
+    from html import escape
+
+    t = translations(locale) if locale in LOCALES and locale != "en" else NullTranslations()
+    return _PAGE.format(
+        lang=locale if locale in LOCALES else "en",
+        title=escape(t.gettext(title)),
+        text=escape(t.gettext(text).format(**params)),
+        notice=escape(t.gettext(NOTICE)),
+    )

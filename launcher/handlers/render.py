@@ -21,27 +21,24 @@ from pathlib import Path
 import tornado.web
 from jupyter_server.utils import ensure_async, url_path_join
 
-from ..languages import page_locale
+from ..languages import BUSY_TEXT, BUSY_TITLE, FULL_TEXT, FULL_TITLE, page_locale, server_page
 from ..paths import STATIC, font_awesome_dir, normalised_path, served_notebooks
 from ..places import CLIENT
 from ..settings import SETTING, Suite
 
-__all__ = ["render_handler", "notebook_template", "FULL_PAGE", "BUSY_PAGE"]
+__all__ = ["render_handler", "notebook_template"]
 
 #: Font Awesome's stylesheets as Voilà's templates link them (lab and reveal), by file name.
 FONT_AWESOME_CDN = "https://cdn.jsdelivr.net/npm/@fortawesome/fontawesome-free@^5/css/"
 
-FULL_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>The class is full</title>
-<meta http-equiv="refresh" content="60"></head><body style="font-family:sans-serif;max-width:40em;margin:3em auto">
-<h1>The class is full</h1><p>Every place on this training server is taken right now. Try again in a minute
-(this page reloads itself); closing an app you no longer use frees its place.</p>
-<p><strong>For training only &mdash; not for treating patients.</strong></p></body></html>"""
 
-BUSY_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Too many apps open</title>
-<meta http-equiv="refresh" content="60"></head><body style="font-family:sans-serif;max-width:40em;margin:3em auto">
-<h1>Too many apps open from this computer</h1><p>This computer already holds {held} places on the training server.
-Close an app you no longer use (its tab), then try again (this page reloads itself in a minute).</p>
-<p><strong>For training only &mdash; not for treating patients.</strong></p></body></html>"""
+def _full_page(locale: str) -> str:
+    return server_page(FULL_TITLE, FULL_TEXT, locale)
+
+
+def _busy_page(locale: str, held: int) -> str:
+    return server_page(BUSY_TITLE, BUSY_TEXT, locale, held=held)
+
 
 #: A notebook that builds an app with figures imports one of the app modules of ``widgets``.
 _APP_IMPORT = re.compile(r"^\s*from\s+widgets\.(?!(?:app|a11y|fields|findings|palette|page)\b)\w+\s+import\b", re.M)
@@ -108,7 +105,7 @@ class _RenderMixin:
         if len(km.list_kernel_ids()) >= suite.max_kernels:
             self.set_status(503)
             self.set_header("Retry-After", "60")
-            self.finish(FULL_PAGE)
+            self.finish(_full_page(self._page_locale()))
             return
         # ... and one computer holds a bounded share of the places.
         client = self.request.remote_ip or "?"
@@ -119,7 +116,7 @@ class _RenderMixin:
             self.log.warning("%s holds %d places: page refused", client, held)
             self.set_status(429)
             self.set_header("Retry-After", "60")
-            self.finish(BUSY_PAGE.format(held=held))
+            self.finish(_busy_page(self._page_locale(), held))
             return
         claimed: list[str] = []
         token = CLIENT.set((client, claimed))
@@ -134,12 +131,15 @@ class _RenderMixin:
             if not places.pending[client]:
                 del places.pending[client]
 
+    def _page_locale(self) -> str:
+        """The language this page is asked for (:func:`launcher.languages.page_locale`)."""
+        lang = self.get_query_argument("lang", None)
+        return page_locale(lang, self.request.headers.get("Accept-Language"), self.suite.locale)
+
     def should_use_rendered_notebook(self, notebook_data, pool_size, template_name, theme, request_args):
         """A preheated kernel only for a page in the language it was built in (the server's); a page asking for
         another (``?lang=``, ``Accept-Language``) gets a kernel of its own, built in its language."""
-        lang = self.get_query_argument("lang", None)
-        wanted = page_locale(lang, self.request.headers.get("Accept-Language"), self.suite.locale)
-        if wanted != self.suite.locale:
+        if self._page_locale() != self.suite.locale:
             return False
         return super().should_use_rendered_notebook(notebook_data, pool_size, template_name, theme, request_args)
 

@@ -100,3 +100,16 @@ def test_a_served_page_speaks_the_language_asked_for(voila_server, browser, quer
         assert [h.rsplit("lang=", 1)[1] for h in hrefs] == ["en", "nb", "tr"]
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [("en", "The class is full"), ("nb", "Klassen er full"), ("tr", "Sınıf dolu"), ("xx", "The class is full")],
+)
+def test_the_servers_own_pages_speak_the_pages_language(locale, words):
+    from launcher.languages import BUSY_TEXT, BUSY_TITLE, FULL_TEXT, FULL_TITLE, server_page
+
+    page = server_page(FULL_TITLE, FULL_TEXT, locale)
+    assert words in page and f'<html lang="{locale if locale != "xx" else "en"}">' in page
+    busy = server_page(BUSY_TITLE, BUSY_TEXT, locale, held=7)
+    assert " 7 " in busy and "{held}" not in busy
