@@ -21,17 +21,19 @@ from __future__ import annotations
 
 import html
 import random
+import sqlite3
 from typing import Any
 
 import ipywidgets as W
 
 from itbcore import library
 from itbcore.errors import InputError, ITBError
+from itbcore.i18n import LOCALES
 from itbcore.units import Q_, fmt
 from widgets._kernel import server_log
 from widgets.app import Status, chrome, close_tree, safe_run
 from widgets.findings import linked_citation
-from widgets.page import PrintButton, param
+from widgets.page import PrintButton, explicit_locale, param, prefer, use_page_locale
 
 from .assessment import CaseWithheld, check_not_withheld
 from .core import TRAINING_NOTICE, Exercise, list_exercises, load_exercise
@@ -255,6 +257,24 @@ def open_store(progress_path: Any = None) -> tuple[ProgressStore | None, str]:
         )
 
 
+def page_language(store: ProgressStore | None) -> str:
+    """Set the page's language for its trainee and return it: ``?lang=`` (remembered for a trainee signed in
+    through the class hub), else the language they chose on an earlier visit, else the browser's
+    (:func:`widgets.page.page_locale`).  Called before the app builds any text."""
+    who = Identity.of(None)
+    if store is not None and who.signed_in and who.name:
+        explicit, name = explicit_locale(), who.name
+        try:
+            if explicit in LOCALES:
+                if store.language(name) != explicit:
+                    store.set_language(name, explicit)
+            else:
+                prefer(store.language(name))
+        except (ITBError, OSError, sqlite3.Error):  # the language is a convenience: never worth a failure
+            server_log.warning("could not read or save %s's language", who.name, exc_info=True)
+    return use_page_locale()
+
+
 def trainee_field() -> W.Text:
     """The trainee's name: on a class hub the one who signed in (it cannot be changed), else typed."""
     who = Identity.of(None)
@@ -277,7 +297,9 @@ class PracticeApp(W.VBox):
         self.problems: list[str] = []
         self.status = Status()
         self.store_status = W.HTML()
+        use_page_locale()
         self.store, self.store_status.value = open_store(progress_path)
+        page_language(self.store)  # before any text: the trainee's language
         defs = list_exercises()
         self.trainee = trainee_field()
         self.choice = W.Dropdown(

@@ -31,10 +31,18 @@ from itbcore import assessment as core
 from itbcore.errors import InputError
 from widgets.app import Status, chrome, safe_run
 from widgets.findings import cite
-from widgets.page import PrintButton
+from widgets.page import PrintButton, use_page_locale
 
 from . import assessment as forms
-from .app import OverrideQuestion, _markdown_html, answer_widgets, feedback_html, open_store, trainee_field
+from .app import (
+    OverrideQuestion,
+    _markdown_html,
+    answer_widgets,
+    feedback_html,
+    open_store,
+    page_language,
+    trainee_field,
+)
 from .core import TRAINING_NOTICE, Exercise, load_exercise
 from .i18n import N_, _, message, ngettext
 from .identity import Identity
@@ -457,7 +465,9 @@ class AssessmentApp(_Guarded, W.VBox):
         self.problems: list[str] = []
         self.status = Status()
         self.store_status = W.HTML()
+        use_page_locale()
         self.store, self.store_status.value = open_store(progress_path)
+        page_language(self.store)  # before any text: the trainee's language
         self.trainee = trainee_field()
         self.mastery = MasteryView(self)
         self.pre = TestView(self, "pre")

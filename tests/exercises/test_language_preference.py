@@ -47,3 +47,27 @@ def test_the_address_beats_the_trainees_choice_which_beats_the_browser(monkeypat
         assert page.page_locale({**env, "QUERY_STRING": "lang=en"}) == "en"
     finally:
         page.prefer(None)
+
+
+def test_a_signed_in_trainee_opens_the_practice_app_in_the_language_they_chose(tmp_path, monkeypatch):
+    """On a hub: ?lang= is remembered for the signed-in trainee; their next visit without it opens in it."""
+    from exercises.app import PracticeApp
+    from itbcore.i18n import get_locale, set_locale
+
+    monkeypatch.setenv("JUPYTERHUB_USER", "ana")
+    monkeypatch.setenv("JUPYTERHUB_SERVICE_PREFIX", "/user/ana/")
+    monkeypatch.setattr(page, "_preferred", None)
+    db = tmp_path / "p.sqlite"
+    try:
+        monkeypatch.setenv("QUERY_STRING", "lang=tr")
+        monkeypatch.setattr(page, "query", lambda wait=True: "lang=tr")
+        PracticeApp(progress_path=db, seed=1)
+        assert ProgressStore(db).language("ana") == "tr"
+        monkeypatch.setattr(page, "query", lambda wait=True: "")
+        monkeypatch.setenv("HTTP_ACCEPT_LANGUAGE", "nb")
+        app = PracticeApp(progress_path=db, seed=1)
+        assert get_locale() == "tr"
+        assert 'data-itb-locale="tr"' in app.children[0].value
+    finally:
+        page.prefer(None)
+        set_locale("en")
