@@ -18,6 +18,8 @@ from urllib.parse import parse_qs
 
 import ipywidgets as W
 
+from .i18n import _
+
 log = logging.getLogger(__name__)
 
 __all__ = ["query", "param", "flag", "PrintButton"]
@@ -72,10 +74,10 @@ class PrintButton(W.Button):
     the print layout is section 6 of ``itb.css``."""
 
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("description", "Print result")
+        kwargs.setdefault("description", _("Print result"))
         kwargs.setdefault("icon", "print")
         kwargs.setdefault(
-            "tooltip", "Print the app's current result on one page (or save it as PDF from the print dialog)"
+            "tooltip", _("Print the app's current result on one page (or save it as PDF from the print dialog)")
         )
         kwargs.setdefault("layout", W.Layout(width="auto"))
         super().__init__(**kwargs)
