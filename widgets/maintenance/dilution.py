@@ -30,9 +30,11 @@ class DilutionSection(_Section):
 
     def __init__(self, app: MaintenanceApp) -> None:
         super().__init__(app)
-        self.stock = _field(N_("Stock (ampoule strength)"), "dilution-stock", "concentration", "stock concentration")
+        self.stock = _field(
+            N_("Stock (ampoule strength)"), "dilution-stock", "concentration", N_("stock concentration")
+        )
         self.target = _field(N_("Target concentration"), "dilution-target", "concentration")
-        self.volume = _field(N_("Final (fill) volume"), "dilution-volume", "reservoir_volume", "final volume")
+        self.volume = _field(N_("Final (fill) volume"), "dilution-volume", "reservoir_volume", N_("final volume"))
         self.diluent = W.Text(
             value="sodium chloride 0.9%",
             description=_("Diluent"),

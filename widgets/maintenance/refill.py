@@ -37,7 +37,7 @@ class RefillSection(_Section):
         self.reservoir = _field(N_("Reservoir volume"), "refill-reservoir", "reservoir_volume")
         self.concentration = _field(N_("Concentration"), "refill-concentration", "concentration")
         self.dose = _field(N_("Daily dose"), "refill-dose", "daily_dose")
-        self.alarm = _field(N_("Alarm volume (device setting)"), "refill-alarm", "alarm_volume", "alarm volume")
+        self.alarm = _field(N_("Alarm volume (device setting)"), "refill-alarm", "alarm_volume", N_("alarm volume"))
         self.fill_date = W.DatePicker(
             description=_("Fill date"), value=dt.date.today(), style={"description_width": "initial"}
         )

@@ -33,12 +33,12 @@ class SettingsSection(_Section):
         # the core's codes in its words; plain codes while they read the same (the options stay the codes in English)
         labelled = [(core_gettext(m), m) for m in modes]
         shown = modes if all(label == m for label, m in labelled) else labelled
-        self.old_conc = _field(N_("Concentration"), "old-concentration", "concentration", "old concentration")
+        self.old_conc = _field(N_("Concentration"), "old-concentration", "concentration", N_("old concentration"))
         self.old_dose = QuantityField(
             N_("Daily dose"), value=START["old-dose"], limit="daily_dose", name=N_("old daily dose"), key="old-dose"
         )
         self.old_mode = W.Dropdown(options=shown, value=modes[0], description=_("Mode"))
-        self.new_conc = _field(N_("Concentration"), "new-concentration", "concentration", "new concentration")
+        self.new_conc = _field(N_("Concentration"), "new-concentration", "concentration", N_("new concentration"))
         self.new_dose = QuantityField(
             N_("Daily dose"), value=START["new-dose"], limit="daily_dose", name=N_("new daily dose"), key="new-dose"
         )
