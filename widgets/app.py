@@ -24,12 +24,14 @@ import itbcore
 from itbcore import library
 from itbcore.errors import ITBError
 from itbcore.i18n import LOCALES, get_locale, language_name
+from itbcore.i18n import gettext as core_gettext
 from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, LabelDifference
 from itbcore.units import fmt
 
 from ._kernel import server_log as log
 from .fields import QuantityField
 from .findings import cite, esc, sources_html
+from .i18n import N_, _, message
 from .page import PrintButton, flag, use_page_locale
 
 __all__ = [
@@ -66,8 +68,8 @@ TRAINING_ONLY: str = getattr(
     "information in practice.",
 )
 
-#: What a user sees when something unexpected fails (the details go to the server log).
-GENERIC_ERROR = (
+#: What a user sees when something unexpected fails (the details go to the server log); shown translated.
+GENERIC_ERROR = N_(
     "Something went wrong while updating this app, so its result is not shown (a result on screen always "
     "belongs to the inputs on screen). The details were written to the server log."
 )
@@ -87,13 +89,14 @@ def hub_line(env: Any = None) -> str:
         return ""
     lab = f"{prefix.rstrip('/')}/lab/tree/itb/exercises/trainee"
     extra = (
-        f' · <a href="{esc(prefix.rstrip("/"))}/voila/render/itb/educator/class_view.ipynb">Class view</a>'
+        f' · <a href="{esc(prefix.rstrip("/"))}/voila/render/itb/educator/class_view.ipynb">{esc(_("Class view"))}</a>'
         if env.get("ITB_ROLE") == "educator"
         else ""
     )
+    signed_in = message("Signed in as <strong>{user}</strong>", user=esc(user))
     return (
-        f'<div class="itb-hub-line">Signed in as <strong>{esc(user)}'
-        f'</strong> · <a href="{esc(lab)}" target="_blank" rel="noopener">Open the exercises in JupyterLab</a>'
+        f'<div class="itb-hub-line">{signed_in}'
+        f' · <a href="{esc(lab)}" target="_blank" rel="noopener">{esc(_("Open the exercises in JupyterLab"))}</a>'
         f"{extra}</div>"
     )
 
@@ -114,8 +117,11 @@ def language_links() -> str:
 
 def banner(text: str = TRAINING_ONLY) -> W.HTML:
     """The training-only banner shown at the top of every app (with the hub line on a class hub) and the
-    language chooser."""
-    w = W.HTML(f'<div role="note" class="itb-banner-note">⚠ {esc(text)}{hub_line()}</div>{language_links()}')
+    language chooser.
+
+    The core's notice is translated here (the core's catalogue); a ``text`` of the caller's comes translated."""
+    shown = core_gettext(text) if text == TRAINING_ONLY else text
+    w = W.HTML(f'<div role="note" class="itb-banner-note">⚠ {esc(shown)}{hub_line()}</div>{language_links()}')
     w.add_class("itb-banner")
     return w
 
@@ -143,10 +149,8 @@ def close_tree(widget: W.Widget) -> None:
 def library_line() -> W.HTML:
     """Which drug library is in force (its soft and hard limits bound every field)."""
     lib = library.active_library()
-    w = W.HTML(
-        f'<div class="itb-library" role="note">{esc(lib.summary)} Soft limits ask you to confirm a value; '
-        f"hard limits refuse it.</div>"
-    )
+    text = message("{library} Soft limits ask you to confirm a value; hard limits refuse it.", library=lib.summary)
+    w = W.HTML(f'<div class="itb-library" role="note">{esc(text)}</div>')
     w.add_class("itb-library-line")
     return w
 
@@ -170,20 +174,20 @@ def chrome(*tools: W.Widget, notice: str = TRAINING_ONLY, intro: W.Widget | None
 
 
 def section(title: str) -> W.HTML:
-    """A section heading inside an app."""
+    """A section heading inside an app (``title`` comes translated)."""
     return W.HTML(f'<h2 class="itb-section-title">{esc(title)}</h2>')
 
 
-_LABEL_NAMES = {"lionova": "Lionova (default)", "lioresal": "Lioresal"}
+_LABEL_NAMES = {"lionova": N_("Lionova (default)"), "lioresal": "Lioresal"}
 
 
 def label_chooser(value: str = DEFAULT_LABEL) -> W.ToggleButtons:
     """Choose the label profile where dosing rules differ (lionova default, lioresal)."""
     w = W.ToggleButtons(
-        options=[(_LABEL_NAMES.get(k, k), k) for k in RULE_LABELS],
+        options=[(_(_LABEL_NAMES[k]) if k in _LABEL_NAMES else k, k) for k in RULE_LABELS],
         value=value,
-        description="Label:",
-        tooltips=["Norwegian SmPC (2021)", "Novartis instructions (Russian registration, 2014)"],
+        description=_("Label:"),
+        tooltips=[_("Norwegian SmPC (2021)"), _("Novartis instructions (Russian registration, 2014)")],
         style={"button_width": "auto"},
     )
     w.add_class("itb-label-chooser")
@@ -206,12 +210,12 @@ def label_differences_html(codes: Iterable[str] | None = None, label: str | None
     for d in _differences(codes):
         rows = []
         for key, value in d.values.items():
-            applied = " <strong>(applied here)</strong>" if key == label else ""
+            applied = f" <strong>{esc(_('(applied here)'))}</strong>" if key == label else ""
             rows.append(f"<li><strong>{esc(key)}</strong>{applied}: {esc(value)} {cite(d.sources.get(key, ''))}</li>")
-        note = f"<p>{esc(d.note)}</p>" if d.note else ""
+        note = f"<p>{esc(core_gettext(d.note))}</p>" if d.note else ""
+        topic = message("Where labels differ: {topic}", topic=core_gettext(d.topic))
         parts.append(
-            f'<details class="itb-difference">'
-            f"<summary>Where labels differ: {esc(d.topic)}</summary><ul>{''.join(rows)}</ul>{note}</details>"
+            f'<details class="itb-difference"><summary>{esc(topic)}</summary><ul>{"".join(rows)}</ul>{note}</details>'
         )
     return "".join(parts)
 
@@ -265,17 +269,18 @@ def safe_run(
     try:
         fn()
     except ITBError as exc:
-        message = (refused(exc) if refused is not None else None) or str(exc) or "Refused."
-        status.show(message, kind)
-        return message
+        text = (refused(exc) if refused is not None else None) or str(exc) or _("Refused.")
+        status.show(text, kind)
+        return text
     except Exception:  # noqa: BLE001 - the page gets a short message, the server log the traceback
         log.exception("unexpected error in %s", getattr(fn, "__qualname__", fn))
         if problems is not None:
             problems.append(traceback.format_exc())
         if failed is not None:
             failed()
-        status.show(GENERIC_ERROR)
-        return GENERIC_ERROR
+        generic = _(GENERIC_ERROR)
+        status.show(generic)
+        return generic
     return ""
 
 
@@ -376,15 +381,20 @@ def run_panel(compute: Callable[[], Any], status: Status, inputs: Iterable[Any],
         waiting = blocked.pending is not None
         why = blocked.blocked
         status.show(
-            f"No result yet: {why}"
+            message("No result yet: {why}", why=why)
             if waiting
-            else f"No result: {why} The results return when the {blocked.name} is corrected.",
+            else message(
+                "No result: {why} The results return when the {name} is corrected.", why=why, name=blocked.name
+            ),
             "warning" if waiting else "violation",
         )
         return why
     restore(outputs)  # before computing: a panel inside this one may withdraw its own results
 
+    reason = ""
+
     def refused(exc: ITBError) -> str:
+        nonlocal reason
         target = _route(exc, fields)
         for f in fields:
             if f is not target:
@@ -392,18 +402,24 @@ def run_panel(compute: Callable[[], Any], status: Status, inputs: Iterable[Any],
         if target is not None:
             target.show_refusal(str(exc))
         withdraw(outputs)
-        return f"No result: {exc}"
+        reason = str(exc)
+        return message("No result: {why}", why=reason)
 
     why = safe_run(compute, status, refused=refused, failed=lambda: withdraw(outputs))
     if why:
-        return (why.removeprefix("No result: ") or why) if why != GENERIC_ERROR else why
+        return reason or why
     for f in fields:
         f.clear_refusal()
     confirmed = [f for f in fields if f.override and f.warnings]
     if confirmed:
         status.show(
             " ".join(
-                f"Confirmed past a soft limit: the {f.name} {fmt(f.quantity)} — reason: {f.override}."
+                message(
+                    "Confirmed past a soft limit: the {name} {value} — reason: {reason}.",
+                    name=f.name,
+                    value=fmt(f.quantity),
+                    reason=f.override,
+                )
                 for f in confirmed
             ),
             "info",
@@ -437,7 +453,7 @@ class Refreshing:
             @functools.wraps(fn)
             def summary(self: Refreshing) -> str:
                 if self.withdrawn:
-                    return f"no result: {self.withdrawn}"
+                    return message("no result: {why}", why=self.withdrawn)
                 return fn(self)
 
             summary._says_withdrawn = True  # type: ignore[attr-defined]
@@ -489,15 +505,16 @@ class App(Refreshing, W.VBox):
     ``self.status`` (and at the field it names) and the outputs are withdrawn (:func:`run_panel`).
     """
 
-    #: The app's name (its repr; the notebook's markdown heading says the same).
-    title: str = "ITB training app"
-    #: One short paragraph under the heading (optional; HTML allowed).
+    #: The app's name (its repr; the notebook's markdown heading says the same), marked ``N_`` and shown translated.
+    title: str = N_("ITB training app")
+    #: One short paragraph under the heading (optional; HTML allowed), marked ``N_`` and shown translated.
     intro: str = ""
     #: Codes of :data:`itbcore.LABEL_DIFFERENCES` relevant to this app (shown under the outputs).
     label_differences: tuple[str, ...] = ()
     #: Whether the app shows the label-profile chooser.
     label_choice: bool = True
-    #: Citations listed at the bottom (add the ones your results carry).
+    #: Citations listed at the bottom (add the ones your results carry); one with words of its own (a label
+    #: section and what it says) is marked ``N_`` and shown translated, a bare citation is not translated.
     sources: tuple[str, ...] = ()
     #: Whether the app shows the presenter-view and reset controls (a slide has the deck's own).
     toolbar: bool = True
@@ -508,26 +525,28 @@ class App(Refreshing, W.VBox):
     def __init__(self, label: str = DEFAULT_LABEL) -> None:
         use_page_locale()  # every text below is built in the page's language
         # The notebook's markdown carries the H1; the app adds only its short intro.
-        self.heading = W.HTML(f"<p>{self.intro}</p>" if self.intro else "")
+        self.heading = W.HTML(f"<p>{_(self.intro)}</p>" if self.intro else "")
         self.label = label_chooser(label)
         self.status = Status()
         self.differences = label_differences_box(self.label_differences, label) if self.label_differences else None
-        self.sources_box = W.HTML(sources_html(self.sources))
+        self.sources_box = W.HTML(sources_html(self.sources, translate=True))
         self.updates = 0  # how many times update() completed; tests and the benchmark read it
         inputs, outputs = self.build()
         self.inputs, self.outputs = list(inputs), list(outputs)
         self.presenter = W.ToggleButton(
             value=False,
-            description="Presenter view",
+            description=_("Presenter view"),
             icon="desktop",
-            tooltip="Large type across the whole width of the screen, for a room (or open the app with ?presenter=1)",
+            tooltip=_(
+                "Large type across the whole width of the screen, for a room (or open the app with ?presenter=1)"
+            ),
             layout=W.Layout(width="auto"),
         )
         self.presenter.add_class("itb-field-presenter")
         self.reset_button = W.Button(
-            description="Reset to start",
+            description=_("Reset to start"),
             icon="undo",
-            tooltip="Every input back to where the app started",
+            tooltip=_("Every input back to where the app started"),
             layout=W.Layout(width="auto"),
         )
         self.reset_button.add_class("itb-field-reset")
@@ -580,7 +599,7 @@ class App(Refreshing, W.VBox):
         The app adopts its own tree when it is built; a part built later (a tab shown for the first time,
         a flex step added) is adopted then, so the label in force and "Reset to start" reach it too.
         """
-        known = {id(w) for w, _ in self._start}
+        known = {id(w) for w, _v in self._start}
         for f in quantity_fields(root):
             f.bind_label(lambda: self.label.value)
             if self.label.value != DEFAULT_LABEL:
@@ -637,7 +656,7 @@ class App(Refreshing, W.VBox):
 
     def __repr__(self) -> str:
         # Short and stable: nbval compares the text/plain of the app cell.
-        return f"<{type(self).__name__}: {self.title}>"
+        return f"<{type(self).__name__}: {_(self.title)}>"
 
 
 _NOT_INPUTS = (W.HTML, W.HTMLMath, W.Label, W.Output, W.Valid)

@@ -13,10 +13,12 @@ import ipywidgets as W
 
 from itbcore import library, units
 from itbcore.errors import InputError, ITBError
+from itbcore.i18n import gettext as core_gettext
 from itbcore.sources import DEFAULT_LABEL
 
 from ._kernel import server_log as log
 from .findings import css_key, esc
+from .i18n import _, message
 
 __all__ = ["QuantityField", "QuantitySlider", "field_checkbox", "inline_error", "clear_inline_error"]
 
@@ -42,9 +44,12 @@ class QuantityField(W.HBox):
     >>> f = QuantityField("Test dose", limit="test_dose")
     >>> units.fmt(f.quantity), f.readback
     ('50 µg', 'read as 50 µg')
-    >>> f.value = "50 mg"
+    >>> f.value = "5 mg"
     >>> f.blocked[:45], f.readback
-    ('The test dose 50\\u202f000 µg is above the hard lim', 'not read')
+    ('The test dose 5000 µg is above the hard limit', 'not read')
+
+    ``label`` (and ``name``) are English texts marked ``N_`` by the caller: the field shows them translated and
+    keeps its ``key`` (``.itb-field-<key>``) from the English.
 
     (tests/widgets/test_building_blocks.py types what users type into it.)
     """
@@ -67,7 +72,7 @@ class QuantityField(W.HBox):
         if value is None:
             value = lim.default_text
         self.limit = limit
-        self.name = name or label.lower()
+        self.name = _(name) if name else _(label).lower()
         self.key = key or css_key(label)
         self._label_profile = label_profile or (lambda: DEFAULT_LABEL)
         self._callbacks: list[Callable[[QuantityField], Any]] = []
@@ -76,9 +81,9 @@ class QuantityField(W.HBox):
         self._quiet = False  # set while the app resets or rechecks every field (it refreshes once after)
         self.text = W.Text(
             value=value,
-            description=label,
+            description=_(label),
             continuous_update=False,
-            placeholder=placeholder or f"a number in {units.display_unit(self.unit)}",
+            placeholder=placeholder or message("a number in {unit}", unit=units.display_unit(self.unit)),
             style={"description_width": "initial"},
             layout=W.Layout(width="auto"),
         )
@@ -86,19 +91,19 @@ class QuantityField(W.HBox):
         self.hint = W.HTML("")
         self.hint.add_class("itb-field-hint")
         self.reason = W.Dropdown(
-            options=[("Why confirm? choose a reason", "")]
-            + [(text, code) for code, text in library.OVERRIDE_REASONS.items()],
+            options=[(_("Why confirm? choose a reason"), "")]
+            + [(core_gettext(text), code) for code, text in library.OVERRIDE_REASONS.items()],
             value="",
             layout=W.Layout(display="none", width="auto"),
         )
         self.reason.add_class("itb-override-reason")
         self.reason_text = W.Text(
-            value="", placeholder="reason (needed for 'Other')", layout=W.Layout(display="none", width="16em")
+            value="", placeholder=_("reason (needed for 'Other')"), layout=W.Layout(display="none", width="16em")
         )
         self.reason_text.add_class("itb-override-text")
         self.confirm = W.Button(
-            description="Confirm",
-            tooltip="Use this value although it is past a soft limit",
+            description=_("Confirm"),
+            tooltip=_("Use this value although it is past a soft limit"),
             layout=W.Layout(display="none", width="auto"),
         )
         self.confirm.add_class("itb-confirm")
@@ -117,7 +122,7 @@ class QuantityField(W.HBox):
         self.override = ""
         reading = self._read(value)  # a bad starting value is a programming error: raise
         self.quantity, self.warnings = reading.quantity, list(reading.warnings)
-        self.readback = f"read as {reading.text}"
+        self.readback: str = message("read as {value}", value=reading.text)
         self._show_hint()
         super().__init__(
             children=[self.text, self.hint, self.reason, self.reason_text, self.confirm, self.error],
@@ -146,9 +151,10 @@ class QuantityField(W.HBox):
         if self.error_message:
             return self.error_message
         if self.pending is not None:
-            return (
-                f"The {self.name} {self.pending.text} is past a soft limit and waits for you to confirm it "
-                f"with a reason."
+            return message(
+                "The {name} {value} is past a soft limit and waits for you to confirm it with a reason.",
+                name=self.name,
+                value=self.pending.text,
             )
         return ""
 
@@ -171,7 +177,13 @@ class QuantityField(W.HBox):
     # -- reading
     def _read(self, text: Any) -> library.Reading:
         if not isinstance(text, str):
-            raise InputError(f"The {self.name} must be typed as text: a number and {units.display_unit(self.unit)}.")
+            raise InputError(
+                message(
+                    "The {name} must be typed as text: a number and {unit}.",
+                    name=self.name,
+                    unit=units.display_unit(self.unit),
+                )
+            )
         return library.read(self.limit, text, unit=self.unit, name=self.name, label=self._label_profile())
 
     def _on_text(self, change: dict) -> None:
@@ -182,7 +194,13 @@ class QuantityField(W.HBox):
             return
         except Exception:  # noqa: BLE001 - a field never shows a traceback
             log.exception("could not read %r for %s", change["new"], self.name)
-            self._refuse(f"The {self.name} could not be read; write a number and {units.display_unit(self.unit)}.")
+            self._refuse(
+                message(
+                    "The {name} could not be read; write a number and {unit}.",
+                    name=self.name,
+                    unit=units.display_unit(self.unit),
+                )
+            )
             return
         self._take(reading)
 
@@ -193,12 +211,10 @@ class QuantityField(W.HBox):
             # Past a soft limit: say so, and wait for the user to confirm with a reason (dose-error-reduction
             # practice: the reason is what a review of overrides learns from).
             self.pending = reading
-            self.readback = f"read as {reading.text}"
+            self.readback = message("read as {value}", value=reading.text)
             self._show_hint()
-            self.error.value = (
-                f'<span role="alert" class="itb-soft-limit">⚠ {esc(reading.warnings[0].message)} '
-                f"Choose a reason and press Confirm to use it.</span>"
-            )
+            ask = message("{warning} Choose a reason and press Confirm to use it.", warning=reading.warnings[0].message)
+            self.error.value = f'<span role="alert" class="itb-soft-limit">⚠ {esc(ask)}</span>'
             self._show_confirm(True, reading.text)
             self._notify_state()
             return
@@ -238,16 +254,18 @@ class QuantityField(W.HBox):
         if not reason:
             inline_error(
                 self.error,
-                f"Choose why the {self.name} {self.pending.text} past the soft limit is confirmed, then press Confirm.",
+                message(
+                    "Choose why the {name} {value} past the soft limit is confirmed, then press Confirm.",
+                    name=self.name,
+                    value=self.pending.text,
+                ),
             )
             return
         reading = self.pending
         self.override = reason
         self._apply(reading)
-        self.error.value = (
-            f'<span class="itb-soft-limit-confirmed">⚠ confirmed: '
-            f"{esc(reading.warnings[0].message)} Reason: {esc(reason)}.</span>"
-        )
+        said = message("confirmed: {warning} Reason: {reason}.", warning=reading.warnings[0].message, reason=reason)
+        self.error.value = f'<span class="itb-soft-limit-confirmed">⚠ {esc(said)}</span>'
 
     def _apply(self, reading: library.Reading) -> None:
         self.pending = None
@@ -256,7 +274,7 @@ class QuantityField(W.HBox):
         self._show_confirm(False)
         clear_inline_error(self.error)
         self.quantity, self.warnings = reading.quantity, list(reading.warnings)
-        self.readback = f"read as {reading.text}"
+        self.readback = message("read as {value}", value=reading.text)
         self._show_hint()
         if not self._quiet:
             for cb in list(self._callbacks):
@@ -280,7 +298,7 @@ class QuantityField(W.HBox):
         self.pending = None
         self._show_confirm(False)
         self.error_message, self.routed = message, False
-        self.readback = "not read"
+        self.readback = _("not read")
         self._show_hint()
         inline_error(self.error, message)
         self.text.add_class("itb-invalid")
@@ -307,11 +325,11 @@ class QuantityField(W.HBox):
         display = "" if on else "none"
         self.confirm.layout.display = self.reason.layout.display = self.reason_text.layout.display = display
         if on:
-            self.confirm.description = f"Confirm {shown}"
+            self.confirm.description = message("Confirm {value}", value=shown)
 
     def _show_hint(self) -> None:
         self.hint.value = (
-            f'<span class="itb-unit-hint">in {esc(units.display_unit(self.unit))}</span> '
+            f'<span class="itb-unit-hint">{esc(message("in {unit}", unit=units.display_unit(self.unit)))}</span> '
             f'<span class="itb-readback">· {esc(self.readback)}</span>'
         )
 
@@ -321,7 +339,8 @@ class QuantitySlider(W.FloatSlider):
 
     With ``limit`` (a drug-library key) its range is the library's hard range, so a slider cannot offer
     a value the core refuses; a slider over a teaching parameter that no library limit covers names its
-    own ``min`` and ``max``.
+    own ``min`` and ``max``.  ``label`` is an English text marked ``N_`` by the caller (shown translated; the
+    key comes from the English).
 
     >>> s = QuantitySlider("Effect lasted", "h", 8, min=1, max=24, step=1)
     >>> units.fmt(s.quantity)
@@ -359,7 +378,7 @@ class QuantitySlider(W.FloatSlider):
             min=min,
             max=max,
             step=step,
-            description=f"{label} ({units.display_unit(unit)})",
+            description=message("{label} ({unit})", label=_(label), unit=units.display_unit(unit)),
             continuous_update=False,
             readout_format=readout_format,
             style={"description_width": "initial"},
@@ -392,7 +411,8 @@ def clear_inline_error(target: W.HTML) -> None:
 
 
 def field_checkbox(text: str, key: str) -> W.Checkbox:
-    """An unticked checkbox labelled ``text``, found by the browser test as ``.itb-field-<key>``."""
+    """An unticked checkbox labelled ``text`` (translated by the caller), found by the browser test as
+    ``.itb-field-<key>``."""
     cb = W.Checkbox(value=False, description=text, indent=False, layout=W.Layout(width="auto"))
     cb.add_class("itb-field")
     cb.add_class(f"itb-field-{key}")

@@ -19,6 +19,8 @@ import ipywidgets as W
 
 from itbcore.label_map import citation_parts
 
+from .i18n import N_, _, message
+
 __all__ = [
     "esc",
     "css_key",
@@ -32,6 +34,9 @@ __all__ = [
     "linked_citation",
     "section_href",
     "sources_html",
+    "or_join",
+    "severity_word",
+    "translated_source",
 ]
 
 
@@ -58,30 +63,44 @@ def _severity(item: Any) -> str:
     return getattr(item, "severity", None) or "action"
 
 
-def findings_html(items: Iterable[Any], empty: str = "No findings.") -> str:
-    """HTML for :class:`itbcore.Finding` / :class:`itbcore.Action` objects, severity-coloured, with sources."""
+#: The severities' words on screen (the codes stay the stylesheet's classes).
+SEVERITY_WORDS = {"violation": N_("violation"), "warning": N_("warning"), "info": N_("info"), "action": N_("action")}
+
+
+def severity_word(severity: str) -> str:
+    """A severity code as a reader sees it (``"warning"``), translated; an unknown code as it is."""
+    return _(SEVERITY_WORDS[severity]) if severity in SEVERITY_WORDS else severity
+
+
+def findings_html(items: Iterable[Any], empty: str = N_("No findings.")) -> str:
+    """HTML for :class:`itbcore.Finding` / :class:`itbcore.Action` objects, severity-coloured, with sources.
+
+    ``empty`` is an English text marked ``N_`` (translated here)."""
     rows = []
     for item in items:
         sev = _severity(item)
         text = getattr(item, "message", None) or getattr(item, "text", "")
         rows.append(
             f'<div class="itb-finding itb-{esc(sev)}">'
-            f'<strong class="itb-severity">{esc(sev)}</strong> '
+            f'<strong class="itb-severity">{esc(severity_word(sev))}</strong> '
             f"{esc(text)} {cite(item.source)}{_quotes(item)}</div>"
         )
-    return "".join(rows) or f'<div class="itb-finding itb-none">{esc(empty)}</div>'
+    return "".join(rows) or f'<div class="itb-finding itb-none">{esc(_(empty))}</div>'
 
 
-def findings_text(items: Iterable[Any], empty: str = "No findings.") -> str:
+def findings_text(items: Iterable[Any], empty: str = N_("No findings.")) -> str:
     """Plain-text lines ``[severity] message (source)`` for summaries and tests."""
-    lines = [f"[{_severity(i)}] {getattr(i, 'message', None) or getattr(i, 'text', '')} ({i.source})" for i in items]
-    return "\n".join(lines) or empty
+    lines = [
+        f"[{severity_word(_severity(i))}] {getattr(i, 'message', None) or getattr(i, 'text', '')} ({i.source})"
+        for i in items
+    ]
+    return "\n".join(lines) or _(empty)
 
 
 class FindingsView(W.HTML):
     """An HTML widget showing findings or actions; :attr:`items` holds what is shown."""
 
-    def __init__(self, empty: str = "No findings.") -> None:
+    def __init__(self, empty: str = N_("No findings.")) -> None:
         super().__init__(findings_html((), empty))
         self.empty = empty
         self.items: tuple = ()
@@ -107,19 +126,19 @@ def _quotes(item: Any) -> str:
         return ""
 
 
-def actions_html(actions: Any, empty: str = "No action needed.") -> str:
+def actions_html(actions: Any, empty: str = N_("No action needed.")) -> str:
     """An ordered list of :class:`itbcore.Action` (most urgent first), each with its source."""
     items = "".join(
         f'<li><span class="itb-action">{esc(a.text)}</span> {cite(a.source)}{_quotes(a)}</li>' for a in actions
     )
     if not items:
-        return f'<p class="itb-actions itb-none">{esc(empty)}</p>'
+        return f'<p class="itb-actions itb-none">{esc(_(empty))}</p>'
     return f'<ol class="itb-actions">{items}</ol>'
 
 
-def actions_text(actions: Any, empty: str = "No action needed.") -> str:
+def actions_text(actions: Any, empty: str = N_("No action needed.")) -> str:
     """Numbered plain-text lines ``1. text (source)`` for summaries and tests."""
-    return "\n".join(f"{i}. {a.text} ({a.source})" for i, a in enumerate(actions, 1)) or empty
+    return "\n".join(f"{i}. {a.text} ({a.source})" for i, a in enumerate(actions, 1)) or _(empty)
 
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -155,7 +174,7 @@ def linked_citation(source: str) -> str:
             out.append(esc(text))
             continue
         lead, core, tail = _split_space(text)
-        title = f"{entry.section} in the product-information app (opens a new tab)"
+        title = message("{section} in the product-information app (opens a new tab)", section=entry.section)
         out.append(
             f'{lead}<a class="itb-section-link" href="{esc(section_href(entry.section))}" target="_blank" '
             f'rel="noopener" title="{esc(title)}">{esc(core)}</a>{tail}'
@@ -175,11 +194,19 @@ def cite(source: str, after: str = "") -> str:
     return f'<cite class="itb-cite">({linked_citation(source)}{esc(after)})</cite>'
 
 
-def sources_html(sources: Iterable[str]) -> str:
-    items = "".join(f"<li>{linked_citation(s)}</li>" for s in dict.fromkeys(sources))
+def translated_source(source: str) -> str:
+    """A source with words of its own (``N_("lionova 4.2 (screening phase)")``) translated; the label keys and
+    section numbers in it stay as they are (a bare citation has no entry in a catalogue and comes back as it is)."""
+    return _(source)
+
+
+def sources_html(sources: Iterable[str], translate: bool = False) -> str:
+    """The list of ``sources`` under an app; ``translate``: they are English texts marked ``N_``."""
+    shown = [translated_source(s) if translate else s for s in dict.fromkeys(sources)]
+    items = "".join(f"<li>{linked_citation(s)}</li>" for s in shown)
     if not items:
         return ""
-    return f'<div class="itb-sources"><strong>Sources</strong><ul>{items}</ul></div>'
+    return f'<div class="itb-sources"><strong>{esc(_("Sources"))}</strong><ul>{items}</ul></div>'
 
 
 def badge(prefix: str, word: str, severity: str) -> str:
@@ -190,3 +217,11 @@ def badge(prefix: str, word: str, severity: str) -> str:
     '<span class="itb-grade itb-bg-warning">Withdrawal stage: EARLY</span>'
     """
     return f'<span class="itb-grade itb-bg-{esc(severity)}">{esc(prefix)}: {esc(word.upper())}</span>'
+
+
+def or_join(items: Iterable[str]) -> str:
+    """``"25 µg or 50 µg"``: alternatives joined with the locale's "or" (one template, so a language orders it)."""
+    out: str | None = None
+    for item in items:
+        out = item if out is None else message("{first} or {second}", first=out, second=item)
+    return out or ""

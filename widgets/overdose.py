@@ -24,13 +24,17 @@ import ipywidgets as W
 
 import itbcore.overdose as od
 from itbcore import library, scenarios, units
+from itbcore.i18n import gettext as core_gettext
+from itbcore.i18n import localize_number
 from itbcore.patient import Patient
 from itbcore.sources import PRACTICE, differences
 
 from .app import App, Status, run_panel, section
 from .fields import QuantityField, QuantitySlider, field_checkbox
 from .findings import FindingsView, actions_html, actions_text, badge, cite, esc, findings_text
+from .i18n import N_, _, message
 from .plot import Scatter, make_figure
+from .screening import word
 
 __all__ = ["OverdoseApp", "build_app", "SCENARIO_FIELDS"]
 
@@ -39,25 +43,25 @@ __all__ = ["OverdoseApp", "build_app", "SCENARIO_FIELDS"]
 #: listed keep the registry's default (a pocket fill's amount is concentration × volume).
 SCENARIO_FIELDS: dict[str, tuple[tuple[str, str, str], ...]] = {
     "pocket_fill": (
-        ("concentration", "Concentration", "ug/mL"),
-        ("volume", "Refill volume", "mL"),
-        ("daily_dose", "Programmed daily dose", "ug/day"),
-        ("residual_volume", "Residual volume before refill", "mL"),
+        ("concentration", N_("Concentration"), "ug/mL"),
+        ("volume", N_("Refill volume"), "mL"),
+        ("daily_dose", N_("Programmed daily dose"), "ug/day"),
+        ("residual_volume", N_("Residual volume before refill"), "mL"),
     ),
     "access_port_injection": (
-        ("concentration", "Concentration", "ug/mL"),
-        ("volume", "Volume injected", "mL"),
-        ("daily_dose", "Programmed daily dose", "ug/day"),
-        ("residual_volume", "Residual volume in reservoir", "mL"),
+        ("concentration", N_("Concentration"), "ug/mL"),
+        ("volume", N_("Volume injected"), "mL"),
+        ("daily_dose", N_("Programmed daily dose"), "ug/day"),
+        ("residual_volume", N_("Residual volume in reservoir"), "mL"),
     ),
-    "flex_mixup": (("intended_daily_dose", "Intended daily dose", "ug/day"),),
+    "flex_mixup": (("intended_daily_dose", N_("Intended daily dose"), "ug/day"),),
     "concentration_mismatch": (
-        ("programmed_concentration", "Programmed concentration", "ug/mL"),
-        ("filled_concentration", "Filled concentration", "ug/mL"),
-        ("daily_dose", "Programmed daily dose", "ug/day"),
+        ("programmed_concentration", N_("Programmed concentration"), "ug/mL"),
+        ("filled_concentration", N_("Filled concentration"), "ug/mL"),
+        ("daily_dose", N_("Programmed daily dose"), "ug/day"),
     ),
-    "unit_slip": (("intended", "Intended daily dose", "ug/day"),),
-    "too_fast_titration": (("start", "Starting daily dose", "ug/day"),),
+    "unit_slip": (("intended", N_("Intended daily dose"), "ug/day"),),
+    "too_fast_titration": (("start", N_("Starting daily dose"), "ug/day"),),
 }
 
 #: The drug-library limit that bounds each scenario setting: by unit, with the volumes that are not fills apart.
@@ -69,11 +73,18 @@ START = library.starting_values("overdose")
 
 #: Overdose grade → the severity whose colour its badge takes.
 _GRADE_SEVERITY = {"none": "action", "mild": "info", "moderate": "warning", "severe": "violation"}
+#: The grades as a reader sees them (the codes stay the stylesheet's and the core's).
+GRADE_WORDS = {"none": N_("none"), "mild": N_("mild"), "moderate": N_("moderate"), "severe": N_("severe")}
+
+
+def grade_word(grade: str) -> str:
+    """An overdose grade (``"moderate"``) in the reader's language."""
+    return _(GRADE_WORDS[grade]) if grade in GRADE_WORDS else grade
 
 
 class OverdoseApp(App):
-    title = "Overdose"
-    intro = (
+    title = N_("Overdose")
+    intro = N_(
         "Pick a refill or programming error and see how much more baclofen reaches the CSF than was meant; "
         "tick the signs to grade an overdose and list what to do first; look up the physostigmine regimen of "
         "the lioresal label next to the advice against it."
@@ -85,8 +96,8 @@ class OverdoseApp(App):
         "baclorex 3",
         "lionova 4.4",
         "lionova 4.2",
-        "practice guidance: reported incidents (FDA Class I recall 2011; Neuromodulation 2016)",
-        "practice guidance: Neuromodulation 2016, troubleshooting panel",
+        N_("practice guidance: reported incidents (FDA Class I recall 2011; Neuromodulation 2016)"),
+        N_("practice guidance: Neuromodulation 2016, troubleshooting panel"),
     )
 
     #: Signs ticked when the app opens.
@@ -106,9 +117,9 @@ class OverdoseApp(App):
     def build(self):
         # -- scenario
         self.scenario = W.Dropdown(
-            options=[(s.title, code) for code, s in scenarios.SCENARIOS.items()],
+            options=[(core_gettext(s.title), code) for code, s in scenarios.SCENARIOS.items()],
             value=self._initial_scenario,
-            description="Error scenario",
+            description=_("Error scenario"),
             style={"description_width": "initial"},
             layout=W.Layout(width="auto"),
         )
@@ -124,21 +135,20 @@ class OverdoseApp(App):
                     label,
                     unit,
                     defaults[name],
-                    name=label.lower(),
                     limit=SCENARIO_LIMITS.get((name, unit), _LIMIT_BY_UNIT[unit]),
                     key=f"{code}-{name}",
                 )
             if code == "unit_slip":
                 ws["slip"] = W.Dropdown(
-                    options=[(text.capitalize(), k) for k, (text, _f) in scenarios.UNIT_SLIPS.items()],
+                    options=[(core_gettext(text).capitalize(), k) for k, (text, _f) in scenarios.UNIT_SLIPS.items()],
                     value=defaults["slip"],
-                    description="Slip",
+                    description=_("Slip"),
                     style={"description_width": "initial"},
                     layout=W.Layout(width="auto"),
                 )
             if code == "too_fast_titration":
                 ws["daily_increase_fraction"] = QuantitySlider(
-                    "Daily increase given",
+                    N_("Daily increase given"),
                     "percent",
                     100 * defaults["daily_increase_fraction"],
                     min=5,
@@ -151,19 +161,19 @@ class OverdoseApp(App):
                     value=defaults["days"],
                     min=1,
                     max=10,
-                    description="Daily increases",
+                    description=_("Daily increases"),
                     continuous_update=False,
                     style={"description_width": "initial"},
                 )
                 ws["origin"] = W.ToggleButtons(
-                    options=[("spinal", "spinal"), ("cerebral", "cerebral")],
+                    options=[(word("spinal"), "spinal"), (word("cerebral"), "cerebral")],
                     value=defaults["origin"],
-                    description="Origin",
+                    description=_("Origin"),
                 )
                 ws["population"] = W.ToggleButtons(
-                    options=[("adult", "adult"), ("child", "pediatric")],
+                    options=[(word("adult"), "adult"), (_("child"), "pediatric")],
                     value=defaults["population"],
-                    description="Patient",
+                    description=_("Patient"),
                 )
             self.fields[code] = ws
             box = W.VBox(list(ws.values()))
@@ -171,26 +181,26 @@ class OverdoseApp(App):
             for w in ws.values():
                 self._on(w, self._update_scenario)
         self.scenario.observe(lambda _c: self._update_scenario(), "value")
-        self.log_axis = W.Checkbox(value=False, description="logarithmic concentration axis", indent=False)
+        self.log_axis = W.Checkbox(value=False, description=_("logarithmic concentration axis"), indent=False)
         self.log_axis.observe(lambda _c: self._update_scenario(), "value")
         self.scenario_status = Status()
         self.scenario_result = W.HTML()
         self.scenario_result.add_class("itb-result")
         self.scenario_findings = FindingsView()
         self.fig = make_figure(
-            "CSF baclofen after the error: delivered against intended",
-            "time after the error (h)",
-            "CSF baclofen (ng/mL)",
+            _("CSF baclofen after the error: delivered against intended"),
+            _("time after the error (h)"),
+            _("CSF baclofen (ng/mL)"),
             traces=[
-                Scatter(x=[], y=[], name="intended", mode="lines", line=dict(dash="dash", width=2)),
-                Scatter(x=[], y=[], name="delivered", mode="lines", line=dict(width=3)),
+                Scatter(x=[], y=[], name=_("intended"), mode="lines", line=dict(dash="dash", width=2)),
+                Scatter(x=[], y=[], name=_("delivered"), mode="lines", line=dict(width=3)),
             ],
             height=360,
         )
 
         # -- signs
         self.signs = {
-            code: field_checkbox(f"{s.text} [{s.severity}]", f"sign-{code.replace('_', '-')}")
+            code: field_checkbox(f"{core_gettext(s.text)} [{grade_word(s.severity)}]", f"sign-{code.replace('_', '-')}")
             for code, s in od.SIGNS.items()
         }
         for code in self.default_signs:
@@ -198,8 +208,9 @@ class OverdoseApp(App):
         # about the patient, not a sign: kept apart from the sign columns so it is never read as one
         self.lp_contraindicated = W.Checkbox(
             value=False,
-            description="The patient: lumbar puncture is contraindicated "
-            "(decides whether CSF can be drained; not a sign)",
+            description=_(
+                "The patient: lumbar puncture is contraindicated (decides whether CSF can be drained; not a sign)"
+            ),
             indent=False,
             layout=W.Layout(width="auto"),
         )
@@ -210,7 +221,10 @@ class OverdoseApp(App):
         by_grade = {g: [self.signs[c] for c, s in od.SIGNS.items() if s.severity == g] for g in od.SEVERITIES[1:]}
         sign_grid = W.HBox(
             [
-                W.VBox([W.HTML(f"<strong>{g} class</strong>")] + boxes, layout=W.Layout(margin="0 16px 0 0"))
+                W.VBox(
+                    [W.HTML(f"<strong>{esc(message('{grade} class', grade=grade_word(g)))}</strong>")] + boxes,
+                    layout=W.Layout(margin="0 16px 0 0"),
+                )
                 for g, boxes in by_grade.items()
             ]
         )
@@ -225,14 +239,14 @@ class OverdoseApp(App):
             value=40,
             min=4,
             max=90,
-            description="Age (years)",
+            description=_("Age (years)"),
             continuous_update=False,
             style={"description_width": "initial"},
         )
         self.age.add_class("itb-field")
         self.age.add_class("itb-field-age")
         self.weight = QuantityField(
-            "Body weight", value=START["weight"], limit="weight", name="body weight", key="weight"
+            N_("Body weight"), value=START["weight"], limit="weight", name=N_("body weight"), key="weight"
         )
         for w in (self.age, self.weight):
             self._on(w, self._update_physostigmine)
@@ -243,7 +257,7 @@ class OverdoseApp(App):
         self.physo_cautions = FindingsView()
 
         inputs = [
-            section("1 · An error and what it delivers"),
+            section(_("1 · An error and what it delivers")),
             self.scenario,
             *self.setting_boxes.values(),
             self.scenario_status,
@@ -253,15 +267,15 @@ class OverdoseApp(App):
             self.log_axis,
             self.fig,
             self.scenario_findings,
-            section("2 · Signs: how severe, and what to do first"),
+            section(_("2 · Signs: how severe, and what to do first")),
             sign_grid,
-            W.HTML("<strong>About the patient</strong>"),
+            W.HTML(f"<strong>{esc(_('About the patient'))}</strong>"),
             self.lp_contraindicated,
             self.signs_status,
             self.grade,
             self.actions,
             self.sign_findings,
-            section("3 · Physostigmine: the label and practice disagree"),
+            section(_("3 · Physostigmine: the label and practice disagree")),
             self.physo_warning,
             W.HBox([self.age, self.weight]),
             self.physo_status,
@@ -339,43 +353,56 @@ class OverdoseApp(App):
             self.fig.data[1].x, self.fig.data[1].y = t, sim.delivered.to("ng/mL").magnitude
             self.fig.layout.yaxis.type = "log" if self.log_axis.value else "linear"
             self.fig.layout.yaxis.title.text = (
-                "CSF baclofen (ng/mL, log scale)" if self.log_axis.value else "CSF baclofen (ng/mL)"
+                _("CSF baclofen (ng/mL, log scale)") if self.log_axis.value else _("CSF baclofen (ng/mL)")
             )
-            self.fig.layout.title.text = f"CSF baclofen: {result.title}"
+            self.fig.layout.title.text = message("CSF baclofen: {scenario}", scenario=result.title)
         return True
 
     @staticmethod
     def _factor_text(r: scenarios.ScenarioResult) -> str:
         if r.delivered_amount is not None:
-            return (
-                f"{units.fmt(r.delivered_amount)} = {r.factor:.3g} × the intended daily dose "
-                f"({units.fmt(r.intended_daily_dose)})"
+            return message(
+                "{amount} = {factor} × the intended daily dose ({intended})",
+                amount=units.fmt(r.delivered_amount),
+                factor=localize_number(f"{r.factor:.3g}"),
+                intended=units.fmt(r.intended_daily_dose),
             )
         assert r.delivered_rate is not None  # a scenario delivers an amount or a rate
-        return f"{units.fmt(r.delivered_rate)} ÷ {units.fmt(r.intended_daily_dose)} = ×{r.factor:.3g}"
+        factor = localize_number(f"{r.factor:.3g}")
+        return f"{units.fmt(r.delivered_rate)} ÷ {units.fmt(r.intended_daily_dose)} = ×{factor}"
 
     def _result_html(self, r: scenarios.ScenarioResult, sim: scenarios.Simulation) -> str:
         kind = "violation" if r.factor != 1 else "info"
-        word = "overdose" if r.is_overdose else ("under-dose: withdrawal risk" if r.factor < 1 else "as intended")
+        said = (
+            _("overdose") if r.is_overdose else (_("under-dose: withdrawal risk") if r.factor < 1 else _("as intended"))
+        )
         delivered = []
         if r.delivered_amount is not None:
-            delivered.append(f"{units.fmt(r.delivered_amount)} at once into the {esc(r.route)}")
+            delivered.append(
+                message("{amount} at once into the {route}", amount=units.fmt(r.delivered_amount), route=esc(r.route))
+            )
         if r.delivered_rate is not None and r.code != "pocket_fill":
             delivered.append(
-                f"{units.fmt(r.delivered_rate)} by {esc(r.route) if r.delivered_amount is None else 'the pump'}"
+                message("{rate} by {route}", rate=units.fmt(r.delivered_rate), route=esc(r.route))
+                if r.delivered_amount is None
+                else message("{rate} by the pump", rate=units.fmt(r.delivered_rate))
             )
+        peak = message(
+            "{delivered} delivered, {intended} intended (one-compartment model, lionova 5.2)",
+            delivered=units.fmt(sim.peak_delivered),
+            intended=units.fmt(sim.peak_intended),
+        )
         return (
             f'<div class="itb-finding itb-{kind}">'
             f"<p class='itb-tight'><em>{esc(r.explanation)}</em></p>"
             f"<table class='itb-table'>"
-            f"<tr><td>intended</td>"
+            f"<tr><td>{esc(_('intended'))}</td>"
             f"<td><strong>{units.fmt(r.intended_daily_dose)}</strong></td></tr>"
-            f"<tr><td>delivered</td>"
+            f"<tr><td>{esc(_('delivered'))}</td>"
             f"<td><strong>{'; '.join(delivered) or '—'}</strong></td></tr>"
-            f"<tr><td>factor</td><td><strong class='itb-factor itb-sev-{kind}'>"
-            f"{esc(self._factor_text(r))}</strong> — {esc(word)}</td></tr>"
-            f"<tr><td>CSF peak</td><td>{units.fmt(sim.peak_delivered)} delivered, "
-            f"{units.fmt(sim.peak_intended)} intended (one-compartment model, lionova 5.2)</td></tr>"
+            f"<tr><td>{esc(_('factor'))}</td><td><strong class='itb-factor itb-sev-{kind}'>"
+            f"{esc(self._factor_text(r))}</strong> — {esc(said)}</td></tr>"
+            f"<tr><td>{esc(_('CSF peak'))}</td><td>{peak}</td></tr>"
             f"</table>{cite(r.source)}</div>"
         )
 
@@ -398,10 +425,10 @@ class OverdoseApp(App):
         )
         self.assessment = a
         self.grade.value = (
-            f"<p>{badge('Overdose grade', a.severity, _GRADE_SEVERITY[a.severity])} "
-            f"{cite(a.source, f'; label profile {a.label}')}</p>"
+            f"<p>{badge(_('Overdose grade'), grade_word(a.severity), _GRADE_SEVERITY[a.severity])} "
+            f"{cite(a.source, message('; label profile {label}', label=a.label))}</p>"
         )
-        self.actions.value = "<strong>What to do, most urgent first</strong>" + actions_html(a.actions)
+        self.actions.value = f"<strong>{esc(_('What to do, most urgent first'))}</strong>" + actions_html(a.actions)
         self.sign_findings.show(a.findings)
         return True
 
@@ -433,14 +460,16 @@ class OverdoseApp(App):
         applied = ' class="itb-applied"'
         rows = "".join(
             f"<li{applied if k == label else ''}><strong>{esc(k)}</strong>: {esc(v)} "
-            f"{cite(diff.sources.get(k, ''))}{' ← profile applied' if k == label else ''}</li>"
+            f"{cite(diff.sources.get(k, ''))}{esc(_(' ← profile applied')) if k == label else ''}</li>"
             for k, v in diff.values.items()
         )
         head = (
-            "Under the lionova profile there is no antidote: supportive care only. The regimen below is the "
-            "lioresal label's, shown for comparison."
+            _(
+                "Under the lionova profile there is no antidote: supportive care only. The regimen below is the "
+                "lioresal label's, shown for comparison."
+            )
             if label == "lionova"
-            else "The lioresal label lists physostigmine; practice guidance advises against it in most overdoses."
+            else _("The lioresal label lists physostigmine; practice guidance advises against it in most overdoses.")
         )
         return (
             f'<div class="itb-physostigmine-warning itb-callout itb-callout-stop" role="note">'
@@ -450,55 +479,82 @@ class OverdoseApp(App):
     @staticmethod
     def _regimen_html(r: od.Regimen) -> str:
         lo, hi = r.dose_range
-        dose = units.fmt(r.dose) if lo == hi else f"{units.fmt(lo)} to {units.fmt(hi)}"
+        dose = units.fmt(r.dose) if lo == hi else message("{low} to {high}", low=units.fmt(lo), high=units.fmt(hi))
         if r.over is not None:
-            how = f"{esc(r.route)} over {units.fmt(r.over[0])} to {units.fmt(r.over[1])}"
+            how = message(
+                "{route} over {start} to {end}",
+                route=esc(r.route),
+                start=units.fmt(r.over[0]),
+                end=units.fmt(r.over[1]),
+            )
         else:
             assert r.max_rate is not None  # a dose given without a time window has a highest rate
-            how = f"{esc(r.route)} at no more than {units.fmt(r.max_rate)} (at least {units.fmt(r.min_duration)})"
-        interval = (
-            f" every {units.fmt(r.repeat.interval[0])} to {units.fmt(r.repeat.interval[1])}"
+            how = message(
+                "{route} at no more than {rate} (at least {duration})",
+                route=esc(r.route),
+                rate=units.fmt(r.max_rate),
+                duration=units.fmt(r.min_duration),
+            )
+        repeat = (
+            message(
+                "{dose} every {start} to {end}, {until}",
+                dose=units.fmt(r.repeat.dose),
+                start=units.fmt(r.repeat.interval[0]),
+                end=units.fmt(r.repeat.interval[1]),
+                until=esc(r.repeat.until),
+            )
             if r.repeat.interval
-            else ""
+            else message("{dose}, {until}", dose=units.fmt(r.repeat.dose), until=esc(r.repeat.until))
         )
-        cap = units.fmt(r.max_total) if r.max_total is not None else "none set by the label"
-        who = "adult" if r.population == "adult" else "child (dosed by weight, capped)"
+        cap = units.fmt(r.max_total) if r.max_total is not None else _("none set by the label")
+        who = _("adult") if r.population == "adult" else _("child (dosed by weight, capped)")
         return (
-            f"<table class='itb-regimen itb-table'><tr><td>patient</td><td>{who}</td></tr>"
-            f"<tr><td>dose</td><td><strong>{dose}</strong> {how}</td></tr>"
-            f"<tr><td>repeat</td><td>{units.fmt(r.repeat.dose)}{interval}, {esc(r.repeat.until)}</td></tr>"
-            f"<tr><td>maximum total</td><td>{cap}</td></tr></table>"
-            f"{cite(r.source, f' — label profile {r.label} only')}"
+            f"<table class='itb-regimen itb-table'><tr><td>{esc(_('patient'))}</td><td>{who}</td></tr>"
+            f"<tr><td>{esc(_('dose'))}</td><td><strong>{dose}</strong> {how}</td></tr>"
+            f"<tr><td>{esc(_('repeat'))}</td><td>{repeat}</td></tr>"
+            f"<tr><td>{esc(_('maximum total'))}</td><td>{cap}</td></tr></table>"
+            f"{cite(r.source, message(' — label profile {label} only', label=r.label))}"
         )
 
     # ------------------------------------------------------------------ summary
     def summary(self) -> str:
-        lines = [f"label profile: {self.label_profile}"]
-        lines += [f"{part}: no result: {why}" for part, why in self.withdrawn_parts.items() if why]
+        lines: list[str] = [message("label profile: {label}", label=self.label_profile)]
+        lines += [
+            message("{part}: no result: {why}", part=part, why=why) for part, why in self.withdrawn_parts.items() if why
+        ]
         r, sim = self.result, self.simulation
         if r is not None and sim is not None:
             lines += [
-                f"scenario: {r.title}",
-                f"intended: {units.fmt(r.intended_daily_dose)}",
-                f"factor: {self._factor_text(r)}",
-                f"CSF peak delivered: {units.fmt(sim.peak_delivered)}; intended: {units.fmt(sim.peak_intended)}",
+                message("scenario: {scenario}", scenario=r.title),
+                message("intended: {dose}", dose=units.fmt(r.intended_daily_dose)),
+                message("factor: {factor}", factor=self._factor_text(r)),
+                message(
+                    "CSF peak delivered: {delivered}; intended: {intended}",
+                    delivered=units.fmt(sim.peak_delivered),
+                    intended=units.fmt(sim.peak_intended),
+                ),
                 findings_text(r.findings),
             ]
         a = self.assessment
         if a is not None:
             lines += [
-                f"signs: {', '.join(a.signs) or 'none'}",
-                f"overdose grade: {a.severity} ({a.source})",
+                message("signs: {signs}", signs=", ".join(a.signs) or _("none")),
+                message("overdose grade: {grade} ({source})", grade=a.severity, source=a.source),
                 actions_text(a.actions),
                 findings_text(a.findings),
             ]
         g = self.regimen
         if g is not None:
             lines.append(
-                f"physostigmine ({g.source}, {g.population}): {units.fmt(g.dose)} per dose; maximum total "
-                f"{units.fmt(g.max_total) if g.max_total is not None else 'none'}; "
-                "practice: "
-                f"{differences('physostigmine')[0].values[PRACTICE]}"
+                message(
+                    "physostigmine ({source}, {population}): {dose} per dose; maximum total {cap}; "
+                    "practice: {practice}",
+                    source=g.source,
+                    population=g.population,
+                    dose=units.fmt(g.dose),
+                    cap=units.fmt(g.max_total) if g.max_total is not None else _("none"),
+                    practice=differences("physostigmine")[0].values[PRACTICE],
+                )
             )
         return "\n".join(lines)
 

@@ -22,6 +22,8 @@ import ipywidgets as W
 
 from itbcore.i18n import DEFAULT_LOCALE, LOCALES, PSEUDO_LOCALE, negotiate, set_locale
 
+from .i18n import _
+
 log = logging.getLogger(__name__)
 
 __all__ = ["query", "param", "flag", "page_locale", "use_page_locale", "prefer", "explicit_locale", "PrintButton"]
@@ -122,10 +124,10 @@ class PrintButton(W.Button):
     the print layout is section 6 of ``itb.css``."""
 
     def __init__(self, **kwargs) -> None:
-        kwargs.setdefault("description", "Print result")
+        kwargs.setdefault("description", _("Print result"))
         kwargs.setdefault("icon", "print")
         kwargs.setdefault(
-            "tooltip", "Print the app's current result on one page (or save it as PDF from the print dialog)"
+            "tooltip", _("Print the app's current result on one page (or save it as PDF from the print dialog)")
         )
         kwargs.setdefault("layout", W.Layout(width="auto"))
         super().__init__(**kwargs)

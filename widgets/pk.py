@@ -17,11 +17,13 @@ import numpy as np
 
 import itbcore
 from itbcore import library, pk
+from itbcore.i18n import localize_number
 from itbcore.units import Q_, fmt
 
 from .app import App
 from .fields import QuantityField, QuantitySlider
 from .findings import cite, esc
+from .i18n import N_, _, message
 from .palette import colour
 from .plot import Scatter, make_figure, set_trace
 
@@ -33,7 +35,7 @@ __all__ = ["PKApp", "build_app", "POPULATION_SIZE", "population", "REGIMENS"]
 #: Virtual patients in the band: enough for stable 5th/95th percentiles, small enough for a slider.
 POPULATION_SIZE = 1000
 #: Regimens the app offers: (label, key).
-REGIMENS = (("Single bolus", "bolus"), ("Continuous infusion", "continuous"), ("Flex programme", "flex"))
+REGIMENS = ((N_("Single bolus"), "bolus"), (N_("Continuous infusion"), "continuous"), (N_("Flex programme"), "flex"))
 #: Points per hour on the time axis.
 _PER_HOUR = 3
 
@@ -47,8 +49,13 @@ def population(n: int = POPULATION_SIZE, seed: int = 0) -> pk.Population:
 def _range(pair: tuple, unit: str | None = None) -> str:
     lo, hi = pair
     if isinstance(lo, (int, float)):
-        return f"{lo:g} to {hi:g}"
-    return f"{fmt(lo, unit)} to {fmt(hi, unit)}"
+        return message("{low} to {high}", low=float(lo), high=float(hi))
+    return message("{low} to {high}", low=fmt(lo, unit), high=fmt(hi, unit))
+
+
+def _one(x: float) -> str:
+    """A ratio with one decimal, in the locale's way."""
+    return localize_number(f"{x:.1f}")
 
 
 def label_pk_rows() -> list[tuple[str, str, str]]:
@@ -56,69 +63,97 @@ def label_pk_rows() -> list[tuple[str, str, str]]:
     f = pk.LABEL_PK
     s = f.sources
     return [
-        ("Volume of distribution, mean", fmt(f.volume_mean), s["volume_mean"]),
-        ("Volume of distribution, range", _range(f.volume_range), s["volume_range"]),
-        ("CSF clearance", fmt(f.clearance), s["clearance"]),
+        (_("Volume of distribution, mean"), fmt(f.volume_mean), s["volume_mean"]),
+        (_("Volume of distribution, range"), _range(f.volume_range), s["volume_range"]),
+        (_("CSF clearance"), fmt(f.clearance), s["clearance"]),
         (
-            "Half-life",
-            f"{_range(f.half_life_range)} after a {_range(f.half_life_bolus_range)} bolus",
+            _("Half-life"),
+            message(
+                "{range} after a {bolus} bolus",
+                range=_range(f.half_life_range),
+                bolus=_range(f.half_life_bolus_range),
+            ),
             s["half_life_range"],
         ),
         (
-            "Lumbar steady state",
-            f"{_range(f.steady_state_concentration_range)} at {_range(f.steady_state_dose_range)}",
+            _("Lumbar steady state"),
+            message(
+                "{range} at {doses}",
+                range=_range(f.steady_state_concentration_range),
+                doses=_range(f.steady_state_dose_range),
+            ),
             s["steady_state_concentration_range"],
         ),
-        ("Time to steady state", _range(f.steady_state_time_range), s["steady_state_time_range"]),
+        (_("Time to steady state"), _range(f.steady_state_time_range), s["steady_state_time_range"]),
         (
-            "Lumbar : cisternal ratio",
-            f"{_range(f.lumbar_cisternal_ratio_range)} : 1 (mean "
-            f"{f.lumbar_cisternal_ratio_mean:g} : 1) at "
-            f"{_range(f.lumbar_cisternal_dose_range)}",
+            _("Lumbar : cisternal ratio"),
+            message(
+                "{range} : 1 (mean {mean} : 1) at {doses}",
+                range=_range(f.lumbar_cisternal_ratio_range),
+                mean=float(f.lumbar_cisternal_ratio_mean),
+                doses=_range(f.lumbar_cisternal_dose_range),
+            ),
             s["lumbar_cisternal_ratio_range"],
         ),
         (
-            "Plasma concentration",
-            f"at most {fmt(f.plasma_max)} (children {fmt(f.plasma_max_children)})",
+            _("Plasma concentration"),
+            message(
+                "at most {level} (children {children})",
+                level=fmt(f.plasma_max),
+                children=fmt(f.plasma_max_children),
+            ),
             s["plasma_max"],
         ),
         (
-            "Plasma concentration, children 8–18 years",
-            f"at most {fmt(f.plasma_max_children_chronic)} on chronic infusion dosed "
-            f"{_range(f.plasma_max_children_chronic_dosing)} (the label's unit)",
+            _("Plasma concentration, children 8–18 years"),
+            message(
+                "at most {level} on chronic infusion dosed {doses} (the label's unit)",
+                level=fmt(f.plasma_max_children_chronic),
+                doses=_range(f.plasma_max_children_chronic_dosing),
+            ),
             s["plasma_max_children_chronic"],
         ),
     ]
 
 
 class PKApp(App):
-    title = "CSF pharmacokinetics"
-    intro = (
+    title = N_("CSF pharmacokinetics")
+    intro = N_(
         "Choose a regimen and see the CSF concentration of the label-mean patient, the spread across "
         "virtual patients (5–95 %), the steady state and the half-life; then the lumbar versus "
         "cisternal concentration along the spine."
     )
     label_choice = False  # the labels give the same PK numbers (lionova alone states the 75 mL mean)
     label_differences = ("csf_volume_mean", "children_plasma_level")
-    sources = ("lionova 5.2", "lioresal Pharmacokinetics", "lionova 4.2; lioresal Dosing: mode of infusion (flex)")
+    sources = ("lionova 5.2", "lioresal Pharmacokinetics", N_("lionova 4.2; lioresal Dosing: mode of infusion (flex)"))
 
     def build(self):
         self.regimen = W.ToggleButtons(
-            options=list(REGIMENS), value="continuous", description="Regimen:", style={"button_width": "auto"}
+            options=[(_(t), v) for t, v in REGIMENS],
+            value="continuous",
+            description=_("Regimen:"),
+            style={"button_width": "auto"},
         )
         self.regimen.add_class("itb-field")
         self.regimen.add_class("itb-field-regimen")
         self.bolus = QuantityField(
-            "Bolus dose", value=START["bolus-dose"], limit="bolus_dose", name="bolus dose", key="bolus-dose"
+            N_("Bolus dose"), value=START["bolus-dose"], limit="bolus_dose", name=N_("bolus dose"), key="bolus-dose"
         )
         self.daily = QuantityField(
-            "Daily dose", value=START["daily-dose"], limit="daily_dose", name="daily dose", key="daily-dose"
+            N_("Daily dose"), value=START["daily-dose"], limit="daily_dose", name=N_("daily dose"), key="daily-dose"
         )
         self.night = QuantitySlider(
-            "Night increase (flex)", "percent", 20, min=5, max=100, step=5, key="night-increase", readout_format=".0f"
+            N_("Night increase (flex)"),
+            "percent",
+            20,
+            min=5,
+            max=100,
+            step=5,
+            key="night-increase",
+            readout_format=".0f",
         )
         self.duration = QuantitySlider(
-            "Time shown", "h", 48, min=12, max=72, step=6, key="duration", readout_format=".0f"
+            N_("Time shown"), "h", 48, min=12, max=72, step=6, key="duration", readout_format=".0f"
         )
         self.duration.layout.width = "36em"
         self.ratio = W.FloatSlider(
@@ -126,7 +161,7 @@ class PKApp(App):
             min=pk.LABEL_PK.lumbar_cisternal_ratio_range[0],
             max=pk.LABEL_PK.lumbar_cisternal_ratio_range[1],
             step=0.1,
-            description="Lumbar : cisternal ratio (label 1.8–8.7)",
+            description=_("Lumbar : cisternal ratio (label 1.8–8.7)"),
             continuous_update=False,
             readout_format=".1f",
             style={"description_width": "initial"},
@@ -142,9 +177,9 @@ class PKApp(App):
         self.result.add_class("itb-result")
         band = "rgba(31,95,168,0.18)"
         self.fig = make_figure(
-            "Lumbar CSF baclofen",
-            "time (h)",
-            "CSF baclofen (ng/mL)",
+            _("Lumbar CSF baclofen"),
+            _("time (h)"),
+            _("CSF baclofen (ng/mL)"),
             height=400,
             traces=[
                 Scatter(
@@ -152,7 +187,7 @@ class PKApp(App):
                     y=[],
                     mode="lines",
                     line=dict(width=0),
-                    name="5th percentile",
+                    name=_("5th percentile"),
                     showlegend=False,
                     hoverinfo="skip",
                 ),
@@ -163,37 +198,41 @@ class PKApp(App):
                     line=dict(width=0),
                     fill="tonexty",
                     fillcolor=band,
-                    name="5–95 % of virtual patients",
-                    meta=dict(column="95th percentile"),
+                    name=_("5–95 % of virtual patients"),
+                    meta=dict(column=_("95th percentile")),
                     hoverinfo="skip",
                 ),
                 Scatter(
                     x=[],
                     y=[],
                     mode="lines",
-                    name="label-mean patient (75 mL, 30 mL/h)",
+                    name=_("label-mean patient (75 mL, 30 mL/h)"),
                     line=dict(width=3, color=colour("info")),
                     hovertemplate="%{x:.3~g} h: %{y:.3~g} ng/mL<extra></extra>",
                 ),
-                Scatter(x=[], y=[], mode="lines", name="steady state", line=dict(dash="dash", color=colour("action"))),
+                Scatter(
+                    x=[], y=[], mode="lines", name=_("steady state"), line=dict(dash="dash", color=colour("action"))
+                ),
                 Scatter(
                     x=[],
                     y=[],
                     mode="markers+text",
-                    name="half-life",
+                    name=_("half-life"),
                     textposition="top right",
                     marker=dict(size=10, color=colour("warning")),
                 ),
             ],
         )
         self.fig_spine = make_figure(
-            "Lumbar versus cisternal CSF (label-mean patient)",
-            "time (h)",
-            "CSF baclofen (ng/mL)",
+            _("Lumbar versus cisternal CSF (label-mean patient)"),
+            _("time (h)"),
+            _("CSF baclofen (ng/mL)"),
             height=320,
             traces=[
-                Scatter(x=[], y=[], mode="lines", name="lumbar", line=dict(width=3, color=colour("info"))),
-                Scatter(x=[], y=[], mode="lines", name="cisternal", line=dict(width=3, color=colour("chart-purple"))),
+                Scatter(x=[], y=[], mode="lines", name=_("lumbar"), line=dict(width=3, color=colour("info"))),
+                Scatter(
+                    x=[], y=[], mode="lines", name=_("cisternal"), line=dict(width=3, color=colour("chart-purple"))
+                ),
             ],
         )
         rows = "".join(
@@ -201,7 +240,8 @@ class PKApp(App):
             for a, b, c in label_pk_rows()
         )
         self.label_numbers = W.HTML(
-            f"<details open><summary><strong>The label numbers</strong></summary><table>{rows}</table></details>"
+            f"<details open><summary><strong>{esc(_('The label numbers'))}</strong></summary><table>{rows}</table>"
+            "</details>"
         )
         self.label_numbers.add_class("itb-label-pk")
         self.caveat = W.HTML()
@@ -289,7 +329,12 @@ class PKApp(App):
             if c["steady"] is not None:
                 ss = float(c["steady"].model.magnitude)
                 set_trace(
-                    fig, 3, [xs[0], xs[-1]], [ss, ss], name=f"steady state {fmt(c['steady'].model)}", visible=True
+                    fig,
+                    3,
+                    [xs[0], xs[-1]],
+                    [ss, ss],
+                    name=message("steady state {level}", level=fmt(c["steady"].model)),
+                    visible=True,
                 )
             else:
                 set_trace(fig, 3, [], [], visible=False)
@@ -301,7 +346,7 @@ class PKApp(App):
                     4,
                     [float(t_half.magnitude)],
                     [float(at.magnitude[0])],
-                    text=[f"t½ {fmt(t_half)}"],
+                    text=[message("t½ {time}", time=fmt(t_half))],
                     visible=True,
                 )
             else:
@@ -314,82 +359,143 @@ class PKApp(App):
                 1,
                 xs,
                 cisternal.magnitude.tolist(),
-                name=f"cisternal (lumbar ÷ {float(self.ratio.value):.1f})",
+                name=message("cisternal (lumbar ÷ {ratio})", ratio=_one(float(self.ratio.value))),
             )
 
         lo_h, hi_h = c["half_life_band"]
-        rows = [
+        rows: list[tuple[str, str]] = [
             (
-                "Half-life, label-mean patient",
-                f"{fmt(t_half)} (virtual patients 5–95 %: {fmt(lo_h)} to "
-                f"{fmt(hi_h)}; labels {_range(pk.LABEL_PK.half_life_range)})",
+                _("Half-life, label-mean patient"),
+                message(
+                    "{half_life} (virtual patients 5–95 %: {low} to {high}; labels {labels})",
+                    half_life=fmt(t_half),
+                    low=fmt(lo_h),
+                    high=fmt(hi_h),
+                    labels=_range(pk.LABEL_PK.half_life_range),
+                ),
             ),
         ]
         if c["regimen"] == "bolus":
-            rows.append(("Peak after the bolus", f"{fmt(c['peak'])} (label-mean patient)"))
-            rows.append(("6 h after the bolus", fmt(c["at_6h"])))
+            rows.append((_("Peak after the bolus"), message("{peak} (label-mean patient)", peak=fmt(c["peak"]))))
+            rows.append((_("6 h after the bolus"), fmt(c["at_6h"])))
         else:
-            what = "daily total of the flex programme" if c["regimen"] == "flex" else "daily dose"
             st = c["steady"]
-            rows.append(("Steady state (model)", f"{fmt(st.model)} at a {what} of {fmt(c['daily'])}"))
+            level_at = (
+                message(
+                    "{level} at a daily total of the flex programme of {dose}",
+                    level=fmt(st.model),
+                    dose=fmt(c["daily"]),
+                )
+                if c["regimen"] == "flex"
+                else message("{level} at a daily dose of {dose}", level=fmt(st.model), dose=fmt(c["daily"]))
+            )
+            rows.append((_("Steady state (model)"), level_at))
             (c_lo, c_hi), (d_lo, d_hi) = st.label_range, st.label_dose_range
             rows.append(
                 (
-                    "Steady state (labels, lumbar)",
-                    f"{fmt(c_lo)} to {fmt(c_hi)} at {fmt(d_lo)} to {fmt(d_hi)} ({st.source})",
+                    _("Steady state (labels, lumbar)"),
+                    message(
+                        "{low} to {high} at {dose_low} to {dose_high} ({source})",
+                        low=fmt(c_lo),
+                        high=fmt(c_hi),
+                        dose_low=fmt(d_lo),
+                        dose_high=fmt(d_hi),
+                        source=st.source,
+                    ),
                 )
             )
-            rows.append(("Model reaches 95 % of steady state", f"after {fmt(c['to_steady'])}"))
+            rows.append((_("Model reaches 95 % of steady state"), message("after {time}", time=fmt(c["to_steady"]))))
             lo_e, hi_e = c["end_band"]
-            rows.append((f"At {fmt(c['times'][-1])}", f"{fmt(c['end'])} (5–95 %: {fmt(lo_e)} to {fmt(hi_e)})"))
             rows.append(
                 (
-                    f"Cisternal at {fmt(c['times'][-1])}",
-                    f"{fmt(cisternal[-1])} (ratio {float(self.ratio.value):.1f} : 1)",
+                    message("At {time}", time=fmt(c["times"][-1])),
+                    message("{level} (5–95 %: {low} to {high})", level=fmt(c["end"]), low=fmt(lo_e), high=fmt(hi_e)),
+                )
+            )
+            rows.append(
+                (
+                    message("Cisternal at {time}", time=fmt(c["times"][-1])),
+                    message(
+                        "{level} (ratio {ratio} : 1)", level=fmt(cisternal[-1]), ratio=_one(float(self.ratio.value))
+                    ),
                 )
             )
         if c["programme"] is not None:
-            steps = "; ".join(f"from {fmt(s.start)} at {fmt(s.rate)}" for s in c["programme"].steps)
-            rows.append(("Flex programme", steps))
+            steps = "; ".join(
+                message("from {start} at {rate}", start=fmt(s.start), rate=fmt(s.rate)) for s in c["programme"].steps
+            )
+            rows.append((_("Flex programme"), steps))
         table = "".join(f"<tr><th class='itb-key'>{esc(a)}</th><td>{esc(b)}</td></tr>" for a, b in rows)
         self.result.value = (
-            f"<table>{table}</table><p>Model parameters and ranges: {cite(pk.LABEL_PK.sources['clearance'])}</p>"
+            f"<table>{table}</table><p>"
+            + message("Model parameters and ranges: {source}", source=cite(pk.LABEL_PK.sources["clearance"]))
+            + "</p>"
         )
         lo_d, hi_d = pk.LABEL_PK.steady_state_time_range
         self.caveat.value = (
-            f'<div class="itb-callout itb-callout-warning">'
-            f"<strong>Caveat of the model.</strong> One well-mixed compartment reaches 95 % of its steady state "
-            f"after {esc(fmt(c['to_steady']))}; the labels report steady state within {esc(fmt(lo_d))} to "
-            f"{esc(fmt(hi_d))}, because CSF circulates slowly and concentrations fall along the spine. Read the "
-            f"curves as a teaching baseline, not a prediction for a patient "
-            f"{cite(pk.LABEL_PK.sources['steady_state_time_range'])}.</div>"
+            '<div class="itb-callout itb-callout-warning">'
+            + message(
+                "<strong>Caveat of the model.</strong> One well-mixed compartment reaches 95 % of its steady state "
+                "after {time}; the labels report steady state within {low} to {high}, because CSF circulates slowly "
+                "and concentrations fall along the spine. Read the curves as a teaching baseline, not a prediction "
+                "for a patient {source}.",
+                time=esc(fmt(c["to_steady"])),
+                low=esc(fmt(lo_d)),
+                high=esc(fmt(hi_d)),
+                source=cite(pk.LABEL_PK.sources["steady_state_time_range"]),
+            )
+            + "</div>"
         )
         self.values = dict(c, cisternal_end=cisternal[-1], ratio=float(self.ratio.value))
 
     def summary(self) -> str:
         v = self.values
         if not v:
-            return "no result"
-        regimen = dict((k, lbl) for lbl, k in REGIMENS)[v["regimen"]]
-        lines = [f"regimen: {regimen}"]
+            return _("no result")
+        regimen = _(dict((k, lbl) for lbl, k in REGIMENS)[v["regimen"]])
+        lines = [message("regimen: {regimen}", regimen=regimen)]
         if v["regimen"] == "bolus":
-            lines.append(f"bolus {fmt(self.bolus.quantity)}; peak {fmt(v['peak'])}; at 6 h {fmt(v['at_6h'])}")
+            lines.append(
+                message(
+                    "bolus {dose}; peak {peak}; at 6 h {level}",
+                    dose=fmt(self.bolus.quantity),
+                    peak=fmt(v["peak"]),
+                    level=fmt(v["at_6h"]),
+                )
+            )
         else:
             lines.append(
-                f"daily dose {fmt(v['daily'])}; steady state {fmt(v['steady'].model)} (labels "
-                f"{_range(v['steady'].label_range)}); 95 % of steady state "
-                f"after {fmt(v['to_steady'])}"
+                message(
+                    "daily dose {dose}; steady state {level} (labels {labels}); 95 % of steady state after {time}",
+                    dose=fmt(v["daily"]),
+                    level=fmt(v["steady"].model),
+                    labels=_range(v["steady"].label_range),
+                    time=fmt(v["to_steady"]),
+                )
             )
         lo_h, hi_h = v["half_life_band"]
         lo_e, hi_e = v["end_band"]
         end = fmt(v["times"][-1])
         lines.append(
-            f"half-life {fmt(v['half_life'])} (population 5-95 %: {fmt(lo_h)} to {fmt(hi_h)}, n={POPULATION_SIZE})"
+            message(
+                "half-life {half_life} (population 5-95 %: {low} to {high}, n={n})",
+                half_life=fmt(v["half_life"]),
+                low=fmt(lo_h),
+                high=fmt(hi_h),
+                n=POPULATION_SIZE,
+            )
         )
         if v["regimen"] != "bolus":
             lines.append(
-                f"at {end}: {fmt(v['end'])} (5-95 %: {fmt(lo_e)} to {fmt(hi_e)}); cisternal "
-                f"{fmt(v['cisternal_end'])} at ratio {v['ratio']:.1f}"
+                message(
+                    "at {time}: {level} (5-95 %: {low} to {high}); cisternal {cisternal} at ratio {ratio}",
+                    time=end,
+                    level=fmt(v["end"]),
+                    low=fmt(lo_e),
+                    high=fmt(hi_e),
+                    cisternal=fmt(v["cisternal_end"]),
+                    ratio=_one(v["ratio"]),
+                )
             )
         return "\n".join(lines)
 

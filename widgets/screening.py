@@ -17,11 +17,13 @@ import ipywidgets as W
 
 from itbcore import library, screening, units
 from itbcore.errors import EligibilityError
+from itbcore.i18n import gettext as core_gettext
 from itbcore.patient import CONDITIONS, MEDICINES, ORIGINS, Patient
 
 from .app import App
 from .fields import QuantityField, inline_error
-from .findings import FindingsView, cite, esc, findings_text
+from .findings import FindingsView, cite, esc, findings_text, or_join
+from .i18n import N_, _, message
 from .palette import colour
 from .plot import Bar, Scatter, make_figure
 
@@ -32,12 +34,19 @@ __all__ = ["ScreeningApp", "build_app", "MAX_BOLUSES"]
 
 #: Rows of the ladder (itbcore.screening.MAX_BOLUSES: 25 µg steps from any start reach 100 µg within it).
 MAX_BOLUSES = screening.MAX_BOLUSES
-RESPONSES = (("not given yet", "none"), ("no response", "no"), ("responded", "yes"))
+RESPONSES = ((N_("not given yet"), "none"), (N_("no response"), "no"), (N_("responded"), "yes"))
+#: The core's codes as a reader sees them (the codes stay the values).
+WORDS = {"spinal": N_("spinal"), "cerebral": N_("cerebral"), "adult": N_("adult"), "pediatric": N_("pediatric")}
+
+
+def word(code: str) -> str:
+    """A patient code (origin, population) in the reader's language."""
+    return _(WORDS[code]) if code in WORDS else code
 
 
 def _checkbox_grid(options: dict[str, str], columns: int = 3) -> tuple[W.GridBox, dict[str, W.Checkbox]]:
     boxes = {
-        code: W.Checkbox(value=False, description=text, indent=False, layout=W.Layout(width="auto"))
+        code: W.Checkbox(value=False, description=core_gettext(text), indent=False, layout=W.Layout(width="auto"))
         for code, text in options.items()
     }
     for code, box in boxes.items():
@@ -59,8 +68,8 @@ _T_OBS, _T_OBS_LONG, _T_ONSET, _T_EFFECT, _T_EFFECT_LONG, _T_PEAK, _T_BOLUS, _T_
 
 
 class ScreeningApp(App):
-    title = "Screening: test doses"
-    intro = (
+    title = N_("Screening: test doses")
+    intro = N_(
         "Enter a patient, then record the response to each test bolus as it is given. The app lists the "
         "warnings the screening team must act on, the ladder of boluses with the volume of the 50 µg/mL "
         "solution to draw up, the decision after each bolus, and when each effect is expected."
@@ -82,37 +91,44 @@ class ScreeningApp(App):
         "medicines_only_baclorex_names",
     )
     sources = (
-        "lionova 4.2 (screening phase)",
-        "lionova 4.3, 4.4, 4.5 (contraindications, warnings, interactions)",
-        "lionova 5.1 (onset, peak, duration)",
+        N_("lionova 4.2 (screening phase)"),
+        N_("lionova 4.3, 4.4, 4.5 (contraindications, warnings, interactions)"),
+        N_("lionova 5.1 (onset, peak, duration)"),
         "lioresal Dosing: initial phase",
-        "practice guidance: Neuromodulation 2016, Boster et al. (25 or 50 µg first)",
+        N_("practice guidance: Neuromodulation 2016, Boster et al. (25 or 50 µg first)"),
     )
 
     # ------------------------------------------------------------------ build
     def build(self):
         self._quiet = False
-        self.age = QuantityField("Age", value=START["age"], limit="age", name="age", width="9em")
+        self.age = QuantityField(N_("Age"), value=START["age"], limit="age", name=N_("age"), width="9em")
         self.origin = W.ToggleButtons(
-            options=[(o, o) for o in ORIGINS], value="spinal", description="Origin:", style={"button_width": "6em"}
+            options=[(word(o), o) for o in ORIGINS],
+            value="spinal",
+            description=_("Origin:"),
+            style={"button_width": "6em"},
         )
         self.origin.add_class("itb-field-origin")
-        self.weight = QuantityField("Weight", value=START["weight"], limit="weight", name="weight", width="9em")
+        self.weight = QuantityField(N_("Weight"), value=START["weight"], limit="weight", name=N_("weight"), width="9em")
         med_grid, self.medicines = _checkbox_grid(MEDICINES)
         cond_grid, self.conditions = _checkbox_grid(CONDITIONS)
         self.tabs = W.Tab([med_grid, cond_grid])
-        self.tabs.titles = ("Medicines", "Conditions")
+        self.tabs.titles = (_("Medicines"), _("Conditions"))
         self.relies = W.Checkbox(
             False,
-            description="relies on spasticity to stand, transfer or walk",
+            description=_("relies on spasticity to stand, transfer or walk"),
             indent=False,
             layout=W.Layout(width="auto"),
         )
         self.small_child = W.Checkbox(
-            False, description="very small child", indent=False, layout=W.Layout(width="auto")
+            False, description=_("very small child"), indent=False, layout=W.Layout(width="auto")
         )
         self.first_dose = QuantityField(
-            "First test dose", value=START["first-test-dose"], limit="test_dose", name="first test dose", width="9em"
+            N_("First test dose"),
+            value=START["first-test-dose"],
+            limit="test_dose",
+            name=N_("first test dose"),
+            width="9em",
         )
         self.suggestion = W.HTML()
         self.suggestion.add_class("itb-suggestion")
@@ -128,23 +144,25 @@ class ScreeningApp(App):
         )
 
         inputs = [
-            W.HTML("<strong>Patient</strong>"),
+            W.HTML(f"<strong>{esc(_('Patient'))}</strong>"),
             W.HBox([self.age, self.weight], layout=W.Layout(flex_flow="row wrap")),
             self.origin,
             self.tabs,
             W.HBox([self.relies, self.small_child], layout=W.Layout(flex_flow="row wrap", gap="2em")),
-            W.HTML("<strong>First test bolus</strong>"),
+            W.HTML(f"<strong>{esc(_('First test bolus'))}</strong>"),
             self.first_dose,
             self.suggestion,
         ]
 
         self.eligibility = W.HTML()
         self.eligibility.add_class("itb-eligibility")
-        self.warnings = FindingsView("No warnings for this patient.")
+        self.warnings = FindingsView(N_("No warnings for this patient."))
         self.rows: list[dict[str, Any]] = []
         for i in range(MAX_BOLUSES):
             text = W.HTML(layout=W.Layout(width="36em"))
-            toggle = W.ToggleButtons(options=list(RESPONSES), value="none", style={"button_width": "8.5em"})
+            toggle = W.ToggleButtons(
+                options=[(_(t), v) for t, v in RESPONSES], value="none", style={"button_width": "8.5em"}
+            )
             toggle.observe(lambda change, i=i: self._on_response(i), "value")
             row = W.HBox([text, toggle], layout=W.Layout(align_items="center"))
             row.add_class("itb-field")
@@ -155,11 +173,11 @@ class ScreeningApp(App):
         self.ladder_box = W.VBox([r["box"] for r in self.rows])
         self.decision = W.HTML()
         self.decision.add_class("itb-result")
-        self.decision_findings = FindingsView("No further findings.")
+        self.decision_findings = FindingsView(N_("No further findings."))
         self.fig = make_figure(
-            "Each test bolus: onset, peak, duration of effect and observation",
-            "time since the first test bolus (h)",
-            "test bolus",
+            _("Each test bolus: onset, peak, duration of effect and observation"),
+            _("time since the first test bolus (h)"),
+            _("test bolus"),
             height=360,
         )
         self._add_traces()
@@ -167,14 +185,16 @@ class ScreeningApp(App):
 
         outputs = [
             self.eligibility,
-            W.HTML("<strong>Warnings for this patient</strong>"),
+            W.HTML(f"<strong>{esc(_('Warnings for this patient'))}</strong>"),
             self.warnings,
             W.HTML(
-                "<strong>Test-bolus ladder</strong> (50 µg/mL solution only; one bolus per 24 h at most; "
-                "record the response to each bolus given)"
+                _(
+                    "<strong>Test-bolus ladder</strong> (50 µg/mL solution only; one bolus per 24 h at most; "
+                    "record the response to each bolus given)"
+                )
             ),
             self.ladder_box,
-            W.HTML("<strong>Decision</strong>"),
+            W.HTML(f"<strong>{esc(_('Decision'))}</strong>"),
             self.decision,
             self.decision_findings,
             self.fig,
@@ -192,20 +212,20 @@ class ScreeningApp(App):
     def _add_traces(self) -> None:
         fig = self.fig
         bar: dict[str, Any] = dict(orientation="h", hovertemplate="%{customdata}<extra></extra>")
-        fig.add_trace(Bar(name="observe (at least 4 h)", marker_color=colour("chart-observe"), width=0.8, **bar))
+        fig.add_trace(Bar(name=_("observe (at least 4 h)"), marker_color=colour("chart-observe"), width=0.8, **bar))
         fig.add_trace(
             Bar(
-                name="observe up to 8 h",
+                name=_("observe up to 8 h"),
                 marker=dict(color=colour("chart-observe-late"), pattern_shape="/"),
                 width=0.8,
                 **bar,
             )
         )
-        fig.add_trace(Bar(name="onset ½–1 h", marker_color=colour("chart-onset"), width=0.35, **bar))
-        fig.add_trace(Bar(name="effect", marker_color=colour("action"), width=0.35, **bar))
+        fig.add_trace(Bar(name=_("onset ½–1 h"), marker_color=colour("chart-onset"), width=0.35, **bar))
+        fig.add_trace(Bar(name=_("effect"), marker_color=colour("action"), width=0.35, **bar))
         fig.add_trace(
             Bar(
-                name="effect may last to 8 h",
+                name=_("effect may last to 8 h"),
                 marker=dict(color=colour("chart-effect"), pattern_shape="."),
                 width=0.35,
                 **bar,
@@ -213,7 +233,7 @@ class ScreeningApp(App):
         )
         fig.add_trace(
             Scatter(
-                name="peak ≈ 4 h",
+                name=_("peak ≈ 4 h"),
                 mode="markers",
                 marker=dict(symbol="diamond", size=11, color=colour("chart-effect-ink")),
                 hovertemplate="%{customdata}<extra></extra>",
@@ -221,7 +241,7 @@ class ScreeningApp(App):
         )
         fig.add_trace(
             Scatter(
-                name="bolus given",
+                name=_("bolus given"),
                 mode="markers",
                 marker=dict(symbol="triangle-right", size=13, color=colour("info")),
                 hovertemplate="%{customdata}<extra></extra>",
@@ -229,7 +249,7 @@ class ScreeningApp(App):
         )
         fig.add_trace(
             Scatter(
-                name="next bolus (not before)",
+                name=_("next bolus (not before)"),
                 mode="markers+text",
                 textposition="top right",
                 marker=dict(symbol="triangle-right-open", size=13, color=colour("chart-purple")),
@@ -306,39 +326,51 @@ class ScreeningApp(App):
         self.responses, self.timeline = responses, timeline
         self.small_child.disabled = not is_child
         self.age.error.value = "" if not self.age.error_message else self.age.error.value
-        self.eligibility.value = (
-            f'<div class="itb-finding itb-info">'
-            f"<strong>Eligible for screening</strong> under the {esc(label)} profile: "
-            f"{esc(patient.population)}, {patient.age_years:g} years, "
-            f"{esc(patient.origin)} origin {cite(suggestion.label_source)}</div>"
+        eligible = message(
+            "<strong>Eligible for screening</strong> under the {label} profile: {population}, {age} years, "
+            "{origin} origin",
+            label=esc(label),
+            population=esc(word(patient.population)),
+            age=float(patient.age_years),
+            origin=esc(word(patient.origin)),
         )
-        self.suggestion.value = (
-            f"<div>Suggested first bolus: <strong>{esc(units.fmt(suggestion.dose))}</strong> "
-            f"({esc(units.fmt(suggestion.volume))} of 50 µg/mL) — {esc(suggestion.reason)} "
-            f"{cite(suggestion.source)}; the label allows "
-            f"{esc(' or '.join(units.fmt(a) for a in suggestion.alternatives))} "
-            f"{cite(suggestion.label_source)}.</div>"
+        self.eligibility.value = f'<div class="itb-finding itb-info">{eligible} {cite(suggestion.label_source)}</div>'
+        suggested = message(
+            "Suggested first bolus: <strong>{dose}</strong> ({volume} of 50 µg/mL) — {reason} {source}; the label "
+            "allows {alternatives} {label_source}.",
+            dose=esc(units.fmt(suggestion.dose)),
+            volume=esc(units.fmt(suggestion.volume)),
+            reason=esc(suggestion.reason),
+            source=cite(suggestion.source),
+            alternatives=esc(or_join(units.fmt(a) for a in suggestion.alternatives)),
+            label_source=cite(suggestion.label_source),
         )
+        self.suggestion.value = f"<div>{suggested}</div>"
         self.warnings.show(warnings)
         self._render_ladder(ladder, volumes, responses, timeline)
         self._render_decision(step, ladder, volumes, warnings, suggestion.label_source)
         self._render_timeline(ladder, responses, step, timeline)
 
-    def _show_ineligible(self, patient: Patient, warnings, message: str) -> None:
-        self.patient, self.step, self.refusal, self.ladder, self.volumes = patient, None, message, (), ()
+    def _show_ineligible(self, patient: Patient, warnings, reason: str) -> None:
+        self.patient, self.step, self.refusal, self.ladder, self.volumes = patient, None, reason, (), ()
         self.responses = []
         if patient.age_years < 4:
-            inline_error(self.age.error, message)
+            inline_error(self.age.error, reason)
+        refused = message(
+            "<strong>Not eligible for screening</strong> under the {label} profile: {reason}",
+            label=esc(self.label_profile),
+            reason=esc(reason),
+        )
         self.eligibility.value = (
-            f'<div role="alert" class="itb-finding itb-violation itb-sev-violation"><strong>Not eligible for '
-            f"screening</strong> under the "
-            f"{esc(self.label_profile)} profile: {esc(message)}</div>"
+            f'<div role="alert" class="itb-finding itb-violation itb-sev-violation">{refused}</div>'
         )
         self.suggestion.value = ""
         self.warnings.show(warnings)
         for row in self.rows:
             row["box"].layout.display = "none"
-        self.decision.value = '<div class="itb-muted">No test bolus: the label does not cover this patient.</div>'
+        self.decision.value = (
+            f'<div class="itb-muted">{esc(_("No test bolus: the label does not cover this patient."))}</div>'
+        )
         self.decision_findings.show(())
         with self.fig.batch_update():
             for tr in self.fig.data:
@@ -362,11 +394,19 @@ class ScreeningApp(App):
                 row["toggle"].disabled = not open_
                 if not open_:
                     row["toggle"].value = "none"
-                when = "day 1" if i == 0 else f"day {i + 1}, ≥ {gap} after bolus {i}"
-                row["text"].value = (
-                    f"<span>Bolus {i + 1} ({esc(when)}): <strong>{esc(units.fmt(ladder[i]))}</strong> — draw "
-                    f"<strong>{esc(units.fmt(volumes[i]))}</strong> of 50 µg/mL</span>"
+                when = (
+                    message("day {day}", day=1)
+                    if i == 0
+                    else message("day {day}, ≥ {gap} after bolus {bolus}", day=i + 1, gap=gap, bolus=i)
                 )
+                text = message(
+                    "Bolus {bolus} ({when}): <strong>{dose}</strong> — draw <strong>{volume}</strong> of 50 µg/mL",
+                    bolus=i + 1,
+                    when=esc(when),
+                    dose=esc(units.fmt(ladder[i])),
+                    volume=esc(units.fmt(volumes[i])),
+                )
+                row["text"].value = f"<span>{text}</span>"
         finally:
             self._quiet = False
 
@@ -374,24 +414,33 @@ class ScreeningApp(App):
         if step is None:
             self.decision.value = _decision_box(
                 "info",
-                f"Give the first test bolus: {units.fmt(ladder[0])} ({units.fmt(volumes[0])} of the "
-                f"50 µg/mL solution), then observe the patient for 4 to 8 h.",
+                message(
+                    "Give the first test bolus: {dose} ({volume} of the 50 µg/mL solution), then observe the "
+                    "patient for 4 to 8 h.",
+                    dose=units.fmt(ladder[0]),
+                    volume=units.fmt(volumes[0]),
+                ),
                 src,
             )
             self.decision_findings.show(())
             return
         if step.action == "candidate":
-            text, kind = "Candidate: a positive response. Go on to pump implantation and dose titration.", "action"
+            text, kind = _("Candidate: a positive response. Go on to pump implantation and dose titration."), "action"
         elif step.action == "escalate":
             vol = screening.test_dose_volume(step.next_dose)
-            text = (
-                f"Escalate: give {units.fmt(step.next_dose)} ({units.fmt(vol)} of the 50 µg/mL solution) "
-                f"at least {units.fmt(step.wait)} after the last bolus."
+            text = message(
+                "Escalate: give {dose} ({volume} of the 50 µg/mL solution) at least {wait} after the last bolus.",
+                dose=units.fmt(step.next_dose),
+                volume=units.fmt(vol),
+                wait=units.fmt(step.wait),
             )
             kind = "warning"
         else:
             text, kind = (
-                f"Not a candidate: no response at the maximum test dose of {units.fmt(screening.MAX_TEST_DOSE)}.",
+                message(
+                    "Not a candidate: no response at the maximum test dose of {dose}.",
+                    dose=units.fmt(screening.MAX_TEST_DOSE),
+                ),
                 "violation",
             )
         self.decision.value = _decision_box(kind, text, step.source)
@@ -409,20 +458,40 @@ class ScreeningApp(App):
         )
         cats, starts, hover = [], [], []
         for i, r in enumerate(responses):
-            word = "responded" if r == "yes" else "no response"
-            cats.append(f"bolus {i + 1}: {units.fmt(ladder[i])}")
+            said = _("responded") if r == "yes" else _("no response")
+            cats.append(message("bolus {bolus}: {dose}", bolus=i + 1, dose=units.fmt(ladder[i])))
             starts.append(i * gap)
-            hover.append(f"bolus {i + 1}, {units.fmt(ladder[i])}, {word}")
+            hover.append(
+                message("bolus {bolus}, {dose}, {response}", bolus=i + 1, dose=units.fmt(ladder[i]), response=said)
+            )
         n = len(cats)
         hrs = lambda v: units.fmt(units.Q_(v, "h"))  # noqa: E731
         with self.fig.batch_update():
             d = self.fig.data
             for idx, a, b, what, src in (
-                (_T_OBS, 0.0, obs0, f"observe for at least {hrs(obs0)}", t.sources["monitor"]),
-                (_T_OBS_LONG, obs0, obs1, f"observe for up to {hrs(obs1)}", t.sources["monitor"]),
-                (_T_ONSET, onset0, onset1, f"onset {hrs(onset0)}–{hrs(onset1)} after the bolus", t.sources["onset"]),
-                (_T_EFFECT, onset1, dur0, f"effect lasts at least {hrs(dur0)}", t.sources["duration"]),
-                (_T_EFFECT_LONG, dur0, dur1, f"effect may last up to {hrs(dur1)}", t.sources["duration"]),
+                (_T_OBS, 0.0, obs0, message("observe for at least {time}", time=hrs(obs0)), t.sources["monitor"]),
+                (_T_OBS_LONG, obs0, obs1, message("observe for up to {time}", time=hrs(obs1)), t.sources["monitor"]),
+                (
+                    _T_ONSET,
+                    onset0,
+                    onset1,
+                    message("onset {start}–{end} after the bolus", start=hrs(onset0), end=hrs(onset1)),
+                    t.sources["onset"],
+                ),
+                (
+                    _T_EFFECT,
+                    onset1,
+                    dur0,
+                    message("effect lasts at least {time}", time=hrs(dur0)),
+                    t.sources["duration"],
+                ),
+                (
+                    _T_EFFECT_LONG,
+                    dur0,
+                    dur1,
+                    message("effect may last up to {time}", time=hrs(dur1)),
+                    t.sources["duration"],
+                ),
             ):
                 d[idx].y = cats
                 d[idx].base = [s + a for s in starts]
@@ -430,90 +499,153 @@ class ScreeningApp(App):
                 d[idx].customdata = [f"{h}: {what} ({src})" for h in hover]
             d[_T_PEAK].x, d[_T_PEAK].y = [s + peak for s in starts], cats
             d[_T_PEAK].customdata = [
-                f"{h}: peak effect about {hrs(peak)} after the bolus ({t.sources['peak']})" for h in hover
+                message(
+                    "{bolus}: peak effect about {time} after the bolus ({source})",
+                    bolus=h,
+                    time=hrs(peak),
+                    source=t.sources["peak"],
+                )
+                for h in hover
             ]
             d[_T_BOLUS].x, d[_T_BOLUS].y = starts, cats
-            d[_T_BOLUS].customdata = [f"{h} at {hrs(s)}" for h, s in zip(hover, starts, strict=False)]
+            d[_T_BOLUS].customdata = [
+                message("{bolus} at {time}", bolus=h, time=hrs(s)) for h, s in zip(hover, starts, strict=False)
+            ]
             nxt = None
             if step is None:
-                nxt = (0.0, ladder[0], "bolus 1")
+                nxt = (0.0, ladder[0], message("bolus {bolus}", bolus=1))
             elif step.action == "escalate":
-                nxt = (starts[-1] + _h(step.wait), step.next_dose, f"bolus {n + 1}")
+                nxt = (starts[-1] + _h(step.wait), step.next_dose, message("bolus {bolus}", bolus=n + 1))
             if nxt is None:
                 d[_T_NEXT].x, d[_T_NEXT].y, d[_T_NEXT].text, d[_T_NEXT].customdata = [], [], [], []
                 end = (starts[-1] if starts else 0) + gap
             else:
-                cat = f"{nxt[2]}: {units.fmt(nxt[1])} (next)"
+                cat = message("{bolus}: {dose} (next)", bolus=nxt[2], dose=units.fmt(nxt[1]))
                 d[_T_NEXT].x, d[_T_NEXT].y = [nxt[0]], [cat]
-                d[_T_NEXT].text = [f"not before {hrs(nxt[0])}"]
+                d[_T_NEXT].text = [message("not before {time}", time=hrs(nxt[0]))]
                 d[_T_NEXT].customdata = [
-                    f"{nxt[2]}, {units.fmt(nxt[1])}: not before {hrs(nxt[0])} ({t.sources['next_bolus']})"
+                    message(
+                        "{bolus}, {dose}: not before {time} ({source})",
+                        bolus=nxt[2],
+                        dose=units.fmt(nxt[1]),
+                        time=hrs(nxt[0]),
+                        source=t.sources["next_bolus"],
+                    )
                 ]
                 end = nxt[0] + gap
             self.fig.layout.xaxis.range = [-1, max(end, gap)]
             self.fig.layout.xaxis.dtick = 6 if end <= 48 else 12
-        self.timeline_sources.value = (
-            f'<div class="itb-muted itb-small">Onset {esc(hrs(onset0))}–{esc(hrs(onset1))}, peak about '
-            f"{esc(hrs(peak))}, effect {esc(hrs(dur0))}–{esc(hrs(dur1))} ({esc(t.sources['onset'])}); observe "
-            f"{esc(hrs(obs0))}–{esc(hrs(obs1))} after each bolus ({esc(t.sources['monitor'])}); next bolus not "
-            f"before {esc(hrs(gap))} ({esc(t.sources['next_bolus'])}). {esc(t.note)}</div>"
+        course = message(
+            "Onset {onset_start}–{onset_end}, peak about {peak}, effect {effect_start}–{effect_end} "
+            "({onset_source}); observe {observe_start}–{observe_end} after each bolus ({monitor_source}); next "
+            "bolus not before {gap} ({next_source}). {note}",
+            onset_start=hrs(onset0),
+            onset_end=hrs(onset1),
+            peak=hrs(peak),
+            effect_start=hrs(dur0),
+            effect_end=hrs(dur1),
+            onset_source=t.sources["onset"],
+            observe_start=hrs(obs0),
+            observe_end=hrs(obs1),
+            monitor_source=t.sources["monitor"],
+            gap=hrs(gap),
+            next_source=t.sources["next_bolus"],
+            note=t.note,
         )
+        self.timeline_sources.value = f'<div class="itb-muted itb-small">{esc(course)}</div>'
 
     # ------------------------------------------------------------------ summary
     def summary(self) -> str:
         p = self.patient
-        lines = [f"label: {self.label_profile}"]
+        lines: list[str] = [message("label: {label}", label=self.label_profile)]
         if p is not None:
-            meds = ", ".join(MEDICINES[c] for c in sorted(p.medicines)) or "none"
-            conds = ", ".join(CONDITIONS[c] for c in sorted(p.conditions)) or "none"
-            weight = units.fmt(p.weight) if p.weight is not None else "not given"
+            meds = ", ".join(core_gettext(MEDICINES[c]) for c in sorted(p.medicines)) or _("none")
+            conds = ", ".join(core_gettext(CONDITIONS[c]) for c in sorted(p.conditions)) or _("none")
+            weight = units.fmt(p.weight) if p.weight is not None else _("not given")
             lines.append(
-                f"patient: {p.age_years:g} years, {p.population}, {p.origin} origin, "
-                f"weight {weight}; medicines: {meds}; conditions: {conds}"
+                message(
+                    "patient: {age} years, {population}, {origin} origin, weight {weight}; medicines: {medicines}; "
+                    "conditions: {conditions}",
+                    age=float(p.age_years),
+                    population=word(p.population),
+                    origin=word(p.origin),
+                    weight=weight,
+                    medicines=meds,
+                    conditions=conds,
+                )
             )
         if self.refusal:
-            lines.append(f"not eligible: {self.refusal}")
+            lines.append(message("not eligible: {reason}", reason=self.refusal))
         elif self.suggested is None:
-            lines.append("no result")
+            lines.append(_("no result"))
         else:
             s = self.suggested
             lines.append(
-                f"suggested first test dose: {units.fmt(s.dose)} = {units.fmt(s.volume)} of 50 µg/mL "
-                f"({s.source}); allowed {' or '.join(units.fmt(a) for a in s.alternatives)} "
-                f"({s.label_source})"
+                message(
+                    "suggested first test dose: {dose} = {volume} of 50 µg/mL ({source}); allowed {alternatives} "
+                    "({label_source})",
+                    dose=units.fmt(s.dose),
+                    volume=units.fmt(s.volume),
+                    source=s.source,
+                    alternatives=or_join(units.fmt(a) for a in s.alternatives),
+                    label_source=s.label_source,
+                )
             )
-            lines.append("ladder (50 µg/mL solution, at least 24 h apart):")
+            lines.append(_("ladder (50 µg/mL solution, at least 24 h apart):"))
             for i, (d, v) in enumerate(zip(self.ladder, self.volumes, strict=False)):
-                state = self.responses[i] if i < len(self.responses) else "not given"
-                state = {"no": "no response", "yes": "responded"}.get(state, state)
-                lines.append(f"  bolus {i + 1}: {units.fmt(d)} = {units.fmt(v)} ({state})")
+                response = self.responses[i] if i < len(self.responses) else "none"
+                state = {"no": _("no response"), "yes": _("responded")}.get(response, _("not given"))
+                lines.append(
+                    "  "
+                    + message(
+                        "bolus {bolus}: {dose} = {volume} ({state})",
+                        bolus=i + 1,
+                        dose=units.fmt(d),
+                        volume=units.fmt(v),
+                        state=state,
+                    )
+                )
             st = self.step
             if st is None:
-                lines.append("decision: give the first test bolus")
+                lines.append(_("decision: give the first test bolus"))
             else:
                 nd = (
-                    f", next {units.fmt(st.next_dose)} after {units.fmt(st.wait)}"
+                    message(", next {dose} after {wait}", dose=units.fmt(st.next_dose), wait=units.fmt(st.wait))
                     if st.next_dose is not None and st.wait is not None
                     else ""
                 )
                 lines.append(
-                    f"decision: {st.action}{nd}; observe {units.fmt(st.monitor[0])} to "
-                    f"{units.fmt(st.monitor[1])} after each bolus ({st.source})"
+                    message(
+                        "decision: {action}{next}; observe {start} to {end} after each bolus ({source})",
+                        action=st.action,
+                        next=nd,
+                        start=units.fmt(st.monitor[0]),
+                        end=units.fmt(st.monitor[1]),
+                        source=st.source,
+                    )
                 )
                 lines.append(self.decision_findings.text())
             t = self.timeline
             lines.append(
-                f"timeline: onset {units.fmt(t.onset[0])}–{units.fmt(t.onset[1])}, peak {units.fmt(t.peak)}, "
-                f"effect {units.fmt(t.duration[0])}–{units.fmt(t.duration[1])}, next bolus after "
-                f"{units.fmt(t.next_bolus)}"
+                message(
+                    "timeline: onset {onset_start}–{onset_end}, peak {peak}, effect {effect_start}–{effect_end}, "
+                    "next bolus after {gap}",
+                    onset_start=units.fmt(t.onset[0]),
+                    onset_end=units.fmt(t.onset[1]),
+                    peak=units.fmt(t.peak),
+                    effect_start=units.fmt(t.duration[0]),
+                    effect_end=units.fmt(t.duration[1]),
+                    gap=units.fmt(t.next_bolus),
+                )
             )
-        lines.append("warnings:")
-        lines.append(findings_text(self.warnings.items, "none"))
+        lines.append(_("warnings:"))
+        lines.append(findings_text(self.warnings.items, N_("none")))
         return "\n".join(lines)
 
 
 def _decision_box(kind: str, text: str, source: str) -> str:
-    word = {"action": "decision", "violation": "stop", "warning": "next step", "info": "next step"}[kind]
+    said = {"action": N_("decision"), "violation": N_("stop"), "warning": N_("next step"), "info": N_("next step")}
+    word = esc(_(said[kind]))
     return (
         f'<div class="itb-finding itb-decision itb-{esc(kind)}"><strong class="itb-severity">{word}</strong> '
         f"{esc(text)} {cite(source)}</div>"

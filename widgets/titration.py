@@ -14,14 +14,17 @@ import pint
 
 from itbcore import library, titration, units
 from itbcore.errors import EligibilityError, ITBError
+from itbcore.i18n import gettext as core_gettext
 from itbcore.patient import ORIGINS, Patient
 from itbcore.sources import PRACTICE
 
 from .app import App, Status, run_panel, withdraw
 from .fields import QuantityField, QuantitySlider, clear_inline_error, inline_error
-from .findings import FindingsView, cite, esc, findings_text
+from .findings import FindingsView, cite, esc, findings_text, severity_word
+from .i18n import DOMAIN, N_, _, message
 from .palette import colour
 from .plot import Scatter, make_figure
+from .screening import word
 
 #: Where the fields start: the drug library's starting values for this app.
 START = library.starting_values("titration")
@@ -32,7 +35,7 @@ __all__ = ["TitrationApp", "build_app", "EFFECT_GRID_H", "STEP_CHOICES"]
 EFFECT_GRID_H = tuple(x / 2 for x in range(1, 49))
 #: Step sizes a trainee may choose for the plan (0: the band's lower end, itbcore's default).
 STEP_CHOICES = (
-    ("lower end of the band", 0.0),
+    (N_("lower end of the band"), 0.0),
     ("5 %", 0.05),
     ("10 %", 0.10),
     ("15 %", 0.15),
@@ -40,7 +43,15 @@ STEP_CHOICES = (
     ("30 %", 0.30),
     ("40 %", 0.40),
 )
-PUMP_CHOICES = (("programmable", "programmable"), ("non-programmable (1 mL/day)", "non_programmable"))
+PUMP_CHOICES = ((N_("programmable"), "programmable"), (N_("non-programmable (1 mL/day)"), "non_programmable"))
+PHASES = ((N_("titration"), "titration"), (N_("maintenance"), "maintenance"))
+
+
+def _basis(basis: str) -> str:
+    """A first-dose basis as a reader sees it: a label key as it is, practice guidance in the core's words."""
+    return core_gettext(basis) if basis == PRACTICE else basis
+
+
 _BASIS_STYLE = {
     "lionova": dict(color=colour("info"), width=4, dash="solid"),
     "lioresal": dict(color=colour("violation"), width=2, dash="dash"),
@@ -67,8 +78,8 @@ def _ud(q) -> float:
 
 
 class TitrationApp(App):
-    title = "Titration"
-    intro = (
+    title = N_("Titration")
+    intro = N_(
         "From the effective test dose to the first daily dose, then day by day to the target within the "
         "band the label allows, and a check of any proposed change. Where the labels and practice guidance "
         "differ, all three are shown."
@@ -83,63 +94,73 @@ class TitrationApp(App):
         "catheter_tip_mass",
     )
     sources = (
-        "lionova 4.2 (dose titration, maintenance, mode of administration)",
+        N_("lionova 4.2 (dose titration, maintenance, mode of administration)"),
         "lionova 5.1",
         "lioresal Dosing: phase of dose selection",
         "lioresal Dosing: supportive therapy",
-        "practice guidance: Neuromodulation 2016, Saulino et al. (8 h rule)",
+        N_("practice guidance: Neuromodulation 2016, Saulino et al. (8 h rule)"),
     )
 
     # ------------------------------------------------------------------ build
     def build(self):
         # Patient and setting
-        self.age = QuantityField("Age", value=START["age"], limit="age", name="age", width="9em")
+        self.age = QuantityField(N_("Age"), value=START["age"], limit="age", name=N_("age"), width="9em")
         self.origin = W.ToggleButtons(
-            options=[(o, o) for o in ORIGINS], value="spinal", description="Origin:", style={"button_width": "6em"}
+            options=[(word(o), o) for o in ORIGINS],
+            value="spinal",
+            description=_("Origin:"),
+            style={"button_width": "6em"},
         )
         self.origin.add_class("itb-field-origin")
         self.phase = W.ToggleButtons(
-            options=[("titration", "titration"), ("maintenance", "maintenance")],
+            options=[(_(t), v) for t, v in PHASES],
             value="titration",
-            description="Phase:",
+            description=_("Phase:"),
             style={"button_width": "auto"},
         )
         self.phase.add_class("itb-field-phase")
         self.pump = W.ToggleButtons(
-            options=list(PUMP_CHOICES), value="programmable", description="Pump:", style={"button_width": "auto"}
+            options=[(_(t), v) for t, v in PUMP_CHOICES],
+            value="programmable",
+            description=_("Pump:"),
+            style={"button_width": "auto"},
         )
         self.pump.add_class("itb-field-pump")
 
         # 1. First daily dose
         self.test_dose = QuantityField(
-            "Effective test dose", value=START["effective-test-dose"], limit="test_dose", name="test dose", width="9em"
+            N_("Effective test dose"),
+            value=START["effective-test-dose"],
+            limit="test_dose",
+            name=N_("test dose"),
+            width="9em",
         )
         self.first_status = Status()
-        self.effect = QuantitySlider("Effect lasted", "h", 12, min=0.5, max=24, step=0.5, key="effect-lasted")
+        self.effect = QuantitySlider(N_("Effect lasted"), "h", 12, min=0.5, max=24, step=0.5, key="effect-lasted")
         self.side_effects = W.Checkbox(
-            False, description="the test dose caused side effects", indent=False, layout=W.Layout(width="auto")
+            False, description=_("the test dose caused side effects"), indent=False, layout=W.Layout(width="auto")
         )
         self.options_html = W.HTML()
         self.options_html.add_class("itb-result")
         self.options_html.add_class("itb-first-dose")
         self.fig_first = make_figure(
-            "First daily dose by how long the test dose acted",
-            "duration of the test dose's effect (h)",
-            "first daily dose (µg/day)",
+            _("First daily dose by how long the test dose acted"),
+            _("duration of the test dose's effect (h)"),
+            _("first daily dose (µg/day)"),
             height=320,
         )
         for basis, style in _BASIS_STYLE.items():
             self.fig_first.add_trace(
                 Scatter(
-                    name=basis,
+                    name=_basis(basis),
                     mode="lines",
                     line=dict(shape="vh", **style),
-                    hovertemplate="%{y:.4~g} µg/day<extra>" + basis + "</extra>",
+                    hovertemplate="%{y:.4~g} µg/day<extra>" + _basis(basis) + "</extra>",
                 )
             )
         self.fig_first.add_trace(
             Scatter(
-                name="this patient",
+                name=_("this patient"),
                 mode="markers+text",
                 textposition="middle right",
                 marker=dict(size=11, color=colour("ink"), symbol="circle-open", line_width=2),
@@ -151,13 +172,13 @@ class TitrationApp(App):
         self.fig_first.add_vline(
             x=practice_h,
             line=dict(color=colour("action"), dash="dot", width=1),
-            annotation_text=f"{practice_h:g} h (practice)",
+            annotation_text=message("{hours} h (practice)", hours=float(practice_h)),
             annotation_position="bottom left",
         )
         self.fig_first.add_vline(
             x=label_h,
             line=dict(color=colour("info"), dash="dot", width=1),
-            annotation_text=f"{label_h:g} h (labels)",
+            annotation_text=message("{hours} h (labels)", hours=float(label_h)),
             annotation_position="bottom left",
         )
         self.fig_first.update_xaxes(range=[0, 24.5], dtick=2)
@@ -166,16 +187,16 @@ class TitrationApp(App):
 
         # 2. Plan
         self.target = QuantityField(
-            "Target daily dose",
+            N_("Target daily dose"),
             value=START["target-daily-dose"],
             limit="daily_dose",
-            name="target daily dose",
+            name=N_("target daily dose"),
             width="10em",
         )
         self.step = W.Dropdown(
-            options=list(STEP_CHOICES),
+            options=[(_(t) if not t[0].isdigit() else t, v) for t, v in STEP_CHOICES],
             value=0.0,
-            description="Step per change:",
+            description=_("Step per change:"),
             style={"description_width": "initial"},
             layout=W.Layout(width="22em"),
         )
@@ -183,17 +204,17 @@ class TitrationApp(App):
         self.plan_status = Status()
         self.plan_html = W.HTML()
         self.plan_html.add_class("itb-plan")
-        self.plan_findings = FindingsView("No findings for this plan.")
+        self.plan_findings = FindingsView(N_("No findings for this plan."))
         self.fig_plan = make_figure(
-            "Day-by-day plan within the allowed band",
-            "day since the infusion started",
-            "daily dose (µg/day)",
+            _("Day-by-day plan within the allowed band"),
+            _("day since the infusion started"),
+            _("daily dose (µg/day)"),
             height=360,
         )
         self.fig_plan.add_trace(
             Scatter(
-                name="band low",
-                meta=dict(column="allowed band, lowest"),
+                name=_("band low"),
+                meta=dict(column=_("allowed band, lowest")),
                 mode="lines",
                 line=dict(shape="hv", width=0),
                 showlegend=False,
@@ -202,8 +223,8 @@ class TitrationApp(App):
         )
         self.fig_plan.add_trace(
             Scatter(
-                name="allowed band",
-                meta=dict(column="allowed band, highest"),
+                name=_("allowed band"),
+                meta=dict(column=_("allowed band, highest")),
                 mode="lines",
                 fill="tonexty",
                 fillcolor="rgba(46,107,48,0.18)",
@@ -213,7 +234,7 @@ class TitrationApp(App):
         )
         self.fig_plan.add_trace(
             Scatter(
-                name="planned dose",
+                name=_("planned dose"),
                 mode="lines+markers",
                 line=dict(shape="hv", width=3, color=colour("info")),
                 customdata=[],
@@ -221,7 +242,9 @@ class TitrationApp(App):
             )
         )
         self.fig_plan.add_trace(
-            Scatter(name="target", mode="lines", line=dict(dash="dash", color=colour("chart-purple")), hoverinfo="skip")
+            Scatter(
+                name=_("target"), mode="lines", line=dict(dash="dash", color=colour("chart-purple")), hoverinfo="skip"
+            )
         )
         # lionova 4.2: no increase in the first 24 h (day 0 to day 1).
         self.fig_plan.add_vrect(
@@ -230,65 +253,68 @@ class TitrationApp(App):
             fillcolor=colour("axis"),
             opacity=0.18,
             line_width=0,
-            annotation_text="first 24 h: no increase",
+            annotation_text=_("first 24 h: no increase"),
             annotation_position="top left",
         )
         self.fig_plan.update_layout(hovermode="closest")
 
         # 3. Proposed change
         self.current = QuantityField(
-            "Current daily dose",
+            N_("Current daily dose"),
             value=START["current-daily-dose"],
             limit="daily_dose",
-            name="current daily dose",
+            name=N_("current daily dose"),
             width="10em",
         )
         self.proposed = QuantityField(
-            "Proposed daily dose",
+            N_("Proposed daily dose"),
             value=START["proposed-daily-dose"],
             limit="daily_dose",
-            name="proposed daily dose",
+            name=N_("proposed daily dose"),
             width="10em",
         )
         self.since_start = QuantityField(
-            "Time since the infusion started",
+            N_("Time since the infusion started"),
             value=START["time-since-the-infusion-started"],
             limit="elapsed",
-            name="time since the infusion started",
+            name=N_("time since the infusion started"),
             width="8em",
         )
         self.since_last = QuantityField(
-            "Time since the last change",
+            N_("Time since the last change"),
             value=START["time-since-the-last-change"],
             limit="elapsed",
-            name="time since the last change",
+            name=N_("time since the last change"),
             width="8em",
         )
         self.no_change_yet = W.Checkbox(
-            False, description="no change since the start", indent=False, layout=W.Layout(width="auto")
+            False, description=_("no change since the start"), indent=False, layout=W.Layout(width="auto")
         )
         self.no_effect = W.Checkbox(
-            False, description="increases so far brought no effect", indent=False, layout=W.Layout(width="auto")
+            False, description=_("increases so far brought no effect"), indent=False, layout=W.Layout(width="auto")
         )
         self.check_status = Status()
-        self.check_findings = FindingsView("No findings.")
+        self.check_findings = FindingsView(N_("No findings."))
         self.fig_check = make_figure(
-            "The proposed change in time", "time since the infusion started (h)", "daily dose (µg/day)", height=320
+            _("The proposed change in time"),
+            _("time since the infusion started (h)"),
+            _("daily dose (µg/day)"),
+            height=320,
         )
         self.fig_check.add_trace(
-            Scatter(name="current dose", mode="lines", line=dict(color=colour("info"), width=3), hoverinfo="skip")
+            Scatter(name=_("current dose"), mode="lines", line=dict(color=colour("info"), width=3), hoverinfo="skip")
         )
         self.fig_check.add_trace(
             Scatter(
-                name="allowed band for this change",
+                name=_("allowed band for this change"),
                 mode="lines",
                 line=dict(color="rgba(46,107,48,0.35)", width=18),
-                hovertemplate="%{y:.4~g} µg/day<extra>allowed band</extra>",
+                hovertemplate="%{y:.4~g} µg/day<extra>" + esc(_("allowed band")) + "</extra>",
             )
         )
         self.fig_check.add_trace(
             Scatter(
-                name="proposed dose",
+                name=_("proposed dose"),
                 mode="markers+text",
                 textposition="middle right",
                 marker=dict(size=14, symbol="diamond"),
@@ -301,7 +327,7 @@ class TitrationApp(App):
             fillcolor=colour("axis"),
             opacity=0.18,
             line_width=0,
-            annotation_text="first 24 h: no increase",
+            annotation_text=_("first 24 h: no increase"),
             annotation_position="top left",
         )
         self.fig_check.update_layout(hovermode="closest")
@@ -324,24 +350,27 @@ class TitrationApp(App):
         )
 
         inputs = [
-            W.HTML("<strong>Patient and pump</strong>"),
+            W.HTML(f"<strong>{esc(_('Patient and pump'))}</strong>"),
             W.HBox([self.age, self.origin], layout=W.Layout(flex_flow="row wrap", gap="1em")),
             W.HBox([self.phase, self.pump], layout=W.Layout(flex_flow="row wrap", gap="1em")),
         ]
         outputs = [
-            W.HTML("<h2>1. First daily dose</h2>"),
+            W.HTML(f"<h2>{esc(_('1. First daily dose'))}</h2>"),
             W.HBox([self.test_dose, self.side_effects], layout=W.Layout(flex_flow="row wrap", gap="1em")),
             self.effect,
             self.first_status,
             self.options_html,
             self.fig_first,
-            W.HTML("<h2>2. Day-by-day plan</h2><p>Starts at the first daily dose of the chosen label.</p>"),
+            W.HTML(
+                f"<h2>{esc(_('2. Day-by-day plan'))}</h2>"
+                f"<p>{esc(_('Starts at the first daily dose of the chosen label.'))}</p>"
+            ),
             W.HBox([self.target, self.step_box], layout=W.Layout(flex_flow="row wrap", gap="1em")),
             self.plan_status,
             self.plan_html,
             self.fig_plan,
             self.plan_findings,
-            W.HTML("<h2>3. Check a proposed change</h2>"),
+            W.HTML(f"<h2>{esc(_('3. Check a proposed change'))}</h2>"),
             W.HBox([self.current, self.proposed], layout=W.Layout(flex_flow="row wrap", gap="1em")),
             W.HBox([self.since_start, self.since_last], layout=W.Layout(flex_flow="row wrap", gap="1em")),
             W.HBox([self.no_change_yet, self.no_effect], layout=W.Layout(flex_flow="row wrap", gap="2em")),
@@ -406,8 +435,8 @@ class TitrationApp(App):
         if self.options is None:
             withdraw(plan_outputs)
             self.plan, self._plan_key = None, None
-            self.plan_withdrawn = "the first daily dose above is not known."
-            self.plan_status.show(f"No plan: {self.plan_withdrawn}")
+            self.plan_withdrawn = _("the first daily dose above is not known.")
+            self.plan_status.show(message("No plan: {why}", why=self.plan_withdrawn))
         else:
             start = self.options.by(label).dose
             plan_key = common + (_ud(start), self.target.value, self.step.value)
@@ -460,17 +489,28 @@ class TitrationApp(App):
         for o in options.options:
             applied = o.basis == label
             style = ' class="itb-applied"' if applied else ""
-            mark = " (applied)" if applied else ""
+            mark = _(" (applied)") if applied else ""
             rows.append(
-                f"<tr{style}><td>{esc(o.basis)}{mark}</td><td>{esc(units.fmt(o.dose))}</td>"
+                f"<tr{style}><td>{esc(_basis(o.basis))}{esc(mark)}</td><td>{esc(units.fmt(o.dose))}</td>"
                 f"<td>{esc(o.rule)}</td><td>{cite(o.source)}</td></tr>"
             )
         agree = _agreement(options)
         self.options_html.value = (
-            f"<p>Test dose {esc(units.fmt(options.test_dose))}, effect lasted "
-            f"{esc(units.fmt(options.effect_duration))}. {agree}</p>"
-            '<table class="itb-table itb-padded"><thead><tr><th class="itb-key">basis</th>'
-            '<th class="itb-key">first daily dose</th><th class="itb-key">rule</th><th class="itb-key">source</th></tr>'
+            "<p>"
+            + esc(
+                message(
+                    "Test dose {dose}, effect lasted {duration}.",
+                    dose=units.fmt(options.test_dose),
+                    duration=units.fmt(options.effect_duration),
+                )
+            )
+            + f" {agree}</p>"
+            '<table class="itb-table itb-padded"><thead><tr>'
+            + "".join(
+                f'<th class="itb-key">{esc(h)}</th>'
+                for h in (_("basis"), _("first daily dose"), _("rule"), _("source"))
+            )
+            + "</tr>"
             f"</thead><tbody>{''.join(rows)}</tbody></table>"
         )
         h = float(units.magnitude_in(options.effect_duration, "h"))
@@ -485,7 +525,7 @@ class TitrationApp(App):
             pts = self.fig_first.data[len(_BASIS_STYLE)]
             pts.x = [h] * len(options.options)
             pts.y = [_ud(o.dose) for o in options.options]
-            pts.text = [f"{o.basis}: {units.fmt(o.dose)}" for o in options.options]
+            pts.text = [f"{_basis(o.basis)}: {units.fmt(o.dose)}" for o in options.options]
             # Labels of equal doses would overlap: lionova above, lioresal below, practice beside.
             pts.textposition = ["top right", "bottom right", "middle right"][: len(options.options)]
 
@@ -514,16 +554,38 @@ class TitrationApp(App):
         self.plan = plan
         s = plan.steps
         lo, hi = plan.band
-        kind = {"increase": "increase", "decrease": "decrease for side effects", "none": "no change"}[plan.direction]
+        kind = {"increase": _("increase"), "decrease": _("decrease for side effects"), "none": _("no change")}[
+            plan.direction
+        ]
         every = units.fmt(plan.interval)
-        reach = "reaches the target" if plan.reaches_target else "does <strong>not</strong> reach the target"
-        self.plan_html.value = (
-            f"<p>From <strong>{esc(units.fmt(plan.start_dose))}</strong> ({esc(label)} first daily dose) to "
-            f"<strong>{esc(units.fmt(plan.target_dose))}</strong>: {esc(kind)}, steps of "
-            f"{esc(_pct(plan.step_fraction))} (band {esc(_pct(lo))}–{esc(_pct(hi))} per change), one change every "
-            f"{esc(every)}; the plan {reach} on day {s[-1].day} with {esc(units.fmt(plan.final_dose))} "
-            f"{cite(s[0].source)}.</p>"
+        template = (
+            N_(
+                "From <strong>{start}</strong> ({label} first daily dose) to <strong>{target}</strong>: {kind}, steps "
+                "of {step} (band {low}–{high} per change), one change every {every}; the plan reaches the target on "
+                "day {day} with {final} {source}."
+            )
+            if plan.reaches_target
+            else N_(
+                "From <strong>{start}</strong> ({label} first daily dose) to <strong>{target}</strong>: {kind}, steps "
+                "of {step} (band {low}–{high} per change), one change every {every}; the plan does <strong>not"
+                "</strong> reach the target on day {day} with {final} {source}."
+            )
         )
+        said = DOMAIN.message(
+            template,
+            start=esc(units.fmt(plan.start_dose)),
+            label=esc(label),
+            target=esc(units.fmt(plan.target_dose)),
+            kind=esc(kind),
+            step=esc(_pct(plan.step_fraction)),
+            low=esc(_pct(lo)),
+            high=esc(_pct(hi)),
+            every=esc(every),
+            day=s[-1].day,
+            final=esc(units.fmt(plan.final_dose)),
+            source=cite(s[0].source),
+        )
+        self.plan_html.value = f"<p>{said}</p>"
         self.plan_findings.show(plan.findings)
         days = [st.day for st in s]
         end = days[-1] + max(1, int(round(float(units.magnitude_in(plan.interval, "day")))))
@@ -531,12 +593,17 @@ class TitrationApp(App):
         band_lo = [_ud(st.allowed_low) for st in s[1:]] + ([_ud(s[-1].allowed_low)] if len(s) > 1 else [])
         band_hi = [_ud(st.allowed_high) for st in s[1:]] + ([_ud(s[-1].allowed_high)] if len(s) > 1 else [])
         hover = [
-            f"day {st.day}: {units.fmt(st.dose)}"
+            message("day {day}: {dose}", day=st.day, dose=units.fmt(st.dose))
             + (
-                f" ({'+' if st.change >= 0 else ''}{_pct(st.change)}; allowed {units.fmt(st.allowed_low)}–"
-                f"{units.fmt(st.allowed_high)}, {st.source})"
+                message(
+                    " ({change}; allowed {low}–{high}, {source})",
+                    change=f"{'+' if st.change >= 0 else ''}{_pct(st.change)}",
+                    low=units.fmt(st.allowed_low),
+                    high=units.fmt(st.allowed_high),
+                    source=st.source,
+                )
                 if st.day
-                else " (start)"
+                else _(" (start)")
             )
             for st in s
         ]
@@ -544,7 +611,7 @@ class TitrationApp(App):
             d = self.fig_plan.data
             d[0].x, d[0].y = band_x, band_lo
             d[1].x, d[1].y = band_x, band_hi
-            d[1].name = f"allowed band ({_pct(lo)}–{_pct(hi)} of the day before)"
+            d[1].name = message("allowed band ({low}–{high} of the day before)", low=_pct(lo), high=_pct(hi))
             d[2].x = days + [end]
             d[2].y = [_ud(st.dose) for st in s] + [_ud(s[-1].dose)]
             d[2].customdata = hover + [hover[-1]]
@@ -591,7 +658,7 @@ class TitrationApp(App):
                 d[1].x, d[1].y = [t_now, t_now], [_ud(band[0]), _ud(band[1])]
             d[2].x, d[2].y = [t_now], [_ud(new)]
             d[2].marker.color = colour(worst)
-            d[2].text = [f"{units.fmt(new)} ({worst})"]
+            d[2].text = [f"{units.fmt(new)} ({severity_word(worst)})"]
             shapes = list(self.fig_check.layout.shapes[:1])
             annotations = list(self.fig_check.layout.annotations[:1])
             if last is not None:
@@ -618,7 +685,7 @@ class TitrationApp(App):
                         yref="paper",
                         xanchor="right",
                         showarrow=False,
-                        text=f"next change from {units.fmt(units.Q_(t_last + wait, 'h'))}",
+                        text=message("next change from {time}", time=units.fmt(units.Q_(t_last + wait, "h"))),
                         font=dict(color=colour("violation"), size=11),
                     )
                 )
@@ -630,52 +697,86 @@ class TitrationApp(App):
     # ------------------------------------------------------------------ summary
     def summary(self) -> str:
         o = self.options
-        lines = [f"label: {self.label_profile}; phase: {self.phase.value}; pump: {self.pump_kind}"]
+        lines: list[str] = [
+            message(
+                "label: {label}; phase: {phase}; pump: {pump}",
+                label=self.label_profile,
+                phase=self.phase.value,
+                pump=self.pump_kind,
+            )
+        ]
         if o is None:
-            lines.append(f"first daily dose: no result: {self.first_withdrawn}")
+            lines.append(message("first daily dose: no result: {why}", why=self.first_withdrawn))
         else:
             lines.append(
-                f"first daily dose from a test dose of {units.fmt(o.test_dose)} whose effect lasted "
-                f"{units.fmt(o.effect_duration)}:"
+                message(
+                    "first daily dose from a test dose of {dose} whose effect lasted {duration}:",
+                    dose=units.fmt(o.test_dose),
+                    duration=units.fmt(o.effect_duration),
+                )
             )
-            lines += [f"  {x.basis}: {units.fmt(x.dose)} — {x.rule} ({x.source})" for x in o.options]
+            lines += [f"  {_basis(x.basis)}: {units.fmt(x.dose)} — {x.rule} ({x.source})" for x in o.options]
         if self.refusal:
             lines += [
-                f"not eligible: {self.refusal}",
-                "plan: no result: not eligible",
-                "proposed change: no result: not eligible",
+                message("not eligible: {reason}", reason=self.refusal),
+                _("plan: no result: not eligible"),
+                _("proposed change: no result: not eligible"),
             ]
             return "\n".join(lines)
         p = self.plan
         if p is None:
-            lines.append(f"plan: no result: {self.plan_withdrawn}")
+            lines.append(message("plan: no result: {why}", why=self.plan_withdrawn))
         else:
             lines.append(
-                f"plan {units.fmt(p.start_dose)} → {units.fmt(p.target_dose)} ({p.direction}), steps of "
-                f"{_pct(p.step_fraction)}, band {_pct(p.band[0])}–{_pct(p.band[1])}, one change per "
-                f"{units.fmt(p.interval)}; reaches target: {'yes' if p.reaches_target else 'no'}"
+                message(
+                    "plan {start} → {target} ({direction}), steps of {step}, band {low}–{high}, one change per "
+                    "{interval}; reaches target: {reaches}",
+                    start=units.fmt(p.start_dose),
+                    target=units.fmt(p.target_dose),
+                    direction=p.direction,
+                    step=_pct(p.step_fraction),
+                    low=_pct(p.band[0]),
+                    high=_pct(p.band[1]),
+                    interval=units.fmt(p.interval),
+                    reaches=_("yes") if p.reaches_target else _("no"),
+                )
             )
             for st in p.steps:
                 extra = (
-                    f" ({'+' if st.change >= 0 else ''}{_pct(st.change)}; allowed {units.fmt(st.allowed_low)}–"
-                    f"{units.fmt(st.allowed_high)})"
+                    message(
+                        " ({change}; allowed {low}–{high})",
+                        change=f"{'+' if st.change >= 0 else ''}{_pct(st.change)}",
+                        low=units.fmt(st.allowed_low),
+                        high=units.fmt(st.allowed_high),
+                    )
                     if st.day
                     else ""
                 )
-                lines.append(f"  day {st.day}: {units.fmt(st.dose)}{extra}")
+                lines.append("  " + message("day {day}: {dose}", day=st.day, dose=units.fmt(st.dose)) + extra)
             lines.append(findings_text(p.findings))
         c = self.check_inputs
         if not c:
-            lines.append(f"proposed change: no result: {self.check_withdrawn}")
+            lines.append(message("proposed change: no result: {why}", why=self.check_withdrawn))
         else:
-            last = units.fmt(c["since_last"]) if c["since_last"] is not None else "no change yet"
+            last = units.fmt(c["since_last"]) if c["since_last"] is not None else _("no change yet")
             lines.append(
-                f"proposed change {units.fmt(c['current'])} → {units.fmt(c['proposed'])}, "
-                f"{units.fmt(c['since_start'])} after the start, last change: {last}:"
+                message(
+                    "proposed change {current} → {proposed}, {since_start} after the start, last change: {last}:",
+                    current=units.fmt(c["current"]),
+                    proposed=units.fmt(c["proposed"]),
+                    since_start=units.fmt(c["since_start"]),
+                    last=last,
+                )
             )
             if c["band"] is not None:
                 lines.append(
-                    f"  allowed for one change: {units.fmt(c['band'][0])}–{units.fmt(c['band'][1])} ({c['band'][2]})"
+                    "  "
+                    + message(
+                        "allowed for one change: {low}–{high} ({source})",
+                        low=units.fmt(c["band"][0]),
+                        high=units.fmt(c["band"][1]),
+                        source=c["band"][2],
+                    )
                 )
             lines.append(findings_text(self.check))
         return "\n".join(lines)
@@ -685,14 +786,16 @@ def _agreement(options) -> str:
     """Say who agrees: the two labels with each other, and practice guidance with them (never "the labels
     disagree" when both labels give the same dose and only practice guidance differs)."""
     if options.agree:
-        return "All three agree."
+        return esc(_("All three agree."))
     labels = {o.basis: o.dose for o in options.options if o.basis in ("lionova", "lioresal")}
     others = [o for o in options.options if o.basis not in labels]
     if len({q.magnitude for q in labels.values()}) == 1:
         dose = units.fmt(next(iter(labels.values())))
-        differ = "; ".join(f"{esc(o.basis)} gives {esc(units.fmt(o.dose))}" for o in others)
-        return f"The two labels agree ({esc(dose)}); {differ}."
-    return "<strong>The labels disagree</strong>: see “where labels differ” below."
+        differ = "; ".join(
+            message("{basis} gives {dose}", basis=_basis(o.basis), dose=units.fmt(o.dose)) for o in others
+        )
+        return esc(message("The two labels agree ({dose}); {differ}.", dose=dose, differ=differ))
+    return _("<strong>The labels disagree</strong>: see “where labels differ” below.")
 
 
 def build_app(**kwargs) -> TitrationApp:

@@ -13,6 +13,7 @@ from itbcore.formulations import FORMULATIONS, volumes_at_strengths
 
 from .app import App
 from .fields import QuantityField
+from .i18n import N_, _, message
 from .plot import Bar, make_figure, set_trace
 
 #: Where the fields start: the drug library's starting values for this app.
@@ -25,24 +26,24 @@ STRENGTHS = tuple(f.key for f in FORMULATIONS.values())
 
 
 class UnitsApp(App):
-    title = "Units and strengths"
-    intro = (
+    title = N_("Units and strengths")
+    intro = N_(
         "Write a dose in µg, mcg or mg and see it in both units, and the volume it needs at each "
         "strength: a mg/µg slip is a thousand-fold error, a wrong strength forty-fold."
     )
     label_choice = False
-    sources = ("lionova 2 (strengths)", "lionova 6.5 (ampoules)")
+    sources = (N_("lionova 2 (strengths)"), N_("lionova 6.5 (ampoules)"))
 
     def build(self):
-        self.dose = QuantityField("Dose", value=START["dose"], limit="bolus_dose", name="dose")
+        self.dose = QuantityField(N_("Dose"), value=START["dose"], limit="bolus_dose", name=N_("dose"))
         self.watch(self.dose)
         self.result = W.HTML()
         self.result.add_class("itb-result")
         self.fig = make_figure(
-            "Volume of this dose at each strength",
-            "strength",
-            "volume (mL)",
-            traces=[Bar(x=[], y=[], name="volume", texttemplate="%{y:.3~g} mL")],
+            _("Volume of this dose at each strength"),
+            _("strength"),
+            _("volume (mL)"),
+            traces=[Bar(x=[], y=[], name=_("volume"), texttemplate="%{y:.3~g} mL")],
         )
         self.fig.update_xaxes(type="category")
         return [self.dose], [self.result, self.fig]
@@ -53,18 +54,32 @@ class UnitsApp(App):
     def update(self):
         dose = self.dose.quantity
         vols = self.volumes()
-        rows = "".join(f"<li>at {units.fmt(units.as_quantity(s, 'ug/mL'))}: {units.fmt(v)}</li>" for s, v in vols)
+        rows = "".join(
+            "<li>"
+            + message("at {strength}: {volume}", strength=units.fmt(units.as_quantity(s, "ug/mL")), volume=units.fmt(v))
+            + "</li>"
+            for s, v in vols
+        )
         self.result.value = (
             f"<p><strong>{units.fmt(dose, 'ug')}</strong> = <strong>{units.fmt(dose, 'mg')}</strong></p><ul>{rows}</ul>"
         )
         set_trace(
-            self.fig, 0, [units.fmt(units.as_quantity(s, "ug/mL")) for s, _ in vols], [v.magnitude for _, v in vols]
+            self.fig, 0, [units.fmt(units.as_quantity(s, "ug/mL")) for s, _v in vols], [v.magnitude for _s, v in vols]
         )
 
     def summary(self):
         dose = self.dose.quantity
-        lines = [f"dose: {units.fmt(dose, 'ug')} = {units.fmt(dose, 'mg')}"]
-        lines += [f"volume at {units.fmt(units.as_quantity(s, 'ug/mL'))}: {units.fmt(v)}" for s, v in self.volumes()]
+        lines = [
+            message(
+                "dose: {micrograms} = {milligrams}", micrograms=units.fmt(dose, "ug"), milligrams=units.fmt(dose, "mg")
+            )
+        ]
+        lines += [
+            message(
+                "volume at {strength}: {volume}", strength=units.fmt(units.as_quantity(s, "ug/mL")), volume=units.fmt(v)
+            )
+            for s, v in self.volumes()
+        ]
         return "\n".join(lines)
 
 

@@ -26,10 +26,12 @@ import ipywidgets as W
 
 import itbcore.withdrawal as wd
 from itbcore import library, maintenance, units
+from itbcore.i18n import gettext as core_gettext
 
 from .app import App, Status, run_panel, section
 from .fields import QuantityField, field_checkbox
 from .findings import FindingsView, actions_html, actions_text, badge, cite, esc, findings_text
+from .i18n import N_, _, message
 from .palette import colour
 from .plot import Scatter, make_figure
 
@@ -40,19 +42,28 @@ __all__ = ["WithdrawalApp", "build_app", "differentials_html", "stage_badge"]
 
 #: Withdrawal stage → the severity whose colour its badge takes.
 STAGE_SEVERITY = {"none": "action", "early": "warning", "advanced": "violation"}
+#: The stages as a reader sees them (the codes stay the core's).
+STAGE_WORDS = {"none": N_("none"), "early": N_("early"), "advanced": N_("advanced")}
+
+
+def stage_word(stage: str) -> str:
+    """A withdrawal stage (``"early"``) in the reader's language."""
+    return _(STAGE_WORDS[stage]) if stage in STAGE_WORDS else stage
 
 
 def stage_badge(stage: str) -> str:
     """The withdrawal stage as a badge in its severity's colour (this app and the deck's emergency slide)."""
-    return badge("Withdrawal stage", stage, STAGE_SEVERITY[stage])
+    return badge(_("Withdrawal stage"), stage_word(stage), STAGE_SEVERITY[stage])
 
 
 def differentials_html(codes: list[str]) -> str:
     """The differentials (codes of :data:`itbcore.withdrawal.DIFFERENTIALS`) with their sources."""
     if not codes:
         return ""
-    items = "".join(f"<li>{esc(wd.DIFFERENTIALS[c][0])} {cite(wd.DIFFERENTIALS[c][1])}</li>" for c in codes)
-    return f"<strong>Think also of</strong><ul class='itb-differentials itb-tight'>{items}</ul>"
+    items = "".join(
+        f"<li>{esc(core_gettext(wd.DIFFERENTIALS[c][0]))} {cite(wd.DIFFERENTIALS[c][1])}</li>" for c in codes
+    )
+    return f"<strong>{esc(_('Think also of'))}</strong><ul class='itb-differentials itb-tight'>{items}</ul>"
 
 
 def _on(widget: Any, callback) -> None:
@@ -65,8 +76,8 @@ def _on(widget: Any, callback) -> None:
 
 
 class WithdrawalApp(App):
-    title = "Withdrawal"
-    intro = (
+    title = N_("Withdrawal")
+    intro = N_(
         "Tick the signs to stage a withdrawal and see what to do first; enter what you found at the pump to "
         "rank the likely causes; plan a planned discontinuation or a drug holiday that is never abrupt."
     )
@@ -78,7 +89,7 @@ class WithdrawalApp(App):
         "lioresal Dosing: discontinuation of treatment",
         "lioresal Dosing: supportive therapy",
         "baclorex 3",
-        "practice guidance: Coffey et al. 2002; Neuromodulation 2016 troubleshooting panel",
+        N_("practice guidance: Coffey et al. 2002; Neuromodulation 2016 troubleshooting panel"),
     )
 
     default_signs: tuple[str, ...] = ("spasticity_return", "pruritus")
@@ -94,21 +105,27 @@ class WithdrawalApp(App):
     # ------------------------------------------------------------------ build
     def build(self):
         # -- signs and risk factors
-        self.signs = {c: field_checkbox(s.text, f"sign-{c.replace('_', '-')}") for c, s in wd.SIGNS.items()}
+        self.signs = {
+            c: field_checkbox(core_gettext(s.text), f"sign-{c.replace('_', '-')}") for c, s in wd.SIGNS.items()
+        }
         for c in self.default_signs:
             self.signs[c].value = True
-        self.risks = {c: field_checkbox(r.text, f"risk-{c.replace('_', '-')}") for c, r in wd.HIGH_RISK.items()}
+        self.risks = {
+            c: field_checkbox(core_gettext(r.text), f"risk-{c.replace('_', '-')}") for c, r in wd.HIGH_RISK.items()
+        }
         for w in (*self.signs.values(), *self.risks.values()):
             w.observe(lambda _c: self._run("signs"), "value")
         cols = [
             W.VBox(
-                [W.HTML(f"<strong>{stage} signs</strong>")]
+                [W.HTML(f"<strong>{esc(message('{stage} signs', stage=stage_word(stage)))}</strong>")]
                 + [self.signs[c] for c, s in wd.SIGNS.items() if s.stage == stage],
                 layout=W.Layout(margin="0 16px 0 0"),
             )
             for stage in ("early", "advanced")
         ]
-        cols.append(W.VBox([W.HTML("<strong>high risk of withdrawal</strong>")] + list(self.risks.values())))
+        cols.append(
+            W.VBox([W.HTML(f"<strong>{esc(_('high risk of withdrawal'))}</strong>")] + list(self.risks.values()))
+        )
         self.sign_grid = W.HBox(cols)
         self.signs_status = Status()
         self.stage = W.HTML()
@@ -119,35 +136,35 @@ class WithdrawalApp(App):
 
         # -- likely causes
         self.hours = QuantityField(
-            "Time since delivery stopped",
+            N_("Time since delivery stopped"),
             value=START["hours-since"],
             limit="elapsed",
-            name="time since delivery stopped",
+            name=N_("time since delivery stopped"),
             key="hours-since",
         )
-        self.reservoir_checked = W.Checkbox(value=True, description="the reservoir volume was checked", indent=False)
+        self.reservoir_checked = W.Checkbox(value=True, description=_("the reservoir volume was checked"), indent=False)
         self.found = QuantityField(
-            "Volume found in reservoir",
+            N_("Volume found in reservoir"),
             value=START["found-volume"],
             limit="found_volume",
-            name="volume found",
+            name=N_("volume found"),
             key="found-volume",
         )
         self.expected = QuantityField(
-            "Volume expected",
+            N_("Volume expected"),
             value=START["expected-volume"],
             limit="found_volume",
-            name="volume expected",
+            name=N_("volume expected"),
             key="expected-volume",
         )
         self.alarm = QuantityField(
-            "Low-reservoir alarm",
+            N_("Low-reservoir alarm"),
             value=START["alarm-volume"],
             limit="alarm_volume",
-            name="alarm volume",
+            name=N_("alarm volume"),
             key="alarm-volume",
         )
-        self.programming = W.Checkbox(value=False, description="the programme was changed just before", indent=False)
+        self.programming = W.Checkbox(value=False, description=_("the programme was changed just before"), indent=False)
         for w in (self.hours, self.reservoir_checked, self.found, self.expected, self.alarm, self.programming):
             _on(w, lambda: self._run("causes"))
         self.causes_status = Status()
@@ -155,15 +172,15 @@ class WithdrawalApp(App):
         self.cause_list.add_class("itb-result")
         self.cause_findings = FindingsView()
         self.cause_fig = make_figure(
-            "When withdrawal usually begins",
-            "time since delivery stopped (h)",
-            "",
+            _("When withdrawal usually begins"),
+            _("time since delivery stopped (h)"),
+            _(""),
             traces=[
                 Scatter(
                     x=[],
                     y=[],
                     mode="markers+text",
-                    name="this patient",
+                    name=_("this patient"),
                     marker=dict(size=16, symbol="diamond"),
                     textposition="top center",
                 )
@@ -175,14 +192,19 @@ class WithdrawalApp(App):
 
         # -- planned discontinuation
         self.taper_dose = QuantityField(
-            "Current daily dose",
+            N_("Current daily dose"),
             value=START["taper-dose"],
             limit="daily_dose",
-            name="current daily dose",
+            name=N_("current daily dose"),
             key="taper-dose",
         )
         self.taper_days = QuantityField(
-            "Taper length", "day", START["taper-length"], limit="taper_length", name="taper length", key="taper-length"
+            N_("Taper length"),
+            "day",
+            START["taper-length"],
+            limit="taper_length",
+            name=N_("taper length"),
+            key="taper-length",
         )
         for w in (self.taper_dose, self.taper_days):
             _on(w, lambda: self._run("taper"))
@@ -190,30 +212,30 @@ class WithdrawalApp(App):
         self.taper_result = W.HTML()
         self.taper_result.add_class("itb-result")
         self.taper_fig = make_figure(
-            "Planned discontinuation: a gradual step-down, never an abrupt stop",
-            "day of the taper",
-            "daily dose (µg/day)",
-            traces=[Scatter(x=[], y=[], name="daily dose", mode="lines+markers", line=dict(shape="hv", width=3))],
+            _("Planned discontinuation: a gradual step-down, never an abrupt stop"),
+            _("day of the taper"),
+            _("daily dose (µg/day)"),
+            traces=[Scatter(x=[], y=[], name=_("daily dose"), mode="lines+markers", line=dict(shape="hv", width=3))],
             height=300,
         )
 
         # -- drug holiday
         self.holiday_dose = QuantityField(
-            "Dose now", value=START["holiday-dose"], limit="daily_dose", name="dose now", key="holiday-dose"
+            N_("Dose now"), value=START["holiday-dose"], limit="daily_dose", name=N_("dose now"), key="holiday-dose"
         )
         self.holiday_restart = QuantityField(
-            "Initial infusion dose",
+            N_("Initial infusion dose"),
             value=START["holiday-restart"],
             limit="daily_dose",
-            name="initial infusion dose",
+            name=N_("initial infusion dose"),
             key="holiday-restart",
         )
         self.holiday_weeks = QuantityField(
-            "Reduction over",
+            N_("Reduction over"),
             "week",
             START["holiday-weeks"],
             limit="holiday_length",
-            name="reduction length",
+            name=N_("reduction length"),
             key="holiday-weeks",
         )
         for w in (self.holiday_dose, self.holiday_restart, self.holiday_weeks):
@@ -224,15 +246,15 @@ class WithdrawalApp(App):
         self.holiday_actions = W.HTML()
         self.holiday_findings = FindingsView()
         self.holiday_fig = make_figure(
-            "Drug holiday: reduce, pause, restart at the initial dose",
-            "day",
-            "daily dose (µg/day)",
+            _("Drug holiday: reduce, pause, restart at the initial dose"),
+            _("day"),
+            _("daily dose (µg/day)"),
             traces=[
-                Scatter(x=[], y=[], name="reduction", mode="lines", line=dict(shape="hv", width=3)),
+                Scatter(x=[], y=[], name=_("reduction"), mode="lines", line=dict(shape="hv", width=3)),
                 Scatter(
                     x=[],
                     y=[],
-                    name="restart dose (then titrate again)",
+                    name=_("restart dose (then titrate again)"),
                     mode="markers+text",
                     marker=dict(size=14),
                     textposition="top center",
@@ -241,13 +263,13 @@ class WithdrawalApp(App):
             height=300,
         )
 
-        inputs = [section("1 · Signs: which stage, and what to do first"), self.sign_grid, self.signs_status]
+        inputs = [section(_("1 · Signs: which stage, and what to do first")), self.sign_grid, self.signs_status]
         outputs = [
             self.stage,
             self.actions,
             self.differentials,
             self.sign_findings,
-            section("2 · Why did delivery stop? Likely causes"),
+            section(_("2 · Why did delivery stop? Likely causes")),
             W.HBox([self.hours]),
             self.reservoir_checked,
             W.HBox([self.found, self.expected]),
@@ -257,12 +279,12 @@ class WithdrawalApp(App):
             self.cause_fig,
             self.cause_list,
             self.cause_findings,
-            section("3 · Planned discontinuation (taper)"),
+            section(_("3 · Planned discontinuation (taper)")),
             W.HBox([self.taper_dose, self.taper_days]),
             self.taper_status,
             self.taper_result,
             self.taper_fig,
-            section("4 · Drug holiday"),
+            section(_("4 · Drug holiday")),
             W.HBox([self.holiday_dose, self.holiday_restart]),
             self.holiday_weeks,
             self.holiday_status,
@@ -330,7 +352,7 @@ class WithdrawalApp(App):
         a = wd.assess(self.ticked(self.signs), risk_factors=self.ticked(self.risks))
         self.assessment = a
         self.stage.value = f"<p>{stage_badge(a.stage)} {cite(a.source)}</p>"
-        self.actions.value = "<strong>What to do, most urgent first</strong>" + actions_html(a.actions)
+        self.actions.value = f"<strong>{esc(_('What to do, most urgent first'))}</strong>" + actions_html(a.actions)
         self.differentials.value = differentials_html(a.differentials)
         self.sign_findings.show(a.findings)
         return True
@@ -351,7 +373,7 @@ class WithdrawalApp(App):
             f"<li><strong>{esc(c.text)}</strong> — {esc(c.reason)} {cite(c.source)}</li>" for c in lc.causes
         )
         self.cause_list.value = (
-            f"<strong>Check, most likely first</strong><ol class='itb-causes'>{items}</ol>{cite(lc.source)}"
+            f"<strong>{esc(_('Check, most likely first'))}</strong><ol class='itb-causes'>{items}</ol>{cite(lc.source)}"
         )
         self.cause_findings.show(lc.findings)
         lo, hi = (float(q.to("h").magnitude) for q in lc.onset_window)
@@ -377,8 +399,11 @@ class WithdrawalApp(App):
                     x=(lo + hi) / 2,
                     y=-0.8,
                     showarrow=False,
-                    text=f"usual onset {units.fmt(lc.onset_window[0])}–"
-                    f"{units.fmt(lc.onset_window[1])} (practice; labels: hours to days)",
+                    text=message(
+                        "usual onset {start}–{end} (practice; labels: hours to days)",
+                        start=units.fmt(lc.onset_window[0]),
+                        end=units.fmt(lc.onset_window[1]),
+                    ),
                 )
             ]
             fig.layout.xaxis.range = [0, max(hi * 1.25, h * 1.15)]
@@ -389,10 +414,11 @@ class WithdrawalApp(App):
         self.plan = plan
         days = [d for d, _q in plan]
         doses = [float(q.to("ug/day").magnitude) for _d, q in plan]
-        shown = " → ".join(f"day {d}: {units.fmt(q)}" for d, q in plan[:3])
+        shown = " → ".join(message("day {day}: {dose}", day=d, dose=units.fmt(q)) for d, q in plan[:3])
+        last = message("day {day}: {dose}", day=plan[-1][0], dose=units.fmt(plan[-1][1]))
+        reductions = message("({count} daily reductions)", count=len(plan) - 1)
         self.taper_result.value = (
-            f"<p>{shown} → … → <strong>day {plan[-1][0]}: {units.fmt(plan[-1][1])}</strong> "
-            f"({len(plan) - 1} daily reductions) "
+            f"<p>{shown} → … → <strong>{last}</strong> {reductions} "
             f"{cite('lionova 4.2; lioresal Dosing: discontinuation of treatment')}</p>"
         )
         with self.taper_fig.batch_update():
@@ -405,20 +431,24 @@ class WithdrawalApp(App):
         )
         self.holiday = h
         last = h.schedule[-1][0]
-        self.holiday_result.value = (
-            f"<p>From <strong>{units.fmt(h.current_daily_dose)}</strong> to {units.fmt(h.schedule[-1][1])} over "
-            f"<strong>{last} days</strong>; restart at <strong "
-            f"class='itb-restart'>{units.fmt(h.restart_dose)}</strong>, "
-            f"then titrate again. {cite(h.source)}</p>"
+        said = message(
+            "From <strong>{current}</strong> to {lowest} over <strong>{days} days</strong>; restart at {restart}, then "
+            "titrate again. {source}",
+            current=units.fmt(h.current_daily_dose),
+            lowest=units.fmt(h.schedule[-1][1]),
+            days=last,
+            restart=f"<strong class='itb-restart'>{units.fmt(h.restart_dose)}</strong>",
+            source=cite(h.source),
         )
-        self.holiday_actions.value = "<strong>Steps</strong>" + actions_html(h.actions)
+        self.holiday_result.value = f"<p>{said}</p>"
+        self.holiday_actions.value = f"<strong>{esc(_('Steps'))}</strong>" + actions_html(h.actions)
         self.holiday_findings.show(h.findings)
         fig = self.holiday_fig
         with fig.batch_update():
             fig.data[0].x = [d for d, _q in h.schedule]
             fig.data[0].y = [float(q.to("ug/day").magnitude) for _d, q in h.schedule]
             fig.data[1].x, fig.data[1].y = [last], [float(h.restart_dose.to("ug/day").magnitude)]
-            fig.data[1].text = [f"restart {units.fmt(h.restart_dose)}"]
+            fig.data[1].text = [message("restart {dose}", dose=units.fmt(h.restart_dose))]
         return True
 
     # ------------------------------------------------------------------ summary
@@ -427,25 +457,36 @@ class WithdrawalApp(App):
         a = self.assessment
         if a is not None:
             lines += [
-                f"signs: {', '.join(a.signs) or 'none'}; risk factors: {', '.join(a.risk_factors) or 'none'}",
-                f"withdrawal stage: {a.stage} ({a.source})",
+                message(
+                    "signs: {signs}; risk factors: {risks}",
+                    signs=", ".join(a.signs) or _("none"),
+                    risks=", ".join(a.risk_factors) or _("none"),
+                ),
+                message("withdrawal stage: {stage} ({source})", stage=a.stage, source=a.source),
                 actions_text(a.actions),
-                f"differentials: {', '.join(a.differentials) or 'none'}",
+                message("differentials: {codes}", codes=", ".join(a.differentials) or _("none")),
                 findings_text(a.findings),
             ]
         lc = self.causes
         if lc is not None:
-            lines += ["likely causes: " + ", ".join(lc.codes), findings_text(lc.findings)]
+            lines += [message("likely causes: {codes}", codes=", ".join(lc.codes)), findings_text(lc.findings)]
         for part, why in self.withdrawn_parts.items():
             if why:
-                lines.append(f"{part}: no result: {why}")
+                lines.append(message("{part}: no result: {why}", part=part, why=why))
         if self.plan is not None:
-            lines.append("taper: " + "; ".join(f"day {d} {units.fmt(q)}" for d, q in self.plan))
+            steps = "; ".join(message("day {day} {dose}", day=d, dose=units.fmt(q)) for d, q in self.plan)
+            lines.append(message("taper: {steps}", steps=steps))
         h = self.holiday
         if h is not None:
             lines += [
-                f"drug holiday: {units.fmt(h.current_daily_dose)} to {units.fmt(h.schedule[-1][1])} over "
-                f"{h.schedule[-1][0]} days; restart {units.fmt(h.restart_dose)} ({h.source})",
+                message(
+                    "drug holiday: {current} to {lowest} over {days} days; restart {restart} ({source})",
+                    current=units.fmt(h.current_daily_dose),
+                    lowest=units.fmt(h.schedule[-1][1]),
+                    days=h.schedule[-1][0],
+                    restart=units.fmt(h.restart_dose),
+                    source=h.source,
+                ),
                 actions_text(h.actions),
                 findings_text(h.findings),
             ]

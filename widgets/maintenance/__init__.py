@@ -23,6 +23,7 @@ from typing import Any
 import ipywidgets as W
 
 from ..app import App
+from ..i18n import N_, _, message
 from ._common import EXAMPLE_DEVICE, FLEX_START_STEPS, START, _Section
 from .bridge_residual import BridgeResidualSection
 from .dilution import DilutionSection
@@ -38,7 +39,8 @@ __all__ = ["MaintenanceApp", "build_app", "TABS", "TAB_RECORDS", "TabRecord", "E
 # ---------------------------------------------------------------------------------------------- the app
 @dataclass(frozen=True)
 class TabRecord:
-    """One tab of the maintenance app: its title, the app attribute that holds it, its section class."""
+    """One tab of the maintenance app: its title (English, marked ``N_``; shown translated), the app attribute
+    that holds it, its section class."""
 
     title: str
     name: str
@@ -47,19 +49,19 @@ class TabRecord:
 
 #: One record per tab, in order: its title, the app attribute that holds it, its section class.
 TAB_RECORDS: tuple[TabRecord, ...] = (
-    TabRecord("Refill plan", "refill", RefillSection),
-    TabRecord("Dilution, ampoules", "dilution", DilutionSection),
-    TabRecord("Flex dosing", "flex", FlexSection),
-    TabRecord("Bridge, residual", "bridge", BridgeResidualSection),
-    TabRecord("Old vs new", "settings", SettingsSection),
+    TabRecord(N_("Refill plan"), "refill", RefillSection),
+    TabRecord(N_("Dilution, ampoules"), "dilution", DilutionSection),
+    TabRecord(N_("Flex dosing"), "flex", FlexSection),
+    TabRecord(N_("Bridge, residual"), "bridge", BridgeResidualSection),
+    TabRecord(N_("Old vs new"), "settings", SettingsSection),
 )
 #: The tabs' titles, in order.
 TABS = tuple(t.title for t in TAB_RECORDS)
 
 
 class MaintenanceApp(App):
-    title = "Maintenance and refill"
-    intro = (
+    title = N_("Maintenance and refill")
+    intro = N_(
         "Plan the next refill so the reservoir never empties, prepare the fill, program a flex "
         "day, bridge a change of concentration, check the volume found at refill, and compare old "
         "and new settings before programming."
@@ -75,10 +77,10 @@ class MaintenanceApp(App):
         "solution_ph_tonicity",
     )
     sources = (
-        "lionova 4.2, 4.4, 6.2, 6.3, 6.6 (refill, dilution, flex dosing)",
+        N_("lionova 4.2, 4.4, 6.2, 6.3, 6.6 (refill, dilution, flex dosing)"),
         "lioresal Special instructions (re-fill); Instructions for use of the infusion system; "
         "Dosing: mode of infusion; Stability of the drug",
-        "practice guidance: device documentation; Neuromodulation 2016, Saulino et al.",
+        N_("practice guidance: device documentation; Neuromodulation 2016, Saulino et al."),
     )
 
     #: One record per tab, in order (:data:`TAB_RECORDS`).
@@ -91,7 +93,7 @@ class MaintenanceApp(App):
         self._waiting = W.HTML("<p class='itb-muted'>Preparing this tab…</p>")
         self.tabs = W.Tab(children=[self._waiting] * len(self.TAB_RECORDS))
         for i, tab in enumerate(self.TAB_RECORDS):
-            self.tabs.set_title(i, tab.title)
+            self.tabs.set_title(i, _(tab.title))
         self.tabs.add_class("itb-tabs")
         self.tabs.observe(self._on_tab, "selected_index")
         self._section(0, refresh=False)  # the app's first refresh() updates it

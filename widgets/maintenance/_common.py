@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as W
 
 from itbcore import library
+from itbcore.i18n import format_date
 
 from ..app import Refreshing, Status
 from ..fields import QuantityField
@@ -41,12 +42,13 @@ FLEX_START_STEPS = (
 
 def _field(label: str, key: str, limit: str, name: str | None = None) -> QuantityField:
     """A quantity field that starts at the drug library's value for ``key`` (:data:`START`) and is read and
-    checked by the library's ``limit``; ``name`` (for messages) defaults to the label in lower case."""
-    return QuantityField(label, value=START[key], limit=limit, name=name or label.lower(), key=key)
+    checked by the library's ``limit``; ``name`` (for messages) defaults to the label in lower case.  ``label`` and
+    ``name`` are English texts marked ``N_`` (the field shows them translated)."""
+    return QuantityField(label, value=START[key], limit=limit, name=name, key=key)
 
 
 def _date(d: dt.date | None) -> str:
-    return d.isoformat() if d is not None else "—"
+    return format_date(d) if d is not None else "—"
 
 
 def _box(html_text: str, kind: str = "info") -> str:

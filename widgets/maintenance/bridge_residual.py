@@ -16,6 +16,7 @@ from itbcore.units import fmt
 from ..app import Status, run_panel
 from ..fields import QuantityField
 from ..findings import FindingsView, cite, esc
+from ..i18n import N_, _, message
 from ..palette import colour
 from ..plot import Scatter, make_figure, set_trace
 from ._common import EXAMPLE_DEVICE, START, _box, _field, _result_widget, _rows, _Section
@@ -31,31 +32,31 @@ class BridgeResidualSection(_Section):
     def __init__(self, app: MaintenanceApp) -> None:
         super().__init__(app)
         self.residual_status = Status()
-        self.old = _field("Old concentration", "bridge-old", "concentration")
-        self.new = _field("New concentration", "bridge-new", "concentration")
-        self.dose = _field("Daily dose", "bridge-dose", "daily_dose")
+        self.old = _field(N_("Old concentration"), "bridge-old", "concentration")
+        self.new = _field(N_("New concentration"), "bridge-new", "concentration")
+        self.dose = _field(N_("Daily dose"), "bridge-dose", "daily_dose")
         self.length = QuantityField(
-            "Catheter length (implant record)",
+            N_("Catheter length (implant record)"),
             "cm",
             EXAMPLE_DEVICE["catheter_length"],
             limit="catheter_length",
-            name="catheter length",
+            name=N_("catheter length"),
             key="bridge-length",
         )
         self.per_cm = QuantityField(
-            "Catheter volume per cm (catheter documentation)",
+            N_("Catheter volume per cm (catheter documentation)"),
             "uL/cm",
             EXAMPLE_DEVICE["catheter_volume_per_length"],
             limit="catheter_volume_per_length",
-            name="catheter volume per length",
+            name=N_("catheter volume per length"),
             key="bridge-per-cm",
         )
         self.tubing = QuantityField(
-            "Pump tubing volume (pump documentation)",
+            N_("Pump tubing volume (pump documentation)"),
             "uL",
             EXAMPLE_DEVICE["pump_tubing_volume"],
             limit="pump_tubing_volume",
-            name="pump tubing volume",
+            name=N_("pump tubing volume"),
             key="bridge-tubing",
         )
         self.bridge_inputs = [self.old, self.new, self.dose, self.length, self.per_cm, self.tubing]
@@ -65,9 +66,9 @@ class BridgeResidualSection(_Section):
         self.bridge_result = _result_widget("bridge")
         self.bridge_findings = FindingsView()
         self.fig = make_figure(
-            "Dose delivered after the refill",
-            "time after the refill (h)",
-            "dose rate (µg/day)",
+            _("Dose delivered after the refill"),
+            _("time after the refill (h)"),
+            _("dose rate (µg/day)"),
             height=300,
             traces=[
                 Scatter(
@@ -75,7 +76,7 @@ class BridgeResidualSection(_Section):
                     y=[],
                     mode="lines",
                     line_shape="hv",
-                    name="without bridge bolus",
+                    name=_("without bridge bolus"),
                     line=dict(color=colour("violation"), width=3),
                 ),
                 Scatter(
@@ -83,7 +84,7 @@ class BridgeResidualSection(_Section):
                     y=[],
                     mode="lines",
                     line_shape="hv",
-                    name="with bridge bolus",
+                    name=_("with bridge bolus"),
                     line=dict(color=colour("action"), dash="dash", width=3),
                 ),
             ],
@@ -91,32 +92,32 @@ class BridgeResidualSection(_Section):
         self.bridge: itbcore.BridgeBolus | None = None
 
         self.prev = QuantityField(
-            "Previous fill volume",
+            N_("Previous fill volume"),
             value=START["residual-previous"],
             limit="reservoir_volume",
-            name="previous fill volume",
+            name=N_("previous fill volume"),
             key="residual-previous",
         )
         self.r_dose = QuantityField(
-            "Programmed daily dose",
+            N_("Programmed daily dose"),
             value=START["residual-dose"],
             limit="daily_dose",
-            name="programmed daily dose",
+            name=N_("programmed daily dose"),
             key="residual-dose",
         )
-        self.r_conc = _field("Concentration", "residual-concentration", "concentration")
+        self.r_conc = _field(N_("Concentration"), "residual-concentration", "concentration")
         self.elapsed = QuantityField(
-            "Time since that fill",
+            N_("Time since that fill"),
             value=START["residual-elapsed"],
             limit="time_since_fill",
-            name="time since the fill",
+            name=N_("time since the fill"),
             key="residual-elapsed",
         )
         self.found = QuantityField(
-            "Volume found (withdrawn)",
+            N_("Volume found (withdrawn)"),
             value=START["residual-found"],
             limit="found_volume",
-            name="volume found",
+            name=N_("volume found"),
             key="residual-found",
         )
         self.residual_inputs = [self.prev, self.r_dose, self.r_conc, self.elapsed, self.found]
@@ -124,24 +125,33 @@ class BridgeResidualSection(_Section):
             f.on_change(lambda _f: self.refresh_residual())
             f.on_state(lambda _f: self.refresh_residual())
         self.residual_result = _result_widget("residual")
-        self.residual_findings = FindingsView(empty="No discrepancy.")
+        self.residual_findings = FindingsView(empty=N_("No discrepancy."))
         self.residual: itbcore.ResidualCheck | None = None
         #: Why each part's results are withdrawn ("" while they belong to the inputs on screen).
         self.bridge_withdrawn = self.residual_withdrawn = ""
         self.widget = W.VBox(
             [
                 W.HTML(
-                    '<h2 class="itb-section-title">Bridge bolus when the concentration changes '
-                    "<small>(practice guidance: Neuromodulation 2016, Saulino et al.)</small></h2>"
-                    "<p class='itb-muted'>Catheter and tubing volumes are device values: the defaults are "
-                    "examples; enter those of the patient's pump and catheter.</p>"
+                    '<h2 class="itb-section-title">'
+                    + _(
+                        "Bridge bolus when the concentration changes <small>(practice guidance: Neuromodulation "
+                        "2016, Saulino et al.)</small>"
+                    )
+                    + "</h2><p class='itb-muted'>"
+                    + esc(
+                        _(
+                            "Catheter and tubing volumes are device values: the defaults are examples; enter those "
+                            "of the patient's pump and catheter."
+                        )
+                    )
+                    + "</p>"
                 ),
                 W.VBox([self.old, self.new, self.dose, self.length, self.per_cm, self.tubing]),
                 self.status,
                 self.bridge_result,
                 self.fig,
                 self.bridge_findings,
-                W.HTML('<h2 class="itb-section-title">Residual volume at refill</h2>'),
+                W.HTML(f'<h2 class="itb-section-title">{esc(_("Residual volume at refill"))}</h2>'),
                 W.VBox([self.prev, self.r_dose, self.r_conc, self.elapsed, self.found]),
                 self.residual_status,
                 self.residual_result,
@@ -194,17 +204,26 @@ class BridgeResidualSection(_Section):
         self.bridge_result.value = (
             _rows(
                 [
-                    ("Dead volume (tubing + catheter)", fmt(b.dead_volume)),
-                    ("Old solution in it", fmt(b.old_amount)),
+                    (_("Dead volume (tubing + catheter)"), fmt(b.dead_volume)),
+                    (_("Old solution in it"), fmt(b.old_amount)),
                     (
-                        "Without a bridge",
-                        f"{fmt(b.dose_rate_without_bridge)} for {fmt(b.clear_time_new_rate)} "
-                        f"instead of {fmt(self.dose.quantity)}",
+                        _("Without a bridge"),
+                        message(
+                            "{rate} for {time} instead of {dose}",
+                            rate=fmt(b.dose_rate_without_bridge),
+                            time=fmt(b.clear_time_new_rate),
+                            dose=fmt(self.dose.quantity),
+                        ),
                     ),
-                    ("Bridge bolus", f"{fmt(b.bolus_volume)} over {fmt(b.bolus_duration)}"),
+                    (
+                        _("Bridge bolus"),
+                        message("{volume} over {time}", volume=fmt(b.bolus_volume), time=fmt(b.bolus_duration)),
+                    ),
                 ]
             )
-            + f"<p>Source: {cite(b.source)}</p>"
+            + "<p>"
+            + message("Source: {source}", source=cite(b.source))
+            + "</p>"
         )
         dose = float(units.as_quantity(self.dose.quantity, "ug/day").magnitude)
         without = float(b.dose_rate_without_bridge.magnitude)
@@ -223,18 +242,18 @@ class BridgeResidualSection(_Section):
         self.residual = check
         kind = "action" if check.status == "ok" else "violation"
         head = (
-            "OK: the volume found matches the expected residual"
+            _("OK: the volume found matches the expected residual")
             if check.status == "ok"
-            else "DISCREPANCY: do not simply refill and restart (overdose risk on restart)"
+            else _("DISCREPANCY: do not simply refill and restart (overdose risk on restart)")
         )
         self.residual_result.value = _box(
             f"<strong class='itb-sev-{kind}'>{esc(head)}</strong>"
             + _rows(
                 [
-                    ("Expected", fmt(check.expected)),
-                    ("Found", fmt(check.found)),
-                    ("Difference (found − expected)", fmt(check.difference)),
-                    ("Tolerance", fmt(check.tolerance)),
+                    (_("Expected"), fmt(check.expected)),
+                    (_("Found"), fmt(check.found)),
+                    (_("Difference (found − expected)"), fmt(check.difference)),
+                    (_("Tolerance"), fmt(check.tolerance)),
                 ]
             ),
             kind,
@@ -242,18 +261,32 @@ class BridgeResidualSection(_Section):
         self.residual_findings.show(check.findings)
 
     def summary(self) -> str:
-        lines = []
+        lines: list[str] = []
         b, r = self.bridge, self.residual
         if self.bridge_withdrawn:
-            lines.append(f"bridge bolus: no result: {self.bridge_withdrawn}")
+            lines.append(message("bridge bolus: no result: {why}", why=self.bridge_withdrawn))
         if self.residual_withdrawn:
-            lines.append(f"residual: no result: {self.residual_withdrawn}")
+            lines.append(message("residual: no result: {why}", why=self.residual_withdrawn))
         if b is not None:
             lines.append(
-                f"bridge bolus: dead volume {fmt(b.dead_volume)} holding {fmt(b.old_amount)}; bolus "
-                f"{fmt(b.bolus_volume)} over {fmt(b.bolus_duration)}; without it "
-                f"{fmt(b.dose_rate_without_bridge)} for {fmt(b.clear_time_new_rate)}"
+                message(
+                    "bridge bolus: dead volume {volume} holding {amount}; bolus {bolus} over {duration}; without it "
+                    "{rate} for {time}",
+                    volume=fmt(b.dead_volume),
+                    amount=fmt(b.old_amount),
+                    bolus=fmt(b.bolus_volume),
+                    duration=fmt(b.bolus_duration),
+                    rate=fmt(b.dose_rate_without_bridge),
+                    time=fmt(b.clear_time_new_rate),
+                )
             )
         if r is not None:
-            lines.append(f"residual: expected {fmt(r.expected)}, found {fmt(r.found)} -> {r.status}")
+            lines.append(
+                message(
+                    "residual: expected {expected}, found {found} -> {status}",
+                    expected=fmt(r.expected),
+                    found=fmt(r.found),
+                    status=r.status,
+                )
+            )
         return "\n".join(lines)

@@ -15,6 +15,7 @@ from itbcore.units import fmt
 
 from ..fields import clear_inline_error, inline_error
 from ..findings import FindingsView
+from ..i18n import N_, _, message
 from ..palette import colour
 from ..plot import Bar, make_figure, set_trace
 from ._common import _field, _result_widget, _rows, _Section
@@ -29,12 +30,14 @@ class DilutionSection(_Section):
 
     def __init__(self, app: MaintenanceApp) -> None:
         super().__init__(app)
-        self.stock = _field("Stock (ampoule strength)", "dilution-stock", "concentration", "stock concentration")
-        self.target = _field("Target concentration", "dilution-target", "concentration")
-        self.volume = _field("Final (fill) volume", "dilution-volume", "reservoir_volume", "final volume")
+        self.stock = _field(
+            N_("Stock (ampoule strength)"), "dilution-stock", "concentration", N_("stock concentration")
+        )
+        self.target = _field(N_("Target concentration"), "dilution-target", "concentration")
+        self.volume = _field(N_("Final (fill) volume"), "dilution-volume", "reservoir_volume", N_("final volume"))
         self.diluent = W.Text(
             value="sodium chloride 0.9%",
-            description="Diluent",
+            description=_("Diluent"),
             continuous_update=False,
             style={"description_width": "initial"},
             layout=W.Layout(width="22em"),
@@ -49,8 +52,8 @@ class DilutionSection(_Section):
         self.result = _result_widget("dilution")
         self.findings = FindingsView()
         self.fig = make_figure(
-            "What goes into the syringe, and what is discarded",
-            "volume (mL)",
+            _("What goes into the syringe, and what is discarded"),
+            _("volume (mL)"),
             "",
             height=240,
             traces=[
@@ -58,7 +61,7 @@ class DilutionSection(_Section):
                     x=[],
                     y=[],
                     orientation="h",
-                    name="stock",
+                    name=_("stock"),
                     marker_color=colour("info"),
                     texttemplate="%{x:.3~g} mL",
                 ),
@@ -66,7 +69,7 @@ class DilutionSection(_Section):
                     x=[],
                     y=[],
                     orientation="h",
-                    name="sodium chloride 0.9 %",
+                    name=_("sodium chloride 0.9 %"),
                     marker_color=colour("chart-light"),
                     texttemplate="%{x:.3~g} mL",
                 ),
@@ -74,7 +77,7 @@ class DilutionSection(_Section):
                     x=[],
                     y=[],
                     orientation="h",
-                    name="discarded from opened ampoules",
+                    name=_("discarded from opened ampoules"),
                     marker_color=colour("chart-grey"),
                     texttemplate="%{x:.3~g} mL",
                 ),
@@ -107,19 +110,37 @@ class DilutionSection(_Section):
         self.dilution, self.fill = d, fill
         self.result.value = _rows(
             [
-                ("Stock to draw", f"{fmt(d.stock_volume)} of {fmt(d.stock)}"),
-                ("Diluent to add", f"{fmt(d.diluent_volume)} of {d.diluent}"),
-                ("Final", f"{fmt(d.final_volume)} of {fmt(d.target)} ({fmt(d.amount)} baclofen)"),
                 (
-                    "Ampoules to open",
-                    f"{fill.ampoules} × {fmt(fill.stock.ampoule_volume)} of {fmt(fill.stock.concentration)}"
-                    f" (single use)",
+                    _("Stock to draw"),
+                    message("{volume} of {solution}", volume=fmt(d.stock_volume), solution=fmt(d.stock)),
                 ),
-                ("Discarded", fmt(fill.discarded_volume)),
-                ("Sodium in the fill", f"{fmt(fill.sodium)} ({fmt(fill.sodium_mmol)})"),
+                (
+                    _("Diluent to add"),
+                    message("{volume} of {solution}", volume=fmt(d.diluent_volume), solution=d.diluent),
+                ),
+                (
+                    _("Final"),
+                    message(
+                        "{volume} of {solution} ({amount} baclofen)",
+                        volume=fmt(d.final_volume),
+                        solution=fmt(d.target),
+                        amount=fmt(d.amount),
+                    ),
+                ),
+                (
+                    _("Ampoules to open"),
+                    message(
+                        "{count} × {volume} of {solution} (single use)",
+                        count=fill.ampoules,
+                        volume=fmt(fill.stock.ampoule_volume),
+                        solution=fmt(fill.stock.concentration),
+                    ),
+                ),
+                (_("Discarded"), fmt(fill.discarded_volume)),
+                (_("Sodium in the fill"), f"{fmt(fill.sodium)} ({fmt(fill.sodium_mmol)})"),
             ]
         )
-        y = ["fill"]
+        y = [_("fill")]
         with self.fig.batch_update():
             set_trace(self.fig, 0, [float(d.stock_volume.magnitude)], y)
             set_trace(self.fig, 1, [float(d.diluent_volume.magnitude)], y)
@@ -132,10 +153,24 @@ class DilutionSection(_Section):
     def summary(self) -> str:
         d, f = self.dilution, self.fill
         if d is None or f is None:
-            return "dilution: none"
+            return _("dilution: none")
         return (
-            f"dilution: {fmt(d.final_volume)} of {fmt(d.target)} from {fmt(d.stock)}: stock {fmt(d.stock_volume)}"
-            f" + {d.diluent} {fmt(d.diluent_volume)}\n"
-            f"  ampoules: {f.ampoules} × {fmt(f.stock.ampoule_volume)}; discarded {fmt(f.discarded_volume)}; "
-            f"sodium {fmt(f.sodium)} ({fmt(f.sodium_mmol)})"
+            message(
+                "dilution: {volume} of {solution} from {stock}: stock {stock_volume} + {diluent} {diluent_volume}",
+                volume=fmt(d.final_volume),
+                solution=fmt(d.target),
+                stock=fmt(d.stock),
+                stock_volume=fmt(d.stock_volume),
+                diluent=d.diluent,
+                diluent_volume=fmt(d.diluent_volume),
+            )
+            + "\n  "
+            + message(
+                "ampoules: {count} × {volume}; discarded {discarded}; sodium {sodium} ({mmol})",
+                count=f.ampoules,
+                volume=fmt(f.stock.ampoule_volume),
+                discarded=fmt(f.discarded_volume),
+                sodium=fmt(f.sodium),
+                mmol=fmt(f.sodium_mmol),
+            )
         )

@@ -12,11 +12,13 @@ import ipywidgets as W
 
 import itbcore
 from itbcore import library, units
+from itbcore.i18n import localize_number
 from itbcore.units import fmt
 
 from ..app import close_tree, safe_run
 from ..fields import QuantityField, QuantitySlider
-from ..findings import FindingsView, cite, esc, findings_text
+from ..findings import FindingsView, cite, esc, findings_text, severity_word
+from ..i18n import N_, _, message
 from ..palette import colour
 from ..plot import Scatter, make_figure, set_trace
 from ._common import FLEX_START_STEPS, START, _box, _result_widget, _rows, _Section
@@ -31,13 +33,13 @@ class _StepRow(W.HBox):
         self, start: str, rate: str, on_change: Callable[[], object], on_remove: Callable[[_StepRow], None], index: int
     ) -> None:
         self.start = QuantityField(
-            "from", "h", start, limit="hour_of_day", name="step start", key=f"flex-start-{index}", width="6em"
+            N_("from"), "h", start, limit="hour_of_day", name=N_("step start"), key=f"flex-start-{index}", width="6em"
         )
         self.rate = QuantityField(
-            "rate", value=rate, limit="infusion_rate", name="step rate", key=f"flex-rate-{index}", width="7em"
+            N_("rate"), value=rate, limit="infusion_rate", name=N_("step rate"), key=f"flex-rate-{index}", width="7em"
         )
         self.remove = W.Button(
-            description="Remove", icon="minus", layout=W.Layout(width="auto"), tooltip="Remove this step"
+            description=_("Remove"), icon="minus", layout=W.Layout(width="auto"), tooltip=_("Remove this step")
         )
         for f in (self.start, self.rate):
             f.on_change(lambda _f: on_change())
@@ -53,17 +55,17 @@ class FlexSection(_Section):
         super().__init__(app)
         self._next_index = 0
         self.rows_box = W.VBox()
-        self.add = W.Button(description="Add step", icon="plus", layout=W.Layout(width="auto"))
+        self.add = W.Button(description=_("Add step"), icon="plus", layout=W.Layout(width="auto"))
         self.add.on_click(lambda _b: self.add_step())
         self.intended = QuantityField(
-            "Intended (prescribed) daily dose",
+            N_("Intended (prescribed) daily dose"),
             value=START["flex-intended"],
             limit="daily_dose",
-            name="intended daily dose",
+            name=N_("intended daily dose"),
             key="flex-intended",
         )
         self.effect = QuantitySlider(
-            "Effect wanted at (hour of day)",
+            N_("Effect wanted at (hour of day)"),
             "h",
             22,
             limit="hour_of_day",
@@ -73,7 +75,7 @@ class FlexSection(_Section):
         )
         self.effect.layout.width = "40em"
         self.from_continuous = W.Button(
-            description="Label example: +20 % at night from the intended dose", layout=W.Layout(width="auto")
+            description=_("Label example: +20 % at night from the intended dose"), layout=W.Layout(width="auto")
         )
         self.from_continuous.on_click(lambda _b: self.load_label_example())
         self.watch(self.intended, self.effect)
@@ -82,9 +84,9 @@ class FlexSection(_Section):
         self.helper = _result_widget("flex-helper")
         self.findings = FindingsView()
         self.fig = make_figure(
-            "Programmed rate over 24 h",
-            "hour of day (h)",
-            "rate (µg/h)",
+            _("Programmed rate over 24 h"),
+            _("hour of day (h)"),
+            _("rate (µg/h)"),
             height=320,
             traces=[
                 Scatter(
@@ -92,7 +94,7 @@ class FlexSection(_Section):
                     y=[],
                     mode="lines",
                     line_shape="hv",
-                    name="programmed rate",
+                    name=_("programmed rate"),
                     fill="tozeroy",
                     line=dict(width=3),
                 ),
@@ -100,7 +102,7 @@ class FlexSection(_Section):
                     x=[],
                     y=[],
                     mode="lines",
-                    name="intended dose as an hourly rate",
+                    name=_("intended dose as an hourly rate"),
                     line=dict(dash="dash", color=colour("action")),
                 ),
             ],
@@ -113,7 +115,9 @@ class FlexSection(_Section):
             self.add_step(start, rate, refresh=False)
         inputs = W.VBox(
             [
-                W.HTML("<strong>Steps</strong> (each runs from its start until the next; the last runs past midnight)"),
+                W.HTML(
+                    _("<strong>Steps</strong> (each runs from its start until the next; the last runs past midnight)")
+                ),
                 self.rows_box,
                 W.HBox([self.add, self.from_continuous]),
                 self.intended,
@@ -135,7 +139,9 @@ class FlexSection(_Section):
         rows = self.rows
         most = int(library.limit("flex_steps").hard.max)  # what a programmable pump allows (drug library)
         if len(rows) >= most:
-            self.status.show(f"A pump allows at most {most} flex steps a day; remove one before adding another.")
+            self.status.show(
+                message("A pump allows at most {most} flex steps a day; remove one before adding another.", most=most)
+            )
             self.add.disabled = True
             return None
         if start is None:
@@ -164,7 +170,7 @@ class FlexSection(_Section):
 
     def remove_step(self, row: _StepRow) -> None:
         if len(self.rows) <= 1:
-            self.status.show("A flex programme needs at least one step; add another before removing this one.")
+            self.status.show(_("A flex programme needs at least one step; add another before removing this one."))
             return
         self.rows_box.children = tuple(r for r in self.rows if r is not row)
         close_tree(row)
@@ -194,7 +200,7 @@ class FlexSection(_Section):
         start_at = itbcore.flex_start_for_effect(self.effect.quantity)
         self.programme, self.guard_findings = programme, guard
         t, r = programme.step_function()
-        intended_rate = units.as_quantity(self.intended.quantity, "ug/h", name="intended rate")
+        intended_rate = units.as_quantity(self.intended.quantity, "ug/h", name=_("intended rate"))
         with self.fig.batch_update():
             set_trace(
                 self.fig,
@@ -208,52 +214,72 @@ class FlexSection(_Section):
                 1,
                 [0, 24],
                 [float(intended_rate.magnitude)] * 2,
-                name=f"intended {fmt(self.intended.quantity)} = {fmt(intended_rate)}",
+                name=message("intended {dose} = {rate}", dose=fmt(self.intended.quantity), rate=fmt(intended_rate)),
             )
         if guard:
             worst = "violation" if any(f.severity == "violation" for f in guard) else "warning"
             items = "".join(f"<p>{esc(f.message)} {cite(f.source)}</p>" for f in guard)
             self.guard.value = _box(
-                f'<strong class="itb-sev-{worst} itb-large">'
-                f"⚠ Per-hour / per-day check: {worst.upper()}</strong>{items}",
+                f'<strong class="itb-sev-{worst} itb-large">⚠ '
+                + esc(message("Per-hour / per-day check: {severity}", severity=severity_word(worst).upper()))
+                + f"</strong>{items}",
                 worst,
             )
         else:
             total, intended = programme.daily_total, self.intended.quantity
             pct = (float(total.magnitude) / float(units.magnitude_in(intended, "ug/day")) - 1) * 100
             same = abs(pct) < 0.5
-            self.guard.value = _box(
-                f"<strong>Per-hour / per-day check: daily total {esc(fmt(total))} "
-                + ("equals" if same else f"is {pct:+.0f} % against")
-                + f" the intended {esc(fmt(intended))}</strong>"
-                + (
-                    " (no mix-up of per hour and per day)."
-                    if same
-                    else " — no mix-up of per hour and per day, and within a day's adjustment; check it is what the "
-                    "prescription means."
-                ),
-                "action" if same else "warning",
+            said = (
+                message(
+                    "<strong>Per-hour / per-day check: daily total {total} equals the intended {intended}</strong> "
+                    "(no mix-up of per hour and per day).",
+                    total=esc(fmt(total)),
+                    intended=esc(fmt(intended)),
+                )
+                if same
+                else message(
+                    "<strong>Per-hour / per-day check: daily total {total} is {change} % against the intended "
+                    "{intended}</strong> — no mix-up of per hour and per day, and within a day's adjustment; check it "
+                    "is what the prescription means.",
+                    total=esc(fmt(total)),
+                    change=localize_number(f"{pct:+.0f}"),
+                    intended=esc(fmt(intended)),
+                )
             )
+            self.guard.value = _box(said, "action" if same else "warning")
         self.result.value = _rows(
             [
-                ("Daily total", fmt(programme.daily_total)),
-                ("Steps", "; ".join(f"from {fmt(s.start)} at {fmt(s.rate)}" for s in programme.steps)),
+                (_("Daily total"), fmt(programme.daily_total)),
+                (
+                    _("Steps"),
+                    "; ".join(
+                        message("from {start} at {rate}", start=fmt(s.start), rate=fmt(s.rate)) for s in programme.steps
+                    ),
+                ),
             ]
         )
-        self.helper.value = (
-            f"Programme the change at <strong>{esc(fmt(start_at))}</strong> for an effect wanted at "
-            f"{esc(fmt(self.effect.quantity))}: {esc(fmt(itbcore.FLEX_EFFECT_LEAD))} before the "
-            f"wanted effect "
-            f"{cite('lionova 4.2; lioresal Dosing: mode of infusion')}."
+        self.helper.value = message(
+            "Programme the change at <strong>{start}</strong> for an effect wanted at {effect}: {lead} before the "
+            "wanted effect {source}.",
+            start=esc(fmt(start_at)),
+            effect=esc(fmt(self.effect.quantity)),
+            lead=esc(fmt(itbcore.FLEX_EFFECT_LEAD)),
+            source=cite("lionova 4.2; lioresal Dosing: mode of infusion"),
         )
         self.findings.show(programme.findings)
 
     def summary(self) -> str:
         p = self.programme
         if p is None:
-            return "flex: none"
+            return _("flex: none")
         steps = "; ".join(f"{fmt(s.start)} {fmt(s.rate)}" for s in p.steps)
         return (
-            f"flex programme: {steps}; daily total {fmt(p.daily_total)} against intended "
-            f"{fmt(self.intended.quantity)}\n  unit check: {findings_text(self.guard_findings, 'no finding')}"
+            message(
+                "flex programme: {steps}; daily total {total} against intended {intended}",
+                steps=steps,
+                total=fmt(p.daily_total),
+                intended=fmt(self.intended.quantity),
+            )
+            + "\n  "
+            + message("unit check: {findings}", findings=findings_text(self.guard_findings, N_("no finding")))
         )

@@ -16,6 +16,7 @@ from itbcore.units import fmt
 
 from ..fields import QuantitySlider, clear_inline_error, inline_error
 from ..findings import FindingsView, esc
+from ..i18n import N_, _, message
 from ..palette import colour
 from ..plot import Scatter, make_figure, set_trace
 from ._common import _box, _date, _field, _result_widget, _rows, _Section
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 
 # ---------------------------------------------------------------------------------------------- refill
-_NO_DATE = "Give the date of this fill (the dates of the alarm and the refill count from it)."
+_NO_DATE = N_("Give the date of this fill (the dates of the alarm and the refill count from it).")
 
 
 class RefillSection(_Section):
@@ -33,19 +34,19 @@ class RefillSection(_Section):
 
     def __init__(self, app: MaintenanceApp) -> None:
         super().__init__(app)
-        self.reservoir = _field("Reservoir volume", "refill-reservoir", "reservoir_volume")
-        self.concentration = _field("Concentration", "refill-concentration", "concentration")
-        self.dose = _field("Daily dose", "refill-dose", "daily_dose")
-        self.alarm = _field("Alarm volume (device setting)", "refill-alarm", "alarm_volume", "alarm volume")
+        self.reservoir = _field(N_("Reservoir volume"), "refill-reservoir", "reservoir_volume")
+        self.concentration = _field(N_("Concentration"), "refill-concentration", "concentration")
+        self.dose = _field(N_("Daily dose"), "refill-dose", "daily_dose")
+        self.alarm = _field(N_("Alarm volume (device setting)"), "refill-alarm", "alarm_volume", N_("alarm volume"))
         self.fill_date = W.DatePicker(
-            description="Fill date", value=dt.date.today(), style={"description_width": "initial"}
+            description=_("Fill date"), value=dt.date.today(), style={"description_width": "initial"}
         )
         self.fill_date.add_class("itb-field")
         self.fill_date.add_class("itb-field-refill-date")
         self.date_error = W.HTML("")
         self.date_error.add_class("itb-field-error")
         self.margin = QuantitySlider(
-            "Refill margin before the alarm",
+            N_("Refill margin before the alarm"),
             "day",
             4,
             limit="refill_margin",
@@ -59,18 +60,24 @@ class RefillSection(_Section):
         self.result = _result_widget("refill")
         self.findings = FindingsView()
         self.fig = make_figure(
-            "Reservoir volume after this fill",
-            "date",
-            "volume in reservoir (mL)",
+            _("Reservoir volume after this fill"),
+            _("date"),
+            _("volume in reservoir (mL)"),
             height=380,
             traces=[
-                Scatter(x=[], y=[], mode="lines", name="reservoir volume", line=dict(width=3)),
-                Scatter(x=[], y=[], mode="lines", name="alarm volume", line=dict(dash="dash", color=colour("warning"))),
+                Scatter(x=[], y=[], mode="lines", name=_("reservoir volume"), line=dict(width=3)),
+                Scatter(
+                    x=[],
+                    y=[],
+                    mode="lines",
+                    name=_("alarm volume"),
+                    line=dict(dash="dash", color=colour("warning")),
+                ),
                 Scatter(
                     x=[],
                     y=[],
                     mode="markers+text",
-                    name="alarm / empty",
+                    name=_("alarm / empty"),
                     textposition="top right",
                     marker=dict(size=11, color=colour("violation")),
                 ),
@@ -78,13 +85,17 @@ class RefillSection(_Section):
                     x=[],
                     y=[],
                     mode="lines+markers+text",
-                    name="recommended refill",
+                    name=_("recommended refill"),
                     textposition="top left",
                     line=dict(color=colour("action"), width=2),
                     marker=dict(size=[0, 12], color=colour("action")),
                 ),
                 Scatter(
-                    x=[], y=[], mode="lines", name="refill cap", line=dict(dash="dot", color=colour("chart-purple"))
+                    x=[],
+                    y=[],
+                    mode="lines",
+                    name=_("refill cap"),
+                    line=dict(dash="dot", color=colour("chart-purple")),
                 ),
             ],
         )
@@ -104,7 +115,7 @@ class RefillSection(_Section):
 
     def _on_date(self, change: dict) -> None:
         if change["new"] is None:
-            inline_error(self.date_error, _NO_DATE)
+            inline_error(self.date_error, _(_NO_DATE))
         else:
             clear_inline_error(self.date_error)
         self.refresh()
@@ -112,7 +123,7 @@ class RefillSection(_Section):
     def update(self) -> None:
         fill = self.fill_date.value
         if fill is None:  # the plan's dates count from the fill: no plan without it
-            raise itbcore.InputError(_NO_DATE)
+            raise itbcore.InputError(_(_NO_DATE))
         plan = itbcore.refill_plan(
             self.reservoir.quantity,
             self.concentration.quantity,
@@ -143,21 +154,30 @@ class RefillSection(_Section):
                 [res, alarm, 0.0],
                 hovertemplate="%{x|%Y-%m-%d}: %{y:.3~g} mL<extra></extra>",
             )
-            set_trace(fig, 1, [start, t_empty], [alarm, alarm], name=f"alarm volume {fmt(plan.alarm_volume)}")
+            set_trace(
+                fig,
+                1,
+                [start, t_empty],
+                [alarm, alarm],
+                name=message("alarm volume {volume}", volume=fmt(plan.alarm_volume)),
+            )
             set_trace(
                 fig,
                 2,
                 [t_alarm, t_empty],
                 [alarm, 0.0],
-                text=[f"alarm {_date(plan.alarm_date)}", f"empty {_date(plan.empty_date)}"],
+                text=[
+                    message("alarm {date}", date=_date(plan.alarm_date)),
+                    message("empty {date}", date=_date(plan.empty_date)),
+                ],
             )
             set_trace(
                 fig,
                 3,
                 [t_refill, t_refill],
                 [0.0, float(at_refill.magnitude)],
-                text=["", f"refill {_date(plan.refill_date)}"],
-                name=f"recommended refill ({plan.limited_by})",
+                text=["", message("refill {date}", date=_date(plan.refill_date))],
+                name=message("recommended refill ({limited_by})", limited_by=plan.limited_by),
             )
             if cap_days is not None:
                 t_cap = at(cap_days)
@@ -171,14 +191,26 @@ class RefillSection(_Section):
         days_to_refill = fmt(plan.refill_after)
         self.result.value = _rows(
             [
-                ("Daily volume", fmt(plan.daily_volume)),
-                ("Low-reservoir alarm", f"after {fmt(plan.days_to_alarm)}, on {_date(plan.alarm_date)}"),
-                ("Reservoir empty", f"after {fmt(plan.days_to_empty)}, on {_date(plan.empty_date)}"),
-                ("Volume left at the refill", fmt(at_refill)),
+                (_("Daily volume"), fmt(plan.daily_volume)),
+                (
+                    _("Low-reservoir alarm"),
+                    message("after {time}, on {date}", time=fmt(plan.days_to_alarm), date=_date(plan.alarm_date)),
+                ),
+                (
+                    _("Reservoir empty"),
+                    message("after {time}, on {date}", time=fmt(plan.days_to_empty), date=_date(plan.empty_date)),
+                ),
+                (_("Volume left at the refill"), fmt(at_refill)),
             ]
         ) + _box(
-            f"<strong>Refill after {esc(days_to_refill)}, on {esc(_date(plan.refill_date))}</strong> — "
-            f"limited by: <strong>{esc(plan.limited_by)}</strong> (label profile {esc(plan.label)})",
+            message(
+                "<strong>Refill after {time}, on {date}</strong> — limited by: <strong>{limited_by}</strong> (label "
+                "profile {label})",
+                time=esc(days_to_refill),
+                date=esc(_date(plan.refill_date)),
+                limited_by=esc(plan.limited_by),
+                label=esc(plan.label),
+            ),
             "action",
         )
         self.findings.show(plan.findings)
@@ -186,14 +218,35 @@ class RefillSection(_Section):
     def summary(self) -> str:
         p = self.plan
         if p is None:
-            return "refill plan: none"
+            return _("refill plan: none")
         return "\n".join(
             [
-                f"refill plan ({p.label}): {fmt(p.reservoir_volume)} of {fmt(p.concentration)} at {fmt(p.daily_dose)}, "
-                f"alarm at {fmt(p.alarm_volume)}, margin {fmt(p.margin)}",
-                f"  daily volume {fmt(p.daily_volume)}; alarm after {fmt(p.days_to_alarm)}; empty after "
-                f"{fmt(p.days_to_empty)}",
-                f"  refill after {fmt(p.refill_after)} (limited by {p.limited_by}); dates: fill {_date(p.fill_date)}, "
-                f"refill {_date(p.refill_date)}, alarm {_date(p.alarm_date)}, empty {_date(p.empty_date)}",
+                message(
+                    "refill plan ({label}): {volume} of {concentration} at {dose}, alarm at {alarm}, margin {margin}",
+                    label=p.label,
+                    volume=fmt(p.reservoir_volume),
+                    concentration=fmt(p.concentration),
+                    dose=fmt(p.daily_dose),
+                    alarm=fmt(p.alarm_volume),
+                    margin=fmt(p.margin),
+                ),
+                "  "
+                + message(
+                    "daily volume {volume}; alarm after {alarm}; empty after {empty}",
+                    volume=fmt(p.daily_volume),
+                    alarm=fmt(p.days_to_alarm),
+                    empty=fmt(p.days_to_empty),
+                ),
+                "  "
+                + message(
+                    "refill after {time} (limited by {limited_by}); dates: fill {fill}, refill {refill}, alarm "
+                    "{alarm}, empty {empty}",
+                    time=fmt(p.refill_after),
+                    limited_by=p.limited_by,
+                    fill=_date(p.fill_date),
+                    refill=_date(p.refill_date),
+                    alarm=_date(p.alarm_date),
+                    empty=_date(p.empty_date),
+                ),
             ]
         )
