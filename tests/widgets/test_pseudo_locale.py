@@ -69,6 +69,9 @@ def html_text(markup: str) -> list[str]:
     """What a reader meets in ``markup``: its text, and its ``title`` and ``aria-label`` attributes."""
     attrs = [html.unescape(m) for m in re.findall(r'\b(?:title|aria-label)="([^"]*)"', markup)]
     markup = re.sub(r'<a class="itb-section-link"[^>]*>[^<]*</a>', " ", markup)  # a citation's linked section
+    # the labels' own words (original and its English) and the languages named in their own words: quoted, not ours
+    markup = re.sub(r"<blockquote\b.*?</blockquote>|<p class=\"itb-quote-english\".*?</p>", " ", markup, flags=re.S)
+    markup = re.sub(r'<nav class="itb-languages".*?</nav>', " ", markup, flags=re.S)
     return [html.unescape(re.sub(r"<[^>]+>", " ", markup)), *attrs]
 
 
