@@ -174,7 +174,7 @@ class WithdrawalApp(App):
         self.cause_fig = make_figure(
             _("When withdrawal usually begins"),
             _("time since delivery stopped (h)"),
-            _(""),
+            "",
             traces=[
                 Scatter(
                     x=[],
