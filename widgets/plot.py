@@ -497,16 +497,26 @@ def make_figure(title: str, x_title: str, y_title: str, *, traces: Sequence[Trac
     Axis titles carry the unit (``"time (h)"``, ``"CSF baclofen (ng/mL)"``).  Served by the
     suite's launcher, the figure's front end imports plotly.js from the server once per page.
     """
-    return Figure(
-        data=list(traces),
-        layout=dict(
-            template=deepcopy(_TEMPLATE),
-            title=dict(text=title),
-            height=height,
-            xaxis=dict(title=dict(text=x_title)),
-            yaxis=dict(title=dict(text=y_title)),
-        ),
+    layout = dict(
+        template=deepcopy(_TEMPLATE),
+        title=dict(text=title),
+        height=height,
+        xaxis=dict(title=dict(text=x_title)),
+        yaxis=dict(title=dict(text=y_title)),
     )
+    separators = number_separators()
+    if separators != ".,":
+        layout["separators"] = separators
+    return Figure(data=list(traces), layout=layout)
+
+
+def number_separators() -> str:
+    """plotly's ``layout.separators`` for the locale in force: its decimal symbol (CLDR, as the suite writes
+    numbers: :func:`itbcore.i18n.localize_number`) and, for the digit groups, the narrow no-break space."""
+    from itbcore.i18n import GROUP_SEPARATOR, localize_number
+
+    point = localize_number("0.5")[1]
+    return ".," if point == "." else point + GROUP_SEPARATOR
 
 
 def set_trace(fig: Figure, index: int, x: Any, y: Any, **props: Any) -> None:
