@@ -37,6 +37,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -50,10 +51,19 @@ from voila.handler import VoilaHandler
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from .handlers import NotServed, PlotlyModule, SuiteKernelWebsocket, render_handler, request_info_handler
+from .handlers import (
+    EducatorNext,
+    NotServed,
+    PlotlyModule,
+    SuiteKernelWebsocket,
+    render_handler,
+    request_info_handler,
+)
+from .handlers.educator import resolve_app
 from .handlers.plotly import PLOTLY_ESM_URL
 from .kernels import ServedKernelManager
 from .languages import LOCALE_ENV, LOCALES
+from .lesson import Lesson
 from .paths import DATA_DIR, HOME, ROOT, SERVED, STATIC, app_notebooks, font_awesome_dir, reveal_dir
 from .places import KernelAgeCuller, watch_handouts
 from .settings import DEFAULTS, KERNEL_MEMORY_ENV, PLOTLY_ESM_ENV, SERVED_ENV, SETTING, Suite, env_default
@@ -145,6 +155,32 @@ class SuiteVoila(Voila):
             raise TraitError(f"locale must be one of {', '.join(LOCALES)}, not {proposal['value']!r}")
         return proposal["value"]
 
+    class_size = Int(
+        DEFAULTS["class_size"],
+        config=True,
+        help="Trainees who open the announced app at once: its preheated pool grows by this many before the "
+        "click (with next_app, at start; otherwise the size of the educator URL's announcement when it gives "
+        "none). Bounded by max_kernels. Env: ITB_CLASS_SIZE.",
+    )
+    next_app = Unicode(
+        DEFAULTS["next_app"],
+        config=True,
+        help="The app the class opens first (e.g. screening): its pool is grown for class_size trainees at "
+        "start. Env: ITB_NEXT_APP.",
+    )
+    class_window = Float(
+        DEFAULTS["class_window"],
+        config=True,
+        help="Seconds an announced app's grown pool waits for its class; then its idle surplus kernels are "
+        "shut down (0: until the class has arrived or another app is announced). Env: ITB_CLASS_WINDOW.",
+    )
+    educator_token = Unicode(
+        DEFAULTS["educator_token"],
+        config=True,
+        help="The token of the educator URL (<base>itb/next, header 'Authorization: token …'); empty: a "
+        "random one, printed at start. Env: ITB_EDUCATOR_TOKEN.",
+    )
+
     # each bound's default from its environment variable (settings.LIMIT_ENV), else settings.DEFAULTS
     _max_kernels_default = _env("max_kernels")
     _kernel_max_age_default = _env("kernel_max_age")
@@ -155,6 +191,10 @@ class SuiteVoila(Voila):
     _ws_client_default = _env("max_websockets_per_client")
     _ws_buffer_default = _env("websocket_write_buffer")
     _query_default = _env("max_query_length")
+    _class_size_default = _env("class_size")
+    _next_app_default = _env("next_app")
+    _class_window_default = _env("class_window")
+    _educator_token_default = _env("educator_token")
 
     #: This server's settings and shared state (built in :meth:`initialize`; the handlers read it from the
     #: application setting ``itb_suite``).
@@ -190,6 +230,9 @@ class SuiteVoila(Voila):
         self.config.MappingKernelManager.kernel_manager_class = (
             f"{ServedKernelManager.__module__}.{ServedKernelManager.__name__}"
         )
+        self._token_generated = not self.educator_token
+        if self._token_generated:
+            self.educator_token = secrets.token_urlsafe(24)
         self.suite = Suite.from_app(
             self,
             root_dir=Path(self.root_dir),
@@ -247,6 +290,7 @@ class SuiteVoila(Voila):
 
         voila.handler.RequestInfoSocketHandler = request_info
         watch_handouts(self.kernel_manager, suite.places)
+        self._init_lesson(suite)
         limits = [t for t in (self.kernel_max_age, self.kernel_inactivity_timeout) if t > 0]
         if limits:  # the kernel manager exists from here on; the loop starts after the handlers
             culler = KernelAgeCuller(
@@ -267,6 +311,7 @@ class SuiteVoila(Voila):
             (url_path_join(self.server_url, r"/voila/tree(.*)"), NotServed),
             (url_path_join(self.server_url, r"/voila/api/contents(.*)"), NotServed),
             (url_path_join(self.server_url, STATIC, r"plotly/plotly\.esm\.js"), PlotlyModule),
+            (url_path_join(self.server_url, r"/itb/next"), EducatorNext),
         ]
         fa = font_awesome_dir()
         if fa is not None:
@@ -287,6 +332,27 @@ class SuiteVoila(Voila):
                 )
             )
         return extra + handlers
+
+    def _init_lesson(self, suite: Suite) -> None:
+        """The educator's next app (:mod:`launcher.lesson`): the URL's token printed, ``next_app`` announced."""
+        km = self.kernel_manager
+        if not hasattr(km, "get_rendered_notebook"):  # preheating switched off: no pools to grow
+            return
+        suite.lesson = lesson = Lesson(km, self.max_kernels, self.class_window, self.log)
+        tornado.ioloop.PeriodicCallback(lesson.tick, 500).start()
+        shown = self.educator_token if self._token_generated else "<the configured token>"
+        self.log.info(
+            "Educator: announce the next app with POST %sitb/next?app=<app>&size=<trainees> and the header "
+            "'Authorization: token %s'",
+            self.server_url,
+            shown,
+        )
+        if self.next_app:
+            app = resolve_app(self.next_app, Path(self.root_dir))
+            if app is None:
+                self.log.error("next_app %r is not an app of this server: not announced", self.next_app)
+            elif self.class_size > 0:
+                lesson.announce(app, min(self.class_size, lesson.max_size(app)))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -46,6 +46,10 @@ DEFAULTS = {
     "max_websockets_per_client": 24,
     "websocket_write_buffer": 32 * 1024**2,
     "max_query_length": 2048,
+    "class_size": 0,
+    "class_window": 900.0,
+    "next_app": "",
+    "educator_token": "",
 }
 #: Environment variables giving a bound's default (``python3 tasks.py serve`` passes them through).
 LIMIT_ENV = {
@@ -58,10 +62,14 @@ LIMIT_ENV = {
     "max_websockets_per_client": "ITB_MAX_WEBSOCKETS_PER_CLIENT",
     "websocket_write_buffer": "ITB_WEBSOCKET_WRITE_BUFFER",
     "max_query_length": "ITB_MAX_QUERY_LENGTH",
+    "class_size": "ITB_CLASS_SIZE",
+    "class_window": "ITB_CLASS_WINDOW",
+    "next_app": "ITB_NEXT_APP",
+    "educator_token": "ITB_EDUCATOR_TOKEN",
 }
 
 
-def env_default(name: str) -> int | float:
+def env_default(name: str) -> int | float | str:
     """A bound's default: its environment variable (:data:`LIMIT_ENV`) if set, else :data:`DEFAULTS`."""
     return type(DEFAULTS[name])(os.environ.get(LIMIT_ENV[name], DEFAULTS[name]))
 
@@ -79,6 +87,11 @@ class Suite:
     max_websockets_per_client: int = DEFAULTS["max_websockets_per_client"]
     websocket_write_buffer: int = DEFAULTS["websocket_write_buffer"]
     max_query_length: int = DEFAULTS["max_query_length"]
+    #: The educator's announcement of the next app (:mod:`launcher.lesson`): the class size it grows a pool
+    #: to when none is given, how long a grown pool waits for its class, and the token that protects it.
+    class_size: int = DEFAULTS["class_size"]
+    class_window: float = DEFAULTS["class_window"]
+    educator_token: str = DEFAULTS["educator_token"]
     #: Themes a page may ask for (``?theme=``).
     allowed_themes: tuple[str, ...] = ("light", "dark")
     root_dir: Path = ROOT
@@ -98,6 +111,8 @@ class Suite:
     request_cache: dict = field(default_factory=dict)
     #: The kernel manager (set when the application has one).
     kernel_manager: object = None
+    #: The educator's next app and the pool grown for it (:class:`launcher.lesson.Lesson`).
+    lesson: object = None
 
     def __post_init__(self) -> None:
         if self.places is None:

@@ -11,7 +11,7 @@ line held in a buffer (not flushed) fails the test instead of arriving late.
 from __future__ import annotations
 
 import os
-import selectors
+import select
 import subprocess
 import sys
 import textwrap
@@ -48,7 +48,12 @@ CHILD = textwrap.dedent(
 
 
 def _serve_piped(tmp_path: Path) -> tuple[list[tuple[str, str]], int]:
-    """(stream, line) in the order they came, and the exit code; each stand-in command is let go once read."""
+    """(stream, line) in the order they came, and the exit code; each stand-in command is let go once read.
+
+    The two pipes are read unbuffered (``os.read``), and when a stand-in command announces itself on stderr
+    whatever stdout already holds is read first: "the step's line reached the pipe before its command ran"
+    is then a fact about the pipes, not about which of two ready pipes ``select`` happens to return first.
+    """
     proc = subprocess.Popen(
         [sys.executable, "-c", CHILD.format(root=str(ROOT), venv=str(tmp_path / ".venv"))],
         stdin=subprocess.PIPE,
@@ -57,25 +62,40 @@ def _serve_piped(tmp_path: Path) -> tuple[list[tuple[str, str]], int]:
         cwd=tmp_path,
         env={k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"},
     )
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ, "out")
-    sel.register(proc.stderr, selectors.EVENT_READ, "err")
+    fds = {proc.stdout.fileno(): "out", proc.stderr.fileno(): "err"}
+    pending = {"out": b"", "err": b""}
     seen: list[tuple[str, str]] = []
-    open_streams = 2
-    while open_streams:
-        events = sel.select(timeout=30)
-        assert events, f"nothing for 30 s (a line held in a buffer?): {seen}"
-        for key, _ in events:
-            line = key.fileobj.readline().decode()
-            if not line:
-                sel.unregister(key.fileobj)
-                open_streams -= 1
-                continue
-            seen.append((key.data, line.rstrip("\n")))
-            if key.data == "err" and line.startswith("RUN "):
+
+    def read(fd: int) -> bool:
+        """Read what ``fd`` holds into its lines; False at its end."""
+        chunk = os.read(fd, 65536)
+        name = fds[fd]
+        if not chunk:
+            return False
+        pending[name] += chunk
+        while b"\n" in pending[name]:
+            line, pending[name] = pending[name].split(b"\n", 1)
+            text = line.decode()
+            if name == "err" and text.startswith("RUN "):
+                out = proc.stdout.fileno()
+                while out in fds and select.select([out], [], [], 0.3)[0]:  # stdout's lines come first
+                    if not read(out):
+                        del fds[out]
+                        break
+                seen.append((name, text))
                 # the step's command runs only now: its line must already be on the pipe
                 proc.stdin.write(b"\n")
                 proc.stdin.flush()
+            else:
+                seen.append((name, text))
+        return True
+
+    while fds:
+        ready, _, _ = select.select(list(fds), [], [], 30)
+        assert ready, f"nothing for 30 s (a line held in a buffer?): {seen}"
+        for fd in ready:
+            if fd in fds and not read(fd):
+                del fds[fd]
     return seen, proc.wait(timeout=30)
 
 

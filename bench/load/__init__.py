@@ -5,6 +5,10 @@ For training only, not for treating patients.
     .venv/bin/python -m bench load                                  # 30 trainees, 120 s
     .venv/bin/python -m bench.load --trainees 30 --duration 120     # same, with options
     .venv/bin/python -m bench.load --trainees 6 --duration 30 --browsers 2
+    .venv/bin/python -m bench.load --at-once screening titration --trainees 30   # a whole class at once
+
+``--at-once`` is the lesson's pattern (:mod:`bench.load.at_once`): the educator announces the next app,
+its pool grows to the class, and every trainee opens it within ten seconds; then the next app.
 
 One server (``launcher.start_server``) on a free port of 127.0.0.1, its kernel pools
 filled first, as on a server that has been up before the class.  Trainee ``i`` arrives at a
@@ -39,10 +43,11 @@ every loop a cap; the run stops by itself.
 
 from __future__ import annotations
 
+from .at_once import AtOnceResult, Wave, class_at_once
 from .classroom import LoadResult, load_test, wait_for_pools
 from .cli import main, run
 from .kernel import KernelSession
-from .reporting import report, res_kernels
+from .reporting import report, report_at_once, res_kernels
 from .server import ServerWatch, kernel_pids, run_async, server_log_errors, tree_rss
 from .settings import (
     BENIGN_STDERR,
@@ -63,4 +68,14 @@ from .settings import (
 )
 from .visits import Visit, app_paths, browser_visit, visit
 
-__all__ = ["run", "main", "load_test", "ServerWatch", "kernel_pids", "visit", "LoadResult"]
+__all__ = [
+    "run",
+    "main",
+    "load_test",
+    "class_at_once",
+    "report_at_once",
+    "ServerWatch",
+    "kernel_pids",
+    "visit",
+    "LoadResult",
+]

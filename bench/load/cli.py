@@ -11,8 +11,9 @@ import os
 from pathlib import Path
 
 from .._util import machine
+from .at_once import class_at_once
 from .classroom import load_test
-from .reporting import report
+from .reporting import report, report_at_once
 
 __all__ = ["run", "main"]
 
@@ -49,6 +50,19 @@ def main(argv: list[str] | None = None) -> int:
         metavar=("MIN", "MAX"),
         help="seconds a trainee stays on an app after the interactions",
     )
+    ap.add_argument(
+        "--at-once",
+        nargs="+",
+        metavar="APP",
+        default=None,
+        help="a whole class opens each APP at once (e.g. screening titration): the educator announces it, "
+        "every trainee opens it within --within seconds; --trainees is the class",
+    )
+    ap.add_argument("--within", type=float, default=10.0, help="--at-once: seconds within which the class clicks")
+    ap.add_argument("--gap", type=float, default=300.0, help="--at-once: seconds from one app's click to the next")
+    ap.add_argument(
+        "--plain", action="store_true", help="--at-once without the announcement (one preheated kernel per app)"
+    )
     ap.add_argument("--log", type=Path, default=None, help="keep the server log here")
     ap.add_argument("--json", type=Path, default=None, help="write the raw visits and samples here")
     ap.add_argument(
@@ -58,6 +72,39 @@ def main(argv: list[str] | None = None) -> int:
     )
     a = ap.parse_args(argv)
     before = os.getloadavg()[0]
+    if a.at_once:
+        loads = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        at = class_at_once(
+            a.trainees,
+            tuple(a.at_once),
+            within=a.within,
+            gap=a.gap,
+            announce=not a.plain,
+            dwell=tuple(a.dwell),
+            server_args=tuple(a.server_args),
+            log_path=a.log,
+        )
+        print(f"Machine: {machine()}, load average before (1, 5, 15 min): {loads}\n")
+        print(report_at_once(at))
+        if a.json:
+            a.json.write_text(
+                json.dumps(
+                    {
+                        "waves": [
+                            {
+                                **{k: v for k, v in w.__dict__.items() if k != "visits"},
+                                "visits": [v.__dict__ for v in w.visits],
+                            }
+                            for w in at.waves
+                        ],
+                        "samples": at.samples,
+                        "log_errors": at.log_errors,
+                    },
+                    indent=1,
+                ),
+                encoding="utf-8",
+            )
+        return 0 if not at.errors else 1
     res = load_test(
         a.trainees,
         a.duration,

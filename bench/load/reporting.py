@@ -104,3 +104,73 @@ def res_kernels(res: LoadResult) -> list[tuple[float, int]]:
     if res.samples and out[-1][0] != res.samples[-1][0]:
         out.append((res.samples[-1][0], res.samples[-1][2]))
     return out
+
+
+def report_at_once(res) -> str:
+    """The report of :func:`bench.load.at_once.class_at_once` (one row per wave)."""
+    how = "announced ahead (`itb/next`)" if res.announced else "not announced (one preheated kernel per app)"
+    rows = []
+    for w in res.waves:
+        t = w.tti
+        ws = [v for v in w.visits if v.trainee >= 0]
+        pages = [v.page_s for v in ws if v.page_s is not None and v.tti_s]
+        rows.append(
+            [
+                w.app,
+                "–" if w.warm_s is None else _s(w.warm_s),
+                f"{w.load_at_click:.1f}",
+                f"{len(t)}/{len(ws)}",
+                _s(statistics.median(t)) if t else "–",
+                _s(_q(t, 0.95)) if t else "–",
+                _s(max(t)) if t else "–",
+                _s(_q(pages, 0.95)) if pages else "–",
+                str(len(w.errors)),
+                f"{w.peak_rss / 2**20:.0f} MiB",
+                str(w.peak_kernels),
+            ]
+        )
+    pools = [w for w in res.waves if w.pool_kernels > 0]
+    per_kernel = (
+        "; ".join(
+            f"{w.app}: +{w.pool_kernels} kernels, +{w.pool_rss / 2**20:.0f} MiB "
+            f"({w.pool_rss / 2**20 / w.pool_kernels:.0f} MiB each)"
+            for w in pools
+        )
+        or "–"
+    )
+    capped = [f"{w.app} (status {w.status})" for w in res.waves if w.status and w.status.get("capped")]
+    errs = res.errors
+    lines = [
+        f"### A class at once: {res.trainees} trainees open each app within {res.within:.0f} s, {how}",
+        "",
+        f"Waves {res.gap:.0f} s apart (click to click); server ready with full pools in {res.ready_s:.0f} s; "
+        f"whole run {res.wall_s:.0f} s; server options: {' '.join(res.server_args) or '–'}; "
+        f"**errors: {len(errs)}**.",
+        "",
+        table(
+            [
+                "app",
+                "warm pool",
+                "load at click",
+                "interactive",
+                "p50 TTI",
+                "p95 TTI",
+                "max TTI",
+                "p95 page",
+                "errors",
+                "peak memory",
+                "peak kernels",
+            ],
+            rows,
+        ),
+        "",
+        f"Grown pools (RSS added when warm): {per_kernel}.",
+        f"Peak memory (RSS, server + all kernels): **{res.peak_rss / 2**20:.0f} MiB**; peak kernels "
+        f"{res.peak_kernels} (pools at rest: {res.pool_kernels}); kernels after the class left: {res.kernels_after}.",
+        f"Kernels over time: {', '.join(f'{t:.0f} s: {k}' for t, k in res_kernels(res))}.",
+    ]
+    if capped:
+        lines.append(f"Capped by the kernel cap: {'; '.join(capped)}.")
+    if errs:
+        lines += ["", "Errors (first 10):", *[f"- {e}" for e in errs[:10]]]
+    return "\n".join(lines)

@@ -71,6 +71,13 @@ def notebook_template(file: Path, default: str) -> str | None:
     return (meta.get("voila") or {}).get("template") or default
 
 
+def _pool_size(km, notebook: str) -> int:
+    try:
+        return int(km.get_pool_size(notebook))
+    except AttributeError:  # preheating switched off
+        return 0
+
+
 class _RenderMixin:
     """Mixed into Voilà's render handler (:func:`render_handler`)."""
 
@@ -102,7 +109,9 @@ class _RenderMixin:
             raise tornado.web.HTTPError(414)
         # Every page starts a kernel: past the cap a visitor gets a clear page, not a hang.
         km = self.kernel_manager
-        if len(km.list_kernel_ids()) >= suite.max_kernels:
+        # A preheated kernel waiting for this page is a place already counted: the cap refuses only a new kernel.
+        preheated = template is None and theme is None and _pool_size(km, norm) > 0
+        if len(km.list_kernel_ids()) >= suite.max_kernels and not preheated:
             self.set_status(503)
             self.set_header("Retry-After", "60")
             self.finish(_full_page(self._page_locale()))
@@ -118,6 +127,8 @@ class _RenderMixin:
             self.set_header("Retry-After", "60")
             self.finish(_busy_page(self._page_locale(), held))
             return
+        if suite.lesson is not None:  # one trainee of an announced class arrived (launcher.lesson)
+            suite.lesson.arrival(norm)
         claimed: list[str] = []
         token = CLIENT.set((client, claimed))
         places.pending[client] = places.pending.get(client, 0) + 1

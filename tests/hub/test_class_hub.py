@@ -161,15 +161,18 @@ def test_a_class_signs_in_works_submits_and_is_graded(hub):
         assert url.split("?")[0].endswith("/voila/render/itb/notebooks/index.ipynb"), (name, url)
     hub.figures["sign_in_to_home_s"] = sorted(round(s, 1) for _, s in landed.values())
 
-    # -- each opens an app through the hub: time to interactive (page rendered, kernel answering) ---------
-    with ThreadPoolExecutor(max_workers=min(8, len(TRAINEES))) as pool:
+    # -- the whole class opens the same app at once through the hub: time to interactive (page rendered,
+    #    kernel answering, every widget's state received), from the click ---------------------------------
+    with ThreadPoolExecutor(max_workers=len(TRAINEES)) as pool:
         opened = list(pool.map(lambda n: sessions[n].render("itb/notebooks/screening.ipynb"), TRAINEES))
-    tti = [seconds for seconds, _page, _text in opened]
+    tti = sorted(seconds for seconds, _page, _text in opened)
     assert all("test dose" in text.lower() for _s, _p, text in opened)
     hub.figures["time_to_interactive_s"] = {
         "n": len(tti),
         "median": round(statistics.median(tti), 2),
+        "p95": round(tti[min(len(tti) - 1, round(0.95 * (len(tti) - 1)))], 2),
         "max": round(max(tti), 2),
+        "load_average": round(os.getloadavg()[0], 1),
     }
     hub.figures["memory_per_trainee_mb"] = hubclient.memory_by_user(TRAINEES)
     _s, _page, home = sessions[TRAINEES[0]].render("itb/notebooks/index.ipynb")

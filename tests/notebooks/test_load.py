@@ -2,7 +2,8 @@
 
 For training only, not for treating patients.
 
-The load test runs ``bench.load`` with 6 trainees for 20 s (CI); the full class on demand::
+The load test runs ``bench.load`` with 6 trainees for 20 s (CI), and its whole-class pattern (``--at-once``)
+with the same 6 opening one announced app within 2 s; the full class on demand::
 
     ITB_LOAD_TRAINEES=30 ITB_LOAD_DURATION=120 .venv/bin/python -m pytest tests/notebooks/test_load.py -m load
 
@@ -53,6 +54,20 @@ def test_a_class_works_at_once():
     assert res.reached_interactive() == set(range(TRAINEES))
     assert len(res.latencies) >= TRAINEES  # each trainee changed controls
     assert res.peak_kernels > res.pool_kernels  # the visits had kernels of their own
+
+
+def test_a_whole_class_opens_the_announced_app_at_once():
+    """The lesson's pattern, shortened: the educator announces the app, every trainee opens it within 2 s."""
+    res = load.class_at_once(
+        min(TRAINEES, 6), ("units",), within=2.0, gap=0.0, dwell=(0.5, 1.0), log_path=ARTIFACTS / "voila-at-once.log"
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "load-at-once.md").write_text(load.report_at_once(res) + "\n", encoding="utf-8")
+    assert not res.errors, "\n".join(res.errors[:20])
+    (wave,) = res.waves
+    assert len(wave.tti) == min(TRAINEES, 6) and wave.warm_s is not None
+    assert wave.pool_kernels == min(TRAINEES, 6)  # the pool grew by the class before the click
+    assert res.kernels_after == res.pool_kernels  # and is back at one kernel when the class has left
 
 
 def _kernel_exists(base: str, kernel_id: str) -> bool:
