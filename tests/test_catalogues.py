@@ -27,6 +27,7 @@ import tasks
 DOMAINS = tasks.I18N_DOMAINS
 LOCALES = tasks.I18N_LOCALES
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?:[:!][^{}]*)?\}")
+_CITATION = re.compile(r"\b(?:lionova|lioresal|baclorex) (?:[0-9][0-9.]*|[A-Z][^,;()]*)")
 _TAG = re.compile(r"</?([a-z][a-z0-9]*)\b[^>]*>")
 
 
@@ -38,7 +39,7 @@ def _catalogue(domain: str, locale: str):
 
 
 def _entries(domain: str, locale: str):
-    return [m for m in _catalogue(domain, locale) if m.id and not m.obsolete]
+    return [m for m in _catalogue(domain, locale) if m.id]  # iterating a catalogue leaves obsolete entries out
 
 
 def _texts(message) -> list[tuple[str, str]]:
@@ -75,8 +76,23 @@ def test_a_translation_has_the_messages_placeholders_and_markup(domain, locale):
     assert not wrong, f"{len(wrong)} translations change placeholders or tags, e.g. {wrong[:2]}"
 
 
-#: Messages whose translation rightly leaves a glossary term out, each with the reason.
-GLOSSARY_EXCEPTIONS: dict[tuple[str, str], str] = {}
+#: Messages (by how their English starts) whose translation rightly leaves a glossary term out, with the reason.
+GLOSSARY_EXCEPTIONS: dict[tuple[str, str], str] = {
+    ("malignant hyperthermia", "nb"): "a condition withdrawal resembles (lionova 4.4: 'malign hypertermi'), not the "
+    "withdrawal sign 'økt kroppstemperatur' the glossary's hyperthermia names",
+    ("Screening day, first test bolus", "nb"): "'Screeningdag': the glossary's 'dag' inside a compound",
+    ("Why might more drug in the pump not reach the spinal fluid?", "tr"): "the spinal fluid (CSF: 'omurilik sıvısı'), "
+    "not spasticity of spinal origin",
+    ("Advanced withdrawal resembles autonomic dysreflexia, sepsis, malignant hyperthermia", "nb"): "malignant "
+    "hyperthermia is lionova 4.4's 'malign hypertermi', not the withdrawal sign",
+    ("listed without a frequency: catheter granuloma", "nb"): "lioresal's own word for the mass, kept to show how "
+    "each label names it",
+    ("a granuloma at the end of the implanted catheter", "nb"): "lioresal's 'granuloma', kept as the label words it",
+    ("lioresal: 'muscle hypotension'", "tr"): "lioresal's odd wording for low muscle tone, quoted, not low blood "
+    "pressure",
+    ("{what} is for educators: this install holds no answer key", "tr"): "'solutions' are worked answers "
+    "('çözümler'), not a drug solution",
+}
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -85,10 +101,12 @@ def test_translations_use_the_glossarys_terms(domain, locale):
     off = []
     for m in _entries(domain, locale):
         for english, translated in _texts(m):
-            if not translated or (english, locale) in GLOSSARY_EXCEPTIONS:
+            if not translated or any(english.startswith(p) and loc == locale for p, loc in GLOSSARY_EXCEPTIONS):
                 continue
             # a placeholder's name and a code in backticks are not words of the sentence
-            words = re.sub(r"`[^`]*`", " ", _PLACEHOLDER.sub(" ", english))
+            # (nor a cited section, "lioresal Dosing: mode of infusion", nor a dotted name: titration.check_change)
+            words = re.sub(r"`[^`]*`|\b\w+\.\w+\b", " ", _PLACEHOLDER.sub(" ", english))
+            words = _CITATION.sub(" ", words)
             terms = [t.key for t in misuses(words, translated, locale)]
             if terms:
                 off.append((terms, english[:80], translated[:80]))
