@@ -48,9 +48,8 @@ _ANY = N_("(any exercise)")
 
 def answer_widgets(part: Any) -> tuple[W.HTML, W.Widget]:
     """The prompt of one part and the input its kind takes (choices, an order of letters, a text)."""
-    prompt = W.HTML(
-        f"<b>{html.escape(part.id)}</b>: {html.escape(part.prompt)}<br><i>{html.escape(app_hint(part))}</i>"
-    )
+    # the part's id is the notebook's name for it (ex.check(answer, part=...)): on a page the prompt says it all
+    prompt = W.HTML(f"<b>{html.escape(part.prompt)}</b><br><i>{html.escape(app_hint(part))}</i>")
     field: W.Widget
     if part.kind == "choice":
         field = W.RadioButtons(

@@ -62,9 +62,9 @@ def build(draw: Draw) -> Variant:
         _("Which stage of withdrawal do the reported signs show?"),
         right,
         rule=message(
-            "{signs} → {stage} withdrawal",
+            "{signs} → {stage}",
             signs=", ".join(withdrawal.SIGNS[s].text for s in signs),
-            stage=assessment.stage,
+            stage=stage_options[right],  # the stage in words ("early withdrawal"), not the core's code
         ),
         source=_SOURCE,
         options=stage_options,
