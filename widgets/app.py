@@ -120,6 +120,8 @@ def banner(text: str = TRAINING_ONLY) -> W.HTML:
     language chooser.
 
     The core's notice is translated here (the core's catalogue); a ``text`` of the caller's comes translated."""
+    if text == TRAINING_ONLY:
+        use_page_locale()  # a page whose only widget is the banner (the home page) follows its language too
     shown = core_gettext(text) if text == TRAINING_ONLY else text
     w = W.HTML(f'<div role="note" class="itb-banner-note">⚠ {esc(shown)}{hub_line()}</div>{language_links()}')
     w.add_class("itb-banner")
