@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import ipywidgets as W
 
 from itbcore.label_map import citation_parts
+from itbcore.sources import PRACTICE
 
 from .i18n import N_, _, message
 
@@ -158,6 +159,10 @@ def section_href(citation: str) -> str:
     return f"{page}?{urlencode({'section': citation})}"
 
 
+#: How a citation of practice guidance begins (:data:`itbcore.sources.PRACTICE`), marked for the catalogue.
+PRACTICE_WORDS = N_("practice guidance")
+
+
 def linked_citation(source: str) -> str:
     """``source`` as HTML, each label section in it a link to its section in the product-information app.
 
@@ -170,8 +175,8 @@ def linked_citation(source: str) -> str:
         return esc(source)
     out = []
     for text, entry in parts:
-        if entry is None:
-            out.append(esc(text))
+        if entry is None:  # a remark or practice guidance: its prefix in the page's language, the reference as is
+            out.append(esc(text.replace(PRACTICE, _(PRACTICE_WORDS))))
             continue
         lead, core, tail = _split_space(text)
         title = message("{section} in the product-information app (opens a new tab)", section=entry.section)

@@ -34,6 +34,7 @@ from typing import Any
 import anywidget
 import traitlets
 
+from .i18n import _
 from .palette import PALETTE, colour
 
 __all__ = [
@@ -507,6 +508,17 @@ def make_figure(title: str, x_title: str, y_title: str, *, traces: Sequence[Trac
     separators = number_separators()
     if separators != ".,":
         layout["separators"] = separators
+    from itbcore.i18n import DEFAULT_LOCALE, get_locale
+
+    if get_locale() != DEFAULT_LOCALE:  # the words figure.js writes around a chart, in the page's language
+        layout["meta"] = {
+            "itb": {
+                "chart": _("Chart"),
+                "table": _("Chart numbers"),
+                "aria": _('{title} (its numbers are in the table "{table}" below it)'),
+                "summary": _("{table}: {title}"),
+            }
+        }
     return Figure(data=list(traces), layout=layout)
 
 

@@ -36,6 +36,8 @@ _ALLOWED = re.compile(
     r"\b(?:lionova|lioresal|baclorex|Lionova|Lioresal|Baclorex|Norsk bokmål|Türkçe|English|Neuromodulation|"
     r"SmPC|CSF|ITB|IT|PDF|OK|µg|mg|mL|ng|kg|mmol|h|min|day|days|week|weeks)\b"
 )
+#: A cited section keeps the label's own words ("lioresal Dosing: supportive therapy"), and a reference its authors.
+_CITATION = re.compile(r"\b(?:lionova|lioresal|baclorex)\b[^,;()·]*|\b[A-Z][a-z]+ et al\b")
 _ENGLISH_RUN = re.compile(r"\b[A-Za-z][a-z]+(?:[ ,'’-]+[A-Za-z][a-z]+)+\b")
 
 
@@ -53,7 +55,13 @@ def _open(browser, base: str, path: Path, lang: str):
 
 
 def _untranslated(text: str) -> list[str]:
-    rest = _ALLOWED.sub(" ", _BRACKETED.sub(" ", text))
+    rest = re.sub("\u27e6practice guidance\u27e7:[^;()\u27e6·]*", " ", text)  # a reference after its prefix
+    while True:  # a message inside a message: the innermost brackets first
+        inner = _BRACKETED.sub(" ", rest)
+        if inner == rest:
+            break
+        rest = inner
+    rest = _ALLOWED.sub(" ", _CITATION.sub(" ", rest))
     return [m.group(0) for m in _ENGLISH_RUN.finditer(rest)]
 
 

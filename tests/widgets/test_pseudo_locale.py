@@ -48,6 +48,7 @@ OPEN, CLOSE = i18n.PSEUDO_OPEN, i18n.PSEUDO_CLOSE
 ENGLISH = re.compile(r"[A-Za-z]+(?:[ \u00a0]+[A-Za-z]+)+")
 #: Label keys and citations may stand outside the brackets: "lionova 4.2", "lioresal 2.1 and 4.3".
 CITATION = re.compile(r"\b(?:lionova|lioresal|baclorex)\b[^,;()]*", re.I)
+PRACTICE_CITATION = re.compile(OPEN + r"practice guidance" + CLOSE + r":[^;()⟦]*")
 
 
 def unbracketed(text: str) -> str:
@@ -166,7 +167,8 @@ def english_left(root: W.Widget, extra: dict[str, str] | None = None) -> list[tu
     core = sorted(core_texts(root), key=len, reverse=True)
     found = []
     for where, text in [*screen_text(root), *(extra or {}).items()]:
-        rest = text
+        # a citation of practice guidance: its prefix is translated, the reference after it is a name
+        rest = PRACTICE_CITATION.sub(" ", text)
         for c in core:
             if c in rest:
                 rest = rest.replace(c, " ")
