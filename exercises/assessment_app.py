@@ -29,6 +29,7 @@ import traitlets
 
 from itbcore import assessment as core
 from itbcore.errors import InputError
+from itbcore.i18n import gettext as core_gettext
 from widgets.app import Status, chrome, safe_run
 from widgets.findings import cite
 from widgets.page import PrintButton, use_page_locale
@@ -128,7 +129,7 @@ def readable_last(last: str) -> str:
             texts = []
             for c in codes.split(", "):
                 try:
-                    texts.append(core.step(c).text)
+                    texts.append(core_gettext(core.step(c).text))
                 except InputError:
                     texts.append(c)
             out.append(f"{head}: " + " | ".join(texts))
@@ -171,7 +172,9 @@ class MasteryView(_Guarded, W.VBox):
         """A fresh, reshuffled checklist for the next attempt."""
         self.checks: dict[str, W.Checkbox] = {}
         for item in core.refill_options(seed=self.attempt):
-            cb = W.Checkbox(value=False, description=item.text, indent=False, layout=W.Layout(width="100%"))
+            cb = W.Checkbox(
+                value=False, description=core_gettext(item.text), indent=False, layout=W.Layout(width="100%")
+            )
             cb.add_class("itb-field")
             cb.add_class(f"itb-field-step-{item.code.replace('_', '-')}")
             self.checks[item.code] = cb
@@ -188,12 +191,14 @@ class MasteryView(_Guarded, W.VBox):
         self.status.clear()
         self.attempt += 1
         missed = "".join(
-            f"<li>{'<b>' + _('critical') + '</b>: ' if core.step(c).critical else ''}{_esc(core.step(c).text)} "
+            f"<li>{'<b>' + _('critical') + '</b>: ' if core.step(c).critical else ''}"
+            f"{_esc(core_gettext(core.step(c).text))} "
             f"{cite(core.step(c).source)}</li>"
             for c in r.missed
         )
         harms = "".join(
-            f"<li><b>{_esc(core.step(c).text)}</b> — {_esc(core.step(c).harm)} {cite(core.step(c).source)}</li>"
+            f"<li><b>{_esc(core_gettext(core.step(c).text))}</b> — {_esc(core_gettext(core.step(c).harm))} "
+            f"{cite(core.step(c).source)}</li>"
             for c in r.unsafe
         )
         cls = "itb-callout" if r.passed else "itb-callout itb-callout-stop"

@@ -25,12 +25,12 @@ from itbcore import library
 from itbcore.errors import ITBError
 from itbcore.i18n import LOCALES, get_locale, language_name
 from itbcore.i18n import gettext as core_gettext
-from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, RULE_LABELS, LabelDifference
+from itbcore.sources import DEFAULT_LABEL, LABEL_DIFFERENCES, PRACTICE, RULE_LABELS, LabelDifference
 from itbcore.units import fmt
 
 from ._kernel import server_log as log
 from .fields import QuantityField
-from .findings import cite, esc, sources_html
+from .findings import PRACTICE_WORDS, cite, esc, sources_html
 from .i18n import N_, _, message
 from .page import PrintButton, flag, use_page_locale
 
@@ -213,7 +213,8 @@ def label_differences_html(codes: Iterable[str] | None = None, label: str | None
         rows = []
         for key, value in d.values.items():
             applied = f" <strong>{esc(_('(applied here)'))}</strong>" if key == label else ""
-            rows.append(f"<li><strong>{esc(key)}</strong>{applied}: {esc(value)} {cite(d.sources.get(key, ''))}</li>")
+            shown = _(PRACTICE_WORDS) if key == PRACTICE else key  # a label's key stays; "practice guidance" is ours
+            rows.append(f"<li><strong>{esc(shown)}</strong>{applied}: {esc(value)} {cite(d.sources.get(key, ''))}</li>")
         note = f"<p>{esc(core_gettext(d.note))}</p>" if d.note else ""
         topic = message("Where labels differ: {topic}", topic=core_gettext(d.topic))
         parts.append(

@@ -65,7 +65,26 @@ def _untranslated(text: str) -> list[str]:
     return [m.group(0) for m in _ENGLISH_RUN.finditer(rest)]
 
 
-@pytest.mark.parametrize("path", APPS, ids=lambda p: p.stem)
+#: Apps whose own module is not yet in a catalogue (their widgets' texts are English in every language).
+NOT_YET_TRANSLATED = {"product_information", "teaching_deck"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(
+            p,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="widgets/deck.py and widgets/product_information.py are not yet marked for translation",
+            ),
+        )
+        if p.stem in NOT_YET_TRANSLATED
+        else p
+        for p in APPS
+    ],
+    ids=lambda p: p.stem,
+)
 def test_no_english_is_left_untranslated(voila_server, browser, path: Path) -> None:
     page = _open(browser, voila_server, path, "qps")
     try:

@@ -109,11 +109,11 @@ function describe(details, fig, data, layout) {
   // the words in the page's language (widgets.plot.make_figure puts them in layout.meta), else English
   const words = (layout.meta && layout.meta.itb) || {};
   const title = plain(titleText(layout.title)) || words.chart || "Chart";
-  const table = words.table || "Chart numbers";
+  const tableName = words.table || "Chart numbers";
   fig.setAttribute("aria-label", (words.aria || '{title} (its numbers are in the table "{table}" below it)')
-    .replace("{title}", title).replace("{table}", table));
+    .replace("{title}", title).replace("{table}", tableName));
   const summary = document.createElement("summary");
-  summary.textContent = (words.summary || "{table}: {title}").replace("{table}", table).replace("{title}", title);
+  summary.textContent = (words.summary || "{table}: {title}").replace("{table}", tableName).replace("{title}", title);
   details.replaceChildren(summary, ...groups(data).map((g) => table(layout, g)));
 }
 
