@@ -38,6 +38,7 @@ from .errors import (
     UnitError,
 )
 from .formulations import *  # noqa: F403
+from .i18n import N_
 from .maintenance import *  # noqa: F403
 from .patient import CONDITIONS, MEDICINES, ORIGINS, Patient
 from .pk import *  # noqa: F403
@@ -49,7 +50,7 @@ from .sources import LABEL_DIFFERENCES, LABELS, Action, Finding, LabelDifference
 from .titration import *  # noqa: F403
 from .units import Q_, as_quantity, fmt, ureg
 
-TRAINING_ONLY = (
+TRAINING_ONLY = N_(
     "For training only — not for treating patients. Every number comes from the product labels "
     "(lionova, lioresal, baclorex) or marked practice guidance; follow your local protocol and the pump "
     "manufacturer's instructions in practice."
