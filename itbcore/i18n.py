@@ -306,10 +306,6 @@ def localize_number(text: str, locale: str | None = None) -> str:
     return f"{sign}{whole}{point + frac if frac else ''}"
 
 
-def _cldr(locale: str) -> str:
-    return DEFAULT_LOCALE if locale == PSEUDO_LOCALE else locale
-
-
 def format_date(day: _dt.date) -> str:
     """A date in the locale's way: ISO 8601 in English (as the suite has always written it, unambiguous
     in any country), CLDR's medium form in Bokmål and Turkish (``4. des. 2026``, ``4 Ara 2026``)."""

@@ -120,8 +120,7 @@ def banner(text: str = TRAINING_ONLY) -> W.HTML:
     language chooser.
 
     The core's notice is translated here (the core's catalogue); a ``text`` of the caller's comes translated."""
-    if text == TRAINING_ONLY:
-        use_page_locale()  # a page whose only widget is the banner (the home page) follows its language too
+    use_page_locale()  # every page's top: the page's language, also where the banner is all (the home page)
     shown = core_gettext(text) if text == TRAINING_ONLY else text
     w = W.HTML(f'<div role="note" class="itb-banner-note">⚠ {esc(shown)}{hub_line()}</div>{language_links()}')
     w.add_class("itb-banner")
@@ -168,7 +167,6 @@ def chrome(*tools: W.Widget, notice: str = TRAINING_ONLY, intro: W.Widget | None
     """The top of every app's page: the training-only banner, the drug library in force, the app's ``intro``
     (if any) and, with ``tools``, the toolbar (presenter view, reset, print).  An app is its panels below this
     chrome: :class:`App`, the practice, assessment and class-view apps and the teaching deck's title slide."""
-    use_page_locale()
     top: list[W.Widget] = [banner(notice), library_line()]
     if intro is not None:
         top.append(intro)
