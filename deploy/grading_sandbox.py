@@ -16,7 +16,8 @@ kernel through it, so the code a trainee submitted runs
   in a new session (no terminal to inject into), killed with its launcher (``--die-with-parent``);
 * with an empty environment but for a few harmless variables (``--clearenv``: no hub token, no
   ``JUPYTERHUB_*``, nothing of the educator's);
-* seeing only ``/usr`` (and its ``/bin``, ``/lib`` links), a few files of ``/etc``, the class environment,
+* seeing only ``/usr`` (and its ``/bin``, ``/lib`` links), a few files of ``/etc``, the class environment
+  and the Python it was made from (``interpreter_prefixes``: pyenv's or ``/opt``'s, when not Debian's),
   all read-only; the one submission folder nbgrader grades in (read-only, as ``/submission``); a
   private ``/tmp`` (also ``HOME``) of bounded size; and its own socket folder.  Nothing of ``/home``, the
   course, the gradebook, the exchange or other submissions exists inside;
@@ -81,6 +82,33 @@ def grading_folder(cwd: str, home: str | None) -> str:
     return real
 
 
+def interpreter_prefixes(venv: str) -> list[str]:
+    """The folders outside ``/usr`` that the class environment's Python needs, to bind read-only beside it.
+
+    A virtual environment's ``bin/python`` is often a link to the Python it was made from (``python -m venv``
+    links by default), and even a copied one loads that Python's standard library and ``libpython`` from its
+    prefix: pyenv's ``/root/.pyenv/versions/3.11.7``, a ``/opt/python``.  Without them inside, the kernel
+    does not start (``prlimit: failed to execute …/bin/python: No such file or directory``).  The prefix is
+    the parent of ``home`` in ``pyvenv.cfg`` and of the folder the interpreter's links end in."""
+    found: list[str] = []
+    candidates = [os.path.dirname(os.path.realpath(os.path.join(venv, "bin", "python")))]
+    try:
+        for line in Path(venv, "pyvenv.cfg").read_text().splitlines():
+            key, _, value = line.partition("=")
+            if key.strip() == "home" and value.strip():
+                candidates.append(os.path.realpath(value.strip()))
+    except OSError:
+        pass
+    for bindir in candidates:
+        prefix = os.path.dirname(bindir)
+        inside = (venv, "/usr", "/bin", "/sbin", "/lib", "/lib64")
+        if prefix in ("", "/") or any(prefix == top or prefix.startswith(top + "/") for top in inside):
+            continue
+        if os.path.isdir(prefix) and prefix not in found:
+            found.append(prefix)
+    return found
+
+
 def bwrap_command(settings: dict, run_dir: str, folder: str, extra: list[str]) -> list[str]:
     venv = settings["venv"]
     lim = settings["limits"]
@@ -126,6 +154,7 @@ def bwrap_command(settings: dict, run_dir: str, folder: str, extra: list[str]) -
         str(lim["tmp_mb"] * 2**20),
         "--tmpfs",
         "/tmp",
+        *[a for prefix in interpreter_prefixes(venv) for a in ("--ro-bind", prefix, prefix)],
         "--ro-bind",
         venv,
         venv,

@@ -88,9 +88,10 @@ def test_autograding_runs_trainee_code_as_the_educator_the_config_and_kernelspec
     assert json.loads((spec / "sandbox.json").read_text())["limits"] == class_setup.GRADING_LIMITS
 
 
-def _run_in_sandbox(tmp_path: Path, source: str, files: dict[str, str]) -> str:
+def _run_in_sandbox(tmp_path: Path, source: str, files: dict[str, str], venv: Path | None = None) -> str:
     """Run one code cell through the ``itb-sandbox`` kernelspec as class_setup installs it, started by nbclient as
-    nbgrader does (IPC transport), in a submission folder holding ``files``; the cell's printed text."""
+    nbgrader does (IPC transport), in a submission folder holding ``files``; the cell's printed text.  The class
+    environment is ``venv`` (default: this one)."""
     if shutil.which("bwrap") is None:
         if os.environ.get("CI"):
             pytest.fail("bubblewrap (bwrap) is missing")
@@ -100,7 +101,7 @@ def _run_in_sandbox(tmp_path: Path, source: str, files: dict[str, str]) -> str:
     from nbclient import NotebookClient
     from traitlets.config import Config
 
-    venv = Path(sys.prefix)
+    venv = venv or Path(sys.prefix)
     spec = class_setup.install_sandbox_kernel(tmp_path / "share-root")
     settings = json.loads((spec / "sandbox.json").read_text())
     settings["venv"] = str(venv)  # this environment's ipykernel, read-only inside
@@ -109,6 +110,7 @@ def _run_in_sandbox(tmp_path: Path, source: str, files: dict[str, str]) -> str:
     kernel["argv"][0] = sys.executable
     (spec / "kernel.json").write_text(json.dumps(kernel))
     sub = tmp_path / "submission"
+    sub.mkdir()
     for name, text in files.items():
         (sub / name).parent.mkdir(parents=True, exist_ok=True)
         (sub / name).write_text(text)
@@ -164,3 +166,30 @@ def test_a_submitted_exercises_package_replaces_the_checker(tmp_path):
     first, path = text.split("\n")[:2]
     assert not first.startswith("/submission"), f"the submission's own package was imported: {first}"
     assert path == "[]", f"the submission's folder is on the kernel's path: {path}"
+
+
+def test_a_class_venv_whose_python_is_a_link_outside_usr_starts_a_kernel(tmp_path):
+    """``python -m venv`` links ``bin/python`` to the Python it was made from (pyenv's, ``/opt``'s); CI's clean
+    clone made ``.venv`` so, and the sandbox, binding only ``/usr`` and the environment, could not start it
+    (``prlimit: failed to execute …/.venv/bin/python: No such file or directory``).  A linked environment with
+    this one's packages (hard links, beside ``.venv`` on the same file system) must answer."""
+    import subprocess
+    import tempfile
+
+    base = getattr(sys, "_base_executable", sys.executable)
+    if os.path.realpath(base).startswith("/usr/"):
+        pytest.skip("this Python is Debian's: a linked environment needs nothing outside /usr")
+    linked = Path(tempfile.mkdtemp(prefix=".linked-venv-", dir=Path(sys.prefix).parent))
+    try:
+        subprocess.run([base, "-m", "venv", "--without-pip", "--symlinks", str(linked)], check=True)
+        assert os.path.islink(linked / "bin" / "python")
+        site = Path(sys.prefix) / "lib" / f"python{sys.version_info[0]}.{sys.version_info[1]}" / "site-packages"
+        shutil.rmtree(linked / site.relative_to(sys.prefix))
+        try:
+            shutil.copytree(site, linked / site.relative_to(sys.prefix), copy_function=os.link, symlinks=True)
+        except OSError:
+            pytest.skip("no hard links beside this environment")
+        text = _run_in_sandbox(tmp_path, "import sys; print(sys.prefix)", {}, venv=linked)
+    finally:
+        shutil.rmtree(linked, ignore_errors=True)
+    assert text.split("\n")[0] == str(linked)

@@ -8,11 +8,13 @@ click) and 2.4.11 (a focused element is not hidden under anything the page draws
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from test_browser import PAGE_TIMEOUT_MS, ROOT, SHOTS, UPDATE_TIMEOUT_MS, _assert_no_error_text, _url, _wait_rendered
@@ -193,11 +195,13 @@ def test_tabbing_through_an_app_never_hides_the_focused_element(voila_server, br
     try:
         page.goto(_url(voila_server, ROOT / path), timeout=PAGE_TIMEOUT_MS)
         _wait_rendered(page, expect_app=True)
-        page.wait_for_timeout(1500)
-        tall = page.evaluate(
-            "() => Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight)) - innerHeight"
-        )
+        # the page grows as its outputs draw (CI measured 187 px after a fixed 1.5 s, 477 px here): wait for it
+        overflow = "() => Math.max(...[...document.querySelectorAll('*')].map(e => e.scrollHeight)) - innerHeight"
+        with contextlib.suppress(PlaywrightTimeout):
+            page.wait_for_function(f"({overflow})() > 200", timeout=UPDATE_TIMEOUT_MS)
+        tall = page.evaluate(overflow)
         assert tall > 200, f"{path} is not a long page at 1024 × 768 ({tall} px past the fold)"
+        page.wait_for_timeout(500)
         SHOTS.mkdir(parents=True, exist_ok=True)
         hidden, stops = [], 0
         for key in ["Tab"] * 60 + ["Shift+Tab"] * 60:
