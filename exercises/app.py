@@ -31,7 +31,7 @@ from itbcore.errors import InputError, ITBError
 from itbcore.i18n import LOCALES
 from itbcore.units import Q_, fmt
 from widgets._kernel import server_log
-from widgets.app import Status, chrome, close_tree, safe_run
+from widgets.app import Status, chrome, close_tree, page_heading, safe_run
 from widgets.findings import linked_citation
 from widgets.page import PrintButton, explicit_locale, param, prefer, use_page_locale
 
@@ -318,8 +318,11 @@ class PracticeApp(W.VBox):
         self.choice.observe(lambda _c: self._guard(self._on_choice), names="value")
         super().__init__(
             [
-                *chrome(PrintButton(), notice=_(TRAINING_NOTICE)),  # print: the case sheet on one page
-                W.HTML(f"<h2>{_('ITB practice: checked exercises')}</h2>"),
+                *chrome(  # print: the case sheet on one page
+                    PrintButton(),
+                    notice=_(TRAINING_NOTICE),
+                    intro=page_heading(_(PRACTICE_TITLE), _(PRACTICE_INTRO), home=HOME),
+                ),
                 W.HBox([self.trainee, self.choice]),
                 W.HBox([self.seed_box, self.new_button, self.same_button]),
                 self.store_status,
@@ -465,6 +468,17 @@ class PracticeApp(W.VBox):
         )
         saved_where = _("Saved on this server (where: the educator's set-up).")
         self.progress.value = f"<table><tr>{heads}</tr>{body}</table><small>{saved_where}</small>"
+
+
+#: Where the home page is, from the exercises' folder.
+HOME = "../notebooks/index.ipynb"
+PRACTICE_TITLE = N_("ITB practice")
+PRACTICE_INTRO = N_(
+    "Random cases from the exercise library, checked through `itbcore`. Enter your name to save your progress "
+    "(in `~/.itb-training/progress.sqlite`, or the file named by `ITB_PROGRESS_DB`). Write every answer with its "
+    "unit — `0.5 mL` and `500 µL` are the same answer; a bare number is refused. Wrong answers are told which rule "
+    "and source they missed, and common slips are named."
+)
 
 
 def feedback_html(result: Any) -> str:

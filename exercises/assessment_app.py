@@ -30,12 +30,13 @@ import traitlets
 from itbcore import assessment as core
 from itbcore.errors import InputError
 from itbcore.i18n import gettext as core_gettext
-from widgets.app import Status, chrome, safe_run
+from widgets.app import Status, chrome, page_heading, safe_run
 from widgets.findings import cite
 from widgets.page import PrintButton, use_page_locale
 
 from . import assessment as forms
 from .app import (
+    HOME,
     OverrideQuestion,
     _markdown_html,
     answer_widgets,
@@ -50,6 +51,14 @@ from .identity import Identity
 from .progress import Attempt, check_trainee_name
 
 __all__ = ["AssessmentApp"]
+
+ASSESSMENT_TITLE = N_("ITB assessment")
+ASSESSMENT_INTRO = N_(
+    "Three parts, each saved under your name for your educator: the **refill procedure** as a mastery checklist "
+    "(tick the steps you would take, score the attempt, repeat until it meets the standard), a **pre-test** "
+    "before the session and a **post-test** after it (the same exercises on other cases; your first answer "
+    "counts).\n\n[Practice](practice.ipynb)"
+)
 
 
 def _esc(text: Any) -> str:
@@ -484,7 +493,11 @@ class AssessmentApp(_Guarded, W.VBox):
         self.trainee.observe(lambda _c: self._guard(self.refresh_history)(), names="value")
         super().__init__(
             [
-                *chrome(PrintButton(), notice=_(TRAINING_NOTICE)),
+                *chrome(
+                    PrintButton(),
+                    notice=_(TRAINING_NOTICE),
+                    intro=page_heading(_(ASSESSMENT_TITLE), _(ASSESSMENT_INTRO), home=HOME),
+                ),
                 self.trainee,
                 self.store_status,
                 self.status,

@@ -62,6 +62,7 @@ class ClassViewApp(App):
         "and only the educators' group may read the trainees' records."
     )
     label_choice = False
+    home = "../notebooks/index.ipynb"
     sources = (N_("each trainee's progress records (their home); the course's nbgrader gradebook"),)
 
     def __init__(self, course_root: str | os.PathLike | None = None, **kwargs: Any) -> None:

@@ -49,6 +49,7 @@ __all__ = [
     "banner",
     "hub_line",
     "library_line",
+    "difference_source",
     "close_tree",
     "section",
     "toolbar",
@@ -163,13 +164,58 @@ def toolbar(*tools: W.Widget) -> W.HBox:
     return bar
 
 
+@functools.cache
+def _markdown() -> Callable[[str], str]:
+    import mistune  # nbconvert's Markdown renderer
+
+    return mistune.create_markdown(escape=True, plugins=["table"])  # type: ignore[return-value]
+
+
+def markdown_html(text: str) -> str:
+    """A translated text written in Markdown (emphasis, ``code``, links, lists, tables) as HTML; any HTML in the
+    text itself is escaped, never rendered."""
+    return _markdown()(text)
+
+
+#: Where the home page is, from the notebooks' folder.
+HOME = "index.ipynb"
+
+
+def page_heading(
+    title: str,
+    intro: str = "",
+    *,
+    level: int = 1,
+    home: str | None = HOME,
+    more: tuple[str, str] | None = None,
+) -> W.HTML:
+    """A page's (or a slide's) heading and its introduction, in the page's language: ``title`` and ``intro``
+    (Markdown) come translated; ``more`` is a (summary, Markdown) pair folded under the introduction; ``home``
+    is the link back to the home page (relative to the page; ``None`` for none).  The notebooks hold no text of
+    their own: every word a page shows comes through a catalogue."""
+    parts = [f'<h{level} class="itb-page-title">{esc(title)}</h{level}>']
+    if intro:
+        parts.append(f'<div class="itb-intro">{markdown_html(intro)}</div>')
+    if more is not None:
+        summary, body = more
+        parts.append(f'<details class="itb-more"><summary>{esc(summary)}</summary>{markdown_html(body)}</details>')
+    if home:
+        parts.append(f'<p class="itb-home-link"><a href="{esc(home)}">← {esc(_("Home"))}</a></p>')
+    w = W.HTML("".join(parts))
+    w.add_class("itb-heading")
+    return w
+
+
 def chrome(*tools: W.Widget, notice: str = TRAINING_ONLY, intro: W.Widget | None = None) -> list[W.Widget]:
-    """The top of every app's page: the training-only banner, the drug library in force, the app's ``intro``
-    (if any) and, with ``tools``, the toolbar (presenter view, reset, print).  An app is its panels below this
-    chrome: :class:`App`, the practice, assessment and class-view apps and the teaching deck's title slide."""
-    top: list[W.Widget] = [banner(notice), library_line()]
+    """The top of every app's page: the training-only banner, the page's heading and introduction (``intro``,
+    :func:`page_heading`), the drug library in force and, with ``tools``, the toolbar (presenter view, reset,
+    print).  An app is its panels below this chrome: :class:`App`, the practice, assessment and class-view apps
+    and the teaching deck's title slide.  The banner is ``[0]``, the library line ``[-2]`` with tools, else
+    ``[-1]``."""
+    top: list[W.Widget] = [banner(notice)]
     if intro is not None:
         top.append(intro)
+    top.append(library_line())
     return top + [toolbar(*tools)] if tools else top
 
 
@@ -201,6 +247,12 @@ def _differences(codes: Iterable[str] | None) -> list[LabelDifference]:
     return [by_code[c] for c in codes if c in by_code]
 
 
+def difference_source(key: str) -> str:
+    """Who says a value of a label difference: a label's key as it is, "practice guidance" in the page's
+    language."""
+    return _(PRACTICE_WORDS) if key == PRACTICE else key
+
+
 def label_differences_html(codes: Iterable[str] | None = None, label: str | None = None) -> str:
     """HTML "where labels differ" boxes for the differences named by ``codes`` (all if None).
 
@@ -211,7 +263,7 @@ def label_differences_html(codes: Iterable[str] | None = None, label: str | None
         rows = []
         for key, value in d.values.items():
             applied = f" <strong>{esc(_('(applied here)'))}</strong>" if key == label else ""
-            shown = _(PRACTICE_WORDS) if key == PRACTICE else key  # a label's key stays; "practice guidance" is ours
+            shown = difference_source(key)
             rows.append(f"<li><strong>{esc(shown)}</strong>{applied}: {esc(value)} {cite(d.sources.get(key, ''))}</li>")
         note = f"<p>{esc(core_gettext(d.note))}</p>" if d.note else ""
         topic = message("Where labels differ: {topic}", topic=core_gettext(d.topic))
@@ -506,10 +558,15 @@ class App(Refreshing, W.VBox):
     ``self.status`` (and at the field it names) and the outputs are withdrawn (:func:`run_panel`).
     """
 
-    #: The app's name (its repr; the notebook's markdown heading says the same), marked ``N_`` and shown translated.
+    #: The app's name (its heading and repr), marked ``N_`` and shown translated.
     title: str = N_("ITB training app")
-    #: One short paragraph under the heading (optional; HTML allowed), marked ``N_`` and shown translated.
+    #: What the app teaches and how to use it, under the heading (optional; Markdown), marked ``N_`` and shown
+    #: translated.  The notebook holds no text of its own.
     intro: str = ""
+    #: More about the app, folded under the introduction: (summary, Markdown), both marked ``N_``; or ``None``.
+    more: tuple[str, str] | None = None
+    #: The link back to the home page, relative to the app's notebook (``None``: none).
+    home: str | None = HOME
     #: Codes of :data:`itbcore.LABEL_DIFFERENCES` relevant to this app (shown under the outputs).
     label_differences: tuple[str, ...] = ()
     #: Whether the app shows the label-profile chooser.
@@ -525,8 +582,7 @@ class App(Refreshing, W.VBox):
 
     def __init__(self, label: str = DEFAULT_LABEL) -> None:
         use_page_locale()  # every text below is built in the page's language
-        # The notebook's markdown carries the H1; the app adds only its short intro.
-        self.heading = W.HTML(f"<p>{_(self.intro)}</p>" if self.intro else "")
+        self.heading = self.page_heading()
         self.label = label_chooser(label)
         self.status = Status()
         self.differences = label_differences_box(self.label_differences, label) if self.label_differences else None
@@ -560,7 +616,7 @@ class App(Refreshing, W.VBox):
         top = chrome(*tools, intro=self.heading) if self.page_chrome else [self.heading]
         #: The chrome's banner and library line (``None`` on a slide: the deck's title slide carries them).
         self.banner: W.HTML | None = top[0] if self.page_chrome else None
-        self.library_line: W.HTML | None = top[1] if self.page_chrome else None
+        self.library_line: W.HTML | None = top[2] if self.page_chrome else None
         children: list[W.Widget] = list(top)
         if self.label_choice:
             children.append(self.label)
@@ -580,6 +636,13 @@ class App(Refreshing, W.VBox):
         self.refresh()
         if self.toolbar and flag("presenter"):  # outside Voilà's preheat (the browser does it there: a11y.js)
             self.set_presenter(True)
+
+    def page_heading(self) -> W.HTML:
+        """The app's heading (its translated title, an H1; an H2 on a slide) and introduction."""
+        more = (_(self.more[0]), _(self.more[1])) if self.more else None
+        level = 1 if self.page_chrome else 2
+        home = self.home if self.page_chrome else None
+        return page_heading(_(self.title), _(self.intro) if self.intro else "", level=level, more=more, home=home)
 
     # -- in front of a room
     def set_presenter(self, on: bool) -> None:

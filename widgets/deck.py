@@ -23,11 +23,14 @@ import pint
 import itbcore.withdrawal as wd
 from itbcore import library, pump, screening, titration, units
 from itbcore.formulations import PUMP_FORMULATIONS
+from itbcore.i18n import gettext as core_gettext
 from itbcore.patient import Patient
 
-from .app import App, chrome
+from .app import TRAINING_ONLY, App, chrome, page_heading
 from .fields import QuantityField, QuantitySlider
 from .findings import FindingsView, actions_html, actions_text, cite, esc, findings_text
+from .i18n import N_, _, message
+from .page import use_page_locale
 from .palette import colour
 from .plot import Bar, Scatter, make_figure
 from .withdrawal import differentials_html, stage_badge
@@ -50,10 +53,27 @@ __all__ = [
 
 #: The deck's patient: an adult with spasticity of spinal origin.
 PATIENT = Patient(34, "spinal", weight=units.as_quantity(START["patient-weight"], "kg", "weight"))
-PATIENT_TEXT = (
-    "Mr K., 34 years, 70 kg: spinal cord injury at T4 (spinal origin) with severe spasticity that oral "
+#: The patient's story (translated; ``{age}`` and ``{weight}`` are :data:`PATIENT`'s).
+PATIENT_TEXT = N_(
+    "Mr K., {age} years, {weight}: spinal cord injury at T4 (spinal origin) with severe spasticity that oral "
     "baclofen no longer controls."
 )
+
+
+def patient_text() -> str:
+    """:data:`PATIENT_TEXT` in the page's language, with the patient's age and weight."""
+    weight = units.fmt(PATIENT.weight) if PATIENT.weight is not None else ""
+    return message(PATIENT_TEXT, age=int(PATIENT.age_years), weight=weight)
+
+
+#: The deck's title and introduction (its first slide), and its last slide (Markdown, translated).
+DECK_TITLE = N_("Teaching deck: one patient, from screening to a withdrawal emergency")
+DECK_INTRO = N_(
+    "Press → or Space for the next slide, Esc for the overview. Every slide is live and passes its result on: "
+    "the dose that worked at screening starts the titration, its target runs in the pump, and the pump's plan "
+    "sets what is found months later. If the patient does not respond, the story ends at screening."
+)
+FURTHER_TITLE = N_("Take it further")
 _SLIDE_HEIGHT = 230
 
 
@@ -62,11 +82,14 @@ def _row(*ws: W.Widget) -> W.HBox:
 
 
 class _Slide(App):
-    """A compact app for a slide: no chrome of its own (the title slide's), small figures, short sources line."""
+    """A compact app for a slide: no chrome of its own (the title slide's), small figures, short sources line.
+    Its heading is its number and ``title``, its ``intro`` the slide's text (both translated)."""
 
     label_choice = False
     toolbar = False
     page_chrome = False
+    #: The slide's place in the deck (its heading starts with it).
+    number = 0
     #: the box's children (an ipywidgets trait; declared for the type checker)
     children: tuple[W.Widget, ...]
 
@@ -79,6 +102,10 @@ class _Slide(App):
         self.story_end.add_class("itb-story-end")
         self.children = (self.story_end, *self.children)
         self.ended = ""
+
+    def page_heading(self) -> W.HTML:
+        title = message("{number} · {title}", number=self.number, title=_(self.title))
+        return page_heading(title, _(self.intro), level=2, home=None)
 
     def end_story(self, why: str) -> None:
         """The story stops before this slide: show ``why`` (HTML) instead of the slide's inputs and results."""
@@ -97,14 +124,20 @@ class _Slide(App):
 class ScreeningSlide(_Slide):
     """1. The test boluses: which dose the patient responded to (or none, which ends the story)."""
 
-    title = "Screening"
+    number = 1
+    title = N_("Screening: does a test bolus work?")
+    intro = N_(
+        "Boluses of the 50 µg/mL solution, one per 24 h, 50 → 75 → 100 µg, each watched for 4–8 h (lionova 4.2). "
+        "Choose where the patient responded; the effective dose starts the titration on the next slide."
+    )
     sources = ("lionova 4.2", "lioresal Dosing: initial phase")
 
     def build(self):
         self.ladder = screening.screening_ladder(PATIENT, label="lionova")
-        opts = [(f"{units.fmt(d)} (day {i + 1})", i) for i, d in enumerate(self.ladder)] + [("no response", -1)]
+        opts = [(message("{dose} (day {day})", dose=units.fmt(d), day=i + 1), i) for i, d in enumerate(self.ladder)]
+        opts.append((_("no response"), -1))
         self.response = W.ToggleButtons(
-            options=opts, value=1, description="Responded at", style={"button_width": "auto"}
+            options=opts, value=1, description=_("Responded at"), style={"button_width": "auto"}
         )
         self.response.add_class("itb-field")
         self.response.add_class("itb-field-deck-response")
@@ -113,14 +146,18 @@ class ScreeningSlide(_Slide):
         self.result.add_class("itb-result")
         self.findings = FindingsView()
         self.fig = make_figure(
-            "Test boluses, one per 24 h, each watched for 4–8 h",
-            "time from first bolus (h)",
-            "bolus (µg)",
+            _("Test boluses, one per 24 h, each watched for 4–8 h"),
+            _("time from first bolus (h)"),
+            _("bolus (µg)"),
             height=_SLIDE_HEIGHT,
             traces=[
-                Bar(x=[], y=[], name="bolus", width=4, texttemplate="%{y:.3~g} µg"),
+                Bar(x=[], y=[], name=_("bolus"), width=4, texttemplate="%{y:.3~g} µg"),
                 Scatter(
-                    x=[], y=[], name="observation window", mode="lines", line=dict(width=8, color=colour("warning"))
+                    x=[],
+                    y=[],
+                    name=_("observation window"),
+                    mode="lines",
+                    line=dict(width=8, color=colour("warning")),
                 ),
             ],
         )
@@ -142,13 +179,17 @@ class ScreeningSlide(_Slide):
             dose = given[-1]
             self.candidate_dose = dose
             vol = screening.test_dose_volume(dose)
-            text = (
-                f"<strong class='itb-sev-action'>Candidate</strong>: effective test dose "
-                f"<strong class='itb-deck-test-dose'>{units.fmt(dose)}</strong> ({units.fmt(vol)} of the "
-                f"50 µg/mL solution)."
+            text = message(
+                "<strong class='itb-sev-action'>Candidate</strong>: effective test dose "
+                "<strong class='itb-deck-test-dose'>{dose}</strong> ({volume} of the 50 µg/mL solution).",
+                dose=esc(units.fmt(dose)),
+                volume=esc(units.fmt(vol)),
             )
         else:
-            text = f"<strong class='itb-sev-violation'>Not a candidate</strong>: no response at {units.fmt(given[-1])}."
+            text = message(
+                "<strong class='itb-sev-violation'>Not a candidate</strong>: no response at {dose}.",
+                dose=esc(units.fmt(given[-1])),
+            )
         self.result.value = f"<p>{text} {cite(step.source)}</p>"
         with self.fig.batch_update():
             self.fig.data[0].x = [24 * i for i in range(len(given))]
@@ -158,35 +199,47 @@ class ScreeningSlide(_Slide):
     def summary(self) -> str:
         s = self.step
         if s is None:
-            return "screening: no result"
+            return _("screening: no result")
         boluses = ", ".join(units.fmt(d) for d in self.ladder)
-        dose = units.fmt(self.candidate_dose) if s.action == "candidate" and self.candidate_dose is not None else "none"
-        return f"screening: {s.action}; boluses {boluses}; effective test dose {dose} ({s.source})"
+        found = s.action == "candidate" and self.candidate_dose is not None
+        dose = units.fmt(self.candidate_dose) if found and self.candidate_dose is not None else _("none")
+        return message(
+            "screening: {action}; boluses {boluses}; effective test dose {dose} ({source})",
+            action=s.action,
+            boluses=boluses,
+            dose=dose,
+            source=s.source,
+        )
 
 
 # ------------------------------------------------------------------------------------------ 2 titration
 class TitrationSlide(_Slide):
     """2. From the effective test dose to the first daily dose and the steps to the target."""
 
-    title = "Titration"
+    number = 2
+    title = N_("Titration: from the test dose to the daily dose")
+    intro = N_(
+        "The first daily dose is the test dose, or twice it when the effect lasted 12 h or less; then at most one "
+        "change per 24 h, inside the band for spinal origin (+10–30 %, lionova 4.2)."
+    )
     sources = ("lionova 4.2", "lioresal Dosing: phase of dose selection")
 
     def build(self):
         self.test_dose = QuantityField(
-            "Effective test dose",
+            N_("Effective test dose"),
             value=START["deck-test-dose"],
             limit="test_dose",
-            name="test dose",
+            name=N_("test dose"),
             key="deck-test-dose",
             width="8em",
         )
-        self.effect = QuantitySlider("Effect lasted", "h", 8, min=1, max=24, step=1, key="deck-effect")
+        self.effect = QuantitySlider(N_("Effect lasted"), "h", 8, min=1, max=24, step=1, key="deck-effect")
         self.effect.layout.width = "22em"
         self.target = QuantityField(
-            "Target daily dose",
+            N_("Target daily dose"),
             value=START["deck-target"],
             limit="daily_dose",
-            name="target daily dose",
+            name=N_("target daily dose"),
             key="deck-target",
             width="9em",
         )
@@ -194,16 +247,16 @@ class TitrationSlide(_Slide):
         self.result = W.HTML()
         self.result.add_class("itb-result")
         self.fig = make_figure(
-            "Daily steps inside the label's band",
-            "day of infusion",
-            "daily dose (µg/day)",
+            _("Daily steps inside the label's band"),
+            _("day of infusion"),
+            _("daily dose (µg/day)"),
             height=_SLIDE_HEIGHT,
             traces=[
                 Scatter(
                     x=[],
                     y=[],
-                    name="allowed band",
-                    meta=dict(column="allowed band, lowest"),
+                    name=_("allowed band"),
+                    meta=dict(column=_("allowed band, lowest")),
                     mode="lines",
                     line=dict(width=0, shape="hv"),
                     showlegend=False,
@@ -211,14 +264,14 @@ class TitrationSlide(_Slide):
                 Scatter(
                     x=[],
                     y=[],
-                    name="allowed band",
-                    meta=dict(column="allowed band, highest"),
+                    name=_("allowed band"),
+                    meta=dict(column=_("allowed band, highest")),
                     mode="lines",
                     fill="tonexty",
                     fillcolor="rgba(46,107,48,0.18)",
                     line=dict(width=0, shape="hv"),
                 ),
-                Scatter(x=[], y=[], name="plan", mode="lines+markers", line=dict(width=3, shape="hv")),
+                Scatter(x=[], y=[], name=_("plan"), mode="lines+markers", line=dict(width=3, shape="hv")),
             ],
         )
         self.first: pint.Quantity | None = None
@@ -230,13 +283,26 @@ class TitrationSlide(_Slide):
         plan = titration.titration_plan(PATIENT, first, self.target.quantity, label="lionova")
         self.first, self.plan = first, plan
         last = plan.steps[-1]
-        reach = "reaches" if plan.reaches_target else "does not reach"
-        self.result.value = (
-            f"<p>First daily dose <strong class='itb-deck-first-dose'>{units.fmt(first)}</strong>; "
-            f"{len(plan.steps) - 1} daily steps of about +{100 * plan.step_fraction:.0f} % {reach} "
-            f"{units.fmt(plan.target_dose)} on day {last.day}. "
-            f"{cite(plan.steps[-1].source)}</p>"
+        text = (
+            N_(
+                "First daily dose <strong class='itb-deck-first-dose'>{first}</strong>; {steps} daily steps of "
+                "about +{percent} % reach {target} on day {day}."
+            )
+            if plan.reaches_target
+            else N_(
+                "First daily dose <strong class='itb-deck-first-dose'>{first}</strong>; {steps} daily steps of "
+                "about +{percent} % do not reach {target} by day {day}."
+            )
         )
+        said = message(
+            text,
+            first=esc(units.fmt(first)),
+            steps=len(plan.steps) - 1,
+            percent=round(100 * plan.step_fraction),
+            target=esc(units.fmt(plan.target_dose)),
+            day=last.day,
+        )
+        self.result.value = f"<p>{said} {cite(plan.steps[-1].source)}</p>"
         days = [s.day for s in plan.steps]
         with self.fig.batch_update():
             self.fig.data[0].x, self.fig.data[0].y = (
@@ -252,11 +318,12 @@ class TitrationSlide(_Slide):
     def summary(self) -> str:
         p = self.plan
         if p is None or self.first is None:
-            return "titration: no result"
-        return (
-            f"titration: first daily dose {units.fmt(self.first)}; plan "
-            + " → ".join(units.fmt(s.dose) for s in p.steps)
-            + f" ({p.steps[-1].source})"
+            return _("titration: no result")
+        return message(
+            "titration: first daily dose {first}; plan {plan} ({source})",
+            first=units.fmt(self.first),
+            plan=" → ".join(units.fmt(s.dose) for s in p.steps),
+            source=p.steps[-1].source,
         )
 
 
@@ -264,17 +331,22 @@ class TitrationSlide(_Slide):
 class RefillSlide(_Slide):
     """3. The first fill: daily volume, the alarm and empty days, the refill day."""
 
-    title = "Refill"
+    number = 3
+    title = N_("Refill: when does the reservoir reach the alarm?")
+    intro = N_(
+        "The titration's target runs in the pump. Refill before the low-reservoir alarm; the lioresal profile also "
+        "caps the interval at 11 weeks."
+    )
     label_choice = True
     label_differences = ("pump_stability",)
     sources = ("lionova 4.2", "lioresal Stability of the drug", "practice guidance: device documentation")
 
     def build(self):
         self.reservoir = QuantityField(
-            "Reservoir filled",
+            N_("Reservoir filled"),
             value=START["deck-reservoir"],
             limit="reservoir_volume",
-            name="reservoir volume",
+            name=N_("reservoir volume"),
             key="deck-reservoir",
             width="7em",
         )
@@ -282,17 +354,17 @@ class RefillSlide(_Slide):
         self.concentration = W.Dropdown(
             options=strengths,
             value=strengths[-1][1],
-            description="Concentration",
+            description=_("Concentration"),
             style={"description_width": "initial"},
             layout=W.Layout(width="auto"),
         )
         self.concentration.add_class("itb-field")
         self.concentration.add_class("itb-field-deck-concentration")
         self.dose = QuantityField(
-            "Daily dose",
+            N_("Daily dose"),
             value=START["deck-daily-dose"],
             limit="daily_dose",
-            name="daily dose",
+            name=N_("daily dose"),
             key="deck-daily-dose",
             width="9em",
         )
@@ -300,19 +372,23 @@ class RefillSlide(_Slide):
         self.result = W.HTML()
         self.result.add_class("itb-result")
         self.fig = make_figure(
-            "The reservoir drains toward the low-reservoir alarm",
-            "days after the fill",
-            "volume in reservoir (mL)",
+            _("The reservoir drains toward the low-reservoir alarm"),
+            _("days after the fill"),
+            _("volume in reservoir (mL)"),
             height=_SLIDE_HEIGHT,
             traces=[
-                Scatter(x=[], y=[], name="reservoir", mode="lines", line=dict(width=3)),
+                Scatter(x=[], y=[], name=_("reservoir"), mode="lines", line=dict(width=3)),
                 Scatter(
-                    x=[], y=[], name="alarm volume", mode="lines", line=dict(dash="dash", color=colour("violation"))
+                    x=[],
+                    y=[],
+                    name=_("alarm volume"),
+                    mode="lines",
+                    line=dict(dash="dash", color=colour("violation")),
                 ),
                 Scatter(
                     x=[],
                     y=[],
-                    name="refill",
+                    name=_("refill"),
                     mode="markers+text",
                     marker=dict(size=14, symbol="triangle-down", color=colour("action")),
                     textposition="top center",
@@ -330,25 +406,35 @@ class RefillSlide(_Slide):
         alarm, empty = (float(q.to("day").magnitude) for q in (p.days_to_alarm, p.days_to_empty))
         refill = float(p.refill_after.to("day").magnitude)
         v0, va = float(p.reservoir_volume.to("mL").magnitude), float(p.alarm_volume.to("mL").magnitude)
-        self.result.value = (
-            f"<p>{units.fmt(p.daily_volume)}; alarm after <strong>{units.fmt(p.days_to_alarm)}</strong>, empty after "
-            f"{units.fmt(p.days_to_empty)}; refill after <strong class='itb-deck-refill'>{units.fmt(p.refill_after)}"
-            f"</strong> (set by the {esc(p.limited_by)}).</p>"
+        said = message(
+            "{daily_volume}; alarm after <strong>{alarm}</strong>, empty after {empty}; refill after "
+            "<strong class='itb-deck-refill'>{refill}</strong> (set by: {limited_by}).",
+            daily_volume=esc(units.fmt(p.daily_volume)),
+            alarm=esc(units.fmt(p.days_to_alarm)),
+            empty=esc(units.fmt(p.days_to_empty)),
+            refill=esc(units.fmt(p.refill_after)),
+            limited_by=esc(p.limited_by),
         )
+        self.result.value = f"<p>{said}</p>"
         with self.fig.batch_update():
             self.fig.data[0].x, self.fig.data[0].y = [0, alarm, empty], [v0, va, 0]
             self.fig.data[1].x, self.fig.data[1].y = [0, empty], [va, va]
             self.fig.data[2].x, self.fig.data[2].y = [refill], [va]
-            self.fig.data[2].text = [f"refill day {refill:g}"]
+            self.fig.data[2].text = [message("refill day {day}", day=round(refill, 1))]
 
     def summary(self) -> str:
         p = self.plan
         if p is None:
-            return "refill: no result"
-        return (
-            f"refill ({p.label}): {units.fmt(p.daily_volume)}; alarm after {units.fmt(p.days_to_alarm)}; "
-            f"empty after {units.fmt(p.days_to_empty)}; refill after {units.fmt(p.refill_after)} "
-            f"({p.limited_by})"
+            return _("refill: no result")
+        return message(
+            "refill ({label}): {daily_volume}; alarm after {alarm}; empty after {empty}; refill after {refill} "
+            "({limited_by})",
+            label=p.label,
+            daily_volume=units.fmt(p.daily_volume),
+            alarm=units.fmt(p.days_to_alarm),
+            empty=units.fmt(p.days_to_empty),
+            refill=units.fmt(p.refill_after),
+            limited_by=p.limited_by,
         )
 
 
@@ -357,33 +443,40 @@ class MissedRefillSlide(_Slide):
     """4. Months later: a missed refill or a catheter problem, told apart by the volume found in the
     reservoir against the volume expected."""
 
-    title = "A missed refill, or a catheter problem"
+    number = 4
+    title = N_("Months later: a missed refill, or a catheter problem")
+    intro = N_(
+        "Spasticity returns and the patient itches. What is in the reservoir, and what was expected, points to the "
+        "cause."
+    )
+    #: The two stories, as codes, and their words.
+    STORIES = {"missed refill": N_("missed refill"), "catheter problem": N_("catheter problem")}
     sources = ("lionova 4.4", "lionova 4.2", "practice guidance: incident reports, residual volume mismatch")
 
     def build(self):
         self.story = W.ToggleButtons(
-            options=["missed refill", "catheter problem"],
+            options=[(_(text), code) for code, text in self.STORIES.items()],
             value="missed refill",
-            description="Story",
+            description=_("Story"),
             style={"button_width": "auto"},
         )
         self.story.add_class("itb-field")
         self.story.add_class("itb-field-deck-story")
-        self.days = QuantitySlider("Days since the fill", "day", 90, min=0, max=200, step=1, key="deck-days")
+        self.days = QuantitySlider(N_("Days since the fill"), "day", 90, min=0, max=200, step=1, key="deck-days")
         self.days.layout.width = "26em"
         self.hours = QuantityField(
-            "Symptoms for",
+            N_("Symptoms for"),
             value=START["deck-hours"],
             limit="elapsed",
-            name="time since delivery stopped",
+            name=N_("time since delivery stopped"),
             key="deck-hours",
             width="7em",
         )
         self.found = QuantityField(
-            "Found in reservoir",
+            N_("Found in reservoir"),
             value=START["deck-found"],
             limit="found_volume",
-            name="volume found",
+            name=N_("volume found"),
             key="deck-found",
             width="7em",
         )
@@ -424,9 +517,8 @@ class MissedRefillSlide(_Slide):
             return
         p = self.plan
         self.expected = pump.expected_residual(p.reservoir_volume, p.daily_dose, p.concentration, self.days.quantity)
-        self.expected_text.value = (
-            f"<span>expected by the programme: <strong>{units.fmt(self.expected)}</strong></span>"
-        )
+        said = message("expected by the programme: <strong>{volume}</strong>", volume=esc(units.fmt(self.expected)))
+        self.expected_text.value = f"<span>{said}</span>"
         # the pump delivered as programmed in both stories, so the volume found is the one expected
         self.found.value = units.fmt(self.expected)
 
@@ -436,32 +528,46 @@ class MissedRefillSlide(_Slide):
         )
         self.causes = lc
         items = "".join(
-            f"<li><strong>{esc(c.text)}</strong> — {esc(c.reason)} {cite(c.source)}</li>" for c in lc.causes[:3]
+            f"<li><strong>{esc(core_gettext(c.text))}</strong> — {esc(c.reason)} {cite(c.source)}</li>"
+            for c in lc.causes[:3]
         )
         day = int(self.days.value)
-        when = f"{day} days after the fill (about {units.fmt(units.Q_(day / 7, 'week'), digits=2)})"
+        when = message(
+            "{days} after the fill (about {weeks}): symptoms for {hours}.",
+            days=units.fmt(units.Q_(day, "day")),
+            weeks=units.fmt(units.Q_(day / 7, "week"), digits=2),
+            hours=units.fmt(self.hours.quantity),
+        )
         self.result.value = (
-            f"<p class='itb-deck-when'>{esc(when)}: symptoms for "
-            f"{esc(units.fmt(self.hours.quantity))}."
-            f"</p><strong>Check first</strong><ol class='itb-causes'>{items}</ol>"
+            f"<p class='itb-deck-when'>{esc(when)}</p>"
+            f"<strong>{esc(_('Check first'))}</strong><ol class='itb-causes'>{items}</ol>"
         )
         self.findings.show(lc.findings)
 
     def summary(self) -> str:
         if self.causes is None:
-            return "missed refill: no result"
-        return (
-            f"missed refill ({self.story.value}, day {self.days.value:g}): found {units.fmt(self.found.quantity)}, "
-            f"expected {units.fmt(self.expected)}; causes {', '.join(self.causes.codes)}\n"
-            + findings_text(self.causes.findings)
+            return _("missed refill: no result")
+        said = message(
+            "missed refill ({story}, day {day}): found {found}, expected {expected}; causes {causes}",
+            story=_(self.STORIES[self.story.value]),
+            day=int(self.days.value),
+            found=units.fmt(self.found.quantity),
+            expected=units.fmt(self.expected),
+            causes=", ".join(self.causes.codes),
         )
+        return said + "\n" + findings_text(self.causes.findings)
 
 
 # ------------------------------------------------------------------------------------------ 5 emergency
 class EmergencySlide(_Slide):
     """5. Withdrawal: its stage from the signs, and what to do, most urgent first."""
 
-    title = "Withdrawal emergency"
+    number = 5
+    title = N_("A withdrawal emergency")
+    intro = N_(
+        "High fever, confusion, rebound spasticity: advanced withdrawal. Intensive care, find the cause, restore the "
+        "intrathecal dose — and think of the conditions it mimics (lionova 4.4)."
+    )
     sources = ("lionova 4.2", "lionova 4.4", "lioresal Dosing: discontinuation of treatment")
 
     default_signs = ("high_fever", "altered_mental_status", "rebound_spasticity")
@@ -470,7 +576,10 @@ class EmergencySlide(_Slide):
         self.signs = {}
         for code, s in wd.SIGNS.items():
             cb = W.Checkbox(
-                value=code in self.default_signs, description=s.text, indent=False, layout=W.Layout(width="32%")
+                value=code in self.default_signs,
+                description=core_gettext(s.text),
+                indent=False,
+                layout=W.Layout(width="32%"),
             )
             cb.add_class("itb-field")
             cb.add_class(f"itb-field-deck-sign-{code.replace('_', '-')}")
@@ -488,29 +597,34 @@ class EmergencySlide(_Slide):
         a = wd.assess([c for c, cb in self.signs.items() if cb.value])
         self.assessment = a
         self.stage.value = f"{stage_badge(a.stage)} {cite(a.source)}"
-        self.actions.value = actions_html(a.actions[:3], empty="No action needed.")
+        self.actions.value = actions_html(a.actions[:3], empty=_("No action needed."))
         self.differentials.value = differentials_html(a.differentials[:4])
 
     def summary(self) -> str:
         a = self.assessment
         if a is None:
-            return "emergency: no result"
-        return f"emergency: stage {a.stage}; differentials {', '.join(a.differentials) or 'none'}\n" + actions_text(
-            a.actions
+            return _("emergency: no result")
+        said = message(
+            "emergency: stage {stage}; differentials {differentials}",
+            stage=a.stage,
+            differentials=", ".join(a.differentials) or _("none"),
         )
+        return said + "\n" + actions_text(a.actions)
 
 
 # ------------------------------------------------------------------------------------------ the deck
 class Deck:
     """The slides' widgets, linked so that each slide starts from the one before."""
 
-    title = "Teaching deck"
+    title = N_("Teaching deck")
 
     def __init__(self) -> None:
-        #: The deck's chrome, on its title slide: the training-only banner and the drug library in force.
-        self.chrome = chrome()
+        use_page_locale()  # the heading below is built before the chrome's banner sets the page's language
+        #: The deck's chrome, on its title slide: the training-only banner, the deck's heading and introduction
+        #: and the drug library in force.
+        self.chrome = chrome(intro=page_heading(_(DECK_TITLE), _(DECK_INTRO)))
         self.banner = self.chrome[0]
-        self.patient = W.HTML(f"<p class='itb-deck-patient'>{esc(PATIENT_TEXT)}</p>")
+        self.patient = W.HTML(f"<p class='itb-deck-patient'>{esc(patient_text())}</p>")
         self.screening = ScreeningSlide()
         self.titration = TitrationSlide()
         self.refill = RefillSlide()
@@ -544,11 +658,13 @@ class Deck:
             return
         # No response at the highest test dose: no pump, so the story ends at screening (lionova 4.2).
         top = units.fmt(self.screening.ladder[-1])
-        why = (
-            f"<strong>The story ends at screening.</strong> Mr K. did not respond to the highest test dose "
-            f"({esc(top)}), so he is not a candidate for continuous intrathecal baclofen: no titration, "
-            f"no pump, no refill {cite(step.source if step else 'lionova 4.2')}. His spasticity is treated "
-            f"otherwise. Choose a response on the screening slide to follow the pump's story."
+        why = message(
+            "<strong>The story ends at screening.</strong> Mr K. did not respond to the highest test dose "
+            "({dose}), so he is not a candidate for continuous intrathecal baclofen: no titration, no pump, no "
+            "refill {source}. His spasticity is treated otherwise. Choose a response on the screening slide to "
+            "follow the pump's story.",
+            dose=esc(top),
+            source=cite(step.source if step else "lionova 4.2"),
         )
         for slide in self.later_slides:
             slide.end_story(why)
@@ -567,14 +683,32 @@ class Deck:
         box.add_class("itb-deck-title")
         return box
 
+    def further(self) -> W.HTML:
+        """The last slide: the apps that go further, and the training-only notice."""
+        links = " · ".join(
+            f'<a href="{page}">{esc(_(title))}</a>'
+            for page, title in (
+                ("screening.ipynb", N_("Screening: test doses")),
+                ("titration.ipynb", N_("Titration")),
+                ("maintenance.ipynb", N_("Maintenance and refill")),
+                ("pk.ipynb", N_("CSF pharmacokinetics")),
+                ("overdose.ipynb", N_("Overdose")),
+                ("withdrawal.ipynb", N_("Withdrawal")),
+            )
+        )
+        w = page_heading(_(FURTHER_TITLE), level=2)
+        w.value += f"<p class='itb-further'>{links}</p><p><strong>{esc(core_gettext(TRAINING_ONLY))}</strong></p>"
+        return w
+
     def summary(self) -> str:
-        lines = [f"patient: {PATIENT_TEXT}"]
+        lines = [message("patient: {patient}", patient=patient_text())]
         for s in self.slides:
-            lines.append(f"{s.title}: story ended at screening" if getattr(s, "ended", "") else s.summary())
+            ended = message("{slide}: story ended at screening", slide=_(s.title))
+            lines.append(ended if getattr(s, "ended", "") else s.summary())
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"<Deck: {self.title}>"
+        return f"<Deck: {_(self.title)}>"
 
 
 def build_deck() -> Deck:

@@ -23,6 +23,19 @@ from .i18n import _, message
 __all__ = ["QuantityField", "QuantitySlider", "field_checkbox", "inline_error", "clear_inline_error"]
 
 
+def _start_text(text: str, unit: str) -> str:
+    """A starting value from the drug library (``"40 years"``) as the page's language writes it (``"40 år"``);
+    in English, or if the text does not read as a quantity, as it is."""
+    from itbcore.i18n import DEFAULT_LOCALE, get_locale
+
+    if get_locale() == DEFAULT_LOCALE or not text:
+        return text
+    try:
+        return units.fmt(units.as_quantity(text, unit, "starting value"))
+    except ITBError:
+        return text
+
+
 class QuantityField(W.HBox):
     """A text field for a quantity: a thin view of the drug library's spec for one quantity.
 
@@ -71,6 +84,7 @@ class QuantityField(W.HBox):
         self.unit = lim.unit if unit is None else unit
         if value is None:
             value = lim.default_text
+        value = _start_text(value, self.unit)
         self.limit = limit
         self.name = _(name) if name else _(label).lower()
         self.key = key or css_key(label)

@@ -29,7 +29,7 @@ from itbcore.i18n import localize_number
 from itbcore.patient import Patient
 from itbcore.sources import PRACTICE, differences
 
-from .app import App, Status, run_panel, section
+from .app import App, Status, difference_source, run_panel, section
 from .fields import QuantityField, QuantitySlider, field_checkbox
 from .findings import FindingsView, actions_html, actions_text, badge, cite, esc, findings_text
 from .i18n import N_, _, message
@@ -85,9 +85,13 @@ def grade_word(grade: str) -> str:
 class OverdoseApp(App):
     title = N_("Overdose")
     intro = N_(
-        "Pick a refill or programming error and see how much more baclofen reaches the CSF than was meant; "
-        "tick the signs to grade an overdose and list what to do first; look up the physostigmine regimen of "
-        "the lioresal label next to the advice against it."
+        "Refill and programming errors are the usual road to an intrathecal baclofen overdose (lionova "
+        "4.4, 4.9; lioresal Overdose). Choose an error — a pocket fill, an injection through the "
+        "catheter access port, a flex dose programmed per hour, a concentration mismatch, a mg/µg slip, "
+        "titration too fast — and compare the dose delivered with the dose intended and the CSF "
+        "concentration curves of both. Then tick the signs to grade the overdose and see what to do "
+        "first, in order and with its source, and look up the physostigmine regimen of the lioresal "
+        "label beside the practice guidance that advises against it (lionova names no antidote)."
     )
     label_differences = ("physostigmine", "csf_drain_timing", "seizures_in_recovery", "overdose_signs")
     sources = (
@@ -459,7 +463,7 @@ class OverdoseApp(App):
         label = self.label_profile
         applied = ' class="itb-applied"'
         rows = "".join(
-            f"<li{applied if k == label else ''}><strong>{esc(k)}</strong>: {esc(v)} "
+            f"<li{applied if k == label else ''}><strong>{esc(difference_source(k))}</strong>: {esc(v)} "
             f"{cite(diff.sources.get(k, ''))}{esc(_(' ← profile applied')) if k == label else ''}</li>"
             for k, v in diff.values.items()
         )

@@ -119,9 +119,12 @@ def label_pk_rows() -> list[tuple[str, str, str]]:
 class PKApp(App):
     title = N_("CSF pharmacokinetics")
     intro = N_(
-        "Choose a regimen and see the CSF concentration of the label-mean patient, the spread across "
-        "virtual patients (5–95 %), the steady state and the half-life; then the lumbar versus "
-        "cisternal concentration along the spine."
+        "How much baclofen is in the CSF after a bolus, during a continuous infusion and over a flex "
+        "day, how much patients differ, and why the cisternal concentration is lower than the lumbar "
+        "one. The curves come from a one-compartment model built on the label numbers (lionova 5.2; "
+        "lioresal Pharmacokinetics): the label-mean patient, a 5–95 % band of 1000 virtual patients, the "
+        "steady state and the half-life. The model reaches steady state within hours; the labels report "
+        "1–2 days, so read the curves as a teaching baseline."
     )
     label_choice = False  # the labels give the same PK numbers (lionova alone states the 75 mL mean)
     label_differences = ("csf_volume_mean", "children_plasma_level")

@@ -20,13 +20,15 @@ import ipywidgets as W
 from itbcore.adverse_effects import ADVERSE_EFFECTS, RATING_LABELS, AdverseEffect, band_name
 from itbcore.audit import quotations
 from itbcore.errors import ITBError
+from itbcore.i18n import gettext as core_gettext
 from itbcore.label_map import LabelSection, citation_parts, section
 from itbcore.patient import Patient
 from itbcore.screening import INTERACTIONS, before_first_fill
 from itbcore.sources import LABEL_DIFFERENCES, LABEL_MAP, LABELS, LabelDifference
 
-from .app import App, safe_run
+from .app import App, difference_source, safe_run
 from .findings import cite, esc
+from .i18n import N_, _, message
 from .page import param
 from .quotes import quotes_html
 
@@ -54,7 +56,7 @@ def _table(head: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> str:
 def _rating(e: AdverseEffect, label: str) -> str:
     band = e.band_in(label)
     if band is None:
-        return "not listed"
+        return _("not listed")
     pct = e.percent.get(label)
     return band_name(band, label) + (f" ({pct:g} %)" if pct is not None else "")
 
@@ -69,19 +71,19 @@ def _adverse_effects_html() -> str:
         diff = topics.get(e.difference, "") if e.difference else ""
         rows.append(
             (
-                mark + e.effect,
-                e.system,
+                mark + core_gettext(e.effect),
+                core_gettext(e.system),
                 *(_rating(e, k) for k in RATING_LABELS),
-                "yes" if e.more_with_cerebral else "",
-                "; ".join(x for x in (diff, e.note) if x),
+                _("yes") if e.more_with_cerebral else "",
+                "; ".join(core_gettext(x) for x in (diff, e.note) if x),
             )
         )
-    return (
-        "<h3>Adverse effects by frequency, each label's band side by side (lionova 4.8; lioresal Side "
-        "effects; baclorex 4)</h3><p>≠ marks an effect the labels rate differently, or that only one of "
-        "the two rule labels lists.</p>"
-        + _table(("effect", "system", *RATING_LABELS, "more with cerebral origin", "difference / note"), rows)
+    heading = _(
+        "Adverse effects by frequency, each label's band side by side (lionova 4.8; lioresal Side effects; baclorex 4)"
     )
+    legend = _("≠ marks an effect the labels rate differently, or that only one of the two rule labels lists.")
+    head = (_("effect"), _("system"), *RATING_LABELS, _("more with cerebral origin"), _("difference / note"))
+    return f"<h3>{esc(heading)}</h3><p>{esc(legend)}</p>" + _table(head, rows)
 
 
 def data_table_html(kind: str) -> str:
@@ -89,19 +91,27 @@ def data_table_html(kind: str) -> str:
     if kind == "adverse_effects":
         return _adverse_effects_html()
     if kind == "interactions":
-        rows = [(i.medicine.replace("_", " "), i.effect, i.action) for i in INTERACTIONS.values()]
-        return "<h3>Interactions (lionova 4.5; lioresal Interaction)</h3>" + _table(
-            ("medicine", "effect", "what to do"), rows
-        )
+        rows = [(_medicine(i.medicine), core_gettext(i.effect), core_gettext(i.action)) for i in INTERACTIONS.values()]
+        heading = _("Interactions (lionova 4.5; lioresal Interaction)")
+        return f"<h3>{esc(heading)}</h3>" + _table((_("medicine"), _("effect"), _("what to do")), rows)
     items = before_first_fill(Patient(40, "spinal"), post_traumatic=True)
-    return "<h3>Before the first fill (adult, post-traumatic)</h3>" + _table(
-        ("check", "source"), [(i.text, i.source) for i in items]
-    )
+    heading = _("Before the first fill (adult, post-traumatic)")
+    return f"<h3>{esc(heading)}</h3>" + _table((_("check"), _("source")), [(i.text, i.source) for i in items])
+
+
+def _medicine(code: str) -> str:
+    """A medicine's name as the screening app words it (the core's list), else its code in words."""
+    from itbcore.patient import MEDICINES
+
+    return core_gettext(MEDICINES[code]) if code in MEDICINES else code.replace("_", " ")
 
 
 __all__ = ["ProductInformationApp", "build_app", "differences_for", "practice_href", "section_heading"]
 
-_LABEL_TITLES = {k: f"{k} — {p.product} ({p.country}, {p.year})" for k, p in LABELS.items()}
+
+def _label_title(key: str) -> str:
+    p = LABELS[key]
+    return f"{key} — {p.product} ({core_gettext(p.country)}, {p.year})"
 
 
 def differences_for(entry: LabelSection) -> list[LabelDifference]:
@@ -143,7 +153,7 @@ def section_heading(entry: LabelSection) -> tuple[str, str]:
     (``Dosing and Administration`` / ``Dosing and administration (general)``) adds just that.
     """
     name = entry.section.split(" ", 1)[1]
-    title = entry.title
+    title = core_gettext(entry.title)
     if title.casefold().startswith(name.casefold()):
         rest = title[len(name) :]
         return name + rest, entry.section + rest
@@ -152,52 +162,55 @@ def section_heading(entry: LabelSection) -> tuple[str, str]:
 
 def _taught_html(entry: LabelSection, presenter: bool = False) -> str:
     if not entry.taught_in:
-        return f"<p><em>Not taught:</em> {esc(entry.reason)}.</p>"
+        return f"<p><em>{esc(_('Not taught:'))}</em> {esc(core_gettext(entry.reason))}.</p>"
     apps, exercises, rules = [], [], []
     for t in entry.taught_in:
-        kind, _, name = t.partition(":")
+        kind, _sep, name = t.partition(":")
         if kind == "app":
             href = f"{name}.ipynb" + ("?presenter=1" if presenter else "")
             apps.append(f'<a href="{esc(href)}">{esc(name.replace("_", " "))}</a>')
         elif kind == "exercise":
-            title = f"Answer {name} in the practice app"
+            title = message("Answer {exercise} in the practice app", exercise=name)
             exercises.append(f'<a href="{esc(practice_href(name, presenter))}" title="{esc(title)}">{esc(name)}</a>')
         else:
             rules.append(f"<code>{esc(t)}</code>")
-    rows = [("Apps", apps), ("Exercises", exercises), ("Rules and findings", rules)]
-    return "".join(f"<p><strong>{a}:</strong> {', '.join(b)}</p>" for a, b in rows if b)
+    rows = [(_("Apps"), apps), (_("Exercises"), exercises), (_("Rules and findings"), rules)]
+    return "".join(f"<p><strong>{esc(a)}:</strong> {', '.join(b)}</p>" for a, b in rows if b)
 
 
 def _difference_html(d: LabelDifference) -> str:
     cells = "".join(
-        f"<tr><th scope='row' class='itb-key'>{esc(k)}</th><td>{esc(v)}</td><td>{cite(d.sources.get(k, ''))}</td></tr>"
+        f"<tr><th scope='row' class='itb-key'>{esc(difference_source(k))}</th><td>{esc(core_gettext(v))}</td>"
+        f"<td>{cite(d.sources.get(k, ''))}</td></tr>"
         for k, v in d.values.items()
     )
-    note = f"<p>{esc(d.note)}</p>" if d.note else ""
-    return f"<h3>{esc(d.topic)}</h3><table class='itb-differences'>{cells}</table>{note}"
+    note = f"<p>{esc(core_gettext(d.note))}</p>" if d.note else ""
+    return f"<h3>{esc(core_gettext(d.topic))}</h3><table class='itb-differences'>{cells}</table>{note}"
 
 
 class ProductInformationApp(App):
-    title = "Product information"
-    intro = (
-        "Every section of the three product texts: the suite's summary, what teaches it, and where the "
-        "labels disagree. The summaries are the suite's own words; read the product information itself "
-        "for practice."
+    title = N_("Product information")
+    intro = N_(
+        "Every section of the three product texts the suite is built from (lionova, lioresal, baclorex): "
+        "the suite's own summary, the apps, exercises and rules that teach it, and where the labels "
+        "disagree, side by side. Choose a label and a section."
     )
     label_choice = False
-    sources = ("every section of the three product texts: SmPC (lionova), instructions (lioresal), leaflet (baclorex)",)
+    sources = (
+        N_("every section of the three product texts: SmPC (lionova), instructions (lioresal), leaflet (baclorex)"),
+    )
 
     def build(self):
         self.label_key = W.ToggleButtons(
             options=[(k, k) for k in LABEL_MAP],
             value="lionova",
-            description="Label:",
-            tooltips=[_LABEL_TITLES[k] for k in LABEL_MAP],
+            description=_("Label:"),
+            tooltips=[_label_title(k) for k in LABEL_MAP],
         )
         self.label_key.add_class("itb-field")
         self.label_key.add_class("itb-field-pi-label")
         self.section = W.Dropdown(
-            description="Section", style={"description_width": "initial"}, layout=W.Layout(width="auto")
+            description=_("Section"), style={"description_width": "initial"}, layout=W.Layout(width="auto")
         )
         self.section.add_class("itb-field")
         self.section.add_class("itb-field-pi-section")
@@ -228,11 +241,11 @@ class ProductInformationApp(App):
     def update(self) -> None:
         p = LABELS[self.entry.label]
         self.document.value = (
-            f"<p><strong>{esc(p.product)}</strong> — {esc(p.document)}, {esc(p.country)} "
-            f"{p.year} ({esc(p.language)})</p>"
+            f"<p><strong>{esc(p.product)}</strong> — {esc(core_gettext(p.document))}, {esc(core_gettext(p.country))} "
+            f"{p.year} ({esc(core_gettext(p.language))})</p>"
         )
         e = self.entry
-        summary = f"<p>{esc(e.summary)}</p>" if e.summary else ""
+        summary = f"<p>{esc(core_gettext(e.summary))}</p>" if e.summary else ""
         table = data_table_html(_TABLES[e.section]) if e.section in _TABLES else ""
         heading = section_heading(e)[1]
         taught = _taught_html(e, presenter=self.presenter.value)
@@ -240,9 +253,9 @@ class ProductInformationApp(App):
         self.entry_html.value = f"<h2>{esc(heading)}</h2>{summary}{words}{taught}{table}"
         diffs = differences_for(e)
         self.diff_html.value = (
-            "<h2>Where the labels differ</h2>" + "".join(_difference_html(d) for d in diffs)
+            f"<h2>{esc(_('Where the labels differ'))}</h2>" + "".join(_difference_html(d) for d in diffs)
             if diffs
-            else "<p>No recorded difference between the labels touches this section.</p>"
+            else f"<p>{esc(_('No recorded difference between the labels touches this section.'))}</p>"
         )
 
     def set_presenter(self, on: bool) -> None:
@@ -260,7 +273,9 @@ class ProductInformationApp(App):
             self.section.value = e.section
 
         def unknown(_exc: ITBError) -> str:  # a fixed sentence: the citation came from a link or the address
-            return f"No section {str(citation)[:80]!r} in the label map; choose one below."
+            return message(
+                "No section {citation} in the label map; choose one below.", citation=repr(str(citation)[:80])
+            )
 
         return not safe_run(go, self.status, refused=unknown, kind="warning")
 
@@ -276,11 +291,15 @@ class ProductInformationApp(App):
 
     def summary(self) -> str:
         e = self.entry
+        taught = ", ".join(e.taught_in) or message("not taught: {reason}", reason=core_gettext(e.reason))
         lines = [
-            f"section: {e.section} ({e.title})",
-            f"summary: {e.summary or '—'}",
-            f"taught in: {', '.join(e.taught_in) or 'not taught: ' + e.reason}",
-            f"differences: {', '.join(d.code for d in differences_for(e)) or 'none'}",
+            message("section: {section} ({title})", section=e.section, title=core_gettext(e.title)),
+            message("summary: {summary}", summary=core_gettext(e.summary) if e.summary else "—"),
+            message("taught in: {taught}", taught=taught),
+            message(
+                "differences: {differences}",
+                differences=", ".join(d.code for d in differences_for(e)) or _("none"),
+            ),
         ]
         return "\n".join(lines)
 

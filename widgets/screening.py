@@ -70,9 +70,13 @@ _T_OBS, _T_OBS_LONG, _T_ONSET, _T_EFFECT, _T_EFFECT_LONG, _T_PEAK, _T_BOLUS, _T_
 class ScreeningApp(App):
     title = N_("Screening: test doses")
     intro = N_(
-        "Enter a patient, then record the response to each test bolus as it is given. The app lists the "
-        "warnings the screening team must act on, the ladder of boluses with the volume of the 50 µg/mL "
-        "solution to draw up, the decision after each bolus, and when each effect is expected."
+        "Before a pump is implanted, a test bolus of the 50 µg/mL solution shows whether intrathecal "
+        "baclofen helps. Enter the patient (age, origin, medicines and conditions) to see who may be "
+        "screened and what the team must watch; then record the response to each bolus as it is given. "
+        "The app shows the volume to draw for each bolus, the decision after each one (candidate, "
+        "escalate by 25 µg after at least 24 h, or not a candidate at 100 µg), and a timeline of onset, "
+        "peak, duration and the 4–8 h observation after each bolus (lionova 4.2; lioresal Dosing: "
+        "initial phase). Try a patient aged 3 under each label profile."
     )
     label_differences = (
         "under_4",

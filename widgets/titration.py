@@ -80,9 +80,13 @@ def _ud(q) -> float:
 class TitrationApp(App):
     title = N_("Titration")
     intro = N_(
-        "From the effective test dose to the first daily dose, then day by day to the target within the "
-        "band the label allows, and a check of any proposed change. Where the labels and practice guidance "
-        "differ, all three are shown."
+        "The first daily dose comes from the effective test dose and how long its effect lasted: the "
+        "labels use 12 h, practice guidance 8 h, and at exactly 12 h the two labels read differently. "
+        "From there the dose rises day by day within a band that depends on the origin of spasticity, "
+        "the patient's age and the label; there is no increase in the first 24 h, and a non-programmable "
+        "pump (1 mL/day) needs 48 h between changes (lionova 4.2; lioresal Dosing: phase of dose "
+        "selection). Move the effect-duration slider across 8 h and 12 h, switch the label, and check a "
+        "proposed change."
     )
     label_differences = (
         "twelve_hour_boundary",

@@ -28,8 +28,10 @@ STRENGTHS = tuple(f.key for f in FORMULATIONS.values())
 class UnitsApp(App):
     title = N_("Units and strengths")
     intro = N_(
-        "Write a dose in µg, mcg or mg and see it in both units, and the volume it needs at each "
-        "strength: a mg/µg slip is a thousand-fold error, a wrong strength forty-fold."
+        "A dose written in mg where µg was meant is a thousand-fold error; the wrong strength of "
+        "solution is a forty-fold one. Type a dose (`50 µg`, `50 mcg`, `0.05 mg`) and press Enter: the "
+        "app writes it in both units and shows the volume it needs at each strength of the solution "
+        "(lionova 2, 6.5)."
     )
     label_choice = False
     sources = (N_("lionova 2 (strengths)"), N_("lionova 6.5 (ampoules)"))

@@ -78,8 +78,13 @@ def _on(widget: Any, callback) -> None:
 class WithdrawalApp(App):
     title = N_("Withdrawal")
     intro = N_(
-        "Tick the signs to stage a withdrawal and see what to do first; enter what you found at the pump to "
-        "rank the likely causes; plan a planned discontinuation or a drug holiday that is never abrupt."
+        "Abrupt interruption of intrathecal baclofen — a missed refill, a catheter problem, a pump fault "
+        "— can progress within hours to days from returning spasticity and itching to high fever, "
+        "altered mental state, rigidity and rhabdomyolysis (lionova 4.2, 4.4; lioresal Dosing: "
+        "discontinuation of treatment). Tick the signs and the patient's risk factors to see the stage, "
+        "what to do first and what else it may be; enter what you found at the pump to rank the likely "
+        "causes; plan a planned discontinuation over 14–28 days and a drug holiday with its restart dose "
+        "— gradual, never abrupt."
     )
     label_choice = False  # the same rules under lionova and lioresal; the steps in lionova's words
     label_differences = ("drug_holiday", "withdrawal_bridge", "withdrawal_signs")

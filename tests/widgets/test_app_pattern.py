@@ -27,9 +27,11 @@ CHROME_PARTS = {"banner", "library_line", "toolbar", "PageA11y"}
 
 
 def _starts_with_chrome(children) -> None:
-    first, second = children[0], children[1]
+    """The banner, the page's heading (one H1, the app's name; the notebook holds no text) and the library line."""
+    first, second, third = children[0], children[1], children[2]
     assert "itb-banner" in first._dom_classes and "training only" in first.value.lower(), first
-    assert "itb-library-line" in second._dom_classes, second
+    assert "itb-heading" in second._dom_classes and second.value.count("<h1") == 1, second
+    assert "itb-library-line" in third._dom_classes, third
 
 
 def _chromes(root: W.Widget) -> list[W.Widget]:

@@ -43,7 +43,7 @@ def test_sections_with_core_data_show_it_as_a_table():
     row = next(r for r in app.entry_html.value.split("<tr>") if "<td>≠ seizures</td>" in r)
     assert "<td>common</td><td>very often (10.4 %)</td><td>common</td>" in row
     app.section.value = "lionova 4.5"
-    assert "levodopa carbidopa" in app.entry_html.value and "monitor blood pressure" in app.entry_html.value
+    assert "levodopa / carbidopa" in app.entry_html.value and "monitor blood pressure" in app.entry_html.value
     app.section.value = "lionova 6.6"
     assert "bacterial filter" in app.entry_html.value and "arachnoiditis" in app.entry_html.value
 

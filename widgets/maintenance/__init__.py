@@ -62,9 +62,23 @@ TABS = tuple(t.title for t in TAB_RECORDS)
 class MaintenanceApp(App):
     title = N_("Maintenance and refill")
     intro = N_(
-        "Plan the next refill so the reservoir never empties, prepare the fill, program a flex "
-        "day, bridge a change of concentration, check the volume found at refill, and compare old "
-        "and new settings before programming."
+        "The reservoir must never run empty, the fill must be made with sodium chloride 0.9 % only, and "
+        "a new programme must never be a per-hour/per-day or mg/µg slip. Press Enter after typing a "
+        "value."
+    )
+    more = (
+        N_("The five tabs, and the sources"),
+        N_(
+            "- **Refill plan**: the reservoir draining toward the low-reservoir alarm, and the refill "
+            "date with what\n  limited it (the margin before the alarm, lioresal's 11-week stability, the "
+            "manufacturers' 180 days);\n- **Dilution and ampoules**: stock and diluent volumes, ampoules "
+            "opened, sodium, what is discarded;\n- **Flex dosing**: a 24 h programme of steps, its daily "
+            "total and the per-hour/per-day check;\n- **Bridge bolus and residual**: a change of "
+            "concentration, and the volume found at refill;\n- **Old vs new settings**: the side-by-side "
+            "check before programming.\n\n"
+            "Sources: lionova 4.2, 4.4, 6.2, 6.6; lioresal Dosing: re-fill, Stability of the drug; "
+            "practice guidance where marked."
+        ),
     )
     label_differences = (
         "pump_stability",
