@@ -323,6 +323,7 @@ class PracticeApp(W.VBox):
                     notice=_(TRAINING_NOTICE),
                     intro=page_heading(_(PRACTICE_TITLE), _(PRACTICE_INTRO), home=HOME),
                 ),
+                W.HTML(f"<h2>{_('ITB practice: checked exercises')}</h2>"),  # the case's headings are h3
                 W.HBox([self.trainee, self.choice]),
                 W.HBox([self.seed_box, self.new_button, self.same_button]),
                 self.store_status,
