@@ -90,6 +90,10 @@ GLOSSARY_EXCEPTIONS: dict[tuple[str, str], str] = {
     ("a granuloma at the end of the implanted catheter", "nb"): "lioresal's 'granuloma', kept as the label words it",
     ("lioresal: 'muscle hypotension'", "tr"): "lioresal's odd wording for low muscle tone, quoted, not low blood "
     "pressure",
+    ("Lioresal Intrathecal — instructions for medical use", "nb"): "'Lioresal Intrathecal' is the product's name",
+    ("Lioresal Intrathecal — instructions for medical use", "tr"): "'Lioresal Intrathecal' is the product's name",
+    ("Baclorex 0.05 mg/mL — Turkish patient leaflet", "nb"): "'pakningsvedlegg' is the patient leaflet: the word "
+    "holds the patient",
     ("{what} is for educators: this install holds no answer key", "tr"): "'solutions' are worked answers "
     "('çözümler'), not a drug solution",
 }

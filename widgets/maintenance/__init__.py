@@ -62,9 +62,8 @@ TABS = tuple(t.title for t in TAB_RECORDS)
 class MaintenanceApp(App):
     title = N_("Maintenance and refill")
     intro = N_(
-        "The reservoir must never run empty, the fill must be made with sodium chloride 0.9 % only, and "
-        "a new programme must never be a per-hour/per-day or mg/µg slip. Press Enter after typing a "
-        "value."
+        "The reservoir must never run empty, any dilution must be made with sodium chloride 0.9 % only, and "
+        "a new programme must never be a per-hour/per-day or mg/µg slip. Press Enter after typing a value."
     )
     more = (
         N_("The five tabs, and the sources"),
