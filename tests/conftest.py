@@ -26,7 +26,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def voila_server():
+def voila_server(tmp_path_factory):
     """Serve the suite as ``python -m launcher`` would, on a free localhost port.
 
     Yields the base URL (``http://127.0.0.1:<port>/``); the server log is in
@@ -48,6 +48,9 @@ def voila_server():
         "--MappingKernelManager.cull_interval=10",
         *ONE_ADDRESS_CLASS,
         log_path=log,
+        # progress of this run only: the practice page read the machine's own ~/.itb-training and was 290 px
+        # longer here than on CI's clean machine (the keyboard test's long page was not long there)
+        env={"ITB_PROGRESS_DB": str(tmp_path_factory.mktemp("progress") / "progress.sqlite")},
     )
     base = f"http://127.0.0.1:{port}/"
     try:
