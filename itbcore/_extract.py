@@ -66,7 +66,7 @@ def extract_toml(
 
 #: The fields of the drug library's limits shown to users in its refusals and questions: a limit's ``title``,
 #: and each range's ``why`` and a ``source`` that is a remark rather than a label citation ("local protocol").
-LIBRARY_FIELDS = ("title", "why", "source")
+LIBRARY_FIELDS = ("title", "why", "source", "name")
 
 
 def extract_library(

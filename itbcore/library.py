@@ -167,7 +167,8 @@ class DrugLibrary:
         if self.is_default:
             return message(
                 "Drug library in force: {name}, version {version} (the suite's default).",
-                name=self.name,
+                name=gettext(self.name),  # the suite's own library's name is in the catalogue
+
                 version=self.version,
             )
         return message(

@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 import ipywidgets as W
 
+from itbcore.i18n import gettext as core_gettext
 from itbcore.label_map import citation_parts
 from itbcore.sources import PRACTICE
 
@@ -173,9 +174,12 @@ def linked_citation(source: str) -> str:
         parts = citation_parts(source)
     except Exception:  # noqa: BLE001 - a link is never worth a failure on screen
         return esc(source)
+    if all(entry is None for _text, entry in parts) and PRACTICE not in source and source.strip():
+        # a remark ("local protocol — the suite's default…", the drug library's): the core's words for it
+        return esc(core_gettext(source))
     out = []
     for text, entry in parts:
-        if entry is None:  # a remark or practice guidance: its prefix in the page's language, the reference as is
+        if entry is None:  # a separator or practice guidance: its prefix in the page's language, the reference as is
             out.append(esc(text.replace(PRACTICE, _(PRACTICE_WORDS))))
             continue
         lead, core, tail = _split_space(text)

@@ -5,6 +5,7 @@ For training only, not for treating patients.
 
 from __future__ import annotations
 
+from itbcore.i18n import gettext as core_gettext
 from itbcore.screening import INTERACTIONS
 
 from ..checking import ChoicePart, Slip
@@ -38,7 +39,7 @@ def build(draw: Draw) -> Variant:
 
     def part(pid: str, question: str, attr: str, rule: str, hints: tuple[str, ...]) -> ChoicePart:
         codes = draw.shuffled([code, *others])  # each part in its own order
-        options = {letters[i]: getattr(INTERACTIONS[c], attr) for i, c in enumerate(codes)}
+        options = {letters[i]: core_gettext(getattr(INTERACTIONS[c], attr)) for i, c in enumerate(codes)}
         slips = {
             letters[i]: Slip(
                 f"{attr}_of_{c}",
@@ -66,7 +67,7 @@ def build(draw: Draw) -> Variant:
         "effect",
         message("What does {medicine} add to intrathecal baclofen?", medicine=_(_NAMES[code])),
         "effect",
-        f"{code.replace('_', ' ')} → {right.effect}",
+        f"{_(_NAMES[code])} → {core_gettext(right.effect)}",
         (
             _("Interactions are listed in lionova 4.5 and lioresal 'Interaction'."),
             _("Think of the medicine's own main effect: sedation, blood pressure, muscle tone, the brain."),
@@ -76,7 +77,7 @@ def build(draw: Draw) -> Variant:
         "action",
         _("What does the team do about it?"),
         "action",
-        f"{code.replace('_', ' ')} → {right.action}",
+        f"{_(_NAMES[code])} → {core_gettext(right.action)}",
         (_("The action follows from the effect: watch or lower what the two medicines share."),),
     )
     story = message("The new medicine is **{medicine}**.", medicine=_(_NAMES[code]))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from itbcore import overdose, withdrawal
 from itbcore.adverse_effects import effect as adverse_effect
+from itbcore.i18n import gettext as core_gettext
 from itbcore.label_map import cited_sections, section
 
 from ..checking import ChoicePart, Slip
@@ -37,8 +38,8 @@ def _slip_code(citation: str) -> str:
 
 
 def _name(citation: str) -> str:
-    title = section(citation).title
-    return citation if citation.endswith(title) else f"{citation} — {title}"
+    title = section(citation).title  # a lioresal section's citation is its (English) heading
+    return citation if citation.endswith(title) else f"{citation} — {core_gettext(title)}"
 
 
 @exercise(
@@ -113,7 +114,7 @@ def build(draw: Draw) -> Variant:
         "section",
         _("Which section of the product texts covers it?"),
         sec_letters[where],
-        rule=f"{_(_KIND_TEXT[kind])} → {where} ({section(where).title})",
+        rule=f"{_(_KIND_TEXT[kind])} → {where} ({core_gettext(section(where).title)})",
         source=where,
         options={sec_letters[s]: _name(s) for s in sorted(sections, key=lambda s: sec_letters[s])},
         slips={
@@ -123,7 +124,7 @@ def build(draw: Draw) -> Variant:
                 message(
                     "{section} is {title}; the {kind} is covered in {where}.",
                     section=s,
-                    title=section(s).title.lower(),
+                    title=core_gettext(section(s).title).lower(),
                     kind=_(_KIND_TEXT[kind]),
                     where=where,
                 ),

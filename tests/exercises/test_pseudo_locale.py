@@ -261,3 +261,35 @@ def test_assessment_app_texts_are_marked(tmp_path):
         app.refresh_history()
         texts += _widget_texts(app)
         assert _english(texts, _all_citations()) == []
+
+
+@lru_cache(maxsize=2)
+def _core_messages(locale: str) -> tuple[str, ...]:
+    """The core's messages (longer than a few words) that the ``locale`` catalogue words differently."""
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "itbcore" / "locale" / locale / "LC_MESSAGES" / "itbcore.po").open("rb") as fh:
+        catalogue = read_po(fh, locale=locale)
+    return tuple(
+        m.id
+        for m in catalogue
+        if isinstance(m.id, str) and len(m.id) > 30 and "{" not in m.id and m.string and m.string != m.id
+    )
+
+
+@pytest.mark.parametrize("ident", [d.id for d in list_exercises()])
+def test_the_cores_own_texts_are_shown_in_the_trainees_language(ident):
+    """The pseudo-locale test above allows the core's sentences (marked in the core's catalogue), so it could not
+    see an exercise showing one of them as it is: ``interaction_decision``'s choices were the core's English
+    interaction texts on a Bokmål page.  In ``nb``, no core sentence the catalogue translates is shown in English."""
+    with using("nb"):
+        texts, citations = [], set()
+        for seed in (0, 1, 2):
+            more, cites = _exercise_texts(ident, seed)
+            texts += more
+            citations |= cites
+    shown = " ".join(" ".join(html.unescape(re.sub(r"<[^>]*>", " ", t)).split()) for t in texts)
+    for cite in sorted(citations, key=len, reverse=True):  # a cited section keeps the label's own heading
+        shown = shown.replace(cite, " ")
+    left = [m for m in _core_messages("nb") if m in shown]
+    assert not left, left[:3]
