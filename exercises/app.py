@@ -29,6 +29,7 @@ import ipywidgets as W
 from itbcore import library
 from itbcore.errors import InputError, ITBError
 from itbcore.i18n import LOCALES
+from itbcore.i18n import gettext as core_gettext
 from itbcore.units import Q_, fmt
 from widgets._kernel import server_log
 from widgets.app import Status, chrome, close_tree, page_heading, safe_run
@@ -97,7 +98,7 @@ class OverrideQuestion(W.VBox):
         self.message = W.HTML()
         self.reason = W.Dropdown(
             options=[(_("Why confirm? choose a reason"), "")]
-            + [(text, code) for code, text in library.OVERRIDE_REASONS.items()],
+            + [(core_gettext(text), code) for code, text in library.OVERRIDE_REASONS.items()],
             value="",
             layout=W.Layout(width="auto"),
         )

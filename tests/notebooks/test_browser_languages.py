@@ -12,6 +12,7 @@ Screenshots go to test-artifacts/screenshots/<app>.<locale>.png.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
@@ -132,5 +133,39 @@ def test_each_app_in_bokmal_and_turkish(voila_server, browser, path: Path, local
                     timeout=UPDATE_TIMEOUT_MS,
                 )
         page.screenshot(path=str(SHOTS / f"{path.stem}.{locale}.png"), full_page=True)
+        shown = " ".join(
+            page.evaluate(
+                "() => { const b = document.body.cloneNode(true);"
+                " b.querySelectorAll('blockquote, .itb-quote-english, .itb-languages, script, style, cite,"
+                " .itb-sources, .itb-section-link')"
+                ".forEach(e => e.remove()); return b.innerText; }"
+            ).split()
+        )
+        from itbcore.label_map import LABEL_MAP
+
+        for entry in sorted((e for es in LABEL_MAP.values() for e in es), key=lambda e: -len(e.section)):
+            shown = shown.replace(entry.section, " ")  # a cited section keeps the label's own heading
+        left = [m for m in _translated_messages(locale) if m in shown]
+        assert not left, f"shown in English on a {locale} page: {left[:3]}"
     finally:
         page.close()
+
+
+@functools.cache
+def _translated_messages(locale: str) -> tuple[str, ...]:
+    """Every message of the suite's catalogues (a sentence, no placeholder) that ``locale`` words otherwise: on a
+    page in ``locale`` none may be shown in English (the pseudo-locale test allows the core's own words, and an
+    exercise showed the core's English sentences on a Bokmål page)."""
+    from babel.messages.pofile import read_po
+
+    out = []
+    for domain in ("itbcore", "widgets", "exercises"):
+        with (ROOT / domain / "locale" / locale / "LC_MESSAGES" / f"{domain}.po").open("rb") as fh:
+            catalogue = read_po(fh, locale=locale)
+        out += [
+            m.id
+            for m in catalogue
+            if isinstance(m.id, str) and len(m.id) > 30 and "{" not in m.id and "<" not in m.id
+            and m.string and m.string != m.id
+        ]  # fmt: skip
+    return tuple(out)
