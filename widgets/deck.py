@@ -151,7 +151,7 @@ class ScreeningSlide(_Slide):
             _("bolus (µg)"),
             height=_SLIDE_HEIGHT,
             traces=[
-                Bar(x=[], y=[], name=_("bolus"), width=4, texttemplate="%{y:.3~g} µg"),
+                Bar(x=[], y=[], name=_("bolus"), width=4, texttemplate="%{y:.3~g} " + units.display_unit("ug")),
                 Scatter(
                     x=[],
                     y=[],

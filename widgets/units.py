@@ -45,7 +45,7 @@ class UnitsApp(App):
             _("Volume of this dose at each strength"),
             _("strength"),
             _("volume (mL)"),
-            traces=[Bar(x=[], y=[], name=_("volume"), texttemplate="%{y:.3~g} mL")],
+            traces=[Bar(x=[], y=[], name=_("volume"), texttemplate="%{y:.3~g} " + units.display_unit("mL"))],
         )
         self.fig.update_xaxes(type="category")
         return [self.dose], [self.result, self.fig]

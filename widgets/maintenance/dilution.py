@@ -11,7 +11,7 @@ import ipywidgets as W
 
 import itbcore
 from itbcore.errors import DiluentError
-from itbcore.units import fmt
+from itbcore.units import display_unit, fmt
 
 from ..fields import clear_inline_error, inline_error
 from ..findings import FindingsView
@@ -63,7 +63,7 @@ class DilutionSection(_Section):
                     orientation="h",
                     name=_("stock"),
                     marker_color=colour("info"),
-                    texttemplate="%{x:.3~g} mL",
+                    texttemplate="%{x:.3~g} " + display_unit("mL"),
                 ),
                 Bar(
                     x=[],
@@ -71,7 +71,7 @@ class DilutionSection(_Section):
                     orientation="h",
                     name=_("sodium chloride 0.9 %"),
                     marker_color=colour("chart-light"),
-                    texttemplate="%{x:.3~g} mL",
+                    texttemplate="%{x:.3~g} " + display_unit("mL"),
                 ),
                 Bar(
                     x=[],
@@ -79,7 +79,7 @@ class DilutionSection(_Section):
                     orientation="h",
                     name=_("discarded from opened ampoules"),
                     marker_color=colour("chart-grey"),
-                    texttemplate="%{x:.3~g} mL",
+                    texttemplate="%{x:.3~g} " + display_unit("mL"),
                 ),
             ],
         )
