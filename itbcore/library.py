@@ -168,7 +168,6 @@ class DrugLibrary:
             return message(
                 "Drug library in force: {name}, version {version} (the suite's default).",
                 name=gettext(self.name),  # the suite's own library's name is in the catalogue
-
                 version=self.version,
             )
         return message(

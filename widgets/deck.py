@@ -134,7 +134,9 @@ class ScreeningSlide(_Slide):
 
     def build(self):
         self.ladder = screening.screening_ladder(PATIENT, label="lionova")
-        opts = [(message("{dose} (day {day})", dose=units.fmt(d), day=i + 1), i) for i, d in enumerate(self.ladder)]
+        opts: list[tuple[str, int]] = [
+            (message("{dose} (day {day})", dose=units.fmt(d), day=i + 1), i) for i, d in enumerate(self.ladder)
+        ]
         opts.append((_("no response"), -1))
         self.response = W.ToggleButtons(
             options=opts, value=1, description=_("Responded at"), style={"button_width": "auto"}
@@ -700,7 +702,7 @@ class Deck:
         w.value += f"<p class='itb-further'>{links}</p><p><strong>{esc(core_gettext(TRAINING_ONLY))}</strong></p>"
         return w
 
-    def summary(self) -> str:
+        lines: list[str] = [message("patient: {patient}", patient=patient_text())]
         lines = [message("patient: {patient}", patient=patient_text())]
         for s in self.slides:
             ended = message("{slide}: story ended at screening", slide=_(s.title))
