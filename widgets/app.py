@@ -30,7 +30,7 @@ from itbcore.units import fmt
 
 from ._kernel import server_log as log
 from .fields import QuantityField
-from .findings import PRACTICE_WORDS, cite, esc, sources_html
+from .findings import PRACTICE_WORDS, cite, esc, sources_html, translated_source
 from .i18n import N_, _, message
 from .page import PrintButton, flag, use_page_locale
 
@@ -586,7 +586,7 @@ class App(Refreshing, W.VBox):
         self.label = label_chooser(label)
         self.status = Status()
         self.differences = label_differences_box(self.label_differences, label) if self.label_differences else None
-        self.sources_box = W.HTML(sources_html(self.sources, translate=True))
+        self.sources_box = W.HTML(sources_html([self.translate(x) for x in self.sources]))
         self.updates = 0  # how many times update() completed; tests and the benchmark read it
         inputs, outputs = self.build()
         self.inputs, self.outputs = list(inputs), list(outputs)
@@ -639,10 +639,16 @@ class App(Refreshing, W.VBox):
 
     def page_heading(self) -> W.HTML:
         """The app's heading (its translated title, an H1; an H2 on a slide) and introduction."""
-        more = (_(self.more[0]), _(self.more[1])) if self.more else None
+        t = self.translate
+        more = (t(self.more[0]), t(self.more[1])) if self.more else None
         level = 1 if self.page_chrome else 2
         home = self.home if self.page_chrome else None
-        return page_heading(_(self.title), _(self.intro) if self.intro else "", level=level, more=more, home=home)
+        return page_heading(t(self.title), t(self.intro) if self.intro else "", level=level, more=more, home=home)
+
+    def translate(self, text: str) -> str:
+        """A text of the app's class attributes (title, intro, more, sources) in the page's language: the widgets'
+        catalogue; an app of another package (the class view) reads its own."""
+        return translated_source(text)
 
     # -- in front of a room
     def set_presenter(self, on: bool) -> None:
@@ -720,7 +726,7 @@ class App(Refreshing, W.VBox):
 
     def __repr__(self) -> str:
         # Short and stable: nbval compares the text/plain of the app cell.
-        return f"<{type(self).__name__}: {_(self.title)}>"
+        return f"<{type(self).__name__}: {self.translate(self.title)}>"
 
 
 _NOT_INPUTS = (W.HTML, W.HTMLMath, W.Label, W.Output, W.Valid)

@@ -293,3 +293,23 @@ def test_the_cores_own_texts_are_shown_in_the_trainees_language(ident):
         shown = shown.replace(cite, " ")
     left = [m for m in _core_messages("nb") if m in shown]
     assert not left, left[:3]
+
+
+def test_the_class_view_is_shown_in_the_educators_language(tmp_path, monkeypatch):
+    """The class view is an App of the exercises' package: its title, introduction and sources are in the
+    exercises' catalogue, and the App translated them through the widgets' (the introduction and sources were
+    English on a Bokmål page; the pseudo-locale brackets any marked text, whatever its catalogue, so only a real
+    language shows it)."""
+    from babel.messages.pofile import read_po
+
+    from exercises.class_view_app import build_app
+
+    monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
+    with (ROOT / "exercises" / "locale" / "nb" / "LC_MESSAGES" / "exercises.po").open("rb") as fh:
+        ours = [m.id for m in read_po(fh, locale="nb") if isinstance(m.id, str) and len(m.id) > 20 and m.string != m.id]
+    with using("nb"):
+        app = build_app(course_root=tmp_path / "course")
+        shown = " ".join(html.unescape(re.sub(r"<[^>]*>", " ", t)) for t in _widget_texts(app))
+    shown = " ".join(shown.split())
+    left = [m for m in ours if m in shown]
+    assert not left, left
