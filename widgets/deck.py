@@ -702,8 +702,8 @@ class Deck:
         w.value += f"<p class='itb-further'>{links}</p><p><strong>{esc(core_gettext(TRAINING_ONLY))}</strong></p>"
         return w
 
+    def summary(self) -> str:
         lines: list[str] = [message("patient: {patient}", patient=patient_text())]
-        lines = [message("patient: {patient}", patient=patient_text())]
         for s in self.slides:
             ended = message("{slide}: story ended at screening", slide=_(s.title))
             lines.append(ended if getattr(s, "ended", "") else s.summary())
