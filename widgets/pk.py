@@ -121,8 +121,9 @@ class PKApp(App):
     intro = N_(
         "How much baclofen is in the CSF after a bolus, during a continuous infusion and over a flex "
         "day, how much patients differ, and why the cisternal concentration is lower than the lumbar "
-        "one. The curves come from a one-compartment model built on the label numbers (lionova 5.2; "
-        "lioresal Pharmacokinetics): the label-mean patient, a 5–95 % band of 1000 virtual patients, the "
+        "one. The curves come from a one-compartment model built on the label numbers "
+        "(lionova 5.2; lioresal Pharmacokinetics): the label-mean patient, a 5–95 % band of 1000 virtual "
+        "patients, the "
         "steady state and the half-life. The model reaches steady state within hours; the labels report "
         "1–2 days, so read the curves as a teaching baseline."
     )

@@ -40,8 +40,10 @@ def _busy_page(locale: str, held: int) -> str:
     return server_page(BUSY_TITLE, BUSY_TEXT, locale, held=held)
 
 
-#: A notebook that builds an app with figures imports one of the app modules of ``widgets``.
-_APP_IMPORT = re.compile(r"^\s*from\s+widgets\.(?!(?:app|a11y|fields|findings|palette|page)\b)\w+\s+import\b", re.M)
+#: A notebook that builds an app with figures imports one of the app modules of ``widgets`` (the home page draws none).
+_APP_IMPORT = re.compile(
+    r"^\s*from\s+widgets\.(?!(?:app|a11y|fields|findings|palette|page|home)\b)\w+\s+import\b", re.M
+)
 
 
 @functools.lru_cache(maxsize=64)
