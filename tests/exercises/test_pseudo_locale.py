@@ -170,14 +170,21 @@ def _exercise_texts(ident: str, seed: int) -> tuple[list[str], set[str]]:
     return texts, _citations(ex)
 
 
+def _seeds_texts(ident: str) -> tuple[list[str], set[str]]:
+    """:func:`_exercise_texts` over three seeds."""
+    texts: list[str] = []
+    citations: set[str] = set()
+    for seed in (0, 1, 2):
+        more, cites = _exercise_texts(ident, seed)
+        texts += more
+        citations |= cites
+    return texts, citations
+
+
 @pytest.mark.parametrize("ident", [d.id for d in list_exercises()])
 def test_exercise_texts_are_marked(ident):
     with using("qps"):
-        texts, citations = [], set()
-        for seed in (0, 1, 2):
-            more, cites = _exercise_texts(ident, seed)
-            texts += more
-            citations |= cites
+        texts, citations = _seeds_texts(ident)
         texts += [_(d.title) for d in list_exercises() if d.id == ident]
         texts += [_(d.summary) for d in list_exercises() if d.id == ident]
         assert _english(texts, citations) == []
@@ -283,11 +290,7 @@ def test_the_cores_own_texts_are_shown_in_the_trainees_language(ident):
     see an exercise showing one of them as it is: ``interaction_decision``'s choices were the core's English
     interaction texts on a Bokmål page.  In ``nb``, no core sentence the catalogue translates is shown in English."""
     with using("nb"):
-        texts, citations = [], set()
-        for seed in (0, 1, 2):
-            more, cites = _exercise_texts(ident, seed)
-            texts += more
-            citations |= cites
+        texts, citations = _seeds_texts(ident)
     shown = " ".join(" ".join(html.unescape(re.sub(r"<[^>]*>", " ", t)).split()) for t in texts)
     for cite in sorted(citations, key=len, reverse=True):  # a cited section keeps the label's own heading
         shown = shown.replace(cite, " ")
