@@ -99,9 +99,9 @@ def interpreter_prefixes(venv: str) -> list[str]:
                 candidates.append(os.path.realpath(value.strip()))
     except OSError:
         pass
+    inside = (venv, "/usr", "/bin", "/sbin", "/lib", "/lib64")  # bound already
     for bindir in candidates:
         prefix = os.path.dirname(bindir)
-        inside = (venv, "/usr", "/bin", "/sbin", "/lib", "/lib64")
         if prefix in ("", "/") or any(prefix == top or prefix.startswith(top + "/") for top in inside):
             continue
         if os.path.isdir(prefix) and prefix not in found:

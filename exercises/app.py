@@ -32,7 +32,7 @@ from itbcore.i18n import LOCALES
 from itbcore.i18n import gettext as core_gettext
 from itbcore.units import Q_, fmt
 from widgets._kernel import server_log
-from widgets.app import Status, chrome, close_tree, page_heading, safe_run
+from widgets.app import HOME_FROM_BESIDE, Status, chrome, close_tree, page_heading, safe_run
 from widgets.findings import linked_citation
 from widgets.page import PrintButton, explicit_locale, param, prefer, use_page_locale
 
@@ -473,7 +473,7 @@ class PracticeApp(W.VBox):
 
 
 #: Where the home page is, from the exercises' folder.
-HOME = "../notebooks/index.ipynb"
+HOME = HOME_FROM_BESIDE
 PRACTICE_TITLE = N_("ITB practice")
 PRACTICE_INTRO = N_(
     "Random cases from the exercise library, checked through `itbcore`. Enter your name to save your progress "

@@ -19,7 +19,7 @@ from typing import Any
 import ipywidgets as W
 
 from widgets._kernel import server_log
-from widgets.app import App
+from widgets.app import HOME_FROM_BESIDE, App
 from widgets.findings import esc
 
 from .assessment import mastery_rows, parts_per_form, test_scores
@@ -62,7 +62,7 @@ class ClassViewApp(App):
         "and only the educators' group may read the trainees' records."
     )
     label_choice = False
-    home = "../notebooks/index.ipynb"
+    home = HOME_FROM_BESIDE
     sources = (N_("each trainee's progress records (their home); the course's nbgrader gradebook"),)
 
     def translate(self, text: str) -> str:

@@ -179,6 +179,8 @@ def markdown_html(text: str) -> str:
 
 #: Where the home page is, from the notebooks' folder.
 HOME = "index.ipynb"
+#: Where it is from a folder beside it (``exercises/``, the educator's folder of the class view).
+HOME_FROM_BESIDE = f"../notebooks/{HOME}"
 
 
 def page_heading(
@@ -265,8 +267,8 @@ def label_differences_html(codes: Iterable[str] | None = None, label: str | None
             applied = f" <strong>{esc(_('(applied here)'))}</strong>" if key == label else ""
             shown = difference_source(key)
             rows.append(f"<li><strong>{esc(shown)}</strong>{applied}: {esc(value)} {cite(d.sources.get(key, ''))}</li>")
-        note = f"<p>{esc(core_gettext(d.note))}</p>" if d.note else ""
-        topic = message("Where labels differ: {topic}", topic=core_gettext(d.topic))
+        note = f"<p>{esc(d.note)}</p>" if d.note else ""  # a difference's texts are translated when read
+        topic = message("Where labels differ: {topic}", topic=d.topic)
         parts.append(
             f'<details class="itb-difference"><summary>{esc(topic)}</summary><ul>{"".join(rows)}</ul>{note}</details>'
         )

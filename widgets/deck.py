@@ -29,6 +29,7 @@ from itbcore.patient import Patient
 from .app import TRAINING_ONLY, App, chrome, page_heading
 from .fields import QuantityField, QuantitySlider
 from .findings import FindingsView, actions_html, actions_text, cite, esc, findings_text
+from .home import APPS
 from .i18n import N_, _, message
 from .page import use_page_locale
 from .palette import colour
@@ -74,6 +75,15 @@ DECK_INTRO = N_(
     "sets what is found months later. If the patient does not respond, the story ends at screening."
 )
 FURTHER_TITLE = N_("Take it further")
+#: The apps the last slide links to (named as the home page names them).
+FURTHER_APPS = (
+    "screening.ipynb",
+    "titration.ipynb",
+    "maintenance.ipynb",
+    "pk.ipynb",
+    "overdose.ipynb",
+    "withdrawal.ipynb",
+)
 _SLIDE_HEIGHT = 230
 
 
@@ -104,8 +114,8 @@ class _Slide(App):
         self.ended = ""
 
     def page_heading(self) -> W.HTML:
-        title = message("{number} · {title}", number=self.number, title=_(self.title))
-        return page_heading(title, _(self.intro), level=2, home=None)
+        title = message("{number} · {title}", number=self.number, title=self.translate(self.title))
+        return page_heading(title, self.translate(self.intro), level=2, home=None)
 
     def end_story(self, why: str) -> None:
         """The story stops before this slide: show ``why`` (HTML) instead of the slide's inputs and results."""
@@ -203,8 +213,8 @@ class ScreeningSlide(_Slide):
         if s is None:
             return _("screening: no result")
         boluses = ", ".join(units.fmt(d) for d in self.ladder)
-        found = s.action == "candidate" and self.candidate_dose is not None
-        dose = units.fmt(self.candidate_dose) if found and self.candidate_dose is not None else _("none")
+        effective = self.candidate_dose if s.action == "candidate" else None
+        dose = units.fmt(effective) if effective is not None else _("none")
         return message(
             "screening: {action}; boluses {boluses}; effective test dose {dose} ({source})",
             action=s.action,
@@ -688,15 +698,7 @@ class Deck:
     def further(self) -> W.HTML:
         """The last slide: the apps that go further, and the training-only notice."""
         links = " · ".join(
-            f'<a href="{page}">{esc(_(title))}</a>'
-            for page, title in (
-                ("screening.ipynb", N_("Screening: test doses")),
-                ("titration.ipynb", N_("Titration")),
-                ("maintenance.ipynb", N_("Maintenance and refill")),
-                ("pk.ipynb", N_("CSF pharmacokinetics")),
-                ("overdose.ipynb", N_("Overdose")),
-                ("withdrawal.ipynb", N_("Withdrawal")),
-            )
+            f'<a href="{page}">{esc(_(title))}</a>' for _phase, page, title, _what in APPS if page in FURTHER_APPS
         )
         w = page_heading(_(FURTHER_TITLE), level=2)
         w.value += f"<p class='itb-further'>{links}</p><p><strong>{esc(core_gettext(TRAINING_ONLY))}</strong></p>"

@@ -13,6 +13,7 @@ import ipywidgets as W
 
 from itbcore import library, units
 from itbcore.errors import InputError, ITBError
+from itbcore.i18n import DEFAULT_LOCALE, get_locale
 from itbcore.i18n import gettext as core_gettext
 from itbcore.sources import DEFAULT_LABEL
 
@@ -26,8 +27,6 @@ __all__ = ["QuantityField", "QuantitySlider", "field_checkbox", "inline_error", 
 def _start_text(text: str, unit: str) -> str:
     """A starting value from the drug library (``"40 years"``) as the page's language writes it (``"40 år"``);
     in English, or if the text does not read as a quantity, as it is."""
-    from itbcore.i18n import DEFAULT_LOCALE, get_locale
-
     if get_locale() == DEFAULT_LOCALE or not text:
         return text
     try:

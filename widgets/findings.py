@@ -209,10 +209,9 @@ def translated_source(source: str) -> str:
     return _(source)
 
 
-def sources_html(sources: Iterable[str], translate: bool = False) -> str:
-    """The list of ``sources`` under an app; ``translate``: they are English texts marked ``N_``."""
-    shown = [translated_source(s) if translate else s for s in dict.fromkeys(sources)]
-    items = "".join(f"<li>{linked_citation(s)}</li>" for s in shown)
+def sources_html(sources: Iterable[str]) -> str:
+    """The list of ``sources`` under an app (given in the page's language: :meth:`widgets.app.App.translate`)."""
+    items = "".join(f"<li>{linked_citation(s)}</li>" for s in dict.fromkeys(sources))
     if not items:
         return ""
     return f'<div class="itb-sources"><strong>{esc(_("Sources"))}</strong><ul>{items}</ul></div>'

@@ -22,7 +22,7 @@ from itbcore.audit import quotations
 from itbcore.errors import ITBError
 from itbcore.i18n import gettext as core_gettext
 from itbcore.label_map import LabelSection, citation_parts, section
-from itbcore.patient import Patient
+from itbcore.patient import MEDICINES, Patient
 from itbcore.screening import INTERACTIONS, before_first_fill
 from itbcore.sources import LABEL_DIFFERENCES, LABEL_MAP, LABELS, LabelDifference
 
@@ -75,7 +75,7 @@ def _adverse_effects_html() -> str:
                 core_gettext(e.system),
                 *(_rating(e, k) for k in RATING_LABELS),
                 _("yes") if e.more_with_cerebral else "",
-                "; ".join(core_gettext(x) for x in (diff, e.note) if x),
+                "; ".join(x for x in (diff, core_gettext(e.note) if e.note else "") if x),
             )
         )
     heading = _(
@@ -101,8 +101,6 @@ def data_table_html(kind: str) -> str:
 
 def _medicine(code: str) -> str:
     """A medicine's name as the screening app words it (the core's list), else its code in words."""
-    from itbcore.patient import MEDICINES
-
     return core_gettext(MEDICINES[code]) if code in MEDICINES else code.replace("_", " ")
 
 
@@ -180,12 +178,12 @@ def _taught_html(entry: LabelSection, presenter: bool = False) -> str:
 
 def _difference_html(d: LabelDifference) -> str:
     cells = "".join(
-        f"<tr><th scope='row' class='itb-key'>{esc(difference_source(k))}</th><td>{esc(core_gettext(v))}</td>"
+        f"<tr><th scope='row' class='itb-key'>{esc(difference_source(k))}</th><td>{esc(v)}</td>"
         f"<td>{cite(d.sources.get(k, ''))}</td></tr>"
         for k, v in d.values.items()
     )
-    note = f"<p>{esc(core_gettext(d.note))}</p>" if d.note else ""
-    return f"<h3>{esc(core_gettext(d.topic))}</h3><table class='itb-differences'>{cells}</table>{note}"
+    note = f"<p>{esc(d.note)}</p>" if d.note else ""  # a difference's texts are translated when read
+    return f"<h3>{esc(d.topic)}</h3><table class='itb-differences'>{cells}</table>{note}"
 
 
 class ProductInformationApp(App):
